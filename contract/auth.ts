@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const accessTokenBodySchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+});
+
+export const accessTokenResponseSchema = z.object({
+  ok: z.literal(true),
+  accessToken: z.string(),
+  expiresIn: z.number(),
+  tokenType: z.literal('Bearer'),
+});
+export type AccessTokenResponse = z.infer<typeof accessTokenResponseSchema>;
+
+export const ROLES = ['admin', 'member', 'machine'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** [ext] `GET /v1/me`: who the token belongs to, and whether the demo seed runs. */
+export const meResponseSchema = z.object({
+  ok: z.literal(true),
+  user: z.object({ id: z.string(), email: z.string(), role: roleSchema }),
+});
+
+/** [ext] `GET /v1/server-info` (no auth): lets the sign-in page prefill demo credentials. */
+export const serverInfoSchema = z.object({
+  ok: z.literal(true),
+  seed: z.enum(['demo', 'none']),
+  demoCredentials: z.object({ clientId: z.string(), clientSecret: z.string() }).nullable(),
+});
+export type ServerInfo = z.infer<typeof serverInfoSchema>;

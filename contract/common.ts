@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Port's error envelope: `{ok: false, error, message}`. */
+export const apiErrorSchema = z.object({
+  ok: z.literal(false),
+  error: z.string(),
+  message: z.string(),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+export const ID_PATTERN = /^[a-zA-Z0-9]{16}$/;
+
+/** Port ids: a prefix followed by exactly 16 characters [a-zA-Z0-9]. */
+export const prefixedId = (prefix: 'wfr_' | 'wfnr_' | 'r_') =>
+  z.string().refine((s) => s.startsWith(prefix) && ID_PATTERN.test(s.slice(prefix.length)), {
+    message: `must be "${prefix}" followed by 16 letters or digits`,
+  });
+
+export const workflowRunId = prefixedId('wfr_');
+export const nodeRunId = prefixedId('wfnr_');
+export const actionRunId = prefixedId('r_');
+
+export const identifierSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9@_.+:\\/=-]+$/, 'may hold only letters, digits and @_.+:\\/=-');
+
+export const isoDate = z.string();
+
+/** Query arrays: `statuses=A&statuses=B` or `statuses[]=A`; a single value is an array of one. */
+export const queryArray = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(item));
+
+export const limitParam = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt);
+
+export const httpUrl = z.string().refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), {
+  message: 'must be an http(s) URL',
+});
+
+export const jsonObject = z.record(z.string(), z.unknown());

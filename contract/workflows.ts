@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import {
+  identifierSchema,
+  isoDate,
+  jsonObject,
+  limitParam,
+  nodeRunId,
+  queryArray,
+  workflowRunId,
+} from './common';
+
+export const NODE_TYPES = [
+  'SELF_SERVE_TRIGGER',
+  'EVENT_TRIGGER',
+  'WEBHOOK',
+  'UPSERT_ENTITY',
+  'CONDITION',
+  'KAFKA',
+  'INTEGRATION_ACTION',
+] as const;
+export const nodeTypeSchema = z.enum(NODE_TYPES);
+export type NodeType = z.infer<typeof nodeTypeSchema>;
+export const TRIGGER_TYPES: readonly NodeType[] = ['SELF_SERVE_TRIGGER', 'EVENT_TRIGGER'];
+
+export const nodeConfigSchema = z.looseObject({ type: nodeTypeSchema });
+
+export const workflowNodeSchema = z.object({
+  identifier: identifierSchema,
+  title: z.string().max(200).optional(),
+  icon: z.string().max(100).optional(),
+  description: z.string().max(2000).optional(),
+  config: nodeConfigSchema,
+  onFailure: z.enum(['terminate', 'continue']).default('terminate'),
+});
+export type WorkflowNode = z.infer<typeof workflowNodeSchema>;
+
+export const connectionSchema = z.object({
+  identifier: z.string().max(100).optional(),
+  description: z.string().max(2000).optional(),
+  sourceIdentifier: identifierSchema,
+  targetIdentifier: identifierSchema,
+});
+export type Connection = z.infer<typeof connectionSchema>;
+
+export const workflowBodySchema = z.strictObject({
+  identifier: identifierSchema,
+  title: z.string().min(1).max(200),
+  icon: z.string().max(100).optional(),
+  description: z.string().max(2000).optional(),
+  category: z.string().max(100).optional(),
+  allowAnyoneToViewRuns: z.boolean().default(true),
+  nodes: z.array(workflowNodeSchema).min(1).max(500),
+  connections: z.array(connectionSchema).max(2000).default([]),
+});
+export type WorkflowBody = z.infer<typeof workflowBodySchema>;
+/** PUT replaces everything but the identifier, which comes from the path. */
+export const workflowReplaceBodySchema = workflowBodySchema.extend({
+  identifier: identifierSchema.optional(),
+});
+
+export const workflowSchema = z.object({
+  identifier: z.string(),
+  title: z.string(),
+  icon: z.string().nullable(),
+  description: z.string().nullable(),
+  category: z.string().nullable(),
+  allowAnyoneToViewRuns: z.boolean(),
+  nodes: z.array(workflowNodeSchema),
+  connections: z.array(connectionSchema),
+  version: z.number().int().positive(),
+  createdBy: z.string(),
+  updatedBy: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  /** [ext] summary used by the dashboard's workflow list. */
+  stats: z
+    .object({
+      lastRun: z
+        .object({
+          identifier: z.string(),
+          status: z.string(),
+          result: z.string().nullable(),
+          createdAt: isoDate,
+        })
+        .nullable(),
+      inProgress: z.number().int(),
+      total: z.number().int(),
+    })
+    .optional(),
+});
+export type Workflow = z.infer<typeof workflowSchema>;
+
+export const RUN_STATUSES = ['IN_PROGRESS', 'CANCELLING', 'COMPLETED'] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const RUN_RESULTS = ['SUCCESS', 'FAILED', 'CANCELLED'] as const;
+export const runResultSchema = z.enum(RUN_RESULTS);
+export type RunResult = z.infer<typeof runResultSchema>;
+export const NODE_RUN_STATUSES = ['IN_PROGRESS', 'COMPLETED'] as const;
+export const nodeRunStatusSchema = z.enum(NODE_RUN_STATUSES);
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export const logLevelSchema = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+export type LogCounts = Record<LogLevel, number>;
+
+export const nodeRunSchema = z.object({
+  identifier: z.string(),
+  node: z.object({ identifier: z.string() }),
+  nodeIdentifier: z.string(),
+  nodeTitle: z.string().nullable(),
+  nodeIcon: z.string().nullable(),
+  nodeConfigType: z.string(),
+  status: nodeRunStatusSchema,
+  result: runResultSchema.nullable(),
+  output: jsonObject,
+  logCounts: z.object({
+    DEBUG: z.number(),
+    INFO: z.number(),
+    WARN: z.number(),
+    ERROR: z.number(),
+  }),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  completedAt: isoDate.nullable(),
+  nodeRunLogs: z.array(z.unknown()).optional(),
+});
+export type NodeRun = z.infer<typeof nodeRunSchema>;
+
+export const workflowRunSchema = z.object({
+  identifier: z.string(),
+  title: z.string().nullable(),
+  icon: z.string().nullable(),
+  workflow: z.object({ identifier: z.string(), version: z.number() }),
+  workflowIdentifier: z.string(),
+  status: runStatusSchema,
+  result: runResultSchema.nullable(),
+  nodeRuns: z.array(nodeRunSchema),
+  variables: z.object({ outputs: z.record(z.string(), z.unknown()) }),
+  inputs: jsonObject,
+  entity: z.string().nullable(),
+  rerunOf: z.string().nullable(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  completedAt: isoDate.nullable(),
+  createdBy: z.string(),
+});
+export type WorkflowRun = z.infer<typeof workflowRunSchema>;
+
+export const startRunBodySchema = z.strictObject({
+  inputs: jsonObject.default({}),
+  entity: z.string().min(1).max(200).optional(),
+});
+
+export const nodeRunLogInputSchema = z.strictObject({
+  logLevel: logLevelSchema,
+  log: z.string().max(65536).default(''),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+export const nodeRunPatchSchema = z
+  .strictObject({
+    status: nodeRunStatusSchema.optional(),
+    result: runResultSchema.optional(),
+    output: jsonObject.optional(),
+    logs: z.array(nodeRunLogInputSchema).max(10000).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.status === 'COMPLETED' && !body.result) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['result'],
+        message: 'is required when status is COMPLETED',
+      });
+    }
+    if (body.result && body.status !== 'COMPLETED') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['result'],
+        message: 'may only be sent together with status COMPLETED',
+      });
+    }
+  });
+export type NodeRunPatch = z.infer<typeof nodeRunPatchSchema>;
+
+export const nodeRunLogsPostSchema = z.strictObject({
+  logs: z
+    .array(z.strictObject({ level: logLevelSchema, message: z.string().max(65536) }))
+    .min(1)
+    .max(10000),
+});
+
+export const logLineSchema = z.object({
+  id: z.number(),
+  seq: z.number(),
+  nodeRunIdentifier: z.string(),
+  logLevel: logLevelSchema,
+  log: z.string(),
+  tags: z.record(z.string(), z.string()),
+  createdAt: isoDate,
+});
+export type LogLine = z.infer<typeof logLineSchema>;
+
+export const logsQuerySchema = z.object({
+  level: queryArray(logLevelSchema).optional(),
+  q: z.string().max(500).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: limitParam(10000, 1000),
+  /** [ext] `tail=true` returns the last `limit` lines (still in seq order). */
+  tail: z.enum(['true', 'false']).optional(),
+});
+export type LogsQuery = z.infer<typeof logsQuerySchema>;
+
+export const logsPageSchema = z.object({
+  ok: z.literal(true),
+  logs: z.array(logLineSchema),
+  nextCursor: z.string().nullable(),
+  /** [ext] lines matching the level/q filter in total (for the viewer's scroll range). */
+  total: z.number().optional(),
+});
+export type LogsPage = z.infer<typeof logsPageSchema>;
+
+export const runsListQuerySchema = z.object({
+  workflowIdentifiers: queryArray(z.string()).optional(),
+  workflowRunIdentifiers: queryArray(workflowRunId).optional(),
+  workflowVersions: queryArray(z.coerce.number().int()).optional(),
+  statuses: queryArray(runStatusSchema).optional(),
+  results: queryArray(runResultSchema).optional(),
+  createdBy: z.string().optional(),
+  limit: limitParam(1000, 50),
+  offset: z.coerce.number().int().min(0).optional(),
+  entity: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(300).optional(),
+});
+export type RunsListQuery = z.infer<typeof runsListQuerySchema>;
+
+export const runsListResponseSchema = z.object({
+  ok: z.literal(true),
+  workflowRuns: z.array(workflowRunSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const pathIds = { workflowRunId, nodeRunId };

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { etag } from 'hono/etag';
+import type { ServerInfo } from '../contract/auth';
+import type { Db } from './db/client';
+import { ApiError } from './domain/errors';
+import { requireAuth, type AuthEnv } from './http/auth';
+import { openApiDocument } from './http/openapi';
+import { authRoutes } from './routes/auth';
+import { workflowRunRoutes } from './routes/workflow-runs';
+import { workflowRoutes } from './routes/workflows';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  db: Db;
+  clock?: () => Date;
+  /** What the sign-in page may prefill; null unless the demo seed runs with default credentials. */
+  serverInfo?: Omit<ServerInfo, 'ok'>;
+  /** Folder of the built SPA; when set, it is served for every non-API path. */
+  staticDir?: string;
+}
+
+const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
+
+export function createApp({ db, clock = () => new Date(), serverInfo, staticDir }: AppOptions) {
+  const app = new Hono<AuthEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+    console.error(err);
+    return c.json(errorBody('internal_error', 'The server failed to handle this request'), 500);
+  });
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  const v1 = new Hono<AuthEnv>();
+  v1.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            'payload_too_large',
+            'The request body is larger than 1 MiB; send less per request',
+          ),
+          413,
+        ),
+    }),
+  );
+  // GETs answer with an ETag; a poll whose If-None-Match matches gets 304 and no body.
+  v1.use(async (c, next) => (c.req.method === 'GET' ? etag({ weak: true })(c, next) : next()));
+  v1.get('/openapi.json', (c) => c.json(openApiDocument()));
+  v1.get('/server-info', (c) =>
+    c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
+  );
+  v1.route('/auth', authRoutes(db, clock));
+  v1.use(requireAuth(db, clock));
+  v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
+  v1.route('/workflows', workflowRunRoutes(db, clock));
+  v1.route('/workflows', workflowRoutes(db, clock));
+  app.route('/v1', v1);
+
+  if (staticDir && existsSync(path.join(staticDir, 'index.html'))) {
+    const indexHtml = readFileSync(path.join(staticDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: path.relative(process.cwd(), staticDir) || '.' }));
+    // Client-side routes (/runs/…, /workflows/…) all load the SPA shell.
+    app.get('*', (c) => (c.req.path.startsWith('/v1/') ? c.notFound() : c.html(indexHtml)));
+  }
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,135 @@
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  role: text('role', { enum: ['admin', 'member', 'machine'] }).notNull(),
+  clientId: text('client_id').notNull().unique(),
+  clientSecretHash: text('client_secret_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const accessTokens = pgTable('access_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+export const workflows = pgTable('workflows', {
+  identifier: text('identifier').primaryKey(),
+  title: text('title').notNull(),
+  icon: text('icon'),
+  description: text('description'),
+  category: text('category'),
+  allowAnyoneToViewRuns: boolean('allow_anyone_to_view_runs').notNull().default(true),
+  nodes: jsonb('nodes').notNull(),
+  connections: jsonb('connections').notNull(),
+  version: integer('version').notNull().default(1),
+  createdBy: text('created_by').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const workflowRuns = pgTable(
+  'workflow_runs',
+  {
+    identifier: text('identifier').primaryKey(),
+    workflowIdentifier: text('workflow_identifier').notNull(),
+    workflowVersion: integer('workflow_version').notNull(),
+    title: text('title'),
+    icon: text('icon'),
+    status: text('status', { enum: ['IN_PROGRESS', 'CANCELLING', 'COMPLETED'] }).notNull(),
+    result: text('result', { enum: ['SUCCESS', 'FAILED', 'CANCELLED'] }),
+    outputs: jsonb('outputs').notNull().default({}),
+    inputs: jsonb('inputs').notNull().default({}),
+    entity: text('entity'),
+    rerunOf: text('rerun_of'),
+    /** Visibility is fixed when the run starts, from the workflow's allowAnyoneToViewRuns. */
+    allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
+    /** Last run-wide log sequence number handed out (for `GET /runs/{wfr}/logs` cursors). */
+    logSeq: integer('log_seq').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    index('workflow_runs_list_idx').on(t.createdAt.desc(), t.identifier.desc()),
+    index('workflow_runs_wf_list_idx').on(
+      t.workflowIdentifier,
+      t.createdAt.desc(),
+      t.identifier.desc(),
+    ),
+    index('workflow_runs_status_idx').on(t.status),
+    index('workflow_runs_entity_idx').on(t.entity, t.createdAt.desc()),
+  ],
+);
+
+export const nodeRuns = pgTable(
+  'node_runs',
+  {
+    identifier: text('identifier').primaryKey(),
+    /** Insertion order: node runs created in one transaction share createdAt. */
+    ord: bigserial('ord', { mode: 'number' }).notNull(),
+    workflowRunIdentifier: text('workflow_run_identifier')
+      .notNull()
+      .references(() => workflowRuns.identifier, { onDelete: 'cascade' }),
+    nodeIdentifier: text('node_identifier').notNull(),
+    nodeTitle: text('node_title'),
+    nodeIcon: text('node_icon'),
+    nodeConfigType: text('node_config_type').notNull(),
+    status: text('status', { enum: ['IN_PROGRESS', 'COMPLETED'] }).notNull(),
+    result: text('result', { enum: ['SUCCESS', 'FAILED', 'CANCELLED'] }),
+    output: jsonb('output').notNull().default({}),
+    logSeq: integer('log_seq').notNull().default(0),
+    debugCount: integer('debug_count').notNull().default(0),
+    infoCount: integer('info_count').notNull().default(0),
+    warnCount: integer('warn_count').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [index('node_runs_run_idx').on(t.workflowRunIdentifier, t.ord)],
+);
+
+/**
+ * One row per log line. `seq` numbers lines within a node run and `run_seq` within the whole
+ * workflow run; both are handed out under the workflow run's row lock, so a cursor read never
+ * skips a line that commits later.
+ */
+export const nodeRunLogs = pgTable(
+  'node_run_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workflowRunIdentifier: text('workflow_run_identifier').notNull(),
+    nodeRunIdentifier: text('node_run_identifier').notNull(),
+    seq: integer('seq').notNull(),
+    runSeq: integer('run_seq').notNull(),
+    level: text('level', { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR'] }).notNull(),
+    message: text('message').notNull(),
+    tags: jsonb('tags'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('node_run_logs_seq_idx').on(t.nodeRunIdentifier, t.seq),
+    index('node_run_logs_level_idx').on(t.nodeRunIdentifier, t.level, t.seq),
+    uniqueIndex('node_run_logs_run_seq_idx').on(t.workflowRunIdentifier, t.runSeq),
+    index('node_run_logs_run_level_idx').on(t.workflowRunIdentifier, t.level, t.runSeq),
+  ],
+);

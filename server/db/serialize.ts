@@ -1,0 +1,97 @@
+import type { LogLine, NodeRun, Workflow, WorkflowRun } from '../../contract/workflows';
+import type { nodeRunLogs, nodeRuns, workflowRuns, workflows } from './schema';
+
+type WorkflowRow = typeof workflows.$inferSelect;
+export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
+export type NodeRunRow = typeof nodeRuns.$inferSelect;
+type LogRow = typeof nodeRunLogs.$inferSelect;
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toWorkflow(row: WorkflowRow): Workflow {
+  return {
+    identifier: row.identifier,
+    title: row.title,
+    icon: row.icon,
+    description: row.description,
+    category: row.category,
+    allowAnyoneToViewRuns: row.allowAnyoneToViewRuns,
+    nodes: row.nodes as Workflow['nodes'],
+    connections: row.connections as Workflow['connections'],
+    version: row.version,
+    createdBy: row.createdBy,
+    updatedBy: row.updatedBy,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function toNodeRun(row: NodeRunRow): NodeRun {
+  return {
+    identifier: row.identifier,
+    node: { identifier: row.nodeIdentifier },
+    nodeIdentifier: row.nodeIdentifier,
+    nodeTitle: row.nodeTitle,
+    nodeIcon: row.nodeIcon,
+    nodeConfigType: row.nodeConfigType,
+    status: row.status,
+    result: row.result,
+    output: row.output as Record<string, unknown>,
+    logCounts: {
+      DEBUG: row.debugCount,
+      INFO: row.infoCount,
+      WARN: row.warnCount,
+      ERROR: row.errorCount,
+    },
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    completedAt: isoOrNull(row.completedAt),
+  };
+}
+
+export function toWorkflowRun(row: WorkflowRunRow, nodeRunRows: NodeRunRow[]): WorkflowRun {
+  return {
+    identifier: row.identifier,
+    title: row.title,
+    icon: row.icon,
+    workflow: { identifier: row.workflowIdentifier, version: row.workflowVersion },
+    workflowIdentifier: row.workflowIdentifier,
+    status: row.status,
+    result: row.result,
+    nodeRuns: nodeRunRows.map(toNodeRun),
+    variables: { outputs: row.outputs as Record<string, unknown> },
+    inputs: row.inputs as Record<string, unknown>,
+    entity: row.entity,
+    rerunOf: row.rerunOf,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    completedAt: isoOrNull(row.completedAt),
+    createdBy: row.createdBy,
+  };
+}
+
+/** `seqOf` picks the node-run or run-wide sequence, whichever the caller pages by. */
+export function toLogLine(row: LogRow, seqOf: 'seq' | 'runSeq' = 'seq'): LogLine {
+  return {
+    id: row.id,
+    seq: row[seqOf],
+    nodeRunIdentifier: row.nodeRunIdentifier,
+    logLevel: row.level,
+    log: row.message,
+    tags: (row.tags as Record<string, string> | null) ?? {},
+    createdAt: iso(row.createdAt),
+  };
+}
+
+/** Map.groupBy arrived in Node 21; this server runs on Node 20. */
+export function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

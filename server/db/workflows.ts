@@ -1,0 +1,125 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { WorkflowBody } from '../../contract/workflows';
+import { conflict, invalid, notFound } from '../domain/errors';
+import { graphProblem } from '../domain/graph';
+import type { Actor } from '../domain/permissions';
+import { selectRows, type DbOrTx } from './client';
+import { workflows } from './schema';
+import { toWorkflow } from './serialize';
+
+function checkGraph(body: Pick<WorkflowBody, 'nodes' | 'connections'>) {
+  const problem = graphProblem(body);
+  if (problem) throw invalid(`Invalid workflow graph: ${problem}`);
+}
+
+export async function listWorkflows(db: DbOrTx) {
+  const rows = await db.select().from(workflows).orderBy(asc(workflows.title));
+  return rows.map(toWorkflow);
+}
+
+/** [ext] Per workflow: the latest run visible to everyone, runs in progress, runs in total. */
+export async function workflowStats(db: DbOrTx) {
+  const rows = await selectRows<{
+    workflow_identifier: string;
+    total: number;
+    in_progress: number;
+    last_identifier: string;
+    last_status: string;
+    last_result: string | null;
+    last_created_at: string;
+  }>(
+    db,
+    sql`
+    SELECT s.workflow_identifier, s.total::int AS total, s.in_progress::int AS in_progress,
+           l.identifier AS last_identifier, l.status AS last_status, l.result AS last_result,
+           l.created_at AS last_created_at
+    FROM (SELECT workflow_identifier, count(*) AS total,
+                 count(*) FILTER (WHERE status <> 'COMPLETED') AS in_progress
+          FROM workflow_runs GROUP BY workflow_identifier) s
+    CROSS JOIN LATERAL (
+      SELECT identifier, status, result, created_at FROM workflow_runs r
+      WHERE r.workflow_identifier = s.workflow_identifier
+      ORDER BY created_at DESC, identifier DESC LIMIT 1) l`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.workflow_identifier,
+      {
+        total: Number(r.total),
+        inProgress: Number(r.in_progress),
+        lastRun: {
+          identifier: r.last_identifier,
+          status: r.last_status,
+          result: r.last_result,
+          createdAt: new Date(r.last_created_at).toISOString(),
+        },
+      },
+    ]),
+  );
+}
+
+export async function getWorkflowRow(db: DbOrTx, identifier: string) {
+  const [row] = await db.select().from(workflows).where(eq(workflows.identifier, identifier));
+  if (!row) throw notFound(`Workflow "${identifier}"`);
+  return row;
+}
+
+export async function createWorkflow(db: DbOrTx, body: WorkflowBody, actor: Actor, now: Date) {
+  checkGraph(body);
+  const rows = await db
+    .insert(workflows)
+    .values({
+      identifier: body.identifier,
+      title: body.title,
+      icon: body.icon ?? null,
+      description: body.description ?? null,
+      category: body.category ?? null,
+      allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
+      nodes: body.nodes,
+      connections: body.connections,
+      version: 1,
+      createdBy: actor.id,
+      updatedBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  const row = rows[0];
+  if (!row) throw conflict(`A workflow with identifier "${body.identifier}" already exists`);
+  return toWorkflow(row);
+}
+
+export async function replaceWorkflow(
+  db: DbOrTx,
+  identifier: string,
+  body: Omit<WorkflowBody, 'identifier'>,
+  actor: Actor,
+  now: Date,
+) {
+  checkGraph(body);
+  const [row] = await db
+    .update(workflows)
+    .set({
+      title: body.title,
+      icon: body.icon ?? null,
+      description: body.description ?? null,
+      category: body.category ?? null,
+      allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
+      nodes: body.nodes,
+      connections: body.connections,
+      version: sql`${workflows.version} + 1`,
+      updatedBy: actor.id,
+      updatedAt: now,
+    })
+    .where(eq(workflows.identifier, identifier))
+    .returning();
+  if (!row) throw notFound(`Workflow "${identifier}"`);
+  return toWorkflow(row);
+}
+
+export async function deleteWorkflow(db: DbOrTx, identifier: string) {
+  const [row] = await db.delete(workflows).where(eq(workflows.identifier, identifier)).returning();
+  if (!row) throw notFound(`Workflow "${identifier}"`);
+  return toWorkflow(row);
+}

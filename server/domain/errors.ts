@@ -1,0 +1,16 @@
+/** A failure that maps to Port's error envelope; thrown by domain and repositories, rendered once in app.ts. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} was not found`);
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const invalid = (message: string) => new ApiError(422, 'invalid_request', message);
+export const runExhausted = (message: string) => new ApiError(422, 'run_exhausted', message);
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);

@@ -1,0 +1,148 @@
+import {
+  TRIGGER_TYPES,
+  type Connection,
+  type RunResult,
+  type WorkflowNode,
+} from '../../contract/workflows';
+
+export interface Graph {
+  nodes: WorkflowNode[];
+  connections: Connection[];
+}
+
+/** Returns the first problem with a workflow graph, in words a person can fix, or null. */
+export function graphProblem({ nodes, connections }: Graph): string | null {
+  const ids = new Set<string>();
+  for (const node of nodes) {
+    if (ids.has(node.identifier)) return `node "${node.identifier}" appears twice in nodes`;
+    ids.add(node.identifier);
+  }
+  const triggers = nodes.filter((n) => TRIGGER_TYPES.includes(n.config.type));
+  if (triggers.length === 0) {
+    return `the workflow has no trigger node (a node whose config.type is ${TRIGGER_TYPES.join(' or ')})`;
+  }
+  if (triggers.length > 1) {
+    return `the workflow has ${triggers.length} trigger nodes (${triggers.map((t) => t.identifier).join(', ')}); it needs exactly one`;
+  }
+  const seen = new Set<string>();
+  for (const [i, c] of connections.entries()) {
+    for (const end of ['sourceIdentifier', 'targetIdentifier'] as const) {
+      if (!ids.has(c[end])) {
+        return `connections[${i}].${end} "${c[end]}" is not a node of this workflow`;
+      }
+    }
+    if (c.sourceIdentifier === c.targetIdentifier) {
+      return `connections[${i}] connects "${c.sourceIdentifier}" to itself`;
+    }
+    const key = `${c.sourceIdentifier}\u0000${c.targetIdentifier}`;
+    if (seen.has(key)) {
+      return `connections[${i}] repeats the connection ${c.sourceIdentifier} → ${c.targetIdentifier}`;
+    }
+    seen.add(key);
+  }
+  const trigger = triggers[0]!;
+  if (connections.some((c) => c.targetIdentifier === trigger.identifier)) {
+    return `the trigger node "${trigger.identifier}" cannot be the target of a connection`;
+  }
+  const cycle = findCycle(nodes, connections);
+  if (cycle) return `the connections form a cycle: ${cycle.join(' → ')}`;
+  return null;
+}
+
+function findCycle(nodes: WorkflowNode[], connections: Connection[]): string[] | null {
+  const next = successorsMap(connections);
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === 'done') return null;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const target of next.get(id) ?? []) {
+      const found = visit(target);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return null;
+  };
+  for (const node of nodes) {
+    const found = visit(node.identifier);
+    if (found) return found;
+  }
+  return null;
+}
+
+function successorsMap(connections: Connection[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const c of connections) {
+    map.set(c.sourceIdentifier, [...(map.get(c.sourceIdentifier) ?? []), c.targetIdentifier]);
+  }
+  return map;
+}
+
+export function triggerNode(graph: Graph): WorkflowNode {
+  const trigger = graph.nodes.find((n) => TRIGGER_TYPES.includes(n.config.type));
+  if (!trigger) throw new Error('workflow without trigger passed validation');
+  return trigger;
+}
+
+export interface NodeRunState {
+  nodeIdentifier: string;
+  status: 'IN_PROGRESS' | 'COMPLETED';
+  result: RunResult | null;
+  completedAt: Date | null;
+}
+
+export interface Advance {
+  /** Nodes that get a new IN_PROGRESS node run. */
+  start: string[];
+  /** Set when the workflow run completes now. */
+  complete: RunResult | null;
+}
+
+/**
+ * The advance rules, evaluated over the whole state of a run (so the answer is the same however
+ * many times it is asked):
+ * - a node run that ended FAILED or CANCELLED on a node whose onFailure is `terminate` ends the
+ *   run with that result, and nothing starts;
+ * - a node starts once every node connected to it has a node run that completed SUCCESS
+ *   (a node with several incoming connections waits for all of them);
+ * - when nothing is in progress and nothing can start, the run completes SUCCESS.
+ */
+export function decideAdvance(graph: Graph, runs: NodeRunState[]): Advance {
+  const byNode = new Map(runs.map((r) => [r.nodeIdentifier, r]));
+  const onFailure = new Map(graph.nodes.map((n) => [n.identifier, n.onFailure]));
+  const terminating = runs
+    .filter(
+      (r) =>
+        r.status === 'COMPLETED' &&
+        r.result !== 'SUCCESS' &&
+        (onFailure.get(r.nodeIdentifier) ?? 'terminate') === 'terminate',
+    )
+    .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0))[0];
+  if (terminating) return { start: [], complete: terminating.result };
+
+  const predecessors = new Map<string, string[]>();
+  for (const c of graph.connections) {
+    predecessors.set(c.targetIdentifier, [
+      ...(predecessors.get(c.targetIdentifier) ?? []),
+      c.sourceIdentifier,
+    ]);
+  }
+  const start = graph.nodes
+    .filter((n) => !byNode.has(n.identifier))
+    .filter((n) => {
+      const preds = predecessors.get(n.identifier) ?? [];
+      return (
+        preds.length > 0 &&
+        preds.every((p) => {
+          const r = byNode.get(p);
+          return r?.status === 'COMPLETED' && r.result === 'SUCCESS';
+        })
+      );
+    })
+    .map((n) => n.identifier);
+  const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
+  return { start, complete: start.length === 0 && !inProgress ? 'SUCCESS' : null };
+}

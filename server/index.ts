@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { openPglite, openPostgres, type Database } from './db/client';
+import { defaultedCredentials, readConfig } from './config';
+import { ensureUsers } from './seed/users';
+
+async function main() {
+  const config = readConfig(process.env);
+  let database: Database;
+  if (config.DATABASE_URL) {
+    database = await openPostgres(config.DATABASE_URL);
+  } else {
+    const dataDir = path.resolve(config.DATA_DIR);
+    mkdirSync(dataDir, { recursive: true });
+    database = await openPglite({ dataDir });
+  }
+  const creds = {
+    adminClientId: config.RUNBOARD_ADMIN_CLIENT_ID,
+    adminClientSecret: config.RUNBOARD_ADMIN_CLIENT_SECRET,
+    memberClientId: config.RUNBOARD_MEMBER_CLIENT_ID,
+    memberClientSecret: config.RUNBOARD_MEMBER_CLIENT_SECRET,
+  };
+  await ensureUsers(database.db, creds);
+
+  const demo = config.SEED === 'demo';
+  const app = createApp({
+    db: database.db,
+    staticDir: path.resolve(config.STATIC_DIR),
+    serverInfo: {
+      seed: config.SEED,
+      demoCredentials:
+        demo && defaultedCredentials(process.env)
+          ? { clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }
+          : null,
+    },
+  });
+  const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
+    const url = `http://localhost:${info.port}`;
+    console.log(`Runboard is running at ${url} (database: ${database.kind})`);
+    if (defaultedCredentials(process.env)) {
+      console.log(
+        `  admin:  clientId=${creds.adminClientId} clientSecret=${creds.adminClientSecret}`,
+      );
+      console.log(
+        `  member: clientId=${creds.memberClientId} clientSecret=${creds.memberClientSecret}`,
+      );
+    }
+  });
+
+  const shutdown = () => {
+    server.close();
+    void database.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import { sha256 } from '../http/auth';
+
+export interface Credentials {
+  adminClientId: string;
+  adminClientSecret: string;
+  memberClientId: string;
+  memberClientSecret: string;
+}
+
+export const ADMIN_ID = 'user_admin';
+export const MEMBER_ID = 'user_member';
+
+/** Seeds (or re-keys) the admin and member users; runs on every start, whatever SEED says. */
+export async function ensureUsers(db: Db, creds: Credentials) {
+  const rows = [
+    {
+      id: ADMIN_ID,
+      email: 'admin@runboard.dev',
+      role: 'admin' as const,
+      clientId: creds.adminClientId,
+      clientSecretHash: sha256(creds.adminClientSecret),
+    },
+    {
+      id: MEMBER_ID,
+      email: 'member@runboard.dev',
+      role: 'member' as const,
+      clientId: creds.memberClientId,
+      clientSecretHash: sha256(creds.memberClientSecret),
+    },
+  ];
+  await db
+    .insert(users)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: users.id,
+      set: {
+        clientId: sql`excluded.client_id`,
+        clientSecretHash: sql`excluded.client_secret_hash`,
+      },
+    });
+}

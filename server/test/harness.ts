@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createApp } from '../app';
+import { openPglite, openPostgres, type Database } from '../db/client';
+import { ensureUsers } from '../seed/users';
+import { randomId16 } from '../domain/ids';
+
+export const TEST_CREDENTIALS = {
+  adminClientId: 'test-admin',
+  adminClientSecret: 'test-admin-secret',
+  memberClientId: 'test-member',
+  memberClientSecret: 'test-member-secret',
+};
+
+/** A fresh, migrated database: a copy of the run's PGlite dump, or a new PostgreSQL database. */
+export async function freshDatabase(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const dump = new Blob([readFileSync(inject('pgliteDump'))]);
+    return openPglite({ loadDataDir: dump });
+  }
+  const name = `runboard_test_${randomId16().toLowerCase()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const testUrl = new URL(url);
+  testUrl.pathname = `/${name}`;
+  const database = await openPostgres(testUrl.toString());
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface TestServer {
+  baseUrl: string;
+  database: Database;
+  /** Fetches `path` (under /v1) as the given user; the body is sent as JSON. */
+  api: (
+    as: 'admin' | 'member' | 'anonymous',
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: any; headers: Headers }>;
+  close: () => Promise<void>;
+}
+
+/** The real app on a free port over a fresh database, with tokens for the seeded users. */
+export async function startTestServer(options: { clock?: () => Date } = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  await ensureUsers(database.db, TEST_CREDENTIALS);
+  const app = createApp({ db: database.db, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const tokens: Record<string, string> = {};
+  const token = async (as: 'admin' | 'member') => {
+    if (!tokens[as]) {
+      const res = await fetch(`${baseUrl}/v1/auth/access_token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          clientId: TEST_CREDENTIALS[`${as}ClientId`],
+          clientSecret: TEST_CREDENTIALS[`${as}ClientSecret`],
+        }),
+      });
+      tokens[as] = ((await res.json()) as { accessToken: string }).accessToken;
+    }
+    return tokens[as];
+  };
+
+  const api: TestServer['api'] = async (as, method, path, body, headers = {}) => {
+    const res = await fetch(`${baseUrl}/v1${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(as !== 'anonymous' ? { authorization: `Bearer ${await token(as)}` } : {}),
+        ...headers,
+      },
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+
+  return {
+    baseUrl,
+    database,
+    api,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
