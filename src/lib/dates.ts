@@ -1,0 +1,38 @@
+import dayjs from 'dayjs';
+import duration from 'dayjs/plugin/duration';
+import localizedFormat from 'dayjs/plugin/localizedFormat';
+import relativeTime from 'dayjs/plugin/relativeTime';
+
+// The only module that loads dayjs plugins (lint enforces it); everything else imports from here.
+dayjs.extend(relativeTime);
+dayjs.extend(duration);
+dayjs.extend(localizedFormat);
+
+export type DateInput = string | number | Date;
+
+export const relative = (d: DateInput, now: DateInput = Date.now()) => dayjs(d).from(dayjs(now));
+
+export const absolute = (d: DateInput) => dayjs(d).format('YYYY-MM-DD HH:mm:ss');
+
+export const timeOfDay = (d: DateInput) => dayjs(d).format('HH:mm:ss.SSS');
+
+/** "850ms", "12s", "3m 04s", "2h 05m", "3d 4h": short and sortable by eye. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const d = dayjs.duration(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (ms < 60_000) return `${Math.floor(d.asSeconds())}s`;
+  if (ms < 3_600_000) return `${Math.floor(d.asMinutes())}m ${pad(d.seconds())}s`;
+  if (ms < 86_400_000) return `${Math.floor(d.asHours())}h ${pad(d.minutes())}m`;
+  return `${Math.floor(d.asDays())}d ${d.hours()}h`;
+}
+
+/** Duration between two instants; an open end means "until now". */
+export const durationBetween = (
+  start: DateInput,
+  end: DateInput | null,
+  now: DateInput = Date.now(),
+) => formatDuration(dayjs(end ?? now).diff(dayjs(start)));
+
+export { dayjs };
