@@ -133,3 +133,145 @@ export const nodeRunLogs = pgTable(
     index('node_run_logs_run_level_idx').on(t.workflowRunIdentifier, t.level, t.runSeq),
   ],
 );
+
+export const blueprints = pgTable('blueprints', {
+  identifier: text('identifier').primaryKey(),
+  title: text('title').notNull(),
+  icon: text('icon'),
+  description: text('description'),
+  schema: jsonb('schema').notNull(),
+  createdBy: text('created_by').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const actions = pgTable('actions', {
+  identifier: text('identifier').primaryKey(),
+  title: text('title').notNull(),
+  icon: text('icon'),
+  description: text('description'),
+  blueprint: text('blueprint').notNull(),
+  trigger: jsonb('trigger').notNull(),
+  /** false, true, or {type: ALL|ANY}, as Port stores it. */
+  requiredApproval: jsonb('required_approval').notNull(),
+  allowAnyoneToViewRuns: boolean('allow_anyone_to_view_runs').notNull().default(true),
+  invocationMethod: jsonb('invocation_method').notNull(),
+  createdBy: text('created_by').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export const actionRuns = pgTable(
+  'action_runs',
+  {
+    id: text('id').primaryKey(),
+    actionIdentifier: text('action_identifier').notNull(),
+    actionTitle: text('action_title'),
+    actionIcon: text('action_icon'),
+    blueprintIdentifier: text('blueprint_identifier').notNull(),
+    blueprintTitle: text('blueprint_title'),
+    blueprintIcon: text('blueprint_icon'),
+    entityIdentifier: text('entity_identifier'),
+    entityTitle: text('entity_title'),
+    status: text('status', {
+      enum: ['IN_PROGRESS', 'SUCCESS', 'FAILURE', 'WAITING_FOR_APPROVAL', 'DECLINED'],
+    }).notNull(),
+    statusLabel: text('status_label'),
+    /** A string, an array of strings, or null. */
+    link: jsonb('link'),
+    summary: text('summary'),
+    source: text('source', { enum: ['UI', 'API', 'AUTOMATION'] }).notNull(),
+    properties: jsonb('properties').notNull(),
+    payload: jsonb('payload').notNull(),
+    externalRunId: text('external_run_id'),
+    requiredApproval: jsonb('required_approval').notNull(),
+    /** Decisions so far, keyed by approver user id: {state, description}. */
+    approvals: jsonb('approvals').notNull().default({}),
+    /** Port sets a synchronized run's status itself; manual status changes are refused. */
+    synchronized: boolean('synchronized').notNull().default(false),
+    /** Fixed when the run starts, from the action's allowAnyoneToViewRuns. */
+    allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
+    logSeq: integer('log_seq').notNull().default(0),
+    warnCount: integer('warn_count').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    index('action_runs_list_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('action_runs_entity_idx').on(
+      t.blueprintIdentifier,
+      t.entityIdentifier,
+      t.createdAt.desc(),
+    ),
+    index('action_runs_action_idx').on(t.actionIdentifier, t.createdAt.desc()),
+    index('action_runs_status_idx').on(t.status),
+    index('action_runs_external_idx').on(t.externalRunId),
+  ],
+);
+
+/** One row per line; `seq` is handed out under the action run's row lock. */
+export const actionRunLogs = pgTable(
+  'action_run_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => actionRuns.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    level: text('level', { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR'] }).notNull(),
+    message: text('message').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('action_run_logs_seq_idx').on(t.runId, t.seq)],
+);
+
+export const entities = pgTable(
+  'entities',
+  {
+    blueprint: text('blueprint').notNull(),
+    identifier: text('identifier').notNull(),
+    title: text('title'),
+    icon: text('icon'),
+    properties: jsonb('properties').notNull(),
+    relations: jsonb('relations').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('entities_pk_idx').on(t.blueprint, t.identifier)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    identifier: text('identifier').notNull().unique(),
+    action: text('action', { enum: ['CREATE', 'UPDATE', 'DELETE'] }).notNull(),
+    resourceType: text('resource_type', { enum: ['entity', 'run'] }).notNull(),
+    status: text('status', { enum: ['SUCCESS', 'FAILURE'] }).notNull(),
+    userId: text('user_id').notNull(),
+    origin: text('origin', { enum: ['UI', 'API', 'AUTOMATION'] }).notNull(),
+    at: ts('at').notNull(),
+    blueprintIdentifier: text('blueprint_identifier'),
+    entityIdentifier: text('entity_identifier'),
+    runId: text('run_id'),
+    actionIdentifier: text('action_identifier'),
+    diff: jsonb('diff').notNull(),
+    /** Copied from the tied run: who may see this entry (everyone when no run is tied). */
+    allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
+    runCreatedBy: text('run_created_by'),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at.desc(), t.seq.desc()),
+    index('audit_log_entity_idx').on(t.blueprintIdentifier, t.entityIdentifier, t.at.desc()),
+    index('audit_log_run_idx').on(t.runId),
+  ],
+);
