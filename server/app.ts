@@ -44,6 +44,8 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   v1.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
+      // The unread rest of the body would be taken for the next request on a kept-alive
+      // connection, so the client is told to open a new one.
       onError: (c) =>
         c.json(
           errorBody(
@@ -51,6 +53,7 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
             'The request body is larger than 1 MiB; send less per request',
           ),
           413,
+          { connection: 'close' },
         ),
     }),
   );
