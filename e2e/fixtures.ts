@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { RunDetailPage } from './pages/run-detail-page';
+import { SignInPage } from './pages/sign-in-page';
+import { WorkflowRunsPage } from './pages/workflow-runs-page';
+import { WorkflowsPage } from './pages/workflows-page';
+import { SeedApi, type Credentials } from './seed-api';
+
+export const ADMIN: Credentials = { clientId: 'e2e-admin', clientSecret: 'e2e-admin-secret' };
+export const MEMBER: Credentials = { clientId: 'e2e-member', clientSecret: 'e2e-member-secret' };
+/** The user ids the server gives the seeded users (server/seed/users.ts). */
+export const USER_IDS = { admin: 'user_admin', member: 'user_member' } as const;
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function waitForHealth(baseURL: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
+    }
+    const ok = await fetch(`${baseURL}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server did not answer /healthz within 60 s:\n${output()}`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface RunningServer {
+  baseURL: string;
+}
+
+interface WorkerFixtures {
+  server: RunningServer;
+}
+
+interface TestFixtures {
+  /** Seeds through the real API as the admin. */
+  api: SeedApi;
+  /** Seeds through the real API as the member (a second "started by"). */
+  memberApi: SeedApi;
+  /** A page whose tab already holds the admin's session, as a signed-in person's would. */
+  signedIn: Page;
+  signInPage: SignInPage;
+  workflowsPage: WorkflowsPage;
+  workflowRunsPage: WorkflowRunsPage;
+  runDetailPage: RunDetailPage;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructured first argument
+    async ({}, use) => {
+      const port = await freePort();
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'runboard-e2e-'));
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          SEED: 'none',
+          SIMULATOR: 'off',
+          STATIC_DIR: path.join(root, 'dist'),
+          RUNBOARD_ADMIN_CLIENT_ID: ADMIN.clientId,
+          RUNBOARD_ADMIN_CLIENT_SECRET: ADMIN.clientSecret,
+          RUNBOARD_MEMBER_CLIENT_ID: MEMBER.clientId,
+          RUNBOARD_MEMBER_CLIENT_SECRET: MEMBER.clientSecret,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const baseURL = `http://127.0.0.1:${port}`;
+      try {
+        await waitForHealth(baseURL, child, () => output);
+        await use({ baseURL });
+      } finally {
+        await stop(child);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+
+  baseURL: async ({ server }, use) => use(server.baseURL),
+
+  api: async ({ server }, use) => use(new SeedApi(server.baseURL, ADMIN)),
+  memberApi: async ({ server }, use) => use(new SeedApi(server.baseURL, MEMBER)),
+
+  signedIn: async ({ page, api }, use) => {
+    const token = await api.token();
+    // What src/lib/api.ts keeps for the tab after a sign-in through the form.
+    await page.addInitScript(
+      ({ credentials, token }) => {
+        if (!location.protocol.startsWith('http') || sessionStorage.getItem('runboard.token')) {
+          return;
+        }
+        sessionStorage.setItem('runboard.credentials', JSON.stringify(credentials));
+        sessionStorage.setItem('runboard.token', token);
+      },
+      { credentials: ADMIN, token },
+    );
+    await use(page);
+  },
+
+  signInPage: async ({ page }, use) => use(new SignInPage(page)),
+  workflowsPage: async ({ page }, use) => use(new WorkflowsPage(page)),
+  workflowRunsPage: async ({ page }, use) => use(new WorkflowRunsPage(page)),
+  runDetailPage: async ({ page }, use) => use(new RunDetailPage(page)),
+});
+
+export { expect };

@@ -1,0 +1,5 @@
+import { type Page } from '@playwright/test';
+
+export class WorkflowRunsPage {
+  constructor(readonly page: Page) {}
+}

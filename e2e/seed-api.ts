@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { accessTokenBodySchema } from '../contract/auth';
+import type {
+  LogLevel,
+  NodeRun,
+  Workflow,
+  WorkflowRun,
+  nodeRunPatchSchema,
+  startRunBodySchema,
+  workflowBodySchema,
+} from '../contract/workflows';
+
+export type WorkflowInput = z.input<typeof workflowBodySchema>;
+export type NodeRunPatchInput = z.input<typeof nodeRunPatchSchema>;
+export type StartRunInput = z.input<typeof startRunBodySchema>;
+export type Credentials = z.infer<typeof accessTokenBodySchema>;
+
+/** A suffix that keeps identifiers unique across specs sharing one worker's server. */
+export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Seeds data through the server's real HTTP API, as one user. Deliberately small: only the
+ * calls the specs need, typed with the contract's schemas.
+ */
+export class SeedApi {
+  private accessToken: string | null = null;
+
+  constructor(
+    readonly baseURL: string,
+    readonly credentials: Credentials,
+  ) {}
+
+  async token(): Promise<string> {
+    if (!this.accessToken) {
+      const body = await this.send<{ accessToken: string }>(
+        'POST',
+        '/v1/auth/access_token',
+        this.credentials,
+        null,
+      );
+      this.accessToken = body.accessToken;
+    }
+    return this.accessToken;
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    token: string | null,
+  ): Promise<T> {
+    const res = await fetch(`${this.baseURL}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, path, body, await this.token());
+  }
+
+  async createWorkflow(body: WorkflowInput): Promise<Workflow> {
+    return (await this.call<{ workflow: Workflow }>('POST', '/v1/workflows', body)).workflow;
+  }
+
+  async startRun(workflowIdentifier: string, body: StartRunInput = {}): Promise<WorkflowRun> {
+    const path = `/v1/workflows/${encodeURIComponent(workflowIdentifier)}/runs`;
+    return (await this.call<{ workflowRun: WorkflowRun }>('POST', path, body)).workflowRun;
+  }
+
+  async getRun(identifier: string): Promise<WorkflowRun> {
+    const path = `/v1/workflows/runs/${identifier}`;
+    return (await this.call<{ workflowRun: WorkflowRun }>('GET', path)).workflowRun;
+  }
+
+  async patchNodeRun(nodeRunIdentifier: string, patch: NodeRunPatchInput): Promise<void> {
+    await this.call('PATCH', `/v1/workflows/nodes/runs/${nodeRunIdentifier}`, patch);
+  }
+
+  async appendLogs(
+    nodeRunIdentifier: string,
+    logs: { level: LogLevel; message: string }[],
+  ): Promise<void> {
+    await this.call('POST', `/v1/workflows/nodes/runs/${nodeRunIdentifier}/logs`, { logs });
+  }
+
+  /** The run's node run for `nodeIdentifier` (the latest, if the node ran more than once). */
+  async nodeRun(runIdentifier: string, nodeIdentifier: string): Promise<NodeRun> {
+    const run = await this.getRun(runIdentifier);
+    const found = run.nodeRuns.filter((n) => n.nodeIdentifier === nodeIdentifier).at(-1);
+    if (!found) throw new Error(`run ${runIdentifier} has no node run for "${nodeIdentifier}"`);
+    return found;
+  }
+}
+
+/**
+ * trigger → build → deploy. KAFKA nodes wait for a worker to report through the node-run API, so
+ * the test decides when (and how) each node finishes.
+ */
+export function pipelineWorkflow(identifier: string, title = identifier): WorkflowInput {
+  return {
+    identifier,
+    title,
+    icon: 'Rocket',
+    nodes: [
+      {
+        identifier: 'trigger',
+        title: 'Start',
+        config: {
+          type: 'SELF_SERVE_TRIGGER',
+          userInputs: { properties: { service: { type: 'string' } }, required: [] },
+        },
+      },
+      { identifier: 'build', title: 'Build image', config: { type: 'KAFKA' } },
+      { identifier: 'deploy', title: 'Deploy service', config: { type: 'KAFKA' } },
+    ],
+    connections: [
+      { sourceIdentifier: 'trigger', targetIdentifier: 'build' },
+      { sourceIdentifier: 'build', targetIdentifier: 'deploy' },
+    ],
+  };
+}

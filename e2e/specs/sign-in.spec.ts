@@ -1,0 +1,23 @@
+import { ADMIN, expect, test } from '../fixtures';
+import { pipelineWorkflow, unique } from '../seed-api';
+
+test('signs in with client id and secret and lands on the workflows', async ({
+  page,
+  signInPage,
+  workflowsPage,
+  api,
+}) => {
+  const workflow = await api.createWorkflow(pipelineWorkflow(unique('signin'), 'Sign-in check'));
+  await signInPage.goto();
+  await signInPage.signIn(ADMIN);
+  await expect(workflowsPage.workflowLink(workflow.title)).toBeVisible();
+  await expect(signInPage.submit).toBeHidden();
+  expect(await page.evaluate(() => sessionStorage.getItem('runboard.token'))).toBeTruthy();
+});
+
+test('refuses a wrong secret and says so', async ({ signInPage }) => {
+  await signInPage.goto();
+  await signInPage.signIn({ clientId: ADMIN.clientId, clientSecret: 'not-the-secret' });
+  await expect(signInPage.page.getByRole('alert')).toBeVisible();
+  await expect(signInPage.submit).toBeVisible();
+});
