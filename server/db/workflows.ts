@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { WorkflowBody } from '../../contract/workflows';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { graphProblem } from '../domain/graph';
-import type { Actor } from '../domain/permissions';
+import { isPrivileged, type Actor } from '../domain/permissions';
 import { selectRows, type DbOrTx } from './client';
 import { workflows } from './schema';
 import { toWorkflow } from './serialize';
@@ -17,8 +17,11 @@ export async function listWorkflows(db: DbOrTx) {
   return rows.map(toWorkflow);
 }
 
-/** [ext] Per workflow: the latest run visible to everyone, runs in progress, runs in total. */
-export async function workflowStats(db: DbOrTx) {
+/** [ext] Per workflow, over the runs `actor` may view: the latest, those in progress, the total. */
+export async function workflowStats(db: DbOrTx, actor: Actor) {
+  const visible = isPrivileged(actor)
+    ? sql`true`
+    : sql`(allow_anyone_to_view OR created_by = ${actor.id})`;
   const rows = await selectRows<{
     workflow_identifier: string;
     total: number;
@@ -35,10 +38,10 @@ export async function workflowStats(db: DbOrTx) {
            l.created_at AS last_created_at
     FROM (SELECT workflow_identifier, count(*) AS total,
                  count(*) FILTER (WHERE status <> 'COMPLETED') AS in_progress
-          FROM workflow_runs GROUP BY workflow_identifier) s
+          FROM workflow_runs WHERE ${visible} GROUP BY workflow_identifier) s
     CROSS JOIN LATERAL (
       SELECT identifier, status, result, created_at FROM workflow_runs r
-      WHERE r.workflow_identifier = s.workflow_identifier
+      WHERE r.workflow_identifier = s.workflow_identifier AND ${visible}
       ORDER BY created_at DESC, identifier DESC LIMIT 1) l`,
   );
   return new Map(

@@ -29,7 +29,10 @@ function requireAdmin(actor: Actor, what: string) {
 export function workflowRoutes(db: Db, clock: () => Date) {
   return new Hono<AuthEnv>()
     .get('/', async (c) => {
-      const [workflows, stats] = await Promise.all([listWorkflows(db), workflowStats(db)]);
+      const [workflows, stats] = await Promise.all([
+        listWorkflows(db),
+        workflowStats(db, c.get('actor')),
+      ]);
       return c.json({
         ok: true,
         workflows: workflows.map((w) => ({
