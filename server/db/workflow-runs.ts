@@ -1,4 +1,16 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type {
   LogLevel,
   LogsQuery,
@@ -283,6 +295,15 @@ export async function postNodeRunLogs(
 
 // ---- reads ---------------------------------------------------------------------------------
 
+/** Matches the list indexes (DESC NULLS LAST) exactly, so the planner walks them instead of sorting. */
+const NEWEST_FIRST = [
+  sql`${workflowRuns.createdAt} DESC NULLS LAST`,
+  sql`${workflowRuns.identifier} DESC NULLS LAST`,
+];
+
+/** createdAt to the microsecond (a JS Date keeps only milliseconds, and a cursor must be exact). */
+const CURSOR_AT = sql<string>`to_char(${workflowRuns.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 interface RunCursor {
   t: string;
   id: string;
@@ -324,26 +345,23 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: 
   }
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    const t = new Date(c.t);
+    // A row comparison, so the keyset condition is an index range, not a filter.
     where.push(
-      or(
-        lt(workflowRuns.createdAt, t),
-        and(eq(workflowRuns.createdAt, t), lt(workflowRuns.identifier, c.id)),
-      ),
+      sql`(${workflowRuns.createdAt}, ${workflowRuns.identifier}) < (${c.t}::timestamptz, ${c.id})`,
     );
   }
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(workflowRuns), cursorAt: CURSOR_AT })
     .from(workflowRuns)
     .where(and(...where))
-    .orderBy(desc(workflowRuns.createdAt), desc(workflowRuns.identifier))
+    .orderBy(...NEWEST_FIRST)
     .limit(query.limit + 1)
     .offset(query.cursor ? 0 : (query.offset ?? 0));
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeCursor({ t: last.createdAt.toISOString(), id: last.identifier })
+      ? encodeCursor({ t: last.cursorAt, id: last.identifier })
       : null;
   const ids = page.map((r) => r.identifier);
   const nodeRows = ids.length
