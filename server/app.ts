@@ -9,7 +9,12 @@ import type { Db } from './db/client';
 import { ApiError } from './domain/errors';
 import { requireAuth, type AuthEnv } from './http/auth';
 import { openApiDocument } from './http/openapi';
+import { actionRunRoutes } from './routes/action-runs';
+import { actionRoutes } from './routes/actions';
+import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
+import { blueprintRoutes } from './routes/blueprints';
+import { entityRoutes } from './routes/entities';
 import { workflowRunRoutes } from './routes/workflow-runs';
 import { workflowRoutes } from './routes/workflows';
 
@@ -68,6 +73,12 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
   v1.route('/workflows', workflowRunRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));
+  // /actions/runs… first, so "runs" is never taken for an action identifier.
+  v1.route('/actions', actionRunRoutes(db, clock));
+  v1.route('/actions', actionRoutes(db, clock));
+  v1.route('/blueprints', blueprintRoutes(db, clock));
+  v1.route('/blueprints', entityRoutes(db, clock));
+  v1.route('/audit-log', auditRoutes(db));
   app.route('/v1', v1);
 
   if (staticDir && existsSync(path.join(staticDir, 'index.html'))) {

@@ -1,0 +1,63 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Action, ActionBody } from '../../contract/actions';
+import { conflict, notFound } from '../domain/errors';
+import type { Actor } from '../domain/permissions';
+import { getBlueprintRow } from './blueprints';
+import type { DbOrTx } from './client';
+import { actions } from './schema';
+
+export type ActionRow = typeof actions.$inferSelect;
+
+export function toAction(row: ActionRow): Action {
+  return {
+    identifier: row.identifier,
+    title: row.title,
+    icon: row.icon,
+    description: row.description,
+    blueprint: row.blueprint,
+    trigger: row.trigger as Action['trigger'],
+    requiredApproval: row.requiredApproval as Action['requiredApproval'],
+    allowAnyoneToViewRuns: row.allowAnyoneToViewRuns,
+    invocationMethod: row.invocationMethod as Action['invocationMethod'],
+    createdBy: row.createdBy,
+    updatedBy: row.updatedBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function listActions(db: DbOrTx) {
+  const rows = await db.select().from(actions).orderBy(asc(actions.identifier));
+  return rows.map(toAction);
+}
+
+export async function getActionRow(db: DbOrTx, identifier: string) {
+  const [row] = await db.select().from(actions).where(eq(actions.identifier, identifier));
+  if (!row) throw notFound(`Action "${identifier}"`);
+  return row;
+}
+
+export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, now: Date) {
+  await getBlueprintRow(db, body.blueprint);
+  const [row] = await db
+    .insert(actions)
+    .values({
+      identifier: body.identifier,
+      title: body.title,
+      icon: body.icon ?? null,
+      description: body.description ?? null,
+      blueprint: body.blueprint,
+      trigger: body.trigger,
+      requiredApproval: body.requiredApproval,
+      allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
+      invocationMethod: body.invocationMethod,
+      createdBy: actor.id,
+      updatedBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw conflict(`An action with identifier "${body.identifier}" already exists`);
+  return toAction(row);
+}

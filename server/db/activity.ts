@@ -1,0 +1,145 @@
+import { asc, inArray, sql, type SQL } from 'drizzle-orm';
+import type { ActivityItem } from '../../contract/entities';
+import { invalid } from '../domain/errors';
+import { isPrivileged, type Actor } from '../domain/permissions';
+import { runSelection, toRunV2 } from './action-runs';
+import { toAuditEntry } from './audit';
+import { getBlueprintRow } from './blueprints';
+import { selectRows, type DbOrTx } from './client';
+import { actionRuns, auditLog, nodeRuns, workflowRuns } from './schema';
+import { groupBy, toWorkflowRun } from './serialize';
+
+type ActivityType = ActivityItem['type'];
+
+interface ActivityCursor {
+  t: string;
+  k: string;
+}
+const encodeCursor = (c: ActivityCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): ActivityCursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<ActivityCursor>;
+    if (typeof c.t === 'string' && typeof c.k === 'string' && !isNaN(Date.parse(c.t))) {
+      return { t: c.t, k: c.k };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw invalid('query.cursor: is not a cursor this server handed out; start again without it');
+}
+
+/**
+ * One entity's feed: the workflow runs about it (workflow runs name their entity by identifier
+ * only), the action runs on it and the audit entries of its changes, newest first. Each source is
+ * cut to a page before the merge, and the keyset (at, key) is unique across sources because the
+ * keys carry their kind's prefix (wfr_, r_, aud_).
+ */
+export async function entityActivity(
+  db: DbOrTx,
+  blueprint: string,
+  entity: string,
+  query: { cursor?: string | undefined; limit: number },
+  actor: Actor,
+) {
+  await getBlueprintRow(db, blueprint);
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const n = query.limit + 1;
+  const privileged = isPrivileged(actor);
+  const before = (at: SQL, key: SQL) =>
+    after ? sql`AND (${at}, ${key}) < (${after.t}::timestamptz, ${after.k})` : sql``;
+  const visible = (allow: SQL, createdBy: SQL) =>
+    privileged ? sql`` : sql`AND (${allow} OR ${createdBy} = ${actor.id})`;
+
+  const rows = await selectRows<{ type: ActivityType; at: string | Date; key: string }>(
+    db,
+    sql`
+    SELECT type, at, key FROM (
+      (SELECT 'workflowRun' AS type, w.created_at AS at, w.identifier AS key
+       FROM ${workflowRuns} w
+       WHERE w.entity = ${entity}
+         ${visible(sql`w.allow_anyone_to_view`, sql`w.created_by`)}
+         ${before(sql`w.created_at`, sql`w.identifier`)}
+       ORDER BY w.created_at DESC, w.identifier DESC LIMIT ${n})
+      UNION ALL
+      (SELECT 'actionRun', r.created_at, r.id
+       FROM ${actionRuns} r
+       WHERE r.blueprint_identifier = ${blueprint} AND r.entity_identifier = ${entity}
+         ${visible(sql`r.allow_anyone_to_view`, sql`r.created_by`)}
+         ${before(sql`r.created_at`, sql`r.id`)}
+       ORDER BY r.created_at DESC, r.id DESC LIMIT ${n})
+      UNION ALL
+      (SELECT 'audit', a.at, a.identifier
+       FROM ${auditLog} a
+       WHERE a.resource_type = 'entity' AND a.blueprint_identifier = ${blueprint}
+         AND a.entity_identifier = ${entity}
+         ${visible(sql`a.allow_anyone_to_view`, sql`a.run_created_by`)}
+         ${before(sql`a.at`, sql`a.identifier`)}
+       ORDER BY a.at DESC, a.identifier DESC LIMIT ${n})
+    ) merged
+    ORDER BY at DESC, key DESC
+    LIMIT ${n}`,
+  );
+  const page = rows.slice(0, query.limit);
+  const keysOf = (type: ActivityType) => page.filter((r) => r.type === type).map((r) => r.key);
+  const items = await loadItems(db, keysOf('workflowRun'), keysOf('actionRun'), keysOf('audit'));
+  const activity = page.flatMap((r) => {
+    const item = items.get(r.key);
+    return item ? [item] : [];
+  });
+  const last = page[page.length - 1];
+  return {
+    activity,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ t: new Date(last.at).toISOString(), k: last.key })
+        : null,
+  };
+}
+
+async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditIds: string[]) {
+  const items = new Map<string, ActivityItem>();
+  if (wfrIds.length) {
+    const [runs, nodes] = await Promise.all([
+      db.select().from(workflowRuns).where(inArray(workflowRuns.identifier, wfrIds)),
+      db
+        .select()
+        .from(nodeRuns)
+        .where(inArray(nodeRuns.workflowRunIdentifier, wfrIds))
+        .orderBy(asc(nodeRuns.ord)),
+    ]);
+    const byRun = groupBy(nodes, (r) => r.workflowRunIdentifier);
+    for (const run of runs) {
+      const nodeRows = byRun.get(run.identifier) ?? [];
+      const sum = (pick: (r: (typeof nodeRows)[number]) => number) =>
+        nodeRows.reduce((total, r) => total + pick(r), 0);
+      items.set(run.identifier, {
+        type: 'workflowRun',
+        at: run.createdAt.toISOString(),
+        item: {
+          ...toWorkflowRun(run, nodeRows),
+          logCounts: { WARN: sum((r) => r.warnCount), ERROR: sum((r) => r.errorCount) },
+        },
+      });
+    }
+  }
+  if (runIds.length) {
+    const runs = await db
+      .select(runSelection)
+      .from(actionRuns)
+      .where(inArray(actionRuns.id, runIds));
+    for (const r of runs) {
+      items.set(r.run.id, {
+        type: 'actionRun',
+        at: r.run.createdAt.toISOString(),
+        item: { ...toRunV2(r), logCounts: { WARN: r.run.warnCount, ERROR: r.run.errorCount } },
+      });
+    }
+  }
+  if (auditIds.length) {
+    const audits = await db.select().from(auditLog).where(inArray(auditLog.identifier, auditIds));
+    for (const a of audits) {
+      items.set(a.identifier, { type: 'audit', at: a.at.toISOString(), item: toAuditEntry(a) });
+    }
+  }
+  return items;
+}

@@ -1,0 +1,126 @@
+import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { RunSource } from '../../contract/actions';
+import type { AuditAction, AuditEntry, AuditQuery, AuditResource } from '../../contract/entities';
+import { invalid } from '../domain/errors';
+import { randomId16 } from '../domain/ids';
+import { isPrivileged, type Actor } from '../domain/permissions';
+import type { DbOrTx } from './client';
+import { auditLog } from './schema';
+
+export type AuditRow = typeof auditLog.$inferSelect;
+
+export interface AuditInput {
+  action: AuditAction;
+  resourceType: AuditResource;
+  userId: string;
+  origin: RunSource;
+  at: Date;
+  blueprintIdentifier: string | null;
+  entityIdentifier: string | null;
+  runId: string | null;
+  actionIdentifier?: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** The tied run's visibility; an entry without a run is visible to everyone. */
+  run?: { allowAnyoneToView: boolean; createdBy: string } | null;
+}
+
+export const newAuditId = () => `aud_${randomId16()}`;
+
+export function auditValues(input: AuditInput) {
+  return {
+    identifier: newAuditId(),
+    action: input.action,
+    resourceType: input.resourceType,
+    status: 'SUCCESS' as const,
+    userId: input.userId,
+    origin: input.origin,
+    at: input.at,
+    blueprintIdentifier: input.blueprintIdentifier,
+    entityIdentifier: input.entityIdentifier,
+    runId: input.runId,
+    actionIdentifier: input.actionIdentifier ?? null,
+    diff: { before: input.before, after: input.after },
+    allowAnyoneToView: input.run?.allowAnyoneToView ?? true,
+    runCreatedBy: input.run?.createdBy ?? null,
+  };
+}
+
+export async function recordAudit(db: DbOrTx, input: AuditInput) {
+  const [row] = await db.insert(auditLog).values(auditValues(input)).returning();
+  return row!;
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    identifier: row.identifier,
+    action: row.action,
+    resourceType: row.resourceType,
+    status: row.status,
+    trigger: { by: { userId: row.userId }, origin: row.origin, at: row.at.toISOString() },
+    context: {
+      blueprintIdentifier: row.blueprintIdentifier,
+      entityIdentifier: row.entityIdentifier,
+      runId: row.runId,
+      action: row.actionIdentifier,
+    },
+    diff: row.diff as AuditEntry['diff'],
+  };
+}
+
+/** Members see entries of runs they may view (and every entry tied to no run). */
+export function auditVisibleTo(actor: Actor): SQL | undefined {
+  if (isPrivileged(actor)) return undefined;
+  return or(eq(auditLog.allowAnyoneToView, true), eq(auditLog.runCreatedBy, actor.id));
+}
+
+interface AuditCursor {
+  t: string;
+  s: number;
+}
+
+const encodeCursor = (c: AuditCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): AuditCursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<AuditCursor>;
+    if (typeof c.t === 'string' && !isNaN(Date.parse(c.t)) && Number.isSafeInteger(c.s)) {
+      return { t: c.t, s: c.s! };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw invalid('query.cursor: is not a cursor this server handed out; start again without it');
+}
+
+export async function listAudit(db: DbOrTx, query: AuditQuery, actor: Actor) {
+  const where: (SQL | undefined)[] = [auditVisibleTo(actor)];
+  if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
+  if (query.entity) where.push(eq(auditLog.entityIdentifier, query.entity));
+  if (query.blueprint) where.push(eq(auditLog.blueprintIdentifier, query.blueprint));
+  if (query.run_id) where.push(eq(auditLog.runId, query.run_id));
+  if (query.resources?.length) where.push(inArray(auditLog.resourceType, query.resources));
+  if (query.action?.length) where.push(inArray(auditLog.action, query.action));
+  if (query.status) where.push(eq(auditLog.status, query.status));
+  if (query.from) where.push(gte(auditLog.at, new Date(query.from)));
+  if (query.to) where.push(lte(auditLog.at, new Date(query.to)));
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    const t = new Date(c.t);
+    where.push(sql`(${auditLog.at}, ${auditLog.seq}) < (${t.toISOString()}::timestamptz, ${c.s})`);
+  }
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(sql`${auditLog.at} DESC NULLS LAST`, sql`${auditLog.seq} DESC NULLS LAST`)
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    audits: page.map(toAuditEntry),
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ t: last.at.toISOString(), s: last.seq })
+        : null,
+  };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/harness';
+import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
+
+let t: TestServer;
+const ids: string[] = [];
+let created: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  await seedActionCatalog(t);
+  for (let i = 0; i < 12; i++) {
+    const as = i % 3 ? 'member' : 'admin';
+    ids.push(await startRunAs(t, 'restart', { properties: { i }, entity: 'orders' }, as));
+  }
+  created = await startRunAs(t);
+  await t.api('admin', 'PATCH', `/actions/runs/${ids[0]}`, {
+    status: 'SUCCESS',
+    externalRunId: 'gh-42',
+  });
+});
+afterAll(async () => t.close());
+
+const idsOf = (res: { body: { runs: { id: string }[] } }) => res.body.runs.map((r) => r.id);
+
+describe('listing action runs', () => {
+  it('pages newest first by cursor and returns each run exactly once', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const res = await t.api('member', 'GET', `/actions/runs?limit=5${query}`);
+      expect(res.status).toBe(200);
+      expect(res.body.runs.length).toBeLessThanOrEqual(5);
+      seen.push(...idsOf(res));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(13);
+    expect(new Set(seen)).toEqual(new Set([...ids, created]));
+    expect(seen[0]).toBe(created);
+  });
+
+  it('keeps paging stable while new runs arrive', async () => {
+    const first = await t.api('admin', 'GET', '/actions/runs?limit=4');
+    const newcomer = await startRunAs(t);
+    const rest = await t.api('admin', 'GET', `/actions/runs?cursor=${first.body.nextCursor}`);
+    const all = [...idsOf(first), ...idsOf(rest)];
+    expect(all).not.toContain(newcomer);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(13);
+  });
+
+  it('filters by entity, blueprint, action, active, user, external run id and source', async () => {
+    const byEntity = await t.api(
+      'admin',
+      'GET',
+      '/actions/runs?entity=orders&blueprint=microservice',
+    );
+    expect(new Set(idsOf(byEntity))).toEqual(new Set(ids));
+    const byAction = await t.api('admin', 'GET', '/actions/runs?action=restart');
+    expect(idsOf(byAction)).toHaveLength(12);
+    const active = await t.api('admin', 'GET', '/actions/runs?active=true&action=restart');
+    expect(new Set(idsOf(active))).toEqual(new Set(ids.slice(1)));
+    const byEmail = await t.api('admin', 'GET', '/actions/runs?user_email=admin@runboard.dev');
+    expect(idsOf(byEmail)).toHaveLength(4);
+    const byUserId = await t.api(
+      'admin',
+      'GET',
+      '/actions/runs?user_id=user_member&action=restart',
+    );
+    expect(idsOf(byUserId)).toHaveLength(8);
+    const byExternal = await t.api('admin', 'GET', '/actions/runs?external_run_id=gh-42');
+    expect(idsOf(byExternal)).toEqual([ids[0]]);
+    const bySource = await t.api('admin', 'GET', '/actions/runs?source=UI&source=AUTOMATION');
+    expect(bySource.body.runs).toEqual([]);
+    const v2 = await t.api('admin', 'GET', `/actions/runs?external_run_id=gh-42&version=v2`);
+    expect(v2.body.runs[0].action).toMatchObject({ identifier: 'restart' });
+  });
+
+  it('rejects a bad filter value and a forged cursor with 422', async () => {
+    expect((await t.api('admin', 'GET', '/actions/runs?limit=0')).status).toBe(422);
+    expect((await t.api('admin', 'GET', '/actions/runs?source=EMAIL')).status).toBe(422);
+    const forged = await t.api('admin', 'GET', '/actions/runs?cursor=nonsense');
+    expect(forged.status).toBe(422);
+    expect(forged.body.message).toContain('cursor');
+  });
+});
