@@ -16,7 +16,47 @@ export function describeIssues(where: string, error: z.ZodError): string {
     .join('; ');
 }
 
+interface Visit {
+  value: unknown;
+  key: string | null;
+  parent: Visit | null;
+}
+
+const pathOf = (visit: Visit): string[] => {
+  const path: string[] = [];
+  for (let v: Visit | null = visit; v?.key != null; v = v.parent) path.unshift(v.key);
+  return path;
+};
+
+/**
+ * The path to a key or string holding U+0000, which PostgreSQL cannot store in text or jsonb (the
+ * write would fail with a 500). Iterative, and paths are built only for the hit, so a deeply
+ * nested body costs linear time.
+ */
+function pathToNul(value: unknown): string[] | null {
+  const stack: Visit[] = [{ value, key: null, parent: null }];
+  for (let visit = stack.pop(); visit; visit = stack.pop()) {
+    const current = visit.value;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return pathOf(visit);
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, child] of Object.entries(current)) {
+        const next = { value: child, key, parent: visit };
+        if (key.includes('\u0000')) return pathOf(next);
+        stack.push(next);
+      }
+    }
+  }
+  return null;
+}
+
 function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const nul = pathToNul(value);
+  if (nul) {
+    throw invalid(
+      `${[where, ...nul].join('.')}: must not contain the character U+0000 (NUL), which cannot be stored`,
+    );
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(where, parsed.error));
   return parsed.data;
