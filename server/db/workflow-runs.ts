@@ -390,8 +390,9 @@ function escapeLike(q: string) {
 
 /**
  * One page of log lines for a node run (`scope.nodeRun`) or a whole run, in sequence order,
- * resuming after `cursor`. `nextCursor` is null only when no line can follow: the page is short
- * and the node run (or run) has completed; otherwise it is where the next poll resumes.
+ * resuming after `cursor`. `nextCursor` is null only when no line can follow: the node run (or
+ * run) has completed and the page is short or a tail page; otherwise it is where the next poll
+ * resumes.
  */
 export async function readLogs(
   db: DbOrTx,
@@ -440,7 +441,7 @@ export async function readLogs(
   if (tail) rows.reverse();
   const seqOf = 'nodeRun' in scope ? 'seq' : 'runSeq';
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
-  const nextCursor = rows.length < query.limit && finished && !tail ? null : String(lastSeq);
+  const nextCursor = finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return {
     logs: rows.map((r) => toLogLine(r, seqOf)),
     nextCursor,
