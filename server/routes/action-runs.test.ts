@@ -407,3 +407,10 @@ async function tokenFor(as: 'member') {
   const body = (await res.json()) as { accessToken: string };
   return `Bearer ${body.accessToken}`;
 }
+
+it('describes the action-run operations in the OpenAPI document', async () => {
+  const doc = await t.api('anonymous', 'GET', '/openapi.json');
+  expect(doc.status).toBe(200);
+  expect(Object.keys(doc.body.paths['/v1/actions/runs/{id}/logs'])).toEqual(['post', 'get']);
+  expect(doc.body.paths['/v1/actions/{actionId}/runs'].post.responses).toHaveProperty('202');
+});
