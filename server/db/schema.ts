@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -44,6 +45,22 @@ export const workflows = pgTable('workflows', {
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 });
+
+/**
+ * The graph of every version a workflow has had. A run advances by the graph of the version it
+ * started on, even after the workflow is replaced or deleted, so rows outlive their workflow.
+ */
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    workflowIdentifier: text('workflow_identifier').notNull(),
+    version: integer('version').notNull(),
+    nodes: jsonb('nodes').notNull(),
+    connections: jsonb('connections').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowIdentifier, t.version] })],
+);
 
 export const workflowRuns = pgTable(
   'workflow_runs',

@@ -32,7 +32,7 @@ import {
   type NodeRunRow,
   type WorkflowRunRow,
 } from './serialize';
-import { getWorkflowRow } from './workflows';
+import { getWorkflowRow, workflowGraphAt } from './workflows';
 
 export interface LogInput {
   level: LogLevel;
@@ -272,8 +272,8 @@ export async function patchNodeRun(
         .where(eq(workflowRuns.identifier, run.identifier));
     }
     if (completing && run.status !== 'COMPLETED') {
-      const workflow = await getWorkflowRow(tx, run.workflowIdentifier).catch(() => null);
-      if (workflow) await advance(tx, run.identifier, graphOf(workflow), now);
+      const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);
+      if (graph) await advance(tx, run.identifier, graphOf(graph), now);
       else await completeRun(tx, run.identifier, body.result ?? 'SUCCESS', now);
     }
   });

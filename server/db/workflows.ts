@@ -1,10 +1,10 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import type { WorkflowBody } from '../../contract/workflows';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { graphProblem } from '../domain/graph';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { selectRows, type DbOrTx } from './client';
-import { workflows } from './schema';
+import { workflowVersions, workflows } from './schema';
 import { toWorkflow } from './serialize';
 
 function checkGraph(body: Pick<WorkflowBody, 'nodes' | 'connections'>) {
@@ -67,30 +67,68 @@ export async function getWorkflowRow(db: DbOrTx, identifier: string) {
   return row;
 }
 
+/** Keeps the graph of a workflow version for the runs that start on it. */
+async function recordVersion(
+  db: DbOrTx,
+  row: { identifier: string; version: number; nodes: unknown; connections: unknown },
+  now: Date,
+) {
+  await db.insert(workflowVersions).values({
+    workflowIdentifier: row.identifier,
+    version: row.version,
+    nodes: row.nodes,
+    connections: row.connections,
+    createdAt: now,
+  });
+}
+
+/** The graph a run of `version` advances by: that version's, or the workflow's current one. */
+export async function workflowGraphAt(db: DbOrTx, identifier: string, version: number) {
+  const [row] = await db
+    .select({ nodes: workflowVersions.nodes, connections: workflowVersions.connections })
+    .from(workflowVersions)
+    .where(
+      and(
+        eq(workflowVersions.workflowIdentifier, identifier),
+        eq(workflowVersions.version, version),
+      ),
+    );
+  return row ?? (await getWorkflowRow(db, identifier).catch(() => null));
+}
+
 export async function createWorkflow(db: DbOrTx, body: WorkflowBody, actor: Actor, now: Date) {
   checkGraph(body);
-  const rows = await db
-    .insert(workflows)
-    .values({
-      identifier: body.identifier,
-      title: body.title,
-      icon: body.icon ?? null,
-      description: body.description ?? null,
-      category: body.category ?? null,
-      allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
-      nodes: body.nodes,
-      connections: body.connections,
-      version: 1,
-      createdBy: actor.id,
-      updatedBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning();
-  const row = rows[0];
-  if (!row) throw conflict(`A workflow with identifier "${body.identifier}" already exists`);
-  return toWorkflow(row);
+  return db.transaction(async (tx) => {
+    // A re-created identifier numbers on from its deleted predecessor, whose runs keep their
+    // versions' graphs.
+    const [previous] = await tx
+      .select({ version: max(workflowVersions.version) })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.workflowIdentifier, body.identifier));
+    const rows = await tx
+      .insert(workflows)
+      .values({
+        identifier: body.identifier,
+        title: body.title,
+        icon: body.icon ?? null,
+        description: body.description ?? null,
+        category: body.category ?? null,
+        allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
+        nodes: body.nodes,
+        connections: body.connections,
+        version: (previous?.version ?? 0) + 1,
+        createdBy: actor.id,
+        updatedBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .returning();
+    const row = rows[0];
+    if (!row) throw conflict(`A workflow with identifier "${body.identifier}" already exists`);
+    await recordVersion(tx, row, now);
+    return toWorkflow(row);
+  });
 }
 
 export async function replaceWorkflow(
@@ -101,24 +139,27 @@ export async function replaceWorkflow(
   now: Date,
 ) {
   checkGraph(body);
-  const [row] = await db
-    .update(workflows)
-    .set({
-      title: body.title,
-      icon: body.icon ?? null,
-      description: body.description ?? null,
-      category: body.category ?? null,
-      allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
-      nodes: body.nodes,
-      connections: body.connections,
-      version: sql`${workflows.version} + 1`,
-      updatedBy: actor.id,
-      updatedAt: now,
-    })
-    .where(eq(workflows.identifier, identifier))
-    .returning();
-  if (!row) throw notFound(`Workflow "${identifier}"`);
-  return toWorkflow(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(workflows)
+      .set({
+        title: body.title,
+        icon: body.icon ?? null,
+        description: body.description ?? null,
+        category: body.category ?? null,
+        allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
+        nodes: body.nodes,
+        connections: body.connections,
+        version: sql`${workflows.version} + 1`,
+        updatedBy: actor.id,
+        updatedAt: now,
+      })
+      .where(eq(workflows.identifier, identifier))
+      .returning();
+    if (!row) throw notFound(`Workflow "${identifier}"`);
+    await recordVersion(tx, row, now);
+    return toWorkflow(row);
+  });
 }
 
 export async function deleteWorkflow(db: DbOrTx, identifier: string) {
