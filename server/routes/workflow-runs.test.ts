@@ -540,6 +540,67 @@ describe('advance rules', () => {
   });
 });
 
+describe('workflow changes during a run', () => {
+  it('advances a run by the graph of the version it started on', async () => {
+    await createLinearWorkflow(t, 'changes');
+    const run = await startRun(t, 'changes');
+    const replaced = await t.api(
+      'admin',
+      'PUT',
+      '/workflows/changes',
+      workflowBody(
+        'changes',
+        ['trigger', 'work', 'added'],
+        [
+          ['trigger', 'work'],
+          ['trigger', 'added'],
+        ],
+      ),
+    );
+    expect(replaced.body.workflow.version).toBe(2);
+    await completeNode(t, nodeRunOf(run, 'work').identifier);
+    const after = await getRun(t, run.identifier);
+    expect(after).toMatchObject({ status: 'COMPLETED', result: 'SUCCESS' });
+    expect(after.nodeRuns.map((n) => n.nodeIdentifier)).toEqual(['trigger', 'work']);
+    const next = await startRun(t, 'changes');
+    expect(next.nodeRuns.map((n) => n.nodeIdentifier)).toEqual(['trigger', 'work', 'added']);
+  });
+
+  it('keeps advancing a run whose workflow was deleted', async () => {
+    await createWorkflow(
+      t,
+      workflowBody(
+        'vanishing',
+        ['trigger', 'a', 'b', 'c'],
+        [
+          ['trigger', 'a'],
+          ['trigger', 'b'],
+          ['a', 'c'],
+        ],
+      ),
+    );
+    const run = await startRun(t, 'vanishing');
+    expect((await t.api('admin', 'DELETE', '/workflows/vanishing')).status).toBe(200);
+    await completeNode(t, nodeRunOf(run, 'a').identifier);
+    const after = await getRun(t, run.identifier);
+    expect(after.status).toBe('IN_PROGRESS');
+    expect(nodeStates(after)).toEqual([
+      ['trigger', 'COMPLETED', 'SUCCESS'],
+      ['a', 'COMPLETED', 'SUCCESS'],
+      ['b', 'IN_PROGRESS', null],
+      ['c', 'IN_PROGRESS', null],
+    ]);
+  });
+
+  it('numbers a re-created workflow after the deleted one, so versions name one graph', async () => {
+    await createLinearWorkflow(t, 'recreated');
+    await t.api('admin', 'PUT', '/workflows/recreated', workflowBody('recreated', ['t'], []));
+    await t.api('admin', 'DELETE', '/workflows/recreated');
+    const again = await createLinearWorkflow(t, 'recreated');
+    expect(again.version).toBe(3);
+  });
+});
+
 describe('immutability of completed node runs', () => {
   let run: WorkflowRun;
   let work: string;
