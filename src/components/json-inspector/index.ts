@@ -1,0 +1,1 @@
+export { JsonInspector, type JsonInspectorProps } from './JsonInspector';
