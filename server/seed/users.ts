@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
@@ -12,6 +13,7 @@ export interface Credentials {
 
 export const ADMIN_ID = 'user_admin';
 export const MEMBER_ID = 'user_member';
+export const SIMULATOR_ID = 'user_simulator';
 
 /** Seeds (or re-keys) the admin and member users; runs on every start, whatever SEED says. */
 export async function ensureUsers(db: Db, creds: Credentials) {
@@ -41,4 +43,18 @@ export async function ensureUsers(db: Db, creds: Credentials) {
         clientSecretHash: sql`excluded.client_secret_hash`,
       },
     });
+}
+
+/** The machine user the simulator reports node progress as; its secret is random and never shown. */
+export async function ensureSimulatorUser(db: Db) {
+  await db
+    .insert(users)
+    .values({
+      id: SIMULATOR_ID,
+      email: 'simulator@runboard.dev',
+      role: 'machine',
+      clientId: 'runboard-simulator',
+      clientSecretHash: sha256(randomBytes(32).toString('hex')),
+    })
+    .onConflictDoNothing();
 }
