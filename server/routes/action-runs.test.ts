@@ -414,3 +414,49 @@ it('describes the action-run operations in the OpenAPI document', async () => {
   expect(Object.keys(doc.body.paths['/v1/actions/runs/{id}/logs'])).toEqual(['post', 'get']);
   expect(doc.body.paths['/v1/actions/{actionId}/runs'].post.responses).toHaveProperty('202');
 });
+
+describe('definitions', () => {
+  it('lets members read blueprints and actions but only admins create them', async () => {
+    expect((await t.api('member', 'GET', '/blueprints/microservice')).body.blueprint).toMatchObject(
+      { identifier: 'microservice', title: 'Service' },
+    );
+    const action = await t.api('member', 'GET', '/actions/restart');
+    expect(action.body.action).toMatchObject({
+      identifier: 'restart',
+      blueprint: 'microservice',
+      trigger: { operation: 'DAY-2' },
+      requiredApproval: false,
+      allowAnyoneToViewRuns: true,
+    });
+    const bp = await t.api('member', 'POST', '/blueprints', { identifier: 'x', title: 'X' });
+    expect(bp.status).toBe(403);
+    const act = await t.api('member', 'POST', '/actions', {
+      identifier: 'x',
+      title: 'X',
+      blueprint: 'microservice',
+      trigger: { operation: 'CREATE' },
+    });
+    expect(act.status).toBe(403);
+    expect((await t.api('anonymous', 'GET', '/actions')).status).toBe(401);
+  });
+
+  it('refuses a duplicate, an unknown blueprint and an unknown operation', async () => {
+    const base = { title: 'X', blueprint: 'microservice', trigger: { operation: 'CREATE' } };
+    const dup = await t.api('admin', 'POST', '/actions', { ...base, identifier: 'restart' });
+    expect(dup.status).toBe(409);
+    const noBp = await t.api('admin', 'POST', '/actions', {
+      ...base,
+      identifier: 'y',
+      blueprint: 'nope',
+    });
+    expect(noBp.status).toBe(404);
+    const badOp = await t.api('admin', 'POST', '/actions', {
+      ...base,
+      identifier: 'z',
+      trigger: { operation: 'UPDATE' },
+    });
+    expect(badOp.status).toBe(422);
+    expect(badOp.body.message).toContain('body.trigger.operation');
+    expect((await t.api('member', 'GET', '/actions/nope')).status).toBe(404);
+  });
+});
