@@ -1,0 +1,352 @@
+import { and, eq, inArray, like } from 'drizzle-orm';
+import type { ActionRunStatus } from '../../contract/actions';
+import {
+  decideActionRunApproval,
+  patchActionRun,
+  postActionRunLog,
+  startActionRun,
+} from '../db/action-runs';
+import type { Db } from '../db/client';
+import { createEntity, deleteEntity, patchEntity } from '../db/entities';
+import { actionRuns, actions, entities } from '../db/schema';
+import { ApiError } from '../domain/errors';
+import { randomId16 } from '../domain/ids';
+import type { Actor } from '../domain/permissions';
+import {
+  actionScript,
+  demoInputs,
+  runLinks,
+  SIMULATED_RUN_PREFIX,
+  type ScriptLine,
+} from '../seed/demo-actions';
+import { DEMO_SERVICES } from '../seed/demo-catalog';
+import { Rng } from '../seed/demo-content';
+import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+
+export const MIN_ACTIVE = 1;
+export const MAX_ACTIVE = 3;
+
+const machine: Actor = { id: SIMULATOR_ID, email: 'simulator@runboard.dev', role: 'machine' };
+const admin: Actor = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' };
+const member: Actor = { id: MEMBER_ID, email: 'member@runboard.dev', role: 'member' };
+
+const START_WEIGHTS: [string, number][] = [
+  ['deploy_service', 5],
+  ['restart_service', 2],
+  ['scale_environment', 1],
+  ['create_service', 1],
+  ['delete_service', 1],
+];
+
+interface Plan {
+  lines: ScriptLine[];
+  next: number;
+  succeed: boolean;
+  /** Index of the line after which the backend changes the entity (tied to the run). */
+  changeAt: number;
+  waited: number;
+}
+
+interface ActiveRun {
+  id: string;
+  actionIdentifier: string;
+  status: ActionRunStatus;
+  blueprintIdentifier: string;
+  entityIdentifier: string | null;
+  properties: unknown;
+}
+
+const isExpected = (err: unknown) =>
+  err instanceof ApiError &&
+  ['run_exhausted', 'not_found', 'conflict', 'invalid_request'].includes(err.code);
+
+/**
+ * One step of the action-run simulator, as a backend reflecting progress through Port's API
+ * would: start runs until `target` are active, approve the ones waiting, and per tick add a log
+ * line, update the label, change the entity tied to the run, and finally end it.
+ */
+export class ActionRunSimulation {
+  private readonly plans = new Map<string, Plan>();
+  private target: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly rng: Rng,
+  ) {
+    this.target = rng.int(MIN_ACTIVE, MAX_ACTIVE);
+  }
+
+  async tick(now: Date) {
+    const active = await this.activeRuns();
+    if (active.length < this.target) await this.startOne(now);
+    for (const run of active) {
+      try {
+        await this.advance(run, now);
+      } catch (err) {
+        if (!isExpected(err)) throw err;
+        // Someone else ended or changed it (a person in the dashboard, a test): let it go.
+        this.plans.delete(run.id);
+      }
+    }
+  }
+
+  private activeRuns(): Promise<ActiveRun[]> {
+    return this.db
+      .select({
+        id: actionRuns.id,
+        actionIdentifier: actionRuns.actionIdentifier,
+        status: actionRuns.status,
+        blueprintIdentifier: actionRuns.blueprintIdentifier,
+        entityIdentifier: actionRuns.entityIdentifier,
+        properties: actionRuns.properties,
+      })
+      .from(actionRuns)
+      .where(
+        and(
+          like(actionRuns.externalRunId, `${SIMULATED_RUN_PREFIX}%`),
+          inArray(actionRuns.status, ['IN_PROGRESS', 'WAITING_FOR_APPROVAL']),
+        ),
+      );
+  }
+
+  private pickAction(available: Set<string>) {
+    const weighted = START_WEIGHTS.filter(([id]) => available.has(id));
+    let roll = this.rng.next() * weighted.reduce((sum, [, w]) => sum + w, 0);
+    for (const [id, w] of weighted) {
+      if ((roll -= w) < 0) return id;
+    }
+    return weighted[0]?.[0] ?? null;
+  }
+
+  private async startOne(now: Date) {
+    const defs = await this.db
+      .select({ identifier: actions.identifier, blueprint: actions.blueprint })
+      .from(actions);
+    const actionId = this.pickAction(new Set(defs.map((d) => d.identifier)));
+    const def = defs.find((d) => d.identifier === actionId);
+    if (!actionId || !def) return;
+    const existing = await this.db
+      .select({ identifier: entities.identifier })
+      .from(entities)
+      .where(eq(entities.blueprint, def.blueprint));
+    const ids = existing.map((e) => e.identifier);
+    const properties = demoInputs(actionId, this.rng);
+    let entity: string | undefined;
+    if (actionId === 'create_service') {
+      // A taken name gets a suffix, so the demo's CREATE runs can succeed.
+      if (ids.includes(String(properties.name))) {
+        properties.name = `${String(properties.name)}-${randomId16().slice(0, 4).toLowerCase()}`;
+      }
+    } else if (actionId === 'delete_service') {
+      // Only services the demo's CREATE runs made are deleted; the catalog's services stay.
+      const deletable = ids.filter((id) => !DEMO_SERVICES.includes(id));
+      if (deletable.length === 0) return;
+      entity = this.rng.pick(deletable);
+    } else {
+      if (ids.length === 0) return;
+      entity = this.rng.pick(ids);
+    }
+    const starter = this.rng.chance(0.6) ? member : admin;
+    const run = await startActionRun(
+      this.db,
+      actionId,
+      { properties, ...(entity ? { entity } : {}) },
+      { actor: starter, now, source: this.rng.chance(0.7) ? 'UI' : 'AUTOMATION' },
+    );
+    await patchActionRun(
+      this.db,
+      run.id,
+      { externalRunId: `${SIMULATED_RUN_PREFIX}${randomId16().slice(0, 8)}` },
+      machine,
+      now,
+      'v1',
+    );
+  }
+
+  private planFor(run: ActiveRun): Plan {
+    let plan = this.plans.get(run.id);
+    if (!plan) {
+      const props = (run.properties ?? {}) as Record<string, unknown>;
+      const succeed = this.rng.chance(0.8);
+      const vars = Object.fromEntries(
+        Object.entries({ ...props, entity: run.entityIdentifier ?? props.name }).map(([k, v]) => [
+          k,
+          String(v ?? ''),
+        ]),
+      );
+      const lines = actionScript(run.actionIdentifier, vars, succeed, this.rng);
+      plan = { lines, next: 0, succeed, changeAt: Math.floor(lines.length / 2), waited: 0 };
+      this.plans.set(run.id, plan);
+    }
+    return plan;
+  }
+
+  private async advance(run: ActiveRun, now: Date) {
+    const plan = this.planFor(run);
+    if (run.status === 'WAITING_FOR_APPROVAL') {
+      if (++plan.waited < 3) return;
+      const decline = this.rng.chance(0.15);
+      await decideActionRunApproval(
+        this.db,
+        run.id,
+        decline
+          ? { status: 'DECLINE', description: 'Not during the change freeze' }
+          : { status: 'APPROVE' },
+        admin,
+        now,
+        'v1',
+      );
+      if (decline) this.plans.delete(run.id);
+      return;
+    }
+    const line = plan.lines[plan.next];
+    if (line) {
+      await postActionRunLog(
+        this.db,
+        run.id,
+        {
+          message: line.message,
+          level: line.level,
+          ...(line.label ? { statusLabel: line.label } : {}),
+        },
+        machine,
+        now,
+      );
+      if (plan.succeed && plan.next === plan.changeAt) await this.changeEntity(run, now);
+      plan.next += 1;
+      return;
+    }
+    await this.finish(run, plan, now);
+  }
+
+  /** What the backend changes in the catalog, tied to the run with `run_id`. */
+  private async changeEntity(run: ActiveRun, now: Date) {
+    const props = (run.properties ?? {}) as Record<string, unknown>;
+    const bp = run.blueprintIdentifier;
+    const entity = run.entityIdentifier;
+    switch (run.actionIdentifier) {
+      case 'create_service':
+        await createEntity(
+          this.db,
+          bp,
+          {
+            identifier: String(props.name),
+            title: String(props.name),
+            properties: { language: props.language, tier: 'medium', owner: 'team-platform' },
+            relations: {},
+          },
+          { run_id: run.id, upsert: true, merge: false },
+          machine,
+          now,
+        );
+        return;
+      case 'deploy_service':
+      case 'scale_environment':
+        if (!entity) return;
+        await patchEntity(
+          this.db,
+          bp,
+          entity,
+          {
+            properties:
+              run.actionIdentifier === 'deploy_service'
+                ? { version: props.version }
+                : { nodes: props.nodes },
+          },
+          run.id,
+          machine,
+          now,
+        );
+        return;
+      case 'delete_service':
+        if (entity) await deleteEntity(this.db, bp, entity, run.id, machine, now);
+        return;
+    }
+  }
+
+  private async finish(run: ActiveRun, plan: Plan, now: Date) {
+    const status = plan.succeed ? 'SUCCESS' : 'FAILURE';
+    // Backends end runs both ways Port allows: a final log line, or a PATCH with links.
+    if (this.rng.chance(0.5)) {
+      await postActionRunLog(
+        this.db,
+        run.id,
+        {
+          message: plan.succeed ? 'All steps finished' : 'Giving up',
+          level: plan.succeed ? 'INFO' : 'ERROR',
+          terminationStatus: status,
+          statusLabel: plan.succeed ? 'Completed successfully!' : 'Failed',
+        },
+        machine,
+        now,
+      );
+    } else {
+      await patchActionRun(
+        this.db,
+        run.id,
+        {
+          status,
+          link: runLinks(run.actionIdentifier, this.rng),
+          ...(plan.succeed ? { summary: `${plan.lines.length} steps done` } : {}),
+        },
+        machine,
+        now,
+        'v1',
+      );
+    }
+    this.plans.delete(run.id);
+    this.target = this.rng.int(MIN_ACTIVE, MAX_ACTIVE);
+  }
+}
+
+export interface ActionRunSimulator {
+  /** Stops ticking; resolves once a tick under way has finished. */
+  stop(): Promise<void>;
+}
+
+/** Ticks the simulation on a timer that never keeps the process alive and never overlaps. */
+export function startActionRunSimulator({
+  db,
+  clock = () => new Date(),
+  tickMs = 2000,
+  seed = Date.now(),
+}: {
+  db: Db;
+  clock?: () => Date;
+  tickMs?: number;
+  seed?: number;
+}): ActionRunSimulator {
+  const simulation = new ActionRunSimulation(db, new Rng(seed));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<void> = Promise.resolve();
+  let ready = false;
+
+  const tick = async () => {
+    try {
+      if (!ready) {
+        await ensureSimulatorUser(db);
+        ready = true;
+      }
+      await simulation.tick(clock());
+    } catch (err) {
+      console.error('action-run simulator: tick failed:', err instanceof Error ? err.message : err);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      current = tick().finally(schedule);
+    }, tickMs);
+    timer.unref();
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
