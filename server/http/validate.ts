@@ -16,10 +16,14 @@ export function describeIssues(where: string, error: z.ZodError): string {
     .join('; ');
 }
 
+/** Deeper JSON than this fails to serialize (JS and PostgreSQL recurse), so it is refused. */
+export const MAX_JSON_DEPTH = 128;
+
 interface Visit {
   value: unknown;
   key: string | null;
   parent: Visit | null;
+  depth: number;
 }
 
 const pathOf = (visit: Visit): string[] => {
@@ -29,20 +33,27 @@ const pathOf = (visit: Visit): string[] => {
 };
 
 /**
- * The path to a key or string holding U+0000, which PostgreSQL cannot store in text or jsonb (the
- * write would fail with a 500). Iterative, and paths are built only for the hit, so a deeply
- * nested body costs linear time.
+ * The first value that parses but cannot be stored, with its path: a key or string holding
+ * U+0000 (PostgreSQL refuses it in text and jsonb) or nesting deeper than MAX_JSON_DEPTH. Without
+ * this check both fail the write with a 500. Iterative, so any body is walked in linear time.
  */
-function pathToNul(value: unknown): string[] | null {
-  const stack: Visit[] = [{ value, key: null, parent: null }];
+function unstorable(value: unknown): { path: string[]; problem: string } | null {
+  const nul = 'must not contain the character U+0000 (NUL), which cannot be stored';
+  const stack: Visit[] = [{ value, key: null, parent: null, depth: 0 }];
   for (let visit = stack.pop(); visit; visit = stack.pop()) {
     const current = visit.value;
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return pathOf(visit);
+      if (current.includes('\u0000')) return { path: pathOf(visit), problem: nul };
     } else if (current !== null && typeof current === 'object') {
+      if (visit.depth >= MAX_JSON_DEPTH) {
+        return {
+          path: pathOf(visit),
+          problem: `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+        };
+      }
       for (const [key, child] of Object.entries(current)) {
-        const next = { value: child, key, parent: visit };
-        if (key.includes('\u0000')) return pathOf(next);
+        const next = { value: child, key, parent: visit, depth: visit.depth + 1 };
+        if (key.includes('\u0000')) return { path: pathOf(next), problem: nul };
         stack.push(next);
       }
     }
@@ -51,12 +62,8 @@ function pathToNul(value: unknown): string[] | null {
 }
 
 function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const nul = pathToNul(value);
-  if (nul) {
-    throw invalid(
-      `${[where, ...nul].join('.')}: must not contain the character U+0000 (NUL), which cannot be stored`,
-    );
-  }
+  const refused = unstorable(value);
+  if (refused) throw invalid(`${[where, ...refused.path].join('.')}: ${refused.problem}`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(where, parsed.error));
   return parsed.data;
