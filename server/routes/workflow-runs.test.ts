@@ -345,6 +345,20 @@ describe('PATCH node runs', () => {
     expect(scoped.body.message).toMatch(/path\.wfr/);
   });
 
+  it('refuses output nested deeper than 128 levels with 422 instead of failing the write', async () => {
+    await createLinearWorkflow(t, 'deep');
+    const run = await startRun(t, 'deep');
+    const work = nodeRunOf(run, 'work').identifier;
+    const nested = (depth: number) => `{"output":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    const tooDeep = await patchNode(t, work, nested(5000) as never);
+    expect(tooDeep.status).toBe(422);
+    expect(tooDeep.body.message).toBe(
+      `body.output${'.a'.repeat(127)}: nests objects and arrays deeper than 128 levels`,
+    );
+    const deepEnough = await patchNode(t, work, nested(120) as never);
+    expect(deepEnough.status).toBe(200);
+  });
+
   describe('body validation', () => {
     let work: string;
     let runId: string;
