@@ -239,6 +239,8 @@ export function JsonInspector({
     handler();
   };
 
+  // Roving tabindex: the focused row, or the first rendered one when it was scrolled away.
+  const tabbableIndex = rows.some((r) => r.index === focused) ? focused : rows[0]?.index;
   const footerIndex = hovered ?? focused;
   const footerRow = footerIndex < rowCount ? tree.rowAt(footerIndex) : null;
   const counter = activeSearch
@@ -336,7 +338,7 @@ export function JsonInspector({
                   rootPath={rootPath}
                   query={highlight}
                   current={row.line === 0 && row.node === currentNode}
-                  tabbable={item.index === focused}
+                  tabbable={item.index === tabbableIndex}
                   onFocus={() => setFocused(item.index)}
                   onHover={() => setHovered(item.index)}
                   onToggle={() => {

@@ -11,7 +11,7 @@ export type Segment = string | number;
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
 /** Escaped string longer than this is shown truncated; expanded, it takes one row per chunk. */
-export const STRING_CHUNK = 200;
+export const STRING_CHUNK = 100;
 /** How many nodes a generator visits between two yields. */
 const NODES_PER_YIELD = 512;
 
