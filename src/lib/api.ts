@@ -1,4 +1,4 @@
-import { apiErrorSchema } from '../../contract/common';
+import type { ApiErrorBody } from '../../contract/common';
 
 /** An API failure with Port's error code, e.g. `not_found`, `forbidden`, `run_exhausted`. */
 export class ApiRequestError extends Error {
@@ -44,10 +44,17 @@ export function onSignOut(listener: () => void) {
   return () => signOutListeners.delete(listener);
 }
 
+// A hand check rather than contract's zod schema: zod would more than double the first route's JS.
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Record<string, unknown>;
+  return b.ok === false && typeof b.error === 'string' && typeof b.message === 'string';
+}
+
 async function errorFrom(res: Response): Promise<ApiRequestError> {
-  const parsed = apiErrorSchema.safeParse(await res.json().catch(() => null));
-  return parsed.success
-    ? new ApiRequestError(res.status, parsed.data.error, parsed.data.message)
+  const body: unknown = await res.json().catch(() => null);
+  return isErrorBody(body)
+    ? new ApiRequestError(res.status, body.error, body.message)
     : new ApiRequestError(res.status, 'http_error', `The server answered ${res.status}`);
 }
 

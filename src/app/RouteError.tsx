@@ -1,0 +1,36 @@
+import { Button, Container, Stack, Text, Title } from '@mantine/core';
+import { useQueryErrorResetBoundary } from '@tanstack/react-query';
+import { Link, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { ErrorState } from '../components/ErrorState';
+
+/** A route's error boundary: explains the error and retries by re-running the loaders. */
+export function RouteError({ error }: ErrorComponentProps) {
+  const router = useRouter();
+  const queryReset = useQueryErrorResetBoundary();
+  useEffect(() => queryReset.reset(), [queryReset]);
+  return (
+    <Container size="sm" py="xl">
+      <ErrorState error={error} onRetry={() => void router.invalidate()} />
+    </Container>
+  );
+}
+
+export function NotFoundPage({ message }: { message?: string }) {
+  return (
+    <Container size="sm" py="xl">
+      <Stack align="center" gap="sm">
+        <Text c="dimmed" fw={700} fz={48} lh={1}>
+          404
+        </Text>
+        <Title order={2}>Page not found</Title>
+        <Text c="dimmed" ta="center">
+          {message ?? 'There is nothing at this address.'}
+        </Text>
+        <Button renderRoot={(props) => <Link to="/workflows" {...props} />} variant="light">
+          Go to workflows
+        </Button>
+      </Stack>
+    </Container>
+  );
+}

@@ -1,0 +1,247 @@
+import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useMemo } from 'react';
+import type { NodeRun, Workflow, WorkflowRun } from '../../../../contract/workflows';
+import { EmptyState } from '../../../components/EmptyState';
+import { JsonInspector } from '../../../components/json-inspector';
+import { LogViewer, type LogViewState } from '../../../components/log-viewer';
+import { StatusBadge } from '../../../components/StatusBadge';
+import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
+import { formatDuration } from '../../../lib/dates';
+import { defaultNode, latestNodeRunByNode, nodeRunState, nodeStates, sumLogCounts } from '../model';
+import type { RunSearch } from '../search';
+import { RunGantt } from './RunGantt';
+import { RunHeader } from './RunHeader';
+
+interface Props {
+  run: WorkflowRun;
+  /** The workflow's current definition, for the graph; without it the node runs alone are drawn. */
+  workflow: Workflow | undefined;
+  search: RunSearch;
+  onSearchChange: (patch: Partial<RunSearch>, options?: { replace?: boolean }) => void;
+}
+
+export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) {
+  const latest = useMemo(() => latestNodeRunByNode(run.nodeRuns), [run.nodeRuns]);
+  const graph = useMemo(() => graphOf(run, workflow), [run, workflow]);
+  const titles = useMemo(
+    () => Object.fromEntries(graph.nodes.map((n) => [n.identifier, n.title ?? n.identifier])),
+    [graph.nodes],
+  );
+  const allNodes = search.scope === 'all';
+  const selectedNode = allNodes ? null : (search.node ?? defaultNode(run.nodeRuns));
+  const selectedRun = selectedNode ? (latest.get(selectedNode) ?? null) : null;
+  const durations = useMemo(() => {
+    const d: Record<string, string> = {};
+    for (const [node, nr] of latest)
+      if (nr.completedAt)
+        d[node] = formatDuration(Date.parse(nr.completedAt) - Date.parse(nr.createdAt));
+    return d;
+  }, [latest]);
+
+  const select = (node: string) =>
+    onSearchChange({ node, scope: undefined, line: undefined, q: search.q });
+  const selectAll = () => onSearchChange({ node: undefined, scope: 'all', line: undefined });
+
+  return (
+    <Stack gap="md" maw={1400} mx="auto">
+      <RunHeader run={run} workflow={workflow} />
+      <Paper withBorder p="md">
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={3} fz="h4">
+              Timeline
+            </Title>
+            <Button
+              size="xs"
+              variant={allNodes ? 'filled' : 'default'}
+              aria-pressed={allNodes}
+              onClick={selectAll}
+            >
+              All nodes
+            </Button>
+          </Group>
+          <WorkflowGraph
+            nodes={graph.nodes}
+            connections={graph.connections}
+            states={nodeStates(run.nodeRuns)}
+            details={durations}
+            selected={selectedNode}
+            onSelect={select}
+          />
+          <RunGantt
+            run={run}
+            nodeOrder={graph.nodes.map((n) => n.identifier)}
+            titles={titles}
+            selected={selectedNode}
+            onSelect={select}
+          />
+        </Stack>
+      </Paper>
+      <Paper withBorder p="md">
+        <SelectionPanel
+          run={run}
+          node={selectedNode}
+          nodeRun={selectedRun}
+          title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
+          titles={titles}
+          search={search}
+          onSearchChange={onSearchChange}
+        />
+      </Paper>
+    </Stack>
+  );
+}
+
+/** The graph from the workflow definition, or (deleted workflow) from the node runs alone. */
+function graphOf(run: WorkflowRun, workflow: Workflow | undefined) {
+  if (workflow) {
+    const ranTitles = new Map(run.nodeRuns.map((nr) => [nr.nodeIdentifier, nr.nodeTitle]));
+    return {
+      nodes: workflow.nodes.map((n) => ({
+        identifier: n.identifier,
+        title: n.title ?? ranTitles.get(n.identifier) ?? undefined,
+      })),
+      connections: workflow.connections,
+    };
+  }
+  return {
+    nodes: [...latestNodeRunByNode(run.nodeRuns).values()].map((nr) => ({
+      identifier: nr.nodeIdentifier,
+      title: nr.nodeTitle ?? undefined,
+    })),
+    connections: [],
+  };
+}
+
+interface PanelProps {
+  run: WorkflowRun;
+  node: string | null;
+  nodeRun: NodeRun | null;
+  title: string;
+  titles: Record<string, string>;
+  search: RunSearch;
+  onSearchChange: Props['onSearchChange'];
+}
+
+function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchChange }: PanelProps) {
+  const tab = search.tab ?? 'logs';
+  const runLive = run.status !== 'COMPLETED';
+  const live = node ? nodeRun?.status === 'IN_PROGRESS' : runLive;
+  const logState: LogViewState = {
+    levels: search.level ?? [],
+    q: search.q ?? '',
+    line: search.line ?? null,
+    wrap: search.wrap ?? false,
+    follow: search.follow ?? live,
+  };
+  const setLogState = (patch: Partial<LogViewState>) =>
+    onSearchChange(
+      {
+        ...('levels' in patch ? { level: patch.levels?.length ? patch.levels : undefined } : {}),
+        ...('q' in patch ? { q: patch.q || undefined } : {}),
+        ...('line' in patch ? { line: patch.line ?? undefined } : {}),
+        ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),
+        ...('follow' in patch ? { follow: patch.follow } : {}),
+      },
+      { replace: true },
+    );
+  const nodeLabels = useMemo(
+    () =>
+      Object.fromEntries(
+        run.nodeRuns.map((nr) => [nr.identifier, titles[nr.nodeIdentifier] ?? nr.nodeIdentifier]),
+      ),
+    [run.nodeRuns, titles],
+  );
+
+  return (
+    <Stack gap="sm">
+      <Group gap="sm">
+        <Title order={3} fz="h4">
+          {title}
+        </Title>
+        {nodeRun && <StatusBadge state={nodeRunState(nodeRun)} />}
+        {node && !nodeRun && <StatusBadge state="not-started" />}
+      </Group>
+      <Tabs
+        value={tab}
+        onChange={(v) => onSearchChange({ tab: v === 'output' ? 'output' : undefined })}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          <Tabs.Tab value="logs">Logs</Tabs.Tab>
+          <Tabs.Tab value="output">Output</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="logs" pt="sm">
+          {node && !nodeRun ? (
+            <EmptyState title="This node has not run yet">
+              Its logs appear here once it starts.
+            </EmptyState>
+          ) : (
+            <LogViewer
+              key={nodeRun ? nodeRun.identifier : run.identifier}
+              source={nodeRun ? { nodeRunId: nodeRun.identifier } : { runId: run.identifier }}
+              live={Boolean(live)}
+              counts={nodeRun ? nodeRun.logCounts : sumLogCounts(run.nodeRuns)}
+              {...(nodeRun ? {} : { nodeLabels })}
+              state={logState}
+              onStateChange={setLogState}
+              height={520}
+            />
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="output" pt="sm">
+          <Stack gap="lg">
+            {node && (
+              <Stack gap={6}>
+                <Text fw={600} size="sm">
+                  Output of {title}{' '}
+                  <Text span c="dimmed" ff="monospace" size="xs">
+                    .outputs.{node}
+                  </Text>
+                </Text>
+                {nodeRun ? (
+                  <JsonInspector
+                    key={nodeRun.identifier}
+                    value={nodeRun.output}
+                    rootPath={`.outputs.${node}`}
+                    label={`Output of ${title}`}
+                    search={search.oq ?? ''}
+                    onSearchChange={(oq) =>
+                      onSearchChange({ oq: oq || undefined }, { replace: true })
+                    }
+                    height={360}
+                  />
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    No output: this node has not run yet.
+                  </Text>
+                )}
+              </Stack>
+            )}
+            <Stack gap={6}>
+              <Text fw={600} size="sm">
+                Run outputs{' '}
+                <Text span c="dimmed" ff="monospace" size="xs">
+                  variables.outputs
+                </Text>
+              </Text>
+              <JsonInspector
+                value={run.variables.outputs}
+                rootPath=".outputs"
+                label="Run outputs"
+                {...(node
+                  ? {}
+                  : {
+                      search: search.oq ?? '',
+                      onSearchChange: (oq: string) =>
+                        onSearchChange({ oq: oq || undefined }, { replace: true }),
+                    })}
+                height={node ? 280 : 480}
+              />
+            </Stack>
+          </Stack>
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,62 @@
+import type { CSSProperties } from 'react';
+import type { WorkflowRun } from '../../../../contract/workflows';
+import { stateAppearance } from '../../../components/StatusBadge';
+import { formatDuration } from '../../../lib/dates';
+import { useNow } from '../../../lib/use-now';
+import { ganttBars } from '../model';
+import classes from './RunGantt.module.css';
+
+interface Props {
+  run: WorkflowRun;
+  nodeOrder: string[];
+  titles: Record<string, string>;
+  selected: string | null;
+  onSelect: (node: string) => void;
+}
+
+/**
+ * A bar per node run across the run's span. Rows are a pointer shortcut for the graph's node
+ * buttons (same action), so they stay out of the tab order and the accessibility tree's buttons.
+ */
+export function RunGantt({ run, nodeOrder, titles, selected, onSelect }: Props) {
+  const now = useNow(run.completedAt === null);
+  const bars = ganttBars(run, nodeOrder, now);
+  return (
+    <div role="list" aria-label="Node run timeline">
+      {bars.map((bar) => {
+        const look = stateAppearance(bar.state);
+        const title = titles[bar.nodeIdentifier] ?? bar.nodeIdentifier;
+        return (
+          <div
+            role="listitem"
+            key={bar.nodeRunId ?? bar.nodeIdentifier}
+            className={classes.row}
+            data-selected={selected === bar.nodeIdentifier}
+            onClick={() => onSelect(bar.nodeIdentifier)}
+            title={`${title}: ${look.label}`}
+          >
+            <span className={classes.label}>{title}</span>
+            <div className={classes.track}>
+              {bar.nodeRunId && (
+                <div
+                  className={classes.bar}
+                  data-live={look.live}
+                  style={
+                    {
+                      left: `${bar.offset * 100}%`,
+                      width: `${bar.width * 100}%`,
+                      '--bar-color': `var(--mantine-color-${look.color}-filled)`,
+                    } as CSSProperties
+                  }
+                />
+              )}
+            </div>
+            <span className={classes.duration}>
+              {bar.durationMs === null ? look.label.toLowerCase() : formatDuration(bar.durationMs)}
+            </span>
+          </div>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+import { Anchor, Badge, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import type { Workflow, WorkflowRun } from '../../../../contract/workflows';
+import { CopyButton } from '../../../components/CopyButton';
+import { Duration } from '../../../components/Duration';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
+
+export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Group gap="xs" wrap="wrap">
+          <Anchor
+            size="sm"
+            renderRoot={(props) => (
+              <Link
+                to="/workflows/$workflowId"
+                params={{ workflowId: run.workflowIdentifier }}
+                {...props}
+              />
+            )}
+          >
+            {workflow?.title ?? run.workflowIdentifier}
+          </Anchor>
+          <Text size="sm" c="dimmed">
+            /
+          </Text>
+          <Text size="sm" c="dimmed">
+            run
+          </Text>
+        </Group>
+        <Group gap="sm" wrap="wrap">
+          <Title order={2} ff="monospace" fz="h3">
+            {run.identifier}
+          </Title>
+          <CopyButton value={run.identifier} label="Copy run id" />
+          <StatusBadge state={workflowRunState(run.status, run.result)} size="md" />
+          {workflow && workflow.version !== run.workflow.version && (
+            <Badge variant="outline" color="gray" size="sm">
+              ran version {run.workflow.version} (now v{workflow.version})
+            </Badge>
+          )}
+        </Group>
+        <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">
+          <Fact label="Started by">
+            <Text size="sm">{run.createdBy}</Text>
+          </Fact>
+          <Fact label="Started">
+            <RelativeTime value={run.createdAt} />
+          </Fact>
+          <Fact label="Completed">
+            {run.completedAt ? (
+              <RelativeTime value={run.completedAt} />
+            ) : (
+              <Text size="sm" c="dimmed">
+                not yet
+              </Text>
+            )}
+          </Fact>
+          <Fact label="Duration">
+            <Duration start={run.createdAt} end={run.completedAt} />
+          </Fact>
+          <Fact label="Entity">
+            <Text
+              size="sm"
+              ff={run.entity ? 'monospace' : undefined}
+              c={run.entity ? undefined : 'dimmed'}
+            >
+              {run.entity ?? '–'}
+            </Text>
+          </Fact>
+          {run.rerunOf && (
+            <Fact label="Re-run of">
+              <Anchor
+                size="sm"
+                ff="monospace"
+                renderRoot={(props) => (
+                  <Link to="/runs/$runId" params={{ runId: run.rerunOf! }} {...props} />
+                )}
+              >
+                {run.rerunOf}
+              </Anchor>
+            </Fact>
+          )}
+        </SimpleGrid>
+        <Fact label="Inputs">
+          <Inputs inputs={run.inputs} />
+        </Fact>
+      </Stack>
+    </Paper>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      {children}
+    </Stack>
+  );
+}
+
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/** Flat inputs read best as key = value; anything nested is shown as JSON text. */
+function Inputs({ inputs }: { inputs: Record<string, unknown> }) {
+  const entries = Object.entries(inputs);
+  if (entries.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        none
+      </Text>
+    );
+  if (entries.length <= 12 && entries.every(([, v]) => isScalar(v))) {
+    return (
+      <Group gap="xs" wrap="wrap">
+        {entries.map(([k, v]) => (
+          <Code key={k} fz="xs">
+            {k} = {JSON.stringify(v)}
+          </Code>
+        ))}
+      </Group>
+    );
+  }
+  return (
+    <Code block fz="xs" mah={160} style={{ overflow: 'auto' }}>
+      {JSON.stringify(inputs, null, 2)}
+    </Code>
+  );
+}

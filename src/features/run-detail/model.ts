@@ -1,0 +1,99 @@
+import type { LogCounts, NodeRun, WorkflowRun } from '../../../contract/workflows';
+import { workflowRunState, type RunState } from '../../components/StatusBadge';
+
+export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
+
+const byCreated = (a: NodeRun, b: NodeRun) =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+
+/** The node runs in the order they started. */
+export const orderedNodeRuns = (nodeRuns: NodeRun[]) => [...nodeRuns].sort(byCreated);
+
+/** The latest node run of each node (a node runs at most once per run; be safe anyway). */
+export function latestNodeRunByNode(nodeRuns: NodeRun[]): Map<string, NodeRun> {
+  const latest = new Map<string, NodeRun>();
+  for (const nr of orderedNodeRuns(nodeRuns)) latest.set(nr.nodeIdentifier, nr);
+  return latest;
+}
+
+export const nodeRunState = (nr: NodeRun): RunState => workflowRunState(nr.status, nr.result);
+
+export function nodeStates(nodeRuns: NodeRun[]): Record<string, RunState> {
+  const states: Record<string, RunState> = {};
+  for (const [node, nr] of latestNodeRunByNode(nodeRuns)) states[node] = nodeRunState(nr);
+  return states;
+}
+
+/** What a person opening the run most likely wants: the failure, else what is running, else the end. */
+export function defaultNode(nodeRuns: NodeRun[]): string | null {
+  const ordered = orderedNodeRuns(nodeRuns);
+  const failed = ordered.find((nr) => nr.result === 'FAILED');
+  if (failed) return failed.nodeIdentifier;
+  const running = ordered.find((nr) => nr.status === 'IN_PROGRESS');
+  if (running) return running.nodeIdentifier;
+  return ordered.at(-1)?.nodeIdentifier ?? null;
+}
+
+export interface GanttBar {
+  nodeIdentifier: string;
+  nodeRunId: string | null;
+  state: RunState;
+  /** Start and width as fractions of the run's span (start..end, or now while running). */
+  offset: number;
+  width: number;
+  durationMs: number | null;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * One bar per node run, in start order, then an empty row per graph node that has not run.
+ * The span is the run's start..completion, or start..now while it is in progress.
+ */
+export function ganttBars(
+  run: Pick<WorkflowRun, 'createdAt' | 'completedAt' | 'nodeRuns'>,
+  nodeOrder: string[],
+  now: number,
+): GanttBar[] {
+  const start = ms(run.createdAt);
+  const end = run.completedAt ? ms(run.completedAt) : now;
+  const span = Math.max(1, end - start);
+  const clamp = (f: number) => Math.min(1, Math.max(0, f));
+  const bars: GanttBar[] = orderedNodeRuns(run.nodeRuns).map((nr) => {
+    const a = ms(nr.createdAt);
+    const b = nr.completedAt ? ms(nr.completedAt) : Math.max(a, now);
+    const offset = clamp((a - start) / span);
+    return {
+      nodeIdentifier: nr.nodeIdentifier,
+      nodeRunId: nr.identifier,
+      state: nodeRunState(nr),
+      offset,
+      width: Math.min(1 - offset, clamp((b - a) / span)),
+      durationMs: b - a,
+    };
+  });
+  const ran = new Set(run.nodeRuns.map((nr) => nr.nodeIdentifier));
+  for (const node of nodeOrder) {
+    if (ran.has(node)) continue;
+    bars.push({
+      nodeIdentifier: node,
+      nodeRunId: null,
+      state: 'not-started',
+      offset: 0,
+      width: 0,
+      durationMs: null,
+    });
+  }
+  return bars;
+}
+
+export function sumLogCounts(nodeRuns: NodeRun[]): LogCounts {
+  const total: LogCounts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
+  for (const nr of nodeRuns) {
+    total.DEBUG += nr.logCounts.DEBUG;
+    total.INFO += nr.logCounts.INFO;
+    total.WARN += nr.logCounts.WARN;
+    total.ERROR += nr.logCounts.ERROR;
+  }
+  return total;
+}

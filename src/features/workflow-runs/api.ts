@@ -1,0 +1,70 @@
+import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
+import type { WorkflowRun } from '../../../contract/workflows';
+import { api } from '../../lib/api';
+import { conditionalGet, pollInterval, probeInterval, unchangedPolls } from '../../lib/polling';
+import { runsQueryParams, type RunsPage } from './model';
+import type { RunFilters } from './search';
+
+export const PAGE_SIZE = 50;
+const PROBE_SIZE = 20;
+
+export const runKeys = {
+  all: ['workflow-runs'] as const,
+  list: (workflowId: string, filters: RunFilters) =>
+    [...runKeys.all, 'list', workflowId, filters] as const,
+  probe: (workflowId: string, filters: RunFilters) =>
+    [...runKeys.all, 'probe', workflowId, filters] as const,
+  live: (ids: string[]) => [...runKeys.all, 'live', ids] as const,
+};
+
+/**
+ * Pages by cursor, newest first. Loaded pages are never refetched on their own: in-progress rows
+ * are refreshed by `liveRunsQueryOptions` and new runs are announced by `newRunsProbeOptions`.
+ */
+export const runsInfiniteQueryOptions = (workflowId: string, filters: RunFilters) =>
+  infiniteQueryOptions({
+    queryKey: runKeys.list(workflowId, filters),
+    queryFn: ({ pageParam, signal }) =>
+      api<RunsPage>('/workflows/runs', {
+        query: {
+          ...runsQueryParams(workflowId, filters, Date.now()),
+          limit: PAGE_SIZE,
+          cursor: pageParam,
+        },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: Infinity,
+  });
+
+/** The newest few runs matching the filters, polled (visible tab only) to count new ones. */
+export const newRunsProbeOptions = (workflowId: string, filters: RunFilters) =>
+  queryOptions({
+    queryKey: runKeys.probe(workflowId, filters),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
+        query: { ...runsQueryParams(workflowId, filters, Date.now()), limit: PROBE_SIZE },
+        signal,
+      }).then((b) => b.workflowRuns),
+    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
+      probeInterval(query.queryHash),
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+  });
+
+/** Only the displayed runs that are still in progress, by id; finished rows are never refetched. */
+export const liveRunsQueryOptions = (ids: string[]) =>
+  queryOptions({
+    queryKey: runKeys.live(ids),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
+        query: { workflowRunIdentifiers: ids, limit: ids.length },
+        signal,
+      }).then((b) => b.workflowRuns),
+    enabled: ids.length > 0,
+    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
+      pollInterval(unchangedPolls(query.queryHash)),
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+  });

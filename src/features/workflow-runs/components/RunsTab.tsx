@@ -1,0 +1,201 @@
+import { Anchor, Button, Center, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import {
+  type InfiniteData,
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useEffect, useMemo, useState } from 'react';
+import type { WorkflowRun } from '../../../../contract/workflows';
+import { CopyButton } from '../../../components/CopyButton';
+import { Duration } from '../../../components/Duration';
+import { EmptyState } from '../../../components/EmptyState';
+import { ErrorState } from '../../../components/ErrorState';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
+import {
+  liveRunsQueryOptions,
+  newRunsProbeOptions,
+  runKeys,
+  runsInfiniteQueryOptions,
+} from '../api';
+import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model';
+import type { RunFilters as Filters } from '../search';
+import { RunFilters } from './RunFilters';
+
+type RunsData = InfiniteData<RunsPage, string | null>;
+
+interface Props {
+  workflowId: string;
+  filters: Filters;
+  onFiltersChange: (patch: Partial<Filters>) => void;
+}
+
+export function RunsTab({ workflowId, filters, onFiltersChange }: Props) {
+  const [filterBarKey, setFilterBarKey] = useState(0);
+  const clear = () => {
+    setFilterBarKey((k) => k + 1);
+    onFiltersChange({
+      status: undefined,
+      createdBy: undefined,
+      entity: undefined,
+      range: undefined,
+      from: undefined,
+      to: undefined,
+    });
+  };
+  return (
+    <Stack gap="md">
+      <RunFilters key={filterBarKey} filters={filters} onChange={onFiltersChange} onClear={clear} />
+      <RunsList workflowId={workflowId} filters={filters} />
+    </Stack>
+  );
+}
+
+function RunsList({ workflowId, filters }: { workflowId: string; filters: Filters }) {
+  const queryClient = useQueryClient();
+  const listOptions = runsInfiniteQueryOptions(workflowId, filters);
+  const runs = useInfiniteQuery(listOptions);
+  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.workflowRuns) ?? [], [runs.data]);
+
+  const liveIds = useMemo(() => inProgressIds(rows), [rows]);
+  const live = useQuery(liveRunsQueryOptions(liveIds));
+  useEffect(() => {
+    if (!live.data) return;
+    queryClient.setQueryData(runKeys.list(workflowId, filters), (old: RunsData | undefined) =>
+      patchPages(old, live.data),
+    );
+  }, [live.data, queryClient, workflowId, filters]);
+
+  const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
+  const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
+
+  if (runs.isPending) return <RowsSkeleton />;
+  if (!runs.data) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  return (
+    <Stack gap="sm">
+      {newCount > 0 && (
+        <Center>
+          <Button
+            variant="light"
+            radius="xl"
+            onClick={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
+          >
+            {newCount >= 20 ? '20+ new runs' : `${newCount} new run${newCount === 1 ? '' : 's'}`} —
+            show
+          </Button>
+        </Center>
+      )}
+      {rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
+          {filtered
+            ? 'Change or clear the filters to see more runs.'
+            : 'Runs of this workflow will appear here as soon as one starts.'}
+        </EmptyState>
+      ) : (
+        <RunsTable runs={rows} />
+      )}
+      {runs.hasNextPage && (
+        <Center>
+          <Button
+            variant="default"
+            onClick={() => void runs.fetchNextPage()}
+            loading={runs.isFetchingNextPage}
+          >
+            Load more
+          </Button>
+        </Center>
+      )}
+      {runs.isFetchNextPageError && (
+        <ErrorState error={runs.error} onRetry={() => void runs.fetchNextPage()} />
+      )}
+    </Stack>
+  );
+}
+
+function RunsTable({ runs }: { runs: WorkflowRun[] }) {
+  return (
+    <Paper withBorder>
+      <Table.ScrollContainer minWidth={860}>
+        <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Run</Table.Th>
+              <Table.Th>Started by</Table.Th>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>Duration</Table.Th>
+              <Table.Th>Entity</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {runs.map((run) => (
+              <RunRow key={run.identifier} run={run} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+function RunRow({ run }: { run: WorkflowRun }) {
+  const navigate = useNavigate();
+  return (
+    <Table.Tr
+      style={{ cursor: 'pointer' }}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('a,button')) return;
+        void navigate({ to: '/runs/$runId', params: { runId: run.identifier } });
+      }}
+    >
+      <Table.Td>
+        <StatusBadge state={workflowRunState(run.status, run.result)} />
+      </Table.Td>
+      <Table.Td>
+        <Group gap={4} wrap="nowrap">
+          <Anchor
+            ff="monospace"
+            size="sm"
+            renderRoot={(props) => (
+              <Link to="/runs/$runId" params={{ runId: run.identifier }} {...props} />
+            )}
+          >
+            {run.identifier}
+          </Anchor>
+          <CopyButton value={run.identifier} label="Copy run id" />
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{run.createdBy}</Text>
+      </Table.Td>
+      <Table.Td>
+        <RelativeTime value={run.createdAt} />
+      </Table.Td>
+      <Table.Td>
+        <Duration start={run.createdAt} end={run.completedAt} />
+      </Table.Td>
+      <Table.Td>
+        <Text
+          size="sm"
+          ff={run.entity ? 'monospace' : undefined}
+          c={run.entity ? undefined : 'dimmed'}
+        >
+          {run.entity ?? '–'}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function RowsSkeleton() {
+  return (
+    <Stack gap={6} aria-busy="true" aria-label="Loading runs">
+      {Array.from({ length: 8 }, (_, i) => (
+        <Skeleton key={i} h={36} />
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,81 @@
+import type { InfiniteData } from '@tanstack/react-query';
+import type { WorkflowRun } from '../../../contract/workflows';
+import type { RunFilters, StatusFilter, TimeRange } from './search';
+
+export interface RunsPage {
+  workflowRuns: WorkflowRun[];
+  nextCursor: string | null;
+}
+
+const RANGE_MS: Record<TimeRange, number> = {
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
+
+/** One "Status" control covers both API params: in progress is a status, the rest are results. */
+export function statusParams(status: StatusFilter | undefined) {
+  switch (status) {
+    case undefined:
+      return {};
+    case 'IN_PROGRESS':
+      return { statuses: ['IN_PROGRESS', 'CANCELLING'] };
+    case 'SUCCESS':
+    case 'FAILED':
+    case 'CANCELLED':
+      return { statuses: ['COMPLETED'], results: [status] };
+  }
+}
+
+/**
+ * Filters -> query params of GET /v1/workflows/runs. A preset range is relative to `now`, read at
+ * fetch time, so the query key (and the URL) stay "last 24h" rather than an instant.
+ */
+export function runsQueryParams(workflowId: string, filters: RunFilters, now: number) {
+  const from = filters.range ? new Date(now - RANGE_MS[filters.range]).toISOString() : filters.from;
+  return {
+    workflowIdentifiers: [workflowId],
+    ...statusParams(filters.status),
+    createdBy: filters.createdBy,
+    entity: filters.entity,
+    from,
+    to: filters.range ? undefined : filters.to,
+  };
+}
+
+/** Replaces displayed runs by their fresher copies, in place: row order and pages never move. */
+export function patchPages(
+  data: InfiniteData<RunsPage, string | null> | undefined,
+  fresh: WorkflowRun[],
+): InfiniteData<RunsPage, string | null> | undefined {
+  if (!data || fresh.length === 0) return data;
+  const byId = new Map(fresh.map((r) => [r.identifier, r]));
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    let pageChanged = false;
+    const workflowRuns = page.workflowRuns.map((run) => {
+      const next = byId.get(run.identifier);
+      if (!next || next.updatedAt === run.updatedAt) return run;
+      pageChanged = true;
+      return next;
+    });
+    if (!pageChanged) return page;
+    changed = true;
+    return { ...page, workflowRuns };
+  });
+  return changed ? { ...data, pages } : data;
+}
+
+export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
+
+/** Identifiers of displayed runs still moving: the only rows that are polled. */
+export const inProgressIds = (runs: WorkflowRun[]) =>
+  runs.filter((r) => !isRunFinished(r)).map((r) => r.identifier);
+
+/** Runs in a fresh first page that the list does not show yet and that are newer than its top. */
+export function newRunsSince(displayed: WorkflowRun[], latest: WorkflowRun[]): number {
+  const top = displayed[0];
+  if (!top) return latest.length;
+  const shown = new Set(displayed.map((r) => r.identifier));
+  return latest.filter((r) => !shown.has(r.identifier) && r.createdAt >= top.createdAt).length;
+}

@@ -1,0 +1,27 @@
+import {
+  enumParam,
+  isoDateTimeParam,
+  searchSchema,
+  textParam,
+  type SearchOf,
+} from '../../lib/search-params';
+
+export const STATUS_FILTERS = ['IN_PROGRESS', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+export const TIME_RANGES = ['24h', '7d', '30d'] as const;
+export type TimeRange = (typeof TIME_RANGES)[number];
+
+const shape = {
+  tab: enumParam(['runs', 'overview']),
+  status: enumParam(STATUS_FILTERS),
+  createdBy: textParam(200),
+  entity: textParam(200),
+  range: enumParam(TIME_RANGES),
+  from: isoDateTimeParam,
+  to: isoDateTimeParam,
+};
+
+/** The runs tab's URL: every filter is a link that survives reload. Bad values fall back. */
+export const validateRunsSearch = searchSchema(shape);
+export type RunsSearch = SearchOf<typeof shape>;
+export type RunFilters = Omit<RunsSearch, 'tab'>;

@@ -1,0 +1,63 @@
+import { Badge, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { Workflow } from '../../../../contract/workflows';
+import { WorkflowAvatar } from '../../../components/WorkflowAvatar';
+import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
+
+export type WorkflowTab = 'runs' | 'overview';
+
+interface Props {
+  workflow: Workflow;
+  tab: WorkflowTab;
+  onTabChange: (tab: WorkflowTab) => void;
+  /** The runs tab's content (another feature's view, composed by the route). */
+  runs: ReactNode;
+}
+
+export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
+  const nodeTypes = Object.fromEntries(workflow.nodes.map((n) => [n.identifier, n.config.type]));
+  return (
+    <Stack gap="md" maw={1200} mx="auto">
+      <Group gap="md" wrap="nowrap" align="flex-start">
+        <WorkflowAvatar title={workflow.title} icon={workflow.icon} />
+        <Stack gap={2}>
+          <Title order={2}>{workflow.title}</Title>
+          <Group gap="xs">
+            <Text size="sm" c="dimmed" ff="monospace">
+              {workflow.identifier}
+            </Text>
+            <Badge variant="outline" color="gray" size="sm">
+              v{workflow.version}
+            </Badge>
+            <Badge variant="outline" color="gray" size="sm">
+              {workflow.nodes.length} nodes
+            </Badge>
+          </Group>
+          {workflow.description && (
+            <Text size="sm" c="dimmed">
+              {workflow.description}
+            </Text>
+          )}
+        </Stack>
+      </Group>
+      <Tabs value={tab} onChange={(v) => onTabChange(v === 'overview' ? 'overview' : 'runs')}>
+        <Tabs.List>
+          <Tabs.Tab value="runs">Runs</Tabs.Tab>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="runs" pt="md">
+          {tab === 'runs' && runs}
+        </Tabs.Panel>
+        <Tabs.Panel value="overview" pt="md">
+          {tab === 'overview' && (
+            <WorkflowGraph
+              nodes={workflow.nodes}
+              connections={workflow.connections}
+              details={nodeTypes}
+            />
+          )}
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

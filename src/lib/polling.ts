@@ -1,0 +1,69 @@
+import { hashKey, type Query, type QueryKey } from '@tanstack/react-query';
+import { apiRequest, type RequestOptions } from './api';
+
+/** First interval while something is in progress; polls that come back unchanged slow it down. */
+export const FAST_POLL_MS = 2_000;
+export const SLOW_POLL_MS = 10_000;
+
+/** 2 s while things change; after three unchanged polls in a row 4 s, then 8 s, then 10 s. */
+export function pollInterval(unchangedPolls: number): number {
+  if (unchangedPolls < 3) return FAST_POLL_MS;
+  return Math.min(SLOW_POLL_MS, FAST_POLL_MS * 2 ** (unchangedPolls - 2));
+}
+
+/** The one decision: no polling for data that is finished (or not loaded yet), else back off. */
+export function decideRefetchInterval(finished: boolean, unchangedPolls: number): number | false {
+  return finished ? false : pollInterval(unchangedPolls);
+}
+
+interface Conditional {
+  etag: string | null;
+  body: unknown;
+  unchanged: number;
+}
+/** Last ETag and body per query, so an unchanged poll is a 304 that returns the cached body. */
+const conditionals = new Map<string, Conditional>();
+
+/**
+ * GET with If-None-Match, remembered per query key. Counts unchanged answers (304s) so the
+ * polling interval can back off.
+ */
+export async function conditionalGet<T>(
+  queryKey: QueryKey,
+  path: string,
+  options: Pick<RequestOptions, 'query' | 'signal'> = {},
+): Promise<T> {
+  const hash = hashKey(queryKey);
+  const previous = conditionals.get(hash);
+  const res = await apiRequest<T>(path, { ...options, etag: previous?.etag ?? null });
+  if (res === null && previous) {
+    previous.unchanged += 1;
+    return previous.body as T;
+  }
+  if (res === null) throw new Error(`Unexpected 304 for ${path}`);
+  conditionals.set(hash, { etag: res.etag, body: res.body, unchanged: 0 });
+  return res.body;
+}
+
+export const unchangedPolls = (queryHash: string) => conditionals.get(queryHash)?.unchanged ?? 0;
+
+/**
+ * Query options for data that changes while in progress: poll (visible tab only) until
+ * `isFinished`, then never refetch again — not on an interval, not on mount, not on focus.
+ */
+export function pollWhileInProgress<TData>(isFinished: (data: TData) => boolean) {
+  const finished = (query: Query<TData, Error, TData, QueryKey>) =>
+    query.state.data !== undefined && isFinished(query.state.data);
+  return {
+    refetchInterval: (query: Query<TData, Error, TData, QueryKey>) =>
+      query.state.status === 'error'
+        ? false
+        : decideRefetchInterval(finished(query), unchangedPolls(query.queryHash)),
+    refetchIntervalInBackground: false,
+    staleTime: (query: Query<TData, Error, TData, QueryKey>) => (finished(query) ? Infinity : 0),
+  } as const;
+}
+
+/** A "new items?" probe is not urgent: at least 5 s, slowing down like the rest when idle. */
+export const probeInterval = (queryHash: string) =>
+  Math.max(5_000, pollInterval(unchangedPolls(queryHash)));

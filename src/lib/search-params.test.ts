@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  enumParam,
+  flagParam,
+  isoDateTimeParam,
+  listParam,
+  positiveIntParam,
+  searchSchema,
+  textParam,
+} from './search-params';
+
+const validate = searchSchema({
+  status: enumParam(['A', 'B']),
+  wrap: flagParam,
+  level: listParam(['DEBUG', 'ERROR']),
+  q: textParam(5),
+  line: positiveIntParam,
+  from: isoDateTimeParam,
+});
+
+describe('searchSchema', () => {
+  it('parses valid values, including those the router already JSON-parsed', () => {
+    expect(
+      validate({
+        status: 'A',
+        wrap: 1,
+        level: 'ERROR',
+        q: 123,
+        line: '42',
+        from: '2026-01-01T00:00:00Z',
+      }),
+    ).toEqual({
+      status: 'A',
+      wrap: true,
+      level: ['ERROR'],
+      q: '123',
+      line: 42,
+      from: '2026-01-01T00:00:00Z',
+    });
+    expect(validate({ wrap: false, level: ['DEBUG', 'ERROR'] })).toEqual({
+      wrap: false,
+      level: ['DEBUG', 'ERROR'],
+    });
+  });
+
+  it('drops invalid values instead of failing the page', () => {
+    expect(
+      validate({
+        status: 'Z',
+        wrap: 'maybe',
+        level: ['ERROR', 'NOPE'],
+        q: 'too long',
+        line: -3,
+        from: 'yesterday',
+      }),
+    ).toEqual({});
+  });
+
+  it('ignores parameters it does not know', () => {
+    expect(validate({ other: 'x' })).toEqual({});
+  });
+});

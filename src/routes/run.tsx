@@ -1,0 +1,36 @@
+import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
+import { NotFoundPage, RouteError } from '../app/RouteError';
+import { runDetailQueryOptions } from '../features/run-detail/api';
+import { validateRunSearch } from '../features/run-detail/search';
+import { workflowQueryOptions } from '../features/workflows/api';
+import { ApiRequestError } from '../lib/api';
+import { authedRoute } from './_authed';
+
+export const runRoute = createRoute({
+  getParentRoute: () => authedRoute,
+  path: '/runs/$runId',
+  validateSearch: validateRunSearch,
+  loader: async ({ context, params }) => {
+    const run = await context.queryClient.ensureQueryData(runDetailQueryOptions(params.runId));
+    // The graph is a nicety: a deleted workflow must not hide its runs.
+    await context.queryClient
+      .ensureQueryData(workflowQueryOptions(run.workflowIdentifier))
+      .catch(() => undefined);
+  },
+  errorComponent: RunError,
+  // The run page (graph, log viewer, JSON inspector) loads on demand, off the first route's bundle.
+  component: lazyRouteComponent(() => import('./run.page'), 'RunRoute'),
+});
+
+function RunError(props: ErrorComponentProps) {
+  const { runId } = runRoute.useParams();
+  const error = props.error;
+  if (error instanceof ApiRequestError && (error.status === 404 || error.status === 422)) {
+    return (
+      <NotFoundPage
+        message={`Run ${runId} was not found — it may not exist or you may not have access.`}
+      />
+    );
+  }
+  return <RouteError {...props} />;
+}

@@ -1,0 +1,9 @@
+import { getRouteApi } from '@tanstack/react-router';
+import { SignInPage } from '../features/auth/components/SignInPage';
+
+const route = getRouteApi('/sign-in');
+
+export function SignInRoute() {
+  const { redirect } = route.useSearch();
+  return <SignInPage redirect={redirect} />;
+}

@@ -1,0 +1,27 @@
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { workflowQueryOptions } from '../features/workflows/api';
+import { WorkflowLayout } from '../features/workflows/components/WorkflowLayout';
+import { RunsTab } from '../features/workflow-runs/components/RunsTab';
+import type { RunFilters } from '../features/workflow-runs/search';
+
+const route = getRouteApi('/_authed/workflows/$workflowId');
+
+export function WorkflowRoute() {
+  const { workflowId } = route.useParams();
+  const { tab = 'runs', ...filters } = route.useSearch();
+  const navigate = route.useNavigate();
+  const workflow = useSuspenseQuery(workflowQueryOptions(workflowId)).data;
+  const setFilters = (patch: Partial<RunFilters>) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+  return (
+    <WorkflowLayout
+      workflow={workflow}
+      tab={tab}
+      onTabChange={(next) =>
+        void navigate({ search: (prev) => ({ ...prev, tab: next === 'runs' ? undefined : next }) })
+      }
+      runs={<RunsTab workflowId={workflowId} filters={filters} onFiltersChange={setFilters} />}
+    />
+  );
+}
