@@ -19,6 +19,32 @@ let now = Date.parse('2026-03-01T10:00:00Z');
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ clock: () => new Date((now += 1000)) });
+  // Shared by the advance-rule and concurrency tests.
+  await createWorkflow(
+    t,
+    workflowBody(
+      'diamond',
+      ['trigger', 'a', { identifier: 'b', onFailure: 'continue' }, 'join'],
+      [
+        ['trigger', 'a'],
+        ['trigger', 'b'],
+        ['a', 'join'],
+        ['b', 'join'],
+      ],
+    ),
+  );
+  await createWorkflow(
+    t,
+    workflowBody(
+      'terminating',
+      ['trigger', 'a', 'b', 'after-b'],
+      [
+        ['trigger', 'a'],
+        ['trigger', 'b'],
+        ['b', 'after-b'],
+      ],
+    ),
+  );
 });
 afterAll(async () => t.close());
 
@@ -418,34 +444,6 @@ describe('PATCH node runs', () => {
 });
 
 describe('advance rules', () => {
-  beforeAll(async () => {
-    await createWorkflow(
-      t,
-      workflowBody(
-        'diamond',
-        ['trigger', 'a', { identifier: 'b', onFailure: 'continue' }, 'join'],
-        [
-          ['trigger', 'a'],
-          ['trigger', 'b'],
-          ['a', 'join'],
-          ['b', 'join'],
-        ],
-      ),
-    );
-    await createWorkflow(
-      t,
-      workflowBody(
-        'terminating',
-        ['trigger', 'a', 'b', 'after-b'],
-        [
-          ['trigger', 'a'],
-          ['trigger', 'b'],
-          ['b', 'after-b'],
-        ],
-      ),
-    );
-  });
-
   it('starts a successor only when its node run completes SUCCESS', async () => {
     await createWorkflow(
       t,
@@ -741,6 +739,39 @@ describe('ETag', () => {
 });
 
 describe('concurrent requests', () => {
+  it('starts a join node once when its predecessors complete at the same moment', async () => {
+    const runs = await Promise.all(Array.from({ length: 5 }, () => startRun(t, 'diamond')));
+    await Promise.all(
+      runs.flatMap((run) =>
+        ['a', 'b'].map((node) => completeNode(t, nodeRunOf(run, node).identifier)),
+      ),
+    );
+    for (const run of runs) {
+      const after = await getRun(t, run.identifier);
+      expect(after.nodeRuns.filter((n) => n.nodeIdentifier === 'join')).toHaveLength(1);
+      expect(after.status).toBe('IN_PROGRESS');
+    }
+  });
+
+  it('ends a run once when one branch fails while another succeeds concurrently', async () => {
+    const runs = await Promise.all(Array.from({ length: 5 }, () => startRun(t, 'terminating')));
+    const answers = await Promise.all(
+      runs.flatMap((run) => [
+        patchNode(t, nodeRunOf(run, 'a').identifier, { status: 'COMPLETED', result: 'FAILED' }),
+        patchNode(t, nodeRunOf(run, 'b').identifier, { status: 'COMPLETED', result: 'SUCCESS' }),
+      ]),
+    );
+    expect(answers.every((a) => a.status === 200 || a.body.error === 'run_exhausted')).toBe(true);
+    for (const run of runs) {
+      const after = await getRun(t, run.identifier);
+      expect(after).toMatchObject({ status: 'COMPLETED', result: 'FAILED' });
+      expect(after.nodeRuns.every((n) => n.status === 'COMPLETED')).toBe(true);
+      // b either won the race (and after-b started, then was cancelled) or was cancelled itself.
+      const b = nodeRunOf(after, 'b').result;
+      expect(after.nodeRuns.some((n) => n.nodeIdentifier === 'after-b')).toBe(b === 'SUCCESS');
+    }
+  });
+
   it('lets exactly one of 20 concurrent completions win and starts one successor', async () => {
     await createWorkflow(
       t,
