@@ -1,1 +1,3 @@
 export { JsonInspector, type JsonInspectorProps } from './JsonInspector';
+/** For building a `rootPath` from keys that may need quoting: formatPath('.outputs', [nodeId]). */
+export { formatPath } from './model';
