@@ -163,6 +163,22 @@ describe('unknown routes', () => {
     expect(res.body).toMatchObject({ ok: false, error: 'not_found' });
   });
 
+  it('serves the OpenAPI document without a token, listing the workflow-run operations', async () => {
+    const res = await t.api('anonymous', 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/workflows/runs',
+        '/v1/workflows/runs/{wfr}',
+        '/v1/workflows/nodes/runs/{wfnr}',
+        '/v1/workflows/runs/{wfr}/nodes/{wfnr}',
+        '/v1/workflows/nodes/runs/{wfnr}/logs',
+      ]),
+    );
+    expect(res.body.paths['/v1/workflows/nodes/runs/{wfnr}'].patch.requestBody).toBeDefined();
+  });
+
   it('serves /healthz without a token', async () => {
     const res = await fetch(`${t.baseUrl}/healthz`);
     expect(res.status).toBe(200);

@@ -407,6 +407,11 @@ describe('PATCH node runs', () => {
       ['rejects an output that is an array', { output: [1] }, 'body.output'],
       ['rejects an output that is a string', { output: 'done' }, 'body.output'],
       ['rejects unknown fields', { status: 'COMPLETED', result: 'SUCCESS', colour: 1 }, '"colour"'],
+      [
+        'refuses log lines sent with a completion that lacks result',
+        { status: 'COMPLETED', logs: [{ logLevel: 'INFO', log: 'kept?' }] },
+        'body.result',
+      ],
       ['rejects a log line without logLevel', { logs: [{ log: 'x' }] }, 'body.logs.0.logLevel'],
       [
         'rejects a log line with a wrong level',
