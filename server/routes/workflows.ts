@@ -44,6 +44,9 @@ export function workflowRoutes(db: Db, clock: () => Date) {
     .post('/', async (c) => {
       requireAdmin(c.get('actor'), 'create workflows');
       const body = await readBody(c, workflowBodySchema);
+      if (body.identifier === 'runs') {
+        throw invalid('body.identifier "runs" is reserved: GET /v1/workflows/runs lists runs');
+      }
       const workflow = await createWorkflow(db, body, c.get('actor'), clock());
       return c.json({ ok: true, workflow }, 201);
     })
