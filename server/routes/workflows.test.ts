@@ -149,6 +149,12 @@ describe('POST /v1/workflows', () => {
     expect(badFailure.body.message).toMatch(/body\.nodes\.0\.onFailure/);
   });
 
+  it('reserves the identifier "runs", whose GET would be the run list', async () => {
+    const res = await t.api('admin', 'POST', '/workflows', workflowBody('runs', ['t'], []));
+    expect(res.status).toBe(422);
+    expect(res.body.message).toMatch(/body\.identifier "runs" is reserved/);
+  });
+
   it('rejects an identifier with characters Port does not allow', async () => {
     const res = await t.api('admin', 'POST', '/workflows', workflowBody('has space', ['t'], []));
     expect(res.status).toBe(422);
