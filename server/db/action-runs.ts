@@ -155,8 +155,8 @@ export interface StartOptions {
   now: Date;
   runAs?: string | undefined;
   source?: RunSource;
-  /** The run's id; the seed and tests pass their own, the API always makes a new one. */
-  id?: string;
+  /** The shape of the run answered. */
+  version?: RunVersion;
 }
 
 export async function startActionRun(
@@ -205,7 +205,7 @@ export async function startActionRun(
     if (body.entity && !entity) {
       throw notFound(`Entity "${body.entity}" of blueprint "${action.blueprint}"`);
     }
-    const id = options.id ?? newActionRunId();
+    const id = newActionRunId();
     const required = action.requiredApproval as RequiredApproval;
     const invocation = action.invocationMethod as { synchronized?: boolean };
     const context = { entity: body.entity ?? null, blueprint: action.blueprint, runId: id };
@@ -256,7 +256,7 @@ export async function startActionRun(
       after: { status: initialStatus(required), properties: body.properties },
       run: { allowAnyoneToView: action.allowAnyoneToViewRuns, createdBy: startedBy.id },
     });
-    return getActionRun(tx, id, actor, 'v1');
+    return getActionRun(tx, id, actor, options.version ?? 'v1');
   });
 }
 

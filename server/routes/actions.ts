@@ -7,7 +7,7 @@ import {
 } from '../../contract/actions';
 import { identifierSchema } from '../../contract/common';
 import { createAction, getActionRow, listActions, toAction } from '../db/actions';
-import { getActionRun, startActionRun } from '../db/action-runs';
+import { startActionRun } from '../db/action-runs';
 import type { Db } from '../db/client';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam, readQuery } from '../http/validate';
@@ -32,9 +32,12 @@ export function actionRoutes(db: Db, clock: () => Date) {
       const { run_as } = readQuery(c, startActionRunQuerySchema);
       const { version } = readQuery(c, versionQuerySchema);
       const body = await readBody(c, startActionRunBodySchema);
-      const actor = c.get('actor');
-      const started = await startActionRun(db, id, body, { actor, now: clock(), runAs: run_as });
-      const run = version === 'v2' ? await getActionRun(db, started.id, actor, 'v2') : started;
+      const run = await startActionRun(db, id, body, {
+        actor: c.get('actor'),
+        now: clock(),
+        runAs: run_as,
+        version,
+      });
       return c.json({ ok: true, run }, 202);
     });
 }
