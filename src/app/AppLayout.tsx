@@ -42,7 +42,15 @@ export function AppLayout() {
                 </Button>
                 {comingSoon.map((label) => (
                   <Tooltip key={label} label="Coming with action runs" withArrow>
-                    <Button variant="subtle" color="gray" size="compact-md" data-disabled disabled>
+                    <Button
+                      variant="subtle"
+                      color="gray"
+                      c="dimmed"
+                      size="compact-md"
+                      aria-disabled="true"
+                      style={{ cursor: 'not-allowed' }}
+                      onClick={(e) => e.preventDefault()}
+                    >
                       {label}
                     </Button>
                   </Tooltip>

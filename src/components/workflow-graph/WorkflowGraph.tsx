@@ -72,7 +72,11 @@ export function WorkflowGraph({ nodes, connections, states, details, selected, o
             top: placed.y + PAD,
             width: NODE_WIDTH,
             height: NODE_HEIGHT,
-            '--state-color': `var(--mantine-color-${look.color}-filled)`,
+            // Gray "filled" is near-invisible on a dark body; dimmed text reads in both schemes.
+            '--state-color':
+              look.color === 'gray'
+                ? 'var(--mantine-color-dimmed)'
+                : `var(--mantine-color-${look.color}-filled)`,
             '--state-glow': `var(--mantine-color-${look.color}-light)`,
           } as CSSProperties;
           const content = (

@@ -73,7 +73,7 @@ describe('layoutGraph', () => {
     expect(at.a!.y).toBeLessThan(at.b!.y);
     expect(at.t!.y).toBe((at.a!.y + at.b!.y) / 2);
     expect(at.j!.y).toBe(at.t!.y);
-    expect(layout.width).toBe(3 * NODE_WIDTH + 2 * 64);
+    expect(layout.width).toBe(3 * NODE_WIDTH + 2 * 56);
     expect(layout.height).toBe(2 * NODE_HEIGHT + 20);
     expect(layout.edges).toHaveLength(4);
   });

@@ -26,9 +26,9 @@ export interface GraphLayout {
   height: number;
 }
 
-export const NODE_WIDTH = 200;
+export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 60;
-const GAP_X = 64;
+const GAP_X = 56;
 const GAP_Y = 20;
 
 /**
