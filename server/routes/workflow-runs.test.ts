@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowRun } from '../../contract/workflows';
+import { users } from '../db/schema';
+import { sha256 } from '../http/auth';
 import { startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
@@ -706,6 +708,42 @@ describe('allowAnyoneToViewRuns: false', () => {
     expect((await getRun(t, memberRun.identifier, 'member')).identifier).toBe(memberRun.identifier);
     const logs = await t.api('member', 'GET', `/workflows/runs/${memberRun.identifier}/logs`);
     expect(logs.status).toBe(200);
+  });
+
+  it('shows machine credentials every run', async () => {
+    await t.database.db.insert(users).values({
+      id: 'user_machine',
+      email: 'machine@runboard.dev',
+      role: 'machine',
+      clientId: 'test-machine',
+      clientSecretHash: sha256('test-machine-secret'),
+    });
+    const token = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'test-machine', clientSecret: 'test-machine-secret' }),
+    });
+    const { accessToken } = (await token.json()) as { accessToken: string };
+    const authorization = `Bearer ${accessToken}`;
+    const list = await t.api(
+      'anonymous',
+      'GET',
+      '/workflows/runs?workflowIdentifiers=private',
+      undefined,
+      {
+        authorization,
+      },
+    );
+    expect(ids(list.body.workflowRuns)).toEqual(ids([memberRun, adminRun]));
+    const work = nodeRunOf(adminRun, 'work').identifier;
+    const patched = await t.api(
+      'anonymous',
+      'PATCH',
+      `/workflows/nodes/runs/${work}`,
+      { logs: [{ logLevel: 'INFO', log: 'from a backend' }] },
+      { authorization },
+    );
+    expect(patched.status).toBe(200);
   });
 
   it('shows the admin every run', async () => {
