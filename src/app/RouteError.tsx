@@ -16,14 +16,14 @@ export function RouteError({ error }: ErrorComponentProps) {
   );
 }
 
-export function NotFoundPage({ title, message }: { title?: string; message?: string }) {
+export function NotFoundPage({ message }: { message?: string }) {
   return (
     <Container size="sm" py="xl">
       <Stack align="center" gap="sm">
         <Text c="dimmed" fw={700} fz={48} lh={1}>
           404
         </Text>
-        <Title order={2}>{title ?? 'Page not found'}</Title>
+        <Title order={2}>Page not found</Title>
         <Text c="dimmed" ta="center">
           {message ?? 'There is nothing at this address.'}
         </Text>

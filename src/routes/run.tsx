@@ -28,7 +28,6 @@ function RunError(props: ErrorComponentProps) {
   if (error instanceof ApiRequestError && (error.status === 404 || error.status === 422)) {
     return (
       <NotFoundPage
-        title="Run not found"
         message={`Run ${runId} was not found — it may not exist or you may not have access.`}
       />
     );

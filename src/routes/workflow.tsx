@@ -20,7 +20,6 @@ function WorkflowError(props: ErrorComponentProps) {
   if (props.error instanceof ApiRequestError && props.error.status === 404) {
     return (
       <NotFoundPage
-        title="Workflow not found"
         message={`Workflow ${workflowId} was not found — it may not exist or you may not have access.`}
       />
     );

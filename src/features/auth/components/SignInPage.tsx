@@ -69,7 +69,7 @@ function SignInForm({ info, redirect }: { info: ServerInfo | null; redirect: str
     <form onSubmit={submit} aria-label="Sign in">
       <Stack gap="md">
         {demo && (
-          <Alert variant="light" color="indigo">
+          <Alert variant="light" color="indigo" role="note">
             This server runs the demo organization; its admin credentials are filled in.
           </Alert>
         )}
