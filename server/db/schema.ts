@@ -94,6 +94,7 @@ export const workflowRuns = pgTable(
     ),
     index('workflow_runs_status_idx').on(t.status),
     index('workflow_runs_entity_idx').on(t.entity, t.createdAt.desc()),
+    index('workflow_runs_rerun_of_idx').on(t.rerunOf),
   ],
 );
 
@@ -113,6 +114,8 @@ export const nodeRuns = pgTable(
     status: text('status', { enum: ['IN_PROGRESS', 'COMPLETED'] }).notNull(),
     result: text('result', { enum: ['SUCCESS', 'FAILED', 'CANCELLED'] }),
     output: jsonb('output').notNull().default({}),
+    /** A re-run's node run whose result and output were copied from this node run of the original. */
+    reusedFrom: text('reused_from'),
     logSeq: integer('log_seq').notNull().default(0),
     debugCount: integer('debug_count').notNull().default(0),
     infoCount: integer('info_count').notNull().default(0),
