@@ -24,5 +24,6 @@ describe('status vocabulary', () => {
     expect(stateAppearance('success').color).toBe('teal');
     expect(stateAppearance('in-progress').live).toBe(true);
     expect(stateAppearance('waiting-for-approval').label).toBe('Waiting for approval');
+    expect(stateAppearance('skipped').label).toBe('Did not run');
   });
 });

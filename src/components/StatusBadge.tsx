@@ -9,6 +9,7 @@ import { BanIcon, CheckIcon, CircleIcon, ClockIcon, XIcon } from './icons';
  */
 export type RunState =
   | 'not-started'
+  | 'skipped'
   | 'in-progress'
   | 'cancelling'
   | 'success'
@@ -68,6 +69,8 @@ export function stateAppearance(state: RunState): StateAppearance {
   switch (state) {
     case 'not-started':
       return { label: 'Not started', color: 'gray', live: false };
+    case 'skipped':
+      return { label: 'Did not run', color: 'gray', live: false };
     case 'in-progress':
       return { label: 'In progress', color: 'blue', live: true };
     case 'cancelling':
@@ -103,6 +106,7 @@ export function StateIcon({ state, size = 14 }: { state: RunState; size?: number
     case 'waiting-for-approval':
       return <ClockIcon size={size} />;
     case 'not-started':
+    case 'skipped':
       return <CircleIcon size={size} />;
   }
 }

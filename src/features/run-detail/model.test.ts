@@ -44,31 +44,38 @@ describe('defaultNode', () => {
 
 describe('nodeStates', () => {
   it('colors each node by its node run', () => {
-    expect(
-      nodeStates([nodeRun('t', 0, 1), nodeRun('a', 1, null), nodeRun('b', 1, 3, 'CANCELLED')]),
-    ).toEqual({
+    const nodeRuns = [nodeRun('t', 0, 1), nodeRun('a', 1, null), nodeRun('b', 1, 3, 'CANCELLED')];
+    expect(nodeStates({ status: 'IN_PROGRESS', nodeRuns }, ['t', 'a', 'b', 'c'])).toEqual({
       t: 'success',
       a: 'in-progress',
       b: 'cancelled',
+      c: 'not-started',
     });
+  });
+  it('says a node did not run once the run is over', () => {
+    const nodeRuns = [nodeRun('t', 0, 1), nodeRun('a', 1, 2, 'FAILED')];
+    expect(nodeStates({ status: 'COMPLETED', nodeRuns }, ['t', 'a', 'b']).b).toBe('skipped');
   });
 });
 
 describe('ganttBars', () => {
   it('places finished node runs relative to the run span', () => {
     const run = {
+      status: 'COMPLETED' as const,
       createdAt: at(0),
       completedAt: at(10),
       nodeRuns: [nodeRun('a', 5, 10), nodeRun('t', 0, 1)],
     };
     const bars = ganttBars(run, ['t', 'a'], T0 + 99_000);
     expect(bars.map((b) => b.nodeIdentifier)).toEqual(['t', 'a']);
+    expect(ganttBars(run, ['t', 'a', 'never'], T0)[2]).toMatchObject({ state: 'skipped' });
     expect(bars[0]).toMatchObject({ offset: 0, width: 0.1, durationMs: 1000, state: 'success' });
     expect(bars[1]).toMatchObject({ offset: 0.5, width: 0.5, durationMs: 5000 });
   });
 
   it('stretches a running node run to now and lists nodes that have not run', () => {
     const run = {
+      status: 'IN_PROGRESS' as const,
       createdAt: at(0),
       completedAt: null,
       nodeRuns: [nodeRun('t', 0, 2), nodeRun('a', 2, null)],

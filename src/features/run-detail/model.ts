@@ -18,9 +18,17 @@ export function latestNodeRunByNode(nodeRuns: NodeRun[]): Map<string, NodeRun> {
 
 export const nodeRunState = (nr: NodeRun): RunState => workflowRunState(nr.status, nr.result);
 
-export function nodeStates(nodeRuns: NodeRun[]): Record<string, RunState> {
+/** A node without a node run is waiting while the run moves, and will never run once it is over. */
+export const unrunState = (run: Pick<WorkflowRun, 'status'>): RunState =>
+  isRunFinished(run) ? 'skipped' : 'not-started';
+
+export function nodeStates(
+  run: Pick<WorkflowRun, 'status' | 'nodeRuns'>,
+  nodeOrder: string[],
+): Record<string, RunState> {
   const states: Record<string, RunState> = {};
-  for (const [node, nr] of latestNodeRunByNode(nodeRuns)) states[node] = nodeRunState(nr);
+  for (const node of nodeOrder) states[node] = unrunState(run);
+  for (const [node, nr] of latestNodeRunByNode(run.nodeRuns)) states[node] = nodeRunState(nr);
   return states;
 }
 
@@ -51,7 +59,7 @@ const ms = (iso: string) => Date.parse(iso);
  * The span is the run's start..completion, or start..now while it is in progress.
  */
 export function ganttBars(
-  run: Pick<WorkflowRun, 'createdAt' | 'completedAt' | 'nodeRuns'>,
+  run: Pick<WorkflowRun, 'status' | 'createdAt' | 'completedAt' | 'nodeRuns'>,
   nodeOrder: string[],
   now: number,
 ): GanttBar[] {
@@ -78,7 +86,7 @@ export function ganttBars(
     bars.push({
       nodeIdentifier: node,
       nodeRunId: null,
-      state: 'not-started',
+      state: unrunState(run),
       offset: 0,
       width: 0,
       durationMs: null,

@@ -7,7 +7,14 @@ import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 import { formatDuration } from '../../../lib/dates';
-import { defaultNode, latestNodeRunByNode, nodeRunState, nodeStates, sumLogCounts } from '../model';
+import {
+  defaultNode,
+  latestNodeRunByNode,
+  nodeRunState,
+  nodeStates,
+  sumLogCounts,
+  unrunState,
+} from '../model';
 import type { RunSearch } from '../search';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
@@ -63,7 +70,10 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
           <WorkflowGraph
             nodes={graph.nodes}
             connections={graph.connections}
-            states={nodeStates(run.nodeRuns)}
+            states={nodeStates(
+              run,
+              graph.nodes.map((n) => n.identifier),
+            )}
             details={durations}
             selected={selectedNode}
             onSelect={select}
@@ -160,7 +170,7 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
           {title}
         </Title>
         {nodeRun && <StatusBadge state={nodeRunState(nodeRun)} />}
-        {node && !nodeRun && <StatusBadge state="not-started" />}
+        {node && !nodeRun && <StatusBadge state={unrunState(run)} />}
       </Group>
       <Tabs
         value={tab}
@@ -173,9 +183,15 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
         </Tabs.List>
         <Tabs.Panel value="logs" pt="sm">
           {node && !nodeRun ? (
-            <EmptyState title="This node has not run yet">
-              Its logs appear here once it starts.
-            </EmptyState>
+            runLive ? (
+              <EmptyState title="This node has not run yet">
+                Its logs appear here once it starts.
+              </EmptyState>
+            ) : (
+              <EmptyState title="This node did not run">
+                The run ended before reaching it, so it has no logs.
+              </EmptyState>
+            )
           ) : (
             <LogViewer
               key={nodeRun ? nodeRun.identifier : run.identifier}
@@ -213,7 +229,9 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
                   />
                 ) : (
                   <Text size="sm" c="dimmed">
-                    No output: this node has not run yet.
+                    {runLive
+                      ? 'No output: this node has not run yet.'
+                      : 'No output: this node did not run.'}
                   </Text>
                 )}
               </Stack>
