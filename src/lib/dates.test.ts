@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationBetween, formatDuration, relative } from './dates';
+import { durationBetween, formatDuration, fromLocalInput, relative, toLocalInput } from './dates';
 
 describe('formatDuration', () => {
   it('keeps short durations in milliseconds and seconds', () => {
@@ -27,5 +27,16 @@ describe('durationBetween', () => {
 describe('relative', () => {
   it('says how long ago relative to the given now', () => {
     expect(relative('2026-01-01T00:00:00Z', '2026-01-01T00:05:00Z')).toBe('5 minutes ago');
+  });
+});
+
+describe('datetime-local inputs', () => {
+  it('round-trips an instant through the local input format (tests run in UTC)', () => {
+    expect(toLocalInput('2026-03-01T08:05:59Z')).toBe('2026-03-01T08:05');
+    expect(fromLocalInput('2026-03-01T08:05')).toBe('2026-03-01T08:05:00.000Z');
+  });
+  it('treats an empty or invalid value as no bound', () => {
+    expect(fromLocalInput('')).toBeUndefined();
+    expect(fromLocalInput('not a date')).toBeUndefined();
   });
 });

@@ -36,3 +36,13 @@ export const durationBetween = (
 ) => formatDuration(dayjs(end ?? now).diff(dayjs(start)));
 
 export { dayjs };
+
+/** An instant as the value of an `<input type="datetime-local">` (local time, minutes). */
+export const toLocalInput = (d: DateInput) => dayjs(d).format('YYYY-MM-DDTHH:mm');
+
+/** A `datetime-local` value back to an ISO instant; empty or invalid input means no bound. */
+export function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = dayjs(value);
+  return d.isValid() ? d.toISOString() : undefined;
+}

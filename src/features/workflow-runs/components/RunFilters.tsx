@@ -1,6 +1,7 @@
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
+import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
@@ -9,10 +10,11 @@ const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'FAILED', label: 'Failed' },
   { value: 'CANCELLED', label: 'Cancelled' },
 ];
-const RANGE_OPTIONS: { value: TimeRange; label: string }[] = [
+const RANGE_OPTIONS: { value: TimeRange | 'custom'; label: string }[] = [
   { value: '24h', label: 'Last 24 hours' },
   { value: '7d', label: 'Last 7 days' },
   { value: '30d', label: 'Last 30 days' },
+  { value: 'custom', label: 'Custom range' },
 ];
 
 interface Props {
@@ -23,6 +25,7 @@ interface Props {
 
 export function RunFilters({ filters, onChange, onClear }: Props) {
   const active = Object.values(filters).some((v) => v !== undefined);
+  const [customOpen, setCustomOpen] = useState(Boolean(filters.from || filters.to));
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
       <Select
@@ -49,24 +52,45 @@ export function RunFilters({ filters, onChange, onClear }: Props) {
       <Select
         label="Time range"
         placeholder="Any time"
-        data={
-          filters.from || filters.to
-            ? [...RANGE_OPTIONS, { value: 'custom', label: 'Custom range (from link)' }]
-            : RANGE_OPTIONS
-        }
-        value={filters.range ?? (filters.from || filters.to ? 'custom' : null)}
-        onChange={(v) =>
+        data={RANGE_OPTIONS}
+        value={filters.range ?? (customOpen ? 'custom' : null)}
+        onChange={(v) => {
+          setCustomOpen(v === 'custom');
           onChange({
-            range: (v as TimeRange | null) ?? undefined,
+            range: v === 'custom' ? undefined : ((v as TimeRange | null) ?? undefined),
             from: undefined,
             to: undefined,
-          })
-        }
+          });
+        }}
         clearable
-        w={200}
+        w={180}
       />
+      {customOpen && (
+        <>
+          <TextInput
+            type="datetime-local"
+            label="From"
+            defaultValue={filters.from ? toLocalInput(filters.from) : ''}
+            onChange={(e) => onChange({ from: fromLocalInput(e.currentTarget.value) })}
+            w={210}
+          />
+          <TextInput
+            type="datetime-local"
+            label="To"
+            defaultValue={filters.to ? toLocalInput(filters.to) : ''}
+            onChange={(e) => onChange({ to: fromLocalInput(e.currentTarget.value) })}
+            w={210}
+          />
+        </>
+      )}
       {active && (
-        <Button variant="subtle" onClick={onClear}>
+        <Button
+          variant="subtle"
+          onClick={() => {
+            setCustomOpen(false);
+            onClear();
+          }}
+        >
           Clear filters
         </Button>
       )}
@@ -82,6 +106,12 @@ function DebouncedText(props: {
   onCommit: (value: string | undefined) => void;
 }) {
   const [text, setText] = useState(props.value ?? '');
+  // The URL can change under the input (Clear filters, back button): follow it.
+  const [seen, setSeen] = useState(props.value);
+  if (props.value !== seen) {
+    setSeen(props.value);
+    if ((props.value ?? '') !== text.trim()) setText(props.value ?? '');
+  }
   const commit = useDebouncedCallback((v: string) => props.onCommit(v.trim() || undefined), 400);
   return (
     <TextInput

@@ -6,7 +6,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
@@ -33,9 +33,7 @@ interface Props {
 }
 
 export function RunsTab({ workflowId, filters, onFiltersChange }: Props) {
-  const [filterBarKey, setFilterBarKey] = useState(0);
-  const clear = () => {
-    setFilterBarKey((k) => k + 1);
+  const clear = () =>
     onFiltersChange({
       status: undefined,
       createdBy: undefined,
@@ -44,10 +42,9 @@ export function RunsTab({ workflowId, filters, onFiltersChange }: Props) {
       from: undefined,
       to: undefined,
     });
-  };
   return (
     <Stack gap="md">
-      <RunFilters key={filterBarKey} filters={filters} onChange={onFiltersChange} onClear={clear} />
+      <RunFilters filters={filters} onChange={onFiltersChange} onClear={clear} />
       <RunsList workflowId={workflowId} filters={filters} />
     </Stack>
   );
