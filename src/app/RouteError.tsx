@@ -1,4 +1,4 @@
-import { Button, Container, Stack, Text, Title } from '@mantine/core';
+import { Button, Container, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import { Link, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
 import { useEffect } from 'react';
@@ -32,5 +32,17 @@ export function NotFoundPage({ message }: { message?: string }) {
         </Button>
       </Stack>
     </Container>
+  );
+}
+
+/** Shown while a page's data loads (after the router's pending delay), shaped like a page. */
+export function PageSkeleton() {
+  return (
+    <Stack gap="md" maw={1200} mx="auto" aria-busy="true" aria-label="Loading">
+      <Skeleton h={28} w={280} />
+      <Skeleton h={16} w={420} />
+      <Skeleton h={180} />
+      <Skeleton h={320} />
+    </Stack>
   );
 }

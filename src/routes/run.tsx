@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
 import { runDetailQueryOptions } from '../features/run-detail/api';
 import { validateRunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
@@ -17,6 +17,7 @@ export const runRoute = createRoute({
       .ensureQueryData(workflowQueryOptions(run.workflowIdentifier))
       .catch(() => undefined);
   },
+  pendingComponent: PageSkeleton,
   errorComponent: RunError,
   // The run page (graph, log viewer, JSON inspector) loads on demand, off the first route's bundle.
   component: lazyRouteComponent(() => import('./run.page'), 'RunRoute'),

@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
 import { validateRunsSearch } from '../features/workflow-runs/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 import { ApiRequestError } from '../lib/api';
@@ -11,6 +11,7 @@ export const workflowRoute = createRoute({
   validateSearch: validateRunsSearch,
   loader: ({ context, params }) =>
     context.queryClient.ensureQueryData(workflowQueryOptions(params.workflowId)),
+  pendingComponent: PageSkeleton,
   errorComponent: WorkflowError,
   component: lazyRouteComponent(() => import('./workflow.page'), 'WorkflowRoute'),
 });

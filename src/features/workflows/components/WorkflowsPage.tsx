@@ -1,6 +1,6 @@
 import { Anchor, Badge, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import type { RunResult, RunStatus, Workflow } from '../../../../contract/workflows';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
@@ -55,10 +55,18 @@ function WorkflowsTable({ workflows }: { workflows: Workflow[] }) {
 }
 
 function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
+  const navigate = useNavigate();
   const last = w.stats?.lastRun ?? null;
   const inProgress = w.stats?.inProgress ?? 0;
   return (
-    <Table.Tr>
+    <Table.Tr
+      style={{ cursor: 'pointer' }}
+      onClick={(e) => {
+        // The title is the real link (keyboard, middle-click); the rest of the row is a shortcut.
+        if ((e.target as HTMLElement).closest('a,button')) return;
+        void navigate({ to: '/workflows/$workflowId', params: { workflowId: w.identifier } });
+      }}
+    >
       <Table.Td>
         <Group gap="sm" wrap="nowrap">
           <WorkflowAvatar title={w.title} icon={w.icon} />
