@@ -113,6 +113,8 @@ export const nodeRunSchema = z.object({
   status: nodeRunStatusSchema,
   result: runResultSchema.nullable(),
   output: jsonObject,
+  /** [ext] In a re-run: the original's node run whose result and output this one reuses. */
+  reusedFrom: z.string().nullable().optional(),
   logCounts: z.object({
     DEBUG: z.number(),
     INFO: z.number(),
@@ -139,6 +141,8 @@ export const workflowRunSchema = z.object({
   inputs: jsonObject,
   entity: z.string().nullable(),
   rerunOf: z.string().nullable(),
+  /** [ext] The runs that re-ran this one, oldest first; sent on a single run, not in lists. */
+  reruns: z.array(z.string()).optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
   completedAt: isoDate.nullable(),

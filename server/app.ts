@@ -15,6 +15,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
 import { entityRoutes } from './routes/entities';
+import { runControlRoutes } from './routes/run-controls';
 import { workflowRunRoutes } from './routes/workflow-runs';
 import { workflowRoutes } from './routes/workflows';
 
@@ -71,6 +72,7 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   v1.route('/auth', authRoutes(db, clock));
   v1.use(requireAuth(db, clock));
   v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
+  v1.route('/', runControlRoutes(db, clock));
   v1.route('/workflows', workflowRunRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));
   // /actions/runs… first, so "runs" is never taken for an action identifier.

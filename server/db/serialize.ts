@@ -38,6 +38,7 @@ export function toNodeRun(row: NodeRunRow): NodeRun {
     status: row.status,
     result: row.result,
     output: row.output as Record<string, unknown>,
+    reusedFrom: row.reusedFrom,
     logCounts: {
       DEBUG: row.debugCount,
       INFO: row.infoCount,
@@ -50,7 +51,12 @@ export function toNodeRun(row: NodeRunRow): NodeRun {
   };
 }
 
-export function toWorkflowRun(row: WorkflowRunRow, nodeRunRows: NodeRunRow[]): WorkflowRun {
+/** `reruns` (the back links to re-runs) is known only where a single run is read. */
+export function toWorkflowRun(
+  row: WorkflowRunRow,
+  nodeRunRows: NodeRunRow[],
+  reruns?: string[],
+): WorkflowRun {
   return {
     identifier: row.identifier,
     title: row.title,
@@ -64,6 +70,7 @@ export function toWorkflowRun(row: WorkflowRunRow, nodeRunRows: NodeRunRow[]): W
     inputs: row.inputs as Record<string, unknown>,
     entity: row.entity,
     rerunOf: row.rerunOf,
+    ...(reruns ? { reruns } : {}),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     completedAt: isoOrNull(row.completedAt),

@@ -16,13 +16,15 @@ import type {
   LogsQuery,
   NodeRunPatch,
   RunResult,
+  RunStatus,
   RunsListQuery,
   WorkflowNode,
 } from '../../contract/workflows';
 import { invalid, notFound, runExhausted } from '../domain/errors';
-import { decideAdvance, triggerNode, type Graph } from '../domain/graph';
+import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
 import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
+import { decideAdvanceFor } from '../domain/run-controls';
 import type { Db, DbOrTx, Tx } from './client';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
 import {
@@ -42,7 +44,7 @@ export interface LogInput {
 
 const INSERT_CHUNK = 5000;
 
-async function loadRunVisible(db: DbOrTx, identifier: string, actor: Actor, lock = false) {
+export async function loadRunVisible(db: DbOrTx, identifier: string, actor: Actor, lock = false) {
   const query = db.select().from(workflowRuns).where(eq(workflowRuns.identifier, identifier));
   const [row] = lock ? await query.for('update') : await query;
   // A run the caller may not view answers exactly like a run that does not exist.
@@ -50,7 +52,7 @@ async function loadRunVisible(db: DbOrTx, identifier: string, actor: Actor, lock
   return row;
 }
 
-async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
+export async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
   return db
     .select()
     .from(nodeRuns)
@@ -60,17 +62,27 @@ async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
 
 export async function getWorkflowRun(db: DbOrTx, identifier: string, actor: Actor) {
   const row = await loadRunVisible(db, identifier, actor);
-  return toWorkflowRun(row, await nodeRunsOf(db, identifier));
+  return toWorkflowRun(row, await nodeRunsOf(db, identifier), await rerunsOf(db, identifier));
 }
 
-function graphOf(workflow: { nodes: unknown; connections: unknown }): Graph {
+/** The runs that re-ran `identifier`, oldest first. */
+export async function rerunsOf(db: DbOrTx, identifier: string) {
+  const rows = await db
+    .select({ identifier: workflowRuns.identifier })
+    .from(workflowRuns)
+    .where(eq(workflowRuns.rerunOf, identifier))
+    .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.identifier));
+  return rows.map((r) => r.identifier);
+}
+
+export function graphOf(workflow: { nodes: unknown; connections: unknown }): Graph {
   return {
     nodes: workflow.nodes as Graph['nodes'],
     connections: workflow.connections as Graph['connections'],
   };
 }
 
-function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date) {
+export function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date) {
   return {
     identifier: newNodeRunId(),
     workflowRunIdentifier: runIdentifier,
@@ -122,14 +134,21 @@ export async function startWorkflowRun(
     return toWorkflowRun(
       await loadRunVisible(tx, identifier, actor),
       await nodeRunsOf(tx, identifier),
+      [],
     );
   });
 }
 
 /** Applies the advance rules to a run whose row the transaction has locked. */
-async function advance(tx: Tx, runIdentifier: string, graph: Graph, now: Date) {
+export async function advance(
+  tx: Tx,
+  runIdentifier: string,
+  graph: Graph,
+  now: Date,
+  status: RunStatus = 'IN_PROGRESS',
+) {
   const runs = await nodeRunsOf(tx, runIdentifier);
-  const decision = decideAdvance(graph, runs);
+  const decision = decideAdvanceFor(graph, runs, status);
   const nodes = new Map(graph.nodes.map((n) => [n.identifier, n]));
   const toStart = decision.start.flatMap((id) => {
     const node = nodes.get(id);
@@ -139,7 +158,7 @@ async function advance(tx: Tx, runIdentifier: string, graph: Graph, now: Date) {
   if (decision.complete) await completeRun(tx, runIdentifier, decision.complete, now);
 }
 
-async function completeRun(tx: Tx, runIdentifier: string, result: RunResult, now: Date) {
+export async function completeRun(tx: Tx, runIdentifier: string, result: RunResult, now: Date) {
   // Node runs still going when another node terminated the run end CANCELLED, so a finished
   // run never shows work in progress and late PATCHes get run_exhausted.
   await tx
@@ -181,10 +200,11 @@ async function lockNodeRun(
   return { run, nodeRun };
 }
 
-function assertOpen(nodeRun: NodeRunRow) {
+export function assertOpen(nodeRun: NodeRunRow) {
   if (nodeRun.status === 'COMPLETED') {
+    const at = nodeRun.completedAt ? ` at ${nodeRun.completedAt.toISOString()}` : '';
     throw runExhausted(
-      `Node run "${nodeRun.identifier}" already completed with result ${nodeRun.result}; a completed node run cannot be changed`,
+      `Node run "${nodeRun.identifier}" already completed with result ${nodeRun.result}${at}; a completed node run cannot be changed`,
     );
   }
 }
@@ -273,8 +293,11 @@ export async function patchNodeRun(
     }
     if (completing && run.status !== 'COMPLETED') {
       const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);
-      if (graph) await advance(tx, run.identifier, graphOf(graph), now);
-      else await completeRun(tx, run.identifier, body.result ?? 'SUCCESS', now);
+      if (graph) await advance(tx, run.identifier, graphOf(graph), now, run.status);
+      else {
+        const result = run.status === 'CANCELLING' ? 'CANCELLED' : (body.result ?? 'SUCCESS');
+        await completeRun(tx, run.identifier, result, now);
+      }
     }
   });
 }

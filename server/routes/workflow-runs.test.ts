@@ -633,10 +633,11 @@ describe('immutability of completed node runs', () => {
   it('rejects a second completion of the same node run with 422', async () => {
     const res = await patchNode(t, work, { status: 'COMPLETED', result: 'FAILED' });
     expect(res.status).toBe(422);
+    const { completedAt } = nodeRunOf(await getRun(t, run.identifier), 'work');
     expect(res.body).toEqual({
       ok: false,
       error: 'run_exhausted',
-      message: `Node run "${work}" already completed with result SUCCESS; a completed node run cannot be changed`,
+      message: `Node run "${work}" already completed with result SUCCESS at ${completedAt}; a completed node run cannot be changed`,
     });
   });
 
