@@ -8,6 +8,7 @@ import {
   approvalBodySchema,
   blueprintBodySchema,
   startActionRunBodySchema,
+  versionQuerySchema,
 } from '../../contract/actions';
 import { accessTokenBodySchema } from '../../contract/auth';
 import {
@@ -17,6 +18,13 @@ import {
   entityPatchSchema,
   entityWriteQuerySchema,
 } from '../../contract/entities';
+import {
+  cancelWorkflowRunBodySchema,
+  cancelWorkflowRunQuerySchema,
+  completeActionRunBodySchema,
+  completeWorkflowRunBodySchema,
+  rerunWorkflowRunBodySchema,
+} from '../../contract/run-controls';
 import {
   logsQuerySchema,
   nodeRunLogsPostSchema,
@@ -32,6 +40,8 @@ interface Operation {
   path: string;
   summary: string;
   body?: z.ZodType;
+  /** The body may be left out entirely (it is read as `{}`). */
+  bodyOptional?: boolean;
   query?: z.ZodObject;
   status?: number;
   /** The envelope key of the answer, e.g. `workflowRun`. */
@@ -279,6 +289,43 @@ export const operations: Operation[] = [
     returns: 'approvers',
   },
   {
+    method: 'post',
+    path: '/v1/workflows/runs/{wfr}/complete',
+    summary:
+      '[ext] Mark a workflow run complete by hand: its in-progress node runs and the run end with the result (admins and the starter)',
+    body: completeWorkflowRunBodySchema,
+    returns: 'workflowRun',
+  },
+  {
+    method: 'post',
+    path: '/v1/workflows/runs/{wfr}/cancel',
+    summary:
+      'Cancel a workflow run: CANCELLING until its in-progress node runs finish, or CANCELLED at once with force=true (admins and the starter)',
+    body: cancelWorkflowRunBodySchema,
+    bodyOptional: true,
+    query: cancelWorkflowRunQuerySchema,
+    returns: 'workflowRun',
+  },
+  {
+    method: 'post',
+    path: '/v1/workflows/runs/{wfr}/rerun',
+    summary:
+      '[ext] Re-run a workflow run with the same inputs, optionally from a node reusing its upstream outputs (admins and the starter)',
+    body: rerunWorkflowRunBodySchema,
+    bodyOptional: true,
+    status: 201,
+    returns: 'workflowRun',
+  },
+  {
+    method: 'post',
+    path: '/v1/actions/runs/{id}/complete',
+    summary:
+      '[ext] Mark an action run SUCCESS or FAILURE by hand, with a reason (admins and the starter)',
+    body: completeActionRunBodySchema,
+    query: versionQuerySchema,
+    returns: 'run',
+  },
+  {
     method: 'get',
     path: '/v1/audit-log',
     summary: 'List audit entries, newest first',
@@ -310,7 +357,7 @@ export function openApiDocument() {
         ...(op.body
           ? {
               requestBody: {
-                required: true,
+                required: !op.bodyOptional,
                 content: { 'application/json': { schema: jsonSchema(op.body) } },
               },
             }

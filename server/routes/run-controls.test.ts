@@ -627,3 +627,17 @@ describe('POST /v1/actions/runs/{id}/complete', () => {
     expect(res.body.error).toBe('run_synchronized_error');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the run controls, with optional bodies for cancel and re-run', async () => {
+    const { body } = await t.api('anonymous', 'GET', '/openapi.json');
+    const paths = body.paths as Record<
+      string,
+      Record<string, { requestBody?: { required: boolean } }>
+    >;
+    expect(paths['/v1/workflows/runs/{wfr}/complete']?.post?.requestBody?.required).toBe(true);
+    expect(paths['/v1/workflows/runs/{wfr}/cancel']?.post?.requestBody?.required).toBe(false);
+    expect(paths['/v1/workflows/runs/{wfr}/rerun']?.post?.requestBody?.required).toBe(false);
+    expect(paths['/v1/actions/runs/{id}/complete']?.post?.requestBody?.required).toBe(true);
+  });
+});
