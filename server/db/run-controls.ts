@@ -295,7 +295,7 @@ export async function completeActionRun(
 ) {
   return db.transaction(async (tx) => {
     const run = await loadActionRunVisible(tx, id, actor, true);
-    assertCanControl(actor, run, `action run "${id}"`);
+    assertCanControl(actor, run, `action run "${id}"`, 'mark it complete');
     if (isEnded(run.status)) {
       const at = run.endedAt ? ` at ${run.endedAt.toISOString()}` : '';
       throw runExhausted(

@@ -189,5 +189,7 @@ describe('planRerun', () => {
     const unfinished = [nodeRun('t'), nodeRun('a', null), nodeRun('b')];
     expect(() => planRerun(diamond, unfinished, 'c')).toThrow(/"a" is still in progress/);
     expect(() => planRerun(diamond, [nodeRun('t')], 'e')).toThrow(/"b" never ran/);
+    const orphan = { ...diamond, nodes: [...diamond.nodes, node('orphan')] };
+    expect(() => planRerun(orphan, original, 'orphan')).toThrow(/no incoming connection/);
   });
 });

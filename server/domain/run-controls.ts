@@ -16,10 +16,15 @@ export function decideAdvanceFor(graph: Graph, runs: NodeRunState[], status: Run
 }
 
 /** Admins, machine credentials and the user who started a run may mark, cancel or re-run it. */
-export function assertCanControl(actor: Actor, run: { createdBy: string }, what: string) {
+export function assertCanControl(
+  actor: Actor,
+  run: { createdBy: string },
+  what: string,
+  acts = 'mark, cancel or re-run it',
+) {
   if (isPrivileged(actor) || run.createdBy === actor.id) return;
   throw forbidden(
-    `Only admins and the user who started ${what} may mark, cancel or re-run it; you are a ${actor.role} and did not start it`,
+    `Only admins and the user who started ${what} may ${acts}; you are a ${actor.role} and did not start it`,
   );
 }
 
