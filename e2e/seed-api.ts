@@ -81,6 +81,16 @@ export class SeedApi {
     return (await this.call<{ workflowRun: WorkflowRun }>('GET', path)).workflowRun;
   }
 
+  /** The workflow's runs as the server orders them (newest first). */
+  async listRunIds(workflowIdentifier: string): Promise<string[]> {
+    const query = `workflowIdentifiers=${encodeURIComponent(workflowIdentifier)}&limit=1000`;
+    const body = await this.call<{ workflowRuns: WorkflowRun[] }>(
+      'GET',
+      `/v1/workflows/runs?${query}`,
+    );
+    return body.workflowRuns.map((r) => r.identifier);
+  }
+
   async patchNodeRun(nodeRunIdentifier: string, patch: NodeRunPatchInput): Promise<void> {
     await this.call('PATCH', `/v1/workflows/nodes/runs/${nodeRunIdentifier}`, patch);
   }

@@ -1,0 +1,228 @@
+import { expect, test } from '../fixtures';
+import {
+  BUILD_OUTPUT,
+  ERROR_LINES,
+  TIMEOUT_LINES,
+  seedFailedRun,
+  seedLiveRun,
+  seedPipeline,
+} from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+
+/** The router writes arrays as JSON: `?level=["ERROR"]`, percent-encoded. */
+const levelInUrl = (level: string) => (url: URL) =>
+  (url.searchParams.get('level') ?? '').includes(level);
+
+test('selects a node and filters its log to ERROR: only the error lines remain', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+
+  await detail.selectNode('Start');
+  await expect(page).toHaveURL(/[?&]node=trigger\b/);
+  await expect(detail.logs.region).toContainText('No log lines yet');
+
+  await detail.selectNode('Build image');
+  await expect(page).toHaveURL(/[?&]node=build\b/);
+  await expect(detail.logs.line('Pulling base image node:20-slim')).toBeVisible();
+  await expect(detail.logs.levelChip('ERROR')).toHaveAccessibleName('ERROR 3');
+  await screenshotBothSchemes(page, 'run-detail-logs');
+
+  await detail.logs.showOnly('ERROR');
+  await expect(page).toHaveURL(levelInUrl('ERROR'));
+  await expect(detail.logs.lines).toHaveCount(ERROR_LINES.length);
+  await expect.poll(() => detail.logs.visibleTexts()).toEqual(ERROR_LINES);
+  for (const row of await detail.logs.lines.all()) await expect(row).toContainText('ERROR');
+
+  await page.reload();
+  await expect.poll(() => detail.logs.visibleTexts()).toEqual(ERROR_LINES);
+});
+
+test('searches the log and jumps from match to match', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await expect(detail.logs.line('Pulling base image')).toBeVisible();
+  const { logs } = detail;
+
+  await logs.search.fill('timeout');
+  await expect(page).toHaveURL(/[?&]q=timeout\b/);
+  await expect(logs.matchCounter).toHaveText(`1 of ${TIMEOUT_LINES.length}`);
+  await expect(logs.currentMatch).toHaveCount(1);
+  await expect(logs.currentMatch).toContainText(TIMEOUT_LINES[0]!);
+  await expect(logs.region.locator('mark').first()).toHaveText('timeout');
+
+  await logs.nextMatch.click();
+  await expect(logs.matchCounter).toHaveText(`2 of ${TIMEOUT_LINES.length}`);
+  await expect(logs.currentMatch).toContainText(TIMEOUT_LINES[1]!);
+
+  await logs.nextMatch.click();
+  await expect(logs.matchCounter).toHaveText(`3 of ${TIMEOUT_LINES.length}`);
+  await expect(logs.currentMatch).toContainText(TIMEOUT_LINES[2]!);
+
+  await logs.previousMatch.click();
+  await expect(logs.matchCounter).toHaveText(`2 of ${TIMEOUT_LINES.length}`);
+  await expect(logs.currentMatch).toContainText(TIMEOUT_LINES[1]!);
+});
+
+test('follows a live node: lines appended through the API appear at the bottom', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await expect(detail.node('Deploy service')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
+  await screenshotBothSchemes(page, 'run-detail-live');
+  await detail.logs.region.scrollIntoViewIfNeeded();
+
+  // More lines than the viewer shows at once: the newest is only in view if it follows.
+  const batch = (from: number) =>
+    Array.from({ length: 60 }, (_, i) => ({
+      level: 'INFO' as const,
+      message: `Waiting for health check ${from + i}`,
+    }));
+  await api.appendLogs(deploy.identifier, [
+    ...batch(1),
+    { level: 'INFO', message: 'Replica 2 of 3 ready' },
+  ]);
+  await expect(detail.logs.line('Replica 2 of 3 ready')).toBeInViewport({ timeout: 10_000 });
+  await api.appendLogs(deploy.identifier, [
+    ...batch(61),
+    { level: 'WARN', message: 'Replica 3 of 3 slow to start' },
+  ]);
+  await expect(detail.logs.line('Replica 3 of 3 slow to start')).toBeInViewport({
+    timeout: 10_000,
+  });
+
+  // Scrolling up lets go of the bottom: new lines no longer pull the view down.
+  await detail.logs.region.hover();
+  await page.mouse.wheel(0, -600);
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'false');
+  await api.appendLogs(deploy.identifier, [
+    ...batch(121),
+    { level: 'INFO', message: 'Rollout complete' },
+  ]);
+  // 2 seeded lines and three batches of 61.
+  await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '185', {
+    timeout: 10_000,
+  });
+  await expect(detail.logs.line('Rollout complete')).not.toBeInViewport();
+});
+
+test('inspects a node’s output and copies the template path of a value', async ({
+  signedIn: page,
+  api,
+  server,
+  runDetailPage: detail,
+}) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: server.baseURL,
+  });
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await detail.outputTab.click();
+  await expect(page).toHaveURL(/[?&]tab=output\b/);
+
+  const output = detail.output('Output of Build image');
+  await expect(output.item('resourceId')).toContainText(BUILD_OUTPUT.resourceId);
+  await screenshotBothSchemes(page, 'run-detail-output');
+
+  await output.copyPath('resourceId');
+  await expect
+    .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+    .toBe('.outputs.build.resourceId');
+
+  await output.item('image').click();
+  await expect(output.item('tag')).toContainText(BUILD_OUTPUT.image.tag);
+  await output.copyPath('tag');
+  await expect
+    .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+    .toBe('.outputs.build.image.tag');
+
+  const runOutputs = detail.output('Run outputs');
+  await expect(runOutputs.item('build')).toBeVisible();
+  await expect(runOutputs.item('trigger')).toBeVisible();
+});
+
+test('a completed run makes no further requests once the page has settled', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await expect(detail.logs.line('Build aborted: registry timeout')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+
+  const requests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url());
+  });
+  // Three times the fastest poll interval (2 s) and more than the log viewer's (1.5 s).
+  await page.waitForTimeout(7_000);
+  expect(requests).toEqual([]);
+});
+
+test('an in-progress run keeps polling (what the previous test proves absent)', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+
+  const requests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url());
+  });
+  await expect.poll(() => requests.length, { timeout: 7_000 }).toBeGreaterThan(0);
+});
+
+test('markup in logs and outputs is shown as text, never turned into elements', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const payload = '<img src=x onerror="window.__xss=1"><b>bold</b>';
+  const workflow = await seedPipeline(api);
+  const started = await api.startRun(workflow.identifier, { inputs: { service: payload } });
+  const build = await api.nodeRun(started.identifier, 'build');
+  await api.patchNodeRun(build.identifier, {
+    logs: [{ logLevel: 'ERROR', log: `failed: ${payload}`, tags: { html: payload } }],
+    output: { note: payload },
+  });
+
+  await detail.goto(started.identifier, '?node=build');
+  await expect(detail.logs.line(`failed: ${payload}`)).toBeVisible();
+  await detail.outputTab.click();
+  // JSON shows the string with its quotes escaped; the markup itself stays literal text.
+  await expect(detail.output('Output of Build image').item('note')).toContainText(
+    '<img src=x onerror=',
+  );
+  await expect(detail.output('Run outputs').item('build')).toBeVisible();
+
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  await expect(page.locator('main b', { hasText: 'bold' })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+});
+
+test('an unknown run shows the 404 page', async ({ signedIn: page, runDetailPage: detail }) => {
+  await detail.goto('wfr_0000000000000000');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByText('Run wfr_0000000000000000 was not found')).toBeVisible();
+  await screenshotBothSchemes(page, 'not-found');
+  await page.getByRole('link', { name: 'Go to workflows' }).click();
+  await expect(page.getByRole('heading', { name: 'Workflows' })).toBeVisible();
+});

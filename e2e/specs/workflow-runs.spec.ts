@@ -1,0 +1,93 @@
+import { USER_IDS, expect, test } from '../fixtures';
+import { seedFailedRun, seedPipeline } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+
+test('browses a workflow’s runs from the workflow list and filters them; the URL keeps the filters', async ({
+  signedIn: page,
+  api,
+  memberApi,
+  workflowsPage,
+  workflowRunsPage: runs,
+}) => {
+  const workflow = await seedPipeline(api, `Filtered deploys ${Date.now()}`);
+  const { run: failed } = await seedFailedRun(api, workflow);
+  const adminLive = await api.startRun(workflow.identifier);
+  const memberLive = await memberApi.startRun(workflow.identifier, { entity: 'payments' });
+
+  await workflowsPage.goto();
+  await screenshotBothSchemes(page, 'workflows');
+  await workflowsPage.workflowLink(workflow.title).click();
+  await runs.expectRuns([memberLive.identifier, adminLive.identifier, failed.identifier]);
+  await expect(runs.row(failed.identifier)).toContainText('Failed');
+  await expect(runs.row(memberLive.identifier)).toContainText(USER_IDS.member);
+  await screenshotBothSchemes(page, 'workflow-runs');
+
+  await runs.filterByStatus('Failed');
+  await expect(page).toHaveURL(/[?&]status=FAILED\b/);
+  await runs.expectRuns([failed.identifier]);
+  await page.reload();
+  await runs.expectRuns([failed.identifier]);
+  await expect(runs.status).toHaveValue('Failed');
+
+  await runs.filterByStatus('In progress');
+  await runs.filterByStartedBy(USER_IDS.member);
+  await expect(page).toHaveURL(/[?&]createdBy=user_member\b/);
+  await expect(page).toHaveURL(/[?&]status=IN_PROGRESS\b/);
+  await runs.expectRuns([memberLive.identifier]);
+  await page.reload();
+  await runs.expectRuns([memberLive.identifier]);
+  await expect(runs.startedBy).toHaveValue(USER_IDS.member);
+  await expect(runs.status).toHaveValue('In progress');
+});
+
+test('pages through many runs with Load more, newest first, without repeating a run', async ({
+  signedIn: page,
+  api,
+  workflowRunsPage: runs,
+}) => {
+  const workflow = await seedPipeline(api);
+  for (let i = 0; i < 55; i += 11) {
+    await Promise.all(Array.from({ length: 11 }, () => api.startRun(workflow.identifier)));
+  }
+  const newestFirst = await api.listRunIds(workflow.identifier);
+  expect(newestFirst).toHaveLength(55);
+
+  await runs.goto(workflow.identifier);
+  await expect(runs.rows).toHaveCount(50);
+  await expect(runs.rows.first()).toContainText(newestFirst[0]!);
+  await runs.loadMore.click();
+  await runs.expectRuns(newestFirst);
+  await expect(runs.loadMore).toBeHidden();
+  await expect(page.getByText(newestFirst[54]!)).toBeVisible();
+});
+
+test('a run started while the list is open is announced, not inserted', async ({
+  signedIn: page,
+  api,
+  workflowRunsPage: runs,
+}) => {
+  const workflow = await seedPipeline(api);
+  const first = await api.startRun(workflow.identifier);
+  await runs.goto(workflow.identifier);
+  await runs.expectRuns([first.identifier]);
+
+  const second = await api.startRun(workflow.identifier);
+  const banner = page.getByRole('button', { name: /1 new run/ });
+  await expect(banner).toBeVisible({ timeout: 15_000 });
+  await runs.expectRuns([first.identifier]);
+  await banner.click();
+  await runs.expectRuns([second.identifier, first.identifier]);
+});
+
+test('opens a run from the list', async ({
+  signedIn: page,
+  api,
+  workflowRunsPage: runs,
+  runDetailPage,
+}) => {
+  const { workflow, run } = await seedFailedRun(api);
+  await runs.goto(workflow.identifier);
+  await runs.openRun(run.identifier);
+  await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}`));
+  await runDetailPage.expectLoaded(run.identifier);
+});
