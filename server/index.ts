@@ -4,7 +4,11 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { openPglite, openPostgres, type Database } from './db/client';
 import { defaultedCredentials, readConfig } from './config';
+import { seedDemo, seedReport } from './seed/demo';
+import { seedDemoActions } from './seed/demo-actions';
 import { ensureUsers } from './seed/users';
+import { startActionRunSimulator } from './simulator/action-runs';
+import { startSimulator } from './simulator/simulator';
 
 async function main() {
   const config = readConfig(process.env);
@@ -25,6 +29,18 @@ async function main() {
   await ensureUsers(database.db, creds);
 
   const demo = config.SEED === 'demo';
+  if (demo) {
+    const started = Date.now();
+    const seeded = await seedDemo(database.db, { now: new Date() });
+    for (const line of seedReport(seeded, Date.now() - started)) console.log(line);
+    const actions = await seedDemoActions(database.db, { now: new Date() });
+    if (actions.seeded) {
+      console.log(`  action runs: ${actions.runs} (${actions.audits} audit entries)`);
+    }
+  }
+  const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
+  const actionRunSimulator =
+    config.SIMULATOR === 'on' ? startActionRunSimulator({ db: database.db }) : null;
   const app = createApp({
     db: database.db,
     staticDir: path.resolve(config.STATIC_DIR),
@@ -51,7 +67,9 @@ async function main() {
 
   const shutdown = () => {
     server.close();
-    void database.close().finally(() => process.exit(0));
+    void Promise.all([simulator?.stop(), actionRunSimulator?.stop()])
+      .then(() => database.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

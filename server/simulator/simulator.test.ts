@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Workflow, WorkflowRun } from '../../contract/workflows';
+import { decideAdvance } from '../domain/graph';
+import { seedDemo } from '../seed/demo';
+import { startTestServer, type TestServer } from '../test/harness';
+import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';
+
+let t: TestServer;
+let simulator: Simulator;
+let workflows: Workflow[];
+const simulatorStart = new Date().toISOString();
+const tickErrors = vi.spyOn(console, 'error');
+
+beforeAll(async () => {
+  t = await startTestServer();
+  await seedDemo(t.database.db, {
+    now: new Date(),
+    scale: { runs: 8, hugeLogLines: 50, bigOutputBytes: 1000 },
+  });
+  workflows = (await t.api('admin', 'GET', '/workflows')).body.workflows;
+  simulator = startSimulator({ db: t.database.db, tickMs: 20, seed: 7 });
+});
+afterAll(async () => {
+  await simulator.stop();
+  await t.close();
+  tickErrors.mockRestore();
+});
+
+/** The runs the simulator started (the seeded history is all older). */
+async function simulatedRuns(): Promise<WorkflowRun[]> {
+  const res = await t.api('admin', 'GET', `/workflows/runs?limit=1000&from=${simulatorStart}`);
+  expect(res.status).toBe(200);
+  return res.body.workflowRuns;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`gave up waiting until ${what}`);
+}
+
+const inProgress = (runs: WorkflowRun[]) => runs.filter((r) => r.status !== 'COMPLETED');
+
+describe('startSimulator', () => {
+  it(`keeps between ${MIN_IN_PROGRESS} and ${MAX_IN_PROGRESS} runs in progress`, async () => {
+    await until('runs are in progress', async () => {
+      const count = inProgress(await simulatedRuns()).length;
+      return count >= MIN_IN_PROGRESS;
+    });
+    for (let i = 0; i < 10; i++) {
+      const count = inProgress(await simulatedRuns()).length;
+      expect(count).toBeGreaterThanOrEqual(MIN_IN_PROGRESS);
+      expect(count).toBeLessThanOrEqual(MAX_IN_PROGRESS);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  it('appends log lines to node runs while they are in progress', async () => {
+    const line = await until('a node run in progress has lines', async () => {
+      for (const run of inProgress(await simulatedRuns())) {
+        const node = run.nodeRuns.find(
+          (n) => n.status === 'IN_PROGRESS' && Object.values(n.logCounts).some((c) => c > 0),
+        );
+        if (node) return node;
+      }
+      return undefined;
+    });
+    const logs = await t.api('admin', 'GET', `/workflows/nodes/runs/${line.identifier}/logs`);
+    expect(logs.body.logs.length).toBeGreaterThan(0);
+    expect(logs.body.logs[0].seq).toBe(1);
+  });
+
+  it('completes nodes with outputs, and runs finish the way the advance rules say', async () => {
+    const finished = await until('three simulated runs have finished', async () => {
+      const done = (await simulatedRuns()).filter((r) => r.status === 'COMPLETED');
+      return done.length >= 3 && done;
+    });
+    for (const run of finished) {
+      const workflow = workflows.find((w) => w.identifier === run.workflowIdentifier)!;
+      const states = run.nodeRuns.map((n) => ({
+        ...n,
+        completedAt: n.completedAt ? new Date(n.completedAt) : null,
+      }));
+      expect(decideAdvance(workflow, states), run.identifier).toEqual({
+        start: [],
+        complete: run.result,
+      });
+      const completedWork = run.nodeRuns.filter(
+        (n) => n.nodeIdentifier !== 'trigger' && n.result === 'SUCCESS',
+      );
+      for (const node of completedWork) {
+        expect(Object.keys(node.output).length, node.identifier).toBeGreaterThan(0);
+        expect(run.variables.outputs[node.nodeIdentifier]).toEqual(node.output);
+      }
+    }
+  });
+
+  it('carries on when a node run it drives is completed by someone else', async () => {
+    // The simulator may finish the chosen node first; then another one is picked.
+    const target = await until('an operator fails a node run in progress', async () => {
+      for (const run of inProgress(await simulatedRuns())) {
+        const node = run.nodeRuns.find((n) => n.status === 'IN_PROGRESS');
+        if (!node) continue;
+        const patch = await t.api('admin', 'PATCH', `/workflows/nodes/runs/${node.identifier}`, {
+          status: 'COMPLETED',
+          result: 'FAILED',
+          logs: [{ logLevel: 'ERROR', log: 'Stopped by an operator' }],
+        });
+        if (patch.status === 200) return { run: run.identifier, node: node.identifier };
+      }
+      return undefined;
+    });
+    const run = await t.api('admin', 'GET', `/workflows/runs/${target.run}`);
+    expect(run.body.workflowRun.result).toBe('FAILED');
+
+    const before = (await simulatedRuns()).length;
+    await until('the simulator starts another run', async () => {
+      const runs = await simulatedRuns();
+      return runs.length > before && inProgress(runs).length >= MIN_IN_PROGRESS;
+    });
+    expect(tickErrors).not.toHaveBeenCalled();
+  });
+});
