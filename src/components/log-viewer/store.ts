@@ -1,0 +1,260 @@
+import type { LogLine, LogsPage } from '../../../contract/workflows';
+import { apiRequest } from '../../lib/api';
+import {
+  MAX_FETCH,
+  PAGE_SIZE,
+  emptyLines,
+  evictFar,
+  findSeq,
+  lastPositionBefore,
+  isContiguous,
+  lineAt,
+  mergeLines,
+  normalizeLevels,
+  pageOf,
+  pagesOf,
+  planFetch,
+  pollCursor,
+  tailStart,
+  type FetchPlan,
+  type LogFilter,
+  type PagedLines,
+} from './model';
+
+export type LogSource = { nodeRunId: string } | { runId: string };
+
+const sourcePath = (source: LogSource) =>
+  'nodeRunId' in source
+    ? `/workflows/nodes/runs/${encodeURIComponent(source.nodeRunId)}/logs`
+    : `/workflows/runs/${encodeURIComponent(source.runId)}/logs`;
+
+const sourceKey = (source: LogSource) =>
+  'nodeRunId' in source ? `node:${source.nodeRunId}` : `run:${source.runId}`;
+
+/**
+ * The lines of one source under one filter (levels, q), fetched by range on demand and kept in
+ * pages outside React Query: a million-line log never goes through structural sharing, and only
+ * the pages near the viewport stay in memory. React reads it through useSyncExternalStore.
+ */
+export class LogView {
+  readonly lines: PagedLines;
+  private version = 0;
+  private listeners = new Set<() => void>();
+  private inFlight = new Map<number, AbortController>();
+  private pollEtag: { cursor: string; etag: string } | null = null;
+  private polling: Promise<void> | null = null;
+  private focus = 0;
+  error: Error | null = null;
+
+  constructor(
+    readonly source: LogSource,
+    readonly filter: LogFilter,
+  ) {
+    this.lines = emptyLines(isContiguous(filter));
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = () => this.version;
+
+  get total() {
+    return this.lines.total;
+  }
+
+  lineAt(position: number): LogLine | undefined {
+    return lineAt(this.lines, position);
+  }
+
+  private changed() {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
+  private async request(
+    query: Record<string, string | number | string[] | undefined>,
+    signal?: AbortSignal,
+    etag?: string | null,
+  ) {
+    const res = await apiRequest<LogsPage>(sourcePath(this.source), {
+      query: {
+        ...query,
+        level: normalizeLevels(this.filter.levels),
+        q: this.filter.q || undefined,
+      },
+      ...(signal ? { signal } : {}),
+      ...(etag ? { etag } : {}),
+    });
+    return res;
+  }
+
+  private async run(plan: FetchPlan) {
+    const pages = pagesOf(plan, this.lines.total);
+    const controller = new AbortController();
+    for (const p of pages) this.inFlight.set(p, controller);
+    try {
+      const res = await this.request(
+        plan.kind === 'tail'
+          ? { tail: 'true', limit: plan.limit }
+          : { cursor: String(plan.cursor), limit: plan.limit },
+        controller.signal,
+      );
+      if (!res) return;
+      const { logs, total } = res.body;
+      const start =
+        plan.kind === 'tail' ? tailStart(total ?? logs.length, logs.length) : plan.start;
+      mergeLines(this.lines, start, logs);
+      if (total !== undefined && total > (this.lines.total ?? 0)) this.lines.total = total;
+      evictFar(this.lines, pageOf(this.focus));
+      this.error = null;
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      this.error = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      for (const p of pages) if (this.inFlight.get(p) === controller) this.inFlight.delete(p);
+      this.changed();
+    }
+  }
+
+  /** Fetches whatever is missing in positions [from, to]; drops requests the viewport left. */
+  ensureRange(from: number, to: number) {
+    this.focus = from;
+    const keepFrom = pageOf(from) - 1;
+    const keepTo = pageOf(to) + 1;
+    for (const [p, controller] of this.inFlight) {
+      if (p < keepFrom || p > keepTo) controller.abort();
+    }
+    const plans: Promise<void>[] = [];
+    for (let guard = 0; guard < 8; guard++) {
+      const plan = planFetch(this.lines, from, to, new Set(this.inFlight.keys()));
+      if (!plan) break;
+      plans.push(this.run(plan));
+      // A filtered walk must land before the next page's cursor is known.
+      if (!this.lines.contiguous) break;
+    }
+    return Promise.all(plans).then(() => undefined);
+  }
+
+  /** The first page, or the last when opening at the end. */
+  open(at: 'head' | 'tail') {
+    if (this.lines.total !== null) return Promise.resolve();
+    return this.run(
+      at === 'tail'
+        ? { kind: 'tail', limit: PAGE_SIZE }
+        : { kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE },
+    );
+  }
+
+  /** Resolves the line at `position`, fetching (or walking forward to) it if needed. */
+  async lineAtAsync(position: number): Promise<LogLine | undefined> {
+    for (let guard = 0; guard < 1000; guard++) {
+      const line = this.lineAt(position);
+      if (line || this.error || (this.lines.total !== null && position >= this.lines.total)) {
+        return line;
+      }
+      if (
+        !this.lines.contiguous &&
+        this.lines.total !== null &&
+        position >= this.lines.total - PAGE_SIZE &&
+        this.lineAt(this.lines.total - 1) === undefined
+      ) {
+        await this.run({ kind: 'tail', limit: PAGE_SIZE });
+        continue;
+      }
+      await this.ensureRange(position, position);
+    }
+    return undefined;
+  }
+
+  /**
+   * Position of line `seq` in this view (or of the first line after it, when the filter hides
+   * it). Unfiltered: arithmetic. Filtered: walks forward by cursor until a page reaches it.
+   */
+  async positionOfSeq(seq: number): Promise<number | null> {
+    await this.open('head');
+    for (let guard = 0; guard < 1000; guard++) {
+      const found = findSeq(this.lines, seq);
+      const total = this.lines.total ?? 0;
+      if (found) return Math.min(found.position, Math.max(0, total - 1));
+      if (this.error || total === 0) return null;
+      const before = lastPositionBefore(this.lines, seq);
+      if (before >= total - 1) return total - 1;
+      await this.ensureRange(before + 1, Math.min(total - 1, before + MAX_FETCH));
+    }
+    return null;
+  }
+
+  /**
+   * Fetches lines after the last known one (only new lines transfer; an unchanged answer is a
+   * 304). Before the end of a filtered view is known, one tail line anchors it.
+   */
+  poll(): Promise<void> {
+    this.polling ??= this.pollOnce().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
+  }
+
+  private async pollOnce() {
+    const cursor = pollCursor(this.lines);
+    if (cursor === null) {
+      if (this.lines.total === null) await this.open('head');
+      else await this.run({ kind: 'tail', limit: 1 });
+      return;
+    }
+    const key = String(cursor);
+    try {
+      const res = await this.request(
+        { cursor: key, limit: MAX_FETCH },
+        undefined,
+        this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
+      );
+      if (!res) return;
+      if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
+      const { logs, total } = res.body;
+      if (logs.length === 0 && (total === undefined || total === this.lines.total)) return;
+      const start = this.lines.total ?? 0;
+      mergeLines(this.lines, start, logs);
+      if (this.lines.contiguous && total !== undefined && total > (this.lines.total ?? 0)) {
+        this.lines.total = total;
+      }
+      evictFar(this.lines, pageOf(this.focus));
+      this.error = null;
+      this.changed();
+    } catch (err) {
+      this.error = err instanceof Error ? err : new Error(String(err));
+      this.changed();
+    }
+  }
+
+  dispose() {
+    for (const controller of this.inFlight.values()) controller.abort();
+    this.inFlight.clear();
+  }
+}
+
+const MAX_VIEWS = 8;
+const views = new Map<string, LogView>();
+
+/**
+ * One view per source + filter, shared by every viewer on the page and kept across filter
+ * toggles (switching back to "all" is instant). The least recently used views are dropped.
+ */
+export function logView(source: LogSource, filter: LogFilter): LogView {
+  const key = JSON.stringify([sourceKey(source), normalizeLevels(filter.levels), filter.q]);
+  let view = views.get(key);
+  if (view) {
+    views.delete(key);
+  } else {
+    view = new LogView(source, { levels: normalizeLevels(filter.levels), q: filter.q });
+  }
+  views.set(key, view);
+  while (views.size > MAX_VIEWS) {
+    const [oldest] = views.keys();
+    views.get(oldest!)?.dispose();
+    views.delete(oldest!);
+  }
+  return view;
+}
