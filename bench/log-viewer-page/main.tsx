@@ -1,0 +1,66 @@
+import '@mantine/core/styles.css';
+import { Box, MantineProvider } from '@mantine/core';
+import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { LogCounts, LogLevel, WorkflowRun } from '../../contract/workflows';
+import { api, requestToken, session } from '../../src/lib/api';
+import { LogViewer, type LogViewState } from '../../src/components/log-viewer';
+
+/**
+ * Bench-only page: <LogViewer> alone, driven by the URL (?run=&node=&live=1&line=&level=&q=
+ * &scheme=dark), signed in with the credentials in the URL. The bench times it in Chromium.
+ */
+const params = new URLSearchParams(location.search);
+const runId = params.get('run') ?? '';
+const nodeRunId = params.get('node');
+const live = params.get('live') === '1';
+
+function App() {
+  const [ready, setReady] = useState(false);
+  const [counts, setCounts] = useState<LogCounts | undefined>();
+  const [state, setState] = useState<LogViewState>({
+    levels: params.getAll('level') as LogLevel[],
+    q: params.get('q') ?? '',
+    line: params.get('line') ? Number(params.get('line')) : null,
+    wrap: params.get('wrap') === '1',
+    follow: params.get('follow') === '1',
+  });
+  const onStateChange = useCallback(
+    (patch: Partial<LogViewState>) => setState((s) => ({ ...s, ...patch })),
+    [],
+  );
+  useEffect(() => {
+    const credentials = {
+      clientId: params.get('clientId') ?? 'runboard-admin',
+      clientSecret: params.get('clientSecret') ?? 'runboard-admin-secret',
+    };
+    void requestToken(credentials).then(async (token) => {
+      session.save(credentials, token);
+      setReady(true);
+      const { workflowRun } = await api<{ workflowRun: WorkflowRun }>(`/workflows/runs/${runId}`);
+      const nodeRun = workflowRun.nodeRuns.find((n) => n.identifier === nodeRunId);
+      if (nodeRun) setCounts(nodeRun.logCounts);
+    });
+  }, []);
+  if (!ready) return null;
+  return (
+    <Box p="md">
+      <LogViewer
+        source={nodeRunId ? { nodeRunId } : { runId }}
+        live={live}
+        counts={counts}
+        state={state}
+        onStateChange={onStateChange}
+        height="calc(100vh - 32px)"
+      />
+    </Box>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider forceColorScheme={params.get('scheme') === 'dark' ? 'dark' : 'light'}>
+      <App />
+    </MantineProvider>
+  </StrictMode>,
+);

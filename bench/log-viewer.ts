@@ -1,0 +1,460 @@
+/**
+ * Log viewer benchmark: `npx tsx bench/log-viewer.ts` (options: --lines=1000000 --big=2000000).
+ *
+ * Starts the real server on a fresh data dir with node runs of 1M and 2M log lines (inserted with
+ * generate_series into the same PGlite before the server opens it, counters kept consistent),
+ * serves a bench-only page that mounts <LogViewer> alone (bench/log-viewer-page, built with
+ * Vite's API) and times it in Debian's chromium: first lines, longest main-thread task, heap,
+ * DOM nodes, level filter, search, reaching the last of 2M lines. Prints the figures beside the
+ * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import react from '@vitejs/plugin-react';
+import { chromium, type Page } from '@playwright/test';
+import { build } from 'vite';
+
+const arg = (name: string, fallback: number) => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return raw ? Number(raw.split('=')[1]) : fallback;
+};
+const LINES = arg('lines', 1_000_000);
+const BIG = arg('big', 2_000_000);
+const PORT = arg('port', 18_931);
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BASE = `http://127.0.0.1:${PORT}`;
+const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
+const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
+
+const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
+const dataDir = path.join(work, 'data');
+const staticDir = path.join(work, 'static');
+let server: ChildProcess | null = null;
+
+function log(message: string) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function buildPage() {
+  await build({
+    configFile: false,
+    root: path.join(ROOT, 'bench/log-viewer-page'),
+    plugins: [react()],
+    logLevel: 'warn',
+    build: { outDir: staticDir, emptyOutDir: true },
+  });
+}
+
+async function startServer() {
+  // One node process (not npx → tsx → node), so SIGTERM reaches the server itself.
+  server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATA_DIR: dataDir,
+      SEED: 'none',
+      SIMULATOR: 'off',
+      STATIC_DIR: staticDir,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server!.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Runboard is running')) resolve();
+    });
+    server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+async function stopServer() {
+  if (!server) return;
+  const exited = new Promise((resolve) => server!.once('exit', resolve));
+  server.kill('SIGTERM');
+  await exited;
+  server = null;
+}
+
+async function apiCall<T>(token: string | null, method: string, p: string, body?: unknown) {
+  const res = await fetch(`${BASE}/v1${p}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Target {
+  run: string;
+  node: string;
+  lines: number;
+}
+
+/** A workflow trigger → work, and one run per size whose `work` node run stays in progress. */
+async function createRuns(sizes: number[]): Promise<Target[]> {
+  const { accessToken } = await apiCall<{ accessToken: string }>(
+    null,
+    'POST',
+    '/auth/access_token',
+    CREDENTIALS,
+  );
+  await apiCall(accessToken, 'POST', '/workflows', {
+    identifier: 'bench_logs',
+    title: 'Bench logs',
+    nodes: [
+      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+      { identifier: 'work', title: 'Work', config: { type: 'WEBHOOK' } },
+    ],
+    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
+  });
+  const targets: Target[] = [];
+  for (const lines of sizes) {
+    const { workflowRun } = await apiCall<{
+      workflowRun: {
+        identifier: string;
+        nodeRuns: { identifier: string; nodeIdentifier: string }[];
+      };
+    }>(accessToken, 'POST', '/workflows/bench_logs/runs', { inputs: {} });
+    const node = workflowRun.nodeRuns.find((n) => n.nodeIdentifier === 'work');
+    if (!node) throw new Error('the run has no node run for "work"');
+    targets.push({ run: workflowRun.identifier, node: node.identifier, lines });
+  }
+  return targets;
+}
+
+/**
+ * Inserts `lines` lines into the node run: 1% ERROR, 5% WARN, 24% DEBUG, the rest INFO; a tag
+ * on every tenth; "needle" in every NEEDLE_EVERY-th. Seqs, run seqs and the counters stay
+ * consistent with what appendLogs would have written.
+ */
+async function insertLines(db: PGlite, target: Target) {
+  const run = await db.query<{ log_seq: number }>(
+    'SELECT log_seq FROM workflow_runs WHERE identifier = $1',
+    [target.run],
+  );
+  const runBase = run.rows[0]!.log_seq;
+  const chunk = 250_000;
+  for (let from = 1; from <= target.lines; from += chunk) {
+    const to = Math.min(target.lines, from + chunk - 1);
+    await db.query(
+      `INSERT INTO node_run_logs
+         (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
+       SELECT $1, $2, g, $3 + g,
+         CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
+              WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
+         CASE WHEN g % ${NEEDLE_EVERY} = 0 THEN 'found the needle in request ' || g
+              WHEN g % 100 = 0 THEN 'request ' || g || ' failed: upstream returned 502 after ' || (g % 977) || 'ms'
+              ELSE 'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms' END,
+         CASE WHEN g % 10 = 0 THEN jsonb_build_object('batch', (g / 1000)::text) ELSE NULL END,
+         now() - interval '1 hour' + g * interval '1 millisecond'
+       FROM generate_series($4::int, $5::int) g`,
+      [target.run, target.node, runBase, from, to],
+    );
+    log(`  ${to.toLocaleString('en-US')} / ${target.lines.toLocaleString('en-US')} lines`);
+  }
+  const n = target.lines;
+  const count = (every: number) => Math.floor(n / every);
+  const errors = count(100);
+  const warns = count(20) - errors;
+  const debugs = count(4) - count(20);
+  await db.query(
+    `UPDATE node_runs SET log_seq = $2, debug_count = $3, info_count = $4, warn_count = $5,
+       error_count = $6 WHERE identifier = $1`,
+    [target.node, n, debugs, n - debugs - warns - errors, warns, errors],
+  );
+  await db.query('UPDATE workflow_runs SET log_seq = log_seq + $2 WHERE identifier = $1', [
+    target.run,
+    n,
+  ]);
+}
+
+// ---- in-page measurement ---------------------------------------------------------------------
+
+/** Records long tasks and the moment the first real line (one with a level badge) appears. */
+const INIT_SCRIPT = `
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const mo = new MutationObserver(() => {
+    if (window.__firstLines === undefined && document.querySelector('[role=row] .mantine-Badge-root')) {
+      window.__firstLines = performance.now();
+      mo.disconnect();
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true }));
+`;
+
+declare global {
+  interface Window {
+    __longtasks: { start: number; duration: number }[];
+    __firstLines?: number;
+  }
+}
+
+/** Longest task that started at or after `since` (page clock), 0 when none passed 50 ms. */
+async function longestTaskSince(page: Page, since: number) {
+  return page.evaluate(
+    (s) => Math.max(0, ...window.__longtasks.filter((t) => t.start >= s).map((t) => t.duration)),
+    since,
+  );
+}
+
+const now = (page: Page) => page.evaluate(() => performance.now());
+
+async function heapMb(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
+
+const domNodes = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
+
+/** Runs `act` in the page and waits (every frame) until `done` holds; returns the ms between. */
+async function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_000) {
+  // A string, not a function: tsx's helpers (__name) do not exist in the page.
+  return page.evaluate<number>(`new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    ${act};
+    const tick = () => {
+      if (${done}) resolve(performance.now() - t0);
+      else if (performance.now() - t0 > ${timeoutMs}) reject(new Error('timed out: ' + ${JSON.stringify(done)}));
+      else requestAnimationFrame(tick);
+    };
+    tick();
+  })`);
+}
+
+const ROWS_LOADED = `(() => {
+  const rows = [...document.querySelectorAll('[role=row]')];
+  return rows.length > 0 && rows.every((r) => r.querySelector('.mantine-Badge-root'));
+})()`;
+const rowsWhere = (predicate: string) => `(() => {
+  const rows = [...document.querySelectorAll('[role=row]')];
+  return rows.length > 0 && rows.every((r) => r.querySelector('.mantine-Badge-root')) && ${predicate};
+})()`;
+const clickButton = (name: string) =>
+  `[...document.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent).startsWith(${JSON.stringify(name)})).click()`;
+const visibleSeq = (seq: number) => `(() => {
+  const row = document.querySelector('[role=row][data-seq="${seq}"]');
+  const region = document.querySelector('[aria-label="Log lines"]');
+  if (!row || !row.querySelector('.mantine-Badge-root')) return false;
+  const a = row.getBoundingClientRect(), b = region.getBoundingClientRect();
+  return a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+})()`;
+
+interface Figures {
+  firstLines: number;
+  openLongest: number;
+  heap: number;
+  dom: number;
+  scrollMiddle: number;
+  scrollLongest: number;
+  errorFilter: number;
+  backToAll: number;
+  filterLongest: number;
+  search: number;
+  searchLongest: number;
+  searchTotal: string;
+}
+
+async function measureMillion(page: Page, target: Target): Promise<Figures> {
+  await page.goto(`${BASE}/?run=${target.run}&node=${target.node}`);
+  await page.waitForFunction(ROWS_LOADED);
+  const firstLines = await page.evaluate(() => window.__firstLines ?? NaN);
+  await page.waitForTimeout(1500);
+  const openLongest = await longestTaskSince(page, 0);
+
+  let t = await now(page);
+  const scrollMiddle = await timeInPage(
+    page,
+    `const el = document.querySelector('[aria-label="Log lines"]'); el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;`,
+    rowsWhere(`rows.some((r) => Number(r.dataset.seq) > ${Math.floor(target.lines * 0.45)})`),
+  );
+  await page.waitForTimeout(300);
+  const scrollLongest = await longestTaskSince(page, t);
+  await page.evaluate(() => {
+    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
+  });
+  await page.waitForFunction(ROWS_LOADED);
+
+  t = await now(page);
+  const errorFilter = await timeInPage(
+    page,
+    clickButton('ERROR'),
+    rowsWhere(`rows.every((r) => r.querySelector('.mantine-Badge-root').textContent === 'ERROR')`),
+  );
+  const backToAll = await timeInPage(
+    page,
+    clickButton('ERROR'),
+    rowsWhere(`rows.some((r) => r.querySelector('.mantine-Badge-root').textContent !== 'ERROR')`),
+  );
+  await page.waitForTimeout(300);
+  const filterLongest = await longestTaskSince(page, t);
+  const heap = await heapMb(page);
+  const dom = await domNodes(page);
+
+  await page.getByLabel('Search logs').fill('needle');
+  t = await now(page);
+  const searchPromise = timeInPage(
+    page,
+    '',
+    `(() => /^1 of \\d+/.test(document.querySelector('[aria-live=polite]')?.textContent ?? '') && ${visibleSeq(NEEDLE_EVERY)})()`,
+  );
+  await page.getByLabel('Search logs').press('Enter');
+  const search = await searchPromise;
+  await page.waitForTimeout(300);
+  const searchLongest = await longestTaskSince(page, t);
+  const searchTotal = await page.evaluate(
+    () => document.querySelector('[aria-live=polite]')?.textContent ?? '',
+  );
+  return {
+    firstLines,
+    openLongest,
+    heap,
+    dom,
+    scrollMiddle,
+    scrollLongest,
+    errorFilter,
+    backToAll,
+    filterLongest,
+    search,
+    searchLongest,
+    searchTotal,
+  };
+}
+
+async function measureBig(page: Page, target: Target) {
+  await page.goto(`${BASE}/?run=${target.run}&node=${target.node}`);
+  await page.waitForFunction(ROWS_LOADED);
+  const jump = await timeInPage(page, clickButton('Jump to end'), visibleSeq(target.lines));
+  await page.evaluate(() => {
+    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
+  });
+  await page.waitForFunction(visibleSeq(1));
+  const scrolled = await timeInPage(
+    page,
+    `const el = document.querySelector('[aria-label="Log lines"]'); el.scrollTop = el.scrollHeight;`,
+    visibleSeq(target.lines),
+  );
+  const realHeight = await page.evaluate(
+    () => document.querySelector('[aria-label="Log lines"]')!.scrollHeight,
+  );
+  const heap = await heapMb(page);
+  return { jump, scrolled, realHeight, heap, dom: await domNodes(page) };
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
+const task = (n: number) => (n > 0 ? `${Math.round(n)} ms` : 'none over 50 ms');
+
+async function main() {
+  const started = Date.now();
+  log(`work dir ${work}`);
+  log('building the bench page (bench/log-viewer-page) with Vite');
+  await buildPage();
+  log('starting the server to create the runs through the API');
+  await startServer();
+  const [million, big] = await createRuns([LINES, BIG]);
+  await stopServer();
+  log('inserting lines into PGlite');
+  const db = await PGlite.create({ dataDir });
+  for (const target of [million!, big!]) await insertLines(db, target);
+  await db.query('ANALYZE node_run_logs');
+  await db.close();
+  log('starting the server on the filled data dir');
+  await startServer();
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(INIT_SCRIPT);
+    const page = await context.newPage();
+    log(`measuring ${LINES.toLocaleString('en-US')} lines`);
+    const m = await measureMillion(page, million!);
+    log(`measuring ${BIG.toLocaleString('en-US')} lines`);
+    const b = await measureBig(page, big!);
+
+    const rows: [string, string, string, string][] = [
+      [
+        'first lines on screen (from navigation)',
+        ms(m.firstLines),
+        '58 ms (render cost)',
+        '≤ 300 ms',
+      ],
+      ['longest task while opening', task(m.openLongest), 'none over 50 ms', '≤ 50 ms'],
+      ['JS heap after open+scroll+filter', `${Math.round(m.heap)} MB`, '218 MB', '≤ 250 MB'],
+      ['DOM nodes', String(m.dom), '–', '≤ 2 000'],
+      ['scroll to the middle: rows loaded', ms(m.scrollMiddle), '–', '–'],
+      ['longest task while scrolling', task(m.scrollLongest), '–', '≤ 50 ms'],
+      ['level=ERROR', ms(m.errorFilter), '47 ms', '≤ 50 ms'],
+      ['back to all levels', ms(m.backToAll), '20 ms', '≤ 50 ms'],
+      ['longest task while filtering', task(m.filterLongest), '–', '≤ 50 ms'],
+      [`search "needle": first match shown (${m.searchTotal})`, ms(m.search), '239 ms', '≤ 100 ms'],
+      ['longest task while searching', task(m.searchLongest), '–', '≤ 50 ms'],
+      [
+        `${BIG.toLocaleString('en-US')} lines: "Jump to end" shows the last line`,
+        ms(b.jump),
+        'no',
+        'reachable',
+      ],
+      [
+        `${BIG.toLocaleString('en-US')} lines: scrolled to the bottom shows the last line`,
+        ms(b.scrolled),
+        'no',
+        'reachable',
+      ],
+      [
+        `${BIG.toLocaleString('en-US')} lines: real scroll height / heap / DOM nodes`,
+        `${b.realHeight.toLocaleString('en-US')} px / ${Math.round(b.heap)} MB / ${b.dom}`,
+        '–',
+        '< 33 554 432 px',
+      ],
+    ];
+    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 12));
+    const header: [string, string, string, string] = [
+      `Runboard <LogViewer> at ${LINES.toLocaleString('en-US')} lines (bench page)`,
+      'Runboard',
+      'peer: minimal @tanstack/react-virtual (published)',
+      'target',
+    ];
+    const line = (r: string[]) =>
+      r.map((c, i) => c.padEnd(Math.max(widths[i] ?? 0, header[i]?.length ?? 0))).join(' | ');
+    console.log(line(header));
+    console.log(line(header.map((h, i) => '-'.repeat(Math.max(widths[i]!, h.length)))));
+    for (const r of rows) console.log(line(r));
+    console.log(
+      `\nMounted: <LogViewer> alone in bench/log-viewer-page (not the run detail page), headless Debian chromium, ` +
+        `server on PGlite. Peer figures quoted from perf-targets.md, not measured in this run. Took ${Math.round((Date.now() - started) / 1000)} s.`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopServer();
+    rmSync(work, { recursive: true, force: true });
+  });

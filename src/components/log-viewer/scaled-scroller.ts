@@ -1,0 +1,76 @@
+import type { Virtualizer } from '@tanstack/react-virtual';
+import { scrollScale } from './model';
+
+/**
+ * Stands in for the log's scroll element so the virtualizer sees the whole log (every line at
+ * its height) while the browser only builds a scroll range it can handle: reads of scrollTop /
+ * scrollHeight are scaled up by `ratio`, writes through scrollTo scaled down. With ratio 1 it
+ * is a plain pass-through.
+ */
+export class ScaledScroller {
+  ratio = 1;
+
+  constructor(readonly el: HTMLElement) {}
+
+  /** Sets the ratio for a virtual height; returns the real height the spacer should have. */
+  fit(virtualTotal: number): number {
+    const { realTotal, ratio } = scrollScale(virtualTotal, this.el.clientHeight);
+    this.ratio = ratio;
+    return realTotal;
+  }
+
+  get scrollTop() {
+    return this.el.scrollTop * this.ratio;
+  }
+  get scrollLeft() {
+    return this.el.scrollLeft;
+  }
+  get scrollHeight() {
+    return (this.el.scrollHeight - this.el.clientHeight) * this.ratio + this.el.clientHeight;
+  }
+  get scrollWidth() {
+    return this.el.scrollWidth;
+  }
+  get clientHeight() {
+    return this.el.clientHeight;
+  }
+  get clientWidth() {
+    return this.el.clientWidth;
+  }
+  get ownerDocument() {
+    return this.el.ownerDocument;
+  }
+  get style() {
+    return this.el.style;
+  }
+  getBoundingClientRect() {
+    return this.el.getBoundingClientRect();
+  }
+  addEventListener(...args: Parameters<HTMLElement['addEventListener']>) {
+    this.el.addEventListener(...args);
+  }
+  removeEventListener(...args: Parameters<HTMLElement['removeEventListener']>) {
+    this.el.removeEventListener(...args);
+  }
+  scrollTo(options: ScrollToOptions) {
+    this.el.scrollTo({
+      ...options,
+      ...(options.top !== undefined ? { top: options.top / this.ratio } : {}),
+    });
+  }
+}
+
+/** The virtualizer's default observer reads sizes from the element it observes: the real one. */
+export function observeScrollerRect<T extends Element>(
+  instance: Virtualizer<HTMLElement, T>,
+  cb: (rect: { width: number; height: number }) => void,
+) {
+  const scroller = instance.scrollElement as unknown as ScaledScroller | null;
+  if (!scroller) return;
+  const el = scroller.el;
+  const report = () => cb({ width: el.clientWidth, height: el.clientHeight });
+  report();
+  const observer = new ResizeObserver(report);
+  observer.observe(el);
+  return () => observer.disconnect();
+}
