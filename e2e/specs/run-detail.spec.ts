@@ -70,6 +70,36 @@ test('searches the log and jumps from match to match', async ({
   await logs.previousMatch.click();
   await expect(logs.matchCounter).toHaveText(`2 of ${TIMEOUT_LINES.length}`);
   await expect(logs.currentMatch).toContainText(TIMEOUT_LINES[1]!);
+  await screenshotBothSchemes(page, 'run-detail-search');
+});
+
+test('a link to a log line opens the log at that line, selected', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const workflow = await seedPipeline(api);
+  const run = await api.startRun(workflow.identifier);
+  const build = await api.nodeRun(run.identifier, 'build');
+  await api.appendLogs(
+    build.identifier,
+    Array.from({ length: 400 }, (_, i) => ({ level: 'INFO' as const, message: `step ${i + 1}` })),
+  );
+
+  await detail.goto(run.identifier, '?node=build&line=321');
+  await detail.logs.region.scrollIntoViewIfNeeded();
+  const line = detail.logs.lines.filter({ has: page.getByRole('button', { name: 'Line 321' }) });
+  await expect(line).toHaveAttribute('aria-selected', 'true');
+  await expect(line).toContainText('step 321');
+  await expect(line).toBeInViewport();
+  // Opened at the line, not at the top: the first lines are not even rendered.
+  await expect(page.getByRole('button', { name: 'Line 1', exact: true })).toHaveCount(0);
+
+  await detail.logs.lines
+    .filter({ hasText: 'step 325' })
+    .getByRole('button', { name: 'Line 325' })
+    .click();
+  await expect(page).toHaveURL(/[?&]line=325\b/);
 });
 
 test('follows a live node: lines appended through the API appear at the bottom', async ({

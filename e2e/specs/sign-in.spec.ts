@@ -1,4 +1,5 @@
 import { ADMIN, expect, test } from '../fixtures';
+import { screenshotBothSchemes } from '../screenshots';
 import { pipelineWorkflow, unique } from '../seed-api';
 
 test('signs in with client id and secret and lands on the workflows', async ({
@@ -9,6 +10,7 @@ test('signs in with client id and secret and lands on the workflows', async ({
 }) => {
   const workflow = await api.createWorkflow(pipelineWorkflow(unique('signin'), 'Sign-in check'));
   await signInPage.goto();
+  await screenshotBothSchemes(page, 'sign-in');
   await signInPage.signIn(ADMIN);
   await expect(workflowsPage.workflowLink(workflow.title)).toBeVisible();
   await expect(signInPage.submit).toBeHidden();
@@ -20,4 +22,17 @@ test('refuses a wrong secret and says so', async ({ signInPage }) => {
   await signInPage.signIn({ clientId: ADMIN.clientId, clientSecret: 'not-the-secret' });
   await expect(signInPage.page.getByRole('alert')).toBeVisible();
   await expect(signInPage.submit).toBeVisible();
+});
+
+test('a page opened without a session goes to sign-in and comes back after it', async ({
+  page,
+  signInPage,
+  api,
+}) => {
+  const workflow = await api.createWorkflow(pipelineWorkflow(unique('redirect'), 'Redirect check'));
+  await page.goto(`/workflows/${workflow.identifier}`);
+  await expect(signInPage.submit).toBeVisible();
+  await signInPage.signIn(ADMIN);
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow.identifier}$`));
+  await expect(page.getByRole('heading', { name: 'Redirect check' })).toBeVisible();
 });

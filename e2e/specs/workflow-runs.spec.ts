@@ -91,3 +91,20 @@ test('opens a run from the list', async ({
   await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}`));
   await runDetailPage.expectLoaded(run.identifier);
 });
+
+test('an in-progress row updates by polling when the run finishes', async ({
+  signedIn: _page,
+  api,
+  workflowRunsPage: runs,
+}) => {
+  const workflow = await seedPipeline(api);
+  const run = await api.startRun(workflow.identifier);
+  await runs.goto(workflow.identifier);
+  await expect(runs.row(run.identifier)).toContainText('In progress');
+
+  for (const node of ['build', 'deploy']) {
+    const nodeRun = await api.nodeRun(run.identifier, node);
+    await api.patchNodeRun(nodeRun.identifier, { status: 'COMPLETED', result: 'SUCCESS' });
+  }
+  await expect(runs.row(run.identifier)).toContainText('Succeeded', { timeout: 10_000 });
+});
