@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -85,6 +85,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   server: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructured first argument
     async ({}, use) => {
+      if (!existsSync(path.join(root, 'dist', 'index.html'))) {
+        throw new Error('dist/ holds no built SPA: run `npx vite build` (npm run test:e2e does)');
+      }
       const port = await freePort();
       const dataDir = mkdtempSync(path.join(tmpdir(), 'runboard-e2e-'));
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
