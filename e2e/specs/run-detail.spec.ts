@@ -149,6 +149,20 @@ test('follows a live node: lines appended through the API appear at the bottom',
   await expect(detail.logs.line('Rollout complete')).not.toBeInViewport();
 });
 
+test('All nodes shows every node run’s lines together, each labelled with its node', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await page.getByRole('button', { name: 'All nodes' }).click();
+  await expect(page).toHaveURL(/[?&]scope=all\b/);
+  await expect(detail.logs.line('Image built')).toContainText('Build image');
+  await expect(detail.logs.line('Rolling out 3 replicas')).toContainText('Deploy service');
+  await expect(detail.logs.lines).toHaveCount(3);
+});
+
 test('inspects a node’s output and copies the template path of a value', async ({
   signedIn: page,
   api,
@@ -203,21 +217,36 @@ test('a completed run makes no further requests once the page has settled', asyn
   expect(requests).toEqual([]);
 });
 
-test('an in-progress run keeps polling (what the previous test proves absent)', async ({
+test('an in-progress run keeps polling: unchanged polls are 304s, logs resume from the cursor', async ({
   signedIn: page,
   api,
   runDetailPage: detail,
 }) => {
-  const { run } = await seedLiveRun(api);
+  const { run, deploy } = await seedLiveRun(api);
   await detail.goto(run.identifier);
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
   await page.waitForLoadState('networkidle');
 
-  const requests: string[] = [];
-  page.on('request', (request) => {
-    if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url());
+  const polls: { url: URL; status: number; ifNoneMatch: string | null }[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/v1/')) return;
+    const ifNoneMatch = response.request().headers()['if-none-match'] ?? null;
+    polls.push({ url, status: response.status(), ifNoneMatch });
   });
-  await expect.poll(() => requests.length, { timeout: 7_000 }).toBeGreaterThan(0);
+  const runPolls = () =>
+    polls.filter((p) => p.url.pathname === `/v1/workflows/runs/${run.identifier}`);
+  const logPolls = () =>
+    polls.filter((p) => p.url.pathname === `/v1/workflows/nodes/runs/${deploy.identifier}/logs`);
+
+  await expect.poll(() => runPolls().some((p) => p.status === 304 && p.ifNoneMatch)).toBe(true);
+  await expect.poll(() => logPolls().length).toBeGreaterThan(0);
+  // Every log poll asks only for what follows the last line it has.
+  for (const poll of logPolls()) expect(poll.url.searchParams.get('cursor')).toBeTruthy();
+
+  await api.appendLogs(deploy.identifier, [{ level: 'INFO', message: 'Replica 2 of 3 ready' }]);
+  await expect(detail.logs.line('Replica 2 of 3 ready')).toBeVisible();
+  for (const poll of logPolls()) expect(poll.url.searchParams.get('cursor')).toBeTruthy();
 });
 
 test('markup in logs and outputs is shown as text, never turned into elements', async ({
