@@ -60,6 +60,24 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Puts credentials and a token in the tab's sessionStorage before the app loads, as
+ * src/lib/api.ts keeps them after a sign-in through the form. Leaves a session the app has
+ * since renewed alone.
+ */
+export async function presetSession(page: Page, credentials: Credentials, token: string) {
+  await page.addInitScript(
+    ({ credentials, token }) => {
+      if (!location.protocol.startsWith('http') || sessionStorage.getItem('runboard.token')) {
+        return;
+      }
+      sessionStorage.setItem('runboard.credentials', JSON.stringify(credentials));
+      sessionStorage.setItem('runboard.token', token);
+    },
+    { credentials, token },
+  );
+}
+
 export interface RunningServer {
   baseURL: string;
 }
@@ -128,17 +146,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   signedIn: async ({ page, api }, use) => {
     const token = await api.token();
-    // What src/lib/api.ts keeps for the tab after a sign-in through the form.
-    await page.addInitScript(
-      ({ credentials, token }) => {
-        if (!location.protocol.startsWith('http') || sessionStorage.getItem('runboard.token')) {
-          return;
-        }
-        sessionStorage.setItem('runboard.credentials', JSON.stringify(credentials));
-        sessionStorage.setItem('runboard.token', token);
-      },
-      { credentials: ADMIN, token },
-    );
+    await presetSession(page, ADMIN, token);
     await use(page);
   },
 

@@ -1,4 +1,4 @@
-import { ADMIN, expect, test } from '../fixtures';
+import { ADMIN, expect, presetSession, test } from '../fixtures';
 import { screenshotBothSchemes } from '../screenshots';
 import { pipelineWorkflow, unique } from '../seed-api';
 
@@ -10,6 +10,9 @@ test('signs in with client id and secret and lands on the workflows', async ({
 }) => {
   const workflow = await api.createWorkflow(pipelineWorkflow(unique('signin'), 'Sign-in check'));
   await signInPage.goto();
+  // This server runs without the demo seed, so nothing is prefilled.
+  await expect(signInPage.clientId).toHaveValue('');
+  await expect(signInPage.clientSecret).toHaveValue('');
   await screenshotBothSchemes(page, 'sign-in');
   await signInPage.signIn(ADMIN);
   await expect(workflowsPage.workflowLink(workflow.title)).toBeVisible();
@@ -35,4 +38,18 @@ test('a page opened without a session goes to sign-in and comes back after it', 
   await signInPage.signIn(ADMIN);
   await expect(page).toHaveURL(new RegExp(`/workflows/${workflow.identifier}$`));
   await expect(page.getByRole('heading', { name: 'Redirect check' })).toBeVisible();
+});
+
+test('a token the server no longer accepts is renewed with the tab’s credentials', async ({
+  page,
+  api,
+  workflowsPage,
+}) => {
+  const workflow = await api.createWorkflow(pipelineWorkflow(unique('renew'), 'Renewal check'));
+  await presetSession(page, ADMIN, 'expired-token');
+  await workflowsPage.goto();
+  await expect(workflowsPage.workflowLink(workflow.title)).toBeVisible();
+  const token = await page.evaluate(() => sessionStorage.getItem('runboard.token'));
+  expect(token).not.toBe('expired-token');
+  expect(token).toBeTruthy();
 });

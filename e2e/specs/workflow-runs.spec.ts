@@ -108,3 +108,18 @@ test('an in-progress row updates by polling when the run finishes', async ({
   }
   await expect(runs.row(run.identifier)).toContainText('Succeeded', { timeout: 10_000 });
 });
+
+test('a workflow without runs says so, and so do filters that match nothing', async ({
+  signedIn: page,
+  api,
+  workflowRunsPage: runs,
+}) => {
+  const workflow = await seedPipeline(api);
+  await page.goto(`/workflows/${workflow.identifier}`);
+  await expect(page.getByText('No runs yet')).toBeVisible();
+  await expect(runs.table).toBeHidden();
+
+  await api.startRun(workflow.identifier);
+  await page.goto(`/workflows/${workflow.identifier}?status=FAILED`);
+  await expect(page.getByText('No runs match these filters')).toBeVisible();
+});
