@@ -131,17 +131,31 @@ async function measure(pageUrl: string, bytes: number): Promise<Figures> {
     );
     await settle(page);
     const expandAllLongestTaskMs = await longestTaskSince(page, expandStart);
-    const rows = Math.round(((await page.evaluate(innerHeight)) as number) / 22);
-
     const scrollStart = await now(page);
     await page.evaluate(() => {
       const tree = document.querySelector('[role="tree"]')!;
       tree.scrollTop = tree.scrollHeight;
     });
+    // Done when the last rendered row sits at the bottom edge: the end of the tree is on screen
+    // (row count unknown here: past 15M px the scroll range is scaled).
     const scrollToEndMs = await timeUntil(
       page,
       scrollStart,
-      `document.querySelector('[data-index="${rows - 1}"]') !== null`,
+      `(() => {
+        const tree = document.querySelector('[role="tree"]');
+        const rows = [...tree.querySelectorAll('[data-index]')];
+        const last = rows.reduce((a, b) => (+b.dataset.index > +a.dataset.index ? b : a));
+        const gap = tree.getBoundingClientRect().bottom - last.getBoundingClientRect().bottom;
+        return gap >= -1 && gap < 30;
+      })()`,
+    );
+    const rows = await page.evaluate(
+      () =>
+        Math.max(
+          ...[...document.querySelectorAll<HTMLElement>('[role="tree"] [data-index]')].map((row) =>
+            Number(row.dataset.index),
+          ),
+        ) + 1,
     );
     const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
 
