@@ -9,7 +9,7 @@ const CI = Boolean(process.env.CI);
 export default defineConfig({
   testDir: 'e2e/specs',
   outputDir: 'test-results',
-  fullyParallel: false,
+  fullyParallel: true,
   forbidOnly: CI,
   // Each worker runs its own server and chromium; two fit a 2-core machine.
   workers: 2,
