@@ -513,7 +513,7 @@ function ValueText({
       </span>
       {long && !expanded && (
         <span className={classes.more}>
-          {formatCount(nodeDisplay(node).length)} characters — Enter to show all
+          {formatCount(nodeDisplay(node).length)} chars, Enter or click shows all
         </span>
       )}
     </>
