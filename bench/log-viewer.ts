@@ -184,7 +184,7 @@ const INIT_SCRIPT = `
     for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   const mo = new MutationObserver(() => {
-    if (window.__firstLines === undefined && document.querySelector('[role=row] .mantine-Badge-root')) {
+    if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
       window.__firstLines = performance.now();
       mo.disconnect();
     }
@@ -236,24 +236,25 @@ async function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_
 
 const ROWS_LOADED = `(() => {
   const rows = [...document.querySelectorAll('[role=row]')];
-  return rows.length > 0 && rows.every((r) => r.querySelector('.mantine-Badge-root'));
+  return rows.length > 0 && rows.every((r) => r.querySelector('[data-level]'));
 })()`;
 const rowsWhere = (predicate: string) => `(() => {
   const rows = [...document.querySelectorAll('[role=row]')];
-  return rows.length > 0 && rows.every((r) => r.querySelector('.mantine-Badge-root')) && ${predicate};
+  return rows.length > 0 && rows.every((r) => r.querySelector('[data-level]')) && ${predicate};
 })()`;
 const clickButton = (name: string) =>
   `[...document.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent).startsWith(${JSON.stringify(name)})).click()`;
 const visibleSeq = (seq: number) => `(() => {
   const row = document.querySelector('[role=row][data-seq="${seq}"]');
   const region = document.querySelector('[aria-label="Log lines"]');
-  if (!row || !row.querySelector('.mantine-Badge-root')) return false;
+  if (!row || !row.querySelector('[data-level]')) return false;
   const a = row.getBoundingClientRect(), b = region.getBoundingClientRect();
   return a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
 })()`;
 
 interface Figures {
   firstLines: number;
+  fromMount: number;
   openLongest: number;
   heap: number;
   dom: number;
@@ -271,6 +272,9 @@ async function measureMillion(page: Page, target: Target): Promise<Figures> {
   await page.goto(`${BASE}/?run=${target.run}&node=${target.node}`);
   await page.waitForFunction(ROWS_LOADED);
   const firstLines = await page.evaluate(() => window.__firstLines ?? NaN);
+  const mounted = await page.evaluate(
+    () => performance.getEntriesByName('logviewer-mount')[0]?.startTime ?? NaN,
+  );
   await page.waitForTimeout(1500);
   const openLongest = await longestTaskSince(page, 0);
 
@@ -291,12 +295,12 @@ async function measureMillion(page: Page, target: Target): Promise<Figures> {
   const errorFilter = await timeInPage(
     page,
     clickButton('ERROR'),
-    rowsWhere(`rows.every((r) => r.querySelector('.mantine-Badge-root').textContent === 'ERROR')`),
+    rowsWhere(`rows.every((r) => r.querySelector('[data-level]').textContent === 'ERROR')`),
   );
   const backToAll = await timeInPage(
     page,
     clickButton('ERROR'),
-    rowsWhere(`rows.some((r) => r.querySelector('.mantine-Badge-root').textContent !== 'ERROR')`),
+    rowsWhere(`rows.some((r) => r.querySelector('[data-level]').textContent !== 'ERROR')`),
   );
   await page.waitForTimeout(300);
   const filterLongest = await longestTaskSince(page, t);
@@ -319,6 +323,7 @@ async function measureMillion(page: Page, target: Target): Promise<Figures> {
   );
   return {
     firstLines,
+    fromMount: firstLines - mounted,
     openLongest,
     heap,
     dom,
@@ -389,13 +394,23 @@ async function main() {
     const page = await context.newPage();
     log(`measuring ${LINES.toLocaleString('en-US')} lines`);
     const m = await measureMillion(page, million!);
+    log(JSON.stringify(m));
     log(`measuring ${BIG.toLocaleString('en-US')} lines`);
-    const b = await measureBig(page, big!);
+    const b = await measureBig(page, big!).catch((err: unknown) => {
+      log(`2M failed: ${String(err)}`);
+      return { jump: NaN, scrolled: NaN, realHeight: NaN, heap: NaN, dom: NaN };
+    });
 
     const rows: [string, string, string, string][] = [
       [
         'first lines on screen (from navigation)',
         ms(m.firstLines),
+        '58 ms (render cost)',
+        '≤ 300 ms',
+      ],
+      [
+        'first lines on screen (from <LogViewer> mount, after sign-in)',
+        ms(m.fromMount),
         '58 ms (render cost)',
         '≤ 300 ms',
       ],

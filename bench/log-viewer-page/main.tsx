@@ -43,6 +43,7 @@ function App() {
     });
   }, []);
   if (!ready) return null;
+  performance.mark('logviewer-mount');
   return (
     <Box p="md">
       <LogViewer

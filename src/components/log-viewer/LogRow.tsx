@@ -1,4 +1,3 @@
-import { Badge } from '@mantine/core';
 import { memo, type Ref } from 'react';
 import type { LogLevel, LogLine } from '../../../contract/workflows';
 import { absolute, timeOfDay } from '../../lib/dates';
@@ -27,7 +26,11 @@ interface LogRowProps {
   measureRef: Ref<HTMLDivElement> | undefined;
 }
 
-/** One line; text goes into React text nodes (never markup), search hits into <mark>. */
+/**
+ * One line; text goes into React text nodes (never markup), search hits into <mark>. The level
+ * badge is a plain span in Mantine's badge colors: a Mantine <Badge> per row doubled the cost of
+ * rendering a screenful of rows.
+ */
 export const LogRow = memo(function LogRow({
   position,
   start,
@@ -75,15 +78,8 @@ export const LogRow = memo(function LogRow({
       </span>
       {line ? (
         <>
-          <span role="cell">
-            <Badge
-              className={classes.level}
-              color={LEVEL_COLORS[line.logLevel]}
-              variant="light"
-              radius="sm"
-            >
-              {line.logLevel}
-            </Badge>
+          <span role="cell" className={classes.level} data-level={line.logLevel}>
+            {line.logLevel}
           </span>
           <span role="cell" className={classes.time} title={absolute(line.createdAt)}>
             {timeOfDay(line.createdAt)}

@@ -22,7 +22,7 @@ import {
   toggleLevel,
 } from './model';
 import { ScaledScroller, observeScrollerRect } from './scaled-scroller';
-import { logView, type LogSource, type LogView } from './store';
+import { logView, sourceKey, type LogSource, type LogView } from './store';
 
 export interface LogViewState {
   levels: LogLevel[];
@@ -48,10 +48,12 @@ export interface LogViewerProps {
 }
 
 const ROW_HEIGHT = 20;
+const BASE_STEP_PX = 1_000_000;
 const POLL_MS = 1500;
 const SEARCH_DEBOUNCE_MS = 250;
 /** Rows fetched beyond each edge of the viewport, so short scrolls find lines already there. */
 const PREFETCH_ROWS = 100;
+const PREFETCH_DELAY_MS = 300;
 
 const noSubscribe = () => () => {};
 const noVersion = () => 0;
@@ -82,9 +84,6 @@ function usePolling(view: LogView, matches: LogView | null, live: boolean) {
     };
   }, [view, matches, live]);
 }
-
-const sourceKey = (source: LogSource) =>
-  'nodeRunId' in source ? `node:${source.nodeRunId}` : `run:${source.runId}`;
 
 interface MatchNav {
   key: string;
@@ -150,6 +149,9 @@ export function LogViewer({
   const ratio = scroller?.ratio ?? 1;
   const shift = (virtualizer.scrollOffset ?? 0) * (1 - 1 / ratio);
   const items = virtualizer.getVirtualItems();
+  // Rows sit relative to a coarse base so no transform reaches the browser's layout limit, and
+  // the base changes rarely enough that scrolling does not re-render every row.
+  const base = Math.floor((items[0]?.start ?? 0) / BASE_STEP_PX) * BASE_STEP_PX;
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
 
@@ -202,6 +204,18 @@ export function LogViewer({
       cancelled = true;
     };
   }, [view, scrollToPosition]);
+
+  // Each level's first page is fetched in the background, so a chip toggles from memory.
+  const presentLevels = LOG_LEVELS.filter((l) => (counts?.[l] ?? 0) > 0).join(',');
+  useEffect(() => {
+    if (!presentLevels) return;
+    const timer = setTimeout(() => {
+      for (const level of parseLevels(presentLevels)) {
+        void logView(stableSource, { levels: [level], q: '' }).open('head');
+      }
+    }, PREFETCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [stableSource, presentLevels]);
 
   // ---- follow ----
   const following = state.follow && live;
@@ -265,11 +279,14 @@ export function LogViewer({
     [current, matchTotal, goToMatch],
   );
 
-  // A new search opens on its first match.
+  // A new search opens on its first match; a deep link opened with a search keeps its line.
+  const keepLinkedLine = useRef(state.line !== null);
   useEffect(() => {
     if (!matches) return;
+    const stay = keepLinkedLine.current;
+    keepLinkedLine.current = false;
     void matches.open('head').then(() => {
-      if (matches.total) void goToMatch(0);
+      if (matches.total && !stay) void goToMatch(0);
     });
   }, [matches, goToMatch]);
 
@@ -454,7 +471,7 @@ export function LogViewer({
             className={classes.spacer}
             style={{ height: realTotal }}
           >
-            <div className={classes.rows} style={{ transform: `translateY(${-shift}px)` }}>
+            <div className={classes.rows} style={{ transform: `translateY(${base - shift}px)` }}>
               {items.map((item) => {
                 const line = view.lineAt(item.index);
                 const seq = line?.seq ?? (levelsKey ? undefined : item.index + 1);
@@ -462,7 +479,7 @@ export function LogViewer({
                   <LogRow
                     key={item.key}
                     position={item.index}
-                    start={item.start}
+                    start={item.start - base}
                     line={line}
                     seq={seq}
                     nodeLabel={

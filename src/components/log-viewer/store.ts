@@ -1,5 +1,6 @@
 import type { LogLine, LogsPage } from '../../../contract/workflows';
 import { apiRequest } from '../../lib/api';
+import { actionRunLogsPage } from './action-run-source';
 import {
   MAX_FETCH,
   PAGE_SIZE,
@@ -21,15 +22,20 @@ import {
   type PagedLines,
 } from './model';
 
-export type LogSource = { nodeRunId: string } | { runId: string };
+export type LogSource = { nodeRunId: string } | { runId: string } | { actionRunId: string };
+type WorkflowLogSource = Exclude<LogSource, { actionRunId: string }>;
 
-const sourcePath = (source: LogSource) =>
+const sourcePath = (source: WorkflowLogSource) =>
   'nodeRunId' in source
     ? `/workflows/nodes/runs/${encodeURIComponent(source.nodeRunId)}/logs`
     : `/workflows/runs/${encodeURIComponent(source.runId)}/logs`;
 
-const sourceKey = (source: LogSource) =>
-  'nodeRunId' in source ? `node:${source.nodeRunId}` : `run:${source.runId}`;
+export const sourceKey = (source: LogSource) =>
+  'nodeRunId' in source
+    ? `node:${source.nodeRunId}`
+    : 'actionRunId' in source
+      ? `action:${source.actionRunId}`
+      : `run:${source.runId}`;
 
 /**
  * The lines of one source under one filter (levels, q), fetched by range on demand and kept in
@@ -78,12 +84,14 @@ export class LogView {
     signal?: AbortSignal,
     etag?: string | null,
   ) {
+    const filtered = {
+      ...query,
+      level: normalizeLevels(this.filter.levels),
+      q: this.filter.q || undefined,
+    };
+    if ('actionRunId' in this.source) return actionRunLogsPage(this.source.actionRunId, filtered);
     const res = await apiRequest<LogsPage>(sourcePath(this.source), {
-      query: {
-        ...query,
-        level: normalizeLevels(this.filter.levels),
-        q: this.filter.q || undefined,
-      },
+      query: filtered,
       ...(signal ? { signal } : {}),
       ...(etag ? { etag } : {}),
     });
@@ -235,7 +243,7 @@ export class LogView {
   }
 }
 
-const MAX_VIEWS = 8;
+const MAX_VIEWS = 10;
 const views = new Map<string, LogView>();
 
 /**

@@ -1,0 +1,89 @@
+import type { RunLog } from '../../../contract/actions';
+import type { LogLine, LogsPage } from '../../../contract/workflows';
+import { api, type ApiResponse } from '../../lib/api';
+import { MAX_FETCH, normalizeLevels } from './model';
+
+/**
+ * An action run's log through the workflow-log page contract the store speaks. Port's action-run
+ * log API pages by cursor only (no level, search, tail or total), and action-run logs are short,
+ * so the lines are kept here whole, fetched incrementally by cursor, and filtered in memory.
+ */
+interface Fetched {
+  lines: LogLine[];
+  /** Null once the server said the run ended and nothing follows: never ask again. */
+  cursor: string | null;
+  loading: Promise<void> | null;
+}
+
+const fetched = new Map<string, Fetched>();
+
+const toLogLine = (log: RunLog): LogLine => ({
+  id: log.id,
+  seq: log.seq,
+  nodeRunIdentifier: log.runId,
+  logLevel: log.level,
+  log: log.message,
+  tags: {},
+  createdAt: log.createdAt,
+});
+
+async function fetchNew(runId: string, state: Fetched) {
+  while (state.cursor !== null) {
+    const page = await api<{ runLogs: RunLog[]; nextCursor: string | null }>(
+      `/actions/runs/${encodeURIComponent(runId)}/logs`,
+      { query: { cursor: state.cursor, limit: MAX_FETCH } },
+    );
+    state.lines.push(...page.runLogs.map(toLogLine));
+    state.cursor = page.nextCursor;
+    if (page.runLogs.length < MAX_FETCH) return;
+  }
+}
+
+async function allLines(runId: string): Promise<LogLine[]> {
+  let state = fetched.get(runId);
+  if (!state) {
+    state = { lines: [], cursor: '0', loading: null };
+    fetched.set(runId, state);
+  }
+  const s = state;
+  s.loading ??= fetchNew(runId, s).finally(() => {
+    s.loading = null;
+  });
+  await s.loading;
+  return s.lines;
+}
+
+type Query = Record<string, string | number | string[] | undefined>;
+
+/** Answers a workflow-log query (`level`, `q`, `cursor`, `limit`, `tail`) for an action run. */
+export async function actionRunLogsPage(
+  runId: string,
+  query: Query,
+): Promise<ApiResponse<LogsPage>> {
+  const lines = await allLines(runId);
+  const levels = normalizeLevels(
+    (Array.isArray(query.level) ? query.level : []) as LogLine['logLevel'][],
+  );
+  const q = typeof query.q === 'string' ? query.q.toLowerCase() : '';
+  const matching = lines.filter(
+    (l) =>
+      (levels.length === 0 || levels.includes(l.logLevel)) &&
+      (q === '' || l.log.toLowerCase().includes(q)),
+  );
+  const limit = Number(query.limit ?? MAX_FETCH);
+  const after = Number(query.cursor ?? 0);
+  const logs =
+    query.tail === 'true'
+      ? matching.slice(Math.max(0, matching.length - limit))
+      : matching.filter((l) => l.seq > after).slice(0, limit);
+  const last = logs[logs.length - 1];
+  return {
+    body: {
+      ok: true,
+      logs,
+      nextCursor: String(last ? last.seq : after),
+      total: matching.length,
+    },
+    etag: null,
+  };
+}
