@@ -1,6 +1,7 @@
 import { USER_IDS, expect, test } from '../fixtures';
 import { seedFailedRun, seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
+import { unique } from '../seed-api';
 
 test('browses a workflow’s runs from the workflow list and filters them; the URL keeps the filters', async ({
   signedIn: page,
@@ -9,7 +10,7 @@ test('browses a workflow’s runs from the workflow list and filters them; the U
   workflowsPage,
   workflowRunsPage: runs,
 }) => {
-  const workflow = await seedPipeline(api, `Filtered deploys ${Date.now()}`);
+  const workflow = await seedPipeline(api, unique('Filtered deploys'));
   const { run: failed } = await seedFailedRun(api, workflow);
   const adminLive = await api.startRun(workflow.identifier);
   const memberLive = await memberApi.startRun(workflow.identifier, { entity: 'payments' });
