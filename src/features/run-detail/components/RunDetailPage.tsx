@@ -2,7 +2,7 @@ import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import type { NodeRun, Workflow, WorkflowRun } from '../../../../contract/workflows';
 import { EmptyState } from '../../../components/EmptyState';
-import { JsonInspector } from '../../../components/json-inspector';
+import { formatPath, JsonInspector } from '../../../components/json-inspector';
 import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
@@ -219,7 +219,7 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
                   <JsonInspector
                     key={nodeRun.identifier}
                     value={nodeRun.output}
-                    rootPath={`.outputs.${node}`}
+                    rootPath={formatPath('.outputs', [node])}
                     label={`Output of ${title}`}
                     search={search.oq ?? ''}
                     onSearchChange={(oq) =>
