@@ -42,6 +42,19 @@ test('selects a node and filters its log to ERROR: only the error lines remain',
   await expect.poll(() => detail.logs.visibleTexts()).toEqual(ERROR_LINES);
 });
 
+test('a bar of the node-run timeline selects its node too', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await detail.timeline.getByRole('listitem').filter({ hasText: 'Build image' }).click();
+  await expect(page).toHaveURL(/[?&]node=build\b/);
+  await expect(detail.node('Build image')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Image built')).toBeVisible();
+});
+
 test('searches the log and jumps from match to match', async ({
   signedIn: page,
   api,

@@ -80,14 +80,20 @@ test('a run started while the list is open is announced, not inserted', async ({
   await runs.expectRuns([second.identifier, first.identifier]);
 });
 
-test('opens a run from the list', async ({
+test('copies a run id and opens the run from the list', async ({
   signedIn: page,
   api,
+  server,
   workflowRunsPage: runs,
   runDetailPage,
 }) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: server.baseURL,
+  });
   const { workflow, run } = await seedFailedRun(api);
   await runs.goto(workflow.identifier);
+  await runs.row(run.identifier).getByRole('button', { name: 'Copy run id' }).click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(run.identifier);
   await runs.openRun(run.identifier);
   await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}`));
   await runDetailPage.expectLoaded(run.identifier);
