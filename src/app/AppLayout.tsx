@@ -1,4 +1,4 @@
-import { AppShell, Button, Group, Menu, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { AppShell, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
 import { FlowIcon } from '../components/icons';
@@ -6,7 +6,11 @@ import { meQueryOptions } from '../features/auth/api';
 import { session } from '../lib/api';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 
-const comingSoon = ['Action runs', 'Entities'] as const;
+const NAV = [
+  { to: '/workflows', label: 'Workflows' },
+  { to: '/actions/runs', label: 'Action runs' },
+  { to: '/entities', label: 'Entities' },
+] as const;
 
 export function AppLayout() {
   return (
@@ -27,33 +31,21 @@ export function AppLayout() {
             </UnstyledButton>
             <nav aria-label="Main">
               <Group gap={4} wrap="nowrap">
-                <Button
-                  variant="subtle"
-                  size="compact-md"
-                  renderRoot={(props) => (
-                    <Link
-                      to="/workflows"
-                      activeProps={{ 'aria-current': 'page', 'data-active': true }}
-                      {...props}
-                    />
-                  )}
-                >
-                  Workflows
-                </Button>
-                {comingSoon.map((label) => (
-                  <Tooltip key={label} label="Coming with action runs" withArrow>
-                    <Button
-                      variant="subtle"
-                      color="gray"
-                      c="dimmed"
-                      size="compact-md"
-                      aria-disabled="true"
-                      style={{ cursor: 'not-allowed' }}
-                      onClick={(e) => e.preventDefault()}
-                    >
-                      {label}
-                    </Button>
-                  </Tooltip>
+                {NAV.map(({ to, label }) => (
+                  <Button
+                    key={to}
+                    variant="subtle"
+                    size="compact-md"
+                    renderRoot={(props) => (
+                      <Link
+                        to={to}
+                        activeProps={{ 'aria-current': 'page', 'data-active': true }}
+                        {...props}
+                      />
+                    )}
+                  >
+                    {label}
+                  </Button>
                 ))}
               </Group>
             </nav>

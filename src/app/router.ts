@@ -1,6 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 import { rootRoute } from '../routes/__root';
+import { actionRunRoute } from '../routes/action-run';
+import { actionRunsRoute } from '../routes/action-runs';
 import { authedRoute, indexRoute } from '../routes/_authed';
 import { runRoute } from '../routes/run';
 import { signInRoute } from '../routes/sign-in';
@@ -9,7 +11,14 @@ import { workflowsRoute } from '../routes/workflows';
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  authedRoute.addChildren([indexRoute, workflowsRoute, workflowRoute, runRoute]),
+  authedRoute.addChildren([
+    indexRoute,
+    workflowsRoute,
+    workflowRoute,
+    runRoute,
+    actionRunsRoute,
+    actionRunRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,6 +1,6 @@
 import { Button, Group, Select, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
+import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
 
@@ -37,13 +37,13 @@ export function RunFilters({ filters, onChange, onClear }: Props) {
         clearable
         w={170}
       />
-      <DebouncedText
+      <DebouncedTextInput
         label="Started by"
         placeholder="user id, e.g. user_admin"
         value={filters.createdBy}
         onCommit={(createdBy) => onChange({ createdBy })}
       />
-      <DebouncedText
+      <DebouncedTextInput
         label="Entity"
         placeholder="entity identifier"
         value={filters.entity}
@@ -95,34 +95,5 @@ export function RunFilters({ filters, onChange, onClear }: Props) {
         </Button>
       )}
     </Group>
-  );
-}
-
-/** Typing updates the URL after a pause, not on every key. */
-function DebouncedText(props: {
-  label: string;
-  placeholder: string;
-  value: string | undefined;
-  onCommit: (value: string | undefined) => void;
-}) {
-  const [text, setText] = useState(props.value ?? '');
-  // The URL can change under the input (Clear filters, back button): follow it.
-  const [seen, setSeen] = useState(props.value);
-  if (props.value !== seen) {
-    setSeen(props.value);
-    if ((props.value ?? '') !== text.trim()) setText(props.value ?? '');
-  }
-  const commit = useDebouncedCallback((v: string) => props.onCommit(v.trim() || undefined), 400);
-  return (
-    <TextInput
-      label={props.label}
-      placeholder={props.placeholder}
-      value={text}
-      onChange={(e) => {
-        setText(e.currentTarget.value);
-        commit(e.currentTarget.value);
-      }}
-      w={200}
-    />
   );
 }

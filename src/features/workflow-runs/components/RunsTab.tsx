@@ -1,4 +1,4 @@
-import { Anchor, Button, Center, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import {
   type InfiniteData,
   useInfiniteQuery,
@@ -10,6 +10,7 @@ import { useEffect, useMemo } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
+import { LoadMoreButton, NewItemsBanner, RowsSkeleton } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -68,23 +69,17 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
   const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
   const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
 
-  if (runs.isPending) return <RowsSkeleton />;
+  if (runs.isPending) return <RowsSkeleton label="Loading runs" />;
   if (!runs.data) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
   const filtered = Object.values(filters).some((v) => v !== undefined);
   return (
     <Stack gap="sm">
-      {newCount > 0 && (
-        <Center>
-          <Button
-            variant="light"
-            radius="xl"
-            onClick={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
-          >
-            {newCount >= 20 ? '20+ new runs' : `${newCount} new run${newCount === 1 ? '' : 's'}`} —
-            show
-          </Button>
-        </Center>
-      )}
+      <NewItemsBanner
+        count={newCount}
+        cap={20}
+        noun="run"
+        onShow={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
+      />
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
           {filtered
@@ -95,15 +90,10 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
         <RunsTable runs={rows} />
       )}
       {runs.hasNextPage && (
-        <Center>
-          <Button
-            variant="default"
-            onClick={() => void runs.fetchNextPage()}
-            loading={runs.isFetchingNextPage}
-          >
-            Load more
-          </Button>
-        </Center>
+        <LoadMoreButton
+          onLoad={() => void runs.fetchNextPage()}
+          loading={runs.isFetchingNextPage}
+        />
       )}
       {runs.isFetchNextPageError && (
         <ErrorState error={runs.error} onRetry={() => void runs.fetchNextPage()} />
@@ -184,15 +174,5 @@ function RunRow({ run }: { run: WorkflowRun }) {
         </Text>
       </Table.Td>
     </Table.Tr>
-  );
-}
-
-function RowsSkeleton() {
-  return (
-    <Stack gap={6} aria-busy="true" aria-label="Loading runs">
-      {Array.from({ length: 8 }, (_, i) => (
-        <Skeleton key={i} h={36} />
-      ))}
-    </Stack>
   );
 }

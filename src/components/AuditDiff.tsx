@@ -1,0 +1,45 @@
+import { Table, Text } from '@mantine/core';
+import type { AuditEntry } from '../../contract/entities';
+import { changedFields, formatValue } from '../lib/diff';
+
+/** An entity change as a table of the fields it changed, before and after. */
+export function AuditDiff({ diff }: { diff: AuditEntry['diff'] }) {
+  const changes = changedFields(diff.before, diff.after);
+  if (changes.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No field changed.
+      </Text>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={480}>
+      <Table verticalSpacing={4} fz="sm" aria-label="Changes" withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Field</Table.Th>
+            <Table.Th>Before</Table.Th>
+            <Table.Th>After</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {changes.map((c) => (
+            <Table.Tr key={c.path}>
+              <Table.Td ff="monospace">{c.path}</Table.Td>
+              <Table.Td ff="monospace" c={c.before === undefined ? 'dimmed' : 'red'}>
+                <Text span inherit style={{ wordBreak: 'break-word' }}>
+                  {formatValue(c.before)}
+                </Text>
+              </Table.Td>
+              <Table.Td ff="monospace" c={c.after === undefined ? 'dimmed' : 'teal'}>
+                <Text span inherit style={{ wordBreak: 'break-word' }}>
+                  {formatValue(c.after)}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

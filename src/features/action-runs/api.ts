@@ -1,0 +1,75 @@
+import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
+import type { ActionRunV2 } from '../../../contract/actions';
+import type { AuditEntry } from '../../../contract/entities';
+import { api } from '../../lib/api';
+import { conditionalGet, pollWhileInProgress, probeInterval } from '../../lib/polling';
+import { actionRunsQueryParams, isActionRunFinished, type ActionRunsPage } from './model';
+import type { ActionRunFilters } from './search';
+
+export const PAGE_SIZE = 50;
+export const PROBE_SIZE = 20;
+
+export const actionRunKeys = {
+  all: ['action-runs'] as const,
+  list: (filters: ActionRunFilters) => [...actionRunKeys.all, 'list', filters] as const,
+  probe: (filters: ActionRunFilters) => [...actionRunKeys.all, 'probe', filters] as const,
+  detail: (id: string) => [...actionRunKeys.all, 'detail', id] as const,
+  changes: (id: string, finished: boolean) =>
+    [...actionRunKeys.all, 'changes', id, { finished }] as const,
+};
+
+/** Pages by cursor, newest first; loaded pages are never refetched (live rows poll themselves). */
+export const actionRunsInfiniteQueryOptions = (filters: ActionRunFilters) =>
+  infiniteQueryOptions({
+    queryKey: actionRunKeys.list(filters),
+    queryFn: ({ pageParam, signal }) =>
+      api<ActionRunsPage>('/actions/runs', {
+        query: { ...actionRunsQueryParams(filters), limit: PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: Infinity,
+  });
+
+/** The newest few runs matching the filters, polled (visible tab only) to count new ones. */
+export const newActionRunsProbeOptions = (filters: ActionRunFilters) =>
+  queryOptions({
+    queryKey: actionRunKeys.probe(filters),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<ActionRunsPage>(queryKey, '/actions/runs', {
+        query: { ...actionRunsQueryParams(filters), limit: PROBE_SIZE },
+        signal,
+      }).then((b) => b.runs),
+    refetchInterval: (query: Query<ActionRunV2[], Error, ActionRunV2[], readonly unknown[]>) =>
+      probeInterval(query.queryHash),
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+  });
+
+/** One action run; polled while it can still change, never again once it ended. */
+export const actionRunQueryOptions = (id: string) =>
+  queryOptions({
+    queryKey: actionRunKeys.detail(id),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<{ run: ActionRunV2 }>(queryKey, `/actions/runs/${encodeURIComponent(id)}`, {
+        query: { version: 'v2' },
+        signal,
+      }).then((b) => b.run),
+    ...pollWhileInProgress<ActionRunV2>(isActionRunFinished),
+  });
+
+/**
+ * The entity changes a run made (audit entries carrying its run id), newest first. Polled while
+ * the run is in progress; the run ending is a new key, so the final state is read exactly once.
+ */
+export const actionRunChangesQueryOptions = (id: string, finished: boolean) =>
+  queryOptions({
+    queryKey: actionRunKeys.changes(id, finished),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<{ audits: AuditEntry[] }>(queryKey, '/audit-log', {
+        query: { run_id: id, resources: ['entity'], limit: 100 },
+        signal,
+      }).then((b) => b.audits),
+    ...pollWhileInProgress<AuditEntry[]>(() => finished),
+  });

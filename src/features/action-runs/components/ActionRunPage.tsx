@@ -1,0 +1,206 @@
+import { Badge, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import type { ActionRunV2 } from '../../../../contract/actions';
+import type { AuditEntry } from '../../../../contract/entities';
+import { AuditDiff } from '../../../components/AuditDiff';
+import { CopyButton } from '../../../components/CopyButton';
+import { Duration } from '../../../components/Duration';
+import { ErrorState } from '../../../components/ErrorState';
+import { JsonInspector } from '../../../components/json-inspector';
+import { LogViewer } from '../../../components/log-viewer';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
+import { actionRunChangesQueryOptions } from '../api';
+import { isActionRunFinished } from '../model';
+import type { ActionRunSearch } from '../search';
+import { ActionRunStatus } from './ActionRunStatus';
+import { EntityLink } from './EntityLink';
+import { ExternalLinks } from './ExternalLinks';
+
+interface Props {
+  run: ActionRunV2;
+  search: ActionRunSearch;
+  onSearchChange: (patch: Partial<ActionRunSearch>, options?: { replace?: boolean }) => void;
+}
+
+export function ActionRunPage({ run, search, onSearchChange }: Props) {
+  const live = !isActionRunFinished(run);
+  return (
+    <Stack gap="lg" maw={1400} mx="auto">
+      <RunHeader run={run} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <Section title="Summary">
+          {run.summary ? (
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+              {run.summary}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              {live ? 'The backend has not reported a summary yet.' : 'No summary.'}
+            </Text>
+          )}
+        </Section>
+        <Section title="External logs">
+          <ExternalLinks link={run.link} />
+        </Section>
+      </SimpleGrid>
+      <Section title="Inputs">
+        <JsonInspector
+          value={run.properties}
+          rootPath=".inputs"
+          label="Inputs"
+          search={search.iq ?? ''}
+          onSearchChange={(iq) => onSearchChange({ iq: iq || undefined }, { replace: true })}
+          height={240}
+        />
+      </Section>
+      <Section title="Logs">
+        <LogViewer
+          key={run.id}
+          source={{ actionRunId: run.id }}
+          live={live}
+          state={logStateFromSearch(search, live)}
+          onStateChange={(patch) =>
+            onSearchChange(logSearchPatch(patch), { replace: !('line' in patch) })
+          }
+          height={420}
+        />
+      </Section>
+      <Section title="Entity changes">
+        <EntityChanges runId={run.id} finished={!live} />
+      </Section>
+    </Stack>
+  );
+}
+
+function RunHeader({ run }: { run: ActionRunV2 }) {
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <Stack gap={4}>
+            <Text size="sm" c="dimmed">
+              Action run · {run.action.title ?? run.action.identifier}
+            </Text>
+            <Group gap={6} wrap="nowrap">
+              <Title order={2} ff="monospace" fz={26} style={{ wordBreak: 'break-all' }}>
+                {run.id}
+              </Title>
+              <CopyButton value={run.id} label="Copy run id" />
+            </Group>
+          </Stack>
+          <ActionRunStatus run={run} size="md" />
+        </Group>
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" verticalSpacing="xs">
+          <Field label="Entity">
+            <EntityLink run={run} />
+          </Field>
+          <Field label="Blueprint">
+            <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+          </Field>
+          <Field label="Started by">
+            <Text size="sm">{run.createdBy}</Text>
+          </Field>
+          <Field label="Started">
+            <RelativeTime value={run.createdAt} />
+          </Field>
+          <Field label={run.endedAt ? 'Ended' : 'Running for'}>
+            {run.endedAt ? (
+              <Group gap={6}>
+                <RelativeTime value={run.endedAt} />
+                <Text size="sm" c="dimmed">
+                  after <Duration start={run.createdAt} end={run.endedAt} />
+                </Text>
+              </Group>
+            ) : (
+              <Duration start={run.createdAt} end={null} />
+            )}
+          </Field>
+          <Field label="Source">
+            <Badge variant="default" size="sm">
+              {run.source}
+            </Badge>
+          </Field>
+          {run.externalRunId && (
+            <Field label="External run id">
+              <Text size="sm" ff="monospace">
+                {run.externalRunId}
+              </Text>
+            </Field>
+          )}
+        </SimpleGrid>
+      </Stack>
+    </Paper>
+  );
+}
+
+function EntityChanges({ runId, finished }: { runId: string; finished: boolean }) {
+  const changes = useQuery(actionRunChangesQueryOptions(runId, finished));
+  if (changes.isPending) return <Skeleton h={80} />;
+  if (changes.isError) {
+    return <ErrorState error={changes.error} onRetry={() => void changes.refetch()} />;
+  }
+  if (changes.data.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        {finished ? 'This run changed no entity.' : 'No entity changed by this run yet.'}
+      </Text>
+    );
+  }
+  return (
+    <Stack gap="md" aria-label="Entity changes">
+      {changes.data.map((entry) => (
+        <ChangeItem key={entry.identifier} entry={entry} />
+      ))}
+    </Stack>
+  );
+}
+
+const VERB: Record<AuditEntry['action'], string> = {
+  CREATE: 'Created',
+  UPDATE: 'Updated',
+  DELETE: 'Deleted',
+};
+
+function ChangeItem({ entry }: { entry: AuditEntry }) {
+  return (
+    <Stack gap={6}>
+      <Group gap="xs">
+        <Badge variant="light" color={entry.action === 'DELETE' ? 'red' : 'indigo'} size="sm">
+          {VERB[entry.action]}
+        </Badge>
+        <Text size="sm" ff="monospace">
+          {entry.context.blueprintIdentifier}/{entry.context.entityIdentifier}
+        </Text>
+        <Text size="sm" c="dimmed">
+          by {entry.trigger.by.userId}
+        </Text>
+        <RelativeTime value={entry.trigger.at} c="dimmed" />
+      </Group>
+      <AuditDiff diff={entry.diff} />
+    </Stack>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-label={title}>
+      <Title order={3} fz="md" mb="sm">
+        {title}
+      </Title>
+      {children}
+    </Paper>
+  );
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      {children}
+    </Stack>
+  );
+}

@@ -1,0 +1,171 @@
+import { Anchor, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import type { ActionRunV2 } from '../../../../contract/actions';
+import { CopyButton } from '../../../components/CopyButton';
+import { Duration } from '../../../components/Duration';
+import { EmptyState } from '../../../components/EmptyState';
+import { ErrorState } from '../../../components/ErrorState';
+import { LoadMoreButton, NewItemsBanner, RowsSkeleton } from '../../../components/ListPaging';
+import { RelativeTime } from '../../../components/RelativeTime';
+import {
+  PROBE_SIZE,
+  actionRunQueryOptions,
+  actionRunsInfiniteQueryOptions,
+  newActionRunsProbeOptions,
+} from '../api';
+import { isActionRunFinished, newActionRunsSince } from '../model';
+import type { ActionRunFilters as Filters } from '../search';
+import { ActionRunFilters } from './ActionRunFilters';
+import { ActionRunStatus } from './ActionRunStatus';
+import { EntityLink } from './EntityLink';
+
+interface Props {
+  filters: Filters;
+  onFiltersChange: (patch: Partial<Filters>) => void;
+}
+
+/** The audit log's Runs tab: every action run in the organization, newest first. */
+export function ActionRunsPage({ filters, onFiltersChange }: Props) {
+  return (
+    <Stack gap="md" maw={1400} mx="auto">
+      <div>
+        <Title order={2}>Action runs</Title>
+        <Text c="dimmed" size="sm">
+          Every run of a self-service action in the organization, newest first.
+        </Text>
+      </div>
+      <ActionRunFilters filters={filters} onChange={onFiltersChange} />
+      <ActionRunsList filters={filters} />
+    </Stack>
+  );
+}
+
+function ActionRunsList({ filters }: { filters: Filters }) {
+  const queryClient = useQueryClient();
+  const listOptions = actionRunsInfiniteQueryOptions(filters);
+  const runs = useInfiniteQuery(listOptions);
+  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.runs) ?? [], [runs.data]);
+  const probe = useQuery({ ...newActionRunsProbeOptions(filters), enabled: runs.isSuccess });
+  const newCount = probe.data ? newActionRunsSince(rows, probe.data) : 0;
+
+  if (runs.isPending) return <RowsSkeleton label="Loading action runs" />;
+  if (!runs.data) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  return (
+    <Stack gap="sm">
+      <NewItemsBanner
+        count={newCount}
+        cap={PROBE_SIZE}
+        noun="run"
+        onShow={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
+      />
+      {rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No action runs match these filters' : 'No action runs yet'}>
+          {filtered
+            ? 'Change or clear the filters to see more runs.'
+            : 'Runs appear here as soon as someone runs a self-service action.'}
+        </EmptyState>
+      ) : (
+        <ActionRunsTable runs={rows} />
+      )}
+      {runs.hasNextPage && (
+        <LoadMoreButton
+          onLoad={() => void runs.fetchNextPage()}
+          loading={runs.isFetchingNextPage}
+        />
+      )}
+      {runs.isFetchNextPageError && (
+        <ErrorState error={runs.error} onRetry={() => void runs.fetchNextPage()} />
+      )}
+    </Stack>
+  );
+}
+
+function ActionRunsTable({ runs }: { runs: ActionRunV2[] }) {
+  return (
+    <Paper withBorder>
+      <Table.ScrollContainer minWidth={1100}>
+        <Table aria-label="Action runs" highlightOnHover verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Run</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Blueprint</Table.Th>
+              <Table.Th>Entity</Table.Th>
+              <Table.Th>Started by</Table.Th>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>Duration</Table.Th>
+              <Table.Th>Source</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {runs.map((run) => (
+              <ActionRunRow key={run.id} listed={run} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+/** A run still in progress polls itself (until it ends); a finished row is never refetched. */
+function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
+  const navigate = useNavigate();
+  const live = useQuery({
+    ...actionRunQueryOptions(listed.id),
+    enabled: !isActionRunFinished(listed),
+  });
+  const run = live.data && live.data.updatedAt >= listed.updatedAt ? live.data : listed;
+  return (
+    <Table.Tr
+      style={{ cursor: 'pointer' }}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('a,button')) return;
+        void navigate({ to: '/actions/runs/$runId', params: { runId: run.id } });
+      }}
+    >
+      <Table.Td>
+        <ActionRunStatus run={run} />
+      </Table.Td>
+      <Table.Td>
+        <Group gap={4} wrap="nowrap">
+          <Anchor
+            ff="monospace"
+            size="sm"
+            renderRoot={(props) => (
+              <Link to="/actions/runs/$runId" params={{ runId: run.id }} {...props} />
+            )}
+          >
+            {run.id}
+          </Anchor>
+          <CopyButton value={run.id} label="Copy run id" />
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{run.action.title ?? run.action.identifier}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+      </Table.Td>
+      <Table.Td>
+        <EntityLink run={run} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{run.createdBy}</Text>
+      </Table.Td>
+      <Table.Td>
+        <RelativeTime value={run.createdAt} />
+      </Table.Td>
+      <Table.Td>
+        <Duration start={run.createdAt} end={run.endedAt} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{run.source}</Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}

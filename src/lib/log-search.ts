@@ -1,0 +1,38 @@
+import type { LogLevel } from '../../contract/workflows';
+import { flagParam, listParam, positiveIntParam, textParam, type SearchOf } from './search-params';
+
+/** A log viewer's state in the URL (?level=ERROR&q=…&line=…&wrap=1&follow=1). */
+export const logSearchShape = {
+  level: listParam(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+  q: textParam(500),
+  line: positiveIntParam,
+  wrap: flagParam,
+  follow: flagParam,
+};
+export type LogSearch = SearchOf<typeof logSearchShape>;
+
+export interface LogViewUrlState {
+  levels: LogLevel[];
+  q: string;
+  line: number | null;
+  wrap: boolean;
+  follow: boolean;
+}
+
+/** Follow defaults to on while lines may still arrive. */
+export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewUrlState => ({
+  levels: search.level ?? [],
+  q: search.q ?? '',
+  line: search.line ?? null,
+  wrap: search.wrap ?? false,
+  follow: search.follow ?? live,
+});
+
+/** A viewer's state change as a URL patch: defaults are left out of the URL. */
+export const logSearchPatch = (patch: Partial<LogViewUrlState>): LogSearch => ({
+  ...('levels' in patch ? { level: patch.levels?.length ? patch.levels : undefined } : {}),
+  ...('q' in patch ? { q: patch.q || undefined } : {}),
+  ...('line' in patch ? { line: patch.line ?? undefined } : {}),
+  ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),
+  ...('follow' in patch ? { follow: patch.follow } : {}),
+});
