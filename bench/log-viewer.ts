@@ -266,6 +266,8 @@ interface Figures {
   search: number;
   searchLongest: number;
   searchTotal: string;
+  serverSearch: number;
+  serverError: number;
 }
 
 async function measureMillion(page: Page, target: Target): Promise<Figures> {
@@ -307,6 +309,8 @@ async function measureMillion(page: Page, target: Target): Promise<Figures> {
   const heap = await heapMb(page);
   const dom = await domNodes(page);
 
+  const serverSearch = await timeServer(target, 'q=needle&limit=200');
+  const serverError = await timeServer(target, 'level=ERROR&limit=200');
   await page.getByLabel('Search logs').fill('needle');
   t = await now(page);
   const searchPromise = timeInPage(
@@ -335,7 +339,22 @@ async function measureMillion(page: Page, target: Target): Promise<Figures> {
     search,
     searchLongest,
     searchTotal,
+    serverSearch,
+    serverError,
   };
+}
+
+/** The server alone answering one log request (Node fetch, no browser), in ms. */
+async function timeServer(target: Target, query: string) {
+  const { accessToken } = await apiCall<{ accessToken: string }>(
+    null,
+    'POST',
+    '/auth/access_token',
+    CREDENTIALS,
+  );
+  const t0 = performance.now();
+  await apiCall(accessToken, 'GET', `/workflows/nodes/runs/${target.node}/logs?${query}`);
+  return performance.now() - t0;
 }
 
 async function measureBig(page: Page, target: Target) {
@@ -423,6 +442,8 @@ async function main() {
       ['back to all levels', ms(m.backToAll), '20 ms', '≤ 50 ms'],
       ['longest task while filtering', task(m.filterLongest), '–', '≤ 50 ms'],
       [`search "needle": first match shown (${m.searchTotal})`, ms(m.search), '239 ms', '≤ 100 ms'],
+      ['  of which the server alone: GET logs?q=needle', ms(m.serverSearch), '–', '–'],
+      ['server alone: GET logs?level=ERROR', ms(m.serverError), '–', '–'],
       ['longest task while searching', task(m.searchLongest), '–', '≤ 50 ms'],
       [
         `${BIG.toLocaleString('en-US')} lines: "Jump to end" shows the last line`,
