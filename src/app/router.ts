@@ -4,6 +4,8 @@ import { rootRoute } from '../routes/__root';
 import { actionRunRoute } from '../routes/action-run';
 import { actionRunsRoute } from '../routes/action-runs';
 import { authedRoute, indexRoute } from '../routes/_authed';
+import { entitiesRoute } from '../routes/entities';
+import { entityRoute } from '../routes/entity';
 import { runRoute } from '../routes/run';
 import { signInRoute } from '../routes/sign-in';
 import { workflowRoute } from '../routes/workflow';
@@ -18,6 +20,8 @@ const routeTree = rootRoute.addChildren([
     runRoute,
     actionRunsRoute,
     actionRunRoute,
+    entitiesRoute,
+    entityRoute,
   ]),
 ]);
 

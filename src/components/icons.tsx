@@ -79,3 +79,14 @@ export const FlowIcon = (p: IconProps) => (
     <path d="M9 6h4a2 2 0 012 2v7" />
   </Svg>
 );
+export const BoltIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M13 3L5 14h6l-1 7 8-11h-6z" />
+  </Svg>
+);
+export const PencilIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 20h4L19 9l-4-4L4 16z" />
+    <path d="M14 6l4 4" />
+  </Svg>
+);

@@ -63,13 +63,21 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
             <Duration start={run.createdAt} end={run.completedAt} />
           </Fact>
           <Fact label="Entity">
-            <Text
-              size="sm"
-              ff={run.entity ? 'monospace' : undefined}
-              c={run.entity ? undefined : 'dimmed'}
-            >
-              {run.entity ?? '–'}
-            </Text>
+            {run.entity ? (
+              <Anchor
+                size="sm"
+                ff="monospace"
+                renderRoot={(props) => (
+                  <Link to="/entities" search={{ entity: run.entity! }} {...props} />
+                )}
+              >
+                {run.entity}
+              </Anchor>
+            ) : (
+              <Text size="sm" c="dimmed">
+                –
+              </Text>
+            )}
           </Fact>
           {run.rerunOf && (
             <Fact label="Re-run of">

@@ -1,0 +1,76 @@
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { Blueprint } from '../../../contract/actions';
+import type { Entity } from '../../../contract/entities';
+import { api } from '../../lib/api';
+import { conditionalGet, FAST_POLL_MS } from '../../lib/polling';
+import { activityRow, hasLiveRows, type ActivityPage } from './model';
+
+const ACTIVITY_PAGE = 50;
+
+export const entityKeys = {
+  all: ['entities'] as const,
+  blueprints: () => [...entityKeys.all, 'blueprints'] as const,
+  list: (blueprint: string) => [...entityKeys.all, 'list', blueprint] as const,
+  detail: (blueprint: string, id: string) => [...entityKeys.all, 'detail', blueprint, id] as const,
+  activity: (blueprint: string, id: string) =>
+    [...entityKeys.all, 'activity', blueprint, id] as const,
+};
+
+const entityPath = (blueprint: string, id: string) =>
+  `/blueprints/${encodeURIComponent(blueprint)}/entities/${encodeURIComponent(id)}`;
+
+export const blueprintsQueryOptions = () =>
+  queryOptions({
+    queryKey: entityKeys.blueprints(),
+    queryFn: ({ signal }) =>
+      api<{ blueprints: Blueprint[] }>('/blueprints', { signal }).then((b) => b.blueprints),
+    staleTime: 60_000,
+  });
+
+export const entitiesQueryOptions = (blueprint: string) =>
+  queryOptions({
+    queryKey: entityKeys.list(blueprint),
+    queryFn: ({ signal }) =>
+      api<{ entities: Entity[] }>(`/blueprints/${encodeURIComponent(blueprint)}/entities`, {
+        signal,
+      }).then((b) => b.entities),
+    staleTime: 10_000,
+  });
+
+export const entityQueryOptions = (blueprint: string, id: string) =>
+  queryOptions({
+    queryKey: entityKeys.detail(blueprint, id),
+    queryFn: ({ queryKey, signal }) =>
+      conditionalGet<{ entity: Entity }>(queryKey, entityPath(blueprint, id), { signal }).then(
+        (b) => b.entity,
+      ),
+    staleTime: 10_000,
+  });
+
+/**
+ * Workflow runs, action runs and changes concerning the entity, newest first, by cursor. While a
+ * loaded run is in progress the loaded pages are refetched (each page a conditional GET, so an
+ * unchanged page costs a 304); once nothing is moving the feed stops polling.
+ */
+export const entityActivityQueryOptions = (blueprint: string, id: string) =>
+  infiniteQueryOptions({
+    queryKey: entityKeys.activity(blueprint, id),
+    queryFn: ({ queryKey, pageParam, signal }) =>
+      conditionalGet<ActivityPage>(
+        [...queryKey, pageParam],
+        `${entityPath(blueprint, id)}/activity`,
+        {
+          query: { cursor: pageParam, limit: ACTIVITY_PAGE },
+          signal,
+        },
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval: (query) =>
+      query.state.status !== 'error' &&
+      hasLiveRows(query.state.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [])
+        ? FAST_POLL_MS
+        : false,
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+  });

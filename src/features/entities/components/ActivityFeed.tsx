@@ -1,0 +1,285 @@
+import {
+  Anchor,
+  Badge,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  ThemeIcon,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useMemo, useState, type ReactNode } from 'react';
+import { AuditDiff } from '../../../components/AuditDiff';
+import { Duration } from '../../../components/Duration';
+import { EmptyState } from '../../../components/EmptyState';
+import { ErrorState } from '../../../components/ErrorState';
+import { BoltIcon, FlowIcon, PencilIcon } from '../../../components/icons';
+import { LoadMoreButton, RowsSkeleton } from '../../../components/ListPaging';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { StatusBadge } from '../../../components/StatusBadge';
+import { entityActivityQueryOptions } from '../api';
+import { activityRow, filterRows, type ActivityRow, type ActivityTarget } from '../model';
+import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
+
+const KIND_OPTIONS: { value: ActivityKind; label: string }[] = [
+  { value: 'workflowRun', label: 'Workflow runs' },
+  { value: 'actionRun', label: 'Action runs' },
+  { value: 'change', label: 'Entity changes' },
+];
+const STATUS_OPTIONS: { value: ActivityStatus; label: string }[] = [
+  { value: 'in-progress', label: 'In progress' },
+  { value: 'success', label: 'Succeeded' },
+  { value: 'failed', label: 'Failed' },
+];
+const KIND_LABEL: Record<ActivityKind, string> = {
+  workflowRun: 'Workflow run',
+  actionRun: 'Action run',
+  change: 'Entity change',
+};
+
+interface Props {
+  blueprint: string;
+  entityId: string;
+  filters: EntitySearch;
+  onFiltersChange: (patch: Partial<EntitySearch>) => void;
+}
+
+/** Everything that concerned the entity, newest first: workflow runs, action runs, changes. */
+export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: Props) {
+  const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId));
+  const rows = useMemo(
+    () => feed.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [],
+    [feed.data],
+  );
+  const shown = filterRows(rows, filters);
+  const filtered = filters.kind !== undefined || filters.status !== undefined;
+  return (
+    <Stack gap="sm">
+      <Group gap="sm" align="flex-end">
+        <Select
+          label="Kind"
+          placeholder="Any kind"
+          data={KIND_OPTIONS}
+          value={filters.kind ?? null}
+          onChange={(v) => onFiltersChange({ kind: (v as ActivityKind | null) ?? undefined })}
+          clearable
+          w={190}
+        />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={STATUS_OPTIONS}
+          value={filters.status ?? null}
+          onChange={(v) => onFiltersChange({ status: (v as ActivityStatus | null) ?? undefined })}
+          clearable
+          w={170}
+        />
+      </Group>
+      {feed.isPending ? (
+        <RowsSkeleton label="Loading activity" rows={5} />
+      ) : feed.isError && !feed.data ? (
+        <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />
+      ) : shown.length === 0 ? (
+        <EmptyState title={filtered ? 'No activity matches these filters' : 'No activity yet'}>
+          {filtered
+            ? feed.hasNextPage
+              ? 'Nothing in the loaded activity; load more to look further back.'
+              : 'Change or clear the filters.'
+            : 'Runs and changes concerning this entity will appear here.'}
+        </EmptyState>
+      ) : (
+        <ActivityTable rows={shown} />
+      )}
+      {feed.hasNextPage && (
+        <LoadMoreButton
+          onLoad={() => void feed.fetchNextPage()}
+          loading={feed.isFetchingNextPage}
+        />
+      )}
+      {feed.isFetchNextPageError && (
+        <ErrorState error={feed.error} onRetry={() => void feed.fetchNextPage()} />
+      )}
+    </Stack>
+  );
+}
+
+function ActivityTable({ rows }: { rows: ActivityRow[] }) {
+  return (
+    <Paper withBorder>
+      <Table.ScrollContainer minWidth={860}>
+        <Table aria-label="Activity" highlightOnHover verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={40}>
+                <span className="mantine-visually-hidden">Kind</span>
+              </Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>By</Table.Th>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Duration</Table.Th>
+              <Table.Th>Problems</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <ActivityTableRow key={row.key} row={row} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+function KindIcon({ kind }: { kind: ActivityKind }) {
+  const icon =
+    kind === 'workflowRun' ? (
+      <FlowIcon size={16} />
+    ) : kind === 'actionRun' ? (
+      <BoltIcon size={16} />
+    ) : (
+      <PencilIcon size={16} />
+    );
+  return (
+    <Tooltip label={KIND_LABEL[kind]} withArrow>
+      <ThemeIcon
+        variant="light"
+        color={kind === 'change' ? 'gray' : 'indigo'}
+        size="md"
+        role="img"
+        aria-label={KIND_LABEL[kind]}
+      >
+        {icon}
+      </ThemeIcon>
+    </Tooltip>
+  );
+}
+
+function ActivityTableRow({ row }: { row: ActivityRow }) {
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const target = row.target;
+  const openTarget = () => {
+    if (target) void navigate({ to: target.to, params: { runId: target.runId } });
+  };
+  return (
+    <>
+      <Table.Tr
+        style={{ cursor: row.kind === 'change' || target ? 'pointer' : undefined }}
+        onClick={(e) => {
+          if ((e.target as HTMLElement).closest('a,button')) return;
+          if (row.kind === 'change') setOpen((o) => !o);
+          else openTarget();
+        }}
+      >
+        <Table.Td>
+          <KindIcon kind={row.kind} />
+        </Table.Td>
+        <Table.Td>
+          {row.state ? (
+            <StatusBadge state={row.state} />
+          ) : (
+            <Badge variant="default" size="sm" styles={{ root: { textTransform: 'none' } }}>
+              {row.verb}
+            </Badge>
+          )}
+        </Table.Td>
+        <Table.Td>
+          {target && row.kind !== 'change' ? (
+            <TargetLink target={target} size="sm">
+              {row.title}
+            </TargetLink>
+          ) : (
+            <Group gap={6} wrap="nowrap">
+              <UnstyledButton
+                onClick={() => setOpen((o) => !o)}
+                aria-expanded={open}
+                fz="sm"
+                title="Show the change"
+              >
+                {row.title}
+              </UnstyledButton>
+              {target && (
+                <TargetLink target={target} size="xs">
+                  Open run
+                </TargetLink>
+              )}
+            </Group>
+          )}
+        </Table.Td>
+        <Table.Td>
+          <Text size="sm">{row.who}</Text>
+        </Table.Td>
+        <Table.Td>
+          <RelativeTime value={row.at} />
+        </Table.Td>
+        <Table.Td>
+          {row.span ? (
+            <Duration start={row.span.start} end={row.span.end} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              –
+            </Text>
+          )}
+        </Table.Td>
+        <Table.Td>{row.problems ? <Problems counts={row.problems} /> : null}</Table.Td>
+      </Table.Tr>
+      {open && row.diff && (
+        <Table.Tr>
+          <Table.Td colSpan={7}>
+            <AuditDiff diff={row.diff} />
+          </Table.Td>
+        </Table.Tr>
+      )}
+    </>
+  );
+}
+
+function TargetLink({
+  target,
+  size,
+  children,
+}: {
+  target: ActivityTarget;
+  size: 'xs' | 'sm';
+  children: ReactNode;
+}) {
+  return (
+    <Anchor
+      size={size}
+      renderRoot={(props) => <Link to={target.to} params={{ runId: target.runId }} {...props} />}
+    >
+      {children}
+    </Anchor>
+  );
+}
+
+function Problems({ counts }: { counts: { WARN: number; ERROR: number } }) {
+  if (counts.WARN === 0 && counts.ERROR === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        –
+      </Text>
+    );
+  }
+  return (
+    <Group gap={4} wrap="nowrap">
+      {counts.ERROR > 0 && (
+        <Badge color="red" variant="light" size="sm">
+          {counts.ERROR} ERROR
+        </Badge>
+      )}
+      {counts.WARN > 0 && (
+        <Badge color="yellow" variant="light" size="sm">
+          {counts.WARN} WARN
+        </Badge>
+      )}
+    </Group>
+  );
+}

@@ -1,0 +1,170 @@
+import { Anchor, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import type { Entity } from '../../../../contract/entities';
+import { EmptyState } from '../../../components/EmptyState';
+import { ErrorState } from '../../../components/ErrorState';
+import { RowsSkeleton } from '../../../components/ListPaging';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { blueprintsQueryOptions, entitiesQueryOptions } from '../api';
+import { searchEntities } from '../model';
+import type { EntitiesSearch } from '../search';
+
+interface Props {
+  search: EntitiesSearch;
+  onSearchChange: (patch: Partial<EntitiesSearch>) => void;
+}
+
+/** Entities of one blueprint, searched by identifier or title. */
+export function EntitiesPage({ search, onSearchChange }: Props) {
+  if (search.entity) return <FindEntity entityId={search.entity} />;
+  return <BrowseEntities search={search} onSearchChange={onSearchChange} />;
+}
+
+/** Finds the entity in every blueprint: one match opens its page, several are listed. */
+function FindEntity({ entityId }: { entityId: string }) {
+  const navigate = useNavigate();
+  const blueprints = useQuery(blueprintsQueryOptions());
+  const lists = useQueries({
+    queries: (blueprints.data ?? []).map((b) => entitiesQueryOptions(b.identifier)),
+  });
+  const done = blueprints.isSuccess && lists.every((l) => !l.isPending);
+  const matches = lists.flatMap((l) => l.data?.filter((e) => e.identifier === entityId) ?? []);
+  const only = done && matches.length === 1 ? matches[0] : undefined;
+  useEffect(() => {
+    if (only) {
+      void navigate({
+        to: '/entities/$blueprint/$entityId',
+        params: { blueprint: only.blueprint, entityId: only.identifier },
+        replace: true,
+      });
+    }
+  }, [only, navigate]);
+  const error = blueprints.error ?? lists.find((l) => l.isError)?.error;
+  if (error) return <ErrorState error={error} onRetry={() => void blueprints.refetch()} />;
+  if (!done || only) return <RowsSkeleton label="Finding the entity" rows={3} />;
+  if (matches.length === 0) {
+    return (
+      <EmptyState title="Entity not found">
+        No blueprint has an entity {entityId}; it may have been deleted.
+      </EmptyState>
+    );
+  }
+  return (
+    <Stack gap="md" maw={1200} mx="auto">
+      <Title order={2}>Entities named {entityId}</Title>
+      <EntitiesTable entities={matches} />
+    </Stack>
+  );
+}
+
+function BrowseEntities({ search, onSearchChange }: Props) {
+  const blueprints = useQuery(blueprintsQueryOptions());
+  const blueprint = search.blueprint ?? blueprints.data?.[0]?.identifier;
+  return (
+    <Stack gap="md" maw={1200} mx="auto">
+      <div>
+        <Title order={2}>Entities</Title>
+        <Text c="dimmed" size="sm">
+          Open an entity to see its properties and everything that touched it.
+        </Text>
+      </div>
+      {blueprints.isError ? (
+        <ErrorState error={blueprints.error} onRetry={() => void blueprints.refetch()} />
+      ) : (
+        <Group gap="sm" align="flex-end">
+          <Select
+            label="Blueprint"
+            placeholder={blueprints.isPending ? 'Loading…' : 'Choose a blueprint'}
+            data={(blueprints.data ?? []).map((b) => ({ value: b.identifier, label: b.title }))}
+            value={blueprint ?? null}
+            onChange={(v) => onSearchChange({ blueprint: v ?? undefined, q: undefined })}
+            searchable
+            w={240}
+          />
+          <TextInput
+            label="Search"
+            placeholder="identifier or title"
+            value={search.q ?? ''}
+            onChange={(e) => onSearchChange({ q: e.currentTarget.value || undefined })}
+            w={260}
+          />
+        </Group>
+      )}
+      {blueprints.data?.length === 0 && (
+        <EmptyState title="No blueprints yet">
+          Entities belong to a blueprint; create one through the API.
+        </EmptyState>
+      )}
+      {blueprint && <EntitiesList blueprint={blueprint} q={search.q} />}
+    </Stack>
+  );
+}
+
+function EntitiesList({ blueprint, q }: { blueprint: string; q: string | undefined }) {
+  const entities = useQuery(entitiesQueryOptions(blueprint));
+  if (entities.isPending) return <RowsSkeleton label="Loading entities" />;
+  if (entities.isError) {
+    return <ErrorState error={entities.error} onRetry={() => void entities.refetch()} />;
+  }
+  const rows = searchEntities(entities.data, q);
+  if (rows.length === 0) {
+    return (
+      <EmptyState title={q ? 'No entities match this search' : 'No entities yet'}>
+        {q ? 'Try another identifier or title.' : `No entity of ${blueprint} exists yet.`}
+      </EmptyState>
+    );
+  }
+  return <EntitiesTable entities={rows} />;
+}
+
+function EntitiesTable({ entities }: { entities: Entity[] }) {
+  return (
+    <Paper withBorder>
+      <Table.ScrollContainer minWidth={640}>
+        <Table aria-label="Entities" highlightOnHover verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>Identifier</Table.Th>
+              <Table.Th>Updated by</Table.Th>
+              <Table.Th>Updated</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {entities.map((entity) => (
+              <Table.Tr key={entity.identifier}>
+                <Table.Td>
+                  <Anchor
+                    size="sm"
+                    renderRoot={(props) => (
+                      <Link
+                        to="/entities/$blueprint/$entityId"
+                        params={{ blueprint: entity.blueprint, entityId: entity.identifier }}
+                        {...props}
+                      />
+                    )}
+                  >
+                    {entity.title ?? entity.identifier}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {entity.identifier}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{entity.updatedBy}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <RelativeTime value={entity.updatedAt} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}

@@ -1,0 +1,84 @@
+import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import type { Entity } from '../../../../contract/entities';
+import { CopyButton } from '../../../components/CopyButton';
+import { JsonInspector } from '../../../components/json-inspector';
+import { RelativeTime } from '../../../components/RelativeTime';
+import type { EntitySearch } from '../search';
+import { ActivityFeed } from './ActivityFeed';
+
+interface Props {
+  entity: Entity;
+  search: EntitySearch;
+  onSearchChange: (patch: Partial<EntitySearch>) => void;
+}
+
+export function EntityPage({ entity, search, onSearchChange }: Props) {
+  return (
+    <Stack gap="lg" maw={1400} mx="auto">
+      <Paper withBorder p="md">
+        <Stack gap={6}>
+          <Text size="sm" c="dimmed">
+            <Anchor
+              inherit
+              renderRoot={(props) => (
+                <Link to="/entities" search={{ blueprint: entity.blueprint }} {...props} />
+              )}
+            >
+              {entity.blueprint}
+            </Anchor>{' '}
+            · entity
+          </Text>
+          <Title order={2}>{entity.title ?? entity.identifier}</Title>
+          <Group gap="lg">
+            <Group gap={4}>
+              <Text size="sm" ff="monospace">
+                {entity.identifier}
+              </Text>
+              <CopyButton value={entity.identifier} label="Copy entity identifier" />
+            </Group>
+            <Meta label="Created">
+              <RelativeTime value={entity.createdAt} /> by {entity.createdBy}
+            </Meta>
+            <Meta label="Updated">
+              <RelativeTime value={entity.updatedAt} /> by {entity.updatedBy}
+            </Meta>
+          </Group>
+        </Stack>
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-label="Properties">
+        <Title order={3} fz="md" mb="sm">
+          Properties
+        </Title>
+        <JsonInspector
+          value={{ properties: entity.properties, relations: entity.relations }}
+          rootPath=".entity"
+          label="Properties"
+          height={240}
+        />
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-label="Activity feed">
+        <Title order={3} fz="md" mb="sm">
+          Activity
+        </Title>
+        <ActivityFeed
+          blueprint={entity.blueprint}
+          entityId={entity.identifier}
+          filters={search}
+          onFiltersChange={onSearchChange}
+        />
+      </Paper>
+    </Stack>
+  );
+}
+
+function Meta({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Text size="sm" c="dimmed" component="div">
+      <Group gap={4}>
+        {label} {children}
+      </Group>
+    </Text>
+  );
+}

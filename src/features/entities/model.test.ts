@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { ActivityItem } from '../../../contract/entities';
+import { activityRow, filterRows, hasLiveRows, searchEntities, statusBucket } from './model';
+
+const at = '2026-01-01T10:00:00.000Z';
+
+const workflowRun = {
+  type: 'workflowRun',
+  at,
+  item: {
+    identifier: 'wfr_aaaaaaaaaaaaaaaa',
+    title: null,
+    icon: null,
+    workflow: { identifier: 'deploy', version: 1 },
+    workflowIdentifier: 'deploy',
+    status: 'COMPLETED',
+    result: 'FAILED',
+    nodeRuns: [],
+    variables: { outputs: {} },
+    inputs: {},
+    entity: 'svc',
+    rerunOf: null,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: '2026-01-01T10:01:00.000Z',
+    createdBy: 'user_admin',
+    logCounts: { WARN: 1, ERROR: 2 },
+  },
+} satisfies ActivityItem;
+
+const ref = (identifier: string, title: string | null) => ({
+  identifier,
+  title,
+  icon: null,
+  deleted: false,
+});
+
+const actionRun = {
+  type: 'actionRun',
+  at,
+  item: {
+    id: 'r_aaaaaaaaaaaaaaaa',
+    status: 'IN_PROGRESS',
+    statusLabel: null,
+    link: null,
+    summary: null,
+    source: 'UI',
+    properties: {},
+    relatedEntityExists: true,
+    relatedBlueprintExists: true,
+    endedAt: null,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'user_member',
+    updatedBy: 'user_member',
+    externalRunId: null,
+    action: ref('scale', 'Scale service'),
+    blueprint: ref('service', 'Service'),
+    entity: ref('svc', null),
+    requiredApproval: false,
+    approval: null,
+    payload: {},
+    logCounts: { WARN: 0, ERROR: 0 },
+  },
+} satisfies ActivityItem;
+
+const change = {
+  type: 'audit',
+  at,
+  item: {
+    identifier: 'aud_1',
+    action: 'UPDATE',
+    resourceType: 'entity',
+    status: 'SUCCESS',
+    trigger: { by: { userId: 'user_ci' }, origin: 'API', at },
+    context: {
+      blueprintIdentifier: 'service',
+      entityIdentifier: 'svc',
+      runId: 'r_aaaaaaaaaaaaaaaa',
+      action: null,
+    },
+    diff: { before: { title: 'a' }, after: { title: 'b' } },
+  },
+} satisfies ActivityItem;
+
+describe('activityRow', () => {
+  it('reads a workflow run: state, workflow as title, problem counts, link to the run', () => {
+    expect(activityRow(workflowRun)).toMatchObject({
+      kind: 'workflowRun',
+      state: 'failed',
+      title: 'deploy',
+      who: 'user_admin',
+      span: { start: at, end: '2026-01-01T10:01:00.000Z' },
+      problems: { WARN: 1, ERROR: 2 },
+      target: { to: '/runs/$runId', runId: 'wfr_aaaaaaaaaaaaaaaa' },
+    });
+  });
+
+  it('reads an action run by its action title, still running', () => {
+    expect(activityRow(actionRun)).toMatchObject({
+      kind: 'actionRun',
+      state: 'in-progress',
+      title: 'Scale service',
+      span: { start: at, end: null },
+      target: { to: '/actions/runs/$runId', runId: 'r_aaaaaaaaaaaaaaaa' },
+    });
+  });
+
+  it('reads a change made by a run: no status, a verb, and the run it came from', () => {
+    expect(activityRow(change)).toMatchObject({
+      kind: 'change',
+      state: null,
+      verb: 'Updated',
+      title: 'Updated entity by run r_aaaaaaaaaaaaaaaa',
+      who: 'user_ci',
+      span: null,
+      problems: null,
+      target: { to: '/actions/runs/$runId', runId: 'r_aaaaaaaaaaaaaaaa' },
+    });
+  });
+});
+
+describe('filters', () => {
+  const rows = [workflowRun, actionRun, change].map(activityRow);
+
+  it('filters by kind and by status bucket; changes have no status', () => {
+    expect(filterRows(rows, { kind: 'change' }).map((r) => r.kind)).toEqual(['change']);
+    expect(filterRows(rows, { status: 'failed' }).map((r) => r.kind)).toEqual(['workflowRun']);
+    expect(filterRows(rows, { status: 'in-progress' }).map((r) => r.kind)).toEqual(['actionRun']);
+    expect(filterRows(rows, {})).toHaveLength(3);
+  });
+
+  it('buckets waiting for approval with in progress', () => {
+    expect(statusBucket('waiting-for-approval')).toBe('in-progress');
+    expect(statusBucket('cancelled')).toBeNull();
+  });
+
+  it('polls only while a loaded run is moving', () => {
+    expect(hasLiveRows(rows)).toBe(true);
+    expect(hasLiveRows([activityRow(workflowRun), activityRow(change)])).toBe(false);
+  });
+});
+
+describe('searchEntities', () => {
+  const entity = (identifier: string, title: string | null) => ({
+    identifier,
+    title,
+    icon: null,
+    blueprint: 'service',
+    properties: {},
+    relations: {},
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'u',
+    updatedBy: 'u',
+  });
+  it('matches identifier or title, case-insensitively', () => {
+    const all = [entity('checkout', 'Checkout API'), entity('billing', null)];
+    expect(searchEntities(all, 'API').map((e) => e.identifier)).toEqual(['checkout']);
+    expect(searchEntities(all, 'bill').map((e) => e.identifier)).toEqual(['billing']);
+    expect(searchEntities(all, '  ')).toHaveLength(2);
+  });
+});
