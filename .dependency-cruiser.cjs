@@ -1,0 +1,52 @@
+/**
+ * Import direction (bulletproof-react's rule, see ../shared/conventions.md) and cycles, checked on
+ * resolved paths by `npm run lint`. contract/ stands alone; the SPA and the server never import
+ * each other; a feature imports shared code (components/, lib/), never another feature; shared
+ * code imports no feature or route.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'contract-stands-alone',
+      comment: 'contract/ is imported by both sides and imports neither',
+      severity: 'error',
+      from: { path: '^contract/' },
+      to: { path: '^(server|src)/' },
+    },
+    {
+      name: 'spa-not-server',
+      comment: 'the SPA talks to the server over HTTP only',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^server/' },
+    },
+    {
+      name: 'server-not-spa',
+      severity: 'error',
+      from: { path: '^server/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'feature-isolation',
+      comment: 'a feature imports shared code (components/, lib/), not another feature',
+      severity: 'error',
+      from: { path: '^src/features/([^/]+)/' },
+      to: { path: '^src/features/', pathNot: '^src/features/$1/' },
+    },
+    {
+      name: 'shared-not-features',
+      comment: 'shared code does not import features or routes',
+      severity: 'error',
+      from: { path: '^src/(components|lib)/' },
+      to: { path: '^src/(features|routes)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+  },
+};
