@@ -5,8 +5,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { ServerInfo } from '../contract/auth';
+import { demoBackendRoutes } from './backends/demo-backend';
+import type { Dispatcher } from './backends/dispatcher';
+import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
-import { ApiError } from './domain/errors';
+import { ApiError, forbidden } from './domain/errors';
 import { requireAuth, type AuthEnv } from './http/auth';
 import { openApiDocument } from './http/openapi';
 import { actionRunRoutes } from './routes/action-runs';
@@ -28,12 +31,24 @@ export interface AppOptions {
   serverInfo?: Omit<ServerInfo, 'ok'>;
   /** Folder of the built SPA; when set, it is served for every non-API path. */
   staticDir?: string;
+  /** Invokes webhooks and UPSERT_ENTITY nodes; told after each write so it starts at once. */
+  dispatcher?: Dispatcher;
+  /** Signs webhooks instead of the secret stored for the organization (WEBHOOK_SECRET). */
+  webhookSecret?: string | undefined;
 }
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
 
-export function createApp({ db, clock = () => new Date(), serverInfo, staticDir }: AppOptions) {
+export function createApp({
+  db,
+  clock = () => new Date(),
+  serverInfo,
+  staticDir,
+  dispatcher,
+  webhookSecret,
+}: AppOptions) {
   const app = new Hono<AuthEnv>();
+  const secret = () => (webhookSecret ? Promise.resolve(webhookSecret) : organizationSecret(db));
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
@@ -45,6 +60,7 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   );
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/demo-backend', demoBackendRoutes(db, clock, secret));
 
   const v1 = new Hono<AuthEnv>();
   v1.use(
@@ -65,6 +81,12 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   );
   // GETs answer with an ETag; a poll whose If-None-Match matches gets 304 and no body.
   v1.use(async (c, next) => (c.req.method === 'GET' ? etag({ weak: true })(c, next) : next()));
+  if (dispatcher) {
+    v1.use(async (c, next) => {
+      await next();
+      if (c.req.method !== 'GET') dispatcher.kick();
+    });
+  }
   v1.get('/openapi.json', (c) => c.json(openApiDocument()));
   v1.get('/server-info', (c) =>
     c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
@@ -72,6 +94,10 @@ export function createApp({ db, clock = () => new Date(), serverInfo, staticDir 
   v1.route('/auth', authRoutes(db, clock));
   v1.use(requireAuth(db, clock));
   v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
+  v1.get('/organization/secret', async (c) => {
+    if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');
+    return c.json({ ok: true, secret: await secret() });
+  });
   v1.route('/', runControlRoutes(db, clock));
   v1.route('/workflows', workflowRunRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));

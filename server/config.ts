@@ -15,6 +15,14 @@ export const configSchema = z.object({
   RUNBOARD_ADMIN_CLIENT_SECRET: z.string().min(1).default('runboard-admin-secret'),
   RUNBOARD_MEMBER_CLIENT_ID: z.string().min(1).default('runboard-member'),
   RUNBOARD_MEMBER_CLIENT_SECRET: z.string().min(1).default('runboard-member-secret'),
+  /** Per attempt of a webhook request. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  /** Further attempts after a network error, a timeout, a 429 or a 5xx (backoff doubles). */
+  WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(500),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Signs webhooks instead of the secret generated and stored for the organization. */
+  WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Where the built SPA is served from. */
   STATIC_DIR: z.string().min(1).default('./dist'),
 });

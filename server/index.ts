@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { DEFAULT_BACKEND_OPTIONS, startDispatcher } from './backends/dispatcher';
 import { openPglite, openPostgres, type Database } from './db/client';
 import { defaultedCredentials, readConfig } from './config';
 import { seedDemo, seedReport } from './seed/demo';
@@ -41,8 +42,18 @@ async function main() {
   const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
   const actionRunSimulator =
     config.SIMULATOR === 'on' ? startActionRunSimulator({ db: database.db }) : null;
+  const dispatcher = startDispatcher(database.db, () => new Date(), {
+    ...DEFAULT_BACKEND_OPTIONS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    retries: config.WEBHOOK_RETRIES,
+    backoffMs: config.WEBHOOK_BACKOFF_MS,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    secret: config.WEBHOOK_SECRET,
+  });
   const app = createApp({
     db: database.db,
+    dispatcher,
+    webhookSecret: config.WEBHOOK_SECRET,
     staticDir: path.resolve(config.STATIC_DIR),
     serverInfo: {
       seed: config.SEED,
@@ -67,7 +78,7 @@ async function main() {
 
   const shutdown = () => {
     server.close();
-    void Promise.all([simulator?.stop(), actionRunSimulator?.stop()])
+    void Promise.all([simulator?.stop(), actionRunSimulator?.stop(), dispatcher.stop()])
       .then(() => database.close())
       .finally(() => process.exit(0));
   };

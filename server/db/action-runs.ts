@@ -227,12 +227,13 @@ export async function startActionRun(
         resourceType: 'run',
         status: 'TRIGGERED',
         trigger: {
-          by: { userId: startedBy.id, user: { email: startedBy.email } },
+          by: { userId: startedBy.id, email: startedBy.email, user: { email: startedBy.email } },
           origin: source,
           at: iso(now),
         },
         context,
         payload: { entity: entity ?? null, properties: body.properties },
+        port_context: { runId: id },
       },
       requiredApproval: required,
       synchronized: invocation.synchronized === true,
@@ -260,7 +261,7 @@ export async function startActionRun(
   });
 }
 
-async function recordStatusChange(
+export async function recordStatusChange(
   tx: Tx,
   run: ActionRunRow,
   status: ActionRunRow['status'],

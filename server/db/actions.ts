@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Action, ActionBody } from '../../contract/actions';
-import { conflict, notFound } from '../domain/errors';
+import { invocationUrlProblem } from '../domain/backends';
+import { conflict, invalid, notFound } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import { getBlueprintRow } from './blueprints';
 import type { DbOrTx } from './client';
@@ -38,6 +39,8 @@ export async function getActionRow(db: DbOrTx, identifier: string) {
 }
 
 export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, now: Date) {
+  const urlProblem = invocationUrlProblem(body.invocationMethod);
+  if (urlProblem) throw invalid(urlProblem);
   await getBlueprintRow(db, body.blueprint);
   const [row] = await db
     .insert(actions)

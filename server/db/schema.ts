@@ -10,6 +10,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -124,8 +125,15 @@ export const nodeRuns = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     completedAt: ts('completed_at'),
+    /** When the backend dispatcher took this node run (WEBHOOK, UPSERT_ENTITY); null until then. */
+    dispatchedAt: ts('dispatched_at'),
   },
-  (t) => [index('node_runs_run_idx').on(t.workflowRunIdentifier, t.ord)],
+  (t) => [
+    index('node_runs_run_idx').on(t.workflowRunIdentifier, t.ord),
+    index('node_runs_undispatched_idx')
+      .on(t.ord)
+      .where(sql`status = 'IN_PROGRESS' AND dispatched_at IS NULL`),
+  ],
 );
 
 /**
@@ -221,8 +229,13 @@ export const actionRuns = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     endedAt: ts('ended_at'),
+    /** When the backend dispatcher took this run to invoke its action's webhook; null until then. */
+    dispatchedAt: ts('dispatched_at'),
   },
   (t) => [
+    index('action_runs_undispatched_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'IN_PROGRESS' AND dispatched_at IS NULL`),
     index('action_runs_list_idx').on(t.createdAt.desc(), t.id.desc()),
     index('action_runs_entity_idx').on(
       t.blueprintIdentifier,
@@ -295,3 +308,10 @@ export const auditLog = pgTable(
     index('audit_log_run_idx').on(t.runId),
   ],
 );
+
+/** Organization-wide settings, e.g. the secret that signs webhook requests. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});

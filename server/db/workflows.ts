@@ -1,6 +1,7 @@
 import { and, asc, eq, max, sql } from 'drizzle-orm';
 import type { WorkflowBody } from '../../contract/workflows';
 import { conflict, invalid, notFound } from '../domain/errors';
+import { webhookUrlProblem } from '../domain/backends';
 import { graphProblem } from '../domain/graph';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { selectRows, type DbOrTx } from './client';
@@ -10,6 +11,8 @@ import { toWorkflow } from './serialize';
 function checkGraph(body: Pick<WorkflowBody, 'nodes' | 'connections'>) {
   const problem = graphProblem(body);
   if (problem) throw invalid(`Invalid workflow graph: ${problem}`);
+  const urlProblem = webhookUrlProblem(body.nodes);
+  if (urlProblem) throw invalid(`Invalid workflow: ${urlProblem}`);
 }
 
 export async function listWorkflows(db: DbOrTx) {

@@ -59,7 +59,7 @@ export const DEMO_ACTIONS: readonly ActionBody[] = [
         required: ['version', 'environment'],
       },
     },
-    invocationMethod: { type: 'WEBHOOK', url: 'https://deployer.runboard.dev/hooks/port' },
+    invocationMethod: { type: 'WEBHOOK' },
   }),
   action({
     identifier: 'restart_service',
@@ -94,7 +94,7 @@ export const DEMO_ACTIONS: readonly ActionBody[] = [
       },
     },
     requiredApproval: { type: 'ANY' },
-    invocationMethod: { type: 'WEBHOOK', url: 'https://infra.runboard.dev/scale' },
+    invocationMethod: { type: 'WEBHOOK' },
   }),
 ];
 

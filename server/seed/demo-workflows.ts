@@ -55,12 +55,15 @@ const chain = (...ids: string[]) =>
 const edges = (sources: string[], targets: string[]) =>
   sources.flatMap((s) => targets.map((t) => ({ sourceIdentifier: s, targetIdentifier: t })));
 
-const webhook = (url: string, method: string, body?: Record<string, unknown>) => ({
+/**
+ * A webhook whose backend is played by the simulator: no `url`, so the server sends nothing and
+ * the node waits for the simulator's PATCH, as it would for a backend reporting asynchronously.
+ */
+const webhook = (method: string, body?: Record<string, unknown>) => ({
   type: 'WEBHOOK' as const,
-  url,
   method,
   headers: { 'Content-Type': 'application/json' },
-  synchronized: true,
+  synchronized: false,
   ...(body ? { body } : {}),
 });
 
@@ -96,7 +99,7 @@ const deployService: DemoWorkflow = {
         'build',
         'Build image',
         'Docker',
-        webhook('https://ci.example.com/api/v1/builds', 'POST', {
+        webhook('POST', {
           service: '{{ .outputs.trigger.service }}',
           ref: 'v{{ .outputs.trigger.version }}',
         }),
@@ -111,7 +114,7 @@ const deployService: DemoWorkflow = {
         'deploy',
         'Roll out',
         'Kubernetes',
-        webhook('https://deployer.example.com/v2/deployments', 'POST', {
+        webhook('POST', {
           image: '{{ .outputs.build.image }}',
           environment: '{{ .outputs.trigger.environment }}',
         }),
@@ -120,7 +123,7 @@ const deployService: DemoWorkflow = {
         'notify',
         'Notify #deploys',
         'Slack',
-        webhook('https://hooks.slack.com/services/T000/B000/XXXX', 'POST', {
+        webhook('POST', {
           text: 'Deployed {{ .outputs.trigger.service }} {{ .outputs.trigger.version }}: {{ .outputs.deploy.url }}',
         }),
         { onFailure: 'continue' },
@@ -229,7 +232,7 @@ const provisionEnvironment: DemoWorkflow = {
         'create_resource',
         'Create resources',
         'Terraform',
-        webhook('https://app.terraform.io/api/v2/runs', 'POST', {
+        webhook('POST', {
           workspace: 'env-{{ .outputs.trigger.name }}',
           variables: { template: '{{ .outputs.trigger.template }}' },
         }),
@@ -238,7 +241,7 @@ const provisionEnvironment: DemoWorkflow = {
         'configure_dns',
         'Configure DNS',
         'Globe',
-        webhook('https://dns.example.com/api/records', 'PUT', {
+        webhook('PUT', {
           name: '{{ .outputs.trigger.name }}.example.com',
           type: 'A',
         }),
@@ -247,7 +250,7 @@ const provisionEnvironment: DemoWorkflow = {
         'verify',
         'Verify environment',
         'Checklist',
-        webhook('https://probe.example.com/api/checks', 'POST', {
+        webhook('POST', {
           resourceId: '{{ .outputs.create_resource.resourceId }}',
           hostname: '{{ .outputs.configure_dns.hostname }}',
         }),
@@ -378,7 +381,7 @@ const nightlyPipeline: DemoWorkflow = {
         BIG_OUTPUT_NODE,
         'Snapshot cloud inventory',
         'Cloud',
-        webhook('https://inventory.example.com/api/snapshots', 'POST', { scope: 'all-accounts' }),
+        webhook('POST', { scope: 'all-accounts' }),
       ),
       ...SOURCES.map((s) =>
         node(`extract_${s}`, `Extract ${s}`, 'Download', {
@@ -402,7 +405,7 @@ const nightlyPipeline: DemoWorkflow = {
         HUGE_LOG_NODE,
         'Load warehouse',
         'Database',
-        webhook('https://etl.example.com/api/loads', 'POST', {
+        webhook('POST', {
           facts: '{{ .outputs.transform_facts.tables }}',
         }),
       ),
@@ -412,13 +415,13 @@ const nightlyPipeline: DemoWorkflow = {
       node('publish_quality_report', 'Publish data quality report', 'Report', {
         type: 'UPSERT_ENTITY',
         blueprintIdentifier: 'data_quality_report',
-        mapping: { identifier: 'nightly-{{ .outputs.trigger.date }}' },
+        mapping: { identifier: 'nightly-warehouse', title: 'Nightly warehouse load' },
       }),
       node(
         'notify_data_team',
         'Notify #data-team',
         'Slack',
-        webhook('https://hooks.slack.com/services/T000/B001/YYYY', 'POST', {
+        webhook('POST', {
           text: 'Nightly pipeline done: {{ .outputs.load_warehouse.rowsLoaded }} rows loaded',
         }),
         { onFailure: 'continue' },
@@ -567,7 +570,7 @@ const rotateSecrets: DemoWorkflow = {
         'generate_secret',
         'Generate secret',
         'Key',
-        webhook('https://vault.example.com/v1/secret/rotate', 'POST', {
+        webhook('POST', {
           path: 'secret/data/{{ .outputs.trigger.service }}/{{ .outputs.trigger.kind }}',
         }),
       ),
@@ -580,7 +583,7 @@ const rotateSecrets: DemoWorkflow = {
         'revoke_old',
         'Revoke old secret',
         'Lock',
-        webhook('https://vault.example.com/v1/secret/revoke', 'POST', {
+        webhook('POST', {
           version: '{{ .outputs.generate_secret.previousVersion }}',
         }),
       ),
@@ -589,7 +592,7 @@ const rotateSecrets: DemoWorkflow = {
         blueprintIdentifier: SERVICE_BLUEPRINT,
         mapping: {
           identifier: '{{ .outputs.trigger.service }}',
-          properties: { lastSecretRotation: '{{ .now }}' },
+          properties: { lastSecretVersion: '{{ .outputs.generate_secret.version }}' },
         },
       }),
     ],

@@ -1,9 +1,11 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { RunResult } from '../../contract/workflows';
+import type { RunResult, WorkflowNode } from '../../contract/workflows';
+import { isInvokedNode } from '../backends/workflow-nodes';
 import type { Db } from '../db/client';
 import { decideAdvance, type Graph } from '../domain/graph';
 import { nodeRuns, workflowRuns, workflows } from '../db/schema';
 import { patchNodeRun, postNodeRunLogs, startWorkflowRun } from '../db/workflow-runs';
+import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import {
@@ -194,12 +196,34 @@ export function startSimulator({
     };
   }
 
+  /** Node runs the server's backend dispatcher drives (a WEBHOOK with a url, UPSERT_ENTITY). */
+  const serverDriven = new Map<string, boolean>();
+  async function invokedByServer(nodeRun: { identifier: string; runId: string; node: string }) {
+    let known = serverDriven.get(nodeRun.identifier);
+    if (known === undefined) {
+      const [run] = await db
+        .select({
+          workflow: workflowRuns.workflowIdentifier,
+          version: workflowRuns.workflowVersion,
+        })
+        .from(workflowRuns)
+        .where(eq(workflowRuns.identifier, nodeRun.runId));
+      const graph = run ? await workflowGraphAt(db, run.workflow, run.version) : null;
+      const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
+        (n) => n.identifier === nodeRun.node,
+      );
+      known = node !== undefined && isInvokedNode(node.config);
+      serverDriven.set(nodeRun.identifier, known);
+    }
+    return known;
+  }
+
   async function driveNode(
     nodeRun: { identifier: string; runId: string; node: string },
     live: { count: number },
   ) {
     const run = owned.get(nodeRun.runId);
-    if (!run) return;
+    if (!run || (await invokedByServer(nodeRun))) return;
     let plan = plans.get(nodeRun.identifier);
     if (!plan) {
       plan = planFor(run, nodeRun.node);
@@ -258,6 +282,7 @@ export function startSimulator({
       .where(and(inArray(nodeRuns.workflowRunIdentifier, ids), eq(nodeRuns.status, 'IN_PROGRESS')));
     const openIds = new Set(open.map((n) => n.identifier));
     for (const id of plans.keys()) if (!openIds.has(id)) plans.delete(id);
+    for (const id of serverDriven.keys()) if (!openIds.has(id)) serverDriven.delete(id);
     for (const nodeRun of open) {
       try {
         await driveNode(nodeRun, live);

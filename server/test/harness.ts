@@ -4,6 +4,11 @@ import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../app';
+import {
+  DEFAULT_BACKEND_OPTIONS,
+  startDispatcher,
+  type BackendOptions,
+} from '../backends/dispatcher';
 import { openPglite, openPostgres, type Database } from '../db/client';
 import { ensureUsers } from '../seed/users';
 import { randomId16 } from '../domain/ids';
@@ -57,10 +62,17 @@ export interface TestServer {
 }
 
 /** The real app on a free port over a fresh database, with tokens for the seeded users. */
-export async function startTestServer(options: { clock?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { clock?: () => Date; backends?: Partial<BackendOptions> } = {},
+): Promise<TestServer> {
   const database = await freshDatabase();
   await ensureUsers(database.db, TEST_CREDENTIALS);
-  const app = createApp({ db: database.db, ...(options.clock ? { clock: options.clock } : {}) });
+  const clock = options.clock ?? (() => new Date());
+  const dispatcher = startDispatcher(database.db, clock, {
+    ...DEFAULT_BACKEND_OPTIONS,
+    ...options.backends,
+  });
+  const app = createApp({ db: database.db, clock, dispatcher });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -104,6 +116,7 @@ export async function startTestServer(options: { clock?: () => Date } = {}): Pro
     api,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dispatcher.stop();
       await database.close();
     },
   };

@@ -1,0 +1,461 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WorkflowRun } from '../../contract/workflows';
+import { startTestServer, type TestServer } from '../test/harness';
+import { createWorkflow, getRun, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import { SIGNATURE_HEADER, verifySignature } from './signing';
+
+interface Received {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: Record<string, unknown>;
+}
+
+type Handler = (req: Received, res: ServerResponse) => void;
+
+/** A real HTTP backend on a free port; each test says how it answers. */
+async function startBackend() {
+  const received: Received[] = [];
+  let handler: Handler = (_, res) => res.writeHead(200).end('{}');
+  const hanging = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      const r = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+      };
+      received.push(r);
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      handler(r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    answer(h: Handler) {
+      handler = h;
+    },
+    reset() {
+      received.length = 0;
+      for (const res of hanging) res.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const json = (status: number, body: unknown) => (_: Received, res: ServerResponse) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+let t: TestServer;
+let backend: Awaited<ReturnType<typeof startBackend>>;
+let secret: string;
+let seq = 0;
+
+beforeAll(async () => {
+  backend = await startBackend();
+  t = await startTestServer({
+    backends: { timeoutMs: 300, retries: 1, backoffMs: 10, pollMs: 200 },
+  });
+  const res = await t.api('admin', 'GET', '/organization/secret');
+  secret = res.body.secret as string;
+});
+afterAll(async () => {
+  await t.close();
+  await backend.close();
+});
+afterEach(() => backend.reset());
+
+interface WebhookNode {
+  identifier: string;
+  config: { type: string } & Record<string, unknown>;
+  onFailure?: 'terminate' | 'continue';
+}
+
+/** trigger → nodes in a chain, under a fresh identifier. */
+async function chainWorkflow(nodes: WebhookNode[]) {
+  const identifier = `wf-backend-${++seq}`;
+  const all = [{ identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' } }, ...nodes];
+  await createWorkflow(t, {
+    identifier,
+    title: identifier,
+    nodes: all.map((n) => ({ ...n, title: n.identifier })),
+    connections: all.slice(1).map((n, i) => ({
+      sourceIdentifier: all[i]!.identifier,
+      targetIdentifier: n.identifier,
+    })),
+  });
+  return identifier;
+}
+
+async function waitForRun(id: string, ready: (run: WorkflowRun) => boolean) {
+  return vi.waitFor(
+    async () => {
+      const run = await getRun(t, id);
+      if (!ready(run)) throw new Error(`run ${id} not there yet: ${JSON.stringify(run.nodeRuns)}`);
+      return run;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
+const finished = (run: WorkflowRun) => run.status === 'COMPLETED';
+
+async function logsOf(nodeRunId: string) {
+  const res = await t.api('admin', 'GET', `/workflows/nodes/runs/${nodeRunId}/logs`);
+  return (res.body.logs as { logLevel: string; log: string }[]).map(
+    (l) => `${l.logLevel} ${l.log}`,
+  );
+}
+
+describe('WEBHOOK nodes', () => {
+  it('sends an asynchronous webhook signed, with the rendered body and context, and advances when the backend reports', async () => {
+    backend.answer(json(202, { accepted: true }));
+    const wf = await chainWorkflow([
+      {
+        identifier: 'provision',
+        config: {
+          type: 'WEBHOOK',
+          url: `${backend.url}/provision?token=abc`,
+          synchronized: false,
+          headers: { 'X-Team': '{{ .inputs.team }}' },
+          body: {
+            name: '{{ .inputs.name }}',
+            size: '{{ .inputs.size }}',
+            label: 'env-{{ .inputs.name }}',
+          },
+        },
+      },
+    ]);
+    const started = await startRun(t, wf, 'admin', {
+      inputs: { name: 'qa', size: 3, team: 'core' },
+    });
+    await vi.waitFor(() => expect(backend.received).toHaveLength(1), { timeout: 10_000 });
+    const req = backend.received[0]!;
+    const nodeRun = nodeRunOf(started, 'provision');
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('/provision?token=abc');
+    expect(req.headers['x-team']).toBe('core');
+    expect(req.body).toEqual({
+      name: 'qa',
+      size: 3,
+      label: 'env-qa',
+      context: {
+        workflowIdentifier: wf,
+        workflowRunId: started.identifier,
+        nodeRunId: nodeRun.identifier,
+        nodeIdentifier: 'provision',
+      },
+    });
+    const signature = req.headers[SIGNATURE_HEADER] as string;
+    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verifySignature(secret, req.raw, signature)).toBe(true);
+    expect(verifySignature('not-the-secret', req.raw, signature)).toBe(false);
+
+    const waiting = await waitForRun(
+      started.identifier,
+      (r) => nodeRunOf(r, 'provision').logCounts.INFO >= 2,
+    );
+    expect(waiting.status).toBe('IN_PROGRESS');
+    expect(nodeRunOf(waiting, 'provision').status).toBe('IN_PROGRESS');
+
+    // The backend reports as in Port's docs: a PATCH of the node run from the context.
+    const patch = await t.api('admin', 'PATCH', `/workflows/nodes/runs/${nodeRun.identifier}`, {
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+      output: { resourceId: 'res-1' },
+      logs: [{ logLevel: 'INFO', log: 'provisioned' }],
+    });
+    expect(patch.status).toBe(200);
+    const done = await getRun(t, started.identifier);
+    expect([done.status, done.result]).toEqual(['COMPLETED', 'SUCCESS']);
+    const logs = await logsOf(nodeRun.identifier);
+    expect(logs[0]).toMatch(
+      /^INFO POST http:\/\/127\.0\.0\.1:\d+\/provision answered 202 in \d+ ms/,
+    );
+    expect(logs.join('\n')).not.toContain('token=abc');
+  });
+
+  it('completes a synchronized webhook SUCCESS with the response as output, usable by the next node', async () => {
+    backend.answer((req, res) =>
+      json(
+        200,
+        req.path === '/create' ? { resourceId: 'res-42', meta: { zone: 'b' } } : { ok: true },
+      )(req, res),
+    );
+    const wf = await chainWorkflow([
+      { identifier: 'create_resource', config: { type: 'WEBHOOK', url: `${backend.url}/create` } },
+      {
+        identifier: 'verify',
+        config: {
+          type: 'WEBHOOK',
+          url: `${backend.url}/verify`,
+          method: 'PUT',
+          body: {
+            id: '{{ .outputs.create_resource.resourceId }}',
+            meta: '{{ .outputs.create_resource.meta }}',
+          },
+        },
+      },
+    ]);
+    const started = await startRun(t, wf);
+    const run = await waitForRun(started.identifier, finished);
+    expect(run.result).toBe('SUCCESS');
+    expect(nodeRunOf(run, 'create_resource').output).toEqual({
+      resourceId: 'res-42',
+      meta: { zone: 'b' },
+    });
+    expect(run.variables.outputs.verify).toEqual({ ok: true });
+    const verify = backend.received.find((r) => r.path === '/verify')!;
+    expect(verify.method).toBe('PUT');
+    expect(verify.body).toMatchObject({ id: 'res-42', meta: { zone: 'b' } });
+  });
+
+  it('fails a synchronized webhook that answers an error, logging each attempt, status and body', async () => {
+    backend.answer(json(503, { error: 'maintenance window' }));
+    const wf = await chainWorkflow([
+      { identifier: 'deploy', config: { type: 'WEBHOOK', url: `${backend.url}/deploy` } },
+    ]);
+    const started = await startRun(t, wf);
+    const run = await waitForRun(started.identifier, finished);
+    expect([run.result, nodeRunOf(run, 'deploy').result]).toEqual(['FAILED', 'FAILED']);
+    expect(backend.received).toHaveLength(2);
+    const logs = await logsOf(nodeRunOf(run, 'deploy').identifier);
+    expect(logs[0]).toMatch(/^WARN POST .*\/deploy answered 503 in \d+ ms \(attempt 1 of 2\)$/);
+    expect(logs[1]).toMatch(/attempt 2 of 2/);
+    expect(logs.at(-1)).toBe('ERROR Webhook answered 503: {"error":"maintenance window"}');
+  });
+
+  it('does not end the run for a failed node whose onFailure is continue', async () => {
+    backend.answer((req, res) => json(req.path === '/bad' ? 400 : 200, {})(req, res));
+    const identifier = `wf-backend-${++seq}`;
+    const hook = (id: string, path: string, extra = {}) => ({
+      identifier: id,
+      title: id,
+      config: { type: 'WEBHOOK', url: `${backend.url}${path}` },
+      ...extra,
+    });
+    await createWorkflow(t, {
+      identifier,
+      title: identifier,
+      nodes: [
+        { identifier: 'trigger', title: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+        hook('notify', '/bad', { onFailure: 'continue' }),
+        hook('deploy', '/good'),
+      ],
+      connections: [
+        { sourceIdentifier: 'trigger', targetIdentifier: 'notify' },
+        { sourceIdentifier: 'trigger', targetIdentifier: 'deploy' },
+      ],
+    });
+    const run = await waitForRun((await startRun(t, identifier)).identifier, finished);
+    expect(nodeRunOf(run, 'notify').result).toBe('FAILED');
+    expect(nodeRunOf(run, 'deploy').result).toBe('SUCCESS');
+    expect(run.result).toBe('SUCCESS');
+  });
+
+  it('fails the node with the reason when the backend is down', async () => {
+    const down = await startBackend();
+    await down.close();
+    const wf = await chainWorkflow([
+      { identifier: 'call', config: { type: 'WEBHOOK', url: `${down.url}/hook` } },
+    ]);
+    const run = await waitForRun((await startRun(t, wf)).identifier, finished);
+    expect(run.result).toBe('FAILED');
+    const logs = await logsOf(nodeRunOf(run, 'call').identifier);
+    expect(logs.at(-1)).toMatch(/^ERROR Webhook failed: fetch failed \(.*ECONNREFUSED.*\)$/);
+  });
+
+  it('fails the node when the backend never answers, and keeps serving meanwhile', async () => {
+    backend.answer(() => undefined);
+    const wf = await chainWorkflow([
+      { identifier: 'slow', config: { type: 'WEBHOOK', url: `${backend.url}/slow` } },
+    ]);
+    const started = await startRun(t, wf);
+    await vi.waitFor(() => expect(backend.received.length).toBeGreaterThan(0), { timeout: 10_000 });
+    const during = await t.api('admin', 'GET', `/workflows/runs/${started.identifier}`);
+    expect(during.status).toBe(200);
+    const run = await waitForRun(started.identifier, finished);
+    expect(run.result).toBe('FAILED');
+    const logs = await logsOf(nodeRunOf(run, 'slow').identifier);
+    expect(logs.at(-1)).toBe('ERROR Webhook failed: no answer within 300 ms');
+  });
+
+  it('fails the node and names the reference when a template has no value, sending nothing', async () => {
+    const wf = await chainWorkflow([
+      {
+        identifier: 'call',
+        config: {
+          type: 'WEBHOOK',
+          url: `${backend.url}/x`,
+          body: { id: '{{ .outputs.nope.id }}' },
+        },
+      },
+    ]);
+    const run = await waitForRun((await startRun(t, wf)).identifier, finished);
+    expect(run.result).toBe('FAILED');
+    expect(backend.received).toHaveLength(0);
+    expect(await logsOf(nodeRunOf(run, 'call').identifier)).toEqual([
+      'ERROR Template error in node "call": Template reference "{{ .outputs.nope.id }}" has no value',
+    ]);
+  });
+
+  it('refuses a workflow whose WEBHOOK url is not http(s), naming the node', async () => {
+    const res = await t.api('admin', 'POST', '/workflows', {
+      identifier: 'wf-bad-url',
+      title: 'Bad url',
+      nodes: [
+        { identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+        { identifier: 'hook', config: { type: 'WEBHOOK', url: 'file:///etc/passwd' } },
+      ],
+      connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'hook' }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('nodes[1].config.url');
+    expect(res.body.message).toContain('"hook"');
+  });
+});
+
+describe('UPSERT_ENTITY nodes', () => {
+  it('upserts the entity tied to the run from the templated mapping and outputs it', async () => {
+    await t.api('admin', 'POST', '/blueprints', {
+      identifier: 'environment',
+      title: 'Environment',
+    });
+    const wf = await chainWorkflow([
+      {
+        identifier: 'register',
+        config: {
+          type: 'UPSERT_ENTITY',
+          blueprintIdentifier: 'environment',
+          mapping: {
+            identifier: '{{ .inputs.name }}',
+            title: 'Env {{ .inputs.name }}',
+            properties: { replicas: '{{ .inputs.replicas }}' },
+          },
+        },
+      },
+    ]);
+    const run = await waitForRun(
+      (await startRun(t, wf, 'admin', { inputs: { name: 'qa-7', replicas: 2 } })).identifier,
+      finished,
+    );
+    expect(run.result).toBe('SUCCESS');
+    const entity = await t.api('admin', 'GET', '/blueprints/environment/entities/qa-7');
+    expect(entity.body.entity).toMatchObject({ title: 'Env qa-7', properties: { replicas: 2 } });
+    expect(nodeRunOf(run, 'register').output).toMatchObject({
+      identifier: 'qa-7',
+      blueprint: 'environment',
+    });
+    const audits = await t.api('admin', 'GET', `/audit-log?run_id=${run.identifier}`);
+    expect(audits.body.audits).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'CREATE', resourceType: 'entity' }),
+      ]),
+    );
+    expect((await logsOf(nodeRunOf(run, 'register').identifier)).join('\n')).toContain('qa-7');
+  });
+});
+
+describe('action backends', () => {
+  beforeAll(async () => {
+    await t.api('admin', 'POST', '/blueprints', { identifier: 'svc', title: 'Service' });
+    await t.api('admin', 'POST', '/blueprints/svc/entities', {
+      identifier: 'orders',
+      title: 'Orders',
+    });
+  });
+
+  it('posts the run payload, signed, and ends a synchronized run from the answer', async () => {
+    backend.answer(json(200, { ok: true }));
+    const created = await t.api('admin', 'POST', '/actions', {
+      identifier: 'restart_sync',
+      title: 'Restart',
+      blueprint: 'svc',
+      trigger: { operation: 'DAY-2' },
+      invocationMethod: { type: 'WEBHOOK', url: `${backend.url}/actions`, synchronized: true },
+    });
+    expect(created.status).toBe(201);
+    const start = await t.api('member', 'POST', '/actions/restart_sync/runs', {
+      entity: 'orders',
+      properties: { reason: 'stuck' },
+    });
+    expect(start.status).toBe(202);
+    const runId = start.body.run.id as string;
+    const run = await vi.waitFor(
+      async () => {
+        const res = await t.api('admin', 'GET', `/actions/runs/${runId}?version=v2`);
+        if (res.body.run.status === 'IN_PROGRESS') throw new Error('still in progress');
+        return res.body.run as { status: string; payload: unknown };
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(run.status).toBe('SUCCESS');
+    expect(backend.received).toHaveLength(1);
+    const req = backend.received[0]!;
+    expect(verifySignature(secret, req.raw, req.headers[SIGNATURE_HEADER] as string)).toBe(true);
+    expect(req.body).toMatchObject({
+      action: { identifier: 'restart_sync' },
+      resourceType: 'run',
+      status: 'TRIGGERED',
+      trigger: { by: { userId: expect.any(String), email: expect.stringContaining('@') } },
+      context: { entity: 'orders', blueprint: 'svc', runId },
+      payload: { entity: { identifier: 'orders' }, properties: { reason: 'stuck' } },
+      port_context: { runId },
+    });
+    expect(run.payload).toEqual(req.body);
+  });
+
+  it('leaves an asynchronous run to the backend, which reports through the action-run API', async () => {
+    backend.answer(json(202, {}));
+    await t.api('admin', 'POST', '/actions', {
+      identifier: 'restart_async',
+      title: 'Restart',
+      blueprint: 'svc',
+      trigger: { operation: 'DAY-2' },
+      invocationMethod: { type: 'WEBHOOK', url: `${backend.url}/actions` },
+    });
+    const start = await t.api('admin', 'POST', '/actions/restart_async/runs', {
+      entity: 'orders',
+      properties: {},
+    });
+    expect(start.status, JSON.stringify(start.body)).toBe(202);
+    const runId = start.body.run.id as string;
+    await vi.waitFor(() => expect(backend.received).toHaveLength(1), { timeout: 10_000 });
+    const runId2 = (backend.received[0]!.body.port_context as { runId: string }).runId;
+    expect(runId2).toBe(runId);
+    const log = await t.api('admin', 'POST', `/actions/runs/${runId}/logs`, {
+      message: 'done',
+      terminationStatus: 'SUCCESS',
+    });
+    expect(log.status).toBe(201);
+    const res = await t.api('admin', 'GET', `/actions/runs/${runId}`);
+    expect(res.body.run.status).toBe('SUCCESS');
+  });
+
+  it('refuses an action whose webhook url is not http(s)', async () => {
+    const res = await t.api('admin', 'POST', '/actions', {
+      identifier: 'bad_hook',
+      title: 'Bad',
+      blueprint: 'svc',
+      trigger: { operation: 'DAY-2' },
+      invocationMethod: { type: 'WEBHOOK', url: 'ftp://example.invalid/x' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('invocationMethod.url');
+  });
+});

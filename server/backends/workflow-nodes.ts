@@ -1,0 +1,214 @@
+import { eq } from 'drizzle-orm';
+import { entityBodySchema } from '../../contract/entities';
+import type { LogLevel, WorkflowNode } from '../../contract/workflows';
+import type { Db } from '../db/client';
+import { createEntity, toEntity } from '../db/entities';
+import { type nodeRuns, workflowRuns } from '../db/schema';
+import { patchNodeRun, postNodeRunLogs } from '../db/workflow-runs';
+import { workflowGraphAt } from '../db/workflows';
+import { ApiError } from '../domain/errors';
+import type { Actor } from '../domain/permissions';
+import { render, TemplateError } from '../domain/templates';
+import { deliver, excerpt, type DeliveryOptions } from './http';
+
+type NodeRunRow = typeof nodeRuns.$inferSelect;
+type RunRow = typeof workflowRuns.$inferSelect;
+
+export interface BackendContext {
+  db: Db;
+  clock: () => Date;
+  delivery: DeliveryOptions;
+  secret: () => Promise<string>;
+}
+
+/** Who reports a backend's results: a machine credential that may see every run. */
+export const BACKEND_ACTOR: Actor = {
+  id: 'runboard',
+  email: 'runboard@localhost',
+  role: 'machine',
+};
+
+/** Whether the server drives this node itself; other nodes wait for a backend's PATCH. */
+export function isInvokedNode(config: WorkflowNode['config']): boolean {
+  if (config.type === 'WEBHOOK') return typeof config.url === 'string';
+  if (config.type === 'UPSERT_ENTITY') return config.mapping !== undefined;
+  return false;
+}
+
+/** A late report (the run was cancelled meanwhile) is refused by the repository; that is fine. */
+async function tolerateEnded(work: Promise<void>) {
+  try {
+    await work;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+  }
+}
+
+function logLine(ctx: BackendContext, nodeRun: NodeRunRow, level: LogLevel, message: string) {
+  return tolerateEnded(
+    postNodeRunLogs(ctx.db, nodeRun.identifier, [{ level, message }], BACKEND_ACTOR, ctx.clock()),
+  );
+}
+
+function complete(
+  ctx: BackendContext,
+  nodeRun: NodeRunRow,
+  result: 'SUCCESS' | 'FAILED',
+  output: Record<string, unknown> | undefined,
+  logs: { level: LogLevel; message: string }[],
+) {
+  return tolerateEnded(
+    patchNodeRun(
+      ctx.db,
+      nodeRun.identifier,
+      {
+        status: 'COMPLETED',
+        result,
+        ...(output !== undefined ? { output } : {}),
+        logs: logs.map((l) => ({ logLevel: l.level, log: l.message })),
+      },
+      BACKEND_ACTOR,
+      ctx.clock(),
+    ),
+  );
+}
+
+const fail = (ctx: BackendContext, nodeRun: NodeRunRow, message: string) =>
+  complete(ctx, nodeRun, 'FAILED', undefined, [{ level: 'ERROR', message }]);
+
+const asObject = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : value === undefined
+      ? {}
+      : { response: value };
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+async function runWebhook(
+  ctx: BackendContext,
+  run: RunRow,
+  nodeRun: NodeRunRow,
+  config: Record<string, unknown>,
+) {
+  const scope = { inputs: run.inputs, outputs: run.outputs };
+  const url = render(config.url, scope);
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
+    return fail(ctx, nodeRun, `WEBHOOK url must render to an http(s) URL; got ${String(url)}`);
+  }
+  const context = {
+    workflowIdentifier: run.workflowIdentifier,
+    workflowRunId: run.identifier,
+    nodeRunId: nodeRun.identifier,
+    nodeIdentifier: nodeRun.nodeIdentifier,
+  };
+  const rendered = config.body === undefined ? {} : render(config.body, scope);
+  const body =
+    rendered !== null && typeof rendered === 'object' && !Array.isArray(rendered)
+      ? { ...rendered, context }
+      : { body: rendered, context };
+  const synchronized = config.synchronized !== false;
+  const delivery = await deliver(
+    {
+      url,
+      method: typeof config.method === 'string' ? config.method : 'POST',
+      headers: stringRecord(render(config.headers ?? {}, scope)),
+      body,
+      secret: await ctx.secret(),
+    },
+    ctx.delivery,
+    (a) => logLine(ctx, nodeRun, a.failed ? 'WARN' : 'INFO', a.line),
+  );
+  if (delivery.kind === 'error') {
+    return fail(ctx, nodeRun, `Webhook failed: ${delivery.reason}`);
+  }
+  if (!delivery.ok) {
+    return fail(
+      ctx,
+      nodeRun,
+      `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`,
+    );
+  }
+  if (synchronized) {
+    return complete(ctx, nodeRun, 'SUCCESS', asObject(delivery.json), [
+      { level: 'INFO', message: `Webhook answered ${delivery.status}; node completed` },
+    ]);
+  }
+  return logLine(
+    ctx,
+    nodeRun,
+    'INFO',
+    'Webhook accepted; waiting for the backend to report through the runs API',
+  );
+}
+
+async function runUpsertEntity(
+  ctx: BackendContext,
+  run: RunRow,
+  nodeRun: NodeRunRow,
+  config: Record<string, unknown>,
+) {
+  const scope = { inputs: run.inputs, outputs: run.outputs };
+  const blueprint = render(config.blueprintIdentifier, scope);
+  if (typeof blueprint !== 'string') {
+    return fail(ctx, nodeRun, 'UPSERT_ENTITY needs a blueprintIdentifier string');
+  }
+  const parsed = entityBodySchema.safeParse(render(config.mapping, scope));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.') || 'mapping'}: ${i.message}`,
+    );
+    return fail(
+      ctx,
+      nodeRun,
+      `UPSERT_ENTITY mapping is not a valid entity: ${problems.join('; ')}`,
+    );
+  }
+  // The write is the run creator's, as a `run_id` write by the run's own backend would be.
+  const actor: Actor = { id: run.createdBy, email: '', role: 'machine' };
+  let entity;
+  try {
+    const row = await createEntity(
+      ctx.db,
+      blueprint,
+      parsed.data,
+      { upsert: true, merge: false, run_id: run.identifier },
+      actor,
+      ctx.clock(),
+    );
+    entity = toEntity(row!);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return fail(ctx, nodeRun, `UPSERT_ENTITY failed: ${err.message}`);
+  }
+  return complete(ctx, nodeRun, 'SUCCESS', entity, [
+    {
+      level: 'INFO',
+      message: `Upserted entity "${entity.identifier}" of blueprint "${blueprint}"`,
+    },
+  ]);
+}
+
+/** Invokes what a claimed node run stands for, and reports the outcome on the node run. */
+export async function executeNodeRun(ctx: BackendContext, nodeRun: NodeRunRow) {
+  const [run] = await ctx.db
+    .select()
+    .from(workflowRuns)
+    .where(eq(workflowRuns.identifier, nodeRun.workflowRunIdentifier));
+  if (!run || run.status !== 'IN_PROGRESS') return;
+  const graph = await workflowGraphAt(ctx.db, run.workflowIdentifier, run.workflowVersion);
+  const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
+    (n) => n.identifier === nodeRun.nodeIdentifier,
+  );
+  if (!node || !isInvokedNode(node.config)) return;
+  try {
+    if (node.config.type === 'WEBHOOK') await runWebhook(ctx, run, nodeRun, node.config);
+    else await runUpsertEntity(ctx, run, nodeRun, node.config);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    await fail(ctx, nodeRun, `Template error in node "${node.identifier}": ${err.message}`);
+  }
+}
