@@ -7,6 +7,7 @@ import { openPglite, openPostgres, type Database } from './db/client';
 import { defaultedCredentials, readConfig } from './config';
 import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
+import { seedDemoBackends } from './seed/demo-backends';
 import { ensureUsers } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
@@ -38,6 +39,11 @@ async function main() {
     if (actions.seeded) {
       console.log(`  action runs: ${actions.runs} (${actions.audits} audit entries)`);
     }
+    const backends = await seedDemoBackends(database.db, {
+      baseUrl: `http://127.0.0.1:${config.PORT}`,
+      now: new Date(),
+    });
+    if (backends.length) console.log(`  echo backend demo: ${backends.join(', ')}`);
   }
   const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
   const actionRunSimulator =

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowRun } from '../../contract/workflows';
-import { startTestServer, type TestServer } from '../test/harness';
+import { startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import { createWorkflow, getRun, nodeRunOf, startRun } from '../test/workflow-fixtures';
 import { SIGNATURE_HEADER, verifySignature } from './signing';
 
@@ -327,6 +327,67 @@ describe('WEBHOOK nodes', () => {
     expect(res.status).toBe(422);
     expect(res.body.message).toContain('nodes[1].config.url');
     expect(res.body.message).toContain('"hook"');
+  });
+});
+
+describe("a backend written like the process_webhook example of Port's docs", () => {
+  it('receives the webhook and drives the run to completion through the runs API', async () => {
+    const port = async (method: string, path: string, body?: unknown, token?: string) => {
+      const res = await fetch(`${t.baseUrl}/v1${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}`);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const processWebhook = async (webhook: Received['body']) => {
+      const { workflowRunId, nodeRunId } = webhook.context as Record<string, string>;
+      const { accessToken } = (await port('POST', '/auth/access_token', {
+        clientId: TEST_CREDENTIALS.adminClientId,
+        clientSecret: TEST_CREDENTIALS.adminClientSecret,
+      })) as { accessToken: string };
+      const update = (data: unknown) =>
+        port('PATCH', `/workflows/runs/${workflowRunId}/nodes/${nodeRunId}`, data, accessToken);
+      await update({
+        status: 'IN_PROGRESS',
+        logs: [{ logLevel: 'INFO', log: 'Processing started' }],
+      });
+      const result = { deployed: (webhook.payload as { service: string }).service };
+      await update({
+        status: 'COMPLETED',
+        result: 'SUCCESS',
+        output: result,
+        logs: [{ logLevel: 'INFO', log: `Operation completed: ${JSON.stringify(result)}` }],
+      });
+    };
+    backend.answer((req, res) => {
+      void processWebhook(req.body).then(
+        () => res.writeHead(200).end('{}'),
+        (err: Error) => res.writeHead(500).end(err.message),
+      );
+    });
+    const wf = await chainWorkflow([
+      {
+        identifier: 'deploy',
+        config: {
+          type: 'WEBHOOK',
+          url: `${backend.url}/webhook`,
+          synchronized: false,
+          body: { payload: { service: '{{ .inputs.service }}' } },
+        },
+      },
+    ]);
+    const started = await startRun(t, wf, 'admin', { inputs: { service: 'billing' } });
+    const run = await waitForRun(started.identifier, finished);
+    expect(run.result).toBe('SUCCESS');
+    expect(run.variables.outputs.deploy).toEqual({ deployed: 'billing' });
+    const logs = await logsOf(nodeRunOf(run, 'deploy').identifier);
+    expect(logs).toContain('INFO Processing started');
+    expect(logs).toContain('INFO Operation completed: {"deployed":"billing"}');
   });
 });
 
