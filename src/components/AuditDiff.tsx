@@ -2,9 +2,12 @@ import { Table, Text } from '@mantine/core';
 import type { AuditEntry } from '../../contract/entities';
 import { changedFields, formatValue } from '../lib/diff';
 
+/** Bookkeeping every write touches; the change a person looks for is in the other fields. */
+const BOOKKEEPING = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
+
 /** An entity change as a table of the fields it changed, before and after. */
 export function AuditDiff({ diff }: { diff: AuditEntry['diff'] }) {
-  const changes = changedFields(diff.before, diff.after);
+  const changes = changedFields(diff.before, diff.after).filter((c) => !BOOKKEEPING.has(c.path));
   if (changes.length === 0) {
     return (
       <Text size="sm" c="dimmed">

@@ -1,0 +1,72 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The audit log's Runs tab: every action run, its filters and paging. */
+export class ActionRunsPage {
+  readonly table: Locator;
+  readonly action: Locator;
+  readonly blueprint: Locator;
+  readonly entity: Locator;
+  readonly user: Locator;
+  readonly activeOnly: Locator;
+
+  constructor(readonly page: Page) {
+    this.table = page.getByRole('table', { name: 'Action runs' });
+    this.action = page.getByRole('textbox', { name: 'Action', exact: true });
+    this.blueprint = page.getByRole('textbox', { name: 'Blueprint', exact: true });
+    this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
+    this.user = page.getByRole('textbox', { name: 'User', exact: true });
+    this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
+  }
+
+  async goto(query = '') {
+    await this.page.goto(`/actions/runs${query}`);
+    await expect(this.page.getByRole('heading', { name: 'Action runs' })).toBeVisible();
+  }
+
+  get rows(): Locator {
+    return this.table.getByRole('row').filter({ has: this.page.getByRole('cell') });
+  }
+
+  row(runId: string): Locator {
+    return this.rows.filter({ hasText: runId });
+  }
+
+  async runIds(): Promise<string[]> {
+    if (!(await this.table.isVisible())) return [];
+    const links = await this.table.getByRole('link', { name: /^r_/ }).allTextContents();
+    return links.map((t) => t.trim());
+  }
+
+  /** Exactly these runs are listed, newest first (the filter's debounce included). */
+  async expectRuns(runIds: string[]) {
+    await expect.poll(() => this.runIds()).toEqual(runIds);
+  }
+}
+
+/** One action run: header, links, logs and the entity changes it made. */
+export class ActionRunPage {
+  readonly runId: Locator;
+  readonly copyRunId: Locator;
+  readonly links: Locator;
+  readonly summary: Locator;
+  readonly changes: Locator;
+  readonly logs: Locator;
+
+  constructor(readonly page: Page) {
+    this.runId = page.getByRole('heading', { level: 2, name: /^r_/ });
+    this.copyRunId = page.getByRole('button', { name: 'Copy run id' });
+    this.links = page.getByRole('region', { name: 'External logs' });
+    this.summary = page.getByRole('region', { name: 'Summary' });
+    this.changes = page.getByRole('region', { name: 'Entity changes' });
+    this.logs = page.getByRole('region', { name: 'Log lines' });
+  }
+
+  async goto(runId: string) {
+    await this.page.goto(`/actions/runs/${runId}`);
+    await expect(this.runId).toHaveText(runId);
+  }
+
+  logLine(text: string | RegExp): Locator {
+    return this.logs.getByRole('row').filter({ hasText: text });
+  }
+}

@@ -1,0 +1,135 @@
+import { USER_IDS, expect, test } from '../fixtures';
+import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
+import { screenshotBothSchemes } from '../screenshots';
+import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
+import { unique } from '../seed-api';
+
+const suffix = () => unique('x').slice(2);
+
+test('follows an action run live while a backend drives it through the API, start to finish', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint, create } = await seedServiceCatalog(actions, suffix());
+  const run = await actions.startActionRun(create, {
+    properties: { name: 'payments', note: 'javascript:alert(1)' },
+  });
+  const runPage = new ActionRunPage(page);
+
+  await runPage.goto(run.id);
+  await expect(page.getByText('In progress').first()).toBeVisible();
+  await expect(runPage.links).toContainText('No links yet.');
+  await expect(runPage.changes).toContainText('No entity changed by this run yet.');
+  await screenshotBothSchemes(page, 'action-run-live');
+
+  // The backend: logs, a label, the entity it creates, then success with links.
+  await actions.postLog(run.id, { message: 'Cloning template repository' });
+  await actions.postLog(run.id, { message: 'Quota nearly reached', level: 'WARN' });
+  await expect(runPage.logLine('Cloning template repository')).toBeVisible();
+  await expect(runPage.logLine('Quota nearly reached')).toBeVisible();
+
+  await actions.patchRun(run.id, { statusLabel: 'Provisioning' });
+  await expect(page.getByText('Provisioning', { exact: true })).toBeVisible();
+
+  await actions.createEntity(
+    blueprint,
+    { identifier: 'payments', title: 'Payments', properties: { version: '1.0.0' } },
+    run.id,
+  );
+  await expect(runPage.changes).toContainText('Created');
+  await expect(runPage.changes.getByRole('table', { name: 'Changes' })).toContainText('1.0.0');
+
+  const refused = await actions.patchRun(run.id, { link: 'javascript:alert(1)' });
+  expect(refused.status).toBe(422);
+  const linked = await actions.patchRun(run.id, {
+    summary: 'Created payments in eu-west-1',
+    link: ['https://ci.example.com/jobs/42', 'https://logs.example.com/r/42'],
+  });
+  expect(linked.status).toBe(200);
+  await actions.postLog(run.id, {
+    message: 'All done',
+    terminationStatus: 'SUCCESS',
+    statusLabel: 'Deployed',
+  });
+
+  await expect(page.getByText('Succeeded').first()).toBeVisible();
+  await expect(page.getByText('Deployed', { exact: true })).toBeVisible();
+  await expect(runPage.summary).toContainText('Created payments in eu-west-1');
+  const ciLink = runPage.links.getByRole('link', { name: 'https://ci.example.com/jobs/42' });
+  await expect(ciLink).toHaveAttribute('target', '_blank');
+  await expect(ciLink).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(runPage.logLine('All done')).toBeVisible();
+
+  // A javascript: value is text wherever it shows, never a link.
+  await expect(page.getByText('javascript:alert(1)').first()).toBeVisible();
+  await expect(page.locator('a[href^="javascript:"]')).toHaveCount(0);
+
+  // The run links to its entity, and the entity's feed back to the run.
+  await expect(page.getByRole('link', { name: 'Payments' })).toBeVisible();
+  await screenshotBothSchemes(page, 'action-run-finished');
+  await page.getByRole('link', { name: 'Payments' }).click();
+  await expect(page.getByRole('heading', { name: 'Payments', level: 2 })).toBeVisible();
+  await page
+    .getByRole('table', { name: 'Activity' })
+    .getByRole('link', { name: 'Create service' })
+    .click();
+  await expect(runPage.runId).toHaveText(run.id);
+});
+
+test('the audit log’s Runs tab lists every action run and filters them in the URL', async ({
+  signedIn: page,
+  api,
+  memberApi,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const memberActions = new ActionsSeedApi(memberApi);
+  const { blueprint, create, deploy } = await seedServiceCatalog(actions, suffix());
+  await actions.createEntity(blueprint, { identifier: 'orders', title: 'Orders' });
+  const created = await actions.startActionRun(create, { properties: { name: 'orders' } });
+  await actions.patchRun(created.id, { status: 'FAILURE', statusLabel: 'Quota exceeded' });
+  const deployed = await memberActions.startActionRun(deploy, {
+    properties: {},
+    entity: 'orders',
+  });
+  const runsPage = new ActionRunsPage(page);
+
+  await runsPage.goto(`?blueprint=${blueprint}`);
+  await runsPage.expectRuns([deployed.id, created.id]);
+  await expect(runsPage.row(created.id)).toContainText('Failed');
+  await expect(runsPage.row(created.id)).toContainText('Quota exceeded');
+  await expect(runsPage.row(deployed.id)).toContainText('In progress');
+  await expect(runsPage.row(deployed.id).getByRole('link', { name: 'Orders' })).toBeVisible();
+  await screenshotBothSchemes(page, 'action-runs');
+
+  await runsPage.activeOnly.check();
+  await expect(page).toHaveURL(/[?&]active=true\b/);
+  await runsPage.expectRuns([deployed.id]);
+  await runsPage.activeOnly.uncheck();
+
+  await runsPage.action.fill(create);
+  await expect(page).toHaveURL(new RegExp(`[?&]action=${create}\\b`));
+  await runsPage.expectRuns([created.id]);
+  await page.reload();
+  await runsPage.expectRuns([created.id]);
+  await expect(runsPage.action).toHaveValue(create);
+  await runsPage.action.fill('');
+
+  await runsPage.user.fill(USER_IDS.member);
+  await expect(page).toHaveURL(/[?&]user=user_member\b/);
+  await runsPage.expectRuns([deployed.id]);
+
+  await runsPage.user.fill('');
+  await runsPage.entity.fill('orders');
+  await runsPage.expectRuns([deployed.id]);
+
+  // The in-progress row updates by polling when its backend finishes.
+  await actions.patchRun(deployed.id, { status: 'SUCCESS' });
+  await expect(runsPage.row(deployed.id)).toContainText('Succeeded');
+});
+
+test('an unknown action run shows the 404 page', async ({ signedIn: page }) => {
+  await page.goto('/actions/runs/r_0000000000000000');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByText('Action run r_0000000000000000 was not found')).toBeVisible();
+});
