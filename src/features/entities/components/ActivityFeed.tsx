@@ -115,9 +115,7 @@ function ActivityTable({ rows }: { rows: ActivityRow[] }) {
         <Table aria-label="Activity" highlightOnHover verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={40}>
-                <span className="mantine-visually-hidden">Kind</span>
-              </Table.Th>
+              <Table.Th w={56}>Kind</Table.Th>
               <Table.Th>Status</Table.Th>
               <Table.Th>Title</Table.Th>
               <Table.Th>By</Table.Th>
