@@ -12,10 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import react from '@vitejs/plugin-react';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
+import { openPglite } from '../server/db/client';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -390,10 +391,11 @@ async function main() {
   const [million, big] = await createRuns([LINES, BIG]);
   await stopServer();
   log('inserting lines into PGlite');
-  const db = await PGlite.create({ dataDir });
-  for (const target of [million!, big!]) await insertLines(db, target);
-  await db.query('ANALYZE node_run_logs');
-  await db.close();
+  // Opened as the server opens it, so the trigram extension the log index needs is loaded.
+  const database = await openPglite({ dataDir });
+  for (const target of [million!, big!]) await insertLines(database.client, target);
+  await database.client.query('ANALYZE node_run_logs');
+  await database.close();
   log('starting the server on the filled data dir');
   await startServer();
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -26,6 +27,8 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 /** Opens an embedded PGlite (in `dataDir`, or a copy of a dumped data dir) and migrates it. */
 export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File }) {
   const client = await PGlite.create({
+    // Trigram search over log lines (migration 0005); PostgreSQL ships it as a trusted extension.
+    extensions: { pg_trgm },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });

@@ -159,6 +159,8 @@ export const nodeRunLogs = pgTable(
     index('node_run_logs_level_idx').on(t.nodeRunIdentifier, t.level, t.seq),
     uniqueIndex('node_run_logs_run_seq_idx').on(t.workflowRunIdentifier, t.runSeq),
     index('node_run_logs_run_level_idx').on(t.workflowRunIdentifier, t.level, t.runSeq),
+    // Trigram index: `q` (ILIKE '%…%') on a million-line log is an index lookup, not a scan.
+    index('node_run_logs_message_trgm_idx').using('gin', sql`${t.message} gin_trgm_ops`),
   ],
 );
 
