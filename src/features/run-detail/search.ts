@@ -1,12 +1,5 @@
-import {
-  enumParam,
-  flagParam,
-  listParam,
-  positiveIntParam,
-  searchSchema,
-  textParam,
-  type SearchOf,
-} from '../../lib/search-params';
+import { logSearchShape } from '../../lib/log-search';
+import { enumParam, searchSchema, textParam, type SearchOf } from '../../lib/search-params';
 
 const shape = {
   /** Selected node (identifier); absent = the default pick (first failed, in progress, or last). */
@@ -14,11 +7,7 @@ const shape = {
   /** `all` = logs of every node run together. */
   scope: enumParam(['all']),
   tab: enumParam(['logs', 'output']),
-  level: listParam(['DEBUG', 'INFO', 'WARN', 'ERROR']),
-  q: textParam(500),
-  line: positiveIntParam,
-  wrap: flagParam,
-  follow: flagParam,
+  ...logSearchShape,
   /** Output inspector search. */
   oq: textParam(500),
 };

@@ -61,9 +61,7 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
           source={{ actionRunId: run.id }}
           live={live}
           state={logStateFromSearch(search, live)}
-          onStateChange={(patch) =>
-            onSearchChange(logSearchPatch(patch), { replace: !('line' in patch) })
-          }
+          onStateChange={(patch) => onSearchChange(logSearchPatch(patch), { replace: true })}
           height={420}
         />
       </Section>

@@ -52,11 +52,23 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
           Properties
         </Title>
         <JsonInspector
-          value={{ properties: entity.properties, relations: entity.relations }}
-          rootPath=".entity"
+          value={entity.properties}
+          rootPath=".properties"
           label="Properties"
           height={240}
         />
+        {Object.keys(entity.relations).length > 0 && (
+          <Stack gap={4} mt="sm">
+            <Text size="sm" fw={600}>
+              Relations
+            </Text>
+            {Object.entries(entity.relations).map(([name, target]) => (
+              <Text key={name} size="sm" ff="monospace">
+                {name}: {target === null ? '–' : Array.isArray(target) ? target.join(', ') : target}
+              </Text>
+            ))}
+          </Stack>
+        )}
       </Paper>
       <Paper withBorder p="md" component="section" aria-label="Activity feed">
         <Title order={3} fz="md" mb="sm">

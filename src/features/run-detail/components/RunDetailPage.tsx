@@ -7,6 +7,7 @@ import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 import { formatDuration } from '../../../lib/dates';
+import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import {
   defaultNode,
   latestNodeRunByNode,
@@ -137,24 +138,9 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
   const tab = search.tab ?? 'logs';
   const runLive = run.status !== 'COMPLETED';
   const live = node ? nodeRun?.status === 'IN_PROGRESS' : runLive;
-  const logState: LogViewState = {
-    levels: search.level ?? [],
-    q: search.q ?? '',
-    line: search.line ?? null,
-    wrap: search.wrap ?? false,
-    follow: search.follow ?? live,
-  };
+  const logState: LogViewState = logStateFromSearch(search, Boolean(live));
   const setLogState = (patch: Partial<LogViewState>) =>
-    onSearchChange(
-      {
-        ...('levels' in patch ? { level: patch.levels?.length ? patch.levels : undefined } : {}),
-        ...('q' in patch ? { q: patch.q || undefined } : {}),
-        ...('line' in patch ? { line: patch.line ?? undefined } : {}),
-        ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),
-        ...('follow' in patch ? { follow: patch.follow } : {}),
-      },
-      { replace: true },
-    );
+    onSearchChange(logSearchPatch(patch), { replace: true });
   const nodeLabels = useMemo(
     () =>
       Object.fromEntries(

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { logSearchPatch, logStateFromSearch } from './log-search';
+
+describe('log view state in the URL', () => {
+  it('follows by default only while lines may still arrive', () => {
+    expect(logStateFromSearch({}, true)).toEqual({
+      levels: [],
+      q: '',
+      line: null,
+      wrap: false,
+      follow: true,
+    });
+    expect(logStateFromSearch({ follow: true }, false).follow).toBe(true);
+    expect(logStateFromSearch({}, false).follow).toBe(false);
+  });
+
+  it('leaves defaults out of the URL and keeps only the keys that changed', () => {
+    expect(logSearchPatch({ levels: [], q: '', wrap: false, line: null })).toEqual({
+      level: undefined,
+      q: undefined,
+      wrap: undefined,
+      line: undefined,
+    });
+    expect(logSearchPatch({ levels: ['ERROR'] })).toEqual({ level: ['ERROR'] });
+    expect(logSearchPatch({ follow: false })).toEqual({ follow: false });
+  });
+});
