@@ -1,8 +1,8 @@
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { hashKey, infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { Blueprint } from '../../../contract/actions';
 import type { Entity } from '../../../contract/entities';
 import { api } from '../../lib/api';
-import { conditionalGet, FAST_POLL_MS } from '../../lib/polling';
+import { conditionalGet, pollInterval, unchangedPolls } from '../../lib/polling';
 import { activityRow, hasLiveRows, type ActivityPage } from './model';
 
 const ACTIVITY_PAGE = 50;
@@ -50,7 +50,8 @@ export const entityQueryOptions = (blueprint: string, id: string) =>
 /**
  * Workflow runs, action runs and changes concerning the entity, newest first, by cursor. While a
  * loaded run is in progress the loaded pages are refetched (each page a conditional GET, so an
- * unchanged page costs a 304); once nothing is moving the feed stops polling.
+ * unchanged page costs a 304, and unchanged first pages slow the polling down); once nothing is
+ * moving the feed stops polling.
  */
 export const entityActivityQueryOptions = (blueprint: string, id: string) =>
   infiniteQueryOptions({
@@ -69,7 +70,7 @@ export const entityActivityQueryOptions = (blueprint: string, id: string) =>
     refetchInterval: (query) =>
       query.state.status !== 'error' &&
       hasLiveRows(query.state.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [])
-        ? FAST_POLL_MS
+        ? pollInterval(unchangedPolls(hashKey([...query.queryKey, null])))
         : false,
     refetchIntervalInBackground: false,
     staleTime: 0,
