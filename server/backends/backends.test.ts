@@ -122,6 +122,17 @@ async function logsOf(nodeRunId: string) {
   );
 }
 
+describe('the organization secret', () => {
+  it('is generated once and shown to admins only', async () => {
+    expect(secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+    const again = await t.api('admin', 'GET', '/organization/secret');
+    expect(again.body.secret).toBe(secret);
+    const member = await t.api('member', 'GET', '/organization/secret');
+    expect(member.status).toBe(403);
+    expect(JSON.stringify(member.body)).not.toContain(secret);
+  });
+});
+
 describe('WEBHOOK nodes', () => {
   it('sends an asynchronous webhook signed, with the rendered body and context, and advances when the backend reports', async () => {
     backend.answer(json(202, { accepted: true }));

@@ -59,6 +59,12 @@ export const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/organization/secret',
+    summary: '[ext] The secret that signs webhook requests (X-Runboard-Signature) (admin)',
+    returns: 'secret',
+  },
+  {
+    method: 'get',
     path: '/v1/workflows',
     summary: 'List workflows (with [ext] run stats)',
     returns: 'workflows',
