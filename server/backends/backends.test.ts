@@ -519,6 +519,40 @@ describe('action backends', () => {
     expect(res.body.run.status).toBe('SUCCESS');
   });
 
+  it('invokes the backend of a run that needed approval only once it is approved', async () => {
+    backend.answer(json(200, {}));
+    await t.api('admin', 'POST', '/actions', {
+      identifier: 'restart_approved',
+      title: 'Restart',
+      blueprint: 'svc',
+      trigger: { operation: 'DAY-2' },
+      requiredApproval: true,
+      invocationMethod: { type: 'WEBHOOK', url: `${backend.url}/approved`, synchronized: true },
+    });
+    const start = await t.api('member', 'POST', '/actions/restart_approved/runs', {
+      entity: 'orders',
+      properties: {},
+    });
+    const runId = start.body.run.id as string;
+    expect(start.body.run.status).toBe('WAITING_FOR_APPROVAL');
+    // Any write makes the dispatcher look; a run waiting for approval must not be invoked.
+    const other = await t.api('admin', 'POST', '/workflows', { identifier: 'x' });
+    expect(other.status).toBe(422);
+    expect(backend.received).toHaveLength(0);
+    const approved = await t.api('admin', 'PATCH', `/actions/runs/${runId}/approval`, {
+      status: 'APPROVE',
+    });
+    expect(approved.status).toBe(201);
+    await vi.waitFor(
+      async () => {
+        const res = await t.api('admin', 'GET', `/actions/runs/${runId}`);
+        expect(res.body.run.status).toBe('SUCCESS');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(backend.received.map((r) => r.path)).toEqual(['/approved']);
+  });
+
   it('refuses an action whose webhook url is not http(s)', async () => {
     const res = await t.api('admin', 'POST', '/actions', {
       identifier: 'bad_hook',
