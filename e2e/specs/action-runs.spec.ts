@@ -66,9 +66,9 @@ test('follows an action run live while a backend drives it through the API, star
   await expect(page.locator('a[href^="javascript:"]')).toHaveCount(0);
 
   // The run links to its entity, and the entity's feed back to the run.
-  await expect(page.getByRole('link', { name: 'Payments' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Payments', exact: true })).toBeVisible();
   await screenshotBothSchemes(page, 'action-run-finished');
-  await page.getByRole('link', { name: 'Payments' }).click();
+  await page.getByRole('link', { name: 'Payments', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Payments', level: 2 })).toBeVisible();
   await page
     .getByRole('table', { name: 'Activity' })

@@ -1,5 +1,16 @@
-import { Badge, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Group,
+  Paper,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import type { AuditEntry } from '../../../../contract/entities';
@@ -168,9 +179,7 @@ function ChangeItem({ entry }: { entry: AuditEntry }) {
         <Badge variant="light" color={entry.action === 'DELETE' ? 'red' : 'indigo'} size="sm">
           {VERB[entry.action]}
         </Badge>
-        <Text size="sm" ff="monospace">
-          {entry.context.blueprintIdentifier}/{entry.context.entityIdentifier}
-        </Text>
+        <ChangedEntity entry={entry} />
         <Text size="sm" c="dimmed">
           by {entry.trigger.by.userId}
         </Text>
@@ -178,6 +187,30 @@ function ChangeItem({ entry }: { entry: AuditEntry }) {
       </Group>
       <AuditDiff diff={entry.diff} />
     </Stack>
+  );
+}
+
+/** The changed entity, linked to its page unless the change deleted it. */
+function ChangedEntity({ entry }: { entry: AuditEntry }) {
+  const { blueprintIdentifier: blueprint, entityIdentifier: entityId } = entry.context;
+  const label = `${blueprint ?? ''}/${entityId ?? ''}`;
+  if (!blueprint || !entityId || entry.action === 'DELETE') {
+    return (
+      <Text size="sm" ff="monospace">
+        {label}
+      </Text>
+    );
+  }
+  return (
+    <Anchor
+      size="sm"
+      ff="monospace"
+      renderRoot={(props) => (
+        <Link to="/entities/$blueprint/$entityId" params={{ blueprint, entityId }} {...props} />
+      )}
+    >
+      {label}
+    </Anchor>
   );
 }
 
