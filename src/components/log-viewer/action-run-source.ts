@@ -55,12 +55,8 @@ async function allLines(runId: string): Promise<LogLine[]> {
 
 type Query = Record<string, string | number | string[] | undefined>;
 
-/** Answers a workflow-log query (`level`, `q`, `cursor`, `limit`, `tail`) for an action run. */
-export async function actionRunLogsPage(
-  runId: string,
-  query: Query,
-): Promise<ApiResponse<LogsPage>> {
-  const lines = await allLines(runId);
+/** One page of a workflow-log query (`level`, `q`, `cursor`, `limit`, `tail`) over known lines. */
+export function pageOfLines(lines: LogLine[], query: Query): LogsPage {
   const levels = normalizeLevels(
     (Array.isArray(query.level) ? query.level : []) as LogLine['logLevel'][],
   );
@@ -77,13 +73,13 @@ export async function actionRunLogsPage(
       ? matching.slice(Math.max(0, matching.length - limit))
       : matching.filter((l) => l.seq > after).slice(0, limit);
   const last = logs[logs.length - 1];
-  return {
-    body: {
-      ok: true,
-      logs,
-      nextCursor: String(last ? last.seq : after),
-      total: matching.length,
-    },
-    etag: null,
-  };
+  return { ok: true, logs, nextCursor: String(last ? last.seq : after), total: matching.length };
+}
+
+/** Answers a workflow-log query for an action run, after fetching any new lines. */
+export async function actionRunLogsPage(
+  runId: string,
+  query: Query,
+): Promise<ApiResponse<LogsPage>> {
+  return { body: pageOfLines(await allLines(runId), query), etag: null };
 }
