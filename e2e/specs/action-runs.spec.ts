@@ -128,6 +128,27 @@ test('the audit log’s Runs tab lists every action run and filters them in the 
   await expect(runsPage.row(deployed.id)).toContainText('Succeeded');
 });
 
+test('a run started while the Runs tab is open is announced, not inserted', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint, deploy } = await seedServiceCatalog(actions, suffix());
+  await actions.createEntity(blueprint, { identifier: 'orders', title: 'Orders' });
+  const first = await actions.startActionRun(deploy, { properties: {}, entity: 'orders' });
+  const runsPage = new ActionRunsPage(page);
+  await runsPage.goto(`?blueprint=${blueprint}`);
+  await runsPage.expectRuns([first.id]);
+
+  const second = await actions.startActionRun(deploy, { properties: {}, entity: 'orders' });
+  const banner = page.getByRole('button', { name: '1 new run — show' });
+  // The probe polls every 5 s or more.
+  await expect(banner).toBeVisible({ timeout: 15_000 });
+  await runsPage.expectRuns([first.id]);
+  await banner.click();
+  await runsPage.expectRuns([second.id, first.id]);
+});
+
 test('an unknown action run shows the 404 page', async ({ signedIn: page }) => {
   await page.goto('/actions/runs/r_0000000000000000');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
