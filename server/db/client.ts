@@ -42,9 +42,22 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
 /** Opens a pool on a real PostgreSQL and migrates it. */
 export async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  let closing = false;
+  // An idle connection the server drops (restart, admin command) must not crash the process: the
+  // pool replaces it on the next query. Once closing, such drops are expected and not reported.
+  pool.on('error', (err) => {
+    if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
+  });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   await migratePg(db as never, { migrationsFolder });
-  return { db, kind: 'postgres', close: () => pool.end() };
+  return {
+    db,
+    kind: 'postgres',
+    close: () => {
+      closing = true;
+      return pool.end();
+    },
+  };
 }
 
 /** Raw SQL rows; both drivers answer `{ rows }`, which drizzle's shared type leaves unknown. */
