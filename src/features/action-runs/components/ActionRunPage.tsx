@@ -131,6 +131,15 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               {run.source}
             </Badge>
           </Field>
+          {run.approval && (
+            <Field label="Approval">
+              <Text size="sm">
+                {APPROVAL_TEXT[run.approval.state]}
+                {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
+                {run.approval.description && ` — ${run.approval.description}`}
+              </Text>
+            </Field>
+          )}
           {run.externalRunId && (
             <Field label="External run id">
               <Text size="sm" ff="monospace">
@@ -143,6 +152,12 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
     </Paper>
   );
 }
+
+const APPROVAL_TEXT: Record<NonNullable<ActionRunV2['approval']>['state'], string> = {
+  PENDING: 'Waiting for an approver',
+  APPROVED: 'Approved',
+  DECLINED: 'Declined',
+};
 
 function EntityChanges({ runId, finished }: { runId: string; finished: boolean }) {
   const changes = useQuery(actionRunChangesQueryOptions(runId, finished));
