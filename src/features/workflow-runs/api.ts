@@ -6,7 +6,7 @@ import { runsQueryParams, type RunsPage } from './model';
 import type { RunFilters } from './search';
 
 export const PAGE_SIZE = 50;
-const PROBE_SIZE = 20;
+export const PROBE_SIZE = 20;
 
 export const runKeys = {
   all: ['workflow-runs'] as const,

@@ -6,9 +6,9 @@ import type { ActionRunV2 } from '../../../../contract/actions';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
-import { ErrorState } from '../../../components/ErrorState';
-import { LoadMoreButton, NewItemsBanner, RowsSkeleton } from '../../../components/ListPaging';
+import { PagedList } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RunActionButton } from '../../../components/start-run/StartRunModal';
 import {
   PROBE_SIZE,
   actionRunQueryOptions,
@@ -30,12 +30,15 @@ interface Props {
 export function ActionRunsPage({ filters, onFiltersChange }: Props) {
   return (
     <Stack gap="md" maw={1400} mx="auto">
-      <div>
-        <Title order={2}>Action runs</Title>
-        <Text c="dimmed" size="sm">
-          Every run of a self-service action in the organization, newest first.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>Action runs</Title>
+          <Text c="dimmed" size="sm">
+            Every run of a self-service action in the organization, newest first.
+          </Text>
+        </div>
+        <RunActionButton />
+      </Group>
       <ActionRunFilters filters={filters} onChange={onFiltersChange} />
       <ActionRunsList filters={filters} />
     </Stack>
@@ -50,17 +53,18 @@ function ActionRunsList({ filters }: { filters: Filters }) {
   const probe = useQuery({ ...newActionRunsProbeOptions(filters), enabled: runs.isSuccess });
   const newCount = probe.data ? newActionRunsSince(rows, probe.data) : 0;
 
-  if (runs.isPending) return <RowsSkeleton label="Loading action runs" />;
-  if (!runs.data) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
   const filtered = Object.values(filters).some((v) => v !== undefined);
   return (
-    <Stack gap="sm">
-      <NewItemsBanner
-        count={newCount}
-        cap={PROBE_SIZE}
-        noun="run"
-        onShow={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
-      />
+    <PagedList
+      query={runs}
+      loadingLabel="Loading action runs"
+      banner={{
+        count: newCount,
+        cap: PROBE_SIZE,
+        noun: 'run',
+        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
+      }}
+    >
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No action runs match these filters' : 'No action runs yet'}>
           {filtered
@@ -70,16 +74,7 @@ function ActionRunsList({ filters }: { filters: Filters }) {
       ) : (
         <ActionRunsTable runs={rows} />
       )}
-      {runs.hasNextPage && (
-        <LoadMoreButton
-          onLoad={() => void runs.fetchNextPage()}
-          loading={runs.isFetchingNextPage}
-        />
-      )}
-      {runs.isFetchNextPageError && (
-        <ErrorState error={runs.error} onRetry={() => void runs.fetchNextPage()} />
-      )}
-    </Stack>
+    </PagedList>
   );
 }
 

@@ -19,7 +19,7 @@ import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { BoltIcon, FlowIcon, PencilIcon } from '../../../components/icons';
-import { LoadMoreButton, RowsSkeleton } from '../../../components/ListPaging';
+import { PagingFooter, RowsSkeleton } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
@@ -95,15 +95,7 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
       ) : (
         <ActivityTable rows={shown} />
       )}
-      {feed.hasNextPage && (
-        <LoadMoreButton
-          onLoad={() => void feed.fetchNextPage()}
-          loading={feed.isFetchingNextPage}
-        />
-      )}
-      {feed.isFetchNextPageError && (
-        <ErrorState error={feed.error} onRetry={() => void feed.fetchNextPage()} />
-      )}
+      <PagingFooter query={feed} />
     </Stack>
   );
 }

@@ -10,12 +10,12 @@ import { useEffect, useMemo } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
-import { LoadMoreButton, NewItemsBanner, RowsSkeleton } from '../../../components/ListPaging';
+import { PagedList } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
-import { ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import {
+  PROBE_SIZE,
   liveRunsQueryOptions,
   newRunsProbeOptions,
   runKeys,
@@ -69,17 +69,18 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
   const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
   const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
 
-  if (runs.isPending) return <RowsSkeleton label="Loading runs" />;
-  if (!runs.data) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
   const filtered = Object.values(filters).some((v) => v !== undefined);
   return (
-    <Stack gap="sm">
-      <NewItemsBanner
-        count={newCount}
-        cap={20}
-        noun="run"
-        onShow={() => void queryClient.resetQueries({ queryKey: listOptions.queryKey })}
-      />
+    <PagedList
+      query={runs}
+      loadingLabel="Loading runs"
+      banner={{
+        count: newCount,
+        cap: PROBE_SIZE,
+        noun: 'run',
+        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
+      }}
+    >
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
           {filtered
@@ -89,16 +90,7 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
       ) : (
         <RunsTable runs={rows} />
       )}
-      {runs.hasNextPage && (
-        <LoadMoreButton
-          onLoad={() => void runs.fetchNextPage()}
-          loading={runs.isFetchingNextPage}
-        />
-      )}
-      {runs.isFetchNextPageError && (
-        <ErrorState error={runs.error} onRetry={() => void runs.fetchNextPage()} />
-      )}
-    </Stack>
+    </PagedList>
   );
 }
 
