@@ -21,6 +21,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { JsonInspector } from '../../../components/json-inspector';
 import { LogViewer } from '../../../components/log-viewer';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { Fact } from '../../../components/Fact';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { actionRunChangesQueryOptions } from '../api';
 import { isActionRunFinished } from '../model';
@@ -102,19 +103,19 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
           <ActionRunStatus run={run} size="md" />
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" verticalSpacing="xs">
-          <Field label="Entity">
+          <Fact label="Entity">
             <EntityLink run={run} />
-          </Field>
-          <Field label="Blueprint">
+          </Fact>
+          <Fact label="Blueprint">
             <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
-          </Field>
-          <Field label="Started by">
+          </Fact>
+          <Fact label="Started by">
             <Text size="sm">{run.createdBy}</Text>
-          </Field>
-          <Field label="Started">
+          </Fact>
+          <Fact label="Started">
             <RelativeTime value={run.createdAt} />
-          </Field>
-          <Field label={run.endedAt ? 'Ended' : 'Running for'}>
+          </Fact>
+          <Fact label={run.endedAt ? 'Ended' : 'Running for'}>
             {run.endedAt ? (
               <Group gap={6}>
                 <RelativeTime value={run.endedAt} />
@@ -125,27 +126,27 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             ) : (
               <Duration start={run.createdAt} end={null} />
             )}
-          </Field>
-          <Field label="Source">
+          </Fact>
+          <Fact label="Source">
             <Badge variant="default" size="sm">
               {run.source}
             </Badge>
-          </Field>
+          </Fact>
           {run.approval && (
-            <Field label="Approval">
+            <Fact label="Approval">
               <Text size="sm">
                 {APPROVAL_TEXT[run.approval.state]}
                 {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
                 {run.approval.description && ` — ${run.approval.description}`}
               </Text>
-            </Field>
+            </Fact>
           )}
           {run.externalRunId && (
-            <Field label="External run id">
+            <Fact label="External run id">
               <Text size="sm" ff="monospace">
                 {run.externalRunId}
               </Text>
-            </Field>
+            </Fact>
           )}
         </SimpleGrid>
       </Stack>
@@ -237,16 +238,5 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       </Title>
       {children}
     </Paper>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={2}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      {children}
-    </Stack>
   );
 }

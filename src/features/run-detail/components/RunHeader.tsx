@@ -1,11 +1,11 @@
 import { Anchor, Badge, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
 import type { Workflow, WorkflowRun } from '../../../../contract/workflows';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
+import { Fact } from '../../../components/Fact';
 
 export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
   return (
@@ -98,17 +98,6 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
         </Fact>
       </Stack>
     </Paper>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Stack gap={2}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      {children}
-    </Stack>
   );
 }
 
