@@ -30,6 +30,7 @@ import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
 import { getActionRow } from './actions';
 import { recordAudit } from './audit';
 import type { Db, DbOrTx, Tx } from './client';
+import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { actionRunLogs, actionRuns, actions, blueprints, entities, users } from './schema';
 
 export type ActionRunRow = typeof actionRuns.$inferSelect;
@@ -417,23 +418,6 @@ export async function readActionRunLogs(
   };
 }
 
-interface RunCursor {
-  t: string;
-  id: string;
-}
-const encodeCursor = (c: RunCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): RunCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<RunCursor>;
-    if (typeof c.t === 'string' && typeof c.id === 'string' && !isNaN(Date.parse(c.t))) {
-      return { t: c.t, id: c.id };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid('query.cursor: is not a cursor this server handed out; start again without it');
-}
-
 export function runsVisibleTo(actor: Actor): SQL | undefined {
   if (isPrivileged(actor)) return undefined;
   return or(eq(actionRuns.allowAnyoneToView, true), eq(actionRuns.createdBy, actor.id));
@@ -457,27 +441,21 @@ export async function listActionRuns(db: DbOrTx, query: ActionRunsListQuery, act
   if (query.external_run_id) where.push(eq(actionRuns.externalRunId, query.external_run_id));
   if (query.source?.length) where.push(inArray(actionRuns.source, query.source));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const t = new Date(c.t);
-    // A row comparison, so the keyset condition is an index range, not a filter.
-    where.push(
-      sql`(${actionRuns.createdAt}, ${actionRuns.id}) < (${t.toISOString()}::timestamptz, ${c.id})`,
-    );
+    const c = decodeCursor(query.cursor, isStringKey, 'query.cursor:');
+    where.push(olderThan(actionRuns.createdAt, actionRuns.id, c));
   }
   const rows = await db
-    .select(runSelection)
+    .select({ ...runSelection, cursorAt: exactAt(actionRuns.createdAt) })
     .from(actionRuns)
     .where(and(...where))
-    .orderBy(sql`${actionRuns.createdAt} DESC NULLS LAST`, sql`${actionRuns.id} DESC NULLS LAST`)
+    .orderBy(...newestFirst(actionRuns.createdAt, actionRuns.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
     runs: page.map((r) => toRun(r, query.version)),
     nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ t: iso(last.run.createdAt), id: last.run.id })
-        : null,
+      rows.length > query.limit && last ? encodeCursor({ t: last.cursorAt, k: last.run.id }) : null,
   };
 }
 

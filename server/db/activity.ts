@@ -1,32 +1,15 @@
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ActivityItem } from '../../contract/entities';
-import { invalid } from '../domain/errors';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { runSelection, toRunV2 } from './action-runs';
 import { toAuditEntry } from './audit';
 import { getBlueprintRow } from './blueprints';
 import { selectRows, type DbOrTx } from './client';
+import { decodeCursor, encodeCursor, exactAt, isStringKey, olderThan } from './cursor';
 import { actionRuns, auditLog, nodeRuns, workflowRuns } from './schema';
 import { groupBy, toWorkflowRun } from './serialize';
 
 type ActivityType = ActivityItem['type'];
-
-interface ActivityCursor {
-  t: string;
-  k: string;
-}
-const encodeCursor = (c: ActivityCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): ActivityCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<ActivityCursor>;
-    if (typeof c.t === 'string' && typeof c.k === 'string' && !isNaN(Date.parse(c.t))) {
-      return { t: c.t, k: c.k };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid('query.cursor: is not a cursor this server handed out; start again without it');
-}
 
 /**
  * One entity's feed: the workflow runs about it (workflow runs name their entity by identifier
@@ -42,18 +25,17 @@ export async function entityActivity(
   actor: Actor,
 ) {
   await getBlueprintRow(db, blueprint);
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, isStringKey, 'query.cursor:') : null;
   const n = query.limit + 1;
   const privileged = isPrivileged(actor);
-  const before = (at: SQL, key: SQL) =>
-    after ? sql`AND (${at}, ${key}) < (${after.t}::timestamptz, ${after.k})` : sql``;
+  const before = (at: SQL, key: SQL) => (after ? sql`AND ${olderThan(at, key, after)}` : sql``);
   const visible = (allow: SQL, createdBy: SQL) =>
     privileged ? sql`` : sql`AND (${allow} OR ${createdBy} = ${actor.id})`;
 
-  const rows = await selectRows<{ type: ActivityType; at: string | Date; key: string }>(
+  const rows = await selectRows<{ type: ActivityType; cursor_at: string; key: string }>(
     db,
     sql`
-    SELECT type, at, key FROM (
+    SELECT type, ${exactAt(sql`at`)} AS cursor_at, key FROM (
       (SELECT 'workflowRun' AS type, w.created_at AS at, w.identifier AS key
        FROM ${workflowRuns} w
        WHERE w.entity = ${entity}
@@ -90,9 +72,7 @@ export async function entityActivity(
   return {
     activity,
     nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ t: new Date(last.at).toISOString(), k: last.key })
-        : null,
+      rows.length > query.limit && last ? encodeCursor({ t: last.cursor_at, k: last.key }) : null,
   };
 }
 

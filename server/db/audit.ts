@@ -1,10 +1,10 @@
-import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
 import type { RunSource } from '../../contract/actions';
 import type { AuditAction, AuditEntry, AuditQuery, AuditResource } from '../../contract/entities';
-import { invalid } from '../domain/errors';
 import { randomId16 } from '../domain/ids';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import type { DbOrTx } from './client';
+import { decodeCursor, encodeCursor, exactAt, isSeqKey, newestFirst, olderThan } from './cursor';
 import { auditLog } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -74,24 +74,6 @@ export function auditVisibleTo(actor: Actor): SQL | undefined {
   return or(eq(auditLog.allowAnyoneToView, true), eq(auditLog.runCreatedBy, actor.id));
 }
 
-interface AuditCursor {
-  t: string;
-  s: number;
-}
-
-const encodeCursor = (c: AuditCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): AuditCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<AuditCursor>;
-    if (typeof c.t === 'string' && !isNaN(Date.parse(c.t)) && Number.isSafeInteger(c.s)) {
-      return { t: c.t, s: c.s! };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid('query.cursor: is not a cursor this server handed out; start again without it');
-}
-
 export async function listAudit(db: DbOrTx, query: AuditQuery, actor: Actor) {
   const where: (SQL | undefined)[] = [auditVisibleTo(actor)];
   if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
@@ -104,23 +86,20 @@ export async function listAudit(db: DbOrTx, query: AuditQuery, actor: Actor) {
   if (query.from) where.push(gte(auditLog.at, new Date(query.from)));
   if (query.to) where.push(lte(auditLog.at, new Date(query.to)));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    const t = new Date(c.t);
-    where.push(sql`(${auditLog.at}, ${auditLog.seq}) < (${t.toISOString()}::timestamptz, ${c.s})`);
+    const c = decodeCursor(query.cursor, isSeqKey, 'query.cursor:');
+    where.push(olderThan(auditLog.at, auditLog.seq, c));
   }
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(auditLog), cursorAt: exactAt(auditLog.at) })
     .from(auditLog)
     .where(and(...where))
-    .orderBy(sql`${auditLog.at} DESC NULLS LAST`, sql`${auditLog.seq} DESC NULLS LAST`)
+    .orderBy(...newestFirst(auditLog.at, auditLog.seq))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
     audits: page.map(toAuditEntry),
     nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ t: last.at.toISOString(), s: last.seq })
-        : null,
+      rows.length > query.limit && last ? encodeCursor({ t: last.cursorAt, k: last.seq }) : null,
   };
 }

@@ -26,6 +26,7 @@ import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
 import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
 import { decideAdvanceFor } from '../domain/run-controls';
 import type { Db, DbOrTx, Tx } from './client';
+import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
 import {
   groupBy,
@@ -318,37 +319,6 @@ export async function postNodeRunLogs(
 
 // ---- reads ---------------------------------------------------------------------------------
 
-/** Matches the list indexes (DESC NULLS LAST) exactly, so the planner walks them instead of sorting. */
-const NEWEST_FIRST = [
-  sql`${workflowRuns.createdAt} DESC NULLS LAST`,
-  sql`${workflowRuns.identifier} DESC NULLS LAST`,
-];
-
-/** createdAt to the microsecond (a JS Date keeps only milliseconds, and a cursor must be exact). */
-const CURSOR_AT = sql<string>`to_char(${workflowRuns.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-interface RunCursor {
-  t: string;
-  id: string;
-}
-
-const encodeCursor = (c: RunCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): RunCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<RunCursor>;
-    if (
-      typeof parsed.t === 'string' &&
-      typeof parsed.id === 'string' &&
-      !isNaN(Date.parse(parsed.t))
-    ) {
-      return { t: parsed.t, id: parsed.id };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw invalid('cursor is not a cursor this server handed out; start again without it');
-}
-
 export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: Actor) {
   const where: (SQL | undefined)[] = [];
   if (query.workflowIdentifiers?.length)
@@ -367,24 +337,21 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: 
     where.push(or(eq(workflowRuns.allowAnyoneToView, true), eq(workflowRuns.createdBy, actor.id)));
   }
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    // A row comparison, so the keyset condition is an index range, not a filter.
-    where.push(
-      sql`(${workflowRuns.createdAt}, ${workflowRuns.identifier}) < (${c.t}::timestamptz, ${c.id})`,
-    );
+    const c = decodeCursor(query.cursor, isStringKey, 'cursor');
+    where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));
   }
   const rows = await db
-    .select({ ...getTableColumns(workflowRuns), cursorAt: CURSOR_AT })
+    .select({ ...getTableColumns(workflowRuns), cursorAt: exactAt(workflowRuns.createdAt) })
     .from(workflowRuns)
     .where(and(...where))
-    .orderBy(...NEWEST_FIRST)
+    .orderBy(...newestFirst(workflowRuns.createdAt, workflowRuns.identifier))
     .limit(query.limit + 1)
     .offset(query.cursor ? 0 : (query.offset ?? 0));
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeCursor({ t: last.cursorAt, id: last.identifier })
+      ? encodeCursor({ t: last.cursorAt, k: last.identifier })
       : null;
   const ids = page.map((r) => r.identifier);
   const nodeRows = ids.length
