@@ -262,12 +262,14 @@ export async function startActionRun(
   });
 }
 
-export async function recordStatusChange(
+/** Audits a change of an action run by `actor`, as its fields `before` and `after` it. */
+export async function auditRunUpdate(
   tx: Tx,
   run: ActionRunRow,
-  status: ActionRunRow['status'],
   actor: Actor,
   now: Date,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
 ) {
   await recordAudit(tx, {
     action: 'UPDATE',
@@ -279,11 +281,19 @@ export async function recordStatusChange(
     entityIdentifier: run.entityIdentifier,
     runId: run.id,
     actionIdentifier: run.actionIdentifier,
-    before: { status: run.status },
-    after: { status },
+    before,
+    after,
     run,
   });
 }
+
+export const recordStatusChange = (
+  tx: Tx,
+  run: ActionRunRow,
+  status: ActionRunRow['status'],
+  actor: Actor,
+  now: Date,
+) => auditRunUpdate(tx, run, actor, now, { status: run.status }, { status });
 
 export async function patchActionRun(
   db: Db,

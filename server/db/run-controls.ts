@@ -14,6 +14,7 @@ import type { Actor } from '../domain/permissions';
 import { assertCanControl, assertRunOpen, planCancel, planRerun } from '../domain/run-controls';
 import {
   appendRunLogs,
+  auditRunUpdate,
   getActionRun,
   loadRunVisible as loadActionRunVisible,
   type RunVersion,
@@ -315,24 +316,18 @@ export async function completeActionRun(
         updatedAt: now,
       })
       .where(eq(actionRuns.id, id));
-    await recordAudit(tx, {
-      action: 'UPDATE',
-      resourceType: 'run',
-      userId: actor.id,
-      origin: 'API',
-      at: now,
-      blueprintIdentifier: run.blueprintIdentifier,
-      entityIdentifier: run.entityIdentifier,
-      runId: run.id,
-      actionIdentifier: run.actionIdentifier,
-      before: { status: run.status, statusLabel: run.statusLabel },
-      after: {
+    await auditRunUpdate(
+      tx,
+      run,
+      actor,
+      now,
+      { status: run.status, statusLabel: run.statusLabel },
+      {
         status: body.status,
         statusLabel: body.statusLabel ?? run.statusLabel,
         reason: body.reason,
       },
-      run,
-    });
+    );
     return getActionRun(tx, id, actor, version);
   });
 }
