@@ -1,13 +1,14 @@
-import { Anchor, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
-import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RunIdLink } from '../../../components/RunIdLink';
+import { ShortcutRow } from '../../../components/ShortcutRow';
 import { RunActionButton } from '../../../components/start-run/StartRunModal';
 import {
   PROBE_SIZE,
@@ -116,29 +117,14 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
   });
   const run = live.data && live.data.updatedAt >= listed.updatedAt ? live.data : listed;
   return (
-    <Table.Tr
-      style={{ cursor: 'pointer' }}
-      onClick={(e) => {
-        if ((e.target as HTMLElement).closest('a,button')) return;
-        void navigate({ to: '/actions/runs/$runId', params: { runId: run.id } });
-      }}
+    <ShortcutRow
+      onOpen={() => void navigate({ to: '/actions/runs/$runId', params: { runId: run.id } })}
     >
       <Table.Td>
         <ActionRunStatus run={run} />
       </Table.Td>
       <Table.Td>
-        <Group gap={4} wrap="nowrap">
-          <Anchor
-            ff="monospace"
-            size="sm"
-            renderRoot={(props) => (
-              <Link to="/actions/runs/$runId" params={{ runId: run.id }} {...props} />
-            )}
-          >
-            {run.id}
-          </Anchor>
-          <CopyButton value={run.id} label="Copy run id" />
-        </Group>
+        <RunIdLink to="/actions/runs/$runId" runId={run.id} />
       </Table.Td>
       <Table.Td>
         <Text size="sm">{run.action.title ?? run.action.identifier}</Text>
@@ -161,6 +147,6 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
       <Table.Td>
         <Text size="sm">{run.source}</Text>
       </Table.Td>
-    </Table.Tr>
+    </ShortcutRow>
   );
 }

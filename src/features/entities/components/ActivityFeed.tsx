@@ -21,6 +21,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { BoltIcon, FlowIcon, PencilIcon } from '../../../components/icons';
 import { PagingFooter, RowsSkeleton } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
 import { activityRow, filterRows, type ActivityRow, type ActivityTarget } from '../model';
@@ -155,18 +156,16 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const target = row.target;
-  const openTarget = () => {
-    if (target) void navigate({ to: target.to, params: { runId: target.runId } });
-  };
   return (
     <>
-      <Table.Tr
-        style={{ cursor: row.kind === 'change' || target ? 'pointer' : undefined }}
-        onClick={(e) => {
-          if ((e.target as HTMLElement).closest('a,button')) return;
-          if (row.kind === 'change') setOpen((o) => !o);
-          else openTarget();
-        }}
+      <ShortcutRow
+        onOpen={
+          row.kind === 'change'
+            ? () => setOpen((o) => !o)
+            : target
+              ? () => void navigate({ to: target.to, params: { runId: target.runId } })
+              : undefined
+        }
       >
         <Table.Td>
           <KindIcon kind={row.kind} />
@@ -219,7 +218,7 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
           )}
         </Table.Td>
         <Table.Td>{row.problems ? <Problems counts={row.problems} /> : null}</Table.Td>
-      </Table.Tr>
+      </ShortcutRow>
       {open && row.diff && (
         <Table.Tr>
           <Table.Td colSpan={7}>

@@ -1,18 +1,19 @@
-import { Anchor, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Paper, Stack, Table, Text } from '@mantine/core';
 import {
   type InfiniteData,
   useInfiniteQuery,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
-import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RunIdLink } from '../../../components/RunIdLink';
+import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import {
   PROBE_SIZE,
@@ -123,29 +124,14 @@ function RunsTable({ runs }: { runs: WorkflowRun[] }) {
 function RunRow({ run }: { run: WorkflowRun }) {
   const navigate = useNavigate();
   return (
-    <Table.Tr
-      style={{ cursor: 'pointer' }}
-      onClick={(e) => {
-        if ((e.target as HTMLElement).closest('a,button')) return;
-        void navigate({ to: '/runs/$runId', params: { runId: run.identifier } });
-      }}
+    <ShortcutRow
+      onOpen={() => void navigate({ to: '/runs/$runId', params: { runId: run.identifier } })}
     >
       <Table.Td>
         <StatusBadge state={workflowRunState(run.status, run.result)} />
       </Table.Td>
       <Table.Td>
-        <Group gap={4} wrap="nowrap">
-          <Anchor
-            ff="monospace"
-            size="sm"
-            renderRoot={(props) => (
-              <Link to="/runs/$runId" params={{ runId: run.identifier }} {...props} />
-            )}
-          >
-            {run.identifier}
-          </Anchor>
-          <CopyButton value={run.identifier} label="Copy run id" />
-        </Group>
+        <RunIdLink to="/runs/$runId" runId={run.identifier} />
       </Table.Td>
       <Table.Td>
         <Text size="sm">{run.createdBy}</Text>
@@ -165,6 +151,6 @@ function RunRow({ run }: { run: WorkflowRun }) {
           {run.entity ?? '–'}
         </Text>
       </Table.Td>
-    </Table.Tr>
+    </ShortcutRow>
   );
 }

@@ -5,6 +5,7 @@ import type { RunResult, RunStatus, Workflow } from '../../../../contract/workfl
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { WorkflowAvatar } from '../../../components/WorkflowAvatar';
 import { workflowsQueryOptions } from '../api';
@@ -59,13 +60,10 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
   const last = w.stats?.lastRun ?? null;
   const inProgress = w.stats?.inProgress ?? 0;
   return (
-    <Table.Tr
-      style={{ cursor: 'pointer' }}
-      onClick={(e) => {
-        // The title is the real link (keyboard, middle-click); the rest of the row is a shortcut.
-        if ((e.target as HTMLElement).closest('a,button')) return;
-        void navigate({ to: '/workflows/$workflowId', params: { workflowId: w.identifier } });
-      }}
+    <ShortcutRow
+      onOpen={() =>
+        void navigate({ to: '/workflows/$workflowId', params: { workflowId: w.identifier } })
+      }
     >
       <Table.Td>
         <Group gap="sm" wrap="nowrap">
@@ -116,7 +114,7 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
         )}
       </Table.Td>
       <Table.Td ta="right">{w.stats?.total ?? '–'}</Table.Td>
-    </Table.Tr>
+    </ShortcutRow>
   );
 }
 
