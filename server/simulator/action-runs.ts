@@ -22,6 +22,7 @@ import {
 import { DEMO_SERVICES } from '../seed/demo-catalog';
 import { Rng } from '../seed/demo-content';
 import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+import { startTicker } from './ticker';
 
 export const MIN_ACTIVE = 1;
 export const MAX_ACTIVE = 3;
@@ -317,36 +318,17 @@ export function startActionRunSimulator({
   seed?: number;
 }): ActionRunSimulator {
   const simulation = new ActionRunSimulation(db, new Rng(seed));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
   let ready = false;
-
-  const tick = async () => {
-    try {
+  return startTicker(
+    'action-run simulator',
+    tickMs,
+    async () => {
       if (!ready) {
         await ensureSimulatorUser(db);
         ready = true;
       }
       await simulation.tick(clock());
-    } catch (err) {
-      console.error('action-run simulator: tick failed:', err instanceof Error ? err.message : err);
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().finally(schedule);
-    }, tickMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
     },
-  };
+    { immediately: false },
+  );
 }

@@ -23,6 +23,7 @@ import {
   type NodeProfile,
 } from '../seed/demo-workflows';
 import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+import { startTicker } from './ticker';
 
 export interface SimulatorOptions {
   db: Db;
@@ -85,9 +86,6 @@ export function startSimulator({
   const plans = new Map<string, NodePlan>();
   let target = rng.int(MIN_IN_PROGRESS, MAX_IN_PROGRESS);
   let started = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
 
   const own = (run: { identifier: string; workflowIdentifier: string; inputs: unknown }) => {
     const workflow = demoWorkflow(run.workflowIdentifier);
@@ -294,33 +292,17 @@ export function startSimulator({
     }
   }
 
-  async function tick() {
-    try {
+  return startTicker(
+    'simulator',
+    tickMs,
+    async () => {
       if (!started) {
         await adoptLeftovers();
         started = true;
       }
       const live = { count: await topUp(await countLive()) };
       await driveNodes(live);
-    } catch (err) {
-      console.error('simulator: tick failed:', err instanceof Error ? err.message : err);
-    }
-  }
-
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      current = tick().finally(schedule);
-    }, tickMs);
-    timer.unref();
-  };
-  current = tick().finally(schedule);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
     },
-  };
+    { immediately: true },
+  );
 }
