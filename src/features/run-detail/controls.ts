@@ -1,0 +1,125 @@
+import type {
+  Connection,
+  NodeRun,
+  RunResult,
+  RunStatus,
+  WorkflowNode,
+  WorkflowRun,
+} from '../../../contract/workflows';
+import type { Me } from '../auth/api';
+
+/** What marking one node run complete will make happen next. */
+export type MarkPreview =
+  /** These nodes start next. */
+  | { kind: 'start'; nodes: string[] }
+  /** The run ends with this result (any other in-progress node run ends CANCELLED). */
+  | { kind: 'end'; result: RunResult }
+  /** Nothing starts yet: other node runs are still in progress. */
+  | { kind: 'wait' }
+  /** The workflow's graph is gone, so what follows cannot be told. */
+  | { kind: 'unknown' };
+
+export interface PreviewGraph {
+  nodes: Pick<WorkflowNode, 'identifier' | 'onFailure'>[];
+  connections: Pick<Connection, 'sourceIdentifier' | 'targetIdentifier'>[];
+}
+
+/**
+ * The server's advance rule (server/domain/graph.ts decideAdvance, and decideAdvanceFor for a
+ * CANCELLING run) applied as if `node`'s run had just completed with `result`.
+ */
+export function previewMark(
+  graph: PreviewGraph | undefined,
+  run: { status: RunStatus; nodeRuns: Pick<NodeRun, 'nodeIdentifier' | 'status' | 'result'>[] },
+  node: string,
+  result: RunResult,
+): MarkPreview {
+  if (!graph) return { kind: 'unknown' };
+  const runs = run.nodeRuns.map((r) =>
+    r.nodeIdentifier === node ? { ...r, status: 'COMPLETED' as const, result } : r,
+  );
+  const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
+  const onFailure = graph.nodes.find((n) => n.identifier === node)?.onFailure ?? 'terminate';
+  const terminates = result !== 'SUCCESS' && onFailure === 'terminate';
+  if (run.status === 'CANCELLING') {
+    return terminates || !inProgress ? { kind: 'end', result: 'CANCELLED' } : { kind: 'wait' };
+  }
+  if (terminates) return { kind: 'end', result };
+
+  const byNode = new Map(runs.map((r) => [r.nodeIdentifier, r]));
+  const predecessors = new Map<string, string[]>();
+  for (const c of graph.connections) {
+    predecessors.set(c.targetIdentifier, [
+      ...(predecessors.get(c.targetIdentifier) ?? []),
+      c.sourceIdentifier,
+    ]);
+  }
+  const start = graph.nodes
+    .filter((n) => !byNode.has(n.identifier))
+    .filter((n) => {
+      const preds = predecessors.get(n.identifier) ?? [];
+      return (
+        preds.length > 0 &&
+        preds.every((p) => {
+          const r = byNode.get(p);
+          return r?.status === 'COMPLETED' && r.result === 'SUCCESS';
+        })
+      );
+    })
+    .map((n) => n.identifier);
+  if (start.length > 0) return { kind: 'start', nodes: start };
+  return inProgress ? { kind: 'wait' } : { kind: 'end', result: 'SUCCESS' };
+}
+
+export type OutputParse =
+  { ok: true; value: Record<string, unknown> | undefined } | { ok: false; error: string };
+
+/** The optional output typed by a person: blank is none, otherwise a JSON object. */
+export function parseOutput(text: string): OutputParse {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return {
+      ok: false,
+      error: `Not valid JSON: ${err instanceof Error ? err.message : 'parse error'}`,
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    return { ok: false, error: `The output must be a JSON object ({…}), not ${kind}` };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * Why `me` may not mark, cancel or re-run a run started by `createdBy`, or null when allowed:
+ * the server allows admins, machine credentials and the starter (server/domain/run-controls.ts).
+ */
+export function controlBlockedReason(me: Me | undefined, createdBy: string): string | null {
+  if (!me) return 'Checking who you are…';
+  if (me.role === 'admin' || me.role === 'machine' || me.id === createdBy) return null;
+  return `Only admins and the user who started this run (${createdBy}) may mark, cancel or re-run it`;
+}
+
+/** The run as it looks the moment a node run is marked, before the server answers. */
+export function withNodeMarked(
+  run: WorkflowRun,
+  nodeRunId: string,
+  result: RunResult,
+): WorkflowRun {
+  const now = new Date().toISOString();
+  return {
+    ...run,
+    nodeRuns: run.nodeRuns.map((nr) =>
+      nr.identifier === nodeRunId
+        ? { ...nr, status: 'COMPLETED', result, completedAt: now, updatedAt: now }
+        : nr,
+    ),
+  };
+}
+
+/** "Re-run from here" is offered on a node run that ended without success; its upstream succeeded. */
+export const canRerunFrom = (nodeRun: NodeRun | null): nodeRun is NodeRun =>
+  nodeRun?.status === 'COMPLETED' && nodeRun.result !== 'SUCCESS';
