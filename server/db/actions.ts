@@ -6,6 +6,7 @@ import type { Actor } from '../domain/permissions';
 import { getBlueprintRow } from './blueprints';
 import type { DbOrTx } from './client';
 import { actions } from './schema';
+import { createdStamps, stampsOf } from './stamps';
 
 export type ActionRow = typeof actions.$inferSelect;
 
@@ -20,10 +21,7 @@ export function toAction(row: ActionRow): Action {
     requiredApproval: row.requiredApproval as Action['requiredApproval'],
     allowAnyoneToViewRuns: row.allowAnyoneToViewRuns,
     invocationMethod: row.invocationMethod as Action['invocationMethod'],
-    createdBy: row.createdBy,
-    updatedBy: row.updatedBy,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    ...stampsOf(row),
   };
 }
 
@@ -54,10 +52,7 @@ export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, n
       requiredApproval: body.requiredApproval,
       allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
       invocationMethod: body.invocationMethod,
-      createdBy: actor.id,
-      updatedBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
+      ...createdStamps(actor, now),
     })
     .onConflictDoNothing()
     .returning();

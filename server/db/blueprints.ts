@@ -4,6 +4,7 @@ import { conflict, notFound } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import type { DbOrTx } from './client';
 import { blueprints } from './schema';
+import { createdStamps, stampsOf } from './stamps';
 
 type BlueprintRow = typeof blueprints.$inferSelect;
 
@@ -14,10 +15,7 @@ export function toBlueprint(row: BlueprintRow): Blueprint {
     icon: row.icon,
     description: row.description,
     schema: row.schema as Blueprint['schema'],
-    createdBy: row.createdBy,
-    updatedBy: row.updatedBy,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    ...stampsOf(row),
   };
 }
 
@@ -41,10 +39,7 @@ export async function createBlueprint(db: DbOrTx, body: BlueprintBody, actor: Ac
       icon: body.icon ?? null,
       description: body.description ?? null,
       schema: body.schema,
-      createdBy: actor.id,
-      updatedBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
+      ...createdStamps(actor, now),
     })
     .onConflictDoNothing()
     .returning();

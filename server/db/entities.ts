@@ -15,6 +15,7 @@ import { recordAudit } from './audit';
 import { getBlueprintRow } from './blueprints';
 import type { Db, DbOrTx, Tx } from './client';
 import { actionRuns, entities, nodeRuns, workflowRuns } from './schema';
+import { createdStamps, stampsOf } from './stamps';
 import { appendLogs } from './workflow-runs';
 
 type EntityRow = typeof entities.$inferSelect;
@@ -27,10 +28,7 @@ export function toEntity(row: EntityRow): Entity {
     blueprint: row.blueprint,
     properties: row.properties as Entity['properties'],
     relations: row.relations as Entity['relations'],
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    createdBy: row.createdBy,
-    updatedBy: row.updatedBy,
+    ...stampsOf(row),
   };
 }
 
@@ -219,10 +217,7 @@ export async function createEntity(
         blueprint,
         identifier,
         ...values,
-        createdBy: actor.id,
-        updatedBy: actor.id,
-        createdAt: now,
-        updatedAt: now,
+        ...createdStamps(actor, now),
       })
       .onConflictDoNothing()
       .returning();

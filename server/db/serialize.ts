@@ -1,5 +1,6 @@
 import type { LogLine, NodeRun, Workflow, WorkflowRun } from '../../contract/workflows';
 import type { nodeRunLogs, nodeRuns, workflowRuns, workflows } from './schema';
+import { stampsOf } from './stamps';
 
 type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
@@ -20,10 +21,7 @@ export function toWorkflow(row: WorkflowRow): Workflow {
     nodes: row.nodes as Workflow['nodes'],
     connections: row.connections as Workflow['connections'],
     version: row.version,
-    createdBy: row.createdBy,
-    updatedBy: row.updatedBy,
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
+    ...stampsOf(row),
   };
 }
 

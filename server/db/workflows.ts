@@ -7,6 +7,7 @@ import { isPrivileged, type Actor } from '../domain/permissions';
 import { selectRows, type DbOrTx } from './client';
 import { workflowVersions, workflows } from './schema';
 import { toWorkflow } from './serialize';
+import { createdStamps } from './stamps';
 
 function checkGraph(body: Pick<WorkflowBody, 'nodes' | 'connections'>) {
   const problem = graphProblem(body);
@@ -120,10 +121,7 @@ export async function createWorkflow(db: DbOrTx, body: WorkflowBody, actor: Acto
         nodes: body.nodes,
         connections: body.connections,
         version: (previous?.version ?? 0) + 1,
-        createdBy: actor.id,
-        updatedBy: actor.id,
-        createdAt: now,
-        updatedAt: now,
+        ...createdStamps(actor, now),
       })
       .onConflictDoNothing()
       .returning();
