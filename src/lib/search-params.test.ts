@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anyFilterSet,
   enumParam,
   flagParam,
   isoDateTimeParam,
@@ -58,5 +59,13 @@ describe('searchSchema', () => {
 
   it('ignores parameters it does not know', () => {
     expect(validate({ other: 'x' })).toEqual({});
+  });
+});
+
+describe('anyFilterSet', () => {
+  it('is false when every filter is absent, true once one is set', () => {
+    expect(anyFilterSet({})).toBe(false);
+    expect(anyFilterSet({ status: undefined, q: undefined })).toBe(false);
+    expect(anyFilterSet({ status: undefined, wrap: false })).toBe(true);
   });
 });

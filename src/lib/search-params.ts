@@ -73,3 +73,7 @@ export function searchSchema<S extends Record<string, Param<unknown>>>(shape: S)
     return out as SearchOf<S>;
   };
 }
+
+/** Whether any filter of a parsed search is set (absent ones are `undefined`). */
+export const anyFilterSet = (filters: object): boolean =>
+  Object.values(filters).some((v) => v !== undefined);

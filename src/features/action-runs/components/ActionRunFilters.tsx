@@ -1,6 +1,7 @@
 import { Button, Checkbox, Group } from '@mantine/core';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import type { ActionRunFilters as Filters } from '../search';
+import { anyFilterSet } from '../../../lib/search-params';
 
 interface Props {
   filters: Filters;
@@ -16,7 +17,7 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
 };
 
 export function ActionRunFilters({ filters, onChange }: Props) {
-  const active = Object.values(filters).some((v) => v !== undefined);
+  const active = anyFilterSet(filters);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
       <DebouncedTextInput

@@ -21,6 +21,7 @@ import type { ActionRunFilters as Filters } from '../search';
 import { ActionRunFilters } from './ActionRunFilters';
 import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
+import { anyFilterSet } from '../../../lib/search-params';
 
 interface Props {
   filters: Filters;
@@ -54,7 +55,7 @@ function ActionRunsList({ filters }: { filters: Filters }) {
   const probe = useQuery({ ...newActionRunsProbeOptions(filters), enabled: runs.isSuccess });
   const newCount = probe.data ? newActionRunsSince(rows, probe.data) : 0;
 
-  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const filtered = anyFilterSet(filters);
   return (
     <PagedList
       query={runs}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
+import { anyFilterSet } from '../../../lib/search-params';
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'IN_PROGRESS', label: 'In progress' },
@@ -24,7 +25,7 @@ interface Props {
 }
 
 export function RunFilters({ filters, onChange, onClear }: Props) {
-  const active = Object.values(filters).some((v) => v !== undefined);
+  const active = anyFilterSet(filters);
   const [customOpen, setCustomOpen] = useState(Boolean(filters.from || filters.to));
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">

@@ -25,6 +25,7 @@ import {
 import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model';
 import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
+import { anyFilterSet } from '../../../lib/search-params';
 
 type RunsData = InfiniteData<RunsPage, string | null>;
 
@@ -70,7 +71,7 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
   const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
   const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
 
-  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const filtered = anyFilterSet(filters);
   return (
     <PagedList
       query={runs}
