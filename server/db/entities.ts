@@ -154,12 +154,17 @@ function checkPathIdentifier(bodyIdentifier: string | undefined, pathIdentifier:
   }
 }
 
-async function updateEntity(
-  tx: Tx,
-  before: EntityRow,
-  values: Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations'>,
-  ctx: WriteContext,
-) {
+type EntityValues = Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations'>;
+
+/** What a full body (POST, PUT) sets: an omitted title or icon clears it. */
+const valuesOf = (body: EntityBody): EntityValues => ({
+  title: body.title ?? null,
+  icon: body.icon ?? null,
+  properties: body.properties,
+  relations: body.relations,
+});
+
+async function updateEntity(tx: Tx, before: EntityRow, values: EntityValues, ctx: WriteContext) {
   const [after] = await tx
     .update(entities)
     .set({ ...values, updatedBy: ctx.actor.id, updatedAt: ctx.now })
@@ -196,12 +201,7 @@ export async function createEntity(
         `Entity "${identifier}" of blueprint "${blueprint}" already exists; send upsert=true to replace it`,
       );
     }
-    const values = {
-      title: body.title ?? null,
-      icon: body.icon ?? null,
-      properties: body.properties,
-      relations: body.relations,
-    };
+    const values = valuesOf(body);
     if (before) {
       const after = await updateEntity(
         tx,
@@ -227,7 +227,7 @@ export async function createEntity(
   });
 }
 
-export async function replaceEntity(
+export const replaceEntity = (
   db: Db,
   blueprint: string,
   identifier: string,
@@ -235,28 +235,12 @@ export async function replaceEntity(
   runId: string | undefined,
   actor: Actor,
   now: Date,
-) {
-  checkPathIdentifier(body.identifier, identifier);
-  const ctx = { actor, now, runId };
-  return tiedWrite(db, blueprint, ctx, async (tx) => {
-    const before = await lockEntity(tx, blueprint, identifier);
-    if (!before) throw entityNotFound(blueprint, identifier);
-    const after = await updateEntity(
-      tx,
-      before,
-      {
-        title: body.title ?? null,
-        icon: body.icon ?? null,
-        properties: body.properties,
-        relations: body.relations,
-      },
-      ctx,
-    );
-    return { action: 'UPDATE', before, after };
-  });
-}
+) =>
+  rewriteEntity(db, blueprint, identifier, body.identifier, { actor, now, runId }, () =>
+    valuesOf(body),
+  );
 
-export async function patchEntity(
+export const patchEntity = (
   db: Db,
   blueprint: string,
   identifier: string,
@@ -264,13 +248,25 @@ export async function patchEntity(
   runId: string | undefined,
   actor: Actor,
   now: Date,
+) =>
+  rewriteEntity(db, blueprint, identifier, body.identifier, { actor, now, runId }, (before) =>
+    merged(before, body),
+  );
+
+/** Rewrites an existing entity with the values `next` makes of it (PUT and PATCH). */
+async function rewriteEntity(
+  db: Db,
+  blueprint: string,
+  identifier: string,
+  bodyIdentifier: string | undefined,
+  ctx: WriteContext,
+  next: (before: EntityRow) => EntityValues,
 ) {
-  checkPathIdentifier(body.identifier, identifier);
-  const ctx = { actor, now, runId };
+  checkPathIdentifier(bodyIdentifier, identifier);
   return tiedWrite(db, blueprint, ctx, async (tx) => {
     const before = await lockEntity(tx, blueprint, identifier);
     if (!before) throw entityNotFound(blueprint, identifier);
-    const after = await updateEntity(tx, before, merged(before, body), ctx);
+    const after = await updateEntity(tx, before, next(before), ctx);
     return { action: 'UPDATE', before, after };
   });
 }
