@@ -1,6 +1,7 @@
-import { Badge, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Box, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Workflow } from '../../../../contract/workflows';
+import { RunWorkflowButton } from '../../../components/start-run/StartRunModal';
 import { WorkflowAvatar } from '../../../components/WorkflowAvatar';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 
@@ -39,6 +40,9 @@ export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
             </Text>
           )}
         </Stack>
+        <Box ml="auto">
+          <RunWorkflowButton workflow={workflow} />
+        </Box>
       </Group>
       <Tabs value={tab} onChange={(v) => onTabChange(v === 'overview' ? 'overview' : 'runs')}>
         <Tabs.List>

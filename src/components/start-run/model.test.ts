@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import {
+  entityRequired,
+  fieldsFromUserInputs,
+  initialValues,
+  inputsFromForm,
+  parseJsonObject,
+  workflowUserInputs,
+  type InputField,
+} from './model';
+
+const schema = {
+  properties: {
+    message: { type: 'string', title: 'Message', description: 'What to echo', default: 'hello' },
+    count: { type: 'integer' },
+    ratio: { type: 'number', default: 0.5 },
+    dryRun: { type: 'boolean', default: true },
+    region: { type: 'string', enum: ['eu', 'us'], default: 'eu' },
+    level: { enum: [1, 2, 3] },
+    tags: { type: 'array', default: ['a'] },
+    extra: { type: 'object' },
+  },
+  required: ['message', 'count'],
+};
+
+const fields = fieldsFromUserInputs(schema) as InputField[];
+const field = (name: string) => fields.find((f) => f.name === name);
+
+describe('fieldsFromUserInputs', () => {
+  it('makes one field per property, required ones first, with the control its type calls for', () => {
+    expect(fields.map((f) => [f.name, f.kind])).toEqual([
+      ['message', 'string'],
+      ['count', 'number'],
+      ['ratio', 'number'],
+      ['dryRun', 'boolean'],
+      ['region', 'enum'],
+      ['level', 'enum'],
+      ['tags', 'json'],
+      ['extra', 'json'],
+    ]);
+  });
+
+  it("follows the schema's order list where there is one", () => {
+    const ordered = fieldsFromUserInputs({ ...schema, order: ['tags', 'ratio', 'unknown'] });
+    expect(ordered?.map((f) => f.name)).toEqual([
+      'tags',
+      'ratio',
+      'message',
+      'count',
+      'dryRun',
+      'region',
+      'level',
+      'extra',
+    ]);
+  });
+
+  it('labels a field with its title, else its name, and marks the required ones', () => {
+    expect(field('message')).toMatchObject({
+      label: 'Message',
+      description: 'What to echo',
+      required: true,
+    });
+    expect(field('count')).toMatchObject({ label: 'count', description: null, required: true });
+    expect(field('ratio')?.required).toBe(false);
+    expect(field('level')?.options).toEqual([1, 2, 3]);
+  });
+
+  it('gives no fields (a JSON editor instead) when there is no schema or no property', () => {
+    expect(fieldsFromUserInputs(null)).toBeNull();
+    expect(fieldsFromUserInputs({ properties: {}, required: [] })).toBeNull();
+    expect(fieldsFromUserInputs({ required: ['x'] })).toBeNull();
+  });
+});
+
+describe('initialValues', () => {
+  it('prefills the defaults and leaves the rest empty or off', () => {
+    expect(initialValues(fields, schema.properties)).toEqual({
+      message: 'hello',
+      count: '',
+      ratio: '0.5',
+      dryRun: true,
+      region: 'eu',
+      level: '',
+      tags: '[\n  "a"\n]',
+      extra: '',
+    });
+  });
+});
+
+describe('inputsFromForm', () => {
+  it('sends each value with its JSON type and leaves empty optional fields out', () => {
+    const result = inputsFromForm(fields, {
+      ...initialValues(fields, schema.properties),
+      count: '3',
+      level: '2',
+    });
+    expect(result).toEqual({
+      ok: true,
+      inputs: {
+        message: 'hello',
+        count: 3,
+        ratio: 0.5,
+        dryRun: true,
+        region: 'eu',
+        level: 2,
+        tags: ['a'],
+      },
+    });
+  });
+
+  it('names each missing required field', () => {
+    const result = inputsFromForm(fields, { message: '  ', count: '' });
+    expect(result).toEqual({
+      ok: false,
+      errors: { message: 'Message is required', count: 'count is required' },
+    });
+  });
+
+  it('rejects text that is not a number and JSON that does not parse', () => {
+    const result = inputsFromForm(fields, { message: 'hi', count: 'abc', extra: '{nope' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.count).toBe('Enter a number');
+    expect(result.errors.extra).toMatch(/^Not valid JSON: /);
+    expect(Object.keys(result.errors)).toEqual(['count', 'extra']);
+  });
+
+  it('sends an unchecked boolean as false', () => {
+    const result = inputsFromForm(fields, { message: 'hi', count: '1', dryRun: false });
+    expect(result.ok && result.inputs.dryRun).toBe(false);
+  });
+});
+
+describe('parseJsonObject', () => {
+  it('takes an object, and empty text as no inputs', () => {
+    expect(parseJsonObject('{"a": [1]}')).toEqual({ ok: true, value: { a: [1] } });
+    expect(parseJsonObject('  ')).toEqual({ ok: true, value: {} });
+  });
+
+  it('shows the parse error of malformed JSON', () => {
+    const result = parseJsonObject('{"a":');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/^Not valid JSON: .+/);
+  });
+
+  it('rejects JSON that is not an object', () => {
+    for (const text of ['[1]', '"x"', '3', 'null']) {
+      expect(parseJsonObject(text)).toEqual({
+        ok: false,
+        error: 'The inputs must be an object, e.g. {"key": "value"}',
+      });
+    }
+  });
+});
+
+describe('workflowUserInputs and entityRequired', () => {
+  it('reads the inputs schema from the self-serve trigger', () => {
+    const userInputs = { properties: { m: { type: 'string' } }, required: [] };
+    expect(
+      workflowUserInputs([
+        { config: { type: 'WEBHOOK' } },
+        { config: { type: 'SELF_SERVE_TRIGGER', userInputs } },
+      ]),
+    ).toBe(userInputs);
+    expect(workflowUserInputs([{ config: { type: 'EVENT_TRIGGER' } }])).toBeNull();
+  });
+
+  it('requires an entity for DAY-2 and DELETE actions only', () => {
+    expect([entityRequired('CREATE'), entityRequired('DAY-2'), entityRequired('DELETE')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+});
