@@ -2,6 +2,7 @@ import { AppShell, Button, Group, Menu, Text, UnstyledButton } from '@mantine/co
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
 import { FlowIcon } from '../components/icons';
+import { CurrentUserContext } from '../components/run-controls';
 import { meQueryOptions } from '../features/auth/api';
 import { session } from '../lib/api';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
@@ -13,6 +14,7 @@ const NAV = [
 ] as const;
 
 export function AppLayout() {
+  const me = useQuery(meQueryOptions()).data;
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
@@ -57,7 +59,9 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        <Outlet />
+        <CurrentUserContext value={me}>
+          <Outlet />
+        </CurrentUserContext>
       </AppShell.Main>
     </AppShell>
   );

@@ -6,7 +6,6 @@ import type {
   WorkflowNode,
   WorkflowRun,
 } from '../../../contract/workflows';
-import type { Me } from '../auth/api';
 
 /** What marking one node run complete will make happen next. */
 export type MarkPreview =
@@ -91,16 +90,6 @@ export function parseOutput(text: string): OutputParse {
     return { ok: false, error: `The output must be a JSON object ({…}), not ${kind}` };
   }
   return { ok: true, value: value as Record<string, unknown> };
-}
-
-/**
- * Why `me` may not mark, cancel or re-run a run started by `createdBy`, or null when allowed:
- * the server allows admins, machine credentials and the starter (server/domain/run-controls.ts).
- */
-export function controlBlockedReason(me: Me | undefined, createdBy: string): string | null {
-  if (!me) return 'Checking who you are…';
-  if (me.role === 'admin' || me.role === 'machine' || me.id === createdBy) return null;
-  return `Only admins and the user who started this run (${createdBy}) may mark, cancel or re-run it`;
 }
 
 /** The run as it looks the moment a node run is marked, before the server answers. */

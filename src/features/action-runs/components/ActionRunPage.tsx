@@ -29,6 +29,7 @@ import type { ActionRunSearch } from '../search';
 import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
 import { ExternalLinks } from './ExternalLinks';
+import { MarkActionRunComplete } from './MarkActionRunCompleteDialog';
 
 interface Props {
   run: ActionRunV2;
@@ -100,7 +101,10 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               <CopyButton value={run.id} label="Copy run id" />
             </Group>
           </Stack>
-          <ActionRunStatus run={run} size="md" />
+          <Stack gap="xs" align="flex-end">
+            <ActionRunStatus run={run} size="md" />
+            <MarkActionRunComplete run={run} />
+          </Stack>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" verticalSpacing="xs">
           <Fact label="Entity">

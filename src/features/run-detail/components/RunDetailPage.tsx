@@ -1,5 +1,5 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { NodeRun, Workflow, WorkflowRun } from '../../../../contract/workflows';
 import { EmptyState } from '../../../components/EmptyState';
 import { formatPath, JsonInspector } from '../../../components/json-inspector';
@@ -17,6 +17,7 @@ import {
   unrunState,
 } from '../model';
 import type { RunSearch } from '../search';
+import { NodeRunControls } from './NodeRunControls';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
 
@@ -41,7 +42,8 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
   const durations = useMemo(() => {
     const d: Record<string, string> = {};
     for (const [node, nr] of latest)
-      if (nr.completedAt)
+      if (nr.reusedFrom) d[node] = 'reused';
+      else if (nr.completedAt)
         d[node] = formatDuration(Date.parse(nr.completedAt) - Date.parse(nr.createdAt));
     return d;
   }, [latest]);
@@ -97,6 +99,9 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
           titles={titles}
           search={search}
           onSearchChange={onSearchChange}
+          controls={
+            <NodeRunControls run={run} nodeRun={selectedRun} graph={workflow} titles={titles} />
+          }
         />
       </Paper>
     </Stack>
@@ -132,9 +137,20 @@ interface PanelProps {
   titles: Record<string, string>;
   search: RunSearch;
   onSearchChange: Props['onSearchChange'];
+  /** The selected node's acts (mark complete, re-run from here). */
+  controls: ReactNode;
 }
 
-function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchChange }: PanelProps) {
+function SelectionPanel({
+  run,
+  node,
+  nodeRun,
+  title,
+  titles,
+  search,
+  onSearchChange,
+  controls,
+}: PanelProps) {
   const tab = search.tab ?? 'logs';
   const runLive = run.status !== 'COMPLETED';
   const live = node ? nodeRun?.status === 'IN_PROGRESS' : runLive;
@@ -157,6 +173,7 @@ function SelectionPanel({ run, node, nodeRun, title, titles, search, onSearchCha
         </Title>
         {nodeRun && <StatusBadge state={nodeRunState(nodeRun)} />}
         {node && !nodeRun && <StatusBadge state={unrunState(run)} />}
+        {node && controls}
       </Group>
       <Tabs
         value={tab}

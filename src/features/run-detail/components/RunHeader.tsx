@@ -6,6 +6,7 @@ import { Duration } from '../../../components/Duration';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
+import { RunControls } from './RunControls';
 
 export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
   return (
@@ -31,7 +32,7 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
             run
           </Text>
         </Group>
-        <Group gap="sm" wrap="wrap">
+        <Group gap="sm" wrap="wrap" align="flex-start">
           <Title order={2} ff="monospace" fz="h3">
             {run.identifier}
           </Title>
@@ -42,6 +43,9 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
               ran version {run.workflow.version} (now v{workflow.version})
             </Badge>
           )}
+          <Group ml="auto">
+            <RunControls run={run} />
+          </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">
           <Fact label="Started by">
@@ -90,6 +94,24 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
               >
                 {run.rerunOf}
               </Anchor>
+            </Fact>
+          )}
+          {run.reruns && run.reruns.length > 0 && (
+            <Fact label="Re-runs">
+              <Group gap={6}>
+                {run.reruns.map((id) => (
+                  <Anchor
+                    key={id}
+                    size="sm"
+                    ff="monospace"
+                    renderRoot={(props) => (
+                      <Link to="/runs/$runId" params={{ runId: id }} {...props} />
+                    )}
+                  >
+                    {id}
+                  </Anchor>
+                ))}
+              </Group>
             </Fact>
           )}
         </SimpleGrid>

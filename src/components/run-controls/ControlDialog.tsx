@@ -1,0 +1,91 @@
+import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+
+interface Props {
+  opened: boolean;
+  onClose: () => void;
+  title: string;
+  /** Says exactly what confirming does, e.g. "Mark FAILED" or "Cancel run". */
+  confirmLabel: string;
+  confirmColor?: string;
+  /** Whether the reason must be given (it always may be). */
+  reasonRequired: boolean;
+  /** The act's own fields, above the reason. */
+  children?: ReactNode;
+  /** What will follow once confirmed. */
+  preview: ReactNode;
+  /** Why confirming is not possible yet (an invalid field), shown by the fields themselves. */
+  invalid?: boolean;
+  onConfirm: (reason: string) => void;
+}
+
+/**
+ * The one shape of a manual act on a run: its fields, a reason that ends up in the log and the
+ * audit, a preview of what follows, and a confirm button naming the act. A form, so Enter in a
+ * field confirms and Escape closes; the modal keeps focus inside while open.
+ */
+export function ControlDialog(props: Props) {
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.title} size="lg" centered>
+      {props.opened && <DialogBody {...props} />}
+    </Modal>
+  );
+}
+
+function DialogBody({
+  onClose,
+  confirmLabel,
+  confirmColor,
+  reasonRequired,
+  children,
+  preview,
+  invalid,
+  onConfirm,
+}: Props) {
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const reasonMissing = reasonRequired && reason.trim() === '';
+  return (
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTried(true);
+        if (reasonMissing || invalid) return;
+        onConfirm(reason.trim());
+      }}
+    >
+      <Stack gap="md">
+        {children}
+        <Textarea
+          label="Reason"
+          description="Recorded in the run's log and the audit log"
+          required={reasonRequired}
+          autosize
+          minRows={2}
+          maxLength={2000}
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey))
+              e.currentTarget.form?.requestSubmit();
+          }}
+          error={tried && reasonMissing ? 'Say why, for whoever reads the log later' : undefined}
+        />
+        <Alert variant="light" color="gray" title="What happens next">
+          <Text size="sm" component="div">
+            {preview}
+          </Text>
+        </Alert>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Back
+          </Button>
+          <Button type="submit" color={confirmColor}>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

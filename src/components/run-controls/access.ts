@@ -1,0 +1,23 @@
+import { ApiRequestError } from '../../lib/api';
+import type { CurrentUser } from './current-user';
+
+/**
+ * Why `me` may not mark, cancel or re-run a run started by `createdBy`, or null when allowed:
+ * the server allows admins, machine credentials and the starter (server/domain/run-controls.ts).
+ */
+export function controlBlockedReason(
+  me: CurrentUser | undefined,
+  createdBy: string,
+): string | null {
+  if (!me) return 'Checking who you are…';
+  if (me.role === 'admin' || me.role === 'machine' || me.id === createdBy) return null;
+  return `Only admins and the user who started this run (${createdBy}) may mark, cancel or re-run it`;
+}
+
+/** What a refused control says, with the server's own words. */
+export function refusalMessage(err: unknown): string {
+  if (err instanceof ApiRequestError) {
+    return err.code === 'run_exhausted' ? `Already finished: ${err.message}` : err.message;
+  }
+  return err instanceof Error ? err.message : 'The request failed';
+}

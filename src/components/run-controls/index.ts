@@ -1,0 +1,4 @@
+export { controlBlockedReason, refusalMessage } from './access';
+export { ControlDialog } from './ControlDialog';
+export { CurrentUserContext, useCurrentUser, type CurrentUser } from './current-user';
+export { RefusalAlert } from './RefusalAlert';

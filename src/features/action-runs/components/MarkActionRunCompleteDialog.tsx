@@ -1,0 +1,115 @@
+import { Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import {
+  TERMINATION_STATUSES,
+  type ActionRunV2,
+  type TerminationStatus,
+} from '../../../../contract/actions';
+import { useMarkActionRunComplete } from '../controls-api';
+import {
+  ControlDialog,
+  RefusalAlert,
+  controlBlockedReason,
+  refusalMessage,
+  useCurrentUser,
+} from '../../../components/run-controls';
+
+/** "Mark complete" on an action run in progress: its button, dialog and any refusal. */
+export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
+  const me = useCurrentUser();
+  const mark = useMarkActionRunComplete(run.id);
+  const [opened, setOpened] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const blocked = controlBlockedReason(me, run.createdBy);
+  if (run.status !== 'IN_PROGRESS' && !refusal) return null;
+  return (
+    <Stack gap={6} align="flex-end">
+      {run.status === 'IN_PROGRESS' && (
+        <Group gap="sm">
+          {blocked && (
+            <Text size="xs" c="dimmed">
+              {blocked}
+            </Text>
+          )}
+          <Button
+            size="xs"
+            variant="default"
+            disabled={Boolean(blocked)}
+            onClick={() => setOpened(true)}
+          >
+            Mark complete
+          </Button>
+        </Group>
+      )}
+      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      <MarkActionRunCompleteDialog
+        opened={opened}
+        onClose={() => setOpened(false)}
+        onConfirm={(input) => {
+          setOpened(false);
+          setRefusal(null);
+          mark.mutate(input, { onError: (err) => setRefusal(refusalMessage(err)) });
+        }}
+      />
+    </Stack>
+  );
+}
+
+function MarkActionRunCompleteDialog({
+  opened,
+  onClose,
+  onConfirm,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onConfirm: (input: {
+    status: TerminationStatus;
+    statusLabel: string | undefined;
+    reason: string;
+  }) => void;
+}) {
+  const [status, setStatus] = useState<TerminationStatus>('SUCCESS');
+  const [label, setLabel] = useState('');
+  const statusLabel = label.trim() || undefined;
+  return (
+    <ControlDialog
+      opened={opened}
+      onClose={onClose}
+      title="Mark this action run complete"
+      confirmLabel={`Mark ${status}`}
+      confirmColor={status === 'SUCCESS' ? 'teal' : 'red'}
+      reasonRequired
+      preview={
+        <>
+          The run ends{' '}
+          <Text span fw={600}>
+            {status}
+          </Text>
+          {statusLabel && ` labelled “${statusLabel}”`}; the reason is added to its log, and a
+          backend reporting later is refused.
+        </>
+      }
+      onConfirm={(reason) => onConfirm({ status, statusLabel, reason })}
+    >
+      <Radio.Group
+        label="Status"
+        value={status}
+        onChange={(v) => setStatus(TERMINATION_STATUSES.find((s) => s === v) ?? 'SUCCESS')}
+      >
+        <Group gap="lg" mt={6}>
+          {TERMINATION_STATUSES.map((s) => (
+            <Radio key={s} value={s} label={s} />
+          ))}
+        </Group>
+      </Radio.Group>
+      <TextInput
+        label="Status label"
+        description="Optional: shown beside the status, e.g. “Rolled back by hand”"
+        maxLength={1000}
+        value={label}
+        onChange={(e) => setLabel(e.currentTarget.value)}
+        data-autofocus
+      />
+    </ControlDialog>
+  );
+}

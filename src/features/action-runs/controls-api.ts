@@ -1,0 +1,46 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ActionRunV2, TerminationStatus } from '../../../contract/actions';
+import { api } from '../../lib/api';
+import { actionRunKeys } from './api';
+
+export interface MarkActionRunInput {
+  status: TerminationStatus;
+  statusLabel: string | undefined;
+  reason: string;
+}
+
+/**
+ * Ends an action run by hand. The cached run shows the chosen status at once; a refusal restores
+ * what was there, and either way the run is fetched again.
+ */
+export function useMarkActionRunComplete(runId: string) {
+  const client = useQueryClient();
+  const key = actionRunKeys.detail(runId);
+  return useMutation({
+    mutationFn: ({ status, statusLabel, reason }: MarkActionRunInput) =>
+      api<{ run: ActionRunV2 }>(`/actions/runs/${encodeURIComponent(runId)}/complete`, {
+        method: 'POST',
+        query: { version: 'v2' },
+        body: { status, reason, ...(statusLabel ? { statusLabel } : {}) },
+      }).then((b) => b.run),
+    onMutate: async ({ status, statusLabel }) => {
+      await client.cancelQueries({ queryKey: key });
+      const previous = client.getQueryData<ActionRunV2>(key);
+      if (previous) {
+        const now = new Date().toISOString();
+        client.setQueryData<ActionRunV2>(key, {
+          ...previous,
+          status,
+          statusLabel: statusLabel ?? previous.statusLabel,
+          endedAt: now,
+          updatedAt: now,
+        });
+      }
+      return { previous };
+    },
+    onError: (_err, _input, context) => {
+      if (context?.previous) client.setQueryData(key, context.previous);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+}

@@ -1,0 +1,116 @@
+import { Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import type { NodeRun, WorkflowRun } from '../../../../contract/workflows';
+import { canRerunFrom, type PreviewGraph } from '../controls';
+import { useMarkNodeComplete, useRunAct } from '../controls-api';
+import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
+import { RerunDialog } from './RunControls';
+import {
+  RefusalAlert,
+  controlBlockedReason,
+  refusalMessage,
+  useCurrentUser,
+} from '../../../components/run-controls';
+
+interface Props {
+  run: WorkflowRun;
+  nodeRun: NodeRun | null;
+  graph: PreviewGraph | undefined;
+  titles: Record<string, string>;
+}
+
+/** The selected node's own acts: mark its in-progress run complete, or re-run from it. */
+export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const mark = useMarkNodeComplete(run.identifier);
+  const rerun = useRunAct(run.identifier);
+  const [dialog, setDialog] = useState<'mark' | 'rerun' | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const blocked = controlBlockedReason(me, run.createdBy);
+  const markable = nodeRun?.status === 'IN_PROGRESS';
+  const rerunnable = canRerunFrom(nodeRun);
+  const title = nodeRun ? (titles[nodeRun.nodeIdentifier] ?? nodeRun.nodeIdentifier) : '';
+
+  return (
+    <Stack gap={6} style={{ flex: 1 }}>
+      <Group gap="sm" justify="flex-end">
+        {nodeRun?.reusedFrom && (
+          <Badge
+            variant="outline"
+            color="gray"
+            size="sm"
+            title={`Reused from ${nodeRun.reusedFrom}`}
+          >
+            reused
+          </Badge>
+        )}
+        {blocked && (markable || rerunnable) && (
+          <Text size="xs" c="dimmed">
+            {blocked}
+          </Text>
+        )}
+        {markable && (
+          <Button
+            size="xs"
+            variant="default"
+            disabled={Boolean(blocked)}
+            onClick={() => setDialog('mark')}
+          >
+            Mark complete
+          </Button>
+        )}
+        {rerunnable && (
+          <Button
+            size="xs"
+            variant="default"
+            disabled={Boolean(blocked)}
+            loading={rerun.isPending}
+            onClick={() => setDialog('rerun')}
+          >
+            Re-run from here
+          </Button>
+        )}
+      </Group>
+      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {nodeRun && markable && me && (
+        <MarkNodeCompleteDialog
+          opened={dialog === 'mark'}
+          onClose={() => setDialog(null)}
+          run={run}
+          nodeRun={nodeRun}
+          graph={graph}
+          titles={titles}
+          onConfirm={(input) => {
+            setDialog(null);
+            setRefusal(null);
+            mark.mutate(
+              { nodeRunId: nodeRun.identifier, email: me.email, ...input },
+              { onError: (err) => setRefusal(refusalMessage(err)) },
+            );
+          }}
+        />
+      )}
+      {nodeRun && rerunnable && (
+        <RerunDialog
+          opened={dialog === 'rerun'}
+          onClose={() => setDialog(null)}
+          fromTitle={title}
+          onConfirm={(reason) => {
+            setDialog(null);
+            setRefusal(null);
+            rerun.mutate(
+              { kind: 'rerun', fromNode: nodeRun.nodeIdentifier, ...(reason ? { reason } : {}) },
+              {
+                onSuccess: (next) =>
+                  void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
+                onError: (err) => setRefusal(refusalMessage(err)),
+              },
+            );
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,184 @@
+import { Button, Group, Radio, Stack, Text } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { RUN_RESULTS, type RunResult, type WorkflowRun } from '../../../../contract/workflows';
+import { useRunAct } from '../controls-api';
+import {
+  ControlDialog,
+  RefusalAlert,
+  controlBlockedReason,
+  refusalMessage,
+  useCurrentUser,
+} from '../../../components/run-controls';
+
+/** The whole run's acts: mark it complete, cancel it (ending its node runs), re-run it. */
+export function RunControls({ run }: { run: WorkflowRun }) {
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const act = useRunAct(run.identifier);
+  const [dialog, setDialog] = useState<'complete' | 'cancel' | 'rerun' | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const blocked = controlBlockedReason(me, run.createdBy);
+  const open = run.status !== 'COMPLETED';
+  const close = () => setDialog(null);
+  const onError = (err: unknown) => setRefusal(refusalMessage(err));
+
+  return (
+    <Stack gap={6} align="flex-end">
+      <Group gap="xs" justify="flex-end">
+        {open && (
+          <>
+            <Button
+              size="xs"
+              variant="default"
+              disabled={Boolean(blocked)}
+              loading={act.isPending && act.variables.kind === 'complete'}
+              onClick={() => setDialog('complete')}
+            >
+              Mark run complete
+            </Button>
+            <Button
+              size="xs"
+              variant="light"
+              color="red"
+              disabled={Boolean(blocked)}
+              loading={act.isPending && act.variables.kind === 'cancel'}
+              onClick={() => setDialog('cancel')}
+            >
+              Cancel run
+            </Button>
+          </>
+        )}
+        <Button
+          size="xs"
+          variant="default"
+          disabled={Boolean(blocked)}
+          loading={act.isPending && act.variables.kind === 'rerun'}
+          onClick={() => setDialog('rerun')}
+        >
+          Re-run
+        </Button>
+      </Group>
+      {blocked && (
+        <Text size="xs" c="dimmed">
+          {blocked}
+        </Text>
+      )}
+      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      <CompleteRunDialog
+        opened={dialog === 'complete'}
+        onClose={close}
+        onConfirm={(result, reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'complete', result, reason }, { onError });
+        }}
+      />
+      <ControlDialog
+        opened={dialog === 'cancel'}
+        onClose={close}
+        title="Cancel this run"
+        confirmLabel="Cancel run"
+        confirmColor="red"
+        reasonRequired={false}
+        preview="Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused."
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'cancel', ...(reason ? { reason } : {}) }, { onError });
+        }}
+      />
+      <RerunDialog
+        opened={dialog === 'rerun'}
+        onClose={close}
+        fromTitle={null}
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate(
+            { kind: 'rerun', ...(reason ? { reason } : {}) },
+            {
+              onSuccess: (next) =>
+                void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
+              onError,
+            },
+          );
+        }}
+      />
+    </Stack>
+  );
+}
+
+function CompleteRunDialog({
+  opened,
+  onClose,
+  onConfirm,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  onConfirm: (result: RunResult, reason: string) => void;
+}) {
+  const [result, setResult] = useState<RunResult>('SUCCESS');
+  return (
+    <ControlDialog
+      opened={opened}
+      onClose={onClose}
+      title="Mark this run complete"
+      confirmLabel={`Mark run ${result}`}
+      confirmColor={result === 'SUCCESS' ? 'teal' : 'red'}
+      reasonRequired
+      preview={
+        <>
+          Every node run still in progress ends {result}, no other node starts, and the run ends
+          with result{' '}
+          <Text span fw={600}>
+            {result}
+          </Text>
+          .
+        </>
+      }
+      onConfirm={(reason) => onConfirm(result, reason)}
+    >
+      <Radio.Group
+        label="Result"
+        value={result}
+        onChange={(v) => setResult(RUN_RESULTS.find((r) => r === v) ?? 'SUCCESS')}
+      >
+        <Group gap="lg" mt={6}>
+          {RUN_RESULTS.map((r) => (
+            <Radio key={r} value={r} label={r} data-autofocus={r === result || undefined} />
+          ))}
+        </Group>
+      </Radio.Group>
+    </ControlDialog>
+  );
+}
+
+/** Re-run the whole run, or (with `fromTitle`) from one node, reusing what came before it. */
+export function RerunDialog({
+  opened,
+  onClose,
+  fromTitle,
+  onConfirm,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  fromTitle: string | null;
+  onConfirm: (reason: string) => void;
+}) {
+  return (
+    <ControlDialog
+      opened={opened}
+      onClose={onClose}
+      title={fromTitle ? `Re-run from ${fromTitle}` : 'Re-run this run'}
+      confirmLabel={fromTitle ? 'Re-run from here' : 'Re-run'}
+      reasonRequired={false}
+      preview={
+        fromTitle
+          ? `A new run starts with the same inputs; the nodes before ${fromTitle} reuse this run's results and outputs, and ${fromTitle} starts. You are taken to it.`
+          : 'A new run starts with the same inputs and entity, linked to this one. You are taken to it.'
+      }
+      onConfirm={onConfirm}
+    />
+  );
+}

@@ -1,0 +1,81 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { RunResult, WorkflowRun } from '../../../contract/workflows';
+import { api } from '../../lib/api';
+import { runDetailKeys } from './api';
+import { withNodeMarked } from './controls';
+
+export interface MarkNodeInput {
+  nodeRunId: string;
+  result: RunResult;
+  output: Record<string, unknown> | undefined;
+  reason: string;
+  email: string;
+}
+
+/**
+ * Marks a node run complete through Port's node-run PATCH. The cached run shows the node completed
+ * at once; a refusal restores what was there, and either way the run is fetched again.
+ */
+export function useMarkNodeComplete(runId: string) {
+  const client = useQueryClient();
+  const key = runDetailKeys.detail(runId);
+  return useMutation({
+    mutationFn: ({ nodeRunId, result, output, reason, email }: MarkNodeInput) =>
+      api(`/workflows/nodes/runs/${encodeURIComponent(nodeRunId)}`, {
+        method: 'PATCH',
+        body: {
+          status: 'COMPLETED',
+          result,
+          ...(output ? { output } : {}),
+          logs: [{ logLevel: 'INFO', log: `Marked ${result} by ${email}: ${reason}` }],
+        },
+      }),
+    onMutate: async ({ nodeRunId, result }) => {
+      await client.cancelQueries({ queryKey: key });
+      const previous = client.getQueryData<WorkflowRun>(key);
+      if (previous) client.setQueryData(key, withNodeMarked(previous, nodeRunId, result));
+      return { previous };
+    },
+    onError: (_err, _input, context) => {
+      if (context?.previous) client.setQueryData(key, context.previous);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+}
+
+type RunAct =
+  | { kind: 'complete'; result: RunResult; reason: string }
+  | { kind: 'cancel'; reason?: string }
+  | { kind: 'rerun'; fromNode?: string; reason?: string };
+
+/** Complete, force-cancel or re-run a whole workflow run; resolves to the run the server returns. */
+export function useRunAct(runId: string) {
+  const client = useQueryClient();
+  const key = runDetailKeys.detail(runId);
+  const base = `/workflows/runs/${encodeURIComponent(runId)}`;
+  return useMutation({
+    mutationFn: (act: RunAct) => {
+      const call = (path: string, body: object, query?: Record<string, string>) =>
+        api<{ workflowRun: WorkflowRun }>(`${base}/${path}`, {
+          method: 'POST',
+          body,
+          ...(query ? { query } : {}),
+        }).then((b) => b.workflowRun);
+      switch (act.kind) {
+        case 'complete':
+          return call('complete', { result: act.result, reason: act.reason });
+        case 'cancel':
+          return call('cancel', act.reason ? { reason: act.reason } : {}, { force: 'true' });
+        case 'rerun':
+          return call('rerun', {
+            ...(act.fromNode ? { fromNode: act.fromNode } : {}),
+            ...(act.reason ? { reason: act.reason } : {}),
+          });
+      }
+    },
+    onSuccess: (run, act) => {
+      if (act.kind !== 'rerun') client.setQueryData(key, run);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+}
