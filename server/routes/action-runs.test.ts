@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/harness';
+import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
 let t: TestServer;
@@ -398,15 +398,8 @@ describe('listing runs', () => {
   });
 });
 
-async function tokenFor(as: 'member') {
-  const res = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: `test-${as}`, clientSecret: `test-${as}-secret` }),
-  });
-  const body = (await res.json()) as { accessToken: string };
-  return `Bearer ${body.accessToken}`;
-}
+const tokenFor = (as: 'member') =>
+  bearerToken(t.baseUrl, TEST_CREDENTIALS[`${as}ClientId`], TEST_CREDENTIALS[`${as}ClientSecret`]);
 
 it('describes the action-run operations in the OpenAPI document', async () => {
   const doc = await t.api('anonymous', 'GET', '/openapi.json');

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../contract/entities';
 import type { WorkflowRun } from '../../contract/workflows';
-import { users } from '../db/schema';
-import { sha256 } from '../http/auth';
-import { startTestServer, type TestServer } from '../test/harness';
+import { machineUser, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
   createLinearWorkflow,
@@ -54,21 +52,7 @@ beforeAll(async () => {
       ],
     ),
   );
-  await t.database.db.insert(users).values({
-    id: 'user_backend',
-    email: 'backend@runboard.dev',
-    role: 'machine',
-    clientId: 'test-backend',
-    clientSecretHash: sha256('test-backend-secret'),
-  });
-  const res = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: 'test-backend', clientSecret: 'test-backend-secret' }),
-  });
-  machine = {
-    authorization: `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`,
-  };
+  machine = await machineUser(t, 'backend');
 });
 afterAll(async () => t.close());
 

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowRun } from '../../contract/workflows';
-import { users } from '../db/schema';
-import { sha256 } from '../http/auth';
-import { startTestServer, type TestServer } from '../test/harness';
+import { machineUser, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
   createLinearWorkflow,
@@ -712,20 +710,7 @@ describe('allowAnyoneToViewRuns: false', () => {
   });
 
   it('shows machine credentials every run', async () => {
-    await t.database.db.insert(users).values({
-      id: 'user_machine',
-      email: 'machine@runboard.dev',
-      role: 'machine',
-      clientId: 'test-machine',
-      clientSecretHash: sha256('test-machine-secret'),
-    });
-    const token = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: 'test-machine', clientSecret: 'test-machine-secret' }),
-    });
-    const { accessToken } = (await token.json()) as { accessToken: string };
-    const authorization = `Bearer ${accessToken}`;
+    const { authorization } = await machineUser(t, 'machine');
     const list = await t.api(
       'anonymous',
       'GET',

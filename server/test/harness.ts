@@ -10,6 +10,8 @@ import {
   type BackendOptions,
 } from '../backends/dispatcher';
 import { openPglite, openPostgres, type Database } from '../db/client';
+import { users } from '../db/schema';
+import { sha256 } from '../http/auth';
 import { ensureUsers } from '../seed/users';
 import { randomId16 } from '../domain/ids';
 
@@ -80,17 +82,11 @@ export async function startTestServer(
 
   const tokens: Record<string, string> = {};
   const token = async (as: 'admin' | 'member') => {
-    if (!tokens[as]) {
-      const res = await fetch(`${baseUrl}/v1/auth/access_token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          clientId: TEST_CREDENTIALS[`${as}ClientId`],
-          clientSecret: TEST_CREDENTIALS[`${as}ClientSecret`],
-        }),
-      });
-      tokens[as] = ((await res.json()) as { accessToken: string }).accessToken;
-    }
+    tokens[as] ??= await bearerToken(
+      baseUrl,
+      TEST_CREDENTIALS[`${as}ClientId`],
+      TEST_CREDENTIALS[`${as}ClientSecret`],
+    );
     return tokens[as];
   };
 
@@ -99,7 +95,7 @@ export async function startTestServer(
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(as !== 'anonymous' ? { authorization: `Bearer ${await token(as)}` } : {}),
+        ...(as !== 'anonymous' ? { authorization: await token(as) } : {}),
         ...headers,
       },
       ...(body !== undefined
@@ -120,4 +116,26 @@ export async function startTestServer(
       await database.close();
     },
   };
+}
+
+/** `Bearer <token>` for the given credentials, from the real token endpoint. */
+export async function bearerToken(baseUrl: string, clientId: string, clientSecret: string) {
+  const res = await fetch(`${baseUrl}/v1/auth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId, clientSecret }),
+  });
+  return `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`;
+}
+
+/** Adds a machine user (a backend's credentials) named `name` and returns its auth header. */
+export async function machineUser(t: TestServer, name: string) {
+  await t.database.db.insert(users).values({
+    id: `user_${name}`,
+    email: `${name}@runboard.dev`,
+    role: 'machine',
+    clientId: `test-${name}`,
+    clientSecretHash: sha256(`test-${name}-secret`),
+  });
+  return { authorization: await bearerToken(t.baseUrl, `test-${name}`, `test-${name}-secret`) };
 }
