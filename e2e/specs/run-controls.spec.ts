@@ -1,0 +1,176 @@
+import type { Locator, Page } from '@playwright/test';
+import { MEMBER, expect, presetSession, test } from '../fixtures';
+import { ActionRunPage } from '../pages/action-runs-page';
+import { seedFailedRun, seedLiveRun, seedPipeline } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
+import { unique } from '../seed-api';
+import { actionRun } from '../seed-controls';
+
+const dialog = (page: Page) => page.getByRole('dialog');
+const reasonField = (scope: Locator) => scope.getByRole('textbox', { name: /^Reason/ });
+/** The run's status badge in the header, beside the run id. */
+const runStatus = (page: Page, runId: string) =>
+  page.getByRole('heading', { name: runId }).locator('xpath=..');
+
+test('marks an in-progress node complete and the run moves on to the next node', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const workflow = await seedPipeline(api);
+  const run = await api.startRun(workflow.identifier, { inputs: { service: 'checkout' } });
+  await detail.goto(run.identifier, '?node=build');
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Mark complete' }).click();
+  const marking = dialog(page);
+  await expect(marking).toContainText('Next to start: Deploy service');
+  const output = marking.getByRole('textbox', { name: /^Output/ });
+  await output.fill('[1, 2]');
+  await expect(marking).toContainText('The output must be a JSON object ({…}), not an array');
+  await output.fill('{"image": "checkout:1.4.2"}');
+  await marking.getByRole('radio', { name: 'FAILED' }).check();
+  await expect(marking).toContainText('The run ends with result FAILED');
+  await marking.getByRole('radio', { name: 'SUCCESS' }).check();
+  await reasonField(marking).fill('Worker died after pushing the image');
+  await screenshotBothSchemes(page, 'run-controls-mark-node');
+  await marking.getByRole('button', { name: 'Mark SUCCESS' }).click();
+  await expect(marking).toBeHidden();
+
+  await expect(
+    detail.logs.line(/Marked SUCCESS by .+: Worker died after pushing the image/),
+  ).toBeVisible();
+  await expect
+    .poll(async () => (await api.nodeRun(run.identifier, 'build')).result)
+    .toBe('SUCCESS');
+  const build = await api.nodeRun(run.identifier, 'build');
+  expect(build.output).toEqual({ image: 'checkout:1.4.2' });
+  await detail.selectNode('Deploy service');
+  await expect(page.getByRole('button', { name: 'Mark complete' })).toBeVisible();
+});
+
+test('marks an action run FAILURE with a status label', async ({ signedIn: page, api }) => {
+  const actions = new ActionsSeedApi(api);
+  const { create } = await seedServiceCatalog(actions, unique('c').replace('-', '_'));
+  const run = await actions.startActionRun(create, { properties: { name: 'payments' } });
+  const runPage = new ActionRunPage(page);
+  await runPage.goto(run.id);
+
+  await page.getByRole('button', { name: 'Mark complete' }).click();
+  const marking = dialog(page);
+  await marking.getByRole('radio', { name: 'FAILURE' }).check();
+  await marking.getByRole('textbox', { name: /^Status label/ }).fill('Rolled back by hand');
+  await marking.getByRole('button', { name: 'Mark FAILURE' }).click();
+  await expect(reasonField(marking)).toHaveAccessibleDescription(/Recorded in the run/);
+  await expect(marking).toContainText('Say why, for whoever reads the log later');
+  await reasonField(marking).fill('The backend crashed mid-rollout');
+  await expect(marking).toContainText('The run ends FAILURE labelled “Rolled back by hand”');
+  await marking.getByRole('button', { name: 'Mark FAILURE' }).click();
+
+  await expect(page.getByText('Rolled back by hand', { exact: true })).toBeVisible();
+  await expect(page.getByText('Failed', { exact: true }).first()).toBeVisible();
+  await expect(
+    runPage.logLine(/Marked FAILURE by .+: The backend crashed mid-rollout/),
+  ).toBeVisible();
+  const ended = await actionRun(actions, run.id);
+  expect(ended.status).toBe('FAILURE');
+  expect(ended.statusLabel).toBe('Rolled back by hand');
+  await expect(page.getByRole('button', { name: 'Mark complete' })).toHaveCount(0);
+});
+
+test('cancels a live run: its in-progress node run ends CANCELLED', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  const cancelling = dialog(page);
+  await expect(cancelling).toContainText('Every node run still in progress ends CANCELLED');
+  await reasonField(cancelling).fill('Wrong service');
+  await screenshotBothSchemes(page, 'run-controls-cancel');
+  await cancelling.getByRole('button', { name: 'Cancel run' }).click();
+
+  await expect(runStatus(page, run.identifier)).toContainText('Cancelled');
+  await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
+  const after = await api.getRun(run.identifier);
+  expect([after.status, after.result]).toEqual(['COMPLETED', 'CANCELLED']);
+  expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('CANCELLED');
+  expect(deploy.status).toBe('IN_PROGRESS');
+});
+
+test('re-runs from a failed node: the new run reuses what came before and links both ways', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Re-run from here' }).click();
+  const rerun = dialog(page);
+  await expect(rerun).toContainText('the nodes before Build image reuse');
+  await rerun.getByRole('button', { name: 'Re-run from here' }).click();
+
+  await expect(page).not.toHaveURL(new RegExp(`/runs/${run.identifier}`));
+  const newId = /\/runs\/([^/?]+)/.exec(page.url())?.[1] ?? '';
+  await detail.expectLoaded(newId);
+  await expect(page.getByRole('link', { name: run.identifier })).toBeVisible();
+  await detail.selectNode('Start');
+  await expect(page.getByText('reused', { exact: true }).first()).toBeVisible();
+  const next = await api.getRun(newId);
+  expect(next.rerunOf).toBe(run.identifier);
+  expect((await api.nodeRun(newId, 'build')).status).toBe('IN_PROGRESS');
+
+  await page.getByRole('link', { name: run.identifier }).click();
+  await detail.expectLoaded(run.identifier);
+  await expect(page.getByRole('link', { name: newId })).toBeVisible();
+});
+
+test('a completion the server refuses rolls back and shows why', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  await detail.goto(run.identifier, '?node=deploy');
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Mark complete' }).click();
+  const marking = dialog(page);
+  await reasonField(marking).fill('Looks stuck');
+  // The backend finishes the node first.
+  await api.patchNodeRun(deploy.identifier, { status: 'COMPLETED', result: 'FAILED' });
+  await marking.getByRole('button', { name: 'Mark SUCCESS' }).click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'Already finished' });
+  await expect(alert).toContainText(/Already finished: .*FAILED/);
+  await expect(runStatus(page, run.identifier)).toContainText('Failed');
+  await screenshotBothSchemes(page, 'run-controls-refused');
+  expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('FAILED');
+});
+
+test('someone who neither started the run nor is an admin sees the controls disabled, and why', async ({
+  page,
+  api,
+  memberApi,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await presetSession(page, MEMBER, await memberApi.token());
+  await detail.goto(run.identifier, '?node=deploy');
+  await detail.expectLoaded(run.identifier);
+
+  await expect(page.getByRole('button', { name: 'Cancel run' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Mark complete' })).toBeDisabled();
+  await expect(
+    page
+      .getByText(/Only admins and the user who started this run .* may mark, cancel or re-run it/)
+      .first(),
+  ).toBeVisible();
+});
