@@ -88,12 +88,16 @@ test('cancels a live run: its in-progress node run ends CANCELLED', async ({
   await detail.goto(run.identifier);
   await detail.expectLoaded(run.identifier);
 
-  await page.getByRole('button', { name: 'Cancel run' }).click();
+  // By keyboard: the dialog opens on its reason field, Ctrl+Enter confirms.
+  await page.getByRole('button', { name: 'Cancel run' }).focus();
+  await page.keyboard.press('Enter');
   const cancelling = dialog(page);
   await expect(cancelling).toContainText('Every node run still in progress ends CANCELLED');
-  await reasonField(cancelling).fill('Wrong service');
+  await expect(reasonField(cancelling)).toBeFocused();
+  await page.keyboard.type('Wrong service');
   await screenshotBothSchemes(page, 'run-controls-cancel');
-  await cancelling.getByRole('button', { name: 'Cancel run' }).click();
+  await page.keyboard.press('Control+Enter');
+  await expect(cancelling).toBeHidden();
 
   await expect(runStatus(page, run.identifier)).toContainText('Cancelled');
   await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);

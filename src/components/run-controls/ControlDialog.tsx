@@ -22,7 +22,8 @@ interface Props {
 /**
  * The one shape of a manual act on a run: its fields, a reason that ends up in the log and the
  * audit, a preview of what follows, and a confirm button naming the act. A form, so Enter in a
- * field confirms and Escape closes; the modal keeps focus inside while open.
+ * field (Ctrl+Enter in the reason) confirms and Escape closes; the modal keeps focus inside while
+ * open and starts on the first field.
  */
 export function ControlDialog(props: Props) {
   return (
@@ -59,6 +60,7 @@ function DialogBody({
         {children}
         <Textarea
           label="Reason"
+          data-autofocus={children ? undefined : true}
           description="Recorded in the run's log and the audit log"
           required={reasonRequired}
           autosize

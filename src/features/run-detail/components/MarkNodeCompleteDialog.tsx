@@ -72,7 +72,7 @@ export function MarkNodeCompleteDialog({
         placeholder='{"url": "https://…"}'
         autosize
         minRows={3}
-        ff="monospace"
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         value={outputText}
         onChange={(e) => setOutputText(e.currentTarget.value)}
         error={output.ok ? undefined : output.error}

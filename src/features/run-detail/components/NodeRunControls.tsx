@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Text } from '@mantine/core';
+import { Badge, Box, Button, Group, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { NodeRun, WorkflowRun } from '../../../../contract/workflows';
@@ -34,8 +34,8 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
   const title = nodeRun ? (titles[nodeRun.nodeIdentifier] ?? nodeRun.nodeIdentifier) : '';
 
   return (
-    <Stack gap={6} style={{ flex: 1 }}>
-      <Group gap="sm" justify="flex-end">
+    <>
+      <Group gap="sm" justify="flex-end" ml="auto">
         {nodeRun?.reusedFrom && (
           <Badge
             variant="outline"
@@ -73,7 +73,11 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
           </Button>
         )}
       </Group>
-      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {refusal && (
+        <Box w="100%">
+          <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />
+        </Box>
+      )}
       {nodeRun && markable && me && (
         <MarkNodeCompleteDialog
           opened={dialog === 'mark'}
@@ -111,6 +115,6 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
           }}
         />
       )}
-    </Stack>
+    </>
   );
 }
