@@ -66,6 +66,7 @@ test('marks an action run FAILURE with a status label', async ({ signedIn: page,
   await expect(marking).toContainText('Say why, for whoever reads the log later');
   await reasonField(marking).fill('The backend crashed mid-rollout');
   await expect(marking).toContainText('The run ends FAILURE labelled “Rolled back by hand”');
+  await screenshotBothSchemes(page, 'run-controls-mark-action-run');
   await marking.getByRole('button', { name: 'Mark FAILURE' }).click();
 
   await expect(page.getByText('Rolled back by hand', { exact: true })).toBeVisible();

@@ -100,7 +100,13 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
           search={search}
           onSearchChange={onSearchChange}
           controls={
-            <NodeRunControls run={run} nodeRun={selectedRun} graph={workflow} titles={titles} />
+            <NodeRunControls
+              key={selectedNode}
+              run={run}
+              nodeRun={selectedRun}
+              graph={workflow}
+              titles={titles}
+            />
           }
         />
       </Paper>
