@@ -21,6 +21,9 @@ describe('controlBlockedReason', () => {
       'Only admins and the user who started this run (user_admin) may mark, cancel or re-run it',
     );
     expect(controlBlockedReason(undefined, 'user_admin')).toBe('Checking who you are…');
+    expect(controlBlockedReason(user('member'), 'user_admin', 'mark it complete')).toBe(
+      'Only admins and the user who started this run (user_admin) may mark it complete',
+    );
   });
 });
 

@@ -2,16 +2,17 @@ import { ApiRequestError } from '../../lib/api';
 import type { CurrentUser } from './current-user';
 
 /**
- * Why `me` may not mark, cancel or re-run a run started by `createdBy`, or null when allowed:
+ * Why `me` may not do `acts` to a run started by `createdBy`, or null when allowed:
  * the server allows admins, machine credentials and the starter (server/domain/run-controls.ts).
  */
 export function controlBlockedReason(
   me: CurrentUser | undefined,
   createdBy: string,
+  acts = 'mark, cancel or re-run it',
 ): string | null {
   if (!me) return 'Checking who you are…';
   if (me.role === 'admin' || me.role === 'machine' || me.id === createdBy) return null;
-  return `Only admins and the user who started this run (${createdBy}) may mark, cancel or re-run it`;
+  return `Only admins and the user who started this run (${createdBy}) may ${acts}`;
 }
 
 /** What a refused control says, with the server's own words. */

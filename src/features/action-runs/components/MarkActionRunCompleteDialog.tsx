@@ -20,7 +20,7 @@ export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
   const mark = useMarkActionRunComplete(run.id);
   const [opened, setOpened] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const blocked = controlBlockedReason(me, run.createdBy);
+  const blocked = controlBlockedReason(me, run.createdBy, 'mark it complete');
   if (run.status !== 'IN_PROGRESS' && !refusal) return null;
   return (
     <Stack gap={6} align="flex-end">
