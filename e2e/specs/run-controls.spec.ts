@@ -179,3 +179,27 @@ test('someone who neither started the run nor is an admin sees the controls disa
       .first(),
   ).toBeVisible();
 });
+
+test('marks a whole run complete: every node run in progress ends with the chosen result', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Mark run complete' }).click();
+  const marking = dialog(page);
+  await marking.getByRole('radio', { name: 'FAILED' }).check();
+  await expect(marking).toContainText('the run ends with result FAILED');
+  await reasonField(marking).fill('Deploy verified broken by hand');
+  await marking.getByRole('button', { name: 'Mark run FAILED' }).click();
+
+  await expect(runStatus(page, run.identifier)).toContainText('Failed');
+  await expect(
+    detail.logs.line(/Marked FAILED by .+: Deploy verified broken by hand/),
+  ).toBeVisible();
+  expect((await api.getRun(run.identifier)).result).toBe('FAILED');
+  expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('FAILED');
+});
