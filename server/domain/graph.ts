@@ -1,3 +1,4 @@
+import { readyNodes } from '../../contract/graph';
 import {
   TRIGGER_TYPES,
   type Connection,
@@ -111,7 +112,6 @@ export interface Advance {
  * - when nothing is in progress and nothing can start, the run completes SUCCESS.
  */
 export function decideAdvance(graph: Graph, runs: NodeRunState[]): Advance {
-  const byNode = new Map(runs.map((r) => [r.nodeIdentifier, r]));
   const onFailure = new Map(graph.nodes.map((n) => [n.identifier, n.onFailure]));
   const terminating = runs
     .filter(
@@ -123,26 +123,7 @@ export function decideAdvance(graph: Graph, runs: NodeRunState[]): Advance {
     .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0))[0];
   if (terminating) return { start: [], complete: terminating.result };
 
-  const predecessors = new Map<string, string[]>();
-  for (const c of graph.connections) {
-    predecessors.set(c.targetIdentifier, [
-      ...(predecessors.get(c.targetIdentifier) ?? []),
-      c.sourceIdentifier,
-    ]);
-  }
-  const start = graph.nodes
-    .filter((n) => !byNode.has(n.identifier))
-    .filter((n) => {
-      const preds = predecessors.get(n.identifier) ?? [];
-      return (
-        preds.length > 0 &&
-        preds.every((p) => {
-          const r = byNode.get(p);
-          return r?.status === 'COMPLETED' && r.result === 'SUCCESS';
-        })
-      );
-    })
-    .map((n) => n.identifier);
+  const start = readyNodes(graph, runs);
   const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
   return { start, complete: start.length === 0 && !inProgress ? 'SUCCESS' : null };
 }

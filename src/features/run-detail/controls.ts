@@ -1,3 +1,4 @@
+import { readyNodes } from '../../../contract/graph';
 import type {
   Connection,
   NodeRun,
@@ -45,27 +46,7 @@ export function previewMark(
   }
   if (terminates) return { kind: 'end', result };
 
-  const byNode = new Map(runs.map((r) => [r.nodeIdentifier, r]));
-  const predecessors = new Map<string, string[]>();
-  for (const c of graph.connections) {
-    predecessors.set(c.targetIdentifier, [
-      ...(predecessors.get(c.targetIdentifier) ?? []),
-      c.sourceIdentifier,
-    ]);
-  }
-  const start = graph.nodes
-    .filter((n) => !byNode.has(n.identifier))
-    .filter((n) => {
-      const preds = predecessors.get(n.identifier) ?? [];
-      return (
-        preds.length > 0 &&
-        preds.every((p) => {
-          const r = byNode.get(p);
-          return r?.status === 'COMPLETED' && r.result === 'SUCCESS';
-        })
-      );
-    })
-    .map((n) => n.identifier);
+  const start = readyNodes(graph, runs);
   if (start.length > 0) return { kind: 'start', nodes: start };
   return inProgress ? { kind: 'wait' } : { kind: 'end', result: 'SUCCESS' };
 }
