@@ -39,4 +39,7 @@ export const httpUrl = z.string().refine((s) => /^https?:\/\//i.test(s) && URL.c
   message: 'must be an http(s) URL',
 });
 
+/** Why a person marked, cancelled or re-ran a run; kept in the log and the audit entry. */
+export const reasonSchema = z.string().trim().min(1, 'is required and must not be blank').max(2000);
+
 export const jsonObject = z.record(z.string(), z.unknown());

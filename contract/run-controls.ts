@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { terminationStatusSchema } from './actions';
-import { identifierSchema } from './common';
+import { identifierSchema, reasonSchema } from './common';
 import { runResultSchema } from './workflows';
-
-/** Why a person marked, cancelled or re-ran a run; kept in the log and the audit entry. */
-const reasonSchema = z.string().trim().min(1, 'is required and must not be blank').max(2000);
 
 /** [ext] `POST /v1/workflows/runs/{wfr}/complete`. */
 export const completeWorkflowRunBodySchema = z.strictObject({

@@ -6,6 +6,7 @@ import {
   limitParam,
   nodeRunId,
   queryArray,
+  reasonSchema,
   workflowRunId,
 } from './common';
 
@@ -167,8 +168,17 @@ export const nodeRunPatchSchema = z
     result: runResultSchema.optional(),
     output: jsonObject.optional(),
     logs: z.array(nodeRunLogInputSchema).max(10000).optional(),
+    /** [ext] A person marking the node run complete by hand says why; the act is audited. */
+    reason: reasonSchema.optional(),
   })
   .superRefine((body, ctx) => {
+    if (body.reason !== undefined && body.status !== 'COMPLETED') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: 'may only be sent when marking the node run COMPLETED',
+      });
+    }
     if (body.status === 'COMPLETED' && !body.result) {
       ctx.addIssue({
         code: 'custom',

@@ -24,7 +24,8 @@ import { invalid, notFound, runExhausted } from '../domain/errors';
 import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
 import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
-import { decideAdvanceFor } from '../domain/run-controls';
+import { assertCanControl, decideAdvanceFor } from '../domain/run-controls';
+import { recordAudit } from './audit';
 import type { Db, DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
@@ -265,6 +266,14 @@ export async function patchNodeRun(
 ) {
   await db.transaction(async (tx) => {
     const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor, runIdentifier);
+    if (body.reason !== undefined) {
+      assertCanControl(
+        actor,
+        run,
+        `workflow run "${run.identifier}"`,
+        'mark its node runs complete',
+      );
+    }
     assertOpen(nodeRun);
     const logs = (body.logs ?? []).map((l) => ({
       level: l.logLevel,
@@ -291,6 +300,27 @@ export async function patchNodeRun(
           updatedAt: now,
         })
         .where(eq(workflowRuns.identifier, run.identifier));
+    }
+    if (body.reason !== undefined) {
+      // A manual mark ([ext] `reason`): who, when and why, before/after, in the audit log.
+      await recordAudit(tx, {
+        action: 'UPDATE',
+        resourceType: 'run',
+        userId: actor.id,
+        origin: 'API',
+        at: now,
+        blueprintIdentifier: null,
+        entityIdentifier: run.entity,
+        runId: run.identifier,
+        before: { nodeRun: nodeRun.identifier, status: nodeRun.status, result: nodeRun.result },
+        after: {
+          nodeRun: nodeRun.identifier,
+          status: 'COMPLETED',
+          result: body.result,
+          reason: body.reason,
+        },
+        run,
+      });
     }
     if (completing && run.status !== 'COMPLETED') {
       const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);

@@ -294,6 +294,73 @@ describe('a manual completion racing the backend', () => {
   });
 });
 
+describe('marking one node run complete by hand ([ext] reason on the node-run PATCH)', () => {
+  it('records who, when, why and the node run before and after in the audit log', async () => {
+    const run = await startRun(t, 'linear');
+    const work = nodeRunOf(run, 'work');
+    const res = await patchNode(t, work.identifier, {
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+      reason: 'done by hand in the console',
+      logs: [{ logLevel: 'INFO', log: 'Marked SUCCESS by admin@runboard.dev: done by hand' }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await getRun(t, run.identifier)).toMatchObject({
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+    });
+    const [entry, ...rest] = await auditOf(run.identifier);
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({
+      action: 'UPDATE',
+      resourceType: 'run',
+      trigger: { by: { userId: 'user_admin' } },
+      context: { runId: run.identifier },
+      diff: {
+        before: { nodeRun: work.identifier, status: 'IN_PROGRESS', result: null },
+        after: {
+          nodeRun: work.identifier,
+          status: 'COMPLETED',
+          result: 'SUCCESS',
+          reason: 'done by hand in the console',
+        },
+      },
+    });
+  });
+
+  it('refuses a member who did not start the run with 403 and changes nothing', async () => {
+    const run = await startRun(t, 'linear', 'admin');
+    const work = nodeRunOf(run, 'work');
+    const res = await patchNode(
+      t,
+      work.identifier,
+      { status: 'COMPLETED', result: 'FAILED', reason: 'not mine' },
+      'member',
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain('Only admins and the user who started');
+    expect(nodeRunOf(await getRun(t, run.identifier), 'work').status).toBe('IN_PROGRESS');
+    expect(await auditOf(run.identifier)).toEqual([]);
+  });
+
+  it('refuses a reason without a completion with 422 naming the field', async () => {
+    const run = await startRun(t, 'linear');
+    const res = await patchNode(t, nodeRunOf(run, 'work').identifier, { reason: 'why' });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('body.reason');
+  });
+
+  it('leaves a backend PATCH without a reason unaudited, as in Port', async () => {
+    const run = await startRun(t, 'linear', 'member');
+    const res = await patchNode(t, nodeRunOf(run, 'work').identifier, {
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+    });
+    expect(res.status).toBe(200);
+    expect(await auditOf(run.identifier)).toEqual([]);
+  });
+});
+
 describe('POST /v1/workflows/runs/{wfr}/cancel', () => {
   it('moves the run to CANCELLING; when the in-progress node finishes, nothing new starts and the run completes CANCELLED', async () => {
     const run = await startRun(t, 'chain');

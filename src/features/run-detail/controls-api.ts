@@ -28,6 +28,7 @@ export function useMarkNodeComplete(runId: string) {
           result,
           ...(output ? { output } : {}),
           logs: [{ logLevel: 'INFO', log: `Marked ${result} by ${email}: ${reason}` }],
+          reason,
         },
       }),
     onMutate: async ({ nodeRunId, result }) => {
