@@ -3,10 +3,12 @@ import {
   actionRunId,
   httpUrl,
   identifierSchema,
+  INT4_MAX,
   isoDate,
   jsonObject,
   limitParam,
   queryArray,
+  seqCursor,
 } from './common';
 
 // ---- blueprints ------------------------------------------------------------------------------
@@ -231,11 +233,8 @@ export type RunLog = z.infer<typeof runLogSchema>;
 export const actionRunLogsQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(10000).optional(),
-    offset: z.coerce.number().int().min(0).optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{1,10}$/, 'must be the nextCursor of a previous page (or 0)')
-      .optional(),
+    offset: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
+    cursor: seqCursor.optional(),
   })
   .superRefine((q, ctx) => {
     if (q.cursor === undefined && q.limit !== undefined && q.limit > 50) {

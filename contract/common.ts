@@ -32,6 +32,15 @@ export const isoDate = z.string();
 export const queryArray = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(item));
 
+/** Largest value of a PostgreSQL integer column: sequence numbers, offsets and versions. */
+export const INT4_MAX = 2_147_483_647;
+
+/** A seq cursor (`nextCursor` of a log page): a whole number a PostgreSQL integer can hold. */
+export const seqCursor = z
+  .string()
+  .regex(/^\d{1,10}$/, 'must be the nextCursor of a previous page (or 0)')
+  .refine((s) => Number(s) <= INT4_MAX, 'must be the nextCursor of a previous page (or 0)');
+
 export const limitParam = (max: number, dflt: number) =>
   z.coerce.number().int().min(1).max(max).default(dflt);
 

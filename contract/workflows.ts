@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   identifierSchema,
+  INT4_MAX,
   isoDate,
   jsonObject,
   limitParam,
@@ -236,12 +237,12 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
 export const runsListQuerySchema = z.object({
   workflowIdentifiers: queryArray(z.string()).optional(),
   workflowRunIdentifiers: queryArray(workflowRunId).optional(),
-  workflowVersions: queryArray(z.coerce.number().int()).optional(),
+  workflowVersions: queryArray(z.coerce.number().int().min(1).max(INT4_MAX)).optional(),
   statuses: queryArray(runStatusSchema).optional(),
   results: queryArray(runResultSchema).optional(),
   createdBy: z.string().optional(),
   limit: limitParam(1000, 50),
-  offset: z.coerce.number().int().min(0).optional(),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
   entity: z.string().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const onOff = z.enum(['on', 'off']);
 
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -39,5 +39,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   return parsed.data;
 }
 
-export const defaultedCredentials = (env: NodeJS.ProcessEnv) =>
-  !env.RUNBOARD_ADMIN_CLIENT_SECRET || !env.RUNBOARD_MEMBER_CLIENT_SECRET;
+/** Which seeded users still have the default secret: only those may be printed or prefilled. */
+export const defaultedCredentials = (env: NodeJS.ProcessEnv) => ({
+  admin: !env.RUNBOARD_ADMIN_CLIENT_SECRET,
+  member: !env.RUNBOARD_MEMBER_CLIENT_SECRET,
+});

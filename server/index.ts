@@ -56,6 +56,7 @@ async function main() {
     concurrency: config.WEBHOOK_CONCURRENCY,
     secret: config.WEBHOOK_SECRET,
   });
+  const defaulted = defaultedCredentials(process.env);
   const app = createApp({
     db: database.db,
     dispatcher,
@@ -64,7 +65,7 @@ async function main() {
     serverInfo: {
       seed: config.SEED,
       demoCredentials:
-        demo && defaultedCredentials(process.env)
+        demo && defaulted.admin
           ? { clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }
           : null,
     },
@@ -72,10 +73,13 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const url = `http://localhost:${info.port}`;
     console.log(`Runboard is running at ${url} (database: ${database.kind})`);
-    if (defaultedCredentials(process.env)) {
+    // A secret set through the environment is never printed; only the defaults are.
+    if (defaulted.admin) {
       console.log(
         `  admin:  clientId=${creds.adminClientId} clientSecret=${creds.adminClientSecret}`,
       );
+    }
+    if (defaulted.member) {
       console.log(
         `  member: clientId=${creds.memberClientId} clientSecret=${creds.memberClientSecret}`,
       );

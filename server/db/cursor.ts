@@ -30,6 +30,9 @@ export const newestFirst = (at: Expr, key: Expr) => [
 export const olderThan = (at: Expr, key: Expr, c: KeysetCursor<string | number>) =>
   sql`(${at}, ${key}) < (${c.t}::timestamptz, ${c.k})`;
 
+/** What exactAt hands out; anything else would reach PostgreSQL's timestamptz parser. */
+const EXACT_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
 export const encodeCursor = (c: KeysetCursor<string | number>) =>
   Buffer.from(JSON.stringify(c)).toString('base64url');
 
@@ -41,7 +44,7 @@ export function decodeCursor<K extends string | number>(
 ): KeysetCursor<K> {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Partial<KeysetCursor<K>>;
-    if (typeof c.t === 'string' && !isNaN(Date.parse(c.t)) && isKey(c.k)) {
+    if (typeof c.t === 'string' && EXACT_AT.test(c.t) && isKey(c.k)) {
       return { t: c.t, k: c.k };
     }
   } catch {
@@ -50,5 +53,7 @@ export function decodeCursor<K extends string | number>(
   throw invalid(`${field} is not a cursor this server handed out; start again without it`);
 }
 
-export const isStringKey = (k: unknown): k is string => typeof k === 'string';
-export const isSeqKey = (k: unknown): k is number => Number.isSafeInteger(k);
+/** Keys are ids this server made: short, and never U+0000 (which PostgreSQL cannot hold). */
+export const isStringKey = (k: unknown): k is string =>
+  typeof k === 'string' && k.length <= 200 && !k.includes('\u0000');
+export const isSeqKey = (k: unknown): k is number => Number.isSafeInteger(k) && (k as number) >= 0;

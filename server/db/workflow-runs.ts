@@ -20,6 +20,7 @@ import type {
   RunsListQuery,
   WorkflowNode,
 } from '../../contract/workflows';
+import { seqCursor } from '../../contract/common';
 import { invalid, notFound, runExhausted } from '../domain/errors';
 import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
@@ -400,7 +401,9 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: 
 
 function parseSeqCursor(raw: string | undefined): number {
   if (raw === undefined) return 0;
-  if (!/^\d{1,10}$/.test(raw)) throw invalid('cursor must be the nextCursor of a previous page');
+  if (!seqCursor.safeParse(raw).success) {
+    throw invalid('cursor must be the nextCursor of a previous page');
+  }
   return Number(raw);
 }
 
