@@ -16,7 +16,7 @@ import {
   sumLogCounts,
   unrunState,
 } from '../model';
-import type { RunSearch } from '../search';
+import { selectionPatch, type RunSearch } from '../search';
 import { NodeRunControls } from './NodeRunControls';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
@@ -48,9 +48,8 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
     return d;
   }, [latest]);
 
-  const select = (node: string) =>
-    onSearchChange({ node, scope: undefined, line: undefined, q: search.q });
-  const selectAll = () => onSearchChange({ node: undefined, scope: 'all', line: undefined });
+  const select = (node: string) => onSearchChange(selectionPatch(node));
+  const selectAll = () => onSearchChange(selectionPatch(null));
 
   return (
     <Stack gap="md" maw={1400} mx="auto">
