@@ -7,6 +7,12 @@ describe('polling policy', () => {
     expect(decideRefetchInterval(true, 50)).toBe(false);
   });
 
+  it('keeps polling at the slow interval after a failed refresh, unless finished', () => {
+    expect(decideRefetchInterval(false, 0, true)).toBe(SLOW_POLL_MS);
+    expect(decideRefetchInterval(false, 50, true)).toBe(SLOW_POLL_MS);
+    expect(decideRefetchInterval(true, 0, true)).toBe(false);
+  });
+
   it('polls fast while things change', () => {
     expect(decideRefetchInterval(false, 0)).toBe(FAST_POLL_MS);
     expect(pollInterval(2)).toBe(FAST_POLL_MS);

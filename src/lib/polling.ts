@@ -11,9 +11,17 @@ export function pollInterval(unchangedPolls: number): number {
   return Math.min(SLOW_POLL_MS, FAST_POLL_MS * 2 ** (unchangedPolls - 2));
 }
 
-/** The one decision: no polling for data that is finished (or not loaded yet), else back off. */
-export function decideRefetchInterval(finished: boolean, unchangedPolls: number): number | false {
-  return finished ? false : pollInterval(unchangedPolls);
+/**
+ * The one decision: no polling for data that is finished, else back off. A failed refresh keeps
+ * polling at the slow interval: a short network loss must not freeze a page that is in progress.
+ */
+export function decideRefetchInterval(
+  finished: boolean,
+  unchangedPolls: number,
+  failed = false,
+): number | false {
+  if (finished) return false;
+  return failed ? SLOW_POLL_MS : pollInterval(unchangedPolls);
 }
 
 interface Conditional {
@@ -56,9 +64,11 @@ export function pollWhileInProgress<TData>(isFinished: (data: TData) => boolean)
     query.state.data !== undefined && isFinished(query.state.data);
   return {
     refetchInterval: (query: Query<TData, Error, TData, QueryKey>) =>
-      query.state.status === 'error'
-        ? false
-        : decideRefetchInterval(finished(query), unchangedPolls(query.queryHash)),
+      decideRefetchInterval(
+        finished(query),
+        unchangedPolls(query.queryHash),
+        query.state.status === 'error',
+      ),
     refetchIntervalInBackground: false,
     staleTime: (query: Query<TData, Error, TData, QueryKey>) => (finished(query) ? Infinity : 0),
   } as const;

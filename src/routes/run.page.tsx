@@ -11,7 +11,8 @@ export function RunRoute() {
   const { runId } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const run = useSuspenseQuery(runDetailQueryOptions(runId)).data;
+  const runQuery = useSuspenseQuery(runDetailQueryOptions(runId));
+  const run = runQuery.data;
   const workflow = useQuery({ ...workflowQueryOptions(run.workflowIdentifier), retry: false });
   const onSearchChange = (patch: Partial<RunSearch>, options?: { replace?: boolean }) =>
     void navigate({
@@ -24,6 +25,7 @@ export function RunRoute() {
       workflow={workflow.data}
       search={search}
       onSearchChange={onSearchChange}
+      refreshFailed={runQuery.isRefetchError}
     />
   );
 }

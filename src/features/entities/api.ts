@@ -2,7 +2,7 @@ import { hashKey, infiniteQueryOptions, queryOptions } from '@tanstack/react-que
 import type { Blueprint } from '../../../contract/actions';
 import type { Entity } from '../../../contract/entities';
 import { api } from '../../lib/api';
-import { conditionalGet, pollInterval, unchangedPolls } from '../../lib/polling';
+import { conditionalGet, decideRefetchInterval, unchangedPolls } from '../../lib/polling';
 import { activityRow, hasLiveRows, type ActivityPage } from './model';
 
 const ACTIVITY_PAGE = 50;
@@ -68,10 +68,11 @@ export const entityActivityQueryOptions = (blueprint: string, id: string) =>
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: (query) =>
-      query.state.status !== 'error' &&
-      hasLiveRows(query.state.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [])
-        ? pollInterval(unchangedPolls(hashKey([...query.queryKey, null])))
-        : false,
+      decideRefetchInterval(
+        !hasLiveRows(query.state.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? []),
+        unchangedPolls(hashKey([...query.queryKey, null])),
+        query.state.status === 'error',
+      ),
     refetchIntervalInBackground: false,
     staleTime: 0,
   });

@@ -27,9 +27,11 @@ interface Props {
   workflow: Workflow | undefined;
   search: RunSearch;
   onSearchChange: (patch: Partial<RunSearch>, options?: { replace?: boolean }) => void;
+  /** The last refresh failed; polling goes on at the slow interval. */
+  refreshFailed?: boolean;
 }
 
-export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) {
+export function RunDetailPage({ run, workflow, search, onSearchChange, refreshFailed }: Props) {
   const latest = useMemo(() => latestNodeRunByNode(run.nodeRuns), [run.nodeRuns]);
   const graph = useMemo(() => graphOf(run, workflow), [run, workflow]);
   const titles = useMemo(
@@ -54,6 +56,11 @@ export function RunDetailPage({ run, workflow, search, onSearchChange }: Props) 
   return (
     <Stack gap="md" maw={1400} mx="auto">
       <RunHeader run={run} workflow={workflow} />
+      {refreshFailed && (
+        <Text size="sm" c="orange" role="status">
+          Couldn’t refresh — retrying
+        </Text>
+      )}
       <Paper withBorder p="md">
         <Stack gap="sm">
           <Group justify="space-between">
