@@ -1,3 +1,3 @@
 export { LogViewer, type LogViewState, type LogViewerProps } from './LogViewer';
-export type { LogSource } from './store';
+export { refreshSource, type LogSource } from './store';
 export { sumCounts } from './model';

@@ -237,6 +237,11 @@ export class LogView {
     }
   }
 
+  /** One more poll that starts after any poll already under way, so it sees writes made since. */
+  refresh(): Promise<void> {
+    return (this.polling ?? Promise.resolve()).then(() => this.poll());
+  }
+
   dispose() {
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
@@ -265,4 +270,14 @@ export function logView(source: LogSource, filter: LogFilter): LogView {
     views.delete(oldest!);
   }
   return view;
+}
+
+/**
+ * Polls every open view of `source` once more. For a write the viewer did not wait for: marking a
+ * node complete ends its live polling at once, and its last poll may have run before the PATCH
+ * wrote the "Marked … by …" line.
+ */
+export function refreshSource(source: LogSource) {
+  const key = sourceKey(source);
+  for (const view of views.values()) if (sourceKey(view.source) === key) void view.refresh();
 }

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { RunResult, WorkflowRun } from '../../../contract/workflows';
+import { refreshSource } from '../../components/log-viewer';
 import { api } from '../../lib/api';
 import { runDetailKeys } from './api';
 import { withNodeMarked } from './controls';
@@ -14,7 +15,8 @@ export interface MarkNodeInput {
 
 /**
  * Marks a node run complete through Port's node-run PATCH. The cached run shows the node completed
- * at once; a refusal restores what was there, and either way the run is fetched again.
+ * at once; a refusal restores what was there, and either way the run and the open log views of
+ * that node (and of the whole run) are fetched again, so the "Marked … by …" line shows.
  */
 export function useMarkNodeComplete(runId: string) {
   const client = useQueryClient();
@@ -40,7 +42,11 @@ export function useMarkNodeComplete(runId: string) {
     onError: (_err, _input, context) => {
       if (context?.previous) client.setQueryData(key, context.previous);
     },
-    onSettled: () => client.invalidateQueries({ queryKey: key }),
+    onSettled: (_data, _err, { nodeRunId }) => {
+      refreshSource({ nodeRunId });
+      refreshSource({ runId });
+      return client.invalidateQueries({ queryKey: key });
+    },
   });
 }
 
