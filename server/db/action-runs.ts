@@ -26,6 +26,7 @@ import {
 } from '../domain/action-runs';
 import { forbidden, invalid, notFound, runExhausted } from '../domain/errors';
 import { newActionRunId } from '../domain/ids';
+import { assertCanControl } from '../domain/run-controls';
 import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
 import { getActionRow } from './actions';
 import { recordAudit } from './audit';
@@ -306,7 +307,10 @@ export async function patchActionRun(
   return db.transaction(async (tx) => {
     const run = await loadRunVisible(tx, id, actor, true);
     assertNotEnded(run);
-    if (body.status) assertCanTerminate(run, body.status);
+    if (body.status) {
+      assertCanControl(actor, run, `action run "${id}"`, 'end it');
+      assertCanTerminate(run, body.status);
+    }
     await tx
       .update(actionRuns)
       .set({
@@ -375,7 +379,10 @@ export async function postActionRunLog(
   return db.transaction(async (tx) => {
     const run = await loadRunVisible(tx, id, actor, true);
     assertNotEnded(run);
-    if (body.terminationStatus) assertCanTerminate(run, body.terminationStatus);
+    if (body.terminationStatus) {
+      assertCanControl(actor, run, `action run "${id}"`, 'end it');
+      assertCanTerminate(run, body.terminationStatus);
+    }
     const [line] = await appendRunLogs(
       tx,
       id,

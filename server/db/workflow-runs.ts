@@ -267,13 +267,9 @@ export async function patchNodeRun(
 ) {
   await db.transaction(async (tx) => {
     const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor, runIdentifier);
-    if (body.reason !== undefined) {
-      assertCanControl(
-        actor,
-        run,
-        `workflow run "${run.identifier}"`,
-        'mark its node runs complete',
-      );
+    // Ending a node run ends work someone started: the run-control rule applies, as for /complete.
+    if (body.status === 'COMPLETED') {
+      assertCanControl(actor, run, `workflow run "${run.identifier}"`, 'complete its node runs');
     }
     assertOpen(nodeRun);
     const logs = (body.logs ?? []).map((l) => ({

@@ -343,6 +343,26 @@ describe('marking one node run complete by hand ([ext] reason on the node-run PA
     expect(await auditOf(run.identifier)).toEqual([]);
   });
 
+  it('refuses a member ending another user’s node run through the Port PATCH too, without a reason', async () => {
+    const run = await startRun(t, 'linear', 'admin');
+    const work = nodeRunOf(run, 'work');
+    const res = await patchNode(
+      t,
+      work.identifier,
+      { status: 'COMPLETED', result: 'FAILED' },
+      'member',
+    );
+    expect(res.status).toBe(403);
+    expect(nodeRunOf(await getRun(t, run.identifier), 'work').status).toBe('IN_PROGRESS');
+    const logs = await patchNode(
+      t,
+      work.identifier,
+      { logs: [{ logLevel: 'INFO', log: 'a member may still add lines' }] },
+      'member',
+    );
+    expect(logs.status).toBe(200);
+  });
+
   it('refuses a reason without a completion with 422 naming the field', async () => {
     const run = await startRun(t, 'linear');
     const res = await patchNode(t, nodeRunOf(run, 'work').identifier, { reason: 'why' });
@@ -669,6 +689,19 @@ describe('POST /v1/actions/runs/{id}/complete', () => {
     expect((await completeAction(id, { status: 'SUCCESS', reason: 'ok' }, 'admin')).status).toBe(
       200,
     );
+  });
+
+  it('refuses a member ending another user’s action run by PATCH or by a terminating log', async () => {
+    const id = await startRunAs(t, 'create_microservice', undefined, 'admin');
+    const patch = await t.api('member', 'PATCH', `/actions/runs/${id}`, { status: 'SUCCESS' });
+    expect(patch.status).toBe(403);
+    const log = await t.api('member', 'POST', `/actions/runs/${id}/logs`, {
+      message: 'done',
+      terminationStatus: 'FAILURE',
+    });
+    expect(log.status).toBe(403);
+    const after = await t.api('admin', 'GET', `/actions/runs/${id}`);
+    expect(after.body.run.status).toBe('IN_PROGRESS');
   });
 
   it('keeps Port’s rule for synchronized runs', async () => {
