@@ -98,9 +98,9 @@ export class RunDetailPage {
     await expect(this.logsTab).toBeVisible();
   }
 
-  /** A node of the workflow graph, by title; pressed when selected. */
+  /** A node of the workflow graph, by title; its name is "<title>: <state>"; pressed when selected. */
   node(title: string): Locator {
-    return this.page.getByRole('button', { name: title, exact: true });
+    return this.page.getByRole('button', { name: new RegExp(`^${escapeRegExp(title)}: `) });
   }
 
   async selectNode(title: string) {
@@ -114,3 +114,5 @@ export class RunDetailPage {
     return new OutputPanel(this.page, name);
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -52,7 +52,13 @@ test('a bar of the node-run timeline selects its node too', async ({
   await detail.timeline.getByRole('listitem').filter({ hasText: 'Build image' }).click();
   await expect(page).toHaveURL(/[?&]node=build\b/);
   await expect(detail.node('Build image')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.node('Build image')).toHaveAccessibleName('Build image: Succeeded');
   await expect(detail.logs.line('Image built')).toBeVisible();
+
+  await detail.timeline.getByRole('button', { name: /^Timeline: Deploy\b/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/[?&]node=deploy\b/);
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
 });
 
 test('searches the log and jumps from match to match', async ({

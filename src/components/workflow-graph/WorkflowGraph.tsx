@@ -102,7 +102,7 @@ export function WorkflowGraph({ nodes, connections, states, details, selected, o
               style={style}
               data-state={state ?? 'none'}
               data-live={look.live}
-              aria-label={title}
+              aria-label={state ? `${title}: ${look.label}` : title}
               aria-pressed={selected === placed.id}
               title={`${title}: ${look.label}`}
               onClick={() => onSelect(placed.id)}

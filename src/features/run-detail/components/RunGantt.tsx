@@ -15,8 +15,8 @@ interface Props {
 }
 
 /**
- * A bar per node run across the run's span. Rows are a pointer shortcut for the graph's node
- * buttons (same action), so they stay out of the tab order and the accessibility tree's buttons.
+ * A bar per node run across the run's span. Each row is a button that selects its node, like the
+ * graph's node buttons; its name starts "Timeline:" so it never reads as (or matches) a graph node.
  */
 export function RunGantt({ run, nodeOrder, titles, selected, onSelect }: Props) {
   const now = useNow(run.completedAt === null);
@@ -26,34 +26,36 @@ export function RunGantt({ run, nodeOrder, titles, selected, onSelect }: Props) 
       {bars.map((bar) => {
         const look = stateAppearance(bar.state);
         const title = titles[bar.nodeIdentifier] ?? bar.nodeIdentifier;
+        const duration =
+          bar.durationMs === null ? look.label.toLowerCase() : formatDuration(bar.durationMs);
         return (
-          <div
-            role="listitem"
-            key={bar.nodeRunId ?? bar.nodeIdentifier}
-            className={classes.row}
-            data-selected={selected === bar.nodeIdentifier}
-            onClick={() => onSelect(bar.nodeIdentifier)}
-            title={`${title}: ${look.label}`}
-          >
-            <span className={classes.label}>{title}</span>
-            <div className={classes.track}>
-              {bar.nodeRunId && (
-                <div
-                  className={classes.bar}
-                  data-live={look.live}
-                  style={
-                    {
-                      left: `${bar.offset * 100}%`,
-                      width: `${bar.width * 100}%`,
-                      '--bar-color': `var(--mantine-color-${look.color}-filled)`,
-                    } as CSSProperties
-                  }
-                />
-              )}
-            </div>
-            <span className={classes.duration}>
-              {bar.durationMs === null ? look.label.toLowerCase() : formatDuration(bar.durationMs)}
-            </span>
+          <div role="listitem" key={bar.nodeRunId ?? bar.nodeIdentifier}>
+            <button
+              type="button"
+              className={classes.row}
+              aria-label={`Timeline: ${title}: ${look.label}${bar.durationMs === null ? '' : `, ${duration}`}`}
+              aria-pressed={selected === bar.nodeIdentifier}
+              onClick={() => onSelect(bar.nodeIdentifier)}
+              title={`${title}: ${look.label}`}
+            >
+              <span className={classes.label}>{title}</span>
+              <span className={classes.track}>
+                {bar.nodeRunId && (
+                  <span
+                    className={classes.bar}
+                    data-live={look.live}
+                    style={
+                      {
+                        left: `${bar.offset * 100}%`,
+                        width: `${bar.width * 100}%`,
+                        '--bar-color': `var(--mantine-color-${look.color}-filled)`,
+                      } as CSSProperties
+                    }
+                  />
+                )}
+              </span>
+              <span className={classes.duration}>{duration}</span>
+            </button>
           </div>
         );
       })}
