@@ -53,7 +53,7 @@ function logLine(ctx: BackendContext, nodeRun: NodeRunRow, level: LogLevel, mess
 function complete(
   ctx: BackendContext,
   nodeRun: NodeRunRow,
-  result: 'SUCCESS' | 'FAILED',
+  result: 'SUCCESS' | 'FAILED' | 'CANCELLED',
   output: Record<string, unknown> | undefined,
   logs: { level: LogLevel; message: string }[],
 ) {
@@ -198,7 +198,15 @@ export async function executeNodeRun(ctx: BackendContext, nodeRun: NodeRunRow) {
     .select()
     .from(workflowRuns)
     .where(eq(workflowRuns.identifier, nodeRun.workflowRunIdentifier));
-  if (!run || run.status !== 'IN_PROGRESS') return;
+  if (!run || run.status === 'COMPLETED') return;
+  if (run.status === 'CANCELLING') {
+    // Cancelled before its backend was called: nothing new starts, so it ends here, and the run
+    // can complete CANCELLED instead of waiting forever on a node nobody will report.
+    await complete(ctx, nodeRun, 'CANCELLED', undefined, [
+      { level: 'WARN', message: 'Not invoked: the run was cancelled before this node started' },
+    ]);
+    return;
+  }
   const graph = await workflowGraphAt(ctx.db, run.workflowIdentifier, run.workflowVersion);
   const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
     (n) => n.identifier === nodeRun.nodeIdentifier,

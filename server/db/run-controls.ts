@@ -47,7 +47,11 @@ async function lockControllable(tx: Tx, identifier: string, actor: Actor) {
 
 async function answer(tx: Tx, identifier: string, actor: Actor) {
   const run = await loadRunVisible(tx, identifier, actor);
-  return toWorkflowRun(run, await nodeRunsOf(tx, identifier), await rerunsOf(tx, identifier));
+  return toWorkflowRun(
+    run,
+    await nodeRunsOf(tx, identifier),
+    await rerunsOf(tx, identifier, actor),
+  );
 }
 
 /** The same line on each node run, all under the run's row lock. */

@@ -65,15 +65,26 @@ export async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
 
 export async function getWorkflowRun(db: DbOrTx, identifier: string, actor: Actor) {
   const row = await loadRunVisible(db, identifier, actor);
-  return toWorkflowRun(row, await nodeRunsOf(db, identifier), await rerunsOf(db, identifier));
+  return toWorkflowRun(
+    row,
+    await nodeRunsOf(db, identifier),
+    await rerunsOf(db, identifier, actor),
+  );
 }
 
-/** The runs that re-ran `identifier`, oldest first. */
-export async function rerunsOf(db: DbOrTx, identifier: string) {
+/** Runs the actor may not view stay out of lists, feeds and links, as if they did not exist. */
+export function visibleRuns(actor: Actor): SQL | undefined {
+  return isPrivileged(actor)
+    ? undefined
+    : or(eq(workflowRuns.allowAnyoneToView, true), eq(workflowRuns.createdBy, actor.id));
+}
+
+/** The runs that re-ran `identifier` and that the actor may view, oldest first. */
+export async function rerunsOf(db: DbOrTx, identifier: string, actor: Actor) {
   const rows = await db
     .select({ identifier: workflowRuns.identifier })
     .from(workflowRuns)
-    .where(eq(workflowRuns.rerunOf, identifier))
+    .where(and(eq(workflowRuns.rerunOf, identifier), visibleRuns(actor)))
     .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.identifier));
   return rows.map((r) => r.identifier);
 }
@@ -360,9 +371,7 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: 
   if (query.entity) where.push(eq(workflowRuns.entity, query.entity));
   if (query.from) where.push(gte(workflowRuns.createdAt, new Date(query.from)));
   if (query.to) where.push(lte(workflowRuns.createdAt, new Date(query.to)));
-  if (!isPrivileged(actor)) {
-    where.push(or(eq(workflowRuns.allowAnyoneToView, true), eq(workflowRuns.createdBy, actor.id)));
-  }
+  where.push(visibleRuns(actor));
   if (query.cursor) {
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');
     where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));

@@ -609,6 +609,15 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     expect((await getRun(t, original.identifier)).status).toBe('IN_PROGRESS');
   });
 
+  it('lists in reruns only the re-runs the reader may view', async () => {
+    const own = await startRun(t, 'private', 'member');
+    const res = await rerun(own.identifier, {}, 'admin');
+    expect(res.status).toBe(201);
+    const byAdmin = res.body.workflowRun.identifier as string;
+    expect((await getRun(t, own.identifier, 'admin')).reruns).toEqual([byAdmin]);
+    expect((await getRun(t, own.identifier, 'member')).reruns).toEqual([]);
+  });
+
   it('refuses a member who did not start the run with 403 and hides a private run with 404', async () => {
     const run = await startRun(t, 'linear', 'admin');
     const res = await rerun(run.identifier, {}, 'member');
