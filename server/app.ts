@@ -48,7 +48,15 @@ export function createApp({
   webhookSecret,
 }: AppOptions) {
   const app = new Hono<AuthEnv>();
-  const secret = () => (webhookSecret ? Promise.resolve(webhookSecret) : organizationSecret(db));
+  // Read once: the stored secret never changes while the server runs (the dispatcher does the same).
+  let stored: Promise<string> | undefined;
+  const secret = () =>
+    webhookSecret
+      ? Promise.resolve(webhookSecret)
+      : (stored ??= organizationSecret(db).catch((err: unknown) => {
+          stored = undefined; // a failed read is tried again next time
+          throw err;
+        }));
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);

@@ -9,14 +9,14 @@ import type {
 import { assertCanTie, entityChangeMessage } from '../domain/action-runs';
 import { conflict, invalid, notFound } from '../domain/errors';
 import { randomId16 } from '../domain/ids';
-import { canViewRun, type Actor } from '../domain/permissions';
+import { type Actor } from '../domain/permissions';
 import { appendRunLogs, loadRunVisible } from './action-runs';
 import { recordAudit } from './audit';
 import { getBlueprintRow } from './blueprints';
 import type { Db, DbOrTx, Tx } from './client';
-import { actionRuns, entities, nodeRuns, workflowRuns } from './schema';
+import { actionRuns, entities, nodeRuns } from './schema';
 import { createdStamps, stampsOf } from './stamps';
-import { appendLogs } from './workflow-runs';
+import { appendLogs, loadRunVisible as loadWorkflowRunVisible } from './workflow-runs';
 
 type EntityRow = typeof entities.$inferSelect;
 
@@ -61,12 +61,7 @@ async function lockActionRunTie(tx: Tx, runId: string, actor: Actor, now: Date):
 }
 
 async function lockWorkflowRunTie(tx: Tx, runId: string, actor: Actor, now: Date): Promise<Tie> {
-  const [run] = await tx
-    .select()
-    .from(workflowRuns)
-    .where(eq(workflowRuns.identifier, runId))
-    .for('update');
-  if (!run || !canViewRun(actor, run)) throw notFound(`Workflow run "${runId}"`);
+  const run = await loadWorkflowRunVisible(tx, runId, actor, true);
   assertCanTie({ id: runId, status: run.status });
   // The line goes to the node run doing the work now: the latest one still in progress.
   const [nodeRun] = await tx
