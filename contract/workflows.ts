@@ -152,6 +152,9 @@ export const workflowRunSchema = z.object({
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
+/** COMPLETED is the only terminal status: such a run never changes again (and is not polled). */
+export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
+
 export const startRunBodySchema = z.strictObject({
   inputs: jsonObject.default({}),
   entity: z.string().min(1).max(200).optional(),

@@ -1,7 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { WorkflowRun } from '../../../contract/workflows';
+import { isRunFinished, type WorkflowRun } from '../../../contract/workflows';
 import { conditionalGet, pollWhileInProgress } from '../../lib/polling';
-import { isRunFinished } from './model';
 
 export const runDetailKeys = {
   all: ['workflow-run'] as const,

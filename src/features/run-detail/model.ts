@@ -1,7 +1,10 @@
-import type { LogCounts, NodeRun, WorkflowRun } from '../../../contract/workflows';
+import {
+  isRunFinished,
+  type LogCounts,
+  type NodeRun,
+  type WorkflowRun,
+} from '../../../contract/workflows';
 import { workflowRunState, type RunState } from '../../components/StatusBadge';
-
-export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
 
 const byCreated = (a: NodeRun, b: NodeRun) =>
   a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;

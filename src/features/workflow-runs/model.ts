@@ -1,5 +1,5 @@
 import type { InfiniteData } from '@tanstack/react-query';
-import type { WorkflowRun } from '../../../contract/workflows';
+import { isRunFinished, type WorkflowRun } from '../../../contract/workflows';
 import type { RunFilters, StatusFilter, TimeRange } from './search';
 
 export interface RunsPage {
@@ -65,8 +65,6 @@ export function patchPages(
   });
   return changed ? { ...data, pages } : data;
 }
-
-export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
 
 /** Identifiers of displayed runs still moving: the only rows that are polled. */
 export const inProgressIds = (runs: WorkflowRun[]) =>
