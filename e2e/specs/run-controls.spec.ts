@@ -151,6 +151,8 @@ test('a completion the server refuses rolls back and shows why', async ({
   await reasonField(marking).fill('Looks stuck');
   // The backend finishes the node first.
   await api.patchNodeRun(deploy.identifier, { status: 'COMPLETED', result: 'FAILED' });
+  // Let a poll bring the backend's result in while the dialog is open: it must stay open.
+  await expect(runStatus(page, run.identifier)).toContainText('Failed', { timeout: 15_000 });
   await marking.getByRole('button', { name: 'Mark SUCCESS' }).click();
 
   const alert = page.getByRole('alert').filter({ hasText: 'Already finished' });

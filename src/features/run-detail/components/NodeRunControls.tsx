@@ -78,7 +78,9 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
           <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />
         </Box>
       )}
-      {nodeRun && markable && me && (
+      {/* An open dialog stays open when a poll shows the backend finished the node meanwhile:
+          confirming then gets the server's refusal, which says so, instead of the dialog vanishing. */}
+      {nodeRun && me && (markable || dialog === 'mark') && (
         <MarkNodeCompleteDialog
           opened={dialog === 'mark'}
           onClose={() => setDialog(null)}
