@@ -25,7 +25,8 @@ import { invalid, notFound, runExhausted } from '../domain/errors';
 import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
 import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
-import { assertCanControl, decideAdvanceFor } from '../domain/run-controls';
+import { assertCanControl } from '../domain/run-controls';
+import { decideAdvance } from '../../contract/graph';
 import { recordAudit } from './audit';
 import type { Db, DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
@@ -162,7 +163,7 @@ export async function advance(
   status: RunStatus = 'IN_PROGRESS',
 ) {
   const runs = await nodeRunsOf(tx, runIdentifier);
-  const decision = decideAdvanceFor(graph, runs, status);
+  const decision = decideAdvance(graph, runs, status);
   const nodes = new Map(graph.nodes.map((n) => [n.identifier, n]));
   const toStart = decision.start.flatMap((id) => {
     const node = nodes.get(id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection, NodeType, WorkflowNode } from '../../contract/workflows';
-import { decideAdvance, graphProblem, triggerNode, type Graph, type NodeRunState } from './graph';
+import { decideAdvance, type NodeRunState } from '../../contract/graph';
+import { graphProblem, triggerNode, type Graph } from './graph';
 
 const node = (
   identifier: string,

@@ -1,8 +1,6 @@
-import { readyNodes } from '../../contract/graph';
 import {
   TRIGGER_TYPES,
   type Connection,
-  type RunResult,
   type WorkflowNode,
 } from '../../contract/workflows';
 
@@ -86,44 +84,4 @@ export function triggerNode(graph: Graph): WorkflowNode {
   const trigger = graph.nodes.find((n) => TRIGGER_TYPES.includes(n.config.type));
   if (!trigger) throw new Error('workflow without trigger passed validation');
   return trigger;
-}
-
-export interface NodeRunState {
-  nodeIdentifier: string;
-  status: 'IN_PROGRESS' | 'COMPLETED';
-  result: RunResult | null;
-  completedAt: Date | null;
-}
-
-export interface Advance {
-  /** Nodes that get a new IN_PROGRESS node run. */
-  start: string[];
-  /** Set when the workflow run completes now. */
-  complete: RunResult | null;
-}
-
-/**
- * The advance rules, evaluated over the whole state of a run (so the answer is the same however
- * many times it is asked):
- * - a node run that ended FAILED or CANCELLED on a node whose onFailure is `terminate` ends the
- *   run with that result, and nothing starts;
- * - a node starts once every node connected to it has a node run that completed SUCCESS
- *   (a node with several incoming connections waits for all of them);
- * - when nothing is in progress and nothing can start, the run completes SUCCESS.
- */
-export function decideAdvance(graph: Graph, runs: NodeRunState[]): Advance {
-  const onFailure = new Map(graph.nodes.map((n) => [n.identifier, n.onFailure]));
-  const terminating = runs
-    .filter(
-      (r) =>
-        r.status === 'COMPLETED' &&
-        r.result !== 'SUCCESS' &&
-        (onFailure.get(r.nodeIdentifier) ?? 'terminate') === 'terminate',
-    )
-    .sort((a, b) => (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0))[0];
-  if (terminating) return { start: [], complete: terminating.result };
-
-  const start = readyNodes(graph, runs);
-  const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
-  return { start, complete: start.length === 0 && !inProgress ? 'SUCCESS' : null };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeType, RunResult, WorkflowNode } from '../../contract/workflows';
-import type { Graph, NodeRunState } from './graph';
+import { decideAdvance, type NodeRunState } from '../../contract/graph';
+import type { Graph } from './graph';
 import type { Actor } from './permissions';
 import {
   ancestorsOf,
   assertCanControl,
-  decideAdvanceFor,
   planCancel,
   planRerun,
   type OriginalNodeRun,
@@ -56,16 +56,16 @@ const running = (nodeIdentifier: string): NodeRunState => ({
 describe('decideAdvanceFor a CANCELLING run', () => {
   it('starts nothing and waits while a node run is still in progress', () => {
     const runs = [done('t'), done('a'), running('b')];
-    expect(decideAdvanceFor(diamond, runs, 'CANCELLING')).toEqual({ start: [], complete: null });
+    expect(decideAdvance(diamond, runs, 'CANCELLING')).toEqual({ start: [], complete: null });
   });
 
   it('completes CANCELLED once the last in-progress node run finishes, starting no successor', () => {
     const runs = [done('t'), done('a'), done('b')];
-    expect(decideAdvanceFor(diamond, runs, 'IN_PROGRESS')).toEqual({
+    expect(decideAdvance(diamond, runs, 'IN_PROGRESS')).toEqual({
       start: ['c', 'e'],
       complete: null,
     });
-    expect(decideAdvanceFor(diamond, runs, 'CANCELLING')).toEqual({
+    expect(decideAdvance(diamond, runs, 'CANCELLING')).toEqual({
       start: [],
       complete: 'CANCELLED',
     });
@@ -73,7 +73,7 @@ describe('decideAdvanceFor a CANCELLING run', () => {
 
   it('completes CANCELLED at once when a terminating node fails while cancelling', () => {
     const runs = [done('t'), done('a', 'FAILED'), running('b')];
-    expect(decideAdvanceFor(diamond, runs, 'CANCELLING')).toEqual({
+    expect(decideAdvance(diamond, runs, 'CANCELLING')).toEqual({
       start: [],
       complete: 'CANCELLED',
     });
@@ -81,7 +81,7 @@ describe('decideAdvanceFor a CANCELLING run', () => {
 
   it('leaves the rules of an IN_PROGRESS run unchanged', () => {
     const runs = [done('t'), done('a', 'FAILED'), running('b')];
-    expect(decideAdvanceFor(diamond, runs, 'IN_PROGRESS')).toEqual({
+    expect(decideAdvance(diamond, runs, 'IN_PROGRESS')).toEqual({
       start: [],
       complete: 'FAILED',
     });

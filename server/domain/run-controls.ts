@@ -1,19 +1,7 @@
 import type { RunResult, RunStatus } from '../../contract/workflows';
 import { forbidden, invalid, runExhausted } from './errors';
-import { decideAdvance, triggerNode, type Advance, type Graph, type NodeRunState } from './graph';
+import { triggerNode, type Graph } from './graph';
 import { isPrivileged, type Actor } from './permissions';
-
-/**
- * The advance rules for a run in `status`. A CANCELLING run starts nothing; it completes
- * CANCELLED once no node run is left in progress, or at once when a node run ends the run as a
- * terminating failure would (the others then end CANCELLED, as for any terminating failure).
- */
-export function decideAdvanceFor(graph: Graph, runs: NodeRunState[], status: RunStatus): Advance {
-  const normal = decideAdvance(graph, runs);
-  if (status !== 'CANCELLING') return normal;
-  const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
-  return { start: [], complete: normal.complete || !inProgress ? 'CANCELLED' : null };
-}
 
 /** Admins, machine credentials and the user who started a run may mark, cancel or re-run it. */
 export function assertCanControl(

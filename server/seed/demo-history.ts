@@ -1,5 +1,6 @@
 import type { RunResult, WorkflowNode } from '../../contract/workflows';
-import { decideAdvance, triggerNode, type Graph } from '../domain/graph';
+import { decideAdvance } from '../../contract/graph';
+import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
 import type { nodeRunLogs, nodeRuns, workflowRuns } from '../db/schema';
 import {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workflow, WorkflowRun } from '../../contract/workflows';
 import { selectRows } from '../db/client';
-import { decideAdvance } from '../domain/graph';
+import { decideAdvance } from '../../contract/graph';
 import { freshDatabase, startTestServer, type TestServer } from '../test/harness';
 import { DEMO_SERVICES } from './demo-catalog';
 import { DEFAULT_SCALE, seedDemo, type DemoSeedResult } from './demo';

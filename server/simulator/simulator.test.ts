@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Workflow, WorkflowRun } from '../../contract/workflows';
-import { decideAdvance } from '../domain/graph';
+import { decideAdvance } from '../../contract/graph';
 import { seedDemo } from '../seed/demo';
 import { startTestServer, type TestServer } from '../test/harness';
 import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';

@@ -1,4 +1,4 @@
-import { readyNodes } from '../../../contract/graph';
+import { decideAdvance } from '../../../contract/graph';
 import type {
   Connection,
   NodeRun,
@@ -25,8 +25,8 @@ export interface PreviewGraph {
 }
 
 /**
- * The server's advance rule (server/domain/graph.ts decideAdvance, and decideAdvanceFor for a
- * CANCELLING run) applied as if `node`'s run had just completed with `result`.
+ * What the server's advance rule (contract/graph.ts decideAdvance, the one the server runs) will do
+ * the moment `node`'s run completes with `result`.
  */
 export function previewMark(
   graph: PreviewGraph | undefined,
@@ -35,20 +35,15 @@ export function previewMark(
   result: RunResult,
 ): MarkPreview {
   if (!graph) return { kind: 'unknown' };
+  // The marked node run completes last, so an earlier terminating failure would still win.
   const runs = run.nodeRuns.map((r) =>
-    r.nodeIdentifier === node ? { ...r, status: 'COMPLETED' as const, result } : r,
+    r.nodeIdentifier === node
+      ? { ...r, status: 'COMPLETED' as const, result, completedAt: new Date(8.64e15) }
+      : r,
   );
-  const inProgress = runs.some((r) => r.status === 'IN_PROGRESS');
-  const onFailure = graph.nodes.find((n) => n.identifier === node)?.onFailure ?? 'terminate';
-  const terminates = result !== 'SUCCESS' && onFailure === 'terminate';
-  if (run.status === 'CANCELLING') {
-    return terminates || !inProgress ? { kind: 'end', result: 'CANCELLED' } : { kind: 'wait' };
-  }
-  if (terminates) return { kind: 'end', result };
-
-  const start = readyNodes(graph, runs);
-  if (start.length > 0) return { kind: 'start', nodes: start };
-  return inProgress ? { kind: 'wait' } : { kind: 'end', result: 'SUCCESS' };
+  const next = decideAdvance(graph, runs, run.status);
+  if (next.complete) return { kind: 'end', result: next.complete };
+  return next.start.length > 0 ? { kind: 'start', nodes: next.start } : { kind: 'wait' };
 }
 
 export type OutputParse =
