@@ -1,8 +1,4 @@
-import {
-  TRIGGER_TYPES,
-  type Connection,
-  type WorkflowNode,
-} from '../../contract/workflows';
+import { TRIGGER_TYPES, type Connection, type WorkflowNode } from '../../contract/workflows';
 
 export interface Graph {
   nodes: WorkflowNode[];
