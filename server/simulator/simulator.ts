@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import type { RunResult, WorkflowNode } from '../../contract/workflows';
 import { isInvokedNode } from '../backends/workflow-nodes';
 import type { Db } from '../db/client';
@@ -94,9 +94,15 @@ export function startSimulator({
     owned.set(run.identifier, { workflow, inputs, vars: workflow?.vars(inputs) ?? {} });
   };
 
-  /** Runs left in progress by a previous process would otherwise never finish. */
-  async function adoptLeftovers() {
-    await ensureSimulatorUser(db);
+  /**
+   * Runs the simulator did not start would otherwise never finish: at its first tick every run left
+   * in progress by a previous process, and from then on every run of a demo workflow that someone
+   * started by hand (the dashboard's "Run", a re-run, an API client), so a newcomer's first run
+   * completes. Runs of other workflows are left to their own backends.
+   */
+  async function adoptOpenRuns(onlyDemo: boolean) {
+    const demo = Object.keys(START_WEIGHTS);
+    const known = [...owned.keys()];
     const rows = await db
       .select({
         identifier: workflowRuns.identifier,
@@ -104,7 +110,13 @@ export function startSimulator({
         inputs: workflowRuns.inputs,
       })
       .from(workflowRuns)
-      .where(ne(workflowRuns.status, 'COMPLETED'));
+      .where(
+        and(
+          ne(workflowRuns.status, 'COMPLETED'),
+          onlyDemo ? inArray(workflowRuns.workflowIdentifier, demo) : undefined,
+          known.length ? notInArray(workflowRuns.identifier, known) : undefined,
+        ),
+      );
     rows.forEach(own);
   }
 
@@ -297,10 +309,9 @@ export function startSimulator({
     'simulator',
     tickMs,
     async () => {
-      if (!started) {
-        await adoptLeftovers();
-        started = true;
-      }
+      if (!started) await ensureSimulatorUser(db);
+      await adoptOpenRuns(started);
+      started = true;
       const live = { count: await topUp(await countLive()) };
       await driveNodes(live);
     },
