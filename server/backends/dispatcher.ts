@@ -36,7 +36,7 @@ export interface Dispatcher {
 /**
  * Invokes backends outside any transaction: node runs and action runs that started are claimed
  * in the database (so each is invoked once, even with several servers), then sent through a
- * small queue; results come back through the same repository functions the API uses.
+ * small queue; results come back through the same services the API uses.
  */
 export function startDispatcher(
   db: Db,

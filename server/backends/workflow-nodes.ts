@@ -1,14 +1,14 @@
-import { eq } from 'drizzle-orm';
 import { entityBodySchema } from '../../contract/entities';
 import type { LogLevel, WorkflowNode } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { createEntity, toEntity } from '../db/entities';
-import { type nodeRuns, workflowRuns } from '../db/schema';
-import { patchNodeRun, postNodeRunLogs } from '../db/workflow-runs';
+import type { nodeRuns, workflowRuns } from '../db/schema';
 import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import { render, TemplateError } from '../domain/templates';
+import { createEntity, toEntity } from '../services/entities';
+import { loadVisibleWorkflowRun } from '../services/run-access';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
 import { deliver, excerpt, type DeliveryOptions } from './http';
 
 type NodeRunRow = typeof nodeRuns.$inferSelect;
@@ -35,7 +35,7 @@ export function isInvokedNode(config: WorkflowNode['config']): boolean {
   return false;
 }
 
-/** A late report (the run was cancelled meanwhile) is refused by the repository; that is fine. */
+/** A late report (the run was cancelled meanwhile) is refused by the service; that is fine. */
 async function tolerateEnded(work: Promise<void>) {
   try {
     await work;
@@ -194,10 +194,15 @@ async function runUpsertEntity(
 
 /** Invokes what a claimed node run stands for, and reports the outcome on the node run. */
 export async function executeNodeRun(ctx: BackendContext, nodeRun: NodeRunRow) {
-  const [run] = await ctx.db
-    .select()
-    .from(workflowRuns)
-    .where(eq(workflowRuns.identifier, nodeRun.workflowRunIdentifier));
+  // The backend's machine credential sees every run; a run gone meanwhile needs nothing.
+  const run = await loadVisibleWorkflowRun(
+    ctx.db,
+    nodeRun.workflowRunIdentifier,
+    BACKEND_ACTOR,
+  ).catch((err: unknown) => {
+    if (err instanceof ApiError) return undefined;
+    throw err;
+  });
   if (!run || run.status === 'COMPLETED') return;
   if (run.status === 'CANCELLING') {
     // Cancelled before its backend was called: nothing new starts, so it ends here, and the run

@@ -8,18 +8,17 @@ import {
   approvalBodySchema,
   versionQuerySchema,
 } from '../../contract/actions';
-import {
-  decideActionRunApproval,
-  getActionRun,
-  listActionRuns,
-  listApprovers,
-  patchActionRun,
-  postActionRunLog,
-  readActionRunLogs,
-} from '../db/action-runs';
 import type { Db } from '../db/client';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam, readQuery } from '../http/validate';
+import { decideActionRunApproval, listApprovers } from '../services/action-run-approvals';
+import {
+  getActionRun,
+  listActionRuns,
+  patchActionRun,
+  postActionRunLog,
+  readActionRunLogs,
+} from '../services/action-runs';
 
 /** `/v1/actions/runs…`; mounted before actionRoutes so `runs` is never read as an action id. */
 export function actionRunRoutes(db: Db, clock: () => Date) {

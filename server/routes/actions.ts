@@ -6,11 +6,11 @@ import {
   versionQuerySchema,
 } from '../../contract/actions';
 import { identifierSchema } from '../../contract/common';
-import { createAction, getActionRow, listActions, toAction } from '../db/actions';
-import { startActionRun } from '../db/action-runs';
 import type { Db } from '../db/client';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam, readQuery } from '../http/validate';
+import { startActionRun } from '../services/action-runs';
+import { createAction, getAction, listActions } from '../services/definitions';
 import { requireAdmin } from './blueprints';
 
 /** Action definitions and starting their runs; mounted after actionRunRoutes (`/actions/runs`). */
@@ -25,7 +25,7 @@ export function actionRoutes(db: Db, clock: () => Date) {
     })
     .get('/:actionId', async (c) => {
       const id = readParam(c, 'actionId', identifierSchema);
-      return c.json({ ok: true, action: toAction(await getActionRow(db, id)) });
+      return c.json({ ok: true, action: await getAction(db, id) });
     })
     .post('/:actionId/runs', async (c) => {
       const id = readParam(c, 'actionId', identifierSchema);

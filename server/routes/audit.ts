@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { auditQuerySchema } from '../../contract/entities';
-import { listAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import type { AuthEnv } from '../http/auth';
 import { readQuery } from '../http/validate';
+import { listAudit } from '../services/audit';
 
 export function auditRoutes(db: Db) {
   return new Hono<AuthEnv>().get('/', async (c) => {

@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { blueprintBodySchema } from '../../contract/actions';
 import { identifierSchema } from '../../contract/common';
 import type { Db } from '../db/client';
-import { createBlueprint, getBlueprintRow, listBlueprints, toBlueprint } from '../db/blueprints';
 import { forbidden } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam } from '../http/validate';
+import { createBlueprint, getBlueprint, listBlueprints } from '../services/definitions';
 
 export function requireAdmin(actor: Actor, what: string) {
   if (actor.role !== 'admin') {
@@ -26,6 +26,6 @@ export function blueprintRoutes(db: Db, clock: () => Date) {
     })
     .get('/:bp', async (c) => {
       const id = readParam(c, 'bp', identifierSchema);
-      return c.json({ ok: true, blueprint: toBlueprint(await getBlueprintRow(db, id)) });
+      return c.json({ ok: true, blueprint: await getBlueprint(db, id) });
     });
 }

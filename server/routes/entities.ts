@@ -7,8 +7,10 @@ import {
   entityRunQuerySchema,
   entityWriteQuerySchema,
 } from '../../contract/entities';
-import { entityActivity } from '../db/activity';
 import type { Db } from '../db/client';
+import type { AuthEnv } from '../http/auth';
+import { readBody, readParam, readQuery } from '../http/validate';
+import { entityActivity } from '../services/activity';
 import {
   createEntity,
   deleteEntity,
@@ -16,9 +18,7 @@ import {
   listEntities,
   patchEntity,
   replaceEntity,
-} from '../db/entities';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readParam, readQuery } from '../http/validate';
+} from '../services/entities';
 
 /** `/v1/blueprints/{bp}/entities…`: entity writes, optionally tied to a run with `run_id`. */
 export function entityRoutes(db: Db, clock: () => Date) {

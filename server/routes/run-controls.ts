@@ -9,14 +9,14 @@ import {
 } from '../../contract/run-controls';
 import { pathIds } from '../../contract/workflows';
 import type { Db } from '../db/client';
+import type { AuthEnv } from '../http/auth';
+import { readBody, readParam, readQuery } from '../http/validate';
 import {
   cancelWorkflowRun,
   completeActionRun,
   completeWorkflowRun,
   rerunWorkflowRun,
-} from '../db/run-controls';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readParam, readQuery } from '../http/validate';
+} from '../services/run-controls';
 
 /** Manual acts on runs (mark complete, cancel, re-run); mounted at /v1. */
 export function runControlRoutes(db: Db, clock: () => Date) {

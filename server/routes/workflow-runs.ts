@@ -8,17 +8,10 @@ import {
   runsListQuerySchema,
 } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { toLogLine } from '../db/serialize';
-import {
-  getWorkflowRun,
-  inlineLogs,
-  listWorkflowRuns,
-  patchNodeRun,
-  postNodeRunLogs,
-  readLogs,
-} from '../db/workflow-runs';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam, readQuery } from '../http/validate';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
+import { getWorkflowRun, listWorkflowRuns, readLogs } from '../services/workflow-runs';
 
 const includeLogsQuery = z.object({ includeLogs: z.enum(['true', 'false']).optional() });
 
@@ -32,16 +25,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date) {
     .get('/runs/:wfr', async (c) => {
       const id = readParam(c, 'wfr', pathIds.workflowRunId);
       const { includeLogs } = readQuery(c, includeLogsQuery);
-      const workflowRun = await getWorkflowRun(db, id, c.get('actor'));
-      if (includeLogs === 'true') {
-        const byNode = await inlineLogs(db, id);
-        for (const nodeRun of workflowRun.nodeRuns) {
-          nodeRun.nodeRunLogs = (byNode.get(nodeRun.identifier) ?? []).map((row) => {
-            const { logLevel, log, tags, createdAt } = toLogLine(row);
-            return { logLevel, log, tags, createdAt, updatedAt: createdAt };
-          });
-        }
-      }
+      const workflowRun = await getWorkflowRun(db, id, c.get('actor'), includeLogs === 'true');
       return c.json({ ok: true, workflowRun });
     })
     .get('/runs/:wfr/logs', async (c) => {

@@ -6,20 +6,19 @@ import {
   workflowReplaceBodySchema,
 } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { startWorkflowRun } from '../db/workflow-runs';
-import {
-  createWorkflow,
-  deleteWorkflow,
-  getWorkflowRow,
-  listWorkflows,
-  replaceWorkflow,
-  workflowStats,
-} from '../db/workflows';
-import { toWorkflow } from '../db/serialize';
 import { forbidden, invalid } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import type { AuthEnv } from '../http/auth';
 import { readBody, readParam } from '../http/validate';
+import {
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listWorkflows,
+  replaceWorkflow,
+  workflowStats,
+} from '../services/definitions';
+import { startWorkflowRun } from '../services/workflow-runs';
 
 function requireAdmin(actor: Actor, what: string) {
   if (actor.role !== 'admin')
@@ -52,7 +51,7 @@ export function workflowRoutes(db: Db, clock: () => Date) {
     })
     .get('/:workflowId', async (c) => {
       const id = readParam(c, 'workflowId', identifierSchema);
-      return c.json({ ok: true, workflow: toWorkflow(await getWorkflowRow(db, id)) });
+      return c.json({ ok: true, workflow: await getWorkflow(db, id) });
     })
     .put('/:workflowId', async (c) => {
       requireAdmin(c.get('actor'), 'change workflows');

@@ -5,7 +5,6 @@ import type { Db } from '../db/client';
 import { decideAdvance } from '../../contract/graph';
 import type { Graph } from '../domain/graph';
 import { nodeRuns, workflowRuns, workflows } from '../db/schema';
-import { patchNodeRun, postNodeRunLogs, startWorkflowRun } from '../db/workflow-runs';
 import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
@@ -24,6 +23,8 @@ import {
   type NodeProfile,
 } from '../seed/demo-workflows';
 import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
+import { startWorkflowRun } from '../services/workflow-runs';
 import { startTicker } from './ticker';
 
 export interface SimulatorOptions {
@@ -74,7 +75,7 @@ const isExpected = (err: unknown) =>
 /**
  * Keeps a few workflow runs moving so the dashboard has something live to show: it starts runs
  * (as the admin or the member) and plays their nodes as a backend would, as the machine user,
- * through the same repository functions the HTTP routes call.
+ * through the same services the HTTP routes call.
  */
 export function startSimulator({
   db,
