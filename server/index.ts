@@ -54,6 +54,9 @@ async function main() {
     retries: config.WEBHOOK_RETRIES,
     backoffMs: config.WEBHOOK_BACKOFF_MS,
     concurrency: config.WEBHOOK_CONCURRENCY,
+    maxBackoffMs: config.WEBHOOK_MAX_BACKOFF_MS,
+    leaseMs: config.WORK_LEASE_MS,
+    graceMs: config.SHUTDOWN_GRACE_MS,
     secret: config.WEBHOOK_SECRET,
   });
   const defaulted = defaultedCredentials(process.env);

@@ -1,8 +1,9 @@
 import type { ActionLogLevel } from '../../contract/actions';
-import type { ActionRunRow } from '../db/action-runs';
 import { invocationOf } from '../db/actions';
+import type { AttemptOutcome } from '../domain/work-queue';
 import { reportActionRunOutcome } from '../services/action-runs';
-import { deliver, excerpt } from './http';
+import { loadOwedActionRun } from '../services/backend-work';
+import { deliver, excerpt, isRetryable, type DeliveryAttempt } from './http';
 import { BACKEND_ACTOR, type BackendContext } from './workflow-nodes';
 
 interface Line {
@@ -17,34 +18,50 @@ const report = (
   status?: 'SUCCESS' | 'FAILURE',
 ) => reportActionRunOutcome(ctx.db, runId, lines, status, BACKEND_ACTOR, ctx.clock());
 
-/** Posts a claimed run's payload to its action's webhook, when the action has one. */
-export async function executeActionRun(ctx: BackendContext, run: ActionRunRow) {
+const DONE: AttemptOutcome = { kind: 'done' };
+
+/**
+ * Makes one attempt at posting a claimed run's payload to its action's webhook, when the action
+ * has one. A run no longer in progress (ended by hand, or reported after a delivery before a
+ * crash) is not sent again.
+ */
+export async function executeActionRun(
+  ctx: BackendContext,
+  runId: string,
+  attempt: DeliveryAttempt,
+): Promise<AttemptOutcome> {
+  const run = await loadOwedActionRun(ctx.db, runId);
+  if (!run) return DONE;
   const method = (await invocationOf(ctx.db, run.actionIdentifier)) as
     { type?: string; url?: unknown } | undefined;
-  if (method?.type !== 'WEBHOOK' || typeof method.url !== 'string') return;
+  if (method?.type !== 'WEBHOOK' || typeof method.url !== 'string') return DONE;
+  const payload = run.payload as { context?: Record<string, unknown> } & Record<string, unknown>;
+  const body = {
+    ...payload,
+    context: { ...payload.context, deliveryId: attempt.id, attempt: attempt.number },
+  };
   const delivery = await deliver(
-    { url: method.url, method: 'POST', headers: {}, body: run.payload, secret: await ctx.secret() },
+    { url: method.url, method: 'POST', headers: {}, body, secret: await ctx.secret() },
     ctx.delivery,
+    attempt,
     (a) => report(ctx, run.id, [{ level: a.failed ? 'WARN' : 'INFO', message: a.line }]),
   );
-  if (delivery.kind === 'error') {
-    return report(
-      ctx,
-      run.id,
-      [{ level: 'ERROR', message: `Webhook failed: ${delivery.reason}` }],
-      'FAILURE',
-    );
-  }
-  if (!delivery.ok) {
-    const message = `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
-    return report(ctx, run.id, [{ level: 'ERROR', message }], 'FAILURE');
-  }
-  if (run.synchronized) {
-    return report(
+  if (delivery.kind === 'error' || !delivery.ok) {
+    const problem =
+      delivery.kind === 'error'
+        ? `Webhook failed: ${delivery.reason}`
+        : `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
+    if (isRetryable(delivery) && attempt.number < attempt.of) {
+      return { kind: 'retry', reason: problem };
+    }
+    await report(ctx, run.id, [{ level: 'ERROR', message: problem }], 'FAILURE');
+  } else if (run.synchronized) {
+    await report(
       ctx,
       run.id,
       [{ level: 'INFO', message: `Webhook answered ${delivery.status}; run completed` }],
       'SUCCESS',
     );
   }
+  return DONE;
 }
