@@ -143,7 +143,9 @@ export async function startEmbeddedPostgres(
     child.kill('SIGINT');
     await exited;
     process.off('exit', stopOnExit);
-    throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail(logFile)}`);
+    throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail(logFile)}`, {
+      cause: err,
+    });
   }
 
   return {
@@ -188,6 +190,7 @@ function postgresUser(dataDir: string, bin: Binaries) {
       throw new Error(
         `Runboard runs as root, PostgreSQL refuses to, and creating a "${SUPERUSER}" user to run it ` +
           `failed (${(err as Error).message}). Run Runboard as another user or set DATABASE_URL.`,
+        { cause: err },
       );
     }
   }
