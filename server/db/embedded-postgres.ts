@@ -106,7 +106,7 @@ export async function startEmbeddedPostgres(
     await initdb(bin, clusterDir, passwordFile, owner, options.durable ?? true);
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
-  await stopLeftOver(clusterDir, log);
+  await stopLeftOver(dataDir, log);
 
   const port = options.port ?? (await freePort());
   const logFd = openSync(logFile, 'w');
@@ -263,11 +263,13 @@ async function initdb(
 }
 
 /**
- * A server killed without a chance to stop PostgreSQL (kill -9) leaves it running on the cluster;
- * a new one cannot start beside it. Stop that one (fast shutdown: it is ours and nobody else's).
- * A postmaster.pid whose process is gone, PostgreSQL handles itself (crash recovery).
+ * A server killed without a chance to stop PostgreSQL (kill -9) leaves it running on the cluster
+ * in `dataDir`; a new one cannot start beside it. Stop that one (fast shutdown: it is ours and
+ * nobody else's). A postmaster.pid whose process is gone, PostgreSQL handles itself (crash
+ * recovery).
  */
-async function stopLeftOver(clusterDir: string, log: (line: string) => void) {
+export async function stopLeftOver(dataDir: string, log: (line: string) => void = () => {}) {
+  const clusterDir = path.join(dataDir, 'postgres');
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   const pid = readPid(pidFile);
   if (pid === null || !isRunning(pid)) return;
