@@ -9,6 +9,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Port of the embedded PostgreSQL (127.0.0.1 only); default: a free one at each start. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SIMULATOR: onOff.default('on'),
   SEED: z.enum(['demo', 'none']).default('demo'),
   RUNBOARD_ADMIN_CLIENT_ID: z.string().min(1).default('runboard-admin'),

@@ -12,8 +12,8 @@ import {
 /**
  * Work the server owes a backend survives crashes and restarts: real server processes on one real
  * PostgreSQL, killed with SIGKILL or stopped with SIGTERM while webhooks are in flight. Row locks,
- * SKIP LOCKED and several processes only mean something on a real PostgreSQL, so this file runs
- * where DATABASE_URL names one (`npm run test:pg`, and CI).
+ * SKIP LOCKED and several processes only mean something on a real PostgreSQL, which every test
+ * run has (server/test/global-setup.ts).
  */
 interface Receipt {
   nodeRunId: string;
@@ -124,7 +124,7 @@ async function claimedBy(databaseUrl: string, server: ServerProcess) {
 
 const COMMON = { WORK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '30000', WEBHOOK_RETRIES: '4' };
 
-describe.runIf(process.env.DATABASE_URL)('owed work on a real PostgreSQL', () => {
+describe('owed work on a real PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof sharedDatabase>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const servers: ServerProcess[] = [];

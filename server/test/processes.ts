@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { randomId16 } from '../domain/ids';
 import { TEST_CREDENTIALS, bearerToken } from './harness';
 
@@ -22,21 +23,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** An empty database on the PostgreSQL at DATABASE_URL, for real server processes to share. */
+/** A migrated database of its own on the test run's PostgreSQL, for server processes to share. */
 export async function sharedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL;
-  if (!base) throw new Error('needs DATABASE_URL (a real PostgreSQL)');
+  const { adminUrl, template } = inject('testDatabase');
   const name = `runboard_proc_${randomId16().toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: base });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
-  const url = new URL(base);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const cleanup = new pg.Client({ connectionString: base });
+      const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
