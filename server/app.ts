@@ -10,7 +10,7 @@ import type { Dispatcher } from './backends/dispatcher';
 import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
 import { ApiError, forbidden } from './domain/errors';
-import { requireAuth, type AuthEnv } from './http/auth';
+import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { openApiDocument } from './http/openapi';
 import { actionRunRoutes } from './routes/action-runs';
 import { actionRoutes } from './routes/actions';
@@ -35,6 +35,8 @@ export interface AppOptions {
   dispatcher?: Dispatcher;
   /** Signs webhooks instead of the secret stored for the organization (WEBHOOK_SECRET). */
   webhookSecret?: string | undefined;
+  /** Signs access tokens instead of the secret stored in the settings table (JWT_SECRET). */
+  tokenSecret?: string | undefined;
 }
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
@@ -46,6 +48,7 @@ export function createApp({
   staticDir,
   dispatcher,
   webhookSecret,
+  tokenSecret,
 }: AppOptions) {
   const app = new Hono<AuthEnv>();
   // Read once: the stored secret never changes while the server runs (the dispatcher does the same).
@@ -55,6 +58,15 @@ export function createApp({
       ? Promise.resolve(webhookSecret)
       : (stored ??= organizationSecret(db).catch((err: unknown) => {
           stored = undefined; // a failed read is tried again next time
+          throw err;
+        }));
+
+  let storedToken: Promise<string> | undefined;
+  const jwtSecret = () =>
+    tokenSecret
+      ? Promise.resolve(tokenSecret)
+      : (storedToken ??= storedTokenSecret(db).catch((err: unknown) => {
+          storedToken = undefined;
           throw err;
         }));
 
@@ -99,8 +111,8 @@ export function createApp({
   v1.get('/server-info', (c) =>
     c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
   );
-  v1.route('/auth', authRoutes(db, clock));
-  v1.use(requireAuth(db, clock));
+  v1.route('/auth', authRoutes(db, clock, jwtSecret));
+  v1.use(requireAuth(db, clock, jwtSecret));
   v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
   v1.get('/organization/secret', async (c) => {
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');

@@ -17,6 +17,17 @@ export const configSchema = z.object({
   RUNBOARD_ADMIN_CLIENT_SECRET: z.string().min(1).default('runboard-admin-secret'),
   RUNBOARD_MEMBER_CLIENT_ID: z.string().min(1).default('runboard-member'),
   RUNBOARD_MEMBER_CLIENT_SECRET: z.string().min(1).default('runboard-member-secret'),
+  RUNBOARD_MACHINE_CLIENT_ID: z
+    .string()
+    .min(1)
+    .refine(
+      (v) => !v.includes('@'),
+      'must not look like an email (Ocean takes that for a personal token)',
+    )
+    .default('runboard-machine'),
+  RUNBOARD_MACHINE_CLIENT_SECRET: z.string().min(1).default('runboard-machine-secret'),
+  /** Signs access tokens (JWT, HS256) instead of the secret generated and stored at first start. */
+  JWT_SECRET: z.string().min(32).optional(),
   /** Per attempt of a webhook request. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   /** Further attempts after a network error, a timeout, a 429 or a 5xx (backoff doubles). */
@@ -51,4 +62,5 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
 export const defaultedCredentials = (env: NodeJS.ProcessEnv) => ({
   admin: !env.RUNBOARD_ADMIN_CLIENT_SECRET,
   member: !env.RUNBOARD_MEMBER_CLIENT_SECRET,
+  machine: !env.RUNBOARD_MACHINE_CLIENT_SECRET,
 });

@@ -37,6 +37,8 @@ async function main() {
     adminClientSecret: config.RUNBOARD_ADMIN_CLIENT_SECRET,
     memberClientId: config.RUNBOARD_MEMBER_CLIENT_ID,
     memberClientSecret: config.RUNBOARD_MEMBER_CLIENT_SECRET,
+    machineClientId: config.RUNBOARD_MACHINE_CLIENT_ID,
+    machineClientSecret: config.RUNBOARD_MACHINE_CLIENT_SECRET,
   };
   await ensureUsers(database.db, creds);
 
@@ -75,6 +77,7 @@ async function main() {
     db: database.db,
     dispatcher,
     webhookSecret: config.WEBHOOK_SECRET,
+    tokenSecret: config.JWT_SECRET,
     staticDir: path.resolve(config.STATIC_DIR),
     serverInfo: {
       seed: config.SEED,
@@ -96,6 +99,11 @@ async function main() {
     if (defaulted.member) {
       console.log(
         `  member: clientId=${creds.memberClientId} clientSecret=${creds.memberClientSecret}`,
+      );
+    }
+    if (defaulted.machine) {
+      console.log(
+        `  machine (execution agents): clientId=${creds.machineClientId} clientSecret=${creds.machineClientSecret}`,
       );
     }
   });

@@ -9,17 +9,22 @@ export interface Credentials {
   adminClientSecret: string;
   memberClientId: string;
   memberClientSecret: string;
+  /** The organization (machine) credentials execution agents use; seeded when given. */
+  machineClientId?: string;
+  machineClientSecret?: string;
 }
 
 export const ADMIN_ID = 'user_admin';
 export const MEMBER_ID = 'user_member';
+export const MACHINE_ID = 'user_machine';
 export const SIMULATOR_ID = 'user_simulator';
 export const ADMIN_EMAIL = 'admin@runboard.dev';
 export const MEMBER_EMAIL = 'member@runboard.dev';
+export const MACHINE_EMAIL = 'machine@runboard.dev';
 
-/** Seeds (or re-keys) the admin and member users; runs on every start, whatever SEED says. */
+/** Seeds (or re-keys) the admin, member and machine (organization credentials) users; runs on every start, whatever SEED says. */
 export async function ensureUsers(db: Db, creds: Credentials) {
-  const rows = [
+  const rows: (typeof users.$inferInsert)[] = [
     {
       id: ADMIN_ID,
       email: ADMIN_EMAIL,
@@ -35,6 +40,15 @@ export async function ensureUsers(db: Db, creds: Credentials) {
       clientSecretHash: sha256(creds.memberClientSecret),
     },
   ];
+  if (creds.machineClientId !== undefined && creds.machineClientSecret !== undefined) {
+    rows.push({
+      id: MACHINE_ID,
+      email: MACHINE_EMAIL,
+      role: 'machine' as const,
+      clientId: creds.machineClientId,
+      clientSecretHash: sha256(creds.machineClientSecret),
+    });
+  }
   await db
     .insert(users)
     .values(rows)

@@ -19,6 +19,8 @@ export const TEST_CREDENTIALS = {
   adminClientSecret: 'test-admin-secret',
   memberClientId: 'test-member',
   memberClientSecret: 'test-member-secret',
+  machineClientId: 'test-machine',
+  machineClientSecret: 'test-machine-secret',
 };
 
 /** A fresh, migrated database of its own: a copy of the run's template (global-setup.ts). */
@@ -53,7 +55,7 @@ export interface TestServer {
   database: Database;
   /** Fetches `path` (under /v1) as the given user; the body is sent as JSON. */
   api: (
-    as: 'admin' | 'member' | 'anonymous',
+    as: 'admin' | 'member' | 'machine' | 'anonymous',
     method: string,
     path: string,
     body?: unknown,
@@ -80,7 +82,7 @@ export async function startTestServer(
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const tokens: Record<string, string> = {};
-  const token = async (as: 'admin' | 'member') => {
+  const token = async (as: 'admin' | 'member' | 'machine') => {
     tokens[as] ??= await bearerToken(
       baseUrl,
       TEST_CREDENTIALS[`${as}ClientId`],
