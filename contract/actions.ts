@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integrationActionInvocationSchema } from './agent-work';
 import {
   actionRunId,
   httpUrl,
@@ -52,11 +53,20 @@ export const requiredApprovalSchema = z.union([
 ]);
 export type RequiredApproval = z.infer<typeof requiredApprovalSchema>;
 
-export const invocationMethodSchema = z.looseObject({
-  type: z.string().min(1).max(50),
-  /** Port: a synchronized webhook's answer decides the run's status; nobody else may. */
-  synchronized: z.boolean().optional(),
-});
+export const invocationMethodSchema = z
+  .looseObject({
+    type: z.string().min(1).max(50),
+    /** Port: a synchronized webhook's answer decides the run's status; nobody else may. */
+    synchronized: z.boolean().optional(),
+  })
+  .superRefine((method, ctx) => {
+    if (method.type !== 'INTEGRATION_ACTION') return;
+    // Port's INTEGRATION_ACTION shape is closed: its four keys, nothing else.
+    const parsed = integrationActionInvocationSchema.safeParse(method);
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
 
 export const actionBodySchema = z.strictObject({
   identifier: identifierSchema,
@@ -165,6 +175,10 @@ export const actionRunV2Schema = z.object({
   requiredApproval: requiredApprovalSchema,
   approval: approvalSchema.nullable(),
   payload: jsonObject,
+  /** INTEGRATION_ACTION runs wait for an agent to claim and acknowledge them (Port's fields). */
+  pendingExecution: z.boolean().optional(),
+  claimedUntil: isoDate.nullable().optional(),
+  installationId: z.string().nullable().optional(),
 });
 export type ActionRunV2 = z.infer<typeof actionRunV2Schema>;
 

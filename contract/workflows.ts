@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { integrationNodeConfigSchema } from './agent-work';
 import {
+  httpUrl,
   identifierSchema,
   INT4_MAX,
   isoDate,
@@ -24,7 +26,15 @@ export const nodeTypeSchema = z.enum(NODE_TYPES);
 export type NodeType = z.infer<typeof nodeTypeSchema>;
 export const TRIGGER_TYPES: readonly NodeType[] = ['SELF_SERVE_TRIGGER', 'EVENT_TRIGGER'];
 
-export const nodeConfigSchema = z.looseObject({ type: nodeTypeSchema });
+export const nodeConfigSchema = z
+  .looseObject({ type: nodeTypeSchema })
+  .superRefine((config, ctx) => {
+    if (config.type !== 'INTEGRATION_ACTION') return;
+    const parsed = integrationNodeConfigSchema.safeParse(config);
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
 
 export const workflowNodeSchema = z.object({
   identifier: identifierSchema,
@@ -107,7 +117,12 @@ export type LogCounts = Record<LogLevel, number>;
 
 export const nodeRunSchema = z.object({
   identifier: z.string(),
-  node: z.object({ identifier: z.string() }),
+  /** `config` only on lookups with `include=nodeConfig`. */
+  node: z.object({ identifier: z.string(), config: jsonObject.optional() }),
+  /** [ext] Stable per workflow node (same across runs and versions); claim `exclude` matches it. */
+  nodeUid: z.string().optional(),
+  /** The node's config, top level, in claim answers (as Port's claim shape has it). */
+  config: jsonObject.optional(),
   nodeIdentifier: z.string(),
   nodeTitle: z.string().nullable(),
   nodeIcon: z.string().nullable(),
@@ -117,6 +132,13 @@ export const nodeRunSchema = z.object({
   output: jsonObject,
   /** [ext] In a re-run: the original's node run whose result and output this one reuses. */
   reusedFrom: z.string().nullable().optional(),
+  /** [ext] INTEGRATION_ACTION node runs wait for an agent to claim and acknowledge them. */
+  pendingExecution: z.boolean().optional(),
+  claimedUntil: isoDate.nullable().optional(),
+  installationId: z.string().nullable().optional(),
+  /** [ext] Set by the executor's PATCH (Ocean's start report). */
+  externalRunId: z.string().nullable().optional(),
+  links: z.array(z.string()).optional(),
   logCounts: z.object({
     DEBUG: z.number(),
     INFO: z.number(),
@@ -174,6 +196,9 @@ export const nodeRunPatchSchema = z
     logs: z.array(nodeRunLogInputSchema).max(10000).optional(),
     /** [ext] A person marking the node run complete by hand says why; the act is audited. */
     reason: reasonSchema.optional(),
+    /** Port (Ocean's start report): the executor's id for the run, and links to it. */
+    externalRunId: z.string().max(500).nullable().optional(),
+    links: z.array(httpUrl).max(50).optional(),
   })
   .superRefine((body, ctx) => {
     if (body.reason !== undefined && body.status !== 'COMPLETED') {

@@ -1,4 +1,5 @@
 import type { ActionRunV1, ActionRunV2, RequiredApproval, RunLog } from '../../contract/actions';
+import { isPendingExecution } from '../domain/agent-work';
 import { latestDecision, type Decisions } from '../domain/action-runs';
 import type { actionRunLogs, actionRuns } from './schema';
 
@@ -12,6 +13,8 @@ export interface RunWithFlags {
   entityExists: boolean;
   blueprintExists: boolean;
   actionExists: boolean;
+  /** The agent's claim on an INTEGRATION_ACTION run, from the work queue. */
+  claimedUntil?: string | Date | null;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -75,6 +78,9 @@ export function toRunV2(r: RunWithFlags): ActionRunV2 {
     requiredApproval: run.requiredApproval as RequiredApproval,
     approval: latestDecision(run.approvals as Decisions),
     payload: run.payload as Record<string, unknown>,
+    pendingExecution: isPendingExecution(run),
+    claimedUntil: r.claimedUntil ? new Date(r.claimedUntil).toISOString() : null,
+    installationId: run.installationId,
   };
 }
 

@@ -4,7 +4,15 @@ import { ACTIVE_STATUSES } from '../domain/action-runs';
 import { toRun } from './action-run-serialize';
 import type { DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
-import { actionRunLogs, actionRuns, actions, blueprints, entities, users } from './schema';
+import {
+  actionRunLogs,
+  actionRuns,
+  actions,
+  blueprints,
+  entities,
+  users,
+  workItems,
+} from './schema';
 
 /** Queries of action runs and their logs: they take a transaction and decide nothing. */
 
@@ -16,6 +24,9 @@ export const runSelection = {
   entityExists: sql<boolean>`EXISTS (SELECT 1 FROM ${entities} e WHERE e.blueprint = ${actionRuns.blueprintIdentifier} AND e.identifier = ${actionRuns.entityIdentifier})`,
   blueprintExists: sql<boolean>`EXISTS (SELECT 1 FROM ${blueprints} b WHERE b.identifier = ${actionRuns.blueprintIdentifier})`,
   actionExists: sql<boolean>`EXISTS (SELECT 1 FROM ${actions} a WHERE a.identifier = ${actionRuns.actionIdentifier})`,
+  claimedUntil: sql<
+    string | Date | null
+  >`(SELECT w.claimed_until FROM ${workItems} w WHERE w.kind = 'agent_action_run' AND w.subject_id = ${actionRuns}.id)`,
 };
 
 export async function findActionRun(db: DbOrTx, id: string, lock = false) {

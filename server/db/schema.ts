@@ -127,12 +127,21 @@ export const nodeRuns = pgTable(
     completedAt: ts('completed_at'),
     /** When the backend dispatcher took this node run (WEBHOOK, UPSERT_ENTITY); null until then. */
     dispatchedAt: ts('dispatched_at'),
+    /** INTEGRATION_ACTION: the agent installation that may claim it, and the node's config. */
+    installationId: text('installation_id'),
+    config: jsonb('config'),
+    /** When an agent acknowledged (took) it; it is never handed out again after that. */
+    acknowledgedAt: ts('acknowledged_at'),
+    /** What the executor calls this run (Ocean's `externalRunId`) and its links. */
+    externalRunId: text('external_run_id'),
+    links: jsonb('links'),
   },
   (t) => [
     index('node_runs_run_idx').on(t.workflowRunIdentifier, t.ord),
     index('node_runs_undispatched_idx')
       .on(t.ord)
       .where(sql`status = 'IN_PROGRESS' AND dispatched_at IS NULL`),
+    index('node_runs_external_idx').on(t.externalRunId),
   ],
 );
 
@@ -233,6 +242,10 @@ export const actionRuns = pgTable(
     endedAt: ts('ended_at'),
     /** When the backend dispatcher took this run to invoke its action's webhook; null until then. */
     dispatchedAt: ts('dispatched_at'),
+    /** INTEGRATION_ACTION: the agent installation that may claim the run. */
+    installationId: text('installation_id'),
+    /** When an agent acknowledged (took) it; it is never handed out again after that. */
+    acknowledgedAt: ts('acknowledged_at'),
   },
   (t) => [
     index('action_runs_undispatched_idx')
@@ -330,7 +343,13 @@ export const workItems = pgTable(
   'work_items',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['node_run', 'action_run'] }).notNull(),
+    /**
+     * `node_run`/`action_run`: the dispatcher delivers them. `agent_*`: work an external agent
+     * pulls (claim-pending, ack); the dispatcher never takes those.
+     */
+    kind: text('kind', {
+      enum: ['node_run', 'action_run', 'agent_node_run', 'agent_action_run'],
+    }).notNull(),
     subjectId: text('subject_id').notNull(),
     state: text('state', { enum: ['queued', 'claimed', 'done', 'failed'] }).notNull(),
     /** Attempts started so far (a claim counts one). */
@@ -339,11 +358,17 @@ export const workItems = pgTable(
     claimedBy: text('claimed_by'),
     claimedUntil: ts('claimed_until'),
     lastError: text('last_error'),
+    /** Agent work only: the installation that may claim it, and what `exclude` matches. */
+    installationId: text('installation_id'),
+    exclusionKey: text('exclusion_key'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('work_items_subject_idx').on(t.kind, t.subjectId),
+    index('work_items_agent_idx')
+      .on(t.kind, t.installationId, t.createdAt)
+      .where(sql`state IN ('queued', 'claimed')`),
     index('work_items_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`state = 'queued'`),

@@ -1,4 +1,5 @@
 import type { LogLine, NodeRun, Workflow, WorkflowRun } from '../../contract/workflows';
+import { isPendingExecution, nodeUidOf } from '../domain/agent-work';
 import type { Graph } from '../domain/graph';
 import type { nodeRunLogs, nodeRuns, workflowRuns, workflows } from './schema';
 import { stampsOf } from './stamps';
@@ -26,10 +27,16 @@ export function toWorkflow(row: WorkflowRow): Workflow {
   };
 }
 
-export function toNodeRun(row: NodeRunRow): NodeRun {
+/** `claimedUntil`: an agent's claim on the node run, from the work queue, where it was read. */
+export function toNodeRun(
+  row: NodeRunRow,
+  workflowIdentifier: string,
+  claimedUntil: Date | string | null = null,
+): NodeRun {
   return {
     identifier: row.identifier,
     node: { identifier: row.nodeIdentifier },
+    nodeUid: nodeUidOf(workflowIdentifier, row.nodeIdentifier),
     nodeIdentifier: row.nodeIdentifier,
     nodeTitle: row.nodeTitle,
     nodeIcon: row.nodeIcon,
@@ -38,6 +45,11 @@ export function toNodeRun(row: NodeRunRow): NodeRun {
     result: row.result,
     output: row.output as Record<string, unknown>,
     reusedFrom: row.reusedFrom,
+    pendingExecution: isPendingExecution(row),
+    claimedUntil: claimedUntil ? new Date(claimedUntil).toISOString() : null,
+    installationId: row.installationId,
+    externalRunId: row.externalRunId,
+    links: (row.links as string[] | null) ?? [],
     logCounts: {
       DEBUG: row.debugCount,
       INFO: row.infoCount,
@@ -63,6 +75,7 @@ export function toWorkflowRun(
   row: WorkflowRunRow,
   nodeRunRows: NodeRunRow[],
   reruns?: string[],
+  claims?: Map<string, Date | string | null>,
 ): WorkflowRun {
   return {
     identifier: row.identifier,
@@ -72,7 +85,9 @@ export function toWorkflowRun(
     workflowIdentifier: row.workflowIdentifier,
     status: row.status,
     result: row.result,
-    nodeRuns: nodeRunRows.map(toNodeRun),
+    nodeRuns: nodeRunRows.map((n) =>
+      toNodeRun(n, row.workflowIdentifier, claims?.get(n.identifier) ?? null),
+    ),
     variables: { outputs: row.outputs as Record<string, unknown> },
     inputs: row.inputs as Record<string, unknown>,
     entity: row.entity,

@@ -8,6 +8,7 @@ import type {
 } from '../../contract/workflows';
 import { seqCursor } from '../../contract/common';
 import { invalid } from '../domain/errors';
+import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
 import type { DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
@@ -76,6 +77,9 @@ export function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date)
     nodeIcon: node.icon ?? null,
     nodeConfigType: node.config.type,
     status: 'IN_PROGRESS' as const,
+    // An INTEGRATION_ACTION node run is handed to an agent with its node's config.
+    installationId: agentInstallationOf(node.config),
+    config: agentInstallationOf(node.config) ? node.config : null,
     createdAt: now,
     updatedAt: now,
   };
@@ -135,13 +139,20 @@ export async function markRunCancelling(tx: Tx, runIdentifier: string, now: Date
 export async function updateNodeRun(
   tx: Tx,
   nodeRunIdentifier: string,
-  changes: { output?: unknown; completion?: { result: RunResult | undefined } },
+  changes: {
+    output?: unknown;
+    completion?: { result: RunResult | undefined } | undefined;
+    externalRunId?: string | null | undefined;
+    links?: string[] | undefined;
+  },
   now: Date,
 ) {
   await tx
     .update(nodeRuns)
     .set({
       ...(changes.output !== undefined ? { output: changes.output } : {}),
+      ...(changes.externalRunId !== undefined ? { externalRunId: changes.externalRunId } : {}),
+      ...(changes.links !== undefined ? { links: changes.links } : {}),
       ...(changes.completion
         ? { status: 'COMPLETED', result: changes.completion.result, completedAt: now }
         : {}),

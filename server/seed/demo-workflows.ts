@@ -106,9 +106,13 @@ const deployService: DemoWorkflow = {
       ),
       node('test', 'Run tests', 'Test', {
         type: 'INTEGRATION_ACTION',
-        integrationProvider: 'GITHUB',
-        workflow: 'ci-tests.yml',
-        inputs: { image: '{{ .outputs.build.image }}' },
+        installationId: 'demo-github-ocean',
+        integrationProvider: 'github-ocean',
+        integrationInvocationType: 'dispatch_workflow',
+        integrationActionExecutionProperties: {
+          workflow: 'ci-tests.yml',
+          workflowInputs: { image: '{{ .outputs.build.image }}' },
+        },
       }),
       node(
         'deploy',

@@ -34,7 +34,10 @@ import {
   isEnded,
   startProblem,
 } from '../domain/action-runs';
+import { integrationActionInvocationSchema } from '../../contract/agent-work';
+import { agentInstallationOf, integrationPayload } from '../domain/agent-work';
 import { forbidden, invalid, notFound } from '../domain/errors';
+import { TemplateError } from '../domain/templates';
 import { newActionRunId } from '../domain/ids';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { assertCanControl } from '../domain/run-controls';
@@ -158,7 +161,28 @@ export async function startActionRun(
     }
     const id = newActionRunId();
     const required = action.requiredApproval as RequiredApproval;
-    const invocation = action.invocationMethod as { synchronized?: boolean };
+    const invocation = action.invocationMethod as { type: string; synchronized?: boolean };
+    const webhookPayload = actionRunPayload({
+      runId: id,
+      action,
+      startedBy,
+      origin: source,
+      at: now,
+      entityIdentifier: body.entity ?? null,
+      entity,
+      properties: body.properties,
+    });
+    const installationId = agentInstallationOf(invocation);
+    // An agent's run carries what it executes: the invocation method, inputs rendered in (Port).
+    const payload = installationId
+      ? agentPayload(action.invocationMethod, {
+          inputs: body.properties,
+          properties: body.properties,
+          entity: entity ?? null,
+          trigger: webhookPayload.trigger,
+          run: { id },
+        })
+      : webhookPayload;
     await insertActionRun(tx, {
       id,
       actionIdentifier: action.identifier,
@@ -172,16 +196,8 @@ export async function startActionRun(
       status: initialStatus(required),
       source,
       properties: body.properties,
-      payload: actionRunPayload({
-        runId: id,
-        action,
-        startedBy,
-        origin: source,
-        at: now,
-        entityIdentifier: body.entity ?? null,
-        entity,
-        properties: body.properties,
-      }),
+      payload,
+      installationId,
       requiredApproval: required,
       synchronized: invocation.synchronized === true,
       allowAnyoneToView: action.allowAnyoneToViewRuns,
@@ -206,6 +222,23 @@ export async function startActionRun(
     );
     return getActionRun(tx, id, actor, options.version ?? 'v1');
   });
+}
+
+function agentPayload(method: unknown, scope: Record<string, unknown>) {
+  const parsed = integrationActionInvocationSchema.safeParse(method);
+  if (!parsed.success) {
+    throw invalid(
+      `The action's INTEGRATION_ACTION invocationMethod is incomplete; update the action`,
+    );
+  }
+  try {
+    return integrationPayload(parsed.data, scope);
+  } catch (err) {
+    if (err instanceof TemplateError) {
+      throw invalid(`invocationMethod.integrationActionExecutionProperties: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 /** `PATCH /actions/runs/{id}`: label, link, summary, external id, and maybe the end. */

@@ -84,6 +84,9 @@ export interface NodeRunReport {
   output?: Record<string, unknown> | undefined;
   /** Present when the report completes the node run. */
   completion?: { result: RunResult | undefined } | undefined;
+  /** The executor's id for the run and links to it (Ocean's start report); each overwrites. */
+  externalRunId?: string | null | undefined;
+  links?: string[] | undefined;
 }
 
 /** What a node-run PATCH body reports, in the engine's terms. */
@@ -91,6 +94,8 @@ export const reportOfPatch = (body: NodeRunPatch): NodeRunReport => ({
   logs: (body.logs ?? []).map((l) => ({ level: l.logLevel, message: l.log, tags: l.tags })),
   output: body.output,
   completion: body.status === 'COMPLETED' ? { result: body.result } : undefined,
+  externalRunId: body.externalRunId,
+  links: body.links,
 });
 
 /**
@@ -105,7 +110,12 @@ export async function applyNodeRunReport(
   now: Date,
 ) {
   await appendNodeRunLogs(tx, run, nodeRun, report.logs, now);
-  if (report.output !== undefined || report.completion) {
+  if (
+    report.output !== undefined ||
+    report.completion ||
+    report.externalRunId !== undefined ||
+    report.links !== undefined
+  ) {
     await updateNodeRun(tx, nodeRun.identifier, report, now);
   }
   if (report.output !== undefined) {
