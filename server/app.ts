@@ -13,6 +13,7 @@ import { ApiError, forbidden } from './domain/errors';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { openApiDocument } from './http/openapi';
 import { actionRunRoutes } from './routes/action-runs';
+import { agentWorkRoutes } from './routes/agent-work';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -118,6 +119,8 @@ export function createApp({
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');
     return c.json({ ok: true, secret: await secret() });
   });
+  // Before the run routes: `PATCH /actions/runs/ack` is not `PATCH /actions/runs/{id}`.
+  v1.route('/', agentWorkRoutes(db, clock));
   v1.route('/', runControlRoutes(db, clock));
   v1.route('/workflows', workflowRunRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));

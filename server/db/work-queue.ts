@@ -1,26 +1,36 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { nodeUidOf } from '../domain/agent-work';
 import { newDeliveryId } from '../domain/ids';
-import type { Db, DbOrTx } from './client';
-import { actionRuns, nodeRuns, workItems } from './schema';
+import { selectRows, type Db, type DbOrTx } from './client';
+import { actionRuns, nodeRuns, workflowRuns, workItems } from './schema';
 
 export type WorkItem = typeof workItems.$inferSelect;
 export type WorkKind = WorkItem['kind'];
 
-/** Node types whose node runs the server may owe a backend something. */
-const INVOKED_NODE_TYPES = ['WEBHOOK', 'UPSERT_ENTITY'];
+/** Node types whose node runs the server may owe a backend (or an agent) something. */
+const INVOKED_NODE_TYPES = ['WEBHOOK', 'UPSERT_ENTITY', 'INTEGRATION_ACTION'];
+/** The kinds the dispatcher delivers itself; `agent_*` items wait for an agent's claim. */
+const DISPATCHED_KINDS: WorkKind[] = ['node_run', 'action_run'];
 const TRANSFER_BATCH = 500;
 
 /**
  * Moves owed work onto the queue: node runs and action runs that started (in progress,
  * `dispatched_at IS NULL`) get a queued work item in the same transaction that marks them
  * dispatched, so a crash can never lose one in between. Rows another transaction holds are
- * skipped and moved on a later call. Returns how many items were added.
+ * skipped and moved on a later call. Returns how many items were added. Runs with an
+ * `installation_id` (INTEGRATION_ACTION) become `agent_*` items, which only agents claim.
  */
 export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
     const nodeIds = await tx
-      .select({ id: nodeRuns.identifier })
+      .select({
+        id: nodeRuns.identifier,
+        installationId: nodeRuns.installationId,
+        node: nodeRuns.nodeIdentifier,
+        workflow: workflowRuns.workflowIdentifier,
+      })
       .from(nodeRuns)
+      .innerJoin(workflowRuns, eq(workflowRuns.identifier, nodeRuns.workflowRunIdentifier))
       .where(
         and(
           sql`${nodeRuns.status} = 'IN_PROGRESS' AND ${nodeRuns.dispatchedAt} IS NULL`,
@@ -29,9 +39,13 @@ export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
       )
       .orderBy(asc(nodeRuns.ord))
       .limit(TRANSFER_BATCH)
-      .for('update', { skipLocked: true });
+      .for('update', { of: nodeRuns, skipLocked: true });
     const actionIds = await tx
-      .select({ id: actionRuns.id })
+      .select({
+        id: actionRuns.id,
+        installationId: actionRuns.installationId,
+        action: actionRuns.actionIdentifier,
+      })
       .from(actionRuns)
       .where(sql`${actionRuns.status} = 'IN_PROGRESS' AND ${actionRuns.dispatchedAt} IS NULL`)
       .orderBy(asc(actionRuns.createdAt))
@@ -60,8 +74,26 @@ export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
         );
     }
     const items = [
-      ...nodeIds.map((r) => ({ kind: 'node_run' as const, subjectId: r.id })),
-      ...actionIds.map((r) => ({ kind: 'action_run' as const, subjectId: r.id })),
+      ...nodeIds.map((r) =>
+        r.installationId === null
+          ? { kind: 'node_run' as const, subjectId: r.id }
+          : {
+              kind: 'agent_node_run' as const,
+              subjectId: r.id,
+              installationId: r.installationId,
+              exclusionKey: nodeUidOf(r.workflow, r.node),
+            },
+      ),
+      ...actionIds.map((r) =>
+        r.installationId === null
+          ? { kind: 'action_run' as const, subjectId: r.id }
+          : {
+              kind: 'agent_action_run' as const,
+              subjectId: r.id,
+              installationId: r.installationId,
+              exclusionKey: r.action,
+            },
+      ),
     ].map((i) => ({
       ...i,
       id: newDeliveryId(),
@@ -92,8 +124,11 @@ export async function claimWork(
     .select({ id: workItems.id })
     .from(workItems)
     .where(
-      sql`(${workItems.state} = 'queued' AND ${workItems.nextAttemptAt} <= ${now})
-        OR (${workItems.state} = 'claimed' AND ${workItems.claimedUntil} < ${now})`,
+      and(
+        inArray(workItems.kind, DISPATCHED_KINDS),
+        sql`((${workItems.state} = 'queued' AND ${workItems.nextAttemptAt} <= ${now})
+          OR (${workItems.state} = 'claimed' AND ${workItems.claimedUntil} < ${now}))`,
+      ),
     )
     .orderBy(asc(workItems.nextAttemptAt))
     .limit(limit)
@@ -203,4 +238,83 @@ export async function workItemsFor(db: DbOrTx, kind: WorkKind, subjectIds: strin
     .select()
     .from(workItems)
     .where(and(eq(workItems.kind, kind), inArray(workItems.subjectId, subjectIds)));
+}
+
+export type AgentKind = 'agent_action_run' | 'agent_node_run';
+
+export interface AgentClaim {
+  installationId: string;
+  /** Exclusion keys (action identifiers, node uids) to leave out. */
+  exclude: string[];
+  limit: number;
+  /** Who claims (the agent's user id), for the record. */
+  claimedBy: string;
+  now: Date;
+  /** End of the visibility timeout: until then no other claim gets these items. */
+  until: Date;
+}
+
+/**
+ * Hands up to `limit` of an installation's agent items to a claimer, oldest first: those whose
+ * run is still in progress and unacknowledged, never claimed or whose visibility timeout has
+ * passed. SKIP LOCKED lets claims run side by side without taking the same item. Returns the
+ * claimed subjects' ids in order.
+ */
+export async function claimAgentWork(db: DbOrTx, kind: AgentKind, claim: AgentClaim) {
+  const subject =
+    kind === 'agent_action_run'
+      ? sql`JOIN ${actionRuns} s ON s.id = w.subject_id
+          WHERE s.status = 'IN_PROGRESS' AND s.acknowledged_at IS NULL`
+      : sql`JOIN ${nodeRuns} s ON s.identifier = w.subject_id
+          JOIN ${workflowRuns} r ON r.identifier = s.workflow_run_identifier
+          WHERE s.status = 'IN_PROGRESS' AND s.acknowledged_at IS NULL AND r.status = 'IN_PROGRESS'`;
+  const excluded = claim.exclude.length
+    ? sql`AND w.exclusion_key NOT IN (${sql.join(
+        claim.exclude.map((e) => sql`${e}`),
+        sql`, `,
+      )})`
+    : sql``;
+  const rows = await selectRows<{ subject_id: string; created_at: string | Date; id: string }>(
+    db,
+    sql`WITH due AS (
+      SELECT w.id, w.created_at FROM ${workItems} w ${subject}
+        AND w.kind = ${kind} AND w.installation_id = ${claim.installationId}
+        AND w.state IN ('queued', 'claimed')
+        AND (w.claimed_until IS NULL OR w.claimed_until <= ${claim.now})
+        ${excluded}
+      ORDER BY w.created_at, w.id
+      LIMIT ${claim.limit}
+      FOR UPDATE OF w SKIP LOCKED)
+    UPDATE ${workItems} SET state = 'claimed', claimed_by = ${claim.claimedBy},
+      claimed_until = ${claim.until}, attempts = ${workItems.attempts} + 1, updated_at = ${claim.now}
+    FROM due WHERE ${workItems.id} = due.id
+    RETURNING ${workItems.subjectId} AS subject_id, due.created_at, ${workItems.id} AS id`,
+  );
+  // RETURNING keeps no order: oldest first again.
+  const at = (r: (typeof rows)[number]) => new Date(r.created_at).getTime();
+  return rows.sort((a, b) => at(a) - at(b) || a.id.localeCompare(b.id)).map((r) => r.subject_id);
+}
+
+/** An agent took the item: it is done and never claimed again. */
+export async function finishAgentWork(db: DbOrTx, kind: AgentKind, subjectId: string, now: Date) {
+  await db
+    .update(workItems)
+    .set({ state: 'done', updatedAt: now })
+    .where(and(eq(workItems.kind, kind), eq(workItems.subjectId, subjectId)));
+}
+
+/** When each agent item's claim holds until (null: never claimed), by subject id. */
+export async function agentClaims(db: DbOrTx, kind: AgentKind, subjectIds: string[]) {
+  if (subjectIds.length === 0) return new Map<string, Date | null>();
+  const rows = await db
+    .select({ subjectId: workItems.subjectId, claimedUntil: workItems.claimedUntil })
+    .from(workItems)
+    .where(
+      and(
+        eq(workItems.kind, kind),
+        inArray(workItems.subjectId, subjectIds),
+        isNotNull(workItems.claimedUntil),
+      ),
+    );
+  return new Map(rows.map((r) => [r.subjectId, r.claimedUntil]));
 }

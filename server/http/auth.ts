@@ -40,6 +40,8 @@ export interface TokenClaims {
   personalToken: boolean;
   iat: number;
   exp: number;
+  /** Unique per token, so two sign-ins in one second get two tokens. */
+  jti: string;
 }
 
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
@@ -94,6 +96,7 @@ export async function issueToken(
       personalToken: !isMachine,
       iat,
       exp: iat + TOKEN_TTL_SECONDS,
+      jti: randomBytes(12).toString('base64url'),
     },
     secret,
   );

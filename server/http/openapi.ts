@@ -10,6 +10,12 @@ import {
   startActionRunBodySchema,
   versionQuerySchema,
 } from '../../contract/actions';
+import {
+  ackActionRunBodySchema,
+  ackNodeRunBodySchema,
+  claimPendingBodySchema,
+  nodeRunLookupQuerySchema,
+} from '../../contract/agent-work';
 import { accessTokenBodySchema } from '../../contract/auth';
 import {
   activityQuerySchema,
@@ -330,6 +336,42 @@ export const operations: Operation[] = [
     body: completeActionRunBodySchema,
     query: versionQuerySchema,
     returns: 'run',
+  },
+  {
+    method: 'post',
+    path: '/v1/actions/runs/claim-pending',
+    summary:
+      "Claim an installation's pending INTEGRATION_ACTION runs, hidden from other claims for visibilityTimeoutMs (machine credentials)",
+    body: claimPendingBodySchema,
+    returns: 'runs',
+  },
+  {
+    method: 'patch',
+    path: '/v1/actions/runs/ack',
+    summary: 'Acknowledge a claimed action run before executing it; 409 when already acknowledged',
+    body: ackActionRunBodySchema,
+  },
+  {
+    method: 'post',
+    path: '/v1/workflows/runs/claim-pending',
+    summary:
+      "Claim an installation's pending INTEGRATION_ACTION node runs, each with its node's config (machine credentials)",
+    body: claimPendingBodySchema,
+    returns: 'nodeRuns',
+  },
+  {
+    method: 'patch',
+    path: '/v1/workflows/runs/ack',
+    summary: 'Acknowledge a claimed node run before executing it; 409 when already acknowledged',
+    body: ackNodeRunBodySchema,
+  },
+  {
+    method: 'get',
+    path: '/v1/workflows/nodes/runs',
+    summary:
+      'Find node runs by external_run_id, newest first (include=nodeConfig adds node.config)',
+    query: nodeRunLookupQuerySchema,
+    returns: 'nodeRuns',
   },
   {
     method: 'get',
