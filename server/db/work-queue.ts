@@ -20,7 +20,15 @@ const TRANSFER_BATCH = 500;
  * skipped and moved on a later call. Returns how many items were added. Runs with an
  * `installation_id` (INTEGRATION_ACTION) become `agent_*` items, which only agents claim.
  */
-export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
+export async function enqueueOwedWork(
+  db: Db,
+  now: Date,
+  /**
+   * Wait for rows another transfer holds instead of skipping them, so work that transfer moves is
+   * committed when this returns (an agent's claim must not miss a run started just before it).
+   */
+  { waitForLocked = false } = {},
+): Promise<number> {
   return db.transaction(async (tx) => {
     const nodeIds = await tx
       .select({
@@ -39,7 +47,7 @@ export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
       )
       .orderBy(asc(nodeRuns.ord))
       .limit(TRANSFER_BATCH)
-      .for('update', { of: nodeRuns, skipLocked: true });
+      .for('update', waitForLocked ? { of: nodeRuns } : { of: nodeRuns, skipLocked: true });
     const actionIds = await tx
       .select({
         id: actionRuns.id,
@@ -50,7 +58,7 @@ export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
       .where(sql`${actionRuns.status} = 'IN_PROGRESS' AND ${actionRuns.dispatchedAt} IS NULL`)
       .orderBy(asc(actionRuns.createdAt))
       .limit(TRANSFER_BATCH)
-      .for('update', { skipLocked: true });
+      .for('update', waitForLocked ? {} : { skipLocked: true });
     if (nodeIds.length) {
       await tx
         .update(nodeRuns)

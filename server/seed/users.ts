@@ -16,11 +16,11 @@ export interface Credentials {
 
 export const ADMIN_ID = 'user_admin';
 export const MEMBER_ID = 'user_member';
-export const MACHINE_ID = 'user_machine';
+export const MACHINE_ID = 'user_organization';
 export const SIMULATOR_ID = 'user_simulator';
 export const ADMIN_EMAIL = 'admin@runboard.dev';
 export const MEMBER_EMAIL = 'member@runboard.dev';
-export const MACHINE_EMAIL = 'machine@runboard.dev';
+export const MACHINE_EMAIL = 'organization@runboard.dev';
 
 /** Seeds (or re-keys) the admin, member and machine (organization credentials) users; runs on every start, whatever SEED says. */
 export async function ensureUsers(db: Db, creds: Credentials) {

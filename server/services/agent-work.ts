@@ -40,7 +40,7 @@ function assertAgent(actor: Actor) {
 async function claim(db: Db, kind: AgentKind, body: ClaimPendingBody, actor: Actor, now: Date) {
   assertAgent(actor);
   // Runs started since the last transfer are put on the queue first, so none waits a poll.
-  await enqueueOwedWork(db, now);
+  await enqueueOwedWork(db, now, { waitForLocked: true });
   return claimAgentWork(db, kind, {
     installationId: body.installationId,
     exclude: body.exclude ?? [],

@@ -19,8 +19,8 @@ export const TEST_CREDENTIALS = {
   adminClientSecret: 'test-admin-secret',
   memberClientId: 'test-member',
   memberClientSecret: 'test-member-secret',
-  machineClientId: 'test-machine',
-  machineClientSecret: 'test-machine-secret',
+  machineClientId: 'test-organization',
+  machineClientSecret: 'test-organization-secret',
 };
 
 /** A fresh, migrated database of its own: a copy of the run's template (global-setup.ts). */
