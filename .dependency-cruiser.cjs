@@ -41,6 +41,48 @@ module.exports = {
       from: { path: '^src/(components|lib)/' },
       to: { path: '^src/(features|routes)/' },
     },
+    {
+      name: 'server-lower-layers-not-upper',
+      comment:
+        'server layers: routes → services → db/domain. db/ (queries) and domain/ (rules) never reach up',
+      severity: 'error',
+      from: { path: '^server/(db|domain)/' },
+      to: { path: '^server/(services|routes|http|backends|simulator|seed)/' },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ holds the rules: no SQL, no use cases',
+      severity: 'error',
+      from: { path: '^server/domain/' },
+      to: { path: '^server/db/' },
+    },
+    {
+      name: 'services-not-callers',
+      comment:
+        'services are called by routes, backends, the simulator and the seed, never the reverse',
+      severity: 'error',
+      from: { path: '^server/services/' },
+      to: { path: '^server/(routes|http|backends|simulator|seed)/' },
+    },
+    {
+      name: 'routes-call-services',
+      comment:
+        'a route validates and calls one service; only the Db type may come from db/ (tests may seed)',
+      severity: 'error',
+      from: { path: '^server/routes/', pathNot: '\\.(test|fixtures)\\.ts$' },
+      to: { path: '^server/db/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'callers-use-services-for-run-writes',
+      comment:
+        'backends, the simulator and the seed change runs and entities through services/, not the run queries',
+      severity: 'error',
+      from: { path: '^server/(backends|simulator|seed)/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^server/db/(workflow-runs|action-runs|entities|run-controls)\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -2,7 +2,7 @@
  * Log viewer benchmark: `npx tsx bench/log-viewer.ts` (options: --lines=1000000 --big=2000000).
  *
  * Starts the real server on a fresh data dir with node runs of 1M and 2M log lines (inserted with
- * generate_series into the same PGlite before the server opens it, counters kept consistent),
+ * generate_series into the same embedded PostgreSQL before the server opens it, counters kept consistent),
  * serves a bench-only page that mounts <LogViewer> alone (bench/log-viewer-page, built with
  * Vite's API) and times it in Debian's chromium: first lines, longest main-thread task, heap,
  * DOM nodes, level filter, search, reaching the last of 2M lines. Prints the figures beside the
@@ -12,11 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import react from '@vitejs/plugin-react';
 import { chromium, type Page } from '@playwright/test';
+import pg from 'pg';
 import { build } from 'vite';
-import { openPglite } from '../server/db/client';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -135,7 +135,7 @@ async function createRuns(sizes: number[]): Promise<Target[]> {
  * on every tenth; "needle" in every NEEDLE_EVERY-th. Seqs, run seqs and the counters stay
  * consistent with what appendLogs would have written.
  */
-async function insertLines(db: PGlite, target: Target) {
+async function insertLines(db: pg.Client, target: Target) {
   const run = await db.query<{ log_seq: number }>(
     'SELECT log_seq FROM workflow_runs WHERE identifier = $1',
     [target.run],
@@ -390,12 +390,14 @@ async function main() {
   await startServer();
   const [million, big] = await createRuns([LINES, BIG]);
   await stopServer();
-  log('inserting lines into PGlite');
-  // Opened as the server opens it, so the trigram extension the log index needs is loaded.
-  const database = await openPglite({ dataDir });
-  for (const target of [million!, big!]) await insertLines(database.client, target);
-  await database.client.query('ANALYZE node_run_logs');
-  await database.close();
+  log('inserting lines into the embedded PostgreSQL');
+  const cluster = await startEmbeddedPostgres({ dataDir, log });
+  const db = new pg.Client({ connectionString: cluster.url('runboard') });
+  await db.connect();
+  for (const target of [million!, big!]) await insertLines(db, target);
+  await db.query('ANALYZE node_run_logs');
+  await db.end();
+  await cluster.stop();
   log('starting the server on the filled data dir');
   await startServer();
 
@@ -480,7 +482,7 @@ async function main() {
     for (const r of rows) console.log(line(r));
     console.log(
       `\nMounted: <LogViewer> alone in bench/log-viewer-page (not the run detail page), headless Debian chromium, ` +
-        `server on PGlite. Peer figures quoted from perf-targets.md, not measured in this run. Took ${Math.round((Date.now() - started) / 1000)} s.`,
+        `server on the embedded PostgreSQL. Peer figures quoted from perf-targets.md, not measured in this run. Took ${Math.round((Date.now() - started) / 1000)} s.`,
     );
   } finally {
     await browser.close();

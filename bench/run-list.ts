@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app';
-import { openPglite } from '../server/db/client';
+import { openEmbedded } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
 
 const RUNS = Number(process.argv[2] ?? 50_000);
@@ -31,7 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-bench-'));
-  const database = await openPglite({ dataDir: dir });
+  const database = await openEmbedded({ dataDir: dir });
   const { db } = database;
   await ensureUsers(db, creds);
   const started = performance.now();

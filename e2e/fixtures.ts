@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { stopLeftOver } from '../server/db/embedded-postgres';
 import { RunDetailPage } from './pages/run-detail-page';
 import { SignInPage } from './pages/sign-in-page';
 import { WorkflowRunsPage } from './pages/workflow-runs-page';
@@ -133,6 +134,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         await use({ baseURL });
       } finally {
         await stop(child);
+        // A server that had to be killed leaves its embedded PostgreSQL running.
+        await stopLeftOver(dataDir);
         rmSync(dataDir, { recursive: true, force: true });
       }
     },

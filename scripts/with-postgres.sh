@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command against a throw-away PostgreSQL cluster: initdb in a temp dir, start it on a free
-# port, export DATABASE_URL, run "$@", stop and delete the cluster. Needs Debian's postgresql.
+# port, export DATABASE_URL, run "$@", stop and delete the cluster. Needs Debian's postgresql; for
+# trying another major version than the embedded PostgreSQL 18 that `npm test` uses.
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed (apt-get install -y postgresql)" >&2; exit 1; }

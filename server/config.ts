@@ -9,6 +9,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Port of the embedded PostgreSQL (127.0.0.1 only); default: a free one at each start. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SIMULATOR: onOff.default('on'),
   SEED: z.enum(['demo', 'none']).default('demo'),
   RUNBOARD_ADMIN_CLIENT_ID: z.string().min(1).default('runboard-admin'),
@@ -21,6 +23,12 @@ export const configSchema = z.object({
   WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(500),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Longest wait between two attempts of one delivery (the back-off doubles up to it). */
+  WEBHOOK_MAX_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /** How long a server's claim on owed work holds; renewed while in flight, reclaimed after a crash. */
+  WORK_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** On SIGTERM, how long requests in flight may finish before their work is handed back. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Signs webhooks instead of the secret generated and stored for the organization. */
   WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Where the built SPA is served from. */

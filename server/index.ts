@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { DEFAULT_BACKEND_OPTIONS, startDispatcher } from './backends/dispatcher';
-import { openPglite, openPostgres, type Database } from './db/client';
+import { openEmbedded, openPostgres } from './db/client';
 import { defaultedCredentials, readConfig } from './config';
 import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
@@ -14,14 +13,25 @@ import { startSimulator } from './simulator/simulator';
 
 async function main() {
   const config = readConfig(process.env);
-  let database: Database;
-  if (config.DATABASE_URL) {
-    database = await openPostgres(config.DATABASE_URL);
-  } else {
-    const dataDir = path.resolve(config.DATA_DIR);
-    mkdirSync(dataDir, { recursive: true });
-    database = await openPglite({ dataDir });
-  }
+  const database = config.DATABASE_URL
+    ? await openPostgres(config.DATABASE_URL)
+    : await openEmbedded({
+        dataDir: path.resolve(config.DATA_DIR),
+        port: config.EMBEDDED_POSTGRES_PORT,
+      });
+  // From here on a signal stops what has started so far, the embedded PostgreSQL last (also when
+  // it arrives while the demo seeds).
+  const running: { stop(): Promise<void> | void }[] = [];
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.allSettled(running.map((r) => r.stop()))
+      .then(() => database.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
   const creds = {
     adminClientId: config.RUNBOARD_ADMIN_CLIENT_ID,
     adminClientSecret: config.RUNBOARD_ADMIN_CLIENT_SECRET,
@@ -54,8 +64,12 @@ async function main() {
     retries: config.WEBHOOK_RETRIES,
     backoffMs: config.WEBHOOK_BACKOFF_MS,
     concurrency: config.WEBHOOK_CONCURRENCY,
+    maxBackoffMs: config.WEBHOOK_MAX_BACKOFF_MS,
+    leaseMs: config.WORK_LEASE_MS,
+    graceMs: config.SHUTDOWN_GRACE_MS,
     secret: config.WEBHOOK_SECRET,
   });
+  for (const part of [simulator, actionRunSimulator, dispatcher]) if (part) running.push(part);
   const defaulted = defaultedCredentials(process.env);
   const app = createApp({
     db: database.db,
@@ -72,7 +86,7 @@ async function main() {
   });
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const url = `http://localhost:${info.port}`;
-    console.log(`Runboard is running at ${url} (database: ${database.kind})`);
+    console.log(`Runboard is running at ${url} (database: ${database.description})`);
     // A secret set through the environment is never printed; only the defaults are.
     if (defaulted.admin) {
       console.log(
@@ -85,18 +99,14 @@ async function main() {
       );
     }
   });
-
-  const shutdown = () => {
-    server.close();
-    void Promise.all([simulator?.stop(), actionRunSimulator?.stop(), dispatcher.stop()])
-      .then(() => database.close())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  running.unshift({ stop: () => void server.close() });
 }
 
+/** Set once a signal asked to stop: errors of work cut short by it are expected, not reported. */
+let stopping = false;
+
 main().catch((err: unknown) => {
+  if (stopping) return;
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

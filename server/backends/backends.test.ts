@@ -11,7 +11,7 @@ interface Received {
   path: string;
   headers: IncomingMessage['headers'];
   raw: string;
-  body: Record<string, unknown>;
+  body: Record<string, any>;
 }
 
 type Handler = (req: Received, res: ServerResponse) => void;
@@ -171,8 +171,13 @@ describe('WEBHOOK nodes', () => {
         workflowRunId: started.identifier,
         nodeRunId: nodeRun.identifier,
         nodeIdentifier: 'provision',
+        deliveryId: expect.stringMatching(/^dlv_/),
+        attempt: 1,
       },
     });
+    // The same delivery id and attempt in headers, so a backend can drop a repeat unparsed.
+    expect(req.headers['x-runboard-delivery']).toBe(req.body.context.deliveryId);
+    expect(req.headers['x-runboard-attempt']).toBe('1');
     const signature = req.headers[SIGNATURE_HEADER] as string;
     expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(verifySignature(secret, req.raw, signature)).toBe(true);
@@ -250,6 +255,25 @@ describe('WEBHOOK nodes', () => {
     expect(logs[0]).toMatch(/^WARN POST .*\/deploy answered 503 in \d+ ms \(attempt 1 of 2\)$/);
     expect(logs[1]).toMatch(/attempt 2 of 2/);
     expect(logs.at(-1)).toBe('ERROR Webhook answered 503: {"error":"maintenance window"}');
+  });
+
+  it('retries a backend that is down for a while under the same delivery id, then delivers', async () => {
+    let calls = 0;
+    backend.answer((req, res) => json(++calls === 1 ? 503 : 200, { id: 'up' })(req, res));
+    const wf = await chainWorkflow([
+      { identifier: 'deploy', config: { type: 'WEBHOOK', url: `${backend.url}/deploy` } },
+    ]);
+    const run = await waitForRun((await startRun(t, wf)).identifier, finished);
+    expect([run.result, nodeRunOf(run, 'deploy').output]).toEqual(['SUCCESS', { id: 'up' }]);
+    const [first, second] = backend.received;
+    expect([first?.headers['x-runboard-attempt'], second?.headers['x-runboard-attempt']]).toEqual([
+      '1',
+      '2',
+    ]);
+    expect(second?.headers['x-runboard-delivery']).toBe(first?.headers['x-runboard-delivery']);
+    const logs = await logsOf(nodeRunOf(run, 'deploy').identifier);
+    expect(logs[0]).toMatch(/answered 503 in \d+ ms \(attempt 1 of 2\)$/);
+    expect(logs[1]).toMatch(/answered 200 in \d+ ms \(attempt 2 of 2\)$/);
   });
 
   it('does not end the run for a failed node whose onFailure is continue', async () => {
@@ -490,7 +514,10 @@ describe('action backends', () => {
       payload: { entity: { identifier: 'orders' }, properties: { reason: 'stuck' } },
       port_context: { runId },
     });
-    expect(run.payload).toEqual(req.body);
+    // The payload Port shows, plus the delivery id and attempt in the request's context.
+    const { deliveryId, attempt, ...context } = req.body.context;
+    expect(run.payload).toEqual({ ...req.body, context });
+    expect([deliveryId, attempt]).toEqual([req.headers['x-runboard-delivery'], 1]);
   });
 
   it('leaves an asynchronous run to the backend, which reports through the action-run API', async () => {

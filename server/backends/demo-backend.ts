@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/client';
-import { postActionRunLog } from '../db/action-runs';
-import { patchNodeRun } from '../db/workflow-runs';
 import { ApiError } from '../domain/errors';
+import { postActionRunLog } from '../services/action-runs';
+import { patchNodeRun } from '../services/node-runs';
 import { SIGNATURE_HEADER, verifySignature } from './signing';
 import { BACKEND_ACTOR } from './workflow-nodes';
 
@@ -19,7 +19,7 @@ interface Received {
  * A small backend the server hosts itself so the demo's webhooks have somewhere to go:
  * `POST /demo-backend/echo` answers the request body back (for synchronized webhooks);
  * `POST /demo-backend/async` accepts with 202 and reports the outcome a moment later through
- * the runs API's repository functions, as a team's service would through the API.
+ * the runs API's services, as a team's service would through the API.
  */
 export function demoBackendRoutes(db: Db, clock: () => Date, secret: () => Promise<string>) {
   async function reportLater(body: Received) {

@@ -5,9 +5,22 @@ export interface DeliveryOptions {
   timeoutMs: number;
   /** Further attempts after a network error, a timeout, a 429 or a 5xx. */
   retries: number;
-  /** Wait before the first retry; doubles for each one after. */
+  /** Wait before the first retry; doubles for each one after (with jitter, up to a cap). */
   backoffMs: number;
 }
+
+/** Which delivery this request is, so a backend can drop a repeat (delivery is at least once). */
+export interface DeliveryAttempt {
+  /** Stable across the attempts of one delivery. */
+  id: string;
+  /** 1-based. */
+  number: number;
+  /** Attempts allowed in all. */
+  of: number;
+}
+
+export const DELIVERY_HEADER = 'X-Runboard-Delivery';
+export const ATTEMPT_HEADER = 'X-Runboard-Attempt';
 
 export interface WebhookRequest {
   url: string;
@@ -39,7 +52,8 @@ export function loggableUrl(url: string): string {
 export const excerpt = (text: string) =>
   text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text;
 
-const retryable = (d: Delivery) => d.kind === 'error' || d.status === 429 || d.status >= 500;
+export const isRetryable = (d: Delivery) =>
+  d.kind === 'error' || d.status === 429 || d.status >= 500;
 
 function parseJson(text: string): unknown {
   try {
@@ -49,8 +63,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function attempt(request: WebhookRequest, raw: string | undefined, timeoutMs: number) {
-  const headers: Record<string, string> = { ...request.headers };
+async function attempt(
+  request: WebhookRequest,
+  raw: string | undefined,
+  timeoutMs: number,
+  delivery: DeliveryAttempt,
+) {
+  const headers: Record<string, string> = {
+    ...request.headers,
+    [DELIVERY_HEADER]: delivery.id,
+    [ATTEMPT_HEADER]: String(delivery.number),
+  };
   if (raw !== undefined) {
     headers['content-type'] ??= 'application/json';
     headers[SIGNATURE_HEADER] = sign(request.secret, raw);
@@ -83,37 +106,29 @@ async function attempt(request: WebhookRequest, raw: string | undefined, timeout
   }
 }
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
-
 /**
- * Sends a signed request, retrying with exponential backoff; `onAttempt` hears about each try
- * as it ends. Never throws: a backend that is down comes back as a `Delivery` of kind `error`.
+ * Sends one attempt of a signed request and tells `onAttempt` how it went (one log line). Never
+ * throws: a backend that is down comes back as a `Delivery` of kind `error`. Retries are the work
+ * queue's business (server/backends/dispatcher.ts), so they survive restarts.
  */
 export async function deliver(
   request: WebhookRequest,
-  options: DeliveryOptions,
+  options: Pick<DeliveryOptions, 'timeoutMs'>,
+  delivery: DeliveryAttempt,
   onAttempt: (a: Attempt) => Promise<void>,
 ): Promise<Delivery> {
   const method = request.method.toUpperCase();
   const raw = METHODS_WITHOUT_BODY.has(method) ? undefined : JSON.stringify(request.body ?? {});
   const where = `${method} ${loggableUrl(request.url)}`;
-  let delivery: Delivery = { kind: 'error', reason: 'not sent' };
-  for (let i = 0; i <= options.retries; i++) {
-    if (i > 0) await sleep(options.backoffMs * 2 ** (i - 1));
-    const started = performance.now();
-    delivery = await attempt({ ...request, method }, raw, options.timeoutMs);
-    const ms = Math.round(performance.now() - started);
-    const tries = options.retries > 0 ? ` (attempt ${i + 1} of ${options.retries + 1})` : '';
-    const outcome =
-      delivery.kind === 'error' ? `failed: ${delivery.reason}` : `answered ${delivery.status}`;
-    await onAttempt({
-      line: `${where} ${outcome} in ${ms} ms${tries}`,
-      failed: delivery.kind === 'error' || !delivery.ok,
-    });
-    if (!retryable(delivery)) break;
-  }
-  return delivery;
+  const started = performance.now();
+  const result = await attempt({ ...request, method }, raw, options.timeoutMs, delivery);
+  const ms = Math.round(performance.now() - started);
+  const tries = delivery.of > 1 ? ` (attempt ${delivery.number} of ${delivery.of})` : '';
+  const outcome =
+    result.kind === 'error' ? `failed: ${result.reason}` : `answered ${result.status}`;
+  await onAttempt({
+    line: `${where} ${outcome} in ${ms} ms${tries}`,
+    failed: result.kind === 'error' || !result.ok,
+  });
+  return result;
 }

@@ -1,15 +1,16 @@
-import { eq } from 'drizzle-orm';
 import { entityBodySchema } from '../../contract/entities';
 import type { LogLevel, WorkflowNode } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { createEntity, toEntity } from '../db/entities';
-import { type nodeRuns, workflowRuns } from '../db/schema';
-import { patchNodeRun, postNodeRunLogs } from '../db/workflow-runs';
+import type { nodeRuns, workflowRuns } from '../db/schema';
 import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import { render, TemplateError } from '../domain/templates';
-import { deliver, excerpt, type DeliveryOptions } from './http';
+import type { AttemptOutcome } from '../domain/work-queue';
+import { loadOwedNodeRun } from '../services/backend-work';
+import { createEntity, toEntity } from '../services/entities';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
+import { deliver, excerpt, isRetryable, type DeliveryAttempt, type DeliveryOptions } from './http';
 
 type NodeRunRow = typeof nodeRuns.$inferSelect;
 type RunRow = typeof workflowRuns.$inferSelect;
@@ -35,7 +36,7 @@ export function isInvokedNode(config: WorkflowNode['config']): boolean {
   return false;
 }
 
-/** A late report (the run was cancelled meanwhile) is refused by the repository; that is fine. */
+/** A late report (the run was cancelled meanwhile) is refused by the service; that is fine. */
 async function tolerateEnded(work: Promise<void>) {
   try {
     await work;
@@ -88,22 +89,28 @@ function stringRecord(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
 }
 
+const DONE: AttemptOutcome = { kind: 'done' };
+
 async function runWebhook(
   ctx: BackendContext,
   run: RunRow,
   nodeRun: NodeRunRow,
   config: Record<string, unknown>,
-) {
+  attempt: DeliveryAttempt,
+): Promise<AttemptOutcome> {
   const scope = { inputs: run.inputs, outputs: run.outputs };
   const url = render(config.url, scope);
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    return fail(ctx, nodeRun, `WEBHOOK url must render to an http(s) URL; got ${String(url)}`);
+    await fail(ctx, nodeRun, `WEBHOOK url must render to an http(s) URL; got ${String(url)}`);
+    return DONE;
   }
   const context = {
     workflowIdentifier: run.workflowIdentifier,
     workflowRunId: run.identifier,
     nodeRunId: nodeRun.identifier,
     nodeIdentifier: nodeRun.nodeIdentifier,
+    deliveryId: attempt.id,
+    attempt: attempt.number,
   };
   const rendered = config.body === undefined ? {} : render(config.body, scope);
   const body =
@@ -120,29 +127,33 @@ async function runWebhook(
       secret: await ctx.secret(),
     },
     ctx.delivery,
+    attempt,
     (a) => logLine(ctx, nodeRun, a.failed ? 'WARN' : 'INFO', a.line),
   );
-  if (delivery.kind === 'error') {
-    return fail(ctx, nodeRun, `Webhook failed: ${delivery.reason}`);
-  }
-  if (!delivery.ok) {
-    return fail(
-      ctx,
-      nodeRun,
-      `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`,
-    );
+  if (delivery.kind === 'error' || !delivery.ok) {
+    const problem =
+      delivery.kind === 'error'
+        ? `Webhook failed: ${delivery.reason}`
+        : `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
+    if (isRetryable(delivery) && attempt.number < attempt.of) {
+      return { kind: 'retry', reason: problem };
+    }
+    await fail(ctx, nodeRun, problem);
+    return DONE;
   }
   if (synchronized) {
-    return complete(ctx, nodeRun, 'SUCCESS', asObject(delivery.json), [
+    await complete(ctx, nodeRun, 'SUCCESS', asObject(delivery.json), [
       { level: 'INFO', message: `Webhook answered ${delivery.status}; node completed` },
     ]);
+    return DONE;
   }
-  return logLine(
+  await logLine(
     ctx,
     nodeRun,
     'INFO',
     'Webhook accepted; waiting for the backend to report through the runs API',
   );
+  return DONE;
 }
 
 async function runUpsertEntity(
@@ -192,31 +203,40 @@ async function runUpsertEntity(
   ]);
 }
 
-/** Invokes what a claimed node run stands for, and reports the outcome on the node run. */
-export async function executeNodeRun(ctx: BackendContext, nodeRun: NodeRunRow) {
-  const [run] = await ctx.db
-    .select()
-    .from(workflowRuns)
-    .where(eq(workflowRuns.identifier, nodeRun.workflowRunIdentifier));
-  if (!run || run.status === 'COMPLETED') return;
+/**
+ * Makes one attempt at what a claimed node run stands for and reports the outcome on the node
+ * run. A node run that is no longer in progress (finished by someone else, or delivered before a
+ * crash and already reported) is left alone.
+ */
+export async function executeNodeRun(
+  ctx: BackendContext,
+  nodeRunId: string,
+  attempt: DeliveryAttempt,
+): Promise<AttemptOutcome> {
+  const owed = await loadOwedNodeRun(ctx.db, nodeRunId);
+  if (!owed) return DONE;
+  const { nodeRun, run } = owed;
   if (run.status === 'CANCELLING') {
     // Cancelled before its backend was called: nothing new starts, so it ends here, and the run
     // can complete CANCELLED instead of waiting forever on a node nobody will report.
     await complete(ctx, nodeRun, 'CANCELLED', undefined, [
       { level: 'WARN', message: 'Not invoked: the run was cancelled before this node started' },
     ]);
-    return;
+    return DONE;
   }
   const graph = await workflowGraphAt(ctx.db, run.workflowIdentifier, run.workflowVersion);
   const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
     (n) => n.identifier === nodeRun.nodeIdentifier,
   );
-  if (!node || !isInvokedNode(node.config)) return;
+  if (!node || !isInvokedNode(node.config)) return DONE;
   try {
-    if (node.config.type === 'WEBHOOK') await runWebhook(ctx, run, nodeRun, node.config);
-    else await runUpsertEntity(ctx, run, nodeRun, node.config);
+    if (node.config.type === 'WEBHOOK') {
+      return await runWebhook(ctx, run, nodeRun, node.config, attempt);
+    }
+    await runUpsertEntity(ctx, run, nodeRun, node.config);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
     await fail(ctx, nodeRun, `Template error in node "${node.identifier}": ${err.message}`);
   }
+  return DONE;
 }

@@ -1,331 +1,44 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type {
-  ActionLogLevel,
-  ActionOperation,
-  ActionRunLogPost,
-  ActionRunLogsQuery,
-  ActionRunPatch,
-  ActionRunsListQuery,
-  ActionRunV1,
-  ActionRunV2,
-  ApprovalBody,
-  RequiredApproval,
-  RunLog,
-  RunSource,
-} from '../../contract/actions';
-import {
-  ACTIVE_STATUSES,
-  assertCanTerminate,
-  assertNotEnded,
-  decideApproval,
-  initialStatus,
-  isEnded,
-  latestDecision,
-  startProblem,
-  type Decisions,
-} from '../domain/action-runs';
-import { forbidden, invalid, notFound, runExhausted } from '../domain/errors';
-import { newActionRunId } from '../domain/ids';
-import { assertCanControl } from '../domain/run-controls';
-import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
-import { getActionRow } from './actions';
-import { recordAudit } from './audit';
-import type { Db, DbOrTx, Tx } from './client';
+import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { ActionLogLevel, ActionRunsListQuery } from '../../contract/actions';
+import { ACTIVE_STATUSES } from '../domain/action-runs';
+import { toRun } from './action-run-serialize';
+import type { DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { actionRunLogs, actionRuns, actions, blueprints, entities, users } from './schema';
 
-export type ActionRunRow = typeof actionRuns.$inferSelect;
-type LogRow = typeof actionRunLogs.$inferSelect;
-export type RunVersion = 'v1' | 'v2';
+/** Queries of action runs and their logs: they take a transaction and decide nothing. */
 
-/** A run row with what Port computes when it answers: whether the things it names still exist. */
+export type { ActionRunRow, RunVersion } from './action-run-serialize';
+
+/** A run row with whether the entity, blueprint and action it names still exist. */
 export const runSelection = {
   run: actionRuns,
   entityExists: sql<boolean>`EXISTS (SELECT 1 FROM ${entities} e WHERE e.blueprint = ${actionRuns.blueprintIdentifier} AND e.identifier = ${actionRuns.entityIdentifier})`,
   blueprintExists: sql<boolean>`EXISTS (SELECT 1 FROM ${blueprints} b WHERE b.identifier = ${actionRuns.blueprintIdentifier})`,
   actionExists: sql<boolean>`EXISTS (SELECT 1 FROM ${actions} a WHERE a.identifier = ${actionRuns.actionIdentifier})`,
 };
-export interface RunWithFlags {
-  run: ActionRunRow;
-  entityExists: boolean;
-  blueprintExists: boolean;
-  actionExists: boolean;
-}
 
-const iso = (d: Date) => d.toISOString();
-
-function common({ run, entityExists, blueprintExists }: RunWithFlags) {
-  return {
-    id: run.id,
-    status: run.status,
-    statusLabel: run.statusLabel,
-    link: run.link as ActionRunV1['link'],
-    summary: run.summary,
-    source: run.source,
-    properties: run.properties as Record<string, unknown>,
-    relatedEntityExists: Boolean(entityExists),
-    relatedBlueprintExists: Boolean(blueprintExists),
-    endedAt: run.endedAt ? iso(run.endedAt) : null,
-    createdAt: iso(run.createdAt),
-    updatedAt: iso(run.updatedAt),
-    createdBy: run.createdBy,
-    updatedBy: run.updatedBy,
-    externalRunId: run.externalRunId,
-  };
-}
-
-export function toRunV1(r: RunWithFlags): ActionRunV1 {
-  const { run } = r;
-  return {
-    ...common(r),
-    action: run.actionIdentifier,
-    blueprint: { identifier: run.blueprintIdentifier, title: run.blueprintTitle },
-    entity: run.entityIdentifier
-      ? { identifier: run.entityIdentifier, title: run.entityTitle }
-      : null,
-  };
-}
-
-export function toRunV2(r: RunWithFlags): ActionRunV2 {
-  const { run } = r;
-  return {
-    ...common(r),
-    action: {
-      identifier: run.actionIdentifier,
-      title: run.actionTitle,
-      icon: run.actionIcon,
-      deleted: !r.actionExists,
-    },
-    blueprint: {
-      identifier: run.blueprintIdentifier,
-      title: run.blueprintTitle,
-      icon: run.blueprintIcon,
-      deleted: !r.blueprintExists,
-    },
-    entity: run.entityIdentifier
-      ? {
-          identifier: run.entityIdentifier,
-          title: run.entityTitle,
-          icon: null,
-          deleted: !r.entityExists,
-        }
-      : null,
-    requiredApproval: run.requiredApproval as RequiredApproval,
-    approval: latestDecision(run.approvals as Decisions),
-    payload: run.payload as Record<string, unknown>,
-  };
-}
-
-export const toRun = (r: RunWithFlags, version: RunVersion) =>
-  version === 'v2' ? toRunV2(r) : toRunV1(r);
-
-export function toRunLog(row: LogRow): RunLog {
-  return {
-    id: row.id,
-    runId: row.runId,
-    message: row.message,
-    createdBy: row.createdBy,
-    createdAt: iso(row.createdAt),
-    seq: row.seq,
-    level: row.level,
-  };
-}
-
-/** Loads a run the actor may view, optionally locking its row; otherwise 404, as if unknown. */
-export async function loadRunVisible(db: DbOrTx, id: string, actor: Actor, lock = false) {
+export async function findActionRun(db: DbOrTx, id: string, lock = false) {
   const query = db.select().from(actionRuns).where(eq(actionRuns.id, id));
   const [row] = lock ? await query.for('update') : await query;
-  if (!row || !canViewRun(actor, row)) throw notFound(`Action run "${id}"`);
   return row;
 }
 
-export async function getActionRun(db: DbOrTx, id: string, actor: Actor, version: RunVersion) {
-  await loadRunVisible(db, id, actor);
+export async function findActionRunWithFlags(db: DbOrTx, id: string) {
   const [row] = await db.select(runSelection).from(actionRuns).where(eq(actionRuns.id, id));
-  if (!row) throw notFound(`Action run "${id}"`);
-  return toRun(row, version);
+  return row;
 }
 
-async function userByEmail(db: DbOrTx, email: string) {
-  const [user] = await db.select().from(users).where(eq(users.email, email));
-  if (!user) throw notFound(`User with email "${email}"`);
-  return user;
+export async function insertActionRun(tx: Tx, values: typeof actionRuns.$inferInsert) {
+  await tx.insert(actionRuns).values(values);
 }
 
-export interface StartOptions {
-  actor: Actor;
-  now: Date;
-  runAs?: string | undefined;
-  source?: RunSource;
-  /** The shape of the run answered. */
-  version?: RunVersion;
-}
-
-export async function startActionRun(
-  db: Db,
-  actionIdentifier: string,
-  body: { properties: Record<string, unknown>; entity?: string | undefined },
-  options: StartOptions,
-) {
-  const { actor, now, source = 'API' } = options;
-  return db.transaction(async (tx) => {
-    const action = await getActionRow(tx, actionIdentifier);
-    const trigger = action.trigger as {
-      operation: ActionOperation;
-      userInputs?: { required?: string[] };
-    };
-    const problem = startProblem(
-      {
-        identifier: action.identifier,
-        operation: trigger.operation,
-        required: trigger.userInputs?.required ?? [],
-      },
-      body,
-    );
-    if (problem) throw invalid(problem);
-    let startedBy = { id: actor.id, email: actor.email };
-    if (options.runAs !== undefined && options.runAs !== actor.email) {
-      if (!isPrivileged(actor)) {
-        throw forbidden(
-          `Only admins and machine credentials may use run_as; you are a ${actor.role}`,
-        );
-      }
-      startedBy = await userByEmail(tx, options.runAs);
-    }
-    const [blueprint] = await tx
-      .select()
-      .from(blueprints)
-      .where(eq(blueprints.identifier, action.blueprint));
-    const [entity] = body.entity
-      ? await tx
-          .select()
-          .from(entities)
-          .where(
-            and(eq(entities.blueprint, action.blueprint), eq(entities.identifier, body.entity)),
-          )
-      : [];
-    if (body.entity && !entity) {
-      throw notFound(`Entity "${body.entity}" of blueprint "${action.blueprint}"`);
-    }
-    const id = newActionRunId();
-    const required = action.requiredApproval as RequiredApproval;
-    const invocation = action.invocationMethod as { synchronized?: boolean };
-    const context = { entity: body.entity ?? null, blueprint: action.blueprint, runId: id };
-    await tx.insert(actionRuns).values({
-      id,
-      actionIdentifier: action.identifier,
-      actionTitle: action.title,
-      actionIcon: action.icon,
-      blueprintIdentifier: action.blueprint,
-      blueprintTitle: blueprint?.title ?? null,
-      blueprintIcon: blueprint?.icon ?? null,
-      entityIdentifier: entity?.identifier ?? null,
-      entityTitle: entity?.title ?? null,
-      status: initialStatus(required),
-      source,
-      properties: body.properties,
-      payload: {
-        action: { identifier: action.identifier, title: action.title, blueprint: action.blueprint },
-        resourceType: 'run',
-        status: 'TRIGGERED',
-        trigger: {
-          by: { userId: startedBy.id, email: startedBy.email, user: { email: startedBy.email } },
-          origin: source,
-          at: iso(now),
-        },
-        context,
-        payload: { entity: entity ?? null, properties: body.properties },
-        port_context: { runId: id },
-      },
-      requiredApproval: required,
-      synchronized: invocation.synchronized === true,
-      allowAnyoneToView: action.allowAnyoneToViewRuns,
-      createdBy: startedBy.id,
-      updatedBy: startedBy.id,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await recordAudit(tx, {
-      action: 'CREATE',
-      resourceType: 'run',
-      userId: startedBy.id,
-      origin: source,
-      at: now,
-      blueprintIdentifier: action.blueprint,
-      entityIdentifier: entity?.identifier ?? null,
-      runId: id,
-      actionIdentifier: action.identifier,
-      before: null,
-      after: { status: initialStatus(required), properties: body.properties },
-      run: { allowAnyoneToView: action.allowAnyoneToViewRuns, createdBy: startedBy.id },
-    });
-    return getActionRun(tx, id, actor, options.version ?? 'v1');
-  });
-}
-
-/** Audits a change of an action run by `actor`, as its fields `before` and `after` it. */
-export async function auditRunUpdate(
+export async function updateActionRun(
   tx: Tx,
-  run: ActionRunRow,
-  actor: Actor,
-  now: Date,
-  before: Record<string, unknown>,
-  after: Record<string, unknown>,
-) {
-  await recordAudit(tx, {
-    action: 'UPDATE',
-    resourceType: 'run',
-    userId: actor.id,
-    origin: 'API',
-    at: now,
-    blueprintIdentifier: run.blueprintIdentifier,
-    entityIdentifier: run.entityIdentifier,
-    runId: run.id,
-    actionIdentifier: run.actionIdentifier,
-    before,
-    after,
-    run,
-  });
-}
-
-export const recordStatusChange = (
-  tx: Tx,
-  run: ActionRunRow,
-  status: ActionRunRow['status'],
-  actor: Actor,
-  now: Date,
-) => auditRunUpdate(tx, run, actor, now, { status: run.status }, { status });
-
-export async function patchActionRun(
-  db: Db,
   id: string,
-  body: ActionRunPatch,
-  actor: Actor,
-  now: Date,
-  version: RunVersion,
+  changes: Partial<typeof actionRuns.$inferInsert>,
 ) {
-  return db.transaction(async (tx) => {
-    const run = await loadRunVisible(tx, id, actor, true);
-    assertNotEnded(run);
-    if (body.status) {
-      assertCanControl(actor, run, `action run "${id}"`, 'end it');
-      assertCanTerminate(run, body.status);
-    }
-    await tx
-      .update(actionRuns)
-      .set({
-        ...(body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {}),
-        ...(body.link !== undefined ? { link: body.link } : {}),
-        ...(body.summary !== undefined ? { summary: body.summary } : {}),
-        ...(body.externalRunId !== undefined ? { externalRunId: body.externalRunId } : {}),
-        ...(body.status ? { status: body.status, endedAt: now } : {}),
-        updatedBy: actor.id,
-        updatedAt: now,
-      })
-      .where(eq(actionRuns.id, id));
-    if (body.status) await recordStatusChange(tx, run, body.status, actor, now);
-    return getActionRun(tx, id, actor, version);
-  });
+  await tx.update(actionRuns).set(changes).where(eq(actionRuns.id, id));
 }
 
 export interface RunLogInput {
@@ -333,8 +46,11 @@ export interface RunLogInput {
   message: string;
 }
 
-/** Appends lines to an action run whose row `tx` has locked; returns the stored lines. */
-export async function appendRunLogs(
+/**
+ * Appends lines to an action run, numbering them after its last line; the caller holds the
+ * run's row lock. Returns the stored lines.
+ */
+export async function appendActionRunLogs(
   tx: Tx,
   runId: string,
   lines: RunLogInput[],
@@ -352,7 +68,7 @@ export async function appendRunLogs(
     })
     .where(eq(actionRuns.id, runId))
     .returning({ logSeq: actionRuns.logSeq });
-  if (!updated) throw notFound(`Action run "${runId}"`);
+  if (!updated) throw new Error(`Action run "${runId}" vanished`);
   const first = updated.logSeq - lines.length + 1;
   return tx
     .insert(actionRunLogs)
@@ -369,79 +85,23 @@ export async function appendRunLogs(
     .returning();
 }
 
-export async function postActionRunLog(
-  db: Db,
-  id: string,
-  body: ActionRunLogPost,
-  actor: Actor,
-  now: Date,
-) {
-  return db.transaction(async (tx) => {
-    const run = await loadRunVisible(tx, id, actor, true);
-    assertNotEnded(run);
-    if (body.terminationStatus) {
-      assertCanControl(actor, run, `action run "${id}"`, 'end it');
-      assertCanTerminate(run, body.terminationStatus);
-    }
-    const [line] = await appendRunLogs(
-      tx,
-      id,
-      [{ level: body.level, message: body.message }],
-      actor.id,
-      now,
-    );
-    if (body.terminationStatus || body.statusLabel !== undefined) {
-      await tx
-        .update(actionRuns)
-        .set({
-          ...(body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {}),
-          ...(body.terminationStatus ? { status: body.terminationStatus, endedAt: now } : {}),
-          updatedBy: actor.id,
-          updatedAt: now,
-        })
-        .where(eq(actionRuns.id, id));
-    }
-    if (body.terminationStatus) {
-      await recordStatusChange(tx, run, body.terminationStatus, actor, now);
-    }
-    return toRunLog(line!);
-  });
-}
-
-/**
- * Log lines after a position, in order. Seqs run 1, 2, 3… without gaps, so Port's `offset` is
- * the same position as the [ext] `cursor`. `nextCursor` is null only when the run has ended and
- * the page is short: then no line can follow.
- */
-export async function readActionRunLogs(
-  db: DbOrTx,
-  id: string,
-  query: ActionRunLogsQuery,
-  actor: Actor,
-) {
-  const run = await loadRunVisible(db, id, actor);
-  const after = query.cursor !== undefined ? Number(query.cursor) : (query.offset ?? 0);
-  const limit = query.limit ?? (query.cursor !== undefined ? 1000 : 50);
-  const rows = await db
+/** Log lines of a run after position `after` (seqs run 1, 2, 3… without gaps), in order. */
+export async function actionRunLogsAfter(db: DbOrTx, id: string, after: number, limit: number) {
+  return db
     .select()
     .from(actionRunLogs)
     .where(and(eq(actionRunLogs.runId, id), gt(actionRunLogs.seq, after)))
     .orderBy(asc(actionRunLogs.seq))
     .limit(limit);
-  const lastSeq = rows.length ? rows[rows.length - 1]!.seq : after;
-  return {
-    runLogs: rows.map(toRunLog),
-    nextCursor: rows.length < limit && isEnded(run.status) ? null : String(lastSeq),
-  };
 }
 
-export function runsVisibleTo(actor: Actor): SQL | undefined {
-  if (isPrivileged(actor)) return undefined;
-  return or(eq(actionRuns.allowAnyoneToView, true), eq(actionRuns.createdBy, actor.id));
-}
-
-export async function listActionRuns(db: DbOrTx, query: ActionRunsListQuery, actor: Actor) {
-  const where: (SQL | undefined)[] = [runsVisibleTo(actor)];
+/** One page of runs matching `query`, among those `visible` lets through, newest first. */
+export async function listActionRuns(
+  db: DbOrTx,
+  query: ActionRunsListQuery,
+  visible: SQL | undefined,
+) {
+  const where: (SQL | undefined)[] = [visible];
   if (query.entity) where.push(eq(actionRuns.entityIdentifier, query.entity));
   if (query.blueprint) where.push(eq(actionRuns.blueprintIdentifier, query.blueprint));
   if (query.action) where.push(eq(actionRuns.actionIdentifier, query.action));
@@ -476,7 +136,8 @@ export async function listActionRuns(db: DbOrTx, query: ActionRunsListQuery, act
   };
 }
 
-async function adminIds(db: DbOrTx) {
+/** The users who approve action runs: every admin, in a stable order. */
+export async function adminIds(db: DbOrTx) {
   const rows = await db
     .select({ id: users.id })
     .from(users)
@@ -485,60 +146,12 @@ async function adminIds(db: DbOrTx) {
   return rows.map((r) => r.id);
 }
 
-export async function decideActionRunApproval(
-  db: Db,
-  id: string,
-  body: ApprovalBody,
-  actor: Actor,
-  now: Date,
-  version: RunVersion,
-) {
-  if (actor.role !== 'admin') {
-    throw forbidden(`Only admins approve action runs; you are signed in as ${actor.role}`);
-  }
-  return db.transaction(async (tx) => {
-    const run = await loadRunVisible(tx, id, actor, true);
-    if (isEnded(run.status)) {
-      throw runExhausted(`Action run "${id}" already ended with status ${run.status}`);
-    }
-    if (run.status !== 'WAITING_FOR_APPROVAL') {
-      throw invalid(
-        `Action run "${id}" is ${run.status}; only a run waiting for approval can be approved or declined`,
-      );
-    }
-    const { decisions, status } = decideApproval(
-      run.requiredApproval as RequiredApproval,
-      await adminIds(tx),
-      run.approvals as Decisions,
-      actor.id,
-      {
-        state: body.status === 'APPROVE' ? 'APPROVED' : 'DECLINED',
-        description: body.description ?? null,
-        at: iso(now),
-      },
-    );
-    await tx
-      .update(actionRuns)
-      .set({
-        approvals: decisions,
-        status,
-        ...(isEnded(status) ? { endedAt: now } : {}),
-        updatedBy: actor.id,
-        updatedAt: now,
-      })
-      .where(eq(actionRuns.id, id));
-    if (status !== run.status) await recordStatusChange(tx, run, status, actor, now);
-    return getActionRun(tx, id, actor, version);
-  });
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  return user;
 }
 
-export async function listApprovers(db: DbOrTx, id: string, actor: Actor) {
-  const run = await loadRunVisible(db, id, actor);
-  if (run.requiredApproval === false) return [];
-  const decisions = run.approvals as Decisions;
-  return (await adminIds(db)).map((userId) => ({
-    userId,
-    state: decisions[userId]?.state ?? ('PENDING' as const),
-    description: decisions[userId]?.description ?? null,
-  }));
+export async function emailOfUser(db: DbOrTx, userId: string) {
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+  return user?.email;
 }

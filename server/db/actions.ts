@@ -1,9 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Action, ActionBody } from '../../contract/actions';
-import { invocationUrlProblem } from '../domain/backends';
-import { conflict, invalid, notFound } from '../domain/errors';
+import { conflict, notFound } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
-import { getBlueprintRow } from './blueprints';
 import type { DbOrTx } from './client';
 import { actions } from './schema';
 import { createdStamps, stampsOf } from './stamps';
@@ -36,10 +34,7 @@ export async function getActionRow(db: DbOrTx, identifier: string) {
   return row;
 }
 
-export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, now: Date) {
-  const urlProblem = invocationUrlProblem(body.invocationMethod);
-  if (urlProblem) throw invalid(urlProblem);
-  await getBlueprintRow(db, body.blueprint);
+export async function insertAction(db: DbOrTx, body: ActionBody, actor: Actor, now: Date) {
   const [row] = await db
     .insert(actions)
     .values({
@@ -58,4 +53,13 @@ export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, n
     .returning();
   if (!row) throw conflict(`An action with identifier "${body.identifier}" already exists`);
   return toAction(row);
+}
+
+/** How an action's runs are invoked (its `invocationMethod`), if the action still exists. */
+export async function invocationOf(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({ invocationMethod: actions.invocationMethod })
+    .from(actions)
+    .where(eq(actions.identifier, identifier));
+  return row?.invocationMethod;
 }

@@ -1,13 +1,14 @@
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
 import type { ActivityItem } from '../../contract/entities';
-import { isPrivileged, type Actor } from '../domain/permissions';
-import { runSelection, toRunV2 } from './action-runs';
+import { toRunV2 } from './action-run-serialize';
+import { runSelection } from './action-runs';
 import { toAuditEntry } from './audit';
 import { getBlueprintRow } from './blueprints';
 import { selectRows, type DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, olderThan } from './cursor';
 import { actionRuns, auditLog, nodeRuns, workflowRuns } from './schema';
 import { groupBy, toWorkflowRun } from './serialize';
+import type { VisibilityColumns } from './visibility';
 
 type ActivityType = ActivityItem['type'];
 
@@ -15,22 +16,22 @@ type ActivityType = ActivityItem['type'];
  * One entity's feed: the workflow runs about it (workflow runs name their entity by identifier
  * only), the action runs on it and the audit entries of its changes, newest first. Each source is
  * cut to a page before the merge, and the keyset (at, key) is unique across sources because the
- * keys carry their kind's prefix (wfr_, r_, aud_).
+ * keys carry their kind's prefix (wfr_, r_, aud_). `visible` is the run-visibility predicate
+ * over a source's columns.
  */
 export async function entityActivity(
   db: DbOrTx,
   blueprint: string,
   entity: string,
   query: { cursor?: string | undefined; limit: number },
-  actor: Actor,
+  visible: (columns: VisibilityColumns) => SQL,
 ) {
   await getBlueprintRow(db, blueprint);
   const after = query.cursor ? decodeCursor(query.cursor, isStringKey, 'query.cursor:') : null;
   const n = query.limit + 1;
-  const privileged = isPrivileged(actor);
   const before = (at: SQL, key: SQL) => (after ? sql`AND ${olderThan(at, key, after)}` : sql``);
-  const visible = (allow: SQL, createdBy: SQL) =>
-    privileged ? sql`` : sql`AND (${allow} OR ${createdBy} = ${actor.id})`;
+  const visibleAs = (allowAnyoneToView: SQL, createdBy: SQL) =>
+    sql`AND ${visible({ allowAnyoneToView, createdBy })}`;
 
   const rows = await selectRows<{ type: ActivityType; cursor_at: string; key: string }>(
     db,
@@ -39,14 +40,14 @@ export async function entityActivity(
       (SELECT 'workflowRun' AS type, w.created_at AS at, w.identifier AS key
        FROM ${workflowRuns} w
        WHERE w.entity = ${entity}
-         ${visible(sql`w.allow_anyone_to_view`, sql`w.created_by`)}
+         ${visibleAs(sql`w.allow_anyone_to_view`, sql`w.created_by`)}
          ${before(sql`w.created_at`, sql`w.identifier`)}
        ORDER BY w.created_at DESC, w.identifier DESC LIMIT ${n})
       UNION ALL
       (SELECT 'actionRun', r.created_at, r.id
        FROM ${actionRuns} r
        WHERE r.blueprint_identifier = ${blueprint} AND r.entity_identifier = ${entity}
-         ${visible(sql`r.allow_anyone_to_view`, sql`r.created_by`)}
+         ${visibleAs(sql`r.allow_anyone_to_view`, sql`r.created_by`)}
          ${before(sql`r.created_at`, sql`r.id`)}
        ORDER BY r.created_at DESC, r.id DESC LIMIT ${n})
       UNION ALL
@@ -54,7 +55,7 @@ export async function entityActivity(
        FROM ${auditLog} a
        WHERE a.resource_type = 'entity' AND a.blueprint_identifier = ${blueprint}
          AND a.entity_identifier = ${entity}
-         ${visible(sql`a.allow_anyone_to_view`, sql`a.run_created_by`)}
+         ${visibleAs(sql`a.allow_anyone_to_view`, sql`a.run_created_by`)}
          ${before(sql`a.at`, sql`a.identifier`)}
        ORDER BY a.at DESC, a.identifier DESC LIMIT ${n})
     ) merged

@@ -1,8 +1,7 @@
-import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import type { RunSource } from '../../contract/actions';
 import type { AuditAction, AuditEntry, AuditQuery, AuditResource } from '../../contract/entities';
 import { randomId16 } from '../domain/ids';
-import { isPrivileged, type Actor } from '../domain/permissions';
 import type { DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isSeqKey, newestFirst, olderThan } from './cursor';
 import { auditLog } from './schema';
@@ -68,14 +67,9 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   };
 }
 
-/** Members see entries of runs they may view (and every entry tied to no run). */
-export function auditVisibleTo(actor: Actor): SQL | undefined {
-  if (isPrivileged(actor)) return undefined;
-  return or(eq(auditLog.allowAnyoneToView, true), eq(auditLog.runCreatedBy, actor.id));
-}
-
-export async function listAudit(db: DbOrTx, query: AuditQuery, actor: Actor) {
-  const where: (SQL | undefined)[] = [auditVisibleTo(actor)];
+/** One page of entries matching `query`, among those `visible` lets through, newest first. */
+export async function listAudit(db: DbOrTx, query: AuditQuery, visible: SQL | undefined) {
+  const where: (SQL | undefined)[] = [visible];
   if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
   if (query.entity) where.push(eq(auditLog.entityIdentifier, query.entity));
   if (query.blueprint) where.push(eq(auditLog.blueprintIdentifier, query.blueprint));

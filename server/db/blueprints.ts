@@ -30,7 +30,7 @@ export async function getBlueprintRow(db: DbOrTx, identifier: string) {
   return row;
 }
 
-export async function createBlueprint(db: DbOrTx, body: BlueprintBody, actor: Actor, now: Date) {
+export async function insertBlueprint(db: DbOrTx, body: BlueprintBody, actor: Actor, now: Date) {
   const [row] = await db
     .insert(blueprints)
     .values({

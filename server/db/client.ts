@@ -1,42 +1,47 @@
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
-/** Both drivers share drizzle's Postgres API; code above this file never knows which runs. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;
-  kind: 'pglite' | 'postgres';
+  /** Where the data lives, for the start-up line. */
+  description: string;
   close(): Promise<void>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** Opens an embedded PGlite (in `dataDir`, or a copy of a dumped data dir) and migrates it. */
-export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File }) {
-  const client = await PGlite.create({
-    // Trigram search over log lines (migration 0005); PostgreSQL ships it as a trusted extension.
-    extensions: { pg_trgm },
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder });
-  return { db, kind: 'pglite', client, close: () => client.close() } satisfies Database & {
-    client: PGlite;
-  };
+/**
+ * Runs PostgreSQL in `dataDir` (initialised on first use), opens the `runboard` database and
+ * migrates it; closing stops PostgreSQL after the pool.
+ */
+export async function openEmbedded(options: { dataDir: string; port?: number }): Promise<Database> {
+  const cluster = await startEmbeddedPostgres(options);
+  try {
+    await ensureDatabase(cluster.url('postgres'), 'runboard');
+    const database = await openPostgres(cluster.url('runboard'));
+    return {
+      db: database.db,
+      description: `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}`,
+      async close() {
+        await database.close();
+        await cluster.stop();
+      },
+    };
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
 }
 
 /** Opens a pool on a real PostgreSQL and migrates it. */
@@ -52,7 +57,7 @@ export async function openPostgres(url: string): Promise<Database> {
   await migratePg(db as never, { migrationsFolder });
   return {
     db,
-    kind: 'postgres',
+    description: `PostgreSQL at ${new URL(url).host}`,
     close: () => {
       closing = true;
       return pool.end();
@@ -60,7 +65,7 @@ export async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-/** Raw SQL rows; both drivers answer `{ rows }`, which drizzle's shared type leaves unknown. */
+/** Raw SQL rows: the driver answers `{ rows }`, which drizzle's type leaves unknown. */
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;

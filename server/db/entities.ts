@@ -1,24 +1,15 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
-import type {
-  AuditAction,
-  Entity,
-  EntityBody,
-  EntityPatch,
-  EntityWriteQuery,
-} from '../../contract/entities';
-import { assertCanTie, entityChangeMessage } from '../domain/action-runs';
-import { conflict, invalid, notFound } from '../domain/errors';
-import { randomId16 } from '../domain/ids';
-import { type Actor } from '../domain/permissions';
-import { appendRunLogs, loadRunVisible } from './action-runs';
-import { recordAudit } from './audit';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Entity } from '../../contract/entities';
+import { notFound } from '../domain/errors';
 import { getBlueprintRow } from './blueprints';
-import type { Db, DbOrTx, Tx } from './client';
-import { actionRuns, entities, nodeRuns } from './schema';
-import { createdStamps, stampsOf } from './stamps';
-import { appendLogs, loadRunVisible as loadWorkflowRunVisible } from './workflow-runs';
+import type { DbOrTx, Tx } from './client';
+import { entities } from './schema';
+import { stampsOf } from './stamps';
 
-type EntityRow = typeof entities.$inferSelect;
+/** Queries of entities: they take a transaction and decide nothing. */
+
+export type EntityRow = typeof entities.$inferSelect;
+export type EntityValues = Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations'>;
 
 export function toEntity(row: EntityRow): Entity {
   return {
@@ -32,104 +23,15 @@ export function toEntity(row: EntityRow): Entity {
   };
 }
 
-/** The run an entity write is tied to, locked for the rest of the transaction. */
-interface Tie {
-  runId: string;
-  run: { allowAnyoneToView: boolean; createdBy: string };
-  /** Adds the change to the run's log (and names the entity on a CREATE action's run). */
-  record: (action: AuditAction, blueprint: string, entity: EntityRow) => Promise<void>;
-}
-
-async function lockActionRunTie(tx: Tx, runId: string, actor: Actor, now: Date): Promise<Tie> {
-  const run = await loadRunVisible(tx, runId, actor, true);
-  assertCanTie(run);
-  return {
-    runId,
-    run,
-    async record(action, blueprint, entity) {
-      const message = entityChangeMessage(action, blueprint, entity.identifier);
-      await appendRunLogs(tx, runId, [{ level: 'INFO', message }], actor.id, now);
-      // A CREATE action's run has no entity until its backend creates one; Port then relates them.
-      if (action === 'CREATE' && !run.entityIdentifier && run.blueprintIdentifier === blueprint) {
-        await tx
-          .update(actionRuns)
-          .set({ entityIdentifier: entity.identifier, entityTitle: entity.title })
-          .where(eq(actionRuns.id, runId));
-      }
-    },
-  };
-}
-
-async function lockWorkflowRunTie(tx: Tx, runId: string, actor: Actor, now: Date): Promise<Tie> {
-  const run = await loadWorkflowRunVisible(tx, runId, actor, true);
-  assertCanTie({ id: runId, status: run.status });
-  // The line goes to the node run doing the work now: the latest one still in progress.
-  const [nodeRun] = await tx
+export async function findEntity(db: DbOrTx, blueprint: string, identifier: string) {
+  const [row] = await db
     .select()
-    .from(nodeRuns)
-    .where(and(eq(nodeRuns.workflowRunIdentifier, runId), eq(nodeRuns.status, 'IN_PROGRESS')))
-    .orderBy(desc(nodeRuns.ord))
-    .limit(1);
-  return {
-    runId,
-    run,
-    async record(action, blueprint, entity) {
-      if (!nodeRun) return;
-      const message = entityChangeMessage(action, blueprint, entity.identifier);
-      await appendLogs(tx, run, nodeRun, [{ level: 'INFO', message }], now);
-    },
-  };
+    .from(entities)
+    .where(and(eq(entities.blueprint, blueprint), eq(entities.identifier, identifier)));
+  return row;
 }
 
-function lockTie(tx: Tx, runId: string | undefined, actor: Actor, now: Date) {
-  if (runId === undefined) return Promise.resolve(null);
-  return runId.startsWith('r_')
-    ? lockActionRunTie(tx, runId, actor, now)
-    : lockWorkflowRunTie(tx, runId, actor, now);
-}
-
-interface WriteContext {
-  actor: Actor;
-  now: Date;
-  runId?: string | undefined;
-}
-
-/**
- * Runs one entity write: locks the tied run first (so a run that ends meanwhile refuses the
- * write and nothing changes), applies it, and records it in the audit log and the run's log.
- */
-async function tiedWrite(
-  db: Db,
-  blueprint: string,
-  ctx: WriteContext,
-  write: (
-    tx: Tx,
-  ) => Promise<{ action: AuditAction; before: EntityRow | null; after: EntityRow | null }>,
-) {
-  return db.transaction(async (tx) => {
-    const tie = await lockTie(tx, ctx.runId, ctx.actor, ctx.now);
-    await getBlueprintRow(tx, blueprint);
-    const { action, before, after } = await write(tx);
-    const entity = (after ?? before)!;
-    await recordAudit(tx, {
-      action,
-      resourceType: 'entity',
-      userId: ctx.actor.id,
-      origin: 'API',
-      at: ctx.now,
-      blueprintIdentifier: blueprint,
-      entityIdentifier: entity.identifier,
-      runId: tie?.runId ?? null,
-      before: before ? toEntity(before) : null,
-      after: after ? toEntity(after) : null,
-      run: tie?.run ?? null,
-    });
-    if (tie) await tie.record(action, blueprint, entity);
-    return after;
-  });
-}
-
-async function lockEntity(tx: Tx, blueprint: string, identifier: string) {
+export async function lockEntity(tx: Tx, blueprint: string, identifier: string) {
   const [row] = await tx
     .select()
     .from(entities)
@@ -138,31 +40,14 @@ async function lockEntity(tx: Tx, blueprint: string, identifier: string) {
   return row ?? null;
 }
 
-const entityNotFound = (blueprint: string, identifier: string) =>
-  notFound(`Entity "${identifier}" of blueprint "${blueprint}"`);
-
-function checkPathIdentifier(bodyIdentifier: string | undefined, pathIdentifier: string) {
-  if (bodyIdentifier !== undefined && bodyIdentifier !== pathIdentifier) {
-    throw invalid(
-      `body.identifier "${bodyIdentifier}" does not match the path's "${pathIdentifier}"`,
-    );
-  }
-}
-
-type EntityValues = Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations'>;
-
-/** What a full body (POST, PUT) sets: an omitted title or icon clears it. */
-const valuesOf = (body: EntityBody): EntityValues => ({
-  title: body.title ?? null,
-  icon: body.icon ?? null,
-  properties: body.properties,
-  relations: body.relations,
-});
-
-async function updateEntity(tx: Tx, before: EntityRow, values: EntityValues, ctx: WriteContext) {
+export async function updateEntityRow(
+  tx: Tx,
+  before: EntityRow,
+  values: EntityValues & { updatedBy: string; updatedAt: Date },
+) {
   const [after] = await tx
     .update(entities)
-    .set({ ...values, updatedBy: ctx.actor.id, updatedAt: ctx.now })
+    .set(values)
     .where(
       and(eq(entities.blueprint, before.blueprint), eq(entities.identifier, before.identifier)),
     )
@@ -170,119 +55,20 @@ async function updateEntity(tx: Tx, before: EntityRow, values: EntityValues, ctx
   return after!;
 }
 
-function merged(before: EntityRow, patch: EntityPatch) {
-  return {
-    title: patch.title !== undefined ? patch.title : before.title,
-    icon: patch.icon !== undefined ? patch.icon : before.icon,
-    properties: { ...(before.properties as object), ...patch.properties },
-    relations: { ...(before.relations as object), ...patch.relations },
-  };
+/** Inserts an entity unless one with its identifier exists; returns it, or undefined. */
+export async function insertEntityRow(tx: Tx, values: typeof entities.$inferInsert) {
+  const [row] = await tx.insert(entities).values(values).onConflictDoNothing().returning();
+  return row;
 }
 
-export async function createEntity(
-  db: Db,
-  blueprint: string,
-  body: EntityBody,
-  query: EntityWriteQuery,
-  actor: Actor,
-  now: Date,
-) {
-  const identifier = body.identifier ?? `e_${randomId16()}`;
-  const ctx = { actor, now, runId: query.run_id };
-  return tiedWrite(db, blueprint, ctx, async (tx) => {
-    const before = await lockEntity(tx, blueprint, identifier);
-    if (before && !query.upsert) {
-      throw conflict(
-        `Entity "${identifier}" of blueprint "${blueprint}" already exists; send upsert=true to replace it`,
-      );
-    }
-    const values = valuesOf(body);
-    if (before) {
-      const after = await updateEntity(
-        tx,
-        before,
-        query.merge ? merged(before, body) : values,
-        ctx,
-      );
-      return { action: 'UPDATE', before, after };
-    }
-    const [after] = await tx
-      .insert(entities)
-      .values({
-        blueprint,
-        identifier,
-        ...values,
-        ...createdStamps(actor, now),
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!after)
-      throw conflict(`Entity "${identifier}" of blueprint "${blueprint}" was just created`);
-    return { action: 'CREATE', before: null, after };
-  });
+export async function deleteEntityRow(tx: Tx, blueprint: string, identifier: string) {
+  await tx
+    .delete(entities)
+    .where(and(eq(entities.blueprint, blueprint), eq(entities.identifier, identifier)));
 }
 
-export const replaceEntity = (
-  db: Db,
-  blueprint: string,
-  identifier: string,
-  body: EntityBody,
-  runId: string | undefined,
-  actor: Actor,
-  now: Date,
-) =>
-  rewriteEntity(db, blueprint, identifier, body.identifier, { actor, now, runId }, () =>
-    valuesOf(body),
-  );
-
-export const patchEntity = (
-  db: Db,
-  blueprint: string,
-  identifier: string,
-  body: EntityPatch,
-  runId: string | undefined,
-  actor: Actor,
-  now: Date,
-) =>
-  rewriteEntity(db, blueprint, identifier, body.identifier, { actor, now, runId }, (before) =>
-    merged(before, body),
-  );
-
-/** Rewrites an existing entity with the values `next` makes of it (PUT and PATCH). */
-async function rewriteEntity(
-  db: Db,
-  blueprint: string,
-  identifier: string,
-  bodyIdentifier: string | undefined,
-  ctx: WriteContext,
-  next: (before: EntityRow) => EntityValues,
-) {
-  checkPathIdentifier(bodyIdentifier, identifier);
-  return tiedWrite(db, blueprint, ctx, async (tx) => {
-    const before = await lockEntity(tx, blueprint, identifier);
-    if (!before) throw entityNotFound(blueprint, identifier);
-    const after = await updateEntity(tx, before, next(before), ctx);
-    return { action: 'UPDATE', before, after };
-  });
-}
-
-export async function deleteEntity(
-  db: Db,
-  blueprint: string,
-  identifier: string,
-  runId: string | undefined,
-  actor: Actor,
-  now: Date,
-) {
-  await tiedWrite(db, blueprint, { actor, now, runId }, async (tx) => {
-    const before = await lockEntity(tx, blueprint, identifier);
-    if (!before) throw entityNotFound(blueprint, identifier);
-    await tx
-      .delete(entities)
-      .where(and(eq(entities.blueprint, blueprint), eq(entities.identifier, identifier)));
-    return { action: 'DELETE', before, after: null };
-  });
-}
+const entityNotFound = (blueprint: string, identifier: string) =>
+  notFound(`Entity "${identifier}" of blueprint "${blueprint}"`);
 
 export async function getEntity(db: DbOrTx, blueprint: string, identifier: string) {
   await getBlueprintRow(db, blueprint);

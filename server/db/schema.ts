@@ -317,3 +317,38 @@ export const settings = pgTable('settings', {
   value: text('value').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/**
+ * The durable work queue: everything the server owes an executor (a WEBHOOK or UPSERT_ENTITY node
+ * run, an action run's webhook). A row is added in the transaction that takes a node run or
+ * action run off its `dispatched_at IS NULL` list, so owed work is never only in memory. Servers
+ * claim rows with FOR UPDATE SKIP LOCKED and hold them under a lease (`claimed_until`) that they
+ * renew while the request is in flight; a lease that runs out (a crash) makes the row claimable
+ * by any server again. `id` is the delivery id a backend sees, stable across attempts.
+ */
+export const workItems = pgTable(
+  'work_items',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['node_run', 'action_run'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    state: text('state', { enum: ['queued', 'claimed', 'done', 'failed'] }).notNull(),
+    /** Attempts started so far (a claim counts one). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    claimedBy: text('claimed_by'),
+    claimedUntil: ts('claimed_until'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('work_items_subject_idx').on(t.kind, t.subjectId),
+    index('work_items_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`state = 'queued'`),
+    index('work_items_lease_idx')
+      .on(t.claimedUntil)
+      .where(sql`state = 'claimed'`),
+  ],
+);

@@ -1,4 +1,5 @@
 import type { LogLine, NodeRun, Workflow, WorkflowRun } from '../../contract/workflows';
+import type { Graph } from '../domain/graph';
 import type { nodeRunLogs, nodeRuns, workflowRuns, workflows } from './schema';
 import { stampsOf } from './stamps';
 
@@ -49,6 +50,14 @@ export function toNodeRun(row: NodeRunRow): NodeRun {
   };
 }
 
+/** The graph stored in a workflow or workflow-version row. */
+export function toGraph(row: { nodes: unknown; connections: unknown }): Graph {
+  return {
+    nodes: row.nodes as Graph['nodes'],
+    connections: row.connections as Graph['connections'],
+  };
+}
+
 /** `reruns` (the back links to re-runs) is known only where a single run is read. */
 export function toWorkflowRun(
   row: WorkflowRunRow,
@@ -77,7 +86,7 @@ export function toWorkflowRun(
 }
 
 /** `seqOf` picks the node-run or run-wide sequence, whichever the caller pages by. */
-export function toLogLine(row: LogRow, seqOf: 'seq' | 'runSeq' = 'seq'): LogLine {
+export function toNodeRunLogLine(row: LogRow, seqOf: 'seq' | 'runSeq' = 'seq'): LogLine {
   return {
     id: row.id,
     seq: row[seqOf],

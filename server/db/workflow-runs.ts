@@ -1,44 +1,20 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  gte,
-  inArray,
-  lte,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type {
   LogLevel,
   LogsQuery,
-  NodeRunPatch,
   RunResult,
-  RunStatus,
   RunsListQuery,
   WorkflowNode,
 } from '../../contract/workflows';
 import { seqCursor } from '../../contract/common';
-import { invalid, notFound, runExhausted } from '../domain/errors';
-import { triggerNode, type Graph } from '../domain/graph';
-import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
-import { canViewRun, isPrivileged, type Actor } from '../domain/permissions';
-import { assertCanControl } from '../domain/run-controls';
-import { decideAdvance } from '../../contract/graph';
-import { recordAudit } from './audit';
-import type { Db, DbOrTx, Tx } from './client';
+import { invalid } from '../domain/errors';
+import { newNodeRunId } from '../domain/ids';
+import type { DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
-import {
-  groupBy,
-  toLogLine,
-  toWorkflowRun,
-  type NodeRunRow,
-  type WorkflowRunRow,
-} from './serialize';
-import { getWorkflowRow, workflowGraphAt } from './workflows';
+import { groupBy, toWorkflowRun, type NodeRunRow, type WorkflowRunRow } from './serialize';
+
+/** Queries of workflow runs, node runs and their logs: they take a transaction and decide nothing. */
 
 export interface LogInput {
   level: LogLevel;
@@ -48,11 +24,14 @@ export interface LogInput {
 
 const INSERT_CHUNK = 5000;
 
-export async function loadRunVisible(db: DbOrTx, identifier: string, actor: Actor, lock = false) {
+export async function findWorkflowRun(db: DbOrTx, identifier: string, lock = false) {
   const query = db.select().from(workflowRuns).where(eq(workflowRuns.identifier, identifier));
   const [row] = lock ? await query.for('update') : await query;
-  // A run the caller may not view answers exactly like a run that does not exist.
-  if (!row || !canViewRun(actor, row)) throw notFound(`Workflow run "${identifier}"`);
+  return row;
+}
+
+export async function findNodeRun(db: DbOrTx, identifier: string) {
+  const [row] = await db.select().from(nodeRuns).where(eq(nodeRuns.identifier, identifier));
   return row;
 }
 
@@ -64,39 +43,30 @@ export async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
     .orderBy(asc(nodeRuns.ord));
 }
 
-export async function getWorkflowRun(db: DbOrTx, identifier: string, actor: Actor) {
-  const row = await loadRunVisible(db, identifier, actor);
-  return toWorkflowRun(
-    row,
-    await nodeRunsOf(db, identifier),
-    await rerunsOf(db, identifier, actor),
-  );
+/** The latest node run of a run still in progress, if any. */
+export async function latestOpenNodeRun(tx: Tx, runIdentifier: string) {
+  const [row] = await tx
+    .select()
+    .from(nodeRuns)
+    .where(
+      and(eq(nodeRuns.workflowRunIdentifier, runIdentifier), eq(nodeRuns.status, 'IN_PROGRESS')),
+    )
+    .orderBy(desc(nodeRuns.ord))
+    .limit(1);
+  return row;
 }
 
-/** Runs the actor may not view stay out of lists, feeds and links, as if they did not exist. */
-export function visibleRuns(actor: Actor): SQL | undefined {
-  return isPrivileged(actor)
-    ? undefined
-    : or(eq(workflowRuns.allowAnyoneToView, true), eq(workflowRuns.createdBy, actor.id));
-}
-
-/** The runs that re-ran `identifier` and that the actor may view, oldest first. */
-export async function rerunsOf(db: DbOrTx, identifier: string, actor: Actor) {
+/** The runs that re-ran `identifier`, among those `visible` lets through, oldest first. */
+export async function rerunIdentifiers(db: DbOrTx, identifier: string, visible: SQL | undefined) {
   const rows = await db
     .select({ identifier: workflowRuns.identifier })
     .from(workflowRuns)
-    .where(and(eq(workflowRuns.rerunOf, identifier), visibleRuns(actor)))
+    .where(and(eq(workflowRuns.rerunOf, identifier), visible))
     .orderBy(asc(workflowRuns.createdAt), asc(workflowRuns.identifier));
   return rows.map((r) => r.identifier);
 }
 
-export function graphOf(workflow: { nodes: unknown; connections: unknown }): Graph {
-  return {
-    nodes: workflow.nodes as Graph['nodes'],
-    connections: workflow.connections as Graph['connections'],
-  };
-}
-
+/** The row of a node run about to start (IN_PROGRESS unless the caller overrides it). */
 export function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date) {
   return {
     identifier: newNodeRunId(),
@@ -111,77 +81,41 @@ export function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date)
   };
 }
 
-export async function startWorkflowRun(
-  db: Db,
-  workflowIdentifier: string,
-  body: { inputs: Record<string, unknown>; entity?: string | undefined },
-  actor: Actor,
-  now: Date,
-) {
-  return db.transaction(async (tx) => {
-    const workflow = await getWorkflowRow(tx, workflowIdentifier);
-    const graph = graphOf(workflow);
-    const trigger = triggerNode(graph);
-    const identifier = newWorkflowRunId();
-    await tx.insert(workflowRuns).values({
-      identifier,
-      workflowIdentifier,
-      workflowVersion: workflow.version,
-      title: workflow.title,
-      icon: workflow.icon,
-      status: 'IN_PROGRESS',
-      outputs: { [trigger.identifier]: body.inputs },
-      inputs: body.inputs,
-      entity: body.entity ?? null,
-      allowAnyoneToView: workflow.allowAnyoneToViewRuns,
-      createdBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await tx.insert(nodeRuns).values({
-      ...newNodeRun(identifier, trigger, now),
-      status: 'COMPLETED',
-      result: 'SUCCESS',
-      output: body.inputs,
-      completedAt: now,
-    });
-    await advance(tx, identifier, graph, now);
-    return toWorkflowRun(
-      await loadRunVisible(tx, identifier, actor),
-      await nodeRunsOf(tx, identifier),
-      [],
-    );
-  });
+export type NewNodeRun = typeof nodeRuns.$inferInsert;
+export type NewWorkflowRun = typeof workflowRuns.$inferInsert;
+
+export async function insertWorkflowRun(tx: Tx, values: NewWorkflowRun) {
+  const [row] = await tx.insert(workflowRuns).values(values).returning();
+  return row!;
 }
 
-/** Applies the advance rules to a run whose row the transaction has locked. */
-export async function advance(
+export async function insertNodeRuns(tx: Tx, values: NewNodeRun[]) {
+  if (values.length === 0) return [];
+  return tx.insert(nodeRuns).values(values).returning();
+}
+
+/** Ends every node run of the run still in progress with `result`. */
+export async function completeOpenNodeRuns(
   tx: Tx,
   runIdentifier: string,
-  graph: Graph,
+  result: RunResult,
   now: Date,
-  status: RunStatus = 'IN_PROGRESS',
 ) {
-  const runs = await nodeRunsOf(tx, runIdentifier);
-  const decision = decideAdvance(graph, runs, status);
-  const nodes = new Map(graph.nodes.map((n) => [n.identifier, n]));
-  const toStart = decision.start.flatMap((id) => {
-    const node = nodes.get(id);
-    return node ? [newNodeRun(runIdentifier, node, now)] : [];
-  });
-  if (toStart.length > 0) await tx.insert(nodeRuns).values(toStart);
-  if (decision.complete) await completeRun(tx, runIdentifier, decision.complete, now);
-}
-
-export async function completeRun(tx: Tx, runIdentifier: string, result: RunResult, now: Date) {
-  // Node runs still going when another node terminated the run end CANCELLED, so a finished
-  // run never shows work in progress and late PATCHes get run_exhausted.
   await tx
     .update(nodeRuns)
-    .set({ status: 'COMPLETED', result: 'CANCELLED', completedAt: now, updatedAt: now })
+    .set({ status: 'COMPLETED', result, completedAt: now, updatedAt: now })
     .where(
       and(eq(nodeRuns.workflowRunIdentifier, runIdentifier), eq(nodeRuns.status, 'IN_PROGRESS')),
     );
+}
+
+/** Completes the run unless it already has. */
+export async function markRunCompleted(
+  tx: Tx,
+  runIdentifier: string,
+  result: RunResult,
+  now: Date,
+) {
   await tx
     .update(workflowRuns)
     .set({ status: 'COMPLETED', result, completedAt: now, updatedAt: now })
@@ -190,42 +124,54 @@ export async function completeRun(tx: Tx, runIdentifier: string, result: RunResu
     );
 }
 
-/** Locks the run that owns a node run, then reads the node run; 404 when either is not visible. */
-async function lockNodeRun(
+export async function markRunCancelling(tx: Tx, runIdentifier: string, now: Date) {
+  await tx
+    .update(workflowRuns)
+    .set({ status: 'CANCELLING', updatedAt: now })
+    .where(eq(workflowRuns.identifier, runIdentifier));
+}
+
+/** Sets a node run's output and/or completes it. */
+export async function updateNodeRun(
   tx: Tx,
   nodeRunIdentifier: string,
-  actor: Actor,
-  runIdentifier?: string,
+  changes: { output?: unknown; completion?: { result: RunResult | undefined } },
+  now: Date,
 ) {
-  const [owner] = await tx
-    .select({ run: nodeRuns.workflowRunIdentifier })
-    .from(nodeRuns)
+  await tx
+    .update(nodeRuns)
+    .set({
+      ...(changes.output !== undefined ? { output: changes.output } : {}),
+      ...(changes.completion
+        ? { status: 'COMPLETED', result: changes.completion.result, completedAt: now }
+        : {}),
+      updatedAt: now,
+    })
     .where(eq(nodeRuns.identifier, nodeRunIdentifier));
-  if (!owner || (runIdentifier !== undefined && owner.run !== runIdentifier)) {
-    throw notFound(`Node run "${nodeRunIdentifier}"`);
-  }
-  const run = await loadRunVisible(tx, owner.run, actor, true).catch(() => {
-    throw notFound(`Node run "${nodeRunIdentifier}"`);
-  });
-  const [nodeRun] = await tx
-    .select()
-    .from(nodeRuns)
-    .where(eq(nodeRuns.identifier, nodeRunIdentifier));
-  if (!nodeRun) throw notFound(`Node run "${nodeRunIdentifier}"`);
-  return { run, nodeRun };
 }
 
-export function assertOpen(nodeRun: NodeRunRow) {
-  if (nodeRun.status === 'COMPLETED') {
-    const at = nodeRun.completedAt ? ` at ${nodeRun.completedAt.toISOString()}` : '';
-    throw runExhausted(
-      `Node run "${nodeRun.identifier}" already completed with result ${nodeRun.result}${at}; a completed node run cannot be changed`,
-    );
-  }
+/** Adds a node's output to the run's `variables.outputs`. */
+export async function mergeRunOutput(
+  tx: Tx,
+  runIdentifier: string,
+  nodeIdentifier: string,
+  output: unknown,
+  now: Date,
+) {
+  await tx
+    .update(workflowRuns)
+    .set({
+      outputs: sql`${workflowRuns.outputs} || jsonb_build_object(${nodeIdentifier}::text, ${JSON.stringify(output)}::jsonb)`,
+      updatedAt: now,
+    })
+    .where(eq(workflowRuns.identifier, runIdentifier));
 }
 
-/** Appends lines to a node run whose workflow run row is locked by `tx`. */
-export async function appendLogs(
+/**
+ * Appends lines to a node run, numbering them after the node run's and the run's last lines;
+ * the caller holds the run's row lock so two appends never take the same numbers.
+ */
+export async function appendNodeRunLogs(
   tx: Tx,
   run: WorkflowRunRow,
   nodeRun: NodeRunRow,
@@ -251,7 +197,7 @@ export async function appendLogs(
     .set({ logSeq: sql`${workflowRuns.logSeq} + ${lines.length}`, updatedAt: now })
     .where(eq(workflowRuns.identifier, run.identifier))
     .returning({ logSeq: workflowRuns.logSeq });
-  if (!updated || !runUpdated) throw notFound(`Node run "${nodeRun.identifier}"`);
+  if (!updated || !runUpdated) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
   const firstSeq = updated.logSeq - lines.length + 1;
   const firstRunSeq = runUpdated.logSeq - lines.length + 1;
   const rows = lines.map((line, i) => ({
@@ -269,96 +215,10 @@ export async function appendLogs(
   }
 }
 
-export async function patchNodeRun(
-  db: Db,
-  nodeRunIdentifier: string,
-  body: NodeRunPatch,
-  actor: Actor,
-  now: Date,
-  runIdentifier?: string,
-) {
-  await db.transaction(async (tx) => {
-    const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor, runIdentifier);
-    // Ending a node run ends work someone started: the run-control rule applies, as for /complete.
-    if (body.status === 'COMPLETED') {
-      assertCanControl(actor, run, `workflow run "${run.identifier}"`, 'complete its node runs');
-    }
-    assertOpen(nodeRun);
-    const logs = (body.logs ?? []).map((l) => ({
-      level: l.logLevel,
-      message: l.log,
-      tags: l.tags,
-    }));
-    await appendLogs(tx, run, nodeRun, logs, now);
-    const completing = body.status === 'COMPLETED';
-    if (body.output !== undefined || completing) {
-      await tx
-        .update(nodeRuns)
-        .set({
-          ...(body.output !== undefined ? { output: body.output } : {}),
-          ...(completing ? { status: 'COMPLETED', result: body.result, completedAt: now } : {}),
-          updatedAt: now,
-        })
-        .where(eq(nodeRuns.identifier, nodeRunIdentifier));
-    }
-    if (body.output !== undefined) {
-      await tx
-        .update(workflowRuns)
-        .set({
-          outputs: sql`${workflowRuns.outputs} || jsonb_build_object(${nodeRun.nodeIdentifier}::text, ${JSON.stringify(body.output)}::jsonb)`,
-          updatedAt: now,
-        })
-        .where(eq(workflowRuns.identifier, run.identifier));
-    }
-    if (body.reason !== undefined) {
-      // A manual mark ([ext] `reason`): who, when and why, before/after, in the audit log.
-      await recordAudit(tx, {
-        action: 'UPDATE',
-        resourceType: 'run',
-        userId: actor.id,
-        origin: 'API',
-        at: now,
-        blueprintIdentifier: null,
-        entityIdentifier: run.entity,
-        runId: run.identifier,
-        before: { nodeRun: nodeRun.identifier, status: nodeRun.status, result: nodeRun.result },
-        after: {
-          nodeRun: nodeRun.identifier,
-          status: 'COMPLETED',
-          result: body.result,
-          reason: body.reason,
-        },
-        run,
-      });
-    }
-    if (completing && run.status !== 'COMPLETED') {
-      const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);
-      if (graph) await advance(tx, run.identifier, graphOf(graph), now, run.status);
-      else {
-        const result = run.status === 'CANCELLING' ? 'CANCELLED' : (body.result ?? 'SUCCESS');
-        await completeRun(tx, run.identifier, result, now);
-      }
-    }
-  });
-}
-
-export async function postNodeRunLogs(
-  db: Db,
-  nodeRunIdentifier: string,
-  lines: LogInput[],
-  actor: Actor,
-  now: Date,
-) {
-  await db.transaction(async (tx) => {
-    const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor);
-    assertOpen(nodeRun);
-    await appendLogs(tx, run, nodeRun, lines, now);
-  });
-}
-
 // ---- reads ---------------------------------------------------------------------------------
 
-export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: Actor) {
+/** One page of runs matching `query`, among those `visible` lets through, newest first. */
+export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible: SQL | undefined) {
   const where: (SQL | undefined)[] = [];
   if (query.workflowIdentifiers?.length)
     where.push(inArray(workflowRuns.workflowIdentifier, query.workflowIdentifiers));
@@ -372,7 +232,7 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, actor: 
   if (query.entity) where.push(eq(workflowRuns.entity, query.entity));
   if (query.from) where.push(gte(workflowRuns.createdAt, new Date(query.from)));
   if (query.to) where.push(lte(workflowRuns.createdAt, new Date(query.to)));
-  where.push(visibleRuns(actor));
+  where.push(visible);
   if (query.cursor) {
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');
     where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));
@@ -417,45 +277,27 @@ function escapeLike(q: string) {
   return q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
+export interface LogScope {
+  /** Whose lines: one node run's (paged by `seq`) or a whole run's (paged by `runSeq`). */
+  of: { nodeRun: string } | { run: string };
+  /** No line can follow: the node run (or run) has completed. */
+  finished: boolean;
+  /** The node run's per-level counters, when known; they spare a count(*). */
+  counts: Record<LogLevel, number> | null;
+}
+
 /**
- * One page of log lines for a node run (`scope.nodeRun`) or a whole run, in sequence order,
- * resuming after `cursor`. `nextCursor` is null only when no line can follow: the node run (or
- * run) has completed and the page is short or a tail page; otherwise it is where the next poll
- * resumes.
+ * One page of log lines in sequence order, resuming after `cursor`. `nextCursor` is null only
+ * when no line can follow: the scope is finished and the page is short or a tail page; otherwise
+ * it is where the next poll resumes.
  */
-export async function readLogs(
-  db: DbOrTx,
-  scope: { nodeRun: string } | { run: string },
-  query: LogsQuery,
-  actor: Actor,
-) {
-  let finished: boolean;
-  let counts: Record<LogLevel, number> | null = null;
-  if ('nodeRun' in scope) {
-    const [nodeRun] = await db
-      .select()
-      .from(nodeRuns)
-      .where(eq(nodeRuns.identifier, scope.nodeRun));
-    if (!nodeRun) throw notFound(`Node run "${scope.nodeRun}"`);
-    await loadRunVisible(db, nodeRun.workflowRunIdentifier, actor).catch(() => {
-      throw notFound(`Node run "${scope.nodeRun}"`);
-    });
-    finished = nodeRun.status === 'COMPLETED';
-    counts = {
-      DEBUG: nodeRun.debugCount,
-      INFO: nodeRun.infoCount,
-      WARN: nodeRun.warnCount,
-      ERROR: nodeRun.errorCount,
-    };
-  } else {
-    const run = await loadRunVisible(db, scope.run, actor);
-    finished = run.status === 'COMPLETED';
-  }
-  const seqCol = 'nodeRun' in scope ? nodeRunLogs.seq : nodeRunLogs.runSeq;
+export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
+  const byNodeRun = 'nodeRun' in scope.of;
+  const seqCol = byNodeRun ? nodeRunLogs.seq : nodeRunLogs.runSeq;
   const filters: (SQL | undefined)[] = [
-    'nodeRun' in scope
-      ? eq(nodeRunLogs.nodeRunIdentifier, scope.nodeRun)
-      : eq(nodeRunLogs.workflowRunIdentifier, scope.run),
+    'nodeRun' in scope.of
+      ? eq(nodeRunLogs.nodeRunIdentifier, scope.of.nodeRun)
+      : eq(nodeRunLogs.workflowRunIdentifier, scope.of.run),
   ];
   if (query.level?.length) filters.push(inArray(nodeRunLogs.level, query.level));
   if (query.q) filters.push(sql`${nodeRunLogs.message} ILIKE ${`%${escapeLike(query.q)}%`}`);
@@ -468,14 +310,15 @@ export async function readLogs(
     .orderBy(tail ? desc(seqCol) : asc(seqCol))
     .limit(query.limit);
   if (tail) rows.reverse();
-  const seqOf = 'nodeRun' in scope ? 'seq' : 'runSeq';
+  const seqOf = byNodeRun ? 'seq' : 'runSeq';
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
-  const nextCursor = finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
+  const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return {
-    logs: rows.map((r) => toLogLine(r, seqOf)),
+    rows,
+    seqOf,
     nextCursor,
-    total: await countLogs(db, filters, counts, query),
-  };
+    total: await countLogs(db, filters, scope.counts, query),
+  } as const;
 }
 
 async function countLogs(

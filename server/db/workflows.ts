@@ -1,31 +1,31 @@
-import { and, asc, eq, max, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql, type SQL } from 'drizzle-orm';
 import type { WorkflowBody } from '../../contract/workflows';
-import { conflict, invalid, notFound } from '../domain/errors';
-import { webhookUrlProblem } from '../domain/backends';
-import { graphProblem } from '../domain/graph';
-import { isPrivileged, type Actor } from '../domain/permissions';
+import { conflict, notFound } from '../domain/errors';
+import type { Actor } from '../domain/permissions';
 import { selectRows, type DbOrTx } from './client';
+import type { VisibilityColumns } from './visibility';
 import { workflowVersions, workflows } from './schema';
-import { toWorkflow } from './serialize';
+import { toGraph, toWorkflow } from './serialize';
 import { createdStamps } from './stamps';
-
-function checkGraph(body: Pick<WorkflowBody, 'nodes' | 'connections'>) {
-  const problem = graphProblem(body);
-  if (problem) throw invalid(`Invalid workflow graph: ${problem}`);
-  const urlProblem = webhookUrlProblem(body.nodes);
-  if (urlProblem) throw invalid(`Invalid workflow: ${urlProblem}`);
-}
 
 export async function listWorkflows(db: DbOrTx) {
   const rows = await db.select().from(workflows).orderBy(asc(workflows.title));
   return rows.map(toWorkflow);
 }
 
-/** [ext] Per workflow, over the runs `actor` may view: the latest, those in progress, the total. */
-export async function workflowStats(db: DbOrTx, actor: Actor) {
-  const visible = isPrivileged(actor)
-    ? sql`true`
-    : sql`(allow_anyone_to_view OR created_by = ${actor.id})`;
+/**
+ * [ext] Per workflow, over the runs `visible` lets through: the latest, those in progress, the
+ * total.
+ */
+export async function workflowStats(db: DbOrTx, visible: (columns: VisibilityColumns) => SQL) {
+  const s = visible({
+    allowAnyoneToView: sql`allow_anyone_to_view`,
+    createdBy: sql`created_by`,
+  });
+  const l = visible({
+    allowAnyoneToView: sql`r.allow_anyone_to_view`,
+    createdBy: sql`r.created_by`,
+  });
   const rows = await selectRows<{
     workflow_identifier: string;
     total: number;
@@ -42,10 +42,10 @@ export async function workflowStats(db: DbOrTx, actor: Actor) {
            l.created_at AS last_created_at
     FROM (SELECT workflow_identifier, count(*) AS total,
                  count(*) FILTER (WHERE status <> 'COMPLETED') AS in_progress
-          FROM workflow_runs WHERE ${visible} GROUP BY workflow_identifier) s
+          FROM workflow_runs WHERE ${s} GROUP BY workflow_identifier) s
     CROSS JOIN LATERAL (
       SELECT identifier, status, result, created_at FROM workflow_runs r
-      WHERE r.workflow_identifier = s.workflow_identifier AND ${visible}
+      WHERE r.workflow_identifier = s.workflow_identifier AND ${l}
       ORDER BY created_at DESC, identifier DESC LIMIT 1) l`,
   );
   return new Map(
@@ -86,10 +86,10 @@ async function recordVersion(
   });
 }
 
-/** The graph a run of `version` advances by: that version's, or the workflow's current one. */
-export async function workflowGraphAt(db: DbOrTx, identifier: string, version: number) {
+/** The stored graph of one workflow version, if kept. */
+export async function workflowVersionRow(db: DbOrTx, identifier: string, version: number) {
   const [row] = await db
-    .select({ nodes: workflowVersions.nodes, connections: workflowVersions.connections })
+    .select()
     .from(workflowVersions)
     .where(
       and(
@@ -97,11 +97,17 @@ export async function workflowGraphAt(db: DbOrTx, identifier: string, version: n
         eq(workflowVersions.version, version),
       ),
     );
-  return row ?? (await getWorkflowRow(db, identifier).catch(() => null));
+  return row;
 }
 
-export async function createWorkflow(db: DbOrTx, body: WorkflowBody, actor: Actor, now: Date) {
-  checkGraph(body);
+/** The graph a run of `version` advances by: that version's, or the workflow's current one. */
+export async function workflowGraphAt(db: DbOrTx, identifier: string, version: number) {
+  const row = await workflowVersionRow(db, identifier, version);
+  const graph = row ?? (await getWorkflowRow(db, identifier).catch(() => null));
+  return graph ? toGraph(graph) : null;
+}
+
+export async function insertWorkflow(db: DbOrTx, body: WorkflowBody, actor: Actor, now: Date) {
   return db.transaction(async (tx) => {
     // A re-created identifier numbers on from its deleted predecessor, whose runs keep their
     // versions' graphs.
@@ -132,14 +138,13 @@ export async function createWorkflow(db: DbOrTx, body: WorkflowBody, actor: Acto
   });
 }
 
-export async function replaceWorkflow(
+export async function updateWorkflow(
   db: DbOrTx,
   identifier: string,
   body: Omit<WorkflowBody, 'identifier'>,
   actor: Actor,
   now: Date,
 ) {
-  checkGraph(body);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(workflows)
@@ -163,7 +168,7 @@ export async function replaceWorkflow(
   });
 }
 
-export async function deleteWorkflow(db: DbOrTx, identifier: string) {
+export async function deleteWorkflowRow(db: DbOrTx, identifier: string) {
   const [row] = await db.delete(workflows).where(eq(workflows.identifier, identifier)).returning();
   if (!row) throw notFound(`Workflow "${identifier}"`);
   return toWorkflow(row);

@@ -11,7 +11,9 @@ import { ApiError, invalid, runExhausted } from './errors';
 export const ENDED_STATUSES: readonly ActionRunStatus[] = ['SUCCESS', 'FAILURE', 'DECLINED'];
 export const ACTIVE_STATUSES: readonly ActionRunStatus[] = ['IN_PROGRESS', 'WAITING_FOR_APPROVAL'];
 
-export const isEnded = (status: ActionRunStatus) => ENDED_STATUSES.includes(status);
+export type EndedStatus = 'SUCCESS' | 'FAILURE' | 'DECLINED';
+export const isEnded = (status: ActionRunStatus): status is EndedStatus =>
+  ENDED_STATUSES.includes(status);
 
 export const needsApproval = (required: RequiredApproval) => required !== false;
 
@@ -123,3 +125,39 @@ const VERBS: Record<AuditAction, string> = {
 /** The line a tied entity change adds to the run's log. */
 export const entityChangeMessage = (action: AuditAction, blueprint: string, identifier: string) =>
   `entity ${blueprint}/${identifier} ${VERBS[action]}`;
+
+/** Who started an action run, as its webhook payload names them. */
+export interface PayloadStarter {
+  id: string;
+  email: string;
+}
+
+/**
+ * The body an action's webhook receives, also shown as the run's v2 `payload`: the one place it
+ * is built (the API's start and the demo seed's history both use it).
+ */
+export function actionRunPayload(input: {
+  runId: string;
+  action: { identifier: string; title: string; blueprint: string };
+  startedBy: PayloadStarter;
+  origin: string;
+  at: Date;
+  entityIdentifier: string | null;
+  entity: unknown;
+  properties: Record<string, unknown>;
+}) {
+  const { runId, action, startedBy } = input;
+  return {
+    action: { identifier: action.identifier, title: action.title, blueprint: action.blueprint },
+    resourceType: 'run',
+    status: 'TRIGGERED',
+    trigger: {
+      by: { userId: startedBy.id, email: startedBy.email, user: { email: startedBy.email } },
+      origin: input.origin,
+      at: input.at.toISOString(),
+    },
+    context: { entity: input.entityIdentifier, blueprint: action.blueprint, runId },
+    payload: { entity: input.entity ?? null, properties: input.properties },
+    port_context: { runId },
+  };
+}

@@ -1,4 +1,4 @@
-/** A failure that maps to Port's error envelope; thrown by domain and repositories, rendered once in app.ts. */
+/** A failure that maps to Port's error envelope; thrown by domain rules and services, rendered once in app.ts. */
 export class ApiError extends Error {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500,

@@ -17,3 +17,5 @@ export function randomId16(): string {
 export const newWorkflowRunId = () => `wfr_${randomId16()}`;
 export const newNodeRunId = () => `wfnr_${randomId16()}`;
 export const newActionRunId = () => `r_${randomId16()}`;
+/** A work item's id is the delivery id a backend sees, the same on every attempt. */
+export const newDeliveryId = () => `dlv_${randomId16()}`;

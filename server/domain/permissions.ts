@@ -8,10 +8,24 @@ export interface Actor {
 
 export const isPrivileged = (actor: Actor) => actor.role === 'admin' || actor.role === 'machine';
 
-/** Port: with allowAnyoneToViewRuns false, only admins, machine credentials and the starter see a run. */
-export function canViewRun(
-  actor: Actor,
-  run: { allowAnyoneToView: boolean; createdBy: string },
-): boolean {
-  return run.allowAnyoneToView || isPrivileged(actor) || run.createdBy === actor.id;
+/** What marks a run (or an audit entry tied to one) as visible: its flag and its starter. */
+export interface RunVisibility {
+  allowAnyoneToView: boolean;
+  createdBy: string;
+}
+
+/**
+ * Port: with allowAnyoneToViewRuns false, only admins, machine credentials and the starter see a
+ * run. The one declaration of that rule: `everything` for privileged actors, otherwise the runs
+ * anyone may view plus the actor's own. `db/visibility.ts` turns it into SQL for lists, feeds
+ * and the audit log; `canViewRun` applies it to one row.
+ */
+export type RunViewRule = { everything: true } | { everything: false; starter: string };
+
+export const runViewRule = (actor: Actor): RunViewRule =>
+  isPrivileged(actor) ? { everything: true } : { everything: false, starter: actor.id };
+
+export function canViewRun(actor: Actor, run: RunVisibility): boolean {
+  const rule = runViewRule(actor);
+  return rule.everything || run.allowAnyoneToView || run.createdBy === rule.starter;
 }

@@ -33,6 +33,25 @@ export function assertRunOpen(run: RunState) {
   }
 }
 
+/** A completed node run takes no further report: 422 naming how and when it ended. */
+export function assertNodeRunOpen(nodeRun: {
+  identifier: string;
+  status: string;
+  result: RunResult | null;
+  completedAt: Date | null;
+}) {
+  if (nodeRun.status === 'COMPLETED') {
+    const at = nodeRun.completedAt ? ` at ${nodeRun.completedAt.toISOString()}` : '';
+    throw runExhausted(
+      `Node run "${nodeRun.identifier}" already completed with result ${nodeRun.result}${at}; a completed node run cannot be changed`,
+    );
+  }
+}
+
+/** The audited line of a run (or node run, or action run) marked complete by hand. */
+export const markedLine = (result: string, email: string, reason: string) =>
+  `Marked ${result} by ${email}: ${reason}`;
+
 export type CancelPlan =
   /** Nothing to change: the run is already cancelling and no force was asked. */
   | { kind: 'unchanged' }

@@ -186,7 +186,7 @@ describe('a backend reflecting action progress (Port docs flow)', () => {
     expect(run.body.run.link).toBeNull();
   });
 
-  it('lets exactly one of ten concurrent terminations win', async () => {
+  it("lets exactly one of ten concurrent terminations win (on a real PostgreSQL this proves the action run's row lock)", async () => {
     const runId = await startRun();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>

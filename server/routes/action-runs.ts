@@ -1,14 +1,13 @@
+import type { Db } from '../db/client';
+import { apiRoutes } from '../http/openapi';
+import { decideActionRunApproval, listApprovers } from '../services/action-run-approvals';
 import {
-  decideActionRunApproval,
   getActionRun,
   listActionRuns,
-  listApprovers,
   patchActionRun,
   postActionRunLog,
   readActionRunLogs,
-} from '../db/action-runs';
-import type { Db } from '../db/client';
-import { apiRoutes } from '../http/openapi';
+} from '../services/action-runs';
 import * as routes from './action-runs.routes';
 
 /** `/v1/actions/runs…`; mounted before actionRoutes so `runs` is never read as an action id. */

@@ -1,7 +1,7 @@
-import { createAction, getActionRow, listActions, toAction } from '../db/actions';
-import { startActionRun } from '../db/action-runs';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import { startActionRun } from '../services/action-runs';
+import { createAction, getAction, listActions } from '../services/definitions';
 import * as routes from './actions.routes';
 
 /** Action definitions and starting their runs; mounted after actionRunRoutes (`/actions/runs`). */
@@ -15,7 +15,7 @@ export function actionRoutes(db: Db, clock: () => Date) {
     })
     .openapi(routes.getAction, async (c) => {
       const { actionId: id } = c.req.valid('param');
-      return c.json({ ok: true, action: toAction(await getActionRow(db, id)) });
+      return c.json({ ok: true, action: await getAction(db, id) });
     })
     .openapi(routes.startActionRun, async (c) => {
       const { actionId: id } = c.req.valid('param');

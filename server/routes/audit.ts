@@ -1,6 +1,6 @@
-import { listAudit } from '../db/audit';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import { listAudit } from '../services/audit';
 import * as routes from './audit.routes';
 
 export function auditRoutes(db: Db) {

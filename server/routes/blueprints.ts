@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
-import { createBlueprint, getBlueprintRow, listBlueprints, toBlueprint } from '../db/blueprints';
 import { apiRoutes } from '../http/openapi';
+import { createBlueprint, getBlueprint, listBlueprints } from '../services/definitions';
 import * as routes from './blueprints.routes';
 
 /** Blueprint definitions; their entities are served by entityRoutes under the same prefix. */
@@ -16,6 +16,6 @@ export function blueprintRoutes(db: Db, clock: () => Date) {
     })
     .openapi(routes.getBlueprint, async (c) => {
       const { bp: id } = c.req.valid('param');
-      return c.json({ ok: true, blueprint: toBlueprint(await getBlueprintRow(db, id)) });
+      return c.json({ ok: true, blueprint: await getBlueprint(db, id) });
     });
 }

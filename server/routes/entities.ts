@@ -1,5 +1,6 @@
-import { entityActivity } from '../db/activity';
 import type { Db } from '../db/client';
+import { apiRoutes } from '../http/openapi';
+import { entityActivity } from '../services/activity';
 import {
   createEntity,
   deleteEntity,
@@ -7,8 +8,7 @@ import {
   listEntities,
   patchEntity,
   replaceEntity,
-} from '../db/entities';
-import { apiRoutes } from '../http/openapi';
+} from '../services/entities';
 import * as routes from './entities.routes';
 
 /** `/v1/blueprints/{bp}/entities…`: entity writes, optionally tied to a run with `run_id`. */

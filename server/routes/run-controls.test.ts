@@ -186,7 +186,7 @@ describe('POST /v1/workflows/runs/{wfr}/complete', () => {
   });
 });
 
-describe('a manual completion racing the backend', () => {
+describe("a manual completion racing the backend — on a real PostgreSQL (npm run test:pg) this proves the run's row lock; PGlite runs one transaction at a time", () => {
   const PAIRS = 12;
 
   it('lets exactly one of /complete and the backend PATCH win; the other gets 422 and leaves nothing behind', async () => {
@@ -294,6 +294,12 @@ describe('a manual completion racing the backend', () => {
   });
 });
 
+async function nodeLogLines(nodeRunId: string): Promise<string[]> {
+  const res = await t.api('admin', 'GET', `/workflows/nodes/runs/${nodeRunId}/logs`);
+  expect(res.status).toBe(200);
+  return res.body.logs.map((l: { log: string }) => l.log);
+}
+
 describe('marking one node run complete by hand ([ext] reason on the node-run PATCH)', () => {
   it('records who, when, why and the node run before and after in the audit log', async () => {
     const run = await startRun(t, 'linear');
@@ -326,6 +332,34 @@ describe('marking one node run complete by hand ([ext] reason on the node-run PA
         },
       },
     });
+  });
+
+  it('writes the "Marked <result> by <email>: <reason>" line once when the PATCH carries only a reason', async () => {
+    const run = await startRun(t, 'linear');
+    const work = nodeRunOf(run, 'work');
+    const res = await patchNode(t, work.identifier, {
+      status: 'COMPLETED',
+      result: 'FAILED',
+      reason: 'backend lost',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await nodeLogLines(work.identifier)).toEqual([
+      'Marked FAILED by admin@runboard.dev: backend lost',
+    ]);
+  });
+
+  it('does not repeat the line an older client already sent in logs', async () => {
+    const run = await startRun(t, 'linear');
+    const work = nodeRunOf(run, 'work');
+    const line = 'Marked SUCCESS by admin@runboard.dev: checked by hand';
+    const res = await patchNode(t, work.identifier, {
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+      reason: 'checked by hand',
+      logs: [{ logLevel: 'INFO', log: line }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await nodeLogLines(work.identifier)).toEqual([line]);
   });
 
   it('refuses a member who did not start the run with 403 and changes nothing', async () => {

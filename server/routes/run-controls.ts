@@ -1,11 +1,11 @@
 import type { Db } from '../db/client';
+import { apiRoutes } from '../http/openapi';
 import {
   cancelWorkflowRun,
   completeActionRun,
   completeWorkflowRun,
   rerunWorkflowRun,
-} from '../db/run-controls';
-import { apiRoutes } from '../http/openapi';
+} from '../services/run-controls';
 import * as routes from './run-controls.routes';
 
 /** Manual acts on runs (mark complete, cancel, re-run); mounted at /v1. */

@@ -767,7 +767,7 @@ describe('ETag', () => {
   });
 });
 
-describe('concurrent requests', () => {
+describe("concurrent requests — on a real PostgreSQL (npm run test:pg) this proves the run's row lock; PGlite runs one transaction at a time", () => {
   it('starts a join node once when its predecessors complete at the same moment', async () => {
     const runs = await Promise.all(Array.from({ length: 5 }, () => startRun(t, 'diamond')));
     await Promise.all(

@@ -1,14 +1,7 @@
 import type { Db } from '../db/client';
-import { toLogLine } from '../db/serialize';
-import {
-  getWorkflowRun,
-  inlineLogs,
-  listWorkflowRuns,
-  patchNodeRun,
-  postNodeRunLogs,
-  readLogs,
-} from '../db/workflow-runs';
 import { apiRoutes } from '../http/openapi';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
+import { getWorkflowRun, listWorkflowRuns, readLogs } from '../services/workflow-runs';
 import * as routes from './workflow-runs.routes';
 
 /** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
@@ -21,16 +14,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const { includeLogs } = c.req.valid('query');
-      const workflowRun = await getWorkflowRun(db, id, c.get('actor'));
-      if (includeLogs === 'true') {
-        const byNode = await inlineLogs(db, id);
-        for (const nodeRun of workflowRun.nodeRuns) {
-          nodeRun.nodeRunLogs = (byNode.get(nodeRun.identifier) ?? []).map((row) => {
-            const { logLevel, log, tags, createdAt } = toLogLine(row);
-            return { logLevel, log, tags, createdAt, updatedAt: createdAt };
-          });
-        }
-      }
+      const workflowRun = await getWorkflowRun(db, id, c.get('actor'), includeLogs === 'true');
       return c.json({ ok: true, workflowRun });
     })
     .openapi(routes.readRunLogs, async (c) => {

@@ -1,16 +1,15 @@
 import type { Db } from '../db/client';
-import { startWorkflowRun } from '../db/workflow-runs';
+import { invalid } from '../domain/errors';
+import { apiRoutes } from '../http/openapi';
 import {
   createWorkflow,
   deleteWorkflow,
-  getWorkflowRow,
+  getWorkflow,
   listWorkflows,
   replaceWorkflow,
   workflowStats,
-} from '../db/workflows';
-import { toWorkflow } from '../db/serialize';
-import { invalid } from '../domain/errors';
-import { apiRoutes } from '../http/openapi';
+} from '../services/definitions';
+import { startWorkflowRun } from '../services/workflow-runs';
 import * as routes from './workflows.routes';
 
 export function workflowRoutes(db: Db, clock: () => Date) {
@@ -38,7 +37,7 @@ export function workflowRoutes(db: Db, clock: () => Date) {
     })
     .openapi(routes.getWorkflow, async (c) => {
       const { workflowId: id } = c.req.valid('param');
-      return c.json({ ok: true, workflow: toWorkflow(await getWorkflowRow(db, id)) });
+      return c.json({ ok: true, workflow: await getWorkflow(db, id) });
     })
     .openapi(routes.replaceWorkflow, async (c) => {
       const { workflowId: id } = c.req.valid('param');

@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { actionBodySchema, blueprintBodySchema } from '../../contract/actions';
 import { workflowBodySchema } from '../../contract/workflows';
-import { createAction } from '../db/actions';
-import { createBlueprint } from '../db/blueprints';
 import type { Db } from '../db/client';
 import { actions, blueprints, workflows } from '../db/schema';
-import { createWorkflow } from '../db/workflows';
 import type { Actor } from '../domain/permissions';
+import { createAction, createBlueprint, createWorkflow } from '../services/definitions';
 import { ADMIN_ID } from './users';
 
 export const ECHO_WORKFLOW = 'echo-roundtrip';

@@ -68,7 +68,7 @@ interface SimNode {
 
 const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
-const graphOf = (w: DemoWorkflow): Graph => ({
+const demoGraph = (w: DemoWorkflow): Graph => ({
   nodes: w.body.nodes,
   connections: w.body.connections,
 });
@@ -93,7 +93,7 @@ function pickFailingNode(workflow: DemoWorkflow, rng: Rng): string | null {
  */
 function simulate(plan: PlannedRun, rng: Rng) {
   const { workflow } = plan;
-  const graph = graphOf(workflow);
+  const graph = demoGraph(workflow);
   const trigger = triggerNode(graph);
   const failing = plan.outcome === 'fail' ? pickFailingNode(workflow, rng) : null;
   // Now and then a node that may fail without stopping the run (a notification) does so.

@@ -3,8 +3,8 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client';
 import { selectRows } from '../db/client';
 import { nodeRuns, workflowRuns, workflows } from '../db/schema';
-import { createWorkflow } from '../db/workflows';
 import type { Actor } from '../domain/permissions';
+import { createWorkflow } from '../services/definitions';
 import { Rng } from './demo-content';
 import {
   buildRun,

@@ -14,20 +14,22 @@ export interface Credentials {
 export const ADMIN_ID = 'user_admin';
 export const MEMBER_ID = 'user_member';
 export const SIMULATOR_ID = 'user_simulator';
+export const ADMIN_EMAIL = 'admin@runboard.dev';
+export const MEMBER_EMAIL = 'member@runboard.dev';
 
 /** Seeds (or re-keys) the admin and member users; runs on every start, whatever SEED says. */
 export async function ensureUsers(db: Db, creds: Credentials) {
   const rows = [
     {
       id: ADMIN_ID,
-      email: 'admin@runboard.dev',
+      email: ADMIN_EMAIL,
       role: 'admin' as const,
       clientId: creds.adminClientId,
       clientSecretHash: sha256(creds.adminClientSecret),
     },
     {
       id: MEMBER_ID,
-      email: 'member@runboard.dev',
+      email: MEMBER_EMAIL,
       role: 'member' as const,
       clientId: creds.memberClientId,
       clientSecretHash: sha256(creds.memberClientSecret),

@@ -1,27 +1,18 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
 import type { ActionRunStatus } from '../../contract/actions';
-import {
-  decideActionRunApproval,
-  patchActionRun,
-  postActionRunLog,
-  startActionRun,
-} from '../db/action-runs';
 import type { Db } from '../db/client';
-import { createEntity, deleteEntity, patchEntity } from '../db/entities';
 import { actionRuns, actions, entities } from '../db/schema';
 import { ApiError } from '../domain/errors';
 import { randomId16 } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
-import {
-  actionScript,
-  demoInputs,
-  runLinks,
-  SIMULATED_RUN_PREFIX,
-  type ScriptLine,
-} from '../seed/demo-actions';
+import { actionScript, demoInputs, runLinks, type ScriptLine } from '../seed/demo-action-content';
+import { SIMULATED_RUN_PREFIX } from '../seed/demo-actions';
 import { DEMO_SERVICES } from '../seed/demo-catalog';
 import { Rng } from '../seed/demo-content';
 import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+import { decideActionRunApproval } from '../services/action-run-approvals';
+import { patchActionRun, postActionRunLog, startActionRun } from '../services/action-runs';
+import { createEntity, deleteEntity, patchEntity } from '../services/entities';
 import { startTicker } from './ticker';
 
 export const MIN_ACTIVE = 1;

@@ -123,4 +123,19 @@ describe('startSimulator', () => {
     });
     expect(tickErrors).not.toHaveBeenCalled();
   });
+
+  it('drives a run someone started by hand on a demo workflow to completion', async () => {
+    const started = await t.api('member', 'POST', '/workflows/deploy-service/runs', {
+      inputs: { service: 'billing-api', environment: 'staging', version: '1.2.3' },
+    });
+    expect(started.status).toBe(201);
+    const id = started.body.workflowRun.identifier as string;
+    const run = await until('the hand-started run completes', async () => {
+      const res = await t.api('member', 'GET', `/workflows/runs/${id}`);
+      return res.body.workflowRun.status === 'COMPLETED' && (res.body.workflowRun as WorkflowRun);
+    });
+    expect(run.createdBy).toBe('user_member');
+    expect(run.nodeRuns.filter((n) => n.nodeIdentifier !== 'trigger').length).toBeGreaterThan(0);
+    expect(run.nodeRuns.every((n) => n.status === 'COMPLETED')).toBe(true);
+  });
 });

@@ -1,11 +1,10 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import type { RunResult, WorkflowNode } from '../../contract/workflows';
 import { isInvokedNode } from '../backends/workflow-nodes';
 import type { Db } from '../db/client';
 import { decideAdvance } from '../../contract/graph';
 import type { Graph } from '../domain/graph';
 import { nodeRuns, workflowRuns, workflows } from '../db/schema';
-import { patchNodeRun, postNodeRunLogs, startWorkflowRun } from '../db/workflow-runs';
 import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
@@ -24,6 +23,8 @@ import {
   type NodeProfile,
 } from '../seed/demo-workflows';
 import { ADMIN_ID, MEMBER_ID, SIMULATOR_ID, ensureSimulatorUser } from '../seed/users';
+import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
+import { startWorkflowRun } from '../services/workflow-runs';
 import { startTicker } from './ticker';
 
 export interface SimulatorOptions {
@@ -74,7 +75,7 @@ const isExpected = (err: unknown) =>
 /**
  * Keeps a few workflow runs moving so the dashboard has something live to show: it starts runs
  * (as the admin or the member) and plays their nodes as a backend would, as the machine user,
- * through the same repository functions the HTTP routes call.
+ * through the same services the HTTP routes call.
  */
 export function startSimulator({
   db,
@@ -94,9 +95,15 @@ export function startSimulator({
     owned.set(run.identifier, { workflow, inputs, vars: workflow?.vars(inputs) ?? {} });
   };
 
-  /** Runs left in progress by a previous process would otherwise never finish. */
-  async function adoptLeftovers() {
-    await ensureSimulatorUser(db);
+  /**
+   * Runs the simulator did not start would otherwise never finish: at its first tick every run left
+   * in progress by a previous process, and from then on every run of a demo workflow that someone
+   * started by hand (the dashboard's "Run", a re-run, an API client), so a newcomer's first run
+   * completes. Runs of other workflows are left to their own backends.
+   */
+  async function adoptOpenRuns(onlyDemo: boolean) {
+    const demo = Object.keys(START_WEIGHTS);
+    const known = [...owned.keys()];
     const rows = await db
       .select({
         identifier: workflowRuns.identifier,
@@ -104,7 +111,13 @@ export function startSimulator({
         inputs: workflowRuns.inputs,
       })
       .from(workflowRuns)
-      .where(ne(workflowRuns.status, 'COMPLETED'));
+      .where(
+        and(
+          ne(workflowRuns.status, 'COMPLETED'),
+          onlyDemo ? inArray(workflowRuns.workflowIdentifier, demo) : undefined,
+          known.length ? notInArray(workflowRuns.identifier, known) : undefined,
+        ),
+      );
     rows.forEach(own);
   }
 
@@ -297,10 +310,9 @@ export function startSimulator({
     'simulator',
     tickMs,
     async () => {
-      if (!started) {
-        await adoptLeftovers();
-        started = true;
-      }
+      if (!started) await ensureSimulatorUser(db);
+      await adoptOpenRuns(started);
+      started = true;
       const live = { count: await topUp(await countLive()) };
       await driveNodes(live);
     },

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
@@ -9,7 +8,7 @@ import {
   startDispatcher,
   type BackendOptions,
 } from '../backends/dispatcher';
-import { openPglite, openPostgres, type Database } from '../db/client';
+import { openPostgres, type Database } from '../db/client';
 import { users } from '../db/schema';
 import { sha256 } from '../http/auth';
 import { ensureUsers } from '../seed/users';
@@ -22,31 +21,31 @@ export const TEST_CREDENTIALS = {
   memberClientSecret: 'test-member-secret',
 };
 
-/** A fresh, migrated database: a copy of the run's PGlite dump, or a new PostgreSQL database. */
+/** A fresh, migrated database of its own: a copy of the run's template (global-setup.ts). */
 export async function freshDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const dump = new Blob([readFileSync(inject('pgliteDump'))]);
-    return openPglite({ loadDataDir: dump });
-  }
+  const { adminUrl, template } = inject('testDatabase');
   const name = `runboard_test_${randomId16().toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const testUrl = new URL(url);
-  testUrl.pathname = `/${name}`;
-  const database = await openPostgres(testUrl.toString());
+  await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString());
   return {
     ...database,
     async close() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+async function adminQuery(adminUrl: string, query: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(query);
+  } finally {
+    await admin.end();
+  }
 }
 
 export interface TestServer {

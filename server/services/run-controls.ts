@@ -1,92 +1,101 @@
-import { and, eq } from 'drizzle-orm';
-import type { WorkflowNode } from '../../contract/workflows';
+import type { WorkflowNode, NodeRunPatch } from '../../contract/workflows';
 import type {
   CancelWorkflowRunBody,
   CompleteActionRunBody,
   CompleteWorkflowRunBody,
   RerunWorkflowRunBody,
 } from '../../contract/run-controls';
+import { appendActionRunLogs, emailOfUser, type RunVersion } from '../db/action-runs';
+import type { Db, Tx } from '../db/client';
+import { toGraph } from '../db/serialize';
+import {
+  completeOpenNodeRuns,
+  insertNodeRuns,
+  insertWorkflowRun,
+  markRunCancelling,
+  newNodeRun,
+  nodeRunsOf,
+} from '../db/workflow-runs';
+import { getWorkflowRow, workflowVersionRow } from '../db/workflows';
 import { assertCanTerminate, isEnded } from '../domain/action-runs';
 import { notFound, runExhausted } from '../domain/errors';
 import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
-import { assertCanControl, assertRunOpen, planCancel, planRerun } from '../domain/run-controls';
 import {
-  appendRunLogs,
-  auditRunUpdate,
-  getActionRun,
-  loadRunVisible as loadActionRunVisible,
-  type RunVersion,
-} from './action-runs';
-import { recordAudit } from './audit';
-import type { Db, Tx } from './client';
-import { actionRuns, nodeRuns, users, workflowRuns, workflowVersions } from './schema';
-import { toWorkflowRun, type NodeRunRow, type WorkflowRunRow } from './serialize';
+  assertCanControl,
+  assertNodeRunOpen,
+  assertRunOpen,
+  markedLine,
+  planCancel,
+  planRerun,
+} from '../domain/run-controls';
+import { endActionRun, getActionRun } from './action-runs';
+import { loadVisibleActionRun, loadVisibleWorkflowRun, lockNodeRun } from './run-access';
+import { auditedWorkflowRun, auditRunChange } from './run-audit';
 import {
+  applyNodeRunReport,
   advance,
-  appendLogs,
   completeRun,
-  graphOf,
-  loadRunVisible,
-  newNodeRun,
-  nodeRunsOf,
-  rerunsOf,
-} from './workflow-runs';
-import { getWorkflowRow, workflowGraphAt } from './workflows';
+  logOnEach,
+  reportOfPatch,
+  settle,
+} from './run-engine';
+import { workflowRunAnswer } from './workflow-runs';
+
+/**
+ * Manual acts on runs: mark complete (a node run, a workflow run, an action run), cancel,
+ * re-run. Each is allowed to admins, machine credentials and the run's starter, runs under the
+ * run's row lock, and is audited.
+ */
 
 const withReason = (what: string, reason: string | undefined) =>
   reason === undefined ? what : `${what}: ${reason}`;
 
 /** Locks a run the actor may view and control; 404 when not visible, 403 when not theirs. */
 async function lockControllable(tx: Tx, identifier: string, actor: Actor) {
-  const run = await loadRunVisible(tx, identifier, actor, true);
+  const run = await loadVisibleWorkflowRun(tx, identifier, actor, true);
   assertCanControl(actor, run, `workflow run "${identifier}"`);
   return run;
 }
 
-async function answer(tx: Tx, identifier: string, actor: Actor) {
-  const run = await loadRunVisible(tx, identifier, actor);
-  return toWorkflowRun(
-    run,
-    await nodeRunsOf(tx, identifier),
-    await rerunsOf(tx, identifier, actor),
-  );
-}
-
-/** The same line on each node run, all under the run's row lock. */
-async function logOnEach(
-  tx: Tx,
-  run: WorkflowRunRow,
-  targets: NodeRunRow[],
-  line: string,
-  now: Date,
-) {
-  for (const nodeRun of targets) {
-    await appendLogs(tx, run, nodeRun, [{ level: 'INFO', message: line }], now);
-  }
-}
-
-function auditRun(
-  tx: Tx,
-  run: WorkflowRunRow,
+/**
+ * A node-run PATCH with [ext] `reason`: a person marks the node run complete. Their lines,
+ * output and completion apply as a backend's would, plus the audited line
+ * `Marked <result> by <email>: <reason>` (not added twice when an older client sent it in
+ * `logs` itself) and an audit entry with the node run before and after.
+ */
+export async function markNodeRunComplete(
+  db: Db,
+  nodeRunIdentifier: string,
+  body: NodeRunPatch & { reason: string },
   actor: Actor,
   now: Date,
-  before: Record<string, unknown> | null,
-  after: Record<string, unknown>,
+  runIdentifier?: string,
 ) {
-  return recordAudit(tx, {
-    action: before ? 'UPDATE' : 'CREATE',
-    resourceType: 'run',
-    userId: actor.id,
-    origin: 'API',
-    at: now,
-    blueprintIdentifier: null,
-    entityIdentifier: run.entity,
-    runId: run.identifier,
-    before,
-    after,
-    run,
+  await db.transaction(async (tx) => {
+    const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor, runIdentifier);
+    assertCanControl(actor, run, `workflow run "${run.identifier}"`, 'complete its node runs');
+    assertNodeRunOpen(nodeRun);
+    const report = reportOfPatch(body);
+    const line = markedLine(String(body.result), actor.email, body.reason);
+    if (!report.logs.some((l) => l.message === line)) {
+      report.logs.push({ level: 'INFO', message: line });
+    }
+    await applyNodeRunReport(tx, run, nodeRun, report, now);
+    await auditRunChange(
+      tx,
+      auditedWorkflowRun(run),
+      { userId: actor.id },
+      now,
+      { nodeRun: nodeRun.identifier, status: nodeRun.status, result: nodeRun.result },
+      {
+        nodeRun: nodeRun.identifier,
+        status: 'COMPLETED',
+        result: body.result,
+        reason: body.reason,
+      },
+    );
   });
 }
 
@@ -105,18 +114,13 @@ export async function completeWorkflowRun(
     const run = await lockControllable(tx, identifier, actor);
     assertRunOpen(run);
     const open = (await nodeRunsOf(tx, identifier)).filter((n) => n.status === 'IN_PROGRESS');
-    await logOnEach(tx, run, open, `Marked ${body.result} by ${actor.email}: ${body.reason}`, now);
-    await tx
-      .update(nodeRuns)
-      .set({ status: 'COMPLETED', result: body.result, completedAt: now, updatedAt: now })
-      .where(
-        and(eq(nodeRuns.workflowRunIdentifier, identifier), eq(nodeRuns.status, 'IN_PROGRESS')),
-      );
+    await logOnEach(tx, run, open, markedLine(body.result, actor.email, body.reason), now);
+    await completeOpenNodeRuns(tx, identifier, body.result, now);
     await completeRun(tx, identifier, body.result, now);
-    await auditRun(
+    await auditRunChange(
       tx,
-      run,
-      actor,
+      auditedWorkflowRun(run),
+      { userId: actor.id },
       now,
       { status: run.status, result: run.result },
       {
@@ -126,7 +130,7 @@ export async function completeWorkflowRun(
         nodeRuns: open.map((n) => n.identifier),
       },
     );
-    return answer(tx, identifier, actor);
+    return workflowRunAnswer(tx, identifier, actor);
   });
 }
 
@@ -144,25 +148,20 @@ export async function cancelWorkflowRun(
   return db.transaction(async (tx) => {
     const run = await lockControllable(tx, identifier, actor);
     const plan = planCancel(run, body.force);
-    if (plan.kind === 'unchanged') return answer(tx, identifier, actor);
+    if (plan.kind === 'unchanged') return workflowRunAnswer(tx, identifier, actor);
     const open = (await nodeRunsOf(tx, identifier)).filter((n) => n.status === 'IN_PROGRESS');
     if (plan.kind === 'force') {
       await logOnEach(tx, run, open, withReason(`Cancelled by ${actor.email}`, body.reason), now);
       await completeRun(tx, identifier, 'CANCELLED', now);
     } else {
-      await tx
-        .update(workflowRuns)
-        .set({ status: 'CANCELLING', updatedAt: now })
-        .where(eq(workflowRuns.identifier, identifier));
-      const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);
-      if (graph) await advance(tx, identifier, graphOf(graph), now, 'CANCELLING');
-      else if (open.length === 0) await completeRun(tx, identifier, 'CANCELLED', now);
+      await markRunCancelling(tx, identifier, now);
+      await settle(tx, run, 'CANCELLING', now, { result: 'CANCELLED', whenOpen: open.length });
     }
-    const after = await loadRunVisible(tx, identifier, actor);
-    await auditRun(
+    const after = await loadVisibleWorkflowRun(tx, identifier, actor);
+    await auditRunChange(
       tx,
-      run,
-      actor,
+      auditedWorkflowRun(run),
+      { userId: actor.id },
       now,
       { status: run.status, result: run.result },
       {
@@ -173,24 +172,19 @@ export async function cancelWorkflowRun(
         ...(plan.kind === 'force' ? { nodeRuns: open.map((n) => n.identifier) } : {}),
       },
     );
-    return answer(tx, identifier, actor);
+    return workflowRunAnswer(tx, identifier, actor);
   });
 }
 
 /** The graph a re-run follows: the original's version if kept, else the workflow's current one. */
-async function rerunGraph(tx: Tx, original: WorkflowRunRow) {
-  const [kept] = await tx
-    .select()
-    .from(workflowVersions)
-    .where(
-      and(
-        eq(workflowVersions.workflowIdentifier, original.workflowIdentifier),
-        eq(workflowVersions.version, original.workflowVersion),
-      ),
-    );
-  if (kept) return { version: kept.version, graph: graphOf(kept) };
+async function rerunGraph(
+  tx: Tx,
+  original: { workflowIdentifier: string; workflowVersion: number },
+) {
+  const kept = await workflowVersionRow(tx, original.workflowIdentifier, original.workflowVersion);
+  if (kept) return { version: kept.version, graph: toGraph(kept) };
   const current = await getWorkflowRow(tx, original.workflowIdentifier);
-  return { version: current.version, graph: graphOf(current) };
+  return { version: current.version, graph: toGraph(current) };
 }
 
 /**
@@ -222,67 +216,59 @@ export async function rerunWorkflowRun(
       plan.start === null
         ? { [trigger.identifier]: inputs }
         : Object.fromEntries(plan.reuse.map((r) => [r.nodeIdentifier, r.output]));
-    const [run] = await tx
-      .insert(workflowRuns)
-      .values({
-        identifier: id,
-        workflowIdentifier: original.workflowIdentifier,
-        workflowVersion: version,
-        title: original.title,
-        icon: original.icon,
-        status: 'IN_PROGRESS',
-        outputs,
-        inputs,
-        entity: original.entity,
-        rerunOf: original.identifier,
-        allowAnyoneToView: original.allowAnyoneToView,
-        createdBy: actor.id,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!run) throw notFound(`Workflow run "${id}"`);
+    const run = await insertWorkflowRun(tx, {
+      identifier: id,
+      workflowIdentifier: original.workflowIdentifier,
+      workflowVersion: version,
+      title: original.title,
+      icon: original.icon,
+      status: 'IN_PROGRESS',
+      outputs,
+      inputs,
+      entity: original.entity,
+      rerunOf: original.identifier,
+      allowAnyoneToView: original.allowAnyoneToView,
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    });
     if (plan.start === null) {
-      await tx.insert(nodeRuns).values({
-        ...newNodeRun(id, trigger, now),
-        status: 'COMPLETED',
-        result: 'SUCCESS',
-        output: inputs,
-        completedAt: now,
-      });
+      await insertNodeRuns(tx, [
+        {
+          ...newNodeRun(id, trigger, now),
+          status: 'COMPLETED',
+          result: 'SUCCESS',
+          output: inputs,
+          completedAt: now,
+        },
+      ]);
     } else {
       for (const reused of plan.reuse) {
-        const [copy] = await tx
-          .insert(nodeRuns)
-          .values({
+        const copies = await insertNodeRuns(tx, [
+          {
             ...newNodeRun(id, nodeOf(reused.nodeIdentifier), now),
             status: 'COMPLETED',
             result: reused.result,
             output: reused.output,
             reusedFrom: reused.identifier,
             completedAt: now,
-          })
-          .returning();
+          },
+        ]);
         const line = `Reused output of ${reused.identifier} from ${original.identifier}`;
-        if (copy) await logOnEach(tx, run, [copy], line, now);
+        await logOnEach(tx, run, copies, line, now);
       }
-      await tx.insert(nodeRuns).values(newNodeRun(id, nodeOf(plan.start), now));
+      await insertNodeRuns(tx, [newNodeRun(id, nodeOf(plan.start), now)]);
     }
     await advance(tx, id, graph, now);
-    await auditRun(tx, run, actor, now, null, {
+    await auditRunChange(tx, auditedWorkflowRun(run), { userId: actor.id }, now, null, {
       status: 'IN_PROGRESS',
       rerunOf: original.identifier,
       fromNode: plan.start,
       reused: plan.reuse.map((r) => r.identifier),
       ...(body.reason !== undefined ? { reason: body.reason } : {}),
     });
-    return answer(tx, id, actor);
+    return workflowRunAnswer(tx, id, actor);
   });
-}
-
-async function emailOf(tx: Tx, userId: string) {
-  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-  return user?.email ?? userId;
 }
 
 /**
@@ -299,39 +285,29 @@ export async function completeActionRun(
   version: RunVersion,
 ) {
   return db.transaction(async (tx) => {
-    const run = await loadActionRunVisible(tx, id, actor, true);
+    const run = await loadVisibleActionRun(tx, id, actor, true);
     assertCanControl(actor, run, `action run "${id}"`, 'mark it complete');
     if (isEnded(run.status)) {
       const at = run.endedAt ? ` at ${run.endedAt.toISOString()}` : '';
+      const by = (await emailOfUser(tx, run.updatedBy)) ?? run.updatedBy;
       throw runExhausted(
-        `Action run "${id}" already finished (${run.status})${at} by ${await emailOf(tx, run.updatedBy)}; an ended run cannot be changed`,
+        `Action run "${id}" already finished (${run.status})${at} by ${by}; an ended run cannot be changed`,
       );
     }
     assertCanTerminate(run, body.status);
-    const message = `Marked ${body.status} by ${actor.email}: ${body.reason}`;
-    await appendRunLogs(tx, id, [{ level: 'INFO', message }], actor.id, now);
-    await tx
-      .update(actionRuns)
-      .set({
-        status: body.status,
-        endedAt: now,
-        ...(body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {}),
-        updatedBy: actor.id,
-        updatedAt: now,
-      })
-      .where(eq(actionRuns.id, id));
-    await auditRunUpdate(
-      tx,
-      run,
-      actor,
-      now,
-      { status: run.status, statusLabel: run.statusLabel },
-      {
-        status: body.status,
-        statusLabel: body.statusLabel ?? run.statusLabel,
-        reason: body.reason,
+    const message = markedLine(body.status, actor.email, body.reason);
+    await appendActionRunLogs(tx, id, [{ level: 'INFO', message }], actor.id, now);
+    await endActionRun(tx, run, body.status, actor, now, {
+      changes: body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {},
+      audit: {
+        before: { status: run.status, statusLabel: run.statusLabel },
+        after: {
+          status: body.status,
+          statusLabel: body.statusLabel ?? run.statusLabel,
+          reason: body.reason,
+        },
       },
-    );
+    });
     return getActionRun(tx, id, actor, version);
   });
 }

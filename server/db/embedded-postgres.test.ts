@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let dataDir: string;
+let cluster: EmbeddedPostgres | null = null;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'runboard-embedded-'));
+});
+afterEach(async () => {
+  await cluster?.stop();
+  cluster = null;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const start = () => startEmbeddedPostgres({ dataDir, durable: false, log: () => {} });
+
+async function query(url: string, text: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+describe('embedded PostgreSQL', () => {
+  it('keeps its data across a stop and a start on the same DATA_DIR', async () => {
+    cluster = await start();
+    await query(cluster.url('postgres'), 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
+    await cluster.stop();
+    cluster = await start();
+    expect(await query(cluster.url('postgres'), 'SELECT n FROM kept')).toEqual([{ n: 7 }]);
+  });
+
+  it('starts after a server killed with SIGKILL left its PostgreSQL running, and stops that one', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { startEmbeddedPostgres } from './server/db/embedded-postgres.ts';
+         await startEmbeddedPostgres({ dataDir: process.argv[1], durable: false, log: () => {} });
+         console.log('ready');
+         setInterval(() => {}, 1000);`,
+        dataDir,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`the child exited with ${code}`)));
+    });
+    const orphan = Number(
+      readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(isAlive(orphan)).toBe(true);
+
+    cluster = await start();
+    expect(await query(cluster.url('postgres'), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+    expect(isAlive(orphan)).toBe(false);
+  });
+
+  it('refuses a PGlite data dir and says to move it aside', () => {
+    for (const file of ['PG_VERSION', 'postgresql.conf']) {
+      writeFileSync(path.join(dataDir, file), '18\n');
+    }
+    mkdirSync(path.join(dataDir, 'base'));
+    expect(() => checkDataDir(dataDir)).toThrow(/PGlite database .* Move it aside/);
+  });
+
+  it('refuses a DATA_DIR that is itself a PostgreSQL data directory', () => {
+    for (const file of ['PG_VERSION', 'postmaster.opts']) {
+      writeFileSync(path.join(dataDir, file), '18\n');
+    }
+    expect(() => checkDataDir(dataDir)).toThrow(/is itself a PostgreSQL data directory/);
+  });
+});

@@ -1,0 +1,68 @@
+import type { ApprovalBody, RequiredApproval } from '../../contract/actions';
+import { adminIds, updateActionRun, type RunVersion } from '../db/action-runs';
+import type { Db, DbOrTx } from '../db/client';
+import { decideApproval, isEnded, type Decisions } from '../domain/action-runs';
+import { forbidden, invalid, runExhausted } from '../domain/errors';
+import type { Actor } from '../domain/permissions';
+import { auditActionRunStatus, endActionRun, getActionRun } from './action-runs';
+import { loadVisibleActionRun } from './run-access';
+
+/** `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. */
+export async function decideActionRunApproval(
+  db: Db,
+  id: string,
+  body: ApprovalBody,
+  actor: Actor,
+  now: Date,
+  version: RunVersion,
+) {
+  if (actor.role !== 'admin') {
+    throw forbidden(`Only admins approve action runs; you are signed in as ${actor.role}`);
+  }
+  return db.transaction(async (tx) => {
+    const run = await loadVisibleActionRun(tx, id, actor, true);
+    if (isEnded(run.status)) {
+      throw runExhausted(`Action run "${id}" already ended with status ${run.status}`);
+    }
+    if (run.status !== 'WAITING_FOR_APPROVAL') {
+      throw invalid(
+        `Action run "${id}" is ${run.status}; only a run waiting for approval can be approved or declined`,
+      );
+    }
+    const { decisions, status } = decideApproval(
+      run.requiredApproval as RequiredApproval,
+      await adminIds(tx),
+      run.approvals as Decisions,
+      actor.id,
+      {
+        state: body.status === 'APPROVE' ? 'APPROVED' : 'DECLINED',
+        description: body.description ?? null,
+        at: now.toISOString(),
+      },
+    );
+    if (isEnded(status)) {
+      await endActionRun(tx, run, status, actor, now, { changes: { approvals: decisions } });
+    } else {
+      await updateActionRun(tx, id, {
+        approvals: decisions,
+        status,
+        updatedBy: actor.id,
+        updatedAt: now,
+      });
+      if (status !== run.status) await auditActionRunStatus(tx, run, status, actor, now);
+    }
+    return getActionRun(tx, id, actor, version);
+  });
+}
+
+/** Every admin with their decision on the run (PENDING until they decide). */
+export async function listApprovers(db: DbOrTx, id: string, actor: Actor) {
+  const run = await loadVisibleActionRun(db, id, actor);
+  if (run.requiredApproval === false) return [];
+  const decisions = run.approvals as Decisions;
+  return (await adminIds(db)).map((userId) => ({
+    userId,
+    state: decisions[userId]?.state ?? ('PENDING' as const),
+    description: decisions[userId]?.description ?? null,
+  }));
+}

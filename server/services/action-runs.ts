@@ -1,0 +1,313 @@
+import type {
+  ActionOperation,
+  ActionRunLogPost,
+  ActionRunLogsQuery,
+  ActionRunPatch,
+  ActionRunsListQuery,
+  RequiredApproval,
+  RunSource,
+} from '../../contract/actions';
+import { toRun, toRunLog } from '../db/action-run-serialize';
+import {
+  actionRunLogsAfter,
+  appendActionRunLogs,
+  findActionRunWithFlags,
+  findUserByEmail,
+  insertActionRun,
+  listActionRuns as queryActionRuns,
+  updateActionRun,
+  type ActionRunRow,
+  type RunLogInput,
+  type RunVersion,
+} from '../db/action-runs';
+import { getActionRow } from '../db/actions';
+import { getBlueprintRow } from '../db/blueprints';
+import type { Db, DbOrTx, Tx } from '../db/client';
+import { findEntity } from '../db/entities';
+import { visibleActionRuns } from '../db/visibility';
+import {
+  actionRunPayload,
+  assertCanTerminate,
+  assertNotEnded,
+  type EndedStatus,
+  initialStatus,
+  isEnded,
+  startProblem,
+} from '../domain/action-runs';
+import { forbidden, invalid, notFound } from '../domain/errors';
+import { newActionRunId } from '../domain/ids';
+import { isPrivileged, type Actor } from '../domain/permissions';
+import { assertCanControl } from '../domain/run-controls';
+import { loadVisibleActionRun } from './run-access';
+import { auditedActionRun, auditRunChange } from './run-audit';
+
+/** The action-run lifecycle: start, patch, log, end (approvals are in action-run-approvals.ts). */
+
+/** A run as the API answers it, in the shape asked for. */
+export async function getActionRun(db: DbOrTx, id: string, actor: Actor, version: RunVersion) {
+  await loadVisibleActionRun(db, id, actor);
+  const row = await findActionRunWithFlags(db, id);
+  if (!row) throw notFound(`Action run "${id}"`);
+  return toRun(row, version);
+}
+
+export const listActionRuns = (db: DbOrTx, query: ActionRunsListQuery, actor: Actor) =>
+  queryActionRuns(db, query, visibleActionRuns(actor));
+
+/** Audits a change of the run's status by `actor`. */
+export const auditActionRunStatus = (
+  tx: Tx,
+  run: ActionRunRow,
+  status: ActionRunRow['status'],
+  actor: { id: string },
+  now: Date,
+) =>
+  auditRunChange(
+    tx,
+    auditedActionRun(run),
+    { userId: actor.id },
+    now,
+    { status: run.status },
+    { status },
+  );
+
+/**
+ * Ends a run whose row `tx` has locked: the status, when and by whom, any other fields that
+ * change with it, and the audit entry (by default its status before and after). The one write
+ * that ends an action run.
+ */
+export async function endActionRun(
+  tx: Tx,
+  run: ActionRunRow,
+  status: EndedStatus,
+  actor: { id: string },
+  now: Date,
+  extra: {
+    changes?: { statusLabel?: string | null; approvals?: unknown };
+    audit?: { before: Record<string, unknown>; after: Record<string, unknown> };
+  } = {},
+) {
+  await updateActionRun(tx, run.id, {
+    ...extra.changes,
+    status,
+    endedAt: now,
+    updatedBy: actor.id,
+    updatedAt: now,
+  });
+  if (extra.audit) {
+    await auditRunChange(
+      tx,
+      auditedActionRun(run),
+      { userId: actor.id },
+      now,
+      extra.audit.before,
+      extra.audit.after,
+    );
+  } else {
+    await auditActionRunStatus(tx, run, status, actor, now);
+  }
+}
+
+export interface StartOptions {
+  actor: Actor;
+  now: Date;
+  runAs?: string | undefined;
+  source?: RunSource;
+  /** The shape of the run answered. */
+  version?: RunVersion;
+}
+
+/** `POST /actions/{id}/runs`: checks the inputs, stores the run and its payload, audits it. */
+export async function startActionRun(
+  db: Db,
+  actionIdentifier: string,
+  body: { properties: Record<string, unknown>; entity?: string | undefined },
+  options: StartOptions,
+) {
+  const { actor, now, source = 'API' } = options;
+  return db.transaction(async (tx) => {
+    const action = await getActionRow(tx, actionIdentifier);
+    const trigger = action.trigger as {
+      operation: ActionOperation;
+      userInputs?: { required?: string[] };
+    };
+    const problem = startProblem(
+      {
+        identifier: action.identifier,
+        operation: trigger.operation,
+        required: trigger.userInputs?.required ?? [],
+      },
+      body,
+    );
+    if (problem) throw invalid(problem);
+    let startedBy = { id: actor.id, email: actor.email };
+    if (options.runAs !== undefined && options.runAs !== actor.email) {
+      if (!isPrivileged(actor)) {
+        throw forbidden(
+          `Only admins and machine credentials may use run_as; you are a ${actor.role}`,
+        );
+      }
+      const user = await findUserByEmail(tx, options.runAs);
+      if (!user) throw notFound(`User with email "${options.runAs}"`);
+      startedBy = user;
+    }
+    const blueprint = await getBlueprintRow(tx, action.blueprint).catch(() => undefined);
+    const entity = body.entity ? await findEntity(tx, action.blueprint, body.entity) : undefined;
+    if (body.entity && !entity) {
+      throw notFound(`Entity "${body.entity}" of blueprint "${action.blueprint}"`);
+    }
+    const id = newActionRunId();
+    const required = action.requiredApproval as RequiredApproval;
+    const invocation = action.invocationMethod as { synchronized?: boolean };
+    await insertActionRun(tx, {
+      id,
+      actionIdentifier: action.identifier,
+      actionTitle: action.title,
+      actionIcon: action.icon,
+      blueprintIdentifier: action.blueprint,
+      blueprintTitle: blueprint?.title ?? null,
+      blueprintIcon: blueprint?.icon ?? null,
+      entityIdentifier: entity?.identifier ?? null,
+      entityTitle: entity?.title ?? null,
+      status: initialStatus(required),
+      source,
+      properties: body.properties,
+      payload: actionRunPayload({
+        runId: id,
+        action,
+        startedBy,
+        origin: source,
+        at: now,
+        entityIdentifier: body.entity ?? null,
+        entity,
+        properties: body.properties,
+      }),
+      requiredApproval: required,
+      synchronized: invocation.synchronized === true,
+      allowAnyoneToView: action.allowAnyoneToViewRuns,
+      createdBy: startedBy.id,
+      updatedBy: startedBy.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await auditRunChange(
+      tx,
+      {
+        runId: id,
+        blueprint: action.blueprint,
+        entity: entity?.identifier ?? null,
+        action: action.identifier,
+        visibility: { allowAnyoneToView: action.allowAnyoneToViewRuns, createdBy: startedBy.id },
+      },
+      { userId: startedBy.id, origin: source },
+      now,
+      null,
+      { status: initialStatus(required), properties: body.properties },
+    );
+    return getActionRun(tx, id, actor, options.version ?? 'v1');
+  });
+}
+
+/** `PATCH /actions/runs/{id}`: label, link, summary, external id, and maybe the end. */
+export async function patchActionRun(
+  db: Db,
+  id: string,
+  body: ActionRunPatch,
+  actor: Actor,
+  now: Date,
+  version: RunVersion,
+) {
+  return db.transaction(async (tx) => {
+    const run = await loadVisibleActionRun(tx, id, actor, true);
+    assertNotEnded(run);
+    if (body.status) {
+      assertCanControl(actor, run, `action run "${id}"`, 'end it');
+      assertCanTerminate(run, body.status);
+    }
+    await updateActionRun(tx, id, {
+      ...(body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {}),
+      ...(body.link !== undefined ? { link: body.link } : {}),
+      ...(body.summary !== undefined ? { summary: body.summary } : {}),
+      ...(body.externalRunId !== undefined ? { externalRunId: body.externalRunId } : {}),
+      updatedBy: actor.id,
+      updatedAt: now,
+    });
+    if (body.status) await endActionRun(tx, run, body.status, actor, now);
+    return getActionRun(tx, id, actor, version);
+  });
+}
+
+/** `POST /actions/runs/{id}/logs`: one line, optionally with a label and the end of the run. */
+export async function postActionRunLog(
+  db: Db,
+  id: string,
+  body: ActionRunLogPost,
+  actor: Actor,
+  now: Date,
+) {
+  return db.transaction(async (tx) => {
+    const run = await loadVisibleActionRun(tx, id, actor, true);
+    assertNotEnded(run);
+    if (body.terminationStatus) {
+      assertCanControl(actor, run, `action run "${id}"`, 'end it');
+      assertCanTerminate(run, body.terminationStatus);
+    }
+    const [line] = await appendActionRunLogs(
+      tx,
+      id,
+      [{ level: body.level, message: body.message }],
+      actor.id,
+      now,
+    );
+    const label = body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {};
+    if (body.terminationStatus) {
+      await endActionRun(tx, run, body.terminationStatus, actor, now, { changes: label });
+    } else if (body.statusLabel !== undefined) {
+      await updateActionRun(tx, id, { ...label, updatedBy: actor.id, updatedAt: now });
+    }
+    return toRunLog(line!);
+  });
+}
+
+/**
+ * Log lines after a position, in order. Seqs run 1, 2, 3… without gaps, so Port's `offset` is
+ * the same position as the [ext] `cursor`. `nextCursor` is null only when the run has ended and
+ * the page is short: then no line can follow.
+ */
+export async function readActionRunLogs(
+  db: DbOrTx,
+  id: string,
+  query: ActionRunLogsQuery,
+  actor: Actor,
+) {
+  const run = await loadVisibleActionRun(db, id, actor);
+  const after = query.cursor !== undefined ? Number(query.cursor) : (query.offset ?? 0);
+  const limit = query.limit ?? (query.cursor !== undefined ? 1000 : 50);
+  const rows = await actionRunLogsAfter(db, id, after, limit);
+  const lastSeq = rows.length ? rows[rows.length - 1]!.seq : after;
+  return {
+    runLogs: rows.map(toRunLog),
+    nextCursor: rows.length < limit && isEnded(run.status) ? null : String(lastSeq),
+  };
+}
+
+/**
+ * What a backend reports on an action run it was invoked for: lines, and for a synchronized
+ * run (Port sets its status from the webhook's answer) the end. A run that ended meanwhile is
+ * left as it is.
+ */
+export async function reportActionRunOutcome(
+  db: Db,
+  runId: string,
+  lines: RunLogInput[],
+  status: 'SUCCESS' | 'FAILURE' | undefined,
+  actor: Actor,
+  now: Date,
+) {
+  await db.transaction(async (tx) => {
+    const run = await loadVisibleActionRun(tx, runId, actor, true);
+    if (isEnded(run.status)) return;
+    await appendActionRunLogs(tx, runId, lines, actor.id, now);
+    if (status) await endActionRun(tx, run, status, actor, now);
+  });
+}

@@ -1,0 +1,50 @@
+import { findActionRun } from '../db/action-runs';
+import type { DbOrTx, Tx } from '../db/client';
+import { findNodeRun, findWorkflowRun } from '../db/workflow-runs';
+import { notFound } from '../domain/errors';
+import { canViewRun, type Actor } from '../domain/permissions';
+
+/**
+ * Loading one run the actor may view (optionally locking its row). A run the caller may not
+ * view answers exactly like a run that does not exist: 404.
+ */
+
+export async function loadVisibleWorkflowRun(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+  lock = false,
+) {
+  const row = await findWorkflowRun(db, identifier, lock);
+  if (!row || !canViewRun(actor, row)) throw notFound(`Workflow run "${identifier}"`);
+  return row;
+}
+
+export async function loadVisibleActionRun(db: DbOrTx, id: string, actor: Actor, lock = false) {
+  const row = await findActionRun(db, id, lock);
+  if (!row || !canViewRun(actor, row)) throw notFound(`Action run "${id}"`);
+  return row;
+}
+
+/** Locks the run that owns a node run, then reads the node run; 404 when either is not visible. */
+export async function lockNodeRun(
+  tx: Tx,
+  nodeRunIdentifier: string,
+  actor: Actor,
+  runIdentifier?: string,
+) {
+  const gone = () => notFound(`Node run "${nodeRunIdentifier}"`);
+  const owner = await findNodeRun(tx, nodeRunIdentifier);
+  if (!owner || (runIdentifier !== undefined && owner.workflowRunIdentifier !== runIdentifier)) {
+    throw gone();
+  }
+  const run = await loadVisibleWorkflowRun(tx, owner.workflowRunIdentifier, actor, true).catch(
+    () => {
+      throw gone();
+    },
+  );
+  // Read again under the lock: the first read may predate a completion that just committed.
+  const nodeRun = await findNodeRun(tx, nodeRunIdentifier);
+  if (!nodeRun) throw gone();
+  return { run, nodeRun };
+}

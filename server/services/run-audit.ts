@@ -1,0 +1,59 @@
+import type { RunSource } from '../../contract/actions';
+import type { ActionRunRow } from '../db/action-runs';
+import { recordAudit } from '../db/audit';
+import type { Tx } from '../db/client';
+import type { WorkflowRunRow } from '../db/serialize';
+import type { RunVisibility } from '../domain/permissions';
+
+/** What an audit entry says about the run it is about, for either kind of run. */
+export interface AuditedRun {
+  runId: string;
+  blueprint: string | null;
+  entity: string | null;
+  action: string | null;
+  visibility: RunVisibility;
+}
+
+export const auditedWorkflowRun = (run: WorkflowRunRow): AuditedRun => ({
+  runId: run.identifier,
+  blueprint: null,
+  entity: run.entity,
+  action: null,
+  visibility: run,
+});
+
+export const auditedActionRun = (run: ActionRunRow): AuditedRun => ({
+  runId: run.id,
+  blueprint: run.blueprintIdentifier,
+  entity: run.entityIdentifier,
+  action: run.actionIdentifier,
+  visibility: run,
+});
+
+/**
+ * The audit entry of a run change (`resourceType: run`): CREATE when there is no `before`,
+ * otherwise UPDATE with the fields before and after. The one place such an entry is built.
+ */
+export function auditRunChange(
+  tx: Tx,
+  run: AuditedRun,
+  by: { userId: string; origin?: RunSource },
+  now: Date,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+) {
+  return recordAudit(tx, {
+    action: before ? 'UPDATE' : 'CREATE',
+    resourceType: 'run',
+    userId: by.userId,
+    origin: by.origin ?? 'API',
+    at: now,
+    blueprintIdentifier: run.blueprint,
+    entityIdentifier: run.entity,
+    runId: run.runId,
+    actionIdentifier: run.action,
+    before,
+    after,
+    run: run.visibility,
+  });
+}

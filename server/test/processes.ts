@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { randomId16 } from '../domain/ids';
+import { TEST_CREDENTIALS, bearerToken } from './harness';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A migrated database of its own on the test run's PostgreSQL, for server processes to share. */
+export async function sharedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { adminUrl, template } = inject('testDatabase');
+  const name = `runboard_proc_${randomId16().toLowerCase()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface ServerProcess {
+  name: string;
+  baseUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code or signal once the process is gone. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/**
+ * `server/index.ts` as its own Node process (no wrapper, so a signal reaches the server itself),
+ * on a free port, with the seeded test users and the given settings.
+ */
+export async function startServerProcess(
+  name: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SIMULATOR: 'off',
+      SEED: 'none',
+      RUNBOARD_ADMIN_CLIENT_ID: TEST_CREDENTIALS.adminClientId,
+      RUNBOARD_ADMIN_CLIENT_SECRET: TEST_CREDENTIALS.adminClientSecret,
+      RUNBOARD_MEMBER_CLIENT_ID: TEST_CREDENTIALS.memberClientId,
+      RUNBOARD_MEMBER_CLIENT_SECRET: TEST_CREDENTIALS.memberClientSecret,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log}`);
+    const ok = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name, baseUrl, child, output: () => log, exited };
+}
+
+/** A JSON client for a server process, signed in as the seeded admin. */
+export async function adminClient(baseUrl: string) {
+  const authorization = await bearerToken(
+    baseUrl,
+    TEST_CREDENTIALS.adminClientId,
+    TEST_CREDENTIALS.adminClientSecret,
+  );
+  return async (method: string, apiPath: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}/v1${apiPath}`, {
+      method,
+      headers: {
+        authorization,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+}
