@@ -10,26 +10,26 @@ export interface MarkNodeInput {
   result: RunResult;
   output: Record<string, unknown> | undefined;
   reason: string;
-  email: string;
 }
 
 /**
- * Marks a node run complete through Port's node-run PATCH. The cached run shows the node completed
- * at once; a refusal restores what was there, and either way the run and the open log views of
- * that node (and of the whole run) are fetched again, so the "Marked … by …" line shows.
+ * Marks a node run complete through Port's node-run PATCH with the [ext] `reason`, which makes it
+ * an audited manual act: the server writes the "Marked <result> by <email>: <reason>" line. The
+ * cached run shows the node completed at once; a refusal restores what was there, and either way
+ * the run and the open log views of that node (and of the whole run) are fetched again, so the
+ * server's line shows.
  */
 export function useMarkNodeComplete(runId: string) {
   const client = useQueryClient();
   const key = runDetailKeys.detail(runId);
   return useMutation({
-    mutationFn: ({ nodeRunId, result, output, reason, email }: MarkNodeInput) =>
+    mutationFn: ({ nodeRunId, result, output, reason }: MarkNodeInput) =>
       api(`/workflows/nodes/runs/${encodeURIComponent(nodeRunId)}`, {
         method: 'PATCH',
         body: {
           status: 'COMPLETED',
           result,
           ...(output ? { output } : {}),
-          logs: [{ logLevel: 'INFO', log: `Marked ${result} by ${email}: ${reason}` }],
           reason,
         },
       }),
