@@ -11,6 +11,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { LOG_LEVELS, type LogCounts, type LogLevel } from '../../../contract/workflows';
+import type { LogViewState } from '../../lib/log-search';
 import { LEVEL_COLORS, LogRow } from './LogRow';
 import classes from './LogViewer.module.css';
 import {
@@ -23,14 +24,6 @@ import {
 } from './model';
 import { ScaledScroller, observeScrollerRect } from './scaled-scroller';
 import { logView, sourceKey, type LogSource, type LogView } from './store';
-
-export interface LogViewState {
-  levels: LogLevel[];
-  q: string;
-  line: number | null;
-  wrap: boolean;
-  follow: boolean;
-}
 
 export interface LogViewerProps {
   /** Which log: one node run, or every node run of a workflow run (GET /v1/workflows/runs/{wfr}/logs). */
