@@ -84,6 +84,12 @@ export const operations: Operation[] = [
     returns: 'workflow',
   },
   {
+    method: 'get',
+    path: '/v1/workflows/{workflowId}/versions/{version}',
+    summary: '[ext] Get the graph of one version of a workflow (kept after replace and delete)',
+    returns: 'workflowVersion',
+  },
+  {
     method: 'put',
     path: '/v1/workflows/{workflowId}',
     summary: 'Replace a workflow (admin); bumps version',
