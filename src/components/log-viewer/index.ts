@@ -1,4 +1,5 @@
 export { LogViewer, type LogViewerProps } from './LogViewer';
 export type { LogViewState } from '../../lib/log-search';
-export { refreshSource, type LogSource } from './store';
+export { logKeys } from './use-log-polling';
+export { type LogSource } from './store';
 export { sumCounts } from './model';
