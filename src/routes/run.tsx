@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
 import { ensureRunStore } from '../features/run-detail/run-store';
 import { validateRunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
