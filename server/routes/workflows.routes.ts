@@ -6,6 +6,7 @@ import {
   workflowReplaceBodySchema,
   workflowRunSchema,
   workflowSchema,
+  workflowVersionSchema,
 } from '../../contract/workflows';
 import { adminOnly } from '../http/auth';
 import { defineRoute, jsonBody, ok } from '../http/openapi';
@@ -34,6 +35,16 @@ export const getWorkflow = defineRoute({
   summary: 'Get a workflow',
   request: { params: workflowPath },
   responses: { 200: ok('The workflow', { workflow: workflowSchema }) },
+});
+
+export const getWorkflowVersion = defineRoute({
+  method: 'get',
+  path: '/{workflowId}/versions/{version}',
+  summary: '[ext] The graph a version had (kept after replace and delete), for drawing its runs',
+  request: {
+    params: workflowPath.extend({ version: z.coerce.number().int().min(1).max(2147483647) }),
+  },
+  responses: { 200: ok('That version', { workflowVersion: workflowVersionSchema }) },
 });
 
 export const replaceWorkflow = defineRoute({

@@ -5,6 +5,7 @@ import {
   createWorkflow,
   deleteWorkflow,
   getWorkflow,
+  getWorkflowVersion,
   listWorkflows,
   replaceWorkflow,
   workflowStats,
@@ -38,6 +39,10 @@ export function workflowRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getWorkflow, async (c) => {
       const { workflowId: id } = c.req.valid('param');
       return c.json({ ok: true, workflow: await getWorkflow(db, id) });
+    })
+    .openapi(routes.getWorkflowVersion, async (c) => {
+      const { workflowId: id, version } = c.req.valid('param');
+      return c.json({ ok: true, workflowVersion: await getWorkflowVersion(db, id, version) });
     })
     .openapi(routes.replaceWorkflow, async (c) => {
       const { workflowId: id } = c.req.valid('param');
