@@ -15,7 +15,7 @@
  * process). Every wait is bounded; every process and the temp dir are removed on the way out, also
  * on failure, Ctrl-C or the overall time limit.
  *
- *   npx tsx bench/work-queue.ts [--runs=2000] [--recovery-runs=50] [--lease=5000]
+ *   npx tsx bench/work-queue.ts [--runs=1000] [--rounds=2] [--recovery-runs=50] [--lease=5000]
  *                               [--concurrency=8] [--delay=1000] [--no-fsync]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -38,7 +38,9 @@ const arg = (name: string, fallback: number) => {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 };
-const RUNS = arg('runs', 2000);
+const RUNS = arg('runs', 1000);
+/** Phases run 1, 2, 2, 1 servers (ABBA) per two rounds, so a load change on the machine hits both. */
+const ROUNDS = arg('rounds', 2);
 const RECOVERY_RUNS = arg('recovery-runs', 50);
 const LEASE_MS = arg('lease', 5000);
 const CONCURRENCY = arg('concurrency', 8);
@@ -264,6 +266,8 @@ function deliveryCounts(receipts: Receipt[]) {
   return { distinct: perNodeRun.size, repeats: receipts.length - perNodeRun.size };
 }
 
+let phase = 0;
+
 // ---- 1. throughput -------------------------------------------------------------------------------
 interface Throughput {
   servers: number;
@@ -281,7 +285,7 @@ interface Throughput {
 async function throughput(adminUrl: string, dataDir: string, servers: number, receiver: Receiver) {
   receiver.receipts.length = 0;
   receiver.state.delayMs = 0;
-  const { url, db, sql } = await database(adminUrl, `bench_queue_${servers}`);
+  const { url, db, sql } = await database(adminUrl, `bench_queue_${++phase}`);
 
   // The backlog, created through the real API by an app with no dispatcher in this process.
   const app = createApp({ db });
@@ -430,7 +434,8 @@ async function main() {
       '   received / last run completed: the queue alone, not run creation or boot.',
   );
   const rows: Throughput[] = [];
-  for (const servers of [1, 2]) {
+  const order = Array.from({ length: ROUNDS }, (_, i) => (i % 2 === 0 ? [1, 2] : [2, 1])).flat();
+  for (const servers of order) {
     const row = await throughput(adminUrl, dir, servers, receiver);
     rows.push(row);
     console.log(
@@ -438,7 +443,7 @@ async function main() {
         `(last delivered ${seconds(row.lastDeliveredMs)}), ` +
         `${row.completedPerS.toFixed(0).padStart(5)} runs completed/s ` +
         `(last ${seconds(row.lastCompletedMs)}); repeats ${row.repeats}, failed ${row.failed} ` +
-        `[backlog created at ${row.createdPerS.toFixed(0)} runs/s]`,
+        `[backlog created at ${row.createdPerS.toFixed(0)} runs/s, load ${loadavg()[0]!.toFixed(1)}]`,
     );
     if (row.cpu) {
       const busy = ((row.cpu.servers + row.cpu.postgres) * row.completedPerS) / 1000;
@@ -449,12 +454,18 @@ async function main() {
       );
     }
   }
-  const [one, two] = rows as [Throughput, Throughput];
+  const mean = (servers: number, key: 'deliveredPerS' | 'completedPerS') => {
+    const of = rows.filter((r) => r.servers === servers);
+    return of.reduce((sum, r) => sum + r[key], 0) / of.length;
+  };
   console.log(
-    `   two servers / one: ${(two.deliveredPerS / one.deliveredPerS).toFixed(2)}× invocations/s, ` +
-      `${(two.completedPerS / one.completedPerS).toFixed(2)}× runs completed/s` +
+    `   mean over ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}: 1 server ${mean(1, 'deliveredPerS').toFixed(0)}, ` +
+      `2 servers ${mean(2, 'deliveredPerS').toFixed(0)} invocations/s; two servers / one: ` +
+      `${(mean(2, 'deliveredPerS') / mean(1, 'deliveredPerS')).toFixed(2)}× invocations/s, ` +
+      `${(mean(2, 'completedPerS') / mean(1, 'completedPerS')).toFixed(2)}× runs completed/s` +
       (availableParallelism() <= 2
-        ? ` (${availableParallelism()} cores: a second server process adds CPU demand, not CPU)`
+        ? `\n   (${availableParallelism()} cores for PostgreSQL, the servers and everything else: a second ` +
+          'server process adds CPU demand, not CPU)'
         : ''),
   );
 
