@@ -2,7 +2,8 @@
  * Import direction (bulletproof-react's rule, see ../shared/conventions.md) and cycles, checked on
  * resolved paths by `npm run lint`. contract/ stands alone; the SPA and the server never import
  * each other; a feature imports shared code (components/, lib/), never another feature; shared
- * code imports no feature or route.
+ * code imports no feature or route; nothing below app/ imports it (main.tsx → app → routes →
+ * features → shared).
  */
 module.exports = {
   forbidden: [
@@ -82,6 +83,21 @@ module.exports = {
         path: '^server/db/(workflow-runs|action-runs|entities|run-controls)\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
+    },
+    {
+      name: 'layers-point-down',
+      comment:
+        'main.tsx/app → routes → features → components/lib: app builds the router from routes/tree.ts, and nothing below imports app/ or main.tsx',
+      severity: 'error',
+      from: { path: '^src/(routes|features|components|lib)/' },
+      to: { path: '^src/(app/|main\\.tsx$)' },
+    },
+    {
+      name: 'features-not-routes',
+      comment: 'routes compose features, never the other way',
+      severity: 'error',
+      from: { path: '^src/features/' },
+      to: { path: '^src/routes/' },
     },
   ],
   options: {

@@ -102,6 +102,16 @@ export const workflowSchema = z.object({
 });
 export type Workflow = z.infer<typeof workflowSchema>;
 
+/** [ext] The graph one version of a workflow had: what its runs advance by and are drawn with. */
+export const workflowVersionSchema = z.object({
+  workflowIdentifier: z.string(),
+  version: z.number().int().positive(),
+  nodes: z.array(workflowNodeSchema),
+  connections: z.array(connectionSchema),
+  createdAt: isoDate,
+});
+export type WorkflowVersion = z.infer<typeof workflowVersionSchema>;
+
 export const RUN_STATUSES = ['IN_PROGRESS', 'CANCELLING', 'COMPLETED'] as const;
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -10,6 +9,7 @@ import { SignInPage } from './pages/sign-in-page';
 import { WorkflowRunsPage } from './pages/workflow-runs-page';
 import { WorkflowsPage } from './pages/workflows-page';
 import { SeedApi, type Credentials } from './seed-api';
+import { freePort } from '../server/free-port';
 
 export const ADMIN: Credentials = { clientId: 'e2e-admin', clientSecret: 'e2e-admin-secret' };
 export const MEMBER: Credentials = { clientId: 'e2e-member', clientSecret: 'e2e-member-secret' };
@@ -17,21 +17,6 @@ export const MEMBER: Credentials = { clientId: 'e2e-member', clientSecret: 'e2e-
 export const USER_IDS = { admin: 'user_admin', member: 'user_member' } as const;
 
 const root = path.resolve(import.meta.dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function waitForHealth(baseURL: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 60_000;

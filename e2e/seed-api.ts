@@ -71,6 +71,12 @@ export class SeedApi {
     return (await this.call<{ workflow: Workflow }>('POST', '/v1/workflows', body)).workflow;
   }
 
+  /** PUT: a new version of the workflow; runs already started keep theirs. */
+  async replaceWorkflow(identifier: string, body: WorkflowInput): Promise<Workflow> {
+    const path = `/v1/workflows/${encodeURIComponent(identifier)}`;
+    return (await this.call<{ workflow: Workflow }>('PUT', path, body)).workflow;
+  }
+
   async startRun(workflowIdentifier: string, body: StartRunInput = {}): Promise<WorkflowRun> {
     const path = `/v1/workflows/${encodeURIComponent(workflowIdentifier)}/runs`;
     return (await this.call<{ workflowRun: WorkflowRun }>('POST', path, body)).workflowRun;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { ServerInfo } from '../contract/auth';
@@ -11,7 +11,7 @@ import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
 import { ApiError, forbidden } from './domain/errors';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
-import { openApiDocument } from './http/openapi';
+import { apiRoutes, openApiDocument } from './http/openapi';
 import { actionRunRoutes } from './routes/action-runs';
 import { agentWorkRoutes } from './routes/agent-work';
 import { actionRoutes } from './routes/actions';
@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
 import { entityRoutes } from './routes/entities';
 import { runControlRoutes } from './routes/run-controls';
+import * as routes from './routes/server.routes';
 import { workflowRunRoutes } from './routes/workflow-runs';
 import { workflowRoutes } from './routes/workflows';
 
@@ -51,7 +52,8 @@ export function createApp({
   webhookSecret,
   tokenSecret,
 }: AppOptions) {
-  const app = new Hono<AuthEnv>();
+  // An OpenAPIHono so that mounting /v1 gathers every declared operation under its full path.
+  const app = new OpenAPIHono<AuthEnv>();
   // Read once: the stored secret never changes while the server runs (the dispatcher does the same).
   let stored: Promise<string> | undefined;
   const secret = () =>
@@ -83,7 +85,7 @@ export function createApp({
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/demo-backend', demoBackendRoutes(db, clock, secret));
 
-  const v1 = new Hono<AuthEnv>();
+  const v1 = apiRoutes();
   v1.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -108,14 +110,15 @@ export function createApp({
       if (c.req.method !== 'GET') dispatcher.kick();
     });
   }
-  v1.get('/openapi.json', (c) => c.json(openApiDocument()));
-  v1.get('/server-info', (c) =>
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  v1.openapi(routes.apiDocument, (c) => c.json((document ??= openApiDocument(app))));
+  v1.openapi(routes.serverInfo, (c) =>
     c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
   );
   v1.route('/auth', authRoutes(db, clock, jwtSecret));
   v1.use(requireAuth(db, clock, jwtSecret));
-  v1.get('/me', (c) => c.json({ ok: true, user: c.get('actor') }));
-  v1.get('/organization/secret', async (c) => {
+  v1.openapi(routes.me, (c) => c.json({ ok: true, user: c.get('actor') }));
+  v1.openapi(routes.organizationSecret, async (c) => {
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');
     return c.json({ ok: true, secret: await secret() });
   });

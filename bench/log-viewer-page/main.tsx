@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import { Box, MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { LogCounts, LogLevel, WorkflowRun } from '../../contract/workflows';
@@ -61,7 +62,10 @@ function App() {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider forceColorScheme={params.get('scheme') === 'dark' ? 'dark' : 'light'}>
-      <App />
+      {/* The viewer schedules its live polls through React Query (src/lib/polling.ts). */}
+      <QueryClientProvider client={new QueryClient()}>
+        <App />
+      </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,
 );

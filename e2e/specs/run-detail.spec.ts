@@ -42,6 +42,30 @@ test('selects a node and filters its log to ERROR: only the error lines remain',
   await expect.poll(() => detail.logs.visibleTexts()).toEqual(ERROR_LINES);
 });
 
+test('draws the graph of the version the run ran on, not the workflow’s current one', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { workflow, run } = await seedFailedRun(api);
+  await api.replaceWorkflow(workflow.identifier, {
+    identifier: workflow.identifier,
+    title: workflow.title,
+    nodes: [
+      { identifier: 'trigger', title: 'Start', config: { type: 'SELF_SERVE_TRIGGER' } },
+      { identifier: 'verify', title: 'Verify release', config: { type: 'KAFKA' } },
+    ],
+    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'verify' }],
+  });
+
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+  await expect(page.getByText('ran version 1 (now v2)')).toBeVisible();
+  await expect(detail.node('Build image')).toBeVisible();
+  await expect(detail.node('Deploy service')).toBeVisible();
+  await expect(detail.node('Verify release')).toHaveCount(0);
+});
+
 test('a bar of the node-run timeline selects its node too', async ({
   signedIn: page,
   api,

@@ -3,7 +3,7 @@ import { invocationOf } from '../db/actions';
 import type { AttemptOutcome } from '../domain/work-queue';
 import { reportActionRunOutcome } from '../services/action-runs';
 import { loadOwedActionRun } from '../services/backend-work';
-import { deliver, excerpt, isRetryable, type DeliveryAttempt } from './http';
+import { deliver, deliveryProblem, type DeliveryAttempt } from './http';
 import { BACKEND_ACTOR, type BackendContext } from './workflow-nodes';
 
 interface Line {
@@ -46,16 +46,11 @@ export async function executeActionRun(
     attempt,
     (a) => report(ctx, run.id, [{ level: a.failed ? 'WARN' : 'INFO', message: a.line }]),
   );
-  if (delivery.kind === 'error' || !delivery.ok) {
-    const problem =
-      delivery.kind === 'error'
-        ? `Webhook failed: ${delivery.reason}`
-        : `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
-    if (isRetryable(delivery) && attempt.number < attempt.of) {
-      return { kind: 'retry', reason: problem };
-    }
-    await report(ctx, run.id, [{ level: 'ERROR', message: problem }], 'FAILURE');
-  } else if (run.synchronized) {
+  const problem = deliveryProblem(delivery, attempt);
+  if (problem?.retry) return { kind: 'retry', reason: problem.message };
+  if (problem) {
+    await report(ctx, run.id, [{ level: 'ERROR', message: problem.message }], 'FAILURE');
+  } else if (run.synchronized && delivery.kind === 'response') {
     await report(
       ctx,
       run.id,

@@ -52,8 +52,24 @@ export function loggableUrl(url: string): string {
 export const excerpt = (text: string) =>
   text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text;
 
-export const isRetryable = (d: Delivery) =>
-  d.kind === 'error' || d.status === 429 || d.status >= 500;
+/**
+ * What went wrong with a delivery, in the words the run's log shows, or null when the backend
+ * answered 2xx; `retry` says whether the work queue should try again (attempts remain and the
+ * failure is a network error, a timeout, a 429 or a 5xx).
+ */
+export function deliveryProblem(
+  delivery: Delivery,
+  attempt: DeliveryAttempt,
+): { message: string; retry: boolean } | null {
+  if (delivery.kind === 'response' && delivery.ok) return null;
+  const message =
+    delivery.kind === 'error'
+      ? `Webhook failed: ${delivery.reason}`
+      : `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
+  return { message, retry: isRetryable(delivery) && attempt.number < attempt.of };
+}
+
+const isRetryable = (d: Delivery) => d.kind === 'error' || d.status === 429 || d.status >= 500;
 
 function parseJson(text: string): unknown {
   try {

@@ -10,7 +10,7 @@ import type { AttemptOutcome } from '../domain/work-queue';
 import { loadOwedNodeRun } from '../services/backend-work';
 import { createEntity, toEntity } from '../services/entities';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
-import { deliver, excerpt, isRetryable, type DeliveryAttempt, type DeliveryOptions } from './http';
+import { deliver, deliveryProblem, type DeliveryAttempt, type DeliveryOptions } from './http';
 
 type NodeRunRow = typeof nodeRuns.$inferSelect;
 type RunRow = typeof workflowRuns.$inferSelect;
@@ -130,15 +130,10 @@ async function runWebhook(
     attempt,
     (a) => logLine(ctx, nodeRun, a.failed ? 'WARN' : 'INFO', a.line),
   );
-  if (delivery.kind === 'error' || !delivery.ok) {
-    const problem =
-      delivery.kind === 'error'
-        ? `Webhook failed: ${delivery.reason}`
-        : `Webhook answered ${delivery.status}: ${excerpt(delivery.text) || '(empty body)'}`;
-    if (isRetryable(delivery) && attempt.number < attempt.of) {
-      return { kind: 'retry', reason: problem };
-    }
-    await fail(ctx, nodeRun, problem);
+  const problem = deliveryProblem(delivery, attempt);
+  if (problem?.retry) return { kind: 'retry', reason: problem.message };
+  if (problem || delivery.kind === 'error') {
+    await fail(ctx, nodeRun, problem?.message ?? 'Webhook failed');
     return DONE;
   }
   if (synchronized) {

@@ -1,7 +1,13 @@
-import type { LogLine, NodeRun, Workflow, WorkflowRun } from '../../contract/workflows';
+import type {
+  LogLine,
+  NodeRun,
+  Workflow,
+  WorkflowRun,
+  WorkflowVersion,
+} from '../../contract/workflows';
 import { isPendingExecution, nodeUidOf } from '../domain/agent-work';
 import type { Graph } from '../domain/graph';
-import type { nodeRunLogs, nodeRuns, workflowRuns, workflows } from './schema';
+import type { nodeRunLogs, nodeRuns, workflowRuns, workflowVersions, workflows } from './schema';
 import { stampsOf } from './stamps';
 
 type WorkflowRow = typeof workflows.$inferSelect;
@@ -24,6 +30,16 @@ export function toWorkflow(row: WorkflowRow): Workflow {
     connections: row.connections as Workflow['connections'],
     version: row.version,
     ...stampsOf(row),
+  };
+}
+
+export function toWorkflowVersion(row: typeof workflowVersions.$inferSelect): WorkflowVersion {
+  return {
+    workflowIdentifier: row.workflowIdentifier,
+    version: row.version,
+    nodes: row.nodes as WorkflowVersion['nodes'],
+    connections: row.connections as WorkflowVersion['connections'],
+    createdAt: iso(row.createdAt),
   };
 }
 

@@ -3,7 +3,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Db, DbOrTx } from '../db/client';
 import { accessTokens, settings, users } from '../db/schema';
-import { ApiError } from '../domain/errors';
+import { ApiError, forbidden } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 
 export const TOKEN_TTL_SECONDS = 3 * 60 * 60;
@@ -142,6 +142,15 @@ export function requireAuth(
       throw unauthorized('The access token is unknown or expired; request a new one');
     }
     c.set('actor', row);
+    await next();
+  };
+}
+
+/** Route middleware: only admins go on, refused before anything in the request is validated. */
+export function adminOnly(what: string): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const { role } = c.get('actor');
+    if (role !== 'admin') throw forbidden(`Only admins may ${what}; you are signed in as ${role}`);
     await next();
   };
 }

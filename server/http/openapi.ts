@@ -1,429 +1,73 @@
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import {
-  actionBodySchema,
-  actionRunLogPostSchema,
-  actionRunLogsQuerySchema,
-  actionRunPatchSchema,
-  actionRunsListQuerySchema,
-  approvalBodySchema,
-  blueprintBodySchema,
-  startActionRunBodySchema,
-  versionQuerySchema,
-} from '../../contract/actions';
-import {
-  ackActionRunBodySchema,
-  ackNodeRunBodySchema,
-  claimPendingBodySchema,
-  nodeRunLookupQuerySchema,
-} from '../../contract/agent-work';
-import { accessTokenBodySchema } from '../../contract/auth';
-import {
-  activityQuerySchema,
-  auditQuerySchema,
-  entityBodySchema,
-  entityPatchSchema,
-  entityWriteQuerySchema,
-} from '../../contract/entities';
-import {
-  cancelWorkflowRunBodySchema,
-  cancelWorkflowRunQuerySchema,
-  completeActionRunBodySchema,
-  completeWorkflowRunBodySchema,
-  rerunWorkflowRunBodySchema,
-} from '../../contract/run-controls';
-import {
-  logsQuerySchema,
-  nodeRunLogsPostSchema,
-  nodeRunPatchSchema,
-  runsListQuerySchema,
-  startRunBodySchema,
-  workflowBodySchema,
-  workflowReplaceBodySchema,
-} from '../../contract/workflows';
+import { apiErrorSchema } from '../../contract/common';
+import type { AuthEnv } from './auth';
+import { checkParamsFirst, normalizeRequest, validationHook } from './validate';
 
-interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  body?: z.ZodType;
-  /** The body may be left out entirely (it is read as `{}`). */
-  bodyOptional?: boolean;
-  query?: z.ZodObject;
-  status?: number;
-  /** The envelope key of the answer, e.g. `workflowRun`. */
-  returns?: string;
+/**
+ * A group of routes whose declarations are their OpenAPI operations: each route is added with
+ * `.openapi(route, handler)`, validated by the zod schemas in its declaration (messages worded by
+ * validationHook), and listed in /v1/openapi.json when the group is mounted.
+ */
+export const apiRoutes = () => new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
+
+const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': { schema } });
+
+/** A success answer: Port's envelope `{ok: true, ...fields}`. */
+export const ok = <F extends z.ZodRawShape = Record<never, never>>(
+  description: string,
+  fields?: F,
+) => ({ description, content: json(z.object({ ok: z.literal(true), ...fields })) });
+
+/** A JSON request body, as the route reads it (an empty body is `{}`). */
+export const jsonBody = <S extends z.ZodType>(schema: S, { required = true } = {}) => ({
+  required,
+  content: json(schema),
+});
+
+const errorResponses = {
+  '4XX': { description: 'Refused: `{ok: false, error, message}`', content: json(apiErrorSchema) },
+  '5XX': { description: 'Failed: `{ok: false, error, message}`', content: json(apiErrorSchema) },
+};
+
+/** Operations that need no bearer token. */
+export const noAuth = { security: [] };
+
+/**
+ * createRoute plus what every route shares: the error responses, and the middleware that keeps
+ * validation as the API has always done it (see normalizeRequest, checkParamsFirst). Middleware
+ * given in the declaration (e.g. adminOnly) runs first, before any validation.
+ */
+export function defineRoute<const R extends RouteConfig>(config: R) {
+  const given = config.middleware;
+  const request = config.request;
+  const middleware: MiddlewareHandler[] = [
+    ...(Array.isArray(given) ? given : given ? [given] : []),
+    ...(request?.params && request.query ? [checkParamsFirst(request.params as z.ZodObject)] : []),
+    ...(request?.query || request?.body ? [normalizeRequest(request.body !== undefined)] : []),
+  ];
+  return createRoute({
+    ...config,
+    middleware,
+    // Documented, but left out of the handler's typed answers: errors are thrown as ApiError and
+    // rendered once by app.onError, never returned by a handler.
+    responses: { ...config.responses, ...errorResponses } as R['responses'],
+  });
 }
 
-/** Every /v1 operation, kept beside the routes it describes; the document is derived from it. */
-export const operations: Operation[] = [
-  {
-    method: 'post',
-    path: '/v1/auth/access_token',
-    summary: 'Exchange client credentials for a bearer token',
-    body: accessTokenBodySchema,
-    returns: 'accessToken',
-  },
-  {
-    method: 'get',
-    path: '/v1/organization/secret',
-    summary: '[ext] The secret that signs webhook requests (X-Runboard-Signature) (admin)',
-    returns: 'secret',
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows',
-    summary: 'List workflows (with [ext] run stats)',
-    returns: 'workflows',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows',
-    summary: 'Create a workflow (admin)',
-    body: workflowBodySchema,
-    status: 201,
-    returns: 'workflow',
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/{workflowId}',
-    summary: 'Get a workflow',
-    returns: 'workflow',
-  },
-  {
-    method: 'put',
-    path: '/v1/workflows/{workflowId}',
-    summary: 'Replace a workflow (admin); bumps version',
-    body: workflowReplaceBodySchema,
-    returns: 'workflow',
-  },
-  {
-    method: 'delete',
-    path: '/v1/workflows/{workflowId}',
-    summary: 'Delete a workflow (admin)',
-    returns: 'workflow',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/{workflowId}/runs',
-    summary: 'Start a workflow run',
-    body: startRunBodySchema,
-    status: 201,
-    returns: 'workflowRun',
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/runs',
-    summary: 'List workflow runs, newest first',
-    query: runsListQuerySchema,
-    returns: 'workflowRuns',
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/runs/{wfr}',
-    summary: 'Get a workflow run',
-    returns: 'workflowRun',
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/runs/{wfr}/logs',
-    summary: 'Page the log lines of every node run of a run',
-    query: logsQuerySchema,
-    returns: 'logs',
-  },
-  {
-    method: 'patch',
-    path: '/v1/workflows/nodes/runs/{wfnr}',
-    summary: 'Update a node run (status, result, output, logs)',
-    body: nodeRunPatchSchema,
-  },
-  {
-    method: 'patch',
-    path: '/v1/workflows/runs/{wfr}/nodes/{wfnr}',
-    summary: 'Update a node run (path of Port’s workflow-runs docs page)',
-    body: nodeRunPatchSchema,
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/nodes/runs/{wfnr}/logs',
-    summary: 'Page the log lines of a node run',
-    query: logsQuerySchema,
-    returns: 'logs',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/nodes/runs/{wfnr}/logs',
-    summary: 'Append log lines to a node run',
-    body: nodeRunLogsPostSchema,
-    status: 201,
-  },
-  {
-    method: 'get',
-    path: '/v1/blueprints',
-    summary: 'List blueprints',
-    returns: 'blueprints',
-  },
-  {
-    method: 'post',
-    path: '/v1/blueprints',
-    summary: 'Create a blueprint (admin)',
-    body: blueprintBodySchema,
-    status: 201,
-    returns: 'blueprint',
-  },
-  {
-    method: 'get',
-    path: '/v1/blueprints/{bp}',
-    summary: 'Get a blueprint',
-    returns: 'blueprint',
-  },
-  {
-    method: 'get',
-    path: '/v1/blueprints/{bp}/entities',
-    summary: 'List the entities of a blueprint',
-    returns: 'entities',
-  },
-  {
-    method: 'post',
-    path: '/v1/blueprints/{bp}/entities',
-    summary: 'Create (or with upsert=true replace) an entity; run_id ties it to a run',
-    body: entityBodySchema,
-    query: entityWriteQuerySchema,
-    status: 201,
-    returns: 'entity',
-  },
-  {
-    method: 'get',
-    path: '/v1/blueprints/{bp}/entities/{id}',
-    summary: 'Get an entity',
-    returns: 'entity',
-  },
-  {
-    method: 'put',
-    path: '/v1/blueprints/{bp}/entities/{id}',
-    summary: 'Replace an entity; run_id ties it to a run',
-    body: entityBodySchema,
-    returns: 'entity',
-  },
-  {
-    method: 'patch',
-    path: '/v1/blueprints/{bp}/entities/{id}',
-    summary: "Update an entity's given keys; run_id ties it to a run",
-    body: entityPatchSchema,
-    returns: 'entity',
-  },
-  {
-    method: 'delete',
-    path: '/v1/blueprints/{bp}/entities/{id}',
-    summary: 'Delete an entity; run_id ties it to a run',
-  },
-  {
-    method: 'get',
-    path: '/v1/blueprints/{bp}/entities/{id}/activity',
-    summary: "[ext] The entity's workflow runs, action runs and audit entries, newest first",
-    query: activityQuerySchema,
-    returns: 'activity',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions',
-    summary: 'List actions',
-    returns: 'actions',
-  },
-  {
-    method: 'post',
-    path: '/v1/actions',
-    summary: 'Create an action (admin)',
-    body: actionBodySchema,
-    status: 201,
-    returns: 'action',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions/{actionId}',
-    summary: 'Get an action',
-    returns: 'action',
-  },
-  {
-    method: 'post',
-    path: '/v1/actions/{actionId}/runs',
-    summary: 'Start an action run',
-    body: startActionRunBodySchema,
-    status: 202,
-    returns: 'run',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions/runs',
-    summary: 'List action runs, newest first',
-    query: actionRunsListQuerySchema,
-    returns: 'runs',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions/runs/{id}',
-    summary: 'Get an action run (version=v1 | v2)',
-    returns: 'run',
-  },
-  {
-    method: 'patch',
-    path: '/v1/actions/runs/{id}',
-    summary: 'Update an action run (status, statusLabel, link, summary, externalRunId)',
-    body: actionRunPatchSchema,
-    returns: 'run',
-  },
-  {
-    method: 'post',
-    path: '/v1/actions/runs/{id}/logs',
-    summary: 'Add a log line to an action run (optionally ending it)',
-    body: actionRunLogPostSchema,
-    status: 201,
-    returns: 'runLog',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions/runs/{id}/logs',
-    summary: "Page an action run's log lines",
-    query: actionRunLogsQuerySchema,
-    returns: 'runLogs',
-  },
-  {
-    method: 'patch',
-    path: '/v1/actions/runs/{id}/approval',
-    summary: 'Approve or decline an action run (admin)',
-    body: approvalBodySchema,
-    status: 201,
-    returns: 'run',
-  },
-  {
-    method: 'get',
-    path: '/v1/actions/runs/{id}/approvers',
-    summary: 'The approvers of an action run and their decisions',
-    returns: 'approvers',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/runs/{wfr}/complete',
-    summary:
-      '[ext] Mark a workflow run complete by hand: its in-progress node runs and the run end with the result (admins and the starter)',
-    body: completeWorkflowRunBodySchema,
-    returns: 'workflowRun',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/runs/{wfr}/cancel',
-    summary:
-      'Cancel a workflow run: CANCELLING until its in-progress node runs finish, or CANCELLED at once with force=true (admins and the starter)',
-    body: cancelWorkflowRunBodySchema,
-    bodyOptional: true,
-    query: cancelWorkflowRunQuerySchema,
-    returns: 'workflowRun',
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/runs/{wfr}/rerun',
-    summary:
-      '[ext] Re-run a workflow run with the same inputs, optionally from a node reusing its upstream outputs (admins and the starter)',
-    body: rerunWorkflowRunBodySchema,
-    bodyOptional: true,
-    status: 201,
-    returns: 'workflowRun',
-  },
-  {
-    method: 'post',
-    path: '/v1/actions/runs/{id}/complete',
-    summary:
-      '[ext] Mark an action run SUCCESS or FAILURE by hand, with a reason (admins and the starter)',
-    body: completeActionRunBodySchema,
-    query: versionQuerySchema,
-    returns: 'run',
-  },
-  {
-    method: 'post',
-    path: '/v1/actions/runs/claim-pending',
-    summary:
-      "Claim an installation's pending INTEGRATION_ACTION runs, hidden from other claims for visibilityTimeoutMs (machine credentials)",
-    body: claimPendingBodySchema,
-    returns: 'runs',
-  },
-  {
-    method: 'patch',
-    path: '/v1/actions/runs/ack',
-    summary: 'Acknowledge a claimed action run before executing it; 409 when already acknowledged',
-    body: ackActionRunBodySchema,
-  },
-  {
-    method: 'post',
-    path: '/v1/workflows/runs/claim-pending',
-    summary:
-      "Claim an installation's pending INTEGRATION_ACTION node runs, each with its node's config (machine credentials)",
-    body: claimPendingBodySchema,
-    returns: 'nodeRuns',
-  },
-  {
-    method: 'patch',
-    path: '/v1/workflows/runs/ack',
-    summary: 'Acknowledge a claimed node run before executing it; 409 when already acknowledged',
-    body: ackNodeRunBodySchema,
-  },
-  {
-    method: 'get',
-    path: '/v1/workflows/nodes/runs',
-    summary:
-      'Find node runs by external_run_id, newest first (include=nodeConfig adds node.config)',
-    query: nodeRunLookupQuerySchema,
-    returns: 'nodeRuns',
-  },
-  {
-    method: 'get',
-    path: '/v1/audit-log',
-    summary: 'List audit entries, newest first',
-    query: auditQuerySchema,
-    returns: 'audits',
-  },
-];
-
-const jsonSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-
-export function openApiDocument() {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    const queryParams = op.query
-      ? Object.keys(op.query.shape).map((name) => ({ name, in: 'query', required: false }))
-      : [];
-    paths[op.path] = {
-      ...paths[op.path],
-      [op.method]: {
-        summary: op.summary,
-        parameters: [...params, ...queryParams],
-        ...(op.body
-          ? {
-              requestBody: {
-                required: !op.bodyOptional,
-                content: { 'application/json': { schema: jsonSchema(op.body) } },
-              },
-            }
-          : {}),
-        responses: {
-          [String(op.status ?? 200)]: {
-            description: op.returns ? `{ ok: true, ${op.returns} }` : '{ ok: true }',
-          },
-          '4XX': { description: '{ ok: false, error, message }' },
-        },
-        security: op.path === '/v1/auth/access_token' ? [] : [{ bearer: [] }],
-      },
-    };
-  }
-  return {
+/**
+ * The document served at /v1/openapi.json, generated from the declarations mounted on `app`;
+ * built once, after every route is mounted.
+ */
+export function openApiDocument(app: OpenAPIHono<AuthEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  });
+  return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: { title: 'Runboard runs API (Port-compatible)', version: '1' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    paths,
-  };
+    security: [{ bearer: [] }],
+  });
 }

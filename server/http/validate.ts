@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { ApiError, invalid } from '../domain/errors';
 
@@ -61,39 +61,107 @@ function unstorable(value: unknown): { path: string[]; problem: string } | null 
   return null;
 }
 
-function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+function assertStorable(value: unknown, where: string) {
   const refused = unstorable(value);
   if (refused) throw invalid(`${[where, ...refused.path].join('.')}: ${refused.problem}`);
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  assertStorable(value, where);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(where, parsed.error));
   return parsed.data;
 }
 
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  const text = await c.req.text();
-  let value: unknown;
-  try {
-    value = text === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON');
-  }
-  return check(schema, value, 'body');
+/** How each validation target is named in messages: `path.wfr`, `query.limit`, `body.result`. */
+const WHERE: Record<string, string> = { param: 'path', query: 'query', json: 'body' };
+
+/** A body that could not be read as JSON; told by the json validation hook, after path and query. */
+const unreadableBodies = new WeakMap<object, ApiError>();
+
+interface ValidationResult {
+  target: string;
+  success: boolean;
+  data?: unknown;
+  error?: z.ZodError;
 }
 
-/** Query parameters, with `name[]` read as `name` and repeated names as arrays. */
-export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  const raw: Record<string, string | string[]> = {};
+/**
+ * zod-openapi's validation hook: every failure becomes today's 422 (400 for a body that is not
+ * JSON), worded by describeIssues, and a value that parses but cannot be stored is refused first.
+ */
+export function validationHook(result: ValidationResult, c: Context): undefined {
+  if (result.target === 'json') {
+    const unreadable = unreadableBodies.get(c.req);
+    if (unreadable) throw unreadable;
+  }
+  const where = WHERE[result.target] ?? result.target;
+  assertStorable(result.data, where);
+  if (!result.success && result.error) throw invalid(describeIssues(where, result.error));
+  return undefined;
+}
+
+/** Query parameters, with `name[]` read as `name` and repeated names as arrays, in order. */
+function mergedQuery(c: Context): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
   for (const [key, values] of Object.entries(c.req.queries())) {
     const name = key.endsWith('[]') ? key.slice(0, -2) : key;
-    const merged = [
-      ...(Array.isArray(raw[name]) ? raw[name] : raw[name] ? [raw[name]] : []),
-      ...values,
-    ];
-    raw[name] = merged.length === 1 ? merged[0]! : merged;
+    merged.set(name, [...(merged.get(name) ?? []), ...values]);
   }
-  return check(schema, raw, 'query');
+  return merged;
 }
 
-export function readParam<S extends z.ZodType>(c: Context, name: string, schema: S): z.output<S> {
-  return check(schema, c.req.param(name), `path.${name}`);
+/**
+ * Route middleware, run before zod-openapi's validators so they see a request as the API has
+ * always read it: `name[]` query keys folded into `name`, and a body read as JSON whatever its
+ * Content-Type says (an empty body is `{}`; one that is not JSON is told by validationHook, so
+ * errors keep their order: path, query, body).
+ */
+export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    if ([...url.searchParams.keys()].some((key) => key.endsWith('[]'))) {
+      url.search = [...mergedQuery(c)]
+        .flatMap(([name, values]) =>
+          values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`),
+        )
+        .join('&');
+    } else if (!hasBody) {
+      return next();
+    }
+    const headers = new Headers(c.req.raw.headers);
+    let body: string | undefined;
+    if (hasBody) {
+      const text = await c.req.text();
+      body = text === '' ? '{}' : text;
+      try {
+        JSON.parse(body);
+      } catch {
+        unreadableBodies.set(
+          c.req,
+          new ApiError(400, 'invalid_json', 'The request body is not valid JSON'),
+        );
+        body = '{}';
+      }
+      headers.set('content-type', 'application/json');
+      headers.delete('content-length');
+    }
+    c.req.raw = new Request(url, { method: c.req.method, headers, body });
+    c.req.bodyCache = {};
+    return next();
+  };
+}
+
+/**
+ * Route middleware checking path parameters one by one before the query (zod-openapi's own
+ * validators take the query first), so a request with several faults is told the same one as
+ * before.
+ */
+export function checkParamsFirst(params: z.ZodObject): MiddlewareHandler {
+  return async (c, next) => {
+    for (const [name, schema] of Object.entries(params.shape)) {
+      check(schema as z.ZodType, c.req.param(name), `path.${name}`);
+    }
+    return next();
+  };
 }

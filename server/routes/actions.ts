@@ -1,37 +1,26 @@
-import { Hono } from 'hono';
-import {
-  actionBodySchema,
-  startActionRunBodySchema,
-  startActionRunQuerySchema,
-  versionQuerySchema,
-} from '../../contract/actions';
-import { identifierSchema } from '../../contract/common';
 import type { Db } from '../db/client';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readParam, readQuery } from '../http/validate';
+import { apiRoutes } from '../http/openapi';
 import { startActionRun } from '../services/action-runs';
 import { createAction, getAction, listActions } from '../services/definitions';
-import { requireAdmin } from './blueprints';
+import * as routes from './actions.routes';
 
 /** Action definitions and starting their runs; mounted after actionRunRoutes (`/actions/runs`). */
 export function actionRoutes(db: Db, clock: () => Date) {
-  return new Hono<AuthEnv>()
-    .get('/', async (c) => c.json({ ok: true, actions: await listActions(db) }))
-    .post('/', async (c) => {
-      requireAdmin(c.get('actor'), 'create actions');
-      const body = await readBody(c, actionBodySchema);
+  return apiRoutes()
+    .openapi(routes.listActions, async (c) => c.json({ ok: true, actions: await listActions(db) }))
+    .openapi(routes.createAction, async (c) => {
+      const body = c.req.valid('json');
       const action = await createAction(db, body, c.get('actor'), clock());
       return c.json({ ok: true, action }, 201);
     })
-    .get('/:actionId', async (c) => {
-      const id = readParam(c, 'actionId', identifierSchema);
+    .openapi(routes.getAction, async (c) => {
+      const { actionId: id } = c.req.valid('param');
       return c.json({ ok: true, action: await getAction(db, id) });
     })
-    .post('/:actionId/runs', async (c) => {
-      const id = readParam(c, 'actionId', identifierSchema);
-      const { run_as } = readQuery(c, startActionRunQuerySchema);
-      const { version } = readQuery(c, versionQuerySchema);
-      const body = await readBody(c, startActionRunBodySchema);
+    .openapi(routes.startActionRun, async (c) => {
+      const { actionId: id } = c.req.valid('param');
+      const { run_as, version } = c.req.valid('query');
+      const body = c.req.valid('json');
       const run = await startActionRun(db, id, body, {
         actor: c.get('actor'),
         now: clock(),

@@ -1,13 +1,5 @@
-import { Hono } from 'hono';
-import {
-  ackActionRunBodySchema,
-  ackNodeRunBodySchema,
-  claimPendingBodySchema,
-  nodeRunLookupQuerySchema,
-} from '../../contract/agent-work';
 import type { Db } from '../db/client';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readQuery } from '../http/validate';
+import { apiRoutes } from '../http/openapi';
 import {
   acknowledgeActionRun,
   acknowledgeNodeRun,
@@ -15,6 +7,7 @@ import {
   claimPendingNodeRuns,
   findNodeRunsByExternalId,
 } from '../services/agent-work';
+import * as routes from './agent-work.routes';
 
 /**
  * Port's execution-agent API (Ocean): claim-pending, ack and the node-run look-up. Mounted
@@ -22,30 +15,30 @@ import {
  * `x-port-reserved-usage` header is accepted and not needed.
  */
 export function agentWorkRoutes(db: Db, clock: () => Date) {
-  return new Hono<AuthEnv>()
-    .post('/actions/runs/claim-pending', async (c) => {
-      const body = await readBody(c, claimPendingBodySchema);
+  return apiRoutes()
+    .openapi(routes.claimPendingActionRuns, async (c) => {
+      const body = c.req.valid('json');
       const runs = await claimPendingActionRuns(db, body, c.get('actor'), clock());
       return c.json({ ok: true, runs });
     })
-    .patch('/actions/runs/ack', async (c) => {
-      const { runId } = await readBody(c, ackActionRunBodySchema);
+    .openapi(routes.acknowledgeActionRun, async (c) => {
+      const { runId } = c.req.valid('json');
       await acknowledgeActionRun(db, runId, c.get('actor'), clock());
       return c.json({ ok: true });
     })
-    .post('/workflows/runs/claim-pending', async (c) => {
-      const body = await readBody(c, claimPendingBodySchema);
+    .openapi(routes.claimPendingNodeRuns, async (c) => {
+      const body = c.req.valid('json');
       const nodeRuns = await claimPendingNodeRuns(db, body, c.get('actor'), clock());
       return c.json({ ok: true, nodeRuns });
     })
-    .patch('/workflows/runs/ack', async (c) => {
-      const { nodeRunIdentifier } = await readBody(c, ackNodeRunBodySchema);
+    .openapi(routes.acknowledgeNodeRun, async (c) => {
+      const { nodeRunIdentifier } = c.req.valid('json');
       await acknowledgeNodeRun(db, nodeRunIdentifier, c.get('actor'), clock());
       return c.json({ ok: true });
     })
-    .get('/workflows/nodes/runs', async (c) => {
-      const query = readQuery(c, nodeRunLookupQuerySchema);
+    .openapi(routes.findNodeRunsByExternalId, async (c) => {
+      const query = c.req.valid('query');
       const nodeRuns = await findNodeRunsByExternalId(db, query, c.get('actor'));
-      return c.json({ ok: true, nodeRuns });
+      return c.json({ ok: true, nodeRuns }, 200);
     });
 }

@@ -1,13 +1,11 @@
-import { Hono } from 'hono';
-import { auditQuerySchema } from '../../contract/entities';
 import type { Db } from '../db/client';
-import type { AuthEnv } from '../http/auth';
-import { readQuery } from '../http/validate';
+import { apiRoutes } from '../http/openapi';
 import { listAudit } from '../services/audit';
+import * as routes from './audit.routes';
 
 export function auditRoutes(db: Db) {
-  return new Hono<AuthEnv>().get('/', async (c) => {
-    const query = readQuery(c, auditQuerySchema);
+  return apiRoutes().openapi(routes.listAudit, async (c) => {
+    const query = c.req.valid('query');
     return c.json({ ok: true, ...(await listAudit(db, query, c.get('actor'))) });
   });
 }

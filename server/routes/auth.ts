@@ -1,12 +1,11 @@
-import { Hono } from 'hono';
-import { accessTokenBodySchema } from '../../contract/auth';
 import type { Db } from '../db/client';
 import { issueToken, TOKEN_TTL_SECONDS } from '../http/auth';
-import { readBody } from '../http/validate';
+import { apiRoutes } from '../http/openapi';
+import * as routes from './auth.routes';
 
 export function authRoutes(db: Db, clock: () => Date, secret: () => Promise<string>) {
-  return new Hono().post('/access_token', async (c) => {
-    const body = await readBody(c, accessTokenBodySchema);
+  return apiRoutes().openapi(routes.issueAccessToken, async (c) => {
+    const body = c.req.valid('json');
     const accessToken = await issueToken(
       db,
       body.clientId,

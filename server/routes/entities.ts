@@ -1,15 +1,5 @@
-import { Hono } from 'hono';
-import { identifierSchema } from '../../contract/common';
-import {
-  activityQuerySchema,
-  entityBodySchema,
-  entityPatchSchema,
-  entityRunQuerySchema,
-  entityWriteQuerySchema,
-} from '../../contract/entities';
 import type { Db } from '../db/client';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readParam, readQuery } from '../http/validate';
+import { apiRoutes } from '../http/openapi';
 import { entityActivity } from '../services/activity';
 import {
   createEntity,
@@ -19,53 +9,49 @@ import {
   patchEntity,
   replaceEntity,
 } from '../services/entities';
+import * as routes from './entities.routes';
 
 /** `/v1/blueprints/{bp}/entities…`: entity writes, optionally tied to a run with `run_id`. */
 export function entityRoutes(db: Db, clock: () => Date) {
-  return new Hono<AuthEnv>()
-    .get('/:bp/entities', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
+  return apiRoutes()
+    .openapi(routes.listEntities, async (c) => {
+      const { bp } = c.req.valid('param');
       return c.json({ ok: true, entities: await listEntities(db, bp) });
     })
-    .post('/:bp/entities', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const query = readQuery(c, entityWriteQuerySchema);
-      const body = await readBody(c, entityBodySchema);
+    .openapi(routes.createEntity, async (c) => {
+      const { bp } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const body = c.req.valid('json');
       const entity = await createEntity(db, bp, body, query, c.get('actor'), clock());
       return c.json({ ok: true, entity }, 201);
     })
-    .get('/:bp/entities/:id', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const id = readParam(c, 'id', identifierSchema);
+    .openapi(routes.getEntity, async (c) => {
+      const { bp, id } = c.req.valid('param');
       return c.json({ ok: true, entity: await getEntity(db, bp, id) });
     })
-    .put('/:bp/entities/:id', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const id = readParam(c, 'id', identifierSchema);
-      const { run_id } = readQuery(c, entityRunQuerySchema);
-      const body = await readBody(c, entityBodySchema);
+    .openapi(routes.replaceEntity, async (c) => {
+      const { bp, id } = c.req.valid('param');
+      const { run_id } = c.req.valid('query');
+      const body = c.req.valid('json');
       const entity = await replaceEntity(db, bp, id, body, run_id, c.get('actor'), clock());
       return c.json({ ok: true, entity });
     })
-    .patch('/:bp/entities/:id', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const id = readParam(c, 'id', identifierSchema);
-      const { run_id } = readQuery(c, entityRunQuerySchema);
-      const body = await readBody(c, entityPatchSchema);
+    .openapi(routes.patchEntity, async (c) => {
+      const { bp, id } = c.req.valid('param');
+      const { run_id } = c.req.valid('query');
+      const body = c.req.valid('json');
       const entity = await patchEntity(db, bp, id, body, run_id, c.get('actor'), clock());
       return c.json({ ok: true, entity });
     })
-    .delete('/:bp/entities/:id', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const id = readParam(c, 'id', identifierSchema);
-      const { run_id } = readQuery(c, entityRunQuerySchema);
+    .openapi(routes.deleteEntity, async (c) => {
+      const { bp, id } = c.req.valid('param');
+      const { run_id } = c.req.valid('query');
       await deleteEntity(db, bp, id, run_id, c.get('actor'), clock());
       return c.json({ ok: true });
     })
-    .get('/:bp/entities/:id/activity', async (c) => {
-      const bp = readParam(c, 'bp', identifierSchema);
-      const id = readParam(c, 'id', identifierSchema);
-      const query = readQuery(c, activityQuerySchema);
+    .openapi(routes.entityActivity, async (c) => {
+      const { bp, id } = c.req.valid('param');
+      const query = c.req.valid('query');
       return c.json({ ok: true, ...(await entityActivity(db, bp, id, query, c.get('actor'))) });
     });
 }

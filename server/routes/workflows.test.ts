@@ -288,6 +288,46 @@ describe('PUT /v1/workflows/{workflowId}', () => {
   });
 });
 
+describe('GET /v1/workflows/{workflowId}/versions/{version} [ext]', () => {
+  it('answers the graph a version had after the workflow was replaced', async () => {
+    await createLinearWorkflow(t, 'old-graph');
+    await t.api(
+      'admin',
+      'PUT',
+      '/workflows/old-graph',
+      workflowBody('old-graph', ['start', 'other'], [['start', 'other']]),
+    );
+    const res = await t.api('member', 'GET', '/workflows/old-graph/versions/1');
+    expect(res.status).toBe(200);
+    expect(res.body.workflowVersion).toMatchObject({
+      workflowIdentifier: 'old-graph',
+      version: 1,
+      connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
+    });
+    expect(res.body.workflowVersion.nodes.map((n: { identifier: string }) => n.identifier)).toEqual(
+      ['trigger', 'work'],
+    );
+    const current = await t.api('member', 'GET', '/workflows/old-graph/versions/2');
+    expect(current.body.workflowVersion.nodes[0].identifier).toBe('start');
+  });
+
+  it('keeps answering after the workflow is deleted', async () => {
+    await createLinearWorkflow(t, 'gone-graph');
+    await t.api('admin', 'DELETE', '/workflows/gone-graph');
+    const res = await t.api('member', 'GET', '/workflows/gone-graph/versions/1');
+    expect(res.status).toBe(200);
+    expect(res.body.workflowVersion.nodes).toHaveLength(2);
+  });
+
+  it('answers 404 for a version that never existed and 422 for one that is not a number', async () => {
+    await createLinearWorkflow(t, 'one-version');
+    const missing = await t.api('admin', 'GET', '/workflows/one-version/versions/2');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('Version 2 of workflow "one-version" was not found');
+    expect((await t.api('admin', 'GET', '/workflows/one-version/versions/x')).status).toBe(422);
+  });
+});
+
 describe('DELETE /v1/workflows/{workflowId}', () => {
   it('deletes the workflow and answers with it', async () => {
     await createLinearWorkflow(t, 'deleted');

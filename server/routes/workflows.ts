@@ -1,33 +1,21 @@
-import { Hono } from 'hono';
-import { identifierSchema } from '../../contract/common';
-import {
-  startRunBodySchema,
-  workflowBodySchema,
-  workflowReplaceBodySchema,
-} from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { forbidden, invalid } from '../domain/errors';
-import type { Actor } from '../domain/permissions';
-import type { AuthEnv } from '../http/auth';
-import { readBody, readParam } from '../http/validate';
+import { invalid } from '../domain/errors';
+import { apiRoutes } from '../http/openapi';
 import {
   createWorkflow,
   deleteWorkflow,
   getWorkflow,
+  getWorkflowVersion,
   listWorkflows,
   replaceWorkflow,
   workflowStats,
 } from '../services/definitions';
 import { startWorkflowRun } from '../services/workflow-runs';
-
-function requireAdmin(actor: Actor, what: string) {
-  if (actor.role !== 'admin')
-    throw forbidden(`Only admins may ${what}; you are signed in as ${actor.role}`);
-}
+import * as routes from './workflows.routes';
 
 export function workflowRoutes(db: Db, clock: () => Date) {
-  return new Hono<AuthEnv>()
-    .get('/', async (c) => {
+  return apiRoutes()
+    .openapi(routes.listWorkflows, async (c) => {
       const [workflows, stats] = await Promise.all([
         listWorkflows(db),
         workflowStats(db, c.get('actor')),
@@ -40,37 +28,38 @@ export function workflowRoutes(db: Db, clock: () => Date) {
         })),
       });
     })
-    .post('/', async (c) => {
-      requireAdmin(c.get('actor'), 'create workflows');
-      const body = await readBody(c, workflowBodySchema);
+    .openapi(routes.createWorkflow, async (c) => {
+      const body = c.req.valid('json');
       if (body.identifier === 'runs') {
         throw invalid('body.identifier "runs" is reserved: GET /v1/workflows/runs lists runs');
       }
       const workflow = await createWorkflow(db, body, c.get('actor'), clock());
       return c.json({ ok: true, workflow }, 201);
     })
-    .get('/:workflowId', async (c) => {
-      const id = readParam(c, 'workflowId', identifierSchema);
+    .openapi(routes.getWorkflow, async (c) => {
+      const { workflowId: id } = c.req.valid('param');
       return c.json({ ok: true, workflow: await getWorkflow(db, id) });
     })
-    .put('/:workflowId', async (c) => {
-      requireAdmin(c.get('actor'), 'change workflows');
-      const id = readParam(c, 'workflowId', identifierSchema);
-      const { identifier, ...body } = await readBody(c, workflowReplaceBodySchema);
+    .openapi(routes.getWorkflowVersion, async (c) => {
+      const { workflowId: id, version } = c.req.valid('param');
+      return c.json({ ok: true, workflowVersion: await getWorkflowVersion(db, id, version) });
+    })
+    .openapi(routes.replaceWorkflow, async (c) => {
+      const { workflowId: id } = c.req.valid('param');
+      const { identifier, ...body } = c.req.valid('json');
       if (identifier !== undefined && identifier !== id) {
         throw invalid(`body.identifier "${identifier}" does not match the path's "${id}"`);
       }
       const workflow = await replaceWorkflow(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true, workflow });
     })
-    .delete('/:workflowId', async (c) => {
-      requireAdmin(c.get('actor'), 'delete workflows');
-      const id = readParam(c, 'workflowId', identifierSchema);
+    .openapi(routes.deleteWorkflow, async (c) => {
+      const { workflowId: id } = c.req.valid('param');
       return c.json({ ok: true, workflow: await deleteWorkflow(db, id) });
     })
-    .post('/:workflowId/runs', async (c) => {
-      const id = readParam(c, 'workflowId', identifierSchema);
-      const body = await readBody(c, startRunBodySchema);
+    .openapi(routes.startRun, async (c) => {
+      const { workflowId: id } = c.req.valid('param');
+      const body = c.req.valid('json');
       const workflowRun = await startWorkflowRun(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true, workflowRun }, 201);
     });

@@ -3,18 +3,19 @@ import type { WorkflowBody } from '../../contract/workflows';
 import { getActionRow, insertAction, listActions, toAction } from '../db/actions';
 import { getBlueprintRow, insertBlueprint, listBlueprints, toBlueprint } from '../db/blueprints';
 import type { DbOrTx } from '../db/client';
-import { toWorkflow } from '../db/serialize';
+import { toWorkflow, toWorkflowVersion } from '../db/serialize';
 import { visibleToSql } from '../db/visibility';
 import {
   deleteWorkflowRow,
   getWorkflowRow,
+  getWorkflowVersion as findWorkflowVersion,
   insertWorkflow,
   listWorkflows,
   updateWorkflow,
   workflowStats as queryWorkflowStats,
 } from '../db/workflows';
 import { invocationUrlProblem, webhookUrlProblem } from '../domain/backends';
-import { invalid } from '../domain/errors';
+import { invalid, notFound } from '../domain/errors';
 import { graphProblem } from '../domain/graph';
 import type { Actor } from '../domain/permissions';
 
@@ -47,6 +48,16 @@ export const deleteWorkflow = deleteWorkflowRow;
 export const getWorkflow = async (db: DbOrTx, identifier: string) =>
   toWorkflow(await getWorkflowRow(db, identifier));
 export { listWorkflows };
+
+/**
+ * [ext] The graph a version had (kept after replace and delete), for drawing its runs; 404 for a
+ * version that never existed (no fallback to the current graph).
+ */
+export async function getWorkflowVersion(db: DbOrTx, identifier: string, version: number) {
+  const row = await findWorkflowVersion(db, identifier, version);
+  if (!row) throw notFound(`Version ${version} of workflow "${identifier}"`);
+  return toWorkflowVersion(row);
+}
 
 /** [ext] Per workflow, over the runs `actor` may view: the latest, those in progress, the total. */
 export const workflowStats = (db: DbOrTx, actor: Actor) =>

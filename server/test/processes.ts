@@ -1,27 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { randomId16 } from '../domain/ids';
 import { TEST_CREDENTIALS, bearerToken } from './harness';
+import { freePort } from '../free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** A migrated database of its own on the test run's PostgreSQL, for server processes to share. */
 export async function sharedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

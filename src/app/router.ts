@@ -1,29 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
-import { rootRoute } from '../routes/__root';
-import { actionRunRoute } from '../routes/action-run';
-import { actionRunsRoute } from '../routes/action-runs';
-import { authedRoute, indexRoute } from '../routes/_authed';
-import { entitiesRoute } from '../routes/entities';
-import { entityRoute } from '../routes/entity';
-import { runRoute } from '../routes/run';
-import { signInRoute } from '../routes/sign-in';
-import { workflowRoute } from '../routes/workflow';
-import { workflowsRoute } from '../routes/workflows';
-
-const routeTree = rootRoute.addChildren([
-  signInRoute,
-  authedRoute.addChildren([
-    indexRoute,
-    workflowsRoute,
-    workflowRoute,
-    runRoute,
-    actionRunsRoute,
-    actionRunRoute,
-    entitiesRoute,
-    entityRoute,
-  ]),
-]);
+import { routeTree } from '../routes/tree';
 
 export function createAppRouter(queryClient: QueryClient) {
   return createRouter({

@@ -1,5 +1,6 @@
 import { Badge, Loader, type MantineColor } from '@mantine/core';
 import type { ReactNode } from 'react';
+import type { ActionRunStatus } from '../../contract/actions';
 import type { RunResult, RunStatus } from '../../contract/workflows';
 import { BanIcon, CheckIcon, CircleIcon, ClockIcon, XIcon } from './icons';
 
@@ -18,9 +19,6 @@ export type RunState =
   | 'completed'
   | 'waiting-for-approval'
   | 'declined';
-
-export type ActionRunStatus =
-  'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'WAITING_FOR_APPROVAL' | 'DECLINED';
 
 /** Workflow run or node run: status + result. */
 export function workflowRunState(status: RunStatus, result: RunResult | null): RunState {

@@ -11,7 +11,8 @@ export const logSearchShape = {
 };
 export type LogSearch = SearchOf<typeof logSearchShape>;
 
-export interface LogViewUrlState {
+/** What a log viewer shows (controlled by its page, which keeps it in the URL). */
+export interface LogViewState {
   levels: LogLevel[];
   q: string;
   line: number | null;
@@ -20,7 +21,7 @@ export interface LogViewUrlState {
 }
 
 /** Follow defaults to on while lines may still arrive. */
-export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewUrlState => ({
+export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewState => ({
   levels: search.level ?? [],
   q: search.q ?? '',
   line: search.line ?? null,
@@ -29,7 +30,7 @@ export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewUrl
 });
 
 /** A viewer's state change as a URL patch: defaults are left out of the URL. */
-export const logSearchPatch = (patch: Partial<LogViewUrlState>): LogSearch => ({
+export const logSearchPatch = (patch: Partial<LogViewState>): LogSearch => ({
   ...('levels' in patch ? { level: patch.levels?.length ? patch.levels : undefined } : {}),
   ...('q' in patch ? { q: patch.q || undefined } : {}),
   ...('line' in patch ? { line: patch.line ?? undefined } : {}),

@@ -1,5 +1,5 @@
 import { hashKey, type Query, type QueryKey } from '@tanstack/react-query';
-import { apiRequest, type RequestOptions } from './api';
+import { apiRequest, onSignOut, type RequestOptions } from './api';
 
 /** First interval while something is in progress; polls that come back unchanged slow it down. */
 export const FAST_POLL_MS = 2_000;
@@ -27,10 +27,24 @@ export function decideRefetchInterval(
 interface Conditional {
   etag: string | null;
   body: unknown;
-  unchanged: number;
 }
 /** Last ETag and body per query, so an unchanged poll is a 304 that returns the cached body. */
 const conditionals = new Map<string, Conditional>();
+/** Unchanged polls in a row per query: what the interval backs off by. */
+const unchanged = new Map<string, number>();
+
+/** Records one poll's outcome for the back-off: changed resets it, unchanged slows it down. */
+export function notePoll(queryHash: string, changed: boolean) {
+  unchanged.set(queryHash, changed ? 0 : (unchanged.get(queryHash) ?? 0) + 1);
+}
+
+export const unchangedPolls = (queryHash: string) => unchanged.get(queryHash) ?? 0;
+
+// Another user's session must not be answered from this one's bodies.
+onSignOut(() => {
+  conditionals.clear();
+  unchanged.clear();
+});
 
 /**
  * GET with If-None-Match, remembered per query key. Counts unchanged answers (304s) so the
@@ -45,15 +59,14 @@ export async function conditionalGet<T>(
   const previous = conditionals.get(hash);
   const res = await apiRequest<T>(path, { ...options, etag: previous?.etag ?? null });
   if (res === null && previous) {
-    previous.unchanged += 1;
+    notePoll(hash, false);
     return previous.body as T;
   }
   if (res === null) throw new Error(`Unexpected 304 for ${path}`);
-  conditionals.set(hash, { etag: res.etag, body: res.body, unchanged: 0 });
+  conditionals.set(hash, { etag: res.etag, body: res.body });
+  notePoll(hash, true);
   return res.body;
 }
-
-export const unchangedPolls = (queryHash: string) => conditionals.get(queryHash)?.unchanged ?? 0;
 
 /**
  * Query options for data that changes while in progress: poll (visible tab only) until
@@ -71,6 +84,21 @@ export function pollWhileInProgress<TData>(isFinished: (data: TData) => boolean)
       ),
     refetchIntervalInBackground: false,
     staleTime: (query: Query<TData, Error, TData, QueryKey>) => (finished(query) ? Infinity : 0),
+  } as const;
+}
+
+/**
+ * Query options for a poll whose data does not say whether it is finished (a log view: its page
+ * knows whether lines may still arrive). While `live`, polls by the same policy (the queryFn
+ * reports each outcome through notePoll); otherwise only an invalidation fetches it again.
+ */
+export function pollWhileLive(live: boolean) {
+  return {
+    refetchInterval: (query: Pick<Query, 'queryHash' | 'state'>) =>
+      decideRefetchInterval(!live, unchangedPolls(query.queryHash), query.state.status === 'error'),
+    refetchIntervalInBackground: false,
+    // Only an invalidation makes it stale; a view shown again after one polls on mount.
+    staleTime: Infinity,
   } as const;
 }
 

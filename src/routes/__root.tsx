@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, Outlet } from '@tanstack/react-router';
-import { NotFoundPage, RouteError } from '../app/RouteError';
+import { NotFoundPage, RouteError } from '../components/RouteError';
 
 export interface RouterContext {
   queryClient: QueryClient;

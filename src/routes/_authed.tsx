@@ -1,5 +1,5 @@
 import { createRoute, redirect } from '@tanstack/react-router';
-import { AppLayout } from '../app/AppLayout';
+import { AppLayout } from './_authed.layout';
 import { session } from '../lib/api';
 import { rootRoute } from './__root';
 

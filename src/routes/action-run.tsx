@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
 import { actionRunQueryOptions } from '../features/action-runs/api';
 import { validateActionRunSearch } from '../features/action-runs/search';
 import { ApiRequestError } from '../lib/api';

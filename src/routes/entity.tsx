@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
 import { entityQueryOptions } from '../features/entities/api';
 import { validateEntitySearch } from '../features/entities/search';
 import { ApiRequestError } from '../lib/api';

@@ -1,7 +1,7 @@
-import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
-import { runDetailQueryOptions } from '../features/run-detail/api';
 import { RunDetailPage } from '../features/run-detail/components/RunDetailPage';
+import { useRunStore } from '../features/run-detail/run-store';
 import type { RunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 
@@ -11,8 +11,7 @@ export function RunRoute() {
   const { runId } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const runQuery = useSuspenseQuery(runDetailQueryOptions(runId));
-  const run = runQuery.data;
+  const { run, graph, refreshFailed } = useRunStore(runId);
   const workflow = useQuery({ ...workflowQueryOptions(run.workflowIdentifier), retry: false });
   const onSearchChange = (patch: Partial<RunSearch>, options?: { replace?: boolean }) =>
     void navigate({
@@ -22,10 +21,11 @@ export function RunRoute() {
   return (
     <RunDetailPage
       run={run}
+      graph={graph}
       workflow={workflow.data}
       search={search}
       onSearchChange={onSearchChange}
-      refreshFailed={runQuery.isRefetchError}
+      refreshFailed={refreshFailed}
     />
   );
 }

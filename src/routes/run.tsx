@@ -1,6 +1,6 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
-import { runDetailQueryOptions } from '../features/run-detail/api';
+import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
+import { ensureRunStore } from '../features/run-detail/run-store';
 import { validateRunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 import { ApiRequestError } from '../lib/api';
@@ -11,8 +11,8 @@ export const runRoute = createRoute({
   path: '/runs/$runId',
   validateSearch: validateRunSearch,
   loader: async ({ context, params }) => {
-    const run = await context.queryClient.ensureQueryData(runDetailQueryOptions(params.runId));
-    // The graph is a nicety: a deleted workflow must not hide its runs.
+    const run = await ensureRunStore(context.queryClient, params.runId);
+    // The header's title is a nicety: a deleted workflow must not hide its runs.
     await context.queryClient
       .ensureQueryData(workflowQueryOptions(run.workflowIdentifier))
       .catch(() => undefined);

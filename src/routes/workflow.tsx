@@ -1,5 +1,5 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../app/RouteError';
+import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
 import { validateRunsSearch } from '../features/workflow-runs/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 import { ApiRequestError } from '../lib/api';

@@ -1,25 +1,11 @@
-import { Button, Group, TextInput, UnstyledButton } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { copyText } from './clipboard';
-import { Highlighted } from './Highlighted';
-import {
-  describeContainer,
-  formatCount,
-  formatPath,
-  isLongString,
-  JsonTree,
-  linkToSegments,
-  nodeDisplay,
-  nodePath,
-  searchJson,
-  STRING_CHUNK,
-  type Row,
-  type SearchMatch,
-  type TreeNode,
-} from './model';
+import { InspectorToolbar } from './InspectorToolbar';
+import { formatPath, JsonTree, nodePath, type TreeNode } from './model';
 import { RawView } from './RawView';
 import { isAbort, runSliced } from './scheduler';
+import { ROW_HEIGHT, TreeRow } from './TreeRow';
+import { useJsonSearch } from './useJsonSearch';
 import { useVirtualRows } from './useVirtualRows';
 import classes from './JsonInspector.module.css';
 
@@ -35,18 +21,10 @@ export interface JsonInspectorProps {
   label?: string;
 }
 
-const ROW_HEIGHT = 22;
-const INDENT = 16;
-
-interface SearchState {
-  tree: JsonTree;
-  query: string;
-  matches: SearchMatch[];
-  count: number;
-  done: boolean;
-  current: number;
-}
-
+/**
+ * A virtualized JSON tree: expand/collapse all, search, copy a value or its template path, and
+ * a raw view. Rows are computed on demand by JsonTree (model.ts), so a 10 MB output stays light.
+ */
 export function JsonInspector({
   value,
   rootPath,
@@ -73,8 +51,6 @@ export function JsonInspector({
     if (search === undefined) setOwnQuery(q);
     onSearchChange?.(q);
   };
-  const [searchedQuery] = useDebouncedValue(query.trim(), 150);
-  const [searchState, setSearchState] = useState<SearchState | null>(null);
 
   // Totals for "expand all" are counted in the background, so the button is instant later.
   useEffect(() => {
@@ -85,63 +61,16 @@ export function JsonInspector({
     return () => controller.abort();
   }, [tree]);
 
-  const revealMatch = useCallback(
-    (match: SearchMatch | undefined) => {
-      if (!match) return;
-      const node = tree.reveal(linkToSegments(match.path));
-      if (!node) return;
-      rerender();
-      setScrollRequest({ index: tree.indexOf(node), focus: false });
-    },
-    [tree],
+  const onReveal = useCallback((index: number) => {
+    rerender();
+    setScrollRequest({ index, focus: false });
+  }, []);
+  const { activeSearch, currentNode, goToMatch, counter, highlight } = useJsonSearch(
+    tree,
+    value,
+    query,
+    onReveal,
   );
-
-  useEffect(() => {
-    if (searchedQuery === '') return;
-    const controller = new AbortController();
-    const matches: SearchMatch[] = [];
-    let revealed = false;
-    const publish = (done: boolean) => {
-      setSearchState((previous) => ({
-        tree,
-        query: searchedQuery,
-        matches,
-        count: matches.length,
-        done,
-        current:
-          previous && previous.tree === tree && previous.query === searchedQuery
-            ? previous.current
-            : 0,
-      }));
-      if (!revealed && matches.length > 0) {
-        revealed = true;
-        revealMatch(matches[0]);
-      }
-    };
-    runSliced(searchJson(value, searchedQuery, matches), controller.signal, () =>
-      publish(false),
-    ).then(
-      () => publish(true),
-      (error: unknown) => {
-        if (!isAbort(error)) throw error;
-      },
-    );
-    return () => controller.abort();
-  }, [tree, value, searchedQuery, revealMatch]);
-
-  const activeSearch =
-    searchedQuery !== '' && searchState?.tree === tree && searchState.query === searchedQuery
-      ? searchState
-      : null;
-  const currentMatch = activeSearch?.matches[activeSearch.current];
-  const currentNode = currentMatch ? tree.find(linkToSegments(currentMatch.path)) : null;
-
-  const goToMatch = (delta: number) => {
-    if (!activeSearch || activeSearch.count === 0) return;
-    const current = (activeSearch.current + delta + activeSearch.count) % activeSearch.count;
-    setSearchState({ ...activeSearch, current });
-    revealMatch(activeSearch.matches[current]);
-  };
 
   const rowCount = tree.rowCount;
   const getScrollElement = useCallback(() => scrollRef.current, []);
@@ -243,77 +172,22 @@ export function JsonInspector({
   const tabbableIndex = rows.some((r) => r.index === focused) ? focused : rows[0]?.index;
   const footerIndex = hovered ?? focused;
   const footerRow = footerIndex < rowCount ? tree.rowAt(footerIndex) : null;
-  const counter = activeSearch
-    ? `${activeSearch.count === 0 ? 0 : activeSearch.current + 1} of ${formatCount(activeSearch.count)}${activeSearch.done ? '' : '…'}`
-    : null;
-  const highlight = activeSearch ? searchedQuery : '';
 
   return (
     <div className={classes.root} style={{ height }}>
-      <Group className={classes.toolbar} gap="xs" wrap="nowrap">
-        <Button
-          size="compact-sm"
-          variant="default"
-          onClick={() => void expandAll()}
-          loading={expanding}
-          disabled={raw}
-        >
-          Expand all
-        </Button>
-        <Button size="compact-sm" variant="default" onClick={collapseAll} disabled={raw}>
-          Collapse all
-        </Button>
-        <Button
-          size="compact-sm"
-          variant={raw ? 'filled' : 'default'}
-          aria-pressed={raw}
-          onClick={() => setRaw((r) => !r)}
-        >
-          Raw
-        </Button>
-        <TextInput
-          size="xs"
-          style={{ flex: 1, minWidth: 120 }}
-          aria-label={`Search ${label.toLowerCase()}`}
-          placeholder="Search keys and values"
-          value={query}
-          disabled={raw}
-          onChange={(event) => setQuery(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key !== 'Enter') return;
-            event.preventDefault();
-            goToMatch(event.shiftKey ? -1 : 1);
-          }}
-        />
-        {counter && !raw && (
-          <>
-            <span
-              aria-live="polite"
-              style={{ fontSize: 12, whiteSpace: 'nowrap', color: 'var(--mantine-color-dimmed)' }}
-            >
-              {counter}
-            </span>
-            <Button
-              size="compact-sm"
-              variant="subtle"
-              aria-label="Previous match"
-              onClick={() => goToMatch(-1)}
-              disabled={activeSearch?.count === 0}
-            >
-              ↑
-            </Button>
-            <Button
-              size="compact-sm"
-              variant="subtle"
-              aria-label="Next match"
-              onClick={() => goToMatch(1)}
-              disabled={activeSearch?.count === 0}
-            >
-              ↓
-            </Button>
-          </>
-        )}
-      </Group>
+      <InspectorToolbar
+        raw={raw}
+        onRawChange={setRaw}
+        expanding={expanding}
+        onExpandAll={() => void expandAll()}
+        onCollapseAll={collapseAll}
+        label={label}
+        query={query}
+        onQueryChange={setQuery}
+        counter={counter}
+        noMatches={activeSearch?.count === 0}
+        onStep={goToMatch}
+      />
       {raw ? (
         <RawView value={value} label={label} />
       ) : (
@@ -357,165 +231,5 @@ export function JsonInspector({
         {copied ?? (footerRow && !raw ? pathOf(footerRow.node) : '\u00a0')}
       </div>
     </div>
-  );
-}
-
-interface TreeRowProps {
-  index: number;
-  top: number;
-  row: Row;
-  tree: JsonTree;
-  rootPath: string;
-  query: string;
-  current: boolean;
-  tabbable: boolean;
-  onFocus: () => void;
-  onHover: () => void;
-  onToggle: () => void;
-  onCopyPath: () => void;
-  onCopyValue: () => void;
-}
-
-function TreeRow({
-  index,
-  top,
-  row,
-  tree,
-  rootPath,
-  query,
-  current,
-  tabbable,
-  onFocus,
-  onHover,
-  onToggle,
-  onCopyPath,
-  onCopyValue,
-}: TreeRowProps) {
-  const { node, line } = row;
-  const style = {
-    height: ROW_HEIGHT,
-    transform: `translateY(${top}px)`,
-    paddingLeft: 4 + node.depth * INDENT,
-  };
-  if (line > 0) {
-    const display = nodeDisplay(node);
-    return (
-      <div
-        className={classes.row}
-        style={{ ...style, paddingLeft: style.paddingLeft + INDENT * 2 }}
-        role="none"
-        data-index={index}
-        onMouseEnter={onHover}
-      >
-        <span className={classes.string}>
-          <Highlighted
-            text={display.slice(line * STRING_CHUNK, (line + 1) * STRING_CHUNK)}
-            query={query}
-          />
-        </span>
-      </div>
-    );
-  }
-  const expandable = tree.isExpandable(node);
-  const expanded = expandable && tree.isExpanded(node);
-  const keyText = node.key === null ? (rootPath === '' ? '.' : rootPath) : String(node.key);
-  const valueText = describeValue(node, expanded);
-  return (
-    <div
-      className={classes.row}
-      style={style}
-      role="treeitem"
-      aria-level={node.depth + 1}
-      aria-expanded={expandable ? expanded : undefined}
-      aria-label={`${keyText}: ${valueText.slice(0, 120)}`}
-      aria-selected={current}
-      data-index={index}
-      data-current={current || undefined}
-      tabIndex={tabbable ? 0 : -1}
-      onFocus={(event) => {
-        if (event.target === event.currentTarget) onFocus();
-      }}
-      onMouseEnter={onHover}
-      onClick={(event) => {
-        if ((event.target as HTMLElement).closest('button')) return;
-        event.currentTarget.focus();
-        if (expandable && !window.getSelection()?.toString()) onToggle();
-      }}
-    >
-      <span className={classes.chevron} data-expanded={expanded || undefined} aria-hidden>
-        {expandable ? '▸' : ''}
-      </span>
-      <span
-        className={
-          node.key === null
-            ? classes.rootLabel
-            : typeof node.key === 'number'
-              ? classes.index
-              : classes.key
-        }
-      >
-        {node.key === null || typeof node.key === 'number' ? (
-          keyText
-        ) : (
-          <Highlighted text={keyText} query={query} />
-        )}
-      </span>
-      <span className={classes.punct}>: </span>
-      <ValueText node={node} text={valueText} query={query} expanded={expanded} />
-      <span className={classes.actions}>
-        <UnstyledButton
-          className={classes.action}
-          tabIndex={tabbable ? 0 : -1}
-          onClick={onCopyPath}
-        >
-          Copy path
-        </UnstyledButton>
-        <UnstyledButton
-          className={classes.action}
-          tabIndex={tabbable ? 0 : -1}
-          onClick={onCopyValue}
-        >
-          Copy value
-        </UnstyledButton>
-      </span>
-    </div>
-  );
-}
-
-function describeValue(node: TreeNode, expanded: boolean): string {
-  if (node.kind === 'object' || node.kind === 'array')
-    return describeContainer(node.kind, node.size);
-  const display = nodeDisplay(node);
-  return isLongString(node) && !expanded
-    ? `${display.slice(0, STRING_CHUNK)}…`
-    : display.slice(0, STRING_CHUNK);
-}
-
-function ValueText({
-  node,
-  text,
-  query,
-  expanded,
-}: {
-  node: TreeNode;
-  text: string;
-  query: string;
-  expanded: boolean;
-}) {
-  if (node.kind === 'object' || node.kind === 'array') {
-    return <span className={classes.summary}>{text}</span>;
-  }
-  const long = isLongString(node);
-  return (
-    <>
-      <span className={classes[node.kind]}>
-        <Highlighted text={text} query={query} />
-      </span>
-      {long && !expanded && (
-        <span className={classes.more}>
-          {formatCount(nodeDisplay(node).length)} chars, Enter or click shows all
-        </span>
-      )}
-    </>
   );
 }

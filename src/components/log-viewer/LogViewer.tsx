@@ -1,5 +1,4 @@
-import { Alert, Button, Loader, TextInput } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { Alert, Button, Loader } from '@mantine/core';
 import {
   useCallback,
   useEffect,
@@ -11,26 +10,16 @@ import {
   type KeyboardEvent,
 } from 'react';
 import { LOG_LEVELS, type LogCounts, type LogLevel } from '../../../contract/workflows';
-import { LEVEL_COLORS, LogRow } from './LogRow';
+import type { LogViewState } from '../../lib/log-search';
+import { linesToCopy } from './copy-lines';
+import { LogRow } from './LogRow';
+import { LogToolbar } from './LogToolbar';
 import classes from './LogViewer.module.css';
-import {
-  MAX_FETCH,
-  formatLine,
-  matchLabel,
-  normalizeLevels,
-  stepMatch,
-  toggleLevel,
-} from './model';
-import { ScaledScroller, observeScrollerRect } from './scaled-scroller';
+import { normalizeLevels } from './model';
 import { logView, sourceKey, type LogSource, type LogView } from './store';
-
-export interface LogViewState {
-  levels: LogLevel[];
-  q: string;
-  line: number | null;
-  wrap: boolean;
-  follow: boolean;
-}
+import { ROW_HEIGHT, useLogList } from './use-log-list';
+import { useLogPolling } from './use-log-polling';
+import { useLogSearch } from './use-log-search';
 
 export interface LogViewerProps {
   /** Which log: one node run, or every node run of a workflow run (GET /v1/workflows/runs/{wfr}/logs). */
@@ -47,12 +36,6 @@ export interface LogViewerProps {
   height?: number | string;
 }
 
-const ROW_HEIGHT = 20;
-const BASE_STEP_PX = 1_000_000;
-const POLL_MS = 1500;
-const SEARCH_DEBOUNCE_MS = 250;
-/** Rows fetched beyond each edge of the viewport, so short scrolls find lines already there. */
-const PREFETCH_ROWS = 100;
 const PREFETCH_DELAY_MS = 300;
 
 const noSubscribe = () => () => {};
@@ -60,35 +43,6 @@ const noVersion = () => 0;
 
 function useViewVersion(view: LogView | null) {
   return useSyncExternalStore(view?.subscribe ?? noSubscribe, view?.getSnapshot ?? noVersion);
-}
-
-/** While `live`, polls every POLL_MS (not in hidden tabs); when it stops being live, once more. */
-function usePolling(view: LogView, matches: LogView | null, live: boolean) {
-  const wasLive = useRef(live);
-  useEffect(() => {
-    const active = matches ? [view, matches] : [view];
-    if (!live) {
-      if (wasLive.current) for (const v of active) void v.poll();
-      wasLive.current = false;
-      return;
-    }
-    wasLive.current = true;
-    const tick = () => {
-      if (!document.hidden) for (const v of active) void v.poll();
-    };
-    const timer = setInterval(tick, POLL_MS);
-    document.addEventListener('visibilitychange', tick);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', tick);
-    };
-  }, [view, matches, live]);
-}
-
-interface MatchNav {
-  key: string;
-  current: number | null;
-  seq: number | null;
 }
 
 /**
@@ -109,17 +63,15 @@ export function LogViewer({
   // The parent may pass a new source object each render; the view depends on its identity only.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const stableSource = useMemo(() => source, [key]);
-  const view = useMemo(
-    () => logView(stableSource, { levels: parseLevels(levelsKey), q: '' }),
-    [stableSource, levelsKey],
-  );
+  const levels = useMemo(() => parseLevels(levelsKey), [levelsKey]);
+  const view = useMemo(() => logView(stableSource, { levels, q: '' }), [stableSource, levels]);
   const matches = useMemo(
-    () => (state.q ? logView(stableSource, { levels: parseLevels(levelsKey), q: state.q }) : null),
-    [stableSource, levelsKey, state.q],
+    () => (state.q ? logView(stableSource, { levels, q: state.q }) : null),
+    [stableSource, levels, state.q],
   );
   const version = useViewVersion(view);
   useViewVersion(matches);
-  usePolling(view, matches, live);
+  useLogPolling(stableSource, levels, state.q, live);
 
   const stateRef = useRef(state);
   const liveRef = useRef(live);
@@ -128,61 +80,19 @@ export function LogViewer({
     liveRef.current = live;
   });
 
-  // ---- the list ----
-  const [scroller, setScroller] = useState<ScaledScroller | null>(null);
-  const scrollRef = useCallback((el: HTMLDivElement | null) => {
-    setScroller(el ? new ScaledScroller(el) : null);
-  }, []);
-  const total = view.total ?? 0;
-  // The virtualizer's functions change identity; rows get plain values, so memoizing is safe.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer<HTMLElement, HTMLDivElement>({
-    count: total,
-    // The stand-in scales scroll offsets past the browser's height cap (see ScaledScroller).
-    getScrollElement: () => scroller as unknown as HTMLElement | null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    observeElementRect: observeScrollerRect,
-  });
-  const virtualTotal = virtualizer.getTotalSize();
-  const realTotal = scroller ? scroller.fit(virtualTotal) : virtualTotal;
-  const ratio = scroller?.ratio ?? 1;
-  const shift = (virtualizer.scrollOffset ?? 0) * (1 - 1 / ratio);
-  const items = virtualizer.getVirtualItems();
-  // Rows sit relative to a coarse base so no transform reaches the browser's layout limit, and
-  // the base changes rarely enough that scrolling does not re-render every row.
-  const base = Math.floor((items[0]?.start ?? 0) / BASE_STEP_PX) * BASE_STEP_PX;
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-
-  useEffect(() => {
-    virtualizer.measure();
-  }, [virtualizer, view, state.wrap]);
-
-  useEffect(() => {
-    if (view.total === null || last < 0) return;
-    void view.ensureRange(Math.max(0, first - PREFETCH_ROWS), last + PREFETCH_ROWS);
-  }, [view, first, last, version]);
-
-  // Scrolls wait until the list has as many rows as the target needs.
-  const pending = useRef<{ index: number; align: 'start' | 'center' | 'end' } | null>(null);
-  const scrollToPosition = useCallback(
-    (index: number, align: 'start' | 'center' | 'end') => {
-      pending.current = { index, align };
-      if (index < virtualizer.options.count) {
-        virtualizer.scrollToIndex(index, { align });
-        pending.current = null;
-      }
-    },
-    [virtualizer],
-  );
-  useLayoutEffect(() => {
-    const target = pending.current;
-    if (target && target.index < total) {
-      virtualizer.scrollToIndex(target.index, { align: target.align });
-      pending.current = null;
-    }
-  });
+  const {
+    scrollRef,
+    scroller,
+    virtualizer,
+    total,
+    items,
+    base,
+    shift,
+    realTotal,
+    first,
+    last,
+    scrollToPosition,
+  } = useLogList(view, version, state.wrap);
 
   // Open at the deep-linked line, at the end when following a live log, else at the top.
   useEffect(() => {
@@ -250,86 +160,20 @@ export function LogViewer({
     if (el.scrollHeight - el.scrollTop - el.clientHeight > ROW_HEIGHT * 2) releaseFollow();
   };
 
-  // ---- search ----
-  const matchesKey = matches ? `${key}|${levelsKey}|${state.q}` : '';
-  const [nav, setNav] = useState<MatchNav>({ key: '', current: null, seq: null });
-  const current = nav.key === matchesKey ? nav.current : null;
-  const activeSeq = nav.key === matchesKey ? nav.seq : null;
-  const matchTotal = matches?.total ?? null;
-  const navToken = useRef(0);
-
-  const goToMatch = useCallback(
-    async (index: number) => {
-      if (!matches) return;
-      const token = ++navToken.current;
-      const line = await matches.lineAtAsync(index);
-      if (!line || token !== navToken.current) return;
-      setNav({ key: matchesKey, current: index, seq: line.seq });
-      if (stateRef.current.follow) onStateChange({ follow: false });
-      const position = await view.positionOfSeq(line.seq);
-      if (position !== null && token === navToken.current) scrollToPosition(position, 'center');
-    },
-    [matches, matchesKey, view, scrollToPosition, onStateChange],
-  );
-  const step = useCallback(
-    (direction: 1 | -1) => {
-      const next = stepMatch(current, matchTotal ?? 0, direction);
-      if (next !== null) void goToMatch(next);
-    },
-    [current, matchTotal, goToMatch],
-  );
-
-  // A new search opens on its first match; a deep link opened with a search keeps its line.
-  const keepLinkedLine = useRef(state.line !== null);
-  useEffect(() => {
-    if (!matches) return;
-    const stay = keepLinkedLine.current;
-    keepLinkedLine.current = false;
-    void matches.open('head').then(() => {
-      if (matches.total && !stay) void goToMatch(0);
-    });
-  }, [matches, goToMatch]);
-
-  const [draft, setDraft] = useState(state.q);
-  const [draftFor, setDraftFor] = useState(state.q);
-  if (draftFor !== state.q) {
-    setDraftFor(state.q);
-    setDraft(state.q);
-  }
-  useEffect(() => {
-    if (draft === state.q) return;
-    const timer = setTimeout(() => onStateChange({ q: draft }), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [draft, state.q, onStateChange]);
-  const onSearchKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    if (draft !== state.q) onStateChange({ q: draft });
-    else step(e.shiftKey ? -1 : 1);
-  };
+  const search = useLogSearch({
+    view,
+    matches,
+    matchesKey: matches ? `${key}|${levelsKey}|${state.q}` : '',
+    state,
+    stateRef,
+    onStateChange,
+    scrollToPosition,
+  });
 
   // ---- copy ----
   const [copied, setCopied] = useState<string | null>(null);
   const copy = async () => {
-    const label = (nodeRunId: string) => nodeLabels?.[nodeRunId];
-    let text: string;
-    let what: string;
-    const selected = state.line !== null ? await findLine(view, state.line) : undefined;
-    if (selected) {
-      text = formatLine(selected, label(selected.nodeRunIdentifier));
-      what = `line ${selected.seq}`;
-    } else {
-      const end = view.total ?? 0;
-      const [from, to] = end <= MAX_FETCH ? [0, end - 1] : [first, last];
-      if (end <= MAX_FETCH) await view.ensureRange(0, end - 1);
-      const lines: string[] = [];
-      for (let i = from; i <= to; i++) {
-        const l = view.lineAt(i);
-        if (l) lines.push(formatLine(l, label(l.nodeRunIdentifier)));
-      }
-      text = lines.join('\n');
-      what = `${lines.length} lines`;
-    }
+    const { text, what } = await linesToCopy(view, state.line, nodeLabels, [first, last]);
     try {
       await navigator.clipboard.writeText(text);
       setCopied(`Copied ${what}`);
@@ -343,98 +187,20 @@ export function LogViewer({
 
   return (
     <div className={classes.root} style={{ height }}>
-      <div className={classes.toolbar}>
-        <div role="group" aria-label="Levels" style={{ display: 'flex', gap: 4 }}>
-          {LOG_LEVELS.map((level) => {
-            const pressed = state.levels.includes(level);
-            const count = counts?.[level];
-            return (
-              <Button
-                key={level}
-                size="compact-xs"
-                color={LEVEL_COLORS[level]}
-                variant={pressed ? 'filled' : 'light'}
-                aria-pressed={pressed}
-                aria-label={count === undefined ? level : `${level} ${count}`}
-                onClick={() => onStateChange({ levels: toggleLevel(state.levels, level) })}
-              >
-                {level}
-                {count !== undefined && (
-                  <span style={{ marginLeft: 6, opacity: 0.8 }}>
-                    {count.toLocaleString('en-US')}
-                  </span>
-                )}
-              </Button>
-            );
-          })}
-        </div>
-        <TextInput
-          size="xs"
-          placeholder="Search logs"
-          aria-label="Search logs"
-          value={draft}
-          onChange={(e) => setDraft(e.currentTarget.value)}
-          onKeyDown={onSearchKeyDown}
-          style={{ flex: '1 1 160px', maxWidth: 320 }}
-        />
-        <Button
-          size="compact-xs"
-          variant="default"
-          aria-label="Previous match"
-          disabled={!matchTotal}
-          onClick={() => step(-1)}
-        >
-          ↑
-        </Button>
-        <Button
-          size="compact-xs"
-          variant="default"
-          aria-label="Next match"
-          disabled={!matchTotal}
-          onClick={() => step(1)}
-        >
-          ↓
-        </Button>
-        {matches && (
-          <span aria-live="polite" style={{ fontSize: 12, minWidth: '7ch' }}>
-            {matchTotal === null ? <Loader size={12} /> : matchLabel(current, matchTotal)}
-          </span>
-        )}
-        <div style={{ marginLeft: 'auto', display: 'flex', gap: 4 }}>
-          <Button
-            size="compact-xs"
-            variant={state.wrap ? 'filled' : 'default'}
-            aria-pressed={state.wrap}
-            onClick={() => onStateChange({ wrap: !state.wrap })}
-          >
-            Wrap lines
-          </Button>
-          <Button
-            size="compact-xs"
-            variant="default"
-            aria-label="Copy logs"
-            onClick={() => void copy()}
-          >
-            {copied ?? 'Copy logs'}
-          </Button>
-          {live && (
-            <Button
-              size="compact-xs"
-              variant={state.follow ? 'filled' : 'default'}
-              aria-pressed={state.follow}
-              onClick={() => {
-                if (state.follow) onStateChange({ follow: false });
-                else void jumpToEnd();
-              }}
-            >
-              Follow
-            </Button>
-          )}
-          <Button size="compact-xs" variant="default" onClick={() => void jumpToEnd()}>
-            Jump to end
-          </Button>
-        </div>
-      </div>
+      <LogToolbar
+        state={state}
+        onStateChange={onStateChange}
+        counts={counts}
+        live={live}
+        draft={search.draft}
+        onDraftChange={search.setDraft}
+        onSearchKeyDown={search.onSearchKeyDown}
+        search={matches ? { current: search.current, total: search.matchTotal } : null}
+        onStep={search.step}
+        copied={copied}
+        onCopy={() => void copy()}
+        onJumpToEnd={() => void jumpToEnd()}
+      />
       {view.error && (
         <Alert color="red" variant="light" p="xs" radius={0}>
           Could not load log lines: {view.error.message}{' '}
@@ -488,7 +254,7 @@ export function LogViewer({
                     q={state.q}
                     wrap={state.wrap}
                     selected={seq !== undefined && seq === state.line}
-                    activeMatch={seq !== undefined && seq === activeSeq}
+                    activeMatch={seq !== undefined && seq === search.activeSeq}
                     onSelectLine={selectLine}
                     measureRef={state.wrap ? virtualizer.measureElement : undefined}
                   />
@@ -503,10 +269,3 @@ export function LogViewer({
 }
 
 const parseLevels = (key: string) => (key ? (key.split(',') as LogLevel[]) : []);
-
-async function findLine(view: LogView, seq: number) {
-  const position = await view.positionOfSeq(seq);
-  if (position === null) return undefined;
-  const line = await view.lineAtAsync(position);
-  return line?.seq === seq ? line : undefined;
-}

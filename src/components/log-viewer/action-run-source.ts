@@ -17,6 +17,10 @@ interface Fetched {
 
 const fetched = new Map<string, Fetched>();
 
+export function clearActionRunLogs() {
+  fetched.clear();
+}
+
 const toLogLine = (log: RunLog): LogLine => ({
   id: log.id,
   seq: log.seq,

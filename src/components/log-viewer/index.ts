@@ -1,3 +1,5 @@
-export { LogViewer, type LogViewState, type LogViewerProps } from './LogViewer';
-export { refreshSource, type LogSource } from './store';
+export { LogViewer, type LogViewerProps } from './LogViewer';
+export type { LogViewState } from '../../lib/log-search';
+export { logKeys } from './use-log-polling';
+export { type LogSource } from './store';
 export { sumCounts } from './model';

@@ -1,6 +1,6 @@
 import type { LogLine, LogsPage } from '../../../contract/workflows';
-import { apiRequest } from '../../lib/api';
-import { actionRunLogsPage } from './action-run-source';
+import { apiRequest, onSignOut } from '../../lib/api';
+import { actionRunLogsPage, clearActionRunLogs } from './action-run-source';
 import {
   MAX_FETCH,
   PAGE_SIZE,
@@ -48,7 +48,7 @@ export class LogView {
   private listeners = new Set<() => void>();
   private inFlight = new Map<number, AbortController>();
   private pollEtag: { cursor: string; etag: string } | null = null;
-  private polling: Promise<void> | null = null;
+  private polling: Promise<boolean> | null = null;
   private focus = 0;
   error: Error | null = null;
 
@@ -196,21 +196,22 @@ export class LogView {
 
   /**
    * Fetches lines after the last known one (only new lines transfer; an unchanged answer is a
-   * 304). Before the end of a filtered view is known, one tail line anchors it.
+   * 304). Before the end of a filtered view is known, one tail line anchors it. Resolves to
+   * whether anything changed, for the polling policy's back-off.
    */
-  poll(): Promise<void> {
+  poll(): Promise<boolean> {
     this.polling ??= this.pollOnce().finally(() => {
       this.polling = null;
     });
     return this.polling;
   }
 
-  private async pollOnce() {
+  private async pollOnce(): Promise<boolean> {
     const cursor = pollCursor(this.lines);
     if (cursor === null) {
       if (this.lines.total === null) await this.open('head');
       else await this.run({ kind: 'tail', limit: 1 });
-      return;
+      return true;
     }
     const key = String(cursor);
     try {
@@ -219,10 +220,10 @@ export class LogView {
         undefined,
         this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
       );
-      if (!res) return;
+      if (!res) return false;
       if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
       const { logs, total } = res.body;
-      if (logs.length === 0 && (total === undefined || total === this.lines.total)) return;
+      if (logs.length === 0 && (total === undefined || total === this.lines.total)) return false;
       const start = this.lines.total ?? 0;
       mergeLines(this.lines, start, logs);
       if (this.lines.contiguous && total !== undefined && total > (this.lines.total ?? 0)) {
@@ -231,14 +232,16 @@ export class LogView {
       evictFar(this.lines, pageOf(this.focus));
       this.error = null;
       this.changed();
+      return true;
     } catch (err) {
       this.error = err instanceof Error ? err : new Error(String(err));
       this.changed();
+      return false;
     }
   }
 
   /** One more poll that starts after any poll already under way, so it sees writes made since. */
-  refresh(): Promise<void> {
+  refresh(): Promise<boolean> {
     return (this.polling ?? Promise.resolve()).then(() => this.poll());
   }
 
@@ -272,12 +275,11 @@ export function logView(source: LogSource, filter: LogFilter): LogView {
   return view;
 }
 
-/**
- * Polls every open view of `source` once more. For a write the viewer did not wait for: marking a
- * node complete ends its live polling at once, and its last poll may have run before the PATCH
- * wrote the "Marked … by …" line.
- */
-export function refreshSource(source: LogSource) {
-  const key = sourceKey(source);
-  for (const view of views.values()) if (sourceKey(view.source) === key) void view.refresh();
+/** Forgets every view (and the action-run lines behind them): nothing outlives a session. */
+export function clearLogViews() {
+  for (const view of views.values()) view.dispose();
+  views.clear();
+  clearActionRunLogs();
 }
+
+onSignOut(clearLogViews);

@@ -1,10 +1,14 @@
 import { queryOptions } from '@tanstack/react-query';
-import { isRunFinished, type WorkflowRun } from '../../../contract/workflows';
+import { isRunFinished, type WorkflowRun, type WorkflowVersion } from '../../../contract/workflows';
+import { api } from '../../lib/api';
 import { conditionalGet, pollWhileInProgress } from '../../lib/polling';
 
 export const runDetailKeys = {
   all: ['workflow-run'] as const,
   detail: (runId: string) => [...runDetailKeys.all, runId] as const,
+  /** A workflow version's graph never changes: fetched once, kept. */
+  graph: (workflowId: string, version: number) =>
+    ['workflow-version', workflowId, version] as const,
 };
 
 /** Polled with If-None-Match while the run moves; once COMPLETED it is never requested again. */
@@ -18,4 +22,17 @@ export const runDetailQueryOptions = (runId: string) =>
         { signal },
       ).then((b) => b.workflowRun),
     ...pollWhileInProgress<WorkflowRun>(isRunFinished),
+  });
+
+/** The graph of the version a run ran on ([ext] GET /v1/workflows/{id}/versions/{version}). */
+export const workflowVersionQueryOptions = (workflowId: string, version: number) =>
+  queryOptions({
+    queryKey: runDetailKeys.graph(workflowId, version),
+    queryFn: ({ signal }) =>
+      api<{ workflowVersion: WorkflowVersion }>(
+        `/workflows/${encodeURIComponent(workflowId)}/versions/${version}`,
+        { signal },
+      ).then((b) => b.workflowVersion),
+    staleTime: Infinity,
+    retry: false,
   });

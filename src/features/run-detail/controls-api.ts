@@ -1,35 +1,36 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { RunResult, WorkflowRun } from '../../../contract/workflows';
-import { refreshSource } from '../../components/log-viewer';
 import { api } from '../../lib/api';
 import { runDetailKeys } from './api';
 import { withNodeMarked } from './controls';
+import { useRefreshRun } from './run-store';
 
 export interface MarkNodeInput {
   nodeRunId: string;
   result: RunResult;
   output: Record<string, unknown> | undefined;
   reason: string;
-  email: string;
 }
 
 /**
- * Marks a node run complete through Port's node-run PATCH. The cached run shows the node completed
- * at once; a refusal restores what was there, and either way the run and the open log views of
- * that node (and of the whole run) are fetched again, so the "Marked … by …" line shows.
+ * Marks a node run complete through Port's node-run PATCH with the [ext] `reason`, which makes it
+ * an audited manual act: the server writes the "Marked <result> by <email>: <reason>" line. The
+ * cached run shows the node completed at once; a refusal restores what was there, and either way
+ * the run and the open log views of that node (and of the whole run) are fetched again, so the
+ * server's line shows.
  */
 export function useMarkNodeComplete(runId: string) {
   const client = useQueryClient();
+  const refreshRun = useRefreshRun(runId);
   const key = runDetailKeys.detail(runId);
   return useMutation({
-    mutationFn: ({ nodeRunId, result, output, reason, email }: MarkNodeInput) =>
+    mutationFn: ({ nodeRunId, result, output, reason }: MarkNodeInput) =>
       api(`/workflows/nodes/runs/${encodeURIComponent(nodeRunId)}`, {
         method: 'PATCH',
         body: {
           status: 'COMPLETED',
           result,
           ...(output ? { output } : {}),
-          logs: [{ logLevel: 'INFO', log: `Marked ${result} by ${email}: ${reason}` }],
           reason,
         },
       }),
@@ -42,11 +43,7 @@ export function useMarkNodeComplete(runId: string) {
     onError: (_err, _input, context) => {
       if (context?.previous) client.setQueryData(key, context.previous);
     },
-    onSettled: (_data, _err, { nodeRunId }) => {
-      refreshSource({ nodeRunId });
-      refreshSource({ runId });
-      return client.invalidateQueries({ queryKey: key });
-    },
+    onSettled: (_data, _err, { nodeRunId }) => refreshRun(nodeRunId),
   });
 }
 
@@ -58,6 +55,7 @@ type RunAct =
 /** Complete, force-cancel or re-run a whole workflow run; resolves to the run the server returns. */
 export function useRunAct(runId: string) {
   const client = useQueryClient();
+  const refreshRun = useRefreshRun(runId);
   const key = runDetailKeys.detail(runId);
   const base = `/workflows/runs/${encodeURIComponent(runId)}`;
   return useMutation({
@@ -83,6 +81,6 @@ export function useRunAct(runId: string) {
     onSuccess: (run, act) => {
       if (act.kind !== 'rerun') client.setQueryData(key, run);
     },
-    onSettled: () => client.invalidateQueries({ queryKey: key }),
+    onSettled: () => refreshRun(),
   });
 }

@@ -92,7 +92,7 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
             setDialog(null);
             setRefusal(null);
             mark.mutate(
-              { nodeRunId: nodeRun.identifier, email: me.email, ...input },
+              { nodeRunId: nodeRun.identifier, ...input },
               { onError: (err) => setRefusal(refusalMessage(err)) },
             );
           }}

@@ -1,6 +1,11 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, type ReactNode } from 'react';
-import type { NodeRun, Workflow, WorkflowRun } from '../../../../contract/workflows';
+import type {
+  NodeRun,
+  Workflow,
+  WorkflowRun,
+  WorkflowVersion,
+} from '../../../../contract/workflows';
 import { EmptyState } from '../../../components/EmptyState';
 import { formatPath, JsonInspector } from '../../../components/json-inspector';
 import { LogViewer, type LogViewState } from '../../../components/log-viewer';
@@ -23,7 +28,9 @@ import { RunHeader } from './RunHeader';
 
 interface Props {
   run: WorkflowRun;
-  /** The workflow's current definition, for the graph; without it the node runs alone are drawn. */
+  /** The graph of the version the run ran on, drawn and used for the mark preview. */
+  graph: WorkflowVersion | undefined;
+  /** The workflow now, for the header (title, "ran version N (now vM)"); gone when deleted. */
   workflow: Workflow | undefined;
   search: RunSearch;
   onSearchChange: (patch: Partial<RunSearch>, options?: { replace?: boolean }) => void;
@@ -31,9 +38,18 @@ interface Props {
   refreshFailed?: boolean;
 }
 
-export function RunDetailPage({ run, workflow, search, onSearchChange, refreshFailed }: Props) {
+export function RunDetailPage({
+  run,
+  graph: versionGraph,
+  workflow,
+  search,
+  onSearchChange,
+  refreshFailed,
+}: Props) {
   const latest = useMemo(() => latestNodeRunByNode(run.nodeRuns), [run.nodeRuns]);
-  const graph = useMemo(() => graphOf(run, workflow), [run, workflow]);
+  // The server advances a run whose version's graph is gone by the current one; so is it drawn.
+  const ranOn = versionGraph ?? workflow;
+  const graph = useMemo(() => drawnGraph(run, ranOn), [run, ranOn]);
   const titles = useMemo(
     () => Object.fromEntries(graph.nodes.map((n) => [n.identifier, n.title ?? n.identifier])),
     [graph.nodes],
@@ -110,7 +126,7 @@ export function RunDetailPage({ run, workflow, search, onSearchChange, refreshFa
               key={selectedNode}
               run={run}
               nodeRun={selectedRun}
-              graph={workflow}
+              graph={ranOn}
               titles={titles}
             />
           }
@@ -120,16 +136,16 @@ export function RunDetailPage({ run, workflow, search, onSearchChange, refreshFa
   );
 }
 
-/** The graph from the workflow definition, or (deleted workflow) from the node runs alone. */
-function graphOf(run: WorkflowRun, workflow: Workflow | undefined) {
-  if (workflow) {
+/** The nodes and connections drawn: the run's version's, or (none known) the node runs alone. */
+function drawnGraph(run: WorkflowRun, ranOn: Pick<Workflow, 'nodes' | 'connections'> | undefined) {
+  if (ranOn) {
     const ranTitles = new Map(run.nodeRuns.map((nr) => [nr.nodeIdentifier, nr.nodeTitle]));
     return {
-      nodes: workflow.nodes.map((n) => ({
+      nodes: ranOn.nodes.map((n) => ({
         identifier: n.identifier,
         title: n.title ?? ranTitles.get(n.identifier) ?? undefined,
       })),
-      connections: workflow.connections,
+      connections: ranOn.connections,
     };
   }
   return {

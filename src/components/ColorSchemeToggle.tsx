@@ -1,5 +1,5 @@
 import { ActionIcon, Tooltip, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
-import { MoonIcon, SunIcon } from '../components/icons';
+import { MoonIcon, SunIcon } from './icons';
 
 /** Switches light/dark; Mantine keeps the choice in localStorage. */
 export function ColorSchemeToggle() {

@@ -5,7 +5,7 @@ import { FlowIcon } from '../components/icons';
 import { CurrentUserContext } from '../components/run-controls';
 import { meQueryOptions } from '../features/auth/api';
 import { session } from '../lib/api';
-import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },

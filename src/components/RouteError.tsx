@@ -2,7 +2,7 @@ import { Button, Container, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import { Link, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
 import { useEffect } from 'react';
-import { ErrorState } from '../components/ErrorState';
+import { ErrorState } from './ErrorState';
 
 /** A route's error boundary: explains the error and retries by re-running the loaders. */
 export function RouteError({ error }: ErrorComponentProps) {

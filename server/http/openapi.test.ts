@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../app';
+import type { Database } from '../db/client';
+import { freshDatabase } from '../test/harness';
+
+let database: Database;
+let app: App;
+let staticDir: string;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  // With a built SPA, so its static and shell handlers are registered too and must be told apart.
+  staticDir = mkdtempSync(path.join(tmpdir(), 'runboard-spa-'));
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html>');
+  app = createApp({ db: database.db, staticDir });
+});
+
+afterAll(async () => {
+  await database.close();
+  rmSync(staticDir, { recursive: true, force: true });
+});
+
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+};
+
+async function document(): Promise<Doc> {
+  const res = await app.request('/v1/openapi.json');
+  expect(res.status).toBe(200);
+  return (await res.json()) as Doc;
+}
+
+/**
+ * `GET /v1/workflows/runs/{wfr}` for every route hono would answer under /v1. Middleware
+ * (`use`, method ALL) is no operation; the SPA, /healthz and /demo-backend/* are not the API.
+ */
+function registeredOperations() {
+  const operations = new Set<string>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL' || !route.path.startsWith('/v1/')) continue;
+    operations.add(`${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return operations;
+}
+
+const documentedOperations = (doc: Doc) =>
+  new Set(
+    Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`),
+    ),
+  );
+
+describe('/v1/openapi.json', () => {
+  it('documents every registered API route (method and path)', async () => {
+    const registered = registeredOperations();
+    expect(registered.size).toBeGreaterThan(30);
+    const documented = documentedOperations(await document());
+    expect([...registered].filter((op) => !documented.has(op))).toEqual([]);
+  });
+
+  it('documents no operation that is not registered', async () => {
+    const registered = registeredOperations();
+    const documented = documentedOperations(await document());
+    expect([...documented].filter((op) => !registered.has(op))).toEqual([]);
+  });
+
+  it('gives every operation a JSON success answer and the error envelope', async () => {
+    for (const [p, ops] of Object.entries((await document()).paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const success = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
+        expect(success, `${method} ${p}`).toHaveLength(1);
+        expect(op.responses[success[0]!]?.content, `${method} ${p}`).toBeDefined();
+        expect(op.responses['4XX']?.content, `${method} ${p}`).toEqual({
+          'application/json': {
+            schema: expect.objectContaining({ required: ['ok', 'error', 'message'] }),
+          },
+        });
+      }
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { auditEntrySchema, auditQuerySchema } from '../../contract/entities';
+import { defineRoute, ok } from '../http/openapi';
+
+export const listAudit = defineRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List audit entries, newest first',
+  request: { query: auditQuerySchema },
+  responses: {
+    200: ok('A page of entries', {
+      audits: z.array(auditEntrySchema),
+      nextCursor: z.string().nullable(),
+    }),
+  },
+});

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import {
+  logLineSchema,
+  logsQuerySchema,
+  nodeRunLogsPostSchema,
+  nodeRunPatchSchema,
+  pathIds,
+  runsListQuerySchema,
+  workflowRunSchema,
+} from '../../contract/workflows';
+import { defineRoute, jsonBody, ok } from '../http/openapi';
+
+const runPath = z.object({ wfr: pathIds.workflowRunId });
+const nodeRunPath = z.object({ wfnr: pathIds.nodeRunId });
+const logsPage = {
+  logs: z.array(logLineSchema),
+  nextCursor: z.string().nullable(),
+  total: z.number().optional(),
+};
+
+export const listRuns = defineRoute({
+  method: 'get',
+  path: '/runs',
+  summary: 'List workflow runs, newest first',
+  request: { query: runsListQuerySchema },
+  responses: {
+    200: ok('A page of runs', {
+      workflowRuns: z.array(workflowRunSchema),
+      nextCursor: z.string().nullable(),
+    }),
+  },
+});
+
+export const getRun = defineRoute({
+  method: 'get',
+  path: '/runs/{wfr}',
+  summary: 'Get a workflow run',
+  request: {
+    params: runPath,
+    query: z.object({ includeLogs: z.enum(['true', 'false']).optional() }),
+  },
+  responses: { 200: ok('The run', { workflowRun: workflowRunSchema }) },
+});
+
+export const readRunLogs = defineRoute({
+  method: 'get',
+  path: '/runs/{wfr}/logs',
+  summary: 'Page the log lines of every node run of a run',
+  request: { params: runPath, query: logsQuerySchema },
+  responses: { 200: ok('A page of log lines', logsPage) },
+});
+
+export const patchRunNodeRun = defineRoute({
+  method: 'patch',
+  path: '/runs/{wfr}/nodes/{wfnr}',
+  summary: 'Update a node run (path of Port’s workflow-runs docs page)',
+  request: {
+    params: z.object({ wfr: pathIds.workflowRunId, wfnr: pathIds.nodeRunId }),
+    body: jsonBody(nodeRunPatchSchema),
+  },
+  responses: { 200: ok('Updated') },
+});
+
+export const patchNodeRun = defineRoute({
+  method: 'patch',
+  path: '/nodes/runs/{wfnr}',
+  summary: 'Update a node run (status, result, output, logs)',
+  request: { params: nodeRunPath, body: jsonBody(nodeRunPatchSchema) },
+  responses: { 200: ok('Updated') },
+});
+
+export const readNodeRunLogs = defineRoute({
+  method: 'get',
+  path: '/nodes/runs/{wfnr}/logs',
+  summary: 'Page the log lines of a node run',
+  request: { params: nodeRunPath, query: logsQuerySchema },
+  responses: { 200: ok('A page of log lines', logsPage) },
+});
+
+export const postNodeRunLogs = defineRoute({
+  method: 'post',
+  path: '/nodes/runs/{wfnr}/logs',
+  summary: 'Append log lines to a node run',
+  request: { params: nodeRunPath, body: jsonBody(nodeRunLogsPostSchema) },
+  responses: { 201: ok('Appended') },
+});

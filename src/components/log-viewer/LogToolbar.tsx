@@ -1,0 +1,129 @@
+import { Button, Loader, TextInput } from '@mantine/core';
+import type { KeyboardEvent } from 'react';
+import { LOG_LEVELS, type LogCounts } from '../../../contract/workflows';
+import type { LogViewState } from '../../lib/log-search';
+import { LEVEL_COLORS } from './LogRow';
+import classes from './LogViewer.module.css';
+import { matchLabel, toggleLevel } from './model';
+
+interface Props {
+  state: LogViewState;
+  onStateChange: (patch: Partial<LogViewState>) => void;
+  counts: LogCounts | undefined;
+  live: boolean;
+  /** The search box's text, ahead of the URL's `q` while typing. */
+  draft: string;
+  onDraftChange: (draft: string) => void;
+  onSearchKeyDown: (e: KeyboardEvent<HTMLInputElement>) => void;
+  /** Null: no search; undefined total: still counting. */
+  search: { current: number | null; total: number | null } | null;
+  onStep: (direction: 1 | -1) => void;
+  copied: string | null;
+  onCopy: () => void;
+  onJumpToEnd: () => void;
+}
+
+/** Level chips with counts, search with previous/next and "k of N", wrap, copy, follow, end. */
+export function LogToolbar({
+  state,
+  onStateChange,
+  counts,
+  live,
+  draft,
+  onDraftChange,
+  onSearchKeyDown,
+  search,
+  onStep,
+  copied,
+  onCopy,
+  onJumpToEnd,
+}: Props) {
+  const matchTotal = search?.total ?? null;
+  return (
+    <div className={classes.toolbar}>
+      <div role="group" aria-label="Levels" style={{ display: 'flex', gap: 4 }}>
+        {LOG_LEVELS.map((level) => {
+          const pressed = state.levels.includes(level);
+          const count = counts?.[level];
+          return (
+            <Button
+              key={level}
+              size="compact-xs"
+              color={LEVEL_COLORS[level]}
+              variant={pressed ? 'filled' : 'light'}
+              aria-pressed={pressed}
+              aria-label={count === undefined ? level : `${level} ${count}`}
+              onClick={() => onStateChange({ levels: toggleLevel(state.levels, level) })}
+            >
+              {level}
+              {count !== undefined && (
+                <span style={{ marginLeft: 6, opacity: 0.8 }}>{count.toLocaleString('en-US')}</span>
+              )}
+            </Button>
+          );
+        })}
+      </div>
+      <TextInput
+        size="xs"
+        placeholder="Search logs"
+        aria-label="Search logs"
+        value={draft}
+        onChange={(e) => onDraftChange(e.currentTarget.value)}
+        onKeyDown={onSearchKeyDown}
+        style={{ flex: '1 1 160px', maxWidth: 320 }}
+      />
+      <Button
+        size="compact-xs"
+        variant="default"
+        aria-label="Previous match"
+        disabled={!matchTotal}
+        onClick={() => onStep(-1)}
+      >
+        ↑
+      </Button>
+      <Button
+        size="compact-xs"
+        variant="default"
+        aria-label="Next match"
+        disabled={!matchTotal}
+        onClick={() => onStep(1)}
+      >
+        ↓
+      </Button>
+      {search && (
+        <span aria-live="polite" style={{ fontSize: 12, minWidth: '7ch' }}>
+          {matchTotal === null ? <Loader size={12} /> : matchLabel(search.current, matchTotal)}
+        </span>
+      )}
+      <div style={{ marginLeft: 'auto', display: 'flex', gap: 4 }}>
+        <Button
+          size="compact-xs"
+          variant={state.wrap ? 'filled' : 'default'}
+          aria-pressed={state.wrap}
+          onClick={() => onStateChange({ wrap: !state.wrap })}
+        >
+          Wrap lines
+        </Button>
+        <Button size="compact-xs" variant="default" aria-label="Copy logs" onClick={onCopy}>
+          {copied ?? 'Copy logs'}
+        </Button>
+        {live && (
+          <Button
+            size="compact-xs"
+            variant={state.follow ? 'filled' : 'default'}
+            aria-pressed={state.follow}
+            onClick={() => {
+              if (state.follow) onStateChange({ follow: false });
+              else onJumpToEnd();
+            }}
+          >
+            Follow
+          </Button>
+        )}
+        <Button size="compact-xs" variant="default" onClick={onJumpToEnd}>
+          Jump to end
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { rootRoute } from './__root';
+import { actionRunRoute } from './action-run';
+import { actionRunsRoute } from './action-runs';
+import { authedRoute, indexRoute } from './_authed';
+import { entitiesRoute } from './entities';
+import { entityRoute } from './entity';
+import { runRoute } from './run';
+import { signInRoute } from './sign-in';
+import { workflowRoute } from './workflow';
+import { workflowsRoute } from './workflows';
+
+/** Every URL of the dashboard; app/router.ts builds the router from it. */
+export const routeTree = rootRoute.addChildren([
+  signInRoute,
+  authedRoute.addChildren([
+    indexRoute,
+    workflowsRoute,
+    workflowRoute,
+    runRoute,
+    actionRunsRoute,
+    actionRunRoute,
+    entitiesRoute,
+    entityRoute,
+  ]),
+]);
