@@ -52,7 +52,7 @@ function FindEntity({ entityId }: { entityId: string }) {
     );
   }
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <Title order={2}>Entities named {entityId}</Title>
       <EntitiesTable entities={matches} />
     </Stack>
@@ -63,7 +63,7 @@ function BrowseEntities({ search, onSearchChange }: Props) {
   const blueprints = useQuery(blueprintsQueryOptions());
   const blueprint = search.blueprint ?? blueprints.data?.[0]?.identifier;
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <div>
         <Title order={2}>Entities</Title>
         <Text c="dimmed" size="sm">

@@ -79,7 +79,7 @@ export function RunDetailPage({
   const selectAll = () => onSearchChange(selectionPatch(null));
 
   return (
-    <Stack gap="md" maw={1400} mx="auto">
+    <Stack gap="md">
       <RunHeader run={run} workflow={workflow} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
