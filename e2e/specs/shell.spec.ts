@@ -1,6 +1,8 @@
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { seedFailedRun } from '../scenarios';
+import { ActionsSeedApi } from '../seed-actions';
+import { unique } from '../seed-api';
 
 /** Text cut by its box (an ellipsis, or clipped) is wider than the box that shows it. */
 const readsInFull = (locator: Locator) =>
@@ -69,4 +71,20 @@ test('an unknown address shows the 404 page inside the app, with its navigation'
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
+});
+
+test('/entities opens on a blueprint that has entities, not on an empty one', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const suffix = unique('x').slice(2);
+  // Blueprints are listed by identifier: the empty one comes first.
+  await actions.createBlueprint({ identifier: `a0empty_${suffix}`, title: `Empty ${suffix}` });
+  await actions.createBlueprint({ identifier: `a1full_${suffix}`, title: `Full ${suffix}` });
+  await actions.createEntity(`a1full_${suffix}`, { identifier: unique('cart'), title: 'Cart' });
+
+  await page.goto('/entities');
+  await expect(page.getByRole('combobox', { name: 'Blueprint' })).toHaveValue(`Full ${suffix}`);
+  await expect(page.getByRole('link', { name: 'Cart' })).toBeVisible();
 });
