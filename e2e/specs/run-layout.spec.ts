@@ -124,3 +124,20 @@ test('the log panel fills the window: 30 or more lines in view at 1440×900', as
   expect(inView).toBeGreaterThanOrEqual(30);
   await expect(detail.logs.line(/step 30$/)).toBeInViewport();
 });
+
+test('the level filter is a plain value in the URL, and older JSON links still open filtered', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const run = await seedLongLogRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await detail.expectLoaded(run.identifier);
+  await detail.logs.showOnly('ERROR');
+  await detail.logs.showOnly('WARN');
+  await expect.poll(() => new URL(page.url()).searchParams.get('level')).toBe('WARN,ERROR');
+
+  await detail.goto(run.identifier, '?node=build&level=%5B%22ERROR%22%5D');
+  await expect(detail.logs.levelChip('ERROR')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.lines).toHaveCount(8);
+});
