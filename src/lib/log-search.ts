@@ -32,7 +32,9 @@ export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewSta
 
 /** A viewer's state change as a URL patch: defaults are left out of the URL. */
 export const logSearchPatch = (patch: Partial<LogViewState>): LogSearch => ({
-  ...('levels' in patch ? { level: patch.levels?.length ? patch.levels.join(',') : undefined } : {}),
+  ...('levels' in patch
+    ? { level: patch.levels?.length ? patch.levels.join(',') : undefined }
+    : {}),
   ...('q' in patch ? { q: patch.q || undefined } : {}),
   ...('line' in patch ? { line: patch.line ?? undefined } : {}),
   ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),
