@@ -9,7 +9,7 @@ import {
 } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
 
-/** The router writes arrays as JSON: `?level=["ERROR"]`, percent-encoded. */
+/** The level filter is a plain comma list in the URL: `?level=WARN,ERROR`. */
 const levelInUrl = (level: string) => (url: URL) =>
   (url.searchParams.get('level') ?? '').includes(level);
 

@@ -38,7 +38,7 @@ export function NotFoundPage({ message }: { message?: string }) {
 /** Shown while a page's data loads (after the router's pending delay), shaped like a page. */
 export function PageSkeleton() {
   return (
-    <Stack gap="md" maw={1200} mx="auto" aria-busy="true" aria-label="Loading">
+    <Stack gap="md" aria-busy="true" aria-label="Loading">
       <Skeleton h={28} w={280} />
       <Skeleton h={16} w={420} />
       <Skeleton h={180} />

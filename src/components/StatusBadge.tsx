@@ -123,7 +123,11 @@ export function StatusBadge({
       variant="light"
       size={size}
       leftSection={<StateIcon state={state} size={12} />}
-      styles={{ root: { textTransform: 'none' } }}
+      // A status is read in full: the badge never shrinks to "S…" in a narrow row.
+      styles={{
+        root: { textTransform: 'none', flexShrink: 0, maxWidth: 'none' },
+        label: { overflow: 'visible' },
+      }}
     >
       {label}
     </Badge>

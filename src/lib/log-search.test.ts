@@ -21,7 +21,8 @@ describe('log view state in the URL', () => {
       wrap: undefined,
       line: undefined,
     });
-    expect(logSearchPatch({ levels: ['ERROR'] })).toEqual({ level: ['ERROR'] });
+    expect(logSearchPatch({ levels: ['WARN', 'ERROR'] })).toEqual({ level: 'WARN,ERROR' });
+    expect(logStateFromSearch({ level: 'WARN,ERROR' }, false).levels).toEqual(['WARN', 'ERROR']);
     expect(logSearchPatch({ follow: false })).toEqual({ follow: false });
   });
 });

@@ -1,7 +1,7 @@
 import type { LogLevel } from '../../contract/workflows';
 import { flagParam, listParam, positiveIntParam, textParam, type SearchOf } from './search-params';
 
-/** A log viewer's state in the URL (?level=ERROR&q=…&line=…&wrap=1&follow=1). */
+/** A log viewer's state in the URL (?level=WARN,ERROR&q=…&line=…&wrap=1&follow=1). */
 export const logSearchShape = {
   level: listParam(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   q: textParam(500),
@@ -22,7 +22,8 @@ export interface LogViewState {
 
 /** Follow defaults to on while lines may still arrive. */
 export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewState => ({
-  levels: search.level ?? [],
+  // listParam only lets known levels through.
+  levels: (search.level?.split(',') ?? []) as LogLevel[],
   q: search.q ?? '',
   line: search.line ?? null,
   wrap: search.wrap ?? false,
@@ -31,7 +32,9 @@ export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewSta
 
 /** A viewer's state change as a URL patch: defaults are left out of the URL. */
 export const logSearchPatch = (patch: Partial<LogViewState>): LogSearch => ({
-  ...('levels' in patch ? { level: patch.levels?.length ? patch.levels : undefined } : {}),
+  ...('levels' in patch
+    ? { level: patch.levels?.length ? patch.levels.join(',') : undefined }
+    : {}),
   ...('q' in patch ? { q: patch.q || undefined } : {}),
   ...('line' in patch ? { line: patch.line ?? undefined } : {}),
   ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),

@@ -33,15 +33,20 @@ describe('searchSchema', () => {
     ).toEqual({
       status: 'A',
       wrap: true,
-      level: ['ERROR'],
+      level: 'ERROR',
       q: '123',
       line: 42,
       from: '2026-01-01T00:00:00Z',
     });
-    expect(validate({ wrap: false, level: ['DEBUG', 'ERROR'] })).toEqual({
+    expect(validate({ wrap: false, level: 'DEBUG,ERROR' })).toEqual({
       wrap: false,
-      level: ['DEBUG', 'ERROR'],
+      level: 'DEBUG,ERROR',
     });
+  });
+
+  it('reads a list written as JSON by older links, and writes it back as plain commas', () => {
+    expect(validate({ level: ['DEBUG', 'ERROR'] })).toEqual({ level: 'DEBUG,ERROR' });
+    expect(validate({ level: 'ERROR,NOPE' })).toEqual({});
   });
 
   it('drops invalid values instead of failing the page', () => {

@@ -27,12 +27,17 @@ export const enumParam =
     return s !== undefined && (values as readonly string[]).includes(s) ? s : undefined;
   };
 
-/** A repeated or single param as a list of allowed values; anything else drops the whole list. */
+/**
+ * A list of allowed values written as one plain comma-separated value (`?level=WARN,ERROR`).
+ * Also reads the JSON arrays older links carry (`?level=["ERROR"]`, which the router hands over
+ * already parsed). Any unknown item drops the whole list.
+ */
 export const listParam =
-  <const T extends readonly string[]>(values: T): Param<T[number][]> =>
+  <const T extends readonly string[]>(values: T): Param<string> =>
   (raw) => {
-    const items = (Array.isArray(raw) ? raw : [raw]).map(enumParam(values));
-    return items.length > 0 && items.every((v) => v !== undefined) ? items : undefined;
+    const parts = Array.isArray(raw) ? raw : (asText(raw)?.split(',') ?? []);
+    const items = parts.map(enumParam(values));
+    return items.length > 0 && items.every((v) => v !== undefined) ? items.join(',') : undefined;
   };
 
 /** `?wrap=1`, `true`, `0`, `false` (or the booleans the router hands over). */

@@ -1,11 +1,25 @@
-import { AppShell, Button, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Box,
+  Burger,
+  Button,
+  Divider,
+  Group,
+  Menu,
+  NavLink,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 import { FlowIcon } from '../components/icons';
 import { CurrentUserContext } from '../components/run-controls';
 import { meQueryOptions } from '../features/auth/api';
 import { session } from '../lib/api';
-import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
@@ -13,13 +27,32 @@ const NAV = [
   { to: '/entities', label: 'Entities' },
 ] as const;
 
-export function AppLayout() {
+/** The one width rule: every page fills the window up to this width, centred beyond it. */
+const PAGE_MAX_WIDTH = 1400;
+
+/**
+ * The signed-in shell: from 768 px (Mantine's `sm`) the header holds the navigation and the
+ * account menu; below it a burger opens them in a navbar, so Sign out is never off screen.
+ */
+export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useQuery(meQueryOptions()).data;
+  const [navOpened, nav] = useDisclosure(false);
   return (
-    <AppShell header={{ height: 56 }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened, desktop: true } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+            />
             <UnstyledButton
               renderRoot={(props) => <Link to="/workflows" {...props} />}
               aria-label="Runboard home"
@@ -31,7 +64,7 @@ export function AppLayout() {
                 </Text>
               </Group>
             </UnstyledButton>
-            <nav aria-label="Main">
+            <Box component="nav" aria-label="Main" visibleFrom="sm">
               <Group gap={4} wrap="nowrap">
                 {NAV.map(({ to, label }) => (
                   <Button
@@ -50,18 +83,48 @@ export function AppLayout() {
                   </Button>
                 ))}
               </Group>
-            </nav>
+            </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <UserMenu />
+            <Box visibleFrom="sm">
+              <UserMenu />
+            </Box>
             <ColorSchemeToggle />
           </Group>
         </Group>
       </AppShell.Header>
+      {/* Below 768 px only; out of the tab order and the accessibility tree while closed. */}
+      <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="sm" inert={!navOpened}>
+        <Stack gap={4}>
+          {NAV.map(({ to, label }) => (
+            <NavLink
+              key={to}
+              label={label}
+              onClick={nav.close}
+              renderRoot={(props) => (
+                <Link
+                  to={to}
+                  activeProps={{ 'aria-current': 'page', 'data-active': true }}
+                  {...props}
+                />
+              )}
+            />
+          ))}
+        </Stack>
+        <Divider my="md" />
+        {me && (
+          <Text size="sm" c="dimmed" mb="xs" style={{ overflowWrap: 'anywhere' }}>
+            Signed in as {me.email} ({me.role})
+          </Text>
+        )}
+        <Button variant="default" onClick={() => session.clear()}>
+          Sign out
+        </Button>
+      </AppShell.Navbar>
       <AppShell.Main>
-        <CurrentUserContext value={me}>
-          <Outlet />
-        </CurrentUserContext>
+        <Box maw={PAGE_MAX_WIDTH} mx="auto">
+          <CurrentUserContext value={me}>{children ?? <Outlet />}</CurrentUserContext>
+        </Box>
       </AppShell.Main>
     </AppShell>
   );
@@ -72,7 +135,7 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" withArrow>
       <Menu.Target>
-        <Button variant="default" size="compact-md" aria-label="Account">
+        <Button variant="default" size="compact-md" aria-label="Account" maw={260}>
           {me.data ? me.data.email : 'Account'}
         </Button>
       </Menu.Target>

@@ -15,6 +15,8 @@ export function ActionRunRoute() {
     void navigate({
       search: (prev) => ({ ...prev, ...patch }),
       replace: options?.replace ?? false,
+      // A view change (filter, node, tab, line) keeps the reader where they are on the page.
+      resetScroll: false,
     });
   return <ActionRunPage run={run} search={search} onSearchChange={onSearchChange} />;
 }

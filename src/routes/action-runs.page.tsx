@@ -8,6 +8,6 @@ export function ActionRunsRoute() {
   const filters = route.useSearch();
   const navigate = route.useNavigate();
   const onFiltersChange = (patch: Partial<ActionRunFilters>) =>
-    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true, resetScroll: false });
   return <ActionRunsPage filters={filters} onFiltersChange={onFiltersChange} />;
 }

@@ -8,6 +8,6 @@ export function EntitiesRoute() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const onSearchChange = (patch: Partial<EntitiesSearch>) =>
-    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true, resetScroll: false });
   return <EntitiesPage search={search} onSearchChange={onSearchChange} />;
 }

@@ -12,6 +12,6 @@ export function EntityRoute() {
   const navigate = route.useNavigate();
   const entity = useSuspenseQuery(entityQueryOptions(blueprint, entityId)).data;
   const onSearchChange = (patch: Partial<EntitySearch>) =>
-    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true, resetScroll: false });
   return <EntityPage entity={entity} search={search} onSearchChange={onSearchChange} />;
 }

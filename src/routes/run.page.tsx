@@ -17,6 +17,8 @@ export function RunRoute() {
     void navigate({
       search: (prev) => ({ ...prev, ...patch }),
       replace: options?.replace ?? false,
+      // A view change (filter, node, tab, line) keeps the reader where they are on the page.
+      resetScroll: false,
     });
   return (
     <RunDetailPage

@@ -13,7 +13,7 @@ export function WorkflowRoute() {
   const navigate = route.useNavigate();
   const workflow = useSuspenseQuery(workflowQueryOptions(workflowId)).data;
   const setFilters = (patch: Partial<RunFilters>) =>
-    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true });
+    void navigate({ search: (prev) => ({ ...prev, ...patch }), replace: true, resetScroll: false });
   return (
     <WorkflowLayout
       workflow={workflow}

@@ -32,7 +32,8 @@ export function InspectorToolbar({
   onStep,
 }: Props) {
   return (
-    <Group className={classes.toolbar} gap="xs" wrap="nowrap">
+    // Wraps on a narrow screen rather than cutting the buttons' labels.
+    <Group className={classes.toolbar} gap="xs" wrap="wrap">
       <Button
         size="compact-sm"
         variant="default"
@@ -55,7 +56,7 @@ export function InspectorToolbar({
       </Button>
       <TextInput
         size="xs"
-        style={{ flex: 1, minWidth: 120 }}
+        style={{ flex: '1 1 160px', minWidth: 120 }}
         aria-label={`Search ${label.toLowerCase()}`}
         placeholder="Search keys and values"
         value={query}

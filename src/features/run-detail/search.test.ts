@@ -5,7 +5,7 @@ describe('selecting another node', () => {
   const viewing: RunSearch = validateRunSearch({
     node: 'build',
     tab: 'output',
-    level: ['ERROR'],
+    level: 'ERROR',
     q: 'timeout',
     wrap: true,
     line: 12,
@@ -18,7 +18,7 @@ describe('selecting another node', () => {
       node: 'deploy',
       scope: undefined,
       tab: 'output',
-      level: ['ERROR'],
+      level: 'ERROR',
       q: 'timeout',
       wrap: true,
       line: undefined,

@@ -40,7 +40,7 @@ interface Props {
 export function ActionRunPage({ run, search, onSearchChange }: Props) {
   const live = !isActionRunFinished(run);
   return (
-    <Stack gap="lg" maw={1400} mx="auto">
+    <Stack gap="lg">
       <RunHeader run={run} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Section title="Summary">

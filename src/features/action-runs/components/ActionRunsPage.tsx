@@ -31,7 +31,7 @@ interface Props {
 /** The audit log's Runs tab: every action run in the organization, newest first. */
 export function ActionRunsPage({ filters, onFiltersChange }: Props) {
   return (
-    <Stack gap="md" maw={1400} mx="auto">
+    <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <div>
           <Title order={2}>Action runs</Title>

@@ -52,7 +52,7 @@ function FindEntity({ entityId }: { entityId: string }) {
     );
   }
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <Title order={2}>Entities named {entityId}</Title>
       <EntitiesTable entities={matches} />
     </Stack>
@@ -61,9 +61,12 @@ function FindEntity({ entityId }: { entityId: string }) {
 
 function BrowseEntities({ search, onSearchChange }: Props) {
   const blueprints = useQuery(blueprintsQueryOptions());
-  const blueprint = search.blueprint ?? blueprints.data?.[0]?.identifier;
+  const firstWithEntities = useFirstBlueprintWithEntities(
+    search.blueprint ? [] : (blueprints.data ?? []).map((b) => b.identifier),
+  );
+  const blueprint = search.blueprint ?? firstWithEntities;
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <div>
         <Title order={2}>Entities</Title>
         <Text c="dimmed" size="sm">
@@ -100,6 +103,21 @@ function BrowseEntities({ search, onSearchChange }: Props) {
       {blueprint && <EntitiesList blueprint={blueprint} q={search.q} />}
     </Stack>
   );
+}
+
+/**
+ * With no blueprint chosen, the page opens on the first one that has entities (the first one
+ * when none has any) rather than on an empty list; undefined until that is known.
+ */
+function useFirstBlueprintWithEntities(blueprints: string[]): string | undefined {
+  const lists = useQueries({ queries: blueprints.map((b) => entitiesQueryOptions(b)) });
+  const firstNonEmpty = lists.findIndex((l) => (l.data?.length ?? 0) > 0);
+  // Settled up to the first non-empty one: no earlier blueprint can still turn out to have some.
+  const undecided = lists
+    .slice(0, firstNonEmpty === -1 ? lists.length : firstNonEmpty)
+    .some((l) => l.isPending);
+  if (undecided) return undefined;
+  return blueprints[firstNonEmpty === -1 ? 0 : firstNonEmpty];
 }
 
 function EntitiesList({ blueprint, q }: { blueprint: string; q: string | undefined }) {

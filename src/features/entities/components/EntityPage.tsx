@@ -16,7 +16,7 @@ interface Props {
 
 export function EntityPage({ entity, search, onSearchChange }: Props) {
   return (
-    <Stack gap="lg" maw={1400} mx="auto">
+    <Stack gap="lg">
       <Paper withBorder p="md">
         <Stack gap={6}>
           <Text size="sm" c="dimmed">

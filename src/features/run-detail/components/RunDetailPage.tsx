@@ -26,6 +26,15 @@ import { NodeRunControls } from './NodeRunControls';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
 
+/**
+ * The selection panel takes the window's height under the header, whatever the tab: a person
+ * scrolled to the logs reads 30+ lines at 900 px, and switching Logs/Output never shortens the
+ * page (which would move the scroll position).
+ */
+const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
+/** The log viewer's share of the panel: all but its title row and the tab list. */
+const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
+
 interface Props {
   run: WorkflowRun;
   /** The graph of the version the run ran on, drawn and used for the mark preview. */
@@ -70,7 +79,7 @@ export function RunDetailPage({
   const selectAll = () => onSearchChange(selectionPatch(null));
 
   return (
-    <Stack gap="md" maw={1400} mx="auto">
+    <Stack gap="md">
       <RunHeader run={run} workflow={workflow} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
@@ -112,7 +121,7 @@ export function RunDetailPage({
           />
         </Stack>
       </Paper>
-      <Paper withBorder p="md">
+      <Paper withBorder p="md" mih={PANEL_HEIGHT} component="section" aria-label="Logs and output">
         <SelectionPanel
           run={run}
           node={selectedNode}
@@ -232,7 +241,7 @@ function SelectionPanel({
               {...(nodeRun ? {} : { nodeLabels })}
               state={logState}
               onStateChange={setLogState}
-              height={520}
+              height={LOG_VIEWER_HEIGHT}
             />
           )}
         </Tabs.Panel>

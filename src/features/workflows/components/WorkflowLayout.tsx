@@ -18,7 +18,7 @@ interface Props {
 export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
   const nodeTypes = Object.fromEntries(workflow.nodes.map((n) => [n.identifier, n.config.type]));
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <Group gap="md" wrap="nowrap" align="flex-start">
         <WorkflowAvatar title={workflow.title} icon={workflow.icon} />
         <Stack gap={2}>

@@ -13,7 +13,7 @@ import { workflowsQueryOptions } from '../api';
 export function WorkflowsPage() {
   const workflows = useQuery(workflowsQueryOptions());
   return (
-    <Stack gap="md" maw={1200} mx="auto">
+    <Stack gap="md">
       <Title order={2}>Workflows</Title>
       {workflows.isPending ? (
         <TableSkeleton />
