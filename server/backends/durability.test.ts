@@ -223,8 +223,11 @@ describe('owed work on a real PostgreSQL', () => {
   it('invokes every node run exactly once with two servers sharing 500 runs', async () => {
     receiver.state.mode = 'answer';
     receiver.state.delayMs = 0;
-    const a = await start('A');
-    const b = await start('B');
+    // No crash here, so a lease never has to run out: a long one keeps a server starved of CPU
+    // on a loaded machine from losing an item it is still delivering (at least once would
+    // then legitimately send it twice).
+    const a = await start('A', { WORK_LEASE_MS: '60000' });
+    const b = await start('B', { WORK_LEASE_MS: '60000' });
     const [apiA, apiB] = [await adminClient(a.baseUrl), await adminClient(b.baseUrl)];
     const wf = await webhookWorkflow(apiA, receiver.url);
     const before = receiver.receipts.length;

@@ -71,7 +71,7 @@ export async function startServerProcess(
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log}`);
     const ok = await fetch(`${baseUrl}/healthz`).then(
@@ -79,7 +79,7 @@ export async function startServerProcess(
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${log}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { name, baseUrl, child, output: () => log, exited };
