@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deliverySchema } from './delivery';
 import {
   identifierSchema,
   INT4_MAX,
@@ -127,6 +128,8 @@ export const nodeRunSchema = z.object({
   output: jsonObject,
   /** [ext] In a re-run: the original's node run whose result and output this one reuses. */
   reusedFrom: z.string().nullable().optional(),
+  /** [ext] Its work item in the delivery queue; on single-run reads, not in lists. */
+  delivery: deliverySchema.nullable().optional(),
   logCounts: z.object({
     DEBUG: z.number(),
     INFO: z.number(),

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { newDeliveryId } from '../domain/ids';
-import type { Db, DbOrTx } from './client';
+import type { Db, DbOrTx, Tx } from './client';
 import { actionRuns, nodeRuns, workItems } from './schema';
 
 export type WorkItem = typeof workItems.$inferSelect;
@@ -203,4 +203,31 @@ export async function workItemsFor(db: DbOrTx, kind: WorkKind, subjectIds: strin
     .select()
     .from(workItems)
     .where(and(eq(workItems.kind, kind), inArray(workItems.subjectId, subjectIds)));
+}
+
+/** One subject's work item under a row lock (waiting for a claim in flight to commit), or none. */
+export async function lockWorkItem(tx: Tx, kind: WorkKind, subjectId: string) {
+  const [item] = await tx
+    .select()
+    .from(workItems)
+    .where(and(eq(workItems.kind, kind), eq(workItems.subjectId, subjectId)))
+    .for('update');
+  return item;
+}
+
+/** Queues an item to be claimed at once, optionally counting its attempts anew; returns it. */
+export async function makeWorkDueNow(tx: Tx, id: string, now: Date, resetAttempts: boolean) {
+  const [item] = await tx
+    .update(workItems)
+    .set({
+      state: 'queued',
+      claimedBy: null,
+      claimedUntil: null,
+      nextAttemptAt: now,
+      ...(resetAttempts ? { attempts: 0 } : {}),
+      updatedAt: now,
+    })
+    .where(eq(workItems.id, id))
+    .returning();
+  return item;
 }
