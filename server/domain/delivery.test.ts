@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryOf, literalUrlHost, planRetryNow, type DeliveryItem } from './delivery';
+import {
+  actionOwesDelivery,
+  deliveryOf,
+  literalUrlHost,
+  nodeOwesDelivery,
+  planRetryNow,
+  type DeliveryItem,
+} from './delivery';
 import { ApiError } from './errors';
 
 const now = new Date('2025-01-01T12:00:00Z');
@@ -30,6 +37,18 @@ describe('literalUrlHost', () => {
     expect(literalUrlHost('https://{{ .inputs.host }}/x')).toBeNull();
     expect(literalUrlHost('ftp://example.com')).toBeNull();
     expect(literalUrlHost(undefined)).toBeNull();
+  });
+});
+
+describe('what the server owes', () => {
+  it('owes a WEBHOOK node with a url, an UPSERT_ENTITY with a mapping, an action webhook with a url', () => {
+    expect(nodeOwesDelivery({ type: 'WEBHOOK', url: 'https://{{ .inputs.h }}' })).toBe(true);
+    expect(nodeOwesDelivery({ type: 'WEBHOOK' })).toBe(false);
+    expect(nodeOwesDelivery({ type: 'UPSERT_ENTITY', mapping: {} })).toBe(true);
+    expect(nodeOwesDelivery({ type: 'SELF_SERVE_TRIGGER' })).toBe(false);
+    expect(actionOwesDelivery({ type: 'WEBHOOK', url: 'https://a' })).toBe(true);
+    expect(actionOwesDelivery({ type: 'WEBHOOK' })).toBe(false);
+    expect(actionOwesDelivery(undefined)).toBe(false);
   });
 });
 

@@ -22,6 +22,20 @@ export function literalUrlHost(url: unknown): string | null {
   return new URL(url).host;
 }
 
+/**
+ * Whether the server sends anything for a node of this config: a WEBHOOK with a url or an
+ * UPSERT_ENTITY with a mapping (as backends/workflow-nodes.ts `isInvokedNode` decides); other
+ * nodes wait for a backend's PATCH, and their work item is done at once.
+ */
+export function nodeOwesDelivery(config: { type: string; url?: unknown; mapping?: unknown }) {
+  if (config.type === 'WEBHOOK') return typeof config.url === 'string';
+  return config.type === 'UPSERT_ENTITY' && config.mapping !== undefined;
+}
+
+/** Whether an action's runs are posted anywhere: a WEBHOOK invocation with a url. */
+export const actionOwesDelivery = (method: { type?: unknown; url?: unknown } | undefined) =>
+  method?.type === 'WEBHOOK' && typeof method.url === 'string';
+
 /** How a work item reads on a run: `attempt` is the one in flight, coming next, or last made. */
 export function deliveryOf(
   item: DeliveryItem,

@@ -6,9 +6,11 @@ import type { Db, DbOrTx } from '../db/client';
 import { lockWorkItem, makeWorkDueNow, workItemsFor } from '../db/work-queue';
 import { workflowGraphAt } from '../db/workflows';
 import {
+  actionOwesDelivery,
   assertCanRetryDelivery,
   deliveryOf,
   literalUrlHost,
+  nodeOwesDelivery,
   planRetryNow,
   retriedLine,
 } from '../domain/delivery';
@@ -28,7 +30,10 @@ export interface DeliveryPolicy {
   maxAttempts: number;
 }
 
-/** Sets `delivery` on each node run of a run read singly (lists stay without it). */
+/**
+ * Sets `delivery` on each node run of a run read singly (lists stay without it): null for nodes
+ * the server sends nothing for.
+ */
 export async function withNodeRunDeliveries(
   db: DbOrTx,
   run: WorkflowRun,
@@ -43,13 +48,13 @@ export async function withNodeRunDeliveries(
   const graph = items.length
     ? await workflowGraphAt(db, run.workflowIdentifier, run.workflow.version)
     : null;
-  const urlOf = (nodeIdentifier: string) =>
-    graph?.nodes.find((n) => n.identifier === nodeIdentifier)?.config.url;
   for (const nodeRun of run.nodeRuns) {
     const item = bySubject.get(nodeRun.identifier);
-    nodeRun.delivery = item
-      ? deliveryOf(item, policy.maxAttempts, literalUrlHost(urlOf(nodeRun.nodeIdentifier)))
-      : null;
+    const config = graph?.nodes.find((n) => n.identifier === nodeRun.nodeIdentifier)?.config;
+    nodeRun.delivery =
+      item && config && nodeOwesDelivery(config)
+        ? deliveryOf(item, policy.maxAttempts, literalUrlHost(config.url))
+        : null;
   }
   return run;
 }
@@ -62,7 +67,9 @@ export async function actionRunDelivery(
 ): Promise<Delivery | null> {
   const [item] = await workItemsFor(db, 'action_run', [run.id]);
   if (!item) return null;
-  const method = (await invocationOf(db, run.action)) as { url?: unknown } | undefined;
+  const method = (await invocationOf(db, run.action)) as
+    { type?: unknown; url?: unknown } | undefined;
+  if (!actionOwesDelivery(method)) return null;
   return deliveryOf(item, policy.maxAttempts, literalUrlHost(method?.url));
 }
 
