@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integrationActionInvocationSchema } from './agent-work';
+import { deliverySchema } from './delivery';
 import {
   actionRunId,
   httpUrl,
@@ -149,6 +150,8 @@ const runCommon = {
   createdBy: z.string(),
   updatedBy: z.string(),
   externalRunId: z.string().nullable(),
+  /** [ext] Its work item in the delivery queue; on single-run reads, not in lists. */
+  delivery: deliverySchema.nullable().optional(),
 };
 
 /** Port's documented example (`version=v1`, the default). */

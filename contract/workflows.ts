@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integrationNodeConfigSchema } from './agent-work';
+import { deliverySchema } from './delivery';
 import {
   httpUrl,
   identifierSchema,
@@ -149,6 +150,8 @@ export const nodeRunSchema = z.object({
   /** [ext] Set by the executor's PATCH (Ocean's start report). */
   externalRunId: z.string().nullable().optional(),
   links: z.array(z.string()).optional(),
+  /** [ext] Its work item in the delivery queue; on single-run reads, not in lists. */
+  delivery: deliverySchema.nullable().optional(),
   logCounts: z.object({
     DEBUG: z.number(),
     INFO: z.number(),

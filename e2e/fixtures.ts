@@ -70,6 +70,8 @@ export interface RunningServer {
 
 interface WorkerFixtures {
   server: RunningServer;
+  /** Extra environment for the worker's server (`test.use({serverEnv: …})` in a spec). */
+  serverEnv: Record<string, string>;
 }
 
 interface TestFixtures {
@@ -86,9 +88,9 @@ interface TestFixtures {
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  serverEnv: [{}, { scope: 'worker', option: true }],
   server: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructured first argument
-    async ({}, use) => {
+    async ({ serverEnv }, use) => {
       if (!existsSync(path.join(root, 'dist', 'index.html'))) {
         throw new Error('dist/ holds no built SPA: run `npx vite build` (npm run test:e2e does)');
       }
@@ -107,6 +109,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           RUNBOARD_ADMIN_CLIENT_SECRET: ADMIN.clientSecret,
           RUNBOARD_MEMBER_CLIENT_ID: MEMBER.clientId,
           RUNBOARD_MEMBER_CLIENT_SECRET: MEMBER.clientSecret,
+          ...serverEnv,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { ServerInfo } from '../contract/auth';
 import { demoBackendRoutes } from './backends/demo-backend';
-import type { Dispatcher } from './backends/dispatcher';
+import { DEFAULT_BACKEND_OPTIONS, type Dispatcher } from './backends/dispatcher';
 import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
 import { ApiError, forbidden } from './domain/errors';
@@ -18,6 +18,7 @@ import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
+import { deliveryRoutes } from './routes/deliveries';
 import { entityRoutes } from './routes/entities';
 import { runControlRoutes } from './routes/run-controls';
 import * as routes from './routes/server.routes';
@@ -39,6 +40,8 @@ export interface AppOptions {
   webhookSecret?: string | undefined;
   /** Signs access tokens instead of the secret stored in the settings table (JWT_SECRET). */
   tokenSecret?: string | undefined;
+  /** Attempts per delivery in all (the dispatcher's WEBHOOK_RETRIES + 1), shown on runs. */
+  maxDeliveryAttempts?: number;
 }
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
@@ -51,7 +54,9 @@ export function createApp({
   dispatcher,
   webhookSecret,
   tokenSecret,
+  maxDeliveryAttempts = DEFAULT_BACKEND_OPTIONS.retries + 1,
 }: AppOptions) {
+  const delivery = { maxAttempts: maxDeliveryAttempts };
   // An OpenAPIHono so that mounting /v1 gathers every declared operation under its full path.
   const app = new OpenAPIHono<AuthEnv>();
   // Read once: the stored secret never changes while the server runs (the dispatcher does the same).
@@ -125,10 +130,11 @@ export function createApp({
   // Before the run routes: `PATCH /actions/runs/ack` is not `PATCH /actions/runs/{id}`.
   v1.route('/', agentWorkRoutes(db, clock));
   v1.route('/', runControlRoutes(db, clock));
-  v1.route('/workflows', workflowRunRoutes(db, clock));
+  v1.route('/', deliveryRoutes(db, clock, delivery));
+  v1.route('/workflows', workflowRunRoutes(db, clock, delivery));
   v1.route('/workflows', workflowRoutes(db, clock));
   // /actions/runs… first, so "runs" is never taken for an action identifier.
-  v1.route('/actions', actionRunRoutes(db, clock));
+  v1.route('/actions', actionRunRoutes(db, clock, delivery));
   v1.route('/actions', actionRoutes(db, clock));
   v1.route('/blueprints', blueprintRoutes(db, clock));
   v1.route('/blueprints', entityRoutes(db, clock));

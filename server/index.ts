@@ -60,7 +60,7 @@ async function main() {
   const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
   const actionRunSimulator =
     config.SIMULATOR === 'on' ? startActionRunSimulator({ db: database.db }) : null;
-  const dispatcher = startDispatcher(database.db, () => new Date(), {
+  const backendOptions = {
     ...DEFAULT_BACKEND_OPTIONS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     retries: config.WEBHOOK_RETRIES,
@@ -70,12 +70,14 @@ async function main() {
     leaseMs: config.WORK_LEASE_MS,
     graceMs: config.SHUTDOWN_GRACE_MS,
     secret: config.WEBHOOK_SECRET,
-  });
+  };
+  const dispatcher = startDispatcher(database.db, () => new Date(), backendOptions);
   for (const part of [simulator, actionRunSimulator, dispatcher]) if (part) running.push(part);
   const defaulted = defaultedCredentials(process.env);
   const app = createApp({
     db: database.db,
     dispatcher,
+    maxDeliveryAttempts: backendOptions.retries + 1,
     webhookSecret: config.WEBHOOK_SECRET,
     tokenSecret: config.JWT_SECRET,
     staticDir: path.resolve(config.STATIC_DIR),

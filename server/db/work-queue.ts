@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { nodeUidOf } from '../domain/agent-work';
 import { newDeliveryId } from '../domain/ids';
-import { selectRows, type Db, type DbOrTx } from './client';
+import { selectRows, type Db, type DbOrTx, type Tx } from './client';
 import { actionRuns, nodeRuns, workflowRuns, workItems } from './schema';
 
 export type WorkItem = typeof workItems.$inferSelect;
@@ -325,4 +325,31 @@ export async function agentClaims(db: DbOrTx, kind: AgentKind, subjectIds: strin
       ),
     );
   return new Map(rows.map((r) => [r.subjectId, r.claimedUntil]));
+}
+
+/** One subject's work item under a row lock (waiting for a claim in flight to commit), or none. */
+export async function lockWorkItem(tx: Tx, kind: WorkKind, subjectId: string) {
+  const [item] = await tx
+    .select()
+    .from(workItems)
+    .where(and(eq(workItems.kind, kind), eq(workItems.subjectId, subjectId)))
+    .for('update');
+  return item;
+}
+
+/** Queues an item to be claimed at once, optionally counting its attempts anew; returns it. */
+export async function makeWorkDueNow(tx: Tx, id: string, now: Date, resetAttempts: boolean) {
+  const [item] = await tx
+    .update(workItems)
+    .set({
+      state: 'queued',
+      claimedBy: null,
+      claimedUntil: null,
+      nextAttemptAt: now,
+      ...(resetAttempts ? { attempts: 0 } : {}),
+      updatedAt: now,
+    })
+    .where(eq(workItems.id, id))
+    .returning();
+  return item;
 }

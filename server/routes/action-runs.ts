@@ -1,17 +1,18 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import type { DeliveryPolicy } from '../services/delivery';
 import { decideActionRunApproval, listApprovers } from '../services/action-run-approvals';
 import {
-  getActionRun,
   listActionRuns,
   patchActionRun,
   postActionRunLog,
+  readActionRun,
   readActionRunLogs,
 } from '../services/action-runs';
 import * as routes from './action-runs.routes';
 
 /** `/v1/actions/runs…`; mounted before actionRoutes so `runs` is never read as an action id. */
-export function actionRunRoutes(db: Db, clock: () => Date) {
+export function actionRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
   return apiRoutes()
     .openapi(routes.listActionRuns, async (c) => {
       const query = c.req.valid('query');
@@ -20,7 +21,10 @@ export function actionRunRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getActionRun, async (c) => {
       const { id } = c.req.valid('param');
       const { version } = c.req.valid('query');
-      return c.json({ ok: true, run: await getActionRun(db, id, c.get('actor'), version) });
+      return c.json({
+        ok: true,
+        run: await readActionRun(db, id, c.get('actor'), version, delivery),
+      });
     })
     .openapi(routes.patchActionRun, async (c) => {
       const { id } = c.req.valid('param');

@@ -1,11 +1,12 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
 import { getWorkflowRun, listWorkflowRuns, readLogs } from '../services/workflow-runs';
 import * as routes from './workflow-runs.routes';
 
 /** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
-export function workflowRunRoutes(db: Db, clock: () => Date) {
+export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
   return apiRoutes()
     .openapi(routes.listRuns, async (c) => {
       const query = c.req.valid('query');
@@ -14,7 +15,13 @@ export function workflowRunRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const { includeLogs } = c.req.valid('query');
-      const workflowRun = await getWorkflowRun(db, id, c.get('actor'), includeLogs === 'true');
+      const workflowRun = await getWorkflowRun(
+        db,
+        id,
+        c.get('actor'),
+        delivery,
+        includeLogs === 'true',
+      );
       return c.json({ ok: true, workflowRun });
     })
     .openapi(routes.readRunLogs, async (c) => {

@@ -8,6 +8,7 @@ import type {
   RunSource,
 } from '../../contract/actions';
 import { toRun, toRunLog } from '../db/action-run-serialize';
+import { actionRunDelivery, type DeliveryPolicy } from './delivery';
 import {
   actionRunLogsAfter,
   appendActionRunLogs,
@@ -52,6 +53,19 @@ export async function getActionRun(db: DbOrTx, id: string, actor: Actor, version
   const row = await findActionRunWithFlags(db, id);
   if (!row) throw notFound(`Action run "${id}"`);
   return toRun(row, version);
+}
+
+/** `GET /v1/actions/runs/{id}`: the run with its [ext] `delivery` (what its webhook is still owed). */
+export async function readActionRun(
+  db: DbOrTx,
+  id: string,
+  actor: Actor,
+  version: RunVersion,
+  policy: DeliveryPolicy,
+) {
+  const run = await getActionRun(db, id, actor, version);
+  const action = typeof run.action === 'string' ? run.action : run.action.identifier;
+  return { ...run, delivery: await actionRunDelivery(db, { id, action }, policy) };
 }
 
 export const listActionRuns = (db: DbOrTx, query: ActionRunsListQuery, actor: Actor) =>

@@ -21,6 +21,7 @@ import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
 import { loadVisibleWorkflowRun } from './run-access';
+import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
 
 /** A run as the API answers it, with the re-runs of it the actor may view. */
@@ -79,14 +80,22 @@ export async function startWorkflowRun(
   });
 }
 
-/** One run; with `includeLogs`, its lines inlined in Port's older `nodeRunLogs` shape. */
+/**
+ * One run, with each node run's [ext] `delivery` (what the server still owes its backend); with
+ * `includeLogs`, its lines inlined in Port's older `nodeRunLogs` shape.
+ */
 export async function getWorkflowRun(
   db: DbOrTx,
   identifier: string,
   actor: Actor,
+  policy: DeliveryPolicy,
   includeLogs = false,
 ): Promise<WorkflowRun> {
-  const workflowRun = await workflowRunAnswer(db, identifier, actor);
+  const workflowRun = await withNodeRunDeliveries(
+    db,
+    await workflowRunAnswer(db, identifier, actor),
+    policy,
+  );
   if (includeLogs) {
     const byNode = await inlineLogs(db, identifier);
     for (const nodeRun of workflowRun.nodeRuns) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { durationBetween, formatDuration, fromLocalInput, relative, toLocalInput } from './dates';
+import {
+  durationBetween,
+  formatDuration,
+  fromLocalInput,
+  relative,
+  toLocalInput,
+  until,
+} from './dates';
 
 describe('formatDuration', () => {
   it('keeps short durations in milliseconds and seconds', () => {
@@ -38,5 +45,14 @@ describe('datetime-local inputs', () => {
   it('treats an empty or invalid value as no bound', () => {
     expect(fromLocalInput('')).toBeUndefined();
     expect(fromLocalInput('not a date')).toBeUndefined();
+  });
+});
+
+describe('until', () => {
+  const now = '2025-01-01T12:00:00Z';
+  it('counts seconds within a minute and says now once the time passed', () => {
+    expect(until('2025-01-01T12:00:07.200Z', now)).toBe('in 8 s');
+    expect(until('2025-01-01T11:59:59Z', now)).toBe('now');
+    expect(until('2025-01-01T12:02:00Z', now)).toBe('in 2 minutes');
   });
 });

@@ -16,6 +16,17 @@ export const absolute = (d: DateInput) => dayjs(d).format('YYYY-MM-DD HH:mm:ss')
 
 export const timeOfDay = (d: DateInput) => dayjs(d).format('HH:mm:ss.SSS');
 
+/** "12:01:03": an instant within the next minutes, to the second. */
+export const clockTime = (d: DateInput) => dayjs(d).format('HH:mm:ss');
+
+/** How long until `d`: "now" once it passed, "in 8 s" within a minute, else dayjs's "in 2 minutes". */
+export function until(d: DateInput, now: DateInput = Date.now()): string {
+  const ms = dayjs(d).diff(dayjs(now));
+  if (ms <= 0) return 'now';
+  if (ms < 60_000) return `in ${Math.ceil(ms / 1000)} s`;
+  return dayjs(d).from(dayjs(now));
+}
+
 /** "850ms", "12s", "3m 04s", "2h 05m", "3d 4h": short and sortable by eye. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

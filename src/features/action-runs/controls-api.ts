@@ -44,3 +44,16 @@ export function useMarkActionRunComplete(runId: string) {
     onSettled: () => client.invalidateQueries({ queryKey: key }),
   });
 }
+
+/**
+ * Makes an action run's webhook delivery due now ([ext] `POST …/retry-delivery`, admins only);
+ * the run is fetched again either way.
+ */
+export function useRetryActionRunDelivery(runId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      api(`/actions/runs/${encodeURIComponent(runId)}/retry-delivery`, { method: 'POST' }),
+    onSettled: () => client.invalidateQueries({ queryKey: actionRunKeys.detail(runId) }),
+  });
+}

@@ -84,3 +84,19 @@ export function useRunAct(runId: string) {
     onSettled: () => refreshRun(),
   });
 }
+
+/**
+ * Makes a node run's webhook delivery due now ([ext] `POST …/retry-delivery`, admins only); the
+ * run and the node's log (which gets the server's "Delivery retried now by …" line) are fetched
+ * again either way.
+ */
+export function useRetryNodeDelivery(runId: string) {
+  const refreshRun = useRefreshRun(runId);
+  return useMutation({
+    mutationFn: (nodeRunId: string) =>
+      api(`/workflows/nodes/runs/${encodeURIComponent(nodeRunId)}/retry-delivery`, {
+        method: 'POST',
+      }),
+    onSettled: (_data, _err, nodeRunId) => refreshRun(nodeRunId),
+  });
+}

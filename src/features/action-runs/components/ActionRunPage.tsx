@@ -11,19 +11,22 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { CopyButton } from '../../../components/CopyButton';
+import { DeliveryLine } from '../../../components/delivery';
 import { Duration } from '../../../components/Duration';
 import { ErrorState } from '../../../components/ErrorState';
 import { JsonInspector } from '../../../components/json-inspector';
 import { LogViewer } from '../../../components/log-viewer';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RefusalAlert, refusalMessage } from '../../../components/run-controls';
 import { Fact } from '../../../components/Fact';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { actionRunChangesQueryOptions } from '../api';
+import { useRetryActionRunDelivery } from '../controls-api';
 import { isActionRunFinished } from '../model';
 import type { ActionRunSearch } from '../search';
 import { ActionRunStatus } from './ActionRunStatus';
@@ -106,6 +109,7 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             <MarkActionRunComplete run={run} />
           </Stack>
         </Group>
+        {run.status === 'IN_PROGRESS' && <ActionRunDelivery run={run} />}
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="md" verticalSpacing="xs">
           <Fact label="Entity">
             <EntityLink run={run} />
@@ -155,6 +159,25 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
         </SimpleGrid>
       </Stack>
     </Paper>
+  );
+}
+
+/** What the run's webhook is still owed, with "Retry now" for admins and the server's refusal. */
+function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
+  const retry = useRetryActionRunDelivery(run.id);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  return (
+    <>
+      <DeliveryLine
+        delivery={run.delivery}
+        retrying={retry.isPending}
+        onRetry={() => {
+          setRefusal(null);
+          retry.mutate(undefined, { onError: (err) => setRefusal(refusalMessage(err)) });
+        }}
+      />
+      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+    </>
   );
 }
 

@@ -3,7 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { NodeRun, WorkflowRun } from '../../../../contract/workflows';
 import { canRerunFrom, type PreviewGraph } from '../controls';
-import { useMarkNodeComplete, useRunAct } from '../controls-api';
+import { useMarkNodeComplete, useRetryNodeDelivery, useRunAct } from '../controls-api';
 import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
 import { RerunDialog } from './RunControls';
 import {
@@ -12,6 +12,7 @@ import {
   refusalMessage,
   useCurrentUser,
 } from '../../../components/run-controls';
+import { DeliveryLine } from '../../../components/delivery';
 
 interface Props {
   run: WorkflowRun;
@@ -20,12 +21,16 @@ interface Props {
   titles: Record<string, string>;
 }
 
-/** The selected node's own acts: mark its in-progress run complete, or re-run from it. */
+/**
+ * The selected node's own acts: mark its in-progress run complete, or re-run from it; and while
+ * its backend is still owed a request, what that delivery is doing, with "Retry now" for admins.
+ */
 export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const mark = useMarkNodeComplete(run.identifier);
   const rerun = useRunAct(run.identifier);
+  const retry = useRetryNodeDelivery(run.identifier);
   const [dialog, setDialog] = useState<'mark' | 'rerun' | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const blocked = controlBlockedReason(me, run.createdBy);
@@ -73,6 +78,20 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
           </Button>
         )}
       </Group>
+      {nodeRun?.status === 'IN_PROGRESS' && nodeRun.delivery && (
+        <Box w="100%">
+          <DeliveryLine
+            delivery={nodeRun.delivery}
+            retrying={retry.isPending}
+            onRetry={() => {
+              setRefusal(null);
+              retry.mutate(nodeRun.identifier, {
+                onError: (err) => setRefusal(refusalMessage(err)),
+              });
+            }}
+          />
+        </Box>
+      )}
       {refusal && (
         <Box w="100%">
           <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />

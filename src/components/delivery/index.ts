@@ -1,0 +1,2 @@
+export { DeliveryLine } from './DeliveryLine';
+export { canRetryNow, deliveryLine } from './model';
