@@ -211,6 +211,12 @@ export async function executeNodeRun(
   const owed = await loadOwedNodeRun(ctx.db, nodeRunId);
   if (!owed) return DONE;
   const { nodeRun, run } = owed;
+  const graph = await workflowGraphAt(ctx.db, run.workflowIdentifier, run.workflowVersion);
+  const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
+    (n) => n.identifier === nodeRun.nodeIdentifier,
+  );
+  // A node the server does not invoke waits for its backend's PATCH, cancelling or not.
+  if (!node || !isInvokedNode(node.config)) return DONE;
   if (run.status === 'CANCELLING') {
     // Cancelled before its backend was called: nothing new starts, so it ends here, and the run
     // can complete CANCELLED instead of waiting forever on a node nobody will report.
@@ -219,11 +225,6 @@ export async function executeNodeRun(
     ]);
     return DONE;
   }
-  const graph = await workflowGraphAt(ctx.db, run.workflowIdentifier, run.workflowVersion);
-  const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
-    (n) => n.identifier === nodeRun.nodeIdentifier,
-  );
-  if (!node || !isInvokedNode(node.config)) return DONE;
   try {
     if (node.config.type === 'WEBHOOK') {
       return await runWebhook(ctx, run, nodeRun, node.config, attempt);
