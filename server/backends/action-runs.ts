@@ -50,6 +50,7 @@ export async function executeActionRun(
   if (problem?.retry) return { kind: 'retry', reason: problem.message };
   if (problem) {
     await report(ctx, run.id, [{ level: 'ERROR', message: problem.message }], 'FAILURE');
+    return { kind: 'failed', reason: problem.message };
   } else if (run.synchronized && delivery.kind === 'response') {
     await report(
       ctx,

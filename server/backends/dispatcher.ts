@@ -93,10 +93,14 @@ export function startDispatcher(
 
   async function settle(item: WorkItem, outcome: AttemptOutcome) {
     if (outcome.kind === 'done') return finishWork(db, item.id, owner, 'done', clock());
-    const at = new Date(clock().getTime() + retryDelayMs(policy, item.attempts, Math.random()));
-    await retryWorkAt(db, item.id, owner, at, outcome.reason);
+    if (outcome.kind === 'failed') {
+      return finishWork(db, item.id, owner, 'failed', clock(), outcome.reason);
+    }
+    const now = clock();
+    const at = new Date(now.getTime() + retryDelayMs(policy, item.attempts, Math.random()));
+    await retryWorkAt(db, item.id, owner, now, at, outcome.reason);
     // Come back when it is due rather than at the next poll.
-    setTimeout(kick, at.getTime() - clock().getTime()).unref();
+    setTimeout(kick, at.getTime() - now.getTime()).unref();
   }
 
   function execute(item: WorkItem): Promise<AttemptOutcome> {

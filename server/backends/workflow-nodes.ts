@@ -74,8 +74,20 @@ function complete(
   );
 }
 
-const fail = (ctx: BackendContext, nodeRun: NodeRunRow, message: string) =>
-  complete(ctx, nodeRun, 'FAILED', undefined, [{ level: 'ERROR', message }]);
+const DONE: AttemptOutcome = { kind: 'done' };
+
+/**
+ * Fails the node run with the reason. The queue is done with it: there was nothing it could
+ * deliver (a bad url, template or mapping); a delivery that failed says so itself.
+ */
+async function fail(
+  ctx: BackendContext,
+  nodeRun: NodeRunRow,
+  message: string,
+): Promise<AttemptOutcome> {
+  await complete(ctx, nodeRun, 'FAILED', undefined, [{ level: 'ERROR', message }]);
+  return DONE;
+}
 
 const asObject = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -89,8 +101,6 @@ function stringRecord(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
 }
 
-const DONE: AttemptOutcome = { kind: 'done' };
-
 async function runWebhook(
   ctx: BackendContext,
   run: RunRow,
@@ -101,8 +111,7 @@ async function runWebhook(
   const scope = { inputs: run.inputs, outputs: run.outputs };
   const url = render(config.url, scope);
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
-    await fail(ctx, nodeRun, `WEBHOOK url must render to an http(s) URL; got ${String(url)}`);
-    return DONE;
+    return fail(ctx, nodeRun, `WEBHOOK url must render to an http(s) URL; got ${String(url)}`);
   }
   const context = {
     workflowIdentifier: run.workflowIdentifier,
@@ -133,8 +142,9 @@ async function runWebhook(
   const problem = deliveryProblem(delivery, attempt);
   if (problem?.retry) return { kind: 'retry', reason: problem.message };
   if (problem || delivery.kind === 'error') {
-    await fail(ctx, nodeRun, problem?.message ?? 'Webhook failed');
-    return DONE;
+    const reason = problem?.message ?? 'Webhook failed';
+    await fail(ctx, nodeRun, reason);
+    return { kind: 'failed', reason };
   }
   if (synchronized) {
     await complete(ctx, nodeRun, 'SUCCESS', asObject(delivery.json), [
@@ -156,7 +166,7 @@ async function runUpsertEntity(
   run: RunRow,
   nodeRun: NodeRunRow,
   config: Record<string, unknown>,
-) {
+): Promise<AttemptOutcome> {
   const scope = { inputs: run.inputs, outputs: run.outputs };
   const blueprint = render(config.blueprintIdentifier, scope);
   if (typeof blueprint !== 'string') {
@@ -190,12 +200,13 @@ async function runUpsertEntity(
     if (!(err instanceof ApiError)) throw err;
     return fail(ctx, nodeRun, `UPSERT_ENTITY failed: ${err.message}`);
   }
-  return complete(ctx, nodeRun, 'SUCCESS', entity, [
+  await complete(ctx, nodeRun, 'SUCCESS', entity, [
     {
       level: 'INFO',
       message: `Upserted entity "${entity.identifier}" of blueprint "${blueprint}"`,
     },
   ]);
+  return DONE;
 }
 
 /**
@@ -229,10 +240,9 @@ export async function executeNodeRun(
     if (node.config.type === 'WEBHOOK') {
       return await runWebhook(ctx, run, nodeRun, node.config, attempt);
     }
-    await runUpsertEntity(ctx, run, nodeRun, node.config);
+    return await runUpsertEntity(ctx, run, nodeRun, node.config);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
-    await fail(ctx, nodeRun, `Template error in node "${node.identifier}": ${err.message}`);
+    return fail(ctx, nodeRun, `Template error in node "${node.identifier}": ${err.message}`);
   }
-  return DONE;
 }

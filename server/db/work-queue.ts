@@ -194,7 +194,14 @@ export async function finishWork(
 }
 
 /** A retryable failure: the item waits until `at`, then any server may claim it again. */
-export async function retryWorkAt(db: Db, id: string, owner: string, at: Date, error: string) {
+export async function retryWorkAt(
+  db: Db,
+  id: string,
+  owner: string,
+  now: Date,
+  at: Date,
+  error: string,
+) {
   await db
     .update(workItems)
     .set({
@@ -203,7 +210,7 @@ export async function retryWorkAt(db: Db, id: string, owner: string, at: Date, e
       claimedUntil: null,
       nextAttemptAt: at,
       lastError: error,
-      updatedAt: at,
+      updatedAt: now,
     })
     .where(held(id, owner));
 }

@@ -22,7 +22,9 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, random: numbe
 }
 
 export type AttemptOutcome =
-  /** The executor is finished with the item (delivered, or failed for good and reported). */
+  /** The executor is finished with the item: delivered, or nothing (more) to send. */
   | { kind: 'done' }
+  /** Delivery failed for good (no attempts left, or not retryable); the run failed with `reason`. */
+  | { kind: 'failed'; reason: string }
   /** A retryable failure (network error, timeout, 429, 5xx): try again later if attempts remain. */
   | { kind: 'retry'; reason: string };

@@ -120,6 +120,15 @@ describe('delivery state on node runs', () => {
     expect(listed?.nodeRuns.every((n) => !('delivery' in n))).toBe(true);
   });
 
+  it('says a delivery failed for good, with the error, when the backend refuses it', async () => {
+    backend.answer(400);
+    const run = await webhookRun();
+    const node = await waitForNode(run.identifier, (d) => d?.state === 'failed', 'COMPLETED');
+    expect(node.result).toBe('FAILED');
+    expect(node.delivery).toMatchObject({ state: 'failed', attempt: 1, target: backend.host });
+    expect(node.delivery?.lastError).toMatch(/^Webhook answered 400/);
+  });
+
   it('has no delivery for a node the server owes nothing, and no target for a templated url', async () => {
     backend.answer(503);
     const run = await webhookRun(`https://{{ .inputs.host }}/hook`);
