@@ -270,6 +270,36 @@ export interface AgentClaim {
 }
 
 /**
+ * Closes an installation's agent items whose run ended some other way than through an agent (a
+ * backend's PATCH, mark complete, cancel, a terminating failure), so claims stop reading them.
+ * Each such item is closed once, by the next claim of its installation.
+ */
+export async function retireEndedAgentWork(
+  db: DbOrTx,
+  kind: AgentKind,
+  installationId: string,
+  now: Date,
+) {
+  const ended =
+    kind === 'agent_action_run'
+      ? sql`EXISTS (SELECT 1 FROM ${actionRuns} s WHERE s.id = ${workItems.subjectId}
+          AND s.status <> 'IN_PROGRESS')`
+      : sql`EXISTS (SELECT 1 FROM ${nodeRuns} s WHERE s.identifier = ${workItems.subjectId}
+          AND s.status <> 'IN_PROGRESS')`;
+  await db
+    .update(workItems)
+    .set({ state: 'done', claimedBy: null, claimedUntil: null, updatedAt: now })
+    .where(
+      and(
+        eq(workItems.kind, kind),
+        eq(workItems.installationId, installationId),
+        inArray(workItems.state, ['queued', 'claimed']),
+        ended,
+      ),
+    );
+}
+
+/**
  * Hands up to `limit` of an installation's agent items to a claimer, oldest first: those whose
  * run is still in progress and unacknowledged, never claimed or whose visibility timeout has
  * passed. SKIP LOCKED lets claims run side by side without taking the same item. Returns the

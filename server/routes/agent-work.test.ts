@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { workItems } from '../db/schema';
 import { startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 
 // The clock only moves when a test moves it: visibility timeouts expire by the test's say-so.
@@ -271,6 +273,15 @@ describe('Ocean flow for an INTEGRATION_ACTION action run', () => {
     await t.api('admin', 'PATCH', `/actions/runs/${id}`, { status: 'FAILURE' });
     expect((await t.api('machine', 'PATCH', '/actions/runs/ack', { runId: id })).status).toBe(409);
     expect((await claimActions({ installationId: 'github-ocean' })).body.runs).toEqual([]);
+  });
+
+  it('closes the queue item of a run that ended without an agent, at the next claim', async () => {
+    await drain('github-ocean');
+    const id = await startActionRun('dispatch');
+    await t.api('admin', 'PATCH', `/actions/runs/${id}`, { status: 'SUCCESS' });
+    expect((await claimActions({ installationId: 'github-ocean' })).body.runs).toEqual([]);
+    const rows = await t.database.db.select().from(workItems).where(eq(workItems.subjectId, id));
+    expect(rows.map((r) => [r.kind, r.state])).toEqual([['agent_action_run', 'done']]);
   });
 
   it('refuses an INTEGRATION_ACTION invocation method without its keys (422)', async () => {

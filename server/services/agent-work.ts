@@ -16,6 +16,7 @@ import {
   claimAgentWork,
   enqueueOwedWork,
   finishAgentWork,
+  retireEndedAgentWork,
   type AgentKind,
 } from '../db/work-queue';
 import { findNodeRun, findWorkflowRun } from '../db/workflow-runs';
@@ -41,6 +42,7 @@ async function claim(db: Db, kind: AgentKind, body: ClaimPendingBody, actor: Act
   assertAgent(actor);
   // Runs started since the last transfer are put on the queue first, so none waits a poll.
   await enqueueOwedWork(db, now, { waitForLocked: true });
+  await retireEndedAgentWork(db, kind, body.installationId, now);
   return claimAgentWork(db, kind, {
     installationId: body.installationId,
     exclude: body.exclude ?? [],
