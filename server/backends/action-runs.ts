@@ -1,5 +1,6 @@
 import type { ActionLogLevel } from '../../contract/actions';
 import { invocationOf } from '../db/actions';
+import { actionOwesDelivery } from '../domain/delivery';
 import type { AttemptOutcome } from '../domain/work-queue';
 import { reportActionRunOutcome } from '../services/action-runs';
 import { loadOwedActionRun } from '../services/backend-work';
@@ -34,7 +35,7 @@ export async function executeActionRun(
   if (!run) return DONE;
   const method = (await invocationOf(ctx.db, run.actionIdentifier)) as
     { type?: string; url?: unknown } | undefined;
-  if (method?.type !== 'WEBHOOK' || typeof method.url !== 'string') return DONE;
+  if (!actionOwesDelivery(method)) return DONE;
   const payload = run.payload as { context?: Record<string, unknown> } & Record<string, unknown>;
   const body = {
     ...payload,

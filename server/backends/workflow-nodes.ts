@@ -6,6 +6,7 @@ import { workflowGraphAt } from '../db/workflows';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import { render, TemplateError } from '../domain/templates';
+import { nodeOwesDelivery } from '../domain/delivery';
 import type { AttemptOutcome } from '../domain/work-queue';
 import { loadOwedNodeRun } from '../services/backend-work';
 import { createEntity, toEntity } from '../services/entities';
@@ -28,13 +29,6 @@ export const BACKEND_ACTOR: Actor = {
   email: 'runboard@localhost',
   role: 'machine',
 };
-
-/** Whether the server drives this node itself; other nodes wait for a backend's PATCH. */
-export function isInvokedNode(config: WorkflowNode['config']): boolean {
-  if (config.type === 'WEBHOOK') return typeof config.url === 'string';
-  if (config.type === 'UPSERT_ENTITY') return config.mapping !== undefined;
-  return false;
-}
 
 /** A late report (the run was cancelled meanwhile) is refused by the service; that is fine. */
 async function tolerateEnded(work: Promise<void>) {
@@ -227,7 +221,7 @@ export async function executeNodeRun(
     (n) => n.identifier === nodeRun.nodeIdentifier,
   );
   // A node the server does not invoke waits for its backend's PATCH, cancelling or not.
-  if (!node || !isInvokedNode(node.config)) return DONE;
+  if (!node || !nodeOwesDelivery(node.config)) return DONE;
   if (run.status === 'CANCELLING') {
     // Cancelled before its backend was called: nothing new starts, so it ends here, and the run
     // can complete CANCELLED instead of waiting forever on a node nobody will report.

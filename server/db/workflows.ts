@@ -175,15 +175,3 @@ export async function deleteWorkflowRow(db: DbOrTx, identifier: string) {
 }
 
 /** One version's graph exactly as recorded, or null (no fallback: a read of version N is N). */
-export async function getWorkflowVersion(db: DbOrTx, identifier: string, version: number) {
-  const [row] = await db
-    .select()
-    .from(workflowVersions)
-    .where(
-      and(
-        eq(workflowVersions.workflowIdentifier, identifier),
-        eq(workflowVersions.version, version),
-      ),
-    );
-  return row ?? null;
-}

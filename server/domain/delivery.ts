@@ -23,9 +23,9 @@ export function literalUrlHost(url: unknown): string | null {
 }
 
 /**
- * Whether the server sends anything for a node of this config: a WEBHOOK with a url or an
- * UPSERT_ENTITY with a mapping (as backends/workflow-nodes.ts `isInvokedNode` decides); other
- * nodes wait for a backend's PATCH, and their work item is done at once.
+ * Whether the server sends anything for a node of this config (the dispatcher invokes it): a
+ * WEBHOOK with a url or an UPSERT_ENTITY with a mapping; other nodes wait for a backend's PATCH,
+ * and their work item is done at once.
  */
 export function nodeOwesDelivery(config: { type: string; url?: unknown; mapping?: unknown }) {
   if (config.type === 'WEBHOOK') return typeof config.url === 'string';
@@ -33,7 +33,9 @@ export function nodeOwesDelivery(config: { type: string; url?: unknown; mapping?
 }
 
 /** Whether an action's runs are posted anywhere: a WEBHOOK invocation with a url. */
-export const actionOwesDelivery = (method: { type?: unknown; url?: unknown } | undefined) =>
+export const actionOwesDelivery = (
+  method: { type?: unknown; url?: unknown } | undefined,
+): method is { type: 'WEBHOOK'; url: string } =>
   method?.type === 'WEBHOOK' && typeof method.url === 'string';
 
 /** How a work item reads on a run: `attempt` is the one in flight, coming next, or last made. */

@@ -8,10 +8,10 @@ import { visibleToSql } from '../db/visibility';
 import {
   deleteWorkflowRow,
   getWorkflowRow,
-  getWorkflowVersion as findWorkflowVersion,
   insertWorkflow,
   listWorkflows,
   updateWorkflow,
+  workflowVersionRow,
   workflowStats as queryWorkflowStats,
 } from '../db/workflows';
 import { invocationUrlProblem, webhookUrlProblem } from '../domain/backends';
@@ -54,7 +54,7 @@ export { listWorkflows };
  * version that never existed (no fallback to the current graph).
  */
 export async function getWorkflowVersion(db: DbOrTx, identifier: string, version: number) {
-  const row = await findWorkflowVersion(db, identifier, version);
+  const row = await workflowVersionRow(db, identifier, version);
   if (!row) throw notFound(`Version ${version} of workflow "${identifier}"`);
   return toWorkflowVersion(row);
 }

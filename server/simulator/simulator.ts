@@ -1,11 +1,11 @@
 import { and, eq, inArray, ne, notInArray } from 'drizzle-orm';
 import type { RunResult, WorkflowNode } from '../../contract/workflows';
-import { isInvokedNode } from '../backends/workflow-nodes';
 import type { Db } from '../db/client';
 import { decideAdvance } from '../../contract/graph';
 import type { Graph } from '../domain/graph';
 import { nodeRuns, workflowRuns, workflows } from '../db/schema';
 import { workflowGraphAt } from '../db/workflows';
+import { nodeOwesDelivery } from '../domain/delivery';
 import { ApiError } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import {
@@ -224,7 +224,7 @@ export function startSimulator({
       const node = (graph?.nodes as WorkflowNode[] | undefined)?.find(
         (n) => n.identifier === nodeRun.node,
       );
-      known = node !== undefined && isInvokedNode(node.config);
+      known = node !== undefined && nodeOwesDelivery(node.config);
       serverDriven.set(nodeRun.identifier, known);
     }
     return known;
