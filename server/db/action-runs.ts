@@ -40,6 +40,11 @@ export async function findActionRunWithFlags(db: DbOrTx, id: string) {
   return row;
 }
 
+export async function findActionRunsWithFlags(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select(runSelection).from(actionRuns).where(inArray(actionRuns.id, ids));
+}
+
 export async function insertActionRun(tx: Tx, values: typeof actionRuns.$inferInsert) {
   await tx.insert(actionRuns).values(values);
 }

@@ -12,7 +12,6 @@ import { actionRunDelivery, type DeliveryPolicy } from './delivery';
 import {
   actionRunLogsAfter,
   appendActionRunLogs,
-  findActionRunWithFlags,
   findUserByEmail,
   insertActionRun,
   listActionRuns as queryActionRuns,
@@ -42,17 +41,14 @@ import { TemplateError } from '../domain/templates';
 import { newActionRunId } from '../domain/ids';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { assertCanControl } from '../domain/run-controls';
-import { loadVisibleActionRun } from './run-access';
+import { loadVisibleActionRun, loadVisibleActionRunWithFlags } from './run-access';
 import { auditedActionRun, auditRunChange } from './run-audit';
 
 /** The action-run lifecycle: start, patch, log, end (approvals are in action-run-approvals.ts). */
 
 /** A run as the API answers it, in the shape asked for. */
 export async function getActionRun(db: DbOrTx, id: string, actor: Actor, version: RunVersion) {
-  await loadVisibleActionRun(db, id, actor);
-  const row = await findActionRunWithFlags(db, id);
-  if (!row) throw notFound(`Action run "${id}"`);
-  return toRun(row, version);
+  return toRun(await loadVisibleActionRunWithFlags(db, id, actor), version);
 }
 
 /** `GET /v1/actions/runs/{id}`: the run with its [ext] `delivery` (what its webhook is still owed). */
@@ -63,9 +59,9 @@ export async function readActionRun(
   version: RunVersion,
   policy: DeliveryPolicy,
 ) {
-  const run = await getActionRun(db, id, actor, version);
-  const action = typeof run.action === 'string' ? run.action : run.action.identifier;
-  return { ...run, delivery: await actionRunDelivery(db, { id, action }, policy) };
+  const row = await loadVisibleActionRunWithFlags(db, id, actor);
+  const action = row.run.actionIdentifier;
+  return { ...toRun(row, version), delivery: await actionRunDelivery(db, { id, action }, policy) };
 }
 
 export const listActionRuns = (db: DbOrTx, query: ActionRunsListQuery, actor: Actor) =>

@@ -7,7 +7,7 @@ import {
   type NodeRunWithWorkflow,
 } from '../db/agent-work';
 import { toRunV2 } from '../db/action-run-serialize';
-import { findActionRun, findActionRunWithFlags, updateActionRun } from '../db/action-runs';
+import { findActionRunsWithFlags, updateActionRun } from '../db/action-runs';
 import type { Db, DbOrTx } from '../db/client';
 import { toNodeRun } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
@@ -19,10 +19,10 @@ import {
   retireEndedAgentWork,
   type AgentKind,
 } from '../db/work-queue';
-import { findNodeRun, findWorkflowRun } from '../db/workflow-runs';
 import { workflowGraphAt } from '../db/workflows';
-import { conflict, forbidden, notFound } from '../domain/errors';
+import { conflict, forbidden } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
+import { loadVisibleActionRun, lockNodeRun } from './run-access';
 
 /**
  * Port's execution-agent API: an agent (Ocean) claims the pending runs of its installation,
@@ -61,12 +61,10 @@ export async function claimPendingActionRuns(
   now: Date,
 ) {
   const ids = await claim(db, 'agent_action_run', body, actor, now);
-  const runs = [];
-  for (const id of ids) {
-    const row = await findActionRunWithFlags(db, id);
-    if (row) runs.push(toRunV2(row));
-  }
-  return runs;
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const rows = await findActionRunsWithFlags(db, ids);
+  rows.sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
+  return rows.map(toRunV2);
 }
 
 /** A node run as an agent reads it: `config` at the top (claims) or in `node` (look-ups). */
@@ -122,8 +120,7 @@ export async function claimPendingNodeRuns(
 export async function acknowledgeActionRun(db: Db, runId: string, actor: Actor, now: Date) {
   assertAgent(actor);
   await db.transaction(async (tx) => {
-    const run = await findActionRun(tx, runId, true);
-    if (!run) throw notFound(`Action run "${runId}"`);
+    const run = await loadVisibleActionRun(tx, runId, actor, true);
     if (run.installationId === null) {
       throw conflict(`Action run "${runId}" is not executed by an integration agent`);
     }
@@ -144,11 +141,8 @@ export async function acknowledgeActionRun(db: Db, runId: string, actor: Actor, 
 export async function acknowledgeNodeRun(db: Db, nodeRunId: string, actor: Actor, now: Date) {
   assertAgent(actor);
   await db.transaction(async (tx) => {
-    const found = await findNodeRun(tx, nodeRunId);
-    if (!found) throw notFound(`Node run "${nodeRunId}"`);
     // The run's row lock orders this ack with completions and other acks of its node runs.
-    const run = await findWorkflowRun(tx, found.workflowRunIdentifier, true);
-    const nodeRun = (await findNodeRun(tx, nodeRunId))!;
+    const { run, nodeRun } = await lockNodeRun(tx, nodeRunId, actor);
     if (nodeRun.installationId === null) {
       throw conflict(`Node run "${nodeRunId}" is not executed by an integration agent`);
     }
@@ -157,7 +151,7 @@ export async function acknowledgeNodeRun(db: Db, nodeRunId: string, actor: Actor
         `Node run "${nodeRunId}" was already acknowledged at ${nodeRun.acknowledgedAt.toISOString()}`,
       );
     }
-    if (nodeRun.status !== 'IN_PROGRESS' || run?.status !== 'IN_PROGRESS') {
+    if (nodeRun.status !== 'IN_PROGRESS' || run.status !== 'IN_PROGRESS') {
       throw conflict(`Node run "${nodeRunId}" has ended or its run is stopping`);
     }
     await markNodeRunAcknowledged(tx, nodeRunId, now);

@@ -1,4 +1,4 @@
-import { findActionRun } from '../db/action-runs';
+import { findActionRun, findActionRunWithFlags } from '../db/action-runs';
 import type { DbOrTx, Tx } from '../db/client';
 import { findNodeRun, findWorkflowRun } from '../db/workflow-runs';
 import { notFound } from '../domain/errors';
@@ -23,6 +23,13 @@ export async function loadVisibleWorkflowRun(
 export async function loadVisibleActionRun(db: DbOrTx, id: string, actor: Actor, lock = false) {
   const row = await findActionRun(db, id, lock);
   if (!row || !canViewRun(actor, row)) throw notFound(`Action run "${id}"`);
+  return row;
+}
+
+/** The same read with whether the entity, blueprint and action it names still exist (answers). */
+export async function loadVisibleActionRunWithFlags(db: DbOrTx, id: string, actor: Actor) {
+  const row = await findActionRunWithFlags(db, id);
+  if (!row || !canViewRun(actor, row.run)) throw notFound(`Action run "${id}"`);
   return row;
 }
 
