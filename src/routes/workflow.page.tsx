@@ -19,7 +19,10 @@ export function WorkflowRoute() {
       workflow={workflow}
       tab={tab}
       onTabChange={(next) =>
-        void navigate({ search: (prev) => ({ ...prev, tab: next === 'runs' ? undefined : next }) })
+        void navigate({
+          search: (prev) => ({ ...prev, tab: next === 'runs' ? undefined : next }),
+          resetScroll: false,
+        })
       }
       runs={<RunsTab workflowId={workflowId} filters={filters} onFiltersChange={setFilters} />}
     />
