@@ -11,6 +11,8 @@ export const entityKeys = {
   all: ['entities'] as const,
   blueprints: () => [...entityKeys.all, 'blueprints'] as const,
   list: (blueprint: string) => [...entityKeys.all, 'list', blueprint] as const,
+  firstWithEntities: (blueprints: string[]) =>
+    [...entityKeys.all, 'first-with-entities', blueprints] as const,
   detail: (blueprint: string, id: string) => [...entityKeys.all, 'detail', blueprint, id] as const,
   activity: (blueprint: string, id: string) =>
     [...entityKeys.all, 'activity', blueprint, id] as const,

@@ -1,5 +1,5 @@
 import { Anchor, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import type { Entity } from '../../../../contract/entities';
@@ -7,7 +7,7 @@ import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RowsSkeleton } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
-import { blueprintsQueryOptions, entitiesQueryOptions } from '../api';
+import { blueprintsQueryOptions, entitiesQueryOptions, entityKeys } from '../api';
 import { searchEntities } from '../model';
 import type { EntitiesSearch } from '../search';
 
@@ -110,14 +110,20 @@ function BrowseEntities({ search, onSearchChange }: Props) {
  * when none has any) rather than on an empty list; undefined until that is known.
  */
 function useFirstBlueprintWithEntities(blueprints: string[]): string | undefined {
-  const lists = useQueries({ queries: blueprints.map((b) => entitiesQueryOptions(b)) });
-  const firstNonEmpty = lists.findIndex((l) => (l.data?.length ?? 0) > 0);
-  // Settled up to the first non-empty one: no earlier blueprint can still turn out to have some.
-  const undecided = lists
-    .slice(0, firstNonEmpty === -1 ? lists.length : firstNonEmpty)
-    .some((l) => l.isPending);
-  if (undecided) return undefined;
-  return blueprints[firstNonEmpty === -1 ? 0 : firstNonEmpty];
+  const queryClient = useQueryClient();
+  // One list after another, so usually only the first is fetched; each lands in the cache the
+  // list below reads. A list that fails to load counts as empty here and shows its error there.
+  const first = useQuery({
+    queryKey: entityKeys.firstWithEntities(blueprints),
+    queryFn: async () => {
+      for (const blueprint of blueprints) {
+        const list = await queryClient.fetchQuery(entitiesQueryOptions(blueprint)).catch(() => []);
+        if (list.length > 0) return blueprint;
+      }
+      return blueprints.at(0) ?? null;
+    },
+  });
+  return first.data ?? undefined;
 }
 
 function EntitiesList({ blueprint, q }: { blueprint: string; q: string | undefined }) {
