@@ -24,7 +24,7 @@ export function until(d: DateInput, now: DateInput = Date.now()): string {
   const ms = dayjs(d).diff(dayjs(now));
   if (ms <= 0) return 'now';
   if (ms < 60_000) return `in ${Math.ceil(ms / 1000)} s`;
-  return dayjs(d).from(dayjs(now));
+  return relative(d, now);
 }
 
 /** "850ms", "12s", "3m 04s", "2h 05m", "3d 4h": short and sortable by eye. */

@@ -17,8 +17,8 @@ interface Props {
  */
 export function DeliveryLine({ delivery, onRetry, retrying }: Props) {
   const me = useCurrentUser();
-  const waiting = delivery?.state === 'queued' || delivery?.state === 'claimed';
-  const now = useNow(waiting);
+  // Only a queued delivery counts down ("next in 8 s"); a claimed one shows a fixed clock time.
+  const now = useNow(delivery?.state === 'queued' && delivery.nextAttemptAt != null);
   const line = deliveryLine(delivery, now);
   if (!line) return null;
   return (

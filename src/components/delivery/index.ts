@@ -1,2 +1,1 @@
 export { DeliveryLine } from './DeliveryLine';
-export { canRetryNow, deliveryLine } from './model';

@@ -276,7 +276,7 @@ export function logView(source: LogSource, filter: LogFilter): LogView {
 }
 
 /** Forgets every view (and the action-run lines behind them): nothing outlives a session. */
-export function clearLogViews() {
+function clearLogViews() {
   for (const view of views.values()) view.dispose();
   views.clear();
   clearActionRunLogs();

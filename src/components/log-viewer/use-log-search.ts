@@ -9,6 +9,7 @@ import {
 import type { LogViewState } from '../../lib/log-search';
 import { stepMatch } from './model';
 import type { LogView } from './store';
+import type { Align } from './use-log-list';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -27,7 +28,7 @@ interface Options {
   state: LogViewState;
   stateRef: RefObject<LogViewState>;
   onStateChange: (patch: Partial<LogViewState>) => void;
-  scrollToPosition: (index: number, align: 'start' | 'center' | 'end') => void;
+  scrollToPosition: (index: number, align: Align) => void;
 }
 
 /**
