@@ -21,8 +21,8 @@ const root = path.resolve(import.meta.dirname, '..');
 async function waitForHealth(baseURL: string, child: ChildProcess, output: () => string) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
     }
     const ok = await fetch(`${baseURL}/healthz`).then(
       (res) => res.ok,

@@ -337,7 +337,15 @@ async function waitUntilReady(child: ChildProcess, url: string, log: (line: stri
     client.on('error', () => {});
     const ok = await client.connect().then(
       () => true,
-      () => false,
+      (err: unknown) => {
+        // Up but refusing our password: waiting longer cannot help.
+        if ((err as { code?: string }).code === '28P01') {
+          throw new Error(`it refused the password in postgres.password (${String(err)})`, {
+            cause: err,
+          });
+        }
+        return false;
+      },
     );
     await client.end().catch(() => {});
     if (ok) return;

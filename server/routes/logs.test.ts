@@ -368,7 +368,7 @@ describe('nextCursor', () => {
   });
 });
 
-describe("concurrent appends — on a real PostgreSQL (npm run test:pg) this proves the run's row lock; PGlite runs one transaction at a time", () => {
+describe("concurrent appends — on a real PostgreSQL (every test run has one) this proves the run's row lock", () => {
   it('numbers lines from many concurrent requests 1..N without gaps or duplicates', async () => {
     const { run, work } = await freshNodeRun();
     const requests = 20;

@@ -186,7 +186,7 @@ describe('POST /v1/workflows/runs/{wfr}/complete', () => {
   });
 });
 
-describe("a manual completion racing the backend — on a real PostgreSQL (npm run test:pg) this proves the run's row lock; PGlite runs one transaction at a time", () => {
+describe("a manual completion racing the backend — on a real PostgreSQL (every test run has one) this proves the run's row lock", () => {
   const PAIRS = 12;
 
   it('lets exactly one of /complete and the backend PATCH win; the other gets 422 and leaves nothing behind', async () => {

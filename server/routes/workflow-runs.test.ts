@@ -770,7 +770,7 @@ describe('ETag', () => {
   });
 });
 
-describe("concurrent requests — on a real PostgreSQL (npm run test:pg) this proves the run's row lock; PGlite runs one transaction at a time", () => {
+describe("concurrent requests — on a real PostgreSQL (every test run has one) this proves the run's row lock", () => {
   it('starts a join node once when its predecessors complete at the same moment', async () => {
     const runs = await Promise.all(Array.from({ length: 5 }, () => startRun(t, 'diamond')));
     await Promise.all(

@@ -73,7 +73,9 @@ export async function startServerProcess(
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${log}`);
+    }
     const ok = await fetch(`${baseUrl}/healthz`).then(
       (r) => r.ok,
       () => false,
