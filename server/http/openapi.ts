@@ -14,11 +14,17 @@ export const apiRoutes = () => new OpenAPIHono<AuthEnv>({ defaultHook: validatio
 
 const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': { schema } });
 
+/** An answer whose whole JSON body `schema` describes (e.g. a page schema from contract/). */
+export const response = <S extends z.ZodType>(description: string, schema: S) => ({
+  description,
+  content: json(schema),
+});
+
 /** A success answer: Port's envelope `{ok: true, ...fields}`. */
 export const ok = <F extends z.ZodRawShape = Record<never, never>>(
   description: string,
   fields?: F,
-) => ({ description, content: json(z.object({ ok: z.literal(true), ...fields })) });
+) => response(description, z.object({ ok: z.literal(true), ...fields }));
 
 /** A JSON request body, as the route reads it (an empty body is `{}`). */
 export const jsonBody = <S extends z.ZodType>(schema: S, { required = true } = {}) => ({

@@ -1,5 +1,5 @@
 import { accessTokenBodySchema, accessTokenResponseSchema } from '../../contract/auth';
-import { defineRoute, jsonBody, noAuth } from '../http/openapi';
+import { defineRoute, jsonBody, noAuth, response } from '../http/openapi';
 
 export const issueAccessToken = defineRoute({
   method: 'post',
@@ -8,9 +8,6 @@ export const issueAccessToken = defineRoute({
   ...noAuth,
   request: { body: jsonBody(accessTokenBodySchema) },
   responses: {
-    200: {
-      description: 'A bearer token',
-      content: { 'application/json': { schema: accessTokenResponseSchema } },
-    },
+    200: response('A bearer token', accessTokenResponseSchema),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identifierSchema } from '../../contract/common';
 import {
-  activityItemSchema,
+  activityPageSchema,
   activityQuerySchema,
   entityBodySchema,
   entityPatchSchema,
@@ -9,7 +9,7 @@ import {
   entitySchema,
   entityWriteQuerySchema,
 } from '../../contract/entities';
-import { defineRoute, jsonBody, ok } from '../http/openapi';
+import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
 const blueprintPath = z.object({ bp: identifierSchema });
 const entityPath = z.object({ bp: identifierSchema, id: identifierSchema });
@@ -72,9 +72,6 @@ export const entityActivity = defineRoute({
   summary: "[ext] The entity's workflow runs, action runs and audit entries, newest first",
   request: { params: entityPath, query: activityQuerySchema },
   responses: {
-    200: ok('A page of the feed', {
-      activity: z.array(activityItemSchema),
-      nextCursor: z.string().nullable(),
-    }),
+    200: response('A page of the feed', activityPageSchema),
   },
 });

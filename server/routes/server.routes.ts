@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { meResponseSchema, serverInfoSchema } from '../../contract/auth';
-import { defineRoute, noAuth, ok } from '../http/openapi';
-
-const json = <S extends z.ZodType>(description: string, schema: S) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+import { defineRoute, noAuth, ok, response } from '../http/openapi';
 
 export const apiDocument = defineRoute({
   method: 'get',
   path: '/openapi.json',
   summary: 'This document',
   ...noAuth,
-  responses: { 200: json('OpenAPI 3.1', z.looseObject({ openapi: z.string() })) },
+  responses: { 200: response('OpenAPI 3.1', z.looseObject({ openapi: z.string() })) },
 });
 
 export const serverInfo = defineRoute({
@@ -20,14 +15,14 @@ export const serverInfo = defineRoute({
   path: '/server-info',
   summary: '[ext] Whether the demo seed runs, and the credentials the sign-in page may prefill',
   ...noAuth,
-  responses: { 200: json('Server information', serverInfoSchema) },
+  responses: { 200: response('Server information', serverInfoSchema) },
 });
 
 export const me = defineRoute({
   method: 'get',
   path: '/me',
   summary: '[ext] The user the token belongs to',
-  responses: { 200: json('The user', meResponseSchema) },
+  responses: { 200: response('The user', meResponseSchema) },
 });
 
 export const organizationSecret = defineRoute({

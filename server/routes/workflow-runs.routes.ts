@@ -1,22 +1,18 @@
 import { z } from 'zod';
 import {
-  logLineSchema,
+  logsPageSchema,
   logsQuerySchema,
   nodeRunLogsPostSchema,
   nodeRunPatchSchema,
   pathIds,
   runsListQuerySchema,
+  runsListResponseSchema,
   workflowRunSchema,
 } from '../../contract/workflows';
-import { defineRoute, jsonBody, ok } from '../http/openapi';
+import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
 const runPath = z.object({ wfr: pathIds.workflowRunId });
 const nodeRunPath = z.object({ wfnr: pathIds.nodeRunId });
-const logsPage = {
-  logs: z.array(logLineSchema),
-  nextCursor: z.string().nullable(),
-  total: z.number().optional(),
-};
 
 export const listRuns = defineRoute({
   method: 'get',
@@ -24,10 +20,7 @@ export const listRuns = defineRoute({
   summary: 'List workflow runs, newest first',
   request: { query: runsListQuerySchema },
   responses: {
-    200: ok('A page of runs', {
-      workflowRuns: z.array(workflowRunSchema),
-      nextCursor: z.string().nullable(),
-    }),
+    200: response('A page of runs', runsListResponseSchema),
   },
 });
 
@@ -47,7 +40,7 @@ export const readRunLogs = defineRoute({
   path: '/runs/{wfr}/logs',
   summary: 'Page the log lines of every node run of a run',
   request: { params: runPath, query: logsQuerySchema },
-  responses: { 200: ok('A page of log lines', logsPage) },
+  responses: { 200: response('A page of log lines', logsPageSchema) },
 });
 
 export const patchRunNodeRun = defineRoute({
@@ -74,7 +67,7 @@ export const readNodeRunLogs = defineRoute({
   path: '/nodes/runs/{wfnr}/logs',
   summary: 'Page the log lines of a node run',
   request: { params: nodeRunPath, query: logsQuerySchema },
-  responses: { 200: ok('A page of log lines', logsPage) },
+  responses: { 200: response('A page of log lines', logsPageSchema) },
 });
 
 export const postNodeRunLogs = defineRoute({
