@@ -40,8 +40,6 @@ export interface AppOptions {
   webhookSecret?: string | undefined;
   /** Signs access tokens instead of the secret stored in the settings table (JWT_SECRET). */
   tokenSecret?: string | undefined;
-  /** Attempts per delivery in all (the dispatcher's WEBHOOK_RETRIES + 1), shown on runs. */
-  maxDeliveryAttempts?: number;
 }
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
@@ -54,9 +52,9 @@ export function createApp({
   dispatcher,
   webhookSecret,
   tokenSecret,
-  maxDeliveryAttempts = DEFAULT_BACKEND_OPTIONS.retries + 1,
 }: AppOptions) {
-  const delivery = { maxAttempts: maxDeliveryAttempts };
+  // Attempts per delivery as runs show them: the dispatcher's policy (the default without one).
+  const delivery = { maxAttempts: dispatcher?.maxAttempts ?? DEFAULT_BACKEND_OPTIONS.retries + 1 };
   // An OpenAPIHono so that mounting /v1 gathers every declared operation under its full path.
   const app = new OpenAPIHono<AuthEnv>();
   // Read once: the stored secret never changes while the server runs (the dispatcher does the same).

@@ -77,7 +77,6 @@ async function main() {
   const app = createApp({
     db: database.db,
     dispatcher,
-    maxDeliveryAttempts: backendOptions.retries + 1,
     webhookSecret: config.WEBHOOK_SECRET,
     tokenSecret: config.JWT_SECRET,
     staticDir: path.resolve(config.STATIC_DIR),

@@ -52,6 +52,8 @@ export interface Dispatcher {
   stop: () => Promise<void>;
   /** This server's name on the leases it holds. */
   owner: string;
+  /** Attempts per delivery in all (WEBHOOK_RETRIES + 1), as runs show them. */
+  maxAttempts: number;
 }
 
 const sleep = (ms: number) =>
@@ -179,6 +181,7 @@ export function startDispatcher(
   return {
     kick,
     owner,
+    maxAttempts: policy.maxAttempts,
     async stop() {
       stopped = true;
       clearInterval(poll);

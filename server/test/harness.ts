@@ -71,14 +71,11 @@ export async function startTestServer(
   const database = await freshDatabase();
   await ensureUsers(database.db, TEST_CREDENTIALS);
   const clock = options.clock ?? (() => new Date());
-  const backends = { ...DEFAULT_BACKEND_OPTIONS, ...options.backends };
-  const dispatcher = startDispatcher(database.db, clock, backends);
-  const app = createApp({
-    db: database.db,
-    clock,
-    dispatcher,
-    maxDeliveryAttempts: backends.retries + 1,
+  const dispatcher = startDispatcher(database.db, clock, {
+    ...DEFAULT_BACKEND_OPTIONS,
+    ...options.backends,
   });
+  const app = createApp({ db: database.db, clock, dispatcher });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
