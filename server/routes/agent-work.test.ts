@@ -326,6 +326,12 @@ describe('Ocean flow for an INTEGRATION_ACTION workflow node run', () => {
       },
     });
     expect(claimed.nodeUid).toMatch(/^wfn_[a-zA-Z0-9]{16}$/);
+    // The run's own read shows the same claim on its node run.
+    const read = await t.api('admin', 'GET', `/workflows/runs/${run}`);
+    const shown = read.body.workflowRun.nodeRuns.find(
+      (n: { identifier: string }) => n.identifier === nodeRun,
+    );
+    expect(shown.claimedUntil).toBe(claimed.claimedUntil);
 
     const ack = await t.api(
       'machine',

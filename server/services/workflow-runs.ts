@@ -14,6 +14,7 @@ import {
   rerunIdentifiers,
   type LogScope,
 } from '../db/workflow-runs';
+import { agentClaims } from '../db/work-queue';
 import { getWorkflowRow } from '../db/workflows';
 import { toGraph } from '../db/serialize';
 import { notFound } from '../domain/errors';
@@ -24,13 +25,19 @@ import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
 
-/** A run as the API answers it, with the re-runs of it the actor may view. */
+/**
+ * A run as the API answers it, with the re-runs of it the actor may view and, for node runs
+ * waiting on an agent (INTEGRATION_ACTION), until when their claim holds.
+ */
 export async function workflowRunAnswer(db: DbOrTx, identifier: string, actor: Actor) {
   const row = await loadVisibleWorkflowRun(db, identifier, actor);
+  const nodeRuns = await nodeRunsOf(db, identifier);
+  const agentRuns = nodeRuns.filter((n) => n.installationId !== null).map((n) => n.identifier);
   return toWorkflowRun(
     row,
-    await nodeRunsOf(db, identifier),
+    nodeRuns,
     await rerunIdentifiers(db, identifier, visibleWorkflowRuns(actor)),
+    await agentClaims(db, 'agent_node_run', agentRuns),
   );
 }
 
