@@ -2,12 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminClient,
-  sharedDatabase,
-  startServerProcess,
-  type ServerProcess,
-} from '../test/processes';
+import { copyTemplate } from '../test/harness';
+import { adminClient, startServerProcess, type ServerProcess } from '../test/processes';
 
 /**
  * Work the server owes a backend survives crashes and restarts: real server processes on one real
@@ -125,7 +121,7 @@ async function claimedBy(databaseUrl: string, server: ServerProcess) {
 const COMMON = { WORK_LEASE_MS: '3000', WEBHOOK_TIMEOUT_MS: '30000', WEBHOOK_RETRIES: '4' };
 
 describe('owed work on a real PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof sharedDatabase>>;
+  let db: Awaited<ReturnType<typeof copyTemplate>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const servers: ServerProcess[] = [];
   const start = async (name: string, env: Record<string, string> = {}) => {
@@ -135,7 +131,7 @@ describe('owed work on a real PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    db = await sharedDatabase();
+    db = await copyTemplate();
     receiver = await startReceiver();
   });
   afterAll(async () => {

@@ -23,19 +23,31 @@ export const TEST_CREDENTIALS = {
   machineClientSecret: 'test-organization-secret',
 };
 
-/** A fresh, migrated database of its own: a copy of the run's template (global-setup.ts). */
-export async function freshDatabase(): Promise<Database> {
+/**
+ * A migrated database of its own on the test run's PostgreSQL, a copy of its template
+ * (global-setup.ts): its URL (for this process, or server processes to share) and its removal.
+ */
+export async function copyTemplate(): Promise<{ url: string; drop: () => Promise<void> }> {
   const { adminUrl, template } = inject('testDatabase');
   const name = `runboard_test_${randomId16().toLowerCase()}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString());
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/** A fresh, migrated database of its own, open. */
+export async function freshDatabase(): Promise<Database> {
+  const copy = await copyTemplate();
+  const database = await openPostgres(copy.url);
   return {
     ...database,
     async close() {
       await database.close();
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await copy.drop();
     },
   };
 }

@@ -1,33 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
-import { inject } from 'vitest';
-import { randomId16 } from '../domain/ids';
 import { TEST_CREDENTIALS, bearerToken } from './harness';
 import { freePort } from '../free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-/** A migrated database of its own on the test run's PostgreSQL, for server processes to share. */
-export async function sharedDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { adminUrl, template } = inject('testDatabase');
-  const name = `runboard_proc_${randomId16().toLowerCase()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: adminUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
-}
 
 export interface ServerProcess {
   name: string;
