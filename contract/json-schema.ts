@@ -1,0 +1,51 @@
+/**
+ * The one JSON Schema validator of server and dashboard (ajv with ajv-formats). Port's own input
+ * formats (`entity`, `user`, `team`, …) name pickers rather than string rules, so they are
+ * registered as formats that accept any string: ajv's strict mode would otherwise refuse the
+ * schema.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/** Formats Port defines for user inputs and entity properties that have no string rule of their own. */
+export const PORT_FORMATS = [
+  'entity',
+  'user',
+  'team',
+  'yaml',
+  'markdown',
+  'multi-line',
+  'proto',
+  'timer',
+  'color',
+  'icon',
+  'url',
+  'ipv4',
+  'ipv6',
+] as const;
+
+export function createJsonSchemaValidator(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false });
+  addFormats(ajv);
+  for (const format of PORT_FORMATS) {
+    if (!ajv.formats[format]) ajv.addFormat(format, true);
+  }
+  return ajv;
+}
+
+export type { ErrorObject, ValidateFunction };
+
+/** A person-readable sentence for one ajv error, naming the input it is about. */
+export function describeSchemaError(error: ErrorObject, root = ''): string {
+  const path = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing =
+    error.keyword === 'required'
+      ? String((error.params as { missingProperty?: string }).missingProperty)
+      : null;
+  const name = [root, ...path, ...(missing ? [missing] : [])].filter(Boolean).join('.');
+  if (missing) return `${name} is required`;
+  return `${name || 'value'} ${error.message ?? 'is not valid'}`;
+}
