@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Workflow, WorkflowRun } from '../../contract/workflows';
 import { decideAdvance } from '../../contract/graph';
 import { seedDemo } from '../seed/demo';
+import { seedDemoActions } from '../seed/demo-actions';
 import { startTestServer, type TestServer } from '../test/harness';
 import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';
 
@@ -17,6 +18,8 @@ beforeAll(async () => {
     now: new Date(),
     scale: { runs: 8, hugeLogLines: 50, bigOutputBytes: 1000 },
   });
+  // The catalog, as the server seeds it: the demo workflows' entity inputs name its services.
+  await seedDemoActions(t.database.db, { now: new Date() });
   workflows = (await t.api('admin', 'GET', '/workflows')).body.workflows;
   simulator = startSimulator({ db: t.database.db, tickMs: 20, seed: 7 });
 });
@@ -126,7 +129,7 @@ describe('startSimulator', () => {
 
   it('drives a run someone started by hand on a demo workflow to completion', async () => {
     const started = await t.api('member', 'POST', '/workflows/deploy-service/runs', {
-      inputs: { service: 'billing-api', environment: 'staging', version: '1.2.3' },
+      inputs: { service: 'payments-api', environment: 'staging', version: '1.2.3' },
     });
     expect(started.status).toBe(201);
     const id = started.body.workflowRun.identifier as string;
