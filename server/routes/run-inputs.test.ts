@@ -174,3 +174,32 @@ describe('the source of a run', () => {
     expect(audit.body.audits[0].trigger.origin).toBe('UI');
   });
 });
+
+describe("the entity picker's search", () => {
+  it('lists the entities of the blueprint whose identifier or title contains the text', async () => {
+    await t.api('admin', 'POST', '/blueprints/svc/entities', {
+      identifier: 'pay_2',
+      title: '100% Payments',
+    });
+    const byTitle = await t.api('member', 'GET', '/blueprints/svc/entities?search=ORD');
+    expect(byTitle.body.entities.map((e: { identifier: string }) => e.identifier)).toEqual([
+      'orders',
+    ]);
+    const literal = await t.api(
+      'member',
+      'GET',
+      `/blueprints/svc/entities?search=${encodeURIComponent('%')}`,
+    );
+    expect(literal.body.entities.map((e: { identifier: string }) => e.identifier)).toEqual([
+      'pay_2',
+    ]);
+    const underscore = await t.api('member', 'GET', '/blueprints/svc/entities?search=_');
+    expect(underscore.body.entities.map((e: { identifier: string }) => e.identifier)).toEqual([
+      'pay_2',
+    ]);
+    const none = await t.api('member', 'GET', '/blueprints/svc/entities?search=ghost');
+    expect(none.body.entities).toEqual([]);
+    const all = await t.api('member', 'GET', '/blueprints/svc/entities');
+    expect(all.body.entities).toHaveLength(2);
+  });
+});
