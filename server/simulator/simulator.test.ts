@@ -127,7 +127,7 @@ describe('startSimulator', () => {
     expect(tickErrors).not.toHaveBeenCalled();
   });
 
-  it('drives a run someone started by hand on a demo workflow to completion', async () => {
+  it('drives a run someone started by hand on a demo workflow to success', async () => {
     const started = await t.api('member', 'POST', '/workflows/deploy-service/runs', {
       inputs: { service: 'payments-api', environment: 'staging', version: '1.2.3' },
     });
@@ -140,5 +140,6 @@ describe('startSimulator', () => {
     expect(run.createdBy).toBe('user_member');
     expect(run.nodeRuns.filter((n) => n.nodeIdentifier !== 'trigger').length).toBeGreaterThan(0);
     expect(run.nodeRuns.every((n) => n.status === 'COMPLETED')).toBe(true);
+    expect(run.result).toBe('SUCCESS');
   });
 });
