@@ -7,6 +7,7 @@ test('after Mark complete the view stays on the marked node and shows the line j
   api,
   runDetailPage: detail,
 }) => {
+  test.slow(); // a 2,001-character reason re-renders the dialog; slow on a loaded machine
   const workflow = await seedPipeline(api);
   const run = await api.startRun(workflow.identifier, { inputs: { service: 'checkout' } });
   // No ?node=: the page shows the node in progress, Build image.

@@ -69,6 +69,7 @@ function DialogBody({
           required={reasonRequired}
           autosize
           minRows={2}
+          maxRows={8}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           onKeyDown={(e) => {
