@@ -38,6 +38,9 @@ interface Props {
   entity: 'none' | 'optional' | 'required';
   /** The blueprint of the run's entity: the Entity field is then a picker of its entities. */
   entityBlueprint?: string | null;
+  /** Values to start from instead of the schema's defaults (e.g. a re-run's inputs, to edit). */
+  initialInputs?: Record<string, unknown>;
+  initialEntity?: string;
   pending: boolean;
   /** The server's answer when starting failed, shown above the button. */
   serverError: string | null;
@@ -52,16 +55,20 @@ export function RunInputsForm({
   userInputs,
   entity,
   entityBlueprint = null,
+  initialInputs,
+  initialEntity = '',
   pending,
   serverError,
   onSubmit,
 }: Props) {
   const fields = fieldsFromUserInputs(userInputs);
   const [values, setValues] = useState<FormValues>(() =>
-    fields ? initialValues(fields, userInputs?.properties) : {},
+    fields ? initialValues(fields, userInputs?.properties, initialInputs) : {},
   );
-  const [jsonText, setJsonText] = useState('{}');
-  const [entityText, setEntityText] = useState('');
+  const [jsonText, setJsonText] = useState(() =>
+    initialInputs ? JSON.stringify(initialInputs, null, 2) : '{}',
+  );
+  const [entityText, setEntityText] = useState(initialEntity);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [entityError, setEntityError] = useState<string | null>(null);

@@ -86,6 +86,17 @@ describe('initialValues', () => {
   });
 });
 
+describe('initialValues from given inputs', () => {
+  it("starts from a re-run's inputs where given, else the defaults", () => {
+    const values = initialValues(fields, schema.properties, {
+      message: 'again',
+      level: 3,
+      tags: [],
+    });
+    expect(values).toMatchObject({ message: 'again', level: '3', ratio: '0.5', tags: '[]' });
+  });
+});
+
 describe('inputsFromForm', () => {
   it('sends each value with its JSON type and leaves empty optional fields out', () => {
     const result = inputsFromForm(fields, {

@@ -159,15 +159,20 @@ function initialValue(field: InputField, fallback: unknown): FieldValue {
   return String(fallback);
 }
 
-/** The controls' starting values: each property's `default`, else empty (or off). */
+/**
+ * The controls' starting values: the given inputs (a re-run's, to edit), else each property's
+ * `default`, else empty (or off).
+ */
 export function initialValues(
   fields: InputField[],
   properties: Record<string, unknown> | undefined,
+  given: Record<string, unknown> = {},
 ): FormValues {
   return Object.fromEntries(
     fields.map((field) => {
       const property = properties?.[field.name];
-      return [field.name, initialValue(field, isRecord(property) ? property.default : undefined)];
+      const fallback = isRecord(property) ? property.default : undefined;
+      return [field.name, initialValue(field, given[field.name] ?? fallback)];
     }),
   );
 }
