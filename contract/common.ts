@@ -49,6 +49,12 @@ export const httpUrl = z.string().refine((s) => /^https?:\/\//i.test(s) && URL.c
 });
 
 /** Why a person marked, cancelled or re-ran a run; kept in the log and the audit entry. */
-export const reasonSchema = z.string().trim().min(1, 'is required and must not be blank').max(2000);
+/** The longest reason a manual act keeps (the dashboard counts toward it; nothing is cut). */
+export const REASON_MAX_LENGTH = 2000;
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, 'is required and must not be blank')
+  .max(REASON_MAX_LENGTH);
 
 export const jsonObject = z.record(z.string(), z.unknown());

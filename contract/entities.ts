@@ -45,6 +45,8 @@ export const entityWriteQuerySchema = z.object({
 export type EntityWriteQuery = z.infer<typeof entityWriteQuerySchema>;
 
 export const entityRunQuerySchema = z.object({ run_id: runIdParam.optional() });
+/** [ext] `?search=`: entities whose identifier or title contains the text (case-insensitive). */
+export const entityListQuerySchema = z.object({ search: z.string().max(200).optional() });
 
 export const entitySchema = z.object({
   identifier: z.string(),

@@ -165,7 +165,7 @@ async function seedEchoActions(api: SeedApi, baseURL: string) {
   });
   const touch = { identifier: `touch_${suffix}`, title: `Touch echo ${suffix}` };
   await actions.createAction({ ...touch, blueprint, trigger: { operation: 'DAY-2' } });
-  return { send, touch };
+  return { send, touch, blueprint };
 }
 
 async function pickAction(page: Page, title: string) {
@@ -206,7 +206,8 @@ test('an action without an inputs schema takes a JSON object and needs an entity
   api,
   baseURL,
 }) => {
-  const { touch } = await seedEchoActions(api, baseURL ?? '');
+  const { touch, blueprint } = await seedEchoActions(api, baseURL ?? '');
+  await new ActionsSeedApi(api).createEntity(blueprint, { identifier: 'doomed', title: 'Doomed' });
   await page.goto('/actions/runs');
   await page.getByRole('button', { name: 'Run action' }).click();
   const dialog = await pickAction(page, touch.title);
@@ -222,9 +223,16 @@ test('an action without an inputs schema takes a JSON object and needs an entity
   await expect(dialog.dialog.getByText(/^Not valid JSON: /)).toBeVisible();
 
   await json.fill('{"reason": "manual"}');
-  await dialog.field('Entity').fill('no-such-entity');
+  // The Entity field picks among the blueprint's entities: what does not exist is not offered.
+  const entity = dialog.dialog.getByRole('combobox', { name: 'Entity' });
+  await entity.fill('no-such-entity');
+  await expect(page.getByText('No entity matches')).toBeVisible();
+  await entity.fill('doomed');
+  await page.getByRole('option', { name: 'Doomed (doomed)' }).click();
+  // Deleted after it was picked: the server refuses, and says why.
+  await new ActionsSeedApi(api).request('DELETE', `/blueprints/${blueprint}/entities/doomed`);
   await dialog.start.click();
-  await expect(dialog.dialog.getByRole('alert')).toContainText('"no-such-entity"');
+  await expect(dialog.dialog.getByRole('alert')).toContainText('"doomed"');
   await expect(dialog.dialog.getByRole('alert')).toContainText('was not found');
   await screenshotBothSchemes(page, 'start-action-run-refused');
   await expect(page).toHaveURL(/\/actions\/runs$/);

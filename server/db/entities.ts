@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ilike, or } from 'drizzle-orm';
 import type { Entity } from '../../contract/entities';
 import { notFound } from '../domain/errors';
 import { getBlueprintRow } from './blueprints';
@@ -80,12 +80,22 @@ export async function getEntity(db: DbOrTx, blueprint: string, identifier: strin
   return toEntity(row);
 }
 
-export async function listEntities(db: DbOrTx, blueprint: string) {
+/** A blueprint's entities; with `search`, those whose identifier or title contains it. */
+export async function listEntities(db: DbOrTx, blueprint: string, search?: string) {
   await getBlueprintRow(db, blueprint);
+  const text = search?.trim();
+  const pattern = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db
     .select()
     .from(entities)
-    .where(eq(entities.blueprint, blueprint))
+    .where(
+      and(
+        eq(entities.blueprint, blueprint),
+        pattern
+          ? or(ilike(entities.identifier, pattern), ilike(entities.title, pattern))
+          : undefined,
+      ),
+    )
     .orderBy(asc(entities.identifier));
   return rows.map(toEntity);
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import { requestSource } from '../http/source';
 import { startActionRun } from '../services/action-runs';
 import { createAction, getAction, listActions } from '../services/definitions';
 import * as routes from './actions.routes';
@@ -25,6 +26,7 @@ export function actionRoutes(db: Db, clock: () => Date) {
         actor: c.get('actor'),
         now: clock(),
         runAs: run_as,
+        source: requestSource(c),
         version,
       });
       return c.json({ ok: true, run }, 202);

@@ -6,6 +6,7 @@ import {
   entityBodySchema,
   entityPatchSchema,
   entityRunQuerySchema,
+  entityListQuerySchema,
   entitySchema,
   entityWriteQuerySchema,
 } from '../../contract/entities';
@@ -17,8 +18,8 @@ const entityPath = z.object({ bp: identifierSchema, id: identifierSchema });
 export const listEntities = defineRoute({
   method: 'get',
   path: '/{bp}/entities',
-  summary: 'List the entities of a blueprint',
-  request: { params: blueprintPath },
+  summary: 'List the entities of a blueprint; [ext] search narrows to identifier or title',
+  request: { params: blueprintPath, query: entityListQuerySchema },
   responses: { 200: ok('Every entity of the blueprint', { entities: z.array(entitySchema) }) },
 });
 

@@ -16,7 +16,8 @@ export function entityRoutes(db: Db, clock: () => Date) {
   return apiRoutes()
     .openapi(routes.listEntities, async (c) => {
       const { bp } = c.req.valid('param');
-      return c.json({ ok: true, entities: await listEntities(db, bp) });
+      const { search } = c.req.valid('query');
+      return c.json({ ok: true, entities: await listEntities(db, bp, search) });
     })
     .openapi(routes.createEntity, async (c) => {
       const { bp } = c.req.valid('param');

@@ -42,6 +42,7 @@ import { newActionRunId } from '../domain/ids';
 import { isPrivileged, type Actor } from '../domain/permissions';
 import { assertCanControl } from '../domain/run-controls';
 import { loadVisibleActionRun, loadVisibleActionRunWithFlags } from './run-access';
+import { checkRunInputs } from './run-inputs';
 import { auditedActionRun, auditRunChange } from './run-audit';
 
 /** The action-run lifecycle: start, patch, log, end (approvals are in action-run-approvals.ts). */
@@ -153,6 +154,7 @@ export async function startActionRun(
       body,
     );
     if (problem) throw invalid(problem);
+    await checkRunInputs(tx, trigger.userInputs, body.properties, 'properties', 'action');
     let startedBy = { id: actor.id, email: actor.email };
     if (options.runAs !== undefined && options.runAs !== actor.email) {
       if (!isPrivileged(actor)) {

@@ -24,6 +24,7 @@ import type { Actor } from '../domain/permissions';
 import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
+import { checkRunInputs } from './run-inputs';
 
 /**
  * A run as the API answers it, with the re-runs of it the actor may view and, for node runs
@@ -53,6 +54,7 @@ export async function startWorkflowRun(
     const workflow = await getWorkflowRow(tx, workflowIdentifier);
     const graph = toGraph(workflow);
     const trigger = triggerNode(graph);
+    await checkRunInputs(tx, trigger.config.userInputs, body.inputs, 'inputs', 'workflow');
     const identifier = newWorkflowRunId();
     await insertWorkflowRun(tx, {
       identifier,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Workflow, WorkflowRun } from '../../contract/workflows';
 import { decideAdvance } from '../../contract/graph';
 import { seedDemo } from '../seed/demo';
+import { seedDemoActions } from '../seed/demo-actions';
 import { startTestServer, type TestServer } from '../test/harness';
 import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';
 
@@ -17,6 +18,8 @@ beforeAll(async () => {
     now: new Date(),
     scale: { runs: 8, hugeLogLines: 50, bigOutputBytes: 1000 },
   });
+  // The catalog, as the server seeds it: the demo workflows' entity inputs name its services.
+  await seedDemoActions(t.database.db, { now: new Date() });
   workflows = (await t.api('admin', 'GET', '/workflows')).body.workflows;
   simulator = startSimulator({ db: t.database.db, tickMs: 20, seed: 7 });
 });
@@ -124,9 +127,9 @@ describe('startSimulator', () => {
     expect(tickErrors).not.toHaveBeenCalled();
   });
 
-  it('drives a run someone started by hand on a demo workflow to completion', async () => {
+  it('drives a run someone started by hand on a demo workflow to success', async () => {
     const started = await t.api('member', 'POST', '/workflows/deploy-service/runs', {
-      inputs: { service: 'billing-api', environment: 'staging', version: '1.2.3' },
+      inputs: { service: 'payments-api', environment: 'staging', version: '1.2.3' },
     });
     expect(started.status).toBe(201);
     const id = started.body.workflowRun.identifier as string;
@@ -137,5 +140,6 @@ describe('startSimulator', () => {
     expect(run.createdBy).toBe('user_member');
     expect(run.nodeRuns.filter((n) => n.nodeIdentifier !== 'trigger').length).toBeGreaterThan(0);
     expect(run.nodeRuns.every((n) => n.status === 'COMPLETED')).toBe(true);
+    expect(run.result).toBe('SUCCESS');
   });
 });

@@ -127,6 +127,8 @@ export async function apiRequest<T>(
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        // Runs and changes made here are recorded with source UI (only for a person's token).
+        ...(options.method && options.method !== 'GET' ? { 'x-runboard-source': 'UI' } : {}),
         ...(options.etag ? { 'if-none-match': options.etag } : {}),
       },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),

@@ -57,3 +57,18 @@ export function fromLocalInput(value: string): string | undefined {
   const d = dayjs(value);
   return d.isValid() ? d.toISOString() : undefined;
 }
+
+/** Mantine's date pickers hold local "YYYY-MM-DD HH:mm:ss" text; the API takes ISO 8601 instants. */
+const PICKER_FORMAT = 'YYYY-MM-DD HH:mm:ss';
+
+/** A picker's local date-time as an ISO instant (`2026-11-29T10:00:00.000Z`), or null if not a date. */
+export function isoFromPicker(value: string): string | null {
+  const d = dayjs(value);
+  return d.isValid() ? d.toISOString() : null;
+}
+
+/** An ISO instant as a picker's local date-time; other text is kept as it is. */
+export function pickerFromIso(value: string): string {
+  const d = dayjs(value);
+  return d.isValid() ? d.format(PICKER_FORMAT) : value;
+}

@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
+import { REASON_MAX_LENGTH } from '../../../contract/common';
 
 interface Props {
   opened: boolean;
@@ -46,13 +47,16 @@ function DialogBody({
   const [reason, setReason] = useState('');
   const [tried, setTried] = useState(false);
   const reasonMissing = reasonRequired && reason.trim() === '';
+  const length = reason.trim().length;
+  // Refused with a counter rather than cut: a pasted reason is never shortened behind one's back.
+  const tooLong = length > REASON_MAX_LENGTH;
   return (
     <form
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
         setTried(true);
-        if (reasonMissing || invalid) return;
+        if (reasonMissing || tooLong || invalid) return;
         onConfirm(reason.trim());
       }}
     >
@@ -65,15 +69,24 @@ function DialogBody({
           required={reasonRequired}
           autosize
           minRows={2}
-          maxLength={2000}
+          maxRows={8}
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey))
               e.currentTarget.form?.requestSubmit();
           }}
-          error={tried && reasonMissing ? 'Say why, for whoever reads the log later' : undefined}
+          error={
+            tooLong
+              ? `At most ${REASON_MAX_LENGTH.toLocaleString('en')} characters: shorten it by ${(length - REASON_MAX_LENGTH).toLocaleString('en')}`
+              : tried && reasonMissing
+                ? 'Say why, for whoever reads the log later'
+                : undefined
+          }
         />
+        <Text size="xs" c={tooLong ? 'red' : 'dimmed'} ta="right" mt={-12} aria-live="polite">
+          {length.toLocaleString('en')} / {REASON_MAX_LENGTH.toLocaleString('en')}
+        </Text>
         <Alert variant="light" color="gray" title="What happens next">
           <Text size="sm" component="div">
             {preview}

@@ -2,14 +2,21 @@ import {
   Alert,
   Button,
   Group,
+  MultiSelect,
   NumberInput,
   Select,
   Stack,
   Switch,
+  TagsInput,
   TextInput,
   Textarea,
 } from '@mantine/core';
+import { DateTimePicker } from '@mantine/dates';
+import '@mantine/dates/styles.css';
 import { useState, type FormEvent } from 'react';
+import { UserPicker } from '../pickers/UserPicker';
+import type { StartRunRequest } from './api';
+import { EntityMultiPicker, EntityPicker } from './EntityPicker';
 import {
   fieldsFromUserInputs,
   initialValues,
@@ -25,15 +32,15 @@ import {
 
 const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
-export interface StartRunRequest {
-  inputs: Record<string, unknown>;
-  entity: string | undefined;
-}
-
 interface Props {
   userInputs: UserInputs | null;
   /** `none`: no entity field; `optional` / `required`: an Entity field, required for DAY-2 and DELETE actions. */
   entity: 'none' | 'optional' | 'required';
+  /** The blueprint of the run's entity: the Entity field is then a picker of its entities. */
+  entityBlueprint?: string | null;
+  /** Values to start from instead of the schema's defaults (e.g. a re-run's inputs, to edit). */
+  initialInputs?: Record<string, unknown>;
+  initialEntity?: string;
   pending: boolean;
   /** The server's answer when starting failed, shown above the button. */
   serverError: string | null;
@@ -44,13 +51,24 @@ interface Props {
  * The inputs of a run: one control per property of the definition's schema, or a JSON editor
  * when it has none. Nothing is sent while a field is missing or malformed.
  */
-export function RunInputsForm({ userInputs, entity, pending, serverError, onSubmit }: Props) {
+export function RunInputsForm({
+  userInputs,
+  entity,
+  entityBlueprint = null,
+  initialInputs,
+  initialEntity = '',
+  pending,
+  serverError,
+  onSubmit,
+}: Props) {
   const fields = fieldsFromUserInputs(userInputs);
   const [values, setValues] = useState<FormValues>(() =>
-    fields ? initialValues(fields, userInputs?.properties) : {},
+    fields ? initialValues(fields, userInputs?.properties, initialInputs) : {},
   );
-  const [jsonText, setJsonText] = useState('{}');
-  const [entityText, setEntityText] = useState('');
+  const [jsonText, setJsonText] = useState(() =>
+    initialInputs ? JSON.stringify(initialInputs, null, 2) : '{}',
+  );
+  const [entityText, setEntityText] = useState(initialEntity);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [entityError, setEntityError] = useState<string | null>(null);
@@ -73,6 +91,15 @@ export function RunInputsForm({ userInputs, entity, pending, serverError, onSubm
     if (inputs && !missingEntity) {
       onSubmit({ inputs, entity: trimmedEntity === '' ? undefined : trimmedEntity });
     }
+  };
+
+  const entityDescription =
+    entity === 'required'
+      ? 'The entity this action acts on.'
+      : 'Optional: the identifier of the entity this run is about.';
+  const setEntity = (value: string) => {
+    setEntityText(value);
+    setEntityError(null);
   };
 
   const setValue = (name: string, value: FieldValue) => {
@@ -110,23 +137,27 @@ export function RunInputsForm({ userInputs, entity, pending, serverError, onSubm
             spellCheck={false}
           />
         )}
-        {entity !== 'none' && (
-          <TextInput
-            label="Entity"
-            description={
-              entity === 'required'
-                ? 'The identifier of the entity this action acts on.'
-                : 'Optional: the identifier of the entity this run is about.'
-            }
-            value={entityText}
-            onChange={(e) => {
-              setEntityText(e.currentTarget.value);
-              setEntityError(null);
-            }}
-            error={entityError}
-            required={entity === 'required'}
-          />
-        )}
+        {entity !== 'none' &&
+          (entityBlueprint ? (
+            <EntityPicker
+              label="Entity"
+              description={entityDescription}
+              blueprint={entityBlueprint}
+              required={entity === 'required'}
+              error={entityError}
+              value={entityText}
+              onChange={setEntity}
+            />
+          ) : (
+            <TextInput
+              label="Entity"
+              description={entityDescription}
+              value={entityText}
+              onChange={(e) => setEntity(e.currentTarget.value)}
+              error={entityError}
+              required={entity === 'required'}
+            />
+          ))}
         {serverError && (
           <Alert color="red" variant="light" title="The run was not started" role="alert">
             {serverError}
@@ -157,13 +188,23 @@ function FieldControl({ field, value, error, onChange }: FieldProps) {
     error,
   };
   const text = typeof value === 'string' ? value : '';
+  const list = Array.isArray(value) ? value : [];
   switch (field.kind) {
     case 'string':
       return (
         <TextInput {...common} value={text} onChange={(e) => onChange(e.currentTarget.value)} />
       );
     case 'number':
-      return <NumberInput {...common} value={text} onChange={(v) => onChange(String(v))} />;
+      return (
+        <NumberInput
+          {...common}
+          value={text}
+          onChange={(v) => onChange(String(v))}
+          allowDecimal={!field.integer}
+          // Out-of-range numbers are refused with the rule, never changed behind the person's back.
+          clampBehavior="none"
+        />
+      );
     case 'boolean':
       return (
         <Switch
@@ -182,6 +223,63 @@ function FieldControl({ field, value, error, onChange }: FieldProps) {
           value={text === '' ? null : text}
           onChange={(v) => onChange(v ?? '')}
           clearable={!field.required}
+          searchable={field.options.length > 7}
+        />
+      );
+    case 'multi-enum':
+      return (
+        <MultiSelect
+          {...common}
+          data={field.options.map((o) => ({ value: optionKey(o), label: optionKey(o) }))}
+          value={list}
+          onChange={onChange}
+          clearable
+          searchable={field.options.length > 7}
+        />
+      );
+    case 'entity':
+      return (
+        <EntityPicker {...common} blueprint={field.blueprint!} value={text} onChange={onChange} />
+      );
+    case 'multi-entity':
+      return (
+        <EntityMultiPicker
+          {...common}
+          blueprint={field.blueprint!}
+          value={list}
+          onChange={onChange}
+        />
+      );
+    case 'user':
+      return (
+        <UserPicker
+          label={field.label}
+          {...(field.description ? { description: field.description } : {})}
+          required={field.required}
+          error={error}
+          value={text}
+          onChange={onChange}
+        />
+      );
+    case 'date-time':
+      return (
+        <DateTimePicker
+          {...common}
+          value={text === '' ? null : text}
+          onChange={(v) => onChange(v ?? '')}
+          valueFormat="YYYY-MM-DD HH:mm"
+          placeholder="Pick a date and time"
+          clearable={!field.required}
+        />
+      );
+    case 'tags':
+      return (
+        <TagsInput
+          {...common}
+          value={list}
+          onChange={onChange}
+          placeholder="Type a value, then Enter"
+          clearable
         />
       );
     case 'json':

@@ -1,8 +1,13 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { Action, ActionRunV1 } from '../../../contract/actions';
+import type { Entity } from '../../../contract/entities';
 import type { WorkflowRun } from '../../../contract/workflows';
 import { api } from '../../lib/api';
-import type { StartRunRequest } from './RunInputsForm';
+
+export interface StartRunRequest {
+  inputs: Record<string, unknown>;
+  entity: string | undefined;
+}
 
 export const actionsQueryOptions = () =>
   queryOptions({
@@ -10,6 +15,20 @@ export const actionsQueryOptions = () =>
     queryFn: ({ signal }) =>
       api<{ actions: Action[] }>('/actions', { signal }).then((b) => b.actions),
     staleTime: 60_000,
+  });
+
+export type EntityOption = Pick<Entity, 'identifier' | 'title'>;
+
+/** The entities of a blueprint whose identifier or title contains `search` ([ext] `?search=`). */
+export const entitySearchQueryOptions = (blueprint: string, search: string) =>
+  queryOptions({
+    queryKey: ['entities', 'search', blueprint, search] as const,
+    queryFn: ({ signal }) =>
+      api<{ entities: Entity[] }>(`/blueprints/${encodeURIComponent(blueprint)}/entities`, {
+        signal,
+        query: { search },
+      }).then((b) => b.entities.map(({ identifier, title }) => ({ identifier, title }))),
+    staleTime: 30_000,
   });
 
 export const startWorkflowRun = (workflowId: string, { inputs, entity }: StartRunRequest) =>

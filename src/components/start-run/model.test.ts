@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { entityRequired, workflowUserInputs } from './definitions';
 import {
-  entityRequired,
   fieldsFromUserInputs,
   initialValues,
   inputsFromForm,
   parseJsonObject,
-  workflowUserInputs,
   type InputField,
 } from './model';
 
@@ -84,6 +83,17 @@ describe('initialValues', () => {
       tags: '[\n  "a"\n]',
       extra: '',
     });
+  });
+});
+
+describe('initialValues from given inputs', () => {
+  it("starts from a re-run's inputs where given, else the defaults", () => {
+    const values = initialValues(fields, schema.properties, {
+      message: 'again',
+      level: 3,
+      tags: [],
+    });
+    expect(values).toMatchObject({ message: 'again', level: '3', ratio: '0.5', tags: '[]' });
   });
 });
 
@@ -171,5 +181,100 @@ describe('workflowUserInputs and entityRequired', () => {
       true,
       true,
     ]);
+  });
+});
+
+describe("Port's input formats and the schema's rules", () => {
+  const rules = {
+    properties: {
+      version: { type: 'string', title: 'Version', pattern: '^\\d+\\.\\d+\\.\\d+$' },
+      nodes: { type: 'integer', minimum: 1, maximum: 50 },
+      name: { type: 'string', minLength: 3, maxLength: 10 },
+      service: { type: 'string', format: 'entity', blueprint: 'service', title: 'Service' },
+      services: {
+        type: 'array',
+        items: { type: 'string', format: 'entity', blueprint: 'service' },
+      },
+      regions: { type: 'array', items: { type: 'string', enum: ['eu', 'us'] }, default: ['eu'] },
+      owner: { type: 'string', format: 'user' },
+      when: { type: 'string', format: 'date-time', default: '2026-11-29T10:30:00.000Z' },
+      labels: { type: 'array', items: { type: 'string' }, maxItems: 2 },
+    },
+    required: ['version'],
+  };
+  const ruleFields = fieldsFromUserInputs(rules) as InputField[];
+  const start = initialValues(ruleFields, rules.properties);
+  const check = (values: Record<string, unknown>) =>
+    inputsFromForm(ruleFields, { ...start, version: '1.0.0', ...values } as never);
+
+  it('gives each format its control: entity pickers, multi-selects, user, date-time, tags', () => {
+    expect(ruleFields.map((f) => [f.name, f.kind, f.blueprint])).toEqual([
+      ['version', 'string', null],
+      ['nodes', 'number', null],
+      ['name', 'string', null],
+      ['service', 'entity', 'service'],
+      ['services', 'multi-entity', 'service'],
+      ['regions', 'multi-enum', null],
+      ['owner', 'user', null],
+      ['when', 'date-time', null],
+      ['labels', 'tags', null],
+    ]);
+    expect(ruleFields.find((f) => f.name === 'regions')?.options).toEqual(['eu', 'us']);
+    expect(ruleFields.find((f) => f.name === 'nodes')?.integer).toBe(true);
+  });
+
+  it('prefills defaults of lists and date-times (shown in local time, sent as an instant)', () => {
+    expect(start.regions).toEqual(['eu']);
+    expect(start.when).toBe('2026-11-29 10:30:00');
+    const result = check({});
+    expect(result).toEqual({
+      ok: true,
+      inputs: { version: '1.0.0', regions: ['eu'], when: '2026-11-29T10:30:00.000Z' },
+    });
+  });
+
+  it.each([
+    ['version', { version: 'not-a-version' }, 'Version must match pattern "^\\d+\\.\\d+\\.\\d+$"'],
+    ['nodes', { nodes: '500' }, 'nodes must be <= 50'],
+    ['nodes', { nodes: '0' }, 'nodes must be >= 1'],
+    ['nodes', { nodes: '1.5' }, 'nodes must be integer'],
+    ['name', { name: 'ab' }, 'name must NOT have fewer than 3 characters'],
+    ['name', { name: 'abcdefghijk' }, 'name must NOT have more than 10 characters'],
+    ['labels', { labels: ['a', 'b', 'c'] }, 'labels must NOT have more than 2 items'],
+    ['when', { when: 'someday' }, 'Pick a date and time'],
+    ['version', { version: '' }, 'Version is required'],
+  ])('refuses %s breaking its rule: %j', (name, values, message) => {
+    const result = check(values);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[name]).toBe(message);
+  });
+
+  it('sends entity, user and list picks as the API takes them', () => {
+    const result = check({
+      service: 'payments-api',
+      services: ['a', 'b'],
+      regions: ['us', 'eu'],
+      owner: 'ann@example.com',
+      labels: ['x'],
+      nodes: '50',
+    });
+    expect(result).toEqual({
+      ok: true,
+      inputs: {
+        version: '1.0.0',
+        nodes: 50,
+        service: 'payments-api',
+        services: ['a', 'b'],
+        regions: ['us', 'eu'],
+        owner: 'ann@example.com',
+        when: '2026-11-29T10:30:00.000Z',
+        labels: ['x'],
+      },
+    });
+  });
+
+  it('leaves an empty optional list out', () => {
+    const result = check({ regions: [] });
+    expect(result.ok && 'regions' in result.inputs).toBe(false);
   });
 });

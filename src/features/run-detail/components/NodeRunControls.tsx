@@ -19,13 +19,18 @@ interface Props {
   nodeRun: NodeRun | null;
   graph: PreviewGraph | undefined;
   titles: Record<string, string>;
+  /**
+   * Called when a mark is sent: the page pins this node in its URL, so the view stays on the node
+   * just marked (and its "Marked … by" line) instead of following the run to the next one.
+   */
+  onMarked?: (node: string) => void;
 }
 
 /**
  * The selected node's own acts: mark its in-progress run complete, or re-run from it; and while
  * its backend is still owed a request, what that delivery is doing, with "Retry now" for admins.
  */
-export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
+export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const mark = useMarkNodeComplete(run.identifier);
@@ -110,6 +115,7 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
           onConfirm={(input) => {
             setDialog(null);
             setRefusal(null);
+            onMarked?.(nodeRun.nodeIdentifier);
             mark.mutate(
               { nodeRunId: nodeRun.identifier, ...input },
               { onError: (err) => setRefusal(refusalMessage(err)) },

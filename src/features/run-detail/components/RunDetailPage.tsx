@@ -137,6 +137,7 @@ export function RunDetailPage({
               nodeRun={selectedRun}
               graph={ranOn}
               titles={titles}
+              onMarked={(node) => onSearchChange({ node }, { replace: true })}
             />
           }
         />

@@ -1,0 +1,44 @@
+import { expect, test } from '../fixtures';
+import { StartRunDialog } from '../pages/start-run-dialog';
+import { ActionsSeedApi } from '../seed-actions';
+import { DEMO_CATALOG, SERVICE_BLUEPRINT } from '../../server/seed/demo-catalog';
+import { DEMO_WORKFLOWS } from '../../server/seed/demo-workflows';
+
+// The simulator plays the demo's backends; the demo's own definitions are created through the
+// API (the full demo seed with its 30 days of history takes a minute to write).
+test.use({ serverEnv: { SIMULATOR: 'on' } });
+
+test('Run on the demo "Deploy service" workflow completes with success within a minute', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  test.setTimeout(120_000);
+  const actions = new ActionsSeedApi(api);
+  const services = DEMO_CATALOG.find((b) => b.identifier === SERVICE_BLUEPRINT)!;
+  await actions.createBlueprint({ identifier: services.identifier, title: services.title });
+  for (const e of services.entities) {
+    await actions.createEntity(services.identifier, { identifier: e.identifier, title: e.title });
+  }
+  const deploy = DEMO_WORKFLOWS.find((w) => w.body.identifier === 'deploy-service')!;
+  const workflow = await api.createWorkflow(deploy.body);
+
+  await page.goto(`/workflows/${workflow.identifier}`);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const dialog = new StartRunDialog(page, `Run ${workflow.title}`);
+  await dialog.dialog.getByRole('combobox', { name: 'Service' }).fill('payments');
+  await page.getByRole('option', { name: 'Payments API (payments-api)' }).click();
+  await dialog.field('Version').fill('2.4.0');
+  await dialog.dialog.getByRole('combobox', { name: 'Environment' }).click();
+  await page.getByRole('option', { name: 'staging' }).click();
+  await dialog.start.click();
+
+  await expect(page).toHaveURL(/\/runs\/wfr_[^/?]+$/);
+  const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
+  await detail.expectLoaded(runId);
+  const header = page.getByRole('heading', { name: runId }).locator('xpath=..');
+  await expect(header).toContainText('Succeeded', { timeout: 60_000 });
+  const run = await api.getRun(runId);
+  expect(run).toMatchObject({ status: 'COMPLETED', result: 'SUCCESS' });
+  expect(run.nodeRuns.every((n) => n.result === 'SUCCESS')).toBe(true);
+});

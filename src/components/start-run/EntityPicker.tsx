@@ -1,0 +1,117 @@
+import { Loader, MultiSelect, Select, type ComboboxItem } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { entitySearchQueryOptions, type EntityOption } from './api';
+
+/** At most this many matches are listed; typing narrows them (the server searches). */
+const SHOWN = 50;
+
+interface Common {
+  label: string;
+  description?: string | null | undefined;
+  required?: boolean;
+  error?: string | null;
+  /** The blueprint whose entities may be picked. */
+  blueprint: string;
+}
+
+const optionOf = (e: EntityOption): ComboboxItem => ({
+  value: e.identifier,
+  label: e.title && e.title !== e.identifier ? `${e.title} (${e.identifier})` : e.identifier,
+});
+
+/** The blueprint's entities matching what was typed, with the picked ones kept listed. */
+function useEntityOptions(blueprint: string, picked: string[]) {
+  const [search, setSearch] = useState('');
+  const [labels, setLabels] = useState<Map<string, ComboboxItem>>(() => new Map());
+  // Once an entity is picked, a single picker's box shows its label: that is not a search.
+  const pickedLabel = picked.length === 1 ? labels.get(picked[0]!)?.label : undefined;
+  const [debounced] = useDebouncedValue(search === pickedLabel ? '' : search.trim(), 200);
+  const query = useQuery({
+    ...entitySearchQueryOptions(blueprint, debounced),
+    placeholderData: keepPreviousData,
+  });
+  const found = (query.data ?? []).slice(0, SHOWN).map(optionOf);
+  const shown = new Set(found.map((o) => o.value));
+  const kept = picked
+    .filter((id) => !shown.has(id))
+    .map((id) => labels.get(id) ?? { value: id, label: id });
+  const remember = (ids: string[]) =>
+    setLabels((prev) => {
+      const next = new Map(prev);
+      for (const o of found) if (ids.includes(o.value)) next.set(o.value, o);
+      return next;
+    });
+  return {
+    data: [...kept, ...found],
+    search,
+    setSearch,
+    remember,
+    loading: query.isFetching,
+    error: query.error,
+  };
+}
+
+const serverFiltered = ({ options }: { options: ComboboxItem[] | unknown[] }) => options as never;
+
+/** A searchable picker of one entity of a blueprint (Port's `format: entity` input). */
+export function EntityPicker({
+  value,
+  onChange,
+  ...common
+}: Common & { value: string; onChange: (identifier: string) => void }) {
+  const options = useEntityOptions(common.blueprint, value ? [value] : []);
+  return (
+    <Select
+      label={common.label}
+      description={common.description}
+      required={common.required}
+      error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
+      placeholder={`Search ${common.blueprint} entities`}
+      searchable
+      clearable={!common.required}
+      data={options.data}
+      filter={serverFiltered}
+      searchValue={options.search}
+      onSearchChange={options.setSearch}
+      value={value === '' ? null : value}
+      onChange={(v) => {
+        if (v) options.remember([v]);
+        onChange(v ?? '');
+      }}
+      nothingFoundMessage={options.loading ? 'Searching…' : 'No entity matches'}
+      rightSection={options.loading ? <Loader size="xs" /> : undefined}
+    />
+  );
+}
+
+/** A searchable picker of several entities of a blueprint (an array of `format: entity`). */
+export function EntityMultiPicker({
+  value,
+  onChange,
+  ...common
+}: Common & { value: string[]; onChange: (identifiers: string[]) => void }) {
+  const options = useEntityOptions(common.blueprint, value);
+  return (
+    <MultiSelect
+      label={common.label}
+      description={common.description}
+      required={common.required}
+      error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
+      placeholder={value.length ? undefined : `Search ${common.blueprint} entities`}
+      searchable
+      clearable
+      data={options.data}
+      filter={serverFiltered}
+      searchValue={options.search}
+      onSearchChange={options.setSearch}
+      value={value}
+      onChange={(ids) => {
+        options.remember(ids);
+        onChange(ids);
+      }}
+      nothingFoundMessage={options.loading ? 'Searching…' : 'No entity matches'}
+    />
+  );
+}
