@@ -22,6 +22,7 @@ import {
   type InputField,
   type UserInputs,
 } from './model';
+import { withPrevious } from './rerun';
 
 const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
@@ -38,19 +39,30 @@ interface Props {
   /** The server's answer when starting failed, shown above the button. */
   serverError: string | null;
   onSubmit: (request: StartRunRequest) => void;
+  /** A previous run's request (a re-run): its inputs and entity prefill the form, still editable. */
+  initial?: StartRunRequest;
 }
 
 /**
  * The inputs of a run: one control per property of the definition's schema, or a JSON editor
  * when it has none. Nothing is sent while a field is missing or malformed.
  */
-export function RunInputsForm({ userInputs, entity, pending, serverError, onSubmit }: Props) {
+export function RunInputsForm({
+  userInputs,
+  entity,
+  pending,
+  serverError,
+  onSubmit,
+  initial,
+}: Props) {
   const fields = fieldsFromUserInputs(userInputs);
   const [values, setValues] = useState<FormValues>(() =>
-    fields ? initialValues(fields, userInputs?.properties) : {},
+    fields ? initialValues(fields, withPrevious(userInputs?.properties, initial?.inputs)) : {},
   );
-  const [jsonText, setJsonText] = useState('{}');
-  const [entityText, setEntityText] = useState('');
+  const [jsonText, setJsonText] = useState(() =>
+    initial ? JSON.stringify(initial.inputs, null, 2) : '{}',
+  );
+  const [entityText, setEntityText] = useState(initial?.entity ?? '');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [entityError, setEntityError] = useState<string | null>(null);

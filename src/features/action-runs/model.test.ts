@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { actionRunsQueryParams, runLinks, safeHttpUrl, statusLabelColor } from './model';
+import {
+  actionRunsQueryParams,
+  labelBesideStatus,
+  lastStatusLabel,
+  runLinks,
+  safeHttpUrl,
+} from './model';
 
 describe('safeHttpUrl', () => {
   it('keeps http and https URLs', () => {
@@ -16,15 +22,25 @@ describe('safeHttpUrl', () => {
   });
 });
 
-describe('statusLabelColor', () => {
-  it('colours the label like the status once the run ended', () => {
-    expect(statusLabelColor('SUCCESS')).toBe('teal');
-    expect(statusLabelColor('FAILURE')).toBe('red');
+describe('status labels', () => {
+  it('shows a live run’s label beside its status, unless it repeats it', () => {
+    expect(labelBesideStatus({ status: 'IN_PROGRESS', statusLabel: 'Deploying 3/5' })).toBe(
+      'Deploying 3/5',
+    );
+    expect(labelBesideStatus({ status: 'IN_PROGRESS', statusLabel: 'In progress…' })).toBeNull();
+    expect(labelBesideStatus({ status: 'WAITING_FOR_APPROVAL', statusLabel: null })).toBeNull();
   });
 
-  it('shows a label without a final status in a neutral colour', () => {
-    expect(statusLabelColor('IN_PROGRESS')).toBe('gray');
-    expect(statusLabelColor('WAITING_FOR_APPROVAL')).toBe('gray');
+  it('never puts an ended run’s label beside its status (no “Succeeded · Verifying”)', () => {
+    expect(labelBesideStatus({ status: 'SUCCESS', statusLabel: 'Verifying' })).toBeNull();
+    expect(lastStatusLabel({ status: 'SUCCESS', statusLabel: 'Verifying' })).toBe('Verifying');
+  });
+
+  it('drops a label that only repeats the status (no “Failed · Failed”)', () => {
+    expect(lastStatusLabel({ status: 'FAILURE', statusLabel: 'Failed' })).toBeNull();
+    expect(lastStatusLabel({ status: 'FAILURE', statusLabel: 'failure' })).toBeNull();
+    expect(lastStatusLabel({ status: 'SUCCESS', statusLabel: 'Succeeded!' })).toBeNull();
+    expect(lastStatusLabel({ status: 'IN_PROGRESS', statusLabel: 'Verifying' })).toBeNull();
   });
 });
 

@@ -27,12 +27,14 @@ import { Fact } from '../../../components/Fact';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { actionRunChangesQueryOptions } from '../api';
 import { useRetryActionRunDelivery } from '../controls-api';
-import { isActionRunFinished } from '../model';
+import { isActionRunFinished, lastStatusLabel } from '../model';
 import type { ActionRunSearch } from '../search';
 import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
 import { ExternalLinks } from './ExternalLinks';
 import { MarkActionRunComplete } from './MarkActionRunCompleteDialog';
+import { ApprovalPanel } from './ApprovalPanel';
+import { RerunActionButton } from '../../../components/start-run/RerunActionRun';
 
 interface Props {
   run: ActionRunV2;
@@ -45,6 +47,11 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
   return (
     <Stack gap="lg">
       <RunHeader run={run} />
+      {run.requiredApproval !== false && (
+        <Section title="Approval">
+          <ApprovalPanel run={run} />
+        </Section>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Section title="Summary">
           {run.summary ? (
@@ -62,14 +69,20 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
         </Section>
       </SimpleGrid>
       <Section title="Inputs">
-        <JsonInspector
-          value={run.properties}
-          rootPath=".inputs"
-          label="Inputs"
-          search={search.iq ?? ''}
-          onSearchChange={(iq) => onSearchChange({ iq: iq || undefined }, { replace: true })}
-          height={240}
-        />
+        {Object.keys(run.properties).length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No inputs.
+          </Text>
+        ) : (
+          <JsonInspector
+            value={run.properties}
+            rootPath=".inputs"
+            label="Inputs"
+            search={search.iq ?? ''}
+            onSearchChange={(iq) => onSearchChange({ iq: iq || undefined }, { replace: true })}
+            height={240}
+          />
+        )}
       </Section>
       <Section title="Logs">
         <LogViewer
@@ -89,6 +102,7 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
 }
 
 function RunHeader({ run }: { run: ActionRunV2 }) {
+  const lastLabel = lastStatusLabel(run);
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -106,7 +120,10 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
           </Stack>
           <Stack gap="xs" align="flex-end">
             <ActionRunStatus run={run} size="md" />
-            <MarkActionRunComplete run={run} />
+            <Group gap="xs" justify="flex-end" align="flex-start">
+              <RerunActionButton run={run} />
+              <MarkActionRunComplete run={run} />
+            </Group>
           </Stack>
         </Group>
         {run.status === 'IN_PROGRESS' && <ActionRunDelivery run={run} />}
@@ -146,6 +163,13 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
                 {APPROVAL_TEXT[run.approval.state]}
                 {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
                 {run.approval.description && ` — ${run.approval.description}`}
+              </Text>
+            </Fact>
+          )}
+          {lastLabel && (
+            <Fact label="Last status label">
+              <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                {lastLabel}
               </Text>
             </Fact>
           )}
