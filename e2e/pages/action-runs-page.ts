@@ -12,7 +12,7 @@ export class ActionRunsPage {
   constructor(readonly page: Page) {
     this.table = page.getByRole('table', { name: 'Action runs' });
     this.action = page.getByRole('textbox', { name: 'Action', exact: true });
-    this.blueprint = page.getByRole('textbox', { name: 'Blueprint', exact: true });
+    this.blueprint = page.getByRole('combobox', { name: 'Blueprint', exact: true });
     this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });

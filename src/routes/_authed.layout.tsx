@@ -16,6 +16,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
+import { RunIdBox } from '../components/RunIdBox';
 import { FlowIcon } from '../components/icons';
 import { CurrentUserContext } from '../components/run-controls';
 import { meQueryOptions } from '../features/auth/api';
@@ -23,6 +24,7 @@ import { session } from '../lib/api';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
+  { to: '/runs', label: 'Runs' },
   { to: '/actions/runs', label: 'Action runs' },
   { to: '/entities', label: 'Entities' },
 ] as const;
@@ -86,6 +88,9 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <Box visibleFrom="md">
+              <RunIdBox w={230} />
+            </Box>
             <Box visibleFrom="sm">
               <UserMenu />
             </Box>
@@ -95,6 +100,9 @@ export function AppLayout({ children }: { children?: ReactNode }) {
       </AppShell.Header>
       {/* Below 768 px only; out of the tab order and the accessibility tree while closed. */}
       <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="sm" inert={!navOpened}>
+        <Box mb="sm">
+          <RunIdBox onDone={nav.close} />
+        </Box>
         <Stack gap={4}>
           {NAV.map(({ to, label }) => (
             <NavLink

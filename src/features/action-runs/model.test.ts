@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  actionRunsQueryParams,
-  labelBesideStatus,
-  lastStatusLabel,
-  runLinks,
-  safeHttpUrl,
-} from './model';
+import { actionRunsQueryParams, informativeLabel, runLinks, safeHttpUrl } from './model';
 
 describe('safeHttpUrl', () => {
   it('keeps http and https URLs', () => {
@@ -22,25 +16,22 @@ describe('safeHttpUrl', () => {
   });
 });
 
-describe('status labels', () => {
-  it('shows a live run’s label beside its status, unless it repeats it', () => {
-    expect(labelBesideStatus({ status: 'IN_PROGRESS', statusLabel: 'Deploying 3/5' })).toBe(
+describe('informativeLabel', () => {
+  it('keeps a label that says more than the status, live or ended', () => {
+    expect(informativeLabel({ status: 'IN_PROGRESS', statusLabel: 'Deploying 3/5' })).toBe(
       'Deploying 3/5',
     );
-    expect(labelBesideStatus({ status: 'IN_PROGRESS', statusLabel: 'In progress…' })).toBeNull();
-    expect(labelBesideStatus({ status: 'WAITING_FOR_APPROVAL', statusLabel: null })).toBeNull();
-  });
-
-  it('never puts an ended run’s label beside its status (no “Succeeded · Verifying”)', () => {
-    expect(labelBesideStatus({ status: 'SUCCESS', statusLabel: 'Verifying' })).toBeNull();
-    expect(lastStatusLabel({ status: 'SUCCESS', statusLabel: 'Verifying' })).toBe('Verifying');
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'Quota exceeded' })).toBe(
+      'Quota exceeded',
+    );
   });
 
   it('drops a label that only repeats the status (no “Failed · Failed”)', () => {
-    expect(lastStatusLabel({ status: 'FAILURE', statusLabel: 'Failed' })).toBeNull();
-    expect(lastStatusLabel({ status: 'FAILURE', statusLabel: 'failure' })).toBeNull();
-    expect(lastStatusLabel({ status: 'SUCCESS', statusLabel: 'Succeeded!' })).toBeNull();
-    expect(lastStatusLabel({ status: 'IN_PROGRESS', statusLabel: 'Verifying' })).toBeNull();
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'Failed' })).toBeNull();
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'failure' })).toBeNull();
+    expect(informativeLabel({ status: 'SUCCESS', statusLabel: 'Succeeded!' })).toBeNull();
+    expect(informativeLabel({ status: 'IN_PROGRESS', statusLabel: 'In progress…' })).toBeNull();
+    expect(informativeLabel({ status: 'SUCCESS', statusLabel: null })).toBeNull();
   });
 });
 

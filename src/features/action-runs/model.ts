@@ -39,18 +39,13 @@ function repeatsStatus(label: string, status: ActionRunStatus): boolean {
 }
 
 /**
- * The backend's status label, where it adds something to the status badge: only while the run is
- * still moving ("Deploying 3/5"). Once the run ended, the last label often describes a step that
- * is over ("Succeeded · Verifying"), so it is not shown beside the status — see `lastStatusLabel`.
+ * The backend's status label where it adds something to the status badge ("Deploying 3/5",
+ * "Quota exceeded"); null when there is none or it only repeats the status ("Failed" on a
+ * FAILURE). Shown in a neutral colour, so a label left from a step ("Verifying") never reads as a
+ * second status.
  */
-export function labelBesideStatus(run: Pick<ActionRunV2, 'status' | 'statusLabel'>) {
-  if (!run.statusLabel || isActionRunFinished(run)) return null;
-  return repeatsStatus(run.statusLabel, run.status) ? null : run.statusLabel;
-}
-
-/** An ended run's last label, shown apart from the status, unless it only repeats it. */
-export function lastStatusLabel(run: Pick<ActionRunV2, 'status' | 'statusLabel'>) {
-  if (!run.statusLabel || !isActionRunFinished(run)) return null;
+export function informativeLabel(run: Pick<ActionRunV2, 'status' | 'statusLabel'>) {
+  if (!run.statusLabel) return null;
   return repeatsStatus(run.statusLabel, run.status) ? null : run.statusLabel;
 }
 

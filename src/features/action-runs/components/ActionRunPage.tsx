@@ -27,7 +27,7 @@ import { Fact } from '../../../components/Fact';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { actionRunChangesQueryOptions } from '../api';
 import { useRetryActionRunDelivery } from '../controls-api';
-import { isActionRunFinished, lastStatusLabel } from '../model';
+import { isActionRunFinished } from '../model';
 import type { ActionRunSearch } from '../search';
 import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
@@ -102,7 +102,6 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
 }
 
 function RunHeader({ run }: { run: ActionRunV2 }) {
-  const lastLabel = lastStatusLabel(run);
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -163,13 +162,6 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
                 {APPROVAL_TEXT[run.approval.state]}
                 {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
                 {run.approval.description && ` — ${run.approval.description}`}
-              </Text>
-            </Fact>
-          )}
-          {lastLabel && (
-            <Fact label="Last status label">
-              <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                {lastLabel}
               </Text>
             </Fact>
           )}

@@ -1,9 +1,9 @@
 import { Badge, Group } from '@mantine/core';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import { StatusBadge, actionRunState } from '../../../components/StatusBadge';
-import { labelBesideStatus } from '../model';
+import { informativeLabel } from '../model';
 
-/** The status badge, and beside it the backend's label while it says more than the status. */
+/** The status badge, and beside it the backend's label where it says more, in a neutral colour. */
 export function ActionRunStatus({
   run,
   size = 'sm',
@@ -11,7 +11,7 @@ export function ActionRunStatus({
   run: Pick<ActionRunV2, 'status' | 'statusLabel'>;
   size?: 'xs' | 'sm' | 'md';
 }) {
-  const label = labelBesideStatus(run);
+  const label = informativeLabel(run);
   return (
     <Group gap={6} wrap="nowrap">
       <StatusBadge state={actionRunState(run.status)} size={size} />
