@@ -20,7 +20,9 @@ export class ActionRunsPage {
 
   async goto(query = '') {
     await this.page.goto(`/actions/runs${query}`);
-    await expect(this.page.getByRole('heading', { name: 'Action runs' })).toBeVisible();
+    await expect(
+      this.page.getByRole('heading', { name: 'Action runs', exact: true }),
+    ).toBeVisible();
   }
 
   get rows(): Locator {

@@ -160,7 +160,10 @@ test('lists the runs of every workflow at /runs and filters them by workflow and
   const { run: live } = await seedLiveRun(api, billing);
 
   await page.goto('/workflows');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Runs', exact: true })
+    .click();
   await expect(page).toHaveURL(/\/runs$/);
   const table = page.getByRole('table', { name: 'Workflow runs' });
   await expect(table.getByRole('row').filter({ hasText: failed.identifier })).toContainText(
