@@ -254,3 +254,60 @@ test('at 390 px the run-id box sits in the navigation drawer', async ({ signedIn
   await box.press('Enter');
   await expect(page.getByRole('heading', { name: run.identifier })).toBeVisible();
 });
+
+test('the header fits at every width: under 992 px the run-id box and account are in the drawer', async ({
+  signedIn: page,
+  api,
+}) => {
+  await seedFailedRun(api);
+  for (const width of [768, 900, 1024, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/runs');
+    await expect(page.getByRole('table', { name: 'Workflow runs' })).toBeVisible();
+    await page.screenshot({ path: `test-results/screenshots/header-${width}.png` });
+    const overflow = await page.evaluate(() => {
+      const header = document.querySelector('header');
+      return header ? header.scrollWidth - header.clientWidth : -1;
+    });
+    expect(overflow, `header overflow at ${width}px`).toBeLessThanOrEqual(0);
+    const toggle = page.getByRole('button', { name: /^Switch to (dark|light) mode$/ });
+    await expect(toggle).toBeInViewport({ ratio: 1 });
+    if (width >= 992) {
+      await expect(page.getByRole('button', { name: 'Account' })).toBeInViewport({ ratio: 1 });
+      await expect(page.getByRole('textbox', { name: 'Run id' })).toBeInViewport({ ratio: 1 });
+    } else {
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await expect(page.getByRole('textbox', { name: 'Run id' })).toBeInViewport({ ratio: 1 });
+      await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport({ ratio: 1 });
+    }
+  }
+});
+
+test('one page width rule: every page fills the window up to 1400 px, centred beyond', async ({
+  signedIn: page,
+  api,
+}) => {
+  const { run } = await seedFailedRun(api);
+  const actions = new ActionsSeedApi(api);
+  const { create } = await seedServiceCatalog(actions, suffix());
+  const actionRun = await actions.startActionRun(create, { properties: { name: 'x' } });
+  await page.setViewportSize({ width: 1920, height: 1000 });
+  const pages: [string, string][] = [
+    ['/workflows', 'Workflows'],
+    ['/runs', 'Workflow runs'],
+    [`/runs/${run.identifier}`, run.identifier],
+    ['/actions/runs', 'Action runs'],
+    [`/actions/runs/${actionRun.id}`, actionRun.id],
+  ];
+  for (const [url, heading] of pages) {
+    await page.goto(url);
+    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+    const box = await page.locator('main > div').first().boundingBox();
+    expect(box, url).not.toBeNull();
+    expect(Math.round(box?.width ?? 0), url).toBe(1400);
+    // Centred: as much room on the left as on the right.
+    const left = box?.x ?? 0;
+    const right = 1920 - left - (box?.width ?? 0);
+    expect(Math.abs(left - right), url).toBeLessThanOrEqual(20);
+  }
+});

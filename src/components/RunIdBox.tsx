@@ -39,7 +39,7 @@ export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | stri
     >
       <TextInput
         aria-label="Run id"
-        placeholder="Go to run: wfr_… or r_…"
+        placeholder="Go to run: wfr_/r_…"
         size="xs"
         w={w}
         value={text}

@@ -156,15 +156,6 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               {run.source}
             </Badge>
           </Fact>
-          {run.approval && (
-            <Fact label="Approval">
-              <Text size="sm">
-                {APPROVAL_TEXT[run.approval.state]}
-                {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
-                {run.approval.description && ` — ${run.approval.description}`}
-              </Text>
-            </Fact>
-          )}
           {run.externalRunId && (
             <Fact label="External run id">
               <Text size="sm" ff="monospace">
@@ -196,12 +187,6 @@ function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
     </>
   );
 }
-
-const APPROVAL_TEXT: Record<NonNullable<ActionRunV2['approval']>['state'], string> = {
-  PENDING: 'Waiting for an approver',
-  APPROVED: 'Approved',
-  DECLINED: 'Declined',
-};
 
 function EntityChanges({ runId, finished }: { runId: string; finished: boolean }) {
   const changes = useQuery(actionRunChangesQueryOptions(runId, finished));
