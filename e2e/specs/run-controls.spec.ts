@@ -125,6 +125,7 @@ test('cancels a live run plainly: CANCELLING until its backend finishes the node
   await expect(cancelling).toBeHidden();
 
   await expect(runStatus(page, run.identifier)).toContainText('Cancelling');
+  await screenshotBothSchemes(page, 'run-controls-cancelling');
   // Plain cancel is asked once: only forcing is left while the run is cancelling.
   await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Force cancel' })).toBeEnabled();

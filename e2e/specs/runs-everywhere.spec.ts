@@ -41,6 +41,10 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await expect(approvers(page)).toContainText(USER_IDS.admin);
   await expect(approvers(page)).toContainText('Pending');
   await screenshotBothSchemes(page, 'approval-waiting');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(approval(page).getByRole('button', { name: 'Approve' })).toBeInViewport();
+  await screenshotBothSchemes(page, 'approval-waiting-390');
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   await approval(page).getByRole('button', { name: 'Approve' }).click();
   const dialog = page.getByRole('dialog');

@@ -8,6 +8,7 @@ import {
   Stack,
   Text,
   Title,
+  useMatches,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -102,6 +103,8 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
 }
 
 function RunHeader({ run }: { run: ActionRunV2 }) {
+  // Beside the id the status and acts align right; wrapped under it on a phone, left.
+  const actsAlign = useMatches({ base: 'flex-start', sm: 'flex-end' });
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -117,9 +120,9 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               <CopyButton value={run.id} label="Copy run id" />
             </Group>
           </Stack>
-          <Stack gap="xs" align="flex-end">
+          <Stack gap="xs" align={actsAlign}>
             <ActionRunStatus run={run} size="md" />
-            <Group gap="xs" justify="flex-end" align="flex-start">
+            <Group gap="xs" align="flex-start">
               <RerunActionButton run={run} />
               <MarkActionRunComplete run={run} />
             </Group>
