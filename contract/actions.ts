@@ -204,6 +204,8 @@ export const actionRunsListQuerySchema = z.object({
   user_id: z.string().max(200).optional(),
   external_run_id: z.string().max(500).optional(),
   source: queryArray(runSourceSchema).optional(),
+  /** [ext] Only runs in these statuses (repeatable), e.g. `status=WAITING_FOR_APPROVAL`. */
+  status: queryArray(actionRunStatusSchema).optional(),
   version: z.enum(['v1', 'v2']).default('v1'),
   limit: limitParam(1000, 1000),
   cursor: z.string().max(300).optional(),

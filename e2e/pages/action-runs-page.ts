@@ -12,7 +12,7 @@ export class ActionRunsPage {
   constructor(readonly page: Page) {
     this.table = page.getByRole('table', { name: 'Action runs' });
     this.action = page.getByRole('textbox', { name: 'Action', exact: true });
-    this.blueprint = page.getByRole('textbox', { name: 'Blueprint', exact: true });
+    this.blueprint = page.getByRole('combobox', { name: 'Blueprint', exact: true });
     this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
@@ -20,7 +20,9 @@ export class ActionRunsPage {
 
   async goto(query = '') {
     await this.page.goto(`/actions/runs${query}`);
-    await expect(this.page.getByRole('heading', { name: 'Action runs' })).toBeVisible();
+    await expect(
+      this.page.getByRole('heading', { name: 'Action runs', exact: true }),
+    ).toBeVisible();
   }
 
   get rows(): Locator {

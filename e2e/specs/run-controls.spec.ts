@@ -80,7 +80,7 @@ test('marks an action run FAILURE with a status label', async ({ signedIn: page,
   await expect(page.getByRole('button', { name: 'Mark complete' })).toHaveCount(0);
 });
 
-test('cancels a live run: its in-progress node run ends CANCELLED', async ({
+test('force-cancels a live run: its in-progress node run ends CANCELLED', async ({
   signedIn: page,
   api,
   runDetailPage: detail,
@@ -90,7 +90,7 @@ test('cancels a live run: its in-progress node run ends CANCELLED', async ({
   await detail.expectLoaded(run.identifier);
 
   // By keyboard: the dialog opens on its reason field, Ctrl+Enter confirms.
-  await page.getByRole('button', { name: 'Cancel run' }).focus();
+  await page.getByRole('button', { name: 'Force cancel' }).focus();
   await page.keyboard.press('Enter');
   const cancelling = dialog(page);
   await expect(cancelling).toContainText('Every node run still in progress ends CANCELLED');
@@ -101,11 +101,41 @@ test('cancels a live run: its in-progress node run ends CANCELLED', async ({
   await expect(cancelling).toBeHidden();
 
   await expect(runStatus(page, run.identifier)).toContainText('Cancelled');
-  await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Force cancel' })).toHaveCount(0);
   const after = await api.getRun(run.identifier);
   expect([after.status, after.result]).toEqual(['COMPLETED', 'CANCELLED']);
   expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('CANCELLED');
   expect(deploy.status).toBe('IN_PROGRESS');
+});
+
+test('cancels a live run plainly: CANCELLING until its backend finishes the node, then CANCELLED', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  const cancelling = dialog(page);
+  await expect(cancelling).toContainText('the node runs in progress may still finish');
+  await reasonField(cancelling).fill('Not needed any more');
+  await cancelling.getByRole('button', { name: 'Cancel run' }).click();
+  await expect(cancelling).toBeHidden();
+
+  await expect(runStatus(page, run.identifier)).toContainText('Cancelling');
+  await screenshotBothSchemes(page, 'run-controls-cancelling');
+  // Plain cancel is asked once: only forcing is left while the run is cancelling.
+  await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Force cancel' })).toBeEnabled();
+  expect((await api.nodeRun(run.identifier, 'deploy')).status).toBe('IN_PROGRESS');
+
+  await api.patchNodeRun(deploy.identifier, { status: 'COMPLETED', result: 'SUCCESS' });
+  await expect(runStatus(page, run.identifier)).toContainText('Cancelled', { timeout: 15_000 });
+  const after = await api.getRun(run.identifier);
+  expect([after.status, after.result]).toEqual(['COMPLETED', 'CANCELLED']);
+  expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('SUCCESS');
 });
 
 test('re-runs from a failed node: the new run reuses what came before and links both ways', async ({

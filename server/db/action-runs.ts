@@ -133,6 +133,7 @@ export async function listActionRuns(
   }
   if (query.external_run_id) where.push(eq(actionRuns.externalRunId, query.external_run_id));
   if (query.source?.length) where.push(inArray(actionRuns.source, query.source));
+  if (query.status?.length) where.push(inArray(actionRuns.status, query.status));
   if (query.cursor) {
     const c = decodeCursor(query.cursor, isStringKey, 'query.cursor:');
     where.push(olderThan(actionRuns.createdAt, actionRuns.id, c));

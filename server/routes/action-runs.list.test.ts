@@ -77,8 +77,31 @@ describe('listing action runs', () => {
     expect(v2.body.runs[0].action).toMatchObject({ identifier: 'restart' });
   });
 
+  it('filters by status ([ext], repeatable): the runs waiting for approval', async () => {
+    await t.api('admin', 'POST', '/actions', {
+      identifier: 'guarded',
+      title: 'Guarded',
+      blueprint: 'microservice',
+      trigger: { operation: 'DAY-2' },
+      requiredApproval: true,
+    });
+    const guarded = await startRunAs(t, 'guarded', { properties: {}, entity: 'orders' });
+    const waiting = await t.api('member', 'GET', '/actions/runs?status=WAITING_FOR_APPROVAL');
+    expect(waiting.status).toBe(200);
+    expect(idsOf(waiting)).toEqual([guarded]);
+    const done = await t.api('admin', 'GET', '/actions/runs?status=SUCCESS');
+    expect(idsOf(done)).toEqual([ids[0]]);
+    const either = await t.api(
+      'admin',
+      'GET',
+      '/actions/runs?status=SUCCESS&status=WAITING_FOR_APPROVAL',
+    );
+    expect(new Set(idsOf(either))).toEqual(new Set([ids[0], guarded]));
+  });
+
   it('rejects a bad filter value and a forged cursor with 422', async () => {
     expect((await t.api('admin', 'GET', '/actions/runs?limit=0')).status).toBe(422);
+    expect((await t.api('admin', 'GET', '/actions/runs?status=DONE')).status).toBe(422);
     expect((await t.api('admin', 'GET', '/actions/runs?source=EMAIL')).status).toBe(422);
     const forged = await t.api('admin', 'GET', '/actions/runs?cursor=nonsense');
     expect(forged.status).toBe(422);

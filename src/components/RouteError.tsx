@@ -1,7 +1,8 @@
 import { Button, Container, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
-import { Link, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
+import { Link, notFound, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
 import { useEffect } from 'react';
+import { ApiRequestError } from '../lib/api';
 import { ErrorState } from './ErrorState';
 
 /** A route's error boundary: explains the error and retries by re-running the loaders. */
@@ -45,4 +46,17 @@ export function PageSkeleton() {
       <Skeleton h={320} />
     </Stack>
   );
+}
+
+/**
+ * For a loader's `.catch`: the API saying the item does not exist (404, or 422 for a malformed
+ * id) becomes the router's not-found, which the route's `notFoundComponent` shows inside the
+ * shell. The router logs any other loader error to the console with its stack; a missing run is
+ * an answer, not a failure.
+ */
+export function missingAsNotFound(error: unknown): never {
+  if (error instanceof ApiRequestError && (error.status === 404 || error.status === 422)) {
+    throw notFound();
+  }
+  throw error;
 }

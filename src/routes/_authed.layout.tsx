@@ -16,6 +16,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
+import { RunIdBox } from '../components/RunIdBox';
 import { FlowIcon } from '../components/icons';
 import { CurrentUserContext } from '../components/run-controls';
 import { meQueryOptions } from '../features/auth/api';
@@ -23,6 +24,7 @@ import { session } from '../lib/api';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
+  { to: '/runs', label: 'Runs' },
   { to: '/actions/runs', label: 'Action runs' },
   { to: '/entities', label: 'Entities' },
 ] as const;
@@ -31,8 +33,9 @@ const NAV = [
 const PAGE_MAX_WIDTH = 1400;
 
 /**
- * The signed-in shell: from 768 px (Mantine's `sm`) the header holds the navigation and the
- * account menu; below it a burger opens them in a navbar, so Sign out is never off screen.
+ * The signed-in shell: from 992 px (Mantine's `md`) the header holds the navigation, the run-id
+ * box and the account menu; below it a burger opens them in a navbar, so Sign out is never off
+ * screen (at 768 px the four links, the box and the account do not fit in one row).
  */
 export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useQuery(meQueryOptions()).data;
@@ -40,7 +43,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !navOpened, desktop: true } }}
+      navbar={{ width: 260, breakpoint: 'md', collapsed: { mobile: !navOpened, desktop: true } }}
       padding="md"
     >
       <AppShell.Header>
@@ -49,7 +52,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             <Burger
               opened={navOpened}
               onClick={nav.toggle}
-              hiddenFrom="sm"
+              hiddenFrom="md"
               size="sm"
               aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
             />
@@ -64,7 +67,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
                 </Text>
               </Group>
             </UnstyledButton>
-            <Box component="nav" aria-label="Main" visibleFrom="sm">
+            <Box component="nav" aria-label="Main" visibleFrom="md">
               <Group gap={4} wrap="nowrap">
                 {NAV.map(({ to, label }) => (
                   <Button
@@ -86,15 +89,21 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Box visibleFrom="sm">
+            <Box visibleFrom="md">
+              <RunIdBox w={180} />
+            </Box>
+            <Box visibleFrom="md">
               <UserMenu />
             </Box>
             <ColorSchemeToggle />
           </Group>
         </Group>
       </AppShell.Header>
-      {/* Below 768 px only; out of the tab order and the accessibility tree while closed. */}
-      <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="sm" inert={!navOpened}>
+      {/* Below 992 px only; out of the tab order and the accessibility tree while closed. */}
+      <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="md" inert={!navOpened}>
+        <Box mb="sm">
+          <RunIdBox onDone={nav.close} />
+        </Box>
         <Stack gap={4}>
           {NAV.map(({ to, label }) => (
             <NavLink
@@ -135,7 +144,7 @@ function UserMenu() {
   return (
     <Menu position="bottom-end" withArrow>
       <Menu.Target>
-        <Button variant="default" size="compact-md" aria-label="Account" maw={260}>
+        <Button variant="default" size="compact-md" aria-label="Account" maw={200}>
           {me.data ? me.data.email : 'Account'}
         </Button>
       </Menu.Target>

@@ -1,5 +1,10 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
-import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
+import {
+  NotFoundPage,
+  PageSkeleton,
+  RouteError,
+  missingAsNotFound,
+} from '../components/RouteError';
 import { ensureRunStore } from '../features/run-detail/run-store';
 import { validateRunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
@@ -11,7 +16,7 @@ export const runRoute = createRoute({
   path: '/runs/$runId',
   validateSearch: validateRunSearch,
   loader: async ({ context, params }) => {
-    const run = await ensureRunStore(context.queryClient, params.runId);
+    const run = await ensureRunStore(context.queryClient, params.runId).catch(missingAsNotFound);
     // The header's title is a nicety: a deleted workflow must not hide its runs.
     await context.queryClient
       .ensureQueryData(workflowQueryOptions(run.workflowIdentifier))
@@ -19,19 +24,24 @@ export const runRoute = createRoute({
   },
   pendingComponent: PageSkeleton,
   errorComponent: RunError,
+  notFoundComponent: RunNotFound,
   // The run page (graph, log viewer, JSON inspector) loads on demand, off the first route's bundle.
   component: lazyRouteComponent(() => import('./run.page'), 'RunRoute'),
 });
 
-function RunError(props: ErrorComponentProps) {
+function RunNotFound() {
   const { runId } = runRoute.useParams();
+  return (
+    <NotFoundPage
+      message={`Run ${runId} was not found — it may not exist or you may not have access.`}
+    />
+  );
+}
+
+function RunError(props: ErrorComponentProps) {
   const error = props.error;
   if (error instanceof ApiRequestError && (error.status === 404 || error.status === 422)) {
-    return (
-      <NotFoundPage
-        message={`Run ${runId} was not found — it may not exist or you may not have access.`}
-      />
-    );
+    return <RunNotFound />;
   }
   return <RouteError {...props} />;
 }

@@ -5,6 +5,7 @@ import { authedRoute, indexRoute } from './_authed';
 import { entitiesRoute } from './entities';
 import { entityRoute } from './entity';
 import { runRoute } from './run';
+import { runsRoute } from './runs';
 import { signInRoute } from './sign-in';
 import { workflowRoute } from './workflow';
 import { workflowsRoute } from './workflows';
@@ -17,6 +18,7 @@ export const routeTree = rootRoute.addChildren([
     workflowsRoute,
     workflowRoute,
     runRoute,
+    runsRoute,
     actionRunsRoute,
     actionRunRoute,
     entitiesRoute,

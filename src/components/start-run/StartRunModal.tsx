@@ -2,26 +2,13 @@ import { Button, Modal, Select, Skeleton, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { lazy, Suspense, useState } from 'react';
+import { useState } from 'react';
 import type { Action } from '../../../contract/actions';
 import type { WorkflowNode } from '../../../contract/workflows';
 import { describeError, ErrorState } from '../ErrorState';
 import { actionsQueryOptions, startActionRun, startWorkflowRun, type StartRunRequest } from './api';
 import { entityRequired, workflowUserInputs } from './definitions';
-
-// The form brings the JSON Schema validator and the date pickers: loaded when a dialog opens.
-const LazyRunInputsForm = lazy(() =>
-  import('./RunInputsForm').then((m) => ({ default: m.RunInputsForm })),
-);
-type FormProps = Parameters<typeof LazyRunInputsForm>[0];
-
-function RunInputsForm(props: FormProps) {
-  return (
-    <Suspense fallback={<Skeleton h={120} aria-label="Loading the form" />}>
-      <LazyRunInputsForm {...props} />
-    </Suspense>
-  );
-}
+import { LazyRunInputsForm as RunInputsForm } from './LazyRunInputsForm';
 
 const modalProps = { size: 'lg', closeButtonProps: { 'aria-label': 'Close' } } as const;
 

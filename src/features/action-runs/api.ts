@@ -16,6 +16,8 @@ export const actionRunKeys = {
   detail: (id: string) => [...actionRunKeys.all, 'detail', id] as const,
   changes: (id: string, finished: boolean) =>
     [...actionRunKeys.all, 'changes', id, { finished }] as const,
+  approvers: (id: string, runUpdatedAt: string) =>
+    [...actionRunKeys.all, 'approvers', id, runUpdatedAt] as const,
 };
 
 /** Pages by cursor, newest first; loaded pages are never refetched (live rows poll themselves). */
@@ -72,4 +74,24 @@ export const actionRunChangesQueryOptions = (id: string, finished: boolean) =>
         signal,
       }).then((b) => b.audits),
     ...pollWhileInProgress<AuditEntry[]>(() => finished),
+  });
+
+export interface Approver {
+  userId: string;
+  state: 'PENDING' | 'APPROVED' | 'DECLINED';
+  description: string | null;
+}
+
+/**
+ * Every admin who may approve the run, with their decision. Keyed by the run's `updatedAt`, so
+ * it is read again exactly when the (polled) run changes, and never polled on its own.
+ */
+export const actionRunApproversQueryOptions = (id: string, runUpdatedAt: string) =>
+  queryOptions({
+    queryKey: actionRunKeys.approvers(id, runUpdatedAt),
+    queryFn: ({ signal }) =>
+      api<{ approvers: Approver[] }>(`/actions/runs/${encodeURIComponent(id)}/approvers`, {
+        signal,
+      }).then((b) => b.approvers),
+    staleTime: Infinity,
   });

@@ -57,3 +57,27 @@ export function useRetryActionRunDelivery(runId: string) {
     onSettled: () => client.invalidateQueries({ queryKey: actionRunKeys.detail(runId) }),
   });
 }
+
+export interface DecideApprovalInput {
+  status: 'APPROVE' | 'DECLINE';
+  description: string | undefined;
+}
+
+/**
+ * Approves or declines a run waiting for approval (Port's `PATCH …/approval`, admins only). The
+ * answer is the run itself, written to the cache; it is fetched again either way.
+ */
+export function useDecideApproval(runId: string) {
+  const client = useQueryClient();
+  const key = actionRunKeys.detail(runId);
+  return useMutation({
+    mutationFn: ({ status, description }: DecideApprovalInput) =>
+      api<{ run: ActionRunV2 }>(`/actions/runs/${encodeURIComponent(runId)}/approval`, {
+        method: 'PATCH',
+        query: { version: 'v2' },
+        body: { status, ...(description ? { description } : {}) },
+      }).then((b) => b.run),
+    onSuccess: (run) => client.setQueryData(key, run),
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+}

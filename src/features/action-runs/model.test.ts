@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionRunsQueryParams, runLinks, safeHttpUrl, statusLabelColor } from './model';
+import { actionRunsQueryParams, informativeLabel, runLinks, safeHttpUrl } from './model';
 
 describe('safeHttpUrl', () => {
   it('keeps http and https URLs', () => {
@@ -16,15 +16,22 @@ describe('safeHttpUrl', () => {
   });
 });
 
-describe('statusLabelColor', () => {
-  it('colours the label like the status once the run ended', () => {
-    expect(statusLabelColor('SUCCESS')).toBe('teal');
-    expect(statusLabelColor('FAILURE')).toBe('red');
+describe('informativeLabel', () => {
+  it('keeps a label that says more than the status, live or ended', () => {
+    expect(informativeLabel({ status: 'IN_PROGRESS', statusLabel: 'Deploying 3/5' })).toBe(
+      'Deploying 3/5',
+    );
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'Quota exceeded' })).toBe(
+      'Quota exceeded',
+    );
   });
 
-  it('shows a label without a final status in a neutral colour', () => {
-    expect(statusLabelColor('IN_PROGRESS')).toBe('gray');
-    expect(statusLabelColor('WAITING_FOR_APPROVAL')).toBe('gray');
+  it('drops a label that only repeats the status (no “Failed · Failed”)', () => {
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'Failed' })).toBeNull();
+    expect(informativeLabel({ status: 'FAILURE', statusLabel: 'failure' })).toBeNull();
+    expect(informativeLabel({ status: 'SUCCESS', statusLabel: 'Succeeded!' })).toBeNull();
+    expect(informativeLabel({ status: 'IN_PROGRESS', statusLabel: 'In progress…' })).toBeNull();
+    expect(informativeLabel({ status: 'SUCCESS', statusLabel: null })).toBeNull();
   });
 });
 

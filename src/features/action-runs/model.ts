@@ -1,4 +1,3 @@
-import type { MantineColor } from '@mantine/core';
 import type { ActionRunStatus, ActionRunV2, RunLink } from '../../../contract/actions';
 import { actionRunState, stateAppearance } from '../../components/StatusBadge';
 import type { ActionRunFilters } from './search';
@@ -17,6 +16,7 @@ export function actionRunsQueryParams(filters: ActionRunFilters) {
     blueprint: filters.blueprint,
     entity: filters.entity,
     active: filters.active === undefined ? undefined : String(filters.active),
+    status: filters.status,
     user_email: user?.includes('@') ? user : undefined,
     user_id: user && !user.includes('@') ? user : undefined,
   };
@@ -26,12 +26,27 @@ export function actionRunsQueryParams(filters: ActionRunFilters) {
 export const isActionRunFinished = (run: Pick<ActionRunV2, 'status'>) =>
   run.status === 'SUCCESS' || run.status === 'FAILURE' || run.status === 'DECLINED';
 
+const normalize = (text: string) => text.toLowerCase().replace(/[^a-z]/g, '');
+
+/** A label that only repeats the status ("Failed" on a FAILURE, "success" on a SUCCESS). */
+function repeatsStatus(label: string, status: ActionRunStatus): boolean {
+  const said = normalize(label);
+  return (
+    said === '' ||
+    said === normalize(status) ||
+    said === normalize(stateAppearance(actionRunState(status)).label)
+  );
+}
+
 /**
- * The colour of a run's status label: the status's own colour once the status says how the run
- * ended; while it has not (in progress, waiting) the label stands alone, in a neutral colour.
+ * The backend's status label where it adds something to the status badge ("Deploying 3/5",
+ * "Quota exceeded"); null when there is none or it only repeats the status ("Failed" on a
+ * FAILURE). Shown in a neutral colour, so a label left from a step ("Verifying") never reads as a
+ * second status.
  */
-export function statusLabelColor(status: ActionRunStatus): MantineColor {
-  return isActionRunFinished({ status }) ? stateAppearance(actionRunState(status)).color : 'gray';
+export function informativeLabel(run: Pick<ActionRunV2, 'status' | 'statusLabel'>) {
+  if (!run.statusLabel) return null;
+  return repeatsStatus(run.statusLabel, run.status) ? null : run.statusLabel;
 }
 
 /** Only http(s) URLs become links; anything else (javascript:, data:, relative) stays text. */

@@ -1,4 +1,11 @@
-import { flagParam, searchSchema, textParam, type SearchOf } from '../../lib/search-params';
+import { ACTION_RUN_STATUSES } from '../../../contract/actions';
+import {
+  enumParam,
+  flagParam,
+  searchSchema,
+  textParam,
+  type SearchOf,
+} from '../../lib/search-params';
 import { logSearchShape } from '../../lib/log-search';
 
 const shape = {
@@ -6,6 +13,8 @@ const shape = {
   blueprint: textParam(200),
   entity: textParam(200),
   active: flagParam,
+  /** [ext] one status, e.g. `WAITING_FOR_APPROVAL`. */
+  status: enumParam(ACTION_RUN_STATUSES),
   /** A user id, or an email (anything with an @). */
   user: textParam(300),
 };

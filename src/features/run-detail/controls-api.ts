@@ -49,10 +49,10 @@ export function useMarkNodeComplete(runId: string) {
 
 type RunAct =
   | { kind: 'complete'; result: RunResult; reason: string }
-  | { kind: 'cancel'; reason?: string }
+  | { kind: 'cancel'; force: boolean; reason?: string }
   | { kind: 'rerun'; fromNode?: string; reason?: string };
 
-/** Complete, force-cancel or re-run a whole workflow run; resolves to the run the server returns. */
+/** Complete, cancel (plain or forced) or re-run a whole workflow run; resolves to the run the server returns. */
 export function useRunAct(runId: string) {
   const client = useQueryClient();
   const refreshRun = useRefreshRun(runId);
@@ -70,7 +70,11 @@ export function useRunAct(runId: string) {
         case 'complete':
           return call('complete', { result: act.result, reason: act.reason });
         case 'cancel':
-          return call('cancel', act.reason ? { reason: act.reason } : {}, { force: 'true' });
+          return call(
+            'cancel',
+            act.reason ? { reason: act.reason } : {},
+            act.force ? { force: 'true' } : undefined,
+          );
         case 'rerun':
           return call('rerun', {
             ...(act.fromNode ? { fromNode: act.fromNode } : {}),

@@ -10,10 +10,11 @@ export const PROBE_SIZE = 20;
 
 export const runKeys = {
   all: ['workflow-runs'] as const,
-  list: (workflowId: string, filters: RunFilters) =>
-    [...runKeys.all, 'list', workflowId, filters] as const,
-  probe: (workflowId: string, filters: RunFilters) =>
-    [...runKeys.all, 'probe', workflowId, filters] as const,
+  /** `workflowId` undefined: the runs of every workflow (`/runs`). */
+  list: (workflowId: string | undefined, filters: RunFilters) =>
+    [...runKeys.all, 'list', workflowId ?? '*', filters] as const,
+  probe: (workflowId: string | undefined, filters: RunFilters) =>
+    [...runKeys.all, 'probe', workflowId ?? '*', filters] as const,
   live: (ids: string[]) => [...runKeys.all, 'live', ids] as const,
 };
 
@@ -21,7 +22,7 @@ export const runKeys = {
  * Pages by cursor, newest first. Loaded pages are never refetched on their own: in-progress rows
  * are refreshed by `liveRunsQueryOptions` and new runs are announced by `newRunsProbeOptions`.
  */
-export const runsInfiniteQueryOptions = (workflowId: string, filters: RunFilters) =>
+export const runsInfiniteQueryOptions = (workflowId: string | undefined, filters: RunFilters) =>
   infiniteQueryOptions({
     queryKey: runKeys.list(workflowId, filters),
     queryFn: ({ pageParam, signal }) =>
@@ -39,7 +40,7 @@ export const runsInfiniteQueryOptions = (workflowId: string, filters: RunFilters
   });
 
 /** The newest few runs matching the filters, polled (visible tab only) to count new ones. */
-export const newRunsProbeOptions = (workflowId: string, filters: RunFilters) =>
+export const newRunsProbeOptions = (workflowId: string | undefined, filters: RunFilters) =>
   queryOptions({
     queryKey: runKeys.probe(workflowId, filters),
     queryFn: ({ queryKey, signal }) =>

@@ -29,12 +29,14 @@ export function statusParams(status: StatusFilter | undefined) {
 
 /**
  * Filters -> query params of GET /v1/workflows/runs. A preset range is relative to `now`, read at
- * fetch time, so the query key (and the URL) stay "last 24h" rather than an instant.
+ * fetch time, so the query key (and the URL) stay "last 24h" rather than an instant. Without a
+ * workflow (the all-runs list) the `workflow` filter, if any, picks one.
  */
-export function runsQueryParams(workflowId: string, filters: RunFilters, now: number) {
+export function runsQueryParams(workflowId: string | undefined, filters: RunFilters, now: number) {
   const from = filters.range ? new Date(now - RANGE_MS[filters.range]).toISOString() : filters.from;
+  const workflow = workflowId ?? filters.workflow;
   return {
-    workflowIdentifiers: [workflowId],
+    workflowIdentifiers: workflow ? [workflow] : undefined,
     ...statusParams(filters.status),
     createdBy: filters.createdBy,
     entity: filters.entity,

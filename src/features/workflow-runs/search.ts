@@ -24,4 +24,11 @@ const shape = {
 /** The runs tab's URL: every filter is a link that survives reload. Bad values fall back. */
 export const validateRunsSearch = searchSchema(shape);
 export type RunsSearch = SearchOf<typeof shape>;
-export type RunFilters = Omit<RunsSearch, 'tab'>;
+export type RunFilters = Omit<RunsSearch, 'tab'> & { workflow?: string | undefined };
+
+const { tab: _tab, ...filterShape } = shape;
+const allRunsShape = { ...filterShape, workflow: textParam(200) };
+
+/** `/runs`, the runs of every workflow: the Runs tab's filters plus the workflow. */
+export const validateAllRunsSearch = searchSchema(allRunsShape);
+export type AllRunsSearch = SearchOf<typeof allRunsShape>;

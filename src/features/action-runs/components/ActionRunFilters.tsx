@@ -1,5 +1,8 @@
-import { Button, Checkbox, Group } from '@mantine/core';
+import { Button, Checkbox, Group, Select } from '@mantine/core';
+import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
+import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
 
@@ -13,8 +16,14 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
   blueprint: undefined,
   entity: undefined,
   active: undefined,
+  status: undefined,
   user: undefined,
 };
+
+const STATUS_OPTIONS = ACTION_RUN_STATUSES.map((status) => ({
+  value: status,
+  label: stateAppearance(actionRunState(status)).label,
+}));
 
 export function ActionRunFilters({ filters, onChange }: Props) {
   const active = anyFilterSet(filters);
@@ -27,11 +36,10 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onCommit={(action) => onChange({ action })}
         w={180}
       />
-      <DebouncedTextInput
+      <BlueprintPicker
         label="Blueprint"
-        placeholder="blueprint identifier"
         value={filters.blueprint}
-        onCommit={(blueprint) => onChange({ blueprint })}
+        onChange={(blueprint) => onChange({ blueprint })}
         w={180}
       />
       <DebouncedTextInput
@@ -47,6 +55,15 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         value={filters.user}
         onCommit={(user) => onChange({ user })}
         w={200}
+      />
+      <Select
+        label="Status"
+        placeholder="Any status"
+        data={STATUS_OPTIONS}
+        value={filters.status ?? null}
+        onChange={(v) => onChange({ status: ACTION_RUN_STATUSES.find((s) => s === v) })}
+        clearable
+        w={190}
       />
       <Checkbox
         label="Active only"

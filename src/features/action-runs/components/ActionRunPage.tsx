@@ -8,6 +8,7 @@ import {
   Stack,
   Text,
   Title,
+  useMatches,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -33,6 +34,8 @@ import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
 import { ExternalLinks } from './ExternalLinks';
 import { MarkActionRunComplete } from './MarkActionRunCompleteDialog';
+import { ApprovalPanel } from './ApprovalPanel';
+import { RerunActionButton } from '../../../components/start-run/RerunActionRun';
 
 interface Props {
   run: ActionRunV2;
@@ -45,6 +48,11 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
   return (
     <Stack gap="lg">
       <RunHeader run={run} />
+      {run.requiredApproval !== false && (
+        <Section title="Approval">
+          <ApprovalPanel run={run} />
+        </Section>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <Section title="Summary">
           {run.summary ? (
@@ -62,14 +70,20 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
         </Section>
       </SimpleGrid>
       <Section title="Inputs">
-        <JsonInspector
-          value={run.properties}
-          rootPath=".inputs"
-          label="Inputs"
-          search={search.iq ?? ''}
-          onSearchChange={(iq) => onSearchChange({ iq: iq || undefined }, { replace: true })}
-          height={240}
-        />
+        {Object.keys(run.properties).length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No inputs.
+          </Text>
+        ) : (
+          <JsonInspector
+            value={run.properties}
+            rootPath=".inputs"
+            label="Inputs"
+            search={search.iq ?? ''}
+            onSearchChange={(iq) => onSearchChange({ iq: iq || undefined }, { replace: true })}
+            height={240}
+          />
+        )}
       </Section>
       <Section title="Logs">
         <LogViewer
@@ -89,6 +103,8 @@ export function ActionRunPage({ run, search, onSearchChange }: Props) {
 }
 
 function RunHeader({ run }: { run: ActionRunV2 }) {
+  // Beside the id the status and acts align right; wrapped under it on a phone, left.
+  const actsAlign = useMatches({ base: 'flex-start', sm: 'flex-end' });
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -104,9 +120,12 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               <CopyButton value={run.id} label="Copy run id" />
             </Group>
           </Stack>
-          <Stack gap="xs" align="flex-end">
+          <Stack gap="xs" align={actsAlign}>
             <ActionRunStatus run={run} size="md" />
-            <MarkActionRunComplete run={run} />
+            <Group gap="xs" align="flex-start">
+              <RerunActionButton run={run} />
+              <MarkActionRunComplete run={run} />
+            </Group>
           </Stack>
         </Group>
         {run.status === 'IN_PROGRESS' && <ActionRunDelivery run={run} />}
@@ -140,15 +159,6 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               {run.source}
             </Badge>
           </Fact>
-          {run.approval && (
-            <Fact label="Approval">
-              <Text size="sm">
-                {APPROVAL_TEXT[run.approval.state]}
-                {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
-                {run.approval.description && ` — ${run.approval.description}`}
-              </Text>
-            </Fact>
-          )}
           {run.externalRunId && (
             <Fact label="External run id">
               <Text size="sm" ff="monospace">
@@ -180,12 +190,6 @@ function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
     </>
   );
 }
-
-const APPROVAL_TEXT: Record<NonNullable<ActionRunV2['approval']>['state'], string> = {
-  PENDING: 'Waiting for an approver',
-  APPROVED: 'Approved',
-  DECLINED: 'Declined',
-};
 
 function EntityChanges({ runId, finished }: { runId: string; finished: boolean }) {
   const changes = useQuery(actionRunChangesQueryOptions(runId, finished));

@@ -1,9 +1,9 @@
 import { Badge, Group } from '@mantine/core';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import { StatusBadge, actionRunState } from '../../../components/StatusBadge';
-import { statusLabelColor } from '../model';
+import { informativeLabel } from '../model';
 
-/** The status badge, and beside it the backend's own label for the run (if it set one). */
+/** The status badge, and beside it the backend's label where it says more, in a neutral colour. */
 export function ActionRunStatus({
   run,
   size = 'sm',
@@ -11,18 +11,19 @@ export function ActionRunStatus({
   run: Pick<ActionRunV2, 'status' | 'statusLabel'>;
   size?: 'xs' | 'sm' | 'md';
 }) {
+  const label = informativeLabel(run);
   return (
     <Group gap={6} wrap="nowrap">
       <StatusBadge state={actionRunState(run.status)} size={size} />
-      {run.statusLabel && (
+      {label && (
         <Badge
-          color={statusLabelColor(run.status)}
+          color="gray"
           variant="outline"
           size={size}
           styles={{ root: { textTransform: 'none' } }}
-          title="Status label"
+          title="Status label set by the backend"
         >
-          {run.statusLabel}
+          {label}
         </Badge>
       )}
     </Group>

@@ -11,12 +11,17 @@ import {
   useCurrentUser,
 } from '../../../components/run-controls';
 
-/** The whole run's acts: mark it complete, cancel it (ending its node runs), re-run it. */
+/**
+ * The whole run's acts: mark it complete, cancel it (Port's plain cancel: CANCELLING until the
+ * node runs in progress finish; or forced: they end CANCELLED at once), re-run it.
+ */
 export function RunControls({ run }: { run: WorkflowRun }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);
-  const [dialog, setDialog] = useState<'complete' | 'cancel' | 'rerun' | null>(null);
+  const [dialog, setDialog] = useState<'complete' | 'cancel' | 'force-cancel' | 'rerun' | null>(
+    null,
+  );
   const [refusal, setRefusal] = useState<string | null>(null);
   const blocked = controlBlockedReason(me, run.createdBy);
   const open = run.status !== 'COMPLETED';
@@ -37,15 +42,26 @@ export function RunControls({ run }: { run: WorkflowRun }) {
             >
               Mark run complete
             </Button>
+            {run.status === 'IN_PROGRESS' && (
+              <Button
+                size="xs"
+                variant="default"
+                disabled={Boolean(blocked)}
+                loading={act.isPending && act.variables.kind === 'cancel' && !act.variables.force}
+                onClick={() => setDialog('cancel')}
+              >
+                Cancel run
+              </Button>
+            )}
             <Button
               size="xs"
               variant="light"
               color="red"
               disabled={Boolean(blocked)}
-              loading={act.isPending && act.variables.kind === 'cancel'}
-              onClick={() => setDialog('cancel')}
+              loading={act.isPending && act.variables.kind === 'cancel' && act.variables.force}
+              onClick={() => setDialog('force-cancel')}
             >
-              Cancel run
+              Force cancel
             </Button>
           </>
         )}
@@ -81,11 +97,25 @@ export function RunControls({ run }: { run: WorkflowRun }) {
         confirmLabel="Cancel run"
         confirmColor="red"
         reasonRequired={false}
+        preview="The run becomes CANCELLING: no other node starts, the node runs in progress may still finish (their backends report as usual), and then the run completes CANCELLED."
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'cancel', force: false, ...(reason ? { reason } : {}) }, { onError });
+        }}
+      />
+      <ControlDialog
+        opened={dialog === 'force-cancel'}
+        onClose={close}
+        title="Force-cancel this run"
+        confirmLabel="Force cancel"
+        confirmColor="red"
+        reasonRequired={false}
         preview="Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused."
         onConfirm={(reason) => {
           close();
           setRefusal(null);
-          act.mutate({ kind: 'cancel', ...(reason ? { reason } : {}) }, { onError });
+          act.mutate({ kind: 'cancel', force: true, ...(reason ? { reason } : {}) }, { onError });
         }}
       />
       <RerunDialog

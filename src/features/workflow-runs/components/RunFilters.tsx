@@ -1,5 +1,5 @@
 import { Button, Group, Select, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
@@ -22,13 +22,16 @@ interface Props {
   filters: Filters;
   onChange: (patch: Partial<Filters>) => void;
   onClear: () => void;
+  /** Controls placed first, e.g. the workflow picker of the all-runs list. */
+  leading?: ReactNode;
 }
 
-export function RunFilters({ filters, onChange, onClear }: Props) {
+export function RunFilters({ filters, onChange, onClear, leading }: Props) {
   const active = anyFilterSet(filters);
   const [customOpen, setCustomOpen] = useState(Boolean(filters.from || filters.to));
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
+      {leading}
       <Select
         label="Status"
         placeholder="Any status"

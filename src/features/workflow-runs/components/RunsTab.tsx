@@ -1,11 +1,11 @@
-import { Paper, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Paper, Stack, Table, Text } from '@mantine/core';
 import {
   type InfiniteData,
   useInfiniteQuery,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
@@ -53,7 +53,14 @@ export function RunsTab({ workflowId, filters, onFiltersChange }: Props) {
   );
 }
 
-function RunsList({ workflowId, filters }: { workflowId: string; filters: Filters }) {
+/** Runs of one workflow, or (without `workflowId`) of every workflow, with a Workflow column. */
+export function RunsList({
+  workflowId,
+  filters,
+}: {
+  workflowId: string | undefined;
+  filters: Filters;
+}) {
   const queryClient = useQueryClient();
   const listOptions = runsInfiniteQueryOptions(workflowId, filters);
   const runs = useInfiniteQuery(listOptions);
@@ -87,24 +94,27 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
         <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
           {filtered
             ? 'Change or clear the filters to see more runs.'
-            : 'Runs of this workflow will appear here as soon as one starts.'}
+            : workflowId
+              ? 'Runs of this workflow will appear here as soon as one starts.'
+              : 'Runs of every workflow will appear here as soon as one starts.'}
         </EmptyState>
       ) : (
-        <RunsTable runs={rows} />
+        <RunsTable runs={rows} withWorkflow={!workflowId} />
       )}
     </PagedList>
   );
 }
 
-function RunsTable({ runs }: { runs: WorkflowRun[] }) {
+function RunsTable({ runs, withWorkflow }: { runs: WorkflowRun[]; withWorkflow: boolean }) {
   return (
     <Paper withBorder>
-      <Table.ScrollContainer minWidth={860}>
+      <Table.ScrollContainer minWidth={withWorkflow ? 1040 : 860}>
         <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Status</Table.Th>
               <Table.Th>Run</Table.Th>
+              {withWorkflow && <Table.Th>Workflow</Table.Th>}
               <Table.Th>Started by</Table.Th>
               <Table.Th>Started</Table.Th>
               <Table.Th>Duration</Table.Th>
@@ -113,7 +123,7 @@ function RunsTable({ runs }: { runs: WorkflowRun[] }) {
           </Table.Thead>
           <Table.Tbody>
             {runs.map((run) => (
-              <RunRow key={run.identifier} run={run} />
+              <RunRow key={run.identifier} run={run} withWorkflow={withWorkflow} />
             ))}
           </Table.Tbody>
         </Table>
@@ -122,7 +132,7 @@ function RunsTable({ runs }: { runs: WorkflowRun[] }) {
   );
 }
 
-function RunRow({ run }: { run: WorkflowRun }) {
+function RunRow({ run, withWorkflow }: { run: WorkflowRun; withWorkflow: boolean }) {
   const navigate = useNavigate();
   return (
     <ShortcutRow
@@ -134,6 +144,11 @@ function RunRow({ run }: { run: WorkflowRun }) {
       <Table.Td>
         <RunIdLink to="/runs/$runId" runId={run.identifier} />
       </Table.Td>
+      {withWorkflow && (
+        <Table.Td>
+          <WorkflowLink run={run} />
+        </Table.Td>
+      )}
       <Table.Td>
         <Text size="sm">{run.createdBy}</Text>
       </Table.Td>
@@ -153,5 +168,22 @@ function RunRow({ run }: { run: WorkflowRun }) {
         </Text>
       </Table.Td>
     </ShortcutRow>
+  );
+}
+
+function WorkflowLink({ run }: { run: WorkflowRun }) {
+  return (
+    <Anchor
+      size="sm"
+      renderRoot={(props) => (
+        <Link
+          to="/workflows/$workflowId"
+          params={{ workflowId: run.workflowIdentifier }}
+          {...props}
+        />
+      )}
+    >
+      {run.title ?? run.workflowIdentifier}
+    </Anchor>
   );
 }

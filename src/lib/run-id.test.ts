@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunId } from './run-id';
+
+describe('parseRunId', () => {
+  it('reads a bare workflow run id and action run id', () => {
+    expect(parseRunId(' wfr_AbCdEfGh12345678 ')).toEqual({
+      kind: 'workflow-run',
+      id: 'wfr_AbCdEfGh12345678',
+    });
+    expect(parseRunId('r_0123456789abcdef')).toEqual({
+      kind: 'action-run',
+      id: 'r_0123456789abcdef',
+    });
+    expect(parseRunId('wfnr_0123456789abcdef')).toEqual({
+      kind: 'node-run',
+      id: 'wfnr_0123456789abcdef',
+    });
+  });
+
+  it('finds the id inside a pasted URL', () => {
+    expect(parseRunId('http://localhost:8080/actions/runs/r_0123456789abcdef?line=3')).toEqual({
+      kind: 'action-run',
+      id: 'r_0123456789abcdef',
+    });
+  });
+
+  it('refuses ids of the wrong length and text without an id', () => {
+    expect(parseRunId('wfr_short')).toBeNull();
+    expect(parseRunId('r_0123456789abcdefX')).toBeNull();
+    expect(parseRunId('deploy-service')).toBeNull();
+    expect(parseRunId('')).toBeNull();
+  });
+});
