@@ -12,7 +12,7 @@ import {
   refusalMessage,
   useCurrentUser,
 } from '../../../components/run-controls';
-import { DeliveryLine } from '../../../components/delivery';
+import { AgentLine, DeliveryLine } from '../../../components/delivery';
 
 interface Props {
   run: WorkflowRun;
@@ -90,6 +90,11 @@ export function NodeRunControls({ run, nodeRun, graph, titles }: Props) {
               });
             }}
           />
+        </Box>
+      )}
+      {nodeRun?.status === 'IN_PROGRESS' && nodeRun.installationId && (
+        <Box w="100%">
+          <AgentLine run={nodeRun} />
         </Box>
       )}
       {refusal && (
