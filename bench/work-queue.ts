@@ -189,6 +189,9 @@ async function database(adminUrl: string, name: string) {
 async function startServer(name: string, databaseUrl: string, env: Record<string, string>) {
   const server = await startServerProcess(name, databaseUrl, {
     WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+    // The receiver is one host; its cap (counted across servers) must not hold two servers to
+    // less than their slots, or the bench would measure the cap instead of the queue.
+    WEBHOOK_HOST_CONCURRENCY: String(2 * CONCURRENCY),
     WORK_LEASE_MS: String(LEASE_MS),
     ...env,
   });
@@ -242,11 +245,15 @@ async function startRuns(
   return ids;
 }
 
+/** The bench's own queries of the database, left out of the servers' transaction counts. */
+let ownQueries = 0;
+
 /** Polls the database (not the servers) until every run of the workflow is completed. */
 async function allCompleted(sql: pg.Client, workflow: string, count: number, ms: number) {
   return until(
     `${count} runs completed`,
     async () => {
+      ownQueries++;
       const { rows } = await sql.query<{ done: string; ok: string; last: Date | null }>(
         `SELECT count(*) FILTER (WHERE status = 'COMPLETED') AS done,
                 count(*) FILTER (WHERE result = 'SUCCESS') AS ok, max(completed_at) AS last
@@ -280,6 +287,8 @@ interface Throughput {
   failed: number;
   /** CPU ms per invocation during the drain, or null where /proc is not there. */
   cpu: { servers: number; postgres: number } | null;
+  /** Database transactions (commits and rollbacks) per invocation during the drain. */
+  xactsPerInvocation: number;
 }
 
 async function throughput(adminUrl: string, dataDir: string, servers: number, receiver: Receiver) {
@@ -311,6 +320,15 @@ async function throughput(adminUrl: string, dataDir: string, servers: number, re
   if (receiver.receipts.length) throw new Error('a server reached the backlog before the release');
 
   await sql.query('ROLLBACK');
+  const xacts = async () => {
+    const { rows } = await sql.query<{ n: string }>(
+      `SELECT xact_commit + xact_rollback AS n FROM pg_stat_database
+        WHERE datname = current_database()`,
+    );
+    return Number(rows[0]!.n);
+  };
+  const xacts0 = await xacts();
+  const own0 = ownQueries;
   const t0 = Date.now();
   const cpu0 = cpuNow(dataDir, procs);
   // Any write request kicks a server's dispatcher; without it each would wait for its next poll.
@@ -325,13 +343,17 @@ async function throughput(adminUrl: string, dataDir: string, servers: number, re
   );
   const done = await allCompleted(sql, workflow, RUNS, 300_000);
   const cpu1 = cpuNow(dataDir, procs);
+  // The statistics collector reports with a delay: read after the servers are stopped.
   const lastDelivered = Math.max(...receiver.receipts.map((r) => r.at));
   const counts = deliveryCounts(receiver.receipts);
   if (counts.distinct !== RUNS) throw new Error(`${counts.distinct} of ${RUNS} node runs invoked`);
 
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
+  await sleep(1000);
+  const xactsPerInvocation = (await xacts()) - xacts0 - (ownQueries - own0) - 1;
   return {
+    xactsPerInvocation: xactsPerInvocation / RUNS,
     servers,
     deliveredPerS: RUNS / ((lastDelivered - t0) / 1000),
     completedPerS: RUNS / ((done.last - t0) / 1000),
@@ -450,7 +472,8 @@ async function main() {
       console.log(
         `              CPU per invocation: server${servers > 1 ? 's' : ''} ${row.cpu.servers.toFixed(1)} ms + ` +
           `PostgreSQL ${row.cpu.postgres.toFixed(1)} ms = ${busy.toFixed(2)} of ` +
-          `${availableParallelism()} cores busy with the queue during the drain`,
+          `${availableParallelism()} cores busy with the queue during the drain; ` +
+          `${row.xactsPerInvocation.toFixed(1)} database transactions per invocation`,
       );
     }
   }

@@ -34,6 +34,11 @@ export const configSchema = z.object({
   WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(500),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Requests in flight to one host at once, across all servers on the database; default half of
+   * WEBHOOK_CONCURRENCY (at least 1), so one slow or dead backend cannot take every slot.
+   */
+  WEBHOOK_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(4096).optional(),
   /** Longest wait between two attempts of one delivery (the back-off doubles up to it). */
   WEBHOOK_MAX_BACKOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** How long a server's claim on owed work holds; renewed while in flight, reclaimed after a crash. */
@@ -46,6 +51,10 @@ export const configSchema = z.object({
   STATIC_DIR: z.string().min(1).default('./dist'),
 });
 export type Config = z.infer<typeof configSchema>;
+
+/** WEBHOOK_HOST_CONCURRENCY, or its default: half of WEBHOOK_CONCURRENCY, at least 1. */
+export const hostConcurrencyOf = (config: Config) =>
+  config.WEBHOOK_HOST_CONCURRENCY ?? Math.max(1, Math.floor(config.WEBHOOK_CONCURRENCY / 2));
 
 /** Reads the environment; a bad value stops start-up with a message naming the variable. */
 export function readConfig(env: NodeJS.ProcessEnv): Config {

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { DEFAULT_BACKEND_OPTIONS, startDispatcher } from './backends/dispatcher';
 import { openEmbedded, openPostgres } from './db/client';
-import { defaultedCredentials, readConfig } from './config';
+import { defaultedCredentials, hostConcurrencyOf, readConfig } from './config';
 import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
@@ -66,6 +66,7 @@ async function main() {
     retries: config.WEBHOOK_RETRIES,
     backoffMs: config.WEBHOOK_BACKOFF_MS,
     concurrency: config.WEBHOOK_CONCURRENCY,
+    hostConcurrency: hostConcurrencyOf(config),
     maxBackoffMs: config.WEBHOOK_MAX_BACKOFF_MS,
     leaseMs: config.WORK_LEASE_MS,
     graceMs: config.SHUTDOWN_GRACE_MS,

@@ -21,6 +21,11 @@ export interface BackendOptions extends DeliveryOptions {
   secret?: string | undefined;
   /** Requests in flight at once on this server; the queue holds the rest. */
   concurrency: number;
+  /**
+   * Requests in flight to one host at once, across the servers sharing the database: items of a
+   * host at its cap wait, so a slow or dead backend cannot take every slot from the others.
+   */
+  hostConcurrency: number;
   /** How often the queue is looked at for due work (besides after every write request). */
   pollMs: number;
   /** How long a claim holds before any server may take the item again; renewed while in flight. */
@@ -37,6 +42,7 @@ export const DEFAULT_BACKEND_OPTIONS: BackendOptions = {
   backoffMs: 500,
   maxBackoffMs: 60_000,
   concurrency: 8,
+  hostConcurrency: 4,
   pollMs: 1000,
   leaseMs: 30_000,
   graceMs: 10_000,
@@ -134,7 +140,14 @@ export function startDispatcher(
       await enqueueOwedWork(db, clock());
       const free = options.concurrency - inFlight.size;
       if (stopped || free <= 0) return;
-      const items = await claimWork(db, owner, free, clock(), leaseEnd());
+      const { items, skipped } = await claimWork(
+        db,
+        owner,
+        free,
+        clock(),
+        leaseEnd(),
+        options.hostConcurrency,
+      );
       if (stopped) {
         await releaseWork(
           db,
@@ -146,7 +159,8 @@ export function startDispatcher(
         return;
       }
       items.forEach(start);
-      if (items.length === free) again = true;
+      // Slots left and due work passed over for a busy host: other hosts' work may be next.
+      if (items.length === free || (skipped && items.length > 0)) again = true;
     } while (again && !stopped);
   }
 

@@ -222,8 +222,11 @@ describe('owed work on a real PostgreSQL', () => {
     // No crash here, so a lease never has to run out: a long one keeps a server starved of CPU
     // on a loaded machine from losing an item it is still delivering (at least once would
     // then legitimately send it twice).
-    const a = await start('A', { WORK_LEASE_MS: '60000' });
-    const b = await start('B', { WORK_LEASE_MS: '60000' });
+    // One receiver is one host: its cap (across servers) is raised so that both servers' slots
+    // are used, as before the cap existed; server/backends/host-cap.test.ts tests the cap.
+    const env = { WORK_LEASE_MS: '60000', WEBHOOK_HOST_CONCURRENCY: '16' };
+    const a = await start('A', env);
+    const b = await start('B', env);
     const [apiA, apiB] = [await adminClient(a.baseUrl), await adminClient(b.baseUrl)];
     const wf = await webhookWorkflow(apiA, receiver.url);
     const before = receiver.receipts.length;

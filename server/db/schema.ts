@@ -361,6 +361,11 @@ export const workItems = pgTable(
     /** Agent work only: the installation that may claim it, and what `exclude` matches. */
     installationId: text('installation_id'),
     exclusionKey: text('exclusion_key'),
+    /**
+     * Delivered work: the host its request goes to (null: none, or only an older server knew),
+     * counted by the claim's per-host cap on requests in flight.
+     */
+    targetHost: text('target_host'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -374,6 +379,9 @@ export const workItems = pgTable(
       .where(sql`state = 'queued'`),
     index('work_items_lease_idx')
       .on(t.claimedUntil)
+      .where(sql`state = 'claimed'`),
+    index('work_items_host_idx')
+      .on(t.targetHost, t.claimedUntil)
       .where(sql`state = 'claimed'`),
   ],
 );

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { nodeUidOf } from '../domain/agent-work';
+import { actionOwesDelivery, deliveryHost } from '../domain/delivery';
 import { newDeliveryId } from '../domain/ids';
 import { selectRows, type Db, type DbOrTx, type Tx } from './client';
-import { actionRuns, nodeRuns, workflowRuns, workItems } from './schema';
+import { actionRuns, actions, nodeRuns, workflowRuns, workItems } from './schema';
+import { workflowGraphAt } from './workflows';
 
 export type WorkItem = typeof workItems.$inferSelect;
 export type WorkKind = WorkItem['kind'];
@@ -17,25 +19,23 @@ const TRANSFER_BATCH = 500;
  * Moves owed work onto the queue: node runs and action runs that started (in progress,
  * `dispatched_at IS NULL`) get a queued work item in the same transaction that marks them
  * dispatched, so a crash can never lose one in between. Rows another transaction holds are
- * skipped and moved on a later call. Returns how many items were added. Runs with an
- * `installation_id` (INTEGRATION_ACTION) become `agent_*` items, which only agents claim.
+ * skipped and moved on a later call. Returns how many items were added. Each item records the
+ * host its request goes to (`target_host`), which the claim's per-host cap counts. Agent runs
+ * (INTEGRATION_ACTION) are queued by the transaction that starts them (queueAgentWork); the
+ * `agent_*` items made here are only for runs started before that, by an older server.
  */
-export async function enqueueOwedWork(
-  db: Db,
-  now: Date,
-  /**
-   * Wait for rows another transfer holds instead of skipping them, so work that transfer moves is
-   * committed when this returns (an agent's claim must not miss a run started just before it).
-   */
-  { waitForLocked = false } = {},
-): Promise<number> {
+export async function enqueueOwedWork(db: Db, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
-    const nodeIds = await tx
+    const nodeRows = await tx
       .select({
         id: nodeRuns.identifier,
         installationId: nodeRuns.installationId,
         node: nodeRuns.nodeIdentifier,
+        type: nodeRuns.nodeConfigType,
         workflow: workflowRuns.workflowIdentifier,
+        version: workflowRuns.workflowVersion,
+        inputs: workflowRuns.inputs,
+        outputs: workflowRuns.outputs,
       })
       .from(nodeRuns)
       .innerJoin(workflowRuns, eq(workflowRuns.identifier, nodeRuns.workflowRunIdentifier))
@@ -47,44 +47,47 @@ export async function enqueueOwedWork(
       )
       .orderBy(asc(nodeRuns.ord))
       .limit(TRANSFER_BATCH)
-      .for('update', waitForLocked ? { of: nodeRuns } : { of: nodeRuns, skipLocked: true });
-    const actionIds = await tx
+      .for('update', { of: nodeRuns, skipLocked: true });
+    const actionRows = await tx
       .select({
         id: actionRuns.id,
         installationId: actionRuns.installationId,
         action: actionRuns.actionIdentifier,
+        method: sql<unknown>`(SELECT a.invocation_method FROM ${actions} a
+          WHERE a.identifier = ${actionRuns.actionIdentifier})`,
       })
       .from(actionRuns)
       .where(sql`${actionRuns.status} = 'IN_PROGRESS' AND ${actionRuns.dispatchedAt} IS NULL`)
       .orderBy(asc(actionRuns.createdAt))
       .limit(TRANSFER_BATCH)
-      .for('update', waitForLocked ? {} : { skipLocked: true });
-    if (nodeIds.length) {
+      .for('update', { of: actionRuns, skipLocked: true });
+    if (nodeRows.length) {
       await tx
         .update(nodeRuns)
         .set({ dispatchedAt: now })
         .where(
           inArray(
             nodeRuns.identifier,
-            nodeIds.map((r) => r.id),
+            nodeRows.map((r) => r.id),
           ),
         );
     }
-    if (actionIds.length) {
+    if (actionRows.length) {
       await tx
         .update(actionRuns)
         .set({ dispatchedAt: now })
         .where(
           inArray(
             actionRuns.id,
-            actionIds.map((r) => r.id),
+            actionRows.map((r) => r.id),
           ),
         );
     }
+    const hostOf = await webhookHosts(tx, nodeRows);
     const items = [
-      ...nodeIds.map((r) =>
+      ...nodeRows.map((r) =>
         r.installationId === null
-          ? { kind: 'node_run' as const, subjectId: r.id }
+          ? { kind: 'node_run' as const, subjectId: r.id, targetHost: hostOf(r) }
           : {
               kind: 'agent_node_run' as const,
               subjectId: r.id,
@@ -92,9 +95,15 @@ export async function enqueueOwedWork(
               exclusionKey: nodeUidOf(r.workflow, r.node),
             },
       ),
-      ...actionIds.map((r) =>
+      ...actionRows.map((r) =>
         r.installationId === null
-          ? { kind: 'action_run' as const, subjectId: r.id }
+          ? {
+              kind: 'action_run' as const,
+              subjectId: r.id,
+              targetHost: actionOwesDelivery(r.method as { type?: unknown; url?: unknown })
+                ? deliveryHost((r.method as { url: string }).url, {})
+                : null,
+            }
           : {
               kind: 'agent_action_run' as const,
               subjectId: r.id,
@@ -116,9 +125,74 @@ export async function enqueueOwedWork(
 }
 
 /**
+ * The host each WEBHOOK node run's request goes to: its node's url rendered against the run
+ * (the nodes it references have finished, so it renders as it will when sent), or null.
+ */
+async function webhookHosts(
+  tx: Tx,
+  rows: {
+    node: string;
+    type: string;
+    workflow: string;
+    version: number;
+    inputs: unknown;
+    outputs: unknown;
+  }[],
+) {
+  const graphs = new Map<string, Awaited<ReturnType<typeof workflowGraphAt>>>();
+  for (const r of rows) {
+    const key = `${r.workflow}\0${r.version}`;
+    if (r.type === 'WEBHOOK' && !graphs.has(key)) {
+      graphs.set(key, await workflowGraphAt(tx, r.workflow, r.version));
+    }
+  }
+  return (r: (typeof rows)[number]) => {
+    if (r.type !== 'WEBHOOK') return null;
+    const url = graphs
+      .get(`${r.workflow}\0${r.version}`)
+      ?.nodes.find((n) => n.identifier === r.node)?.config.url;
+    return deliveryHost(url, { inputs: r.inputs, outputs: r.outputs });
+  };
+}
+
+export interface AgentWorkInput {
+  kind: AgentKind;
+  subjectId: string;
+  installationId: string;
+  exclusionKey: string;
+}
+
+/**
+ * Puts runs that wait for an agent on the queue, in the caller's transaction: the one that starts
+ * the node run or action run (and marks it dispatched), so a claim sees it once that commits.
+ */
+export async function queueAgentWork(tx: Tx, items: AgentWorkInput[], now: Date) {
+  if (items.length === 0) return;
+  await tx
+    .insert(workItems)
+    .values(
+      items.map((i) => ({
+        ...i,
+        id: newDeliveryId(),
+        state: 'queued' as const,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+/**
  * Claims up to `limit` items that are due (queued and their time has come) or whose lease ran out
  * (a server died holding them), for `owner` until `until`. SKIP LOCKED lets any number of servers
  * claim at once without waiting on each other or taking the same item. Each claim is an attempt.
+ *
+ * No host gets more than `hostLimit` requests in flight (live leases, counted in the database,
+ * so across servers): items of a saturated host are passed over and wait, and the rest of the
+ * queue goes on, so a slow or dead backend never holds every slot. Two servers claiming at the
+ * same instant may together pass the cap; one server never does. `skipped` says that due items
+ * were passed over for the cap, so the caller looks again at once for other hosts' work.
  */
 export async function claimWork(
   db: Db,
@@ -126,32 +200,57 @@ export async function claimWork(
   limit: number,
   now: Date,
   until: Date,
-): Promise<WorkItem[]> {
-  if (limit <= 0) return [];
-  const due = db
-    .select({ id: workItems.id })
-    .from(workItems)
-    .where(
-      and(
-        inArray(workItems.kind, DISPATCHED_KINDS),
-        sql`((${workItems.state} = 'queued' AND ${workItems.nextAttemptAt} <= ${now})
-          OR (${workItems.state} = 'claimed' AND ${workItems.claimedUntil} < ${now}))`,
-      ),
-    )
-    .orderBy(asc(workItems.nextAttemptAt))
-    .limit(limit)
-    .for('update', { skipLocked: true });
-  return db
-    .update(workItems)
-    .set({
-      state: 'claimed',
-      claimedBy: owner,
-      claimedUntil: until,
-      attempts: sql`${workItems.attempts} + 1`,
-      updatedAt: now,
-    })
-    .where(inArray(workItems.id, due))
-    .returning();
+  hostLimit: number = Number.MAX_SAFE_INTEGER,
+): Promise<{ items: WorkItem[]; skipped: boolean }> {
+  if (limit <= 0) return { items: [], skipped: false };
+  const kinds = sql.join(
+    DISPATCHED_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  return db.transaction(async (tx) => {
+    const rows = await selectRows<{ id: string; place: number; busy: number; host: string | null }>(
+      tx,
+      sql`WITH busy AS (
+        SELECT target_host, count(*)::int AS n FROM ${workItems}
+        WHERE state = 'claimed' AND claimed_until >= ${now} AND target_host IS NOT NULL
+        GROUP BY target_host),
+      due AS (
+        SELECT w.id, w.target_host, w.next_attempt_at FROM ${workItems} w
+        WHERE w.kind IN (${kinds})
+          AND ((w.state = 'queued' AND w.next_attempt_at <= ${now})
+            OR (w.state = 'claimed' AND w.claimed_until < ${now}))
+          AND (w.target_host IS NULL OR w.target_host NOT IN
+            (SELECT target_host FROM busy WHERE n >= ${hostLimit}))
+        ORDER BY w.next_attempt_at
+        LIMIT ${limit}
+        FOR UPDATE OF w SKIP LOCKED)
+      SELECT d.id, d.target_host AS host, coalesce(b.n, 0) AS busy,
+        (row_number() OVER (PARTITION BY d.target_host ORDER BY d.next_attempt_at, d.id))::int
+          AS place
+      FROM due d LEFT JOIN busy b ON b.target_host = d.target_host`,
+    );
+    // Rows over their host's cap stay queued; their locks go with this transaction.
+    const take = rows.filter((r) => r.host === null || r.place + r.busy <= hostLimit);
+    const skipped = take.length < rows.length;
+    if (take.length === 0) return { items: [], skipped };
+    const items = await tx
+      .update(workItems)
+      .set({
+        state: 'claimed',
+        claimedBy: owner,
+        claimedUntil: until,
+        attempts: sql`${workItems.attempts} + 1`,
+        updatedAt: now,
+      })
+      .where(
+        inArray(
+          workItems.id,
+          take.map((r) => r.id),
+        ),
+      )
+      .returning();
+    return { items, skipped };
+  });
 }
 
 /** Extends the lease on items `owner` still holds; those it lost are left alone. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionOwesDelivery,
+  deliveryHost,
   deliveryOf,
   literalUrlHost,
   nodeOwesDelivery,
@@ -97,5 +98,26 @@ describe('planRetryNow', () => {
   it('answers 422 when nothing is owed', () => {
     expect(refusal(() => planRetryNow(undefined, true, 'x', now))[0]).toBe(422);
     expect(refusal(() => planRetryNow(item({ state: 'done' }), true, 'x', now))[0]).toBe(422);
+  });
+});
+
+describe('deliveryHost', () => {
+  const scope = {
+    inputs: { region: 'eu' },
+    outputs: { build: { url: 'https://ci.example.com/x' } },
+  };
+
+  it('is the host and port of the url rendered against the run', () => {
+    expect(deliveryHost('http://127.0.0.1:8123/hook', scope)).toBe('127.0.0.1:8123');
+    expect(deliveryHost('https://{{ .inputs.region }}.api.example.com/deploy', scope)).toBe(
+      'eu.api.example.com',
+    );
+    expect(deliveryHost('{{ .outputs.build.url }}', scope)).toBe('ci.example.com');
+  });
+
+  it('is null when the url does not render to an http(s) URL', () => {
+    expect(deliveryHost('https://{{ .inputs.missing }}.example.com', scope)).toBeNull();
+    expect(deliveryHost('ftp://files.example.com', scope)).toBeNull();
+    expect(deliveryHost(undefined, scope)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { Delivery } from '../../contract/delivery';
 import { conflict, forbidden, invalid } from './errors';
 import type { Actor } from './permissions';
+import { render, TemplateError } from './templates';
 
 /** The fields of a work item (server/db/work-queue.ts) that the dashboard is told about. */
 export interface DeliveryItem {
@@ -20,6 +21,23 @@ export function literalUrlHost(url: unknown): string | null {
   if (typeof url !== 'string' || url.includes('{{')) return null;
   if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) return null;
   return new URL(url).host;
+}
+
+/**
+ * The host a request to `url` goes to once rendered against `scope` (a run's inputs and
+ * outputs): what the per-host cap on requests in flight counts. Null when it does not render to
+ * an http(s) URL (that delivery fails without a request).
+ */
+export function deliveryHost(url: unknown, scope: Record<string, unknown>): string | null {
+  try {
+    const rendered = render(url, scope);
+    return typeof rendered === 'string' && !rendered.includes('{{')
+      ? literalUrlHost(rendered)
+      : null;
+  } catch (err) {
+    if (err instanceof TemplateError) return null;
+    throw err;
+  }
 }
 
 /**

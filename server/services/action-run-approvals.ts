@@ -4,7 +4,12 @@ import type { Db, DbOrTx } from '../db/client';
 import { decideApproval, isEnded, type Decisions } from '../domain/action-runs';
 import { forbidden, invalid, runExhausted } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
-import { auditActionRunStatus, endActionRun, getActionRun } from './action-runs';
+import {
+  auditActionRunStatus,
+  endActionRun,
+  getActionRun,
+  queueAgentActionRun,
+} from './action-runs';
 import { loadVisibleActionRun } from './run-access';
 
 /** `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. */
@@ -43,12 +48,15 @@ export async function decideActionRunApproval(
     if (isEnded(status)) {
       await endActionRun(tx, run, status, actor, now, { changes: { approvals: decisions } });
     } else {
+      const starts = status === 'IN_PROGRESS' && run.installationId !== null;
       await updateActionRun(tx, id, {
         approvals: decisions,
         status,
         updatedBy: actor.id,
         updatedAt: now,
+        ...(starts ? { dispatchedAt: now } : {}),
       });
+      if (starts) await queueAgentActionRun(tx, run, now);
       if (status !== run.status) await auditActionRunStatus(tx, run, status, actor, now);
     }
     return getActionRun(tx, id, actor, version);

@@ -24,6 +24,7 @@ import { getActionRow } from '../db/actions';
 import { getBlueprintRow } from '../db/blueprints';
 import type { Db, DbOrTx, Tx } from '../db/client';
 import { findEntity } from '../db/entities';
+import { queueAgentWork } from '../db/work-queue';
 import { visibleActionRuns } from '../db/visibility';
 import {
   actionRunPayload,
@@ -210,6 +211,8 @@ export async function startActionRun(
       properties: body.properties,
       payload,
       installationId,
+      // An agent's run is on the queue from the start (below), never left to the transfer.
+      dispatchedAt: installationId && initialStatus(required) === 'IN_PROGRESS' ? now : null,
       requiredApproval: required,
       synchronized: invocation.synchronized === true,
       allowAnyoneToView: action.allowAnyoneToViewRuns,
@@ -218,6 +221,13 @@ export async function startActionRun(
       createdAt: now,
       updatedAt: now,
     });
+    if (initialStatus(required) === 'IN_PROGRESS') {
+      await queueAgentActionRun(
+        tx,
+        { id, installationId, actionIdentifier: action.identifier },
+        now,
+      );
+    }
     await auditRunChange(
       tx,
       {
@@ -234,6 +244,30 @@ export async function startActionRun(
     );
     return getActionRun(tx, id, actor, options.version ?? 'v1');
   });
+}
+
+/**
+ * An INTEGRATION_ACTION run that is now IN_PROGRESS waits for an agent: its work item is added in
+ * the caller's transaction (the one that starts or approves the run). Others are left alone.
+ */
+export async function queueAgentActionRun(
+  tx: Tx,
+  run: { id: string; installationId: string | null; actionIdentifier: string },
+  now: Date,
+) {
+  if (run.installationId === null) return;
+  await queueAgentWork(
+    tx,
+    [
+      {
+        kind: 'agent_action_run',
+        subjectId: run.id,
+        installationId: run.installationId,
+        exclusionKey: run.actionIdentifier,
+      },
+    ],
+    now,
+  );
 }
 
 function agentPayload(method: unknown, scope: Record<string, unknown>) {

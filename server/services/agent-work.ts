@@ -14,7 +14,6 @@ import { visibleWorkflowRuns } from '../db/visibility';
 import {
   agentClaims,
   claimAgentWork,
-  enqueueOwedWork,
   finishAgentWork,
   retireEndedAgentWork,
   type AgentKind,
@@ -40,8 +39,7 @@ function assertAgent(actor: Actor) {
 
 async function claim(db: Db, kind: AgentKind, body: ClaimPendingBody, actor: Actor, now: Date) {
   assertAgent(actor);
-  // Runs started since the last transfer are put on the queue first, so none waits a poll.
-  await enqueueOwedWork(db, now, { waitForLocked: true });
+  // Agent runs are queued by the transaction that starts them: nothing to transfer first.
   await retireEndedAgentWork(db, kind, body.installationId, now);
   return claimAgentWork(db, kind, {
     installationId: body.installationId,

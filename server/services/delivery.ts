@@ -53,7 +53,7 @@ export async function withNodeRunDeliveries(
     const config = graph?.nodes.find((n) => n.identifier === nodeRun.nodeIdentifier)?.config;
     nodeRun.delivery =
       item && config && nodeOwesDelivery(config)
-        ? deliveryOf(item, policy.maxAttempts, literalUrlHost(config.url))
+        ? deliveryOf(item, policy.maxAttempts, item.targetHost ?? literalUrlHost(config.url))
         : null;
   }
   return run;
@@ -70,7 +70,7 @@ export async function actionRunDelivery(
   const method = (await invocationOf(db, run.action)) as
     { type?: unknown; url?: unknown } | undefined;
   if (!actionOwesDelivery(method)) return null;
-  return deliveryOf(item, policy.maxAttempts, literalUrlHost(method?.url));
+  return deliveryOf(item, policy.maxAttempts, item.targetHost ?? literalUrlHost(method?.url));
 }
 
 /**
@@ -107,7 +107,7 @@ export async function retryNodeRunDelivery(
     );
     const graph = await workflowGraphAt(tx, run.workflowIdentifier, run.workflowVersion);
     const url = graph?.nodes.find((n) => n.identifier === nodeRun.nodeIdentifier)?.config.url;
-    return deliveryOf(due ?? item, policy.maxAttempts, literalUrlHost(url));
+    return deliveryOf(due ?? item, policy.maxAttempts, item.targetHost ?? literalUrlHost(url));
   });
 }
 
@@ -145,6 +145,10 @@ export async function retryActionRunDelivery(
       { delivery: 'queued', nextAttemptAt: now.toISOString() },
     );
     const method = (await invocationOf(tx, run.actionIdentifier)) as { url?: unknown } | undefined;
-    return deliveryOf(due ?? item, policy.maxAttempts, literalUrlHost(method?.url));
+    return deliveryOf(
+      due ?? item,
+      policy.maxAttempts,
+      item.targetHost ?? literalUrlHost(method?.url),
+    );
   });
 }

@@ -40,6 +40,7 @@ import {
   logOnEach,
   reportOfPatch,
   settle,
+  startNodeRuns,
 } from './run-engine';
 import { workflowRunAnswer } from './workflow-runs';
 
@@ -257,7 +258,7 @@ export async function rerunWorkflowRun(
         const line = `Reused output of ${reused.identifier} from ${original.identifier}`;
         await logOnEach(tx, run, copies, line, now);
       }
-      await insertNodeRuns(tx, [newNodeRun(id, nodeOf(plan.start), now)]);
+      await startNodeRuns(tx, id, [nodeOf(plan.start)], now);
     }
     await advance(tx, id, graph, now);
     await auditRunChange(tx, auditedWorkflowRun(run), { userId: actor.id }, now, null, {

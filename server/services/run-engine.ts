@@ -1,10 +1,12 @@
-import type { NodeRunPatch, RunResult, RunStatus } from '../../contract/workflows';
+import type { NodeRunPatch, RunResult, RunStatus, WorkflowNode } from '../../contract/workflows';
 import { decideAdvance } from '../../contract/graph';
 import type { Tx } from '../db/client';
 import type { NodeRunRow, WorkflowRunRow } from '../db/serialize';
+import { queueAgentWork } from '../db/work-queue';
 import {
   appendNodeRunLogs,
   completeOpenNodeRuns,
+  findWorkflowRun,
   insertNodeRuns,
   markRunCompleted,
   mergeRunOutput,
@@ -14,7 +16,9 @@ import {
   type LogInput,
 } from '../db/workflow-runs';
 import { workflowGraphAt } from '../db/workflows';
+import { agentInstallationOf, nodeUidOf } from '../domain/agent-work';
 import type { Graph } from '../domain/graph';
+import { render, TemplateError } from '../domain/templates';
 
 /**
  * The run engine: what happens to a workflow run when its node runs change. Every function
@@ -31,14 +35,80 @@ export async function advance(
 ) {
   const decision = decideAdvance(graph, await nodeRunsOf(tx, runIdentifier), status);
   const nodes = new Map(graph.nodes.map((n) => [n.identifier, n]));
-  await insertNodeRuns(
+  await startNodeRuns(
     tx,
-    decision.start.flatMap((id) => {
-      const node = nodes.get(id);
-      return node ? [newNodeRun(runIdentifier, node, now)] : [];
-    }),
+    runIdentifier,
+    decision.start.flatMap((id) => nodes.get(id) ?? []),
+    now,
   );
   if (decision.complete) await completeRun(tx, runIdentifier, decision.complete, now);
+}
+
+/**
+ * Inserts the node runs of nodes that start now. An INTEGRATION_ACTION node run gets its node's
+ * config rendered against the run's inputs and outputs (Port's agents use it as handed over) and
+ * goes on the queue for an agent in this same transaction, so a claim sees it as soon as the
+ * start commits. A config whose template has no value fails the node run at once, with the
+ * reason in its log, and the run advances from that failure.
+ */
+export async function startNodeRuns(
+  tx: Tx,
+  runIdentifier: string,
+  nodes: WorkflowNode[],
+  now: Date,
+) {
+  if (nodes.length === 0) return;
+  const run = nodes.some((n) => agentInstallationOf(n.config))
+    ? await findWorkflowRun(tx, runIdentifier)
+    : undefined;
+  const failures = new Map<string, string>();
+  const values = nodes.map((node) => {
+    const row = newNodeRun(runIdentifier, node, now);
+    if (!run || row.installationId === null) return row;
+    try {
+      const config = render(node.config, { inputs: run.inputs, outputs: run.outputs });
+      const rendered = config as WorkflowNode['config'];
+      return {
+        ...row,
+        config: rendered,
+        installationId: agentInstallationOf(rendered) ?? row.installationId,
+        dispatchedAt: now,
+      };
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      failures.set(row.identifier, `Template error in node "${node.identifier}": ${err.message}`);
+      return { ...row, dispatchedAt: now };
+    }
+  });
+  const inserted = await insertNodeRuns(tx, values);
+  await queueAgentWork(
+    tx,
+    inserted.flatMap((r) =>
+      r.installationId !== null && run && !failures.has(r.identifier)
+        ? [
+            {
+              kind: 'agent_node_run' as const,
+              subjectId: r.identifier,
+              installationId: r.installationId,
+              exclusionKey: nodeUidOf(run.workflowIdentifier, r.nodeIdentifier),
+            },
+          ]
+        : [],
+    ),
+    now,
+  );
+  for (const nodeRun of inserted) {
+    const message = failures.get(nodeRun.identifier);
+    const current = message ? await findWorkflowRun(tx, runIdentifier) : undefined;
+    if (!message || !current) continue;
+    await applyNodeRunReport(
+      tx,
+      current,
+      nodeRun,
+      { logs: [{ level: 'ERROR', message }], completion: { result: 'FAILED' } },
+      now,
+    );
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { createApp } from '../app';
 import {
   DEFAULT_BACKEND_OPTIONS,
   startDispatcher,
+  type Dispatcher,
   type BackendOptions,
 } from '../backends/dispatcher';
 import { openPostgres, type Database } from '../db/client';
@@ -78,15 +79,19 @@ export interface TestServer {
 
 /** The real app on a free port over a fresh database, with tokens for the seeded users. */
 export async function startTestServer(
-  options: { clock?: () => Date; backends?: Partial<BackendOptions> } = {},
+  options: {
+    clock?: () => Date;
+    backends?: Partial<BackendOptions>;
+    /** Runs no dispatcher: nothing moves work onto the queue or delivers it but the API itself. */
+    withoutDispatcher?: boolean;
+  } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
   await ensureUsers(database.db, TEST_CREDENTIALS);
   const clock = options.clock ?? (() => new Date());
-  const dispatcher = startDispatcher(database.db, clock, {
-    ...DEFAULT_BACKEND_OPTIONS,
-    ...options.backends,
-  });
+  const dispatcher: Dispatcher = options.withoutDispatcher
+    ? { kick: () => undefined, stop: async () => undefined, owner: 'none', maxAttempts: 1 }
+    : startDispatcher(database.db, clock, { ...DEFAULT_BACKEND_OPTIONS, ...options.backends });
   const app = createApp({ db: database.db, clock, dispatcher });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -1,1 +1,2 @@
+export { AgentLine } from './AgentLine';
 export { DeliveryLine } from './DeliveryLine';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../contract/delivery';
-import { canRetryNow, deliveryLine } from './model';
+import { agentLine, canRetryNow, deliveryLine, type AgentWork } from './model';
 
 const now = Date.parse('2025-01-01T12:00:00Z');
 const delivery = (over: Partial<Delivery>): Delivery => ({
@@ -54,5 +54,41 @@ describe('canRetryNow', () => {
     expect(canRetryNow(delivery({ state: 'claimed' }))).toBe(false);
     expect(canRetryNow(delivery({ state: 'done' }))).toBe(false);
     expect(canRetryNow(null)).toBe(false);
+  });
+});
+
+describe('agentLine', () => {
+  const run = (over: Partial<AgentWork>): AgentWork => ({
+    status: 'IN_PROGRESS',
+    installationId: 'gitlab-ocean',
+    pendingExecution: true,
+    claimedUntil: null,
+    ...over,
+  });
+
+  it('says a run waits for an agent until one claims it', () => {
+    expect(agentLine(run({}), now)).toBe(
+      'Waiting for an agent to claim it (installation gitlab-ocean)',
+    );
+  });
+
+  it('names the agent holding the claim and until when', () => {
+    expect(agentLine(run({ claimedUntil: '2025-01-01T12:01:03Z' }), now)).toMatch(
+      /^Claimed by the gitlab-ocean agent until \d\d:\d1:03$/,
+    );
+  });
+
+  it('waits again once a claim ran out unacknowledged', () => {
+    expect(agentLine(run({ claimedUntil: '2025-01-01T11:59:00Z' }), now)).toMatch(
+      /^Waiting for an agent to claim it \(installation gitlab-ocean\); its last claim expired at \d\d:59:00$/,
+    );
+  });
+
+  it('says the agent took it once acknowledged, and nothing for other or ended runs', () => {
+    expect(agentLine(run({ pendingExecution: false }), now)).toBe(
+      'Taken by the gitlab-ocean agent; waiting for it to report',
+    );
+    expect(agentLine(run({ installationId: null }), now)).toBeNull();
+    expect(agentLine(run({ status: 'SUCCESS' }), now)).toBeNull();
   });
 });

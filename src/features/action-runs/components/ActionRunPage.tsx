@@ -17,7 +17,7 @@ import type { ActionRunV2 } from '../../../../contract/actions';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { CopyButton } from '../../../components/CopyButton';
-import { DeliveryLine } from '../../../components/delivery';
+import { AgentLine, DeliveryLine } from '../../../components/delivery';
 import { Duration } from '../../../components/Duration';
 import { ErrorState } from '../../../components/ErrorState';
 import { JsonInspector } from '../../../components/json-inspector';
@@ -172,12 +172,16 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
   );
 }
 
-/** What the run's webhook is still owed, with "Retry now" for admins and the server's refusal. */
+/**
+ * What the run waits on: an execution agent to claim it, or its webhook's delivery (with "Retry
+ * now" for admins and the server's refusal).
+ */
 function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
   const retry = useRetryActionRunDelivery(run.id);
   const [refusal, setRefusal] = useState<string | null>(null);
   return (
     <>
+      <AgentLine run={run} />
       <DeliveryLine
         delivery={run.delivery}
         retrying={retry.isPending}

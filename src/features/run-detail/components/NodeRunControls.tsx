@@ -12,7 +12,7 @@ import {
   refusalMessage,
   useCurrentUser,
 } from '../../../components/run-controls';
-import { DeliveryLine } from '../../../components/delivery';
+import { AgentLine, DeliveryLine } from '../../../components/delivery';
 
 interface Props {
   run: WorkflowRun;
@@ -95,6 +95,11 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
               });
             }}
           />
+        </Box>
+      )}
+      {nodeRun?.status === 'IN_PROGRESS' && nodeRun.installationId && (
+        <Box w="100%">
+          <AgentLine run={nodeRun} />
         </Box>
       )}
       {refusal && (
