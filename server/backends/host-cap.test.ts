@@ -124,17 +124,21 @@ describe('per-host cap on requests in flight', () => {
     });
   });
 
-  it('counts the requests another server has in flight to a host against its cap', async () => {
+  it('caps each server on its own slots: a second server sends a hanging host only its own share', async () => {
     second = startDispatcher(t.database.db, () => new Date(), {
       ...DEFAULT_BACKEND_OPTIONS,
       ...BACKENDS,
     });
     const served = await startRuns('to-healthy', 4);
-    await until('the second server helped with the healthy backend', async () => {
+    await until(
+      'the second server took its share of the dead backend',
+      async () => dead.received.length >= 4,
+    );
+    await until('every run to the healthy backend completed', async () => {
       const states = await Promise.all(served.map(statusOf));
       return states.every((s) => s === 'COMPLETED');
     });
-    // Its own slots were free, but the dead host is at its cap through the first server's leases.
-    expect(dead.received).toHaveLength(2);
+    // Two requests held on each server; the other four runs to the dead host stay queued.
+    expect(dead.received).toHaveLength(4);
   });
 });

@@ -213,6 +213,7 @@ export async function claimWork(
       sql`WITH busy AS (
         SELECT target_host, count(*)::int AS n FROM ${workItems}
         WHERE state = 'claimed' AND claimed_until >= ${now} AND target_host IS NOT NULL
+          AND claimed_by = ${owner}
         GROUP BY target_host),
       due AS (
         SELECT w.id, w.target_host, w.next_attempt_at FROM ${workItems} w
