@@ -34,68 +34,73 @@ const runsInRange = (s: TrendScope) => sql`
   )`;
 
 const counts = sql`
+  count(*)::int AS runs,
   count(*) FILTER (WHERE r.result = 'SUCCESS')::int AS success,
   count(*) FILTER (WHERE r.result = 'FAILED')::int AS failed,
   count(*) FILTER (WHERE r.result = 'CANCELLED')::int AS cancelled,
   count(*) FILTER (WHERE r.status <> 'COMPLETED')::int AS in_progress,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY r.d) AS p50,
-  percentile_cont(0.95) WITHIN GROUP (ORDER BY r.d) AS p95`;
+  percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY r.d) AS p`;
 
 interface CountRow {
+  runs: number;
   success: number;
   failed: number;
   cancelled: number;
   in_progress: number;
-  p50: number | null;
-  p95: number | null;
+  /** [p50, p95], null without a completed run. */
+  p: (number | null)[] | null;
 }
 
-export async function runSummary(db: DbOrTx, s: TrendScope) {
-  const [row] = await selectRows<CountRow & { runs: number }>(
-    db,
-    sql`WITH ${runsInRange(s)} SELECT count(*)::int AS runs, ${counts} FROM r`,
-  );
-  const r = row!;
-  const completed = r.success + r.failed + r.cancelled;
+const summaryOf = (r: CountRow | undefined) => {
+  const row = r ?? { runs: 0, success: 0, failed: 0, cancelled: 0, in_progress: 0, p: null };
+  const completed = row.success + row.failed + row.cancelled;
   return {
-    runs: r.runs,
-    success: r.success,
-    failed: r.failed,
-    cancelled: r.cancelled,
-    inProgress: r.in_progress,
-    successRate: completed ? r.success / completed : null,
-    p50Ms: num(r.p50),
-    p95Ms: num(r.p95),
+    runs: row.runs,
+    success: row.success,
+    failed: row.failed,
+    cancelled: row.cancelled,
+    inProgress: row.in_progress,
+    successRate: completed ? row.success / completed : null,
+    p50Ms: num(row.p?.[0] ?? null),
+    p95Ms: num(row.p?.[1] ?? null),
   };
-}
+};
 
-/** One row per bucket of the range, empty buckets included (zeros, null percentiles). */
-export async function runBuckets(db: DbOrTx, s: TrendScope) {
+/**
+ * The summary of the range and one row per bucket, empty buckets included (zeros, null
+ * percentiles), in one pass over the runs (GROUPING SETS).
+ */
+export async function runAggregates(db: DbOrTx, s: TrendScope) {
   const step = BUCKET_INTERVAL[s.bucket];
-  const bin = (col: SQL) =>
-    sql`date_bin(${step}::interval, ${col}, ${ORIGIN}::timestamptz)`;
-  const rows = await selectRows<CountRow & { start: string | Date }>(
+  const bin = (col: SQL) => sql`date_bin(${step}::interval, ${col}, ${ORIGIN}::timestamptz)`;
+  const rows = await selectRows<CountRow & { start: string | Date | null }>(
     db,
-    sql`WITH ${runsInRange(s)},
-      b AS (SELECT ${bin(sql`r.created_at`)} AS start, ${counts} FROM r GROUP BY 1)
-      SELECT g.start, coalesce(b.success, 0) AS success, coalesce(b.failed, 0) AS failed,
-        coalesce(b.cancelled, 0) AS cancelled, coalesce(b.in_progress, 0) AS in_progress,
-        b.p50, b.p95
-      FROM generate_series(${bin(sql`${s.from.toISOString()}::timestamptz`)},
-                           ${s.to.toISOString()}::timestamptz - interval '1 microsecond',
-                           ${step}::interval) AS g(start)
-      LEFT JOIN b ON b.start = g.start
-      ORDER BY g.start`,
+    sql`WITH ${runsInRange(s)}
+      SELECT ${bin(sql`r.created_at`)} AS start, ${counts}
+      FROM r GROUP BY GROUPING SETS ((1), ())`,
   );
-  return rows.map((r) => ({
-    start: iso(r.start),
-    success: r.success,
-    failed: r.failed,
-    cancelled: r.cancelled,
-    inProgress: r.in_progress,
-    p50Ms: num(r.p50),
-    p95Ms: num(r.p95),
-  }));
+  const total = rows.find((r) => r.start === null);
+  const byStart = new Map(rows.filter((r) => r.start !== null).map((r) => [iso(r.start!), r]));
+  const [first] = await selectRows<{ start: string | Date }>(
+    db,
+    sql`SELECT ${bin(sql`${s.from.toISOString()}::timestamptz`)} AS start`,
+  );
+  const stepMs = s.bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const buckets = [];
+  for (let t = new Date(first!.start).getTime(); t < s.to.getTime(); t += stepMs) {
+    const start = new Date(t).toISOString();
+    const one = summaryOf(byStart.get(start));
+    buckets.push({
+      start,
+      success: one.success,
+      failed: one.failed,
+      cancelled: one.cancelled,
+      inProgress: one.inProgress,
+      p50Ms: one.p50Ms,
+      p95Ms: one.p95Ms,
+    });
+  }
+  return { summary: summaryOf(total), buckets };
 }
 
 /** The newest `pointsLimit` runs of the range (one more is read to tell truncation). */
@@ -137,16 +142,14 @@ export async function nodeTrends(db: DbOrTx, s: TrendScope) {
     title: string | null;
     runs: number;
     failures: number;
-    p50: number | null;
-    p95: number | null;
+    p: (number | null)[] | null;
     first_half: number | null;
     second_half: number | null;
   }>(
     db,
     sql`SELECT n.node_identifier, max(n.node_title) AS title, count(*)::int AS runs,
         count(*) FILTER (WHERE n.result = 'FAILED')::int AS failures,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d}) AS p50,
-        percentile_cont(0.95) WITHIN GROUP (ORDER BY ${d}) AS p95,
+        percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY ${d}) AS p,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d})
           FILTER (WHERE wr.created_at < ${mid}::timestamptz) AS first_half,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d})
@@ -160,16 +163,17 @@ export async function nodeTrends(db: DbOrTx, s: TrendScope) {
         AND n.status = 'COMPLETED' AND n.reused_from IS NULL
         AND n.node_config_type NOT LIKE '%TRIGGER'
       GROUP BY n.node_identifier
-      ORDER BY p95 DESC NULLS LAST, failures DESC, n.node_identifier`,
+      ORDER BY n.node_identifier`,
   );
-  return rows.map((r) => ({
+  const nodes = rows.map((r) => ({
     nodeIdentifier: r.node_identifier,
     title: r.title,
     runs: r.runs,
     failures: r.failures,
-    p50Ms: num(r.p50),
-    p95Ms: num(r.p95),
+    p50Ms: num(r.p?.[0] ?? null),
+    p95Ms: num(r.p?.[1] ?? null),
     firstHalfP50Ms: num(r.first_half),
     secondHalfP50Ms: num(r.second_half),
   }));
+  return nodes.sort((a, b) => (b.p95Ms ?? -1) - (a.p95Ms ?? -1));
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { TREND_POINTS_MAX, type TrendsQuery, type WorkflowTrends } from '../../contract/trends';
-import type { DbOrTx } from '../db/client';
-import { nodeTrends, runBuckets, runPoints, runSummary, type TrendScope } from '../db/trends';
+import type { Db } from '../db/client';
+import { nodeTrends, runAggregates, runPoints, type TrendScope } from '../db/trends';
 import { visibleToSql } from '../db/visibility';
 import { getWorkflowRow } from '../db/workflows';
 import { invalid } from '../domain/errors';
@@ -12,7 +12,7 @@ const MAX_BUCKETS = 2000;
 
 /** [ext] A workflow's runs over [from, to): summary, buckets, points and per-node figures. */
 export async function workflowTrends(
-  db: DbOrTx,
+  db: Db,
   workflowIdentifier: string,
   query: TrendsQuery,
   actor: Actor,
@@ -38,10 +38,16 @@ export async function workflowTrends(
     }),
     pointsLimit: TREND_POINTS_MAX,
   };
-  const summary = await runSummary(db, scope);
-  const buckets = await runBuckets(db, scope);
-  const { points, truncated } = await runPoints(db, scope);
-  const nodes = await nodeTrends(db, scope);
+  // One snapshot for the three reads, and room to sort durations in memory rather than on disk.
+  const { summary, buckets, points, truncated, nodes } = await db.transaction(
+    async (tx) => {
+      await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
+      const aggregates = await runAggregates(tx, scope);
+      const { points, truncated } = await runPoints(tx, scope);
+      return { ...aggregates, points, truncated, nodes: await nodeTrends(tx, scope) };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   return {
     workflowIdentifier,
     from: from.toISOString(),
