@@ -2,6 +2,7 @@ import { rootRoute } from './__root';
 import { actionRunRoute } from './action-run';
 import { actionRunsRoute } from './action-runs';
 import { authedRoute, indexRoute } from './_authed';
+import { compareRoute } from './compare';
 import { entitiesRoute } from './entities';
 import { entityRoute } from './entity';
 import { runRoute } from './run';
@@ -17,6 +18,7 @@ export const routeTree = rootRoute.addChildren([
     workflowsRoute,
     workflowRoute,
     runRoute,
+    compareRoute,
     actionRunsRoute,
     actionRunRoute,
     entitiesRoute,

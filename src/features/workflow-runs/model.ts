@@ -40,6 +40,7 @@ export function runsQueryParams(workflowId: string, filters: RunFilters, now: nu
     entity: filters.entity,
     from,
     to: filters.range ? undefined : filters.to,
+    failedNode: filters.failedNode,
   };
 }
 
