@@ -48,14 +48,21 @@ export const RESULT_SERIES = [
   { result: 'CANCELLED', label: 'Cancelled', color: 'gray.6' },
 ] as const;
 
-/** Points of the duration chart, one series per result, durations in minutes. */
-export function durationSeries(points: readonly TrendPoint[]) {
+/** The unit of the duration axis: the largest that keeps the longest run at 3 or more. */
+export function durationUnit(maxMs: number) {
+  if (maxMs >= 3 * 3_600_000) return { label: 'hours', ms: 3_600_000 };
+  if (maxMs >= 3 * 60_000) return { label: 'minutes', ms: 60_000 };
+  return { label: 'seconds', ms: 1000 };
+}
+
+/** Points of the duration chart, one series per result, durations in `unitMs`. */
+export function durationSeries(points: readonly TrendPoint[], unitMs: number) {
   return RESULT_SERIES.map((s) => ({
     name: s.label,
     color: s.color,
     data: points
       .filter((p) => p.result === s.result && p.durationMs !== null)
-      .map((p) => ({ t: Date.parse(p.createdAt), minutes: p.durationMs! / 60_000 })),
+      .map((p) => ({ t: Date.parse(p.createdAt), d: p.durationMs! / unitMs })),
   }));
 }
 

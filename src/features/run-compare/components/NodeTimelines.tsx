@@ -23,9 +23,9 @@ function ChangeBadge({ pair }: { pair: NodePair }) {
   switch (pair.change) {
     case 'result':
       return (
-        <Badge color="red" variant="light">
+        <Text size="xs" fw={700} c="red">
           Result changed: {pair.left?.nodeRun.result ?? '–'} → {pair.right?.nodeRun.result ?? '–'}
-        </Badge>
+        </Text>
       );
     case 'slower': {
       const ratio = pair.right!.durationMs! / Math.max(1, pair.left!.durationMs!);

@@ -3,16 +3,18 @@ import { BarChart, LineChart, ScatterChart } from '@mantine/charts';
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import type { WorkflowTrends } from '../../../../contract/trends';
 import { dayjs, formatDuration } from '../../../lib/dates';
-import { RESULT_SERIES, bucketRows, durationSeries } from '../model';
+import { RESULT_SERIES, bucketRows, durationSeries, durationUnit } from '../model';
 
 /** The charts of the trends tab: loaded on demand (React.lazy), so recharts stays off other pages. */
 export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
   const bucketLabel = (iso: string) =>
     dayjs(iso).format(trends.bucket === 'hour' ? 'HH:mm' : 'MMM D');
   const rows = bucketRows(trends).map((r) => ({ ...r, label: bucketLabel(r.start) }));
-  const minutes = (ms: number | null) => (ms === null ? null : ms / 60_000);
-  const p50 = minutes(trends.summary.p50Ms);
-  const p95 = minutes(trends.summary.p95Ms);
+  const longest = Math.max(0, ...trends.points.map((p) => p.durationMs ?? 0));
+  const unit = durationUnit(longest);
+  const inUnit = (ms: number | null) => (ms === null ? null : ms / unit.ms);
+  const p50 = inUnit(trends.summary.p50Ms);
+  const p95 = inUnit(trends.summary.p95Ms);
   const referenceLines = [
     ...(p50 === null
       ? []
@@ -32,8 +34,8 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
         </Text>
         <ScatterChart
           h={260}
-          data={durationSeries(trends.points)}
-          dataKey={{ x: 't', y: 'minutes' }}
+          data={durationSeries(trends.points, unit.ms)}
+          dataKey={{ x: 't', y: 'd' }}
           referenceLines={referenceLines.map((l) => ({ ...l, strokeDasharray: '6 4' }))}
           xAxisProps={{
             type: 'number',
@@ -43,9 +45,10 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
           }}
           valueFormatter={{
             x: (t) => dayjs(t).format('YYYY-MM-DD HH:mm'),
-            y: (m) => formatDuration(m * 60_000),
+            y: (v) => formatDuration(v * unit.ms),
           }}
-          labels={{ y: 'minutes' }}
+          labels={{ y: unit.label }}
+          yAxisProps={{ tickFormatter: (v: number) => String(Math.round(v * 10) / 10) }}
           withLegend
         />
       </Paper>
