@@ -155,7 +155,11 @@ async function main() {
         percentile_cont(0.5) WITHIN GROUP (ORDER BY n.completed_at - n.created_at)
       FROM workflow_runs wr JOIN node_runs n ON n.workflow_run_identifier = wr.identifier
       WHERE wr.workflow_identifier = 'bench' GROUP BY 1`);
-    console.log((plan as unknown as { rows: Record<string, string>[] }).rows.map((r) => Object.values(r)[0]).join('\n'));
+    console.log(
+      (plan as unknown as { rows: Record<string, string>[] }).rows
+        .map((r) => Object.values(r)[0])
+        .join('\n'),
+    );
   }
 
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowTrends } from '../../contract/trends';
 import type { WorkflowRun } from '../../contract/workflows';
 import { startTestServer, type TestServer } from '../test/harness';
-import {
-  completeNode,
-  createLinearWorkflow,
-  nodeRunOf,
-  startRun,
-} from '../test/workflow-fixtures';
+import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 
 const DAY0 = Date.parse('2026-03-01T00:00:00Z');
 let t: TestServer;
