@@ -501,7 +501,8 @@ const nightlyPipeline: DemoWorkflow = {
       ]),
     ),
     transform_facts: {
-      ...dataProfile('fact_orders', [300, 1200], [80, 300], 2),
+      // A narrow base range, so the night-by-night growth stands out from the noise.
+      ...dataProfile('fact_orders', [600, 900], [80, 300], 2),
       // The trends tab's story: the fact tables grow and this step gets slower night after night.
       degrade: 4,
       output: ({ rng }) => ({
