@@ -288,6 +288,8 @@ export const runsListQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   cursor: z.string().max(300).optional(),
+  /** [ext] only runs in which this node (identifier) has a node run that completed FAILED. */
+  failedNode: z.string().max(100).optional(),
 });
 export type RunsListQuery = z.infer<typeof runsListQuerySchema>;
 

@@ -21,6 +21,7 @@ import { blueprintRoutes } from './routes/blueprints';
 import { deliveryRoutes } from './routes/deliveries';
 import { entityRoutes } from './routes/entities';
 import { runControlRoutes } from './routes/run-controls';
+import { trendRoutes } from './routes/trends';
 import * as routes from './routes/server.routes';
 import { workflowRunRoutes } from './routes/workflow-runs';
 import { workflowRoutes } from './routes/workflows';
@@ -130,6 +131,7 @@ export function createApp({
   v1.route('/', runControlRoutes(db, clock));
   v1.route('/', deliveryRoutes(db, clock, delivery));
   v1.route('/workflows', workflowRunRoutes(db, clock, delivery));
+  v1.route('/workflows', trendRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));
   // /actions/runs… first, so "runs" is never taken for an action identifier.
   v1.route('/actions', actionRunRoutes(db, clock, delivery));

@@ -243,6 +243,11 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
   if (query.entity) where.push(eq(workflowRuns.entity, query.entity));
   if (query.from) where.push(gte(workflowRuns.createdAt, new Date(query.from)));
   if (query.to) where.push(lte(workflowRuns.createdAt, new Date(query.to)));
+  if (query.failedNode) {
+    where.push(sql`EXISTS (SELECT 1 FROM node_runs n
+      WHERE n.workflow_run_identifier = ${workflowRuns.identifier}
+        AND n.node_identifier = ${query.failedNode} AND n.result = 'FAILED')`);
+  }
   where.push(visible);
   if (query.cursor) {
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');

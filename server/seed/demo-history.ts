@@ -33,6 +33,8 @@ export interface PlannedRun {
   createdBy: string;
   outcome: Outcome;
   special: Special;
+  /** Where the run sits in its workflow's history, 0 (oldest) to 1 (newest); for `degrade`. */
+  age?: number;
 }
 
 /** Lines of the huge log are written by SQL (generate_series), not held in memory. */
@@ -86,6 +88,14 @@ function pickFailingNode(workflow: DemoWorkflow, rng: Rng): string | null {
   return candidates[candidates.length - 1]?.id ?? null;
 }
 
+/** A flaky node that fails this time on its own, if any (no draw for workflows without one). */
+function pickFlakyNode(workflow: DemoWorkflow, rng: Rng): string | null {
+  for (const [id, profile] of Object.entries(workflow.profiles)) {
+    if (profile.flaky && rng.chance(profile.flaky)) return id;
+  }
+  return null;
+}
+
 /**
  * Plays one run through the real advance rules (`decideAdvance`): node runs start when their
  * predecessors succeed, a terminating failure cancels what is still going, a cancellation ends
@@ -95,7 +105,9 @@ function simulate(plan: PlannedRun, rng: Rng) {
   const { workflow } = plan;
   const graph = demoGraph(workflow);
   const trigger = triggerNode(graph);
-  const failing = plan.outcome === 'fail' ? pickFailingNode(workflow, rng) : null;
+  const flakyFailing =
+    plan.outcome === 'success' && plan.special === null ? pickFlakyNode(workflow, rng) : null;
+  const failing = plan.outcome === 'fail' ? pickFailingNode(workflow, rng) : flakyFailing;
   // Now and then a node that may fail without stopping the run (a notification) does so.
   const softFailing =
     plan.special === null && rng.chance(0.05)
@@ -127,7 +139,9 @@ function simulate(plan: PlannedRun, rng: Rng) {
     for (const id of decision.start) {
       const node = nodes.get(id)!;
       const profile = workflow.profiles[id] ?? FALLBACK_PROFILE;
-      const seconds = rng.int(profile.seconds[0], profile.seconds[1]);
+      const seconds =
+        rng.int(profile.seconds[0], profile.seconds[1]) *
+        (1 + (profile.degrade ?? 0) * (plan.age ?? 0));
       const fails = id === failing || id === softFailing;
       const ms = (fails ? seconds * (0.3 + rng.next() * 0.6) : seconds) * 1000 + rng.int(0, 999);
       sims.push({

@@ -23,6 +23,10 @@ export interface NodeProfile {
   lines: [number, number];
   /** Share of runs in which this node is the one that fails. */
   failWeight: number;
+  /** How many times its duration grows over the history (a slowly degrading node for trends). */
+  degrade?: number;
+  /** Chance that it fails on its own in a run that would have succeeded (a flaky node). */
+  flaky?: number;
   output: (c: OutputContext) => Record<string, unknown>;
   /** Template values only this node's lines use. */
   vars?: LogVars;
@@ -484,6 +488,8 @@ const nightlyPipeline: DemoWorkflow = {
           `validate_${s}`,
           {
             ...dataProfile(`raw_${s}`, [20, 180], [20, 80], 1.5),
+            // …and the payments feed is flaky: its validation fails now and then on its own.
+            ...(s === 'payments' ? { flaky: 0.25 } : {}),
             output: ({ rng }: OutputContext) => ({
               source: s,
               checks: rng.int(12, 40),
@@ -495,7 +501,10 @@ const nightlyPipeline: DemoWorkflow = {
       ]),
     ),
     transform_facts: {
-      ...dataProfile('fact_orders', [300, 1200], [80, 300], 2),
+      // A narrow base range, so the night-by-night growth stands out from the noise.
+      ...dataProfile('fact_orders', [600, 900], [80, 300], 2),
+      // The trends tab's story: the fact tables grow and this step gets slower night after night.
+      degrade: 4,
       output: ({ rng }) => ({
         tables: ['fact_orders', 'fact_payments', 'dim_customer', 'fact_inventory'],
         rows: rng.int(1_000_000, 40_000_000),

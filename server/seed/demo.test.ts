@@ -168,6 +168,24 @@ describe('seedDemo', () => {
     expect(JSON.stringify(node.output).length).toBeGreaterThan(SMALL.bigOutputBytes);
   });
 
+  it("shows the pipeline's transform step slowing down in its trends, slowest first", async () => {
+    const from = new Date(NOW.getTime() - 31 * DAY).toISOString();
+    const res = await t.api(
+      'admin',
+      'GET',
+      `/workflows/nightly-data-pipeline/trends?from=${from}&to=${NOW.toISOString()}`,
+    );
+    expect(res.status).toBe(200);
+    const nodes = res.body.trends.nodes as {
+      nodeIdentifier: string;
+      firstHalfP50Ms: number | null;
+      secondHalfP50Ms: number | null;
+    }[];
+    expect(nodes[0]!.nodeIdentifier).toBe('transform_facts');
+    const transform = nodes[0]!;
+    expect(transform.secondHalfP50Ms!).toBeGreaterThan(transform.firstHalfP50Ms! * 1.5);
+  });
+
   it('does nothing when workflows exist already', async () => {
     const again = await seedDemo(t.database.db, { now: NOW, scale: SMALL });
     expect(again).toMatchObject({ seeded: false, runs: 0, hugeLog: result.hugeLog });

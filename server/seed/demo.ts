@@ -98,6 +98,7 @@ export function planRuns(now: Date, total: number, rng: Rng): PlannedRun[] {
       createdBy: ADMIN_ID,
       outcome: special ? 'success' : outcome(rng),
       special,
+      age: (nightly - daysAgo) / Math.max(1, nightly - 1),
     });
   }
   const mix: [DemoWorkflow, number, number][] = [

@@ -2,6 +2,7 @@ import { rootRoute } from './__root';
 import { actionRunRoute } from './action-run';
 import { actionRunsRoute } from './action-runs';
 import { authedRoute, indexRoute } from './_authed';
+import { compareRoute } from './compare';
 import { entitiesRoute } from './entities';
 import { entityRoute } from './entity';
 import { runRoute } from './run';
@@ -19,6 +20,7 @@ export const routeTree = rootRoute.addChildren([
     workflowRoute,
     runRoute,
     runsRoute,
+    compareRoute,
     actionRunsRoute,
     actionRunRoute,
     entitiesRoute,

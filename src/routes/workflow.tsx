@@ -1,14 +1,16 @@
 import { createRoute, lazyRouteComponent, type ErrorComponentProps } from '@tanstack/react-router';
 import { NotFoundPage, PageSkeleton, RouteError } from '../components/RouteError';
-import { validateRunsSearch } from '../features/workflow-runs/search';
+import { runsSearchShape } from '../features/workflow-runs/search';
+import { trendsSearchShape } from '../features/workflow-trends/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 import { ApiRequestError } from '../lib/api';
+import { searchSchema } from '../lib/search-params';
 import { authedRoute } from './_authed';
 
 export const workflowRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/workflows/$workflowId',
-  validateSearch: validateRunsSearch,
+  validateSearch: searchSchema({ ...runsSearchShape, ...trendsSearchShape }),
   loader: ({ context, params }) =>
     context.queryClient.ensureQueryData(workflowQueryOptions(params.workflowId)),
   pendingComponent: PageSkeleton,

@@ -36,3 +36,21 @@ export const workflowVersionQueryOptions = (workflowId: string, version: number)
     staleTime: Infinity,
     retry: false,
   });
+
+/** The newest successful run of the workflow started before `before` (for "compare with"). */
+export const lastSuccessfulRunQueryOptions = (workflowId: string, before: string) =>
+  queryOptions({
+    queryKey: [...runDetailKeys.all, 'last-success', workflowId, before] as const,
+    queryFn: ({ signal }) =>
+      api<{ workflowRuns: WorkflowRun[] }>('/workflows/runs', {
+        query: {
+          workflowIdentifiers: [workflowId],
+          statuses: ['COMPLETED'],
+          results: ['SUCCESS'],
+          to: before,
+          limit: 1,
+        },
+        signal,
+      }).then((b) => b.workflowRuns[0]?.identifier ?? null),
+    staleTime: 60_000,
+  });

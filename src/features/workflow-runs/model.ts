@@ -42,6 +42,7 @@ export function runsQueryParams(workflowId: string | undefined, filters: RunFilt
     entity: filters.entity,
     from,
     to: filters.range ? undefined : filters.to,
+    failedNode: filters.failedNode,
   };
 }
 

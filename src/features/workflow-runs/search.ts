@@ -11,22 +11,24 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export const TIME_RANGES = ['24h', '7d', '30d'] as const;
 export type TimeRange = (typeof TIME_RANGES)[number];
 
-const shape = {
-  tab: enumParam(['runs', 'overview']),
+export const runsSearchShape = {
+  tab: enumParam(['runs', 'overview', 'trends']),
   status: enumParam(STATUS_FILTERS),
   createdBy: textParam(200),
   entity: textParam(200),
   range: enumParam(TIME_RANGES),
   from: isoDateTimeParam,
   to: isoDateTimeParam,
+  /** Only runs in which this node failed (the trends tab links here). */
+  failedNode: textParam(100),
 };
 
 /** The runs tab's URL: every filter is a link that survives reload. Bad values fall back. */
-export const validateRunsSearch = searchSchema(shape);
-export type RunsSearch = SearchOf<typeof shape>;
+export const validateRunsSearch = searchSchema(runsSearchShape);
+export type RunsSearch = SearchOf<typeof runsSearchShape>;
 export type RunFilters = Omit<RunsSearch, 'tab'> & { workflow?: string | undefined };
 
-const { tab: _tab, ...filterShape } = shape;
+const { tab: _tab, ...filterShape } = runsSearchShape;
 const allRunsShape = { ...filterShape, workflow: textParam(200) };
 
 /** `/runs`, the runs of every workflow: the Runs tab's filters plus the workflow. */

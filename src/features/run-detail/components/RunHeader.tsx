@@ -6,6 +6,7 @@ import { Duration } from '../../../components/Duration';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
+import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
 
 export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
@@ -43,7 +44,8 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
               ran version {run.workflow.version} (now v{workflow.version})
             </Badge>
           )}
-          <Group ml="auto">
+          <Group ml="auto" gap="xs" wrap="wrap">
+            <CompareLinks run={run} />
             <RunControls run={run} />
           </Group>
         </Group>

@@ -12,6 +12,7 @@ const NO_FILTERS: Required<Record<keyof AllRunsSearch, undefined>> = {
   range: undefined,
   from: undefined,
   to: undefined,
+  failedNode: undefined,
 };
 
 interface Props {

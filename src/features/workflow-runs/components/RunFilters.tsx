@@ -1,4 +1,4 @@
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, Group, Pill, Select, TextInput } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
@@ -86,6 +86,17 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
             w={210}
           />
         </>
+      )}
+      {filters.failedNode && (
+        <Pill
+          size="lg"
+          withRemoveButton
+          onRemove={() => onChange({ failedNode: undefined })}
+          removeButtonProps={{ 'aria-label': 'Remove the failed node filter' }}
+          mb={4}
+        >
+          Failed at node <strong>{filters.failedNode}</strong>
+        </Pill>
       )}
       {active && (
         <Button

@@ -1,4 +1,14 @@
-import { Anchor, Paper, Stack, Table, Text } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import {
   type InfiniteData,
   useInfiniteQuery,
@@ -6,7 +16,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowRun } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
@@ -44,6 +54,7 @@ export function RunsTab({ workflowId, filters, onFiltersChange }: Props) {
       range: undefined,
       from: undefined,
       to: undefined,
+      failedNode: undefined,
     });
   return (
     <Stack gap="md">
@@ -105,39 +116,104 @@ export function RunsList({
   );
 }
 
+/** Pick two rows to compare them; a third pick replaces the older pick. */
 function RunsTable({ runs, withWorkflow }: { runs: WorkflowRun[]; withWorkflow: boolean }) {
+  const [picked, setPicked] = useState<WorkflowRun[]>([]);
+  const toggle = (run: WorkflowRun) =>
+    setPicked((prev) =>
+      prev.some((r) => r.identifier === run.identifier)
+        ? prev.filter((r) => r.identifier !== run.identifier)
+        : [...prev, run].slice(-2),
+    );
+  const [older, newer] = [...picked].sort((x, y) => x.createdAt.localeCompare(y.createdAt));
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={withWorkflow ? 1040 : 860}>
-        <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Run</Table.Th>
-              {withWorkflow && <Table.Th>Workflow</Table.Th>}
-              <Table.Th>Started by</Table.Th>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Duration</Table.Th>
-              <Table.Th>Entity</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {runs.map((run) => (
-              <RunRow key={run.identifier} run={run} withWorkflow={withWorkflow} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <Stack gap="xs">
+      <Group gap="sm" mih={30}>
+        {older && newer ? (
+          <Button
+            size="xs"
+            renderRoot={(props) => (
+              <Link
+                to="/runs/compare"
+                search={{ a: older.identifier, b: newer.identifier }}
+                {...props}
+              />
+            )}
+          >
+            Compare the 2 selected runs
+          </Button>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {picked.length === 1
+              ? 'Pick one more run to compare it with.'
+              : 'Tick two runs to compare them side by side.'}
+          </Text>
+        )}
+        {picked.length > 0 && (
+          <Button size="xs" variant="subtle" onClick={() => setPicked([])}>
+            Clear selection
+          </Button>
+        )}
+      </Group>
+      <Paper withBorder>
+        <Table.ScrollContainer minWidth={withWorkflow ? 1080 : 900}>
+          <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={36}>
+                  <VisuallyHidden>Compare</VisuallyHidden>
+                </Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Run</Table.Th>
+                {withWorkflow && <Table.Th>Workflow</Table.Th>}
+                <Table.Th>Started by</Table.Th>
+                <Table.Th>Started</Table.Th>
+                <Table.Th>Duration</Table.Th>
+                <Table.Th>Entity</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {runs.map((run) => (
+                <RunRow
+                  key={run.identifier}
+                  run={run}
+                  withWorkflow={withWorkflow}
+                  picked={picked.some((r) => r.identifier === run.identifier)}
+                  onPick={() => toggle(run)}
+                />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+    </Stack>
   );
 }
 
-function RunRow({ run, withWorkflow }: { run: WorkflowRun; withWorkflow: boolean }) {
+function RunRow({
+  run,
+  withWorkflow,
+  picked,
+  onPick,
+}: {
+  run: WorkflowRun;
+  withWorkflow: boolean;
+  picked: boolean;
+  onPick: () => void;
+}) {
   const navigate = useNavigate();
   return (
     <ShortcutRow
       onOpen={() => void navigate({ to: '/runs/$runId', params: { runId: run.identifier } })}
     >
+      <Table.Td onClick={(e) => e.stopPropagation()}>
+        <Checkbox
+          size="xs"
+          checked={picked}
+          onChange={onPick}
+          aria-label={`Select run ${run.identifier} to compare`}
+        />
+      </Table.Td>
       <Table.Td>
         <StatusBadge state={workflowRunState(run.status, run.result)} />
       </Table.Td>

@@ -5,7 +5,7 @@ import { RunWorkflowButton } from '../../../components/start-run/StartRunModal';
 import { WorkflowAvatar } from '../../../components/WorkflowAvatar';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 
-export type WorkflowTab = 'runs' | 'overview';
+export type WorkflowTab = 'runs' | 'overview' | 'trends';
 
 interface Props {
   workflow: Workflow;
@@ -13,9 +13,11 @@ interface Props {
   onTabChange: (tab: WorkflowTab) => void;
   /** The runs tab's content (another feature's view, composed by the route). */
   runs: ReactNode;
+  /** The trends tab's content, composed by the route too. */
+  trends: ReactNode;
 }
 
-export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
+export function WorkflowLayout({ workflow, tab, onTabChange, runs, trends }: Props) {
   const nodeTypes = Object.fromEntries(workflow.nodes.map((n) => [n.identifier, n.config.type]));
   return (
     <Stack gap="md">
@@ -44,10 +46,14 @@ export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
           <RunWorkflowButton workflow={workflow} />
         </Box>
       </Group>
-      <Tabs value={tab} onChange={(v) => onTabChange(v === 'overview' ? 'overview' : 'runs')}>
+      <Tabs
+        value={tab}
+        onChange={(v) => onTabChange(v === 'overview' || v === 'trends' ? v : 'runs')}
+      >
         <Tabs.List>
           <Tabs.Tab value="runs">Runs</Tabs.Tab>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="trends">Trends</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="runs" pt="md">
           {tab === 'runs' && runs}
@@ -60,6 +66,9 @@ export function WorkflowLayout({ workflow, tab, onTabChange, runs }: Props) {
               details={nodeTypes}
             />
           )}
+        </Tabs.Panel>
+        <Tabs.Panel value="trends" pt="md">
+          {tab === 'trends' && trends}
         </Tabs.Panel>
       </Tabs>
     </Stack>

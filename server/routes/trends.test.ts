@@ -1,0 +1,127 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowTrends } from '../../contract/trends';
+import type { WorkflowRun } from '../../contract/workflows';
+import { startTestServer, type TestServer } from '../test/harness';
+import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+
+const DAY0 = Date.parse('2026-03-01T00:00:00Z');
+let t: TestServer;
+
+/**
+ * A run of trigger → work whose work node ends `seconds` after the run started at `at` with
+ * `result`: run through the API, then moved to `at` (tokens would expire under a jumping clock).
+ */
+async function pastRun(
+  at: number,
+  seconds: number,
+  result: 'SUCCESS' | 'FAILED' = 'SUCCESS',
+  as: 'admin' | 'member' = 'admin',
+) {
+  const run = await startRun(t, 'private-flow', as);
+  await completeNode(t, nodeRunOf(run, 'work').identifier, result);
+  const start = new Date(at).toISOString();
+  const end = new Date(at + seconds * 1000).toISOString();
+  await t.database.db.execute(sql`
+    UPDATE workflow_runs SET created_at = ${start}, completed_at = ${end}
+    WHERE identifier = ${run.identifier}`);
+  await t.database.db.execute(sql`
+    UPDATE node_runs SET created_at = ${start},
+      completed_at = CASE WHEN node_identifier = 'work' THEN ${end}::timestamptz ELSE ${start}::timestamptz END
+    WHERE workflow_run_identifier = ${run.identifier}`);
+  return run;
+}
+
+let failedRun: WorkflowRun;
+beforeAll(async () => {
+  t = await startTestServer();
+  await createLinearWorkflow(t, 'private-flow', { allowAnyoneToViewRuns: false });
+  const h = 3_600_000;
+  // Hand-computed set: admin's work durations 10, 20, 30, 40 s (the 40 s one fails) and the
+  // member's 100 s, on days 1 and 2; nothing on day 3.
+  await pastRun(DAY0 + 1 * h, 10);
+  await pastRun(DAY0 + 2 * h, 20);
+  await pastRun(DAY0 + 26 * h, 30);
+  failedRun = await pastRun(DAY0 + 27 * h, 40, 'FAILED');
+  await pastRun(DAY0 + 28 * h, 100, 'SUCCESS', 'member');
+});
+afterAll(async () => t.close());
+
+async function trends(query: string, as: 'admin' | 'member' = 'admin') {
+  const res = await t.api(as, 'GET', `/workflows/private-flow/trends?${query}`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.trends as WorkflowTrends;
+}
+
+const from = new Date(DAY0).toISOString();
+const to = new Date(DAY0 + 3 * 86_400_000).toISOString();
+
+describe('GET /v1/workflows/{workflowId}/trends', () => {
+  it('computes percentiles of run and node durations like percentile_cont by hand', async () => {
+    const all = await trends(`from=${from}&to=${to}`);
+    expect(all.summary).toMatchObject({ runs: 5, success: 4, failed: 1, successRate: 0.8 });
+    // [10, 20, 30, 40, 100] s: p50 = 30; p95 at rank 0.95 * 4 = 3.8 → 40 + 0.8 * (100 - 40) = 88.
+    expect(all.summary.p50Ms).toBeCloseTo(30_000, 3);
+    expect(all.summary.p95Ms).toBeCloseTo(88_000, 3);
+    expect(all.nodes).toHaveLength(1);
+    expect(all.nodes[0]).toMatchObject({ nodeIdentifier: 'work', runs: 5, failures: 1 });
+    expect(all.nodes[0]!.p50Ms).toBeCloseTo(30_000, 3);
+    expect(all.nodes[0]!.p95Ms).toBeCloseTo(88_000, 3);
+  });
+
+  it('counts only the runs the caller may view', async () => {
+    const mine = await trends(`from=${from}&to=${to}`, 'member');
+    expect(mine.summary).toMatchObject({ runs: 1, success: 1, failed: 0 });
+    expect(mine.summary.p50Ms).toBeCloseTo(100_000, 3);
+    expect(mine.points.map((p) => p.durationMs)).toEqual([100_000]);
+    expect(mine.nodes[0]).toMatchObject({ runs: 1, failures: 0 });
+  });
+
+  it('buckets runs by UTC day, empty days included, and splits the range in halves', async () => {
+    const all = await trends(`from=${from}&to=${to}`);
+    expect(all.bucket).toBe('day');
+    expect(all.buckets.map((b) => [b.start, b.success, b.failed])).toEqual([
+      ['2026-03-01T00:00:00.000Z', 2, 0],
+      ['2026-03-02T00:00:00.000Z', 2, 1],
+      ['2026-03-03T00:00:00.000Z', 0, 0],
+    ]);
+    expect(all.buckets[0]!.p50Ms).toBeCloseTo(15_000, 3);
+    expect(all.buckets[2]!.p50Ms).toBeNull();
+    // Halves of 3 days split at 36 h: all five before (median 30 s), nothing after.
+    expect(all.nodes[0]!.firstHalfP50Ms).toBeCloseTo(30_000, 3);
+    expect(all.nodes[0]!.secondHalfP50Ms).toBeNull();
+    expect(all.points.map((p) => p.result)).toEqual([
+      'SUCCESS',
+      'SUCCESS',
+      'SUCCESS',
+      'FAILED',
+      'SUCCESS',
+    ]);
+  });
+
+  it('answers 422 for a backwards range and 404 for an unknown workflow', async () => {
+    const backwards = await t.api(
+      'admin',
+      'GET',
+      `/workflows/private-flow/trends?from=${from}&to=2020-01-01T00:00:00Z`,
+    );
+    expect(backwards.status).toBe(422);
+    expect(backwards.body).toMatchObject({ ok: false, error: 'invalid_request' });
+    const missing = await t.api('admin', 'GET', `/workflows/nope/trends?from=${from}`);
+    expect(missing.status).toBe(404);
+    const noFrom = await t.api('admin', 'GET', `/workflows/private-flow/trends`);
+    expect(noFrom.status).toBe(422);
+  });
+});
+
+describe('GET /v1/workflows/runs?failedNode=', () => {
+  it('lists only runs in which that node failed', async () => {
+    const res = await t.api('admin', 'GET', '/workflows/runs?failedNode=work');
+    expect(res.status).toBe(200);
+    expect(res.body.workflowRuns.map((r: WorkflowRun) => r.identifier)).toEqual([
+      failedRun.identifier,
+    ]);
+    const none = await t.api('admin', 'GET', '/workflows/runs?failedNode=trigger');
+    expect(none.body.workflowRuns).toEqual([]);
+  });
+});
