@@ -147,6 +147,7 @@ describe('searchEntities', () => {
     title,
     icon: null,
     blueprint: 'service',
+    team: [],
     properties: {},
     relations: {},
     createdAt: at,

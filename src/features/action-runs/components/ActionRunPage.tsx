@@ -115,7 +115,9 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             <EntityLink run={run} />
           </Fact>
           <Fact label="Blueprint">
-            <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+            <Text size="sm">
+              {run.blueprint ? (run.blueprint.title ?? run.blueprint.identifier) : '—'}
+            </Text>
           </Fact>
           <Fact label="Started by">
             <Text size="sm">{run.createdBy}</Text>
