@@ -184,6 +184,22 @@ export const searchGroupSchema: z.ZodType<SearchGroup> = z.lazy(() =>
   }),
 );
 
+/**
+ * The search body as a route declares it: the nested rules are checked by searchGroupSchema
+ * (recursive, which the OpenAPI generator cannot walk), issues reported at their own paths.
+ */
+export const searchBodySchema = z
+  .strictObject({
+    combinator: z.enum(['and', 'or']),
+    rules: z.array(z.unknown()).max(100),
+  })
+  .superRefine((body, ctx) => {
+    const parsed = searchGroupSchema.safeParse(body);
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+
 export const searchQuerySchema = z.object({
   include: entityPaths,
   exclude: entityPaths,

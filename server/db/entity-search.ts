@@ -174,10 +174,14 @@ function propertyRule(key: string, r: Rule, ctx: Ctx) {
   const text = sql`${entities.properties} ->> ${key}::text`;
   const relField = sql`${entities.relations} -> ${key}::text`;
   // Containment on the properties object, or on relations for a relation key: GIN-indexed.
-  const equals = (v: Scalar) =>
-    sql`(${entities.properties} @> ${json({ [key]: v })} OR ${entities.relations} @> ${json({ [key]: v })})`;
-  const arrayHas = (v: Scalar) =>
-    sql`(${entities.properties} @> ${json({ [key]: [v] })} OR ${entities.relations} @> ${json({ [key]: [v] })})`;
+  // Relations are looked at only when some blueprint has a relation by that name.
+  const isRelation = ctx.relations.some((rel) => rel.relation === key);
+  const contains = (shape: unknown) =>
+    isRelation
+      ? sql`(${entities.properties} @> ${json(shape)} OR ${entities.relations} @> ${json(shape)})`
+      : sql`${entities.properties} @> ${json(shape)}`;
+  const equals = (v: Scalar) => contains({ [key]: v });
+  const arrayHas = (v: Scalar) => contains({ [key]: [v] });
   switch (operator) {
     case '=':
       return equals(scalarOf(property, operator, value));
@@ -323,10 +327,12 @@ export async function searchEntityRows(
   const after = options.after
     ? sql`(${entities.blueprint}, ${entities.identifier}) > (${options.after[0]}, ${options.after[1]})`
     : sql`true`;
+  // Sorting on an expression keeps the planner from walking the (blueprint, identifier) index in
+  // order and filtering every row: the rule's own index finds the matches, which are then sorted.
   return db
     .select()
     .from(entities)
     .where(and(where, after))
-    .orderBy(asc(entities.blueprint), asc(entities.identifier))
+    .orderBy(sql`${entities.blueprint} || ''`, asc(entities.identifier))
     .limit(options.limit + 1);
 }

@@ -14,7 +14,7 @@ import {
   entitySchema,
   entityViewSchema,
   entityWriteQuerySchema,
-  searchGroupSchema,
+  searchBodySchema,
   searchQuerySchema,
 } from '../../contract/entities';
 import { defineRoute, jsonBody, ok, response } from '../http/openapi';
@@ -110,7 +110,7 @@ export const searchEntities = defineRoute({
   method: 'post',
   path: '/search',
   summary: "Search entities with Port's rules (nested and/or groups, operators, meta-properties)",
-  request: { query: searchQuerySchema, body: jsonBody(searchGroupSchema) },
+  request: { query: searchQuerySchema, body: jsonBody(searchBodySchema) },
   responses: {
     200: ok('The matching entities', {
       matchingBlueprints: z.array(z.string()),

@@ -1,3 +1,4 @@
+import type { SearchGroup } from '../../contract/entities';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import { entityActivity } from '../services/activity';
@@ -73,7 +74,8 @@ export function entityRoutes(db: Db, clock: () => Date) {
 export function entitySearchRoutes(db: Db, clock: () => Date) {
   return apiRoutes().openapi(routes.searchEntities, async (c) => {
     const query = c.req.valid('query');
-    const body = c.req.valid('json');
+    // searchBodySchema checked the nested rules against searchGroupSchema.
+    const body = c.req.valid('json') as SearchGroup;
     return c.json({ ok: true, ...(await searchEntities(db, body, query, clock())) });
   });
 }
