@@ -229,6 +229,10 @@ export const auditEntrySchema = z.object({
     at: isoDate,
   }),
   context: z.object({
+    /** Port's name for the entity identifier (same value as entityIdentifier). */
+    entity: z.string().nullable(),
+    /** Port's name for the blueprint identifier (same value as blueprintIdentifier). */
+    blueprint: z.string().nullable(),
     blueprintIdentifier: z.string().nullable(),
     entityIdentifier: z.string().nullable(),
     runId: z.string().nullable(),

@@ -286,8 +286,14 @@ describe('UPSERT', () => {
       relations: {},
     });
     expect(res.status).toBe(201);
-    const audit = await t.api('machine', 'GET', `/audit-log?resources=entity&run_id=${runId}`);
+    const audit = await t.api(
+      'machine',
+      'GET',
+      `/audit-log?resources=entity&run_id=${runId}&includes=context`,
+    );
     expect(audit.body.audits).toHaveLength(1);
+    // Port's context names, which the action's test reads.
+    expect(audit.body.audits[0].context).toMatchObject({ entity: 'run-tied', blueprint: BP });
   });
 
   it('BULK_UPSERT: one upsert per element, in order, each with its own blueprint', async () => {
