@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app';
-import { openEmbedded } from '../server/db/client';
+import { openEmbedded, selectRows } from '../server/db/client';
+import { searchEntityRows } from '../server/db/entity-search';
 import { ensureUsers } from '../server/seed/users';
 
 const ENTITIES = Number(process.argv[2] ?? 100_000);
@@ -120,6 +121,25 @@ async function main() {
     console.log(name.padEnd(32), String(count).padStart(8), ms.toFixed(1).padStart(8));
   }
   console.log('target: an indexed rule <= 100 ms');
+
+  // The database's own share: EXPLAIN ANALYZE of the SQL the indexed rule compiles to.
+  const compiled = searchEntityRows(db, cases[0]![1] as never, {
+    now: new Date(),
+    relations: [],
+    limit: 10_000,
+  }).toSQL();
+  let text = compiled.sql;
+  compiled.params.forEach((param, i) => {
+    const literal =
+      typeof param === 'number' ? String(param) : `'${String(param).replace(/'/g, "''")}'`;
+    text = text.replace(new RegExp(`\\$${i + 1}(?!\\d)`), literal);
+  });
+  const plan = await selectRows<{ 'QUERY PLAN': string }>(db, sql.raw(`EXPLAIN ANALYZE ${text}`));
+  const lines = plan.map((row) => row['QUERY PLAN']);
+  const scan = lines.find((l) => /Index Scan|Seq Scan/.test(l))?.trim() ?? '';
+  console.log(
+    `\n${cases[0]![0]} in PostgreSQL: ${lines.at(-1)?.trim()} (${scan.split('(')[0]?.trim()})`,
+  );
 
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();

@@ -317,8 +317,11 @@ function compileGroup(group: SearchGroup, ctx: Ctx): SQL {
   return (group.combinator === 'and' ? and(...parts) : or(...parts))!;
 }
 
-/** Entities matching `group`, in (blueprint, identifier) order, after `after`, at most `limit`. */
-export async function searchEntityRows(
+/**
+ * Entities matching `group`, in (blueprint, identifier) order, after `after`, at most `limit`
+ * + 1 (so the caller knows whether a next page exists). A query builder: await it for the rows.
+ */
+export function searchEntityRows(
   db: DbOrTx,
   group: SearchGroup,
   options: { now: Date; relations: RelationRef[]; limit: number; after?: [string, string] },
