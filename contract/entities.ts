@@ -128,6 +128,8 @@ export const SEARCH_OPERATORS = [
   'notIn',
   'isEmpty',
   'isNotEmpty',
+  'isExpired',
+  'isNotExpired',
   'between',
   'notBetween',
   'relatedTo',

@@ -218,6 +218,14 @@ function propertyRule(key: string, r: Rule, ctx: Ctx) {
       // jsonb orders numbers as numbers and strings as text; only compare like with like.
       return sql`(jsonb_typeof(${field}) = jsonb_typeof(${v}) AND ${field} ${sql.raw(operator)} ${v})`;
     }
+    case 'isExpired':
+    case 'isNotExpired': {
+      // A date-time property (Port's timer): expired once it lies in the past.
+      const now = ctx.now.toISOString();
+      return operator === 'isExpired'
+        ? sql`(jsonb_typeof(${field}) = 'string' AND ${text} < ${now})`
+        : sql`NOT coalesce(jsonb_typeof(${field}) = 'string' AND ${text} < ${now}, false)`;
+    }
     case 'between':
     case 'notBetween': {
       const [from, to] = rangeOf(property, operator, value, ctx.now);
@@ -294,7 +302,7 @@ function compileRule(rule: SearchRule, ctx: Ctx): SQL {
   }
   const r = rule as Rule;
   if (!(SEARCH_OPERATORS as readonly string[]).includes(r.operator)) unsupported(r, ctx);
-  const needsValue = !['isEmpty', 'isNotEmpty'].includes(r.operator);
+  const needsValue = !['isEmpty', 'isNotEmpty', 'isExpired', 'isNotExpired'].includes(r.operator);
   if (needsValue && r.value === undefined) {
     throw ruleProblem(r.property, r.operator, 'value is required');
   }

@@ -451,7 +451,13 @@ describe('SEARCH', () => {
         await put('checkout', {
           title: 'Checkout API',
           team: ['Test'],
-          properties: { lang: 'Go', port: 8080, tags: ['pci', 'eu'], owner: 'ana' },
+          properties: {
+            lang: 'Go',
+            port: 8080,
+            tags: ['pci', 'eu'],
+            owner: 'ana',
+            expires: '2999-01-01T00:00:00.000Z',
+          },
           relations: { env: 'prod' },
         })
       ).status,
@@ -460,7 +466,12 @@ describe('SEARCH', () => {
       (
         await put('billing', {
           title: 'Billing',
-          properties: { lang: 'TypeScript', port: 3000, tags: ['eu'] },
+          properties: {
+            lang: 'TypeScript',
+            port: 3000,
+            tags: ['eu'],
+            expires: '2001-01-01T00:00:00.000Z',
+          },
           relations: { env: 'staging' },
         })
       ).status,
@@ -557,6 +568,11 @@ describe('SEARCH', () => {
       }),
     ).toEqual([]);
     expect(await on({ property: 'env', operator: '=', value: 'prod' })).toEqual(['checkout']);
+    expect(await on({ property: 'expires', operator: 'isExpired' })).toEqual(['billing']);
+    expect(await on({ property: 'expires', operator: 'isNotExpired' })).toEqual([
+      'checkout',
+      'search-svc',
+    ]);
   });
 
   it('nests and/or groups', async () => {
