@@ -89,9 +89,10 @@ export async function blueprintsRelatingTo(db: DbOrTx, blueprint: string) {
 
 /** Every relation of every blueprint: which blueprint has it, its key and its target. */
 export function allRelations(db: DbOrTx) {
-  return selectRows<{ blueprint: string; relation: string; target: string }>(
+  return selectRows<{ blueprint: string; relation: string; target: string; required: boolean }>(
     db,
-    sql`SELECT b.identifier AS blueprint, r.key AS relation, r.value->>'target' AS target
+    sql`SELECT b.identifier AS blueprint, r.key AS relation, r.value->>'target' AS target,
+          coalesce((r.value->>'required')::boolean, false) AS required
         FROM ${blueprints} b, jsonb_each(b.relations) r`,
   );
 }

@@ -17,6 +17,7 @@ export interface RelationRef {
   blueprint: string;
   relation: string;
   target: string;
+  required: boolean;
 }
 
 interface Ctx {
@@ -258,18 +259,24 @@ interface RelatedTo {
   blueprint: string;
   value: string | string[];
   direction?: 'upstream' | 'downstream' | undefined;
+  required?: boolean | undefined;
 }
 
 const pointsAt = (relations: SQL, key: string, id: SQL | string) =>
   sql`(${relations} -> ${key}::text = to_jsonb(${id}::text) OR ${relations} -> ${key}::text @> jsonb_build_array(${id}::text))`;
 
 /**
- * `relatedTo` one hop away: downstream are entities whose relations point at one of the given
- * entities; upstream are entities the given ones point at; without a direction, either.
+ * `relatedTo` one hop away (Port): downstream are the entities that depend on the given ones
+ * (their relations point at them), upstream the entities the given ones depend on (their
+ * relation targets); without a direction, either.
  */
 function relatedToRule(r: RelatedTo, ctx: Ctx) {
   const ids = Array.isArray(r.value) ? r.value : [r.value];
-  const downstream = ctx.relations
+  // Port's `required`: only through required relations (true) or only optional ones (false).
+  const relations = ctx.relations.filter(
+    (rel) => r.required === undefined || rel.required === r.required,
+  );
+  const downstream = relations
     .filter((rel) => rel.target === r.blueprint)
     .flatMap((rel) =>
       ids.map(
@@ -277,7 +284,7 @@ function relatedToRule(r: RelatedTo, ctx: Ctx) {
           sql`(${entities.blueprint} = ${rel.blueprint} AND (${entities.relations} @> ${json({ [rel.relation]: id })} OR ${entities.relations} @> ${json({ [rel.relation]: [id] })}))`,
       ),
     );
-  const upstream = ctx.relations
+  const upstream = relations
     .filter((rel) => rel.blueprint === r.blueprint)
     .map(
       (rel) =>

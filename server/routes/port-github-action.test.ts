@@ -611,6 +611,16 @@ describe('SEARCH', () => {
       ],
     });
     expect(ids(up)).toEqual(['staging']);
+    const onlyRequired = await search({
+      combinator: 'and',
+      rules: [{ operator: 'relatedTo', blueprint: 'envs', value: 'prod', required: true }],
+    });
+    expect(ids(onlyRequired)).toEqual([]);
+    const onlyOptional = await search({
+      combinator: 'and',
+      rules: [{ operator: 'relatedTo', blueprint: 'envs', value: 'prod', required: false }],
+    });
+    expect(ids(onlyOptional)).toEqual(['checkout']);
   });
 
   it('applies include and pages with limit and cursor', async () => {
