@@ -15,21 +15,59 @@ import {
 
 // ---- blueprints ------------------------------------------------------------------------------
 
-export const blueprintBodySchema = z.strictObject({
+/** A relation of a blueprint: entities of `target` it may point at, one or `many`. */
+export const blueprintRelationSchema = z.looseObject({
+  target: identifierSchema,
+  required: z.boolean().default(false),
+  many: z.boolean().default(false),
+  title: z.string().max(200).optional(),
+  description: z.string().max(2000).optional(),
+});
+export type BlueprintRelation = z.infer<typeof blueprintRelationSchema>;
+
+/** Port's blueprint `schema`: JSON Schema properties (type, format, enum, pattern, default …). */
+export const blueprintPropertiesSchema = z.looseObject({
+  properties: z.record(z.string(), jsonObject).default({}),
+  required: z.array(z.string()).default([]),
+});
+
+/**
+ * Port's body is open (`additionalProperties: true`): ownership, teamInheritance,
+ * mirror/calculation/aggregation properties, changelogDestination and any other key are kept as
+ * sent and returned; only `schema` and `relations` take part in entity checks.
+ */
+export const blueprintBodySchema = z.looseObject({
   identifier: identifierSchema,
   title: z.string().min(1).max(200),
-  icon: z.string().max(100).optional(),
-  description: z.string().max(2000).optional(),
-  schema: z.looseObject({ properties: jsonObject.default({}) }).default({ properties: {} }),
+  icon: z.string().max(100).nullable().optional(),
+  description: z.string().max(2000).nullable().optional(),
+  schema: blueprintPropertiesSchema.default({ properties: {}, required: [] }),
+  relations: z.record(identifierSchema, blueprintRelationSchema).default({}),
+  ownership: z
+    .discriminatedUnion('type', [
+      z.looseObject({ type: z.literal('Direct'), title: z.string().optional() }),
+      z.looseObject({
+        type: z.literal('Inherited'),
+        path: z.string().min(1),
+        title: z.string().optional(),
+      }),
+    ])
+    .optional(),
+  mirrorProperties: z.record(z.string(), jsonObject).optional(),
+  calculationProperties: z.record(z.string(), jsonObject).optional(),
+  aggregationProperties: z.record(z.string(), jsonObject).optional(),
+  teamInheritance: z.looseObject({ path: z.string() }).nullable().optional(),
+  changelogDestination: jsonObject.nullable().optional(),
 });
 export type BlueprintBody = z.infer<typeof blueprintBodySchema>;
 
-export const blueprintSchema = z.object({
+export const blueprintSchema = z.looseObject({
   identifier: z.string(),
   title: z.string(),
   icon: z.string().nullable(),
   description: z.string().nullable(),
   schema: z.looseObject({ properties: jsonObject }),
+  relations: z.record(z.string(), blueprintRelationSchema),
   createdBy: z.string(),
   updatedBy: z.string(),
   createdAt: isoDate,
@@ -69,21 +107,48 @@ export const invocationMethodSchema = z
     }
   });
 
-export const actionBodySchema = z.strictObject({
-  identifier: identifierSchema,
-  title: z.string().min(1).max(200),
-  icon: z.string().max(100).optional(),
-  description: z.string().max(2000).optional(),
-  blueprint: identifierSchema,
-  trigger: z.looseObject({
-    type: z.string().default('self-service'),
-    operation: actionOperationSchema,
-    userInputs: userInputsSchema.default({ properties: {}, required: [] }),
-  }),
-  requiredApproval: requiredApprovalSchema.default(false),
-  allowAnyoneToViewRuns: z.boolean().default(true),
-  invocationMethod: invocationMethodSchema.default({ type: 'WEBHOOK' }),
+/**
+ * Port's self-service trigger: the blueprint is `trigger.blueprintIdentifier`, optional (actions
+ * need not be tied to a blueprint).
+ */
+const triggerBodySchema = z.looseObject({
+  type: z.string().default('self-service'),
+  operation: actionOperationSchema,
+  blueprintIdentifier: identifierSchema.optional(),
+  userInputs: userInputsSchema.default({ properties: {}, required: [] }),
 });
+
+/**
+ * Port's current shape (`trigger.blueprintIdentifier`, no top-level `blueprint`) and Runboard's
+ * older one (top-level `blueprint`) are both accepted and read back as written.
+ */
+export const actionBodySchema = z
+  .strictObject({
+    identifier: identifierSchema,
+    title: z.string().min(1).max(200).optional(),
+    icon: z.string().max(100).optional(),
+    description: z.string().max(2000).optional(),
+    /** [ext] the older shape; Port's is trigger.blueprintIdentifier. */
+    blueprint: identifierSchema.optional(),
+    trigger: triggerBodySchema,
+    requiredApproval: requiredApprovalSchema.default(false),
+    /** Port: accepted; Runboard sends no approval notifications. */
+    approvalNotification: jsonObject.optional(),
+    /** Port: accepted; every action is listed in Runboard. */
+    publish: z.boolean().optional(),
+    allowAnyoneToViewRuns: z.boolean().default(true),
+    invocationMethod: invocationMethodSchema.default({ type: 'WEBHOOK' }),
+  })
+  .superRefine((body, ctx) => {
+    const inTrigger = body.trigger.blueprintIdentifier;
+    if (body.blueprint !== undefined && inTrigger !== undefined && body.blueprint !== inTrigger) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['blueprint'],
+        message: `"${body.blueprint}" differs from trigger.blueprintIdentifier "${inTrigger}"`,
+      });
+    }
+  });
 export type ActionBody = z.infer<typeof actionBodySchema>;
 
 export const actionSchema = z.object({
@@ -91,10 +156,12 @@ export const actionSchema = z.object({
   title: z.string(),
   icon: z.string().nullable(),
   description: z.string().nullable(),
-  blueprint: z.string(),
+  /** [ext] read-only echo of the action's blueprint; null when it has none. */
+  blueprint: z.string().nullable(),
   trigger: z.looseObject({
     type: z.string(),
     operation: actionOperationSchema,
+    blueprintIdentifier: z.string().optional(),
     userInputs: userInputsSchema,
   }),
   requiredApproval: requiredApprovalSchema,
@@ -158,7 +225,8 @@ const runCommon = {
 export const actionRunV1Schema = z.object({
   ...runCommon,
   action: z.string(),
-  blueprint: refV1,
+  /** null for a run of an action tied to no blueprint. */
+  blueprint: refV1.nullable(),
   entity: refV1.nullable(),
 });
 export type ActionRunV1 = z.infer<typeof actionRunV1Schema>;
@@ -173,7 +241,8 @@ export const approvalSchema = z.object({
 export const actionRunV2Schema = z.object({
   ...runCommon,
   action: refV2,
-  blueprint: refV2,
+  /** null for a run of an action tied to no blueprint. */
+  blueprint: refV2.nullable(),
   entity: refV2.nullable(),
   requiredApproval: requiredApprovalSchema,
   approval: approvalSchema.nullable(),

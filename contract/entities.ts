@@ -7,20 +7,31 @@ import { workflowRunSchema } from './workflows';
 
 const relationValue = z.union([z.string(), z.array(z.string()), z.null()]);
 
-export const entityBodySchema = z.strictObject({
+/** `_team` entity identifiers: Port takes one or many and always answers with an array. */
+export const teamValue = z.union([identifierSchema, z.array(identifierSchema).max(500)]);
+
+/**
+ * Port's entity body is open (`additionalProperties: true`): unknown keys are accepted and
+ * ignored. `blueprint` (Port's GitHub Action always sends it) must name the path's blueprint.
+ */
+export const entityBodySchema = z.looseObject({
   identifier: identifierSchema.optional(),
   title: z.string().max(500).nullable().optional(),
   icon: z.string().max(100).nullable().optional(),
+  blueprint: z.string().max(100).optional(),
+  team: teamValue.nullable().optional(),
   properties: jsonObject.default({}),
   relations: z.record(z.string(), relationValue).default({}),
 });
 export type EntityBody = z.infer<typeof entityBodySchema>;
 
 /** PATCH: only the keys sent change; properties and relations merge key by key. */
-export const entityPatchSchema = z.strictObject({
+export const entityPatchSchema = z.looseObject({
   identifier: identifierSchema.optional(),
   title: z.string().max(500).nullable().optional(),
   icon: z.string().max(100).nullable().optional(),
+  blueprint: z.string().max(100).optional(),
+  team: teamValue.nullable().optional(),
   properties: jsonObject.optional(),
   relations: z.record(z.string(), relationValue).optional(),
 });
@@ -41,18 +52,38 @@ export const entityWriteQuerySchema = z.object({
   upsert: booleanParam.default(false),
   /** With upsert: merge into an existing entity instead of replacing it (Port's `merge`). */
   merge: booleanParam.default(false),
+  /** Relation targets that do not exist are created with just their identifier (Port). */
+  create_missing_related_entities: booleanParam.default(false),
 });
 export type EntityWriteQuery = z.infer<typeof entityWriteQuerySchema>;
 
-export const entityRunQuerySchema = z.object({ run_id: runIdParam.optional() });
-/** [ext] `?search=`: entities whose identifier or title contains the text (case-insensitive). */
-export const entityListQuerySchema = z.object({ search: z.string().max(200).optional() });
+export const entityRunQuerySchema = z.object({
+  run_id: runIdParam.optional(),
+  create_missing_related_entities: booleanParam.default(false),
+});
+
+export const entityDeleteQuerySchema = z.object({
+  run_id: runIdParam.optional(),
+  /** Port: also delete every entity with a relation to this one. */
+  delete_dependents: booleanParam.default(false),
+});
+
+/** Dotted paths into the entity JSON (`properties.str`), repeated: keep only / drop those. */
+const entityPaths = queryArray(z.string().min(1).max(300)).optional();
+export const entityReadQuerySchema = z.object({ include: entityPaths, exclude: entityPaths });
+export type EntityReadQuery = z.infer<typeof entityReadQuerySchema>;
+/** The list of a blueprint's entities: Port's include/exclude, and [ext] `?search=` for entities
+ * whose identifier or title contains the text (case-insensitive; the start forms' entity picker). */
+export const entityListQuerySchema = entityReadQuerySchema.extend({
+  search: z.string().max(200).optional(),
+});
 
 export const entitySchema = z.object({
   identifier: z.string(),
   title: z.string().nullable(),
   icon: z.string().nullable(),
   blueprint: z.string(),
+  team: z.array(z.string()),
   properties: jsonObject,
   relations: z.record(z.string(), relationValue),
   createdAt: isoDate,
@@ -61,6 +92,129 @@ export const entitySchema = z.object({
   updatedBy: z.string(),
 });
 export type Entity = z.infer<typeof entitySchema>;
+
+/** An entity cut down by include/exclude: any subset of its keys. */
+export const entityViewSchema = entitySchema.partial().loose();
+
+/** `POST /v1/blueprints/{bp}/entities/bulk` [Port]: up to 20 entities, each upserted on its own. */
+export const bulkEntitiesBodySchema = z.strictObject({
+  entities: z.array(entityBodySchema).min(1).max(20),
+});
+export const bulkEntityResultSchema = z.object({
+  identifier: z.string(),
+  index: z.number(),
+  created: z.boolean(),
+});
+export const bulkEntityErrorSchema = z.object({
+  identifier: z.string().nullable(),
+  index: z.number(),
+  statusCode: z.number(),
+  error: z.string(),
+  message: z.string(),
+});
+
+// ---- search ----------------------------------------------------------------------------------
+
+export const SEARCH_OPERATORS = [
+  '=',
+  '!=',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'contains',
+  'doesNotContains',
+  'containsAny',
+  'beginsWith',
+  'doesNotBeginsWith',
+  'endsWith',
+  'doesNotEndsWith',
+  'in',
+  'notIn',
+  'isEmpty',
+  'isNotEmpty',
+  'isExpired',
+  'isNotExpired',
+  'between',
+  'notBetween',
+  'relatedTo',
+] as const;
+export type SearchOperator = (typeof SEARCH_OPERATORS)[number];
+
+export const DATE_PRESETS = [
+  'today',
+  'tomorrow',
+  'yesterday',
+  'lastWeek',
+  'last2Weeks',
+  'lastMonth',
+  'last3Months',
+  'last6Months',
+  'last12Months',
+] as const;
+
+const searchValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.union([z.string(), z.number(), z.boolean()])),
+  z.object({ from: z.string(), to: z.string() }),
+  z.object({ preset: z.enum(DATE_PRESETS) }),
+]);
+
+export const propertyRuleSchema = z.strictObject({
+  property: z.string().min(1).max(200),
+  operator: z.string().max(50),
+  value: searchValue.optional(),
+});
+
+export const relatedToRuleSchema = z.strictObject({
+  operator: z.literal('relatedTo'),
+  blueprint: identifierSchema,
+  value: z.union([z.string(), z.array(z.string()).max(1000)]),
+  direction: z.enum(['upstream', 'downstream']).optional(),
+  required: z.boolean().optional(),
+});
+
+export interface SearchGroup {
+  combinator: 'and' | 'or';
+  rules: SearchRule[];
+}
+export type SearchRule =
+  SearchGroup | z.infer<typeof propertyRuleSchema> | z.infer<typeof relatedToRuleSchema>;
+
+export const searchGroupSchema: z.ZodType<SearchGroup> = z.lazy(() =>
+  z.strictObject({
+    combinator: z.enum(['and', 'or']),
+    rules: z.array(z.union([searchGroupSchema, relatedToRuleSchema, propertyRuleSchema])).max(100),
+  }),
+);
+
+/**
+ * The search body as a route declares it: the nested rules are checked by searchGroupSchema
+ * (recursive, which the OpenAPI generator cannot walk), issues reported at their own paths.
+ */
+export const searchBodySchema = z
+  .strictObject({
+    combinator: z.enum(['and', 'or']),
+    rules: z.array(z.unknown()).max(100),
+  })
+  .superRefine((body, ctx) => {
+    const parsed = searchGroupSchema.safeParse(body);
+    for (const issue of parsed.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+  });
+
+export const searchQuerySchema = z.object({
+  include: entityPaths,
+  exclude: entityPaths,
+  /** [ext] paging: at most `limit` entities, then `nextCursor` where the next page starts. */
+  limit: limitParam(10000, 10000),
+  cursor: z.string().max(500).optional(),
+});
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 // ---- audit log -------------------------------------------------------------------------------
 
@@ -82,6 +236,10 @@ export const auditEntrySchema = z.object({
     at: isoDate,
   }),
   context: z.object({
+    /** Port's name for the entity identifier (same value as entityIdentifier). */
+    entity: z.string().nullable(),
+    /** Port's name for the blueprint identifier (same value as blueprintIdentifier). */
+    blueprint: z.string().nullable(),
     blueprintIdentifier: z.string().nullable(),
     entityIdentifier: z.string().nullable(),
     runId: z.string().nullable(),

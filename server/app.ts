@@ -19,7 +19,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
 import { deliveryRoutes } from './routes/deliveries';
-import { entityRoutes } from './routes/entities';
+import { entityRoutes, entitySearchRoutes } from './routes/entities';
 import { runControlRoutes } from './routes/run-controls';
 import { trendRoutes } from './routes/trends';
 import * as routes from './routes/server.routes';
@@ -138,6 +138,7 @@ export function createApp({
   v1.route('/actions', actionRoutes(db, clock));
   v1.route('/blueprints', blueprintRoutes(db, clock));
   v1.route('/blueprints', entityRoutes(db, clock));
+  v1.route('/entities', entitySearchRoutes(db, clock));
   v1.route('/audit-log', auditRoutes(db));
   app.route('/v1', v1);
 

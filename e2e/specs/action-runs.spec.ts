@@ -154,3 +154,29 @@ test('an unknown action run shows the 404 page', async ({ signedIn: page }) => {
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expect(page.getByText('Action run r_0000000000000000 was not found')).toBeVisible();
 });
+
+test("a run of an action tied to no blueprint (Port's current action shape) shows no blueprint or entity", async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const identifier = `notify_${suffix()}`;
+  await actions.createAction({
+    identifier,
+    title: 'Notify on-call',
+    trigger: { type: 'self-service', operation: 'DELETE', userInputs: { properties: {} } },
+    invocationMethod: { type: 'KAFKA' },
+  });
+  const run = await actions.startActionRun(identifier, { properties: { text: 'hello' } });
+  expect(run.blueprint).toBeNull();
+  const runPage = new ActionRunPage(page);
+  await runPage.goto(run.id);
+  await expect(page.getByText('Action run · Notify on-call')).toBeVisible();
+  await expect(page.getByText('Blueprint', { exact: true }).locator('..')).toContainText('–');
+  await screenshotBothSchemes(page, 'action-run-no-blueprint');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({
+    path: 'test-results/screenshots/action-run-no-blueprint-390.png',
+    fullPage: true,
+  });
+});

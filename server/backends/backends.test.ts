@@ -466,6 +466,36 @@ describe('UPSERT_ENTITY nodes', () => {
     );
     expect((await logsOf(nodeRunOf(run, 'register').identifier)).join('\n')).toContain('qa-7');
   });
+
+  it('merges into an existing entity: keys the mapping leaves out keep their values', async () => {
+    await t.api('admin', 'POST', '/blueprints/environment/entities', {
+      identifier: 'prod-eu',
+      title: 'Production EU',
+      properties: { region: 'eu-west-1', owner: 'team-platform', replicas: 6 },
+    });
+    const wf = await chainWorkflow([
+      {
+        identifier: 'rotate',
+        config: {
+          type: 'UPSERT_ENTITY',
+          blueprintIdentifier: 'environment',
+          mapping: { identifier: 'prod-eu', properties: { lastSecretVersion: 'v42' } },
+        },
+      },
+    ]);
+    const run = await waitForRun((await startRun(t, wf, 'admin', {})).identifier, finished);
+    expect(run.result).toBe('SUCCESS');
+    const entity = await t.api('admin', 'GET', '/blueprints/environment/entities/prod-eu');
+    expect(entity.body.entity).toMatchObject({
+      title: 'Production EU',
+      properties: {
+        region: 'eu-west-1',
+        owner: 'team-platform',
+        replicas: 6,
+        lastSecretVersion: 'v42',
+      },
+    });
+  });
 });
 
 describe('action backends', () => {

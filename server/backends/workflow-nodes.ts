@@ -185,7 +185,9 @@ async function runUpsertEntity(
       ctx.db,
       blueprint,
       parsed.data,
-      { upsert: true, merge: false, run_id: run.identifier },
+      // Merge, as Port's own clients upsert: the mapping sets its keys and leaves the rest
+      // (the demo's secret rotation once erased a service's title and properties here).
+      { upsert: true, merge: true, run_id: run.identifier },
       actor,
       ctx.clock(),
     );

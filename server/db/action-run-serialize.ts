@@ -44,7 +44,9 @@ export function toRunV1(r: RunWithFlags): ActionRunV1 {
   return {
     ...common(r),
     action: run.actionIdentifier,
-    blueprint: { identifier: run.blueprintIdentifier, title: run.blueprintTitle },
+    blueprint: run.blueprintIdentifier
+      ? { identifier: run.blueprintIdentifier, title: run.blueprintTitle }
+      : null,
     entity: run.entityIdentifier
       ? { identifier: run.entityIdentifier, title: run.entityTitle }
       : null,
@@ -61,12 +63,14 @@ export function toRunV2(r: RunWithFlags): ActionRunV2 {
       icon: run.actionIcon,
       deleted: !r.actionExists,
     },
-    blueprint: {
-      identifier: run.blueprintIdentifier,
-      title: run.blueprintTitle,
-      icon: run.blueprintIcon,
-      deleted: !r.blueprintExists,
-    },
+    blueprint: run.blueprintIdentifier
+      ? {
+          identifier: run.blueprintIdentifier,
+          title: run.blueprintTitle,
+          icon: run.blueprintIcon,
+          deleted: !r.blueprintExists,
+        }
+      : null,
     entity: run.entityIdentifier
       ? {
           identifier: run.entityIdentifier,

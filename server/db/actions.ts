@@ -39,10 +39,10 @@ export async function insertAction(db: DbOrTx, body: ActionBody, actor: Actor, n
     .insert(actions)
     .values({
       identifier: body.identifier,
-      title: body.title,
+      title: body.title ?? body.identifier,
       icon: body.icon ?? null,
       description: body.description ?? null,
-      blueprint: body.blueprint,
+      blueprint: body.blueprint ?? body.trigger.blueprintIdentifier ?? null,
       trigger: body.trigger,
       requiredApproval: body.requiredApproval,
       allowAnyoneToViewRuns: body.allowAnyoneToViewRuns,
@@ -62,4 +62,9 @@ export async function invocationOf(db: DbOrTx, identifier: string) {
     .from(actions)
     .where(eq(actions.identifier, identifier));
   return row?.invocationMethod;
+}
+
+export async function deleteActionRow(db: DbOrTx, identifier: string) {
+  const rows = await db.delete(actions).where(eq(actions.identifier, identifier)).returning();
+  if (rows.length === 0) throw notFound(`Action "${identifier}"`);
 }

@@ -58,6 +58,9 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     status: row.status,
     trigger: { by: { userId: row.userId }, origin: row.origin, at: row.at.toISOString() },
     context: {
+      // Port's names (the GitHub Action's test reads context.entity), then runs-api's.
+      entity: row.entityIdentifier,
+      blueprint: row.blueprintIdentifier,
       blueprintIdentifier: row.blueprintIdentifier,
       entityIdentifier: row.entityIdentifier,
       runId: row.runId,

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Entity } from '../../contract/entities';
 import { notFound } from '../domain/errors';
 import { getBlueprintRow } from './blueprints';
@@ -9,7 +9,7 @@ import { stampsOf } from './stamps';
 /** Queries of entities: they take a transaction and decide nothing. */
 
 export type EntityRow = typeof entities.$inferSelect;
-export type EntityValues = Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations'>;
+export type EntityValues = Pick<EntityRow, 'title' | 'icon' | 'properties' | 'relations' | 'team'>;
 
 export function toEntity(row: EntityRow): Entity {
   return {
@@ -17,6 +17,7 @@ export function toEntity(row: EntityRow): Entity {
     title: row.title,
     icon: row.icon,
     blueprint: row.blueprint,
+    team: row.team as string[],
     properties: row.properties as Entity['properties'],
     relations: row.relations as Entity['relations'],
     ...stampsOf(row),
@@ -98,4 +99,47 @@ export async function listEntities(db: DbOrTx, blueprint: string, search?: strin
     )
     .orderBy(asc(entities.identifier));
   return rows.map(toEntity);
+}
+
+/** Which of `identifiers` exist in `blueprint`. */
+export async function existingIdentifiers(db: DbOrTx, blueprint: string, identifiers: string[]) {
+  if (identifiers.length === 0) return new Set<string>();
+  const rows = await db
+    .select({ identifier: entities.identifier })
+    .from(entities)
+    .where(and(eq(entities.blueprint, blueprint), inArray(entities.identifier, identifiers)));
+  return new Set(rows.map((r) => r.identifier));
+}
+
+/** A relation of some blueprint that targets a given one. */
+export interface IncomingRelation {
+  blueprint: string;
+  relation: string;
+  required: boolean;
+}
+
+/** Entities pointing at (`target`, `identifier`) through one of `incoming`, locked. */
+export async function lockDependents(tx: Tx, identifier: string, incoming: IncomingRelation[]) {
+  if (incoming.length === 0) return [];
+  const through = incoming.map((r) =>
+    and(
+      eq(entities.blueprint, r.blueprint),
+      or(
+        sql`${entities.relations} @> ${JSON.stringify({ [r.relation]: identifier })}::jsonb`,
+        sql`${entities.relations} @> ${JSON.stringify({ [r.relation]: [identifier] })}::jsonb`,
+      ),
+    ),
+  );
+  return tx
+    .select()
+    .from(entities)
+    .where(or(...through))
+    .for('update');
+}
+
+export async function deleteEntityRows(
+  tx: Tx,
+  rows: Pick<EntityRow, 'blueprint' | 'identifier'>[],
+) {
+  for (const row of rows) await deleteEntityRow(tx, row.blueprint, row.identifier);
 }

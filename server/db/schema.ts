@@ -179,6 +179,13 @@ export const blueprints = pgTable('blueprints', {
   icon: text('icon'),
   description: text('description'),
   schema: jsonb('schema').notNull(),
+  /** Port's `{<id>: {target, required, many, title?, description?}}`. */
+  relations: jsonb('relations').notNull().default({}),
+  /**
+   * Everything else Port's blueprint body carries, kept as sent and returned: ownership,
+   * teamInheritance, mirror/calculation/aggregation properties, changelogDestination, ….
+   */
+  extra: jsonb('extra').notNull().default({}),
   createdBy: text('created_by').notNull(),
   updatedBy: text('updated_by').notNull(),
   createdAt: ts('created_at').notNull(),
@@ -190,7 +197,8 @@ export const actions = pgTable('actions', {
   title: text('title').notNull(),
   icon: text('icon'),
   description: text('description'),
-  blueprint: text('blueprint').notNull(),
+  /** Port's `trigger.blueprintIdentifier`, copied out; null for an action tied to no blueprint. */
+  blueprint: text('blueprint'),
   trigger: jsonb('trigger').notNull(),
   /** false, true, or {type: ALL|ANY}, as Port stores it. */
   requiredApproval: jsonb('required_approval').notNull(),
@@ -209,7 +217,8 @@ export const actionRuns = pgTable(
     actionIdentifier: text('action_identifier').notNull(),
     actionTitle: text('action_title'),
     actionIcon: text('action_icon'),
-    blueprintIdentifier: text('blueprint_identifier').notNull(),
+    /** Null for a run of an action tied to no blueprint. */
+    blueprintIdentifier: text('blueprint_identifier'),
     blueprintTitle: text('blueprint_title'),
     blueprintIcon: text('blueprint_icon'),
     entityIdentifier: text('entity_identifier'),
@@ -289,12 +298,21 @@ export const entities = pgTable(
     icon: text('icon'),
     properties: jsonb('properties').notNull(),
     relations: jsonb('relations').notNull(),
+    /** Identifiers of `_team` entities, always an array. */
+    team: jsonb('team').notNull().default([]),
     createdBy: text('created_by').notNull(),
     updatedBy: text('updated_by').notNull(),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('entities_pk_idx').on(t.blueprint, t.identifier)],
+  (t) => [
+    uniqueIndex('entities_pk_idx').on(t.blueprint, t.identifier),
+    // Search: `$identifier` rules without a blueprint, and property / relation / team containment.
+    index('entities_identifier_idx').on(t.identifier),
+    index('entities_properties_gin_idx').using('gin', sql`${t.properties} jsonb_path_ops`),
+    index('entities_relations_gin_idx').using('gin', sql`${t.relations} jsonb_path_ops`),
+    index('entities_team_gin_idx').using('gin', sql`${t.team} jsonb_path_ops`),
+  ],
 );
 
 export const auditLog = pgTable(

@@ -21,13 +21,25 @@ const decision = (state: 'APPROVED' | 'DECLINED', at: string) => ({
 });
 
 describe('starting a run', () => {
-  const day2 = { identifier: 'deploy', operation: 'DAY-2' as const, required: ['version'] };
+  const day2 = {
+    identifier: 'deploy',
+    operation: 'DAY-2' as const,
+    hasBlueprint: true,
+    required: ['version'],
+  };
   it('needs an entity for DAY-2 and DELETE actions and none for CREATE', () => {
     expect(startProblem(day2, { properties: { version: '1' } })).toContain('body.entity');
     expect(
       startProblem({ ...day2, operation: 'CREATE' }, { entity: 'x', properties: { version: 1 } }),
     ).toContain('CREATE');
     expect(startProblem(day2, { entity: 'x', properties: { version: '1' } })).toBeNull();
+  });
+  it('takes no entity for an action tied to no blueprint, whatever its operation', () => {
+    const loose = { ...day2, operation: 'DELETE' as const, hasBlueprint: false };
+    expect(startProblem(loose, { properties: { version: '1' } })).toBeNull();
+    expect(startProblem(loose, { entity: 'x', properties: { version: '1' } })).toContain(
+      'no blueprint',
+    );
   });
   it('names the required inputs that are missing', () => {
     expect(startProblem(day2, { entity: 'x', properties: { version: null } })).toContain(

@@ -22,13 +22,22 @@ export const initialStatus = (required: RequiredApproval): ActionRunStatus =>
 
 /** Why a run of this action cannot start with this entity and these inputs, or null. */
 export function startProblem(
-  action: { identifier: string; operation: ActionOperation; required: string[] },
+  action: {
+    identifier: string;
+    operation: ActionOperation;
+    /** Port: an action tied to no blueprint takes no entity, whatever its operation. */
+    hasBlueprint: boolean;
+    required: string[];
+  },
   body: { entity?: string | undefined; properties: Record<string, unknown> },
 ): string | null {
+  if (!action.hasBlueprint && body.entity !== undefined) {
+    return `body.entity: action "${action.identifier}" is tied to no blueprint; its runs take no entity`;
+  }
   if (action.operation === 'CREATE' && body.entity !== undefined) {
     return `body.entity: action "${action.identifier}" is a CREATE action; its runs are not about an existing entity`;
   }
-  if (action.operation !== 'CREATE' && body.entity === undefined) {
+  if (action.hasBlueprint && action.operation !== 'CREATE' && body.entity === undefined) {
     return `body.entity: is required, action "${action.identifier}" is a ${action.operation} action and runs on an existing entity`;
   }
   const missing = action.required.filter(
@@ -138,7 +147,7 @@ export interface PayloadStarter {
  */
 export function actionRunPayload(input: {
   runId: string;
-  action: { identifier: string; title: string; blueprint: string };
+  action: { identifier: string; title: string; blueprint: string | null };
   startedBy: PayloadStarter;
   origin: string;
   at: Date;

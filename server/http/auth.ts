@@ -147,6 +147,22 @@ export function requireAuth(
 }
 
 /** Route middleware: only admins go on, refused before anything in the request is validated. */
+/**
+ * Admins and machine credentials: Port's organization credentials create blueprints and actions
+ * (Ocean's defaults and the GitHub Action's test fixtures do).
+ */
+export function adminOrMachine(what: string): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const { role } = c.get('actor');
+    if (role !== 'admin' && role !== 'machine') {
+      throw forbidden(
+        `Only admins and machine credentials may ${what}; you are signed in as ${role}`,
+      );
+    }
+    await next();
+  };
+}
+
 export function adminOnly(what: string): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const { role } = c.get('actor');

@@ -9,7 +9,7 @@ import {
   versionQuerySchema,
 } from '../../contract/actions';
 import { identifierSchema } from '../../contract/common';
-import { adminOnly } from '../http/auth';
+import { adminOrMachine } from '../http/auth';
 import { defineRoute, jsonBody, ok } from '../http/openapi';
 
 const actionPath = z.object({ actionId: identifierSchema });
@@ -25,7 +25,7 @@ export const createAction = defineRoute({
   method: 'post',
   path: '/',
   summary: 'Create an action (admin)',
-  middleware: adminOnly('create actions'),
+  middleware: adminOrMachine('create actions'),
   request: { body: jsonBody(actionBodySchema) },
   responses: { 201: ok('Created', { action: actionSchema }) },
 });
@@ -36,6 +36,15 @@ export const getAction = defineRoute({
   summary: 'Get an action',
   request: { params: actionPath },
   responses: { 200: ok('The action', { action: actionSchema }) },
+});
+
+export const deleteAction = defineRoute({
+  method: 'delete',
+  path: '/{actionId}',
+  summary: 'Delete an action (admin); its past runs stay readable',
+  middleware: adminOrMachine('delete actions'),
+  request: { params: actionPath },
+  responses: { 200: ok('Deleted') },
 });
 
 export const startActionRun = defineRoute({

@@ -2,7 +2,7 @@ import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import { requestSource } from '../http/source';
 import { startActionRun } from '../services/action-runs';
-import { createAction, getAction, listActions } from '../services/definitions';
+import { createAction, deleteAction, getAction, listActions } from '../services/definitions';
 import * as routes from './actions.routes';
 
 /** Action definitions and starting their runs; mounted after actionRunRoutes (`/actions/runs`). */
@@ -17,6 +17,11 @@ export function actionRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getAction, async (c) => {
       const { actionId: id } = c.req.valid('param');
       return c.json({ ok: true, action: await getAction(db, id) });
+    })
+    .openapi(routes.deleteAction, async (c) => {
+      const { actionId: id } = c.req.valid('param');
+      await deleteAction(db, id);
+      return c.json({ ok: true });
     })
     .openapi(routes.startActionRun, async (c) => {
       const { actionId: id } = c.req.valid('param');

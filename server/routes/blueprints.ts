@@ -1,6 +1,12 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { createBlueprint, getBlueprint, listBlueprints } from '../services/definitions';
+import {
+  createBlueprint,
+  deleteAllEntitiesOf,
+  deleteBlueprint,
+  getBlueprint,
+  listBlueprints,
+} from '../services/definitions';
 import * as routes from './blueprints.routes';
 
 /** Blueprint definitions; their entities are served by entityRoutes under the same prefix. */
@@ -17,5 +23,15 @@ export function blueprintRoutes(db: Db, clock: () => Date) {
     .openapi(routes.getBlueprint, async (c) => {
       const { bp: id } = c.req.valid('param');
       return c.json({ ok: true, blueprint: await getBlueprint(db, id) });
+    })
+    .openapi(routes.deleteBlueprint, async (c) => {
+      const { bp: id } = c.req.valid('param');
+      await deleteBlueprint(db, id, c.req.valid('query'));
+      return c.json({ ok: true });
+    })
+    .openapi(routes.deleteAllEntities, async (c) => {
+      const { bp: id } = c.req.valid('param');
+      await deleteAllEntitiesOf(db, id);
+      return c.json({ ok: true });
     });
 }

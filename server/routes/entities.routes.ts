@@ -3,12 +3,20 @@ import { identifierSchema } from '../../contract/common';
 import {
   activityPageSchema,
   activityQuerySchema,
+  bulkEntitiesBodySchema,
+  bulkEntityErrorSchema,
+  bulkEntityResultSchema,
   entityBodySchema,
+  entityDeleteQuerySchema,
   entityPatchSchema,
+  entityReadQuerySchema,
   entityRunQuerySchema,
   entityListQuerySchema,
   entitySchema,
+  entityViewSchema,
   entityWriteQuerySchema,
+  searchBodySchema,
+  searchQuerySchema,
 } from '../../contract/entities';
 import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
@@ -20,13 +28,14 @@ export const listEntities = defineRoute({
   path: '/{bp}/entities',
   summary: 'List the entities of a blueprint; [ext] search narrows to identifier or title',
   request: { params: blueprintPath, query: entityListQuerySchema },
-  responses: { 200: ok('Every entity of the blueprint', { entities: z.array(entitySchema) }) },
+  responses: { 200: ok('Every entity of the blueprint', { entities: z.array(entityViewSchema) }) },
 });
 
 export const createEntity = defineRoute({
   method: 'post',
   path: '/{bp}/entities',
-  summary: 'Create (or with upsert=true replace) an entity; run_id ties it to a run',
+  summary:
+    'Create (or with upsert=true replace, with merge=true update) an entity; run_id ties it to a run',
   request: {
     params: blueprintPath,
     query: entityWriteQuerySchema,
@@ -35,12 +44,33 @@ export const createEntity = defineRoute({
   responses: { 201: ok('Created or replaced', { entity: entitySchema }) },
 });
 
+export const bulkUpsertEntities = defineRoute({
+  method: 'post',
+  path: '/{bp}/entities/bulk',
+  summary: 'Upsert up to 20 entities, each on its own; 207 when some were refused',
+  request: {
+    params: blueprintPath,
+    query: entityWriteQuerySchema,
+    body: jsonBody(bulkEntitiesBodySchema),
+  },
+  responses: {
+    200: ok('All written', {
+      entities: z.array(bulkEntityResultSchema),
+      errors: z.array(bulkEntityErrorSchema),
+    }),
+    207: ok('Some written, some refused', {
+      entities: z.array(bulkEntityResultSchema),
+      errors: z.array(bulkEntityErrorSchema),
+    }),
+  },
+});
+
 export const getEntity = defineRoute({
   method: 'get',
   path: '/{bp}/entities/{id}',
-  summary: 'Get an entity',
-  request: { params: entityPath },
-  responses: { 200: ok('The entity', { entity: entitySchema }) },
+  summary: 'Get an entity; include / exclude name dotted paths to keep or drop',
+  request: { params: entityPath, query: entityReadQuerySchema },
+  responses: { 200: ok('The entity', { entity: entityViewSchema }) },
 });
 
 export const replaceEntity = defineRoute({
@@ -62,8 +92,8 @@ export const patchEntity = defineRoute({
 export const deleteEntity = defineRoute({
   method: 'delete',
   path: '/{bp}/entities/{id}',
-  summary: 'Delete an entity; run_id ties it to a run',
-  request: { params: entityPath, query: entityRunQuerySchema },
+  summary: 'Delete an entity (delete_dependents=true: and the entities related to it)',
+  request: { params: entityPath, query: entityDeleteQuerySchema },
   responses: { 200: ok('Deleted') },
 });
 
@@ -74,5 +104,19 @@ export const entityActivity = defineRoute({
   request: { params: entityPath, query: activityQuerySchema },
   responses: {
     200: response('A page of the feed', activityPageSchema),
+  },
+});
+
+export const searchEntities = defineRoute({
+  method: 'post',
+  path: '/search',
+  summary: "Search entities with Port's rules (nested and/or groups, operators, meta-properties)",
+  request: { query: searchQuerySchema, body: jsonBody(searchBodySchema) },
+  responses: {
+    200: ok('The matching entities', {
+      matchingBlueprints: z.array(z.string()),
+      entities: z.array(entityViewSchema),
+      nextCursor: z.string().nullable(),
+    }),
   },
 });

@@ -89,7 +89,11 @@ describe('entity writes', () => {
     const badRun = await t.api('admin', 'POST', `${path()}?run_id=run-1`, { identifier: 'x' });
     expect(badRun.status).toBe(422);
     expect(badRun.body.message).toContain('query.run_id');
-    const badBody = await t.api('admin', 'POST', path(), { identifier: 'x', colour: 'red' });
+    // Port's entity body is open: unknown keys are accepted and ignored.
+    const extra = await t.api('admin', 'POST', path(), { identifier: 'x', colour: 'red' });
+    expect(extra.status).toBe(201);
+    expect(extra.body.entity).not.toHaveProperty('colour');
+    const badBody = await t.api('admin', 'POST', path(), { identifier: 'y', properties: 'red' });
     expect(badBody.status).toBe(422);
   });
 });

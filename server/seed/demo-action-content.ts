@@ -5,9 +5,12 @@ import type { Rng } from './demo-content';
 
 /** The demo actions and the words their runs say: scripts, inputs and links. */
 
-const action = (body: unknown): ActionBody => actionBodySchema.parse(body);
+type DemoAction = ActionBody & { blueprint: string; title: string };
 
-export const DEMO_ACTIONS: readonly ActionBody[] = [
+const action = (body: unknown): DemoAction => actionBodySchema.parse(body) as DemoAction;
+
+/** The demo's actions, written in the older shape: each names its blueprint and title. */
+export const DEMO_ACTIONS: readonly DemoAction[] = [
   action({
     identifier: 'create_service',
     title: 'Create service',

@@ -150,6 +150,7 @@ export async function startActionRun(
       {
         identifier: action.identifier,
         operation: trigger.operation,
+        hasBlueprint: action.blueprint !== null,
         required: trigger.userInputs?.required ?? [],
       },
       body,
@@ -167,8 +168,13 @@ export async function startActionRun(
       if (!user) throw notFound(`User with email "${options.runAs}"`);
       startedBy = user;
     }
-    const blueprint = await getBlueprintRow(tx, action.blueprint).catch(() => undefined);
-    const entity = body.entity ? await findEntity(tx, action.blueprint, body.entity) : undefined;
+    const blueprint = action.blueprint
+      ? await getBlueprintRow(tx, action.blueprint).catch(() => undefined)
+      : undefined;
+    const entity =
+      body.entity && action.blueprint
+        ? await findEntity(tx, action.blueprint, body.entity)
+        : undefined;
     if (body.entity && !entity) {
       throw notFound(`Entity "${body.entity}" of blueprint "${action.blueprint}"`);
     }

@@ -1,8 +1,19 @@
 import type { ActionBody, BlueprintBody } from '../../contract/actions';
 import type { WorkflowBody } from '../../contract/workflows';
-import { getActionRow, insertAction, listActions, toAction } from '../db/actions';
-import { getBlueprintRow, insertBlueprint, listBlueprints, toBlueprint } from '../db/blueprints';
-import type { DbOrTx } from '../db/client';
+import { deleteActionRow, getActionRow, insertAction, listActions, toAction } from '../db/actions';
+import {
+  blueprintsRelatingTo,
+  countEntitiesOf,
+  deleteActionsOf,
+  deleteBlueprintRow,
+  deleteEntitiesOf,
+  findBlueprintRow,
+  getBlueprintRow,
+  insertBlueprint,
+  listBlueprints,
+  toBlueprint,
+} from '../db/blueprints';
+import type { Db, DbOrTx } from '../db/client';
 import { toWorkflow, toWorkflowVersion } from '../db/serialize';
 import { visibleToSql } from '../db/visibility';
 import {
@@ -15,7 +26,7 @@ import {
   workflowStats as queryWorkflowStats,
 } from '../db/workflows';
 import { invocationUrlProblem, webhookUrlProblem } from '../domain/backends';
-import { invalid, notFound } from '../domain/errors';
+import { conflict, forbidden, invalid, notFound } from '../domain/errors';
 import { graphProblem } from '../domain/graph';
 import type { Actor } from '../domain/permissions';
 
@@ -66,16 +77,64 @@ export const workflowStats = (db: DbOrTx, actor: Actor) =>
 export async function createAction(db: DbOrTx, body: ActionBody, actor: Actor, now: Date) {
   const urlProblem = invocationUrlProblem(body.invocationMethod);
   if (urlProblem) throw invalid(urlProblem);
-  await getBlueprintRow(db, body.blueprint);
+  const blueprint = body.blueprint ?? body.trigger.blueprintIdentifier;
+  if (blueprint !== undefined) await getBlueprintRow(db, blueprint);
   return insertAction(db, body, actor, now);
 }
+
+export const deleteAction = deleteActionRow;
 
 export const getAction = async (db: DbOrTx, identifier: string) =>
   toAction(await getActionRow(db, identifier));
 export { listActions };
 
-export const createBlueprint = (db: DbOrTx, body: BlueprintBody, actor: Actor, now: Date) =>
-  insertBlueprint(db, body, actor, now);
+/** A blueprint's relations must target blueprints that exist (or itself). */
+export async function createBlueprint(db: DbOrTx, body: BlueprintBody, actor: Actor, now: Date) {
+  for (const [key, relation] of Object.entries(body.relations)) {
+    if (relation.target === body.identifier) continue;
+    if (!(await findBlueprintRow(db, relation.target))) {
+      throw notFound(`Blueprint "${relation.target}" (target of relation "${key}")`);
+    }
+  }
+  return insertBlueprint(db, body, actor, now);
+}
+
+/**
+ * Port's delete: refused (409) while the blueprint has entities, unless `delete_entities`, or
+ * while another blueprint's relation targets it; `delete_actions` also deletes its actions.
+ */
+export async function deleteBlueprint(
+  db: Db,
+  identifier: string,
+  options: { delete_actions: boolean; delete_entities: boolean },
+) {
+  await db.transaction(async (tx) => {
+    await getBlueprintRow(tx, identifier);
+    if (identifier === '_team' || identifier === '_user') {
+      throw forbidden(`Blueprint "${identifier}" is built in and cannot be deleted`);
+    }
+    const relating = await blueprintsRelatingTo(tx, identifier);
+    if (relating.length > 0) {
+      throw conflict(
+        `Blueprint "${identifier}" is the target of relations of ${relating.map((b) => `"${b}"`).join(', ')}; delete those first`,
+      );
+    }
+    const entityCount = await countEntitiesOf(tx, identifier);
+    if (entityCount > 0 && !options.delete_entities) {
+      throw conflict(
+        `Blueprint "${identifier}" still has ${entityCount} entit${entityCount === 1 ? 'y' : 'ies'}; delete them first or send delete_entities=true`,
+      );
+    }
+    await deleteEntitiesOf(tx, identifier);
+    if (options.delete_actions) await deleteActionsOf(tx, identifier);
+    await deleteBlueprintRow(tx, identifier);
+  });
+}
+
+export async function deleteAllEntitiesOf(db: DbOrTx, identifier: string) {
+  await getBlueprintRow(db, identifier);
+  await deleteEntitiesOf(db, identifier);
+}
 export const getBlueprint = async (db: DbOrTx, identifier: string) =>
   toBlueprint(await getBlueprintRow(db, identifier));
 export { listBlueprints };

@@ -43,7 +43,7 @@ interface ActiveRun {
   id: string;
   actionIdentifier: string;
   status: ActionRunStatus;
-  blueprintIdentifier: string;
+  blueprintIdentifier: string | null;
   entityIdentifier: string | null;
   properties: unknown;
 }
@@ -116,7 +116,7 @@ export class ActionRunSimulation {
       .from(actions);
     const actionId = this.pickAction(new Set(defs.map((d) => d.identifier)));
     const def = defs.find((d) => d.identifier === actionId);
-    if (!actionId || !def) return;
+    if (!actionId || !def?.blueprint) return;
     const existing = await this.db
       .select({ identifier: entities.identifier })
       .from(entities)
@@ -216,6 +216,7 @@ export class ActionRunSimulation {
     const props = (run.properties ?? {}) as Record<string, unknown>;
     const bp = run.blueprintIdentifier;
     const entity = run.entityIdentifier;
+    if (!bp) return;
     switch (run.actionIdentifier) {
       case 'create_service':
         await createEntity(
@@ -245,13 +246,13 @@ export class ActionRunSimulation {
                 ? { version: props.version }
                 : { nodes: props.nodes },
           },
-          run.id,
+          { run_id: run.id },
           machine,
           now,
         );
         return;
       case 'delete_service':
-        if (entity) await deleteEntity(this.db, bp, entity, run.id, machine, now);
+        if (entity) await deleteEntity(this.db, bp, entity, { run_id: run.id }, machine, now);
         return;
     }
   }

@@ -74,6 +74,8 @@ const change = {
     status: 'SUCCESS',
     trigger: { by: { userId: 'user_ci' }, origin: 'API', at },
     context: {
+      entity: 'svc',
+      blueprint: 'service',
       blueprintIdentifier: 'service',
       entityIdentifier: 'svc',
       runId: 'r_aaaaaaaaaaaaaaaa',
@@ -147,6 +149,7 @@ describe('searchEntities', () => {
     title,
     icon: null,
     blueprint: 'service',
+    team: [],
     properties: {},
     relations: {},
     createdAt: at,

@@ -134,7 +134,13 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             <EntityLink run={run} />
           </Fact>
           <Fact label="Blueprint">
-            <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+            {run.blueprint ? (
+              <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+            ) : (
+              <Text size="sm" c="dimmed">
+                –
+              </Text>
+            )}
           </Fact>
           <Fact label="Started by">
             <Text size="sm">{run.createdBy}</Text>

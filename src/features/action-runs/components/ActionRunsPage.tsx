@@ -131,7 +131,13 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
         <Text size="sm">{run.action.title ?? run.action.identifier}</Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+        {run.blueprint ? (
+          <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            –
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         <EntityLink run={run} />

@@ -4,8 +4,8 @@ import type { ActionRunV2 } from '../../../../contract/actions';
 
 /** The run's entity as a link to its page; a deleted entity (or none) is plain text. */
 export function EntityLink({ run }: { run: Pick<ActionRunV2, 'entity' | 'blueprint'> }) {
-  const entity = run.entity;
-  if (!entity) {
+  const { entity, blueprint } = run;
+  if (!entity || !blueprint) {
     return (
       <Text size="sm" c="dimmed">
         –
@@ -26,7 +26,7 @@ export function EntityLink({ run }: { run: Pick<ActionRunV2, 'entity' | 'bluepri
       renderRoot={(props) => (
         <Link
           to="/entities/$blueprint/$entityId"
-          params={{ blueprint: run.blueprint.identifier, entityId: entity.identifier }}
+          params={{ blueprint: blueprint.identifier, entityId: entity.identifier }}
           {...props}
         />
       )}
