@@ -15,7 +15,7 @@ import '@xyflow/react/dist/style.css';
 import { memo, useMemo, type CSSProperties, type ReactNode } from 'react';
 import { StateIcon, stateAppearance, type RunState } from '../StatusBadge';
 import { dagreLayout, NODE_HEIGHT, NODE_WIDTH } from './layout';
-import type { WorkflowGraphProps } from './WorkflowGraph';
+import type { WorkflowGraphProps } from './types';
 import classes from './WorkflowGraph.module.css';
 
 /** Nodes from which the minimap is worth its corner. */
