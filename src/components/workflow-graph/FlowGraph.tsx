@@ -124,6 +124,9 @@ export default function FlowGraph({
         position: layout.positions.get(n.identifier) ?? { x: 0, y: 0 },
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        // React Flow lets pointers through nodes that are neither selectable nor draggable; ours
+        // are buttons.
+        ...(onSelect ? { style: { pointerEvents: 'all' as const } } : {}),
         data: {
           title: n.title || n.identifier,
           state: states ? (states[n.identifier] ?? 'not-started') : null,
