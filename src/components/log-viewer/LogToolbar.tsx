@@ -109,7 +109,7 @@ export function LogToolbar({
       >
         Only matching
       </Button>
-      <div style={{ marginLeft: 'auto', display: 'flex', gap: 4 }}>
+      <div style={{ marginLeft: 'auto', display: 'flex', flexWrap: 'wrap', gap: 4 }}>
         <Button
           size="compact-xs"
           variant={state.wrap ? 'filled' : 'default'}
