@@ -3,7 +3,6 @@ import { lazy, Suspense } from 'react';
 import { assignLayers, type GraphInput } from './model';
 import type { WorkflowGraphProps } from './types';
 
-
 const FlowGraph = lazy(() => import('./FlowGraph'));
 
 const ROW_PX = 80;
