@@ -66,6 +66,7 @@ async function nodeRunWith(lines: { level: string; message: string }[], workflow
 }
 
 describe('log downloads', () => {
+  // 20 appends of 10 000 lines: ~20 s on a quiet machine, more on a shared one.
   it('streams all 200 000 lines of a node run as an attachment, in order', async () => {
     const { work } = await nodeRunWith([]);
     const BATCH = 10_000;
@@ -96,7 +97,7 @@ describe('log downloads', () => {
     const errorLines = linesOf(errors.text);
     expect(errorLines).toHaveLength(2000);
     expect(errorLines[1]).toMatch(/^101 {2}.* {2}ERROR {2}line 101$/);
-  });
+  }, 180_000);
 
   it('keeps only lines at the chosen levels that contain the search, with their own numbers', async () => {
     const { work } = await nodeRunWith([
