@@ -7,12 +7,14 @@ import {
   MiniMap,
   Position,
   ReactFlow,
+  useReactFlow,
+  useStore,
   type Edge,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, type CSSProperties, type ReactNode } from 'react';
 import { StateIcon, stateAppearance, type RunState } from '../StatusBadge';
 import { dagreLayout, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import type { WorkflowGraphProps } from './types';
@@ -20,6 +22,17 @@ import classes from './WorkflowGraph.module.css';
 
 /** Nodes from which the minimap is worth its corner. */
 const MINIMAP_FROM = 8;
+const FIT = { padding: 0.08, maxZoom: 1 };
+
+/** Fits the graph again when its frame's width changes (a phone turned, a window resized). */
+function FitOnResize() {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  useEffect(() => {
+    if (width > 0) void fitView(FIT);
+  }, [width, fitView]);
+  return null;
+}
 
 interface RunNodeData extends Record<string, unknown> {
   title: string;
@@ -163,7 +176,7 @@ export default function FlowGraph({
         nodeTypes={nodeTypes}
         colorMode={scheme}
         fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
+        fitViewOptions={FIT}
         minZoom={0.1}
         maxZoom={2}
         nodesDraggable={false}
@@ -176,7 +189,8 @@ export default function FlowGraph({
         preventScrolling={false}
         attributionPosition="top-right"
       >
-        <Controls showInteractive={false} fitViewOptions={{ padding: 0.08, maxZoom: 1 }} />
+        <FitOnResize />
+        <Controls showInteractive={false} fitViewOptions={FIT} orientation="horizontal" />
         {wide && nodes.length >= MINIMAP_FROM && (
           <MiniMap
             pannable
