@@ -20,6 +20,7 @@ import { authRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
 import { deliveryRoutes } from './routes/deliveries';
 import { entityRoutes, entitySearchRoutes } from './routes/entities';
+import { logDownloadRoutes } from './routes/log-downloads';
 import { runControlRoutes } from './routes/run-controls';
 import { trendRoutes } from './routes/trends';
 import * as routes from './routes/server.routes';
@@ -120,7 +121,9 @@ export function createApp({
     c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
   );
   v1.route('/auth', authRoutes(db, clock, jwtSecret));
-  v1.use(requireAuth(db, clock, jwtSecret));
+  const bearer = requireAuth(db, clock, jwtSecret);
+  v1.route('/', logDownloadRoutes(db, clock, jwtSecret, bearer));
+  v1.use(bearer);
   v1.openapi(routes.me, (c) => c.json({ ok: true, user: c.get('actor') }));
   v1.openapi(routes.organizationSecret, async (c) => {
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');

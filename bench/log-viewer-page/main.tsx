@@ -22,6 +22,7 @@ function App() {
   const [state, setState] = useState<LogViewState>({
     levels: params.getAll('level') as LogLevel[],
     q: params.get('q') ?? '',
+    grep: params.get('grep') === '1',
     line: params.get('line') ? Number(params.get('line')) : null,
     wrap: params.get('wrap') === '1',
     follow: params.get('follow') === '1',

@@ -12,6 +12,7 @@ import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
 import type { DbOrTx, Tx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
+import { messageMatches } from './log-filter';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
 import { groupBy, toWorkflowRun, type NodeRunRow, type WorkflowRunRow } from './serialize';
 
@@ -289,10 +290,6 @@ function parseSeqCursor(raw: string | undefined): number {
   return Number(raw);
 }
 
-function escapeLike(q: string) {
-  return q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
 export interface LogScope {
   /** Whose lines: one node run's (paged by `seq`) or a whole run's (paged by `runSeq`). */
   of: { nodeRun: string } | { run: string };
@@ -316,7 +313,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
       : eq(nodeRunLogs.workflowRunIdentifier, scope.of.run),
   ];
   if (query.level?.length) filters.push(inArray(nodeRunLogs.level, query.level));
-  if (query.q) filters.push(sql`${nodeRunLogs.message} ILIKE ${`%${escapeLike(query.q)}%`}`);
+  if (query.q) filters.push(messageMatches(nodeRunLogs.message, query.q));
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const rows = await db

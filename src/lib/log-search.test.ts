@@ -6,6 +6,7 @@ describe('log view state in the URL', () => {
     expect(logStateFromSearch({}, true)).toEqual({
       levels: [],
       q: '',
+      grep: false,
       line: null,
       wrap: false,
       follow: true,
@@ -24,5 +25,11 @@ describe('log view state in the URL', () => {
     expect(logSearchPatch({ levels: ['WARN', 'ERROR'] })).toEqual({ level: 'WARN,ERROR' });
     expect(logStateFromSearch({ level: 'WARN,ERROR' }, false).levels).toEqual(['WARN', 'ERROR']);
     expect(logSearchPatch({ follow: false })).toEqual({ follow: false });
+    expect(logSearchPatch({ grep: true })).toEqual({ grep: true });
+    expect(logSearchPatch({ grep: false })).toEqual({ grep: undefined });
+    expect(logStateFromSearch({ q: 'deps', grep: true }, false)).toMatchObject({
+      q: 'deps',
+      grep: true,
+    });
   });
 });

@@ -1,10 +1,12 @@
 import type { LogLevel } from '../../contract/workflows';
 import { flagParam, listParam, positiveIntParam, textParam, type SearchOf } from './search-params';
 
-/** A log viewer's state in the URL (?level=WARN,ERROR&q=…&line=…&wrap=1&follow=1). */
+/** A log viewer's state in the URL (?level=WARN,ERROR&q=…&grep=1&line=…&wrap=1&follow=1). */
 export const logSearchShape = {
   level: listParam(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   q: textParam(500),
+  /** Only the lines matching `q` (grep mode), fetched from the server filtered. */
+  grep: flagParam,
   line: positiveIntParam,
   wrap: flagParam,
   follow: flagParam,
@@ -15,6 +17,8 @@ export type LogSearch = SearchOf<typeof logSearchShape>;
 export interface LogViewState {
   levels: LogLevel[];
   q: string;
+  /** Show only the lines matching `q`, with their own line numbers. */
+  grep: boolean;
   line: number | null;
   wrap: boolean;
   follow: boolean;
@@ -25,6 +29,7 @@ export const logStateFromSearch = (search: LogSearch, live: boolean): LogViewSta
   // listParam only lets known levels through.
   levels: (search.level?.split(',') ?? []) as LogLevel[],
   q: search.q ?? '',
+  grep: search.grep ?? false,
   line: search.line ?? null,
   wrap: search.wrap ?? false,
   follow: search.follow ?? live,
@@ -36,6 +41,7 @@ export const logSearchPatch = (patch: Partial<LogViewState>): LogSearch => ({
     ? { level: patch.levels?.length ? patch.levels.join(',') : undefined }
     : {}),
   ...('q' in patch ? { q: patch.q || undefined } : {}),
+  ...('grep' in patch ? { grep: patch.grep || undefined } : {}),
   ...('line' in patch ? { line: patch.line ?? undefined } : {}),
   ...('wrap' in patch ? { wrap: patch.wrap || undefined } : {}),
   ...('follow' in patch ? { follow: patch.follow } : {}),

@@ -2,7 +2,7 @@ import { memo, type Ref } from 'react';
 import type { LogLevel, LogLine } from '../../../contract/workflows';
 import { absolute, timeOfDay } from '../../lib/dates';
 import classes from './LogViewer.module.css';
-import { splitHighlights } from './model';
+import { styledParts } from './ansi';
 
 export const LEVEL_COLORS: Record<LogLevel, string> = {
   DEBUG: 'gray',
@@ -27,7 +27,8 @@ interface LogRowProps {
 }
 
 /**
- * One line; text goes into React text nodes (never markup), search hits into <mark>. The level
+ * One line; text goes into React text nodes (never markup), coloured by its ANSI codes through
+ * inline styles, and search hits (in the text a person sees) into <mark>. The level
  * badge is a plain span in Mantine's badge colors: a Mantine <Badge> per row doubled the cost of
  * rendering a screenful of rows.
  */
@@ -90,11 +91,15 @@ export const LogRow = memo(function LogRow({
             </span>
           )}
           <span role="cell" className={classes.text}>
-            {splitHighlights(line.log, q).map((part, i) =>
+            {styledParts(line.log, q).map((part, i) =>
               part.match ? (
-                <mark key={i} className={classes.mark}>
+                <mark key={i} className={classes.mark} style={part.style}>
                   {part.text}
                 </mark>
+              ) : part.style ? (
+                <span key={i} style={part.style}>
+                  {part.text}
+                </span>
               ) : (
                 part.text
               ),

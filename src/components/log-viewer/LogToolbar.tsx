@@ -1,4 +1,4 @@
-import { Button, Loader, TextInput } from '@mantine/core';
+import { Button, Loader, Menu, TextInput } from '@mantine/core';
 import type { KeyboardEvent } from 'react';
 import { LOG_LEVELS, type LogCounts } from '../../../contract/workflows';
 import type { LogViewState } from '../../lib/log-search';
@@ -18,12 +18,16 @@ interface Props {
   /** Null: no search; undefined total: still counting. */
   search: { current: number | null; total: number | null } | null;
   onStep: (direction: 1 | -1) => void;
-  copied: string | null;
   onCopy: () => void;
+  /** Downloads the whole log, or (`filtered`) the lines at the chosen levels matching the search. */
+  onDownload: (filtered: boolean) => void;
   onJumpToEnd: () => void;
 }
 
-/** Level chips with counts, search with previous/next and "k of N", wrap, copy, follow, end. */
+/**
+ * Level chips with counts, search with previous/next, "k of N" and "Only matching" (grep mode),
+ * wrap, copy, download, follow, end.
+ */
 export function LogToolbar({
   state,
   onStateChange,
@@ -34,11 +38,12 @@ export function LogToolbar({
   onSearchKeyDown,
   search,
   onStep,
-  copied,
   onCopy,
+  onDownload,
   onJumpToEnd,
 }: Props) {
   const matchTotal = search?.total ?? null;
+  const filtered = state.q !== '' || state.levels.length > 0;
   return (
     <div className={classes.toolbar}>
       <div role="group" aria-label="Levels" style={{ display: 'flex', gap: 4 }}>
@@ -95,7 +100,16 @@ export function LogToolbar({
           {matchTotal === null ? <Loader size={12} /> : matchLabel(search.current, matchTotal)}
         </span>
       )}
-      <div style={{ marginLeft: 'auto', display: 'flex', gap: 4 }}>
+      <Button
+        size="compact-xs"
+        variant={state.grep ? 'filled' : 'default'}
+        aria-pressed={state.grep}
+        title="Show only the lines that match the search"
+        onClick={() => onStateChange({ grep: !state.grep })}
+      >
+        Only matching
+      </Button>
+      <div style={{ marginLeft: 'auto', display: 'flex', flexWrap: 'wrap', gap: 4 }}>
         <Button
           size="compact-xs"
           variant={state.wrap ? 'filled' : 'default'}
@@ -104,9 +118,22 @@ export function LogToolbar({
         >
           Wrap lines
         </Button>
-        <Button size="compact-xs" variant="default" aria-label="Copy logs" onClick={onCopy}>
-          {copied ?? 'Copy logs'}
+        <Button size="compact-xs" variant="default" onClick={onCopy}>
+          Copy logs
         </Button>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Button size="compact-xs" variant="default">
+              Download
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
+            <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
+              Lines matching the levels and search
+            </Menu.Item>
+          </Menu.Dropdown>
+        </Menu>
         {live && (
           <Button
             size="compact-xs"

@@ -12,6 +12,7 @@ import {
 import { LOG_LEVELS, type LogCounts, type LogLevel } from '../../../contract/workflows';
 import type { LogViewState } from '../../lib/log-search';
 import { linesToCopy } from './copy-lines';
+import { downloadLog } from './download';
 import { LogRow } from './LogRow';
 import { LogToolbar } from './LogToolbar';
 import classes from './LogViewer.module.css';
@@ -37,6 +38,8 @@ export interface LogViewerProps {
 }
 
 const PREFETCH_DELAY_MS = 300;
+/** How long the copy or download message stays. */
+const NOTICE_MS = 6000;
 
 const noSubscribe = () => () => {};
 const noVersion = () => 0;
@@ -47,7 +50,8 @@ function useViewVersion(view: LogView | null) {
 
 /**
  * A virtualized, paged view of one log (a node run, or all node runs of a run): level chips,
- * search with next/previous across the whole log, wrap, copy, deep link to a line and follow.
+ * search with next/previous across the whole log or only the matching lines (grep mode), wrap,
+ * copy, download, deep link to a line and follow.
  */
 export function LogViewer({
   source,
@@ -69,8 +73,12 @@ export function LogViewer({
     () => (state.q ? logView(stableSource, { levels, q: state.q }) : null),
     [stableSource, levels, state.q],
   );
-  const version = useViewVersion(view);
+  // Grep mode shows the matches view itself: the server's filtered lines, with their own numbers.
+  const grepping = state.grep && matches !== null;
+  const shown = grepping ? matches : view;
+  useViewVersion(view);
   useViewVersion(matches);
+  const version = useViewVersion(shown);
   useLogPolling(stableSource, levels, state.q, live);
 
   const stateRef = useRef(state);
@@ -89,10 +97,8 @@ export function LogViewer({
     base,
     shift,
     realTotal,
-    first,
-    last,
     scrollToPosition,
-  } = useLogList(view, version, state.wrap);
+  } = useLogList(shown, version, state.wrap);
 
   // Open at the deep-linked line, at the end when following a live log, else at the top.
   useEffect(() => {
@@ -100,20 +106,20 @@ export function LogViewer({
     const { line, follow } = stateRef.current;
     void (async () => {
       if (line !== null) {
-        const position = await view.positionOfSeq(line);
+        const position = await shown.positionOfSeq(line);
         if (!cancelled && position !== null) scrollToPosition(position, 'center');
       } else if (follow && liveRef.current) {
-        await view.open('tail');
-        if (!cancelled && view.total) scrollToPosition(view.total - 1, 'end');
+        await shown.open('tail');
+        if (!cancelled && shown.total) scrollToPosition(shown.total - 1, 'end');
       } else {
-        await view.open('head');
+        await shown.open('head');
         if (!cancelled) scrollToPosition(0, 'start');
       }
     })();
     return () => {
       cancelled = true;
     };
-  }, [view, scrollToPosition]);
+  }, [shown, scrollToPosition]);
 
   // Each level's first page is fetched in the background, so a chip toggles from memory.
   const presentLevels = LOG_LEVELS.filter((l) => (counts?.[l] ?? 0) > 0).join(',');
@@ -134,14 +140,14 @@ export function LogViewer({
   }, [following, total, scrollToPosition]);
 
   const jumpToEnd = useCallback(async () => {
-    if (view.total === null) await view.open('tail');
-    const end = view.total ?? 0;
+    if (shown.total === null) await shown.open('tail');
+    const end = shown.total ?? 0;
     if (end > 0) {
-      await view.lineAtAsync(end - 1);
+      await shown.lineAtAsync(end - 1);
       scrollToPosition(end - 1, 'end');
     }
     if (liveRef.current && !stateRef.current.follow) onStateChange({ follow: true });
-  }, [view, scrollToPosition, onStateChange]);
+  }, [shown, scrollToPosition, onStateChange]);
 
   // The person scrolling up lets go of the bottom; our own scrolls never do.
   const userIntent = useRef(false);
@@ -161,7 +167,7 @@ export function LogViewer({
   };
 
   const search = useLogSearch({
-    view,
+    view: shown,
     matches,
     matchesKey: matches ? `${key}|${levelsKey}|${state.q}` : '',
     state,
@@ -170,17 +176,30 @@ export function LogViewer({
     scrollToPosition,
   });
 
-  // ---- copy ----
-  const [copied, setCopied] = useState<string | null>(null);
+  // ---- copy and download ----
+  const [notice, setNotice] = useState<string | null>(null);
+  const noticeTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const tell = (message: string) => {
+    setNotice(message);
+    clearTimeout(noticeTimer.current);
+    noticeTimer.current = setTimeout(() => setNotice(null), NOTICE_MS);
+  };
+  useEffect(() => () => clearTimeout(noticeTimer.current), []);
   const copy = async () => {
-    const { text, what } = await linesToCopy(view, state.line, nodeLabels, [first, last]);
     try {
+      const { text, message } = await linesToCopy(shown, nodeLabels);
       await navigator.clipboard.writeText(text);
-      setCopied(`Copied ${what}`);
-    } catch {
-      setCopied('Copy failed');
+      tell(message);
+    } catch (err) {
+      tell(`Copy failed${err instanceof Error ? `: ${err.message}` : ''}`);
     }
-    setTimeout(() => setCopied(null), 2000);
+  };
+  const download = async (filtered: boolean) => {
+    try {
+      await downloadLog(stableSource, filtered ? { levels, q: state.q } : null);
+    } catch (err) {
+      tell(`Download failed${err instanceof Error ? `: ${err.message}` : ''}`);
+    }
   };
 
   const selectLine = useCallback((seq: number) => onStateChange({ line: seq }), [onStateChange]);
@@ -197,14 +216,19 @@ export function LogViewer({
         onSearchKeyDown={search.onSearchKeyDown}
         search={matches ? { current: search.current, total: search.matchTotal } : null}
         onStep={search.step}
-        copied={copied}
         onCopy={() => void copy()}
+        onDownload={(filtered) => void download(filtered)}
         onJumpToEnd={() => void jumpToEnd()}
       />
-      {view.error && (
+      {notice && (
+        <div role="status" className={classes.notice}>
+          {notice}
+        </div>
+      )}
+      {shown.error && (
         <Alert color="red" variant="light" p="xs" radius={0}>
-          Could not load log lines: {view.error.message}{' '}
-          <Button size="compact-xs" variant="light" color="red" onClick={() => void view.poll()}>
+          Could not load log lines: {shown.error.message}{' '}
+          <Button size="compact-xs" variant="light" color="red" onClick={() => void shown.poll()}>
             Retry
           </Button>
         </Alert>
@@ -221,13 +245,17 @@ export function LogViewer({
         onPointerUp={() => (userIntent.current = false)}
         onScroll={onScroll}
       >
-        {view.total === null ? (
+        {shown.total === null ? (
           <div className={classes.message}>
             <Loader size="sm" />
           </div>
         ) : total === 0 ? (
           <div className={classes.message}>
-            {levelsKey ? 'No lines at the selected levels' : 'No log lines yet'}
+            {grepping
+              ? 'No lines match the search'
+              : levelsKey
+                ? 'No lines at the selected levels'
+                : 'No log lines yet'}
           </div>
         ) : (
           <div
@@ -239,8 +267,8 @@ export function LogViewer({
           >
             <div className={classes.rows} style={{ transform: `translateY(${base - shift}px)` }}>
               {items.map((item) => {
-                const line = view.lineAt(item.index);
-                const seq = line?.seq ?? (levelsKey ? undefined : item.index + 1);
+                const line = shown.lineAt(item.index);
+                const seq = line?.seq ?? (levelsKey || grepping ? undefined : item.index + 1);
                 return (
                   <LogRow
                     key={item.key}

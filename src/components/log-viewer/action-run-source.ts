@@ -1,6 +1,7 @@
 import type { RunLog } from '../../../contract/actions';
 import type { LogLine, LogsPage } from '../../../contract/workflows';
 import { api, type ApiResponse } from '../../lib/api';
+import { stripAnsi } from '../../../contract/log-text';
 import { MAX_FETCH, normalizeLevels } from './model';
 
 /**
@@ -68,7 +69,7 @@ export function pageOfLines(lines: LogLine[], query: Query): LogsPage {
   const matching = lines.filter(
     (l) =>
       (levels.length === 0 || levels.includes(l.logLevel)) &&
-      (q === '' || l.log.toLowerCase().includes(q)),
+      (q === '' || stripAnsi(l.log).toLowerCase().includes(q)),
   );
   const limit = Number(query.limit ?? MAX_FETCH);
   const after = Number(query.cursor ?? 0);

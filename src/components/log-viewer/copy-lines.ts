@@ -1,38 +1,28 @@
-import { MAX_FETCH, formatLine } from './model';
+import { formatLine } from './model';
 import type { LogView } from './store';
 
+/** Lines "Copy logs" puts on the clipboard at most; "Download" has them all. */
+export const COPY_LIMIT = 10_000;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What the copy message says: how many lines, of how many, and where the rest is. */
+export function copiedMessage(copied: number, total: number): string {
+  if (copied < total) return `Copied ${count(copied)} of ${count(total)} lines — download for all`;
+  return `Copied ${count(copied)} ${copied === 1 ? 'line' : 'lines'}`;
+}
+
 /**
- * What "Copy logs" copies: the selected line (`?line=`), else the whole log when it is short,
- * else the lines on screen.
+ * What "Copy logs" copies: the lines the viewer shows (its level filter, and in grep mode only
+ * the matches), from the first, up to COPY_LIMIT, fetched in one request whatever is loaded.
  */
 export async function linesToCopy(
   view: LogView,
-  selectedSeq: number | null,
   nodeLabels: Record<string, string> | undefined,
-  onScreen: [first: number, last: number],
-): Promise<{ text: string; what: string }> {
-  const label = (nodeRunId: string) => nodeLabels?.[nodeRunId];
-  const selected = selectedSeq !== null ? await findLine(view, selectedSeq) : undefined;
-  if (selected) {
-    return {
-      text: formatLine(selected, label(selected.nodeRunIdentifier)),
-      what: `line ${selected.seq}`,
-    };
-  }
-  const end = view.total ?? 0;
-  const [from, to] = end <= MAX_FETCH ? [0, end - 1] : onScreen;
-  if (end <= MAX_FETCH) await view.ensureRange(0, end - 1);
-  const lines: string[] = [];
-  for (let i = from; i <= to; i++) {
-    const l = view.lineAt(i);
-    if (l) lines.push(formatLine(l, label(l.nodeRunIdentifier)));
-  }
-  return { text: lines.join('\n'), what: `${lines.length} lines` };
-}
-
-async function findLine(view: LogView, seq: number) {
-  const position = await view.positionOfSeq(seq);
-  if (position === null) return undefined;
-  const line = await view.lineAtAsync(position);
-  return line?.seq === seq ? line : undefined;
+): Promise<{ text: string; message: string }> {
+  const { lines, total } = await view.firstLines(COPY_LIMIT);
+  const text = lines
+    .map((l) => formatLine(l, nodeLabels ? (nodeLabels[l.nodeRunIdentifier] ?? '') : undefined))
+    .join('\n');
+  return { text, message: copiedMessage(lines.length, Math.max(total, lines.length)) };
 }

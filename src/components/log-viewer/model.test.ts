@@ -20,7 +20,6 @@ import {
   planFetch,
   pollCursor,
   scrollScale,
-  splitHighlights,
   stepMatch,
   sumCounts,
   tailStart,
@@ -270,32 +269,6 @@ describe('search', () => {
     expect(matchLabel(null, 0)).toBe('0 of 0');
     expect(matchLabel(null, null)).toBe('');
   });
-
-  it('splits text around case-insensitive matches, keeping the original case', () => {
-    expect(splitHighlights('Error: disk error, ERROR!', 'error')).toEqual([
-      { text: 'Error', match: true },
-      { text: ': disk ', match: false },
-      { text: 'error', match: true },
-      { text: ', ', match: false },
-      { text: 'ERROR', match: true },
-      { text: '!', match: false },
-    ]);
-    expect(splitHighlights('plain', '')).toEqual([{ text: 'plain', match: false }]);
-    expect(splitHighlights('none here', 'zz')).toEqual([{ text: 'none here', match: false }]);
-    expect(splitHighlights('', 'x')).toEqual([{ text: '', match: false }]);
-  });
-
-  it('treats regex characters in the query literally and never builds markup', () => {
-    expect(splitHighlights('a.b a*b (x) <b>', '<b>')).toEqual([
-      { text: 'a.b a*b (x) ', match: false },
-      { text: '<b>', match: true },
-    ]);
-    expect(splitHighlights('cost $1.50 [x]', '$1.5')).toEqual([
-      { text: 'cost ', match: false },
-      { text: '$1.5', match: true },
-      { text: '0 [x]', match: false },
-    ]);
-  });
 });
 
 describe('scroll scaling', () => {
@@ -329,5 +302,8 @@ describe('copy', () => {
       '7  2026-01-01T00:00:00.000Z  WARN  [Deploy]  slow <b>disk</b>  host=a zone=b',
     );
     expect(formatLine(line(1))).toBe('1  2026-01-01T00:00:00.000Z  INFO  line 1');
+    expect(formatLine(line(2, 'ERROR', '\u001b[31mFAIL\u001b[0m e2e'))).toBe(
+      '2  2026-01-01T00:00:00.000Z  ERROR  FAIL e2e',
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   type LogLevel,
   type LogLine,
 } from '../../../contract/workflows';
+import { formatLogLine } from '../../../contract/log-text';
 
 /** Lines per cached page; a page is the unit of fetching, caching and eviction. */
 export const PAGE_SIZE = 200;
@@ -259,29 +260,6 @@ export function matchLabel(current: number | null, total: number | null): string
   return `${current === null ? '–' : current + 1} of ${total}`;
 }
 
-export interface TextPart {
-  text: string;
-  match: boolean;
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Splits `text` around case-insensitive occurrences of `q` so matches render as <mark> spans. */
-export function splitHighlights(text: string, q: string): TextPart[] {
-  if (!q) return [{ text, match: false }];
-  const parts: TextPart[] = [];
-  const re = new RegExp(escapeRegExp(q), 'gi');
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) parts.push({ text: text.slice(last, m.index), match: false });
-    parts.push({ text: m[0], match: true });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length || parts.length === 0)
-    parts.push({ text: text.slice(last), match: false });
-  return parts;
-}
-
 // ---- level counts --------------------------------------------------------------------------
 
 export const zeroCounts = (): LogCounts => ({ DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 });
@@ -326,16 +304,13 @@ export const toReal = (virtualOffset: number, ratio: number) => virtualOffset / 
 
 // ---- copy ----------------------------------------------------------------------------------
 
-export function formatLine(line: LogLine, nodeLabel?: string): string {
-  const tags = Object.entries(line.tags)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return [
-    String(line.seq),
-    line.createdAt,
-    line.logLevel,
-    ...(nodeLabel ? [`[${nodeLabel}]`] : []),
-    line.log,
-    ...(tags ? [tags] : []),
-  ].join('  ');
-}
+/** One line as "Copy logs" and downloads write it (contract/log-text.ts): colour codes removed. */
+export const formatLine = (line: LogLine, nodeLabel?: string): string =>
+  formatLogLine({
+    seq: line.seq,
+    createdAt: line.createdAt,
+    level: line.logLevel,
+    message: line.log,
+    tags: line.tags,
+    node: nodeLabel,
+  });

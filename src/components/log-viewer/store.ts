@@ -145,6 +145,13 @@ export class LogView {
     return Promise.all(plans).then(() => undefined);
   }
 
+  /** The first `limit` lines of this view in one request (not cached) and its total. */
+  async firstLines(limit: number): Promise<{ lines: LogLine[]; total: number }> {
+    const res = await this.request({ cursor: '0', limit });
+    if (!res) return { lines: [], total: 0 };
+    return { lines: res.body.logs, total: res.body.total ?? res.body.logs.length };
+  }
+
   /** The first page, or the last when opening at the end. */
   open(at: 'head' | 'tail') {
     if (this.lines.total !== null) return Promise.resolve();

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { expect, test } from '../fixtures';
+import { screenshotBothSchemes } from '../screenshots';
+import { unique, type WorkflowInput } from '../seed-api';
+
+const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+const SOURCES = ['orders', 'payments', 'customers', 'inventory', 'shipments'];
+const REFRESHES = [
+  'Refresh revenue dashboard',
+  'Refresh churn model',
+  'Refresh stock forecast',
+  'Refresh search index',
+];
+
+/** 20 nodes as the demo's nightly pipeline draws them: a fan-out of five, a fan-in, a fan-out of four. */
+function twentyNodeWorkflow(identifier: string): WorkflowInput {
+  const kafka = (id: string, title: string) => ({
+    identifier: id,
+    title,
+    config: { type: 'KAFKA' as const },
+  });
+  const nodes = [
+    { identifier: 'trigger', title: 'Start', config: { type: 'SELF_SERVE_TRIGGER' as const } },
+    kafka('snapshot', 'Snapshot inventory'),
+    ...SOURCES.map((s) => kafka(`extract_${s}`, `Extract ${s}`)),
+    ...SOURCES.map((s) => kafka(`validate_${s}`, `Validate ${s}`)),
+    kafka('transform', 'Build fact tables'),
+    kafka('load', 'Load warehouse'),
+    ...REFRESHES.map((title, i) => kafka(`refresh_${i}`, title)),
+    kafka('report', 'Publish quality report'),
+    kafka('notify', 'Notify the data team'),
+  ];
+  const edge = (s: string, t: string) => ({ sourceIdentifier: s, targetIdentifier: t });
+  const connections = [
+    edge('trigger', 'snapshot'),
+    ...SOURCES.flatMap((s) => [
+      edge('snapshot', `extract_${s}`),
+      edge(`extract_${s}`, `validate_${s}`),
+      edge(`validate_${s}`, 'transform'),
+    ]),
+    edge('transform', 'load'),
+    ...REFRESHES.flatMap((_, i) => [edge('load', `refresh_${i}`), edge(`refresh_${i}`, 'report')]),
+    edge('report', 'notify'),
+  ];
+  return { identifier, title: 'Nightly data pipeline', nodes, connections };
+}
+
+test('the graph fits a 20-node workflow, zooms, and a click on a node selects it', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  // Screenshots in two schemes and two widths on a shared 2-core machine take their time.
+  test.setTimeout(120_000);
+  const workflow = await api.createWorkflow(twentyNodeWorkflow(unique('nightly')));
+  expect(workflow.nodes).toHaveLength(20);
+  const run = await api.startRun(workflow.identifier);
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+
+  const graph = page.getByRole('figure', { name: 'Workflow graph' });
+  const nodes = graph.getByRole('button', { name: /: / });
+  await expect(nodes).toHaveCount(20);
+  await expect(page.getByRole('img', { name: 'Minimap of the workflow' })).toBeVisible();
+
+  /** Titles of the nodes not wholly inside the graph's frame (measured in one go, in the page). */
+  const outside = () =>
+    graph.evaluate((frame) => {
+      const box = frame.getBoundingClientRect();
+      return [...frame.querySelectorAll('button[aria-pressed]')]
+        .filter((node) => {
+          const b = node.getBoundingClientRect();
+          return (
+            b.left < box.left - 0.5 ||
+            b.top < box.top - 0.5 ||
+            b.right > box.right + 0.5 ||
+            b.bottom > box.bottom + 0.5
+          );
+        })
+        .map((node) => node.getAttribute('aria-label'));
+    });
+  await expect.poll(outside).toEqual([]);
+
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect.poll(async () => (await outside()).length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect.poll(outside).toEqual([]);
+  for (const node of await nodes.all()) await expect(node).toBeInViewport();
+
+  await detail.node('Validate payments').click();
+  await expect(detail.node('Validate payments')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/[?&]node=validate_payments\b/);
+  await expect(page.getByRole('heading', { name: 'Validate payments', exact: true })).toBeVisible();
+  await expect(detail.node('Snapshot inventory')).toHaveAccessibleName(
+    'Snapshot inventory: In progress',
+  );
+
+  await screenshotBothSchemes(page, 'workflow-graph-20-nodes');
+  // A narrower window fits the graph again by itself.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(outside).toEqual([]);
+  await page.screenshot({
+    path: path.join(SHOTS, 'workflow-graph-20-nodes-390.png'),
+    fullPage: true,
+  });
+});

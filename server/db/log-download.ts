@@ -1,0 +1,87 @@
+import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
+import type { LogLevel } from '../../contract/workflows';
+import type { DbOrTx } from './client';
+import { messageMatches } from './log-filter';
+import { actionRunLogs, nodeRunLogs } from './schema';
+
+/** Rows per query of a download: a few MB at most in memory, whatever the log's length. */
+export const DOWNLOAD_BATCH = 5000;
+
+export interface LogDownloadFilter {
+  levels: readonly LogLevel[];
+  q: string;
+}
+
+/**
+ * The lines of a node run (by `seq`) or of a whole run (by `runSeq`) up to `lastSeq`, in order,
+ * as batches read by keyset (`seq > last one read`, through the (owner, seq) index): each batch
+ * is one short query, so a 2M-line download holds neither a transaction nor the log in memory.
+ */
+export async function* workflowLogBatches(
+  db: DbOrTx,
+  of: { nodeRun: string } | { run: string },
+  filter: LogDownloadFilter,
+  lastSeq: number,
+  batch = DOWNLOAD_BATCH,
+) {
+  const byNodeRun = 'nodeRun' in of;
+  const seqCol = byNodeRun ? nodeRunLogs.seq : nodeRunLogs.runSeq;
+  const where: (SQL | undefined)[] = [
+    byNodeRun
+      ? eq(nodeRunLogs.nodeRunIdentifier, of.nodeRun)
+      : eq(nodeRunLogs.workflowRunIdentifier, of.run),
+    lte(seqCol, lastSeq),
+  ];
+  if (filter.levels.length) where.push(inArray(nodeRunLogs.level, [...filter.levels]));
+  if (filter.q) where.push(messageMatches(nodeRunLogs.message, filter.q));
+  for (let after = 0; ;) {
+    const rows = await db
+      .select({
+        seq: seqCol,
+        nodeRunIdentifier: nodeRunLogs.nodeRunIdentifier,
+        level: nodeRunLogs.level,
+        message: nodeRunLogs.message,
+        tags: nodeRunLogs.tags,
+        createdAt: nodeRunLogs.createdAt,
+      })
+      .from(nodeRunLogs)
+      .where(and(...where, gt(seqCol, after)))
+      .orderBy(asc(seqCol))
+      .limit(batch);
+    if (rows.length) yield rows;
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+/** An action run's lines up to `lastSeq`, in order, in keyset batches. */
+export async function* actionRunLogBatches(
+  db: DbOrTx,
+  runId: string,
+  filter: LogDownloadFilter,
+  lastSeq: number,
+  batch = DOWNLOAD_BATCH,
+) {
+  const where: (SQL | undefined)[] = [
+    eq(actionRunLogs.runId, runId),
+    lte(actionRunLogs.seq, lastSeq),
+  ];
+  if (filter.levels.length) where.push(inArray(actionRunLogs.level, [...filter.levels]));
+  if (filter.q) where.push(messageMatches(actionRunLogs.message, filter.q));
+  for (let after = 0; ;) {
+    const rows = await db
+      .select({
+        seq: actionRunLogs.seq,
+        level: actionRunLogs.level,
+        message: actionRunLogs.message,
+        createdAt: actionRunLogs.createdAt,
+      })
+      .from(actionRunLogs)
+      .where(and(...where, gt(actionRunLogs.seq, after)))
+      .orderBy(asc(actionRunLogs.seq))
+      .limit(batch);
+    if (rows.length) yield rows;
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
