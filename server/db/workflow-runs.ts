@@ -10,10 +10,18 @@ import { seqCursor } from '../../contract/common';
 import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
-import type { DbOrTx, Tx } from './client';
+import { selectRows, type DbOrTx, type Tx } from './client';
+import { visibleToSql } from './visibility';
+import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
-import { groupBy, toWorkflowRun, type NodeRunRow, type WorkflowRunRow } from './serialize';
+import {
+  groupBy,
+  toWorkflowRun,
+  toWorkflowRunSummary,
+  type NodeRunRow,
+  type WorkflowRunRow,
+} from './serialize';
 
 /** Queries of workflow runs, node runs and their logs: they take a transaction and decide nothing. */
 
@@ -228,6 +236,56 @@ export async function appendNodeRunLogs(
 
 // ---- reads ---------------------------------------------------------------------------------
 
+/**
+ * What a poll's ETag is made of, if the run is among those `visible` lets through: the sum of
+ * the change stamps of the run, its node runs and its re-runs (each insert or update takes a
+ * bigger stamp, so the sum moves with every committed change whatever the commit order), and a
+ * digest of the node runs' work items (deliveries and agent claims are shown with the run).
+ * Reads no output and serializes nothing.
+ */
+export async function runChangeStamp(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+): Promise<string | undefined> {
+  const visible = visibleToSql(actor, {
+    allowAnyoneToView: sql`run.allow_anyone_to_view`,
+    createdBy: sql`run.created_by`,
+  });
+  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
+  const [row] = await selectRows<{ stamp: string }>(
+    db,
+    sql`
+    SELECT concat_ws('.',
+      run.version,
+      (SELECT coalesce(sum(n.version), 0) FROM node_runs n
+        WHERE n.workflow_run_identifier = run.identifier),
+      (SELECT coalesce(sum(r.version), 0) FROM workflow_runs r WHERE r.rerun_of = run.identifier),
+      (SELECT md5(coalesce(string_agg(
+          concat_ws('/', w.id, w.state, w.attempts, w.next_attempt_at, w.claimed_until, w.last_error),
+          ',' ORDER BY w.id), ''))
+        FROM work_items w JOIN node_runs n
+          ON w.kind IN ('node_run', 'agent_node_run') AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = run.identifier)) AS stamp
+    FROM workflow_runs run
+    WHERE run.identifier = ${identifier} AND ${visible}`,
+  );
+  return row?.stamp;
+}
+
+/** A node run's output alone, with what says whether it can still change. */
+export async function nodeRunOutput(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({
+      workflowRunIdentifier: nodeRuns.workflowRunIdentifier,
+      status: nodeRuns.status,
+      output: nodeRuns.output,
+    })
+    .from(nodeRuns)
+    .where(eq(nodeRuns.identifier, identifier));
+  return row;
+}
+
 /** One page of runs matching `query`, among those `visible` lets through, newest first. */
 export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible: SQL | undefined) {
   const where: (SQL | undefined)[] = [];
@@ -248,8 +306,14 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');
     where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));
   }
+  const summary = query.view === 'summary';
   const rows = await db
-    .select({ ...getTableColumns(workflowRuns), cursorAt: exactAt(workflowRuns.createdAt) })
+    .select({
+      ...getTableColumns(workflowRuns),
+      // A summary never reads the outputs (often the bulk of a run, stored out of line).
+      ...(summary ? { outputs: sql<unknown>`'{}'::jsonb` } : {}),
+      cursorAt: exactAt(workflowRuns.createdAt),
+    })
     .from(workflowRuns)
     .where(and(...where))
     .orderBy(...newestFirst(workflowRuns.createdAt, workflowRuns.identifier))
@@ -264,14 +328,20 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
   const ids = page.map((r) => r.identifier);
   const nodeRows = ids.length
     ? await db
-        .select()
+        .select({
+          ...getTableColumns(nodeRuns),
+          ...(summary ? { output: sql<unknown>`'{}'::jsonb` } : {}),
+        })
         .from(nodeRuns)
         .where(inArray(nodeRuns.workflowRunIdentifier, ids))
         .orderBy(asc(nodeRuns.ord))
     : [];
   const byRun = groupBy(nodeRows, (r) => r.workflowRunIdentifier);
   return {
-    workflowRuns: page.map((r) => toWorkflowRun(r, byRun.get(r.identifier) ?? [])),
+    workflowRuns: page.map((r) => {
+      const run = toWorkflowRun(r, byRun.get(r.identifier) ?? []);
+      return summary ? toWorkflowRunSummary(run) : run;
+    }),
     nextCursor,
   };
 }
