@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
-import type { WorkflowRun } from '../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../contract/workflows';
 import { api } from '../../lib/api';
 import { conditionalGet, pollInterval, probeInterval, unchangedPolls } from '../../lib/polling';
 import { runsQueryParams, type RunsPage } from './model';
@@ -28,6 +28,7 @@ export const runsInfiniteQueryOptions = (workflowId: string, filters: RunFilters
       api<RunsPage>('/workflows/runs', {
         query: {
           ...runsQueryParams(workflowId, filters, Date.now()),
+          view: 'summary',
           limit: PAGE_SIZE,
           cursor: pageParam,
         },
@@ -44,11 +45,16 @@ export const newRunsProbeOptions = (workflowId: string, filters: RunFilters) =>
     queryKey: runKeys.probe(workflowId, filters),
     queryFn: ({ queryKey, signal }) =>
       conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
-        query: { ...runsQueryParams(workflowId, filters, Date.now()), limit: PROBE_SIZE },
+        query: {
+          ...runsQueryParams(workflowId, filters, Date.now()),
+          view: 'summary',
+          limit: PROBE_SIZE,
+        },
         signal,
       }).then((b) => b.workflowRuns),
-    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
-      probeInterval(query.queryHash),
+    refetchInterval: (
+      query: Query<WorkflowRunSummary[], Error, WorkflowRunSummary[], readonly unknown[]>,
+    ) => probeInterval(query.queryHash),
     refetchIntervalInBackground: false,
     staleTime: 0,
   });
@@ -59,12 +65,13 @@ export const liveRunsQueryOptions = (ids: string[]) =>
     queryKey: runKeys.live(ids),
     queryFn: ({ queryKey, signal }) =>
       conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
-        query: { workflowRunIdentifiers: ids, limit: ids.length },
+        query: { workflowRunIdentifiers: ids, view: 'summary', limit: ids.length },
         signal,
       }).then((b) => b.workflowRuns),
     enabled: ids.length > 0,
-    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
-      pollInterval(unchangedPolls(query.queryHash)),
+    refetchInterval: (
+      query: Query<WorkflowRunSummary[], Error, WorkflowRunSummary[], readonly unknown[]>,
+    ) => pollInterval(unchangedPolls(query.queryHash)),
     refetchIntervalInBackground: false,
     staleTime: 0,
   });

@@ -1,7 +1,11 @@
 import { Button, Group, Radio, Stack, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { RUN_RESULTS, type RunResult, type WorkflowRun } from '../../../../contract/workflows';
+import {
+  RUN_RESULTS,
+  type RunResult,
+  type WorkflowRunSummary,
+} from '../../../../contract/workflows';
 import { useRunAct } from '../controls-api';
 import {
   ControlDialog,
@@ -12,7 +16,7 @@ import {
 } from '../../../components/run-controls';
 
 /** The whole run's acts: mark it complete, cancel it (ending its node runs), re-run it. */
-export function RunControls({ run }: { run: WorkflowRun }) {
+export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);

@@ -7,7 +7,7 @@ import {
 } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo } from 'react';
-import type { WorkflowRun } from '../../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
@@ -96,7 +96,7 @@ function RunsList({ workflowId, filters }: { workflowId: string; filters: Filter
   );
 }
 
-function RunsTable({ runs }: { runs: WorkflowRun[] }) {
+function RunsTable({ runs }: { runs: WorkflowRunSummary[] }) {
   return (
     <Paper withBorder>
       <Table.ScrollContainer minWidth={860}>
@@ -122,7 +122,7 @@ function RunsTable({ runs }: { runs: WorkflowRun[] }) {
   );
 }
 
-function RunRow({ run }: { run: WorkflowRun }) {
+function RunRow({ run }: { run: WorkflowRunSummary }) {
   const navigate = useNavigate();
   return (
     <ShortcutRow
