@@ -199,7 +199,10 @@ export const workflowRunSummarySchema = workflowRunSchema
   .omit({ nodeRuns: true, variables: true })
   .extend({ nodeRuns: z.array(nodeRunSummarySchema) });
 export type WorkflowRunSummary = z.infer<typeof workflowRunSummarySchema>;
-export const runViewSchema = z.enum(['full', 'summary']);
+/** [ext] `ids`: only each run's identifier and createdAt (what a "new runs?" probe needs). */
+export const runIdOnlySchema = z.object({ identifier: z.string(), createdAt: isoDate });
+export type RunIdOnly = z.infer<typeof runIdOnlySchema>;
+export const runViewSchema = z.enum(['full', 'summary', 'ids']);
 export type RunView = z.infer<typeof runViewSchema>;
 
 /** COMPLETED is the only terminal status: such a run never changes again (and is not polled). */
@@ -303,14 +306,14 @@ export const runsListQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   cursor: z.string().max(300).optional(),
-  /** [ext] `summary`: runs without their outputs (see workflowRunSummarySchema). */
+  /** [ext] `summary`: runs without their outputs (see workflowRunSummarySchema); `ids`: see runIdOnlySchema. */
   view: runViewSchema.optional(),
 });
 export type RunsListQuery = z.infer<typeof runsListQuerySchema>;
 
 export const runsListResponseSchema = z.object({
   ok: z.literal(true),
-  workflowRuns: z.array(z.union([workflowRunSchema, workflowRunSummarySchema])),
+  workflowRuns: z.array(z.union([workflowRunSchema, workflowRunSummarySchema, runIdOnlySchema])),
   nextCursor: z.string().nullable(),
 });
 

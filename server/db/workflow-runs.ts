@@ -306,7 +306,7 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');
     where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));
   }
-  const summary = query.view === 'summary';
+  const summary = query.view === 'summary' || query.view === 'ids';
   const rows = await db
     .select({
       ...getTableColumns(workflowRuns),
@@ -325,6 +325,15 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
     rows.length > query.limit && last
       ? encodeCursor({ t: last.cursorAt, k: last.identifier })
       : null;
+  if (query.view === 'ids') {
+    return {
+      workflowRuns: page.map((r) => ({
+        identifier: r.identifier,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor,
+    };
+  }
   const ids = page.map((r) => r.identifier);
   const nodeRows = ids.length
     ? await db

@@ -52,6 +52,16 @@ describe('[ext] view=summary', () => {
     expect(JSON.stringify(slim.body).length).toBeLessThan(JSON.stringify(full.body).length / 3);
   });
 
+  it('lists only identifiers and creation times with view=ids', async () => {
+    const run = await startRun(t, 'slim');
+    const res = await t.api('admin', 'GET', '/workflows/runs?workflowIdentifiers=slim&view=ids');
+    expect(res.status).toBe(200);
+    expect(res.body.workflowRuns[0]).toEqual({
+      identifier: run.identifier,
+      createdAt: run.createdAt,
+    });
+  });
+
   it('answers one run without its outputs', async () => {
     const run = await startRun(t, 'slim');
     await patchNode(t, nodeRunOf(run, 'work').identifier, { output: bigOutput });

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
-import type { WorkflowRunSummary } from '../../../contract/workflows';
+import type { RunIdOnly, WorkflowRunSummary } from '../../../contract/workflows';
 import { api } from '../../lib/api';
 import { conditionalGet, pollInterval, probeInterval, unchangedPolls } from '../../lib/polling';
 import { runsQueryParams, type RunsPage } from './model';
@@ -44,17 +44,17 @@ export const newRunsProbeOptions = (workflowId: string, filters: RunFilters) =>
   queryOptions({
     queryKey: runKeys.probe(workflowId, filters),
     queryFn: ({ queryKey, signal }) =>
-      conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
+      conditionalGet<{ workflowRuns: RunIdOnly[] }>(queryKey, '/workflows/runs', {
+        // [ext] identifiers and times only: the same body (a 304) until a run starts.
         query: {
           ...runsQueryParams(workflowId, filters, Date.now()),
-          view: 'summary',
+          view: 'ids',
           limit: PROBE_SIZE,
         },
         signal,
       }).then((b) => b.workflowRuns),
-    refetchInterval: (
-      query: Query<WorkflowRunSummary[], Error, WorkflowRunSummary[], readonly unknown[]>,
-    ) => probeInterval(query.queryHash),
+    refetchInterval: (query: Query<RunIdOnly[], Error, RunIdOnly[], readonly unknown[]>) =>
+      probeInterval(query.queryHash),
     refetchIntervalInBackground: false,
     staleTime: 0,
   });

@@ -1,5 +1,9 @@
 import type { InfiniteData } from '@tanstack/react-query';
-import { isRunFinished, type WorkflowRunSummary } from '../../../contract/workflows';
+import {
+  isRunFinished,
+  type RunIdOnly,
+  type WorkflowRunSummary,
+} from '../../../contract/workflows';
 import type { RunFilters, StatusFilter, TimeRange } from './search';
 
 export interface RunsPage {
@@ -71,10 +75,7 @@ export const inProgressIds = (runs: WorkflowRunSummary[]) =>
   runs.filter((r) => !isRunFinished(r)).map((r) => r.identifier);
 
 /** Runs in a fresh first page that the list does not show yet and that are newer than its top. */
-export function newRunsSince(
-  displayed: WorkflowRunSummary[],
-  latest: WorkflowRunSummary[],
-): number {
+export function newRunsSince(displayed: RunIdOnly[], latest: RunIdOnly[]): number {
   const top = displayed[0];
   if (!top) return latest.length;
   const shown = new Set(displayed.map((r) => r.identifier));
