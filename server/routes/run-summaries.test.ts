@@ -180,3 +180,34 @@ describe('compression', () => {
     expect(small.headers.get('content-encoding')).toBeNull();
   });
 });
+
+describe('log batches written in one statement', () => {
+  it('stores every line verbatim, in order, with its tags, whatever characters it holds', async () => {
+    const run = await startRun(t, 'slim');
+    const work = nodeRunOf(run, 'work').identifier;
+    const odd = [
+      'say "hi"',
+      'back\\slash \\" end\\',
+      '{a,b}',
+      'NULL',
+      '',
+      'tab\there',
+      'ünï ✓ 🚀',
+      ',',
+    ];
+    const res = await patchNode(t, work, {
+      logs: odd.map((log, i) => ({
+        logLevel: i % 2 ? 'WARN' : 'INFO',
+        log,
+        ...(i === 0 ? { tags: { k: 'v "q"' } } : {}),
+      })),
+    });
+    expect(res.status).toBe(200);
+    const page = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs`);
+    expect(page.body.logs.map((l: { log: string }) => l.log)).toEqual(odd);
+    expect(page.body.logs.map((l: { seq: number }) => l.seq)).toEqual(odd.map((_, i) => i + 1));
+    expect(page.body.logs[0].tags).toEqual({ k: 'v "q"' });
+    expect(page.body.logs[1]).toMatchObject({ logLevel: 'WARN', tags: {} });
+    expect(page.body.total).toBe(odd.length);
+  });
+});
