@@ -180,7 +180,7 @@ async function main() {
   console.log(`raw table: ${(Number(rawSize!.b) / RAW_ROWS).toFixed(0)} bytes per row`);
   await db.execute(sql`DROP TABLE raw_lines`);
 
-  for (const viewers of [50, 200]) {
+  for (const viewers of process.env.INGEST_ONLY ? [] : [50, 200]) {
     const idle = await read(viewers, READ_S);
     const [loaded] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
     console.log(
