@@ -37,6 +37,24 @@ export async function findWorkflowRun(db: DbOrTx, identifier: string, lock = fal
   return row;
 }
 
+/** The run that owns a node run, locked (FOR UPDATE), in one statement. */
+export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
+  const [row] = await tx
+    .select()
+    .from(workflowRuns)
+    .where(
+      eq(
+        workflowRuns.identifier,
+        tx
+          .select({ id: nodeRuns.workflowRunIdentifier })
+          .from(nodeRuns)
+          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
+      ),
+    )
+    .for('update');
+  return row;
+}
+
 export async function findNodeRun(db: DbOrTx, identifier: string) {
   const [row] = await db.select().from(nodeRuns).where(eq(nodeRuns.identifier, identifier));
   return row;
@@ -198,36 +216,38 @@ export async function appendNodeRunLogs(
   if (lines.length === 0) return;
   const counts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
   for (const line of lines) counts[line.level]++;
-  const [updated] = await tx
-    .update(nodeRuns)
-    .set({
-      logSeq: sql`${nodeRuns.logSeq} + ${lines.length}`,
-      debugCount: sql`${nodeRuns.debugCount} + ${counts.DEBUG}`,
-      infoCount: sql`${nodeRuns.infoCount} + ${counts.INFO}`,
-      warnCount: sql`${nodeRuns.warnCount} + ${counts.WARN}`,
-      errorCount: sql`${nodeRuns.errorCount} + ${counts.ERROR}`,
-      updatedAt: now,
-    })
-    .where(eq(nodeRuns.identifier, nodeRun.identifier))
-    .returning({ logSeq: nodeRuns.logSeq });
-  const [runUpdated] = await tx
-    .update(workflowRuns)
-    .set({ logSeq: sql`${workflowRuns.logSeq} + ${lines.length}`, updatedAt: now })
-    .where(eq(workflowRuns.identifier, run.identifier))
-    .returning({ logSeq: workflowRuns.logSeq });
-  if (!updated || !runUpdated) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
-  const firstSeq = updated.logSeq - lines.length + 1;
-  const firstRunSeq = runUpdated.logSeq - lines.length + 1;
-  // One statement per batch, whatever its size: three arrays (level, message, tags) unnested
-  // next to the numbers PostgreSQL generates, instead of a VALUES list with 8 parameters a line.
-  await tx.execute(sql`
-    INSERT INTO ${nodeRunLogs} (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-    SELECT ${run.identifier}, ${nodeRun.identifier}, ${firstSeq} + l.i - 1, ${firstRunSeq} + l.i - 1,
-      l.level, l.message, l.tags, ${now}
-    FROM unnest(${pgArray(lines.map((l) => l.level))}::text[],
-                ${pgArray(lines.map((l) => l.message))}::text[],
-                ${pgArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null)))}::jsonb[])
-      WITH ORDINALITY AS l(level, message, tags, i)`);
+  // One statement per batch: both counters move once and the lines take the numbers after them;
+  // three arrays (level, message, tags) unnested next to their ordinal instead of a VALUES list
+  // with 8 parameters a line. The caller holds the run's row lock.
+  const n = lines.length;
+  const [written] = await selectRows<{ n: number }>(
+    tx,
+    sql`
+    WITH node AS (
+      UPDATE node_runs SET log_seq = log_seq + ${n},
+        debug_count = debug_count + ${counts.DEBUG}, info_count = info_count + ${counts.INFO},
+        warn_count = warn_count + ${counts.WARN}, error_count = error_count + ${counts.ERROR},
+        updated_at = ${now}
+      WHERE identifier = ${nodeRun.identifier}
+      RETURNING log_seq - ${n} AS base),
+    wfr AS (
+      UPDATE workflow_runs SET log_seq = log_seq + ${n}, updated_at = ${now}
+      WHERE identifier = ${run.identifier}
+      RETURNING log_seq - ${n} AS base),
+    inserted AS (
+      INSERT INTO node_run_logs
+        (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
+      SELECT ${run.identifier}, ${nodeRun.identifier}, node.base + l.i, wfr.base + l.i,
+        l.level, l.message, l.tags, ${now}
+      FROM node, wfr,
+        unnest(${pgArray(lines.map((l) => l.level))}::text[],
+               ${pgArray(lines.map((l) => l.message))}::text[],
+               ${pgArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null)))}::jsonb[])
+          WITH ORDINALITY AS l(level, message, tags, i)
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM inserted`,
+  );
+  if (written?.n !== n) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
 }
 
 /** A text[] parameter in PostgreSQL's array literal form (the driver sends it as one value). */
