@@ -187,6 +187,24 @@ export const workflowRunSchema = z.object({
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
+/**
+ * [ext] `view=summary`: a run as lists and the dashboard's polls need it, without the outputs
+ * (no node run `output`, no `variables`). The dashboard reads a node run's output from
+ * `GET /nodes/runs/{id}/output` when it shows it; Port clients, who never send `view`, get
+ * Port's full shape.
+ */
+export const nodeRunSummarySchema = nodeRunSchema.omit({ output: true });
+export type NodeRunSummary = z.infer<typeof nodeRunSummarySchema>;
+export const workflowRunSummarySchema = workflowRunSchema
+  .omit({ nodeRuns: true, variables: true })
+  .extend({ nodeRuns: z.array(nodeRunSummarySchema) });
+export type WorkflowRunSummary = z.infer<typeof workflowRunSummarySchema>;
+/** [ext] `ids`: only each run's identifier and createdAt (what a "new runs?" probe needs). */
+export const runIdOnlySchema = z.object({ identifier: z.string(), createdAt: isoDate });
+export type RunIdOnly = z.infer<typeof runIdOnlySchema>;
+export const runViewSchema = z.enum(['full', 'summary', 'ids']);
+export type RunView = z.infer<typeof runViewSchema>;
+
 /** COMPLETED is the only terminal status: such a run never changes again (and is not polled). */
 export const isRunFinished = (run: Pick<WorkflowRun, 'status'>) => run.status === 'COMPLETED';
 
@@ -290,13 +308,22 @@ export const runsListQuerySchema = z.object({
   cursor: z.string().max(300).optional(),
   /** [ext] only runs in which this node (identifier) has a node run that completed FAILED. */
   failedNode: z.string().max(100).optional(),
+  /** [ext] `summary`: runs without their outputs (see workflowRunSummarySchema); `ids`: see runIdOnlySchema. */
+  view: runViewSchema.optional(),
 });
 export type RunsListQuery = z.infer<typeof runsListQuerySchema>;
 
 export const runsListResponseSchema = z.object({
   ok: z.literal(true),
-  workflowRuns: z.array(workflowRunSchema),
+  workflowRuns: z.array(z.union([workflowRunSchema, workflowRunSummarySchema, runIdOnlySchema])),
   nextCursor: z.string().nullable(),
+});
+
+/** [ext] `GET /nodes/runs/{id}/output` and `GET /runs/{id}/outputs`. */
+export const nodeRunOutputResponseSchema = z.object({ ok: z.literal(true), output: jsonObject });
+export const runOutputsResponseSchema = z.object({
+  ok: z.literal(true),
+  outputs: z.record(z.string(), z.unknown()),
 });
 
 export const pathIds = { workflowRunId, nodeRunId };

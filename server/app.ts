@@ -10,6 +10,7 @@ import { DEFAULT_BACKEND_OPTIONS, type Dispatcher } from './backends/dispatcher'
 import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
 import { ApiError, forbidden } from './domain/errors';
+import { compressResponses } from './http/compress';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { apiRoutes, openApiDocument } from './http/openapi';
 import { actionRunRoutes } from './routes/action-runs';
@@ -87,6 +88,7 @@ export function createApp({
     c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404),
   );
 
+  app.use(compressResponses());
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/demo-backend', demoBackendRoutes(db, clock, secret));
 

@@ -45,7 +45,7 @@ async function main() {
   const demo = config.SEED === 'demo';
   if (demo) {
     const started = Date.now();
-    const seeded = await seedDemo(database.db, { now: new Date() });
+    const seeded = await seedDemo(database.db, { now: new Date(), progress: console.log });
     for (const line of seedReport(seeded, Date.now() - started)) console.log(line);
     const actions = await seedDemoActions(database.db, { now: new Date() });
     if (actions.seeded) {

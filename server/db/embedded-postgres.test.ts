@@ -81,6 +81,24 @@ describe('embedded PostgreSQL', () => {
     expect(isAlive(orphan)).toBe(false);
   });
 
+  it('keeps the WAL bounded: recycled past 256 MB of writes, in any case under a few hundred MB', async () => {
+    cluster = await start();
+    const url = cluster.url('postgres');
+    expect(await query(url, 'SHOW max_wal_size')).toEqual([{ max_wal_size: '256MB' }]);
+    // ~600 MB of WAL written: without checkpoints all of it would stay in pg_wal.
+    await query(url, 'CREATE TABLE filler (id int, pad text)');
+    for (let i = 0; i < 6; i++) {
+      await query(
+        url,
+        "INSERT INTO filler SELECT g, repeat('x', 900) FROM generate_series(1, 100000) g; DELETE FROM filler",
+      );
+    }
+    const [written] = await query(url, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS n");
+    const [kept] = await query(url, 'SELECT sum(size)::bigint AS n FROM pg_ls_waldir()');
+    expect(Number(written!.n)).toBeGreaterThan(500e6);
+    expect(Number(kept!.n)).toBeLessThan(400e6);
+  });
+
   it('refuses a PGlite data dir and says to move it aside', () => {
     for (const file of ['PG_VERSION', 'postgresql.conf']) {
       writeFileSync(path.join(dataDir, file), '18\n');

@@ -49,6 +49,22 @@ export interface EmbeddedPostgresOptions {
 
 const SUPERUSER = 'postgres';
 
+/**
+ * The WAL stays bounded whatever is ingested: a checkpoint is forced once 256 MB of WAL has been
+ * written since the last one (and every 5 minutes), after which old segments are recycled or
+ * removed down to min_wal_size. No replica reads this cluster, so the WAL holds only what crash
+ * recovery needs (wal_level=minimal), and full-page images are compressed.
+ */
+export const WAL_BOUNDS = [
+  'max_wal_size=256MB',
+  'min_wal_size=32MB',
+  'checkpoint_timeout=5min',
+  'checkpoint_completion_target=0.9',
+  'wal_level=minimal',
+  'max_wal_senders=0',
+  'wal_compression=on',
+];
+
 interface Binaries {
   initdb: string;
   postgres: string;
@@ -121,6 +137,7 @@ export async function startEmbeddedPostgres(
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
+      ...WAL_BOUNDS.flatMap((setting) => ['-c', setting]),
       ...(options.durable === false
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),

@@ -1,4 +1,5 @@
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -81,6 +82,12 @@ export const workflowRuns = pgTable(
     allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
     /** Last run-wide log sequence number handed out (for `GET /runs/{wfr}/logs` cursors). */
     logSeq: integer('log_seq').notNull().default(0),
+    /**
+     * Stamped from one sequence by a trigger on every insert and update (migration
+     * h17_change_stamps): a poll's ETag sums the run's and its node runs' stamps, so an unchanged
+     * run answers 304 without being read.
+     */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
     createdBy: text('created_by').notNull(),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
@@ -122,6 +129,8 @@ export const nodeRuns = pgTable(
     infoCount: integer('info_count').notNull().default(0),
     warnCount: integer('warn_count').notNull().default(0),
     errorCount: integer('error_count').notNull().default(0),
+    /** Stamped like workflow_runs.version on every insert and update. */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     completedAt: ts('completed_at'),

@@ -3,6 +3,7 @@ import type {
   NodeRun,
   Workflow,
   WorkflowRun,
+  WorkflowRunSummary,
   WorkflowVersion,
 } from '../../contract/workflows';
 import { isPendingExecution, nodeUidOf } from '../domain/agent-work';
@@ -114,6 +115,12 @@ export function toWorkflowRun(
     completedAt: isoOrNull(row.completedAt),
     createdBy: row.createdBy,
   };
+}
+
+/** The run without its outputs ([ext] `view=summary`). */
+export function toWorkflowRunSummary(run: WorkflowRun): WorkflowRunSummary {
+  const { variables: _outputs, nodeRuns, ...rest } = run;
+  return { ...rest, nodeRuns: nodeRuns.map(({ output: _output, ...n }) => n) };
 }
 
 /** `seqOf` picks the node-run or run-wide sequence, whichever the caller pages by. */

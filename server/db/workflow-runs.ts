@@ -10,11 +10,19 @@ import { seqCursor } from '../../contract/common';
 import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
-import type { DbOrTx, Tx } from './client';
+import { selectRows, type DbOrTx, type Tx } from './client';
+import { visibleToSql } from './visibility';
+import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
 import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
-import { groupBy, toWorkflowRun, type NodeRunRow, type WorkflowRunRow } from './serialize';
+import {
+  groupBy,
+  toWorkflowRun,
+  toWorkflowRunSummary,
+  type NodeRunRow,
+  type WorkflowRunRow,
+} from './serialize';
 
 /** Queries of workflow runs, node runs and their logs: they take a transaction and decide nothing. */
 
@@ -24,11 +32,27 @@ export interface LogInput {
   tags?: Record<string, string> | undefined;
 }
 
-const INSERT_CHUNK = 5000;
-
 export async function findWorkflowRun(db: DbOrTx, identifier: string, lock = false) {
   const query = db.select().from(workflowRuns).where(eq(workflowRuns.identifier, identifier));
   const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** The run that owns a node run, locked (FOR UPDATE), in one statement. */
+export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
+  const [row] = await tx
+    .select()
+    .from(workflowRuns)
+    .where(
+      eq(
+        workflowRuns.identifier,
+        tx
+          .select({ id: nodeRuns.workflowRunIdentifier })
+          .from(nodeRuns)
+          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
+      ),
+    )
+    .for('update');
   return row;
 }
 
@@ -191,43 +215,98 @@ export async function appendNodeRunLogs(
   now: Date,
 ) {
   if (lines.length === 0) return;
-  const count = (level: LogLevel) => lines.filter((l) => l.level === level).length;
-  const [updated] = await tx
-    .update(nodeRuns)
-    .set({
-      logSeq: sql`${nodeRuns.logSeq} + ${lines.length}`,
-      debugCount: sql`${nodeRuns.debugCount} + ${count('DEBUG')}`,
-      infoCount: sql`${nodeRuns.infoCount} + ${count('INFO')}`,
-      warnCount: sql`${nodeRuns.warnCount} + ${count('WARN')}`,
-      errorCount: sql`${nodeRuns.errorCount} + ${count('ERROR')}`,
-      updatedAt: now,
-    })
-    .where(eq(nodeRuns.identifier, nodeRun.identifier))
-    .returning({ logSeq: nodeRuns.logSeq });
-  const [runUpdated] = await tx
-    .update(workflowRuns)
-    .set({ logSeq: sql`${workflowRuns.logSeq} + ${lines.length}`, updatedAt: now })
-    .where(eq(workflowRuns.identifier, run.identifier))
-    .returning({ logSeq: workflowRuns.logSeq });
-  if (!updated || !runUpdated) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
-  const firstSeq = updated.logSeq - lines.length + 1;
-  const firstRunSeq = runUpdated.logSeq - lines.length + 1;
-  const rows = lines.map((line, i) => ({
-    workflowRunIdentifier: run.identifier,
-    nodeRunIdentifier: nodeRun.identifier,
-    seq: firstSeq + i,
-    runSeq: firstRunSeq + i,
-    level: line.level,
-    message: line.message,
-    tags: line.tags ?? null,
-    createdAt: now,
-  }));
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx.insert(nodeRunLogs).values(rows.slice(i, i + INSERT_CHUNK));
-  }
+  const counts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
+  for (const line of lines) counts[line.level]++;
+  // One statement per batch: both counters move once and the lines take the numbers after them;
+  // three arrays (level, message, tags) unnested next to their ordinal instead of a VALUES list
+  // with 8 parameters a line. The caller holds the run's row lock.
+  const n = lines.length;
+  const [written] = await selectRows<{ n: number }>(
+    tx,
+    sql`
+    WITH node AS (
+      UPDATE node_runs SET log_seq = log_seq + ${n},
+        debug_count = debug_count + ${counts.DEBUG}, info_count = info_count + ${counts.INFO},
+        warn_count = warn_count + ${counts.WARN}, error_count = error_count + ${counts.ERROR},
+        updated_at = ${now}
+      WHERE identifier = ${nodeRun.identifier}
+      RETURNING log_seq - ${n} AS base),
+    wfr AS (
+      UPDATE workflow_runs SET log_seq = log_seq + ${n}, updated_at = ${now}
+      WHERE identifier = ${run.identifier}
+      RETURNING log_seq - ${n} AS base),
+    inserted AS (
+      INSERT INTO node_run_logs
+        (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
+      SELECT ${run.identifier}, ${nodeRun.identifier}, node.base + l.i, wfr.base + l.i,
+        l.level, l.message, l.tags, ${now}
+      FROM node, wfr,
+        unnest(${pgArray(lines.map((l) => l.level))}::text[],
+               ${pgArray(lines.map((l) => l.message))}::text[],
+               ${pgArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null)))}::jsonb[])
+          WITH ORDINALITY AS l(level, message, tags, i)
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM inserted`,
+  );
+  if (written?.n !== n) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
+}
+
+/** A text[] parameter in PostgreSQL's array literal form (the driver sends it as one value). */
+function pgArray(items: (string | null)[]) {
+  return `{${items.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
 }
 
 // ---- reads ---------------------------------------------------------------------------------
+
+/**
+ * What a poll's ETag is made of, if the run is among those `visible` lets through: the sum of
+ * the change stamps of the run, its node runs and its re-runs (each insert or update takes a
+ * bigger stamp, so the sum moves with every committed change whatever the commit order), and a
+ * digest of the node runs' work items (deliveries and agent claims are shown with the run).
+ * Reads no output and serializes nothing.
+ */
+export async function runChangeStamp(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+): Promise<string | undefined> {
+  const visible = visibleToSql(actor, {
+    allowAnyoneToView: sql`run.allow_anyone_to_view`,
+    createdBy: sql`run.created_by`,
+  });
+  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
+  const [row] = await selectRows<{ stamp: string }>(
+    db,
+    sql`
+    SELECT concat_ws('.',
+      run.version,
+      (SELECT coalesce(sum(n.version), 0) FROM node_runs n
+        WHERE n.workflow_run_identifier = run.identifier),
+      (SELECT coalesce(sum(r.version), 0) FROM workflow_runs r WHERE r.rerun_of = run.identifier),
+      (SELECT md5(coalesce(string_agg(
+          concat_ws('/', w.id, w.state, w.attempts, w.next_attempt_at, w.claimed_until, w.last_error),
+          ',' ORDER BY w.id), ''))
+        FROM work_items w JOIN node_runs n
+          ON w.kind IN ('node_run', 'agent_node_run') AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = run.identifier)) AS stamp
+    FROM workflow_runs run
+    WHERE run.identifier = ${identifier} AND ${visible}`,
+  );
+  return row?.stamp;
+}
+
+/** A node run's output alone, with what says whether it can still change. */
+export async function nodeRunOutput(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({
+      workflowRunIdentifier: nodeRuns.workflowRunIdentifier,
+      status: nodeRuns.status,
+      output: nodeRuns.output,
+    })
+    .from(nodeRuns)
+    .where(eq(nodeRuns.identifier, identifier));
+  return row;
+}
 
 /** One page of runs matching `query`, among those `visible` lets through, newest first. */
 export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible: SQL | undefined) {
@@ -254,8 +333,14 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
     const c = decodeCursor(query.cursor, isStringKey, 'cursor');
     where.push(olderThan(workflowRuns.createdAt, workflowRuns.identifier, c));
   }
+  const summary = query.view === 'summary' || query.view === 'ids';
   const rows = await db
-    .select({ ...getTableColumns(workflowRuns), cursorAt: exactAt(workflowRuns.createdAt) })
+    .select({
+      ...getTableColumns(workflowRuns),
+      // A summary never reads the outputs (often the bulk of a run, stored out of line).
+      ...(summary ? { outputs: sql<unknown>`'{}'::jsonb` } : {}),
+      cursorAt: exactAt(workflowRuns.createdAt),
+    })
     .from(workflowRuns)
     .where(and(...where))
     .orderBy(...newestFirst(workflowRuns.createdAt, workflowRuns.identifier))
@@ -267,17 +352,32 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
     rows.length > query.limit && last
       ? encodeCursor({ t: last.cursorAt, k: last.identifier })
       : null;
+  if (query.view === 'ids') {
+    return {
+      workflowRuns: page.map((r) => ({
+        identifier: r.identifier,
+        createdAt: r.createdAt.toISOString(),
+      })),
+      nextCursor,
+    };
+  }
   const ids = page.map((r) => r.identifier);
   const nodeRows = ids.length
     ? await db
-        .select()
+        .select({
+          ...getTableColumns(nodeRuns),
+          ...(summary ? { output: sql<unknown>`'{}'::jsonb` } : {}),
+        })
         .from(nodeRuns)
         .where(inArray(nodeRuns.workflowRunIdentifier, ids))
         .orderBy(asc(nodeRuns.ord))
     : [];
   const byRun = groupBy(nodeRows, (r) => r.workflowRunIdentifier);
   return {
-    workflowRuns: page.map((r) => toWorkflowRun(r, byRun.get(r.identifier) ?? [])),
+    workflowRuns: page.map((r) => {
+      const run = toWorkflowRun(r, byRun.get(r.identifier) ?? []);
+      return summary ? toWorkflowRunSummary(run) : run;
+    }),
     nextCursor,
   };
 }

@@ -3,11 +3,15 @@ import {
   logsPageSchema,
   logsQuerySchema,
   nodeRunLogsPostSchema,
+  nodeRunOutputResponseSchema,
   nodeRunPatchSchema,
   pathIds,
+  runOutputsResponseSchema,
+  runViewSchema,
   runsListQuerySchema,
   runsListResponseSchema,
   workflowRunSchema,
+  workflowRunSummarySchema,
 } from '../../contract/workflows';
 import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
@@ -30,9 +34,34 @@ export const getRun = defineRoute({
   summary: 'Get a workflow run',
   request: {
     params: runPath,
-    query: z.object({ includeLogs: z.enum(['true', 'false']).optional() }),
+    query: z.object({
+      includeLogs: z.enum(['true', 'false']).optional(),
+      /** [ext] `summary`: the run without its outputs (what the dashboard polls). */
+      view: runViewSchema.optional(),
+    }),
   },
-  responses: { 200: ok('The run', { workflowRun: workflowRunSchema }) },
+  responses: {
+    200: ok('The run', {
+      workflowRun: z.union([workflowRunSchema, workflowRunSummarySchema]),
+    }),
+    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+  },
+});
+
+export const getRunOutputs = defineRoute({
+  method: 'get',
+  path: '/runs/{wfr}/outputs',
+  summary: '[ext] A run’s variables.outputs alone (cacheable for good once the run completed)',
+  request: { params: runPath },
+  responses: { 200: response('The outputs', runOutputsResponseSchema) },
+});
+
+export const getNodeRunOutput = defineRoute({
+  method: 'get',
+  path: '/nodes/runs/{wfnr}/output',
+  summary: '[ext] A node run’s output alone (cacheable for good once the node run completed)',
+  request: { params: nodeRunPath },
+  responses: { 200: response('The output', nodeRunOutputResponseSchema) },
 });
 
 export const readRunLogs = defineRoute({

@@ -743,7 +743,16 @@ describe('allowAnyoneToViewRuns: false', () => {
 
 describe('ETag', () => {
   it('answers 304 to a matching If-None-Match and a new ETag once the run changes', async () => {
-    await createLinearWorkflow(t, 'etag');
+    // A KAFKA node: a WEBHOOK node's delivery (work item) moves on its own between the polls,
+    // and the run's ETag follows its delivery queue too.
+    await createWorkflow(
+      t,
+      workflowBody(
+        'etag',
+        ['trigger', { identifier: 'work', type: 'KAFKA' }],
+        [['trigger', 'work']],
+      ),
+    );
     const run = await startRun(t, 'etag');
     for (const path of [
       `/workflows/runs/${run.identifier}`,

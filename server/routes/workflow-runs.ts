@@ -2,8 +2,18 @@ import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
-import { getWorkflowRun, listWorkflowRuns, readLogs } from '../services/workflow-runs';
+import {
+  getNodeRunOutput,
+  getRunOutputs,
+  listWorkflowRuns,
+  pollWorkflowRun,
+  readLogs,
+} from '../services/workflow-runs';
 import * as routes from './workflow-runs.routes';
+
+/** What never changes again may be kept for good (by this user's browser only). */
+const cacheControl = (final: boolean) =>
+  final ? 'private, max-age=31536000, immutable' : 'private, no-cache';
 
 /** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
 export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
@@ -14,15 +24,30 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
-      const { includeLogs } = c.req.valid('query');
-      const workflowRun = await getWorkflowRun(
-        db,
-        id,
-        c.get('actor'),
-        delivery,
-        includeLogs === 'true',
-      );
-      return c.json({ ok: true, workflowRun });
+      const { includeLogs, view = 'full' } = c.req.valid('query');
+      const answer = await pollWorkflowRun(db, id, c.get('actor'), delivery, {
+        includeLogs: includeLogs === 'true',
+        view,
+        ifNoneMatch: c.req.header('if-none-match'),
+      });
+      if (answer.etag) {
+        c.header('ETag', answer.etag);
+        c.header('Cache-Control', 'private, no-cache');
+      }
+      if (answer.unchanged) return c.body(null, 304);
+      return c.json({ ok: true as const, workflowRun: answer.workflowRun }, 200);
+    })
+    .openapi(routes.getRunOutputs, async (c) => {
+      const { wfr: id } = c.req.valid('param');
+      const { outputs, final } = await getRunOutputs(db, id, c.get('actor'));
+      c.header('Cache-Control', cacheControl(final));
+      return c.json({ ok: true as const, outputs });
+    })
+    .openapi(routes.getNodeRunOutput, async (c) => {
+      const { wfnr: id } = c.req.valid('param');
+      const { output, final } = await getNodeRunOutput(db, id, c.get('actor'));
+      c.header('Cache-Control', cacheControl(final));
+      return c.json({ ok: true as const, output });
     })
     .openapi(routes.readRunLogs, async (c) => {
       const { wfr: id } = c.req.valid('param');

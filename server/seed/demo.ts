@@ -215,8 +215,15 @@ export async function findDemoHighlights(db: Db | Tx) {
  */
 export async function seedDemo(
   db: Db,
-  options: { now: Date; scale?: Partial<DemoScale>; seed?: number },
+  options: {
+    now: Date;
+    scale?: Partial<DemoScale>;
+    seed?: number;
+    /** Where progress lines go while it seeds (npm start prints them). */
+    progress?: (line: string) => void;
+  },
 ): Promise<DemoSeedResult> {
+  const progress = options.progress ?? (() => {});
   const scale = { ...DEFAULT_SCALE, ...options.scale };
   const [existing] = await db.select({ n: count() }).from(workflows);
   if (existing && existing.n > 0) {
@@ -246,10 +253,26 @@ export async function seedDemo(
       for (const line of rows.logs) logRows.push(line);
       if (rows.hugeLog) hugeLogs.push(rows.hugeLog);
     }
+    const lines = logRows.length + hugeLogs.reduce((s, b) => s + b.lines, 0);
+    progress(
+      `Seeding the demo organization: ${runRows.length} runs, ${nodeRunRows.length} node runs, ${lines} log lines…`,
+    );
     await insertChunked(tx, workflowRuns, runRows);
     await insertChunked(tx, nodeRuns, nodeRunRows);
+    // The log's indexes are built once after the bulk load (a GIN index built in one pass costs
+    // a fraction of one maintained line by line); the table is new and nobody else writes yet.
+    const indexes = await selectRows<{ name: string; def: string }>(
+      tx,
+      sql`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+          WHERE i.schemaname = current_schema() AND i.tablename = 'node_run_logs'
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    );
+    for (const index of indexes) await tx.execute(sql.raw(`DROP INDEX "${index.name}"`));
     await insertLogs(tx, logRows);
+    progress(`  ${logRows.length} of ${lines} log lines written; the long log next…`);
     for (const block of hugeLogs) await insertHugeLog(tx, block);
+    progress(`  ${lines} log lines written; indexing them…`);
+    for (const index of indexes) await tx.execute(sql.raw(index.def));
     return {
       seeded: true,
       workflows: DEMO_WORKFLOWS.length,

@@ -1,6 +1,6 @@
 import { findActionRun, findActionRunWithFlags } from '../db/action-runs';
 import type { DbOrTx, Tx } from '../db/client';
-import { findNodeRun, findWorkflowRun } from '../db/workflow-runs';
+import { findNodeRun, findWorkflowRun, lockRunOfNodeRun } from '../db/workflow-runs';
 import { notFound } from '../domain/errors';
 import { canViewRun, type Actor } from '../domain/permissions';
 
@@ -41,16 +41,11 @@ export async function lockNodeRun(
   runIdentifier?: string,
 ) {
   const gone = () => notFound(`Node run "${nodeRunIdentifier}"`);
-  const owner = await findNodeRun(tx, nodeRunIdentifier);
-  if (!owner || (runIdentifier !== undefined && owner.workflowRunIdentifier !== runIdentifier)) {
-    throw gone();
-  }
-  const run = await loadVisibleWorkflowRun(tx, owner.workflowRunIdentifier, actor, true).catch(
-    () => {
-      throw gone();
-    },
-  );
-  // Read again under the lock: the first read may predate a completion that just committed.
+  // The owner run found and locked in one statement; the node run read under that lock (so it
+  // cannot predate a completion that just committed).
+  const run = await lockRunOfNodeRun(tx, nodeRunIdentifier);
+  if (!run || (runIdentifier !== undefined && run.identifier !== runIdentifier)) throw gone();
+  if (!canViewRun(actor, run)) throw gone();
   const nodeRun = await findNodeRun(tx, nodeRunIdentifier);
   if (!nodeRun) throw gone();
   return { run, nodeRun };

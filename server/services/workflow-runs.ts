@@ -1,6 +1,13 @@
-import type { LogsQuery, RunsListQuery, WorkflowRun } from '../../contract/workflows';
+import { createHash } from 'node:crypto';
+import type {
+  LogsQuery,
+  RunView,
+  RunsListQuery,
+  WorkflowRun,
+  WorkflowRunSummary,
+} from '../../contract/workflows';
 import type { Db, DbOrTx } from '../db/client';
-import { toNodeRunLogLine, toWorkflowRun } from '../db/serialize';
+import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
   findNodeRun,
@@ -9,9 +16,11 @@ import {
   insertWorkflowRun,
   listWorkflowRuns as queryWorkflowRuns,
   newNodeRun,
+  nodeRunOutput,
   nodeRunsOf,
   readLogPage,
   rerunIdentifiers,
+  runChangeStamp,
   type LogScope,
 } from '../db/workflow-runs';
 import { agentClaims } from '../db/work-queue';
@@ -98,8 +107,24 @@ export async function getWorkflowRun(
   identifier: string,
   actor: Actor,
   policy: DeliveryPolicy,
+  includeLogs?: boolean,
+): Promise<WorkflowRun>;
+export async function getWorkflowRun(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+  policy: DeliveryPolicy,
+  includeLogs: boolean,
+  view: RunView,
+): Promise<WorkflowRun | WorkflowRunSummary>;
+export async function getWorkflowRun(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+  policy: DeliveryPolicy,
   includeLogs = false,
-): Promise<WorkflowRun> {
+  view: RunView = 'full',
+): Promise<WorkflowRun | WorkflowRunSummary> {
   const workflowRun = await withNodeRunDeliveries(
     db,
     await workflowRunAnswer(db, identifier, actor),
@@ -114,7 +139,85 @@ export async function getWorkflowRun(
       });
     }
   }
-  return workflowRun;
+  return view === 'summary' ? toWorkflowRunSummary(workflowRun) : workflowRun;
+}
+
+/**
+ * `GET /runs/{wfr}` for a poll: `unchanged` (answer 304) when `ifNoneMatch` names the run's
+ * current ETag, read from its change stamps alone; otherwise the run and its ETag, both read in
+ * one snapshot so the tag always belongs to the body it comes with.
+ */
+export async function pollWorkflowRun(
+  db: Db,
+  identifier: string,
+  actor: Actor,
+  policy: DeliveryPolicy,
+  options: { includeLogs: boolean; view: RunView; ifNoneMatch: string | undefined },
+): Promise<
+  | { unchanged: true; etag: string }
+  | { unchanged: false; etag: string | undefined; workflowRun: WorkflowRun | WorkflowRunSummary }
+> {
+  const variant = `${options.includeLogs}|${options.view}`;
+  const current = await workflowRunEtag(db, identifier, actor, variant);
+  if (current && etagMatches(current, options.ifNoneMatch))
+    return { unchanged: true, etag: current };
+  return db.transaction(
+    async (tx) => ({
+      unchanged: false,
+      etag: await workflowRunEtag(tx, identifier, actor, variant),
+      workflowRun: await getWorkflowRun(
+        tx,
+        identifier,
+        actor,
+        policy,
+        options.includeLogs,
+        options.view,
+      ),
+    }),
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** Whether `ifNoneMatch` (a list of tags, weak or strong) names `tag`. */
+function etagMatches(tag: string, ifNoneMatch: string | undefined) {
+  const bare = tag.replace(/^W\//, '');
+  return (ifNoneMatch ?? '').split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
+
+/**
+ * The ETag of `GET /runs/{wfr}` for this actor and `variant` (the query that shapes the answer),
+ * from the run's change stamps alone; undefined when the run is not there for the actor (the
+ * full read then answers 404).
+ */
+export async function workflowRunEtag(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+  variant: string,
+): Promise<string | undefined> {
+  const stamp = await runChangeStamp(db, identifier, actor);
+  if (stamp === undefined) return undefined;
+  const digest = createHash('sha1').update(`${stamp}|${actor.id}|${variant}`).digest('base64url');
+  return `W/"r-${digest}"`;
+}
+
+/**
+ * [ext] A node run's output alone, for the dashboard to fetch when it shows it; `final` once the
+ * node run completed (its output never changes again, so the answer may be cached for good).
+ */
+export async function getNodeRunOutput(db: DbOrTx, identifier: string, actor: Actor) {
+  const row = await nodeRunOutput(db, identifier);
+  if (!row) throw notFound(`Node run "${identifier}"`);
+  await loadVisibleWorkflowRun(db, row.workflowRunIdentifier, actor).catch(() => {
+    throw notFound(`Node run "${identifier}"`);
+  });
+  return { output: row.output as Record<string, unknown>, final: row.status === 'COMPLETED' };
+}
+
+/** [ext] A run's `variables.outputs` alone; `final` once the run completed. */
+export async function getRunOutputs(db: DbOrTx, identifier: string, actor: Actor) {
+  const run = await loadVisibleWorkflowRun(db, identifier, actor);
+  return { outputs: run.outputs as Record<string, unknown>, final: run.status === 'COMPLETED' };
 }
 
 export const listWorkflowRuns = (db: DbOrTx, query: RunsListQuery, actor: Actor) =>

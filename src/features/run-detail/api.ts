@@ -1,5 +1,10 @@
 import { queryOptions } from '@tanstack/react-query';
-import { isRunFinished, type WorkflowRun, type WorkflowVersion } from '../../../contract/workflows';
+import {
+  isRunFinished,
+  type NodeRunSummary,
+  type WorkflowRunSummary,
+  type WorkflowVersion,
+} from '../../../contract/workflows';
 import { api } from '../../lib/api';
 import { conditionalGet, pollWhileInProgress } from '../../lib/polling';
 
@@ -16,12 +21,13 @@ export const runDetailQueryOptions = (runId: string) =>
   queryOptions({
     queryKey: runDetailKeys.detail(runId),
     queryFn: ({ queryKey, signal }) =>
-      conditionalGet<{ workflowRun: WorkflowRun }>(
+      conditionalGet<{ workflowRun: WorkflowRunSummary }>(
         queryKey,
         `/workflows/runs/${encodeURIComponent(runId)}`,
-        { signal },
+        // [ext] without the outputs: the Output tab fetches them when it is shown.
+        { query: { view: 'summary' }, signal },
       ).then((b) => b.workflowRun),
-    ...pollWhileInProgress<WorkflowRun>(isRunFinished),
+    ...pollWhileInProgress<WorkflowRunSummary>(isRunFinished),
   });
 
 /** The graph of the version a run ran on ([ext] GET /v1/workflows/{id}/versions/{version}). */
@@ -42,15 +48,59 @@ export const lastSuccessfulRunQueryOptions = (workflowId: string, before: string
   queryOptions({
     queryKey: [...runDetailKeys.all, 'last-success', workflowId, before] as const,
     queryFn: ({ signal }) =>
-      api<{ workflowRuns: WorkflowRun[] }>('/workflows/runs', {
+      api<{ workflowRuns: { identifier: string }[] }>('/workflows/runs', {
         query: {
           workflowIdentifiers: [workflowId],
           statuses: ['COMPLETED'],
           results: ['SUCCESS'],
           to: before,
           limit: 1,
+          view: 'ids',
         },
         signal,
       }).then((b) => b.workflowRuns[0]?.identifier ?? null),
     staleTime: 60_000,
+  });
+
+type Json = Record<string, unknown>;
+
+/**
+ * A node run's output ([ext] GET /v1/workflows/nodes/runs/{id}/output), fetched when shown. Once
+ * the node run completed it never changes (the server lets the browser keep it for good); until
+ * then the key follows the node run's updatedAt, so a poll that saw it change fetches it again.
+ */
+export const nodeRunOutputQueryOptions = (
+  nodeRun: Pick<NodeRunSummary, 'identifier' | 'status' | 'updatedAt'>,
+) =>
+  queryOptions({
+    queryKey: [
+      ...runDetailKeys.all,
+      'node-output',
+      nodeRun.identifier,
+      nodeRun.status === 'COMPLETED' ? 'final' : nodeRun.updatedAt,
+    ] as const,
+    queryFn: ({ signal }) =>
+      api<{ output: Json }>(
+        `/workflows/nodes/runs/${encodeURIComponent(nodeRun.identifier)}/output`,
+        { signal },
+      ).then((b) => b.output),
+    staleTime: Infinity,
+  });
+
+/** The run's `variables.outputs` ([ext] GET /v1/workflows/runs/{id}/outputs), by the same rule. */
+export const runOutputsQueryOptions = (
+  run: Pick<WorkflowRunSummary, 'identifier' | 'status' | 'updatedAt'>,
+) =>
+  queryOptions({
+    queryKey: [
+      ...runDetailKeys.all,
+      'outputs',
+      run.identifier,
+      isRunFinished(run) ? 'final' : run.updatedAt,
+    ] as const,
+    queryFn: ({ signal }) =>
+      api<{ outputs: Json }>(`/workflows/runs/${encodeURIComponent(run.identifier)}/outputs`, {
+        signal,
+      }).then((b) => b.outputs),
+    staleTime: Infinity,
   });

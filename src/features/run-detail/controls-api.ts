@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { RunResult, WorkflowRun } from '../../../contract/workflows';
+import type { RunResult, WorkflowRunSummary } from '../../../contract/workflows';
 import { api } from '../../lib/api';
 import { runDetailKeys } from './api';
 import { withNodeMarked } from './controls';
@@ -36,7 +36,7 @@ export function useMarkNodeComplete(runId: string) {
       }),
     onMutate: async ({ nodeRunId, result }) => {
       await client.cancelQueries({ queryKey: key });
-      const previous = client.getQueryData<WorkflowRun>(key);
+      const previous = client.getQueryData<WorkflowRunSummary>(key);
       if (previous) client.setQueryData(key, withNodeMarked(previous, nodeRunId, result));
       return { previous };
     },
@@ -61,7 +61,7 @@ export function useRunAct(runId: string) {
   return useMutation({
     mutationFn: (act: RunAct) => {
       const call = (path: string, body: object, query?: Record<string, string>) =>
-        api<{ workflowRun: WorkflowRun }>(`${base}/${path}`, {
+        api<{ workflowRun: WorkflowRunSummary }>(`${base}/${path}`, {
           method: 'POST',
           body,
           ...(query ? { query } : {}),

@@ -1,11 +1,11 @@
 import { decideAdvance } from '../../../contract/graph';
 import type {
   Connection,
-  NodeRun,
+  NodeRunSummary,
   RunResult,
   RunStatus,
   WorkflowNode,
-  WorkflowRun,
+  WorkflowRunSummary,
 } from '../../../contract/workflows';
 
 /** What marking one node run complete will make happen next. */
@@ -30,7 +30,10 @@ export interface PreviewGraph {
  */
 export function previewMark(
   graph: PreviewGraph | undefined,
-  run: { status: RunStatus; nodeRuns: Pick<NodeRun, 'nodeIdentifier' | 'status' | 'result'>[] },
+  run: {
+    status: RunStatus;
+    nodeRuns: Pick<NodeRunSummary, 'nodeIdentifier' | 'status' | 'result'>[];
+  },
   node: string,
   result: RunResult,
 ): MarkPreview {
@@ -70,10 +73,10 @@ export function parseOutput(text: string): OutputParse {
 
 /** The run as it looks the moment a node run is marked, before the server answers. */
 export function withNodeMarked(
-  run: WorkflowRun,
+  run: WorkflowRunSummary,
   nodeRunId: string,
   result: RunResult,
-): WorkflowRun {
+): WorkflowRunSummary {
   const now = new Date().toISOString();
   return {
     ...run,
@@ -86,5 +89,5 @@ export function withNodeMarked(
 }
 
 /** "Re-run from here" is offered on a node run that ended without success; its upstream succeeded. */
-export const canRerunFrom = (nodeRun: NodeRun | null): nodeRun is NodeRun =>
+export const canRerunFrom = (nodeRun: NodeRunSummary | null): nodeRun is NodeRunSummary =>
   nodeRun?.status === 'COMPLETED' && nodeRun.result !== 'SUCCESS';

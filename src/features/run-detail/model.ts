@@ -1,32 +1,33 @@
 import {
   isRunFinished,
   type LogCounts,
-  type NodeRun,
-  type WorkflowRun,
+  type NodeRunSummary,
+  type WorkflowRunSummary,
 } from '../../../contract/workflows';
 import { workflowRunState, type RunState } from '../../components/StatusBadge';
 
-const byCreated = (a: NodeRun, b: NodeRun) =>
+const byCreated = (a: NodeRunSummary, b: NodeRunSummary) =>
   a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
 
 /** The node runs in the order they started. */
-export const orderedNodeRuns = (nodeRuns: NodeRun[]) => [...nodeRuns].sort(byCreated);
+export const orderedNodeRuns = (nodeRuns: NodeRunSummary[]) => [...nodeRuns].sort(byCreated);
 
 /** The latest node run of each node (a node runs at most once per run; be safe anyway). */
-export function latestNodeRunByNode(nodeRuns: NodeRun[]): Map<string, NodeRun> {
-  const latest = new Map<string, NodeRun>();
+export function latestNodeRunByNode(nodeRuns: NodeRunSummary[]): Map<string, NodeRunSummary> {
+  const latest = new Map<string, NodeRunSummary>();
   for (const nr of orderedNodeRuns(nodeRuns)) latest.set(nr.nodeIdentifier, nr);
   return latest;
 }
 
-export const nodeRunState = (nr: NodeRun): RunState => workflowRunState(nr.status, nr.result);
+export const nodeRunState = (nr: NodeRunSummary): RunState =>
+  workflowRunState(nr.status, nr.result);
 
 /** A node without a node run is waiting while the run moves, and will never run once it is over. */
-export const unrunState = (run: Pick<WorkflowRun, 'status'>): RunState =>
+export const unrunState = (run: Pick<WorkflowRunSummary, 'status'>): RunState =>
   isRunFinished(run) ? 'skipped' : 'not-started';
 
 export function nodeStates(
-  run: Pick<WorkflowRun, 'status' | 'nodeRuns'>,
+  run: Pick<WorkflowRunSummary, 'status' | 'nodeRuns'>,
   nodeOrder: string[],
 ): Record<string, RunState> {
   const states: Record<string, RunState> = {};
@@ -36,7 +37,7 @@ export function nodeStates(
 }
 
 /** What a person opening the run most likely wants: the failure, else what is running, else the end. */
-export function defaultNode(nodeRuns: NodeRun[]): string | null {
+export function defaultNode(nodeRuns: NodeRunSummary[]): string | null {
   const ordered = orderedNodeRuns(nodeRuns);
   const failed = ordered.find((nr) => nr.result === 'FAILED');
   if (failed) return failed.nodeIdentifier;
@@ -62,7 +63,7 @@ const ms = (iso: string) => Date.parse(iso);
  * The span is the run's start..completion, or start..now while it is in progress.
  */
 export function ganttBars(
-  run: Pick<WorkflowRun, 'status' | 'createdAt' | 'completedAt' | 'nodeRuns'>,
+  run: Pick<WorkflowRunSummary, 'status' | 'createdAt' | 'completedAt' | 'nodeRuns'>,
   nodeOrder: string[],
   now: number,
 ): GanttBar[] {
@@ -98,7 +99,7 @@ export function ganttBars(
   return bars;
 }
 
-export function sumLogCounts(nodeRuns: NodeRun[]): LogCounts {
+export function sumLogCounts(nodeRuns: NodeRunSummary[]): LogCounts {
   const total: LogCounts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
   for (const nr of nodeRuns) {
     total.DEBUG += nr.logCounts.DEBUG;

@@ -5,7 +5,7 @@ import {
   type QueryClient,
 } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { WorkflowRun } from '../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../contract/workflows';
 import { logKeys } from '../../components/log-viewer';
 import { runDetailKeys, runDetailQueryOptions, workflowVersionQueryOptions } from './api';
 
@@ -30,7 +30,10 @@ export function useRunStore(runId: string) {
 }
 
 /** For the route's loader: the run, and its version's graph if there is one. */
-export async function ensureRunStore(client: QueryClient, runId: string): Promise<WorkflowRun> {
+export async function ensureRunStore(
+  client: QueryClient,
+  runId: string,
+): Promise<WorkflowRunSummary> {
   const run = await client.ensureQueryData(runDetailQueryOptions(runId));
   await client
     .ensureQueryData(workflowVersionQueryOptions(run.workflowIdentifier, run.workflow.version))

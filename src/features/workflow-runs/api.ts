@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
-import type { WorkflowRun } from '../../../contract/workflows';
+import type { RunIdOnly, WorkflowRunSummary } from '../../../contract/workflows';
 import { api } from '../../lib/api';
 import { conditionalGet, pollInterval, probeInterval, unchangedPolls } from '../../lib/polling';
 import { runsQueryParams, type RunsPage } from './model';
@@ -29,6 +29,7 @@ export const runsInfiniteQueryOptions = (workflowId: string | undefined, filters
       api<RunsPage>('/workflows/runs', {
         query: {
           ...runsQueryParams(workflowId, filters, Date.now()),
+          view: 'summary',
           limit: PAGE_SIZE,
           cursor: pageParam,
         },
@@ -44,11 +45,16 @@ export const newRunsProbeOptions = (workflowId: string | undefined, filters: Run
   queryOptions({
     queryKey: runKeys.probe(workflowId, filters),
     queryFn: ({ queryKey, signal }) =>
-      conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
-        query: { ...runsQueryParams(workflowId, filters, Date.now()), limit: PROBE_SIZE },
+      conditionalGet<{ workflowRuns: RunIdOnly[] }>(queryKey, '/workflows/runs', {
+        // [ext] identifiers and times only: the same body (a 304) until a run starts.
+        query: {
+          ...runsQueryParams(workflowId, filters, Date.now()),
+          view: 'ids',
+          limit: PROBE_SIZE,
+        },
         signal,
       }).then((b) => b.workflowRuns),
-    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
+    refetchInterval: (query: Query<RunIdOnly[], Error, RunIdOnly[], readonly unknown[]>) =>
       probeInterval(query.queryHash),
     refetchIntervalInBackground: false,
     staleTime: 0,
@@ -60,12 +66,13 @@ export const liveRunsQueryOptions = (ids: string[]) =>
     queryKey: runKeys.live(ids),
     queryFn: ({ queryKey, signal }) =>
       conditionalGet<RunsPage>(queryKey, '/workflows/runs', {
-        query: { workflowRunIdentifiers: ids, limit: ids.length },
+        query: { workflowRunIdentifiers: ids, view: 'summary', limit: ids.length },
         signal,
       }).then((b) => b.workflowRuns),
     enabled: ids.length > 0,
-    refetchInterval: (query: Query<WorkflowRun[], Error, WorkflowRun[], readonly unknown[]>) =>
-      pollInterval(unchangedPolls(query.queryHash)),
+    refetchInterval: (
+      query: Query<WorkflowRunSummary[], Error, WorkflowRunSummary[], readonly unknown[]>,
+    ) => pollInterval(unchangedPolls(query.queryHash)),
     refetchIntervalInBackground: false,
     staleTime: 0,
   });

@@ -1,9 +1,13 @@
 import type { InfiniteData } from '@tanstack/react-query';
-import { isRunFinished, type WorkflowRun } from '../../../contract/workflows';
+import {
+  isRunFinished,
+  type RunIdOnly,
+  type WorkflowRunSummary,
+} from '../../../contract/workflows';
 import type { RunFilters, StatusFilter, TimeRange } from './search';
 
 export interface RunsPage {
-  workflowRuns: WorkflowRun[];
+  workflowRuns: WorkflowRunSummary[];
   nextCursor: string | null;
 }
 
@@ -49,7 +53,7 @@ export function runsQueryParams(workflowId: string | undefined, filters: RunFilt
 /** Replaces displayed runs by their fresher copies, in place: row order and pages never move. */
 export function patchPages(
   data: InfiniteData<RunsPage, string | null> | undefined,
-  fresh: WorkflowRun[],
+  fresh: WorkflowRunSummary[],
 ): InfiniteData<RunsPage, string | null> | undefined {
   if (!data || fresh.length === 0) return data;
   const byId = new Map(fresh.map((r) => [r.identifier, r]));
@@ -70,11 +74,11 @@ export function patchPages(
 }
 
 /** Identifiers of displayed runs still moving: the only rows that are polled. */
-export const inProgressIds = (runs: WorkflowRun[]) =>
+export const inProgressIds = (runs: WorkflowRunSummary[]) =>
   runs.filter((r) => !isRunFinished(r)).map((r) => r.identifier);
 
 /** Runs in a fresh first page that the list does not show yet and that are newer than its top. */
-export function newRunsSince(displayed: WorkflowRun[], latest: WorkflowRun[]): number {
+export function newRunsSince(displayed: RunIdOnly[], latest: RunIdOnly[]): number {
   const top = displayed[0];
   if (!top) return latest.length;
   const shown = new Set(displayed.map((r) => r.identifier));

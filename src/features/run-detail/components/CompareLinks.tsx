@@ -1,11 +1,11 @@
 import { Button, Group, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import type { WorkflowRun } from '../../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { lastSuccessfulRunQueryOptions } from '../api';
 
 /** "What changed since it last worked?": entry points to the comparison page. */
-export function CompareLinks({ run }: { run: WorkflowRun }) {
+export function CompareLinks({ run }: { run: WorkflowRunSummary }) {
   const failed = run.result === 'FAILED';
   const lastSuccess = useQuery({
     ...lastSuccessfulRunQueryOptions(run.workflowIdentifier, run.createdAt),

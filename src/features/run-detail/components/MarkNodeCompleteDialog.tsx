@@ -2,9 +2,9 @@ import { Radio, Group, Textarea, Text } from '@mantine/core';
 import { useState } from 'react';
 import {
   RUN_RESULTS,
-  type NodeRun,
+  type NodeRunSummary,
   type RunResult,
-  type WorkflowRun,
+  type WorkflowRunSummary,
 } from '../../../../contract/workflows';
 import { parseOutput, previewMark, type MarkPreview, type PreviewGraph } from '../controls';
 import { ControlDialog } from '../../../components/run-controls';
@@ -12,8 +12,8 @@ import { ControlDialog } from '../../../components/run-controls';
 interface Props {
   opened: boolean;
   onClose: () => void;
-  run: WorkflowRun;
-  nodeRun: NodeRun;
+  run: WorkflowRunSummary;
+  nodeRun: NodeRunSummary;
   graph: PreviewGraph | undefined;
   titles: Record<string, string>;
   onConfirm: (input: {

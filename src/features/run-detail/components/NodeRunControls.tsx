@@ -1,7 +1,7 @@
 import { Badge, Box, Button, Group, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import type { NodeRun, WorkflowRun } from '../../../../contract/workflows';
+import type { NodeRunSummary, WorkflowRunSummary } from '../../../../contract/workflows';
 import { canRerunFrom, type PreviewGraph } from '../controls';
 import { useMarkNodeComplete, useRetryNodeDelivery, useRunAct } from '../controls-api';
 import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
@@ -15,8 +15,8 @@ import {
 import { AgentLine, DeliveryLine } from '../../../components/delivery';
 
 interface Props {
-  run: WorkflowRun;
-  nodeRun: NodeRun | null;
+  run: WorkflowRunSummary;
+  nodeRun: NodeRunSummary | null;
   graph: PreviewGraph | undefined;
   titles: Record<string, string>;
   /**

@@ -1,7 +1,11 @@
 import { Button, Group, Radio, Stack, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { RUN_RESULTS, type RunResult, type WorkflowRun } from '../../../../contract/workflows';
+import {
+  RUN_RESULTS,
+  type RunResult,
+  type WorkflowRunSummary,
+} from '../../../../contract/workflows';
 import { useRunAct } from '../controls-api';
 import {
   ControlDialog,
@@ -15,7 +19,7 @@ import {
  * The whole run's acts: mark it complete, cancel it (Port's plain cancel: CANCELLING until the
  * node runs in progress finish; or forced: they end CANCELLED at once), re-run it.
  */
-export function RunControls({ run }: { run: WorkflowRun }) {
+export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);

@@ -1,13 +1,13 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMemo, type ReactNode } from 'react';
 import type {
-  NodeRun,
+  NodeRunSummary,
   Workflow,
-  WorkflowRun,
+  WorkflowRunSummary,
   WorkflowVersion,
 } from '../../../../contract/workflows';
 import { EmptyState } from '../../../components/EmptyState';
-import { formatPath, JsonInspector } from '../../../components/json-inspector';
+import { formatPath } from '../../../components/json-inspector';
 import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
@@ -23,6 +23,7 @@ import {
 } from '../model';
 import { selectionPatch, type RunSearch } from '../search';
 import { NodeRunControls } from './NodeRunControls';
+import { NodeRunOutputInspector, RunOutputsInspector } from './OutputInspector';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
 
@@ -36,7 +37,7 @@ const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
 const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
 
 interface Props {
-  run: WorkflowRun;
+  run: WorkflowRunSummary;
   /** The graph of the version the run ran on, drawn and used for the mark preview. */
   graph: WorkflowVersion | undefined;
   /** The workflow now, for the header (title, "ran version N (now vM)"); gone when deleted. */
@@ -147,7 +148,10 @@ export function RunDetailPage({
 }
 
 /** The nodes and connections drawn: the run's version's, or (none known) the node runs alone. */
-function drawnGraph(run: WorkflowRun, ranOn: Pick<Workflow, 'nodes' | 'connections'> | undefined) {
+function drawnGraph(
+  run: WorkflowRunSummary,
+  ranOn: Pick<Workflow, 'nodes' | 'connections'> | undefined,
+) {
   if (ranOn) {
     const ranTitles = new Map(run.nodeRuns.map((nr) => [nr.nodeIdentifier, nr.nodeTitle]));
     return {
@@ -168,9 +172,9 @@ function drawnGraph(run: WorkflowRun, ranOn: Pick<Workflow, 'nodes' | 'connectio
 }
 
 interface PanelProps {
-  run: WorkflowRun;
+  run: WorkflowRunSummary;
   node: string | null;
-  nodeRun: NodeRun | null;
+  nodeRun: NodeRunSummary | null;
   title: string;
   titles: Record<string, string>;
   search: RunSearch;
@@ -257,9 +261,9 @@ function SelectionPanel({
                   </Text>
                 </Text>
                 {nodeRun ? (
-                  <JsonInspector
+                  <NodeRunOutputInspector
                     key={nodeRun.identifier}
-                    value={nodeRun.output}
+                    nodeRun={nodeRun}
                     rootPath={formatPath('.outputs', [node])}
                     label={`Output of ${title}`}
                     search={search.oq ?? ''}
@@ -284,8 +288,8 @@ function SelectionPanel({
                   variables.outputs
                 </Text>
               </Text>
-              <JsonInspector
-                value={run.variables.outputs}
+              <RunOutputsInspector
+                run={run}
                 rootPath=".outputs"
                 label="Run outputs"
                 {...(node

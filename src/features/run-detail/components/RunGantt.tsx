@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { WorkflowRun } from '../../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { stateAppearance } from '../../../components/StatusBadge';
 import { formatDuration } from '../../../lib/dates';
 import { useNow } from '../../../lib/use-now';
@@ -7,7 +7,7 @@ import { ganttBars } from '../model';
 import classes from './RunGantt.module.css';
 
 interface Props {
-  run: WorkflowRun;
+  run: WorkflowRunSummary;
   nodeOrder: string[];
   titles: Record<string, string>;
   selected: string | null;

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import type { Workflow, WorkflowRun } from '../../../../contract/workflows';
+import type { Workflow, WorkflowRunSummary } from '../../../../contract/workflows';
 import { CopyButton } from '../../../components/CopyButton';
 import { Duration } from '../../../components/Duration';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -9,7 +9,13 @@ import { Fact } from '../../../components/Fact';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
 
-export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
+export function RunHeader({
+  run,
+  workflow,
+}: {
+  run: WorkflowRunSummary;
+  workflow: Workflow | undefined;
+}) {
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">

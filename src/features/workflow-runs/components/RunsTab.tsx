@@ -17,7 +17,7 @@ import {
 } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
-import type { WorkflowRun } from '../../../../contract/workflows';
+import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
@@ -117,9 +117,9 @@ export function RunsList({
 }
 
 /** Pick two rows to compare them; a third pick replaces the older pick. */
-function RunsTable({ runs, withWorkflow }: { runs: WorkflowRun[]; withWorkflow: boolean }) {
-  const [picked, setPicked] = useState<WorkflowRun[]>([]);
-  const toggle = (run: WorkflowRun) =>
+function RunsTable({ runs, withWorkflow }: { runs: WorkflowRunSummary[]; withWorkflow: boolean }) {
+  const [picked, setPicked] = useState<WorkflowRunSummary[]>([]);
+  const toggle = (run: WorkflowRunSummary) =>
     setPicked((prev) =>
       prev.some((r) => r.identifier === run.identifier)
         ? prev.filter((r) => r.identifier !== run.identifier)
@@ -196,7 +196,7 @@ function RunRow({
   picked,
   onPick,
 }: {
-  run: WorkflowRun;
+  run: WorkflowRunSummary;
   withWorkflow: boolean;
   picked: boolean;
   onPick: () => void;
@@ -247,7 +247,7 @@ function RunRow({
   );
 }
 
-function WorkflowLink({ run }: { run: WorkflowRun }) {
+function WorkflowLink({ run }: { run: WorkflowRunSummary }) {
   return (
     <Anchor
       size="sm"

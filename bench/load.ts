@@ -1,0 +1,210 @@
+/**
+ * Production load on the embedded default (issue 17), bounded and on loopback only:
+ *   1. ingest: 8 writers posting 100-line batches (~100-byte messages) to
+ *      POST /v1/workflows/nodes/runs/{id}/logs for INGEST_S seconds, lines/s;
+ *   2. the raw rate in the same PostgreSQL: the same rows inserted server-side into a table with
+ *      the same columns and only the indexes needed to read by position and level; the ratio;
+ *   3. reads: 50 and 200 viewers polling at the dashboard's policy (every 2 s: the run with
+ *      view=summary and If-None-Match, and its node's log from its cursor), p50/p99, without and
+ *      with the 8 writers;
+ *   4. bytes per stored log line (table + indexes + TOAST).
+ *
+ *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../server/app';
+import { openEmbedded, selectRows } from '../server/db/client';
+import { ensureUsers } from '../server/seed/users';
+
+const INGEST_S = Number(process.argv[2] ?? 15);
+const READ_S = Number(process.argv[3] ?? 10);
+const WRITERS = 8;
+const BATCH = 100;
+const RAW_ROWS = 500_000;
+
+const creds = {
+  adminClientId: 'bench-admin',
+  adminClientSecret: 'bench-secret',
+  memberClientId: 'bench-member',
+  memberClientSecret: 'bench-secret',
+};
+
+const pct = (xs: number[], p: number) =>
+  xs.length
+    ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+    : NaN;
+const message = (i: number) =>
+  `step ${i}: processed batch of records from upstream source, checksum ${(i * 2654435761) % 4294967296} ok`;
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
+  const database = await openEmbedded({ dataDir: dir });
+  const { db } = database;
+  await ensureUsers(db, creds);
+  const app = createApp({ db });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const tokenRes = await fetch(`${base}/auth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }),
+  });
+  const auth = `Bearer ${((await tokenRes.json()) as { accessToken: string }).accessToken}`;
+  const call = async (
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${base}${p}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+    return {
+      status: res.status,
+      etag: res.headers.get('etag'),
+      body: text ? JSON.parse(text) : null,
+    };
+  };
+
+  await call('POST', '/workflows', {
+    identifier: 'load',
+    title: 'Load',
+    nodes: [
+      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+      { identifier: 'work', title: 'Work', config: { type: 'KAFKA' } },
+    ],
+    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
+  });
+  const runs: { run: string; node: string }[] = [];
+  for (let i = 0; i < WRITERS; i++) {
+    const { body } = await call('POST', '/workflows/load/runs', { inputs: {} });
+    const work = body.workflowRun.nodeRuns.find(
+      (n: { nodeIdentifier: string }) => n.nodeIdentifier === 'work',
+    );
+    runs.push({ run: body.workflowRun.identifier, node: work.identifier });
+  }
+
+  const ingest = async (seconds: number) => {
+    let lines = 0;
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      runs.map(async ({ node }) => {
+        let i = 0;
+        while (performance.now() < until) {
+          const logs = Array.from({ length: BATCH }, () => ({
+            level: i % 10 === 0 ? 'WARN' : 'INFO',
+            message: message(i++),
+          }));
+          await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+          lines += BATCH;
+        }
+      }),
+    );
+    return lines / ((performance.now() - started) / 1000);
+  };
+
+  const read = async (viewers: number, seconds: number) => {
+    const latencies: number[] = [];
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: viewers }, async (_, v) => {
+        const { run, node } = runs[v % runs.length]!;
+        let etag: string | null = null;
+        let cursor: string | undefined;
+        // Spread the viewers over the 2 s period, as independent browsers would be.
+        await new Promise((r) => setTimeout(r, Math.random() * 2000));
+        while (performance.now() < until) {
+          const t0 = performance.now();
+          const r = await call(
+            'GET',
+            `/workflows/runs/${run}?view=summary`,
+            undefined,
+            etag ? { 'if-none-match': etag } : {},
+          );
+          latencies.push(performance.now() - t0);
+          etag = r.etag ?? etag;
+          const t1 = performance.now();
+          const page = await call(
+            'GET',
+            `/workflows/nodes/runs/${node}/logs?limit=1000${cursor ? `&cursor=${cursor}` : '&tail=true'}`,
+          );
+          latencies.push(performance.now() - t1);
+          cursor = page.body?.nextCursor ?? cursor;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }),
+    );
+    return { p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), n: latencies.length };
+  };
+
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const alone = await ingest(INGEST_S);
+  console.log(
+    `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.toFixed(0)} lines/s`,
+  );
+
+  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_logs INCLUDING DEFAULTS)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_run_identifier, seq)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_run_identifier, level, seq)`);
+  const t0 = performance.now();
+  await db.execute(sql`
+    INSERT INTO raw_lines (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, created_at)
+    SELECT 'wfr_raw0000000000000', 'wfnr_raw000000000000', g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+      'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
+      now()
+    FROM generate_series(1, ${RAW_ROWS}) g`);
+  const raw = RAW_ROWS / ((performance.now() - t0) / 1000);
+  console.log(
+    `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s`,
+  );
+  console.log(`ingest / raw: ${((alone / raw) * 100).toFixed(1)} %`);
+  const [rawSize] = await selectRows<{ b: string }>(
+    db,
+    sql`SELECT pg_total_relation_size('raw_lines')::bigint AS b`,
+  );
+  console.log(`raw table: ${(Number(rawSize!.b) / RAW_ROWS).toFixed(0)} bytes per row`);
+  await db.execute(sql`DROP TABLE raw_lines`);
+
+  for (const viewers of process.env.INGEST_ONLY ? [] : [50, 200]) {
+    const idle = await read(viewers, READ_S);
+    const [loaded] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
+    console.log(
+      `reads (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
+        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} requests)`,
+    );
+  }
+
+  await db.execute(sql`VACUUM ANALYZE node_run_logs`);
+  const [size] = await selectRows<{ b: string; n: string }>(
+    db,
+    sql`SELECT pg_total_relation_size('node_run_logs')::bigint AS b, (SELECT count(*) FROM node_run_logs)::bigint AS n`,
+  );
+  console.log(
+    `stored: ${Number(size!.n)} lines, ${(Number(size!.b) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST)`,
+  );
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await database.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

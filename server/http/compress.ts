@@ -1,0 +1,61 @@
+import type { MiddlewareHandler } from 'hono';
+
+/** Bodies smaller than this go as they are: gzip's header and the CPU are not worth it. */
+export const COMPRESS_MIN_BYTES = 1024;
+const COMPRESSIBLE = /^(application\/(json|javascript)|text\/(css|html|javascript)|image\/svg)/i;
+
+/**
+ * gzip for JSON answers and the SPA's assets when the client accepts it. Streamed answers (no
+ * Content-Length, e.g. a log download) and answers marked `no-transform` pass through untouched,
+ * so a stream is never held back by the compressor; JSON built in memory is measured first so
+ * small bodies are skipped.
+ */
+export function compressResponses(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const res = c.res;
+    const type = res.headers.get('content-type') ?? '';
+    if (
+      c.req.method === 'HEAD' ||
+      res.status === 204 ||
+      res.status === 206 ||
+      res.status === 304 ||
+      !res.body ||
+      res.headers.has('content-encoding') ||
+      /no-transform/i.test(res.headers.get('cache-control') ?? '') ||
+      !COMPRESSIBLE.test(type) ||
+      !/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '')
+    ) {
+      return;
+    }
+    let length = Number(res.headers.get('content-length') ?? NaN);
+    let body: BodyInit | ReadableStream = res.body;
+    if (Number.isNaN(length) && type.startsWith('application/json')) {
+      const bytes = await res.arrayBuffer();
+      length = bytes.byteLength;
+      body = bytes;
+    }
+    const vary = res.headers.get('vary');
+    const headers = new Headers(res.headers);
+    if (!vary) headers.set('vary', 'Accept-Encoding');
+    else if (!/accept-encoding/i.test(vary)) headers.set('vary', `${vary}, Accept-Encoding`);
+    if (Number.isNaN(length) || length < COMPRESS_MIN_BYTES) {
+      // Streams pass untouched; a measured small body goes as it is.
+      if (body !== res.body) {
+        headers.set('content-length', String(length));
+        c.res = undefined;
+        c.res = new Response(body, { status: res.status, headers });
+      }
+      return;
+    }
+    const stream = (body instanceof ArrayBuffer ? new Response(body).body! : res.body).pipeThrough(
+      new CompressionStream('gzip'),
+    );
+    headers.delete('content-length');
+    headers.set('content-encoding', 'gzip');
+    const tag = headers.get('etag');
+    if (tag && !tag.startsWith('W/')) headers.set('etag', `W/${tag}`);
+    c.res = undefined;
+    c.res = new Response(stream, { status: res.status, headers });
+  };
+}
