@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createApp } from '../app';
+import { createApp, type AppOptions } from '../app';
 import {
   DEFAULT_BACKEND_OPTIONS,
   startDispatcher,
@@ -21,6 +21,8 @@ export const TEST_CREDENTIALS = {
   memberClientSecret: 'test-member-secret',
   machineClientId: 'test-organization',
   machineClientSecret: 'test-organization-secret',
+  adminPassword: 'test-admin-password',
+  memberPassword: 'test-member-password',
 };
 
 /**
@@ -78,7 +80,12 @@ export interface TestServer {
 
 /** The real app on a free port over a fresh database, with tokens for the seeded users. */
 export async function startTestServer(
-  options: { clock?: () => Date; backends?: Partial<BackendOptions> } = {},
+  options: {
+    clock?: () => Date;
+    backends?: Partial<BackendOptions>;
+    /** More app options (rate limits, session policy, OIDC). */
+    app?: Omit<AppOptions, 'db' | 'clock' | 'dispatcher'>;
+  } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
   await ensureUsers(database.db, TEST_CREDENTIALS);
@@ -87,7 +94,7 @@ export async function startTestServer(
     ...DEFAULT_BACKEND_OPTIONS,
     ...options.backends,
   });
-  const app = createApp({ db: database.db, clock, dispatcher });
+  const app = createApp({ ...options.app, db: database.db, clock, dispatcher });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
