@@ -5,6 +5,7 @@ import { authedRoute, indexRoute } from './_authed';
 import { entitiesRoute } from './entities';
 import { entityRoute } from './entity';
 import { runRoute } from './run';
+import { credentialsRoute, peopleRoute } from './settings';
 import { signInRoute } from './sign-in';
 import { workflowRoute } from './workflow';
 import { workflowsRoute } from './workflows';
@@ -21,5 +22,7 @@ export const routeTree = rootRoute.addChildren([
     actionRunRoute,
     entitiesRoute,
     entityRoute,
+    peopleRoute,
+    credentialsRoute,
   ]),
 ]);

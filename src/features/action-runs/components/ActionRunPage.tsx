@@ -33,6 +33,7 @@ import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
 import { ExternalLinks } from './ExternalLinks';
 import { MarkActionRunComplete } from './MarkActionRunCompleteDialog';
+import { UserName } from '../../../components/UserName';
 
 interface Props {
   run: ActionRunV2;
@@ -118,7 +119,7 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
           </Fact>
           <Fact label="Started by">
-            <Text size="sm">{run.createdBy}</Text>
+            <UserName id={run.createdBy} />
           </Fact>
           <Fact label="Started">
             <RelativeTime value={run.createdAt} />
@@ -144,7 +145,12 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             <Fact label="Approval">
               <Text size="sm">
                 {APPROVAL_TEXT[run.approval.state]}
-                {run.approval.state !== 'PENDING' && ` by ${run.approval.userId}`}
+                {run.approval.state !== 'PENDING' && (
+                  <>
+                    {' by '}
+                    <UserName id={run.approval.userId} />
+                  </>
+                )}
                 {run.approval.description && ` — ${run.approval.description}`}
               </Text>
             </Fact>
@@ -224,7 +230,7 @@ function ChangeItem({ entry }: { entry: AuditEntry }) {
         </Badge>
         <ChangedEntity entry={entry} />
         <Text size="sm" c="dimmed">
-          by {entry.trigger.by.userId}
+          by <UserName id={entry.trigger.by.userId} />
         </Text>
         <RelativeTime value={entry.trigger.at} c="dimmed" />
       </Group>

@@ -7,6 +7,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
 import { RunControls } from './RunControls';
+import { UserName } from '../../../components/UserName';
 
 export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workflow | undefined }) {
   return (
@@ -49,7 +50,7 @@ export function RunHeader({ run, workflow }: { run: WorkflowRun; workflow: Workf
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">
           <Fact label="Started by">
-            <Text size="sm">{run.createdBy}</Text>
+            <UserName id={run.createdBy} />
           </Fact>
           <Fact label="Started">
             <RelativeTime value={run.createdAt} />

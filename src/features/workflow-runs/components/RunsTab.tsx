@@ -26,6 +26,7 @@ import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model
 import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
 import { anyFilterSet } from '../../../lib/search-params';
+import { UserName } from '../../../components/UserName';
 
 type RunsData = InfiniteData<RunsPage, string | null>;
 
@@ -135,7 +136,7 @@ function RunRow({ run }: { run: WorkflowRun }) {
         <RunIdLink to="/runs/$runId" runId={run.identifier} />
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{run.createdBy}</Text>
+        <UserName id={run.createdBy} />
       </Table.Td>
       <Table.Td>
         <RelativeTime value={run.createdAt} />
