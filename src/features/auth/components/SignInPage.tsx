@@ -86,9 +86,9 @@ function SignInForms({
         </>
       )}
       <PasswordForm info={info} target={target} primary={!sso} />
-      <Text size="xs" c="dimmed" ta="center">
+      <Text size="xs" ta="center">
         Backends and scripts use client credentials with{' '}
-        <Anchor href="/v1/openapi.json" size="xs">
+        <Anchor href="/v1/openapi.json" size="xs" underline="always">
           POST /v1/auth/access_token
         </Anchor>
         .
