@@ -1,3 +1,4 @@
+import { UserPicker } from '../../../components/pickers/UserPicker';
 import { Button, Checkbox, Group } from '@mantine/core';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import type { ActionRunFilters as Filters } from '../search';
@@ -41,12 +42,14 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onCommit={(entity) => onChange({ entity })}
         w={180}
       />
-      <DebouncedTextInput
+      <UserPicker
         label="User"
-        placeholder="user id or email"
-        value={filters.user}
-        onCommit={(user) => onChange({ user })}
-        w={200}
+        placeholder="Anyone"
+        valueKind="id"
+        includeMachines
+        value={filters.user ?? ''}
+        onChange={(user) => onChange({ user: user || undefined })}
+        w={240}
       />
       <Checkbox
         label="Active only"

@@ -130,7 +130,7 @@ function CredentialRow({
         )}
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={active ? 'teal' : 'red'}>
+        <Badge variant="dot" color={active ? 'teal' : 'red'}>
           {active ? 'Active' : 'Revoked'}
         </Badge>
       </Table.Td>

@@ -105,14 +105,14 @@ function PersonRow({ person, editable }: { person: User; editable: boolean }) {
             size="xs"
           />
         ) : (
-          <Badge variant="light" color={person.role === 'admin' ? 'indigo' : 'gray'}>
+          <Badge variant="outline" color={person.role === 'admin' ? 'indigo' : 'gray'}>
             {person.role}
           </Badge>
         )}
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Badge variant="light" color={person.status === 'ACTIVE' ? 'teal' : 'red'}>
+          <Badge variant="dot" color={person.status === 'ACTIVE' ? 'teal' : 'red'}>
             {person.status === 'ACTIVE' ? 'Active' : 'Deactivated'}
           </Badge>
           {editable && (
