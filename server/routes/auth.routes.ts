@@ -50,4 +50,19 @@ export const signOutEverywhere = defineRoute({
   responses: { 200: ok('Signed out everywhere') },
 });
 
-export const oidcQuery = z.object({ redirect: z.string().max(2000).optional() });
+export const oidcStart = defineRoute({
+  method: 'get',
+  path: '/oidc/start',
+  summary: '[ext] Start single sign-on: redirects to the OpenID Connect provider',
+  ...noAuth,
+  request: { query: z.object({ redirect: z.string().max(2000).optional() }) },
+  responses: { 302: { description: 'To the provider (or back to /sign-in with an error)' } },
+});
+
+export const oidcCallback = defineRoute({
+  method: 'get',
+  path: '/oidc/callback',
+  summary: '[ext] Where the provider sends the browser back; sets the session cookie',
+  ...noAuth,
+  responses: { 302: { description: 'To the page asked for (or /sign-in with an error)' } },
+});

@@ -108,9 +108,9 @@ export function authRoutes(o: AuthOptions) {
       return c.json({ ok: true as const }, 200);
     });
 
-  app.get('/oidc/start', async (c) => {
-    if (!o.oidc) return c.redirect('/sign-in?error=Single%20sign-on%20is%20not%20configured');
-    const redirect = safePath(c.req.query('redirect'));
+  app.openapi(routes.oidcStart, async (c) => {
+    if (!o.oidc) return failed(c, 'Single sign-on is not configured');
+    const redirect = safePath(c.req.valid('query').redirect);
     try {
       const { url, pending } = await o.oidc.start(callbackUrl(c), redirect);
       await setSignedCookie(c, OIDC_COOKIE, JSON.stringify(pending), await o.secret(), {
@@ -127,7 +127,7 @@ export function authRoutes(o: AuthOptions) {
     }
   });
 
-  app.get('/oidc/callback', async (c) => {
+  app.openapi(routes.oidcCallback, async (c) => {
     if (!o.oidc) return failed(c, 'Single sign-on is not configured');
     const raw = await getSignedCookie(c, await o.secret(), OIDC_COOKIE);
     deleteCookie(c, OIDC_COOKIE, { path: '/v1/auth/oidc', secure: secure(c) });

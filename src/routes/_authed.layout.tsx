@@ -135,7 +135,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             Sign out
           </Button>
           <Button variant="subtle" color="red" onClick={() => void signOutEverywhere()}>
-            Sign out everywhere
+            End every session
           </Button>
         </Stack>
       </AppShell.Navbar>
@@ -174,7 +174,7 @@ function UserMenu() {
         <Menu.Divider />
         <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
         <Menu.Item color="red" onClick={() => void signOutEverywhere()}>
-          Sign out everywhere
+          End every session
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
