@@ -344,7 +344,9 @@ export const auditLog = pgTable(
     seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     identifier: text('identifier').notNull().unique(),
     action: text('action', { enum: ['CREATE', 'UPDATE', 'DELETE'] }).notNull(),
-    resourceType: text('resource_type', { enum: ['entity', 'run', 'user', 'credential', 'session'] }).notNull(),
+    resourceType: text('resource_type', {
+      enum: ['entity', 'run', 'user', 'credential', 'session'],
+    }).notNull(),
     status: text('status', { enum: ['SUCCESS', 'FAILURE'] }).notNull(),
     userId: text('user_id').notNull(),
     origin: text('origin', { enum: ['UI', 'API', 'AUTOMATION'] }).notNull(),

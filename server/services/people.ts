@@ -71,10 +71,10 @@ async function audit(
     origin: 'UI',
     at: now,
     blueprintIdentifier: null,
-    entityIdentifier: subject,
+    entityIdentifier: null,
     runId: null,
-    before,
-    after,
+    before: before && { id: subject, ...before },
+    after: after && { id: subject, ...after },
     ...adminsOnlyEntry,
   });
 }

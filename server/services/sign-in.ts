@@ -203,10 +203,10 @@ export async function oidcSignIn(
       origin: 'UI',
       at: now,
       blueprintIdentifier: null,
-      entityIdentifier: user.id,
+      entityIdentifier: null,
       runId: null,
       before: null,
-      after: { email, role: user.role, via: 'oidc first sign-in' },
+      after: { id: user.id, email, role: user.role, via: 'oidc first sign-in' },
       run: { allowAnyoneToView: false, createdBy: '' },
     });
   }
