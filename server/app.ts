@@ -165,7 +165,7 @@ export function createApp({
       publicUrl,
     }),
   );
-  v1.use(requireAuth(db, clock, jwtSecret, publicUrl));
+  v1.use(requireAuth(db, clock, jwtSecret, { publicUrl, trustProxy }));
   v1.route('/', ownSessionRoutes(db, clock, trustProxy));
   v1.route('/', userRoutes(db, clock));
   v1.openapi(routes.me, (c) => c.json({ ok: true, user: c.get('actor') }));

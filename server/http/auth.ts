@@ -168,10 +168,28 @@ export async function tokenActor(db: Db, token: string, secret: string, now: Dat
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The origin this request was made to, as the browser saw it (PUBLIC_URL when set). */
-export function ownOrigin(c: Context, publicUrl: string | undefined) {
-  if (publicUrl) return new URL(publicUrl).origin;
-  return new URL(c.req.url).origin;
+/** Where people reach this server: PUBLIC_URL, and whether a reverse proxy's headers are trusted. */
+export interface Site {
+  publicUrl?: string | undefined;
+  trustProxy: boolean;
+}
+
+/**
+ * The origin this request was made to, as the browser saw it: PUBLIC_URL when set; behind a
+ * trusted proxy its X-Forwarded-Proto/-Host; else the request's own (built from Host).
+ */
+export function ownOrigin(c: Context, site: Site) {
+  if (site.publicUrl) return new URL(site.publicUrl).origin;
+  const own = new URL(c.req.url);
+  if (!site.trustProxy) return own.origin;
+  const first = (name: string) => c.req.header(name)?.split(',')[0]?.trim();
+  const proto = first('x-forwarded-proto') ?? own.protocol.slice(0, -1);
+  try {
+    // A new URL: setting .host without a port would keep the request's port.
+    return new URL(`${proto}://${first('x-forwarded-host') ?? own.host}`).origin;
+  } catch {
+    return own.origin; // a malformed forwarded header: no origin matches but the request's own
+  }
 }
 
 /**
@@ -179,10 +197,10 @@ export function ownOrigin(c: Context, publicUrl: string | undefined) {
  * the dashboard's header (a cross-site form cannot set one, and a cross-site fetch with it needs
  * a CORS preflight this server never grants) and, when the browser sends Origin, come from here.
  */
-export function checkCsrf(c: Context, publicUrl: string | undefined) {
+export function checkCsrf(c: Context, site: Site) {
   if (SAFE_METHODS.has(c.req.method)) return;
   const origin = c.req.header('origin');
-  if (c.req.header(CSRF_HEADER) !== '1' || (origin && origin !== ownOrigin(c, publicUrl))) {
+  if (c.req.header(CSRF_HEADER) !== '1' || (origin && origin !== ownOrigin(c, site))) {
     throw forbidden(
       `Cross-site request refused: requests made with the session cookie must come from this site and send "${CSRF_HEADER}: 1"`,
     );
@@ -200,7 +218,7 @@ export function requireAuth(
   db: Db,
   clock: () => Date,
   secret: () => Promise<string>,
-  publicUrl?: string,
+  site: Site = { trustProxy: false },
 ): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
@@ -226,7 +244,7 @@ export function requireAuth(
           : 'Send "Authorization: Bearer <token>"; get a token from POST /v1/auth/access_token',
       );
     }
-    checkCsrf(c, publicUrl);
+    checkCsrf(c, site);
     c.set('actor', { id: row.id, email: row.email, role: row.role });
     await next();
   };

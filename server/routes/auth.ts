@@ -69,7 +69,7 @@ export function authRoutes(o: AuthOptions) {
       return c.json({ ok: true, accessToken, expiresIn: TOKEN_TTL_SECONDS, tokenType: 'Bearer' });
     })
     .openapi(routes.signIn, async (c) => {
-      checkCsrf(c, o.publicUrl);
+      checkCsrf(c, o);
       const { user, session } = await passwordSignIn(
         o.db,
         c.req.valid('json'),
@@ -101,7 +101,7 @@ export function authRoutes(o: AuthOptions) {
       return c.json({ ok: true as const, user }, 200);
     })
     .openapi(routes.signOut, async (c) => {
-      checkCsrf(c, o.publicUrl);
+      checkCsrf(c, o);
       const id = getCookie(c, SESSION_COOKIE);
       if (id) await signOut(o.db, id, o.clock());
       clearSessionCookie(c, secure(c));
@@ -159,7 +159,7 @@ export function authRoutes(o: AuthOptions) {
     }
   });
 
-  const callbackUrl = (c: Context) => `${ownOrigin(c, o.publicUrl)}/v1/auth/oidc/callback`;
+  const callbackUrl = (c: Context) => `${ownOrigin(c, o)}/v1/auth/oidc/callback`;
   const failed = (c: Context, message: string) =>
     c.redirect(`/sign-in?error=${encodeURIComponent(message)}`);
 

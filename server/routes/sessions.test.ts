@@ -7,7 +7,8 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({
     clock: () => new Date(now),
-    app: { session: { ttlMs: 60 * 60_000 } },
+    // Behind a proxy (TRUST_PROXY=on) that says the browser came over https.
+    app: { session: { ttlMs: 60 * 60_000 }, trustProxy: true },
   });
 });
 afterAll(async () => t.close());
@@ -48,6 +49,40 @@ describe('browser sessions', () => {
     expect(out.headers.get('set-cookie')).toMatch(/runboard_session=;/);
     expect((await me(a)).status).toBe(401);
     expect((await me(b)).status).toBe(200);
+  });
+
+  it('over https (as the trusted proxy says) sends HSTS and a Secure cookie', async () => {
+    const res = await fetch(`${t.baseUrl}/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [CSRF_HEADER]: '1',
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify({
+        email: 'admin@runboard.dev',
+        password: TEST_CREDENTIALS.adminPassword,
+      }),
+    });
+    expect(res.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+    expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
+    // The browser's Origin is the proxy's public one; the check reads it from X-Forwarded-*.
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const write = await fetch(`${t.baseUrl}/v1/auth/sign-out-everywhere`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        [CSRF_HEADER]: '1',
+        origin: 'https://runboard.example.com',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'runboard.example.com',
+      },
+    });
+    expect(write.status).toBe(200);
+    const plain = await fetch(`${t.baseUrl}/healthz`);
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
   });
 
   it('a bearer token opens a session that ends no later than the token', async () => {
