@@ -27,6 +27,19 @@ export const meResponseSchema = z.object({
 export const serverInfoSchema = z.object({
   ok: z.literal(true),
   seed: z.enum(['demo', 'none']),
-  demoCredentials: z.object({ clientId: z.string(), clientSecret: z.string() }).nullable(),
+  /** The demo admin's email and password, prefilled on the sign-in page (demo seed, defaults). */
+  demoCredentials: z.object({ email: z.string(), password: z.string() }).nullable(),
+  /** Single sign-on through OpenID Connect, when configured: the button's label. */
+  sso: z.object({ name: z.string() }).nullable(),
 });
 export type ServerInfo = z.infer<typeof serverInfoSchema>;
+
+/** [ext] `POST /v1/auth/sign-in`: a person's email and password; answers with a session cookie. */
+export const signInBodySchema = z.object({
+  email: z.string().trim().min(1).max(200),
+  password: z.string().min(1).max(200),
+});
+export type SignInBody = z.infer<typeof signInBodySchema>;
+
+/** The header the dashboard sends on every request made with the session cookie (CSRF). */
+export const CSRF_HEADER = 'x-runboard-csrf';

@@ -221,7 +221,8 @@ export type SearchQuery = z.infer<typeof searchQuerySchema>;
 export const AUDIT_ACTIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
-export const AUDIT_RESOURCES = ['entity', 'run'] as const;
+/** `session`: sign-ins (FAILURE: refused) and sign-outs; `user`, `credential`: admin changes. */
+export const AUDIT_RESOURCES = ['entity', 'run', 'user', 'credential', 'session'] as const;
 export const auditResourceSchema = z.enum(AUDIT_RESOURCES);
 export type AuditResource = z.infer<typeof auditResourceSchema>;
 

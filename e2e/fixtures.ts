@@ -15,6 +15,17 @@ export const ADMIN: Credentials = { clientId: 'e2e-admin', clientSecret: 'e2e-ad
 export const MEMBER: Credentials = { clientId: 'e2e-member', clientSecret: 'e2e-member-secret' };
 /** The user ids the server gives the seeded users (server/seed/users.ts). */
 export const USER_IDS = { admin: 'user_admin', member: 'user_member' } as const;
+/** The seeded people's email sign-in (and the names the server gives them). */
+export const ADMIN_PERSON = {
+  email: 'admin@runboard.dev',
+  password: 'e2e-admin-password',
+  name: 'Avery Admin',
+};
+export const MEMBER_PERSON = {
+  email: 'member@runboard.dev',
+  password: 'e2e-member-password',
+  name: 'Morgan Member',
+};
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -47,21 +58,15 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Puts credentials and a token in the tab's sessionStorage before the app loads, as
- * src/lib/api.ts keeps them after a sign-in through the form. Leaves a session the app has
- * since renewed alone.
+ * Gives the page's browser context the session cookie of the token's user, as a sign-in through
+ * the form would (POST /v1/auth/session exchanges a person's bearer token for the httpOnly
+ * cookie). `credentials` is kept for existing callers; the token says who signs in.
  */
-export async function presetSession(page: Page, credentials: Credentials, token: string) {
-  await page.addInitScript(
-    ({ credentials, token }) => {
-      if (!location.protocol.startsWith('http') || sessionStorage.getItem('runboard.token')) {
-        return;
-      }
-      sessionStorage.setItem('runboard.credentials', JSON.stringify(credentials));
-      sessionStorage.setItem('runboard.token', token);
-    },
-    { credentials, token },
-  );
+export async function presetSession(page: Page, _credentials: Credentials, token: string) {
+  const res = await page.context().request.post('/v1/auth/session', {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok()) throw new Error(`presetSession: ${res.status()} ${await res.text()}`);
 }
 
 export interface RunningServer {
@@ -79,7 +84,7 @@ interface TestFixtures {
   api: SeedApi;
   /** Seeds through the real API as the member (a second "started by"). */
   memberApi: SeedApi;
-  /** A page whose tab already holds the admin's session, as a signed-in person's would. */
+  /** A page whose browser context already holds the admin's session cookie. */
   signedIn: Page;
   signInPage: SignInPage;
   workflowsPage: WorkflowsPage;
@@ -109,6 +114,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           RUNBOARD_ADMIN_CLIENT_SECRET: ADMIN.clientSecret,
           RUNBOARD_MEMBER_CLIENT_ID: MEMBER.clientId,
           RUNBOARD_MEMBER_CLIENT_SECRET: MEMBER.clientSecret,
+          RUNBOARD_ADMIN_PASSWORD: ADMIN_PERSON.password,
+          RUNBOARD_MEMBER_PASSWORD: MEMBER_PERSON.password,
+          // Every test asks for tokens from 127.0.0.1; the limit itself has its own tests.
+          RATE_LIMIT_PER_ADDRESS: '100000',
           ...serverEnv,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,15 +9,23 @@ import { demoBackendRoutes } from './backends/demo-backend';
 import { DEFAULT_BACKEND_OPTIONS, type Dispatcher } from './backends/dispatcher';
 import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
-import { ApiError, forbidden } from './domain/errors';
+import { ApiError, forbidden, RateLimited } from './domain/errors';
 import { compressResponses } from './http/compress';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { apiRoutes, openApiDocument } from './http/openapi';
+import { securityHeaders } from './http/security-headers';
+import type { OidcClient } from './services/oidc';
+import {
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_SESSION_POLICY,
+  type RateLimits,
+  type SessionPolicy,
+} from './services/sign-in';
 import { actionRunRoutes } from './routes/action-runs';
 import { agentWorkRoutes } from './routes/agent-work';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
-import { authRoutes } from './routes/auth';
+import { authRoutes, ownSessionRoutes } from './routes/auth';
 import { blueprintRoutes } from './routes/blueprints';
 import { deliveryRoutes } from './routes/deliveries';
 import { entityRoutes, entitySearchRoutes } from './routes/entities';
@@ -25,6 +33,7 @@ import { logDownloadRoutes } from './routes/log-downloads';
 import { runControlRoutes } from './routes/run-controls';
 import { trendRoutes } from './routes/trends';
 import * as routes from './routes/server.routes';
+import { userRoutes } from './routes/users';
 import { workflowRunRoutes } from './routes/workflow-runs';
 import { workflowRoutes } from './routes/workflows';
 
@@ -43,6 +52,15 @@ export interface AppOptions {
   webhookSecret?: string | undefined;
   /** Signs access tokens instead of the secret stored in the settings table (JWT_SECRET). */
   tokenSecret?: string | undefined;
+  /** Sign-in and token endpoint limits (RATE_LIMIT_*). */
+  rateLimits?: RateLimits;
+  session?: SessionPolicy;
+  /** OpenID Connect single sign-on, when configured. */
+  oidc?: OidcClient | null;
+  /** Behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Proto. */
+  trustProxy?: boolean;
+  /** PUBLIC_URL: the origin people use (OIDC redirect, CSRF Origin check). */
+  publicUrl?: string | undefined;
 }
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
@@ -55,6 +73,11 @@ export function createApp({
   dispatcher,
   webhookSecret,
   tokenSecret,
+  rateLimits = DEFAULT_RATE_LIMITS,
+  session = DEFAULT_SESSION_POLICY,
+  oidc = null,
+  trustProxy = false,
+  publicUrl,
 }: AppOptions) {
   // Attempts per delivery as runs show them: the dispatcher's policy (the default without one).
   const delivery = { maxAttempts: dispatcher?.maxAttempts ?? DEFAULT_BACKEND_OPTIONS.retries + 1 };
@@ -79,7 +102,13 @@ export function createApp({
           throw err;
         }));
 
+  app.use(securityHeaders(trustProxy));
   app.onError((err, c) => {
+    if (err instanceof RateLimited) {
+      return c.json(errorBody(err.code, err.message), 429, {
+        'retry-after': String(err.retryAfterSeconds),
+      });
+    }
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
     console.error(err);
     return c.json(errorBody('internal_error', 'The server failed to handle this request'), 500);
@@ -120,12 +149,31 @@ export function createApp({
   let document: ReturnType<typeof openApiDocument> | undefined;
   v1.openapi(routes.apiDocument, (c) => c.json((document ??= openApiDocument(app))));
   v1.openapi(routes.serverInfo, (c) =>
-    c.json({ ok: true, ...(serverInfo ?? { seed: 'none', demoCredentials: null }) }),
+    c.json({
+      ok: true,
+      seed: serverInfo?.seed ?? 'none',
+      demoCredentials: serverInfo?.demoCredentials ?? null,
+      sso: oidc ? { name: oidc.settings.name } : null,
+    }),
   );
-  v1.route('/auth', authRoutes(db, clock, jwtSecret));
-  const bearer = requireAuth(db, clock, jwtSecret);
+  v1.route(
+    '/auth',
+    authRoutes({
+      db,
+      clock,
+      secret: jwtSecret,
+      limits: rateLimits,
+      session,
+      oidc,
+      trustProxy,
+      publicUrl,
+    }),
+  );
+  const bearer = requireAuth(db, clock, jwtSecret, { publicUrl, trustProxy });
   v1.route('/', logDownloadRoutes(db, clock, jwtSecret, bearer));
   v1.use(bearer);
+  v1.route('/', ownSessionRoutes(db, clock, trustProxy));
+  v1.route('/', userRoutes(db, clock));
   v1.openapi(routes.me, (c) => c.json({ ok: true, user: c.get('actor') }));
   v1.openapi(routes.organizationSecret, async (c) => {
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');

@@ -26,6 +26,33 @@ export const configSchema = z.object({
     )
     .default('runboard-machine'),
   RUNBOARD_MACHINE_CLIENT_SECRET: z.string().min(1).default('runboard-machine-secret'),
+  /** The seeded people's passwords (email sign-in); set them to replace the defaults at each start. */
+  RUNBOARD_ADMIN_PASSWORD: z.string().min(12).default('runboard-admin-password'),
+  RUNBOARD_MEMBER_PASSWORD: z.string().min(12).default('runboard-member-password'),
+  /** Hours a browser session lasts from sign-in. */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 90)
+    .default(12),
+  /** Sign-in and token requests one address may make per window (RATE_LIMIT_WINDOW_SECONDS). */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  /** Failed attempts per email or client id per window; then that credential waits the window out. */
+  RATE_LIMIT_FAILURES: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Behind a reverse proxy: read X-Forwarded-For (rate limits) and X-Forwarded-Proto (HSTS, Secure cookies). */
+  TRUST_PROXY: onOff.default('off'),
+  /** The address people open, e.g. https://runboard.example.com (OIDC redirect URI, CSRF origin). */
+  PUBLIC_URL: z.url().optional(),
+  /** OpenID Connect single sign-on: all three turn it on. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The sign-in button's label. */
+  OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+  /** Create an account on first SSO sign-in for an unknown email (with OIDC_DEFAULT_ROLE). */
+  OIDC_AUTO_CREATE: onOff.default('off'),
+  OIDC_DEFAULT_ROLE: z.enum(['admin', 'member']).default('member'),
   /** Signs access tokens (JWT, HS256) instead of the secret generated and stored at first start. */
   JWT_SECRET: z.string().min(32).optional(),
   /** Per attempt of a webhook request. */
@@ -64,6 +91,16 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const oidc = [
+    parsed.data.OIDC_ISSUER,
+    parsed.data.OIDC_CLIENT_ID,
+    parsed.data.OIDC_CLIENT_SECRET,
+  ];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new Error(
+      'Invalid configuration:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three for single sign-on, or none',
+    );
+  }
   return parsed.data;
 }
 
@@ -72,4 +109,6 @@ export const defaultedCredentials = (env: NodeJS.ProcessEnv) => ({
   admin: !env.RUNBOARD_ADMIN_CLIENT_SECRET,
   member: !env.RUNBOARD_MEMBER_CLIENT_SECRET,
   machine: !env.RUNBOARD_MACHINE_CLIENT_SECRET,
+  adminPassword: !env.RUNBOARD_ADMIN_PASSWORD,
+  memberPassword: !env.RUNBOARD_MEMBER_PASSWORD,
 });

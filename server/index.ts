@@ -7,7 +7,8 @@ import { defaultedCredentials, hostConcurrencyOf, readConfig } from './config';
 import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
-import { ensureUsers } from './seed/users';
+import { oidcClient } from './services/oidc';
+import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
 
@@ -39,6 +40,12 @@ async function main() {
     memberClientSecret: config.RUNBOARD_MEMBER_CLIENT_SECRET,
     machineClientId: config.RUNBOARD_MACHINE_CLIENT_ID,
     machineClientSecret: config.RUNBOARD_MACHINE_CLIENT_SECRET,
+    adminPassword: config.RUNBOARD_ADMIN_PASSWORD,
+    memberPassword: config.RUNBOARD_MEMBER_PASSWORD,
+    resetPasswords: !(
+      defaultedCredentials(process.env).adminPassword &&
+      defaultedCredentials(process.env).memberPassword
+    ),
   };
   await ensureUsers(database.db, creds);
 
@@ -84,10 +91,30 @@ async function main() {
     serverInfo: {
       seed: config.SEED,
       demoCredentials:
-        demo && defaulted.admin
-          ? { clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }
+        demo && defaulted.adminPassword
+          ? { email: ADMIN_EMAIL, password: config.RUNBOARD_ADMIN_PASSWORD }
           : null,
+      sso: null,
     },
+    rateLimits: {
+      perAddress: config.RATE_LIMIT_PER_ADDRESS,
+      failuresPerCredential: config.RATE_LIMIT_FAILURES,
+      windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    },
+    session: { ttlMs: config.SESSION_TTL_HOURS * 3_600_000 },
+    trustProxy: config.TRUST_PROXY === 'on',
+    publicUrl: config.PUBLIC_URL,
+    oidc:
+      config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+        ? oidcClient({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID,
+            clientSecret: config.OIDC_CLIENT_SECRET,
+            name: config.OIDC_NAME,
+            autoCreate: config.OIDC_AUTO_CREATE === 'on',
+            defaultRole: config.OIDC_DEFAULT_ROLE,
+          })
+        : null,
   });
   const server = serve({ fetch: app.fetch, port: config.PORT }, (info) => {
     const url = `http://localhost:${info.port}`;
@@ -97,6 +124,12 @@ async function main() {
       console.log(
         `  admin:  clientId=${creds.adminClientId} clientSecret=${creds.adminClientSecret}`,
       );
+    }
+    if (defaulted.adminPassword) {
+      console.log(`  sign in: ${ADMIN_EMAIL} / ${config.RUNBOARD_ADMIN_PASSWORD}`);
+    }
+    if (defaulted.memberPassword) {
+      console.log(`  sign in: ${MEMBER_EMAIL} / ${config.RUNBOARD_MEMBER_PASSWORD}`);
     }
     if (defaulted.member) {
       console.log(

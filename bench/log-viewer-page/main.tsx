@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { LogCounts, LogLevel, WorkflowRun } from '../../contract/workflows';
-import { api, requestToken, session } from '../../src/lib/api';
+import { api, session } from '../../src/lib/api';
 import { LogViewer, type LogViewState } from '../../src/components/log-viewer';
 
 /**
@@ -15,6 +15,20 @@ const params = new URLSearchParams(location.search);
 const runId = params.get('run') ?? '';
 const nodeRunId = params.get('node');
 const live = params.get('live') === '1';
+
+/** A bearer token for the credentials, exchanged for the dashboard's session cookie. */
+async function openSession(credentials: { clientId: string; clientSecret: string }) {
+  const res = await fetch('/v1/auth/access_token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  await fetch('/v1/auth/session', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+}
 
 function App() {
   const [ready, setReady] = useState(false);
@@ -36,8 +50,8 @@ function App() {
       clientId: params.get('clientId') ?? 'runboard-admin',
       clientSecret: params.get('clientSecret') ?? 'runboard-admin-secret',
     };
-    void requestToken(credentials).then(async (token) => {
-      session.save(credentials, token);
+    void openSession(credentials).then(async () => {
+      session.confirm();
       setReady(true);
       const { workflowRun } = await api<{ workflowRun: WorkflowRun }>(`/workflows/runs/${runId}`);
       const nodeRun = workflowRun.nodeRuns.find((n) => n.identifier === nodeRunId);

@@ -6,7 +6,9 @@ export class ActionRunsPage {
   readonly action: Locator;
   readonly blueprint: Locator;
   readonly entity: Locator;
+  /** @deprecated the User filter is a people picker now: use pickUser. */
   readonly user: Locator;
+  readonly userPicker: Locator;
   readonly activeOnly: Locator;
 
   constructor(readonly page: Page) {
@@ -15,7 +17,22 @@ export class ActionRunsPage {
     this.blueprint = page.getByRole('combobox', { name: 'Blueprint', exact: true });
     this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
+    this.userPicker = page.getByRole('combobox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
+  }
+
+  /** Picks a person in the User filter by name (or email); empty clears it. */
+  async pickUser(name: string) {
+    if (!name) {
+      await this.userPicker.clear();
+      await this.userPicker.blur();
+      return;
+    }
+    await this.userPicker.fill(name);
+    await this.page
+      .getByRole('option', { name: new RegExp(name) })
+      .first()
+      .click();
   }
 
   async goto(query = '') {

@@ -11,7 +11,7 @@ export class WorkflowRunsPage {
     this.table = page.getByRole('table', { name: 'Workflow runs' });
     this.loadMore = page.getByRole('button', { name: 'Load more' });
     this.status = page.getByRole('combobox', { name: 'Status', exact: true });
-    this.startedBy = page.getByRole('textbox', { name: 'Started by', exact: true });
+    this.startedBy = page.getByRole('combobox', { name: 'Started by', exact: true });
   }
 
   async goto(workflowIdentifier: string) {
@@ -46,8 +46,13 @@ export class WorkflowRunsPage {
     await this.page.getByRole('option', { name: label, exact: true }).click();
   }
 
-  async filterByStartedBy(userId: string) {
-    await this.startedBy.fill(userId);
+  /** Picks who started the runs, by name or email, in the people picker. */
+  async filterByStartedBy(name: string) {
+    await this.startedBy.fill(name);
+    await this.page
+      .getByRole('option', { name: new RegExp(name) })
+      .first()
+      .click();
   }
 
   async openRun(runIdentifier: string) {

@@ -1,4 +1,4 @@
-import { USER_IDS, expect, test } from '../fixtures';
+import { MEMBER_PERSON, expect, test } from '../fixtures';
 import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
 import { screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
@@ -115,11 +115,11 @@ test('the audit log’s Runs tab lists every action run and filters them in the 
   await expect(runsPage.action).toHaveValue(create);
   await runsPage.action.fill('');
 
-  await runsPage.user.fill(USER_IDS.member);
+  await runsPage.pickUser(MEMBER_PERSON.name);
   await expect(page).toHaveURL(/[?&]user=user_member\b/);
   await runsPage.expectRuns([deployed.id]);
 
-  await runsPage.user.fill('');
+  await runsPage.pickUser('');
   await runsPage.entity.fill('orders');
   await runsPage.expectRuns([deployed.id]);
 

@@ -1,4 +1,4 @@
-import { USER_IDS, expect, test } from '../fixtures';
+import { MEMBER_PERSON, expect, test } from '../fixtures';
 import { seedFailedRun, seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
 import { unique } from '../seed-api';
@@ -20,7 +20,7 @@ test('browses a workflow’s runs from the workflow list and filters them; the U
   await workflowsPage.workflowLink(workflow.title).click();
   await runs.expectRuns([memberLive.identifier, adminLive.identifier, failed.identifier]);
   await expect(runs.row(failed.identifier)).toContainText('Failed');
-  await expect(runs.row(memberLive.identifier)).toContainText(USER_IDS.member);
+  await expect(runs.row(memberLive.identifier)).toContainText(MEMBER_PERSON.name);
   await screenshotBothSchemes(page, 'workflow-runs');
 
   await runs.filterByStatus('Failed');
@@ -31,13 +31,13 @@ test('browses a workflow’s runs from the workflow list and filters them; the U
   await expect(runs.status).toHaveValue('Failed');
 
   await runs.filterByStatus('In progress');
-  await runs.filterByStartedBy(USER_IDS.member);
+  await runs.filterByStartedBy(MEMBER_PERSON.name);
   await expect(page).toHaveURL(/[?&]createdBy=user_member\b/);
   await expect(page).toHaveURL(/[?&]status=IN_PROGRESS\b/);
   await runs.expectRuns([memberLive.identifier]);
   await page.reload();
   await runs.expectRuns([memberLive.identifier]);
-  await expect(runs.startedBy).toHaveValue(USER_IDS.member);
+  await expect(runs.startedBy).toHaveValue(new RegExp(MEMBER_PERSON.name));
   await expect(runs.status).toHaveValue('In progress');
 });
 

@@ -20,6 +20,8 @@ export interface AuditInput {
   actionIdentifier?: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  /** FAILURE: something refused (a failed sign-in); SUCCESS unless said. */
+  status?: 'SUCCESS' | 'FAILURE';
   /** The tied run's visibility; an entry without a run is visible to everyone. */
   run?: { allowAnyoneToView: boolean; createdBy: string } | null;
 }
@@ -31,7 +33,7 @@ export function auditValues(input: AuditInput) {
     identifier: newAuditId(),
     action: input.action,
     resourceType: input.resourceType,
-    status: 'SUCCESS' as const,
+    status: input.status ?? ('SUCCESS' as const),
     userId: input.userId,
     origin: input.origin,
     at: input.at,

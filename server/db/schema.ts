@@ -15,13 +15,54 @@ import { sql } from 'drizzle-orm';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+/**
+ * People (admin, member) and machine credentials (role machine: a backend's client id/secret).
+ * A person signs in with a password or SSO and may also hold client credentials (the seeded ones
+ * do); a machine row always has them. DISABLED rows are refused everywhere at once.
+ */
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
   email: text('email').notNull().unique(),
   role: text('role', { enum: ['admin', 'member', 'machine'] }).notNull(),
-  clientId: text('client_id').notNull().unique(),
-  clientSecretHash: text('client_secret_hash').notNull(),
+  clientId: text('client_id').unique(),
+  clientSecretHash: text('client_secret_hash'),
+  /** A person's name; a machine credential's name is kept in firstName. */
+  firstName: text('first_name'),
+  lastName: text('last_name'),
+  status: text('status', { enum: ['ACTIVE', 'DISABLED'] })
+    .notNull()
+    .default('ACTIVE'),
+  /** argon2id (PHC string); null: no password sign-in. */
+  passwordHash: text('password_hash'),
+  /** Last successful token request or sign-in. */
+  lastUsedAt: ts('last_used_at'),
   createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Browser sessions: the cookie holds a random id; only its sha256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** How the person signed in: password, oidc, or token (a bearer token exchanged). */
+    method: text('method').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Fixed-window counters for rate limits, shared by every server on the database: one row per
+ * key (e.g. `token:client:<id>`, `token:ip:<address>`) and window start.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: ts('window_start').notNull(),
+  count: integer('count').notNull(),
 });
 
 export const accessTokens = pgTable('access_tokens', {
@@ -330,7 +371,9 @@ export const auditLog = pgTable(
     seq: bigserial('seq', { mode: 'number' }).primaryKey(),
     identifier: text('identifier').notNull().unique(),
     action: text('action', { enum: ['CREATE', 'UPDATE', 'DELETE'] }).notNull(),
-    resourceType: text('resource_type', { enum: ['entity', 'run'] }).notNull(),
+    resourceType: text('resource_type', {
+      enum: ['entity', 'run', 'user', 'credential', 'session'],
+    }).notNull(),
     status: text('status', { enum: ['SUCCESS', 'FAILURE'] }).notNull(),
     userId: text('user_id').notNull(),
     origin: text('origin', { enum: ['UI', 'API', 'AUTOMATION'] }).notNull(),

@@ -1,17 +1,32 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { CSRF_HEADER } from '../../contract/auth';
 import type { Db, DbOrTx } from '../db/client';
 import { accessTokens, settings, users } from '../db/schema';
+import { touchUser, userByClientId } from '../db/users';
 import { ApiError, forbidden } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
+import { sha256 } from '../services/hashing';
+import {
+  actorForSession,
+  auditSignIn,
+  clearFailures,
+  countFailure,
+  limitAddress,
+  limitCredential,
+  type RateLimits,
+} from '../services/sign-in';
+import { SESSION_COOKIE } from './session';
+
+export { sha256 };
 
 export const TOKEN_TTL_SECONDS = 3 * 60 * 60;
 const TOKEN_SECRET_KEY = 'token_secret';
 
-export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-function sameSecret(given: string, storedHash: string) {
+function sameSecret(given: string, storedHash: string | null) {
+  if (!storedHash) return false;
   const a = Buffer.from(sha256(given), 'hex');
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
@@ -81,11 +96,33 @@ export async function issueToken(
   clientSecret: string,
   now: Date,
   secret: string,
+  { address, limits }: { address: string; limits: RateLimits },
 ) {
-  const [user] = await db.select().from(users).where(eq(users.clientId, clientId));
-  if (!user || !sameSecret(clientSecret, user.clientSecretHash)) {
-    throw unauthorized('clientId or clientSecret is wrong');
+  await limitAddress(db, address, now, limits);
+  await limitCredential(db, clientId, now, limits);
+  const user = await userByClientId(db, clientId);
+  if (!user || !sameSecret(clientSecret, user.clientSecretHash) || user.status !== 'ACTIVE') {
+    await countFailure(db, clientId, now, limits);
+    await auditSignIn(db, {
+      userId: user?.id ?? 'anonymous',
+      ok: false,
+      at: now,
+      details: {
+        method: 'client credentials',
+        clientId,
+        address,
+        reason:
+          user?.status === 'DISABLED' ? 'revoked or deactivated' : 'wrong client id or secret',
+      },
+    });
+    throw unauthorized(
+      user && user.status !== 'ACTIVE' && sameSecret(clientSecret, user.clientSecretHash)
+        ? 'These credentials are revoked (or their user deactivated)'
+        : 'clientId or clientSecret is wrong',
+    );
   }
+  await clearFailures(db, clientId);
+  await touchUser(db, user.id, now);
   const iat = Math.floor(now.getTime() / 1000);
   const isMachine = user.role === 'machine';
   const token = signJwt(
@@ -109,39 +146,106 @@ export async function issueToken(
   return token;
 }
 
+/** The active user and expiry of a bearer token this server issued, or null. */
+export async function tokenActor(db: Db, token: string, secret: string, now: Date) {
+  const claims = verifyJwt(token, secret, now);
+  if (!claims) return null;
+  const [row] = await db
+    .select({ id: users.id, email: users.email, role: users.role })
+    .from(accessTokens)
+    .innerJoin(users, eq(users.id, accessTokens.userId))
+    .where(
+      and(
+        eq(accessTokens.tokenHash, sha256(token)),
+        gt(accessTokens.expiresAt, now),
+        eq(users.status, 'ACTIVE'),
+      ),
+    );
+  return row && row.id === claims.sub
+    ? { actor: row, expiresAt: new Date(claims.exp * 1000) }
+    : null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Where people reach this server: PUBLIC_URL, and whether a reverse proxy's headers are trusted. */
+export interface Site {
+  publicUrl?: string | undefined;
+  trustProxy: boolean;
+}
+
+/**
+ * The origin this request was made to, as the browser saw it: PUBLIC_URL when set; behind a
+ * trusted proxy its X-Forwarded-Proto/-Host; else the request's own (built from Host).
+ */
+export function ownOrigin(c: Context, site: Site) {
+  if (site.publicUrl) return new URL(site.publicUrl).origin;
+  const own = new URL(c.req.url);
+  if (!site.trustProxy) return own.origin;
+  const first = (name: string) => c.req.header(name)?.split(',')[0]?.trim();
+  const proto = first('x-forwarded-proto') ?? own.protocol.slice(0, -1);
+  try {
+    // A new URL: setting .host without a port would keep the request's port.
+    return new URL(`${proto}://${first('x-forwarded-host') ?? own.host}`).origin;
+  } catch {
+    return own.origin; // a malformed forwarded header: no origin matches but the request's own
+  }
+}
+
+/**
+ * Cross-site request forgery: a state-changing request made with the session cookie must carry
+ * the dashboard's header (a cross-site form cannot set one, and a cross-site fetch with it needs
+ * a CORS preflight this server never grants) and, when the browser sends Origin, come from here.
+ */
+export function checkCsrf(c: Context, site: Site) {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const origin = c.req.header('origin');
+  if (c.req.header(CSRF_HEADER) !== '1' || (origin && origin !== ownOrigin(c, site))) {
+    throw forbidden(
+      `Cross-site request refused: requests made with the session cookie must come from this site and send "${CSRF_HEADER}: 1"`,
+    );
+  }
+}
+
 export type AuthEnv = { Variables: { actor: Actor } };
 
 /**
- * Resolves `Authorization: Bearer <token>` to the acting user, or answers 401: the signature and
- * `exp` are checked, then that the token was issued here and its user still exists.
+ * Resolves the acting user, or answers 401: `Authorization: Bearer <token>` (API clients; the
+ * signature and `exp` are checked, then that the token was issued here and its user is active), else
+ * the dashboard's session cookie (then state-changing requests must pass checkCsrf).
  */
 export function requireAuth(
   db: Db,
   clock: () => Date,
   secret: () => Promise<string>,
+  site: Site = { trustProxy: false },
 ): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) {
+    const header = c.req.header('authorization');
+    const now = clock();
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) {
+        throw unauthorized(
+          'Send "Authorization: Bearer <token>"; get a token from POST /v1/auth/access_token',
+        );
+      }
+      const found = await tokenActor(db, match[1]!, await secret(), now);
+      if (!found) throw unauthorized('The access token is unknown or expired; request a new one');
+      c.set('actor', found.actor);
+      return next();
+    }
+    const sessionId = getCookie(c, SESSION_COOKIE);
+    const row = sessionId ? await actorForSession(db, sessionId, now) : null;
+    if (!row) {
       throw unauthorized(
-        'Send "Authorization: Bearer <token>"; get a token from POST /v1/auth/access_token',
+        sessionId
+          ? 'Your session has ended; sign in again'
+          : 'Send "Authorization: Bearer <token>"; get a token from POST /v1/auth/access_token',
       );
     }
-    const token = match[1]!;
-    const now = clock();
-    const claims = verifyJwt(token, await secret(), now);
-    const [row] = claims
-      ? await db
-          .select({ id: users.id, email: users.email, role: users.role })
-          .from(accessTokens)
-          .innerJoin(users, eq(users.id, accessTokens.userId))
-          .where(and(eq(accessTokens.tokenHash, sha256(token)), gt(accessTokens.expiresAt, now)))
-      : [];
-    if (!row || row.id !== claims?.sub) {
-      throw unauthorized('The access token is unknown or expired; request a new one');
-    }
-    c.set('actor', row);
+    checkCsrf(c, site);
+    c.set('actor', { id: row.id, email: row.email, role: row.role });
     await next();
   };
 }

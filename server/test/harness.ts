@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createApp } from '../app';
+import { createApp, type AppOptions } from '../app';
 import {
   DEFAULT_BACKEND_OPTIONS,
   startDispatcher,
@@ -22,6 +22,8 @@ export const TEST_CREDENTIALS = {
   memberClientSecret: 'test-member-secret',
   machineClientId: 'test-organization',
   machineClientSecret: 'test-organization-secret',
+  adminPassword: 'test-admin-password',
+  memberPassword: 'test-member-password',
 };
 
 /**
@@ -84,6 +86,8 @@ export async function startTestServer(
     backends?: Partial<BackendOptions>;
     /** Runs no dispatcher: nothing moves work onto the queue or delivers it but the API itself. */
     withoutDispatcher?: boolean;
+    /** More app options (rate limits, session policy, OIDC). */
+    app?: Omit<AppOptions, 'db' | 'clock' | 'dispatcher'>;
   } = {},
 ): Promise<TestServer> {
   const database = await freshDatabase();
@@ -92,7 +96,7 @@ export async function startTestServer(
   const dispatcher: Dispatcher = options.withoutDispatcher
     ? { kick: () => undefined, stop: async () => undefined, owner: 'none', maxAttempts: 1 }
     : startDispatcher(database.db, clock, { ...DEFAULT_BACKEND_OPTIONS, ...options.backends });
-  const app = createApp({ db: database.db, clock, dispatcher });
+  const app = createApp({ ...options.app, db: database.db, clock, dispatcher });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -11,31 +11,26 @@ export class ApiRequestError extends Error {
   }
 }
 
-export interface Credentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-const CREDENTIALS_KEY = 'runboard.credentials';
-const TOKEN_KEY = 'runboard.token';
-
-/** Credentials and token live in sessionStorage: kept for the tab, gone when it closes. */
+/**
+ * The session is an httpOnly cookie the page never sees: nothing secret is kept in storage. The
+ * tab only remembers (in memory) whether it is signed in, to tell a sign-out from a first visit.
+ */
+let signedIn = false;
 export const session = {
-  credentials(): Credentials | null {
-    const raw = sessionStorage.getItem(CREDENTIALS_KEY);
-    return raw ? (JSON.parse(raw) as Credentials) : null;
+  active: () => signedIn,
+  /** Called once the server has answered as a signed-in user. */
+  confirm() {
+    signedIn = true;
   },
-  token: () => sessionStorage.getItem(TOKEN_KEY),
-  save(credentials: Credentials, token: string) {
-    sessionStorage.setItem(CREDENTIALS_KEY, JSON.stringify(credentials));
-    sessionStorage.setItem(TOKEN_KEY, token);
-  },
+  /** This tab's session is over (signed out, expired, deactivated): forget what it loaded. */
   clear() {
-    sessionStorage.removeItem(CREDENTIALS_KEY);
-    sessionStorage.removeItem(TOKEN_KEY);
+    signedIn = false;
     for (const listener of signOutListeners) listener();
   },
 };
+
+/** Sent on every request: the server refuses cookie-authenticated writes without it (CSRF). */
+export const CSRF_HEADERS = { 'x-runboard-csrf': '1' } as const;
 
 const signOutListeners = new Set<() => void>();
 /** Called when the session ends (sign-out, or credentials that no longer work). */
@@ -58,35 +53,10 @@ async function errorFrom(res: Response): Promise<ApiRequestError> {
     : new ApiRequestError(res.status, 'http_error', `The server answered ${res.status}`);
 }
 
-export async function requestToken(credentials: Credentials): Promise<string> {
-  const res = await fetch('/v1/auth/access_token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(credentials),
-  });
-  if (!res.ok) throw await errorFrom(res);
-  const body = (await res.json()) as { accessToken: string };
-  return body.accessToken;
-}
-
-let renewing: Promise<string> | null = null;
-/** One renewal at a time, however many requests hit 401 together. */
-function renewToken(): Promise<string> {
-  const credentials = session.credentials();
-  if (!credentials) return Promise.reject(new ApiRequestError(401, 'unauthorized', 'Sign in'));
-  renewing ??= requestToken(credentials)
-    .then((token) => {
-      session.save(credentials, token);
-      return token;
-    })
-    .catch((err: unknown) => {
-      session.clear();
-      throw err;
-    })
-    .finally(() => {
-      renewing = null;
-    });
-  return renewing;
+/** Asks the server to end this browser session, then forgets it here. */
+export async function signOut() {
+  await fetch('/v1/auth/sign-out', { method: 'POST', headers: CSRF_HEADERS }).catch(() => null);
+  session.clear();
 }
 
 export interface RequestOptions {
@@ -114,28 +84,27 @@ export interface ApiResponse<T> {
 }
 
 /**
- * Calls `/v1{path}` with the tab's token (renewed once on 401) and returns the parsed `{ok: true}`
- * envelope, or throws ApiRequestError carrying Port's error code and message.
+ * Calls `/v1{path}` with the session cookie and returns the parsed `{ok: true}` envelope, or throws
+ * ApiRequestError carrying Port's error code and message. A 401 on a signed-in tab ends it.
  */
 export async function apiRequest<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<ApiResponse<T> | null> {
-  const send = (token: string | null) =>
-    fetch(`/v1${path}${buildQuery(options.query)}`, {
-      method: options.method ?? 'GET',
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        // Runs and changes made here are recorded with source UI (only for a person's token).
-        ...(options.method && options.method !== 'GET' ? { 'x-runboard-source': 'UI' } : {}),
-        ...(options.etag ? { 'if-none-match': options.etag } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  let res = await send(session.token());
-  if (res.status === 401 && session.credentials()) res = await send(await renewToken());
+  const res = await fetch(`/v1${path}${buildQuery(options.query)}`, {
+    method: options.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: {
+      ...CSRF_HEADERS,
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      // Runs and changes made here are recorded with source UI (only for a person's session).
+      ...(options.method && options.method !== 'GET' ? { 'x-runboard-source': 'UI' } : {}),
+      ...(options.etag ? { 'if-none-match': options.etag } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (res.status === 401 && session.active()) session.clear();
   if (res.status === 304) return null;
   if (!res.ok) throw await errorFrom(res);
   return { body: (await res.json()) as T, etag: res.headers.get('etag') };

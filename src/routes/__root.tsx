@@ -1,7 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, Outlet } from '@tanstack/react-router';
 import { NotFoundPage, RouteError } from '../components/RouteError';
-import { session } from '../lib/api';
+import { useQuery } from '@tanstack/react-query';
+import { meQueryOptions } from '../features/auth/api';
 import { AppLayout } from './_authed.layout';
 
 export interface RouterContext {
@@ -16,7 +17,8 @@ export const rootRoute = createRootRouteWithContext<RouterContext>()({
 
 /** An unknown address keeps the app's header and navigation when signed in. */
 function TopLevelNotFound() {
-  if (!session.token()) return <NotFoundPage />;
+  const me = useQuery(meQueryOptions());
+  if (!me.data) return <NotFoundPage />;
   return (
     <AppLayout>
       <NotFoundPage />

@@ -19,8 +19,9 @@ import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 import { RunIdBox } from '../components/RunIdBox';
 import { FlowIcon } from '../components/icons';
 import { CurrentUserContext } from '../components/run-controls';
-import { meQueryOptions } from '../features/auth/api';
-import { session } from '../lib/api';
+import { meQueryOptions, signOutEverywhere } from '../features/auth/api';
+import { signOut } from '../lib/api';
+import { useDisplayName } from '../lib/users';
 
 const NAV = [
   { to: '/workflows', label: 'Workflows' },
@@ -126,9 +127,26 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             Signed in as {me.email} ({me.role})
           </Text>
         )}
-        <Button variant="default" onClick={() => session.clear()}>
-          Sign out
-        </Button>
+        <Stack gap="xs">
+          <NavLink
+            label="People"
+            onClick={nav.close}
+            renderRoot={(props) => <Link to="/settings/people" {...props} />}
+          />
+          {me?.role === 'admin' && (
+            <NavLink
+              label="Machine credentials"
+              onClick={nav.close}
+              renderRoot={(props) => <Link to="/settings/credentials" {...props} />}
+            />
+          )}
+          <Button variant="default" onClick={() => void signOut()}>
+            Sign out
+          </Button>
+          <Button variant="subtle" color="red" onClick={() => void signOutEverywhere()}>
+            End every session
+          </Button>
+        </Stack>
       </AppShell.Navbar>
       <AppShell.Main>
         <Box maw={PAGE_MAX_WIDTH} mx="auto">
@@ -145,7 +163,7 @@ function UserMenu() {
     <Menu position="bottom-end" withArrow>
       <Menu.Target>
         <Button variant="default" size="compact-md" aria-label="Account" maw={200}>
-          {me.data ? me.data.email : 'Account'}
+          {me.data ? <AccountName id={me.data.id} fallback={me.data.email} /> : 'Account'}
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
@@ -154,8 +172,25 @@ function UserMenu() {
             Signed in as {me.data.email} ({me.data.role})
           </Menu.Label>
         )}
-        <Menu.Item onClick={() => session.clear()}>Sign out</Menu.Item>
+        <Menu.Item renderRoot={(props) => <Link to="/settings/people" {...props} />}>
+          People
+        </Menu.Item>
+        {me.data?.role === 'admin' && (
+          <Menu.Item renderRoot={(props) => <Link to="/settings/credentials" {...props} />}>
+            Machine credentials
+          </Menu.Item>
+        )}
+        <Menu.Divider />
+        <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
+        <Menu.Item color="red" onClick={() => void signOutEverywhere()}>
+          End every session
+        </Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );
+}
+
+function AccountName({ id, fallback }: { id: string; fallback: string }) {
+  const name = useDisplayName(id);
+  return <>{name || fallback}</>;
 }

@@ -1,15 +1,21 @@
 import { createRoute, redirect } from '@tanstack/react-router';
+import { meQueryOptions } from '../features/auth/api';
+import { ApiRequestError } from '../lib/api';
 import { AppLayout } from './_authed.layout';
-import { session } from '../lib/api';
 import { rootRoute } from './__root';
 
 /** Every page but sign-in: without a session, go sign in and come back here afterwards. */
 export const authedRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: '_authed',
-  beforeLoad: ({ location }) => {
-    if (!session.token()) {
-      throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  beforeLoad: async ({ location, context }) => {
+    try {
+      await context.queryClient.ensureQueryData(meQueryOptions());
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 401) {
+        throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+      }
+      throw err;
     }
   },
   component: AppLayout,

@@ -4,6 +4,6 @@ import { SignInPage } from '../features/auth/components/SignInPage';
 const route = getRouteApi('/sign-in');
 
 export function SignInRoute() {
-  const { redirect } = route.useSearch();
-  return <SignInPage redirect={redirect} />;
+  const { redirect, error } = route.useSearch();
+  return <SignInPage redirect={redirect} error={error} />;
 }

@@ -7,6 +7,7 @@ import { entitiesRoute } from './entities';
 import { entityRoute } from './entity';
 import { runRoute } from './run';
 import { runsRoute } from './runs';
+import { credentialsRoute, peopleRoute } from './settings';
 import { signInRoute } from './sign-in';
 import { workflowRoute } from './workflow';
 import { workflowsRoute } from './workflows';
@@ -25,5 +26,7 @@ export const routeTree = rootRoute.addChildren([
     actionRunRoute,
     entitiesRoute,
     entityRoute,
+    peopleRoute,
+    credentialsRoute,
   ]),
 ]);

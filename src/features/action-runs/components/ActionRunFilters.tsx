@@ -1,5 +1,6 @@
 import { Button, Checkbox, Group, Select } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
+import { UserPicker } from '../../../components/pickers/UserPicker';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
@@ -49,12 +50,14 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onCommit={(entity) => onChange({ entity })}
         w={180}
       />
-      <DebouncedTextInput
+      <UserPicker
         label="User"
-        placeholder="user id or email"
-        value={filters.user}
-        onCommit={(user) => onChange({ user })}
-        w={200}
+        placeholder="Anyone"
+        valueKind="id"
+        includeMachines
+        value={filters.user ?? ''}
+        onChange={(user) => onChange({ user: user || undefined })}
+        w={240}
       />
       <Select
         label="Status"

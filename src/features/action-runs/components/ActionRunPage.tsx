@@ -36,6 +36,7 @@ import { ExternalLinks } from './ExternalLinks';
 import { MarkActionRunComplete } from './MarkActionRunCompleteDialog';
 import { ApprovalPanel } from './ApprovalPanel';
 import { RerunActionButton } from '../../../components/start-run/RerunActionRun';
+import { UserName } from '../../../components/UserName';
 
 interface Props {
   run: ActionRunV2;
@@ -143,7 +144,7 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
             )}
           </Fact>
           <Fact label="Started by">
-            <Text size="sm">{run.createdBy}</Text>
+            <UserName id={run.createdBy} />
           </Fact>
           <Fact label="Started">
             <RelativeTime value={run.createdAt} />
@@ -238,7 +239,7 @@ function ChangeItem({ entry }: { entry: AuditEntry }) {
         </Badge>
         <ChangedEntity entry={entry} />
         <Text size="sm" c="dimmed">
-          by {entry.trigger.by.userId}
+          by <UserName id={entry.trigger.by.userId} />
         </Text>
         <RelativeTime value={entry.trigger.at} c="dimmed" />
       </Group>

@@ -22,6 +22,7 @@ import { ActionRunFilters } from './ActionRunFilters';
 import { ActionRunStatus } from './ActionRunStatus';
 import { EntityLink } from './EntityLink';
 import { anyFilterSet } from '../../../lib/search-params';
+import { UserName } from '../../../components/UserName';
 
 interface Props {
   filters: Filters;
@@ -143,7 +144,7 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
         <EntityLink run={run} />
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{run.createdBy}</Text>
+        <UserName id={run.createdBy} />
       </Table.Td>
       <Table.Td>
         <RelativeTime value={run.createdAt} />

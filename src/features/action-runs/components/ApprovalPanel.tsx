@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import { ErrorState } from '../../../components/ErrorState';
+import { UserName } from '../../../components/UserName';
 import {
   ControlDialog,
   RefusalAlert,
@@ -141,7 +142,7 @@ function Approvers({ run }: { run: ActionRunV2 }) {
         {approvers.data.map((a) => (
           <Table.Tr key={a.userId}>
             <Table.Td>
-              <Text size="sm">{a.userId}</Text>
+              <UserName id={a.userId} />
             </Table.Td>
             <Table.Td>
               <Badge size="sm" variant="light" color={DECISION[a.state].color}>

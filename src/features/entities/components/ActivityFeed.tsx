@@ -26,6 +26,7 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
 import { activityRow, filterRows, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
+import { UserName } from '../../../components/UserName';
 
 const KIND_OPTIONS: { value: ActivityKind; label: string }[] = [
   { value: 'workflowRun', label: 'Workflow runs' },
@@ -203,7 +204,7 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
           )}
         </Table.Td>
         <Table.Td>
-          <Text size="sm">{row.who}</Text>
+          <UserName id={row.who} />
         </Table.Td>
         <Table.Td>
           <RelativeTime value={row.at} />

@@ -7,6 +7,7 @@ import { JsonInspector } from '../../../components/json-inspector';
 import { RelativeTime } from '../../../components/RelativeTime';
 import type { EntitySearch } from '../search';
 import { ActivityFeed } from './ActivityFeed';
+import { UserName } from '../../../components/UserName';
 
 interface Props {
   entity: Entity;
@@ -39,10 +40,10 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
               <CopyButton value={entity.identifier} label="Copy entity identifier" />
             </Group>
             <Meta label="Created">
-              <RelativeTime value={entity.createdAt} /> by {entity.createdBy}
+              <RelativeTime value={entity.createdAt} /> by <UserName id={entity.createdBy} />
             </Meta>
             <Meta label="Updated">
-              <RelativeTime value={entity.updatedAt} /> by {entity.updatedBy}
+              <RelativeTime value={entity.updatedAt} /> by <UserName id={entity.updatedBy} />
             </Meta>
           </Group>
         </Stack>

@@ -18,6 +18,7 @@ import type { WorkflowRun } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { UserName } from '../../../components/UserName';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { compareRunQueryOptions } from '../api';
 import { alignNodes, diffJson } from '../model';
@@ -250,7 +251,7 @@ function RunCard({ label, run }: { label: string; run: WorkflowRun }) {
         </Text>
         <RelativeTime value={run.createdAt} />
         <Duration start={run.createdAt} end={run.completedAt} />
-        <Text size="sm">{run.createdBy}</Text>
+        <UserName id={run.createdBy} />
       </Group>
     </Paper>
   );

@@ -8,6 +8,7 @@ import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
+import { UserName } from '../../../components/UserName';
 
 export function RunHeader({
   run,
@@ -57,7 +58,7 @@ export function RunHeader({
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">
           <Fact label="Started by">
-            <Text size="sm">{run.createdBy}</Text>
+            <UserName id={run.createdBy} />
           </Fact>
           <Fact label="Started">
             <RelativeTime value={run.createdAt} />

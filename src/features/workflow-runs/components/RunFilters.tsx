@@ -4,6 +4,7 @@ import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
+import { UserPicker } from '../../../components/pickers/UserPicker';
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'IN_PROGRESS', label: 'In progress' },
@@ -41,11 +42,14 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
         clearable
         w={170}
       />
-      <DebouncedTextInput
+      <UserPicker
         label="Started by"
-        placeholder="user id, e.g. user_admin"
-        value={filters.createdBy}
-        onCommit={(createdBy) => onChange({ createdBy })}
+        placeholder="Anyone"
+        valueKind="id"
+        includeMachines
+        value={filters.createdBy ?? ''}
+        onChange={(createdBy) => onChange({ createdBy: createdBy || undefined })}
+        w={240}
       />
       <DebouncedTextInput
         label="Entity"

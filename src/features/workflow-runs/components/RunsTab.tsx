@@ -36,6 +36,7 @@ import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model
 import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
 import { anyFilterSet } from '../../../lib/search-params';
+import { UserName } from '../../../components/UserName';
 
 type RunsData = InfiniteData<RunsPage, string | null>;
 
@@ -226,7 +227,7 @@ function RunRow({
         </Table.Td>
       )}
       <Table.Td>
-        <Text size="sm">{run.createdBy}</Text>
+        <UserName id={run.createdBy} />
       </Table.Td>
       <Table.Td>
         <RelativeTime value={run.createdAt} />

@@ -1,0 +1,107 @@
+import { and, asc, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import type { DbOrTx } from './client';
+import { accessTokens, rateLimits, sessions, users } from './schema';
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function listUsers(db: DbOrTx) {
+  return db.select().from(users).orderBy(asc(users.createdAt), asc(users.id));
+}
+
+export async function userById(db: DbOrTx, id: string, lock = false) {
+  const q = db.select().from(users).where(eq(users.id, id));
+  return (await (lock ? q.for('update') : q))[0] ?? null;
+}
+
+export async function userByEmail(db: DbOrTx, email: string, lock = false) {
+  const q = db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+  return (await (lock ? q.for('update') : q))[0] ?? null;
+}
+
+export async function userByClientId(db: DbOrTx, clientId: string) {
+  return (await db.select().from(users).where(eq(users.clientId, clientId)))[0] ?? null;
+}
+
+export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert) {
+  const [row] = await db.insert(users).values(values).returning();
+  return row!;
+}
+
+export async function updateUser(db: DbOrTx, id: string, set: Partial<typeof users.$inferInsert>) {
+  const [row] = await db.update(users).set(set).where(eq(users.id, id)).returning();
+  return row!;
+}
+
+export async function touchUser(db: DbOrTx, id: string, at: Date) {
+  await db.update(users).set({ lastUsedAt: at }).where(eq(users.id, id));
+}
+
+export async function countActiveAdmins(db: DbOrTx, except: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.status, 'ACTIVE'), ne(users.id, except)));
+  return row?.n ?? 0;
+}
+
+/** Ends every session and access token of a user: nothing they hold works afterwards. */
+export async function endAllSessions(db: DbOrTx, userId: string) {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+  await db.delete(accessTokens).where(eq(accessTokens.userId, userId));
+}
+
+export async function insertSession(db: DbOrTx, values: typeof sessions.$inferInsert) {
+  await db.delete(sessions).where(lt(sessions.expiresAt, values.createdAt));
+  await db.insert(sessions).values(values);
+}
+
+export async function deleteSession(db: DbOrTx, idHash: string) {
+  const [row] = await db.delete(sessions).where(eq(sessions.idHash, idHash)).returning();
+  return row ?? null;
+}
+
+/** The active user a live session belongs to, or null. */
+export async function sessionUser(db: DbOrTx, idHash: string, now: Date) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, role: users.role, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), eq(users.status, 'ACTIVE')),
+    );
+  return row ?? null;
+}
+
+/**
+ * Counts one hit on `key` in a fixed window of `windowMs`, atomically (one statement, so every
+ * server on the database shares the count): the count so far in this window and when it began.
+ */
+export async function countHit(db: DbOrTx, key: string, now: Date, windowMs: number) {
+  const cutoff = new Date(now.getTime() - windowMs);
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key, windowStart: now, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${rateLimits.windowStart} <= ${cutoff} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff} then ${now} else ${rateLimits.windowStart} end`,
+      },
+    })
+    .returning();
+  return row!;
+}
+
+/** The current window's count on `key` without adding to it (0 when the window has passed). */
+export async function peekHits(db: DbOrTx, key: string, now: Date, windowMs: number) {
+  const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key));
+  if (!row || row.windowStart.getTime() <= now.getTime() - windowMs) return null;
+  return row;
+}
+
+export async function clearHits(db: DbOrTx, key: string) {
+  await db.delete(rateLimits).where(eq(rateLimits.key, key));
+}
