@@ -148,7 +148,8 @@ test('re-runs an action run from its page: the form opens with its inputs and en
   await expect(page.getByRole('region', { name: 'Inputs' })).toContainText('No inputs.');
   await page.getByRole('button', { name: 'Re-run' }).click();
   const again = page.getByRole('dialog', { name: 'Re-run Deploy service' });
-  await expect(again.getByRole('textbox', { name: /^Entity/ })).toHaveValue('orders');
+  // The entity picker of the action's blueprint shows the kept entity by title and identifier.
+  await expect(again.getByRole('combobox', { name: /^Entity/ })).toHaveValue('Orders (orders)');
   await again.getByRole('button', { name: 'Start run' }).click();
   await expect(runPage.runId).not.toHaveText(day2.id);
   await expect(page.getByRole('link', { name: 'Orders', exact: true })).toBeVisible();
