@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { MEMBER, USER_IDS, expect, presetSession, test } from '../fixtures';
+import { ADMIN_PERSON, MEMBER, USER_IDS, expect, presetSession, test } from '../fixtures';
 import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
 import { seedFailedRun, seedLiveRun, seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
@@ -38,7 +38,7 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await runPage.goto(run.id);
 
   await expect(page.getByText('Waiting for approval').first()).toBeVisible();
-  await expect(approvers(page)).toContainText(USER_IDS.admin);
+  await expect(approvers(page)).toContainText(ADMIN_PERSON.name);
   await expect(approvers(page)).toContainText('Pending');
   await screenshotBothSchemes(page, 'approval-waiting');
   await page.setViewportSize({ width: 390, height: 844 });
