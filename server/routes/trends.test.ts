@@ -137,7 +137,7 @@ describe('node_run_durations (what the per-node trends read)', () => {
   /** The node runs the per-node trends count, derived from node_runs and workflow_runs. */
   const derived = async () =>
     (
-      await t.database.db.execute(sql`
+      (await t.database.db.execute(sql`
         SELECT n.identifier AS node_run_identifier, wr.workflow_identifier, wr.created_at AS run_created_at,
           n.node_identifier, n.node_title,
           (extract(epoch FROM n.completed_at - n.created_at) * 1000)::float8 AS duration_ms,
@@ -145,14 +145,20 @@ describe('node_run_durations (what the per-node trends read)', () => {
         FROM node_runs n JOIN workflow_runs wr ON wr.identifier = n.workflow_run_identifier
         WHERE n.status = 'COMPLETED' AND n.reused_from IS NULL
           AND n.node_config_type NOT LIKE '%TRIGGER'
-        ORDER BY 1`)
+        ORDER BY 1`)) as unknown as { rows: unknown[] }
     ).rows;
+  interface Mirrored {
+    workflow_identifier: string;
+    node_identifier: string;
+    created_by: string;
+    failed: boolean;
+  }
   const mirrored = async () =>
     (
-      await t.database.db.execute(sql`
+      (await t.database.db.execute(sql`
         SELECT node_run_identifier, workflow_identifier, run_created_at, node_identifier, node_title,
           duration_ms, failed, allow_anyone_to_view, created_by
-        FROM node_run_durations ORDER BY 1`)
+        FROM node_run_durations ORDER BY 1`)) as unknown as { rows: Mirrored[] }
     ).rows;
 
   it('follows node_runs through completion, cancel, re-run with re-used nodes and run moves', async () => {
