@@ -196,6 +196,14 @@ describe('node_run_durations (what the per-node trends read)', () => {
     const third = await startRun(t, 'mirror-flow');
     const cancelled = await t.api('admin', 'POST', `/workflows/runs/${third.identifier}/cancel`);
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBeLessThan(300);
+    // Rows inserted already completed, in bulk, as the demo seed and the benches do.
+    await t.database.db.execute(sql`
+      INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier, node_config_type,
+        status, result, output, created_at, updated_at, completed_at)
+      VALUES ('wfnr_bulk_done', ${run.identifier}, 'c', 'WEBHOOK', 'COMPLETED', 'SUCCESS', '{}',
+          now(), now(), now() + interval '3 seconds'),
+        ('wfnr_bulk_open', ${run.identifier}, 'c', 'WEBHOOK', 'IN_PROGRESS', NULL, '{}',
+          now(), now(), NULL)`);
     // A run moved in time (as the demo seed and the tests above do) carries its copy along.
     await t.database.db.execute(sql`
       UPDATE workflow_runs SET created_at = '2026-02-01T00:00:00Z' WHERE identifier = ${run.identifier}`);
@@ -211,6 +219,7 @@ describe('node_run_durations (what the per-node trends read)', () => {
         ['b', 'user_admin'],
       ]),
     );
+    expect(mine.filter((r) => r.node_identifier === 'c')).toHaveLength(1);
     expect(mine.filter((r) => r.node_identifier === 'a')).toHaveLength(1); // the re-used a is left out
     expect(mine.filter((r) => r.failed).map((r) => r.created_by)).toEqual(['user_admin']);
   });

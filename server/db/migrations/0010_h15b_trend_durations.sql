@@ -16,7 +16,7 @@ BEGIN
       node_identifier = EXCLUDED.node_identifier, node_title = EXCLUDED.node_title,
       duration_ms = EXCLUDED.duration_ms, failed = EXCLUDED.failed,
       allow_anyone_to_view = EXCLUDED.allow_anyone_to_view, created_by = EXCLUDED.created_by;
-  ELSIF TG_OP = 'UPDATE' THEN
+  ELSE
     DELETE FROM node_run_durations WHERE node_run_identifier = NEW.identifier;
   END IF;
   RETURN NULL;
@@ -24,9 +24,29 @@ END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER node_runs_durations_sync
-  AFTER INSERT OR UPDATE OF status, result, created_at, completed_at, reused_from,
+  AFTER UPDATE OF status, result, created_at, completed_at, reused_from,
     node_identifier, node_title, node_config_type
   ON node_runs FOR EACH ROW EXECUTE FUNCTION node_run_durations_sync();
+--> statement-breakpoint
+-- Inserts (already completed node runs: triggers, re-used ones, the demo seed, bulk SQL) once per
+-- statement, so a bulk insert costs one join rather than one lookup per row.
+CREATE FUNCTION node_run_durations_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO node_run_durations (node_run_identifier, workflow_identifier, run_created_at,
+      node_identifier, node_title, duration_ms, failed, allow_anyone_to_view, created_by)
+  SELECT n.identifier, wr.workflow_identifier, wr.created_at, n.node_identifier, n.node_title,
+      (extract(epoch FROM n.completed_at - n.created_at) * 1000)::float8,
+      n.result IS NOT DISTINCT FROM 'FAILED', wr.allow_anyone_to_view, wr.created_by
+  FROM new_node_runs n JOIN workflow_runs wr ON wr.identifier = n.workflow_run_identifier
+  WHERE n.status = 'COMPLETED' AND n.reused_from IS NULL
+    AND n.node_config_type NOT LIKE '%TRIGGER';
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER node_runs_durations_insert
+  AFTER INSERT ON node_runs REFERENCING NEW TABLE AS new_node_runs
+  FOR EACH STATEMENT EXECUTE FUNCTION node_run_durations_insert();
 --> statement-breakpoint
 -- What the copy takes from the run follows the run (its creation time, workflow, visibility).
 CREATE FUNCTION node_run_durations_follow_run() RETURNS trigger LANGUAGE plpgsql AS $$
