@@ -206,7 +206,6 @@ export const nodeRunDurations = pgTable(
       t.failed,
       t.allowAnyoneToView,
       t.createdBy,
-      t.nodeTitle,
     ),
   ],
 );

@@ -12,5 +12,5 @@ CREATE TABLE "node_run_durations" (
 --> statement-breakpoint
 ALTER TABLE "workflow_runs" ADD COLUMN "duration_ms" double precision GENERATED ALWAYS AS ((extract(epoch FROM completed_at - created_at) * 1000)::float8) STORED;--> statement-breakpoint
 ALTER TABLE "node_run_durations" ADD CONSTRAINT "node_run_durations_node_run_identifier_node_runs_identifier_fk" FOREIGN KEY ("node_run_identifier") REFERENCES "public"."node_runs"("identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "node_run_durations_trends_idx" ON "node_run_durations" USING btree ("workflow_identifier","node_identifier","run_created_at","duration_ms","failed","allow_anyone_to_view","created_by","node_title");--> statement-breakpoint
+CREATE INDEX "node_run_durations_trends_idx" ON "node_run_durations" USING btree ("workflow_identifier","node_identifier","run_created_at","duration_ms","failed","allow_anyone_to_view","created_by");--> statement-breakpoint
 CREATE INDEX "workflow_runs_trends_idx" ON "workflow_runs" USING btree ("workflow_identifier","created_at","identifier","status","result","duration_ms","allow_anyone_to_view","created_by");
