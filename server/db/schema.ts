@@ -2,6 +2,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -133,6 +134,13 @@ export const workflowRuns = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     completedAt: ts('completed_at'),
+    /**
+     * [ext] completed_at - created_at in ms, null in progress: stored so the trends' percentiles
+     * over tens of thousands of runs do not compute it (numeric arithmetic) on every read.
+     */
+    durationMs: doublePrecision('duration_ms').generatedAlwaysAs(
+      sql`(extract(epoch FROM completed_at - created_at) * 1000)::float8`,
+    ),
   },
   (t) => [
     index('workflow_runs_list_idx').on(t.createdAt.desc(), t.identifier.desc()),
@@ -144,6 +152,20 @@ export const workflowRuns = pgTable(
     index('workflow_runs_status_idx').on(t.status),
     index('workflow_runs_entity_idx').on(t.entity, t.createdAt.desc()),
     index('workflow_runs_rerun_of_idx').on(t.rerunOf),
+    /**
+     * [ext] Trends (db/trends.ts): every column the run-level aggregates and points read, so
+     * they are an index-only scan of the range.
+     */
+    index('workflow_runs_trends_idx').on(
+      t.workflowIdentifier,
+      t.createdAt,
+      t.identifier,
+      t.status,
+      t.result,
+      t.durationMs,
+      t.allowAnyoneToView,
+      t.createdBy,
+    ),
   ],
 );
 
@@ -192,6 +214,49 @@ export const nodeRuns = pgTable(
       .on(t.ord)
       .where(sql`status = 'IN_PROGRESS' AND dispatched_at IS NULL`),
     index('node_runs_external_idx').on(t.externalRunId),
+  ],
+);
+
+/**
+ * [ext] The trends' narrow copy of the node runs that count (completed, not re-used, not the
+ * trigger): one row per such node run, with its run's workflow, creation time and visibility
+ * so the per-node aggregate never joins node_runs to workflow_runs. Kept by the
+ * `node_run_durations_sync` trigger on node_runs (custom migration h15b_trend_durations), so
+ * every path that inserts or completes a node run (run engine, run controls, re-runs, demo seed,
+ * bulk SQL) keeps it exact; it is never written by application code.
+ */
+export const nodeRunDurations = pgTable(
+  'node_run_durations',
+  {
+    nodeRunIdentifier: text('node_run_identifier')
+      .primaryKey()
+      .references(() => nodeRuns.identifier, { onDelete: 'cascade' }),
+    workflowIdentifier: text('workflow_identifier').notNull(),
+    /** The run's createdAt: trends select runs by when they were created. */
+    runCreatedAt: ts('run_created_at').notNull(),
+    nodeIdentifier: text('node_identifier').notNull(),
+    nodeTitle: text('node_title'),
+    /** completed_at - created_at of the node run in ms; null if it has no completed_at. */
+    durationMs: doublePrecision('duration_ms'),
+    failed: boolean('failed').notNull(),
+    /** The run's visibility (fixed when the run starts). */
+    allowAnyoneToView: boolean('allow_anyone_to_view').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [
+    /**
+     * Per node, the range's rows in one index-only range scan (db/trends.ts nodeTrends walks
+     * the workflow's node identifiers, then aggregates each node's slice).
+     */
+    index('node_run_durations_trends_idx').on(
+      t.workflowIdentifier,
+      t.nodeIdentifier,
+      t.runCreatedAt,
+      t.durationMs,
+      t.failed,
+      t.allowAnyoneToView,
+      t.createdBy,
+    ),
   ],
 );
 

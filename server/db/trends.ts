@@ -9,8 +9,11 @@ export interface TrendScope {
   from: Date;
   to: Date;
   bucket: TrendBucket;
-  /** The visibility predicate over the alias `wr` (db/visibility.ts `visibleToSql`). */
-  visible: SQL;
+  /**
+   * The visibility predicate over a table alias (db/visibility.ts `visibleToSql`): `wr`
+   * (workflow_runs) or `d` (node_run_durations), both with allow_anyone_to_view and created_by.
+   */
+  visible: (alias: 'wr' | 'd') => SQL;
   pointsLimit: number;
 }
 
@@ -21,16 +24,18 @@ const ORIGIN = '2000-01-01T00:00:00Z';
 const iso = (v: string | Date) => new Date(v).toISOString();
 const num = (v: number | string | null) => (v === null ? null : Number(v));
 
-/** The runs of the range as the CTE `r`, with `d` their duration in ms (null in progress). */
+/**
+ * The runs of the range as the CTE `r`, with `d` their duration in ms (null in progress): the
+ * stored workflow_runs.duration_ms, so workflow_runs_trends_idx covers every column read.
+ */
 const runsInRange = (s: TrendScope) => sql`
   r AS (
-    SELECT wr.identifier, wr.created_at, wr.status, wr.result,
-      (extract(epoch FROM wr.completed_at - wr.created_at) * 1000)::float8 AS d
+    SELECT wr.identifier, wr.created_at, wr.status, wr.result, wr.duration_ms AS d
     FROM workflow_runs wr
     WHERE wr.workflow_identifier = ${s.workflowIdentifier}
       AND wr.created_at >= ${s.from.toISOString()}::timestamptz
       AND wr.created_at < ${s.to.toISOString()}::timestamptz
-      AND ${s.visible}
+      AND ${s.visible('wr')}
   )`;
 
 const counts = sql`
@@ -81,13 +86,12 @@ export async function runAggregates(db: DbOrTx, s: TrendScope) {
   );
   const total = rows.find((r) => r.start === null);
   const byStart = new Map(rows.filter((r) => r.start !== null).map((r) => [iso(r.start!), r]));
-  const [first] = await selectRows<{ start: string | Date }>(
-    db,
-    sql`SELECT ${bin(sql`${s.from.toISOString()}::timestamptz`)} AS start`,
-  );
+  // date_bin in UTC has no DST: the first bucket's start is plain arithmetic from ORIGIN.
   const stepMs = s.bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const origin = Date.parse(ORIGIN);
+  const firstStart = origin + Math.floor((s.from.getTime() - origin) / stepMs) * stepMs;
   const buckets = [];
-  for (let t = new Date(first!.start).getTime(); t < s.to.getTime(); t += stepMs) {
+  for (let t = firstStart; t < s.to.getTime(); t += stepMs) {
     const start = new Date(t).toISOString();
     const one = summaryOf(byStart.get(start));
     buckets.push({
@@ -130,13 +134,24 @@ export async function runPoints(db: DbOrTx, s: TrendScope) {
   };
 }
 
+/** The node runs of node `ids.id` in the range that the caller may view. */
+const inNodeRange = (s: TrendScope) => sql`
+  d.workflow_identifier = ${s.workflowIdentifier} AND d.node_identifier = ids.id
+  AND d.run_created_at >= ${s.from.toISOString()}::timestamptz
+  AND d.run_created_at < ${s.to.toISOString()}::timestamptz
+  AND ${s.visible('d')}`;
+
 /**
  * Per node: completed node runs of the range's runs (re-used ones and the trigger left out),
  * failures, p50/p95 duration, and the median of each half of the range. Slowest p95 first.
+ * Read from node_run_durations (one narrow row per such node run, carrying its run's workflow,
+ * creation time and visibility), so it never joins node_runs to workflow_runs: the workflow's
+ * node identifiers are walked in the index (a loose index scan), and each node's slice of the
+ * range is one index-only range scan aggregated on its own, with no sort of the whole range by
+ * node. The title is the node's newest one in the range.
  */
 export async function nodeTrends(db: DbOrTx, s: TrendScope) {
   const mid = new Date((s.from.getTime() + s.to.getTime()) / 2).toISOString();
-  const d = sql`(extract(epoch FROM n.completed_at - n.created_at) * 1000)::float8`;
   const rows = await selectRows<{
     node_identifier: string;
     title: string | null;
@@ -147,23 +162,32 @@ export async function nodeTrends(db: DbOrTx, s: TrendScope) {
     second_half: number | null;
   }>(
     db,
-    sql`SELECT n.node_identifier, max(n.node_title) AS title, count(*)::int AS runs,
-        count(*) FILTER (WHERE n.result = 'FAILED')::int AS failures,
-        percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY ${d}) AS p,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d})
-          FILTER (WHERE wr.created_at < ${mid}::timestamptz) AS first_half,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d})
-          FILTER (WHERE wr.created_at >= ${mid}::timestamptz) AS second_half
-      FROM workflow_runs wr
-      JOIN node_runs n ON n.workflow_run_identifier = wr.identifier
-      WHERE wr.workflow_identifier = ${s.workflowIdentifier}
-        AND wr.created_at >= ${s.from.toISOString()}::timestamptz
-        AND wr.created_at < ${s.to.toISOString()}::timestamptz
-        AND ${s.visible}
-        AND n.status = 'COMPLETED' AND n.reused_from IS NULL
-        AND n.node_config_type NOT LIKE '%TRIGGER'
-      GROUP BY n.node_identifier
-      ORDER BY n.node_identifier`,
+    sql`WITH RECURSIVE ids AS (
+        SELECT (SELECT min(node_identifier) FROM node_run_durations
+                WHERE workflow_identifier = ${s.workflowIdentifier}) AS id
+        UNION ALL
+        SELECT (SELECT min(node_identifier) FROM node_run_durations
+                WHERE workflow_identifier = ${s.workflowIdentifier} AND node_identifier > ids.id)
+        FROM ids WHERE ids.id IS NOT NULL
+      )
+      SELECT ids.id AS node_identifier, t.title, a.runs, a.failures, a.p, a.first_half, a.second_half
+      FROM ids
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS runs, count(*) FILTER (WHERE d.failed)::int AS failures,
+          percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY d.duration_ms) AS p,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY d.duration_ms)
+            FILTER (WHERE d.run_created_at < ${mid}::timestamptz) AS first_half,
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY d.duration_ms)
+            FILTER (WHERE d.run_created_at >= ${mid}::timestamptz) AS second_half
+        FROM node_run_durations d
+        WHERE ${inNodeRange(s)}
+      ) a
+      CROSS JOIN LATERAL (
+        SELECT d.node_title AS title FROM node_run_durations d
+        WHERE ${inNodeRange(s)}
+        ORDER BY d.run_created_at DESC LIMIT 1
+      ) t
+      WHERE ids.id IS NOT NULL AND a.runs > 0`,
   );
   const nodes = rows.map((r) => ({
     nodeIdentifier: r.node_identifier,

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowTrends } from '../../contract/trends';
 import type { WorkflowRun } from '../../contract/workflows';
 import { startTestServer, type TestServer } from '../test/harness';
-import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import {
+  completeNode,
+  createLinearWorkflow,
+  createWorkflow,
+  nodeRunOf,
+  startRun,
+  workflowBody,
+} from '../test/workflow-fixtures';
 
 const DAY0 = Date.parse('2026-03-01T00:00:00Z');
 let t: TestServer;
@@ -123,5 +130,97 @@ describe('GET /v1/workflows/runs?failedNode=', () => {
     ]);
     const none = await t.api('admin', 'GET', '/workflows/runs?failedNode=trigger');
     expect(none.body.workflowRuns).toEqual([]);
+  });
+});
+
+describe('node_run_durations (what the per-node trends read)', () => {
+  /** The node runs the per-node trends count, derived from node_runs and workflow_runs. */
+  const derived = async () =>
+    (
+      (await t.database.db.execute(sql`
+        SELECT n.identifier AS node_run_identifier, wr.workflow_identifier, wr.created_at AS run_created_at,
+          n.node_identifier, n.node_title,
+          (extract(epoch FROM n.completed_at - n.created_at) * 1000)::float8 AS duration_ms,
+          n.result IS NOT DISTINCT FROM 'FAILED' AS failed, wr.allow_anyone_to_view, wr.created_by
+        FROM node_runs n JOIN workflow_runs wr ON wr.identifier = n.workflow_run_identifier
+        WHERE n.status = 'COMPLETED' AND n.reused_from IS NULL
+          AND n.node_config_type NOT LIKE '%TRIGGER'
+        ORDER BY 1`)) as unknown as { rows: unknown[] }
+    ).rows;
+  interface Mirrored {
+    workflow_identifier: string;
+    node_identifier: string;
+    created_by: string;
+    failed: boolean;
+  }
+  const mirrored = async () =>
+    (
+      (await t.database.db.execute(sql`
+        SELECT node_run_identifier, workflow_identifier, run_created_at, node_identifier, node_title,
+          duration_ms, failed, allow_anyone_to_view, created_by
+        FROM node_run_durations ORDER BY 1`)) as unknown as { rows: Mirrored[] }
+    ).rows;
+
+  it('follows node_runs through completion, cancel, re-run with re-used nodes and run moves', async () => {
+    await createWorkflow(
+      t,
+      workflowBody(
+        'mirror-flow',
+        ['trigger', 'a', 'b'],
+        [
+          ['trigger', 'a'],
+          ['a', 'b'],
+        ],
+      ),
+    );
+    const run = await startRun(t, 'mirror-flow', 'member');
+    await completeNode(t, nodeRunOf(run, 'a').identifier);
+    const withB = await t.api('member', 'GET', `/workflows/runs/${run.identifier}`);
+    const b = (withB.body.workflowRun as WorkflowRun).nodeRuns.find(
+      (n) => n.node.identifier === 'b',
+    )!;
+    await completeNode(t, b.identifier);
+    // A re-run from b re-uses a (copied, did not run); b is then marked FAILED by a person.
+    const res = await t.api('admin', 'POST', `/workflows/runs/${run.identifier}/rerun`, {
+      fromNode: 'b',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const copy = res.body.workflowRun as WorkflowRun;
+    expect(copy.nodeRuns.some((n) => n.reusedFrom !== null)).toBe(true);
+    const marked = await t.api('admin', 'POST', `/workflows/runs/${copy.identifier}/complete`, {
+      result: 'FAILED',
+      reason: 'stuck',
+    });
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    // A run cancelled while its node runs.
+    const third = await startRun(t, 'mirror-flow');
+    const cancelled = await t.api('admin', 'POST', `/workflows/runs/${third.identifier}/cancel`);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBeLessThan(300);
+    // Rows inserted already completed, in bulk, as the demo seed and the benches do.
+    await t.database.db.execute(sql`
+      INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier, node_config_type,
+        status, result, output, created_at, updated_at, completed_at)
+      VALUES ('wfnr_bulk_done', ${run.identifier}, 'c', 'WEBHOOK', 'COMPLETED', 'SUCCESS', '{}',
+          now(), now(), now() + interval '3 seconds'),
+        ('wfnr_bulk_open', ${run.identifier}, 'c', 'WEBHOOK', 'IN_PROGRESS', NULL, '{}',
+          now(), now(), NULL)`);
+    // A run moved in time (as the demo seed and the tests above do) carries its copy along.
+    await t.database.db.execute(sql`
+      UPDATE workflow_runs SET created_at = '2026-02-01T00:00:00Z' WHERE identifier = ${run.identifier}`);
+
+    const expected = await derived();
+    expect(expected.length).toBeGreaterThan(5);
+    expect(await mirrored()).toEqual(expected);
+    const mine = (await mirrored()).filter((r) => r.workflow_identifier === 'mirror-flow');
+    expect(mine.map((r) => [r.node_identifier, r.created_by])).toEqual(
+      expect.arrayContaining([
+        ['a', 'user_member'],
+        ['b', 'user_member'],
+        ['b', 'user_admin'],
+      ]),
+    );
+    expect(mine.filter((r) => r.node_identifier === 'c')).toHaveLength(1);
+    expect(mine.filter((r) => r.node_identifier === 'a')).toHaveLength(1); // the re-used a is left out
+    expect(mine.filter((r) => r.failed).map((r) => r.created_by)).toEqual(['user_admin']);
   });
 });

@@ -32,10 +32,11 @@ export async function workflowTrends(
     from,
     to,
     bucket,
-    visible: visibleToSql(actor, {
-      allowAnyoneToView: sql`wr.allow_anyone_to_view`,
-      createdBy: sql`wr.created_by`,
-    }),
+    visible: (alias) =>
+      visibleToSql(actor, {
+        allowAnyoneToView: sql.raw(`${alias}.allow_anyone_to_view`),
+        createdBy: sql.raw(`${alias}.created_by`),
+      }),
     pointsLimit: TREND_POINTS_MAX,
   };
   // One snapshot for the three reads, and room to sort durations in memory rather than on disk.
