@@ -6,34 +6,16 @@
  *
  *   npx tsx bench/entity-search.ts [entities=100000]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp } from '../server/app';
-import { openEmbedded, selectRows } from '../server/db/client';
+import { selectRows } from '../server/db/client';
 import { searchEntityRows } from '../server/db/entity-search';
-import { ensureUsers } from '../server/seed/users';
+import { median, openBenchDatabase, serveBenchApp } from './support';
 
 const ENTITIES = Number(process.argv[2] ?? 100_000);
 const REPEATS = 7;
 
-const creds = {
-  adminClientId: 'bench-admin',
-  adminClientSecret: 'bench-secret',
-  memberClientId: 'bench-member',
-  memberClientSecret: 'bench-secret',
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'runboard-bench-'));
-  const database = await openEmbedded({ dataDir: dir });
-  const { db } = database;
-  await ensureUsers(db, creds);
+  const { db, close: closeDatabase } = await openBenchDatabase();
   const started = performance.now();
   await db.execute(sql`
     INSERT INTO blueprints (identifier, title, schema, relations, extra, created_by, updated_by, created_at, updated_at)
@@ -53,16 +35,8 @@ async function main() {
     `seeded ${ENTITIES} entities in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const app = createApp({ db });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const tokenRes = await fetch(`${base}/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }),
-  });
-  const { accessToken } = (await tokenRes.json()) as { accessToken: string };
+  const { base, token, close: closeServer } = await serveBenchApp(db);
+  const accessToken = await token();
   const search = async (body: unknown) => {
     const t0 = performance.now();
     const res = await fetch(`${base}/entities/search`, {
@@ -141,9 +115,8 @@ async function main() {
     `\n${cases[0]![0]} in PostgreSQL: ${lines.at(-1)?.trim()} (${scan.split('(')[0]?.trim()})`,
   );
 
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeServer();
+  await closeDatabase();
 }
 
 main().catch((err: unknown) => {

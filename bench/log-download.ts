@@ -7,23 +7,10 @@
  *
  *   npx tsx bench/log-download.ts [lines=2000000]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp } from '../server/app';
-import { openEmbedded } from '../server/db/client';
-import { ensureUsers } from '../server/seed/users';
+import { openBenchDatabase, serveBenchApp } from './support';
 
 const LINES = Number(process.argv[2] ?? 2_000_000);
-const creds = {
-  adminClientId: 'bench-admin',
-  adminClientSecret: 'bench-secret',
-  memberClientId: 'bench-member',
-  memberClientSecret: 'bench-secret',
-};
 const MB = 1024 * 1024;
 
 /** Runs `work` while sampling memory; answers its result with the peaks above the start. */
@@ -45,10 +32,7 @@ async function sampled<T>(work: () => Promise<T>) {
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'runboard-bench-'));
-  const database = await openEmbedded({ dataDir: dir });
-  const { db } = database;
-  await ensureUsers(db, creds);
+  const { db, close: closeDatabase } = await openBenchDatabase();
   const t0 = performance.now();
   await db.execute(sql`
     INSERT INTO workflows (identifier, title, nodes, connections, version, created_by, updated_by, created_at, updated_at)
@@ -71,16 +55,8 @@ async function main() {
   await db.execute(sql`ANALYZE`);
   console.log(`seeded ${LINES} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const app = createApp({ db });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const tokenRes = await fetch(`${base}/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: creds.adminClientId, clientSecret: creds.adminClientSecret }),
-  });
-  const { accessToken } = (await tokenRes.json()) as { accessToken: string };
+  const { base, token, close: closeServer } = await serveBenchApp(db);
+  const accessToken = await token();
   const headers = { authorization: `Bearer ${accessToken}` };
 
   const streamed = await sampled(async () => {
@@ -138,9 +114,8 @@ async function main() {
   row('peer: page the JSON API, gather, save', gathered);
   console.log(`first byte of the download after ${streamed.result.firstByteMs.toFixed(0)} ms`);
 
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeServer();
+  await closeDatabase();
 }
 
 main().catch((err: unknown) => {

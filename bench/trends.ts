@@ -6,36 +6,17 @@
  *
  *   npx tsx bench/trends.ts [runs=50000]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql, type SQL } from 'drizzle-orm';
-import { createApp } from '../server/app';
-import { openEmbedded } from '../server/db/client';
 import { nodeTrends, runAggregates, runPoints, type TrendScope } from '../server/db/trends';
-import { ensureUsers } from '../server/seed/users';
+import { BENCH_CREDENTIALS, median, openBenchDatabase, serveBenchApp } from './support';
 
 const RUNS = Number(process.argv[2] ?? 50_000);
 const NODES = 5;
 const REPEATS = 7;
 const DAY_S = 86_400;
 
-const creds = {
-  adminClientId: 'bench-admin',
-  adminClientSecret: 'bench-secret',
-  memberClientId: 'bench-member',
-  memberClientSecret: 'bench-secret',
-};
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'runboard-bench-'));
-  const database = await openEmbedded({ dataDir: dir });
-  const { db } = database;
-  await ensureUsers(db, creds);
+  const { db, close: closeDatabase } = await openBenchDatabase();
   const started = performance.now();
   const nodes = [
     { identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' }, onFailure: 'terminate' },
@@ -80,21 +61,10 @@ async function main() {
     `seeded ${RUNS} runs (${(NODES + 1) * RUNS} node runs) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const app = createApp({ db });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  const token = async (clientId: string) => {
-    const res = await fetch(`${base}/auth/access_token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId, clientSecret: 'bench-secret' }),
-    });
-    return ((await res.json()) as { accessToken: string }).accessToken;
-  };
+  const { base, token, close: closeServer } = await serveBenchApp(db);
   const tokens = {
-    admin: await token(creds.adminClientId),
-    member: await token(creds.memberClientId),
+    admin: await token(BENCH_CREDENTIALS.adminClientId),
+    member: await token(BENCH_CREDENTIALS.memberClientId),
   };
   const from = new Date(Date.now() - 30 * DAY_S * 1000 - 3_600_000).toISOString();
 
@@ -170,9 +140,8 @@ async function main() {
     });
   }
 
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeServer();
+  await closeDatabase();
 }
 
 main().catch((err: unknown) => {
