@@ -23,6 +23,6 @@ BEGIN
 END
 $$;--> statement-breakpoint
 CREATE TRIGGER "node_runs_stamp" BEFORE INSERT OR UPDATE ON "node_runs"
-  FOR EACH ROW EXECUTE FUNCTION "stamp_node_run_change"();--> statement-breakpoint
-UPDATE "workflow_runs" SET "version" = nextval('run_change_seq');--> statement-breakpoint
-UPDATE "node_runs" SET "version" = nextval('run_change_seq');
+  FOR EACH ROW EXECUTE FUNCTION "stamp_node_run_change"();
+-- No backfill: existing rows keep the stamp 0 until they change (any change takes a number above
+-- every earlier one, so a poll's tag still moves), and an upgrade does not rewrite both tables.
