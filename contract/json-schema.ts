@@ -47,5 +47,10 @@ export function describeSchemaError(error: ErrorObject, root = ''): string {
       : null;
   const name = [root, ...path, ...(missing ? [missing] : [])].filter(Boolean).join('.');
   if (missing) return `${name} is required`;
-  return `${name || 'value'} ${error.message ?? 'is not valid'}`;
+  const message = `${name || 'value'} ${error.message ?? 'is not valid'}`;
+  const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+  // ajv only says "one of the allowed values": name them, so the person knows what to send.
+  return error.keyword === 'enum' && Array.isArray(allowed)
+    ? `${message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+    : message;
 }

@@ -60,7 +60,11 @@ const refusals: [rule: string, inputs: Record<string, unknown>, message: string]
   ['minimum', { nodes: 0 }, 'nodes must be >= 1'],
   ['minLength', { name: 'ab' }, 'name must NOT have fewer than 3 characters'],
   ['maxLength', { name: 'abcdefghijk' }, 'name must NOT have more than 10 characters'],
-  ['enum', { environment: 'moon' }, 'environment must be equal to one of the allowed values'],
+  [
+    'enum',
+    { environment: 'moon' },
+    'environment must be equal to one of the allowed values: "production", "staging"',
+  ],
   ['type', { nodes: 'many' }, 'nodes must be number'],
   ['date-time format', { when: 'tomorrow' }, 'when must match format "date-time"'],
   ['boolean', { dryRun: 'yes' }, 'dryRun must be boolean'],
