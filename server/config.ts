@@ -61,6 +61,8 @@ export const configSchema = z.object({
   /** Create an account on first SSO sign-in for an unknown email (with OIDC_DEFAULT_ROLE). */
   OIDC_AUTO_CREATE: onOff.default('off'),
   OIDC_DEFAULT_ROLE: z.enum(['admin', 'member']).default('member'),
+  /** Accept SSO emails the provider does not mark `email_verified: true` (only for one that never sends it). */
+  OIDC_TRUST_UNVERIFIED_EMAIL: onOff.default('off'),
   /** Signs access tokens (JWT, HS256) instead of the secret generated and stored at first start. */
   JWT_SECRET: z.string().min(32).optional(),
   /** Per attempt of a webhook request. */

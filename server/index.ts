@@ -100,6 +100,7 @@ async function main() {
             name: config.OIDC_NAME,
             autoCreate: config.OIDC_AUTO_CREATE === 'on',
             defaultRole: config.OIDC_DEFAULT_ROLE,
+            trustUnverifiedEmail: config.OIDC_TRUST_UNVERIFIED_EMAIL === 'on',
           })
         : null,
   });
