@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 const onOff = z.enum(['on', 'off']);
 
+/** Public values: only ever stored in a demo install (see seededPasswords). */
+export const DEMO_ADMIN_PASSWORD = 'runboard-admin-password';
+export const DEMO_MEMBER_PASSWORD = 'runboard-member-password';
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -26,9 +30,13 @@ export const configSchema = z.object({
     )
     .default('runboard-machine'),
   RUNBOARD_MACHINE_CLIENT_SECRET: z.string().min(1).default('runboard-machine-secret'),
-  /** The seeded people's passwords (email sign-in); set them to replace the defaults at each start. */
-  RUNBOARD_ADMIN_PASSWORD: z.string().min(12).default('runboard-admin-password'),
-  RUNBOARD_MEMBER_PASSWORD: z.string().min(12).default('runboard-member-password'),
+  /**
+   * The seeded people's passwords (email sign-in): one set here replaces that person's stored
+   * password at each start. The defaults are only given in a demo install (SEED=demo with that
+   * person's client secret left at its default); otherwise no password is set for them.
+   */
+  RUNBOARD_ADMIN_PASSWORD: z.string().min(12).default(DEMO_ADMIN_PASSWORD),
+  RUNBOARD_MEMBER_PASSWORD: z.string().min(12).default(DEMO_MEMBER_PASSWORD),
   /** Hours a browser session lasts from sign-in. */
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -53,6 +61,8 @@ export const configSchema = z.object({
   /** Create an account on first SSO sign-in for an unknown email (with OIDC_DEFAULT_ROLE). */
   OIDC_AUTO_CREATE: onOff.default('off'),
   OIDC_DEFAULT_ROLE: z.enum(['admin', 'member']).default('member'),
+  /** Accept SSO emails the provider does not mark `email_verified: true` (only for one that never sends it). */
+  OIDC_TRUST_UNVERIFIED_EMAIL: onOff.default('off'),
   /** Signs access tokens (JWT, HS256) instead of the secret generated and stored at first start. */
   JWT_SECRET: z.string().min(32).optional(),
   /** Per attempt of a webhook request. */
@@ -112,3 +122,35 @@ export const defaultedCredentials = (env: NodeJS.ProcessEnv) => ({
   adminPassword: !env.RUNBOARD_ADMIN_PASSWORD,
   memberPassword: !env.RUNBOARD_MEMBER_PASSWORD,
 });
+
+/** What start-up does with one seeded person's password. */
+export interface SeededPassword {
+  /** The password to store, if any. */
+  password: string | undefined;
+  /** Replace a stored one (set through the environment); else it is only given when none is. */
+  replace: boolean;
+  /** The public demo password: may be printed and prefilled. */
+  demo: boolean;
+}
+
+/**
+ * Per seeded person: a password set through its variable is always applied; the public default
+ * only in a demo install (SEED=demo and that person's client secret also at its default), and
+ * only where no password is stored; otherwise none (SSO, or an admin sets one in the app).
+ */
+export function seededPasswords(
+  config: Pick<Config, 'SEED' | 'RUNBOARD_ADMIN_PASSWORD' | 'RUNBOARD_MEMBER_PASSWORD'>,
+  env: NodeJS.ProcessEnv,
+): { admin: SeededPassword; member: SeededPassword } {
+  const defaulted = defaultedCredentials(env);
+  const decide = (password: string, explicit: boolean, secretDefaulted: boolean) =>
+    explicit
+      ? { password, replace: true, demo: false }
+      : config.SEED === 'demo' && secretDefaulted
+        ? { password, replace: false, demo: true }
+        : { password: undefined, replace: false, demo: false };
+  return {
+    admin: decide(config.RUNBOARD_ADMIN_PASSWORD, !defaulted.adminPassword, defaulted.admin),
+    member: decide(config.RUNBOARD_MEMBER_PASSWORD, !defaulted.memberPassword, defaulted.member),
+  };
+}

@@ -3,12 +3,12 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { DEFAULT_BACKEND_OPTIONS, startDispatcher } from './backends/dispatcher';
 import { openEmbedded, openPostgres } from './db/client';
-import { defaultedCredentials, hostConcurrencyOf, readConfig } from './config';
+import { defaultedCredentials, hostConcurrencyOf, readConfig, seededPasswords } from './config';
 import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
 import { oidcClient } from './services/oidc';
-import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers } from './seed/users';
+import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
 
@@ -33,20 +33,8 @@ async function main() {
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 
-  const creds = {
-    adminClientId: config.RUNBOARD_ADMIN_CLIENT_ID,
-    adminClientSecret: config.RUNBOARD_ADMIN_CLIENT_SECRET,
-    memberClientId: config.RUNBOARD_MEMBER_CLIENT_ID,
-    memberClientSecret: config.RUNBOARD_MEMBER_CLIENT_SECRET,
-    machineClientId: config.RUNBOARD_MACHINE_CLIENT_ID,
-    machineClientSecret: config.RUNBOARD_MACHINE_CLIENT_SECRET,
-    adminPassword: config.RUNBOARD_ADMIN_PASSWORD,
-    memberPassword: config.RUNBOARD_MEMBER_PASSWORD,
-    resetPasswords: !(
-      defaultedCredentials(process.env).adminPassword &&
-      defaultedCredentials(process.env).memberPassword
-    ),
-  };
+  const passwords = seededPasswords(config, process.env);
+  const creds = startupCredentials(config, process.env);
   await ensureUsers(database.db, creds);
 
   const demo = config.SEED === 'demo';
@@ -90,10 +78,9 @@ async function main() {
     staticDir: path.resolve(config.STATIC_DIR),
     serverInfo: {
       seed: config.SEED,
-      demoCredentials:
-        demo && defaulted.adminPassword
-          ? { email: ADMIN_EMAIL, password: config.RUNBOARD_ADMIN_PASSWORD }
-          : null,
+      demoCredentials: passwords.admin.demo
+        ? { email: ADMIN_EMAIL, password: config.RUNBOARD_ADMIN_PASSWORD }
+        : null,
       sso: null,
     },
     rateLimits: {
@@ -113,6 +100,7 @@ async function main() {
             name: config.OIDC_NAME,
             autoCreate: config.OIDC_AUTO_CREATE === 'on',
             defaultRole: config.OIDC_DEFAULT_ROLE,
+            trustUnverifiedEmail: config.OIDC_TRUST_UNVERIFIED_EMAIL === 'on',
           })
         : null,
   });
@@ -125,10 +113,10 @@ async function main() {
         `  admin:  clientId=${creds.adminClientId} clientSecret=${creds.adminClientSecret}`,
       );
     }
-    if (defaulted.adminPassword) {
+    if (passwords.admin.demo) {
       console.log(`  sign in: ${ADMIN_EMAIL} / ${config.RUNBOARD_ADMIN_PASSWORD}`);
     }
-    if (defaulted.memberPassword) {
+    if (passwords.member.demo) {
       console.log(`  sign in: ${MEMBER_EMAIL} / ${config.RUNBOARD_MEMBER_PASSWORD}`);
     }
     if (defaulted.member) {

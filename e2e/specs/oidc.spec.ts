@@ -9,7 +9,12 @@ import { freePort } from '../../server/free-port';
  */
 const providerPort = await freePort();
 const provider = new OAuth2Server();
-const identity = { email: '', given_name: 'Ada', family_name: 'Lovelace' };
+const identity: Record<string, unknown> = {
+  email: '',
+  email_verified: true,
+  given_name: 'Ada',
+  family_name: 'Lovelace',
+};
 
 test.use({
   serverEnv: {
@@ -24,7 +29,8 @@ test.use({
 test.beforeAll(async () => {
   await provider.issuer.keys.generate('RS256');
   provider.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-    Object.assign(token.payload, identity, { email_verified: true });
+    Object.assign(token.payload, identity);
+    if (identity.email_verified === undefined) delete token.payload.email_verified;
   });
   await provider.start(providerPort, 'localhost');
 });
@@ -37,6 +43,7 @@ test('first SSO sign-in creates the person; a deactivated person is refused', as
   baseURL,
 }) => {
   identity.email = `ada.${Date.now()}@example.com`;
+  identity.email_verified = true;
   await page.goto('/sign-in?redirect=%2Factions%2Fruns');
   await expect(signInPage.sso).toHaveText('Sign in with Example SSO');
   await signInPage.sso.click();
@@ -60,4 +67,23 @@ test('first SSO sign-in creates the person; a deactivated person is refused', as
   await signInPage.sso.click();
   await expect(page).toHaveURL(/\/sign-in\?error=/);
   await expect(page.getByRole('alert')).toContainText('This account is deactivated');
+});
+
+test('an email the provider does not say is verified is refused', async ({ page, signInPage }) => {
+  identity.email = `unverified.${Date.now()}@example.com`;
+  for (const verified of [undefined, false]) {
+    identity.email_verified = verified;
+    await page.goto('/sign-in');
+    await signInPage.sso.click();
+    await expect(page).toHaveURL(/\/sign-in\?error=/);
+    await expect(page.getByRole('alert')).toContainText('answer was refused');
+  }
+});
+
+test('after SSO only a path of this site is followed', async ({ page }) => {
+  identity.email = `ada.redirect.${Date.now()}@example.com`;
+  identity.email_verified = true;
+  // A browser reads /\evil.example as //evil.example: another site.
+  await page.goto('/v1/auth/oidc/start?redirect=%2F%5Cevil.example');
+  await expect(page).toHaveURL(/\/workflows$/);
 });

@@ -39,6 +39,14 @@ export async function touchUser(db: DbOrTx, id: string, at: Date) {
   await db.update(users).set({ lastUsedAt: at }).where(eq(users.id, id));
 }
 
+/**
+ * Serializes changes that may take away an admin (until the transaction ends), so two admins
+ * demoting each other at once cannot both see the other one still standing.
+ */
+export async function lockAdminChanges(tx: DbOrTx) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('runboard:active-admins'))`);
+}
+
 export async function countActiveAdmins(db: DbOrTx, except: string) {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

@@ -13,9 +13,10 @@ import {
   actorForSession,
   auditSignIn,
   clearFailures,
+  countAddress,
   countFailure,
-  limitAddress,
   limitCredential,
+  refuseBusyAddress,
   type RateLimits,
 } from '../services/sign-in';
 import { SESSION_COOKIE } from './session';
@@ -98,11 +99,16 @@ export async function issueToken(
   secret: string,
   { address, limits }: { address: string; limits: RateLimits },
 ) {
-  await limitAddress(db, address, now, limits);
-  await limitCredential(db, clientId, now, limits);
+  // The secret is checked first: the right one is never refused for others' failures. Failures
+  // count per client id *and* address, so guesses from elsewhere cannot lock CI out; they (and
+  // only they) also count against the address.
+  await refuseBusyAddress(db, address, now, limits);
+  const failures = `${clientId} from ${address}`;
   const user = await userByClientId(db, clientId);
   if (!user || !sameSecret(clientSecret, user.clientSecretHash) || user.status !== 'ACTIVE') {
-    await countFailure(db, clientId, now, limits);
+    await countAddress(db, address, now, limits);
+    await limitCredential(db, failures, now, limits, clientId);
+    await countFailure(db, failures, now, limits);
     await auditSignIn(db, {
       userId: user?.id ?? 'anonymous',
       ok: false,
@@ -121,7 +127,7 @@ export async function issueToken(
         : 'clientId or clientSecret is wrong',
     );
   }
-  await clearFailures(db, clientId);
+  await clearFailures(db, failures);
   await touchUser(db, user.id, now);
   const iat = Math.floor(now.getTime() / 1000);
   const isMachine = user.role === 'machine';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { DOWNLOAD_TICKET_SECONDS } from '../../contract/log-text';
 import type { Db } from '../db/client';
@@ -8,8 +8,10 @@ import { ApiError } from '../domain/errors';
 import type { AuthEnv } from './auth';
 
 /**
- * A download ticket lets the browser open a download link (an <a href>, which cannot carry the
- * bearer token the dashboard keeps for its tab) for one path, for a minute. It is not a token:
+ * A download ticket stands for its user on one download path, for a minute, in the link itself:
+ * an API client holding a bearer token can hand such a link to a browser or a plain `curl`
+ * (which carry no Authorization header), and the dashboard uses the same links (its cookie
+ * session would also do; one mechanism serves both). It is not a token:
  * two parts, not a JWT's three, and signed over a "download:" prefix, so neither can pass for the
  * other.
  */
@@ -49,8 +51,8 @@ export function verifyDownloadTicket(
 }
 
 /**
- * For download routes: a `ticket` query parameter made for this path by a user who still exists
- * stands for that user; without one, the bearer token is required as everywhere else.
+ * For download routes: a `ticket` query parameter made for this path by a user who is still
+ * active stands for that user; without one, the usual sign-in (bearer token or session) applies.
  */
 export function ticketOrBearer(
   db: Db,
@@ -66,7 +68,7 @@ export function ticketOrBearer(
       ? await db
           .select({ id: users.id, email: users.email, role: users.role })
           .from(users)
-          .where(eq(users.id, claims.sub))
+          .where(and(eq(users.id, claims.sub), eq(users.status, 'ACTIVE')))
       : [];
     if (!row) {
       throw new ApiError(

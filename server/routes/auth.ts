@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { getCookie, getSignedCookie, setSignedCookie, deleteCookie } from 'hono/cookie';
+import { safeRedirect } from '../../contract/redirect';
 import type { Db } from '../db/client';
 import { ApiError } from '../domain/errors';
 import { checkCsrf, issueToken, ownOrigin, TOKEN_TTL_SECONDS, tokenActor } from '../http/auth';
@@ -38,9 +39,12 @@ export interface AuthOptions {
   publicUrl: string | undefined;
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
+/**
+ * The client's address: the socket's, or behind a trusted proxy the last X-Forwarded-For entry
+ * (the one that proxy added; entries before it are whatever the client sent).
+ */
 export function clientAddress(c: Context, trustProxy: boolean) {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : '';
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : '';
   if (forwarded) return forwarded;
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
@@ -50,8 +54,7 @@ export function clientAddress(c: Context, trustProxy: boolean) {
 }
 
 /** Only same-origin paths are followed after sign-in, never a full URL. */
-const safePath = (target: string | undefined) =>
-  target && target.startsWith('/') && !target.startsWith('//') ? target : '/workflows';
+const safePath = (target: string | undefined) => safeRedirect(target, '/workflows');
 
 export function authRoutes(o: AuthOptions) {
   const secure = (c: Context) => isHttps(c, o.trustProxy);

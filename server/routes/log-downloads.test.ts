@@ -228,4 +228,22 @@ describe('who may download', () => {
     });
     expect(anonymous.status).toBe(401);
   });
+
+  it('refuses a ticket once its user is deactivated', async () => {
+    const { work } = await nodeRunWith([{ level: 'INFO', message: 'member ticket' }]);
+    const path = `/v1/workflows/nodes/runs/${work}/logs/download`;
+    const made = await t.api('member', 'POST', '/downloads/tickets', { path });
+    expect(made.status).toBe(201);
+    const link = `/workflows/nodes/runs/${work}/logs/download?ticket=${encodeURIComponent(made.body.ticket as string)}`;
+    expect((await download(link, null)).status).toBe(200);
+    const off = await t.api('admin', 'PATCH', '/users/user_member', { status: 'DISABLED' });
+    expect(off.status).toBe(200);
+    try {
+      const refused = await download(link, null);
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.text)).toMatchObject({ ok: false, error: 'unauthorized' });
+    } finally {
+      await t.api('admin', 'PATCH', '/users/user_member', { status: 'ACTIVE' });
+    }
+  });
 });

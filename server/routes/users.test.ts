@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../contract/auth';
 import { startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
@@ -203,13 +204,15 @@ describe('hardened edges', () => {
     for (let i = 0; i < 3; i++) {
       expect((await token(made.credential.clientId, `guess-${i}`)).status).toBe(401);
     }
-    const limited = await token(made.credential.clientId, made.clientSecret);
+    const limited = await token(made.credential.clientId, 'guess-3');
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ ok: false, error: 'rate_limited' });
     expect(limited.body.message).toMatch(/Too many failed attempts .* try again in \d+ seconds/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     const other = await token(TEST_CREDENTIALS.adminClientId, TEST_CREDENTIALS.adminClientSecret);
     expect(other.status).toBe(200);
+    // The right secret is never refused for the failures of guesses.
+    expect((await token(made.credential.clientId, made.clientSecret)).status).toBe(200);
   });
 
   it('refuses a cookie-authenticated write without the CSRF header or from another origin', async () => {
@@ -249,5 +252,115 @@ describe('hardened edges', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
+describe('rate limits behind a trusted proxy', () => {
+  let p: TestServer;
+  beforeAll(async () => {
+    p = await startTestServer({
+      app: {
+        trustProxy: true,
+        rateLimits: { perAddress: 4, failuresPerCredential: 2, windowMs: 60_000 },
+      },
+    });
+  });
+  afterAll(async () => p.close());
+
+  const from = (address: string, clientId: string, clientSecret: string) =>
+    fetch(`${p.baseUrl}/v1/auth/access_token`, {
+      method: 'POST',
+      // The proxy appends the address it saw; what comes before is whatever the client sent.
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+      body: JSON.stringify({ clientId, clientSecret }),
+    });
+
+  it('guesses from one address do not lock the right secret out from another', async () => {
+    const { clientId, clientSecret } = {
+      clientId: TEST_CREDENTIALS.memberClientId,
+      clientSecret: TEST_CREDENTIALS.memberClientSecret,
+    };
+    expect((await from('198.51.100.1', clientId, 'guess-1')).status).toBe(401);
+    expect((await from('198.51.100.1', clientId, 'guess-2')).status).toBe(401);
+    expect((await from('198.51.100.1', clientId, 'guess-3')).status).toBe(429);
+    expect((await from('198.51.100.2', clientId, clientSecret)).status).toBe(200);
+  });
+
+  it('successful token requests do not count against the address', async () => {
+    for (let i = 0; i < 6; i++) {
+      const res = await from(
+        '198.51.100.3',
+        TEST_CREDENTIALS.adminClientId,
+        TEST_CREDENTIALS.adminClientSecret,
+      );
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('counts the address the proxy added (the last entry), not one the client wrote', async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${p.baseUrl}/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CSRF_HEADER]: '1',
+          'x-forwarded-for': `10.0.0.${i}, 203.0.113.9`,
+        },
+        body: JSON.stringify({ email: `nobody${i}@example.com`, password: 'wrong-password-here' }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+  });
+});
+
+describe('the last active admin', () => {
+  let q: TestServer;
+  beforeAll(async () => {
+    q = await startTestServer();
+  });
+  afterAll(async () => q.close());
+
+  it('two admins deactivating each other at once: one succeeds, one admin remains', async () => {
+    // The member becomes the second admin; their bearer token is taken after the change.
+    expect((await q.api('admin', 'PATCH', '/users/user_member', { role: 'admin' })).status).toBe(
+      200,
+    );
+    expect((await q.api('member', 'GET', '/me')).status).toBe(200);
+    expect((await q.api('admin', 'GET', '/me')).status).toBe(200);
+    // Both changes are held before they commit (the audit entry waits on this lock), so both
+    // read the admins while the other one is still in flight.
+    const pool = (q.database.db as unknown as { $client: pg.Pool }).$client;
+    const holder = await pool.connect();
+    const watcher = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table audit_log in exclusive mode');
+      const a = q.api('admin', 'PATCH', '/users/user_member', { status: 'DISABLED' });
+      const b = q.api('member', 'PATCH', '/users/user_admin', { status: 'DISABLED' });
+      for (let waited = 0; ; waited++) {
+        const { rows } = await watcher.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.n >= 2) break;
+        if (waited > 200) throw new Error('the two changes never both waited');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await holder.query('commit');
+      const statuses = [(await a).status, (await b).status].sort();
+      expect(statuses).toEqual([200, 422]);
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      holder.release();
+      watcher.release();
+    }
+    const people = (
+      await pool.query<{ n: number }>(
+        `select count(*)::int as n from users where role = 'admin' and status = 'ACTIVE'`,
+      )
+    ).rows[0]!.n;
+    expect(people).toBe(1);
   });
 });

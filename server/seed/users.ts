@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { seededPasswords, type Config } from '../config';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { ADMIN_ID, MACHINE_ID, MEMBER_ID, SIMULATOR_ID } from '../domain/users';
@@ -16,11 +17,29 @@ export interface Credentials {
   /** The organization (machine) credentials execution agents use; seeded when given. */
   machineClientId?: string;
   machineClientSecret?: string;
-  /** The seeded people's sign-in passwords; kept as they are unless `resetPasswords`. */
-  adminPassword?: string;
-  memberPassword?: string;
-  /** Set from the environment: replace the stored passwords at this start. */
-  resetPasswords?: boolean;
+  /** The seeded people's sign-in passwords: given where none is stored, unless `reset…`. */
+  adminPassword?: string | undefined;
+  memberPassword?: string | undefined;
+  /** Set from the environment: replace that person's stored password at this start. */
+  resetAdminPassword?: boolean;
+  resetMemberPassword?: boolean;
+}
+
+/** The seeded users' credentials at start-up, from the configuration and the raw environment. */
+export function startupCredentials(config: Config, env: NodeJS.ProcessEnv): Credentials {
+  const passwords = seededPasswords(config, env);
+  return {
+    adminClientId: config.RUNBOARD_ADMIN_CLIENT_ID,
+    adminClientSecret: config.RUNBOARD_ADMIN_CLIENT_SECRET,
+    memberClientId: config.RUNBOARD_MEMBER_CLIENT_ID,
+    memberClientSecret: config.RUNBOARD_MEMBER_CLIENT_SECRET,
+    machineClientId: config.RUNBOARD_MACHINE_CLIENT_ID,
+    machineClientSecret: config.RUNBOARD_MACHINE_CLIENT_SECRET,
+    adminPassword: passwords.admin.password,
+    memberPassword: passwords.member.password,
+    resetAdminPassword: passwords.admin.replace,
+    resetMemberPassword: passwords.member.replace,
+  };
 }
 
 export const ADMIN_EMAIL = 'admin@runboard.dev';
@@ -72,9 +91,11 @@ export async function ensureUsers(db: Db, creds: Credentials) {
         // Names set in the app stay; a stored password stays unless the environment gives one.
         firstName: sql`coalesce(${users.firstName}, excluded.first_name)`,
         lastName: sql`coalesce(${users.lastName}, excluded.last_name)`,
-        passwordHash: creds.resetPasswords
-          ? sql`excluded.password_hash`
-          : sql`coalesce(${users.passwordHash}, excluded.password_hash)`,
+        // Decided per person: setting one password must not reset the other's.
+        passwordHash: sql`case
+          when ${users.id} = ${ADMIN_ID} and ${creds.resetAdminPassword === true} then excluded.password_hash
+          when ${users.id} = ${MEMBER_ID} and ${creds.resetMemberPassword === true} then excluded.password_hash
+          else coalesce(${users.passwordHash}, excluded.password_hash) end`,
       },
     });
 }

@@ -10,6 +10,8 @@ export interface OidcSettings {
   /** Unknown emails get an account with `defaultRole` on first sign-in; else they are refused. */
   autoCreate: boolean;
   defaultRole: 'admin' | 'member';
+  /** Accept an email without `email_verified: true` (a provider that never sends the claim). */
+  trustUnverifiedEmail?: boolean;
 }
 
 /** What one sign-in carries between the redirect out and the callback (in a signed cookie). */
@@ -72,8 +74,9 @@ export function oidcClient(settings: OidcSettings) {
       const claims = tokens.claims();
       const email = typeof claims?.email === 'string' ? claims.email : null;
       if (!email) throw new Error('The identity provider sent no email claim');
-      if (claims?.email_verified === false) {
-        throw new Error('The identity provider says this email is not verified');
+      if (claims?.email_verified !== true && !settings.trustUnverifiedEmail) {
+        // Accounts match by email: one the provider has not verified could be anyone's.
+        throw new Error('The identity provider does not say this email is verified');
       }
       const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
       return { email, firstName: text(claims?.given_name), lastName: text(claims?.family_name) };

@@ -4,6 +4,7 @@ import { recordAudit } from '../db/audit';
 import type { Db, DbOrTx } from '../db/client';
 import {
   countActiveAdmins,
+  lockAdminChanges,
   endAllSessions,
   insertUser,
   listUsers,
@@ -132,6 +133,8 @@ export async function updatePerson(
   adminOnly(actor, 'change people');
   const passwordHash = body.password ? await hashPassword(body.password) : undefined;
   return db.transaction(async (tx) => {
+    // Before reading: the person and the count of admins are read after any change in flight.
+    if (body.role || body.status) await lockAdminChanges(tx);
     const before = await loadPerson(tx, idOrEmail);
     const losesAdmin =
       before.role === 'admin' &&

@@ -55,16 +55,47 @@ export async function limitAddress(db: DbOrTx, address: string, now: Date, limit
   }
 }
 
+/**
+ * 429 once the address has made its attempts this window, without counting this one (the token
+ * endpoint counts only failures against the address: CI asking often is not an attack).
+ */
+export async function refuseBusyAddress(
+  db: DbOrTx,
+  address: string,
+  now: Date,
+  limits: RateLimits,
+) {
+  const row = await peekHits(db, `addr:${address}`, now, limits.windowMs);
+  if (row && row.count >= limits.perAddress) {
+    const wait = secondsLeft(row.windowStart, limits.windowMs, now);
+    throw new RateLimited(
+      wait,
+      `Too many sign-in attempts from your address; try again in ${wait} seconds`,
+    );
+  }
+}
+
 /** 429 while the credential has used up its failed attempts, whatever the secret sent. */
-export async function limitCredential(db: DbOrTx, key: string, now: Date, limits: RateLimits) {
+export async function limitCredential(
+  db: DbOrTx,
+  key: string,
+  now: Date,
+  limits: RateLimits,
+  label = key,
+) {
   const row = await peekHits(db, `fail:${key}`, now, limits.windowMs);
   if (row && row.count >= limits.failuresPerCredential) {
     const wait = secondsLeft(row.windowStart, limits.windowMs, now);
     throw new RateLimited(
       wait,
-      `Too many failed attempts for "${key}"; try again in ${wait} seconds`,
+      `Too many failed attempts for "${label}"; try again in ${wait} seconds`,
     );
   }
+}
+
+/** Counts one attempt against the address (no check: see refuseBusyAddress). */
+export async function countAddress(db: DbOrTx, address: string, now: Date, limits: RateLimits) {
+  await countHit(db, `addr:${address}`, now, limits.windowMs);
 }
 
 export async function countFailure(db: DbOrTx, key: string, now: Date, limits: RateLimits) {

@@ -14,8 +14,9 @@ export function downloadPath(source: LogSource): string {
 
 /**
  * Downloads the log (or the lines `filter` keeps) as a file the browser writes as it arrives:
- * the page never holds the lines. A link cannot send the tab's bearer token, so it carries a
- * one-minute ticket for this one path instead.
+ * the page never holds the lines. The link carries a one-minute download ticket for this one
+ * path (the mechanism API clients use to hand a download link on); the session cookie would be
+ * sent too, but the ticket keeps the link working on its own for that minute.
  */
 export async function downloadLog(source: LogSource, filter: LogFilter | null) {
   const path = downloadPath(source);

@@ -9,5 +9,6 @@ describe('safeRedirect', () => {
     expect(safeRedirect(undefined)).toBe('/workflows');
     expect(safeRedirect('https://evil.example')).toBe('/workflows');
     expect(safeRedirect('//evil.example')).toBe('/workflows');
+    expect(safeRedirect('/\\evil.example')).toBe('/workflows');
   });
 });

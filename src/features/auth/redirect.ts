@@ -1,5 +1,5 @@
+import { safeRedirect as sameSitePath } from '../../../contract/redirect';
+
 /** Only same-origin paths are followed after sign-in, never a full URL from the query string. */
-export function safeRedirect(target: string | undefined): string {
-  if (!target || !target.startsWith('/') || target.startsWith('//')) return '/workflows';
-  return target;
-}
+export const safeRedirect = (target: string | undefined): string =>
+  sameSitePath(target, '/workflows');
