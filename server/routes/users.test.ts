@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSRF_HEADER } from '../../contract/auth';
 import { startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
+import { MEMBER_EMAIL } from '../seed/users';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -295,6 +296,23 @@ describe('rate limits behind a trusted proxy', () => {
       );
       expect(res.status).toBe(200);
     }
+  });
+
+  it('wrong passwords from one address do not keep the person out from another', async () => {
+    const signIn = (address: string, password: string) =>
+      fetch(`${p.baseUrl}/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CSRF_HEADER]: '1',
+          'x-forwarded-for': address,
+        },
+        body: JSON.stringify({ email: MEMBER_EMAIL, password }),
+      });
+    expect((await signIn('198.51.100.7', 'guess-one-here')).status).toBe(401);
+    expect((await signIn('198.51.100.7', 'guess-two-here')).status).toBe(401);
+    expect((await signIn('198.51.100.7', TEST_CREDENTIALS.memberPassword)).status).toBe(429);
+    expect((await signIn('198.51.100.8', TEST_CREDENTIALS.memberPassword)).status).toBe(200);
   });
 
   it('counts the address the proxy added (the last entry), not one the client wrote', async () => {

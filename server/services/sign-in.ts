@@ -163,11 +163,15 @@ export async function passwordSignIn(
 ) {
   const email = normalizeEmail(body.email);
   await limitAddress(db, address, now, limits);
-  await limitCredential(db, email, now, limits);
+  // Failures count per email *and* address: guesses from one place lock out only that place, so
+  // nobody can keep a person from signing in by failing on purpose; the address limit still
+  // bounds guessing from any one address.
+  const failures = `${email} from ${address}`;
+  await limitCredential(db, failures, now, limits, email);
   const user = await userByEmail(db, email);
   const matches = await passwordMatches(body.password, user?.passwordHash ?? null);
   if (!user || !matches || user.role === 'machine' || user.status !== 'ACTIVE') {
-    await countFailure(db, email, now, limits);
+    await countFailure(db, failures, now, limits);
     const reason = !user || !matches ? 'wrong email or password' : 'deactivated';
     await auditSignIn(db, {
       userId: user?.id ?? 'anonymous',
@@ -181,7 +185,7 @@ export async function passwordSignIn(
         : 'The email or password is wrong',
     );
   }
-  await clearFailures(db, email);
+  await clearFailures(db, failures);
   const session = await createSession(db, user.id, 'password', now, policy);
   await auditSignIn(db, {
     userId: user.id,
