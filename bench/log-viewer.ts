@@ -145,9 +145,9 @@ async function insertLines(db: pg.Client, target: Target) {
   for (let from = 1; from <= target.lines; from += chunk) {
     const to = Math.min(target.lines, from + chunk - 1);
     await db.query(
-      `INSERT INTO node_run_logs
-         (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-       SELECT $1, $2, g, $3 + g,
+      `INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
+       SELECT (SELECT log_key FROM workflow_runs WHERE identifier = $1),
+         (SELECT log_key FROM node_runs WHERE identifier = $2), g, $3 + g,
          CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
               WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
          CASE WHEN g % ${NEEDLE_EVERY} = 0 THEN 'found the needle in request ' || g
@@ -395,7 +395,7 @@ async function main() {
   const db = new pg.Client({ connectionString: cluster.url('runboard') });
   await db.connect();
   for (const target of [million!, big!]) await insertLines(db, target);
-  await db.query('ANALYZE node_run_logs');
+  await db.query('ANALYZE node_run_lines');
   await db.end();
   await cluster.stop();
   log('starting the server on the filled data dir');

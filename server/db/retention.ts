@@ -41,10 +41,14 @@ export async function deleteWorkflowRunLogBatch(
   const rows = await selectRows<{ n: number }>(
     tx,
     sql`WITH doomed AS (
-          SELECT id FROM node_run_logs
-          WHERE workflow_run_identifier = ANY(${sql.param(runs)}::text[]) LIMIT ${limit}
-        ), gone AS (DELETE FROM node_run_logs WHERE id IN (SELECT id FROM doomed) RETURNING 1)
-        SELECT count(*)::int AS n FROM gone`,
+          SELECT node_key, seq FROM node_run_lines
+          WHERE run_key IN (SELECT log_key FROM workflow_runs
+                            WHERE identifier = ANY(${sql.param(runs)}::text[]))
+          LIMIT ${limit}
+        ), gone AS (
+          DELETE FROM node_run_lines l USING doomed d
+          WHERE l.node_key = d.node_key AND l.seq = d.seq RETURNING 1
+        ) SELECT count(*)::int AS n FROM gone`,
   );
   return rows[0]?.n ?? 0;
 }

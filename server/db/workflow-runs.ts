@@ -15,7 +15,7 @@ import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
-import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
+import { nodeRunLines, nodeRuns, workflowRuns } from './schema';
 import {
   groupBy,
   toWorkflowRun,
@@ -230,15 +230,14 @@ export async function appendNodeRunLogs(
         warn_count = warn_count + ${counts.WARN}, error_count = error_count + ${counts.ERROR},
         updated_at = ${now}
       WHERE identifier = ${nodeRun.identifier}
-      RETURNING log_seq - ${n} AS base),
+      RETURNING log_seq - ${n} AS base, log_key AS key),
     wfr AS (
       UPDATE workflow_runs SET log_seq = log_seq + ${n}, updated_at = ${now}
       WHERE identifier = ${run.identifier}
-      RETURNING log_seq - ${n} AS base),
+      RETURNING log_seq - ${n} AS base, log_key AS key),
     inserted AS (
-      INSERT INTO node_run_logs
-        (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-      SELECT ${run.identifier}, ${nodeRun.identifier}, node.base + l.i, wfr.base + l.i,
+      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+      SELECT node.key, node.base + l.i, wfr.key, wfr.base + l.i,
         l.level, l.message, l.tags, ${now}
       FROM node, wfr,
         unnest(${pgArray(lines.map((l) => l.level))}::text[],
@@ -406,19 +405,13 @@ export interface LogScope {
  */
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
-  const seqCol = byNodeRun ? nodeRunLogs.seq : nodeRunLogs.runSeq;
-  const filters: (SQL | undefined)[] = [
-    'nodeRun' in scope.of
-      ? eq(nodeRunLogs.nodeRunIdentifier, scope.of.nodeRun)
-      : eq(nodeRunLogs.workflowRunIdentifier, scope.of.run),
-  ];
-  if (query.level?.length) filters.push(inArray(nodeRunLogs.level, query.level));
-  if (query.q) filters.push(messageMatches(nodeRunLogs.message, query.q));
+  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const filters: (SQL | undefined)[] = [logOwner(scope.of)];
+  if (query.level?.length) filters.push(inArray(nodeRunLines.level, query.level));
+  if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
-  const rows = await db
-    .select()
-    .from(nodeRunLogs)
+  const rows = await selectLogLines(db)
     .where(and(...filters, sql`${seqCol} > ${after}`))
     .orderBy(tail ? desc(seqCol) : asc(seqCol))
     .limit(query.limit);
@@ -446,18 +439,43 @@ async function countLogs(
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
-    .from(nodeRunLogs)
+    .from(nodeRunLines)
     .where(and(...filters));
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Lines of a node run or a whole run: their 4-byte key looked up from the text id once per query
+ * (an init plan), so the (key, seq) indexes do the rest.
+ */
+export function logOwner(of: { nodeRun: string } | { run: string }): SQL {
+  return 'nodeRun' in of
+    ? sql`${nodeRunLines.nodeKey} = (SELECT log_key FROM node_runs WHERE identifier = ${of.nodeRun})`
+    : sql`${nodeRunLines.runKey} = (SELECT log_key FROM workflow_runs WHERE identifier = ${of.run})`;
+}
+
+/** Log lines as the API shows them: the node run's text id joined back from its key. */
+export function selectLogLines(db: DbOrTx) {
+  return db
+    .select({
+      id: nodeRunLines.id,
+      seq: nodeRunLines.seq,
+      runSeq: nodeRunLines.runSeq,
+      nodeRunIdentifier: nodeRuns.identifier,
+      level: nodeRunLines.level,
+      message: nodeRunLines.message,
+      tags: nodeRunLines.tags,
+      createdAt: nodeRunLines.createdAt,
+    })
+    .from(nodeRunLines)
+    .innerJoin(nodeRuns, eq(nodeRuns.logKey, nodeRunLines.nodeKey));
+}
+
 /** Lines inlined into a run for Port's older `nodeRunLogs` shape (`?includeLogs=true`). */
 export async function inlineLogs(db: DbOrTx, runIdentifier: string) {
-  const rows = await db
-    .select()
-    .from(nodeRunLogs)
-    .where(eq(nodeRunLogs.workflowRunIdentifier, runIdentifier))
-    .orderBy(asc(nodeRunLogs.runSeq))
+  const rows = await selectLogLines(db)
+    .where(logOwner({ run: runIdentifier }))
+    .orderBy(asc(nodeRunLines.runSeq))
     .limit(10000);
   return groupBy(rows, (r) => r.nodeRunIdentifier);
 }

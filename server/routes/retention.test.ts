@@ -38,7 +38,11 @@ async function runWithLogs(lines: number, open = false) {
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   }
   if (!open) await completeNode(t, work);
-  return { run: run.identifier, work };
+  const [row] = await selectRows<{ key: number }>(
+    t.database.db,
+    sql`SELECT log_key AS key FROM workflow_runs WHERE identifier = ${run.identifier}`,
+  );
+  return { run: run.identifier, work, key: row!.key };
 }
 
 /** Moves a run's times back as if it had started and finished `days` days ago. */
@@ -50,7 +54,8 @@ async function age(run: string, days: number) {
         WHERE identifier = ${run}`,
   );
   await t.database.db.execute(
-    sql`UPDATE node_run_logs SET created_at = ${at} WHERE workflow_run_identifier = ${run}`,
+    sql`UPDATE node_run_lines SET created_at = ${at}
+        WHERE run_key = (SELECT log_key FROM workflow_runs WHERE identifier = ${run})`,
   );
 }
 
@@ -68,8 +73,9 @@ async function count(query: ReturnType<typeof sql>) {
   return row!.n;
 }
 
-const logLinesOf = (run: string) =>
-  count(sql`SELECT count(*)::int AS n FROM node_run_logs WHERE workflow_run_identifier = ${run}`);
+/** Lines stored under a run's key (still there or not once the run is gone). */
+const logLinesOf = (run: { key: number }) =>
+  count(sql`SELECT count(*)::int AS n FROM node_run_lines WHERE run_key = ${run.key}`);
 
 describe('retention sweep', () => {
   it('deletes finished runs older than N days with their node runs, log lines and work items, and keeps the rest', async () => {
@@ -116,7 +122,7 @@ describe('retention sweep', () => {
       expect((await t.api('admin', 'GET', `/workflows/nodes/runs/${gone.work}/logs`)).status).toBe(
         404,
       );
-      expect(await logLinesOf(gone.run)).toBe(0);
+      expect(await logLinesOf(gone)).toBe(0);
       expect(
         await count(
           sql`SELECT count(*)::int AS n FROM node_runs WHERE workflow_run_identifier = ${gone.run}`,
@@ -167,7 +173,7 @@ describe('retention sweep', () => {
       const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
       expect(report.skipped).toBe(true);
       expect(report.workflowRuns).toBe(0);
-      expect(await logLinesOf(old.run)).toBe(5);
+      expect(await logLinesOf(old)).toBe(5);
     });
     const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
     expect(report).toMatchObject({ workflowRuns: 1, logLines: 5, skipped: false });
