@@ -69,6 +69,7 @@ async function main() {
       ['rare term (10 lines)', 'needle'],
       ['common term (every 10th line)', 'checksum 4'],
       ['no match', 'zzzq'],
+      ['digits only (LIKE, ~1 100 lines)', '4294'],
     ] as const) {
       const times: number[] = [];
       let page = { n: 0, total: 0 };
