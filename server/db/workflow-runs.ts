@@ -56,6 +56,47 @@ export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
   return row;
 }
 
+/**
+ * lockRunOfNodeRun for a batch of log lines: the same lock, and only the columns a log append and
+ * its checks read — not the run's `outputs` and `inputs`, which can be megabytes (a 1 MB output
+ * read with every batch took ingest from ~30 000 to ~2 000 lines/s).
+ */
+export async function lockRunOfNodeRunForLogs(tx: Tx, nodeRunIdentifier: string) {
+  const [row] = await tx
+    .select({
+      identifier: workflowRuns.identifier,
+      allowAnyoneToView: workflowRuns.allowAnyoneToView,
+      createdBy: workflowRuns.createdBy,
+    })
+    .from(workflowRuns)
+    .where(
+      eq(
+        workflowRuns.identifier,
+        tx
+          .select({ id: nodeRuns.workflowRunIdentifier })
+          .from(nodeRuns)
+          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
+      ),
+    )
+    .for('update');
+  return row;
+}
+
+/** The node run's state a log append checks (is it still open), without its output or config. */
+export async function findNodeRunState(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({
+      identifier: nodeRuns.identifier,
+      workflowRunIdentifier: nodeRuns.workflowRunIdentifier,
+      status: nodeRuns.status,
+      result: nodeRuns.result,
+      completedAt: nodeRuns.completedAt,
+    })
+    .from(nodeRuns)
+    .where(eq(nodeRuns.identifier, identifier));
+  return row;
+}
+
 export async function findNodeRun(db: DbOrTx, identifier: string) {
   const [row] = await db.select().from(nodeRuns).where(eq(nodeRuns.identifier, identifier));
   return row;
@@ -209,8 +250,8 @@ export async function mergeRunOutput(
  */
 export async function appendNodeRunLogs(
   tx: Tx,
-  run: WorkflowRunRow,
-  nodeRun: NodeRunRow,
+  run: Pick<WorkflowRunRow, 'identifier'>,
+  nodeRun: Pick<NodeRunRow, 'identifier'>,
   lines: LogInput[],
   now: Date,
 ) {
