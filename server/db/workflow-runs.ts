@@ -452,20 +452,51 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
-  const rows = await selectLogLines(db)
-    .where(and(...filters, sql`${seqCol} > ${after}`))
-    .orderBy(tail ? desc(seqCol) : asc(seqCol))
-    .limit(query.limit);
-  if (tail) rows.reverse();
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
+  const { rows, total } = query.q
+    ? await searchLogPage(db, filters, seqCol, after, tail, query.limit)
+    : {
+        rows: await selectLogLines(db)
+          .where(and(...filters, sql`${seqCol} > ${after}`))
+          .orderBy(tail ? desc(seqCol) : asc(seqCol))
+          .limit(query.limit)
+          .then((page) => (tail ? page.reverse() : page)),
+        total: await countLogs(db, filters, scope.counts, query),
+      };
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
-  return {
-    rows,
-    seqOf,
-    nextCursor,
-    total: await countLogs(db, filters, scope.counts, query),
-  } as const;
+  return { rows, seqOf, nextCursor, total } as const;
+}
+
+/**
+ * A search page and its total from one read of the scope's lines: no index serves `q`, so the
+ * matching lines' numbers are collected once (kept in the query, a few bytes each), counted, and
+ * the page's taken from them; then only the page's rows are read, by key. Two separate queries
+ * (the page, then count(*)) read every line twice for a rare term: ~0.95 s instead of ~0.46 s
+ * at 1M lines here.
+ */
+async function searchLogPage(
+  db: DbOrTx,
+  filters: (SQL | undefined)[],
+  seqCol: typeof nodeRunLines.seq | typeof nodeRunLines.runSeq,
+  after: number,
+  tail: boolean,
+  limit: number,
+) {
+  const [found] = await selectRows<{ total: number; page: number[] | null }>(
+    db,
+    sql`WITH m AS MATERIALIZED (SELECT ${seqCol} AS s FROM ${nodeRunLines} WHERE ${and(...filters)})
+        SELECT (SELECT count(*) FROM m)::int AS total,
+          (SELECT array_agg(s) FROM (SELECT s FROM m WHERE s > ${after}
+                                     ORDER BY s ${tail ? sql`DESC` : sql`ASC`} LIMIT ${limit}) p) AS page`,
+  );
+  const page = found?.page ?? [];
+  const rows = page.length
+    ? await selectLogLines(db)
+        .where(and(filters[0], sql`${seqCol} = ANY(${sql.param(page)}::int[])`))
+        .orderBy(asc(seqCol))
+    : [];
+  return { rows, total: found?.total ?? 0 };
 }
 
 async function countLogs(
