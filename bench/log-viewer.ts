@@ -9,7 +9,7 @@
  * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -31,6 +31,8 @@ const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 
 const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
+// mkdtemp makes it 0700: the embedded PostgreSQL, run as "postgres" when we are root, must reach DATA_DIR.
+chmodSync(work, 0o755);
 const dataDir = path.join(work, 'data');
 const staticDir = path.join(work, 'static');
 let server: ChildProcess | null = null;
