@@ -158,13 +158,13 @@ async function main() {
     `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.toFixed(0)} lines/s`,
   );
 
-  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_logs INCLUDING DEFAULTS)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_run_identifier, seq)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_run_identifier, level, seq)`);
+  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
   const t0 = performance.now();
   await db.execute(sql`
-    INSERT INTO raw_lines (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, created_at)
-    SELECT 'wfr_raw0000000000000', 'wfnr_raw000000000000', g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+    INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
+    SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
       'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
       now()
     FROM generate_series(1, ${RAW_ROWS}) g`);
@@ -189,10 +189,10 @@ async function main() {
     );
   }
 
-  await db.execute(sql`VACUUM ANALYZE node_run_logs`);
+  await db.execute(sql`VACUUM ANALYZE node_run_lines`);
   const [size] = await selectRows<{ b: string; n: string }>(
     db,
-    sql`SELECT pg_total_relation_size('node_run_logs')::bigint AS b, (SELECT count(*) FROM node_run_logs)::bigint AS n`,
+    sql`SELECT pg_total_relation_size('node_run_lines')::bigint AS b, (SELECT count(*) FROM node_run_lines)::bigint AS n`,
   );
   console.log(
     `stored: ${Number(size!.n)} lines, ${(Number(size!.b) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST)`,

@@ -47,8 +47,9 @@ async function main() {
   for (let from = 1; from <= LINES; from += 500_000) {
     const to = Math.min(LINES, from + 499_999);
     await db.execute(sql`
-      INSERT INTO node_run_logs (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, created_at)
-      SELECT 'wfr_0000000000000001', 'wfnr_0000000000000001', g, g, 'INFO',
+      INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, created_at)
+      SELECT (SELECT log_key FROM workflow_runs WHERE identifier = 'wfr_0000000000000001'),
+             (SELECT log_key FROM node_runs WHERE identifier = 'wfnr_0000000000000001'), g, g, 'INFO',
              'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms', now()
       FROM generate_series(${from}::int, ${to}::int) g`);
   }

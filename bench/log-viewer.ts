@@ -9,7 +9,7 @@
  * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -31,6 +31,8 @@ const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 
 const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
+// mkdtemp makes it 0700: the embedded PostgreSQL, run as "postgres" when we are root, must reach DATA_DIR.
+chmodSync(work, 0o755);
 const dataDir = path.join(work, 'data');
 const staticDir = path.join(work, 'static');
 let server: ChildProcess | null = null;
@@ -145,9 +147,9 @@ async function insertLines(db: pg.Client, target: Target) {
   for (let from = 1; from <= target.lines; from += chunk) {
     const to = Math.min(target.lines, from + chunk - 1);
     await db.query(
-      `INSERT INTO node_run_logs
-         (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-       SELECT $1, $2, g, $3 + g,
+      `INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
+       SELECT (SELECT log_key FROM workflow_runs WHERE identifier = $1),
+         (SELECT log_key FROM node_runs WHERE identifier = $2), g, $3 + g,
          CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
               WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
          CASE WHEN g % ${NEEDLE_EVERY} = 0 THEN 'found the needle in request ' || g
@@ -395,7 +397,7 @@ async function main() {
   const db = new pg.Client({ connectionString: cluster.url('runboard') });
   await db.connect();
   for (const target of [million!, big!]) await insertLines(db, target);
-  await db.query('ANALYZE node_run_logs');
+  await db.query('ANALYZE node_run_lines');
   await db.end();
   await cluster.stop();
   log('starting the server on the filled data dir');

@@ -84,6 +84,13 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Signs webhooks instead of the secret generated and stored for the organization. */
   WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * Finished workflow runs and action runs (with their node runs, log lines and work items) are
+   * deleted this many days after they finished; unset: kept forever.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /** How often each server tries a retention sweep (one server sweeps at a time). */
+  RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** Where the built SPA is served from. */
   STATIC_DIR: z.string().min(1).default('./dist'),
 });

@@ -8,6 +8,7 @@ import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
 import { oidcClient } from './services/oidc';
+import { startRetention } from './services/retention';
 import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
@@ -68,7 +69,16 @@ async function main() {
     secret: config.WEBHOOK_SECRET,
   };
   const dispatcher = startDispatcher(database.db, () => new Date(), backendOptions);
-  for (const part of [simulator, actionRunSimulator, dispatcher]) if (part) running.push(part);
+  const retention = config.RETENTION_DAYS
+    ? startRetention(database.db, () => new Date(), {
+        days: config.RETENTION_DAYS,
+        intervalMs: config.RETENTION_SWEEP_MINUTES * 60_000,
+        firstDelayMs: 5_000,
+      })
+    : null;
+  for (const part of [simulator, actionRunSimulator, dispatcher, retention]) {
+    if (part) running.push(part);
+  }
   const defaulted = defaultedCredentials(process.env);
   const app = createApp({
     db: database.db,

@@ -2,7 +2,8 @@ import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from './client';
 import { messageMatches } from './log-filter';
-import { actionRunLogs, nodeRunLogs } from './schema';
+import { actionRunLogs, nodeRunLines } from './schema';
+import { logOwner, selectLogLines } from './workflow-runs';
 
 /** Rows per query of a download: a few MB at most in memory, whatever the log's length. */
 export const DOWNLOAD_BATCH = 5000;
@@ -25,32 +26,19 @@ export async function* workflowLogBatches(
   batch = DOWNLOAD_BATCH,
 ) {
   const byNodeRun = 'nodeRun' in of;
-  const seqCol = byNodeRun ? nodeRunLogs.seq : nodeRunLogs.runSeq;
-  const where: (SQL | undefined)[] = [
-    byNodeRun
-      ? eq(nodeRunLogs.nodeRunIdentifier, of.nodeRun)
-      : eq(nodeRunLogs.workflowRunIdentifier, of.run),
-    lte(seqCol, lastSeq),
-  ];
-  if (filter.levels.length) where.push(inArray(nodeRunLogs.level, [...filter.levels]));
-  if (filter.q) where.push(messageMatches(nodeRunLogs.message, filter.q));
+  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const where: (SQL | undefined)[] = [logOwner(of), lte(seqCol, lastSeq)];
+  if (filter.levels.length) where.push(inArray(nodeRunLines.level, [...filter.levels]));
+  if (filter.q) where.push(messageMatches(nodeRunLines.message, filter.q));
   for (let after = 0; ;) {
-    const rows = await db
-      .select({
-        seq: seqCol,
-        nodeRunIdentifier: nodeRunLogs.nodeRunIdentifier,
-        level: nodeRunLogs.level,
-        message: nodeRunLogs.message,
-        tags: nodeRunLogs.tags,
-        createdAt: nodeRunLogs.createdAt,
-      })
-      .from(nodeRunLogs)
+    const rows = await selectLogLines(db)
       .where(and(...where, gt(seqCol, after)))
       .orderBy(asc(seqCol))
       .limit(batch);
-    if (rows.length) yield rows;
+    // `seq` is the number the scope pages by: the node run's, or the whole run's.
+    if (rows.length) yield byNodeRun ? rows : rows.map((r) => ({ ...r, seq: r.runSeq }));
     if (rows.length < batch) return;
-    after = rows[rows.length - 1]!.seq;
+    after = rows[rows.length - 1]![byNodeRun ? 'seq' : 'runSeq'];
   }
 }
 

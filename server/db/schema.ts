@@ -6,6 +6,7 @@ import {
   index,
   integer,
   jsonb,
+  serial,
   pgTable,
   primaryKey,
   text,
@@ -124,6 +125,8 @@ export const workflowRuns = pgTable(
     allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
     /** Last run-wide log sequence number handed out (for `GET /runs/{wfr}/logs` cursors). */
     logSeq: integer('log_seq').notNull().default(0),
+    /** The run's compact key in its log lines (node_run_lines.run_key): 4 bytes, not the text id. */
+    logKey: serial('log_key').notNull().unique(),
     /**
      * Stamped from one sequence by a trigger on every insert and update (migration
      * h17_change_stamps): a poll's ETag sums the run's and its node runs' stamps, so an unchanged
@@ -188,6 +191,8 @@ export const nodeRuns = pgTable(
     /** A re-run's node run whose result and output were copied from this node run of the original. */
     reusedFrom: text('reused_from'),
     logSeq: integer('log_seq').notNull().default(0),
+    /** The node run's compact key in its log lines (node_run_lines.node_key). */
+    logKey: serial('log_key').notNull().unique(),
     debugCount: integer('debug_count').notNull().default(0),
     infoCount: integer('info_count').notNull().default(0),
     warnCount: integer('warn_count').notNull().default(0),
@@ -221,7 +226,7 @@ export const nodeRuns = pgTable(
  * [ext] The trends' narrow copy of the node runs that count (completed, not re-used, not the
  * trigger): one row per such node run, with its run's workflow, creation time and visibility
  * so the per-node aggregate never joins node_runs to workflow_runs. Kept by the
- * `node_run_durations_sync` trigger on node_runs (custom migration h15b_trend_durations), so
+ * `node_run_durations_sync` trigger on node_runs (custom migration 0015_trend_durations), so
  * every path that inserts or completes a node run (run engine, run controls, re-runs, demo seed,
  * bulk SQL) keeps it exact; it is never written by application code.
  */
@@ -261,30 +266,37 @@ export const nodeRunDurations = pgTable(
 );
 
 /**
- * One row per log line. `seq` numbers lines within a node run and `run_seq` within the whole
+ * One row per log line, kept small (issue 17: bytes per stored line): the run and node run by
+ * their 4-byte `log_key` instead of their text ids, the primary key (node_key, seq) serving a node
+ * run's pages, (run_key, run_seq) a whole run's, and the level filter's index only for WARN and
+ * ERROR lines, the rare ones a filter has to find (a filter on DEBUG or INFO reads in order and
+ * skips the others). No index on the message: a search reads the scope's lines in order (see
+ * README, "Log storage"). `seq` numbers lines within a node run and `run_seq` within the whole
  * workflow run; both are handed out under the workflow run's row lock, so a cursor read never
- * skips a line that commits later.
+ * skips a line that commits later. `id` is the number Port's line shape carries (no index).
  */
-export const nodeRunLogs = pgTable(
-  'node_run_logs',
+export const nodeRunLines = pgTable(
+  'node_run_lines',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workflowRunIdentifier: text('workflow_run_identifier').notNull(),
-    nodeRunIdentifier: text('node_run_identifier').notNull(),
+    nodeKey: integer('node_key').notNull(),
     seq: integer('seq').notNull(),
+    runKey: integer('run_key').notNull(),
     runSeq: integer('run_seq').notNull(),
+    createdAt: ts('created_at').notNull(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     level: text('level', { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR'] }).notNull(),
     message: text('message').notNull(),
     tags: jsonb('tags'),
-    createdAt: ts('created_at').notNull(),
   },
   (t) => [
-    uniqueIndex('node_run_logs_seq_idx').on(t.nodeRunIdentifier, t.seq),
-    index('node_run_logs_level_idx').on(t.nodeRunIdentifier, t.level, t.seq),
-    uniqueIndex('node_run_logs_run_seq_idx').on(t.workflowRunIdentifier, t.runSeq),
-    index('node_run_logs_run_level_idx').on(t.workflowRunIdentifier, t.level, t.runSeq),
-    // Trigram index: `q` (ILIKE '%…%') on a million-line log is an index lookup, not a scan.
-    index('node_run_logs_message_trgm_idx').using('gin', sql`${t.message} gin_trgm_ops`),
+    primaryKey({ columns: [t.nodeKey, t.seq] }),
+    uniqueIndex('node_run_lines_run_seq_idx').on(t.runKey, t.runSeq),
+    index('node_run_lines_level_idx')
+      .on(t.nodeKey, t.level, t.seq)
+      .where(sql`level IN ('WARN', 'ERROR')`),
+    index('node_run_lines_run_level_idx')
+      .on(t.runKey, t.level, t.runSeq)
+      .where(sql`level IN ('WARN', 'ERROR')`),
   ],
 );
 

@@ -15,7 +15,7 @@ import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
-import { nodeRunLogs, nodeRuns, workflowRuns } from './schema';
+import { nodeRunLines, nodeRuns, workflowRuns } from './schema';
 import {
   groupBy,
   toWorkflowRun,
@@ -53,6 +53,47 @@ export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
       ),
     )
     .for('update');
+  return row;
+}
+
+/**
+ * lockRunOfNodeRun for a batch of log lines: the same lock, and only the columns a log append and
+ * its checks read — not the run's `outputs` and `inputs`, which can be megabytes (a 1 MB output
+ * read with every batch took ingest from ~30 000 to ~2 000 lines/s).
+ */
+export async function lockRunOfNodeRunForLogs(tx: Tx, nodeRunIdentifier: string) {
+  const [row] = await tx
+    .select({
+      identifier: workflowRuns.identifier,
+      allowAnyoneToView: workflowRuns.allowAnyoneToView,
+      createdBy: workflowRuns.createdBy,
+    })
+    .from(workflowRuns)
+    .where(
+      eq(
+        workflowRuns.identifier,
+        tx
+          .select({ id: nodeRuns.workflowRunIdentifier })
+          .from(nodeRuns)
+          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
+      ),
+    )
+    .for('update');
+  return row;
+}
+
+/** The node run's state a log append checks (is it still open), without its output or config. */
+export async function findNodeRunState(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({
+      identifier: nodeRuns.identifier,
+      workflowRunIdentifier: nodeRuns.workflowRunIdentifier,
+      status: nodeRuns.status,
+      result: nodeRuns.result,
+      completedAt: nodeRuns.completedAt,
+    })
+    .from(nodeRuns)
+    .where(eq(nodeRuns.identifier, identifier));
   return row;
 }
 
@@ -209,8 +250,8 @@ export async function mergeRunOutput(
  */
 export async function appendNodeRunLogs(
   tx: Tx,
-  run: WorkflowRunRow,
-  nodeRun: NodeRunRow,
+  run: Pick<WorkflowRunRow, 'identifier'>,
+  nodeRun: Pick<NodeRunRow, 'identifier'>,
   lines: LogInput[],
   now: Date,
 ) {
@@ -230,15 +271,14 @@ export async function appendNodeRunLogs(
         warn_count = warn_count + ${counts.WARN}, error_count = error_count + ${counts.ERROR},
         updated_at = ${now}
       WHERE identifier = ${nodeRun.identifier}
-      RETURNING log_seq - ${n} AS base),
+      RETURNING log_seq - ${n} AS base, log_key AS key),
     wfr AS (
       UPDATE workflow_runs SET log_seq = log_seq + ${n}, updated_at = ${now}
       WHERE identifier = ${run.identifier}
-      RETURNING log_seq - ${n} AS base),
+      RETURNING log_seq - ${n} AS base, log_key AS key),
     inserted AS (
-      INSERT INTO node_run_logs
-        (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-      SELECT ${run.identifier}, ${nodeRun.identifier}, node.base + l.i, wfr.base + l.i,
+      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+      SELECT node.key, node.base + l.i, wfr.key, wfr.base + l.i,
         l.level, l.message, l.tags, ${now}
       FROM node, wfr,
         unnest(${pgArray(lines.map((l) => l.level))}::text[],
@@ -406,32 +446,57 @@ export interface LogScope {
  */
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
-  const seqCol = byNodeRun ? nodeRunLogs.seq : nodeRunLogs.runSeq;
-  const filters: (SQL | undefined)[] = [
-    'nodeRun' in scope.of
-      ? eq(nodeRunLogs.nodeRunIdentifier, scope.of.nodeRun)
-      : eq(nodeRunLogs.workflowRunIdentifier, scope.of.run),
-  ];
-  if (query.level?.length) filters.push(inArray(nodeRunLogs.level, query.level));
-  if (query.q) filters.push(messageMatches(nodeRunLogs.message, query.q));
+  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const filters: (SQL | undefined)[] = [logOwner(scope.of)];
+  if (query.level?.length) filters.push(inArray(nodeRunLines.level, query.level));
+  if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
-  const rows = await db
-    .select()
-    .from(nodeRunLogs)
-    .where(and(...filters, sql`${seqCol} > ${after}`))
-    .orderBy(tail ? desc(seqCol) : asc(seqCol))
-    .limit(query.limit);
-  if (tail) rows.reverse();
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
+  const { rows, total } = query.q
+    ? await searchLogPage(db, filters, seqCol, after, tail, query.limit)
+    : {
+        rows: await selectLogLines(db)
+          .where(and(...filters, sql`${seqCol} > ${after}`))
+          .orderBy(tail ? desc(seqCol) : asc(seqCol))
+          .limit(query.limit)
+          .then((page) => (tail ? page.reverse() : page)),
+        total: await countLogs(db, filters, scope.counts, query),
+      };
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
-  return {
-    rows,
-    seqOf,
-    nextCursor,
-    total: await countLogs(db, filters, scope.counts, query),
-  } as const;
+  return { rows, seqOf, nextCursor, total } as const;
+}
+
+/**
+ * A search page and its total from one read of the scope's lines: no index serves `q`, so the
+ * matching lines' numbers are collected once (kept in the query, a few bytes each), counted, and
+ * the page's taken from them; then only the page's rows are read, by key. Two separate queries
+ * (the page, then count(*)) read every line twice for a rare term: ~0.95 s instead of ~0.46 s
+ * at 1M lines here.
+ */
+async function searchLogPage(
+  db: DbOrTx,
+  filters: (SQL | undefined)[],
+  seqCol: typeof nodeRunLines.seq | typeof nodeRunLines.runSeq,
+  after: number,
+  tail: boolean,
+  limit: number,
+) {
+  const [found] = await selectRows<{ total: number; page: number[] | null }>(
+    db,
+    sql`WITH m AS MATERIALIZED (SELECT ${seqCol} AS s FROM ${nodeRunLines} WHERE ${and(...filters)})
+        SELECT (SELECT count(*) FROM m)::int AS total,
+          (SELECT array_agg(s) FROM (SELECT s FROM m WHERE s > ${after}
+                                     ORDER BY s ${tail ? sql`DESC` : sql`ASC`} LIMIT ${limit}) p) AS page`,
+  );
+  const page = found?.page ?? [];
+  const rows = page.length
+    ? await selectLogLines(db)
+        .where(and(filters[0], sql`${seqCol} = ANY(${sql.param(page)}::int[])`))
+        .orderBy(asc(seqCol))
+    : [];
+  return { rows, total: found?.total ?? 0 };
 }
 
 async function countLogs(
@@ -446,18 +511,43 @@ async function countLogs(
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
-    .from(nodeRunLogs)
+    .from(nodeRunLines)
     .where(and(...filters));
   return Number(row?.n ?? 0);
 }
 
+/**
+ * Lines of a node run or a whole run: their 4-byte key looked up from the text id once per query
+ * (an init plan), so the (key, seq) indexes do the rest.
+ */
+export function logOwner(of: { nodeRun: string } | { run: string }): SQL {
+  return 'nodeRun' in of
+    ? sql`${nodeRunLines.nodeKey} = (SELECT log_key FROM node_runs WHERE identifier = ${of.nodeRun})`
+    : sql`${nodeRunLines.runKey} = (SELECT log_key FROM workflow_runs WHERE identifier = ${of.run})`;
+}
+
+/** Log lines as the API shows them: the node run's text id joined back from its key. */
+export function selectLogLines(db: DbOrTx) {
+  return db
+    .select({
+      id: nodeRunLines.id,
+      seq: nodeRunLines.seq,
+      runSeq: nodeRunLines.runSeq,
+      nodeRunIdentifier: nodeRuns.identifier,
+      level: nodeRunLines.level,
+      message: nodeRunLines.message,
+      tags: nodeRunLines.tags,
+      createdAt: nodeRunLines.createdAt,
+    })
+    .from(nodeRunLines)
+    .innerJoin(nodeRuns, eq(nodeRuns.logKey, nodeRunLines.nodeKey));
+}
+
 /** Lines inlined into a run for Port's older `nodeRunLogs` shape (`?includeLogs=true`). */
 export async function inlineLogs(db: DbOrTx, runIdentifier: string) {
-  const rows = await db
-    .select()
-    .from(nodeRunLogs)
-    .where(eq(nodeRunLogs.workflowRunIdentifier, runIdentifier))
-    .orderBy(asc(nodeRunLogs.runSeq))
+  const rows = await selectLogLines(db)
+    .where(logOwner({ run: runIdentifier }))
+    .orderBy(asc(nodeRunLines.runSeq))
     .limit(10000);
   return groupBy(rows, (r) => r.nodeRunIdentifier);
 }

@@ -224,6 +224,28 @@ describe('reading log lines', () => {
     ]);
   });
 
+  it('pages a search by cursor and by tail, with the same total on every page', async () => {
+    const first = await nodeLogs(work, 'q=deploy&limit=2');
+    expect(texts(first)).toEqual(['Starting deploy', 'DEPLOY failed']);
+    expect(first.total).toBe(3);
+    const second = await nodeLogs(work, `q=deploy&limit=2&cursor=${first.nextCursor}`);
+    expect(texts(second)).toEqual(['retrying deploy']);
+    expect(second.total).toBe(3);
+    const tail = await nodeLogs(work, 'q=deploy&limit=2&tail=true');
+    expect(texts(tail)).toEqual(['DEPLOY failed', 'retrying deploy']);
+    expect(tail.nextCursor).toBe(String(tail.logs[1]!.seq));
+    const runWide = await runLogs(run.identifier, 'q=DEPLOY&limit=1');
+    expect(texts(runWide)).toEqual(['Starting deploy']);
+    expect(runWide.total).toBe(3);
+    expect(runWide.logs[0]!.nodeRunIdentifier).toBe(work);
+    expect(texts(await runLogs(run.identifier, `q=deploy&cursor=${runWide.nextCursor}`))).toEqual([
+      'DEPLOY failed',
+      'retrying deploy',
+    ]);
+    const none = await nodeLogs(work, 'q=nowhere');
+    expect(none).toMatchObject({ logs: [], total: 0 });
+  });
+
   it('treats % and _ in q as literal characters', async () => {
     expect(texts(await nodeLogs(work, `q=${encodeURIComponent('95%')}`))).toEqual([
       'disk 95% full',

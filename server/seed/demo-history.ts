@@ -2,7 +2,7 @@ import type { RunResult, WorkflowNode } from '../../contract/workflows';
 import { decideAdvance } from '../../contract/graph';
 import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
-import type { nodeRunLogs, nodeRuns, workflowRuns } from '../db/schema';
+import type { nodeRunLines, nodeRuns, workflowRuns } from '../db/schema';
 import {
   THEMES,
   cancellationLines,
@@ -22,7 +22,11 @@ import {
 
 export type WorkflowRunInsert = typeof workflowRuns.$inferInsert;
 export type NodeRunInsert = typeof nodeRuns.$inferInsert;
-export type LogInsert = typeof nodeRunLogs.$inferInsert;
+/** A planned line, by its run's and node run's text ids (demo.ts's insert turns them into keys). */
+export type LogInsert = Omit<typeof nodeRunLines.$inferInsert, 'nodeKey' | 'runKey' | 'id'> & {
+  workflowRunIdentifier: string;
+  nodeRunIdentifier: string;
+};
 
 type Outcome = 'success' | 'fail' | 'cancel';
 type Special = 'hugeLog' | 'bigOutput' | null;

@@ -114,7 +114,7 @@ describe('seedDemo', () => {
     const rows = await selectRows<{ level: string; tagged: number }>(
       t.database.db,
       sql`SELECT level, count(*) FILTER (WHERE tags IS NOT NULL)::int AS tagged
-          FROM node_run_logs GROUP BY level`,
+          FROM node_run_lines GROUP BY level`,
     );
     expect(rows.map((r) => r.level).sort()).toEqual(['DEBUG', 'ERROR', 'INFO', 'WARN']);
     expect(rows.some((r) => r.tagged > 0)).toBe(true);
@@ -124,13 +124,13 @@ describe('seedDemo', () => {
     const badNodeRuns = await selectRows<{ identifier: string }>(
       t.database.db,
       sql`SELECT n.identifier FROM node_runs n
-          LEFT JOIN (SELECT node_run_identifier, count(*)::int AS c, min(seq) AS lo, max(seq) AS hi,
+          LEFT JOIN (SELECT node_key, count(*)::int AS c, min(seq) AS lo, max(seq) AS hi,
                        count(*) FILTER (WHERE level = 'DEBUG')::int AS d,
                        count(*) FILTER (WHERE level = 'INFO')::int AS i,
                        count(*) FILTER (WHERE level = 'WARN')::int AS w,
                        count(*) FILTER (WHERE level = 'ERROR')::int AS e
-                     FROM node_run_logs GROUP BY node_run_identifier) l
-            ON l.node_run_identifier = n.identifier
+                     FROM node_run_lines GROUP BY node_key) l
+            ON l.node_key = n.log_key
           WHERE coalesce(l.c, 0) <> n.log_seq
              OR (l.c > 0 AND (l.lo <> 1 OR l.hi <> l.c))
              OR n.debug_count <> coalesce(l.d, 0) OR n.info_count <> coalesce(l.i, 0)
@@ -140,10 +140,10 @@ describe('seedDemo', () => {
     const badRuns = await selectRows<{ identifier: string }>(
       t.database.db,
       sql`SELECT r.identifier FROM workflow_runs r
-          LEFT JOIN (SELECT workflow_run_identifier, count(*)::int AS c, min(run_seq) AS lo,
+          LEFT JOIN (SELECT run_key, count(*)::int AS c, min(run_seq) AS lo,
                        max(run_seq) AS hi
-                     FROM node_run_logs GROUP BY workflow_run_identifier) l
-            ON l.workflow_run_identifier = r.identifier
+                     FROM node_run_lines GROUP BY run_key) l
+            ON l.run_key = r.log_key
           WHERE coalesce(l.c, 0) <> r.log_seq OR (l.c > 0 AND (l.lo <> 1 OR l.hi <> l.c))`,
     );
     expect(badRuns).toEqual([]);

@@ -135,11 +135,13 @@ async function insertChunked<T extends Record<string, unknown>>(tx: Tx, table: P
 async function insertLogs(tx: Tx, rows: LogInsert[]) {
   for (let i = 0; i < rows.length; i += MAX_CHUNK) {
     await tx.execute(sql`
-      INSERT INTO node_run_logs
-        (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + MAX_CHUNK))}::jsonb)
+      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+      SELECT n.log_key, x.seq, r.log_key, x."runSeq", x.level, x.message, x.tags, x."createdAt"
+      FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + MAX_CHUNK))}::jsonb)
         AS x("workflowRunIdentifier" text, "nodeRunIdentifier" text, seq int, "runSeq" int,
-             level text, message text, tags jsonb, "createdAt" timestamptz)`);
+             level text, message text, tags jsonb, "createdAt" timestamptz)
+      JOIN node_runs n ON n.identifier = x."nodeRunIdentifier"
+      JOIN workflow_runs r ON r.identifier = x."workflowRunIdentifier"`);
   }
 }
 
@@ -147,9 +149,10 @@ async function insertLogs(tx: Tx, rows: LogInsert[]) {
 async function insertHugeLog(tx: Tx, block: HugeLogBlock) {
   const spanMs = block.to.getTime() - block.from.getTime();
   await tx.execute(sql`
-    INSERT INTO node_run_logs
-      (workflow_run_identifier, node_run_identifier, seq, run_seq, level, message, tags, created_at)
-    SELECT ${block.workflowRunIdentifier}, ${block.nodeRunIdentifier}, i, ${block.runSeqBase}::bigint + i,
+    INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+    SELECT (SELECT log_key FROM node_runs WHERE identifier = ${block.nodeRunIdentifier}), i,
+      (SELECT log_key FROM workflow_runs WHERE identifier = ${block.workflowRunIdentifier}),
+      ${block.runSeqBase}::bigint + i,
       CASE WHEN i % 20011 = 0 THEN 'ERROR' WHEN i % 173 = 0 THEN 'WARN'
            WHEN i % 3 = 0 THEN 'DEBUG' ELSE 'INFO' END,
       CASE
@@ -186,7 +189,8 @@ async function insertHugeLog(tx: Tx, block: HugeLogBlock) {
             count(*) FILTER (WHERE level = 'INFO')::int AS info,
             count(*) FILTER (WHERE level = 'WARN')::int AS warn,
             count(*) FILTER (WHERE level = 'ERROR')::int AS error
-          FROM node_run_logs WHERE node_run_identifier = ${block.nodeRunIdentifier}) c
+          FROM node_run_lines
+          WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${block.nodeRunIdentifier})) c
     WHERE identifier = ${block.nodeRunIdentifier}`);
 }
 
@@ -259,12 +263,12 @@ export async function seedDemo(
     );
     await insertChunked(tx, workflowRuns, runRows);
     await insertChunked(tx, nodeRuns, nodeRunRows);
-    // The log's indexes are built once after the bulk load (a GIN index built in one pass costs
-    // a fraction of one maintained line by line); the table is new and nobody else writes yet.
+    // The log's secondary indexes are built once after the bulk load (cheaper than maintained
+    // line by line); the table is new and nobody else writes yet.
     const indexes = await selectRows<{ name: string; def: string }>(
       tx,
       sql`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
-          WHERE i.schemaname = current_schema() AND i.tablename = 'node_run_logs'
+          WHERE i.schemaname = current_schema() AND i.tablename = 'node_run_lines'
             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     );
     for (const index of indexes) await tx.execute(sql.raw(`DROP INDEX "${index.name}"`));

@@ -1,9 +1,9 @@
 import type { NodeRunPatch } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import type { LogInput } from '../db/workflow-runs';
+import { appendNodeRunLogs, type LogInput } from '../db/workflow-runs';
 import type { Actor } from '../domain/permissions';
 import { assertCanControl, assertNodeRunOpen } from '../domain/run-controls';
-import { lockNodeRun } from './run-access';
+import { lockNodeRun, lockNodeRunForLogs } from './run-access';
 import { markNodeRunComplete } from './run-controls';
 import { applyNodeRunReport, reportOfPatch } from './run-engine';
 
@@ -30,6 +30,16 @@ export async function patchNodeRun(
       runIdentifier,
     );
   }
+  const report = reportOfPatch(body);
+  if (
+    report.output === undefined &&
+    !report.completion &&
+    report.externalRunId === undefined &&
+    report.links === undefined
+  ) {
+    // Only lines (Port's usual PATCH while a node runs): the slim path of POST …/logs.
+    return appendLines(db, nodeRunIdentifier, report.logs, actor, now, runIdentifier);
+  }
   await db.transaction(async (tx) => {
     const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor, runIdentifier);
     // Ending a node run ends work someone started: the run-control rule applies, as for /complete.
@@ -37,7 +47,7 @@ export async function patchNodeRun(
       assertCanControl(actor, run, `workflow run "${run.identifier}"`, 'complete its node runs');
     }
     assertNodeRunOpen(nodeRun);
-    await applyNodeRunReport(tx, run, nodeRun, reportOfPatch(body), now);
+    await applyNodeRunReport(tx, run, nodeRun, report, now);
   });
 }
 
@@ -49,9 +59,24 @@ export async function postNodeRunLogs(
   actor: Actor,
   now: Date,
 ) {
+  await appendLines(db, nodeRunIdentifier, lines, actor, now);
+}
+
+/**
+ * Lines on an open node run, in one short transaction: the run locked (so numbers are handed out
+ * in order) and the node run checked without reading either's output, then one statement.
+ */
+async function appendLines(
+  db: Db,
+  nodeRunIdentifier: string,
+  lines: LogInput[],
+  actor: Actor,
+  now: Date,
+  runIdentifier?: string,
+) {
   await db.transaction(async (tx) => {
-    const { run, nodeRun } = await lockNodeRun(tx, nodeRunIdentifier, actor);
+    const { run, nodeRun } = await lockNodeRunForLogs(tx, nodeRunIdentifier, actor, runIdentifier);
     assertNodeRunOpen(nodeRun);
-    await applyNodeRunReport(tx, run, nodeRun, { logs: lines }, now);
+    await appendNodeRunLogs(tx, run, nodeRun, lines, now);
   });
 }

@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import { selectRows, type Tx } from './client';
+
+/**
+ * Queries of the retention sweep (services/retention.ts): each one is a short statement the
+ * caller runs in its own small transaction, so no lock is held for long.
+ */
+
+/** Taken per batch with pg_try_advisory_xact_lock: one server sweeps at a time. */
+export const RETENTION_LOCK_KEY = 0x52554e42; // 'RUNB'
+
+/** True when this transaction holds the sweep's lock (false: another server is sweeping). */
+export async function tryRetentionLock(tx: Tx): Promise<boolean> {
+  const [row] = await selectRows<{ ok: boolean }>(
+    tx,
+    sql`SELECT pg_try_advisory_xact_lock(${RETENTION_LOCK_KEY}) AS ok`,
+  );
+  return row?.ok === true;
+}
+
+/**
+ * Up to `limit` finished workflow runs completed before `cutoff`, oldest first, locked (rows a
+ * writer holds are skipped and come up on a later batch).
+ */
+export async function expiredWorkflowRuns(tx: Tx, cutoff: Date, limit: number): Promise<string[]> {
+  const rows = await selectRows<{ identifier: string }>(
+    tx,
+    sql`SELECT identifier FROM workflow_runs
+        WHERE status = 'COMPLETED' AND completed_at < ${cutoff.toISOString()}
+        ORDER BY completed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+  return rows.map((r) => r.identifier);
+}
+
+/** Deletes up to `limit` log lines of these workflow runs; answers how many it deleted. */
+export async function deleteWorkflowRunLogBatch(
+  tx: Tx,
+  runs: string[],
+  limit: number,
+): Promise<number> {
+  const rows = await selectRows<{ n: number }>(
+    tx,
+    sql`WITH doomed AS (
+          SELECT node_key, seq FROM node_run_lines
+          WHERE run_key IN (SELECT log_key FROM workflow_runs
+                            WHERE identifier = ANY(${sql.param(runs)}::text[]))
+          LIMIT ${limit}
+        ), gone AS (
+          DELETE FROM node_run_lines l USING doomed d
+          WHERE l.node_key = d.node_key AND l.seq = d.seq RETURNING 1
+        ) SELECT count(*)::int AS n FROM gone`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Deletes these workflow runs (their node runs cascade) and the work items owed for their node
+ * runs; their log lines must be gone already. Answers how many runs it deleted.
+ */
+export async function deleteWorkflowRuns(tx: Tx, runs: string[]): Promise<number> {
+  await tx.execute(
+    sql`DELETE FROM work_items WHERE kind IN ('node_run', 'agent_node_run')
+        AND subject_id IN (SELECT identifier FROM node_runs
+                           WHERE workflow_run_identifier = ANY(${sql.param(runs)}::text[]))`,
+  );
+  const rows = await selectRows<{ n: number }>(
+    tx,
+    sql`WITH gone AS (
+          DELETE FROM workflow_runs WHERE identifier = ANY(${sql.param(runs)}::text[]) RETURNING 1
+        ) SELECT count(*)::int AS n FROM gone`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * Deletes up to `limit` action runs that ended before `cutoff` (their log lines cascade) and the
+ * work items owed for them. Answers how many runs it deleted.
+ */
+export async function deleteExpiredActionRuns(
+  tx: Tx,
+  cutoff: Date,
+  limit: number,
+): Promise<number> {
+  const rows = await selectRows<{ id: string }>(
+    tx,
+    sql`SELECT id FROM action_runs
+        WHERE status IN ('SUCCESS', 'FAILURE', 'DECLINED') AND ended_at < ${cutoff.toISOString()}
+        ORDER BY ended_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+  if (!rows.length) return 0;
+  const ids = rows.map((r) => r.id);
+  await tx.execute(
+    sql`DELETE FROM work_items WHERE kind IN ('action_run', 'agent_action_run')
+        AND subject_id = ANY(${sql.param(ids)}::text[])`,
+  );
+  await tx.execute(sql`DELETE FROM action_runs WHERE id = ANY(${sql.param(ids)}::text[])`);
+  return ids.length;
+}
