@@ -38,20 +38,22 @@ export async function findWorkflowRun(db: DbOrTx, identifier: string, lock = fal
   return row;
 }
 
+/** `workflow_runs` row condition: the run that owns this node run (a subquery, one statement). */
+const isRunOfNodeRun = (tx: Tx, nodeRunIdentifier: string) =>
+  eq(
+    workflowRuns.identifier,
+    tx
+      .select({ id: nodeRuns.workflowRunIdentifier })
+      .from(nodeRuns)
+      .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
+  );
+
 /** The run that owns a node run, locked (FOR UPDATE), in one statement. */
 export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
   const [row] = await tx
     .select()
     .from(workflowRuns)
-    .where(
-      eq(
-        workflowRuns.identifier,
-        tx
-          .select({ id: nodeRuns.workflowRunIdentifier })
-          .from(nodeRuns)
-          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
-      ),
-    )
+    .where(isRunOfNodeRun(tx, nodeRunIdentifier))
     .for('update');
   return row;
 }
@@ -69,15 +71,7 @@ export async function lockRunOfNodeRunForLogs(tx: Tx, nodeRunIdentifier: string)
       createdBy: workflowRuns.createdBy,
     })
     .from(workflowRuns)
-    .where(
-      eq(
-        workflowRuns.identifier,
-        tx
-          .select({ id: nodeRuns.workflowRunIdentifier })
-          .from(nodeRuns)
-          .where(eq(nodeRuns.identifier, nodeRunIdentifier)),
-      ),
-    )
+    .where(isRunOfNodeRun(tx, nodeRunIdentifier))
     .for('update');
   return row;
 }

@@ -17,6 +17,7 @@ import type { Credential } from '../../../../contract/users';
 import { CopyButton } from '../../../components/CopyButton';
 import { describeError, ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { DialogFooter } from './DialogFooter';
 import { userKeys } from '../../../lib/users';
 import {
   createCredential,
@@ -222,19 +223,13 @@ function CreateCredentialModal({
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          {create.error && (
-            <Alert color="red" variant="light" role="alert" title="Could not create">
-              {describeError(create.error).message}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create
-            </Button>
-          </Group>
+          <DialogFooter
+            error={create.error}
+            errorTitle="Could not create"
+            submitLabel="Create"
+            pending={create.isPending}
+            onCancel={onClose}
+          />
         </Stack>
       </form>
     </Modal>

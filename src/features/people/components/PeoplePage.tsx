@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   Group,
@@ -17,6 +16,7 @@ import { useState, type FormEvent } from 'react';
 import { displayName, type PersonRole, type User } from '../../../../contract/users';
 import { describeError, ErrorState } from '../../../components/ErrorState';
 import { useCurrentUser } from '../../../components/run-controls';
+import { DialogFooter } from './DialogFooter';
 import { userKeys, usersQueryOptions } from '../../../lib/users';
 import { invitePerson, updatePerson } from '../api';
 
@@ -202,19 +202,13 @@ function AddPersonModal({ opened, onClose }: { opened: boolean; onClose: () => v
             onChange={(e) => setPassword(e.currentTarget.value)}
             autoComplete="new-password"
           />
-          {add.error && (
-            <Alert color="red" variant="light" role="alert" title="Could not add">
-              {describeError(add.error).message}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending}>
-              Add
-            </Button>
-          </Group>
+          <DialogFooter
+            error={add.error}
+            errorTitle="Could not add"
+            submitLabel="Add"
+            pending={add.isPending}
+            onCancel={onClose}
+          />
         </Stack>
       </form>
     </Modal>
