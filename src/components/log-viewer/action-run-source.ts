@@ -13,6 +13,7 @@ interface Fetched {
   lines: LogLine[];
   /** Null once the server said the run ended and nothing follows: never ask again. */
   cursor: string | null;
+  /** The newest fetch in flight; the next one starts after it. */
   loading: Promise<void> | null;
 }
 
@@ -51,10 +52,19 @@ async function allLines(runId: string): Promise<LogLine[]> {
     fetched.set(runId, state);
   }
   const s = state;
-  s.loading ??= fetchNew(runId, s).finally(() => {
-    s.loading = null;
-  });
-  await s.loading;
+  // Every call gets a fetch that starts after it was made: joining one already in flight could
+  // answer from a read made before the change the caller is looking for (the run just ended
+  // with a "Marked …" line, and the viewer's last poll would miss it and never poll again).
+  const next = (s.loading ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => fetchNew(runId, s));
+  s.loading = next;
+  void next
+    .finally(() => {
+      if (s.loading === next) s.loading = null;
+    })
+    .catch(() => undefined);
+  await next;
   return s.lines;
 }
 
