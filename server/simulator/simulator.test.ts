@@ -105,7 +105,14 @@ describe('startSimulator', () => {
     // The simulator may finish the chosen node first; then another one is picked.
     const target = await until('an operator fails a node run in progress', async () => {
       for (const run of inProgress(await simulatedRuns())) {
-        const node = run.nodeRuns.find((n) => n.status === 'IN_PROGRESS');
+        // A node whose failure ends the run (not one with onFailure: continue, like the notify step).
+        const definition = workflows.find((w) => w.identifier === run.workflowIdentifier);
+        const node = run.nodeRuns.find(
+          (n) =>
+            n.status === 'IN_PROGRESS' &&
+            definition?.nodes.find((d) => d.identifier === n.nodeIdentifier)?.onFailure !==
+              'continue',
+        );
         if (!node) continue;
         const patch = await t.api('admin', 'PATCH', `/workflows/nodes/runs/${node.identifier}`, {
           status: 'COMPLETED',
