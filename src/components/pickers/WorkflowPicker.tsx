@@ -1,7 +1,7 @@
-import { Select } from '@mantine/core';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Workflow } from '../../../contract/workflows';
 import { api } from '../../lib/api';
+import { IdentifierPicker, type IdentifierPickerProps } from './IdentifierPicker';
 
 const workflowsPickerOptions = () =>
   queryOptions({
@@ -13,30 +13,15 @@ const workflowsPickerOptions = () =>
     staleTime: 60_000,
   });
 
-interface Props {
-  label: string;
-  /** A workflow identifier, what the API filters by. */
-  value: string | undefined;
-  onChange: (identifier: string | undefined) => void;
-  w?: number;
-}
-
-/** Picks a workflow by its title (searchable) and hands back its identifier. */
-export function WorkflowPicker({ label, value, onChange, w }: Props) {
+/** Picks a workflow by its title and hands back its identifier, what the API filters by. */
+export function WorkflowPicker(props: IdentifierPickerProps) {
   const workflows = useQuery(workflowsPickerOptions());
-  const options = [...(workflows.data ?? [])];
-  if (value && !options.some((o) => o.value === value)) options.push({ value, label: value });
   return (
-    <Select
-      label={label}
-      placeholder={workflows.isPending ? 'Loading…' : 'Any workflow'}
-      data={options}
-      value={value ?? null}
-      onChange={(v) => onChange(v ?? undefined)}
-      searchable
-      clearable
-      nothingFoundMessage="No workflow matches"
-      w={w}
+    <IdentifierPicker
+      {...props}
+      noun="workflow"
+      options={workflows.data}
+      loading={workflows.isPending}
     />
   );
 }
