@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTemplate } from '../test/harness';
 import { adminClient, startServerProcess, type ServerProcess } from '../test/processes';
+import { until as waitUntil } from '../test/until';
 
 /**
  * Work the server owes a backend survives crashes and restarts: real server processes on one real
@@ -54,16 +55,6 @@ async function startReceiver() {
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 type Api = Awaited<ReturnType<typeof adminClient>>;
 
 let seq = 0;
@@ -97,6 +88,9 @@ async function startRuns(api: Api, workflow: string, count: number, parallel = 8
   }
   return ids;
 }
+
+const until = <T>(what: string, probe: () => Promise<T | false | undefined>) =>
+  waitUntil(what, probe, { intervalMs: 200 });
 
 async function allCompleted(api: Api, workflow: string, count: number) {
   return until(`${count} runs of ${workflow} completed`, async () => {

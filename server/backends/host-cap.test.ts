@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/harness';
+import { until } from '../test/until';
 import { DEFAULT_BACKEND_OPTIONS, startDispatcher, type Dispatcher } from './dispatcher';
 
 /**
@@ -33,16 +34,6 @@ async function startReceiver(hang: boolean) {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const BACKENDS = {

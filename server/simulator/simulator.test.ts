@@ -4,6 +4,7 @@ import { decideAdvance } from '../../contract/graph';
 import { seedDemo } from '../seed/demo';
 import { seedDemoActions } from '../seed/demo-actions';
 import { startTestServer, type TestServer } from '../test/harness';
+import { until as waitUntil } from '../test/until';
 import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';
 
 let t: TestServer;
@@ -36,14 +37,8 @@ async function simulatedRuns(): Promise<WorkflowRun[]> {
   return res.body.workflowRuns;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting until ${what}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | false | undefined>) =>
+  waitUntil(what, probe, { timeoutMs: 30_000, intervalMs: 50 });
 
 const inProgress = (runs: WorkflowRun[]) => runs.filter((r) => r.status !== 'COMPLETED');
 
