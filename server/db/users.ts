@@ -100,6 +100,10 @@ export async function countHit(db: DbOrTx, key: string, now: Date, windowMs: num
       },
     })
     .returning();
+  // A new window here is a moment to drop every key whose window has passed: such a row counts
+  // for nothing (peekHits ignores it, countHit restarts it), and without this the table kept one
+  // row per address or credential ever seen. Done at most once per key per window, so rarely.
+  if (row!.count === 1) await db.delete(rateLimits).where(lt(rateLimits.windowStart, cutoff));
   return row!;
 }
 

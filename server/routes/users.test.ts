@@ -382,3 +382,37 @@ describe('the last active admin', () => {
     expect(people).toBe(1);
   });
 });
+
+describe('rate-limit rows', () => {
+  let r: TestServer;
+  beforeAll(async () => {
+    r = await startTestServer({
+      app: { rateLimits: { perAddress: 100, failuresPerCredential: 5, windowMs: 300 } },
+    });
+  });
+  afterAll(async () => r.close());
+
+  const wrongPassword = (email: string) =>
+    fetch(`${r.baseUrl}/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1', origin: r.baseUrl },
+      body: JSON.stringify({ email, password: 'wrong-password-here' }),
+    });
+  const keys = async () => {
+    const pool = (r.database.db as unknown as { $client: pg.Pool }).$client;
+    return (await pool.query<{ key: string }>('select key from rate_limits')).rows.map(
+      (row) => row.key,
+    );
+  };
+
+  it('are dropped once their window has passed, so the table does not keep every address', async () => {
+    expect((await wrongPassword('first-guess@example.com')).status).toBe(401);
+    expect((await keys()).some((k) => k.includes('first-guess@example.com'))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The address's next attempt opens a new window, which prunes every expired key.
+    expect((await wrongPassword('second-guess@example.com')).status).toBe(401);
+    const left = await keys();
+    expect(left.some((k) => k.includes('first-guess@example.com'))).toBe(false);
+    expect(left.some((k) => k.includes('second-guess@example.com'))).toBe(true);
+  });
+});
