@@ -10,6 +10,7 @@ import { WorkflowRunsPage } from './pages/workflow-runs-page';
 import { WorkflowsPage } from './pages/workflows-page';
 import { SeedApi, type Credentials } from './seed-api';
 import { freePort } from '../server/free-port';
+import { waitForHealth } from '../server/test/wait-health';
 
 export const ADMIN: Credentials = { clientId: 'e2e-admin', clientSecret: 'e2e-admin-secret' };
 export const MEMBER: Credentials = { clientId: 'e2e-member', clientSecret: 'e2e-member-secret' };
@@ -28,22 +29,6 @@ export const MEMBER_PERSON = {
 };
 
 const root = path.resolve(import.meta.dirname, '..');
-
-async function waitForHealth(baseURL: string, child: ChildProcess, output: () => string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
-    }
-    const ok = await fetch(`${baseURL}/healthz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not answer /healthz within 60 s:\n${output()}`);
-}
 
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

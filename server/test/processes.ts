@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { TEST_CREDENTIALS, bearerToken } from './harness';
 import { freePort } from '../free-port';
+import { waitForHealth } from './wait-health';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -47,19 +48,7 @@ export async function startServerProcess(
     child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}:\n${log}`);
-    }
-    const ok = await fetch(`${baseUrl}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 120 s:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(baseUrl, child, () => log, { name, timeoutMs: 120_000, intervalMs: 100 });
   return { name, baseUrl, child, output: () => log, exited };
 }
 
