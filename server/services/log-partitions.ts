@@ -49,17 +49,11 @@ export async function maintainLogPartitions(
 ): Promise<LogPartitionReport> {
   const minSpan = options.minSpan ?? 1000;
   // Closing by time takes the run key sequence's lock (run creation waits for it): a
-  // transaction of its own, as short as it can be.
-  const closed = await db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL lock_timeout = '5s'`);
-    if (!(await tryLogPartitionLock(tx))) return null;
-    const next = await nextRunKey(tx);
-    const current = (await livePartitions(tx)).find((p) => p.lo <= next && next < p.hi);
-    const due =
-      current?.startedAt && next > current.lo
-        ? now.getTime() - current.startedAt.getTime() >= options.periodMs
-        : false;
-    return due && current ? skipRunKeysTo(tx, current.hi) : false;
+  // transaction of its own, as short as it can be, that gives up after 1 s of waiting for the
+  // lock (its queued request would hold up run creation meanwhile) and tries next round.
+  const closed = await closeIfDue(db, now, options).catch((err: unknown) => {
+    if ((err as { code?: string }).code === '55P03') return false; // lock timeout: next round
+    throw err;
   });
   if (closed === null) return { opened: 0, closed: false, skipped: true };
   return db.transaction(async (tx) => {
@@ -77,6 +71,24 @@ export async function maintainLogPartitions(
     const current = await holding();
     if (current && (await openLogPartition(tx, current.hi, span))) opened++;
     return { opened, closed, skipped: false };
+  });
+}
+
+/**
+ * Closes the current partition if it has taken runs for a period (null: another server holds
+ * the maintainer's lock).
+ */
+async function closeIfDue(db: Db, now: Date, options: LogPartitionOptions) {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL lock_timeout = '1s'`);
+    if (!(await tryLogPartitionLock(tx))) return null;
+    const next = await nextRunKey(tx);
+    const current = (await livePartitions(tx)).find((p) => p.lo <= next && next < p.hi);
+    const due =
+      current?.startedAt && next > current.lo
+        ? now.getTime() - current.startedAt.getTime() >= options.periodMs
+        : false;
+    return due && current ? skipRunKeysTo(tx, current.hi) : false;
   });
 }
 
