@@ -431,6 +431,8 @@ export interface LogScope {
   finished: boolean;
   /** The node run's per-level counters, when known; they spare a count(*). */
   counts: Record<LogLevel, number> | null;
+  /** The lines' keys, when the caller has read the rows already; else they are looked up. */
+  keys?: LogKeys;
 }
 
 /**
@@ -441,7 +443,7 @@ export interface LogScope {
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const filters: (SQL | undefined)[] = [logOwner(await logKeysOf(db, scope.of))];
+  const filters: (SQL | undefined)[] = [logOwner(scope.keys ?? (await logKeysOf(db, scope.of)))];
   if (query.level?.length) filters.push(inArray(nodeRunLines.level, query.level));
   if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
   const after = parseSeqCursor(query.cursor);
