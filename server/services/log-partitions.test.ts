@@ -345,4 +345,49 @@ describe('retention with log partitions', () => {
     expect(report).toMatchObject({ logPartitions: 1, workflowRuns: 1 });
     expect(await tableExists(t.database.db, p.name)).toBe(false);
   });
+
+  it('keeps taking and serving lines while a detach waits for an old reader', async () => {
+    const r = await run(false, 5);
+    await maintainAt(70);
+    await maintainAt(68); // closes the partition of r alone
+    const live = await run(true, 5);
+    await age(r.run, 40);
+    const p = (await partitionHolding(t.database.db, r.key))!;
+    let release = () => {};
+    const reader = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let swept = false;
+    const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 20_000 });
+    void sweep.then(() => (swept = true));
+    // The detach has begun (the partition is pending) and waits for the reader …
+    for (;;) {
+      const [row] = await selectRows<{ pending: boolean | null }>(
+        t.database.db,
+        sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${p.name})`,
+      );
+      if (row?.pending) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // … while lines go on being written and read.
+    const written = await t.api('admin', 'POST', `/workflows/nodes/runs/${live.work}/logs`, {
+      logs: [{ level: 'INFO', message: 'written during the detach' }],
+    });
+    expect(written.status).toBeLessThan(300);
+    const read = await t.api(
+      'admin',
+      'GET',
+      `/workflows/nodes/runs/${live.work}/logs?tail=true&limit=1`,
+    );
+    expect(read.body.logs.map((l: { log: string }) => l.log)).toEqual([
+      'written during the detach',
+    ]);
+    expect(swept).toBe(false);
+    release();
+    await reader;
+    expect(await sweep).toMatchObject({ logPartitions: 1 });
+    expect(await tableExists(t.database.db, p.name)).toBe(false);
+  });
 });
