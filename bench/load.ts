@@ -192,7 +192,9 @@ async function main() {
   await db.execute(sql`VACUUM ANALYZE node_run_lines`);
   const [size] = await selectRows<{ b: string; n: string }>(
     db,
-    sql`SELECT pg_total_relation_size('node_run_lines')::bigint AS b, (SELECT count(*) FROM node_run_lines)::bigint AS n`,
+    // node_run_lines is partitioned: its size is the sum of its partitions'.
+    sql`SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('node_run_lines'))::bigint AS b,
+          (SELECT count(*) FROM node_run_lines)::bigint AS n`,
   );
   console.log(
     `stored: ${Number(size!.n)} lines, ${(Number(size!.b) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST)`,

@@ -91,6 +91,11 @@ export const configSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /** How often each server tries a retention sweep (one server sweeps at a time). */
   RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /**
+   * How many days of runs one partition of the log lines takes (retention drops a partition
+   * whole once all its runs have expired); default a quarter of RETENTION_DAYS, 1 to 7 days.
+   */
+  LOG_PARTITION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   /** Where the built SPA is served from. */
   STATIC_DIR: z.string().min(1).default('./dist'),
 });

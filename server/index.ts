@@ -8,6 +8,7 @@ import { seedDemo, seedReport } from './seed/demo';
 import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
 import { oidcClient } from './services/oidc';
+import { partitionPeriodDays, startLogPartitionMaintainer } from './services/log-partitions';
 import { startRetention } from './services/retention';
 import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
@@ -33,6 +34,12 @@ async function main() {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+
+  // Before anything writes: the log's partitions for the runs to come (then every 10 minutes).
+  const partitions = await startLogPartitionMaintainer(database.db, () => new Date(), {
+    periodMs: partitionPeriodDays(config.RETENTION_DAYS, config.LOG_PARTITION_DAYS) * 86_400_000,
+  });
+  running.push(partitions);
 
   const passwords = seededPasswords(config, process.env);
   const creds = startupCredentials(config, process.env);

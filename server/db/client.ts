@@ -54,6 +54,7 @@ export async function openPostgres(url: string): Promise<Database> {
     if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
   });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  pools.set(db, pool);
   await migratePg(db as never, { migrationsFolder });
   return {
     db,
@@ -69,4 +70,31 @@ export async function openPostgres(url: string): Promise<Database> {
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * Runs `work` on one connection of the pool held for it, outside any transaction: for the
+ * statements that refuse a transaction block (`DETACH PARTITION … CONCURRENTLY`) and need session
+ * settings (`lock_timeout`) or a session-level advisory lock around them. What `work` sets on the
+ * session it must reset before it returns.
+ */
+export async function withSession<T>(
+  db: Db,
+  work: (query: (text: string, values?: unknown[]) => Promise<unknown[]>) => Promise<T>,
+): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('withSession needs a database opened by openPostgres');
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(async (text, values) => (await client.query(text, values)).rows);
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    // A session that failed may hold settings or locks half undone: it is closed, not reused.
+    client.release(broken);
+  }
 }

@@ -3,7 +3,7 @@ import type { LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from './client';
 import { messageMatches } from './log-filter';
 import { actionRunLogs, nodeRunLines } from './schema';
-import { logOwner, selectLogLines } from './workflow-runs';
+import { logKeysOf, logOwner, selectLogLines } from './workflow-runs';
 
 /** Rows per query of a download: a few MB at most in memory, whatever the log's length. */
 export const DOWNLOAD_BATCH = 5000;
@@ -27,7 +27,7 @@ export async function* workflowLogBatches(
 ) {
   const byNodeRun = 'nodeRun' in of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const where: (SQL | undefined)[] = [logOwner(of), lte(seqCol, lastSeq)];
+  const where: (SQL | undefined)[] = [logOwner(await logKeysOf(db, of)), lte(seqCol, lastSeq)];
   if (filter.levels.length) where.push(inArray(nodeRunLines.level, [...filter.levels]));
   if (filter.q) where.push(messageMatches(nodeRunLines.message, filter.q));
   for (let after = 0; ;) {

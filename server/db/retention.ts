@@ -20,34 +20,39 @@ export async function tryRetentionLock(tx: Tx): Promise<boolean> {
 
 /**
  * Up to `limit` finished workflow runs completed before `cutoff`, oldest first, locked (rows a
- * writer holds are skipped and come up on a later batch).
+ * writer holds are skipped and come up on a later batch), with their log keys.
  */
-export async function expiredWorkflowRuns(tx: Tx, cutoff: Date, limit: number): Promise<string[]> {
-  const rows = await selectRows<{ identifier: string }>(
+export async function expiredWorkflowRuns(
+  tx: Tx,
+  cutoff: Date,
+  limit: number,
+): Promise<{ identifier: string; key: number }[]> {
+  return selectRows<{ identifier: string; key: number }>(
     tx,
-    sql`SELECT identifier FROM workflow_runs
+    sql`SELECT identifier, log_key AS key FROM workflow_runs
         WHERE status = 'COMPLETED' AND completed_at < ${cutoff.toISOString()}
         ORDER BY completed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
   );
-  return rows.map((r) => r.identifier);
 }
 
-/** Deletes up to `limit` log lines of these workflow runs; answers how many it deleted. */
+/**
+ * Deletes up to `limit` log lines of the runs with these log keys; answers how many it deleted.
+ * Both statements name the run keys, so only the partitions holding them are read.
+ */
 export async function deleteWorkflowRunLogBatch(
   tx: Tx,
-  runs: string[],
+  runKeys: number[],
   limit: number,
 ): Promise<number> {
+  const keys = sql`${sql.param(runKeys)}::int[]`;
   const rows = await selectRows<{ n: number }>(
     tx,
     sql`WITH doomed AS (
-          SELECT node_key, seq FROM node_run_lines
-          WHERE run_key IN (SELECT log_key FROM workflow_runs
-                            WHERE identifier = ANY(${sql.param(runs)}::text[]))
-          LIMIT ${limit}
+          SELECT run_key, run_seq FROM node_run_lines WHERE run_key = ANY(${keys}) LIMIT ${limit}
         ), gone AS (
           DELETE FROM node_run_lines l USING doomed d
-          WHERE l.node_key = d.node_key AND l.seq = d.seq RETURNING 1
+          WHERE l.run_key = ANY(${keys}) AND l.run_key = d.run_key AND l.run_seq = d.run_seq
+          RETURNING 1
         ) SELECT count(*)::int AS n FROM gone`,
   );
   return rows[0]?.n ?? 0;

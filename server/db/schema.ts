@@ -274,6 +274,14 @@ export const nodeRunDurations = pgTable(
  * README, "Log storage"). `seq` numbers lines within a node run and `run_seq` within the whole
  * workflow run; both are handed out under the workflow run's row lock, so a cursor read never
  * skips a line that commits later. `id` is the number Port's line shape carries (no index).
+ *
+ * Partitioned by RANGE (run_key) (custom migration h17part_partitioned_lines; drizzle-kit does not
+ * model partitioning, so this declaration describes the columns and the parent's indexes only):
+ * a run's lines all live in one partition, and retention drops a partition whose runs have all
+ * expired (services/retention.ts, db/log-partitions.ts). (node_key, seq) cannot be the parent's
+ * primary key (it lacks the partition key), so each partition has it as its own primary key: a
+ * node run belongs to one run, so its lines are all in one partition and that is still unique.
+ * Read a node run's lines with its run's key too (`logOwner`), so only its partition is planned.
  */
 export const nodeRunLines = pgTable(
   'node_run_lines',
@@ -289,7 +297,6 @@ export const nodeRunLines = pgTable(
     tags: jsonb('tags'),
   },
   (t) => [
-    primaryKey({ columns: [t.nodeKey, t.seq] }),
     uniqueIndex('node_run_lines_run_seq_idx').on(t.runKey, t.runSeq),
     index('node_run_lines_level_idx')
       .on(t.nodeKey, t.level, t.seq)
@@ -298,6 +305,28 @@ export const nodeRunLines = pgTable(
       .on(t.runKey, t.level, t.runSeq)
       .where(sql`level IN ('WARN', 'ERROR')`),
   ],
+);
+
+/**
+ * [ext] The partitions of node_run_lines (by run key, custom migration h17part_partitioned_lines):
+ * one row per partition ever opened, with the run keys it holds, `[lo, hi)`, and its time span as
+ * observed: `startedAt` once a run key in it was handed out, `closedAt` once the keys moved past
+ * it (no run can join it after that), `droppedAt` once retention dropped it. Written by the SQL
+ * function `runboard_open_log_partition` (the maintainer, and the trigger on workflow_runs that
+ * opens one when a run's key has none) and by the maintainer and retention (db/log-partitions.ts).
+ */
+export const logPartitions = pgTable(
+  'log_partitions',
+  {
+    name: text('name').primaryKey(),
+    lo: integer('lo').notNull(),
+    hi: integer('hi').notNull(),
+    openedAt: ts('opened_at').notNull(),
+    startedAt: ts('started_at'),
+    closedAt: ts('closed_at'),
+    droppedAt: ts('dropped_at'),
+  },
+  (t) => [uniqueIndex('log_partitions_lo_idx').on(t.lo)],
 );
 
 export const blueprints = pgTable('blueprints', {

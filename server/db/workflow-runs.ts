@@ -431,6 +431,8 @@ export interface LogScope {
   finished: boolean;
   /** The node run's per-level counters, when known; they spare a count(*). */
   counts: Record<LogLevel, number> | null;
+  /** The lines' keys, when the caller has read the rows already; else they are looked up. */
+  keys?: LogKeys;
 }
 
 /**
@@ -441,7 +443,7 @@ export interface LogScope {
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const filters: (SQL | undefined)[] = [logOwner(scope.of)];
+  const filters: (SQL | undefined)[] = [logOwner(scope.keys ?? (await logKeysOf(db, scope.of)))];
   if (query.level?.length) filters.push(inArray(nodeRunLines.level, query.level));
   if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
   const after = parseSeqCursor(query.cursor);
@@ -510,14 +512,38 @@ async function countLogs(
   return Number(row?.n ?? 0);
 }
 
+/** The 4-byte keys a node run's (or a run's) lines carry; null if there is no such one. */
+export interface LogKeys {
+  nodeKey: number | null;
+  runKey: number;
+}
+
 /**
- * Lines of a node run or a whole run: their 4-byte key looked up from the text id once per query
- * (an init plan), so the (key, seq) indexes do the rest.
+ * Looks up the keys of a scope's lines once, so the lines are read by constants: with the run's
+ * key in the query PostgreSQL plans only the partition that holds them (an init plan, or a
+ * node run's key alone, would plan and probe every partition).
  */
-export function logOwner(of: { nodeRun: string } | { run: string }): SQL {
-  return 'nodeRun' in of
-    ? sql`${nodeRunLines.nodeKey} = (SELECT log_key FROM node_runs WHERE identifier = ${of.nodeRun})`
-    : sql`${nodeRunLines.runKey} = (SELECT log_key FROM workflow_runs WHERE identifier = ${of.run})`;
+export async function logKeysOf(
+  db: DbOrTx,
+  of: { nodeRun: string } | { run: string },
+): Promise<LogKeys | null> {
+  const [row] = await selectRows<{ node: number | null; run: number }>(
+    db,
+    'nodeRun' in of
+      ? sql`SELECT n.log_key AS node, r.log_key AS run FROM node_runs n
+            JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier
+            WHERE n.identifier = ${of.nodeRun}`
+      : sql`SELECT NULL::int AS node, log_key AS run FROM workflow_runs WHERE identifier = ${of.run}`,
+  );
+  return row ? { nodeKey: row.node, runKey: row.run } : null;
+}
+
+/** Lines of a node run (by its key and its run's) or a whole run (its key); none if unknown. */
+export function logOwner(keys: LogKeys | null): SQL {
+  if (!keys) return sql`false`;
+  return keys.nodeKey === null
+    ? sql`${nodeRunLines.runKey} = ${keys.runKey}`
+    : sql`${nodeRunLines.nodeKey} = ${keys.nodeKey} AND ${nodeRunLines.runKey} = ${keys.runKey}`;
 }
 
 /** Log lines as the API shows them: the node run's text id joined back from its key. */
@@ -540,7 +566,7 @@ export function selectLogLines(db: DbOrTx) {
 /** Lines inlined into a run for Port's older `nodeRunLogs` shape (`?includeLogs=true`). */
 export async function inlineLogs(db: DbOrTx, runIdentifier: string) {
   const rows = await selectLogLines(db)
-    .where(logOwner({ run: runIdentifier }))
+    .where(logOwner(await logKeysOf(db, { run: runIdentifier })))
     .orderBy(asc(nodeRunLines.runSeq))
     .limit(10000);
   return groupBy(rows, (r) => r.nodeRunIdentifier);

@@ -1,16 +1,30 @@
-import type { Db } from '../db/client';
+import { withSession, type Db } from '../db/client';
+import {
+  detachLogPartition,
+  dropDetachedLogPartition,
+  expiredLogPartitions,
+  setSessionLockTimeout,
+  trySessionLock,
+  unlockSession,
+  type SessionQuery,
+} from '../db/log-partitions';
 import {
   deleteExpiredActionRuns,
   deleteWorkflowRunLogBatch,
   deleteWorkflowRuns,
   expiredWorkflowRuns,
+  RETENTION_LOCK_KEY,
   tryRetentionLock,
 } from '../db/retention';
 
 /** What one sweep deleted; `skipped` when another server held the sweep's lock. */
 export interface RetentionReport {
   workflowRuns: number;
+  /** Lines deleted in batches (not those of dropped partitions). */
   logLines: number;
+  /** node_run_lines partitions dropped whole, and about how many lines they held. */
+  logPartitions: number;
+  partitionLines: number;
   actionRuns: number;
   skipped: boolean;
 }
@@ -22,17 +36,23 @@ export interface RetentionOptions {
   lineBatch?: number;
   /** Checked between batches: a server shutting down stops sweeping. */
   isStopped?: () => boolean;
+  /** How long a partition's detach may wait for a lock before it is left for a later try. */
+  lockTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
  * Deletes finished workflow runs (node runs, log lines, work items) and finished action runs
- * (log lines, work items) that finished more than `days` days before `now`. Every batch is its
- * own short transaction holding a transaction-level advisory lock, so with several servers on
- * one database only one sweeps at a time (the others stop at their first batch) and nothing is
- * locked for long: a run's log lines go `lineBatch` at a time before the run row itself. Audit
- * entries stay: they are the record of who did what, kept whatever happened to the run.
+ * (log lines, work items) that finished more than `days` days before `now`. First whole
+ * partitions of node_run_lines whose runs have all expired are detached (CONCURRENTLY: ingest
+ * and reads go on) and dropped, which costs next to nothing whatever they hold; what is left
+ * (expired runs in a partition that also holds live ones, and the run rows themselves) goes in
+ * batches, each its own short transaction holding a transaction-level advisory lock, so with
+ * several servers on one database only one sweeps at a time (the others stop at their first
+ * batch) and nothing is locked for long: a run's log lines go `lineBatch` at a time before the
+ * run row itself. Audit entries stay: they are the record of who did what, kept whatever
+ * happened to the run.
  */
 export async function sweepRetention(
   db: Db,
@@ -42,17 +62,37 @@ export async function sweepRetention(
   const cutoff = new Date(now.getTime() - options.days * DAY_MS);
   const runBatch = options.runBatch ?? 50;
   const lineBatch = options.lineBatch ?? 5_000;
-  const report: RetentionReport = { workflowRuns: 0, logLines: 0, actionRuns: 0, skipped: false };
+  const report: RetentionReport = {
+    workflowRuns: 0,
+    logLines: 0,
+    logPartitions: 0,
+    partitionLines: 0,
+    actionRuns: 0,
+    skipped: false,
+  };
 
+  const dropped = await dropExpiredLogPartitions(db, now, cutoff, options);
+  if (dropped === 'locked') return { ...report, skipped: true };
+  report.logPartitions = dropped.partitions;
+  report.partitionLines = dropped.lines;
   for (;;) {
     const step = await db.transaction(async (tx) => {
       if (!(await tryRetentionLock(tx))) return 'locked' as const;
       const runs = await expiredWorkflowRuns(tx, cutoff, runBatch);
       if (!runs.length) return 'done' as const;
-      const lines = await deleteWorkflowRunLogBatch(tx, runs, lineBatch);
+      const lines = await deleteWorkflowRunLogBatch(
+        tx,
+        runs.map((r) => r.key),
+        lineBatch,
+      );
       report.logLines += lines;
       // A full batch of lines: more may be left, so the runs wait for the next transaction.
-      if (lines < lineBatch) report.workflowRuns += await deleteWorkflowRuns(tx, runs);
+      if (lines < lineBatch) {
+        report.workflowRuns += await deleteWorkflowRuns(
+          tx,
+          runs.map((r) => r.identifier),
+        );
+      }
       return 'more' as const;
     });
     if (step === 'locked') return { ...report, skipped: true };
@@ -71,6 +111,58 @@ export async function sweepRetention(
     await yieldToOthers();
   }
   return report;
+}
+
+/** Tries at a detach that runs into its lock timeout before leaving it for the next sweep. */
+const DETACH_TRIES = 3;
+
+/**
+ * Drops the partitions whose runs have all expired, on one held connection (DETACH …
+ * CONCURRENTLY refuses a transaction) holding the sweep's advisory lock at session level, so no
+ * other server sweeps meanwhile. A detach that cannot get its locks within `lockTimeoutMs` is
+ * tried again a little later, then left (pending, finished by the next sweep).
+ */
+async function dropExpiredLogPartitions(
+  db: Db,
+  now: Date,
+  cutoff: Date,
+  options: RetentionOptions,
+): Promise<{ partitions: number; lines: number } | 'locked'> {
+  return withSession(db, async (q) => {
+    if (!(await trySessionLock(q, RETENTION_LOCK_KEY))) return 'locked' as const;
+    const done = { partitions: 0, lines: 0 };
+    try {
+      await setSessionLockTimeout(q, options.lockTimeoutMs ?? 5_000);
+      for (const partition of await expiredLogPartitions(db, cutoff)) {
+        if (options.isStopped?.()) break;
+        if (!(await detachWithRetries(q, partition.name))) break;
+        await dropDetachedLogPartition(q, partition.name, now);
+        done.partitions++;
+        done.lines += partition.lines;
+      }
+    } finally {
+      await setSessionLockTimeout(q, null);
+      await unlockSession(q, RETENTION_LOCK_KEY);
+    }
+    return done;
+  });
+}
+
+async function detachWithRetries(q: SessionQuery, name: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await detachLogPartition(q, name);
+      return true;
+    } catch (err) {
+      const lockTimeout = (err as { code?: string }).code === '55P03';
+      if (!lockTimeout) throw err;
+      if (attempt >= DETACH_TRIES) {
+        console.warn(`retention: detaching ${name} timed out ${attempt} times; left for later`);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 /** Lets requests waiting on the pool go between two batches. */
@@ -92,6 +184,11 @@ export function startRetention(
     if (stopped) return;
     running = sweepRetention(db, clock(), { ...options, isStopped: () => stopped })
       .then((r) => {
+        if (r.logPartitions) {
+          console.log(
+            `retention: dropped ${r.logPartitions} log partitions (about ${r.partitionLines} lines) whose runs all finished over ${options.days} days ago`,
+          );
+        }
         if (r.workflowRuns || r.actionRuns) {
           console.log(
             `retention: deleted ${r.workflowRuns} workflow runs (${r.logLines} log lines) and ${r.actionRuns} action runs finished over ${options.days} days ago`,

@@ -234,11 +234,12 @@ export async function readLogs(
   if ('nodeRun' in of) {
     const nodeRun = await findNodeRun(db, of.nodeRun);
     if (!nodeRun) throw notFound(`Node run "${of.nodeRun}"`);
-    await loadVisibleWorkflowRun(db, nodeRun.workflowRunIdentifier, actor).catch(() => {
+    const run = await loadVisibleWorkflowRun(db, nodeRun.workflowRunIdentifier, actor).catch(() => {
       throw notFound(`Node run "${of.nodeRun}"`);
     });
     scope = {
       of,
+      keys: { nodeKey: nodeRun.logKey, runKey: run.logKey },
       finished: nodeRun.status === 'COMPLETED',
       counts: {
         DEBUG: nodeRun.debugCount,
@@ -249,7 +250,12 @@ export async function readLogs(
     };
   } else {
     const run = await loadVisibleWorkflowRun(db, of.run, actor);
-    scope = { of, finished: run.status === 'COMPLETED', counts: null };
+    scope = {
+      of,
+      keys: { nodeKey: null, runKey: run.logKey },
+      finished: run.status === 'COMPLETED',
+      counts: null,
+    };
   }
   const page = await readLogPage(db, scope, query);
   return {

@@ -1,0 +1,170 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { randomId16 } from '../domain/ids';
+import { migrationsFolder, openPostgres } from './client';
+
+/**
+ * The upgrade to partitioned log lines (custom migration h17part_partitioned_lines) on a
+ * database migrated up to 0018 that holds runs over three weeks and their lines.
+ */
+const BEFORE_PARTITIONS = '0018_drop_node_run_logs';
+const DAY = 86_400_000;
+
+let adminUrl: string;
+let url: string;
+let name: string;
+let oldMigrations: string;
+
+async function admin(query: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  adminUrl = inject('testDatabase').adminUrl;
+  name = `runboard_upgrade_${randomId16().toLowerCase()}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  url = u.toString();
+  // The migrations as they were up to 0018: the same files, the journal cut there.
+  oldMigrations = mkdtempSync(path.join(tmpdir(), 'runboard-migrations-'));
+  cpSync(migrationsFolder, oldMigrations, { recursive: true });
+  const journalPath = path.join(oldMigrations, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+    entries: { idx: number; tag: string }[];
+  };
+  const last = journal.entries.findIndex((e) => e.tag === BEFORE_PARTITIONS);
+  expect(last).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, last + 1);
+  writeFileSync(journalPath, JSON.stringify(journal));
+});
+
+afterAll(async () => {
+  rmSync(oldMigrations, { recursive: true, force: true });
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+});
+
+describe('upgrading to partitioned log lines', () => {
+  it('copies every line into weekly partitions by run key and goes on numbering', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const q = async <T>(text: string, values?: unknown[]) =>
+      (await pool.query(text, values)).rows as T[];
+    try {
+      await migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations });
+      expect(await q(`SELECT to_regclass('log_partitions') AS t`)).toEqual([{ t: null }]);
+      // 30 runs, one every 12 hours from 20 days ago (three calendar weeks or four), each with a
+      // node run of 50 lines (every 10th an ERROR).
+      const start = Date.now() - 20 * DAY;
+      for (let i = 0; i < 30; i++) {
+        const at = new Date(start + i * DAY * 0.5).toISOString();
+        await q(
+          `INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, status,
+             result, created_by, created_at, updated_at, completed_at)
+           VALUES ($1, 'wf', 1, 'COMPLETED', 'SUCCESS', 'u', $2, $2, $2)`,
+          [`wfr_Upgrade${String(i).padStart(9, '0')}`, at],
+        );
+        await q(
+          `INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier,
+             node_config_type, status, created_at, updated_at, log_seq)
+           VALUES ($1, $2, 'work', 'WEBHOOK', 'COMPLETED', $3, $3, 50)`,
+          [
+            `wfnr_Upgrade${String(i).padStart(8, '0')}`,
+            `wfr_Upgrade${String(i).padStart(9, '0')}`,
+            at,
+          ],
+        );
+        await q(
+          `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)
+           SELECT n.log_key, g, r.log_key, g, $2, CASE WHEN g % 10 = 0 THEN 'ERROR' ELSE 'INFO' END,
+                  'line ' || g
+           FROM node_runs n JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier,
+                generate_series(1, 50) g
+           WHERE n.identifier = $1`,
+          [`wfnr_Upgrade${String(i).padStart(8, '0')}`, at],
+        );
+      }
+      const [before] = await q<{ n: number; ids: string; maxId: string }>(
+        `SELECT count(*)::int AS n, sum(id)::text AS ids, max(id)::text AS "maxId" FROM node_run_lines`,
+      );
+      expect(before!.n).toBe(1500);
+      const weeks = await q<{ n: number }>(
+        `SELECT count(DISTINCT date_trunc('week', created_at))::int AS n FROM workflow_runs`,
+      );
+
+      await migrate(drizzle({ client: pool }), { migrationsFolder });
+
+      expect(
+        await q(`SELECT partstrat FROM pg_partitioned_table
+                 WHERE partrelid = 'node_run_lines'::regclass`),
+      ).toEqual([{ partstrat: 'r' }]);
+      const [after] = await q<{ n: number; ids: string }>(
+        `SELECT count(*)::int AS n, sum(id)::text AS ids FROM node_run_lines`,
+      );
+      expect(after).toEqual({ n: 1500, ids: before!.ids });
+      // One partition per week of runs, and the current one for the runs to come.
+      const parts = await q<{ name: string; lo: number; hi: number; started: string | null }>(
+        `SELECT name, lo, hi, started_at AS started FROM log_partitions ORDER BY lo`,
+      );
+      expect(parts).toHaveLength(weeks[0]!.n);
+      for (let i = 1; i < parts.length; i++) expect(parts[i]!.lo).toBe(parts[i - 1]!.hi);
+      expect(parts.every((p) => p.started !== null)).toBe(true);
+      // Every line sits in the partition whose keys hold its run's key, and every run's lines
+      // in one partition.
+      const misplaced = await q(
+        `SELECT l.run_key, l.tableoid::regclass::text AS t FROM node_run_lines l
+         JOIN log_partitions p ON p.name = l.tableoid::regclass::text
+         WHERE NOT (l.run_key >= p.lo AND l.run_key < p.hi)`,
+      );
+      expect(misplaced).toEqual([]);
+      const split = await q(
+        `SELECT run_key FROM node_run_lines GROUP BY run_key HAVING count(DISTINCT tableoid) > 1`,
+      );
+      expect(split).toEqual([]);
+      // The indexes are back (on every partition), the id sequence goes on after the copied ids.
+      const indexes = await q<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE tablename = 'node_run_lines' ORDER BY 1`,
+      );
+      expect(indexes.map((i) => i.indexname)).toEqual([
+        'node_run_lines_level_idx',
+        'node_run_lines_run_level_idx',
+        'node_run_lines_run_seq_idx',
+      ]);
+      await q(
+        `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)
+         SELECT n.log_key, 51, r.log_key, 51, now(), 'INFO', 'after the upgrade'
+         FROM node_runs n JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier
+         WHERE n.identifier = 'wfnr_Upgrade00000029'`,
+      );
+      const [added] = await q<{ id: string }>(
+        `SELECT id::text FROM node_run_lines WHERE message = 'after the upgrade'`,
+      );
+      expect(BigInt(added!.id)).toBeGreaterThan(BigInt(before!.maxId));
+      // (node_key, seq) is still unique: each partition's primary key.
+      await expect(
+        q(
+          `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)
+           SELECT n.log_key, 51, r.log_key, 52, now(), 'INFO', 'a second line 51'
+           FROM node_runs n JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier
+           WHERE n.identifier = 'wfnr_Upgrade00000029'`,
+        ),
+      ).rejects.toThrow(/duplicate key/);
+    } finally {
+      await pool.end();
+    }
+    // And the server opens it as it is (nothing left to migrate).
+    const database = await openPostgres(url);
+    await database.close();
+  });
+});

@@ -1,0 +1,393 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, selectRows, withSession, type Db } from '../db/client';
+import { livePartitions, nextRunKey } from '../db/log-partitions';
+import {
+  bearerToken,
+  copyTemplate,
+  startTestServer,
+  TEST_CREDENTIALS,
+  type TestServer,
+} from '../test/harness';
+import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import { maintainLogPartitions } from './log-partitions';
+import { sweepRetention } from './retention';
+
+const DAY = 86_400_000;
+const PERIOD = { periodMs: DAY, minSpan: 5 };
+
+async function rows<T>(db: Db, query: ReturnType<typeof sql>) {
+  return selectRows<T>(db, query);
+}
+
+/** The partition (table) each of a run's lines is stored in. */
+async function tablesOfLines(db: Db, runKey: number) {
+  const found = await rows<{ t: string }>(
+    db,
+    sql`SELECT DISTINCT tableoid::regclass::text AS t FROM node_run_lines WHERE run_key = ${runKey}`,
+  );
+  return found.map((r) => r.t);
+}
+
+/** The registered partition whose keys hold `runKey`. */
+async function partitionHolding(db: Db, runKey: number) {
+  return (await livePartitions(db)).find((p) => p.lo <= runKey && runKey < p.hi);
+}
+
+const tableExists = async (db: Db, name: string) =>
+  (await rows<{ t: string | null }>(db, sql`SELECT to_regclass(${name})::text AS t`))[0]?.t !==
+  null;
+
+describe('log partitions', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ withoutDispatcher: true });
+    await createLinearWorkflow(t, 'parted');
+  });
+  afterAll(async () => t.close());
+
+  /** A run of `parted` with `lines` lines on its work node (every 10th a WARN), finished unless `open`. */
+  async function runWithLines(lines: number, open = false, tag = 'line') {
+    const run = await startRun(t, 'parted');
+    const work = nodeRunOf(run, 'work').identifier;
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+      logs: Array.from({ length: lines }, (_, i) => ({
+        level: i % 10 === 9 ? 'WARN' : 'INFO',
+        message: `${tag} ${i + 1}`,
+      })),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    if (!open) await completeNode(t, work);
+    const [row] = await rows<{ key: number }>(
+      t.database.db,
+      sql`SELECT log_key AS key FROM workflow_runs WHERE identifier = ${run.identifier}`,
+    );
+    return { run: run.identifier, work, key: row!.key };
+  }
+
+  /** Maintains as of `daysAgo` days ago, so partitions close and are recorded at that time. */
+  const maintainAt = (daysAgo: number) =>
+    maintainLogPartitions(t.database.db, new Date(Date.now() - daysAgo * DAY), PERIOD);
+
+  it('stores a run’s lines in the partition of its key and keeps one partition open ahead', async () => {
+    const report = await maintainAt(0);
+    expect(report.skipped).toBe(false);
+    const a = await runWithLines(20);
+    const holding = await partitionHolding(t.database.db, a.key);
+    expect(holding).toBeDefined();
+    expect(await tablesOfLines(t.database.db, a.key)).toEqual([holding!.name]);
+    // Partitions are contiguous, and one starts where the current one ends.
+    const parts = await livePartitions(t.database.db);
+    for (let i = 1; i < parts.length; i++) expect(parts[i]!.lo).toBe(parts[i - 1]!.hi);
+    expect(parts.at(-1)!.hi).toBeGreaterThan(holding!.hi);
+    // Each partition has (node_key, seq) as its own primary key.
+    const keys = await rows<{ def: string }>(
+      t.database.db,
+      sql`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+          WHERE conrelid = to_regclass(${holding!.name}) AND contype = 'p'`,
+    );
+    expect(keys.map((k) => k.def)).toEqual(['PRIMARY KEY (node_key, seq)']);
+  });
+
+  it('closes the current partition after its period: the next run starts the one after', async () => {
+    const before = await runWithLines(3);
+    await maintainAt(3); // records that the current partition has started (3 days ago)
+    const current = (await partitionHolding(t.database.db, before.key))!;
+    expect(current.startedAt).not.toBeNull();
+    const report = await maintainAt(1); // two days later: a period (one day) has passed
+    expect(report.closed).toBe(true);
+    expect(report.opened).toBe(1);
+    expect(await nextRunKey(t.database.db)).toBe(current.hi);
+    const closed = (await livePartitions(t.database.db)).find((p) => p.name === current.name)!;
+    expect(closed.closedAt!.getTime()).toBeLessThan(Date.now() - DAY / 2);
+
+    const after = await runWithLines(3);
+    expect(after.key).toBe(current.hi);
+    const next = (await partitionHolding(t.database.db, after.key))!;
+    expect(next.name).not.toBe(current.name);
+    expect(await tablesOfLines(t.database.db, after.key)).toEqual([next.name]);
+    // A run of the closed partition still running writes on into it.
+    expect(await tablesOfLines(t.database.db, before.key)).toEqual([current.name]);
+  });
+
+  it('lets several servers maintain at once: each partition is opened once', async () => {
+    const copy = await copyTemplate();
+    const servers = await Promise.all(Array.from({ length: 4 }, () => openPostgres(copy.url)));
+    try {
+      const db = servers[0]!.db;
+      const before = await livePartitions(db);
+      // Far ahead of what is open: every server wants the same partitions at once.
+      await db.execute(
+        sql.raw(`ALTER SEQUENCE workflow_runs_log_key_seq RESTART WITH ${before.at(-1)!.hi + 50}`),
+      );
+      for (let round = 0; round < 3; round++) {
+        const reports = await Promise.all(
+          servers.map((s) => maintainLogPartitions(s.db, new Date(), PERIOD)),
+        );
+        expect(reports.filter((r) => !r.skipped).length).toBeGreaterThanOrEqual(1);
+      }
+      const after = await livePartitions(db);
+      for (let i = 1; i < after.length; i++) expect(after[i]!.lo).toBe(after[i - 1]!.hi);
+      const next = await nextRunKey(db);
+      const current = after.filter((p) => p.lo <= next && next < p.hi);
+      expect(current).toHaveLength(1);
+      // The current one and exactly one after it.
+      expect(after.at(-1)!.lo).toBe(current[0]!.hi);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+      await copy.drop();
+    }
+  });
+
+  it('opens the partition a new run needs itself when runs outrun the maintainer, once for concurrent runs', async () => {
+    const before = await livePartitions(t.database.db);
+    await t.database.db.execute(
+      sql.raw(`ALTER SEQUENCE workflow_runs_log_key_seq RESTART WITH ${before.at(-1)!.hi + 10}`),
+    );
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => runWithLines(5, false, `c${i}`)),
+    );
+    const after = await livePartitions(t.database.db);
+    expect(after).toHaveLength(before.length + 1);
+    for (const r of runs) {
+      expect(await tablesOfLines(t.database.db, r.key)).toEqual([after.at(-1)!.name]);
+    }
+  });
+
+  it('reads, filters and searches each run’s lines whichever partition holds them', async () => {
+    const first = await runWithLines(30, false, 'alpha');
+    await maintainAt(3);
+    await maintainAt(1); // closes the partition of `first`
+    const second = await runWithLines(30, false, 'beta');
+    const [p1, p2] = [
+      await tablesOfLines(t.database.db, first.key),
+      await tablesOfLines(t.database.db, second.key),
+    ];
+    expect(p1).toHaveLength(1);
+    expect(p2).toHaveLength(1);
+    expect(p1[0]).not.toBe(p2[0]);
+    for (const [r, word] of [
+      [first, 'alpha'],
+      [second, 'beta'],
+    ] as const) {
+      const all = await t.api('admin', 'GET', `/workflows/nodes/runs/${r.work}/logs?limit=100`);
+      expect(all.body.total).toBe(30);
+      expect(all.body.logs.map((l: { log: string }) => l.log)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `${word} ${i + 1}`),
+      );
+      const warn = await t.api('admin', 'GET', `/workflows/nodes/runs/${r.work}/logs?level=WARN`);
+      expect(warn.body.logs.map((l: { log: string }) => l.log)).toEqual([
+        `${word} 10`,
+        `${word} 20`,
+        `${word} 30`,
+      ]);
+      const found = await t.api(
+        'admin',
+        'GET',
+        `/workflows/nodes/runs/${r.work}/logs?q=${encodeURIComponent(`${word} 2`)}`,
+      );
+      expect(found.body.total).toBe(11);
+      const other = await t.api(
+        'admin',
+        'GET',
+        `/workflows/nodes/runs/${r.work}/logs?q=${word === 'alpha' ? 'beta' : 'alpha'}`,
+      );
+      expect(other.body.total).toBe(0);
+      const run = await t.api('admin', 'GET', `/workflows/runs/${r.run}/logs?limit=100`);
+      const messages = run.body.logs.map((l: { log: string }) => l.log) as string[];
+      expect(messages.filter((m) => m.startsWith(word))).toHaveLength(30);
+      expect(messages.some((m) => m.startsWith(word === 'alpha' ? 'beta' : 'alpha'))).toBe(false);
+      const download = await fetch(`${t.baseUrl}/v1/workflows/runs/${r.run}/logs/download`, {
+        headers: { authorization: await adminToken(t) },
+      });
+      const text = await download.text();
+      expect(text.split('\n').filter((l) => l.includes(`${word} `))).toHaveLength(30);
+    }
+  });
+});
+
+const adminToken = (t: TestServer) =>
+  bearerToken(t.baseUrl, TEST_CREDENTIALS.adminClientId, TEST_CREDENTIALS.adminClientSecret);
+
+describe('retention with log partitions', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ withoutDispatcher: true });
+    await createLinearWorkflow(t, 'kept');
+  });
+  afterAll(async () => t.close());
+
+  async function run(open: boolean, lines = 40) {
+    const started = await startRun(t, 'kept');
+    const work = nodeRunOf(started, 'work').identifier;
+    await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+      logs: Array.from({ length: lines }, (_, i) => ({ level: 'INFO', message: `l${i}` })),
+    });
+    if (!open) await completeNode(t, work);
+    const [row] = await selectRows<{ key: number }>(
+      t.database.db,
+      sql`SELECT log_key AS key FROM workflow_runs WHERE identifier = ${started.identifier}`,
+    );
+    return { run: started.identifier, work, key: row!.key };
+  }
+  async function age(runId: string, days: number) {
+    const at = new Date(Date.now() - days * DAY).toISOString();
+    await t.database.db.execute(
+      sql`UPDATE workflow_runs SET created_at = ${at}, updated_at = ${at},
+            completed_at = CASE WHEN completed_at IS NULL THEN NULL ELSE ${at}::timestamptz END
+          WHERE identifier = ${runId}`,
+    );
+  }
+  const maintainAt = (daysAgo: number) =>
+    maintainLogPartitions(t.database.db, new Date(Date.now() - daysAgo * DAY), PERIOD);
+  const linesOf = async (key: number) =>
+    (
+      await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM node_run_lines WHERE run_key = ${key}`,
+      )
+    )[0]!.n;
+
+  it('drops a partition whose runs all expired, and keeps one with a running run, deleting its expired runs in batches', async () => {
+    // Partition P: two runs finished 40 days ago, closed 45 days ago.
+    const a1 = await run(false);
+    const a2 = await run(false);
+    await maintainAt(47);
+    await maintainAt(45);
+    // Partition Q: one run finished 40 days ago, one still running (started 60 days ago).
+    const b1 = await run(false);
+    const b2 = await run(true);
+    await maintainAt(42);
+    await maintainAt(39);
+    // The current partition: a recent finished run.
+    const c = await run(false);
+    for (const r of [a1, a2, b1]) await age(r.run, 40);
+    await age(b2.run, 60);
+    const p = (await partitionHolding(t.database.db, a1.key))!;
+    const q = (await partitionHolding(t.database.db, b1.key))!;
+    expect(p.name).not.toBe(q.name);
+    expect((await partitionHolding(t.database.db, c.key))!.name).not.toBe(q.name);
+
+    const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
+    expect(report).toMatchObject({
+      logPartitions: 1,
+      workflowRuns: 3,
+      logLines: 40,
+      skipped: false,
+    });
+    expect(await tableExists(t.database.db, p.name)).toBe(false);
+    const [record] = await selectRows<{ dropped: string | null }>(
+      t.database.db,
+      sql`SELECT dropped_at AS dropped FROM log_partitions WHERE name = ${p.name}`,
+    );
+    expect(record!.dropped).not.toBeNull();
+    for (const gone of [a1, a2, b1]) {
+      expect((await t.api('admin', 'GET', `/workflows/runs/${gone.run}`)).status).toBe(404);
+      expect(await linesOf(gone.key)).toBe(0);
+    }
+    // Q stays for its running run, which reads and writes on; the recent run is untouched.
+    expect(await tableExists(t.database.db, q.name)).toBe(true);
+    expect(await linesOf(b2.key)).toBe(40);
+    const more = await t.api('admin', 'POST', `/workflows/nodes/runs/${b2.work}/logs`, {
+      logs: [{ level: 'INFO', message: 'still here' }],
+    });
+    expect(more.status).toBeLessThan(300);
+    const logs = await t.api(
+      'admin',
+      'GET',
+      `/workflows/nodes/runs/${b2.work}/logs?tail=true&limit=1`,
+    );
+    expect(logs.body.logs.map((l: { log: string }) => l.log)).toEqual(['still here']);
+    expect(await linesOf(c.key)).toBe(40);
+
+    // Once its last run has finished and expired, Q goes too.
+    await completeNode(t, b2.work);
+    await age(b2.run, 35);
+    const later = await sweepRetention(t.database.db, new Date(), { days: 30 });
+    expect(later).toMatchObject({ logPartitions: 1, workflowRuns: 1, logLines: 0 });
+    expect(await tableExists(t.database.db, q.name)).toBe(false);
+    expect((await t.api('admin', 'GET', `/workflows/runs/${c.run}`)).status).toBe(200);
+  });
+
+  it('finishes a detach left pending by a sweep cut short', async () => {
+    // A partition of its own: the current one (holding the recent run above) is closed first.
+    await maintainAt(55);
+    await maintainAt(53);
+    const r = await run(false, 5);
+    await maintainAt(50);
+    await maintainAt(48);
+    await age(r.run, 40);
+    const p = (await partitionHolding(t.database.db, r.key))!;
+    // A reader's transaction stays open, so a detach's second step runs into its lock timeout
+    // and leaves the partition pending, as a sweep cut short would.
+    let release = () => {};
+    const reader = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await withSession(t.database.db, async (q) => {
+      await q(`SET lock_timeout = '300ms'`);
+      await expect(
+        q(`ALTER TABLE node_run_lines DETACH PARTITION "${p.name}" CONCURRENTLY`),
+      ).rejects.toThrow(/lock timeout/);
+      await q(`RESET lock_timeout`);
+    });
+    release();
+    await reader;
+    const [pending] = await selectRows<{ pending: boolean }>(
+      t.database.db,
+      sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${p.name})`,
+    );
+    expect(pending?.pending).toBe(true);
+
+    const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
+    expect(report).toMatchObject({ logPartitions: 1, workflowRuns: 1 });
+    expect(await tableExists(t.database.db, p.name)).toBe(false);
+  });
+
+  it('keeps taking and serving lines while a detach waits for an old reader', async () => {
+    const r = await run(false, 5);
+    await maintainAt(70);
+    await maintainAt(68); // closes the partition of r alone
+    const live = await run(true, 5);
+    await age(r.run, 40);
+    const p = (await partitionHolding(t.database.db, r.key))!;
+    let release = () => {};
+    const reader = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let swept = false;
+    const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 20_000 });
+    void sweep.then(() => (swept = true));
+    // The detach has begun (the partition is pending) and waits for the reader …
+    for (;;) {
+      const [row] = await selectRows<{ pending: boolean | null }>(
+        t.database.db,
+        sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${p.name})`,
+      );
+      if (row?.pending) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // … while lines go on being written and read.
+    const written = await t.api('admin', 'POST', `/workflows/nodes/runs/${live.work}/logs`, {
+      logs: [{ level: 'INFO', message: 'written during the detach' }],
+    });
+    expect(written.status).toBeLessThan(300);
+    const read = await t.api(
+      'admin',
+      'GET',
+      `/workflows/nodes/runs/${live.work}/logs?tail=true&limit=1`,
+    );
+    expect(read.body.logs.map((l: { log: string }) => l.log)).toEqual([
+      'written during the detach',
+    ]);
+    expect(swept).toBe(false);
+    release();
+    await reader;
+    expect(await sweep).toMatchObject({ logPartitions: 1 });
+    expect(await tableExists(t.database.db, p.name)).toBe(false);
+  });
+});
