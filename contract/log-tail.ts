@@ -19,6 +19,8 @@ export type LogTailQuery = z.infer<typeof logTailQuerySchema>;
 
 /** Event names of the stream. `lines`' id is the seq it has read up to (the resume cursor). */
 export const LOG_TAIL_EVENTS = {
+  /** First, with the cursor the stream starts from as id and the reconnect delay (`retry`). */
+  start: 'start',
   lines: 'lines',
   /** The node run completed and every line (at the level asked) was sent: the stream closes. */
   end: 'end',

@@ -190,7 +190,7 @@ describe('GET /workflows/nodes/runs/{id}/logs/stream', () => {
     const again = await openStream(streamPath(node, 'cursor=2'));
     await again.waitFor(() => again.closed, 'the finished stream to close');
     expect(again.lines()).toEqual([]);
-    expect(again.events.map((e) => e.event)).toEqual(['open', 'end']);
+    expect(again.events.map((e) => e.event)).toEqual(['start', 'end']);
     await until('every stream slot given back', async () => openLogTails() === 0, {
       timeoutMs: 10_000,
     });

@@ -34,7 +34,12 @@ export function logTailRoutes(db: Db) {
       stream.onAbort(() => abort.abort());
       try {
         // The retry interval first, with the cursor as id, so even a quiet stream resumes right.
-        await stream.writeSSE({ event: 'open', data: resumeFrom, id: resumeFrom, retry: RETRY_MS });
+        await stream.writeSSE({
+          event: LOG_TAIL_EVENTS.start,
+          data: resumeFrom,
+          id: resumeFrom,
+          retry: RETRY_MS,
+        });
         for await (const event of tail.events(abort.signal)) {
           if (event.kind === 'lines') await stream.writeSSE(lines(event));
           else if (event.kind === 'heartbeat') await stream.write(': heartbeat\n\n');
