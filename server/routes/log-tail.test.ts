@@ -150,6 +150,22 @@ describe('GET /workflows/nodes/runs/{id}/logs/stream', () => {
     });
   });
 
+  it('compresses the stream when the client takes gzip, each event flushed as it is made', async () => {
+    const node = await freshNode();
+    const zipped = await openStream(streamPath(node), { 'accept-encoding': 'gzip' });
+    const plain = await openStream(streamPath(node), { 'accept-encoding': 'identity' });
+    expect(zipped.res.headers.get('content-encoding')).toBe('gzip');
+    expect(plain.res.headers.get('content-encoding')).toBeNull();
+    await post(node, ['compressed or not']);
+    // Arrives while the stream stays open: the compressor does not hold it back.
+    await zipped.waitFor(() => zipped.lines().length === 1, 'the line, gzipped');
+    await plain.waitFor(() => plain.lines().length === 1, 'the line, plain');
+    expect(zipped.lines()[0]?.log).toBe('compressed or not');
+    expect(plain.lines()[0]?.log).toBe('compressed or not');
+    zipped.close();
+    plain.close();
+  });
+
   it('resumes after Last-Event-ID (over the URL cursor) without sending a line twice', async () => {
     const node = await freshNode();
     await post(node, ['a', 'b', 'c', 'd']);

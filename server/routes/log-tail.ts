@@ -1,19 +1,100 @@
 import { randomUUID } from 'node:crypto';
-import { streamSSE } from 'hono/streaming';
+import { constants, createGzip } from 'node:zlib';
 import { LOG_TAIL_EVENTS } from '../../contract/log-tail';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { openLogTail, type LogTailEvent } from '../services/log-tail';
+import { openLogTail, type LogTail } from '../services/log-tail';
 import * as routes from './log-tail.routes';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry` field). */
 const RETRY_MS = 1000;
 
-const lines = (event: Extract<LogTailEvent, { kind: 'lines' }>) => ({
-  event: LOG_TAIL_EVENTS.lines,
-  id: String(event.cursor),
-  data: JSON.stringify({ logs: event.logs }),
-});
+const sse = (event: string, data: string, id?: string, retry?: number) =>
+  `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}${retry !== undefined ? `retry: ${retry}\n` : ''}data: ${data}\n\n`;
+
+/**
+ * The events as bytes, produced only as fast as the client reads them (a slow reader holds the
+ * stream's loop, not a growing buffer); the client going away cancels it, which ends the loop
+ * and gives the stream's slot back.
+ */
+function eventStream(
+  tail: LogTail,
+  resumeFrom: string,
+  /** Called when the client went away or the stream failed. */
+  onDropped: () => void,
+): ReadableStream<Uint8Array> {
+  const abort = new AbortController();
+  const events = tail.events(abort.signal);
+  const encoder = new TextEncoder();
+  let started = false;
+  const finish = (dropped: boolean) => {
+    abort.abort();
+    tail.release();
+    if (dropped) onDropped();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (!started) {
+          started = true;
+          // The retry interval first, with the cursor as id, so a quiet stream resumes right too.
+          controller.enqueue(
+            encoder.encode(sse(LOG_TAIL_EVENTS.start, resumeFrom, resumeFrom, RETRY_MS)),
+          );
+          return;
+        }
+        const { value, done } = await events.next();
+        if (done) {
+          finish(false);
+          controller.close();
+          return;
+        }
+        const text =
+          value.kind === 'lines'
+            ? sse(LOG_TAIL_EVENTS.lines, JSON.stringify({ logs: value.logs }), String(value.cursor))
+            : value.kind === 'heartbeat'
+              ? ': heartbeat\n\n'
+              : sse(LOG_TAIL_EVENTS.end, '{}');
+        controller.enqueue(encoder.encode(text));
+      } catch (err) {
+        finish(true);
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      finish(true);
+      await events.return(undefined);
+    },
+  });
+}
+
+/**
+ * gzip that flushes after every event, so each arrives at once while the dictionary carries
+ * over between events (log lines repeat themselves: a stream moves a fraction of its text, as
+ * the compressed log pages do).
+ */
+function gzipEachChunk() {
+  const gz = createGzip({ memLevel: 7 });
+  let ended: Promise<void> | null = null;
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      gz.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));
+      ended = new Promise((resolve) => gz.once('end', resolve));
+    },
+    transform(chunk) {
+      return new Promise<void>((resolve) => {
+        gz.write(chunk);
+        gz.flush(constants.Z_SYNC_FLUSH, () => resolve());
+      });
+    },
+    async flush() {
+      gz.end();
+      await ended;
+    },
+  });
+  // A stream the client dropped frees its compressor at once, not when collected.
+  return { stream, close: () => setImmediate(() => gz.destroy()) };
+}
 
 /** The streamed tail of a node run's log; mounted on /v1 behind the bearer/session check. */
 export function logTailRoutes(db: Db) {
@@ -26,29 +107,19 @@ export function logTailRoutes(db: Db) {
       cursor: Number(resumeFrom),
       levels: level ?? [],
     });
-    // Set here so the ETag middleware does not read (and so wait for) the whole stream.
-    c.header('ETag', `W/"tail-${randomUUID()}"`);
-    c.header('X-Accel-Buffering', 'no');
-    return streamSSE(c, async (stream) => {
-      const abort = new AbortController();
-      stream.onAbort(() => abort.abort());
-      try {
-        // The retry interval first, with the cursor as id, so even a quiet stream resumes right.
-        await stream.writeSSE({
-          event: LOG_TAIL_EVENTS.start,
-          data: resumeFrom,
-          id: resumeFrom,
-          retry: RETRY_MS,
-        });
-        for await (const event of tail.events(abort.signal)) {
-          if (event.kind === 'lines') await stream.writeSSE(lines(event));
-          else if (event.kind === 'heartbeat') await stream.write(': heartbeat\n\n');
-          else await stream.writeSSE({ event: LOG_TAIL_EVENTS.end, data: '{}' });
-          if (stream.aborted) break;
-        }
-      } finally {
-        tail.release();
-      }
+    const gzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') ? gzipEachChunk() : null;
+    const body = eventStream(tail, resumeFrom, () => gzip?.close());
+    return new Response(gzip ? body.pipeThrough(gzip.stream) : body, {
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        vary: 'Accept-Encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        // Set here so the ETag middleware does not read (and so wait for) the whole stream.
+        etag: `W/"tail-${randomUUID()}"`,
+      },
     });
   });
 }
