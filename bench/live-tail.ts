@@ -280,6 +280,55 @@ function printProfile(profile: Profile) {
   }
 }
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The page's main-thread tasks from a Chromium trace ('toplevel'): wall time (`dur`) and the
+ * thread's CPU time (`tdur`). On a machine with more runnable processes than cores a task's wall
+ * time includes the time it waited for a core; its CPU time is what the page itself spent.
+ */
+async function traceTasks(cdp: CDPSession) {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', '__metadata'] },
+    transferMode: 'ReportEvents',
+  });
+  return async () => {
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await complete;
+    const main = new Set(
+      events
+        .filter(
+          (e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain',
+        )
+        .map((e) => `${e.pid}:${e.tid}`),
+    );
+    const tasks = events.filter(
+      (e) => e.ph === 'X' && /RunTask/.test(e.name) && main.has(`${e.pid}:${e.tid}`),
+    );
+    const over = (xs: number[]) => xs.filter((x) => x > 50).length;
+    const wall = tasks.map((t) => (t.dur ?? 0) / 1000);
+    const cpu = tasks.map((t) => (t.tdur ?? 0) / 1000);
+    return {
+      wallOver50: over(wall),
+      wallLongest: Math.max(0, ...wall),
+      cpuOver50: over(cpu),
+      cpuLongest: Math.max(0, ...cpu),
+      cpuTotal: cpu.reduce((a, b) => a + b, 0),
+    };
+  };
+}
+
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -296,6 +345,9 @@ interface Result {
   onScreen: number;
   longTasks: number;
   longest: number;
+  cpuOver50: number;
+  cpuLongest: number;
+  cpuPerS: number;
   requestsPerS: number;
   bytesPerS: number;
   fetched: number;
@@ -329,6 +381,7 @@ async function measure(browser: Browser, rate: number, mode: 'stream' | 'poll'):
     await page.waitForTimeout(1000);
     const before = { requests: net.requests, bytes: net.bytes, at: Date.now() };
     net.startWindow();
+    const endTrace = await traceTasks(cdp);
     if (PROFILE) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
@@ -341,6 +394,7 @@ async function measure(browser: Browser, rate: number, mode: 'stream' | 'poll'):
     await page.waitForTimeout(DRAIN_MS);
     const elapsed = (Date.now() - before.at) / 1000;
     const after = { requests: net.requests, bytes: net.bytes };
+    const trace = await endTrace();
     if (PROFILE) printProfile((await cdp.send('Profiler.stop')).profile);
     const inPage = await page.evaluate(() => {
       const s = window.__tail;
@@ -379,6 +433,9 @@ async function measure(browser: Browser, rate: number, mode: 'stream' | 'poll'):
       onScreen: inPage.lags.length,
       longTasks: inPage.longtasks.length,
       longest: Math.max(0, ...inPage.longtasks),
+      cpuOver50: trace.cpuOver50,
+      cpuLongest: trace.cpuLongest,
+      cpuPerS: trace.cpuTotal / elapsed,
       requestsPerS: (after.requests - before.requests) / elapsed,
       bytesPerS: (after.bytes - before.bytes) / elapsed,
       fetched: net.inWindow,
@@ -443,6 +500,8 @@ async function main() {
     `${s(r.p50)} / ${s(r.p95)} / ${s(r.max)}`,
     r.onScreen.toLocaleString('en-US'),
     `${r.longTasks} / ${Math.round(r.longest)} ms`,
+    `${r.cpuOver50} / ${Math.round(r.cpuLongest)} ms`,
+    `${Math.round(r.cpuPerS)} ms/s`,
     r.requestsPerS.toFixed(1),
     `${Math.round(r.bytesPerS / 1024).toLocaleString('en-US')} KB/s`,
     `${r.twice.toLocaleString('en-US')} of ${r.fetched.toLocaleString('en-US')}`,
@@ -455,7 +514,9 @@ async function main() {
     'accepted',
     'lag p50 / p95 / max',
     'lines in DOM',
-    'long tasks / longest',
+    'long tasks / longest (wall)',
+    'tasks > 50 ms CPU / longest CPU',
+    'main-thread CPU',
     'req/s',
     'bytes/s',
     'lines fetched twice (while following)',

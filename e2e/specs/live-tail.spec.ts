@@ -31,6 +31,7 @@ test('following a node while a writer posts: lines stream in order to the bottom
   await detail.goto(run.identifier);
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
   await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
+  await detail.logs.region.scrollIntoViewIfNeeded();
   // Following streams the lines after the last one shown (seedLiveRun wrote 2).
   await expect.poll(() => streams.length).toBe(1);
   expect(streams[0]!.searchParams.get('cursor')).toBe('2');

@@ -11,21 +11,30 @@ export type TailState = 'connecting' | 'live' | 'ended' | 'failed';
  */
 export const liveTail = { streamed: true };
 
+/**
+ * Streamed lines are shown at most this often: each showing is a render, a layout and a scroll
+ * to the end, so a burst of events (one every 200 ms from the server) becomes a few renders a
+ * second rather than one per event, at the cost of up to this much lag.
+ */
+const MIN_FLUSH_INTERVAL_MS = 400;
 /** How long streamed lines may wait for an animation frame (a hidden tab has none). */
 const FLUSH_FALLBACK_MS = 250;
 
 /**
  * A node run's streamed tail (Server-Sent Events from `…/logs/stream`) with the session cookie.
  * The browser reconnects a dropped stream by itself, sending the last event id (the seq read up
- * to) as Last-Event-ID, so it resumes where it stopped. Lines are handed over at most once per
- * animation frame, batched, so a burst is one render, not one per event. An answer that is not
- * a stream (401, 404, 429 past the caps) closes it for good: the view polls instead.
+ * to) as Last-Event-ID, so it resumes where it stopped. Lines are handed over in batches, in an
+ * animation frame and at most every MIN_FLUSH_INTERVAL_MS, so a burst is one render, not one per
+ * event. An answer that is not a stream (401, 404, 429 past the caps) closes it for good: the
+ * view polls instead.
  */
 export class TailStream {
   private source: EventSource | null = null;
   private pending: LogLine[][] = [];
   private frame = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private fallback: ReturnType<typeof setTimeout> | undefined;
+  private lastFlush = 0;
   state: TailState = 'connecting';
 
   constructor(
@@ -67,16 +76,27 @@ export class TailStream {
   }
 
   private schedule() {
-    if (this.frame || this.timer !== undefined) return;
-    this.frame = requestAnimationFrame(() => this.flush());
-    this.timer = setTimeout(() => this.flush(), FLUSH_FALLBACK_MS);
+    if (this.frame || this.timer !== undefined || this.fallback !== undefined) return;
+    const wait = Math.max(0, this.lastFlush + MIN_FLUSH_INTERVAL_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.frame = requestAnimationFrame(() => this.flush());
+      this.fallback = setTimeout(() => this.flush(), FLUSH_FALLBACK_MS);
+    }, wait);
+  }
+
+  private cancelFlush() {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    clearTimeout(this.fallback);
+    this.frame = 0;
+    this.timer = undefined;
+    this.fallback = undefined;
   }
 
   private flush() {
-    cancelAnimationFrame(this.frame);
-    clearTimeout(this.timer);
-    this.frame = 0;
-    this.timer = undefined;
+    this.cancelFlush();
+    this.lastFlush = performance.now();
     if (this.pending.length === 0) return;
     const batch = this.pending.length === 1 ? this.pending[0]! : this.pending.flat();
     this.pending = [];
@@ -86,9 +106,6 @@ export class TailStream {
   close() {
     this.source?.close();
     this.source = null;
-    cancelAnimationFrame(this.frame);
-    clearTimeout(this.timer);
-    this.frame = 0;
-    this.timer = undefined;
+    this.cancelFlush();
   }
 }
