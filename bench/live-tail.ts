@@ -412,9 +412,13 @@ async function measure(browser: Browser, rate: number, mode: 'stream' | 'poll'):
     if (mode === 'stream') {
       const closed = new Promise<number>((resolve) => {
         const t0 = Date.now();
-        cdp.on('Network.loadingFinished', (e) => {
+        // Finished when the server's close lands first, failed (cancelled) when the page's
+        // EventSource.close() on the `end` event does.
+        const done = (e: { requestId: string }) => {
           if (net.urls.get(e.requestId)?.includes('/logs/stream')) resolve(Date.now() - t0);
-        });
+        };
+        cdp.on('Network.loadingFinished', done);
+        cdp.on('Network.loadingFailed', done);
         setTimeout(() => resolve(NaN), 10_000);
       });
       await apiCall('PATCH', `/workflows/nodes/runs/${node}`, {
