@@ -1,6 +1,6 @@
 /**
  * Live-tail benchmark: `npx tsx bench/live-tail.ts` (options: --rates=1000,5000 --seconds=20
- * --port=18951 --batch-ms=100).
+ * --port=18951 --batch-ms=100 --rounds=1 --profile).
  *
  * Starts the real server (its own process) on a fresh embedded PostgreSQL, builds the bench page
  * that mounts <LogViewer> alone (bench/log-viewer-page), and for each rate follows one node run
@@ -25,6 +25,8 @@ const RATES = arg('rates', '1000,5000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '20'));
 const PORT = Number(arg('port', '18951'));
 const BATCH_MS = Number(arg('batch-ms', '100'));
+/** Each round measures every rate both ways, the order of the two paths swapped each round. */
+const ROUNDS = Number(arg('rounds', '1'));
 /** --profile: a CPU profile of the page per case; prints the functions with the most self time. */
 const PROFILE = process.argv.includes('--profile');
 /** After the writer stops, how long the viewer gets to show the last lines. */
@@ -202,6 +204,8 @@ class NetworkTally {
   /** Lines received per seq, from log pages and stream events. */
   seqs = new Map<number, number>();
   readonly urls = new Map<string, string>();
+  /** When a request other than the stream last started or ended. */
+  lastActivity = Date.now();
   private received = new Map<string, number>();
 
   constructor(private readonly cdp: CDPSession) {
@@ -209,6 +213,7 @@ class NetworkTally {
       if (!e.request.url.includes('/v1/')) return;
       this.urls.set(e.requestId, e.request.url);
       this.requests++;
+      this.lastActivity = Date.now();
     });
     cdp.on('Network.dataReceived', (e) => {
       if (!this.urls.has(e.requestId)) return;
@@ -218,6 +223,7 @@ class NetworkTally {
     cdp.on('Network.loadingFinished', (e) => {
       const url = this.urls.get(e.requestId);
       if (!url) return;
+      this.lastActivity = Date.now();
       // Whatever dataReceived did not count (headers, a body reported only at the end).
       this.bytes += Math.max(0, e.encodedDataLength - (this.received.get(e.requestId) ?? 0));
       if (/\/logs\?/.test(url)) {
@@ -378,7 +384,11 @@ async function measure(browser: Browser, rate: number, mode: 'stream' | 'poll'):
     await page.waitForFunction(() =>
       document.querySelector('[aria-label="Log lines"] [role=row] [data-level]'),
     );
-    await page.waitForTimeout(1000);
+    // The page's opening reads (its tail, the page around it, each level's first page, fetched
+    // 300 ms after mount) are over before the window opens: 1.5 s without a request.
+    for (let waited = 0; waited < 15_000 && Date.now() - net.lastActivity < 1500; waited += 100) {
+      await page.waitForTimeout(100);
+    }
     const before = { requests: net.requests, bytes: net.bytes, at: Date.now() };
     net.startWindow();
     const endTrace = await traceTasks(cdp);
@@ -485,12 +495,16 @@ async function main() {
   });
   const results: Result[] = [];
   try {
-    for (const rate of RATES) {
-      for (const mode of ['stream', 'poll'] as const) {
-        log(`${rate} lines/s, ${mode}: ${SECONDS} s of writing`);
-        const r = await measure(browser, rate, mode);
-        log(JSON.stringify(r));
-        results.push(r);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const rate of RATES) {
+        const modes =
+          round % 2 === 0 ? (['stream', 'poll'] as const) : (['poll', 'stream'] as const);
+        for (const mode of modes) {
+          log(`${rate} lines/s, ${mode}: ${SECONDS} s of writing`);
+          const r = await measure(browser, rate, mode);
+          log(JSON.stringify(r));
+          results.push(r);
+        }
       }
     }
   } finally {

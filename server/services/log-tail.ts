@@ -19,8 +19,10 @@ export const LOG_TAIL_LIMITS = {
   perServer: 256,
   /** How often a stream looks for new lines while they keep coming. */
   tickMs: 200,
-  /** …slowing down to this after a few empty ticks (a quiet node run). */
+  /** …slowing down to this after `idleTicks` empty ticks in a row (a quiet node run). */
   idleTickMs: 1000,
+  /** 5 s: a busy writer's pause (a slow commit) must not cost its viewers a slow tick. */
+  idleTicks: 25,
   /** A comment line this often keeps proxies from closing a quiet stream. */
   heartbeatMs: 15_000,
   /**
@@ -148,7 +150,7 @@ export async function openLogTail(
         yield { kind: 'heartbeat' };
         lastBeat = Date.now();
       }
-      await sleep(idle > 5 ? limits.idleTickMs : limits.tickMs, signal);
+      await sleep(idle > limits.idleTicks ? limits.idleTickMs : limits.tickMs, signal);
     }
   }
 
