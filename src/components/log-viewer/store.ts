@@ -288,6 +288,8 @@ export class LogView {
           this.tailState = state;
           if (state === 'failed' || state === 'ended') this.tail = null;
           this.changed();
+          // Refused or dropped for good: the polls take over from the last line shown, now.
+          if (state === 'failed') void this.refresh();
         },
       );
       this.tail = tail;
@@ -300,18 +302,25 @@ export class LogView {
       if (stopped) return;
       stopped = true;
       if (--this.tailUsers > 0) return;
-      this.stopTail();
+      this.stopTail(true);
     };
   }
 
-  private stopTail() {
+  /**
+   * Closes the stream. `catchUp`: one poll from the last line shown fetches what the stream had
+   * not delivered yet — the node run may have ended with a last line just as the page stopped
+   * following it (the run's poll saw it finished first), and nothing would poll after that.
+   */
+  private stopTail(catchUp: boolean) {
+    const streaming = this.tail !== null;
     this.tail?.close();
     this.tail = null;
     if (this.tailState !== 'failed') this.tailState = 'off';
+    if (catchUp && streaming) void this.refresh();
   }
 
   dispose() {
-    this.stopTail();
+    this.stopTail(false);
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
   }
