@@ -1,4 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app';
 import type { LogLine } from '../../contract/workflows';
 import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import { until } from '../test/until';
@@ -41,9 +44,9 @@ interface Event {
  * An open event stream read as it arrives: `next(pred)` waits (bounded) for an event that
  * satisfies it, `ended` resolves when the server closed the response.
  */
-async function openStream(path: string, headers: Record<string, string> = {}) {
+async function openStream(path: string, headers: Record<string, string> = {}, baseUrl = t.baseUrl) {
   const controller = new AbortController();
-  const res = await fetch(`${t.baseUrl}/v1${path}`, {
+  const res = await fetch(`${baseUrl}/v1${path}`, {
     headers: { authorization: adminAuth, ...headers },
     signal: controller.signal,
   });
@@ -175,6 +178,37 @@ describe('GET /workflows/nodes/runs/{id}/logs/stream', () => {
     await s.waitFor(() => s.lines().length >= 2, 'the new line');
     expect(s.lines().map((l) => l.log)).toEqual(['d', 'e']);
     s.close();
+  });
+
+  it('resumes on another server over the same database: nothing of a stream lives in one process', async () => {
+    const other = serve({
+      fetch: createApp({ db: t.database.db }).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) => other.once('listening', () => resolve()));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      const node = await freshNode();
+      await post(node, ['first', 'second']);
+      const onA = await openStream(streamPath(node));
+      await onA.waitFor(() => onA.lines().length >= 2, 'the lines on server A');
+      const lastId = onA.events.filter((e) => e.event === 'lines').at(-1)!.id!;
+      onA.close();
+      await post(node, ['third']);
+      const onB = await openStream(
+        streamPath(node, 'cursor=0'),
+        { 'last-event-id': lastId },
+        otherUrl,
+      );
+      await onB.waitFor(() => onB.lines().length >= 1, 'the line after the id, on server B');
+      await post(node, ['fourth']);
+      await onB.waitFor(() => onB.lines().length >= 2, 'the next line on server B');
+      expect(onB.lines().map((l) => l.log)).toEqual(['third', 'fourth']);
+      onB.close();
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('sends only the levels asked for and moves past the others', async () => {
