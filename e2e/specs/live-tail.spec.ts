@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
 import { seedLiveRun } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
 
 declare global {
   interface Window {
@@ -90,6 +91,15 @@ test('following a node while a writer posts: lines stream in order to the bottom
   expect(checked.outOfOrder).toEqual([]);
   // The stream carried every line: the viewer asked the log endpoint for nothing meanwhile.
   expect(logReads.slice(readsBefore).map((u) => u.search)).toEqual([]);
+
+  await screenshotBothSchemes(page, 'live-tail-following');
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await detail.logs.line('tail 4000').scrollIntoViewIfNeeded();
+  await expect(detail.logs.line('tail 4000')).toBeInViewport();
+  await page.screenshot({ path: 'test-results/screenshots/live-tail-following-390.png' });
+  await page.setViewportSize(size);
+  await detail.logs.region.scrollIntoViewIfNeeded();
 
   // The node run ends with a last line: it arrives, the stream closes and is not reopened.
   await api.patchNodeRun(deploy.identifier, {
