@@ -30,6 +30,7 @@ import { blueprintRoutes } from './routes/blueprints';
 import { deliveryRoutes } from './routes/deliveries';
 import { entityRoutes, entitySearchRoutes } from './routes/entities';
 import { logDownloadRoutes } from './routes/log-downloads';
+import { logTailRoutes } from './routes/log-tail';
 import { runControlRoutes } from './routes/run-controls';
 import { trendRoutes } from './routes/trends';
 import * as routes from './routes/server.routes';
@@ -183,6 +184,7 @@ export function createApp({
   v1.route('/', agentWorkRoutes(db, clock));
   v1.route('/', runControlRoutes(db, clock));
   v1.route('/', deliveryRoutes(db, clock, delivery));
+  v1.route('/', logTailRoutes(db));
   v1.route('/workflows', workflowRunRoutes(db, clock, delivery));
   v1.route('/workflows', trendRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));

@@ -6,15 +6,18 @@ import { createRoot } from 'react-dom/client';
 import type { LogCounts, LogLevel, WorkflowRun } from '../../contract/workflows';
 import { api, session } from '../../src/lib/api';
 import { LogViewer, type LogViewState } from '../../src/components/log-viewer';
+import { liveTail } from '../../src/components/log-viewer/tail-stream';
 
 /**
  * Bench-only page: <LogViewer> alone, driven by the URL (?run=&node=&live=1&line=&level=&q=
- * &scheme=dark), signed in with the credentials in the URL. The bench times it in Chromium.
+ * &scheme=dark&follow=1&tail=poll), signed in with the credentials in the URL. The bench times it in Chromium.
  */
 const params = new URLSearchParams(location.search);
 const runId = params.get('run') ?? '';
 const nodeRunId = params.get('node');
 const live = params.get('live') === '1';
+// ?tail=poll: a followed node polls as before the streamed tail (bench/live-tail.ts compares).
+liveTail.streamed = params.get('tail') !== 'poll';
 
 /** A bearer token for the credentials, exchanged for the dashboard's session cookie. */
 async function openSession(credentials: { clientId: string; clientSecret: string }) {

@@ -268,6 +268,9 @@ test('an in-progress run keeps polling: unchanged polls are 304s, logs resume fr
   const { run, deploy } = await seedLiveRun(api);
   await detail.goto(run.identifier);
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  // A followed node streams its lines instead (live-tail.spec.ts); not following, the log polls.
+  await detail.logs.follow.click();
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'false');
   await page.waitForLoadState('networkidle');
 
   const polls: { url: URL; status: number; ifNoneMatch: string | null }[] = [];

@@ -20,6 +20,7 @@ import { normalizeLevels } from './model';
 import { logView, sourceKey, type LogSource, type LogView } from './store';
 import { ROW_HEIGHT, useLogList } from './use-log-list';
 import { useLogPolling } from './use-log-polling';
+import { useLogTail } from './use-log-tail';
 import { useLogSearch } from './use-log-search';
 
 export interface LogViewerProps {
@@ -79,7 +80,9 @@ export function LogViewer({
   useViewVersion(view);
   useViewVersion(matches);
   const version = useViewVersion(shown);
-  useLogPolling(stableSource, levels, state.q, live);
+  // Following a node run streams its new lines; every other view polls (use-log-tail.ts).
+  const tailing = useLogTail(view, state.follow && live && !state.q);
+  useLogPolling(stableSource, levels, state.q, live && !tailing);
 
   const stateRef = useRef(state);
   const liveRef = useRef(live);

@@ -1,6 +1,8 @@
 import type { LogLine, LogsPage } from '../../../contract/workflows';
 import { apiRequest, onSignOut } from '../../lib/api';
 import { actionRunLogsPage, clearActionRunLogs } from './action-run-source';
+import { liveTail, TailStream, type TailState } from './tail-stream';
+import { appendTail } from './tail-window';
 import {
   MAX_FETCH,
   PAGE_SIZE,
@@ -50,6 +52,10 @@ export class LogView {
   private pollEtag: { cursor: string; etag: string } | null = null;
   private polling: Promise<boolean> | null = null;
   private focus = 0;
+  private tail: TailStream | null = null;
+  private tailUsers = 0;
+  /** The streamed tail of a followed node run ('off': polled; 'failed': polled after all). */
+  tailState: TailState | 'off' = 'off';
   error: Error | null = null;
 
   constructor(
@@ -214,6 +220,8 @@ export class LogView {
   }
 
   private async pollOnce(): Promise<boolean> {
+    // While the tail streams, new lines come by it: a poll would fetch them a second time.
+    if (this.tailState === 'live' || this.tailState === 'connecting') return false;
     const cursor = pollCursor(this.lines);
     if (cursor === null) {
       if (this.lines.total === null) await this.open('head');
@@ -252,7 +260,67 @@ export class LogView {
     return (this.polling ?? Promise.resolve()).then(() => this.poll());
   }
 
+  /**
+   * Streams the lines after the last known one while someone follows this view (a node run's
+   * log, unsearched, once its end is known); returns the stop. Streamed lines are appended and
+   * the oldest pages dropped (never the newest). A refused stream leaves the view to polling.
+   */
+  follow(): () => void {
+    if (
+      !liveTail.streamed ||
+      !('nodeRunId' in this.source) ||
+      this.filter.q ||
+      this.tailState === 'failed'
+    ) {
+      return () => undefined;
+    }
+    const cursor = pollCursor(this.lines);
+    if (cursor === null) return () => undefined;
+    this.tailUsers++;
+    if (!this.tail) {
+      const tail = new TailStream(
+        this.source.nodeRunId,
+        this.filter.levels,
+        (lines) => {
+          if (appendTail(this.lines, lines) > 0) this.changed();
+        },
+        (state) => {
+          this.tailState = state;
+          if (state === 'failed' || state === 'ended') this.tail = null;
+          this.changed();
+          // Refused or dropped for good: the polls take over from the last line shown, now.
+          if (state === 'failed') void this.refresh();
+        },
+      );
+      this.tail = tail;
+      this.tailState = 'connecting';
+      tail.start(cursor);
+      this.changed();
+    }
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      if (--this.tailUsers > 0) return;
+      this.stopTail(true);
+    };
+  }
+
+  /**
+   * Closes the stream. `catchUp`: one poll from the last line shown fetches what the stream had
+   * not delivered yet — the node run may have ended with a last line just as the page stopped
+   * following it (the run's poll saw it finished first), and nothing would poll after that.
+   */
+  private stopTail(catchUp: boolean) {
+    const streaming = this.tail !== null;
+    this.tail?.close();
+    this.tail = null;
+    if (this.tailState !== 'failed') this.tailState = 'off';
+    if (catchUp && streaming) void this.refresh();
+  }
+
   dispose() {
+    this.stopTail(false);
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
   }

@@ -1,0 +1,114 @@
+import { expect, test } from '../fixtures';
+import { seedLiveRun } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+
+declare global {
+  interface Window {
+    __tailCheck: { frames: number; placeholders: number; outOfOrder: string[]; on: boolean };
+  }
+}
+
+test('following a node while a writer posts: lines stream in order to the bottom, never as placeholders, and the stream stops when the node ends', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  test.setTimeout(90_000);
+  const { run, deploy } = await seedLiveRun(api);
+  const streamPath = `/v1/workflows/nodes/runs/${deploy.identifier}/logs/stream`;
+  const logsPath = `/v1/workflows/nodes/runs/${deploy.identifier}/logs`;
+  const streams: URL[] = [];
+  const logReads: URL[] = [];
+  let streamFinished = false;
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === streamPath) streams.push(url);
+    if (url.pathname === logsPath) logReads.push(url);
+  });
+  page.on('requestfinished', (request) => {
+    if (new URL(request.url()).pathname === streamPath) streamFinished = true;
+  });
+
+  await detail.goto(run.identifier);
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
+  await detail.logs.region.scrollIntoViewIfNeeded();
+  // Following streams the lines after the last one shown (seedLiveRun wrote 2).
+  await expect.poll(() => streams.length).toBe(1);
+  expect(streams[0]!.searchParams.get('cursor')).toBe('2');
+  const readsBefore = logReads.length;
+
+  // Every frame: no placeholder row, and the rows in the DOM are consecutive lines whose text
+  // matches their number ("tail n" is line n + 2).
+  await page.evaluate(() => {
+    window.__tailCheck = { frames: 0, placeholders: 0, outOfOrder: [], on: true };
+    const check = () => {
+      const s = window.__tailCheck;
+      if (!s.on) return;
+      s.frames++;
+      let previous: number | null = null;
+      for (const row of document.querySelectorAll('[aria-label="Log lines"] [role=row]')) {
+        const text = row.lastElementChild?.textContent ?? '';
+        if (text === '…') {
+          s.placeholders++;
+          continue;
+        }
+        const seq = Number(row.getAttribute('data-seq'));
+        const m = /^tail (\d+)$/.exec(text);
+        if (m && Number(m[1]) + 2 !== seq) s.outOfOrder.push(`${seq}: ${text}`);
+        if (previous !== null && seq !== previous + 1) s.outOfOrder.push(`${previous} → ${seq}`);
+        previous = seq;
+      }
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+
+  // The writer: 40 batches of 100 lines, one every 50 ms or so.
+  for (let b = 0; b < 40; b++) {
+    await api.appendLogs(
+      deploy.identifier,
+      Array.from({ length: 100 }, (_, i) => ({
+        level: 'INFO' as const,
+        message: `tail ${b * 100 + i + 1}`,
+      })),
+    );
+    await page.waitForTimeout(50);
+  }
+  await expect(detail.logs.line('tail 4000')).toBeInViewport({ timeout: 10_000 });
+  await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '4002');
+  const visible = await detail.logs.visibleTexts();
+  expect(visible.at(-1)).toBe('tail 4000');
+  const numbers = visible.filter((t) => t.startsWith('tail ')).map((t) => Number(t.slice(5)));
+  expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+
+  const checked = await page.evaluate(() => {
+    window.__tailCheck.on = false;
+    return window.__tailCheck;
+  });
+  expect(checked.frames).toBeGreaterThan(10);
+  expect(checked.placeholders).toBe(0);
+  expect(checked.outOfOrder).toEqual([]);
+  // The stream carried every line: the viewer asked the log endpoint for nothing meanwhile.
+  expect(logReads.slice(readsBefore).map((u) => u.search)).toEqual([]);
+
+  await screenshotBothSchemes(page, 'live-tail-following');
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await detail.logs.line('tail 4000').scrollIntoViewIfNeeded();
+  await expect(detail.logs.line('tail 4000')).toBeInViewport();
+  await page.screenshot({ path: 'test-results/screenshots/live-tail-following-390.png' });
+  await page.setViewportSize(size);
+  await detail.logs.region.scrollIntoViewIfNeeded();
+
+  // The node run ends with a last line: it arrives, the stream closes and is not reopened.
+  await api.patchNodeRun(deploy.identifier, {
+    logs: [{ logLevel: 'INFO', log: 'Rollout complete' }],
+    status: 'COMPLETED',
+    result: 'SUCCESS',
+  });
+  await expect(detail.logs.line('Rollout complete')).toBeInViewport({ timeout: 10_000 });
+  await expect.poll(() => streamFinished, { timeout: 10_000 }).toBe(true);
+  await page.waitForTimeout(2_500);
+  expect(streams).toHaveLength(1);
+});

@@ -1,0 +1,168 @@
+import type { LogLevel, LogLine } from '../../contract/workflows';
+import type { DbOrTx } from '../db/client';
+import { nodeRunTailState } from '../db/log-tail';
+import { toNodeRunLogLine } from '../db/serialize';
+import { readLogPage } from '../db/workflow-runs';
+import { notFound, RateLimited } from '../domain/errors';
+import type { Actor } from '../domain/permissions';
+import { loadVisibleWorkflowRun } from './run-access';
+
+/**
+ * Bounds of the streamed tail (`GET …/nodes/runs/{id}/logs/stream`). A stream holds no database
+ * connection between ticks; each tick is one primary-key read, plus one page read when lines
+ * were added.
+ */
+export const LOG_TAIL_LIMITS = {
+  /** Open streams per user on one server (tabs × viewers); past it a 429 and the viewer polls. */
+  perUser: 8,
+  /** Open streams on one server. */
+  perServer: 256,
+  /** How often a stream looks for new lines while they keep coming. */
+  tickMs: 200,
+  /** …slowing down to this after `idleTicks` empty ticks in a row (a quiet node run). */
+  idleTickMs: 1000,
+  /** 5 s: a busy writer's pause (a slow commit) must not cost its viewers a slow tick. */
+  idleTicks: 25,
+  /** A comment line this often keeps proxies from closing a quiet stream. */
+  heartbeatMs: 15_000,
+  /**
+   * A stream closes after this long and the browser reconnects from its last id: permission and
+   * session are checked again, so a revoked session stops streaming within this time.
+   */
+  lifetimeMs: 5 * 60_000,
+  /** Lines per event at most; a backlog goes as several events back to back. */
+  batch: 5000,
+};
+
+const open = { total: 0, byUser: new Map<string, number>() };
+
+/** Streams open on this server now (for tests and the bench). */
+export const openLogTails = () => open.total;
+
+export type LogTailEvent =
+  { kind: 'lines'; logs: LogLine[]; cursor: number } | { kind: 'heartbeat' } | { kind: 'end' };
+
+export interface LogTail {
+  /** Events from `cursor` until the node run ends, the stream's lifetime passes or `signal` aborts. */
+  events(signal: AbortSignal): AsyncGenerator<LogTailEvent>;
+  /** Gives the stream's slot back; call once when the response ends. */
+  release(): void;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Opens the tail of a node run's log after line `cursor`: 404 for a node run the actor may not
+ * see (as the other log reads), 429 past the open-stream caps. Nothing is kept in this process
+ * but the count of open streams: every tick reads the node run's last seq from the database, so
+ * a stream resumed on another server (Last-Event-ID) carries on where this one stopped.
+ */
+export async function openLogTail(
+  db: DbOrTx,
+  nodeRunIdentifier: string,
+  actor: Actor,
+  options: { cursor: number; levels: LogLevel[] },
+  limits = LOG_TAIL_LIMITS,
+): Promise<LogTail> {
+  const missing = () => notFound(`Node run "${nodeRunIdentifier}"`);
+  const state = await nodeRunTailState(db, nodeRunIdentifier);
+  if (!state) throw missing();
+  await loadVisibleWorkflowRun(db, state.workflowRunIdentifier, actor).catch(() => {
+    throw missing();
+  });
+  const mine = open.byUser.get(actor.id) ?? 0;
+  if (mine >= limits.perUser || open.total >= limits.perServer) {
+    throw new RateLimited(
+      5,
+      mine >= limits.perUser
+        ? `At most ${limits.perUser} log streams may be open per user; close a tab or poll the log instead`
+        : 'This server has as many log streams open as it takes; poll the log instead',
+    );
+  }
+  open.total++;
+  open.byUser.set(actor.id, mine + 1);
+  let released = false;
+
+  async function* events(signal: AbortSignal): AsyncGenerator<LogTailEvent> {
+    let cursor = options.cursor;
+    const deadline = Date.now() + limits.lifetimeMs;
+    let lastBeat = Date.now();
+    let idle = 0;
+    while (!signal.aborted && Date.now() < deadline) {
+      const now = await nodeRunTailState(db, nodeRunIdentifier);
+      // Deleted (retention) or completed with nothing left to send: the tail is over.
+      if (!now) {
+        yield { kind: 'end' };
+        return;
+      }
+      const finished = now.status === 'COMPLETED';
+      let full = false;
+      if (now.logSeq > cursor) {
+        const page = await readLogPage(
+          db,
+          {
+            of: { nodeRun: nodeRunIdentifier },
+            finished,
+            counts: {
+              DEBUG: now.debugCount,
+              INFO: now.infoCount,
+              WARN: now.warnCount,
+              ERROR: now.errorCount,
+            },
+          },
+          {
+            cursor: String(cursor),
+            limit: limits.batch,
+            ...(options.levels.length ? { level: options.levels } : {}),
+          },
+        );
+        const rows = page.rows;
+        full = rows.length >= limits.batch;
+        const lastRow = rows.length ? rows[rows.length - 1]!.seq : cursor;
+        // Lines up to the seq read first were committed with it: a short page has read them all,
+        // so a filtered stream moves past lines that did not match without sending anything.
+        const next = full ? lastRow : Math.max(lastRow, now.logSeq);
+        if (rows.length) {
+          yield { kind: 'lines', logs: rows.map((r) => toNodeRunLogLine(r)), cursor: next };
+          lastBeat = Date.now();
+        }
+        cursor = next;
+        idle = 0;
+      } else {
+        idle++;
+      }
+      if (finished && !full && cursor >= now.logSeq) {
+        yield { kind: 'end' };
+        return;
+      }
+      if (full) continue;
+      if (Date.now() - lastBeat >= limits.heartbeatMs) {
+        yield { kind: 'heartbeat' };
+        lastBeat = Date.now();
+      }
+      await sleep(idle > limits.idleTicks ? limits.idleTickMs : limits.tickMs, signal);
+    }
+  }
+
+  return {
+    events,
+    release() {
+      if (released) return;
+      released = true;
+      open.total--;
+      const left = (open.byUser.get(actor.id) ?? 1) - 1;
+      if (left > 0) open.byUser.set(actor.id, left);
+      else open.byUser.delete(actor.id);
+    },
+  };
+}
