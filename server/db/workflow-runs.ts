@@ -329,6 +329,52 @@ export async function runChangeStamp(
   return row?.stamp;
 }
 
+/**
+ * What a log read needs of its scope (a node run, or a whole run), if the actor may view the
+ * run: its status, how many lines it has (`log_seq`: a new line always raises
+ * it, in the same statement that writes the line) and its per-level counters (a run's: the sum
+ * of its node runs'). Indexed lookups only; no output, no log line read.
+ */
+export async function logScopeState(
+  db: DbOrTx,
+  of: { nodeRun: string } | { run: string },
+  actor: Actor,
+): Promise<{ finished: boolean; lastSeq: number; counts: Record<LogLevel, number> } | undefined> {
+  const visible = visibleToSql(actor, {
+    allowAnyoneToView: sql`run.allow_anyone_to_view`,
+    createdBy: sql`run.created_by`,
+  });
+  const [row] = await selectRows<{
+    status: string;
+    last_seq: number;
+    debug: number;
+    info: number;
+    warn: number;
+    error: number;
+  }>(
+    db,
+    'nodeRun' in of
+      ? sql`SELECT n.status, n.log_seq AS last_seq, n.debug_count AS debug, n.info_count AS info,
+              n.warn_count AS warn, n.error_count AS error
+            FROM node_runs n JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier
+            WHERE n.identifier = ${of.nodeRun} AND ${visible}`
+      : sql`SELECT run.status, run.log_seq AS last_seq, c.debug, c.info, c.warn, c.error
+            FROM workflow_runs run, LATERAL (
+              SELECT coalesce(sum(n.debug_count), 0)::int AS debug,
+                coalesce(sum(n.info_count), 0)::int AS info,
+                coalesce(sum(n.warn_count), 0)::int AS warn,
+                coalesce(sum(n.error_count), 0)::int AS error
+              FROM node_runs n WHERE n.workflow_run_identifier = run.identifier) c
+            WHERE run.identifier = ${of.run} AND ${visible}`,
+  );
+  if (!row) return undefined;
+  return {
+    finished: row.status === 'COMPLETED',
+    lastSeq: row.last_seq,
+    counts: { DEBUG: row.debug, INFO: row.info, WARN: row.warn, ERROR: row.error },
+  };
+}
+
 /** A node run's output alone, with what says whether it can still change. */
 export async function nodeRunOutput(db: DbOrTx, identifier: string) {
   const [row] = await db
@@ -431,6 +477,8 @@ export interface LogScope {
   finished: boolean;
   /** The node run's per-level counters, when known; they spare a count(*). */
   counts: Record<LogLevel, number> | null;
+  /** The scope's last line's sequence number, when known: a page after it is empty. */
+  lastSeq?: number;
 }
 
 /**
@@ -447,16 +495,20 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
+  // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
+  const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
   const { rows, total } = query.q
     ? await searchLogPage(db, filters, seqCol, after, tail, query.limit)
-    : {
-        rows: await selectLogLines(db)
-          .where(and(...filters, sql`${seqCol} > ${after}`))
-          .orderBy(tail ? desc(seqCol) : asc(seqCol))
-          .limit(query.limit)
-          .then((page) => (tail ? page.reverse() : page)),
-        total: await countLogs(db, filters, scope.counts, query),
-      };
+    : nothingNew
+      ? { rows: [], total: await countLogs(db, filters, scope.counts, query) }
+      : {
+          rows: await selectLogLines(db)
+            .where(and(...filters, sql`${seqCol} > ${after}`))
+            .orderBy(tail ? desc(seqCol) : asc(seqCol))
+            .limit(query.limit)
+            .then((page) => (tail ? page.reverse() : page)),
+          total: await countLogs(db, filters, scope.counts, query),
+        };
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return { rows, seqOf, nextCursor, total } as const;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
@@ -6,14 +7,25 @@ import {
   getNodeRunOutput,
   getRunOutputs,
   listWorkflowRuns,
+  pollLogs,
   pollWorkflowRun,
-  readLogs,
 } from '../services/workflow-runs';
 import * as routes from './workflow-runs.routes';
 
 /** What never changes again may be kept for good (by this user's browser only). */
 const cacheControl = (final: boolean) =>
   final ? 'private, max-age=31536000, immutable' : 'private, no-cache';
+
+/**
+ * A log page, or 304 when the poll's If-None-Match names it. The ETag is set here, so the ETag
+ * middleware neither hashes the body nor builds it for nothing.
+ */
+function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
+  c.header('ETag', answer.etag);
+  c.header('Cache-Control', 'private, no-cache');
+  if (answer.unchanged) return c.body(null, 304);
+  return c.json({ ok: true as const, ...answer.page }, 200);
+}
 
 /** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
 export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
@@ -51,8 +63,16 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.readRunLogs, async (c) => {
       const { wfr: id } = c.req.valid('param');
-      const query = c.req.valid('query');
-      return c.json({ ok: true, ...(await readLogs(db, { run: id }, query, c.get('actor'))) });
+      return logsAnswer(
+        c,
+        await pollLogs(
+          db,
+          { run: id },
+          c.req.valid('query'),
+          c.get('actor'),
+          c.req.header('if-none-match'),
+        ),
+      );
     })
     .openapi(routes.patchRunNodeRun, async (c) => {
       const { wfr: runId, wfnr: id } = c.req.valid('param');
@@ -68,8 +88,16 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.readNodeRunLogs, async (c) => {
       const { wfnr: id } = c.req.valid('param');
-      const query = c.req.valid('query');
-      return c.json({ ok: true, ...(await readLogs(db, { nodeRun: id }, query, c.get('actor'))) });
+      return logsAnswer(
+        c,
+        await pollLogs(
+          db,
+          { nodeRun: id },
+          c.req.valid('query'),
+          c.get('actor'),
+          c.req.header('if-none-match'),
+        ),
+      );
     })
     .openapi(routes.postNodeRunLogs, async (c) => {
       const { wfnr: id } = c.req.valid('param');

@@ -10,11 +10,11 @@ import type { Db, DbOrTx } from '../db/client';
 import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
-  findNodeRun,
   inlineLogs,
   insertNodeRuns,
   insertWorkflowRun,
   listWorkflowRuns as queryWorkflowRuns,
+  logScopeState,
   newNodeRun,
   nodeRunOutput,
   nodeRunsOf,
@@ -223,38 +223,44 @@ export async function getRunOutputs(db: DbOrTx, identifier: string, actor: Actor
 export const listWorkflowRuns = (db: DbOrTx, query: RunsListQuery, actor: Actor) =>
   queryWorkflowRuns(db, query, visibleWorkflowRuns(actor));
 
-/** One page of a node run's (or a whole run's) log, if the actor may view the run. */
-export async function readLogs(
+/**
+ * One page of a node run's (or a whole run's) log, if the actor may view the run; `unchanged`
+ * (answer 304) when `ifNoneMatch` names the page's current ETag. The scope's state (status, line
+ * count, per-level counters) is one lookup; the tag is made of it and the query, so an unchanged
+ * poll reads no line and serializes nothing, and a poll after the last line reads no line either.
+ * Lines are only ever appended (each raises the scope's `log_seq`), so a page is fixed by the
+ * query, the line count and whether the scope finished.
+ */
+export async function pollLogs(
   db: DbOrTx,
   of: { nodeRun: string } | { run: string },
   query: LogsQuery,
   actor: Actor,
+  ifNoneMatch: string | undefined,
 ) {
-  let scope: LogScope;
-  if ('nodeRun' in of) {
-    const nodeRun = await findNodeRun(db, of.nodeRun);
-    if (!nodeRun) throw notFound(`Node run "${of.nodeRun}"`);
-    await loadVisibleWorkflowRun(db, nodeRun.workflowRunIdentifier, actor).catch(() => {
-      throw notFound(`Node run "${of.nodeRun}"`);
-    });
-    scope = {
-      of,
-      finished: nodeRun.status === 'COMPLETED',
-      counts: {
-        DEBUG: nodeRun.debugCount,
-        INFO: nodeRun.infoCount,
-        WARN: nodeRun.warnCount,
-        ERROR: nodeRun.errorCount,
-      },
-    };
-  } else {
-    const run = await loadVisibleWorkflowRun(db, of.run, actor);
-    scope = { of, finished: run.status === 'COMPLETED', counts: null };
+  const state = await logScopeState(db, of, actor);
+  if (!state) {
+    throw 'nodeRun' in of
+      ? notFound(`Node run "${of.nodeRun}"`)
+      : notFound(`Workflow run "${of.run}"`);
   }
+  const digest = createHash('sha1')
+    .update(JSON.stringify([LOG_PAGE_FORMAT, of, query, state.lastSeq, state.finished, actor.id]))
+    .digest('base64url');
+  const etag = `W/"l-${digest}"`;
+  if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
+  const scope: LogScope = { of, ...state };
   const page = await readLogPage(db, scope, query);
   return {
-    logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
-    nextCursor: page.nextCursor,
-    total: page.total,
+    unchanged: false as const,
+    etag,
+    page: {
+      logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
+      nextCursor: page.nextCursor,
+      total: page.total,
+    },
   };
 }
+
+/** Raised when a log page's shape changes, so that no browser keeps a page in the old shape. */
+const LOG_PAGE_FORMAT = 1;
