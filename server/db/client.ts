@@ -46,7 +46,7 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
 
 /** Opens a pool on a real PostgreSQL and migrates it. */
 export async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
   let closing = false;
   // An idle connection the server drops (restart, admin command) must not crash the process: the
   // pool replaces it on the next query. Once closing, such drops are expected and not reported.

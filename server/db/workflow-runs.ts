@@ -1,4 +1,16 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  lte,
+  sql,
+  type SQL,
+  type Table,
+} from 'drizzle-orm';
 import type {
   LogLevel,
   LogsQuery,
@@ -15,7 +27,7 @@ import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
-import { nodeRunLines, nodeRuns, workflowRuns } from './schema';
+import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
 import {
   groupBy,
   toWorkflowRun,
@@ -293,26 +305,12 @@ function pgArray(items: (string | null)[]) {
 // ---- reads ---------------------------------------------------------------------------------
 
 /**
- * What a poll's ETag is made of, if the run is among those `visible` lets through: the sum of
- * the change stamps of the run, its node runs and its re-runs (each insert or update takes a
- * bigger stamp, so the sum moves with every committed change whatever the commit order), and a
- * digest of the node runs' work items (deliveries and agent claims are shown with the run).
- * Reads no output and serializes nothing.
+ * What a poll's ETag is made of, for the run aliased `run`: the sum of the change stamps of the
+ * run, its node runs and its re-runs (each insert or update takes a bigger stamp, so the sum
+ * moves with every committed change whatever the commit order), and a digest of the node runs'
+ * work items (deliveries and agent claims are shown with the run). Reads no output.
  */
-export async function runChangeStamp(
-  db: DbOrTx,
-  identifier: string,
-  actor: Actor,
-): Promise<string | undefined> {
-  const visible = visibleToSql(actor, {
-    allowAnyoneToView: sql`run.allow_anyone_to_view`,
-    createdBy: sql`run.created_by`,
-  });
-  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
-  const [row] = await selectRows<{ stamp: string }>(
-    db,
-    sql`
-    SELECT concat_ws('.',
+const runStamp = sql`concat_ws('.',
       run.version,
       (SELECT coalesce(sum(n.version), 0) FROM node_runs n
         WHERE n.workflow_run_identifier = run.identifier),
@@ -322,11 +320,127 @@ export async function runChangeStamp(
           ',' ORDER BY w.id), ''))
         FROM work_items w JOIN node_runs n
           ON w.kind IN ('node_run', 'agent_node_run') AND w.subject_id = n.identifier
-        WHERE n.workflow_run_identifier = run.identifier)) AS stamp
-    FROM workflow_runs run
-    WHERE run.identifier = ${identifier} AND ${visible}`,
+        WHERE n.workflow_run_identifier = run.identifier))`;
+
+const runVisibleTo = (actor: Actor, alias: string) =>
+  visibleToSql(actor, {
+    allowAnyoneToView: sql.raw(`${alias}.allow_anyone_to_view`),
+    createdBy: sql.raw(`${alias}.created_by`),
+  });
+
+/** The run's change stamp (see `runStamp`), if the actor may view the run. */
+export async function runChangeStamp(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+): Promise<string | undefined> {
+  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
+  const [row] = await selectRows<{ stamp: string }>(
+    db,
+    sql`SELECT ${runStamp} AS stamp FROM workflow_runs run
+        WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}`,
   );
   return row?.stamp;
+}
+
+type WorkItemRow = typeof workItems.$inferSelect;
+
+/**
+ * Everything a poll of one run shows, read in one statement (one snapshot, one round trip): its
+ * change stamp and, unless that is `unlessStamp` (the poll's ETag still holds), the run, its node
+ * runs in order (`outputs: false` leaves the outputs unread: the summary drops them), the re-runs
+ * the actor may view, the node runs' delivery work items and agents' claims. Undefined when the
+ * actor may not view the run.
+ */
+export async function runPollSnapshot(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+  options: { outputs: boolean; unlessStamp: string | null },
+): Promise<
+  | undefined
+  | { stamp: string; unchanged: true }
+  | {
+      stamp: string;
+      unchanged: false;
+      run: WorkflowRunRow;
+      nodeRuns: NodeRunRow[];
+      reruns: string[];
+      workItems: WorkItemRow[];
+      claims: Map<string, Date | null>;
+    }
+> {
+  const skip = options.outputs ? [] : ['outputs', 'output'];
+  const [row] = await selectRows<{
+    stamp: string;
+    body: {
+      run: Record<string, unknown>;
+      nodeRuns: Record<string, unknown>[];
+      reruns: string[];
+      workItems: Record<string, unknown>[];
+      claims: { subjectId: string; claimedUntil: string }[];
+    } | null;
+  }>(
+    db,
+    sql`
+    SELECT s.stamp, CASE WHEN s.stamp = ${options.unlessStamp} THEN NULL ELSE jsonb_build_object(
+      'run', ${rowJson(workflowRuns, 's', skip)},
+      'nodeRuns', (SELECT coalesce(jsonb_agg(${rowJson(nodeRuns, 'n', skip)} ORDER BY n.ord), '[]')
+        FROM node_runs n WHERE n.workflow_run_identifier = s.identifier),
+      'reruns', (SELECT coalesce(jsonb_agg(r.identifier ORDER BY r.created_at, r.identifier), '[]')
+        FROM workflow_runs r WHERE r.rerun_of = s.identifier AND ${runVisibleTo(actor, 'r')}),
+      'workItems', (SELECT coalesce(jsonb_agg(${rowJson(workItems, 'w')}), '[]')
+        FROM work_items w JOIN node_runs n ON w.kind = 'node_run' AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = s.identifier),
+      'claims', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+            'subjectId', w.subject_id, 'claimedUntil', w.claimed_until)), '[]')
+        FROM work_items w JOIN node_runs n
+          ON w.kind = 'agent_node_run' AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = s.identifier AND n.installation_id IS NOT NULL
+          AND w.claimed_until IS NOT NULL)
+    ) END AS body
+    FROM (SELECT run.*, ${runStamp} AS stamp FROM workflow_runs run
+          WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}) s`,
+  );
+  if (!row) return undefined;
+  if (!row.body) return { stamp: row.stamp, unchanged: true };
+  const { body } = row;
+  return {
+    stamp: row.stamp,
+    unchanged: false,
+    run: fromRowJson(workflowRuns, body.run),
+    nodeRuns: body.nodeRuns.map((n) => fromRowJson(nodeRuns, n)),
+    reruns: body.reruns,
+    workItems: body.workItems.map((w) => fromRowJson(workItems, w)),
+    claims: new Map(body.claims.map((c) => [c.subjectId, new Date(c.claimedUntil)])),
+  };
+}
+
+/** A jsonb object of the columns (by SQL name) of `table`'s row aliased `alias`, but `skip`. */
+function rowJson(table: Table, alias: string, skip: string[] = []): SQL {
+  const pairs = Object.values(getTableColumns(table))
+    .filter((c) => !skip.includes(c.name))
+    .map((c) => sql.raw(`'${c.name}', ${alias}.${c.name}`));
+  return sql`jsonb_build_object(${sql.join(pairs, sql`, `)})`;
+}
+
+/**
+ * A row of `table` as drizzle would have read it, from `rowJson`'s object: each column mapped
+ * from the driver's form (timestamps to dates, bigints to numbers); jsonb is parsed already. A
+ * column left out is null.
+ */
+function fromRowJson<T extends Table>(table: T, json: Record<string, unknown>): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] =
+      value === null || value === undefined
+        ? null
+        : column.columnType === 'PgJsonb'
+          ? value
+          : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
 }
 
 /**
@@ -340,10 +454,7 @@ export async function logScopeState(
   of: { nodeRun: string } | { run: string },
   actor: Actor,
 ): Promise<{ finished: boolean; lastSeq: number; counts: Record<LogLevel, number> } | undefined> {
-  const visible = visibleToSql(actor, {
-    allowAnyoneToView: sql`run.allow_anyone_to_view`,
-    createdBy: sql`run.created_by`,
-  });
+  const visible = runVisibleTo(actor, 'run');
   const [row] = await selectRows<{
     status: string;
     last_seq: number;

@@ -21,6 +21,7 @@ import {
   readLogPage,
   rerunIdentifiers,
   runChangeStamp,
+  runPollSnapshot,
   type LogScope,
 } from '../db/workflow-runs';
 import { agentClaims } from '../db/work-queue';
@@ -144,8 +145,9 @@ export async function getWorkflowRun(
 
 /**
  * `GET /runs/{wfr}` for a poll: `unchanged` (answer 304) when `ifNoneMatch` names the run's
- * current ETag, read from its change stamps alone; otherwise the run and its ETag, both read in
- * one snapshot so the tag always belongs to the body it comes with.
+ * current ETag; otherwise the run and its ETag. Both come from one statement (one snapshot): the
+ * run's change stamp and, unless the poll's ETag still names it, everything the run shows. With
+ * `includeLogs` (Port's older shape) the lines are read too, in one transaction with the run.
  */
 export async function pollWorkflowRun(
   db: Db,
@@ -158,30 +160,65 @@ export async function pollWorkflowRun(
   | { unchanged: false; etag: string | undefined; workflowRun: WorkflowRun | WorkflowRunSummary }
 > {
   const variant = `${options.includeLogs}|${options.view}`;
-  const current = await workflowRunEtag(db, identifier, actor, variant);
-  if (current && etagMatches(current, options.ifNoneMatch))
-    return { unchanged: true, etag: current };
-  return db.transaction(
-    async (tx) => ({
-      unchanged: false,
-      etag: await workflowRunEtag(tx, identifier, actor, variant),
-      workflowRun: await getWorkflowRun(
-        tx,
-        identifier,
-        actor,
-        policy,
-        options.includeLogs,
-        options.view,
-      ),
-    }),
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  if (options.includeLogs) {
+    const current = await workflowRunEtag(db, identifier, actor, variant);
+    if (current && etagMatches(current, options.ifNoneMatch))
+      return { unchanged: true, etag: current };
+    return db.transaction(
+      async (tx) => ({
+        unchanged: false,
+        etag: await workflowRunEtag(tx, identifier, actor, variant),
+        workflowRun: await getWorkflowRun(tx, identifier, actor, policy, true, options.view),
+      }),
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  }
+  const snapshot = await runPollSnapshot(db, identifier, actor, {
+    outputs: options.view === 'full',
+    unlessStamp: taggedStamp(options.ifNoneMatch, actor, variant),
+  });
+  if (!snapshot) throw notFound(`Workflow run "${identifier}"`);
+  const etag = runEtag(snapshot.stamp, actor, variant);
+  if (snapshot.unchanged) return { unchanged: true, etag };
+  const workflowRun = await withNodeRunDeliveries(
+    db,
+    toWorkflowRun(snapshot.run, snapshot.nodeRuns, snapshot.reruns, snapshot.claims),
+    policy,
+    snapshot.workItems,
   );
+  return {
+    unchanged: false,
+    etag,
+    workflowRun: options.view === 'summary' ? toWorkflowRunSummary(workflowRun) : workflowRun,
+  };
 }
 
 /** Whether `ifNoneMatch` (a list of tags, weak or strong) names `tag`. */
 function etagMatches(tag: string, ifNoneMatch: string | undefined) {
   const bare = tag.replace(/^W\//, '');
   return (ifNoneMatch ?? '').split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
+
+/**
+ * A run's ETag: which actor and form it is for (a digest: what the actor may view shapes the
+ * answer), then the change stamp it was read at, in the clear so the next poll's read can skip
+ * everything but the stamp when it has not moved.
+ */
+function runEtag(stamp: string, actor: Actor, variant: string) {
+  return `W/"r-${viewerDigest(actor, variant)}.${stamp}"`;
+}
+
+const viewerDigest = (actor: Actor, variant: string) =>
+  createHash('sha1').update(`${actor.id}|${variant}`).digest('base64url');
+
+/** The change stamp a poll's If-None-Match names for this actor and form, if any. */
+function taggedStamp(ifNoneMatch: string | undefined, actor: Actor, variant: string) {
+  const prefix = `"r-${viewerDigest(actor, variant)}.`;
+  for (const raw of (ifNoneMatch ?? '').split(',')) {
+    const tag = raw.trim().replace(/^W\//, '');
+    if (tag.startsWith(prefix) && tag.endsWith('"')) return tag.slice(prefix.length, -1);
+  }
+  return null;
 }
 
 /**
@@ -196,9 +233,7 @@ export async function workflowRunEtag(
   variant: string,
 ): Promise<string | undefined> {
   const stamp = await runChangeStamp(db, identifier, actor);
-  if (stamp === undefined) return undefined;
-  const digest = createHash('sha1').update(`${stamp}|${actor.id}|${variant}`).digest('base64url');
-  return `W/"r-${digest}"`;
+  return stamp === undefined ? undefined : runEtag(stamp, actor, variant);
 }
 
 /**

@@ -21,6 +21,56 @@ const post = (nodeRun: string, ...messages: string[]) =>
     logs: messages.map((message) => ({ level: 'INFO', message })),
   });
 
+describe('run polls read in one statement', () => {
+  it('answer what the transactional read (includeLogs) answers, in both forms', async () => {
+    const run = await startRun(t, 'polled', 'admin', { inputs: { n: 1 } });
+    const work = nodeRunOf(run, 'work').identifier;
+    await patchNode(t, work, { output: { rows: [1, 2, 3] } });
+    await post(work, 'a line');
+    await completeNode(t, work, 'FAILED');
+    const rerun = await t.api('admin', 'POST', `/workflows/runs/${run.identifier}/rerun`, {});
+    expect(rerun.status).toBe(201);
+    for (const view of ['full', 'summary']) {
+      const polled = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}?view=${view}`);
+      const reference = await t.api(
+        'admin',
+        'GET',
+        `/workflows/runs/${run.identifier}?view=${view}&includeLogs=true`,
+      );
+      expect(polled.status).toBe(200);
+      for (const n of reference.body.workflowRun.nodeRuns) delete n.nodeRunLogs;
+      expect(polled.body).toEqual(reference.body);
+      expect(polled.body.workflowRun.reruns).toEqual([rerun.body.workflowRun.identifier]);
+    }
+    const full = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}`);
+    expect(full.body.workflowRun.nodeRuns[1]).toMatchObject({
+      output: { rows: [1, 2, 3] },
+      status: 'COMPLETED',
+      result: 'FAILED',
+      logCounts: { INFO: 1 },
+    });
+  });
+
+  it('gives each user a tag of their own and a 304 for it, and 200 after a change', async () => {
+    const run = await startRun(t, 'polled', 'admin');
+    const path = `/workflows/runs/${run.identifier}?view=summary`;
+    const adminTag = (await t.api('admin', 'GET', path)).headers.get('etag')!;
+    const memberFirst = await t.api('member', 'GET', path, undefined, {
+      'if-none-match': adminTag,
+    });
+    expect(memberFirst.status).toBe(200);
+    const memberTag = memberFirst.headers.get('etag')!;
+    expect(memberTag).not.toBe(adminTag);
+    const again = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(memberTag);
+    await post(nodeRunOf(run, 'work').identifier, 'moved');
+    const moved = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
+    expect(moved.status).toBe(200);
+    expect(moved.body.workflowRun.nodeRuns[1].logCounts.INFO).toBe(1);
+  });
+});
+
 describe('log polls answered from the line count', () => {
   it('gives 304 to an unchanged poll from a cursor, and 200 with the new line once one is written', async () => {
     const run = await startRun(t, 'polled');
