@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import * as schema from './schema';
@@ -46,7 +47,7 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
 
 /** Opens a pool on a real PostgreSQL and migrates it. */
 export async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX ?? 10) });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
   let closing = false;
   // An idle connection the server drops (restart, admin command) must not crash the process: the
   // pool replaces it on the next query. Once closing, such drops are expected and not reported.
@@ -69,4 +70,20 @@ export async function openPostgres(url: string): Promise<Database> {
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Raw SQL rows through a named prepared statement, on the pool: PostgreSQL parses and plans it
+ * once per connection instead of on every call. For the statements every poll runs (a run poll
+ * is ~3 KB of SQL: parsing it cost more than running it). The name is the text's digest, so a
+ * statement whose text varies (a visibility rule, say) is simply prepared once per variant.
+ * Rows come as the driver parses them (timestamps as dates, jsonb parsed, bigints as strings).
+ */
+export async function selectPrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+  const pool = (db as unknown as { $client: pg.Pool }).$client;
+  return (await pool.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
 }

@@ -22,7 +22,7 @@ import { seqCursor } from '../../contract/common';
 import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
-import { selectRows, type DbOrTx, type Tx } from './client';
+import { selectPrepared, selectRows, type Db, type DbOrTx, type Tx } from './client';
 import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
@@ -353,7 +353,7 @@ type WorkItemRow = typeof workItems.$inferSelect;
  * actor may not view the run.
  */
 export async function runPollSnapshot(
-  db: DbOrTx,
+  db: Db,
   identifier: string,
   actor: Actor,
   options: { outputs: boolean; unlessStamp: string | null },
@@ -370,8 +370,8 @@ export async function runPollSnapshot(
       claims: Map<string, Date | null>;
     }
 > {
-  const skip = options.outputs ? [] : ['outputs', 'output'];
-  const [row] = await selectRows<{
+  const json = rowsJson(options.outputs);
+  const [row] = await selectPrepared<{
     stamp: string;
     body: {
       run: Record<string, unknown>;
@@ -384,12 +384,12 @@ export async function runPollSnapshot(
     db,
     sql`
     SELECT s.stamp, CASE WHEN s.stamp = ${options.unlessStamp} THEN NULL ELSE jsonb_build_object(
-      'run', ${rowJson(workflowRuns, 's', skip)},
-      'nodeRuns', (SELECT coalesce(jsonb_agg(${rowJson(nodeRuns, 'n', skip)} ORDER BY n.ord), '[]')
+      'run', ${json.run},
+      'nodeRuns', (SELECT coalesce(jsonb_agg(${json.nodeRun} ORDER BY n.ord), '[]')
         FROM node_runs n WHERE n.workflow_run_identifier = s.identifier),
       'reruns', (SELECT coalesce(jsonb_agg(r.identifier ORDER BY r.created_at, r.identifier), '[]')
         FROM workflow_runs r WHERE r.rerun_of = s.identifier AND ${runVisibleTo(actor, 'r')}),
-      'workItems', (SELECT coalesce(jsonb_agg(${rowJson(workItems, 'w')}), '[]')
+      'workItems', (SELECT coalesce(jsonb_agg(${json.workItem}), '[]')
         FROM work_items w JOIN node_runs n ON w.kind = 'node_run' AND w.subject_id = n.identifier
         WHERE n.workflow_run_identifier = s.identifier),
       'claims', (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -414,6 +414,22 @@ export async function runPollSnapshot(
     workItems: body.workItems.map((w) => fromRowJson(workItems, w)),
     claims: new Map(body.claims.map((c) => [c.subjectId, new Date(c.claimedUntil)])),
   };
+}
+
+/** The jsonb objects of a poll's rows, built once per form (with or without outputs). */
+const rowsJsonOf = new Map<boolean, { run: SQL; nodeRun: SQL; workItem: SQL }>();
+function rowsJson(outputs: boolean) {
+  let json = rowsJsonOf.get(outputs);
+  if (!json) {
+    const skip = outputs ? [] : ['outputs', 'output'];
+    json = {
+      run: rowJson(workflowRuns, 's', skip),
+      nodeRun: rowJson(nodeRuns, 'n', skip),
+      workItem: rowJson(workItems, 'w'),
+    };
+    rowsJsonOf.set(outputs, json);
+  }
+  return json;
 }
 
 /** A jsonb object of the columns (by SQL name) of `table`'s row aliased `alias`, but `skip`. */
@@ -450,12 +466,12 @@ function fromRowJson<T extends Table>(table: T, json: Record<string, unknown>): 
  * of its node runs'). Indexed lookups only; no output, no log line read.
  */
 export async function logScopeState(
-  db: DbOrTx,
+  db: Db,
   of: { nodeRun: string } | { run: string },
   actor: Actor,
 ): Promise<{ finished: boolean; lastSeq: number; counts: Record<LogLevel, number> } | undefined> {
   const visible = runVisibleTo(actor, 'run');
-  const [row] = await selectRows<{
+  const [row] = await selectPrepared<{
     status: string;
     last_seq: number;
     debug: number;

@@ -267,7 +267,7 @@ export const listWorkflowRuns = (db: DbOrTx, query: RunsListQuery, actor: Actor)
  * query, the line count and whether the scope finished.
  */
 export async function pollLogs(
-  db: DbOrTx,
+  db: Db,
   of: { nodeRun: string } | { run: string },
   query: LogsQuery,
   actor: Actor,
