@@ -72,7 +72,7 @@ async function main() {
   const database = await openEmbedded({ dataDir: dir });
   const { db } = database;
   await ensureUsers(db, creds);
-  const app = createApp({ db });
+  const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -152,8 +152,8 @@ async function main() {
     child.send({ base, auth, runs, viewers, seconds } satisfies ViewersTask);
     const watch = watchServer();
     const r = await result;
-    const server = watch.stop();
     const all = [...r.run, ...r.logs];
+    const server = watch.stop(all.length);
     return {
       p50: pct(all, 0.5),
       p99: pct(all, 0.99),
@@ -167,9 +167,10 @@ async function main() {
 
   /**
    * What the server process went through while the viewers polled: its event loop's delay, the
-   * pool's queue (sampled every 10 ms) and the CPU it and PostgreSQL used (share of one core).
+   * read pool's queue (sampled every 10 ms) and the CPU it and PostgreSQL used (share of one core,
+   * and per read: with the writers, their CPU is in it too).
    */
-  const pool = (db as unknown as { $client: pg.Pool }).$client;
+  const pool = (database.reads as unknown as { $client: pg.Pool }).$client;
   const postmaster = Number(
     readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
   );
@@ -200,7 +201,7 @@ async function main() {
     const pg0 = postgresCpuMs(postmaster);
     const t0 = performance.now();
     return {
-      stop() {
+      stop(requests: number) {
         clearInterval(sampler);
         clearInterval(activity);
         if (waits.size)
@@ -214,11 +215,14 @@ async function main() {
         lag.disable();
         const wall = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
-        const share = (ms: number) => `${((ms / wall) * 100).toFixed(0)} %`;
+        const nodeMs = (cpu.user + cpu.system) / 1000;
+        const pgMs = postgresCpuMs(postmaster) - pg0;
+        const share = (ms: number) =>
+          `${((ms / wall) * 100).toFixed(0)} % (${(ms / requests).toFixed(2)} ms a read)`;
         return (
           `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
-          ` pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
-          ` CPU node ${share((cpu.user + cpu.system) / 1000)}, PostgreSQL ${share(postgresCpuMs(postmaster) - pg0)}`
+          ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
+          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}`
         );
       },
     };

@@ -15,6 +15,11 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * The same database through a pool of its own, for polls (and the sign-in lookup every request
+   * makes): they never wait for a connection behind writes, whose transactions can fill `db`'s.
+   */
+  reads: Db;
   /** Where the data lives, for the start-up line. */
   description: string;
   close(): Promise<void>;
@@ -33,6 +38,7 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
     const database = await openPostgres(cluster.url('runboard'));
     return {
       db: database.db,
+      reads: database.reads,
       description: `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}`,
       async close() {
         await database.close();
@@ -47,21 +53,25 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
 
 /** Opens a pool on a real PostgreSQL and migrates it. */
 export async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
   let closing = false;
-  // An idle connection the server drops (restart, admin command) must not crash the process: the
-  // pool replaces it on the next query. Once closing, such drops are expected and not reported.
-  pool.on('error', (err) => {
-    if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
+  const pools = [0, 1].map(() => {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (restart, admin command) must not crash the process:
+    // the pool replaces it on the next query. Once closing, such drops are expected.
+    pool.on('error', (err) => {
+      if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
+    });
+    return pool;
   });
-  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const [db, reads] = pools.map((pool) => drizzlePg({ client: pool, schema }) as unknown as Db);
   await migratePg(db as never, { migrationsFolder });
   return {
-    db,
+    db: db!,
+    reads: reads!,
     description: `PostgreSQL at ${new URL(url).host}`,
-    close: () => {
+    close: async () => {
       closing = true;
-      return pool.end();
+      await Promise.all(pools.map((pool) => pool.end()));
     },
   };
 }

@@ -27,8 +27,16 @@ function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
   return c.json({ ok: true as const, ...answer.page }, 200);
 }
 
-/** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
-export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
+/**
+ * Routes under /v1/workflows that are about runs; mounted before the workflow routes. The polls
+ * (a run, a log page) read through `reads`, a pool of their own.
+ */
+export function workflowRunRoutes(
+  db: Db,
+  clock: () => Date,
+  delivery: DeliveryPolicy,
+  reads: Db = db,
+) {
   return apiRoutes()
     .openapi(routes.listRuns, async (c) => {
       const query = c.req.valid('query');
@@ -37,7 +45,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const { includeLogs, view = 'full' } = c.req.valid('query');
-      const answer = await pollWorkflowRun(db, id, c.get('actor'), delivery, {
+      const answer = await pollWorkflowRun(reads, id, c.get('actor'), delivery, {
         includeLogs: includeLogs === 'true',
         view,
         ifNoneMatch: c.req.header('if-none-match'),
@@ -66,7 +74,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
       return logsAnswer(
         c,
         await pollLogs(
-          db,
+          reads,
           { run: id },
           c.req.valid('query'),
           c.get('actor'),
@@ -91,7 +99,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
       return logsAnswer(
         c,
         await pollLogs(
-          db,
+          reads,
           { nodeRun: id },
           c.req.valid('query'),
           c.get('actor'),
