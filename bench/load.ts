@@ -11,19 +11,26 @@
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import type { ViewersResult, ViewersTask } from './load-viewers';
 
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
 const WRITERS = 8;
+/** VIEWERS=200 runs the reads for 200 viewers only. */
+const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
 const BATCH = 100;
 const RAW_ROWS = 500_000;
 
@@ -41,12 +48,41 @@ const pct = (xs: number[], p: number) =>
 const message = (i: number) =>
   `step ${i}: processed batch of records from upstream source, checksum ${(i * 2654435761) % 4294967296} ok`;
 
+/**
+ * CPU ticks used so far by the postmaster `pid` and each of its children (the backends), by pid.
+ * A backend that exits meanwhile (the pool closes idle connections) takes its time with it.
+ */
+function postgresTicks(pid: number) {
+  const byPid = new Map<number, number>();
+  const ticks = (p: string) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
+  };
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const t = ticks(p);
+      if (Number(p) === pid || t.ppid === pid) byPid.set(Number(p), t.cpu);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return byPid;
+}
+
+/** CPU time (ms) PostgreSQL's processes used since `before` (a postgresTicks snapshot). */
+function postgresCpuMsSince(pid: number, before: Map<number, number>) {
+  let ticks = 0;
+  for (const [p, t] of postgresTicks(pid)) ticks += t - (before.get(p) ?? 0);
+  return ticks * 10; // USER_HZ = 100
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const database = await openEmbedded({ dataDir: dir });
   const { db } = database;
   await ensureUsers(db, creds);
-  const app = createApp({ db });
+  const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -114,38 +150,94 @@ async function main() {
     return lines / ((performance.now() - started) / 1000);
   };
 
+  /** The viewers poll from their own process (bench/load-viewers.ts), as browsers would. */
   const read = async (viewers: number, seconds: number) => {
-    const latencies: number[] = [];
-    const until = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: viewers }, async (_, v) => {
-        const { run, node } = runs[v % runs.length]!;
-        let etag: string | null = null;
-        let cursor: string | undefined;
-        // Spread the viewers over the 2 s period, as independent browsers would be.
-        await new Promise((r) => setTimeout(r, Math.random() * 2000));
-        while (performance.now() < until) {
-          const t0 = performance.now();
-          const r = await call(
-            'GET',
-            `/workflows/runs/${run}?view=summary`,
-            undefined,
-            etag ? { 'if-none-match': etag } : {},
+    const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+    });
+    const result = new Promise<ViewersResult>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as ViewersResult));
+      child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
+    });
+    child.send({ base, auth, runs, viewers, seconds } satisfies ViewersTask);
+    const watch = watchServer();
+    const r = await result;
+    const all = [...r.run, ...r.logs];
+    const requests = all.length + r.first.length;
+    const server = watch.stop(requests);
+    return {
+      p50: pct(all, 0.5),
+      p99: pct(all, 0.99),
+      n: all.length,
+      detail:
+        `first loads p50 ${pct(r.first, 0.5).toFixed(1)} / p99 ${pct(r.first, 0.99).toFixed(1)} ms;` +
+        ` polls: run p50 ${pct(r.run, 0.5).toFixed(1)} / p99 ${pct(r.run, 0.99).toFixed(1)} ms (${r.notModified.run}/${r.run.length} 304),` +
+        ` logs p50 ${pct(r.logs, 0.5).toFixed(1)} / p99 ${pct(r.logs, 0.99).toFixed(1)} ms (${r.notModified.logs}/${r.logs.length} 304,` +
+        ` ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB); ${server}`,
+    };
+  };
+
+  /**
+   * What the server process went through while the viewers polled: its event loop's delay, the
+   * read pool's queue (sampled every 10 ms) and the CPU it and PostgreSQL used (share of one core,
+   * and per read: with the writers, their CPU is in it too).
+   */
+  const pool = (database.reads as unknown as { $client: pg.Pool }).$client;
+  const postmaster = Number(
+    readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+  );
+  const watchServer = () => {
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    let waitingMax = 0;
+    let waitingSum = 0;
+    let samples = 0;
+    const waits = new Map<string, number>();
+    const activity = process.env.WAITS
+      ? setInterval(() => {
+          void selectRows<{ w: string; n: number }>(
+            db,
+            sql`SELECT coalesce(wait_event_type || ':' || wait_event, 'cpu') || ' ' || left(regexp_replace(query, '\s+', ' ', 'g'), 50) AS w, count(*)::int AS n
+                FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1`,
+          ).then((rows) => {
+            for (const r of rows) waits.set(r.w, (waits.get(r.w) ?? 0) + r.n);
+          });
+        }, 100)
+      : undefined;
+    const sampler = setInterval(() => {
+      waitingMax = Math.max(waitingMax, pool.waitingCount);
+      waitingSum += pool.waitingCount;
+      samples++;
+    }, 10);
+    const cpu0 = process.cpuUsage();
+    const pg0 = postgresTicks(postmaster);
+    const t0 = performance.now();
+    return {
+      stop(requests: number) {
+        clearInterval(sampler);
+        clearInterval(activity);
+        if (waits.size)
+          console.log(
+            [...waits]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 12)
+              .map(([w, n]) => `    ${n}\t${w}`)
+              .join('\n'),
           );
-          latencies.push(performance.now() - t0);
-          etag = r.etag ?? etag;
-          const t1 = performance.now();
-          const page = await call(
-            'GET',
-            `/workflows/nodes/runs/${node}/logs?limit=1000${cursor ? `&cursor=${cursor}` : '&tail=true'}`,
-          );
-          latencies.push(performance.now() - t1);
-          cursor = page.body?.nextCursor ?? cursor;
-          await new Promise((r) => setTimeout(r, 2000));
-        }
-      }),
-    );
-    return { p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), n: latencies.length };
+        lag.disable();
+        const wall = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        const nodeMs = (cpu.user + cpu.system) / 1000;
+        const pgMs = postgresCpuMsSince(postmaster, pg0);
+        const share = (ms: number) =>
+          `${((ms / wall) * 100).toFixed(0)} % (${(ms / requests).toFixed(2)} ms a read)`;
+        return (
+          `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
+          ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
+          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}`
+        );
+      },
+    };
   };
 
   console.log(
@@ -180,13 +272,15 @@ async function main() {
   console.log(`raw table: ${(Number(rawSize!.b) / RAW_ROWS).toFixed(0)} bytes per row`);
   await db.execute(sql`DROP TABLE raw_lines`);
 
-  for (const viewers of process.env.INGEST_ONLY ? [] : [50, 200]) {
+  for (const viewers of process.env.INGEST_ONLY ? [] : VIEWERS) {
     const idle = await read(viewers, READ_S);
     const [loaded] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
     console.log(
-      `reads (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
-        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} requests)`,
+      `polls (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
+        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} polls)`,
     );
+    console.log(`  alone:        ${idle.detail}`);
+    console.log(`  with writers: ${loaded.detail}`);
   }
 
   await db.execute(sql`VACUUM ANALYZE node_run_lines`);

@@ -42,6 +42,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   db: Db;
+  /** A pool of its own for polls and the sign-in lookup (Database.reads); `db` when not given. */
+  reads?: Db;
   clock?: () => Date;
   /** What the sign-in page may prefill; null unless the demo seed runs with default credentials. */
   serverInfo?: Omit<ServerInfo, 'ok'>;
@@ -68,6 +70,7 @@ const errorBody = (error: string, message: string) => ({ ok: false as const, err
 
 export function createApp({
   db,
+  reads = db,
   clock = () => new Date(),
   serverInfo,
   staticDir,
@@ -170,7 +173,7 @@ export function createApp({
       publicUrl,
     }),
   );
-  const bearer = requireAuth(db, clock, jwtSecret, { publicUrl, trustProxy });
+  const bearer = requireAuth(reads, clock, jwtSecret, { publicUrl, trustProxy });
   v1.route('/', logDownloadRoutes(db, clock, jwtSecret, bearer));
   v1.use(bearer);
   v1.route('/', ownSessionRoutes(db, clock, trustProxy));
@@ -185,7 +188,7 @@ export function createApp({
   v1.route('/', runControlRoutes(db, clock));
   v1.route('/', deliveryRoutes(db, clock, delivery));
   v1.route('/', logTailRoutes(db));
-  v1.route('/workflows', workflowRunRoutes(db, clock, delivery));
+  v1.route('/workflows', workflowRunRoutes(db, clock, delivery, reads));
   v1.route('/workflows', trendRoutes(db, clock));
   v1.route('/workflows', workflowRoutes(db, clock));
   // /actions/runs… first, so "runs" is never taken for an action identifier.

@@ -89,6 +89,7 @@ async function main() {
   const defaulted = defaultedCredentials(process.env);
   const app = createApp({
     db: database.db,
+    reads: database.reads,
     dispatcher,
     webhookSecret: config.WEBHOOK_SECRET,
     tokenSecret: config.JWT_SECRET,

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import * as schema from './schema';
@@ -14,6 +15,11 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * The same database through a pool of its own, for polls (and the sign-in lookup every request
+   * makes): they never wait for a connection behind writes, whose transactions can fill `db`'s.
+   */
+  reads: Db;
   /** Where the data lives, for the start-up line. */
   description: string;
   close(): Promise<void>;
@@ -32,6 +38,7 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
     const database = await openPostgres(cluster.url('runboard'));
     return {
       db: database.db,
+      reads: database.reads,
       description: `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}`,
       async close() {
         await database.close();
@@ -46,22 +53,26 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
 
 /** Opens a pool on a real PostgreSQL and migrates it. */
 export async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
   let closing = false;
-  // An idle connection the server drops (restart, admin command) must not crash the process: the
-  // pool replaces it on the next query. Once closing, such drops are expected and not reported.
-  pool.on('error', (err) => {
-    if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
+  const pools = [0, 1].map(() => {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection the server drops (restart, admin command) must not crash the process:
+    // the pool replaces it on the next query. Once closing, such drops are expected.
+    pool.on('error', (err) => {
+      if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
+    });
+    return pool;
   });
-  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  pools.set(db, pool);
+  const [db, reads] = pools.map((pool) => drizzlePg({ client: pool, schema }) as unknown as Db);
+  sessionPools.set(db!, pools[0]!);
   await migratePg(db as never, { migrationsFolder });
   return {
-    db,
+    db: db!,
+    reads: reads!,
     description: `PostgreSQL at ${new URL(url).host}`,
-    close: () => {
+    close: async () => {
       closing = true;
-      return pool.end();
+      await Promise.all(pools.map((pool) => pool.end()));
     },
   };
 }
@@ -72,7 +83,7 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-const pools = new WeakMap<Db, pg.Pool>();
+const sessionPools = new WeakMap<Db, pg.Pool>();
 
 /**
  * Runs `work` on one connection of the pool held for it, outside any transaction: for the
@@ -84,7 +95,7 @@ export async function withSession<T>(
   db: Db,
   work: (query: (text: string, values?: unknown[]) => Promise<unknown[]>) => Promise<T>,
 ): Promise<T> {
-  const pool = pools.get(db);
+  const pool = sessionPools.get(db);
   if (!pool) throw new Error('withSession needs a database opened by openPostgres');
   const client = await pool.connect();
   let broken = false;
@@ -97,4 +108,20 @@ export async function withSession<T>(
     // A session that failed may hold settings or locks half undone: it is closed, not reused.
     client.release(broken);
   }
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Raw SQL rows through a named prepared statement, on the pool: PostgreSQL parses and plans it
+ * once per connection instead of on every call. For the statements every poll runs (a run poll
+ * is ~3 KB of SQL: parsing it cost more than running it). The name is the text's digest, so a
+ * statement whose text varies (a visibility rule, say) is simply prepared once per variant.
+ * Rows come as the driver parses them (timestamps as dates, jsonb parsed, bigints as strings).
+ */
+export async function selectPrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const name = `p_${createHash('sha1').update(text).digest('base64url')}`;
+  const pool = (db as unknown as { $client: pg.Pool }).$client;
+  return (await pool.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
 }

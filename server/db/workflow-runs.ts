@@ -1,4 +1,16 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  lte,
+  sql,
+  type SQL,
+  type Table,
+} from 'drizzle-orm';
 import type {
   LogLevel,
   LogsQuery,
@@ -10,12 +22,12 @@ import { seqCursor } from '../../contract/common';
 import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
-import { selectRows, type DbOrTx, type Tx } from './client';
+import { selectPrepared, selectRows, type Db, type DbOrTx, type Tx } from './client';
 import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
-import { nodeRunLines, nodeRuns, workflowRuns } from './schema';
+import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
 import {
   groupBy,
   toWorkflowRun,
@@ -293,26 +305,12 @@ function pgArray(items: (string | null)[]) {
 // ---- reads ---------------------------------------------------------------------------------
 
 /**
- * What a poll's ETag is made of, if the run is among those `visible` lets through: the sum of
- * the change stamps of the run, its node runs and its re-runs (each insert or update takes a
- * bigger stamp, so the sum moves with every committed change whatever the commit order), and a
- * digest of the node runs' work items (deliveries and agent claims are shown with the run).
- * Reads no output and serializes nothing.
+ * What a poll's ETag is made of, for the run aliased `run`: the sum of the change stamps of the
+ * run, its node runs and its re-runs (each insert or update takes a bigger stamp, so the sum
+ * moves with every committed change whatever the commit order), and a digest of the node runs'
+ * work items (deliveries and agent claims are shown with the run). Reads no output.
  */
-export async function runChangeStamp(
-  db: DbOrTx,
-  identifier: string,
-  actor: Actor,
-): Promise<string | undefined> {
-  const visible = visibleToSql(actor, {
-    allowAnyoneToView: sql`run.allow_anyone_to_view`,
-    createdBy: sql`run.created_by`,
-  });
-  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
-  const [row] = await selectRows<{ stamp: string }>(
-    db,
-    sql`
-    SELECT concat_ws('.',
+const runStamp = sql`concat_ws('.',
       run.version,
       (SELECT coalesce(sum(n.version), 0) FROM node_runs n
         WHERE n.workflow_run_identifier = run.identifier),
@@ -322,11 +320,195 @@ export async function runChangeStamp(
           ',' ORDER BY w.id), ''))
         FROM work_items w JOIN node_runs n
           ON w.kind IN ('node_run', 'agent_node_run') AND w.subject_id = n.identifier
-        WHERE n.workflow_run_identifier = run.identifier)) AS stamp
-    FROM workflow_runs run
-    WHERE run.identifier = ${identifier} AND ${visible}`,
+        WHERE n.workflow_run_identifier = run.identifier))`;
+
+const runVisibleTo = (actor: Actor, alias: string) =>
+  visibleToSql(actor, {
+    allowAnyoneToView: sql.raw(`${alias}.allow_anyone_to_view`),
+    createdBy: sql.raw(`${alias}.created_by`),
+  });
+
+/** The run's change stamp (see `runStamp`), if the actor may view the run. */
+export async function runChangeStamp(
+  db: DbOrTx,
+  identifier: string,
+  actor: Actor,
+): Promise<string | undefined> {
+  // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
+  const [row] = await selectRows<{ stamp: string }>(
+    db,
+    sql`SELECT ${runStamp} AS stamp FROM workflow_runs run
+        WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}`,
   );
   return row?.stamp;
+}
+
+type WorkItemRow = typeof workItems.$inferSelect;
+
+/**
+ * Everything a poll of one run shows, read in one statement (one snapshot, one round trip): its
+ * change stamp and, unless that is `unlessStamp` (the poll's ETag still holds), the run, its node
+ * runs in order (`outputs: false` leaves the outputs unread: the summary drops them), the re-runs
+ * the actor may view, the node runs' delivery work items and agents' claims. Undefined when the
+ * actor may not view the run.
+ */
+export async function runPollSnapshot(
+  db: Db,
+  identifier: string,
+  actor: Actor,
+  options: { outputs: boolean; unlessStamp: string | null },
+): Promise<
+  | undefined
+  | { stamp: string; unchanged: true }
+  | {
+      stamp: string;
+      unchanged: false;
+      run: WorkflowRunRow;
+      nodeRuns: NodeRunRow[];
+      reruns: string[];
+      workItems: WorkItemRow[];
+      claims: Map<string, Date | null>;
+    }
+> {
+  const json = rowsJson(options.outputs);
+  const [row] = await selectPrepared<{
+    stamp: string;
+    body: {
+      run: Record<string, unknown>;
+      nodeRuns: Record<string, unknown>[];
+      reruns: string[];
+      workItems: Record<string, unknown>[];
+      claims: { subjectId: string; claimedUntil: string }[];
+    } | null;
+  }>(
+    db,
+    sql`
+    SELECT s.stamp, CASE WHEN s.stamp = ${options.unlessStamp} THEN NULL ELSE jsonb_build_object(
+      'run', ${json.run},
+      'nodeRuns', (SELECT coalesce(jsonb_agg(${json.nodeRun} ORDER BY n.ord), '[]')
+        FROM node_runs n WHERE n.workflow_run_identifier = s.identifier),
+      'reruns', (SELECT coalesce(jsonb_agg(r.identifier ORDER BY r.created_at, r.identifier), '[]')
+        FROM workflow_runs r WHERE r.rerun_of = s.identifier AND ${runVisibleTo(actor, 'r')}),
+      'workItems', (SELECT coalesce(jsonb_agg(${json.workItem}), '[]')
+        FROM work_items w JOIN node_runs n ON w.kind = 'node_run' AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = s.identifier),
+      'claims', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+            'subjectId', w.subject_id, 'claimedUntil', w.claimed_until)), '[]')
+        FROM work_items w JOIN node_runs n
+          ON w.kind = 'agent_node_run' AND w.subject_id = n.identifier
+        WHERE n.workflow_run_identifier = s.identifier AND n.installation_id IS NOT NULL
+          AND w.claimed_until IS NOT NULL)
+    ) END AS body
+    FROM (SELECT run.*, ${runStamp} AS stamp FROM workflow_runs run
+          WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}) s`,
+  );
+  if (!row) return undefined;
+  if (!row.body) return { stamp: row.stamp, unchanged: true };
+  const { body } = row;
+  return {
+    stamp: row.stamp,
+    unchanged: false,
+    run: fromRowJson(workflowRuns, body.run),
+    nodeRuns: body.nodeRuns.map((n) => fromRowJson(nodeRuns, n)),
+    reruns: body.reruns,
+    workItems: body.workItems.map((w) => fromRowJson(workItems, w)),
+    claims: new Map(body.claims.map((c) => [c.subjectId, new Date(c.claimedUntil)])),
+  };
+}
+
+/** The jsonb objects of a poll's rows, built once per form (with or without outputs). */
+const rowsJsonOf = new Map<boolean, { run: SQL; nodeRun: SQL; workItem: SQL }>();
+function rowsJson(outputs: boolean) {
+  let json = rowsJsonOf.get(outputs);
+  if (!json) {
+    const skip = outputs ? [] : ['outputs', 'output'];
+    json = {
+      run: rowJson(workflowRuns, 's', skip),
+      nodeRun: rowJson(nodeRuns, 'n', skip),
+      workItem: rowJson(workItems, 'w'),
+    };
+    rowsJsonOf.set(outputs, json);
+  }
+  return json;
+}
+
+/** A jsonb object of the columns (by SQL name) of `table`'s row aliased `alias`, but `skip`. */
+function rowJson(table: Table, alias: string, skip: string[] = []): SQL {
+  const pairs = Object.values(getTableColumns(table))
+    .filter((c) => !skip.includes(c.name))
+    .map((c) => sql.raw(`'${c.name}', ${alias}.${c.name}`));
+  return sql`jsonb_build_object(${sql.join(pairs, sql`, `)})`;
+}
+
+/**
+ * A row of `table` as drizzle would have read it, from `rowJson`'s object: each column mapped
+ * from the driver's form (timestamps to dates, bigints to numbers); jsonb is parsed already. A
+ * column left out is null.
+ */
+function fromRowJson<T extends Table>(table: T, json: Record<string, unknown>): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] =
+      value === null || value === undefined
+        ? null
+        : column.columnType === 'PgJsonb'
+          ? value
+          : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
+}
+
+/**
+ * What a log read needs of its scope (a node run, or a whole run), if the actor may view the
+ * run: its status, how many lines it has (`log_seq`: a new line always raises
+ * it, in the same statement that writes the line) and its per-level counters (a run's: the sum
+ * of its node runs'). Indexed lookups only; no output, no log line read.
+ */
+export async function logScopeState(
+  db: Db,
+  of: { nodeRun: string } | { run: string },
+  actor: Actor,
+): Promise<
+  | { finished: boolean; lastSeq: number; counts: Record<LogLevel, number>; keys: LogKeys }
+  | undefined
+> {
+  const visible = runVisibleTo(actor, 'run');
+  const [row] = await selectPrepared<{
+    status: string;
+    node_key: number | null;
+    run_key: number;
+    last_seq: number;
+    debug: number;
+    info: number;
+    warn: number;
+    error: number;
+  }>(
+    db,
+    'nodeRun' in of
+      ? sql`SELECT n.status, n.log_key AS node_key, run.log_key AS run_key,
+              n.log_seq AS last_seq, n.debug_count AS debug, n.info_count AS info,
+              n.warn_count AS warn, n.error_count AS error
+            FROM node_runs n JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier
+            WHERE n.identifier = ${of.nodeRun} AND ${visible}`
+      : sql`SELECT run.status, NULL::int AS node_key, run.log_key AS run_key,
+              run.log_seq AS last_seq, c.debug, c.info, c.warn, c.error
+            FROM workflow_runs run, LATERAL (
+              SELECT coalesce(sum(n.debug_count), 0)::int AS debug,
+                coalesce(sum(n.info_count), 0)::int AS info,
+                coalesce(sum(n.warn_count), 0)::int AS warn,
+                coalesce(sum(n.error_count), 0)::int AS error
+              FROM node_runs n WHERE n.workflow_run_identifier = run.identifier) c
+            WHERE run.identifier = ${of.run} AND ${visible}`,
+  );
+  if (!row) return undefined;
+  return {
+    finished: row.status === 'COMPLETED',
+    lastSeq: row.last_seq,
+    counts: { DEBUG: row.debug, INFO: row.info, WARN: row.warn, ERROR: row.error },
+    // The lines' keys come with the state, so the page is read by constants (one partition).
+    keys: { nodeKey: row.node_key, runKey: row.run_key },
+  };
 }
 
 /** A node run's output alone, with what says whether it can still change. */
@@ -433,6 +615,8 @@ export interface LogScope {
   counts: Record<LogLevel, number> | null;
   /** The lines' keys, when the caller has read the rows already; else they are looked up. */
   keys?: LogKeys;
+  /** The scope's last line's sequence number, when known: a page after it is empty. */
+  lastSeq?: number;
 }
 
 /**
@@ -449,16 +633,20 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
+  // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
+  const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
   const { rows, total } = query.q
     ? await searchLogPage(db, filters, seqCol, after, tail, query.limit)
-    : {
-        rows: await selectLogLines(db)
-          .where(and(...filters, sql`${seqCol} > ${after}`))
-          .orderBy(tail ? desc(seqCol) : asc(seqCol))
-          .limit(query.limit)
-          .then((page) => (tail ? page.reverse() : page)),
-        total: await countLogs(db, filters, scope.counts, query),
-      };
+    : nothingNew
+      ? { rows: [], total: await countLogs(db, filters, scope.counts, query) }
+      : {
+          rows: await selectLogLines(db)
+            .where(and(...filters, sql`${seqCol} > ${after}`))
+            .orderBy(tail ? desc(seqCol) : asc(seqCol))
+            .limit(query.limit)
+            .then((page) => (tail ? page.reverse() : page)),
+          total: await countLogs(db, filters, scope.counts, query),
+        };
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return { rows, seqOf, nextCursor, total } as const;

@@ -69,7 +69,10 @@ export const readRunLogs = defineRoute({
   path: '/runs/{wfr}/logs',
   summary: 'Page the log lines of every node run of a run',
   request: { params: runPath, query: logsQuerySchema },
-  responses: { 200: response('A page of log lines', logsPageSchema) },
+  responses: {
+    200: response('A page of log lines', logsPageSchema),
+    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+  },
 });
 
 export const patchRunNodeRun = defineRoute({
@@ -96,7 +99,10 @@ export const readNodeRunLogs = defineRoute({
   path: '/nodes/runs/{wfnr}/logs',
   summary: 'Page the log lines of a node run',
   request: { params: nodeRunPath, query: logsQuerySchema },
-  responses: { 200: response('A page of log lines', logsPageSchema) },
+  responses: {
+    200: response('A page of log lines', logsPageSchema),
+    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+  },
 });
 
 export const postNodeRunLogs = defineRoute({

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
@@ -6,8 +7,8 @@ import {
   getNodeRunOutput,
   getRunOutputs,
   listWorkflowRuns,
+  pollLogs,
   pollWorkflowRun,
-  readLogs,
 } from '../services/workflow-runs';
 import * as routes from './workflow-runs.routes';
 
@@ -15,8 +16,27 @@ import * as routes from './workflow-runs.routes';
 const cacheControl = (final: boolean) =>
   final ? 'private, max-age=31536000, immutable' : 'private, no-cache';
 
-/** Routes under /v1/workflows that are about runs; mounted before the workflow routes. */
-export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPolicy) {
+/**
+ * A log page, or 304 when the poll's If-None-Match names it. The ETag is set here, so the ETag
+ * middleware neither hashes the body nor builds it for nothing.
+ */
+function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
+  c.header('ETag', answer.etag);
+  c.header('Cache-Control', 'private, no-cache');
+  if (answer.unchanged) return c.body(null, 304);
+  return c.json({ ok: true as const, ...answer.page }, 200);
+}
+
+/**
+ * Routes under /v1/workflows that are about runs; mounted before the workflow routes. The polls
+ * (a run, a log page) read through `reads`, a pool of their own.
+ */
+export function workflowRunRoutes(
+  db: Db,
+  clock: () => Date,
+  delivery: DeliveryPolicy,
+  reads: Db = db,
+) {
   return apiRoutes()
     .openapi(routes.listRuns, async (c) => {
       const query = c.req.valid('query');
@@ -25,7 +45,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const { includeLogs, view = 'full' } = c.req.valid('query');
-      const answer = await pollWorkflowRun(db, id, c.get('actor'), delivery, {
+      const answer = await pollWorkflowRun(reads, id, c.get('actor'), delivery, {
         includeLogs: includeLogs === 'true',
         view,
         ifNoneMatch: c.req.header('if-none-match'),
@@ -51,8 +71,16 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.readRunLogs, async (c) => {
       const { wfr: id } = c.req.valid('param');
-      const query = c.req.valid('query');
-      return c.json({ ok: true, ...(await readLogs(db, { run: id }, query, c.get('actor'))) });
+      return logsAnswer(
+        c,
+        await pollLogs(
+          reads,
+          { run: id },
+          c.req.valid('query'),
+          c.get('actor'),
+          c.req.header('if-none-match'),
+        ),
+      );
     })
     .openapi(routes.patchRunNodeRun, async (c) => {
       const { wfr: runId, wfnr: id } = c.req.valid('param');
@@ -68,8 +96,16 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.readNodeRunLogs, async (c) => {
       const { wfnr: id } = c.req.valid('param');
-      const query = c.req.valid('query');
-      return c.json({ ok: true, ...(await readLogs(db, { nodeRun: id }, query, c.get('actor'))) });
+      return logsAnswer(
+        c,
+        await pollLogs(
+          reads,
+          { nodeRun: id },
+          c.req.valid('query'),
+          c.get('actor'),
+          c.req.header('if-none-match'),
+        ),
+      );
     })
     .openapi(routes.postNodeRunLogs, async (c) => {
       const { wfnr: id } = c.req.valid('param');

@@ -3,7 +3,7 @@ import type { WorkflowRun } from '../../contract/workflows';
 import { appendActionRunLogs } from '../db/action-runs';
 import { invocationOf } from '../db/actions';
 import type { Db, DbOrTx } from '../db/client';
-import { lockWorkItem, makeWorkDueNow, workItemsFor } from '../db/work-queue';
+import { lockWorkItem, makeWorkDueNow, workItemsFor, type WorkItem } from '../db/work-queue';
 import { workflowGraphAt } from '../db/workflows';
 import {
   actionOwesDelivery,
@@ -38,12 +38,16 @@ export async function withNodeRunDeliveries(
   db: DbOrTx,
   run: WorkflowRun,
   policy: DeliveryPolicy,
+  /** The run's node runs' work items, when already read with the run. */
+  known?: WorkItem[],
 ): Promise<WorkflowRun> {
-  const items = await workItemsFor(
-    db,
-    'node_run',
-    run.nodeRuns.map((n) => n.identifier),
-  );
+  const items =
+    known ??
+    (await workItemsFor(
+      db,
+      'node_run',
+      run.nodeRuns.map((n) => n.identifier),
+    ));
   const bySubject = new Map(items.map((i) => [i.subjectId, i]));
   const graph = items.length
     ? await workflowGraphAt(db, run.workflowIdentifier, run.workflow.version)

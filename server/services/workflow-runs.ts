@@ -10,17 +10,18 @@ import type { Db, DbOrTx } from '../db/client';
 import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
-  findNodeRun,
   inlineLogs,
   insertNodeRuns,
   insertWorkflowRun,
   listWorkflowRuns as queryWorkflowRuns,
+  logScopeState,
   newNodeRun,
   nodeRunOutput,
   nodeRunsOf,
   readLogPage,
   rerunIdentifiers,
   runChangeStamp,
+  runPollSnapshot,
   type LogScope,
 } from '../db/workflow-runs';
 import { agentClaims } from '../db/work-queue';
@@ -144,8 +145,9 @@ export async function getWorkflowRun(
 
 /**
  * `GET /runs/{wfr}` for a poll: `unchanged` (answer 304) when `ifNoneMatch` names the run's
- * current ETag, read from its change stamps alone; otherwise the run and its ETag, both read in
- * one snapshot so the tag always belongs to the body it comes with.
+ * current ETag; otherwise the run and its ETag. Both come from one statement (one snapshot): the
+ * run's change stamp and, unless the poll's ETag still names it, everything the run shows. With
+ * `includeLogs` (Port's older shape) the lines are read too, in one transaction with the run.
  */
 export async function pollWorkflowRun(
   db: Db,
@@ -158,30 +160,65 @@ export async function pollWorkflowRun(
   | { unchanged: false; etag: string | undefined; workflowRun: WorkflowRun | WorkflowRunSummary }
 > {
   const variant = `${options.includeLogs}|${options.view}`;
-  const current = await workflowRunEtag(db, identifier, actor, variant);
-  if (current && etagMatches(current, options.ifNoneMatch))
-    return { unchanged: true, etag: current };
-  return db.transaction(
-    async (tx) => ({
-      unchanged: false,
-      etag: await workflowRunEtag(tx, identifier, actor, variant),
-      workflowRun: await getWorkflowRun(
-        tx,
-        identifier,
-        actor,
-        policy,
-        options.includeLogs,
-        options.view,
-      ),
-    }),
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  if (options.includeLogs) {
+    const current = await workflowRunEtag(db, identifier, actor, variant);
+    if (current && etagMatches(current, options.ifNoneMatch))
+      return { unchanged: true, etag: current };
+    return db.transaction(
+      async (tx) => ({
+        unchanged: false,
+        etag: await workflowRunEtag(tx, identifier, actor, variant),
+        workflowRun: await getWorkflowRun(tx, identifier, actor, policy, true, options.view),
+      }),
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
+  }
+  const snapshot = await runPollSnapshot(db, identifier, actor, {
+    outputs: options.view === 'full',
+    unlessStamp: taggedStamp(options.ifNoneMatch, actor, variant),
+  });
+  if (!snapshot) throw notFound(`Workflow run "${identifier}"`);
+  const etag = runEtag(snapshot.stamp, actor, variant);
+  if (snapshot.unchanged) return { unchanged: true, etag };
+  const workflowRun = await withNodeRunDeliveries(
+    db,
+    toWorkflowRun(snapshot.run, snapshot.nodeRuns, snapshot.reruns, snapshot.claims),
+    policy,
+    snapshot.workItems,
   );
+  return {
+    unchanged: false,
+    etag,
+    workflowRun: options.view === 'summary' ? toWorkflowRunSummary(workflowRun) : workflowRun,
+  };
 }
 
 /** Whether `ifNoneMatch` (a list of tags, weak or strong) names `tag`. */
 function etagMatches(tag: string, ifNoneMatch: string | undefined) {
   const bare = tag.replace(/^W\//, '');
   return (ifNoneMatch ?? '').split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
+
+/**
+ * A run's ETag: which actor and form it is for (a digest: what the actor may view shapes the
+ * answer), then the change stamp it was read at, in the clear so the next poll's read can skip
+ * everything but the stamp when it has not moved.
+ */
+function runEtag(stamp: string, actor: Actor, variant: string) {
+  return `W/"r-${viewerDigest(actor, variant)}.${stamp}"`;
+}
+
+const viewerDigest = (actor: Actor, variant: string) =>
+  createHash('sha1').update(`${actor.id}|${variant}`).digest('base64url');
+
+/** The change stamp a poll's If-None-Match names for this actor and form, if any. */
+function taggedStamp(ifNoneMatch: string | undefined, actor: Actor, variant: string) {
+  const prefix = `"r-${viewerDigest(actor, variant)}.`;
+  for (const raw of (ifNoneMatch ?? '').split(',')) {
+    const tag = raw.trim().replace(/^W\//, '');
+    if (tag.startsWith(prefix) && tag.endsWith('"')) return tag.slice(prefix.length, -1);
+  }
+  return null;
 }
 
 /**
@@ -196,9 +233,7 @@ export async function workflowRunEtag(
   variant: string,
 ): Promise<string | undefined> {
   const stamp = await runChangeStamp(db, identifier, actor);
-  if (stamp === undefined) return undefined;
-  const digest = createHash('sha1').update(`${stamp}|${actor.id}|${variant}`).digest('base64url');
-  return `W/"r-${digest}"`;
+  return stamp === undefined ? undefined : runEtag(stamp, actor, variant);
 }
 
 /**
@@ -223,44 +258,44 @@ export async function getRunOutputs(db: DbOrTx, identifier: string, actor: Actor
 export const listWorkflowRuns = (db: DbOrTx, query: RunsListQuery, actor: Actor) =>
   queryWorkflowRuns(db, query, visibleWorkflowRuns(actor));
 
-/** One page of a node run's (or a whole run's) log, if the actor may view the run. */
-export async function readLogs(
-  db: DbOrTx,
+/**
+ * One page of a node run's (or a whole run's) log, if the actor may view the run; `unchanged`
+ * (answer 304) when `ifNoneMatch` names the page's current ETag. The scope's state (status, line
+ * count, per-level counters) is one lookup; the tag is made of it and the query, so an unchanged
+ * poll reads no line and serializes nothing, and a poll after the last line reads no line either.
+ * Lines are only ever appended (each raises the scope's `log_seq`), so a page is fixed by the
+ * query, the line count and whether the scope finished.
+ */
+export async function pollLogs(
+  db: Db,
   of: { nodeRun: string } | { run: string },
   query: LogsQuery,
   actor: Actor,
+  ifNoneMatch: string | undefined,
 ) {
-  let scope: LogScope;
-  if ('nodeRun' in of) {
-    const nodeRun = await findNodeRun(db, of.nodeRun);
-    if (!nodeRun) throw notFound(`Node run "${of.nodeRun}"`);
-    const run = await loadVisibleWorkflowRun(db, nodeRun.workflowRunIdentifier, actor).catch(() => {
-      throw notFound(`Node run "${of.nodeRun}"`);
-    });
-    scope = {
-      of,
-      keys: { nodeKey: nodeRun.logKey, runKey: run.logKey },
-      finished: nodeRun.status === 'COMPLETED',
-      counts: {
-        DEBUG: nodeRun.debugCount,
-        INFO: nodeRun.infoCount,
-        WARN: nodeRun.warnCount,
-        ERROR: nodeRun.errorCount,
-      },
-    };
-  } else {
-    const run = await loadVisibleWorkflowRun(db, of.run, actor);
-    scope = {
-      of,
-      keys: { nodeKey: null, runKey: run.logKey },
-      finished: run.status === 'COMPLETED',
-      counts: null,
-    };
+  const state = await logScopeState(db, of, actor);
+  if (!state) {
+    throw 'nodeRun' in of
+      ? notFound(`Node run "${of.nodeRun}"`)
+      : notFound(`Workflow run "${of.run}"`);
   }
+  const digest = createHash('sha1')
+    .update(JSON.stringify([LOG_PAGE_FORMAT, of, query, state.lastSeq, state.finished, actor.id]))
+    .digest('base64url');
+  const etag = `W/"l-${digest}"`;
+  if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
+  const scope: LogScope = { of, ...state };
   const page = await readLogPage(db, scope, query);
   return {
-    logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
-    nextCursor: page.nextCursor,
-    total: page.total,
+    unchanged: false as const,
+    etag,
+    page: {
+      logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
+      nextCursor: page.nextCursor,
+      total: page.total,
+    },
   };
 }
+
+/** Raised when a log page's shape changes, so that no browser keeps a page in the old shape. */
+const LOG_PAGE_FORMAT = 1;

@@ -96,7 +96,13 @@ export async function startTestServer(
   const dispatcher: Dispatcher = options.withoutDispatcher
     ? { kick: () => undefined, stop: async () => undefined, owner: 'none', maxAttempts: 1 }
     : startDispatcher(database.db, clock, { ...DEFAULT_BACKEND_OPTIONS, ...options.backends });
-  const app = createApp({ ...options.app, db: database.db, clock, dispatcher });
+  const app = createApp({
+    ...options.app,
+    db: database.db,
+    reads: database.reads,
+    clock,
+    dispatcher,
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/harness';
+import {
+  completeNode,
+  createWorkflow,
+  nodeRunOf,
+  patchNode,
+  startRun,
+  workflowBody,
+} from '../test/workflow-fixtures';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  // KAFKA nodes: no backend delivery changes a run between two polls of a test.
+  const quiet = (identifier: string, extra = {}) =>
+    createWorkflow(
+      t,
+      workflowBody(
+        identifier,
+        ['trigger', { identifier: 'work', type: 'KAFKA' }],
+        [['trigger', 'work']],
+        extra,
+      ),
+    );
+  await quiet('polled');
+  await quiet('private-polled', { allowAnyoneToViewRuns: false });
+});
+afterAll(() => t.close());
+
+const post = (nodeRun: string, ...messages: string[]) =>
+  t.api('admin', 'POST', `/workflows/nodes/runs/${nodeRun}/logs`, {
+    logs: messages.map((message) => ({ level: 'INFO', message })),
+  });
+
+describe('run polls read in one statement', () => {
+  it('answer what the transactional read (includeLogs) answers, in both forms', async () => {
+    const run = await startRun(t, 'polled', 'admin', { inputs: { n: 1 } });
+    const work = nodeRunOf(run, 'work').identifier;
+    await patchNode(t, work, { output: { rows: [1, 2, 3] } });
+    await post(work, 'a line');
+    await completeNode(t, work, 'FAILED');
+    const rerun = await t.api('admin', 'POST', `/workflows/runs/${run.identifier}/rerun`, {});
+    expect(rerun.status).toBe(201);
+    for (const view of ['full', 'summary']) {
+      const polled = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}?view=${view}`);
+      const reference = await t.api(
+        'admin',
+        'GET',
+        `/workflows/runs/${run.identifier}?view=${view}&includeLogs=true`,
+      );
+      expect(polled.status).toBe(200);
+      for (const n of reference.body.workflowRun.nodeRuns) delete n.nodeRunLogs;
+      expect(polled.body).toEqual(reference.body);
+      expect(polled.body.workflowRun.reruns).toEqual([rerun.body.workflowRun.identifier]);
+    }
+    const full = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}`);
+    expect(full.body.workflowRun.nodeRuns[1]).toMatchObject({
+      output: { rows: [1, 2, 3] },
+      status: 'COMPLETED',
+      result: 'FAILED',
+      logCounts: { INFO: 1 },
+    });
+  });
+
+  it('gives each user a tag of their own and a 304 for it, and 200 after a change', async () => {
+    const run = await startRun(t, 'polled', 'admin');
+    const path = `/workflows/runs/${run.identifier}?view=summary`;
+    const adminTag = (await t.api('admin', 'GET', path)).headers.get('etag')!;
+    const memberFirst = await t.api('member', 'GET', path, undefined, {
+      'if-none-match': adminTag,
+    });
+    expect(memberFirst.status).toBe(200);
+    const memberTag = memberFirst.headers.get('etag')!;
+    expect(memberTag).not.toBe(adminTag);
+    const again = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(memberTag);
+    await post(nodeRunOf(run, 'work').identifier, 'moved');
+    const moved = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
+    expect(moved.status).toBe(200);
+    expect(moved.body.workflowRun.nodeRuns[1].logCounts.INFO).toBe(1);
+  });
+});
+
+describe('log polls answered from the line count', () => {
+  it('gives 304 to an unchanged poll from a cursor, and 200 with the new line once one is written', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'one', 'two');
+    const tail = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?tail=true`);
+    const path = `/workflows/nodes/runs/${work}/logs?cursor=${tail.body.nextCursor}&limit=10000`;
+    const first = await t.api('admin', 'GET', path);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ ok: true, logs: [], nextCursor: '2', total: 2 });
+    const tag = first.headers.get('etag')!;
+    expect(tag).toMatch(/^W\/"l-/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+
+    const same = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(same.status).toBe(304);
+    expect(same.headers.get('etag')).toBe(tag);
+
+    await post(work, 'three');
+    const moved = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(moved.status).toBe(200);
+    expect(moved.body.logs.map((l: { log: string }) => l.log)).toEqual(['three']);
+    expect(moved.body).toMatchObject({ nextCursor: '3', total: 3 });
+    expect(moved.headers.get('etag')).not.toBe(tag);
+  });
+
+  it('gives 200 once the node run completes, with no cursor left to poll', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'only');
+    const path = `/workflows/nodes/runs/${work}/logs?cursor=1`;
+    const open = await t.api('admin', 'GET', path);
+    expect(open.body).toMatchObject({ logs: [], nextCursor: '1', total: 1 });
+    await completeNode(t, work);
+    const done = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': open.headers.get('etag')!,
+    });
+    expect(done.status).toBe(200);
+    // Marking the node complete writes no line here; the page only says nothing can follow.
+    expect(done.body).toMatchObject({ nextCursor: null });
+  });
+
+  it('answers a run-wide log poll the same way, counting every node run’s lines', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'a', 'b');
+    const path = `/workflows/runs/${run.identifier}/logs?cursor=2`;
+    const first = await t.api('admin', 'GET', path);
+    expect(first.body).toMatchObject({ logs: [], nextCursor: '2', total: 2 });
+    const tag = first.headers.get('etag')!;
+    expect((await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag })).status).toBe(
+      304,
+    );
+    await patchNode(t, work, { logs: [{ logLevel: 'WARN', log: 'c' }] });
+    const moved = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ logs: [{ log: 'c' }], total: 3 });
+    const warn = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}/logs?level=WARN`);
+    expect(warn.body).toMatchObject({ total: 1 });
+  });
+
+  it('does not answer another query with the tag of one', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'x');
+    const base = `/workflows/nodes/runs/${work}/logs`;
+    const all = await t.api('admin', 'GET', `${base}?cursor=0`);
+    const warn = await t.api('admin', 'GET', `${base}?cursor=0&level=WARN`, undefined, {
+      'if-none-match': all.headers.get('etag')!,
+    });
+    expect(warn.status).toBe(200);
+    expect(warn.body).toMatchObject({ logs: [], total: 0 });
+  });
+
+  it('answers 404, not 304, to a user who may not view the run, and gives each user a tag of their own', async () => {
+    const run = await startRun(t, 'private-polled', 'admin');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'secret');
+    const path = `/workflows/nodes/runs/${work}/logs?cursor=1`;
+    const tag = (await t.api('admin', 'GET', path)).headers.get('etag')!;
+    const member = await t.api('member', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(member.status).toBe(404);
+    const runWide = await t.api('member', 'GET', `/workflows/runs/${run.identifier}/logs`);
+    expect(runWide.status).toBe(404);
+
+    const open = await startRun(t, 'polled', 'admin');
+    const openPath = `/workflows/nodes/runs/${nodeRunOf(open, 'work').identifier}/logs?cursor=0`;
+    const adminTag = (await t.api('admin', 'GET', openPath)).headers.get('etag');
+    const memberTag = (await t.api('member', 'GET', openPath)).headers.get('etag');
+    expect(memberTag).not.toBe(adminTag);
+  });
+});
