@@ -1,9 +1,11 @@
 /**
  * Bytes per stored log line and what they are made of, and the log search at that size:
  * inserts N lines (~100-byte messages like bench/load.ts's) into one node run of a fresh embedded
- * PostgreSQL with generate_series, VACUUM ANALYZEs, prints the size of the table, its TOAST and
- * each index per line, then times the logs endpoint's queries (readLogPage: first page and the
- * total) for a rare and a common search term, median of 5.
+ * PostgreSQL with generate_series, times the log sealer catching up (services/log-chunks.ts),
+ * VACUUM ANALYZEs, prints the size of the lines' table and the chunk index (table, TOAST, each
+ * index) per line, then times the logs endpoint's search (readLogPage: first page alone, total
+ * alone, both) for rare, common, absent and short terms, median of 5, beside the full scan it
+ * replaced; then the same again after N more lines in the same node run (2N).
  *
  *   npx tsx bench/log-storage.ts [lines=1000000]
  */
@@ -12,11 +14,16 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openEmbedded, selectRows } from '../server/db/client';
+import { CHUNK_LINES } from '../server/db/log-chunks';
+import { messageMatches } from '../server/db/log-filter';
 import { readLogPage } from '../server/db/workflow-runs';
+import { sealLogChunks } from '../server/services/log-chunks';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUN = 'wfr_BenchStorage0001';
 const NODE = 'wfnr_BenchStorage001';
+
+type Db = Parameters<typeof selectRows>[0];
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-storage-'));
@@ -28,75 +35,149 @@ async function main() {
       VALUES (${RUN}, 'bench', 1, 'IN_PROGRESS', 'bench', ${now}, ${now})`);
     await db.execute(sql`INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier, node_config_type, status, created_at, updated_at)
       VALUES (${NODE}, ${RUN}, 'work', 'WEBHOOK', 'IN_PROGRESS', ${now}, ${now})`);
-    const started = Date.now();
-    const chunk = 100_000;
-    for (let from = 1; from <= LINES; from += chunk) {
-      const to = Math.min(LINES, from + chunk - 1);
-      await insertLines(db, from, to);
-    }
-    const insertS = (Date.now() - started) / 1000;
-    await db.execute(sql`VACUUM ANALYZE node_run_lines`);
-    const parts = await selectRows<{ name: string; bytes: string }>(
-      db,
-      sql`SELECT c.relname AS name, pg_relation_size(c.oid)::bigint AS bytes FROM pg_class c
-          WHERE c.oid = 'node_run_lines'::regclass
-             OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'node_run_lines'::regclass)
-             OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'node_run_lines'::regclass)
-          ORDER BY 2 DESC`,
-    );
-    const [total] = await selectRows<{ b: string }>(
-      db,
-      sql`SELECT pg_total_relation_size('node_run_lines')::bigint AS b`,
-    );
-    const [avg] = await selectRows<{ m: number }>(
-      db,
-      sql`SELECT avg(octet_length(message))::float AS m FROM node_run_lines`,
-    );
-    console.log(
-      `${LINES} lines (messages ${avg!.m.toFixed(0)} B on average) inserted in ${insertS.toFixed(1)} s (${Math.round(LINES / insertS)} lines/s, one statement per 100 000)`,
-    );
-    for (const p of parts) {
-      console.log(
-        `  ${p.name.padEnd(40)} ${(Number(p.bytes) / LINES).toFixed(1).padStart(7)} B/line`,
-      );
-    }
-    console.log(
-      `  ${'total (pg_total_relation_size)'.padEnd(40)} ${(Number(total!.b) / LINES).toFixed(1).padStart(7)} B/line`,
-    );
-
-    const scope = { of: { nodeRun: NODE }, finished: false, counts: null };
-    for (const [label, q] of [
-      ['rare term (10 lines)', 'needle'],
-      ['common term (every 10th line)', 'checksum 4'],
-      ['no match', 'zzzq'],
-      ['digits only (LIKE, ~1 100 lines)', '4294'],
-    ] as const) {
-      const times: number[] = [];
-      let page = { n: 0, total: 0 };
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        const r = await readLogPage(db, scope, { q, limit: 200 });
-        times.push(performance.now() - t0);
-        page = { n: r.rows.length, total: r.total };
+    console.log(`chunks of ${CHUNK_LINES} lines; load average ${load()}`);
+    for (const size of [LINES, 2 * LINES]) {
+      const started = Date.now();
+      const stored = await countLines(db);
+      for (let from = stored + 1; from <= size; from += 100_000) {
+        await insertLines(db, from, Math.min(size, from + 100_000 - 1));
       }
-      times.sort((a, b) => a - b);
-      console.log(
-        `  search ${label.padEnd(32)} median ${times[2]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)}): ${page.n} on the page, total ${page.total}`,
+      const insertS = (Date.now() - started) / 1000;
+      await db.execute(sql`VACUUM ANALYZE node_run_lines`);
+      const sealStarted = Date.now();
+      const sealed = await sealLogChunks(database.db);
+      const sealS = (Date.now() - sealStarted) / 1000;
+      await db.execute(sql`VACUUM ANALYZE log_chunks`);
+      const [avg] = await selectRows<{ m: number }>(
+        db,
+        sql`SELECT avg(octet_length(message))::float AS m FROM node_run_lines`,
       );
+      console.log(
+        `\n${size} lines (messages ${avg!.m.toFixed(0)} B on average): ${size - stored} inserted in ${insertS.toFixed(1)} s (${Math.round((size - stored) / insertS)} lines/s, one statement per 100 000); the sealer caught up in ${sealS.toFixed(1)} s (${sealed.chunks} chunks, ${Math.round((size - stored) / sealS)} lines/s)`,
+      );
+      const lines = await printSizes(db, 'node_run_lines', size);
+      const chunks = await printSizes(db, 'log_chunks', size);
+      console.log(
+        `  ${'total per stored line'.padEnd(44)} ${((lines + chunks) / size).toFixed(1).padStart(7)} B/line`,
+      );
+      await measureSearch(db, size);
+      console.log(`load average ${load()}`);
     }
-    console.log(
-      `load average: ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
   } finally {
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+async function countLines(db: Db) {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT log_seq AS n FROM node_runs WHERE identifier = ${NODE}`,
+  );
+  return row?.n ?? 0;
+}
+
+/** The table, its TOAST and each index per line; answers the table's total bytes. */
+async function printSizes(db: Db, table: string, lines: number) {
+  const parts = await selectRows<{ name: string; bytes: string }>(
+    db,
+    sql`SELECT c.relname AS name, pg_relation_size(c.oid)::bigint AS bytes FROM pg_class c
+        WHERE c.oid = ${table}::regclass
+           OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = ${table}::regclass)
+           OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ${table}::regclass)
+        ORDER BY 2 DESC`,
+  );
+  const [total] = await selectRows<{ b: string }>(
+    db,
+    sql`SELECT pg_total_relation_size(${table}::regclass)::bigint AS b`,
+  );
+  for (const p of parts) {
+    console.log(
+      `  ${p.name.padEnd(44)} ${(Number(p.bytes) / lines).toFixed(1).padStart(7)} B/line`,
+    );
+  }
+  console.log(
+    `  ${`${table} total (pg_total_relation_size)`.padEnd(44)} ${(Number(total!.b) / lines).toFixed(1).padStart(7)} B/line`,
+  );
+  return Number(total!.b);
+}
+
+const TERMS = [
+  ['rare term', 'needle'],
+  ['common term (every 10th line)', 'checksum 4'],
+  ['no match', 'zzzq'],
+  ['digits only (LIKE)', '4294'],
+  ['short term (2 chars, every line)', 'ok'],
+  ['short term (2 chars, no match)', 'zq'],
+] as const;
+
+/**
+ * Each term through readLogPage, median of 5: the first page alone (`total=false`), the total
+ * alone (`total=only`), both in one request (Port clients' default), and the peer: the full scan
+ * this replaced (every line of the node run read once, page and total from it).
+ */
+async function measureSearch(db: Db, size: number) {
+  const scope = { of: { nodeRun: NODE }, finished: false, counts: null };
+  console.log(
+    `  ${'search'.padEnd(34)} ${'first page'.padStart(10)} ${'count'.padStart(8)} ${'both'.padStart(8)} ${'full scan'.padStart(10)}   matches`,
+  );
+  for (const [label, q] of TERMS) {
+    const page = await median(() => readLogPage(db, scope, { q, limit: 200, total: 'false' }));
+    const count = await median(() => readLogPage(db, scope, { q, limit: 200, total: 'only' }));
+    const both = await median(() => readLogPage(db, scope, { q, limit: 200 }));
+    const scan = await median(() => fullScanSearch(db, q, 200));
+    if (both.value.total !== scan.value.total || both.value.rows.length !== scan.value.n) {
+      throw new Error(`"${q}": ${both.value.total} / ${scan.value.total} (full scan) differ`);
+    }
+    console.log(
+      `  ${`"${q}" ${label}`.padEnd(34)} ${ms(page.ms).padStart(10)} ${ms(count.ms).padStart(8)} ${ms(both.ms).padStart(8)} ${ms(scan.ms).padStart(10)}   ${both.value.total} (${size} lines)`,
+    );
+  }
+}
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+
+async function median<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const times: number[] = [];
+  let value: T | undefined;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    value = await run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[2]!, value: value! };
+}
+
+/** The search before the chunk index: one read of every line of the node run, page and total. */
+async function fullScanSearch(db: Db, q: string, limit: number) {
+  const [found] = await selectRows<{ total: number; page: number[] | null }>(
+    db,
+    sql`WITH m AS MATERIALIZED (
+          SELECT seq AS s FROM node_run_lines
+          WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${NODE})
+            AND ${messageMatches(sql.raw('message'), q)})
+        SELECT (SELECT count(*) FROM m)::int AS total,
+          (SELECT array_agg(s) FROM (SELECT s FROM m ORDER BY s LIMIT ${limit}) p) AS page`,
+  );
+  const page = found?.page ?? [];
+  if (page.length) {
+    await selectRows(
+      db,
+      sql`SELECT * FROM node_run_lines WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${NODE})
+          AND seq = ANY(${sql.param(page)}::int[])`,
+    );
+  }
+  return { total: found?.total ?? 0, n: page.length };
+}
+
 /** Lines `from`..`to`: load.ts's message shape, a needle every 100 000 lines. */
-async function insertLines(db: Parameters<typeof selectRows>[0], from: number, to: number) {
+async function insertLines(db: Db, from: number, to: number) {
   await db.execute(sql`
     INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
     SELECT (SELECT log_key FROM workflow_runs WHERE identifier = ${RUN}),
@@ -106,6 +187,7 @@ async function insertLines(db: Parameters<typeof selectRows>[0], from: number, t
            ELSE 'step ' || g || ': processed batch of records from upstream source eu-west-1, checksum ' || ((g * 2654435761) % 4294967296) || ' ok (' || (g % 997) || ' ms)' END,
       NULL, now() - interval '1 hour' + g * interval '1 millisecond'
     FROM generate_series(${from}::int, ${to}::int) g`);
+  await db.execute(sql`UPDATE node_runs SET log_seq = ${to} WHERE identifier = ${NODE}`);
 }
 
 main().catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { seedDemoActions } from './seed/demo-actions';
 import { seedDemoBackends } from './seed/demo-backends';
 import { oidcClient } from './services/oidc';
 import { startRetention } from './services/retention';
+import { startLogSealer } from './services/log-chunks';
 import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
@@ -76,7 +77,8 @@ async function main() {
         firstDelayMs: 5_000,
       })
     : null;
-  for (const part of [simulator, actionRunSimulator, dispatcher, retention]) {
+  const sealer = startLogSealer(database.db);
+  for (const part of [simulator, actionRunSimulator, dispatcher, retention, sealer]) {
     if (part) running.push(part);
   }
   const defaulted = defaultedCredentials(process.env);
