@@ -170,6 +170,17 @@ export async function candidateRanges(
 }
 
 /**
+ * The index left at most a quarter of the sealed chunks: reading the candidates range by range
+ * is cheaper than reading the whole scope (a parallel scan). Chunks are CHUNK_LINES long from seq
+ * 1, so a tail starting at `lo` follows (lo - 1) / CHUNK_LINES sealed chunks.
+ */
+export function rulesOutMost(ranges: readonly LineRange[]): boolean {
+  const tails = ranges.filter((r) => r.hi === UNSEALED_END);
+  const sealed = tails.reduce((sum, r) => sum + (r.lo - 1) / CHUNK_LINES, 0);
+  return sealed > 0 && (ranges.length - tails.length) * 4 <= sealed;
+}
+
+/**
  * `select(inRange)`, a query on node_run_lines that puts `inRange` in its WHERE clause, run once
  * per range as a LATERAL subquery `x`: each range is a primary-key range scan. (A plain join of
  * the ranges to node_run_lines is planned as a hash join over a scan of every line.)

@@ -16,11 +16,10 @@ import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
 import {
-  CHUNK_LINES,
-  UNSEALED_END,
   candidateRanges,
   chunkPatterns,
   perRange,
+  rulesOutMost,
   type LineRange,
 } from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns } from './schema';
@@ -554,16 +553,6 @@ async function searchLogPage(
         .orderBy(asc(seqCol))
     : [];
   return { rows, total };
-}
-
-/**
- * The index left at most a quarter of the sealed chunks: reading the candidates range by range
- * is cheaper than reading the scope.
- */
-function rulesOutMost(ranges: readonly LineRange[]): boolean {
-  const tails = ranges.filter((r) => r.hi === UNSEALED_END);
-  const sealed = tails.reduce((sum, r) => sum + (r.lo - 1) / CHUNK_LINES, 0);
-  return sealed > 0 && (ranges.length - tails.length) * 4 <= sealed;
 }
 
 /** Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out. */
