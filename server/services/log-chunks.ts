@@ -43,26 +43,32 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
 }
 
 /**
- * Seals every `intervalMs` until stopped (each pass until nothing is left to seal); a failed
- * pass is reported and tried again at the next tick.
+ * Seals until stopped, each pass until nothing is left: the next pass `intervalMs` after one
+ * that sealed something, `idleMs` after one that did not (finding work reads node_runs' counters,
+ * a scan of the table, so an idle server does it rarely). A failed pass is reported and tried
+ * again at the next tick.
  */
 export function startLogSealer(
   db: Db,
-  options: SealOptions & { intervalMs?: number } = {},
+  options: SealOptions & { intervalMs?: number; idleMs?: number } = {},
 ): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   const tick = () => {
     if (stopped) return;
+    let busy = false;
     running = sealLogChunks(db, { ...options, isStopped: () => stopped })
-      .then(() => undefined)
+      .then((report) => {
+        busy = report.chunks > 0 || report.skipped;
+      })
       .catch((err: unknown) => {
         if (!stopped) console.error('log sealer failed:', err);
       })
       .finally(() => {
         running = null;
-        if (!stopped) timer = setTimeout(tick, options.intervalMs ?? 1_000).unref();
+        const next = busy ? (options.intervalMs ?? 1_000) : (options.idleMs ?? 5_000);
+        if (!stopped) timer = setTimeout(tick, next).unref();
       });
   };
   timer = setTimeout(tick, options.intervalMs ?? 1_000).unref();
