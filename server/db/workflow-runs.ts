@@ -491,9 +491,9 @@ interface SearchPage {
 
 /**
  * A search page and its total through the chunk index (db/log-chunks.ts): only the sealed chunks
- * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads its
- * candidate chunks in order, a few first and four times as many each round, so a common term's
- * first page comes from its first chunks. The total reads every candidate when the index ruled
+ * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
+ * 8 192 lines first, then its candidate chunks in order, a few first and four times as many each
+ * round, so a common term's first page comes from its first lines. The total reads every candidate when the index ruled
  * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
  * unless the page already saw every match (it is not full and starts at the beginning or end).
  * A term without a word of 3 characters cannot use the index: its page and total read the scope
@@ -508,13 +508,9 @@ async function searchLogPage(
 ) {
   const byNodeRun = 'nodeRun' in of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const patterns = await chunkPatterns(db, q);
-  const ranges = patterns.length ? await candidateRanges(db, of, patterns) : null;
-  const narrow = ranges !== null && rulesOutMost(ranges);
   // Within one node run run_seq grows with seq, so both scopes read each range in seq order.
   const order = page.tail ? sql`DESC` : sql`ASC`;
-  const after = sql`${seqCol} > ${page.after}`;
-  const matching = (part: readonly LineRange[] | null, limit: number) =>
+  const matching = (part: readonly LineRange[] | null, limit: number, after: SQL) =>
     selectRows<{ s: number }>(
       db,
       part
@@ -530,15 +526,40 @@ async function searchLogPage(
     ).then((found) => found.map((r) => r.s));
 
   const seqs: number[] = [];
-  if (page.want !== 'only') {
+  // A node run's page first reads the next few chunks' worth of lines in order, without the
+  // index: a common term fills its page there, and asking the index which chunks hold a word
+  // found in most of them costs more (each candidate's words are read to confirm it).
+  const probe = byNodeRun && !page.tail && page.want !== 'only';
+  let from = page.after;
+  if (probe) {
+    from = page.after + PROBE_LINES;
+    seqs.push(
+      ...(await matching(
+        null,
+        page.limit,
+        sql`${seqCol} > ${page.after} AND ${seqCol} <= ${from}`,
+      )),
+    );
+  }
+  const pageDone = page.want === 'only' || seqs.length >= page.limit;
+  const patterns = await chunkPatterns(db, q);
+  const ranges =
+    patterns.length && (!pageDone || page.want !== 'false')
+      ? await candidateRanges(db, of, patterns)
+      : null;
+  const narrow = ranges !== null && rulesOutMost(ranges);
+  if (!pageDone) {
+    const after = sql`${seqCol} > ${from}`;
     if (ranges && byNodeRun) {
-      const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > page.after);
+      const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > from);
       for (let i = 0, group = 4; i < ordered.length && seqs.length < page.limit; group *= 4) {
-        seqs.push(...(await matching(ordered.slice(i, i + group), page.limit - seqs.length)));
+        seqs.push(
+          ...(await matching(ordered.slice(i, i + group), page.limit - seqs.length, after)),
+        );
         i += group;
       }
     } else {
-      seqs.push(...(await matching(narrow ? ranges : null, page.limit)));
+      seqs.push(...(await matching(narrow ? ranges : null, page.limit - seqs.length, after)));
     }
   }
   let total: number | undefined;
@@ -554,6 +575,9 @@ async function searchLogPage(
     : [];
   return { rows, total };
 }
+
+/** Lines a node run's search page reads in order before asking the chunk index. */
+const PROBE_LINES = 8_192;
 
 /** Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out. */
 async function countMatches(
