@@ -542,7 +542,10 @@ async function searchLogPage(
     );
   }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
-  const patterns = await chunkPatterns(db, q);
+  // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
+  // so the index cannot narrow the page or the count; read on in order.
+  const dense = probe && seqs.length >= 4;
+  const patterns = dense ? [] : await chunkPatterns(db, q);
   const ranges =
     patterns.length && (!pageDone || page.want !== 'false')
       ? await candidateRanges(db, of, patterns)
