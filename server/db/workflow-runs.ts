@@ -492,8 +492,9 @@ interface SearchPage {
 /**
  * A search page and its total through the chunk index (db/log-chunks.ts): only the sealed chunks
  * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
- * 8 192 lines first, then its candidate chunks in order, a few first and four times as many each
- * round, so a common term's first page comes from its first lines. The total reads every candidate when the index ruled
+ * 8 192 lines first; then, when the index ruled out most chunks, all candidates in one query,
+ * else the candidates in order, a few first and four times as many each round, so a common
+ * term's first page comes from its first lines. The total reads every candidate when the index ruled
  * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
  * unless the page already saw every match (it is not full and starts at the beginning or end).
  * A term without a word of 3 characters cannot use the index: its page and total read the scope
@@ -553,7 +554,7 @@ async function searchLogPage(
   const narrow = ranges !== null && rulesOutMost(ranges);
   if (!pageDone) {
     const after = sql`${seqCol} > ${from}`;
-    if (ranges && byNodeRun) {
+    if (ranges && byNodeRun && !narrow) {
       const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > from);
       for (let i = 0, group = 4; i < ordered.length && seqs.length < page.limit; group *= 4) {
         seqs.push(
