@@ -281,6 +281,11 @@ export const logsQuerySchema = z.object({
   limit: limitParam(10000, 1000),
   /** [ext] `tail=true` returns the last `limit` lines (still in seq order). */
   tail: z.enum(['true', 'false']).optional(),
+  /**
+   * [ext] `false`: the page without `total`; `only`: `total` alone (no lines, `nextCursor`
+   * null). A search's count can take longer than its first page; the viewer asks for both at once.
+   */
+  total: z.enum(['true', 'false', 'only']).optional(),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
 

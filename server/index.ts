@@ -10,6 +10,7 @@ import { seedDemoBackends } from './seed/demo-backends';
 import { oidcClient } from './services/oidc';
 import { partitionPeriodDays, startLogPartitionMaintainer } from './services/log-partitions';
 import { startRetention } from './services/retention';
+import { startLogSealer } from './services/log-chunks';
 import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
@@ -83,7 +84,8 @@ async function main() {
         firstDelayMs: 5_000,
       })
     : null;
-  for (const part of [simulator, actionRunSimulator, dispatcher, retention]) {
+  const sealer = startLogSealer(database.db);
+  for (const part of [simulator, actionRunSimulator, dispatcher, retention, sealer]) {
     if (part) running.push(part);
   }
   const defaulted = defaultedCredentials(process.env);

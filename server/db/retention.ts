@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { selectRows, type Tx } from './client';
+import { deleteRunChunks } from './log-chunks';
 
 /**
  * Queries of the retention sweep (services/retention.ts): each one is a short statement the
@@ -59,10 +60,12 @@ export async function deleteWorkflowRunLogBatch(
 }
 
 /**
- * Deletes these workflow runs (their node runs cascade) and the work items owed for their node
- * runs; their log lines must be gone already. Answers how many runs it deleted.
+ * Deletes these workflow runs (their node runs cascade), their log search chunks and the work
+ * items owed for their node runs; their log lines must be gone already. Answers how many runs it
+ * deleted.
  */
 export async function deleteWorkflowRuns(tx: Tx, runs: string[]): Promise<number> {
+  await deleteRunChunks(tx, runs);
   await tx.execute(
     sql`DELETE FROM work_items WHERE kind IN ('node_run', 'agent_node_run')
         AND subject_id IN (SELECT identifier FROM node_runs

@@ -329,6 +329,31 @@ export const logPartitions = pgTable(
   (t) => [uniqueIndex('log_partitions_lo_idx').on(t.lo)],
 );
 
+/**
+ * [ext] The search index of node_run_lines (issue 17): one row per sealed chunk of a node run's
+ * consecutive lines (`first_seq`..`last_seq`), written by the background sealer
+ * (services/log-chunks.ts) after the lines are, never by the insert path. `words` is the set of
+ * distinct words of the chunk's lines (ANSI-stripped, lower-cased, split at ASCII punctuation and
+ * spaces; db/log-chunks.ts), so a search asks this GIN trigram index which chunks may hold every
+ * word of its term and reads only those chunks' lines plus the unsealed tail. One GIN index
+ * serves both scopes: btree_gin puts the run key beside the trigrams (a node run's chunks are
+ * its run's, filtered by node key).
+ */
+export const logChunks = pgTable(
+  'log_chunks',
+  {
+    nodeKey: integer('node_key').notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    runKey: integer('run_key').notNull(),
+    words: text('words').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.nodeKey, t.firstSeq] }),
+    index('log_chunks_words_idx').using('gin', t.runKey, sql`${t.words} gin_trgm_ops`),
+  ],
+);
+
 export const blueprints = pgTable('blueprints', {
   identifier: text('identifier').primaryKey(),
   title: text('title').notNull(),

@@ -27,6 +27,13 @@ import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { messageMatches } from './log-filter';
+import {
+  candidateRanges,
+  chunkPatterns,
+  perRange,
+  rulesOutMost,
+  type LineRange,
+} from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
 import {
   groupBy,
@@ -622,65 +629,170 @@ export interface LogScope {
 /**
  * One page of log lines in sequence order, resuming after `cursor`. `nextCursor` is null only
  * when no line can follow: the scope is finished and the page is short or a tail page; otherwise
- * it is where the next poll resumes.
+ * it is where the next poll resumes. `total=false` leaves the total out, `total=only` answers
+ * the total alone (no lines, `nextCursor` null): the viewer asks for both at once so a search's
+ * first match does not wait for its count.
  */
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const filters: (SQL | undefined)[] = [logOwner(scope.keys ?? (await logKeysOf(db, scope.of)))];
-  if (query.level?.length) filters.push(inArray(nodeRunLines.level, query.level));
-  if (query.q) filters.push(messageMatches(nodeRunLines.message, query.q));
+  const lineFilters: SQL[] = [];
+  if (query.level?.length) lineFilters.push(inArray(nodeRunLines.level, query.level));
+  if (query.q) lineFilters.push(messageMatches(nodeRunLines.message, query.q));
+  const keys = scope.keys ?? (await logKeysOf(db, scope.of));
+  const filters = [logOwner(keys), ...lineFilters];
   const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
+  const want = query.total ?? 'true';
   // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
   const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
   const { rows, total } = query.q
-    ? await searchLogPage(db, filters, seqCol, after, tail, query.limit)
-    : nothingNew
-      ? { rows: [], total: await countLogs(db, filters, scope.counts, query) }
-      : {
-          rows: await selectLogLines(db)
-            .where(and(...filters, sql`${seqCol} > ${after}`))
-            .orderBy(tail ? desc(seqCol) : asc(seqCol))
-            .limit(query.limit)
-            .then((page) => (tail ? page.reverse() : page)),
-          total: await countLogs(db, filters, scope.counts, query),
-        };
+    ? await searchLogPage(db, scope.of, keys, query.q, lineFilters, {
+        after,
+        tail,
+        limit: query.limit,
+        want,
+      })
+    : {
+        rows:
+          want === 'only' || nothingNew
+            ? []
+            : await selectLogLines(db)
+                .where(and(...filters, sql`${seqCol} > ${after}`))
+                .orderBy(tail ? desc(seqCol) : asc(seqCol))
+                .limit(query.limit)
+                .then((page) => (tail ? page.reverse() : page)),
+        total: want === 'false' ? undefined : await countLogs(db, filters, scope.counts, query),
+      };
+  if (want === 'only') return { rows, seqOf, nextCursor: null, total } as const;
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return { rows, seqOf, nextCursor, total } as const;
 }
 
+interface SearchPage {
+  after: number;
+  tail: boolean;
+  limit: number;
+  want: 'true' | 'false' | 'only';
+}
+
 /**
- * A search page and its total from one read of the scope's lines: no index serves `q`, so the
- * matching lines' numbers are collected once (kept in the query, a few bytes each), counted, and
- * the page's taken from them; then only the page's rows are read, by key. Two separate queries
- * (the page, then count(*)) read every line twice for a rare term: ~0.95 s instead of ~0.46 s
- * at 1M lines here.
+ * A search page and its total through the chunk index (db/log-chunks.ts): only the sealed chunks
+ * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
+ * 8 192 lines first; then, when the index ruled out most chunks, all candidates in one query,
+ * else the candidates in order, a few first and four times as many each round, so a common
+ * term's first page comes from its first lines. The total reads every candidate when the index ruled
+ * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
+ * unless the page already saw every match (it is not full and starts at the beginning or end).
+ * A term without a word of 3 characters cannot use the index: its page and total read the scope
+ * in order.
  */
 async function searchLogPage(
   db: DbOrTx,
-  filters: (SQL | undefined)[],
-  seqCol: typeof nodeRunLines.seq | typeof nodeRunLines.runSeq,
-  after: number,
-  tail: boolean,
-  limit: number,
+  of: LogScope['of'],
+  keys: LogKeys | null,
+  q: string,
+  lineFilters: SQL[],
+  page: SearchPage,
 ) {
-  const [found] = await selectRows<{ total: number; page: number[] | null }>(
-    db,
-    sql`WITH m AS MATERIALIZED (SELECT ${seqCol} AS s FROM ${nodeRunLines} WHERE ${and(...filters)})
-        SELECT (SELECT count(*) FROM m)::int AS total,
-          (SELECT array_agg(s) FROM (SELECT s FROM m WHERE s > ${after}
-                                     ORDER BY s ${tail ? sql`DESC` : sql`ASC`} LIMIT ${limit}) p) AS page`,
-  );
-  const page = found?.page ?? [];
-  const rows = page.length
+  const byNodeRun = 'nodeRun' in of;
+  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  // Within one node run run_seq grows with seq, so both scopes read each range in seq order.
+  const order = page.tail ? sql`DESC` : sql`ASC`;
+  const matching = (part: readonly LineRange[] | null, limit: number, after: SQL) =>
+    selectRows<{ s: number }>(
+      db,
+      part
+        ? sql`SELECT x.s FROM ${perRange(
+            part,
+            // The scope's keys beside the range keep the read to one partition.
+            (inRange) => sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
+              WHERE ${and(inRange, logOwner(keys), ...lineFilters, after)}
+              ORDER BY ${nodeRunLines.seq} ${order} LIMIT ${limit}`,
+          )} ORDER BY 1 ${order} LIMIT ${limit}`
+        : sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
+              WHERE ${and(logOwner(keys), ...lineFilters, after)}
+              ORDER BY 1 ${order} LIMIT ${limit}`,
+    ).then((found) => found.map((r) => r.s));
+
+  const seqs: number[] = [];
+  // A node run's page first reads the next few chunks' worth of lines in order, without the
+  // index: a common term fills its page there, and asking the index which chunks hold a word
+  // found in most of them costs more (each candidate's words are read to confirm it).
+  const probe = byNodeRun && !page.tail && page.want !== 'only';
+  let from = page.after;
+  if (probe) {
+    from = page.after + PROBE_LINES;
+    seqs.push(
+      ...(await matching(
+        null,
+        page.limit,
+        sql`${seqCol} > ${page.after} AND ${seqCol} <= ${from}`,
+      )),
+    );
+  }
+  const pageDone = page.want === 'only' || seqs.length >= page.limit;
+  // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
+  // so the index cannot narrow the page or the count; read on in order.
+  const dense = probe && seqs.length >= 4;
+  const patterns = dense ? [] : await chunkPatterns(db, q);
+  const ranges =
+    patterns.length && (!pageDone || page.want !== 'false')
+      ? await candidateRanges(db, of, patterns)
+      : null;
+  const narrow = ranges !== null && rulesOutMost(ranges);
+  if (!pageDone) {
+    const after = sql`${seqCol} > ${from}`;
+    if (ranges && byNodeRun && !narrow) {
+      const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > from);
+      for (let i = 0, group = 4; i < ordered.length && seqs.length < page.limit; group *= 4) {
+        seqs.push(
+          ...(await matching(ordered.slice(i, i + group), page.limit - seqs.length, after)),
+        );
+        i += group;
+      }
+    } else {
+      seqs.push(...(await matching(narrow ? ranges : null, page.limit - seqs.length, after)));
+    }
+  }
+  let total: number | undefined;
+  if (page.want !== 'false') {
+    const whole =
+      page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
+    total = whole ? seqs.length : await countMatches(db, keys, narrow ? ranges : null, lineFilters);
+  }
+  const rows = seqs.length
     ? await selectLogLines(db)
-        .where(and(filters[0], sql`${seqCol} = ANY(${sql.param(page)}::int[])`))
+        .where(and(logOwner(keys), sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`))
         .orderBy(asc(seqCol))
     : [];
-  return { rows, total: found?.total ?? 0 };
+  return { rows, total };
+}
+
+/** Lines a node run's search page reads in order before asking the chunk index. */
+const PROBE_LINES = 8_192;
+
+/** Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out. */
+async function countMatches(
+  db: DbOrTx,
+  keys: LogKeys | null,
+  ranges: readonly LineRange[] | null,
+  lineFilters: SQL[],
+) {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    ranges
+      ? sql`SELECT coalesce(sum(x.n), 0)::int AS n FROM ${perRange(
+          ranges,
+          (inRange) =>
+            sql`SELECT count(*) AS n FROM ${nodeRunLines}
+                WHERE ${and(inRange, logOwner(keys), ...lineFilters)}`,
+        )}`
+      : sql`SELECT count(*)::int AS n FROM ${nodeRunLines} WHERE ${and(logOwner(keys), ...lineFilters)}`,
+  );
+  return row?.n ?? 0;
 }
 
 async function countLogs(

@@ -56,6 +56,14 @@ export class LogView {
   private tailUsers = 0;
   /** The streamed tail of a followed node run ('off': polled; 'failed': polled after all). */
   tailState: TailState | 'off' = 'off';
+  /**
+   * A search's count comes in its own request (`total=only`), asked with the first page
+   * (`total=false`): the first match shows without waiting for it. Until it arrives `total` is
+   * null, the pages know only their own lines.
+   */
+  private readonly countApart: boolean;
+  private countPending = false;
+  private counting: AbortController | null = null;
   error: Error | null = null;
 
   constructor(
@@ -63,6 +71,7 @@ export class LogView {
     readonly filter: LogFilter,
   ) {
     this.lines = emptyLines(isContiguous(filter));
+    this.countApart = filter.q !== '' && !('actionRunId' in source);
   }
 
   subscribe = (listener: () => void) => {
@@ -73,7 +82,7 @@ export class LogView {
   getSnapshot = () => this.version;
 
   get total() {
-    return this.lines.total;
+    return this.countPending ? null : this.lines.total;
   }
 
   lineAt(position: number): LogLine | undefined {
@@ -112,7 +121,11 @@ export class LogView {
       const res = await this.request(
         plan.kind === 'tail'
           ? { tail: 'true', limit: plan.limit }
-          : { cursor: String(plan.cursor), limit: plan.limit },
+          : {
+              cursor: String(plan.cursor),
+              limit: plan.limit,
+              total: this.countApart ? 'false' : undefined,
+            },
         controller.signal,
       );
       if (!res) return;
@@ -160,12 +173,35 @@ export class LogView {
 
   /** The first page, or the last when opening at the end. */
   open(at: 'head' | 'tail') {
+    if (this.countApart && (this.lines.total === null || this.countPending)) {
+      this.countPending = true;
+      if (!this.counting) void this.count();
+    }
     if (this.lines.total !== null) return Promise.resolve();
     return this.run(
       at === 'tail'
         ? { kind: 'tail', limit: PAGE_SIZE }
         : { kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE },
     );
+  }
+
+  private async count() {
+    const controller = new AbortController();
+    this.counting = controller;
+    try {
+      const res = await this.request({ total: 'only' }, controller.signal);
+      const total = res?.body.total;
+      if (total === undefined) return;
+      this.lines.total = Math.max(total, this.lines.total ?? 0);
+      this.countPending = false;
+      this.error = null;
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      this.error = err instanceof Error ? err : new Error(String(err));
+    } finally {
+      if (this.counting === controller) this.counting = null;
+      this.changed();
+    }
   }
 
   /** Resolves the line at `position`, fetching (or walking forward to) it if needed. */
@@ -323,6 +359,8 @@ export class LogView {
     this.stopTail(false);
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
+    this.counting?.abort();
+    this.counting = null;
   }
 }
 

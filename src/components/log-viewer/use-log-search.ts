@@ -11,7 +11,12 @@ import { stepMatch } from './model';
 import type { LogView } from './store';
 import type { Align } from './use-log-list';
 
-const SEARCH_DEBOUNCE_MS = 250;
+/**
+ * Typing pauses this long before a search starts (Enter starts it at once): short enough not to
+ * be felt, long enough that a word typed at speed is one search, not one per letter. A search
+ * left behind by the next one has its requests cancelled.
+ */
+const SEARCH_DEBOUNCE_MS = 100;
 
 interface MatchNav {
   key: string;
@@ -71,16 +76,18 @@ export function useLogSearch({
     [current, matchTotal, goToMatch],
   );
 
-  // A new search opens on its first match; a deep link opened with a search keeps its line.
+  // A new search opens on its first match as soon as the first page is there (its count comes
+  // in a request of its own); a deep link opened with a search keeps its line.
   const keepLinkedLine = useRef(state.line !== null);
   useEffect(() => {
     if (!matches) return;
     const stay = keepLinkedLine.current;
     keepLinkedLine.current = false;
     void matches.open('head').then(() => {
-      if (matches.total && !stay) void goToMatch(0);
+      if (matches.lineAt(0) && !stay) void goToMatch(0);
     });
   }, [matches, goToMatch]);
+  useEffect(() => () => matches?.dispose(), [matches]);
 
   const [draft, setDraft] = useState(state.q);
   const [draftFor, setDraftFor] = useState(state.q);

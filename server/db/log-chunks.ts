@@ -1,0 +1,207 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { selectRows, type DbOrTx, type Tx } from './client';
+import { ANSI_PATTERN } from './log-filter';
+
+/**
+ * Queries of the log search index (schema.ts `log_chunks`): the sealer's (find node runs with
+ * lines to seal, seal them) and the search's (which chunks may hold a term). Every line of a
+ * chunk is read once, by the sealer, after it was written: the insert path never touches it.
+ */
+
+/** Lines per chunk. Chunks are [k·N+1, (k+1)·N] of a node run's `seq`; changing N needs a rebuild. */
+export const CHUNK_LINES = 4096;
+
+/** Taken per sealing transaction with pg_try_advisory_xact_lock: one server seals at a time. */
+export const SEAL_LOCK_KEY = 0x52425348; // 'RBSH'
+
+/**
+ * What separates words, for the chunks' word sets and a search term alike (both split in
+ * PostgreSQL by `words()`, after the same lower()): ASCII spaces, controls and punctuation. Every
+ * run of non-separators in a term lies inside one word of any line holding the term, so a chunk
+ * whose word set lacks one of them cannot hold a match. (LIKE's `\`, `%` and `_` are among them.)
+ */
+const SEPARATORS = '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+';
+
+/** The words of a lower-cased text, empty strings among them (a regex split: translate() with 95 characters is 4 times slower). */
+const words = (text: SQL) => sql`regexp_split_to_array(${text}, ${SEPARATORS})`;
+
+/** A message as the word set sees it: colour codes gone, lower case (what ILIKE compares). */
+const searchable = (message: SQL) =>
+  sql`lower(CASE WHEN strpos(${message}, ${'\u001b'}) = 0 THEN ${message}
+                 ELSE regexp_replace(${message}, ${ANSI_PATTERN}, '', 'g') END)`;
+
+/** True when this transaction holds the sealer's lock (false: another server is sealing). */
+export async function trySealLock(tx: Tx): Promise<boolean> {
+  const [row] = await selectRows<{ ok: boolean }>(
+    tx,
+    sql`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) AS ok`,
+  );
+  return row?.ok === true;
+}
+
+export interface Unsealed {
+  nodeKey: number;
+  /** Last sealed seq (a multiple of CHUNK_LINES), 0 when none is. */
+  sealed: number;
+  /** Lines the node run holds (its log_seq). */
+  lines: number;
+}
+
+/**
+ * Up to `limit` node runs holding at least one full chunk of lines beyond their last sealed
+ * chunk. Reads node_runs' counters (log_seq moves with every batch) and, only for node runs with
+ * a chunk's worth of lines, their last chunk by primary key.
+ */
+export async function unsealedNodeRuns(db: DbOrTx, limit: number): Promise<Unsealed[]> {
+  return selectRows<Unsealed>(
+    db,
+    sql`SELECT n.log_key AS "nodeKey", coalesce(c.last_seq, 0) AS sealed, n.log_seq AS lines
+        FROM node_runs n
+        LEFT JOIN LATERAL (SELECT last_seq FROM log_chunks WHERE node_key = n.log_key
+                           ORDER BY first_seq DESC LIMIT 1) c ON true
+        WHERE n.log_seq >= ${CHUNK_LINES} AND n.log_seq >= coalesce(c.last_seq, 0) + ${CHUNK_LINES}
+        LIMIT ${limit}`,
+  );
+}
+
+/**
+ * Seals up to `chunks` full chunks of one node run after its last sealed line, in one
+ * statement: each chunk's distinct words, sorted (neighbours share prefixes: TOAST compresses
+ * them better). A chunk is sealed only when all its lines are there and so are all the chunks
+ * before it in this batch, so the sealed chunks always run from seq 1 without a gap. Answers
+ * how many chunks it sealed (0 when another server sealed them first).
+ */
+export async function sealChunks(
+  tx: Tx,
+  node: Pick<Unsealed, 'nodeKey' | 'sealed'>,
+  chunks: number,
+): Promise<number> {
+  const n = CHUNK_LINES;
+  const batch = sql`node_key = ${node.nodeKey} AND seq > ${node.sealed}`;
+  // Distinct and sorted byte-wise (COLLATE "C"): a locale's collation makes it several times slower.
+  const rows = await selectRows<{ n: number }>(
+    tx,
+    sql`WITH counted AS (
+          SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key
+          FROM node_run_lines WHERE ${batch} AND seq <= ${node.sealed + chunks * n} GROUP BY 1),
+        full_ AS (SELECT c, run_key FROM counted
+                  WHERE lines = ${n}
+                    AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)),
+        w AS (SELECT (seq - 1) / ${n} AS c,
+                string_agg(DISTINCT t COLLATE "C", ' ' ORDER BY t COLLATE "C") AS words
+              FROM node_run_lines, unnest(${words(searchable(sql.raw('message')))}) t
+              WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_) AND t <> ''
+              GROUP BY 1),
+        ins AS (
+          INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words)
+          SELECT ${node.nodeKey}, f.c * ${n} + 1, f.c * ${n} + ${n}, f.run_key, coalesce(w.words, '')
+          FROM full_ f LEFT JOIN w USING (c)
+          ON CONFLICT DO NOTHING RETURNING 1)
+        SELECT count(*)::int AS n FROM ins`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The LIKE patterns a chunk's word set must all match to possibly hold `q`: `q`'s words (split
+ * and lower-cased as the word sets are) of 3 characters or more, the trigram index's reach (LIKE's
+ * `\`, `%` and `_` are separators, so a word needs no escaping). Empty when `q` has none: no
+ * chunk can be ruled out.
+ */
+export async function chunkPatterns(db: DbOrTx, q: string): Promise<string[]> {
+  const [row] = await selectRows<{ p: string[] | null }>(
+    db,
+    sql`SELECT array_agg(DISTINCT '%' || t || '%') AS p
+        FROM unnest(${words(sql`lower(${q})`)}) t WHERE length(t) >= 3`,
+  );
+  return row?.p ?? [];
+}
+
+/** A stretch of one node run's lines to read: [lo, hi] of its `seq`. */
+export interface LineRange {
+  nodeKey: number;
+  lo: number;
+  hi: number;
+}
+
+/** `hi` of a node run's unsealed tail: every line after its last sealed chunk. */
+export const UNSEALED_END = 2147483647;
+
+/**
+ * The stretches of the scope's lines that may hold a match: the sealed chunks whose word sets
+ * match every pattern, and each node run's unsealed tail. In `seq` order per node run.
+ *
+ * The chunks are looked up in the GIN index by run key and trigrams, never found by reading the
+ * table: its heap is a few pages (the words live in TOAST), so the planner would rather read it
+ * all, or take a node run's chunks by primary key, and detoast every chunk's words to test them.
+ * Hence `enable_seqscan` off for the statement and the node key compared as `node_key + 0`.
+ */
+export async function candidateRanges(
+  db: DbOrTx,
+  of: { nodeRun: string } | { run: string },
+  patterns: string[],
+): Promise<LineRange[]> {
+  const nodes =
+    'nodeRun' in of
+      ? sql`SELECT log_key AS k FROM node_runs WHERE identifier = ${of.nodeRun}`
+      : sql`SELECT log_key AS k FROM node_runs WHERE workflow_run_identifier = ${of.run}`;
+  const owner =
+    'nodeRun' in of
+      ? sql`c.run_key = (SELECT w.log_key FROM workflow_runs w JOIN node_runs n
+                           ON n.workflow_run_identifier = w.identifier
+                         WHERE n.identifier = ${of.nodeRun})
+            AND c.node_key + 0 = (SELECT log_key FROM node_runs WHERE identifier = ${of.nodeRun})`
+      : sql`c.run_key = (SELECT log_key FROM workflow_runs WHERE identifier = ${of.run})`;
+  // One LIKE per word: GIN cannot look up LIKE ALL(array).
+  const matches = patterns.map((p) => sql` AND c.words LIKE ${p}`);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    return selectRows<LineRange>(
+      tx,
+      sql`SELECT c.node_key AS "nodeKey", c.first_seq AS lo, c.last_seq AS hi
+          FROM log_chunks c WHERE ${owner}${sql.join(matches)}
+          UNION ALL
+          SELECT n.k, coalesce((SELECT last_seq FROM log_chunks WHERE node_key = n.k
+                                ORDER BY first_seq DESC LIMIT 1), 0) + 1, ${UNSEALED_END}
+          FROM (${nodes}) n
+          ORDER BY 1, 2`,
+    );
+  });
+}
+
+/**
+ * The index left at most a quarter of the sealed chunks: reading the candidates range by range
+ * is cheaper than reading the whole scope (a parallel scan). Chunks are CHUNK_LINES long from seq
+ * 1, so a tail starting at `lo` follows (lo - 1) / CHUNK_LINES sealed chunks.
+ */
+export function rulesOutMost(ranges: readonly LineRange[]): boolean {
+  const tails = ranges.filter((r) => r.hi === UNSEALED_END);
+  const sealed = tails.reduce((sum, r) => sum + (r.lo - 1) / CHUNK_LINES, 0);
+  return sealed > 0 && (ranges.length - tails.length) * 4 <= sealed;
+}
+
+/**
+ * `select(inRange)`, a query on node_run_lines that puts `inRange` in its WHERE clause, run once
+ * per range as a LATERAL subquery `x`: each range is a primary-key range scan. (A plain join of
+ * the ranges to node_run_lines is planned as a hash join over a scan of every line.)
+ */
+export function perRange(ranges: readonly LineRange[], select: (inRange: SQL) => SQL): SQL {
+  const inRange = sql`node_run_lines.node_key = r.node_key AND node_run_lines.seq BETWEEN r.lo AND r.hi`;
+  return sql`unnest(${sql.param(ranges.map((r) => r.nodeKey))}::int[],
+                    ${sql.param(ranges.map((r) => r.lo))}::int[],
+                    ${sql.param(ranges.map((r) => r.hi))}::int[]) AS r(node_key, lo, hi)
+             CROSS JOIN LATERAL (${select(inRange)}) x`;
+}
+
+/**
+ * Deletes the chunks of these workflow runs' node runs (retention, with the runs themselves).
+ * Waits for the sealer's lock first, so a sealing transaction that read these lines before they
+ * went cannot add a chunk after this one commits.
+ */
+export async function deleteRunChunks(tx: Tx, runs: string[]): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
+  await tx.execute(
+    sql`DELETE FROM log_chunks WHERE run_key IN (SELECT log_key FROM workflow_runs
+                                                 WHERE identifier = ANY(${sql.param(runs)}::text[]))`,
+  );
+}

@@ -1,0 +1,82 @@
+import type { Db } from '../db/client';
+import { sealChunks, trySealLock, unsealedNodeRuns } from '../db/log-chunks';
+
+/** What one pass sealed; `skipped` when another server held the sealer's lock. */
+export interface SealReport {
+  chunks: number;
+  skipped: boolean;
+}
+
+export interface SealOptions {
+  /** Node runs looked at per transaction, and chunks sealed per node run per transaction. */
+  nodeBatch?: number;
+  chunkBatch?: number;
+  /** Checked between transactions: a server shutting down stops sealing. */
+  isStopped?: () => boolean;
+}
+
+/**
+ * Seals every full chunk of log lines not sealed yet (db/log-chunks.ts), so searches read only
+ * the chunks that can hold their term. Off the write path: it reads lines already committed.
+ * Every transaction is short (a few node runs, a few chunks each) and holds a transaction-level
+ * advisory lock, so with several servers on one database one seals at a time and a server that
+ * stops (or crashes) leaves nothing half done: the next pass, on any server, resumes after the
+ * last sealed chunk of each node run.
+ */
+export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<SealReport> {
+  const nodeBatch = options.nodeBatch ?? 8;
+  const chunkBatch = options.chunkBatch ?? 8;
+  let chunks = 0;
+  for (;;) {
+    const step = await db.transaction(async (tx) => {
+      if (!(await trySealLock(tx))) return 'locked' as const;
+      const nodes = await unsealedNodeRuns(tx, nodeBatch);
+      let sealed = 0;
+      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch);
+      chunks += sealed;
+      return sealed ? ('more' as const) : ('done' as const);
+    });
+    if (step === 'locked') return { chunks, skipped: true };
+    if (step === 'done' || options.isStopped?.()) return { chunks, skipped: false };
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * Seals until stopped, each pass until nothing is left: the next pass `intervalMs` after one
+ * that sealed something, `idleMs` after one that did not (finding work reads node_runs' counters,
+ * a scan of the table, so an idle server does it rarely). A failed pass is reported and tried
+ * again at the next tick.
+ */
+export function startLogSealer(
+  db: Db,
+  options: SealOptions & { intervalMs?: number; idleMs?: number } = {},
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    if (stopped) return;
+    let busy = false;
+    running = sealLogChunks(db, { ...options, isStopped: () => stopped })
+      .then((report) => {
+        busy = report.chunks > 0 || report.skipped;
+      })
+      .catch((err: unknown) => {
+        if (!stopped) console.error('log sealer failed:', err);
+      })
+      .finally(() => {
+        running = null;
+        const next = busy ? (options.intervalMs ?? 1_000) : (options.idleMs ?? 5_000);
+        if (!stopped) timer = setTimeout(tick, next).unref();
+      });
+  };
+  timer = setTimeout(tick, options.intervalMs ?? 1_000).unref();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
