@@ -1,9 +1,12 @@
 /**
  * Production load on the embedded default (issue 17), bounded and on loopback only:
  *   1. ingest: 8 writers posting 100-line batches (~100-byte messages) to
- *      POST /v1/workflows/nodes/runs/{id}/logs for INGEST_S seconds, lines/s;
+ *      POST /v1/workflows/nodes/runs/{id}/logs for INGEST_S seconds, lines/s, and the CPU each
+ *      line cost the server, PostgreSQL and the writers (bench/ingest-writers.ts, in a child
+ *      process as backends are; WRITERS_IN_PROCESS=1 runs them in this one);
  *   2. the raw rate in the same PostgreSQL: the same rows inserted server-side into a table with
- *      the same columns and only the indexes needed to read by position and level; the ratio;
+ *      the same columns and only the indexes needed to read by position and level, and its CPU
+ *      per row; the ratio;
  *   3. reads: 50 and 200 viewers polling at the dashboard's policy (every 2 s: the run with
  *      view=summary and If-None-Match, and its node's log from its cursor), p50/p99, without and
  *      with the 8 writers;
@@ -11,15 +14,20 @@
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
+import { runWriters, type WriterResult } from './ingest-writers';
 
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
@@ -38,8 +46,11 @@ const pct = (xs: number[], p: number) =>
   xs.length
     ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
     : NaN;
-const message = (i: number) =>
-  `step ${i}: processed batch of records from upstream source, checksum ${(i * 2654435761) % 4294967296} ok`;
+const text = async (stream: Readable) => {
+  let out = '';
+  for await (const chunk of stream) out += String(chunk);
+  return out;
+};
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
@@ -94,24 +105,49 @@ async function main() {
     runs.push({ run: body.workflowRun.identifier, node: work.identifier });
   }
 
+  // The writers run in a child process, as backends do (WRITERS_IN_PROCESS=1: in this one, as
+  // before): the server's CPU is then its own. CPU per line is steadier than lines/s on a
+  // machine others use.
+  const writersScript = fileURLToPath(new URL('./ingest-writers.ts', import.meta.url));
+  const nodeRuns = runs.map((r) => r.node);
   const ingest = async (seconds: number) => {
-    let lines = 0;
-    const until = performance.now() + seconds * 1000;
-    const started = performance.now();
-    await Promise.all(
-      runs.map(async ({ node }) => {
-        let i = 0;
-        while (performance.now() < until) {
-          const logs = Array.from({ length: BATCH }, () => ({
-            level: i % 10 === 0 ? 'WARN' : 'INFO',
-            message: message(i++),
-          }));
-          await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
-          lines += BATCH;
-        }
-      }),
-    );
-    return lines / ((performance.now() - started) / 1000);
+    const startAt = Date.now() + (process.env.WRITERS_IN_PROCESS ? 0 : 1500);
+    const child = process.env.WRITERS_IN_PROCESS
+      ? null
+      : spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            writersScript,
+            base,
+            auth.slice('Bearer '.length),
+            String(seconds),
+            String(startAt),
+            nodeRuns.join(','),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+    const output = child ? text(child.stdout) : null;
+    await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
+    const server0 = ownCpuSeconds();
+    const pg0 = clusterCpuSeconds(dir);
+    const result: WriterResult = child
+      ? await new Promise((resolve, reject) =>
+          child.once('exit', (code) =>
+            code === 0
+              ? output!.then((out) => resolve(JSON.parse(out) as WriterResult), reject)
+              : reject(new Error(`the writers exited with ${code}`)),
+          ),
+        )
+      : await runWriters(base, auth, nodeRuns, seconds, BATCH);
+    const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    return {
+      rate: result.lines / result.seconds,
+      serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
+      pgUs: perLine(clusterCpuSeconds(dir) - pg0),
+      writersUs: perLine(result.cpuSeconds),
+    };
   };
 
   const read = async (viewers: number, seconds: number) => {
@@ -155,13 +191,16 @@ async function main() {
   );
   const alone = await ingest(INGEST_S);
   console.log(
-    `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.toFixed(0)} lines/s`,
+    `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.rate.toFixed(0)} lines/s` +
+      ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
+      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''})`,
   );
 
   await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
   const t0 = performance.now();
+  const rawPg0 = clusterCpuSeconds(dir);
   await db.execute(sql`
     INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
     SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
@@ -169,10 +208,11 @@ async function main() {
       now()
     FROM generate_series(1, ${RAW_ROWS}) g`);
   const raw = RAW_ROWS / ((performance.now() - t0) / 1000);
+  const rawUs = ((clusterCpuSeconds(dir) - rawPg0) / RAW_ROWS) * 1e6;
   console.log(
-    `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s`,
+    `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s (PostgreSQL CPU ${rawUs.toFixed(1)} µs per row)`,
   );
-  console.log(`ingest / raw: ${((alone / raw) * 100).toFixed(1)} %`);
+  console.log(`ingest / raw: ${((alone.rate / raw) * 100).toFixed(1)} %`);
   const [rawSize] = await selectRows<{ b: string }>(
     db,
     sql`SELECT pg_total_relation_size('raw_lines')::bigint AS b`,
@@ -182,10 +222,10 @@ async function main() {
 
   for (const viewers of process.env.INGEST_ONLY ? [] : [50, 200]) {
     const idle = await read(viewers, READ_S);
-    const [loaded] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
+    const [loaded, writing] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
     console.log(
       `reads (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
-        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} requests)`,
+        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} requests; ${writing.rate.toFixed(0)} lines/s)`,
     );
   }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { ServerInfo } from '../contract/auth';
@@ -62,6 +63,10 @@ export interface AppOptions {
   /** PUBLIC_URL: the origin people use (OIDC redirect, CSRF Origin check). */
   publicUrl?: string | undefined;
 }
+
+/** `POST /v1/workflows/nodes/runs/{id}/logs`: its write checks the bearer token (see requireAuth). */
+const isLogAppend = (c: Context) =>
+  c.req.method === 'POST' && /^\/v1\/workflows\/nodes\/runs\/[^/]+\/logs$/.test(c.req.path);
 
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
 
@@ -169,7 +174,7 @@ export function createApp({
       publicUrl,
     }),
   );
-  const bearer = requireAuth(db, clock, jwtSecret, { publicUrl, trustProxy });
+  const bearer = requireAuth(db, clock, jwtSecret, { publicUrl, trustProxy }, isLogAppend);
   v1.route('/', logDownloadRoutes(db, clock, jwtSecret, bearer));
   v1.use(bearer);
   v1.route('/', ownSessionRoutes(db, clock, trustProxy));

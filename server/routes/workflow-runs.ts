@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { writerOf } from '../http/auth';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
@@ -74,7 +75,7 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     .openapi(routes.postNodeRunLogs, async (c) => {
       const { wfnr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await postNodeRunLogs(db, id, body.logs, c.get('actor'), clock());
+      await postNodeRunLogs(db, id, body.logs, writerOf(c), clock());
       return c.json({ ok: true }, 201);
     });
 }
