@@ -168,6 +168,26 @@ describe('batches of concurrent requests written together', () => {
   });
 });
 
+describe('what a batch holds', () => {
+  it('stores text and tags exactly as sent, whatever characters they hold', async () => {
+    const { a } = await freshRun();
+    const tricky = [
+      `it's "quoted", {braced}, back\\slash \\" and \\\\`,
+      'NULL',
+      '',
+      '$L$ $L0$ $$ dollar-quote tags',
+      'tab\tnew\nline, émoji 🚀, 中文',
+    ];
+    const res = await t.api('admin', 'PATCH', `/workflows/nodes/runs/${a}`, {
+      logs: tricky.map((log, k) => ({ logLevel: 'INFO', log, tags: { k: `${k}`, q: tricky[k]! } })),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const stored = await linesOf(`/workflows/nodes/runs/${a}/logs`);
+    expect(stored.map((l) => l.log)).toEqual(tricky);
+    expect(stored.map((l) => l.tags.q)).toEqual(tricky);
+  });
+});
+
 describe('the token of a log append, checked by the write', () => {
   async function credential(name: string) {
     const made = (await t.api('admin', 'POST', '/credentials', { name })).body;
