@@ -127,22 +127,29 @@ export function createApp({
   app.route('/demo-backend', demoBackendRoutes(db, clock, secret));
 
   const v1 = apiRoutes();
-  v1.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // The unread rest of the body would be taken for the next request on a kept-alive
-      // connection, so the client is told to open a new one.
-      onError: (c) =>
-        c.json(
-          errorBody(
-            'payload_too_large',
-            'The request body is larger than 1 MiB; send less per request',
-          ),
-          413,
-          { connection: 'close' },
-        ),
-    }),
-  );
+  // The unread rest of the body would be taken for the next request on a kept-alive
+  // connection, so the client is told to open a new one.
+  const tooLarge = (c: Context) =>
+    c.json(
+      errorBody(
+        'payload_too_large',
+        'The request body is larger than 1 MiB; send less per request',
+      ),
+      413,
+      { connection: 'close' },
+    );
+  const limitStreamedBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  v1.use(async (c, next) => {
+    // hono's bodyLimit asks the request for its body stream first, which makes @hono/node-server
+    // build a whole Request (and a web stream over the socket) for every request, GETs included;
+    // a declared length is checked here as bodyLimit would, and only a streamed body goes to it.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number.parseInt(length, 10) > MAX_BODY_BYTES ? tooLarge(c) : next();
+    }
+    return limitStreamedBody(c, next);
+  });
   // GETs answer with an ETag; a poll whose If-None-Match matches gets 304 and no body.
   v1.use(async (c, next) => (c.req.method === 'GET' ? etag({ weak: true })(c, next) : next()));
   if (dispatcher) {
