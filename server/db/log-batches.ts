@@ -176,23 +176,23 @@ const rowsOf = <T>(result: pg.QueryResult | pg.QueryResult[], n: number) =>
   (Array.isArray(result) ? result[n]! : result).rows as T[];
 
 /**
- * The log ingest's transaction on its own pooled connection: `lock` begins it, `commit` writes
- * and ends it; `release` hands the connection back (rolling back whatever did not commit).
+ * A pooled connection of the log ingest, for one transaction after another: `lock` begins one,
+ * `commit` writes and ends it, `reset` rolls back one a failure left open.
  */
-export class LogWrite {
-  private open = false;
+export class LogConnection {
+  private inTransaction = false;
 
   private constructor(private readonly client: pg.PoolClient) {}
 
-  static async begin(db: Db) {
+  static async open(db: Db) {
     // The pool drizzle was opened on (openPostgres); the ingest needs its simple queries.
     const pool = (db as unknown as { $client: pg.Pool }).$client;
-    return new LogWrite(await pool.connect());
+    return new LogConnection(await pool.connect());
   }
 
   /** BEGIN, then lockStatement, in one round trip. */
   async lock(nodeRuns: string[], tokenHashes: string[]) {
-    this.open = true;
+    this.inTransaction = true;
     const result = await this.client.query(`BEGIN; ${lockStatement(nodeRuns, tokenHashes)}`);
     const [row] = rowsOf<{ runs: LockedRunOfNodeRun[]; holders: TokenHolder[] }>(result, 1);
     return { runs: row?.runs ?? [], holders: row?.holders ?? [] };
@@ -202,20 +202,27 @@ export class LogWrite {
   async commit(batches: LogBatchRow[]): Promise<Appended> {
     const statement = batches.length ? `${appendStatement(batches, true)}; COMMIT` : 'COMMIT';
     const result = await this.client.query(statement);
-    this.open = false;
+    this.inTransaction = false;
     return appended(
       batches.length ? rowsOf<{ written: number; nodeRuns: string[] }>(result, 0)[0] : undefined,
     );
   }
 
-  async release() {
-    if (!this.open) return this.client.release();
+  /** Rolls back what a failure left open; false when the connection itself is lost. */
+  async reset(): Promise<boolean> {
+    if (!this.inTransaction) return true;
     try {
       await this.client.query('ROLLBACK');
-      this.client.release();
-    } catch (error) {
-      this.client.release(error instanceof Error ? error : true);
+      this.inTransaction = false;
+      return true;
+    } catch {
+      return false;
     }
+  }
+
+  /** Back to the pool, or closed when it was lost. */
+  release(lost: boolean) {
+    this.client.release(lost || undefined);
   }
 }
 

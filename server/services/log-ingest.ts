@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import {
-  LogWrite,
+  LogConnection,
   refusedByDatabase,
   type LockedRunOfNodeRun,
   type LogInput,
@@ -69,39 +69,71 @@ class LogIngest {
 
   private pump() {
     while (this.writing < MAX_WRITES && this.queue.length > 0) {
-      const taken: Pending[] = [];
-      let lines = 0;
-      for (let next = this.queue[0]; next; next = this.queue[0]) {
-        if (taken.length > 0 && lines + next.lines.length > MAX_LINES_PER_WRITE) break;
-        taken.push(this.queue.shift()!);
-        lines += next.lines.length;
-      }
       this.writing++;
-      void this.write(taken).finally(() => {
+      void this.drain().finally(() => {
         this.writing--;
         this.pump();
       });
     }
   }
 
+  /** The batches queued now, up to MAX_LINES_PER_WRITE lines (at least one batch). */
+  private take() {
+    const taken: Pending[] = [];
+    let lines = 0;
+    for (let next = this.queue[0]; next; next = this.queue[0]) {
+      if (taken.length > 0 && lines + next.lines.length > MAX_LINES_PER_WRITE) break;
+      taken.push(this.queue.shift()!);
+      lines += next.lines.length;
+    }
+    return taken;
+  }
+
+  /**
+   * A write slot: one pooled connection, kept for write after write while batches wait. Given
+   * back after each write, it would queue the next one behind every reader waiting for the pool
+   * (with 200 viewers polling, ingest fell to ~800 lines/s).
+   */
+  private async drain() {
+    let taken = this.take();
+    let connection: LogConnection;
+    try {
+      connection = await LogConnection.open(this.db);
+    } catch (error) {
+      for (const batch of taken) batch.settle(error);
+      return;
+    }
+    let usable = true;
+    try {
+      while (usable && taken.length > 0) {
+        usable = await this.write(connection, taken);
+        taken = usable ? this.take() : taken;
+      }
+    } finally {
+      connection.release(!usable);
+    }
+  }
+
   /**
    * One transaction for `taken`; each request is answered once it committed. Should the
    * database refuse the transaction itself (not a batch's refusal), each batch is tried alone,
-   * so one request's failure is never another's.
+   * so one request's failure is never another's. False when the connection is lost.
    */
-  private async write(taken: Pending[]) {
-    let outcomes: (ApiError | undefined)[];
+  private async write(connection: LogConnection, taken: Pending[]): Promise<boolean> {
+    let outcomes: unknown[];
     try {
-      outcomes = await writeBatches(this.db, taken);
+      outcomes = await writeBatches(this.db, connection, taken);
     } catch (error) {
+      const usable = await connection.reset();
       // Refused by the database means nothing committed; anything else (a lost connection) may
       // have committed, so no batch is written twice.
-      if (taken.length > 1 && refusedByDatabase(error)) {
-        for (const batch of taken) await this.write([batch]);
+      if (usable && taken.length > 1 && refusedByDatabase(error)) {
+        for (const batch of taken) if (!(await this.write(connection, [batch]))) return false;
       } else for (const batch of taken) batch.settle(error);
-      return;
+      return usable;
     }
     taken.forEach((batch, k) => batch.settle(outcomes[k]));
+    return true;
   }
 }
 
@@ -126,44 +158,40 @@ function holderActor(token: BearerToken, holders: Map<string, TokenHolder>, now:
  * node run still open) and writes the accepted ones in one transaction; answers each batch's
  * refusal, if any, once that transaction committed.
  */
-async function writeBatches(db: Db, batches: LogAppend[]) {
-  const outcomes: (ApiError | undefined)[] = [];
-  const write = await LogWrite.begin(db);
-  let written: Set<string>;
-  try {
-    const tokens = batches.flatMap((b) => ('token' in b.writer ? [b.writer.token.hash] : []));
-    const locked = await write.lock(
-      [...new Set(batches.map((b) => b.nodeRun))],
-      [...new Set(tokens)],
-    );
-    const runs = new Map<string, LockedRunOfNodeRun>(locked.runs.map((r) => [r.nodeRun, r]));
-    const holders = new Map(locked.holders.map((h) => [h.hash, h]));
-    for (const b of batches) {
-      const actor =
-        'actor' in b.writer ? b.writer.actor : holderActor(b.writer.token, holders, b.now);
-      const run = runs.get(b.nodeRun);
-      if (!actor) outcomes.push(new ApiError(401, 'unauthorized', TOKEN_REFUSED));
-      else if (!run || (b.run !== undefined && run.run !== b.run) || !canViewRun(actor, run)) {
-        outcomes.push(notFound(`Node run "${b.nodeRun}"`));
-      } else outcomes.push(undefined);
-    }
-    const accepted = batches.filter((b, k) => !outcomes[k] && b.lines.length > 0);
-    // Every accepted batch of a node run still open is written whole: the statement places each
-    // line by joining it to its batch's node run and run, which are locked.
-    const appended = await write.commit(
-      accepted.map((b) => ({ nodeRun: b.nodeRun, lines: b.lines, at: b.now })),
-    );
-    written = appended.nodeRuns;
-  } finally {
-    await write.release();
+async function writeBatches(db: Db, connection: LogConnection, batches: LogAppend[]) {
+  // Each batch's refusal (an ApiError, or the error that kept it from an answer); undefined: written.
+  const outcomes: unknown[] = [];
+  const tokens = batches.flatMap((b) => ('token' in b.writer ? [b.writer.token.hash] : []));
+  const locked = await connection.lock(
+    [...new Set(batches.map((b) => b.nodeRun))],
+    [...new Set(tokens)],
+  );
+  const runs = new Map<string, LockedRunOfNodeRun>(locked.runs.map((r) => [r.nodeRun, r]));
+  const holders = new Map(locked.holders.map((h) => [h.hash, h]));
+  for (const b of batches) {
+    const actor =
+      'actor' in b.writer ? b.writer.actor : holderActor(b.writer.token, holders, b.now);
+    const run = runs.get(b.nodeRun);
+    if (!actor) outcomes.push(new ApiError(401, 'unauthorized', TOKEN_REFUSED));
+    else if (!run || (b.run !== undefined && run.run !== b.run) || !canViewRun(actor, run)) {
+      outcomes.push(notFound(`Node run "${b.nodeRun}"`));
+    } else outcomes.push(undefined);
   }
+  const accepted = batches.filter((b, k) => !outcomes[k] && b.lines.length > 0);
+  // Every accepted batch of a node run still open is written whole: the statement places each
+  // line by joining it to its batch's node run and run, which are locked.
+  const { nodeRuns: written } = await connection.commit(
+    accepted.map((b) => ({ nodeRun: b.nodeRun, lines: b.lines, at: b.now })),
+  );
   // Not written (or an empty batch): refused if its node run has completed, which is for good.
+  // After the commit, so a failure here is that batch's alone (and never retries the write).
   for (const [k, b] of batches.entries()) {
     if (outcomes[k] || written.has(b.nodeRun)) continue;
-    const state = await findNodeRunState(db, b.nodeRun);
-    outcomes[k] = state
-      ? refusal(() => assertNodeRunOpen(state))
-      : notFound(`Node run "${b.nodeRun}"`);
+    outcomes[k] = await findNodeRunState(db, b.nodeRun).then(
+      (state) =>
+        state ? refusal(() => assertNodeRunOpen(state)) : notFound(`Node run "${b.nodeRun}"`),
+      (error: unknown) => error,
+    );
   }
   return outcomes;
 }
