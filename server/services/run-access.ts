@@ -1,10 +1,6 @@
 import { findActionRun, findActionRunWithFlags } from '../db/action-runs';
 import type { DbOrTx, Tx } from '../db/client';
-import {
-  findNodeRun,
-  findWorkflowRun,
-  lockRunOfNodeRun,
-} from '../db/workflow-runs';
+import { findNodeRun, findWorkflowRun, lockRunOfNodeRun } from '../db/workflow-runs';
 import { notFound } from '../domain/errors';
 import { canViewRun, type Actor } from '../domain/permissions';
 
