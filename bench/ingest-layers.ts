@@ -2,7 +2,8 @@
  * Where a log batch's time goes (issue 17, ingest): 8 writers x 100-line batches on 8 node runs of
  * a fresh embedded PostgreSQL, each phase for 6 s, twice, through successively fewer layers:
  *   http    - the app in process (app.request: JSON, auth, zod, the service), no sockets;
- *   service - postNodeRunLogs (transaction, run lock, checks, the insert statement);
+ *   service - postNodeRunLogs: the log ingest (services/log-ingest.ts), which writes the batches
+ *             queued meanwhile in one transaction (lock, checks, one insert statement);
  *   append  - appendNodeRunLogs alone in a transaction (its reads outside it);
  *   append1 - the same with one writer.
  * `bigout` first gives every run and node run a 1 MB output (a node that reported a big output
@@ -118,8 +119,8 @@ for (let round = 0; round < 2; round++) {
       call('POST', `/workflows/nodes/runs/${node}/logs`, { logs: batch(i) }),
     );
   if (modes.includes('service'))
-    await phase('service postNodeRunLogs', (node, i) =>
-      postNodeRunLogs(db, node, batch(i), { ...actor, role: 'admin' } as never, new Date()),
+    await phase('service postNodeRunLogs (the log ingest)', (node, i) =>
+      postNodeRunLogs(db, node, batch(i), { actor: { ...actor, role: 'admin' } }, new Date()),
     );
   if (modes.includes('append'))
     await phase('appendNodeRunLogs alone in a tx (reads outside)', async (node, i) => {

@@ -1,9 +1,12 @@
 /**
  * Production load on the embedded default (issue 17), bounded and on loopback only:
  *   1. ingest: 8 writers posting 100-line batches (~100-byte messages) to
- *      POST /v1/workflows/nodes/runs/{id}/logs for INGEST_S seconds, lines/s;
+ *      POST /v1/workflows/nodes/runs/{id}/logs for INGEST_S seconds, lines/s, and the CPU each
+ *      line cost the server, PostgreSQL and the writers (bench/ingest-writers.ts, in a child
+ *      process as backends are; WRITERS_IN_PROCESS=1 runs them in this one);
  *   2. the raw rate in the same PostgreSQL: the same rows inserted server-side into a table with
- *      the same columns and only the indexes needed to read by position and level; the ratio;
+ *      the same columns and only the indexes needed to read by position and level, and its CPU
+ *      per row; the ratio;
  *   3. reads: 50 and 200 viewers polling at the dashboard's policy (every 2 s: the run with
  *      view=summary and If-None-Match, and its node's log from its cursor), p50/p99, without and
  *      with the 8 writers;
@@ -11,12 +14,13 @@
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
@@ -24,6 +28,8 @@ import type pg from 'pg';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
+import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersResult, ViewersTask } from './load-viewers';
 
 const INGEST_S = Number(process.argv[2] ?? 15);
@@ -45,8 +51,11 @@ const pct = (xs: number[], p: number) =>
   xs.length
     ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
     : NaN;
-const message = (i: number) =>
-  `step ${i}: processed batch of records from upstream source, checksum ${(i * 2654435761) % 4294967296} ok`;
+const text = async (stream: Readable) => {
+  let out = '';
+  for await (const chunk of stream) out += String(chunk);
+  return out;
+};
 
 /**
  * CPU ticks used so far by the postmaster `pid` and each of its children (the backends), by pid.
@@ -130,24 +139,49 @@ async function main() {
     runs.push({ run: body.workflowRun.identifier, node: work.identifier });
   }
 
+  // The writers run in a child process, as backends do (WRITERS_IN_PROCESS=1: in this one, as
+  // before): the server's CPU is then its own. CPU per line is steadier than lines/s on a
+  // machine others use.
+  const writersScript = fileURLToPath(new URL('./ingest-writers.ts', import.meta.url));
+  const nodeRuns = runs.map((r) => r.node);
   const ingest = async (seconds: number) => {
-    let lines = 0;
-    const until = performance.now() + seconds * 1000;
-    const started = performance.now();
-    await Promise.all(
-      runs.map(async ({ node }) => {
-        let i = 0;
-        while (performance.now() < until) {
-          const logs = Array.from({ length: BATCH }, () => ({
-            level: i % 10 === 0 ? 'WARN' : 'INFO',
-            message: message(i++),
-          }));
-          await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
-          lines += BATCH;
-        }
-      }),
-    );
-    return lines / ((performance.now() - started) / 1000);
+    const startAt = Date.now() + (process.env.WRITERS_IN_PROCESS ? 0 : 1500);
+    const child = process.env.WRITERS_IN_PROCESS
+      ? null
+      : spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            writersScript,
+            base,
+            auth.slice('Bearer '.length),
+            String(seconds),
+            String(startAt),
+            nodeRuns.join(','),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+    const output = child ? text(child.stdout) : null;
+    await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
+    const server0 = ownCpuSeconds();
+    const pg0 = clusterCpuSeconds(dir);
+    const result: WriterResult = child
+      ? await new Promise((resolve, reject) =>
+          child.once('exit', (code) =>
+            code === 0
+              ? output!.then((out) => resolve(JSON.parse(out) as WriterResult), reject)
+              : reject(new Error(`the writers exited with ${code}`)),
+          ),
+        )
+      : await runWriters(base, auth, nodeRuns, seconds, BATCH);
+    const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    return {
+      rate: result.lines / result.seconds,
+      serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
+      pgUs: perLine(clusterCpuSeconds(dir) - pg0),
+      writersUs: perLine(result.cpuSeconds),
+    };
   };
 
   /** The viewers poll from their own process (bench/load-viewers.ts), as browsers would. */
@@ -247,13 +281,16 @@ async function main() {
   );
   const alone = await ingest(INGEST_S);
   console.log(
-    `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.toFixed(0)} lines/s`,
+    `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.rate.toFixed(0)} lines/s` +
+      ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
+      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''})`,
   );
 
   await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
   const t0 = performance.now();
+  const rawPg0 = clusterCpuSeconds(dir);
   await db.execute(sql`
     INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
     SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
@@ -261,10 +298,11 @@ async function main() {
       now()
     FROM generate_series(1, ${RAW_ROWS}) g`);
   const raw = RAW_ROWS / ((performance.now() - t0) / 1000);
+  const rawUs = ((clusterCpuSeconds(dir) - rawPg0) / RAW_ROWS) * 1e6;
   console.log(
-    `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s`,
+    `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s (PostgreSQL CPU ${rawUs.toFixed(1)} µs per row)`,
   );
-  console.log(`ingest / raw: ${((alone / raw) * 100).toFixed(1)} %`);
+  console.log(`ingest / raw: ${((alone.rate / raw) * 100).toFixed(1)} %`);
   const [rawSize] = await selectRows<{ b: string }>(
     db,
     sql`SELECT pg_total_relation_size('raw_lines')::bigint AS b`,
@@ -274,10 +312,10 @@ async function main() {
 
   for (const viewers of process.env.INGEST_ONLY ? [] : VIEWERS) {
     const idle = await read(viewers, READ_S);
-    const [loaded] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
+    const [loaded, writing] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
     console.log(
       `polls (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
-        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} polls)`,
+        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} polls; ${writing.rate.toFixed(0)} lines/s)`,
     );
     console.log(`  alone:        ${idle.detail}`);
     console.log(`  with writers: ${loaded.detail}`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { etag } from 'hono/etag';
 import type { ServerInfo } from '../contract/auth';
@@ -66,6 +67,10 @@ export interface AppOptions {
   publicUrl?: string | undefined;
 }
 
+/** `POST /v1/workflows/nodes/runs/{id}/logs`: its write checks the bearer token (see requireAuth). */
+const isLogAppend = (c: Context) =>
+  c.req.method === 'POST' && /^\/v1\/workflows\/nodes\/runs\/[^/]+\/logs$/.test(c.req.path);
+
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
 
 export function createApp({
@@ -126,22 +131,29 @@ export function createApp({
   app.route('/demo-backend', demoBackendRoutes(db, clock, secret));
 
   const v1 = apiRoutes();
-  v1.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // The unread rest of the body would be taken for the next request on a kept-alive
-      // connection, so the client is told to open a new one.
-      onError: (c) =>
-        c.json(
-          errorBody(
-            'payload_too_large',
-            'The request body is larger than 1 MiB; send less per request',
-          ),
-          413,
-          { connection: 'close' },
-        ),
-    }),
-  );
+  // The unread rest of the body would be taken for the next request on a kept-alive
+  // connection, so the client is told to open a new one.
+  const tooLarge = (c: Context) =>
+    c.json(
+      errorBody(
+        'payload_too_large',
+        'The request body is larger than 1 MiB; send less per request',
+      ),
+      413,
+      { connection: 'close' },
+    );
+  const limitStreamedBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  v1.use(async (c, next) => {
+    // hono's bodyLimit asks the request for its body stream first, which makes @hono/node-server
+    // build a whole Request (and a web stream over the socket) for every request, GETs included;
+    // a declared length is checked here as bodyLimit would, and only a streamed body goes to it.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number.parseInt(length, 10) > MAX_BODY_BYTES ? tooLarge(c) : next();
+    }
+    return limitStreamedBody(c, next);
+  });
   // GETs answer with an ETag; a poll whose If-None-Match matches gets 304 and no body.
   v1.use(async (c, next) => (c.req.method === 'GET' ? etag({ weak: true })(c, next) : next()));
   if (dispatcher) {
@@ -173,7 +185,7 @@ export function createApp({
       publicUrl,
     }),
   );
-  const bearer = requireAuth(reads, clock, jwtSecret, { publicUrl, trustProxy });
+  const bearer = requireAuth(reads, clock, jwtSecret, { publicUrl, trustProxy }, isLogAppend);
   v1.route('/', logDownloadRoutes(db, clock, jwtSecret, bearer));
   v1.use(bearer);
   v1.route('/', ownSessionRoutes(db, clock, trustProxy));

@@ -41,7 +41,13 @@ async function tolerateEnded(work: Promise<void>) {
 
 function logLine(ctx: BackendContext, nodeRun: NodeRunRow, level: LogLevel, message: string) {
   return tolerateEnded(
-    postNodeRunLogs(ctx.db, nodeRun.identifier, [{ level, message }], BACKEND_ACTOR, ctx.clock()),
+    postNodeRunLogs(
+      ctx.db,
+      nodeRun.identifier,
+      [{ level, message }],
+      { actor: BACKEND_ACTOR },
+      ctx.clock(),
+    ),
   );
 }
 

@@ -26,6 +26,7 @@ import { selectPrepared, selectRows, type Db, type DbOrTx, type Tx } from './cli
 import { visibleToSql } from './visibility';
 import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
+import { appendLogBatches, type LogInput } from './log-batches';
 import { messageMatches } from './log-filter';
 import {
   candidateRanges,
@@ -45,11 +46,7 @@ import {
 
 /** Queries of workflow runs, node runs and their logs: they take a transaction and decide nothing. */
 
-export interface LogInput {
-  level: LogLevel;
-  message: string;
-  tags?: Record<string, string> | undefined;
-}
+export type { LogInput } from './log-batches';
 
 export async function findWorkflowRun(db: DbOrTx, identifier: string, lock = false) {
   const query = db.select().from(workflowRuns).where(eq(workflowRuns.identifier, identifier));
@@ -71,24 +68,6 @@ const isRunOfNodeRun = (tx: Tx, nodeRunIdentifier: string) =>
 export async function lockRunOfNodeRun(tx: Tx, nodeRunIdentifier: string) {
   const [row] = await tx
     .select()
-    .from(workflowRuns)
-    .where(isRunOfNodeRun(tx, nodeRunIdentifier))
-    .for('update');
-  return row;
-}
-
-/**
- * lockRunOfNodeRun for a batch of log lines: the same lock, and only the columns a log append and
- * its checks read — not the run's `outputs` and `inputs`, which can be megabytes (a 1 MB output
- * read with every batch took ingest from ~30 000 to ~2 000 lines/s).
- */
-export async function lockRunOfNodeRunForLogs(tx: Tx, nodeRunIdentifier: string) {
-  const [row] = await tx
-    .select({
-      identifier: workflowRuns.identifier,
-      allowAnyoneToView: workflowRuns.allowAnyoneToView,
-      createdBy: workflowRuns.createdBy,
-    })
     .from(workflowRuns)
     .where(isRunOfNodeRun(tx, nodeRunIdentifier))
     .for('update');
@@ -269,44 +248,12 @@ export async function appendNodeRunLogs(
   now: Date,
 ) {
   if (lines.length === 0) return;
-  const counts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
-  for (const line of lines) counts[line.level]++;
-  // One statement per batch: both counters move once and the lines take the numbers after them;
-  // three arrays (level, message, tags) unnested next to their ordinal instead of a VALUES list
-  // with 8 parameters a line. The caller holds the run's row lock.
-  const n = lines.length;
-  const [written] = await selectRows<{ n: number }>(
+  const { written } = await appendLogBatches(
     tx,
-    sql`
-    WITH node AS (
-      UPDATE node_runs SET log_seq = log_seq + ${n},
-        debug_count = debug_count + ${counts.DEBUG}, info_count = info_count + ${counts.INFO},
-        warn_count = warn_count + ${counts.WARN}, error_count = error_count + ${counts.ERROR},
-        updated_at = ${now}
-      WHERE identifier = ${nodeRun.identifier}
-      RETURNING log_seq - ${n} AS base, log_key AS key),
-    wfr AS (
-      UPDATE workflow_runs SET log_seq = log_seq + ${n}, updated_at = ${now}
-      WHERE identifier = ${run.identifier}
-      RETURNING log_seq - ${n} AS base, log_key AS key),
-    inserted AS (
-      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
-      SELECT node.key, node.base + l.i, wfr.key, wfr.base + l.i,
-        l.level, l.message, l.tags, ${now}
-      FROM node, wfr,
-        unnest(${pgArray(lines.map((l) => l.level))}::text[],
-               ${pgArray(lines.map((l) => l.message))}::text[],
-               ${pgArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null)))}::jsonb[])
-          WITH ORDINALITY AS l(level, message, tags, i)
-      RETURNING 1)
-    SELECT count(*)::int AS n FROM inserted`,
+    [{ nodeRun: nodeRun.identifier, lines, at: now }],
+    { onlyOpen: false },
   );
-  if (written?.n !== n) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
-}
-
-/** A text[] parameter in PostgreSQL's array literal form (the driver sends it as one value). */
-function pgArray(items: (string | null)[]) {
-  return `{${items.map((v) => (v === null ? 'NULL' : `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
+  if (written !== lines.length) throw new Error(`Node run "${nodeRun.identifier}" vanished`);
 }
 
 // ---- reads ---------------------------------------------------------------------------------

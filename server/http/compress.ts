@@ -20,6 +20,9 @@ export function compressResponses(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const res = c.res;
+    // A small body whose length is declared ends here, before `res.body` makes
+    // @hono/node-server build a whole Response around it.
+    if (Number(res.headers.get('content-length') ?? NaN) < COMPRESS_MIN_BYTES) return;
     const type = res.headers.get('content-type') ?? '';
     if (
       c.req.method === 'HEAD' ||

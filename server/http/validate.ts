@@ -120,29 +120,26 @@ function mergedQuery(c: Context): Map<string, string[]> {
 export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
-    if ([...url.searchParams.keys()].some((key) => key.endsWith('[]'))) {
+    const foldQuery = [...url.searchParams.keys()].some((key) => key.endsWith('[]'));
+    if (!foldQuery && !hasBody) return next();
+    if (!foldQuery && JSON_MEDIA_TYPE.test(mediaType(c.req.header('content-type')))) {
+      // The usual request: its body parsed once, here, and handed to the validator as it is
+      // (its own c.req.json() would parse the text again; a new Request would copy it twice).
+      const body = await readJsonBody(c);
+      c.req.json = <T>() => Promise.resolve(body as T);
+      return next();
+    }
+    if (foldQuery) {
       url.search = [...mergedQuery(c)]
         .flatMap(([name, values]) =>
           values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`),
         )
         .join('&');
-    } else if (!hasBody) {
-      return next();
     }
     const headers = new Headers(c.req.raw.headers);
     let body: string | undefined;
     if (hasBody) {
-      const text = await c.req.text();
-      body = text === '' ? '{}' : text;
-      try {
-        JSON.parse(body);
-      } catch {
-        unreadableBodies.set(
-          c.req,
-          new ApiError(400, 'invalid_json', 'The request body is not valid JSON'),
-        );
-        body = '{}';
-      }
+      body = JSON.stringify(await readJsonBody(c));
       headers.set('content-type', 'application/json');
       headers.delete('content-length');
     }
@@ -150,6 +147,26 @@ export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
     c.req.bodyCache = {};
     return next();
   };
+}
+
+/** What hono's json validator reads as JSON: `application/json` or `application/…+json`. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const mediaType = (contentType: string | undefined) =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** The body as JSON: `{}` when empty, and `{}` with validationHook told when it is not JSON. */
+async function readJsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    unreadableBodies.set(
+      c.req,
+      new ApiError(400, 'invalid_json', 'The request body is not valid JSON'),
+    );
+    return {};
+  }
 }
 
 /**

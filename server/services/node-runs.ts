@@ -1,9 +1,10 @@
 import type { NodeRunPatch } from '../../contract/workflows';
 import type { Db } from '../db/client';
-import { appendNodeRunLogs, type LogInput } from '../db/workflow-runs';
+import type { LogInput } from '../db/workflow-runs';
 import type { Actor } from '../domain/permissions';
 import { assertCanControl, assertNodeRunOpen } from '../domain/run-controls';
-import { lockNodeRun, lockNodeRunForLogs } from './run-access';
+import { appendLogs, type LogWriter } from './log-ingest';
+import { lockNodeRun } from './run-access';
 import { markNodeRunComplete } from './run-controls';
 import { applyNodeRunReport, reportOfPatch } from './run-engine';
 
@@ -51,21 +52,22 @@ export async function patchNodeRun(
   });
 }
 
-/** `POST /workflows/nodes/runs/{id}/logs`: lines on a node run still in progress. */
+/**
+ * `POST /workflows/nodes/runs/{id}/logs`: lines on a node run still in progress, written with
+ * other requests' lines by the log ingest (services/log-ingest.ts). The writer may be a bearer
+ * token not yet looked up: the write checks it, under its locks.
+ */
 export async function postNodeRunLogs(
   db: Db,
   nodeRunIdentifier: string,
   lines: LogInput[],
-  actor: Actor,
+  writer: LogWriter,
   now: Date,
 ) {
-  await appendLines(db, nodeRunIdentifier, lines, actor, now);
+  await appendLogs(db, { nodeRun: nodeRunIdentifier, lines, writer, now });
 }
 
-/**
- * Lines on an open node run, in one short transaction: the run locked (so numbers are handed out
- * in order) and the node run checked without reading either's output, then one statement.
- */
+/** Lines on an open node run (a PATCH that only reports lines), through the log ingest. */
 async function appendLines(
   db: Db,
   nodeRunIdentifier: string,
@@ -74,9 +76,11 @@ async function appendLines(
   now: Date,
   runIdentifier?: string,
 ) {
-  await db.transaction(async (tx) => {
-    const { run, nodeRun } = await lockNodeRunForLogs(tx, nodeRunIdentifier, actor, runIdentifier);
-    assertNodeRunOpen(nodeRun);
-    await appendNodeRunLogs(tx, run, nodeRun, lines, now);
+  await appendLogs(db, {
+    nodeRun: nodeRunIdentifier,
+    run: runIdentifier,
+    lines,
+    writer: { actor },
+    now,
   });
 }

@@ -1,12 +1,6 @@
 import { findActionRun, findActionRunWithFlags } from '../db/action-runs';
 import type { DbOrTx, Tx } from '../db/client';
-import {
-  findNodeRun,
-  findNodeRunState,
-  findWorkflowRun,
-  lockRunOfNodeRun,
-  lockRunOfNodeRunForLogs,
-} from '../db/workflow-runs';
+import { findNodeRun, findWorkflowRun, lockRunOfNodeRun } from '../db/workflow-runs';
 import { notFound } from '../domain/errors';
 import { canViewRun, type Actor } from '../domain/permissions';
 
@@ -53,25 +47,6 @@ export async function lockNodeRun(
   if (!run || (runIdentifier !== undefined && run.identifier !== runIdentifier)) throw gone();
   if (!canViewRun(actor, run)) throw gone();
   const nodeRun = await findNodeRun(tx, nodeRunIdentifier);
-  if (!nodeRun) throw gone();
-  return { run, nodeRun };
-}
-
-/**
- * lockNodeRun for appending log lines: the same lock and checks, reading neither the run's nor
- * the node run's outputs (see lockRunOfNodeRunForLogs).
- */
-export async function lockNodeRunForLogs(
-  tx: Tx,
-  nodeRunIdentifier: string,
-  actor: Actor,
-  runIdentifier?: string,
-) {
-  const gone = () => notFound(`Node run "${nodeRunIdentifier}"`);
-  const run = await lockRunOfNodeRunForLogs(tx, nodeRunIdentifier);
-  if (!run || (runIdentifier !== undefined && run.identifier !== runIdentifier)) throw gone();
-  if (!canViewRun(actor, run)) throw gone();
-  const nodeRun = await findNodeRunState(tx, nodeRunIdentifier);
   if (!nodeRun) throw gone();
   return { run, nodeRun };
 }

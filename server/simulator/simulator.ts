@@ -257,7 +257,8 @@ export function startSimulator({
       const lines: LogLineDraft[] = [];
       const n = rng.int(0, 4);
       for (let i = 0; i < n; i++) lines.push(progressLine(theme, vars, rng, nodeRun.node));
-      if (lines.length) await postNodeRunLogs(db, nodeRun.identifier, lines, machine, now);
+      if (lines.length)
+        await postNodeRunLogs(db, nodeRun.identifier, lines, { actor: machine }, now);
       return;
     }
     plans.delete(nodeRun.identifier);

@@ -1,0 +1,269 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogLine } from '../../contract/workflows';
+import { createApp } from '../app';
+import type { Actor } from '../domain/permissions';
+import { postNodeRunLogs } from '../services/node-runs';
+import { startTestServer, type TestServer } from '../test/harness';
+import {
+  completeNode,
+  createWorkflow,
+  nodeRunOf,
+  startRun,
+  unknownId,
+  workflowBody,
+} from '../test/workflow-fixtures';
+
+// The log ingest writes the batches of concurrent requests in one transaction
+// (services/log-ingest.ts); every request must still be answered as if it were alone.
+
+let t: TestServer;
+let admin: Actor;
+beforeAll(async () => {
+  t = await startTestServer({ withoutDispatcher: true });
+  // trigger → a and trigger → b: two node runs of one run, both in progress.
+  await createWorkflow(
+    t,
+    workflowBody(
+      'ingest',
+      ['trigger', { identifier: 'a', type: 'KAFKA' }, { identifier: 'b', type: 'KAFKA' }],
+      [
+        ['trigger', 'a'],
+        ['trigger', 'b'],
+      ],
+    ),
+  );
+  admin = (await t.api('admin', 'GET', '/me')).body.user as Actor;
+});
+afterAll(async () => t.close());
+
+async function freshRun() {
+  const run = await startRun(t, 'ingest');
+  return {
+    run: run.identifier,
+    a: nodeRunOf(run, 'a').identifier,
+    b: nodeRunOf(run, 'b').identifier,
+  };
+}
+
+async function linesOf(path: string): Promise<LogLine[]> {
+  const res = await t.api('admin', 'GET', `${path}?limit=10000`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.logs as LogLine[];
+}
+
+const batch = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, k) => ({ level: 'INFO' as const, message: `${tag} ${k}` }));
+
+/** Each batch's lines, found by their tag: consecutive numbers, in the order they were sent. */
+function expectBatchesWhole(lines: LogLine[], tags: string[], perBatch: number) {
+  for (const tag of tags) {
+    const mine = lines.filter((l) => l.log.startsWith(`${tag} `));
+    expect(mine.map((l) => l.log)).toEqual(batch(tag, perBatch).map((l) => l.message));
+    const first = mine[0]!.seq;
+    expect(mine.map((l) => l.seq)).toEqual(mine.map((_, k) => first + k));
+  }
+}
+
+describe('batches of concurrent requests written together', () => {
+  it('answers each request on its own: a completed node run and an unknown one are refused, the rest stored whole', async () => {
+    const open = await freshRun();
+    const done = await freshRun();
+    await completeNode(t, done.a);
+    const alone = await t.api('admin', 'POST', `/workflows/nodes/runs/${done.a}/logs`, {
+      logs: batch('late', 1),
+    });
+    expect(alone.status).toBe(422);
+
+    // Called without waiting, the service queues them: all but the first two share a write.
+    const sent = Array.from({ length: 12 }, (_, k) => ({
+      tag: `req${k}`,
+      node: k % 2 ? open.a : open.b,
+    }));
+    const writes = [
+      ...sent.map(({ tag, node }) =>
+        postNodeRunLogs(t.database.db, node, batch(tag, 7), { actor: admin }, new Date()),
+      ),
+      postNodeRunLogs(t.database.db, done.a, batch('late', 1), { actor: admin }, new Date()),
+      postNodeRunLogs(
+        t.database.db,
+        unknownId('wfnr_'),
+        batch('lost', 1),
+        { actor: admin },
+        new Date(),
+      ),
+    ];
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.slice(0, 12).every((o) => o.status === 'fulfilled')).toBe(true);
+    const [late, lost] = outcomes.slice(12).map((o) => (o.status === 'rejected' ? o.reason : o));
+    expect(late).toMatchObject({ status: 422, code: 'run_exhausted', message: alone.body.message });
+    expect(lost).toMatchObject({
+      status: 404,
+      message: `Node run "${unknownId('wfnr_')}" was not found`,
+    });
+
+    const a = await linesOf(`/workflows/nodes/runs/${open.a}/logs`);
+    const b = await linesOf(`/workflows/nodes/runs/${open.b}/logs`);
+    expect(a.map((l) => l.seq)).toEqual(Array.from({ length: 42 }, (_, k) => k + 1));
+    expect(b.map((l) => l.seq)).toEqual(Array.from({ length: 42 }, (_, k) => k + 1));
+    expectBatchesWhole(
+      a,
+      sent.filter((s) => s.node === open.a).map((s) => s.tag),
+      7,
+    );
+    expectBatchesWhole(
+      b,
+      sent.filter((s) => s.node === open.b).map((s) => s.tag),
+      7,
+    );
+    expect(await linesOf(`/workflows/nodes/runs/${done.a}/logs`)).not.toContainEqual(
+      expect.objectContaining({ log: 'late 0' }),
+    );
+  });
+
+  it('numbers a run’s lines 1..N without gaps across its node runs when many requests race', async () => {
+    const { run, a, b } = await freshRun();
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, k) =>
+        t.api('admin', 'POST', `/workflows/nodes/runs/${k % 2 ? a : b}/logs`, {
+          logs: batch(`r${k}`, 5),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    const all = await linesOf(`/workflows/runs/${run}/logs`);
+    expect(all.map((l) => l.seq)).toEqual(Array.from({ length: 120 }, (_, k) => k + 1));
+    const counted = (await t.api('admin', 'GET', `/workflows/runs/${run}`)).body.workflowRun;
+    expect(nodeRunOf(counted, 'a').logCounts).toMatchObject({ INFO: 60, WARN: 0 });
+    expectBatchesWhole(
+      await linesOf(`/workflows/nodes/runs/${a}/logs`),
+      Array.from({ length: 12 }, (_, k) => `r${2 * k + 1}`),
+      5,
+    );
+  });
+
+  it('keeps a run hidden from a writer who may not view it (404), while the same write stores others', async () => {
+    await createWorkflow(
+      t,
+      workflowBody('private', ['trigger', { identifier: 'a', type: 'KAFKA' }], [['trigger', 'a']], {
+        allowAnyoneToViewRuns: false,
+      }),
+    );
+    const hidden = await startRun(t, 'private'); // the admin's, not shared
+    const mine = await startRun(t, 'private', 'member');
+    const [refused, stored] = await Promise.all([
+      t.api('member', 'POST', `/workflows/nodes/runs/${nodeRunOf(hidden, 'a').identifier}/logs`, {
+        logs: batch('peek', 1),
+      }),
+      t.api('member', 'POST', `/workflows/nodes/runs/${nodeRunOf(mine, 'a').identifier}/logs`, {
+        logs: batch('own', 1),
+      }),
+    ]);
+    expect(refused.status).toBe(404);
+    expect(stored.status).toBe(201);
+    expect(
+      await linesOf(`/workflows/nodes/runs/${nodeRunOf(hidden, 'a').identifier}/logs`),
+    ).toEqual([]);
+  });
+});
+
+describe('what a batch holds', () => {
+  it('stores text and tags exactly as sent, whatever characters they hold', async () => {
+    const { a } = await freshRun();
+    const tricky = [
+      `it's "quoted", {braced}, back\\slash \\" and \\\\`,
+      'NULL',
+      '',
+      '$L$ $L0$ $$ dollar-quote tags',
+      'tab\tnew\nline, émoji 🚀, 中文',
+    ];
+    const res = await t.api('admin', 'PATCH', `/workflows/nodes/runs/${a}`, {
+      logs: tricky.map((log, k) => ({ logLevel: 'INFO', log, tags: { k: `${k}`, q: tricky[k]! } })),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const stored = await linesOf(`/workflows/nodes/runs/${a}/logs`);
+    expect(stored.map((l) => l.log)).toEqual(tricky);
+    expect(stored.map((l) => l.tags.q)).toEqual(tricky);
+  });
+});
+
+describe('the token of a log append, checked by the write', () => {
+  async function credential(name: string) {
+    const made = (await t.api('admin', 'POST', '/credentials', { name })).body;
+    const res = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: made.credential.clientId, clientSecret: made.clientSecret }),
+    });
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    return { id: made.credential.id as string, auth: { authorization: `Bearer ${accessToken}` } };
+  }
+
+  it('refuses a revoked token at once, on every server of the database, and writes nothing', async () => {
+    const { a } = await freshRun();
+    const { id, auth } = await credential('ingest-revoked');
+    const path = `/workflows/nodes/runs/${a}/logs`;
+    const post = (tag: string) => t.api('anonymous', 'POST', path, { logs: batch(tag, 3) }, auth);
+    expect((await post('before')).status).toBe(201);
+
+    // A second server on the same database, as behind a load balancer.
+    const other = serve({
+      fetch: createApp({ db: t.database.db }).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) => other.once('listening', () => resolve()));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1${path}`;
+    const postThere = () =>
+      fetch(otherUrl, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ logs: batch('there', 3) }),
+      });
+    try {
+      expect((await postThere()).status).toBe(201);
+      expect((await t.api('admin', 'DELETE', `/credentials/${id}`)).status).toBe(200);
+      const refused = await post('after');
+      expect(refused.status).toBe(401);
+      expect(refused.body).toEqual({
+        ok: false,
+        error: 'unauthorized',
+        message: 'The access token is unknown or expired; request a new one',
+      });
+      expect((await postThere()).status).toBe(401);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+    const stored = (await linesOf(path)).map((l) => l.log);
+    expect(stored).toEqual([...batch('before', 3), ...batch('there', 3)].map((l) => l.message));
+  });
+
+  it('tells a revoked token 401 before any fault in its request, as the lookup did', async () => {
+    const { a } = await freshRun();
+    const { id, auth } = await credential('ingest-revoked-early');
+    await t.api('admin', 'DELETE', `/credentials/${id}`);
+    const path = `/workflows/nodes/runs/${a}/logs`;
+    for (const [target, body] of [
+      [path, { logs: [{ level: 'LOUD', message: 'x' }] }],
+      [path, 'not json'],
+      ['/workflows/nodes/runs/not-an-id/logs', { logs: batch('x', 1) }],
+      [`/workflows/nodes/runs/${unknownId('wfnr_')}/logs`, { logs: batch('x', 1) }],
+    ] as const) {
+      const res = await t.api('anonymous', 'POST', target, body, auth);
+      expect(res.status, `${target} ${JSON.stringify(body)}`).toBe(401);
+    }
+  });
+
+  it('still refuses a forged or expired token before reading the body', async () => {
+    const { a } = await freshRun();
+    const res = await t.api(
+      'anonymous',
+      'POST',
+      `/workflows/nodes/runs/${a}/logs`,
+      { logs: batch('x', 1) },
+      { authorization: 'Bearer a.b.c' },
+    );
+    expect(res.status).toBe(401);
+  });
+});
