@@ -78,11 +78,22 @@ function gzipEachChunk() {
   let ended: Promise<void> | null = null;
   const stream = new TransformStream<Uint8Array, Uint8Array>({
     start(controller) {
-      gz.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)));
+      gz.on('data', (chunk: Buffer) => {
+        try {
+          controller.enqueue(new Uint8Array(chunk));
+        } catch {
+          // The client went away between an event and its compressed bytes: nobody reads them.
+          gz.destroy();
+        }
+      });
+      // Once destroyed, a late write must not become an unhandled 'error' (it would end the
+      // process); the stream is over either way.
+      gz.on('error', () => {});
       ended = new Promise((resolve) => gz.once('end', resolve));
     },
     transform(chunk) {
       return new Promise<void>((resolve) => {
+        if (gz.destroyed) return resolve();
         gz.write(chunk);
         gz.flush(constants.Z_SYNC_FLUSH, () => resolve());
       });
