@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Response } from '@playwright/test';
 import type pg from 'pg';
 import { build } from 'vite';
 import { generateOutput } from './json-inspector-page/generate';
@@ -187,7 +187,7 @@ export async function measureOutput(
   await page.goto(`${base}/runs/${run}?node=trigger&tab=output`);
   await page.getByRole('tree', { name: 'Output of Trigger' }).waitFor();
   await page.waitForTimeout(1500);
-  let t = await now(page);
+  const t = await now(page);
   const selectRoot = await timeInPage(
     page,
     `[...document.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? '').startsWith('Work: ')).click()`,
@@ -197,7 +197,7 @@ export async function measureOutput(
   const select = await longTasks(page, t);
 
   const requests: string[] = [];
-  const onResponse = (res: import('@playwright/test').Response) => {
+  const onResponse = (res: Response) => {
     const url = new URL(res.url());
     if (!/\/outputs?$/.test(url.pathname)) return;
     void res

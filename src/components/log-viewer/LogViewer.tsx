@@ -91,7 +91,7 @@ export function LogViewer({
   const {
     scrollRef,
     scroller,
-    virtualizer,
+    measureElement,
     total,
     items,
     base,
@@ -284,7 +284,7 @@ export function LogViewer({
                     selected={seq !== undefined && seq === state.line}
                     activeMatch={seq !== undefined && seq === search.activeSeq}
                     onSelectLine={selectLine}
-                    measureRef={state.wrap ? virtualizer.measureElement : undefined}
+                    measureRef={measureElement}
                   />
                 );
               })}

@@ -1,5 +1,5 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type {
   NodeRunSummary,
   Workflow,
@@ -281,30 +281,62 @@ function SelectionPanel({
                 )}
               </Stack>
             )}
-            <Stack gap={6}>
-              <Text fw={600} size="sm">
-                Run outputs{' '}
-                <Text span c="dimmed" ff="monospace" size="xs">
-                  variables.outputs
-                </Text>
-              </Text>
-              <RunOutputsInspector
-                run={run}
-                rootPath=".outputs"
-                label="Run outputs"
-                {...(node
-                  ? {}
-                  : {
-                      search: search.oq ?? '',
-                      onSearchChange: (oq: string) =>
-                        onSearchChange({ oq: oq || undefined }, { replace: true }),
-                    })}
-                height={node ? 280 : 480}
-              />
-            </Stack>
+            <RunOutputsSection
+              key={node ?? ''}
+              run={run}
+              node={node}
+              search={search}
+              onSearchChange={onSearchChange}
+            />
           </Stack>
         </Tabs.Panel>
       </Tabs>
+    </Stack>
+  );
+}
+
+/**
+ * The run's `variables.outputs`. Beside a node's output it holds that same output again (a 10 MB
+ * one arrived twice and took seconds to show), so with a node selected it is fetched only when
+ * asked for; with all nodes it is the output shown.
+ */
+function RunOutputsSection({
+  run,
+  node,
+  search,
+  onSearchChange,
+}: Pick<PanelProps, 'run' | 'node' | 'search' | 'onSearchChange'>) {
+  const [shown, setShown] = useState(node === null);
+  return (
+    <Stack gap={6}>
+      <Group gap="sm">
+        <Text fw={600} size="sm">
+          Run outputs{' '}
+          <Text span c="dimmed" ff="monospace" size="xs">
+            variables.outputs
+          </Text>
+        </Text>
+        {!shown && (
+          <Button size="compact-xs" variant="default" onClick={() => setShown(true)}>
+            Show run outputs
+          </Button>
+        )}
+      </Group>
+      {shown && (
+        <RunOutputsInspector
+          run={run}
+          rootPath=".outputs"
+          label="Run outputs"
+          {...(node
+            ? {}
+            : {
+                search: search.oq ?? '',
+                onSearchChange: (oq: string) =>
+                  onSearchChange({ oq: oq || undefined }, { replace: true }),
+              })}
+          height={node ? 280 : 480}
+        />
+      )}
     </Stack>
   );
 }
