@@ -1,3 +1,5 @@
+import type { TypedResponse } from 'hono';
+import type { JSONValue } from 'hono/utils/types';
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
@@ -45,9 +47,15 @@ export function workflowRunRoutes(db: Db, clock: () => Date, delivery: DeliveryP
     })
     .openapi(routes.getNodeRunOutput, async (c) => {
       const { wfnr: id } = c.req.valid('param');
-      const { output, final } = await getNodeRunOutput(db, id, c.get('actor'));
+      const { outputJson, final } = await getNodeRunOutput(db, id, c.get('actor'));
       c.header('Cache-Control', cacheControl(final));
-      return c.json({ ok: true as const, output });
+      // The same body as c.json({ ok: true, output }) would write, without parsing the output.
+      c.header('Content-Type', 'application/json');
+      return c.body(`{"ok":true,"output":${outputJson}}`, 200) as unknown as TypedResponse<
+        { ok: true; output: Record<string, JSONValue> },
+        200,
+        'json'
+      >;
     })
     .openapi(routes.readRunLogs, async (c) => {
       const { wfr: id } = c.req.valid('param');

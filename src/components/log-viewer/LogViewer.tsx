@@ -110,6 +110,9 @@ export function LogViewer({
         if (!cancelled && position !== null) scrollToPosition(position, 'center');
       } else if (follow && liveRef.current) {
         await shown.open('tail');
+        // A level's view opened at its head (the chips' prefetch) gets its end by one tail
+        // request before the list asks for it, which would walk there from the head.
+        if (shown.total) await shown.lineAtAsync(shown.total - 1);
         if (!cancelled && shown.total) scrollToPosition(shown.total - 1, 'end');
       } else {
         await shown.open('head');
