@@ -1,5 +1,5 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type {
   NodeRunSummary,
   Workflow,
@@ -76,7 +76,14 @@ export function RunDetailPage({
     return d;
   }, [latest]);
 
-  const select = (node: string) => onSearchChange(selectionPatch(node));
+  // Stable across a log view change (level, search, line: only the URL's log state moves), so
+  // the memoized graph and timeline are not drawn again for it.
+  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
+  const states = useMemo(() => nodeStates(run, nodeOrder), [run, nodeOrder]);
+  const select = useCallback(
+    (node: string) => onSearchChange(selectionPatch(node)),
+    [onSearchChange],
+  );
   const selectAll = () => onSearchChange(selectionPatch(null));
 
   return (
@@ -105,17 +112,14 @@ export function RunDetailPage({
           <WorkflowGraph
             nodes={graph.nodes}
             connections={graph.connections}
-            states={nodeStates(
-              run,
-              graph.nodes.map((n) => n.identifier),
-            )}
+            states={states}
             details={durations}
             selected={selectedNode}
             onSelect={select}
           />
           <RunGantt
             run={run}
-            nodeOrder={graph.nodes.map((n) => n.identifier)}
+            nodeOrder={nodeOrder}
             titles={titles}
             selected={selectedNode}
             onSelect={select}
