@@ -32,13 +32,15 @@ export class ScaledScroller {
     onResize: (height: number) => void;
     onScroll: (offset: number) => void;
   }) {
+    const scrolled = () => onScroll(this.el.scrollTop);
+    // The observer also gives the first report (and the offset the element kept, e.g. across a
+    // wrap toggle), once the browser has laid the page out: reading them now would force that
+    // layout in the middle of React's commit.
     const resized = () => {
       this.viewport = this.el.clientHeight;
       onResize(this.viewport);
+      scrolled();
     };
-    const scrolled = () => onScroll(this.el.scrollTop);
-    // No first read here: the observer reports the size once the browser has laid the page out,
-    // where reading it now would force that layout in the middle of React's commit.
     const observer = new ResizeObserver(resized);
     observer.observe(this.el);
     this.el.addEventListener('scroll', scrolled, { passive: true });

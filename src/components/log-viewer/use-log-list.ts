@@ -35,6 +35,8 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
     // The stand-in scales scroll offsets past the browser's height cap (see ScaledScroller).
     getScrollElement: () => scroller as unknown as HTMLElement | null,
     estimateSize: () => ROW_HEIGHT,
+    // Turned on by "Wrap lines": start where the list is (the virtualizer scrolls to this offset).
+    initialOffset: () => scroller?.scrollTop ?? 0,
     overscan: OVERSCAN,
     observeElementRect: observeScrollerRect,
   });
