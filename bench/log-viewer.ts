@@ -12,13 +12,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import react from '@vitejs/plugin-react';
 import { chromium, type Page } from '@playwright/test';
 import pg from 'pg';
-import { build } from 'vite';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { CHUNK_LINES } from '../server/db/log-chunks';
 import { ANSI_PATTERN } from '../server/db/log-filter';
+import {
+  buildApp,
+  buildBenchPage,
+  measureOutput,
+  measureRunPage,
+  setOutput,
+  signIn,
+  type LongTasks,
+  type OutputFigures,
+  type RunPageFigures,
+} from './run-page';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -30,6 +39,11 @@ const PORT = arg('port', 18_931);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BASE = `http://127.0.0.1:${PORT}`;
 const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
+const OUTPUT_BYTES = arg('output', 10_000_000);
+/** Only the run page of the real dashboard (skips the <LogViewer>-alone figures). */
+const APP_ONLY = process.argv.includes('--app-only');
+/** Fills a data dir and keeps it (no measuring): for profiling the pages by hand. */
+const SETUP_ONLY = process.argv.includes('--setup-only');
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 
 const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
@@ -44,14 +58,10 @@ function log(message: string) {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
+/** The dashboard itself at / (the run page) and the bench page at /log-viewer-page/. */
 async function buildPage() {
-  await build({
-    configFile: false,
-    root: path.join(ROOT, 'bench/log-viewer-page'),
-    plugins: [react()],
-    logLevel: 'warn',
-    build: { outDir: staticDir, emptyOutDir: true },
-  });
+  await buildApp(staticDir);
+  await buildBenchPage('log-viewer-page', staticDir);
 }
 
 async function startServer(databaseUrl?: string) {
@@ -276,7 +286,7 @@ interface Figures {
 }
 
 async function measureMillion(page: Page, target: Target): Promise<Figures> {
-  await page.goto(`${BASE}/?run=${target.run}&node=${target.node}`);
+  await page.goto(`${BASE}/log-viewer-page/index.html?run=${target.run}&node=${target.node}`);
   await page.waitForFunction(ROWS_LOADED);
   const firstLines = await page.evaluate(() => window.__firstLines ?? NaN);
   const mounted = await page.evaluate(
@@ -436,7 +446,7 @@ async function timeServer(target: Target, query: string) {
 }
 
 async function measureBig(page: Page, target: Target) {
-  await page.goto(`${BASE}/?run=${target.run}&node=${target.node}`);
+  await page.goto(`${BASE}/log-viewer-page/index.html?run=${target.run}&node=${target.node}`);
   await page.waitForFunction(ROWS_LOADED);
   const jump = await timeInPage(page, clickButton('Jump to end'), visibleSeq(target.lines));
   await page.evaluate(() => {
@@ -453,6 +463,40 @@ async function measureBig(page: Page, target: Target) {
   );
   const heap = await heapMb(page);
   return { jump, scrolled, realHeight, heap, dom: await domNodes(page) };
+}
+
+const tasks = (t: LongTasks) =>
+  t.count === 0 ? 'none over 50 ms' : `${t.count}, longest ${Math.round(t.longest)} ms`;
+
+function printRunPage(app: [string, RunPageFigures][], output: OutputFigures) {
+  const rows: [string, ...string[]][] = [
+    ['first lines, cold load (from navigation)', ...app.map(([, f]) => ms(f.bootFirstLines))],
+    ['  long tasks while booting (to 1.5 s after)', ...app.map(([, f]) => tasks(f.boot))],
+    ['first lines, in-app navigation (app loaded)', ...app.map(([, f]) => ms(f.inAppFirstLines))],
+    ['  long tasks (to 1.5 s after)', ...app.map(([, f]) => tasks(f.inApp))],
+    ['level=ERROR', ...app.map(([, f]) => ms(f.errorFilter))],
+    ['back to all levels', ...app.map(([, f]) => ms(f.backToAll))],
+    ['  long tasks while filtering', ...app.map(([, f]) => tasks(f.filter))],
+  ];
+  const header = [
+    'Run page of the dashboard (/runs/{id}?node=work)',
+    ...app.map(([n]) => `${n} lines`),
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(r));
+  const mb = `${(output.bytes / 1e6).toFixed(1)} MB`;
+  console.log(
+    `\nA node's ${mb} output (target: root ≤ 400 ms; issue 17 measured 3.75 s):\n` +
+      `  select the node, Output tab open: root row ${ms(output.selectRoot)}; long tasks ${tasks(output.select)}\n` +
+      `  cold load of ?node=work&tab=output: root row ${ms(output.bootRoot)} from navigation; long tasks ${tasks(output.boot)}\n` +
+      `  output requests of that load: ${output.requests.join(', ') || 'none'}\n` +
+      `Load average: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
+  );
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : 'n/a');
@@ -490,14 +534,21 @@ async function main() {
   await buildPage();
   log('starting the server to create the runs through the API');
   await startServer();
-  const [million, big] = await createRuns([LINES, BIG]);
+  const [million, big, withOutput] = await createRuns([LINES, BIG, 0]);
   await stopServer();
   log('inserting lines into the embedded PostgreSQL');
   const cluster = await startEmbeddedPostgres({ dataDir, log });
   const db = new pg.Client({ connectionString: cluster.url('runboard') });
   await db.connect();
   for (const target of [million!, big!]) await insertLines(db, target);
+  const outputBytes = await setOutput(db, withOutput!.run, withOutput!.node, OUTPUT_BYTES);
   await db.query('ANALYZE node_run_lines');
+  if (SETUP_ONLY) {
+    await db.end();
+    await cluster.stop();
+    log(`kept ${dataDir}: runs ${JSON.stringify({ million, big, withOutput })}`);
+    return;
+  }
   pgClient = db;
   log('starting the server on the filled database (its log sealer indexes the lines)');
   await startServer(cluster.url('runboard'));
@@ -526,6 +577,22 @@ async function main() {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addInitScript(INIT_SCRIPT);
     const page = await context.newPage();
+    await signIn(context, BASE, CREDENTIALS);
+    const app: [string, RunPageFigures][] = [];
+    for (const target of [million!, big!]) {
+      log(`run page, ${target.lines.toLocaleString('en-US')} lines`);
+      app.push([
+        target.lines.toLocaleString('en-US'),
+        await measureRunPage(page, BASE, target.run),
+      ]);
+      log(JSON.stringify(app.at(-1)![1]));
+    }
+    log(`run page, a ${(outputBytes / 1e6).toFixed(1)} MB node output`);
+    const output = await measureOutput(page, BASE, withOutput!.run, outputBytes);
+    log(JSON.stringify(output));
+    printRunPage(app, output);
+    if (APP_ONLY) return;
+
     log(`measuring ${LINES.toLocaleString('en-US')} lines`);
     const m = await measureMillion(page, million!);
     log(JSON.stringify(m));
@@ -617,5 +684,5 @@ main()
   })
   .finally(async () => {
     await stopServer();
-    rmSync(work, { recursive: true, force: true });
+    if (!SETUP_ONLY) rmSync(work, { recursive: true, force: true });
   });

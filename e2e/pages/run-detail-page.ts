@@ -109,6 +109,11 @@ export class RunDetailPage {
     await expect(this.page.getByRole('heading', { name: title, exact: true })).toBeVisible();
   }
 
+  /** Beside a node's output, the run's outputs show (and are fetched) only when asked for. */
+  async showRunOutputs() {
+    await this.page.getByRole('button', { name: 'Show run outputs' }).click();
+  }
+
   /** The inspector of the selected node's output (or, by name, the run's outputs). */
   output(name: string | RegExp): OutputPanel {
     return new OutputPanel(this.page, name);

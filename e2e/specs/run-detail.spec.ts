@@ -237,6 +237,8 @@ test('inspects a node’s output and copies the template path of a value', async
     .toBe('.outputs.build.image.tag');
 
   const runOutputs = detail.output('Run outputs');
+  await expect(runOutputs.tree).toHaveCount(0);
+  await detail.showRunOutputs();
   await expect(runOutputs.item('build')).toBeVisible();
   await expect(runOutputs.item('trigger')).toBeVisible();
 });
@@ -316,6 +318,7 @@ test('markup in logs and outputs is shown as text, never turned into elements', 
   await expect(detail.output('Output of Build image').item('note')).toContainText(
     '<img src=x onerror=',
   );
+  await detail.showRunOutputs();
   await expect(detail.output('Run outputs').item('build')).toBeVisible();
 
   await expect(page.locator('img[src="x"]')).toHaveCount(0);

@@ -466,14 +466,20 @@ export async function logScopeState(
 }
 
 /** A node run's output alone, with what says whether it can still change. */
+/**
+ * A node run's output as the JSON text PostgreSQL writes (never parsed: it may be 10 MB), with
+ * what deciding who may view its run needs (the run row itself would bring `outputs` along).
+ */
 export async function nodeRunOutput(db: DbOrTx, identifier: string) {
   const [row] = await db
     .select({
-      workflowRunIdentifier: nodeRuns.workflowRunIdentifier,
       status: nodeRuns.status,
-      output: nodeRuns.output,
+      outputJson: sql<string>`${nodeRuns.output}::text`,
+      allowAnyoneToView: workflowRuns.allowAnyoneToView,
+      createdBy: workflowRuns.createdBy,
     })
     .from(nodeRuns)
+    .innerJoin(workflowRuns, eq(workflowRuns.identifier, nodeRuns.workflowRunIdentifier))
     .where(eq(nodeRuns.identifier, identifier));
   return row;
 }

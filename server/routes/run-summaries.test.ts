@@ -156,6 +156,20 @@ describe('[ext] outputs read on their own', () => {
     expect(outputs.headers.get('cache-control')).toContain('immutable');
   });
 
+  it('writes the stored output as JSON text, whatever characters and numbers it holds', async () => {
+    const run = await startRun(t, 'slim');
+    const work = nodeRunOf(run, 'work').identifier;
+    const output = {
+      'say "hi"': 'back\\slash ünï ✓ 🚀 </script>\n\ttab',
+      numbers: [0, -1.5, 1e21, 123456789012],
+      nested: { empty: {}, list: [], none: null, yes: true },
+    };
+    await patchNode(t, work, { output });
+    const res = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/output`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ ok: true, output });
+  });
+
   it('answers 404 for an output the caller may not view', async () => {
     await createLinearWorkflow(t, 'private-out', { allowAnyoneToViewRuns: false });
     const run = await startRun(t, 'private-out', 'admin');

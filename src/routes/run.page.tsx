@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
+import { useCallback } from 'react';
 import { RunDetailPage } from '../features/run-detail/components/RunDetailPage';
 import { useRunStore } from '../features/run-detail/run-store';
 import type { RunSearch } from '../features/run-detail/search';
@@ -13,13 +14,16 @@ export function RunRoute() {
   const navigate = route.useNavigate();
   const { run, graph, refreshFailed } = useRunStore(runId);
   const workflow = useQuery({ ...workflowQueryOptions(run.workflowIdentifier), retry: false });
-  const onSearchChange = (patch: Partial<RunSearch>, options?: { replace?: boolean }) =>
-    void navigate({
-      search: (prev) => ({ ...prev, ...patch }),
-      replace: options?.replace ?? false,
-      // A view change (filter, node, tab, line) keeps the reader where they are on the page.
-      resetScroll: false,
-    });
+  const onSearchChange = useCallback(
+    (patch: Partial<RunSearch>, options?: { replace?: boolean }) =>
+      void navigate({
+        search: (prev) => ({ ...prev, ...patch }),
+        replace: options?.replace ?? false,
+        // A view change (filter, node, tab, line) keeps the reader where they are on the page.
+        resetScroll: false,
+      }),
+    [navigate],
+  );
   return (
     <RunDetailPage
       run={run}

@@ -4,7 +4,7 @@ import { LOG_LEVELS, type LogCounts } from '../../../contract/workflows';
 import type { LogViewState } from '../../lib/log-search';
 import { LEVEL_COLORS } from './LogRow';
 import classes from './LogViewer.module.css';
-import { matchLabel, toggleLevel } from './model';
+import { formatCount, matchLabel, toggleLevel } from './model';
 
 interface Props {
   state: LogViewState;
@@ -62,7 +62,7 @@ export function LogToolbar({
             >
               {level}
               {count !== undefined && (
-                <span style={{ marginLeft: 6, opacity: 0.8 }}>{count.toLocaleString('en-US')}</span>
+                <span style={{ marginLeft: 6, opacity: 0.8 }}>{formatCount(count)}</span>
               )}
             </Button>
           );

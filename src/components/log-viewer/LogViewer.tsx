@@ -94,7 +94,7 @@ export function LogViewer({
   const {
     scrollRef,
     scroller,
-    virtualizer,
+    measureElement,
     total,
     items,
     base,
@@ -113,6 +113,9 @@ export function LogViewer({
         if (!cancelled && position !== null) scrollToPosition(position, 'center');
       } else if (follow && liveRef.current) {
         await shown.open('tail');
+        // A level's view opened at its head (the chips' prefetch) gets its end by one tail
+        // request before the list asks for it, which would walk there from the head.
+        if (shown.total) await shown.lineAtAsync(shown.total - 1);
         if (!cancelled && shown.total) scrollToPosition(shown.total - 1, 'end');
       } else {
         await shown.open('head');
@@ -287,7 +290,7 @@ export function LogViewer({
                     selected={seq !== undefined && seq === state.line}
                     activeMatch={seq !== undefined && seq === search.activeSeq}
                     onSelectLine={selectLine}
-                    measureRef={state.wrap ? virtualizer.measureElement : undefined}
+                    measureRef={measureElement}
                   />
                 );
               })}

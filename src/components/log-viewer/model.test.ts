@@ -8,6 +8,7 @@ import {
   emptyLines,
   evictFar,
   findSeq,
+  formatCount,
   formatLine,
   isContiguous,
   isPageComplete,
@@ -19,6 +20,8 @@ import {
   pagesOf,
   planFetch,
   pollCursor,
+  rowOffset,
+  rowWindow,
   scrollScale,
   stepMatch,
   sumCounts,
@@ -305,5 +308,40 @@ describe('copy', () => {
     expect(formatLine(line(2, 'ERROR', '\u001b[31mFAIL\u001b[0m e2e'))).toBe(
       '2  2026-01-01T00:00:00.000Z  ERROR  FAIL e2e',
     );
+  });
+});
+
+describe('fixed-height rows', () => {
+  it('renders the rows in view and the overscan, clamped to the log', () => {
+    expect(rowWindow(0, 100, 1_000_000, 20, 12)).toEqual({ first: 0, last: 16 });
+    expect(rowWindow(10_000, 100, 1_000_000, 20, 12)).toEqual({ first: 488, last: 516 });
+    expect(rowWindow(19_999_900, 100, 1_000_000, 20, 12)).toEqual({
+      first: 999_983,
+      last: 999_999,
+    });
+  });
+
+  it('renders nothing for an empty log and something before the viewport is known', () => {
+    expect(rowWindow(0, 400, 0, 20, 12)).toEqual({ first: 0, last: -1 });
+    expect(rowWindow(0, 0, 50, 20, 12)).toEqual({ first: 0, last: 12 });
+    expect(rowWindow(5_000, 400, 10, 20, 12)).toEqual({ first: 9, last: 9 });
+  });
+
+  it('aligns a row at the start, centre or end of the viewport, within the scroll range', () => {
+    expect(rowOffset(500, 'start', 100, 1_000, 20)).toBe(10_000);
+    expect(rowOffset(500, 'center', 100, 1_000, 20)).toBe(9_960);
+    expect(rowOffset(500, 'end', 100, 1_000, 20)).toBe(9_920);
+    expect(rowOffset(999, 'start', 100, 1_000, 20)).toBe(19_900);
+    expect(rowOffset(0, 'end', 100, 1_000, 20)).toBe(0);
+    expect(rowOffset(3, 'center', 400, 5, 20)).toBe(0);
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands as en-US does', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(1000)).toBe('1,000');
+    expect(formatCount(2_000_000)).toBe('2,000,000');
   });
 });

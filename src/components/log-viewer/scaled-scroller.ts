@@ -9,14 +9,45 @@ import { scrollScale } from './model';
  */
 export class ScaledScroller {
   ratio = 1;
+  /**
+   * The element's clientHeight as last observed (ResizeObserver): `fit` runs while rendering,
+   * where reading clientHeight would force a layout of the whole page.
+   */
+  viewport = 0;
 
   constructor(readonly el: HTMLElement) {}
 
   /** Sets the ratio for a virtual height; returns the real height the spacer should have. */
   fit(virtualTotal: number): number {
-    const { realTotal, ratio } = scrollScale(virtualTotal, this.el.clientHeight);
+    const { realTotal, ratio } = scrollScale(virtualTotal, this.viewport);
     this.ratio = ratio;
     return realTotal;
+  }
+
+  /** Reports the viewport's height (first once laid out) and the real scrollTop on every change. */
+  observe({
+    onResize,
+    onScroll,
+  }: {
+    onResize: (height: number) => void;
+    onScroll: (offset: number) => void;
+  }) {
+    const scrolled = () => onScroll(this.el.scrollTop);
+    // The observer also gives the first report (and the offset the element kept, e.g. across a
+    // wrap toggle), once the browser has laid the page out: reading them now would force that
+    // layout in the middle of React's commit.
+    const resized = () => {
+      this.viewport = this.el.clientHeight;
+      onResize(this.viewport);
+      scrolled();
+    };
+    const observer = new ResizeObserver(resized);
+    observer.observe(this.el);
+    this.el.addEventListener('scroll', scrolled, { passive: true });
+    return () => {
+      observer.disconnect();
+      this.el.removeEventListener('scroll', scrolled);
+    };
   }
 
   get scrollTop() {
@@ -68,7 +99,10 @@ export function observeScrollerRect<T extends Element>(
   const scroller = instance.scrollElement as unknown as ScaledScroller | null;
   if (!scroller) return;
   const el = scroller.el;
-  const report = () => cb({ width: el.clientWidth, height: el.clientHeight });
+  const report = () => {
+    scroller.viewport = el.clientHeight;
+    cb({ width: el.clientWidth, height: el.clientHeight });
+  };
   report();
   const observer = new ResizeObserver(report);
   observer.observe(el);

@@ -141,7 +141,9 @@ export class LogView {
       this.error = err instanceof Error ? err : new Error(String(err));
     } finally {
       for (const p of pages) if (this.inFlight.get(p) === controller) this.inFlight.delete(p);
-      this.changed();
+      // Aborted: the viewport left those pages and nothing changed. Telling the viewer would
+      // make it ask for its range again, abort the walk toward it again, and so on forever.
+      if (!controller.signal.aborted) this.changed();
     }
   }
 

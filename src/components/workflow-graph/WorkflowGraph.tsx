@@ -1,5 +1,5 @@
 import { Skeleton } from '@mantine/core';
-import { lazy, Suspense } from 'react';
+import { lazy, memo, Suspense } from 'react';
 import { assignLayers, type GraphInput } from './model';
 import type { WorkflowGraphProps } from './types';
 
@@ -22,12 +22,15 @@ export function graphHeight(graph: GraphInput): number {
   return Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, rows * ROW_PX + 40));
 }
 
-/** The workflow graph, drawn by FlowGraph once its chunk (React Flow, dagre) has loaded. */
-export function WorkflowGraph(props: WorkflowGraphProps) {
+/**
+ * The workflow graph, drawn by FlowGraph once its chunk (React Flow, dagre) has loaded. Memoized:
+ * pages re-render it only when its props change (not on every URL change of a log view).
+ */
+export const WorkflowGraph = memo(function WorkflowGraph(props: WorkflowGraphProps) {
   const height = graphHeight(props);
   return (
     <Suspense fallback={<Skeleton height={height} radius="md" aria-label="Loading the graph" />}>
       <FlowGraph {...props} height={height} />
     </Suspense>
   );
-}
+});

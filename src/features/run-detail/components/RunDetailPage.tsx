@@ -1,5 +1,5 @@
 import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useMemo, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type {
   NodeRunSummary,
   Workflow,
@@ -76,7 +76,14 @@ export function RunDetailPage({
     return d;
   }, [latest]);
 
-  const select = (node: string) => onSearchChange(selectionPatch(node));
+  // Stable across a log view change (level, search, line: only the URL's log state moves), so
+  // the memoized graph and timeline are not drawn again for it.
+  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
+  const states = useMemo(() => nodeStates(run, nodeOrder), [run, nodeOrder]);
+  const select = useCallback(
+    (node: string) => onSearchChange(selectionPatch(node)),
+    [onSearchChange],
+  );
   const selectAll = () => onSearchChange(selectionPatch(null));
 
   return (
@@ -105,17 +112,14 @@ export function RunDetailPage({
           <WorkflowGraph
             nodes={graph.nodes}
             connections={graph.connections}
-            states={nodeStates(
-              run,
-              graph.nodes.map((n) => n.identifier),
-            )}
+            states={states}
             details={durations}
             selected={selectedNode}
             onSelect={select}
           />
           <RunGantt
             run={run}
-            nodeOrder={graph.nodes.map((n) => n.identifier)}
+            nodeOrder={nodeOrder}
             titles={titles}
             selected={selectedNode}
             onSelect={select}
@@ -281,30 +285,62 @@ function SelectionPanel({
                 )}
               </Stack>
             )}
-            <Stack gap={6}>
-              <Text fw={600} size="sm">
-                Run outputs{' '}
-                <Text span c="dimmed" ff="monospace" size="xs">
-                  variables.outputs
-                </Text>
-              </Text>
-              <RunOutputsInspector
-                run={run}
-                rootPath=".outputs"
-                label="Run outputs"
-                {...(node
-                  ? {}
-                  : {
-                      search: search.oq ?? '',
-                      onSearchChange: (oq: string) =>
-                        onSearchChange({ oq: oq || undefined }, { replace: true }),
-                    })}
-                height={node ? 280 : 480}
-              />
-            </Stack>
+            <RunOutputsSection
+              key={node ?? ''}
+              run={run}
+              node={node}
+              search={search}
+              onSearchChange={onSearchChange}
+            />
           </Stack>
         </Tabs.Panel>
       </Tabs>
+    </Stack>
+  );
+}
+
+/**
+ * The run's `variables.outputs`. Beside a node's output it holds that same output again (a 10 MB
+ * one arrived twice and took seconds to show), so with a node selected it is fetched only when
+ * asked for; with all nodes it is the output shown.
+ */
+function RunOutputsSection({
+  run,
+  node,
+  search,
+  onSearchChange,
+}: Pick<PanelProps, 'run' | 'node' | 'search' | 'onSearchChange'>) {
+  const [shown, setShown] = useState(node === null);
+  return (
+    <Stack gap={6}>
+      <Group gap="sm">
+        <Text fw={600} size="sm">
+          Run outputs{' '}
+          <Text span c="dimmed" ff="monospace" size="xs">
+            variables.outputs
+          </Text>
+        </Text>
+        {!shown && (
+          <Button size="compact-xs" variant="default" onClick={() => setShown(true)}>
+            Show run outputs
+          </Button>
+        )}
+      </Group>
+      {shown && (
+        <RunOutputsInspector
+          run={run}
+          rootPath=".outputs"
+          label="Run outputs"
+          {...(node
+            ? {}
+            : {
+                search: search.oq ?? '',
+                onSearchChange: (oq: string) =>
+                  onSearchChange({ oq: oq || undefined }, { replace: true }),
+              })}
+          height={node ? 280 : 480}
+        />
+      )}
     </Stack>
   );
 }

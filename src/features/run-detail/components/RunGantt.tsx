@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react';
+import { memo, type CSSProperties } from 'react';
 import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { stateAppearance } from '../../../components/StatusBadge';
 import { formatDuration } from '../../../lib/dates';
@@ -18,7 +18,14 @@ interface Props {
  * A bar per node run across the run's span. Each row is a button that selects its node, like the
  * graph's node buttons; its name starts "Timeline:" so it never reads as (or matches) a graph node.
  */
-export function RunGantt({ run, nodeOrder, titles, selected, onSelect }: Props) {
+/** Memoized: the run page re-renders on every log view change, which does not move the bars. */
+export const RunGantt = memo(function RunGantt({
+  run,
+  nodeOrder,
+  titles,
+  selected,
+  onSelect,
+}: Props) {
   const now = useNow(run.completedAt === null);
   const bars = ganttBars(run, nodeOrder, now);
   return (
@@ -61,4 +68,4 @@ export function RunGantt({ run, nodeOrder, titles, selected, onSelect }: Props) 
       })}
     </div>
   );
-}
+});
