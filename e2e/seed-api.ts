@@ -110,10 +110,15 @@ export class SeedApi {
 
   /** The run's node run for `nodeIdentifier` (the latest, if the node ran more than once). */
   async nodeRun(runIdentifier: string, nodeIdentifier: string): Promise<NodeRun> {
-    const run = await this.getRun(runIdentifier);
-    const found = run.nodeRuns.filter((n) => n.nodeIdentifier === nodeIdentifier).at(-1);
+    const found = await this.findNodeRun(runIdentifier, nodeIdentifier);
     if (!found) throw new Error(`run ${runIdentifier} has no node run for "${nodeIdentifier}"`);
     return found;
+  }
+
+  /** The node's latest run in the run, or undefined while the run has not reached the node. */
+  async findNodeRun(runIdentifier: string, nodeIdentifier: string): Promise<NodeRun | undefined> {
+    const run = await this.getRun(runIdentifier);
+    return run.nodeRuns.filter((n) => n.nodeIdentifier === nodeIdentifier).at(-1);
   }
 }
 
