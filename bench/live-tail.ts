@@ -11,13 +11,13 @@
  * bytes/s the page moved, lines fetched more than once, placeholder ("…") rows seen while
  * following, and the rate the server accepted. Not a test: nothing here asserts on time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { build } from 'vite';
+import { startBenchServer, type BenchServer } from './server-process';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -40,7 +40,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-tail-'));
 chmodSync(work, 0o755);
 const dataDir = path.join(work, 'data');
 const staticDir = path.join(work, 'static');
-let server: ChildProcess | null = null;
+let server: BenchServer | null = null;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const load = () =>
@@ -59,31 +59,11 @@ async function buildPage() {
 }
 
 async function startServer() {
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATA_DIR: dataDir,
-      SEED: 'none',
-      SIMULATOR: 'off',
-      STATIC_DIR: staticDir,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Runboard is running')) resolve();
-    });
-    server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  server = await startBenchServer({ PORT: String(PORT), DATA_DIR: dataDir, STATIC_DIR: staticDir });
 }
 
 async function stopServer() {
-  if (!server) return;
-  const exited = new Promise((resolve) => server!.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  await server?.stop();
   server = null;
 }
 

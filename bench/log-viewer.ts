@@ -8,7 +8,6 @@
  * DOM nodes, level filter, search, reaching the last of 2M lines. Prints the figures beside the
  * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +27,7 @@ import {
   type OutputFigures,
   type RunPageFigures,
 } from './run-page';
+import { startBenchServer, type BenchServer } from './server-process';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -36,7 +36,6 @@ const arg = (name: string, fallback: number) => {
 const LINES = arg('lines', 1_000_000);
 const BIG = arg('big', 2_000_000);
 const PORT = arg('port', 18_931);
-const ROOT = path.resolve(import.meta.dirname, '..');
 const BASE = `http://127.0.0.1:${PORT}`;
 const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 const OUTPUT_BYTES = arg('output', 10_000_000);
@@ -51,7 +50,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
 chmodSync(work, 0o755);
 const dataDir = path.join(work, 'data');
 const staticDir = path.join(work, 'static');
-let server: ChildProcess | null = null;
+let server: BenchServer | null = null;
 let pgClient: pg.Client | null = null;
 
 function log(message: string) {
@@ -65,33 +64,16 @@ async function buildPage() {
 }
 
 async function startServer(databaseUrl?: string) {
-  // One node process (not npx → tsx → node), so SIGTERM reaches the server itself.
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      PORT: String(PORT),
-      DATA_DIR: dataDir,
-      SEED: 'none',
-      SIMULATOR: 'off',
-      STATIC_DIR: staticDir,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Runboard is running')) resolve();
-    });
-    server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  server = await startBenchServer({
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    PORT: String(PORT),
+    DATA_DIR: dataDir,
+    STATIC_DIR: staticDir,
   });
 }
 
 async function stopServer() {
-  if (!server) return;
-  const exited = new Promise((resolve) => server!.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  await server?.stop();
   server = null;
 }
 

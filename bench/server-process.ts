@@ -1,0 +1,35 @@
+/**
+ * `server/index.ts` as its own process for the browser benches: one node process (not npx → tsx →
+ * node), so SIGTERM reaches the server itself; resolves once it says it is running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface BenchServer {
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/** Starts the server with no seed and the simulator off, plus `env`. */
+export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, SEED: 'none', SIMULATOR: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Runboard is running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { child, stop };
+}
