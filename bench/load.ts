@@ -52,6 +52,11 @@ const VIEWERS_PER_USER = Number(process.env.VIEWERS_PER_USER ?? 4);
 if (VIEWERS_PER_USER > LOG_TAIL_LIMITS.perUser) {
   throw new Error(`VIEWERS_PER_USER must be at most ${LOG_TAIL_LIMITS.perUser}`);
 }
+/**
+ * A diagnosis, not the product's policy: TAIL_TICK_MS=1000 makes every stream look for new lines
+ * once a second instead of every LOG_TAIL_LIMITS.tickMs (each look is one query per stream).
+ */
+if (process.env.TAIL_TICK_MS) LOG_TAIL_LIMITS.tickMs = Number(process.env.TAIL_TICK_MS);
 const BATCH = 100;
 const RAW_ROWS = 500_000;
 
@@ -224,11 +229,13 @@ async function main() {
     });
     const auths = viewerAuths.slice(0, Math.ceil(viewers / VIEWERS_PER_USER));
     child.send({ base, auths, runs, viewers, seconds, mode } satisfies ViewersTask);
+    const xacts0 = await transactions();
     const watch = watchServer();
     const r = await result;
     const all = [...r.run, ...r.logs];
     const requests = all.length + r.first.length + r.stream.opened;
     const server = watch.stop(requests);
+    const xactsPerS = (await transactions()) - xacts0;
     // The next phase's users must find their stream slots free (the server frees a slot when it
     // sees the connection close).
     for (let i = 0; i < 100 && openLogTails() > 0; i++) await new Promise((f) => setTimeout(f, 50));
@@ -255,7 +262,8 @@ async function main() {
       detail:
         `first loads ${ms(r.first)}; run polls ${ms(r.run)} (${r.notModified.run}/${r.run.length} 304);` +
         `${streamed} received ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB;` +
-        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server}`,
+        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server};` +
+        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s`,
     };
   };
 
@@ -268,8 +276,20 @@ async function main() {
   const postmaster = Number(
     readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
   );
+  /**
+   * Transactions PostgreSQL committed so far (each query outside a transaction is one): the
+   * streams' ticks show here. Backends report every second or so, hence ≈.
+   */
+  const transactions = async () => {
+    const [row] = await selectRows<{ n: string }>(
+      db,
+      sql`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return Number(row!.n);
+  };
   const watchServer = () => {
     const lag = monitorEventLoopDelay({ resolution: 10 });
+    let streamsMax = 0;
     lag.enable();
     let waitingMax = 0;
     let waitingSum = 0;
@@ -289,6 +309,7 @@ async function main() {
     const sampler = setInterval(() => {
       waitingMax = Math.max(waitingMax, pool.waitingCount);
       waitingSum += pool.waitingCount;
+      streamsMax = Math.max(streamsMax, openLogTails());
       samples++;
     }, 10);
     const cpu0 = process.cpuUsage();
@@ -316,7 +337,8 @@ async function main() {
         return (
           `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
-          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}`
+          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
+          (streamsMax ? `; streams open at most ${streamsMax}` : '')
         );
       },
     };
