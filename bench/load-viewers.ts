@@ -136,7 +136,12 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     let res: Response;
     try {
       res = await fetch(`${task.base}/workflows/nodes/runs/${node}/logs/stream?cursor=${cursor}`, {
-        headers: { authorization: auth, 'accept-encoding': 'gzip', accept: 'text/event-stream' },
+        headers: {
+          authorization: auth,
+          // STREAM_ENCODING=identity: the stream uncompressed (a diagnosis of gzip's share of the lag).
+          'accept-encoding': process.env.STREAM_ENCODING ?? 'gzip',
+          accept: 'text/event-stream',
+        },
         signal: stop.signal,
       });
     } catch (err) {
