@@ -3,20 +3,34 @@
  * parsing and timers must not share the server's event loop, or the latencies would count the
  * client's own work and the server would be slowed by it; a browser is another process too.
  *
- * Each viewer polls as the dashboard does (src/lib/polling.ts, src/components/log-viewer/):
- * every 2 s the run with `view=summary` and If-None-Match, and its node's log — first the tail
- * (200 lines), then from its cursor (up to 10 000 lines) with If-None-Match. Answers the parent
- * with the latencies of each kind of poll and how many were 304, and apart from them those of
- * each viewer's first load (a page being opened, not a poll).
+ * Each viewer first loads the run (`view=summary`) and its node's log tail (200 lines), then:
+ * - mode `poll` (the dashboard with Follow off, src/lib/polling.ts, src/components/log-viewer/):
+ *   every 2 s the run with If-None-Match and the node's log from its cursor (up to 10 000 lines)
+ *   with If-None-Match;
+ * - mode `stream` (a live node with Follow on, the dashboard's default): every 2 s the run with
+ *   If-None-Match, and the node's log streamed — one `GET …/logs/stream?cursor=` kept open, its
+ *   Server-Sent Events parsed by hand (`event:`, `id:`, `data:`) from fetch's body; each line's
+ *   delivery lag is its arrival here less its `createdAt` (the server's clock when the write
+ *   was received; same machine). A stream refused (429 past the per-user cap) makes that viewer
+ *   poll its log instead, as the dashboard does, and is counted.
+ * Viewers are spread over the tokens given (`auths[v % auths.length]`): one user may hold only
+ * LOG_TAIL_LIMITS.perUser streams. Answers the parent with the latencies of each kind of poll,
+ * how many were 304, each viewer's first load apart (a page being opened, not a poll), and the
+ * streams' lag and volume.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+export type ViewersMode = 'poll' | 'stream';
 
 export interface ViewersTask {
   base: string;
-  auth: string;
+  /** `Bearer …` headers; viewer v uses auths[v % auths.length]. */
+  auths: string[];
   runs: { run: string; node: string }[];
   viewers: number;
   seconds: number;
+  mode: ViewersMode;
 }
 
 export interface ViewersResult {
@@ -26,13 +40,50 @@ export interface ViewersResult {
   /** Latencies of each viewer's first load (the run, then its log's tail), not polls. */
   first: number[];
   notModified: { run: number; logs: number };
+  /** Lines and bytes (decoded text) the viewers received, polled or streamed. */
   lines: number;
   bytes: number;
+  stream: {
+    /** Time to each stream's response headers. */
+    open: number[];
+    opened: number;
+    /** Answered 429 (or anything but a stream): that viewer polled its log instead. */
+    refused: number;
+    /** Ended by the server before the phase did (end event, lifetime, error). */
+    closedEarly: number;
+    events: number;
+    /** Delivery lag of every streamed line (ms): p50, p99, max; null without lines. */
+    lag: { p50: number; p99: number; max: number; n: number } | null;
+  };
+  /** This process's own event-loop delay p99 (ms): a busy client inflates the lag it measures. */
+  clientLoopP99: number;
 }
 
 const POLL_MS = 2000;
 const PAGE_SIZE = 200;
 const MAX_FETCH = 10_000;
+
+/** Lag histogram, 1 ms buckets up to 2 minutes: percentiles without keeping every sample. */
+class Histogram {
+  private readonly buckets = new Uint32Array(120_001);
+  n = 0;
+  max = 0;
+  add(ms: number) {
+    const b = Math.min(this.buckets.length - 1, Math.max(0, Math.round(ms)));
+    this.buckets[b]!++;
+    this.n++;
+    this.max = Math.max(this.max, ms);
+  }
+  pct(p: number) {
+    const target = Math.min(this.n - 1, Math.floor(this.n * p));
+    let seen = 0;
+    for (let b = 0; b < this.buckets.length; b++) {
+      seen += this.buckets[b]!;
+      if (seen > target) return b;
+    }
+    return this.max;
+  }
+}
 
 async function viewers(task: ViewersTask): Promise<ViewersResult> {
   const result: ViewersResult = {
@@ -42,15 +93,21 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     notModified: { run: 0, logs: 0 },
     lines: 0,
     bytes: 0,
+    stream: { open: [], opened: 0, refused: 0, closedEarly: 0, events: 0, lag: null },
+    clientLoopP99: 0,
   };
+  const lag = new Histogram();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const get = async (
+    auth: string,
     p: string,
     etag: string | null,
   ): Promise<{ ms: number; status: number; etag: string | null; body: unknown }> => {
     const t0 = performance.now();
     const res = await fetch(`${task.base}${p}`, {
       headers: {
-        authorization: task.auth,
+        authorization: auth,
         'accept-encoding': 'gzip',
         ...(etag ? { 'if-none-match': etag } : {}),
       },
@@ -67,41 +124,128 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     };
   };
   const until = performance.now() + task.seconds * 1000;
+  const stop = new AbortController();
+  const phaseOver = sleep(task.seconds * 1000).then(() => stop.abort());
+
+  /**
+   * Reads one stream until the phase ends or the server ends it; each `lines` event's lines
+   * are counted and their lag recorded. Returns false when the stream was refused.
+   */
+  const stream = async (auth: string, node: string, cursor: string): Promise<boolean> => {
+    const t0 = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(`${task.base}/workflows/nodes/runs/${node}/logs/stream?cursor=${cursor}`, {
+        headers: {
+          authorization: auth,
+          // STREAM_ENCODING=identity: the stream uncompressed (a diagnosis of gzip's share of the lag).
+          'accept-encoding': process.env.STREAM_ENCODING ?? 'gzip',
+          accept: 'text/event-stream',
+        },
+        signal: stop.signal,
+      });
+    } catch (err) {
+      if (stop.signal.aborted) return true;
+      throw err;
+    }
+    if (res.status !== 200 || !res.body) {
+      await res.text().catch(() => '');
+      result.stream.refused++;
+      return false;
+    }
+    result.stream.open.push(performance.now() - t0);
+    result.stream.opened++;
+    let buffer = '';
+    const onEvent = (block: string) => {
+      let event = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) continue; // a heartbeat comment
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+        if (field === 'event') event = value;
+        else if (field === 'data') data = data ? `${data}\n${value}` : value;
+      }
+      if (event !== 'lines') return;
+      const now = Date.now();
+      result.stream.events++;
+      result.bytes += data.length;
+      const { logs } = JSON.parse(data) as { logs: { createdAt: string }[] };
+      result.lines += logs.length;
+      for (const l of logs) lag.add(now - Date.parse(l.createdAt));
+    };
+    try {
+      for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          onEvent(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+      if (!stop.signal.aborted) result.stream.closedEarly++;
+    } catch (err) {
+      if (!stop.signal.aborted) throw err;
+    }
+    return true;
+  };
+
   await Promise.all(
     Array.from({ length: task.viewers }, async (_, v) => {
       const { run, node } = task.runs[v % task.runs.length]!;
+      const auth = task.auths[v % task.auths.length]!;
       let runTag: string | null = null;
       let logTag: { cursor: string; etag: string } | null = null;
       let cursor: string | null = null;
       // Spread the viewers over the period, as independent browsers would be.
       await sleep(Math.random() * POLL_MS);
       let firstLoad = true;
+      let streaming: Promise<boolean> | null = null;
+      let polledLog = task.mode === 'poll';
       while (performance.now() < until) {
         const started = performance.now();
-        const r = await get(`/workflows/runs/${run}?view=summary`, runTag);
+        const r = await get(auth, `/workflows/runs/${run}?view=summary`, runTag);
         (firstLoad ? result.first : result.run).push(r.ms);
         if (r.status === 304) result.notModified.run++;
         runTag = r.etag ?? runTag;
-        const logsPath = `/workflows/nodes/runs/${node}/logs`;
-        const l: Awaited<ReturnType<typeof get>> = await (cursor === null
-          ? get(`${logsPath}?tail=true&limit=${PAGE_SIZE}`, null)
-          : get(
-              `${logsPath}?cursor=${cursor}&limit=${MAX_FETCH}`,
-              logTag?.cursor === cursor ? logTag.etag : null,
-            ));
-        (firstLoad ? result.first : result.logs).push(l.ms);
-        firstLoad = false;
-        if (l.status === 304) result.notModified.logs++;
-        else {
-          if (cursor !== null && l.etag) logTag = { cursor, etag: l.etag };
-          const body = l.body as { logs: unknown[]; nextCursor: string | null };
-          result.lines += body.logs.length;
-          cursor = body.nextCursor ?? cursor;
+        if (firstLoad || polledLog) {
+          const logsPath = `/workflows/nodes/runs/${node}/logs`;
+          const l: Awaited<ReturnType<typeof get>> = await (cursor === null
+            ? get(auth, `${logsPath}?tail=true&limit=${PAGE_SIZE}`, null)
+            : get(
+                auth,
+                `${logsPath}?cursor=${cursor}&limit=${MAX_FETCH}`,
+                logTag?.cursor === cursor ? logTag.etag : null,
+              ));
+          (firstLoad ? result.first : result.logs).push(l.ms);
+          if (l.status === 304) result.notModified.logs++;
+          else {
+            if (cursor !== null && l.etag) logTag = { cursor, etag: l.etag };
+            const body = l.body as { logs: unknown[]; nextCursor: string | null };
+            result.lines += body.logs.length;
+            cursor = body.nextCursor ?? cursor;
+          }
         }
+        if (firstLoad && task.mode === 'stream') {
+          // The tail's next cursor is where the stream starts (an empty log: from the start).
+          streaming = stream(auth, node, cursor ?? '0').then((ok) => {
+            if (!ok) polledLog = true;
+            return ok;
+          });
+        }
+        firstLoad = false;
         await sleep(Math.max(0, POLL_MS - (performance.now() - started)));
       }
+      await streaming;
     }),
   );
+  await phaseOver;
+  loop.disable();
+  result.clientLoopP99 = loop.percentile(99) / 1e6;
+  result.stream.lag = lag.n
+    ? { p50: lag.pct(0.5), p99: lag.pct(0.99), max: lag.max, n: lag.n }
+    : null;
   return result;
 }
 

@@ -7,9 +7,11 @@
  *   2. the raw rate in the same PostgreSQL: the same rows inserted server-side into a table with
  *      the same columns and only the indexes needed to read by position and level, and its CPU
  *      per row; the ratio;
- *   3. reads: 50 and 200 viewers polling at the dashboard's policy (every 2 s: the run with
- *      view=summary and If-None-Match, and its node's log from its cursor), p50/p99, without and
- *      with the 8 writers;
+ *   3. reads: 50 and 200 viewers at the dashboard's policies, without and with the 8 writers:
+ *      `poll` (Follow off: every 2 s the run with view=summary and If-None-Match, and its node's
+ *      log from its cursor), p50/p99; `stream` (a live node with Follow on, the default: the run
+ *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
+ *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
@@ -28,15 +30,33 @@ import type pg from 'pg';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
-import type { ViewersResult, ViewersTask } from './load-viewers';
+import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
 
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
 const WRITERS = 8;
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
+/** Sizes at which the streamed policy runs too (after the polled one); empty: none. */
+const STREAM_VIEWERS = (process.env.STREAM_VIEWERS ?? '200').split(',').filter(Boolean).map(Number);
+/**
+ * Viewers per user (a person with a few tabs open): each user may hold only
+ * LOG_TAIL_LIMITS.perUser streams, so the viewers are spread over machine credentials made
+ * through the API, each with its own bearer token (the dashboard's people use session cookies;
+ * both are one lookup a request).
+ */
+const VIEWERS_PER_USER = Number(process.env.VIEWERS_PER_USER ?? 4);
+if (VIEWERS_PER_USER > LOG_TAIL_LIMITS.perUser) {
+  throw new Error(`VIEWERS_PER_USER must be at most ${LOG_TAIL_LIMITS.perUser}`);
+}
+/**
+ * A diagnosis, not the product's policy: TAIL_TICK_MS=1000 makes every stream look for new lines
+ * once a second instead of every LOG_TAIL_LIMITS.tickMs (each look is one query per stream).
+ */
+if (process.env.TAIL_TICK_MS) LOG_TAIL_LIMITS.tickMs = Number(process.env.TAIL_TICK_MS);
 const BATCH = 100;
 const RAW_ROWS = 500_000;
 
@@ -184,8 +204,22 @@ async function main() {
     };
   };
 
+  // The viewers' users: machine credentials made through the API, a token each.
+  const viewerAuths: string[] = [];
+  const users = Math.ceil(Math.max(...VIEWERS, ...STREAM_VIEWERS) / VIEWERS_PER_USER);
+  for (let i = 0; i < users; i++) {
+    const { body } = await call('POST', '/credentials', { name: `viewer ${i + 1}` });
+    const res = await fetch(`${base}/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: body.credential.clientId, clientSecret: body.clientSecret }),
+    });
+    if (res.status !== 200) throw new Error(`viewer token: ${res.status} ${await res.text()}`);
+    viewerAuths.push(`Bearer ${((await res.json()) as { accessToken: string }).accessToken}`);
+  }
+
   /** The viewers poll from their own process (bench/load-viewers.ts), as browsers would. */
-  const read = async (viewers: number, seconds: number) => {
+  const read = async (viewers: number, seconds: number, mode: ViewersMode) => {
     const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
     });
@@ -193,21 +227,43 @@ async function main() {
       child.once('message', (m) => resolve(m as ViewersResult));
       child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
     });
-    child.send({ base, auth, runs, viewers, seconds } satisfies ViewersTask);
+    const auths = viewerAuths.slice(0, Math.ceil(viewers / VIEWERS_PER_USER));
+    child.send({ base, auths, runs, viewers, seconds, mode } satisfies ViewersTask);
+    const xacts0 = await transactions();
     const watch = watchServer();
     const r = await result;
     const all = [...r.run, ...r.logs];
-    const requests = all.length + r.first.length;
+    const requests = all.length + r.first.length + r.stream.opened;
     const server = watch.stop(requests);
+    const xactsPerS = (await transactions()) - xacts0;
+    // The next phase's users must find their stream slots free (the server frees a slot when it
+    // sees the connection close).
+    for (let i = 0; i < 100 && openLogTails() > 0; i++) await new Promise((f) => setTimeout(f, 50));
+    if (openLogTails() > 0) console.log(`  (${openLogTails()} streams still open on the server)`);
+    const ms = (xs: number[]) =>
+      `p50 ${pct(xs, 0.5).toFixed(1)} / p99 ${pct(xs, 0.99).toFixed(1)} ms`;
+    const s = r.stream;
+    const streamed =
+      mode === 'stream'
+        ? ` stream: ${s.opened} opened (headers ${ms(s.open)}), ${s.refused} refused, ${s.closedEarly} ended early;` +
+          ` delivery lag ${s.lag ? `p50 ${s.lag.p50} / p99 ${s.lag.p99} / max ${s.lag.max} ms (${s.lag.n} lines)` : '– (no lines)'},` +
+          ` ${s.events} events;` +
+          (r.logs.length ? ` log polls of refused viewers ${ms(r.logs)};` : '')
+        : ` logs ${ms(r.logs)} (${r.notModified.logs}/${r.logs.length} 304);`;
     return {
+      run: r.run,
+      logs: r.logs,
+      lag: s.lag,
+      lines: r.lines,
+      bytes: r.bytes,
       p50: pct(all, 0.5),
       p99: pct(all, 0.99),
       n: all.length,
       detail:
-        `first loads p50 ${pct(r.first, 0.5).toFixed(1)} / p99 ${pct(r.first, 0.99).toFixed(1)} ms;` +
-        ` polls: run p50 ${pct(r.run, 0.5).toFixed(1)} / p99 ${pct(r.run, 0.99).toFixed(1)} ms (${r.notModified.run}/${r.run.length} 304),` +
-        ` logs p50 ${pct(r.logs, 0.5).toFixed(1)} / p99 ${pct(r.logs, 0.99).toFixed(1)} ms (${r.notModified.logs}/${r.logs.length} 304,` +
-        ` ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB); ${server}`,
+        `first loads ${ms(r.first)}; run polls ${ms(r.run)} (${r.notModified.run}/${r.run.length} 304);` +
+        `${streamed} received ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB;` +
+        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server};` +
+        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s`,
     };
   };
 
@@ -220,8 +276,20 @@ async function main() {
   const postmaster = Number(
     readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
   );
+  /**
+   * Transactions PostgreSQL committed so far (each query outside a transaction is one): the
+   * streams' ticks show here. Backends report every second or so, hence ≈.
+   */
+  const transactions = async () => {
+    const [row] = await selectRows<{ n: string }>(
+      db,
+      sql`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return Number(row!.n);
+  };
   const watchServer = () => {
     const lag = monitorEventLoopDelay({ resolution: 10 });
+    let streamsMax = 0;
     lag.enable();
     let waitingMax = 0;
     let waitingSum = 0;
@@ -241,6 +309,7 @@ async function main() {
     const sampler = setInterval(() => {
       waitingMax = Math.max(waitingMax, pool.waitingCount);
       waitingSum += pool.waitingCount;
+      streamsMax = Math.max(streamsMax, openLogTails());
       samples++;
     }, 10);
     const cpu0 = process.cpuUsage();
@@ -268,7 +337,8 @@ async function main() {
         return (
           `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
-          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}`
+          ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
+          (streamsMax ? `; streams open at most ${streamsMax}` : '')
         );
       },
     };
@@ -310,13 +380,29 @@ async function main() {
   console.log(`raw table: ${(Number(rawSize!.b) / RAW_ROWS).toFixed(0)} bytes per row`);
   await db.execute(sql`DROP TABLE raw_lines`);
 
-  for (const viewers of process.env.INGEST_ONLY ? [] : VIEWERS) {
-    const idle = await read(viewers, READ_S);
-    const [loaded, writing] = await Promise.all([read(viewers, READ_S), ingest(READ_S)]);
-    console.log(
-      `polls (GET run + GET logs), ${viewers} viewers every 2 s: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms` +
-        ` | with ${WRITERS} writers: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms (${loaded.n} polls; ${writing.rate.toFixed(0)} lines/s)`,
-    );
+  const phases = process.env.INGEST_ONLY
+    ? []
+    : VIEWERS.flatMap((viewers) => [
+        { viewers, mode: 'poll' as const },
+        ...(STREAM_VIEWERS.includes(viewers) ? [{ viewers, mode: 'stream' as const }] : []),
+      ]);
+  for (const { viewers, mode } of phases) {
+    const idle = await read(viewers, READ_S, mode);
+    const [loaded, writing] = await Promise.all([read(viewers, READ_S, mode), ingest(READ_S)]);
+    const f = (x: number) => x.toFixed(1);
+    if (mode === 'poll') {
+      console.log(
+        `[poll: Follow off] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms` +
+          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s)`,
+      );
+    } else {
+      const lag = (l: typeof loaded.lag) => (l ? `p50 ${l.p50} / p99 ${l.p99} ms` : '–');
+      console.log(
+        `[stream: Follow on] ${viewers} viewers, GET run every 2 s + log streamed: run p50 ${f(pct(idle.run, 0.5))} ms, p99 ${f(pct(idle.run, 0.99))} ms` +
+          ` | with ${WRITERS} writers: run p50 ${f(pct(loaded.run, 0.5))} ms, p99 ${f(pct(loaded.run, 0.99))} ms,` +
+          ` delivery lag ${lag(loaded.lag)}, ${loaded.lines} lines / ${(loaded.bytes / 1e6).toFixed(1)} MB received (ingest ${writing.rate.toFixed(0)} lines/s)`,
+      );
+    }
     console.log(`  alone:        ${idle.detail}`);
     console.log(`  with writers: ${loaded.detail}`);
   }
