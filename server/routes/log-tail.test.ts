@@ -12,7 +12,7 @@ import {
   startRun,
   unknownId,
 } from '../test/workflow-fixtures';
-import { openLogTails } from '../services/log-tail';
+import { logTailStateReads, openLogTails } from '../services/log-tail';
 
 let t: TestServer;
 let adminAuth: string;
@@ -298,6 +298,34 @@ describe('GET /workflows/nodes/runs/{id}/logs/stream', () => {
     const s = await openStream(streamPath(node));
     expect(s.res.status).toBe(200);
     s.close();
+  });
+
+  it("streams of one node run share the server's reads of it, and each gets every line", async () => {
+    const node = await freshNode();
+    await post(node, ['before']);
+    const memberStream = (path: string) => openStream(path, { authorization: memberAuth });
+    const streams = await Promise.all([
+      ...Array.from({ length: 6 }, () => openStream(streamPath(node))),
+      ...Array.from({ length: 6 }, () => memberStream(streamPath(node))),
+    ]);
+    try {
+      expect(streams.map((s) => s.res.status)).toEqual(Array(12).fill(200));
+      await Promise.all(streams.map((s) => s.waitFor(() => s.lines().length >= 1, 'the backlog')));
+      const reads = logTailStateReads();
+      const from = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await post(node, ['after one', 'after two']);
+      await Promise.all(streams.map((s) => s.waitFor(() => s.lines().length >= 3, 'new lines')));
+      const elapsed = Date.now() - from;
+      for (const s of streams) {
+        expect(s.lines().map((l) => l.log)).toEqual(['before', 'after one', 'after two']);
+      }
+      // One read per half tick (100 ms) at most, however many streams: unshared, 12 streams
+      // ticking every 200 ms would make about six times as many.
+      expect(logTailStateReads() - reads).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    } finally {
+      for (const s of streams) s.close();
+    }
   });
 
   it('refuses a cursor that is not a line seq', async () => {

@@ -39,6 +39,55 @@ const open = { total: 0, byUser: new Map<string, number>() };
 /** Streams open on this server now (for tests and the bench). */
 export const openLogTails = () => open.total;
 
+type TailState = Awaited<ReturnType<typeof nodeRunTailState>>;
+
+/**
+ * Streams of one node run on this server share their reads: a tick takes the node run's state
+ * read by another stream less than `maxAgeMs` ago (or still in flight), and streams asking for
+ * the same page (same cursor and levels; viewers that follow together stay in step) share that
+ * read and its serialized lines. 200 viewers of 8 node runs then cost ~8 state reads a tick, not
+ * 200. Only reads are shared, and only briefly: every value comes from the database, so a stream
+ * on another server, or resumed there, sees the same lines.
+ */
+const shared = {
+  states: new Map<string, { at: number; state: Promise<TailState> }>(),
+  pages: new Map<string, Promise<{ logs: LogLine[]; lastSeq: number | null; rows: number }>>(),
+  stateReads: 0,
+};
+
+/** State reads this server made for its streams (for tests and the bench). */
+export const logTailStateReads = () => shared.stateReads;
+
+function sharedState(db: DbOrTx, identifier: string, maxAgeMs: number): Promise<TailState> {
+  const hit = shared.states.get(identifier);
+  if (hit && Date.now() - hit.at < maxAgeMs) return hit.state;
+  shared.stateReads++;
+  const state = nodeRunTailState(db, identifier);
+  const entry = { at: Date.now(), state };
+  shared.states.set(identifier, entry);
+  // A failed read is not kept for the next tick; a kept one goes once it is too old to be used.
+  state.then(
+    () =>
+      setTimeout(
+        () => shared.states.get(identifier) === entry && shared.states.delete(identifier),
+        maxAgeMs,
+      ).unref(),
+    () => shared.states.get(identifier) === entry && shared.states.delete(identifier),
+  );
+  return state;
+}
+
+function sharedPage(
+  key: string,
+  read: () => Promise<{ logs: LogLine[]; lastSeq: number | null; rows: number }>,
+) {
+  const inFlight = shared.pages.get(key);
+  if (inFlight) return inFlight;
+  const page = read().finally(() => shared.pages.delete(key));
+  shared.pages.set(key, page);
+  return page;
+}
+
 export type LogTailEvent =
   { kind: 'lines'; logs: LogLine[]; cursor: number } | { kind: 'heartbeat' } | { kind: 'end' };
 
@@ -99,7 +148,7 @@ export async function openLogTail(
     let lastBeat = Date.now();
     let idle = 0;
     while (!signal.aborted && Date.now() < deadline) {
-      const now = await nodeRunTailState(db, nodeRunIdentifier);
+      const now = await sharedState(db, nodeRunIdentifier, limits.tickMs / 2);
       // Deleted (retention) or completed with nothing left to send: the tail is over.
       if (!now) {
         yield { kind: 'end' };
@@ -108,32 +157,42 @@ export async function openLogTail(
       const finished = now.status === 'COMPLETED';
       let full = false;
       if (now.logSeq > cursor) {
-        const page = await readLogPage(
-          db,
-          {
-            of: { nodeRun: nodeRunIdentifier },
-            finished,
-            counts: {
-              DEBUG: now.debugCount,
-              INFO: now.infoCount,
-              WARN: now.warnCount,
-              ERROR: now.errorCount,
-            },
-          },
-          {
-            cursor: String(cursor),
-            limit: limits.batch,
-            ...(options.levels.length ? { level: options.levels } : {}),
+        const levels = options.levels;
+        const page = await sharedPage(
+          JSON.stringify([nodeRunIdentifier, cursor, now.logSeq, finished, levels]),
+          async () => {
+            const read = await readLogPage(
+              db,
+              {
+                of: { nodeRun: nodeRunIdentifier },
+                finished,
+                counts: {
+                  DEBUG: now.debugCount,
+                  INFO: now.infoCount,
+                  WARN: now.warnCount,
+                  ERROR: now.errorCount,
+                },
+              },
+              {
+                cursor: String(cursor),
+                limit: limits.batch,
+                ...(levels.length ? { level: levels } : {}),
+              },
+            );
+            return {
+              logs: read.rows.map((r) => toNodeRunLogLine(r)),
+              lastSeq: read.rows.length ? read.rows[read.rows.length - 1]!.seq : null,
+              rows: read.rows.length,
+            };
           },
         );
-        const rows = page.rows;
-        full = rows.length >= limits.batch;
-        const lastRow = rows.length ? rows[rows.length - 1]!.seq : cursor;
+        full = page.rows >= limits.batch;
+        const lastRow = page.lastSeq ?? cursor;
         // Lines up to the seq read first were committed with it: a short page has read them all,
         // so a filtered stream moves past lines that did not match without sending anything.
         const next = full ? lastRow : Math.max(lastRow, now.logSeq);
-        if (rows.length) {
-          yield { kind: 'lines', logs: rows.map((r) => toNodeRunLogLine(r)), cursor: next };
+        if (page.rows) {
+          yield { kind: 'lines', logs: page.logs, cursor: next };
           lastBeat = Date.now();
         }
         cursor = next;
