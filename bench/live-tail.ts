@@ -17,7 +17,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { build } from 'vite';
-import { startBenchServer, type BenchServer } from './server-process';
+import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -68,18 +68,8 @@ async function stopServer() {
 }
 
 let token = '';
-async function apiCall<T>(method: string, p: string, body?: unknown) {
-  const res = await fetch(`${BASE}/v1${p}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const apiCall = <T>(method: string, p: string, body?: unknown) =>
+  benchApiCall<T>(BASE, token || null, method, p, body);
 
 /** A run of trigger → work whose `work` node run stays in progress until the bench ends it. */
 async function newNodeRun(): Promise<{ run: string; node: string }> {

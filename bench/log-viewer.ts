@@ -23,11 +23,12 @@ import {
   measureRunPage,
   setOutput,
   signIn,
+  timeInPage,
   type LongTasks,
   type OutputFigures,
   type RunPageFigures,
 } from './run-page';
-import { startBenchServer, type BenchServer } from './server-process';
+import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -77,18 +78,8 @@ async function stopServer() {
   server = null;
 }
 
-async function apiCall<T>(token: string | null, method: string, p: string, body?: unknown) {
-  const res = await fetch(`${BASE}/v1${p}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const apiCall = <T>(token: string | null, method: string, p: string, body?: unknown) =>
+  benchApiCall<T>(BASE, token, method, p, body);
 
 interface Target {
   run: string;
@@ -217,21 +208,6 @@ async function heapMb(page: Page) {
 }
 
 const domNodes = (page: Page) => page.evaluate(() => document.getElementsByTagName('*').length);
-
-/** Runs `act` in the page and waits (every frame) until `done` holds; returns the ms between. */
-async function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_000) {
-  // A string, not a function: tsx's helpers (__name) do not exist in the page.
-  return page.evaluate<number>(`new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    ${act};
-    const tick = () => {
-      if (${done}) resolve(performance.now() - t0);
-      else if (performance.now() - t0 > ${timeoutMs}) reject(new Error('timed out: ' + ${JSON.stringify(done)}));
-      else requestAnimationFrame(tick);
-    };
-    tick();
-  })`);
-}
 
 const ROWS_LOADED = `(() => {
   const rows = [...document.querySelectorAll('[role=row]')];

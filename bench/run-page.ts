@@ -86,7 +86,7 @@ export const longTasks = (page: Page, from: number, to = Infinity): Promise<Long
 const now = (page: Page) => page.evaluate(() => performance.now());
 
 /** Runs `act` in the page and resolves the ms until `done` holds (checked every frame). */
-function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_000) {
+export function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_000) {
   // A string, not a function: tsx's helpers (__name) do not exist in the page.
   return page.evaluate<number>(`new Promise((resolve, reject) => {
     const t0 = performance.now();

@@ -33,3 +33,23 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   };
   return { child, stop };
 }
+
+/** A JSON call to the bench server's API (`base` without /v1), with a bearer token if given. */
+export async function benchApiCall<T>(
+  base: string,
+  token: string | null,
+  method: string,
+  apiPath: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}/v1${apiPath}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
