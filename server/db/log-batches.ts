@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { LogLevel } from '../../contract/workflows';
@@ -54,11 +55,14 @@ export const refusedByDatabase = (error: unknown) => error instanceof pg.Databas
 
 /**
  * A string as a dollar-quoted SQL literal, whose text is taken as it is (no escaping to do over
- * a batch's ~10 KB), with a tag the text does not hold.
+ * a batch's ~10 KB), with a tag the text does not hold: a random one, checked with one scan (a
+ * counted `$L0$`, `$L1$`… let a body full of those tags cost one scan per tag, quadratic in the
+ * caller's text). Another draw is needed only if the text holds that very tag.
  */
 function quoted(text: string) {
-  let tag = '$L$';
-  for (let k = 0; text.includes(tag); k++) tag = `$L${k}$`;
+  let tag: string;
+  do tag = `$L${randomBytes(8).toString('hex')}$`;
+  while (text.includes(tag));
   return `${tag}${text}${tag}`;
 }
 
@@ -84,7 +88,10 @@ function lockStatement(nodeRuns: string[], tokenHashes: string[]) {
       SELECT t.token_hash AS hash, extract(epoch FROM t.expires_at) * 1000 AS "expiresAt",
         u.id, u.email, u.role, u.status = 'ACTIVE' AS active
       FROM access_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = ANY(${textArray(tokenHashes)}))
+      WHERE t.token_hash = ANY(${textArray(tokenHashes)})
+      -- Locked, so a token or user changed while this waited for a run's lock is read as it is
+      -- now (a revoked token drops out), and a revocation waits for the writes in flight.
+      FOR SHARE OF t, u)
     SELECT (SELECT coalesce(json_agg(locked), '[]') FROM locked) AS runs,
       (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS holders`;
 }

@@ -9,6 +9,17 @@ const FAST_FROM_BYTES = 64 * 1024;
 const gzipAsync = promisify(gzip);
 const COMPRESSIBLE = /^(application\/(json|javascript)|text\/(css|html|javascript)|image\/svg)/i;
 
+/** Whether Accept-Encoding takes gzip: listed (or `*`) without `q=0`. */
+export function acceptsGzip(header: string | undefined) {
+  const offers = (header ?? '').split(',').map((part) => {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return { name: name.trim(), refused: q !== undefined && Number(q.slice(2)) === 0 };
+  });
+  const gzip = offers.find((o) => o.name === 'gzip') ?? offers.find((o) => o.name === '*');
+  return gzip !== undefined && !gzip.refused;
+}
+
 /**
  * gzip for JSON answers and the SPA's assets when the client accepts it. Streamed answers (no
  * Content-Length, e.g. a log download) and answers marked `no-transform` pass through untouched,
@@ -33,7 +44,7 @@ export function compressResponses(): MiddlewareHandler {
       res.headers.has('content-encoding') ||
       /no-transform/i.test(res.headers.get('cache-control') ?? '') ||
       !COMPRESSIBLE.test(type) ||
-      !/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '')
+      !acceptsGzip(c.req.header('accept-encoding'))
     ) {
       return;
     }

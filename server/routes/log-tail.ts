@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants, createGzip } from 'node:zlib';
 import { LOG_TAIL_EVENTS } from '../../contract/log-tail';
 import type { Db } from '../db/client';
+import { acceptsGzip } from '../http/compress';
 import { apiRoutes } from '../http/openapi';
 import { openLogTail, type LogTail } from '../services/log-tail';
 import * as routes from './log-tail.routes';
@@ -118,7 +119,7 @@ export function logTailRoutes(db: Db) {
       cursor: Number(resumeFrom),
       levels: level ?? [],
     });
-    const gzip = /\bgzip\b/i.test(c.req.header('accept-encoding') ?? '') ? gzipEachChunk() : null;
+    const gzip = acceptsGzip(c.req.header('accept-encoding')) ? gzipEachChunk() : null;
     const body = eventStream(tail, resumeFrom, () => gzip?.close());
     return new Response(gzip ? body.pipeThrough(gzip.stream) : body, {
       status: 200,

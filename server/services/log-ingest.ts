@@ -45,6 +45,14 @@ interface Pending extends LogAppend {
 /** Lines per transaction at most: a longer queue is written by the next one. */
 const MAX_LINES_PER_WRITE = 20_000;
 /**
+ * …and characters of text (messages and tags): lines may be 64 KiB each, and the statement is
+ * one string built in memory, so a line count alone let a write grow past what a string holds.
+ */
+const MAX_CHARS_PER_WRITE = 8_000_000;
+
+const charsOf = (lines: LogAppend['lines']) =>
+  lines.reduce((n, l) => n + l.message.length + (l.tags ? JSON.stringify(l.tags).length : 0), 0);
+/**
  * Writes in flight at once, each on its own pooled connection. One alone makes the biggest
  * writes (least PostgreSQL CPU per line) but leaves the database idle while the server answers
  * and takes the next; two overlap that. Measured (bench:load, 8 writers): PostgreSQL CPU per
@@ -77,14 +85,24 @@ class LogIngest {
     }
   }
 
-  /** The batches queued now, up to MAX_LINES_PER_WRITE lines (at least one batch). */
+  /**
+   * The batches queued now, up to MAX_LINES_PER_WRITE lines and MAX_CHARS_PER_WRITE characters
+   * (at least one batch).
+   */
   private take() {
     const taken: Pending[] = [];
     let lines = 0;
+    let chars = 0;
     for (let next = this.queue[0]; next; next = this.queue[0]) {
-      if (taken.length > 0 && lines + next.lines.length > MAX_LINES_PER_WRITE) break;
+      const size = charsOf(next.lines);
+      if (
+        taken.length > 0 &&
+        (lines + next.lines.length > MAX_LINES_PER_WRITE || chars + size > MAX_CHARS_PER_WRITE)
+      )
+        break;
       taken.push(this.queue.shift()!);
       lines += next.lines.length;
+      chars += size;
     }
     return taken;
   }

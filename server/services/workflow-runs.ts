@@ -208,8 +208,9 @@ function runEtag(stamp: string, actor: Actor, variant: string) {
   return `W/"r-${viewerDigest(actor, variant)}.${stamp}"`;
 }
 
+// The role too: what an actor may view (re-runs, say) changes with it, not only with the run.
 const viewerDigest = (actor: Actor, variant: string) =>
-  createHash('sha1').update(`${actor.id}|${variant}`).digest('base64url');
+  createHash('sha1').update(`${actor.id}|${actor.role}|${variant}`).digest('base64url');
 
 /** The change stamp a poll's If-None-Match names for this actor and form, if any. */
 function taggedStamp(ifNoneMatch: string | undefined, actor: Actor, variant: string) {
