@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/harness';
+import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import {
   completeNode,
   createWorkflow,
@@ -80,6 +80,43 @@ describe('run polls read in one statement', () => {
     const moved = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
     expect(moved.status).toBe(200);
     expect(moved.body.workflowRun.nodeRuns[1].logCounts.INFO).toBe(1);
+  });
+});
+
+describe('run poll tags and roles', () => {
+  it('does not answer 304 to a tag taken under another role: what a role may view differs', async () => {
+    const s = await startTestServer();
+    try {
+      await createWorkflow(
+        s,
+        workflowBody(
+          'roled',
+          ['trigger', { identifier: 'work', type: 'KAFKA' }],
+          [['trigger', 'work']],
+        ),
+      );
+      const run = await startRun(s, 'roled', 'admin');
+      const get = (authorization: string, etag?: string) =>
+        fetch(`${s.baseUrl}/v1/workflows/runs/${run.identifier}?view=summary`, {
+          headers: { authorization, ...(etag ? { 'if-none-match': etag } : {}) },
+        });
+      const memberToken = () =>
+        bearerToken(
+          s.baseUrl,
+          TEST_CREDENTIALS.memberClientId,
+          TEST_CREDENTIALS.memberClientSecret,
+        );
+      const asMember = await memberToken();
+      const tag = (await get(asMember)).headers.get('etag')!;
+      expect((await get(asMember, tag)).status).toBe(304);
+      // The member becomes an admin (their tokens end with it); the run itself did not change.
+      expect((await s.api('admin', 'PATCH', '/users/user_member', { role: 'admin' })).status).toBe(
+        200,
+      );
+      expect((await get(await memberToken(), tag)).status).toBe(200);
+    } finally {
+      await s.close();
+    }
   });
 });
 
