@@ -11,17 +11,12 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES = [1_000_000, 10_000_000];
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-];
+/** performance.memory with real figures, for the heap column. */
+const ARGS = [...CHROMIUM_ARGS, '--enable-precise-memory-info'];
 
 interface Figures {
   bytes: number;
@@ -95,8 +90,8 @@ function timeUntil(page: Page, start: number, predicate: string): Promise<number
 
 async function measure(pageUrl: string, bytes: number): Promise<Figures> {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: ARGS,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -18,6 +18,7 @@ import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { build } from 'vite';
 import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -454,14 +455,8 @@ async function main() {
     connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
   });
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
   });
   const results: Result[] = [];
   try {

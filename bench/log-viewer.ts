@@ -29,6 +29,7 @@ import {
   type RunPageFigures,
 } from './run-page';
 import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: number) => {
   const raw = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -522,14 +523,8 @@ async function main() {
   log(`the sealer indexed ${LINES + BIG} lines in ${sealS.toFixed(1)} s`);
 
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -8,6 +8,7 @@
  * Against a running server with the demo seed and the simulator on (the default `npm start`).
  */
 import { chromium } from '@playwright/test';
+import { CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const [base = 'http://localhost:3000', workflow = 'nightly-data-pipeline', seconds = '30'] =
   process.argv.slice(2);
@@ -20,7 +21,7 @@ export async function runsTabBytes(baseUrl: string, workflowId: string, windowMs
     body: JSON.stringify(credentials),
   });
   const { accessToken } = (await res.json()) as { accessToken: string };
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE });
   try {
     const page = await browser.newPage();
     await page.addInitScript(
