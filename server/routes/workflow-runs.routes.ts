@@ -18,6 +18,9 @@ import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 const runPath = z.object({ wfr: pathIds.workflowRunId });
 const nodeRunPath = z.object({ wfnr: pathIds.nodeRunId });
 
+/** The answer to a poll whose If-None-Match still names the resource (no body). */
+const unchanged = { description: 'Unchanged since the ETag sent in If-None-Match' };
+
 export const listRuns = defineRoute({
   method: 'get',
   path: '/runs',
@@ -44,7 +47,7 @@ export const getRun = defineRoute({
     200: ok('The run', {
       workflowRun: z.union([workflowRunSchema, workflowRunSummarySchema]),
     }),
-    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+    304: unchanged,
   },
 });
 
@@ -71,7 +74,7 @@ export const readRunLogs = defineRoute({
   request: { params: runPath, query: logsQuerySchema },
   responses: {
     200: response('A page of log lines', logsPageSchema),
-    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+    304: unchanged,
   },
 });
 
@@ -101,7 +104,7 @@ export const readNodeRunLogs = defineRoute({
   request: { params: nodeRunPath, query: logsQuerySchema },
   responses: {
     200: response('A page of log lines', logsPageSchema),
-    304: { description: 'Unchanged since the ETag sent in If-None-Match' },
+    304: unchanged,
   },
 });
 
