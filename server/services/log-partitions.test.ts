@@ -38,6 +38,25 @@ const tableExists = async (db: Db, name: string) =>
   (await rows<{ t: string | null }>(db, sql`SELECT to_regclass(${name})::text AS t`))[0]?.t !==
   null;
 
+/**
+ * A transaction that has read node_run_lines and stays open until `finish`, as an old reader
+ * would: a partition's detach has to wait for it.
+ */
+async function holdReader(db: Db) {
+  let release = () => {};
+  const done = db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    finish: async () => {
+      release();
+      await done;
+    },
+  };
+}
+
 describe('log partitions', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -320,12 +339,7 @@ describe('retention with log partitions', () => {
     const p = (await partitionHolding(t.database.db, r.key))!;
     // A reader's transaction stays open, so a detach's second step runs into its lock timeout
     // and leaves the partition pending, as a sweep cut short would.
-    let release = () => {};
-    const reader = t.database.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reader = await holdReader(t.database.db);
     await withSession(t.database.db, async (q) => {
       await q(`SET lock_timeout = '300ms'`);
       await expect(
@@ -333,8 +347,7 @@ describe('retention with log partitions', () => {
       ).rejects.toThrow(/lock timeout/);
       await q(`RESET lock_timeout`);
     });
-    release();
-    await reader;
+    await reader.finish();
     const [pending] = await selectRows<{ pending: boolean }>(
       t.database.db,
       sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${p.name})`,
@@ -353,12 +366,7 @@ describe('retention with log partitions', () => {
     const live = await run(true, 5);
     await age(r.run, 40);
     const p = (await partitionHolding(t.database.db, r.key))!;
-    let release = () => {};
-    const reader = t.database.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
-      await new Promise<void>((resolve) => (release = resolve));
-    });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const reader = await holdReader(t.database.db);
     let swept = false;
     const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 20_000 });
     void sweep.then(() => (swept = true));
@@ -385,8 +393,7 @@ describe('retention with log partitions', () => {
       'written during the detach',
     ]);
     expect(swept).toBe(false);
-    release();
-    await reader;
+    await reader.finish();
     expect(await sweep).toMatchObject({ logPartitions: 1 });
     expect(await tableExists(t.database.db, p.name)).toBe(false);
   });
