@@ -25,8 +25,14 @@ test('following a node while a writer posts: lines stream in order to the bottom
     if (url.pathname === streamPath) streams.push(url);
     if (url.pathname === logsPath) logReads.push(url);
   });
+  // The stream is over when the server ends it or when the page closes it on its `end` event
+  // (EventSource.close() before the response's last bytes land shows as an aborted request).
   page.on('requestfinished', (request) => {
     if (new URL(request.url()).pathname === streamPath) streamFinished = true;
+  });
+  page.on('requestfailed', (request) => {
+    const aborted = request.failure()?.errorText === 'net::ERR_ABORTED';
+    if (new URL(request.url()).pathname === streamPath && aborted) streamFinished = true;
   });
 
   await detail.goto(run.identifier);
