@@ -15,7 +15,7 @@ test.describe('on a 390 px phone', () => {
     signedIn: page,
   }) => {
     await page.goto('/workflows');
-    await expect(page.getByRole('heading', { name: 'Workflows' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Workflows', exact: true })).toBeVisible();
     const toggle = page.getByRole('button', { name: /^Switch to (dark|light) mode$/ });
     await expect(toggle).toBeInViewport({ ratio: 1 });
     await toggle.click();
@@ -32,7 +32,7 @@ test.describe('on a 390 px phone', () => {
     await expect(signOut).toBeInViewport({ ratio: 1 });
 
     await nav.getByRole('link', { name: 'Action runs' }).click();
-    await expect(page.getByRole('heading', { name: 'Action runs' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Action runs', exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Open navigation' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Open navigation' }).click();

@@ -8,7 +8,10 @@ import { ANSI_PATTERN } from './log-filter';
  * chunk is read once, by the sealer, after it was written: the insert path never touches it.
  */
 
-/** Lines per chunk. Chunks are [k·N+1, (k+1)·N] of a node run's `seq`; changing N needs a rebuild. */
+/**
+ * Lines per chunk. Chunks are [k·N+1, (k+1)·N] of a node run's `seq`; changing N needs a rebuild,
+ * and node_run_lines_chunk_end_idx (schema.ts) rebuilt with the new N in its predicate.
+ */
 export const CHUNK_LINES = 4096;
 
 /** Taken per sealing transaction with pg_try_advisory_xact_lock: one server seals at a time. */
@@ -43,25 +46,34 @@ export interface Unsealed {
   nodeKey: number;
   /** Last sealed seq (a multiple of CHUNK_LINES), 0 when none is. */
   sealed: number;
-  /** Lines the node run holds (its log_seq). */
+  /** The last line of the node run's last full chunk not sealed yet. */
   lines: number;
 }
 
 /**
- * Up to `limit` node runs holding at least one full chunk of lines beyond their last sealed
- * chunk. Reads node_runs' counters (log_seq moves with every batch) and, only for node runs with
- * a chunk's worth of lines, their last chunk by primary key.
+ * Up to `limit` node runs holding at least one full chunk of lines that is not sealed. Found
+ * through node_run_lines_chunk_end_idx, which holds only the last line of every full chunk (one
+ * entry per CHUNK_LINES lines; its predicate has to be written out with the same literal for the
+ * planner to use it): a full chunk is one whose last line is there, and it is unsealed when
+ * log_chunks has no row for it (primary key). So an idle pass reads one small index entry per
+ * chunk ever filled, and never node_runs, whose counters move with every batch (indexing them
+ * would cost every ingest batch its HOT update).
  */
 export async function unsealedNodeRuns(db: DbOrTx, limit: number): Promise<Unsealed[]> {
-  return selectRows<Unsealed>(
-    db,
-    sql`SELECT n.log_key AS "nodeKey", coalesce(c.last_seq, 0) AS sealed, n.log_seq AS lines
-        FROM node_runs n
-        LEFT JOIN LATERAL (SELECT last_seq FROM log_chunks WHERE node_key = n.log_key
-                           ORDER BY first_seq DESC LIMIT 1) c ON true
-        WHERE n.log_seq >= ${CHUNK_LINES} AND n.log_seq >= coalesce(c.last_seq, 0) + ${CHUNK_LINES}
-        LIMIT ${limit}`,
-  );
+  return selectRows<Unsealed>(db, unsealedNodeRunsQuery(limit));
+}
+
+/** The statement behind `unsealedNodeRuns` (its test reads the plan). */
+export function unsealedNodeRunsQuery(limit: number): SQL {
+  const n = sql.raw(String(CHUNK_LINES));
+  return sql`SELECT e.node_key AS "nodeKey", e.top AS lines,
+               coalesce((SELECT last_seq FROM log_chunks WHERE node_key = e.node_key
+                         ORDER BY first_seq DESC LIMIT 1), 0) AS sealed
+        FROM (SELECT b.node_key, max(b.seq) AS top FROM node_run_lines b
+              WHERE b.seq % ${n} = 0
+                AND NOT EXISTS (SELECT 1 FROM log_chunks c
+                                WHERE c.node_key = b.node_key AND c.first_seq = b.seq - ${n} + 1)
+              GROUP BY b.node_key LIMIT ${limit}) e`;
 }
 
 /**

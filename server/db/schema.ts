@@ -304,6 +304,14 @@ export const nodeRunLines = pgTable(
     index('node_run_lines_run_level_idx')
       .on(t.runKey, t.level, t.runSeq)
       .where(sql`level IN ('WARN', 'ERROR')`),
+    /**
+     * The last line of every full search chunk (db/log-chunks.ts CHUNK_LINES, 4096: the two must
+     * agree), one entry per 4 096 lines: the sealer finds the chunks it has not sealed here
+     * instead of reading every node run's counters on each pass.
+     */
+    index('node_run_lines_chunk_end_idx')
+      .on(t.nodeKey, t.seq)
+      .where(sql`seq % 4096 = 0`),
   ],
 );
 

@@ -44,8 +44,8 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
 
 /**
  * Seals until stopped, each pass until nothing is left: the next pass `intervalMs` after one
- * that sealed something, `idleMs` after one that did not (finding work reads node_runs' counters,
- * a scan of the table, so an idle server does it rarely). A failed pass is reported and tried
+ * that sealed something, `idleMs` after one that did not (finding work reads one index entry per
+ * full chunk, db/log-chunks.ts `unsealedNodeRuns`). A failed pass is reported and tried
  * again at the next tick.
  */
 export function startLogSealer(

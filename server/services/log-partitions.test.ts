@@ -9,6 +9,7 @@ import {
   TEST_CREDENTIALS,
   type TestServer,
 } from '../test/harness';
+import { until } from '../test/until';
 import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 import { maintainLogPartitions } from './log-partitions';
 import { sweepRetention } from './retention';
@@ -49,6 +50,31 @@ async function holdReader(db: Db) {
     await new Promise<void>((resolve) => (release = resolve));
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    finish: async () => {
+      release();
+      await done;
+    },
+  };
+}
+
+/**
+ * A transaction holding a snapshot (REPEATABLE READ, as a long report or pg_dump does) until
+ * `finish`: DETACH … FINALIZE waits for every older snapshot.
+ */
+async function holdSnapshot(db: Db) {
+  let release = () => {};
+  let taken = () => {};
+  const ready = new Promise<void>((resolve) => (taken = resolve));
+  const done = db.transaction(
+    async (tx) => {
+      await tx.execute(sql`SELECT count(*) FROM workflow_runs`);
+      taken();
+      await new Promise<void>((resolve) => (release = resolve));
+    },
+    { isolationLevel: 'repeatable read' },
+  );
+  await ready;
   return {
     finish: async () => {
       release();
@@ -394,6 +420,59 @@ describe('retention with log partitions', () => {
     ]);
     expect(swept).toBe(false);
     await reader.finish();
+    expect(await sweep).toMatchObject({ logPartitions: 1 });
+    expect(await tableExists(t.database.db, p.name)).toBe(false);
+  });
+
+  it('starts a run while a sweep finishes a pending detach behind an old reader, with every open run key taken', async () => {
+    await maintainAt(66);
+    await maintainAt(64); // closes the partition the runs above took
+    const r = await run(false, 5);
+    await maintainAt(62);
+    await maintainAt(60); // closes the partition of r alone
+    await age(r.run, 40);
+    const p = (await partitionHolding(t.database.db, r.key))!;
+    // A detach cut short (as a sweep's lock timeout leaves it): the next sweep finishes it with
+    // FINALIZE, which holds node_run_lines' SHARE UPDATE EXCLUSIVE lock while it waits for every
+    // older snapshot (below: a REPEATABLE READ transaction), so an ATTACH (opening a partition)
+    // would wait behind it.
+    const first = await holdReader(t.database.db);
+    await withSession(t.database.db, async (q) => {
+      await q(`SET lock_timeout = '300ms'`);
+      await expect(
+        q(`ALTER TABLE node_run_lines DETACH PARTITION "${p.name}" CONCURRENTLY`),
+      ).rejects.toThrow(/lock timeout/);
+      await q(`RESET lock_timeout`);
+    });
+    await first.finish();
+    // The runs so far took every key of the open partitions: the next run's key has none yet.
+    const top = (await livePartitions(t.database.db)).at(-1)!.hi;
+    await t.database.db.execute(
+      sql.raw(`ALTER SEQUENCE workflow_runs_log_key_seq RESTART WITH ${top}`),
+    );
+
+    const reader = await holdSnapshot(t.database.db);
+    let swept = false;
+    const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 20_000 });
+    void sweep.then(() => (swept = true));
+    try {
+      await until('the sweep’s FINALIZE waits', async () => {
+        const [row] = await selectRows<{ n: number }>(
+          t.database.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE query LIKE '%DETACH PARTITION%FINALIZE%' AND wait_event_type IS NOT NULL
+                AND state = 'active' AND pid <> pg_backend_pid()`,
+        );
+        return row!.n > 0;
+      });
+      // A person starts a run meanwhile: it starts, and takes its lines.
+      const started = await run(true, 3);
+      expect(started.key).toBeGreaterThanOrEqual(top);
+      expect(await linesOf(started.key)).toBe(3);
+      expect(swept).toBe(false);
+    } finally {
+      await reader.finish();
+    }
     expect(await sweep).toMatchObject({ logPartitions: 1 });
     expect(await tableExists(t.database.db, p.name)).toBe(false);
   });

@@ -75,6 +75,41 @@ export async function maintainLogPartitions(
 }
 
 /**
+ * Run keys a detach leaves open ahead of the next run (at least): while retention detaches a
+ * partition, no run started meanwhile needs the trigger to open one.
+ */
+export const DETACH_HEADROOM_KEYS = 1000;
+
+/**
+ * Opens a partition ahead unless the open ones hold `keys` more run keys after the next run's.
+ * Retention calls it before each detach: DETACH … FINALIZE holds node_run_lines' SHARE UPDATE
+ * EXCLUSIVE lock while it waits for every older snapshot (a long report, a backup: seconds, up
+ * to its lock timeout), and opening a partition (ATTACH) needs that lock too, so a run whose key
+ * had no partition would wait behind the detach inside its own INSERT (the trigger), and fail
+ * after the function's 10 s lock timeout. Answers false when it could not make sure of it
+ * (another server opening partitions kept it waiting over `lockTimeoutMs`): then no detach
+ * should start.
+ */
+export async function ensureLogHeadroom(
+  db: Db,
+  keys: number,
+  lockTimeoutMs = 5_000,
+): Promise<boolean> {
+  try {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`SET LOCAL lock_timeout = '${Math.round(lockTimeoutMs)}ms'`));
+      const next = await nextRunKey(tx);
+      const top = (await livePartitions(tx)).at(-1)?.hi ?? next;
+      if (top - next < keys) await openLogPartition(tx, next + keys - 1, keys);
+    });
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === '55P03') return false; // lock timeout
+    throw err;
+  }
+}
+
+/**
  * Closes the current partition if it has taken runs for a period (null: another server holds
  * the maintainer's lock).
  */

@@ -16,6 +16,7 @@ import {
   RETENTION_LOCK_KEY,
   tryRetentionLock,
 } from '../db/retention';
+import { DETACH_HEADROOM_KEYS, ensureLogHeadroom } from './log-partitions';
 
 /** What one sweep deleted; `skipped` when another server held the sweep's lock. */
 export interface RetentionReport {
@@ -135,6 +136,8 @@ async function dropExpiredLogPartitions(
       await setSessionLockTimeout(q, options.lockTimeoutMs ?? 5_000);
       for (const partition of await expiredLogPartitions(db, cutoff)) {
         if (options.isStopped?.()) break;
+        // Never detach with few run keys open ahead (see ensureLogHeadroom).
+        if (!(await ensureLogHeadroom(db, DETACH_HEADROOM_KEYS))) break;
         if (!(await detachWithRetries(q, partition.name))) break;
         await dropDetachedLogPartition(q, partition.name, now);
         done.partitions++;

@@ -26,7 +26,8 @@ interface Props {
 
 /**
  * Level chips with counts, search with previous/next, "k of N" and "Only matching" (grep mode),
- * wrap, copy, download, follow, end.
+ * follow, then wrap, copy, download and end: in one row when the viewer is wide, and when it is
+ * narrow (a phone) in rows that push the lines down, the last four folded into a "More" menu.
  */
 export function LogToolbar({
   state,
@@ -45,8 +46,8 @@ export function LogToolbar({
   const matchTotal = search?.total ?? null;
   const filtered = state.q !== '' || state.levels.length > 0;
   return (
-    <div className={classes.toolbar}>
-      <div role="group" aria-label="Levels" style={{ display: 'flex', gap: 4 }}>
+    <div className={classes.toolbar} role="group" aria-label="Log tools">
+      <div role="group" aria-label="Levels" className={classes.levels}>
         {LOG_LEVELS.map((level) => {
           const pressed = state.levels.includes(level);
           const count = counts?.[level];
@@ -109,31 +110,7 @@ export function LogToolbar({
       >
         Only matching
       </Button>
-      <div style={{ marginLeft: 'auto', display: 'flex', flexWrap: 'wrap', gap: 4 }}>
-        <Button
-          size="compact-xs"
-          variant={state.wrap ? 'filled' : 'default'}
-          aria-pressed={state.wrap}
-          onClick={() => onStateChange({ wrap: !state.wrap })}
-        >
-          Wrap lines
-        </Button>
-        <Button size="compact-xs" variant="default" onClick={onCopy}>
-          Copy logs
-        </Button>
-        <Menu position="bottom-end" withinPortal>
-          <Menu.Target>
-            <Button size="compact-xs" variant="default">
-              Download
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
-            <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
-              Lines matching the levels and search
-            </Menu.Item>
-          </Menu.Dropdown>
-        </Menu>
+      <div className={classes.toolbarEnd}>
         {live && (
           <Button
             size="compact-xs"
@@ -147,9 +124,57 @@ export function LogToolbar({
             Follow
           </Button>
         )}
-        <Button size="compact-xs" variant="default" onClick={onJumpToEnd}>
-          Jump to end
-        </Button>
+        <div className={classes.wideTools}>
+          <Button
+            size="compact-xs"
+            variant={state.wrap ? 'filled' : 'default'}
+            aria-pressed={state.wrap}
+            onClick={() => onStateChange({ wrap: !state.wrap })}
+          >
+            Wrap lines
+          </Button>
+          <Button size="compact-xs" variant="default" onClick={onCopy}>
+            Copy logs
+          </Button>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button size="compact-xs" variant="default">
+                Download
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
+              <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
+                Lines matching the levels and search
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+          <Button size="compact-xs" variant="default" onClick={onJumpToEnd}>
+            Jump to end
+          </Button>
+        </div>
+        {/* A narrow viewer (a phone) folds the secondary tools into one menu (CSS shows one or the other). */}
+        <div className={classes.narrowTools}>
+          <Menu position="bottom-end" withinPortal>
+            <Menu.Target>
+              <Button size="compact-xs" variant="default" aria-label="More log tools">
+                More
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item onClick={() => onStateChange({ wrap: !state.wrap })}>
+                {state.wrap ? 'Stop wrapping lines' : 'Wrap lines'}
+              </Menu.Item>
+              <Menu.Item onClick={onCopy}>Copy logs</Menu.Item>
+              <Menu.Item onClick={onJumpToEnd}>Jump to end</Menu.Item>
+              <Menu.Label>Download</Menu.Label>
+              <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
+              <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
+                Lines matching the levels and search
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </div>
       </div>
     </div>
   );

@@ -1,0 +1,109 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import type { RunDetailPage } from '../pages/run-detail-page';
+import { seedLiveRun } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+import type { SeedApi } from '../seed-api';
+
+/** A live run whose deploy node has lines of every level (four-digit counts on the chips). */
+async function seedLevels(api: SeedApi) {
+  const seeded = await seedLiveRun(api);
+  const levels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+  await api.appendLogs(
+    seeded.deploy.identifier,
+    Array.from({ length: 6_000 }, (_, i) => ({
+      level: levels[i % 4]!,
+      message: `step ${i + 1}: ${i % 4 === 3 ? 'retrying the rollout' : 'replica check ok'}`,
+    })),
+  );
+  return seeded;
+}
+
+/** The log viewer alone, in the light and the dark scheme (test-results/screenshots). */
+async function shootViewer(page: Page, name: string) {
+  const viewer = page.getByRole('group', { name: 'Log tools' }).locator('..');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
+    await viewer.screenshot({
+      path: `test-results/screenshots/${name}-${colorScheme}.png`,
+      animations: 'disabled',
+    });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The toolbar's box ends above the first log row's: nothing of it lies over the lines. */
+async function expectToolbarAboveRows(page: Page, detail: RunDetailPage) {
+  const toolbar = page.getByRole('group', { name: 'Log tools' });
+  const firstRow = detail.logs.lines.first();
+  await expect(firstRow).toBeVisible();
+  const bar = await toolbar.boundingBox();
+  const row = await firstRow.boundingBox();
+  expect(bar && row).toBeTruthy();
+  const region = await detail.logs.region.boundingBox();
+  expect(bar!.y + bar!.height).toBeLessThanOrEqual(region!.y + 0.5);
+  expect(bar!.y + bar!.height).toBeLessThanOrEqual(row!.y + 0.5);
+  // Every control of the toolbar is inside it and on screen: none pushed out sideways.
+  const viewport = page.viewportSize()!;
+  for (const control of await toolbar.getByRole('button').all()) {
+    const box = await control.boundingBox();
+    expect(box, await control.innerText()).toBeTruthy();
+    expect(box!.x).toBeGreaterThanOrEqual(bar!.x - 0.5);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(
+      Math.min(viewport.width, bar!.x + bar!.width) + 0.5,
+    );
+    expect(box!.y + box!.height).toBeLessThanOrEqual(bar!.y + bar!.height + 0.5);
+  }
+}
+
+test.describe('on a 390 px phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the log toolbar wraps into rows above the log lines, light and dark', async ({
+    signedIn: page,
+    api,
+    runDetailPage: detail,
+  }) => {
+    const { run } = await seedLevels(api);
+    await detail.goto(run.identifier, '?node=deploy&q=retrying');
+    await expect(detail.logs.matchCounter).toHaveText(/of 1500$/);
+    await expect(detail.logs.lines.first()).toBeVisible();
+    await detail.logs.region.scrollIntoViewIfNeeded();
+    await expectToolbarAboveRows(page, detail);
+    await screenshotBothSchemes(page, 'log-toolbar-390');
+    await shootViewer(page, 'log-viewer-390');
+
+    // The tools folded into "More" still work: wrap, from the menu.
+    await page.getByRole('button', { name: 'More log tools' }).click();
+    await expect(page.getByRole('menuitem', { name: 'Jump to end' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Copy logs' })).toBeVisible();
+    await page.getByRole('menuitem', { name: 'Wrap lines' }).click();
+    await expect(page).toHaveURL(/[?&]wrap=/);
+    await page.getByRole('button', { name: 'More log tools' }).click();
+    await expect(page.getByRole('menuitem', { name: 'Stop wrapping lines' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await detail.logs.region.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(detail.logs.line('Rolling out 3 replicas')).toBeInViewport();
+    await expectToolbarAboveRows(page, detail);
+  });
+});
+
+test('the log toolbar stays one row above the lines on a desktop', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLevels(api);
+  await detail.goto(run.identifier, '?node=deploy&q=retrying');
+  await expect(detail.logs.matchCounter).toHaveText(/of 1500$/);
+  await expectToolbarAboveRows(page, detail);
+  // One row: no taller than its tallest control (the search box) and its padding.
+  const bar = await page.getByRole('group', { name: 'Log tools' }).boundingBox();
+  const searchBox = await detail.logs.search.boundingBox();
+  expect(bar!.height).toBeLessThanOrEqual(searchBox!.height + 16);
+  await expect(page.getByRole('button', { name: 'More log tools' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Wrap lines' })).toBeVisible();
+  await screenshotBothSchemes(page, 'log-toolbar-desktop');
+  await shootViewer(page, 'log-viewer-desktop');
+});

@@ -1,0 +1,1 @@
+CREATE INDEX "node_run_lines_chunk_end_idx" ON "node_run_lines" USING btree ("node_key","seq") WHERE seq % 4096 = 0;

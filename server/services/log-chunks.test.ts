@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../db/client';
+import { CHUNK_LINES, unsealedNodeRunsQuery } from '../db/log-chunks';
+import { startTestServer, type TestServer } from '../test/harness';
+import { until } from '../test/until';
+import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import { sealLogChunks, startLogSealer } from './log-chunks';
+
+/**
+ * The background sealer (services/log-chunks.ts) finds its work through the chunk-end index
+ * (db/log-chunks.ts `unsealedNodeRuns`), not by reading every node run: it must still seal every
+ * full chunk, of every node run, and pick up where a stopped server left off.
+ */
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  await createLinearWorkflow(t, 'sealer');
+});
+afterAll(async () => t.close());
+
+async function postLines(work: string, n: number) {
+  for (let done = 0; done < n; done += 10_000) {
+    const logs = Array.from({ length: Math.min(10_000, n - done) }, (_, i) => ({
+      level: 'INFO',
+      message: `line ${done + i + 1} ok`,
+    }));
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+}
+
+async function nodeRunWith(n: number) {
+  const run = await startRun(t, 'sealer');
+  const work = nodeRunOf(run, 'work').identifier;
+  await postLines(work, n);
+  return work;
+}
+
+async function sealedOf(work: string) {
+  const rows = await selectRows<{ first: number }>(
+    t.database.db,
+    sql`SELECT first_seq AS first FROM log_chunks
+        WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${work})
+        ORDER BY first_seq`,
+  );
+  return rows.map((r) => r.first);
+}
+
+const firsts = (chunks: number) => Array.from({ length: chunks }, (_, k) => k * CHUNK_LINES + 1);
+
+describe('the chunk sealer', () => {
+  it('seals every full chunk of every node run, and a sealer started later resumes', async () => {
+    const big = await nodeRunWith(3 * CHUNK_LINES + 3);
+    const exact = await nodeRunWith(CHUNK_LINES);
+    const small = await nodeRunWith(CHUNK_LINES - 1);
+
+    // A server that stops after its first transaction: one chunk of one node run sealed.
+    const first = await sealLogChunks(t.database.db, {
+      nodeBatch: 1,
+      chunkBatch: 1,
+      isStopped: () => true,
+    });
+    expect(first.chunks).toBe(1);
+
+    // The next server's background sealer seals the rest.
+    const sealer = startLogSealer(t.database.db, { intervalMs: 10, idleMs: 10, chunkBatch: 1 });
+    try {
+      await until('every full chunk is sealed', async () => (await sealedOf(big)).length === 3, {
+        timeoutMs: 30_000,
+      });
+      expect(await sealedOf(big)).toEqual(firsts(3));
+      expect(await sealedOf(exact)).toEqual(firsts(1));
+      expect(await sealedOf(small)).toEqual([]);
+
+      // Lines that fill a chunk later are sealed by the running sealer too.
+      await postLines(small, 1);
+      await postLines(big, CHUNK_LINES);
+      await until('the newly filled chunks are sealed', async () => {
+        return (await sealedOf(small)).length === 1 && (await sealedOf(big)).length === 4;
+      });
+    } finally {
+      await sealer.stop();
+    }
+    expect(await sealedOf(big)).toEqual(firsts(4));
+    expect(await sealedOf(small)).toEqual(firsts(1));
+    expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
+  });
+
+  it('finds its work through the chunk-end index, without reading node_runs', async () => {
+    await nodeRunWith(CHUNK_LINES + 1);
+    const plan = await t.database.db.transaction(async (tx) => {
+      // With the table scans priced out, a plan still holding one means no index can serve it
+      // (the index's predicate must match the query's literally).
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      const rows = await selectRows<{ 'QUERY PLAN': unknown }>(
+        tx,
+        sql`EXPLAIN (FORMAT JSON) ${unsealedNodeRunsQuery(8)}`,
+      );
+      return JSON.stringify(rows[0]?.['QUERY PLAN']);
+    });
+    const relations = [...plan.matchAll(/"Relation Name":"([^"]+)"/g)].map((m) => m[1]);
+    expect(relations).not.toContain('node_runs');
+    expect(relations.some((r) => r?.startsWith('node_run_lines'))).toBe(true);
+    expect(plan).not.toContain('Seq Scan');
+    expect(plan).toMatch(/Index (Only )?Scan/);
+  });
+});
