@@ -332,5 +332,5 @@ test('an unknown run shows the 404 page', async ({ signedIn: page, runDetailPage
   await expect(page.getByText('Run wfr_0000000000000000 was not found')).toBeVisible();
   await screenshotBothSchemes(page, 'not-found');
   await page.getByRole('link', { name: 'Go to workflows' }).click();
-  await expect(page.getByRole('heading', { name: 'Workflows' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Workflows', exact: true })).toBeVisible();
 });
