@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type {
   NodeRunSummary,
@@ -10,9 +10,10 @@ import { EmptyState } from '../../../components/EmptyState';
 import { formatPath } from '../../../components/json-inspector';
 import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
-import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
+import { graphHeight, WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 import { formatDuration } from '../../../lib/dates';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
+import { useStagedMount } from '../../../lib/use-deferred-mount';
 import {
   defaultNode,
   latestNodeRunByNode,
@@ -35,6 +36,8 @@ import { RunHeader } from './RunHeader';
 const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
 /** The log viewer's share of the panel: all but its title row and the tab list. */
 const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
+/** A timeline row's height (RunGantt.module.css), for the space kept before it mounts. */
+const GANTT_ROW_PX = 26;
 
 interface Props {
   run: WorkflowRunSummary;
@@ -85,6 +88,8 @@ export function RunDetailPage({
     [onSearchChange],
   );
   const selectAll = () => onSearchChange(selectionPatch(null));
+  // The header first (the router's update), then the logs, then the graph and timeline.
+  const stage = useStagedMount(2);
 
   return (
     <Stack gap="md">
@@ -109,43 +114,55 @@ export function RunDetailPage({
               All nodes
             </Button>
           </Group>
-          <WorkflowGraph
-            nodes={graph.nodes}
-            connections={graph.connections}
-            states={states}
-            details={durations}
-            selected={selectedNode}
-            onSelect={select}
-          />
-          <RunGantt
-            run={run}
-            nodeOrder={nodeOrder}
-            titles={titles}
-            selected={selectedNode}
-            onSelect={select}
-          />
+          {stage >= 2 ? (
+            <>
+              <WorkflowGraph
+                nodes={graph.nodes}
+                connections={graph.connections}
+                states={states}
+                details={durations}
+                selected={selectedNode}
+                onSelect={select}
+              />
+              <RunGantt
+                run={run}
+                nodeOrder={nodeOrder}
+                titles={titles}
+                selected={selectedNode}
+                onSelect={select}
+              />
+            </>
+          ) : (
+            <Skeleton
+              height={graphHeight(graph) + GANTT_ROW_PX * run.nodeRuns.length}
+              radius="md"
+              aria-label="Loading the graph"
+            />
+          )}
         </Stack>
       </Paper>
       <Paper withBorder p="md" mih={PANEL_HEIGHT} component="section" aria-label="Logs and output">
-        <SelectionPanel
-          run={run}
-          node={selectedNode}
-          nodeRun={selectedRun}
-          title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
-          titles={titles}
-          search={search}
-          onSearchChange={onSearchChange}
-          controls={
-            <NodeRunControls
-              key={selectedNode}
-              run={run}
-              nodeRun={selectedRun}
-              graph={ranOn}
-              titles={titles}
-              onMarked={(node) => onSearchChange({ node }, { replace: true })}
-            />
-          }
-        />
+        {stage >= 1 && (
+          <SelectionPanel
+            run={run}
+            node={selectedNode}
+            nodeRun={selectedRun}
+            title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
+            titles={titles}
+            search={search}
+            onSearchChange={onSearchChange}
+            controls={
+              <NodeRunControls
+                key={selectedNode}
+                run={run}
+                nodeRun={selectedRun}
+                graph={ranOn}
+                titles={titles}
+                onMarked={(node) => onSearchChange({ node }, { replace: true })}
+              />
+            }
+          />
+        )}
       </Paper>
     </Stack>
   );
