@@ -88,12 +88,13 @@ export function RunDetailPage({
     [onSearchChange],
   );
   const selectAll = () => onSearchChange(selectionPatch(null));
-  // The header first (the router's update), then the logs, then the graph and timeline.
+  // The header first (the router's update), then the logs, then the graph, the timeline and the
+  // run's controls.
   const stage = useStagedMount(2);
 
   return (
     <Stack gap="md">
-      <RunHeader run={run} workflow={workflow} />
+      <RunHeader run={run} workflow={workflow} actions={stage >= 2} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
           Couldn’t refresh — retrying
