@@ -197,6 +197,14 @@ export function ShallowInspector({
   );
 }
 
+/** Moves the focus to the next or previous row of the tree. */
+function focusSibling(row: HTMLElement, step: 1 | -1) {
+  const rows = [
+    ...(row.closest('[role=tree]')?.querySelectorAll<HTMLElement>('[role=treeitem]') ?? []),
+  ];
+  rows[rows.indexOf(row) + step]?.focus();
+}
+
 function ValueRow({
   row,
   rootPath,
@@ -226,14 +234,21 @@ function ValueRow({
       aria-level={row.depth + 1}
       aria-expanded={row.expandable ? row.expanded : undefined}
       aria-label={`${keyText}: ${valueText.slice(0, 120)}`}
-      tabIndex={0}
+      // One tab stop (the root); the arrow keys move between rows.
+      tabIndex={row.key === null ? 0 : -1}
       onMouseEnter={onHover}
       onClick={(event) => {
         if ((event.target as HTMLElement).closest('button')) return;
         if (row.expandable) onToggle();
       }}
       onKeyDown={(event) => {
-        if (event.target !== event.currentTarget || !row.expandable) return;
+        if (event.target !== event.currentTarget) return;
+        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+          event.preventDefault();
+          focusSibling(event.currentTarget, event.key === 'ArrowDown' ? 1 : -1);
+          return;
+        }
+        if (!row.expandable) return;
         if (
           event.key === 'Enter' ||
           event.key === ' ' ||
