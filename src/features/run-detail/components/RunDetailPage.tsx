@@ -88,13 +88,14 @@ export function RunDetailPage({
     [onSearchChange],
   );
   const selectAll = () => onSearchChange(selectionPatch(null));
-  // The header first (the router's update), then the logs, then the graph, the timeline and the
-  // run's controls.
-  const stage = useStagedMount(2);
+  // The header's facts and the logs in the router's update (what a person opens the page for,
+  // and the log's first request starts at once), then the graph, the timeline and the run's
+  // controls in a transition.
+  const stage = useStagedMount(1);
 
   return (
     <Stack gap="md">
-      <RunHeader run={run} workflow={workflow} actions={stage >= 2} />
+      <RunHeader run={run} workflow={workflow} actions={stage >= 1} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
           Couldn’t refresh — retrying
@@ -115,7 +116,7 @@ export function RunDetailPage({
               All nodes
             </Button>
           </Group>
-          {stage >= 2 ? (
+          {stage >= 1 ? (
             <>
               <WorkflowGraph
                 nodes={graph.nodes}
@@ -143,27 +144,25 @@ export function RunDetailPage({
         </Stack>
       </Paper>
       <Paper withBorder p="md" mih={PANEL_HEIGHT} component="section" aria-label="Logs and output">
-        {stage >= 1 && (
-          <SelectionPanel
-            run={run}
-            node={selectedNode}
-            nodeRun={selectedRun}
-            title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
-            titles={titles}
-            search={search}
-            onSearchChange={onSearchChange}
-            controls={
-              <NodeRunControls
-                key={selectedNode}
-                run={run}
-                nodeRun={selectedRun}
-                graph={ranOn}
-                titles={titles}
-                onMarked={(node) => onSearchChange({ node }, { replace: true })}
-              />
-            }
-          />
-        )}
+        <SelectionPanel
+          run={run}
+          node={selectedNode}
+          nodeRun={selectedRun}
+          title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
+          titles={titles}
+          search={search}
+          onSearchChange={onSearchChange}
+          controls={
+            <NodeRunControls
+              key={selectedNode}
+              run={run}
+              nodeRun={selectedRun}
+              graph={ranOn}
+              titles={titles}
+              onMarked={(node) => onSearchChange({ node }, { replace: true })}
+            />
+          }
+        />
       </Paper>
     </Stack>
   );
