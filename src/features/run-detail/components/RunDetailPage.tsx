@@ -13,7 +13,7 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { graphHeight, WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 import { formatDuration } from '../../../lib/dates';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
-import { useStagedMount } from '../../../lib/use-deferred-mount';
+import { useStagedMount } from '../../../lib/use-staged-mount';
 import {
   defaultNode,
   latestNodeRunByNode,
