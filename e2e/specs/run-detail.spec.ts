@@ -397,4 +397,13 @@ test('a large output opens a level at a time: children fetched when opened, the 
   await page.getByRole('textbox', { name: 'Search output of build image' }).fill('needle');
   await expect(page.getByText(/^1 of 2$/)).toBeVisible();
   expect(wholeOutput).toHaveLength(1);
+
+  // So does "Expand all", asked for before the whole output is there: it opens everything once it is.
+  await detail.goto(started.identifier, '?node=build&tab=output');
+  await expect(page.getByText(/shown a level at a time/)).toBeVisible();
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  await expect(output.item('last')).toHaveAttribute('aria-expanded', 'true');
+  await expect(output.item('rows')).toHaveAttribute('aria-expanded', 'true');
+  await expect(output.item('0')).toHaveAttribute('aria-expanded', 'true');
+  expect(wholeOutput).toHaveLength(2);
 });
