@@ -199,12 +199,11 @@ export async function measureOutput(
   const requests: string[] = [];
   const onResponse = (res: Response) => {
     const url = new URL(res.url());
-    if (!/\/outputs?$/.test(url.pathname)) return;
+    if (!/\/outputs?(\/shallow)?$/.test(url.pathname)) return;
+    const name = url.pathname.split('/').slice(-2).join('/') + url.search;
     void res
       .body()
-      .then((b) =>
-        requests.push(`${url.pathname.split('/').pop()} ${(b.length / 1e6).toFixed(1)} MB`),
-      )
+      .then((b) => requests.push(`${name} ${(b.length / 1e3).toFixed(1)} KB`))
       .catch(() => requests.push(`${url.pathname} (no body)`));
   };
   // Notes (page clock) when the root row first exists, from the start of the document.

@@ -334,3 +334,76 @@ test('an unknown run shows the 404 page', async ({ signedIn: page, runDetailPage
   await page.getByRole('link', { name: 'Go to workflows' }).click();
   await expect(page.getByRole('heading', { name: 'Workflows', exact: true })).toBeVisible();
 });
+
+/** An output big enough (≥ 256 KB as PostgreSQL stores it) to open a level at a time. */
+function largeOutput() {
+  let seed = 17;
+  const hex = () => {
+    let s = '';
+    for (let i = 0; i < 8; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      s += seed.toString(16).padStart(8, '0');
+    }
+    return s;
+  };
+  return {
+    summary: { digest: hex(), '<b>bold</b>': '<img src=x onerror=alert(1)>' },
+    rows: Array.from({ length: 6000 }, (_, i) => ({ i, blob: hex() + hex() })),
+    note: 'needle in the last row',
+    last: { deep: 'needle' },
+  };
+}
+
+test('a large output opens a level at a time: children fetched when opened, the whole output for search', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const wf = await seedPipeline(api);
+  const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
+  const node = await api.nodeRun(started.identifier, 'build');
+  await api.patchNodeRun(node.identifier, { output: largeOutput() });
+  const wholeOutput: string[] = [];
+  page.on('request', (req) => {
+    if (/\/output$/.test(new URL(req.url()).pathname)) wholeOutput.push(req.url());
+  });
+
+  await detail.goto(started.identifier, '?node=build&tab=output');
+  const output = detail.output('Output of Build image');
+  await expect(output.item('rows')).toContainText('[6,000 items]');
+  await expect(output.item('note')).toContainText('"needle in the last row"');
+  await expect(page.getByText(/shown a level at a time/)).toBeVisible();
+  expect(wholeOutput).toEqual([]);
+
+  // Opening a container fetches its children by JSON pointer; markup stays text.
+  await output.item('summary').click();
+  await expect(output.item('<b>bold</b>')).toContainText('<img src=x onerror=alert(1)>');
+  await expect(output.tree.locator('img, b')).toHaveCount(0);
+  await screenshotBothSchemes(page, 'run-detail-large-output');
+  await output.item('rows').click();
+  await expect(output.item('0')).toContainText('{2 keys}');
+  await expect(
+    output.tree.getByRole('button', { name: /Show more \(5,500 of 6,000/ }),
+  ).toBeVisible();
+  await output.tree.getByRole('button', { name: /Show more/ }).click();
+  await expect(output.item('999')).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await output.item('summary').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/run-detail-large-output-390.png' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(wholeOutput).toEqual([]);
+
+  // Searching needs all of it: the whole output loads and the search runs on it.
+  await page.getByRole('textbox', { name: 'Search output of build image' }).fill('needle');
+  await expect(page.getByText(/^1 of 2$/)).toBeVisible();
+  expect(wholeOutput).toHaveLength(1);
+
+  // So does "Expand all", asked for before the whole output is there: it opens everything once it is.
+  await detail.goto(started.identifier, '?node=build&tab=output');
+  await expect(page.getByText(/shown a level at a time/)).toBeVisible();
+  await page.getByRole('button', { name: 'Expand all' }).click();
+  await expect(output.item('last')).toHaveAttribute('aria-expanded', 'true');
+  await expect(output.item('rows')).toHaveAttribute('aria-expanded', 'true');
+  await expect(output.item('0')).toHaveAttribute('aria-expanded', 'true');
+  expect(wholeOutput).toHaveLength(2);
+});

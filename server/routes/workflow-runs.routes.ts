@@ -13,6 +13,7 @@ import {
   workflowRunSchema,
   workflowRunSummarySchema,
 } from '../../contract/workflows';
+import { shallowOutputQuerySchema, shallowOutputResponseSchema } from '../../contract/json-pointer';
 import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
 const runPath = z.object({ wfr: pathIds.workflowRunId });
@@ -65,6 +66,15 @@ export const getNodeRunOutput = defineRoute({
   summary: '[ext] A node run’s output alone (cacheable for good once the node run completed)',
   request: { params: nodeRunPath },
   responses: { 200: response('The output', nodeRunOutputResponseSchema) },
+});
+
+export const getShallowNodeRunOutput = defineRoute({
+  method: 'get',
+  path: '/nodes/runs/{wfnr}/output/shallow',
+  summary:
+    '[ext] A value inside a node run’s output (JSON pointer), read shallowly: its kind, size and a page of its children with previews',
+  request: { params: nodeRunPath, query: shallowOutputQuerySchema },
+  responses: { 200: response('The value read shallowly', shallowOutputResponseSchema) },
 });
 
 export const readRunLogs = defineRoute({

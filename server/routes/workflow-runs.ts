@@ -9,6 +9,7 @@ import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
 import {
   getNodeRunOutput,
   getRunOutputs,
+  getShallowNodeRunOutput,
   listWorkflowRuns,
   pollLogs,
   pollWorkflowRun,
@@ -79,6 +80,17 @@ export function workflowRunRoutes(
         200,
         'json'
       >;
+    })
+    .openapi(routes.getShallowNodeRunOutput, async (c) => {
+      const { wfnr: id } = c.req.valid('param');
+      const { answer, final } = await getShallowNodeRunOutput(
+        reads,
+        id,
+        c.req.valid('query'),
+        c.get('actor'),
+      );
+      c.header('Cache-Control', cacheControl(final));
+      return c.json(answer, 200);
     })
     .openapi(routes.readRunLogs, async (c) => {
       const { wfr: id } = c.req.valid('param');

@@ -6,6 +6,12 @@ import type {
   WorkflowRun,
   WorkflowRunSummary,
 } from '../../contract/workflows';
+import {
+  parseJsonPointer,
+  PREVIEW_CHARS,
+  type JsonKindName,
+  type ShallowOutput,
+} from '../../contract/json-pointer';
 import type { Db, DbOrTx } from '../db/client';
 import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
@@ -17,6 +23,7 @@ import {
   logScopeState,
   newNodeRun,
   nodeRunOutput,
+  shallowNodeRunOutput,
   nodeRunsOf,
   readLogPage,
   rerunIdentifiers,
@@ -27,7 +34,7 @@ import {
 import { agentClaims } from '../db/work-queue';
 import { getWorkflowRow } from '../db/workflows';
 import { toGraph } from '../db/serialize';
-import { notFound } from '../domain/errors';
+import { invalid, notFound } from '../domain/errors';
 import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import { canViewRun, type Actor } from '../domain/permissions';
@@ -248,6 +255,52 @@ export async function getNodeRunOutput(db: DbOrTx, identifier: string, actor: Ac
   if (!row || !canViewRun(actor, row)) throw notFound(`Node run "${identifier}"`);
   return { outputJson: row.outputJson, final: row.status === 'COMPLETED' };
 }
+
+/**
+ * [ext] A shallow read of a node run's output at `pointer`: the value's kind and size and a page
+ * of its children with a preview each, computed in PostgreSQL, so a person sees a 10 MB
+ * output's root without the whole of it being sent and parsed; `final` as for the full read.
+ */
+export async function getShallowNodeRunOutput(
+  db: DbOrTx,
+  identifier: string,
+  query: { pointer?: string; offset?: number; limit?: number },
+  actor: Actor,
+) {
+  const pointer = query.pointer ?? '';
+  const path = parseJsonPointer(pointer);
+  if (!path) throw invalid(`pointer "${pointer}" is not a JSON pointer`);
+  const offset = query.offset ?? 0;
+  const row = await shallowNodeRunOutput(
+    db,
+    identifier,
+    path,
+    { offset, limit: query.limit ?? SHALLOW_PAGE },
+    PREVIEW_CHARS,
+  );
+  if (!row || !canViewRun(actor, row)) throw notFound(`Node run "${identifier}"`);
+  if (row.kind === null) throw notFound(`Value at "${pointer}" in the output of "${identifier}"`);
+  const answer: ShallowOutput = {
+    ok: true,
+    pointer,
+    kind: row.kind as JsonKindName,
+    size: row.size ?? 0,
+    storedBytes: row.storedBytes,
+    offset,
+    entries: row.entries.map(([key, kind, size, preview, length]) => ({
+      key,
+      kind: kind as JsonKindName,
+      ...(size === null ? {} : { size }),
+      ...(preview === null ? {} : { preview }),
+      ...(length === null ? {} : { length }),
+    })),
+    ...(row.preview === null ? {} : { preview: row.preview }),
+  };
+  return { answer, final: row.status === 'COMPLETED' };
+}
+
+/** Children a shallow read sends when the query does not say. */
+const SHALLOW_PAGE = 500;
 
 /** [ext] A run's `variables.outputs` alone; `final` once the run completed. */
 export async function getRunOutputs(db: DbOrTx, identifier: string, actor: Actor) {

@@ -15,6 +15,8 @@ interface Props {
   counter: string | null;
   noMatches: boolean;
   onStep: (delta: 1 | -1) => void;
+  /** Focus the search box on mount (a person was typing in it before the value arrived). */
+  focusSearch?: boolean;
 }
 
 /** Expand/collapse all, the raw view switch, and search with previous/next. */
@@ -30,6 +32,7 @@ export function InspectorToolbar({
   counter,
   noMatches,
   onStep,
+  focusSearch = false,
 }: Props) {
   return (
     // Wraps on a narrow screen rather than cutting the buttons' labels.
@@ -61,6 +64,8 @@ export function InspectorToolbar({
         placeholder="Search keys and values"
         value={query}
         disabled={raw}
+        // Only when the person was already typing in the search box (see JsonInspector).
+        autoFocus={focusSearch}
         onChange={(event) => onQueryChange(event.currentTarget.value)}
         onKeyDown={(event) => {
           if (event.key !== 'Enter') return;

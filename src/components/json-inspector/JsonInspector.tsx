@@ -19,6 +19,11 @@ export interface JsonInspectorProps {
   height?: number | string;
   /** Accessible name of the tree ("Output" by default); the search box is "Search <label>". */
   label?: string;
+  /** Opens in the raw view, or with everything expanded (what a person asked for before the value arrived). */
+  initialRaw?: boolean;
+  initialExpandAll?: boolean;
+  /** Focuses the search box on mount (a person was typing a search before the value arrived). */
+  initialFocusSearch?: boolean;
 }
 
 /**
@@ -32,10 +37,13 @@ export function JsonInspector({
   onSearchChange,
   height = 480,
   label = 'Output',
+  initialRaw = false,
+  initialExpandAll = false,
+  initialFocusSearch = false,
 }: JsonInspectorProps) {
   const tree = useMemo(() => new JsonTree(value), [value]);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const [raw, setRaw] = useState(false);
+  const [raw, setRaw] = useState(initialRaw);
   const [expanding, setExpanding] = useState(false);
   const [focused, setFocused] = useState(0);
   const [hovered, setHovered] = useState<number | null>(null);
@@ -112,6 +120,15 @@ export function JsonInspector({
     rerender();
   };
 
+  const expandAllOnOpen = useRef(initialExpandAll);
+  useEffect(() => {
+    if (!expandAllOnOpen.current) return;
+    expandAllOnOpen.current = false;
+    void expandAll();
+    // Once, on mount: expandAll reads the tree of this first render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const collapseAll = () => {
     tree.collapseAll();
     setFocused(0);
@@ -187,6 +204,7 @@ export function JsonInspector({
         counter={counter}
         noMatches={activeSearch?.count === 0}
         onStep={goToMatch}
+        focusSearch={initialFocusSearch}
       />
       {raw ? (
         <RawView value={value} label={label} />

@@ -5,6 +5,7 @@ import {
   type WorkflowRunSummary,
   type WorkflowVersion,
 } from '../../../contract/workflows';
+import type { ShallowOutput } from '../../../contract/json-pointer';
 import { api } from '../../lib/api';
 import { conditionalGet, pollWhileInProgress } from '../../lib/polling';
 
@@ -84,6 +85,32 @@ export const nodeRunOutputQueryOptions = (
         `/workflows/nodes/runs/${encodeURIComponent(nodeRun.identifier)}/output`,
         { signal },
       ).then((b) => b.output),
+    staleTime: Infinity,
+  });
+
+/**
+ * A value inside a node run's output read shallowly ([ext] GET …/output/shallow: kind, size, a
+ * page of children with previews), by the same rule as the whole output.
+ */
+export const nodeRunShallowOutputQueryOptions = (
+  nodeRun: Pick<NodeRunSummary, 'identifier' | 'status' | 'updatedAt'>,
+  pointer = '',
+  offset = 0,
+) =>
+  queryOptions({
+    queryKey: [
+      ...runDetailKeys.all,
+      'node-output-shallow',
+      nodeRun.identifier,
+      nodeRun.status === 'COMPLETED' ? 'final' : nodeRun.updatedAt,
+      pointer,
+      offset,
+    ] as const,
+    queryFn: ({ signal }) =>
+      api<ShallowOutput>(
+        `/workflows/nodes/runs/${encodeURIComponent(nodeRun.identifier)}/output/shallow`,
+        { query: { pointer, ...(offset ? { offset } : {}) }, signal },
+      ),
     staleTime: Infinity,
   });
 

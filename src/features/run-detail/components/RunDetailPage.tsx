@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type {
   NodeRunSummary,
@@ -10,9 +10,10 @@ import { EmptyState } from '../../../components/EmptyState';
 import { formatPath } from '../../../components/json-inspector';
 import { LogViewer, type LogViewState } from '../../../components/log-viewer';
 import { StatusBadge } from '../../../components/StatusBadge';
-import { WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
+import { graphHeight, WorkflowGraph } from '../../../components/workflow-graph/WorkflowGraph';
 import { formatDuration } from '../../../lib/dates';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
+import { useStagedMount } from '../../../lib/use-staged-mount';
 import {
   defaultNode,
   latestNodeRunByNode,
@@ -35,6 +36,8 @@ import { RunHeader } from './RunHeader';
 const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
 /** The log viewer's share of the panel: all but its title row and the tab list. */
 const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
+/** A timeline row's height (RunGantt.module.css), for the space kept before it mounts. */
+const GANTT_ROW_PX = 26;
 
 interface Props {
   run: WorkflowRunSummary;
@@ -85,10 +88,14 @@ export function RunDetailPage({
     [onSearchChange],
   );
   const selectAll = () => onSearchChange(selectionPatch(null));
+  // The header's facts and the logs in the router's update (what a person opens the page for,
+  // and the log's first request starts at once), then the graph, the timeline and the run's
+  // controls in a transition.
+  const stage = useStagedMount(1);
 
   return (
     <Stack gap="md">
-      <RunHeader run={run} workflow={workflow} />
+      <RunHeader run={run} workflow={workflow} actions={stage >= 1} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
           Couldn’t refresh — retrying
@@ -109,21 +116,31 @@ export function RunDetailPage({
               All nodes
             </Button>
           </Group>
-          <WorkflowGraph
-            nodes={graph.nodes}
-            connections={graph.connections}
-            states={states}
-            details={durations}
-            selected={selectedNode}
-            onSelect={select}
-          />
-          <RunGantt
-            run={run}
-            nodeOrder={nodeOrder}
-            titles={titles}
-            selected={selectedNode}
-            onSelect={select}
-          />
+          {stage >= 1 ? (
+            <>
+              <WorkflowGraph
+                nodes={graph.nodes}
+                connections={graph.connections}
+                states={states}
+                details={durations}
+                selected={selectedNode}
+                onSelect={select}
+              />
+              <RunGantt
+                run={run}
+                nodeOrder={nodeOrder}
+                titles={titles}
+                selected={selectedNode}
+                onSelect={select}
+              />
+            </>
+          ) : (
+            <Skeleton
+              height={graphHeight(graph) + GANTT_ROW_PX * run.nodeRuns.length}
+              radius="md"
+              aria-label="Loading the graph"
+            />
+          )}
         </Stack>
       </Paper>
       <Paper withBorder p="md" mih={PANEL_HEIGHT} component="section" aria-label="Logs and output">

@@ -13,9 +13,12 @@ import { UserName } from '../../../components/UserName';
 export function RunHeader({
   run,
   workflow,
+  actions = true,
 }: {
   run: WorkflowRunSummary;
   workflow: Workflow | undefined;
+  /** Compare links and run controls (their dialogs and queries); false until the page mounts them. */
+  actions?: boolean;
 }) {
   return (
     <Paper withBorder p="md">
@@ -52,8 +55,8 @@ export function RunHeader({
             </Badge>
           )}
           <Group ml="auto" gap="xs" wrap="wrap">
-            <CompareLinks run={run} />
-            <RunControls run={run} />
+            {actions && <CompareLinks run={run} />}
+            {actions && <RunControls run={run} />}
           </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">

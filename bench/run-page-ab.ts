@@ -1,0 +1,122 @@
+/**
+ * A/B of the run page: builds of the dashboard (bench/build-app.ts) served side by side by one
+ * server each on one embedded PostgreSQL — a data dir kept by `bench/log-viewer.ts --setup-only`,
+ * whose printed run ids are `runsJson` — and measured alternately, round after round, so each
+ * build gets the same minutes of a busy machine. `--only=` picks among `boot` (cold loads of
+ * both log sizes: first lines, every long task), `app` (bench/run-page.ts's run-page figures at
+ * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
+ * `--trace=prefix` writes a Chromium trace of each build's first boot.
+ * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`
+ */
+import { loadavg } from 'node:os';
+import { chromium } from '@playwright/test';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { measureOutput, measureRunPage, signIn, longTasks } from './run-page';
+import { startBenchServer, type BenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
+
+const [dataDir, runsJson, ...rest] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const statics = rest.filter((a) => !/^\d+$/.test(a));
+const rounds = Number(rest.find((a) => /^\d+$/.test(a)) ?? 3);
+const trace = process.argv.find((a) => a.startsWith('--trace='))?.split('=')[1];
+const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? 'boot,output';
+const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
+const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
+const INIT = `
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const mo = new MutationObserver(() => {
+    if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
+      window.__firstLines = performance.now();
+      mo.disconnect();
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true }));
+`;
+
+async function main() {
+  const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
+  const servers: BenchServer[] = [];
+  const bases: string[] = [];
+  try {
+    for (const [i, dir] of statics.entries()) {
+      const port = 18961 + i;
+      servers.push(
+        await startBenchServer({
+          DATABASE_URL: cluster.url('runboard'),
+          PORT: String(port),
+          DATA_DIR: dataDir!,
+          STATIC_DIR: dir,
+        }),
+      );
+      bases.push(`http://127.0.0.1:${port}`);
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_EXECUTABLE,
+      args: CHROMIUM_ARGS,
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(INIT);
+    for (const base of bases) await signIn(context, base, CREDENTIALS);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, base] of bases.entries()) {
+        const page = await context.newPage();
+        const name = String.fromCharCode(65 + i);
+        if (only.includes('boot')) {
+          for (const key of ['million', 'big']) {
+            if (trace && r === 0)
+              await browser.startTracing(page, {
+                path: `${trace}-${name}-${key}.json`,
+                screenshots: false,
+              });
+            await page.goto(`${base}/runs/${runs[key]!.run}?node=work`);
+            await page.waitForFunction('window.__firstLines !== undefined', undefined, {
+              timeout: 60_000,
+            });
+            const first = await page.evaluate('window.__firstLines');
+            await page.waitForTimeout(1500);
+            const boot = await longTasks(page, 0);
+            const all = await page.evaluate(() =>
+              window.__longtasks
+                .map((t) => `${Math.round(t.start)}+${Math.round(t.duration)}`)
+                .join(' '),
+            );
+            if (trace && r === 0) await browser.stopTracing();
+            console.log(
+              `${name} ${key} boot: first lines ${Math.round(first as number)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)} [${all}] load ${loadavg()[0]!.toFixed(1)}`,
+            );
+          }
+        }
+        if (only.includes('app')) {
+          const f = await measureRunPage(page, base, runs.million!.run);
+          console.log(
+            `${name} app 1M: boot first ${Math.round(f.bootFirstLines)} ms (${f.boot.count}, longest ${Math.round(f.boot.longest)}); in-app first ${Math.round(f.inAppFirstLines)} ms (${f.inApp.count}, longest ${Math.round(f.inApp.longest)}); ERROR ${Math.round(f.errorFilter)} ms, back ${Math.round(f.backToAll)} ms (${f.filter.count}, longest ${Math.round(f.filter.longest)}) load ${loadavg()[0]!.toFixed(1)}`,
+          );
+        }
+        if (only.includes('output')) {
+          const o = await measureOutput(page, base, runs.withOutput!.run, 1e7);
+          console.log(
+            `${name} output: select root ${Math.round(o.selectRoot)} ms (tasks ${o.select.count}, longest ${Math.round(o.select.longest)}); cold root ${Math.round(o.bootRoot)} ms (tasks ${o.boot.count}, longest ${Math.round(o.boot.longest)}); ${o.requests.join(', ')} load ${loadavg()[0]!.toFixed(1)}`,
+          );
+        }
+        await page.close();
+      }
+    }
+    await browser.close();
+  } finally {
+    for (const s of servers) await s.stop();
+    await cluster.stop();
+  }
+}
+declare global {
+  interface Window {
+    __longtasks: { start: number; duration: number }[];
+    __firstLines?: number;
+  }
+}
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

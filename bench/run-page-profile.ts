@@ -1,0 +1,50 @@
+/**
+ * A CPU profile (1 ms samples) and a Chromium trace of one page load, to find what a long task
+ * is: `npx tsx bench/run-page-profile.ts <dataDir> <buildDir> <path, e.g. /runs/wfr_…?node=work>
+ * <outPrefix>` writes <outPrefix>.cpuprofile and <outPrefix>.trace.json (open both in Chrome's
+ * DevTools Performance panel; a `nominify` build keeps React's and our function names).
+ */
+import { writeFileSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { signIn } from './run-page';
+import { startBenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
+
+const [dataDir, staticDir, url, out] = process.argv.slice(2);
+const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
+const server = await startBenchServer({
+  DATABASE_URL: cluster.url('runboard'),
+  PORT: '18971',
+  DATA_DIR: dataDir!,
+  STATIC_DIR: staticDir!,
+});
+const base = 'http://127.0.0.1:18971';
+try {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await signIn(context, base, {
+    clientId: 'runboard-admin',
+    clientSecret: 'runboard-admin-secret',
+  });
+  const page = await context.newPage();
+  await page.goto(`${base}/runs`);
+  await page.waitForTimeout(500);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await browser.startTracing(page, { path: `${out}.trace.json` });
+  await cdp.send('Profiler.start');
+  await page.goto(`${base}${url}`);
+  await page.waitForTimeout(3000);
+  const { profile } = await cdp.send('Profiler.stop');
+  await browser.stopTracing();
+  writeFileSync(`${out}.cpuprofile`, JSON.stringify(profile));
+  await browser.close();
+} finally {
+  await server.stop();
+  await cluster.stop();
+}
