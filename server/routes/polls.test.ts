@@ -83,6 +83,77 @@ describe('run polls read in one statement', () => {
   });
 });
 
+describe('[ext] ignoreLogCounts: a run poll that takes the level counts from the log', () => {
+  const tagOf = (res: { headers: Headers }) => res.headers.get('etag')!;
+
+  it('answers 304 while only lines were added, and 200 once anything else changed', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    const path = `/workflows/runs/${run.identifier}?view=summary&ignoreLogCounts=true`;
+    const first = await t.api('admin', 'GET', path);
+    expect(first.status).toBe(200);
+    await post(work, 'one', 'two');
+    await patchNode(t, work, { logs: [{ logLevel: 'WARN', log: 'three' }] });
+    const same = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tagOf(first) });
+    expect(same.status).toBe(304);
+
+    await patchNode(t, work, { externalRunId: 'ext-1' });
+    const patched = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': tagOf(first),
+    });
+    expect(patched.status).toBe(200);
+    // A 200 carries the counts as they are now.
+    expect(patched.body.workflowRun.nodeRuns[1]).toMatchObject({
+      externalRunId: 'ext-1',
+      logCounts: { INFO: 2, WARN: 1 },
+    });
+
+    await completeNode(t, work);
+    const done = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': tagOf(patched),
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.workflowRun).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('leaves Port’s poll as it was: a new line moves its tag, with or without view=summary', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    for (const query of ['', '?view=summary', '?includeLogs=true&ignoreLogCounts=true']) {
+      const path = `/workflows/runs/${run.identifier}${query}`;
+      const before = await t.api('admin', 'GET', path);
+      await post(work, `a line after ${query}`);
+      const after = await t.api('admin', 'GET', path, undefined, {
+        'if-none-match': tagOf(before),
+      });
+      expect(after.status, query).toBe(200);
+    }
+  });
+
+  it('does not answer the plain poll with the tag of the one that ignores the counts', async () => {
+    const run = await startRun(t, 'polled');
+    const base = `/workflows/runs/${run.identifier}?view=summary`;
+    const ignoring = await t.api('admin', 'GET', `${base}&ignoreLogCounts=true`);
+    const plain = await t.api('admin', 'GET', base, undefined, {
+      'if-none-match': tagOf(ignoring),
+    });
+    expect(plain.status).toBe(200);
+    expect(tagOf(plain)).not.toBe(tagOf(ignoring));
+  });
+
+  it('gives a log page the scope’s counts per level, whatever its filter', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'i1', 'i2');
+    await patchNode(t, work, { logs: [{ logLevel: 'ERROR', log: 'e1' }] });
+    const counts = { DEBUG: 0, INFO: 2, WARN: 0, ERROR: 1 };
+    const node = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?level=ERROR`);
+    expect(node.body).toMatchObject({ total: 1, counts });
+    const wide = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}/logs?cursor=3`);
+    expect(wide.body).toMatchObject({ logs: [], total: 3, counts });
+  });
+});
+
 describe('run poll tags and roles', () => {
   it('does not answer 304 to a tag taken under another role: what a role may view differs', async () => {
     const s = await startTestServer();
@@ -129,7 +200,13 @@ describe('log polls answered from the line count', () => {
     const path = `/workflows/nodes/runs/${work}/logs?cursor=${tail.body.nextCursor}&limit=10000`;
     const first = await t.api('admin', 'GET', path);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ ok: true, logs: [], nextCursor: '2', total: 2 });
+    expect(first.body).toEqual({
+      ok: true,
+      logs: [],
+      nextCursor: '2',
+      total: 2,
+      counts: { DEBUG: 0, INFO: 2, WARN: 0, ERROR: 0 },
+    });
     const tag = first.headers.get('etag')!;
     expect(tag).toMatch(/^W\/"l-/);
     expect(first.headers.get('cache-control')).toBe('private, no-cache');

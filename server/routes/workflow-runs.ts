@@ -49,10 +49,11 @@ export function workflowRunRoutes(
     })
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
-      const { includeLogs, view = 'full' } = c.req.valid('query');
+      const { includeLogs, view = 'full', ignoreLogCounts } = c.req.valid('query');
       const answer = await pollWorkflowRun(reads, id, c.get('actor'), delivery, {
         includeLogs: includeLogs === 'true',
         view,
+        ignoreLogCounts: ignoreLogCounts === 'true',
         ifNoneMatch: c.req.header('if-none-match'),
       });
       if (answer.etag) {

@@ -154,12 +154,19 @@ export async function pollWorkflowRun(
   identifier: string,
   actor: Actor,
   policy: DeliveryPolicy,
-  options: { includeLogs: boolean; view: RunView; ifNoneMatch: string | undefined },
+  options: {
+    includeLogs: boolean;
+    view: RunView;
+    ifNoneMatch: string | undefined;
+    /** [ext] The ETag ignores log appends (see `runStamps`); not with `includeLogs`. */
+    ignoreLogCounts?: boolean;
+  },
 ): Promise<
   | { unchanged: true; etag: string }
   | { unchanged: false; etag: string | undefined; workflowRun: WorkflowRun | WorkflowRunSummary }
 > {
-  const variant = `${options.includeLogs}|${options.view}`;
+  const ignoreLogs = Boolean(options.ignoreLogCounts) && !options.includeLogs;
+  const variant = `${options.includeLogs}|${options.view}${ignoreLogs ? '|ignoreLogs' : ''}`;
   if (options.includeLogs) {
     const current = await workflowRunEtag(db, identifier, actor, variant);
     if (current && etagMatches(current, options.ifNoneMatch))
@@ -176,6 +183,7 @@ export async function pollWorkflowRun(
   const snapshot = await runPollSnapshot(db, identifier, actor, {
     outputs: options.view === 'full',
     unlessStamp: taggedStamp(options.ifNoneMatch, actor, variant),
+    ignoreLogs,
   });
   if (!snapshot) throw notFound(`Workflow run "${identifier}"`);
   const etag = runEtag(snapshot.stamp, actor, variant);
@@ -293,9 +301,10 @@ export async function pollLogs(
       logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
       nextCursor: page.nextCursor,
       total: page.total,
+      counts: state.counts,
     },
   };
 }
 
 /** Raised when a log page's shape changes, so that no browser keeps a page in the old shape. */
-const LOG_PAGE_FORMAT = 1;
+const LOG_PAGE_FORMAT = 2;
