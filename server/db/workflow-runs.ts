@@ -567,7 +567,7 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
   };
 }
 
-function parseSeqCursor(raw: string | undefined): number {
+export function parseSeqCursor(raw: string | undefined): number {
   if (raw === undefined) return 0;
   if (!seqCursor.safeParse(raw).success) {
     throw invalid('cursor must be the nextCursor of a previous page');

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { TypedResponse } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
+import type { LogsPage } from '../../contract/workflows';
 import type { Db } from '../db/client';
 import { writerOf } from '../http/auth';
 import { apiRoutes } from '../http/openapi';
@@ -29,6 +30,11 @@ function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'private, no-cache');
   if (answer.unchanged) return c.body(null, 304);
+  // A page built from lines serialized once for every reader (services/log-line-cache.ts).
+  if (answer.json !== undefined) {
+    c.header('Content-Type', 'application/json');
+    return c.body(answer.json, 200) as unknown as Response & TypedResponse<LogsPage, 200, 'json'>;
+  }
   return c.json({ ok: true as const, ...answer.page }, 200);
 }
 

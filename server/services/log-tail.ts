@@ -6,6 +6,7 @@ import { toNodeRunLogLine } from '../db/serialize';
 import { readLogPage } from '../db/workflow-runs';
 import { notFound, RateLimited } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
+import { linesAfter } from './log-line-cache';
 import { loadVisibleWorkflowRun } from './run-access';
 
 /**
@@ -176,15 +177,21 @@ export async function openLogTail(
               WARN: now.warnCount,
               ERROR: now.errorCount,
             };
-            const read = await readLogPage(
-              db,
-              { of: { nodeRun: nodeRunIdentifier }, finished, counts },
-              {
-                cursor: String(cursor),
-                limit: limits.batch,
-                ...(levels.length ? { level: levels } : {}),
-              },
-            );
+            const scope = { of: { nodeRun: nodeRunIdentifier }, finished, counts };
+            if (!levels.length) {
+              // Every level: the lines serialized once on this server (log-line-cache.ts).
+              const lines = await linesAfter(db, scope, cursor, now.logSeq, limits.batch);
+              return {
+                data: `{"logs":[${lines.join(',')}],"counts":${JSON.stringify(counts)}}`,
+                lastSeq: lines.length ? cursor + lines.length : null,
+                rows: lines.length,
+              };
+            }
+            const read = await readLogPage(db, scope, {
+              cursor: String(cursor),
+              limit: limits.batch,
+              ...(levels.length ? { level: levels } : {}),
+            });
             const lines: LogTailLines = { logs: read.rows.map((r) => toNodeRunLogLine(r)), counts };
             return {
               data: JSON.stringify(lines),

@@ -31,6 +31,7 @@ import { notFound } from '../domain/errors';
 import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import { canViewRun, type Actor } from '../domain/permissions';
+import { cachedLogPage } from './log-line-cache';
 import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
@@ -293,6 +294,12 @@ export async function pollLogs(
   const etag = `W/"l-${digest}"`;
   if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
   const scope: LogScope = { of, ...state };
+  const json = await cachedLogPage(
+    db,
+    { ...scope, lastSeq: state.lastSeq, counts: state.counts },
+    query,
+  );
+  if (json !== null) return { unchanged: false as const, etag, json };
   const page = await readLogPage(db, scope, query);
   return {
     unchanged: false as const,

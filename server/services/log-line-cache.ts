@@ -1,0 +1,120 @@
+import type { LogCounts } from '../../contract/workflows';
+import type { DbOrTx } from '../db/client';
+import { toNodeRunLogLine } from '../db/serialize';
+import { parseSeqCursor, readLogPage, type LogScope } from '../db/workflow-runs';
+
+/**
+ * The newest lines of the logs being read on this server, each serialized once (its JSON text
+ * in a page or a stream event), by scope (a node run, or a whole run) and sequence number. A
+ * stored line never changes and a scope's numbers have no gaps (a write numbers its lines under
+ * the run's lock), so a kept line is the database's line: 200 viewers polling or streaming 8 node
+ * runs read and serialize each line about once, not once each. A window per scope holds up to
+ * WINDOW_LINES consecutive lines, grown by the reads that follow it; the least recently used
+ * scopes go past WINDOWS. What is not in a window (an old page, a filtered or searched one) is
+ * read as before. Nothing here decides anything: a second server simply keeps its own copy.
+ */
+const WINDOW_LINES = 10_000;
+const WINDOWS = 16;
+
+interface Window {
+  /** The seq of `lines[0]`. */
+  from: number;
+  lines: string[];
+}
+
+const windows = new Map<string, Window>();
+const stats = { hits: 0, misses: 0 };
+
+/** How often a page came from the windows, for tests and the bench. */
+export const logLineCacheStats = () => ({ ...stats });
+
+const scopeKey = (of: LogScope['of']) => ('nodeRun' in of ? `n:${of.nodeRun}` : `r:${of.run}`);
+
+function lookup(key: string, first: number, last: number): string[] | null {
+  const w = windows.get(key);
+  if (!w || first < w.from || last >= w.from + w.lines.length) return null;
+  windows.delete(key);
+  windows.set(key, w);
+  return w.lines.slice(first - w.from, last - w.from + 1);
+}
+
+/** Keeps `lines` (seq `first` on, consecutive) when they extend or follow the scope's window. */
+function keep(key: string, first: number, lines: string[]) {
+  if (lines.length === 0) return;
+  const w = windows.get(key);
+  const end = w ? w.from + w.lines.length : 0;
+  if (w && first >= w.from && first <= end) {
+    const fresh = lines.slice(end - first);
+    if (fresh.length) w.lines.push(...fresh);
+  } else if (!w || first > end) {
+    windows.delete(key);
+    windows.set(key, { from: first, lines: lines.slice(-WINDOW_LINES) });
+  } else {
+    return; // older than the window: a reader far behind keeps nothing
+  }
+  const kept = windows.get(key)!;
+  // Trimmed by halves, so the copy is paid once per WINDOW_LINES / 2 lines kept.
+  if (kept.lines.length > WINDOW_LINES * 1.5) {
+    const drop = kept.lines.length - WINDOW_LINES;
+    kept.lines = kept.lines.slice(drop);
+    kept.from += drop;
+  }
+  while (windows.size > WINDOWS) windows.delete(windows.keys().next().value!);
+}
+
+/**
+ * The serialized lines after `after` up to `upTo` (at most `limit`), from the window or read
+ * (unfiltered: every level, no search) and kept. A read may return lines committed after
+ * `upTo` was read; they are as good.
+ */
+export async function linesAfter(
+  db: DbOrTx,
+  scope: LogScope,
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<string[]> {
+  const last = Math.min(upTo, after + limit);
+  if (last <= after) return [];
+  const key = scopeKey(scope.of);
+  const hit = lookup(key, after + 1, last);
+  if (hit) {
+    stats.hits++;
+    return hit;
+  }
+  stats.misses++;
+  const read = await readLogPage(db, scope, { cursor: String(after), limit, total: 'false' });
+  const lines = read.rows.map((r) => JSON.stringify(toNodeRunLogLine(r, read.seqOf)));
+  const firstSeq = read.rows[0]?.[read.seqOf];
+  if (firstSeq === after + 1) keep(key, firstSeq, lines);
+  return lines;
+}
+
+/**
+ * A log poll's page as JSON text, built from serialized lines, when the query is one the windows
+ * serve (every level, no search, from a cursor, not `total=only`); null otherwise. The same body
+ * `pollLogs` answers otherwise: `{ok, logs, nextCursor, total?, counts}`.
+ */
+export async function cachedLogPage(
+  db: DbOrTx,
+  scope: LogScope & { lastSeq: number; counts: LogCounts },
+  query: {
+    level?: unknown[];
+    q?: string;
+    tail?: string;
+    total?: string;
+    cursor?: string;
+    limit: number;
+  },
+): Promise<string | null> {
+  if (query.level?.length || query.q || query.tail === 'true' || query.total === 'only') {
+    return null;
+  }
+  const after = parseSeqCursor(query.cursor);
+  const lines = await linesAfter(db, scope, after, scope.lastSeq, query.limit);
+  const lastSeq = after + lines.length;
+  const nextCursor = scope.finished && lines.length < query.limit ? null : String(lastSeq);
+  const c = scope.counts;
+  const total = query.total === 'false' ? '' : `,"total":${c.DEBUG + c.INFO + c.WARN + c.ERROR}`;
+  return `{"ok":true,"logs":[${lines.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}${total},"counts":${JSON.stringify(c)}}`;
+}
