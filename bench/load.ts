@@ -30,6 +30,7 @@ import type pg from 'pg';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
@@ -313,6 +314,7 @@ async function main() {
       samples++;
     }, 10);
     const cpu0 = process.cpuUsage();
+    const cache0 = logLineCacheStats();
     const pg0 = postgresTicks(postmaster);
     const t0 = performance.now();
     return {
@@ -338,6 +340,7 @@ async function main() {
           `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
+          `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +
           (streamsMax ? `; streams open at most ${streamsMax}` : '')
         );
       },

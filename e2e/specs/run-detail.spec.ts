@@ -176,6 +176,9 @@ test('follows a live node: lines appended through the API appear at the bottom',
   await expect(detail.logs.line('Replica 3 of 3 slow to start')).toBeInViewport({
     timeout: 10_000,
   });
+  // The chips count what the log brought (the run's poll is a 304 while only lines are added).
+  await expect(detail.logs.levelChip('INFO')).toHaveAccessibleName('INFO 123');
+  await expect(detail.logs.levelChip('WARN')).toHaveAccessibleName('WARN 1');
 
   // Scrolling up lets go of the bottom: new lines no longer pull the view down.
   await detail.logs.region.hover();

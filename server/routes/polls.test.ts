@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLineCacheStats } from '../services/log-line-cache';
 import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import {
   completeNode,
@@ -151,6 +152,49 @@ describe('[ext] ignoreLogCounts: a run poll that takes the level counts from the
     expect(node.body).toMatchObject({ total: 1, counts });
     const wide = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}/logs?cursor=3`);
     expect(wide.body).toMatchObject({ logs: [], total: 3, counts });
+  });
+});
+
+describe('log pages built from lines serialized once (log-line-cache)', () => {
+  const lines = (body: { logs: { seq: number; log: string }[] }) =>
+    body.logs.map((l) => [l.seq, l.log]);
+
+  it('answers from kept lines what the database answers, for a node run and for its run', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, ...Array.from({ length: 30 }, (_, i) => `line ${i + 1}`));
+    const before = logLineCacheStats();
+    for (const base of [
+      `/workflows/nodes/runs/${work}/logs`,
+      `/workflows/runs/${run.identifier}/logs`,
+    ]) {
+      // Every level asked by name: a filtered page, always read from the database.
+      const db = (query: string) =>
+        t.api('admin', 'GET', `${base}?${query}&level=DEBUG&level=INFO&level=WARN&level=ERROR`);
+      const all = await t.api('admin', 'GET', `${base}?cursor=0`);
+      expect(all.body.logs).toHaveLength(30);
+      for (const query of ['cursor=10&limit=5', 'cursor=25', 'cursor=30', 'cursor=0&total=false']) {
+        const kept = await t.api('admin', 'GET', `${base}?${query}`);
+        const read = await db(query);
+        expect(kept.status, query).toBe(200);
+        expect(kept.body, query).toEqual(read.body);
+      }
+      const page = await t.api('admin', 'GET', `${base}?cursor=10&limit=5`);
+      expect(lines(page.body)).toEqual([11, 12, 13, 14, 15].map((n) => [n, `line ${n}`]));
+      expect(page.body).toMatchObject({ nextCursor: '15', total: 30 });
+    }
+    const after = logLineCacheStats();
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(6);
+
+    // A line written since is read and kept after the others; a finished log ends its cursor.
+    await post(work, 'line 31');
+    await completeNode(t, work);
+    const last = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?cursor=29`);
+    expect(lines(last.body)).toEqual([
+      [30, 'line 30'],
+      [31, 'line 31'],
+    ]);
+    expect(last.body).toMatchObject({ nextCursor: null, total: 31 });
   });
 });
 

@@ -62,6 +62,28 @@ function keep(key: string, first: number, lines: string[]) {
   while (windows.size > WINDOWS) windows.delete(windows.keys().next().value!);
 }
 
+const extending = new Map<string, Promise<void>>();
+
+/** Reads the lines after seq `end` into the scope's window; one read per window end at a time. */
+function extend(db: DbOrTx, scope: LogScope, key: string, end: number) {
+  const at = `${key}@${end}`;
+  let read = extending.get(at);
+  if (!read) {
+    read = readLogPage(db, scope, { cursor: String(end), limit: WINDOW_LINES, total: 'false' })
+      .then((page) => {
+        if (page.rows[0]?.[page.seqOf] !== end + 1) return;
+        keep(
+          key,
+          end + 1,
+          page.rows.map((r) => JSON.stringify(toNodeRunLogLine(r, page.seqOf))),
+        );
+      })
+      .finally(() => extending.delete(at));
+    extending.set(at, read);
+  }
+  return read;
+}
+
 /**
  * The serialized lines after `after` up to `upTo` (at most `limit`), from the window or read
  * (unfiltered: every level, no search) and kept. A read may return lines committed after
@@ -77,10 +99,17 @@ export async function linesAfter(
   const last = Math.min(upTo, after + limit);
   if (last <= after) return [];
   const key = scopeKey(scope.of);
-  const hit = lookup(key, after + 1, last);
-  if (hit) {
-    stats.hits++;
-    return hit;
+  const w = windows.get(key);
+  if (w && after >= w.from - 1 && after < w.from + w.lines.length) {
+    // The window holds the first line asked for: only the lines after it are read, once for
+    // every reader that needs them (writes go on all the time, so most readers do).
+    const end = w.from + w.lines.length - 1;
+    if (last > end) await extend(db, scope, key, end);
+    const hit = lookup(key, after + 1, last);
+    if (hit) {
+      stats.hits++;
+      return hit;
+    }
   }
   stats.misses++;
   const read = await readLogPage(db, scope, { cursor: String(after), limit, total: 'false' });
