@@ -39,6 +39,8 @@ import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
 const WRITERS = 8;
+/** MODES=stream (or poll) runs that policy's phases only. */
+const MODES = (process.env.MODES ?? 'poll,stream').split(',');
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
 /** Sizes at which the streamed policy runs too (after the polled one); empty: none. */
@@ -386,8 +388,10 @@ async function main() {
   const phases = process.env.INGEST_ONLY
     ? []
     : VIEWERS.flatMap((viewers) => [
-        { viewers, mode: 'poll' as const },
-        ...(STREAM_VIEWERS.includes(viewers) ? [{ viewers, mode: 'stream' as const }] : []),
+        ...(MODES.includes('poll') ? [{ viewers, mode: 'poll' as const }] : []),
+        ...(MODES.includes('stream') && STREAM_VIEWERS.includes(viewers)
+          ? [{ viewers, mode: 'stream' as const }]
+          : []),
       ]);
   for (const { viewers, mode } of phases) {
     const idle = await read(viewers, READ_S, mode);
