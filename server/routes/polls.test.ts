@@ -196,6 +196,35 @@ describe('log pages built from lines serialized once (log-line-cache)', () => {
     ]);
     expect(last.body).toMatchObject({ nextCursor: null, total: 31 });
   });
+
+  it('keeps a bounded number of characters, and still answers every page as the database does', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    // 60 lines of 60 000 characters (3.6 MB): more than a window keeps, so its oldest go.
+    for (let b = 0; b < 4; b++) {
+      await post(
+        work,
+        ...Array.from({ length: 15 }, (_, i) => `${b * 15 + i + 1} `.padEnd(60_000, 'x')),
+      );
+    }
+    const base = `/workflows/nodes/runs/${work}/logs`;
+    expect((await t.api('admin', 'GET', `${base}?cursor=0`)).body.logs).toHaveLength(60);
+    const before = logLineCacheStats();
+    for (const cursor of [0, 5, 30, 45, 59]) {
+      const kept = await t.api('admin', 'GET', `${base}?cursor=${cursor}&limit=7`);
+      const read = await t.api(
+        'admin',
+        'GET',
+        `${base}?cursor=${cursor}&limit=7&level=DEBUG&level=INFO&level=WARN&level=ERROR`,
+      );
+      expect(kept.body, `cursor ${cursor}`).toEqual(read.body);
+      expect(kept.body.logs[0].log.startsWith(`${cursor + 1} `)).toBe(true);
+    }
+    // The newest ~2 MB were kept (lines 28 on), the oldest read again.
+    const after = logLineCacheStats();
+    expect(after.hits - before.hits).toBe(3);
+    expect(after.misses - before.misses).toBe(2);
+  });
 });
 
 describe('run poll tags and roles', () => {

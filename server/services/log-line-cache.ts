@@ -14,13 +14,19 @@ import { parseSeqCursor, readLogPage, type LogScope } from '../db/workflow-runs'
  * read as before. Nothing here decides anything: a second server simply keeps its own copy.
  */
 const WINDOW_LINES = 10_000;
+/** …and up to this many characters of JSON (a line may be 64 KiB): at most ~64 MB in all. */
+const WINDOW_CHARS = 2_000_000;
 const WINDOWS = 16;
 
 interface Window {
   /** The seq of `lines[0]`. */
   from: number;
   lines: string[];
+  /** The characters of `lines`. */
+  chars: number;
 }
+
+const charsOf = (lines: string[]) => lines.reduce((n, l) => n + l.length, 0);
 
 const windows = new Map<string, Window>();
 const stats = { hits: 0, misses: 0 };
@@ -45,19 +51,29 @@ function keep(key: string, first: number, lines: string[]) {
   const end = w ? w.from + w.lines.length : 0;
   if (w && first >= w.from && first <= end) {
     const fresh = lines.slice(end - first);
-    if (fresh.length) w.lines.push(...fresh);
+    for (const line of fresh) w.lines.push(line);
+    w.chars += charsOf(fresh);
   } else if (!w || first > end) {
     windows.delete(key);
-    windows.set(key, { from: first, lines: lines.slice(-WINDOW_LINES) });
+    const tail = lines.slice(-WINDOW_LINES);
+    windows.set(key, {
+      from: first + lines.length - tail.length,
+      lines: tail,
+      chars: charsOf(tail),
+    });
   } else {
     return; // older than the window: a reader far behind keeps nothing
   }
   const kept = windows.get(key)!;
-  // Trimmed by halves, so the copy is paid once per WINDOW_LINES / 2 lines kept.
-  if (kept.lines.length > WINDOW_LINES * 1.5) {
-    const drop = kept.lines.length - WINDOW_LINES;
+  // Trimmed once half again over a bound, so the copy is paid once per many lines kept.
+  if (kept.lines.length > WINDOW_LINES * 1.5 || kept.chars > WINDOW_CHARS * 1.5) {
+    let drop = Math.max(0, kept.lines.length - WINDOW_LINES);
+    let chars = kept.chars - charsOf(kept.lines.slice(0, drop));
+    while (chars > WINDOW_CHARS && drop < kept.lines.length - 1)
+      chars -= kept.lines[drop++]!.length;
     kept.lines = kept.lines.slice(drop);
     kept.from += drop;
+    kept.chars = chars;
   }
   while (windows.size > WINDOWS) windows.delete(windows.keys().next().value!);
 }
