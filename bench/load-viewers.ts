@@ -3,7 +3,8 @@
  * parsing and timers must not share the server's event loop, or the latencies would count the
  * client's own work and the server would be slowed by it; a browser is another process too.
  *
- * Each viewer first loads the run (`view=summary`) and its node's log tail (200 lines), then:
+ * Each viewer first loads the run (`view=summary&ignoreLogCounts=true`, see RUN_QUERY) and its
+ * node's log tail (200 lines), then:
  * - mode `poll` (the dashboard with Follow off, src/lib/polling.ts, src/components/log-viewer/):
  *   every 2 s the run with If-None-Match and the node's log from its cursor (up to 10 000 lines)
  *   with If-None-Match;
@@ -22,6 +23,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type ViewersMode = 'poll' | 'stream';
+
+/**
+ * The dashboard's run poll: the summary, its ETag blind to lines being added (the viewer takes
+ * the level counts from the log). `RUN_POLL=plain`: the poll before that (`view=summary` alone,
+ * a 200 whenever a line was written), for an A/B in one tree.
+ */
+const RUN_QUERY =
+  process.env.RUN_POLL === 'plain' ? 'view=summary' : 'view=summary&ignoreLogCounts=true';
 
 export interface ViewersTask {
   base: string;
@@ -205,7 +214,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
       let polledLog = task.mode === 'poll';
       while (performance.now() < until) {
         const started = performance.now();
-        const r = await get(auth, `/workflows/runs/${run}?view=summary`, runTag);
+        const r = await get(auth, `/workflows/runs/${run}?${RUN_QUERY}`, runTag);
         (firstLoad ? result.first : result.run).push(r.ms);
         if (r.status === 304) result.notModified.run++;
         runTag = r.etag ?? runTag;

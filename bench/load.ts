@@ -30,6 +30,7 @@ import type pg from 'pg';
 import { createApp } from '../server/app';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
@@ -38,6 +39,8 @@ import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
 const WRITERS = 8;
+/** MODES=stream (or poll) runs that policy's phases only. */
+const MODES = (process.env.MODES ?? 'poll,stream').split(',');
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
 /** Sizes at which the streamed policy runs too (after the polled one); empty: none. */
@@ -313,6 +316,7 @@ async function main() {
       samples++;
     }, 10);
     const cpu0 = process.cpuUsage();
+    const cache0 = logLineCacheStats();
     const pg0 = postgresTicks(postmaster);
     const t0 = performance.now();
     return {
@@ -338,6 +342,7 @@ async function main() {
           `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
+          `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +
           (streamsMax ? `; streams open at most ${streamsMax}` : '')
         );
       },
@@ -383,8 +388,10 @@ async function main() {
   const phases = process.env.INGEST_ONLY
     ? []
     : VIEWERS.flatMap((viewers) => [
-        { viewers, mode: 'poll' as const },
-        ...(STREAM_VIEWERS.includes(viewers) ? [{ viewers, mode: 'stream' as const }] : []),
+        ...(MODES.includes('poll') ? [{ viewers, mode: 'poll' as const }] : []),
+        ...(MODES.includes('stream') && STREAM_VIEWERS.includes(viewers)
+          ? [{ viewers, mode: 'stream' as const }]
+          : []),
       ]);
   for (const { viewers, mode } of phases) {
     const idle = await read(viewers, READ_S, mode);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { queryArray } from './common';
-import { logLevelSchema, logLineSchema } from './workflows';
+import { logCountsSchema, logLevelSchema, logLineSchema } from './workflows';
 
 /**
  * [ext] The streamed tail of one node run's log (`GET /v1/workflows/nodes/runs/{wfnr}/logs/stream`,
@@ -26,6 +26,12 @@ export const LOG_TAIL_EVENTS = {
   end: 'end',
 } as const;
 
-/** Data of a `lines` event. */
-export const logTailLinesSchema = z.object({ logs: z.array(logLineSchema) });
+/**
+ * Data of a `lines` event: the new lines (maybe none, when only lines the stream's levels leave
+ * out were added) and the node run's lines per level at that point (the level chips).
+ */
+export const logTailLinesSchema = z.object({
+  logs: z.array(logLineSchema),
+  counts: logCountsSchema.optional(),
+});
 export type LogTailLines = z.infer<typeof logTailLinesSchema>;

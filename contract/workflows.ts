@@ -125,6 +125,13 @@ export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export const logLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof logLevelSchema>;
 export type LogCounts = Record<LogLevel, number>;
+/** Lines per level of a node run (or, summed, of a run). */
+export const logCountsSchema = z.object({
+  DEBUG: z.number(),
+  INFO: z.number(),
+  WARN: z.number(),
+  ERROR: z.number(),
+});
 
 export const nodeRunSchema = z.object({
   identifier: z.string(),
@@ -152,12 +159,7 @@ export const nodeRunSchema = z.object({
   links: z.array(z.string()).optional(),
   /** [ext] Its work item in the delivery queue; on single-run reads, not in lists. */
   delivery: deliverySchema.nullable().optional(),
-  logCounts: z.object({
-    DEBUG: z.number(),
-    INFO: z.number(),
-    WARN: z.number(),
-    ERROR: z.number(),
-  }),
+  logCounts: logCountsSchema,
   createdAt: isoDate,
   updatedAt: isoDate,
   completedAt: isoDate.nullable(),
@@ -295,6 +297,11 @@ export const logsPageSchema = z.object({
   nextCursor: z.string().nullable(),
   /** [ext] lines matching the level/q filter in total (for the viewer's scroll range). */
   total: z.number().optional(),
+  /**
+   * [ext] The scope's lines per level when the page was read, whatever its filter (the level
+   * chips; a run poll with `ignoreLogCounts=true` leaves them to the log).
+   */
+  counts: logCountsSchema.optional(),
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 

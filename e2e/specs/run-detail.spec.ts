@@ -176,6 +176,10 @@ test('follows a live node: lines appended through the API appear at the bottom',
   await expect(detail.logs.line('Replica 3 of 3 slow to start')).toBeInViewport({
     timeout: 10_000,
   });
+  // The chips count what the log brought (the run's poll is a 304 while only lines are added).
+  await expect(detail.logs.levelChip('INFO')).toHaveAccessibleName('INFO 123');
+  await expect(detail.logs.levelChip('WARN')).toHaveAccessibleName('WARN 1');
+  await screenshotBothSchemes(page, 'run-detail-live-counts');
 
   // Scrolling up lets go of the bottom: new lines no longer pull the view down.
   await detail.logs.region.hover();
@@ -190,6 +194,14 @@ test('follows a live node: lines appended through the API appear at the bottom',
     timeout: 10_000,
   });
   await expect(detail.logs.line('Rollout complete')).not.toBeInViewport();
+  await expect(detail.logs.levelChip('INFO')).toHaveAccessibleName('INFO 184');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(detail.logs.levelChip('INFO')).toBeVisible();
+  await page.screenshot({
+    path: 'test-results/screenshots/run-detail-live-counts-390.png',
+    fullPage: true,
+  });
 });
 
 test('All nodes shows every node run’s lines together, each labelled with its node', async ({

@@ -261,10 +261,17 @@ export async function appendNodeRunLogs(
 /**
  * What a poll's ETag is made of, for the run aliased `run`: the sum of the change stamps of the
  * run, its node runs and its re-runs (each insert or update takes a bigger stamp, so the sum
- * moves with every committed change whatever the commit order), and a digest of the node runs'
- * work items (deliveries and agent claims are shown with the run). Reads no output.
+ * moves with every committed change whatever the commit order), a digest of the node runs'
+ * work items (deliveries and agent claims are shown with the run) and, unless `ignoreLogs`, the
+ * run's log_seq: a log append takes no stamp (migration s5reads_log_stamps), so without it the
+ * stamp stays put while only lines (and so the level counts and updatedAt) move. Reads no output.
  */
-const runStamp = sql`concat_ws('.',
+const runStamps = {
+  withLogs: runStampSql(true),
+  ignoreLogs: runStampSql(false),
+};
+function runStampSql(withLogs: boolean) {
+  return sql`concat_ws('.',
       run.version,
       (SELECT coalesce(sum(n.version), 0) FROM node_runs n
         WHERE n.workflow_run_identifier = run.identifier),
@@ -274,7 +281,8 @@ const runStamp = sql`concat_ws('.',
           ',' ORDER BY w.id), ''))
         FROM work_items w JOIN node_runs n
           ON w.kind IN ('node_run', 'agent_node_run') AND w.subject_id = n.identifier
-        WHERE n.workflow_run_identifier = run.identifier))`;
+        WHERE n.workflow_run_identifier = run.identifier)${sql.raw(withLogs ? ', run.log_seq' : '')})`;
+}
 
 const runVisibleTo = (actor: Actor, alias: string) =>
   visibleToSql(actor, {
@@ -282,7 +290,7 @@ const runVisibleTo = (actor: Actor, alias: string) =>
     createdBy: sql.raw(`${alias}.created_by`),
   });
 
-/** The run's change stamp (see `runStamp`), if the actor may view the run. */
+/** The run's change stamp (see `runStamps`, with its log), if the actor may view the run. */
 export async function runChangeStamp(
   db: DbOrTx,
   identifier: string,
@@ -291,7 +299,7 @@ export async function runChangeStamp(
   // Raw SQL: the subqueries must name the outer row by its alias, not by a bare column name.
   const [row] = await selectRows<{ stamp: string }>(
     db,
-    sql`SELECT ${runStamp} AS stamp FROM workflow_runs run
+    sql`SELECT ${runStamps.withLogs} AS stamp FROM workflow_runs run
         WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}`,
   );
   return row?.stamp;
@@ -304,13 +312,13 @@ type WorkItemRow = typeof workItems.$inferSelect;
  * change stamp and, unless that is `unlessStamp` (the poll's ETag still holds), the run, its node
  * runs in order (`outputs: false` leaves the outputs unread: the summary drops them), the re-runs
  * the actor may view, the node runs' delivery work items and agents' claims. Undefined when the
- * actor may not view the run.
+ * actor may not view the run. `ignoreLogs`: the stamp leaves the log out (see `runStamps`).
  */
 export async function runPollSnapshot(
   db: Db,
   identifier: string,
   actor: Actor,
-  options: { outputs: boolean; unlessStamp: string | null },
+  options: { outputs: boolean; unlessStamp: string | null; ignoreLogs: boolean },
 ): Promise<
   | undefined
   | { stamp: string; unchanged: true }
@@ -353,7 +361,8 @@ export async function runPollSnapshot(
         WHERE n.workflow_run_identifier = s.identifier AND n.installation_id IS NOT NULL
           AND w.claimed_until IS NOT NULL)
     ) END AS body
-    FROM (SELECT run.*, ${runStamp} AS stamp FROM workflow_runs run
+    FROM (SELECT run.*, ${options.ignoreLogs ? runStamps.ignoreLogs : runStamps.withLogs} AS stamp
+          FROM workflow_runs run
           WHERE run.identifier = ${identifier} AND ${runVisibleTo(actor, 'run')}) s`,
   );
   if (!row) return undefined;
@@ -625,7 +634,7 @@ export async function listWorkflowRuns(db: DbOrTx, query: RunsListQuery, visible
   };
 }
 
-function parseSeqCursor(raw: string | undefined): number {
+export function parseSeqCursor(raw: string | undefined): number {
   if (raw === undefined) return 0;
   if (!seqCursor.safeParse(raw).success) {
     throw invalid('cursor must be the nextCursor of a previous page');

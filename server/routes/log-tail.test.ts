@@ -1,4 +1,6 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
@@ -167,6 +169,67 @@ describe('GET /workflows/nodes/runs/{id}/logs/stream', () => {
     expect(plain.lines()[0]?.log).toBe('compressed or not');
     zipped.close();
     plain.close();
+  });
+
+  it('is one whole gzip member once it ends (CRC and length checked), the same text as uncompressed', async () => {
+    const node = await freshNode();
+    const url = new URL(`${t.baseUrl}/v1${streamPath(node)}`);
+    const raw = (encoding: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = http.get(
+          url,
+          { headers: { authorization: adminAuth, 'accept-encoding': encoding } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+      });
+    const zipped = raw('gzip');
+    const plain = raw('identity');
+    await until('both streams open', async () => openLogTails() === 2, { timeoutMs: 10_000 });
+    await post(node, ['one', 'two']);
+    await post(
+      node,
+      Array.from({ length: 500 }, (_, i) => `line ${i} of a bigger batch`),
+    );
+    await t.api('admin', 'PATCH', `/workflows/nodes/runs/${node}`, {
+      logs: [{ logLevel: 'WARN', log: 'last words' }],
+      status: 'COMPLETED',
+      result: 'SUCCESS',
+    });
+    const [z, p] = await Promise.all([zipped, plain]);
+    expect(z.headers['content-encoding']).toBe('gzip');
+    expect(p.headers['content-encoding']).toBeUndefined();
+    const text = zlib.gunzipSync(z.body).toString('utf8');
+    expect(text).toContain('data: {"logs":[{');
+    expect(text).toContain('"log":"last words"');
+    expect(text.endsWith('event: end\ndata: {}\n\n')).toBe(true);
+    // Both read the same pages at the same cursors (what is sent depends on tick timing, not
+    // on the encoding): the same lines, each once, in order.
+    const seqs = (body: string) => [...body.matchAll(/"seq":(\d+)/g)].map((m) => Number(m[1]));
+    expect(seqs(text)).toEqual(Array.from({ length: 503 }, (_, i) => i + 1));
+    expect(seqs(p.body.toString('utf8'))).toEqual(seqs(text));
+  });
+
+  it('carries the node run’s counts per level with its lines, and alone when only other levels moved', async () => {
+    const node = await freshNode();
+    const s = await openStream(streamPath(node, 'cursor=0&level=ERROR'));
+    const counts = () =>
+      s.events
+        .filter((e) => e.event === 'lines')
+        .map((e) => (JSON.parse(e.data) as { counts: Record<string, number> }).counts);
+    await post(node, ['fine', 'fine too']);
+    await s.waitFor(() => counts().at(-1)?.INFO === 2, 'the INFO count, without a line');
+    expect(s.lines()).toEqual([]);
+    expect(counts().at(-1)).toEqual({ DEBUG: 0, INFO: 2, WARN: 0, ERROR: 0 });
+    await post(node, ['broken'], 'ERROR');
+    await s.waitFor(() => s.lines().length === 1, 'the ERROR line');
+    expect(counts().at(-1)).toEqual({ DEBUG: 0, INFO: 2, WARN: 0, ERROR: 1 });
+    s.close();
   });
 
   it('resumes after Last-Event-ID (over the URL cursor) without sending a line twice', async () => {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { constants, createGzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, crc32, deflateRaw } from 'node:zlib';
 import { LOG_TAIL_EVENTS } from '../../contract/log-tail';
 import type { Db } from '../db/client';
 import { acceptsGzip } from '../http/compress';
 import { apiRoutes } from '../http/openapi';
-import { openLogTail, type LogTail } from '../services/log-tail';
+import { openLogTail, type LogTail, type TailPage } from '../services/log-tail';
 import * as routes from './log-tail.routes';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry` field). */
@@ -13,99 +14,131 @@ const RETRY_MS = 1000;
 const sse = (event: string, data: string, id?: string, retry?: number) =>
   `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}${retry !== undefined ? `retry: ${retry}\n` : ''}data: ${data}\n\n`;
 
+const encoder = new TextEncoder();
+const deflateRawAsync = promisify(deflateRaw);
+
+/** An event's bytes, and the same compressed as deflate blocks that end on a byte boundary. */
+interface EncodedEvent {
+  bytes: Uint8Array;
+  deflated: () => Promise<Uint8Array>;
+}
+
+function encodedEvent(text: string): EncodedEvent {
+  const bytes = encoder.encode(text);
+  let deflated: Promise<Uint8Array> | undefined;
+  return {
+    bytes,
+    // A fresh compressor per event, ended by a sync flush (not a final block): the blocks of
+    // events compressed apart may follow one another in one deflate stream.
+    deflated: () =>
+      (deflated ??= deflateRawAsync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).then(
+        (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+      )),
+  };
+}
+
+/**
+ * A page's event, encoded (and compressed) once for every stream that sends it at that cursor:
+ * 200 viewers of one node run then cost one serialization, one encoding and one gzip of each
+ * page, not 200.
+ */
+const pageEvents = new WeakMap<TailPage, Map<number, EncodedEvent>>();
+function linesEvent(page: TailPage, cursor: number) {
+  let byCursor = pageEvents.get(page);
+  if (!byCursor) pageEvents.set(page, (byCursor = new Map()));
+  let event = byCursor.get(cursor);
+  if (!event) {
+    event = encodedEvent(sse(LOG_TAIL_EVENTS.lines, page.data, String(cursor)));
+    byCursor.set(cursor, event);
+  }
+  return event;
+}
+
+const HEARTBEAT = encodedEvent(': heartbeat\n\n');
+const END = encodedEvent(sse(LOG_TAIL_EVENTS.end, '{}'));
+
+/**
+ * One response's gzip framing around shared deflate blocks (RFC 1952): the header, each event's
+ * blocks as they come, then an empty final block, the CRC-32 of what was sent and its length.
+ * Only the CRC is computed per stream.
+ */
+function gzipFraming() {
+  let crc = 0;
+  let size = 0;
+  return {
+    header: Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff),
+    async body(event: EncodedEvent) {
+      crc = crc32(event.bytes, crc);
+      size = (size + event.bytes.length) >>> 0;
+      return event.deflated();
+    },
+    trailer() {
+      const t = new Uint8Array(10);
+      const view = new DataView(t.buffer);
+      // A final fixed-Huffman block holding only its end code.
+      t[0] = 0x03;
+      t[1] = 0x00;
+      view.setUint32(2, crc >>> 0, true);
+      view.setUint32(6, size, true);
+      return t;
+    },
+  };
+}
+
 /**
  * The events as bytes, produced only as fast as the client reads them (a slow reader holds the
  * stream's loop, not a growing buffer); the client going away cancels it, which ends the loop
  * and gives the stream's slot back.
  */
-function eventStream(
-  tail: LogTail,
-  resumeFrom: string,
-  /** Called when the client went away or the stream failed. */
-  onDropped: () => void,
-): ReadableStream<Uint8Array> {
+function eventStream(tail: LogTail, resumeFrom: string, gzip: boolean): ReadableStream<Uint8Array> {
   const abort = new AbortController();
   const events = tail.events(abort.signal);
-  const encoder = new TextEncoder();
+  const framing = gzip ? gzipFraming() : null;
   let started = false;
-  const finish = (dropped: boolean) => {
+  const finish = () => {
     abort.abort();
     tail.release();
-    if (dropped) onDropped();
   };
+  const send = async (controller: ReadableStreamDefaultController<Uint8Array>, e: EncodedEvent) =>
+    controller.enqueue(framing ? await framing.body(e) : e.bytes);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         if (!started) {
           started = true;
+          if (framing) controller.enqueue(framing.header);
           // The retry interval first, with the cursor as id, so a quiet stream resumes right too.
-          controller.enqueue(
-            encoder.encode(sse(LOG_TAIL_EVENTS.start, resumeFrom, resumeFrom, RETRY_MS)),
+          await send(
+            controller,
+            encodedEvent(sse(LOG_TAIL_EVENTS.start, resumeFrom, resumeFrom, RETRY_MS)),
           );
           return;
         }
         const { value, done } = await events.next();
         if (done) {
-          finish(false);
+          finish();
+          if (framing) controller.enqueue(framing.trailer());
           controller.close();
           return;
         }
-        const text =
+        await send(
+          controller,
           value.kind === 'lines'
-            ? sse(LOG_TAIL_EVENTS.lines, JSON.stringify({ logs: value.logs }), String(value.cursor))
+            ? linesEvent(value.page, value.cursor)
             : value.kind === 'heartbeat'
-              ? ': heartbeat\n\n'
-              : sse(LOG_TAIL_EVENTS.end, '{}');
-        controller.enqueue(encoder.encode(text));
+              ? HEARTBEAT
+              : END,
+        );
       } catch (err) {
-        finish(true);
+        finish();
         controller.error(err);
       }
     },
     async cancel() {
-      finish(true);
+      finish();
       await events.return(undefined);
     },
   });
-}
-
-/**
- * gzip that flushes after every event, so each arrives at once while the dictionary carries
- * over between events (log lines repeat themselves: a stream moves a fraction of its text, as
- * the compressed log pages do).
- */
-function gzipEachChunk() {
-  const gz = createGzip({ memLevel: 7 });
-  let ended: Promise<void> | null = null;
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    start(controller) {
-      gz.on('data', (chunk: Buffer) => {
-        try {
-          controller.enqueue(new Uint8Array(chunk));
-        } catch {
-          // The client went away between an event and its compressed bytes: nobody reads them.
-          gz.destroy();
-        }
-      });
-      // Once destroyed, a late write must not become an unhandled 'error' (it would end the
-      // process); the stream is over either way.
-      gz.on('error', () => {});
-      ended = new Promise((resolve) => gz.once('end', resolve));
-    },
-    transform(chunk) {
-      return new Promise<void>((resolve) => {
-        if (gz.destroyed) return resolve();
-        gz.write(chunk);
-        gz.flush(constants.Z_SYNC_FLUSH, () => resolve());
-      });
-    },
-    async flush() {
-      gz.end();
-      await ended;
-    },
-  });
-  // A stream the client dropped frees its compressor at once, not when collected.
-  return { stream, close: () => setImmediate(() => gz.destroy()) };
 }
 
 /** The streamed tail of a node run's log; mounted on /v1 behind the bearer/session check. */
@@ -119,9 +152,8 @@ export function logTailRoutes(db: Db) {
       cursor: Number(resumeFrom),
       levels: level ?? [],
     });
-    const gzip = acceptsGzip(c.req.header('accept-encoding')) ? gzipEachChunk() : null;
-    const body = eventStream(tail, resumeFrom, () => gzip?.close());
-    return new Response(gzip ? body.pipeThrough(gzip.stream) : body, {
+    const gzip = acceptsGzip(c.req.header('accept-encoding'));
+    return new Response(eventStream(tail, resumeFrom, gzip), {
       status: 200,
       headers: {
         'content-type': 'text/event-stream; charset=utf-8',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logLineCacheStats } from '../services/log-line-cache';
 import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import {
   completeNode,
@@ -83,6 +84,149 @@ describe('run polls read in one statement', () => {
   });
 });
 
+describe('[ext] ignoreLogCounts: a run poll that takes the level counts from the log', () => {
+  const tagOf = (res: { headers: Headers }) => res.headers.get('etag')!;
+
+  it('answers 304 while only lines were added, and 200 once anything else changed', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    const path = `/workflows/runs/${run.identifier}?view=summary&ignoreLogCounts=true`;
+    const first = await t.api('admin', 'GET', path);
+    expect(first.status).toBe(200);
+    await post(work, 'one', 'two');
+    await patchNode(t, work, { logs: [{ logLevel: 'WARN', log: 'three' }] });
+    const same = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tagOf(first) });
+    expect(same.status).toBe(304);
+
+    await patchNode(t, work, { externalRunId: 'ext-1' });
+    const patched = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': tagOf(first),
+    });
+    expect(patched.status).toBe(200);
+    // A 200 carries the counts as they are now.
+    expect(patched.body.workflowRun.nodeRuns[1]).toMatchObject({
+      externalRunId: 'ext-1',
+      logCounts: { INFO: 2, WARN: 1 },
+    });
+
+    await completeNode(t, work);
+    const done = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': tagOf(patched),
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.workflowRun).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('leaves Port’s poll as it was: a new line moves its tag, with or without view=summary', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    for (const query of ['', '?view=summary', '?includeLogs=true&ignoreLogCounts=true']) {
+      const path = `/workflows/runs/${run.identifier}${query}`;
+      const before = await t.api('admin', 'GET', path);
+      await post(work, `a line after ${query}`);
+      const after = await t.api('admin', 'GET', path, undefined, {
+        'if-none-match': tagOf(before),
+      });
+      expect(after.status, query).toBe(200);
+    }
+  });
+
+  it('does not answer the plain poll with the tag of the one that ignores the counts', async () => {
+    const run = await startRun(t, 'polled');
+    const base = `/workflows/runs/${run.identifier}?view=summary`;
+    const ignoring = await t.api('admin', 'GET', `${base}&ignoreLogCounts=true`);
+    const plain = await t.api('admin', 'GET', base, undefined, {
+      'if-none-match': tagOf(ignoring),
+    });
+    expect(plain.status).toBe(200);
+    expect(tagOf(plain)).not.toBe(tagOf(ignoring));
+  });
+
+  it('gives a log page the scope’s counts per level, whatever its filter', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'i1', 'i2');
+    await patchNode(t, work, { logs: [{ logLevel: 'ERROR', log: 'e1' }] });
+    const counts = { DEBUG: 0, INFO: 2, WARN: 0, ERROR: 1 };
+    const node = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?level=ERROR`);
+    expect(node.body).toMatchObject({ total: 1, counts });
+    const wide = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}/logs?cursor=3`);
+    expect(wide.body).toMatchObject({ logs: [], total: 3, counts });
+  });
+});
+
+describe('log pages built from lines serialized once (log-line-cache)', () => {
+  const lines = (body: { logs: { seq: number; log: string }[] }) =>
+    body.logs.map((l) => [l.seq, l.log]);
+
+  it('answers from kept lines what the database answers, for a node run and for its run', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, ...Array.from({ length: 30 }, (_, i) => `line ${i + 1}`));
+    const before = logLineCacheStats();
+    for (const base of [
+      `/workflows/nodes/runs/${work}/logs`,
+      `/workflows/runs/${run.identifier}/logs`,
+    ]) {
+      // Every level asked by name: a filtered page, always read from the database.
+      const db = (query: string) =>
+        t.api('admin', 'GET', `${base}?${query}&level=DEBUG&level=INFO&level=WARN&level=ERROR`);
+      const all = await t.api('admin', 'GET', `${base}?cursor=0`);
+      expect(all.body.logs).toHaveLength(30);
+      for (const query of ['cursor=10&limit=5', 'cursor=25', 'cursor=30', 'cursor=0&total=false']) {
+        const kept = await t.api('admin', 'GET', `${base}?${query}`);
+        const read = await db(query);
+        expect(kept.status, query).toBe(200);
+        expect(kept.body, query).toEqual(read.body);
+      }
+      const page = await t.api('admin', 'GET', `${base}?cursor=10&limit=5`);
+      expect(lines(page.body)).toEqual([11, 12, 13, 14, 15].map((n) => [n, `line ${n}`]));
+      expect(page.body).toMatchObject({ nextCursor: '15', total: 30 });
+    }
+    const after = logLineCacheStats();
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(6);
+
+    // A line written since is read and kept after the others; a finished log ends its cursor.
+    await post(work, 'line 31');
+    await completeNode(t, work);
+    const last = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?cursor=29`);
+    expect(lines(last.body)).toEqual([
+      [30, 'line 30'],
+      [31, 'line 31'],
+    ]);
+    expect(last.body).toMatchObject({ nextCursor: null, total: 31 });
+  });
+
+  it('keeps a bounded number of characters, and still answers every page as the database does', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    // 60 lines of 60 000 characters (3.6 MB): more than a window keeps, so its oldest go.
+    for (let b = 0; b < 4; b++) {
+      await post(
+        work,
+        ...Array.from({ length: 15 }, (_, i) => `${b * 15 + i + 1} `.padEnd(60_000, 'x')),
+      );
+    }
+    const base = `/workflows/nodes/runs/${work}/logs`;
+    expect((await t.api('admin', 'GET', `${base}?cursor=0`)).body.logs).toHaveLength(60);
+    const before = logLineCacheStats();
+    for (const cursor of [0, 5, 30, 45, 59]) {
+      const kept = await t.api('admin', 'GET', `${base}?cursor=${cursor}&limit=7`);
+      const read = await t.api(
+        'admin',
+        'GET',
+        `${base}?cursor=${cursor}&limit=7&level=DEBUG&level=INFO&level=WARN&level=ERROR`,
+      );
+      expect(kept.body, `cursor ${cursor}`).toEqual(read.body);
+      expect(kept.body.logs[0].log.startsWith(`${cursor + 1} `)).toBe(true);
+    }
+    // The newest ~2 MB were kept (lines 28 on), the oldest read again.
+    const after = logLineCacheStats();
+    expect(after.hits - before.hits).toBe(3);
+    expect(after.misses - before.misses).toBe(2);
+  });
+});
+
 describe('run poll tags and roles', () => {
   it('does not answer 304 to a tag taken under another role: what a role may view differs', async () => {
     const s = await startTestServer();
@@ -129,7 +273,13 @@ describe('log polls answered from the line count', () => {
     const path = `/workflows/nodes/runs/${work}/logs?cursor=${tail.body.nextCursor}&limit=10000`;
     const first = await t.api('admin', 'GET', path);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ ok: true, logs: [], nextCursor: '2', total: 2 });
+    expect(first.body).toEqual({
+      ok: true,
+      logs: [],
+      nextCursor: '2',
+      total: 2,
+      counts: { DEBUG: 0, INFO: 2, WARN: 0, ERROR: 0 },
+    });
     const tag = first.headers.get('etag')!;
     expect(tag).toMatch(/^W\/"l-/);
     expect(first.headers.get('cache-control')).toBe('private, no-cache');

@@ -42,6 +42,13 @@ export const getRun = defineRoute({
       includeLogs: z.enum(['true', 'false']).optional(),
       /** [ext] `summary`: the run without its outputs (what the dashboard polls). */
       view: runViewSchema.optional(),
+      /**
+       * [ext] `true`: the ETag ignores lines being appended, so a poll answers 304 while only
+       * the level counts (and updatedAt) moved; a client that takes the counts from the log it
+       * reads (the `counts` of a log page or a stream's `lines` event) says so. Ignored with
+       * `includeLogs=true`.
+       */
+      ignoreLogCounts: z.enum(['true', 'false']).optional(),
     }),
   },
   responses: {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { TypedResponse } from 'hono';
 import type { JSONValue } from 'hono/utils/types';
+import type { LogsPage } from '../../contract/workflows';
 import type { Db } from '../db/client';
 import { writerOf } from '../http/auth';
 import { apiRoutes } from '../http/openapi';
@@ -30,6 +31,11 @@ function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'private, no-cache');
   if (answer.unchanged) return c.body(null, 304);
+  // A page built from lines serialized once for every reader (services/log-line-cache.ts).
+  if (answer.json !== undefined) {
+    c.header('Content-Type', 'application/json');
+    return c.body(answer.json, 200) as unknown as Response & TypedResponse<LogsPage, 200, 'json'>;
+  }
   return c.json({ ok: true as const, ...answer.page }, 200);
 }
 
@@ -50,10 +56,11 @@ export function workflowRunRoutes(
     })
     .openapi(routes.getRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
-      const { includeLogs, view = 'full' } = c.req.valid('query');
+      const { includeLogs, view = 'full', ignoreLogCounts } = c.req.valid('query');
       const answer = await pollWorkflowRun(reads, id, c.get('actor'), delivery, {
         includeLogs: includeLogs === 'true',
         view,
+        ignoreLogCounts: ignoreLogCounts === 'true',
         ifNoneMatch: c.req.header('if-none-match'),
       });
       if (answer.etag) {

@@ -1,10 +1,12 @@
-import type { LogLevel, LogLine } from '../../contract/workflows';
+import type { LogTailLines } from '../../contract/log-tail';
+import type { LogCounts, LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from '../db/client';
 import { nodeRunTailState } from '../db/log-tail';
 import { toNodeRunLogLine } from '../db/serialize';
 import { readLogPage } from '../db/workflow-runs';
 import { notFound, RateLimited } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
+import { linesAfter } from './log-line-cache';
 import { loadVisibleWorkflowRun } from './run-access';
 
 /**
@@ -51,9 +53,20 @@ type TailState = Awaited<ReturnType<typeof nodeRunTailState>>;
  */
 const shared = {
   states: new Map<string, { at: number; state: Promise<TailState> }>(),
-  pages: new Map<string, Promise<{ logs: LogLine[]; lastSeq: number | null; rows: number }>>(),
+  pages: new Map<string, Promise<TailPage>>(),
   stateReads: 0,
 };
+
+/**
+ * A page of new lines as every stream at its cursor sends it: `data` is the `lines` event's JSON
+ * (the lines and the node run's counts), serialized once for all of them. The object is shared:
+ * the route may keep what it derives from it (the encoded event) beside it, once.
+ */
+export interface TailPage {
+  data: string;
+  rows: number;
+  lastSeq: number | null;
+}
 
 /** State reads this server made for its streams (for tests and the bench). */
 export const logTailStateReads = () => shared.stateReads;
@@ -77,10 +90,7 @@ function sharedState(db: DbOrTx, identifier: string, maxAgeMs: number): Promise<
   return state;
 }
 
-function sharedPage(
-  key: string,
-  read: () => Promise<{ logs: LogLine[]; lastSeq: number | null; rows: number }>,
-) {
+function sharedPage(key: string, read: () => Promise<TailPage>) {
   const inFlight = shared.pages.get(key);
   if (inFlight) return inFlight;
   const page = read().finally(() => shared.pages.delete(key));
@@ -89,7 +99,7 @@ function sharedPage(
 }
 
 export type LogTailEvent =
-  { kind: 'lines'; logs: LogLine[]; cursor: number } | { kind: 'heartbeat' } | { kind: 'end' };
+  { kind: 'lines'; page: TailPage; cursor: number } | { kind: 'heartbeat' } | { kind: 'end' };
 
 export interface LogTail {
   /** Events from `cursor` until the node run ends, the stream's lifetime passes or `signal` aborts. */
@@ -161,26 +171,30 @@ export async function openLogTail(
         const page = await sharedPage(
           JSON.stringify([nodeRunIdentifier, cursor, now.logSeq, finished, levels]),
           async () => {
-            const read = await readLogPage(
-              db,
-              {
-                of: { nodeRun: nodeRunIdentifier },
-                finished,
-                counts: {
-                  DEBUG: now.debugCount,
-                  INFO: now.infoCount,
-                  WARN: now.warnCount,
-                  ERROR: now.errorCount,
-                },
-              },
-              {
-                cursor: String(cursor),
-                limit: limits.batch,
-                ...(levels.length ? { level: levels } : {}),
-              },
-            );
+            const counts: LogCounts = {
+              DEBUG: now.debugCount,
+              INFO: now.infoCount,
+              WARN: now.warnCount,
+              ERROR: now.errorCount,
+            };
+            const scope = { of: { nodeRun: nodeRunIdentifier }, finished, counts };
+            if (!levels.length) {
+              // Every level: the lines serialized once on this server (log-line-cache.ts).
+              const lines = await linesAfter(db, scope, cursor, now.logSeq, limits.batch);
+              return {
+                data: `{"logs":[${lines.join(',')}],"counts":${JSON.stringify(counts)}}`,
+                lastSeq: lines.length ? cursor + lines.length : null,
+                rows: lines.length,
+              };
+            }
+            const read = await readLogPage(db, scope, {
+              cursor: String(cursor),
+              limit: limits.batch,
+              ...(levels.length ? { level: levels } : {}),
+            });
+            const lines: LogTailLines = { logs: read.rows.map((r) => toNodeRunLogLine(r)), counts };
             return {
-              logs: read.rows.map((r) => toNodeRunLogLine(r)),
+              data: JSON.stringify(lines),
               lastSeq: read.rows.length ? read.rows[read.rows.length - 1]!.seq : null,
               rows: read.rows.length,
             };
@@ -191,10 +205,9 @@ export async function openLogTail(
         // Lines up to the seq read first were committed with it: a short page has read them all,
         // so a filtered stream moves past lines that did not match without sending anything.
         const next = full ? lastRow : Math.max(lastRow, now.logSeq);
-        if (page.rows) {
-          yield { kind: 'lines', logs: page.logs, cursor: next };
-          lastBeat = Date.now();
-        }
+        // Sent even without a line at the stream's levels: the counts moved (the level chips).
+        yield { kind: 'lines', page, cursor: next };
+        lastBeat = Date.now();
         cursor = next;
         idle = 0;
       } else {

@@ -38,6 +38,7 @@ import { invalid, notFound } from '../domain/errors';
 import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import { canViewRun, type Actor } from '../domain/permissions';
+import { cachedLogPage } from './log-line-cache';
 import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
@@ -161,12 +162,19 @@ export async function pollWorkflowRun(
   identifier: string,
   actor: Actor,
   policy: DeliveryPolicy,
-  options: { includeLogs: boolean; view: RunView; ifNoneMatch: string | undefined },
+  options: {
+    includeLogs: boolean;
+    view: RunView;
+    ifNoneMatch: string | undefined;
+    /** [ext] The ETag ignores log appends (see `runStamps`); not with `includeLogs`. */
+    ignoreLogCounts?: boolean;
+  },
 ): Promise<
   | { unchanged: true; etag: string }
   | { unchanged: false; etag: string | undefined; workflowRun: WorkflowRun | WorkflowRunSummary }
 > {
-  const variant = `${options.includeLogs}|${options.view}`;
+  const ignoreLogs = Boolean(options.ignoreLogCounts) && !options.includeLogs;
+  const variant = `${options.includeLogs}|${options.view}${ignoreLogs ? '|ignoreLogs' : ''}`;
   if (options.includeLogs) {
     const current = await workflowRunEtag(db, identifier, actor, variant);
     if (current && etagMatches(current, options.ifNoneMatch))
@@ -183,6 +191,7 @@ export async function pollWorkflowRun(
   const snapshot = await runPollSnapshot(db, identifier, actor, {
     outputs: options.view === 'full',
     unlessStamp: taggedStamp(options.ifNoneMatch, actor, variant),
+    ignoreLogs,
   });
   if (!snapshot) throw notFound(`Workflow run "${identifier}"`);
   const etag = runEtag(snapshot.stamp, actor, variant);
@@ -338,6 +347,12 @@ export async function pollLogs(
   const etag = `W/"l-${digest}"`;
   if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
   const scope: LogScope = { of, ...state };
+  const json = await cachedLogPage(
+    db,
+    { ...scope, lastSeq: state.lastSeq, counts: state.counts },
+    query,
+  );
+  if (json !== null) return { unchanged: false as const, etag, json };
   const page = await readLogPage(db, scope, query);
   return {
     unchanged: false as const,
@@ -346,9 +361,10 @@ export async function pollLogs(
       logs: page.rows.map((r) => toNodeRunLogLine(r, page.seqOf)),
       nextCursor: page.nextCursor,
       total: page.total,
+      counts: state.counts,
     },
   };
 }
 
 /** Raised when a log page's shape changes, so that no browser keeps a page in the old shape. */
-const LOG_PAGE_FORMAT = 1;
+const LOG_PAGE_FORMAT = 2;

@@ -17,7 +17,7 @@ import { LogRow } from './LogRow';
 import { LogToolbar } from './LogToolbar';
 import classes from './LogViewer.module.css';
 import { normalizeLevels } from './model';
-import { logView, sourceKey, type LogSource, type LogView } from './store';
+import { logView, maxCounts, sourceKey, type LogSource, type LogView } from './store';
 import { ROW_HEIGHT, useLogList } from './use-log-list';
 import { useLogPolling } from './use-log-polling';
 import { useLogTail } from './use-log-tail';
@@ -28,7 +28,10 @@ export interface LogViewerProps {
   source: LogSource;
   /** True while lines may still arrive (node run / run IN_PROGRESS): poll by cursor; false: fetch what's needed, never poll. */
   live: boolean;
-  /** Per-level totals for the chips (nodeRun.logCounts, or summed over node runs). */
+  /**
+   * Per-level totals for the chips (nodeRun.logCounts, or summed over node runs); the counts the
+   * log's own pages and stream carry win when newer (the run's poll may ignore line counts).
+   */
   counts?: LogCounts;
   /** For the all-nodes view: node run identifier -> node title shown on each line. */
   nodeLabels?: Record<string, string>;
@@ -57,7 +60,7 @@ function useViewVersion(view: LogView | null) {
 export function LogViewer({
   source,
   live,
-  counts,
+  counts: givenCounts,
   nodeLabels,
   state,
   onStateChange,
@@ -80,6 +83,7 @@ export function LogViewer({
   useViewVersion(view);
   useViewVersion(matches);
   const version = useViewVersion(shown);
+  const counts = view.counts ? maxCounts(givenCounts, view.counts) : givenCounts;
   // Following a node run streams its new lines; every other view polls (use-log-tail.ts).
   const tailing = useLogTail(view, state.follow && live && !state.q);
   useLogPolling(stableSource, levels, state.q, live && !tailing);

@@ -1,4 +1,4 @@
-import type { LogLine, LogsPage } from '../../../contract/workflows';
+import type { LogCounts, LogLine, LogsPage } from '../../../contract/workflows';
 import { apiRequest, onSignOut } from '../../lib/api';
 import { actionRunLogsPage, clearActionRunLogs } from './action-run-source';
 import { liveTail, TailStream, type TailState } from './tail-stream';
@@ -65,6 +65,12 @@ export class LogView {
   private countPending = false;
   private counting: AbortController | null = null;
   error: Error | null = null;
+  /**
+   * The source's lines per level as the server last told (a page, a poll or a streamed event),
+   * null until one did: the level chips follow the log this way while the run's poll ignores
+   * line counts (runDetailQueryOptions).
+   */
+  counts: LogCounts | null = null;
 
   constructor(
     readonly source: LogSource,
@@ -87,6 +93,15 @@ export class LogView {
 
   lineAt(position: number): LogLine | undefined {
     return lineAt(this.lines, position);
+  }
+
+  /** Takes newer counts; says whether they moved (each level's count only grows). */
+  private noteCounts(counts: LogCounts | undefined) {
+    if (!counts) return false;
+    const merged = maxCounts(this.counts, counts);
+    if (this.counts && sameCounts(this.counts, merged)) return false;
+    this.counts = merged;
+    return true;
   }
 
   private changed() {
@@ -130,6 +145,7 @@ export class LogView {
       );
       if (!res) return;
       const { logs, total } = res.body;
+      this.noteCounts(res.body.counts);
       const start =
         plan.kind === 'tail' ? tailStart(total ?? logs.length, logs.length) : plan.start;
       mergeLines(this.lines, start, logs);
@@ -276,7 +292,11 @@ export class LogView {
       if (!res) return false;
       if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
       const { logs, total } = res.body;
-      if (logs.length === 0 && (total === undefined || total === this.lines.total)) return false;
+      const countsMoved = this.noteCounts(res.body.counts);
+      if (logs.length === 0 && (total === undefined || total === this.lines.total)) {
+        if (countsMoved) this.changed();
+        return false;
+      }
       const start = this.lines.total ?? 0;
       mergeLines(this.lines, start, logs);
       if (this.lines.contiguous && total !== undefined && total > (this.lines.total ?? 0)) {
@@ -319,8 +339,9 @@ export class LogView {
       const tail = new TailStream(
         this.source.nodeRunId,
         this.filter.levels,
-        (lines) => {
-          if (appendTail(this.lines, lines) > 0) this.changed();
+        (lines, counts) => {
+          const countsMoved = this.noteCounts(counts);
+          if (appendTail(this.lines, lines) > 0 || countsMoved) this.changed();
         },
         (state) => {
           this.tailState = state;
@@ -365,6 +386,20 @@ export class LogView {
     this.counting = null;
   }
 }
+
+/** Each level's larger count: counts only grow, so this is the newer of the two per level. */
+export function maxCounts(a: LogCounts | null | undefined, b: LogCounts): LogCounts {
+  if (!a) return b;
+  return {
+    DEBUG: Math.max(a.DEBUG, b.DEBUG),
+    INFO: Math.max(a.INFO, b.INFO),
+    WARN: Math.max(a.WARN, b.WARN),
+    ERROR: Math.max(a.ERROR, b.ERROR),
+  };
+}
+
+const sameCounts = (a: LogCounts, b: LogCounts) =>
+  a.DEBUG === b.DEBUG && a.INFO === b.INFO && a.WARN === b.WARN && a.ERROR === b.ERROR;
 
 const MAX_VIEWS = 10;
 const views = new Map<string, LogView>();

@@ -1,4 +1,4 @@
-import type { LogLevel, LogLine } from '../../../contract/workflows';
+import type { LogCounts, LogLevel, LogLine } from '../../../contract/workflows';
 import { LOG_TAIL_EVENTS, type LogTailLines } from '../../../contract/log-tail';
 import { buildQuery } from '../../lib/api';
 
@@ -31,6 +31,7 @@ const FLUSH_FALLBACK_MS = 250;
 export class TailStream {
   private source: EventSource | null = null;
   private pending: LogLine[][] = [];
+  private pendingCounts: LogCounts | undefined;
   private frame = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private fallback: ReturnType<typeof setTimeout> | undefined;
@@ -40,7 +41,8 @@ export class TailStream {
   constructor(
     private readonly nodeRunId: string,
     private readonly levels: LogLevel[],
-    private readonly onLines: (lines: LogLine[]) => void,
+    /** `counts`: the node run's lines per level as of the newest event, when the server sent them. */
+    private readonly onLines: (lines: LogLine[], counts: LogCounts | undefined) => void,
     private readonly onState: (state: TailState) => void,
   ) {}
 
@@ -52,7 +54,9 @@ export class TailStream {
     this.source = source;
     source.addEventListener('open', () => this.set('live'));
     source.addEventListener(LOG_TAIL_EVENTS.lines, (e) => {
-      this.pending.push((JSON.parse((e as MessageEvent<string>).data) as LogTailLines).logs);
+      const data = JSON.parse((e as MessageEvent<string>).data) as LogTailLines;
+      this.pending.push(data.logs);
+      this.pendingCounts = data.counts ?? this.pendingCounts;
       this.schedule();
     });
     source.addEventListener(LOG_TAIL_EVENTS.end, () => {
@@ -99,8 +103,10 @@ export class TailStream {
     this.lastFlush = performance.now();
     if (this.pending.length === 0) return;
     const batch = this.pending.length === 1 ? this.pending[0]! : this.pending.flat();
+    const counts = this.pendingCounts;
     this.pending = [];
-    this.onLines(batch);
+    this.pendingCounts = undefined;
+    this.onLines(batch, counts);
   }
 
   close() {

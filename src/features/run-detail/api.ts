@@ -25,8 +25,10 @@ export const runDetailQueryOptions = (runId: string) =>
       conditionalGet<{ workflowRun: WorkflowRunSummary }>(
         queryKey,
         `/workflows/runs/${encodeURIComponent(runId)}`,
-        // [ext] without the outputs: the Output tab fetches them when it is shown.
-        { query: { view: 'summary' }, signal },
+        // [ext] without the outputs: the Output tab fetches them when it is shown. While only
+        // lines are added the poll is a 304: the log viewer's chips take the level counts from
+        // the log it reads (its pages and stream carry them).
+        { query: { view: 'summary', ignoreLogCounts: 'true' }, signal },
       ).then((b) => b.workflowRun),
     ...pollWhileInProgress<WorkflowRunSummary>(isRunFinished),
   });
