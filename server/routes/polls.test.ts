@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLineCacheStats } from '../services/log-line-cache';
 import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
@@ -115,6 +116,23 @@ describe('[ext] ignoreLogCounts: a run poll that takes the level counts from the
     });
     expect(done.status).toBe(200);
     expect(done.body.workflowRun).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('moves the tag when one update adds lines and finishes the node run', async () => {
+    // No statement of ours does both today; the trigger must not let a future one through.
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    const path = `/workflows/runs/${run.identifier}?view=summary&ignoreLogCounts=true`;
+    const first = await t.api('admin', 'GET', path);
+    await t.database.db.execute(
+      sql`UPDATE node_runs SET log_seq = log_seq + 1, info_count = info_count + 1,
+            status = 'COMPLETED', result = 'SUCCESS' WHERE identifier = ${work}`,
+    );
+    const after = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': tagOf(first),
+    });
+    expect(after.status).toBe(200);
+    expect(after.body.workflowRun.nodeRuns[1]).toMatchObject({ status: 'COMPLETED' });
   });
 
   it('leaves Port’s poll as it was: a new line moves its tag, with or without view=summary', async () => {
