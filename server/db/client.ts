@@ -65,6 +65,7 @@ export async function openPostgres(url: string): Promise<Database> {
   });
   const [db, reads] = pools.map((pool) => drizzlePg({ client: pool, schema }) as unknown as Db);
   sessionPools.set(db!, pools[0]!);
+  sessionPools.set(reads!, pools[1]!);
   await migratePg(db as never, { migrationsFolder });
   return {
     db: db!,
@@ -107,6 +108,42 @@ export async function withSession<T>(
   } finally {
     // A session that failed may hold settings or locks half undone: it is closed, not reused.
     client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` on one connection of `db`'s pool, held for it (no transaction), and cancels the
+ * statement under way once `signal` aborts: a search the browser gave up on (the person typed
+ * on) stops reading lines instead of running to the end while the next one queues behind it.
+ * The cancel goes through another connection (`pg_cancel_backend`; node-postgres has no cancel
+ * of its own), and a connection that was sent one is closed, not given back: a cancel that lands
+ * after its statement ended must not hit the next user's. Without a signal, or on a `db` not
+ * opened by openPostgres, `work` simply runs on `db`.
+ */
+export async function withCancel<T>(
+  db: Db,
+  signal: AbortSignal | undefined,
+  work: (db: Db) => Promise<T>,
+): Promise<T> {
+  const pool = sessionPools.get(db);
+  if (!pool || !signal) return work(db);
+  signal.throwIfAborted();
+  const client = await pool.connect();
+  let cancelled: Promise<unknown> | null = null;
+  const cancel = () => {
+    cancelled = pool
+      .query('SELECT pg_cancel_backend($1)', [
+        (client as unknown as { processID: number }).processID,
+      ])
+      .catch(() => undefined);
+  };
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await work(drizzlePg({ client }) as unknown as Db);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    if (cancelled) await cancelled;
+    client.release(cancelled !== null);
   }
 }
 

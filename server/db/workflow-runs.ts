@@ -634,9 +634,9 @@ interface SearchPage {
 /**
  * A search page and its total through the chunk index (db/log-chunks.ts): only the sealed chunks
  * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
- * 8 192 lines first; then, when the index ruled out most chunks, all candidates in one query,
- * else the candidates in order, a few first and four times as many each round, so a common
- * term's first page comes from its first lines. The total reads every candidate when the index ruled
+ * 8 192 lines first; then the candidates in order, one chunk first and four times as many each
+ * round, so a page stops at the first chunks that hold enough matches (when the index ruled out
+ * most chunks and the total is wanted too, all candidates in one query). The total reads every candidate when the index ruled
  * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
  * unless the page already saw every match (it is not full and starts at the beginning or end).
  * A term without a word of 3 characters cannot use the index: its page and total read the scope
@@ -698,9 +698,12 @@ async function searchLogPage(
   const narrow = ranges !== null && rulesOutMost(ranges);
   if (!pageDone) {
     const after = sql`${seqCol} > ${from}`;
-    if (ranges && byNodeRun && !narrow) {
+    // In order, one candidate chunk first: a page that needs a few matches (the viewer's first
+    // one asks for one) stops at the first chunk that really holds the term. With its total in
+    // the same answer, a narrow search reads its few candidates in one query instead.
+    if (ranges && byNodeRun && (!narrow || page.want === 'false')) {
       const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > from);
-      for (let i = 0, group = 4; i < ordered.length && seqs.length < page.limit; group *= 4) {
+      for (let i = 0, group = 1; i < ordered.length && seqs.length < page.limit; group *= 4) {
         seqs.push(
           ...(await matching(ordered.slice(i, i + group), page.limit - seqs.length, after)),
         );

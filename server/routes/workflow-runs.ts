@@ -90,6 +90,7 @@ export function workflowRunRoutes(
           c.req.valid('query'),
           c.get('actor'),
           c.req.header('if-none-match'),
+          c.req.raw.signal,
         ),
       );
     })
@@ -115,6 +116,7 @@ export function workflowRunRoutes(
           c.req.valid('query'),
           c.get('actor'),
           c.req.header('if-none-match'),
+          c.req.raw.signal,
         ),
       );
     })

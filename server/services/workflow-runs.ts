@@ -6,7 +6,7 @@ import type {
   WorkflowRun,
   WorkflowRunSummary,
 } from '../../contract/workflows';
-import type { Db, DbOrTx } from '../db/client';
+import { withCancel, type Db, type DbOrTx } from '../db/client';
 import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
@@ -272,6 +272,7 @@ export async function pollLogs(
   query: LogsQuery,
   actor: Actor,
   ifNoneMatch: string | undefined,
+  signal?: AbortSignal,
 ) {
   const state = await logScopeState(db, of, actor);
   if (!state) {
@@ -285,7 +286,11 @@ export async function pollLogs(
   const etag = `W/"l-${digest}"`;
   if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
   const scope: LogScope = { of, ...state };
-  const page = await readLogPage(db, scope, query);
+  // A search can read many lines: it stops when the client goes away (the viewer aborts a search
+  // the next keystroke replaced). A page by position is an index range: it just runs.
+  const page = query.q
+    ? await withCancel(db, signal, (session) => readLogPage(session, scope, query))
+    : await readLogPage(db, scope, query);
   return {
     unchanged: false as const,
     etag,

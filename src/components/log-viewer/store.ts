@@ -64,6 +64,8 @@ export class LogView {
   private readonly countApart: boolean;
   private countPending = false;
   private counting: AbortController | null = null;
+  /** The rest of a search's first page, asked for once its first match is there. */
+  private filling: Promise<void> | null = null;
   error: Error | null = null;
 
   constructor(
@@ -180,11 +182,15 @@ export class LogView {
       if (!this.counting) void this.count();
     }
     if (this.lines.total !== null) return Promise.resolve();
-    return this.run(
-      at === 'tail'
-        ? { kind: 'tail', limit: PAGE_SIZE }
-        : { kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE },
-    );
+    if (at === 'tail') return this.run({ kind: 'tail', limit: PAGE_SIZE });
+    if (!this.countApart) return this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
+    // A search asks for its first match alone: the server stops at the first chunk that holds
+    // it, where a page of 200 reads every chunk that may hold a rare term. The page follows.
+    return this.run({ kind: 'range', start: 0, cursor: 0, limit: 1 }).then(() => {
+      if (this.lines.total === 1) {
+        this.filling = this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
+      }
+    });
   }
 
   private async count() {
@@ -210,6 +216,11 @@ export class LogView {
   async lineAtAsync(position: number): Promise<LogLine | undefined> {
     for (let guard = 0; guard < 1000; guard++) {
       const line = this.lineAt(position);
+      if (!line && this.filling) {
+        await this.filling;
+        this.filling = null;
+        continue;
+      }
       if (line || this.error || (this.lines.total !== null && position >= this.lines.total)) {
         return line;
       }
@@ -363,6 +374,9 @@ export class LogView {
     this.inFlight.clear();
     this.counting?.abort();
     this.counting = null;
+    // A search left behind (the person typed on) is not kept: typing a word would otherwise
+    // push the views still in use out of the cache, one per keystroke.
+    if (this.filter.q) forgetView(this);
   }
 }
 
@@ -388,6 +402,10 @@ export function logView(source: LogSource, filter: LogFilter): LogView {
     views.delete(oldest!);
   }
   return view;
+}
+
+function forgetView(view: LogView) {
+  for (const [key, kept] of views) if (kept === view) views.delete(key);
 }
 
 /** Forgets every view (and the action-run lines behind them): nothing outlives a session. */
