@@ -8,7 +8,7 @@
  * DOM nodes, level filter, search, reaching the last of 2M lines. Prints the figures beside the
  * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -573,6 +573,8 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
   const baseStatic = path.join(work, 'static-base');
   log(`building the bench page of ${baseRoot}`);
   await buildBenchPage('log-viewer-page', baseStatic, baseRoot);
+  // The server serves a static dir only with an app shell in it; the bench page needs no more.
+  copyFileSync(path.join(staticDir, 'index.html'), path.join(baseStatic, 'index.html'));
   await stopServer();
   const variants = [
     { name: 'before', root: baseRoot, statics: baseStatic },

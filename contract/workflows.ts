@@ -12,6 +12,7 @@ import {
   queryArray,
   reasonSchema,
   workflowRunId,
+  seqCursor,
 } from './common';
 
 export const NODE_TYPES = [
@@ -286,6 +287,12 @@ export const logsQuerySchema = z.object({
    * null). A search's count can take longer than its first page; the viewer asks for both at once.
    */
   total: z.enum(['true', 'false', 'only']).optional(),
+  /**
+   * [ext] With `total=only`: count only the lines after `cursor` up to and including `upTo` (a
+   * seq; a run seq for a run's log). `nextCursor` is then `upTo` while lines follow it, else
+   * null: a common term's count in steps, so the viewer shows a growing "at least".
+   */
+  upTo: seqCursor.optional(),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
 

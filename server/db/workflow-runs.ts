@@ -592,12 +592,17 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const lineFilters: SQL[] = [];
   if (query.level?.length) lineFilters.push(inArray(nodeRunLines.level, query.level));
   if (query.q) lineFilters.push(messageMatches(nodeRunLines.message, query.q));
+  const after = parseSeqCursor(query.cursor);
+  const want = query.total ?? 'true';
+  const upTo = query.upTo === undefined ? undefined : Number(query.upTo);
+  if (upTo !== undefined) {
+    if (want !== 'only') throw invalid('upTo bounds a count: it goes with total=only');
+    lineFilters.push(sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`);
+  }
   const keys = scope.keys ?? (await logKeysOf(db, scope.of));
   const filters = [logOwner(keys), ...lineFilters];
-  const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
-  const want = query.total ?? 'true';
   // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
   const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
   const { rows, total } = query.q
@@ -618,7 +623,10 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
                 .then((page) => (tail ? page.reverse() : page)),
         total: want === 'false' ? undefined : await countLogs(db, filters, scope.counts, query),
       };
-  if (want === 'only') return { rows, seqOf, nextCursor: null, total } as const;
+  if (want === 'only') {
+    const more = upTo !== undefined && (scope.lastSeq === undefined || upTo < scope.lastSeq);
+    return { rows, seqOf, nextCursor: more ? String(upTo) : null, total } as const;
+  }
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return { rows, seqOf, nextCursor, total } as const;
@@ -757,7 +765,7 @@ async function countLogs(
   counts: Record<LogLevel, number> | null,
   query: LogsQuery,
 ) {
-  if (counts && !query.q) {
+  if (counts && !query.q && query.upTo === undefined) {
     const levels = query.level?.length ? query.level : (Object.keys(counts) as LogLevel[]);
     return levels.reduce((sum, l) => sum + counts[l], 0);
   }

@@ -195,6 +195,32 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect(seqs(fromSecond)).toEqual([IN_SECOND]);
   });
 
+  it('counts in steps with upTo: the matches after the cursor up to a seq, and where to go on', async () => {
+    await sealLogChunks(t.database.db);
+    const steps: [number | undefined, string | null][] = [];
+    for (let cursor = '0', upTo = 1000; ; upTo *= 4) {
+      const page = await nodeLogs(work, `q=needle&total=only&cursor=${cursor}&upTo=${upTo}`);
+      expect(page.logs).toEqual([]);
+      steps.push([page.total, page.nextCursor]);
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    // (0, 1000]: IN_FIRST; (1000, 4000]: none; (4000, 16000]: IN_SECOND and IN_TAIL; the end.
+    expect(steps).toEqual([
+      [1, '1000'],
+      [0, '4000'],
+      [2, null],
+    ]);
+    expect(
+      (await nodeLogs(work, `q=ok&total=only&cursor=${CHUNK_LINES}&upTo=${CHUNK_LINES + 100}`))
+        .total,
+    ).toBe(98); // 100 lines, 2 of them special (CHUNK_LINES + 1, IN_SECOND)
+    expect((await nodeLogs(work, 'total=only&cursor=10&upTo=20')).total).toBe(10);
+    const refused = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?q=ok&upTo=5`);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ ok: false, error: 'invalid_request' });
+  });
+
   it('searches a whole run through the same index', async () => {
     await sealLogChunks(t.database.db);
     const page = await runLogs(run, 'q=needle');

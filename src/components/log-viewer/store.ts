@@ -64,6 +64,8 @@ export class LogView {
   private readonly countApart: boolean;
   private countPending = false;
   private counting: AbortController | null = null;
+  /** The matches counted so far while a count goes on in steps (null: none counted yet). */
+  private countedSoFar: number | null = null;
   /** The rest of a search's first page, asked for once its first match is there. */
   private filling: Promise<void> | null = null;
   error: Error | null = null;
@@ -85,6 +87,11 @@ export class LogView {
 
   get total() {
     return this.countPending ? null : this.lines.total;
+  }
+
+  /** While a search's count is under way: the matches it has counted so far, a lower bound. */
+  get totalAtLeast() {
+    return this.countPending ? this.countedSoFar : null;
   }
 
   lineAt(position: number): LogLine | undefined {
@@ -193,15 +200,33 @@ export class LogView {
     });
   }
 
+  /**
+   * Counts the matches in steps (`upTo`), the first COUNT_STEP lines then four times as many
+   * each step, showing the sum so far: a term in most lines is counted by reading them all, which
+   * takes a while in a million-line log, and a growing "at least" says so sooner than a spinner.
+   */
   private async count() {
     const controller = new AbortController();
     this.counting = controller;
     try {
-      const res = await this.request({ total: 'only' }, controller.signal);
-      const total = res?.body.total;
-      if (total === undefined) return;
-      this.lines.total = Math.max(total, this.lines.total ?? 0);
+      let sum = 0;
+      for (let from = 0, step = COUNT_STEP; ; step *= 4) {
+        const upTo = Math.min(from + step, INT4_MAX);
+        const res = await this.request(
+          { total: 'only', cursor: String(from), upTo: String(upTo) },
+          controller.signal,
+        );
+        const total = res?.body.total;
+        if (total === undefined) return;
+        sum += total;
+        if (res!.body.nextCursor === null) break;
+        from = upTo;
+        this.countedSoFar = sum;
+        this.changed();
+      }
+      this.lines.total = Math.max(sum, this.lines.total ?? 0);
       this.countPending = false;
+      this.countedSoFar = null;
       this.error = null;
     } catch (err) {
       if (controller.signal.aborted) return;
@@ -379,6 +404,10 @@ export class LogView {
     if (this.filter.q) forgetView(this);
   }
 }
+
+/** Lines the first step of a search's count covers (see LogView.count). */
+const COUNT_STEP = 65_536;
+const INT4_MAX = 2_147_483_647;
 
 const MAX_VIEWS = 10;
 const views = new Map<string, LogView>();

@@ -46,6 +46,7 @@ export function useLogSearch({
   const current = nav.key === matchesKey ? nav.current : null;
   const activeSeq = nav.key === matchesKey ? nav.seq : null;
   const matchTotal = matches?.total ?? null;
+  const matchAtLeast = matches?.totalAtLeast ?? null;
   const navToken = useRef(0);
 
   const goToMatch = useCallback(
@@ -110,5 +111,14 @@ export function useLogSearch({
     if (draft === state.q) step(e.shiftKey ? -1 : 1);
   };
 
-  return { current, activeSeq, matchTotal, step, draft, setDraft: search, onSearchKeyDown };
+  return {
+    current,
+    activeSeq,
+    matchTotal,
+    matchAtLeast,
+    step,
+    draft,
+    setDraft: search,
+    onSearchKeyDown,
+  };
 }
