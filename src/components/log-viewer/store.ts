@@ -66,8 +66,10 @@ export class LogView {
   private counting: AbortController | null = null;
   /** The matches counted so far while a count goes on in steps (null: none counted yet). */
   private countedSoFar: number | null = null;
-  /** The rest of a search's first page, asked for once its first match is there. */
-  private filling: Promise<void> | null = null;
+  /** A search's first request (its first match alone) while it is under way. */
+  private opening: Promise<void> | null = null;
+  /** Only the first match is known: the next positions need the rest of the first page. */
+  private firstOnly = false;
   error: Error | null = null;
 
   constructor(
@@ -184,20 +186,27 @@ export class LogView {
 
   /** The first page, or the last when opening at the end. */
   open(at: 'head' | 'tail') {
+    if (this.countApart && at === 'head' && this.lines.total === null) {
+      // A search asks for its first match alone: the server stops at the first chunk that holds
+      // it, where a page of 200 reads every chunk that may hold a rare term. Its count starts
+      // once that answer is in, so the two do not share the database's time before the first
+      // match shows; the rest of the page is asked for when someone needs it.
+      this.countPending = true;
+      this.opening ??= this.run({ kind: 'range', start: 0, cursor: 0, limit: 1 }).finally(() => {
+        this.opening = null;
+        this.firstOnly = this.lines.total === 1;
+        // Not when it failed or was aborted (the view was let go): nothing is counted for nobody.
+        if (this.lines.total !== null && !this.counting) void this.count();
+      });
+      return this.opening;
+    }
     if (this.countApart && (this.lines.total === null || this.countPending)) {
       this.countPending = true;
-      if (!this.counting) void this.count();
+      if (!this.counting && !this.opening) void this.count();
     }
     if (this.lines.total !== null) return Promise.resolve();
     if (at === 'tail') return this.run({ kind: 'tail', limit: PAGE_SIZE });
-    if (!this.countApart) return this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
-    // A search asks for its first match alone: the server stops at the first chunk that holds
-    // it, where a page of 200 reads every chunk that may hold a rare term. The page follows.
-    return this.run({ kind: 'range', start: 0, cursor: 0, limit: 1 }).then(() => {
-      if (this.lines.total === 1) {
-        this.filling = this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
-      }
-    });
+    return this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
   }
 
   /**
@@ -241,9 +250,9 @@ export class LogView {
   async lineAtAsync(position: number): Promise<LogLine | undefined> {
     for (let guard = 0; guard < 1000; guard++) {
       const line = this.lineAt(position);
-      if (!line && this.filling) {
-        await this.filling;
-        this.filling = null;
+      if (!line && this.firstOnly) {
+        this.firstOnly = false;
+        await this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
         continue;
       }
       if (line || this.error || (this.lines.total !== null && position >= this.lines.total)) {
