@@ -644,9 +644,10 @@ interface SearchPage {
  * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
  * 8 192 lines first; then the candidates in order, one chunk first and four times as many each
  * round, so a page stops at the first chunks that hold enough matches (when the index ruled out
- * most chunks and the total is wanted too, all candidates in one query). The total reads every candidate when the index ruled
- * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
- * unless the page already saw every match (it is not full and starts at the beginning or end).
+ * most chunks and the total is wanted too, all candidates in one query). The total reads every
+ * candidate when the index ruled out most chunks, or else the whole scope (a parallel scan beats
+ * range scans of most of it), unless the page already saw every match (it is not full and starts
+ * at the beginning or end); `upTo` bounds it to a stretch of lines.
  * A term without a word of 3 characters cannot use the index: its page and total read the scope
  * in order.
  */
