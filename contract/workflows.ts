@@ -288,9 +288,10 @@ export const logsQuerySchema = z.object({
    */
   total: z.enum(['true', 'false', 'only']).optional(),
   /**
-   * [ext] With `total=only`: count only the lines after `cursor` up to and including `upTo` (a
-   * seq; a run seq for a run's log). `nextCursor` is then `upTo` while lines follow it, else
-   * null: a common term's count in steps, so the viewer shows a growing "at least".
+   * [ext] With `total=only`: count the lines after `cursor` up to and including `upTo` (a seq; a
+   * run seq for a run's log). `nextCursor` says where the count stopped while lines follow (else
+   * null): `upTo`, or further for a search whose term the index finds in few chunks (they are
+   * counted to the end at once). A common term's count in steps: the viewer shows "at least".
    */
   upTo: seqCursor.optional(),
 });

@@ -595,8 +595,11 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const after = parseSeqCursor(query.cursor);
   const want = query.total ?? 'true';
   const upTo = query.upTo === undefined ? undefined : Number(query.upTo);
-  if (upTo !== undefined) {
-    if (want !== 'only') throw invalid('upTo bounds a count: it goes with total=only');
+  if (upTo !== undefined && want !== 'only') {
+    throw invalid('upTo bounds a count: it goes with total=only');
+  }
+  // A search's count may go past upTo when that is cheap (below); a plain count stops there.
+  if (upTo !== undefined && !query.q) {
     lineFilters.push(sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`);
   }
   const keys = scope.keys ?? (await logKeysOf(db, scope.of));
@@ -605,12 +608,13 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
   // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
   const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
-  const { rows, total } = query.q
+  const { rows, total, countedTo } = query.q
     ? await searchLogPage(db, scope.of, keys, query.q, lineFilters, {
         after,
         tail,
         limit: query.limit,
         want,
+        upTo,
       })
     : {
         rows:
@@ -622,10 +626,12 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
                 .limit(query.limit)
                 .then((page) => (tail ? page.reverse() : page)),
         total: want === 'false' ? undefined : await countLogs(db, filters, scope.counts, query),
+        countedTo: upTo,
       };
   if (want === 'only') {
-    const more = upTo !== undefined && (scope.lastSeq === undefined || upTo < scope.lastSeq);
-    return { rows, seqOf, nextCursor: more ? String(upTo) : null, total } as const;
+    const more =
+      countedTo !== undefined && (scope.lastSeq === undefined || countedTo < scope.lastSeq);
+    return { rows, seqOf, nextCursor: more ? String(countedTo) : null, total } as const;
   }
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
@@ -637,6 +643,8 @@ interface SearchPage {
   tail: boolean;
   limit: number;
   want: 'true' | 'false' | 'only';
+  /** The total counts the matches in (after, upTo] only, or past it when that is cheap. */
+  upTo?: number | undefined;
 }
 
 /**
@@ -723,17 +731,24 @@ async function searchLogPage(
     }
   }
   let total: number | undefined;
+  // A count in steps (upTo) goes to the end at once when the index left few candidates to read.
+  const countedTo = narrow ? undefined : page.upTo;
   if (page.want !== 'false') {
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
-    total = whole ? seqs.length : await countMatches(db, keys, narrow ? ranges : null, lineFilters);
+    const stretch: SQL[] = [];
+    if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
+    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    total = whole
+      ? seqs.length
+      : await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch]);
   }
   const rows = seqs.length
     ? await selectLogLines(db)
         .where(and(logOwner(keys), sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`))
         .orderBy(asc(seqCol))
     : [];
-  return { rows, total };
+  return { rows, total, countedTo };
 }
 
 /** Lines a node run's search page reads in order before asking the chunk index. */

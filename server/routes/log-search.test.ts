@@ -236,6 +236,29 @@ describe('log search over sealed chunks and the unsealed tail', () => {
   });
 });
 
+describe('a count in steps (upTo) of a term in few chunks', () => {
+  it('counts to the end at once and says so (nextCursor null)', async () => {
+    const needles = {
+      10: 'needle one',
+      [3 * CHUNK_LINES + 5]: 'needle two',
+      [5 * CHUNK_LINES + 3]: 'needle in the tail',
+    };
+    const { work } = await nodeRunWith(5 * CHUNK_LINES + 20, needles);
+    await sealLogChunks(t.database.db);
+    // 5 sealed chunks, 2 hold "needle": not few enough (more than a quarter), counted in steps.
+    const step = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([step.total, step.nextCursor]).toEqual([1, '100']);
+    // "needle two": 1 chunk of 5 (the tail is read too), counted to the end from the cursor.
+    const few = await nodeLogs(work, 'q=needle%20two&total=only&cursor=0&upTo=100');
+    expect([few.total, few.nextCursor]).toEqual([1, null]);
+    const fromCursor = await nodeLogs(
+      work,
+      `q=needle%20two&total=only&cursor=${3 * CHUNK_LINES + 5}&upTo=${3 * CHUNK_LINES + 6}`,
+    );
+    expect([fromCursor.total, fromCursor.nextCursor]).toEqual([0, null]);
+  });
+});
+
 describe('a search the client gave up on', () => {
   it('has its query cancelled in PostgreSQL, not left to run', async () => {
     const { work } = await nodeRunWith(10);

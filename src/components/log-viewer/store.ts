@@ -228,8 +228,10 @@ export class LogView {
         const total = res?.body.total;
         if (total === undefined) return;
         sum += total;
-        if (res!.body.nextCursor === null) break;
-        from = upTo;
+        // The server may count past upTo (a rare term's few chunks at once): go on from where it stopped.
+        const next = res!.body.nextCursor;
+        if (next === null) break;
+        from = Number(next);
         this.countedSoFar = sum;
         this.changed();
       }
