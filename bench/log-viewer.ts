@@ -8,7 +8,7 @@
  * DOM nodes, level filter, search, reaching the last of 2M lines. Prints the figures beside the
  * published peer figures from perf-targets.md. Not a test: nothing here asserts on time.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -29,6 +29,7 @@ import {
   type RunPageFigures,
 } from './run-page';
 import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
+import { clusterCpuSeconds, processCpuSeconds } from './cpu';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: number) => {
@@ -46,6 +47,15 @@ const APP_ONLY = process.argv.includes('--app-only');
 /** Fills a data dir and keeps it (no measuring): for profiling the pages by hand. */
 const SETUP_ONLY = process.argv.includes('--setup-only');
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
+/**
+ * `--search-ab=<dir>`: only the search, A/B — the code in <dir> (a copy of the commit before,
+ * `git archive <commit> | tar -x -C <dir>` with node_modules linked) against this one, on the
+ * same database, alternating servers and bench pages for `--rounds` rounds.
+ */
+const SEARCH_AB = process.argv.find((a) => a.startsWith('--search-ab='))?.split('=')[1];
+const ROUNDS = arg('rounds', 2);
+/** Milliseconds between keystrokes when a term is typed key by key. */
+const KEY_DELAY = arg('key-delay', 120);
 
 const work = mkdtempSync(path.join(tmpdir(), 'rb-bench-logs-'));
 // mkdtemp makes it 0700: the embedded PostgreSQL, run as "postgres" when we are root, must reach DATA_DIR.
@@ -65,13 +75,16 @@ async function buildPage() {
   await buildBenchPage('log-viewer-page', staticDir);
 }
 
-async function startServer(databaseUrl?: string) {
-  server = await startBenchServer({
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    PORT: String(PORT),
-    DATA_DIR: dataDir,
-    STATIC_DIR: staticDir,
-  });
+async function startServer(databaseUrl?: string, root?: string, statics = staticDir) {
+  server = await startBenchServer(
+    {
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      PORT: String(PORT),
+      DATA_DIR: dataDir,
+      STATIC_DIR: statics,
+    },
+    root,
+  );
 }
 
 async function stopServer() {
@@ -486,6 +499,155 @@ function searchRows(
 }
 const task = (n: number) => (n > 0 ? `${Math.round(n)} ms` : 'none over 50 ms');
 
+interface TypedFigures {
+  /** From the last keystroke to the first match on screen / "1 of N" shown. */
+  firstMatch: number;
+  count: number;
+  /** CPU of the server process and of PostgreSQL from the first keystroke to the count + 300 ms. */
+  serverCpu: number;
+  pgCpu: number;
+  requests: number;
+  aborted: number;
+}
+
+/**
+ * Types `term` key by key, KEY_DELAY ms apart, as a person would, and times the first match and
+ * the count from the last keystroke; counts the log requests the page made and those it aborted,
+ * and the CPU the server and PostgreSQL spent on the whole word.
+ */
+async function measureTyped(
+  page: Page,
+  term: string,
+  firstSeq: number,
+  serverPid: number,
+): Promise<TypedFigures> {
+  const box = page.getByLabel('Search logs');
+  await box.fill('');
+  await page.evaluate(() => {
+    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
+  });
+  await page.waitForFunction(visibleSeq(1));
+  await page.waitForTimeout(500);
+  let requests = 0;
+  let aborted = 0;
+  const onRequest = (r: { url(): string }) => {
+    if (r.url().includes('/logs?') && r.url().includes('q=')) requests++;
+  };
+  const onFailed = (r: { url(): string }) => {
+    if (r.url().includes('/logs?') && r.url().includes('q=')) aborted++;
+  };
+  page.on('request', onRequest);
+  page.on('requestfailed', onFailed);
+  const cpu0 = [processCpuSeconds(serverPid), clusterCpuSeconds(dataDir)];
+  await box.pressSequentially(term.slice(0, -1), { delay: KEY_DELAY });
+  await page.waitForTimeout(KEY_DELAY);
+  const t0 = await now(page);
+  const shown = whenInPage(page, visibleSeq(firstSeq));
+  const counted = whenInPage(page, `/^1 of \\d+/.test(${COUNTER})`);
+  await box.press(term.at(-1)!);
+  const firstMatch = (await shown) - t0;
+  const count = (await counted) - t0;
+  await page.waitForTimeout(300);
+  const cpu1 = [processCpuSeconds(serverPid), clusterCpuSeconds(dataDir)];
+  page.off('request', onRequest);
+  page.off('requestfailed', onFailed);
+  return {
+    firstMatch,
+    count,
+    serverCpu: (cpu1[0]! - cpu0[0]!) * 1000,
+    pgCpu: (cpu1[1]! - cpu0[1]!) * 1000,
+    requests,
+    aborted,
+  };
+}
+
+/** The server alone, median of 3, with the CPU (server + PostgreSQL) each request cost. */
+async function serverWithCpu(target: Target, query: string, serverPid: number) {
+  const cpu0 = processCpuSeconds(serverPid) + clusterCpuSeconds(dataDir);
+  const ms = await medianOf(() => timeServer(target, query));
+  const cpu = ((processCpuSeconds(serverPid) + clusterCpuSeconds(dataDir) - cpu0) * 1000) / 3;
+  return { ms, cpu };
+}
+
+async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]) {
+  const baseStatic = path.join(work, 'static-base');
+  log(`building the bench page of ${baseRoot}`);
+  await buildBenchPage('log-viewer-page', baseStatic, baseRoot);
+  // The server serves a static dir only with an app shell in it; the bench page needs no more.
+  copyFileSync(path.join(staticDir, 'index.html'), path.join(baseStatic, 'index.html'));
+  await stopServer();
+  const variants = [
+    { name: 'before', root: baseRoot, statics: baseStatic },
+    { name: 'after', root: undefined, statics: staticDir },
+  ];
+  const rows: string[][] = [];
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const v of round % 2 ? variants : [...variants].reverse()) {
+        await startServer(databaseUrl, v.root, v.statics);
+        const pid = server!.child.pid!;
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        await context.addInitScript(INIT_SCRIPT);
+        const page = await context.newPage();
+        for (const target of targets) {
+          await page.goto(
+            `${BASE}/log-viewer-page/index.html?run=${target.run}&node=${target.node}`,
+          );
+          await page.waitForFunction(ROWS_LOADED);
+          const at = `${target.lines / 1e6}M`;
+          const filled = await measureSearch(page, target, 'needle', NEEDLE_EVERY, false);
+          const typed = await measureTyped(page, 'needle', NEEDLE_EVERY, pid);
+          const common = await measureSearch(page, target, 'failed', 100, v.name === 'before');
+          const q = 'q=needle';
+          const first = await serverWithCpu(target, `${q}&limit=1&total=false`, pid);
+          const pageOf200 = await serverWithCpu(target, `${q}&limit=200&total=false`, pid);
+          const count = await serverWithCpu(target, `${q}&total=only`, pid);
+          const commonCount = await serverWithCpu(target, 'q=failed&total=only', pid);
+          const row = [
+            `${round} ${v.name}`,
+            at,
+            `${ms(filled.firstMatch)} / ${ms(filled.count)}`,
+            `${ms(typed.firstMatch)} / ${ms(typed.count)}`,
+            `${typed.requests} (${typed.aborted} aborted), ${ms(typed.serverCpu)} + ${ms(typed.pgCpu)}`,
+            `${ms(common.firstMatch)} / ${ms(common.count)}`,
+            `${ms(first.ms)} (${ms(first.cpu)} CPU)`,
+            `${ms(pageOf200.ms)} (${ms(pageOf200.cpu)})`,
+            `${ms(count.ms)} (${ms(count.cpu)})`,
+            `${ms(commonCount.ms)} (${ms(commonCount.cpu)})`,
+            loadavg()[0]!.toFixed(1),
+          ];
+          log(row.join(' | '));
+          rows.push(row);
+        }
+        await context.close();
+        await stopServer();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const header = [
+    'round, code',
+    'lines',
+    '"needle" put in the box: first match / count',
+    `typed ${KEY_DELAY} ms a key, from the last key: first match / count`,
+    'its log requests; server + PostgreSQL CPU for the word',
+    '"failed" (before: + Enter): first match / count',
+    'server: needle limit=1',
+    'limit=200',
+    'count',
+    '"failed" count',
+    'load',
+  ];
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
 async function main() {
   const started = Date.now();
   log(`work dir ${work}`);
@@ -521,6 +683,16 @@ async function main() {
   const sealS = (Date.now() - sealStarted) / 1000;
   await db.query('ANALYZE log_chunks');
   log(`the sealer indexed ${LINES + BIG} lines in ${sealS.toFixed(1)} s`);
+  if (SEARCH_AB) {
+    try {
+      await searchAB(SEARCH_AB, cluster.url('runboard'), [million!, big!]);
+    } finally {
+      await stopServer();
+      await db.end();
+      await cluster.stop();
+    }
+    return;
+  }
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
@@ -579,7 +751,7 @@ async function main() {
       ['level=ERROR', ms(m.errorFilter), '47 ms', '≤ 50 ms'],
       ['back to all levels', ms(m.backToAll), '20 ms', '≤ 50 ms'],
       ['longest task while filtering', task(m.filterLongest), '–', '≤ 50 ms'],
-      ...searchRows(LINES, m.search, 'typed, 100 ms debounce'),
+      ...searchRows(LINES, m.search, 'put in at once'),
       ...searchRows(LINES, m.common, 'Enter'),
       ['server alone: GET logs?level=ERROR', ms(m.serverError), '–', '–'],
       [
@@ -600,7 +772,7 @@ async function main() {
         '–',
         '< 33 554 432 px',
       ],
-      ...searchRows(BIG, bigSearch, 'typed, 100 ms debounce'),
+      ...searchRows(BIG, bigSearch, 'put in at once'),
       ...searchRows(BIG, bigCommon, 'Enter'),
     ];
     const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), 12));

@@ -30,10 +30,10 @@ export async function buildApp(outDir: string) {
 }
 
 /** Builds a bench page (bench/<name>) under `outDir/<name>/`, served beside the app. */
-export async function buildBenchPage(name: string, outDir: string) {
+export async function buildBenchPage(name: string, outDir: string, root = ROOT) {
   await build({
     configFile: false,
-    root: path.join(ROOT, 'bench', name),
+    root: path.join(root, 'bench', name),
     base: `/${name}/`,
     plugins: [react()],
     logLevel: 'warn',

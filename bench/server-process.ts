@@ -12,10 +12,16 @@ export interface BenchServer {
   stop: () => Promise<void>;
 }
 
-/** Starts the server with no seed and the simulator off, plus `env`. */
-export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
+/**
+ * Starts the server with no seed and the simulator off, plus `env`; from `root`, another copy of
+ * the code (an A/B bench's "before"), when given.
+ */
+export async function startBenchServer(
+  env: Record<string, string>,
+  root = ROOT,
+): Promise<BenchServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, SEED: 'none', SIMULATOR: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -12,6 +12,7 @@ import {
   queryArray,
   reasonSchema,
   workflowRunId,
+  seqCursor,
 } from './common';
 
 export const NODE_TYPES = [
@@ -288,6 +289,13 @@ export const logsQuerySchema = z.object({
    * null). A search's count can take longer than its first page; the viewer asks for both at once.
    */
   total: z.enum(['true', 'false', 'only']).optional(),
+  /**
+   * [ext] With `total=only`: count the lines after `cursor` up to and including `upTo` (a seq; a
+   * run seq for a run's log). `nextCursor` says where the count stopped while lines follow (else
+   * null): `upTo`, or further for a search whose term the index finds in few chunks (they are
+   * counted to the end at once). A common term's count in steps: the viewer shows "at least".
+   */
+  upTo: seqCursor.optional(),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
 

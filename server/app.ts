@@ -119,6 +119,9 @@ export function createApp({
       });
     }
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+    // The client went away and its query was cancelled (a search the viewer replaced): nobody
+    // reads this answer, and it is no fault of the server's.
+    if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
     console.error(err);
     return c.json(errorBody('internal_error', 'The server failed to handle this request'), 500);
   });

@@ -124,3 +124,47 @@ test('colour codes render as colours, and "Only matching" shows the server’s m
   await expect(detail.logs.matchCounter).toBeHidden();
   await screenshotBothSchemes(page, 'log-viewer-ansi');
 });
+
+test('searches as you type, and counts a common term in steps: "1 of ≥ N" until every line is counted', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  test.setTimeout(120_000);
+  const { run, deploy } = await seedLiveRun(api);
+  await seedLines(api, deploy.identifier, 70_000);
+  await detail.goto(run.identifier, '?node=deploy');
+  await expect(detail.logs.line('step 70000 done')).toBeVisible();
+
+  // Typed key by key: each key searches (the one before is aborted), and the box keeps every key.
+  await detail.logs.search.pressSequentially('step 7', { delay: 40 });
+  await expect(detail.logs.search).toHaveValue('step 7');
+  await expect(page).toHaveURL(/[?&]q=step(\+|%20)7\b/);
+  // "step 7", "step 70"…"step 79", … "step 7000"…"step 7999", "step 70000".
+  await expect(detail.logs.matchCounter).toHaveText('1 of 1112');
+
+  // Every line holds "done": the count's first step (65 536 lines) shows as "at least" while the
+  // next step is held back.
+  let release = () => undefined as void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/logs\?.*upTo=/, async (route) => {
+    if (new URL(route.request().url()).searchParams.get('cursor') !== '0') await held;
+    await route.continue();
+  });
+  await detail.logs.search.fill('done');
+  // Lines 1 and 2 are the run's own ("Rolling out 3 replicas", "Replica 1 of 3 ready").
+  const partial = page.getByText('1 of ≥ 65,534');
+  await expect(partial).toBeVisible();
+  await expect(detail.logs.line('step 1 done')).toBeVisible();
+  await screenshotBothSchemes(page, 'log-viewer-count-in-steps');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(partial).toBeVisible();
+  await page.screenshot({
+    path: path.join(SHOTS, 'log-viewer-count-in-steps-390.png'),
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  release();
+  await expect(detail.logs.matchCounter).toHaveText('1 of 70000');
+  await page.unroute(/\/logs\?.*upTo=/);
+});

@@ -63,8 +63,14 @@ export async function openPostgres(url: string): Promise<Database> {
     });
     return pool;
   });
+  // withCancel's cancels go through a pool of their own: with every connection of a pool busy
+  // with searches, a cancel queued behind them would wait for the very queries it cancels.
+  const cancels = new pg.Pool({ connectionString: url, max: 2 });
+  cancels.on('error', () => undefined);
   const [db, reads] = pools.map((pool) => drizzlePg({ client: pool, schema }) as unknown as Db);
   sessionPools.set(db!, pools[0]!);
+  sessionPools.set(reads!, pools[1]!);
+  for (const d of [db!, reads!]) cancelPools.set(d, cancels);
   await migratePg(db as never, { migrationsFolder });
   return {
     db: db!,
@@ -72,7 +78,7 @@ export async function openPostgres(url: string): Promise<Database> {
     description: `PostgreSQL at ${new URL(url).host}`,
     close: async () => {
       closing = true;
-      await Promise.all(pools.map((pool) => pool.end()));
+      await Promise.all([...pools, cancels].map((pool) => pool.end()));
     },
   };
 }
@@ -84,6 +90,7 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 }
 
 const sessionPools = new WeakMap<Db, pg.Pool>();
+const cancelPools = new WeakMap<Db, pg.Pool>();
 
 /**
  * Runs `work` on one connection of the pool held for it, outside any transaction: for the
@@ -107,6 +114,48 @@ export async function withSession<T>(
   } finally {
     // A session that failed may hold settings or locks half undone: it is closed, not reused.
     client.release(broken);
+  }
+}
+
+/**
+ * Runs `work` on one connection of `db`'s pool, held for it (no transaction), and cancels the
+ * statement under way once `signal` aborts: a search the browser gave up on (the person typed
+ * on) stops reading lines instead of running to the end while the next one queues behind it.
+ * The cancel goes through another connection (`pg_cancel_backend`, on a small pool kept for
+ * cancels; node-postgres has no public cancel), and a connection that was sent one is closed, not given back: a cancel that lands
+ * after its statement ended must not hit the next user's. Without a signal, or on a `db` not
+ * opened by openPostgres, `work` simply runs on `db`.
+ */
+export async function withCancel<T>(
+  db: Db,
+  signal: AbortSignal | undefined,
+  work: (db: Db) => Promise<T>,
+): Promise<T> {
+  const pool = sessionPools.get(db);
+  const cancels = cancelPools.get(db);
+  if (!pool || !cancels || !signal) return work(db);
+  signal.throwIfAborted();
+  const client = await pool.connect();
+  if (signal.aborted) {
+    // Gone while waiting for a connection (the pool was busy): nothing to run.
+    client.release();
+    signal.throwIfAborted();
+  }
+  let cancelled: Promise<unknown> | null = null;
+  const cancel = () => {
+    cancelled = cancels
+      .query('SELECT pg_cancel_backend($1)', [
+        (client as unknown as { processID: number }).processID,
+      ])
+      .catch(() => undefined);
+  };
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await work(drizzlePg({ client }) as unknown as Db);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    if (cancelled) await cancelled;
+    client.release(cancelled !== null);
   }
 }
 

@@ -668,20 +668,29 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const lineFilters: SQL[] = [];
   if (query.level?.length) lineFilters.push(inArray(nodeRunLines.level, query.level));
   if (query.q) lineFilters.push(messageMatches(nodeRunLines.message, query.q));
+  const after = parseSeqCursor(query.cursor);
+  const want = query.total ?? 'true';
+  const upTo = query.upTo === undefined ? undefined : Number(query.upTo);
+  if (upTo !== undefined && want !== 'only') {
+    throw invalid('upTo bounds a count: it goes with total=only');
+  }
+  // A search's count may go past upTo when that is cheap (below); a plain count stops there.
+  if (upTo !== undefined && !query.q) {
+    lineFilters.push(sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`);
+  }
   const keys = scope.keys ?? (await logKeysOf(db, scope.of));
   const filters = [logOwner(keys), ...lineFilters];
-  const after = parseSeqCursor(query.cursor);
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
-  const want = query.total ?? 'true';
   // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
   const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
-  const { rows, total } = query.q
+  const { rows, total, countedTo } = query.q
     ? await searchLogPage(db, scope.of, keys, query.q, lineFilters, {
         after,
         tail,
         limit: query.limit,
         want,
+        upTo,
       })
     : {
         rows:
@@ -693,8 +702,13 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
                 .limit(query.limit)
                 .then((page) => (tail ? page.reverse() : page)),
         total: want === 'false' ? undefined : await countLogs(db, filters, scope.counts, query),
+        countedTo: upTo,
       };
-  if (want === 'only') return { rows, seqOf, nextCursor: null, total } as const;
+  if (want === 'only') {
+    const more =
+      countedTo !== undefined && (scope.lastSeq === undefined || countedTo < scope.lastSeq);
+    return { rows, seqOf, nextCursor: more ? String(countedTo) : null, total } as const;
+  }
   const lastSeq = rows.length ? rows[rows.length - 1]![seqOf] : after;
   const nextCursor = scope.finished && (tail || rows.length < query.limit) ? null : String(lastSeq);
   return { rows, seqOf, nextCursor, total } as const;
@@ -705,16 +719,19 @@ interface SearchPage {
   tail: boolean;
   limit: number;
   want: 'true' | 'false' | 'only';
+  /** The total counts the matches in (after, upTo] only, or past it when that is cheap. */
+  upTo?: number | undefined;
 }
 
 /**
  * A search page and its total through the chunk index (db/log-chunks.ts): only the sealed chunks
  * whose words can hold `q`, and the unsealed tail, are read. A node run's page reads the next
- * 8 192 lines first; then, when the index ruled out most chunks, all candidates in one query,
- * else the candidates in order, a few first and four times as many each round, so a common
- * term's first page comes from its first lines. The total reads every candidate when the index ruled
- * out most chunks, or else the whole scope (a parallel scan beats range scans of most of it),
- * unless the page already saw every match (it is not full and starts at the beginning or end).
+ * 8 192 lines first; then the candidates in order, one chunk first and four times as many each
+ * round, so a page stops at the first chunks that hold enough matches (when the index ruled out
+ * most chunks and the total is wanted too, all candidates in one query). The total reads every
+ * candidate when the index ruled out most chunks, or else the whole scope (a parallel scan beats
+ * range scans of most of it), unless the page already saw every match (it is not full and starts
+ * at the beginning or end); `upTo` bounds it to a stretch of lines.
  * A term without a word of 3 characters cannot use the index: its page and total read the scope
  * in order.
  */
@@ -774,9 +791,12 @@ async function searchLogPage(
   const narrow = ranges !== null && rulesOutMost(ranges);
   if (!pageDone) {
     const after = sql`${seqCol} > ${from}`;
-    if (ranges && byNodeRun && !narrow) {
+    // In order, one candidate chunk first: a page that needs a few matches (the viewer's first
+    // one asks for one) stops at the first chunk that really holds the term. With its total in
+    // the same answer, a narrow search reads its few candidates in one query instead.
+    if (ranges && byNodeRun && (!narrow || page.want === 'false')) {
       const ordered = (page.tail ? [...ranges].reverse() : ranges).filter((r) => r.hi > from);
-      for (let i = 0, group = 4; i < ordered.length && seqs.length < page.limit; group *= 4) {
+      for (let i = 0, group = 1; i < ordered.length && seqs.length < page.limit; group *= 4) {
         seqs.push(
           ...(await matching(ordered.slice(i, i + group), page.limit - seqs.length, after)),
         );
@@ -787,17 +807,24 @@ async function searchLogPage(
     }
   }
   let total: number | undefined;
+  // A count in steps (upTo) goes to the end at once when the index left few candidates to read.
+  const countedTo = narrow ? undefined : page.upTo;
   if (page.want !== 'false') {
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
-    total = whole ? seqs.length : await countMatches(db, keys, narrow ? ranges : null, lineFilters);
+    const stretch: SQL[] = [];
+    if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
+    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    total = whole
+      ? seqs.length
+      : await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch]);
   }
   const rows = seqs.length
     ? await selectLogLines(db)
         .where(and(logOwner(keys), sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`))
         .orderBy(asc(seqCol))
     : [];
-  return { rows, total };
+  return { rows, total, countedTo };
 }
 
 /** Lines a node run's search page reads in order before asking the chunk index. */
@@ -830,7 +857,7 @@ async function countLogs(
   counts: Record<LogLevel, number> | null,
   query: LogsQuery,
 ) {
-  if (counts && !query.q) {
+  if (counts && !query.q && query.upTo === undefined) {
     const levels = query.level?.length ? query.level : (Object.keys(counts) as LogLevel[]);
     return levels.reduce((sum, l) => sum + counts[l], 0);
   }

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LogLine } from '../../contract/workflows';
 import { selectRows } from '../db/client';
 import { CHUNK_LINES } from '../db/log-chunks';
 import { sealLogChunks } from '../services/log-chunks';
 import { sweepRetention } from '../services/retention';
-import { startTestServer, type TestServer } from '../test/harness';
+import { bearerToken, startTestServer, type TestServer } from '../test/harness';
+import { until } from '../test/until';
 import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 
 /**
@@ -178,6 +180,47 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect((await nodeLogs(work, 'total=false&limit=1')).total).toBeUndefined();
   });
 
+  it('walks a rare term one match at a time (limit=1), across chunks and into the tail', async () => {
+    await sealLogChunks(t.database.db);
+    const found: number[] = [];
+    let cursor = '0';
+    for (let guard = 0; guard < 5; guard++) {
+      const page = await nodeLogs(work, `q=needle&total=false&limit=1&cursor=${cursor}`);
+      if (page.logs.length === 0) break;
+      found.push(...seqs(page));
+      cursor = page.nextCursor!;
+    }
+    expect(found).toEqual([IN_FIRST, IN_SECOND, IN_TAIL]);
+    const fromSecond = await nodeLogs(work, `q=needle&total=false&limit=1&cursor=${IN_FIRST}`);
+    expect(seqs(fromSecond)).toEqual([IN_SECOND]);
+  });
+
+  it('counts in steps with upTo: the matches after the cursor up to a seq, and where to go on', async () => {
+    await sealLogChunks(t.database.db);
+    const steps: [number | undefined, string | null][] = [];
+    for (let cursor = '0', upTo = 1000; ; upTo *= 4) {
+      const page = await nodeLogs(work, `q=needle&total=only&cursor=${cursor}&upTo=${upTo}`);
+      expect(page.logs).toEqual([]);
+      steps.push([page.total, page.nextCursor]);
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    // (0, 1000]: IN_FIRST; (1000, 4000]: none; (4000, 16000]: IN_SECOND and IN_TAIL; the end.
+    expect(steps).toEqual([
+      [1, '1000'],
+      [0, '4000'],
+      [2, null],
+    ]);
+    expect(
+      (await nodeLogs(work, `q=ok&total=only&cursor=${CHUNK_LINES}&upTo=${CHUNK_LINES + 100}`))
+        .total,
+    ).toBe(98); // 100 lines, 2 of them special (CHUNK_LINES + 1, IN_SECOND)
+    expect((await nodeLogs(work, 'total=only&cursor=10&upTo=20')).total).toBe(10);
+    const refused = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?q=ok&upTo=5`);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ ok: false, error: 'invalid_request' });
+  });
+
   it('searches a whole run through the same index', async () => {
     await sealLogChunks(t.database.db);
     const page = await runLogs(run, 'q=needle');
@@ -190,6 +233,74 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect((await runLogs(run, 'q=needle&tail=true&limit=1')).logs.map((l) => l.log)).toEqual([
       'needle in the tail',
     ]);
+  });
+});
+
+describe('a count in steps (upTo) of a term in few chunks', () => {
+  it('counts to the end at once and says so (nextCursor null)', async () => {
+    const needles = {
+      10: 'needle one',
+      [3 * CHUNK_LINES + 5]: 'needle two',
+      [5 * CHUNK_LINES + 3]: 'needle in the tail',
+    };
+    const { work } = await nodeRunWith(5 * CHUNK_LINES + 20, needles);
+    await sealLogChunks(t.database.db);
+    // 5 sealed chunks, 2 hold "needle": not few enough (more than a quarter), counted in steps.
+    const step = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([step.total, step.nextCursor]).toEqual([1, '100']);
+    // "needle two": 1 chunk of 5 (the tail is read too), counted to the end from the cursor.
+    const few = await nodeLogs(work, 'q=needle%20two&total=only&cursor=0&upTo=100');
+    expect([few.total, few.nextCursor]).toEqual([1, null]);
+    const fromCursor = await nodeLogs(
+      work,
+      `q=needle%20two&total=only&cursor=${3 * CHUNK_LINES + 5}&upTo=${3 * CHUNK_LINES + 6}`,
+    );
+    expect([fromCursor.total, fromCursor.nextCursor]).toEqual([0, null]);
+  });
+});
+
+describe('a search the client gave up on', () => {
+  it('has its query cancelled in PostgreSQL, not left to run', async () => {
+    const { work } = await nodeRunWith(10);
+    // The lines locked away: the search's read waits on the lock until it is cancelled (without
+    // the cancel, it would wait for as long as the lock is held).
+    const url = new URL(inject('testDatabase').adminUrl);
+    const [here] = await selectRows<{ db: string }>(
+      t.database.db,
+      sql`SELECT current_database() AS db`,
+    );
+    url.pathname = `/${here!.db}`;
+    const holder = new pg.Client({ connectionString: url.toString() });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE node_run_lines IN ACCESS EXCLUSIVE MODE');
+      const waiting = () =>
+        selectRows<{ pid: number }>(
+          t.database.db,
+          sql`SELECT pid FROM pg_stat_activity
+              WHERE wait_event_type = 'Lock' AND query LIKE '%node_run_lines%'
+                AND datname = current_database()`,
+        );
+      const controller = new AbortController();
+      const request = fetch(`${t.baseUrl}/v1/workflows/nodes/runs/${work}/logs?q=needle`, {
+        headers: { authorization: await bearerToken(t.baseUrl, 'test-admin', 'test-admin-secret') },
+        signal: controller.signal,
+      }).catch((err: unknown) => err);
+      await until('the search waits on the lock', async () => (await waiting()).length > 0, {
+        timeoutMs: 10_000,
+      });
+      controller.abort();
+      expect(await request).toBeInstanceOf(Error);
+      await until('the search is cancelled', async () => (await waiting()).length === 0, {
+        timeoutMs: 5_000,
+      });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    // The server answers searches as before.
+    expect((await nodeLogs(work, 'q=line%205%20ok')).total).toBe(1);
   });
 });
 

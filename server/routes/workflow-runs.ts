@@ -109,6 +109,7 @@ export function workflowRunRoutes(
           c.req.valid('query'),
           c.get('actor'),
           c.req.header('if-none-match'),
+          c.req.raw.signal,
         ),
       );
     })
@@ -134,6 +135,7 @@ export function workflowRunRoutes(
           c.req.valid('query'),
           c.get('actor'),
           c.req.header('if-none-match'),
+          c.req.raw.signal,
         ),
       );
     })

@@ -12,7 +12,7 @@ import {
   type JsonKindName,
   type ShallowOutput,
 } from '../../contract/json-pointer';
-import type { Db, DbOrTx } from '../db/client';
+import { withCancel, type Db, type DbOrTx } from '../db/client';
 import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
@@ -334,6 +334,7 @@ export async function pollLogs(
   query: LogsQuery,
   actor: Actor,
   ifNoneMatch: string | undefined,
+  signal?: AbortSignal,
 ) {
   const state = await logScopeState(db, of, actor);
   if (!state) {
@@ -353,7 +354,11 @@ export async function pollLogs(
     query,
   );
   if (json !== null) return { unchanged: false as const, etag, json };
-  const page = await readLogPage(db, scope, query);
+  // A search can read many lines: it stops when the client goes away (the viewer aborts a search
+  // the next keystroke replaced). A page by position is an index range: it just runs.
+  const page = query.q
+    ? await withCancel(db, signal, (session) => readLogPage(session, scope, query))
+    : await readLogPage(db, scope, query);
   return {
     unchanged: false as const,
     etag,

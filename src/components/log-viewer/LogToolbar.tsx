@@ -4,7 +4,7 @@ import { LOG_LEVELS, type LogCounts } from '../../../contract/workflows';
 import type { LogViewState } from '../../lib/log-search';
 import { LEVEL_COLORS } from './LogRow';
 import classes from './LogViewer.module.css';
-import { formatCount, matchLabel, toggleLevel } from './model';
+import { formatCount, matchLabel, partialMatchLabel, toggleLevel } from './model';
 
 interface Props {
   state: LogViewState;
@@ -15,8 +15,8 @@ interface Props {
   draft: string;
   onDraftChange: (draft: string) => void;
   onSearchKeyDown: (e: KeyboardEvent<HTMLInputElement>) => void;
-  /** Null: no search; undefined total: still counting. */
-  search: { current: number | null; total: number | null } | null;
+  /** Null: no search; null total: still counting (`atLeast`: the matches counted so far). */
+  search: { current: number | null; total: number | null; atLeast: number | null } | null;
   onStep: (direction: 1 | -1) => void;
   onCopy: () => void;
   /** Downloads the whole log, or (`filtered`) the lines at the chosen levels matching the search. */
@@ -98,7 +98,15 @@ export function LogToolbar({
       </Button>
       {search && (
         <span aria-live="polite" style={{ fontSize: 12, minWidth: '7ch' }}>
-          {matchTotal === null ? <Loader size={12} /> : matchLabel(search.current, matchTotal)}
+          {matchTotal !== null ? (
+            matchLabel(search.current, matchTotal)
+          ) : search.atLeast !== null ? (
+            <>
+              {partialMatchLabel(search.current, search.atLeast)} <Loader size={10} />
+            </>
+          ) : (
+            <Loader size={12} />
+          )}
         </span>
       )}
       <Button

@@ -224,7 +224,11 @@ export function LogViewer({
         draft={search.draft}
         onDraftChange={search.setDraft}
         onSearchKeyDown={search.onSearchKeyDown}
-        search={matches ? { current: search.current, total: search.matchTotal } : null}
+        search={
+          matches
+            ? { current: search.current, total: search.matchTotal, atLeast: search.matchAtLeast }
+            : null
+        }
         onStep={search.step}
         onCopy={() => void copy()}
         onDownload={(filtered) => void download(filtered)}

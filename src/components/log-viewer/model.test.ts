@@ -15,6 +15,7 @@ import {
   lastPositionBefore,
   lineAt,
   matchLabel,
+  partialMatchLabel,
   mergeLines,
   normalizeLevels,
   pagesOf,
@@ -271,6 +272,8 @@ describe('search', () => {
     expect(matchLabel(null, 17)).toBe('– of 17');
     expect(matchLabel(null, 0)).toBe('0 of 0');
     expect(matchLabel(null, null)).toBe('');
+    expect(partialMatchLabel(0, 12_345)).toBe('1 of ≥ 12,345');
+    expect(partialMatchLabel(null, 0)).toBe('– of ≥ 0');
   });
 });
 

@@ -260,6 +260,11 @@ export function matchLabel(current: number | null, total: number | null): string
   return `${current === null ? '–' : current + 1} of ${total}`;
 }
 
+/** "3 of ≥ 1,200" while a count goes on: `atLeast` matches counted so far. */
+export function partialMatchLabel(current: number | null, atLeast: number): string {
+  return `${current === null ? '–' : current + 1} of ≥ ${formatCount(atLeast)}`;
+}
+
 // ---- level counts --------------------------------------------------------------------------
 
 /** 1234567 -> "1,234,567" without Intl, whose first use costs ~20 ms while the page boots. */

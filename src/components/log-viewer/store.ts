@@ -64,6 +64,12 @@ export class LogView {
   private readonly countApart: boolean;
   private countPending = false;
   private counting: AbortController | null = null;
+  /** The matches counted so far while a count goes on in steps (null: none counted yet). */
+  private countedSoFar: number | null = null;
+  /** A search's first request (its first match alone) while it is under way. */
+  private opening: Promise<void> | null = null;
+  /** Only the first match is known: the next positions need the rest of the first page. */
+  private firstOnly = false;
   error: Error | null = null;
   /**
    * The source's lines per level as the server last told (a page, a poll or a streamed event),
@@ -89,6 +95,11 @@ export class LogView {
 
   get total() {
     return this.countPending ? null : this.lines.total;
+  }
+
+  /** While a search's count is under way: the matches it has counted so far, a lower bound. */
+  get totalAtLeast() {
+    return this.countPending ? this.countedSoFar : null;
   }
 
   lineAt(position: number): LogLine | undefined {
@@ -191,27 +202,58 @@ export class LogView {
 
   /** The first page, or the last when opening at the end. */
   open(at: 'head' | 'tail') {
+    if (this.countApart && at === 'head' && this.lines.total === null) {
+      // A search asks for its first match alone: the server stops at the first chunk that holds
+      // it, where a page of 200 reads every chunk that may hold a rare term. Its count starts
+      // once that answer is in, so the two do not share the database's time before the first
+      // match shows; the rest of the page is asked for when someone needs it.
+      this.countPending = true;
+      this.opening ??= this.run({ kind: 'range', start: 0, cursor: 0, limit: 1 }).finally(() => {
+        this.opening = null;
+        this.firstOnly = this.lines.total === 1;
+        // Not when it failed or was aborted (the view was let go): nothing is counted for nobody.
+        if (this.lines.total !== null && !this.counting) void this.count();
+      });
+      return this.opening;
+    }
     if (this.countApart && (this.lines.total === null || this.countPending)) {
       this.countPending = true;
-      if (!this.counting) void this.count();
+      if (!this.counting && !this.opening) void this.count();
     }
     if (this.lines.total !== null) return Promise.resolve();
-    return this.run(
-      at === 'tail'
-        ? { kind: 'tail', limit: PAGE_SIZE }
-        : { kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE },
-    );
+    if (at === 'tail') return this.run({ kind: 'tail', limit: PAGE_SIZE });
+    return this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
   }
 
+  /**
+   * Counts the matches in two steps (`upTo`): the first COUNT_STEP lines, shown as "at least",
+   * then the rest. A term in most lines is counted by reading them all, which takes a while in a
+   * million-line log: the first step says how many at least sooner than a spinner. (More, smaller
+   * steps made the final count up to twice as slow: each is an index range, not a parallel scan.)
+   */
   private async count() {
     const controller = new AbortController();
     this.counting = controller;
     try {
-      const res = await this.request({ total: 'only' }, controller.signal);
-      const total = res?.body.total;
-      if (total === undefined) return;
-      this.lines.total = Math.max(total, this.lines.total ?? 0);
+      let sum = 0;
+      for (let from = 0, upTo = COUNT_STEP; ; upTo = INT4_MAX) {
+        const res = await this.request(
+          { total: 'only', cursor: String(from), upTo: String(upTo) },
+          controller.signal,
+        );
+        const total = res?.body.total;
+        if (total === undefined) return;
+        sum += total;
+        // The server may count past upTo (a rare term's few chunks at once): go on from where it stopped.
+        const next = res!.body.nextCursor;
+        if (next === null) break;
+        from = Number(next);
+        this.countedSoFar = sum;
+        this.changed();
+      }
+      this.lines.total = Math.max(sum, this.lines.total ?? 0);
       this.countPending = false;
+      this.countedSoFar = null;
       this.error = null;
     } catch (err) {
       if (controller.signal.aborted) return;
@@ -226,6 +268,11 @@ export class LogView {
   async lineAtAsync(position: number): Promise<LogLine | undefined> {
     for (let guard = 0; guard < 1000; guard++) {
       const line = this.lineAt(position);
+      if (!line && this.firstOnly) {
+        this.firstOnly = false;
+        await this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
+        continue;
+      }
       if (line || this.error || (this.lines.total !== null && position >= this.lines.total)) {
         return line;
       }
@@ -384,6 +431,9 @@ export class LogView {
     this.inFlight.clear();
     this.counting?.abort();
     this.counting = null;
+    // A search left behind (the person typed on) is not kept: typing a word would otherwise
+    // push the views still in use out of the cache, one per keystroke.
+    if (this.filter.q) forgetView(this);
   }
 }
 
@@ -400,6 +450,10 @@ export function maxCounts(a: LogCounts | null | undefined, b: LogCounts): LogCou
 
 const sameCounts = (a: LogCounts, b: LogCounts) =>
   a.DEBUG === b.DEBUG && a.INFO === b.INFO && a.WARN === b.WARN && a.ERROR === b.ERROR;
+
+/** Lines the first step of a search's count covers (see LogView.count). */
+const COUNT_STEP = 65_536;
+const INT4_MAX = 2_147_483_647;
 
 const MAX_VIEWS = 10;
 const views = new Map<string, LogView>();
@@ -423,6 +477,10 @@ export function logView(source: LogSource, filter: LogFilter): LogView {
     views.delete(oldest!);
   }
   return view;
+}
+
+function forgetView(view: LogView) {
+  for (const [key, kept] of views) if (kept === view) views.delete(key);
 }
 
 /** Forgets every view (and the action-run lines behind them): nothing outlives a session. */

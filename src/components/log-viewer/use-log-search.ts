@@ -11,13 +11,6 @@ import { stepMatch } from './model';
 import type { LogView } from './store';
 import type { Align } from './use-log-list';
 
-/**
- * Typing pauses this long before a search starts (Enter starts it at once): short enough not to
- * be felt, long enough that a word typed at speed is one search, not one per letter. A search
- * left behind by the next one has its requests cancelled.
- */
-const SEARCH_DEBOUNCE_MS = 100;
-
 interface MatchNav {
   key: string;
   current: number | null;
@@ -53,6 +46,7 @@ export function useLogSearch({
   const current = nav.key === matchesKey ? nav.current : null;
   const activeSeq = nav.key === matchesKey ? nav.seq : null;
   const matchTotal = matches?.total ?? null;
+  const matchAtLeast = matches?.totalAtLeast ?? null;
   const navToken = useRef(0);
 
   const goToMatch = useCallback(
@@ -91,21 +85,40 @@ export function useLogSearch({
 
   const [draft, setDraft] = useState(state.q);
   const [draftFor, setDraftFor] = useState(state.q);
+  // The terms sent to the URL and not seen back yet: while a person types, the URL catches up a
+  // keystroke or two behind the box, and those echoes must not put an older term back in it.
+  const [sent, setSent] = useState<readonly string[]>([]);
   if (draftFor !== state.q) {
     setDraftFor(state.q);
-    setDraft(state.q);
+    const echo = sent.indexOf(state.q);
+    if (echo >= 0) setSent(sent.slice(echo + 1));
+    else {
+      setSent([]);
+      setDraft(state.q);
+    }
   }
-  useEffect(() => {
-    if (draft === state.q) return;
-    const timer = setTimeout(() => onStateChange({ q: draft }), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [draft, state.q, onStateChange]);
+  // Every keystroke searches (no pause to wait out): the search it replaces is aborted, and the
+  // server cancels an aborted search's query, so typing does not pile reads up in the database.
+  const search = (term: string) => {
+    setDraft(term);
+    if (term === state.q || sent.at(-1) === term) return;
+    setSent([...sent, term]);
+    onStateChange({ q: term });
+  };
   const onSearchKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
-    if (draft !== state.q) onStateChange({ q: draft });
-    else step(e.shiftKey ? -1 : 1);
+    if (draft === state.q) step(e.shiftKey ? -1 : 1);
   };
 
-  return { current, activeSeq, matchTotal, step, draft, setDraft, onSearchKeyDown };
+  return {
+    current,
+    activeSeq,
+    matchTotal,
+    matchAtLeast,
+    step,
+    draft,
+    setDraft: search,
+    onSearchKeyDown,
+  };
 }
