@@ -174,6 +174,13 @@ describe('log search over sealed chunks and the unsealed tail', () => {
       logs: [],
       nextCursor: null,
       total: 3,
+      // Every log page carries the scope's lines per level (s5reads), the count alone too.
+      counts: {
+        DEBUG: 0,
+        INFO: LINES - Math.floor(LINES / 50),
+        WARN: 0,
+        ERROR: Math.floor(LINES / 50),
+      },
     });
     expect((await nodeLogs(work, 'q=ok&total=only&cursor=100')).total).toBe(LINES - 9);
     expect((await nodeLogs(work, 'level=ERROR&total=only')).total).toBe(Math.floor(LINES / 50));
