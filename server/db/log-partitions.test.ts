@@ -137,6 +137,7 @@ describe('upgrading to partitioned log lines', () => {
         `SELECT indexname FROM pg_indexes WHERE tablename = 'node_run_lines' ORDER BY 1`,
       );
       expect(indexes.map((i) => i.indexname)).toEqual([
+        'node_run_lines_chunk_end_idx', // the sealer's chunk ends (migration 0023)
         'node_run_lines_level_idx',
         'node_run_lines_run_level_idx',
         'node_run_lines_run_seq_idx',
