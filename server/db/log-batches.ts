@@ -5,11 +5,11 @@ import type { Role } from '../../contract/auth';
 import { selectRows, type Db, type Tx } from './client';
 
 /**
- * Queries of the log ingest: several requests' batches of lines written by one transaction on
- * one pooled connection — `BEGIN`, the lock, the insert, `COMMIT` — the lock and the insert as
- * statements prepared once per connection, their values passed as array parameters. Each
- * statement runs with its own snapshot, so the insert sees what committed before the lock was
- * granted.
+ * Queries of the log ingest: several requests' batches of lines written by one transaction of
+ * two round trips on one pooled connection — `BEGIN` and the lock in one, the insert and
+ * `COMMIT` in another — all four statements prepared once per connection, their values passed as
+ * array parameters. Each statement runs with its own snapshot, so the insert sees what committed
+ * before the lock was granted.
  */
 
 export interface LogInput {
@@ -133,7 +133,7 @@ const appendSql = (onlyOpen: boolean) => `
         JOIN placed p ON p.ord = l.batch)
     -- Every line of a placed batch is inserted (or the statement fails): no need to count them.
     SELECT (SELECT coalesce(sum(n), 0) FROM placed)::int AS written,
-      (SELECT coalesce(array_agg(identifier), '{}') FROM node) AS "nodeRuns"`;
+      (SELECT coalesce(json_agg(identifier), '[]') FROM node) AS "nodeRuns"`;
 
 const APPEND = appendSql(false);
 const APPEND_OPEN = appendSql(true);
@@ -183,9 +183,88 @@ export async function appendLogBatches(
   return appended(row);
 }
 
+/** The ingest's statements, prepared once per connection (by LogConnection.open). */
+const STATEMENTS = {
+  runboard_log_begin: 'BEGIN',
+  runboard_log_lock: LOCK,
+  runboard_log_append: APPEND_OPEN,
+  runboard_log_commit: 'COMMIT',
+} as const;
+type Statement = keyof typeof STATEMENTS;
+
+/** The wire connection under a pg client, as far as a submittable query uses it. */
+interface Wire {
+  parse(query: { name: string; text: string; types: number[] }): void;
+  bind(config: { statement: string; values: string[] }): void;
+  execute(config: { portal: string; rows: number }): void;
+  sync(): void;
+}
+
 /**
- * A pooled connection of the log ingest, for one transaction after another: `lock` begins one,
- * `commit` writes and ends it, `reset` rolls back one a failure left open.
+ * Statements sent in one round trip, as a pg submittable: prepared statements bound and executed
+ * one after another, then one Sync (the extended protocol's pipelining; the driver's own queries
+ * end each statement with a Sync and wait for its answer). The rows of each statement, their
+ * fields as text. On an error PostgreSQL skips what is left up to the Sync (in a transaction
+ * block, that leaves it aborted: the caller rolls back) and this rejects with the error.
+ */
+class Pipeline {
+  private readonly rows: (string | null)[][][];
+  private step = 0;
+  private error: unknown = null;
+  private settle!: { resolve: (rows: (string | null)[][][]) => void; reject: (e: unknown) => void };
+  readonly done = new Promise<(string | null)[][][]>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
+
+  constructor(
+    private readonly steps: { statement: Statement; values?: string[] }[],
+    private readonly prepare = false,
+  ) {
+    this.rows = steps.map(() => []);
+  }
+
+  submit(wire: Wire) {
+    for (const { statement, values } of this.steps) {
+      if (this.prepare) wire.parse({ name: statement, text: STATEMENTS[statement], types: [] });
+      else {
+        wire.bind({ statement, values: values ?? [] });
+        wire.execute({ portal: '', rows: 0 });
+      }
+    }
+    wire.sync();
+  }
+
+  handleDataRow(message: { fields: (string | null)[] }) {
+    this.rows[this.step]?.push(message.fields);
+  }
+  handleCommandComplete() {
+    this.step++;
+  }
+  handleError(error: unknown) {
+    // The driver forgets this query on an error; the Sync's ReadyForQuery then goes to no one.
+    this.error = error;
+    this.settle.reject(error);
+  }
+  handleReadyForQuery() {
+    if (this.error) this.settle.reject(this.error);
+    else this.settle.resolve(this.rows);
+  }
+  handleRowDescription() {}
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+  handleCopyInResponse() {
+    this.handleError(new Error('Unexpected COPY in the log ingest'));
+  }
+  handleCopyData() {}
+}
+
+/** The pooled clients on which STATEMENTS are prepared (a prepared statement lives as long as its session). */
+const prepared = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pooled connection of the log ingest, for one transaction after another in two round trips:
+ * `lock` begins one (BEGIN + LOCK), `commit` writes and ends it (APPEND_OPEN + COMMIT), `reset`
+ * rolls back one a failure left open.
  */
 export class LogConnection {
   private inTransaction = false;
@@ -193,42 +272,60 @@ export class LogConnection {
   private constructor(private readonly client: pg.PoolClient) {}
 
   static async open(db: Db) {
-    // The pool drizzle was opened on (openPostgres); the ingest needs its simple queries.
+    // The pool drizzle was opened on (openPostgres); the ingest sends its own protocol messages.
     const pool = (db as unknown as { $client: pg.Pool }).$client;
-    return new LogConnection(await pool.connect());
+    const client = await pool.connect();
+    if (!prepared.has(client)) {
+      try {
+        await new LogConnection(client).send(
+          Object.keys(STATEMENTS).map((statement) => ({ statement: statement as Statement })),
+          true,
+        );
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+      prepared.add(client);
+    }
+    return new LogConnection(client);
   }
 
-  /**
-   * BEGIN, then LOCK. Both statements are prepared once per connection (named), so PostgreSQL
-   * does not parse and plan them on every write: planning them took ~0.6 and ~1 ms a write,
-   * more than running them.
-   */
+  private send(steps: ConstructorParameters<typeof Pipeline>[0], prepare = false) {
+    const pipeline = new Pipeline(steps, prepare);
+    // A submittable (an object with submit()) is queued as it is; its answer comes by its handlers.
+    void this.client.query(pipeline as unknown as pg.QueryConfig);
+    return pipeline.done;
+  }
+
+  /** BEGIN and LOCK in one round trip, both prepared (planning LOCK cost more than running it). */
   async lock(nodeRuns: string[], tokenHashes: string[]) {
     this.inTransaction = true;
-    await this.client.query('BEGIN');
-    const { rows } = await this.client.query<{
-      runs: LockedRunOfNodeRun[];
-      holders: TokenHolder[];
-    }>({
-      name: 'runboard_log_lock',
-      text: LOCK,
-      values: [pgArray(nodeRuns), pgArray(tokenHashes)],
-    });
-    return { runs: rows[0]?.runs ?? [], holders: rows[0]?.holders ?? [] };
+    const [, locked] = await this.send([
+      { statement: 'runboard_log_begin' },
+      { statement: 'runboard_log_lock', values: [pgArray(nodeRuns), pgArray(tokenHashes)] },
+    ]);
+    const row = locked?.[0];
+    return {
+      runs: JSON.parse(row?.[0] ?? '[]') as LockedRunOfNodeRun[],
+      holders: JSON.parse(row?.[1] ?? '[]') as TokenHolder[],
+    };
   }
 
-  /** APPEND_OPEN (when there is anything to write), then COMMIT. */
+  /** APPEND_OPEN (when there is anything to write) and COMMIT in one round trip. */
   async commit(batches: LogBatchRow[]): Promise<Appended> {
-    const result = batches.length
-      ? await this.client.query<{ written: number; nodeRuns: string[] }>({
-          name: 'runboard_log_append_open',
-          text: APPEND_OPEN,
-          values: appendValues(batches),
-        })
-      : undefined;
-    await this.client.query('COMMIT');
+    const [rows] = await this.send([
+      ...(batches.length
+        ? [{ statement: 'runboard_log_append' as const, values: appendValues(batches) }]
+        : []),
+      { statement: 'runboard_log_commit' },
+    ]);
     this.inTransaction = false;
-    return appended(result?.rows[0]);
+    const row = batches.length ? rows?.[0] : undefined;
+    return appended(
+      row
+        ? { written: Number(row[0]), nodeRuns: JSON.parse(row[1] ?? '[]') as string[] }
+        : undefined,
+    );
   }
 
   /** Rolls back what a failure left open; false when the connection itself is lost. */

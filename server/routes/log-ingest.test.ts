@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../contract/workflows';
 import { createApp } from '../app';
@@ -120,6 +121,66 @@ describe('batches of concurrent requests written together', () => {
     expect(await linesOf(`/workflows/nodes/runs/${done.a}/logs`)).not.toContainEqual(
       expect.objectContaining({ log: 'late 0' }),
     );
+  });
+
+  it('keeps the other batches of a write the database refuses, and its connections working', async () => {
+    const open = await freshRun();
+    // A line PostgreSQL itself refuses (a fault injected in the database, not in our code): the
+    // write holding it fails as a whole, inside the pipelined append + COMMIT.
+    await t.database.db.execute(sql`
+      CREATE FUNCTION test_refuse_line() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'refuse me' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.database.db.execute(sql`
+      CREATE TRIGGER test_refuse_line BEFORE INSERT ON node_run_lines
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_line()`);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const sent = Array.from({ length: 10 }, (_, k) => ({
+          tag: `r${round}q${k}`,
+          node: k % 2 ? open.a : open.b,
+        }));
+        const outcomes = await Promise.allSettled([
+          ...sent.map(({ tag, node }) =>
+            postNodeRunLogs(t.database.db, node, batch(tag, 5), { actor: admin }, new Date()),
+          ),
+          postNodeRunLogs(
+            t.database.db,
+            open.a,
+            [{ level: 'INFO', message: 'refuse me' }],
+            { actor: admin },
+            new Date(),
+          ),
+        ]);
+        expect(outcomes.slice(0, 10).map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
+        expect(outcomes[10]).toMatchObject({
+          status: 'rejected',
+          reason: expect.objectContaining({ message: 'refused by the test' }),
+        });
+      }
+    } finally {
+      await t.database.db.execute(sql`DROP TRIGGER test_refuse_line ON node_run_lines`);
+      await t.database.db.execute(sql`DROP FUNCTION test_refuse_line()`);
+    }
+    // The connections that rolled back still write (their prepared statements outlive it).
+    await Promise.all(
+      ['after0', 'after1', 'after2'].map((tag) =>
+        postNodeRunLogs(t.database.db, open.a, batch(tag, 5), { actor: admin }, new Date()),
+      ),
+    );
+    const a = await linesOf(`/workflows/nodes/runs/${open.a}/logs`);
+    const b = await linesOf(`/workflows/nodes/runs/${open.b}/logs`);
+    expect(a.map((l) => l.seq)).toEqual(Array.from({ length: 90 }, (_, k) => k + 1));
+    expect(b.map((l) => l.seq)).toEqual(Array.from({ length: 75 }, (_, k) => k + 1));
+    expect(a.some((l) => l.log === 'refuse me')).toBe(false);
+    expectBatchesWhole(a, ['r0q1', 'r1q3', 'r2q9', 'after0', 'after1', 'after2'], 5);
+    const counted = (await t.api('admin', 'GET', `/workflows/runs/${open.run}`)).body.workflowRun;
+    expect(nodeRunOf(counted, 'a').logCounts).toMatchObject({ INFO: 90, WARN: 0 });
+    expect(nodeRunOf(counted, 'b').logCounts).toMatchObject({ INFO: 75, WARN: 0 });
+    const run = await linesOf(`/workflows/runs/${open.run}/logs`);
+    expect(run.map((l) => l.seq)).toEqual(Array.from({ length: 165 }, (_, k) => k + 1));
   });
 
   it('numbers a run’s lines 1..N without gaps across its node runs when many requests race', async () => {
