@@ -52,13 +52,15 @@ export interface Appended {
 /** The database answered with an error: the statement (and the transaction) did not commit. */
 export const refusedByDatabase = (error: unknown) => error instanceof pg.DatabaseError;
 
+/** An element of a text[] literal: quoted, `"` and `\\` escaped. */
+const arrayElement = (v: string) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+
 /** PostgreSQL's array literal form of a text[]: each element quoted, `"` and `\\` escaped. */
-function pgArray(items: (string | null)[]) {
-  const element = (v: string | null) =>
-    v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
-  return `{${items.map(element).join(',')}}`;
+function pgArray(items: string[]) {
+  return `{${items.map(arrayElement).join(',')}}`;
 }
 const intArray = (xs: number[]) => `{${xs.join(',')}}`;
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /**
  * Locks the runs owning the node runs $1 (FOR UPDATE, in identifier order, so two such
@@ -138,27 +140,47 @@ const appendSql = (onlyOpen: boolean) => `
 const APPEND = appendSql(false);
 const APPEND_OPEN = appendSql(true);
 
-/** The parameters of appendSql, as array literals (the driver sends them as they are). */
+/**
+ * The parameters of appendSql, as array literals (the driver sends them as they are), built in
+ * one pass over the lines: per line this runs for every line ingested.
+ */
 function appendValues(batches: LogBatchRow[]) {
-  const lines = batches.flatMap((b) => b.lines);
-  const counts = batches.map((b) => {
+  const perBatch = {
+    DEBUG: [] as number[],
+    INFO: [] as number[],
+    WARN: [] as number[],
+    ERROR: [] as number[],
+  };
+  let lineBatch = '';
+  let linePos = '';
+  let levels = '';
+  let messages = '';
+  let tags = '';
+  for (let k = 0; k < batches.length; k++) {
     const c = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
-    for (const line of b.lines) c[line.level]++;
-    return c;
-  });
+    const lines = batches[k]!.lines;
+    for (let pos = 0; pos < lines.length; pos++) {
+      const line = lines[pos]!;
+      c[line.level]++;
+      const sep = lineBatch ? ',' : '';
+      lineBatch += `${sep}${k + 1}`;
+      linePos += `${sep}${pos + 1}`;
+      levels += `${sep}${line.level}`;
+      messages += `${sep}${arrayElement(line.message)}`;
+      tags += `${sep}${line.tags ? arrayElement(JSON.stringify(line.tags)) : 'NULL'}`;
+    }
+    for (const level of LEVELS) perBatch[level].push(c[level]);
+  }
   return [
     pgArray(batches.map((x) => x.nodeRun)),
     intArray(batches.map((x) => x.lines.length)),
-    intArray(counts.map((c) => c.DEBUG)),
-    intArray(counts.map((c) => c.INFO)),
-    intArray(counts.map((c) => c.WARN)),
-    intArray(counts.map((c) => c.ERROR)),
+    ...LEVELS.map((level) => intArray(perBatch[level])),
     pgArray(batches.map((x) => x.at.toISOString())),
-    intArray(batches.flatMap((x, k) => x.lines.map(() => k + 1))),
-    intArray(batches.flatMap((x) => x.lines.map((_, k) => k + 1))),
-    pgArray(lines.map((l) => l.level)),
-    pgArray(lines.map((l) => l.message)),
-    pgArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null))),
+    `{${lineBatch}}`,
+    `{${linePos}}`,
+    `{${levels}}`,
+    `{${messages}}`,
+    `{${tags}}`,
   ];
 }
 
