@@ -300,6 +300,38 @@ describe('the token of a log append, checked by the write', () => {
     expect(stored).toEqual([...batch('before', 3), ...batch('there', 3)].map((l) => l.message));
   });
 
+  it('refuses a token once it expires, though it was accepted before', async () => {
+    const { a } = await freshRun();
+    const { auth } = await credential('ingest-expiring');
+    let now = new Date();
+    // A second server on the same database whose clock this test moves.
+    const other = serve({
+      fetch: createApp({ db: t.database.db, clock: () => now }).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) => other.once('listening', () => resolve()));
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1/workflows/nodes/runs/${a}/logs`;
+    const post = (tag: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ logs: batch(tag, 2) }),
+      });
+    try {
+      expect((await post('fresh')).status).toBe(201);
+      expect((await post('again')).status).toBe(201);
+      now = new Date(Date.now() + 400 * 24 * 3600 * 1000);
+      const expired = await post('expired');
+      expect(expired.status).toBe(401);
+      expect(await expired.json()).toMatchObject({ ok: false, error: 'unauthorized' });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+    const lines = await linesOf(`/workflows/nodes/runs/${a}/logs`);
+    expect(lines.map((l) => l.log)).toEqual(['fresh 0', 'fresh 1', 'again 0', 'again 1']);
+  });
+
   it('tells a revoked token 401 before any fault in its request, as the lookup did', async () => {
     const { a } = await freshRun();
     const { id, auth } = await credential('ingest-revoked-early');
