@@ -280,6 +280,8 @@ class Pipeline {
   handleCopyData() {}
 }
 
+const ignoreError = () => {};
+
 /** The pooled clients on which STATEMENTS are prepared (a prepared statement lives as long as its session). */
 const prepared = new WeakSet<pg.PoolClient>();
 
@@ -297,6 +299,10 @@ export class LogConnection {
     // The pool drizzle was opened on (openPostgres); the ingest sends its own protocol messages.
     const pool = (db as unknown as { $client: pg.Pool }).$client;
     const client = await pool.connect();
+    // A checked-out client has no listener of the pool's: a session PostgreSQL ends (an admin's
+    // pg_terminate_backend, a restart) would be an uncaught 'error' event, which ends the process.
+    // The statement in flight is told too (the driver fails it), and the connection is then lost.
+    client.on('error', ignoreError);
     if (!prepared.has(client)) {
       try {
         await new LogConnection(client).send(
@@ -304,6 +310,7 @@ export class LogConnection {
           true,
         );
       } catch (error) {
+        client.off('error', ignoreError);
         client.release(true);
         throw error;
       }
@@ -364,6 +371,7 @@ export class LogConnection {
 
   /** Back to the pool, or closed when it was lost. */
   release(lost: boolean) {
+    this.client.off('error', ignoreError);
     this.client.release(lost || undefined);
   }
 }

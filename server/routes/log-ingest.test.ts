@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../contract/workflows';
 import { createApp } from '../app';
+import { openPostgres, selectRows } from '../db/client';
 import type { Actor } from '../domain/permissions';
 import { postNodeRunLogs } from '../services/node-runs';
 import { startTestServer, type TestServer } from '../test/harness';
@@ -181,6 +182,42 @@ describe('batches of concurrent requests written together', () => {
     expect(nodeRunOf(counted, 'b').logCounts).toMatchObject({ INFO: 75, WARN: 0 });
     const run = await linesOf(`/workflows/runs/${open.run}/logs`);
     expect(run.map((l) => l.seq)).toEqual(Array.from({ length: 165 }, (_, k) => k + 1));
+  });
+
+  it('goes on writing on new connections when PostgreSQL ends its sessions', async () => {
+    const open = await freshRun();
+    // The ingest on a pool of its own, named, so only its sessions are ended below.
+    const url = new URL(
+      (t.database.db as unknown as { $client: { options: { connectionString: string } } }).$client
+        .options.connectionString,
+    );
+    url.searchParams.set('application_name', 'ingest-under-test');
+    const own = await openPostgres(url.toString());
+    const write = (tag: string) =>
+      postNodeRunLogs(own.db, open.a, batch(tag, 4), { actor: admin }, new Date());
+    try {
+      await Promise.all(['w0', 'w1', 'w2'].map(write));
+      // Its sessions end (with their prepared statements), as when an admin terminates them.
+      const [ended] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE application_name = 'ingest-under-test'`,
+      );
+      expect(ended!.n).toBeGreaterThan(0);
+      let written = 0;
+      for (let attempt = 0; written < 3 && attempt < 10; attempt++) {
+        const outcomes = await Promise.allSettled([`x${attempt}a`, `x${attempt}b`].map(write));
+        written += outcomes.filter((o) => o.status === 'fulfilled').length;
+      }
+      expect(written).toBeGreaterThanOrEqual(3);
+    } finally {
+      await own.close();
+    }
+    const lines = await linesOf(`/workflows/nodes/runs/${open.a}/logs`);
+    // Gap-free whatever failed: a write that did not commit took no numbers.
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, k) => k + 1));
+    expectBatchesWhole(lines, ['w0', 'w1', 'w2'], 4);
+    expect(lines.length).toBeGreaterThanOrEqual(24);
   });
 
   it('numbers a run’s lines 1..N without gaps across its node runs when many requests race', async () => {
