@@ -132,7 +132,11 @@ const appendSql = (onlyOpen: boolean) => `
         l.level, l.message, l.tags, p.at
       FROM unnest($8::int[], $9::int[], $10::text[], $11::text[], $12::jsonb[])
           AS l(batch, pos, level, message, tags)
-        JOIN placed p ON p.ord = l.batch)
+        JOIN placed p ON p.ord = l.batch
+      -- In the order sent (each node run's and run's numbers rising): a prepared statement's
+      -- generic plan may hash the lines and emit them in any order, and indexes fed out of order
+      -- split their pages half full (~65 % bigger, 245 bytes a stored line against 214).
+      ORDER BY l.batch, l.pos)
     -- Every line of a placed batch is inserted (or the statement fails): no need to count them.
     SELECT (SELECT coalesce(sum(n), 0) FROM placed)::int AS written,
       (SELECT coalesce(json_agg(identifier), '[]') FROM node) AS "nodeRuns"`;
