@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { LogLevel } from '../../contract/workflows';
@@ -7,10 +6,10 @@ import { selectRows, type Db, type Tx } from './client';
 
 /**
  * Queries of the log ingest: several requests' batches of lines written by one transaction of
- * two round trips on one pooled connection — `BEGIN` and the lock in one simple query, the
- * insert and `COMMIT` in another. Values are inlined as escaped literals (a simple query takes
- * no parameters); each statement still runs with its own snapshot, so the insert sees what
- * committed before the lock was granted.
+ * two round trips on one pooled connection — `BEGIN` and the lock in one, the insert and
+ * `COMMIT` in another — all four statements prepared once per connection, their values passed as
+ * array parameters. Each statement runs with its own snapshot, so the insert sees what committed
+ * before the lock was granted.
  */
 
 export interface LogInput {
@@ -53,72 +52,55 @@ export interface Appended {
 /** The database answered with an error: the statement (and the transaction) did not commit. */
 export const refusedByDatabase = (error: unknown) => error instanceof pg.DatabaseError;
 
-/**
- * A string as a dollar-quoted SQL literal, whose text is taken as it is (no escaping to do over
- * a batch's ~10 KB), with a tag the text does not hold: a random one, checked with one scan (a
- * counted `$L0$`, `$L1$`… let a body full of those tags cost one scan per tag, quadratic in the
- * caller's text). Another draw is needed only if the text holds that very tag.
- */
-function quoted(text: string) {
-  let tag: string;
-  do tag = `$L${randomBytes(8).toString('hex')}$`;
-  while (text.includes(tag));
-  return `${tag}${text}${tag}`;
+/** An element of a text[] literal: quoted, `"` and `\\` escaped. */
+const arrayElement = (v: string) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+
+/** PostgreSQL's array literal form of a text[]: each element quoted, `"` and `\\` escaped. */
+function pgArray(items: string[]) {
+  return `{${items.map(arrayElement).join(',')}}`;
 }
-
-/** A text[] literal: PostgreSQL's array form, quoted as a SQL string. */
-const textArray = (items: (string | null)[]) => `${quoted(pgArray(items))}::text[]`;
-const intArray = (xs: number[]) => `'{${xs.join(',')}}'::int[]`;
+const intArray = (xs: number[]) => `{${xs.join(',')}}`;
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /**
- * Locks the runs owning these node runs (FOR UPDATE, in identifier order, so two such
+ * Locks the runs owning the node runs $1 (FOR UPDATE, in identifier order, so two such
  * transactions never wait on each other in a cycle, and run before node run as every other
- * writer locks them) and reads the access tokens with these hashes and their users.
+ * writer locks them) and reads the access tokens with the hashes $2 and their users.
  */
-function lockStatement(nodeRuns: string[], tokenHashes: string[]) {
-  return `
+const LOCK = `
     WITH locked AS (
       SELECT nr.identifier AS "nodeRun", r.identifier AS run,
         r.allow_anyone_to_view AS "allowAnyoneToView", r.created_by AS "createdBy"
       FROM workflow_runs r JOIN node_runs nr ON nr.workflow_run_identifier = r.identifier
-      WHERE nr.identifier = ANY(${textArray(nodeRuns)})
+      WHERE nr.identifier = ANY($1::text[])
       ORDER BY r.identifier
       FOR UPDATE OF r),
     holders AS (
       SELECT t.token_hash AS hash, extract(epoch FROM t.expires_at) * 1000 AS "expiresAt",
         u.id, u.email, u.role, u.status = 'ACTIVE' AS active
       FROM access_tokens t JOIN users u ON u.id = t.user_id
-      WHERE t.token_hash = ANY(${textArray(tokenHashes)})
+      WHERE t.token_hash = ANY($2::text[])
       -- Locked, so a token or user changed while this waited for a run's lock is read as it is
       -- now (a revoked token drops out), and a revocation waits for the writes in flight.
       FOR SHARE OF t, u)
     SELECT (SELECT coalesce(json_agg(locked), '[]') FROM locked) AS runs,
       (SELECT coalesce(json_agg(holders), '[]') FROM holders) AS holders`;
-}
 
 /**
  * Appends batches of lines in one statement: each node run's and each run's counters move once,
- * and every batch takes the numbers after the batches before it (in `batches` order) on its node
- * run and on its run, so numbering stays gap-free and in order. The caller holds the runs' row
- * locks. With `onlyOpen`, batches of a node run that has completed are skipped (nothing of them
- * is written; the rule of assertNodeRunOpen). Answers `written` and `nodeRuns` (see Appended).
+ * and every batch takes the numbers after the batches before it (in the arrays' order) on its
+ * node run and on its run, so numbering stays gap-free and in order. The caller holds the runs'
+ * row locks. With `onlyOpen`, batches of a node run that has completed are skipped (nothing of
+ * them is written; the rule of assertNodeRunOpen). Answers `written` and `nodeRuns` (see
+ * Appended). Per batch: $1 node run, $2 line count, $3–$6 DEBUG/INFO/WARN/ERROR counts, $7 time;
+ * per line: $8 its batch (1-based, as WITH ORDINALITY counts), $9 its place in it, $10 level,
+ * $11 message, $12 tags. The target is named, not hard-wired to a partition: node_run_lines
+ * routes the rows.
  */
-function appendStatement(batches: LogBatchRow[], onlyOpen: boolean) {
-  const lines = batches.flatMap((b) => b.lines);
-  const counts = batches.map((b) => {
-    const c = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
-    for (const line of b.lines) c[line.level]++;
-    return c;
-  });
-  // `batch` and `pos` say which batch (1-based, as WITH ORDINALITY counts) each line is and where
-  // in it. The target is named, not hard-wired to a partition: node_run_lines routes the rows.
-  return `
+const appendSql = (onlyOpen: boolean) => `
     WITH b AS (
-      SELECT * FROM unnest(${textArray(batches.map((x) => x.nodeRun))},
-          ${intArray(batches.map((x) => x.lines.length))},
-          ${intArray(counts.map((c) => c.DEBUG))}, ${intArray(counts.map((c) => c.INFO))},
-          ${intArray(counts.map((c) => c.WARN))}, ${intArray(counts.map((c) => c.ERROR))},
-          ${textArray(batches.map((x) => x.at.toISOString()))}::timestamptz[])
+      SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[],
+          $7::timestamptz[])
         WITH ORDINALITY AS b(node, n, d, i, w, e, at, ord)),
     per_node AS (
       SELECT node, sum(n)::int AS n, sum(d)::int AS d, sum(i)::int AS i, sum(w)::int AS w,
@@ -140,7 +122,7 @@ function appendStatement(batches: LogBatchRow[], onlyOpen: boolean) {
       FROM per_run p WHERE r.identifier = p.run
       RETURNING r.identifier, r.log_seq - p.n AS base, r.log_key AS key),
     placed AS (
-      SELECT b.ord, b.at, node.key AS node_key, wfr.key AS run_key,
+      SELECT b.ord, b.n, b.at, node.key AS node_key, wfr.key AS run_key,
         node.base + sum(b.n) OVER (PARTITION BY b.node ORDER BY b.ord) - b.n AS node_base,
         wfr.base + sum(b.n) OVER (PARTITION BY node.run ORDER BY b.ord) - b.n AS run_base
       FROM b JOIN node ON node.identifier = b.node JOIN wfr ON wfr.identifier = node.run),
@@ -148,16 +130,62 @@ function appendStatement(batches: LogBatchRow[], onlyOpen: boolean) {
       INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
       SELECT p.node_key, p.node_base + l.pos, p.run_key, p.run_base + l.pos,
         l.level, l.message, l.tags, p.at
-      FROM unnest(${intArray(batches.flatMap((x, k) => x.lines.map(() => k + 1)))},
-             ${intArray(batches.flatMap((x) => x.lines.map((_, k) => k + 1)))},
-             ${textArray(lines.map((l) => l.level))},
-             ${textArray(lines.map((l) => l.message))},
-             ${textArray(lines.map((l) => (l.tags ? JSON.stringify(l.tags) : null)))}::jsonb[])
+      FROM unnest($8::int[], $9::int[], $10::text[], $11::text[], $12::jsonb[])
           AS l(batch, pos, level, message, tags)
         JOIN placed p ON p.ord = l.batch
-      RETURNING 1)
-    SELECT (SELECT count(*) FROM inserted)::int AS written,
-      (SELECT coalesce(array_agg(identifier), '{}') FROM node) AS "nodeRuns"`;
+      -- In the order sent (each node run's and run's numbers rising): a prepared statement's
+      -- generic plan may hash the lines and emit them in any order, and indexes fed out of order
+      -- split their pages half full (~65 % bigger, 245 bytes a stored line against 214).
+      ORDER BY l.batch, l.pos)
+    -- Every line of a placed batch is inserted (or the statement fails): no need to count them.
+    SELECT (SELECT coalesce(sum(n), 0) FROM placed)::int AS written,
+      (SELECT coalesce(json_agg(identifier), '[]') FROM node) AS "nodeRuns"`;
+
+const APPEND = appendSql(false);
+const APPEND_OPEN = appendSql(true);
+
+/**
+ * The parameters of appendSql, as array literals (the driver sends them as they are), built in
+ * one pass over the lines: per line this runs for every line ingested.
+ */
+function appendValues(batches: LogBatchRow[]) {
+  const perBatch = {
+    DEBUG: [] as number[],
+    INFO: [] as number[],
+    WARN: [] as number[],
+    ERROR: [] as number[],
+  };
+  let lineBatch = '';
+  let linePos = '';
+  let levels = '';
+  let messages = '';
+  let tags = '';
+  for (let k = 0; k < batches.length; k++) {
+    const c = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
+    const lines = batches[k]!.lines;
+    for (let pos = 0; pos < lines.length; pos++) {
+      const line = lines[pos]!;
+      c[line.level]++;
+      const sep = lineBatch ? ',' : '';
+      lineBatch += `${sep}${k + 1}`;
+      linePos += `${sep}${pos + 1}`;
+      levels += `${sep}${line.level}`;
+      messages += `${sep}${arrayElement(line.message)}`;
+      tags += `${sep}${line.tags ? arrayElement(JSON.stringify(line.tags)) : 'NULL'}`;
+    }
+    for (const level of LEVELS) perBatch[level].push(c[level]);
+  }
+  return [
+    pgArray(batches.map((x) => x.nodeRun)),
+    intArray(batches.map((x) => x.lines.length)),
+    ...LEVELS.map((level) => intArray(perBatch[level])),
+    pgArray(batches.map((x) => x.at.toISOString())),
+    `{${lineBatch}}`,
+    `{${linePos}}`,
+    `{${levels}}`,
+    `{${messages}}`,
+    `{${tags}}`,
+  ];
 }
 
 const appended = (row: { written: number; nodeRuns: string[] } | undefined): Appended => ({
@@ -171,20 +199,100 @@ export async function appendLogBatches(
   batches: LogBatchRow[],
   { onlyOpen }: { onlyOpen: boolean },
 ): Promise<Appended> {
-  const [row] = await selectRows<{ written: number; nodeRuns: string[] }>(
-    tx,
-    sql.raw(appendStatement(batches, onlyOpen)),
+  const values = appendValues(batches);
+  const text = (onlyOpen ? APPEND_OPEN : APPEND).split(/\$(\d+)/);
+  // The statement's text with drizzle's parameters where it says $1…$12.
+  const query = sql.join(
+    text.map((part, k) => (k % 2 ? sql`${values[Number(part) - 1]}` : sql.raw(part))),
   );
+  const [row] = await selectRows<{ written: number; nodeRuns: string[] }>(tx, query);
   return appended(row);
 }
 
-/** The rows of a simple query's `n`th statement (the driver answers an array for several). */
-const rowsOf = <T>(result: pg.QueryResult | pg.QueryResult[], n: number) =>
-  (Array.isArray(result) ? result[n]! : result).rows as T[];
+/** The ingest's statements, prepared once per connection (by LogConnection.open). */
+const STATEMENTS = {
+  runboard_log_begin: 'BEGIN',
+  runboard_log_lock: LOCK,
+  runboard_log_append: APPEND_OPEN,
+  runboard_log_commit: 'COMMIT',
+} as const;
+type Statement = keyof typeof STATEMENTS;
+
+/** The wire connection under a pg client, as far as a submittable query uses it. */
+interface Wire {
+  parse(query: { name: string; text: string; types: number[] }): void;
+  bind(config: { statement: string; values: string[] }): void;
+  execute(config: { portal: string; rows: number }): void;
+  sync(): void;
+}
 
 /**
- * A pooled connection of the log ingest, for one transaction after another: `lock` begins one,
- * `commit` writes and ends it, `reset` rolls back one a failure left open.
+ * Statements sent in one round trip, as a pg submittable: prepared statements bound and executed
+ * one after another, then one Sync (the extended protocol's pipelining; the driver's own queries
+ * end each statement with a Sync and wait for its answer). The rows of each statement, their
+ * fields as text. On an error PostgreSQL skips what is left up to the Sync (in a transaction
+ * block, that leaves it aborted: the caller rolls back) and this rejects with the error.
+ */
+class Pipeline {
+  private readonly rows: (string | null)[][][];
+  private step = 0;
+  private error: unknown = null;
+  private settle!: { resolve: (rows: (string | null)[][][]) => void; reject: (e: unknown) => void };
+  readonly done = new Promise<(string | null)[][][]>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
+
+  constructor(
+    private readonly steps: { statement: Statement; values?: string[] }[],
+    private readonly prepare = false,
+  ) {
+    this.rows = steps.map(() => []);
+  }
+
+  submit(wire: Wire) {
+    for (const { statement, values } of this.steps) {
+      if (this.prepare) wire.parse({ name: statement, text: STATEMENTS[statement], types: [] });
+      else {
+        wire.bind({ statement, values: values ?? [] });
+        wire.execute({ portal: '', rows: 0 });
+      }
+    }
+    wire.sync();
+  }
+
+  handleDataRow(message: { fields: (string | null)[] }) {
+    this.rows[this.step]?.push(message.fields);
+  }
+  handleCommandComplete() {
+    this.step++;
+  }
+  handleError(error: unknown) {
+    // The driver forgets this query on an error; the Sync's ReadyForQuery then goes to no one.
+    this.error = error;
+    this.settle.reject(error);
+  }
+  handleReadyForQuery() {
+    if (this.error) this.settle.reject(this.error);
+    else this.settle.resolve(this.rows);
+  }
+  handleRowDescription() {}
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+  handleCopyInResponse() {
+    this.handleError(new Error('Unexpected COPY in the log ingest'));
+  }
+  handleCopyData() {}
+}
+
+const ignoreError = () => {};
+
+/** The pooled clients on which STATEMENTS are prepared (a prepared statement lives as long as its session). */
+const prepared = new WeakSet<pg.PoolClient>();
+
+/**
+ * A pooled connection of the log ingest, for one transaction after another in two round trips:
+ * `lock` begins one (BEGIN + LOCK), `commit` writes and ends it (APPEND_OPEN + COMMIT), `reset`
+ * rolls back one a failure left open.
  */
 export class LogConnection {
   private inTransaction = false;
@@ -192,26 +300,64 @@ export class LogConnection {
   private constructor(private readonly client: pg.PoolClient) {}
 
   static async open(db: Db) {
-    // The pool drizzle was opened on (openPostgres); the ingest needs its simple queries.
+    // The pool drizzle was opened on (openPostgres); the ingest sends its own protocol messages.
     const pool = (db as unknown as { $client: pg.Pool }).$client;
-    return new LogConnection(await pool.connect());
+    const client = await pool.connect();
+    // A checked-out client has no listener of the pool's: a session PostgreSQL ends (an admin's
+    // pg_terminate_backend, a restart) would be an uncaught 'error' event, which ends the process.
+    // The statement in flight is told too (the driver fails it), and the connection is then lost.
+    client.on('error', ignoreError);
+    if (!prepared.has(client)) {
+      try {
+        await new LogConnection(client).send(
+          Object.keys(STATEMENTS).map((statement) => ({ statement: statement as Statement })),
+          true,
+        );
+      } catch (error) {
+        client.off('error', ignoreError);
+        client.release(true);
+        throw error;
+      }
+      prepared.add(client);
+    }
+    return new LogConnection(client);
   }
 
-  /** BEGIN, then lockStatement, in one round trip. */
+  private send(steps: ConstructorParameters<typeof Pipeline>[0], prepare = false) {
+    const pipeline = new Pipeline(steps, prepare);
+    // A submittable (an object with submit()) is queued as it is; its answer comes by its handlers.
+    void this.client.query(pipeline as unknown as pg.QueryConfig);
+    return pipeline.done;
+  }
+
+  /** BEGIN and LOCK in one round trip, both prepared (planning LOCK cost more than running it). */
   async lock(nodeRuns: string[], tokenHashes: string[]) {
     this.inTransaction = true;
-    const result = await this.client.query(`BEGIN; ${lockStatement(nodeRuns, tokenHashes)}`);
-    const [row] = rowsOf<{ runs: LockedRunOfNodeRun[]; holders: TokenHolder[] }>(result, 1);
-    return { runs: row?.runs ?? [], holders: row?.holders ?? [] };
+    const [, locked] = await this.send([
+      { statement: 'runboard_log_begin' },
+      { statement: 'runboard_log_lock', values: [pgArray(nodeRuns), pgArray(tokenHashes)] },
+    ]);
+    const row = locked?.[0];
+    return {
+      runs: JSON.parse(row?.[0] ?? '[]') as LockedRunOfNodeRun[],
+      holders: JSON.parse(row?.[1] ?? '[]') as TokenHolder[],
+    };
   }
 
-  /** appendStatement (when there is anything to write), then COMMIT, in one round trip. */
+  /** APPEND_OPEN (when there is anything to write) and COMMIT in one round trip. */
   async commit(batches: LogBatchRow[]): Promise<Appended> {
-    const statement = batches.length ? `${appendStatement(batches, true)}; COMMIT` : 'COMMIT';
-    const result = await this.client.query(statement);
+    const [rows] = await this.send([
+      ...(batches.length
+        ? [{ statement: 'runboard_log_append' as const, values: appendValues(batches) }]
+        : []),
+      { statement: 'runboard_log_commit' },
+    ]);
     this.inTransaction = false;
+    const row = batches.length ? rows?.[0] : undefined;
     return appended(
-      batches.length ? rowsOf<{ written: number; nodeRuns: string[] }>(result, 0)[0] : undefined,
+      row
+        ? { written: Number(row[0]), nodeRuns: JSON.parse(row[1] ?? '[]') as string[] }
+        : undefined,
     );
   }
 
@@ -229,13 +375,7 @@ export class LogConnection {
 
   /** Back to the pool, or closed when it was lost. */
   release(lost: boolean) {
+    this.client.off('error', ignoreError);
     this.client.release(lost || undefined);
   }
-}
-
-/** PostgreSQL's array literal form of a text[]: each element quoted, `"` and `\\` escaped. */
-function pgArray(items: (string | null)[]) {
-  const element = (v: string | null) =>
-    v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
-  return `{${items.map(element).join(',')}}`;
 }

@@ -286,6 +286,32 @@ export function requireAuth(
  * write (say, its body is invalid) is told 401 instead if the token is no longer good, as when
  * the lookup came first.
  */
+/**
+ * Log appends' tokens whose signature was verified, by the token's text: a backend posts batch
+ * after batch with one token, and the HMAC and SHA-256 cost ~35 µs a request (~0.35 µs a line of
+ * a 100-line batch). Only the signature's verdict is kept (for that exact text and secret); the
+ * expiry is checked on every request, and the row and user by the write, as before.
+ */
+const verifiedAppendTokens = new Map<
+  string,
+  { secret: string; claims: TokenClaims; hash: string }
+>();
+const VERIFIED_APPEND_TOKENS = 1000;
+
+function verifiedAppendToken(token: string, secret: string, now: Date) {
+  const known = verifiedAppendTokens.get(token);
+  if (known?.secret === secret) return known.claims.exp * 1000 > now.getTime() ? known : null;
+  const claims = verifyJwt(token, secret, now);
+  if (!claims) return null;
+  // Oldest first out: a Map iterates in insertion order.
+  if (verifiedAppendTokens.size >= VERIFIED_APPEND_TOKENS) {
+    verifiedAppendTokens.delete(verifiedAppendTokens.keys().next().value!);
+  }
+  const entry = { secret, claims, hash: sha256(token) };
+  verifiedAppendTokens.set(token, entry);
+  return entry;
+}
+
 async function deferTokenCheck(
   c: Context<AuthEnv>,
   next: () => Promise<void>,
@@ -294,9 +320,9 @@ async function deferTokenCheck(
   secret: string,
   now: Date,
 ) {
-  const claims = verifyJwt(token, secret, now);
-  if (!claims) throw unauthorized(TOKEN_REFUSED);
-  c.set('deferredToken', { hash: sha256(token), sub: claims.sub });
+  const verified = verifiedAppendToken(token, secret, now);
+  if (!verified) throw unauthorized(TOKEN_REFUSED);
+  c.set('deferredToken', { hash: verified.hash, sub: verified.claims.sub });
   await next();
   if (c.res.status >= 400 && !c.get('tokenHandedOver')) {
     if (!(await tokenActor(db, token, secret, now))) throw unauthorized(TOKEN_REFUSED);

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogLine } from '../../contract/workflows';
 import { createApp } from '../app';
+import { openPostgres, selectRows } from '../db/client';
 import type { Actor } from '../domain/permissions';
 import { postNodeRunLogs } from '../services/node-runs';
 import { startTestServer, type TestServer } from '../test/harness';
@@ -122,6 +124,134 @@ describe('batches of concurrent requests written together', () => {
     );
   });
 
+  it('keeps the other batches of a write the database refuses, and its connections working', async () => {
+    const open = await freshRun();
+    // A line PostgreSQL itself refuses (a fault injected in the database, not in our code): the
+    // write holding it fails as a whole, inside the pipelined append + COMMIT.
+    await t.database.db.execute(sql`
+      CREATE FUNCTION test_refuse_line() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.message = 'refuse me' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.database.db.execute(sql`
+      CREATE TRIGGER test_refuse_line BEFORE INSERT ON node_run_lines
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_line()`);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const sent = Array.from({ length: 10 }, (_, k) => ({
+          tag: `r${round}q${k}`,
+          node: k % 2 ? open.a : open.b,
+        }));
+        const outcomes = await Promise.allSettled([
+          ...sent.map(({ tag, node }) =>
+            postNodeRunLogs(t.database.db, node, batch(tag, 5), { actor: admin }, new Date()),
+          ),
+          postNodeRunLogs(
+            t.database.db,
+            open.a,
+            [{ level: 'INFO', message: 'refuse me' }],
+            { actor: admin },
+            new Date(),
+          ),
+        ]);
+        expect(outcomes.slice(0, 10).map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
+        expect(outcomes[10]).toMatchObject({
+          status: 'rejected',
+          reason: expect.objectContaining({ message: 'refused by the test' }),
+        });
+      }
+    } finally {
+      await t.database.db.execute(sql`DROP TRIGGER test_refuse_line ON node_run_lines`);
+      await t.database.db.execute(sql`DROP FUNCTION test_refuse_line()`);
+    }
+    // The connections that rolled back still write (their prepared statements outlive it).
+    await Promise.all(
+      ['after0', 'after1', 'after2'].map((tag) =>
+        postNodeRunLogs(t.database.db, open.a, batch(tag, 5), { actor: admin }, new Date()),
+      ),
+    );
+    const a = await linesOf(`/workflows/nodes/runs/${open.a}/logs`);
+    const b = await linesOf(`/workflows/nodes/runs/${open.b}/logs`);
+    expect(a.map((l) => l.seq)).toEqual(Array.from({ length: 90 }, (_, k) => k + 1));
+    expect(b.map((l) => l.seq)).toEqual(Array.from({ length: 75 }, (_, k) => k + 1));
+    expect(a.some((l) => l.log === 'refuse me')).toBe(false);
+    expectBatchesWhole(a, ['r0q1', 'r1q3', 'r2q9', 'after0', 'after1', 'after2'], 5);
+    const counted = (await t.api('admin', 'GET', `/workflows/runs/${open.run}`)).body.workflowRun;
+    expect(nodeRunOf(counted, 'a').logCounts).toMatchObject({ INFO: 90, WARN: 0 });
+    expect(nodeRunOf(counted, 'b').logCounts).toMatchObject({ INFO: 75, WARN: 0 });
+    const run = await linesOf(`/workflows/runs/${open.run}/logs`);
+    expect(run.map((l) => l.seq)).toEqual(Array.from({ length: 165 }, (_, k) => k + 1));
+  });
+
+  it('goes on writing on new connections when PostgreSQL ends its sessions', async () => {
+    const open = await freshRun();
+    // The ingest on a pool of its own, named, so only its sessions are ended below.
+    const url = new URL(
+      (t.database.db as unknown as { $client: { options: { connectionString: string } } }).$client
+        .options.connectionString,
+    );
+    url.searchParams.set('application_name', 'ingest-under-test');
+    const own = await openPostgres(url.toString());
+    const write = (tag: string) =>
+      postNodeRunLogs(own.db, open.a, batch(tag, 4), { actor: admin }, new Date());
+    try {
+      await Promise.all(['w0', 'w1', 'w2'].map(write));
+      // Its sessions end (with their prepared statements), as when an admin terminates them.
+      const [ended] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE application_name = 'ingest-under-test'`,
+      );
+      expect(ended!.n).toBeGreaterThan(0);
+      let written = 0;
+      for (let attempt = 0; written < 3 && attempt < 10; attempt++) {
+        const outcomes = await Promise.allSettled([`x${attempt}a`, `x${attempt}b`].map(write));
+        written += outcomes.filter((o) => o.status === 'fulfilled').length;
+      }
+      expect(written).toBeGreaterThanOrEqual(3);
+    } finally {
+      await own.close();
+    }
+    const lines = await linesOf(`/workflows/nodes/runs/${open.a}/logs`);
+    // Gap-free whatever failed: a write that did not commit took no numbers.
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, k) => k + 1));
+    expectBatchesWhole(lines, ['w0', 'w1', 'w2'], 4);
+    expect(lines.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('stores lines in the order of their numbers, so the indexes fill their pages', async () => {
+    const open = await freshRun();
+    // More writes than PostgreSQL plans a prepared statement for before it may switch to a
+    // generic plan (5), of several batches each.
+    for (let round = 0; round < 12; round++) {
+      await Promise.all(
+        [0, 1, 2, 3].map((k) =>
+          postNodeRunLogs(
+            t.database.db,
+            k % 2 ? open.a : open.b,
+            batch(`o${round}.${k}`, 50),
+            { actor: admin },
+            new Date(),
+          ),
+        ),
+      );
+    }
+    const rows = await selectRows<{ page: number; runSeq: number }>(
+      t.database.db,
+      sql`SELECT (l.ctid::text::point)[0]::int AS page, l.run_seq AS "runSeq"
+        FROM node_run_lines l JOIN workflow_runs r ON r.log_key = l.run_key
+        WHERE r.identifier = ${open.run} ORDER BY l.ctid`,
+    );
+    expect(rows).toHaveLength(2400);
+    // Within a heap page (the two write slots' backends fill pages of their own), the order of
+    // the rows is the order they were inserted in: each run number above the one before.
+    const outOfOrder = rows.filter(
+      (r, k) => k > 0 && rows[k - 1]!.page === r.page && rows[k - 1]!.runSeq > r.runSeq,
+    );
+    expect(outOfOrder).toEqual([]);
+  });
+
   it('numbers a run’s lines 1..N without gaps across its node runs when many requests race', async () => {
     const { run, a, b } = await freshRun();
     const results = await Promise.all(
@@ -237,6 +367,38 @@ describe('the token of a log append, checked by the write', () => {
     }
     const stored = (await linesOf(path)).map((l) => l.log);
     expect(stored).toEqual([...batch('before', 3), ...batch('there', 3)].map((l) => l.message));
+  });
+
+  it('refuses a token once it expires, though it was accepted before', async () => {
+    const { a } = await freshRun();
+    const { auth } = await credential('ingest-expiring');
+    let now = new Date();
+    // A second server on the same database whose clock this test moves.
+    const other = serve({
+      fetch: createApp({ db: t.database.db, clock: () => now }).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise<void>((resolve) => other.once('listening', () => resolve()));
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1/workflows/nodes/runs/${a}/logs`;
+    const post = (tag: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ logs: batch(tag, 2) }),
+      });
+    try {
+      expect((await post('fresh')).status).toBe(201);
+      expect((await post('again')).status).toBe(201);
+      now = new Date(Date.now() + 400 * 24 * 3600 * 1000);
+      const expired = await post('expired');
+      expect(expired.status).toBe(401);
+      expect(await expired.json()).toMatchObject({ ok: false, error: 'unauthorized' });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+    const lines = await linesOf(`/workflows/nodes/runs/${a}/logs`);
+    expect(lines.map((l) => l.log)).toEqual(['fresh 0', 'fresh 1', 'again 0', 'again 1']);
   });
 
   it('tells a revoked token 401 before any fault in its request, as the lookup did', async () => {
