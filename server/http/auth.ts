@@ -280,13 +280,6 @@ export function requireAuth(
 }
 
 /**
- * A token checked by the write it authorizes (a log append): its signature and expiry here, its
- * row and user (revoked? deactivated?) in the write's transaction, under its locks — as current
- * as a lookup here, one round trip less per request. A request refused before it reaches the
- * write (say, its body is invalid) is told 401 instead if the token is no longer good, as when
- * the lookup came first.
- */
-/**
  * Log appends' tokens whose signature was verified, by the token's text: a backend posts batch
  * after batch with one token, and the HMAC and SHA-256 cost ~35 µs a request (~0.35 µs a line of
  * a 100-line batch). Only the signature's verdict is kept (for that exact text and secret); the
@@ -312,6 +305,13 @@ function verifiedAppendToken(token: string, secret: string, now: Date) {
   return entry;
 }
 
+/**
+ * A token checked by the write it authorizes (a log append): its signature and expiry here, its
+ * row and user (revoked? deactivated?) in the write's transaction, under its locks — as current
+ * as a lookup here, one round trip less per request. A request refused before it reaches the
+ * write (say, its body is invalid) is told 401 instead if the token is no longer good, as when
+ * the lookup came first.
+ */
 async function deferTokenCheck(
   c: Context<AuthEnv>,
   next: () => Promise<void>,
