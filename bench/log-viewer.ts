@@ -30,6 +30,7 @@ import {
 } from './run-page';
 import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu';
+import { INIT_SCRIPT } from './run-page';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: number) => {
@@ -181,21 +182,6 @@ async function insertLines(db: pg.Client, target: Target) {
 
 // ---- in-page measurement ---------------------------------------------------------------------
 
-/** Records long tasks and the moment the first real line (one with a level badge) appears. */
-const INIT_SCRIPT = `
-  window.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  const mo = new MutationObserver(() => {
-    if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
-      window.__firstLines = performance.now();
-      mo.disconnect();
-    }
-  });
-  document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true }));
-`;
-
 declare global {
   interface Window {
     __longtasks: { start: number; duration: number }[];
@@ -344,6 +330,18 @@ const whenInPage = (page: Page, done: string, timeoutMs = 30_000) =>
 
 const COUNTER = `(document.querySelector('[aria-live=polite]')?.textContent ?? '')`;
 
+/** Empties the search box and scrolls the log back to its first line, settled: each search's start. */
+async function clearSearch(page: Page) {
+  const box = page.getByLabel('Search logs');
+  await box.fill('');
+  await page.evaluate(() => {
+    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
+  });
+  await page.waitForFunction(visibleSeq(1));
+  await page.waitForTimeout(500);
+  return box;
+}
+
 /**
  * Puts `term` in the search box as one keystroke would (fill), pressing Enter at once or leaving
  * the debounce to start the search, and times its first match (line `firstSeq`) on screen and
@@ -356,13 +354,7 @@ async function measureSearch(
   firstSeq: number,
   enter: boolean,
 ): Promise<SearchFigures> {
-  const box = page.getByLabel('Search logs');
-  await box.fill('');
-  await page.evaluate(() => {
-    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
-  });
-  await page.waitForFunction(visibleSeq(1));
-  await page.waitForTimeout(500);
+  const box = await clearSearch(page);
   const t0 = await now(page);
   const shown = whenInPage(page, visibleSeq(firstSeq));
   const counted = whenInPage(page, `/^1 of \\d+/.test(${COUNTER})`);
@@ -521,13 +513,7 @@ async function measureTyped(
   firstSeq: number,
   serverPid: number,
 ): Promise<TypedFigures> {
-  const box = page.getByLabel('Search logs');
-  await box.fill('');
-  await page.evaluate(() => {
-    document.querySelector('[aria-label="Log lines"]')!.scrollTop = 0;
-  });
-  await page.waitForFunction(visibleSeq(1));
-  await page.waitForTimeout(500);
+  const box = await clearSearch(page);
   let requests = 0;
   let aborted = 0;
   const onRequest = (r: { url(): string }) => {

@@ -11,7 +11,7 @@
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { measureOutput, measureRunPage, signIn, longTasks } from './run-page';
+import { INIT_SCRIPT, measureOutput, measureRunPage, signIn, longTasks } from './run-page';
 import { startBenchServer, type BenchServer } from './server-process';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
@@ -22,19 +22,6 @@ const trace = process.argv.find((a) => a.startsWith('--trace='))?.split('=')[1];
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? 'boot,output';
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
 const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
-const INIT = `
-  window.__longtasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  const mo = new MutationObserver(() => {
-    if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
-      window.__firstLines = performance.now();
-      mo.disconnect();
-    }
-  });
-  document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true }));
-`;
 
 async function main() {
   const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
@@ -58,7 +45,7 @@ async function main() {
       args: CHROMIUM_ARGS,
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(INIT);
+    await context.addInitScript(INIT_SCRIPT);
     for (const base of bases) await signIn(context, base, CREDENTIALS);
     for (let r = 0; r < rounds; r++) {
       for (const [i, base] of bases.entries()) {

@@ -1,7 +1,8 @@
 /**
  * The run page of the real dashboard (not the bench page), for bench/log-viewer.ts: the app as
  * `npm start` serves it, signed in with a session cookie, timed in Chromium with the long-task
- * observer that bench/log-viewer.ts installs (window.__longtasks, window.__firstLines).
+ * observer of INIT_SCRIPT below, which the browser benches install (window.__longtasks,
+ * window.__firstLines).
  *
  * - boot: a cold load of /runs/{run}?node=work, from navigation to the first lines, and every
  *   long task until 1.5 s after they show (count, longest);
@@ -18,6 +19,21 @@ import { build } from 'vite';
 import { generateOutput } from './json-inspector-page/generate';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Records long tasks and the moment the first real line (one with a level badge) appears. */
+export const INIT_SCRIPT = `
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const mo = new MutationObserver(() => {
+    if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
+      window.__firstLines = performance.now();
+      mo.disconnect();
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () => mo.observe(document.body, { childList: true, subtree: true }));
+`;
 
 /** Builds the dashboard as `npm start` serves it into `outDir` (no source maps: faster). */
 export async function buildApp(outDir: string) {
