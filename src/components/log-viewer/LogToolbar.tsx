@@ -151,10 +151,7 @@ export function LogToolbar({
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
-              <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
-                Lines matching the levels and search
-              </Menu.Item>
+              <DownloadItems filtered={filtered} onDownload={onDownload} />
             </Menu.Dropdown>
           </Menu>
           <Button size="compact-xs" variant="default" onClick={onJumpToEnd}>
@@ -176,14 +173,29 @@ export function LogToolbar({
               <Menu.Item onClick={onCopy}>Copy logs</Menu.Item>
               <Menu.Item onClick={onJumpToEnd}>Jump to end</Menu.Item>
               <Menu.Label>Download</Menu.Label>
-              <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
-              <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
-                Lines matching the levels and search
-              </Menu.Item>
+              <DownloadItems filtered={filtered} onDownload={onDownload} />
             </Menu.Dropdown>
           </Menu>
         </div>
       </div>
     </div>
+  );
+}
+
+/** The two downloads, in the wide toolbar's Download menu and the narrow one's More menu. */
+function DownloadItems({
+  filtered,
+  onDownload,
+}: {
+  filtered: boolean;
+  onDownload: (filtered: boolean) => void;
+}) {
+  return (
+    <>
+      <Menu.Item onClick={() => onDownload(false)}>All lines</Menu.Item>
+      <Menu.Item disabled={!filtered} onClick={() => onDownload(true)}>
+        Lines matching the levels and search
+      </Menu.Item>
+    </>
   );
 }
