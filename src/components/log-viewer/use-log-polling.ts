@@ -29,18 +29,7 @@ export function useLogPolling(source: LogSource, levels: LogLevel[], q: string, 
       ]
     : [{ levels, q: '' }];
   useQueries({
-    queries: filters.map((filter) => ({
-      queryKey: logKeys.view(source, filter.levels, filter.q),
-      queryFn: async ({ queryKey }: { queryKey: ReturnType<typeof logKeys.view> }) => {
-        const [, src, lvls, text] = queryKey;
-        const view = logView(src, { levels: lvls, q: text });
-        notePoll(hashKey(queryKey), await view.refresh());
-        return view.getSnapshot();
-      },
-      // The viewer fetches what it shows itself; this query's first fetch is its first poll.
-      initialData: 0,
-      ...pollWhileLive(live),
-    })),
+    queries: filters.map((filter) => logPollQueryOptions(source, filter.levels, filter.q, live)),
   });
 
   const client = useQueryClient();
@@ -50,4 +39,25 @@ export function useLogPolling(source: LogSource, levels: LogLevel[], q: string, 
       void client.invalidateQueries({ queryKey: logKeys.source(source) });
     wasLive.current = live;
   }, [client, source, live]);
+}
+
+/** The query that schedules one view's polls (its data is the view's version, not its lines). */
+export function logPollQueryOptions(
+  source: LogSource,
+  levels: LogLevel[],
+  q: string,
+  live: boolean,
+) {
+  return {
+    queryKey: logKeys.view(source, levels, q),
+    queryFn: async ({ queryKey }: { queryKey: ReturnType<typeof logKeys.view> }) => {
+      const [, src, lvls, text] = queryKey;
+      const view = logView(src, { levels: lvls, q: text });
+      notePoll(hashKey(queryKey), await view.refresh());
+      return view.getSnapshot();
+    },
+    // The viewer fetches what it shows itself; this query's first fetch is its first poll.
+    initialData: 0,
+    ...pollWhileLive(live),
+  };
 }

@@ -1,5 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { ActionRunV2, TerminationStatus } from '../../../contract/actions';
+import { logKeys } from '../../components/log-viewer';
 import { api } from '../../lib/api';
 import { actionRunKeys } from './api';
 
@@ -11,19 +12,23 @@ export interface MarkActionRunInput {
 
 /**
  * Ends an action run by hand. The cached run shows the chosen status at once; a refusal restores
- * what was there, and either way the run is fetched again.
+ * what was there, and either way the run is fetched again and its open log views poll once more.
+ *
+ * That last poll is what shows the server's "Marked <status> by <email>: <reason>" line. The run
+ * shown finished at once (optimistically), so the log viewer stopped being live and made its one
+ * last poll then, before the server had written the line, and a finished run's log is not polled
+ * again: only a poll started after the answer is sure to read the line.
  */
-export function useMarkActionRunComplete(runId: string) {
-  const client = useQueryClient();
+export function markActionRunCompleteOptions(client: QueryClient, runId: string) {
   const key = actionRunKeys.detail(runId);
-  return useMutation({
+  return {
     mutationFn: ({ status, statusLabel, reason }: MarkActionRunInput) =>
       api<{ run: ActionRunV2 }>(`/actions/runs/${encodeURIComponent(runId)}/complete`, {
         method: 'POST',
         query: { version: 'v2' },
         body: { status, reason, ...(statusLabel ? { statusLabel } : {}) },
       }).then((b) => b.run),
-    onMutate: async ({ status, statusLabel }) => {
+    onMutate: async ({ status, statusLabel }: MarkActionRunInput) => {
       await client.cancelQueries({ queryKey: key });
       const previous = client.getQueryData<ActionRunV2>(key);
       if (previous) {
@@ -38,11 +43,24 @@ export function useMarkActionRunComplete(runId: string) {
       }
       return { previous };
     },
-    onError: (_err, _input, context) => {
+    onError: (
+      _err: Error,
+      _input: MarkActionRunInput,
+      context: { previous: ActionRunV2 | undefined } | undefined,
+    ) => {
       if (context?.previous) client.setQueryData(key, context.previous);
     },
-    onSettled: () => client.invalidateQueries({ queryKey: key }),
-  });
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: key }),
+        client.invalidateQueries({ queryKey: logKeys.source({ actionRunId: runId }) }),
+      ]),
+  };
+}
+
+export function useMarkActionRunComplete(runId: string) {
+  const client = useQueryClient();
+  return useMutation(markActionRunCompleteOptions(client, runId));
 }
 
 /**
