@@ -39,7 +39,9 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
     return {
       db: database.db,
       reads: database.reads,
-      description: `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}`,
+      description:
+        `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}` +
+        (cluster.socketDir ? ' (the server connects over its Unix-domain socket)' : ''),
       async close() {
         await database.close();
         await cluster.stop();

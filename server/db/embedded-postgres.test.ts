@@ -1,10 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import {
+  checkDataDir,
+  socketDirFor,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from './embedded-postgres';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dataDir: string;
@@ -97,6 +102,39 @@ describe('embedded PostgreSQL', () => {
     const [kept] = await query(url, 'SELECT sum(size)::bigint AS n FROM pg_ls_waldir()');
     expect(Number(written!.n)).toBeGreaterThan(500e6);
     expect(Number(kept!.n)).toBeLessThan(400e6);
+  });
+
+  it('connects over its Unix-domain socket in DATA_DIR (no TCP session)', async () => {
+    cluster = await start();
+    expect(cluster.socketDir).toBe(path.join(dataDir, 'sock'));
+    const url = cluster.url('postgres');
+    expect(new URL(url).searchParams.get('host')).toBe(cluster.socketDir);
+    // inet_server_addr() is NULL for a session over a Unix-domain socket.
+    expect(
+      await query(url, 'SELECT inet_server_addr() IS NULL AS unix, current_database() AS db'),
+    ).toEqual([{ unix: true, db: 'postgres' }]);
+    // TCP on 127.0.0.1 still answers (psql, other tools), on the port it reports.
+    const tcp = `postgresql://postgres:${encodeURIComponent(
+      readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim(),
+    )}@127.0.0.1:${cluster.port}/postgres`;
+    expect(await query(tcp, 'SELECT host(inet_server_addr()) AS addr')).toEqual([
+      { addr: '127.0.0.1' },
+    ]);
+  });
+
+  it('falls back to TCP when the socket path would be too long for a Unix-domain socket', async () => {
+    const deep = path.join(dataDir, 'd'.repeat(Math.max(1, 100 - dataDir.length)));
+    mkdirSync(deep);
+    chmodSync(dataDir, 0o711); // as root, PostgreSQL's own user must reach the folder inside
+    expect(socketDirFor(deep, 65535)).toBeNull();
+    expect(socketDirFor(dataDir, 65535)).toBe(path.join(dataDir, 'sock'));
+    cluster = await startEmbeddedPostgres({ dataDir: deep, durable: false, log: () => {} });
+    expect(cluster.socketDir).toBeNull();
+    const url = cluster.url('postgres');
+    expect(url).not.toContain('host=');
+    expect(await query(url, 'SELECT host(inet_server_addr()) AS addr')).toEqual([
+      { addr: '127.0.0.1' },
+    ]);
   });
 
   it('refuses a PGlite data dir and says to move it aside', () => {

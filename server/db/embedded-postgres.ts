@@ -30,9 +30,14 @@ import { freePort } from '../free-port';
  * (PostgreSQL's output since its last start).
  */
 export interface EmbeddedPostgres {
-  /** A URL for `database` on this cluster. */
+  /**
+   * A URL for `database` on this cluster: over its Unix-domain socket when it has one (`host=` the
+   * socket's directory), else TCP on 127.0.0.1.
+   */
   url(database: string): string;
   port: number;
+  /** The directory of the cluster's Unix-domain socket; null when the path would be too long. */
+  socketDir: string | null;
   /** Fast shutdown (open transactions roll back); resolves once PostgreSQL has exited. */
   stop(): Promise<void>;
 }
@@ -48,6 +53,26 @@ export interface EmbeddedPostgresOptions {
 }
 
 const SUPERUSER = 'postgres';
+
+/**
+ * The longest socket path a Unix-domain socket can have (sun_path is 108 bytes on Linux, 104 on
+ * macOS and the BSDs, with the final NUL); PostgreSQL refuses to start on a longer one.
+ */
+const MAX_SOCKET_PATH = process.platform === 'linux' ? 107 : 103;
+
+/**
+ * Where the cluster's socket goes: `DATA_DIR/sock`, unless `DATA_DIR/sock/.s.PGSQL.<port>` would
+ * be longer than a socket path may be (then null: TCP only). A query over the socket skips the
+ * TCP stack on both ends (each round trip's writev costs ~0.2 ms on this VM over loopback).
+ */
+export function socketDirFor(dataDir: string, port: number): string | null {
+  if (process.platform === 'win32') return null;
+  const dir = path.join(path.resolve(dataDir), 'sock');
+  // unix_socket_directories is a comma-separated list with double-quoted entries.
+  if (dir.includes('"')) return null;
+  const file = path.join(dir, `.s.PGSQL.${port}`);
+  return Buffer.byteLength(file) <= MAX_SOCKET_PATH ? dir : null;
+}
 
 /**
  * The WAL stays bounded whatever is ingested: a checkpoint is forced once 256 MB of WAL has been
@@ -125,6 +150,11 @@ export async function startEmbeddedPostgres(
   await stopLeftOver(dataDir, log);
 
   const port = options.port ?? (await freePort());
+  const socketDir = socketDirFor(dataDir, port);
+  if (socketDir) {
+    mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+    if (owner) chownSync(socketDir, owner.uid, owner.gid);
+  }
   const logFd = openSync(logFile, 'w');
   const child = spawn(
     bin.postgres,
@@ -136,7 +166,7 @@ export async function startEmbeddedPostgres(
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
-      'unix_socket_directories=',
+      `unix_socket_directories=${socketDir ? `"${socketDir}"` : ''}`,
       ...WAL_BOUNDS.flatMap((setting) => ['-c', setting]),
       ...(options.durable === false
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
@@ -153,7 +183,8 @@ export async function startEmbeddedPostgres(
   process.once('exit', stopOnExit);
 
   const url = (database: string) =>
-    `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+    `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}` +
+    (socketDir ? `?host=${encodeURIComponent(socketDir)}` : '');
   try {
     await waitUntilReady(child, url('postgres'), log);
   } catch (err) {
@@ -168,6 +199,7 @@ export async function startEmbeddedPostgres(
   return {
     url,
     port,
+    socketDir,
     async stop() {
       process.off('exit', stopOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

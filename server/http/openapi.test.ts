@@ -88,4 +88,30 @@ describe('/v1/openapi.json', () => {
       }
     }
   });
+
+  it("documents the log-append body by its schema (the route's fast check changes no rule)", async () => {
+    const doc = (await document()) as unknown as {
+      paths: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: unknown }> } } }
+      >;
+    };
+    const body = doc.paths['/v1/workflows/nodes/runs/{wfnr}/logs']!.post.requestBody;
+    expect(body.content['application/json']!.schema).toMatchObject({
+      type: 'object',
+      required: ['logs'],
+      additionalProperties: false,
+      properties: {
+        logs: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 10000,
+          items: {
+            required: ['level', 'message'],
+            properties: { message: { type: 'string', maxLength: 65536 } },
+          },
+        },
+      },
+    });
+  });
 });

@@ -429,3 +429,38 @@ describe('the token of a log append, checked by the write', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('the log batch body (checked fast, refused by the generic check)', () => {
+  it('stores a valid batch as sent and refuses a bad one with the line and the field, storing nothing', async () => {
+    const { a } = await freshRun();
+    const path = `/workflows/nodes/runs/${a}/logs`;
+    const good = [
+      { level: 'INFO', message: 'é🙂 <b>not html</b>' },
+      { message: '', level: 'ERROR' },
+      { level: 'DEBUG', message: 'x'.repeat(65536) },
+    ];
+    expect((await t.api('admin', 'POST', path, { logs: good })).status).toBe(201);
+    const refusals: [unknown, RegExp][] = [
+      [{ logs: [...good, { level: 'TRACE', message: 'x' }] }, /^body\.logs\.3\.level: /],
+      [
+        { logs: [good[0], { level: 'INFO', message: 'a\u0000b' }] },
+        /^body\.logs\.1\.message: must not contain the character U\+0000/,
+      ],
+      [{ logs: [{ level: 'INFO', message: 'x'.repeat(65537) }] }, /^body\.logs\.0\.message: /],
+      [{ logs: [{ level: 'INFO', message: 7 }] }, /^body\.logs\.0\.message: /],
+      [
+        { logs: [{ level: 'INFO', message: 'x', tags: {} }] },
+        /^body\.logs\.0: unknown field\(s\) "tags"/,
+      ],
+      [{ logs: [good[0]], more: 1 }, /^body: unknown field\(s\) "more"/],
+      [{ logs: [] }, /^body\.logs: /],
+    ];
+    for (const [body, message] of refusals) {
+      const res = await t.api('admin', 'POST', path, body);
+      expect(res.status, JSON.stringify(body).slice(0, 100)).toBe(422);
+      expect(res.body).toMatchObject({ ok: false, error: 'invalid_request', message });
+    }
+    const stored = await linesOf(path);
+    expect(stored.map((l) => [l.logLevel, l.log])).toEqual(good.map((l) => [l.level, l.message]));
+  });
+});
