@@ -66,8 +66,7 @@ function assertStorable(value: unknown, where: string) {
   if (refused) throw invalid(`${[where, ...refused.path].join('.')}: ${refused.problem}`);
 }
 
-/** `value` as `schema` parses it, or the 422 every route gives: what cannot be stored first. */
-export function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   assertStorable(value, where);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalid(describeIssues(where, parsed.error));
@@ -87,32 +86,6 @@ interface ValidationResult {
   error?: z.ZodError;
 }
 
-/** Bodies a route's fast check (acceptedFirst) has accepted: valid and storable, not walked again. */
-const acceptedFast = new WeakSet<object>();
-
-/**
- * `schema` for a hot route: what `accepts` (a hand-rolled check of the same rules, no allocation)
- * says yes to is taken as it is — it must be exactly what `schema` accepts unchanged and what
- * can be stored —, anything else goes through `schema` and the storability walk as on every other
- * route, so a refusal is worded exactly the same. The OpenAPI document still shows `schema`
- * (zod-openapi validates through safeParseAsync, which is all this replaces).
- */
-export function acceptedFirst<S extends z.ZodType>(
-  schema: S,
-  accepts: (value: unknown) => boolean,
-): S {
-  const fast = schema.clone() as S;
-  const generic = schema.safeParseAsync.bind(schema);
-  (fast as z.ZodType).safeParseAsync = ((value: unknown) => {
-    if (value !== null && typeof value === 'object' && accepts(value)) {
-      acceptedFast.add(value);
-      return Promise.resolve({ success: true as const, data: value });
-    }
-    return generic(value);
-  }) as z.ZodType['safeParseAsync'];
-  return fast;
-}
-
 /**
  * zod-openapi's validation hook: every failure becomes today's 422 (400 for a body that is not
  * JSON), worded by describeIssues, and a value that parses but cannot be stored is refused first.
@@ -123,10 +96,7 @@ export function validationHook(result: ValidationResult, c: Context): undefined 
     if (unreadable) throw unreadable;
   }
   const where = WHERE[result.target] ?? result.target;
-  const data = result.data;
-  if (!(data !== null && typeof data === 'object' && acceptedFast.has(data))) {
-    assertStorable(data, where);
-  }
+  assertStorable(result.data, where);
   if (!result.success && result.error) throw invalid(describeIssues(where, result.error));
   return undefined;
 }

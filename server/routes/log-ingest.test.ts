@@ -430,7 +430,7 @@ describe('the token of a log append, checked by the write', () => {
   });
 });
 
-describe('the log batch body (checked fast, refused by the generic check)', () => {
+describe('the log batch body', () => {
   it('stores a valid batch as sent and refuses a bad one with the line and the field, storing nothing', async () => {
     const { a } = await freshRun();
     const path = `/workflows/nodes/runs/${a}/logs`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   logsPageSchema,
   logsQuerySchema,
+  nodeRunLogsPostSchema,
   nodeRunOutputResponseSchema,
   nodeRunPatchSchema,
   pathIds,
@@ -13,7 +14,6 @@ import {
   workflowRunSummarySchema,
 } from '../../contract/workflows';
 import { shallowOutputQuerySchema, shallowOutputResponseSchema } from '../../contract/json-pointer';
-import { logBatchBodySchema } from '../http/log-batch';
 import { defineRoute, jsonBody, ok, response } from '../http/openapi';
 
 const runPath = z.object({ wfr: pathIds.workflowRunId });
@@ -129,6 +129,6 @@ export const postNodeRunLogs = defineRoute({
   method: 'post',
   path: '/nodes/runs/{wfnr}/logs',
   summary: 'Append log lines to a node run',
-  request: { params: nodeRunPath, body: jsonBody(logBatchBodySchema) },
+  request: { params: nodeRunPath, body: jsonBody(nodeRunLogsPostSchema) },
   responses: { 201: ok('Appended') },
 });
