@@ -371,6 +371,10 @@ test('a large output opens a level at a time: children fetched when opened, the 
   api,
   runDetailPage: detail,
 }) => {
+  // Legitimately long: it seeds a 6,000-row output, loads the page twice, takes screenshots in
+  // both schemes and at 390 px, and has the browser load and parse the whole output for the
+  // search; on a loaded CI machine (load ~20 on 2 cores) that alone passes 30 s.
+  test.slow();
   const wf = await seedPipeline(api);
   const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
   const node = await api.nodeRun(started.identifier, 'build');
