@@ -371,6 +371,10 @@ test('a large output opens a level at a time: children fetched when opened, the 
   api,
   runDetailPage: detail,
 }) => {
+  // Legitimately long: it seeds a 6,000-row output, loads the page twice, takes screenshots in
+  // both schemes and at 390 px, and has the browser load and parse the whole output for the
+  // search; on a loaded CI machine (load ~20 on 2 cores) that alone passes 30 s.
+  test.slow();
   const wf = await seedPipeline(api);
   const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
   const node = await api.nodeRun(started.identifier, 'build');
@@ -405,16 +409,19 @@ test('a large output opens a level at a time: children fetched when opened, the 
   await page.setViewportSize({ width: 1280, height: 800 });
   expect(wholeOutput).toEqual([]);
 
-  // Searching needs all of it: the whole output loads and the search runs on it.
+  // Searching needs all of it: the whole output loads and the search runs on it (its load and
+  // parse alone took 5–10 s at load 20, hence a wait longer than the 7 s default).
   await page.getByRole('textbox', { name: 'Search output of build image' }).fill('needle');
-  await expect(page.getByText(/^1 of 2$/)).toBeVisible();
+  await expect(page.getByText(/^1 of 2$/)).toBeVisible({ timeout: 20_000 });
   expect(wholeOutput).toHaveLength(1);
 
   // So does "Expand all", asked for before the whole output is there: it opens everything once it is.
+  // The mouse leaves the tree first: over a row, the footer shows that row's path instead.
+  await page.mouse.move(0, 0);
   await detail.goto(started.identifier, '?node=build&tab=output');
   await expect(page.getByText(/shown a level at a time/)).toBeVisible();
   await page.getByRole('button', { name: 'Expand all' }).click();
-  await expect(output.item('last')).toHaveAttribute('aria-expanded', 'true');
+  await expect(output.item('last')).toHaveAttribute('aria-expanded', 'true', { timeout: 20_000 });
   await expect(output.item('rows')).toHaveAttribute('aria-expanded', 'true');
   await expect(output.item('0')).toHaveAttribute('aria-expanded', 'true');
   expect(wholeOutput).toHaveLength(2);

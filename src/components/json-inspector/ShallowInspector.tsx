@@ -1,11 +1,13 @@
 import { Loader, UnstyledButton } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ShallowOutput } from '../../../contract/json-pointer';
 import { copyText } from './clipboard';
 import { InspectorToolbar } from './InspectorToolbar';
 import { describeContainer, formatCount, formatPath, STRING_CHUNK } from './model';
 import {
+  mergePage,
   previewValue,
+  sameValueRow,
   shallowRows,
   valueAt,
   type LoadedLevel,
@@ -71,14 +73,9 @@ export function ShallowInspector({
     load(pointer, offset).then(
       (page) =>
         setLevels((prev) => {
-          const next = new Map(prev);
-          const had = prev.get(pointer);
-          next.set(pointer, {
-            kind: page.kind,
-            size: page.size,
-            entries: offset > 0 && had ? [...had.entries, ...page.entries] : page.entries,
-          });
-          return next;
+          const merged = mergePage(prev.get(pointer), page, offset);
+          if (!merged) return prev;
+          return new Map(prev).set(pointer, merged);
         }),
       (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
     );
@@ -93,34 +90,46 @@ export function ShallowInspector({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pendingKey]);
 
-  const toggle = (pointer: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(pointer)) next.add(pointer);
-      return next;
-    });
-
-  const tell = (message: string) => {
+  // Stable handlers, so that a page of children appended or a row hovered renders only the
+  // rows that changed (see ValueRow's memo), not every loaded row.
+  const toggle = useCallback(
+    (row: ValueRowData) =>
+      setExpanded((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(row.pointer)) next.add(row.pointer);
+        return next;
+      }),
+    [],
+  );
+  const tell = useCallback((message: string) => {
     setNotice(message);
     setTimeout(() => setNotice((shown) => (shown === message ? null : shown)), 2500);
-  };
-  const pathOf = (row: Extract<ShallowRow, { type: 'value' }>) =>
-    formatPath(rootPath, row.segments);
-  const copyPath = (row: Extract<ShallowRow, { type: 'value' }>) => {
-    const path = pathOf(row);
-    void copyText(path).then(() => tell(`Copied ${path}`));
-  };
-  const copyValue = async (row: Extract<ShallowRow, { type: 'value' }>) => {
-    const shown = previewValue(row);
-    let value: unknown;
-    if (shown.complete) value = shown.value;
-    else {
-      setNotice('Loading the value…');
-      value = valueAt(await loadFull(), row.segments);
-    }
-    await copyText(typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? 'null'));
-    tell(`Copied value of ${pathOf(row)}`);
-  };
+  }, []);
+  const pathOf = (row: ValueRowData) => formatPath(rootPath, row.segments);
+  const copyPath = useCallback(
+    (row: ValueRowData) => {
+      const path = formatPath(rootPath, row.segments);
+      void copyText(path).then(() => tell(`Copied ${path}`));
+    },
+    [rootPath, tell],
+  );
+  const copyValue = useCallback(
+    (row: ValueRowData) =>
+      void (async () => {
+        const shown = previewValue(row);
+        let value: unknown;
+        if (shown.complete) value = shown.value;
+        else {
+          setNotice('Loading the value…');
+          value = valueAt(await loadFull(), row.segments);
+        }
+        await copyText(
+          typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? 'null'),
+        );
+        tell(`Copied value of ${formatPath(rootPath, row.segments)}`);
+      })(),
+    [rootPath, loadFull, tell],
+  );
 
   const footer =
     notice ??
@@ -177,10 +186,10 @@ export function ShallowInspector({
               key={row.pointer || '/'}
               row={row}
               rootPath={rootPath}
-              onToggle={() => toggle(row.pointer)}
-              onHover={() => setHovered(row)}
-              onCopyPath={() => copyPath(row)}
-              onCopyValue={() => void copyValue(row)}
+              onToggle={toggle}
+              onHover={setHovered}
+              onCopyPath={copyPath}
+              onCopyValue={copyValue}
             />
           ),
         )}
@@ -205,21 +214,41 @@ function focusSibling(row: HTMLElement, step: 1 | -1) {
   rows[rows.indexOf(row) + step]?.focus();
 }
 
-function ValueRow({
+type ValueRowData = Extract<ShallowRow, { type: 'value' }>;
+
+interface ValueRowProps {
+  row: ValueRowData;
+  rootPath: string;
+  onToggle: (row: ValueRowData) => void;
+  onHover: (row: ValueRowData) => void;
+  onCopyPath: (row: ValueRowData) => void;
+  onCopyValue: (row: ValueRowData) => void;
+}
+
+/**
+ * A row renders again only when what it shows changed: shallowRows builds new row objects on
+ * every change, and re-rendering every loaded row (thousands after a few "Show more") on each
+ * page or hover kept a slow machine's main thread busy for seconds.
+ */
+const ValueRow = memo(
+  ValueRowView,
+  (a: ValueRowProps, b: ValueRowProps) =>
+    a.rootPath === b.rootPath &&
+    a.onToggle === b.onToggle &&
+    a.onHover === b.onHover &&
+    a.onCopyPath === b.onCopyPath &&
+    a.onCopyValue === b.onCopyValue &&
+    sameValueRow(a.row, b.row),
+);
+
+function ValueRowView({
   row,
   rootPath,
   onToggle,
   onHover,
   onCopyPath,
   onCopyValue,
-}: {
-  row: Extract<ShallowRow, { type: 'value' }>;
-  rootPath: string;
-  onToggle: () => void;
-  onHover: () => void;
-  onCopyPath: () => void;
-  onCopyValue: () => void;
-}) {
+}: ValueRowProps) {
   const keyText = row.key === null ? (rootPath === '' ? '.' : rootPath) : String(row.key);
   const container = row.kind === 'object' || row.kind === 'array';
   const valueText = container
@@ -236,10 +265,10 @@ function ValueRow({
       aria-label={`${keyText}: ${valueText.slice(0, 120)}`}
       // One tab stop (the root); the arrow keys move between rows.
       tabIndex={row.key === null ? 0 : -1}
-      onMouseEnter={onHover}
+      onMouseEnter={() => onHover(row)}
       onClick={(event) => {
         if ((event.target as HTMLElement).closest('button')) return;
-        if (row.expandable) onToggle();
+        if (row.expandable) onToggle(row);
       }}
       onKeyDown={(event) => {
         if (event.target !== event.currentTarget) return;
@@ -256,7 +285,7 @@ function ValueRow({
           (event.key === 'ArrowLeft' && row.expanded)
         ) {
           event.preventDefault();
-          onToggle();
+          onToggle(row);
         }
       }}
     >
@@ -281,10 +310,10 @@ function ValueRow({
       )}
       {row.loading && <Loader size={10} ml={6} aria-label="Loading" />}
       <span className={classes.actions}>
-        <UnstyledButton className={classes.action} onClick={onCopyPath}>
+        <UnstyledButton className={classes.action} onClick={() => onCopyPath(row)}>
           Copy path
         </UnstyledButton>
-        <UnstyledButton className={classes.action} onClick={onCopyValue}>
+        <UnstyledButton className={classes.action} onClick={() => onCopyValue(row)}>
           Copy value
         </UnstyledButton>
       </span>

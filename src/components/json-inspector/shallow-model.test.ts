@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { previewValue, shallowRows, valueAt, type LoadedLevel } from './shallow-model';
+import {
+  mergePage,
+  previewValue,
+  sameValueRow,
+  shallowRows,
+  valueAt,
+  type LoadedLevel,
+} from './shallow-model';
 
 const levels = new Map<string, LoadedLevel>([
   [
@@ -73,5 +80,62 @@ describe('previewValue / valueAt', () => {
   it('finds a value by segments', () => {
     expect(valueAt({ a: [{ b: 2 }] }, ['a', 0, 'b'])).toBe(2);
     expect(valueAt({ a: 1 }, ['a', 'b'])).toBeUndefined();
+  });
+});
+
+describe('mergePage', () => {
+  const page = (from: number, count: number, size = 6000): LoadedLevel => ({
+    kind: 'array',
+    size,
+    entries: Array.from({ length: count }, (_, i) => ({
+      key: String(from + i),
+      kind: 'number' as const,
+      preview: String(from + i),
+    })),
+  });
+  const keys = (level: LoadedLevel | undefined) => level?.entries.map((e) => e.key) ?? [];
+  const range = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => String(from + i));
+
+  it('appends a page read from the end of what is loaded', () => {
+    expect(keys(mergePage(page(0, 3), page(3, 2), 3))).toEqual(range(0, 5));
+    expect(keys(mergePage(undefined, page(0, 3), 0))).toEqual(range(0, 3));
+  });
+
+  it('takes the same page only once when it arrives twice ("Show more" clicked twice)', () => {
+    const first = page(0, 500);
+    const once = mergePage(first, page(500, 500), 500);
+    const twice = mergePage(once, page(500, 500), 500);
+    expect(keys(twice)).toEqual(range(0, 1000));
+    expect(shallowRows(new Map([['', twice!]]), new Set([''])).at(-1)).toMatchObject({
+      type: 'more',
+      loaded: 1000,
+      size: 6000,
+    });
+  });
+
+  it('keeps the later pages when the first page is read again', () => {
+    const loaded = mergePage(page(0, 500), page(500, 500), 500);
+    expect(keys(mergePage(loaded, page(0, 500), 0))).toEqual(range(0, 1000));
+  });
+
+  it('does not take a page that would leave a gap', () => {
+    const first = page(0, 500);
+    expect(mergePage(first, page(1000, 500), 1000)).toBe(first);
+    expect(mergePage(undefined, page(500, 500), 500)).toBeUndefined();
+  });
+});
+
+describe('sameValueRow', () => {
+  it('tells a row rebuilt unchanged from one whose state changed', () => {
+    const [before] = shallowRows(levels, new Set(['']));
+    const [rebuilt] = shallowRows(levels, new Set(['', '/list']));
+    const [collapsed] = shallowRows(levels, new Set([]));
+    expect(before && rebuilt && before !== rebuilt).toBe(true);
+    if (before?.type !== 'value' || rebuilt?.type !== 'value' || collapsed?.type !== 'value') {
+      throw new Error('expected value rows');
+    }
+    expect(sameValueRow(before, rebuilt)).toBe(true);
+    expect(sameValueRow(before, collapsed)).toBe(false);
   });
 });

@@ -96,6 +96,50 @@ export function shallowRows(
   return rows;
 }
 
+/**
+ * A container's level once a page of its children (read from `offset`) has arrived: the page
+ * takes its place at `offset`, so the same page arriving twice (two clicks on "Show more"
+ * before the first answer, a first page fetched again) is not appended twice. A page that
+ * would leave a gap (its previous page not here) is not taken.
+ */
+export function mergePage(
+  had: LoadedLevel | undefined,
+  page: LoadedLevel,
+  offset: number,
+): LoadedLevel | undefined {
+  const loaded = had?.entries ?? [];
+  if (offset > loaded.length) return had;
+  return {
+    kind: page.kind,
+    size: page.size,
+    entries: [
+      ...loaded.slice(0, offset),
+      ...page.entries,
+      ...loaded.slice(offset + page.entries.length),
+    ],
+  };
+}
+
+/** Whether two value rows show the same thing (rows are rebuilt on every change). */
+export function sameValueRow(
+  a: Extract<ShallowRow, { type: 'value' }>,
+  b: Extract<ShallowRow, { type: 'value' }>,
+) {
+  return (
+    a === b ||
+    (a.pointer === b.pointer &&
+      a.key === b.key &&
+      a.depth === b.depth &&
+      a.kind === b.kind &&
+      a.size === b.size &&
+      a.preview === b.preview &&
+      a.length === b.length &&
+      a.expandable === b.expandable &&
+      a.expanded === b.expanded &&
+      a.loading === b.loading)
+  );
+}
+
 /** The value a primitive's preview stands for, when the preview is all of it. */
 export function previewValue(row: {
   kind: JsonKindName;

@@ -1,6 +1,6 @@
 import { Loader, Group, Text } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { NodeRunSummary, WorkflowRunSummary } from '../../../../contract/workflows';
 import { ErrorState } from '../../../components/ErrorState';
 import {
@@ -43,6 +43,20 @@ export function NodeRunOutputInspector({
     props.search ? { search: props.search } : null,
   );
   const [typed, setTyped] = useState(false);
+  // Stable while the node run's output is the same, so the page re-rendering (polls, the
+  // search in the URL) does not render every row of the shallow inspector again.
+  const { identifier, status, updatedAt } = nodeRun;
+  const load = useCallback(
+    (pointer: string, offset: number) =>
+      queryClient.fetchQuery(
+        nodeRunShallowOutputQueryOptions({ identifier, status, updatedAt }, pointer, offset),
+      ),
+    [queryClient, identifier, status, updatedAt],
+  );
+  const loadFull = useCallback(
+    () => queryClient.fetchQuery(nodeRunOutputQueryOptions({ identifier, status, updatedAt })),
+    [queryClient, identifier, status, updatedAt],
+  );
   const large = (shallow.data?.storedBytes ?? 0) >= SHALLOW_FROM_STORED_BYTES;
   const wantWhole = shallow.data !== undefined && (!large || full !== null);
   const output = useQuery({
@@ -54,10 +68,8 @@ export function NodeRunOutputInspector({
     return (
       <ShallowInspector
         root={shallow.data}
-        load={(pointer, offset) =>
-          queryClient.fetchQuery(nodeRunShallowOutputQueryOptions(nodeRun, pointer, offset))
-        }
-        loadFull={() => queryClient.fetchQuery(nodeRunOutputQueryOptions(nodeRun))}
+        load={load}
+        loadFull={loadFull}
         onNeedFull={(request) => {
           if (request.search !== undefined) {
             props.onSearchChange?.(request.search);
