@@ -5,7 +5,7 @@ import { logPollQueryOptions } from '../../components/log-viewer/use-log-polling
 import { logKeys } from '../../components/log-viewer';
 import { logView } from '../../components/log-viewer/store';
 import { stubSessionStorage } from '../../lib/test-stubs';
-import { actionRunKeys } from './api';
+import { actionRunChangesQueryOptions, actionRunKeys } from './api';
 import { markActionRunCompleteOptions } from './controls-api';
 
 interface Pending {
@@ -118,6 +118,34 @@ describe('marking an action run complete while its log viewer is open', () => {
       'Marked FAILURE by ada@example.com: The backend crashed mid-rollout',
     );
     stopPolling();
+    client.clear();
+  });
+
+  it('reads the entity changes again once the server has answered the mark', async () => {
+    const requests = pendingNetwork();
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    client.setQueryData(actionRunKeys.detail(RUN_ID), run('IN_PROGRESS'));
+    const isChangesRead = (r: Pending) => r.method === 'GET' && r.url.pathname === '/v1/audit-log';
+
+    const mutation = new MutationObserver(client, markActionRunCompleteOptions(client, RUN_ID));
+    const marked = mutation.mutate({ status: 'SUCCESS', statusLabel: '', reason: 'Done by hand' });
+    await settle();
+    // The page turned finished at once and read the changes as a finished run's, early.
+    const changes = new QueryObserver(client, actionRunChangesQueryOptions(RUN_ID, true));
+    const stop = changes.subscribe(() => undefined);
+    await settle();
+    const early = requests.filter(isChangesRead);
+    expect(early).toHaveLength(1);
+    early[0]!.answer({ ok: true, audits: [] });
+    await settle();
+
+    const beforeAnswer = requests.length;
+    requests.find((r) => r.method === 'POST')!.answer({ ok: true, run: run('SUCCESS') });
+    await settle();
+    expect(requests.slice(beforeAnswer).filter(isChangesRead)).toHaveLength(1);
+    for (const r of requests.slice(beforeAnswer)) r.answer({ ok: true, audits: [], runLogs: [] });
+    await marked;
+    stop();
     client.clear();
   });
 });

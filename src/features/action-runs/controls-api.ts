@@ -54,6 +54,8 @@ export function markActionRunCompleteOptions(client: QueryClient, runId: string)
       Promise.all([
         client.invalidateQueries({ queryKey: key }),
         client.invalidateQueries({ queryKey: logKeys.source({ actionRunId: runId }) }),
+        // The entity changes' one read as finished also went out on the optimistic finish.
+        client.invalidateQueries({ queryKey: actionRunKeys.changes(runId, true) }),
       ]),
   };
 }
