@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
+import { roleToken, startTestServer, type TestServer } from '../test/harness';
 import {
   createLinearWorkflow,
   createWorkflow,
@@ -28,16 +28,8 @@ beforeAll(async () => {
       ],
     ),
   );
-  adminAuth = await bearerToken(
-    t.baseUrl,
-    TEST_CREDENTIALS.adminClientId,
-    TEST_CREDENTIALS.adminClientSecret,
-  );
-  memberAuth = await bearerToken(
-    t.baseUrl,
-    TEST_CREDENTIALS.memberClientId,
-    TEST_CREDENTIALS.memberClientSecret,
-  );
+  adminAuth = await roleToken(t.baseUrl, 'admin');
+  memberAuth = await roleToken(t.baseUrl, 'member');
 });
 afterAll(async () => t.close());
 

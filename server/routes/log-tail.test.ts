@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import type { LogLine } from '../../contract/workflows';
-import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
+import { roleToken, startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import {
   completeNode,
@@ -23,16 +23,8 @@ beforeAll(async () => {
   t = await startTestServer({ withoutDispatcher: true });
   await createLinearWorkflow(t, 'tail');
   await createLinearWorkflow(t, 'tail_private', { allowAnyoneToViewRuns: false });
-  adminAuth = await bearerToken(
-    t.baseUrl,
-    TEST_CREDENTIALS.adminClientId,
-    TEST_CREDENTIALS.adminClientSecret,
-  );
-  memberAuth = await bearerToken(
-    t.baseUrl,
-    TEST_CREDENTIALS.memberClientId,
-    TEST_CREDENTIALS.memberClientSecret,
-  );
+  adminAuth = await roleToken(t.baseUrl, 'admin');
+  memberAuth = await roleToken(t.baseUrl, 'member');
 });
 afterAll(async () => t.close());
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLineCacheStats } from '../services/log-line-cache';
-import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
+import { roleToken, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
   createWorkflow,
@@ -262,12 +262,7 @@ describe('run poll tags and roles', () => {
         fetch(`${s.baseUrl}/v1/workflows/runs/${run.identifier}?view=summary`, {
           headers: { authorization, ...(etag ? { 'if-none-match': etag } : {}) },
         });
-      const memberToken = () =>
-        bearerToken(
-          s.baseUrl,
-          TEST_CREDENTIALS.memberClientId,
-          TEST_CREDENTIALS.memberClientSecret,
-        );
+      const memberToken = () => roleToken(s.baseUrl, 'member');
       const asMember = await memberToken();
       const tag = (await get(asMember)).headers.get('etag')!;
       expect((await get(asMember, tag)).status).toBe(304);

@@ -156,6 +156,13 @@ export async function bearerToken(baseUrl: string, clientId: string, clientSecre
   return `Bearer ${((await res.json()) as { accessToken: string }).accessToken}`;
 }
 
+/** A fresh bearer token of the test admin's or member's credentials, as an auth header. */
+export function roleToken(baseUrl: string, role: 'admin' | 'member') {
+  return role === 'admin'
+    ? bearerToken(baseUrl, TEST_CREDENTIALS.adminClientId, TEST_CREDENTIALS.adminClientSecret)
+    : bearerToken(baseUrl, TEST_CREDENTIALS.memberClientId, TEST_CREDENTIALS.memberClientSecret);
+}
+
 /** Adds a machine user (a backend's credentials) named `name` and returns its auth header. */
 export async function machineUser(t: TestServer, name: string) {
   await t.database.db.insert(users).values({
