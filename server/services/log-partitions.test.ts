@@ -59,6 +59,22 @@ async function holdReader(db: Db) {
 }
 
 /**
+ * A detach cut short, as a sweep's lock timeout leaves it: a reader's transaction stays open, so
+ * the detach's second step runs into its lock timeout and leaves the partition pending.
+ */
+async function leaveDetachPending(db: Db, partition: string) {
+  const reader = await holdReader(db);
+  await withSession(db, async (q) => {
+    await q(`SET lock_timeout = '300ms'`);
+    await expect(
+      q(`ALTER TABLE node_run_lines DETACH PARTITION "${partition}" CONCURRENTLY`),
+    ).rejects.toThrow(/lock timeout/);
+    await q(`RESET lock_timeout`);
+  });
+  await reader.finish();
+}
+
+/**
  * A transaction holding a snapshot (REPEATABLE READ, as a long report or pg_dump does) until
  * `finish`: DETACH … FINALIZE waits for every older snapshot.
  */
@@ -363,17 +379,7 @@ describe('retention with log partitions', () => {
     await maintainAt(48);
     await age(r.run, 40);
     const p = (await partitionHolding(t.database.db, r.key))!;
-    // A reader's transaction stays open, so a detach's second step runs into its lock timeout
-    // and leaves the partition pending, as a sweep cut short would.
-    const reader = await holdReader(t.database.db);
-    await withSession(t.database.db, async (q) => {
-      await q(`SET lock_timeout = '300ms'`);
-      await expect(
-        q(`ALTER TABLE node_run_lines DETACH PARTITION "${p.name}" CONCURRENTLY`),
-      ).rejects.toThrow(/lock timeout/);
-      await q(`RESET lock_timeout`);
-    });
-    await reader.finish();
+    await leaveDetachPending(t.database.db, p.name);
     const [pending] = await selectRows<{ pending: boolean }>(
       t.database.db,
       sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${p.name})`,
@@ -436,15 +442,7 @@ describe('retention with log partitions', () => {
     // FINALIZE, which holds node_run_lines' SHARE UPDATE EXCLUSIVE lock while it waits for every
     // older snapshot (below: a REPEATABLE READ transaction), so an ATTACH (opening a partition)
     // would wait behind it.
-    const first = await holdReader(t.database.db);
-    await withSession(t.database.db, async (q) => {
-      await q(`SET lock_timeout = '300ms'`);
-      await expect(
-        q(`ALTER TABLE node_run_lines DETACH PARTITION "${p.name}" CONCURRENTLY`),
-      ).rejects.toThrow(/lock timeout/);
-      await q(`RESET lock_timeout`);
-    });
-    await first.finish();
+    await leaveDetachPending(t.database.db, p.name);
     // The runs so far took every key of the open partitions: the next run's key has none yet.
     const top = (await livePartitions(t.database.db)).at(-1)!.hi;
     await t.database.db.execute(
