@@ -19,6 +19,7 @@ import { createApp } from '../server/app';
 import { ensureUsers } from '../server/seed/users';
 import { postNodeRunLogs } from '../server/services/node-runs';
 import { findNodeRun, findWorkflowRun, appendNodeRunLogs } from '../server/db/workflow-runs';
+import { twoNodeWorkflow } from './server-process';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ingestprobe-'));
 const database = await openEmbedded({ dataDir: dir });
@@ -47,15 +48,7 @@ const call = async (method: string, p: string, body?: unknown) => {
   if (res.status >= 400) throw new Error(`${p}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
 };
-await call('POST', '/workflows', {
-  identifier: 'load',
-  title: 'Load',
-  nodes: [
-    { identifier: 'trigger', title: 'T', config: { type: 'SELF_SERVE_TRIGGER' } },
-    { identifier: 'work', title: 'W', config: { type: 'KAFKA' } },
-  ],
-  connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-});
+await call('POST', '/workflows', twoNodeWorkflow('load', 'Load', 'KAFKA'));
 const nodes: string[] = [];
 for (let i = 0; i < 8; i++) {
   const body = await call('POST', '/workflows/load/runs', { inputs: {} });

@@ -17,7 +17,12 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type CDPSession } from '@playwright/test';
 import { build } from 'vite';
-import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
+import {
+  benchApiCall,
+  startBenchServer,
+  twoNodeWorkflow,
+  type BenchServer,
+} from './server-process';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: string) =>
@@ -445,15 +450,7 @@ async function main() {
   await startServer();
   token = (await apiCall<{ accessToken: string }>('POST', '/auth/access_token', CREDENTIALS))
     .accessToken;
-  await apiCall('POST', '/workflows', {
-    identifier: 'bench_tail',
-    title: 'Bench tail',
-    nodes: [
-      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-      { identifier: 'work', title: 'Work', config: { type: 'WEBHOOK' } },
-    ],
-    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-  });
+  await apiCall('POST', '/workflows', twoNodeWorkflow('bench_tail', 'Bench tail', 'WEBHOOK'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
     args: CHROMIUM_ARGS,

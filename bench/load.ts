@@ -35,6 +35,7 @@ import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
+import { twoNodeWorkflow } from './server-process';
 
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
@@ -144,15 +145,7 @@ async function main() {
     };
   };
 
-  await call('POST', '/workflows', {
-    identifier: 'load',
-    title: 'Load',
-    nodes: [
-      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-      { identifier: 'work', title: 'Work', config: { type: 'KAFKA' } },
-    ],
-    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-  });
+  await call('POST', '/workflows', twoNodeWorkflow('load', 'Load', 'KAFKA'));
   const runs: { run: string; node: string }[] = [];
   for (let i = 0; i < WRITERS; i++) {
     const { body } = await call('POST', '/workflows/load/runs', { inputs: {} });

@@ -28,7 +28,12 @@ import {
   type OutputFigures,
   type RunPageFigures,
 } from './run-page';
-import { benchApiCall, startBenchServer, type BenchServer } from './server-process';
+import {
+  benchApiCall,
+  startBenchServer,
+  twoNodeWorkflow,
+  type BenchServer,
+} from './server-process';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu';
 import { INIT_SCRIPT } from './run-page';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
@@ -110,15 +115,12 @@ async function createRuns(sizes: number[]): Promise<Target[]> {
     '/auth/access_token',
     CREDENTIALS,
   );
-  await apiCall(accessToken, 'POST', '/workflows', {
-    identifier: 'bench_logs',
-    title: 'Bench logs',
-    nodes: [
-      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-      { identifier: 'work', title: 'Work', config: { type: 'WEBHOOK' } },
-    ],
-    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-  });
+  await apiCall(
+    accessToken,
+    'POST',
+    '/workflows',
+    twoNodeWorkflow('bench_logs', 'Bench logs', 'WEBHOOK'),
+  );
   const targets: Target[] = [];
   for (const lines of sizes) {
     const { workflowRun } = await apiCall<{

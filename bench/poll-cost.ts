@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createApp } from '../server/app';
 import { openEmbedded } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { twoNodeWorkflow } from './server-process';
 
 const N = Number(process.env.N ?? 1000);
 const creds = {
@@ -45,15 +46,7 @@ const call = async (method: string, p: string, body?: unknown, headers = {}) => 
   return { res, text };
 };
 
-await call('POST', '/workflows', {
-  identifier: 'cost',
-  title: 'Cost',
-  nodes: [
-    { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-    { identifier: 'work', title: 'Work', config: { type: 'KAFKA' } },
-  ],
-  connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-});
+await call('POST', '/workflows', twoNodeWorkflow('cost', 'Cost', 'KAFKA'));
 const started = JSON.parse((await call('POST', '/workflows/cost/runs', { inputs: {} })).text) as {
   workflowRun: { identifier: string; nodeRuns: { identifier: string }[] };
 };

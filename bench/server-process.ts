@@ -59,3 +59,19 @@ export async function benchApiCall<T>(
   if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/**
+ * The benches' workflow: a self-serve trigger and one node `work` after it, of `workType`
+ * (WEBHOOK: its node run stays in progress with no backend; KAFKA: nothing is delivered at all).
+ */
+export function twoNodeWorkflow(identifier: string, title: string, workType: 'WEBHOOK' | 'KAFKA') {
+  return {
+    identifier,
+    title,
+    nodes: [
+      { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+      { identifier: 'work', title: 'Work', config: { type: workType } },
+    ],
+    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
+  };
+}
