@@ -13,6 +13,10 @@
  *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
  *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
+ * The log sealer runs as on a server (SEALER=off: not). BULK_NICE sets the niceness of the bulk
+ * pool's backends (the ingest's writes, the sealer; default the server's, 0: as the others), and
+ * while the writers write, a probe takes a run's row lock (FOR UPDATE, as a PATCH of one of its node
+ * runs does) 10 times a second on the main pool: how long a status update waits behind the ingest.
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
  */
@@ -28,8 +32,9 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
-import { openEmbedded, selectRows } from '../server/db/client';
+import { BULK_NICE_DEFAULT, openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
@@ -103,6 +108,16 @@ function postgresTicks(pid: number) {
   return byPid;
 }
 
+/** A process's niceness (field 19 of /proc/<pid>/stat); NaN once it is gone. */
+function niceOf(pid: number) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (ms) PostgreSQL's processes used since `before` (a postgresTicks snapshot). */
 function postgresCpuMsSince(pid: number, before: Map<number, number>) {
   let ticks = 0;
@@ -112,8 +127,10 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
-  const database = await openEmbedded({ dataDir: dir });
+  const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
+  const database = await openEmbedded({ dataDir: dir, bulkNice });
   const { db } = database;
+  const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
   const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -182,6 +199,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
     const server0 = ownCpuSeconds();
     const pg0 = clusterCpuSeconds(dir);
+    const probe = probeRunLocks(seconds);
     const result: WriterResult = child
       ? await new Promise((resolve, reject) =>
           child.once('exit', (code) =>
@@ -192,12 +210,35 @@ async function main() {
         )
       : await runWriters(base, auth, nodeRuns, seconds, BATCH);
     const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    const lockWaits = await probe;
     return {
+      lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
       rate: result.lines / result.seconds,
       serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
     };
+  };
+
+  /**
+   * Every 100 ms for `seconds`, one of the runs' row lock taken and released (BEGIN, SELECT … FOR
+   * UPDATE, COMMIT) on the main pool, as a PATCH of a node run of that run takes it: the time each
+   * took, in ms. The ingest holds these locks for its transaction (log-batches.ts LOCK).
+   */
+  const probeRunLocks = async (seconds: number) => {
+    const waits: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    for (let k = 0; Date.now() < end; k++) {
+      const t0 = performance.now();
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`SELECT 1 FROM workflow_runs WHERE identifier = ${runs[k % runs.length]!.run} FOR UPDATE`,
+        );
+      });
+      waits.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return waits;
   };
 
   // The viewers' users: machine credentials made through the API, a token each.
@@ -351,7 +392,24 @@ async function main() {
   console.log(
     `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.rate.toFixed(0)} lines/s` +
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
-      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''})`,
+      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
+  );
+  const nices = await selectRows<{ name: string; pid: number }>(
+    db,
+    sql`SELECT application_name AS name, pid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  console.log(
+    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}): ` +
+      [...new Set(nices.map((n) => n.name))]
+        .map(
+          (name) =>
+            `${name} ${nices
+              .filter((n) => n.name === name)
+              .map((n) => niceOf(n.pid))
+              .join(',')}`,
+        )
+        .join('; '),
   );
 
   await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
@@ -393,14 +451,14 @@ async function main() {
     if (mode === 'poll') {
       console.log(
         `[poll: Follow off] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms` +
-          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s)`,
+          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     } else {
       const lag = (l: typeof loaded.lag) => (l ? `p50 ${l.p50} / p99 ${l.p99} ms` : '–');
       console.log(
         `[stream: Follow on] ${viewers} viewers, GET run every 2 s + log streamed: run p50 ${f(pct(idle.run, 0.5))} ms, p99 ${f(pct(idle.run, 0.99))} ms` +
           ` | with ${WRITERS} writers: run p50 ${f(pct(loaded.run, 0.5))} ms, p99 ${f(pct(loaded.run, 0.99))} ms,` +
-          ` delivery lag ${lag(loaded.lag)}, ${loaded.lines} lines / ${(loaded.bytes / 1e6).toFixed(1)} MB received (ingest ${writing.rate.toFixed(0)} lines/s)`,
+          ` delivery lag ${lag(loaded.lag)}, ${loaded.lines} lines / ${(loaded.bytes / 1e6).toFixed(1)} MB received (ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     }
     console.log(`  alone:        ${idle.detail}`);
@@ -422,6 +480,7 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  await sealer?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   rmSync(dir, { recursive: true, force: true });
