@@ -66,6 +66,13 @@ if (VIEWERS_PER_USER > LOG_TAIL_LIMITS.perUser) {
  * once a second instead of every LOG_TAIL_LIMITS.tickMs (each look is one query per stream).
  */
 if (process.env.TAIL_TICK_MS) LOG_TAIL_LIMITS.tickMs = Number(process.env.TAIL_TICK_MS);
+/**
+ * The writers and the viewers each run in a session of their own (setsid), as clients on other
+ * machines would: Linux's autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`, on
+ * here) shares the CPU between sessions first, so in the bench's session they took their share
+ * from the server's. LOADGEN_SESSION=same keeps them in it (the bench before s7reads).
+ */
+const ownSession = process.env.LOADGEN_SESSION !== 'same';
 const BATCH = 100;
 const RAW_ROWS = 500_000;
 
@@ -108,6 +115,29 @@ function postgresTicks(pid: number) {
   return byPid;
 }
 
+/**
+ * Time a task spent on a CPU and waiting for one (ms), from /proc/<pid>[/task/<tid>]/schedstat
+ * (on-CPU ns, run-queue wait ns, timeslices); null once it is gone.
+ */
+function schedstat(file: string) {
+  try {
+    const [cpu, wait] = readFileSync(file, 'utf8').split(' ').map(Number);
+    return { cpu: cpu! / 1e6, wait: wait! / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/** schedstat of the postmaster `pid`'s children (the backends), by pid. */
+function backendSched(pid: number) {
+  const byPid = new Map<number, { cpu: number; wait: number }>();
+  for (const p of postgresTicks(pid).keys()) {
+    const s = schedstat(`/proc/${p}/schedstat`);
+    if (s && p !== pid) byPid.set(p, s);
+  }
+  return byPid;
+}
+
 /** A process's niceness (field 19 of /proc/<pid>/stat); NaN once it is gone. */
 function niceOf(pid: number) {
   try {
@@ -128,7 +158,11 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
-  const database = await openEmbedded({ dataDir: dir, bulkNice });
+  const database = await openEmbedded({
+    dataDir: dir,
+    bulkNice,
+    ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
+  });
   const { db } = database;
   const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
@@ -193,7 +227,7 @@ async function main() {
             String(startAt),
             nodeRuns.join(','),
           ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
+          { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession },
         );
     const output = child ? text(child.stdout) : null;
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
@@ -259,6 +293,7 @@ async function main() {
   const read = async (viewers: number, seconds: number, mode: ViewersMode) => {
     const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
+      detached: ownSession,
     });
     const result = new Promise<ViewersResult>((resolve, reject) => {
       child.once('message', (m) => resolve(m as ViewersResult));
@@ -271,7 +306,7 @@ async function main() {
     const r = await result;
     const all = [...r.run, ...r.logs];
     const requests = all.length + r.first.length + r.stream.opened;
-    const server = watch.stop(requests);
+    const server = await watch.stop(requests);
     const xactsPerS = (await transactions()) - xacts0;
     // The next phase's users must find their stream slots free (the server frees a slot when it
     // sees the connection close).
@@ -352,9 +387,34 @@ async function main() {
     const cpu0 = process.cpuUsage();
     const cache0 = logLineCacheStats();
     const pg0 = postgresTicks(postmaster);
+    const mainThread = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+    const main0 = schedstat(mainThread);
+    const sched0 = backendSched(postmaster);
     const t0 = performance.now();
     return {
-      stop(requests: number) {
+      async stop(requests: number) {
+        // Waiting for a CPU, by who waited: the server's main thread, and PostgreSQL's backends
+        // by the pool that opened them (application_name) or their kind (autovacuum, …).
+        const main1 = schedstat(mainThread);
+        const sched1 = backendSched(postmaster);
+        const roles = new Map(
+          (
+            await selectRows<{ pid: number; role: string }>(
+              db,
+              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
+            )
+          ).map((r) => [r.pid, r.role]),
+        );
+        const byRole = new Map<string, { cpu: number; wait: number }>();
+        for (const [p, s] of sched1) {
+          const role = roles.get(p) ?? 'other';
+          const before = sched0.get(p) ?? { cpu: 0, wait: 0 };
+          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
+          byRole.set(role, {
+            cpu: sum.cpu + s.cpu - before.cpu,
+            wait: sum.wait + s.wait - before.wait,
+          });
+        }
         clearInterval(sampler);
         clearInterval(activity);
         if (waits.size)
@@ -377,7 +437,16 @@ async function main() {
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
           `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +
-          (streamsMax ? `; streams open at most ${streamsMax}` : '')
+          (streamsMax ? `; streams open at most ${streamsMax}` : '') +
+          `; waiting for a CPU (ms a read, beside CPU): server main thread ${((main1!.wait - main0!.wait) / requests).toFixed(2)} (${((main1!.cpu - main0!.cpu) / requests).toFixed(2)})` +
+          [...byRole]
+            .filter(([, v]) => v.cpu + v.wait > 1)
+            .sort((a, b) => b[1].cpu - a[1].cpu)
+            .map(
+              ([role, v]) =>
+                `, ${role} ${(v.wait / requests).toFixed(2)} (${(v.cpu / requests).toFixed(2)})`,
+            )
+            .join('')
         );
       },
     };
@@ -400,7 +469,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>

@@ -1,7 +1,8 @@
 /**
  * What one poll costs the server, by kind, without sockets or other load in the way: each kind
  * of request through `app.request` N times in a row on a fresh embedded PostgreSQL, wall time
- * and the node process's CPU per request (PostgreSQL's own CPU is not in it). For A/B of the
+ * and the CPU per request of the node process and of PostgreSQL (its postmaster and every
+ * backend, from /proc: what the request's queries cost it, plus its background work). For A/B of the
  * read paths; `bench/load.ts` gives the figures under load.
  *
  *   npx tsx bench/poll-cost.ts        (N=1000 by default)
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { createApp } from '../server/app';
 import { openEmbedded } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { clusterCpuSeconds } from './cpu';
 import { twoNodeWorkflow } from './server-process';
 
 const N = Number(process.env.N ?? 1000);
@@ -83,11 +85,13 @@ const cases: [string, () => Promise<unknown>][] = [
 for (const [name, request] of cases) {
   for (let i = 0; i < 50; i++) await request();
   const cpu0 = process.cpuUsage();
+  const pg0 = clusterCpuSeconds(dir);
   const t0 = performance.now();
   for (let i = 0; i < N; i++) await request();
   const cpu = process.cpuUsage(cpu0);
+  const pgMs = ((clusterCpuSeconds(dir) - pg0) * 1000) / N;
   console.log(
-    `${name}: ${((performance.now() - t0) / N).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms node CPU a request`,
+    `${name}: ${((performance.now() - t0) / N).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms node CPU, ${pgMs.toFixed(2)} ms PostgreSQL CPU a request`,
   );
 }
 await database.close();

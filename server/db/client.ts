@@ -44,12 +44,14 @@ export async function openEmbedded(options: {
   port?: number;
   /** Niceness of the bulk pool's backends (see openPostgres); default BULK_NICE_DEFAULT. */
   bulkNice?: number;
+  readPoolSize?: number;
 }): Promise<Database> {
   const cluster = await startEmbeddedPostgres(options);
   try {
     await ensureDatabase(cluster.url('postgres'), 'runboard');
     const database = await openPostgres(cluster.url('runboard'), {
       bulkNice: options.bulkNice ?? BULK_NICE_DEFAULT,
+      readPoolSize: options.readPoolSize,
     });
     return {
       db: database.db,
@@ -97,7 +99,7 @@ function lowerPriority(client: pg.Client, nice: number) {
  */
 export async function openPostgres(
   url: string,
-  options: { bulkNice?: number } = {},
+  options: { bulkNice?: number; readPoolSize?: number } = {},
 ): Promise<Database> {
   let closing = false;
   // Named in pg_stat_activity by what they serve (unless the URL names them); `max` per pool: the ingest holds two
@@ -105,7 +107,12 @@ export async function openPostgres(
   const pools = (['runboard', 'runboard-reads', 'runboard-bulk'] as const).map((name) => {
     const pool = new pg.Pool({
       connectionString: url,
-      max: name === 'runboard-bulk' ? 5 : 10,
+      max:
+        name === 'runboard-bulk'
+          ? 5
+          : name === 'runboard-reads'
+            ? (options.readPoolSize ?? 10)
+            : 10,
       fallback_application_name: name,
     });
     // An idle connection the server drops (restart, admin command) must not crash the process:
