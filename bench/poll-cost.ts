@@ -58,11 +58,16 @@ const logs = Array.from({ length: 1000 }, (_, i) => ({
   level: 'INFO',
   message: `step ${i}: processed batch of records from upstream source, checksum ${i * 7919} ok`,
 }));
+// EXTRA=k: k more batches of 1 000 lines first (a log of k thousand lines, as under load).
+for (let k = 0; k < Number(process.env.EXTRA ?? 0); k++) {
+  await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+}
 await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+const ends = Number(process.env.EXTRA ?? 0) * 1000 + 1000;
 
 const gzip = { 'accept-encoding': 'gzip' };
 const runPath = `/workflows/runs/${run}?view=summary`;
-const atEnd = `/workflows/nodes/runs/${node}/logs?cursor=1000&limit=10000`;
+const atEnd = `/workflows/nodes/runs/${node}/logs?cursor=${ends}&limit=10000`;
 const runTag = (await call('GET', runPath)).res.headers.get('etag')!;
 const logTag = (await call('GET', atEnd)).res.headers.get('etag')!;
 const cases: [string, () => Promise<unknown>][] = [
@@ -79,7 +84,13 @@ const cases: [string, () => Promise<unknown>][] = [
   ],
   [
     'log from a cursor, 1000 lines',
-    () => call('GET', `/workflows/nodes/runs/${node}/logs?cursor=0&limit=10000`, undefined, gzip),
+    () =>
+      call(
+        'GET',
+        `/workflows/nodes/runs/${node}/logs?cursor=${ends - 1000}&limit=10000`,
+        undefined,
+        gzip,
+      ),
   ],
 ];
 for (const [name, request] of cases) {

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+import { and, desc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows, type Db } from '../db/client';
-import { sealLogChunks } from '../services/log-chunks';
+import { logKeysOf, logOwner, selectLogLines } from '../db/workflow-runs';
+import { nodeRunLines } from '../db/schema';
+import { analyzeNewLogPartitions, sealLogChunks } from '../services/log-chunks';
 import { freshDatabase, startTestServer, type TestServer } from '../test/harness';
+import { until } from '../test/until';
 import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 
 // Bulk work (the log ingest's writes, the sealer, retention) runs on PostgreSQL backends of lower
@@ -82,5 +85,46 @@ describe('bulk work at a lower CPU priority', () => {
     } finally {
       await remote.close();
     }
+  });
+});
+
+describe('log partitions analyzed once they hold lines', () => {
+  it('plans a log tail as a backward index range once the sealer has analyzed the new partition', async () => {
+    const run = await startRun(t, 'bulk');
+    const node = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: 1000 }, (_, k) => ({ level: 'INFO', message: `line ${k}` }));
+    for (let k = 0; k < 20; k++) {
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+      expect(res.status).toBe(201);
+    }
+    // The statistics PostgreSQL keeps of changed rows reach its views within a second or so.
+    const analyzed = await until(
+      'the sealer analyzed the partition',
+      async () => {
+        const names = await analyzeNewLogPartitions(t.database.bulk);
+        return names.length > 0 && names;
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    expect(analyzed).toHaveLength(1);
+    // The tail page's query (db/workflow-runs.ts readLogPage): with the partition's statistics
+    // it reads the last 200 entries of the primary key, not a bitmap of all 20 000 lines.
+    const keys = await logKeysOf(t.database.db, { nodeRun: node });
+    const tail = selectLogLines(t.database.db)
+      .where(and(logOwner(keys), sql`${nodeRunLines.seq} > ${0}`))
+      .orderBy(desc(nodeRunLines.seq))
+      .limit(200)
+      .toSQL();
+    const plan = await selectRows<{ 'QUERY PLAN': string }>(
+      t.database.db,
+      sql.raw(
+        `EXPLAIN ${tail.sql.replace(/\$(\d+)/g, (_, n: string) => String(Number(tail.params[Number(n) - 1])))}`,
+      ),
+    );
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('Index Scan Backward');
+    expect(text).not.toContain('Bitmap');
+    // Once analyzed, a partition is left to autovacuum.
+    expect(await analyzeNewLogPartitions(t.database.bulk)).toEqual([]);
   });
 });
