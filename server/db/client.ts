@@ -44,6 +44,7 @@ export async function openEmbedded(options: {
   port?: number;
   /** Niceness of the bulk pool's backends (see openPostgres); default BULK_NICE_DEFAULT. */
   bulkNice?: number;
+  /** Connections of the reads pool (default 10; bench:load's READ_POOL). */
   readPoolSize?: number;
 }): Promise<Database> {
   const cluster = await startEmbeddedPostgres(options);
@@ -102,8 +103,9 @@ export async function openPostgres(
   options: { bulkNice?: number; readPoolSize?: number } = {},
 ): Promise<Database> {
   let closing = false;
-  // Named in pg_stat_activity by what they serve (unless the URL names them); `max` per pool: the ingest holds two
-  // connections at most (log-ingest.ts MAX_WRITES), the sealer and retention one each.
+  // Named in pg_stat_activity by what they serve (unless the URL names them). The bulk pool's 5:
+  // the ingest holds two connections at most (log-ingest.ts MAX_WRITES), the sealer and
+  // retention one each.
   const pools = (['runboard', 'runboard-reads', 'runboard-bulk'] as const).map((name) => {
     const pool = new pg.Pool({
       connectionString: url,
