@@ -13,6 +13,10 @@
  *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
  *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
+ * The log sealer runs as on a server (SEALER=off: not). BULK_NICE sets the niceness of the bulk
+ * pool's backends (the ingest's writes, the sealer; default the server's, 0: as the others), and
+ * while the writers write, a probe takes a run's row lock (FOR UPDATE, as a PATCH of one of its node
+ * runs does) 10 times a second on the main pool: how long a status update waits behind the ingest.
  *
  *   npm run bench:load            (or: npx tsx bench/load.ts [ingestSeconds=15] [readSeconds=10])
  */
@@ -28,8 +32,9 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
-import { openEmbedded, selectRows } from '../server/db/client';
+import { BULK_NICE_DEFAULT, openEmbedded, selectRows } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
@@ -61,6 +66,13 @@ if (VIEWERS_PER_USER > LOG_TAIL_LIMITS.perUser) {
  * once a second instead of every LOG_TAIL_LIMITS.tickMs (each look is one query per stream).
  */
 if (process.env.TAIL_TICK_MS) LOG_TAIL_LIMITS.tickMs = Number(process.env.TAIL_TICK_MS);
+/**
+ * The writers and the viewers each run in a session of their own (setsid), as clients on other
+ * machines would: Linux's autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`, on
+ * here) shares the CPU between sessions first, so in the bench's session they took their share
+ * from the server's. LOADGEN_SESSION=same keeps them in it (the bench before s7reads).
+ */
+const ownSession = process.env.LOADGEN_SESSION !== 'same';
 const BATCH = 100;
 const RAW_ROWS = 500_000;
 
@@ -103,6 +115,39 @@ function postgresTicks(pid: number) {
   return byPid;
 }
 
+/**
+ * Time a task spent on a CPU and waiting for one (ms), from /proc/<pid>[/task/<tid>]/schedstat
+ * (on-CPU ns, run-queue wait ns, timeslices); null once it is gone.
+ */
+function schedstat(file: string) {
+  try {
+    const [cpu, wait] = readFileSync(file, 'utf8').split(' ').map(Number);
+    return { cpu: cpu! / 1e6, wait: wait! / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/** schedstat of the postmaster `pid`'s children (the backends), by pid. */
+function backendSched(pid: number) {
+  const byPid = new Map<number, { cpu: number; wait: number }>();
+  for (const p of postgresTicks(pid).keys()) {
+    const s = schedstat(`/proc/${p}/schedstat`);
+    if (s && p !== pid) byPid.set(p, s);
+  }
+  return byPid;
+}
+
+/** A process's niceness (field 19 of /proc/<pid>/stat); NaN once it is gone. */
+function niceOf(pid: number) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (ms) PostgreSQL's processes used since `before` (a postgresTicks snapshot). */
 function postgresCpuMsSince(pid: number, before: Map<number, number>) {
   let ticks = 0;
@@ -112,8 +157,14 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
-  const database = await openEmbedded({ dataDir: dir });
+  const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
+  const database = await openEmbedded({
+    dataDir: dir,
+    bulkNice,
+    ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
+  });
   const { db } = database;
+  const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
   const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
@@ -176,12 +227,13 @@ async function main() {
             String(startAt),
             nodeRuns.join(','),
           ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
+          { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession },
         );
     const output = child ? text(child.stdout) : null;
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
     const server0 = ownCpuSeconds();
     const pg0 = clusterCpuSeconds(dir);
+    const probe = probeRunLocks(seconds);
     const result: WriterResult = child
       ? await new Promise((resolve, reject) =>
           child.once('exit', (code) =>
@@ -192,12 +244,35 @@ async function main() {
         )
       : await runWriters(base, auth, nodeRuns, seconds, BATCH);
     const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    const lockWaits = await probe;
     return {
+      lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
       rate: result.lines / result.seconds,
       serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
     };
+  };
+
+  /**
+   * Every 100 ms for `seconds`, one of the runs' row lock taken and released (BEGIN, SELECT … FOR
+   * UPDATE, COMMIT) on the main pool, as a PATCH of a node run of that run takes it: the time each
+   * took, in ms. The ingest holds these locks for its transaction (log-batches.ts LOCK).
+   */
+  const probeRunLocks = async (seconds: number) => {
+    const waits: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    for (let k = 0; Date.now() < end; k++) {
+      const t0 = performance.now();
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`SELECT 1 FROM workflow_runs WHERE identifier = ${runs[k % runs.length]!.run} FOR UPDATE`,
+        );
+      });
+      waits.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return waits;
   };
 
   // The viewers' users: machine credentials made through the API, a token each.
@@ -218,6 +293,7 @@ async function main() {
   const read = async (viewers: number, seconds: number, mode: ViewersMode) => {
     const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
+      detached: ownSession,
     });
     const result = new Promise<ViewersResult>((resolve, reject) => {
       child.once('message', (m) => resolve(m as ViewersResult));
@@ -230,7 +306,7 @@ async function main() {
     const r = await result;
     const all = [...r.run, ...r.logs];
     const requests = all.length + r.first.length + r.stream.opened;
-    const server = watch.stop(requests);
+    const server = await watch.stop(requests);
     const xactsPerS = (await transactions()) - xacts0;
     // The next phase's users must find their stream slots free (the server frees a slot when it
     // sees the connection close).
@@ -311,9 +387,34 @@ async function main() {
     const cpu0 = process.cpuUsage();
     const cache0 = logLineCacheStats();
     const pg0 = postgresTicks(postmaster);
+    const mainThread = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+    const main0 = schedstat(mainThread);
+    const sched0 = backendSched(postmaster);
     const t0 = performance.now();
     return {
-      stop(requests: number) {
+      async stop(requests: number) {
+        // Waiting for a CPU, by who waited: the server's main thread, and PostgreSQL's backends
+        // by the pool that opened them (application_name) or their kind (autovacuum, …).
+        const main1 = schedstat(mainThread);
+        const sched1 = backendSched(postmaster);
+        const roles = new Map(
+          (
+            await selectRows<{ pid: number; role: string }>(
+              db,
+              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
+            )
+          ).map((r) => [r.pid, r.role]),
+        );
+        const byRole = new Map<string, { cpu: number; wait: number }>();
+        for (const [p, s] of sched1) {
+          const role = roles.get(p) ?? 'other';
+          const before = sched0.get(p) ?? { cpu: 0, wait: 0 };
+          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
+          byRole.set(role, {
+            cpu: sum.cpu + s.cpu - before.cpu,
+            wait: sum.wait + s.wait - before.wait,
+          });
+        }
         clearInterval(sampler);
         clearInterval(activity);
         if (waits.size)
@@ -336,7 +437,16 @@ async function main() {
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
           `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +
-          (streamsMax ? `; streams open at most ${streamsMax}` : '')
+          (streamsMax ? `; streams open at most ${streamsMax}` : '') +
+          `; waiting for a CPU (ms a read, beside CPU): server main thread ${((main1!.wait - main0!.wait) / requests).toFixed(2)} (${((main1!.cpu - main0!.cpu) / requests).toFixed(2)})` +
+          [...byRole]
+            .filter(([, v]) => v.cpu + v.wait > 1)
+            .sort((a, b) => b[1].cpu - a[1].cpu)
+            .map(
+              ([role, v]) =>
+                `, ${role} ${(v.wait / requests).toFixed(2)} (${(v.cpu / requests).toFixed(2)})`,
+            )
+            .join('')
         );
       },
     };
@@ -351,7 +461,24 @@ async function main() {
   console.log(
     `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.rate.toFixed(0)} lines/s` +
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
-      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''})`,
+      ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
+  );
+  const nices = await selectRows<{ name: string; pid: number }>(
+    db,
+    sql`SELECT application_name AS name, pid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  console.log(
+    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
+      [...new Set(nices.map((n) => n.name))]
+        .map(
+          (name) =>
+            `${name} ${nices
+              .filter((n) => n.name === name)
+              .map((n) => niceOf(n.pid))
+              .join(',')}`,
+        )
+        .join('; '),
   );
 
   await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
@@ -393,14 +520,14 @@ async function main() {
     if (mode === 'poll') {
       console.log(
         `[poll: Follow off] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms` +
-          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s)`,
+          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     } else {
       const lag = (l: typeof loaded.lag) => (l ? `p50 ${l.p50} / p99 ${l.p99} ms` : '–');
       console.log(
         `[stream: Follow on] ${viewers} viewers, GET run every 2 s + log streamed: run p50 ${f(pct(idle.run, 0.5))} ms, p99 ${f(pct(idle.run, 0.99))} ms` +
           ` | with ${WRITERS} writers: run p50 ${f(pct(loaded.run, 0.5))} ms, p99 ${f(pct(loaded.run, 0.99))} ms,` +
-          ` delivery lag ${lag(loaded.lag)}, ${loaded.lines} lines / ${(loaded.bytes / 1e6).toFixed(1)} MB received (ingest ${writing.rate.toFixed(0)} lines/s)`,
+          ` delivery lag ${lag(loaded.lag)}, ${loaded.lines} lines / ${(loaded.bytes / 1e6).toFixed(1)} MB received (ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     }
     console.log(`  alone:        ${idle.detail}`);
@@ -422,6 +549,7 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  await sealer?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await database.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * What one poll costs the server, by kind, without sockets or other load in the way: each kind
  * of request through `app.request` N times in a row on a fresh embedded PostgreSQL, wall time
- * and the node process's CPU per request (PostgreSQL's own CPU is not in it). For A/B of the
+ * and the CPU per request of the node process and of PostgreSQL (its postmaster and every
+ * backend, from /proc: what the request's queries cost it, plus its background work). For A/B of the
  * read paths; `bench/load.ts` gives the figures under load.
  *
  *   npx tsx bench/poll-cost.ts        (N=1000 by default)
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { createApp } from '../server/app';
 import { openEmbedded } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { clusterCpuSeconds } from './cpu';
 import { twoNodeWorkflow } from './server-process';
 
 const N = Number(process.env.N ?? 1000);
@@ -56,11 +58,16 @@ const logs = Array.from({ length: 1000 }, (_, i) => ({
   level: 'INFO',
   message: `step ${i}: processed batch of records from upstream source, checksum ${i * 7919} ok`,
 }));
+// EXTRA=k: k more batches of 1 000 lines first (a log of k thousand lines, as under load).
+for (let k = 0; k < Number(process.env.EXTRA ?? 0); k++) {
+  await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+}
 await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs });
+const ends = Number(process.env.EXTRA ?? 0) * 1000 + 1000;
 
 const gzip = { 'accept-encoding': 'gzip' };
 const runPath = `/workflows/runs/${run}?view=summary`;
-const atEnd = `/workflows/nodes/runs/${node}/logs?cursor=1000&limit=10000`;
+const atEnd = `/workflows/nodes/runs/${node}/logs?cursor=${ends}&limit=10000`;
 const runTag = (await call('GET', runPath)).res.headers.get('etag')!;
 const logTag = (await call('GET', atEnd)).res.headers.get('etag')!;
 const cases: [string, () => Promise<unknown>][] = [
@@ -77,17 +84,25 @@ const cases: [string, () => Promise<unknown>][] = [
   ],
   [
     'log from a cursor, 1000 lines',
-    () => call('GET', `/workflows/nodes/runs/${node}/logs?cursor=0&limit=10000`, undefined, gzip),
+    () =>
+      call(
+        'GET',
+        `/workflows/nodes/runs/${node}/logs?cursor=${ends - 1000}&limit=10000`,
+        undefined,
+        gzip,
+      ),
   ],
 ];
 for (const [name, request] of cases) {
   for (let i = 0; i < 50; i++) await request();
   const cpu0 = process.cpuUsage();
+  const pg0 = clusterCpuSeconds(dir);
   const t0 = performance.now();
   for (let i = 0; i < N; i++) await request();
   const cpu = process.cpuUsage(cpu0);
+  const pgMs = ((clusterCpuSeconds(dir) - pg0) * 1000) / N;
   console.log(
-    `${name}: ${((performance.now() - t0) / N).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms node CPU a request`,
+    `${name}: ${((performance.now() - t0) / N).toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms node CPU, ${pgMs.toFixed(2)} ms PostgreSQL CPU a request`,
   );
 }
 await database.close();

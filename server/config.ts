@@ -96,6 +96,12 @@ export const configSchema = z.object({
    * whole once all its runs have expired); default a quarter of RETENTION_DAYS, 1 to 7 days.
    */
   LOG_PARTITION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
+  /**
+   * Niceness (CPU priority, 1–19; 0: off) of the embedded PostgreSQL's backends doing bulk work —
+   * the log ingest's writes, the log sealer, retention — so those answering reads get the cores
+   * first. Not applied to a DATABASE_URL (its backends may be on another machine).
+   */
+  BULK_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Where the built SPA is served from. */
   STATIC_DIR: z.string().min(1).default('./dist'),
 });

@@ -22,6 +22,7 @@ async function main() {
     : await openEmbedded({
         dataDir: path.resolve(config.DATA_DIR),
         port: config.EMBEDDED_POSTGRES_PORT,
+        bulkNice: config.BULK_NICE,
       });
   // From here on a signal stops what has started so far, the embedded PostgreSQL last (also when
   // it arrives while the demo seeds).
@@ -78,13 +79,14 @@ async function main() {
   };
   const dispatcher = startDispatcher(database.db, () => new Date(), backendOptions);
   const retention = config.RETENTION_DAYS
-    ? startRetention(database.db, () => new Date(), {
+    ? startRetention(database.bulk, () => new Date(), {
         days: config.RETENTION_DAYS,
         intervalMs: config.RETENTION_SWEEP_MINUTES * 60_000,
         firstDelayMs: 5_000,
       })
     : null;
-  const sealer = startLogSealer(database.db);
+  // Bulk work, on the bulk pool: on the embedded PostgreSQL its backends yield the CPU to reads.
+  const sealer = startLogSealer(database.bulk);
   for (const part of [simulator, actionRunSimulator, dispatcher, retention, sealer]) {
     if (part) running.push(part);
   }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { setPriority } from 'node:os';
+import { debuglog } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -20,6 +22,12 @@ export interface Database {
    * makes): they never wait for a connection behind writes, whose transactions can fill `db`'s.
    */
   reads: Db;
+  /**
+   * The same database through a third pool, for bulk work that may wait: the log ingest's
+   * writes, the log sealer, retention. On the embedded PostgreSQL its backends run at a lower CPU
+   * priority (`bulkNice`), so the backends answering reads get the cores first.
+   */
+  bulk: Db;
   /** Where the data lives, for the start-up line. */
   description: string;
   close(): Promise<void>;
@@ -31,14 +39,25 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
  * Runs PostgreSQL in `dataDir` (initialised on first use), opens the `runboard` database and
  * migrates it; closing stops PostgreSQL after the pool.
  */
-export async function openEmbedded(options: { dataDir: string; port?: number }): Promise<Database> {
+export async function openEmbedded(options: {
+  dataDir: string;
+  port?: number;
+  /** Niceness of the bulk pool's backends (see openPostgres); default BULK_NICE_DEFAULT. */
+  bulkNice?: number;
+  /** Connections of the reads pool (default 10; bench:load's READ_POOL). */
+  readPoolSize?: number;
+}): Promise<Database> {
   const cluster = await startEmbeddedPostgres(options);
   try {
     await ensureDatabase(cluster.url('postgres'), 'runboard');
-    const database = await openPostgres(cluster.url('runboard'));
+    const database = await openPostgres(cluster.url('runboard'), {
+      bulkNice: options.bulkNice ?? BULK_NICE_DEFAULT,
+      readPoolSize: options.readPoolSize,
+    });
     return {
       db: database.db,
       reads: database.reads,
+      bulk: database.bulk,
       description:
         `embedded PostgreSQL in ${options.dataDir}, port ${cluster.port}` +
         (cluster.socketDir ? ' (the server connects over its Unix-domain socket)' : ''),
@@ -53,30 +72,77 @@ export async function openEmbedded(options: { dataDir: string; port?: number }):
   }
 }
 
-/** Opens a pool on a real PostgreSQL and migrates it. */
-export async function openPostgres(url: string): Promise<Database> {
+/** The bulk pool's niceness on the embedded PostgreSQL unless BULK_NICE says otherwise. */
+export const BULK_NICE_DEFAULT = 10;
+
+const debug = debuglog('runboard');
+
+/**
+ * Lowers the CPU priority of a new backend of the bulk pool (`nice` on Linux: raising one's
+ * niceness needs no privilege when the backend runs as this process's user, or as root). The
+ * backend's pid is the one PostgreSQL sent when the session started (`pg_backend_pid()`), so
+ * this is only meaningful for a PostgreSQL on this machine; a failure leaves it as it is.
+ */
+function lowerPriority(client: pg.Client, nice: number) {
+  const pid = (client as unknown as { processID?: number }).processID;
+  try {
+    if (!pid) throw new Error('no backend pid');
+    setPriority(pid, nice);
+  } catch (err) {
+    debug('bulk backend %s left at its priority: %s', pid, (err as Error).message);
+  }
+}
+
+/**
+ * Opens the pools on a real PostgreSQL and migrates it. `bulkNice` (1–19; only for a PostgreSQL
+ * running on this machine, as the embedded one does) runs every backend of the bulk pool at that
+ * niceness; left out or 0, they run as the others do.
+ */
+export async function openPostgres(
+  url: string,
+  options: { bulkNice?: number; readPoolSize?: number } = {},
+): Promise<Database> {
   let closing = false;
-  const pools = [0, 1].map(() => {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Named in pg_stat_activity by what they serve (unless the URL names them). The bulk pool's 5:
+  // the ingest holds two connections at most (log-ingest.ts MAX_WRITES), the sealer and
+  // retention one each.
+  const pools = (['runboard', 'runboard-reads', 'runboard-bulk'] as const).map((name) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max:
+        name === 'runboard-bulk'
+          ? 5
+          : name === 'runboard-reads'
+            ? (options.readPoolSize ?? 10)
+            : 10,
+      fallback_application_name: name,
+    });
     // An idle connection the server drops (restart, admin command) must not crash the process:
     // the pool replaces it on the next query. Once closing, such drops are expected.
     pool.on('error', (err) => {
       if (!closing) console.error(`PostgreSQL connection lost: ${err.message}`);
     });
+    const nice = options.bulkNice ?? 0;
+    if (name === 'runboard-bulk' && nice > 0) {
+      pool.on('connect', (client) => lowerPriority(client, nice));
+    }
     return pool;
   });
   // withCancel's cancels go through a pool of their own: with every connection of a pool busy
   // with searches, a cancel queued behind them would wait for the very queries it cancels.
   const cancels = new pg.Pool({ connectionString: url, max: 2 });
   cancels.on('error', () => undefined);
-  const [db, reads] = pools.map((pool) => drizzlePg({ client: pool, schema }) as unknown as Db);
-  sessionPools.set(db!, pools[0]!);
-  sessionPools.set(reads!, pools[1]!);
-  for (const d of [db!, reads!]) cancelPools.set(d, cancels);
+  const [db, reads, bulk] = pools.map(
+    (pool) => drizzlePg({ client: pool, schema }) as unknown as Db,
+  );
+  pools.forEach((pool, k) => sessionPools.set([db!, reads!, bulk!][k]!, pool));
+  for (const d of [db!, reads!, bulk!]) cancelPools.set(d, cancels);
+  bulkPools.set(db!, bulk!);
   await migratePg(db as never, { migrationsFolder });
   return {
     db: db!,
     reads: reads!,
+    bulk: bulk!,
     description: `PostgreSQL at ${new URL(url).host}`,
     close: async () => {
       closing = true;
@@ -93,6 +159,13 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 
 const sessionPools = new WeakMap<Db, pg.Pool>();
 const cancelPools = new WeakMap<Db, pg.Pool>();
+const bulkPools = new WeakMap<Db, Db>();
+
+/**
+ * The bulk pool opened beside `db` (Database.bulk), for the log ingest, which is handed the app's
+ * `db`; `db` itself when it has none (a database not opened by openPostgres).
+ */
+export const bulkOf = (db: Db): Db => bulkPools.get(db) ?? db;
 
 /**
  * Runs `work` on one connection of the pool held for it, outside any transaction: for the

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { sealChunks, trySealLock, unsealedNodeRuns } from '../db/log-chunks';
+import { analyzeLogPartition, unanalyzedLogPartitions } from '../db/log-statistics';
 
 /** What one pass sealed; `skipped` when another server held the sealer's lock. */
 export interface SealReport {
@@ -42,8 +43,24 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
   }
 }
 
+/** Changed rows after which a log partition never analyzed is analyzed by the sealer. */
+const ANALYZE_AFTER_ROWS = 1_000;
+
 /**
- * Seals until stopped, each pass until nothing is left: the next pass `intervalMs` after one
+ * Analyzes the log partitions PostgreSQL has not analyzed yet once they hold lines (a new
+ * partition, filled faster than autovacuum comes round): until then every page read of a node
+ * run's lines is planned as if the log were empty and reads all of it (db/log-statistics.ts).
+ * Bulk work, on the sealer's (low-priority) connection; several servers may both analyze one, which
+ * costs a sample of its rows twice. Answers the partitions analyzed.
+ */
+export async function analyzeNewLogPartitions(db: Db): Promise<string[]> {
+  const names = await unanalyzedLogPartitions(db, ANALYZE_AFTER_ROWS);
+  for (const name of names) await analyzeLogPartition(db, name);
+  return names;
+}
+
+/**
+ * Seals until stopped (each pass after analyzeNewLogPartitions), each pass until nothing is left: the next pass `intervalMs` after one
  * that sealed something, `idleMs` after one that did not (finding work reads one index entry per
  * full chunk, db/log-chunks.ts `unsealedNodeRuns`). A failed pass is reported and tried
  * again at the next tick.
@@ -58,7 +75,8 @@ export function startLogSealer(
   const tick = () => {
     if (stopped) return;
     let busy = false;
-    running = sealLogChunks(db, { ...options, isStopped: () => stopped })
+    running = analyzeNewLogPartitions(db)
+      .then(() => sealLogChunks(db, { ...options, isStopped: () => stopped }))
       .then((report) => {
         busy = report.chunks > 0 || report.skipped;
       })

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import { bulkOf, type Db } from '../db/client';
 import {
   LogConnection,
   refusedByDatabase,
@@ -110,13 +110,15 @@ class LogIngest {
   /**
    * A write slot: one pooled connection, kept for write after write while batches wait. Given
    * back after each write, it would queue the next one behind every reader waiting for the pool
-   * (with 200 viewers polling, ingest fell to ~800 lines/s).
+   * (with 200 viewers polling, ingest fell to ~800 lines/s). From the bulk pool (client.ts
+   * `bulkOf`): on the embedded PostgreSQL its backends run at a lower CPU priority than those
+   * answering reads.
    */
   private async drain() {
     let taken = this.take();
     let connection: LogConnection;
     try {
-      connection = await LogConnection.open(this.db);
+      connection = await LogConnection.open(bulkOf(this.db));
     } catch (error) {
       for (const batch of taken) batch.settle(error);
       return;

@@ -42,10 +42,12 @@ export async function copyTemplate(): Promise<{ url: string; drop: () => Promise
   };
 }
 
-/** A fresh, migrated database of its own, open. */
-export async function freshDatabase(): Promise<Database> {
+/** A fresh, migrated database of its own, open (`options` as openPostgres takes them). */
+export async function freshDatabase(
+  options: Parameters<typeof openPostgres>[1] = {},
+): Promise<Database> {
   const copy = await copyTemplate();
-  const database = await openPostgres(copy.url);
+  const database = await openPostgres(copy.url, options);
   return {
     ...database,
     async close() {
@@ -88,9 +90,11 @@ export async function startTestServer(
     withoutDispatcher?: boolean;
     /** More app options (rate limits, session policy, OIDC). */
     app?: Omit<AppOptions, 'db' | 'clock' | 'dispatcher'>;
+    /** Niceness of the bulk pool's backends (client.ts openPostgres); default: not lowered. */
+    bulkNice?: number;
   } = {},
 ): Promise<TestServer> {
-  const database = await freshDatabase();
+  const database = await freshDatabase({ bulkNice: options.bulkNice });
   await ensureUsers(database.db, TEST_CREDENTIALS);
   const clock = options.clock ?? (() => new Date());
   const dispatcher: Dispatcher = options.withoutDispatcher
