@@ -5,7 +5,8 @@
  * build gets the same minutes of a busy machine. `--only=` picks among `boot` (cold loads of
  * both log sizes: first lines, every long task), `app` (bench/run-page.ts's run-page figures at
  * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
- * `--trace=prefix` writes a Chromium trace of each build's first boot.
+ * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
+ * server's port.
  * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`
  */
 import { loadavg } from 'node:os';
@@ -20,6 +21,8 @@ const statics = rest.filter((a) => !/^\d+$/.test(a));
 const rounds = Number(rest.find((a) => /^\d+$/.test(a)) ?? 3);
 const trace = process.argv.find((a) => a.startsWith('--trace='))?.split('=')[1];
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? 'boot,output';
+/** The first build's port (the next ones follow): another bench may hold the default. */
+const firstPort = Number(process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 18961);
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
 const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 
@@ -29,7 +32,7 @@ async function main() {
   const bases: string[] = [];
   try {
     for (const [i, dir] of statics.entries()) {
-      const port = 18961 + i;
+      const port = firstPort + i;
       servers.push(
         await startBenchServer({
           DATABASE_URL: cluster.url('runboard'),

@@ -15,11 +15,11 @@ const [dataDir, staticDir, url, out] = process.argv.slice(2);
 const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
 const server = await startBenchServer({
   DATABASE_URL: cluster.url('runboard'),
-  PORT: '18971',
+  PORT: process.env.PROFILE_PORT ?? '18971',
   DATA_DIR: dataDir!,
   STATIC_DIR: staticDir!,
 });
-const base = 'http://127.0.0.1:18971';
+const base = `http://127.0.0.1:${process.env.PROFILE_PORT ?? '18971'}`;
 try {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,

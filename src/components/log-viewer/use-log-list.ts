@@ -115,11 +115,24 @@ function useFixedRows(scroller: ScaledScroller | null, count: number) {
     () => scroller?.observe({ onResize: setViewport, onScroll: setScrollTop }),
     [scroller],
   );
+  // A scroll forces a layout of the whole page wherever it runs: in the commit that just added
+  // rows (a log opening at its end) that layout made the commit a long task. So the rows move
+  // now (their window follows this state) and the element scrolls in the next frame's
+  // animation callbacks, whose layout the browser does anyway before painting.
+  const frame = useRef(0);
+  useEffect(() => () => cancelAnimationFrame(frame.current), [scroller]);
   const scrollToIndex = useCallback(
     (index: number, align: Align) => {
       if (!scroller) return;
-      scroller.scrollTo({ top: rowOffset(index, align, scroller.viewport, count, ROW_HEIGHT) });
-      setScrollTop(scroller.el.scrollTop);
+      const top = rowOffset(index, align, scroller.viewport, count, ROW_HEIGHT);
+      cancelAnimationFrame(frame.current);
+      // Already there (a log opening at its head): nothing to move.
+      if (top / scroller.ratio === scroller.knownTop) return;
+      setScrollTop(top / scroller.ratio);
+      frame.current = requestAnimationFrame(() => {
+        scroller.scrollTo({ top });
+        setScrollTop(scroller.el.scrollTop);
+      });
     },
     [scroller, count],
   );
