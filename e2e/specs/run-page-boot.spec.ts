@@ -24,14 +24,17 @@ test('a cold load of a followed live node: one request for its last lines, the n
   });
 
   await detail.goto(run.identifier);
-  await expect(detail.logs.line(/^\d+INFO.*check 300$/)).toBeInViewport();
+  const newest = detail.logs.line(/^\d+INFO.*check 300$/);
+  await expect(newest).toBeVisible();
   await expect(detail.logs.line(/check 1$/)).toHaveCount(0);
   await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
   await expect(detail.node('Deploy service')).toHaveAttribute('aria-pressed', 'true');
   // The loader's request and the viewer's open were one.
   expect(firstPages).toHaveLength(1);
-  // The page itself stays at its top: only the log's own list scrolled.
+  // The page itself stays at its top: only the log's own list scrolled, to its end.
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await detail.logs.region.scrollIntoViewIfNeeded();
+  await expect(newest).toBeInViewport();
 
   // Following goes on after the staged mount: a new line comes into view at the bottom.
   await api.appendLogs(deploy.identifier, [{ level: 'WARN', message: 'Replica 2 is slow' }]);
