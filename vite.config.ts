@@ -1,8 +1,9 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { pureContractSchemas } from './scripts/vite-pure-contract';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), pureContractSchemas()],
   server: {
     port: 5173,
     proxy: { '/v1': 'http://localhost:8080', '/healthz': 'http://localhost:8080' },

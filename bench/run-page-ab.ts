@@ -5,11 +5,12 @@
  * build gets the same minutes of a busy machine. `--only=` picks among `boot` (cold loads of
  * both log sizes: first lines, every long task), `app` (bench/run-page.ts's run-page figures at
  * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
- * `--trace=prefix` writes a Chromium trace of each build's first boot.
+ * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
+ * server's port.
  * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`
  */
 import { loadavg } from 'node:os';
-import { chromium } from '@playwright/test';
+import { chromium, type CDPSession } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { INIT_SCRIPT, measureOutput, measureRunPage, signIn, longTasks } from './run-page';
 import { startBenchServer, type BenchServer } from './server-process';
@@ -20,6 +21,8 @@ const statics = rest.filter((a) => !/^\d+$/.test(a));
 const rounds = Number(rest.find((a) => /^\d+$/.test(a)) ?? 3);
 const trace = process.argv.find((a) => a.startsWith('--trace='))?.split('=')[1];
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? 'boot,output';
+/** The first build's port (the next ones follow): another bench may hold the default. */
+const firstPort = Number(process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 18961);
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
 const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 
@@ -29,7 +32,7 @@ async function main() {
   const bases: string[] = [];
   try {
     for (const [i, dir] of statics.entries()) {
-      const port = 18961 + i;
+      const port = firstPort + i;
       servers.push(
         await startBenchServer({
           DATABASE_URL: cluster.url('runboard'),
@@ -58,6 +61,9 @@ async function main() {
                 path: `${trace}-${name}-${key}.json`,
                 screenshots: false,
               });
+            const cdp = await context.newCDPSession(page);
+            await cdp.send('Performance.enable');
+            const before = await mainThreadTimes(cdp);
             await page.goto(`${base}/runs/${runs[key]!.run}?node=work`);
             await page.waitForFunction('window.__firstLines !== undefined', undefined, {
               timeout: 60_000,
@@ -70,9 +76,16 @@ async function main() {
                 .map((t) => `${Math.round(t.start)}+${Math.round(t.duration)}`)
                 .join(' '),
             );
+            // Total blocking time: what each long task held the page past 50 ms.
+            const tbt = await page.evaluate(() =>
+              window.__longtasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
+            );
+            const after = await mainThreadTimes(cdp);
+            await cdp.detach();
+            const cpu = (k: keyof typeof after) => Math.round((after[k] - before[k]) * 1000);
             if (trace && r === 0) await browser.stopTracing();
             console.log(
-              `${name} ${key} boot: first lines ${Math.round(first as number)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)} [${all}] load ${loadavg()[0]!.toFixed(1)}`,
+              `${name} ${key} boot: first lines ${Math.round(first as number)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)}, blocking ${Math.round(tbt)} ms [${all}]; main thread CPU ${cpu('ThreadTime')} ms (script ${cpu('ScriptDuration')}, style ${cpu('RecalcStyleDuration')}, layout ${cpu('LayoutDuration')}) load ${loadavg()[0]!.toFixed(1)}`,
             );
           }
         }
@@ -97,6 +110,21 @@ async function main() {
     await cluster.stop();
   }
 }
+/**
+ * The page's renderer main thread so far, in seconds: its CPU time (ThreadTime) and the time
+ * spent in script, style recalculation and layout (Chromium's Performance metrics).
+ */
+async function mainThreadTimes(cdp: CDPSession) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  return {
+    ThreadTime: get('ThreadTime'),
+    ScriptDuration: get('ScriptDuration'),
+    RecalcStyleDuration: get('RecalcStyleDuration'),
+    LayoutDuration: get('LayoutDuration'),
+  };
+}
+
 declare global {
   interface Window {
     __longtasks: { start: number; duration: number }[];

@@ -1,7 +1,7 @@
 /**
  * A CPU profile (1 ms samples) and a Chromium trace of one page load, to find what a long task
  * is: `npx tsx bench/run-page-profile.ts <dataDir> <buildDir> <path, e.g. /runs/wfr_…?node=work>
- * <outPrefix>` writes <outPrefix>.cpuprofile and <outPrefix>.trace.json (open both in Chrome's
+ * <outPrefix> [--cold]` writes <outPrefix>.cpuprofile and <outPrefix>.trace.json (open both in Chrome's
  * DevTools Performance panel; a `nominify` build keeps React's and our function names).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,15 +11,15 @@ import { signIn } from './run-page';
 import { startBenchServer } from './server-process';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
-const [dataDir, staticDir, url, out] = process.argv.slice(2);
+const [dataDir, staticDir, url, out] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
 const server = await startBenchServer({
   DATABASE_URL: cluster.url('runboard'),
-  PORT: '18971',
+  PORT: process.env.PROFILE_PORT ?? '18971',
   DATA_DIR: dataDir!,
   STATIC_DIR: staticDir!,
 });
-const base = 'http://127.0.0.1:18971';
+const base = `http://127.0.0.1:${process.env.PROFILE_PORT ?? '18971'}`;
 try {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
@@ -31,8 +31,12 @@ try {
     clientSecret: 'runboard-admin-secret',
   });
   const page = await context.newPage();
-  await page.goto(`${base}/runs`);
-  await page.waitForTimeout(500);
+  // `--cold`: the page's first load in a new tab (as a person opening a link), else a load
+  // after the runs list (the renderer and its compiled code warm).
+  if (!process.argv.includes('--cold')) {
+    await page.goto(`${base}/runs`);
+    await page.waitForTimeout(500);
+  }
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });

@@ -15,8 +15,12 @@ export const runRoute = createRoute({
   getParentRoute: () => authedRoute,
   path: '/runs/$runId',
   validateSearch: validateRunSearch,
-  loader: async ({ context, params }) => {
-    const run = await ensureRunStore(context.queryClient, params.runId).catch(missingAsNotFound);
+  loader: async ({ context, params, location, preload }) => {
+    // Navigating (not a hover's preload): the selected log's first lines are asked for too.
+    const search = preload ? undefined : validateRunSearch(location.search);
+    const run = await ensureRunStore(context.queryClient, params.runId, search).catch(
+      missingAsNotFound,
+    );
     // The header's title is a nicety: a deleted workflow must not hide its runs.
     await context.queryClient
       .ensureQueryData(workflowQueryOptions(run.workflowIdentifier))

@@ -1,5 +1,5 @@
 export { LogViewer, type LogViewerProps } from './LogViewer';
 export type { LogViewState } from '../../lib/log-search';
 export { logKeys } from './use-log-polling';
-export { type LogSource } from './store';
+export { openLog, type LogSource } from './store';
 export { sumCounts } from './model';

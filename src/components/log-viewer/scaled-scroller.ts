@@ -15,6 +15,13 @@ export class ScaledScroller {
    */
   viewport = 0;
 
+  /**
+   * The element's real scrollTop as last reported (scroll events, the observer's first report),
+   * null after our own scroll until its event: a new element is at 0. A scroll to where the
+   * element already is can be left out, and with it the layout it would force.
+   */
+  knownTop: number | null = 0;
+
   constructor(readonly el: HTMLElement) {}
 
   /** Sets the ratio for a virtual height; returns the real height the spacer should have. */
@@ -32,7 +39,10 @@ export class ScaledScroller {
     onResize: (height: number) => void;
     onScroll: (offset: number) => void;
   }) {
-    const scrolled = () => onScroll(this.el.scrollTop);
+    const scrolled = () => {
+      this.knownTop = this.el.scrollTop;
+      onScroll(this.knownTop);
+    };
     // The observer also gives the first report (and the offset the element kept, e.g. across a
     // wrap toggle), once the browser has laid the page out: reading them now would force that
     // layout in the middle of React's commit.
@@ -84,6 +94,7 @@ export class ScaledScroller {
     this.el.removeEventListener(...args);
   }
   scrollTo(options: ScrollToOptions) {
+    this.knownTop = null;
     this.el.scrollTo({
       ...options,
       ...(options.top !== undefined ? { top: options.top / this.ratio } : {}),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubSessionStorage } from '../../lib/test-stubs';
-import { logView } from './store';
+import { logView, openLog } from './store';
 
 const errorLine = (seq: number) => ({
   id: seq,
@@ -67,5 +67,39 @@ describe('a filtered log view walking toward the viewport', () => {
     await settle();
     expect(notified).toBe(1);
     expect(view.lineAt(10_199)?.seq).toBe(1_020_000);
+  });
+});
+
+describe('opening a log before its viewer mounts', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("sends one first request: the run page's loader opens the log and the viewer joins it", async () => {
+    const requests = pendingNetwork();
+    const source = { nodeRunId: 'wfnr_early' };
+    const early = openLog(source, { levels: [], line: null, follow: true }, true);
+    const view = logView(source, { levels: [], q: '' });
+    const viewers = view.open('tail');
+    await settle();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.url.searchParams.get('tail')).toBe('true');
+
+    const tail = Array.from({ length: 200 }, (_, i) => ({
+      ...errorLine(801 + i),
+      logLevel: 'INFO',
+    }));
+    requests[0]!.answer({ ok: true, logs: tail, nextCursor: null, total: 1000 });
+    await Promise.all([early, viewers]);
+    expect(view.total).toBe(1000);
+    expect(view.lineAt(999)?.seq).toBe(1000);
+  });
+
+  it('opens at the head when a line is asked for, even in a followed live log', async () => {
+    const requests = pendingNetwork();
+    void openLog({ nodeRunId: 'wfnr_line' }, { levels: ['ERROR'], line: 40, follow: true }, true);
+    await settle();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.url.searchParams.get('cursor')).toBe('0');
+    expect(requests[0]!.url.searchParams.get('level')).toBe('ERROR');
   });
 });

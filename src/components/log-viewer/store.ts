@@ -68,6 +68,8 @@ export class LogView {
   private countedSoFar: number | null = null;
   /** A search's first request (its first match alone) while it is under way. */
   private opening: Promise<void> | null = null;
+  /** The first page's request (not a search's) while it is under way. */
+  private firstPage: Promise<void> | null = null;
   /** Only the first match is known: the next positions need the rest of the first page. */
   private firstOnly = false;
   error: Error | null = null;
@@ -221,8 +223,15 @@ export class LogView {
       if (!this.counting && !this.opening) void this.count();
     }
     if (this.lines.total !== null) return Promise.resolve();
-    if (at === 'tail') return this.run({ kind: 'tail', limit: PAGE_SIZE });
-    return this.run({ kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE });
+    // One first request however many ask (the run page's loader asks before the viewer mounts).
+    this.firstPage ??= this.run(
+      at === 'tail'
+        ? { kind: 'tail', limit: PAGE_SIZE }
+        : { kind: 'range', start: 0, cursor: 0, limit: PAGE_SIZE },
+    ).finally(() => {
+      this.firstPage = null;
+    });
+    return this.firstPage;
   }
 
   /**
@@ -462,6 +471,21 @@ const views = new Map<string, LogView>();
  * One view per source + filter, shared by every viewer on the page and kept across filter
  * toggles (switching back to "all" is instant). The least recently used views are dropped.
  */
+/**
+ * Starts loading what a viewer of `source` in `state` opens first (the tail of a followed live
+ * log, else the head), before the viewer mounts: the run page asks from its loader, so the
+ * first lines are on their way while the page renders. The viewer's own open joins it.
+ */
+export function openLog(
+  source: LogSource,
+  state: { levels: LogFilter['levels']; line: number | null; follow: boolean },
+  live: boolean,
+) {
+  // As LogViewer opens: at the end when following a live log with no line to show, else the head.
+  const at = state.line === null && state.follow && live ? 'tail' : 'head';
+  return logView(source, { levels: state.levels, q: '' }).open(at);
+}
+
 export function logView(source: LogSource, filter: LogFilter): LogView {
   const key = JSON.stringify([sourceKey(source), normalizeLevels(filter.levels), filter.q]);
   let view = views.get(key);

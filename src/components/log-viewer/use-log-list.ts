@@ -111,15 +111,42 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
 function useFixedRows(scroller: ScaledScroller | null, count: number) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
-  useLayoutEffect(
-    () => scroller?.observe({ onResize: setViewport, onScroll: setScrollTop }),
-    [scroller],
-  );
+  // A scroll forces a layout of the whole page wherever it runs: in the commit that just added
+  // rows (a log opening at its end) that layout made the commit a long task. So the rows move
+  // now (their window follows this state) and the element scrolls in the next frame's
+  // animation callback, whose layout the browser does anyway before painting. `frame` is that
+  // callback while it waits (0: none).
+  const frame = useRef(0);
+  useLayoutEffect(() => {
+    const stop = scroller?.observe({
+      onResize: setViewport,
+      // Until a scroll of ours has run, the element still reports where it was: the rows keep
+      // the target (going back would fetch lines the follow just left, and again after).
+      onScroll: (top) => {
+        if (!frame.current) setScrollTop(top);
+      },
+    });
+    return () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+      stop?.();
+    };
+  }, [scroller]);
   const scrollToIndex = useCallback(
     (index: number, align: Align) => {
       if (!scroller) return;
-      scroller.scrollTo({ top: rowOffset(index, align, scroller.viewport, count, ROW_HEIGHT) });
-      setScrollTop(scroller.el.scrollTop);
+      const top = rowOffset(index, align, scroller.viewport, count, ROW_HEIGHT);
+      const waiting = frame.current !== 0;
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+      // Already there with nothing under way (a log opening at its head): nothing to move.
+      if (!waiting && top / scroller.ratio === scroller.knownTop) return;
+      setScrollTop(top / scroller.ratio);
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        scroller.scrollTo({ top });
+        setScrollTop(scroller.el.scrollTop);
+      });
     },
     [scroller, count],
   );

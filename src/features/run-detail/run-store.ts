@@ -6,8 +6,11 @@ import {
 } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { WorkflowRunSummary } from '../../../contract/workflows';
-import { logKeys } from '../../components/log-viewer';
+import { logKeys, openLog } from '../../components/log-viewer';
+import { logStateFromSearch } from '../../lib/log-search';
 import { runDetailKeys, runDetailQueryOptions, workflowVersionQueryOptions } from './api';
+import { defaultNode, latestNodeRunByNode } from './model';
+import type { RunSearch } from './search';
 
 /**
  * The run page's one store: the run (polled by lib/polling's policy until it finishes) and the
@@ -29,12 +32,18 @@ export function useRunStore(runId: string) {
   };
 }
 
-/** For the route's loader: the run, and its version's graph if there is one. */
+/**
+ * For the route's loader: the run, and its version's graph if there is one. Given the page's
+ * search (a navigation, not a preload), the selected log's first lines are asked for as soon as
+ * the run is known: they arrive while the page's code loads and renders.
+ */
 export async function ensureRunStore(
   client: QueryClient,
   runId: string,
+  search?: RunSearch,
 ): Promise<WorkflowRunSummary> {
   const run = await client.ensureQueryData(runDetailQueryOptions(runId));
+  if (search) openSelectedLog(run, search);
   await client
     .ensureQueryData(workflowVersionQueryOptions(run.workflowIdentifier, run.workflow.version))
     .catch(() => undefined);
@@ -59,4 +68,19 @@ export function useRefreshRun(runId: string) {
       ]),
     [client, runId],
   );
+}
+
+/**
+ * Opens the log the run page's Logs tab shows first (RunDetailPage's selection: the node in the
+ * URL or the default one, or all nodes), as its viewer will. Not a search's: those are the
+ * viewer's to start.
+ */
+function openSelectedLog(run: WorkflowRunSummary, search: RunSearch) {
+  if ((search.tab ?? 'logs') !== 'logs' || search.q) return;
+  const node = search.scope === 'all' ? null : (search.node ?? defaultNode(run.nodeRuns));
+  const nodeRun = node ? latestNodeRunByNode(run.nodeRuns).get(node) : undefined;
+  if (node && !nodeRun) return;
+  const live = nodeRun ? nodeRun.status === 'IN_PROGRESS' : run.status !== 'COMPLETED';
+  const source = nodeRun ? { nodeRunId: nodeRun.identifier } : { runId: run.identifier };
+  void openLog(source, logStateFromSearch(search, live), live);
 }

@@ -36,6 +36,8 @@ import { RunHeader } from './RunHeader';
 const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
 /** The log viewer's share of the panel: all but its title row and the tab list. */
 const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
+/** The panel's content (title row, tabs and log viewer), kept while the panel mounts. */
+const LOG_PANEL_HEIGHT = 'max(500px, calc(100dvh - 132px))';
 /** A timeline row's height (RunGantt.module.css), for the space kept before it mounts. */
 const GANTT_ROW_PX = 26;
 
@@ -88,14 +90,14 @@ export function RunDetailPage({
     [onSearchChange],
   );
   const selectAll = () => onSearchChange(selectionPatch(null));
-  // The header's facts and the logs in the router's update (what a person opens the page for,
-  // and the log's first request starts at once), then the graph, the timeline and the run's
-  // controls in a transition.
-  const stage = useStagedMount(1);
+  // The header's facts in the router's update (React never time-slices it), then the log panel
+  // (what a person opens the page for; its first lines were asked for by the route's loader)
+  // and then the graph, the timeline and the run's controls, each in a transition of its own.
+  const stage = useStagedMount(2);
 
   return (
     <Stack gap="md">
-      <RunHeader run={run} workflow={workflow} actions={stage >= 1} />
+      <RunHeader run={run} workflow={workflow} actions={stage >= 2} />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
           Couldn’t refresh — retrying
@@ -116,7 +118,7 @@ export function RunDetailPage({
               All nodes
             </Button>
           </Group>
-          {stage >= 1 ? (
+          {stage >= 2 ? (
             <>
               <WorkflowGraph
                 nodes={graph.nodes}
@@ -144,25 +146,29 @@ export function RunDetailPage({
         </Stack>
       </Paper>
       <Paper withBorder p="md" mih={PANEL_HEIGHT} component="section" aria-label="Logs and output">
-        <SelectionPanel
-          run={run}
-          node={selectedNode}
-          nodeRun={selectedRun}
-          title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
-          titles={titles}
-          search={search}
-          onSearchChange={onSearchChange}
-          controls={
-            <NodeRunControls
-              key={selectedNode}
-              run={run}
-              nodeRun={selectedRun}
-              graph={ranOn}
-              titles={titles}
-              onMarked={(node) => onSearchChange({ node }, { replace: true })}
-            />
-          }
-        />
+        {stage < 1 ? (
+          <Skeleton height={LOG_PANEL_HEIGHT} radius="md" aria-label="Loading the logs" />
+        ) : (
+          <SelectionPanel
+            run={run}
+            node={selectedNode}
+            nodeRun={selectedRun}
+            title={selectedNode ? (titles[selectedNode] ?? selectedNode) : 'All nodes'}
+            titles={titles}
+            search={search}
+            onSearchChange={onSearchChange}
+            controls={
+              <NodeRunControls
+                key={selectedNode}
+                run={run}
+                nodeRun={selectedRun}
+                graph={ranOn}
+                titles={titles}
+                onMarked={(node) => onSearchChange({ node }, { replace: true })}
+              />
+            }
+          />
+        )}
       </Paper>
     </Stack>
   );

@@ -1,0 +1,55 @@
+/**
+ * Screenshots of one page of a dashboard build, to compare two builds by eye (light and dark at
+ * 1400 px, light at 390 px), taken once the log's rows and the graph are drawn:
+ * `npx tsx bench/run-page-shots.ts <dataDir> <buildDir> <path> <outPrefix>` writes
+ * <outPrefix>-light.png, -dark.png and -390.png. Also prints the page's DOM element count.
+ */
+import { chromium } from '@playwright/test';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { signIn } from './run-page';
+import { startBenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
+
+const [dataDir, staticDir, url, out] = process.argv.slice(2);
+const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
+const server = await startBenchServer({
+  DATABASE_URL: cluster.url('runboard'),
+  PORT: '18972',
+  DATA_DIR: dataDir!,
+  STATIC_DIR: staticDir!,
+});
+const base = 'http://127.0.0.1:18972';
+try {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
+  });
+  const shots = [
+    { name: 'light', width: 1400, height: 900, colorScheme: 'light' },
+    { name: 'dark', width: 1400, height: 900, colorScheme: 'dark' },
+    { name: '390', width: 390, height: 844, colorScheme: 'light' },
+  ] as const;
+  for (const shot of shots) {
+    const context = await browser.newContext({
+      viewport: { width: shot.width, height: shot.height },
+      colorScheme: shot.colorScheme,
+    });
+    await signIn(context, base, {
+      clientId: 'runboard-admin',
+      clientSecret: 'runboard-admin-secret',
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}${url}`);
+    await page.locator('[aria-label="Log lines"] [role=row] [data-level]').first().waitFor();
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.waitForTimeout(1500);
+    const elements = await page.evaluate(() => document.querySelectorAll('*').length);
+    await page.screenshot({ path: `${out}-${shot.name}.png` });
+    console.log(`${shot.name}: ${elements} elements`);
+    await context.close();
+  }
+  await browser.close();
+} finally {
+  await server.stop();
+  await cluster.stop();
+}
