@@ -207,9 +207,11 @@ async function watchedDetach(
       await new Promise((resolve) => setTimeout(resolve, DETACH_WATCH_MS));
       if (done) return;
       const seen = await watchDetach(db, pid);
-      if (seen.holding && seen.ahead < floor && (await cancelDetach(db, pid))) {
+      if (seen.holding && seen.ahead < floor) {
+        // Before the cancel goes: the detach fails with it before the cancel's own answer comes.
         gaveWay = true;
-        return;
+        if (await cancelDetach(db, pid)) return;
+        gaveWay = false;
       }
     }
   })().catch((err: unknown) => console.error('retention: watching a detach failed:', err));
