@@ -4,10 +4,19 @@ import type { Page } from '@playwright/test';
 const DIR = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
 /**
+ * Screenshots are for a person to look at, so they are taken only when asked for
+ * (`SCREENSHOTS=1 npx playwright test …`): two full-page captures and a scheme switch cost a test
+ * seconds on a loaded machine, and no assertion reads them.
+ */
+export const screenshotsWanted = Boolean(process.env.SCREENSHOTS);
+
+/**
  * Saves the page as it is now in the light and the dark scheme, as
- * test-results/screenshots/<name>-<scheme>.png, then puts the scheme back to light.
+ * test-results/screenshots/<name>-<scheme>.png, then puts the scheme back to light (only with
+ * SCREENSHOTS set).
  */
 export async function screenshotBothSchemes(page: Page, name: string) {
+  if (!screenshotsWanted) return;
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.waitForFunction(
@@ -21,4 +30,12 @@ export async function screenshotBothSchemes(page: Page, name: string) {
     });
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** `target.screenshot(options)`, only with SCREENSHOTS set (see screenshotsWanted). */
+export async function saveScreenshot<O>(
+  target: { screenshot(options?: O): Promise<unknown> },
+  options: O,
+) {
+  if (screenshotsWanted) await target.screenshot(options);
 }

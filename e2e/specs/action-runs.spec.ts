@@ -1,6 +1,6 @@
 import { MEMBER_PERSON, expect, test } from '../fixtures';
 import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
 import { unique } from '../seed-api';
 
@@ -175,7 +175,7 @@ test("a run of an action tied to no blueprint (Port's current action shape) show
   await expect(page.getByText('Blueprint', { exact: true }).locator('..')).toContainText('–');
   await screenshotBothSchemes(page, 'action-run-no-blueprint');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: 'test-results/screenshots/action-run-no-blueprint-390.png',
     fullPage: true,
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { ActionRunPage } from '../pages/action-runs-page';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi } from '../seed-actions';
 import { SeedApi, unique } from '../seed-api';
 
@@ -17,7 +17,7 @@ test.slow();
 async function screenshot390(page: Page, name: string, visible: () => Promise<void>) {
   await page.setViewportSize({ width: 390, height: 844 });
   await visible();
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: path.resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots', name),
     fullPage: true,
   });

@@ -3,7 +3,7 @@ import { ComparePage } from '../pages/compare-page';
 import { TrendsPage } from '../pages/trends-page';
 import { seedPipeline } from '../scenarios';
 import { unique, type SeedApi } from '../seed-api';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 
 /** A build log whose times, ids and durations differ per run, as real logs' do. */
 const buildLog = (run: number, failing: boolean) => [
@@ -64,7 +64,10 @@ test('compares a failed run with the last successful one: the changed node and t
   await expect(compare.firstDifference).toContainText('Pushed registry.example.com/checkout');
   await screenshotBothSchemes(page, 'compare-runs');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: 'test-results/screenshots/compare-runs-390.png', fullPage: true });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/compare-runs-390.png',
+    fullPage: true,
+  });
 });
 
 test('picks two rows of the runs list and compares them', async ({
@@ -103,21 +106,24 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
       { sourceIdentifier: 'transform', targetIdentifier: 'load' },
     ],
   });
-  // Transform takes longer every run (real time, through the API) and fails in the third.
-  let failed = '';
-  for (let i = 0; i < 4; i++) {
-    const run = await api.startRun(id);
-    const finish = async (node: string, result: 'SUCCESS' | 'FAILED' = 'SUCCESS') =>
-      api.patchNodeRun((await api.nodeRun(run.identifier, node)).identifier, {
-        status: 'COMPLETED',
-        result,
-      });
-    await finish('extract');
-    await new Promise((r) => setTimeout(r, 300 * (i + 1)));
-    await finish('transform', i === 2 ? 'FAILED' : 'SUCCESS');
-    if (i === 2) failed = run.identifier;
-    else await finish('load');
-  }
+  // Transform takes longer every run (real time, through the API) and fails in the third. The
+  // four runs go at once, so the seed waits for the longest only.
+  const seeded = await Promise.all(
+    [0, 1, 2, 3].map(async (i) => {
+      const run = await api.startRun(id);
+      const finish = async (node: string, result: 'SUCCESS' | 'FAILED' = 'SUCCESS') =>
+        api.patchNodeRun((await api.nodeRun(run.identifier, node)).identifier, {
+          status: 'COMPLETED',
+          result,
+        });
+      await finish('extract');
+      await new Promise((r) => setTimeout(r, 300 * (i + 1)));
+      await finish('transform', i === 2 ? 'FAILED' : 'SUCCESS');
+      if (i !== 2) await finish('load');
+      return run.identifier;
+    }),
+  );
+  const failed = seeded[2]!;
 
   const trends = new TrendsPage(page);
   await trends.goto(id);
@@ -134,7 +140,7 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
   await expect(page.getByRole('table', { name: 'Runs per day' })).toBeVisible();
   await screenshotBothSchemes(page, 'workflow-trends-table');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: 'test-results/screenshots/workflow-trends-390.png',
     fullPage: true,
   });

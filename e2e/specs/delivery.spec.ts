@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '../fixtures';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique } from '../seed-api';
 
 // A failed attempt waits ten minutes before the next: only "Retry now" sends it again in time.
@@ -80,7 +80,7 @@ test('a node waiting on its backend says so, and an admin retries the delivery n
   await screenshotBothSchemes(page, 'delivery-node-panel');
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(line).toBeVisible();
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: path.resolve(
       import.meta.dirname,
       '..',

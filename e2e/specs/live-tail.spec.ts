@@ -1,6 +1,6 @@
 import { expect, test } from '../fixtures';
 import { seedLiveRun } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 
 declare global {
   interface Window {
@@ -103,7 +103,7 @@ test('following a node while a writer posts: lines stream in order to the bottom
   await page.setViewportSize({ width: 390, height: 844 });
   await detail.logs.line('tail 4000').scrollIntoViewIfNeeded();
   await expect(detail.logs.line('tail 4000')).toBeInViewport();
-  await page.screenshot({ path: 'test-results/screenshots/live-tail-following-390.png' });
+  await saveScreenshot(page, { path: 'test-results/screenshots/live-tail-following-390.png' });
   await page.setViewportSize(size);
   await detail.logs.region.scrollIntoViewIfNeeded();
 

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import type { RunDetailPage } from '../pages/run-detail-page';
 import { seedLiveRun } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes, screenshotsWanted } from '../screenshots';
 import type { SeedApi } from '../seed-api';
 
 /** A live run whose deploy node has lines of every level (four-digit counts on the chips). */
@@ -21,11 +21,12 @@ async function seedLevels(api: SeedApi) {
 
 /** The log viewer alone, in the light and the dark scheme (test-results/screenshots). */
 async function shootViewer(page: Page, name: string) {
+  if (!screenshotsWanted) return;
   const viewer = page.getByRole('group', { name: 'Log tools' }).locator('..');
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', colorScheme);
-    await viewer.screenshot({
+    await saveScreenshot(viewer, {
       path: `test-results/screenshots/${name}-${colorScheme}.png`,
       animations: 'disabled',
     });

@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import type { LogLevel } from '../../contract/workflows';
 import { expect, test } from '../fixtures';
 import { seedLiveRun } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import type { SeedApi } from '../seed-api';
 
 const ESC = '\u001b';
@@ -112,7 +112,10 @@ test('colour codes render as colours, and "Only matching" shows the server’s m
   await screenshotBothSchemes(page, 'log-viewer-ansi-grep');
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(detail.logs.lines).toHaveCount(2);
-  await page.screenshot({ path: path.join(SHOTS, 'log-viewer-ansi-grep-390.png'), fullPage: true });
+  await saveScreenshot(page, {
+    path: path.join(SHOTS, 'log-viewer-ansi-grep-390.png'),
+    fullPage: true,
+  });
   await page.setViewportSize({ width: 1440, height: 900 });
 
   await page.reload();
@@ -159,7 +162,7 @@ test('searches as you type, and counts a common term in steps: "1 of ≥ N" unti
   await screenshotBothSchemes(page, 'log-viewer-count-in-steps');
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(partial).toBeVisible();
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: path.join(SHOTS, 'log-viewer-count-in-steps-390.png'),
     fullPage: true,
   });

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { MEMBER, MEMBER_PERSON, expect, presetSession, test } from '../fixtures';
 import { seedPipeline } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique } from '../seed-api';
 
 async function seriousViolations(page: Page) {
@@ -136,12 +136,15 @@ test('people and credentials pages: screenshots and no serious accessibility vio
     if (shot) {
       await screenshotBothSchemes(page, shot);
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.screenshot({ path: `test-results/screenshots/${shot}-390.png`, fullPage: true });
+      await saveScreenshot(page, {
+        path: `test-results/screenshots/${shot}-390.png`,
+        fullPage: true,
+      });
       await page.setViewportSize({ width: 1440, height: 900 });
     }
   }
   await page.context().clearCookies();
   await page.goto('/sign-in');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: 'test-results/screenshots/sign-in-390.png', fullPage: true });
+  await saveScreenshot(page, { path: 'test-results/screenshots/sign-in-390.png', fullPage: true });
 });

@@ -7,7 +7,7 @@ import {
   seedLiveRun,
   seedPipeline,
 } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 
 /** The level filter is a plain comma list in the URL: `?level=WARN,ERROR`. */
 const levelInUrl = (level: string) => (url: URL) =>
@@ -198,7 +198,7 @@ test('follows a live node: lines appended through the API appear at the bottom',
 
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(detail.logs.levelChip('INFO')).toBeVisible();
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: 'test-results/screenshots/run-detail-live-counts-390.png',
     fullPage: true,
   });
@@ -261,6 +261,8 @@ test('a completed run makes no further requests once the page has settled', asyn
   runDetailPage: detail,
 }) => {
   const { run } = await seedFailedRun(api);
+  // The page's timers run on a clock the test moves (time flows as usual until then).
+  await page.clock.install();
   await detail.goto(run.identifier, '?node=build');
   await expect(detail.logs.line('Build aborted: registry timeout')).toBeVisible();
   await page.waitForLoadState('networkidle');
@@ -269,8 +271,10 @@ test('a completed run makes no further requests once the page has settled', asyn
   page.on('request', (request) => {
     if (new URL(request.url()).pathname.startsWith('/v1/')) requests.push(request.url());
   });
-  // Three times the fastest poll interval (2 s) and more than the log viewer's (1.5 s).
-  await page.waitForTimeout(7_000);
+  // Three times the fastest poll interval (2 s) and more than the log viewer's (1.5 s): every
+  // timer the page set for that long fires, without the test waiting for it.
+  await page.clock.runFor(7_000);
+  await page.waitForLoadState('networkidle');
   expect(requests).toEqual([]);
 });
 
@@ -405,7 +409,7 @@ test('a large output opens a level at a time: children fetched when opened, the 
   await expect(output.item('999')).toBeVisible();
   await page.setViewportSize({ width: 390, height: 844 });
   await output.item('summary').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: 'test-results/screenshots/run-detail-large-output-390.png' });
+  await saveScreenshot(page, { path: 'test-results/screenshots/run-detail-large-output-390.png' });
   await page.setViewportSize({ width: 1280, height: 800 });
   expect(wholeOutput).toEqual([]);
 

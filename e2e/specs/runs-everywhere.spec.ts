@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { ADMIN_PERSON, MEMBER, USER_IDS, expect, presetSession, test } from '../fixtures';
 import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
 import { seedFailedRun, seedLiveRun, seedPipeline } from '../scenarios';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
 import { unique } from '../seed-api';
 
@@ -269,7 +269,7 @@ test('the header fits at every width: under 992 px the run-id box and account ar
     await page.setViewportSize({ width, height: 900 });
     await page.goto('/runs');
     await expect(page.getByRole('table', { name: 'Workflow runs' })).toBeVisible();
-    await page.screenshot({ path: `test-results/screenshots/header-${width}.png` });
+    await saveScreenshot(page, { path: `test-results/screenshots/header-${width}.png` });
     const overflow = await page.evaluate(() => {
       const header = document.querySelector('header');
       return header ? header.scrollWidth - header.clientWidth : -1;

@@ -1,7 +1,7 @@
 import type { Page, Request } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { StartRunDialog } from '../pages/start-run-dialog';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi } from '../seed-actions';
 import { unique, type SeedApi } from '../seed-api';
 
@@ -140,7 +140,7 @@ test('the entity picker searches the blueprint’s entities, and a valid form st
   await page.keyboard.press('Escape');
   await screenshotBothSchemes(page, 'start-run-rules-filled');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: 'test-results/screenshots/start-run-rules-filled-390.png',
     fullPage: true,
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test } from '../fixtures';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique, type WorkflowInput } from '../seed-api';
 
 const SHOTS = path.resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
@@ -100,7 +100,7 @@ test('the graph fits a 20-node workflow, zooms, and a click on a node selects it
   // A narrower window fits the graph again by itself.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect.poll(outside).toEqual([]);
-  await page.screenshot({
+  await saveScreenshot(page, {
     path: path.join(SHOTS, 'workflow-graph-20-nodes-390.png'),
     fullPage: true,
   });

@@ -112,7 +112,9 @@ export async function runsCreatedSince(db: DbOrTx, since: Date): Promise<number>
 /**
  * Partitions retention may drop whole: closed before `cutoff` (no run can join them any more;
  * a run whose key was drawn then has long committed) and every run with a key in them completed
- * before `cutoff` or gone. With an estimate of the lines they hold (from the statistics).
+ * before `cutoff` or gone. With an estimate of the lines they hold (from the statistics). One
+ * whose detach was cut short comes first: while a partition of node_run_lines is pending detach,
+ * PostgreSQL refuses to start detaching any other ("already pending detach").
  */
 export async function expiredLogPartitions(
   db: DbOrTx,
@@ -122,11 +124,12 @@ export async function expiredLogPartitions(
     db,
     sql`SELECT p.name, p.lo, p.hi, c.reltuples::float8 AS lines
         FROM log_partitions p LEFT JOIN pg_class c ON c.oid = to_regclass(p.name)
+          LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
         WHERE p.dropped_at IS NULL AND p.closed_at < ${cutoff.toISOString()}
           AND NOT EXISTS (
             SELECT 1 FROM workflow_runs r WHERE r.log_key >= p.lo AND r.log_key < p.hi
               AND NOT (r.status = 'COMPLETED' AND r.completed_at < ${cutoff.toISOString()}))
-        ORDER BY p.lo`,
+        ORDER BY i.inhdetachpending IS TRUE DESC, p.lo`,
   );
   return rows.map((r) => ({
     name: r.name,
@@ -184,4 +187,45 @@ export async function detachLogPartition(q: SessionQuery, name: string) {
 export async function dropDetachedLogPartition(q: SessionQuery, name: string, now: Date) {
   await q(`DROP TABLE IF EXISTS ${partitionIdent(name)}`);
   await q(`UPDATE log_partitions SET dropped_at = $2 WHERE name = $1`, [name, now.toISOString()]);
+}
+
+/** The backend serving a held session, to watch or cancel what it runs from another connection. */
+export async function sessionPid(q: SessionQuery): Promise<number> {
+  const [row] = (await q(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
+  return row!.pid;
+}
+
+/**
+ * While backend `pid` detaches a partition: how many run keys the open partitions still hold
+ * after the next run's (the trigger on workflow_runs opens a partition, which needs
+ * node_run_lines' lock, once they are used up), and whether the detach holds that lock now.
+ */
+export async function watchDetach(
+  db: DbOrTx,
+  pid: number,
+): Promise<{ ahead: number; holding: boolean }> {
+  const [row] = await selectRows<{ ahead: number | null; holding: boolean }>(
+    db,
+    sql`SELECT (SELECT max(hi) FROM log_partitions WHERE dropped_at IS NULL)
+               - (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
+                  FROM workflow_runs_log_key_seq) AS ahead,
+               EXISTS (SELECT 1 FROM pg_locks WHERE pid = ${pid} AND granted
+                       AND locktype = 'relation' AND relation = 'node_run_lines'::regclass) AS holding`,
+  );
+  return { ahead: Number(row?.ahead ?? 0), holding: row?.holding === true };
+}
+
+/**
+ * Cancels the detach backend `pid` is running, if it still is (checked in the same statement,
+ * so a cancel never reaches a statement of the session's that came after). Answers whether it
+ * sent one.
+ */
+export async function cancelDetach(db: DbOrTx, pid: number): Promise<boolean> {
+  const rows = await selectRows<{ sent: boolean }>(
+    db,
+    sql`SELECT pg_cancel_backend(pid) AS sent FROM pg_stat_activity
+        WHERE pid = ${pid} AND state = 'active'
+          AND query LIKE 'ALTER TABLE node_run_lines DETACH PARTITION %'`,
+  );
+  return rows[0]?.sent === true;
 }

@@ -474,4 +474,202 @@ describe('retention with log partitions', () => {
     expect(await sweep).toMatchObject({ logPartitions: 1 });
     expect(await tableExists(t.database.db, p.name)).toBe(false);
   });
+
+  /**
+   * Inserts `n` runs of `like`'s workflow, each by its own statement (as the API does: the
+   * trigger on workflow_runs runs once per statement), `connections` at a time.
+   */
+  async function insertRuns(like: string, n: number, tag: string, connections = 4) {
+    let made = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (made < n) {
+          const i = made++;
+          await t.database.db.execute(
+            sql`INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, status,
+                  created_by, created_at, updated_at)
+                SELECT ${`wfr_${tag}_${i}`}, workflow_identifier, workflow_version, 'IN_PROGRESS',
+                  created_by, now(), now()
+                FROM workflow_runs WHERE identifier = ${like}`,
+          );
+        }
+      }),
+    );
+  }
+
+  /** The backend running a DETACH … FINALIZE that waits (for a lock or an older snapshot). */
+  async function waitingFinalize() {
+    const [row] = await selectRows<{ pid: number }>(
+      t.database.db,
+      sql`SELECT pid FROM pg_stat_activity
+          WHERE query LIKE '%DETACH PARTITION%FINALIZE%' AND wait_event_type IS NOT NULL
+            AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    return row?.pid;
+  }
+
+  /** Whether backend `pid` holds a lock on node_run_lines (the parent). */
+  async function holdsParentLock(pid: number) {
+    const [row] = await selectRows<{ held: boolean }>(
+      t.database.db,
+      sql`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = ${pid} AND granted
+            AND locktype = 'relation' AND relation = 'node_run_lines'::regclass) AS held`,
+    );
+    return row!.held;
+  }
+
+  /**
+   * Samples, until stopped, the most backends seen waiting on backend `pid` at once
+   * (pg_blocking_pids: a lock it holds or waits ahead for).
+   */
+  function watchWaitsOn(pid: number) {
+    let stopped = false;
+    let most = 0;
+    let samples = 0;
+    let failed: unknown = null;
+    const sampling = (async () => {
+      while (!stopped) {
+        const [row] = await selectRows<{ n: number }>(
+          t.database.db,
+          sql`SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE ${pid} = ANY (pg_blocking_pids(pid))`,
+        );
+        most = Math.max(most, row!.n);
+        samples++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })().catch((err: unknown) => {
+      // Also when the test failed and its database was closed under it.
+      failed = err;
+    });
+    return {
+      stop: async () => {
+        stopped = true;
+        await sampling;
+        if (failed) throw failed;
+        return { most, samples };
+      },
+    };
+  }
+
+  /** A finished run aged 40 days alone in a closed partition, whose detach was cut short. */
+  async function expiredPartitionPendingDetach(daysAgo: number) {
+    await maintainAt(daysAgo);
+    await maintainAt(daysAgo - 2); // closes the partition the runs above took
+    const r = await run(false, 5);
+    await maintainAt(daysAgo - 4);
+    await maintainAt(daysAgo - 6); // closes the partition of r alone
+    await age(r.run, 40);
+    const p = (await partitionHolding(t.database.db, r.key))!;
+    await leaveDetachPending(t.database.db, p.name);
+    return { run: r, partition: p };
+  }
+
+  it('finishes a detach left pending before detaching an older partition (PostgreSQL has one pending at a time)', async () => {
+    const older = await expiredPartitionPendingDetach(130);
+    await maintainAt(124);
+    await maintainAt(122); // closes the partition the run below takes
+    const r = await run(false, 5);
+    await maintainAt(120);
+    await maintainAt(118); // closes the partition of r alone
+    await age(r.run, 40);
+    const newer = (await partitionHolding(t.database.db, r.key))!;
+    expect(newer.lo).toBeGreaterThan(older.partition.lo);
+    // The older partition's detach went through; the newer one's is cut short.
+    await withSession(t.database.db, (q) =>
+      q(`ALTER TABLE node_run_lines DETACH PARTITION "${older.partition.name}" FINALIZE`),
+    );
+    await leaveDetachPending(t.database.db, newer.name);
+    // An expired partition below the pending one, still attached: a third.
+    const [third] = await selectRows<{ name: string }>(
+      t.database.db,
+      sql`SELECT p.name FROM log_partitions p JOIN pg_inherits i ON i.inhrelid = to_regclass(p.name)
+          WHERE p.dropped_at IS NULL AND p.lo < ${newer.lo} AND p.closed_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.log_key >= p.lo AND r.log_key < p.hi)
+          ORDER BY p.lo LIMIT 1`,
+    );
+    expect(third).toBeDefined();
+    const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
+    expect(report.logPartitions).toBeGreaterThanOrEqual(3);
+    for (const name of [older.partition.name, newer.name, third!.name]) {
+      expect(await tableExists(t.database.db, name)).toBe(false);
+    }
+  });
+
+  it('gives way when runs outrun the keys open ahead while a detach holds node_run_lines’ lock: the runs past them start without waiting', async () => {
+    const { partition } = await expiredPartitionPendingDetach(110);
+    const like = (await run(true, 1)).run;
+    const reader = await holdSnapshot(t.database.db);
+    const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 120_000 });
+    try {
+      const pid = await until('the sweep’s FINALIZE waits', waitingFinalize);
+      const waits = watchWaitsOn(pid);
+      // A burst of runs takes all but 200 of the keys open ahead (a quarter of them at least
+      // stay open, so none of these needs a partition opened) …
+      const [ahead] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT (SELECT max(hi) FROM log_partitions WHERE dropped_at IS NULL)
+                   - (SELECT last_value + 1 FROM workflow_runs_log_key_seq) AS n`,
+      );
+      await insertRuns(like, ahead!.n - 200, 'burst');
+      // … and the detach gives way (left pending), although the old snapshot is still there.
+      expect(await sweep).toMatchObject({ logPartitions: 0, skipped: false });
+      expect((await waits.stop()).most).toBe(0);
+      const [pending] = await selectRows<{ pending: boolean }>(
+        t.database.db,
+        sql`SELECT inhdetachpending AS pending FROM pg_inherits WHERE inhrelid = to_regclass(${partition.name})`,
+      );
+      expect(pending?.pending).toBe(true);
+      // The runs after them need a partition opened, and get it.
+      await insertRuns(like, 500, 'after');
+      const started = await run(true, 3);
+      expect(await linesOf(started.key)).toBe(3);
+    } finally {
+      await reader.finish();
+    }
+    // The next sweep finishes the detach (and drops the partition skipped above, whose keys no
+    // run took).
+    const next = await sweepRetention(t.database.db, new Date(), { days: 30 });
+    expect(next.logPartitions).toBeGreaterThanOrEqual(1);
+    expect(await tableExists(t.database.db, partition.name)).toBe(false);
+  }, 180_000);
+
+  it('starts 1 200 runs while a detach holds node_run_lines’ lock, none of them waiting on it: the keys open ahead follow the recent run rate', async () => {
+    const { partition } = await expiredPartitionPendingDetach(90);
+    const like = (await run(true, 1)).run;
+    // 3 000 runs started in the last minutes: the sweep keeps as many keys open ahead.
+    await t.database.db.execute(
+      sql`INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, status,
+            created_by, created_at, updated_at)
+          SELECT 'wfr_recent_' || n, workflow_identifier, workflow_version, 'IN_PROGRESS',
+            created_by, now(), now()
+          FROM workflow_runs, generate_series(1, 3000) n WHERE identifier = ${like}`,
+    );
+
+    // FINALIZE holds node_run_lines' lock while it waits for this older snapshot.
+    const reader = await holdSnapshot(t.database.db);
+    let swept = false;
+    const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 120_000 });
+    void sweep.then(() => (swept = true));
+    try {
+      const pid = await until('the sweep’s FINALIZE waits', waitingFinalize);
+      expect(await holdsParentLock(pid)).toBe(true);
+      const waits = watchWaitsOn(pid);
+      await insertRuns(like, 1_200, 'during');
+      // And through the API, with lines.
+      const started = await Promise.all(Array.from({ length: 5 }, () => run(true, 3)));
+      const seen = await waits.stop();
+      expect(seen.samples).toBeGreaterThan(0);
+      expect(seen.most).toBe(0);
+      for (const r of started) expect(await linesOf(r.key)).toBe(3);
+      // All that while the detach went on waiting, holding its lock.
+      expect(await waitingFinalize()).toBe(pid);
+      expect(await holdsParentLock(pid)).toBe(true);
+      expect(swept).toBe(false);
+    } finally {
+      await reader.finish();
+    }
+    expect((await sweep).logPartitions).toBeGreaterThanOrEqual(1);
+    expect(await tableExists(t.database.db, partition.name)).toBe(false);
+  }, 180_000);
 });

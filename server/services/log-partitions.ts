@@ -80,6 +80,22 @@ export async function maintainLogPartitions(
  */
 export const DETACH_HEADROOM_KEYS = 1000;
 
+/** The stretch of recent runs the headroom before a detach is sized by. */
+const HEADROOM_WINDOW_MS = 600_000;
+
+/**
+ * Run keys to leave open ahead before a detach: as many as runs were started in the last ten
+ * minutes, and at least DETACH_HEADROOM_KEYS. A detach holds node_run_lines' lock for up to its
+ * lock timeout (5 s) per try, so this covers a burst of over a hundred times the recent rate;
+ * past that the sweep's watch gives way (services/retention.ts). Keys cost nothing until a
+ * partition is closed by time with keys unused, and a partition opened ahead is sized for twice
+ * a period's runs anyway.
+ */
+export async function detachHeadroom(db: Db, now: Date): Promise<number> {
+  const recent = await runsCreatedSince(db, new Date(now.getTime() - HEADROOM_WINDOW_MS));
+  return Math.max(DETACH_HEADROOM_KEYS, recent);
+}
+
 /**
  * Opens a partition ahead unless the open ones hold `keys` more run keys after the next run's.
  * Retention calls it before each detach: DETACH … FINALIZE holds node_run_lines' SHARE UPDATE

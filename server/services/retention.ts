@@ -1,11 +1,14 @@
 import { withSession, type Db } from '../db/client';
 import {
+  cancelDetach,
   detachLogPartition,
   dropDetachedLogPartition,
   expiredLogPartitions,
+  sessionPid,
   setSessionLockTimeout,
   trySessionLock,
   unlockSession,
+  watchDetach,
   type SessionQuery,
 } from '../db/log-partitions';
 import {
@@ -16,7 +19,7 @@ import {
   RETENTION_LOCK_KEY,
   tryRetentionLock,
 } from '../db/retention';
-import { DETACH_HEADROOM_KEYS, ensureLogHeadroom } from './log-partitions';
+import { detachHeadroom, ensureLogHeadroom } from './log-partitions';
 
 /** What one sweep deleted; `skipped` when another server held the sweep's lock. */
 export interface RetentionReport {
@@ -136,9 +139,7 @@ async function dropExpiredLogPartitions(
       await setSessionLockTimeout(q, options.lockTimeoutMs ?? 5_000);
       for (const partition of await expiredLogPartitions(db, cutoff)) {
         if (options.isStopped?.()) break;
-        // Never detach with few run keys open ahead (see ensureLogHeadroom).
-        if (!(await ensureLogHeadroom(db, DETACH_HEADROOM_KEYS))) break;
-        if (!(await detachWithRetries(q, partition.name))) break;
+        if (!(await detachWithRetries(db, q, partition.name, now))) break;
         await dropDetachedLogPartition(q, partition.name, now);
         done.partitions++;
         done.lines += partition.lines;
@@ -151,10 +152,24 @@ async function dropExpiredLogPartitions(
   });
 }
 
-async function detachWithRetries(q: SessionQuery, name: string): Promise<boolean> {
+async function detachWithRetries(
+  db: Db,
+  q: SessionQuery,
+  name: string,
+  now: Date,
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
+    // Never detach with few run keys open ahead (see ensureLogHeadroom), before each try: runs
+    // went on starting while the last one waited.
+    const headroom = await detachHeadroom(db, now);
+    if (!(await ensureLogHeadroom(db, headroom))) return false;
     try {
-      await detachLogPartition(q, name);
+      if ((await watchedDetach(db, q, name, headroom / 4)) === 'gave way') {
+        console.warn(
+          `retention: detaching ${name} gave way to a burst of new runs; left for later`,
+        );
+        return false;
+      }
       return true;
     } catch (err) {
       const lockTimeout = (err as { code?: string }).code === '55P03';
@@ -165,6 +180,50 @@ async function detachWithRetries(q: SessionQuery, name: string): Promise<boolean
       }
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
+  }
+}
+
+/** How often a detach under way is looked at (see watchedDetach). */
+const DETACH_WATCH_MS = 100;
+
+/**
+ * Detaches while watching from another connection: should the run keys open ahead fall under
+ * `floor` while the detach holds node_run_lines' lock (DETACH … FINALIZE waiting for an old
+ * snapshot, or the second step of CONCURRENTLY for the partition's readers), the detach is
+ * cancelled — left pending, finished by a later sweep — before a new run's key needs the
+ * trigger to open a partition, which takes that lock: starting a run never waits on a detach.
+ */
+async function watchedDetach(
+  db: Db,
+  q: SessionQuery,
+  name: string,
+  floor: number,
+): Promise<'detached' | 'gave way'> {
+  const pid = await sessionPid(q);
+  let done = false;
+  let gaveWay = false;
+  const watch = (async () => {
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, DETACH_WATCH_MS));
+      if (done) return;
+      const seen = await watchDetach(db, pid);
+      if (seen.holding && seen.ahead < floor) {
+        // Before the cancel goes: the detach fails with it before the cancel's own answer comes.
+        gaveWay = true;
+        if (await cancelDetach(db, pid)) return;
+        gaveWay = false;
+      }
+    }
+  })().catch((err: unknown) => console.error('retention: watching a detach failed:', err));
+  try {
+    await detachLogPartition(q, name);
+    return 'detached';
+  } catch (err) {
+    if (gaveWay && (err as { code?: string }).code === '57014') return 'gave way';
+    throw err;
+  } finally {
+    done = true;
+    await watch;
   }
 }
 

@@ -103,3 +103,168 @@ describe('opening a log before its viewer mounts', () => {
     expect(requests[0]!.url.searchParams.get('level')).toBe('ERROR');
   });
 });
+
+const line = (seq: number, level: 'WARN' | 'ERROR' = seq % 3 === 0 ? 'ERROR' : 'WARN') => ({
+  ...errorLine(seq),
+  logLevel: level,
+});
+
+/** Every line the view holds, by position: none twice, and in the log's order. */
+function expectEachLineOnceInOrder(view: ReturnType<typeof logView>) {
+  const seqs: number[] = [];
+  for (let position = 0; position < (view.total ?? 0); position++) {
+    const at = view.lineAt(position);
+    if (at) seqs.push(at.seq);
+  }
+  expect(new Set(seqs).size, `a line shown twice: ${seqs.join(' ')}`).toBe(seqs.length);
+  expect(seqs, 'lines out of order').toEqual([...seqs].sort((a, b) => a - b));
+  return seqs;
+}
+
+describe('a level-filtered log view taking new lines while a page is fetched', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  /**
+   * WARN+ERROR lines are every 10th seq: 450 of them at first, positions 0–449. The head page
+   * and the tail are loaded, page 1's first 50 positions (200–249) are not. Two lines arrive
+   * (seqs 4510, 4520) while a poll from the last line and the fetch of positions 200–249 are
+   * both under way; the fetch's answer counts them (total 452) but does not carry them.
+   */
+  async function viewWithAGapAndAPoll(id: string) {
+    const requests = pendingNetwork();
+    const view = logView({ nodeRunId: id }, { levels: ['WARN', 'ERROR'], q: '' });
+    const seqAt = (position: number) => (position + 1) * 10;
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => line(seqAt(from + i)));
+    const opened = view.open('head');
+    await settle();
+    requests[0]!.answer({ ok: true, logs: lines(0, 199), nextCursor: '2000', total: 450 });
+    await opened;
+    const last = view.lineAtAsync(449);
+    await settle();
+    expect(requests[1]!.url.searchParams.get('tail')).toBe('true');
+    requests[1]!.answer({ ok: true, logs: lines(250, 449), nextCursor: null, total: 450 });
+    expect((await last)?.seq).toBe(4500);
+
+    const polled = view.poll();
+    await settle();
+    const poll = requests[2]!;
+    expect(poll.url.searchParams.get('cursor')).toBe('4500');
+    const fetched = view.ensureRange(200, 249);
+    await settle();
+    const page = requests[3]!;
+    expect(page.url.searchParams.get('cursor')).toBe('2000');
+    return {
+      view,
+      answerPoll: () =>
+        poll.answer({ ok: true, logs: [line(4510), line(4520)], nextCursor: null, total: 452 }),
+      answerPage: (total = 452) =>
+        page.answer({ ok: true, logs: lines(200, 399), nextCursor: '4000', total }),
+      done: () => Promise.all([polled, fetched]),
+    };
+  }
+
+  it('places the polled lines after the last one whether the poll or the page answers first', async () => {
+    for (const order of ['poll first', 'page first'] as const) {
+      const race = await viewWithAGapAndAPoll(`wfnr_race_${order.replace(' ', '_')}`);
+      if (order === 'poll first') {
+        race.answerPoll();
+        await settle();
+        race.answerPage();
+      } else {
+        race.answerPage();
+        await settle();
+        race.answerPoll();
+      }
+      await race.done();
+      expect(race.view.total, order).toBe(452);
+      const seqs = expectEachLineOnceInOrder(race.view);
+      expect(seqs.slice(-3), order).toEqual([4500, 4510, 4520]);
+      expect(race.view.lineAt(450)?.seq, order).toBe(4510);
+      expect(race.view.lineAt(451)?.seq, order).toBe(4520);
+      // Nothing left to fetch: every position up to the end holds its line.
+      await race.view.ensureRange(0, 451);
+      expect(seqs).toHaveLength(452);
+    }
+  });
+
+  it('shows each streamed line once, after the last, when a page answered meanwhile counts lines it did not carry', async () => {
+    const streams = fakeEventSources();
+    const race = await viewWithAGapAndAPoll('wfnr_race_stream');
+    race.answerPoll();
+    await settle();
+    const stop = race.view.follow();
+    expect(streams).toHaveLength(1);
+    expect(new URL(streams[0]!.url, 'http://runboard.test').searchParams.get('cursor')).toBe(
+      '4520',
+    );
+    streams[0]!.emit('open');
+    // Two more lines (4530, 4540) are written; the page fetched meanwhile counts them.
+    race.answerPage(454);
+    await race.done();
+    streams[0]!.emit('lines', { logs: [line(4530), line(4540)] });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop();
+    const seqs = expectEachLineOnceInOrder(race.view);
+    expect(race.view.total).toBe(454);
+    expect(seqs.slice(-5)).toEqual([4500, 4510, 4520, 4530, 4540]);
+  });
+});
+
+describe('a searched log view taking new matches while its count is under way', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('places the polled matches after the first one although the count answered meanwhile includes them', async () => {
+    const requests = pendingNetwork();
+    const view = logView({ nodeRunId: 'wfnr_count_race' }, { levels: [], q: 'disk' });
+    const opened = view.open('head');
+    await settle();
+    expect(requests[0]!.url.searchParams.get('limit')).toBe('1');
+    requests[0]!.answer({ ok: true, logs: [line(10)], nextCursor: '10' });
+    await opened;
+    await settle();
+    const count = requests[1]!;
+    expect(count.url.searchParams.get('total')).toBe('only');
+    // Two more matches are written; a poll from the first match and the count are both out.
+    const polled = view.poll();
+    await settle();
+    const poll = requests[2]!;
+    expect(poll.url.searchParams.get('cursor')).toBe('10');
+    count.answer({ ok: true, logs: [], nextCursor: null, total: 3 });
+    await settle();
+    poll.answer({ ok: true, logs: [line(20), line(30)], nextCursor: null });
+    await polled;
+    expect(view.total).toBe(3);
+    expect(expectEachLineOnceInOrder(view)).toEqual([10, 20, 30]);
+  });
+});
+
+/** EventSources that emit what the test says, recorded in the order they were opened. */
+function fakeEventSources() {
+  const opened: { url: string; emit: (type: string, data?: unknown) => void }[] = [];
+  class FakeEventSource extends EventTarget {
+    static readonly CLOSED = 2;
+    readyState = 1;
+    constructor(readonly url: string) {
+      super();
+      opened.push({
+        url,
+        emit: (type, data) =>
+          this.dispatchEvent(
+            data === undefined
+              ? new Event(type)
+              : new MessageEvent(type, { data: JSON.stringify(data) }),
+          ),
+      });
+    }
+    close() {
+      this.readyState = FakeEventSource.CLOSED;
+    }
+  }
+  vi.stubGlobal('EventSource', FakeEventSource);
+  vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f, 0));
+  vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
+  return opened;
+}

@@ -161,8 +161,15 @@ export class LogView {
       this.noteCounts(res.body.counts);
       const start =
         plan.kind === 'tail' ? tailStart(total ?? logs.length, logs.length) : plan.start;
+      // A filtered view whose last line is known takes new lines only from its poll or stream,
+      // which place them after that line: a page's count of lines written since it was asked
+      // (lines it does not carry) would move the end past positions nothing fills, and the
+      // poll's or stream's lines would then land after them, or be dropped.
+      const endKnown = !this.lines.contiguous && pollCursor(this.lines) !== null;
       mergeLines(this.lines, start, logs);
-      if (total !== undefined && total > (this.lines.total ?? 0)) this.lines.total = total;
+      if (total !== undefined && total > (this.lines.total ?? 0) && !endKnown) {
+        this.lines.total = total;
+      }
       evictFar(this.lines, pageOf(this.focus));
       this.error = null;
     } catch (err) {
@@ -339,6 +346,11 @@ export class LogView {
       return true;
     }
     const key = String(cursor);
+    // The answer's lines come right after the line at the cursor, so they land after the end as
+    // it is now: a page answered meanwhile may have raised the total to a count that already
+    // includes them (lines the page did not carry), and landing them after that end would show
+    // them twice once the gap is fetched.
+    const start = this.lines.total ?? 0;
     try {
       const res = await this.request(
         { cursor: key, limit: MAX_FETCH },
@@ -353,7 +365,6 @@ export class LogView {
         if (countsMoved) this.changed();
         return false;
       }
-      const start = this.lines.total ?? 0;
       mergeLines(this.lines, start, logs);
       if (this.lines.contiguous && total !== undefined && total > (this.lines.total ?? 0)) {
         this.lines.total = total;
