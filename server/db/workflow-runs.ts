@@ -28,11 +28,14 @@ import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
 import { messageMatches } from './log-filter';
+import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
   chunkPatterns,
+  lastSealedSeq,
   perRange,
   rulesOutMost,
+  UNSEALED_END,
   type LineRange,
 } from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
@@ -691,6 +694,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         limit: query.limit,
         want,
         upTo,
+        levels: [...new Set(query.level ?? [])].sort().join(','),
       })
     : {
         rows:
@@ -721,6 +725,8 @@ interface SearchPage {
   want: 'true' | 'false' | 'only';
   /** The total counts the matches in (after, upTo] only, or past it when that is cheap. */
   upTo?: number | undefined;
+  /** The level filter, sorted and joined ('' for all): part of a kept count's key. */
+  levels: string;
 }
 
 /**
@@ -808,8 +814,45 @@ async function searchLogPage(
   }
   let total: number | undefined;
   // A count in steps (upTo) goes to the end at once when the index left few candidates to read.
-  const countedTo = narrow ? undefined : page.upTo;
-  if (page.want !== 'false') {
+  let countedTo = narrow ? undefined : page.upTo;
+  if (page.want === 'only' && byNodeRun && keys?.nodeKey != null) {
+    // A node run's count keeps what it counted in sealed lines (log_search_counts), and reads
+    // only the lines after what was kept before.
+    const key = { nodeKey: keys.nodeKey, term: q, levels: page.levels };
+    const kept = await cachedCount(db, key);
+    const sealed = ranges?.find((r) => r.hi === UNSEALED_END)?.lo;
+    const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, keys.nodeKey);
+    // The whole count from the start: the kept matches and the lines after them, at once.
+    // (The cursor bounds a count only with upTo, as below.)
+    const after = page.upTo === undefined ? 0 : page.after;
+    const resume = after === 0 && kept ? kept : null;
+    // The second step of a count in steps, right after a first that was kept.
+    const extend = !resume && kept && kept.sealedTo === after ? kept : null;
+    if (resume) countedTo = undefined;
+    const from = resume ? resume.sealedTo : after;
+    const stretch: SQL[] = [sql`${seqCol} > ${from}`];
+    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    const counted = await countMatches(
+      db,
+      keys,
+      narrow ? ranges!.filter((r) => r.hi > from) : null,
+      [...lineFilters, ...stretch],
+      sealedTo,
+    );
+    total = counted.n + (resume?.matches ?? 0);
+    const keepTo = Math.min(sealedTo, countedTo ?? sealedTo);
+    if ((after === 0 || extend) && keepTo > from) {
+      const before = resume?.matches ?? extend?.matches ?? 0;
+      await storeCount(
+        db,
+        { ...key, runKey: keys.runKey },
+        {
+          sealedTo: keepTo,
+          matches: before + counted.sealed,
+        },
+      );
+    }
+  } else if (page.want !== 'false') {
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
     const stretch: SQL[] = [];
@@ -817,7 +860,7 @@ async function searchLogPage(
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
     total = whole
       ? seqs.length
-      : await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch]);
+      : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
   }
   const rows = seqs.length
     ? await selectLogLines(db)
@@ -830,26 +873,49 @@ async function searchLogPage(
 /** Lines a node run's search page reads in order before asking the chunk index. */
 const PROBE_LINES = 8_192;
 
-/** Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out. */
+/**
+ * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out;
+ * `sealed`: those at or before `sealedTo` (a node run's last sealed line), when given.
+ *
+ * Up to COUNT_ARMS ranges are counted as one UNION ALL arm each, which PostgreSQL runs as a
+ * Parallel Append (its workers take arms): 3–4 times faster than one process reading the
+ * ranges in turn (a LATERAL join, still used past COUNT_ARMS), measured at 20 and 40 ranges. A
+ * bitmap OR of the ranges would be parallel too, but the planner ANDs it with a bitmap of every
+ * line of the run (the run key is a condition for the partition's sake).
+ */
 async function countMatches(
   db: DbOrTx,
   keys: LogKeys | null,
   ranges: readonly LineRange[] | null,
   lineFilters: SQL[],
+  sealedTo = 0,
 ) {
-  const [row] = await selectRows<{ n: number }>(
+  const counts = (where: SQL | undefined) =>
+    sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${nodeRunLines.seq} <= ${sealedTo}) AS s
+        FROM ${nodeRunLines} WHERE ${where}`;
+  const inRange = (r: LineRange) =>
+    sql`${nodeRunLines.nodeKey} = ${r.nodeKey} AND ${nodeRunLines.seq} BETWEEN ${r.lo} AND ${r.hi}`;
+  const query = !ranges
+    ? counts(and(logOwner(keys), ...lineFilters))
+    : ranges.length === 0
+      ? sql`SELECT 0 AS n, 0 AS s`
+      : ranges.length <= COUNT_ARMS
+        ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM (${sql.join(
+            ranges.map((r) => counts(and(inRange(r), logOwner(keys), ...lineFilters))),
+            sql` UNION ALL `,
+          )}) x`
+        : sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (within) =>
+            counts(and(within, logOwner(keys), ...lineFilters)),
+          )}`;
+  const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
     db,
-    ranges
-      ? sql`SELECT coalesce(sum(x.n), 0)::int AS n FROM ${perRange(
-          ranges,
-          (inRange) =>
-            sql`SELECT count(*) AS n FROM ${nodeRunLines}
-                WHERE ${and(inRange, logOwner(keys), ...lineFilters)}`,
-        )}`
-      : sql`SELECT count(*)::int AS n FROM ${nodeRunLines} WHERE ${and(logOwner(keys), ...lineFilters)}`,
+    query,
   );
-  return row?.n ?? 0;
+  return { n: Number(row?.n ?? 0), sealed: Number(row?.s ?? 0) };
 }
+
+/** Ranges a count reads as one UNION ALL arm each (more: a LATERAL join, one plan for all). */
+const COUNT_ARMS = 128;
 
 async function countLogs(
   db: DbOrTx,
