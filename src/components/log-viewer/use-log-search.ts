@@ -88,8 +88,12 @@ export function useLogSearch({
     if (!matches) return;
     const stay = keepLinkedLine.current;
     keepLinkedLine.current = false;
-    void matches.open('head').then(() => {
-      if (matches.lineAt(0) && !stay) void goToMatch(0);
+    // The count starts once the first match is known and the lines around it are asked for
+    // (LogView.holdCount): those go first.
+    matches.holdCount();
+    void matches.open('head').then(async () => {
+      if (matches.lineAt(0) && !stay) await goToMatch(0);
+      matches.startCount();
     });
   }, [matches, goToMatch]);
   useEffect(() => () => matches?.dispose(), [matches]);
@@ -103,7 +107,9 @@ export function useLogSearch({
     const before = started.current;
     started.current = term ? matchesOf(term) : null;
     if (before && before !== started.current && before !== matches) before.dispose();
-    void started.current?.open('head');
+    if (!started.current) return;
+    started.current.holdCount();
+    void started.current.open('head');
   };
   const matchesNow = useRef(matches);
   useLayoutEffect(() => {
