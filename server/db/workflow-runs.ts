@@ -785,6 +785,27 @@ async function searchLogPage(
       )),
     );
   }
+  // A node run's count of a term kept from the start reads only the lines after it: no need
+  // to ask the chunk index (a transaction and a GIN lookup) for the few lines left.
+  const countKey =
+    page.want === 'only' && byNodeRun && keys?.nodeKey != null
+      ? { nodeKey: keys.nodeKey, term: q, levels: page.levels }
+      : null;
+  const countFrom = page.upTo === undefined ? 0 : page.after;
+  const kept = countKey ? await cachedCount(db, countKey) : null;
+  if (countKey && kept && countFrom === 0) {
+    const sealedTo = await lastSealedSeq(db, countKey.nodeKey);
+    const after = sql`${seqCol} > ${kept.sealedTo}`;
+    const counted = await countMatches(db, keys, null, [...lineFilters, after], sealedTo);
+    if (sealedTo > kept.sealedTo) {
+      await storeCount(
+        db,
+        { ...countKey, runKey: keys!.runKey },
+        { sealedTo, matches: kept.matches + counted.sealed },
+      );
+    }
+    return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
+  }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
   // so the index cannot narrow the page or the count; read on in order.
@@ -814,42 +835,30 @@ async function searchLogPage(
   }
   let total: number | undefined;
   // A count in steps (upTo) goes to the end at once when the index left few candidates to read.
-  let countedTo = narrow ? undefined : page.upTo;
-  if (page.want === 'only' && byNodeRun && keys?.nodeKey != null) {
-    // A node run's count keeps what it counted in sealed lines (log_search_counts), and reads
-    // only the lines after what was kept before.
-    const key = { nodeKey: keys.nodeKey, term: q, levels: page.levels };
-    const kept = await cachedCount(db, key);
+  const countedTo = narrow ? undefined : page.upTo;
+  if (countKey) {
+    // A node run's count keeps what it counted in sealed lines (log_search_counts): from the
+    // start (none kept yet), or as the step after a kept first step. (The cursor bounds a
+    // count only with upTo, as below.)
     const sealed = ranges?.find((r) => r.hi === UNSEALED_END)?.lo;
-    const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, keys.nodeKey);
-    // The whole count from the start: the kept matches and the lines after them, at once.
-    // (The cursor bounds a count only with upTo, as below.)
-    const after = page.upTo === undefined ? 0 : page.after;
-    const resume = after === 0 && kept ? kept : null;
-    // The second step of a count in steps, right after a first that was kept.
-    const extend = !resume && kept && kept.sealedTo === after ? kept : null;
-    if (resume) countedTo = undefined;
-    const from = resume ? resume.sealedTo : after;
-    const stretch: SQL[] = [sql`${seqCol} > ${from}`];
+    const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, countKey.nodeKey);
+    const extend = kept && kept.sealedTo === countFrom ? kept : null;
+    const stretch: SQL[] = [sql`${seqCol} > ${countFrom}`];
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
     const counted = await countMatches(
       db,
       keys,
-      narrow ? ranges!.filter((r) => r.hi > from) : null,
+      narrow ? ranges : null,
       [...lineFilters, ...stretch],
       sealedTo,
     );
-    total = counted.n + (resume?.matches ?? 0);
+    total = counted.n;
     const keepTo = Math.min(sealedTo, countedTo ?? sealedTo);
-    if ((after === 0 || extend) && keepTo > from) {
-      const before = resume?.matches ?? extend?.matches ?? 0;
+    if ((countFrom === 0 || extend) && keepTo > countFrom) {
       await storeCount(
         db,
-        { ...key, runKey: keys.runKey },
-        {
-          sealedTo: keepTo,
-          matches: before + counted.sealed,
-        },
+        { ...countKey, runKey: keys!.runKey },
+        { sealedTo: keepTo, matches: (extend?.matches ?? 0) + counted.sealed },
       );
     }
   } else if (page.want !== 'false') {
