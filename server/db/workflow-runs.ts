@@ -885,12 +885,8 @@ const PROBE_LINES = 8_192;
 /**
  * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out;
  * `sealed`: those at or before `sealedTo` (a node run's last sealed line), when given.
- *
- * Up to COUNT_ARMS ranges are counted as one UNION ALL arm each, which PostgreSQL runs as a
- * Parallel Append (its workers take arms): 3–4 times faster than one process reading the
- * ranges in turn (a LATERAL join, still used past COUNT_ARMS), measured at 20 and 40 ranges. A
- * bitmap OR of the ranges would be parallel too, but the planner ANDs it with a bitmap of every
- * line of the run (the run key is a condition for the partition's sake).
+ * (Counting the ranges as the arms of one UNION ALL, which PostgreSQL runs as a Parallel Append,
+ * was tried: at load 13–15 it cost 20–60 ms more CPU per count and was no faster.)
  */
 async function countMatches(
   db: DbOrTx,
@@ -902,29 +898,17 @@ async function countMatches(
   const counts = (where: SQL | undefined) =>
     sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${nodeRunLines.seq} <= ${sealedTo}) AS s
         FROM ${nodeRunLines} WHERE ${where}`;
-  const inRange = (r: LineRange) =>
-    sql`${nodeRunLines.nodeKey} = ${r.nodeKey} AND ${nodeRunLines.seq} BETWEEN ${r.lo} AND ${r.hi}`;
-  const query = !ranges
-    ? counts(and(logOwner(keys), ...lineFilters))
-    : ranges.length === 0
-      ? sql`SELECT 0 AS n, 0 AS s`
-      : ranges.length <= COUNT_ARMS
-        ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM (${sql.join(
-            ranges.map((r) => counts(and(inRange(r), logOwner(keys), ...lineFilters))),
-            sql` UNION ALL `,
-          )}) x`
-        : sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (within) =>
-            counts(and(within, logOwner(keys), ...lineFilters)),
-          )}`;
+  const query = ranges
+    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (inRange) =>
+        counts(and(inRange, logOwner(keys), ...lineFilters)),
+      )}`
+    : counts(and(logOwner(keys), ...lineFilters));
   const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
     db,
     query,
   );
   return { n: Number(row?.n ?? 0), sealed: Number(row?.s ?? 0) };
 }
-
-/** Ranges a count reads as one UNION ALL arm each (more: a LATERAL join, one plan for all). */
-const COUNT_ARMS = 128;
 
 async function countLogs(
   db: DbOrTx,
