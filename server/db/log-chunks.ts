@@ -206,14 +206,24 @@ export function perRange(ranges: readonly LineRange[], select: (inRange: SQL) =>
 }
 
 /**
- * Deletes the chunks of these workflow runs' node runs (retention, with the runs themselves).
+ * Deletes the chunks of these workflow runs' node runs and their kept search counts (retention,
+ * with the runs themselves).
  * Waits for the sealer's lock first, so a sealing transaction that read these lines before they
  * went cannot add a chunk after this one commits.
  */
 export async function deleteRunChunks(tx: Tx, runs: string[]): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
-  await tx.execute(
-    sql`DELETE FROM log_chunks WHERE run_key IN (SELECT log_key FROM workflow_runs
-                                                 WHERE identifier = ANY(${sql.param(runs)}::text[]))`,
+  const keys = sql`(SELECT log_key FROM workflow_runs WHERE identifier = ANY(${sql.param(runs)}::text[]))`;
+  await tx.execute(sql`DELETE FROM log_chunks WHERE run_key IN ${keys}`);
+  await tx.execute(sql`DELETE FROM log_search_counts WHERE run_key IN ${keys}`);
+}
+
+/** A node run's last sealed line (0 when no chunk is sealed): its lines up to it never change. */
+export async function lastSealedSeq(db: DbOrTx, nodeKey: number): Promise<number> {
+  const [row] = await selectRows<{ s: number }>(
+    db,
+    sql`SELECT coalesce((SELECT last_seq FROM log_chunks WHERE node_key = ${nodeKey}
+                         ORDER BY first_seq DESC LIMIT 1), 0) AS s`,
   );
+  return row?.s ?? 0;
 }

@@ -362,6 +362,30 @@ export const logChunks = pgTable(
   ],
 );
 
+/**
+ * [ext] Counts of a search term in a node run's sealed lines (issue 17): the matches of `term`
+ * (the log API's `q`, as given) at `levels` (the level filter, sorted and joined; '' for all) in
+ * its lines (0, sealed_to], every one of them in a sealed chunk, so the count never changes. A
+ * count reads the lines after sealed_to only, and extends the row. Bounded: the oldest rows (by
+ * `id`) go once there are more than LOG_COUNT_CACHE_ROWS (db/log-search-counts.ts).
+ */
+export const logSearchCounts = pgTable(
+  'log_search_counts',
+  {
+    id: serial('id').notNull(),
+    nodeKey: integer('node_key').notNull(),
+    term: text('term').notNull(),
+    levels: text('levels').notNull(),
+    runKey: integer('run_key').notNull(),
+    sealedTo: integer('sealed_to').notNull(),
+    matches: integer('matches').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.nodeKey, t.term, t.levels] }),
+    index('log_search_counts_id_idx').on(t.id),
+  ],
+);
+
 export const blueprints = pgTable('blueprints', {
   identifier: text('identifier').primaryKey(),
   title: text('title').notNull(),

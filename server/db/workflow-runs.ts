@@ -28,11 +28,14 @@ import type { Actor } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
 import { messageMatches } from './log-filter';
+import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
   chunkPatterns,
+  lastSealedSeq,
   perRange,
   rulesOutMost,
+  UNSEALED_END,
   type LineRange,
 } from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
@@ -691,6 +694,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         limit: query.limit,
         want,
         upTo,
+        levels: [...new Set(query.level ?? [])].sort().join(','),
       })
     : {
         rows:
@@ -721,6 +725,8 @@ interface SearchPage {
   want: 'true' | 'false' | 'only';
   /** The total counts the matches in (after, upTo] only, or past it when that is cheap. */
   upTo?: number | undefined;
+  /** The level filter, sorted and joined ('' for all): part of a kept count's key. */
+  levels: string;
 }
 
 /**
@@ -779,6 +785,27 @@ async function searchLogPage(
       )),
     );
   }
+  // A node run's count of a term kept from the start reads only the lines after it: no need
+  // to ask the chunk index (a transaction and a GIN lookup) for the few lines left.
+  const countKey =
+    page.want === 'only' && byNodeRun && keys?.nodeKey != null
+      ? { nodeKey: keys.nodeKey, term: q, levels: page.levels }
+      : null;
+  const countFrom = page.upTo === undefined ? 0 : page.after;
+  const kept = countKey ? await cachedCount(db, countKey) : null;
+  if (countKey && kept && countFrom === 0) {
+    const sealedTo = await lastSealedSeq(db, countKey.nodeKey);
+    const after = sql`${seqCol} > ${kept.sealedTo}`;
+    const counted = await countMatches(db, keys, null, [...lineFilters, after], sealedTo);
+    if (sealedTo > kept.sealedTo) {
+      await storeCount(
+        db,
+        { ...countKey, runKey: keys!.runKey },
+        { sealedTo, matches: kept.matches + counted.sealed },
+      );
+    }
+    return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
+  }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
   // so the index cannot narrow the page or the count; read on in order.
@@ -809,7 +836,32 @@ async function searchLogPage(
   let total: number | undefined;
   // A count in steps (upTo) goes to the end at once when the index left few candidates to read.
   const countedTo = narrow ? undefined : page.upTo;
-  if (page.want !== 'false') {
+  if (countKey) {
+    // A node run's count keeps what it counted in sealed lines (log_search_counts): from the
+    // start (none kept yet), or as the step after a kept first step. (The cursor bounds a
+    // count only with upTo, as below.)
+    const sealed = ranges?.find((r) => r.hi === UNSEALED_END)?.lo;
+    const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, countKey.nodeKey);
+    const extend = kept && kept.sealedTo === countFrom ? kept : null;
+    const stretch: SQL[] = [sql`${seqCol} > ${countFrom}`];
+    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    const counted = await countMatches(
+      db,
+      keys,
+      narrow ? ranges : null,
+      [...lineFilters, ...stretch],
+      sealedTo,
+    );
+    total = counted.n;
+    const keepTo = Math.min(sealedTo, countedTo ?? sealedTo);
+    if ((countFrom === 0 || extend) && keepTo > countFrom) {
+      await storeCount(
+        db,
+        { ...countKey, runKey: keys!.runKey },
+        { sealedTo: keepTo, matches: (extend?.matches ?? 0) + counted.sealed },
+      );
+    }
+  } else if (page.want !== 'false') {
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
     const stretch: SQL[] = [];
@@ -817,7 +869,7 @@ async function searchLogPage(
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
     total = whole
       ? seqs.length
-      : await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch]);
+      : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
   }
   const rows = seqs.length
     ? await selectLogLines(db)
@@ -830,25 +882,32 @@ async function searchLogPage(
 /** Lines a node run's search page reads in order before asking the chunk index. */
 const PROBE_LINES = 8_192;
 
-/** Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out. */
+/**
+ * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out;
+ * `sealed`: those at or before `sealedTo` (a node run's last sealed line), when given.
+ * (Counting the ranges as the arms of one UNION ALL, which PostgreSQL runs as a Parallel Append,
+ * was tried: at load 13–15 it cost 20–60 ms more CPU per count and was no faster.)
+ */
 async function countMatches(
   db: DbOrTx,
   keys: LogKeys | null,
   ranges: readonly LineRange[] | null,
   lineFilters: SQL[],
+  sealedTo = 0,
 ) {
-  const [row] = await selectRows<{ n: number }>(
+  const counts = (where: SQL | undefined) =>
+    sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${nodeRunLines.seq} <= ${sealedTo}) AS s
+        FROM ${nodeRunLines} WHERE ${where}`;
+  const query = ranges
+    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (inRange) =>
+        counts(and(inRange, logOwner(keys), ...lineFilters)),
+      )}`
+    : counts(and(logOwner(keys), ...lineFilters));
+  const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
     db,
-    ranges
-      ? sql`SELECT coalesce(sum(x.n), 0)::int AS n FROM ${perRange(
-          ranges,
-          (inRange) =>
-            sql`SELECT count(*) AS n FROM ${nodeRunLines}
-                WHERE ${and(inRange, logOwner(keys), ...lineFilters)}`,
-        )}`
-      : sql`SELECT count(*)::int AS n FROM ${nodeRunLines} WHERE ${and(logOwner(keys), ...lineFilters)}`,
+    query,
   );
-  return row?.n ?? 0;
+  return { n: Number(row?.n ?? 0), sealed: Number(row?.s ?? 0) };
 }
 
 async function countLogs(

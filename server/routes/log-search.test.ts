@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LogLine } from '../../contract/workflows';
 import { selectRows } from '../db/client';
 import { CHUNK_LINES } from '../db/log-chunks';
+import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
 import { sealLogChunks } from '../services/log-chunks';
 import { sweepRetention } from '../services/retention';
 import { bearerToken, startTestServer, type TestServer } from '../test/harness';
@@ -204,6 +205,8 @@ describe('log search over sealed chunks and the unsealed tail', () => {
 
   it('counts in steps with upTo: the matches after the cursor up to a seq, and where to go on', async () => {
     await sealLogChunks(t.database.db);
+    // Steps as they go when no count of the term is kept (a kept one answers at once, below).
+    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
     const steps: [number | undefined, string | null][] = [];
     for (let cursor = '0', upTo = 1000; ; upTo *= 4) {
       const page = await nodeLogs(work, `q=needle&total=only&cursor=${cursor}&upTo=${upTo}`);
@@ -352,8 +355,157 @@ describe('the sealer', () => {
   });
 });
 
+describe('counts kept for sealed lines (log_search_counts)', () => {
+  const kept = (work: string) =>
+    selectRows<{ term: string; levels: string; sealedTo: number; matches: number }>(
+      t.database.db,
+      sql`SELECT term, levels, sealed_to AS "sealedTo", matches FROM log_search_counts
+          WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${work})
+          ORDER BY term, levels`,
+    );
+
+  it('keeps a count of the sealed lines and reads only the lines after it next time', async () => {
+    const needles = {
+      7: 'needle a',
+      [CHUNK_LINES + 9]: 'needle b',
+      [2 * CHUNK_LINES + 3]: 'needle c',
+    };
+    const { work } = await nodeRunWith(2 * CHUNK_LINES + 10, needles);
+    await sealLogChunks(t.database.db);
+    expect((await nodeLogs(work, 'q=needle&total=only')).total).toBe(3);
+    // Two chunks sealed: the two matches in them are kept; the tail's is counted each time.
+    expect(await kept(work)).toEqual([
+      { term: 'needle', levels: '', sealedTo: 2 * CHUNK_LINES, matches: 2 },
+    ]);
+    // A kept count is what is answered for its lines: change it behind the server's back and
+    // the answer follows, proof that those lines were not read again.
+    await t.database.db.execute(
+      sql`UPDATE log_search_counts SET matches = 100 WHERE term = 'needle'
+          AND node_key = (SELECT log_key FROM node_runs WHERE identifier = ${work})`,
+    );
+    expect((await nodeLogs(work, 'q=needle&total=only')).total).toBe(101);
+    await t.database.db.execute(
+      sql`UPDATE log_search_counts SET matches = 2 WHERE term = 'needle'
+          AND node_key = (SELECT log_key FROM node_runs WHERE identifier = ${work})`,
+    );
+    // More lines, one more chunk sealed: the count goes on from the kept one and is kept further.
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+      logs: Array.from({ length: CHUNK_LINES }, (_, i) => ({
+        level: 'INFO',
+        message: i === 100 ? 'NEEDLE d' : `more ${i}`,
+      })),
+    });
+    expect(res.status).toBe(201);
+    await sealLogChunks(t.database.db);
+    // The viewer's first step (upTo) is answered to the end at once from the kept count.
+    const step = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=65536');
+    expect([step.total, step.nextCursor]).toEqual([4, null]);
+    expect(await kept(work)).toEqual([
+      { term: 'needle', levels: '', sealedTo: 3 * CHUNK_LINES, matches: 4 },
+    ]);
+    // Another level filter or another case of the term is another count.
+    expect((await nodeLogs(work, 'q=Needle&total=only')).total).toBe(4);
+    expect((await nodeLogs(work, 'q=needle&level=ERROR&level=INFO&total=only')).total).toBe(4);
+    expect((await nodeLogs(work, 'q=needle&level=ERROR&total=only')).total).toBe(0);
+    expect((await kept(work)).map((r) => [r.term, r.levels, r.matches])).toEqual([
+      ['Needle', '', 4],
+      ['needle', '', 4],
+      ['needle', 'ERROR', 0],
+      ['needle', 'ERROR,INFO', 4],
+    ]);
+  });
+
+  it('keeps the first step of a count in steps and extends it with the second', async () => {
+    // "line" is in every line: counted in steps (the index rules out no chunk).
+    const { work } = await nodeRunWith(3 * CHUNK_LINES + 5);
+    await sealLogChunks(t.database.db);
+    const first = await nodeLogs(work, `q=line&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    expect([first.total, first.nextCursor]).toEqual([CHUNK_LINES, String(CHUNK_LINES)]);
+    expect(await kept(work)).toMatchObject([{ sealedTo: CHUNK_LINES, matches: CHUNK_LINES }]);
+    const rest = await nodeLogs(work, `q=line&total=only&cursor=${CHUNK_LINES}&upTo=2147483647`);
+    expect([rest.total, rest.nextCursor]).toEqual([2 * CHUNK_LINES + 5, null]);
+    expect(await kept(work)).toMatchObject([
+      { sealedTo: 3 * CHUNK_LINES, matches: 3 * CHUNK_LINES },
+    ]);
+    // From then on the first step answers the whole count.
+    const again = await nodeLogs(work, `q=line&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    expect([again.total, again.nextCursor]).toEqual([3 * CHUNK_LINES + 5, null]);
+  });
+
+  it('keeps at most LOG_COUNT_CACHE_ROWS counts, dropping the oldest', async () => {
+    const { work } = await nodeRunWith(CHUNK_LINES + 1, { 3: 'needle' });
+    await sealLogChunks(t.database.db);
+    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+    // The newest row's id minus the bound: every row at or below it goes with the next store.
+    await t.database.db.execute(
+      sql`SELECT setval(pg_get_serial_sequence('log_search_counts', 'id'), ${LOG_COUNT_CACHE_ROWS + 10})`,
+    );
+    await t.database.db.execute(
+      sql`INSERT INTO log_search_counts (id, node_key, term, levels, run_key, sealed_to, matches)
+          VALUES (1, -1, 'old', '', -1, 1, 0), (12, -1, 'newer', '', -1, 1, 0)`,
+    );
+    expect((await nodeLogs(work, 'q=needle&total=only')).total).toBe(1);
+    const rows = await selectRows<{ term: string }>(
+      t.database.db,
+      sql`SELECT term FROM log_search_counts ORDER BY id`,
+    );
+    expect(rows.map((r) => r.term)).toEqual(['newer', 'needle']);
+  });
+});
+
+describe('exactness on random terms', () => {
+  it('answers what a case-insensitive substring scan of every line answers, kept or not', async () => {
+    let seed = 17;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const vocabulary = ['Disk', 'full', 'retry', 'ok', 'a_b', '50%', 'x-y', 'QUEUE', 'id=42', 'é'];
+    const n = 2 * CHUNK_LINES + 300;
+    const messages: Record<number, string> = {};
+    for (let seq = 1; seq <= n; seq++) {
+      const words = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
+        random() < 0.7 ? pick(vocabulary) : Math.floor(random() * 100_000).toString(36),
+      );
+      messages[seq] = words.join(pick([' ', ', ', ':', '']));
+    }
+    const { work } = await nodeRunWith(n, messages);
+    await sealLogChunks(t.database.db);
+    const levelOf = (seq: number) => (seq % 50 === 0 ? 'ERROR' : 'INFO');
+    const terms = ['ok', 'DISK FULL', 'retry', 'a_b', '50%', 'id=4', 'queue', 'zzzz', 'é'];
+    for (let i = 0; i < 12; i++) {
+      const line = messages[1 + Math.floor(random() * n)]!;
+      const at = Math.floor(random() * line.length);
+      const term = line.slice(at, at + 2 + Math.floor(random() * 8));
+      terms.push(random() < 0.5 ? term.toUpperCase() : term);
+    }
+    for (const term of terms.filter((x) => x.trim() !== '')) {
+      for (const level of ['', 'ERROR']) {
+        // PostgreSQL's lower() in this database (C locale) folds ASCII letters only, as here.
+        const fold = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+        const want = Object.entries(messages)
+          .filter(
+            ([seq, text]) =>
+              (!level || levelOf(Number(seq)) === level) && fold(text).includes(fold(term)),
+          )
+          .map(([seq]) => Number(seq));
+        const query = `q=${encodeURIComponent(term)}${level ? `&level=${level}` : ''}`;
+        const label = `${term} ${level}`;
+        for (let round = 0; round < 2; round++) {
+          expect((await nodeLogs(work, `${query}&total=only`)).total, label).toBe(want.length);
+        }
+        const page = await nodeLogs(work, `${query}&limit=1000&total=false`);
+        expect(seqs(page), label).toEqual(want.slice(0, 1000));
+        const first = await nodeLogs(work, `${query}&limit=1&total=false`);
+        expect(seqs(first), label).toEqual(want.slice(0, 1));
+      }
+    }
+  });
+});
+
 describe('retention', () => {
-  it('deletes a run’s chunks with its lines', async () => {
+  it('deletes a run’s chunks and kept counts with its lines', async () => {
     const { run, work } = await nodeRunWith(CHUNK_LINES + 5);
     await sealLogChunks(t.database.db);
     const [row] = await selectRows<{ key: number }>(
@@ -361,6 +513,7 @@ describe('retention', () => {
       sql`SELECT log_key AS key FROM workflow_runs WHERE identifier = ${run}`,
     );
     expect(await chunksOf(work)).toHaveLength(1);
+    expect((await nodeLogs(work, 'q=line&total=only')).total).toBe(CHUNK_LINES + 5);
     await completeNode(t, work);
     const at = new Date(Date.now() - 40 * 86_400_000).toISOString();
     await t.database.db.execute(
@@ -373,5 +526,10 @@ describe('retention', () => {
       sql`SELECT count(*)::int AS n FROM log_chunks WHERE run_key = ${row!.key}`,
     );
     expect(left!.n).toBe(0);
+    const [counts] = await selectRows<{ n: number }>(
+      t.database.db,
+      sql`SELECT count(*)::int AS n FROM log_search_counts WHERE run_key = ${row!.key}`,
+    );
+    expect(counts!.n).toBe(0);
   });
 });

@@ -180,6 +180,7 @@ export function LogViewer({
     view: shown,
     matches,
     matchesKey: matches ? `${key}|${levelsKey}|${state.q}` : '',
+    matchesOf: (q: string) => logView(stableSource, { levels, q }),
     state,
     stateRef,
     onStateChange,

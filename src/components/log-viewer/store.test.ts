@@ -268,3 +268,52 @@ function fakeEventSources() {
   vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
   return opened;
 }
+
+describe('a search view whose count is held (holdCount)', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for the first match alone, and counts only once startCount is called', async () => {
+    const requests = pendingNetwork();
+    const view = logView({ nodeRunId: 'wfnr_held' }, { levels: [], q: 'needle' });
+    view.holdCount();
+    const opened = view.open('head');
+    await settle();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.url.searchParams.get('limit')).toBe('1');
+    expect(requests[0]!.url.searchParams.get('total')).toBe('false');
+    requests[0]!.answer({ ok: true, logs: [errorLine(50_000)], nextCursor: '50000' });
+    await opened;
+    // Opened again (the search hook's effect after the keystroke's handler): still no count.
+    await view.open('head');
+    await settle();
+    expect(requests).toHaveLength(1);
+    expect(view.total).toBeNull();
+
+    view.startCount();
+    await settle();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.url.searchParams.get('total')).toBe('only');
+    requests[1]!.answer({ ok: true, logs: [], nextCursor: null, total: 20 });
+    await settle();
+    expect(view.total).toBe(20);
+    // Counted: a second call starts nothing.
+    view.startCount();
+    await settle();
+    expect(requests).toHaveLength(2);
+  });
+
+  it('counts nothing once let go (disposed) before startCount', async () => {
+    const requests = pendingNetwork();
+    const view = logView({ nodeRunId: 'wfnr_gone' }, { levels: [], q: 'needle' });
+    view.holdCount();
+    const opened = view.open('head');
+    await settle();
+    requests[0]!.answer({ ok: true, logs: [errorLine(7)], nextCursor: '7' });
+    await opened;
+    view.dispose();
+    view.startCount();
+    await settle();
+    expect(requests).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 import {
   useCallback,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   type KeyboardEvent,
@@ -17,12 +18,17 @@ interface MatchNav {
   seq: number | null;
 }
 
+/** Lines fetched each side of a match's line before the list scrolls to it. */
+const AROUND_MATCH = 150;
+
 interface Options {
   view: LogView;
   /** The view of the lines matching `state.q`, or null without a search. */
   matches: LogView | null;
   /** Identifies `matches` (source, levels, q): a new search starts over. */
   matchesKey: string;
+  /** The view of the lines matching a term (the one `matches` becomes once the term is state). */
+  matchesOf: (q: string) => LogView;
   state: LogViewState;
   stateRef: RefObject<LogViewState>;
   onStateChange: (patch: Partial<LogViewState>) => void;
@@ -37,6 +43,7 @@ export function useLogSearch({
   view,
   matches,
   matchesKey,
+  matchesOf,
   state,
   stateRef,
   onStateChange,
@@ -58,7 +65,11 @@ export function useLogSearch({
       setNav({ key: matchesKey, current: index, seq: line.seq });
       if (stateRef.current.follow) onStateChange({ follow: false });
       const position = await view.positionOfSeq(line.seq);
-      if (position !== null && token === navToken.current) scrollToPosition(position, 'center');
+      if (position === null || token !== navToken.current) return;
+      // The lines around the match are asked for now, not once the list has scrolled there and
+      // rendered (a frame and a render later): the same pages the list will ask for.
+      void view.ensureRange(Math.max(0, position - AROUND_MATCH), position + AROUND_MATCH);
+      scrollToPosition(position, 'center');
     },
     [matches, matchesKey, view, scrollToPosition, onStateChange, stateRef],
   );
@@ -77,11 +88,39 @@ export function useLogSearch({
     if (!matches) return;
     const stay = keepLinkedLine.current;
     keepLinkedLine.current = false;
-    void matches.open('head').then(() => {
-      if (matches.lineAt(0) && !stay) void goToMatch(0);
+    // The count starts once the first match is known and the lines around it are asked for
+    // (LogView.holdCount): those go first.
+    matches.holdCount();
+    void matches.open('head').then(async () => {
+      if (matches.lineAt(0) && !stay) await goToMatch(0);
+      matches.startCount();
     });
   }, [matches, goToMatch]);
   useEffect(() => () => matches?.dispose(), [matches]);
+
+  // A search starts in the keystroke's handler: its first request goes out before the term has
+  // gone through the URL (the router, a render, this hook's effect: tens of ms). The view it
+  // opens is the one `matches` becomes; one a later keystroke overtook before it became
+  // `matches` is let go here, since no effect will.
+  const started = useRef<LogView | null>(null);
+  const startSearch = (term: string) => {
+    const before = started.current;
+    started.current = term ? matchesOf(term) : null;
+    if (before && before !== started.current && before !== matches) before.dispose();
+    if (!started.current) return;
+    started.current.holdCount();
+    void started.current.open('head');
+  };
+  const matchesNow = useRef(matches);
+  useLayoutEffect(() => {
+    matchesNow.current = matches;
+  });
+  useEffect(
+    () => () => {
+      if (started.current !== matchesNow.current) started.current?.dispose();
+    },
+    [],
+  );
 
   const [draft, setDraft] = useState(state.q);
   const [draftFor, setDraftFor] = useState(state.q);
@@ -103,6 +142,7 @@ export function useLogSearch({
     setDraft(term);
     if (term === state.q || sent.at(-1) === term) return;
     setSent([...sent, term]);
+    startSearch(term);
     onStateChange({ q: term });
   };
   const onSearchKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
