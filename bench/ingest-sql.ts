@@ -36,10 +36,10 @@ const { LogConnection: Connection } = (await import(
   process.env.LOG_BATCHES ?? '../server/db/log-batches'
 )) as typeof LogBatches;
 
-const COLUMNS = (id: boolean) => `
+const COLUMNS = (id: boolean | string) => `
   node_key integer NOT NULL, seq integer NOT NULL, run_key integer NOT NULL,
   run_seq integer NOT NULL, created_at timestamptz NOT NULL,
-  ${id ? `id bigint DEFAULT nextval('public.node_run_lines_id_seq') NOT NULL,` : ''}
+  ${id ? `id bigint DEFAULT nextval('${id === true ? 'public.node_run_lines_id_seq' : id}') NOT NULL,` : ''}
   level text NOT NULL, message text NOT NULL, tags jsonb`;
 const PARTIAL = `WHERE level IN ('WARN', 'ERROR')`;
 
@@ -54,7 +54,7 @@ const indexes = (t: string, { unique = true, chunk = true, runLevel = true } = {
   ...(runLevel ? [`CREATE INDEX ON ${t} (run_key, level, run_seq) ${PARTIAL}`] : []),
   ...(chunk ? [`CREATE INDEX ON ${t} (node_key, seq) WHERE seq % 4096 = 0`] : []),
 ];
-const partitioned = (s: string, id: boolean, opts?: Parameters<typeof indexes>[1]) => [
+const partitioned = (s: string, id: boolean | string, opts?: Parameters<typeof indexes>[1]) => [
   `CREATE TABLE ${s}.node_run_lines (${COLUMNS(id)}) PARTITION BY RANGE (run_key)`,
   ...indexes(`${s}.node_run_lines`, opts),
   `CREATE TABLE ${s}.p0 PARTITION OF ${s}.node_run_lines FOR VALUES FROM (0) TO (1000000)`,
@@ -68,6 +68,10 @@ const VARIANTS: Variant[] = (
   [
     { name: 'today', ddl: (s) => partitioned(s, true) },
     { name: 'no-id', ddl: (s) => partitioned(s, false) },
+    {
+      name: 'id-cache-1000',
+      ddl: (s) => [`CREATE SEQUENCE ${s}.ids CACHE 1000`, ...partitioned(s, `${s}.ids`)],
+    },
     { name: 'nonunique', ddl: (s) => partitioned(s, true, { unique: false }) },
     { name: 'no-chunk-idx', ddl: (s) => partitioned(s, true, { chunk: false }) },
     { name: 'no-run-level', ddl: (s) => partitioned(s, true, { runLevel: false }) },
