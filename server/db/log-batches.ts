@@ -68,7 +68,7 @@ const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
  * transactions never wait on each other in a cycle, and run before node run as every other
  * writer locks them) and reads the access tokens with the hashes $2 and their users.
  */
-export const LOCK = `
+const LOCK = `
     WITH locked AS (
       SELECT nr.identifier AS "nodeRun", r.identifier AS run,
         r.allow_anyone_to_view AS "allowAnyoneToView", r.created_by AS "createdBy"
@@ -143,7 +143,7 @@ const appendSql = (onlyOpen: boolean) => `
       (SELECT coalesce(json_agg(identifier), '[]') FROM node) AS "nodeRuns"`;
 
 const APPEND = appendSql(false);
-export const APPEND_OPEN = appendSql(true);
+const APPEND_OPEN = appendSql(true);
 
 /**
  * The log counters of the node runs $1 and of their runs, read by the ingest after LOCK (so
@@ -358,7 +358,7 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
  * The parameters of appendSql, as array literals (the driver sends them as they are), built in
  * one pass over the lines: per line this runs for every line ingested.
  */
-export function appendValues(batches: LogBatchRow[]) {
+function appendValues(batches: LogBatchRow[]) {
   const perBatch = {
     DEBUG: [] as number[],
     INFO: [] as number[],
