@@ -75,6 +75,7 @@ async function phase(
   let lines = 0;
   const until = performance.now() + seconds * 1000;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await Promise.all(
     nodes.slice(0, writers).map(async (node) => {
       let i = 0;
@@ -86,7 +87,7 @@ async function phase(
     }),
   );
   console.log(
-    `${name.padEnd(50)} ${Math.round(lines / ((performance.now() - t0) / 1000))} lines/s  (load ${loadavg()[0]!.toFixed(2)})`,
+    `${name.padEnd(50)} ${Math.round(lines / ((performance.now() - t0) / 1000))} lines/s, server CPU ${(((c) => c.user + c.system)(process.cpuUsage(c0)) / lines).toFixed(2)} µs a line  (load ${loadavg()[0]!.toFixed(2)})`,
   );
 }
 const modes = process.argv.slice(2);

@@ -6,10 +6,11 @@ import { selectRows, type Db, type Tx } from './client';
 
 /**
  * Queries of the log ingest: several requests' batches of lines written by one transaction of
- * two round trips on one pooled connection — `BEGIN` and the lock in one, the insert and
- * `COMMIT` in another — all four statements prepared once per connection, their values passed as
- * array parameters. Each statement runs with its own snapshot, so the insert sees what committed
- * before the lock was granted.
+ * two round trips on one pooled connection — `BEGIN`, the lock and the read of the log counters
+ * in one, the write and `COMMIT` in another — all five statements prepared once per connection,
+ * their values passed as array parameters (the per-line ones in PostgreSQL's binary form). Each
+ * statement runs with its own snapshot, so the counters read after the lock was granted are
+ * the ones every earlier writer of those runs committed.
  */
 
 export interface LogInput {
@@ -145,6 +146,215 @@ const APPEND = appendSql(false);
 const APPEND_OPEN = appendSql(true);
 
 /**
+ * The log counters of the node runs $1 and of their runs, read by the ingest after LOCK (so
+ * with a snapshot taken once the runs' locks were granted): each node run's key, `log_seq` and
+ * whether it is still open, its run's key and `log_seq`.
+ */
+const COUNTERS = `
+    SELECT nr.identifier, nr.log_key, nr.log_seq, nr.status <> 'COMPLETED', r.log_key, r.log_seq
+    FROM node_runs nr JOIN workflow_runs r ON r.identifier = nr.workflow_run_identifier
+    WHERE nr.identifier = ANY($1::text[])`;
+
+/**
+ * The ingest's write: every line numbered by the server from the counters it read under the
+ * runs' locks (COUNTERS), so the insert is a plain scan of the line arrays — no join back to the
+ * counters, no sort, the rows in the order sent (indexes fed in order stay dense) — beside one
+ * update of each node run's and each run's counters. Those updates are guarded: a node run
+ * that completed, or a counter that moved since it was read (a writer that did not take the
+ * run's lock first), updates nothing, and the statement then fails on purpose (the text cast
+ * below), so nothing of this write commits and the caller writes each batch again alone.
+ *
+ * Per node run: $1 key, $2 log_seq read, $3 lines, $4–$7 DEBUG/INFO/WARN/ERROR, $8 time; per
+ * run: $9 key, $10 log_seq read, $11 lines, $12 time; per batch: $13 node key, $14 its seq
+ * before its first line, $15 run key, $16 run seq before it, $17 time; per line (binary
+ * arrays): $18 its batch (1-based), $19 its place in the batch (1-based), $20 level, $21 message,
+ * $22 tags. A subscript of an int or timestamptz array is a direct offset, not a walk.
+ */
+const WRITE = `
+    WITH node AS (
+      UPDATE node_runs nr SET log_seq = nr.log_seq + c.n,
+        debug_count = nr.debug_count + c.d, info_count = nr.info_count + c.i,
+        warn_count = nr.warn_count + c.w, error_count = nr.error_count + c.e, updated_at = c.at
+      FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[],
+          $8::timestamptz[]) AS c(key, seq, n, d, i, w, e, at)
+      WHERE nr.log_key = c.key AND nr.log_seq = c.seq AND nr.status <> 'COMPLETED'
+      RETURNING 1),
+    run AS (
+      UPDATE workflow_runs r SET log_seq = r.log_seq + c.n, updated_at = c.at
+      FROM unnest($9::int[], $10::int[], $11::int[], $12::timestamptz[]) AS c(key, seq, n, at)
+      WHERE r.log_key = c.key AND r.log_seq = c.seq
+      RETURNING 1),
+    lines AS (
+      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+      SELECT ($13::int[])[l.b], ($14::int[])[l.b] + l.pos, ($15::int[])[l.b],
+        ($16::int[])[l.b] + l.pos, l.level, l.message, l.tags, ($17::timestamptz[])[l.b]
+      FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::jsonb[])
+        AS l(b, pos, level, message, tags))
+    SELECT CASE
+      WHEN (SELECT count(*) FROM node) = cardinality($1::int[])
+        AND (SELECT count(*) FROM run) = cardinality($9::int[]) THEN 0
+      ELSE ('a node run completed or its log counters moved during the log write: '
+        || (SELECT count(*) FROM node) || ' of ' || cardinality($1::int[]) || ' node runs, '
+        || (SELECT count(*) FROM run) || ' of ' || cardinality($9::int[]) || ' runs')::int
+    END`;
+
+/** PostgreSQL's binary array header: one dimension, `n` elements of type `oid`, from 1. */
+function arrayHeader(buffer: Buffer, n: number, oid: number, nulls: boolean) {
+  buffer.writeInt32BE(1, 0);
+  buffer.writeInt32BE(nulls ? 1 : 0, 4);
+  buffer.writeInt32BE(oid, 8);
+  buffer.writeInt32BE(n, 12);
+  buffer.writeInt32BE(1, 16);
+  return 20;
+}
+const INT4 = 23;
+const TEXT = 25;
+const JSONB = 3802;
+
+/** An int4[] in binary form (array_recv): the header, then each element's length (4) and value. */
+export function binaryInt4Array(values: ArrayLike<number>): Buffer {
+  const buffer = Buffer.allocUnsafe(20 + values.length * 8);
+  let o = arrayHeader(buffer, values.length, INT4, false);
+  for (let k = 0; k < values.length; k++) {
+    o = buffer.writeInt32BE(4, o);
+    o = buffer.writeInt32BE(values[k]!, o);
+  }
+  return buffer;
+}
+
+/**
+ * A text[] (or, with `jsonb`, a jsonb[]: each element its version byte 1 and the JSON text) in
+ * binary form; `null` elements are SQL NULLs. Strings are written as UTF-8 straight into one
+ * buffer (no quoting or escaping, which the text form needs and PostgreSQL's array_in then undoes
+ * character by character).
+ */
+export function binaryTextArray(values: readonly (string | null)[], jsonb = false): Buffer {
+  let room = 20;
+  let nulls = false;
+  for (const v of values) {
+    if (v === null) nulls = true;
+    // At most 3 bytes of UTF-8 per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    else room += 4 + (jsonb ? 1 : 0) + v.length * 3;
+    room += 4;
+  }
+  const buffer = Buffer.allocUnsafe(room);
+  let o = arrayHeader(buffer, values.length, jsonb ? JSONB : TEXT, nulls);
+  for (const v of values) {
+    if (v === null) {
+      o = buffer.writeInt32BE(-1, o);
+      continue;
+    }
+    let at = o + 4;
+    if (jsonb) buffer[at++] = 1;
+    at += buffer.write(v, at, 'utf8');
+    buffer.writeInt32BE(at - o - 4, o);
+    o = at;
+  }
+  return buffer.subarray(0, o);
+}
+
+/** A node run's log counters as COUNTERS read them. */
+interface Counters {
+  nodeKey: number;
+  seq: number;
+  open: boolean;
+  runKey: number;
+  runSeq: number;
+}
+
+/**
+ * WRITE's parameters for the batches of open node runs, numbered from `counters` (in the order
+ * given: each batch after the batches before it on its node run and on its run), built in one
+ * pass over the lines. Answers the parameters and the node runs written (none of a batch whose
+ * node run is unknown to `counters` or completed).
+ */
+export function writeValues(batches: LogBatchRow[], counters: Map<string, Counters>) {
+  const nodes = new Map<
+    string,
+    { key: number; seq: number; n: number; c: Record<LogLevel, number>; at: Date }
+  >();
+  const runs = new Map<number, { seq: number; n: number; at: Date }>();
+  const batch = {
+    node: [] as number[],
+    seq: [] as number[],
+    run: [] as number[],
+    runSeq: [] as number[],
+    at: [] as string[],
+  };
+  let lineCount = 0;
+  const written = batches.filter((b) => counters.get(b.nodeRun)?.open && b.lines.length > 0);
+  for (const b of written) lineCount += b.lines.length;
+  const lineBatch = new Int32Array(lineCount);
+  const linePos = new Int32Array(lineCount);
+  const levels: string[] = new Array<string>(lineCount);
+  const messages: string[] = new Array<string>(lineCount);
+  const tags: (string | null)[] = new Array<string | null>(lineCount);
+  let line = 0;
+  for (const [k, b] of written.entries()) {
+    const counter = counters.get(b.nodeRun)!;
+    let node = nodes.get(b.nodeRun);
+    if (!node) {
+      node = {
+        key: counter.nodeKey,
+        seq: counter.seq,
+        n: 0,
+        c: { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 },
+        at: b.at,
+      };
+      nodes.set(b.nodeRun, node);
+    }
+    let run = runs.get(counter.runKey);
+    if (!run) {
+      run = { seq: counter.runSeq, n: 0, at: b.at };
+      runs.set(counter.runKey, run);
+    }
+    batch.node.push(node.key);
+    batch.seq.push(node.seq + node.n);
+    batch.run.push(counter.runKey);
+    batch.runSeq.push(run.seq + run.n);
+    batch.at.push(b.at.toISOString());
+    node.n += b.lines.length;
+    run.n += b.lines.length;
+    if (b.at > node.at) node.at = b.at;
+    if (b.at > run.at) run.at = b.at;
+    const lines = b.lines;
+    for (let pos = 0; pos < lines.length; pos++, line++) {
+      const l = lines[pos]!;
+      node.c[l.level]++;
+      lineBatch[line] = k + 1;
+      linePos[line] = pos + 1;
+      levels[line] = l.level;
+      messages[line] = l.message;
+      tags[line] = l.tags ? JSON.stringify(l.tags) : null;
+    }
+  }
+  const perNode = [...nodes.values()];
+  const perRun = [...runs.entries()];
+  const values: (string | Buffer)[] = [
+    intArray(perNode.map((x) => x.key)),
+    intArray(perNode.map((x) => x.seq)),
+    intArray(perNode.map((x) => x.n)),
+    ...LEVELS.map((level) => intArray(perNode.map((x) => x.c[level]))),
+    pgArray(perNode.map((x) => x.at.toISOString())),
+    intArray(perRun.map(([key]) => key)),
+    intArray(perRun.map(([, x]) => x.seq)),
+    intArray(perRun.map(([, x]) => x.n)),
+    pgArray(perRun.map(([, x]) => x.at.toISOString())),
+    intArray(batch.node),
+    intArray(batch.seq),
+    intArray(batch.run),
+    intArray(batch.runSeq),
+    pgArray(batch.at),
+    binaryInt4Array(lineBatch),
+    binaryInt4Array(linePos),
+    binaryTextArray(levels),
+    binaryTextArray(messages),
+    binaryTextArray(tags, true),
+  ];
+  return { values, nodeRuns: new Set(written.map((b) => b.nodeRun)), lines: lineCount };
+}
+
+/**
  * The parameters of appendSql, as array literals (the driver sends them as they are), built in
  * one pass over the lines: per line this runs for every line ingested.
  */
@@ -213,7 +423,8 @@ export async function appendLogBatches(
 const STATEMENTS = {
   runboard_log_begin: 'BEGIN',
   runboard_log_lock: LOCK,
-  runboard_log_append: APPEND_OPEN,
+  runboard_log_counters: COUNTERS,
+  runboard_log_write: WRITE,
   runboard_log_commit: 'COMMIT',
 } as const;
 type Statement = keyof typeof STATEMENTS;
@@ -221,7 +432,7 @@ type Statement = keyof typeof STATEMENTS;
 /** The wire connection under a pg client, as far as a submittable query uses it. */
 interface Wire {
   parse(query: { name: string; text: string; types: number[] }): void;
-  bind(config: { statement: string; values: string[] }): void;
+  bind(config: { statement: string; values: (string | Buffer)[] }): void;
   execute(config: { portal: string; rows: number }): void;
   sync(): void;
 }
@@ -243,7 +454,7 @@ class Pipeline {
   });
 
   constructor(
-    private readonly steps: { statement: Statement; values?: string[] }[],
+    private readonly steps: { statement: Statement; values?: (string | Buffer)[] }[],
     private readonly prepare = false,
   ) {
     this.rows = steps.map(() => []);
@@ -291,8 +502,8 @@ const prepared = new WeakSet<pg.PoolClient>();
 
 /**
  * A pooled connection of the log ingest, for one transaction after another in two round trips:
- * `lock` begins one (BEGIN + LOCK), `commit` writes and ends it (APPEND_OPEN + COMMIT), `reset`
- * rolls back one a failure left open.
+ * `lock` begins one (BEGIN + LOCK + COUNTERS), `commit` writes and ends it (WRITE + COMMIT),
+ * `reset` rolls back one a failure left open.
  */
 export class LogConnection {
   private inTransaction = false;
@@ -330,13 +541,32 @@ export class LogConnection {
     return pipeline.done;
   }
 
-  /** BEGIN and LOCK in one round trip, both prepared (planning LOCK cost more than running it). */
+  /** The counters COUNTERS read in the transaction `lock` began. */
+  private counters = new Map<string, Counters>();
+
+  /**
+   * BEGIN, LOCK and COUNTERS in one round trip, all prepared (planning LOCK cost more than
+   * running it).
+   */
   async lock(nodeRuns: string[], tokenHashes: string[]) {
     this.inTransaction = true;
-    const [, locked] = await this.send([
+    const [, locked, counters] = await this.send([
       { statement: 'runboard_log_begin' },
       { statement: 'runboard_log_lock', values: [pgArray(nodeRuns), pgArray(tokenHashes)] },
+      { statement: 'runboard_log_counters', values: [pgArray(nodeRuns)] },
     ]);
+    this.counters = new Map(
+      (counters ?? []).map(([nodeRun, nodeKey, seq, open, runKey, runSeq]) => [
+        nodeRun!,
+        {
+          nodeKey: Number(nodeKey),
+          seq: Number(seq),
+          open: open === 't',
+          runKey: Number(runKey),
+          runSeq: Number(runSeq),
+        },
+      ]),
+    );
     const row = locked?.[0];
     return {
       runs: JSON.parse(row?.[0] ?? '[]') as LockedRunOfNodeRun[],
@@ -344,21 +574,18 @@ export class LogConnection {
     };
   }
 
-  /** APPEND_OPEN (when there is anything to write) and COMMIT in one round trip. */
+  /**
+   * WRITE (when there is anything to write) and COMMIT in one round trip: the batches of the
+   * node runs that were open when `lock` read their counters, numbered from those counters.
+   */
   async commit(batches: LogBatchRow[]): Promise<Appended> {
-    const [rows] = await this.send([
-      ...(batches.length
-        ? [{ statement: 'runboard_log_append' as const, values: appendValues(batches) }]
-        : []),
+    const write = writeValues(batches, this.counters);
+    await this.send([
+      ...(write.lines ? [{ statement: 'runboard_log_write' as const, values: write.values }] : []),
       { statement: 'runboard_log_commit' },
     ]);
     this.inTransaction = false;
-    const row = batches.length ? rows?.[0] : undefined;
-    return appended(
-      row
-        ? { written: Number(row[0]), nodeRuns: JSON.parse(row[1] ?? '[]') as string[] }
-        : undefined,
-    );
+    return { written: write.lines, nodeRuns: write.nodeRuns };
   }
 
   /** Rolls back what a failure left open; false when the connection itself is lost. */
