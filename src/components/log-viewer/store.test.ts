@@ -204,7 +204,9 @@ describe('a level-filtered log view taking new lines while a page is fetched', (
     race.answerPage(454);
     await race.done();
     streams[0]!.emit('lines', { logs: [line(4530), line(4540)] });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The stream hands its lines over in a timer and an animation frame (tail-stream.ts): wait
+    // for them to land, not for a fixed time, which a loaded machine can outrun.
+    await vi.waitFor(() => expect(race.view.lineAt(453)?.seq).toBe(4540));
     stop();
     const seqs = expectEachLineOnceInOrder(race.view);
     expect(race.view.total).toBe(454);
