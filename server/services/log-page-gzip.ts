@@ -63,19 +63,22 @@ function block(key: string, lines: readonly string[]): Promise<Piece> {
   stats.built++;
   piece = deflated(lines.join(','), false);
   blocks.set(key, piece);
-  piece.then(
+  const made = piece;
+  made.then(
     (p) => {
-      if (!blocks.has(key)) return;
+      if (blocks.get(key) !== made) return; // put out before it was made
       sizes.set(key, p.bytes.length);
       keptBytes += p.bytes.length;
-      while (blocks.size > BLOCKS || keptBytes > BLOCK_BYTES) {
+      while (blocks.size > 1 && (blocks.size > BLOCKS || keptBytes > BLOCK_BYTES)) {
         const oldest = blocks.keys().next().value!;
         blocks.delete(oldest);
         keptBytes -= sizes.get(oldest) ?? 0;
         sizes.delete(oldest);
       }
     },
-    () => blocks.delete(key),
+    () => {
+      if (blocks.get(key) === made) blocks.delete(key);
+    },
   );
   return piece;
 }
