@@ -42,11 +42,49 @@ import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
 import { twoNodeWorkflow } from './server-process';
 
+/** The results of several viewer processes as one (a streamed lag's percentiles: the worst). */
+function mergeViewers(rs: ViewersResult[]): ViewersResult {
+  if (rs.length === 1) return rs[0]!;
+  const lags = rs.map((r) => r.stream.lag).filter((l) => l !== null);
+  return {
+    run: rs.flatMap((r) => r.run),
+    logs: rs.flatMap((r) => r.logs),
+    first: rs.flatMap((r) => r.first),
+    notModified: {
+      run: rs.reduce((n, r) => n + r.notModified.run, 0),
+      logs: rs.reduce((n, r) => n + r.notModified.logs, 0),
+    },
+    lines: rs.reduce((n, r) => n + r.lines, 0),
+    bytes: rs.reduce((n, r) => n + r.bytes, 0),
+    stream: {
+      open: rs.flatMap((r) => r.stream.open),
+      opened: rs.reduce((n, r) => n + r.stream.opened, 0),
+      refused: rs.reduce((n, r) => n + r.stream.refused, 0),
+      closedEarly: rs.reduce((n, r) => n + r.stream.closedEarly, 0),
+      events: rs.reduce((n, r) => n + r.stream.events, 0),
+      lag: lags.length
+        ? {
+            p50: Math.max(...lags.map((l) => l.p50)),
+            p99: Math.max(...lags.map((l) => l.p99)),
+            max: Math.max(...lags.map((l) => l.max)),
+            n: lags.reduce((n, l) => n + l.n, 0),
+          }
+        : null,
+    },
+    clientLoopP99: Math.max(...rs.map((r) => r.clientLoopP99)),
+  };
+}
+
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
 const WRITERS = 8;
 /** MODES=stream (or poll) runs that policy's phases only. */
 const MODES = (process.env.MODES ?? 'poll,stream').split(',');
+/**
+ * VIEWER_PROCESSES=2 splits the viewers over two processes (each its own event loop, as browsers
+ * are), so a viewer's latency is less its own load generator's queue; default 1.
+ */
+const VIEWER_PROCESSES = Math.max(1, Number(process.env.VIEWER_PROCESSES ?? 1));
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
 /** Sizes at which the streamed policy runs too (after the polled one); empty: none. */
@@ -291,16 +329,24 @@ async function main() {
 
   /** The viewers poll from their own process (bench/load-viewers.ts), as browsers would. */
   const read = async (viewers: number, seconds: number, mode: ViewersMode) => {
-    const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      detached: ownSession,
-    });
-    const result = new Promise<ViewersResult>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as ViewersResult));
-      child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
-    });
     const auths = viewerAuths.slice(0, Math.ceil(viewers / VIEWERS_PER_USER));
-    child.send({ base, auths, runs, viewers, seconds, mode } satisfies ViewersTask);
+    const shares = Array.from({ length: VIEWER_PROCESSES }, (_, i) =>
+      Math.floor((viewers + i) / VIEWER_PROCESSES),
+    ).filter((n) => n > 0);
+    const result = Promise.all(
+      shares.map((share) => {
+        const child = fork(fileURLToPath(new URL('./load-viewers.ts', import.meta.url)), [], {
+          execArgv: ['--import', 'tsx'],
+          detached: ownSession,
+        });
+        const answer = new Promise<ViewersResult>((resolve, reject) => {
+          child.once('message', (m) => resolve(m as ViewersResult));
+          child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
+        });
+        child.send({ base, auths, runs, viewers: share, seconds, mode } satisfies ViewersTask);
+        return answer;
+      }),
+    ).then(mergeViewers);
     const xacts0 = await transactions();
     const watch = watchServer();
     const r = await result;

@@ -4,6 +4,8 @@ import type { JSONValue } from 'hono/utils/types';
 import type { LogsPage } from '../../contract/workflows';
 import type { Db } from '../db/client';
 import { writerOf } from '../http/auth';
+import { acceptsGzip, COMPRESS_MIN_BYTES } from '../http/compress';
+import { pageGzip, pageText } from '../services/log-page-gzip';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
@@ -27,14 +29,29 @@ const cacheControl = (final: boolean) =>
  * A log page, or 304 when the poll's If-None-Match names it. The ETag is set here, so the ETag
  * middleware neither hashes the body nor builds it for nothing.
  */
+const gzipped = async (c: Context, body: Promise<Buffer>) =>
+  c.body(new Uint8Array(await body), 200) as unknown as Response &
+    TypedResponse<LogsPage, 200, 'json'>;
+
 function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'private, no-cache');
   if (answer.unchanged) return c.body(null, 304);
-  // A page built from lines serialized once for every reader (services/log-line-cache.ts).
-  if (answer.json !== undefined) {
+  // A page built from lines serialized once for every reader (services/log-line-cache.ts),
+  // gzipped here with its aligned blocks compressed once for every reader (log-page-gzip.ts):
+  // the compress middleware passes an answer that already has a Content-Encoding.
+  if (answer.parts !== undefined) {
     c.header('Content-Type', 'application/json');
-    return c.body(answer.json, 200) as unknown as Response & TypedResponse<LogsPage, 200, 'json'>;
+    const { lines, suffix } = answer.parts;
+    let chars = suffix.length + lines.length;
+    for (let i = 0; i < lines.length && chars < COMPRESS_MIN_BYTES; i++) chars += lines[i]!.length;
+    if (chars >= COMPRESS_MIN_BYTES && acceptsGzip(c.req.header('accept-encoding'))) {
+      c.header('Vary', 'Accept-Encoding');
+      c.header('Content-Encoding', 'gzip');
+      return gzipped(c, pageGzip(answer.parts));
+    }
+    return c.body(pageText(answer.parts), 200) as unknown as Response &
+      TypedResponse<LogsPage, 200, 'json'>;
   }
   return c.json({ ok: true as const, ...answer.page }, 200);
 }

@@ -2,6 +2,7 @@ import type { LogCounts } from '../../contract/workflows';
 import type { DbOrTx } from '../db/client';
 import { toNodeRunLogLine } from '../db/serialize';
 import { parseSeqCursor, readLogPage, type LogScope } from '../db/workflow-runs';
+import type { LogPageParts } from './log-page-gzip';
 
 /**
  * The newest lines of the logs being read on this server, each serialized once (its JSON text
@@ -136,9 +137,10 @@ export async function linesAfter(
 }
 
 /**
- * A log poll's page as JSON text, built from serialized lines, when the query is one the windows
- * serve (every level, no search, from a cursor, not `total=only`); null otherwise. The same body
- * `pollLogs` answers otherwise: `{ok, logs, nextCursor, total?, counts}`.
+ * A log poll's page built from serialized lines (JSON text with `pageText`, gzipped with its
+ * aligned blocks compressed once with `pageGzip`), when the query is one the windows serve (every
+ * level, no search, from a cursor, not `total=only`); null otherwise. The same body `pollLogs`
+ * answers otherwise: `{ok, logs, nextCursor, total?, counts}`.
  */
 export async function cachedLogPage(
   db: DbOrTx,
@@ -151,7 +153,7 @@ export async function cachedLogPage(
     cursor?: string;
     limit: number;
   },
-): Promise<string | null> {
+): Promise<LogPageParts | null> {
   if (query.level?.length || query.q || query.tail === 'true' || query.total === 'only') {
     return null;
   }
@@ -161,5 +163,10 @@ export async function cachedLogPage(
   const nextCursor = scope.finished && lines.length < query.limit ? null : String(lastSeq);
   const c = scope.counts;
   const total = query.total === 'false' ? '' : `,"total":${c.DEBUG + c.INFO + c.WARN + c.ERROR}`;
-  return `{"ok":true,"logs":[${lines.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}${total},"counts":${JSON.stringify(c)}}`;
+  return {
+    scope: scopeKey(scope.of),
+    after,
+    lines,
+    suffix: `],"nextCursor":${JSON.stringify(nextCursor)}${total},"counts":${JSON.stringify(c)}}`,
+  };
 }

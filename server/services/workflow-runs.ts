@@ -348,12 +348,12 @@ export async function pollLogs(
   const etag = `W/"l-${digest}"`;
   if (etagMatches(etag, ifNoneMatch)) return { unchanged: true as const, etag };
   const scope: LogScope = { of, ...state };
-  const json = await cachedLogPage(
+  const parts = await cachedLogPage(
     db,
     { ...scope, lastSeq: state.lastSeq, counts: state.counts },
     query,
   );
-  if (json !== null) return { unchanged: false as const, etag, json };
+  if (parts !== null) return { unchanged: false as const, etag, parts };
   // A search can read many lines: it stops when the client goes away (the viewer aborts a search
   // the next keystroke replaced). A page by position is an index range: it just runs.
   const page = query.q
