@@ -15,48 +15,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEmbedded } from '../server/db/client';
-import { createApp } from '../server/app';
-import { ensureUsers } from '../server/seed/users';
 import { postNodeRunLogs } from '../server/services/node-runs';
 import { findNodeRun, findWorkflowRun, appendNodeRunLogs } from '../server/db/workflow-runs';
-import { twoNodeWorkflow } from './server-process';
+import { inProcessApi, workNodeRuns } from './in-process-api';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ingestprobe-'));
 const database = await openEmbedded({ dataDir: dir });
 const { db } = database;
-const creds = {
-  adminClientId: 'a',
-  adminClientSecret: 'secret-secret',
-  memberClientId: 'm',
-  memberClientSecret: 'secret-secret',
-};
-await ensureUsers(db, creds);
-const app = createApp({ db });
-const tokenRes = await app.request('/v1/auth/access_token', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ clientId: 'a', clientSecret: 'secret-secret' }),
-});
-const auth = `Bearer ${((await tokenRes.json()) as { accessToken: string }).accessToken}`;
-const call = async (method: string, p: string, body?: unknown) => {
-  const res = await app.request(`/v1${p}`, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${p}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-};
-await call('POST', '/workflows', twoNodeWorkflow('load', 'Load', 'KAFKA'));
-const nodes: string[] = [];
-for (let i = 0; i < 8; i++) {
-  const body = await call('POST', '/workflows/load/runs', { inputs: {} });
-  nodes.push(
-    body.workflowRun.nodeRuns.find((n: { nodeIdentifier: string }) => n.nodeIdentifier === 'work')
-      .identifier,
-  );
-}
+const { call } = await inProcessApi(db);
+const nodes = await workNodeRuns(call, 8);
 const actor = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.clientId, 'a') }))!;
 const message = (i: number) =>
   `step ${i}: processed batch of records from upstream source, checksum ${(i * 2654435761) % 4294967296} ok`;
@@ -109,9 +76,9 @@ if (modes.includes('bigout')) {
 }
 for (let round = 0; round < 2; round++) {
   if (modes.includes('http'))
-    await phase('in-process HTTP (app.request, JSON, auth, zod)', (node, i) =>
-      call('POST', `/workflows/nodes/runs/${node}/logs`, { logs: batch(i) }),
-    );
+    await phase('in-process HTTP (app.request, JSON, auth, zod)', async (node, i) => {
+      await call('POST', `/workflows/nodes/runs/${node}/logs`, { logs: batch(i) });
+    });
   if (modes.includes('service'))
     await phase('service postNodeRunLogs (the log ingest)', (node, i) =>
       postNodeRunLogs(db, node, batch(i), { actor: { ...actor, role: 'admin' } }, new Date()),

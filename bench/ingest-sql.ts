@@ -19,11 +19,9 @@ import pg from 'pg';
 import { openEmbedded, selectRows, type Db } from '../server/db/client';
 import type * as LogBatches from '../server/db/log-batches';
 import type { LogBatchRow, LogConnection } from '../server/db/log-batches';
-import { ensureUsers } from '../server/seed/users';
-import { createApp } from '../server/app';
 import { clusterCpuSeconds } from './cpu';
 import { logMessage } from './ingest-writers';
-import { twoNodeWorkflow } from './server-process';
+import { inProcessApi, workNodeRuns } from './in-process-api';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const WRITES = Number(process.argv[3] ?? 300);
@@ -92,36 +90,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'ingestsql-'));
 const database = await openEmbedded({ dataDir: dir });
 const { db } = database;
 try {
-  await ensureUsers(db, {
-    adminClientId: 'a',
-    adminClientSecret: 'secret-secret',
-    memberClientId: 'm',
-    memberClientSecret: 'secret-secret',
-  });
-  const app = createApp({ db });
-  const tokenRes = await app.request('/v1/auth/access_token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: 'a', clientSecret: 'secret-secret' }),
-  });
-  const auth = `Bearer ${((await tokenRes.json()) as { accessToken: string }).accessToken}`;
-  const call = async (p: string, body: unknown) => {
-    const res = await app.request(`/v1${p}`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status >= 400) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as {
-      workflowRun: { nodeRuns: { nodeIdentifier: string; identifier: string }[] };
-    };
-  };
-  await call('/workflows', twoNodeWorkflow('load', 'Load', 'KAFKA'));
-  const nodes: string[] = [];
-  for (let i = 0; i < 8; i++) {
-    const body = await call('/workflows/load/runs', { inputs: {} });
-    nodes.push(body.workflowRun.nodeRuns.find((n) => n.nodeIdentifier === 'work')!.identifier);
-  }
+  const { call } = await inProcessApi(db);
+  const nodes = await workNodeRuns(call, 8);
   const url = (db as unknown as { $client: pg.Pool }).$client.options.connectionString!;
   const pools = new Map<string, pg.Pool>();
   for (const v of VARIANTS) {
