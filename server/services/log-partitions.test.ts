@@ -301,6 +301,19 @@ describe('retention with log partitions', () => {
   }
   const maintainAt = (daysAgo: number) =>
     maintainLogPartitions(t.database.db, new Date(Date.now() - daysAgo * DAY), PERIOD);
+  /**
+   * A finished run aged 40 days alone in a partition opened `daysAgo` and closed two periods
+   * later (the partition the runs before it took is closed first).
+   */
+  async function expiredPartitionAlone(daysAgo: number) {
+    await maintainAt(daysAgo);
+    await maintainAt(daysAgo - 2); // closes the partition the runs above took
+    const r = await run(false, 5);
+    await maintainAt(daysAgo - 4);
+    await maintainAt(daysAgo - 6); // closes the partition of r alone
+    await age(r.run, 40);
+    return { run: r, partition: (await partitionHolding(t.database.db, r.key))! };
+  }
   const linesOf = async (key: number) =>
     (
       await selectRows<{ n: number }>(
@@ -431,13 +444,7 @@ describe('retention with log partitions', () => {
   });
 
   it('starts a run while a sweep finishes a pending detach behind an old reader, with every open run key taken', async () => {
-    await maintainAt(66);
-    await maintainAt(64); // closes the partition the runs above took
-    const r = await run(false, 5);
-    await maintainAt(62);
-    await maintainAt(60); // closes the partition of r alone
-    await age(r.run, 40);
-    const p = (await partitionHolding(t.database.db, r.key))!;
+    const { partition: p } = await expiredPartitionAlone(66);
     // A detach cut short (as a sweep's lock timeout leaves it): the next sweep finishes it with
     // FINALIZE, which holds node_run_lines' SHARE UPDATE EXCLUSIVE lock while it waits for every
     // older snapshot (below: a REPEATABLE READ transaction), so an ATTACH (opening a partition)
@@ -554,26 +561,14 @@ describe('retention with log partitions', () => {
 
   /** A finished run aged 40 days alone in a closed partition, whose detach was cut short. */
   async function expiredPartitionPendingDetach(daysAgo: number) {
-    await maintainAt(daysAgo);
-    await maintainAt(daysAgo - 2); // closes the partition the runs above took
-    const r = await run(false, 5);
-    await maintainAt(daysAgo - 4);
-    await maintainAt(daysAgo - 6); // closes the partition of r alone
-    await age(r.run, 40);
-    const p = (await partitionHolding(t.database.db, r.key))!;
-    await leaveDetachPending(t.database.db, p.name);
-    return { run: r, partition: p };
+    const expired = await expiredPartitionAlone(daysAgo);
+    await leaveDetachPending(t.database.db, expired.partition.name);
+    return expired;
   }
 
   it('finishes a detach left pending before detaching an older partition (PostgreSQL has one pending at a time)', async () => {
     const older = await expiredPartitionPendingDetach(130);
-    await maintainAt(124);
-    await maintainAt(122); // closes the partition the run below takes
-    const r = await run(false, 5);
-    await maintainAt(120);
-    await maintainAt(118); // closes the partition of r alone
-    await age(r.run, 40);
-    const newer = (await partitionHolding(t.database.db, r.key))!;
+    const { partition: newer } = await expiredPartitionAlone(124);
     expect(newer.lo).toBeGreaterThan(older.partition.lo);
     // The older partition's detach went through; the newer one's is cut short.
     await withSession(t.database.db, (q) =>
