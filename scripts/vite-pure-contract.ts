@@ -8,7 +8,9 @@ import type { Plugin } from 'vite';
  * levels, statuses, displayName…) but validates nothing with zod; without this, importing one
  * constant built every schema of its module and of the modules those import while the entry
  * chunk evaluated (zod 4 builds schemas eagerly): about half of that first long task. A
- * schema something does use is kept, and evaluated as before.
+ * schema something does use is kept, and evaluated as before. It assumes what `contract/`'s
+ * top-level values do when built has no effect the dashboard relies on (a registration, a global):
+ * true today; such a value, if ever added, must be used or live outside `contract/`.
  */
 const BUILD = '__runboardBuildSchema';
 
