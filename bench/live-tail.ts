@@ -8,7 +8,7 @@
  * with the streamed tail (the default) and once forced to interval polls (`?tail=poll`, the path
  * before the stream), in the same run. Prints per case: lag from a line's write to it being in
  * the DOM (p50/p95/max over every line that was), long tasks (count, longest), requests/s and
- * bytes/s the page moved, lines fetched more than once, placeholder ("…") rows seen while
+ * bytes/s the page moved, lines one view (levels asked for) fetched more than once, placeholder ("…") rows seen while
  * following, and the rate the server accepted. Not a test: nothing here asserts on time.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -177,8 +177,12 @@ declare global {
 class NetworkTally {
   requests = 0;
   bytes = 0;
-  /** Lines received per seq, from log pages and stream events. */
-  seqs = new Map<number, number>();
+  /**
+   * Lines received per view and seq, from log pages and stream events. A view is the set of
+   * levels the request asked for: a level chip's first page, prefetched so a click on it is
+   * instant, carries lines the all-levels view also has, which is not a line fetched twice.
+   */
+  seqs = new Map<string, number>();
   readonly urls = new Map<string, string>();
   /** When a request other than the stream last started or ended. */
   lastActivity = Date.now();
@@ -208,14 +212,17 @@ class NetworkTally {
           .then(({ body, base64Encoded }) => {
             const text = base64Encoded ? Buffer.from(body, 'base64').toString() : body;
             const page = JSON.parse(text) as { logs?: { seq: number }[] };
-            for (const l of page.logs ?? []) this.count(l.seq);
+            for (const l of page.logs ?? []) this.count(viewOf(url), l.seq);
           })
           .catch(() => undefined);
       }
     });
     cdp.on('Network.eventSourceMessageReceived', (e) => {
       if (e.eventName !== 'lines') return;
-      for (const l of (JSON.parse(e.data) as { logs: { seq: number }[] }).logs) this.count(l.seq);
+      const view = viewOf(this.urls.get(e.requestId) ?? '');
+      for (const l of (JSON.parse(e.data) as { logs: { seq: number }[] }).logs) {
+        this.count(view, l.seq);
+      }
     });
   }
 
@@ -224,9 +231,10 @@ class NetworkTally {
   inWindow = 0;
   twiceInWindow = 0;
 
-  private count(seq: number) {
-    const n = (this.seqs.get(seq) ?? 0) + 1;
-    this.seqs.set(seq, n);
+  private count(view: string, seq: number) {
+    const key = `${view}:${seq}`;
+    const n = (this.seqs.get(key) ?? 0) + 1;
+    this.seqs.set(key, n);
     if (!this.windowStarted) return;
     this.inWindow++;
     if (n > 1) this.twiceInWindow++;
@@ -235,6 +243,12 @@ class NetworkTally {
   startWindow() {
     this.windowStarted = true;
   }
+}
+
+/** The levels a log request asked for (none: every level), sorted: the view it fills. */
+function viewOf(url: string) {
+  const levels = url ? new URL(url).searchParams.getAll('level') : [];
+  return levels.sort().join(',') || 'all';
 }
 
 interface Profile {
@@ -499,7 +513,7 @@ async function main() {
     'main-thread CPU',
     'req/s',
     'bytes/s',
-    'lines fetched twice (while following)',
+    'lines fetched twice by a view (while following)',
     'placeholders while following',
     'stream closed after end',
     'load avg after',
