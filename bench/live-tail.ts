@@ -8,8 +8,9 @@
  * with the streamed tail (the default) and once forced to interval polls (`?tail=poll`, the path
  * before the stream), in the same run. Prints per case: lag from a line's write to it being in
  * the DOM (p50/p95/max over every line that was), long tasks (count, longest), requests/s and
- * bytes/s the page moved, lines one view (levels asked for) fetched more than once, placeholder ("…") rows seen while
- * following, and the rate the server accepted. Not a test: nothing here asserts on time.
+ * bytes/s the page moved, lines one view (the levels asked for) fetched more than once,
+ * placeholder ("…") rows seen while following, and the rate the server accepted. Not a test:
+ * nothing here asserts on time.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
