@@ -5,6 +5,7 @@ import { LOG_TAIL_EVENTS } from '../../contract/log-tail';
 import type { Db } from '../db/client';
 import { acceptsGzip } from '../http/compress';
 import { apiRoutes } from '../http/openapi';
+import { EMPTY_FINAL_BLOCK, GZIP_HEADER, gzipTrailer } from '../services/gzip-framing';
 import { openLogTail, type LogTail, type TailPage } from '../services/log-tail';
 import * as routes from './log-tail.routes';
 
@@ -66,21 +67,14 @@ function gzipFraming() {
   let crc = 0;
   let size = 0;
   return {
-    header: Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff),
+    header: GZIP_HEADER,
     async body(event: EncodedEvent) {
       crc = crc32(event.bytes, crc);
       size = (size + event.bytes.length) >>> 0;
       return event.deflated();
     },
     trailer() {
-      const t = new Uint8Array(10);
-      const view = new DataView(t.buffer);
-      // A final fixed-Huffman block holding only its end code.
-      t[0] = 0x03;
-      t[1] = 0x00;
-      view.setUint32(2, crc >>> 0, true);
-      view.setUint32(6, size, true);
-      return t;
+      return Buffer.concat([EMPTY_FINAL_BLOCK, gzipTrailer(crc, size)]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+import { GZIP_HEADER, gzipTrailer } from './gzip-framing';
 
 /**
  * gzip for log poll pages, with the lines compressed once per server rather than once per poll.
@@ -128,8 +129,6 @@ const PREFIX = '{"ok":true,"logs":[';
 /** The page's JSON text. */
 export const pageText = (p: LogPageParts) => `${PREFIX}${p.lines.join(',')}${p.suffix}`;
 
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-
 /** The page's JSON text gzipped, its whole blocks from (or into) the kept blocks. */
 export async function pageGzip(p: LogPageParts): Promise<Buffer> {
   // The page's items: text of its own, or a whole aligned block.
@@ -172,16 +171,13 @@ export async function pageGzip(p: LogPageParts): Promise<Buffer> {
   );
   let crc = 0;
   let length = 0;
-  const out: Buffer[] = [GZIP_HEADER];
+  const out: Uint8Array[] = [GZIP_HEADER];
   for (const piece of pieces) {
     if (!piece) continue;
     out.push(piece.bytes);
     crc = crc32Combine(crc, piece.crc, piece.length);
     length += piece.length;
   }
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(length % 2 ** 32, 4);
-  out.push(trailer);
+  out.push(gzipTrailer(crc, length));
   return Buffer.concat(out);
 }
