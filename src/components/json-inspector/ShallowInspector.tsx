@@ -15,6 +15,7 @@ import {
 } from './shallow-model';
 import { ROW_HEIGHT } from './TreeRow';
 import classes from './JsonInspector.module.css';
+import { RowKey, rowKeyText } from './RowKey';
 
 const INDENT = 16;
 
@@ -249,7 +250,7 @@ function ValueRowView({
   onCopyPath,
   onCopyValue,
 }: ValueRowProps) {
-  const keyText = row.key === null ? (rootPath === '' ? '.' : rootPath) : String(row.key);
+  const keyText = rowKeyText(row.key, rootPath);
   const container = row.kind === 'object' || row.kind === 'array';
   const valueText = container
     ? describeContainer(row.kind as 'object' | 'array', row.size ?? 0)
@@ -289,20 +290,9 @@ function ValueRowView({
         }
       }}
     >
-      <span className={classes.chevron} data-expanded={row.expanded || undefined} aria-hidden>
-        {row.expandable ? '▸' : ''}
-      </span>
-      <span
-        className={
-          row.key === null
-            ? classes.rootLabel
-            : typeof row.key === 'number'
-              ? classes.index
-              : classes.key
-        }
-      >
+      <RowKey rowKey={row.key} expandable={row.expandable} expanded={row.expanded}>
         {keyText}
-      </span>
+      </RowKey>
       <span className={classes.punct}>: </span>
       <span className={container ? classes.summary : classes[row.kind]}>{valueText}</span>
       {row.length !== undefined && (

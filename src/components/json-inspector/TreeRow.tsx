@@ -11,6 +11,7 @@ import {
   type TreeNode,
 } from './model';
 import classes from './JsonInspector.module.css';
+import { RowKey, rowKeyText } from './RowKey';
 
 export const ROW_HEIGHT = 22;
 const INDENT = 16;
@@ -74,7 +75,7 @@ export function TreeRow({
   }
   const expandable = tree.isExpandable(node);
   const expanded = expandable && tree.isExpanded(node);
-  const keyText = node.key === null ? (rootPath === '' ? '.' : rootPath) : String(node.key);
+  const keyText = rowKeyText(node.key, rootPath);
   const valueText = describeValue(node, expanded);
   return (
     <div
@@ -98,24 +99,13 @@ export function TreeRow({
         if (expandable && !window.getSelection()?.toString()) onToggle();
       }}
     >
-      <span className={classes.chevron} data-expanded={expanded || undefined} aria-hidden>
-        {expandable ? '▸' : ''}
-      </span>
-      <span
-        className={
-          node.key === null
-            ? classes.rootLabel
-            : typeof node.key === 'number'
-              ? classes.index
-              : classes.key
-        }
-      >
+      <RowKey rowKey={node.key} expandable={expandable} expanded={expanded}>
         {node.key === null || typeof node.key === 'number' ? (
           keyText
         ) : (
           <Highlighted text={keyText} query={query} />
         )}
-      </span>
+      </RowKey>
       <span className={classes.punct}>: </span>
       <ValueText node={node} text={valueText} query={query} expanded={expanded} />
       <span className={classes.actions}>
