@@ -25,14 +25,15 @@ const CREATED_LENGTH = String(Buffer.byteLength(JSON.stringify({ ok: true })));
 const cacheControl = (final: boolean) =>
   final ? 'private, max-age=31536000, immutable' : 'private, no-cache';
 
-/**
- * A log page, or 304 when the poll's If-None-Match names it. The ETag is set here, so the ETag
- * middleware neither hashes the body nor builds it for nothing.
- */
+/** A log page's body gzipped by log-page-gzip.ts, answered as the typed JSON page it inflates to. */
 const gzipped = async (c: Context, body: Promise<Buffer>) =>
   c.body(new Uint8Array(await body), 200) as unknown as Response &
     TypedResponse<LogsPage, 200, 'json'>;
 
+/**
+ * A log page, or 304 when the poll's If-None-Match names it. The ETag is set here, so the ETag
+ * middleware neither hashes the body nor builds it for nothing.
+ */
 function logsAnswer(c: Context, answer: Awaited<ReturnType<typeof pollLogs>>) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'private, no-cache');
