@@ -66,6 +66,20 @@ export interface ViewersResult {
   };
   /** This process's own event-loop delay p99 (ms): a busy client inflates the lag it measures. */
   clientLoopP99: number;
+  /**
+   * Each poll's latency beside the server's own account of it (its `Server-Timing` header, when
+   * the server times requests): [kind, ms, app, pool, db]; the rest of `ms` is outside the
+   * server's handlers (the socket, the server's and this process's queues, the body's send).
+   */
+  timed: [
+    kind: 'run' | 'logs',
+    ms: number,
+    app: number,
+    pool: number,
+    db: number,
+    /** To the response's headers (the rest of `ms`: the body's transfer, inflating, parsing). */
+    headers: number,
+  ][];
 }
 
 const POLL_MS = 2000;
@@ -94,6 +108,14 @@ class Histogram {
   }
 }
 
+/** `app;dur=1.2, pool;dur=0.1, db;dur=0.8` (http/timing.ts) as [app, pool, db]; null without. */
+function serverTiming(header: string | null): [number, number, number] | null {
+  if (!header) return null;
+  const dur = (name: string) =>
+    Number(new RegExp(`${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
+  return [dur('app'), dur('pool'), dur('db')];
+}
+
 async function viewers(task: ViewersTask): Promise<ViewersResult> {
   const result: ViewersResult = {
     run: [],
@@ -104,6 +126,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     bytes: 0,
     stream: { open: [], opened: 0, refused: 0, closedEarly: 0, events: 0, lag: null },
     clientLoopP99: 0,
+    timed: [],
   };
   const lag = new Histogram();
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -112,7 +135,14 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     auth: string,
     p: string,
     etag: string | null,
-  ): Promise<{ ms: number; status: number; etag: string | null; body: unknown }> => {
+  ): Promise<{
+    ms: number;
+    headers: number;
+    status: number;
+    etag: string | null;
+    body: unknown;
+    timing: [app: number, pool: number, db: number] | null;
+  }> => {
     const t0 = performance.now();
     const res = await fetch(`${task.base}${p}`, {
       headers: {
@@ -121,16 +151,25 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
         ...(etag ? { 'if-none-match': etag } : {}),
       },
     });
+    const headers = performance.now() - t0;
     const text = await res.text();
     const ms = performance.now() - t0;
     if (res.status >= 400) throw new Error(`GET ${p}: ${res.status} ${text}`);
     result.bytes += text.length;
     return {
       ms,
+      headers,
       status: res.status,
       etag: res.headers.get('etag'),
       body: text ? (JSON.parse(text) as unknown) : null,
+      timing: serverTiming(res.headers.get('server-timing')),
     };
+  };
+  const timed = (
+    kind: 'run' | 'logs',
+    r: { ms: number; headers: number; timing: [number, number, number] | null },
+  ) => {
+    if (r.timing) result.timed.push([kind, r.ms, ...r.timing, r.headers]);
   };
   const until = performance.now() + task.seconds * 1000;
   const stop = new AbortController();
@@ -216,6 +255,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
         const started = performance.now();
         const r = await get(auth, `/workflows/runs/${run}?${RUN_QUERY}`, runTag);
         (firstLoad ? result.first : result.run).push(r.ms);
+        if (!firstLoad) timed('run', r);
         if (r.status === 304) result.notModified.run++;
         runTag = r.etag ?? runTag;
         if (firstLoad || polledLog) {
@@ -228,6 +268,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
                 logTag?.cursor === cursor ? logTag.etag : null,
               ));
           (firstLoad ? result.first : result.logs).push(l.ms);
+          if (!firstLoad) timed('logs', l);
           if (l.status === 304) result.notModified.logs++;
           else {
             if (cursor !== null && l.etag) logTag = { cursor, etag: l.etag };

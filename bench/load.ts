@@ -32,11 +32,12 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
-import { BULK_NICE_DEFAULT, openEmbedded, selectRows } from '../server/db/client';
+import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
 import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
+import { enableRequestTiming, takeRequestTimings, type TimedRequest } from '../server/timing';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
@@ -72,7 +73,54 @@ function mergeViewers(rs: ViewersResult[]): ViewersResult {
         : null,
     },
     clientLoopP99: Math.max(...rs.map((r) => r.clientLoopP99)),
+    timed: rs.flatMap((r) => r.timed),
   };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/**
+ * Where the polls' time went: per kind, the server's own records (handler time, its pool wait
+ * and queries, the send) at p50 / p99, and the slowest 1 % of the latencies the viewers saw,
+ * split into the server's handler (pool wait, queries, the rest: JavaScript and event-loop
+ * queueing between them) and what lay outside it (request queued before the handler, the send,
+ * the viewer's own queue).
+ */
+function whereTimeWent(server: TimedRequest[], client: ViewersResult['timed']) {
+  const f = (x: number) => x.toFixed(1);
+  const parts: string[] = [];
+  for (const kind of ['run', 'logs'] as const) {
+    const mine = server.filter((r) => r.kind === (kind === 'run' ? 'GET run' : 'GET logs'));
+    const seen = client.filter((t) => t[0] === kind).sort((a, b) => b[1] - a[1]);
+    if (!mine.length && !seen.length) continue;
+    const q = (pick: (r: TimedRequest) => number) =>
+      `${f(pct(mine.map(pick), 0.5))}/${f(pct(mine.map(pick), 0.99))}`;
+    const slow = seen.slice(0, Math.max(1, Math.ceil(seen.length / 100)));
+    const [ms, app, pool, db, headers] = [1, 2, 3, 4, 5].map((i) =>
+      mean(slow.map((t) => t[i] as number)),
+    );
+    parts.push(
+      `${kind}: server p50/p99 handler ${q((r) => r.app)} ms (pool wait ${q((r) => r.poolWait)}, queries ${q((r) => r.query)}, ${f(mean(mine.map((r) => r.queries)))} a request), send ${q((r) => r.send)} ms;` +
+        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, rest ${f(app! - pool! - db!)}) + outside ${f(ms! - app!)} (of which after the headers ${f(ms! - headers!)})`,
+    );
+  }
+  const posts = server.filter((r) => r.kind === 'POST logs');
+  if (posts.length) {
+    parts.push(
+      `log POSTs: ${posts.length}, handler p50/p99 ${f(
+        pct(
+          posts.map((r) => r.app),
+          0.5,
+        ),
+      )}/${f(
+        pct(
+          posts.map((r) => r.app),
+          0.99,
+        ),
+      )} ms`,
+    );
+  }
+  return parts.join('\n    ');
 }
 
 const INGEST_S = Number(process.argv[2] ?? 15);
@@ -202,6 +250,9 @@ async function main() {
     ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
   });
   const { db } = database;
+  // Where a read's time goes (server/timing.ts): each request's pool waits and queries.
+  enableRequestTiming();
+  for (const pool of [db, database.reads, database.bulk]) timePool(pool);
   const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
   const app = createApp({ db, reads: database.reads });
@@ -349,7 +400,9 @@ async function main() {
     ).then(mergeViewers);
     const xacts0 = await transactions();
     const watch = watchServer();
+    takeRequestTimings();
     const r = await result;
+    const timings = takeRequestTimings();
     const all = [...r.run, ...r.logs];
     const requests = all.length + r.first.length + r.stream.opened;
     const server = await watch.stop(requests);
@@ -381,7 +434,8 @@ async function main() {
         `first loads ${ms(r.first)}; run polls ${ms(r.run)} (${r.notModified.run}/${r.run.length} 304);` +
         `${streamed} received ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB;` +
         ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server};` +
-        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s`,
+        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s` +
+        `\n    ${whereTimeWent(timings, r.timed)}`,
     };
   };
 
@@ -479,7 +533,8 @@ async function main() {
         const share = (ms: number) =>
           `${((ms / wall) * 100).toFixed(0)} % (${(ms / requests).toFixed(2)} ms a read)`;
         return (
-          `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
+          `server: event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(0)} / p90 ${(lag.percentile(90) / 1e6).toFixed(0)} / p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
+          ` main thread on a CPU ${(((main1!.cpu - main0!.cpu) / wall) * 100).toFixed(0)} % of the time, waiting for one ${(((main1!.wait - main0!.wait) / wall) * 100).toFixed(0)} %;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
           `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +

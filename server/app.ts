@@ -15,6 +15,7 @@ import { compressResponses } from './http/compress';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { apiRoutes, openApiDocument } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
+import { timeRequests } from './http/timing';
 import type { OidcClient } from './services/oidc';
 import {
   DEFAULT_RATE_LIMITS,
@@ -111,6 +112,7 @@ export function createApp({
           throw err;
         }));
 
+  app.use(timeRequests());
   app.use(securityHeaders(trustProxy));
   app.onError((err, c) => {
     if (err instanceof RateLimited) {
