@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, lt, ne, sql } from 'drizzle-orm';
-import type { DbOrTx } from './client';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { selectPrepared, type Db, type DbOrTx } from './client';
+import { coalescerOf, type Coalescer } from './coalesce';
 import { accessTokens, rateLimits, sessions, users } from './schema';
 
 export type UserRow = typeof users.$inferSelect;
@@ -71,16 +72,50 @@ export async function deleteSession(db: DbOrTx, idHash: string) {
   return row ?? null;
 }
 
-/** The active user a live session belongs to, or null. */
-export async function sessionUser(db: DbOrTx, idHash: string, now: Date) {
-  const [row] = await db
-    .select({ id: users.id, email: users.email, role: users.role, expiresAt: sessions.expiresAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now), eq(users.status, 'ACTIVE')),
+/** Who holds a session or an access token (by its hash), and until when; active or not. */
+interface CredentialHolder {
+  id: string;
+  email: string;
+  role: UserRow['role'];
+  active: boolean;
+  expiresAt: Date;
+}
+
+const holdersBy = (table: 'sessions' | 'access_tokens') => {
+  const key = table === 'sessions' ? 'id_hash' : 'token_hash';
+  return async (db: Db, hashes: string[]) => {
+    const rows = await selectPrepared<CredentialHolder & { hash: string }>(
+      db,
+      sql`SELECT c.${sql.raw(key)} AS hash, u.id, u.email, u.role, u.status = 'ACTIVE' AS active,
+            c.expires_at AS "expiresAt"
+          FROM ${sql.raw(table)} c JOIN users u ON u.id = c.user_id
+          WHERE c.${sql.raw(key)} = ANY(${sql.param(hashes)}::text[])`,
     );
-  return row ?? null;
+    return new Map(rows.map(({ hash, ...holder }) => [hash, holder]));
+  };
+};
+const sessionLookups = new WeakMap<Db, Coalescer<string, CredentialHolder>>();
+const tokenLookups = new WeakMap<Db, Coalescer<string, CredentialHolder>>();
+const loadSessions = holdersBy('sessions');
+const loadTokens = holdersBy('access_tokens');
+
+/** The active user holding this credential (live at `now`), or null. */
+const liveHolder = (holder: CredentialHolder | undefined, now: Date) =>
+  holder?.active && holder.expiresAt > now
+    ? { id: holder.id, email: holder.email, role: holder.role, expiresAt: holder.expiresAt }
+    : null;
+
+/**
+ * The active user a live session belongs to, or null. Every request of the dashboard makes this
+ * lookup: concurrent ones go in one query (db/coalesce.ts), each from a read sent after it asked.
+ */
+export async function sessionUser(db: Db, idHash: string, now: Date) {
+  return liveHolder(await coalescerOf(sessionLookups, db, loadSessions).get(idHash), now);
+}
+
+/** The active user an access token (by its hash) was issued to while live, or null; as sessionUser. */
+export async function tokenUser(db: Db, tokenHash: string, now: Date) {
+  return liveHolder(await coalescerOf(tokenLookups, db, loadTokens).get(tokenHash), now);
 }
 
 /**
