@@ -79,6 +79,10 @@ export interface ViewersResult {
     db: number,
     /** To the response's headers (the rest of `ms`: the body's transfer, inflating, parsing). */
     headers: number,
+    /** Waiting for lookups shared with other requests (part of `app`). */
+    shared: number,
+    /** From fetch called here to the server's handler entered (both on the wall clock). */
+    before: number,
   ][];
 }
 
@@ -108,13 +112,18 @@ class Histogram {
   }
 }
 
-/** `app;dur=1.2, pool;dur=0.1, db;dur=0.8` (http/timing.ts) as [app, pool, db]; null without. */
-function serverTiming(header: string | null): [number, number, number] | null {
+/**
+ * `app;dur=1.2, pool;dur=0.1, db;dur=0.8, shared;dur=0.3, start;dur=<epoch ms>` (http/timing.ts)
+ * as [app, pool, db, shared, start]; null without.
+ */
+function serverTiming(header: string | null): ServerTiming | null {
   if (!header) return null;
   const dur = (name: string) =>
     Number(new RegExp(`${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
-  return [dur('app'), dur('pool'), dur('db')];
+  return [dur('app'), dur('pool'), dur('db'), dur('shared'), dur('start')];
 }
+
+type ServerTiming = [app: number, pool: number, db: number, shared: number, start: number];
 
 async function viewers(task: ViewersTask): Promise<ViewersResult> {
   const result: ViewersResult = {
@@ -141,9 +150,12 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     status: number;
     etag: string | null;
     body: unknown;
-    timing: [app: number, pool: number, db: number] | null;
+    timing: ServerTiming | null;
+    /** When fetch was called, on the wall clock (ms since the epoch). */
+    sent: number;
   }> => {
     const t0 = performance.now();
+    const sent = performance.timeOrigin + t0;
     const res = await fetch(`${task.base}${p}`, {
       headers: {
         authorization: auth,
@@ -163,13 +175,16 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
       etag: res.headers.get('etag'),
       body: text ? (JSON.parse(text) as unknown) : null,
       timing: serverTiming(res.headers.get('server-timing')),
+      sent,
     };
   };
   const timed = (
     kind: 'run' | 'logs',
-    r: { ms: number; headers: number; timing: [number, number, number] | null },
+    r: { ms: number; headers: number; sent: number; timing: ServerTiming | null },
   ) => {
-    if (r.timing) result.timed.push([kind, r.ms, ...r.timing, r.headers]);
+    if (!r.timing) return;
+    const [app, pool, db, shared, start] = r.timing;
+    result.timed.push([kind, r.ms, app, pool, db, r.headers, shared, start - r.sent]);
   };
   const until = performance.now() + task.seconds * 1000;
   const stop = new AbortController();

@@ -96,12 +96,23 @@ function whereTimeWent(server: TimedRequest[], client: ViewersResult['timed']) {
     const q = (pick: (r: TimedRequest) => number) =>
       `${f(pct(mine.map(pick), 0.5))}/${f(pct(mine.map(pick), 0.99))}`;
     const slow = seen.slice(0, Math.max(1, Math.ceil(seen.length / 100)));
-    const [ms, app, pool, db, headers] = [1, 2, 3, 4, 5].map((i) =>
+    const [ms, app, pool, db, headers, shared, before] = [1, 2, 3, 4, 5, 6, 7].map((i) =>
       mean(slow.map((t) => t[i] as number)),
     );
     parts.push(
-      `${kind}: server p50/p99 handler ${q((r) => r.app)} ms (pool wait ${q((r) => r.poolWait)}, queries ${q((r) => r.query)}, ${f(mean(mine.map((r) => r.queries)))} a request), send ${q((r) => r.send)} ms;` +
-        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, rest ${f(app! - pool! - db!)}) + outside ${f(ms! - app!)} (of which after the headers ${f(ms! - headers!)})`,
+      `${kind}: server p50/p99 handler ${q((r) => r.app)} ms (pool wait ${q((r) => r.poolWait)}, queries ${q((r) => r.query)}, ${f(mean(mine.map((r) => r.queries)))} a request, shared lookups ${q((r) => r.shared)}), send ${q((r) => r.send)} ms;` +
+        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = before the handler ${f(before!)} + handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, shared lookups ${f(shared!)}, rest ${f(app! - pool! - db! - shared!)}) + after it ${f(ms! - app! - before!)} (of which after the headers ${f(ms! - headers!)});` +
+        ` all: before the handler p50/p99 ${f(
+          pct(
+            seen.map((t) => t[7]),
+            0.5,
+          ),
+        )}/${f(
+          pct(
+            seen.map((t) => t[7]),
+            0.99,
+          ),
+        )} ms`,
     );
   }
   const posts = server.filter((r) => r.kind === 'POST logs');

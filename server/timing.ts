@@ -15,6 +15,8 @@ export interface RequestTiming {
   /** From a query's send to its rows parsed (the database, the socket and the event loop). */
   query: number;
   queries: number;
+  /** Waiting for a lookup shared with other requests (db/coalesce.ts), its query included. */
+  shared: number;
 }
 
 /** A finished request's record, by kind (`GET run`, `GET logs`, `POST logs`, `other`). */
@@ -26,6 +28,7 @@ export interface TimedRequest {
   poolWait: number;
   query: number;
   queries: number;
+  shared: number;
   /** Handler returned → the response's last byte handed to the socket (serialize, gzip, write). */
   send: number;
 }

@@ -15,19 +15,28 @@ const kindOf = (method: string, path: string) =>
 /**
  * With request timing on (bench/load.ts, server/timing.ts): each request's handler time split into
  * pool wait and queries, its send time (serialize, gzip, socket) once the response finished, and
- * a `Server-Timing` header (`app`, `pool`, `db`) so the client can tell the server's part of a
+ * a `Server-Timing` header (`app`, `pool`, `db`, `shared`, `start`) so the client can tell the server's part of a
  * latency from the rest. Off, it only passes the request on.
  */
 export function timeRequests(): MiddlewareHandler {
   return async (c, next) => {
     if (!requestTimingEnabled()) return next();
-    const timing: RequestTiming = { start: performance.now(), poolWait: 0, query: 0, queries: 0 };
+    const timing: RequestTiming = {
+      start: performance.now(),
+      poolWait: 0,
+      query: 0,
+      queries: 0,
+      shared: 0,
+    };
     await runTimed(timing, next);
     const returned = performance.now();
     const app = returned - timing.start;
     c.header(
       'Server-Timing',
-      `app;dur=${app.toFixed(2)}, pool;dur=${timing.poolWait.toFixed(2)}, db;dur=${timing.query.toFixed(2)}`,
+      `app;dur=${app.toFixed(2)}, pool;dur=${timing.poolWait.toFixed(2)}, db;dur=${timing.query.toFixed(2)}, shared;dur=${timing.shared.toFixed(2)}, ` +
+        // When the handler chain was entered, on the wall clock (ms since the epoch; another
+        // process on this machine can compare it with its own clock).
+        `start;dur=${(performance.timeOrigin + timing.start).toFixed(2)}`,
     );
     const record = (send: number) =>
       recordRequest({
@@ -37,6 +46,7 @@ export function timeRequests(): MiddlewareHandler {
         poolWait: timing.poolWait,
         query: timing.query,
         queries: timing.queries,
+        shared: timing.shared,
         send,
       });
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
