@@ -32,6 +32,7 @@ export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert) 
 }
 
 export async function updateUser(db: DbOrTx, id: string, set: Partial<typeof users.$inferInsert>) {
+  forgetCheckedCredentials();
   const [row] = await db.update(users).set(set).where(eq(users.id, id)).returning();
   return row!;
 }
@@ -58,6 +59,7 @@ export async function countActiveAdmins(db: DbOrTx, except: string) {
 
 /** Ends every session and access token of a user: nothing they hold works afterwards. */
 export async function endAllSessions(db: DbOrTx, userId: string) {
+  forgetCheckedCredentials();
   await db.delete(sessions).where(eq(sessions.userId, userId));
   await db.delete(accessTokens).where(eq(accessTokens.userId, userId));
 }
@@ -68,6 +70,7 @@ export async function insertSession(db: DbOrTx, values: typeof sessions.$inferIn
 }
 
 export async function deleteSession(db: DbOrTx, idHash: string) {
+  forgetCheckedCredentials();
   const [row] = await db.delete(sessions).where(eq(sessions.idHash, idHash)).returning();
   return row ?? null;
 }
@@ -99,6 +102,51 @@ const tokenLookups = new WeakMap<Db, Coalescer<string, CredentialHolder>>();
 const loadSessions = holdersBy('sessions');
 const loadTokens = holdersBy('access_tokens');
 
+/**
+ * How long a credential's holder, once read, answers for it on this server without a new read:
+ * a browser's run poll and log poll (or four tabs of one person) come together every 2 s, and
+ * each lookup is a round trip that a loaded machine makes slow. A credential revoked, a user
+ * deactivated or changed through this server is forgotten at once (forgetCheckedCredentials);
+ * through another server (or in SQL), it still works here for at most this long.
+ */
+export const CHECKED_CREDENTIAL_MS = 1000;
+const CHECKED_CREDENTIALS = 10_000;
+interface Checked {
+  holder: CredentialHolder | undefined;
+  at: number;
+  generation: number;
+}
+const checkedByDb = new WeakMap<Db, Map<string, Checked>>();
+let generation = 0;
+
+/** Every credential's holder read again at its next use (a revocation or user change here). */
+export function forgetCheckedCredentials() {
+  generation++;
+}
+
+async function checkedHolder(
+  db: Db,
+  key: string,
+  lookups: WeakMap<Db, Coalescer<string, CredentialHolder>>,
+  load: (db: Db, hashes: string[]) => Promise<Map<string, CredentialHolder>>,
+  hash: string,
+) {
+  let checked = checkedByDb.get(db);
+  if (!checked) checkedByDb.set(db, (checked = new Map()));
+  const known = checked.get(key);
+  const at = performance.now();
+  if (known && known.generation === generation && at - known.at < CHECKED_CREDENTIAL_MS) {
+    return known.holder;
+  }
+  const readAt = generation;
+  const holder = await coalescerOf(lookups, db, load).get(hash);
+  checked.delete(key); // re-inserted last: the Map's order is the eviction order
+  if (checked.size >= CHECKED_CREDENTIALS) checked.delete(checked.keys().next().value!);
+  // Asked before a change here was forgotten: not kept (the read may predate the change).
+  if (readAt === generation) checked.set(key, { holder, at, generation: readAt });
+  return holder;
+}
+
 /** The active user holding this credential (live at `now`), or null. */
 const liveHolder = (holder: CredentialHolder | undefined, now: Date) =>
   holder?.active && holder.expiresAt > now
@@ -107,15 +155,22 @@ const liveHolder = (holder: CredentialHolder | undefined, now: Date) =>
 
 /**
  * The active user a live session belongs to, or null. Every request of the dashboard makes this
- * lookup: concurrent ones go in one query (db/coalesce.ts), each from a read sent after it asked.
+ * lookup: concurrent ones go in one query (db/coalesce.ts), and a holder read stands for
+ * CHECKED_CREDENTIAL_MS (its expiry is checked against `now` every time).
  */
 export async function sessionUser(db: Db, idHash: string, now: Date) {
-  return liveHolder(await coalescerOf(sessionLookups, db, loadSessions).get(idHash), now);
+  return liveHolder(
+    await checkedHolder(db, `s:${idHash}`, sessionLookups, loadSessions, idHash),
+    now,
+  );
 }
 
 /** The active user an access token (by its hash) was issued to while live, or null; as sessionUser. */
 export async function tokenUser(db: Db, tokenHash: string, now: Date) {
-  return liveHolder(await coalescerOf(tokenLookups, db, loadTokens).get(tokenHash), now);
+  return liveHolder(
+    await checkedHolder(db, `t:${tokenHash}`, tokenLookups, loadTokens, tokenHash),
+    now,
+  );
 }
 
 /**

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken, startTestServer, type TestServer } from '../test/harness';
+import { CSRF_HEADER } from '../../contract/auth';
+import { CHECKED_CREDENTIAL_MS } from '../db/users';
+import { sha256 } from '../http/auth';
+import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
 import { createWorkflow, nodeRunOf, startRun, workflowBody } from '../test/workflow-fixtures';
 
 /**
@@ -151,5 +155,38 @@ describe('polls made together (coalesced lookups)', () => {
     expect(revoked.status).toBe(200);
     const [after] = await Promise.all([Promise.all([poll(), poll(), poll()]), busy()]);
     expect(after).toEqual([401, 401, 401]);
+  });
+
+  it('refuse a credential revoked elsewhere (another server, SQL) within CHECKED_CREDENTIAL_MS', async () => {
+    const run = await startRun(t, 'coalesced');
+    const path = `${t.baseUrl}/v1/workflows/runs/${run.identifier}?view=summary`;
+    const made = (await t.api('admin', 'POST', '/credentials', { name: 'elsewhere' })).body;
+    const auth = await bearerToken(t.baseUrl, made.credential.clientId, made.clientSecret);
+    const signIn = await fetch(`${t.baseUrl}/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
+      body: JSON.stringify({
+        email: 'admin@runboard.dev',
+        password: TEST_CREDENTIALS.adminPassword,
+      }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const byToken = () => fetch(path, { headers: { authorization: auth } }).then((r) => r.status);
+    const bySession = () => fetch(path, { headers: { cookie } }).then((r) => r.status);
+    expect([await byToken(), await bySession()]).toEqual([200, 200]);
+    // What another server's revocation and sign-out leave behind: the rows gone.
+    await t.database.db.execute(
+      sql`DELETE FROM access_tokens WHERE token_hash = ${sha256(auth.slice('Bearer '.length))}`,
+    );
+    await t.database.db.execute(
+      sql`DELETE FROM sessions WHERE id_hash = ${sha256(cookie.slice(cookie.indexOf('=') + 1))}`,
+    );
+    const revokedAt = performance.now();
+    // Until then it may still be taken, as checked less than CHECKED_CREDENTIAL_MS ago…
+    while (performance.now() - revokedAt < CHECKED_CREDENTIAL_MS + 50) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // …never after.
+    expect([await byToken(), await bySession()]).toEqual([401, 401]);
   });
 });
