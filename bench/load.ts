@@ -37,6 +37,7 @@ import { ensureUsers } from '../server/seed/users';
 import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
+import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
 import { enableRequestTiming, takeRequestTimings, type TimedRequest } from '../server/timing';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
@@ -255,6 +256,8 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
+  const readsFirstMs = Number(process.env.READS_FIRST_MS ?? READS_FIRST_DEFAULT_MS);
+  setReadsFirstMs(readsFirstMs);
   const database = await openEmbedded({
     dataDir: dir,
     bulkNice,
@@ -581,7 +584,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>
