@@ -13,6 +13,11 @@
  *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
  *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
+ * Where the polls' time went (server/timing.ts, turned on here): per kind, the server's handler
+ * time split into pool wait, queries and lookups shared with other requests, its send time, and
+ * the slowest 1 % of the latencies the viewers saw split into before the handler (from the
+ * viewer's fetch to the server's handler, both on the wall clock), the handler and after it.
+ * READS_FIRST_MS sets how long a log write waits for reads in flight (services/read-first.ts).
  * The log sealer runs as on a server (SEALER=off: not). BULK_NICE sets the niceness of the bulk
  * pool's backends (the ingest's writes, the sealer; default the server's, 0: as the others), and
  * while the writers write, a probe takes a run's row lock (FOR UPDATE, as a PATCH of one of its node
