@@ -43,7 +43,12 @@ import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
-import { enableRequestTiming, takeRequestTimings, type TimedRequest } from '../server/timing';
+import {
+  enableRequestTiming,
+  noteAccepted,
+  takeRequestTimings,
+  type TimedRequest,
+} from '../server/timing';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
@@ -79,6 +84,7 @@ function mergeViewers(rs: ViewersResult[]): ViewersResult {
         : null,
     },
     clientLoopP99: Math.max(...rs.map((r) => r.clientLoopP99)),
+    clientLoopMax: Math.max(...rs.map((r) => r.clientLoopMax)),
     timed: rs.flatMap((r) => r.timed),
   };
 }
@@ -102,23 +108,20 @@ function whereTimeWent(server: TimedRequest[], client: ViewersResult['timed']) {
     const q = (pick: (r: TimedRequest) => number) =>
       `${f(pct(mine.map(pick), 0.5))}/${f(pct(mine.map(pick), 0.99))}`;
     const slow = seen.slice(0, Math.max(1, Math.ceil(seen.length / 100)));
-    const [ms, app, pool, db, headers, shared, before] = [1, 2, 3, 4, 5, 6, 7].map((i) =>
+    const [ms, app, pool, db, headers, shared, before, queued] = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
       mean(slow.map((t) => t[i] as number)),
     );
+    const column = (i: number) => seen.map((t) => t[i] as number);
+    // What a browser, which keeps its connections, would mostly see.
+    const kept = seen.filter((t) => t[9] === 0).map((t) => t[1]);
+    const spread = (i: number) => `${f(pct(column(i), 0.5))}/${f(pct(column(i), 0.99))}`;
     parts.push(
       `${kind}: server p50/p99 handler ${q((r) => r.app)} ms (pool wait ${q((r) => r.poolWait)}, queries ${q((r) => r.query)}, ${f(mean(mine.map((r) => r.queries)))} a request, shared lookups ${q((r) => r.shared)}), send ${q((r) => r.send)} ms;` +
-        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = before the handler ${f(before!)} + handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, shared lookups ${f(shared!)}, rest ${f(app! - pool! - db! - shared!)}) + after it ${f(ms! - app! - before!)} (of which after the headers ${f(ms! - headers!)});` +
-        ` all: before the handler p50/p99 ${f(
-          pct(
-            seen.map((t) => t[7]),
-            0.5,
-          ),
-        )}/${f(
-          pct(
-            seen.map((t) => t[7]),
-            0.99,
-          ),
-        )} ms`,
+        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = before the handler ${f(before!)} (of which in the viewer before its request was written ${f(queued!)}) + handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, shared lookups ${f(shared!)}, rest ${f(app! - pool! - db! - shared!)}) + after it ${f(ms! - app! - before!)} (of which after the headers ${f(ms! - headers!)});` +
+        ` all: before the handler p50/p99 ${spread(7)} ms (in the viewer ${spread(8)});` +
+        ` first on a new connection: ${seen.filter((t) => t[9] === 1).length} of ${seen.length}, ${slow.filter((t) => t[9] === 1).length} of the slowest ${slow.length}` +
+        ` (their accept → handler ${f(mean(slow.filter((t) => t[9] === 1).map((t) => t[10])))} ms);` +
+        ` polls on a kept connection p50/p99 ${f(pct(kept, 0.5))}/${f(pct(kept, 0.99))} ms`,
     );
   }
   const posts = server.filter((r) => r.kind === 'POST logs');
@@ -276,6 +279,13 @@ async function main() {
   await ensureUsers(db, creds);
   const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  server.on('connection', noteAccepted);
+  // KEEP_ALIVE_MS: how long the server keeps an idle connection (Node's default: 5 s).
+  if (process.env.KEEP_ALIVE_MS) {
+    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = Number(
+      process.env.KEEP_ALIVE_MS,
+    );
+  }
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const tokenRes = await fetch(`${base}/auth/access_token`, {
@@ -452,7 +462,7 @@ async function main() {
       detail:
         `first loads ${ms(r.first)}; run polls ${ms(r.run)} (${r.notModified.run}/${r.run.length} 304);` +
         `${streamed} received ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB;` +
-        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server};` +
+        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms, max ${r.clientLoopMax.toFixed(0)} ms; ${server};` +
         ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s` +
         `\n    ${whereTimeWent(timings, r.timed)}`,
     };

@@ -60,3 +60,13 @@ export function takeRequestTimings(): TimedRequest[] {
   if (records !== null) records = [];
   return taken;
 }
+
+/** When each connection was accepted (performance.now()), for those the bench watches. */
+const accepted = new WeakMap<object, number>();
+
+/** A `connection` listener for the server (bench/load.ts adds it). */
+export function noteAccepted(socket: object) {
+  if (records !== null) accepted.set(socket, performance.now());
+}
+
+export const acceptedAt = (socket: object) => accepted.get(socket);

@@ -1,9 +1,19 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
-import { recordRequest, requestTimingEnabled, runTimed, type RequestTiming } from '../timing';
+import {
+  acceptedAt,
+  recordRequest,
+  requestTimingEnabled,
+  runTimed,
+  type RequestTiming,
+} from '../timing';
 
 const NODE_LOGS = /^\/v1\/workflows\/nodes\/runs\/[^/]+\/logs$/;
 const RUN = /^\/v1\/workflows\/runs\/[^/]+$/;
+
+/** Connections that carried a request already (a request on a new one waited for its accept). */
+const usedSockets = new WeakSet<Socket>();
 
 const kindOf = (method: string, path: string) =>
   NODE_LOGS.test(path)
@@ -28,6 +38,10 @@ export function timeRequests(): MiddlewareHandler {
       queries: 0,
       shared: 0,
     };
+    const env = c.env as { incoming?: IncomingMessage; outgoing?: ServerResponse } | undefined;
+    const socket = env?.incoming?.socket;
+    const firstOnSocket = socket !== undefined && !usedSockets.has(socket);
+    if (socket) usedSockets.add(socket);
     await runTimed(timing, next);
     const returned = performance.now();
     const app = returned - timing.start;
@@ -36,7 +50,10 @@ export function timeRequests(): MiddlewareHandler {
       `app;dur=${app.toFixed(2)}, pool;dur=${timing.poolWait.toFixed(2)}, db;dur=${timing.query.toFixed(2)}, shared;dur=${timing.shared.toFixed(2)}, ` +
         // When the handler chain was entered, on the wall clock (ms since the epoch; another
         // process on this machine can compare it with its own clock).
-        `start;dur=${(performance.timeOrigin + timing.start).toFixed(2)}`,
+        `start;dur=${(performance.timeOrigin + timing.start).toFixed(2)}` +
+        (firstOnSocket
+          ? `, new;dur=${(timing.start - (acceptedAt(socket) ?? NaN)).toFixed(2)}`
+          : ''),
     );
     const record = (send: number) =>
       recordRequest({
@@ -49,7 +66,7 @@ export function timeRequests(): MiddlewareHandler {
         shared: timing.shared,
         send,
       });
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const outgoing = env?.outgoing;
     if (outgoing) outgoing.once('finish', () => record(performance.now() - returned));
     else record(0);
   };
