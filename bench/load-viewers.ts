@@ -19,6 +19,7 @@
  * how many were 304, each viewer's first load apart (a page being opened, not a poll), and the
  * streams' lag and volume.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -66,6 +67,32 @@ export interface ViewersResult {
   };
   /** This process's own event-loop delay p99 (ms): a busy client inflates the lag it measures. */
   clientLoopP99: number;
+  /**
+   * Each poll's latency beside the server's own account of it (its `Server-Timing` header, when
+   * the server times requests): [kind, ms, app, pool, db]; the rest of `ms` is outside the
+   * server's handlers (the socket, the server's and this process's queues, the body's send).
+   */
+  timed: [
+    kind: 'run' | 'logs',
+    ms: number,
+    app: number,
+    pool: number,
+    db: number,
+    /** To the response's headers (the rest of `ms`: the body's transfer, inflating, parsing). */
+    headers: number,
+    /** Waiting for lookups shared with other requests (part of `app`). */
+    shared: number,
+    /** From fetch called here to the server's handler entered (both on the wall clock). */
+    before: number,
+    /** Of `before`: fetch called → the request written to its socket, in this process. */
+    queued: number,
+    /** 1 when it was the first request on its connection. */
+    fresh: number,
+    /** For the first on a connection: from the server's accept to its handler. */
+    sinceAccept: number,
+  ][];
+  /** This process's own event-loop delay at most (ms). */
+  clientLoopMax: number;
 }
 
 const POLL_MS = 2000;
@@ -94,6 +121,55 @@ class Histogram {
   }
 }
 
+/**
+ * `app;dur=1.2, pool;dur=0.1, db;dur=0.8, shared;dur=0.3, start;dur=<epoch ms>` (http/timing.ts)
+ * as [app, pool, db, shared, start]; null without.
+ */
+function serverTiming(header: string | null): ServerTiming | null {
+  if (!header) return null;
+  const dur = (name: string) =>
+    Number(new RegExp(`${name};dur=([\\d.]+)`).exec(header)?.[1] ?? NaN);
+  return [
+    dur('app'),
+    dur('pool'),
+    dur('db'),
+    dur('shared'),
+    dur('start'),
+    /(^|, )new[;,]|(^|, )new$/.test(header) ? 1 : 0,
+    dur('new'),
+  ];
+}
+
+type ServerTiming = [
+  app: number,
+  pool: number,
+  db: number,
+  shared: number,
+  start: number,
+  /** 1: the first request on its connection (which the server had to accept first). */
+  fresh: number,
+  /** For the first on a connection: from its accept to the handler (ms). */
+  sinceAccept: number,
+];
+
+/**
+ * When fetch's undici wrote each request's headers to its socket (performance.now()), by the
+ * request's `x-bench-id`: a poll's wait before the server's handler splits into this process's
+ * own (fetch called → written) and the rest (the socket, the server's queue).
+ */
+const written = new Map<string, number>();
+subscribe('undici:client:sendHeaders', (message) => {
+  const { headers } = (message as { request: { headers: string | string[] } }).request;
+  let id: string | undefined;
+  if (typeof headers === 'string') id = /x-bench-id: *(\S+)/i.exec(headers)?.[1];
+  else {
+    const k = headers.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'x-bench-id');
+    id = k >= 0 ? headers[k + 1] : undefined;
+  }
+  if (id) written.set(id, performance.now());
+});
+let nextId = 0;
+
 async function viewers(task: ViewersTask): Promise<ViewersResult> {
   const result: ViewersResult = {
     run: [],
@@ -104,6 +180,8 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     bytes: 0,
     stream: { open: [], opened: 0, refused: 0, closedEarly: 0, events: 0, lag: null },
     clientLoopP99: 0,
+    clientLoopMax: 0,
+    timed: [],
   };
   const lag = new Histogram();
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -112,25 +190,66 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
     auth: string,
     p: string,
     etag: string | null,
-  ): Promise<{ ms: number; status: number; etag: string | null; body: unknown }> => {
+  ): Promise<{
+    ms: number;
+    headers: number;
+    status: number;
+    etag: string | null;
+    body: unknown;
+    timing: ServerTiming | null;
+    /** When fetch was called, on the wall clock (ms since the epoch). */
+    sent: number;
+    /** From fetch called to the request written to its socket (NaN: not seen). */
+    queued: number;
+  }> => {
+    const id = String(++nextId);
     const t0 = performance.now();
+    const sent = performance.timeOrigin + t0;
     const res = await fetch(`${task.base}${p}`, {
       headers: {
+        'x-bench-id': id,
         authorization: auth,
         'accept-encoding': 'gzip',
         ...(etag ? { 'if-none-match': etag } : {}),
       },
     });
+    const headers = performance.now() - t0;
+    const writtenAt = written.get(id);
+    written.delete(id);
     const text = await res.text();
     const ms = performance.now() - t0;
     if (res.status >= 400) throw new Error(`GET ${p}: ${res.status} ${text}`);
     result.bytes += text.length;
     return {
       ms,
+      headers,
       status: res.status,
       etag: res.headers.get('etag'),
       body: text ? (JSON.parse(text) as unknown) : null,
+      timing: serverTiming(res.headers.get('server-timing')),
+      sent,
+      queued: writtenAt === undefined ? NaN : writtenAt - t0,
     };
+  };
+  const timed = (
+    kind: 'run' | 'logs',
+    r: { ms: number; headers: number; sent: number; queued: number; timing: ServerTiming | null },
+  ) => {
+    if (!r.timing) return;
+    const [app, pool, db, shared, start, fresh, sinceAccept] = r.timing;
+    result.timed.push([
+      kind,
+      r.ms,
+      app,
+      pool,
+      db,
+      r.headers,
+      shared,
+      start - r.sent,
+      r.queued,
+      fresh,
+      sinceAccept,
+    ]);
   };
   const until = performance.now() + task.seconds * 1000;
   const stop = new AbortController();
@@ -216,6 +335,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
         const started = performance.now();
         const r = await get(auth, `/workflows/runs/${run}?${RUN_QUERY}`, runTag);
         (firstLoad ? result.first : result.run).push(r.ms);
+        if (!firstLoad) timed('run', r);
         if (r.status === 304) result.notModified.run++;
         runTag = r.etag ?? runTag;
         if (firstLoad || polledLog) {
@@ -228,6 +348,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
                 logTag?.cursor === cursor ? logTag.etag : null,
               ));
           (firstLoad ? result.first : result.logs).push(l.ms);
+          if (!firstLoad) timed('logs', l);
           if (l.status === 304) result.notModified.logs++;
           else {
             if (cursor !== null && l.etag) logTag = { cursor, etag: l.etag };
@@ -252,6 +373,7 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
   await phaseOver;
   loop.disable();
   result.clientLoopP99 = loop.percentile(99) / 1e6;
+  result.clientLoopMax = loop.max / 1e6;
   result.stream.lag = lag.n
     ? { p50: lag.pct(0.5), p99: lag.pct(0.99), max: lag.max, n: lag.n }
     : null;

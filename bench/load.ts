@@ -13,6 +13,11 @@
  *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
  *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
+ * Where the polls' time went (server/timing.ts, turned on here): per kind, the server's handler
+ * time split into pool wait, queries and lookups shared with other requests, its send time, and
+ * the slowest 1 % of the latencies the viewers saw split into before the handler (from the
+ * viewer's fetch to the server's handler, both on the wall clock), the handler and after it.
+ * READS_FIRST_MS sets how long a log write waits for reads in flight (services/read-first.ts).
  * The log sealer runs as on a server (SEALER=off: not). BULK_NICE sets the niceness of the bulk
  * pool's backends (the ingest's writes, the sealer; default the server's, 0: as the others), and
  * while the writers write, a probe takes a run's row lock (FOR UPDATE, as a PATCH of one of its node
@@ -32,11 +37,18 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
-import { BULK_NICE_DEFAULT, openEmbedded, selectRows } from '../server/db/client';
+import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
 import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
+import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
+import {
+  enableRequestTiming,
+  noteAccepted,
+  takeRequestTimings,
+  type TimedRequest,
+} from '../server/timing';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
@@ -72,7 +84,63 @@ function mergeViewers(rs: ViewersResult[]): ViewersResult {
         : null,
     },
     clientLoopP99: Math.max(...rs.map((r) => r.clientLoopP99)),
+    clientLoopMax: Math.max(...rs.map((r) => r.clientLoopMax)),
+    timed: rs.flatMap((r) => r.timed),
   };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/**
+ * Where the polls' time went: per kind, the server's own records (handler time, its pool wait
+ * and queries, the send) at p50 / p99, and the slowest 1 % of the latencies the viewers saw,
+ * split into the server's handler (pool wait, queries, the rest: JavaScript and event-loop
+ * queueing between them) and what lay outside it (request queued before the handler, the send,
+ * the viewer's own queue).
+ */
+function whereTimeWent(server: TimedRequest[], client: ViewersResult['timed']) {
+  const f = (x: number) => x.toFixed(1);
+  const parts: string[] = [];
+  for (const kind of ['run', 'logs'] as const) {
+    const mine = server.filter((r) => r.kind === (kind === 'run' ? 'GET run' : 'GET logs'));
+    const seen = client.filter((t) => t[0] === kind).sort((a, b) => b[1] - a[1]);
+    if (!mine.length && !seen.length) continue;
+    const q = (pick: (r: TimedRequest) => number) =>
+      `${f(pct(mine.map(pick), 0.5))}/${f(pct(mine.map(pick), 0.99))}`;
+    const slow = seen.slice(0, Math.max(1, Math.ceil(seen.length / 100)));
+    const [ms, app, pool, db, headers, shared, before, queued] = [1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+      mean(slow.map((t) => t[i] as number)),
+    );
+    const column = (i: number) => seen.map((t) => t[i] as number);
+    // What a browser, which keeps its connections, would mostly see.
+    const kept = seen.filter((t) => t[9] === 0).map((t) => t[1]);
+    const spread = (i: number) => `${f(pct(column(i), 0.5))}/${f(pct(column(i), 0.99))}`;
+    parts.push(
+      `${kind}: server p50/p99 handler ${q((r) => r.app)} ms (pool wait ${q((r) => r.poolWait)}, queries ${q((r) => r.query)}, ${f(mean(mine.map((r) => r.queries)))} a request, shared lookups ${q((r) => r.shared)}), send ${q((r) => r.send)} ms;` +
+        ` slowest 1 % (${slow.length}) seen ${f(ms!)} ms = before the handler ${f(before!)} (of which in the viewer before its request was written ${f(queued!)}) + handler ${f(app!)} (pool ${f(pool!)}, queries ${f(db!)}, shared lookups ${f(shared!)}, rest ${f(app! - pool! - db! - shared!)}) + after it ${f(ms! - app! - before!)} (of which after the headers ${f(ms! - headers!)});` +
+        ` all: before the handler p50/p99 ${spread(7)} ms (in the viewer ${spread(8)});` +
+        ` first on a new connection: ${seen.filter((t) => t[9] === 1).length} of ${seen.length}, ${slow.filter((t) => t[9] === 1).length} of the slowest ${slow.length}` +
+        ` (their accept → handler ${f(mean(slow.filter((t) => t[9] === 1).map((t) => t[10])))} ms);` +
+        ` polls on a kept connection p50/p99 ${f(pct(kept, 0.5))}/${f(pct(kept, 0.99))} ms`,
+    );
+  }
+  const posts = server.filter((r) => r.kind === 'POST logs');
+  if (posts.length) {
+    parts.push(
+      `log POSTs: ${posts.length}, handler p50/p99 ${f(
+        pct(
+          posts.map((r) => r.app),
+          0.5,
+        ),
+      )}/${f(
+        pct(
+          posts.map((r) => r.app),
+          0.99,
+        ),
+      )} ms`,
+    );
+  }
+  return parts.join('\n    ');
 }
 
 const INGEST_S = Number(process.argv[2] ?? 15);
@@ -196,16 +264,28 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
+  const readsFirstMs = Number(process.env.READS_FIRST_MS ?? READS_FIRST_DEFAULT_MS);
+  setReadsFirstMs(readsFirstMs);
   const database = await openEmbedded({
     dataDir: dir,
     bulkNice,
     ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
   });
   const { db } = database;
+  // Where a read's time goes (server/timing.ts): each request's pool waits and queries.
+  enableRequestTiming();
+  for (const pool of [db, database.reads, database.bulk]) timePool(pool);
   const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
   const app = createApp({ db, reads: database.reads });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  server.on('connection', noteAccepted);
+  // KEEP_ALIVE_MS: how long the server keeps an idle connection (Node's default: 5 s).
+  if (process.env.KEEP_ALIVE_MS) {
+    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = Number(
+      process.env.KEEP_ALIVE_MS,
+    );
+  }
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   const tokenRes = await fetch(`${base}/auth/access_token`, {
@@ -349,7 +429,9 @@ async function main() {
     ).then(mergeViewers);
     const xacts0 = await transactions();
     const watch = watchServer();
+    takeRequestTimings();
     const r = await result;
+    const timings = takeRequestTimings();
     const all = [...r.run, ...r.logs];
     const requests = all.length + r.first.length + r.stream.opened;
     const server = await watch.stop(requests);
@@ -380,8 +462,9 @@ async function main() {
       detail:
         `first loads ${ms(r.first)}; run polls ${ms(r.run)} (${r.notModified.run}/${r.run.length} 304);` +
         `${streamed} received ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB;` +
-        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms; ${server};` +
-        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s`,
+        ` viewers' own loop delay p99 ${r.clientLoopP99.toFixed(0)} ms, max ${r.clientLoopMax.toFixed(0)} ms; ${server};` +
+        ` PostgreSQL ≈${(xactsPerS / seconds).toFixed(0)} transactions/s` +
+        `\n    ${whereTimeWent(timings, r.timed)}`,
     };
   };
 
@@ -479,7 +562,8 @@ async function main() {
         const share = (ms: number) =>
           `${((ms / wall) * 100).toFixed(0)} % (${(ms / requests).toFixed(2)} ms a read)`;
         return (
-          `server: event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
+          `server: event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(0)} / p90 ${(lag.percentile(90) / 1e6).toFixed(0)} / p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms;` +
+          ` main thread on a CPU ${(((main1!.cpu - main0!.cpu) / wall) * 100).toFixed(0)} % of the time, waiting for one ${(((main1!.wait - main0!.wait) / wall) * 100).toFixed(0)} %;` +
           ` read pool queue mean ${(waitingSum / Math.max(1, samples)).toFixed(1)}, max ${waitingMax};` +
           ` CPU node ${share(nodeMs)}, PostgreSQL ${share(pgMs)}` +
           `; pages from kept lines ${logLineCacheStats().hits - cache0.hits}, read ${logLineCacheStats().misses - cache0.misses}` +
@@ -515,7 +599,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>

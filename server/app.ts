@@ -15,7 +15,9 @@ import { compressResponses } from './http/compress';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { apiRoutes, openApiDocument } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
+import { timeRequests } from './http/timing';
 import type { OidcClient } from './services/oidc';
+import { readStarted } from './services/read-first';
 import {
   DEFAULT_RATE_LIMITS,
   DEFAULT_SESSION_POLICY,
@@ -71,6 +73,9 @@ export interface AppOptions {
 const isLogAppend = (c: Context) =>
   c.req.method === 'POST' && /^\/v1\/workflows\/nodes\/runs\/[^/]+\/logs$/.test(c.req.path);
 
+/** GETs answered as a stream (log tail, downloads): not reads that bulk work waits for. */
+const STREAMED = /\/logs\/(stream|download)$/;
+
 const errorBody = (error: string, message: string) => ({ ok: false as const, error, message });
 
 export function createApp({
@@ -111,6 +116,7 @@ export function createApp({
           throw err;
         }));
 
+  app.use(timeRequests());
   app.use(securityHeaders(trustProxy));
   app.onError((err, c) => {
     if (err instanceof RateLimited) {
@@ -156,6 +162,17 @@ export function createApp({
       return Number.parseInt(length, 10) > MAX_BODY_BYTES ? tooLarge(c) : next();
     }
     return limitStreamedBody(c, next);
+  });
+  // A GET being handled holds the log ingest's next write back a moment (services/read-first.ts);
+  // not a stream or a download, which stay open for as long as they are read.
+  v1.use(async (c, next) => {
+    if (c.req.method !== 'GET' || STREAMED.test(c.req.path)) return next();
+    const done = readStarted();
+    try {
+      await next();
+    } finally {
+      done();
+    }
   });
   // GETs answer with an ETag; a poll whose If-None-Match matches gets 304 and no body.
   v1.use(async (c, next) => (c.req.method === 'GET' ? etag({ weak: true })(c, next) : next()));

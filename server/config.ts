@@ -102,6 +102,11 @@ export const configSchema = z.object({
    * first. Not applied to a DATABASE_URL (its backends may be on another machine).
    */
   BULK_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Longest a log ingest write waits for the reads being handled to finish (services/read-first.ts:
+   * people watching first, bulk ingest second); 0: writes never wait.
+   */
+  READS_FIRST_MS: z.coerce.number().int().min(0).max(1000).default(20),
   /** Where the built SPA is served from. */
   STATIC_DIR: z.string().min(1).default('./dist'),
 });

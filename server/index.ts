@@ -11,12 +11,14 @@ import { oidcClient } from './services/oidc';
 import { partitionPeriodDays, startLogPartitionMaintainer } from './services/log-partitions';
 import { startRetention } from './services/retention';
 import { startLogSealer } from './services/log-chunks';
+import { setReadsFirstMs } from './services/read-first';
 import { ADMIN_EMAIL, MEMBER_EMAIL, ensureUsers, startupCredentials } from './seed/users';
 import { startActionRunSimulator } from './simulator/action-runs';
 import { startSimulator } from './simulator/simulator';
 
 async function main() {
   const config = readConfig(process.env);
+  setReadsFirstMs(config.READS_FIRST_MS);
   const database = config.DATABASE_URL
     ? await openPostgres(config.DATABASE_URL)
     : await openEmbedded({

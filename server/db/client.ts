@@ -7,6 +7,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { currentTiming } from '../timing';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import * as schema from './schema';
 
@@ -248,4 +249,46 @@ export async function selectPrepared<T>(db: Db, query: SQL): Promise<T[]> {
   const name = `p_${createHash('sha1').update(text).digest('base64url')}`;
   const pool = (db as unknown as { $client: pg.Pool }).$client;
   return (await pool.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
+}
+
+/**
+ * Adds each pool wait and query of `db`'s pool to the record of the request it runs for (request
+ * timing, server/timing.ts; bench/load.ts turns it on). Queries sent on a connection held for a
+ * transaction count only their pool wait. Left uncalled, the pools are as they were.
+ */
+export function timePool(db: Db) {
+  const pool = (db as unknown as { $client: pg.Pool }).$client;
+  type Connect = (
+    cb?: (err: Error | undefined, client: pg.PoolClient, done: () => void) => void,
+  ) => unknown;
+  const connect = pool.connect.bind(pool) as Connect;
+  const timedConnect: Connect = (cb) => {
+    const timing = currentTiming();
+    if (!timing) return connect(cb);
+    const t0 = performance.now();
+    if (cb) {
+      return connect((err, client, done) => {
+        timing.poolWait += performance.now() - t0;
+        cb(err, client, done);
+      });
+    }
+    return (connect() as Promise<pg.PoolClient>).then((client) => {
+      timing.poolWait += performance.now() - t0;
+      return client;
+    });
+  };
+  (pool as unknown as { connect: Connect }).connect = timedConnect;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+    const timing = currentTiming();
+    const t0 = performance.now();
+    const waited0 = timing?.poolWait ?? 0;
+    const result = query(...args);
+    if (!timing || !(result instanceof Promise)) return result;
+    const done = () => {
+      timing.query += performance.now() - t0 - (timing.poolWait - waited0);
+      timing.queries++;
+    };
+    return result.finally(done);
+  };
 }

@@ -23,8 +23,9 @@ import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
 import { selectPrepared, selectRows, type Db, type DbOrTx, type Tx } from './client';
+import { coalescerOf, type Coalescer } from './coalesce';
 import { visibleToSql } from './visibility';
-import type { Actor } from '../domain/permissions';
+import { canViewRun, type Actor, type RunVisibility } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
 import { messageMatches } from './log-filter';
@@ -308,6 +309,45 @@ export async function runChangeStamp(
   return row?.stamp;
 }
 
+/** A run's change stamps (see `runStamps`: without and with its log) and who may view it. */
+interface RunStamps extends RunVisibility {
+  ignoreLogs: string;
+  withLogs: string;
+}
+
+const runStampLookups = new WeakMap<Db, Coalescer<string, RunStamps>>();
+
+async function loadRunStamps(db: Db, identifiers: string[]) {
+  // concat_ws skips nulls alike in both forms, so the stamp with the log is the one without
+  // plus `.log_seq`, exactly as runStamps.withLogs writes it.
+  const rows = await selectPrepared<RunStamps & { identifier: string }>(
+    db,
+    sql`SELECT s.identifier, s.allow_anyone_to_view AS "allowAnyoneToView", s.created_by AS "createdBy",
+          s.stamp AS "ignoreLogs", concat_ws('.', s.stamp, s.log_seq) AS "withLogs"
+        FROM (SELECT run.identifier, run.allow_anyone_to_view, run.created_by, run.log_seq,
+                ${runStamps.ignoreLogs} AS stamp
+              FROM workflow_runs run
+              WHERE run.identifier = ANY(${sql.param(identifiers)}::text[])) s`,
+  );
+  return new Map(rows.map(({ identifier, ...stamps }) => [identifier, stamps]));
+}
+
+/**
+ * A run's change stamp (`ignoreLogs`: without its log) if the actor may view it, for a poll that
+ * names a stamp: the polls of many runs made meanwhile share one query (db/coalesce.ts), each
+ * from a read sent after the poll arrived.
+ */
+export async function currentRunStamp(
+  db: Db,
+  identifier: string,
+  actor: Actor,
+  ignoreLogs: boolean,
+): Promise<string | undefined> {
+  const stamps = await coalescerOf(runStampLookups, db, loadRunStamps).get(identifier);
+  if (!stamps || !canViewRun(actor, stamps)) return undefined;
+  return ignoreLogs ? stamps.ignoreLogs : stamps.withLogs;
+}
+
 type WorkItemRow = typeof workItems.$inferSelect;
 
 /**
@@ -439,35 +479,11 @@ export async function logScopeState(
   | { finished: boolean; lastSeq: number; counts: Record<LogLevel, number>; keys: LogKeys }
   | undefined
 > {
-  const visible = runVisibleTo(actor, 'run');
-  const [row] = await selectPrepared<{
-    status: string;
-    node_key: number | null;
-    run_key: number;
-    last_seq: number;
-    debug: number;
-    info: number;
-    warn: number;
-    error: number;
-  }>(
-    db,
+  const row =
     'nodeRun' in of
-      ? sql`SELECT n.status, n.log_key AS node_key, run.log_key AS run_key,
-              n.log_seq AS last_seq, n.debug_count AS debug, n.info_count AS info,
-              n.warn_count AS warn, n.error_count AS error
-            FROM node_runs n JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier
-            WHERE n.identifier = ${of.nodeRun} AND ${visible}`
-      : sql`SELECT run.status, NULL::int AS node_key, run.log_key AS run_key,
-              run.log_seq AS last_seq, c.debug, c.info, c.warn, c.error
-            FROM workflow_runs run, LATERAL (
-              SELECT coalesce(sum(n.debug_count), 0)::int AS debug,
-                coalesce(sum(n.info_count), 0)::int AS info,
-                coalesce(sum(n.warn_count), 0)::int AS warn,
-                coalesce(sum(n.error_count), 0)::int AS error
-              FROM node_runs n WHERE n.workflow_run_identifier = run.identifier) c
-            WHERE run.identifier = ${of.run} AND ${visible}`,
-  );
-  if (!row) return undefined;
+      ? await coalescerOf(nodeLogStateLookups, db, loadNodeLogStates).get(of.nodeRun)
+      : (await selectPrepared<LogStateRow>(db, runLogState(of.run)))[0];
+  if (!row || !canViewRun(actor, row)) return undefined;
   return {
     finished: row.status === 'COMPLETED',
     lastSeq: row.last_seq,
@@ -475,6 +491,45 @@ export async function logScopeState(
     // The lines' keys come with the state, so the page is read by constants (one partition).
     keys: { nodeKey: row.node_key, runKey: row.run_key },
   };
+}
+
+interface LogStateRow extends RunVisibility {
+  status: string;
+  node_key: number | null;
+  run_key: number;
+  last_seq: number;
+  debug: number;
+  info: number;
+  warn: number;
+  error: number;
+}
+
+const runLogState = (run: string) =>
+  sql`SELECT run.status, NULL::int AS node_key, run.log_key AS run_key,
+        run.log_seq AS last_seq, c.debug, c.info, c.warn, c.error,
+        run.allow_anyone_to_view AS "allowAnyoneToView", run.created_by AS "createdBy"
+      FROM workflow_runs run, LATERAL (
+        SELECT coalesce(sum(n.debug_count), 0)::int AS debug,
+          coalesce(sum(n.info_count), 0)::int AS info,
+          coalesce(sum(n.warn_count), 0)::int AS warn,
+          coalesce(sum(n.error_count), 0)::int AS error
+        FROM node_runs n WHERE n.workflow_run_identifier = run.identifier) c
+      WHERE run.identifier = ${run}`;
+
+const nodeLogStateLookups = new WeakMap<Db, Coalescer<string, LogStateRow>>();
+
+/** Node runs' log states (every log poll reads one), many polls' in one query (db/coalesce.ts). */
+async function loadNodeLogStates(db: Db, nodeRuns: string[]) {
+  const rows = await selectPrepared<LogStateRow & { identifier: string }>(
+    db,
+    sql`SELECT n.identifier, n.status, n.log_key AS node_key, run.log_key AS run_key,
+          n.log_seq AS last_seq, n.debug_count AS debug, n.info_count AS info,
+          n.warn_count AS warn, n.error_count AS error,
+          run.allow_anyone_to_view AS "allowAnyoneToView", run.created_by AS "createdBy"
+        FROM node_runs n JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier
+        WHERE n.identifier = ANY(${sql.param(nodeRuns)}::text[])`,
+  );
+  return new Map(rows.map(({ identifier, ...row }) => [identifier, row]));
 }
 
 /** A node run's output alone, with what says whether it can still change. */

@@ -10,6 +10,7 @@ import { findNodeRunState } from '../db/workflow-runs';
 import { ApiError, notFound } from '../domain/errors';
 import { canViewRun, type Actor } from '../domain/permissions';
 import { assertNodeRunOpen } from '../domain/run-controls';
+import { afterReads } from './read-first';
 
 /**
  * The log ingest (issue 17): batches of lines from concurrent requests, for any node runs, written
@@ -115,6 +116,8 @@ class LogIngest {
    * answering reads.
    */
   private async drain() {
+    const held = afterReads();
+    if (held) await held;
     let taken = this.take();
     let connection: LogConnection;
     try {
@@ -127,7 +130,12 @@ class LogIngest {
     try {
       while (usable && taken.length > 0) {
         usable = await this.write(connection, taken);
-        taken = usable ? this.take() : taken;
+        if (usable) {
+          // Reads first (read-first.ts): the batches that arrive meanwhile join the next write.
+          const held = afterReads();
+          if (held) await held;
+          taken = this.take();
+        }
       }
     } finally {
       connection.release(!usable);

@@ -148,7 +148,7 @@ export async function createSession(
   return { id, expiresAt };
 }
 
-export async function actorForSession(db: DbOrTx, sessionId: string, now: Date) {
+export async function actorForSession(db: Db, sessionId: string, now: Date) {
   return sessionUser(db, sha256(sessionId), now);
 }
 
