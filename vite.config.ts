@@ -1,9 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
+import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { pureContractSchemas } from './scripts/vite-pure-contract';
 
 export default defineConfig({
-  plugins: [react(), pureContractSchemas()],
+  plugins: [react(), pureContractSchemas(), lazyScrollRestoration(), mantineStylesCheck()],
   server: {
     port: 5173,
     proxy: { '/v1': 'http://localhost:8080', '/healthz': 'http://localhost:8080' },

@@ -7,7 +7,9 @@
  * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
  * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
  * server's port.
- * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`
+ * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`; a
+ * build given as `<buildDir>@<codeDir>` is served by the server of that copy of the code (a
+ * `git archive` of the commit before, node_modules linked), for changes on the server's side.
  */
 import { loadavg } from 'node:os';
 import { chromium, type CDPSession } from '@playwright/test';
@@ -31,15 +33,20 @@ async function main() {
   const servers: BenchServer[] = [];
   const bases: string[] = [];
   try {
-    for (const [i, dir] of statics.entries()) {
+    for (const [i, build] of statics.entries()) {
       const port = firstPort + i;
+      // `<buildDir>@<codeDir>`: that build served by the server of another copy of the code.
+      const [dir, root] = build.split('@');
       servers.push(
-        await startBenchServer({
-          DATABASE_URL: cluster.url('runboard'),
-          PORT: String(port),
-          DATA_DIR: dataDir!,
-          STATIC_DIR: dir,
-        }),
+        await startBenchServer(
+          {
+            DATABASE_URL: cluster.url('runboard'),
+            PORT: String(port),
+            DATA_DIR: dataDir!,
+            STATIC_DIR: dir!,
+          },
+          root,
+        ),
       );
       bases.push(`http://127.0.0.1:${port}`);
     }

@@ -17,6 +17,7 @@ import type { BrowserContext, Page, Response } from '@playwright/test';
 import type pg from 'pg';
 import { build } from 'vite';
 import { generateOutput } from './json-inspector-page/generate';
+import { storedRootSql } from '../server/db/workflow-runs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -59,11 +60,18 @@ export async function buildBenchPage(name: string, outDir: string, root = ROOT) 
 
 /**
  * Gives the node run (and its run's `variables.outputs`, as a node's output is copied there) an
- * output of about `bytes` of JSON, the generator of bench/json-inspector.ts.
+ * output of about `bytes` of JSON, the generator of bench/json-inspector.ts, and the root's
+ * shallow view the server keeps with a large output.
  */
 export async function setOutput(db: pg.Client, run: string, node: string, bytes: number) {
   const text = JSON.stringify(generateOutput(bytes));
   await db.query('UPDATE node_runs SET output = $2::jsonb WHERE identifier = $1', [node, text]);
+  // As the server does when it writes an output (db/workflow-runs.ts storeOutputRoot).
+  await db.query('DELETE FROM node_run_output_roots WHERE node_run_identifier = $1', [node]);
+  await db.query(
+    `INSERT INTO node_run_output_roots (node_run_identifier, root) ${storedRootSql('node_runs')} AND n.identifier = $1`,
+    [node],
+  );
   await db.query(
     `UPDATE workflow_runs SET outputs = jsonb_build_object('work', $2::jsonb) WHERE identifier = $1`,
     [run, text],

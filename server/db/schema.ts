@@ -223,6 +223,23 @@ export const nodeRuns = pgTable(
 );
 
 /**
+ * [ext] The root of a large node output read shallowly (its kind, size, and its first children
+ * with their kinds, sizes and previews: what `GET …/output/shallow` answers for the root),
+ * computed once when the output is written, so the root of a 10 MB output is shown without
+ * PostgreSQL detoasting and decompressing the whole stored value on every read. Only outputs
+ * stored in 8 KB or more have one (a smaller one is cheap to read); written with the output by
+ * `updateNodeRun` (db/workflow-runs.ts), a re-run's copy and the backfill of migration
+ * s9boot_output_roots_backfill. A finished node run's output never changes, so neither does it.
+ */
+export const nodeRunOutputRoots = pgTable('node_run_output_roots', {
+  nodeRunIdentifier: text('node_run_identifier')
+    .primaryKey()
+    .references(() => nodeRuns.identifier, { onDelete: 'cascade' }),
+  /** `{kind, size, preview, length, entries: [[key, kind, size, preview, length], …]}`. */
+  root: jsonb('root').notNull(),
+});
+
+/**
  * [ext] The trends' narrow copy of the node runs that count (completed, not re-used, not the
  * trigger): one row per such node run, with its run's workflow, creation time and visibility
  * so the per-node aggregate never joins node_runs to workflow_runs. Kept by the

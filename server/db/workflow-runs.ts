@@ -19,6 +19,7 @@ import type {
   WorkflowNode,
 } from '../../contract/workflows';
 import { seqCursor } from '../../contract/common';
+import { PREVIEW_CHARS } from '../../contract/json-pointer';
 import { invalid } from '../domain/errors';
 import { agentInstallationOf } from '../domain/agent-work';
 import { newNodeRunId } from '../domain/ids';
@@ -197,7 +198,7 @@ export async function markRunCancelling(tx: Tx, runIdentifier: string, now: Date
     .where(eq(workflowRuns.identifier, runIdentifier));
 }
 
-/** Sets a node run's output and/or completes it. */
+/** Sets a node run's output (and the root's view kept for it, see storeOutputRoot) and/or completes it. */
 export async function updateNodeRun(
   tx: Tx,
   nodeRunIdentifier: string,
@@ -221,6 +222,7 @@ export async function updateNodeRun(
       updatedAt: now,
     })
     .where(eq(nodeRuns.identifier, nodeRunIdentifier));
+  if (changes.output !== undefined) await storeOutputRoot(tx, nodeRunIdentifier);
 }
 
 /** Adds a node's output to the run's `variables.outputs`. */
@@ -552,12 +554,8 @@ export async function nodeRunOutput(db: DbOrTx, identifier: string) {
 }
 
 /** A value inside a node run's output read shallowly: its kind, size and a page of children. */
-export interface ShallowOutputRow {
-  status: string;
-  allowAnyoneToView: boolean;
-  createdBy: string;
-  storedBytes: number;
-  /** Null when `path` names nothing in the output. */
+export interface ShallowView {
+  /** Null when the path names nothing in the output. */
   kind: string | null;
   size: number | null;
   /** [key, kind, size, preview, length] per child, in the output's own order. */
@@ -567,13 +565,96 @@ export interface ShallowOutputRow {
   length: number | null;
 }
 
+export interface ShallowOutputRow {
+  status: string;
+  allowAnyoneToView: boolean;
+  createdBy: string;
+  storedBytes: number;
+  view: ShallowView;
+}
+
+/**
+ * The root's shallow view kept in node_run_output_roots: its first 500 children with previews of
+ * PREVIEW_CHARS characters, for outputs stored in 8 KB or more.
+ */
+export const STORED_ROOT = { limit: 500, previewChars: PREVIEW_CHARS, minStoredBytes: 8192 };
+
+/**
+ * SQL computing the shallow view (ShallowView as jsonb) of the jsonb value `v`: its kind and
+ * size, and `limit` children from `offset` with their kind, size and a preview of at most
+ * `previewChars` characters, in jsonb's order (the order `output::text`, the full read, has).
+ * `v` must be computed once (`LATERAL (SELECT … OFFSET 0)`): inlined, every mention of it would
+ * detoast and decompress the whole output again (~10 times, 0.5–1.4 s for a 10 MB output).
+ */
+export function shallowViewSql(
+  v: string,
+  page: { offset: number; limit: number },
+  previewChars: number,
+) {
+  const offset = Math.trunc(page.offset);
+  const limit = Math.trunc(page.limit);
+  const chars = Math.trunc(previewChars);
+  // A child's (or the value's own) size and preview, by its kind.
+  const size = (x: string) =>
+    `CASE jsonb_typeof(${x}) WHEN 'object' THEN (SELECT count(*) FROM jsonb_object_keys(${x}))::int
+       WHEN 'array' THEN jsonb_array_length(${x}) END`;
+  const preview = (x: string) =>
+    `CASE jsonb_typeof(${x}) WHEN 'string' THEN to_jsonb(left(${x} #>> '{}', ${chars}))::text
+       WHEN 'object' THEN NULL WHEN 'array' THEN NULL ELSE ${x}::text END`;
+  const length = (x: string) =>
+    `CASE WHEN jsonb_typeof(${x}) = 'string' AND length(${x} #>> '{}') > ${chars}
+       THEN length(${x} #>> '{}') END`;
+  return `jsonb_build_object('kind', jsonb_typeof(${v}), 'size', ${size(v)},
+      'preview', ${preview(v)}, 'length', ${length(v)},
+      'entries', (SELECT coalesce(jsonb_agg(jsonb_build_array(e.k, jsonb_typeof(e.v),
+                    ${size('e.v')}, ${preview('e.v')}, ${length('e.v')})
+                  ORDER BY e.i), '[]'::jsonb)
+           FROM (SELECT * FROM (
+                   SELECT key AS k, value AS v, ord AS i FROM jsonb_each(
+                     CASE jsonb_typeof(${v}) WHEN 'object' THEN ${v} ELSE '{}'::jsonb END)
+                     WITH ORDINALITY AS t(key, value, ord)
+                   UNION ALL
+                   SELECT (ord - 1)::text, value, ord FROM jsonb_array_elements(
+                     CASE jsonb_typeof(${v}) WHEN 'array' THEN ${v} ELSE '[]'::jsonb END)
+                     WITH ORDINALITY AS t(value, ord)) c
+                 ORDER BY c.i OFFSET ${offset} LIMIT ${limit}) e))`;
+}
+
+/** The root's view stored for a node run's output, as `shallowViewSql` computes it (SQL). */
+export const storedRootSql = (nodeRuns: string) =>
+  `SELECT n.identifier, ${shallowViewSql('v.j', { offset: 0, limit: STORED_ROOT.limit }, STORED_ROOT.previewChars)}
+   FROM ${nodeRuns} n, LATERAL (SELECT n.output AS j OFFSET 0) v
+   WHERE pg_column_size(n.output) >= ${STORED_ROOT.minStoredBytes}`;
+
+/**
+ * Computes and keeps the root's shallow view of a node run's output just written (or drops the
+ * one kept for a previous output now small): one detoast of the output at write time instead of
+ * one per shallow read of its root.
+ */
+export async function storeOutputRoot(tx: DbOrTx, nodeRunIdentifier: string) {
+  await tx.execute(
+    sql`DELETE FROM node_run_output_roots WHERE node_run_identifier = ${nodeRunIdentifier}`,
+  );
+  await tx.execute(
+    sql`INSERT INTO node_run_output_roots (node_run_identifier, root)
+        ${sql.raw(storedRootSql('node_runs'))} AND n.identifier = ${nodeRunIdentifier}`,
+  );
+}
+
+/** A copied node run (a re-run's reused one) keeps its original's stored root. */
+export async function copyOutputRoot(tx: Tx, from: string, to: string) {
+  await tx.execute(
+    sql`INSERT INTO node_run_output_roots (node_run_identifier, root)
+        SELECT ${to}, root FROM node_run_output_roots WHERE node_run_identifier = ${from}`,
+  );
+}
+
 /**
  * The value at `path` (keys and array indexes as text) inside a node run's output, read in
- * PostgreSQL without turning the whole output into text: its kind and size, and `limit`
- * children from `offset` with their kind, size and a preview of at most `previewChars`
- * characters. Children come in jsonb's order, the order `output::text` (the full read) has.
- * `OFFSET 0` keeps the value a subquery computed once: inlined, every mention of it detoasted
- * and decompressed the whole output again (~10 times, 0.5–1.4 s for a 10 MB output).
+ * PostgreSQL without turning the whole output into text (ShallowView; `view.kind` null when the
+ * path names nothing). The root of a large output, asked for from its first child, comes from
+ * node_run_output_roots without reading the output at all; any other value reads the output
+ * once (detoasting and decompressing it whole: ~60 ms of PostgreSQL CPU for 10 MB).
  */
 export async function shallowNodeRunOutput(
   db: DbOrTx,
@@ -581,38 +662,30 @@ export async function shallowNodeRunOutput(
   path: string[],
   page: { offset: number; limit: number },
   previewChars: number,
-) {
-  // A child's (or the value's own) size and preview, by its kind.
-  const size = (v: string) =>
-    `CASE jsonb_typeof(${v}) WHEN 'object' THEN (SELECT count(*) FROM jsonb_object_keys(${v}))::int
-       WHEN 'array' THEN jsonb_array_length(${v}) END`;
-  const preview = (v: string) =>
-    `CASE jsonb_typeof(${v}) WHEN 'string' THEN to_jsonb(left(${v} #>> '{}', ${previewChars}))::text
-       WHEN 'object' THEN NULL WHEN 'array' THEN NULL ELSE ${v}::text END`;
-  const length = (v: string) =>
-    `CASE WHEN jsonb_typeof(${v}) = 'string' AND length(${v} #>> '{}') > ${previewChars}
-       THEN length(${v} #>> '{}') END`;
+): Promise<ShallowOutputRow | undefined> {
+  const facts = sql`n.status, run.allow_anyone_to_view AS "allowAnyoneToView",
+          run.created_by AS "createdBy", pg_column_size(n.output) AS "storedBytes"`;
+  const from = sql`node_runs n JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier`;
+  if (
+    path.length === 0 &&
+    page.offset === 0 &&
+    page.limit <= STORED_ROOT.limit &&
+    previewChars === STORED_ROOT.previewChars
+  ) {
+    const [row] = await selectRows<Omit<ShallowOutputRow, 'view'> & { view: ShallowView | null }>(
+      db,
+      sql`SELECT ${facts}, r.root AS view FROM ${from}
+          LEFT JOIN node_run_output_roots r ON r.node_run_identifier = n.identifier
+          WHERE n.identifier = ${identifier}`,
+    );
+    if (!row) return undefined;
+    if (row.view)
+      return { ...row, view: { ...row.view, entries: row.view.entries.slice(0, page.limit) } };
+  }
   const [row] = await selectRows<ShallowOutputRow>(
     db,
-    sql`SELECT n.status, run.allow_anyone_to_view AS "allowAnyoneToView",
-          run.created_by AS "createdBy", pg_column_size(n.output) AS "storedBytes",
-          jsonb_typeof(v.j) AS kind, ${sql.raw(size('v.j'))} AS size,
-          ${sql.raw(preview('v.j'))} AS preview, ${sql.raw(length('v.j'))} AS length,
-          (SELECT coalesce(jsonb_agg(jsonb_build_array(e.k, jsonb_typeof(e.v),
-                    ${sql.raw(size('e.v'))}, ${sql.raw(preview('e.v'))}, ${sql.raw(length('e.v'))})
-                  ORDER BY e.i), '[]'::jsonb)
-           FROM (SELECT * FROM (
-                   SELECT key AS k, value AS v, ord AS i FROM jsonb_each(
-                     CASE jsonb_typeof(v.j) WHEN 'object' THEN v.j ELSE '{}'::jsonb END)
-                     WITH ORDINALITY AS t(key, value, ord)
-                   UNION ALL
-                   SELECT (ord - 1)::text, value, ord FROM jsonb_array_elements(
-                     CASE jsonb_typeof(v.j) WHEN 'array' THEN v.j ELSE '[]'::jsonb END)
-                     WITH ORDINALITY AS t(value, ord)) c
-                 ORDER BY c.i OFFSET ${page.offset} LIMIT ${page.limit}) e) AS entries
-        FROM node_runs n
-        JOIN workflow_runs run ON run.identifier = n.workflow_run_identifier,
-        LATERAL (SELECT n.output #> ${sql.param(path)}::text[] AS j OFFSET 0) v
+    sql`SELECT ${facts}, ${sql.raw(shallowViewSql('v.j', page, previewChars))} AS view
+        FROM ${from}, LATERAL (SELECT n.output #> ${sql.param(path)}::text[] AS j OFFSET 0) v
         WHERE n.identifier = ${identifier}`,
   );
   return row;

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../db/client';
 import { startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
@@ -124,5 +126,61 @@ describe('[ext] GET /workflows/nodes/runs/{id}/output/shallow', () => {
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ ok: false, error: 'not_found' });
     expect((await shallow(hidden, '', 'admin')).status).toBe(200);
+  });
+});
+
+/** An output PostgreSQL cannot compress below 8 KB: 600 keys of 40 random hex characters (and `t`, first in jsonb's order: shortest keys first). */
+const largeOutput = (tag: string) => ({
+  t: tag,
+  ...Object.fromEntries(
+    Array.from({ length: 600 }, (_, i) => [
+      `k${i}`,
+      Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join(''),
+    ]),
+  ),
+});
+
+const storedRoot = async (work: string) => {
+  const [row] = await selectRows<{ root: { size: number; entries: unknown[] } }>(
+    t.database.db,
+    sql`SELECT root FROM node_run_output_roots WHERE node_run_identifier = ${work}`,
+  );
+  return row?.root;
+};
+
+describe('[ext] the root of a large output, kept when it is written', () => {
+  it('answers the root from the view kept at write time, the same as reading the output', async () => {
+    const run = await startRun(t, 'shallow');
+    const work = nodeRunOf(run, 'work').identifier;
+    await patchNode(t, work, { output: largeOutput('first') });
+    const kept = await storedRoot(work);
+    expect(kept).toMatchObject({ kind: 'object', size: 601 });
+    expect(kept!.entries).toHaveLength(500);
+
+    const fromKept = await shallow(work);
+    const firstThree = await shallow(work, '?limit=3');
+    // Read from the output itself once the kept view is gone.
+    await t.database.db.execute(
+      sql`DELETE FROM node_run_output_roots WHERE node_run_identifier = ${work}`,
+    );
+    const fromOutput = await shallow(work);
+    expect(fromOutput.status).toBe(200);
+    expect(fromKept.body).toEqual(fromOutput.body);
+    expect(fromKept.body.entries[0]).toEqual({ key: 't', kind: 'string', preview: '"first"' });
+    expect(firstThree.body.entries).toEqual(fromOutput.body.entries.slice(0, 3));
+  });
+
+  it('follows the output when it is written again, and keeps none for a small one', async () => {
+    const run = await startRun(t, 'shallow');
+    const work = nodeRunOf(run, 'work').identifier;
+    await patchNode(t, work, { output: largeOutput('first') });
+    await patchNode(t, work, { output: largeOutput('second') });
+    expect((await shallow(work)).body.entries[0]).toMatchObject({ preview: '"second"' });
+    await patchNode(t, work, { output: { small: true } });
+    expect(await storedRoot(work)).toBeUndefined();
+    expect((await shallow(work)).body).toMatchObject({
+      size: 1,
+      entries: [{ key: 'small', kind: 'boolean', preview: 'true' }],
+    });
   });
 });

@@ -10,6 +10,7 @@ import type { Db, Tx } from '../db/client';
 import { toGraph } from '../db/serialize';
 import {
   completeOpenNodeRuns,
+  copyOutputRoot,
   insertNodeRuns,
   insertWorkflowRun,
   markRunCancelling,
@@ -255,6 +256,7 @@ export async function rerunWorkflowRun(
             completedAt: now,
           },
         ]);
+        for (const copy of copies) await copyOutputRoot(tx, reused.identifier, copy.identifier);
         const line = `Reused output of ${reused.identifier} from ${original.identifier}`;
         await logOnEach(tx, run, copies, line, now);
       }

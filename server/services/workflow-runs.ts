@@ -295,22 +295,23 @@ export async function getShallowNodeRunOutput(
     PREVIEW_CHARS,
   );
   if (!row || !canViewRun(actor, row)) throw notFound(`Node run "${identifier}"`);
-  if (row.kind === null) throw notFound(`Value at "${pointer}" in the output of "${identifier}"`);
+  const view = row.view;
+  if (view.kind === null) throw notFound(`Value at "${pointer}" in the output of "${identifier}"`);
   const answer: ShallowOutput = {
     ok: true,
     pointer,
-    kind: row.kind as JsonKindName,
-    size: row.size ?? 0,
+    kind: view.kind as JsonKindName,
+    size: view.size ?? 0,
     storedBytes: row.storedBytes,
     offset,
-    entries: row.entries.map(([key, kind, size, preview, length]) => ({
+    entries: view.entries.map(([key, kind, size, preview, length]) => ({
       key,
       kind: kind as JsonKindName,
       ...(size === null ? {} : { size }),
       ...(preview === null ? {} : { preview }),
       ...(length === null ? {} : { length }),
     })),
-    ...(row.preview === null ? {} : { preview: row.preview }),
+    ...(view.preview === null ? {} : { preview: view.preview }),
   };
   return { answer, final: row.status === 'COMPLETED' };
 }

@@ -14,7 +14,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ColorSchemeToggle } from '../components/ColorSchemeToggle';
 import { RunIdBox } from '../components/RunIdBox';
 import { FlowIcon } from '../components/icons';
@@ -41,6 +41,7 @@ const PAGE_MAX_WIDTH = 1400;
 export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useQuery(meQueryOptions()).data;
   const [navOpened, nav] = useDisclosure(false);
+  const [navMounted, setNavMounted] = useState(false);
   return (
     <AppShell
       header={{ height: 56 }}
@@ -52,7 +53,10 @@ export function AppLayout({ children }: { children?: ReactNode }) {
           <Group gap="lg" wrap="nowrap">
             <Burger
               opened={navOpened}
-              onClick={nav.toggle}
+              onClick={() => {
+                setNavMounted(true);
+                nav.toggle();
+              }}
               hiddenFrom="md"
               size="sm"
               aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
@@ -100,53 +104,11 @@ export function AppLayout({ children }: { children?: ReactNode }) {
           </Group>
         </Group>
       </AppShell.Header>
-      {/* Below 992 px only; out of the tab order and the accessibility tree while closed. */}
+      {/* Below 992 px only; out of the tab order and the accessibility tree while closed. Its
+          content mounts when first opened: a cold load's first render (the router's, which React
+          never time-slices) does not build a navigation that desktops never show. */}
       <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="md" inert={!navOpened}>
-        <Box mb="sm">
-          <RunIdBox onDone={nav.close} />
-        </Box>
-        <Stack gap={4}>
-          {NAV.map(({ to, label }) => (
-            <NavLink
-              key={to}
-              label={label}
-              onClick={nav.close}
-              renderRoot={(props) => (
-                <Link
-                  to={to}
-                  activeProps={{ 'aria-current': 'page', 'data-active': true }}
-                  {...props}
-                />
-              )}
-            />
-          ))}
-        </Stack>
-        <Divider my="md" />
-        {me && (
-          <Text size="sm" c="dimmed" mb="xs" style={{ overflowWrap: 'anywhere' }}>
-            Signed in as {me.email} ({me.role})
-          </Text>
-        )}
-        <Stack gap="xs">
-          <NavLink
-            label="People"
-            onClick={nav.close}
-            renderRoot={(props) => <Link to="/settings/people" {...props} />}
-          />
-          {me?.role === 'admin' && (
-            <NavLink
-              label="Machine credentials"
-              onClick={nav.close}
-              renderRoot={(props) => <Link to="/settings/credentials" {...props} />}
-            />
-          )}
-          <Button variant="default" onClick={() => void signOut()}>
-            Sign out
-          </Button>
-          <Button variant="subtle" color="red" onClick={() => void signOutEverywhere()}>
-            End every session
-          </Button>
-        </Stack>
+        {navMounted && <NavbarContent onDone={nav.close} />}
       </AppShell.Navbar>
       <AppShell.Main>
         <Box maw={PAGE_MAX_WIDTH} mx="auto">
@@ -154,6 +116,60 @@ export function AppLayout({ children }: { children?: ReactNode }) {
         </Box>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** The narrow screens' navigation: the run-id box, the pages, the account and signing out. */
+function NavbarContent({ onDone }: { onDone: () => void }) {
+  const me = useQuery(meQueryOptions()).data;
+  return (
+    <>
+      <Box mb="sm">
+        <RunIdBox onDone={onDone} />
+      </Box>
+      <Stack gap={4}>
+        {NAV.map(({ to, label }) => (
+          <NavLink
+            key={to}
+            label={label}
+            onClick={onDone}
+            renderRoot={(props) => (
+              <Link
+                to={to}
+                activeProps={{ 'aria-current': 'page', 'data-active': true }}
+                {...props}
+              />
+            )}
+          />
+        ))}
+      </Stack>
+      <Divider my="md" />
+      {me && (
+        <Text size="sm" c="dimmed" mb="xs" style={{ overflowWrap: 'anywhere' }}>
+          Signed in as {me.email} ({me.role})
+        </Text>
+      )}
+      <Stack gap="xs">
+        <NavLink
+          label="People"
+          onClick={onDone}
+          renderRoot={(props) => <Link to="/settings/people" {...props} />}
+        />
+        {me?.role === 'admin' && (
+          <NavLink
+            label="Machine credentials"
+            onClick={onDone}
+            renderRoot={(props) => <Link to="/settings/credentials" {...props} />}
+          />
+        )}
+        <Button variant="default" onClick={() => void signOut()}>
+          Sign out
+        </Button>
+        <Button variant="subtle" color="red" onClick={() => void signOutEverywhere()}>
+          End every session
+        </Button>
+      </Stack>
+    </>
   );
 }
 
