@@ -31,6 +31,8 @@ import { messageMatches } from './log-filter';
 import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
+  countableTerm,
+  countFromChunks,
   chunkPatterns,
   lastSealedSeq,
   perRange,
@@ -805,6 +807,45 @@ async function searchLogPage(
       );
     }
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
+  }
+  // A whole word or a part of one: counted from the sealed chunks' word counts, reading only
+  // the chunks they cannot answer and the tail, to the end at once; but a count in steps (upTo)
+  // that would read more than a quarter of the chunks goes in steps as below.
+  const term = countKey ? countableTerm(q) : null;
+  const chunks = term
+    ? await countFromChunks(
+        db,
+        { nodeKey: countKey!.nodeKey, runKey: keys!.runKey },
+        term,
+        page.levels ? page.levels.split(',') : [],
+        countFrom,
+      )
+    : null;
+  if (
+    countKey &&
+    chunks &&
+    (page.upTo === undefined || (chunks.read.length - 1) * 4 <= chunks.chunks)
+  ) {
+    const stretch = sql`${seqCol} > ${countFrom}`;
+    const counted = await countMatches(
+      db,
+      keys,
+      chunks.read,
+      [...lineFilters, stretch],
+      chunks.sealedTo,
+    );
+    const extend = kept && kept.sealedTo === countFrom ? kept : null;
+    if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom) {
+      await storeCount(
+        db,
+        { ...countKey, runKey: keys!.runKey },
+        {
+          sealedTo: chunks.sealedTo,
+          matches: (extend?.matches ?? 0) + chunks.counted + counted.sealed,
+        },
+      );
+    }
+    return { rows: [], total: chunks.counted + counted.n, countedTo: undefined };
   }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
