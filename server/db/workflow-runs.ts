@@ -38,6 +38,7 @@ import {
   perRange,
   rulesOutMost,
   UNSEALED_END,
+  type ChunkCount,
   type LineRange,
 } from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
@@ -826,26 +827,19 @@ async function searchLogPage(
     chunks &&
     (page.upTo === undefined || (chunks.read.length - 1) * 4 <= chunks.chunks)
   ) {
-    const stretch = sql`${seqCol} > ${countFrom}`;
-    const counted = await countMatches(
-      db,
-      keys,
-      chunks.read,
-      [...lineFilters, stretch],
-      chunks.sealedTo,
-    );
+    const counted = await countRest(db, keys, chunks, [
+      ...lineFilters,
+      sql`${seqCol} > ${countFrom}`,
+    ]);
     const extend = kept && kept.sealedTo === countFrom ? kept : null;
     if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom) {
       await storeCount(
         db,
         { ...countKey, runKey: keys!.runKey },
-        {
-          sealedTo: chunks.sealedTo,
-          matches: (extend?.matches ?? 0) + chunks.counted + counted.sealed,
-        },
+        { sealedTo: chunks.sealedTo, matches: (extend?.matches ?? 0) + counted.sealed },
       );
     }
-    return { rows: [], total: chunks.counted + counted.n, countedTo: undefined };
+    return { rows: [], total: counted.n, countedTo: undefined };
   }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
@@ -908,9 +902,28 @@ async function searchLogPage(
     const stretch: SQL[] = [];
     if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    // A node run's page with its total (Port's default): the total of a whole word or a part of
+    // one from the chunks' word counts too.
+    const term = byNodeRun && keys?.nodeKey != null && !stretch.length ? countableTerm(q) : null;
+    const levels = page.levels ? page.levels.split(',') : [];
     total = whole
       ? seqs.length
-      : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
+      : term
+        ? (
+            await countRest(
+              db,
+              keys,
+              await countFromChunks(
+                db,
+                { nodeKey: keys!.nodeKey!, runKey: keys!.runKey },
+                term,
+                levels,
+                0,
+              ),
+              lineFilters,
+            )
+          ).n
+        : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
   }
   const rows = seqs.length
     ? await selectLogLines(db)
@@ -918,6 +931,15 @@ async function searchLogPage(
         .orderBy(asc(seqCol))
     : [];
   return { rows, total, countedTo };
+}
+
+/**
+ * A count from the chunks' word counts (db/log-chunks.ts countFromChunks) completed by reading
+ * what they left: `n` every match, `sealed` those up to the node run's last sealed line.
+ */
+async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, lineFilters: SQL[]) {
+  const read = await countMatches(db, keys, chunks.read, lineFilters, chunks.sealedTo);
+  return { n: chunks.counted + read.n, sealed: chunks.counted + read.sealed };
 }
 
 /** Lines a node run's search page reads in order before asking the chunk index. */

@@ -655,6 +655,14 @@ describe('counts from the chunks’ word counts', () => {
           if (cursor === 0) await t.database.db.execute(sql`DELETE FROM log_search_counts`);
           expect(await total(), `${label} first`).toBe(want);
           expect(await total(), `${label} again`).toBe(want);
+          if (upTo === undefined) {
+            // A page with its total (Port's default) counts the same way.
+            const page = await nodeLogs(work, `${query}&limit=5`);
+            expect([page.total, page.logs.length], `${label} with a page`).toEqual([
+              want,
+              Math.min(5, want),
+            ]);
+          }
         }
       }
     }
