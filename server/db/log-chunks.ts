@@ -91,7 +91,9 @@ export const COUNT_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
  * Seals up to `chunks` full chunks of one node run after its last sealed line, in one
  * statement: each chunk's distinct words, sorted (neighbours share prefixes: TOAST compresses
  * them better), those held by COUNTED_MIN_LINES lines or more apart with their lines per level
- * (each line's words made distinct first: a line saying a word twice is one line). A chunk is
+ * (a word is taken from a line at its first place only, so a line saying it twice is one line;
+ * cheaper than a DISTINCT, which sorts every line's words; OFFSET 0 keeps each line's split
+ * from being done again for array_position). A chunk is
  * sealed only when all its lines are there and so are all the chunks before it in this batch,
  * so the sealed chunks always run from seq 1 without a gap. Answers how many chunks it sealed
  * (0 when another server sealed them first).
@@ -116,10 +118,14 @@ export async function sealChunks(
         full_ AS (SELECT c, run_key FROM counted
                   WHERE lines = ${n}
                     AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)),
-        lw AS (SELECT DISTINCT (seq - 1) / ${n} AS c, seq, level, t COLLATE "C" AS t
-               FROM node_run_lines, unnest(${words(searchable(sql.raw('message')))}) t
-               WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_) AND t <> ''),
-        wc AS (SELECT c, t, count(*) AS lines, ${levelCounts} AS counts FROM lw GROUP BY c, t),
+        lw AS (SELECT seq, level, ${words(searchable(sql.raw('message')))} AS a
+               FROM node_run_lines
+               WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_) OFFSET 0),
+        wc AS (SELECT (lw.seq - 1) / ${n} AS c, u.t COLLATE "C" AS t, count(*) AS lines,
+                 ${levelCounts} AS counts
+               FROM lw, unnest(lw.a) WITH ORDINALITY u(t, i)
+               WHERE u.t <> '' AND array_position(lw.a, u.t) = u.i
+               GROUP BY 1, 2),
         w AS (SELECT c,
                 string_agg(t, ' ' ORDER BY t) FILTER (WHERE lines < ${min}) AS words,
                 string_agg(t, ' ' ORDER BY t) FILTER (WHERE lines >= ${min}) AS counted,
