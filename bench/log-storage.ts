@@ -84,8 +84,9 @@ async function countLines(db: Db) {
 
 /** The table, its TOAST and each index per line; answers the table's total bytes. */
 async function printSizes(db: Db, table: string, lines: number) {
-  // A partitioned table's bytes are its partitions' (pg_partition_tree: the table alone if not).
-  const tree = sql`(SELECT relid FROM pg_partition_tree(${table}::regclass))`;
+  // A partitioned table's bytes are its partitions' (pg_partition_tree has no row for a plain table).
+  const tree = sql`(SELECT relid FROM pg_partition_tree(${table}::regclass)
+                    UNION SELECT ${table}::regclass)`;
   const parts = await selectRows<{ name: string; bytes: string }>(
     db,
     sql`SELECT c.relname AS name, pg_relation_size(c.oid)::bigint AS bytes FROM pg_class c
@@ -96,7 +97,7 @@ async function printSizes(db: Db, table: string, lines: number) {
   );
   const [total] = await selectRows<{ b: string }>(
     db,
-    sql`SELECT sum(pg_total_relation_size(relid))::bigint AS b FROM pg_partition_tree(${table}::regclass)`,
+    sql`SELECT sum(pg_total_relation_size(relid))::bigint AS b FROM ${tree} t(relid)`,
   );
   for (const p of parts) {
     console.log(
