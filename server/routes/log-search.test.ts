@@ -581,7 +581,17 @@ describe('counts from the chunks’ word counts', () => {
     };
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     // Frequent words (counted in every chunk) that contain each other, rarer ones, ANSI colours.
-    const frequent = ['failed', 'FAIL', 'failover', 'Disk', 'diskette', 'queue', 'id42', 'é'];
+    const frequent = [
+      'failed',
+      'FAIL',
+      'failover',
+      'Disk',
+      'diskette',
+      'queue',
+      'id42',
+      'é',
+      'e5021',
+    ];
     const colour = (w: string) => `\u001b[3${Math.floor(random() * 8)}m${w}\u001b[0m`;
     const n = 3 * CHUNK_LINES + 700;
     const lines = Array.from({ length: n }, () => {
@@ -611,7 +621,19 @@ describe('counts from the chunks’ word counts', () => {
     // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
     const fold = (text: string) => text.toLowerCase();
     const terms = ['failed', 'FAILED', 'fail', 'Fai', 'ail', 'over', 'disk', 'DISKETTE', 'queue'];
-    terms.push('ueu', 'id42', 'd42', '42', 'unfailedx', 'zzz', 'failed fail', 'é', 'ok', '31m');
+    terms.push(
+      'ueu',
+      'id42',
+      'd42',
+      '42',
+      '502',
+      'unfailedx',
+      'zzz',
+      'failed fail',
+      'é',
+      'ok',
+      '31m',
+    );
     for (let i = 0; i < 8; i++) {
       const text = stripAnsi(lines[Math.floor(random() * n)]!.message);
       const at = Math.floor(random() * text.length);
