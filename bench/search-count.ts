@@ -28,8 +28,10 @@ const LINES = Number(arg('lines') ?? 1_000_000);
 const ROUNDS = Number(arg('rounds') ?? 3);
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 
-/** [label, q, level filter] */
-const CASES: [string, string, string[]?][] = [
+/** [label, q, level filter, the first match alone (limit=1&total=false) instead of the count] */
+const CASES: [string, string, string[]?, 'page'?][] = [
+  ['"needle": the first match alone', 'needle', undefined, 'page'],
+  ['"failed": the first match alone', 'failed', undefined, 'page'],
   ['"failed" (every 100th line)', 'failed'],
   ['"fail" (a prefix of it)', 'fail'],
   ['"FAILED" at ERROR', 'FAILED', ['ERROR']],
@@ -111,13 +113,13 @@ async function main() {
     const totals = new Map<string, number | undefined>();
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 ? [...codes].reverse() : codes;
-      for (const [label, q, level] of CASES) {
+      for (const [label, q, level, page] of CASES) {
         for (const [i, size] of [LINES, 2 * LINES].entries()) {
           for (const code of order) {
             const node = nodes[code.name]![i]!;
             await code.database.db.execute(sql`DELETE FROM log_search_counts`);
-            const first = await timed(dir, code, node, q, level);
-            const again = await timed(dir, code, node, q, level);
+            const first = await timed(dir, code, node, q, level, page);
+            const again = await timed(dir, code, node, q, level, page);
             const key = `${label}|${size}|${code.name}`;
             results.set(key, [
               ...(results.get(key) ?? []),
@@ -133,7 +135,9 @@ async function main() {
       }
       console.log(`round ${round + 1} done (load ${load()})`);
     }
-    console.log('\nfirst count / again: wall ms (CPU ms: PostgreSQL + this process) [total] @load');
+    console.log(
+      '\nfirst count (or first match) / again: wall ms (CPU ms: PostgreSQL + this process) [total, or the match’s seq] @load',
+    );
     for (const [label] of CASES) {
       for (const size of [LINES, 2 * LINES]) {
         for (const code of codes) {
@@ -153,18 +157,32 @@ function rows<T>(code: Code, query: SQL) {
   return selectRows<T>(code.database.db, query);
 }
 
-async function timed(dir: string, code: Code, nodeRun: string, q: string, level?: string[]) {
+async function timed(
+  dir: string,
+  code: Code,
+  nodeRun: string,
+  q: string,
+  level?: string[],
+  page?: 'page',
+) {
   const pg = clusterCpuSeconds(dir);
   const own = ownCpuSeconds();
   const started = performance.now();
-  const page = await code.readLogPage(
+  const answer = await code.readLogPage(
     code.database.db,
     { of: { nodeRun }, finished: true, counts: null },
-    { q, limit: 200, total: 'only', ...(level ? { level: level as never } : {}) },
+    {
+      q,
+      ...(page ? { limit: 1, total: 'false' } : { limit: 200, total: 'only' }),
+      ...(level ? { level: level as never } : {}),
+    },
   );
   const ms = performance.now() - started;
   const cpu = (clusterCpuSeconds(dir) - pg + ownCpuSeconds() - own) * 1000;
-  return { text: `${ms.toFixed(0)} (${cpu.toFixed(0)})`, total: page.total };
+  return {
+    text: `${ms.toFixed(0)} (${cpu.toFixed(0)})`,
+    total: page ? answer.rows[0]?.seq : answer.total,
+  };
 }
 
 /** bench/log-viewer.ts's lines in two node runs of their own runs: LINES and 2 × LINES. */
