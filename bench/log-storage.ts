@@ -84,17 +84,20 @@ async function countLines(db: Db) {
 
 /** The table, its TOAST and each index per line; answers the table's total bytes. */
 async function printSizes(db: Db, table: string, lines: number) {
+  // A partitioned table's bytes are its partitions' (pg_partition_tree has no row for a plain table).
+  const tree = sql`(SELECT relid FROM pg_partition_tree(${table}::regclass)
+                    UNION SELECT ${table}::regclass)`;
   const parts = await selectRows<{ name: string; bytes: string }>(
     db,
     sql`SELECT c.relname AS name, pg_relation_size(c.oid)::bigint AS bytes FROM pg_class c
-        WHERE c.oid = ${table}::regclass
-           OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = ${table}::regclass)
-           OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = ${table}::regclass)
+        WHERE c.oid IN ${tree}
+           OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE oid IN ${tree})
+           OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid IN ${tree})
         ORDER BY 2 DESC`,
   );
   const [total] = await selectRows<{ b: string }>(
     db,
-    sql`SELECT pg_total_relation_size(${table}::regclass)::bigint AS b`,
+    sql`SELECT sum(pg_total_relation_size(relid))::bigint AS b FROM ${tree} t(relid)`,
   );
   for (const p of parts) {
     console.log(

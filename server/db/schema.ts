@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   serial,
+  smallint,
   pgTable,
   primaryKey,
   text,
@@ -372,10 +373,23 @@ export const logChunks = pgTable(
     lastSeq: integer('last_seq').notNull(),
     runKey: integer('run_key').notNull(),
     words: text('words').notNull(),
+    /**
+     * The chunk's words found in at least COUNTED_MIN_LINES of its lines (s9search; none in a
+     * chunk sealed before), sorted, space-separated; `words` then holds only the others. With
+     * `counts`, how many of the chunk's lines hold each, per level: a term inside exactly one of
+     * the chunk's words is counted there without reading its lines (db/log-chunks.ts).
+     */
+    counted: text('counted').notNull().default(''),
+    /** counts[i][1..4]: the lines holding the i-th counted word at DEBUG, INFO, WARN, ERROR. */
+    counts: smallint('counts')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),
     index('log_chunks_words_idx').using('gin', t.runKey, sql`${t.words} gin_trgm_ops`),
+    index('log_chunks_counted_idx').using('gin', t.runKey, sql`${t.counted} gin_trgm_ops`),
   ],
 );
 

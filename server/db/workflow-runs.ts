@@ -33,11 +33,14 @@ import { messageMatches } from './log-filter';
 import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
+  countableTerm,
+  countFromChunks,
   chunkPatterns,
   lastSealedSeq,
   perRange,
   rulesOutMost,
   UNSEALED_END,
+  type ChunkCount,
   type LineRange,
 } from './log-chunks';
 import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
@@ -934,6 +937,38 @@ async function searchLogPage(
     }
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
   }
+  // A whole word or a part of one: counted from the sealed chunks' word counts, reading only
+  // the chunks they cannot answer and the tail, to the end at once; but a count in steps (upTo)
+  // that would read more than a quarter of the chunks goes in steps as below.
+  const term = countKey ? countableTerm(q) : null;
+  const chunks = term
+    ? await countFromChunks(
+        db,
+        { nodeKey: countKey!.nodeKey, runKey: keys!.runKey },
+        term,
+        page.levels ? page.levels.split(',') : [],
+        countFrom,
+      )
+    : null;
+  if (
+    countKey &&
+    chunks &&
+    (page.upTo === undefined || (chunks.read.length - 1) * 4 <= chunks.chunks)
+  ) {
+    const counted = await countRest(db, keys, chunks, [
+      ...lineFilters,
+      sql`${seqCol} > ${countFrom}`,
+    ]);
+    const extend = kept && kept.sealedTo === countFrom ? kept : null;
+    if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom) {
+      await storeCount(
+        db,
+        { ...countKey, runKey: keys!.runKey },
+        { sealedTo: chunks.sealedTo, matches: (extend?.matches ?? 0) + counted.sealed },
+      );
+    }
+    return { rows: [], total: counted.n, countedTo: undefined };
+  }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
   // so the index cannot narrow the page or the count; read on in order.
@@ -995,9 +1030,28 @@ async function searchLogPage(
     const stretch: SQL[] = [];
     if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    // A node run's page with its total (Port's default): the total of a whole word or a part of
+    // one from the chunks' word counts too.
+    const term = byNodeRun && keys?.nodeKey != null && !stretch.length ? countableTerm(q) : null;
+    const levels = page.levels ? page.levels.split(',') : [];
     total = whole
       ? seqs.length
-      : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
+      : term
+        ? (
+            await countRest(
+              db,
+              keys,
+              await countFromChunks(
+                db,
+                { nodeKey: keys!.nodeKey!, runKey: keys!.runKey },
+                term,
+                levels,
+                0,
+              ),
+              lineFilters,
+            )
+          ).n
+        : (await countMatches(db, keys, narrow ? ranges : null, [...lineFilters, ...stretch])).n;
   }
   const rows = seqs.length
     ? await selectLogLines(db)
@@ -1005,6 +1059,15 @@ async function searchLogPage(
         .orderBy(asc(seqCol))
     : [];
   return { rows, total, countedTo };
+}
+
+/**
+ * A count from the chunks' word counts (db/log-chunks.ts countFromChunks) completed by reading
+ * what they left: `n` every match, `sealed` those up to the node run's last sealed line.
+ */
+async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, lineFilters: SQL[]) {
+  const read = await countMatches(db, keys, chunks.read, lineFilters, chunks.sealedTo);
+  return { n: chunks.counted + read.n, sealed: chunks.counted + read.sealed };
 }
 
 /** Lines a node run's search page reads in order before asking the chunk index. */

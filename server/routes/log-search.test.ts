@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { stripAnsi } from '../../contract/log-text';
 import type { LogLine } from '../../contract/workflows';
 import { selectRows } from '../db/client';
 import { CHUNK_LINES } from '../db/log-chunks';
@@ -416,19 +417,20 @@ describe('counts kept for sealed lines (log_search_counts)', () => {
   });
 
   it('keeps the first step of a count in steps and extends it with the second', async () => {
-    // "line" is in every line: counted in steps (the index rules out no chunk).
+    // "line " is in every line: counted in steps (the index rules out no chunk, and a term with
+    // a space is not counted from the chunks' word counts).
     const { work } = await nodeRunWith(3 * CHUNK_LINES + 5);
     await sealLogChunks(t.database.db);
-    const first = await nodeLogs(work, `q=line&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    const first = await nodeLogs(work, `q=line%20&total=only&cursor=0&upTo=${CHUNK_LINES}`);
     expect([first.total, first.nextCursor]).toEqual([CHUNK_LINES, String(CHUNK_LINES)]);
     expect(await kept(work)).toMatchObject([{ sealedTo: CHUNK_LINES, matches: CHUNK_LINES }]);
-    const rest = await nodeLogs(work, `q=line&total=only&cursor=${CHUNK_LINES}&upTo=2147483647`);
+    const rest = await nodeLogs(work, `q=line%20&total=only&cursor=${CHUNK_LINES}&upTo=2147483647`);
     expect([rest.total, rest.nextCursor]).toEqual([2 * CHUNK_LINES + 5, null]);
     expect(await kept(work)).toMatchObject([
       { sealedTo: 3 * CHUNK_LINES, matches: 3 * CHUNK_LINES },
     ]);
     // From then on the first step answers the whole count.
-    const again = await nodeLogs(work, `q=line&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    const again = await nodeLogs(work, `q=line%20&total=only&cursor=0&upTo=${CHUNK_LINES}`);
     expect([again.total, again.nextCursor]).toEqual([3 * CHUNK_LINES + 5, null]);
   });
 
@@ -502,6 +504,191 @@ describe('exactness on random terms', () => {
       }
     }
   });
+});
+
+describe('counts from the chunks’ word counts', () => {
+  const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+
+  /** A node run holding exactly these lines (seq = index + 1), posted in batches of 5 000. */
+  async function nodeRunOfLines(lines: { level: string; message: string }[]) {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    for (let from = 0; from < lines.length; from += 5_000) {
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+        logs: lines.slice(from, from + 5_000),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    return work;
+  }
+
+  /** A count as a first look: no count of the term kept from before. */
+  async function firstCount(work: string, query: string) {
+    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+    return (await nodeLogs(work, `${query}&total=only`)).total;
+  }
+
+  it('stores each chunk’s frequent words with their lines per level, apart from the others', async () => {
+    const lines = Array.from({ length: CHUNK_LINES + 3 }, (_, i) => ({
+      level: LEVELS[i % 4]!,
+      message: i % 10 === 0 ? `Request ${i} FAILED, failed again` : `item ${i} ok`,
+    }));
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const [chunk] = await selectRows<{ counted: string; counts: number[][]; words: string }>(
+      t.database.db,
+      sql`SELECT counted, counts, words FROM log_chunks WHERE node_key = ${keyOf(work)}`,
+    );
+    // 410 lines say "failed" (twice: one line each), at every 10th i: levels of i % 4 = 0 or 2.
+    expect(chunk!.counted.split(' ')).toEqual(['again', 'failed', 'item', 'ok', 'request']);
+    expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
+    expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
+    // The numbers, each in one line, stay in `words`, sorted byte-wise.
+    expect(chunk!.words.split(' ').slice(0, 3)).toEqual(['0', '1', '10']);
+    expect(chunk!.words).not.toMatch(/\b(failed|item)\b/);
+  });
+
+  it('reads the counts, not the lines: a wrong count changes the answer', async () => {
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 100 }, (_, i) => ({
+      level: 'INFO',
+      message: i % 10 === 0 ? `request ${i} failed` : `item ${i} ok`,
+    }));
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = lines.filter((l) => l.message.includes('failed')).length;
+    expect(await firstCount(work, 'q=failed')).toBe(want);
+    // Each chunk's count of "failed" (its first counted word) one more than its lines at INFO:
+    // answered from the counts.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET counts[1][2] = counts[1][2] + 1 WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=failed')).toBe(want + 2);
+    expect(await firstCount(work, 'q=FAIL')).toBe(want + 2);
+    // A term with a space (or under 3 characters) reads the lines as before.
+    expect(await firstCount(work, 'q=failed%20')).toBe(0);
+    expect(await firstCount(work, 'q=%20failed')).toBe(want);
+  });
+
+  it('answers what a case-insensitive substring scan of every line answers, for any term, level and cursor', async () => {
+    let seed = 9;
+    // mulberry32: a seeded generator whose products stay exact in doubles.
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    // Frequent words (counted in every chunk) that contain each other, rarer ones, ANSI colours.
+    const frequent = [
+      'failed',
+      'FAIL',
+      'failover',
+      'Disk',
+      'diskette',
+      'queue',
+      'id42',
+      'é',
+      'e5021',
+    ];
+    const colour = (w: string) => `\u001b[3${Math.floor(random() * 8)}m${w}\u001b[0m`;
+    const n = 3 * CHUNK_LINES + 700;
+    const lines = Array.from({ length: n }, () => {
+      const words = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+        const r = random();
+        const w =
+          r < 0.5
+            ? pick(frequent)
+            : r < 0.55
+              ? 'unfailedx'
+              : r < 0.56 // a rare word (a few lines a chunk) holding frequent ones
+                ? `Failed${Math.floor(random() * 300)}`
+                : Math.floor(random() * 1e6).toString(36);
+        return random() < 0.1 ? colour(w) : w;
+      });
+      return { level: pick(LEVELS), message: words.join(pick([' ', ', ', ':', '-'])) };
+    });
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    expect((await chunksOf(work)).length).toBe(3);
+    const [row] = await selectRows<{ counted: string }>(
+      t.database.db,
+      sql`SELECT counted FROM log_chunks WHERE node_key = ${keyOf(work)} ORDER BY first_seq LIMIT 1`,
+    );
+    expect(row!.counted.split(' ')).toEqual(expect.arrayContaining(['failed', 'fail', 'id42']));
+
+    // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
+    const fold = (text: string) => text.toLowerCase();
+    const terms = ['failed', 'FAILED', 'fail', 'Fai', 'ail', 'over', 'disk', 'DISKETTE', 'queue'];
+    terms.push(
+      'ueu',
+      'id42',
+      'd42',
+      '42',
+      '502',
+      'unfailedx',
+      'zzz',
+      'failed fail',
+      'é',
+      'ok',
+      '31m',
+    );
+    for (let i = 0; i < 8; i++) {
+      const text = stripAnsi(lines[Math.floor(random() * n)]!.message);
+      const at = Math.floor(random() * text.length);
+      const term = text.slice(at, at + 3 + Math.floor(random() * 5));
+      if (term.trim()) terms.push(random() < 0.5 ? term.toUpperCase() : term);
+    }
+    const filters = ['', 'ERROR', 'DEBUG,WARN'];
+    const cursors = [
+      [0, undefined],
+      [CHUNK_LINES, 2 * CHUNK_LINES],
+      [CHUNK_LINES + 77, CHUNK_LINES + 200],
+    ] as const;
+    for (const term of terms) {
+      for (const levels of filters) {
+        for (const [cursor, upTo] of cursors) {
+          const want = lines.filter(
+            (l, i) =>
+              i + 1 > cursor &&
+              (!levels || levels.split(',').includes(l.level)) &&
+              fold(stripAnsi(l.message)).includes(fold(term)),
+          ).length;
+          const query =
+            `q=${encodeURIComponent(term)}` +
+            levels
+              .split(',')
+              .filter(Boolean)
+              .map((l) => `&level=${l}`)
+              .join('') +
+            (upTo === undefined ? '' : `&cursor=${cursor}&upTo=${upTo}`);
+          const label = `${JSON.stringify(term)} ${levels} ${cursor}`;
+          // A count in steps may stop at upTo (then it says where to go on): add the steps up.
+          const total = async () => {
+            let sum = 0;
+            for (let q = query; ;) {
+              const page = await nodeLogs(work, `${q}&total=only`);
+              sum += page.total ?? 0;
+              if (page.nextCursor === null) return sum;
+              q = `${query.replace(/&cursor=\d+&upTo=\d+/, '')}&cursor=${page.nextCursor}&upTo=2147483647`;
+            }
+          };
+          if (cursor === 0) await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+          expect(await total(), `${label} first`).toBe(want);
+          expect(await total(), `${label} again`).toBe(want);
+          if (upTo === undefined) {
+            // A page with its total (Port's default) counts the same way.
+            const page = await nodeLogs(work, `${query}&limit=5`);
+            expect([page.total, page.logs.length], `${label} with a page`).toEqual([
+              want,
+              Math.min(5, want),
+            ]);
+          }
+        }
+      }
+    }
+  }, 240_000);
 });
 
 describe('retention', () => {
