@@ -82,24 +82,32 @@ export function ShallowInspector({
   // Roving focus by row index: the row to focus may not be rendered until it is scrolled to.
   const [focused, setFocused] = useState(0);
   const [focusRequest, setFocusRequest] = useState<{ index: number } | null>(null);
+  // Keys step from the row last asked for, not from the row holding the focus: with a key held
+  // down, the next press can come before the new row is rendered and focused.
+  const focusedRef = useRef(0);
+  const rowFocused = useCallback((index: number) => {
+    focusedRef.current = index;
+    setFocused(index);
+  }, []);
   // The arrow keys step over "Show more" rows (a button, not a tree item) to the next value row.
   const moveFocus = useCallback(
-    (from: number, step: 1 | -1) => {
-      let index = from + step;
+    (step: 1 | -1) => {
+      let index = focusedRef.current + step;
       while (rows[index]?.type === 'more') index += step;
       if (!rows[index]) return;
-      setFocused(index);
+      rowFocused(index);
       setFocusRequest({ index });
     },
-    [rows],
+    [rows, rowFocused],
   );
   useEffect(() => {
     if (!focusRequest) return;
     scrollToRow(focusRequest.index, 'nearest');
+    // Scrolled into the tree's view above; focus() also brings it into the window's.
     const frame = requestAnimationFrame(() => {
       scrollRef.current
         ?.querySelector<HTMLElement>(`[data-index="${focusRequest.index}"]`)
-        ?.focus({ preventScroll: true });
+        ?.focus();
     });
     return () => cancelAnimationFrame(frame);
   }, [focusRequest, scrollToRow]);
@@ -233,7 +241,7 @@ export function ShallowInspector({
                 rootPath={rootPath}
                 onToggle={toggle}
                 onHover={setHovered}
-                onFocusRow={setFocused}
+                onFocusRow={rowFocused}
                 onMove={moveFocus}
                 onCopyPath={copyPath}
                 onCopyValue={copyValue}
@@ -266,8 +274,8 @@ interface ValueRowProps {
   onHover: (row: ValueRowData) => void;
   /** The row got the focus (it becomes the tree's tab stop). */
   onFocusRow: (index: number) => void;
-  /** Move the focus to the next (1) or previous (-1) row from this index, scrolled into view. */
-  onMove: (from: number, step: 1 | -1) => void;
+  /** Move the focus to the next (1) or previous (-1) row, scrolled into view. */
+  onMove: (step: 1 | -1) => void;
   onCopyPath: (row: ValueRowData) => void;
   onCopyValue: (row: ValueRowData) => void;
 }
@@ -339,7 +347,7 @@ function ValueRowView({
         if (event.target !== event.currentTarget) return;
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
           event.preventDefault();
-          onMove(index, event.key === 'ArrowDown' ? 1 : -1);
+          onMove(event.key === 'ArrowDown' ? 1 : -1);
           return;
         }
         if (!row.expandable) return;
