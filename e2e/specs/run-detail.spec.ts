@@ -342,6 +342,39 @@ test('markup in logs and outputs is shown as text, never turned into elements', 
   expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
 });
 
+test('the rows of a large output are walked with the arrow keys, past the rows rendered at first', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  // 60 key presses, each one rendering, on a loaded machine.
+  test.slow();
+  const wf = await seedPipeline(api);
+  const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
+  const node = await api.nodeRun(started.identifier, 'build');
+  await api.patchNodeRun(node.identifier, { output: largeOutput() });
+  await detail.goto(started.identifier, '?node=build&tab=output');
+  const output = detail.output('Output of Build image');
+  await expect(page.getByText(/shown a level at a time/)).toBeVisible();
+  await output.item('rows').click();
+  await expect(output.item('0')).toBeVisible();
+
+  // Only the rows in view (and a few around them) are in the DOM: row 59 is not there yet.
+  await expect(output.item('59')).toHaveCount(0);
+  await output.item('rows').focus();
+  for (let i = 0; i < 60; i++) await page.keyboard.press('ArrowDown');
+  await expect(output.item('59')).toBeFocused();
+  await expect(output.item('59')).toBeInViewport();
+  await page.keyboard.press('ArrowUp');
+  await expect(output.item('58')).toBeFocused();
+  // The focused row is the tree's one tab stop.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(output.item('58')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(output.item('58')).toHaveAttribute('aria-expanded', 'true');
+});
+
 test('an unknown run shows the 404 page', async ({ signedIn: page, runDetailPage: detail }) => {
   await detail.goto('wfr_0000000000000000');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
