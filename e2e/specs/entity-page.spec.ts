@@ -1,4 +1,4 @@
-import { expect, test } from '../fixtures';
+import { ADMIN_PERSON, USER_IDS, expect, test } from '../fixtures';
 import { EntityPage } from '../pages/entity-page';
 import { seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
@@ -43,6 +43,10 @@ test('the entity page shows the workflow run, the action run and the changes con
   await page.goto(`/entities?blueprint=${blueprint}`);
   const list = page.getByRole('table', { name: 'Entities' });
   await expect(list.getByRole('link', { name: 'Checkout' })).toBeVisible();
+  // Who changed it last, by name as everywhere else (the list showed the user id).
+  const listed = list.getByRole('row').filter({ hasText: entityId });
+  await expect(listed).toContainText(ADMIN_PERSON.name);
+  await expect(listed).not.toContainText(USER_IDS.admin);
   await page.getByRole('textbox', { name: 'Search' }).fill('no-such-entity');
   await expect(page.getByText('No entities match this search')).toBeVisible();
   await page.getByRole('textbox', { name: 'Search' }).fill('check');

@@ -141,3 +141,23 @@ test('the level filter is a plain value in the URL, and older JSON links still o
   await expect(detail.logs.levelChip('ERROR')).toHaveAttribute('aria-pressed', 'true');
   await expect(detail.logs.lines).toHaveCount(8);
 });
+
+test('on a 390 px phone the timeline still draws its bars: a third of each row or more', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const run = await seedLongLogRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await detail.expectLoaded(run.identifier);
+  const row = detail.timeline.getByRole('button', { name: /^Timeline: Build image: / });
+  await expect(row).toBeVisible();
+  // The row is name, bar track, duration: the track is the middle one.
+  const share = await row.evaluate((button) => {
+    const track = button.children[1];
+    if (!track) throw new Error('no bar track');
+    return track.getBoundingClientRect().width / button.getBoundingClientRect().width;
+  });
+  expect(share).toBeGreaterThanOrEqual(1 / 3);
+});

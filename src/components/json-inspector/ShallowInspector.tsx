@@ -1,5 +1,5 @@
 import { Loader, UnstyledButton } from '@mantine/core';
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ShallowOutput } from '../../../contract/json-pointer';
 import { copyText } from './clipboard';
 import { InspectorToolbar } from './InspectorToolbar';
@@ -16,6 +16,7 @@ import {
 import { ROW_HEIGHT } from './TreeRow';
 import classes from './JsonInspector.module.css';
 import { RowKey, rowKeyText } from './RowKey';
+import { useVirtualRows } from './useVirtualRows';
 
 const INDENT = 16;
 
@@ -48,7 +49,9 @@ export interface ShallowInspectorProps {
  * A large output shown a level at a time: the root's keys with their kind, size or a preview
  * (read in PostgreSQL), a container's children fetched by JSON pointer when it is opened. What
  * needs all of it (search, Raw, Expand all) loads the whole output and hands over to
- * JsonInspector. Values are text, never HTML.
+ * JsonInspector. Values are text, never HTML. Only the rows in view are in the DOM (as in
+ * JsonInspector): every row loaded was, ~8 elements each, so after a few "Show more" a hover or a
+ * scroll laid out tens of thousands of elements (long tasks of 0.3–2.4 s with 6 000 rows loaded).
  */
 export function ShallowInspector({
   root,
@@ -69,6 +72,47 @@ export function ShallowInspector({
   const [notice, setNotice] = useState<string | null>(null);
   const [hovered, setHovered] = useState<ShallowRow | null>(null);
   const rows = useMemo(() => shallowRows(levels, expanded), [levels, expanded]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const {
+    rows: inView,
+    totalHeight,
+    scrollToRow,
+  } = useVirtualRows(rows.length, ROW_HEIGHT, getScrollElement);
+  // Roving focus by row index: the row to focus may not be rendered until it is scrolled to.
+  const [focused, setFocused] = useState(0);
+  const [focusRequest, setFocusRequest] = useState<{ index: number } | null>(null);
+  // Keys step from the row last asked for, not from the row holding the focus: with a key held
+  // down, the next press can come before the new row is rendered and focused.
+  const focusedRef = useRef(0);
+  const rowFocused = useCallback((index: number) => {
+    focusedRef.current = index;
+    setFocused(index);
+  }, []);
+  // The arrow keys step over "Show more" rows (a button, not a tree item) to the next value row.
+  const moveFocus = useCallback(
+    (step: 1 | -1) => {
+      let index = focusedRef.current + step;
+      while (rows[index]?.type === 'more') index += step;
+      if (!rows[index]) return;
+      rowFocused(index);
+      setFocusRequest({ index });
+    },
+    [rows, rowFocused],
+  );
+  useEffect(() => {
+    if (!focusRequest) return;
+    scrollToRow(focusRequest.index, 'nearest');
+    // Scrolled into the tree's view above; focus() also brings it into the window's.
+    const frame = requestAnimationFrame(() => {
+      scrollRef.current
+        ?.querySelector<HTMLElement>(`[data-index="${focusRequest.index}"]`)
+        ?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [focusRequest, scrollToRow]);
+  // One tab stop: the focused row, or the first rendered one when it was scrolled away.
+  const tabbableIndex = inView.some((r) => r.index === focused) ? focused : inView[0]?.index;
 
   const fetchPage = (pointer: string, offset: number) => {
     load(pointer, offset).then(
@@ -156,44 +200,55 @@ export function ShallowInspector({
         onStep={() => undefined}
       />
       <div
+        ref={scrollRef}
         className={classes.scroller}
         role="tree"
         aria-label={label}
         aria-busy={loadingFull || undefined}
         onMouseLeave={() => setHovered(null)}
       >
-        {rows.map((row) =>
-          row.type === 'more' ? (
-            <div
-              key={`${row.pointer}…`}
-              className={classes.row}
-              style={{
-                position: 'relative',
-                height: ROW_HEIGHT,
-                paddingLeft: 20 + row.depth * INDENT,
-              }}
-              role="none"
-            >
-              <UnstyledButton
-                className={classes.action}
-                onClick={() => fetchPage(row.pointer, row.loaded)}
+        <div style={{ height: totalHeight, position: 'relative' }}>
+          {inView.map(({ index, top }) => {
+            const row = rows[index];
+            if (!row) return null;
+            return row.type === 'more' ? (
+              <div
+                key={`${row.pointer}…`}
+                className={classes.row}
+                style={{
+                  height: ROW_HEIGHT,
+                  transform: `translateY(${top}px)`,
+                  paddingLeft: 20 + row.depth * INDENT,
+                }}
+                role="none"
+                data-index={index}
               >
-                Show more ({formatCount(row.size - row.loaded)} of {formatCount(row.size)} not
-                shown)
-              </UnstyledButton>
-            </div>
-          ) : (
-            <ValueRow
-              key={row.pointer || '/'}
-              row={row}
-              rootPath={rootPath}
-              onToggle={toggle}
-              onHover={setHovered}
-              onCopyPath={copyPath}
-              onCopyValue={copyValue}
-            />
-          ),
-        )}
+                <UnstyledButton
+                  className={classes.action}
+                  onClick={() => fetchPage(row.pointer, row.loaded)}
+                >
+                  Show more ({formatCount(row.size - row.loaded)} of {formatCount(row.size)} not
+                  shown)
+                </UnstyledButton>
+              </div>
+            ) : (
+              <ValueRow
+                key={row.pointer || '/'}
+                row={row}
+                index={index}
+                top={top}
+                tabbable={index === tabbableIndex}
+                rootPath={rootPath}
+                onToggle={toggle}
+                onHover={setHovered}
+                onFocusRow={rowFocused}
+                onMove={moveFocus}
+                onCopyPath={copyPath}
+                onCopyValue={copyValue}
+              />
+            );
+          })}
+        </div>
         {error && (
           <div className={classes.row} style={{ position: 'relative' }} role="alert">
             Couldn’t load: {error}
@@ -207,21 +262,20 @@ export function ShallowInspector({
   );
 }
 
-/** Moves the focus to the next or previous row of the tree. */
-function focusSibling(row: HTMLElement, step: 1 | -1) {
-  const rows = [
-    ...(row.closest('[role=tree]')?.querySelectorAll<HTMLElement>('[role=treeitem]') ?? []),
-  ];
-  rows[rows.indexOf(row) + step]?.focus();
-}
-
 type ValueRowData = Extract<ShallowRow, { type: 'value' }>;
 
 interface ValueRowProps {
   row: ValueRowData;
+  index: number;
+  top: number;
+  tabbable: boolean;
   rootPath: string;
   onToggle: (row: ValueRowData) => void;
   onHover: (row: ValueRowData) => void;
+  /** The row got the focus (it becomes the tree's tab stop). */
+  onFocusRow: (index: number) => void;
+  /** Move the focus to the next (1) or previous (-1) row, scrolled into view. */
+  onMove: (step: 1 | -1) => void;
   onCopyPath: (row: ValueRowData) => void;
   onCopyValue: (row: ValueRowData) => void;
 }
@@ -234,9 +288,14 @@ interface ValueRowProps {
 const ValueRow = memo(
   ValueRowView,
   (a: ValueRowProps, b: ValueRowProps) =>
+    a.index === b.index &&
+    a.top === b.top &&
+    a.tabbable === b.tabbable &&
     a.rootPath === b.rootPath &&
     a.onToggle === b.onToggle &&
     a.onHover === b.onHover &&
+    a.onFocusRow === b.onFocusRow &&
+    a.onMove === b.onMove &&
     a.onCopyPath === b.onCopyPath &&
     a.onCopyValue === b.onCopyValue &&
     sameValueRow(a.row, b.row),
@@ -244,9 +303,14 @@ const ValueRow = memo(
 
 function ValueRowView({
   row,
+  index,
+  top,
+  tabbable,
   rootPath,
   onToggle,
   onHover,
+  onFocusRow,
+  onMove,
   onCopyPath,
   onCopyValue,
 }: ValueRowProps) {
@@ -259,13 +323,21 @@ function ValueRowView({
   return (
     <div
       className={classes.row}
-      style={{ position: 'relative', height: ROW_HEIGHT, paddingLeft: 4 + row.depth * INDENT }}
+      style={{
+        height: ROW_HEIGHT,
+        transform: `translateY(${top}px)`,
+        paddingLeft: 4 + row.depth * INDENT,
+      }}
       role="treeitem"
       aria-level={row.depth + 1}
       aria-expanded={row.expandable ? row.expanded : undefined}
       aria-label={`${keyText}: ${valueText.slice(0, 120)}`}
-      // One tab stop (the root); the arrow keys move between rows.
-      tabIndex={row.key === null ? 0 : -1}
+      data-index={index}
+      // One tab stop; the arrow keys move between rows.
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget) onFocusRow(index);
+      }}
       onMouseEnter={() => onHover(row)}
       onClick={(event) => {
         if ((event.target as HTMLElement).closest('button')) return;
@@ -275,7 +347,7 @@ function ValueRowView({
         if (event.target !== event.currentTarget) return;
         if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
           event.preventDefault();
-          focusSibling(event.currentTarget, event.key === 'ArrowDown' ? 1 : -1);
+          onMove(event.key === 'ArrowDown' ? 1 : -1);
           return;
         }
         if (!row.expandable) return;

@@ -7,6 +7,7 @@ import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RowsSkeleton } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { UserName } from '../../../components/UserName';
 import { blueprintsQueryOptions, entitiesQueryOptions, entityKeys } from '../api';
 import { searchEntities } from '../model';
 import type { EntitiesSearch } from '../search';
@@ -179,7 +180,7 @@ function EntitiesTable({ entities }: { entities: Entity[] }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{entity.updatedBy}</Text>
+                  <UserName id={entity.updatedBy} />
                 </Table.Td>
                 <Table.Td>
                   <RelativeTime value={entity.updatedAt} />
