@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../db/client';
-import { CHUNK_LINES, unsealedNodeRunsQuery } from '../db/log-chunks';
+import { CHUNK_LINES, SEPARATORS, unsealedNodeRunsQuery } from '../db/log-chunks';
+import { ANSI_PATTERN } from '../db/log-filter';
 import { startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
@@ -85,6 +86,42 @@ describe('the chunk sealer', () => {
     expect(await sealedOf(big)).toEqual(firsts(4));
     expect(await sealedOf(small)).toEqual(firsts(1));
     expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
+  });
+
+  it("seals the word set PostgreSQL's own split of the same lines gives", async () => {
+    // The sealer splits in JS what PostgreSQL lower-cased; a search term is split in PostgreSQL.
+    const tricky = [
+      'Step 1: Done — ÄÖÜ İstanbul ẞtraße naïve café',
+      '\u001b[31mERROR\u001b[0m disk_full at /var/lib/pg (98%) \\ back\\slash',
+      'tab\there; emoji 😀 and 日本語テキスト, nbsp\u00a0joined, del\u007fsplit',
+      'UPPER lower MiXeD 0xDEADBEEF 3.14e-10 under_score a-b a.b a,b "quoted" [br] {cb} ~til`de',
+      '',
+      '   ',
+    ];
+    const run = await startRun(t, 'sealer');
+    const work = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: CHUNK_LINES }, (_, i) => ({
+      level: 'INFO',
+      message: `${tricky[i % tricky.length]} #${i % 7}`,
+    }));
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await sealLogChunks(t.database.db);
+    const [row] = await selectRows<{ sealed: string[]; split: string[] }>(
+      t.database.db,
+      sql`WITH k AS (SELECT log_key FROM node_runs WHERE identifier = ${work})
+          SELECT (SELECT string_to_array(words, ' ') FROM log_chunks
+                  WHERE node_key = (SELECT log_key FROM k)) AS sealed,
+            (SELECT array_agg(DISTINCT w)
+             FROM node_run_lines,
+               unnest(regexp_split_to_array(
+                 lower(regexp_replace(message, ${ANSI_PATTERN}, '', 'g')), ${SEPARATORS})) w
+             WHERE node_key = (SELECT log_key FROM k) AND w <> '') AS split`,
+    );
+    expect(row!.sealed.length).toBeGreaterThan(40);
+    expect([...row!.sealed].sort()).toEqual([...row!.split].sort());
+    expect(row!.sealed).toContain('istanbul');
+    expect(row!.sealed).not.toContain('31m');
   });
 
   it('finds its work through the chunk-end index, without reading node_runs', async () => {

@@ -1,6 +1,14 @@
-import type { Db } from '../db/client';
-import { sealChunks, trySealLock, unsealedNodeRuns } from '../db/log-chunks';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import type { Db, Tx } from '../db/client';
+import {
+  fullChunkTexts,
+  insertChunks,
+  trySealLock,
+  unsealedNodeRuns,
+  type Unsealed,
+} from '../db/log-chunks';
 import { analyzeLogPartition, unanalyzedLogPartitions } from '../db/log-statistics';
+import { wordSet } from '../domain/log-words';
 
 /** What one pass sealed; `skipped` when another server held the sealer's lock. */
 export interface SealReport {
@@ -41,6 +49,22 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
     if (step === 'done' || options.isStopped?.()) return { chunks, skipped: false };
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Seals up to `chunks` full chunks of one node run: PostgreSQL reads each chunk's text (lower-cased,
+ * colour codes gone), this process splits it into the chunk's word set, one chunk at a time with
+ * the event loop let through between them (a chunk's words take a few ms), and the chunks are
+ * inserted in one statement. Answers how many it sealed.
+ */
+async function sealChunks(tx: Tx, node: Unsealed, chunks: number): Promise<number> {
+  const texts = await fullChunkTexts(tx, node, chunks);
+  const sealed = [];
+  for (const { text, ...chunk } of texts) {
+    await yieldToEvents();
+    sealed.push({ ...chunk, words: wordSet(text) });
+  }
+  return insertChunks(tx, node.nodeKey, sealed);
 }
 
 /** Changed rows after which a log partition never analyzed is analyzed by the sealer. */
