@@ -86,17 +86,17 @@ export interface ChunkText {
   firstSeq: number;
   lastSeq: number;
   runKey: number;
-  /** Its messages, colour codes gone and lower-cased (see `searchable`), joined by `\n`. */
+  /** Its messages as stored, joined by `\n`. */
   text: string;
 }
 
 /**
  * Up to `chunks` full chunks of one node run after its last sealed line, each with its lines'
- * searchable text in one string (a newline between lines: a separator, so no word spans two).
- * A chunk is read only when all its lines are there and so are all the chunks before it in
- * this batch, so the sealed chunks always run from seq 1 without a gap. The words are split by
- * the caller: PostgreSQL's regexp split cost ~12 µs of CPU a line (most of a line's sealing and
- * more than its insert), against ~1 µs in JS and ~1.5 µs for this read.
+ * messages in one string (a newline between lines: a separator, so no word spans two). A chunk
+ * is read only when all its lines are there and so are all the chunks before it in this batch,
+ * so the sealed chunks always run from seq 1 without a gap. The caller makes the word set:
+ * PostgreSQL's regexp split cost ~11 µs of CPU a line (more than the line's insert), its
+ * `lower()` ~1 µs; this read ~0.5 µs.
  */
 export async function fullChunkTexts(
   tx: Tx,
@@ -113,7 +113,7 @@ export async function fullChunkTexts(
         full_ AS (SELECT c, run_key FROM counted
                   WHERE lines = ${n}
                     AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)),
-        t AS (SELECT (seq - 1) / ${n} AS c, string_agg(${searchable(sql.raw('message'))}, E'\n') AS text
+        t AS (SELECT (seq - 1) / ${n} AS c, string_agg(message, E'\n') AS text
               FROM node_run_lines
               WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_)
               GROUP BY 1)
@@ -121,6 +121,30 @@ export async function fullChunkTexts(
           t.text
         FROM full_ f JOIN t USING (c) ORDER BY f.c`,
   );
+}
+
+/**
+ * The lines [first, last] of a node run as a search sees them (colour codes gone, PostgreSQL's
+ * `lower()`), joined by `\n`: for a chunk whose text the sealer cannot lower-case itself.
+ */
+export async function searchableText(
+  tx: Tx,
+  nodeKey: number,
+  first: number,
+  last: number,
+): Promise<string> {
+  const [row] = await selectRows<{ text: string | null }>(
+    tx,
+    sql`SELECT string_agg(${searchable(sql.raw('message'))}, E'\n') AS text FROM node_run_lines
+        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
+  );
+  return row?.text ?? '';
+}
+
+/** PostgreSQL's `lower()` of `text` (the database's locale decides). */
+export async function lowerOf(db: DbOrTx, text: string): Promise<string> {
+  const [row] = await selectRows<{ lower: string }>(db, sql`SELECT lower(${text}) AS lower`);
+  return row!.lower;
 }
 
 /**

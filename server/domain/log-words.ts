@@ -1,13 +1,32 @@
 /**
  * The words of log lines, as a sealed chunk's word set holds them (issue 17: the search index,
  * db/log-chunks.ts). Words are what lies between separators — ASCII spaces, controls and
- * punctuation — in the lower-cased, ANSI-stripped text that PostgreSQL hands the sealer (its
- * `lower()`, so the word sets and a search term, lower-cased there too, always agree). The same
+ * punctuation — in the text lower-cased and ANSI-stripped as PostgreSQL's `lower()` would (a
+ * search term is lower-cased there, so both must agree: `asciiLowered`). The same
  * separators as db/log-chunks.ts `SEPARATORS` (PostgreSQL's regexp, which splits a search term):
  * a test compares the two on the same texts.
  */
 // eslint-disable-next-line no-control-regex -- ASCII controls separate words, as in PostgreSQL's split
 export const WORD_SEPARATORS = /[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/;
+
+/** Every ASCII character but NUL (which text cannot hold), upper case among them. */
+export const ASCII = Array.from({ length: 127 }, (_, k) => String.fromCharCode(k + 1)).join('');
+
+/**
+ * `text` lower-cased as PostgreSQL's `lower()` would, when that can be done here: text of ASCII
+ * alone, without colour codes (ESC), in a database whose `lower()` maps ASCII as JS does (the
+ * caller compares PostgreSQL's `lower(ASCII)` once: not so under a Turkish locale's dotless ı). Null
+ * otherwise: PostgreSQL lower-cases it (and strips the colours).
+ */
+export function asciiLowered(text: string, asciiLowersAsJs: boolean): string | null {
+  // eslint-disable-next-line no-control-regex -- ESC (colour codes) and non-ASCII go to PostgreSQL
+  return asciiLowersAsJs && !/[\x1b\x80-\uffff]/.test(text) ? text.toLowerCase() : null;
+}
+
+/** ASCII separators by code (see WORD_SEPARATORS). */
+const SEPARATOR = new Uint8Array(128).map((_, c) =>
+  Number(c > 0 && WORD_SEPARATORS.test(String.fromCharCode(c))),
+);
 
 /**
  * The distinct words of `text` (any number of lines, joined by a separator such as `\n`), sorted
@@ -16,7 +35,16 @@ export const WORD_SEPARATORS = /[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/;
  * for compression, a search reads the set with LIKE.) Empty when the text has no word.
  */
 export function wordSet(text: string): string {
-  const words = new Set(text.split(WORD_SEPARATORS));
-  words.delete('');
+  // A scan by character code: ~0.6 µs a 100-byte line against ~1.1 µs for split(WORD_SEPARATORS).
+  const words = new Set<string>();
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && SEPARATOR[c]) {
+      if (start >= 0) words.add(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) words.add(text.slice(start));
   return [...words].sort().join(' ');
 }

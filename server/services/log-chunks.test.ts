@@ -88,21 +88,29 @@ describe('the chunk sealer', () => {
     expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
   });
 
-  it("seals the word set PostgreSQL's own split of the same lines gives", async () => {
-    // The sealer splits in JS what PostgreSQL lower-cased; a search term is split in PostgreSQL.
-    const tricky = [
-      'Step 1: Done — ÄÖÜ İstanbul ẞtraße naïve café',
-      '\u001b[31mERROR\u001b[0m disk_full at /var/lib/pg (98%) \\ back\\slash',
-      'tab\there; emoji 😀 and 日本語テキスト, nbsp\u00a0joined, del\u007fsplit',
-      'UPPER lower MiXeD 0xDEADBEEF 3.14e-10 under_score a-b a.b a,b "quoted" [br] {cb} ~til`de',
-      '',
-      '   ',
-    ];
+  // The sealer lower-cases ASCII itself and hands anything else to PostgreSQL; a search term is
+  // lower-cased and split in PostgreSQL: both must give the same words.
+  const asciiLines = [
+    'UPPER lower MiXeD 0xDEADBEEF 3.14e-10 under_score a-b a.b a,b "quoted" [br] {cb} ~til`de',
+    'tab\there; del\u007fsplit, back\\slash 100% done|piped @at #hash $dollar ^caret',
+    '',
+    '   ',
+  ];
+  const otherLines = [
+    'Step 1: Done — ÄÖÜ İstanbul ẞtraße naïve café',
+    '\u001b[31mERROR\u001b[0m disk_full at /var/lib/pg (98%)',
+    'emoji 😀 and 日本語テキスト, nbsp\u00a0joined',
+    ...asciiLines,
+  ];
+  it.each([
+    ['ASCII lines (lower-cased by the sealer)', asciiLines, ['upper', 'mixed', '0xdeadbeef']],
+    ['colour codes and other scripts (by PostgreSQL)', otherLines, ['istanbul', 'error', '😀']],
+  ])("seals the word set PostgreSQL's own split gives: %s", async (_, lines, some) => {
     const run = await startRun(t, 'sealer');
     const work = nodeRunOf(run, 'work').identifier;
     const logs = Array.from({ length: CHUNK_LINES }, (_, i) => ({
       level: 'INFO',
-      message: `${tricky[i % tricky.length]} #${i % 7}`,
+      message: `${lines[i % lines.length]} #${i % 7}`,
     }));
     const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -118,9 +126,9 @@ describe('the chunk sealer', () => {
                  lower(regexp_replace(message, ${ANSI_PATTERN}, '', 'g')), ${SEPARATORS})) w
              WHERE node_key = (SELECT log_key FROM k) AND w <> '') AS split`,
     );
-    expect(row!.sealed.length).toBeGreaterThan(40);
+    expect(row!.sealed.length).toBeGreaterThan(30);
     expect([...row!.sealed].sort()).toEqual([...row!.split].sort());
-    expect(row!.sealed).toContain('istanbul');
+    expect(row!.sealed).toEqual(expect.arrayContaining(some));
     expect(row!.sealed).not.toContain('31m');
   });
 

@@ -3,12 +3,14 @@ import type { Db, Tx } from '../db/client';
 import {
   fullChunkTexts,
   insertChunks,
+  lowerOf,
+  searchableText,
   trySealLock,
   unsealedNodeRuns,
   type Unsealed,
 } from '../db/log-chunks';
 import { analyzeLogPartition, unanalyzedLogPartitions } from '../db/log-statistics';
-import { wordSet } from '../domain/log-words';
+import { ASCII, asciiLowered, wordSet } from '../domain/log-words';
 
 /** What one pass sealed; `skipped` when another server held the sealer's lock. */
 export interface SealReport {
@@ -36,12 +38,13 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
   const nodeBatch = options.nodeBatch ?? 8;
   const chunkBatch = options.chunkBatch ?? 8;
   let chunks = 0;
+  const asciiLowersAsJs = (await lowerOf(db, ASCII)) === ASCII.toLowerCase();
   for (;;) {
     const step = await db.transaction(async (tx) => {
       if (!(await trySealLock(tx))) return 'locked' as const;
       const nodes = await unsealedNodeRuns(tx, nodeBatch);
       let sealed = 0;
-      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch);
+      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch, asciiLowersAsJs);
       chunks += sealed;
       return sealed ? ('more' as const) : ('done' as const);
     });
@@ -52,17 +55,27 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
 }
 
 /**
- * Seals up to `chunks` full chunks of one node run: PostgreSQL reads each chunk's text (lower-cased,
- * colour codes gone), this process splits it into the chunk's word set, one chunk at a time with
- * the event loop let through between them (a chunk's words take a few ms), and the chunks are
- * inserted in one statement. Answers how many it sealed.
+ * Seals up to `chunks` full chunks of one node run: PostgreSQL reads each chunk's messages, this
+ * process lower-cases them when it can do so as PostgreSQL would (ASCII without colour codes:
+ * most logs; otherwise PostgreSQL reads the chunk again, lower-cased and stripped) and splits
+ * them into the chunk's word set — a chunk at a time, the event loop let through between them
+ * (a chunk's words take a few ms) — and the chunks are inserted in one statement. Answers how
+ * many it sealed.
  */
-async function sealChunks(tx: Tx, node: Unsealed, chunks: number): Promise<number> {
+async function sealChunks(
+  tx: Tx,
+  node: Unsealed,
+  chunks: number,
+  asciiLowersAsJs: boolean,
+): Promise<number> {
   const texts = await fullChunkTexts(tx, node, chunks);
   const sealed = [];
   for (const { text, ...chunk } of texts) {
     await yieldToEvents();
-    sealed.push({ ...chunk, words: wordSet(text) });
+    const lowered =
+      asciiLowered(text, asciiLowersAsJs) ??
+      (await searchableText(tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq));
+    sealed.push({ ...chunk, words: wordSet(lowered) });
   }
   return insertChunks(tx, node.nodeKey, sealed);
 }
