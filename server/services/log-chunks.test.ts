@@ -6,7 +6,8 @@ import { ANSI_PATTERN } from '../db/log-filter';
 import { startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
-import { sealLogChunks, startLogSealer } from './log-chunks';
+import { SEAL_PACE, sealLogChunks, startLogSealer } from './log-chunks';
+import { ingestLinesPerSecond } from './log-ingest';
 
 /**
  * The background sealer (services/log-chunks.ts) finds its work through the chunk-end index
@@ -86,6 +87,44 @@ describe('the chunk sealer', () => {
     expect(await sealedOf(big)).toEqual(firsts(4));
     expect(await sealedOf(small)).toEqual(firsts(1));
     expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
+  });
+
+  it('waits while the ingest is busy, stays under its bound behind, and seals all once it slows', async () => {
+    const work = await nodeRunWith(5 * CHUNK_LINES);
+    let rate = 1_000_000;
+    const bound = SEAL_PACE.maxBehind;
+    SEAL_PACE.maxBehind = 3;
+    const sealer = startLogSealer(t.database.db, {
+      intervalMs: 10,
+      idleMs: 10,
+      chunkBatch: 1,
+      ingestRate: () => rate,
+    });
+    try {
+      // 5 chunks behind, bound 3: sealed one at a time until 2 are left, then paced.
+      await until('sealed down under the bound', async () => (await sealedOf(work)).length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sealedOf(work)).toEqual(firsts(3));
+      // A chunk more puts it at the bound again: one is sealed, and the other two wait…
+      await postLines(work, CHUNK_LINES);
+      await until('back under the bound', async () => (await sealedOf(work)).length === 4);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sealedOf(work)).toEqual(firsts(4));
+      // …and when the ingest slows, everything is.
+      rate = 0;
+      await until('every chunk sealed', async () => (await sealedOf(work)).length === 6);
+    } finally {
+      SEAL_PACE.maxBehind = bound;
+      await sealer.stop();
+    }
+    expect(await sealedOf(work)).toEqual(firsts(6));
+  });
+
+  it("paces by this process's ingest rate", async () => {
+    const work = await nodeRunWith(1);
+    await postLines(work, 5_000);
+    expect(ingestLinesPerSecond()).toBeGreaterThanOrEqual(5_000);
+    expect(ingestLinesPerSecond(Date.now() + 2_000)).toBe(0);
   });
 
   // The sealer lower-cases ASCII itself and hands anything else to PostgreSQL; a search term is

@@ -60,6 +60,29 @@ const charsOf = (lines: LogAppend['lines']) =>
  */
 const MAX_WRITES = 2;
 
+/**
+ * Lines this process's ingest wrote in the current whole second and the one before it: how busy
+ * it is, for the chunk sealer's pacing (services/log-chunks.ts startLogSealer).
+ */
+const pace = { second: 0, lines: 0, before: 0 };
+
+function noteWritten(batches: readonly LogAppend[], now = Date.now()) {
+  const second = Math.floor(now / 1000);
+  if (second !== pace.second) {
+    pace.before = second === pace.second + 1 ? pace.lines : 0;
+    pace.second = second;
+    pace.lines = 0;
+  }
+  for (const b of batches) pace.lines += b.lines.length;
+}
+
+/** Lines a second this process's ingest wrote lately (the last whole second, or this one's so far). */
+export function ingestLinesPerSecond(now = Date.now()): number {
+  const second = Math.floor(now / 1000);
+  if (second === pace.second) return Math.max(pace.lines, pace.before);
+  return second === pace.second + 1 ? pace.lines : 0;
+}
+
 export const TOKEN_REFUSED = 'The access token is unknown or expired; request a new one';
 
 class LogIngest {
@@ -153,6 +176,7 @@ class LogIngest {
       return usable;
     }
     taken.forEach((batch, k) => batch.settle(outcomes[k]));
+    noteWritten(taken);
     return true;
   }
 }
