@@ -343,7 +343,7 @@ async function main() {
       left = await behind();
     }
     const lines = (atEnd - left) * CHUNK_LINES;
-    const us = (seconds: number) => ((seconds / Math.max(1, lines)) * 1e6).toFixed(1);
+    const us = (seconds: number) => (lines ? ((seconds / lines) * 1e6).toFixed(1) : '–');
     return (
       `sealer: ${sealed!.n} chunks sealed during the ingest, ${atEnd} full chunks behind at its end;` +
       ` ${left ? `${left} still behind` : 'all sealed'} ${((performance.now() - t0) / 1000).toFixed(1)} s later` +
@@ -547,6 +547,12 @@ async function main() {
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
       ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
   );
+  // Each write is one transaction: its lines share an xmin.
+  const [perWrite] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
+  );
+  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}`);
   if (sealer) console.log(await sealerCatchUp());
   const nices = await selectRows<{ name: string; pid: number }>(
     db,
