@@ -81,64 +81,82 @@ export function unsealedNodeRunsQuery(limit: number): SQL {
               GROUP BY b.node_key LIMIT ${limit}) e`;
 }
 
-/** A full chunk's lines as the sealer reads them, for its word set (domain/log-words.ts). */
-export interface ChunkText {
+/** A full chunk the sealer is to seal, and the bytes of its messages. */
+export interface FullChunk {
   firstSeq: number;
   lastSeq: number;
   runKey: number;
-  /** Its messages as stored, joined by `\n`. */
-  text: string;
+  bytes: number;
 }
 
 /**
- * Up to `chunks` full chunks of one node run after its last sealed line, each with its lines'
- * messages in one string (a newline between lines: a separator, so no word spans two). A chunk
- * is read only when all its lines are there and so are all the chunks before it in this batch,
- * so the sealed chunks always run from seq 1 without a gap. The caller makes the word set:
- * PostgreSQL's regexp split cost ~11 µs of CPU a line (more than the line's insert), its
- * `lower()` ~1 µs; this read ~0.5 µs.
+ * Up to `chunks` full chunks of one node run after its last sealed line. A chunk is sealed only
+ * when all its lines are there and so are all the chunks before it in this batch, so the sealed
+ * chunks always run from seq 1 without a gap.
  */
-export async function fullChunkTexts(
+export async function fullChunks(
   tx: Tx,
   node: Pick<Unsealed, 'nodeKey' | 'sealed'>,
   chunks: number,
-): Promise<ChunkText[]> {
+): Promise<FullChunk[]> {
   const n = CHUNK_LINES;
-  const batch = sql`node_key = ${node.nodeKey} AND seq > ${node.sealed}`;
-  return selectRows<ChunkText>(
+  return selectRows<FullChunk>(
     tx,
     sql`WITH counted AS (
-          SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key
-          FROM node_run_lines WHERE ${batch} AND seq <= ${node.sealed + chunks * n} GROUP BY 1),
-        full_ AS (SELECT c, run_key FROM counted
-                  WHERE lines = ${n}
-                    AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)),
-        t AS (SELECT (seq - 1) / ${n} AS c, string_agg(message, E'\n') AS text
-              FROM node_run_lines
-              WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_)
-              GROUP BY 1)
-        SELECT f.c * ${n} + 1 AS "firstSeq", f.c * ${n} + ${n} AS "lastSeq", f.run_key AS "runKey",
-          t.text
-        FROM full_ f JOIN t USING (c) ORDER BY f.c`,
+          SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key,
+            sum(octet_length(message))::float8 AS bytes
+          FROM node_run_lines
+          WHERE node_key = ${node.nodeKey} AND seq > ${node.sealed}
+            AND seq <= ${node.sealed + chunks * n}
+          GROUP BY 1)
+        SELECT c * ${n} + 1 AS "firstSeq", c * ${n} + ${n} AS "lastSeq", run_key AS "runKey", bytes
+        FROM counted
+        WHERE lines = ${n}
+          AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)
+        ORDER BY c`,
   );
 }
 
 /**
- * The lines [first, last] of a node run as a search sees them (colour codes gone, PostgreSQL's
- * `lower()`), joined by `\n`: for a chunk whose text the sealer cannot lower-case itself.
+ * The messages of lines [first, last] of a node run as stored (`searchable`: as a search sees
+ * them, colour codes gone and PostgreSQL's `lower()`), joined by `\n` — a separator, so no word
+ * spans two lines. The sealer splits them into words itself: PostgreSQL's regexp split cost ~11 µs
+ * of CPU a line (more than the line's insert), its `lower()` ~1 µs, this read ~0.5 µs.
  */
-export async function searchableText(
+export async function chunkText(
+  tx: Tx,
+  nodeKey: number,
+  first: number,
+  last: number,
+  searchable_ = false,
+): Promise<string> {
+  const message = searchable_ ? searchable(sql.raw('message')) : sql.raw('message');
+  const [row] = await selectRows<{ text: string | null }>(
+    tx,
+    sql`SELECT string_agg(${message}, E'\n') AS text FROM node_run_lines
+        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
+  );
+  return row?.text ?? '';
+}
+
+/**
+ * The word set of lines [first, last] of a node run made by PostgreSQL itself (distinct words,
+ * sorted byte-wise): for a chunk too big to bring into the server as one string.
+ */
+export async function chunkWordsInDatabase(
   tx: Tx,
   nodeKey: number,
   first: number,
   last: number,
 ): Promise<string> {
-  const [row] = await selectRows<{ text: string | null }>(
+  // Sorted byte-wise (COLLATE "C"): a locale's collation makes it several times slower.
+  const [row] = await selectRows<{ words: string | null }>(
     tx,
-    sql`SELECT string_agg(${searchable(sql.raw('message'))}, E'\n') AS text FROM node_run_lines
-        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
+    sql`SELECT string_agg(DISTINCT t COLLATE "C", ' ' ORDER BY t COLLATE "C") AS words
+        FROM node_run_lines, unnest(${words(searchable(sql.raw('message')))}) t
+        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last} AND t <> ''`,
   );
-  return row?.text ?? '';
+  return row?.words ?? '';
 }
 
 /** PostgreSQL's `lower()` of `text` (the database's locale decides). */
@@ -154,7 +172,7 @@ export async function lowerOf(db: DbOrTx, text: string): Promise<string> {
 export async function insertChunks(
   tx: Tx,
   nodeKey: number,
-  chunks: (Omit<ChunkText, 'text'> & { words: string })[],
+  chunks: (Omit<FullChunk, 'bytes'> & { words: string })[],
 ): Promise<number> {
   if (chunks.length === 0) return 0;
   const rows = await selectRows<{ n: number }>(

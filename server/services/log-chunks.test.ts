@@ -6,7 +6,7 @@ import { ANSI_PATTERN } from '../db/log-filter';
 import { startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
-import { SEAL_PACE, sealLogChunks, startLogSealer } from './log-chunks';
+import { SEAL_PACE, SPLIT_HERE_MAX_BYTES, sealLogChunks, startLogSealer } from './log-chunks';
 import { ingestLinesPerSecond } from './log-ingest';
 
 /**
@@ -142,9 +142,10 @@ describe('the chunk sealer', () => {
     ...asciiLines,
   ];
   it.each([
-    ['ASCII lines (lower-cased by the sealer)', asciiLines, ['upper', 'mixed', '0xdeadbeef']],
-    ['colour codes and other scripts (by PostgreSQL)', otherLines, ['istanbul', 'error', '😀']],
-  ])("seals the word set PostgreSQL's own split gives: %s", async (_, lines, some) => {
+    ['ASCII lines (lower-cased by the sealer)', asciiLines, ['upper', 'mixed', '0xdeadbeef'], 0],
+    ['colour codes and other scripts (by PostgreSQL)', otherLines, ['istanbul', 'error', '😀'], 0],
+    ['a chunk too big to split here (split by PostgreSQL)', otherLines, ['istanbul', 'upper'], 1],
+  ])("seals the word set PostgreSQL's own split gives: %s", async (_, lines, some, tooBig) => {
     const run = await startRun(t, 'sealer');
     const work = nodeRunOf(run, 'work').identifier;
     const logs = Array.from({ length: CHUNK_LINES }, (_, i) => ({
@@ -153,7 +154,13 @@ describe('the chunk sealer', () => {
     }));
     const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    await sealLogChunks(t.database.db);
+    const limit = SPLIT_HERE_MAX_BYTES.value;
+    if (tooBig) SPLIT_HERE_MAX_BYTES.value = 1_000;
+    try {
+      expect((await sealLogChunks(t.database.db)).chunks).toBeGreaterThanOrEqual(1);
+    } finally {
+      SPLIT_HERE_MAX_BYTES.value = limit;
+    }
     const [row] = await selectRows<{ sealed: string[]; split: string[] }>(
       t.database.db,
       sql`WITH k AS (SELECT log_key FROM node_runs WHERE identifier = ${work})

@@ -1,10 +1,11 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Db, Tx } from '../db/client';
 import {
-  fullChunkTexts,
+  chunkText,
+  chunkWordsInDatabase,
+  fullChunks,
   insertChunks,
   lowerOf,
-  searchableText,
   trySealLock,
   unsealedNodeRuns,
   type Unsealed,
@@ -65,12 +66,18 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
 }
 
 /**
- * Seals up to `chunks` full chunks of one node run: PostgreSQL reads each chunk's messages, this
- * process lower-cases them when it can do so as PostgreSQL would (ASCII without colour codes:
- * most logs; otherwise PostgreSQL reads the chunk again, lower-cased and stripped) and splits
- * them into the chunk's word set — a chunk at a time, the event loop let through between them
- * (a chunk's words take a few ms) — and the chunks are inserted in one statement. Answers how
- * many it sealed.
+ * Bytes of messages above which a chunk's word set is made by PostgreSQL instead (lines may be
+ * 64 KiB each: 4 096 of them would be one 256 MiB string here).
+ */
+export const SPLIT_HERE_MAX_BYTES = { value: 16 * 1024 * 1024 };
+
+/**
+ * Seals up to `chunks` full chunks of one node run, one chunk read at a time: PostgreSQL reads
+ * its messages, this process lower-cases them when it can do so as PostgreSQL would (ASCII
+ * without colour codes: most logs; otherwise PostgreSQL reads the chunk again, lower-cased and
+ * stripped) and splits them into the chunk's word set, the event loop let through between
+ * chunks (a chunk's words take a few ms); a chunk of more than SPLIT_HERE_MAX_BYTES is split
+ * by PostgreSQL. The chunks are inserted in one statement. Answers how many it sealed.
  */
 async function sealChunks(
   tx: Tx,
@@ -78,13 +85,16 @@ async function sealChunks(
   chunks: number,
   asciiLowersAsJs: boolean,
 ): Promise<number> {
-  const texts = await fullChunkTexts(tx, node, chunks);
   const sealed = [];
-  for (const { text, ...chunk } of texts) {
+  for (const { bytes, ...chunk } of await fullChunks(tx, node, chunks)) {
+    const at = [tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq] as const;
+    if (bytes > SPLIT_HERE_MAX_BYTES.value) {
+      sealed.push({ ...chunk, words: await chunkWordsInDatabase(...at) });
+      continue;
+    }
+    const text = await chunkText(...at);
     await yieldToEvents();
-    const lowered =
-      asciiLowered(text, asciiLowersAsJs) ??
-      (await searchableText(tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq));
+    const lowered = asciiLowered(text, asciiLowersAsJs) ?? (await chunkText(...at, true));
     sealed.push({ ...chunk, words: wordSet(lowered) });
   }
   return insertChunks(tx, node.nodeKey, sealed);
