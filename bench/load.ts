@@ -39,6 +39,7 @@ import type pg from 'pg';
 import { createApp } from '../server/app';
 import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
 import { ensureUsers } from '../server/seed/users';
+import { CHUNK_LINES } from '../server/db/log-chunks';
 import { startLogSealer } from '../server/services/log-chunks';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
@@ -393,6 +394,43 @@ async function main() {
     return waits;
   };
 
+  /**
+   * How far behind the ingest the sealer is (full chunks not sealed), and how long it then takes
+   * to seal them with nothing else running, with the CPU it uses a line (SEAL_PACE defers sealing
+   * while the ingest is busy, up to its bound behind).
+   */
+  const sealerCatchUp = async () => {
+    const behind = async () => {
+      const [row] = await selectRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM node_run_lines b
+            WHERE b.seq % ${CHUNK_LINES} = 0 AND NOT EXISTS (SELECT 1 FROM log_chunks c
+              WHERE c.node_key = b.node_key AND c.first_seq = b.seq - ${CHUNK_LINES} + 1)`,
+      );
+      return row!.n;
+    };
+    const [sealed] = await selectRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM log_chunks`,
+    );
+    const atEnd = await behind();
+    const t0 = performance.now();
+    const node0 = ownCpuSeconds();
+    const pg0 = clusterCpuSeconds(dir);
+    let left = atEnd;
+    while (left > 0 && performance.now() - t0 < 120_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await behind();
+    }
+    const lines = (atEnd - left) * CHUNK_LINES;
+    const us = (seconds: number) => (lines ? ((seconds / lines) * 1e6).toFixed(1) : '–');
+    return (
+      `sealer: ${sealed!.n} chunks sealed during the ingest, ${atEnd} full chunks behind at its end;` +
+      ` ${left ? `${left} still behind` : 'all sealed'} ${((performance.now() - t0) / 1000).toFixed(1)} s later` +
+      ` (CPU a line sealed then: server ${us(ownCpuSeconds() - node0)} µs, PostgreSQL ${us(clusterCpuSeconds(dir) - pg0)} µs)`
+    );
+  };
+
   // The viewers' users: machine credentials made through the API, a token each.
   const viewerAuths: string[] = [];
   const users = Math.ceil(Math.max(...VIEWERS, ...STREAM_VIEWERS) / VIEWERS_PER_USER);
@@ -593,6 +631,13 @@ async function main() {
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
       ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
   );
+  // Each write is one transaction: its lines share an xmin.
+  const [perWrite] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
+  );
+  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}`);
+  if (sealer) console.log(await sealerCatchUp());
   const nices = await selectRows<{ name: string; pid: number }>(
     db,
     sql`SELECT application_name AS name, pid FROM pg_stat_activity

@@ -18,14 +18,19 @@ export const CHUNK_LINES = 4096;
 export const SEAL_LOCK_KEY = 0x52425348; // 'RBSH'
 
 /**
- * What separates words, for the chunks' word sets and a search term alike (both split in
- * PostgreSQL by `words()`, after the same lower()): ASCII spaces, controls and punctuation. Every
- * run of non-separators in a term lies inside one word of any line holding the term, so a chunk
- * whose word set lacks one of them cannot hold a match. (LIKE's `\`, `%` and `_` are among them.)
+ * What separates words, for the chunks' word sets and a search term alike (a term split here by
+ * `words()`, a chunk's lines by the sealer with domain/log-words.ts `WORD_SEPARATORS`, the same
+ * class, both after PostgreSQL's lower()): ASCII spaces, controls and punctuation. Every run of
+ * non-separators in a term lies inside one word of any line holding the term, so a chunk whose
+ * word set lacks one of them cannot hold a match. (LIKE's `\`, `%` and `_` are among them.)
  */
-const SEPARATORS = '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+';
+export const SEPARATORS = '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+';
 
-/** The words of a lower-cased text, empty strings among them (a regex split: translate() with 95 characters is 4 times slower). */
+/**
+ * The words of a lower-cased text, empty strings among them (a regex split: translate() with 95
+ * characters is 4 times slower). For a search term; the sealer splits a chunk's lines in JS
+ * (domain/log-words.ts, the same separators).
+ */
 const words = (text: SQL) => sql`regexp_split_to_array(${text}, ${SEPARATORS})`;
 
 /** A message as the word set sees it: colour codes gone, lower case (what ILIKE compares). */
@@ -76,6 +81,14 @@ export function unsealedNodeRunsQuery(limit: number): SQL {
               GROUP BY b.node_key LIMIT ${limit}) e`;
 }
 
+/** A full chunk the sealer is to seal, and the bytes of its messages. */
+export interface FullChunk {
+  firstSeq: number;
+  lastSeq: number;
+  runKey: number;
+  bytes: number;
+}
+
 /**
  * A word held by at least this many of a chunk's lines goes to the chunk's `counted` words with
  * its lines per level; the others stay in `words`. (Fewer: more words counted, more bytes a
@@ -88,54 +101,132 @@ export const COUNTED_MIN_LINES = 8;
 export const COUNT_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /**
- * Seals up to `chunks` full chunks of one node run after its last sealed line, in one
- * statement: each chunk's distinct words, sorted (neighbours share prefixes: TOAST compresses
- * them better), those held by COUNTED_MIN_LINES lines or more apart with their lines per level
- * (a word is taken from a line at its first place only, so a line saying it twice is one line;
- * cheaper than a DISTINCT, which sorts every line's words; OFFSET 0 keeps each line's split
- * from being done again for array_position). A chunk is
- * sealed only when all its lines are there and so are all the chunks before it in this batch,
- * so the sealed chunks always run from seq 1 without a gap. Answers how many chunks it sealed
- * (0 when another server sealed them first).
+ * Up to `chunks` full chunks of one node run after its last sealed line. A chunk is sealed only
+ * when all its lines are there and so are all the chunks before it in this batch, so the sealed
+ * chunks always run from seq 1 without a gap.
  */
-export async function sealChunks(
+export async function fullChunks(
   tx: Tx,
   node: Pick<Unsealed, 'nodeKey' | 'sealed'>,
   chunks: number,
-): Promise<number> {
+): Promise<FullChunk[]> {
   const n = CHUNK_LINES;
-  const batch = sql`node_key = ${node.nodeKey} AND seq > ${node.sealed}`;
-  const min = sql.raw(String(COUNTED_MIN_LINES));
-  const levelCounts = sql.raw(
-    `ARRAY[${COUNT_LEVELS.map((l) => `count(*) FILTER (WHERE level = '${l}')`).join(', ')}]::int2[]`,
-  );
-  // Distinct and sorted byte-wise (COLLATE "C"): a locale's collation makes it several times slower.
-  const rows = await selectRows<{ n: number }>(
+  return selectRows<FullChunk>(
     tx,
     sql`WITH counted AS (
-          SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key
-          FROM node_run_lines WHERE ${batch} AND seq <= ${node.sealed + chunks * n} GROUP BY 1),
-        full_ AS (SELECT c, run_key FROM counted
-                  WHERE lines = ${n}
-                    AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)),
-        lw AS (SELECT seq, level, ${words(searchable(sql.raw('message')))} AS a
-               FROM node_run_lines
-               WHERE ${batch} AND seq <= (SELECT max(c) * ${n} + ${n} FROM full_) OFFSET 0),
-        wc AS (SELECT (lw.seq - 1) / ${n} AS c, u.t COLLATE "C" AS t, count(*) AS lines,
-                 ${levelCounts} AS counts
-               FROM lw, unnest(lw.a) WITH ORDINALITY u(t, i)
-               WHERE u.t <> '' AND array_position(lw.a, u.t) = u.i
-               GROUP BY 1, 2),
-        w AS (SELECT c,
-                string_agg(t, ' ' ORDER BY t) FILTER (WHERE lines < ${min}) AS words,
-                string_agg(t, ' ' ORDER BY t) FILTER (WHERE lines >= ${min}) AS counted,
-                array_agg(counts ORDER BY t) FILTER (WHERE lines >= ${min}) AS counts
-              FROM wc GROUP BY c),
-        ins AS (
+          SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key,
+            sum(octet_length(message))::float8 AS bytes
+          FROM node_run_lines
+          WHERE node_key = ${node.nodeKey} AND seq > ${node.sealed}
+            AND seq <= ${node.sealed + chunks * n}
+          GROUP BY 1)
+        SELECT c * ${n} + 1 AS "firstSeq", c * ${n} + ${n} AS "lastSeq", run_key AS "runKey", bytes
+        FROM counted
+        WHERE lines = ${n}
+          AND c < coalesce((SELECT min(c) FROM counted WHERE lines < ${n}), 2147483647)
+        ORDER BY c`,
+  );
+}
+
+/** A chunk's lines as the sealer splits them (chunkText). */
+export interface ChunkText {
+  /** The messages, one line each: a newline inside a message is a space here (both separate words). */
+  text: string;
+  /** Each line's level, by its index in COUNT_LEVELS (`'0'`…`'3'`), in the lines' order. */
+  levels: string;
+}
+
+/**
+ * The messages of lines [first, last] of a node run as stored (`searchable`: as a search sees
+ * them, colour codes gone and PostgreSQL's `lower()`), one line per message — a newline inside a
+ * message becomes a space, as both separate words — and their levels in the same order (one
+ * aggregate pass, so the two agree). The sealer splits them into words itself: PostgreSQL's
+ * regexp split cost ~11 µs of CPU a line (more than the line's insert), its `lower()` ~1 µs,
+ * this read ~0.5 µs.
+ */
+export async function chunkText(
+  tx: Tx,
+  nodeKey: number,
+  first: number,
+  last: number,
+  searchable_ = false,
+): Promise<ChunkText> {
+  const message = searchable_ ? searchable(sql.raw('message')) : sql.raw('message');
+  const level = sql.raw(
+    `CASE level ${COUNT_LEVELS.map((l, i) => `WHEN '${l}' THEN '${i}'`).join(' ')} END`,
+  );
+  const [row] = await selectRows<{ text: string | null; levels: string | null }>(
+    tx,
+    sql`SELECT string_agg(replace(${message}, E'\n', ' '), E'\n' ORDER BY seq) AS text,
+               string_agg(${level}, '' ORDER BY seq) AS levels
+        FROM node_run_lines
+        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
+  );
+  return { text: row?.text ?? '', levels: row?.levels ?? '' };
+}
+
+/**
+ * The word set of lines [first, last] of a node run made by PostgreSQL itself (distinct words,
+ * sorted byte-wise): for a chunk too big to bring into the server as one string. Such a chunk
+ * counts none of its words (a search reads its lines, as a chunk sealed before word counts).
+ */
+export async function chunkWordsInDatabase(
+  tx: Tx,
+  nodeKey: number,
+  first: number,
+  last: number,
+): Promise<string> {
+  // Sorted byte-wise (COLLATE "C"): a locale's collation makes it several times slower.
+  const [row] = await selectRows<{ words: string | null }>(
+    tx,
+    sql`SELECT string_agg(DISTINCT t COLLATE "C", ' ' ORDER BY t COLLATE "C") AS words
+        FROM node_run_lines, unnest(${words(searchable(sql.raw('message')))}) t
+        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last} AND t <> ''`,
+  );
+  return row?.words ?? '';
+}
+
+/** PostgreSQL's `lower()` of `text` (the database's locale decides). */
+export async function lowerOf(db: DbOrTx, text: string): Promise<string> {
+  const [row] = await selectRows<{ lower: string }>(db, sql`SELECT lower(${text}) AS lower`);
+  return row!.lower;
+}
+
+/** A chunk as the sealer stores it: its words apart, its counted words with their counts. */
+export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
+  words: string;
+  counted: string;
+  /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
+  counts: number[][];
+}
+
+/** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
+const arrayLiteral = (rows: number[][]) =>
+  rows.length === 0 ? '{}' : `{${rows.map((r) => `{${r.join(',')}}`).join(',')}}`;
+
+/**
+ * Seals chunks of one node run with their word sets and word counts (a chunk another server
+ * sealed first is left as it is). Answers how many it sealed.
+ */
+export async function insertChunks(
+  tx: Tx,
+  nodeKey: number,
+  chunks: SealedChunk[],
+): Promise<number> {
+  if (chunks.length === 0) return 0;
+  const rows = await selectRows<{ n: number }>(
+    tx,
+    sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts)
-          SELECT ${node.nodeKey}, f.c * ${n} + 1, f.c * ${n} + ${n}, f.run_key,
-                 coalesce(w.words, ''), coalesce(w.counted, ''), coalesce(w.counts, '{}')
-          FROM full_ f LEFT JOIN w USING (c)
+          SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
+                 c.counts::int2[]
+          FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
+                      ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
+                      ${sql.param(chunks.map((c) => c.runKey))}::int[],
+                      ${sql.param(chunks.map((c) => c.words))}::text[],
+                      ${sql.param(chunks.map((c) => c.counted))}::text[],
+                      ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[])
+            AS c(first_seq, last_seq, run_key, words, counted, counts)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );

@@ -252,6 +252,35 @@ describe('batches of concurrent requests written together', () => {
     expect(outOfOrder).toEqual([]);
   });
 
+  it('starts a second write beside one in flight only for a long queue: a few lines wait for the next', async () => {
+    const transactionsOf = async (run: string) => {
+      const [row] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(DISTINCT l.xmin::text)::int AS n
+            FROM node_run_lines l JOIN workflow_runs r ON r.log_key = l.run_key
+            WHERE r.identifier = ${run}`,
+      );
+      return row!.n;
+    };
+    const post = (node: string, tag: string, n: number) =>
+      postNodeRunLogs(t.database.db, node, batch(tag, n), { actor: admin }, new Date());
+    // 8 batches of 10 lines at once: the first is written at once, the other 70 lines wait for
+    // it and go together in one more write.
+    const small = await freshRun();
+    await Promise.all(
+      Array.from({ length: 8 }, (_, k) => post(k % 2 ? small.a : small.b, `s${k}`, 10)),
+    );
+    expect(await transactionsOf(small.run)).toBe(2);
+    // 8 batches of 100: the fifth makes 400 lines wait, which start a second write beside the
+    // first; the last three wait for one of them.
+    const big = await freshRun();
+    await Promise.all(
+      Array.from({ length: 8 }, (_, k) => post(k % 2 ? big.a : big.b, `b${k}`, 100)),
+    );
+    expect(await transactionsOf(big.run)).toBe(3);
+    expectBatchesWhole(await linesOf(`/workflows/runs/${big.run}/logs`), ['b0', 'b4', 'b7'], 100);
+  });
+
   it('numbers a run’s lines 1..N without gaps across its node runs when many requests race', async () => {
     const { run, a, b } = await freshRun();
     const results = await Promise.all(

@@ -1,11 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../db/client';
-import { CHUNK_LINES, unsealedNodeRunsQuery } from '../db/log-chunks';
+import {
+  CHUNK_LINES,
+  COUNT_LEVELS,
+  COUNTED_MIN_LINES,
+  SEPARATORS,
+  unsealedNodeRunsQuery,
+} from '../db/log-chunks';
+import { ANSI_PATTERN } from '../db/log-filter';
 import { startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import { createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
-import { sealLogChunks, startLogSealer } from './log-chunks';
+import { SEAL_PACE, SPLIT_HERE_MAX_BYTES, sealLogChunks, startLogSealer } from './log-chunks';
+import { ingestLinesPerSecond } from './log-ingest';
 
 /**
  * The background sealer (services/log-chunks.ts) finds its work through the chunk-end index
@@ -85,6 +93,121 @@ describe('the chunk sealer', () => {
     expect(await sealedOf(big)).toEqual(firsts(4));
     expect(await sealedOf(small)).toEqual(firsts(1));
     expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
+  });
+
+  it('waits while the ingest is busy, stays under its bound behind, and seals all once it slows', async () => {
+    const work = await nodeRunWith(5 * CHUNK_LINES);
+    let rate = 1_000_000;
+    const bound = SEAL_PACE.maxBehind;
+    SEAL_PACE.maxBehind = 3;
+    const sealer = startLogSealer(t.database.db, {
+      intervalMs: 10,
+      idleMs: 10,
+      chunkBatch: 1,
+      ingestRate: () => rate,
+    });
+    try {
+      // 5 chunks behind, bound 3: sealed one at a time until 2 are left, then paced.
+      await until('sealed down under the bound', async () => (await sealedOf(work)).length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sealedOf(work)).toEqual(firsts(3));
+      // A chunk more puts it at the bound again: one is sealed, and the other two wait…
+      await postLines(work, CHUNK_LINES);
+      await until('back under the bound', async () => (await sealedOf(work)).length === 4);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sealedOf(work)).toEqual(firsts(4));
+      // …and when the ingest slows, everything is.
+      rate = 0;
+      await until('every chunk sealed', async () => (await sealedOf(work)).length === 6);
+    } finally {
+      SEAL_PACE.maxBehind = bound;
+      await sealer.stop();
+    }
+    expect(await sealedOf(work)).toEqual(firsts(6));
+  });
+
+  it("paces by this process's ingest rate", async () => {
+    const work = await nodeRunWith(1);
+    await postLines(work, 5_000);
+    expect(ingestLinesPerSecond()).toBeGreaterThanOrEqual(5_000);
+    expect(ingestLinesPerSecond(Date.now() + 2_000)).toBe(0);
+  });
+
+  interface Counted {
+    word: string;
+    counts: number[][];
+    expected: Record<string, number>;
+  }
+  // The sealer lower-cases ASCII itself and hands anything else to PostgreSQL; a search term is
+  // lower-cased and split in PostgreSQL: both must give the same words.
+  const asciiLines = [
+    'UPPER lower MiXeD 0xDEADBEEF 3.14e-10 under_score a-b a.b a,b "quoted" [br] {cb} ~til`de',
+    'tab\there; del\u007fsplit, back\\slash 100% done|piped @at #hash $dollar ^caret',
+    'two\nlines in one message, UPPER again',
+    '',
+    '   ',
+  ];
+  const otherLines = [
+    'Step 1: Done — ÄÖÜ İstanbul ẞtraße naïve café',
+    '\u001b[31mERROR\u001b[0m disk_full at /var/lib/pg (98%)',
+    'emoji 😀 and 日本語テキスト, nbsp\u00a0joined',
+    ...asciiLines,
+  ];
+  it.each([
+    ['ASCII lines (lower-cased by the sealer)', asciiLines, ['upper', 'mixed', '0xdeadbeef'], 0],
+    ['colour codes and other scripts (by PostgreSQL)', otherLines, ['istanbul', 'error', '😀'], 0],
+    ['a chunk too big to split here (split by PostgreSQL)', otherLines, ['istanbul', 'upper'], 1],
+  ])("seals the word set PostgreSQL's own split gives: %s", async (_, lines, some, tooBig) => {
+    const run = await startRun(t, 'sealer');
+    const work = nodeRunOf(run, 'work').identifier;
+    // Levels in a cycle that is not the lines' (7 and 4 share no factor with every length).
+    const logs = Array.from({ length: CHUNK_LINES }, (_, i) => ({
+      level: COUNT_LEVELS[(i * 7) % 3 === 0 ? 3 : i % 3]!,
+      message: `${lines[i % lines.length]} #${i % 7}`,
+    }));
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const limit = SPLIT_HERE_MAX_BYTES.value;
+    if (tooBig) SPLIT_HERE_MAX_BYTES.value = 1_000;
+    try {
+      expect((await sealLogChunks(t.database.db)).chunks).toBeGreaterThanOrEqual(1);
+    } finally {
+      SPLIT_HERE_MAX_BYTES.value = limit;
+    }
+    const [row] = await selectRows<{ sealed: string[]; split: string[]; counted: Counted[] }>(
+      t.database.db,
+      sql`WITH k AS (SELECT log_key FROM node_runs WHERE identifier = ${work}),
+          c AS (SELECT * FROM log_chunks WHERE node_key = (SELECT log_key FROM k)),
+          lw AS (SELECT seq, level, w
+                 FROM node_run_lines,
+                   unnest(regexp_split_to_array(
+                     lower(regexp_replace(message, ${ANSI_PATTERN}, '', 'g')), ${SEPARATORS})) w
+                 WHERE node_key = (SELECT log_key FROM k) AND w <> ''),
+          -- PostgreSQL's own count of the lines holding each word, per level
+          per AS (SELECT w, level, count(DISTINCT seq)::int AS n FROM lw GROUP BY 1, 2)
+          SELECT (SELECT array_remove(string_to_array(words || ' ' || counted, ' '), '') FROM c)
+                   AS sealed,
+            (SELECT array_agg(DISTINCT w) FROM lw) AS split,
+            (SELECT coalesce(json_agg(json_build_object('word', u.w, 'counts', c.counts[u.i:u.i][1:4],
+                       'expected', (SELECT json_object_agg(level, n) FROM per WHERE per.w = u.w))), '[]')
+             FROM c, unnest(string_to_array(nullif(c.counted, ''), ' ')) WITH ORDINALITY u(w, i))
+              AS counted`,
+    );
+    expect(row!.sealed.length).toBeGreaterThan(30);
+    expect([...row!.sealed].sort()).toEqual([...row!.split].sort());
+    expect(row!.sealed).toEqual(expect.arrayContaining(some));
+    // Words held by COUNTED_MIN_LINES lines or more carry their lines per level, as PostgreSQL
+    // counts them (a chunk split by PostgreSQL, too big for the server, counts none).
+    if (tooBig) expect(row!.counted).toEqual([]);
+    else {
+      expect(row!.counted.length).toBeGreaterThan(20);
+      for (const { word, counts, expected } of row!.counted) {
+        const want = COUNT_LEVELS.map((l) => expected[l] ?? 0);
+        expect({ word, counts: counts[0] }).toEqual({ word, counts: want });
+        expect(want.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(COUNTED_MIN_LINES);
+      }
+    }
+    expect(row!.sealed).not.toContain('31m');
   });
 
   it('finds its work through the chunk-end index, without reading node_runs', async () => {

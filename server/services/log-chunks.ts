@@ -1,6 +1,22 @@
-import type { Db } from '../db/client';
-import { sealChunks, trySealLock, unsealedNodeRuns } from '../db/log-chunks';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import type { Db, Tx } from '../db/client';
+import {
+  chunkText,
+  chunkWordsInDatabase,
+  fullChunks,
+  COUNT_LEVELS,
+  COUNTED_MIN_LINES,
+  insertChunks,
+  type SealedChunk,
+  lowerOf,
+  trySealLock,
+  unsealedNodeRuns,
+  type Unsealed,
+} from '../db/log-chunks';
 import { analyzeLogPartition, unanalyzedLogPartitions } from '../db/log-statistics';
+import { ASCII, asciiLowered, chunkWords } from '../domain/log-words';
+import { CHUNK_LINES } from '../db/log-chunks';
+import { ingestLinesPerSecond } from './log-ingest';
 
 /** What one pass sealed; `skipped` when another server held the sealer's lock. */
 export interface SealReport {
@@ -14,6 +30,11 @@ export interface SealOptions {
   chunkBatch?: number;
   /** Checked between transactions: a server shutting down stops sealing. */
   isStopped?: () => boolean;
+  /**
+   * Asked in each transaction with the most full chunks a node run it found is behind by: true
+   * leaves the rest of the pass for later (startLogSealer's pacing).
+   */
+  defer?: (behind: number) => boolean;
 }
 
 /**
@@ -28,19 +49,62 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
   const nodeBatch = options.nodeBatch ?? 8;
   const chunkBatch = options.chunkBatch ?? 8;
   let chunks = 0;
+  const asciiLowersAsJs = (await lowerOf(db, ASCII)) === ASCII.toLowerCase();
   for (;;) {
     const step = await db.transaction(async (tx) => {
       if (!(await trySealLock(tx))) return 'locked' as const;
       const nodes = await unsealedNodeRuns(tx, nodeBatch);
+      const behind = Math.max(0, ...nodes.map((n) => (n.lines - n.sealed) / CHUNK_LINES));
+      if (nodes.length > 0 && options.defer?.(behind)) return 'deferred' as const;
       let sealed = 0;
-      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch);
+      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch, asciiLowersAsJs);
       chunks += sealed;
       return sealed ? ('more' as const) : ('done' as const);
     });
     if (step === 'locked') return { chunks, skipped: true };
-    if (step === 'done' || options.isStopped?.()) return { chunks, skipped: false };
+    if (step === 'done' || step === 'deferred' || options.isStopped?.())
+      return { chunks, skipped: false };
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Bytes of messages above which a chunk's word set is made by PostgreSQL instead (lines may be
+ * 64 KiB each: 4 096 of them would be one 256 MiB string here).
+ */
+export const SPLIT_HERE_MAX_BYTES = { value: 16 * 1024 * 1024 };
+
+/**
+ * Seals up to `chunks` full chunks of one node run, one chunk read at a time: PostgreSQL reads
+ * its messages, this process lower-cases them when it can do so as PostgreSQL would (ASCII
+ * without colour codes: most logs; otherwise PostgreSQL reads the chunk again, lower-cased and
+ * stripped) and splits them into the chunk's word set, the event loop let through between
+ * chunks (a chunk's words take a few ms); a chunk of more than SPLIT_HERE_MAX_BYTES is split
+ * by PostgreSQL. The chunks are inserted in one statement. Answers how many it sealed.
+ */
+async function sealChunks(
+  tx: Tx,
+  node: Unsealed,
+  chunks: number,
+  asciiLowersAsJs: boolean,
+): Promise<number> {
+  const sealed: SealedChunk[] = [];
+  for (const { bytes, ...chunk } of await fullChunks(tx, node, chunks)) {
+    const at = [tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq] as const;
+    if (bytes > SPLIT_HERE_MAX_BYTES.value) {
+      const words = await chunkWordsInDatabase(...at);
+      sealed.push({ ...chunk, words, counted: '', counts: [] });
+      continue;
+    }
+    const read = await chunkText(...at);
+    await yieldToEvents();
+    const lowered = asciiLowered(read.text, asciiLowersAsJs);
+    const { text, levels } =
+      lowered === null ? await chunkText(...at, true) : { ...read, text: lowered };
+    const split = chunkWords(text, levels, COUNTED_MIN_LINES, COUNT_LEVELS.length);
+    sealed.push({ ...chunk, ...split });
+  }
+  return insertChunks(tx, node.nodeKey, sealed);
 }
 
 /** Changed rows after which a log partition never analyzed is analyzed by the sealer. */
@@ -60,25 +124,49 @@ export async function analyzeNewLogPartitions(db: Db): Promise<string[]> {
 }
 
 /**
- * Seals until stopped (each pass after analyzeNewLogPartitions), each pass until nothing is left: the next pass `intervalMs` after one
- * that sealed something, `idleMs` after one that did not (finding work reads one index entry per
- * full chunk, db/log-chunks.ts `unsealedNodeRuns`). A failed pass is reported and tried
- * again at the next tick.
+ * The sealer's pacing: while this process's ingest writes at least `paceAbove` lines a second,
+ * a node run's full chunks wait to be sealed until it is `maxBehind` chunks behind, and are then
+ * sealed until it is under that bound again; once the ingest slows, everything is sealed. Sealing costs about
+ * half what writing a line does (PostgreSQL's trigram index of the words, ~2.5 µs a line, and
+ * ~1 µs of this process to split them), so at the ingest's peak it took that share of the two
+ * cores from the writes; deferred, it runs when they leave the cores free. The unsealed tail a
+ * search reads line by line (db/log-chunks.ts `candidateRanges`) stays at most `maxBehind` chunks
+ * long (131 072 lines) plus one filling.
+ */
+export const SEAL_PACE = { paceAbove: 20_000, maxBehind: 32 };
+
+/**
+ * Seals until stopped (each pass after analyzeNewLogPartitions), each pass until nothing is left
+ * (or paced, SEAL_PACE): the next pass `intervalMs` after one that sealed something or was paced,
+ * `idleMs` after one that found nothing (finding work reads one index entry per full chunk,
+ * db/log-chunks.ts `unsealedNodeRuns`). A failed pass is reported and tried again at the next
+ * tick. `ingestRate` says how many lines a second the ingest writes (default: this process's).
  */
 export function startLogSealer(
   db: Db,
-  options: SealOptions & { intervalMs?: number; idleMs?: number } = {},
+  options: SealOptions & {
+    intervalMs?: number;
+    idleMs?: number;
+    ingestRate?: () => number;
+  } = {},
 ): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  const ingestRate = options.ingestRate ?? (() => ingestLinesPerSecond());
   const tick = () => {
     if (stopped) return;
     let busy = false;
+    // A paced pass comes back at the next interval, as a busy one does.
+    const defer = (behind: number) => {
+      const paced = behind < SEAL_PACE.maxBehind && ingestRate() >= SEAL_PACE.paceAbove;
+      busy ||= paced;
+      return paced;
+    };
     running = analyzeNewLogPartitions(db)
-      .then(() => sealLogChunks(db, { ...options, isStopped: () => stopped }))
+      .then(() => sealLogChunks(db, { ...options, isStopped: () => stopped, defer }))
       .then((report) => {
-        busy = report.chunks > 0 || report.skipped;
+        busy ||= report.chunks > 0 || report.skipped;
       })
       .catch((err: unknown) => {
         if (!stopped) console.error('log sealer failed:', err);
