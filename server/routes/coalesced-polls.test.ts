@@ -5,7 +5,7 @@ import { CSRF_HEADER } from '../../contract/auth';
 import { CHECKED_CREDENTIAL_MS } from '../db/users';
 import { sha256 } from '../http/auth';
 import { bearerToken, startTestServer, TEST_CREDENTIALS, type TestServer } from '../test/harness';
-import { createWorkflow, nodeRunOf, startRun, workflowBody } from '../test/workflow-fixtures';
+import { createQuietWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 
 /**
  * Polls made together share their lookups (db/coalesce.ts: the token's, the run's stamp, the log's
@@ -16,16 +16,7 @@ import { createWorkflow, nodeRunOf, startRun, workflowBody } from '../test/workf
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ withoutDispatcher: true });
-  const quiet = (identifier: string, extra = {}) =>
-    createWorkflow(
-      t,
-      workflowBody(
-        identifier,
-        ['trigger', { identifier: 'work', type: 'KAFKA' }],
-        [['trigger', 'work']],
-        extra,
-      ),
-    );
+  const quiet = (identifier: string, extra = {}) => createQuietWorkflow(t, identifier, extra);
   await quiet('coalesced');
   await quiet('coalesced-private', { allowAnyoneToViewRuns: false });
 });

@@ -4,6 +4,7 @@ import { logLineCacheStats } from '../services/log-line-cache';
 import { roleToken, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
+  createQuietWorkflow,
   createWorkflow,
   nodeRunOf,
   patchNode,
@@ -14,17 +15,7 @@ import {
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
-  // KAFKA nodes: no backend delivery changes a run between two polls of a test.
-  const quiet = (identifier: string, extra = {}) =>
-    createWorkflow(
-      t,
-      workflowBody(
-        identifier,
-        ['trigger', { identifier: 'work', type: 'KAFKA' }],
-        [['trigger', 'work']],
-        extra,
-      ),
-    );
+  const quiet = (identifier: string, extra = {}) => createQuietWorkflow(t, identifier, extra);
   await quiet('polled');
   await quiet('private-polled', { allowAnyoneToViewRuns: false });
 });

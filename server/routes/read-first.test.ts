@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withSession } from '../db/client';
 import { READS_FIRST_DEFAULT_MS, readStarted, setReadsFirstMs } from '../services/read-first';
 import { startTestServer, type TestServer } from '../test/harness';
-import { createWorkflow, nodeRunOf, startRun, workflowBody } from '../test/workflow-fixtures';
+import { createQuietWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 
 /**
  * People watching first: a poll never waits for a log write (its lock, its connection), and the
@@ -12,14 +12,7 @@ import { createWorkflow, nodeRunOf, startRun, workflowBody } from '../test/workf
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ withoutDispatcher: true });
-  await createWorkflow(
-    t,
-    workflowBody(
-      'read-first',
-      ['trigger', { identifier: 'work', type: 'KAFKA' }],
-      [['trigger', 'work']],
-    ),
-  );
+  await createQuietWorkflow(t, 'read-first');
 });
 afterAll(() => t.close());
 afterEach(() => setReadsFirstMs(READS_FIRST_DEFAULT_MS));

@@ -3,11 +3,10 @@ import { startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
   createLinearWorkflow,
-  createWorkflow,
+  createQuietWorkflow,
   nodeRunOf,
   patchNode,
   startRun,
-  workflowBody,
 } from '../test/workflow-fixtures';
 
 let t: TestServer;
@@ -82,14 +81,7 @@ describe('[ext] view=summary', () => {
 describe('polls answered from change stamps', () => {
   it('gives 304 while nothing changes and a new ETag after each kind of change', async () => {
     // A KAFKA node: no backend delivery changes the run between the polls.
-    await createWorkflow(
-      t,
-      workflowBody(
-        'quiet',
-        ['trigger', { identifier: 'work', type: 'KAFKA' }],
-        [['trigger', 'work']],
-      ),
-    );
+    await createQuietWorkflow(t, 'quiet');
     const run = await startRun(t, 'quiet');
     const path = `/workflows/runs/${run.identifier}?view=summary`;
     const work = nodeRunOf(run, 'work').identifier;

@@ -4,6 +4,7 @@ import { machineUser, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
   createLinearWorkflow,
+  createQuietWorkflow,
   createWorkflow,
   getRun,
   nodeRunOf,
@@ -745,14 +746,7 @@ describe('ETag', () => {
   it('answers 304 to a matching If-None-Match and a new ETag once the run changes', async () => {
     // A KAFKA node: a WEBHOOK node's delivery (work item) moves on its own between the polls,
     // and the run's ETag follows its delivery queue too.
-    await createWorkflow(
-      t,
-      workflowBody(
-        'etag',
-        ['trigger', { identifier: 'work', type: 'KAFKA' }],
-        [['trigger', 'work']],
-      ),
-    );
+    await createQuietWorkflow(t, 'etag');
     const run = await startRun(t, 'etag');
     for (const path of [
       `/workflows/runs/${run.identifier}`,

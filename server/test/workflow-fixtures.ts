@@ -51,6 +51,22 @@ export async function createLinearWorkflow(t: TestServer, identifier: string, ex
   );
 }
 
+/**
+ * trigger → work, a KAFKA node: no backend delivery moves its run, so nothing but the test
+ * changes it between two polls.
+ */
+export async function createQuietWorkflow(t: TestServer, identifier: string, extra = {}) {
+  return createWorkflow(
+    t,
+    workflowBody(
+      identifier,
+      ['trigger', { identifier: 'work', type: 'KAFKA' }],
+      [['trigger', 'work']],
+      extra,
+    ),
+  );
+}
+
 export async function startRun(
   t: TestServer,
   workflow: string,
