@@ -131,6 +131,11 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
   await expect.poll(async () => (await trends.nodeOrder())[0]).toBe('transform');
   expect((await trends.nodeOrder()).sort()).toEqual(['extract', 'load', 'transform']);
   await expect(page.getByRole('img').or(page.locator('.recharts-surface')).first()).toBeVisible();
+  // The duration chart's y axis says its unit, the bar chart's what it counts.
+  await expect(
+    page.locator('svg text', { hasText: /^Duration \((seconds|minutes|hours)\)$/ }),
+  ).toBeVisible();
+  await expect(page.locator('svg text', { hasText: /^Runs$/ })).toBeVisible();
   await screenshotBothSchemes(page, 'workflow-trends');
   // Mantine's SegmentedControl hides its radios under their labels.
   await page

@@ -48,6 +48,7 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
             y: (v) => formatDuration(v * unit.ms),
           }}
           labels={{ y: unit.label }}
+          yAxisLabel={`Duration (${unit.label})`}
           yAxisProps={{ tickFormatter: (v: number) => String(Math.round(v * 10) / 10) }}
           withLegend
         />
@@ -61,6 +62,7 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
           data={rows}
           dataKey="label"
           type="stacked"
+          yAxisLabel="Runs"
           series={RESULT_SERIES.map((s) => ({ name: s.label, color: s.color }))}
           withLegend
         />
