@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ASCII, asciiLowered, chunkWords, wordSet } from './log-words';
+import { ASCII, asciiLowered, chunkWords } from './log-words';
 
-describe('wordSet', () => {
+/** The distinct words of `text` (one level for every line, none counted). */
+const wordSet = (text: string) =>
+  chunkWords(text, '0'.repeat(text.split('\n').length), Infinity, 1).words;
+
+describe('chunkWords: the word set', () => {
   it('answers the distinct words between ASCII separators, sorted, joined by spaces', () => {
     expect(wordSet('b a\nb,c_d\te-f  a')).toBe('a b c d e f');
     expect(wordSet('x1 1x 0xdead 3.14')).toBe('0xdead 14 1x 3 x1');
