@@ -924,19 +924,19 @@ async function searchLogPage(
       : null;
   const countFrom = page.upTo === undefined ? 0 : page.after;
   const kept = countKey ? await cachedCount(db, countKey) : null;
+  // A count kept for (0, countFrom]: this count, from countFrom, extends it.
+  const extend = kept && kept.sealedTo === countFrom ? kept : null;
+  /** Keeps this term's count of the node run's lines (0, sealedTo] (all of them sealed). */
+  const keep = (sealedTo: number, matches: number) =>
+    storeCount(db, { ...countKey!, runKey: keys!.runKey }, { sealedTo, matches });
   if (countKey && kept && countFrom === 0) {
     const sealedTo = await lastSealedSeq(db, countKey.nodeKey);
     const after = sql`${seqCol} > ${kept.sealedTo}`;
     const counted = await countMatches(db, keys, null, [...lineFilters, after], sealedTo);
-    if (sealedTo > kept.sealedTo) {
-      await storeCount(
-        db,
-        { ...countKey, runKey: keys!.runKey },
-        { sealedTo, matches: kept.matches + counted.sealed },
-      );
-    }
+    if (sealedTo > kept.sealedTo) await keep(sealedTo, kept.matches + counted.sealed);
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
   }
+  const levels = page.levels ? page.levels.split(',') : [];
   // A whole word or a part of one: counted from the sealed chunks' word counts, reading only
   // the chunks they cannot answer and the tail, to the end at once; but a count in steps (upTo)
   // that would read more than a quarter of the chunks goes in steps as below.
@@ -946,7 +946,7 @@ async function searchLogPage(
         db,
         { nodeKey: countKey!.nodeKey, runKey: keys!.runKey },
         term,
-        page.levels ? page.levels.split(',') : [],
+        levels,
         countFrom,
       )
     : null;
@@ -959,14 +959,8 @@ async function searchLogPage(
       ...lineFilters,
       sql`${seqCol} > ${countFrom}`,
     ]);
-    const extend = kept && kept.sealedTo === countFrom ? kept : null;
-    if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom) {
-      await storeCount(
-        db,
-        { ...countKey, runKey: keys!.runKey },
-        { sealedTo: chunks.sealedTo, matches: (extend?.matches ?? 0) + counted.sealed },
-      );
-    }
+    if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom)
+      await keep(chunks.sealedTo, (extend?.matches ?? 0) + counted.sealed);
     return { rows: [], total: counted.n, countedTo: undefined };
   }
   const pageDone = page.want === 'only' || seqs.length >= page.limit;
@@ -1005,7 +999,6 @@ async function searchLogPage(
     // count only with upTo, as below.)
     const sealed = ranges?.find((r) => r.hi === UNSEALED_END)?.lo;
     const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, countKey.nodeKey);
-    const extend = kept && kept.sealedTo === countFrom ? kept : null;
     const stretch: SQL[] = [sql`${seqCol} > ${countFrom}`];
     if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
     const counted = await countMatches(
@@ -1017,13 +1010,8 @@ async function searchLogPage(
     );
     total = counted.n;
     const keepTo = Math.min(sealedTo, countedTo ?? sealedTo);
-    if ((countFrom === 0 || extend) && keepTo > countFrom) {
-      await storeCount(
-        db,
-        { ...countKey, runKey: keys!.runKey },
-        { sealedTo: keepTo, matches: (extend?.matches ?? 0) + counted.sealed },
-      );
-    }
+    if ((countFrom === 0 || extend) && keepTo > countFrom)
+      await keep(keepTo, (extend?.matches ?? 0) + counted.sealed);
   } else if (page.want !== 'false') {
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
@@ -1033,7 +1021,6 @@ async function searchLogPage(
     // A node run's page with its total (Port's default): the total of a whole word or a part of
     // one from the chunks' word counts too.
     const term = byNodeRun && keys?.nodeKey != null && !stretch.length ? countableTerm(q) : null;
-    const levels = page.levels ? page.levels.split(',') : [];
     total = whole
       ? seqs.length
       : term
