@@ -155,8 +155,8 @@ export async function issueToken(
 
 /**
  * The active user and expiry of a bearer token this server issued, or null. The signature's
- * verdict is remembered per token text (verifiedToken); the row and user are read on every call,
- * by a query that concurrent requests share (db/users.ts tokenUser).
+ * verdict is remembered per token text (verifiedToken); the row and user come from db/users.ts
+ * tokenUser: a query concurrent requests share, its answer standing for CHECKED_CREDENTIAL_MS.
  */
 export async function tokenActor(db: Db, token: string, secret: string, now: Date) {
   const verified = verifiedToken(token, secret, now);
