@@ -35,6 +35,7 @@ import {
   type BenchServer,
 } from './server-process';
 import { clusterCpuSeconds, processCpuSeconds } from './cpu';
+import { insertBenchLinesSql } from './bench-log-lines';
 import { INIT_SCRIPT } from './run-page';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
@@ -137,9 +138,9 @@ async function createRuns(sizes: number[]): Promise<Target[]> {
 }
 
 /**
- * Inserts `lines` lines into the node run: 1% ERROR, 5% WARN, 24% DEBUG, the rest INFO; a tag
- * on every tenth; "needle" in every NEEDLE_EVERY-th. Seqs, run seqs and the counters stay
- * consistent with what appendLogs would have written.
+ * Inserts `lines` lines into the node run (bench-log-lines.ts; "needle" in every
+ * NEEDLE_EVERY-th). Seqs, run seqs and the counters stay consistent with what appendLogs would
+ * have written.
  */
 async function insertLines(db: pg.Client, target: Target) {
   const run = await db.query<{ log_seq: number }>(
@@ -150,20 +151,7 @@ async function insertLines(db: pg.Client, target: Target) {
   const chunk = 250_000;
   for (let from = 1; from <= target.lines; from += chunk) {
     const to = Math.min(target.lines, from + chunk - 1);
-    await db.query(
-      `INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
-       SELECT (SELECT log_key FROM workflow_runs WHERE identifier = $1),
-         (SELECT log_key FROM node_runs WHERE identifier = $2), g, $3 + g,
-         CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
-              WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
-         CASE WHEN g % ${NEEDLE_EVERY} = 0 THEN 'found the needle in request ' || g
-              WHEN g % 100 = 0 THEN 'request ' || g || ' failed: upstream returned 502 after ' || (g % 977) || 'ms'
-              ELSE 'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms' END,
-         CASE WHEN g % 10 = 0 THEN jsonb_build_object('batch', (g / 1000)::text) ELSE NULL END,
-         now() - interval '1 hour' + g * interval '1 millisecond'
-       FROM generate_series($4::int, $5::int) g`,
-      [target.run, target.node, runBase, from, to],
-    );
+    await db.query(insertBenchLinesSql(NEEDLE_EVERY), [target.run, target.node, runBase, from, to]);
     log(`  ${to.toLocaleString('en-US')} / ${target.lines.toLocaleString('en-US')} lines`);
   }
   const n = target.lines;

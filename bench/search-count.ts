@@ -15,10 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
+import type pg from 'pg';
 import { selectRows, type Database, type openPostgres } from '../server/db/client';
 import type { readLogPage } from '../server/db/workflow-runs';
 import type { sealLogChunks } from '../server/services/log-chunks';
 import { ensureDatabase, startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { insertBenchLinesSql } from './bench-log-lines';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 
 const arg = (name: string) =>
@@ -188,6 +190,7 @@ async function timed(
 /** bench/log-viewer.ts's lines in two node runs of their own runs: LINES and 2 × LINES. */
 async function fill(database: Database): Promise<string[]> {
   const { db } = database;
+  const pool = (db as unknown as { $client: pg.Pool }).$client;
   const now = new Date().toISOString();
   const nodes: string[] = [];
   for (const [i, n] of [LINES, 2 * LINES].entries()) {
@@ -199,18 +202,7 @@ async function fill(database: Database): Promise<string[]> {
       VALUES (${node}, ${run}, 'work', 'WEBHOOK', 'COMPLETED', ${now}, ${now})`);
     for (let from = 1; from <= n; from += 250_000) {
       const to = Math.min(n, from + 249_999);
-      await db.execute(sql`
-        INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
-        SELECT (SELECT log_key FROM workflow_runs WHERE identifier = ${run}),
-          (SELECT log_key FROM node_runs WHERE identifier = ${node}), g, g,
-          CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
-               WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
-          CASE WHEN g % ${NEEDLE_EVERY} = 0 THEN 'found the needle in request ' || g
-               WHEN g % 100 = 0 THEN 'request ' || g || ' failed: upstream returned 502 after ' || (g % 977) || 'ms'
-               ELSE 'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms' END,
-          CASE WHEN g % 10 = 0 THEN jsonb_build_object('batch', (g / 1000)::text) ELSE NULL END,
-          now() - interval '1 hour' + g * interval '1 millisecond'
-        FROM generate_series(${from}::int, ${to}::int) g`);
+      await pool.query(insertBenchLinesSql(NEEDLE_EVERY), [run, node, 0, from, to]);
     }
     await db.execute(
       sql`UPDATE node_runs SET log_seq = ${n}, status = 'COMPLETED' WHERE identifier = ${node}`,

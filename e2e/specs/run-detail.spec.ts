@@ -9,6 +9,7 @@ import {
   seedPipeline,
 } from '../scenarios';
 import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
+import type { SeedApi } from '../seed-api';
 
 /** The level filter is a plain comma list in the URL: `?level=WARN,ERROR`. */
 const levelInUrl = (level: string) => (url: URL) =>
@@ -374,10 +375,7 @@ test('the rows of a large output are walked with the arrow keys, past the rows r
 }) => {
   // 60 key presses, each one rendering, on a loaded machine.
   test.slow();
-  const wf = await seedPipeline(api);
-  const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
-  const node = await api.nodeRun(started.identifier, 'build');
-  await api.patchNodeRun(node.identifier, { output: largeOutput() });
+  const started = await runWithLargeOutput(api);
   await detail.goto(started.identifier, '?node=build&tab=output');
   const output = detail.output('Output of Build image');
   await expect(page.getByText(/shown a level at a time/)).toBeVisible();
@@ -409,6 +407,15 @@ test('an unknown run shows the 404 page', async ({ signedIn: page, runDetailPage
   await expect(page.getByRole('heading', { name: 'Workflows', exact: true })).toBeVisible();
 });
 
+/** A pipeline run whose build node has written largeOutput(). */
+async function runWithLargeOutput(api: SeedApi) {
+  const wf = await seedPipeline(api);
+  const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
+  const node = await api.nodeRun(started.identifier, 'build');
+  await api.patchNodeRun(node.identifier, { output: largeOutput() });
+  return started;
+}
+
 /** An output big enough (≥ 256 KB as PostgreSQL stores it) to open a level at a time. */
 function largeOutput() {
   let seed = 17;
@@ -437,10 +444,7 @@ test('a large output opens a level at a time: children fetched when opened, the 
   // both schemes and at 390 px, and has the browser load and parse the whole output for the
   // search; on a loaded CI machine (load ~20 on 2 cores) that alone passes 30 s.
   test.slow();
-  const wf = await seedPipeline(api);
-  const started = await api.startRun(wf.identifier, { inputs: { service: 'checkout' } });
-  const node = await api.nodeRun(started.identifier, 'build');
-  await api.patchNodeRun(node.identifier, { output: largeOutput() });
+  const started = await runWithLargeOutput(api);
   const wholeOutput: string[] = [];
   page.on('request', (req) => {
     if (/\/output$/.test(new URL(req.url()).pathname)) wholeOutput.push(req.url());

@@ -13,12 +13,10 @@ import {
   type LoadedLevel,
   type ShallowRow,
 } from './shallow-model';
-import { ROW_HEIGHT } from './TreeRow';
+import { INDENT, ROW_HEIGHT, rowStyle } from './TreeRow';
 import classes from './JsonInspector.module.css';
 import { RowKey, rowKeyText } from './RowKey';
 import { useVirtualRows } from './useVirtualRows';
-
-const INDENT = 16;
 
 /** What the whole output is needed for; the page then shows the full inspector. */
 export interface FullRequest {
@@ -215,11 +213,7 @@ export function ShallowInspector({
               <div
                 key={`${row.pointer}…`}
                 className={classes.row}
-                style={{
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${top}px)`,
-                  paddingLeft: 20 + row.depth * INDENT,
-                }}
+                style={rowStyle(top, row.depth, INDENT)}
                 role="none"
                 data-index={index}
               >
@@ -323,11 +317,7 @@ function ValueRowView({
   return (
     <div
       className={classes.row}
-      style={{
-        height: ROW_HEIGHT,
-        transform: `translateY(${top}px)`,
-        paddingLeft: 4 + row.depth * INDENT,
-      }}
+      style={rowStyle(top, row.depth)}
       role="treeitem"
       aria-level={row.depth + 1}
       aria-expanded={row.expandable ? row.expanded : undefined}

@@ -14,7 +14,14 @@ import classes from './JsonInspector.module.css';
 import { RowKey, rowKeyText } from './RowKey';
 
 export const ROW_HEIGHT = 22;
-const INDENT = 16;
+export const INDENT = 16;
+
+/** A tree row's box: its place in the virtual list, and its depth's indent plus `extra` px. */
+export const rowStyle = (top: number, depth: number, extra = 0) => ({
+  height: ROW_HEIGHT,
+  transform: `translateY(${top}px)`,
+  paddingLeft: 4 + depth * INDENT + extra,
+});
 
 interface TreeRowProps {
   index: number;
@@ -49,17 +56,12 @@ export function TreeRow({
   onCopyValue,
 }: TreeRowProps) {
   const { node, line } = row;
-  const style = {
-    height: ROW_HEIGHT,
-    transform: `translateY(${top}px)`,
-    paddingLeft: 4 + node.depth * INDENT,
-  };
   if (line > 0) {
     const display = nodeDisplay(node);
     return (
       <div
         className={classes.row}
-        style={{ ...style, paddingLeft: style.paddingLeft + INDENT * 2 }}
+        style={rowStyle(top, node.depth, INDENT * 2)}
         role="none"
         data-index={index}
         onMouseEnter={onHover}
@@ -80,7 +82,7 @@ export function TreeRow({
   return (
     <div
       className={classes.row}
-      style={style}
+      style={rowStyle(top, node.depth)}
       role="treeitem"
       aria-level={node.depth + 1}
       aria-expanded={expandable ? expanded : undefined}
