@@ -1,5 +1,6 @@
 import { MEMBER_PERSON, expect, test } from '../fixtures';
 import { ActionRunPage, ActionRunsPage } from '../pages/action-runs-page';
+import { LogViewerPanel } from '../pages/run-detail-page';
 import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
 import { unique } from '../seed-api';
@@ -28,6 +29,10 @@ test('follows an action run live while a backend drives it through the API, star
   await actions.postLog(run.id, { message: 'Quota nearly reached', level: 'WARN' });
   await expect(runPage.logLine('Cloning template repository')).toBeVisible();
   await expect(runPage.logLine('Quota nearly reached')).toBeVisible();
+  // The level chips count the action run's lines, as a workflow node's log chips do.
+  const viewer = new LogViewerPanel(page);
+  await expect(viewer.levelChip('INFO')).toHaveAccessibleName('INFO 1');
+  await expect(viewer.levelChip('WARN')).toHaveAccessibleName('WARN 1');
 
   await actions.patchRun(run.id, { statusLabel: 'Provisioning' });
   await expect(page.getByText('Provisioning', { exact: true })).toBeVisible();

@@ -33,6 +33,12 @@ describe('pageOfLines (an action run log under the workflow-log contract)', () =
     expect(page.total).toBe(2);
   });
 
+  it('counts every known line per level for the chips, whatever the filter', () => {
+    const page = pageOfLines(lines, { level: ['ERROR'], q: 'quota', cursor: '0' });
+    expect(page.logs.map((l) => l.seq)).toEqual([3]);
+    expect(page.counts).toEqual({ DEBUG: 0, INFO: 2, WARN: 1, ERROR: 1 });
+  });
+
   it('returns the last lines for a tail query', () => {
     expect(pageOfLines(lines, { tail: 'true', limit: 1 }).logs.map((l) => l.seq)).toEqual([4]);
   });

@@ -1,5 +1,5 @@
 import type { RunLog } from '../../../contract/actions';
-import type { LogLine, LogsPage } from '../../../contract/workflows';
+import type { LogCounts, LogLine, LogsPage } from '../../../contract/workflows';
 import { api, type ApiResponse } from '../../lib/api';
 import { stripAnsi } from '../../../contract/log-text';
 import { MAX_FETCH, normalizeLevels } from './model';
@@ -88,7 +88,16 @@ export function pageOfLines(lines: LogLine[], query: Query): LogsPage {
       ? matching.slice(Math.max(0, matching.length - limit))
       : matching.filter((l) => l.seq > after).slice(0, limit);
   const last = logs[logs.length - 1];
-  return { ok: true, logs, nextCursor: String(last ? last.seq : after), total: matching.length };
+  // The level chips' counts, as a workflow log page carries them: every known line, unfiltered.
+  const counts: LogCounts = { DEBUG: 0, INFO: 0, WARN: 0, ERROR: 0 };
+  for (const l of lines) counts[l.logLevel]++;
+  return {
+    ok: true,
+    logs,
+    nextCursor: String(last ? last.seq : after),
+    total: matching.length,
+    counts,
+  };
 }
 
 /** Answers a workflow-log query for an action run, after fetching any new lines. */
