@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { bootPreload } from './scripts/vite-boot-preload';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
+import { mantineStableIds } from './scripts/vite-mantine-use-id';
 import { pureContractSchemas } from './scripts/vite-pure-contract';
 
 export default defineConfig({
@@ -11,6 +12,7 @@ export default defineConfig({
     pureContractSchemas(),
     lazyScrollRestoration(),
     mantineStylesCheck(),
+    mantineStableIds(),
     bootPreload(),
   ],
   server: {
