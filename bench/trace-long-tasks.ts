@@ -42,12 +42,20 @@ const events = Array.isArray(raw) ? raw : raw.traceEvents;
 const mains = events.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain');
 const isTask = (e: TraceEvent) =>
   e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
-const main = mains
-  .map((m) => ({
-    m,
-    n: events.filter((e) => e.pid === m.pid && e.tid === m.tid && isTask(e)).length,
-  }))
-  .sort((a, b) => b.n - a.n)[0]!.m;
+// The renderer that loaded the page (a navigation with an http document URL), else the busiest.
+const loaded = events.find(
+  (e) =>
+    e.name === 'navigationStart' &&
+    String(e.args?.data?.documentLoaderURL ?? '').startsWith('http'),
+);
+const main =
+  mains.find((m) => loaded && m.pid === loaded.pid) ??
+  mains
+    .map((m) => ({
+      m,
+      n: events.filter((e) => e.pid === m.pid && e.tid === m.tid && isTask(e)).length,
+    }))
+    .sort((a, b) => b.n - a.n)[0]!.m;
 const onMain = events
   .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
   .sort((a, b) => a.ts - b.ts);
