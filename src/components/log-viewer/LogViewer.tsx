@@ -11,7 +11,6 @@ import {
 } from 'react';
 import { LOG_LEVELS, type LogCounts, type LogLevel } from '../../../contract/workflows';
 import type { LogViewState } from '../../lib/log-search';
-import { useStagedMount } from '../../lib/use-staged-mount';
 import { linesToCopy } from './copy-lines';
 import { downloadLog } from './download';
 import { LogRow } from './LogRow';
@@ -215,9 +214,6 @@ export function LogViewer({
   };
 
   const selectLine = useCallback((seq: number) => onStateChange({ line: seq }), [onStateChange]);
-  // The rows mount in a transition of their own once the viewer's frame (toolbar, scroller,
-  // hooks) has committed: two smaller commit tasks instead of one when the viewer mounts.
-  const rowsStage = useStagedMount(1);
 
   return (
     <div className={classes.root} style={{ height }}>
@@ -264,7 +260,7 @@ export function LogViewer({
         onPointerUp={() => (userIntent.current = false)}
         onScroll={onScroll}
       >
-        {rowsStage < 1 ? null : shown.total === null ? (
+        {shown.total === null ? (
           <div className={classes.message}>
             <Loader size="sm" />
           </div>

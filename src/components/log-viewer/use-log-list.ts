@@ -72,7 +72,8 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
   const count = useRef(total);
   useLayoutEffect(() => {
     scrollTo.current = scrollToIndex;
-    count.current = total;
+    // No scroller yet (it is set in a transition after the mount): a scroll waits for it.
+    count.current = scroller ? total : 0;
   });
 
   // Scrolls wait until the list has as many rows as the target needs.
@@ -86,7 +87,7 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
   }, []);
   useLayoutEffect(() => {
     const target = pending.current;
-    if (target && target.index < total) {
+    if (target && scroller && target.index < total) {
       scrollToIndex(target.index, target.align);
       pending.current = null;
     }
