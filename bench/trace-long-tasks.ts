@@ -4,7 +4,9 @@
  * `--over=` ms (50 by default) with its parts — script evaluation and compile by file, React's
  * work by function (from the profile's samples), style recalculation, layout, paint — and the
  * total blocking time (the sum over tasks of what each exceeds 50 ms).
- * `npx tsx bench/trace-long-tasks.ts <prefix>` reads <prefix>.trace.json and <prefix>.cpuprofile.
+ * `npx tsx bench/trace-long-tasks.ts <prefix> [--over=50] [--cpu]` reads <prefix>.trace.json and
+ * <prefix>.cpuprofile (or a trace `.json` given whole, as bench/run-page-ab.ts --trace writes);
+ * each task prints its CPU (thread time) beside its wall time; `--cpu` picks tasks by CPU.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -34,7 +36,9 @@ interface CpuProfile {
 
 const prefix = process.argv[2]!;
 const over = Number(process.argv.find((a) => a.startsWith('--over='))?.split('=')[1] ?? 50);
-const raw = JSON.parse(readFileSync(`${prefix}.trace.json`, 'utf8')) as
+// A `.json` path is read as is (bench/run-page-ab.ts --trace writes `<prefix>-A-million.json`).
+const traceFile = prefix.endsWith('.json') ? prefix : `${prefix}.trace.json`;
+const raw = JSON.parse(readFileSync(traceFile, 'utf8')) as
   TraceEvent[] | { traceEvents: TraceEvent[] };
 const events = Array.isArray(raw) ? raw : raw.traceEvents;
 
