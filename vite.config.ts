@@ -1,11 +1,20 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { bootPreload } from './scripts/vite-boot-preload';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
+import { mantineStableIds } from './scripts/vite-mantine-use-id';
 import { pureContractSchemas } from './scripts/vite-pure-contract';
 
 export default defineConfig({
-  plugins: [react(), pureContractSchemas(), lazyScrollRestoration(), mantineStylesCheck()],
+  plugins: [
+    react(),
+    pureContractSchemas(),
+    lazyScrollRestoration(),
+    mantineStylesCheck(),
+    mantineStableIds(),
+    bootPreload(),
+  ],
   server: {
     port: 5173,
     proxy: { '/v1': 'http://localhost:8080', '/healthz': 'http://localhost:8080' },

@@ -2,7 +2,8 @@
  * Screenshots of one page of a dashboard build, to compare two builds by eye (light and dark at
  * 1400 px, light at 390 px), taken once the log's rows and the graph are drawn:
  * `npx tsx bench/run-page-shots.ts <dataDir> <buildDir> <path> <outPrefix>` writes
- * <outPrefix>-light.png, -dark.png and -390.png. Also prints the page's DOM element count.
+ * <outPrefix>-light.png, -dark.png and -390.png. Also prints the page's DOM element count. A run
+ * page waits for its log rows and graph, any other page for its heading and an idle network.
  */
 import { chromium } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
@@ -40,8 +41,14 @@ try {
     });
     const page = await context.newPage();
     await page.goto(`${base}${url}`);
-    await page.locator('[aria-label="Log lines"] [role=row] [data-level]').first().waitFor();
-    await page.locator('.react-flow__node').first().waitFor();
+    if (url!.startsWith('/runs/')) {
+      await page.locator('[aria-label="Log lines"] [role=row] [data-level]').first().waitFor();
+      await page.locator('.react-flow__node').first().waitFor();
+    } else {
+      // Another page (a list): its heading, then the rows its queries bring.
+      await page.getByRole('heading').first().waitFor();
+      await page.waitForLoadState('networkidle');
+    }
     await page.waitForTimeout(1500);
     const elements = await page.evaluate(() => document.querySelectorAll('*').length);
     await page.screenshot({ path: `${out}-${shot.name}.png` });

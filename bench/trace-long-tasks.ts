@@ -4,7 +4,9 @@
  * `--over=` ms (50 by default) with its parts — script evaluation and compile by file, React's
  * work by function (from the profile's samples), style recalculation, layout, paint — and the
  * total blocking time (the sum over tasks of what each exceeds 50 ms).
- * `npx tsx bench/trace-long-tasks.ts <prefix>` reads <prefix>.trace.json and <prefix>.cpuprofile.
+ * `npx tsx bench/trace-long-tasks.ts <prefix> [--over=50] [--cpu]` reads <prefix>.trace.json and
+ * <prefix>.cpuprofile (or a trace `.json` given whole, as bench/run-page-ab.ts --trace writes);
+ * each task prints its CPU (thread time) beside its wall time; `--cpu` picks tasks by CPU.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -16,6 +18,8 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event (µs): the task's work without waiting for a core. */
+  tdur?: number;
   args?: { name?: string; data?: Record<string, unknown>; beginData?: Record<string, unknown> };
 }
 interface ProfileNode {
@@ -32,7 +36,9 @@ interface CpuProfile {
 
 const prefix = process.argv[2]!;
 const over = Number(process.argv.find((a) => a.startsWith('--over='))?.split('=')[1] ?? 50);
-const raw = JSON.parse(readFileSync(`${prefix}.trace.json`, 'utf8')) as
+// A `.json` path is read as is (bench/run-page-ab.ts --trace writes `<prefix>-A-million.json`).
+const traceFile = prefix.endsWith('.json') ? prefix : `${prefix}.trace.json`;
+const raw = JSON.parse(readFileSync(traceFile, 'utf8')) as
   TraceEvent[] | { traceEvents: TraceEvent[] };
 const events = Array.isArray(raw) ? raw : raw.traceEvents;
 
@@ -40,12 +46,20 @@ const events = Array.isArray(raw) ? raw : raw.traceEvents;
 const mains = events.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain');
 const isTask = (e: TraceEvent) =>
   e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
-const main = mains
-  .map((m) => ({
-    m,
-    n: events.filter((e) => e.pid === m.pid && e.tid === m.tid && isTask(e)).length,
-  }))
-  .sort((a, b) => b.n - a.n)[0]!.m;
+// The renderer that loaded the page (a navigation with an http document URL), else the busiest.
+const loaded = events.find(
+  (e) =>
+    e.name === 'navigationStart' &&
+    String(e.args?.data?.documentLoaderURL ?? '').startsWith('http'),
+);
+const main =
+  mains.find((m) => loaded && m.pid === loaded.pid) ??
+  mains
+    .map((m) => ({
+      m,
+      n: events.filter((e) => e.pid === m.pid && e.tid === m.tid && isTask(e)).length,
+    }))
+    .sort((a, b) => b.n - a.n)[0]!.m;
 const onMain = events
   .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
   .sort((a, b) => a.ts - b.ts);
@@ -158,10 +172,12 @@ const PARTS: Record<string, string> = {
 
 let tbt = 0;
 let count = 0;
+// `--cpu`: pick the tasks by their CPU time (thread time) instead of their wall time.
+const byCpu = process.argv.includes('--cpu');
 for (const task of tasks) {
   const ms = task.dur! / 1000;
   if (ms > 50) tbt += ms - 50;
-  if (ms <= over) continue;
+  if ((byCpu ? (task.tdur ?? 0) / 1000 : ms) <= over) continue;
   count++;
   const end = task.ts + task.dur!;
   const inside = onMain.filter((e) => e.ts >= task.ts && e.ts < end && e !== task);
@@ -185,7 +201,7 @@ for (const task of tasks) {
   }
   const { self, component } = samplesIn(task.ts, end);
   console.log(
-    `task at ${((task.ts - navStart) / 1000).toFixed(0)} ms, ${ms.toFixed(0)} ms: ${top(parts, 8)}`,
+    `task at ${((task.ts - navStart) / 1000).toFixed(0)} ms, ${ms.toFixed(0)} ms (CPU ${((task.tdur ?? NaN) / 1000).toFixed(0)} ms): ${top(parts, 8)}`,
   );
   if (profile) {
     console.log(`  by React phase and component: ${top(component, 10)}`);

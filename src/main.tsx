@@ -1,67 +1,24 @@
 import './app/mantine-styles';
 import './app/contrast.css';
-import { Box, MantineProvider } from '@mantine/core';
-import { QueryClientProvider } from '@tanstack/react-query';
-import { RouterProvider } from '@tanstack/react-router';
-import { StrictMode, startTransition } from 'react';
-import { createRoot } from 'react-dom/client';
-import { createQueryClient } from './app/query-client';
-import { createAppRouter } from './app/router';
-import { PageSkeleton } from './components/RouteError';
-import { theme } from './app/theme';
-import { onSignOut } from './lib/api';
-
-const queryClient = createQueryClient();
-const router = createAppRouter(queryClient);
-
-// Sign-out, or credentials that no longer work: forget everything and go to sign-in.
-onSignOut(() => {
-  queryClient.clear();
-  const here = router.state.location;
-  void router.navigate({
-    to: '/sign-in',
-    search: { redirect: here.pathname === '/sign-in' ? undefined : here.href },
-  });
-});
-
-const app = (
-  <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>
-);
 
 /**
- * The first page is loaded (its routes' loaders and lazy component) before anything renders, and
- * then rendered in a transition: React renders it in ~5 ms slices instead of one long task. A
- * router that renders before it has loaded commits the page through useSyncExternalStore when
- * its loaders finish, an update React never time-slices: the app shell, the page's header and
- * their Mantine components in one task (31–46 ms of render at this machine's load, 54–95 ms of
- * CPU with the commit and effects). A load that takes over a second (the router's own pending
- * time) shows a skeleton meanwhile, outside the router, so the page still comes in a transition.
+ * The app's code is evaluated in stages, each a task of its own, instead of one module graph
+ * evaluated in one task (20–24 ms of CPU in cold loads of the run page, which at this machine's
+ * load waited for a core past 50 ms): React DOM and the libraries every page renders with
+ * (Mantine's provider and layout, TanStack Router and Query), then the app (routes, features),
+ * whose `startApp` builds the router and renders the first page in a task after that. (React
+ * DOM in a stage of its own made two 3–4 ms tasks and cost the first lines one more wait.) Each stage's chunks are
+ * preloaded by `<link rel="modulepreload">` in index.html (scripts/vite-boot-preload.ts), so
+ * the stages cost no extra round trip. A stage that fails to load (a deploy replaced the
+ * chunks) reloads nothing by itself: the error surfaces as before, in the console.
  */
-const root = createRoot(document.getElementById('root')!);
-let loaded = false;
-const slowLoad = setTimeout(() => {
-  if (loaded) return;
-  startTransition(() =>
-    root.render(
-      <MantineProvider theme={theme} defaultColorScheme="auto">
-        <Box p="md">
-          <PageSkeleton />
-        </Box>
-      </MantineProvider>,
-    ),
-  );
-}, 1000);
-void router
-  .load()
-  .catch(() => undefined)
-  .finally(() => {
-    loaded = true;
-    clearTimeout(slowLoad);
-    startTransition(() => root.render(app));
-  });
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function boot() {
+  await import('./app/boot-libraries');
+  await nextTask();
+  const { startApp } = await import('./app/start');
+  await nextTask();
+  startApp();
+}
+void boot();

@@ -1,5 +1,5 @@
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { rowOffset, rowWindow } from './model';
 import { ScaledScroller, observeScrollerRect } from './scaled-scroller';
 import type { LogView } from './store';
@@ -22,8 +22,11 @@ type Item = Pick<VirtualItem, 'index' | 'key' | 'start'>;
  */
 export function useLogList(view: LogView, version: number, wrap: boolean) {
   const [scroller, setScroller] = useState<ScaledScroller | null>(null);
+  // Set in a transition: a ref callback runs in the commit, where a plain state update is
+  // rendered again synchronously in the same task (the whole viewer, a second time, inside the
+  // log panel's mount on a cold load). Until then the list renders its first rows without it.
   const scrollRef = useCallback((el: HTMLDivElement | null) => {
-    setScroller(el ? new ScaledScroller(el) : null);
+    startTransition(() => setScroller(el ? new ScaledScroller(el) : null));
   }, []);
   const total = view.total ?? 0;
   const fixed = useFixedRows(wrap ? null : scroller, total);
@@ -69,7 +72,8 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
   const count = useRef(total);
   useLayoutEffect(() => {
     scrollTo.current = scrollToIndex;
-    count.current = total;
+    // No scroller yet (it is set in a transition after the mount): a scroll waits for it.
+    count.current = scroller ? total : 0;
   });
 
   // Scrolls wait until the list has as many rows as the target needs.
@@ -83,7 +87,7 @@ export function useLogList(view: LogView, version: number, wrap: boolean) {
   }, []);
   useLayoutEffect(() => {
     const target = pending.current;
-    if (target && target.index < total) {
+    if (target && scroller && target.index < total) {
       scrollToIndex(target.index, target.align);
       pending.current = null;
     }
