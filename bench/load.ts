@@ -262,6 +262,41 @@ function postgresCpuMsSince(pid: number, before: Map<number, number>) {
   return ticks * 10; // USER_HZ = 100
 }
 
+/** PostgreSQL's WAL and write counters (cluster-wide), to print what each line cost in them. */
+async function walCounters(db: Parameters<typeof selectRows>[0]) {
+  const [row] = await selectRows<{
+    bytes: string;
+    records: string;
+    fpi: string;
+    checkpoints: string;
+    backendWrites: string;
+  }>(
+    db,
+    sql`SELECT w.wal_bytes::text AS bytes, w.wal_records::text AS records, w.wal_fpi::text AS fpi,
+          (SELECT (num_timed + num_requested)::text FROM pg_stat_checkpointer) AS checkpoints,
+          (SELECT coalesce(sum(writes), 0)::text FROM pg_stat_io
+            WHERE backend_type = 'client backend') AS "backendWrites"
+        FROM pg_stat_wal w`,
+  );
+  return {
+    bytes: Number(row!.bytes),
+    records: Number(row!.records),
+    fpi: Number(row!.fpi),
+    checkpoints: Number(row!.checkpoints),
+    backendWrites: Number(row!.backendWrites),
+  };
+}
+type WalCounters = Awaited<ReturnType<typeof walCounters>>;
+
+/** WAL a line (or row) between two readings: bytes, records, full-page images; checkpoints; pages backends wrote. */
+function walPerLine(a: WalCounters, b: WalCounters, lines: number) {
+  return (
+    `WAL ${((b.bytes - a.bytes) / lines).toFixed(0)} B, ${((b.records - a.records) / lines).toFixed(2)} records,` +
+    ` ${(((b.fpi - a.fpi) / lines) * 1000).toFixed(1)} full-page images per 1000;` +
+    ` ${b.checkpoints - a.checkpoints} checkpoints, ${b.backendWrites - a.backendWrites} pages written by backends`
+  );
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
@@ -273,8 +308,10 @@ async function main() {
     ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
   });
   const { db } = database;
-  // Where a read's time goes (server/timing.ts): each request's pool waits and queries.
-  enableRequestTiming();
+  // Where a read's time goes (server/timing.ts): each request's pool waits and queries, from the
+  // read phases on (enableRequestTiming below). Not during the ingest alone: a server runs without
+  // it, and with it each answer is rebuilt as a whole web Response for its Server-Timing header and
+  // every promise pays AsyncLocalStorage's hooks (s10ingest: README, Production load).
   for (const pool of [db, database.reads, database.bulk]) timePool(pool);
   const sealer = process.env.SEALER === 'off' ? null : startLogSealer(database.bulk);
   await ensureUsers(db, creds);
@@ -350,6 +387,7 @@ async function main() {
         );
     const output = child ? text(child.stdout) : null;
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
+    const wal0 = await walCounters(db);
     const server0 = ownCpuSeconds();
     const pg0 = clusterCpuSeconds(dir);
     const probe = probeRunLocks(seconds);
@@ -370,6 +408,7 @@ async function main() {
       serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
+      wal: walPerLine(wal0, await walCounters(db), result.lines),
     };
   };
 
@@ -636,7 +675,7 @@ async function main() {
     db,
     sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
   );
-  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}`);
+  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}; a line: ${alone.wal}`);
   if (sealer) console.log(await sealerCatchUp());
   const nices = await selectRows<{ name: string; pid: number }>(
     db,
@@ -659,6 +698,7 @@ async function main() {
   await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
+  const rawWal0 = await walCounters(db);
   const t0 = performance.now();
   const rawPg0 = clusterCpuSeconds(dir);
   await db.execute(sql`
@@ -672,6 +712,7 @@ async function main() {
   console.log(
     `raw PostgreSQL insert, same columns, (node run, seq) + (node run, level, seq) indexes: ${raw.toFixed(0)} rows/s (PostgreSQL CPU ${rawUs.toFixed(1)} µs per row)`,
   );
+  console.log(`a raw row: ${walPerLine(rawWal0, await walCounters(db), RAW_ROWS)}`);
   console.log(`ingest / raw: ${((alone.rate / raw) * 100).toFixed(1)} %`);
   const [rawSize] = await selectRows<{ b: string }>(
     db,
@@ -680,6 +721,7 @@ async function main() {
   console.log(`raw table: ${(Number(rawSize!.b) / RAW_ROWS).toFixed(0)} bytes per row`);
   await db.execute(sql`DROP TABLE raw_lines`);
 
+  enableRequestTiming();
   const phases = process.env.INGEST_ONLY
     ? []
     : VIEWERS.flatMap((viewers) => [
