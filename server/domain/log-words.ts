@@ -28,10 +28,65 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
   Number(c > 0 && WORD_SEPARATORS.test(String.fromCharCode(c))),
 );
 
+/**
+ * The 31 characters a listed word's lines are written in (LINE_DIGITS digits an entry, base 31):
+ * ASCII punctuation but `!` (which follows the word) and the space (which separates words). None
+ * is a letter or a digit, so a search term of letters and digits found in a chunk's `words` lies
+ * inside a word, never inside its lines, and pg_trgm (which indexes letters and digits) sees the
+ * words alone.
+ */
+export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const LINE_DIGITS = 3;
+const LINE_CODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
+
+/** A line of a chunk and its level as one listed entry: offset · 4 + level (< 31³). */
+function lineEntry(offset: number, level: number): string {
+  let n = offset * 4 + level;
+  let out = '';
+  for (let d = 0; d < LINE_DIGITS; d++, n = Math.floor(n / 31)) out = LINE_ALPHABET[n % 31] + out;
+  return out;
+}
+
+/**
+ * The lines of listed entries (a concatenation of lineEntry's, as a count gathers them for the
+ * words holding a term): each line once, as offset · 4 + level. Characters outside the alphabet
+ * are skipped a whole entry at a time (none are written).
+ */
+export function decodeLineEntries(entries: string): Set<number> {
+  const lines = new Set<number>();
+  for (let i = 0; i + LINE_DIGITS <= entries.length; i += LINE_DIGITS) {
+    let n = 0;
+    for (let d = 0; d < LINE_DIGITS; d++) {
+      const code = LINE_CODE[entries.charCodeAt(i + d) & 127]!;
+      n = code < 0 ? NaN : n * 31 + code;
+    }
+    if (!Number.isNaN(n)) lines.add(n);
+  }
+  return lines;
+}
+
+/** A word (or a term) of ASCII digits alone: kept in a chunk's `numbers`. */
+export const DIGITS = /^[0-9]+$/;
+
+/** A chunk's `words` without their listed lines: the word set alone. */
+export const plainWords = (words: string) => words.replace(/![^ ]*/g, '');
+
 /** A chunk's words as its search index row holds them (db/log-chunks.ts `insertChunks`). */
 export interface ChunkWords {
-  /** The words held by fewer than `minLines` lines, sorted, joined by spaces. */
+  /**
+   * The words held by fewer than `minLines` lines, sorted, joined by spaces, each followed by `!`
+   * and its lines (offset in the chunk and level, LINE_DIGITS characters of LINE_ALPHABET each,
+   * in line order): `needle!#$%` — so a term inside such words is counted, and its lines found,
+   * from the row.
+   */
   words: string;
+  /**
+   * The uncounted words of digits alone, as `words` holds the others: a term with a letter is
+   * never inside one (and a request's or a line's number is most of a chunk's words), so its
+   * search reads `words` alone.
+   */
+  numbers: string;
   /** The words held by `minLines` lines or more, sorted, joined by spaces… */
   counted: string;
   /** …and for each of them, in the same order, its lines at each level (index = level). */
@@ -55,22 +110,23 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → [the last line that held it, lines at level 0, 1, …]
-  const seen = new Map<string, number[]>();
+  // word → the last line that held it, its lines at level 0, 1, …, and its first lines listed
+  const seen = new Map<string, { last: number; counts: number[]; lines: string }>();
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
+  const most = minLines * LINE_DIGITS;
   const take = (end: number) => {
     const word = text.slice(start, end);
     const entry = seen.get(word);
     if (!entry) {
-      const counts = new Array<number>(levelCount + 1).fill(0);
-      counts[0] = line;
-      counts[level + 1] = 1;
-      seen.set(word, counts);
-    } else if (entry[0] !== line) {
-      entry[0] = line;
-      entry[level + 1]!++;
+      const counts = new Array<number>(levelCount).fill(0);
+      counts[level] = 1;
+      seen.set(word, { last: line, counts, lines: lineEntry(line, level) });
+    } else if (entry.last !== line) {
+      entry.last = line;
+      entry.counts[level]!++;
+      if (entry.lines.length < most) entry.lines += lineEntry(line, level);
     }
   };
   for (let i = 0; i < text.length; i++) {
@@ -83,14 +139,20 @@ export function chunkWords(
   }
   if (start >= 0) take(text.length);
   const words: string[] = [];
+  const numbers: string[] = [];
   const counted: string[] = [];
   const counts: number[][] = [];
   for (const word of [...seen.keys()].sort()) {
-    const perLevel = seen.get(word)!.slice(1);
-    if (perLevel.reduce((a, b) => a + b, 0) >= minLines) {
+    const entry = seen.get(word)!;
+    if (entry.lines.length >= most) {
       counted.push(word);
-      counts.push(perLevel);
-    } else words.push(word);
+      counts.push(entry.counts);
+    } else (DIGITS.test(word) ? numbers : words).push(`${word}!${entry.lines}`);
   }
-  return { words: words.join(' '), counted: counted.join(' '), counts };
+  return {
+    words: words.join(' '),
+    numbers: numbers.join(' '),
+    counted: counted.join(' '),
+    counts,
+  };
 }
