@@ -485,3 +485,60 @@ export async function countFromChunks(
     };
   });
 }
+
+/**
+ * What a node run's count of a term that is not one word (`connection reset`, `user=42`,
+ * `ERR-17`: countableTerm's null) must read after seq `after`, narrowed by the listed lines: the
+ * lines matching it all hold a word containing each of its words (`patterns`, chunkPatterns'),
+ * so in a sealed chunk where one of those words lies in listed words only (in no counted word),
+ * only the lines listed for it can match — those of every such word, intersected — and only
+ * they are read (single-line ranges); a chunk where every word of the term is counted (or not
+ * listed) is read whole, and a chunk lacking a word is not read. Plus the unsealed tail. The
+ * caller counts the real match in what is returned (so the answer is exact whatever was listed).
+ */
+export async function termLines(
+  db: DbOrTx,
+  keys: { nodeKey: number; runKey: number },
+  patterns: string[],
+  after: number,
+): Promise<ChunkCount> {
+  const terms = patterns.map((p) => p.slice(1, -1));
+  const listedOf = (w: string) => {
+    const lines = DIGITS.test(w)
+      ? sql`${listedLines(sql.raw('words'), w)} || ${listedLines(sql.raw('numbers'), w)}`
+      : listedLines(sql.raw('words'), w);
+    return sql`CASE WHEN listed AND strpos(counted, ${w}) = 0 THEN ${lines} END`;
+  };
+  const matches = patterns.map((p) =>
+    /^%[0-9]+%$/.test(p)
+      ? sql` AND (counted LIKE ${p} OR words LIKE ${p} OR numbers LIKE ${p})`
+      : sql` AND (counted LIKE ${p} OR words LIKE ${p})`,
+  );
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    const rows = await selectRows<{ lo: number; hi: number; lines: (string | null)[] }>(
+      tx,
+      sql`SELECT first_seq AS lo, last_seq AS hi,
+                 ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines
+          FROM log_chunks
+          WHERE run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}
+            AND last_seq > ${after}${sql.join(matches)}
+          ORDER BY first_seq`,
+    );
+    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
+    const read: LineRange[] = [];
+    for (const { lo, hi, lines } of rows) {
+      const listed = lines
+        .filter((entries): entries is string => entries !== null)
+        .map((entries) => new Set([...decodeLineEntries(entries)].map((n) => n >> 2)));
+      if (!listed.length) read.push({ nodeKey: keys.nodeKey, lo, hi });
+      else
+        for (const o of [...listed[0]!]
+          .filter((o) => listed.every((set) => set.has(o)))
+          .sort((a, b) => a - b))
+          if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
+    }
+    read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
+    return { counted: 0, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
+  });
+}

@@ -12,7 +12,14 @@ import { sweepRetention } from '../services/retention';
 import { plainWords } from '../domain/log-words';
 import { bearerToken, startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
-import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import {
+  completeNode,
+  createLinearWorkflow,
+  createWorkflow,
+  nodeRunOf,
+  startRun,
+  workflowBody,
+} from '../test/workflow-fixtures';
 
 /**
  * The log search through the chunk index (db/log-chunks.ts): answers must be the same whether a
@@ -778,6 +785,8 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     };
     const terms = ['reset', 'RESET', 'rese', 'eset', 'resetting', 'setting', 'peer', '4123'];
     terms.push('412', '123', '41234', 'req4', 'items', 'item', 'zzzq', 'reset by', 'peer reset');
+    // Terms of several words or with punctuation, some of whose words are listed only.
+    terms.push('reset pool', 'req4123 done', '4123:', 'JOB 41234', 'pool ', ' 4123');
     for (const term of terms) {
       for (const levels of [[], ['WARN'], ['DEBUG', 'ERROR']]) {
         for (const after of [0, CHUNK_LINES + 77]) {
@@ -828,6 +837,64 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     expect(await count('pool&level=INFO')).toBe(want);
     // A term with a space reads the lines as before.
     expect(await count('%20pool')).toBe(want);
+  });
+});
+
+describe('a whole run’s count', () => {
+  it('sums its node runs’ counts from their chunks’ rows, as PostgreSQL’s ILIKE counts the run', async () => {
+    await createWorkflow(
+      t,
+      workflowBody(
+        'search-fan-out',
+        ['trigger', 'a', 'b'],
+        [
+          ['trigger', 'a'],
+          ['trigger', 'b'],
+        ],
+      ),
+    );
+    const run = await startRun(t, 'search-fan-out');
+    const nodes = ['a', 'b'].map((n) => nodeRunOf(run, n).identifier);
+    const message = (node: number, i: number) =>
+      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done`;
+    for (const [node, work] of nodes.entries()) {
+      const n = (2 + node) * CHUNK_LINES + 100 * node;
+      for (let from = 0; from < n; from += 5_000) {
+        const logs = [];
+        for (let i = from; i < Math.min(n, from + 5_000); i++)
+          logs.push({ level: i % 3 ? 'INFO' : 'WARN', message: message(node, i) });
+        const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+      }
+    }
+    await sealLogChunks(t.database.db);
+    const key = sql`(SELECT log_key FROM workflow_runs WHERE identifier = ${run.identifier})`;
+    const ilike = async (term: string, level?: string) => {
+      const [row] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM node_run_lines
+            WHERE run_key = ${key} AND message ILIKE ${`%${term}%`}
+              ${level ? sql`AND level = ${level}` : sql``}`,
+      );
+      return row!.n;
+    };
+    for (const term of ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq']) {
+      for (const level of [undefined, 'WARN']) {
+        const query = `q=${encodeURIComponent(term)}${level ? `&level=${level}` : ''}&total=only`;
+        const want = await ilike(term, level);
+        // The viewer's first step (cursor 0, upTo) is answered to the end at once.
+        const step = await runLogs(run.identifier, `${query}&cursor=0&upTo=1000`);
+        expect([step.total, step.nextCursor], `${term} ${level}`).toEqual([want, null]);
+        expect((await runLogs(run.identifier, query)).total, `${term} ${level}`).toBe(want);
+      }
+    }
+    // From the rows: a line more listed for "reset" in every chunk changes the answer.
+    const want = await ilike('reset');
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET words = regexp_replace(words, '(^| )reset!', '\\1reset!"""')
+          WHERE run_key = ${key}`,
+    );
+    expect((await runLogs(run.identifier, 'q=reset&total=only')).total).toBe(want + 5);
   });
 });
 
