@@ -411,7 +411,10 @@ const listedLines = (column: SQL, term: string) =>
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
  * the lines of its counted words: summed from their counts when there is exactly one. In a chunk
  * where no counted word contains it, the lines listed beside its uncounted words (each line once:
- * one line may hold several such words), at the levels listed with them. The chunks whose
+ * one line may hold several such words), at the levels listed with them. In a chunk where one
+ * counted word and some uncounted ones contain it (`error` and `errors`), that word's count plus
+ * the listed lines that do not hold that word (those few lines read and split as the sealer
+ * splits them). A chunk where two counted words contain it is read. The chunks whose
  * uncounted words hold the term are found in the `words` index (as candidateRanges does, hence
  * enable_seqscan off); every chunk's counted words are read from its row (about a kilobyte,
  * stored inline), split only when they hold the term (an absent term: 3–8 ms at 2M lines instead
@@ -445,6 +448,9 @@ export async function countFromChunks(
       lo: number[];
       hi: number[];
       listed: string[];
+      mixed_lo: number[];
+      mixed_word: string[];
+      mixed: string[];
       sealed: number;
       chunks: number;
     }>(
@@ -454,16 +460,21 @@ export async function countFromChunks(
             SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines, h.lines AS listed,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
                         WHEN h.first_seq IS NULL THEN CASE WHEN m.words > 1 THEN 'read' ELSE 'sum' END
-                        WHEN NOT h.listed OR m.words > 0 THEN 'read'
-                        ELSE 'listed' END AS how
+                        WHEN NOT h.listed OR m.words > 1 THEN 'read'
+                        WHEN m.words = 1 THEN 'mixed'
+                        ELSE 'listed' END AS how, m.word
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
-              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines
+              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines, min(u.w) AS word
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
-          SELECT coalesce(sum(lines) FILTER (WHERE how = 'sum'), 0) AS counted, count(*)::int AS chunks,
+          SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
+                 count(*)::int AS chunks,
+                 coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
+                 coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
+                 coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
                  coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
                  coalesce(array_agg(hi ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS hi,
                  coalesce(array_agg(listed) FILTER (WHERE how = 'listed'), '{}') AS listed,
@@ -477,6 +488,28 @@ export async function countFromChunks(
     let listed = 0;
     for (const entries of row?.listed ?? [])
       for (const entry of decodeLineEntries(entries)) if (at.includes(entry % 4)) listed++;
+    // A chunk whose counted word holding the term was summed, and whose listed words hold it
+    // too: their lines (at the levels) that do not hold that counted word are matches as well.
+    const seqs: number[] = [];
+    const of: string[] = [];
+    for (const [i, entries] of (row?.mixed ?? []).entries())
+      for (const entry of decodeLineEntries(entries))
+        if (at.includes(entry % 4)) {
+          seqs.push(row!.mixed_lo[i]! + (entry >> 2));
+          of.push(row!.mixed_word[i]!);
+        }
+    if (seqs.length) {
+      const [extra] = await selectRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n
+            FROM unnest(${sql.param(seqs)}::int[], ${sql.param(of)}::text[]) AS r(seq, w)
+            CROSS JOIN LATERAL (
+              SELECT message FROM node_run_lines
+              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+            WHERE NOT (r.w = ANY(${words(searchable(sql.raw('l.message')))}))`,
+      );
+      listed += extra?.n ?? 0;
+    }
     return {
       counted: Number(row?.counted ?? 0) + listed,
       read,
