@@ -40,13 +40,14 @@ const LINE_DIGITS = 3;
 const LINE_CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
 
-/** A line of a chunk and its level as one listed entry: offset · 4 + level (< 31³). */
-function lineEntry(offset: number, level: number): string {
-  let n = offset * 4 + level;
-  let out = '';
-  for (let d = 0; d < LINE_DIGITS; d++, n = Math.floor(n / 31)) out = LINE_ALPHABET[n % 31] + out;
-  return out;
-}
+/** The first two digits of an entry, by n / 31. */
+const ENTRY_HEAD = Array.from(
+  { length: 31 * 31 },
+  (_, k) => LINE_ALPHABET[Math.floor(k / 31)]! + LINE_ALPHABET[k % 31]!,
+);
+
+/** A line of a chunk and its level as one listed entry: `n` = offset · 4 + level (< 31³). */
+const lineEntry = (n: number): string => ENTRY_HEAD[Math.floor(n / 31)]! + LINE_ALPHABET[n % 31]!;
 
 /**
  * The lines of listed entries (a concatenation of lineEntry's, as a count gathers them for the
@@ -110,23 +111,23 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → the last line that held it, its lines at level 0, 1, …, and its first lines listed
-  const seen = new Map<string, { last: number; counts: number[]; lines: string }>();
+  // word → the last line that held it, its lines at level 0, 1, …, and its first minLines lines
+  // (line · 4 + level; written out only for the words that stay uncounted)
+  const seen = new Map<string, { last: number; counts: number[]; lines: number[] }>();
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
-  const most = minLines * LINE_DIGITS;
   const take = (end: number) => {
     const word = text.slice(start, end);
     const entry = seen.get(word);
     if (!entry) {
       const counts = new Array<number>(levelCount).fill(0);
       counts[level] = 1;
-      seen.set(word, { last: line, counts, lines: lineEntry(line, level) });
+      seen.set(word, { last: line, counts, lines: [line * 4 + level] });
     } else if (entry.last !== line) {
       entry.last = line;
       entry.counts[level]!++;
-      if (entry.lines.length < most) entry.lines += lineEntry(line, level);
+      if (entry.lines.length < minLines) entry.lines.push(line * 4 + level);
     }
   };
   for (let i = 0; i < text.length; i++) {
@@ -144,10 +145,11 @@ export function chunkWords(
   const counts: number[][] = [];
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
-    if (entry.lines.length >= most) {
+    if (entry.lines.length >= minLines) {
       counted.push(word);
       counts.push(entry.counts);
-    } else (DIGITS.test(word) ? numbers : words).push(`${word}!${entry.lines}`);
+    } else
+      (DIGITS.test(word) ? numbers : words).push(`${word}!${entry.lines.map(lineEntry).join('')}`);
   }
   return {
     words: words.join(' '),
