@@ -962,7 +962,9 @@ async function searchLogPage(
     : termPatterns?.length
       ? await termLines(db, nodeKeys!, termPatterns, countFrom)
       : null;
-  if (countKey && chunks && (page.upTo === undefined || readsFew(chunks))) {
+  // (A term's lines that narrow nothing, each chunk read whole, are read as below instead: the
+  // whole scope in one scan, which PostgreSQL runs in parallel, not chunk by chunk.)
+  if (countKey && chunks && ((page.upTo === undefined && term) || readsFew(chunks))) {
     const counted = await countRest(db, keys, chunks, [
       ...lineFilters,
       sql`${seqCol} > ${countFrom}`,
