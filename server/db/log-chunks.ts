@@ -434,13 +434,16 @@ export async function countFromChunks(
   // index, one arm each: GIN cannot look up an OR of two indexes in one scan).
   const like = `%${term}%`;
   const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
-  const arm = (column: SQL) =>
-    sql`SELECT first_seq, listed, CASE WHEN listed THEN ${listedLines(column, term)} END AS lines
-        FROM log_chunks WHERE ${owner} AND ${column} LIKE ${like}`;
+  const inWords = sql`SELECT first_seq, listed,
+                           CASE WHEN listed THEN ${listedLines(sql.raw('words'), term)} END AS lines
+                    FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
+  // `numbers` lists no lines: a chunk holding the term there is read.
   const hits = DIGITS.test(term)
     ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
-          FROM (${arm(sql.raw('words'))} UNION ALL ${arm(sql.raw('numbers'))}) a GROUP BY 1`
-    : arm(sql.raw('words'));
+          FROM (${inWords} UNION ALL
+                SELECT first_seq, false, NULL FROM log_chunks
+                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
+    : inWords;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     const [row] = await selectRows<{
@@ -536,12 +539,11 @@ export async function termLines(
   after: number,
 ): Promise<ChunkCount> {
   const terms = patterns.map((p) => p.slice(1, -1));
-  const listedOf = (w: string) => {
-    const lines = DIGITS.test(w)
-      ? sql`${listedLines(sql.raw('words'), w)} || ${listedLines(sql.raw('numbers'), w)}`
-      : listedLines(sql.raw('words'), w);
-    return sql`CASE WHEN listed AND strpos(counted, ${w}) = 0 THEN ${lines} END`;
-  };
+  // (A word of digits alone may be in `numbers`, whose lines are not listed.)
+  const listedOf = (w: string) =>
+    sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                  ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
+             THEN ${listedLines(sql.raw('words'), w)} END`;
   const matches = patterns.map((p) =>
     /^%[0-9]+%$/.test(p)
       ? sql` AND (counted LIKE ${p} OR words LIKE ${p} OR numbers LIKE ${p})`
