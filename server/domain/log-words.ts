@@ -113,9 +113,10 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → the last line that held it, its lines at level 0, 1, …, and its first minLines lines
-  // (line · 4 + level; written out only for the words that stay uncounted)
-  const seen = new Map<string, { last: number; counts: number[]; lines: number[] }>();
+  // word → [the last line that held it, its lines at level 0, 1, …, then its first minLines
+  // lines as line · 4 + level] (one array a word: most words of a chunk are in one line)
+  const seen = new Map<string, number[]>();
+  const most = 1 + levelCount + minLines;
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
@@ -123,13 +124,15 @@ export function chunkWords(
     const word = text.slice(start, end);
     const entry = seen.get(word);
     if (!entry) {
-      const counts = new Array<number>(levelCount).fill(0);
-      counts[level] = 1;
-      seen.set(word, { last: line, counts, lines: [line * 4 + level] });
-    } else if (entry.last !== line) {
-      entry.last = line;
-      entry.counts[level]!++;
-      if (entry.lines.length < minLines) entry.lines.push(line * 4 + level);
+      const fresh = new Array<number>(levelCount + 2).fill(0);
+      fresh[0] = line;
+      fresh[level + 1] = 1;
+      fresh[levelCount + 1] = line * 4 + level;
+      seen.set(word, fresh);
+    } else if (entry[0] !== line) {
+      entry[0] = line;
+      entry[level + 1]!++;
+      if (entry.length < most) entry.push(line * 4 + level);
     }
   };
   for (let i = 0; i < text.length; i++) {
@@ -147,11 +150,15 @@ export function chunkWords(
   const counts: number[][] = [];
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
-    if (entry.lines.length >= minLines) {
+    if (entry.length >= most) {
       counted.push(word);
-      counts.push(entry.counts);
+      counts.push(entry.slice(1, levelCount + 1));
     } else if (DIGITS.test(word)) numbers.push(word);
-    else words.push(`${word}!${entry.lines.map(lineEntry).join('')}`);
+    else {
+      let lines = '';
+      for (let k = levelCount + 1; k < entry.length; k++) lines += lineEntry(entry[k]!);
+      words.push(`${word}!${lines}`);
+    }
   }
   return {
     words: words.join(' '),
