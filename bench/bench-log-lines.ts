@@ -3,7 +3,8 @@
  * compare figures of the same data): lines `$4`..`$5` of node run `$2` of run `$1`, whose run
  * seqs follow `$3`. 1 % ERROR ("request … failed: upstream returned 502 …"), 5 % WARN, 24 % DEBUG,
  * the rest INFO ("processed item …"); a tag on every tenth; "found the needle" in every
- * `needleEvery`-th. One statement for pg's `query(text, [run, node, runBase, from, to])`.
+ * `needleEvery`-th; "connection reset by peer for user=… (ERR-…)" in every 1000th (at WARN:
+ * the search benches' rare word, two-word and punctuated terms). One statement for pg's `query(text, [run, node, runBase, from, to])`.
  */
 export const insertBenchLinesSql = (needleEvery: number) => `
   INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
@@ -12,6 +13,7 @@ export const insertBenchLinesSql = (needleEvery: number) => `
     CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN'
          WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
     CASE WHEN g % ${Math.trunc(needleEvery)} = 0 THEN 'found the needle in request ' || g
+         WHEN g % 1000 = 340 THEN 'connection reset by peer for user=' || (g / 1000 % 50) || ' (ERR-' || (g % 17) || ')'
          WHEN g % 100 = 0 THEN 'request ' || g || ' failed: upstream returned 502 after ' || (g % 977) || 'ms'
          ELSE 'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms' END,
     CASE WHEN g % 10 = 0 THEN jsonb_build_object('batch', (g / 1000)::text) ELSE NULL END,

@@ -653,6 +653,12 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
           await forgetCounts();
           const common = await measureSearch(page, target, 'failed', 100, false, false);
           const commonAgain = await measureSearch(page, target, 'failed', 100, false, false);
+          // A word in every 1000th line and two such words (bench-log-lines.ts): the count of
+          // a rare word in every chunk, and of a term with a space.
+          await forgetCounts();
+          const rare = await measureSearch(page, target, 'reset', 340, false, false);
+          await forgetCounts();
+          const phrase = await measureSearch(page, target, 'connection reset', 340, false, false);
           const q = 'q=needle';
           const first = await serverWithCpu(target, `${q}&limit=1&total=false`, pid);
           const count = await serverWithCpu(target, `${q}&total=only`, pid, true);
@@ -668,6 +674,8 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
             `${typed.requests} (${typed.aborted} aborted), ${ms(typed.serverCpu)} + ${ms(typed.pgCpu)}`,
             `${ms(common.firstMatch)} / ${ms(common.count)}`,
             `${ms(commonAgain.firstMatch)} / ${ms(commonAgain.count)}`,
+            `${ms(rare.firstMatch)} / ${ms(rare.count)}`,
+            `${ms(phrase.firstMatch)} / ${ms(phrase.count)}`,
             `${ms(first.ms)} (${ms(first.cpu)} CPU)`,
             `${ms(count.ms)} (${ms(count.cpu)}); ${ms(countKept.ms)} (${ms(countKept.cpu)})`,
             `${ms(commonCount.ms)} (${ms(commonCount.cpu)}); ${ms(commonKept.ms)} (${ms(commonKept.cpu)})`,
@@ -692,6 +700,8 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
     'its log requests; server + PostgreSQL CPU for the word',
     '"failed" put in the box: first match / count',
     'again',
+    '"reset" (every 1000th line): first match / count',
+    '"connection reset": first match / count',
     'server: needle limit=1 (CPU)',
     'needle count first; again',
     '"failed" count first; again',

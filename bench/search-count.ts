@@ -3,7 +3,8 @@
  * against a copy of the code before (`--before=<dir>`, e.g. `git archive <commit> | tar -x -C
  * <dir>` with node_modules linked in), each on a database of its own in one embedded PostgreSQL,
  * both holding the same lines (bench/log-viewer.ts's: 1M lines in one node run and 2M in
- * another; "failed" in every 100th line at ERROR, "needle" in every 50 000th) sealed by their own
+ * another; "failed" in every 100th line at ERROR, "needle" in every 50 000th, "connection reset
+ * by peer for user=… (ERR-…)" in every 1000th at WARN) sealed by their own
  * code's sealer. Prints each sealer's time and CPU, the chunk index's bytes a line, then per
  * round (the two codes alternating, which goes first swapped each round) the count of each term
  * the first time (no count kept) and again, wall and CPU (PostgreSQL's cluster + this process),
@@ -30,15 +31,27 @@ const LINES = Number(arg('lines') ?? 1_000_000);
 const ROUNDS = Number(arg('rounds') ?? 3);
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 
-/** [label, q, level filter, the first match alone (limit=1&total=false) instead of the count] */
-const CASES: [string, string, string[]?, 'page'?][] = [
+/**
+ * [label, q, level filter, the first match alone (limit=1&total=false) instead of the count, or
+ * the count of the whole run's log (one node run here) instead of the node run's]
+ */
+const CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"needle": the first match alone', 'needle', undefined, 'page'],
+  ['"reset": the first match alone', 'reset', undefined, 'page'],
   ['"failed": the first match alone', 'failed', undefined, 'page'],
   ['"failed" (every 100th line)', 'failed'],
   ['"fail" (a prefix of it)', 'fail'],
   ['"FAILED" at ERROR', 'FAILED', ['ERROR']],
   ['"processed" (98 % of lines)', 'processed'],
   ['"needle" (rare)', 'needle'],
+  ['"reset" (every 1000th line)', 'reset'],
+  ['"reset" at WARN, whole run', 'reset', ['WARN'], 'run'],
+  ['"4123" (digits, inside numbers)', '4123'],
+  ['"502" (a counted word and numbers)', '502'],
+  ['"connection reset" (two rare words)', 'connection reset'],
+  ['"user=42" (punctuation)', 'user=42'],
+  ['"ERR-12" (punctuation)', 'ERR-12'],
+  ['"0ms" (inside 10 counted words)', '0ms'],
   ['"upstream returned" (two words)', 'upstream returned'],
   ['"zzzq" (none)', 'zzzq'],
 ];
@@ -119,9 +132,11 @@ async function main() {
         for (const [i, size] of [LINES, 2 * LINES].entries()) {
           for (const code of order) {
             const node = nodes[code.name]![i]!;
+            // fill()'s run of this node run
+            const run = page === 'run' ? `wfr_SearchCount000${i}` : undefined;
             await code.database.db.execute(sql`DELETE FROM log_search_counts`);
-            const first = await timed(dir, code, node, q, level, page);
-            const again = await timed(dir, code, node, q, level, page);
+            const first = await timed(dir, code, node, q, level, page, run);
+            const again = await timed(dir, code, node, q, level, page, run);
             const key = `${label}|${size}|${code.name}`;
             results.set(key, [
               ...(results.get(key) ?? []),
@@ -165,17 +180,18 @@ async function timed(
   nodeRun: string,
   q: string,
   level?: string[],
-  page?: 'page',
+  page?: 'page' | 'run',
+  run?: string,
 ) {
   const pg = clusterCpuSeconds(dir);
   const own = ownCpuSeconds();
   const started = performance.now();
   const answer = await code.readLogPage(
     code.database.db,
-    { of: { nodeRun }, finished: true, counts: null },
+    { of: run ? { run } : { nodeRun }, finished: true, counts: null },
     {
       q,
-      ...(page ? { limit: 1, total: 'false' } : { limit: 200, total: 'only' }),
+      ...(page === 'page' ? { limit: 1, total: 'false' } : { limit: 200, total: 'only' }),
       ...(level ? { level: level as never } : {}),
     },
   );
@@ -183,7 +199,7 @@ async function timed(
   const cpu = (clusterCpuSeconds(dir) - pg + ownCpuSeconds() - own) * 1000;
   return {
     text: `${ms.toFixed(0)} (${cpu.toFixed(0)})`,
-    total: page ? answer.rows[0]?.seq : answer.total,
+    total: page === 'page' ? answer.rows[0]?.seq : answer.total,
   };
 }
 

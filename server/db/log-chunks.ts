@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
+import { decodeLineEntries, DIGITS } from '../domain/log-words';
 import { ANSI_PATTERN } from './log-filter';
 
 /**
@@ -198,6 +199,10 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   counted: string;
   /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
   counts: number[][];
+  /** The uncounted words of digits alone, listed as `words` ('' when not listed). */
+  numbers: string;
+  /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
+  listed: boolean;
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -217,16 +222,19 @@ export async function insertChunks(
   const rows = await selectRows<{ n: number }>(
     tx,
     sql`WITH ins AS (
-          INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts)
+          INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
+                                  listed, numbers)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[]
+                 c.counts::int2[], c.listed, c.numbers
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
                       ${sql.param(chunks.map((c) => c.words))}::text[],
                       ${sql.param(chunks.map((c) => c.counted))}::text[],
-                      ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[])
-            AS c(first_seq, last_seq, run_key, words, counted, counts)
+                      ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
+                      ${sql.param(chunks.map((c) => c.listed))}::bool[],
+                      ${sql.param(chunks.map((c) => c.numbers))}::text[])
+            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -286,7 +294,12 @@ export async function candidateRanges(
   // One LIKE per word (GIN cannot look up LIKE ALL(array)), in either word set, each with its
   // own index. The counted words first: a chunk where they hold the word is a candidate without
   // its `words` read from TOAST (a word in every chunk: 1–5 ms at 2M lines instead of 66).
-  const matches = patterns.map((p) => sql` AND (c.counted LIKE ${p} OR c.words LIKE ${p})`);
+  // A word of digits alone may be in `numbers` too (domain/log-words.ts DIGITS).
+  const matches = patterns.map((p) =>
+    /^%[0-9]+%$/.test(p)
+      ? sql` AND (c.counted LIKE ${p} OR c.words LIKE ${p} OR c.numbers LIKE ${p})`
+      : sql` AND (c.counted LIKE ${p} OR c.words LIKE ${p})`,
+  );
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     return selectRows<LineRange>(
@@ -361,11 +374,15 @@ export function countableTerm(q: string): string | null {
 }
 
 export interface ChunkCount {
-  /** Matches after `after` in the chunks counted from their word counts. */
+  /**
+   * Matches after `after` in the chunks counted from their rows: from their counted words' counts
+   * or their listed words' lines.
+   */
   counted: number;
   /**
-   * What is left to read: the chunks where the term lies in a word that is not counted or in
-   * more than one word (a line may hold both), a chunk `after` cuts, and the unsealed tail.
+   * What is left to read: the chunks where the term lies in a counted word and another word (a
+   * line may hold both), or in an unlisted word (a chunk sealed before listed words, or split by
+   * PostgreSQL), a chunk `after` cuts, and the unsealed tail.
    */
   read: LineRange[];
   /** The node run's last sealed line. */
@@ -375,13 +392,33 @@ export interface ChunkCount {
 }
 
 /**
+ * The listed lines (domain/log-words.ts lineEntry's, concatenated) of the words of a chunk's
+ * `words` that contain `term` (letters and digits: never found inside a word's listed lines). The
+ * text is split at every match of the term (C-speed, no regexp: a regexp over every chunk's words
+ * cost 3 times as much); the piece after a match, up to its first space, is the rest of that word
+ * with its `!` and lines, or, when the word holds the term again, has no `!` (that word's last
+ * match answers for it). Null for a chunk whose words are not listed.
+ */
+const listedLines = (column: SQL, term: string) =>
+  sql`(SELECT coalesce(string_agg(substr(f, strpos(f, '!') + 1), ''), '')
+       FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i),
+            split_part(p.piece, ' ', 1) f
+       WHERE p.i > 1 AND strpos(f, '!') > 0)`;
+
+/**
  * A node run's matches of `term` (countableTerm's) at `levels` (all when empty) after seq
- * `after`, from its sealed chunks' word counts where they answer exactly: in a chunk where
- * exactly one word contains the term, and that word is counted, the lines holding that word
- * are the matching lines. The chunks whose uncounted words may hold the term are found in the
- * `words` index (as candidateRanges does, hence enable_seqscan off); every chunk's counted words
- * are read from its row (about a kilobyte, stored inline), split only when they hold the term (an
- * absent term: 3–8 ms at 2M lines instead of 30–50). One statement, so one snapshot.
+ * `after`, from its sealed chunks' rows where they answer exactly. A matching line is one holding
+ * a word that contains the term. In a chunk where no uncounted word contains the term, that is
+ * the lines of its counted words: summed from their counts when there is exactly one. In a chunk
+ * where no counted word contains it, the lines listed beside its uncounted words (each line once:
+ * one line may hold several such words), at the levels listed with them. In a chunk where one
+ * counted word and some uncounted ones contain it (`error` and `errors`), that word's count plus
+ * the listed lines that do not hold that word (those few lines read and split as the sealer
+ * splits them). A chunk where two counted words contain it is read. The chunks whose
+ * uncounted words hold the term are found in the `words` index (as candidateRanges does, hence
+ * enable_seqscan off); every chunk's counted words are read from its row (about a kilobyte,
+ * stored inline), split only when they hold the term (an absent term: 3–8 ms at 2M lines instead
+ * of 30–50). One statement, so one snapshot.
  */
 export async function countFromChunks(
   db: DbOrTx,
@@ -390,35 +427,60 @@ export async function countFromChunks(
   levels: readonly string[],
   after: number,
 ): Promise<ChunkCount> {
-  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i + 1] : []));
-  const lines = sql.raw(at.map((i) => `c.counts[u.i][${i}]`).join(' + ') || '0');
+  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+  const lines = sql.raw(at.map((i) => `c.counts[u.i][${i + 1}]`).join(' + ') || '0');
+  // The chunks whose uncounted words hold the term, with those words' lines when listed. A term
+  // of digits alone may be in `numbers` too (a chunk's `words` and `numbers`, each with its own
+  // index, one arm each: GIN cannot look up an OR of two indexes in one scan).
+  const like = `%${term}%`;
+  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+  const inWords = sql`SELECT first_seq, listed,
+                           CASE WHEN listed THEN ${listedLines(sql.raw('words'), term)} END AS lines
+                    FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
+  // `numbers` lists no lines: a chunk holding the term there is read.
+  const hits = DIGITS.test(term)
+    ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
+          FROM (${inWords} UNION ALL
+                SELECT first_seq, false, NULL FROM log_chunks
+                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
+    : inWords;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     const [row] = await selectRows<{
       counted: string;
       lo: number[];
       hi: number[];
+      listed: string[];
+      mixed_lo: number[];
+      mixed_word: string[];
+      mixed: string[];
       sealed: number;
       chunks: number;
     }>(
       tx,
-      sql`WITH hit AS MATERIALIZED (
-            SELECT first_seq FROM log_chunks
-            WHERE run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}
-              AND words LIKE ${`%${term}%`}),
+      sql`WITH hit AS MATERIALIZED (${hits}),
           ch AS (
-            SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines,
-                   (c.first_seq <= ${after} OR m.words > 1
-                    OR c.first_seq IN (SELECT first_seq FROM hit)) AS read
-            FROM log_chunks c CROSS JOIN LATERAL (
-              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines
+            SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines, h.lines AS listed,
+                   CASE WHEN c.first_seq <= ${after} THEN 'read'
+                        WHEN h.first_seq IS NULL THEN CASE WHEN m.words > 1 THEN 'read' ELSE 'sum' END
+                        WHEN NOT h.listed OR m.words > 1 THEN 'read'
+                        WHEN m.words = 1 THEN 'mixed'
+                        ELSE 'listed' END AS how, m.word
+            FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
+            CROSS JOIN LATERAL (
+              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines, min(u.w) AS word
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
-          SELECT coalesce(sum(lines) FILTER (WHERE NOT read), 0) AS counted, count(*)::int AS chunks,
-                 coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE read), '{}') AS lo,
-                 coalesce(array_agg(hi ORDER BY lo) FILTER (WHERE read), '{}') AS hi,
+          SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
+                 count(*)::int AS chunks,
+                 coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
+                 coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
+                 coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
+                 coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
+                 coalesce(array_agg(hi ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS hi,
+                 coalesce(array_agg(listed) FILTER (WHERE how = 'listed'), '{}') AS listed,
                  coalesce((SELECT last_seq FROM log_chunks WHERE node_key = ${keys.nodeKey}
                            ORDER BY first_seq DESC LIMIT 1), 0) AS sealed
           FROM ch`,
@@ -426,6 +488,92 @@ export async function countFromChunks(
     const sealedTo = row?.sealed ?? 0;
     const read = (row?.lo ?? []).map((lo, i) => ({ nodeKey: keys.nodeKey, lo, hi: row!.hi[i]! }));
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
-    return { counted: Number(row?.counted ?? 0), read, sealedTo, chunks: row?.chunks ?? 0 };
+    let listed = 0;
+    for (const entries of row?.listed ?? [])
+      for (const entry of decodeLineEntries(entries)) if (at.includes(entry % 4)) listed++;
+    // A chunk whose counted word holding the term was summed, and whose listed words hold it
+    // too: their lines (at the levels) that do not hold that counted word are matches as well.
+    const seqs: number[] = [];
+    const of: string[] = [];
+    for (const [i, entries] of (row?.mixed ?? []).entries())
+      for (const entry of decodeLineEntries(entries))
+        if (at.includes(entry % 4)) {
+          seqs.push(row!.mixed_lo[i]! + (entry >> 2));
+          of.push(row!.mixed_word[i]!);
+        }
+    if (seqs.length) {
+      const [extra] = await selectRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n
+            FROM unnest(${sql.param(seqs)}::int[], ${sql.param(of)}::text[]) AS r(seq, w)
+            CROSS JOIN LATERAL (
+              SELECT message FROM node_run_lines
+              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+            WHERE NOT (r.w = ANY(${words(searchable(sql.raw('l.message')))}))`,
+      );
+      listed += extra?.n ?? 0;
+    }
+    return {
+      counted: Number(row?.counted ?? 0) + listed,
+      read,
+      sealedTo,
+      chunks: row?.chunks ?? 0,
+    };
+  });
+}
+
+/**
+ * What a node run's count of a term that is not one word (`connection reset`, `user=42`,
+ * `ERR-17`: countableTerm's null) must read after seq `after`, narrowed by the listed lines: the
+ * lines matching it all hold a word containing each of its words (`patterns`, chunkPatterns'),
+ * so in a sealed chunk where one of those words lies in listed words only (in no counted word),
+ * only the lines listed for it can match — those of every such word, intersected — and only
+ * they are read (single-line ranges); a chunk where every word of the term is counted (or not
+ * listed) is read whole, and a chunk lacking a word is not read. Plus the unsealed tail. The
+ * caller counts the real match in what is returned (so the answer is exact whatever was listed).
+ */
+export async function termLines(
+  db: DbOrTx,
+  keys: { nodeKey: number; runKey: number },
+  patterns: string[],
+  after: number,
+): Promise<ChunkCount> {
+  const terms = patterns.map((p) => p.slice(1, -1));
+  // (A word of digits alone may be in `numbers`, whose lines are not listed.)
+  const listedOf = (w: string) =>
+    sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                  ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
+             THEN ${listedLines(sql.raw('words'), w)} END`;
+  const matches = patterns.map((p) =>
+    /^%[0-9]+%$/.test(p)
+      ? sql` AND (counted LIKE ${p} OR words LIKE ${p} OR numbers LIKE ${p})`
+      : sql` AND (counted LIKE ${p} OR words LIKE ${p})`,
+  );
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    const rows = await selectRows<{ lo: number; hi: number; lines: (string | null)[] }>(
+      tx,
+      sql`SELECT first_seq AS lo, last_seq AS hi,
+                 ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines
+          FROM log_chunks
+          WHERE run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}
+            AND last_seq > ${after}${sql.join(matches)}
+          ORDER BY first_seq`,
+    );
+    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
+    const read: LineRange[] = [];
+    for (const { lo, hi, lines } of rows) {
+      const listed = lines
+        .filter((entries): entries is string => entries !== null)
+        .map((entries) => new Set([...decodeLineEntries(entries)].map((n) => n >> 2)));
+      if (!listed.length) read.push({ nodeKey: keys.nodeKey, lo, hi });
+      else
+        for (const o of [...listed[0]!]
+          .filter((o) => listed.every((set) => set.has(o)))
+          .sort((a, b) => a - b))
+          if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
+    }
+    read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
+    return { counted: 0, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
   });
 }

@@ -385,11 +385,23 @@ export const logChunks = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /**
+     * `words` lists each word's lines beside it (s10search; false in a chunk sealed before, or
+     * split by PostgreSQL, whose `words` are the words alone): a term inside uncounted words only
+     * is counted from them (db/log-chunks.ts countFromChunks).
+     */
+    listed: boolean('listed').notNull().default(false),
+    /**
+     * The uncounted words of digits alone, listed as `words` (s10search; '' in a chunk sealed
+     * before, whose `words` holds them): a term with a letter never reads them.
+     */
+    numbers: text('numbers').notNull().default(''),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),
     index('log_chunks_words_idx').using('gin', t.runKey, sql`${t.words} gin_trgm_ops`),
     index('log_chunks_counted_idx').using('gin', t.runKey, sql`${t.counted} gin_trgm_ops`),
+    index('log_chunks_numbers_idx').using('gin', t.runKey, sql`${t.numbers} gin_trgm_ops`),
   ],
 );
 

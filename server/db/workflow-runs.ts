@@ -34,7 +34,9 @@ import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
   countableTerm,
+  CHUNK_LINES,
   countFromChunks,
+  termLines,
   chunkPatterns,
   lastSealedSeq,
   perRange,
@@ -937,24 +939,32 @@ async function searchLogPage(
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
   }
   const levels = page.levels ? page.levels.split(',') : [];
+  // A whole run's count from the start: its node runs' counts from their chunks' rows, summed.
+  if (
+    'run' in of &&
+    keys &&
+    page.want === 'only' &&
+    (page.upTo === undefined || page.after === 0)
+  ) {
+    const total = await runCountFromChunks(db, of.run, keys.runKey, q, levels, lineFilters);
+    if (total !== null) return { rows: [], total, countedTo: undefined };
+  }
   // A whole word or a part of one: counted from the sealed chunks' word counts, reading only
   // the chunks they cannot answer and the tail, to the end at once; but a count in steps (upTo)
   // that would read more than a quarter of the chunks goes in steps as below.
   const term = countKey ? countableTerm(q) : null;
+  const nodeKeys = countKey ? { nodeKey: countKey.nodeKey, runKey: keys!.runKey } : null;
+  // A term of several words or with punctuation: only the lines listed for its words are read,
+  // where its words are listed (db/log-chunks.ts termLines).
+  const termPatterns = countKey && !term ? await chunkPatterns(db, q) : null;
   const chunks = term
-    ? await countFromChunks(
-        db,
-        { nodeKey: countKey!.nodeKey, runKey: keys!.runKey },
-        term,
-        levels,
-        countFrom,
-      )
-    : null;
-  if (
-    countKey &&
-    chunks &&
-    (page.upTo === undefined || (chunks.read.length - 1) * 4 <= chunks.chunks)
-  ) {
+    ? await countFromChunks(db, nodeKeys!, term, levels, countFrom)
+    : termPatterns?.length
+      ? await termLines(db, nodeKeys!, termPatterns, countFrom)
+      : null;
+  // (A term's lines that narrow nothing, each chunk read whole, are read as below instead: the
+  // whole scope in one scan, which PostgreSQL runs in parallel, not chunk by chunk.)
+  if (countKey && chunks && ((page.upTo === undefined && term) || readsFew(chunks))) {
     const counted = await countRest(db, keys, chunks, [
       ...lineFilters,
       sql`${seqCol} > ${countFrom}`,
@@ -967,7 +977,7 @@ async function searchLogPage(
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
   // so the index cannot narrow the page or the count; read on in order.
   const dense = probe && seqs.length >= 4;
-  const patterns = dense ? [] : await chunkPatterns(db, q);
+  const patterns = dense ? [] : (termPatterns ?? (await chunkPatterns(db, q)));
   const ranges =
     patterns.length && (!pageDone || page.want !== 'false')
       ? await candidateRanges(db, of, patterns)
@@ -1055,6 +1065,58 @@ async function searchLogPage(
 async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, lineFilters: SQL[]) {
   const read = await countMatches(db, keys, chunks.read, lineFilters, chunks.sealedTo);
   return { n: chunks.counted + read.n, sealed: chunks.counted + read.sealed };
+}
+
+/**
+ * A whole run's matches of `q`: each node run's from its chunks' rows (countFromChunks for a
+ * word or a part of one, termLines for other terms), what they leave read in one statement for
+ * every node run. Null when that would read more than a quarter of the run's sealed lines, or
+ * `q` has no word the chunks index (the caller reads as before).
+ */
+async function runCountFromChunks(
+  db: DbOrTx,
+  run: string,
+  runKey: number,
+  q: string,
+  levels: string[],
+  lineFilters: SQL[],
+): Promise<number | null> {
+  const term = countableTerm(q);
+  const patterns = term ? [] : await chunkPatterns(db, q);
+  if (!term && !patterns.length) return null;
+  const nodes = await selectRows<{ k: number }>(
+    db,
+    sql`SELECT log_key AS k FROM node_runs WHERE workflow_run_identifier = ${run}`,
+  );
+  const parts: ChunkCount[] = [];
+  for (const { k } of nodes) {
+    const keys = { nodeKey: k, runKey };
+    parts.push(
+      term
+        ? await countFromChunks(db, keys, term, levels, 0)
+        : await termLines(db, keys, patterns, 0),
+    );
+  }
+  const whole: ChunkCount = {
+    counted: parts.reduce((sum, p) => sum + p.counted, 0),
+    read: parts.flatMap((p) => p.read),
+    sealedTo: 0,
+    chunks: parts.reduce((sum, p) => sum + p.chunks, 0),
+  };
+  if (!readsFew(whole)) return null;
+  const read = await countMatches(db, { nodeKey: null, runKey }, whole.read, lineFilters);
+  return whole.counted + read.n;
+}
+
+/**
+ * A count from the chunks' rows leaves at most a quarter of the sealed lines after its cursor
+ * to read (the unsealed tail aside): it goes to the end at once, not in steps.
+ */
+function readsFew(chunks: ChunkCount): boolean {
+  const lines = chunks.read
+    .filter((r) => r.hi !== UNSEALED_END)
+    .reduce((sum, r) => sum + r.hi - r.lo + 1, 0);
+  return lines * 4 <= chunks.chunks * CHUNK_LINES;
 }
 
 /** Lines a node run's search page reads in order before asking the chunk index. */

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ASCII, asciiLowered, chunkWords } from './log-words';
+import { ASCII, asciiLowered, chunkWords, decodeLineEntries, plainWords } from './log-words';
 
 /** The distinct words of `text` (one level for every line, none counted). */
-const wordSet = (text: string) =>
-  chunkWords(text, '0'.repeat(text.split('\n').length), Infinity, 1).words;
+const wordSet = (text: string) => {
+  const { words, numbers } = chunkWords(text, '0'.repeat(text.split('\n').length), Infinity, 1);
+  return plainWords(`${words} ${numbers}`).split(' ').filter(Boolean).sort().join(' ');
+};
 
 describe('chunkWords: the word set', () => {
   it('answers the distinct words between ASCII separators, sorted, joined by spaces', () => {
@@ -43,6 +45,7 @@ describe('chunkWords', () => {
     const split = chunkWords('a b a\nb c\na\nc.c', '0131', 2, 4);
     expect(split).toEqual({
       words: '',
+      numbers: '',
       counted: 'a b c',
       counts: [
         [1, 0, 0, 1],
@@ -50,11 +53,78 @@ describe('chunkWords', () => {
         [0, 2, 0, 0],
       ],
     });
-    expect(chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4)).toEqual({
+    const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
+    expect({ ...listed, words: plainWords(listed.words) }).toEqual({
       words: 'a b c',
+      numbers: '',
       counted: '',
       counts: [],
     });
-    expect(chunkWords('', '0', 1, 4)).toEqual({ words: '', counted: '', counts: [] });
+    expect(chunkWords('', '0', 1, 4)).toEqual({ words: '', numbers: '', counted: '', counts: [] });
+  });
+});
+
+describe('chunkWords: the lines of uncounted words', () => {
+  /** Each word of `words` with its lines decoded as [offset, level]. */
+  const lines = (words: string) =>
+    Object.fromEntries(
+      words
+        .split(' ')
+        .filter(Boolean)
+        .map((token) => {
+          const [word, entries] = token.split('!');
+          return [word, [...decodeLineEntries(entries!)].map((n) => [n >> 2, n % 4])];
+        }),
+    );
+
+  it('lists each uncounted word with its lines and their levels, a line once', () => {
+    // Lines: "a b a" (level 0), "b c" (1), "a" (3), "c.c" (1)
+    expect(lines(chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4).words)).toEqual({
+      a: [
+        [0, 0],
+        [2, 3],
+      ],
+      b: [
+        [0, 0],
+        [1, 1],
+      ],
+      c: [
+        [1, 1],
+        [3, 1],
+      ],
+    });
+  });
+
+  it('keeps words of digits alone apart, in numbers, without their lines', () => {
+    const split = chunkWords('id 42 x42 0x2a\n42 7', '01', 3, 4);
+    expect(plainWords(split.words)).toBe('0x2a id x42');
+    expect(split.numbers).toBe('42 7');
+  });
+
+  it('writes the lines in characters that are neither letters, digits, spaces nor "!"', () => {
+    const text = Array.from({ length: 4096 }, (_, i) => `w${i % 5} x${i}`).join('\n');
+    const levels = Array.from({ length: 4096 }, (_, i) => String(i % 4)).join('');
+    const { words, counted, numbers } = chunkWords(text, levels, 8, 4);
+    expect(counted).toBe('w0 w1 w2 w3 w4');
+    expect(numbers).toBe('');
+    expect(plainWords(words).split(' ')).toHaveLength(4096);
+    for (const token of words.split(' ')) {
+      const [word, entries] = token.split('!');
+      expect(entries).toMatch(/^[^A-Za-z0-9 !]{3}$/);
+      const i = Number(word!.slice(1));
+      // The last line of a chunk, at the last level, fits in the entry.
+      expect([...decodeLineEntries(entries!)]).toEqual([i * 4 + (i % 4)]);
+    }
+  });
+
+  it('counts a word held by minLines lines, however many times a line says it', () => {
+    const text = Array.from({ length: 8 }, () => 'same same').join('\n');
+    expect(chunkWords(text, '1'.repeat(8), 8, 4)).toEqual({
+      words: '',
+      numbers: '',
+      counted: 'same',
+      counts: [[0, 8, 0, 0]],
+    });
+    expect(plainWords(chunkWords(text, '1'.repeat(8), 9, 4).words)).toBe('same');
   });
 });

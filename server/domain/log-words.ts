@@ -28,10 +28,68 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
   Number(c > 0 && WORD_SEPARATORS.test(String.fromCharCode(c))),
 );
 
+/**
+ * The 31 characters a listed word's lines are written in (LINE_DIGITS digits an entry, base 31):
+ * ASCII punctuation but `!` (which follows the word) and the space (which separates words). None
+ * is a letter or a digit, so a search term of letters and digits found in a chunk's `words` lies
+ * inside a word, never inside its lines, and pg_trgm (which indexes letters and digits) sees the
+ * words alone.
+ */
+export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const LINE_DIGITS = 3;
+const LINE_CODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
+
+/** The first two digits of an entry, by n / 31. */
+const ENTRY_HEAD = Array.from(
+  { length: 31 * 31 },
+  (_, k) => LINE_ALPHABET[Math.floor(k / 31)]! + LINE_ALPHABET[k % 31]!,
+);
+
+/** A line of a chunk and its level as one listed entry: `n` = offset · 4 + level (< 31³). */
+const lineEntry = (n: number): string => ENTRY_HEAD[Math.floor(n / 31)]! + LINE_ALPHABET[n % 31]!;
+
+/**
+ * The lines of listed entries (a concatenation of lineEntry's, as a count gathers them for the
+ * words holding a term): each line once, as offset · 4 + level. Characters outside the alphabet
+ * are skipped a whole entry at a time (none are written).
+ */
+export function decodeLineEntries(entries: string): Set<number> {
+  const lines = new Set<number>();
+  for (let i = 0; i + LINE_DIGITS <= entries.length; i += LINE_DIGITS) {
+    let n = 0;
+    for (let d = 0; d < LINE_DIGITS; d++) {
+      const code = LINE_CODE[entries.charCodeAt(i + d) & 127]!;
+      n = code < 0 ? NaN : n * 31 + code;
+    }
+    if (!Number.isNaN(n)) lines.add(n);
+  }
+  return lines;
+}
+
+/** A word (or a term) of ASCII digits alone: kept in a chunk's `numbers`. */
+export const DIGITS = /^[0-9]+$/;
+
+/** A chunk's `words` without their listed lines: the word set alone. */
+export const plainWords = (words: string) => words.replace(/![^ ]*/g, '');
+
 /** A chunk's words as its search index row holds them (db/log-chunks.ts `insertChunks`). */
 export interface ChunkWords {
-  /** The words held by fewer than `minLines` lines, sorted, joined by spaces. */
+  /**
+   * The words held by fewer than `minLines` lines, sorted, joined by spaces, each followed by `!`
+   * and its lines (offset in the chunk and level, LINE_DIGITS characters of LINE_ALPHABET each,
+   * in line order): `needle!#$%` — so a term inside such words is counted, and its lines found,
+   * from the row.
+   */
   words: string;
+  /**
+   * The uncounted words of digits alone, sorted, joined by spaces, their lines not listed: a
+   * term with a letter is never inside one (and a line's numbers — its own, a request's, a
+   * checksum — are most of a chunk's words), so its search reads `words` alone. Listed, such
+   * numbers took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
+   * numbers a line), over the 250 B a stored line.
+   */
+  numbers: string;
   /** The words held by `minLines` lines or more, sorted, joined by spaces… */
   counted: string;
   /** …and for each of them, in the same order, its lines at each level (index = level). */
@@ -55,8 +113,10 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → [the last line that held it, lines at level 0, 1, …]
+  // word → [the last line that held it, its lines at level 0, 1, …, then its first minLines
+  // lines as line · 4 + level] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
+  const most = 1 + levelCount + minLines;
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
@@ -64,13 +124,15 @@ export function chunkWords(
     const word = text.slice(start, end);
     const entry = seen.get(word);
     if (!entry) {
-      const counts = new Array<number>(levelCount + 1).fill(0);
-      counts[0] = line;
-      counts[level + 1] = 1;
-      seen.set(word, counts);
+      const fresh = new Array<number>(levelCount + 2).fill(0);
+      fresh[0] = line;
+      fresh[level + 1] = 1;
+      fresh[levelCount + 1] = line * 4 + level;
+      seen.set(word, fresh);
     } else if (entry[0] !== line) {
       entry[0] = line;
       entry[level + 1]!++;
+      if (entry.length < most) entry.push(line * 4 + level);
     }
   };
   for (let i = 0; i < text.length; i++) {
@@ -83,14 +145,25 @@ export function chunkWords(
   }
   if (start >= 0) take(text.length);
   const words: string[] = [];
+  const numbers: string[] = [];
   const counted: string[] = [];
   const counts: number[][] = [];
   for (const word of [...seen.keys()].sort()) {
-    const perLevel = seen.get(word)!.slice(1);
-    if (perLevel.reduce((a, b) => a + b, 0) >= minLines) {
+    const entry = seen.get(word)!;
+    if (entry.length >= most) {
       counted.push(word);
-      counts.push(perLevel);
-    } else words.push(word);
+      counts.push(entry.slice(1, levelCount + 1));
+    } else if (DIGITS.test(word)) numbers.push(word);
+    else {
+      let lines = '';
+      for (let k = levelCount + 1; k < entry.length; k++) lines += lineEntry(entry[k]!);
+      words.push(`${word}!${lines}`);
+    }
   }
-  return { words: words.join(' '), counted: counted.join(' '), counts };
+  return {
+    words: words.join(' '),
+    numbers: numbers.join(' '),
+    counted: counted.join(' '),
+    counts,
+  };
 }

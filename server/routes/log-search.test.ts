@@ -6,11 +6,20 @@ import type { LogLine } from '../../contract/workflows';
 import { selectRows } from '../db/client';
 import { CHUNK_LINES } from '../db/log-chunks';
 import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
-import { sealLogChunks } from '../services/log-chunks';
+import { SPLIT_HERE_MAX_BYTES, sealLogChunks } from '../services/log-chunks';
+import { ANSI_PATTERN } from '../db/log-filter';
 import { sweepRetention } from '../services/retention';
+import { plainWords } from '../domain/log-words';
 import { bearerToken, startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
-import { completeNode, createLinearWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import {
+  completeNode,
+  createLinearWorkflow,
+  createWorkflow,
+  nodeRunOf,
+  startRun,
+  workflowBody,
+} from '../test/workflow-fixtures';
 
 /**
  * The log search through the chunk index (db/log-chunks.ts): answers must be the same whether a
@@ -206,22 +215,33 @@ describe('log search over sealed chunks and the unsealed tail', () => {
 
   it('counts in steps with upTo: the matches after the cursor up to a seq, and where to go on', async () => {
     await sealLogChunks(t.database.db);
-    // Steps as they go when no count of the term is kept (a kept one answers at once, below).
-    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
-    const steps: [number | undefined, string | null][] = [];
-    for (let cursor = '0', upTo = 1000; ; upTo *= 4) {
-      const page = await nodeLogs(work, `q=needle&total=only&cursor=${cursor}&upTo=${upTo}`);
-      expect(page.logs).toEqual([]);
-      steps.push([page.total, page.nextCursor]);
-      if (page.nextCursor === null) break;
-      cursor = page.nextCursor;
+    const inSteps = async () => {
+      // Steps as they go when no count of the term is kept (a kept one answers at once, below).
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      const steps: [number | undefined, string | null][] = [];
+      for (let cursor = '0', upTo = 1000; ; upTo *= 4) {
+        const page = await nodeLogs(work, `q=needle&total=only&cursor=${cursor}&upTo=${upTo}`);
+        expect(page.logs).toEqual([]);
+        steps.push([page.total, page.nextCursor]);
+        if (page.nextCursor === null) return steps;
+        cursor = page.nextCursor;
+      }
+    };
+    // A rare word: counted from its listed lines (both chunks), so to the end at once.
+    expect(await inSteps()).toEqual([[3, null]]);
+    // As chunks sealed before listed words: both chunks read, so in steps. (0, 1000]: IN_FIRST;
+    // (1000, 4000]: none; (4000, 16000]: IN_SECOND and IN_TAIL; the end.
+    const key = sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+    await t.database.db.execute(sql`UPDATE log_chunks SET listed = false WHERE node_key = ${key}`);
+    try {
+      expect(await inSteps()).toEqual([
+        [1, '1000'],
+        [0, '4000'],
+        [2, null],
+      ]);
+    } finally {
+      await t.database.db.execute(sql`UPDATE log_chunks SET listed = true WHERE node_key = ${key}`);
     }
-    // (0, 1000]: IN_FIRST; (1000, 4000]: none; (4000, 16000]: IN_SECOND and IN_TAIL; the end.
-    expect(steps).toEqual([
-      [1, '1000'],
-      [0, '4000'],
-      [2, null],
-    ]);
     expect(
       (await nodeLogs(work, `q=ok&total=only&cursor=${CHUNK_LINES}&upTo=${CHUNK_LINES + 100}`))
         .total,
@@ -256,7 +276,14 @@ describe('a count in steps (upTo) of a term in few chunks', () => {
     };
     const { work } = await nodeRunWith(5 * CHUNK_LINES + 20, needles);
     await sealLogChunks(t.database.db);
-    // 5 sealed chunks, 2 hold "needle": not few enough (more than a quarter), counted in steps.
+    // 5 sealed chunks, 2 hold "needle": counted from their listed lines, to the end at once…
+    const listed = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([listed.total, listed.nextCursor]).toEqual([3, null]);
+    // …but as chunks sealed before listed words, not few enough to read (more than a quarter):
+    // counted in steps.
+    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+    const key = sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+    await t.database.db.execute(sql`UPDATE log_chunks SET listed = false WHERE node_key = ${key}`);
     const step = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
     expect([step.total, step.nextCursor]).toEqual([1, '100']);
     // "needle two": 1 chunk of 5 (the tail is read too), counted to the end from the cursor.
@@ -536,17 +563,24 @@ describe('counts from the chunks’ word counts', () => {
     }));
     const work = await nodeRunOfLines(lines);
     await sealLogChunks(t.database.db);
-    const [chunk] = await selectRows<{ counted: string; counts: number[][]; words: string }>(
+    const [chunk] = await selectRows<{
+      counted: string;
+      counts: number[][];
+      words: string;
+      numbers: string;
+    }>(
       t.database.db,
-      sql`SELECT counted, counts, words FROM log_chunks WHERE node_key = ${keyOf(work)}`,
+      sql`SELECT counted, counts, words, numbers FROM log_chunks WHERE node_key = ${keyOf(work)}`,
     );
     // 410 lines say "failed" (twice: one line each), at every 10th i: levels of i % 4 = 0 or 2.
     expect(chunk!.counted.split(' ')).toEqual(['again', 'failed', 'item', 'ok', 'request']);
     expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
     expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
-    // The numbers, each in one line, stay in `words`, sorted byte-wise.
-    expect(chunk!.words.split(' ').slice(0, 3)).toEqual(['0', '1', '10']);
-    expect(chunk!.words).not.toMatch(/\b(failed|item)\b/);
+    // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), sorted
+    // byte-wise, each with its line.
+    expect(plainWords(chunk!.numbers).split(' ').slice(0, 3)).toEqual(['0', '1', '10']);
+    expect(chunk!.words).toBe('');
+    expect(chunk!.numbers).not.toMatch(/\b(failed|item)\b/);
   });
 
   it('reads the counts, not the lines: a wrong count changes the answer', async () => {
@@ -689,6 +723,182 @@ describe('counts from the chunks’ word counts', () => {
       }
     }
   }, 240_000);
+});
+
+describe('counts from listed lines (a term inside uncounted words)', () => {
+  const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+
+  /**
+   * Line i (0-based) of the node run: rare words ("reset" and a longer word it starts,
+   * "resetting"; digits apart and inside a word; a colour code; a newline) in a few lines of
+   * every chunk, a counted word ("item") in every other line and its longer form in a few.
+   */
+  const message = (i: number) => {
+    if (i % 499 === 7) return `connection RESET by peer ${i}`;
+    if (i % 613 === 11) return `Resetting \u001b[31mreset\u001b[0m pool`;
+    if (i % 701 === 3) return `resetting\nreq4123 done`;
+    if (i % 997 === 5) return `job 41234 and 4123: items`;
+    if (i % 1409 === 9) return `peer\u001b[1mreset\u001b[0m=ok`;
+    if (i % 823 === 13) return `Spooled spoolroom pool-side`;
+    return `item ${i} done`;
+  };
+
+  it('answers what PostgreSQL’s ILIKE answers, for listed chunks, a chunk split by PostgreSQL and the tail', async () => {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    const n = 3 * CHUNK_LINES + 300;
+    const post = async (from: number, to: number) => {
+      const logs = [];
+      for (let i = from; i < to; i++)
+        logs.push({ level: LEVELS[(i * 7) % 4]!, message: message(i) });
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    // Two chunks sealed here (their words listed), the third split by PostgreSQL (too big for
+    // the server: its words are not listed, so it is read), then a tail.
+    await post(0, 2 * CHUNK_LINES);
+    await sealLogChunks(t.database.db);
+    await post(2 * CHUNK_LINES, n);
+    const limit = SPLIT_HERE_MAX_BYTES.value;
+    SPLIT_HERE_MAX_BYTES.value = 1_000;
+    try {
+      await sealLogChunks(t.database.db);
+    } finally {
+      SPLIT_HERE_MAX_BYTES.value = limit;
+    }
+    const chunks = await selectRows<{ listed: boolean }>(
+      t.database.db,
+      sql`SELECT listed FROM log_chunks WHERE node_key = ${keyOf(work)} ORDER BY first_seq`,
+    );
+    expect(chunks.map((c) => c.listed)).toEqual([true, true, false]);
+
+    /** PostgreSQL's own count: ILIKE over the message without its colour codes. */
+    const ilike = async (term: string, levels: string[], after: number) => {
+      const [row] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM node_run_lines
+            WHERE node_key = ${keyOf(work)} AND seq > ${after}
+              AND regexp_replace(message, ${ANSI_PATTERN}, '', 'g') ILIKE ${`%${term}%`}
+              ${levels.length ? sql`AND level = ANY(${sql.param(levels)}::text[])` : sql``}`,
+      );
+      return row!.n;
+    };
+    const terms = ['reset', 'RESET', 'rese', 'eset', 'resetting', 'setting', 'peer', '4123'];
+    terms.push('412', '123', '41234', 'req4', 'items', 'item', 'zzzq', 'reset by', 'peer reset');
+    // Terms of several words or with punctuation, some of whose words are listed only.
+    terms.push('reset pool', 'req4123 done', '4123:', 'JOB 41234', 'pool ', ' 4123');
+    // Rare words only (listed), one line holding three of them.
+    terms.push('spool', 'SPOO', 'oom', 'q4123');
+    for (const term of terms) {
+      for (const levels of [[], ['WARN'], ['DEBUG', 'ERROR']]) {
+        for (const after of [0, CHUNK_LINES + 77]) {
+          const query =
+            `q=${encodeURIComponent(term)}&total=only` +
+            levels.map((l) => `&level=${l}`).join('') +
+            (after ? `&cursor=${after}&upTo=2147483647` : '');
+          const want = await ilike(term, levels, after);
+          const label = `${JSON.stringify(term)} ${levels.join()} ${after}`;
+          await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+          expect((await nodeLogs(work, query)).total, `${label} first`).toBe(want);
+          expect((await nodeLogs(work, query)).total, `${label} again`).toBe(want);
+        }
+      }
+    }
+    expect(await ilike('reset', [], 0)).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('reads the listed lines, not the lines: a wrong list changes the answer', async () => {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: 2 * CHUNK_LINES + 5 }, (_, i) => ({
+      level: 'INFO',
+      message: message(i),
+    }));
+    for (let from = 0; from < logs.length; from += 5_000) {
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+        logs: logs.slice(from, from + 5_000),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    await sealLogChunks(t.database.db);
+    const count = async (q: string) => {
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      return (await nodeLogs(work, `q=${q}&total=only`)).total;
+    };
+    const want = logs.filter((l) => l.message.includes('spoolroom')).length;
+    expect(await count('spoolroom')).toBe(want);
+    // "spoolroom" (in 4 or 5 lines of a chunk: listed) listed in one line more in each sealed
+    // chunk (its first line, which does not hold it, at DEBUG): counted from the lists, so the
+    // answer follows; at INFO alone it does not.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET words = regexp_replace(words, '(^| )spoolroom!', '\\1spoolroom!"""')
+          WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await count('spoolroom')).toBe(want + 2);
+    expect(await count('POOLROO')).toBe(want + 2);
+    expect(await count('spoolroom&level=INFO')).toBe(want);
+    // A term with a space reads the lines as before.
+    expect(await count('%20spoolroom')).toBe(want);
+  });
+});
+
+describe('a whole run’s count', () => {
+  it('sums its node runs’ counts from their chunks’ rows, as PostgreSQL’s ILIKE counts the run', async () => {
+    await createWorkflow(
+      t,
+      workflowBody(
+        'search-fan-out',
+        ['trigger', 'a', 'b'],
+        [
+          ['trigger', 'a'],
+          ['trigger', 'b'],
+        ],
+      ),
+    );
+    const run = await startRun(t, 'search-fan-out');
+    const nodes = ['a', 'b'].map((n) => nodeRunOf(run, n).identifier);
+    const message = (node: number, i: number) =>
+      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done`;
+    for (const [node, work] of nodes.entries()) {
+      const n = (2 + node) * CHUNK_LINES + 100 * node;
+      for (let from = 0; from < n; from += 5_000) {
+        const logs = [];
+        for (let i = from; i < Math.min(n, from + 5_000); i++)
+          logs.push({ level: i % 3 ? 'INFO' : 'WARN', message: message(node, i) });
+        const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, { logs });
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+      }
+    }
+    await sealLogChunks(t.database.db);
+    const key = sql`(SELECT log_key FROM workflow_runs WHERE identifier = ${run.identifier})`;
+    const ilike = async (term: string, level?: string) => {
+      const [row] = await selectRows<{ n: number }>(
+        t.database.db,
+        sql`SELECT count(*)::int AS n FROM node_run_lines
+            WHERE run_key = ${key} AND message ILIKE ${`%${term}%`}
+              ${level ? sql`AND level = ${level}` : sql``}`,
+      );
+      return row!.n;
+    };
+    for (const term of ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq']) {
+      for (const level of [undefined, 'WARN']) {
+        const query = `q=${encodeURIComponent(term)}${level ? `&level=${level}` : ''}&total=only`;
+        const want = await ilike(term, level);
+        // The viewer's first step (cursor 0, upTo) is answered to the end at once.
+        const step = await runLogs(run.identifier, `${query}&cursor=0&upTo=1000`);
+        expect([step.total, step.nextCursor], `${term} ${level}`).toEqual([want, null]);
+        expect((await runLogs(run.identifier, query)).total, `${term} ${level}`).toBe(want);
+      }
+    }
+    // From the rows: a line more listed for "reset" in every chunk changes the answer.
+    const want = await ilike('reset');
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET words = regexp_replace(words, '(^| )reset!', '\\1reset!"""')
+          WHERE run_key = ${key}`,
+    );
+    expect((await runLogs(run.identifier, 'q=reset&total=only')).total).toBe(want + 5);
+  });
 });
 
 describe('retention', () => {

@@ -185,7 +185,8 @@ describe('the chunk sealer', () => {
                  WHERE node_key = (SELECT log_key FROM k) AND w <> ''),
           -- PostgreSQL's own count of the lines holding each word, per level
           per AS (SELECT w, level, count(DISTINCT seq)::int AS n FROM lw GROUP BY 1, 2)
-          SELECT (SELECT array_remove(string_to_array(words || ' ' || counted, ' '), '') FROM c)
+          SELECT (SELECT array_remove(string_to_array(
+                     regexp_replace(words || ' ' || numbers, '![^ ]*', '', 'g') || ' ' || counted, ' '), '') FROM c)
                    AS sealed,
             (SELECT array_agg(DISTINCT w) FROM lw) AS split,
             (SELECT coalesce(json_agg(json_build_object('word', u.w, 'counts', c.counts[u.i:u.i][1:4],

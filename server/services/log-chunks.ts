@@ -94,7 +94,7 @@ async function sealChunks(
     const at = [tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq] as const;
     if (bytes > SPLIT_HERE_MAX_BYTES.value) {
       const words = await chunkWordsInDatabase(...at);
-      sealed.push({ ...chunk, words, counted: '', counts: [] });
+      sealed.push({ ...chunk, words, numbers: '', counted: '', counts: [], listed: false });
       continue;
     }
     const read = await chunkText(...at);
@@ -103,7 +103,7 @@ async function sealChunks(
     const { text, levels } =
       lowered === null ? await chunkText(...at, true) : { ...read, text: lowered };
     const split = chunkWords(text, levels, COUNTED_MIN_LINES, COUNT_LEVELS.length);
-    sealed.push({ ...chunk, ...split });
+    sealed.push({ ...chunk, ...split, listed: true });
   }
   return insertChunks(tx, node.nodeKey, sealed);
 }

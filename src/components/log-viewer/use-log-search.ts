@@ -88,12 +88,14 @@ export function useLogSearch({
     if (!matches) return;
     const stay = keepLinkedLine.current;
     keepLinkedLine.current = false;
-    // The count starts once the first match is known and the lines around it are asked for
-    // (LogView.holdCount): those go first.
+    // The count starts once the first match is known, beside the lines around it
+    // (LogView.holdCount): a rare term's count comes from the chunks' rows in a few ms of CPU,
+    // and waiting for those lines first put a round trip between the first match and its count.
     matches.holdCount();
     void matches.open('head').then(async () => {
-      if (matches.lineAt(0) && !stay) await goToMatch(0);
+      const going = matches.lineAt(0) && !stay ? goToMatch(0) : null;
       matches.startCount();
+      await going;
     });
   }, [matches, goToMatch]);
   useEffect(() => () => matches?.dispose(), [matches]);
