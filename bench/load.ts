@@ -8,10 +8,12 @@
  *      the same columns and only the indexes needed to read by position and level, and its CPU
  *      per row; the ratio;
  *   3. reads: 50 and 200 viewers at the dashboard's policies, without and with the 8 writers:
- *      `poll` (Follow off: every 2 s the run with view=summary and If-None-Match, and its node's
- *      log from its cursor), p50/p99; `stream` (a live node with Follow on, the default: the run
- *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
- *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
+ *      `poll` (Follow off, scrolled up from the end: every 2 s the run with view=summary and
+ *      If-None-Match, and its node's log's new total and level counts, `total=only` with
+ *      If-None-Match; LOG_POLL=plain: the lines from its cursor, as before), p50/p99;
+ *      `stream` (a live node with Follow on, the default: the run polled the same way, the
+ *      node's log streamed over SSE), run-poll p50/p99 and each streamed line's delivery lag
+ *      p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
  * Where the polls' time went (server/timing.ts, turned on here): per kind, the server's handler
  * time split into pool wait, queries and lookups shared with other requests, its send time, and
@@ -153,6 +155,11 @@ const MODES = (process.env.MODES ?? 'poll,stream').split(',');
  * VIEWER_PROCESSES=2 splits the viewers over two processes (each its own event loop, as browsers
  * are), so a viewer's latency is less its own load generator's queue; default 1.
  */
+/** Which log poll the `poll` viewers make (bench/load-viewers.ts LOG_POLL). */
+const LOG_POLL_LABEL =
+  process.env.LOG_POLL === 'plain'
+    ? 'LOG_POLL=plain: the lines from the cursor'
+    : 'scrolled up: the log count alone';
 const VIEWER_PROCESSES = Math.max(1, Number(process.env.VIEWER_PROCESSES ?? 1));
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
@@ -693,9 +700,11 @@ async function main() {
     const [loaded, writing] = await Promise.all([read(viewers, READ_S, mode), ingest(READ_S)]);
     const f = (x: number) => x.toFixed(1);
     if (mode === 'poll') {
+      const split = (r: typeof loaded) =>
+        `run ${f(pct(r.run, 0.5))} / ${f(pct(r.run, 0.99))}, logs ${f(pct(r.logs, 0.5))} / ${f(pct(r.logs, 0.99))}`;
       console.log(
-        `[poll: Follow off] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms` +
-          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
+        `[poll: Follow off, ${LOG_POLL_LABEL}] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms (${split(idle)})` +
+          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${split(loaded)}; ${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     } else {
       const lag = (l: typeof loaded.lag) => (l ? `p50 ${l.p50} / p99 ${l.p99} ms` : '–');
