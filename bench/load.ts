@@ -30,7 +30,7 @@
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -253,6 +253,24 @@ function backendSched(pid: number) {
 }
 
 /** A process's niceness (field 19 of /proc/<pid>/stat); NaN once it is gone. */
+/**
+ * LOADGEN_NICE=n (a diagnosis, not a product setting): the writers' and viewers' processes run at
+ * niceness n (each of their threads; threads made later inherit it). In production the clients
+ * are other machines; on these 2 cores they compete with the server and PostgreSQL for a CPU.
+ */
+const LOADGEN_NICE =
+  process.env.LOADGEN_NICE === undefined ? null : Number(process.env.LOADGEN_NICE);
+function renice(pid: number) {
+  if (LOADGEN_NICE === null) return;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), LOADGEN_NICE);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+}
+
 function niceOf(pid: number) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -355,6 +373,7 @@ async function main() {
           ],
           { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession },
         );
+    if (child?.pid !== undefined) renice(child.pid);
     const output = child ? text(child.stdout) : null;
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
     const server0 = ownCpuSeconds();
@@ -464,6 +483,7 @@ async function main() {
           execArgv: ['--import', 'tsx'],
           detached: ownSession,
         });
+        if (child.pid !== undefined) renice(child.pid);
         const answer = new Promise<ViewersResult>((resolve, reject) => {
           child.once('message', (m) => resolve(m as ViewersResult));
           child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
@@ -651,7 +671,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}${LOADGEN_NICE === null ? '' : ` at nice ${LOADGEN_NICE}`}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>
