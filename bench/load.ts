@@ -40,6 +40,7 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
 import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
+import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
 import { startLogSealer } from '../server/services/log-chunks';
@@ -291,6 +292,8 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
   const readsFirstMs = Number(process.env.READS_FIRST_MS ?? READS_FIRST_DEFAULT_MS);
+  // COALESCE_IN_FLIGHT=2: each kind of poll lookup may have two queries in flight (db/coalesce.ts).
+  if (process.env.COALESCE_IN_FLIGHT) setCoalescerInFlight(Number(process.env.COALESCE_IN_FLIGHT));
   setReadsFirstMs(readsFirstMs);
   const database = await openEmbedded({
     dataDir: dir,
@@ -671,7 +674,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}${LOADGEN_NICE === null ? '' : ` at nice ${LOADGEN_NICE}`}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, coalesced queries in flight ${process.env.COALESCE_IN_FLIGHT ?? 1}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}${LOADGEN_NICE === null ? '' : ` at nice ${LOADGEN_NICE}`}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>
