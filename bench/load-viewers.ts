@@ -6,8 +6,12 @@
  * Each viewer first loads the run (`view=summary&ignoreLogCounts=true`, see RUN_QUERY) and its
  * node's log tail (200 lines), then:
  * - mode `poll` (the dashboard with Follow off, src/lib/polling.ts, src/components/log-viewer/):
- *   every 2 s the run with If-None-Match and the node's log from its cursor (up to 10 000 lines)
- *   with If-None-Match;
+ *   every 2 s the run with If-None-Match and the node's log with If-None-Match. The simulated
+ *   person has scrolled up, away from the end (reading the tail it opened on while lines keep
+ *   coming below), so the log poll is what the dashboard sends then (store.ts pollCount,
+ *   model.ts planPoll): `total=only`, the new total and level counts without the lines.
+ *   `LOG_POLL=plain`: the policy before that, the lines from its cursor (up to 10 000) on every
+ *   poll whatever the view shows, for an A/B in one tree;
  * - mode `stream` (a live node with Follow on, the dashboard's default): every 2 s the run with
  *   If-None-Match, and the node's log streamed — one `GET …/logs/stream?cursor=` kept open, its
  *   Server-Sent Events parsed by hand (`event:`, `id:`, `data:`) from fetch's body; each line's
@@ -32,6 +36,9 @@ export type ViewersMode = 'poll' | 'stream';
  */
 const RUN_QUERY =
   process.env.RUN_POLL === 'plain' ? 'view=summary' : 'view=summary&ignoreLogCounts=true';
+
+/** The log poll of a view scrolled away from the end: the count alone, or (`plain`) the lines. */
+const LOG_POLL: 'count' | 'plain' = process.env.LOG_POLL === 'plain' ? 'plain' : 'count';
 
 export interface ViewersTask {
   base: string;
@@ -340,18 +347,23 @@ async function viewers(task: ViewersTask): Promise<ViewersResult> {
         runTag = r.etag ?? runTag;
         if (firstLoad || polledLog) {
           const logsPath = `/workflows/nodes/runs/${node}/logs`;
+          const counting = cursor !== null && LOG_POLL === 'count' && task.mode === 'poll';
+          // The ETag is kept per query: a count's stays valid for the next count.
+          const tagKey = counting ? 'total=only' : cursor;
           const l: Awaited<ReturnType<typeof get>> = await (cursor === null
             ? get(auth, `${logsPath}?tail=true&limit=${PAGE_SIZE}`, null)
             : get(
                 auth,
-                `${logsPath}?cursor=${cursor}&limit=${MAX_FETCH}`,
-                logTag?.cursor === cursor ? logTag.etag : null,
+                counting
+                  ? `${logsPath}?total=only`
+                  : `${logsPath}?cursor=${cursor}&limit=${MAX_FETCH}`,
+                logTag?.cursor === tagKey ? logTag.etag : null,
               ));
           (firstLoad ? result.first : result.logs).push(l.ms);
           if (!firstLoad) timed('logs', l);
           if (l.status === 304) result.notModified.logs++;
           else {
-            if (cursor !== null && l.etag) logTag = { cursor, etag: l.etag };
+            if (tagKey !== null && l.etag) logTag = { cursor: tagKey, etag: l.etag };
             const body = l.body as { logs: unknown[]; nextCursor: string | null };
             result.lines += body.logs.length;
             cursor = body.nextCursor ?? cursor;

@@ -8,10 +8,12 @@
  *      the same columns and only the indexes needed to read by position and level, and its CPU
  *      per row; the ratio;
  *   3. reads: 50 and 200 viewers at the dashboard's policies, without and with the 8 writers:
- *      `poll` (Follow off: every 2 s the run with view=summary and If-None-Match, and its node's
- *      log from its cursor), p50/p99; `stream` (a live node with Follow on, the default: the run
- *      polled the same way, the node's log streamed over SSE), run-poll p50/p99 and each streamed
- *      line's delivery lag p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
+ *      `poll` (Follow off, scrolled up from the end: every 2 s the run with view=summary and
+ *      If-None-Match, and its node's log's new total and level counts, `total=only` with
+ *      If-None-Match; LOG_POLL=plain: the lines from its cursor, as before), p50/p99;
+ *      `stream` (a live node with Follow on, the default: the run polled the same way, the
+ *      node's log streamed over SSE), run-poll p50/p99 and each streamed line's delivery lag
+ *      p50/p99 (STREAM_VIEWERS, default 200, says at which sizes);
  *   4. bytes per stored log line (table + indexes + TOAST).
  * Where the polls' time went (server/timing.ts, turned on here): per kind, the server's handler
  * time split into pool wait, queries and lookups shared with other requests, its send time, and
@@ -28,7 +30,7 @@
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -38,6 +40,7 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
 import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
+import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
 import { startLogSealer } from '../server/services/log-chunks';
@@ -153,6 +156,11 @@ const MODES = (process.env.MODES ?? 'poll,stream').split(',');
  * VIEWER_PROCESSES=2 splits the viewers over two processes (each its own event loop, as browsers
  * are), so a viewer's latency is less its own load generator's queue; default 1.
  */
+/** Which log poll the `poll` viewers make (bench/load-viewers.ts LOG_POLL). */
+const LOG_POLL_LABEL =
+  process.env.LOG_POLL === 'plain'
+    ? 'LOG_POLL=plain: the lines from the cursor'
+    : 'scrolled up: the log count alone';
 const VIEWER_PROCESSES = Math.max(1, Number(process.env.VIEWER_PROCESSES ?? 1));
 /** VIEWERS=200 runs the reads for 200 viewers only. */
 const VIEWERS = (process.env.VIEWERS ?? '50,200').split(',').map(Number);
@@ -246,6 +254,24 @@ function backendSched(pid: number) {
 }
 
 /** A process's niceness (field 19 of /proc/<pid>/stat); NaN once it is gone. */
+/**
+ * LOADGEN_NICE=n (a diagnosis, not a product setting): the writers' and viewers' processes run at
+ * niceness n (each of their threads; threads made later inherit it). In production the clients
+ * are other machines; on these 2 cores they compete with the server and PostgreSQL for a CPU.
+ */
+const LOADGEN_NICE =
+  process.env.LOADGEN_NICE === undefined ? null : Number(process.env.LOADGEN_NICE);
+function renice(pid: number) {
+  if (LOADGEN_NICE === null) return;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), LOADGEN_NICE);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+}
+
 function niceOf(pid: number) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -301,6 +327,8 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
   const readsFirstMs = Number(process.env.READS_FIRST_MS ?? READS_FIRST_DEFAULT_MS);
+  // COALESCE_IN_FLIGHT=2: each kind of poll lookup may have two queries in flight (db/coalesce.ts).
+  if (process.env.COALESCE_IN_FLIGHT) setCoalescerInFlight(Number(process.env.COALESCE_IN_FLIGHT));
   setReadsFirstMs(readsFirstMs);
   const database = await openEmbedded({
     dataDir: dir,
@@ -385,6 +413,7 @@ async function main() {
           ],
           { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession },
         );
+    if (child?.pid !== undefined) renice(child.pid);
     const output = child ? text(child.stdout) : null;
     await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
     const wal0 = await walCounters(db);
@@ -496,6 +525,7 @@ async function main() {
           execArgv: ['--import', 'tsx'],
           detached: ownSession,
         });
+        if (child.pid !== undefined) renice(child.pid);
         const answer = new Promise<ViewersResult>((resolve, reject) => {
           child.once('message', (m) => resolve(m as ViewersResult));
           child.once('exit', (code) => reject(new Error(`viewers exited with ${code}`)));
@@ -683,7 +713,7 @@ async function main() {
         WHERE datname = current_database() AND backend_type = 'client backend'`,
   );
   console.log(
-    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}): ` +
+    `backends' niceness (BULK_NICE=${bulkNice}, READS_FIRST_MS=${readsFirstMs}, sealer ${sealer ? 'on' : 'off'}, coalesced queries in flight ${process.env.COALESCE_IN_FLIGHT ?? 1}, writers and viewers ${ownSession ? 'in sessions of their own' : "in the bench's session"}${LOADGEN_NICE === null ? '' : ` at nice ${LOADGEN_NICE}`}): ` +
       [...new Set(nices.map((n) => n.name))]
         .map(
           (name) =>
@@ -735,9 +765,11 @@ async function main() {
     const [loaded, writing] = await Promise.all([read(viewers, READ_S, mode), ingest(READ_S)]);
     const f = (x: number) => x.toFixed(1);
     if (mode === 'poll') {
+      const split = (r: typeof loaded) =>
+        `run ${f(pct(r.run, 0.5))} / ${f(pct(r.run, 0.99))}, logs ${f(pct(r.logs, 0.5))} / ${f(pct(r.logs, 0.99))}`;
       console.log(
-        `[poll: Follow off] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms` +
-          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
+        `[poll: Follow off, ${LOG_POLL_LABEL}] ${viewers} viewers, GET run + GET logs every 2 s: p50 ${f(idle.p50)} ms, p99 ${f(idle.p99)} ms (${split(idle)})` +
+          ` | with ${WRITERS} writers: p50 ${f(loaded.p50)} ms, p99 ${f(loaded.p99)} ms (${split(loaded)}; ${loaded.n} polls; ingest ${writing.rate.toFixed(0)} lines/s; ${writing.lockWaits})`,
       );
     } else {
       const lag = (l: typeof loaded.lag) => (l ? `p50 ${l.p50} / p99 ${l.p99} ms` : '–');

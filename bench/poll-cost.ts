@@ -78,6 +78,11 @@ const cases: [string, () => Promise<unknown>][] = [
     () => call('GET', atEnd, undefined, { ...gzip, 'if-none-match': logTag }),
   ],
   ['log from its end, 200 (no line)', () => call('GET', atEnd, undefined, gzip)],
+  // What a viewer scrolled up from the end polls (the dashboard's store.ts pollCount).
+  [
+    'log count alone (total=only), 200',
+    () => call('GET', `/workflows/nodes/runs/${node}/logs?total=only`, undefined, gzip),
+  ],
   [
     'log tail, 200 lines',
     () => call('GET', `/workflows/nodes/runs/${node}/logs?tail=true&limit=200`, undefined, gzip),
@@ -93,6 +98,20 @@ const cases: [string, () => Promise<unknown>][] = [
       ),
   ],
 ];
+// A poll from a cursor 4 000 lines back: what the viewers of bench:load (LOG_POLL=plain) fetched
+// with 8 writers every 2 s.
+if (ends >= 4000) {
+  cases.push([
+    'log from a cursor, 4000 lines',
+    () =>
+      call(
+        'GET',
+        `/workflows/nodes/runs/${node}/logs?cursor=${ends - 4000}&limit=10000`,
+        undefined,
+        gzip,
+      ),
+  ]);
+}
 for (const [name, request] of cases) {
   for (let i = 0; i < 50; i++) await request();
   const cpu0 = process.cpuUsage();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Coalescer } from './coalesce';
+import { Coalescer, setCoalescerInFlight } from './coalesce';
 
 /** A load whose calls are recorded and answered when the test says. */
 function controlledLoad() {
@@ -72,5 +72,35 @@ describe('Coalescer', () => {
     expect(calls[2]!.keys).toEqual(['c']);
     calls[2]!.answer(new Map([['c', 'C']]));
     expect(await Promise.all(rest)).toEqual(['A', undefined, 'C']);
+  });
+
+  it('with two queries allowed in flight, sends a lookup made while one is out at once, and holds the next', async () => {
+    setCoalescerInFlight(2);
+    try {
+      const { calls, load } = controlledLoad();
+      const c = new Coalescer(load);
+      const a = c.get('a');
+      const b = c.get('b');
+      expect(calls.map((x) => x.keys)).toEqual([['a'], ['b']]);
+      const later = [c.get('c'), c.get('a')];
+      await settle();
+      expect(calls).toHaveLength(2);
+      // The second answers first: the lookups waiting go in the slot it freed.
+      calls[1]!.answer(new Map([['b', 'B0']]));
+      expect(await b).toBe('B0');
+      await settle();
+      expect(calls.map((x) => x.keys)).toEqual([['a'], ['b'], ['c', 'a']]);
+      calls[0]!.answer(new Map([['a', 'A0']]));
+      calls[2]!.answer(
+        new Map([
+          ['a', 'A1'],
+          ['c', 'C1'],
+        ]),
+      );
+      expect(await a).toBe('A0');
+      expect(await Promise.all(later)).toEqual(['C1', 'A1']);
+    } finally {
+      setCoalescerInFlight(1);
+    }
   });
 });

@@ -11,12 +11,23 @@ import { currentTiming } from '../timing';
  * a query sent after its lookup was made — never from a read older than the request (a revoked
  * token is refused by the next query, a changed run is seen by the next poll).
  */
+/**
+ * Queries of one coalescer in flight at most (1 by default). With 2, a lookup made while one query
+ * is in flight goes at once in a second, so one query stalled (its backend or the event loop
+ * waiting for a CPU) holds back the lookups behind it by less. A bench switch
+ * (`COALESCE_IN_FLIGHT`, bench/load.ts) until measured.
+ */
+let maxInFlight = 1;
+export function setCoalescerInFlight(n: number) {
+  maxInFlight = Math.max(1, Math.floor(n));
+}
+
 export class Coalescer<K, V> {
   private waiting = new Map<
     K,
     { resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[]
   >();
-  private inFlight = false;
+  private inFlight = 0;
 
   /**
    * `load` answers the rows found for the keys given (a key without a row: not in the map);
@@ -34,18 +45,15 @@ export class Coalescer<K, V> {
       const waiters = this.waiting.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else this.waiting.set(key, [{ resolve, reject }]);
-      if (!this.inFlight) this.flush();
+      if (this.inFlight < maxInFlight) this.flush();
     });
     if (!timing) return answer;
     return answer.finally(() => (timing.shared += performance.now() - asked));
   }
 
   private flush() {
-    if (this.waiting.size === 0) {
-      this.inFlight = false;
-      return;
-    }
-    this.inFlight = true;
+    if (this.waiting.size === 0) return;
+    this.inFlight++;
     let batch = this.waiting;
     if (batch.size <= this.maxKeys) this.waiting = new Map();
     else {
@@ -67,7 +75,10 @@ export class Coalescer<K, V> {
           for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
         },
       )
-      .finally(() => this.flush());
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight < maxInFlight) this.flush();
+      });
   }
 }
 

@@ -366,3 +366,39 @@ describe('log polls answered from the line count', () => {
     expect(memberTag).not.toBe(adminTag);
   });
 });
+
+describe('[ext] total=only: the log poll of a view scrolled away from its end', () => {
+  it('answers 304 while nothing was written, then the new total and level counts without a line', async () => {
+    const run = await startRun(t, 'polled');
+    const work = nodeRunOf(run, 'work').identifier;
+    await post(work, 'one', 'two');
+    const path = `/workflows/nodes/runs/${work}/logs?total=only`;
+    const first = await t.api('admin', 'GET', path);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      ok: true,
+      logs: [],
+      nextCursor: null,
+      total: 2,
+      counts: { DEBUG: 0, INFO: 2, WARN: 0, ERROR: 0 },
+    });
+    const tag = first.headers.get('etag')!;
+    const same = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(same.status).toBe(304);
+
+    await patchNode(t, work, { logs: [{ logLevel: 'WARN', log: 'a new line, not sent' }] });
+    const grown = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(grown.status).toBe(200);
+    expect(grown.body).toEqual({
+      ok: true,
+      logs: [],
+      nextCursor: null,
+      total: 3,
+      counts: { DEBUG: 0, INFO: 2, WARN: 1, ERROR: 0 },
+    });
+    expect(JSON.stringify(grown.body)).not.toContain('not sent');
+    // A level's view counts its own lines.
+    const warn = await t.api('admin', 'GET', `${path}&level=WARN`);
+    expect(warn.body).toMatchObject({ logs: [], total: 1 });
+  });
+});

@@ -20,6 +20,7 @@ import {
   normalizeLevels,
   pagesOf,
   planFetch,
+  planPoll,
   pollCursor,
   rowOffset,
   rowWindow,
@@ -162,6 +163,35 @@ describe('merging pages into an unfiltered view', () => {
     expect(pollCursor(view)).toBe(30);
     mergeLines(view, 30, lines(31, 35));
     expect(view.total).toBe(35);
+  });
+});
+
+describe('what a poll asks for', () => {
+  it('asks for the new lines while the end is on screen or within a page of it', () => {
+    expect(planPoll(1_000, { from: 900, to: 999 })).toEqual({ kind: 'lines', limit: 4_800 });
+    expect(planPoll(1_000, { from: 700, to: 799 })).toEqual({ kind: 'lines', limit: 4_600 });
+  });
+
+  it('asks for the count alone when the end is farther than a page from what is shown', () => {
+    expect(planPoll(1_000, { from: 0, to: 798 })).toEqual({ kind: 'count' });
+    expect(planPoll(1_000_000, { from: 0, to: 150 })).toEqual({ kind: 'count' });
+  });
+
+  it('asks for no more lines than evictFar keeps past the focus, and at least a page', () => {
+    // Focus on page 4_975: pages up to 4_999 are kept, positions below 1_000_000.
+    expect(planPoll(999_000, { from: 995_000, to: 999_100 })).toEqual({
+      kind: 'lines',
+      limit: 1_000,
+    });
+    expect(planPoll(999_000, { from: 900_000, to: 999_100 })).toEqual({
+      kind: 'lines',
+      limit: PAGE_SIZE,
+    });
+    expect(planPoll(10, { from: 0, to: 100 })).toEqual({ kind: 'lines', limit: 4_990 });
+  });
+
+  it('polls lines as before for a view nobody has shown yet', () => {
+    expect(planPoll(1_000_000, null)).toEqual({ kind: 'lines', limit: MAX_FETCH });
   });
 });
 

@@ -202,6 +202,29 @@ export function pollCursor(view: PagedLines): number | null {
   return seqAt(view, view.total - 1) ?? null;
 }
 
+// ---- polling -------------------------------------------------------------------------------
+
+/**
+ * What a poll of a live view asks for, given the positions its viewer shows ([from, to], with
+ * the list's prefetch margins; null: no viewer has asked for a range yet):
+ * - `lines`: the new lines after the last one it has, at most `limit` — the end is on screen or
+ *   within a page of it, so they are about to be seen. `limit` is what evictFar keeps of them
+ *   around the focus (MAX_PAGES / 2 pages past the focus' page): fetching more only had the
+ *   pages dropped again right after.
+ * - `count`: only the new total and the level counts (`total=only`) — the end is far from what
+ *   is on screen, so new lines would be serialized, sent and thrown away by evictFar; they
+ *   become placeholder rows, fetched by range when someone scrolls to them.
+ * A view nobody has shown yet polls lines, as before.
+ */
+export type PollPlan = { kind: 'lines'; limit: number } | { kind: 'count' };
+
+export function planPoll(total: number, shown: { from: number; to: number } | null): PollPlan {
+  if (shown === null) return { kind: 'lines', limit: MAX_FETCH };
+  if (shown.to < total - 1 - PAGE_SIZE) return { kind: 'count' };
+  const keptEnd = (pageOf(shown.from) + MAX_PAGES / 2) * PAGE_SIZE;
+  return { kind: 'lines', limit: Math.min(MAX_FETCH, Math.max(PAGE_SIZE, keptEnd - total)) };
+}
+
 /** Position of `seq` among loaded lines of a filtered view: exact, or the first line after it. */
 export function findSeq(
   view: PagedLines,

@@ -319,3 +319,66 @@ describe('a search view whose count is held (holdCount)', () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+describe('a live log view scrolled away from its end', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('polls the count alone, shows the new positions as rows to fetch, and polls lines again once its end is in view', async () => {
+    const requests = pendingNetwork();
+    const view = logView({ nodeRunId: 'wfnr_scrolled' }, { levels: ['WARN', 'ERROR'], q: '' });
+    const lines = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => line((from + i + 1) * 10));
+    const opened = view.open('head');
+    await settle();
+    requests[0]!.answer({ ok: true, logs: lines(0, 199), nextCursor: '2000', total: 1000 });
+    await opened;
+    // The viewer shows the head; the end (position 999) is far below.
+    await view.ensureRange(0, 150);
+
+    const polled = view.poll();
+    await settle();
+    const count = requests[1]!.url.searchParams;
+    expect(count.get('total')).toBe('only');
+    expect(count.get('limit')).toBeNull();
+    expect(count.getAll('level')).toEqual(['WARN', 'ERROR']);
+    requests[1]!.answer({ ok: true, logs: [], nextCursor: null, total: 1010 });
+    expect(await polled).toBe(true);
+    expect(view.total).toBe(1010);
+    expect(view.lineAt(1009)).toBeUndefined();
+
+    // Scrolled to the end: the positions it does not have are fetched by walking from the last
+    // line it knows (position 199, seq 2000), then the polls ask for the lines after the end.
+    for (let guard = 0; guard < 10 && view.lineAt(1009) === undefined; guard++) {
+      const walked = view.ensureRange(900, 1009);
+      await settle();
+      const walk = requests[requests.length - 1]!;
+      const after = Number(walk.url.searchParams.get('cursor'));
+      const from = after / 10;
+      const limit = Number(walk.url.searchParams.get('limit'));
+      walk.answer({
+        ok: true,
+        logs: lines(from, Math.min(1009, from + limit - 1)),
+        nextCursor: String(Math.min(1010, from + limit) * 10),
+        total: 1010,
+      });
+      await walked;
+    }
+    expect(view.lineAt(1009)?.seq).toBe(10_100);
+    const next = view.poll();
+    await settle();
+    const poll = requests[requests.length - 1]!.url.searchParams;
+    expect(poll.get('cursor')).toBe('10100');
+    expect(poll.get('total')).toBeNull();
+    requests[requests.length - 1]!.answer({
+      ok: true,
+      logs: [line(10_110)],
+      nextCursor: '10110',
+      total: 1011,
+    });
+    await next;
+    expect(view.lineAt(1010)?.seq).toBe(10_110);
+    await view.ensureRange(0, 1010);
+    expect(expectEachLineOnceInOrder(view)).toHaveLength(1011);
+  });
+});

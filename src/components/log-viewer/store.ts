@@ -17,6 +17,7 @@ import {
   pageOf,
   pagesOf,
   planFetch,
+  planPoll,
   pollCursor,
   tailStart,
   type FetchPlan,
@@ -52,6 +53,8 @@ export class LogView {
   private pollEtag: { cursor: string; etag: string } | null = null;
   private polling: Promise<boolean> | null = null;
   private focus = 0;
+  /** The positions the viewer last asked for (with its prefetch margins); null: none yet. */
+  private shown: { from: number; to: number } | null = null;
   private tail: TailStream | null = null;
   private tailUsers = 0;
   /** The streamed tail of a followed node run ('off': polled; 'failed': polled after all). */
@@ -193,6 +196,7 @@ export class LogView {
   /** Fetches whatever is missing in positions [from, to]; drops requests the viewport left. */
   ensureRange(from: number, to: number) {
     this.focus = from;
+    this.shown = { from, to };
     const keepFrom = pageOf(from) - 1;
     const keepTo = pageOf(to) + 1;
     for (const [p, controller] of this.inFlight) {
@@ -359,6 +363,12 @@ export class LogView {
   private async pollOnce(): Promise<boolean> {
     // While the tail streams, new lines come by it: a poll would fetch them a second time.
     if (this.tailState === 'live' || this.tailState === 'connecting') return false;
+    // An action run's short log is fetched whole by its source (action-run-source.ts) anyway.
+    const plan =
+      this.lines.total === null || 'actionRunId' in this.source
+        ? null
+        : planPoll(this.lines.total, this.shown);
+    if (plan?.kind === 'count') return this.pollCount();
     const cursor = pollCursor(this.lines);
     if (cursor === null) {
       if (this.lines.total === null) await this.open('head');
@@ -373,7 +383,7 @@ export class LogView {
     const start = this.lines.total ?? 0;
     try {
       const res = await this.request(
-        { cursor: key, limit: MAX_FETCH },
+        { cursor: key, limit: plan?.limit ?? MAX_FETCH },
         undefined,
         this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
       );
@@ -393,6 +403,37 @@ export class LogView {
       this.error = null;
       this.changed();
       return true;
+    } catch (err) {
+      this.error = err instanceof Error ? err : new Error(String(err));
+      this.changed();
+      return false;
+    }
+  }
+
+  /**
+   * A poll while the end is far from what is shown (model.ts planPoll): the new total and the
+   * level counts (`total=only`, 304 while nothing was written), no lines. The new positions show
+   * as placeholder rows until scrolled to, when ensureRange fetches them by range. A filtered
+   * view's last line is then unknown (pollCursor null), so its pages' totals count again and the
+   * end is reached by walking from the last line it has, as for any position not loaded.
+   */
+  private async pollCount(): Promise<boolean> {
+    const key = 'total=only';
+    try {
+      const res = await this.request(
+        { total: 'only' },
+        undefined,
+        this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
+      );
+      if (!res) return false;
+      if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
+      const countsMoved = this.noteCounts(res.body.counts);
+      const { total } = res.body;
+      const grew = total !== undefined && total > (this.lines.total ?? 0);
+      if (grew) this.lines.total = total;
+      this.error = null;
+      if (grew || countsMoved) this.changed();
+      return grew;
     } catch (err) {
       this.error = err instanceof Error ? err : new Error(String(err));
       this.changed();
