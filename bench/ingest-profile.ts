@@ -17,10 +17,10 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openEmbedded, selectRows } from '../server/db/client';
-import { LogConnection, type LogBatchRow } from '../server/db/log-batches';
+import { LogConnection } from '../server/db/log-batches';
 import { clusterCpuSeconds } from './cpu';
 import { inProcessApi, workNodeRuns } from './in-process-api';
-import { logMessage } from './ingest-writers';
+import { createRawLines, ingestWrites, insertRawLines } from './write-path';
 
 const WRITES = Number(process.argv[2] ?? 1500);
 const PER = Number(process.argv[3] ?? 4);
@@ -69,20 +69,8 @@ async function profiled(name: string, work: () => Promise<void>) {
 try {
   const { call } = await inProcessApi(db);
   const nodes = await workNodeRuns(call, 8);
-  let counter = 0;
   const connection = await LogConnection.open(database.bulk);
-  const write = async (k: number) => {
-    const batches: LogBatchRow[] = Array.from({ length: PER }, (_, b) => ({
-      nodeRun: nodes[(k * PER + b) % 8]!,
-      at: new Date(),
-      lines: Array.from({ length: 100 }, (_, i) => ({
-        level: i % 10 ? ('INFO' as const) : ('WARN' as const),
-        message: logMessage(counter++),
-      })),
-    }));
-    await connection.lock([...new Set(batches.map((b) => b.nodeRun))], []);
-    await connection.commit(batches);
-  };
+  const write = ingestWrites(connection, nodes, PER);
   for (let k = 0; k < 10; k++) await write(k);
   const lines = WRITES * PER * 100;
   const ingest = await profiled('ingest', async () => {
@@ -90,16 +78,9 @@ try {
   });
   connection.release(false);
   await db.execute(sql`CHECKPOINT`);
-  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
+  await createRawLines(db);
   const raw = await profiled('raw', async () => {
-    await db.execute(sql`
-      INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
-      SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
-        'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
-        now()
-      FROM generate_series(1, ${lines}) g`);
+    await insertRawLines(db, lines);
   });
   const [stored] = await selectRows<{ n: number }>(
     db,

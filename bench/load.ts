@@ -57,6 +57,7 @@ import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 import { runWriters, type WriterResult } from './ingest-writers';
 import type { ViewersMode, ViewersResult, ViewersTask } from './load-viewers';
 import { twoNodeWorkflow } from './server-process';
+import { createRawLines, insertRawLines } from './write-path';
 
 /** The results of several viewer processes as one (a streamed lag's percentiles: the worst). */
 function mergeViewers(rs: ViewersResult[]): ViewersResult {
@@ -725,18 +726,11 @@ async function main() {
         .join('; '),
   );
 
-  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
-  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
+  await createRawLines(db);
   const rawWal0 = await walCounters(db);
   const t0 = performance.now();
   const rawPg0 = clusterCpuSeconds(dir);
-  await db.execute(sql`
-    INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
-    SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
-      'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
-      now()
-    FROM generate_series(1, ${RAW_ROWS}) g`);
+  await insertRawLines(db, RAW_ROWS);
   const raw = RAW_ROWS / ((performance.now() - t0) / 1000);
   const rawUs = ((clusterCpuSeconds(dir) - rawPg0) / RAW_ROWS) * 1e6;
   console.log(

@@ -17,10 +17,10 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openEmbedded, selectRows } from '../server/db/client';
 import { CHUNK_LINES } from '../server/db/log-chunks';
-import { LogConnection, type LogBatchRow } from '../server/db/log-batches';
+import { LogConnection } from '../server/db/log-batches';
 import { sealLogChunks } from '../server/services/log-chunks';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
-import { logMessage } from './ingest-writers';
+import { ingestWrites } from './write-path';
 import { inProcessApi, workNodeRuns } from './in-process-api';
 
 const WRITES = Number(process.argv[2] ?? 1000);
@@ -38,20 +38,8 @@ const wal = async () => {
 try {
   const { call } = await inProcessApi(db);
   const nodes = await workNodeRuns(call, 8);
-  let counter = 0;
   const connection = await LogConnection.open(database.bulk);
-  const write = async (k: number) => {
-    const batches: LogBatchRow[] = Array.from({ length: PER }, (_, b) => ({
-      nodeRun: nodes[(k * PER + b) % 8]!,
-      at: new Date(),
-      lines: Array.from({ length: 100 }, (_, i) => ({
-        level: i % 10 ? ('INFO' as const) : ('WARN' as const),
-        message: logMessage(counter++),
-      })),
-    }));
-    await connection.lock([...new Set(batches.map((b) => b.nodeRun))], []);
-    await connection.commit(batches);
-  };
+  const write = ingestWrites(connection, nodes, PER);
   await write(0);
   const w0 = await wal();
   let cpu0 = clusterCpuSeconds(dir);

@@ -1,0 +1,45 @@
+/**
+ * The two writes the ingest benches compare, in one place so their figures compare the same
+ * thing: the ingest's own write path without HTTP (db/log-batches.ts LogConnection, `per` batches
+ * of 100 lines a write over the given node runs, as bench/ingest-writers.ts's writers send them)
+ * and the raw peer of issue 17 (the same columns, only the (node run, seq) and (node run, level,
+ * seq) indexes, rows generated server-side in one statement).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../server/db/client';
+import type { LogBatchRow, LogConnection } from '../server/db/log-batches';
+import { logMessage } from './ingest-writers';
+
+/** Write `k`: `per` batches of 100 lines (every 10th WARN) on `nodes`, round robin. */
+export function ingestWrites(connection: LogConnection, nodes: string[], per: number) {
+  let counter = 0;
+  return async (k: number) => {
+    const batches: LogBatchRow[] = Array.from({ length: per }, (_, b) => ({
+      nodeRun: nodes[(k * per + b) % nodes.length]!,
+      at: new Date(),
+      lines: Array.from({ length: 100 }, (_, i) => ({
+        level: i % 10 ? ('INFO' as const) : ('WARN' as const),
+        message: logMessage(counter++),
+      })),
+    }));
+    await connection.lock([...new Set(batches.map((b) => b.nodeRun))], []);
+    await connection.commit(batches);
+  };
+}
+
+/** Creates `raw_lines`: node_run_lines' columns, with only the indexes to read by position and level. */
+export async function createRawLines(db: Db) {
+  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
+  await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
+}
+
+/** Inserts `rows` generated lines (~110-byte messages, every 10th WARN) into raw_lines at once. */
+export async function insertRawLines(db: Db, rows: number) {
+  await db.execute(sql`
+    INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
+    SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+      'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
+      now()
+    FROM generate_series(1, ${rows}) g`);
+}
