@@ -1,6 +1,17 @@
 import { currentTiming } from '../timing';
 
 /**
+ * Queries of one coalescer in flight at most (1 by default). With 2, a lookup made while one query
+ * is in flight goes at once in a second, so one query stalled (its backend or the event loop
+ * waiting for a CPU) holds back the lookups behind it by less. A bench switch
+ * (`COALESCE_IN_FLIGHT`, bench/load.ts) until measured.
+ */
+let maxInFlight = 1;
+export function setCoalescerInFlight(n: number) {
+  maxInFlight = Number.isFinite(n) ? Math.max(1, Math.floor(n)) : 1;
+}
+
+/**
  * Lookups of one kind by key (a token's hash, a run's id), made by concurrent requests, answered
  * by one query per round trip instead of one each (issue 17: 200 pollers made ~400 queries a
  * second, each a round trip on the read pool and a wake-up of a backend and of the event loop).
@@ -11,17 +22,6 @@ import { currentTiming } from '../timing';
  * a query sent after its lookup was made — never from a read older than the request (a revoked
  * token is refused by the next query, a changed run is seen by the next poll).
  */
-/**
- * Queries of one coalescer in flight at most (1 by default). With 2, a lookup made while one query
- * is in flight goes at once in a second, so one query stalled (its backend or the event loop
- * waiting for a CPU) holds back the lookups behind it by less. A bench switch
- * (`COALESCE_IN_FLIGHT`, bench/load.ts) until measured.
- */
-let maxInFlight = 1;
-export function setCoalescerInFlight(n: number) {
-  maxInFlight = Math.max(1, Math.floor(n));
-}
-
 export class Coalescer<K, V> {
   private waiting = new Map<
     K,

@@ -199,7 +199,7 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   counted: string;
   /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
   counts: number[][];
-  /** The uncounted words of digits alone, listed as `words` ('' when not listed). */
+  /** The uncounted words of digits alone, space-joined like `words` but without their lines ('' when not listed). */
   numbers: string;
   /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
   listed: boolean;
@@ -294,12 +294,7 @@ export async function candidateRanges(
   // One LIKE per word (GIN cannot look up LIKE ALL(array)), in either word set, each with its
   // own index. The counted words first: a chunk where they hold the word is a candidate without
   // its `words` read from TOAST (a word in every chunk: 1–5 ms at 2M lines instead of 66).
-  // A word of digits alone may be in `numbers` too (domain/log-words.ts DIGITS).
-  const matches = patterns.map((p) =>
-    /^%[0-9]+%$/.test(p)
-      ? sql` AND (c.counted LIKE ${p} OR c.words LIKE ${p} OR c.numbers LIKE ${p})`
-      : sql` AND (c.counted LIKE ${p} OR c.words LIKE ${p})`,
-  );
+  const matches = chunkMatches(patterns, 'c.');
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     return selectRows<LineRange>(
@@ -380,14 +375,15 @@ export interface ChunkCount {
    */
   counted: number;
   /**
-   * What is left to read: the chunks where the term lies in a counted word and another word (a
-   * line may hold both), or in an unlisted word (a chunk sealed before listed words, or split by
-   * PostgreSQL), a chunk `after` cuts, and the unsealed tail.
+   * What is left to read: the chunks where the term lies in two or more counted words (a line
+   * may hold both), or in an unlisted word (a chunk sealed before listed words, or split by
+   * PostgreSQL, or a word of digits in `numbers`), a chunk `after` cuts, and the unsealed tail;
+   * termLines' are single lines where listed lines narrow a chunk.
    */
   read: LineRange[];
   /** The node run's last sealed line. */
   sealedTo: number;
-  /** The sealed chunks after `after` (those counted and those to read). */
+  /** The sealed chunks after `after` (those counted and those to read; termLines': lines / CHUNK_LINES). */
   chunks: number;
 }
 
@@ -523,6 +519,20 @@ export async function countFromChunks(
 }
 
 /**
+ * One LIKE per word of the term (GIN cannot look up LIKE ALL(array)), in either word set of a
+ * chunk, each with its own index; a word of digits alone may be in `numbers` too
+ * (domain/log-words.ts DIGITS). `alias`: the chunk table's alias with its dot, or ''.
+ */
+function chunkMatches(patterns: string[], alias: '' | 'c.') {
+  const col = (name: string) => sql.raw(alias + name);
+  return patterns.map((p) =>
+    DIGITS.test(p.slice(1, -1))
+      ? sql` AND (${col('counted')} LIKE ${p} OR ${col('words')} LIKE ${p} OR ${col('numbers')} LIKE ${p})`
+      : sql` AND (${col('counted')} LIKE ${p} OR ${col('words')} LIKE ${p})`,
+  );
+}
+
+/**
  * What a node run's count of a term that is not one word (`connection reset`, `user=42`,
  * `ERR-17`: countableTerm's null) must read after seq `after`, narrowed by the listed lines: the
  * lines matching it all hold a word containing each of its words (`patterns`, chunkPatterns'),
@@ -544,23 +554,22 @@ export async function termLines(
     sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
                   ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
              THEN ${listedLines(sql.raw('words'), w)} END`;
-  const matches = patterns.map((p) =>
-    /^%[0-9]+%$/.test(p)
-      ? sql` AND (counted LIKE ${p} OR words LIKE ${p} OR numbers LIKE ${p})`
-      : sql` AND (counted LIKE ${p} OR words LIKE ${p})`,
-  );
+  const matches = chunkMatches(patterns, '');
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    // The end of the sealed lines first, and only chunks up to it: each statement has its own
+    // snapshot, so a chunk sealed between the two reads is then left to the tail's range, where
+    // it would otherwise be in neither (its matches lost, and the count kept).
+    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
     const rows = await selectRows<{ lo: number; hi: number; lines: (string | null)[] }>(
       tx,
       sql`SELECT first_seq AS lo, last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines
           FROM log_chunks
           WHERE run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}
-            AND last_seq > ${after}${sql.join(matches)}
+            AND last_seq > ${after} AND last_seq <= ${sealedTo}${sql.join(matches)}
           ORDER BY first_seq`,
     );
-    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
     const read: LineRange[] = [];
     for (const { lo, hi, lines } of rows) {
       const listed = lines

@@ -392,7 +392,7 @@ export const logChunks = pgTable(
      */
     listed: boolean('listed').notNull().default(false),
     /**
-     * The uncounted words of digits alone, listed as `words` (s10search; '' in a chunk sealed
+     * The uncounted words of digits alone, space-joined without their lines (s10search; '' in a chunk sealed
      * before, whose `words` holds them): a term with a letter never reads them.
      */
     numbers: text('numbers').notNull().default(''),
