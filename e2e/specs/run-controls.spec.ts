@@ -89,8 +89,16 @@ test('force-cancels a live run: its in-progress node run ends CANCELLED', async 
   await detail.goto(run.identifier);
   await detail.expectLoaded(run.identifier);
 
+  // Its first opening, let go with Escape: focus goes back to the button that opened it.
+  const forceCancel = page.getByRole('button', { name: 'Force cancel' });
+  await forceCancel.focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog(page)).toContainText('Every node run still in progress ends CANCELLED');
+  await page.keyboard.press('Escape');
+  await expect(dialog(page)).toBeHidden();
+  await expect(forceCancel).toBeFocused();
+
   // By keyboard: the dialog opens on its reason field, Ctrl+Enter confirms.
-  await page.getByRole('button', { name: 'Force cancel' }).focus();
   await page.keyboard.press('Enter');
   const cancelling = dialog(page);
   await expect(cancelling).toContainText('Every node run still in progress ends CANCELLED');

@@ -112,44 +112,52 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
           confirming then gets the server's refusal, which says so, instead of the dialog vanishing. */}
       {nodeRun && me && (markable || dialog === 'mark') && (
         <OnceOpened opened={dialog === 'mark'}>
-          <MarkNodeCompleteDialog
-            opened={dialog === 'mark'}
-            onClose={() => setDialog(null)}
-            run={run}
-            nodeRun={nodeRun}
-            graph={graph}
-            titles={titles}
-            onConfirm={(input) => {
-              setDialog(null);
-              setRefusal(null);
-              onMarked?.(nodeRun.nodeIdentifier);
-              mark.mutate(
-                { nodeRunId: nodeRun.identifier, ...input },
-                { onError: (err) => setRefusal(refusalMessage(err)) },
-              );
-            }}
-          />
+          {(opened) => (
+            <MarkNodeCompleteDialog
+              opened={opened}
+              onClose={() => setDialog(null)}
+              run={run}
+              nodeRun={nodeRun}
+              graph={graph}
+              titles={titles}
+              onConfirm={(input) => {
+                setDialog(null);
+                setRefusal(null);
+                onMarked?.(nodeRun.nodeIdentifier);
+                mark.mutate(
+                  { nodeRunId: nodeRun.identifier, ...input },
+                  { onError: (err) => setRefusal(refusalMessage(err)) },
+                );
+              }}
+            />
+          )}
         </OnceOpened>
       )}
       {nodeRun && rerunnable && (
         <OnceOpened opened={dialog === 'rerun'}>
-          <RerunDialog
-            opened={dialog === 'rerun'}
-            onClose={() => setDialog(null)}
-            fromTitle={title}
-            onConfirm={(reason) => {
-              setDialog(null);
-              setRefusal(null);
-              rerun.mutate(
-                { kind: 'rerun', fromNode: nodeRun.nodeIdentifier, ...(reason ? { reason } : {}) },
-                {
-                  onSuccess: (next) =>
-                    void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
-                  onError: (err) => setRefusal(refusalMessage(err)),
-                },
-              );
-            }}
-          />
+          {(opened) => (
+            <RerunDialog
+              opened={opened}
+              onClose={() => setDialog(null)}
+              fromTitle={title}
+              onConfirm={(reason) => {
+                setDialog(null);
+                setRefusal(null);
+                rerun.mutate(
+                  {
+                    kind: 'rerun',
+                    fromNode: nodeRun.nodeIdentifier,
+                    ...(reason ? { reason } : {}),
+                  },
+                  {
+                    onSuccess: (next) =>
+                      void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
+                    onError: (err) => setRefusal(refusalMessage(err)),
+                  },
+                );
+              }}
+            />
+          )}
         </OnceOpened>
       )}
     </>
