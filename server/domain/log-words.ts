@@ -35,7 +35,7 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
  * inside a word, never inside its lines, and pg_trgm (which indexes letters and digits) sees the
  * words alone.
  */
-export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const LINE_DIGITS = 3;
 const LINE_CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;

@@ -1,6 +1,7 @@
 /**
- * main.tsx's first stage: React DOM and the libraries every page renders with (Mantine's
- * provider and layout, TanStack Router and Query), evaluated in a task of their own before the
+ * main.tsx's first stage, imported for its evaluation (the exports are not used, but they make
+ * the chunk evaluate these modules): React DOM and the libraries every page renders with
+ * (Mantine's provider and layout, TanStack Router and Query), in a task of their own before the
  * app's code.
  */
 export { createRoot } from 'react-dom/client';
