@@ -939,6 +939,10 @@ async function searchLogPage(
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
   }
   const levels = page.levels ? page.levels.split(',') : [];
+  // The term's words as the chunk index looks them up: a query, asked once whichever of the
+  // counts and the page below needs them.
+  let patternsAsked: Promise<string[]> | null = null;
+  const patternsOf = () => (patternsAsked ??= chunkPatterns(db, q));
   // A whole run's count from the start: its node runs' counts from their chunks' rows, summed.
   if (
     'run' in of &&
@@ -946,22 +950,31 @@ async function searchLogPage(
     page.want === 'only' &&
     (page.upTo === undefined || page.after === 0)
   ) {
-    const total = await runCountFromChunks(db, of.run, keys.runKey, q, levels, lineFilters);
+    const total = await runCountFromChunks(
+      db,
+      of.run,
+      keys.runKey,
+      q,
+      patternsOf,
+      levels,
+      lineFilters,
+    );
     if (total !== null) return { rows: [], total, countedTo: undefined };
   }
   // A whole word or a part of one: counted from the sealed chunks' word counts, reading only
   // the chunks they cannot answer and the tail, to the end at once; but a count in steps (upTo)
   // that would read more than a quarter of the chunks goes in steps as below.
   const term = countKey ? countableTerm(q) : null;
-  const nodeKeys = countKey ? { nodeKey: countKey.nodeKey, runKey: keys!.runKey } : null;
-  // A term of several words or with punctuation: only the lines listed for its words are read,
-  // where its words are listed (db/log-chunks.ts termLines).
-  const termPatterns = countKey && !term ? await chunkPatterns(db, q) : null;
-  const chunks = term
-    ? await countFromChunks(db, nodeKeys!, term, levels, countFrom)
-    : termPatterns?.length
-      ? await termLines(db, nodeKeys!, termPatterns, countFrom)
-      : null;
+  const chunks = countKey
+    ? await nodeCountFromChunks(
+        db,
+        { nodeKey: countKey.nodeKey, runKey: keys!.runKey },
+        term,
+        patternsOf,
+        levels,
+        countFrom,
+      )
+    : null;
   // (A term's lines that narrow nothing, each chunk read whole, are read as below instead: the
   // whole scope in one scan, which PostgreSQL runs in parallel, not chunk by chunk.)
   if (countKey && chunks && ((page.upTo === undefined && term) || readsFew(chunks))) {
@@ -977,7 +990,7 @@ async function searchLogPage(
   // 4 matches in the first 2 chunks' worth of lines: nearly every chunk would be a candidate,
   // so the index cannot narrow the page or the count; read on in order.
   const dense = probe && seqs.length >= 4;
-  const patterns = dense ? [] : (termPatterns ?? (await chunkPatterns(db, q)));
+  const patterns = dense ? [] : await patternsOf();
   const ranges =
     patterns.length && (!pageDone || page.want !== 'false')
       ? await candidateRanges(db, of, patterns)
@@ -1068,34 +1081,50 @@ async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, l
 }
 
 /**
- * A whole run's matches of `q`: each node run's from its chunks' rows (countFromChunks for a
- * word or a part of one, termLines for other terms), what they leave read in one statement for
- * every node run. Null when that would read more than a quarter of the run's sealed lines, or
- * `q` has no word the chunks index (the caller reads as before).
+ * A node run's count of a term from its chunks' rows after seq `after`: a word or a part of one
+ * (`term`, countableTerm's) from the words' counts; any other term (several words, punctuation)
+ * from the lines listed for its words (`patternsOf`, chunkPatterns', db/log-chunks.ts
+ * termLines). Null when the chunks index no word of it.
+ */
+async function nodeCountFromChunks(
+  db: DbOrTx,
+  keys: { nodeKey: number; runKey: number },
+  term: string | null,
+  patternsOf: () => Promise<string[]>,
+  levels: string[],
+  after: number,
+): Promise<ChunkCount | null> {
+  if (term) return countFromChunks(db, keys, term, levels, after);
+  const patterns = await patternsOf();
+  return patterns.length ? termLines(db, keys, patterns, after) : null;
+}
+
+/**
+ * A whole run's matches of `q`: each node run's from its chunks' rows (nodeCountFromChunks),
+ * what they leave read in one statement for every node run. Null when that would read more than
+ * a quarter of the run's sealed lines, or `q` has no word the chunks index (the caller reads as
+ * before).
  */
 async function runCountFromChunks(
   db: DbOrTx,
   run: string,
   runKey: number,
   q: string,
+  patternsOf: () => Promise<string[]>,
   levels: string[],
   lineFilters: SQL[],
 ): Promise<number | null> {
   const term = countableTerm(q);
-  const patterns = term ? [] : await chunkPatterns(db, q);
-  if (!term && !patterns.length) return null;
+  if (!term && !(await patternsOf()).length) return null;
   const nodes = await selectRows<{ k: number }>(
     db,
     sql`SELECT log_key AS k FROM node_runs WHERE workflow_run_identifier = ${run}`,
   );
   const parts: ChunkCount[] = [];
   for (const { k } of nodes) {
-    const keys = { nodeKey: k, runKey };
-    parts.push(
-      term
-        ? await countFromChunks(db, keys, term, levels, 0)
-        : await termLines(db, keys, patterns, 0),
-    );
+    const part = await nodeCountFromChunks(db, { nodeKey: k, runKey }, term, patternsOf, levels, 0);
+    if (!part) return null;
+    parts.push(part);
   }
   const whole: ChunkCount = {
     counted: parts.reduce((sum, p) => sum + p.counted, 0),
