@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
-import { decodeLineEntries, DIGITS } from '../domain/log-words';
+import { decodeLineEntries, DIGITS, entryLevel, entryLine } from '../domain/log-words';
 import { ANSI_PATTERN } from './log-filter';
 
 /**
@@ -486,15 +486,15 @@ export async function countFromChunks(
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
     let listed = 0;
     for (const entries of row?.listed ?? [])
-      for (const entry of decodeLineEntries(entries)) if (at.includes(entry % 4)) listed++;
+      for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
     // A chunk whose counted word holding the term was summed, and whose listed words hold it
     // too: their lines (at the levels) that do not hold that counted word are matches as well.
     const seqs: number[] = [];
     const of: string[] = [];
     for (const [i, entries] of (row?.mixed ?? []).entries())
       for (const entry of decodeLineEntries(entries))
-        if (at.includes(entry % 4)) {
-          seqs.push(row!.mixed_lo[i]! + (entry >> 2));
+        if (at.includes(entryLevel(entry))) {
+          seqs.push(row!.mixed_lo[i]! + entryLine(entry));
           of.push(row!.mixed_word[i]!);
         }
     if (seqs.length) {
@@ -574,7 +574,7 @@ export async function termLines(
     for (const { lo, hi, lines } of rows) {
       const listed = lines
         .filter((entries): entries is string => entries !== null)
-        .map((entries) => new Set([...decodeLineEntries(entries)].map((n) => n >> 2)));
+        .map((entries) => new Set([...decodeLineEntries(entries)].map(entryLine)));
       if (!listed.length) read.push({ nodeKey: keys.nodeKey, lo, hi });
       else
         for (const o of [...listed[0]!]

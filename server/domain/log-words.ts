@@ -46,12 +46,21 @@ const ENTRY_HEAD = Array.from(
   (_, k) => LINE_ALPHABET[Math.floor(k / 31)]! + LINE_ALPHABET[k % 31]!,
 );
 
-/** A line of a chunk and its level as one listed entry: `n` = offset · 4 + level (< 31³). */
+/**
+ * A line of a chunk and its level as one number, `offset · ENTRY_LEVELS + level` (< 31³ listed):
+ * entryOf makes it, entryLine and entryLevel take it apart.
+ */
+const ENTRY_LEVELS = 4;
+const entryOf = (offset: number, level: number) => offset * ENTRY_LEVELS + level;
+export const entryLine = (entry: number) => Math.floor(entry / ENTRY_LEVELS);
+export const entryLevel = (entry: number) => entry % ENTRY_LEVELS;
+
+/** A listed entry (entryOf's) in LINE_DIGITS characters of LINE_ALPHABET. */
 const lineEntry = (n: number): string => ENTRY_HEAD[Math.floor(n / 31)]! + LINE_ALPHABET[n % 31]!;
 
 /**
  * The lines of listed entries (a concatenation of lineEntry's, as a count gathers them for the
- * words holding a term): each line once, as offset · 4 + level. Characters outside the alphabet
+ * words holding a term): each line once, as entryOf(offset, level). Characters outside the alphabet
  * are skipped a whole entry at a time (none are written).
  */
 export function decodeLineEntries(entries: string): Set<number> {
@@ -114,7 +123,7 @@ export function chunkWords(
   levelCount: number,
 ): ChunkWords {
   // word → [the last line that held it, its lines at level 0, 1, …, then its first minLines
-  // lines as line · 4 + level] (one array a word: most words of a chunk are in one line)
+  // lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
   const most = 1 + levelCount + minLines;
   let line = 0;
@@ -127,12 +136,12 @@ export function chunkWords(
       const fresh = new Array<number>(levelCount + 2).fill(0);
       fresh[0] = line;
       fresh[level + 1] = 1;
-      fresh[levelCount + 1] = line * 4 + level;
+      fresh[levelCount + 1] = entryOf(line, level);
       seen.set(word, fresh);
     } else if (entry[0] !== line) {
       entry[0] = line;
       entry[level + 1]!++;
-      if (entry.length < most) entry.push(line * 4 + level);
+      if (entry.length < most) entry.push(entryOf(line, level));
     }
   };
   for (let i = 0; i < text.length; i++) {
