@@ -108,6 +108,14 @@ export class SeedApi {
     await this.call('POST', `/v1/workflows/nodes/runs/${nodeRunIdentifier}/logs`, { logs });
   }
 
+  /** One page of a node run's log, as GET …/logs answers `query`. */
+  async logPage(
+    nodeRunIdentifier: string,
+    query: string,
+  ): Promise<{ total?: number; nextCursor: string | null }> {
+    return this.call('GET', `/v1/workflows/nodes/runs/${nodeRunIdentifier}/logs?${query}`);
+  }
+
   /** The run's node run for `nodeIdentifier` (the latest, if the node ran more than once). */
   async nodeRun(runIdentifier: string, nodeIdentifier: string): Promise<NodeRun> {
     const found = await this.findNodeRun(runIdentifier, nodeIdentifier);

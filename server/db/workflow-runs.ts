@@ -828,6 +828,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         want,
         upTo,
         levels: [...new Set(query.level ?? [])].sort().join(','),
+        lastSeq: scope.lastSeq,
       })
     : {
         rows:
@@ -860,6 +861,8 @@ interface SearchPage {
   upTo?: number | undefined;
   /** The level filter, sorted and joined ('' for all): part of a kept count's key. */
   levels: string;
+  /** The scope's last line (LogScope's), when known: how long the unsealed tail is. */
+  lastSeq?: number | undefined;
 }
 
 /**
@@ -958,6 +961,7 @@ async function searchLogPage(
       patternsOf,
       levels,
       lineFilters,
+      page.lastSeq,
     );
     if (total !== null) return { rows: [], total, countedTo: undefined };
   }
@@ -977,7 +981,12 @@ async function searchLogPage(
     : null;
   // (A term's lines that narrow nothing, each chunk read whole, are read as below instead: the
   // whole scope in one scan, which PostgreSQL runs in parallel, not chunk by chunk.)
-  if (countKey && chunks && ((page.upTo === undefined && term) || readsFew(chunks))) {
+  if (
+    countKey &&
+    chunks &&
+    ((page.upTo === undefined && term) ||
+      readsFew(chunks, unsealedAfter(page.lastSeq, Math.max(chunks.sealedTo, countFrom))))
+  ) {
     const counted = await countRest(db, keys, chunks, [
       ...lineFilters,
       sql`${seqCol} > ${countFrom}`,
@@ -1113,6 +1122,7 @@ async function runCountFromChunks(
   patternsOf: () => Promise<string[]>,
   levels: string[],
   lineFilters: SQL[],
+  lastSeq: number | undefined,
 ): Promise<number | null> {
   const term = countableTerm(q);
   if (!term && !(await patternsOf()).length) return null;
@@ -1132,21 +1142,29 @@ async function runCountFromChunks(
     sealedTo: 0,
     chunks: parts.reduce((sum, p) => sum + p.chunks, 0),
   };
-  if (!readsFew(whole)) return null;
+  // The run's lines are numbered 1…lastSeq across its node runs: those not in a sealed chunk
+  // are its node runs' tails.
+  const sealed = parts.reduce((sum, p) => sum + p.sealedTo, 0);
+  if (!readsFew(whole, unsealedAfter(lastSeq, sealed))) return null;
   const read = await countMatches(db, { nodeKey: null, runKey }, whole.read, lineFilters);
   return whole.counted + read.n;
 }
 
 /**
- * A count from the chunks' rows leaves at most a quarter of the sealed lines after its cursor
- * to read (the unsealed tail aside): it goes to the end at once, not in steps.
+ * A count from the chunks' rows leaves at most a quarter of the lines after its cursor to read,
+ * the unsealed tail (`unsealed` lines) included: it goes to the end at once, not in steps. (A
+ * sealer behind a fresh ingest leaves a long tail, read line by line: that goes in steps.)
  */
-function readsFew(chunks: ChunkCount): boolean {
+function readsFew(chunks: ChunkCount, unsealed: number): boolean {
   const lines = chunks.read
     .filter((r) => r.hi !== UNSEALED_END)
     .reduce((sum, r) => sum + r.hi - r.lo + 1, 0);
-  return lines * 4 <= chunks.chunks * CHUNK_LINES;
+  return (lines + unsealed) * 4 <= chunks.chunks * CHUNK_LINES + unsealed;
 }
+
+/** Lines after `from` up to the scope's last (0 when that is not known). */
+const unsealedAfter = (lastSeq: number | undefined, from: number) =>
+  lastSeq === undefined ? 0 : Math.max(0, lastSeq - from);
 
 /** Lines a node run's search page reads in order before asking the chunk index. */
 const PROBE_LINES = 8_192;

@@ -295,6 +295,22 @@ describe('a count in steps (upTo) of a term in few chunks', () => {
     );
     expect([fromCursor.total, fromCursor.nextCursor]).toEqual([0, null]);
   });
+
+  it('goes in steps while the lines are not sealed yet: the tail is read line by line', async () => {
+    // A sealer behind a fresh ingest (it waits up to 5 s between passes): no chunk to count from.
+    const { run, work } = await nodeRunWith(3 * CHUNK_LINES, { 10: 'needle one' });
+    expect(await chunksOf(work)).toEqual([]);
+    const step = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([step.total, step.nextCursor]).toEqual([1, '100']);
+    const runStep = await runLogs(run, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([runStep.total, runStep.nextCursor]).toEqual([1, '100']);
+    // Sealed, the same word's count goes to the end at once.
+    await sealLogChunks(t.database.db);
+    const sealed = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([sealed.total, sealed.nextCursor]).toEqual([1, null]);
+    const runSealed = await runLogs(run, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([runSealed.total, runSealed.nextCursor]).toEqual([1, null]);
+  });
 });
 
 describe('a search the client gave up on', () => {
