@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { bootPreload } from './scripts/vite-boot-preload';
+import { compileHints } from './scripts/vite-compile-hints';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { mantineStableIds } from './scripts/vite-mantine-use-id';
@@ -14,6 +15,7 @@ export default defineConfig({
     mantineStylesCheck(),
     mantineStableIds(),
     bootPreload(),
+    compileHints(),
   ],
   server: {
     port: 5173,
