@@ -1,7 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { bootPreload } from './scripts/vite-boot-preload';
-import { compileHints } from './scripts/vite-compile-hints';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { mantineStableIds } from './scripts/vite-mantine-use-id';
@@ -15,7 +14,6 @@ export default defineConfig({
     mantineStylesCheck(),
     mantineStableIds(),
     bootPreload(),
-    compileHints(),
   ],
   server: {
     port: 5173,

@@ -33,38 +33,6 @@ test('index.html preloads every boot stage; a lazy route renders on a direct loa
   await expect(detail.node('Build image')).toHaveAttribute('aria-pressed', 'true');
 });
 
-test("the boot stages compile eagerly (V8 compile hint), the run page's chunk lazily, and source maps still point at the code", async ({
-  signedIn: page,
-  api,
-  runDetailPage: detail,
-}) => {
-  // scripts/vite-compile-hints.ts: the entry and every chunk index.html preloads start with the hint.
-  const html = await (await page.request.get('/')).text();
-  const boot = [
-    ...html.matchAll(
-      /<(?:link rel="modulepreload"|script type="module")[^>]*(?:href|src)="(\/assets\/[^"]+\.js)"/g,
-    ),
-  ].map((m) => m[1]!);
-  expect(boot.length).toBeGreaterThan(3);
-  for (const path of boot)
-    expect(
-      (await (await page.request.get(path)).text()).startsWith('//# allFunctionsCalledOnLoad\n'),
-      path,
-    ).toBe(true);
-
-  // The run page's own chunk, loaded on demand, has none: it compiles as its functions are called.
-  const { run } = await seedFailedRun(api);
-  const runPage = page.waitForResponse((r) => /\/assets\/run\.page-[^/]+\.js$/.test(r.url()));
-  await detail.goto(run.identifier, '?node=build');
-  expect((await (await runPage).text()).startsWith('//# allFunctionsCalledOnLoad')).toBe(false);
-  await expect(detail.logs.lines.first()).toBeVisible();
-
-  // The hint is one line more at the top: the source map's first generated line maps nothing.
-  const entry = boot.find((p) => /\/index-[^/]+\.js$/.test(p))!;
-  const map = (await (await page.request.get(`${entry}.map`)).json()) as { mappings: string };
-  expect(map.mappings.startsWith(';')).toBe(true);
-});
-
 test('ids still tie labels, menus and dialogs together, and a dialog opened late works and closes', async ({
   signedIn: page,
   api,
