@@ -9,11 +9,8 @@ import type { Plugin } from 'vite';
  * evaluation in cold loads of the run page on this busy machine, inside the boot's first task.
  *
  * This keeps the behaviour (back/forward to a list puts it where it was; the positions still go
- * to sessionStorage on `pagehide`) and reads the saved positions when they are first needed: at
- * the first navigation or `pagehide`, whichever comes first. (It read them at the first idle
- * moment too, which during a cold load is between the boot's stages, while the browser process
- * is busiest with the page's loads: a 71 ms task asleep 67 ms on that IPC in a perf sched trace,
- * bench/sched-long-tasks.ts.) What
+ * to sessionStorage on `pagehide`) and reads the saved positions later: when the main thread is
+ * first idle after boot, or at the first navigation or `pagehide`, whichever comes first. What
  * changes: the page a reload lands on is not scrolled back by the router (the saved positions
  * are not read yet when it renders) — which did not work for the dashboard's lists before either,
  * their rows arriving after the router restores.
@@ -39,6 +36,10 @@ const EDITS: { find: string; replace: string }[] = [
       '\tsafeSessionStorage = getSafeSessionStorage();',
       '\tconst stored = createScrollRestorationCache();',
       '\tfor (const key in stored) scrollRestorationCache[key] ??= stored[key];',
+      '}',
+      'if (typeof window !== "undefined") {',
+      '\tif (typeof requestIdleCallback === "function") requestIdleCallback(readStoredScroll, { timeout: 3000 });',
+      '\telse setTimeout(readStoredScroll, 1000);',
       '}',
     ].join('\n'),
   },

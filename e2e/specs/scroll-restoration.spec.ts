@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { seedFailedRun, seedPipeline } from '../scenarios';
+import { seedPipeline } from '../scenarios';
 
 /**
  * Back to a list puts it where it was: TanStack Router's scroll restoration, kept with its
@@ -35,44 +35,4 @@ test('back from a run puts the Runs tab where it was scrolled', async ({
   await expect(runs.rows).toHaveCount(40);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
   await expect(target).toBeInViewport();
-});
-
-test('a cold load reads no sessionStorage until its first navigation', async ({
-  signedIn: page,
-  api,
-  runDetailPage: detail,
-}) => {
-  // A tab's first sessionStorage read is a synchronous IPC to the browser process: the router's
-  // saved positions are read when first needed, not at boot nor at its first idle moment.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __sessionReads: number };
-    w.__sessionReads = 0;
-    // An attribute of the global object: an own property of window.
-    const get = (
-      Object.getOwnPropertyDescriptor(window, 'sessionStorage') ??
-      Object.getOwnPropertyDescriptor(Window.prototype, 'sessionStorage')
-    )?.get;
-    if (!get) throw new Error('no sessionStorage getter to wrap');
-    Object.defineProperty(window, 'sessionStorage', {
-      configurable: true,
-      get() {
-        w.__sessionReads++;
-        return get.call(window);
-      },
-    });
-  });
-  const { run, workflow } = await seedFailedRun(api);
-  await detail.goto(run.identifier, '?node=build');
-  await expect(detail.logs.lines.first()).toBeVisible();
-  // An idle callback asked for now runs after any the boot asked for.
-  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
-  expect(
-    await page.evaluate(() => (window as unknown as { __sessionReads: number }).__sessionReads),
-  ).toBe(0);
-
-  await page.getByRole('link', { name: workflow.title }).first().click();
-  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow.identifier}`));
-  expect(
-    await page.evaluate(() => (window as unknown as { __sessionReads: number }).__sessionReads),
-  ).toBeGreaterThan(0);
 });
