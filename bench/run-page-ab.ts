@@ -6,15 +6,23 @@
  * both log sizes: first lines, every long task), `app` (bench/run-page.ts's run-page figures at
  * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
  * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
- * server's port.
+ * server's port; `--sched` splits each long task of a boot into the renderer main thread's CPU,
+ * its wait for a core and its sleep, with its nice value (bench/sched-sampler.ts, Linux).
  * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`; a
  * build given as `<buildDir>@<codeDir>` is served by the server of that copy of the code (a
  * `git archive` of the commit before, node_modules linked), for changes on the server's side.
  */
 import { loadavg } from 'node:os';
-import { chromium, type CDPSession } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { INIT_SCRIPT, measureOutput, measureRunPage, signIn, longTasks } from './run-page';
+import {
+  busiestRenderer,
+  epochToMonotonic,
+  splitWindow,
+  startSchedSampler,
+  type SchedSample,
+} from './sched-sampler';
 import { startBenchServer, type BenchServer } from './server-process';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
@@ -22,6 +30,12 @@ const [dataDir, runsJson, ...rest] = process.argv.slice(2).filter((a) => !a.star
 const statics = rest.filter((a) => !/^\d+$/.test(a));
 const rounds = Number(rest.find((a) => /^\d+$/.test(a)) ?? 3);
 const trace = process.argv.find((a) => a.startsWith('--trace='))?.split('=')[1];
+const sched = process.argv.includes('--sched');
+/** `--trace-categories=a,b`: Chromium's trace categories instead of Playwright's default set. */
+const categories = process.argv
+  .find((a) => a.startsWith('--trace-categories='))
+  ?.split('=')[1]
+  ?.split(',');
 const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ?? 'boot,output';
 /** The first build's port (the next ones follow): another bench may hold the default. */
 const firstPort = Number(process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 18961);
@@ -67,10 +81,12 @@ async function main() {
               await browser.startTracing(page, {
                 path: `${trace}-${name}-${key}.json`,
                 screenshots: false,
+                ...(categories ? { categories } : {}),
               });
             const cdp = await context.newCDPSession(page);
             await cdp.send('Performance.enable');
             const before = await mainThreadTimes(cdp);
+            const sampler = sched ? startSchedSampler() : null;
             await page.goto(`${base}/runs/${runs[key]!.run}?node=work`);
             await page.waitForFunction('window.__firstLines !== undefined', undefined, {
               timeout: 60_000,
@@ -88,12 +104,14 @@ async function main() {
               window.__longtasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
             );
             const after = await mainThreadTimes(cdp);
+            const split = sampler ? schedOfTasks(await sampler.stop(), page) : '';
             await cdp.detach();
             const cpu = (k: keyof typeof after) => Math.round((after[k] - before[k]) * 1000);
             if (trace && r === 0) await browser.stopTracing();
             console.log(
               `${name} ${key} boot: first lines ${Math.round(first as number)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)}, blocking ${Math.round(tbt)} ms [${all}]; main thread CPU ${cpu('ThreadTime')} ms (script ${cpu('ScriptDuration')}, style ${cpu('RecalcStyleDuration')}, layout ${cpu('LayoutDuration')}) load ${loadavg()[0]!.toFixed(1)}`,
             );
+            if (sampler) console.log(`  ${await split}`);
           }
         }
         if (only.includes('app')) {
@@ -117,6 +135,28 @@ async function main() {
     await cluster.stop();
   }
 }
+/**
+ * Each long task the page saw, split by the kernel's counts for the renderer's main thread
+ * (`cpu/wait/sleep`: on a core, runnable but waiting for one, blocked), and the whole load's.
+ */
+async function schedOfTasks(samples: SchedSample[], page: Page) {
+  const offset = epochToMonotonic();
+  const { origin, tasks } = await page.evaluate(() => ({
+    origin: performance.timeOrigin,
+    tasks: window.__longtasks,
+  }));
+  const pid = busiestRenderer(samples);
+  const mono = (ms: number) => origin + ms + offset;
+  const fmt = (w: ReturnType<typeof splitWindow>) =>
+    `${Math.round(w.wall)} = cpu ${Math.round(w.cpu)} + wait ${Math.round(w.wait)} + sleep ${Math.round(w.sleep)} (nice ${w.nices.join('/')})`;
+  const whole = splitWindow(samples, pid, mono(0), samples[samples.length - 1]!.t);
+  const each = tasks.map(
+    (t) =>
+      `${Math.round(t.start)}: ${fmt(splitWindow(samples, pid, mono(t.start), mono(t.start + t.duration)))}`,
+  );
+  return `sched renderer ${pid} whole load ${fmt(whole)}; tasks ${each.join('; ') || 'none'}`;
+}
+
 /**
  * The page's renderer main thread so far, in seconds: its CPU time (ThreadTime) and the time
  * spent in script, style recalculation and layout (Chromium's Performance metrics).
