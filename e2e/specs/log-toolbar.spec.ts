@@ -89,7 +89,7 @@ async function expectToolbarAboveRows(page: Page, detail: RunDetailPage) {
         bar.y + bar.height + 0.5,
       );
     }
-  }).toPass({ timeout: 10_000 });
+  }).toPass({ timeout: 12_000 });
 }
 
 test.describe('on a 390 px phone', () => {
