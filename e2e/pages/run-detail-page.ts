@@ -98,6 +98,15 @@ export class RunDetailPage {
     await expect(this.logsTab).toBeVisible();
   }
 
+  /**
+   * The page's last stage is in: the graph (its chunk loaded) and the timeline replaced their
+   * skeleton, which is not their height, so the log panel under them has stopped moving.
+   */
+  async expectStaged() {
+    await expect(this.timeline).toBeVisible();
+    await expect(this.page.getByLabel('Loading the graph')).toHaveCount(0);
+  }
+
   /** A node of the workflow graph, by title; its name is "<title>: <state>"; pressed when selected. */
   node(title: string): Locator {
     return this.page.getByRole('button', { name: new RegExp(`^${escapeRegExp(title)}: `) });

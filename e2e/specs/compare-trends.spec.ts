@@ -107,9 +107,13 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
     ],
   });
   // Transform takes longer every run (real time, through the API) and fails in the third. The
-  // four runs go at once, so the seed waits for the longest only.
+  // four runs go at once, so the seed waits for the longest only. Extract lasts as long as its
+  // requests take, which on a loaded machine (load 25) was longer than transform's 300–1 200 ms
+  // (the table put extract first): transform waits for as long as the run has taken so far,
+  // which extract's duration cannot exceed, and 300 ms more each run.
   const seeded = await Promise.all(
     [0, 1, 2, 3].map(async (i) => {
+      const asked = Date.now();
       const run = await api.startRun(id);
       const finish = async (node: string, result: 'SUCCESS' | 'FAILED' = 'SUCCESS') =>
         api.patchNodeRun((await api.nodeRun(run.identifier, node)).identifier, {
@@ -117,7 +121,7 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
           result,
         });
       await finish('extract');
-      await new Promise((r) => setTimeout(r, 300 * (i + 1)));
+      await new Promise((r) => setTimeout(r, Date.now() - asked + 300 * (i + 1)));
       await finish('transform', i === 2 ? 'FAILED' : 'SUCCESS');
       if (i !== 2) await finish('load');
       return run.identifier;
@@ -127,7 +131,7 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
 
   const trends = new TrendsPage(page);
   await trends.goto(id);
-  // Extract and load take a few ms each: only transform's place is certain.
+  // Extract and load last as long as their requests: only transform's place is certain.
   await expect.poll(async () => (await trends.nodeOrder())[0]).toBe('transform');
   expect((await trends.nodeOrder()).sort()).toEqual(['extract', 'load', 'transform']);
   await expect(page.getByRole('img').or(page.locator('.recharts-surface')).first()).toBeVisible();

@@ -81,7 +81,7 @@ test('following a node while a writer posts: lines stream in order to the bottom
     );
     await page.waitForTimeout(50);
   }
-  await expect(detail.logs.line('tail 4000')).toBeInViewport({ timeout: 10_000 });
+  await expect(detail.logs.line('tail 4000')).toBeInViewport();
   await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '4002');
   const visible = await detail.logs.visibleTexts();
   expect(visible.at(-1)).toBe('tail 4000');
@@ -113,8 +113,8 @@ test('following a node while a writer posts: lines stream in order to the bottom
     status: 'COMPLETED',
     result: 'SUCCESS',
   });
-  await expect(detail.logs.line('Rollout complete')).toBeInViewport({ timeout: 10_000 });
-  await expect.poll(() => streamFinished, { timeout: 10_000 }).toBe(true);
+  await expect(detail.logs.line('Rollout complete')).toBeInViewport();
+  await expect.poll(() => streamFinished).toBe(true);
   await page.waitForTimeout(2_500);
   expect(streams).toHaveLength(1);
 });

@@ -55,7 +55,7 @@ test('a log scrolled up from its end polls the new count, not the new lines: the
   // Scrolled to the end, the new lines are fetched by range and shown, no placeholder left.
   const fetchedBefore = reads.length;
   await detail.logs.region.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
-  await expect(detail.logs.line('fresh 600')).toBeInViewport({ timeout: 10_000 });
+  await expect(detail.logs.line('fresh 600')).toBeInViewport();
   await expect.poll(() => detail.logs.lines.evaluateAll(placeholders)).toBe(0);
   const visible = await detail.logs.visibleTexts();
   expect(visible.at(-1)).toBe('fresh 600');

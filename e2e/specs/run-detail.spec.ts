@@ -170,14 +170,12 @@ test('follows a live node: lines appended through the API appear at the bottom',
     ...batch(1),
     { level: 'INFO', message: 'Replica 2 of 3 ready' },
   ]);
-  await expect(detail.logs.line('Replica 2 of 3 ready')).toBeInViewport({ timeout: 10_000 });
+  await expect(detail.logs.line('Replica 2 of 3 ready')).toBeInViewport();
   await api.appendLogs(deploy.identifier, [
     ...batch(61),
     { level: 'WARN', message: 'Replica 3 of 3 slow to start' },
   ]);
-  await expect(detail.logs.line('Replica 3 of 3 slow to start')).toBeInViewport({
-    timeout: 10_000,
-  });
+  await expect(detail.logs.line('Replica 3 of 3 slow to start')).toBeInViewport();
   // The chips count what the log brought (the run's poll is a 304 while only lines are added).
   await expect(detail.logs.levelChip('INFO')).toHaveAccessibleName('INFO 123');
   await expect(detail.logs.levelChip('WARN')).toHaveAccessibleName('WARN 1');
@@ -192,9 +190,7 @@ test('follows a live node: lines appended through the API appear at the bottom',
     { level: 'INFO', message: 'Rollout complete' },
   ]);
   // 2 seeded lines and three batches of 61.
-  await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '185', {
-    timeout: 10_000,
-  });
+  await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '185');
   await expect(detail.logs.line('Rollout complete')).not.toBeInViewport();
   await expect(detail.logs.levelChip('INFO')).toHaveAccessibleName('INFO 184');
 

@@ -26,9 +26,15 @@ async function seedLongLogRun(api: SeedApi) {
   return run;
 }
 
-/** Scrolls the window so that the log panel starts right under the header, as a reader would. */
+/**
+ * Scrolls the window so that the log panel starts right under the header, as a reader would,
+ * once the page is staged: the graph and timeline mount after the log's first lines show, 38 px
+ * taller than their skeleton, and push the log panel down (measured at load 24: panel at 590,
+ * then 628, 350 ms later), out of the place measured here.
+ */
 async function scrollToLogPanel(page: Page, detail: RunDetailPage) {
   await expect(detail.logs.line(/step 1$/)).toBeVisible();
+  await detail.expectStaged();
   await page.evaluate(() => {
     const panel = document.querySelector('section[aria-label="Logs and output"]');
     if (!panel) throw new Error('no logs and output panel');
@@ -94,6 +100,7 @@ test('picking a node keeps the page where it is', async ({
   await detail.goto(run.identifier, '?node=build');
   await detail.expectLoaded(run.identifier);
   await expect(detail.logs.line(/step 1$/)).toBeVisible();
+  await detail.expectStaged();
   // The graph near the top of the window, the page scrolled down to it.
   await page.evaluate(() => window.scrollTo(0, 120));
   const y = await scrollY(page);

@@ -38,7 +38,7 @@ test('a cold load of a followed live node: one request for its last lines, the n
 
   // Following goes on after the staged mount: a new line comes into view at the bottom.
   await api.appendLogs(deploy.identifier, [{ level: 'WARN', message: 'Replica 2 is slow' }]);
-  await expect(detail.logs.line('Replica 2 is slow')).toBeInViewport({ timeout: 10_000 });
+  await expect(detail.logs.line('Replica 2 is slow')).toBeInViewport();
 });
 
 test('a finished node opens its log at the head without a scroll, and the graph and controls follow', async ({
