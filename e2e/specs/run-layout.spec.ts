@@ -28,9 +28,8 @@ async function seedLongLogRun(api: SeedApi) {
 
 /**
  * Scrolls the window so that the log panel starts right under the header, as a reader would,
- * once the page is staged: the graph and timeline mount after the log's first lines show, 38 px
- * taller than their skeleton, and push the log panel down (measured at load 24: panel at 590,
- * then 628, 350 ms later), out of the place measured here.
+ * once the page is staged (the graph and timeline mount after the log's first lines show; the
+ * test below says the panel does not move when they do).
  */
 async function scrollToLogPanel(page: Page, detail: RunDetailPage) {
   await expect(detail.logs.line(/step 1$/)).toBeVisible();
@@ -89,6 +88,39 @@ test('no view change of the log panel scrolls the page back to the top', async (
   await detail.logsTab.click();
   await expect(detail.logs.region).toBeVisible();
   expect(await scrollY(page)).toBe(y);
+});
+
+test('the log panel stays put while the run page mounts: the graph and timeline fill the space kept for them', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  // In progress at its build: the timeline has a row for deploy, which has not run yet.
+  const workflow = await seedPipeline(api);
+  const run = await api.startRun(workflow.identifier);
+  await detail.goto(run.identifier, '?node=build');
+  await detail.expectStaged();
+  await expect(detail.timeline.getByRole('listitem')).toHaveCount(3);
+  // Every layout shift since the page's navigation (the Layout Instability API), by what moved.
+  const moved = await page.evaluate(async () => {
+    const entries: PerformanceEntry[] = [];
+    const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+    observer.observe({ type: 'layout-shift', buffered: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    entries.push(...observer.takeRecords());
+    observer.disconnect();
+    type Shift = { sources: { node: Node | null; previousRect: DOMRect; currentRect: DOMRect }[] };
+    return entries.flatMap((e) =>
+      (e as unknown as Shift).sources
+        .filter((s) => s.node instanceof Element && s.node.getAttribute('aria-label'))
+        .map((s) => ({
+          what: (s.node as Element).getAttribute('aria-label'),
+          from: Math.round(s.previousRect.y),
+          to: Math.round(s.currentRect.y),
+        })),
+    );
+  });
+  expect(moved.filter((m) => m.what === 'Logs and output')).toEqual([]);
 });
 
 test('picking a node keeps the page where it is', async ({

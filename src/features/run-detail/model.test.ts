@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeRun } from '../../../contract/workflows';
-import { defaultNode, ganttBars, nodeStates, sumLogCounts } from './model';
+import { defaultNode, ganttBars, ganttRowCount, nodeStates, sumLogCounts } from './model';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -93,6 +93,21 @@ describe('ganttBars', () => {
       state: 'not-started',
       width: 0,
     });
+  });
+});
+
+describe('ganttRowCount', () => {
+  it('counts the rows ganttBars gives: a node run each (a node re-run twice), a node not run yet', () => {
+    const run = {
+      status: 'IN_PROGRESS' as const,
+      createdAt: at(0),
+      completedAt: null,
+      nodeRuns: [nodeRun('t', 0, 1), nodeRun('a', 1, 2, 'FAILED'), nodeRun('a', 2, null)],
+    };
+    for (const order of [['t', 'a', 'later', 'last'], ['t', 'a'], []]) {
+      expect(ganttRowCount(run, order)).toBe(ganttBars(run, order, T0 + 3_000).length);
+    }
+    expect(ganttRowCount(run, ['t', 'a', 'later', 'last'])).toBe(5);
   });
 });
 

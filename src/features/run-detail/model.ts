@@ -58,6 +58,12 @@ export interface GanttBar {
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** How many rows ganttBars gives: one per node run, one per graph node that has not run. */
+export function ganttRowCount(run: Pick<WorkflowRunSummary, 'nodeRuns'>, nodeOrder: string[]) {
+  const ran = new Set(run.nodeRuns.map((nr) => nr.nodeIdentifier));
+  return run.nodeRuns.length + nodeOrder.filter((node) => !ran.has(node)).length;
+}
+
 /**
  * One bar per node run, in start order, then an empty row per graph node that has not run.
  * The span is the run's start..completion, or start..now while it is in progress.

@@ -16,6 +16,7 @@ import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { useStagedMount } from '../../../lib/use-staged-mount';
 import {
   defaultNode,
+  ganttRowCount,
   latestNodeRunByNode,
   nodeRunState,
   nodeStates,
@@ -38,7 +39,7 @@ const PANEL_HEIGHT = 'max(560px, calc(100dvh - 72px))';
 const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
 /** The panel's content (title row, tabs and log viewer), kept while the panel mounts. */
 const LOG_PANEL_HEIGHT = 'max(500px, calc(100dvh - 132px))';
-/** A timeline row's height (RunGantt.module.css), for the space kept before it mounts. */
+/** A timeline row's height (RunGantt.module.css `.row`), for the space kept before it mounts. */
 const GANTT_ROW_PX = 26;
 
 interface Props {
@@ -140,7 +141,9 @@ export function RunDetailPage({
             </>
           ) : (
             <Skeleton
-              height={graphHeight(graph) + GANTT_ROW_PX * run.nodeRuns.length}
+              // The graph, the Stack's gap and the timeline's rows: the log panel below stays put
+              // when they mount.
+              height={`calc(${graphHeight(graph) + GANTT_ROW_PX * ganttRowCount(run, nodeOrder)}px + var(--mantine-spacing-sm))`}
               radius="md"
               aria-label="Loading the graph"
             />
