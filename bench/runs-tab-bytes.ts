@@ -3,14 +3,14 @@
  * touching it, every /v1 response counted (body as sent on the wire, i.e. compressed, plus
  * headers) for 30 s after the page has loaded. Target (issue 17): at most 100 KB per 30 s.
  *
- *   npx tsx bench/runs-tab-bytes.ts http://localhost:3000 [workflow=nightly-data-pipeline] [seconds=30]
+ *   npx tsx bench/runs-tab-bytes.ts http://localhost:8080 [workflow=nightly-data-pipeline] [seconds=30]
  *
  * Against a running server with the demo seed and the simulator on (the default `npm start`).
  */
 import { chromium } from '@playwright/test';
 import { CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
-const [base = 'http://localhost:3000', workflow = 'nightly-data-pipeline', seconds = '30'] =
+const [base = 'http://localhost:8080', workflow = 'nightly-data-pipeline', seconds = '30'] =
   process.argv.slice(2);
 const credentials = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 

@@ -101,6 +101,12 @@ test('the log panel stays put while the run page mounts: the graph and timeline 
   await detail.goto(run.identifier, '?node=build');
   await detail.expectStaged();
   await expect(detail.timeline.getByRole('listitem')).toHaveCount(3);
+  // The panel's top is in the window, where a shift of it is seen and reported.
+  const panelTop = await page.evaluate(
+    () =>
+      document.querySelector('section[aria-label="Logs and output"]')!.getBoundingClientRect().top,
+  );
+  expect(panelTop).toBeLessThan(page.viewportSize()!.height);
   // Every layout shift since the page's navigation (the Layout Instability API), by what moved.
   const moved = await page.evaluate(async () => {
     const entries: PerformanceEntry[] = [];

@@ -61,6 +61,10 @@ async function startBackend() {
 const json = (status: number, body: unknown) => (_: Received, res: ServerResponse) =>
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
+// A test's budget above its waits (waitForRun: 25 s), so a slow run fails with the wait's
+// diagnostic ("run … not there yet"), not a bare timeout.
+vi.setConfig({ testTimeout: 45_000 });
+
 let t: TestServer;
 let backend: Awaited<ReturnType<typeof startBackend>>;
 let secret: string;

@@ -787,7 +787,10 @@ export interface LogScope {
   counts: Record<LogLevel, number> | null;
   /** The lines' keys, when the caller has read the rows already; else they are looked up. */
   keys?: LogKeys;
-  /** The scope's last line's sequence number, when known: a page after it is empty. */
+  /**
+   * The scope's last line's sequence number, when known: a page after it is empty, and a
+   * search's count in steps knows how long the unsealed tail is (searchLogPage's readsFew).
+   */
   lastSeq?: number;
 }
 
@@ -934,7 +937,21 @@ async function searchLogPage(
   /** Keeps this term's count of the node run's lines (0, sealedTo] (all of them sealed). */
   const keep = (sealedTo: number, matches: number) =>
     storeCount(db, { ...countKey!, runKey: keys!.runKey }, { sealedTo, matches });
-  if (countKey && kept && countFrom === 0) {
+  /**
+   * A count in steps (upTo) weighs the lines after `from` it would read line by line to go to the
+   * end at once: those after a kept count, or the unsealed tail. A count to the end reads them
+   * anyway (0).
+   */
+  const toReadAfter = (from: number) =>
+    page.upTo === undefined ? 0 : unsealedAfter(page.lastSeq, from);
+  // (In steps, only when what it leaves to read — lines sealed since and the tail — is at most a
+  // quarter of the lines: a burst of lines after the count was kept goes in steps, as below.)
+  if (
+    countKey &&
+    kept &&
+    countFrom === 0 &&
+    toReadAfter(kept.sealedTo) * 4 <= (page.lastSeq ?? 0)
+  ) {
     const sealedTo = await lastSealedSeq(db, countKey.nodeKey);
     const after = sql`${seqCol} > ${kept.sealedTo}`;
     const counted = await countMatches(db, keys, null, [...lineFilters, after], sealedTo);
@@ -961,7 +978,7 @@ async function searchLogPage(
       patternsOf,
       levels,
       lineFilters,
-      page.lastSeq,
+      toReadAfter,
     );
     if (total !== null) return { rows: [], total, countedTo: undefined };
   }
@@ -985,7 +1002,7 @@ async function searchLogPage(
     countKey &&
     chunks &&
     ((page.upTo === undefined && term) ||
-      readsFew(chunks, unsealedAfter(page.lastSeq, Math.max(chunks.sealedTo, countFrom))))
+      readsFew(chunks, toReadAfter(Math.max(chunks.sealedTo, countFrom))))
   ) {
     const counted = await countRest(db, keys, chunks, [
       ...lineFilters,
@@ -1111,8 +1128,8 @@ async function nodeCountFromChunks(
 /**
  * A whole run's matches of `q`: each node run's from its chunks' rows (nodeCountFromChunks),
  * what they leave read in one statement for every node run. Null when that would read more than
- * a quarter of the run's sealed lines, or `q` has no word the chunks index (the caller reads as
- * before).
+ * a quarter of the run's lines (readsFew; the unsealed tails weighed by `toReadAfter`), or
+ * `q` has no word the chunks index (the caller reads as before).
  */
 async function runCountFromChunks(
   db: DbOrTx,
@@ -1122,7 +1139,7 @@ async function runCountFromChunks(
   patternsOf: () => Promise<string[]>,
   levels: string[],
   lineFilters: SQL[],
-  lastSeq: number | undefined,
+  toReadAfter: (from: number) => number,
 ): Promise<number | null> {
   const term = countableTerm(q);
   if (!term && !(await patternsOf()).length) return null;
@@ -1145,7 +1162,7 @@ async function runCountFromChunks(
   // The run's lines are numbered 1…lastSeq across its node runs: those not in a sealed chunk
   // are its node runs' tails.
   const sealed = parts.reduce((sum, p) => sum + p.sealedTo, 0);
-  if (!readsFew(whole, unsealedAfter(lastSeq, sealed))) return null;
+  if (!readsFew(whole, toReadAfter(sealed))) return null;
   const read = await countMatches(db, { nodeKey: null, runKey }, whole.read, lineFilters);
   return whole.counted + read.n;
 }

@@ -310,6 +310,26 @@ describe('a count in steps (upTo) of a term in few chunks', () => {
     expect([sealed.total, sealed.nextCursor]).toEqual([1, null]);
     const runSealed = await runLogs(run, 'q=needle&total=only&cursor=0&upTo=100');
     expect([runSealed.total, runSealed.nextCursor]).toEqual([1, null]);
+    // A burst of lines after the count was kept: the kept count leaves them to read, in steps.
+    const more = Array.from({ length: 3 * CHUNK_LINES }, (_, i) => ({
+      level: 'INFO',
+      message: i === 5 ? 'one more needle' : `more ${i}`,
+    }));
+    for (let i = 0; i < more.length; i += 10_000) {
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+        logs: more.slice(i, i + 10_000),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const burst = await nodeLogs(work, 'q=needle&total=only&cursor=0&upTo=100');
+    expect([burst.total, burst.nextCursor]).toEqual([1, '100']);
+    const rest = await nodeLogs(work, 'q=needle&total=only&cursor=100&upTo=2147483647');
+    expect([rest.total, rest.nextCursor]).toEqual([1, null]);
+    // A count to the end (no upTo) still answers at once.
+    expect((await nodeLogs(work, 'q=needle&total=only')).total).toBe(2);
+    expect((await runLogs(run, 'q=needle&total=only')).total).toBe(2);
+    // Nothing left unsealed for the tests after this one (a sealer takes the oldest node run first).
+    await sealLogChunks(t.database.db);
   });
 });
 

@@ -58,10 +58,15 @@ export interface GanttBar {
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** The graph's nodes (in `nodeOrder`) that have no node run in the run yet. */
+function unrunNodes(run: Pick<WorkflowRunSummary, 'nodeRuns'>, nodeOrder: string[]) {
+  const ran = new Set(run.nodeRuns.map((nr) => nr.nodeIdentifier));
+  return nodeOrder.filter((node) => !ran.has(node));
+}
+
 /** How many rows ganttBars gives: one per node run, one per graph node that has not run. */
 export function ganttRowCount(run: Pick<WorkflowRunSummary, 'nodeRuns'>, nodeOrder: string[]) {
-  const ran = new Set(run.nodeRuns.map((nr) => nr.nodeIdentifier));
-  return run.nodeRuns.length + nodeOrder.filter((node) => !ran.has(node)).length;
+  return run.nodeRuns.length + unrunNodes(run, nodeOrder).length;
 }
 
 /**
@@ -90,9 +95,7 @@ export function ganttBars(
       durationMs: b - a,
     };
   });
-  const ran = new Set(run.nodeRuns.map((nr) => nr.nodeIdentifier));
-  for (const node of nodeOrder) {
-    if (ran.has(node)) continue;
+  for (const node of unrunNodes(run, nodeOrder)) {
     bars.push({
       nodeIdentifier: node,
       nodeRunId: null,

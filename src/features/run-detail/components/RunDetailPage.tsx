@@ -40,7 +40,7 @@ const LOG_VIEWER_HEIGHT = 'max(420px, calc(100dvh - 212px))';
 /** The panel's content (title row, tabs and log viewer), kept while the panel mounts. */
 const LOG_PANEL_HEIGHT = 'max(500px, calc(100dvh - 132px))';
 /** A timeline row's height (RunGantt.module.css `.row`), for the space kept before it mounts. */
-const GANTT_ROW_PX = 26;
+const GANTT_ROW = '1.625rem * var(--mantine-scale)';
 
 interface Props {
   run: WorkflowRunSummary;
@@ -143,7 +143,7 @@ export function RunDetailPage({
             <Skeleton
               // The graph, the Stack's gap and the timeline's rows: the log panel below stays put
               // when they mount.
-              height={`calc(${graphHeight(graph) + GANTT_ROW_PX * ganttRowCount(run, nodeOrder)}px + var(--mantine-spacing-sm))`}
+              height={`calc(${graphHeight(graph)}px + ${ganttRowCount(run, nodeOrder)} * ${GANTT_ROW} + var(--mantine-spacing-sm))`}
               radius="md"
               aria-label="Loading the graph"
             />
