@@ -1,9 +1,8 @@
 import { useLayoutEffect, useState, type ReactNode } from 'react';
 
 /**
- * Renders its dialog from the first time it is opened, and keeps it mounted after. A closed
- * Mantine Modal still runs its hooks and effects: the run page's six closed dialogs were part of
- * the commit that mounts its controls. The first open mounts the dialog closed and opens it in a
+ * Renders its dialog from the first time it is opened, and keeps it mounted after (ControlDialog's
+ * Modal: a closed Mantine Modal still runs its hooks and effects). The first open mounts the dialog closed and opens it in a
  * layout effect (before the browser paints), as a dialog mounted from the start would be opened:
  * Mantine remembers the focused element only when `opened` changes (useFocusReturn), and plays
  * its enter transition only then — mounted already open, the first close left focus nowhere.

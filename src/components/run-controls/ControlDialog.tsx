@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { REASON_MAX_LENGTH } from '../../../contract/common';
+import { OnceOpened } from '../OnceOpened';
 
 interface Props {
   opened: boolean;
@@ -27,10 +28,16 @@ interface Props {
  * open and starts on the first field.
  */
 export function ControlDialog(props: Props) {
+  // The Modal mounts on the first open (a closed one still runs its hooks and effects: the run
+  // page's six closed dialogs were part of the commit that mounts its controls).
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.title} size="lg" centered>
-      {props.opened && <DialogBody {...props} />}
-    </Modal>
+    <OnceOpened opened={props.opened}>
+      {(opened) => (
+        <Modal opened={opened} onClose={props.onClose} title={props.title} size="lg" centered>
+          {opened && <DialogBody {...props} />}
+        </Modal>
+      )}
+    </OnceOpened>
   );
 }
 

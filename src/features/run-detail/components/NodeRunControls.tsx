@@ -5,7 +5,6 @@ import type { NodeRunSummary, WorkflowRunSummary } from '../../../../contract/wo
 import { canRerunFrom, type PreviewGraph } from '../controls';
 import { useMarkNodeComplete, useRetryNodeDelivery, useRunAct } from '../controls-api';
 import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
-import { OnceOpened } from '../../../components/OnceOpened';
 import { RerunDialog } from './RunControls';
 import {
   RefusalAlert,
@@ -111,54 +110,42 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
       {/* An open dialog stays open when a poll shows the backend finished the node meanwhile:
           confirming then gets the server's refusal, which says so, instead of the dialog vanishing. */}
       {nodeRun && me && (markable || dialog === 'mark') && (
-        <OnceOpened opened={dialog === 'mark'}>
-          {(opened) => (
-            <MarkNodeCompleteDialog
-              opened={opened}
-              onClose={() => setDialog(null)}
-              run={run}
-              nodeRun={nodeRun}
-              graph={graph}
-              titles={titles}
-              onConfirm={(input) => {
-                setDialog(null);
-                setRefusal(null);
-                onMarked?.(nodeRun.nodeIdentifier);
-                mark.mutate(
-                  { nodeRunId: nodeRun.identifier, ...input },
-                  { onError: (err) => setRefusal(refusalMessage(err)) },
-                );
-              }}
-            />
-          )}
-        </OnceOpened>
+        <MarkNodeCompleteDialog
+          opened={dialog === 'mark'}
+          onClose={() => setDialog(null)}
+          run={run}
+          nodeRun={nodeRun}
+          graph={graph}
+          titles={titles}
+          onConfirm={(input) => {
+            setDialog(null);
+            setRefusal(null);
+            onMarked?.(nodeRun.nodeIdentifier);
+            mark.mutate(
+              { nodeRunId: nodeRun.identifier, ...input },
+              { onError: (err) => setRefusal(refusalMessage(err)) },
+            );
+          }}
+        />
       )}
       {nodeRun && rerunnable && (
-        <OnceOpened opened={dialog === 'rerun'}>
-          {(opened) => (
-            <RerunDialog
-              opened={opened}
-              onClose={() => setDialog(null)}
-              fromTitle={title}
-              onConfirm={(reason) => {
-                setDialog(null);
-                setRefusal(null);
-                rerun.mutate(
-                  {
-                    kind: 'rerun',
-                    fromNode: nodeRun.nodeIdentifier,
-                    ...(reason ? { reason } : {}),
-                  },
-                  {
-                    onSuccess: (next) =>
-                      void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
-                    onError: (err) => setRefusal(refusalMessage(err)),
-                  },
-                );
-              }}
-            />
-          )}
-        </OnceOpened>
+        <RerunDialog
+          opened={dialog === 'rerun'}
+          onClose={() => setDialog(null)}
+          fromTitle={title}
+          onConfirm={(reason) => {
+            setDialog(null);
+            setRefusal(null);
+            rerun.mutate(
+              { kind: 'rerun', fromNode: nodeRun.nodeIdentifier, ...(reason ? { reason } : {}) },
+              {
+                onSuccess: (next) =>
+                  void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
+                onError: (err) => setRefusal(refusalMessage(err)),
+              },
+            );
+          }}
+        />
       )}
     </>
   );

@@ -7,7 +7,6 @@ import {
   type WorkflowRunSummary,
 } from '../../../../contract/workflows';
 import { useRunAct } from '../controls-api';
-import { OnceOpened } from '../../../components/OnceOpened';
 import {
   ControlDialog,
   RefusalAlert,
@@ -86,82 +85,60 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
         </Text>
       )}
       {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
-      <OnceOpened opened={dialog === 'complete'}>
-        {(opened) => (
-          <CompleteRunDialog
-            opened={opened}
-            onClose={close}
-            onConfirm={(result, reason) => {
-              close();
-              setRefusal(null);
-              act.mutate({ kind: 'complete', result, reason }, { onError });
-            }}
-          />
-        )}
-      </OnceOpened>
-      <OnceOpened opened={dialog === 'cancel'}>
-        {(opened) => (
-          <ControlDialog
-            opened={opened}
-            onClose={close}
-            title="Cancel this run"
-            confirmLabel="Cancel run"
-            confirmColor="red"
-            reasonRequired={false}
-            preview="The run becomes CANCELLING: no other node starts, the node runs in progress may still finish (their backends report as usual), and then the run completes CANCELLED."
-            onConfirm={(reason) => {
-              close();
-              setRefusal(null);
-              act.mutate(
-                { kind: 'cancel', force: false, ...(reason ? { reason } : {}) },
-                { onError },
-              );
-            }}
-          />
-        )}
-      </OnceOpened>
-      <OnceOpened opened={dialog === 'force-cancel'}>
-        {(opened) => (
-          <ControlDialog
-            opened={opened}
-            onClose={close}
-            title="Force-cancel this run"
-            confirmLabel="Force cancel"
-            confirmColor="red"
-            reasonRequired={false}
-            preview="Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused."
-            onConfirm={(reason) => {
-              close();
-              setRefusal(null);
-              act.mutate(
-                { kind: 'cancel', force: true, ...(reason ? { reason } : {}) },
-                { onError },
-              );
-            }}
-          />
-        )}
-      </OnceOpened>
-      <OnceOpened opened={dialog === 'rerun'}>
-        {(opened) => (
-          <RerunDialog
-            opened={opened}
-            onClose={close}
-            fromTitle={null}
-            onConfirm={(reason) => {
-              close();
-              setRefusal(null);
-              act.mutate(
-                { kind: 'rerun', ...(reason ? { reason } : {}) },
-                {
-                  onSuccess: (next) =>
-                    void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
-                  onError,
-                },
-              );
-            }}
-          />
-        )}
-      </OnceOpened>
+      <CompleteRunDialog
+        opened={dialog === 'complete'}
+        onClose={close}
+        onConfirm={(result, reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'complete', result, reason }, { onError });
+        }}
+      />
+      <ControlDialog
+        opened={dialog === 'cancel'}
+        onClose={close}
+        title="Cancel this run"
+        confirmLabel="Cancel run"
+        confirmColor="red"
+        reasonRequired={false}
+        preview="The run becomes CANCELLING: no other node starts, the node runs in progress may still finish (their backends report as usual), and then the run completes CANCELLED."
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'cancel', force: false, ...(reason ? { reason } : {}) }, { onError });
+        }}
+      />
+      <ControlDialog
+        opened={dialog === 'force-cancel'}
+        onClose={close}
+        title="Force-cancel this run"
+        confirmLabel="Force cancel"
+        confirmColor="red"
+        reasonRequired={false}
+        preview="Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused."
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate({ kind: 'cancel', force: true, ...(reason ? { reason } : {}) }, { onError });
+        }}
+      />
+      <RerunDialog
+        opened={dialog === 'rerun'}
+        onClose={close}
+        fromTitle={null}
+        onConfirm={(reason) => {
+          close();
+          setRefusal(null);
+          act.mutate(
+            { kind: 'rerun', ...(reason ? { reason } : {}) },
+            {
+              onSuccess: (next) =>
+                void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
+              onError,
+            },
+          );
+        }}
+      />
     </Stack>
   );
 }
