@@ -37,6 +37,9 @@ async function runWithLogs(lines: number, open = false) {
     });
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   }
+  // The dispatcher queues the node's work item on its own pass; a node that finished before that
+  // pass never gets one (nothing is owed for it). Wait for it, so the sweep has one to delete.
+  await expect.poll(() => workItemsOf(work), { timeout: 20_000 }).toBe(1);
   if (!open) await completeNode(t, work);
   const [row] = await selectRows<{ key: number }>(
     t.database.db,
@@ -73,6 +76,9 @@ async function count(query: ReturnType<typeof sql>) {
   return row!.n;
 }
 
+const workItemsOf = (subject: string) =>
+  count(sql`SELECT count(*)::int AS n FROM work_items WHERE subject_id = ${subject}`);
+
 /** Lines stored under a run's key (still there or not once the run is gone). */
 const logLinesOf = (run: { key: number }) =>
   count(sql`SELECT count(*)::int AS n FROM node_run_lines WHERE run_key = ${run.key}`);
@@ -103,8 +109,6 @@ describe('retention sweep', () => {
     await ageActionRun(oldAction, 45);
     await ageActionRun(recentAction, 10);
     await ageActionRun(openAction, 90);
-    const workItemsOf = (subject: string) =>
-      count(sql`SELECT count(*)::int AS n FROM work_items WHERE subject_id = ${subject}`);
     // The dispatcher's record of the node runs it was owed stays with the run until it goes.
     expect(await workItemsOf(old.work)).toBe(1);
     expect(await workItemsOf(recent.work)).toBe(1);
