@@ -414,6 +414,28 @@ const serverError = () =>
     { status: 500, headers: { 'content-type': 'application/json' } },
   );
 
+/**
+ * The view's next two polls, answered 304 and then with a failure, both asked with `etag`: the
+ * first changes nothing and tells no viewer, the second shows the failure as the view's error.
+ */
+async function expectUnchangedThenFailed(
+  view: ReturnType<typeof logView>,
+  net: ReturnType<typeof scriptedNetwork>,
+  etag: string,
+) {
+  let notified = 0;
+  const unsubscribe = view.subscribe(() => notified++);
+  net.queue(notModified);
+  expect(await view.poll()).toBe(false);
+  expect(notified).toBe(0);
+  net.queue(serverError);
+  expect(await view.poll()).toBe(false);
+  expect(view.error?.message).toBe('The database is away');
+  expect(notified).toBe(1);
+  expect(net.seen.slice(-2).map((r) => r.ifNoneMatch)).toEqual([etag, etag]);
+  unsubscribe();
+}
+
 describe('a live log view polling with ETags', () => {
   beforeEach(() => stubSessionStorage());
   afterEach(() => vi.unstubAllGlobals());
@@ -423,23 +445,13 @@ describe('a live log view polling with ETags', () => {
     const view = logView({ nodeRunId: 'wfnr_etag_lines' }, { levels: [], q: '' });
     net.queue(answerJson({ ok: true, logs: [errorLine(1)], nextCursor: '1', total: 1 }));
     await view.open('head');
-    let notified = 0;
-    view.subscribe(() => notified++);
 
     net.queue(answerJson({ ok: true, logs: [], nextCursor: '1', total: 1 }, '"e1"'));
     expect(await view.poll()).toBe(false);
     expect(net.seen[1]!.search.get('cursor')).toBe('1');
     expect(net.seen[1]!.ifNoneMatch).toBeNull();
 
-    net.queue(notModified);
-    expect(await view.poll()).toBe(false);
-    expect(net.seen[2]!.ifNoneMatch).toBe('"e1"');
-    expect(notified).toBe(0);
-
-    net.queue(serverError);
-    expect(await view.poll()).toBe(false);
-    expect(view.error?.message).toBe('The database is away');
-    expect(notified).toBe(1);
+    await expectUnchangedThenFailed(view, net, '"e1"');
 
     net.queue(answerJson({ ok: true, logs: [errorLine(2)], nextCursor: '2', total: 2 }, '"e2"'));
     expect(await view.poll()).toBe(true);
@@ -461,8 +473,6 @@ describe('a live log view polling with ETags', () => {
     net.queue(answerJson({ ok: true, logs: head, nextCursor: '200', total: 1000 }));
     await view.open('head');
     await view.ensureRange(0, 150);
-    let notified = 0;
-    view.subscribe(() => notified++);
 
     net.queue(answerJson({ ok: true, logs: [], nextCursor: null, total: 1000 }, '"c1"'));
     expect(await view.poll()).toBe(false);
@@ -470,15 +480,7 @@ describe('a live log view polling with ETags', () => {
     expect(net.seen[1]!.search.get('cursor')).toBeNull();
     expect(net.seen[1]!.ifNoneMatch).toBeNull();
 
-    net.queue(notModified);
-    expect(await view.poll()).toBe(false);
-    expect(net.seen[2]!.ifNoneMatch).toBe('"c1"');
-    expect(notified).toBe(0);
-
-    net.queue(serverError);
-    expect(await view.poll()).toBe(false);
-    expect(view.error?.message).toBe('The database is away');
-    expect(notified).toBe(1);
+    await expectUnchangedThenFailed(view, net, '"c1"');
 
     net.queue(answerJson({ ok: true, logs: [], nextCursor: null, total: 1010 }, '"c2"'));
     expect(await view.poll()).toBe(true);
