@@ -24,6 +24,7 @@ import {
   twoNodeWorkflow,
   type BenchServer,
 } from './server-process';
+import type { TraceEvent } from './trace-events';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: string) =>
@@ -275,16 +276,6 @@ function printProfile(profile: Profile) {
   for (const [name, us] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
     log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
   }
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
 }
 
 /**

@@ -7,13 +7,14 @@
  * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
  * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
  * server's port; `--sched` splits each long task of a boot into the renderer main thread's CPU,
- * its wait for a core and its sleep, with its nice value (bench/sched-sampler.ts, Linux).
+ * its wait for a core and its sleep, with its nice value (bench/sched-sampler.ts, Linux; the
+ * busiest renderer of the browser this bench launched).
  * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`; a
  * build given as `<buildDir>@<codeDir>` is served by the server of that copy of the code (a
  * `git archive` of the commit before, node_modules linked), for changes on the server's side.
  */
 import { loadavg } from 'node:os';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
 import { INIT_SCRIPT, measureOutput, measureRunPage, signIn, longTasks } from './run-page';
 import {
@@ -68,6 +69,7 @@ async function main() {
       executablePath: CHROMIUM_EXECUTABLE,
       args: CHROMIUM_ARGS,
     });
+    const browserPid = sched ? await processOf(browser) : null;
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addInitScript(INIT_SCRIPT);
     for (const base of bases) await signIn(context, base, CREDENTIALS);
@@ -86,7 +88,7 @@ async function main() {
             const cdp = await context.newCDPSession(page);
             await cdp.send('Performance.enable');
             const before = await mainThreadTimes(cdp);
-            const sampler = sched ? startSchedSampler() : null;
+            const sampler = browserPid === null ? null : startSchedSampler(browserPid);
             await page.goto(`${base}/runs/${runs[key]!.run}?node=work`);
             await page.waitForFunction('window.__firstLines !== undefined', undefined, {
               timeout: 60_000,
@@ -104,14 +106,14 @@ async function main() {
               window.__longtasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
             );
             const after = await mainThreadTimes(cdp);
-            const split = sampler ? schedOfTasks(await sampler.stop(), page) : '';
+            const split = sampler ? await schedOfTasks(await sampler.stop(), page) : null;
             await cdp.detach();
             const cpu = (k: keyof typeof after) => Math.round((after[k] - before[k]) * 1000);
             if (trace && r === 0) await browser.stopTracing();
             console.log(
               `${name} ${key} boot: first lines ${Math.round(first as number)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)}, blocking ${Math.round(tbt)} ms [${all}]; main thread CPU ${cpu('ThreadTime')} ms (script ${cpu('ScriptDuration')}, style ${cpu('RecalcStyleDuration')}, layout ${cpu('LayoutDuration')}) load ${loadavg()[0]!.toFixed(1)}`,
             );
-            if (sampler) console.log(`  ${await split}`);
+            if (split) console.log(`  ${split}`);
           }
         }
         if (only.includes('app')) {
@@ -146,6 +148,7 @@ async function schedOfTasks(samples: SchedSample[], page: Page) {
     tasks: window.__longtasks,
   }));
   const pid = busiestRenderer(samples);
+  if (pid === null) return 'sched: no samples of a renderer of this browser';
   const mono = (ms: number) => origin + ms + offset;
   const fmt = (w: ReturnType<typeof splitWindow>) =>
     `${Math.round(w.wall)} = cpu ${Math.round(w.cpu)} + wait ${Math.round(w.wait)} + sleep ${Math.round(w.sleep)} (nice ${w.nices.join('/')})`;
@@ -155,6 +158,16 @@ async function schedOfTasks(samples: SchedSample[], page: Page) {
       `${Math.round(t.start)}: ${fmt(splitWindow(samples, pid, mono(t.start), mono(t.start + t.duration)))}`,
   );
   return `sched renderer ${pid} whole load ${fmt(whole)}; tasks ${each.join('; ') || 'none'}`;
+}
+
+/** The pid of the browser process of `browser` (Chromium's SystemInfo over CDP). */
+async function processOf(browser: Browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  const pid = processInfo.find((p) => p.type === 'browser')?.id;
+  if (pid === undefined) throw new Error('Chromium did not name its browser process');
+  return pid;
 }
 
 /**

@@ -11,19 +11,10 @@
  *
  * The page's main thread is the renderer main thread that parsed the bench's page (127.0.0.1).
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { readTraceEvents, type TraceEvent } from './trace-events';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; data?: Record<string, unknown> } & Record<string, unknown>;
-}
 type State = 'run' | 'wait' | 'sleep';
 interface Segment {
   from: number;
@@ -40,9 +31,7 @@ interface Slice {
 const [perfText, traceFile] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const over = Number(process.argv.find((a) => a.startsWith('--over='))?.split('=')[1] ?? 50);
 
-const raw = JSON.parse(readFileSync(traceFile!, 'utf8')) as
-  TraceEvent[] | { traceEvents: TraceEvent[] };
-const events = Array.isArray(raw) ? raw : raw.traceEvents;
+const events = readTraceEvents(traceFile!);
 const isPage = (e: TraceEvent) =>
   e.name === 'ParseHTML' && JSON.stringify(e.args).includes('127.0.0.1');
 const main = events

@@ -1,9 +1,11 @@
 /**
  * Where a browser task's wall time went, from the kernel's side: a worker thread reads
  * `/proc/<pid>/task/<pid>/schedstat` (CPU time, time runnable but waiting for a core) and the
- * nice value of every Chromium renderer's main thread about once a millisecond, so a long task
- * the page saw can be split into its CPU, its wait for a core and its sleep (blocked: a
- * synchronous IPC, a lock, I/O). Linux only; used by bench/run-page-ab.ts's `--sched`.
+ * nice value of the main thread of every renderer of one Chromium (the bench's own: the browser
+ * process given and its descendants, not another engineer's browsers on the machine) about once a
+ * millisecond, so a long task the page saw can be split into its CPU, its wait for a core and its
+ * sleep (blocked: a synchronous IPC, a lock, I/O). Linux only; used by bench/run-page-ab.ts's
+ * `--sched`.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -18,7 +20,7 @@ export interface SchedSample {
 
 // Plain JavaScript: the worker runs without tsx's loader.
 const WORKER = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { readdirSync, readFileSync } = require('node:fs');
 const tick = new Int32Array(new SharedArrayBuffer(4));
 const samples = [];
@@ -27,13 +29,25 @@ let stop = false;
 let lastScan = 0;
 let n = 0;
 parentPort.on('message', () => { stop = true; });
+function parentOf(pid) {
+  const stat = readFileSync('/proc/' + pid + '/stat', 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+// A renderer of the sampled browser: the browser process is among its ancestors (a zygote or two
+// between them).
+function ofBrowser(pid) {
+  for (let p = pid, hops = 0; p > 1 && hops < 8; p = parentOf(p), hops++) {
+    if (p === workerData.browserPid) return true;
+  }
+  return false;
+}
 function scan() {
   pids = [];
   for (const p of readdirSync('/proc')) {
     if (!/^\\d+$/.test(p)) continue;
     try {
       const cmd = readFileSync('/proc/' + p + '/cmdline', 'latin1');
-      if (cmd.includes('--type=renderer')) pids.push(Number(p));
+      if (cmd.includes('--type=renderer') && ofBrowser(Number(p))) pids.push(Number(p));
     } catch {}
   }
 }
@@ -58,13 +72,15 @@ function loop() {
 loop();
 `;
 
-/** Starts sampling; `stop` resolves every sample taken. */
-export function startSchedSampler(): { stop: () => Promise<SchedSample[]> } {
-  const worker = new Worker(WORKER, { eval: true });
+/** Starts sampling the renderers of the browser `browserPid`; `stop` resolves every sample taken. */
+export function startSchedSampler(browserPid: number): { stop: () => Promise<SchedSample[]> } {
+  const worker = new Worker(WORKER, { eval: true, workerData: { browserPid } });
   const done = new Promise<SchedSample[]>((resolve, reject) => {
     worker.once('message', (s: SchedSample[]) => resolve(s));
     worker.once('error', reject);
   });
+  // A worker that fails before stop() is told by stop(), not by a crash as an unhandled rejection.
+  void done.catch(() => undefined);
   return {
     stop: async () => {
       worker.postMessage('stop');
@@ -80,15 +96,18 @@ export function epochToMonotonic(): number {
   return Number(process.hrtime.bigint()) / 1e6 - (performance.timeOrigin + performance.now());
 }
 
-/** The renderer whose main thread used the most CPU over the samples: the loaded page's. */
-export function busiestRenderer(samples: SchedSample[]): number {
+/**
+ * The renderer whose main thread used the most CPU over the samples (those of one browser): the
+ * loaded page's. null: no samples.
+ */
+export function busiestRenderer(samples: SchedSample[]): number | null {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   for (const s of samples) {
     if (!first.has(s.pid)) first.set(s.pid, s.cpu);
     last.set(s.pid, s.cpu);
   }
-  let best = 0;
+  let best: number | null = null;
   let most = -1;
   for (const [pid, cpu] of last) {
     const used = cpu - first.get(pid)!;

@@ -9,19 +9,8 @@
  * each task prints its CPU (thread time) beside its wall time; `--cpu` picks tasks by CPU.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readTraceEvents, type TraceEvent } from './trace-events';
 
-interface TraceEvent {
-  name: string;
-  cat: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  /** The thread's CPU time in the event (µs): the task's work without waiting for a core. */
-  tdur?: number;
-  args?: { name?: string; data?: Record<string, unknown>; beginData?: Record<string, unknown> };
-}
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -38,9 +27,7 @@ const prefix = process.argv[2]!;
 const over = Number(process.argv.find((a) => a.startsWith('--over='))?.split('=')[1] ?? 50);
 // A `.json` path is read as is (bench/run-page-ab.ts --trace writes `<prefix>-A-million.json`).
 const traceFile = prefix.endsWith('.json') ? prefix : `${prefix}.trace.json`;
-const raw = JSON.parse(readFileSync(traceFile, 'utf8')) as
-  TraceEvent[] | { traceEvents: TraceEvent[] };
-const events = Array.isArray(raw) ? raw : raw.traceEvents;
+const events = readTraceEvents(traceFile);
 
 // The page's main thread: the renderer's CrRendererMain with the most top-level tasks.
 const mains = events.filter((e) => e.ph === 'M' && e.args?.name === 'CrRendererMain');

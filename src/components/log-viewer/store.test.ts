@@ -382,3 +382,110 @@ describe('a live log view scrolled away from its end', () => {
     expect(expectEachLineOnceInOrder(view)).toHaveLength(1011);
   });
 });
+
+/**
+ * A network that answers each request with the next answer the test queued (a body with its
+ * ETag, a 304 or a failure) and records the query and the If-None-Match of each.
+ */
+function scriptedNetwork() {
+  const seen: { search: URLSearchParams; ifNoneMatch: string | null }[] = [];
+  const queued: (() => Response)[] = [];
+  vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+    const parsed = new URL(url, 'http://runboard.test');
+    seen.push({
+      search: parsed.searchParams,
+      ifNoneMatch: new Headers(init?.headers).get('if-none-match'),
+    });
+    const answer = queued.shift();
+    if (!answer) throw new Error(`No answer queued for ${parsed.search}`);
+    return Promise.resolve(answer());
+  });
+  return { seen, queue: (answer: () => Response) => queued.push(answer) };
+}
+
+const answerJson = (body: unknown, etag?: string) => () =>
+  new Response(JSON.stringify(body), {
+    headers: { 'content-type': 'application/json', ...(etag ? { etag } : {}) },
+  });
+const notModified = () => new Response(null, { status: 304 });
+const serverError = () =>
+  new Response(
+    JSON.stringify({ ok: false, error: 'internal_error', message: 'The database is away' }),
+    { status: 500, headers: { 'content-type': 'application/json' } },
+  );
+
+/**
+ * The view's next two polls, answered 304 and then with a failure, both asked with `etag`: the
+ * first changes nothing and tells no viewer, the second shows the failure as the view's error.
+ */
+async function expectUnchangedThenFailed(
+  view: ReturnType<typeof logView>,
+  net: ReturnType<typeof scriptedNetwork>,
+  etag: string,
+) {
+  let notified = 0;
+  const unsubscribe = view.subscribe(() => notified++);
+  net.queue(notModified);
+  expect(await view.poll()).toBe(false);
+  expect(notified).toBe(0);
+  net.queue(serverError);
+  expect(await view.poll()).toBe(false);
+  expect(view.error?.message).toBe('The database is away');
+  expect(notified).toBe(1);
+  expect(net.seen.slice(-2).map((r) => r.ifNoneMatch)).toEqual([etag, etag]);
+  unsubscribe();
+}
+
+describe('a live log view polling with ETags', () => {
+  beforeEach(() => stubSessionStorage());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for lines after its last one with the ETag of that poll: a 304 changes nothing, a failure shows and keeps the ETag', async () => {
+    const net = scriptedNetwork();
+    const view = logView({ nodeRunId: 'wfnr_etag_lines' }, { levels: [], q: '' });
+    net.queue(answerJson({ ok: true, logs: [errorLine(1)], nextCursor: '1', total: 1 }));
+    await view.open('head');
+
+    net.queue(answerJson({ ok: true, logs: [], nextCursor: '1', total: 1 }, '"e1"'));
+    expect(await view.poll()).toBe(false);
+    expect(net.seen[1]!.search.get('cursor')).toBe('1');
+    expect(net.seen[1]!.ifNoneMatch).toBeNull();
+
+    await expectUnchangedThenFailed(view, net, '"e1"');
+
+    net.queue(answerJson({ ok: true, logs: [errorLine(2)], nextCursor: '2', total: 2 }, '"e2"'));
+    expect(await view.poll()).toBe(true);
+    expect(net.seen[4]!.ifNoneMatch).toBe('"e1"');
+    expect(view.error).toBeNull();
+    expect([view.total, view.lineAt(1)?.seq]).toEqual([2, 2]);
+
+    // From the new last line: another request, whose answer the old ETag does not name.
+    net.queue(notModified);
+    expect(await view.poll()).toBe(false);
+    expect(net.seen[5]!.search.get('cursor')).toBe('2');
+    expect(net.seen[5]!.ifNoneMatch).toBeNull();
+  });
+
+  it('polls the count alone (total=only) with its own ETag while the end is far from what is shown', async () => {
+    const net = scriptedNetwork();
+    const view = logView({ nodeRunId: 'wfnr_etag_count' }, { levels: [], q: '' });
+    const head = Array.from({ length: 200 }, (_, i) => errorLine(i + 1));
+    net.queue(answerJson({ ok: true, logs: head, nextCursor: '200', total: 1000 }));
+    await view.open('head');
+    await view.ensureRange(0, 150);
+
+    net.queue(answerJson({ ok: true, logs: [], nextCursor: null, total: 1000 }, '"c1"'));
+    expect(await view.poll()).toBe(false);
+    expect(net.seen[1]!.search.get('total')).toBe('only');
+    expect(net.seen[1]!.search.get('cursor')).toBeNull();
+    expect(net.seen[1]!.ifNoneMatch).toBeNull();
+
+    await expectUnchangedThenFailed(view, net, '"c1"');
+
+    net.queue(answerJson({ ok: true, logs: [], nextCursor: null, total: 1010 }, '"c2"'));
+    expect(await view.poll()).toBe(true);
+    expect(net.seen[4]!.ifNoneMatch).toBe('"c1"');
+    expect([view.error, view.total]).toEqual([null, 1010]);
+    expect(net.seen).toHaveLength(5);
+  });
+});

@@ -381,16 +381,9 @@ export class LogView {
     // includes them (lines the page did not carry), and landing them after that end would show
     // them twice once the gap is fetched.
     const start = this.lines.total ?? 0;
-    try {
-      const res = await this.request(
-        { cursor: key, limit: plan?.limit ?? MAX_FETCH },
-        undefined,
-        this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
-      );
-      if (!res) return false;
-      if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
-      const { logs, total } = res.body;
-      const countsMoved = this.noteCounts(res.body.counts);
+    return this.pollRequest(key, { cursor: key, limit: plan?.limit ?? MAX_FETCH }, (body) => {
+      const { logs, total } = body;
+      const countsMoved = this.noteCounts(body.counts);
       if (logs.length === 0 && (total === undefined || total === this.lines.total)) {
         if (countsMoved) this.changed();
         return false;
@@ -403,11 +396,7 @@ export class LogView {
       this.error = null;
       this.changed();
       return true;
-    } catch (err) {
-      this.error = err instanceof Error ? err : new Error(String(err));
-      this.changed();
-      return false;
-    }
+    });
   }
 
   /**
@@ -417,23 +406,38 @@ export class LogView {
    * view's last line is then unknown (pollCursor null), so its pages' totals count again and the
    * end is reached by walking from the last line it has, as for any position not loaded.
    */
-  private async pollCount(): Promise<boolean> {
-    const key = 'total=only';
-    try {
-      const res = await this.request(
-        { total: 'only' },
-        undefined,
-        this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
-      );
-      if (!res) return false;
-      if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
-      const countsMoved = this.noteCounts(res.body.counts);
-      const { total } = res.body;
+  private pollCount(): Promise<boolean> {
+    return this.pollRequest('total=only', { total: 'only' }, (body) => {
+      const countsMoved = this.noteCounts(body.counts);
+      const { total } = body;
       const grew = total !== undefined && total > (this.lines.total ?? 0);
       if (grew) this.lines.total = total;
       this.error = null;
       if (grew || countsMoved) this.changed();
       return grew;
+    });
+  }
+
+  /**
+   * One poll's request: sent with the ETag of the last answer to the same poll (`key`: its cursor,
+   * or the count's), so an unchanged answer is a 304 (nothing changed), and the new ETag kept.
+   * `take` applies the answer and says whether anything changed; a failure (of either) is shown
+   * as the view's error and counts as no change.
+   */
+  private async pollRequest(
+    key: string,
+    query: Record<string, string | number>,
+    take: (body: LogsPage) => boolean,
+  ): Promise<boolean> {
+    try {
+      const res = await this.request(
+        query,
+        undefined,
+        this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
+      );
+      if (!res) return false;
+      if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
+      return take(res.body);
     } catch (err) {
       this.error = err instanceof Error ? err : new Error(String(err));
       this.changed();

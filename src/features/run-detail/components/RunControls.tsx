@@ -16,6 +16,29 @@ import {
 } from '../../../components/run-controls';
 
 /**
+ * Port's two cancels of a whole run, one dialog in the words of each: plain (the run is
+ * CANCELLING until the node runs in progress finish) or forced (they end CANCELLED at once).
+ */
+const CANCELS = {
+  cancel: {
+    force: false,
+    title: 'Cancel this run',
+    confirmLabel: 'Cancel run',
+    preview:
+      'The run becomes CANCELLING: no other node starts, the node runs in progress may still finish (their backends report as usual), and then the run completes CANCELLED.',
+  },
+  'force-cancel': {
+    force: true,
+    title: 'Force-cancel this run',
+    confirmLabel: 'Force cancel',
+    preview:
+      'Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused.',
+  },
+} as const;
+type CancelKind = keyof typeof CANCELS;
+const CANCEL_KINDS = Object.keys(CANCELS) as CancelKind[];
+
+/**
  * The whole run's acts: mark it complete, cancel it (Port's plain cancel: CANCELLING until the
  * node runs in progress finish; or forced: they end CANCELLED at once), re-run it.
  */
@@ -23,14 +46,17 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);
-  const [dialog, setDialog] = useState<'complete' | 'cancel' | 'force-cancel' | 'rerun' | null>(
-    null,
-  );
+  const [dialog, setDialog] = useState<'complete' | CancelKind | 'rerun' | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const blocked = controlBlockedReason(me, run.createdBy);
   const open = run.status !== 'COMPLETED';
   const close = () => setDialog(null);
-  const onError = (err: unknown) => setRefusal(refusalMessage(err));
+  /** A dialog's act: the dialog closes, the last refusal goes, and a new one shows if refused. */
+  const confirm: typeof act.mutate = (input, options) => {
+    close();
+    setRefusal(null);
+    act.mutate(input, { onError: (err) => setRefusal(refusalMessage(err)), ...options });
+  };
 
   return (
     <Stack gap={6} align="flex-end">
@@ -88,56 +114,36 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
       <CompleteRunDialog
         opened={dialog === 'complete'}
         onClose={close}
-        onConfirm={(result, reason) => {
-          close();
-          setRefusal(null);
-          act.mutate({ kind: 'complete', result, reason }, { onError });
-        }}
+        onConfirm={(result, reason) => confirm({ kind: 'complete', result, reason })}
       />
-      <ControlDialog
-        opened={dialog === 'cancel'}
-        onClose={close}
-        title="Cancel this run"
-        confirmLabel="Cancel run"
-        confirmColor="red"
-        reasonRequired={false}
-        preview="The run becomes CANCELLING: no other node starts, the node runs in progress may still finish (their backends report as usual), and then the run completes CANCELLED."
-        onConfirm={(reason) => {
-          close();
-          setRefusal(null);
-          act.mutate({ kind: 'cancel', force: false, ...(reason ? { reason } : {}) }, { onError });
-        }}
-      />
-      <ControlDialog
-        opened={dialog === 'force-cancel'}
-        onClose={close}
-        title="Force-cancel this run"
-        confirmLabel="Force cancel"
-        confirmColor="red"
-        reasonRequired={false}
-        preview="Every node run still in progress ends CANCELLED now, no other node starts, and the run completes CANCELLED. A backend reporting later is refused."
-        onConfirm={(reason) => {
-          close();
-          setRefusal(null);
-          act.mutate({ kind: 'cancel', force: true, ...(reason ? { reason } : {}) }, { onError });
-        }}
-      />
+      {CANCEL_KINDS.map((kind) => (
+        <ControlDialog
+          key={kind}
+          opened={dialog === kind}
+          onClose={close}
+          title={CANCELS[kind].title}
+          confirmLabel={CANCELS[kind].confirmLabel}
+          confirmColor="red"
+          reasonRequired={false}
+          preview={CANCELS[kind].preview}
+          onConfirm={(reason) =>
+            confirm({ kind: 'cancel', force: CANCELS[kind].force, ...(reason ? { reason } : {}) })
+          }
+        />
+      ))}
       <RerunDialog
         opened={dialog === 'rerun'}
         onClose={close}
         fromTitle={null}
-        onConfirm={(reason) => {
-          close();
-          setRefusal(null);
-          act.mutate(
+        onConfirm={(reason) =>
+          confirm(
             { kind: 'rerun', ...(reason ? { reason } : {}) },
             {
               onSuccess: (next) =>
                 void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
-              onError,
             },
-          );
-        }}
+          )
+        }
       />
     </Stack>
   );
