@@ -1,4 +1,4 @@
-import { Button, Group, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import {
   TERMINATION_STATUSES,
@@ -7,6 +7,7 @@ import {
 } from '../../../../contract/actions';
 import { useMarkActionRunComplete } from '../controls-api';
 import {
+  ChoiceRadios,
   ControlDialog,
   RefusalAlert,
   controlBlockedReason,
@@ -91,17 +92,12 @@ function MarkActionRunCompleteDialog({
       }
       onConfirm={(reason) => onConfirm({ status, statusLabel, reason })}
     >
-      <Radio.Group
+      <ChoiceRadios
         label="Status"
+        choices={TERMINATION_STATUSES}
         value={status}
-        onChange={(v) => setStatus(TERMINATION_STATUSES.find((s) => s === v) ?? 'SUCCESS')}
-      >
-        <Group gap="lg" mt={6}>
-          {TERMINATION_STATUSES.map((s) => (
-            <Radio key={s} value={s} label={s} />
-          ))}
-        </Group>
-      </Radio.Group>
+        onChange={setStatus}
+      />
       <TextInput
         label="Status label"
         description="Optional: shown beside the status, e.g. “Rolled back by hand”"

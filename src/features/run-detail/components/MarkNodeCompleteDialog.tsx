@@ -1,4 +1,4 @@
-import { Radio, Group, Textarea, Text } from '@mantine/core';
+import { Textarea, Text } from '@mantine/core';
 import { useState } from 'react';
 import {
   RUN_RESULTS,
@@ -7,7 +7,7 @@ import {
   type WorkflowRunSummary,
 } from '../../../../contract/workflows';
 import { parseOutput, previewMark, type MarkPreview, type PreviewGraph } from '../controls';
-import { ControlDialog } from '../../../components/run-controls';
+import { ChoiceRadios, ControlDialog } from '../../../components/run-controls';
 
 interface Props {
   opened: boolean;
@@ -55,17 +55,7 @@ export function MarkNodeCompleteDialog({
         if (output.ok) onConfirm({ result, output: output.value, reason });
       }}
     >
-      <Radio.Group
-        label="Result"
-        value={result}
-        onChange={(v) => setResult(RUN_RESULTS.find((r) => r === v) ?? 'SUCCESS')}
-      >
-        <Group gap="lg" mt={6}>
-          {RUN_RESULTS.map((r) => (
-            <Radio key={r} value={r} label={r} />
-          ))}
-        </Group>
-      </Radio.Group>
+      <ChoiceRadios label="Result" choices={RUN_RESULTS} value={result} onChange={setResult} />
       <Textarea
         label="Output"
         description="Optional: a JSON object, available to later nodes as .outputs"

@@ -1,4 +1,4 @@
-import { Button, Group, Radio, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import {
@@ -8,6 +8,7 @@ import {
 } from '../../../../contract/workflows';
 import { useRunAct } from '../controls-api';
 import {
+  ChoiceRadios,
   ControlDialog,
   RefusalAlert,
   controlBlockedReason,
@@ -179,17 +180,13 @@ function CompleteRunDialog({
       }
       onConfirm={(reason) => onConfirm(result, reason)}
     >
-      <Radio.Group
+      <ChoiceRadios
         label="Result"
+        choices={RUN_RESULTS}
         value={result}
-        onChange={(v) => setResult(RUN_RESULTS.find((r) => r === v) ?? 'SUCCESS')}
-      >
-        <Group gap="lg" mt={6}>
-          {RUN_RESULTS.map((r) => (
-            <Radio key={r} value={r} label={r} data-autofocus={r === result || undefined} />
-          ))}
-        </Group>
-      </Radio.Group>
+        onChange={setResult}
+        autofocusChosen
+      />
     </ControlDialog>
   );
 }
