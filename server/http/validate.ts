@@ -141,8 +141,10 @@ function mergedQuery(c: Context): Map<string, string[]> {
  */
 export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
-    const foldQuery = [...url.searchParams.keys()].some((key) => key.endsWith('[]'));
+    // A URL without a query (a log append's) has nothing to fold: not parsed for nothing.
+    const url = c.req.url.includes('?') ? new URL(c.req.url) : null;
+    const foldQuery =
+      url !== null && [...url.searchParams.keys()].some((key) => key.endsWith('[]'));
     if (!foldQuery && !hasBody) return next();
     if (!foldQuery && JSON_MEDIA_TYPE.test(mediaType(c.req.header('content-type')))) {
       // The usual request: its body parsed once, here, and handed to the validator as it is
@@ -152,7 +154,7 @@ export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
       return next();
     }
     if (foldQuery) {
-      url.search = [...mergedQuery(c)]
+      url!.search = [...mergedQuery(c)]
         .flatMap(([name, values]) =>
           values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`),
         )
@@ -165,7 +167,7 @@ export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
       headers.set('content-type', 'application/json');
       headers.delete('content-length');
     }
-    c.req.raw = new Request(url, { method: c.req.method, headers, body });
+    c.req.raw = new Request(url ?? c.req.url, { method: c.req.method, headers, body });
     c.req.bodyCache = {};
     return next();
   };
