@@ -3,7 +3,14 @@ import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { apiErrorSchema } from '../../contract/common';
 import type { AuthEnv } from './auth';
-import { checkParamsFirst, normalizeRequest, validationHook } from './validate';
+import {
+  checkParamsFirst,
+  MAX_JSON_DEPTH,
+  normalizeRequest,
+  outputDepth,
+  SHALLOW_OUTPUT,
+  validationHook,
+} from './validate';
 
 /**
  * A group of routes whose declarations are their OpenAPI operations: each route is added with
@@ -53,10 +60,17 @@ const SYNC = Symbol('parsed synchronously');
 function parsedSynchronously(schema: z.ZodType) {
   if ((schema as { [SYNC]?: true })[SYNC]) return;
   const parseAsync = schema.safeParseAsync.bind(schema);
+  // Its output nests less than MAX_JSON_DEPTH: the hook's storability walk can be skipped (see
+  // SHALLOW_OUTPUT); zod-validator hands the hook the result's own properties, this one too.
+  const shallow = outputDepth(schema) < MAX_JSON_DEPTH;
   Object.defineProperty(schema, 'safeParseAsync', {
     value: (data: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) => {
       try {
-        return Promise.resolve(schema.safeParse(data, params));
+        const result = schema.safeParse(data, params);
+        if (shallow && result.success) {
+          (result as { [SHALLOW_OUTPUT]?: true })[SHALLOW_OUTPUT] = true;
+        }
+        return Promise.resolve(result);
       } catch (error) {
         if (error instanceof z.core.$ZodAsyncError) return parseAsync(data, params);
         throw error;

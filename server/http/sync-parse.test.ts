@@ -1,10 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { nodeRunLogsPostSchema, nodeRunPatchSchema } from '../../contract/workflows';
+import {
+  nodeRunLogsPostSchema,
+  nodeRunPatchSchema,
+  startRunBodySchema,
+} from '../../contract/workflows';
 import { ApiError } from '../domain/errors';
 import { postNodeRunLogs } from '../routes/workflow-runs.routes';
+import { startTestServer, type TestServer } from '../test/harness';
 import { apiRoutes, defineRoute, jsonBody, ok } from './openapi';
-import { describeIssues } from './validate';
+import { describeIssues, outputDepth } from './validate';
 
 /**
  * Request schemas are parsed synchronously (openapi.ts parsedSynchronously): zod's compiled
@@ -96,5 +101,74 @@ describe('request schemas parsed synchronously', () => {
     const empty = await post({ name: '' });
     expect(empty.status).toBe(422);
     expect(((await empty.json()) as { message: string }).message).toMatch(/^body\.name: /);
+  });
+});
+
+/**
+ * A body parsed into a schema whose output nests less than MAX_JSON_DEPTH, from a JSON text
+ * without a `\u0000` escape, is not walked again for unstorable values (validationHook).
+ */
+describe('the storability walk skipped for shallow bodies', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(() => t.close());
+
+  it('reads how deep a schema’s output nests from its definition', () => {
+    expect(outputDepth(nodeRunLogsPostSchema)).toBe(3);
+    expect(outputDepth(z.strictObject({ a: z.string().default(''), b: z.enum(['x']) }))).toBe(1);
+    expect(outputDepth(z.object({ t: z.record(z.string(), z.string()).optional() }))).toBe(2);
+    expect(outputDepth(z.array(z.union([z.string(), z.array(z.number())])))).toBe(2);
+    // Any JSON value, a transform's output: unknown, so walked as before.
+    expect(outputDepth(startRunBodySchema)).toBe(Infinity);
+    expect(outputDepth(nodeRunPatchSchema)).toBe(Infinity);
+    expect(outputDepth(z.object({ n: z.string().transform((s) => s.length) }))).toBe(Infinity);
+    expect(outputDepth(z.unknown())).toBe(Infinity);
+  });
+
+  it('still refuses U+0000 in a log append, and takes the text "\\u0000" as text', async () => {
+    const run = await t.api('admin', 'POST', '/workflows', {
+      identifier: 'nul',
+      title: 'NUL',
+      nodes: [
+        { identifier: 'trigger', title: 'Trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
+        { identifier: 'work', title: 'Work', config: { type: 'KAFKA' } },
+      ],
+      connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
+    });
+    expect(run.status).toBe(201);
+    const started = await t.api('admin', 'POST', '/workflows/nul/runs', { inputs: {} });
+    expect(started.status).toBe(201);
+    const work = (
+      started.body as {
+        workflowRun: { nodeRuns: { nodeIdentifier: string; identifier: string }[] };
+      }
+    ).workflowRun.nodeRuns.find((n) => n.nodeIdentifier === 'work')!.identifier;
+    const path = `/workflows/nodes/runs/${work}/logs`;
+
+    const nul = await t.api('admin', 'POST', path, {
+      logs: [
+        { level: 'INFO', message: 'fine' },
+        { level: 'INFO', message: 'a\u0000b' },
+      ],
+    });
+    expect(nul.status).toBe(422);
+    expect(nul.body).toEqual({
+      ok: false,
+      error: 'invalid_request',
+      message:
+        'body.logs.1.message: must not contain the character U+0000 (NUL), which cannot be stored',
+    });
+
+    // A backslash, then "u0000": six characters of text, stored as they are.
+    const text = await t.api('admin', 'POST', path, {
+      logs: [{ level: 'INFO', message: 'escaped \\u0000 is text' }],
+    });
+    expect(text.status).toBe(201);
+    const page = await t.api('admin', 'GET', path);
+    expect((page.body as { logs: { log: string }[] }).logs.map((l) => l.log)).toEqual([
+      'escaped \\u0000 is text',
+    ]);
   });
 });
