@@ -150,6 +150,14 @@ function whereTimeWent(server: TimedRequest[], client: ViewersResult['timed']) {
 
 const INGEST_S = Number(process.argv[2] ?? 15);
 const READ_S = Number(process.argv[3] ?? 10);
+/**
+ * WARMUP_S=2: an ingest of that many seconds first, its figures printed but not counted, then the
+ * sealer's catch-up, then the measured ingest. The server is in this process and was just
+ * started: without it, the measured seconds include V8 compiling the request path (its helper
+ * threads' CPU, a fixed cost a server that has been running paid long ago). Default 0 (none),
+ * as the figures of earlier sessions were taken.
+ */
+const WARMUP_S = Number(process.env.WARMUP_S ?? 0);
 const WRITERS = 8;
 /** MODES=stream (or poll) runs that policy's phases only. */
 const MODES = (process.env.MODES ?? 'poll,stream').split(',');
@@ -695,6 +703,14 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
+  if (WARMUP_S > 0) {
+    const warm = await ingest(WARMUP_S);
+    console.log(
+      `warm-up (not counted), ${WARMUP_S} s: ${warm.rate.toFixed(0)} lines/s (CPU per line: server` +
+        ` ${warm.serverUs.toFixed(1)} µs, PostgreSQL ${warm.pgUs.toFixed(1)} µs, writers ${warm.writersUs.toFixed(1)} µs)`,
+    );
+    if (sealer) console.log(`after the warm-up: ${await sealerCatchUp()}`);
+  }
   const alone = await ingest(INGEST_S);
   console.log(
     `ingest, ${WRITERS} writers x ${BATCH}-line batches, alone: ${alone.rate.toFixed(0)} lines/s` +

@@ -143,4 +143,33 @@ describe('binary array parameters', () => {
       client.release();
     }
   });
+
+  it('reach PostgreSQL as the same values when all their text is ASCII (one write of it all)', async () => {
+    // Lengths whose bytes pass 127 (200, 65 536 + 300), control characters, DEL, quotes, empty.
+    const texts = [
+      'INFO',
+      `it's "quoted", {braced}, back\\slash \\" and \\\\`,
+      '',
+      'tab\tnew\nline\u0001\u007f',
+      'y'.repeat(200),
+      'x'.repeat(65_836),
+      'NULL',
+    ];
+    const client = await (t.database.db as unknown as { $client: pg.Pool }).$client.connect();
+    try {
+      const { rows } = await client.query<{ t: string[]; j: unknown[]; n: number }>(
+        'SELECT $1::text[] AS t, $2::jsonb[] AS j, cardinality($3::text[]) AS n',
+        [
+          binaryTextArray(texts),
+          binaryTextArray([JSON.stringify({ q: texts[1] }), '{"k":"a\\u00e9"}', '[]'], true),
+          binaryTextArray([]),
+        ],
+      );
+      expect(rows[0]!.t).toEqual(texts);
+      expect(rows[0]!.j).toEqual([{ q: texts[1] }, { k: 'aé' }, []]);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      client.release();
+    }
+  });
 });

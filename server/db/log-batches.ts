@@ -229,6 +229,10 @@ export function binaryInt4Array(values: ArrayLike<number>): Buffer {
  * character by character).
  */
 export function binaryTextArray(values: readonly (string | null)[], jsonb = false): Buffer {
+  if (!values.includes(null)) {
+    const ascii = asciiTextArray(values as readonly string[], jsonb);
+    if (ascii) return ascii;
+  }
   let room = 20;
   let nulls = false;
   for (const v of values) {
@@ -251,6 +255,28 @@ export function binaryTextArray(values: readonly (string | null)[], jsonb = fals
     o = at;
   }
   return buffer.subarray(0, o);
+}
+
+/**
+ * binaryTextArray for elements all of ASCII (a log line's level, most messages), or null: each
+ * element's length, version byte and text as characters of one string written by one call
+ * (latin1: a character a byte, and ASCII's bytes are its UTF-8), where a write a string cost a
+ * call each (~2.3× the CPU a line). ASCII is told by one UTF-8 length of all the text: any other
+ * character takes two bytes or more.
+ */
+function asciiTextArray(values: readonly string[], jsonb: boolean): Buffer | null {
+  const text = values.join('');
+  if (Buffer.byteLength(text, 'utf8') !== text.length) return null;
+  const version = jsonb ? '\x01' : '';
+  let stream = '';
+  for (const v of values) {
+    const n = v.length + version.length;
+    stream += String.fromCharCode(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+    stream += version + v;
+  }
+  const buffer = Buffer.allocUnsafe(20 + stream.length);
+  buffer.write(stream, arrayHeader(buffer, values.length, jsonb ? JSONB : TEXT, false), 'latin1');
+  return buffer;
 }
 
 /** A node run's log counters as COUNTERS read them. */

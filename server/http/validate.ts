@@ -88,6 +88,73 @@ function assertStorable(value: unknown, where: string) {
   if (refused) throw invalid(`${[where, ...refused.path].join('.')}: ${refused.problem}`);
 }
 
+/**
+ * How deep a value this schema's output can nest (objects and arrays), or Infinity when the
+ * schema does not say (any JSON value, a transform's output, a lazy or custom schema). Read
+ * from zod's definitions; kinds not listed count as Infinity, so a new kind is walked as before.
+ */
+export function outputDepth(schema: z.core.$ZodType, seen = new Set<unknown>()): number {
+  if (seen.has(schema)) return Infinity;
+  seen.add(schema);
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const depth = (inner: unknown) => outputDepth(inner as z.core.$ZodType, new Set(seen));
+  switch (def.type) {
+    case 'string':
+    case 'number':
+    case 'int':
+    case 'boolean':
+    case 'bigint':
+    case 'enum':
+    case 'literal':
+    case 'null':
+    case 'undefined':
+    case 'never':
+    case 'template_literal':
+      return 0;
+    case 'optional':
+    case 'nullable':
+    case 'nonoptional':
+    case 'readonly':
+      return depth(def.innerType);
+    case 'default':
+    case 'prefault':
+      // A default is a constant of the code (its strings hold no U+0000): its depth counts.
+      return Math.max(depth(def.innerType), jsonDepth(def.defaultValue));
+    case 'object': {
+      const shape = def.shape as Record<string, unknown>;
+      let deepest = def.catchall ? depth(def.catchall) : 0;
+      for (const key of Object.keys(shape)) deepest = Math.max(deepest, depth(shape[key]));
+      return 1 + deepest;
+    }
+    case 'array':
+      return 1 + depth(def.element);
+    case 'record':
+      return 1 + depth(def.valueType);
+    case 'union':
+      return Math.max(0, ...(def.options as unknown[]).map(depth));
+    default:
+      return Infinity;
+  }
+}
+
+/** A default value's nesting (JSON's), Infinity for anything but plain JSON. */
+function jsonDepth(value: unknown): number {
+  if (typeof value === 'function') return Infinity;
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + Math.max(0, ...children.map(jsonDepth));
+}
+
+/**
+ * Marks a successful parse of a schema whose output nests less than MAX_JSON_DEPTH levels and
+ * holds only strings from the request (or constants): with a body text that has no `\u0000`,
+ * nothing in it can be unstorable, and validationHook does not walk it (openapi.ts sets it).
+ */
+export const SHALLOW_OUTPUT = Symbol('shallow output');
+
+/** Request bodies whose JSON text holds no `\u0000` escape, the only way JSON spells U+0000. */
+const nulFreeBodies = new WeakMap<object, boolean>();
+
 function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   assertStorable(value, where);
   const parsed = schema.safeParse(value);
@@ -118,7 +185,13 @@ export function validationHook(result: ValidationResult, c: Context): undefined 
     if (unreadable) throw unreadable;
   }
   const where = WHERE[result.target] ?? result.target;
-  assertStorable(result.data, where);
+  // A body that parsed into a shallow schema's output, from a text without U+0000: no walk.
+  const shallow =
+    result.target === 'json' &&
+    result.success &&
+    (result as { [SHALLOW_OUTPUT]?: true })[SHALLOW_OUTPUT] === true &&
+    nulFreeBodies.get(c.req) === true;
+  if (!shallow) assertStorable(result.data, where);
   if (!result.success && result.error) throw invalid(describeIssues(where, result.error));
   return undefined;
 }
@@ -141,18 +214,20 @@ function mergedQuery(c: Context): Map<string, string[]> {
  */
 export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
   return async (c, next) => {
-    const url = new URL(c.req.url);
-    const foldQuery = [...url.searchParams.keys()].some((key) => key.endsWith('[]'));
+    // A URL without a query (a log append's) has nothing to fold: not parsed for nothing.
+    const url = c.req.url.includes('?') ? new URL(c.req.url) : null;
+    const foldQuery =
+      url !== null && [...url.searchParams.keys()].some((key) => key.endsWith('[]'));
     if (!foldQuery && !hasBody) return next();
     if (!foldQuery && JSON_MEDIA_TYPE.test(mediaType(c.req.header('content-type')))) {
       // The usual request: its body parsed once, here, and handed to the validator as it is
       // (its own c.req.json() would parse the text again; a new Request would copy it twice).
-      const body = await readJsonBody(c);
+      const body = await readJsonBody(c, true);
       c.req.json = <T>() => Promise.resolve(body as T);
       return next();
     }
     if (foldQuery) {
-      url.search = [...mergedQuery(c)]
+      url!.search = [...mergedQuery(c)]
         .flatMap(([name, values]) =>
           values.map((v) => `${encodeURIComponent(name)}=${encodeURIComponent(v)}`),
         )
@@ -165,7 +240,7 @@ export function normalizeRequest(hasBody: boolean): MiddlewareHandler {
       headers.set('content-type', 'application/json');
       headers.delete('content-length');
     }
-    c.req.raw = new Request(url, { method: c.req.method, headers, body });
+    c.req.raw = new Request(url ?? c.req.url, { method: c.req.method, headers, body });
     c.req.bodyCache = {};
     return next();
   };
@@ -177,11 +252,15 @@ const mediaType = (contentType: string | undefined) =>
   (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
 /** The body as JSON: `{}` when empty, and `{}` with validationHook told when it is not JSON. */
-async function readJsonBody(c: Context): Promise<unknown> {
+async function readJsonBody(c: Context, noteNulFree = false): Promise<unknown> {
   const text = await c.req.text();
   if (text === '') return {};
   try {
-    return JSON.parse(text);
+    const body: unknown = JSON.parse(text);
+    // JSON writes U+0000 only as the escape `\u0000` (a raw control character is refused by
+    // JSON.parse); an escaped backslash before "u0000" also matches, and is then walked.
+    if (noteNulFree && !text.includes('\\u0000')) nulFreeBodies.set(c.req, true);
+    return body;
   } catch {
     unreadableBodies.set(
       c.req,
