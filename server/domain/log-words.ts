@@ -103,7 +103,22 @@ export interface ChunkWords {
   counted: string;
   /** …and for each of them, in the same order, its lines at each level (index = level). */
   counts: number[][];
+  /**
+   * The adjacent pairs of words held by `minLines` lines or more: the first word, the separator
+   * between them exactly as said, the second word (`upstream returned`, `user=alice`), sorted,
+   * joined by newlines (which no pair holds: a newline ends a line)…
+   */
+  pairs: string;
+  /** …and for each of them, in the same order, its lines at each level (a line once). */
+  pairCounts: number[][];
 }
+
+/**
+ * A separator between two words that a pair never holds: the sealer's stand-in for a newline
+ * inside a message (db/log-chunks.ts `chunkText`), so a pair whose separator holds it may stand for
+ * either (it is not kept: a search term's separator never holds it, domain `pairTerm`).
+ */
+export const NEWLINE_IN_MESSAGE = '\u0001';
 
 /**
  * The distinct words of a chunk's lines (`text`: one line each, lower-cased as asciiLowered's or
@@ -113,8 +128,9 @@ export interface ChunkWords {
  * instead of reading the lines), the others are `words`; both sorted and joined by spaces:
  * neighbours share prefixes, so TOAST compresses the set better. (Sorted by UTF-16 code unit,
  * which differs from byte order only for a few non-ASCII words; `counts` follows `counted`'s
- * order, and a search reads `words` with LIKE.) A scan by character code: ~0.6 µs a 100-byte line
- * against ~1.1 µs for split(WORD_SEPARATORS).
+ * order, and a search reads `words` with LIKE.) Also the adjacent pairs of words held by
+ * `minLines` lines or more (`pairs`: so both words are counted), each with its lines per level.
+ * A scan by character code: ~0.6 µs a 100-byte line against ~1.1 µs for split(WORD_SEPARATORS).
  */
 export function chunkWords(
   text: string,
@@ -122,27 +138,37 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → [the last line that held it, its lines at level 0, 1, …, then its first minLines
-  // lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
+  // word → [the last line that held it, its id, its lines at level 0, 1, …, then its first
+  // minLines lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
-  const most = 1 + levelCount + minLines;
+  const most = 2 + levelCount + minLines;
+  // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
+  const saidId: number[] = [];
+  const saidStart: number[] = [];
+  const saidEnd: number[] = [];
+  const saidLine: number[] = [];
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
   const take = (end: number) => {
     const word = text.slice(start, end);
-    const entry = seen.get(word);
+    let entry = seen.get(word);
     if (!entry) {
-      const fresh = new Array<number>(levelCount + 2).fill(0);
-      fresh[0] = line;
-      fresh[level + 1] = 1;
-      fresh[levelCount + 1] = entryOf(line, level);
-      seen.set(word, fresh);
+      entry = new Array<number>(levelCount + 3).fill(0);
+      entry[0] = line;
+      entry[1] = seen.size;
+      entry[level + 2] = 1;
+      entry[levelCount + 2] = entryOf(line, level);
+      seen.set(word, entry);
     } else if (entry[0] !== line) {
       entry[0] = line;
-      entry[level + 1]!++;
+      entry[level + 2]!++;
       if (entry.length < most) entry.push(entryOf(line, level));
     }
+    saidId.push(entry[1]!);
+    saidStart.push(start);
+    saidEnd.push(end);
+    saidLine.push(line);
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -157,15 +183,18 @@ export function chunkWords(
   const numbers: string[] = [];
   const counted: string[] = [];
   const counts: number[][] = [];
+  // A counted word's id → its index in `counted` (-1: not counted).
+  const countedOf = new Int32Array(seen.size).fill(-1);
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
     if (entry.length >= most) {
+      countedOf[entry[1]!] = counted.length;
       counted.push(word);
-      counts.push(entry.slice(1, levelCount + 1));
+      counts.push(entry.slice(2, levelCount + 2));
     } else if (DIGITS.test(word)) numbers.push(word);
     else {
       let lines = '';
-      for (let k = levelCount + 1; k < entry.length; k++) lines += lineEntry(entry[k]!);
+      for (let k = levelCount + 2; k < entry.length; k++) lines += lineEntry(entry[k]!);
       words.push(`${word}!${lines}`);
     }
   }
@@ -174,5 +203,96 @@ export function chunkWords(
     numbers: numbers.join(' '),
     counted: counted.join(' '),
     counts,
+    ...chunkPairs(
+      { text, levels, counted, countedOf },
+      { saidId, saidStart, saidEnd, saidLine },
+      minLines,
+      levelCount,
+    ),
   };
+}
+
+/** Separators of one character are keyed by their code, longer ones from here on. */
+const LONG_SEPARATORS_FROM = 128;
+/** Keys of a pair: (first word · counted + second word) · PAIR_SEPARATORS + separator. */
+const PAIR_SEPARATORS = 65_536;
+
+/**
+ * The adjacent pairs of counted words held by `minLines` lines or more, with their lines per
+ * level: two words said one after the other in a line, and the separator between them, exactly
+ * (a pair's word is a whole word). Only pairs of counted words can be held by that many lines. A
+ * pair whose separator holds NEWLINE_IN_MESSAGE is never kept (it may stand for a newline), nor
+ * one past the keys' reach (more than 65 408 separators of two characters or more, or 100 000
+ * counted words): a search then reads the chunk, as for any pair not kept.
+ */
+function chunkPairs(
+  chunk: { text: string; levels: string; counted: string[]; countedOf: Int32Array },
+  said: { saidId: number[]; saidStart: number[]; saidEnd: number[]; saidLine: number[] },
+  minLines: number,
+  levelCount: number,
+): Pick<ChunkWords, 'pairs' | 'pairCounts'> {
+  const { text, levels, counted, countedOf } = chunk;
+  const { saidId, saidStart, saidEnd, saidLine } = said;
+  const k = counted.length;
+  if (k === 0 || k > 100_000) return { pairs: '', pairCounts: [] };
+  const separators = new Map<string, number>();
+  const separatorText: string[] = [];
+  // pair key → its index; per pair: its words, separator, last line, lines per level
+  const index = new Map<number, number>();
+  const first: number[] = [];
+  const second: number[] = [];
+  const separator: number[] = [];
+  const lastLine: number[] = [];
+  const lines: number[] = [];
+  for (let o = 1; o < saidId.length; o++) {
+    const l = saidLine[o]!;
+    if (saidLine[o - 1] !== l) continue;
+    const a = countedOf[saidId[o - 1]!]!;
+    const b = countedOf[saidId[o]!]!;
+    if (a < 0 || b < 0) continue;
+    const from = saidEnd[o - 1]!;
+    const to = saidStart[o]!;
+    let s: number;
+    if (to - from === 1) {
+      s = text.charCodeAt(from);
+      if (s === 1) continue;
+    } else {
+      const between = text.slice(from, to);
+      const known = separators.get(between);
+      if (known !== undefined) s = known;
+      else {
+        if (between.includes(NEWLINE_IN_MESSAGE)) continue;
+        s = LONG_SEPARATORS_FROM + separatorText.length;
+        if (s >= PAIR_SEPARATORS) continue;
+        separators.set(between, s);
+        separatorText.push(between);
+      }
+    }
+    const key = (a * k + b) * PAIR_SEPARATORS + s;
+    let p = index.get(key);
+    if (p === undefined) {
+      p = first.length;
+      index.set(key, p);
+      first.push(a);
+      second.push(b);
+      separator.push(s);
+      lastLine.push(-1);
+      for (let v = 0; v < levelCount; v++) lines.push(0);
+    }
+    if (lastLine[p] !== l) {
+      lastLine[p] = l;
+      lines[p * levelCount + levels.charCodeAt(l) - 48]!++;
+    }
+  }
+  const kept: [string, number[]][] = [];
+  for (let p = 0; p < first.length; p++) {
+    const perLevel = lines.slice(p * levelCount, (p + 1) * levelCount);
+    if (perLevel.reduce((sum, n) => sum + n, 0) < minLines) continue;
+    const s = separator[p]!;
+    const between =
+      s < LONG_SEPARATORS_FROM ? String.fromCharCode(s) : separatorText[s - LONG_SEPARATORS_FROM]!;
+    kept.push([counted[first[p]!]! + between + counted[second[p]!]!, perLevel]);
+  }
+  kept.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return { pairs: kept.map(([pair]) => pair).join('\n'), pairCounts: kept.map(([, n]) => n) };
 }

@@ -94,7 +94,16 @@ async function sealChunks(
     const at = [tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq] as const;
     if (bytes > SPLIT_HERE_MAX_BYTES.value) {
       const words = await chunkWordsInDatabase(...at);
-      sealed.push({ ...chunk, words, numbers: '', counted: '', counts: [], listed: false });
+      sealed.push({
+        ...chunk,
+        words,
+        numbers: '',
+        counted: '',
+        counts: [],
+        listed: false,
+        pairs: null,
+        pairCounts: [],
+      });
       continue;
     }
     const read = await chunkText(...at);
