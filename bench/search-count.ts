@@ -53,6 +53,8 @@ const CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"ERR-12" (punctuation)', 'ERR-12'],
   ['"0ms" (inside 10 counted words)', '0ms'],
   ['"upstream returned" (two words)', 'upstream returned'],
+  ['"failed: upstream" (two counted words, ": ")', 'failed: upstream'],
+  ['"returned 502" at ERROR (two counted words)', 'returned 502', ['ERROR']],
   ['"zzzq" (none)', 'zzzq'],
 ];
 

@@ -596,8 +596,8 @@ function pairLines(pair: PairTerm, at: number[], after: number): SQL {
                     AND strpos(c.pairs, ${first + separator + second}) > 0`;
   return sql`(SELECT CASE WHEN m.n1 = 1 AND m.n2 = 1 THEN (
                  SELECT ${sum} FROM (SELECT array_position(string_to_array(c.pairs, E'\n'),
-                                                           m.w1 || ${separator} || m.w2) AS i) p
-                 WHERE p.i IS NOT NULL) END
+                                                           m.w1 || ${separator} || m.w2) AS i) p)
+              END
               FROM (SELECT count(*) FILTER (WHERE right(u.w, ${first.length}) = ${first}) AS n1,
                            min(u.w) FILTER (WHERE right(u.w, ${first.length}) = ${first}) AS w1,
                            count(*) FILTER (WHERE left(u.w, ${second.length}) = ${second}) AS n2,
