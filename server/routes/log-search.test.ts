@@ -1027,7 +1027,7 @@ describe('a whole run’s count', () => {
     const run = await startRun(t, 'search-fan-out');
     const nodes = ['a', 'b'].map((n) => nodeRunOf(run, n).identifier);
     const message = (node: number, i: number) =>
-      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done`;
+      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done, fine`;
     for (const [node, work] of nodes.entries()) {
       const n = (2 + node) * CHUNK_LINES + 100 * node;
       for (let from = 0; from < n; from += 5_000) {
@@ -1049,7 +1049,9 @@ describe('a whole run’s count', () => {
       );
       return row!.n;
     };
-    for (const term of ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq']) {
+    // ("done, fine": a kept pair of every chunk, summed from the pairs.)
+    const terms = ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq'];
+    for (const term of [...terms, 'done, fine', 'ONE, FIN']) {
       for (const level of [undefined, 'WARN']) {
         const query = `q=${encodeURIComponent(term)}${level ? `&level=${level}` : ''}&total=only`;
         const want = await ilike(term, level);
@@ -1066,6 +1068,15 @@ describe('a whole run’s count', () => {
           WHERE run_key = ${key}`,
     );
     expect((await runLogs(run.identifier, 'q=reset&total=only')).total).toBe(want + 5);
+    // And a line more at INFO in every chunk's count of the pair "done, fine".
+    const pairs = await ilike('done, fine');
+    await t.database.db.execute(
+      sql`UPDATE log_chunks
+          SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'done, fine')][2] =
+              pair_counts[array_position(string_to_array(pairs, E'\n'), 'done, fine')][2] + 1
+          WHERE run_key = ${key}`,
+    );
+    expect((await runLogs(run.identifier, 'q=done%2C%20fine&total=only')).total).toBe(pairs + 5);
   });
 });
 
