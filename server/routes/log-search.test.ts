@@ -819,23 +819,25 @@ describe('counts from the chunks’ word counts', () => {
 
 describe('counts of two words from the chunks’ kept pairs', () => {
   const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
-  // 4 chunks of 17 read: few enough that the count reads them alone, not the whole node run.
-  const CHUNKS = 17;
+  // 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
+  const CHUNKS = 21;
   /**
-   * Chunks read whatever their pairs say: two candidates, a candidate not kept, no pairs, a
-   * candidate in a rare word.
+   * Chunks read whatever their pairs say: two candidates for the first word, a candidate not
+   * kept, no pairs, a candidate in a rare word, two candidates for the second word.
    */
   const TWO_KEPT = 2;
   const ONE_NOT_KEPT = 5;
   const NO_PAIRS = 9;
   const IN_RARE_WORDS = 13;
+  const TWO_SECONDS = 17;
 
   /**
    * Line i (0-based): "upstream returned" in every 10th line of every chunk; beside it, in one
    * chunk "xupstream returned" in every 97th line (a second kept pair ending the same way), in
    * another "xupstream" in every 50th line and "xupstream returned" in 4 (a candidate pair
    * whose words are counted but which is not kept), in another "superupstream returned" and
-   * "upstream returnedness" once each (candidates in uncounted words).
+   * "upstream returnedness" twice each (candidates in uncounted words), in another "upstream
+   * returnedx" in every 97th line (a second kept pair starting the same way).
    */
   const message = (i: number) => {
     const chunk = Math.floor(i / CHUNK_LINES);
@@ -845,6 +847,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
       return i % 1000 === 1 ? `xupstream returned ${i}` : `xupstream ok ${i}`;
     if (chunk === IN_RARE_WORDS && i % 1000 === 1)
       return i % 2000 === 1 ? `superupstream returned ${i}` : `upstream returnedness ${i}`;
+    if (chunk === TWO_SECONDS && i % 97 === 1) return `upstream returnedx ${i}`;
     return `item ${i} ok`;
   };
 
@@ -877,7 +880,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
       expect(await count(encodeURIComponent(q)), q).toBe(want(q));
     expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
     // One more line at INFO in every chunk's count of the pair: the answer follows in the
-    // chunks where it is the only candidate, and not in the four read.
+    // chunks where it is the only candidate, and not in the five read.
     await t.database.db.execute(
       sql`UPDATE log_chunks
           SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] =
@@ -885,7 +888,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
           WHERE node_key = ${keyOf(work)} AND pairs IS NOT NULL`,
     );
     for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
-      expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 4);
+      expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 5);
     expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
     // Terms the pairs cannot answer read the lines: a separator before, a third word.
     expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
