@@ -119,10 +119,18 @@ async function main() {
         code,
         sql`SELECT pg_total_relation_size('log_chunks') AS b`,
       );
+      // The kept pairs' share (s12search; a code without them has no such column).
+      const pairs = await rows<{ b: string }>(
+        code,
+        sql`SELECT sum(pg_column_size(pairs) + pg_column_size(pair_counts)) AS b FROM log_chunks`,
+      ).catch(() => null);
+      const pairBytes = pairs?.[0]?.b
+        ? `, its pairs ${(Number(pairs[0].b) / (3 * LINES)).toFixed(2)}`
+        : '';
       console.log(
         `${code.name}: sealed ${sealed.chunks} chunks (${3 * LINES} lines) in ${s.toFixed(1)} s, ` +
           `PostgreSQL CPU ${pg.toFixed(1)} s (${((pg / (3 * LINES)) * 1e6).toFixed(1)} µs a line); ` +
-          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line (load ${load()})`,
+          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes} (load ${load()})`,
       );
     }
     const results = new Map<string, string[]>();

@@ -143,10 +143,8 @@ export function chunkWords(
   const seen = new Map<string, number[]>();
   const most = 2 + levelCount + minLines;
   // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
-  const saidId: number[] = [];
-  const saidStart: number[] = [];
-  const saidEnd: number[] = [];
-  const saidLine: number[] = [];
+  const said = saidBuffer(text.length);
+  let saidCount = 0;
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
@@ -165,10 +163,11 @@ export function chunkWords(
       entry[level + 2]!++;
       if (entry.length < most) entry.push(entryOf(line, level));
     }
-    saidId.push(entry[1]!);
-    saidStart.push(start);
-    saidEnd.push(end);
-    saidLine.push(line);
+    const o = saidCount++ * 4;
+    said[o] = entry[1]!;
+    said[o + 1] = start;
+    said[o + 2] = end;
+    said[o + 3] = line;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -205,53 +204,70 @@ export function chunkWords(
     counts,
     ...chunkPairs(
       { text, levels, counted, countedOf },
-      { saidId, saidStart, saidEnd, saidLine },
+      said.subarray(0, saidCount * 4),
       minLines,
       levelCount,
     ),
   };
 }
 
+/**
+ * The words said in a chunk, four numbers each (id, start, end, line): one buffer, grown as
+ * needed and kept between chunks (a chunk of N characters says at most N / 2 + 1 words).
+ */
+let saidWords = new Int32Array(0);
+function saidBuffer(characters: number): Int32Array {
+  const needed = (Math.floor(characters / 2) + 1) * 4;
+  if (saidWords.length < needed) saidWords = new Int32Array(Math.max(needed, saidWords.length * 2));
+  return saidWords;
+}
+
 /** Separators of one character are keyed by their code, longer ones from here on. */
 const LONG_SEPARATORS_FROM = 128;
-/** Keys of a pair: (first word · counted + second word) · PAIR_SEPARATORS + separator. */
-const PAIR_SEPARATORS = 65_536;
 
 /**
  * The adjacent pairs of counted words held by `minLines` lines or more, with their lines per
  * level: two words said one after the other in a line, and the separator between them, exactly
  * (a pair's word is a whole word). Only pairs of counted words can be held by that many lines. A
- * pair whose separator holds NEWLINE_IN_MESSAGE is never kept (it may stand for a newline), nor
- * one past the keys' reach (more than 65 408 separators of two characters or more, or 100 000
- * counted words): a search then reads the chunk, as for any pair not kept.
+ * pair whose separator holds NEWLINE_IN_MESSAGE is never kept (it may stand for a newline): a
+ * search then reads the chunk, as for any pair not kept. The pairs are found in an
+ * open-addressing table of typed arrays (a Map keyed by number cost twice as much CPU a line).
  */
 function chunkPairs(
   chunk: { text: string; levels: string; counted: string[]; countedOf: Int32Array },
-  said: { saidId: number[]; saidStart: number[]; saidEnd: number[]; saidLine: number[] },
+  said: Int32Array,
   minLines: number,
   levelCount: number,
 ): Pick<ChunkWords, 'pairs' | 'pairCounts'> {
   const { text, levels, counted, countedOf } = chunk;
-  const { saidId, saidStart, saidEnd, saidLine } = said;
-  const k = counted.length;
-  if (k === 0 || k > 100_000) return { pairs: '', pairCounts: [] };
+  if (counted.length === 0) return { pairs: '', pairCounts: [] };
   const separators = new Map<string, number>();
   const separatorText: string[] = [];
-  // pair key → its index; per pair: its words, separator, last line, lines per level
-  const index = new Map<number, number>();
+  // Per pair: its words, separator, last line, lines per level.
   const first: number[] = [];
   const second: number[] = [];
   const separator: number[] = [];
   const lastLine: number[] = [];
   const lines: number[] = [];
-  for (let o = 1; o < saidId.length; o++) {
-    const l = saidLine[o]!;
-    if (saidLine[o - 1] !== l) continue;
-    const a = countedOf[saidId[o - 1]!]!;
-    const b = countedOf[saidId[o]!]!;
+  // The table: pair index + 1 by hash (0: empty), a quarter full at most.
+  let slots = new Int32Array(1024);
+  const slotOf = (a: number, b: number, s: number) => {
+    const mask = slots.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(s, 0xc2b2ae3d)) & mask;
+    for (;;) {
+      const p = slots[h]! - 1;
+      if (p < 0 || (first[p] === a && second[p] === b && separator[p] === s)) return h;
+      h = (h + 1) & mask;
+    }
+  };
+  for (let o = 4; o < said.length; o += 4) {
+    const l = said[o + 3]!;
+    if (said[o - 1] !== l) continue;
+    const a = countedOf[said[o - 4]!]!;
+    const b = countedOf[said[o]!]!;
     if (a < 0 || b < 0) continue;
-    const from = saidEnd[o - 1]!;
-    const to = saidStart[o]!;
+    const from = said[o - 2]!;
+    const to = said[o + 1]!;
     let s: number;
     if (to - from === 1) {
       s = text.charCodeAt(from);
@@ -263,21 +279,27 @@ function chunkPairs(
       else {
         if (between.includes(NEWLINE_IN_MESSAGE)) continue;
         s = LONG_SEPARATORS_FROM + separatorText.length;
-        if (s >= PAIR_SEPARATORS) continue;
         separators.set(between, s);
         separatorText.push(between);
       }
     }
-    const key = (a * k + b) * PAIR_SEPARATORS + s;
-    let p = index.get(key);
-    if (p === undefined) {
+    let h = slotOf(a, b, s);
+    let p = slots[h]! - 1;
+    if (p < 0) {
       p = first.length;
-      index.set(key, p);
       first.push(a);
       second.push(b);
       separator.push(s);
       lastLine.push(-1);
       for (let v = 0; v < levelCount; v++) lines.push(0);
+      slots[h] = p + 1;
+      if (first.length * 4 > slots.length) {
+        slots = new Int32Array(slots.length * 4);
+        for (let q = 0; q < first.length; q++) {
+          h = slotOf(first[q]!, second[q]!, separator[q]!);
+          slots[h] = q + 1;
+        }
+      }
     }
     if (lastLine[p] !== l) {
       lastLine[p] = l;
