@@ -179,6 +179,16 @@ describe('chunkWords: the frequent pairs of words', () => {
     expect(pairsOf(text, '1111', 3)).toEqual({});
   });
 
+  it('keeps hundreds of pairs, with separators of several characters', () => {
+    const said: string[] = [];
+    for (let a = 0; a < 20; a++) for (let b = 0; b < 20; b++) said.push(`w${a} := w${b}`);
+    const text = [...said, ...said].join('\n');
+    const pairs = pairsOf(text, '1'.repeat(800), 2);
+    expect(Object.keys(pairs)).toHaveLength(400);
+    expect(pairs['w7 := w13']).toEqual([0, 2, 0, 0]);
+    expect(pairsOf(text, '1'.repeat(800), 3)).toEqual({});
+  });
+
   it('never pairs words of two lines, nor words around a newline inside a message', () => {
     // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
     const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');
