@@ -601,7 +601,10 @@ function pairLines(pair: PairTerm, at: number[], after: number): SQL {
   const times = (text: SQL, part: string) =>
     sql`(length(${text}) - length(replace(${text}, ${part}, ''))) / ${part.length}`;
   const sum = sql.raw(at.map((i) => `c.pair_counts[p.i][${i + 1}]`).join(' + ') || '0');
+  // The counted words first (inline, as they are stored): `pairs` is compressed in the row, so
+  // a term whose words are not both counted (`connection reset`) never decompresses it.
   return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
+                       AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${second}) > 0
                        AND strpos(c.pairs, ${term}) > 0
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
                        AND ${times(sql`(' ' || c.counted)`, ` ${second}`)} = 1
