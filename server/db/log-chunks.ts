@@ -149,8 +149,8 @@ export interface ChunkText {
 /**
  * The messages of lines [first, last] of a node run as stored (`searchable`: as a search sees
  * them, colour codes gone and PostgreSQL's `lower()`), one line per message — a newline inside a
- * message becomes NEWLINE_IN_MESSAGE, as both separate words — and their levels in the same order (one
- * aggregate pass, so the two agree). The sealer splits them into words itself: PostgreSQL's
+ * message becomes NEWLINE_IN_MESSAGE, as both separate words — and their levels in the same
+ * order (one aggregate pass, so the two agree). The sealer splits them into words itself: PostgreSQL's
  * regexp split cost ~11 µs of CPU a line (more than the line's insert), its `lower()` ~1 µs,
  * this read ~0.5 µs.
  */
@@ -389,8 +389,8 @@ export function countableTerm(q: string): string | null {
 
 export interface ChunkCount {
   /**
-   * Matches after `after` in the chunks counted from their rows: from their counted words' counts
-   * or their listed words' lines.
+   * Matches after `after` in the chunks counted from their rows: from their counted words' counts,
+   * their listed words' lines, or their kept pairs' counts (termLines').
    */
   counted: number;
   /**
@@ -592,8 +592,8 @@ export function pairTerm(q: string): PairTerm | null {
  * only that pair of words can be a match; it is read from the kept pair holding the term, the
  * only one that can (a kept pair is two counted words and one run of separators: one holding
  * "first<separator>second" is those two words), or the chunk is read when no kept pair holds it
- * (held by fewer than COUNTED_MIN_LINES lines, or not at all). String functions over the row's
- * inline columns, no row a word: ~0.05 ms a chunk.
+ * (held by fewer than COUNTED_MIN_LINES lines, or not at all). String functions on the row's
+ * columns (the words' counts, pairTerm's words and separator need no escaping: no LIKE).
  */
 function pairLines(pair: PairTerm, at: number[], after: number): SQL {
   const { first, separator, second } = pair;
