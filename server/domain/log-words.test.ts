@@ -189,6 +189,13 @@ describe('chunkWords: the frequent pairs of words', () => {
     expect(pairsOf(text, '1'.repeat(800), 3)).toEqual({});
   });
 
+  it('pairs the words of a chunk saying more words than its first buffer holds', () => {
+    const text = Array.from({ length: 4096 }, (_, i) => `a b c d e f g h i j${i}`).join('\n');
+    const pairs = pairsOf(text, '0'.repeat(4096), 8);
+    expect(Object.keys(pairs)).toEqual(['a b', 'b c', 'c d', 'd e', 'e f', 'f g', 'g h', 'h i']);
+    expect(pairs['h i']).toEqual([4096, 0, 0, 0]);
+  });
+
   it('never pairs words of two lines, nor words around a newline inside a message', () => {
     // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
     const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');

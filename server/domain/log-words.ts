@@ -143,7 +143,7 @@ export function chunkWords(
   const seen = new Map<string, number[]>();
   const most = 2 + levelCount + minLines;
   // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
-  const said = saidBuffer(text.length);
+  let said: Int32Array = saidWords;
   let saidCount = 0;
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
@@ -164,6 +164,7 @@ export function chunkWords(
       if (entry.length < most) entry.push(entryOf(line, level));
     }
     const o = saidCount++ * 4;
+    if (o + 4 > said.length) said = grown(said, text.length);
     said[o] = entry[1]!;
     said[o + 1] = start;
     said[o + 2] = end;
@@ -212,14 +213,19 @@ export function chunkWords(
 }
 
 /**
- * The words said in a chunk, four numbers each (id, start, end, line): one buffer, grown as
- * needed and kept between chunks (a chunk of N characters says at most N / 2 + 1 words).
+ * The words said in a chunk, four numbers each (id, start, end, line), in a buffer kept between
+ * chunks (grown as needed) up to SAID_KEPT numbers (a chunk of 4 096 lines of ~100 bytes says
+ * ~60 000 words); a bigger one, for a chunk of long lines, is let go after it.
  */
-let saidWords = new Int32Array(0);
-function saidBuffer(characters: number): Int32Array {
-  const needed = (Math.floor(characters / 2) + 1) * 4;
-  if (saidWords.length < needed) saidWords = new Int32Array(Math.max(needed, saidWords.length * 2));
-  return saidWords;
+const SAID_KEPT = 1 << 20;
+let saidWords = new Int32Array(1 << 16);
+function grown(said: Int32Array, characters: number): Int32Array {
+  // A text of N characters says at most N / 2 + 1 words.
+  const most = (Math.floor(characters / 2) + 1) * 4;
+  const bigger = new Int32Array(Math.min(most, said.length * 4));
+  bigger.set(said);
+  if (bigger.length <= SAID_KEPT) saidWords = bigger;
+  return bigger;
 }
 
 /** Separators of one character are keyed by their code, longer ones from here on. */
