@@ -659,6 +659,9 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
           const rare = await measureSearch(page, target, 'reset', 340, false, false);
           await forgetCounts();
           const phrase = await measureSearch(page, target, 'connection reset', 340, false, false);
+          // Two words found in every 100th line side by side (s12search: the chunks' kept pairs).
+          await forgetCounts();
+          const pair = await measureSearch(page, target, 'upstream returned', 100, false, false);
           const q = 'q=needle';
           const first = await serverWithCpu(target, `${q}&limit=1&total=false`, pid);
           const count = await serverWithCpu(target, `${q}&total=only`, pid, true);
@@ -676,6 +679,7 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
             `${ms(commonAgain.firstMatch)} / ${ms(commonAgain.count)}`,
             `${ms(rare.firstMatch)} / ${ms(rare.count)}`,
             `${ms(phrase.firstMatch)} / ${ms(phrase.count)}`,
+            `${ms(pair.firstMatch)} / ${ms(pair.count)}`,
             `${ms(first.ms)} (${ms(first.cpu)} CPU)`,
             `${ms(count.ms)} (${ms(count.cpu)}); ${ms(countKept.ms)} (${ms(countKept.cpu)})`,
             `${ms(commonCount.ms)} (${ms(commonCount.cpu)}); ${ms(commonKept.ms)} (${ms(commonKept.cpu)})`,
@@ -702,6 +706,7 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
     'again',
     '"reset" (every 1000th line): first match / count',
     '"connection reset": first match / count',
+    '"upstream returned": first match / count',
     'server: needle limit=1 (CPU)',
     'needle count first; again',
     '"failed" count first; again',

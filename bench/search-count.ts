@@ -10,7 +10,9 @@
  * the first time (no count kept) and again, wall and CPU (PostgreSQL's cluster + this process),
  * with the load average. Without --before, this code alone.
  *
- *   npx tsx bench/search-count.ts [--before=<dir>] [--lines=1000000] [--rounds=3]
+ *   npx tsx bench/search-count.ts [--before=<dir>] [--lines=1000000] [--rounds=3] [--only=a,b]
+ *
+ * (--only: the cases whose label holds one of these strings.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,12 +32,14 @@ const BEFORE = arg('before');
 const LINES = Number(arg('lines') ?? 1_000_000);
 const ROUNDS = Number(arg('rounds') ?? 3);
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
+/** Only the cases whose label holds one of these (comma-separated), when given. */
+const ONLY = arg('only')?.split(',');
 
 /**
  * [label, q, level filter, the first match alone (limit=1&total=false) instead of the count, or
  * the count of the whole run's log (one node run here) instead of the node run's]
  */
-const CASES: [string, string, string[]?, ('page' | 'run')?][] = [
+const ALL_CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"needle": the first match alone', 'needle', undefined, 'page'],
   ['"reset": the first match alone', 'reset', undefined, 'page'],
   ['"failed": the first match alone', 'failed', undefined, 'page'],
@@ -53,8 +57,11 @@ const CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"ERR-12" (punctuation)', 'ERR-12'],
   ['"0ms" (inside 10 counted words)', '0ms'],
   ['"upstream returned" (two words)', 'upstream returned'],
+  ['"failed: upstream" (two counted words, ": ")', 'failed: upstream'],
+  ['"returned 502" at ERROR (two counted words)', 'returned 502', ['ERROR']],
   ['"zzzq" (none)', 'zzzq'],
 ];
+const CASES = ALL_CASES.filter(([label]) => !ONLY || ONLY.some((part) => label.includes(part)));
 
 interface Code {
   name: string;
@@ -117,10 +124,18 @@ async function main() {
         code,
         sql`SELECT pg_total_relation_size('log_chunks') AS b`,
       );
+      // The kept pairs' share (s12search; a code without them has no such column).
+      const pairs = await rows<{ b: string }>(
+        code,
+        sql`SELECT sum(pg_column_size(pairs) + pg_column_size(pair_counts)) AS b FROM log_chunks`,
+      ).catch(() => null);
+      const pairBytes = pairs?.[0]?.b
+        ? `, its pairs ${(Number(pairs[0].b) / (3 * LINES)).toFixed(2)}`
+        : '';
       console.log(
         `${code.name}: sealed ${sealed.chunks} chunks (${3 * LINES} lines) in ${s.toFixed(1)} s, ` +
           `PostgreSQL CPU ${pg.toFixed(1)} s (${((pg / (3 * LINES)) * 1e6).toFixed(1)} µs a line); ` +
-          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line (load ${load()})`,
+          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes} (load ${load()})`,
       );
     }
     const results = new Map<string, string[]>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_LINES, UNSEALED_END, rulesOutMost } from './log-chunks';
+import { CHUNK_LINES, UNSEALED_END, pairTerm, rulesOutMost } from './log-chunks';
 
 const chunk = (k: number, nodeKey = 1) => ({
   nodeKey,
@@ -26,5 +26,35 @@ describe('rulesOutMost', () => {
 
   it('does not hold before anything is sealed: the tail is the whole scope', () => {
     expect(rulesOutMost([tail(0)])).toBe(false);
+  });
+});
+
+describe('pairTerm', () => {
+  it('splits two words and the separator run between them, the words lower-cased', () => {
+    expect(pairTerm('Upstream RETURNED')).toEqual({
+      first: 'upstream',
+      separator: ' ',
+      second: 'returned',
+    });
+    expect(pairTerm('user=alice')).toEqual({ first: 'user', separator: '=', second: 'alice' });
+    expect(pairTerm('failed:  Upstream')?.separator).toBe(':  ');
+    expect(pairTerm('a\tbcd')).toBeNull();
+    expect(pairTerm('abc\tdef')?.separator).toBe('\t');
+  });
+
+  it('leaves to the lines what a pair cannot tell', () => {
+    for (const q of [
+      ' upstream returned', // a separator before: what precedes the first word
+      'upstream returned ', // or after
+      'upstream returned 502', // three words
+      'returned 502', // a word of digits alone
+      '502 after',
+      'user=42', // a word under 3 characters
+      'upstream\nreturned', // a newline: never inside a pair
+      'upstream\u0001returned', // the sealer's stand-in for one
+      'café latte', // not ASCII
+      'upstream', // one word
+    ])
+      expect(pairTerm(q), JSON.stringify(q)).toBeNull();
   });
 });

@@ -1,6 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
-import { decodeLineEntries, DIGITS, entryLevel, entryLine } from '../domain/log-words';
+import {
+  decodeLineEntries,
+  DIGITS,
+  entryLevel,
+  entryLine,
+  NEWLINE_IN_MESSAGE,
+} from '../domain/log-words';
 import { ANSI_PATTERN } from './log-filter';
 
 /**
@@ -131,7 +137,10 @@ export async function fullChunks(
 
 /** A chunk's lines as the sealer splits them (chunkText). */
 export interface ChunkText {
-  /** The messages, one line each: a newline inside a message is a space here (both separate words). */
+  /**
+   * The messages, one line each: a newline inside a message is NEWLINE_IN_MESSAGE here (both
+   * separate words; a pair of words around it is not kept, domain/log-words.ts chunkPairs).
+   */
   text: string;
   /** Each line's level, by its index in COUNT_LEVELS (`'0'`…`'3'`), in the lines' order. */
   levels: string;
@@ -140,8 +149,8 @@ export interface ChunkText {
 /**
  * The messages of lines [first, last] of a node run as stored (`searchable`: as a search sees
  * them, colour codes gone and PostgreSQL's `lower()`), one line per message — a newline inside a
- * message becomes a space, as both separate words — and their levels in the same order (one
- * aggregate pass, so the two agree). The sealer splits them into words itself: PostgreSQL's
+ * message becomes NEWLINE_IN_MESSAGE, as both separate words — and their levels in the same
+ * order (one aggregate pass, so the two agree). The sealer splits them into words itself: PostgreSQL's
  * regexp split cost ~11 µs of CPU a line (more than the line's insert), its `lower()` ~1 µs,
  * this read ~0.5 µs.
  */
@@ -158,7 +167,7 @@ export async function chunkText(
   );
   const [row] = await selectRows<{ text: string | null; levels: string | null }>(
     tx,
-    sql`SELECT string_agg(replace(${message}, E'\n', ' '), E'\n' ORDER BY seq) AS text,
+    sql`SELECT string_agg(replace(${message}, E'\n', ${NEWLINE_IN_MESSAGE}), E'\n' ORDER BY seq) AS text,
                string_agg(${level}, '' ORDER BY seq) AS levels
         FROM node_run_lines
         WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
@@ -203,6 +212,13 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   numbers: string;
   /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
   listed: boolean;
+  /**
+   * The frequent adjacent pairs of words, newline-joined (domain/log-words.ts chunkWords); null
+   * when not made (a chunk split by PostgreSQL): a search of two words then reads the chunk.
+   */
+  pairs: string | null;
+  /** For each pair in order, its lines at each level of COUNT_LEVELS. */
+  pairCounts: number[][];
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -223,9 +239,9 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers)
+                                  listed, numbers, pairs, pair_counts)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers
+                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[]
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -233,8 +249,11 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.counted))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
-                      ${sql.param(chunks.map((c) => c.numbers))}::text[])
-            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers)
+                      ${sql.param(chunks.map((c) => c.numbers))}::text[],
+                      ${sql.param(chunks.map((c) => c.pairs))}::text[],
+                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[])
+            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers, pairs,
+                 pair_counts)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -370,8 +389,8 @@ export function countableTerm(q: string): string | null {
 
 export interface ChunkCount {
   /**
-   * Matches after `after` in the chunks counted from their rows: from their counted words' counts
-   * or their listed words' lines.
+   * Matches after `after` in the chunks counted from their rows: from their counted words' counts,
+   * their listed words' lines, or their kept pairs' counts (termLines').
    */
   counted: number;
   /**
@@ -532,6 +551,82 @@ function chunkMatches(patterns: string[], alias: '' | 'c.') {
   );
 }
 
+/** A search term of two words and the separator between them (pairTerm's), lower-cased. */
+export interface PairTerm {
+  first: string;
+  separator: string;
+  second: string;
+}
+
+/** pairTerm's shape: two words of ASCII letters and digits, printable separators (or tabs). */
+const PAIR_TERM = /^([A-Za-z0-9]{3,})([\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+)([A-Za-z0-9]{3,})$/;
+
+/**
+ * `q` as two words and the separator between them when a chunk's kept pairs can count it: two
+ * words of 3 or more ASCII letters and digits (the index's reach, as countableTerm's), between
+ * them one run of printable ASCII separators (or tabs: never NEWLINE_IN_MESSAGE nor a newline),
+ * nothing before or after. A line holds such a term exactly when it says a word ending with the
+ * first, that separator exactly, then a word starting with the second: the separator is a whole
+ * run between two words (letters and digits on both sides), so the words around it are whole
+ * words of the line. A separator before or after the term, or a third word, would say something
+ * of a line no pair's count knows (what precedes its first word, or that two pairs are one
+ * place): such terms read their chunks as before. Nor is a word of digits alone (`returned 502`)
+ * looked up: nearly every chunk has uncounted numbers starting or ending with it (ids, counts),
+ * and ruling them out read every chunk's `numbers` (+30 ms of CPU at 1M lines) for a chunk that
+ * was then read all the same.
+ */
+export function pairTerm(q: string): PairTerm | null {
+  const m = PAIR_TERM.exec(q);
+  if (!m || DIGITS.test(m[1]!) || DIGITS.test(m[3]!)) return null;
+  return { first: m[1]!.toLowerCase(), separator: m[2]!, second: m[3]!.toLowerCase() };
+}
+
+/**
+ * A chunk's lines holding `pair` at the levels (`at`: indexes in COUNT_LEVELS), from its kept
+ * pairs, or NULL when they cannot tell: the chunk has no pairs (sealed before them, or split by
+ * PostgreSQL), is cut by the cursor (`after`), or its candidates are not exactly one kept pair.
+ * A line holds the term where it says a word ending with the first word, the separator, then a
+ * word starting with the second (pairTerm). When exactly one counted word ends with the first
+ * (one "first " in the counted words and a space), exactly one starts with the second (one
+ * " second"), and the chunk's uncounted words hold neither (`hit`: the chunks whose `words` do),
+ * only that pair of words can be a match; it is read from the kept pair holding the term, the
+ * only one that can (a kept pair is two counted words and one run of separators: one holding
+ * "first<separator>second" is those two words), or the chunk is read when no kept pair holds it
+ * (held by fewer than COUNTED_MIN_LINES lines, or not at all). String functions on the row's
+ * columns (the words' counts, pairTerm's words and separator need no escaping: no LIKE).
+ */
+function pairLines(pair: PairTerm, at: number[], after: number): SQL {
+  const { first, separator, second } = pair;
+  const term = first + separator + second;
+  const times = (text: SQL, part: string) =>
+    sql`(length(${text}) - length(replace(${text}, ${part}, ''))) / ${part.length}`;
+  const sum = sql.raw(at.map((i) => `c.pair_counts[p.i][${i + 1}]`).join(' + ') || '0');
+  // The counted words first (inline, as they are stored): `pairs` is compressed in the row, so
+  // a term whose words are not both counted (`connection reset`) never decompresses it.
+  return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
+                       AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${second}) > 0
+                       AND strpos(c.pairs, ${term}) > 0
+                       AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
+                       AND ${times(sql`(' ' || c.counted)`, ` ${second}`)} = 1
+                       AND NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
+                  THEN (SELECT ${sum}
+                        FROM (SELECT length(x) - length(replace(x, E'\n', '')) + 1 AS i
+                              FROM left(c.pairs, strpos(c.pairs, ${term})) x) p) END`;
+}
+
+/**
+ * The chunks whose uncounted words hold one of `words` (pairTerm's: never digits alone, so never
+ * in `numbers`), one arm per word, each looked up in the index.
+ */
+function chunksHolding(owner: SQL, words: string[]): SQL {
+  return sql.join(
+    words.map(
+      (w) => sql`SELECT first_seq FROM log_chunks WHERE ${owner} AND words LIKE ${`%${w}%`}`,
+    ),
+    sql` UNION `,
+  );
+}
+
 /**
  * What a node run's count of a term that is not one word (`connection reset`, `user=42`,
  * `ERR-17`: countableTerm's null) must read after seq `after`, narrowed by the listed lines: the
@@ -541,12 +636,16 @@ function chunkMatches(patterns: string[], alias: '' | 'c.') {
  * they are read (single-line ranges); a chunk where every word of the term is counted (or not
  * listed) is read whole, and a chunk lacking a word is not read. Plus the unsealed tail. The
  * caller counts the real match in what is returned (so the answer is exact whatever was listed).
+ * A term of two words (`pair`, pairTerm's) is counted at `levels` (all when empty) from the kept
+ * pairs of the chunks where they can tell (pairLines): `counted`.
  */
 export async function termLines(
   db: DbOrTx,
   keys: { nodeKey: number; runKey: number },
   patterns: string[],
   after: number,
+  pair: PairTerm | null = null,
+  levels: readonly string[] = [],
 ): Promise<ChunkCount> {
   const terms = patterns.map((p) => p.slice(1, -1));
   // (A word of digits alone may be in `numbers`, whose lines are not listed.)
@@ -554,24 +653,41 @@ export async function termLines(
     sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
                   ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
              THEN ${listedLines(sql.raw('words'), w)} END`;
-  const matches = chunkMatches(patterns, '');
+  const matches = chunkMatches(patterns, 'c.');
+  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+  const hit = pair
+    ? chunksHolding(owner, [pair.first, pair.second])
+    : sql`SELECT NULL::int AS first_seq WHERE false`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     // The end of the sealed lines first, and only chunks up to it: each statement has its own
     // snapshot, so a chunk sealed between the two reads is then left to the tail's range, where
     // it would otherwise be in neither (its matches lost, and the count kept).
     const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
-    const rows = await selectRows<{ lo: number; hi: number; lines: (string | null)[] }>(
+    const rows = await selectRows<{
+      lo: number;
+      hi: number;
+      lines: (string | null)[];
+      pair: number | null;
+    }>(
       tx,
-      sql`SELECT first_seq AS lo, last_seq AS hi,
-                 ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines
-          FROM log_chunks
-          WHERE run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}
-            AND last_seq > ${after} AND last_seq <= ${sealedTo}${sql.join(matches)}
-          ORDER BY first_seq`,
+      sql`WITH hit AS MATERIALIZED (${hit})
+          SELECT c.first_seq AS lo, c.last_seq AS hi,
+                 ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
+                 ${pair ? pairLines(pair, at, after) : sql`NULL::int`} AS pair
+          FROM log_chunks c
+          WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
+            AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
+          ORDER BY c.first_seq`,
     );
     const read: LineRange[] = [];
-    for (const { lo, hi, lines } of rows) {
+    let counted = 0;
+    for (const { lo, hi, lines, pair: n } of rows) {
+      if (n !== null) {
+        counted += Number(n);
+        continue;
+      }
       const listed = lines
         .filter((entries): entries is string => entries !== null)
         .map((entries) => new Set([...decodeLineEntries(entries)].map(entryLine)));
@@ -583,6 +699,6 @@ export async function termLines(
           if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
     }
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
-    return { counted: 0, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
+    return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
   });
 }

@@ -396,6 +396,19 @@ export const logChunks = pgTable(
      * before, whose `words` holds them): a term with a letter never reads them.
      */
     numbers: text('numbers').notNull().default(''),
+    /**
+     * The adjacent pairs of words found in at least COUNTED_MIN_LINES of the chunk's lines, each
+     * the two words and the separator between them as said (`upstream returned`), sorted,
+     * newline-separated (s12search; NULL in a chunk sealed before, or split by PostgreSQL). With
+     * `pair_counts`, the lines holding each per level: a term of two words whose candidates in
+     * the chunk are exactly one such pair is counted there (db/log-chunks.ts termLines).
+     */
+    pairs: text('pairs'),
+    /** pair_counts[i][1..4]: the lines holding the i-th pair at DEBUG, INFO, WARN, ERROR. */
+    pairCounts: smallint('pair_counts')
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),

@@ -38,6 +38,7 @@ import {
   countFromChunks,
   termLines,
   chunkPatterns,
+  pairTerm,
   lastSealedSeq,
   perRange,
   rulesOutMost,
@@ -990,6 +991,7 @@ async function searchLogPage(
     ? await nodeCountFromChunks(
         db,
         { nodeKey: countKey.nodeKey, runKey: keys!.runKey },
+        q,
         term,
         patternsOf,
         levels,
@@ -1110,11 +1112,13 @@ async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, l
  * A node run's count of a term from its chunks' rows after seq `after`: a word or a part of one
  * (`term`, countableTerm's) from the words' counts; any other term (several words, punctuation)
  * from the lines listed for its words (`patternsOf`, chunkPatterns', db/log-chunks.ts
- * termLines). Null when the chunks index no word of it.
+ * termLines), and a term of two words (`q`, pairTerm's) from the chunks' kept pairs where they
+ * tell. Null when the chunks index no word of it.
  */
 async function nodeCountFromChunks(
   db: DbOrTx,
   keys: { nodeKey: number; runKey: number },
+  q: string,
   term: string | null,
   patternsOf: () => Promise<string[]>,
   levels: string[],
@@ -1122,7 +1126,7 @@ async function nodeCountFromChunks(
 ): Promise<ChunkCount | null> {
   if (term) return countFromChunks(db, keys, term, levels, after);
   const patterns = await patternsOf();
-  return patterns.length ? termLines(db, keys, patterns, after) : null;
+  return patterns.length ? termLines(db, keys, patterns, after, pairTerm(q), levels) : null;
 }
 
 /**
@@ -1149,7 +1153,15 @@ async function runCountFromChunks(
   );
   const parts: ChunkCount[] = [];
   for (const { k } of nodes) {
-    const part = await nodeCountFromChunks(db, { nodeKey: k, runKey }, term, patternsOf, levels, 0);
+    const part = await nodeCountFromChunks(
+      db,
+      { nodeKey: k, runKey },
+      q,
+      term,
+      patternsOf,
+      levels,
+      0,
+    );
     if (!part) return null;
     parts.push(part);
   }

@@ -52,6 +52,9 @@ describe('chunkWords', () => {
         [1, 1, 0, 0],
         [0, 2, 0, 0],
       ],
+      // Each adjacent pair in one line: none kept.
+      pairs: '',
+      pairCounts: [],
     });
     const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
     expect({ ...listed, words: plainWords(listed.words) }).toEqual({
@@ -59,8 +62,17 @@ describe('chunkWords', () => {
       numbers: '',
       counted: '',
       counts: [],
+      pairs: '',
+      pairCounts: [],
     });
-    expect(chunkWords('', '0', 1, 4)).toEqual({ words: '', numbers: '', counted: '', counts: [] });
+    expect(chunkWords('', '0', 1, 4)).toEqual({
+      words: '',
+      numbers: '',
+      counted: '',
+      counts: [],
+      pairs: '',
+      pairCounts: [],
+    });
   });
 });
 
@@ -124,7 +136,69 @@ describe('chunkWords: the lines of uncounted words', () => {
       numbers: '',
       counted: 'same',
       counts: [[0, 8, 0, 0]],
+      pairs: 'same same',
+      pairCounts: [[0, 8, 0, 0]],
     });
     expect(plainWords(chunkWords(text, '1'.repeat(8), 9, 4).words)).toBe('same');
+  });
+});
+
+describe('chunkWords: the frequent pairs of words', () => {
+  /** The pairs and their lines per level, as an object. */
+  const pairsOf = (text: string, levels: string, minLines: number) => {
+    const { pairs, pairCounts } = chunkWords(text, levels, minLines, 4);
+    return Object.fromEntries(pairs ? pairs.split('\n').map((p, i) => [p, pairCounts[i]]) : []);
+  };
+
+  it('counts each pair of adjacent words with the separator between them, a line once', () => {
+    const text = [
+      'upstream returned 502',
+      'upstream returned 503 upstream returned',
+      'upstream  returned 1',
+      'upstream, returned',
+      'upstream returned',
+    ].join('\n');
+    expect(pairsOf(text, '01231', 2)).toEqual({
+      'upstream returned': [1, 2, 0, 0],
+    });
+    expect(pairsOf(text, '01231', 1)).toEqual({
+      'upstream returned': [1, 2, 0, 0],
+      'upstream  returned': [0, 0, 1, 0],
+      'upstream, returned': [0, 0, 0, 1],
+      // "502", "503" and "1" are each in one line (uncounted at 2, counted at 1)
+      'returned 502': [1, 0, 0, 0],
+      'returned 503': [0, 1, 0, 0],
+      '503 upstream': [0, 1, 0, 0],
+      'returned 1': [0, 0, 1, 0],
+    });
+  });
+
+  it('keeps a pair only when both its words are counted and it is in minLines lines', () => {
+    const text = ['a b', 'a b', 'b a', 'a x b'].join('\n');
+    expect(pairsOf(text, '1111', 2)).toEqual({ 'a b': [0, 2, 0, 0] });
+    expect(pairsOf(text, '1111', 3)).toEqual({});
+  });
+
+  it('keeps hundreds of pairs, with separators of several characters', () => {
+    const said: string[] = [];
+    for (let a = 0; a < 20; a++) for (let b = 0; b < 20; b++) said.push(`w${a} := w${b}`);
+    const text = [...said, ...said].join('\n');
+    const pairs = pairsOf(text, '1'.repeat(800), 2);
+    expect(Object.keys(pairs)).toHaveLength(400);
+    expect(pairs['w7 := w13']).toEqual([0, 2, 0, 0]);
+    expect(pairsOf(text, '1'.repeat(800), 3)).toEqual({});
+  });
+
+  it('pairs the words of a chunk saying more words than its first buffer holds', () => {
+    const text = Array.from({ length: 4096 }, (_, i) => `a b c d e f g h i j${i}`).join('\n');
+    const pairs = pairsOf(text, '0'.repeat(4096), 8);
+    expect(Object.keys(pairs)).toEqual(['a b', 'b c', 'c d', 'd e', 'e f', 'f g', 'g h', 'h i']);
+    expect(pairs['h i']).toEqual([4096, 0, 0, 0]);
+  });
+
+  it('never pairs words of two lines, nor words around a newline inside a message', () => {
+    // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
+    const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');
+    expect(pairsOf(text, '11111', 1)).toEqual({ 'a b': [0, 1, 0, 0], 'b a': [0, 1, 0, 0] });
   });
 });

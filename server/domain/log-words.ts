@@ -103,7 +103,22 @@ export interface ChunkWords {
   counted: string;
   /** …and for each of them, in the same order, its lines at each level (index = level). */
   counts: number[][];
+  /**
+   * The adjacent pairs of words held by `minLines` lines or more: the first word, the separator
+   * between them exactly as said, the second word (`upstream returned`, `user=alice`), sorted,
+   * joined by newlines (which no pair holds: a newline ends a line)…
+   */
+  pairs: string;
+  /** …and for each of them, in the same order, its lines at each level (a line once). */
+  pairCounts: number[][];
 }
+
+/**
+ * A separator between two words that a pair never holds: the sealer's stand-in for a newline
+ * inside a message (db/log-chunks.ts `chunkText`), so a pair whose separator holds it may stand for
+ * either (it is not kept: a search term's separator never holds it, domain `pairTerm`).
+ */
+export const NEWLINE_IN_MESSAGE = '\u0001';
 
 /**
  * The distinct words of a chunk's lines (`text`: one line each, lower-cased as asciiLowered's or
@@ -113,8 +128,9 @@ export interface ChunkWords {
  * instead of reading the lines), the others are `words`; both sorted and joined by spaces:
  * neighbours share prefixes, so TOAST compresses the set better. (Sorted by UTF-16 code unit,
  * which differs from byte order only for a few non-ASCII words; `counts` follows `counted`'s
- * order, and a search reads `words` with LIKE.) A scan by character code: ~0.6 µs a 100-byte line
- * against ~1.1 µs for split(WORD_SEPARATORS).
+ * order, and a search reads `words` with LIKE.) Also the adjacent pairs of words held by
+ * `minLines` lines or more (`pairs`: so both words are counted), each with its lines per level.
+ * A scan by character code: ~0.6 µs a 100-byte line against ~1.1 µs for split(WORD_SEPARATORS).
  */
 export function chunkWords(
   text: string,
@@ -122,27 +138,37 @@ export function chunkWords(
   minLines: number,
   levelCount: number,
 ): ChunkWords {
-  // word → [the last line that held it, its lines at level 0, 1, …, then its first minLines
-  // lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
+  // word → [the last line that held it, its id, its lines at level 0, 1, …, then its first
+  // minLines lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
-  const most = 1 + levelCount + minLines;
+  const most = 2 + levelCount + minLines;
+  // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
+  let said: Int32Array = saidWords;
+  let saidCount = 0;
   let line = 0;
   let level = levels.charCodeAt(0) - 48;
   let start = -1;
   const take = (end: number) => {
     const word = text.slice(start, end);
-    const entry = seen.get(word);
+    let entry = seen.get(word);
     if (!entry) {
-      const fresh = new Array<number>(levelCount + 2).fill(0);
-      fresh[0] = line;
-      fresh[level + 1] = 1;
-      fresh[levelCount + 1] = entryOf(line, level);
-      seen.set(word, fresh);
+      entry = new Array<number>(levelCount + 3).fill(0);
+      entry[0] = line;
+      entry[1] = seen.size;
+      entry[level + 2] = 1;
+      entry[levelCount + 2] = entryOf(line, level);
+      seen.set(word, entry);
     } else if (entry[0] !== line) {
       entry[0] = line;
-      entry[level + 1]!++;
+      entry[level + 2]!++;
       if (entry.length < most) entry.push(entryOf(line, level));
     }
+    const o = saidCount++ * 4;
+    if (o + 4 > said.length) said = grown(said, text.length);
+    said[o] = entry[1]!;
+    said[o + 1] = start;
+    said[o + 2] = end;
+    said[o + 3] = line;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -157,15 +183,18 @@ export function chunkWords(
   const numbers: string[] = [];
   const counted: string[] = [];
   const counts: number[][] = [];
+  // A counted word's id → its index in `counted` (-1: not counted).
+  const countedOf = new Int32Array(seen.size).fill(-1);
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
     if (entry.length >= most) {
+      countedOf[entry[1]!] = counted.length;
       counted.push(word);
-      counts.push(entry.slice(1, levelCount + 1));
+      counts.push(entry.slice(2, levelCount + 2));
     } else if (DIGITS.test(word)) numbers.push(word);
     else {
       let lines = '';
-      for (let k = levelCount + 1; k < entry.length; k++) lines += lineEntry(entry[k]!);
+      for (let k = levelCount + 2; k < entry.length; k++) lines += lineEntry(entry[k]!);
       words.push(`${word}!${lines}`);
     }
   }
@@ -174,5 +203,124 @@ export function chunkWords(
     numbers: numbers.join(' '),
     counted: counted.join(' '),
     counts,
+    ...chunkPairs(
+      { text, levels, counted, countedOf },
+      said.subarray(0, saidCount * 4),
+      minLines,
+      levelCount,
+    ),
   };
+}
+
+/**
+ * The words said in a chunk, four numbers each (id, start, end, line), in a buffer kept between
+ * chunks (grown as needed) up to SAID_KEPT numbers (a chunk of 4 096 lines of ~100 bytes says
+ * ~60 000 words); a bigger one, for a chunk of long lines, is let go after it.
+ */
+const SAID_KEPT = 1 << 20;
+let saidWords = new Int32Array(1 << 16);
+function grown(said: Int32Array, characters: number): Int32Array {
+  // A text of N characters says at most N / 2 + 1 words.
+  const most = (Math.floor(characters / 2) + 1) * 4;
+  const bigger = new Int32Array(Math.min(most, said.length * 4));
+  bigger.set(said);
+  if (bigger.length <= SAID_KEPT) saidWords = bigger;
+  return bigger;
+}
+
+/** Separators of one character are keyed by their code, longer ones from here on. */
+const LONG_SEPARATORS_FROM = 128;
+
+/**
+ * The adjacent pairs of counted words held by `minLines` lines or more, with their lines per
+ * level: two words said one after the other in a line, and the separator between them, exactly
+ * (a pair's word is a whole word). Only pairs of counted words can be held by that many lines. A
+ * pair whose separator holds NEWLINE_IN_MESSAGE is never kept (it may stand for a newline): a
+ * search then reads the chunk, as for any pair not kept. The pairs are found in an
+ * open-addressing table of typed arrays (a Map keyed by number cost twice as much CPU a line).
+ */
+function chunkPairs(
+  chunk: { text: string; levels: string; counted: string[]; countedOf: Int32Array },
+  said: Int32Array,
+  minLines: number,
+  levelCount: number,
+): Pick<ChunkWords, 'pairs' | 'pairCounts'> {
+  const { text, levels, counted, countedOf } = chunk;
+  if (counted.length === 0) return { pairs: '', pairCounts: [] };
+  const separators = new Map<string, number>();
+  const separatorText: string[] = [];
+  // Per pair: its words, separator, last line, lines per level.
+  const first: number[] = [];
+  const second: number[] = [];
+  const separator: number[] = [];
+  const lastLine: number[] = [];
+  const lines: number[] = [];
+  // The table: pair index + 1 by hash (0: empty), a quarter full at most.
+  let slots = new Int32Array(1024);
+  const slotOf = (a: number, b: number, s: number) => {
+    const mask = slots.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(s, 0xc2b2ae3d)) & mask;
+    for (;;) {
+      const p = slots[h]! - 1;
+      if (p < 0 || (first[p] === a && second[p] === b && separator[p] === s)) return h;
+      h = (h + 1) & mask;
+    }
+  };
+  for (let o = 4; o < said.length; o += 4) {
+    const l = said[o + 3]!;
+    if (said[o - 1] !== l) continue;
+    const a = countedOf[said[o - 4]!]!;
+    const b = countedOf[said[o]!]!;
+    if (a < 0 || b < 0) continue;
+    const from = said[o - 2]!;
+    const to = said[o + 1]!;
+    let s: number;
+    if (to - from === 1) {
+      s = text.charCodeAt(from);
+      if (s === 1) continue;
+    } else {
+      const between = text.slice(from, to);
+      const known = separators.get(between);
+      if (known !== undefined) s = known;
+      else {
+        if (between.includes(NEWLINE_IN_MESSAGE)) continue;
+        s = LONG_SEPARATORS_FROM + separatorText.length;
+        separators.set(between, s);
+        separatorText.push(between);
+      }
+    }
+    let h = slotOf(a, b, s);
+    let p = slots[h]! - 1;
+    if (p < 0) {
+      p = first.length;
+      first.push(a);
+      second.push(b);
+      separator.push(s);
+      lastLine.push(-1);
+      for (let v = 0; v < levelCount; v++) lines.push(0);
+      slots[h] = p + 1;
+      if (first.length * 4 > slots.length) {
+        slots = new Int32Array(slots.length * 4);
+        for (let q = 0; q < first.length; q++) {
+          h = slotOf(first[q]!, second[q]!, separator[q]!);
+          slots[h] = q + 1;
+        }
+      }
+    }
+    if (lastLine[p] !== l) {
+      lastLine[p] = l;
+      lines[p * levelCount + levels.charCodeAt(l) - 48]!++;
+    }
+  }
+  const kept: [string, number[]][] = [];
+  for (let p = 0; p < first.length; p++) {
+    const perLevel = lines.slice(p * levelCount, (p + 1) * levelCount);
+    if (perLevel.reduce((sum, n) => sum + n, 0) < minLines) continue;
+    const s = separator[p]!;
+    const between =
+      s < LONG_SEPARATORS_FROM ? String.fromCharCode(s) : separatorText[s - LONG_SEPARATORS_FROM]!;
+    kept.push([counted[first[p]!]! + between + counted[second[p]!]!, perLevel]);
+  }
+  kept.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return { pairs: kept.map(([pair]) => pair).join('\n'), pairCounts: kept.map(([, n]) => n) };
 }

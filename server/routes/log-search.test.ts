@@ -664,7 +664,34 @@ describe('counts from the chunks’ word counts', () => {
     ];
     const colour = (w: string) => `\u001b[3${Math.floor(random() * 8)}m${w}\u001b[0m`;
     const n = 3 * CHUNK_LINES + 700;
-    const lines = Array.from({ length: n }, () => {
+    /**
+     * Phrases of counted words, a line every so often. "upstream returned" kept as a pair in
+     * every chunk (so its count is summed from the pairs), also with an ANSI colour, two spaces
+     * or a newline between the words; "user=alice" twice in a line. "proxy refused" kept in the
+     * first and third chunks, in 3 lines of the second (its words counted there from other
+     * lines: a pair not kept), beside "xproxy refused" in the third (a second candidate), and
+     * in the first beside a rare word ending with "proxy" and one starting with "refused".
+     */
+    const phrase = (i: number): string | null => {
+      const chunk = Math.floor(i / CHUNK_LINES);
+      if (i === 3000) return 'superproxy refused';
+      if (i === 3001) return 'proxy refusedness';
+      if (i % 97 === 1)
+        return chunk !== 1
+          ? `Proxy refused ${i}`
+          : Math.floor(i / 97) % 14 === 0
+            ? `proxy refused ${i}`
+            : `${i % 2 ? 'proxy' : 'refused'} ${i}`;
+      if (i % 89 === 2) return `user=alice ${i} USER=Alice`;
+      if (i % 83 === 3 && chunk === 2) return `xproxy refused ${i}`;
+      if (i % 79 === 4) return `upstream  returned ${i}`;
+      if (i % 73 === 5) return `${colour('upstream')} returned, disk${i % 3 ? ' ' : '\n'}queue`;
+      if (i % 71 === 6) return `upstream returned ${i} upstream\nreturned`;
+      return null;
+    };
+    const lines = Array.from({ length: n }, (_, i) => {
+      const said = phrase(i);
+      if (said !== null) return { level: pick(LEVELS), message: said };
       const words = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
         const r = random();
         const w =
@@ -677,7 +704,7 @@ describe('counts from the chunks’ word counts', () => {
                 : Math.floor(random() * 1e6).toString(36);
         return random() < 0.1 ? colour(w) : w;
       });
-      return { level: pick(LEVELS), message: words.join(pick([' ', ', ', ':', '-'])) };
+      return { level: pick(LEVELS), message: words.join(pick([' ', ', ', ':', '-', '  '])) };
     });
     const work = await nodeRunOfLines(lines);
     await sealLogChunks(t.database.db);
@@ -687,6 +714,13 @@ describe('counts from the chunks’ word counts', () => {
       sql`SELECT counted FROM log_chunks WHERE node_key = ${keyOf(work)} ORDER BY first_seq LIMIT 1`,
     );
     expect(row!.counted.split(' ')).toEqual(expect.arrayContaining(['failed', 'fail', 'id42']));
+    const pairs = await selectRows<{ pairs: string }>(
+      t.database.db,
+      sql`SELECT pairs FROM log_chunks WHERE node_key = ${keyOf(work)} ORDER BY first_seq`,
+    );
+    const kept = (pair: string) => pairs.map((c) => c.pairs.split('\n').includes(pair));
+    expect(kept('upstream returned')).toEqual([true, true, true]);
+    expect(kept('proxy refused')).toEqual([true, false, true]);
 
     // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
     const fold = (text: string) => text.toLowerCase();
@@ -703,6 +737,28 @@ describe('counts from the chunks’ word counts', () => {
       'é',
       'ok',
       '31m',
+    );
+    // Phrases of counted words (from their pairs where a chunk's candidates are one kept pair),
+    // and terms like them that the pairs cannot count.
+    terms.push(
+      'upstream returned',
+      'UPSTREAM RETURNED',
+      'stream returned',
+      'upstream ret',
+      'upstream  returned',
+      'user=alice',
+      'ser=ali',
+      'proxy refused',
+      'roxy refuse',
+      'disk queue',
+      'DISK, QUEUE',
+      'disk  queue',
+      'kette:queue',
+      'queue-id42',
+      'disk queue failed',
+      ' upstream returned',
+      'upstream returned ',
+      'returned upstream',
     );
     for (let i = 0; i < 8; i++) {
       const text = stripAnsi(lines[Math.floor(random() * n)]!.message);
@@ -759,6 +815,85 @@ describe('counts from the chunks’ word counts', () => {
       }
     }
   }, 240_000);
+});
+
+describe('counts of two words from the chunks’ kept pairs', () => {
+  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+  // 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
+  const CHUNKS = 21;
+  /**
+   * Chunks read whatever their pairs say: two candidates for the first word, a candidate not
+   * kept, no pairs, a candidate in a rare word, two candidates for the second word.
+   */
+  const TWO_KEPT = 2;
+  const ONE_NOT_KEPT = 5;
+  const NO_PAIRS = 9;
+  const IN_RARE_WORDS = 13;
+  const TWO_SECONDS = 17;
+
+  /**
+   * Line i (0-based): "upstream returned" in every 10th line of every chunk; beside it, in one
+   * chunk "xupstream returned" in every 97th line (a second kept pair ending the same way), in
+   * another "xupstream" in every 50th line and "xupstream returned" in 4 (a candidate pair
+   * whose words are counted but which is not kept), in another "superupstream returned" and
+   * "upstream returnedness" twice each (candidates in uncounted words), in another "upstream
+   * returnedx" in every 97th line (a second kept pair starting the same way).
+   */
+  const message = (i: number) => {
+    const chunk = Math.floor(i / CHUNK_LINES);
+    if (i % 10 === 0) return `upstream returned ${i}`;
+    if (chunk === TWO_KEPT && i % 97 === 1) return `xupstream returned ${i}`;
+    if (chunk === ONE_NOT_KEPT && i % 50 === 1)
+      return i % 1000 === 1 ? `xupstream returned ${i}` : `xupstream ok ${i}`;
+    if (chunk === IN_RARE_WORDS && i % 1000 === 1)
+      return i % 2000 === 1 ? `superupstream returned ${i}` : `upstream returnedness ${i}`;
+    if (chunk === TWO_SECONDS && i % 97 === 1) return `upstream returnedx ${i}`;
+    return `item ${i} ok`;
+  };
+
+  it('sums a kept pair where it is the only candidate, and reads the other chunks', async () => {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: i % 3 ? 'INFO' : 'WARN',
+      message: message(i),
+    }));
+    for (let from = 0; from < logs.length; from += 5_000) {
+      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+        logs: logs.slice(from, from + 5_000),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    await sealLogChunks(t.database.db);
+    // A chunk sealed before the pairs were kept has none.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET pairs = NULL, pair_counts = '{}'
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${NO_PAIRS * CHUNK_LINES + 1}`,
+    );
+    const count = async (q: string) => {
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      return (await nodeLogs(work, `q=${q}&total=only`)).total;
+    };
+    const want = (term: string, level?: string) =>
+      logs.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
+    for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
+      expect(await count(encodeURIComponent(q)), q).toBe(want(q));
+    expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
+    // One more line at INFO in every chunk's count of the pair: the answer follows in the
+    // chunks where it is the only candidate, and not in the five read.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks
+          SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] =
+              pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] + 1
+          WHERE node_key = ${keyOf(work)} AND pairs IS NOT NULL`,
+    );
+    for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
+      expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 5);
+    expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
+    // Terms the pairs cannot answer read the lines: a separator before, a third word.
+    expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
+    expect(await count('upstream%20returned%201')).toBe(want('upstream returned 1'));
+  }, 120_000);
 });
 
 describe('counts from listed lines (a term inside uncounted words)', () => {
@@ -895,7 +1030,7 @@ describe('a whole run’s count', () => {
     const run = await startRun(t, 'search-fan-out');
     const nodes = ['a', 'b'].map((n) => nodeRunOf(run, n).identifier);
     const message = (node: number, i: number) =>
-      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done`;
+      i % 611 === node ? `connection RESET by peer ${i} on node ${node}` : `item ${i} done, fine`;
     for (const [node, work] of nodes.entries()) {
       const n = (2 + node) * CHUNK_LINES + 100 * node;
       for (let from = 0; from < n; from += 5_000) {
@@ -917,7 +1052,9 @@ describe('a whole run’s count', () => {
       );
       return row!.n;
     };
-    for (const term of ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq']) {
+    // ("done, fine": a kept pair of every chunk, summed from the pairs.)
+    const terms = ['reset', 'RESE', 'connection reset', 'peer 1', 'node 1', 'item', 'zzzq'];
+    for (const term of [...terms, 'done, fine', 'ONE, FIN']) {
       for (const level of [undefined, 'WARN']) {
         const query = `q=${encodeURIComponent(term)}${level ? `&level=${level}` : ''}&total=only`;
         const want = await ilike(term, level);
@@ -934,6 +1071,15 @@ describe('a whole run’s count', () => {
           WHERE run_key = ${key}`,
     );
     expect((await runLogs(run.identifier, 'q=reset&total=only')).total).toBe(want + 5);
+    // And a line more at INFO in every chunk's count of the pair "done, fine".
+    const pairs = await ilike('done, fine');
+    await t.database.db.execute(
+      sql`UPDATE log_chunks
+          SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'done, fine')][2] =
+              pair_counts[array_position(string_to_array(pairs, E'\n'), 'done, fine')][2] + 1
+          WHERE run_key = ${key}`,
+    );
+    expect((await runLogs(run.identifier, 'q=done%2C%20fine&total=only')).total).toBe(pairs + 5);
   });
 });
 

@@ -78,10 +78,11 @@ export const SPLIT_HERE_MAX_BYTES = { value: 16 * 1024 * 1024 };
  * Seals up to `chunks` full chunks of one node run, one chunk read at a time: PostgreSQL reads
  * its messages, this process lower-cases them when it can do so as PostgreSQL would (ASCII
  * without colour codes: most logs; otherwise PostgreSQL reads the chunk again, lower-cased and
- * stripped) and splits them into the chunk's word set and its counted words' lines per level
- * (domain/log-words.ts `chunkWords`), the event loop let through between chunks (a chunk's words
- * take a few ms); a chunk of more than SPLIT_HERE_MAX_BYTES is split by PostgreSQL and counts
- * none. The chunks are inserted in one statement. Answers how many it sealed.
+ * stripped) and splits them into the chunk's word set, its counted words' lines per level and its
+ * frequent pairs of words' lines per level (domain/log-words.ts `chunkWords`), the event loop let
+ * through between chunks (a chunk's words take a few ms); a chunk of more than
+ * SPLIT_HERE_MAX_BYTES is split by PostgreSQL and counts none (nor keeps pairs). The chunks are
+ * inserted in one statement. Answers how many it sealed.
  */
 async function sealChunks(
   tx: Tx,
@@ -94,7 +95,16 @@ async function sealChunks(
     const at = [tx, node.nodeKey, chunk.firstSeq, chunk.lastSeq] as const;
     if (bytes > SPLIT_HERE_MAX_BYTES.value) {
       const words = await chunkWordsInDatabase(...at);
-      sealed.push({ ...chunk, words, numbers: '', counted: '', counts: [], listed: false });
+      sealed.push({
+        ...chunk,
+        words,
+        numbers: '',
+        counted: '',
+        counts: [],
+        listed: false,
+        pairs: null,
+        pairCounts: [],
+      });
       continue;
     }
     const read = await chunkText(...at);
