@@ -125,6 +125,22 @@ describe('the storability walk skipped for shallow bodies', () => {
     expect(outputDepth(nodeRunPatchSchema)).toBe(Infinity);
     expect(outputDepth(z.object({ n: z.string().transform((s) => s.length) }))).toBe(Infinity);
     expect(outputDepth(z.unknown())).toBe(Infinity);
+    // Whatever code can put into the output: rewritten record keys, an object's overwrite, an
+    // object default (zod's getter would evaluate a function default once, here).
+    expect(
+      outputDepth(
+        z.record(
+          z.string().transform((k) => `${k}\u0000`),
+          z.string(),
+        ),
+      ),
+    ).toBe(Infinity);
+    expect(outputDepth(z.object({ a: z.string() }).overwrite((v) => ({ a: `${v.a}\u0000` })))).toBe(
+      Infinity,
+    );
+    expect(outputDepth(z.object({ a: z.array(z.string()).default([]) }))).toBe(Infinity);
+    // A string's own overwrites (trim, case) keep it text from the request.
+    expect(outputDepth(z.object({ a: z.string().trim().toLowerCase() }))).toBe(1);
   });
 
   it('still refuses U+0000 in a log append, and takes the text "\\u0000" as text', async () => {

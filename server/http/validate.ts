@@ -90,14 +90,21 @@ function assertStorable(value: unknown, where: string) {
 
 /**
  * How deep a value this schema's output can nest (objects and arrays), or Infinity when the
- * schema does not say (any JSON value, a transform's output, a lazy or custom schema). Read
- * from zod's definitions; kinds not listed count as Infinity, so a new kind is walked as before.
+ * schema does not say (any JSON value, a transform's output, a lazy or custom schema, an
+ * `overwrite` of anything but a string, a record whose keys are rewritten). Read from zod's
+ * definitions; kinds not listed count as Infinity, so a new kind is walked as before.
  */
 export function outputDepth(schema: z.core.$ZodType, seen = new Set<unknown>()): number {
   if (seen.has(schema)) return Infinity;
   seen.add(schema);
   const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
   const depth = (inner: unknown) => outputDepth(inner as z.core.$ZodType, new Set(seen));
+  // An overwrite check replaces the output with what a function returns. A string's (trim, case)
+  // maps the request's text to text; on anything else it could put any value there.
+  const checks = (def.checks ?? []) as { _zod: { def: { check?: string } } }[];
+  if (def.type !== 'string' && checks.some((c) => c._zod.def.check === 'overwrite')) {
+    return Infinity;
+  }
   switch (def.type) {
     case 'string':
     case 'number':
@@ -118,8 +125,12 @@ export function outputDepth(schema: z.core.$ZodType, seen = new Set<unknown>()):
       return depth(def.innerType);
     case 'default':
     case 'prefault':
-      // A default is a constant of the code (its strings hold no U+0000): its depth counts.
-      return Math.max(depth(def.innerType), jsonDepth(def.defaultValue));
+      // A primitive default is a constant of the code (no U+0000 in our strings). An object or
+      // array default is not measured: zod's `defaultValue` getter would call a function
+      // default here once, and its later values could differ.
+      return def.defaultValue !== null && typeof def.defaultValue === 'object'
+        ? Infinity
+        : depth(def.innerType);
     case 'object': {
       const shape = def.shape as Record<string, unknown>;
       let deepest = def.catchall ? depth(def.catchall) : 0;
@@ -129,20 +140,13 @@ export function outputDepth(schema: z.core.$ZodType, seen = new Set<unknown>()):
     case 'array':
       return 1 + depth(def.element);
     case 'record':
-      return 1 + depth(def.valueType);
+      // Its keys are the request's text unless the key schema rewrites them (a pipe, a transform).
+      return depth(def.keyType) === 0 ? 1 + depth(def.valueType) : Infinity;
     case 'union':
       return Math.max(0, ...(def.options as unknown[]).map(depth));
     default:
       return Infinity;
   }
-}
-
-/** A default value's nesting (JSON's), Infinity for anything but plain JSON. */
-function jsonDepth(value: unknown): number {
-  if (typeof value === 'function') return Infinity;
-  if (value === null || typeof value !== 'object') return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return 1 + Math.max(0, ...children.map(jsonDepth));
 }
 
 /**
