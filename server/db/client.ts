@@ -4,12 +4,14 @@ import { debuglog } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { currentTiming } from '../timing';
 import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import * as schema from './schema';
+import { noteTermLowering } from './term-lowering';
+import { ASCII } from '../domain/log-words';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -140,6 +142,8 @@ export async function openPostgres(
   for (const d of [db!, reads!, bulk!]) cancelPools.set(d, cancels);
   bulkPools.set(db!, bulk!);
   await migratePg(db as never, { migrationsFolder });
+  const [lowered] = await selectRows<{ l: string }>(db!, sql`SELECT lower(${ASCII}) AS l`);
+  noteTermLowering(lowered!.l === ASCII.toLowerCase());
   return {
     db: db!,
     reads: reads!,

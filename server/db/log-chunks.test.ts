@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_LINES, UNSEALED_END, pairTerm, rulesOutMost } from './log-chunks';
+import { CHUNK_LINES, UNSEALED_END, countableTerm, pairTerm, rulesOutMost } from './log-chunks';
+import { noteTermLowering } from './term-lowering';
 
 const chunk = (k: number, nodeKey = 1) => ({
   nodeKey,
@@ -56,5 +57,20 @@ describe('pairTerm', () => {
       'upstream', // one word
     ])
       expect(pairTerm(q), JSON.stringify(q)).toBeNull();
+  });
+});
+
+describe('terms counted from the chunks’ rows', () => {
+  it('are none in a database whose lower() maps ASCII otherwise (a Turkish locale’s I → ı)', () => {
+    expect(countableTerm('FAILED')).toBe('failed');
+    expect(pairTerm('upstream returned')).not.toBeNull();
+    noteTermLowering(false);
+    try {
+      // The sealer's words are PostgreSQL's lower-casing there ('faıled'): the lines are read.
+      expect(countableTerm('FAILED')).toBeNull();
+      expect(pairTerm('upstream returned')).toBeNull();
+    } finally {
+      noteTermLowering(true);
+    }
   });
 });

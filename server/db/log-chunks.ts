@@ -8,6 +8,7 @@ import {
   NEWLINE_IN_MESSAGE,
 } from '../domain/log-words';
 import { ANSI_PATTERN } from './log-filter';
+import { termsLowerAsJs } from './term-lowering';
 
 /**
  * Queries of the log search index (schema.ts `log_chunks`): the sealer's (find node runs with
@@ -381,10 +382,10 @@ export async function lastSealedSeq(db: DbOrTx, nodeKey: number): Promise<number
  * more. Without a separator every match of it lies inside one word of its line, and ILIKE (or
  * LIKE, for digits) finds it in a line exactly when lower() of the line's text, colour codes
  * gone, has a word containing it: what the word sets hold. Shorter terms have no trigram for
- * the index to look up.
+ * the index to look up. Null in a database whose lower() maps ASCII otherwise (term-lowering.ts).
  */
 export function countableTerm(q: string): string | null {
-  return /^[A-Za-z0-9]{3,}$/.test(q) ? q.toLowerCase() : null;
+  return /^[A-Za-z0-9]{3,}$/.test(q) && termsLowerAsJs() ? q.toLowerCase() : null;
 }
 
 export interface ChunkCount {
@@ -577,7 +578,7 @@ const PAIR_TERM = /^([A-Za-z0-9]{3,})([\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+)
  */
 export function pairTerm(q: string): PairTerm | null {
   const m = PAIR_TERM.exec(q);
-  if (!m || DIGITS.test(m[1]!) || DIGITS.test(m[3]!)) return null;
+  if (!m || DIGITS.test(m[1]!) || DIGITS.test(m[3]!) || !termsLowerAsJs()) return null;
   return { first: m[1]!.toLowerCase(), separator: m[2]!, second: m[3]!.toLowerCase() };
 }
 
