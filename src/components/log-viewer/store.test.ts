@@ -415,8 +415,9 @@ const serverError = () =>
   );
 
 /**
- * The view's next two polls, answered 304 and then with a failure, both asked with `etag`: the
- * first changes nothing and tells no viewer, the second shows the failure as the view's error.
+ * The view's next three polls, answered 304, with a failure, then 304, all asked with `etag`: the
+ * first changes nothing and tells no viewer, the second shows the failure as the view's error,
+ * the third ends it.
  */
 async function expectUnchangedThenFailed(
   view: ReturnType<typeof logView>,
@@ -433,6 +434,12 @@ async function expectUnchangedThenFailed(
   expect(view.error?.message).toBe('The database is away');
   expect(notified).toBe(1);
   expect(net.seen.slice(-2).map((r) => r.ifNoneMatch)).toEqual([etag, etag]);
+  // The server answers again, unchanged: the error goes (the viewer is told), the ETag stays.
+  net.queue(notModified);
+  expect(await view.poll()).toBe(false);
+  expect(view.error).toBeNull();
+  expect(notified).toBe(2);
+  expect(net.seen.at(-1)!.ifNoneMatch).toBe(etag);
   unsubscribe();
 }
 
@@ -455,15 +462,15 @@ describe('a live log view polling with ETags', () => {
 
     net.queue(answerJson({ ok: true, logs: [errorLine(2)], nextCursor: '2', total: 2 }, '"e2"'));
     expect(await view.poll()).toBe(true);
-    expect(net.seen[4]!.ifNoneMatch).toBe('"e1"');
+    expect(net.seen[5]!.ifNoneMatch).toBe('"e1"');
     expect(view.error).toBeNull();
     expect([view.total, view.lineAt(1)?.seq]).toEqual([2, 2]);
 
     // From the new last line: another request, whose answer the old ETag does not name.
     net.queue(notModified);
     expect(await view.poll()).toBe(false);
-    expect(net.seen[5]!.search.get('cursor')).toBe('2');
-    expect(net.seen[5]!.ifNoneMatch).toBeNull();
+    expect(net.seen[6]!.search.get('cursor')).toBe('2');
+    expect(net.seen[6]!.ifNoneMatch).toBeNull();
   });
 
   it('polls the count alone (total=only) with its own ETag while the end is far from what is shown', async () => {
@@ -484,8 +491,8 @@ describe('a live log view polling with ETags', () => {
 
     net.queue(answerJson({ ok: true, logs: [], nextCursor: null, total: 1010 }, '"c2"'));
     expect(await view.poll()).toBe(true);
-    expect(net.seen[4]!.ifNoneMatch).toBe('"c1"');
+    expect(net.seen[5]!.ifNoneMatch).toBe('"c1"');
     expect([view.error, view.total]).toEqual([null, 1010]);
-    expect(net.seen).toHaveLength(5);
+    expect(net.seen).toHaveLength(6);
   });
 });

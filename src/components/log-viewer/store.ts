@@ -422,7 +422,7 @@ export class LogView {
    * One poll's request: sent with the ETag of the last answer to the same poll (`key`: its cursor,
    * or the count's), so an unchanged answer is a 304 (nothing changed), and the new ETag kept.
    * `take` applies the answer and says whether anything changed; a failure (of either) is shown
-   * as the view's error and counts as no change.
+   * as the view's error and counts as no change. Any answer, a 304 too, ends an error shown.
    */
   private async pollRequest(
     key: string,
@@ -435,6 +435,10 @@ export class LogView {
         undefined,
         this.pollEtag?.cursor === key ? this.pollEtag.etag : null,
       );
+      if (this.error) {
+        this.error = null;
+        this.changed();
+      }
       if (!res) return false;
       if (res.etag) this.pollEtag = { cursor: key, etag: res.etag };
       return take(res.body);
