@@ -822,11 +822,13 @@ describe('counts of two words from the chunks’ kept pairs', () => {
   // 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
   const CHUNKS = 21;
   /**
-   * Chunks read whatever their pairs say: two candidates for the first word, a candidate not
-   * kept, no pairs, a candidate in a rare word, two candidates for the second word.
+   * Chunks read whatever their pairs say: two candidates for the first word (both pairs kept, or
+   * the second one's pair not kept), no pairs, a candidate in a rare word, two candidates for the
+   * second word. (A single candidate whose pair is not kept: the scan comparison's "proxy
+   * refused" chunk.)
    */
   const TWO_KEPT = 2;
-  const ONE_NOT_KEPT = 5;
+  const TWO_FIRSTS_ONE_KEPT = 5;
   const NO_PAIRS = 9;
   const IN_RARE_WORDS = 13;
   const TWO_SECONDS = 17;
@@ -834,8 +836,8 @@ describe('counts of two words from the chunks’ kept pairs', () => {
   /**
    * Line i (0-based): "upstream returned" in every 10th line of every chunk; beside it, in one
    * chunk "xupstream returned" in every 97th line (a second kept pair ending the same way), in
-   * another "xupstream" in every 50th line and "xupstream returned" in 4 (a candidate pair
-   * whose words are counted but which is not kept), in another "superupstream returned" and
+   * another "xupstream" in every 50th line and "xupstream returned" in 4 (a second counted word
+   * ending with the first word, its pair with the second not kept), in another "superupstream returned" and
    * "upstream returnedness" twice each (candidates in uncounted words), in another "upstream
    * returnedx" in every 97th line (a second kept pair starting the same way).
    */
@@ -843,7 +845,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
     const chunk = Math.floor(i / CHUNK_LINES);
     if (i % 10 === 0) return `upstream returned ${i}`;
     if (chunk === TWO_KEPT && i % 97 === 1) return `xupstream returned ${i}`;
-    if (chunk === ONE_NOT_KEPT && i % 50 === 1)
+    if (chunk === TWO_FIRSTS_ONE_KEPT && i % 50 === 1)
       return i % 1000 === 1 ? `xupstream returned ${i}` : `xupstream ok ${i}`;
     if (chunk === IN_RARE_WORDS && i % 1000 === 1)
       return i % 2000 === 1 ? `superupstream returned ${i}` : `upstream returnedness ${i}`;

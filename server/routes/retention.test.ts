@@ -175,7 +175,8 @@ describe('retention sweep', () => {
       actionRuns: 0,
       skipped: false,
     });
-  });
+    // Four runs, each waiting up to 20 s for the dispatcher at worst: a slow one fails in its poll.
+  }, 120_000);
 
   it('leaves the sweep to the server holding its lock', async () => {
     const old = await runWithLogs(5);
@@ -190,7 +191,7 @@ describe('retention sweep', () => {
     });
     const report = await sweepRetention(t.database.db, new Date(), { days: 30 });
     expect(report).toMatchObject({ workflowRuns: 1, logLines: 5, skipped: false });
-  });
+  }, 60_000);
 });
 
 describe('retention in server processes', () => {

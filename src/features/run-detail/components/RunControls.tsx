@@ -56,7 +56,13 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const confirm: typeof act.mutate = (input, options) => {
     close();
     setRefusal(null);
-    act.mutate(input, { onError: (err) => setRefusal(refusalMessage(err)), ...options });
+    act.mutate(input, {
+      ...options,
+      onError: (err, ...rest) => {
+        setRefusal(refusalMessage(err));
+        options?.onError?.(err, ...rest);
+      },
+    });
   };
 
   return (
