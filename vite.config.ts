@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { bootPreload } from './scripts/vite-boot-preload';
-import { floatingReferenceInTransition } from './scripts/vite-floating-reference';
+import { bootRewrites } from './scripts/vite-boot-rewrites';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { mantineStableIds } from './scripts/vite-mantine-use-id';
@@ -14,7 +14,7 @@ export default defineConfig({
     lazyScrollRestoration(),
     mantineStylesCheck(),
     mantineStableIds(),
-    floatingReferenceInTransition(),
+    bootRewrites(),
     bootPreload(),
   ],
   server: {
