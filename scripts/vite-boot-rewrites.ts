@@ -53,6 +53,19 @@ const FLOATING_REFERENCE: Rewrite[] = [
     replace: `	const reference = useCallback((node) => {
 		__runboardStartTransition(() => setTargetNode(node));`,
   },
+  // Mantine's Portal (in every Tooltip and Popover, open or not) marks itself mounted from a
+  // layout effect: another synchronous render in the commit that mounts it, which also pulls
+  // that commit's passive effects into the same task (React runs them before any synchronous
+  // render). A closed Tooltip's or Popover's portal renders nothing; a Modal mounted open (ours
+  // mount on first open, OnceOpened) shows one transition later, a few ms.
+  {
+    module: /\/@mantine\/core\/esm\/components\/Portal\/Portal\.mjs$/,
+    name: "Mantine's Portal",
+    find: `	useIsomorphicEffect(() => {
+		setMounted(true);`,
+    replace: `	useIsomorphicEffect(() => {
+		__runboardStartTransition(() => setMounted(true));`,
+  },
 ];
 
 /**
