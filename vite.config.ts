@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { bootPreload } from './scripts/vite-boot-preload';
+import { bootRewrites } from './scripts/vite-boot-rewrites';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { mantineStableIds } from './scripts/vite-mantine-use-id';
@@ -13,6 +14,7 @@ export default defineConfig({
     lazyScrollRestoration(),
     mantineStylesCheck(),
     mantineStableIds(),
+    bootRewrites(),
     bootPreload(),
   ],
   server: {

@@ -1,8 +1,10 @@
 /**
  * A CPU profile (1 ms samples) and a Chromium trace of one page load, to find what a long task
  * is: `npx tsx bench/run-page-profile.ts <dataDir> <buildDir> <path, e.g. /runs/wfr_…?node=work>
- * <outPrefix> [--cold]` writes <outPrefix>.cpuprofile and <outPrefix>.trace.json (open both in Chrome's
- * DevTools Performance panel; a `nominify` build keeps React's and our function names).
+ * <outPrefix> [--cold] [--trace-categories=a,b]` writes <outPrefix>.cpuprofile and
+ * <outPrefix>.trace.json (open both in Chrome's DevTools Performance panel; a `nominify` build
+ * keeps React's and our function names). `--trace-categories`: Chromium's trace categories
+ * instead of Playwright's default set (`devtools.timeline,blink,loading` say what a DOM call did).
  */
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
@@ -19,6 +21,10 @@ const server = await startBenchServer({
   DATA_DIR: dataDir!,
   STATIC_DIR: staticDir!,
 });
+const categories = process.argv
+  .find((a) => a.startsWith('--trace-categories='))
+  ?.split('=')[1]
+  ?.split(',');
 const base = `http://127.0.0.1:${process.env.PROFILE_PORT ?? '18971'}`;
 try {
   const browser = await chromium.launch({
@@ -40,7 +46,10 @@ try {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
-  await browser.startTracing(page, { path: `${out}.trace.json` });
+  await browser.startTracing(page, {
+    path: `${out}.trace.json`,
+    ...(categories && { categories }),
+  });
   await cdp.send('Profiler.start');
   await page.goto(`${base}${url}`);
   await page.waitForTimeout(3000);

@@ -68,3 +68,38 @@ test('ids still tie labels, menus and dialogs together, and a dialog opened late
   await page.getByRole('button', { name: 'Re-run', exact: true }).click();
   await expect(page.getByRole('dialog')).toBeVisible();
 });
+
+/**
+ * scripts/vite-boot-rewrites.ts: a Tooltip's or Popover's target and Mantine's Portal are set in
+ * a transition after the commit that mounts them, and React Flow's pane takes its size from its
+ * ResizeObserver instead of a forced layout. On a direct load the header's tooltip still opens
+ * on hover, and the graph is still fitted into its frame with every node in view.
+ */
+test('on a direct load a tooltip opens on hover and the graph is fitted in its frame', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedFailedRun(api);
+  await detail.goto(run.identifier, '?node=build');
+  await expect(detail.logs.lines.first()).toBeVisible();
+  await detail.expectStaged();
+
+  const toggle = page.getByRole('button', { name: /switch to (dark|light) mode/i });
+  await toggle.hover();
+  const tooltip = page.getByRole('tooltip');
+  await expect(tooltip).toBeVisible();
+  await expect(tooltip).toHaveText(/switch to (dark|light) mode/i);
+
+  const frame = await page.getByRole('figure', { name: 'Workflow graph' }).boundingBox();
+  expect(frame).not.toBeNull();
+  for (const title of ['Start', 'Build image', 'Deploy service']) {
+    const node = detail.node(title);
+    await expect(node).toBeVisible();
+    const box = (await node.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(frame!.x);
+    expect(box.y).toBeGreaterThanOrEqual(frame!.y);
+    expect(box.x + box.width).toBeLessThanOrEqual(frame!.x + frame!.width);
+    expect(box.y + box.height).toBeLessThanOrEqual(frame!.y + frame!.height);
+  }
+});
