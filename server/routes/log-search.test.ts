@@ -26,6 +26,16 @@ import {
  * line sits in a sealed chunk or in the unsealed tail, and whatever the sealer has done so far.
  */
 let t: TestServer;
+
+/** Posts `lines` to node run `work` in batches of 5 000, each accepted. */
+async function postLines(work: string, lines: { level: string; message: string }[]) {
+  for (let from = 0; from < lines.length; from += 5_000) {
+    const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
+      logs: lines.slice(from, from + 5_000),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+}
 beforeAll(async () => {
   t = await startTestServer();
   await createLinearWorkflow(t, 'search');
@@ -573,16 +583,11 @@ describe('counts from the chunks’ word counts', () => {
   const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
   const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
 
-  /** A node run holding exactly these lines (seq = index + 1), posted in batches of 5 000. */
+  /** A node run holding exactly these lines (seq = index + 1). */
   async function nodeRunOfLines(lines: { level: string; message: string }[]) {
     const run = await startRun(t, 'search');
     const work = nodeRunOf(run, 'work').identifier;
-    for (let from = 0; from < lines.length; from += 5_000) {
-      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
-        logs: lines.slice(from, from + 5_000),
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-    }
+    await postLines(work, lines);
     return work;
   }
 
@@ -860,12 +865,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
       level: i % 3 ? 'INFO' : 'WARN',
       message: message(i),
     }));
-    for (let from = 0; from < logs.length; from += 5_000) {
-      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
-        logs: logs.slice(from, from + 5_000),
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-    }
+    await postLines(work, logs);
     await sealLogChunks(t.database.db);
     // A chunk sealed before the pairs were kept has none.
     await t.database.db.execute(
@@ -988,12 +988,7 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
       level: 'INFO',
       message: message(i),
     }));
-    for (let from = 0; from < logs.length; from += 5_000) {
-      const res = await t.api('admin', 'POST', `/workflows/nodes/runs/${work}/logs`, {
-        logs: logs.slice(from, from + 5_000),
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-    }
+    await postLines(work, logs);
     await sealLogChunks(t.database.db);
     const count = async (q: string) => {
       await t.database.db.execute(sql`DELETE FROM log_search_counts`);
