@@ -3,3 +3,4 @@ export { ChoiceRadios } from './ChoiceRadios';
 export { ControlDialog } from './ControlDialog';
 export { CurrentUserContext, useCurrentUser, type CurrentUser } from './current-user';
 export { RefusalAlert } from './RefusalAlert';
+export { useRefusal } from './use-refusal';

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
@@ -23,7 +23,7 @@ import { ErrorState } from '../../../components/ErrorState';
 import { JsonInspector } from '../../../components/json-inspector';
 import { LogViewer } from '../../../components/log-viewer';
 import { RelativeTime } from '../../../components/RelativeTime';
-import { RefusalAlert, refusalMessage } from '../../../components/run-controls';
+import { RefusalAlert, useRefusal } from '../../../components/run-controls';
 import { Fact } from '../../../components/Fact';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { actionRunChangesQueryOptions } from '../api';
@@ -185,7 +185,7 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
  */
 function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
   const retry = useRetryActionRunDelivery(run.id);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { refusal, clear, refuse } = useRefusal();
   return (
     <>
       <AgentLine run={run} />
@@ -193,11 +193,11 @@ function ActionRunDelivery({ run }: { run: ActionRunV2 }) {
         delivery={run.delivery}
         retrying={retry.isPending}
         onRetry={() => {
-          setRefusal(null);
-          retry.mutate(undefined, { onError: (err) => setRefusal(refusalMessage(err)) });
+          clear();
+          retry.mutate(undefined, { onError: refuse });
         }}
       />
-      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {refusal && <RefusalAlert message={refusal} onClose={clear} />}
     </>
   );
 }

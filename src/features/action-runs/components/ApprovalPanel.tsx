@@ -7,7 +7,7 @@ import { UserName } from '../../../components/UserName';
 import {
   ControlDialog,
   RefusalAlert,
-  refusalMessage,
+  useRefusal,
   useCurrentUser,
 } from '../../../components/run-controls';
 import { actionRunApproversQueryOptions, type Approver } from '../api';
@@ -37,7 +37,7 @@ export function ApprovalPanel({ run }: { run: ActionRunV2 }) {
   const waiting = run.status === 'WAITING_FOR_APPROVAL';
   const decide = useDecideApproval(run.id);
   const [dialog, setDialog] = useState<'APPROVE' | 'DECLINE' | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { refusal, clear: clearRefusal, refuse } = useRefusal();
   const blocked = !me
     ? 'Checking who you are…'
     : me.role === 'admin'
@@ -85,7 +85,7 @@ export function ApprovalPanel({ run }: { run: ActionRunV2 }) {
           )}
         </Stack>
       )}
-      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {refusal && <RefusalAlert message={refusal} onClose={clearRefusal} />}
       <ControlDialog
         opened={dialog !== null}
         onClose={close}
@@ -105,11 +105,8 @@ export function ApprovalPanel({ run }: { run: ActionRunV2 }) {
         onConfirm={(reason) => {
           const status = dialog ?? 'APPROVE';
           close();
-          setRefusal(null);
-          decide.mutate(
-            { status, description: reason || undefined },
-            { onError: (err) => setRefusal(refusalMessage(err)) },
-          );
+          clearRefusal();
+          decide.mutate({ status, description: reason || undefined }, { onError: refuse });
         }}
       />
     </Stack>

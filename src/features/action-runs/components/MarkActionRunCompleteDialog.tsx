@@ -11,7 +11,7 @@ import {
   ControlDialog,
   RefusalAlert,
   controlBlockedReason,
-  refusalMessage,
+  useRefusal,
   useCurrentUser,
 } from '../../../components/run-controls';
 
@@ -20,7 +20,7 @@ export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
   const me = useCurrentUser();
   const mark = useMarkActionRunComplete(run.id);
   const [opened, setOpened] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { refusal, clear, refuse } = useRefusal();
   const blocked = controlBlockedReason(me, run.createdBy, 'mark it complete');
   if (run.status !== 'IN_PROGRESS' && !refusal) return null;
   return (
@@ -42,14 +42,14 @@ export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
           </Button>
         </Group>
       )}
-      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {refusal && <RefusalAlert message={refusal} onClose={clear} />}
       <MarkActionRunCompleteDialog
         opened={opened}
         onClose={() => setOpened(false)}
         onConfirm={(input) => {
           setOpened(false);
-          setRefusal(null);
-          mark.mutate(input, { onError: (err) => setRefusal(refusalMessage(err)) });
+          clear();
+          mark.mutate(input, { onError: refuse });
         }}
       />
     </Stack>

@@ -9,7 +9,7 @@ import { RerunDialog } from './RunControls';
 import {
   RefusalAlert,
   controlBlockedReason,
-  refusalMessage,
+  useRefusal,
   useCurrentUser,
 } from '../../../components/run-controls';
 import { AgentLine, DeliveryLine } from '../../../components/delivery';
@@ -37,7 +37,7 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
   const rerun = useRunAct(run.identifier);
   const retry = useRetryNodeDelivery(run.identifier);
   const [dialog, setDialog] = useState<'mark' | 'rerun' | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { refusal, clear: clearRefusal, refuse } = useRefusal();
   const blocked = controlBlockedReason(me, run.createdBy);
   const markable = nodeRun?.status === 'IN_PROGRESS';
   const rerunnable = canRerunFrom(nodeRun);
@@ -89,10 +89,8 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
             delivery={nodeRun.delivery}
             retrying={retry.isPending}
             onRetry={() => {
-              setRefusal(null);
-              retry.mutate(nodeRun.identifier, {
-                onError: (err) => setRefusal(refusalMessage(err)),
-              });
+              clearRefusal();
+              retry.mutate(nodeRun.identifier, { onError: refuse });
             }}
           />
         </Box>
@@ -104,7 +102,7 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
       )}
       {refusal && (
         <Box w="100%">
-          <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />
+          <RefusalAlert message={refusal} onClose={clearRefusal} />
         </Box>
       )}
       {/* An open dialog stays open when a poll shows the backend finished the node meanwhile:
@@ -119,12 +117,9 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
           titles={titles}
           onConfirm={(input) => {
             setDialog(null);
-            setRefusal(null);
+            clearRefusal();
             onMarked?.(nodeRun.nodeIdentifier);
-            mark.mutate(
-              { nodeRunId: nodeRun.identifier, ...input },
-              { onError: (err) => setRefusal(refusalMessage(err)) },
-            );
+            mark.mutate({ nodeRunId: nodeRun.identifier, ...input }, { onError: refuse });
           }}
         />
       )}
@@ -135,13 +130,13 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
           fromTitle={title}
           onConfirm={(reason) => {
             setDialog(null);
-            setRefusal(null);
+            clearRefusal();
             rerun.mutate(
               { kind: 'rerun', fromNode: nodeRun.nodeIdentifier, ...(reason ? { reason } : {}) },
               {
                 onSuccess: (next) =>
                   void navigate({ to: '/runs/$runId', params: { runId: next.identifier } }),
-                onError: (err) => setRefusal(refusalMessage(err)),
+                onError: refuse,
               },
             );
           }}

@@ -12,7 +12,7 @@ import {
   ControlDialog,
   RefusalAlert,
   controlBlockedReason,
-  refusalMessage,
+  useRefusal,
   useCurrentUser,
 } from '../../../components/run-controls';
 
@@ -48,18 +48,18 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);
   const [dialog, setDialog] = useState<'complete' | CancelKind | 'rerun' | null>(null);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const { refusal, clear, refuse } = useRefusal();
   const blocked = controlBlockedReason(me, run.createdBy);
   const open = run.status !== 'COMPLETED';
   const close = () => setDialog(null);
   /** A dialog's act: the dialog closes, the last refusal goes, and a new one shows if refused. */
   const confirm: typeof act.mutate = (input, options) => {
     close();
-    setRefusal(null);
+    clear();
     act.mutate(input, {
       ...options,
       onError: (err, ...rest) => {
-        setRefusal(refusalMessage(err));
+        refuse(err);
         options?.onError?.(err, ...rest);
       },
     });
@@ -117,7 +117,7 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
           {blocked}
         </Text>
       )}
-      {refusal && <RefusalAlert message={refusal} onClose={() => setRefusal(null)} />}
+      {refusal && <RefusalAlert message={refusal} onClose={clear} />}
       <CompleteRunDialog
         opened={dialog === 'complete'}
         onClose={close}
