@@ -5,6 +5,7 @@ import { bootRewrites } from './scripts/vite-boot-rewrites';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
 import { mantineStylesCheck } from './scripts/vite-mantine-styles';
 import { mantineStableIds } from './scripts/vite-mantine-use-id';
+import { precompressAssets } from './scripts/vite-precompress';
 import { pureContractSchemas } from './scripts/vite-pure-contract';
 
 export default defineConfig({
@@ -16,6 +17,7 @@ export default defineConfig({
     mantineStableIds(),
     bootRewrites(),
     bootPreload(),
+    precompressAssets(),
   ],
   server: {
     port: 5173,

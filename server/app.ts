@@ -234,11 +234,38 @@ export function createApp({
 
   if (staticDir && existsSync(path.join(staticDir, 'index.html'))) {
     const indexHtml = readFileSync(path.join(staticDir, 'index.html'), 'utf8');
-    app.use('/*', serveStatic({ root: path.relative(process.cwd(), staticDir) || '.' }));
+    app.use(
+      '/*',
+      serveStatic({
+        root: path.relative(process.cwd(), staticDir) || '.',
+        // The build writes .br and .gz beside each asset (scripts/vite-precompress.ts).
+        precompressed: true,
+        onFound: (_path, c) => c.header('Cache-Control', staticCacheControl(c.req.path)),
+      }),
+    );
+    // A file of the build that is not there (a page loaded before a deploy asking for a chunk
+    // the new build renamed) is a 404, not the SPA shell served as a script.
+    app.get(`${ASSETS}*`, (c) => c.notFound());
     // Client-side routes (/runs/…, /workflows/…) all load the SPA shell.
-    app.get('*', (c) => (c.req.path.startsWith('/v1/') ? c.notFound() : c.html(indexHtml)));
+    app.get('*', (c) => {
+      if (c.req.path.startsWith('/v1/')) return c.notFound();
+      c.header('Cache-Control', SHELL_CACHE_CONTROL);
+      return c.html(indexHtml);
+    });
   }
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** Where the build puts the files whose names carry their content's hash. */
+const ASSETS = '/assets/';
+/** The SPA shell names the current build's assets: a browser asks again each time it loads. */
+const SHELL_CACHE_CONTROL = 'no-cache';
+
+/**
+ * A hashed asset never changes under its name, so a browser keeps it for a year without asking
+ * again; anything else of the build (index.html, favicon) is checked on every load.
+ */
+export const staticCacheControl = (requestPath: string) =>
+  requestPath.startsWith(ASSETS) ? 'public, max-age=31536000, immutable' : SHELL_CACHE_CONTROL;

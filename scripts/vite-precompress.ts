@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Plugin } from 'vite';
+
+/** What is worth compressing: text, from this size on (below it gzip's header costs more). */
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt)$/;
+export const PRECOMPRESS_MIN_BYTES = 1024;
+/**
+ * Brotli's quality: 9 makes the built assets ~7 % bigger than 11 but costs ~0.5 s of a build
+ * instead of ~2.4 s (measured on the dashboard's ~2.2 MB of scripts and styles), and `npm start`
+ * builds on first start.
+ */
+const BROTLI_QUALITY = 9;
+
+/**
+ * Writes `<file>.br` and `<file>.gz` beside every compressible file of `dir` (recursively) of at
+ * least PRECOMPRESS_MIN_BYTES, so the server sends the built assets as they are (serveStatic's
+ * `precompressed`) instead of gzipping each on every request. Source maps are left alone: only
+ * developer tools fetch them. Answers the files compressed.
+ */
+export function precompressDir(dir: string): string[] {
+  const done: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    const stat = statSync(file);
+    if (stat.isDirectory()) {
+      done.push(...precompressDir(file));
+      continue;
+    }
+    if (!COMPRESSIBLE.test(name) || stat.size < PRECOMPRESS_MIN_BYTES) continue;
+    const bytes = readFileSync(file);
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(bytes, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      }),
+    );
+    writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+    done.push(file);
+  }
+  return done;
+}
+
+/** For the dashboard's build: precompressDir on the output once every file is written. */
+export function precompressAssets(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'runboard-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      precompressDir(outDir);
+    },
+  };
+}
