@@ -72,8 +72,11 @@ const WIDE = [
   '__metadata',
 ];
 const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
+/** `modules`: minimal plus V8's module compile and evaluation events. */
+const MODULES = [...MINIMAL, 'v8'];
 const CATEGORIES: Record<string, string[] | undefined> = {
   minimal: MINIMAL,
+  modules: MODULES,
   wide: WIDE,
   default: undefined,
 };
@@ -224,6 +227,11 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
       split = `sched ${w.wall.toFixed(0)} = cpu ${w.cpu.toFixed(1)} + wait ${w.wait.toFixed(1)} + sleep ${w.sleep.toFixed(1)} (nice ${w.nices.join('/')})`;
     } else split = 'sched: renderer not sampled from the commit on';
   }
+  // The module scripts' compile and evaluation on the main thread (category `v8`), by CPU.
+  const modules = onMain
+    .filter((e) => (e.name === 'v8.evaluateModule' || e.name === 'v8.compileModule') && e.tdur)
+    .filter((e) => e.tdur! >= 1000)
+    .map((e) => `${e.name.slice(3, -6)} ${ms(e.tdur!)} at ${ms(e.ts - nav.ts)}`);
   // The page's own tasks after the commit: the two with the most CPU.
   const byCpu = tasks
     .filter((t) => t.ts > (commit ? commit.ts : nav.ts))
@@ -242,6 +250,7 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     split,
     `tasks over ${over}: ${long.join(' ') || 'none'}`,
     `most CPU after the commit: ${byCpu.join(', ')}`,
+    modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
   ]
     .filter(Boolean)
     .join('; ');
