@@ -74,9 +74,12 @@ const WIDE = [
 const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
 /** `modules`: minimal plus V8's module compile and evaluation events. */
 const MODULES = [...MINIMAL, 'v8'];
+/** `timeline`: modules plus DevTools' timeline (ParseHTML: what bench/sched-long-tasks.ts reads). */
+const TIMELINE = [...MODULES, 'devtools.timeline'];
 const CATEGORIES: Record<string, string[] | undefined> = {
   minimal: MINIMAL,
   modules: MODULES,
+  timeline: TIMELINE,
   wide: WIDE,
   default: undefined,
 };
