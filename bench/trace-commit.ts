@@ -181,7 +181,8 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
       e.name === 'navigationStart' &&
       String(e.args?.data?.documentLoaderURL ?? '').startsWith('http'),
   );
-  if (!nav) return 'no navigationStart of an http document';
+  // A renderer started while tracing sometimes joins the trace late, its first events lost.
+  if (!nav) return 'no navigationStart of an http document (its renderer joined the trace late)';
   const main = events.find(
     (e) => e.ph === 'M' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
   );
