@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { bootChunks } from './scripts/vite-boot-chunks';
 import { bootPreload } from './scripts/vite-boot-preload';
 import { bootRewrites } from './scripts/vite-boot-rewrites';
 import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
@@ -16,6 +17,7 @@ export default defineConfig({
     mantineStylesCheck(),
     mantineStableIds(),
     bootRewrites(),
+    bootChunks(),
     bootPreload(),
     precompressAssets(),
   ],

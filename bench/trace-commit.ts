@@ -1,0 +1,300 @@
+/**
+ * The navigation commit of a cold load, ours against a control: cold loads (each in a new tab,
+ * traced) of a trivial page — static HTML, no script, no CSS — served by a tiny node http server
+ * on loopback and by the Runboard server (the same file in the build's directory), and of the run
+ * page at 1M lines, alternately, round after round, in the same minutes. For each load it prints
+ * the renderer's tasks from the navigation's start: the commit task (the one that runs
+ * `CommitNavigation` and parses the document) with its wall and CPU (the trace's thread time),
+ * its parts, whether the renderer process was started for this load (its first event's time
+ * against the navigation), the browser's navigation steps (request start, response, commit sent)
+ * and every task over `--over=` ms (50) of wall.
+ * `npx tsx bench/trace-commit.ts <dataDir> <runsJson> <buildDir> [more builds] [rounds]
+ * [--over=50] [--keep=prefix] [--port=18981]`: `--keep=` writes each trace as
+ * `<prefix>-<round>-<page>.json` (for bench/trace-long-tasks.ts). More builds than one are
+ * measured alternately too (their run page only; the trivial pages once a round).
+ */
+import { createServer } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadavg } from 'node:os';
+import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
+import { INIT_SCRIPT, signIn } from './run-page';
+import { startBenchServer, type BenchServer } from './server-process';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
+import type { TraceEvent } from './trace-events';
+import { splitWindow, startSchedSampler, type SchedSample } from './sched-sampler';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [dataDir, runsJson, ...rest] = args;
+const builds = rest.filter((a) => !/^\d+$/.test(a));
+const rounds = Number(rest.find((a) => /^\d+$/.test(a)) ?? 4);
+const option = (name: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const over = Number(option('over') ?? 50);
+const keep = option('keep');
+const firstPort = Number(option('port') ?? 18981);
+/** `--sched`: the commit task's wall split into CPU, wait for a core and sleep (the kernel's). */
+const sched = process.argv.includes('--sched');
+/**
+ * `--categories=`: `minimal` (the default: top-level tasks and mojo messages only, the least
+ * tracing's own cost), `default` (Playwright's default set, as bench/run-page-ab.ts --trace
+ * records: it starts V8's CPU profiler in the new page, inside the commit task) or `wide`
+ * (navigation, loading, IPC, Blink: what the commit did, at a cost of its own).
+ */
+const categorySet = option('categories') ?? 'minimal';
+const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
+
+/** The control: a document with no script, no style sheet, no image (no favicon request either). */
+export const TRIVIAL_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="UTF-8"><link rel="icon" href="data:,"><title>Trivial</title></head>
+<body><p>A trivial page.</p></body></html>
+`;
+const TRIVIAL_FILE = 'trivial-control.html';
+
+/**
+ * Playwright's default trace categories plus what tells a wait from work: the browser's
+ * navigation steps, IPC and mojo messages, the loading pipeline.
+ */
+const WIDE = [
+  '-*',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'toplevel',
+  'v8.execute',
+  'blink.user_timing',
+  'loading',
+  'navigation',
+  'ipc',
+  'mojom',
+  'blink',
+  '__metadata',
+];
+const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
+/** `modules`: minimal plus V8's module compile and evaluation events. */
+const MODULES = [...MINIMAL, 'v8'];
+/** `timeline`: modules plus DevTools' timeline (ParseHTML: what bench/sched-long-tasks.ts reads). */
+const TIMELINE = [...MODULES, 'devtools.timeline'];
+const CATEGORIES: Record<string, string[] | undefined> = {
+  minimal: MINIMAL,
+  modules: MODULES,
+  timeline: TIMELINE,
+  wide: WIDE,
+  default: undefined,
+};
+
+async function main() {
+  const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
+  const servers: BenchServer[] = [];
+  const plain = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(TRIVIAL_HTML);
+  });
+  await new Promise<void>((resolve) => plain.listen(firstPort + 50, '127.0.0.1', resolve));
+  try {
+    const bases: string[] = [];
+    for (const [i, dir] of builds.entries()) {
+      writeFileSync(path.join(dir, TRIVIAL_FILE), TRIVIAL_HTML);
+      const port = firstPort + i;
+      servers.push(
+        await startBenchServer({
+          DATABASE_URL: cluster.url('runboard'),
+          PORT: String(port),
+          DATA_DIR: dataDir!,
+          STATIC_DIR: dir,
+        }),
+      );
+      bases.push(`http://127.0.0.1:${port}`);
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_EXECUTABLE,
+      args: CHROMIUM_ARGS,
+    });
+    const browserPid = sched ? await processOf(browser) : null;
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(INIT_SCRIPT);
+    for (const base of bases)
+      await signIn(context, base, {
+        clientId: 'runboard-admin',
+        clientSecret: 'runboard-admin-secret',
+      });
+    const loads = [
+      { name: 'trivial-node', url: `http://127.0.0.1:${firstPort + 50}/`, app: false },
+      { name: 'trivial-rb', url: `${bases[0]}/${TRIVIAL_FILE}`, app: false },
+      ...bases.map((base, i) => ({
+        name: `run-${String.fromCharCode(65 + i)}`,
+        url: `${base}/runs/${runs.million!.run}?node=work`,
+        app: true,
+      })),
+    ];
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order each round, so no page always comes first after a pause.
+      const order = r % 2 === 0 ? loads : [...loads].reverse();
+      for (const load of order) {
+        const sampler = browserPid === null ? null : startSchedSampler(browserPid);
+        const { events, observed } = await tracedLoad(browser, context, load.url, load.app);
+        const samples = sampler ? await sampler.stop() : null;
+        if (keep) writeFileSync(`${keep}-${r}-${load.name}.json`, JSON.stringify(events));
+        console.log(
+          `${load.name} r${r} ${describe(events, samples)}; the page's longtask observer: ${observed || 'none'} load ${loadavg()[0]!.toFixed(1)}`,
+        );
+      }
+    }
+    await browser.close();
+  } finally {
+    plain.close();
+    for (const s of servers) await s.stop();
+    await cluster.stop();
+  }
+}
+
+async function tracedLoad(browser: Browser, context: BrowserContext, url: string, app: boolean) {
+  const page = await context.newPage();
+  // The sampler finds a new renderer within 50 ms: let it see the tab's before the navigation.
+  if (sched) await page.waitForTimeout(100);
+  await browser.startTracing(page, {
+    screenshots: false,
+    ...(CATEGORIES[categorySet] ? { categories: CATEGORIES[categorySet] } : {}),
+  });
+  await page.goto(url);
+  if (app)
+    await page.waitForFunction('window.__firstLines !== undefined', undefined, { timeout: 60_000 });
+  await page.waitForTimeout(app ? 1500 : 500);
+  // What the page's own long-task observer (bench/run-page.ts's INIT_SCRIPT) saw, to tell whether
+  // it sees the commit task (it is installed in the document that task creates).
+  const observed = await page.evaluate(() =>
+    window.__longtasks.map((t) => `${Math.round(t.start)}+${Math.round(t.duration)}`).join(' '),
+  );
+  const buffer = await browser.stopTracing();
+  await page.close();
+  const raw = JSON.parse(buffer.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  return { events: Array.isArray(raw) ? raw : raw.traceEvents, observed };
+}
+
+const ms = (us: number) => (us / 1000).toFixed(1);
+
+/** One load's commit task and long tasks, as one line. */
+function describe(events: TraceEvent[], samples: SchedSample[] | null) {
+  const nav = events.find(
+    (e) =>
+      e.name === 'navigationStart' &&
+      String(e.args?.data?.documentLoaderURL ?? '').startsWith('http'),
+  );
+  // A renderer started while tracing sometimes joins the trace late, its first events lost.
+  if (!nav) return 'no navigationStart of an http document (its renderer joined the trace late)';
+  const main = events.find(
+    (e) => e.ph === 'M' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
+  );
+  const onMain = events
+    .filter((e) => e.pid === nav.pid && e.tid === main?.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts);
+  const isTask = (e: TraceEvent) =>
+    e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+  const tasks: TraceEvent[] = [];
+  for (const t of onMain.filter(isTask)) {
+    const last = tasks[tasks.length - 1];
+    if (!(last && t.ts < last.ts + last.dur!)) tasks.push(t);
+  }
+  // The commit task: the one that receives the browser's CommitNavigation (the biggest message to
+  // the renderer's NavigationClient after the navigation's start; `toplevel` records it in any
+  // category set).
+  const commitCall = onMain
+    .filter((e) => e.name === 'Receive mojo message' && e.ts >= nav.ts)
+    .filter((e) => mojo(e).mojo_interface_tag === 'content.mojom.NavigationClient')
+    .sort((a, b) => Number(mojo(b).data_num_bytes ?? 0) - Number(mojo(a).data_num_bytes ?? 0))[0];
+  const commit =
+    commitCall && tasks.find((t) => t.ts <= commitCall.ts && commitCall.ts < t.ts + t.dur!);
+  // The browser's side: the response's arrival and the commit sent to the renderer.
+  const inBrowser = (re: RegExp) =>
+    events.find((e) => e.pid !== nav.pid && e.ph === 'X' && e.ts >= nav.ts && re.test(e.name));
+  const response = inBrowser(/^NavigationURLLoaderImpl::OnReceiveResponse$/);
+  const sent = inBrowser(/^(NavigationRequest|RenderFrameHostImpl)::CommitNavigation$/);
+  // Was the renderer started for this load: its run loop's start against the navigation's start
+  // (Chromium marks the span from a renderer's run loop start to its first commit).
+  const runLoop = events.find(
+    (e) => e.pid === nav.pid && e.name === 'RendererRunLoopStartToFirstCommitNavigation',
+  );
+  const parts = commit ? partsOf(onMain, commit) : '';
+  const long = tasks
+    .filter((t) => t.ts + t.dur! >= nav.ts && t.dur! / 1000 > over)
+    .map(
+      (t) =>
+        `${ms(t.ts - nav.ts)}+${ms(t.dur!)}(cpu ${ms(t.tdur ?? NaN)})${t === commit ? ' commit' : ''}`,
+    );
+  let split = '';
+  if (samples && commit) {
+    const mine = samples.filter((s) => s.pid === nav.pid);
+    const from = commit.ts / 1000;
+    if (mine.length && mine[0]!.t <= from) {
+      const w = splitWindow(mine, nav.pid, from, from + commit.dur! / 1000);
+      split = `sched ${w.wall.toFixed(0)} = cpu ${w.cpu.toFixed(1)} + wait ${w.wait.toFixed(1)} + sleep ${w.sleep.toFixed(1)} (nice ${w.nices.join('/')})`;
+    } else split = 'sched: renderer not sampled from the commit on';
+  }
+  // The module scripts' compile and evaluation on the main thread (category `v8`), by CPU.
+  const modules = onMain
+    .filter((e) => (e.name === 'v8.evaluateModule' || e.name === 'v8.compileModule') && e.tdur)
+    .filter((e) => e.tdur! >= 1000)
+    .map((e) => `${e.name.slice(3, -6)} ${ms(e.tdur!)} at ${ms(e.ts - nav.ts)}`);
+  // The page's own tasks after the commit: the two with the most CPU.
+  const byCpu = tasks
+    .filter((t) => t.ts > (commit ? commit.ts : nav.ts))
+    .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
+    .slice(0, 2)
+    .map((t) => `${ms(t.tdur ?? NaN)} at ${ms(t.ts - nav.ts)} (${ms(t.dur!)} wall)`);
+  return [
+    runLoop
+      ? `renderer ${nav.pid} run loop started ${ms(nav.ts - runLoop.ts)} ms before nav`
+      : `renderer ${nav.pid} (its start not in the trace)`,
+    response ? `response at ${ms(response.ts - nav.ts)}` : '',
+    sent ? `commit sent at ${ms(sent.ts - nav.ts)}` : '',
+    commit
+      ? `commit task ${ms(commit.dur!)} ms wall, ${ms(commit.tdur ?? NaN)} cpu, started ${ms(commit.ts - nav.ts)} [${parts}]`
+      : 'no commit task',
+    split,
+    `tasks over ${over}: ${long.join(' ') || 'none'}`,
+    `most CPU after the commit: ${byCpu.join(', ')}`,
+    modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+const mojo = (e: TraceEvent) =>
+  (e.args?.chrome_mojo_event_info ?? {}) as {
+    mojo_interface_tag?: string;
+    data_num_bytes?: number;
+  };
+
+/** What a task held: its outermost named events by total wall (and CPU), biggest first. */
+function partsOf(onMain: TraceEvent[], task: TraceEvent) {
+  const end = task.ts + task.dur!;
+  const inside = onMain.filter((e) => e !== task && e.ts >= task.ts && e.ts < end);
+  const sums = new Map<string, { wall: number; cpu: number }>();
+  for (const e of inside) {
+    const s = sums.get(e.name) ?? { wall: 0, cpu: 0 };
+    s.wall += e.dur!;
+    s.cpu += e.tdur ?? 0;
+    sums.set(e.name, s);
+  }
+  return [...sums.entries()]
+    .sort((a, b) => b[1].wall - a[1].wall)
+    .slice(0, 8)
+    .map(([k, v]) => `${k} ${ms(v.wall)}/${ms(v.cpu)}`)
+    .join(', ');
+}
+
+/** The pid of the browser process of `browser` (Chromium's SystemInfo over CDP). */
+async function processOf(browser: Browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  const pid = processInfo.find((p) => p.type === 'browser')?.id;
+  if (pid === undefined) throw new Error('Chromium did not name its browser process');
+  return pid;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
