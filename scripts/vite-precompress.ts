@@ -48,14 +48,17 @@ export function precompressDir(dir: string): string[] {
 /** For the dashboard's build: precompressDir on the output once every file is written. */
 export function precompressAssets(): Plugin {
   let outDir = 'dist';
+  let write = true;
   return {
     name: 'runboard-precompress',
     apply: 'build',
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
+      // A build that writes nothing (vite-boot-chunks.ts's first pass) leaves outDir as it was.
+      write = config.build.write;
     },
     closeBundle() {
-      precompressDir(outDir);
+      if (write) precompressDir(outDir);
     },
   };
 }
