@@ -37,6 +37,11 @@ describe('the action-run simulator', () => {
       .from(actionRuns)
       .where(and(simulated, inArray(actionRuns.status, ['SUCCESS', 'FAILURE'])));
     expect(ended.length).toBeGreaterThan(3);
+    // However it ends a run (a final log line or a PATCH), the label says how it ended, never
+    // the step it was at ("Succeeded · Verifying").
+    expect(new Set(ended.map((r) => `${r.status} ${r.statusLabel}`))).toEqual(
+      new Set(['SUCCESS Completed successfully!', 'FAILURE Failed']),
+    );
     const run = ended[0]!;
     const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
     expect(lines.length).toBe(run.logSeq);

@@ -283,6 +283,9 @@ export class ActionRunSimulation {
 
   private async finish(run: ActiveRun, plan: Plan, now: Date) {
     const status = plan.succeed ? 'SUCCESS' : 'FAILURE';
+    // Either way the label says how it ended: left at the last step's, it read "Succeeded ·
+    // Verifying".
+    const statusLabel = plan.succeed ? 'Completed successfully!' : 'Failed';
     // Backends end runs both ways Port allows: a final log line, or a PATCH with links.
     if (this.rng.chance(0.5)) {
       await postActionRunLog(
@@ -292,7 +295,7 @@ export class ActionRunSimulation {
           message: plan.succeed ? 'All steps finished' : 'Giving up',
           level: plan.succeed ? 'INFO' : 'ERROR',
           terminationStatus: status,
-          statusLabel: plan.succeed ? 'Completed successfully!' : 'Failed',
+          statusLabel,
         },
         machine,
         now,
@@ -303,6 +306,7 @@ export class ActionRunSimulation {
         run.id,
         {
           status,
+          statusLabel,
           link: runLinks(run.actionIdentifier, this.rng),
           ...(plan.succeed ? { summary: `${plan.lines.length} steps done` } : {}),
         },
