@@ -87,6 +87,26 @@ test('a bar of the node-run timeline selects its node too', async ({
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
 });
 
+test('?node= may name a node run id; a name that is no node shows the default node', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  const build = await api.nodeRun(run.identifier, 'build');
+  await detail.goto(run.identifier, `?node=${build.identifier}`);
+  await detail.expectLoaded(run.identifier);
+  await expect(detail.node('Build image')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Image built')).toBeVisible();
+
+  // Not "This node did not run" for a node that does not exist: the node the page opens on.
+  await detail.goto(run.identifier, '?node=no_such_node');
+  await detail.expectLoaded(run.identifier);
+  await expect(detail.node('Deploy service')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  await expect(page.getByText('This node did not run')).toHaveCount(0);
+});
+
 test('searches the log and jumps from match to match', async ({
   signedIn: page,
   api,

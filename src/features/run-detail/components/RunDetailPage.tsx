@@ -15,11 +15,11 @@ import { formatDuration } from '../../../lib/dates';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { useStagedMount } from '../../../lib/use-staged-mount';
 import {
-  defaultNode,
   ganttRowCount,
   latestNodeRunByNode,
   nodeRunState,
   nodeStates,
+  shownNode,
   sumLogCounts,
   unrunState,
 } from '../model';
@@ -70,8 +70,11 @@ export function RunDetailPage({
     () => Object.fromEntries(graph.nodes.map((n) => [n.identifier, n.title ?? n.identifier])),
     [graph.nodes],
   );
+  // Stable across a log view change (level, search, line: only the URL's log state moves), so
+  // the memoized graph and timeline are not drawn again for it.
+  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
   const allNodes = search.scope === 'all';
-  const selectedNode = allNodes ? null : (search.node ?? defaultNode(run.nodeRuns));
+  const selectedNode = allNodes ? null : shownNode(run.nodeRuns, search.node, nodeOrder);
   const selectedRun = selectedNode ? (latest.get(selectedNode) ?? null) : null;
   const durations = useMemo(() => {
     const d: Record<string, string> = {};
@@ -82,9 +85,6 @@ export function RunDetailPage({
     return d;
   }, [latest]);
 
-  // Stable across a log view change (level, search, line: only the URL's log state moves), so
-  // the memoized graph and timeline are not drawn again for it.
-  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
   const states = useMemo(() => nodeStates(run, nodeOrder), [run, nodeOrder]);
   const select = useCallback(
     (node: string) => onSearchChange(selectionPatch(node)),
