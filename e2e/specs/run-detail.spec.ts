@@ -107,6 +107,32 @@ test('?node= may name a node run id; a name that is no node shows the default no
   await expect(page.getByText('This node did not run')).toHaveCount(0);
 });
 
+test('a node run shows the external run id and the links its executor reported', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  const job = 'https://ci.example.com/acme/deploy/runs/42';
+  await api.patchNodeRun(deploy.identifier, {
+    status: 'IN_PROGRESS',
+    externalRunId: 'gh_42_7',
+    links: [job],
+  });
+  await detail.goto(run.identifier, '?node=deploy');
+  await detail.expectLoaded(run.identifier);
+  await expect(page.getByText('gh_42_7')).toBeVisible();
+  const link = page.getByRole('list', { name: 'Links of Deploy service' }).getByRole('link');
+  await expect(link).toHaveText(job);
+  await expect(link).toHaveAttribute('href', job);
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await screenshotBothSchemes(page, 'run-detail-node-links');
+
+  await detail.selectNode('Build image');
+  await expect(page.getByRole('list', { name: /^Links of / })).toHaveCount(0);
+});
+
 test('searches the log and jumps from match to match', async ({
   signedIn: page,
   api,

@@ -25,6 +25,7 @@ import {
 } from '../model';
 import { selectionPatch, type RunSearch } from '../search';
 import { NodeRunControls } from './NodeRunControls';
+import { NodeRunLinks } from './NodeRunLinks';
 import { NodeRunOutputInspector, RunOutputsInspector } from './OutputInspector';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
@@ -253,6 +254,7 @@ function SelectionPanel({
         {node && !nodeRun && <StatusBadge state={unrunState(run)} />}
         {node && controls}
       </Group>
+      {nodeRun && <NodeRunLinks nodeRun={nodeRun} title={title} />}
       <Tabs
         value={tab}
         onChange={(v) => onSearchChange({ tab: v === 'output' ? 'output' : undefined })}
