@@ -225,6 +225,12 @@ test('the header’s run-id box opens a workflow run or an action run; an unknow
   await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}`));
   await expect(page.getByRole('heading', { name: run.identifier })).toBeVisible();
 
+  // A link to a log line keeps its node and line.
+  await box.fill(`https://runboard.example.com/runs/${run.identifier}?node=build&line=2`);
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}\\?node=build&line=2$`));
+  await expect(page.getByRole('heading', { name: 'Build image', exact: true })).toBeVisible();
+
   await box.fill(`http://example.com/actions/runs/${actionRun.id}`);
   await box.press('Enter');
   await expect(new ActionRunPage(page).runId).toHaveText(actionRun.id);
