@@ -26,7 +26,9 @@ test('selects a node and filters its log to ERROR: only the error lines remain',
 
   await detail.selectNode('Start');
   await expect(page).toHaveURL(/[?&]node=trigger\b/);
-  await expect(detail.logs.region).toContainText('No log lines yet');
+  // A finished node run's empty log will stay empty: no "yet".
+  await expect(detail.logs.region).toContainText('No log lines');
+  await expect(detail.logs.region).not.toContainText('No log lines yet');
 
   await detail.selectNode('Build image');
   await expect(page).toHaveURL(/[?&]node=build\b/);
@@ -85,6 +87,52 @@ test('a bar of the node-run timeline selects its node too', async ({
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/[?&]node=deploy\b/);
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+});
+
+test('?node= may name a node run id; a name that is no node shows the default node', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  const build = await api.nodeRun(run.identifier, 'build');
+  await detail.goto(run.identifier, `?node=${build.identifier}`);
+  await detail.expectLoaded(run.identifier);
+  await expect(detail.node('Build image')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Image built')).toBeVisible();
+
+  // Not "This node did not run" for a node that does not exist: the node the page opens on.
+  await detail.goto(run.identifier, '?node=no_such_node');
+  await detail.expectLoaded(run.identifier);
+  await expect(detail.node('Deploy service')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
+  await expect(page.getByText('This node did not run')).toHaveCount(0);
+});
+
+test('a node run shows the external run id and the links its executor reported', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  const job = 'https://ci.example.com/acme/deploy/runs/42';
+  await api.patchNodeRun(deploy.identifier, {
+    status: 'IN_PROGRESS',
+    externalRunId: 'gh_42_7',
+    links: [job],
+  });
+  await detail.goto(run.identifier, '?node=deploy');
+  await detail.expectLoaded(run.identifier);
+  await expect(page.getByText('gh_42_7')).toBeVisible();
+  const link = page.getByRole('list', { name: 'Links of Deploy service' }).getByRole('link');
+  await expect(link).toHaveText(job);
+  await expect(link).toHaveAttribute('href', job);
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await screenshotBothSchemes(page, 'run-detail-node-links');
+
+  await detail.selectNode('Build image');
+  await expect(page.getByRole('list', { name: /^Links of / })).toHaveCount(0);
 });
 
 test('searches the log and jumps from match to match', async ({

@@ -38,6 +38,9 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await runPage.goto(run.id);
 
   await expect(page.getByText('Waiting for approval').first()).toBeVisible();
+  // Nothing runs yet: the time since the start is how long it has waited.
+  await expect(page.getByText('Waiting for', { exact: true })).toBeVisible();
+  await expect(page.getByText('Running for', { exact: true })).toHaveCount(0);
   await expect(approvers(page)).toContainText(ADMIN_PERSON.name);
   await expect(approvers(page)).toContainText('Pending');
   await screenshotBothSchemes(page, 'approval-waiting');
@@ -54,6 +57,7 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await expect(dialog).toBeHidden();
 
   await expect(page.getByText('In progress').first()).toBeVisible();
+  await expect(page.getByText('Running for', { exact: true })).toBeVisible();
   await expect(approvers(page)).toContainText('Approved');
   await expect(approvers(page)).toContainText('Checked the change ticket');
   await expect(approval(page).getByRole('button', { name: 'Approve' })).toHaveCount(0);
@@ -220,6 +224,12 @@ test('the header’s run-id box opens a workflow run or an action run; an unknow
   await box.press('Enter');
   await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}`));
   await expect(page.getByRole('heading', { name: run.identifier })).toBeVisible();
+
+  // A link to a log line keeps its node and line.
+  await box.fill(`https://runboard.example.com/runs/${run.identifier}?node=build&line=2`);
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}\\?node=build&line=2$`));
+  await expect(page.getByRole('heading', { name: 'Build image', exact: true })).toBeVisible();
 
   await box.fill(`http://example.com/actions/runs/${actionRun.id}`);
   await box.press('Enter');

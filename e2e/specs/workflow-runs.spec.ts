@@ -21,6 +21,10 @@ test('browses a workflow’s runs from the workflow list and filters them; the U
   await runs.expectRuns([memberLive.identifier, adminLive.identifier, failed.identifier]);
   await expect(runs.row(failed.identifier)).toContainText('Failed');
   await expect(runs.row(memberLive.identifier)).toContainText(MEMBER_PERSON.name);
+  // The entity is a link to it, as on the run's page and in the action runs' list.
+  await expect(
+    runs.row(memberLive.identifier).getByRole('link', { name: 'payments' }),
+  ).toHaveAttribute('href', '/entities?entity=payments');
   await screenshotBothSchemes(page, 'workflow-runs');
 
   await runs.filterByStatus('Failed');

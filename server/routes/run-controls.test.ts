@@ -433,6 +433,16 @@ describe('POST /v1/workflows/runs/{wfr}/cancel', () => {
     expect(after.variables.outputs).toMatchObject({ a: { done: true } });
   });
 
+  it('logs who asked to cancel and why on each node run still in progress', async () => {
+    const run = await startRun(t, 'pair');
+    await cancel(run.identifier, '', { reason: 'wrong inputs' });
+    for (const node of ['left', 'right']) {
+      expect(await nodeLogs(nodeRunOf(run, node).identifier)).toEqual([
+        'Cancel requested by admin@runboard.dev: wrong inputs',
+      ]);
+    }
+  });
+
   it('waits for every in-progress node run before completing', async () => {
     const run = await startRun(t, 'pair');
     await cancel(run.identifier);

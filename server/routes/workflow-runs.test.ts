@@ -341,7 +341,12 @@ describe('PATCH node runs', () => {
       { status: 'COMPLETED', result: 'SUCCESS' },
     );
     expect(wrong.status).toBe(404);
-    expect(wrong.body).toMatchObject({ ok: false, error: 'not_found' });
+    // The message names both ids: the node run exists, but not in the run the path names.
+    expect(wrong.body).toEqual({
+      ok: false,
+      error: 'not_found',
+      message: `Node run "${work}" of workflow run "${other.identifier}" was not found`,
+    });
     expect(nodeRunOf(await getRun(t, run.identifier), 'work').status).toBe('IN_PROGRESS');
 
     const right = await t.api('admin', 'PATCH', `/workflows/runs/${run.identifier}/nodes/${work}`, {

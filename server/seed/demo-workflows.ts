@@ -230,7 +230,12 @@ const provisionEnvironment: DemoWorkflow = {
               enum: ['small', 'standard', 'performance'],
               title: 'Template',
             },
-            region: { type: 'string', enum: ['eu-west-1', 'us-east-1', 'ap-southeast-2'] },
+            region: {
+              type: 'string',
+              enum: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+              title: 'Region',
+              default: 'eu-west-1',
+            },
             ttlDays: { type: 'number', title: 'Time to live (days)', default: 7 },
           },
           required: ['name', 'template'],
@@ -572,8 +577,17 @@ const rotateSecrets: DemoWorkflow = {
         type: 'SELF_SERVE_TRIGGER',
         userInputs: {
           properties: {
-            service: { type: 'string', format: 'entity', blueprint: SERVICE_BLUEPRINT },
-            kind: { type: 'string', enum: ['database-password', 'api-key', 'tls-certificate'] },
+            service: {
+              type: 'string',
+              format: 'entity',
+              blueprint: SERVICE_BLUEPRINT,
+              title: 'Service',
+            },
+            kind: {
+              type: 'string',
+              enum: ['database-password', 'api-key', 'tls-certificate'],
+              title: 'Kind',
+            },
             reason: { type: 'string', title: 'Reason' },
           },
           required: ['service', 'kind'],

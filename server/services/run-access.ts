@@ -40,7 +40,13 @@ export async function lockNodeRun(
   actor: Actor,
   runIdentifier?: string,
 ) {
-  const gone = () => notFound(`Node run "${nodeRunIdentifier}"`);
+  // On the run-scoped path, a node run of another run is named with the run the path gave.
+  const gone = () =>
+    notFound(
+      runIdentifier === undefined
+        ? `Node run "${nodeRunIdentifier}"`
+        : `Node run "${nodeRunIdentifier}" of workflow run "${runIdentifier}"`,
+    );
   // The owner run found and locked in one statement; the node run read under that lock (so it
   // cannot predate a completion that just committed).
   const run = await lockRunOfNodeRun(tx, nodeRunIdentifier);

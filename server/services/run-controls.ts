@@ -156,6 +156,8 @@ export async function cancelWorkflowRun(
       await logOnEach(tx, run, open, withReason(`Cancelled by ${actor.email}`, body.reason), now);
       await completeRun(tx, identifier, 'CANCELLED', now);
     } else {
+      const line = withReason(`Cancel requested by ${actor.email}`, body.reason);
+      await logOnEach(tx, run, open, line, now);
       await markRunCancelling(tx, identifier, now);
       await settle(tx, run, 'CANCELLING', now, { result: 'CANCELLED', whenOpen: open.length });
     }

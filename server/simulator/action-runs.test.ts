@@ -4,7 +4,8 @@ import type { Database } from '../db/client';
 import { actionRunLogs, actionRuns, auditLog } from '../db/schema';
 import { Rng } from '../seed/demo-content';
 import { seedDemoActions, SIMULATED_RUN_PREFIX } from '../seed/demo-actions';
-import { ensureUsers } from '../seed/users';
+import { ADMIN_ID, ensureUsers } from '../seed/users';
+import { startActionRun } from '../services/action-runs';
 import { freshDatabase, TEST_CREDENTIALS } from '../test/harness';
 import { ActionRunSimulation, MAX_ACTIVE } from './action-runs';
 
@@ -36,6 +37,11 @@ describe('the action-run simulator', () => {
       .from(actionRuns)
       .where(and(simulated, inArray(actionRuns.status, ['SUCCESS', 'FAILURE'])));
     expect(ended.length).toBeGreaterThan(3);
+    // However it ends a run (a final log line or a PATCH), the label says how it ended, never
+    // the step it was at ("Succeeded · Verifying").
+    expect(new Set(ended.map((r) => `${r.status} ${r.statusLabel}`))).toEqual(
+      new Set(['SUCCESS Completed successfully!', 'FAILURE Failed']),
+    );
     const run = ended[0]!;
     const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
     expect(lines.length).toBe(run.logSeq);
@@ -53,5 +59,25 @@ describe('the action-run simulator', () => {
         ),
       );
     expect(tied.length).toBeGreaterThan(0);
+  });
+
+  // The demo's actions have no backend but the simulator: a run a person starts from the
+  // dashboard's "Run action" was never played and stayed IN_PROGRESS for ever.
+  it('plays an action run started by hand to success, as it does a workflow run', async () => {
+    const db = database.db;
+    const admin = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' as const };
+    let time = Date.parse('2026-05-02T12:00:00Z');
+    const run = await startActionRun(
+      db,
+      'restart_service',
+      { properties: {}, entity: 'payments-api' },
+      { actor: admin, now: new Date(time), source: 'UI' },
+    );
+    const simulation = new ActionRunSimulation(db, new Rng(11));
+    for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
+    const [after] = await db.select().from(actionRuns).where(eq(actionRuns.id, run.id));
+    expect(after).toMatchObject({ status: 'SUCCESS', createdBy: ADMIN_ID });
+    const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
+    expect(lines.length).toBeGreaterThan(1);
   });
 });

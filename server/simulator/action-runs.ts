@@ -1,4 +1,4 @@
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, or } from 'drizzle-orm';
 import type { ActionRunStatus } from '../../contract/actions';
 import type { Db } from '../db/client';
 import { actionRuns, actions, entities } from '../db/schema';
@@ -29,6 +29,8 @@ const START_WEIGHTS: [string, number][] = [
   ['create_service', 1],
   ['delete_service', 1],
 ];
+/** The demo's actions whose only backend is this simulator. */
+const PLAYED = START_WEIGHTS.map(([id]) => id);
 
 interface Plan {
   lines: ScriptLine[];
@@ -46,6 +48,7 @@ interface ActiveRun {
   blueprintIdentifier: string | null;
   entityIdentifier: string | null;
   properties: unknown;
+  externalRunId: string | null;
 }
 
 const isExpected = (err: unknown) =>
@@ -73,6 +76,7 @@ export class ActionRunSimulation {
     if (active.length < this.target) await this.startOne(now);
     for (const run of active) {
       try {
+        if (run.externalRunId === null) await this.adopt(run, now);
         await this.advance(run, now);
       } catch (err) {
         if (!isExpected(err)) throw err;
@@ -91,14 +95,33 @@ export class ActionRunSimulation {
         blueprintIdentifier: actionRuns.blueprintIdentifier,
         entityIdentifier: actionRuns.entityIdentifier,
         properties: actionRuns.properties,
+        externalRunId: actionRuns.externalRunId,
       })
       .from(actionRuns)
       .where(
-        and(
-          like(actionRuns.externalRunId, `${SIMULATED_RUN_PREFIX}%`),
-          inArray(actionRuns.status, ['IN_PROGRESS', 'WAITING_FOR_APPROVAL']),
+        or(
+          and(
+            like(actionRuns.externalRunId, `${SIMULATED_RUN_PREFIX}%`),
+            inArray(actionRuns.status, ['IN_PROGRESS', 'WAITING_FOR_APPROVAL']),
+          ),
+          // Started by hand (the dashboard's "Run action", an API client) and running: the
+          // simulator's own runs get their externalRunId in the tick that starts them. A run
+          // waiting for approval is left to the person who approves it.
+          and(
+            isNull(actionRuns.externalRunId),
+            eq(actionRuns.status, 'IN_PROGRESS'),
+            inArray(actionRuns.actionIdentifier, PLAYED),
+          ),
         ),
       );
+  }
+
+  /** Takes a run started by hand as its backend would: its job id, and a plan to succeed. */
+  private async adopt(run: ActiveRun, now: Date) {
+    const externalRunId = `${SIMULATED_RUN_PREFIX}${randomId16().slice(0, 8)}`;
+    await patchActionRun(this.db, run.id, { externalRunId }, machine, now, 'v1');
+    run.externalRunId = externalRunId;
+    this.planFor(run, true);
   }
 
   private pickAction(available: Set<string>) {
@@ -155,11 +178,12 @@ export class ActionRunSimulation {
     );
   }
 
-  private planFor(run: ActiveRun): Plan {
+  /** A run started by hand succeeds, as a demo workflow's does, so a newcomer's first one ends. */
+  private planFor(run: ActiveRun, byHand = false): Plan {
     let plan = this.plans.get(run.id);
     if (!plan) {
       const props = (run.properties ?? {}) as Record<string, unknown>;
-      const succeed = this.rng.chance(0.8);
+      const succeed = byHand || this.rng.chance(0.8);
       const vars = Object.fromEntries(
         Object.entries({ ...props, entity: run.entityIdentifier ?? props.name }).map(([k, v]) => [
           k,
@@ -259,6 +283,9 @@ export class ActionRunSimulation {
 
   private async finish(run: ActiveRun, plan: Plan, now: Date) {
     const status = plan.succeed ? 'SUCCESS' : 'FAILURE';
+    // Either way the label says how it ended: left at the last step's, it read "Succeeded ·
+    // Verifying".
+    const statusLabel = plan.succeed ? 'Completed successfully!' : 'Failed';
     // Backends end runs both ways Port allows: a final log line, or a PATCH with links.
     if (this.rng.chance(0.5)) {
       await postActionRunLog(
@@ -268,7 +295,7 @@ export class ActionRunSimulation {
           message: plan.succeed ? 'All steps finished' : 'Giving up',
           level: plan.succeed ? 'INFO' : 'ERROR',
           terminationStatus: status,
-          statusLabel: plan.succeed ? 'Completed successfully!' : 'Failed',
+          statusLabel,
         },
         machine,
         now,
@@ -279,6 +306,7 @@ export class ActionRunSimulation {
         run.id,
         {
           status,
+          statusLabel,
           link: runLinks(run.actionIdentifier, this.rng),
           ...(plan.succeed ? { summary: `${plan.lines.length} steps done` } : {}),
         },

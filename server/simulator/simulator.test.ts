@@ -5,11 +5,14 @@ import { seedDemo } from '../seed/demo';
 import { seedDemoActions } from '../seed/demo-actions';
 import { startTestServer, type TestServer } from '../test/harness';
 import { until as waitUntil } from '../test/until';
+import { createQuietWorkflow, startRun } from '../test/workflow-fixtures';
 import { MAX_IN_PROGRESS, MIN_IN_PROGRESS, startSimulator, type Simulator } from './simulator';
 
 let t: TestServer;
 let simulator: Simulator;
 let workflows: Workflow[];
+/** A run of a workflow of someone's own, left in progress before the simulator starts. */
+let ownRun: WorkflowRun;
 const simulatorStart = new Date().toISOString();
 const tickErrors = vi.spyOn(console, 'error');
 
@@ -22,6 +25,8 @@ beforeAll(async () => {
   // The catalog, as the server seeds it: the demo workflows' entity inputs name its services.
   await seedDemoActions(t.database.db, { now: new Date() });
   workflows = (await t.api('admin', 'GET', '/workflows')).body.workflows;
+  await createQuietWorkflow(t, 'own-backend');
+  ownRun = await startRun(t, 'own-backend');
   simulator = startSimulator({ db: t.database.db, tickMs: 20, seed: 7 });
 });
 afterAll(async () => {
@@ -34,7 +39,7 @@ afterAll(async () => {
 async function simulatedRuns(): Promise<WorkflowRun[]> {
   const res = await t.api('admin', 'GET', `/workflows/runs?limit=1000&from=${simulatorStart}`);
   expect(res.status).toBe(200);
-  return res.body.workflowRuns;
+  return (res.body.workflowRuns as WorkflowRun[]).filter((r) => r.identifier !== ownRun.identifier);
 }
 
 /**
@@ -150,5 +155,18 @@ describe('startSimulator', { timeout: WAIT_MS + 10_000 }, () => {
     expect(run.nodeRuns.filter((n) => n.nodeIdentifier !== 'trigger').length).toBeGreaterThan(0);
     expect(run.nodeRuns.every((n) => n.status === 'COMPLETED')).toBe(true);
     expect(run.result).toBe('SUCCESS');
+  });
+
+  // A server restart left a real backend's run in progress; the simulator's first tick took it
+  // as its own and completed its node with made-up lines and SUCCESS.
+  it('leaves runs of other workflows to their own backends, also those open when it starts', async () => {
+    await until('the simulator has completed runs', async () =>
+      (await simulatedRuns()).some((r) => r.status === 'COMPLETED'),
+    );
+    const run = (await t.api('admin', 'GET', `/workflows/runs/${ownRun.identifier}`)).body
+      .workflowRun as WorkflowRun;
+    expect(run.status).toBe('IN_PROGRESS');
+    const work = run.nodeRuns.find((n) => n.nodeIdentifier === 'work')!;
+    expect(work).toMatchObject({ status: 'IN_PROGRESS', logCounts: { INFO: 0, DEBUG: 0 } });
   });
 });

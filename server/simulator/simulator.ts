@@ -101,12 +101,13 @@ export function startSimulator({
   };
 
   /**
-   * Runs the simulator did not start would otherwise never finish: at its first tick every run left
-   * in progress by a previous process, and from then on every run of a demo workflow that someone
-   * started by hand (the dashboard's "Run", a re-run, an API client), so a newcomer's first run
-   * completes. Runs of other workflows are left to their own backends.
+   * Runs of a demo workflow the simulator did not start would otherwise never finish: at its
+   * first tick those left in progress by a previous process (played as its own), and from then
+   * on those someone started by hand (the dashboard's "Run", a re-run, an API client), so a
+   * newcomer's first run completes. Runs of other workflows are left to their own backends,
+   * also those open when the server starts.
    */
-  async function adoptOpenRuns(onlyDemo: boolean) {
+  async function adoptOpenRuns(byHand: boolean) {
     const demo = Object.keys(START_WEIGHTS);
     const known = [...owned.keys()];
     const rows = await db
@@ -119,12 +120,12 @@ export function startSimulator({
       .where(
         and(
           ne(workflowRuns.status, 'COMPLETED'),
-          onlyDemo ? inArray(workflowRuns.workflowIdentifier, demo) : undefined,
+          inArray(workflowRuns.workflowIdentifier, demo),
           known.length ? notInArray(workflowRuns.identifier, known) : undefined,
         ),
       );
     // After the first tick, an open run nobody here started was started by hand.
-    for (const row of rows) own(row, onlyDemo);
+    for (const row of rows) own(row, byHand);
   }
 
   async function pickWorkflow(): Promise<string | null> {

@@ -30,7 +30,10 @@ export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | stri
         setText('');
         setError(null);
         onDone?.();
-        if (target.kind === 'workflow-run') {
+        if (target.search) {
+          const page = target.kind === 'workflow-run' ? '/runs/' : '/actions/runs/';
+          void navigate({ href: `${page}${target.id}${target.search}` });
+        } else if (target.kind === 'workflow-run') {
           void navigate({ to: '/runs/$runId', params: { runId: target.id } });
         } else {
           void navigate({ to: '/actions/runs/$runId', params: { runId: target.id } });

@@ -17,10 +17,21 @@ describe('parseRunId', () => {
     });
   });
 
-  it('finds the id inside a pasted URL', () => {
+  it('finds the id inside a pasted URL, keeping the query of a link to the run’s page', () => {
     expect(parseRunId('http://localhost:8080/actions/runs/r_0123456789abcdef?line=3')).toEqual({
       kind: 'action-run',
       id: 'r_0123456789abcdef',
+      search: '?line=3',
+    });
+    expect(parseRunId('https://rb.example/runs/wfr_AbCdEfGh12345678?node=build&line=42')).toEqual({
+      kind: 'workflow-run',
+      id: 'wfr_AbCdEfGh12345678',
+      search: '?node=build&line=42',
+    });
+    // Another page's query is not the run page's.
+    expect(parseRunId('https://rb.example/runs/compare?a=wfr_AbCdEfGh12345678&b=x')).toEqual({
+      kind: 'workflow-run',
+      id: 'wfr_AbCdEfGh12345678',
     });
   });
 

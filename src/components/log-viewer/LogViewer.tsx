@@ -270,7 +270,9 @@ export function LogViewer({
               ? 'No lines match the search'
               : levelsKey
                 ? 'No lines at the selected levels'
-                : 'No log lines yet'}
+                : live
+                  ? 'No log lines yet'
+                  : 'No log lines'}
           </div>
         ) : (
           <div

@@ -10,19 +10,22 @@ describe('controlBlockedReason', () => {
     role,
   });
 
+  const member = { id: 'user_member', name: 'Morgan Member' };
+  const admin = { id: 'user_admin', name: 'Avery Admin' };
+
   it('allows admins, machine credentials and the starter', () => {
-    expect(controlBlockedReason(user('admin'), 'user_member')).toBeNull();
-    expect(controlBlockedReason(user('machine'), 'user_member')).toBeNull();
-    expect(controlBlockedReason(user('member', 'user_member'), 'user_member')).toBeNull();
+    expect(controlBlockedReason(user('admin'), member)).toBeNull();
+    expect(controlBlockedReason(user('machine'), member)).toBeNull();
+    expect(controlBlockedReason(user('member', 'user_member'), member)).toBeNull();
   });
 
-  it('tells anyone else who may', () => {
-    expect(controlBlockedReason(user('member'), 'user_admin')).toBe(
-      'Only admins and the user who started this run (user_admin) may mark, cancel or re-run it',
+  it('tells anyone else who may, naming the starter by name rather than by id', () => {
+    expect(controlBlockedReason(user('member'), admin)).toBe(
+      'Only admins and the user who started this run (Avery Admin) may mark, cancel or re-run it',
     );
-    expect(controlBlockedReason(undefined, 'user_admin')).toBe('Checking who you are…');
-    expect(controlBlockedReason(user('member'), 'user_admin', 'mark it complete')).toBe(
-      'Only admins and the user who started this run (user_admin) may mark it complete',
+    expect(controlBlockedReason(undefined, admin)).toBe('Checking who you are…');
+    expect(controlBlockedReason(user('member'), admin, 'mark it complete')).toBe(
+      'Only admins and the user who started this run (Avery Admin) may mark it complete',
     );
   });
 });

@@ -49,17 +49,6 @@ export function informativeLabel(run: Pick<ActionRunV2, 'status' | 'statusLabel'
   return repeatsStatus(run.statusLabel, run.status) ? null : run.statusLabel;
 }
 
-/** Only http(s) URLs become links; anything else (javascript:, data:, relative) stays text. */
-export function safeHttpUrl(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-}
-
 export const runLinks = (link: RunLink | null): string[] =>
   link === null ? [] : Array.isArray(link) ? link : [link];
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeRun } from '../../../contract/workflows';
-import { defaultNode, ganttBars, ganttRowCount, nodeStates, sumLogCounts } from './model';
+import {
+  defaultNode,
+  ganttBars,
+  ganttRowCount,
+  nodeStates,
+  shownNode,
+  sumLogCounts,
+} from './model';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -39,6 +46,23 @@ describe('defaultNode', () => {
     );
     expect(defaultNode([nodeRun('t', 0, 1), nodeRun('z', 3, 4), nodeRun('a', 1, 2)])).toBe('z');
     expect(defaultNode([])).toBeNull();
+  });
+});
+
+describe('shownNode', () => {
+  const runs = [nodeRun('t', 0, 1), nodeRun('a', 1, null)];
+  const nodes = ['t', 'a', 'b'];
+  it('is the URL’s node, even one that has not run yet, else the default one', () => {
+    expect(shownNode(runs, 'b', nodes)).toBe('b');
+    expect(shownNode(runs, undefined, nodes)).toBe('a');
+  });
+  it('takes a node run id of the run as its node', () => {
+    expect(shownNode(runs, runs[0]!.identifier, nodes)).toBe('t');
+    expect(shownNode(runs, runs[0]!.identifier, null)).toBe('t');
+  });
+  it('shows the default node for a name that is no node of the graph', () => {
+    expect(shownNode(runs, 'wfnr_AAAAAAAAAAAAAAAA', nodes)).toBe('a');
+    expect(shownNode(runs, 'nope', nodes)).toBe('a');
   });
 });
 

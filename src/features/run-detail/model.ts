@@ -46,6 +46,24 @@ export function defaultNode(nodeRuns: NodeRunSummary[]): string | null {
   return ordered.at(-1)?.nodeIdentifier ?? null;
 }
 
+/**
+ * The node the run page shows: the URL's `?node=` (a node's identifier, or one of the run's node
+ * run ids, which the server names in its logs and start line), else the default one. A `?node=`
+ * that names no node of the drawn graph (`nodes`, when known) shows the default node too,
+ * rather than a panel saying a node that does not exist "did not run".
+ */
+export function shownNode(
+  nodeRuns: NodeRunSummary[],
+  node: string | undefined,
+  nodes: readonly string[] | null,
+): string | null {
+  if (node === undefined) return defaultNode(nodeRuns);
+  const byRunId = nodeRuns.find((nr) => nr.identifier === node);
+  if (byRunId) return byRunId.nodeIdentifier;
+  if (nodes && !nodes.includes(node)) return defaultNode(nodeRuns);
+  return node;
+}
+
 export interface GanttBar {
   nodeIdentifier: string;
   nodeRunId: string | null;

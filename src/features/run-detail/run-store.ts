@@ -9,7 +9,7 @@ import type { WorkflowRunSummary } from '../../../contract/workflows';
 import { logKeys, openLog } from '../../components/log-viewer';
 import { logStateFromSearch } from '../../lib/log-search';
 import { runDetailKeys, runDetailQueryOptions, workflowVersionQueryOptions } from './api';
-import { defaultNode, latestNodeRunByNode } from './model';
+import { latestNodeRunByNode, shownNode } from './model';
 import type { RunSearch } from './search';
 
 /**
@@ -77,7 +77,7 @@ export function useRefreshRun(runId: string) {
  */
 function openSelectedLog(run: WorkflowRunSummary, search: RunSearch) {
   if ((search.tab ?? 'logs') !== 'logs' || search.q) return;
-  const node = search.scope === 'all' ? null : (search.node ?? defaultNode(run.nodeRuns));
+  const node = search.scope === 'all' ? null : shownNode(run.nodeRuns, search.node, null);
   const nodeRun = node ? latestNodeRunByNode(run.nodeRuns).get(node) : undefined;
   if (node && !nodeRun) return;
   const live = nodeRun ? nodeRun.status === 'IN_PROGRESS' : run.status !== 'COMPLETED';

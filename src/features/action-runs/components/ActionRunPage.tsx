@@ -149,7 +149,15 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
           <Fact label="Started">
             <RelativeTime value={run.createdAt} />
           </Fact>
-          <Fact label={run.endedAt ? 'Ended' : 'Running for'}>
+          <Fact
+            label={
+              run.endedAt
+                ? 'Ended'
+                : run.status === 'WAITING_FOR_APPROVAL'
+                  ? 'Waiting for'
+                  : 'Running for'
+            }
+          >
             {run.endedAt ? (
               <Group gap={6}>
                 <RelativeTime value={run.endedAt} />

@@ -1,6 +1,7 @@
-import { Anchor, List, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import type { RunLink } from '../../../../contract/actions';
-import { runLinks, safeHttpUrl } from '../model';
+import { ExternalLinkList } from '../../../components/ExternalLinkList';
+import { runLinks } from '../model';
 
 /** Links to the backend's own logs: http(s) only, in a new tab without access to this one. */
 export function ExternalLinks({ link }: { link: RunLink | null }) {
@@ -12,24 +13,5 @@ export function ExternalLinks({ link }: { link: RunLink | null }) {
       </Text>
     );
   }
-  return (
-    <List size="sm" spacing={4} aria-label="External links">
-      {links.map((raw, i) => {
-        const href = safeHttpUrl(raw);
-        return (
-          <List.Item key={`${i}:${raw}`}>
-            {href ? (
-              <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm">
-                {raw}
-              </Anchor>
-            ) : (
-              <Text span size="sm" ff="monospace" title="Not an http(s) link">
-                {raw}
-              </Text>
-            )}
-          </List.Item>
-        );
-      })}
-    </List>
-  );
+  return <ExternalLinkList links={links} label="External links" />;
 }

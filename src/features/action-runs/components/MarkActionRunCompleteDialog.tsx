@@ -1,5 +1,6 @@
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { useDisplayName } from '../../../lib/users';
 import {
   TERMINATION_STATUSES,
   type ActionRunV2,
@@ -21,7 +22,8 @@ export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
   const mark = useMarkActionRunComplete(run.id);
   const [opened, setOpened] = useState(false);
   const { refusal, clear, refuse } = useRefusal();
-  const blocked = controlBlockedReason(me, run.createdBy, 'mark it complete');
+  const starter = { id: run.createdBy, name: useDisplayName(run.createdBy) };
+  const blocked = controlBlockedReason(me, starter, 'mark it complete');
   if (run.status !== 'IN_PROGRESS' && !refusal) return null;
   return (
     <Stack gap={6} align="flex-end">

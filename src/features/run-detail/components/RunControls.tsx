@@ -1,6 +1,7 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
+import { useDisplayName } from '../../../lib/users';
 import {
   RUN_RESULTS,
   type RunResult,
@@ -49,7 +50,8 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
   const act = useRunAct(run.identifier);
   const [dialog, setDialog] = useState<'complete' | CancelKind | 'rerun' | null>(null);
   const { refusal, clear, refuse } = useRefusal();
-  const blocked = controlBlockedReason(me, run.createdBy);
+  const starter = { id: run.createdBy, name: useDisplayName(run.createdBy) };
+  const blocked = controlBlockedReason(me, starter);
   const open = run.status !== 'COMPLETED';
   const close = () => setDialog(null);
   /** A dialog's act: the dialog closes, the last refusal goes, and a new one shows if refused. */

@@ -15,16 +15,17 @@ import { formatDuration } from '../../../lib/dates';
 import { logSearchPatch, logStateFromSearch } from '../../../lib/log-search';
 import { useStagedMount } from '../../../lib/use-staged-mount';
 import {
-  defaultNode,
   ganttRowCount,
   latestNodeRunByNode,
   nodeRunState,
   nodeStates,
+  shownNode,
   sumLogCounts,
   unrunState,
 } from '../model';
 import { selectionPatch, type RunSearch } from '../search';
 import { NodeRunControls } from './NodeRunControls';
+import { NodeRunLinks } from './NodeRunLinks';
 import { NodeRunOutputInspector, RunOutputsInspector } from './OutputInspector';
 import { RunGantt } from './RunGantt';
 import { RunHeader } from './RunHeader';
@@ -70,8 +71,11 @@ export function RunDetailPage({
     () => Object.fromEntries(graph.nodes.map((n) => [n.identifier, n.title ?? n.identifier])),
     [graph.nodes],
   );
+  // Stable across a log view change (level, search, line: only the URL's log state moves), so
+  // the memoized graph and timeline are not drawn again for it.
+  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
   const allNodes = search.scope === 'all';
-  const selectedNode = allNodes ? null : (search.node ?? defaultNode(run.nodeRuns));
+  const selectedNode = allNodes ? null : shownNode(run.nodeRuns, search.node, nodeOrder);
   const selectedRun = selectedNode ? (latest.get(selectedNode) ?? null) : null;
   const durations = useMemo(() => {
     const d: Record<string, string> = {};
@@ -82,9 +86,6 @@ export function RunDetailPage({
     return d;
   }, [latest]);
 
-  // Stable across a log view change (level, search, line: only the URL's log state moves), so
-  // the memoized graph and timeline are not drawn again for it.
-  const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
   const states = useMemo(() => nodeStates(run, nodeOrder), [run, nodeOrder]);
   const select = useCallback(
     (node: string) => onSearchChange(selectionPatch(node)),
@@ -253,6 +254,7 @@ function SelectionPanel({
         {node && !nodeRun && <StatusBadge state={unrunState(run)} />}
         {node && controls}
       </Group>
+      {nodeRun && <NodeRunLinks nodeRun={nodeRun} title={title} />}
       <Tabs
         value={tab}
         onChange={(v) => onSearchChange({ tab: v === 'output' ? 'output' : undefined })}

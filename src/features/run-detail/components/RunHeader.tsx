@@ -6,6 +6,7 @@ import { Duration } from '../../../components/Duration';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
+import { RunEntityLink } from '../../../components/RunEntityLink';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
 import { UserName } from '../../../components/UserName';
@@ -79,21 +80,7 @@ export function RunHeader({
             <Duration start={run.createdAt} end={run.completedAt} />
           </Fact>
           <Fact label="Entity">
-            {run.entity ? (
-              <Anchor
-                size="sm"
-                ff="monospace"
-                renderRoot={(props) => (
-                  <Link to="/entities" search={{ entity: run.entity! }} {...props} />
-                )}
-              >
-                {run.entity}
-              </Anchor>
-            ) : (
-              <Text size="sm" c="dimmed">
-                –
-              </Text>
-            )}
+            <RunEntityLink entity={run.entity} />
           </Fact>
           {run.rerunOf && (
             <Fact label="Re-run of">

@@ -22,6 +22,7 @@ import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
 import { EmptyState } from '../../../components/EmptyState';
 import { RelativeTime } from '../../../components/RelativeTime';
+import { RunEntityLink } from '../../../components/RunEntityLink';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
@@ -236,13 +237,7 @@ function RunRow({
         <Duration start={run.createdAt} end={run.completedAt} />
       </Table.Td>
       <Table.Td>
-        <Text
-          size="sm"
-          ff={run.entity ? 'monospace' : undefined}
-          c={run.entity ? undefined : 'dimmed'}
-        >
-          {run.entity ?? '–'}
-        </Text>
+        <RunEntityLink entity={run.entity} />
       </Table.Td>
     </ShortcutRow>
   );
