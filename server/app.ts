@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -233,7 +233,7 @@ export function createApp({
   app.route('/v1', v1);
 
   if (staticDir && existsSync(path.join(staticDir, 'index.html'))) {
-    const indexHtml = readFileSync(path.join(staticDir, 'index.html'), 'utf8');
+    const shell = builtShell(path.join(staticDir, 'index.html'));
     app.use(
       '/*',
       serveStatic({
@@ -250,13 +250,29 @@ export function createApp({
     app.get('*', (c) => {
       if (c.req.path.startsWith('/v1/')) return c.notFound();
       c.header('Cache-Control', SHELL_CACHE_CONTROL);
-      return c.html(indexHtml);
+      return c.html(shell());
     });
   }
   return app;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * The SPA shell (index.html) as the build last wrote it: read again when the file changed, so a
+ * `vite build` while the server runs is served at the next load (the old shell names chunks the
+ * new build removed, which are 404s). One stat a page load, the text kept between.
+ */
+function builtShell(file: string) {
+  let kept = { mtimeMs: -1, size: -1, text: '' };
+  return () => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (stat && (stat.mtimeMs !== kept.mtimeMs || stat.size !== kept.size)) {
+      kept = { mtimeMs: stat.mtimeMs, size: stat.size, text: readFileSync(file, 'utf8') };
+    }
+    return kept.text;
+  };
+}
 
 /** Where the build puts the files whose names carry their content's hash. */
 const ASSETS = '/assets/';

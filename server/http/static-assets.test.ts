@@ -114,6 +114,19 @@ describe('the SPA build served by the server', () => {
     expect(icon.headers['cache-control']).toBe('no-cache');
   });
 
+  it('serves the shell a build wrote while the server runs', async () => {
+    const rebuilt = shell.replace('app-abc123.js', 'app-fed987.js');
+    writeFileSync(path.join(dir, 'index.html'), rebuilt);
+    try {
+      for (const url of ['/', '/runs/wfr_abc']) {
+        const res = await get(`${t.baseUrl}${url}`);
+        expect(res.body.toString(), url).toBe(rebuilt);
+      }
+    } finally {
+      writeFileSync(path.join(dir, 'index.html'), shell);
+    }
+  });
+
   it('still answers the API under /v1, and an unknown API path with a 404', async () => {
     expect((await t.api('admin', 'GET', '/workflows')).status).toBe(200);
     const unknown = await t.api('admin', 'GET', '/no-such-thing');
