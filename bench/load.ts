@@ -44,6 +44,7 @@ import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
 import { startLogSealer } from '../server/services/log-chunks';
+import { ingestClock, resetIngestClock } from '../server/services/log-ingest';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
@@ -332,6 +333,25 @@ function walPerLine(a: WalCounters, b: WalCounters, lines: number) {
   );
 }
 
+/** Where a log write's time went (services/log-ingest.ts ingestClock), means in ms. */
+function whereWritesWent(c: typeof ingestClock, writers: WriterResult, scheduled: string) {
+  const w = Math.max(1, c.writes);
+  const b = Math.max(1, c.batches);
+  const f = (x: number) => (x / w).toFixed(2);
+  const total = c.inFlight.reduce((a, x) => a + x, 0) || 1;
+  return (
+    `a request's round trip ${(writers.roundTripMs / Math.max(1, writers.requests)).toFixed(2)} ms (writers), ` +
+    `of which queued ${(c.queue / b).toFixed(2)} and appended → answered ${(c.answered / b).toFixed(2)} ms (server);` +
+    ` a write (${c.writes}, ${(c.lines / w).toFixed(0)} lines): reads' hold ${f(c.hold)}, lock round trip ${f(c.lock)},` +
+    ` build ${f(c.build)}, write + commit round trip ${f(c.commit)}, commit → next lock ${f(c.gap)} ms;` +
+    ` ingest round trips in flight 0/1/2: ${c.inFlight
+      .slice(0, 3)
+      .map((x) => ((x / total) * 100).toFixed(0))
+      .join('/')} % of the time;` +
+    ` ${scheduled}`
+  );
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'runboard-load-'));
   const bulkNice = Number(process.env.BULK_NICE ?? BULK_NICE_DEFAULT);
@@ -428,6 +448,8 @@ async function main() {
     const wal0 = await walCounters(db);
     const server0 = ownCpuSeconds();
     const pg0 = clusterCpuSeconds(dir);
+    const sched = schedWatch();
+    resetIngestClock();
     const probe = probeRunLocks(seconds);
     const result: WriterResult = child
       ? await new Promise((resolve, reject) =>
@@ -439,6 +461,8 @@ async function main() {
         )
       : await runWriters(base, auth, nodeRuns, seconds, BATCH);
     const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    const clock = { ...ingestClock, inFlight: [...ingestClock.inFlight] };
+    const scheduled = await sched.stop();
     const lockWaits = await probe;
     return {
       lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
@@ -447,6 +471,49 @@ async function main() {
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
       wal: walPerLine(wal0, await walCounters(db), result.lines),
+      clock: whereWritesWent(clock, result, scheduled),
+    };
+  };
+
+  /** The CPU and run-queue wait of the server's main thread and of PostgreSQL's backends by pool. */
+  const schedWatch = () => {
+    const mainThread = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+    const main0 = schedstat(mainThread);
+    const backends0 = backendSched(postmaster);
+    const t0 = performance.now();
+    return {
+      async stop() {
+        const wall = performance.now() - t0;
+        const main1 = schedstat(mainThread);
+        const backends1 = backendSched(postmaster);
+        const roles = new Map(
+          (
+            await selectRows<{ pid: number; role: string }>(
+              db,
+              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
+            )
+          ).map((r) => [r.pid, r.role]),
+        );
+        const byRole = new Map<string, { cpu: number; wait: number }>([
+          ['server main thread', { cpu: main1!.cpu - main0!.cpu, wait: main1!.wait - main0!.wait }],
+        ]);
+        for (const [p, s1] of backends1) {
+          const role = roles.get(p) ?? 'other';
+          const before = backends0.get(p) ?? { cpu: 0, wait: 0 };
+          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
+          byRole.set(role, {
+            cpu: sum.cpu + s1.cpu - before.cpu,
+            wait: sum.wait + s1.wait - before.wait,
+          });
+        }
+        return [...byRole]
+          .filter(([, v]) => v.cpu + v.wait > 0.01 * wall)
+          .map(
+            ([role, v]) =>
+              `${role} ${((v.cpu / wall) * 100).toFixed(0)} % on a CPU / ${((v.wait / wall) * 100).toFixed(0)} % waiting for one`,
+          )
+          .join(', ');
+      },
     };
   };
 
@@ -717,6 +784,7 @@ async function main() {
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
       ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
   );
+  console.log(`where the time went: ${alone.clock}`);
   // Each write is one transaction: its lines share an xmin.
   const [perWrite] = await selectRows<{ n: number }>(
     db,
