@@ -43,8 +43,8 @@ import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server
 import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
-import { startLogSealer } from '../server/services/log-chunks';
-import { ingestClock, resetIngestClock } from '../server/services/log-ingest';
+import { SEAL_PACE, startLogSealer } from '../server/services/log-chunks';
+import { ingestClock, INGEST_WRITES, resetIngestClock } from '../server/services/log-ingest';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
@@ -365,6 +365,19 @@ async function main() {
     ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
   });
   const { db } = database;
+  // Diagnoses, not settings of the product: INGEST_MAX_WRITES / INGEST_SECOND_WRITE_LINES (the
+  // ingest's writes in flight and the queue at which a second starts), SEAL_MAX_BEHIND (the
+  // sealer's bound while paced), PG_SET="name=value;…" (ALTER SYSTEM, then a reload).
+  if (process.env.INGEST_MAX_WRITES) INGEST_WRITES.max = Number(process.env.INGEST_MAX_WRITES);
+  if (process.env.INGEST_SECOND_WRITE_LINES) {
+    INGEST_WRITES.secondAt = Number(process.env.INGEST_SECOND_WRITE_LINES);
+  }
+  if (process.env.SEAL_MAX_BEHIND) SEAL_PACE.maxBehind = Number(process.env.SEAL_MAX_BEHIND);
+  for (const setting of (process.env.PG_SET ?? '').split(';').filter(Boolean)) {
+    const [name, value] = setting.split('=') as [string, string];
+    await db.execute(sql.raw(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`));
+  }
+  if (process.env.PG_SET) await db.execute(sql`SELECT pg_reload_conf()`);
   // Where a read's time goes (server/timing.ts): each request's pool waits and queries, from the
   // read phases on (enableRequestTiming below). Not during the ingest alone: a server runs without
   // it, and with it each answer is rebuilt as a whole web Response for its Server-Timing header and
@@ -765,6 +778,10 @@ async function main() {
     };
   };
 
+  console.log(
+    `ingest writes in flight ${INGEST_WRITES.max}, a second from ${INGEST_WRITES.secondAt} lines queued; sealer paced to ${SEAL_PACE.maxBehind} chunks behind` +
+      (process.env.PG_SET ? `; PG_SET ${process.env.PG_SET}` : ''),
+  );
   console.log(
     `load average before: ${loadavg()
       .map((l) => l.toFixed(2))

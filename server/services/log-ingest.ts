@@ -112,6 +112,9 @@ const MAX_WRITES = 2;
  */
 const SECOND_WRITE_LINES = 400;
 
+/** MAX_WRITES and SECOND_WRITE_LINES as the ingest reads them (bench:load may try others). */
+export const INGEST_WRITES = { max: MAX_WRITES, secondAt: SECOND_WRITE_LINES };
+
 /**
  * Lines this process's ingest wrote in the current whole second and the one before it: how busy
  * it is, for the chunk sealer's pacing (services/log-chunks.ts startLogSealer).
@@ -164,8 +167,8 @@ class LogIngest {
 
   /** Whether `others` writes in flight leave room for one more now (SECOND_WRITE_LINES). */
   private wanted(others: number) {
-    if (this.queue.length === 0 || others >= MAX_WRITES) return false;
-    return others === 0 || this.queuedLines >= SECOND_WRITE_LINES;
+    if (this.queue.length === 0 || others >= INGEST_WRITES.max) return false;
+    return others === 0 || this.queuedLines >= INGEST_WRITES.secondAt;
   }
 
   private pump() {
