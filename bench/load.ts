@@ -306,13 +306,22 @@ async function walCounters(db: Parameters<typeof selectRows>[0]) {
     fpi: string;
     checkpoints: string;
     backendWrites: string;
+    walWrites: string;
+    walWriteMs: string;
+    walSyncs: string;
+    walSyncMs: string;
   }>(
     db,
     sql`SELECT w.wal_bytes::text AS bytes, w.wal_records::text AS records, w.wal_fpi::text AS fpi,
           (SELECT (num_timed + num_requested)::text FROM pg_stat_checkpointer) AS checkpoints,
           (SELECT coalesce(sum(writes), 0)::text FROM pg_stat_io
-            WHERE backend_type = 'client backend') AS "backendWrites"
-        FROM pg_stat_wal w`,
+            WHERE backend_type = 'client backend' AND object <> 'wal') AS "backendWrites",
+          io.writes::text AS "walWrites", io.write_time::text AS "walWriteMs",
+          io.fsyncs::text AS "walSyncs", io.fsync_time::text AS "walSyncMs"
+        FROM pg_stat_wal w,
+          (SELECT coalesce(sum(writes), 0) AS writes, coalesce(sum(write_time), 0) AS write_time,
+              coalesce(sum(fsyncs), 0) AS fsyncs, coalesce(sum(fsync_time), 0) AS fsync_time
+            FROM pg_stat_io WHERE object = 'wal') io`,
   );
   return {
     bytes: Number(row!.bytes),
@@ -320,6 +329,10 @@ async function walCounters(db: Parameters<typeof selectRows>[0]) {
     fpi: Number(row!.fpi),
     checkpoints: Number(row!.checkpoints),
     backendWrites: Number(row!.backendWrites),
+    walWrites: Number(row!.walWrites),
+    walWriteMs: Number(row!.walWriteMs),
+    walSyncs: Number(row!.walSyncs),
+    walSyncMs: Number(row!.walSyncMs),
   };
 }
 type WalCounters = Awaited<ReturnType<typeof walCounters>>;
@@ -329,7 +342,12 @@ function walPerLine(a: WalCounters, b: WalCounters, lines: number) {
   return (
     `WAL ${((b.bytes - a.bytes) / lines).toFixed(0)} B, ${((b.records - a.records) / lines).toFixed(2)} records,` +
     ` ${(((b.fpi - a.fpi) / lines) * 1000).toFixed(1)} full-page images per 1000;` +
-    ` ${b.checkpoints - a.checkpoints} checkpoints, ${b.backendWrites - a.backendWrites} pages written by backends`
+    ` ${b.checkpoints - a.checkpoints} checkpoints, ${b.backendWrites - a.backendWrites} pages written by backends;` +
+    ` WAL writes ${b.walWrites - a.walWrites}, syncs ${b.walSyncs - a.walSyncs}` +
+    // Timed with PG_SET="track_wal_io_timing=on" only.
+    (b.walSyncMs > a.walSyncMs
+      ? ` (write ${((b.walWriteMs - a.walWriteMs) / Math.max(1, b.walWrites - a.walWrites)).toFixed(3)} ms, sync ${((b.walSyncMs - a.walSyncMs) / Math.max(1, b.walSyncs - a.walSyncs)).toFixed(3)} ms each)`
+      : '')
   );
 }
 
