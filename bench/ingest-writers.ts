@@ -21,6 +21,9 @@ export interface WriterResult {
   lines: number;
   seconds: number;
   cpuSeconds: number;
+  /** Requests made, and the sum of their round trips (ms): from the request's write to its answer read. */
+  requests: number;
+  roundTripMs: number;
 }
 
 /** Distinct bodies each writer cycles through. */
@@ -62,6 +65,8 @@ export async function runWriters(
   batch = 100,
 ): Promise<WriterResult> {
   let lines = 0;
+  let requests = 0;
+  let roundTripMs = 0;
   const cpu0 = process.cpuUsage();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const started = performance.now();
@@ -80,7 +85,10 @@ export async function runWriters(
       const own = w === 0 ? agent : new http.Agent({ keepAlive: true, maxSockets: 1 });
       const url = new URL(`${base}/workflows/nodes/runs/${node}/logs`);
       for (let k = 0; performance.now() < until; k++) {
+        const t0 = performance.now();
         const res = await post(own, url, auth, bodies[k % BODIES]!);
+        roundTripMs += performance.now() - t0;
+        requests++;
         if (res.status !== 201) throw new Error(`POST logs: ${res.status} ${res.text}`);
         lines += batch;
       }
@@ -92,6 +100,8 @@ export async function runWriters(
     lines,
     seconds: (performance.now() - started) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    requests,
+    roundTripMs,
   };
 }
 

@@ -43,7 +43,8 @@ import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server
 import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
-import { startLogSealer } from '../server/services/log-chunks';
+import { SEAL_PACE, startLogSealer } from '../server/services/log-chunks';
+import { ingestClock, INGEST_WRITES, resetIngestClock } from '../server/services/log-ingest';
 import { logLineCacheStats } from '../server/services/log-line-cache';
 import { LOG_TAIL_LIMITS, openLogTails } from '../server/services/log-tail';
 import { READS_FIRST_DEFAULT_MS, setReadsFirstMs } from '../server/services/read-first';
@@ -305,13 +306,22 @@ async function walCounters(db: Parameters<typeof selectRows>[0]) {
     fpi: string;
     checkpoints: string;
     backendWrites: string;
+    walWrites: string;
+    walWriteMs: string;
+    walSyncs: string;
+    walSyncMs: string;
   }>(
     db,
     sql`SELECT w.wal_bytes::text AS bytes, w.wal_records::text AS records, w.wal_fpi::text AS fpi,
           (SELECT (num_timed + num_requested)::text FROM pg_stat_checkpointer) AS checkpoints,
           (SELECT coalesce(sum(writes), 0)::text FROM pg_stat_io
-            WHERE backend_type = 'client backend') AS "backendWrites"
-        FROM pg_stat_wal w`,
+            WHERE backend_type = 'client backend' AND object <> 'wal') AS "backendWrites",
+          io.writes::text AS "walWrites", io.write_time::text AS "walWriteMs",
+          io.fsyncs::text AS "walSyncs", io.fsync_time::text AS "walSyncMs"
+        FROM pg_stat_wal w,
+          (SELECT coalesce(sum(writes), 0) AS writes, coalesce(sum(write_time), 0) AS write_time,
+              coalesce(sum(fsyncs), 0) AS fsyncs, coalesce(sum(fsync_time), 0) AS fsync_time
+            FROM pg_stat_io WHERE object = 'wal') io`,
   );
   return {
     bytes: Number(row!.bytes),
@@ -319,6 +329,10 @@ async function walCounters(db: Parameters<typeof selectRows>[0]) {
     fpi: Number(row!.fpi),
     checkpoints: Number(row!.checkpoints),
     backendWrites: Number(row!.backendWrites),
+    walWrites: Number(row!.walWrites),
+    walWriteMs: Number(row!.walWriteMs),
+    walSyncs: Number(row!.walSyncs),
+    walSyncMs: Number(row!.walSyncMs),
   };
 }
 type WalCounters = Awaited<ReturnType<typeof walCounters>>;
@@ -328,7 +342,31 @@ function walPerLine(a: WalCounters, b: WalCounters, lines: number) {
   return (
     `WAL ${((b.bytes - a.bytes) / lines).toFixed(0)} B, ${((b.records - a.records) / lines).toFixed(2)} records,` +
     ` ${(((b.fpi - a.fpi) / lines) * 1000).toFixed(1)} full-page images per 1000;` +
-    ` ${b.checkpoints - a.checkpoints} checkpoints, ${b.backendWrites - a.backendWrites} pages written by backends`
+    ` ${b.checkpoints - a.checkpoints} checkpoints, ${b.backendWrites - a.backendWrites} pages written by backends;` +
+    ` WAL writes ${b.walWrites - a.walWrites}, syncs ${b.walSyncs - a.walSyncs}` +
+    // Timed with PG_SET="track_wal_io_timing=on" only.
+    (b.walSyncMs > a.walSyncMs
+      ? ` (write ${((b.walWriteMs - a.walWriteMs) / Math.max(1, b.walWrites - a.walWrites)).toFixed(3)} ms, sync ${((b.walSyncMs - a.walSyncMs) / Math.max(1, b.walSyncs - a.walSyncs)).toFixed(3)} ms each)`
+      : '')
+  );
+}
+
+/** Where a log write's time went (services/log-ingest.ts ingestClock), means in ms. */
+function whereWritesWent(c: typeof ingestClock, writers: WriterResult, scheduled: string) {
+  const w = Math.max(1, c.writes);
+  const b = Math.max(1, c.batches);
+  const f = (x: number) => (x / w).toFixed(2);
+  const total = c.inFlight.reduce((a, x) => a + x, 0) || 1;
+  return (
+    `a request's round trip ${(writers.roundTripMs / Math.max(1, writers.requests)).toFixed(2)} ms (writers), ` +
+    `of which queued ${(c.queue / b).toFixed(2)} and appended → answered ${(c.answered / b).toFixed(2)} ms (server);` +
+    ` a write (${c.writes}, ${(c.lines / w).toFixed(0)} lines): reads' hold ${f(c.hold)}, lock round trip ${f(c.lock)},` +
+    ` build ${f(c.build)}, write + commit round trip ${f(c.commit)}, commit → next lock ${f(c.gap)} ms;` +
+    ` ingest round trips in flight 0/1/2: ${c.inFlight
+      .slice(0, 3)
+      .map((x) => ((x / total) * 100).toFixed(0))
+      .join('/')} % of the time;` +
+    ` ${scheduled}`
   );
 }
 
@@ -345,6 +383,19 @@ async function main() {
     ...(process.env.READ_POOL ? { readPoolSize: Number(process.env.READ_POOL) } : {}),
   });
   const { db } = database;
+  // Diagnoses, not settings of the product: INGEST_MAX_WRITES / INGEST_SECOND_WRITE_LINES (the
+  // ingest's writes in flight and the queue at which a second starts), SEAL_MAX_BEHIND (the
+  // sealer's bound while paced), PG_SET="name=value;…" (ALTER SYSTEM, then a reload).
+  if (process.env.INGEST_MAX_WRITES) INGEST_WRITES.max = Number(process.env.INGEST_MAX_WRITES);
+  if (process.env.INGEST_SECOND_WRITE_LINES) {
+    INGEST_WRITES.secondAt = Number(process.env.INGEST_SECOND_WRITE_LINES);
+  }
+  if (process.env.SEAL_MAX_BEHIND) SEAL_PACE.maxBehind = Number(process.env.SEAL_MAX_BEHIND);
+  for (const setting of (process.env.PG_SET ?? '').split(';').filter(Boolean)) {
+    const [name, value] = setting.split('=') as [string, string];
+    await db.execute(sql.raw(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`));
+  }
+  if (process.env.PG_SET) await db.execute(sql`SELECT pg_reload_conf()`);
   // Where a read's time goes (server/timing.ts): each request's pool waits and queries, from the
   // read phases on (enableRequestTiming below). Not during the ingest alone: a server runs without
   // it, and with it each answer is rebuilt as a whole web Response for its Server-Timing header and
@@ -428,6 +479,8 @@ async function main() {
     const wal0 = await walCounters(db);
     const server0 = ownCpuSeconds();
     const pg0 = clusterCpuSeconds(dir);
+    const sched = schedWatch();
+    resetIngestClock();
     const probe = probeRunLocks(seconds);
     const result: WriterResult = child
       ? await new Promise((resolve, reject) =>
@@ -439,6 +492,8 @@ async function main() {
         )
       : await runWriters(base, auth, nodeRuns, seconds, BATCH);
     const perLine = (cpuSeconds: number) => (cpuSeconds / result.lines) * 1e6;
+    const clock = { ...ingestClock, inFlight: [...ingestClock.inFlight] };
+    const scheduled = await sched.stop();
     const lockWaits = await probe;
     return {
       lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
@@ -447,6 +502,49 @@ async function main() {
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
       wal: walPerLine(wal0, await walCounters(db), result.lines),
+      clock: whereWritesWent(clock, result, scheduled),
+    };
+  };
+
+  /** The CPU and run-queue wait of the server's main thread and of PostgreSQL's backends by pool. */
+  const schedWatch = () => {
+    const mainThread = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+    const main0 = schedstat(mainThread);
+    const backends0 = backendSched(postmaster);
+    const t0 = performance.now();
+    return {
+      async stop() {
+        const wall = performance.now() - t0;
+        const main1 = schedstat(mainThread);
+        const backends1 = backendSched(postmaster);
+        const roles = new Map(
+          (
+            await selectRows<{ pid: number; role: string }>(
+              db,
+              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
+            )
+          ).map((r) => [r.pid, r.role]),
+        );
+        const byRole = new Map<string, { cpu: number; wait: number }>([
+          ['server main thread', { cpu: main1!.cpu - main0!.cpu, wait: main1!.wait - main0!.wait }],
+        ]);
+        for (const [p, s1] of backends1) {
+          const role = roles.get(p) ?? 'other';
+          const before = backends0.get(p) ?? { cpu: 0, wait: 0 };
+          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
+          byRole.set(role, {
+            cpu: sum.cpu + s1.cpu - before.cpu,
+            wait: sum.wait + s1.wait - before.wait,
+          });
+        }
+        return [...byRole]
+          .filter(([, v]) => v.cpu + v.wait > 0.01 * wall)
+          .map(
+            ([role, v]) =>
+              `${role} ${((v.cpu / wall) * 100).toFixed(0)} % on a CPU / ${((v.wait / wall) * 100).toFixed(0)} % waiting for one`,
+          )
+          .join(', ');
+      },
     };
   };
 
@@ -699,6 +797,10 @@ async function main() {
   };
 
   console.log(
+    `ingest writes in flight ${INGEST_WRITES.max}, a second from ${INGEST_WRITES.secondAt} lines queued; sealer paced to ${SEAL_PACE.maxBehind} chunks behind` +
+      (process.env.PG_SET ? `; PG_SET ${process.env.PG_SET}` : ''),
+  );
+  console.log(
     `load average before: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
@@ -717,6 +819,7 @@ async function main() {
       ` (CPU per line: server ${alone.serverUs.toFixed(1)} µs, PostgreSQL ${alone.pgUs.toFixed(1)} µs,` +
       ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
   );
+  console.log(`where the time went: ${alone.clock}`);
   // Each write is one transaction: its lines share an xmin.
   const [perWrite] = await selectRows<{ n: number }>(
     db,

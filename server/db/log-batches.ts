@@ -541,6 +541,8 @@ const prepared = new WeakSet<pg.PoolClient>();
  */
 export class LogConnection {
   private inTransaction = false;
+  /** How long the last commit took to build its write's parameters (ms; the ingest's clock). */
+  buildMs = 0;
 
   private constructor(private readonly client: pg.PoolClient) {}
 
@@ -613,7 +615,9 @@ export class LogConnection {
    * node runs that were open when `lock` read their counters, numbered from those counters.
    */
   async commit(batches: LogBatchRow[]): Promise<Appended> {
+    const t0 = performance.now();
     const write = writeValues(batches, this.counters);
+    this.buildMs = performance.now() - t0;
     await this.send([
       ...(write.lines ? [{ statement: 'runboard_log_write' as const, values: write.values }] : []),
       { statement: 'runboard_log_commit' },

@@ -64,7 +64,8 @@ export interface Unsealed {
 }
 
 /**
- * Up to `limit` node runs holding at least one full chunk of lines that is not sealed. Found
+ * Up to `limit` node runs holding at least one full chunk of lines that is not sealed, those
+ * with the most such chunks first (the sealer's pacing seals the ones past its bound). Found
  * through node_run_lines_chunk_end_idx, which holds only the last line of every full chunk (one
  * entry per CHUNK_LINES lines; its predicate has to be written out with the same literal for the
  * planner to use it): a full chunk is one whose last line is there, and it is unsealed when
@@ -86,7 +87,7 @@ export function unsealedNodeRunsQuery(limit: number): SQL {
               WHERE b.seq % ${n} = 0
                 AND NOT EXISTS (SELECT 1 FROM log_chunks c
                                 WHERE c.node_key = b.node_key AND c.first_seq = b.seq - ${n} + 1)
-              GROUP BY b.node_key LIMIT ${limit}) e`;
+              GROUP BY b.node_key ORDER BY count(*) DESC LIMIT ${limit}) e`;
 }
 
 /** A full chunk the sealer is to seal, and the bytes of its messages. */

@@ -126,6 +126,34 @@ describe('the chunk sealer', () => {
     expect(await sealedOf(work)).toEqual(firsts(6));
   });
 
+  it('paced, seals only the chunks past its bound, of the node runs past it', async () => {
+    // Before s14ingest a node run at the bound had every node run's chunks sealed, up to
+    // chunkBatch each: bursts that took the cores from the writes.
+    const far = await nodeRunWith(5 * CHUNK_LINES);
+    const near = await nodeRunWith(2 * CHUNK_LINES);
+    let rate = 1_000_000;
+    const bound = SEAL_PACE.maxBehind;
+    SEAL_PACE.maxBehind = 3;
+    const sealer = startLogSealer(t.database.db, {
+      intervalMs: 10,
+      idleMs: 10,
+      ingestRate: () => rate,
+    });
+    try {
+      await until('the far one under the bound', async () => (await sealedOf(far)).length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sealedOf(far)).toEqual(firsts(3));
+      expect(await sealedOf(near)).toEqual([]);
+      rate = 0;
+      await until('every chunk sealed', async () => (await sealedOf(near)).length === 2);
+    } finally {
+      SEAL_PACE.maxBehind = bound;
+      await sealer.stop();
+    }
+    expect(await sealedOf(far)).toEqual(firsts(5));
+    expect(await sealedOf(near)).toEqual(firsts(2));
+  });
+
   it("paces by this process's ingest rate", async () => {
     const work = await nodeRunWith(1);
     await postLines(work, 5_000);

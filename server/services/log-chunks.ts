@@ -31,10 +31,12 @@ export interface SealOptions {
   /** Checked between transactions: a server shutting down stops sealing. */
   isStopped?: () => boolean;
   /**
-   * Asked in each transaction with the most full chunks a node run it found is behind by: true
-   * leaves the rest of the pass for later (startLogSealer's pacing).
+   * Asked in each transaction: how many full chunks a node run may leave unsealed for now
+   * (startLogSealer's pacing; 0: none). A node run behind by fewer waits; one behind by more has
+   * only the chunks past that many sealed, its oldest first, and the rest of the pass is left for
+   * later.
    */
-  defer?: (behind: number) => boolean;
+  leave?: () => number;
 }
 
 /**
@@ -53,12 +55,19 @@ export async function sealLogChunks(db: Db, options: SealOptions = {}): Promise<
   for (;;) {
     const step = await db.transaction(async (tx) => {
       if (!(await trySealLock(tx))) return 'locked' as const;
+      // The node runs furthest behind first (past the bound, if any is).
       const nodes = await unsealedNodeRuns(tx, nodeBatch);
-      const behind = Math.max(0, ...nodes.map((n) => (n.lines - n.sealed) / CHUNK_LINES));
-      if (nodes.length > 0 && options.defer?.(behind)) return 'deferred' as const;
+      const leave = nodes.length > 0 ? (options.leave?.() ?? 0) : 0;
       let sealed = 0;
-      for (const node of nodes) sealed += await sealChunks(tx, node, chunkBatch, asciiLowersAsJs);
+      let waiting = false;
+      for (const node of nodes) {
+        const over = (node.lines - node.sealed) / CHUNK_LINES - leave;
+        if (over > 0) {
+          sealed += await sealChunks(tx, node, Math.min(chunkBatch, over), asciiLowersAsJs);
+        } else waiting = true;
+      }
       chunks += sealed;
+      if (waiting && !sealed) return 'deferred' as const;
       return sealed ? ('more' as const) : ('done' as const);
     });
     if (step === 'locked') return { chunks, skipped: true };
@@ -168,14 +177,17 @@ export function startLogSealer(
   const tick = () => {
     if (stopped) return;
     let busy = false;
-    // A paced pass comes back at the next interval, as a busy one does.
-    const defer = (behind: number) => {
-      const paced = behind < SEAL_PACE.maxBehind && ingestRate() >= SEAL_PACE.paceAbove;
+    // A paced pass comes back at the next interval, as a busy one does. Paced, a node run keeps
+    // up to maxBehind - 1 full chunks unsealed: only those past them are sealed, so a sustained
+    // ingest is sealed as it goes, a few chunks at a time, rather than in bursts of every node
+    // run's chunks (up to nodeBatch × chunkBatch) each time one reached the bound (s14ingest).
+    const leave = () => {
+      const paced = ingestRate() >= SEAL_PACE.paceAbove;
       busy ||= paced;
-      return paced;
+      return paced ? SEAL_PACE.maxBehind - 1 : 0;
     };
     running = analyzeNewLogPartitions(db)
-      .then(() => sealLogChunks(db, { ...options, isStopped: () => stopped, defer }))
+      .then(() => sealLogChunks(db, { ...options, isStopped: () => stopped, leave }))
       .then((report) => {
         busy ||= report.chunks > 0 || report.skipped;
       })

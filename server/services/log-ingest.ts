@@ -41,6 +41,48 @@ export interface LogAppend {
 
 interface Pending extends LogAppend {
   settle: (error?: unknown) => void;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
+}
+
+/**
+ * Where the ingest's time goes (bench:load prints it): cheap counters, a few clock reads a write
+ * and one a batch. Sums in ms. `queue` is each batch's wait from append to its write's start,
+ * `answered` from append to its settle; per write, `hold` the wait for reads (afterReads),
+ * `lock` the BEGIN + lock + counters round trip, `build` the write's parameters, `commit` the
+ * write + COMMIT round trip (build excluded), `gap` from a write's commit to the same slot's next
+ * lock being sent (answers settled, microtasks, the next take). `inFlight[n]`: time with n round
+ * trips of the ingest outstanding (PostgreSQL idle for the ingest in inFlight[0]).
+ */
+export const ingestClock = {
+  batches: 0,
+  writes: 0,
+  lines: 0,
+  queue: 0,
+  answered: 0,
+  hold: 0,
+  lock: 0,
+  build: 0,
+  commit: 0,
+  gap: 0,
+  inFlight: [0, 0, 0, 0],
+};
+let roundTrips = 0;
+let roundTripsSince = performance.now();
+/** One more (+1) or one fewer (-1) of the ingest's round trips outstanding. */
+export function roundTripInFlight(change: 1 | -1) {
+  const now = performance.now();
+  ingestClock.inFlight[Math.min(roundTrips, 3)]! += now - roundTripsSince;
+  roundTripsSince = now;
+  roundTrips += change;
+}
+/** ingestClock back to zeros (the time-weighted counts start now). */
+export function resetIngestClock() {
+  for (const key of Object.keys(ingestClock) as (keyof typeof ingestClock)[]) {
+    if (key !== 'inFlight') ingestClock[key] = 0;
+  }
+  ingestClock.inFlight = [0, 0, 0, 0];
+  roundTripsSince = performance.now();
 }
 
 /** Lines per transaction at most: a longer queue is written by the next one. */
@@ -69,6 +111,9 @@ const MAX_WRITES = 2;
  * the second write, so a slow round trip (a loaded machine) does not leave lines waiting.
  */
 const SECOND_WRITE_LINES = 400;
+
+/** MAX_WRITES and SECOND_WRITE_LINES as the ingest reads them (bench:load may try others). */
+export const INGEST_WRITES = { max: MAX_WRITES, secondAt: SECOND_WRITE_LINES };
 
 /**
  * Lines this process's ingest wrote in the current whole second and the one before it: how busy
@@ -104,7 +149,17 @@ class LogIngest {
 
   append(batch: LogAppend): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ...batch, settle: (error) => (error ? reject(error) : resolve()) });
+      const queuedAt = performance.now();
+      this.queue.push({
+        ...batch,
+        queuedAt,
+        settle: (error) => {
+          ingestClock.batches++;
+          ingestClock.answered += performance.now() - queuedAt;
+          if (error) reject(error);
+          else resolve();
+        },
+      });
       this.queuedLines += batch.lines.length;
       this.pump();
     });
@@ -112,8 +167,8 @@ class LogIngest {
 
   /** Whether `others` writes in flight leave room for one more now (SECOND_WRITE_LINES). */
   private wanted(others: number) {
-    if (this.queue.length === 0 || others >= MAX_WRITES) return false;
-    return others === 0 || this.queuedLines >= SECOND_WRITE_LINES;
+    if (this.queue.length === 0 || others >= INGEST_WRITES.max) return false;
+    return others === 0 || this.queuedLines >= INGEST_WRITES.secondAt;
   }
 
   private pump() {
@@ -132,6 +187,7 @@ class LogIngest {
    */
   private take() {
     const taken: Pending[] = [];
+    const now = performance.now();
     let lines = 0;
     let chars = 0;
     for (let next = this.queue[0]; next; next = this.queue[0]) {
@@ -142,6 +198,7 @@ class LogIngest {
       )
         break;
       taken.push(this.queue.shift()!);
+      ingestClock.queue += now - next.queuedAt;
       this.queuedLines -= next.lines.length;
       lines += next.lines.length;
       chars += size;
@@ -158,7 +215,11 @@ class LogIngest {
    */
   private async drain() {
     const held = afterReads();
-    if (held) await held;
+    if (held) {
+      const t = performance.now();
+      await held;
+      ingestClock.hold += performance.now() - t;
+    }
     let taken = this.take();
     let connection: LogConnection;
     try {
@@ -174,7 +235,11 @@ class LogIngest {
         if (usable) {
           // Reads first (read-first.ts): the batches that arrive meanwhile join the next write.
           const held = afterReads();
-          if (held) await held;
+          if (held) {
+            const t = performance.now();
+            await held;
+            ingestClock.hold += performance.now() - t;
+          }
           // This slot counts among `writing`: the others are the rest.
           taken = this.wanted(this.writing - 1) ? this.take() : [];
         }
@@ -224,6 +289,9 @@ function holderActor(token: BearerToken, holders: Map<string, TokenHolder>, now:
   return { id: row.id, email: row.email, role: row.role } satisfies Actor;
 }
 
+/** When each connection's last write committed (ingestClock.gap). */
+const lastCommit = new WeakMap<LogConnection, number>();
+
 /**
  * Checks each batch as a lone append would (token, then the node run's run visible, then the
  * node run still open) and writes the accepted ones in one transaction; answers each batch's
@@ -233,10 +301,15 @@ async function writeBatches(db: Db, connection: LogConnection, batches: LogAppen
   // Each batch's refusal (an ApiError, or the error that kept it from an answer); undefined: written.
   const outcomes: unknown[] = [];
   const tokens = batches.flatMap((b) => ('token' in b.writer ? [b.writer.token.hash] : []));
-  const locked = await connection.lock(
-    [...new Set(batches.map((b) => b.nodeRun))],
-    [...new Set(tokens)],
-  );
+  const t0 = performance.now();
+  const committedBefore = lastCommit.get(connection);
+  if (committedBefore !== undefined) ingestClock.gap += t0 - committedBefore;
+  roundTripInFlight(1);
+  const locked = await connection
+    .lock([...new Set(batches.map((b) => b.nodeRun))], [...new Set(tokens)])
+    .finally(() => roundTripInFlight(-1));
+  const t1 = performance.now();
+  ingestClock.lock += t1 - t0;
   const runs = new Map<string, LockedRunOfNodeRun>(locked.runs.map((r) => [r.nodeRun, r]));
   const holders = new Map(locked.holders.map((h) => [h.hash, h]));
   for (const b of batches) {
@@ -251,9 +324,16 @@ async function writeBatches(db: Db, connection: LogConnection, batches: LogAppen
   const accepted = batches.filter((b, k) => !outcomes[k] && b.lines.length > 0);
   // Every accepted batch of a node run still open is written whole: the statement places each
   // line by joining it to its batch's node run and run, which are locked.
-  const { nodeRuns: written } = await connection.commit(
-    accepted.map((b) => ({ nodeRun: b.nodeRun, lines: b.lines, at: b.now })),
-  );
+  roundTripInFlight(1);
+  const { nodeRuns: written, written: lines } = await connection
+    .commit(accepted.map((b) => ({ nodeRun: b.nodeRun, lines: b.lines, at: b.now })))
+    .finally(() => roundTripInFlight(-1));
+  const t2 = performance.now();
+  lastCommit.set(connection, t2);
+  ingestClock.writes++;
+  ingestClock.lines += lines;
+  ingestClock.build += connection.buildMs;
+  ingestClock.commit += t2 - t1 - connection.buildMs;
   // Not written (or an empty batch): refused if its node run has completed, which is for good.
   // After the commit, so a failure here is that batch's alone (and never retries the write).
   for (const [k, b] of batches.entries()) {
