@@ -76,6 +76,12 @@ export function roundTripInFlight(change: 1 | -1) {
   roundTripsSince = now;
   roundTrips += change;
 }
+/** Waits for the reads' hold (afterReads), counted in ingestClock.hold. */
+async function timedHold(held: Promise<unknown>) {
+  const t = performance.now();
+  await held;
+  ingestClock.hold += performance.now() - t;
+}
 /** ingestClock back to zeros (the time-weighted counts start now). */
 export function resetIngestClock() {
   for (const key of Object.keys(ingestClock) as (keyof typeof ingestClock)[]) {
@@ -215,11 +221,7 @@ class LogIngest {
    */
   private async drain() {
     const held = afterReads();
-    if (held) {
-      const t = performance.now();
-      await held;
-      ingestClock.hold += performance.now() - t;
-    }
+    if (held) await timedHold(held);
     let taken = this.take();
     let connection: LogConnection;
     try {
@@ -235,11 +237,7 @@ class LogIngest {
         if (usable) {
           // Reads first (read-first.ts): the batches that arrive meanwhile join the next write.
           const held = afterReads();
-          if (held) {
-            const t = performance.now();
-            await held;
-            ingestClock.hold += performance.now() - t;
-          }
+          if (held) await timedHold(held);
           // This slot counts among `writing`: the others are the rest.
           taken = this.wanted(this.writing - 1) ? this.take() : [];
         }
