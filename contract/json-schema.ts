@@ -35,6 +35,27 @@ export function createJsonSchemaValidator(): Ajv {
 
 export type { ErrorObject, ValidateFunction };
 
+/**
+ * Patterns people write for common values, said in words: ajv's `must match pattern "^\d+…$"`
+ * asks a person to read a regular expression. Other patterns keep ajv's message, since the
+ * pattern is then the only statement of the rule.
+ */
+const VERSION = 'must be a version like 1.2.3';
+const PATTERN_WORDS = new Map<string, string>([
+  ['^\\d+\\.\\d+\\.\\d+$', VERSION],
+  ['^[0-9]+\\.[0-9]+\\.[0-9]+$', VERSION],
+  ['^v?\\d+\\.\\d+\\.\\d+$', VERSION],
+]);
+
+/** What ajv's error says is wrong, in words a person reads (the part after the input's name). */
+export function schemaErrorWords(error: ErrorObject): string {
+  if (error.keyword === 'pattern') {
+    const words = PATTERN_WORDS.get(String((error.params as { pattern?: unknown }).pattern));
+    if (words) return words;
+  }
+  return error.message ?? 'is not valid';
+}
+
 /** A person-readable sentence for one ajv error, naming the input it is about. */
 export function describeSchemaError(error: ErrorObject, root = ''): string {
   const path = error.instancePath
@@ -47,7 +68,7 @@ export function describeSchemaError(error: ErrorObject, root = ''): string {
       : null;
   const name = [root, ...path, ...(missing ? [missing] : [])].filter(Boolean).join('.');
   if (missing) return `${name} is required`;
-  const message = `${name || 'value'} ${error.message ?? 'is not valid'}`;
+  const message = `${name || 'value'} ${schemaErrorWords(error)}`;
   const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
   // ajv only says "one of the allowed values": name them, so the person knows what to send.
   return error.keyword === 'enum' && Array.isArray(allowed)

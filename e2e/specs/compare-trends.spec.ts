@@ -85,6 +85,10 @@ test('picks two rows of the runs list and compares them', async ({
   await new ComparePage(page).expectComparing(first, second);
 });
 
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 test('trends put the slowing node first; clicking it lists the runs where it failed', async ({
   signedIn: page,
   api,
@@ -140,7 +144,20 @@ test('trends put the slowing node first; clicking it lists the runs where it fai
     page.locator('svg text', { hasText: /^Duration \((seconds|minutes|hours)\)$/ }),
   ).toBeVisible();
   await expect(page.locator('svg text', { hasText: /^Runs$/ })).toBeVisible();
+  // The p50 and p95 lines are named outside the plot, where no point can be under the name.
+  const plot = (await page.locator('.recharts-cartesian-grid').first().boundingBox())!;
+  for (const name of [/^p50 \d/, /^p95 \d/]) {
+    const label = page.getByText(name);
+    await expect(label).toBeVisible();
+    expect(overlaps((await label.boundingBox())!, plot), String(name)).toBe(false);
+  }
   await screenshotBothSchemes(page, 'workflow-trends');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/workflow-trends-charts-390.png',
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
   // Mantine's SegmentedControl hides its radios under their labels.
   await page
     .locator('label')

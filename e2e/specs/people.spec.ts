@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { MEMBER, MEMBER_PERSON, expect, presetSession, test } from '../fixtures';
+import { ADMIN_PERSON, MEMBER, MEMBER_PERSON, expect, presetSession, test } from '../fixtures';
 import { seedPipeline } from '../scenarios';
 import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique } from '../seed-api';
@@ -104,7 +104,17 @@ test('a member sees people but cannot manage them or credentials', async ({ page
   await expect(page.getByRole('table', { name: 'People' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add person' })).toHaveCount(0);
   await page.goto('/settings/credentials');
-  await expect(page.getByText('Only admins may manage credentials')).toBeVisible();
+  const refusal = page.getByRole('alert');
+  await expect(refusal).toContainText('Only admins manage machine credentials');
+  await expect(refusal).toContainText(`Ask an admin (${ADMIN_PERSON.name})`);
+  // A refusal does not change by asking again.
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await screenshotBothSchemes(page, 'credentials-member');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/credentials-member-390.png',
+    fullPage: true,
+  });
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test';
-import { expect, test } from '../fixtures';
+import { ADMIN_PERSON, expect, test } from '../fixtures';
 import { seedFailedRun } from '../scenarios';
 import { ActionsSeedApi } from '../seed-actions';
 import { unique } from '../seed-api';
@@ -62,6 +62,15 @@ test.describe('on a 390 px phone', () => {
       expect(await readsInFull(button), name).toBe(true);
     }
   });
+});
+
+test('the account button’s accessible name begins with the name it shows (label in name)', async ({
+  signedIn: page,
+}) => {
+  await page.goto('/workflows');
+  const account = page.getByRole('button', { name: ADMIN_PERSON.name });
+  await expect(account).toHaveText(ADMIN_PERSON.name);
+  await expect(account).toHaveAccessibleName(`${ADMIN_PERSON.name}, account`);
 });
 
 test('an unknown address shows the 404 page inside the app, with its navigation', async ({

@@ -1,8 +1,9 @@
 import type { Page, Request } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { EntityPage } from '../pages/entity-page';
 import { StartRunDialog } from '../pages/start-run-dialog';
 import { ActionsSeedApi } from '../seed-actions';
-import { screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique, type SeedApi } from '../seed-api';
 
 /**
@@ -111,6 +112,46 @@ test('starts a workflow from its page with the generated form and follows the ru
   });
   expect(run.nodeRuns.every((n) => n.status === 'COMPLETED' && n.result === 'SUCCESS')).toBe(true);
   await screenshotBothSchemes(page, 'start-run-finished');
+});
+
+test('the Entity field of a workflow run picks among the catalog’s entities of any blueprint; the run shows on its page', async ({
+  signedIn: page,
+  api,
+  baseURL,
+}) => {
+  const catalog = new ActionsSeedApi(api);
+  const blueprint = unique('service').replace('-', '_');
+  await catalog.createBlueprint({ identifier: blueprint, title: 'Service', schema: {} });
+  const identifier = unique('payments-api');
+  await catalog.createEntity(blueprint, { identifier, title: 'Payments API' });
+  const workflow = await seedEchoWorkflow(api, baseURL ?? '');
+  await openWorkflow(page, workflow.title, workflow.identifier);
+
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const dialog = new StartRunDialog(page, `Run ${workflow.title}`);
+  await dialog.field('Message').fill('ship it');
+  const entity = dialog.dialog.getByRole('combobox', { name: 'Entity' });
+  await entity.fill('no-such-entity');
+  await expect(page.getByText('No entity matches')).toBeVisible();
+  // By its title as a person knows it, or by its identifier in lower case.
+  const option = page.getByRole('option', { name: `Payments API (${identifier}) · ${blueprint}` });
+  await entity.fill('Payments');
+  await expect(option).toBeVisible();
+  await entity.fill('payments');
+  await expect(option).toBeVisible();
+  await screenshotBothSchemes(page, 'start-run-entity-picker');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await entity.fill('Payments');
+  await expect(option).toBeVisible();
+  await saveScreenshot(page, { path: 'test-results/screenshots/start-run-entity-picker-390.png' });
+  await option.click();
+  await dialog.start.click();
+
+  await expect(page).toHaveURL(/\/runs\/wfr_[^/?]+$/);
+  const runIdentifier = new URL(page.url()).pathname.split('/').pop() ?? '';
+  expect((await api.getRun(runIdentifier)).entity).toBe(identifier);
+  await page.goto(`/entities/${blueprint}/${identifier}`);
+  await expect.poll(() => new EntityPage(page).kinds()).toContain('Workflow run');
 });
 
 test('does not send a run whose required input is empty, and says which field is missing', async ({

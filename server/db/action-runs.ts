@@ -167,8 +167,3 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
   const [user] = await db.select().from(users).where(eq(users.email, email));
   return user;
 }
-
-export async function emailOfUser(db: DbOrTx, userId: string) {
-  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
-  return user?.email;
-}

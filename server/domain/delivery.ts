@@ -101,4 +101,4 @@ export function assertCanRetryDelivery(actor: Actor) {
   if (actor.role !== 'admin') throw forbidden('Only admins may retry a delivery');
 }
 
-export const retriedLine = (email: string) => `Delivery retried now by ${email}`;
+export const retriedLine = (who: string) => `Delivery retried now by ${who}`;

@@ -49,8 +49,8 @@ export function assertNodeRunOpen(nodeRun: {
 }
 
 /** The audited line of a run (or node run, or action run) marked complete by hand. */
-export const markedLine = (result: string, email: string, reason: string) =>
-  `Marked ${result} by ${email}: ${reason}`;
+export const markedLine = (result: string, who: string, reason: string) =>
+  `Marked ${result} by ${who}: ${reason}`;
 
 export type CancelPlan =
   /** Nothing to change: the run is already cancelling and no force was asked. */

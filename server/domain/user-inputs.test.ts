@@ -20,7 +20,7 @@ describe('inputsProblem', () => {
 
   it('names the input and the rule it breaks', () => {
     expect(inputsProblem(userInputs, { version: 'v1' }, 'inputs', 'workflow')).toBe(
-      'inputs.version must match pattern "^\\d+\\.\\d+\\.\\d+$"',
+      'inputs.version must be a version like 1.2.3',
     );
     expect(inputsProblem(userInputs, {}, 'properties', 'action')).toBe(
       'properties.version is required',

@@ -49,7 +49,7 @@ function validatorFor(userInputs: unknown, what: string): ValidateFunction {
 
 /**
  * The inputs' first breaks of the schema as one sentence naming each input, e.g.
- * `inputs.version must match pattern "^\d+\.\d+\.\d+$"`; null when they conform.
+ * `inputs.version must be a version like 1.2.3`; null when they conform.
  * `what` names the definition in the message when its schema itself is broken.
  */
 export function inputsProblem(

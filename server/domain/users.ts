@@ -14,6 +14,22 @@ export const roleFromInvite = (roles: readonly ('Admin' | 'Member')[] | undefine
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/**
+ * How a log line or message names the person (or machine credential) who acted: the name with
+ * the email beside it, since a name alone can be shared; the email alone when there is no name.
+ */
+export function personLabel(user: {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+}): string {
+  const name = [user.firstName, user.lastName]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(' ');
+  return name ? `${name} (${user.email})` : user.email;
+}
+
 /** Seconds until a fixed window that began at `start` ends (at least 1). */
 export function secondsLeft(start: Date, windowMs: number, now: Date) {
   return Math.max(1, Math.ceil((start.getTime() + windowMs - now.getTime()) / 1000));

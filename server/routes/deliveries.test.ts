@@ -160,7 +160,7 @@ describe('POST /v1/workflows/nodes/runs/{wfnr}/retry-delivery', () => {
     const logs = await t.api('admin', 'GET', `/workflows/nodes/runs/${node.identifier}/logs`);
     const lines = (logs.body.logs as { log: string }[]).map((l) => l.log);
     expect([done.status, done.result], lines.join('\n')).toEqual(['COMPLETED', 'SUCCESS']);
-    expect(lines).toContain('Delivery retried now by admin@runboard.dev');
+    expect(lines).toContain('Delivery retried now by Avery Admin (admin@runboard.dev)');
     const audit = await t.api('admin', 'GET', `/audit-log?run_id=${run.identifier}`);
     expect(JSON.stringify(audit.body)).toContain(`"delivery":"queued"`);
   });

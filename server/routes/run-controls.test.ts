@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../contract/entities';
 import type { WorkflowRun } from '../../contract/workflows';
+import { users } from '../db/schema';
 import { machineUser, startTestServer, type TestServer } from '../test/harness';
 import {
   completeNode,
@@ -92,7 +94,7 @@ describe('POST /v1/workflows/runs/{wfr}/complete', () => {
     ]);
     for (const node of ['left', 'right']) {
       expect(await nodeLogs(nodeRunOf(after, node).identifier)).toEqual([
-        'Marked FAILED by admin@runboard.dev: backend died',
+        'Marked FAILED by Avery Admin (admin@runboard.dev): backend died',
       ]);
     }
     expect(await getRun(t, run.identifier)).toMatchObject({
@@ -225,7 +227,7 @@ describe("a manual completion racing the backend — on a real PostgreSQL (every
         expect(after).toMatchObject({ status: 'COMPLETED', result: 'FAILED' });
         expect(node).toMatchObject({ result: 'FAILED', output: {} });
         expect(after.variables.outputs).not.toHaveProperty('work');
-        expect(logs).toEqual([`Marked FAILED by member@runboard.dev: stuck ${i}`]);
+        expect(logs).toEqual([`Marked FAILED by Morgan Member (member@runboard.dev): stuck ${i}`]);
         expect(audits).toHaveLength(1);
       } else {
         expect(after).toMatchObject({ status: 'COMPLETED', result: 'SUCCESS' });
@@ -258,7 +260,9 @@ describe("a manual completion racing the backend — on a real PostgreSQL (every
     expect(after).toMatchObject({ status: 'COMPLETED', result: 'FAILED' });
     expect(nodeRunOf(after, 'work')).toMatchObject({ result: 'FAILED', output: {} });
     expect(after.variables.outputs).not.toHaveProperty('work');
-    expect(await nodeLogs(work)).toEqual(['Marked FAILED by member@runboard.dev: gave up']);
+    expect(await nodeLogs(work)).toEqual([
+      'Marked FAILED by Morgan Member (member@runboard.dev): gave up',
+    ]);
   });
 
   it('lets exactly one of two completions of the same node run win (the dashboard marks a node run with the node-run PATCH)', async () => {
@@ -334,7 +338,7 @@ describe('marking one node run complete by hand ([ext] reason on the node-run PA
     });
   });
 
-  it('writes the "Marked <result> by <email>: <reason>" line once when the PATCH carries only a reason', async () => {
+  it('writes the "Marked <result> by <name> (<email>): <reason>" line once when the PATCH carries only a reason', async () => {
     const run = await startRun(t, 'linear');
     const work = nodeRunOf(run, 'work');
     const res = await patchNode(t, work.identifier, {
@@ -344,22 +348,26 @@ describe('marking one node run complete by hand ([ext] reason on the node-run PA
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await nodeLogLines(work.identifier)).toEqual([
-      'Marked FAILED by admin@runboard.dev: backend lost',
+      'Marked FAILED by Avery Admin (admin@runboard.dev): backend lost',
     ]);
   });
 
-  it('does not repeat the line an older client already sent in logs', async () => {
-    const run = await startRun(t, 'linear');
-    const work = nodeRunOf(run, 'work');
-    const line = 'Marked SUCCESS by admin@runboard.dev: checked by hand';
-    const res = await patchNode(t, work.identifier, {
-      status: 'COMPLETED',
-      result: 'SUCCESS',
-      reason: 'checked by hand',
-      logs: [{ logLevel: 'INFO', log: line }],
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(await nodeLogLines(work.identifier)).toEqual([line]);
+  it('does not repeat the line an older client already sent in logs, with or without the name', async () => {
+    for (const line of [
+      'Marked SUCCESS by admin@runboard.dev: checked by hand',
+      'Marked SUCCESS by Avery Admin (admin@runboard.dev): checked by hand',
+    ]) {
+      const run = await startRun(t, 'linear');
+      const work = nodeRunOf(run, 'work');
+      const res = await patchNode(t, work.identifier, {
+        status: 'COMPLETED',
+        result: 'SUCCESS',
+        reason: 'checked by hand',
+        logs: [{ logLevel: 'INFO', log: line }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(await nodeLogLines(work.identifier)).toEqual([line]);
+    }
   });
 
   it('refuses a member who did not start the run with 403 and changes nothing', async () => {
@@ -438,7 +446,7 @@ describe('POST /v1/workflows/runs/{wfr}/cancel', () => {
     await cancel(run.identifier, '', { reason: 'wrong inputs' });
     for (const node of ['left', 'right']) {
       expect(await nodeLogs(nodeRunOf(run, node).identifier)).toEqual([
-        'Cancel requested by admin@runboard.dev: wrong inputs',
+        'Cancel requested by Avery Admin (admin@runboard.dev): wrong inputs',
       ]);
     }
   });
@@ -466,7 +474,7 @@ describe('POST /v1/workflows/runs/{wfr}/cancel', () => {
       ['right', 'COMPLETED', 'CANCELLED'],
     ]);
     expect(await nodeLogs(nodeRunOf(after, 'left').identifier)).toEqual([
-      'Cancelled by member@runboard.dev: runaway',
+      'Cancelled by Morgan Member (member@runboard.dev): runaway',
     ]);
     const [entry] = await auditOf(run.identifier);
     expect(entry).toMatchObject({
@@ -526,7 +534,28 @@ describe('POST /v1/workflows/runs/{wfr}/cancel', () => {
     }
     const after = await getRun(t, run.identifier);
     expect(nodeRunOf(after, 'work')).toMatchObject({ result: 'CANCELLED', output: {} });
-    expect(await nodeLogs(work)).toEqual(['Cancelled by admin@runboard.dev']);
+    expect(await nodeLogs(work)).toEqual(['Cancelled by Avery Admin (admin@runboard.dev)']);
+  });
+
+  it('names a machine credential by its name with the email beside it', async () => {
+    const deployer = await machineUser(t, 'deployer');
+    await t.database.db
+      .update(users)
+      .set({ firstName: 'Deploy bot' })
+      .where(eq(users.id, 'user_deployer'));
+    const run = await startRun(t, 'linear');
+    const work = nodeRunOf(run, 'work').identifier;
+    const res = await t.api(
+      'anonymous',
+      'POST',
+      `/workflows/runs/${run.identifier}/cancel?force=true`,
+      { reason: 'rollback' },
+      deployer,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await nodeLogs(work)).toEqual([
+      'Cancelled by Deploy bot (deployer@runboard.dev): rollback',
+    ]);
   });
 
   it('refuses a member who did not start the run with 403, and a bad force value with 422', async () => {
@@ -698,7 +727,7 @@ describe('POST /v1/actions/runs/{id}/complete', () => {
     expect(res.body.run.endedAt).not.toBeNull();
     const logs = await t.api('member', 'GET', `/actions/runs/${id}/logs`);
     expect(logs.body.runLogs.map((l: { message: string }) => l.message)).toEqual([
-      'Marked FAILURE by member@runboard.dev: pod evicted',
+      'Marked FAILURE by Morgan Member (member@runboard.dev): pod evicted',
     ]);
     const audits = (await auditOf(id)).filter((e) => e.action === 'UPDATE');
     expect(audits).toHaveLength(1);

@@ -55,7 +55,7 @@ const startActionRun = (properties: Record<string, unknown>) =>
   t.api('member', 'POST', '/actions/deploy/runs', { properties });
 
 const refusals: [rule: string, inputs: Record<string, unknown>, message: string][] = [
-  ['pattern', { version: 'not-a-version' }, 'version must match pattern "^\\d+\\.\\d+\\.\\d+$"'],
+  ['pattern', { version: 'not-a-version' }, 'version must be a version like 1.2.3'],
   ['maximum', { nodes: 500 }, 'nodes must be <= 50'],
   ['minimum', { nodes: 0 }, 'nodes must be >= 1'],
   ['minLength', { name: 'ab' }, 'name must NOT have fewer than 3 characters'],
@@ -87,7 +87,7 @@ describe('a workflow run with inputs that break the trigger’s userInputs', () 
   it('names every broken input at once', async () => {
     const res = await startWorkflowRun({ version: 'x', environment: 'staging', nodes: 99 });
     expect(res.status).toBe(422);
-    expect(res.body.message).toContain('inputs.version must match pattern');
+    expect(res.body.message).toContain('inputs.version must be a version like 1.2.3');
     expect(res.body.message).toContain('inputs.nodes must be <= 50');
   });
 

@@ -15,6 +15,7 @@ import {
   retriedLine,
 } from '../domain/delivery';
 import type { Actor } from '../domain/permissions';
+import { actorLabel } from './actor-label';
 import { loadVisibleActionRun, lockNodeRun } from './run-access';
 import { auditedActionRun, auditedWorkflowRun, auditRunChange } from './run-audit';
 import { logOnEach } from './run-engine';
@@ -100,7 +101,7 @@ export async function retryNodeRunDelivery(
       now,
     );
     const due = await makeWorkDueNow(tx, item.id, now, resetAttempts);
-    await logOnEach(tx, run, [nodeRun], retriedLine(actor.email), now);
+    await logOnEach(tx, run, [nodeRun], retriedLine(await actorLabel(tx, actor)), now);
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
@@ -136,7 +137,7 @@ export async function retryActionRunDelivery(
     await appendActionRunLogs(
       tx,
       id,
-      [{ level: 'INFO', message: retriedLine(actor.email) }],
+      [{ level: 'INFO', message: retriedLine(await actorLabel(tx, actor)) }],
       actor.id,
       now,
     );

@@ -5,7 +5,7 @@ import type {
   CompleteWorkflowRunBody,
   RerunWorkflowRunBody,
 } from '../../contract/run-controls';
-import { appendActionRunLogs, emailOfUser, type RunVersion } from '../db/action-runs';
+import { appendActionRunLogs, type RunVersion } from '../db/action-runs';
 import type { Db, Tx } from '../db/client';
 import { toGraph } from '../db/serialize';
 import {
@@ -32,6 +32,7 @@ import {
   planRerun,
 } from '../domain/run-controls';
 import { endActionRun, getActionRun } from './action-runs';
+import { actorLabel, userLabel } from './actor-label';
 import { loadVisibleActionRun, loadVisibleWorkflowRun, lockNodeRun } from './run-access';
 import { auditedWorkflowRun, auditRunChange } from './run-audit';
 import {
@@ -64,7 +65,7 @@ async function lockControllable(tx: Tx, identifier: string, actor: Actor) {
 /**
  * A node-run PATCH with [ext] `reason`: a person marks the node run complete. Their lines,
  * output and completion apply as a backend's would, plus the audited line
- * `Marked <result> by <email>: <reason>` (not added twice when an older client sent it in
+ * `Marked <result> by <name> (<email>): <reason>` (not added twice when an older client sent it in
  * `logs` itself) and an audit entry with the node run before and after.
  */
 export async function markNodeRunComplete(
@@ -80,8 +81,10 @@ export async function markNodeRunComplete(
     assertCanControl(actor, run, `workflow run "${run.identifier}"`, 'complete its node runs');
     assertNodeRunOpen(nodeRun);
     const report = reportOfPatch(body);
-    const line = markedLine(String(body.result), actor.email, body.reason);
-    if (!report.logs.some((l) => l.message === line)) {
+    const line = markedLine(String(body.result), await actorLabel(tx, actor), body.reason);
+    // Dashboards from before names were written sent the line with the email alone.
+    const sent = [line, markedLine(String(body.result), actor.email, body.reason)];
+    if (!report.logs.some((l) => sent.includes(l.message))) {
       report.logs.push({ level: 'INFO', message: line });
     }
     await applyNodeRunReport(tx, run, nodeRun, report, now);
@@ -116,7 +119,8 @@ export async function completeWorkflowRun(
     const run = await lockControllable(tx, identifier, actor);
     assertRunOpen(run);
     const open = (await nodeRunsOf(tx, identifier)).filter((n) => n.status === 'IN_PROGRESS');
-    await logOnEach(tx, run, open, markedLine(body.result, actor.email, body.reason), now);
+    const line = markedLine(body.result, await actorLabel(tx, actor), body.reason);
+    await logOnEach(tx, run, open, line, now);
     await completeOpenNodeRuns(tx, identifier, body.result, now);
     await completeRun(tx, identifier, body.result, now);
     await auditRunChange(
@@ -152,11 +156,12 @@ export async function cancelWorkflowRun(
     const plan = planCancel(run, body.force);
     if (plan.kind === 'unchanged') return workflowRunAnswer(tx, identifier, actor);
     const open = (await nodeRunsOf(tx, identifier)).filter((n) => n.status === 'IN_PROGRESS');
+    const who = await actorLabel(tx, actor);
     if (plan.kind === 'force') {
-      await logOnEach(tx, run, open, withReason(`Cancelled by ${actor.email}`, body.reason), now);
+      await logOnEach(tx, run, open, withReason(`Cancelled by ${who}`, body.reason), now);
       await completeRun(tx, identifier, 'CANCELLED', now);
     } else {
-      const line = withReason(`Cancel requested by ${actor.email}`, body.reason);
+      const line = withReason(`Cancel requested by ${who}`, body.reason);
       await logOnEach(tx, run, open, line, now);
       await markRunCancelling(tx, identifier, now);
       await settle(tx, run, 'CANCELLING', now, { result: 'CANCELLED', whenOpen: open.length });
@@ -294,13 +299,13 @@ export async function completeActionRun(
     assertCanControl(actor, run, `action run "${id}"`, 'mark it complete');
     if (isEnded(run.status)) {
       const at = run.endedAt ? ` at ${run.endedAt.toISOString()}` : '';
-      const by = (await emailOfUser(tx, run.updatedBy)) ?? run.updatedBy;
+      const by = await userLabel(tx, run.updatedBy);
       throw runExhausted(
         `Action run "${id}" already finished (${run.status})${at} by ${by}; an ended run cannot be changed`,
       );
     }
     assertCanTerminate(run, body.status);
-    const message = markedLine(body.status, actor.email, body.reason);
+    const message = markedLine(body.status, await actorLabel(tx, actor), body.reason);
     await appendActionRunLogs(tx, id, [{ level: 'INFO', message }], actor.id, now);
     await endActionRun(tx, run, body.status, actor, now, {
       changes: body.statusLabel !== undefined ? { statusLabel: body.statusLabel } : {},

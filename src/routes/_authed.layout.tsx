@@ -182,11 +182,20 @@ function NavbarContent({ onDone }: { onDone: () => void }) {
 
 function UserMenu() {
   const me = useQuery(meQueryOptions());
+  const name = useDisplayName(me.data?.id);
+  const visible = me.data ? name || me.data.email : 'Account';
   return (
     <Menu position="bottom-end" withArrow>
       <Menu.Target>
-        <Button variant="default" size="compact-md" aria-label="Account" maw={200}>
-          {me.data ? <AccountName id={me.data.id} fallback={me.data.email} /> : 'Account'}
+        {/* The accessible name begins with the visible text (WCAG 2.5.3, label in name), so a
+            person using speech input can say what they see. */}
+        <Button
+          variant="default"
+          size="compact-md"
+          aria-label={me.data ? `${visible}, account` : visible}
+          maw={200}
+        >
+          {visible}
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
@@ -211,9 +220,4 @@ function UserMenu() {
       </Menu.Dropdown>
     </Menu>
   );
-}
-
-function AccountName({ id, fallback }: { id: string; fallback: string }) {
-  const name = useDisplayName(id);
-  return <>{name || fallback}</>;
 }

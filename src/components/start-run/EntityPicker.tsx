@@ -12,17 +12,28 @@ interface Common {
   description?: string | null | undefined;
   required?: boolean;
   error?: string | null;
-  /** The blueprint whose entities may be picked. */
-  blueprint: string;
+  /** The blueprint whose entities may be picked; null: any blueprint's (a workflow run's entity). */
+  blueprint: string | null;
 }
 
-const optionOf = (e: EntityOption): ComboboxItem => ({
-  value: e.identifier,
-  label: e.title && e.title !== e.identifier ? `${e.title} (${e.identifier})` : e.identifier,
-});
+const optionOf = (e: EntityOption): ComboboxItem => {
+  const named = e.title && e.title !== e.identifier ? `${e.title} (${e.identifier})` : e.identifier;
+  return { value: e.identifier, label: e.blueprint ? `${named} · ${e.blueprint}` : named };
+};
+
+/**
+ * One option per identifier: a run names its entity by identifier alone, so entities of two
+ * blueprints that share one are the same choice (the first found names it).
+ */
+const uniqueOptions = (entities: EntityOption[]) => {
+  const seen = new Set<string>();
+  return entities
+    .filter((e) => !seen.has(e.identifier) && Boolean(seen.add(e.identifier)))
+    .map(optionOf);
+};
 
 /** The blueprint's entities matching what was typed, with the picked ones kept listed. */
-function useEntityOptions(blueprint: string, picked: string[]) {
+function useEntityOptions(blueprint: string | null, picked: string[]) {
   const [search, setSearch] = useState('');
   const [labels, setLabels] = useState<Map<string, ComboboxItem>>(() => new Map());
   // Once an entity is picked, a single picker's box shows its label: that is not a search.
@@ -32,7 +43,7 @@ function useEntityOptions(blueprint: string, picked: string[]) {
     ...entitySearchQueryOptions(blueprint, debounced),
     placeholderData: keepPreviousData,
   });
-  const found = (query.data ?? []).slice(0, SHOWN).map(optionOf);
+  const found = uniqueOptions((query.data ?? []).slice(0, SHOWN));
   const shown = new Set(found.map((o) => o.value));
   const kept = picked
     .filter((id) => !shown.has(id))
@@ -68,7 +79,7 @@ export function EntityPicker({
       description={common.description}
       required={common.required}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
-      placeholder={`Search ${common.blueprint} entities`}
+      placeholder={common.blueprint ? `Search ${common.blueprint} entities` : 'Search entities'}
       searchable
       clearable={!common.required}
       data={options.data}
@@ -99,7 +110,13 @@ export function EntityMultiPicker({
       description={common.description}
       required={common.required}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
-      placeholder={value.length ? undefined : `Search ${common.blueprint} entities`}
+      placeholder={
+        value.length
+          ? undefined
+          : common.blueprint
+            ? `Search ${common.blueprint} entities`
+            : 'Search entities'
+      }
       searchable
       clearable
       data={options.data}

@@ -36,7 +36,7 @@ interface Props {
   userInputs: UserInputs | null;
   /** `none`: no entity field; `optional` / `required`: an Entity field, required for DAY-2 and DELETE actions. */
   entity: 'none' | 'optional' | 'required';
-  /** The blueprint of the run's entity: the Entity field is then a picker of its entities. */
+  /** The blueprint of the run's entity, whose entities the Entity field lists; null: any blueprint's. */
   entityBlueprint?: string | null;
   /** Values to start from instead of the schema's defaults (e.g. a re-run's inputs, to edit). */
   initialInputs?: Record<string, unknown>;
@@ -96,7 +96,7 @@ export function RunInputsForm({
   const entityDescription =
     entity === 'required'
       ? 'The entity this action acts on.'
-      : 'Optional: the identifier of the entity this run is about.';
+      : 'Optional: the entity this run is about; the run shows on its page.';
   const setEntity = (value: string) => {
     setEntityText(value);
     setEntityError(null);
@@ -137,27 +137,17 @@ export function RunInputsForm({
             spellCheck={false}
           />
         )}
-        {entity !== 'none' &&
-          (entityBlueprint ? (
-            <EntityPicker
-              label="Entity"
-              description={entityDescription}
-              blueprint={entityBlueprint}
-              required={entity === 'required'}
-              error={entityError}
-              value={entityText}
-              onChange={setEntity}
-            />
-          ) : (
-            <TextInput
-              label="Entity"
-              description={entityDescription}
-              value={entityText}
-              onChange={(e) => setEntity(e.currentTarget.value)}
-              error={entityError}
-              required={entity === 'required'}
-            />
-          ))}
+        {entity !== 'none' && (
+          <EntityPicker
+            label="Entity"
+            description={entityDescription}
+            blueprint={entityBlueprint}
+            required={entity === 'required'}
+            error={entityError}
+            value={entityText}
+            onChange={setEntity}
+          />
+        )}
         {serverError && (
           <Alert color="red" variant="light" title="The run was not started" role="alert">
             {serverError}

@@ -17,17 +17,44 @@ export const actionsQueryOptions = () =>
     staleTime: 60_000,
   });
 
-export type EntityOption = Pick<Entity, 'identifier' | 'title'>;
+export type EntityOption = Pick<Entity, 'identifier' | 'title'> & { blueprint?: string };
 
-/** The entities of a blueprint whose identifier or title contains `search` ([ext] `?search=`). */
-export const entitySearchQueryOptions = (blueprint: string, search: string) =>
+/** How many entities of any blueprint one search lists; typing narrows them. */
+export const ANY_ENTITY_LIMIT = 50;
+
+/**
+ * The entities whose identifier or title contains `search`: a blueprint's ([ext] `?search=`,
+ * case-insensitive), or with `blueprint` null every blueprint's (a workflow run's entity may be
+ * of any), through Port's `POST /v1/entities/search`. Port's `contains` is case-sensitive, so the
+ * lower-cased text is tried too: identifiers are lower case by habit.
+ */
+export const entitySearchQueryOptions = (blueprint: string | null, search: string) =>
   queryOptions({
     queryKey: ['entities', 'search', blueprint, search] as const,
-    queryFn: ({ signal }) =>
-      api<{ entities: Entity[] }>(`/blueprints/${encodeURIComponent(blueprint)}/entities`, {
+    queryFn: async ({ signal }): Promise<EntityOption[]> => {
+      if (blueprint !== null) {
+        const b = await api<{ entities: Entity[] }>(
+          `/blueprints/${encodeURIComponent(blueprint)}/entities`,
+          { signal, query: { search } },
+        );
+        return b.entities.map(({ identifier, title }) => ({ identifier, title }));
+      }
+      const texts = search === '' ? [] : [...new Set([search, search.toLowerCase()])];
+      const rules = texts.flatMap((value) =>
+        ['$identifier', '$title'].map((property) => ({ property, operator: 'contains', value })),
+      );
+      const b = await api<{ entities: Entity[] }>('/entities/search', {
+        method: 'POST',
         signal,
-        query: { search },
-      }).then((b) => b.entities.map(({ identifier, title }) => ({ identifier, title }))),
+        query: { limit: ANY_ENTITY_LIMIT, include: ['identifier', 'title', 'blueprint'] },
+        body: { combinator: rules.length ? 'or' : 'and', rules },
+      });
+      return b.entities.map(({ identifier, title, blueprint }) => ({
+        identifier,
+        title,
+        blueprint,
+      }));
+    },
     staleTime: 30_000,
   });
 

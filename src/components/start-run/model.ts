@@ -5,6 +5,7 @@
  */
 import {
   createJsonSchemaValidator,
+  schemaErrorWords,
   type ErrorObject,
   type ValidateFunction,
 } from '../../../contract/json-schema';
@@ -242,7 +243,7 @@ function validatorFor(fields: InputField[]): ValidateFunction | Error {
   return validate;
 }
 
-/** One schema error as the form shows it under its field: "Version must match pattern …". */
+/** One schema error as the form shows it under its field: "Version must be a version like 1.2.3". */
 function fieldError(error: ErrorObject, fields: InputField[]): [string, string] | null {
   const path = error.instancePath.split('/').filter(Boolean);
   const missing = (error.params as { missingProperty?: string }).missingProperty;
@@ -252,7 +253,7 @@ function fieldError(error: ErrorObject, fields: InputField[]): [string, string] 
   if (error.keyword === 'required' && path.length === 0)
     return [field.name, `${field.label} is required`];
   const rest = path.slice(1).map((p) => (/^\d+$/.test(p) ? `item ${Number(p) + 1}` : p));
-  return [field.name, [field.label, ...rest, error.message ?? 'is not valid'].join(' ')];
+  return [field.name, [field.label, ...rest, schemaErrorWords(error)].join(' ')];
 }
 
 export type FormResult =

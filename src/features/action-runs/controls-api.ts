@@ -14,7 +14,7 @@ export interface MarkActionRunInput {
  * Ends an action run by hand. The cached run shows the chosen status at once; a refusal restores
  * what was there, and either way the run is fetched again and its open log views poll once more.
  *
- * That last poll is what shows the server's "Marked <status> by <email>: <reason>" line. The run
+ * That last poll is what shows the server's "Marked <status> by <name> (<email>): <reason>" line. The run
  * shown finished at once (optimistically), so the log viewer stopped being live and made its one
  * last poll then, before the server had written the line, and a finished run's log is not polled
  * again: only a poll started after the answer is sure to read the line.

@@ -14,7 +14,7 @@ export interface MarkNodeInput {
 
 /**
  * Marks a node run complete through Port's node-run PATCH with the [ext] `reason`, which makes it
- * an audited manual act: the server writes the "Marked <result> by <email>: <reason>" line. The
+ * an audited manual act: the server writes the "Marked <result> by <name> (<email>): <reason>" line. The
  * cached run shows the node completed at once; a refusal restores what was there, and either way
  * the run and the open log views of that node (and of the whole run) are fetched again, so the
  * server's line shows.

@@ -13,12 +13,13 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Credential } from '../../../../contract/users';
+import { displayName, type Credential } from '../../../../contract/users';
 import { CopyButton } from '../../../components/CopyButton';
 import { describeError, ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { DialogFooter } from './DialogFooter';
-import { userKeys } from '../../../lib/users';
+import { ApiRequestError } from '../../../lib/api';
+import { userKeys, useUserDirectory } from '../../../lib/users';
 import {
   createCredential,
   credentialKeys,
@@ -28,11 +29,36 @@ import {
   type IssuedSecret,
 } from '../api';
 
+/**
+ * What a member sees instead of the list: who may manage credentials and whom to ask, by name
+ * (the organization's active admins). Nothing to retry: asking again gets the same answer.
+ */
+function AdminsOnly() {
+  const { users } = useUserDirectory();
+  const admins = users
+    .filter((u) => u.role === 'admin' && u.status === 'ACTIVE')
+    .map((u) => displayName(u));
+  const ask = admins.length > 0 ? `Ask an admin (${admins.join(', ')})` : 'Ask an admin';
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        Machine credentials
+      </Title>
+      <Alert color="blue" variant="light" title="Only admins manage machine credentials">
+        <Text size="sm">
+          {ask} to make a credential for your backend, or to give you the admin role.
+        </Text>
+      </Alert>
+    </Stack>
+  );
+}
+
 /** Admins hand backends their own client id/secret pairs, rotate and revoke them. */
 export function CredentialsPage() {
   const list = useQuery(credentialsQueryOptions());
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedSecret | null>(null);
+  if (list.error instanceof ApiRequestError && list.error.status === 403) return <AdminsOnly />;
   if (list.error) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   return (
     <Stack gap="md">

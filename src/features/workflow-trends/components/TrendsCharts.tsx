@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css';
 import { BarChart, LineChart, ScatterChart } from '@mantine/charts';
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Box, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { WorkflowTrends } from '../../../../contract/trends';
 import { dayjs, formatDuration } from '../../../lib/dates';
 import { RESULT_SERIES, bucketRows, durationSeries, durationUnit } from '../model';
@@ -29,14 +29,33 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
         <Title order={4} mb={4}>
           Run duration
         </Title>
-        <Text size="xs" c="dimmed" mb="sm">
+        <Text size="xs" c="dimmed" mb="xs">
           Each run a point, coloured by result; dashed lines are the p50 and p95 of the range.
         </Text>
+        {/* The lines' labels sit here, outside the plot: inside it they covered the points. */}
+        <Group gap="md" mb="sm">
+          {referenceLines.map((l) => (
+            <Group key={l.label} gap={6} wrap="nowrap">
+              <Box
+                w={20}
+                aria-hidden
+                style={{
+                  borderTop: `2px dashed var(--mantine-color-${l.color.replace('.', '-')})`,
+                }}
+              />
+              <Text size="xs">{l.label}</Text>
+            </Group>
+          ))}
+        </Group>
         <ScatterChart
           h={260}
           data={durationSeries(trends.points, unit.ms)}
           dataKey={{ x: 't', y: 'd' }}
-          referenceLines={referenceLines.map((l) => ({ ...l, strokeDasharray: '6 4' }))}
+          referenceLines={referenceLines.map(({ y, color }) => ({
+            y,
+            color,
+            strokeDasharray: '6 4',
+          }))}
           xAxisProps={{
             type: 'number',
             scale: 'time',
