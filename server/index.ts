@@ -66,7 +66,9 @@ async function main() {
   }
   const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
   const actionRunSimulator =
-    config.SIMULATOR === 'on' ? startActionRunSimulator({ db: database.db }) : null;
+    config.SIMULATOR === 'on'
+      ? startActionRunSimulator({ db: database.db, adoptHandRuns: config.SEED === 'demo' })
+      : null;
   const backendOptions = {
     ...DEFAULT_BACKEND_OPTIONS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,

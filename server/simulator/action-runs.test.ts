@@ -1,7 +1,7 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client';
-import { actionRunLogs, actionRuns, auditLog } from '../db/schema';
+import { actionRunLogs, actionRuns, actions, auditLog, entities } from '../db/schema';
 import { Rng } from '../seed/demo-content';
 import { seedDemoActions, SIMULATED_RUN_PREFIX } from '../seed/demo-actions';
 import { ADMIN_ID, ensureUsers } from '../seed/users';
@@ -73,11 +73,105 @@ describe('the action-run simulator', () => {
       { properties: {}, entity: 'payments-api' },
       { actor: admin, now: new Date(time), source: 'UI' },
     );
-    const simulation = new ActionRunSimulation(db, new Rng(11));
+    const simulation = new ActionRunSimulation(db, new Rng(11), { adoptHandRuns: true });
     for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
     const [after] = await db.select().from(actionRuns).where(eq(actionRuns.id, run.id));
     expect(after).toMatchObject({ status: 'SUCCESS', createdBy: ADMIN_ID });
     const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
     expect(lines.length).toBeGreaterThan(1);
+  });
+
+  const admin = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' as const };
+  const runById = async (id: string) =>
+    (await database.db.select().from(actionRuns).where(eq(actionRuns.id, id)))[0]!;
+
+  // An action of the demo's name that someone pointed at a backend of their own: the simulator
+  // took its runs, reported made-up progress, ended them SUCCESS and changed the catalog.
+  it('leaves a hand run of an action with a backend of its own to that backend', async () => {
+    const db = database.db;
+    let time = Date.parse('2026-05-03T12:00:00Z');
+    const [before] = await db
+      .select()
+      .from(actions)
+      .where(eq(actions.identifier, 'deploy_service'));
+    await db
+      .update(actions)
+      .set({ invocationMethod: { type: 'WEBHOOK', url: 'https://ci.example.com/hook' } })
+      .where(eq(actions.identifier, 'deploy_service'));
+    try {
+      const run = await startActionRun(
+        db,
+        'deploy_service',
+        { properties: { version: '1.2.3', environment: 'staging' }, entity: 'payments-api' },
+        { actor: admin, now: new Date(time), source: 'UI' },
+      );
+      const simulation = new ActionRunSimulation(db, new Rng(5), { adoptHandRuns: true });
+      for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
+      expect(await runById(run.id)).toMatchObject({ status: 'IN_PROGRESS', externalRunId: null });
+      const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
+      expect(lines).toEqual([]);
+    } finally {
+      await db
+        .update(actions)
+        .set({ invocationMethod: before!.invocationMethod })
+        .where(eq(actions.identifier, 'deploy_service'));
+    }
+  });
+
+  it('leaves every hand run alone on a server that did not seed the demo', async () => {
+    const db = database.db;
+    let time = Date.parse('2026-05-04T12:00:00Z');
+    const run = await startActionRun(
+      db,
+      'restart_service',
+      { properties: {}, entity: 'payments-api' },
+      { actor: admin, now: new Date(time), source: 'UI' },
+    );
+    const simulation = new ActionRunSimulation(db, new Rng(3));
+    for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
+    expect(await runById(run.id)).toMatchObject({ status: 'IN_PROGRESS', externalRunId: null });
+  });
+
+  it("plays a hand run of Delete service to success without deleting the catalog's own service", async () => {
+    const db = database.db;
+    let time = Date.parse('2026-05-05T12:00:00Z');
+    const run = await startActionRun(
+      db,
+      'delete_service',
+      { properties: {}, entity: 'payments-api' },
+      { actor: admin, now: new Date(time), source: 'UI' },
+    );
+    const simulation = new ActionRunSimulation(db, new Rng(1), { adoptHandRuns: true });
+    for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
+    expect(await runById(run.id)).toMatchObject({ status: 'SUCCESS' });
+    const kept = await db
+      .select({ identifier: entities.identifier })
+      .from(entities)
+      .where(and(eq(entities.blueprint, 'service'), eq(entities.identifier, 'payments-api')));
+    expect(kept).toHaveLength(1);
+  });
+
+  // A restart lost the plan, and the next process took an adopted run for one of its own (which
+  // fail one time in five).
+  it('plays runs started by hand to success also when another process adopted them', async () => {
+    const db = database.db;
+    let time = Date.parse('2026-05-06T12:00:00Z');
+    const runs = [];
+    for (let k = 0; k < 10; k++) {
+      runs.push(
+        await startActionRun(
+          db,
+          'restart_service',
+          { properties: {}, entity: 'payments-api' },
+          { actor: admin, now: new Date(time), source: 'UI' },
+        ),
+      );
+    }
+    const first = new ActionRunSimulation(db, new Rng(1), { adoptHandRuns: true });
+    await first.tick(new Date((time += 2000)));
+    for (const run of runs) expect((await runById(run.id)).externalRunId).toMatch(/^sim-hand-/);
+    const next = new ActionRunSimulation(db, new Rng(2), { adoptHandRuns: true });
+    for (let i = 0; i < 40; i++) await next.tick(new Date((time += 2000)));
+    for (const run of runs) expect((await runById(run.id)).status).toBe('SUCCESS');
   });
 });

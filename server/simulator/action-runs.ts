@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { and, eq, inArray, isNull, like, or } from 'drizzle-orm';
 import type { ActionRunStatus } from '../../contract/actions';
 import type { Db } from '../db/client';
@@ -5,7 +6,13 @@ import { actionRuns, actions, entities } from '../db/schema';
 import { ApiError } from '../domain/errors';
 import { randomId16 } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
-import { actionScript, demoInputs, runLinks, type ScriptLine } from '../seed/demo-action-content';
+import {
+  actionScript,
+  DEMO_ACTIONS,
+  demoInputs,
+  runLinks,
+  type ScriptLine,
+} from '../seed/demo-action-content';
 import { SIMULATED_RUN_PREFIX } from '../seed/demo-actions';
 import { DEMO_SERVICES } from '../seed/demo-catalog';
 import { Rng } from '../seed/demo-content';
@@ -31,6 +38,19 @@ const START_WEIGHTS: [string, number][] = [
 ];
 /** The demo's actions whose only backend is this simulator. */
 const PLAYED = START_WEIGHTS.map(([id]) => id);
+/** How the demo seeds each of them: no url, no agent, a made-up GitHub org. */
+const DEMO_METHODS = new Map<string, unknown>(
+  DEMO_ACTIONS.map((a) => [a.identifier, a.invocationMethod]),
+);
+/**
+ * A run started by hand is the simulator's to play only when its action is still the demo's: an
+ * action of that name that someone set up with a backend of their own (a webhook, an agent, any
+ * other invocation) is that backend's, and the simulator must not report on it.
+ */
+const playedHere = (action: string, invocationMethod: unknown) =>
+  DEMO_METHODS.has(action) && isDeepStrictEqual(DEMO_METHODS.get(action), invocationMethod);
+/** The externalRunId prefix of a run started by hand that the simulator took: played to success. */
+const ADOPTED_RUN_PREFIX = `${SIMULATED_RUN_PREFIX}hand-`;
 
 interface Plan {
   lines: ScriptLine[];
@@ -49,6 +69,8 @@ interface ActiveRun {
   entityIdentifier: string | null;
   properties: unknown;
   externalRunId: string | null;
+  /** The action's invocation method now (null when the action is gone). */
+  invocationMethod: unknown;
 }
 
 const isExpected = (err: unknown) =>
@@ -64,9 +86,14 @@ export class ActionRunSimulation {
   private readonly plans = new Map<string, Plan>();
   private target: number;
 
+  /**
+   * With `adoptHandRuns`, the demo's action runs started by hand are played too (see playedHere);
+   * a server that did not seed the demo leaves every run it did not start to its backend.
+   */
   constructor(
     private readonly db: Db,
     private readonly rng: Rng,
+    private readonly options: { adoptHandRuns: boolean } = { adoptHandRuns: false },
   ) {
     this.target = rng.int(MIN_ACTIVE, MAX_ACTIVE);
   }
@@ -76,7 +103,14 @@ export class ActionRunSimulation {
     if (active.length < this.target) await this.startOne(now);
     for (const run of active) {
       try {
-        if (run.externalRunId === null) await this.adopt(run, now);
+        if (run.externalRunId === null) {
+          if (
+            !this.options.adoptHandRuns ||
+            !playedHere(run.actionIdentifier, run.invocationMethod)
+          )
+            continue;
+          await this.adopt(run, now);
+        }
         await this.advance(run, now);
       } catch (err) {
         if (!isExpected(err)) throw err;
@@ -96,8 +130,10 @@ export class ActionRunSimulation {
         entityIdentifier: actionRuns.entityIdentifier,
         properties: actionRuns.properties,
         externalRunId: actionRuns.externalRunId,
+        invocationMethod: actions.invocationMethod,
       })
       .from(actionRuns)
+      .leftJoin(actions, eq(actions.identifier, actionRuns.actionIdentifier))
       .where(
         or(
           and(
@@ -118,10 +154,9 @@ export class ActionRunSimulation {
 
   /** Takes a run started by hand as its backend would: its job id, and a plan to succeed. */
   private async adopt(run: ActiveRun, now: Date) {
-    const externalRunId = `${SIMULATED_RUN_PREFIX}${randomId16().slice(0, 8)}`;
+    const externalRunId = `${ADOPTED_RUN_PREFIX}${randomId16().slice(0, 8)}`;
     await patchActionRun(this.db, run.id, { externalRunId }, machine, now, 'v1');
     run.externalRunId = externalRunId;
-    this.planFor(run, true);
   }
 
   private pickAction(available: Set<string>) {
@@ -178,11 +213,15 @@ export class ActionRunSimulation {
     );
   }
 
-  /** A run started by hand succeeds, as a demo workflow's does, so a newcomer's first one ends. */
-  private planFor(run: ActiveRun, byHand = false): Plan {
+  /**
+   * A run started by hand succeeds, as a demo workflow's does, so a newcomer's first one ends
+   * (told by its externalRunId, so also when another process adopted it before a restart).
+   */
+  private planFor(run: ActiveRun): Plan {
     let plan = this.plans.get(run.id);
     if (!plan) {
       const props = (run.properties ?? {}) as Record<string, unknown>;
+      const byHand = run.externalRunId?.startsWith(ADOPTED_RUN_PREFIX) ?? false;
       const succeed = byHand || this.rng.chance(0.8);
       const vars = Object.fromEntries(
         Object.entries({ ...props, entity: run.entityIdentifier ?? props.name }).map(([k, v]) => [
@@ -276,7 +315,11 @@ export class ActionRunSimulation {
         );
         return;
       case 'delete_service':
-        if (entity) await deleteEntity(this.db, bp, entity, { run_id: run.id }, machine, now);
+        // The catalog's own services stay (the demo workflows' inputs name them), also when a
+        // person picked one in a run started by hand: the run succeeds, and nothing is deleted.
+        if (entity && !DEMO_SERVICES.includes(entity)) {
+          await deleteEntity(this.db, bp, entity, { run_id: run.id }, machine, now);
+        }
         return;
     }
   }
@@ -331,13 +374,16 @@ export function startActionRunSimulator({
   clock = () => new Date(),
   tickMs = 2000,
   seed = Date.now(),
+  adoptHandRuns = false,
 }: {
   db: Db;
   clock?: () => Date;
   tickMs?: number;
   seed?: number;
+  /** Play the demo's action runs started by hand too (a demo install: SEED=demo). */
+  adoptHandRuns?: boolean;
 }): ActionRunSimulator {
-  const simulation = new ActionRunSimulation(db, new Rng(seed));
+  const simulation = new ActionRunSimulation(db, new Rng(seed), { adoptHandRuns });
   let ready = false;
   return startTicker(
     'action-run simulator',
