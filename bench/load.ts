@@ -392,7 +392,8 @@ async function main() {
   }
   if (process.env.SEAL_MAX_BEHIND) SEAL_PACE.maxBehind = Number(process.env.SEAL_MAX_BEHIND);
   for (const setting of (process.env.PG_SET ?? '').split(';').filter(Boolean)) {
-    const [name, value] = setting.split('=') as [string, string];
+    const at = setting.indexOf('=');
+    const [name, value] = [setting.slice(0, at), setting.slice(at + 1)];
     await db.execute(sql.raw(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`));
   }
   if (process.env.PG_SET) await db.execute(sql`SELECT pg_reload_conf()`);

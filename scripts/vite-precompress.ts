@@ -1,11 +1,9 @@
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
+import { COMPRESS_MIN_BYTES, PRECOMPRESSED_FILE } from '../server/http/compress';
 
-/** What is worth compressing: text, from this size on (below it gzip's header costs more). */
-const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt)$/;
-export const PRECOMPRESS_MIN_BYTES = 1024;
 /**
  * Brotli's quality: 9 makes the built assets ~7 % bigger than 11 but costs ~0.5 s of a build
  * instead of ~2.4 s (measured on the dashboard's ~2.2 MB of scripts and styles), and `npm start`
@@ -14,8 +12,17 @@ export const PRECOMPRESS_MIN_BYTES = 1024;
 const BROTLI_QUALITY = 9;
 
 /**
+ * Written whole or not at all (a temporary file renamed): a server serving the build while it is
+ * rebuilt never sends a half-written copy marked immutable.
+ */
+function writeAtomically(file: string, bytes: Buffer) {
+  writeFileSync(`${file}.tmp`, bytes);
+  renameSync(`${file}.tmp`, file);
+}
+
+/**
  * Writes `<file>.br` and `<file>.gz` beside every compressible file of `dir` (recursively) of at
- * least PRECOMPRESS_MIN_BYTES, so the server sends the built assets as they are (serveStatic's
+ * least COMPRESS_MIN_BYTES, so the server sends the built assets as they are (serveStatic's
  * `precompressed`) instead of gzipping each on every request. Source maps are left alone: only
  * developer tools fetch them. Answers the files compressed.
  */
@@ -28,9 +35,9 @@ export function precompressDir(dir: string): string[] {
       done.push(...precompressDir(file));
       continue;
     }
-    if (!COMPRESSIBLE.test(name) || stat.size < PRECOMPRESS_MIN_BYTES) continue;
+    if (!PRECOMPRESSED_FILE.test(name) || stat.size < COMPRESS_MIN_BYTES) continue;
     const bytes = readFileSync(file);
-    writeFileSync(
+    writeAtomically(
       `${file}.br`,
       brotliCompressSync(bytes, {
         params: {
@@ -39,7 +46,7 @@ export function precompressDir(dir: string): string[] {
         },
       }),
     );
-    writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+    writeAtomically(`${file}.gz`, gzipSync(bytes, { level: 9 }));
     done.push(file);
   }
   return done;

@@ -11,7 +11,7 @@ import { DEFAULT_BACKEND_OPTIONS, type Dispatcher } from './backends/dispatcher'
 import { organizationSecret } from './backends/signing';
 import type { Db } from './db/client';
 import { ApiError, forbidden, RateLimited } from './domain/errors';
-import { compressResponses } from './http/compress';
+import { compressResponses, PRECOMPRESSED_FILE } from './http/compress';
 import { requireAuth, storedTokenSecret, type AuthEnv } from './http/auth';
 import { apiRoutes, openApiDocument } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
@@ -240,7 +240,13 @@ export function createApp({
         root: path.relative(process.cwd(), staticDir) || '.',
         // The build writes .br and .gz beside each asset (scripts/vite-precompress.ts).
         precompressed: true,
-        onFound: (_path, c) => c.header('Cache-Control', staticCacheControl(c.req.path)),
+        onFound: (file, c) => {
+          c.header('Cache-Control', staticCacheControl(c.req.path));
+          // A cache in front keeps one copy per encoding, also of the file sent as it is.
+          if (PRECOMPRESSED_FILE.test(file.replace(/\.(br|gz)$/, ''))) {
+            c.header('Vary', 'Accept-Encoding');
+          }
+        },
       }),
     );
     // A file of the build that is not there (a page loaded before a deploy asking for a chunk

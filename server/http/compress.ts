@@ -8,6 +8,11 @@ export const COMPRESS_MIN_BYTES = 1024;
 const FAST_FROM_BYTES = 64 * 1024;
 const gzipAsync = promisify(gzip);
 const COMPRESSIBLE = /^(application\/(json|javascript)|text\/(css|html|javascript)|image\/svg)/i;
+/**
+ * The built dashboard's files that the build precompresses (scripts/vite-precompress.ts, from
+ * COMPRESS_MIN_BYTES on) and the server sends as stored: what COMPRESSIBLE names, by extension.
+ */
+export const PRECOMPRESSED_FILE = /\.(js|mjs|css|html|svg|json|txt)$/;
 
 /** Whether Accept-Encoding takes gzip: listed (or `*`) without `q=0`. */
 export function acceptsGzip(header: string | undefined) {

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,6 +72,7 @@ describe('precompressDir (the build step)', () => {
     expect(gunzipSync(readFileSync(`${file}.gz`)).toString()).toBe(script);
     expect(existsSync(path.join(dir, 'assets', 'tiny-def456.js.br'))).toBe(false);
     expect(existsSync(path.join(dir, 'assets', 'app-abc123.js.map.br'))).toBe(false);
+    expect(readdirSync(path.join(dir, 'assets')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
@@ -91,6 +100,8 @@ describe('the SPA build served by the server', () => {
     expect(plain.status).toBe(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(script);
+    // A shared cache must not hand this copy to a browser that takes brotli.
+    expect(plain.headers['vary']).toMatch(/accept-encoding/i);
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 

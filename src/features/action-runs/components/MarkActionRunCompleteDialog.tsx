@@ -1,6 +1,5 @@
 import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { useDisplayName } from '../../../lib/users';
 import {
   TERMINATION_STATUSES,
   type ActionRunV2,
@@ -11,19 +10,16 @@ import {
   ChoiceRadios,
   ControlDialog,
   RefusalAlert,
-  controlBlockedReason,
+  useBlockedReason,
   useRefusal,
-  useCurrentUser,
 } from '../../../components/run-controls';
 
 /** "Mark complete" on an action run in progress: its button, dialog and any refusal. */
 export function MarkActionRunComplete({ run }: { run: ActionRunV2 }) {
-  const me = useCurrentUser();
   const mark = useMarkActionRunComplete(run.id);
   const [opened, setOpened] = useState(false);
   const { refusal, clear, refuse } = useRefusal();
-  const starter = { id: run.createdBy, name: useDisplayName(run.createdBy) };
-  const blocked = controlBlockedReason(me, starter, 'mark it complete');
+  const blocked = useBlockedReason(run.createdBy, 'mark it complete');
   if (run.status !== 'IN_PROGRESS' && !refusal) return null;
   return (
     <Stack gap={6} align="flex-end">

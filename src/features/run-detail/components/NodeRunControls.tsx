@@ -1,7 +1,6 @@
 import { Badge, Box, Button, Group, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { useDisplayName } from '../../../lib/users';
 import type { NodeRunSummary, WorkflowRunSummary } from '../../../../contract/workflows';
 import { canRerunFrom, type PreviewGraph } from '../controls';
 import { useMarkNodeComplete, useRetryNodeDelivery, useRunAct } from '../controls-api';
@@ -9,7 +8,7 @@ import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
 import { RerunDialog } from './RunControls';
 import {
   RefusalAlert,
-  controlBlockedReason,
+  useBlockedReason,
   useRefusal,
   useCurrentUser,
 } from '../../../components/run-controls';
@@ -39,8 +38,7 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
   const retry = useRetryNodeDelivery(run.identifier);
   const [dialog, setDialog] = useState<'mark' | 'rerun' | null>(null);
   const { refusal, clear: clearRefusal, refuse } = useRefusal();
-  const starter = { id: run.createdBy, name: useDisplayName(run.createdBy) };
-  const blocked = controlBlockedReason(me, starter);
+  const blocked = useBlockedReason(run.createdBy);
   const markable = nodeRun?.status === 'IN_PROGRESS';
   const rerunnable = canRerunFrom(nodeRun);
   const title = nodeRun ? (titles[nodeRun.nodeIdentifier] ?? nodeRun.nodeIdentifier) : '';

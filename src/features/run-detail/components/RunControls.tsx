@@ -1,7 +1,6 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { useDisplayName } from '../../../lib/users';
 import {
   RUN_RESULTS,
   type RunResult,
@@ -12,9 +11,8 @@ import {
   ChoiceRadios,
   ControlDialog,
   RefusalAlert,
-  controlBlockedReason,
+  useBlockedReason,
   useRefusal,
-  useCurrentUser,
 } from '../../../components/run-controls';
 
 /**
@@ -45,13 +43,11 @@ const CANCEL_KINDS = Object.keys(CANCELS) as CancelKind[];
  * node runs in progress finish; or forced: they end CANCELLED at once), re-run it.
  */
 export function RunControls({ run }: { run: WorkflowRunSummary }) {
-  const me = useCurrentUser();
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);
   const [dialog, setDialog] = useState<'complete' | CancelKind | 'rerun' | null>(null);
   const { refusal, clear, refuse } = useRefusal();
-  const starter = { id: run.createdBy, name: useDisplayName(run.createdBy) };
-  const blocked = controlBlockedReason(me, starter);
+  const blocked = useBlockedReason(run.createdBy);
   const open = run.status !== 'COMPLETED';
   const close = () => setDialog(null);
   /** A dialog's act: the dialog closes, the last refusal goes, and a new one shows if refused. */

@@ -75,7 +75,11 @@ export function RunDetailPage({
   // the memoized graph and timeline are not drawn again for it.
   const nodeOrder = useMemo(() => graph.nodes.map((n) => n.identifier), [graph.nodes]);
   const allNodes = search.scope === 'all';
-  const selectedNode = allNodes ? null : shownNode(run.nodeRuns, search.node, nodeOrder);
+  // Only a graph that is known tells that a name is no node: drawn from the node runs alone (the
+  // graph still loading), a node that has not run yet is not in it.
+  const selectedNode = allNodes
+    ? null
+    : shownNode(run.nodeRuns, search.node, ranOn ? nodeOrder : null);
   const selectedRun = selectedNode ? (latest.get(selectedNode) ?? null) : null;
   const durations = useMemo(() => {
     const d: Record<string, string> = {};
