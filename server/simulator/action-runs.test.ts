@@ -1,4 +1,4 @@
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, gte, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client';
 import { actionRunLogs, actionRuns, actions, auditLog, entities } from '../db/schema';
@@ -110,6 +110,13 @@ describe('the action-run simulator', () => {
       expect(await runById(run.id)).toMatchObject({ status: 'IN_PROGRESS', externalRunId: null });
       const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
       expect(lines).toEqual([]);
+      // Nor does it start runs of its own of that action (it started others meanwhile).
+      const started = await db
+        .select({ action: actionRuns.actionIdentifier })
+        .from(actionRuns)
+        .where(and(simulated, gte(actionRuns.createdAt, new Date('2026-05-03T12:00:00Z'))));
+      expect(started.length).toBeGreaterThan(0);
+      expect(started.map((r) => r.action)).not.toContain('deploy_service');
     } finally {
       await db
         .update(actions)

@@ -43,9 +43,10 @@ const DEMO_METHODS = new Map<string, unknown>(
   DEMO_ACTIONS.map((a) => [a.identifier, a.invocationMethod]),
 );
 /**
- * A run started by hand is the simulator's to play only when its action is still the demo's: an
- * action of that name that someone set up with a backend of their own (a webhook, an agent, any
- * other invocation) is that backend's, and the simulator must not report on it.
+ * An action is the simulator's to play (its own runs, and runs started by hand) only while it is
+ * still the demo's: an action of that name that someone set up with a backend of their own (a
+ * webhook, an agent, any other invocation) is that backend's, and the simulator must not start
+ * or report on its runs.
  */
 const playedHere = (action: string, invocationMethod: unknown) =>
   DEMO_METHODS.has(action) && isDeepStrictEqual(DEMO_METHODS.get(action), invocationMethod);
@@ -169,9 +170,15 @@ export class ActionRunSimulation {
   }
 
   private async startOne(now: Date) {
-    const defs = await this.db
-      .select({ identifier: actions.identifier, blueprint: actions.blueprint })
-      .from(actions);
+    const defs = (
+      await this.db
+        .select({
+          identifier: actions.identifier,
+          blueprint: actions.blueprint,
+          invocationMethod: actions.invocationMethod,
+        })
+        .from(actions)
+    ).filter((d) => playedHere(d.identifier, d.invocationMethod));
     const actionId = this.pickAction(new Set(defs.map((d) => d.identifier)));
     const def = defs.find((d) => d.identifier === actionId);
     if (!actionId || !def?.blueprint) return;

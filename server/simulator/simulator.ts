@@ -132,8 +132,10 @@ export function startSimulator({
     const existing = (await db.select({ id: workflows.identifier }).from(workflows)).map(
       (w) => w.id,
     );
+    // Only the demo's workflows: a run of a team's own workflow is its backend's to report, and
+    // a server without the demo (SEED=none, SIMULATOR left on) starts nothing.
     const demo = existing.filter((id) => START_WEIGHTS[id] !== undefined);
-    if (demo.length === 0) return existing.length ? rng.pick(existing) : null;
+    if (demo.length === 0) return null;
     const total = demo.reduce((s, id) => s + START_WEIGHTS[id]!, 0);
     let roll = rng.next() * total;
     return demo.find((id) => (roll -= START_WEIGHTS[id]!) < 0) ?? demo[0]!;
