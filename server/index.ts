@@ -64,11 +64,13 @@ async function main() {
     });
     if (backends.length) console.log(`  echo backend demo: ${backends.join(', ')}`);
   }
-  const simulator = config.SIMULATOR === 'on' ? startSimulator({ db: database.db }) : null;
-  const actionRunSimulator =
-    config.SIMULATOR === 'on'
-      ? startActionRunSimulator({ db: database.db, adoptHandRuns: config.SEED === 'demo' })
-      : null;
+  // The simulators play the demo's backends: a server without the demo has none for them, and a
+  // workflow or action of its own named like a demo one is its own backend's.
+  const simulating = config.SIMULATOR === 'on' && config.SEED === 'demo';
+  const simulator = simulating ? startSimulator({ db: database.db }) : null;
+  const actionRunSimulator = simulating
+    ? startActionRunSimulator({ db: database.db, adoptHandRuns: true })
+    : null;
   const backendOptions = {
     ...DEFAULT_BACKEND_OPTIONS,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
