@@ -95,18 +95,29 @@ describe('the chunk sealer', () => {
     expect(await sealLogChunks(t.database.db)).toEqual({ chunks: 0, skipped: false });
   });
 
+  /**
+   * Runs `body` while a sealer ticks every 10 ms, paced by `options.ingestRate` with its bound
+   * lowered to 3 chunks behind; the bound and the sealer are put back after.
+   */
+  async function withPacedSealer(
+    options: Parameters<typeof startLogSealer>[1],
+    body: () => Promise<void>,
+  ) {
+    const bound = SEAL_PACE.maxBehind;
+    SEAL_PACE.maxBehind = 3;
+    const sealer = startLogSealer(t.database.db, { intervalMs: 10, idleMs: 10, ...options });
+    try {
+      await body();
+    } finally {
+      SEAL_PACE.maxBehind = bound;
+      await sealer.stop();
+    }
+  }
+
   it('waits while the ingest is busy, stays under its bound behind, and seals all once it slows', async () => {
     const work = await nodeRunWith(5 * CHUNK_LINES);
     let rate = 1_000_000;
-    const bound = SEAL_PACE.maxBehind;
-    SEAL_PACE.maxBehind = 3;
-    const sealer = startLogSealer(t.database.db, {
-      intervalMs: 10,
-      idleMs: 10,
-      chunkBatch: 1,
-      ingestRate: () => rate,
-    });
-    try {
+    await withPacedSealer({ chunkBatch: 1, ingestRate: () => rate }, async () => {
       // 5 chunks behind, bound 3: sealed one at a time until 2 are left, then paced.
       await until('sealed down under the bound', async () => (await sealedOf(work)).length === 3);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -119,10 +130,7 @@ describe('the chunk sealer', () => {
       // …and when the ingest slows, everything is.
       rate = 0;
       await until('every chunk sealed', async () => (await sealedOf(work)).length === 6);
-    } finally {
-      SEAL_PACE.maxBehind = bound;
-      await sealer.stop();
-    }
+    });
     expect(await sealedOf(work)).toEqual(firsts(6));
   });
 
@@ -132,24 +140,14 @@ describe('the chunk sealer', () => {
     const far = await nodeRunWith(5 * CHUNK_LINES);
     const near = await nodeRunWith(2 * CHUNK_LINES);
     let rate = 1_000_000;
-    const bound = SEAL_PACE.maxBehind;
-    SEAL_PACE.maxBehind = 3;
-    const sealer = startLogSealer(t.database.db, {
-      intervalMs: 10,
-      idleMs: 10,
-      ingestRate: () => rate,
-    });
-    try {
+    await withPacedSealer({ ingestRate: () => rate }, async () => {
       await until('the far one under the bound', async () => (await sealedOf(far)).length === 3);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await sealedOf(far)).toEqual(firsts(3));
       expect(await sealedOf(near)).toEqual([]);
       rate = 0;
       await until('every chunk sealed', async () => (await sealedOf(near)).length === 2);
-    } finally {
-      SEAL_PACE.maxBehind = bound;
-      await sealer.stop();
-    }
+    });
     expect(await sealedOf(far)).toEqual(firsts(5));
     expect(await sealedOf(near)).toEqual(firsts(2));
   });
