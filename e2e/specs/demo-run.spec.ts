@@ -1,12 +1,10 @@
 import { expect, test } from '../fixtures';
 import { StartRunDialog } from '../pages/start-run-dialog';
-import { ActionsSeedApi } from '../seed-actions';
-import { DEMO_CATALOG, SERVICE_BLUEPRINT } from '../../server/seed/demo-catalog';
 import { DEMO_WORKFLOWS } from '../../server/seed/demo-workflows';
 
-// The simulator plays the demo's backends; the demo's own definitions are created through the
-// API (the full demo seed with its 30 days of history takes a minute to write).
-test.use({ serverEnv: { SIMULATOR: 'on' } });
+// A demo install, as a newcomer starts it: the demo seeded, and the simulator playing its
+// backends (it plays nothing on a server without the demo).
+test.use({ serverEnv: { SIMULATOR: 'on', SEED: 'demo' } });
 
 test('Run on the demo "Deploy service" workflow completes with success within a minute', async ({
   signedIn: page,
@@ -14,14 +12,7 @@ test('Run on the demo "Deploy service" workflow completes with success within a 
   runDetailPage: detail,
 }) => {
   test.setTimeout(120_000);
-  const actions = new ActionsSeedApi(api);
-  const services = DEMO_CATALOG.find((b) => b.identifier === SERVICE_BLUEPRINT)!;
-  await actions.createBlueprint({ identifier: services.identifier, title: services.title });
-  for (const e of services.entities) {
-    await actions.createEntity(services.identifier, { identifier: e.identifier, title: e.title });
-  }
-  const deploy = DEMO_WORKFLOWS.find((w) => w.body.identifier === 'deploy-service')!;
-  const workflow = await api.createWorkflow(deploy.body);
+  const workflow = DEMO_WORKFLOWS.find((w) => w.body.identifier === 'deploy-service')!.body;
 
   await page.goto(`/workflows/${workflow.identifier}`);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
