@@ -39,7 +39,13 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createApp } from '../server/app';
-import { BULK_NICE_DEFAULT, openEmbedded, selectRows, timePool } from '../server/db/client';
+import {
+  BULK_NICE_DEFAULT,
+  openEmbedded,
+  selectRows,
+  timePool,
+  type Db,
+} from '../server/db/client';
 import { setCoalescerInFlight } from '../server/db/coalesce';
 import { ensureUsers } from '../server/seed/users';
 import { CHUNK_LINES } from '../server/db/log-chunks';
@@ -251,6 +257,15 @@ function schedstat(file: string) {
   } catch {
     return null;
   }
+}
+
+/** Each PostgreSQL backend's pid → the pool that opened it (application_name) or its kind. */
+async function backendRoles(db: Db) {
+  const rows = await selectRows<{ pid: number; role: string }>(
+    db,
+    sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
+  );
+  return new Map(rows.map((r) => [r.pid, r.role]));
 }
 
 /** schedstat of the postmaster `pid`'s children (the backends), by pid. */
@@ -518,14 +533,7 @@ async function main() {
         const wall = performance.now() - t0;
         const main1 = schedstat(mainThread);
         const backends1 = backendSched(postmaster);
-        const roles = new Map(
-          (
-            await selectRows<{ pid: number; role: string }>(
-              db,
-              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
-            )
-          ).map((r) => [r.pid, r.role]),
-        );
+        const roles = await backendRoles(db);
         const byRole = new Map<string, { cpu: number; wait: number }>([
           ['server main thread', { cpu: main1!.cpu - main0!.cpu, wait: main1!.wait - main0!.wait }],
         ]);
@@ -741,14 +749,7 @@ async function main() {
         // by the pool that opened them (application_name) or their kind (autovacuum, …).
         const main1 = schedstat(mainThread);
         const sched1 = backendSched(postmaster);
-        const roles = new Map(
-          (
-            await selectRows<{ pid: number; role: string }>(
-              db,
-              sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
-            )
-          ).map((r) => [r.pid, r.role]),
-        );
+        const roles = await backendRoles(db);
         const byRole = new Map<string, { cpu: number; wait: number }>();
         for (const [p, s] of sched1) {
           const role = roles.get(p) ?? 'other';
