@@ -259,13 +259,28 @@ function schedstat(file: string) {
   }
 }
 
-/** Each PostgreSQL backend's pid → the pool that opened it (application_name) or its kind. */
-async function backendRoles(db: Db) {
+/**
+ * PostgreSQL's backends' CPU and run-queue wait between two backendSched readings, summed by the
+ * pool that opened each (application_name) or its kind (autovacuum, checkpointer, …).
+ */
+async function schedByRole(
+  db: Db,
+  before: Map<number, { cpu: number; wait: number }>,
+  after: Map<number, { cpu: number; wait: number }>,
+) {
   const rows = await selectRows<{ pid: number; role: string }>(
     db,
     sql`SELECT pid, coalesce(nullif(application_name, ''), backend_type) AS role FROM pg_stat_activity`,
   );
-  return new Map(rows.map((r) => [r.pid, r.role]));
+  const roles = new Map(rows.map((r) => [r.pid, r.role]));
+  const byRole = new Map<string, { cpu: number; wait: number }>();
+  for (const [pid, s] of after) {
+    const role = roles.get(pid) ?? 'other';
+    const was = before.get(pid) ?? { cpu: 0, wait: 0 };
+    const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
+    byRole.set(role, { cpu: sum.cpu + s.cpu - was.cpu, wait: sum.wait + s.wait - was.wait });
+  }
+  return byRole;
 }
 
 /** schedstat of the postmaster `pid`'s children (the backends), by pid. */
@@ -533,19 +548,10 @@ async function main() {
         const wall = performance.now() - t0;
         const main1 = schedstat(mainThread);
         const backends1 = backendSched(postmaster);
-        const roles = await backendRoles(db);
         const byRole = new Map<string, { cpu: number; wait: number }>([
           ['server main thread', { cpu: main1!.cpu - main0!.cpu, wait: main1!.wait - main0!.wait }],
+          ...(await schedByRole(db, backends0, backends1)),
         ]);
-        for (const [p, s1] of backends1) {
-          const role = roles.get(p) ?? 'other';
-          const before = backends0.get(p) ?? { cpu: 0, wait: 0 };
-          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
-          byRole.set(role, {
-            cpu: sum.cpu + s1.cpu - before.cpu,
-            wait: sum.wait + s1.wait - before.wait,
-          });
-        }
         return [...byRole]
           .filter(([, v]) => v.cpu + v.wait > 0.01 * wall)
           .map(
@@ -748,18 +754,7 @@ async function main() {
         // Waiting for a CPU, by who waited: the server's main thread, and PostgreSQL's backends
         // by the pool that opened them (application_name) or their kind (autovacuum, …).
         const main1 = schedstat(mainThread);
-        const sched1 = backendSched(postmaster);
-        const roles = await backendRoles(db);
-        const byRole = new Map<string, { cpu: number; wait: number }>();
-        for (const [p, s] of sched1) {
-          const role = roles.get(p) ?? 'other';
-          const before = sched0.get(p) ?? { cpu: 0, wait: 0 };
-          const sum = byRole.get(role) ?? { cpu: 0, wait: 0 };
-          byRole.set(role, {
-            cpu: sum.cpu + s.cpu - before.cpu,
-            wait: sum.wait + s.wait - before.wait,
-          });
-        }
+        const byRole = await schedByRole(db, sched0, backendSched(postmaster));
         clearInterval(sampler);
         clearInterval(activity);
         if (waits.size)

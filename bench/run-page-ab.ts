@@ -14,10 +14,11 @@
  * `git archive` of the commit before, node_modules linked), for changes on the server's side.
  */
 import { loadavg } from 'node:os';
-import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { INIT_SCRIPT, measureOutput, measureRunPage, signIn, longTasks } from './run-page';
+import { launchSignedIn, measureOutput, measureRunPage, longTasks } from './run-page';
 import {
+  browserProcessOf,
   busiestRenderer,
   epochToMonotonic,
   splitWindow,
@@ -25,7 +26,6 @@ import {
   type SchedSample,
 } from './sched-sampler';
 import { startBenchServer, type BenchServer } from './server-process';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const [dataDir, runsJson, ...rest] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const statics = rest.filter((a) => !/^\d+$/.test(a));
@@ -41,7 +41,6 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ??
 /** The first build's port (the next ones follow): another bench may hold the default. */
 const firstPort = Number(process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 18961);
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
-const CREDENTIALS = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 
 async function main() {
   const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
@@ -65,14 +64,8 @@ async function main() {
       );
       bases.push(`http://127.0.0.1:${port}`);
     }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_EXECUTABLE,
-      args: CHROMIUM_ARGS,
-    });
-    const browserPid = sched ? await processOf(browser) : null;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(INIT_SCRIPT);
-    for (const base of bases) await signIn(context, base, CREDENTIALS);
+    const { browser, context } = await launchSignedIn(bases);
+    const browserPid = sched ? await browserProcessOf(browser) : null;
     for (let r = 0; r < rounds; r++) {
       for (const [i, base] of bases.entries()) {
         const page = await context.newPage();
@@ -158,16 +151,6 @@ async function schedOfTasks(samples: SchedSample[], page: Page) {
       `${Math.round(t.start)}: ${fmt(splitWindow(samples, pid, mono(t.start), mono(t.start + t.duration)))}`,
   );
   return `sched renderer ${pid} whole load ${fmt(whole)}; tasks ${each.join('; ') || 'none'}`;
-}
-
-/** The pid of the browser process of `browser` (Chromium's SystemInfo over CDP). */
-async function processOf(browser: Browser) {
-  const cdp = await browser.newBrowserCDPSession();
-  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
-  await cdp.detach();
-  const pid = processInfo.find((p) => p.type === 'browser')?.id;
-  if (pid === undefined) throw new Error('Chromium did not name its browser process');
-  return pid;
 }
 
 /**

@@ -13,11 +13,12 @@
  */
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import type { BrowserContext, Page, Response } from '@playwright/test';
+import { chromium, type BrowserContext, type Page, type Response } from '@playwright/test';
 import type pg from 'pg';
 import { build } from 'vite';
 import { generateOutput } from './json-inspector-page/generate';
 import { storedRootSql } from '../server/db/workflow-runs';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -77,6 +78,24 @@ export async function setOutput(db: pg.Client, run: string, node: string, bytes:
     [run, text],
   );
   return text.length;
+}
+
+/** The bench servers' seeded admin (server/test/harness.ts TEST_CREDENTIALS' defaults). */
+const BENCH_ADMIN = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
+
+/**
+ * Chromium as the run-page benches launch it, with one context (1400 × 900, INIT_SCRIPT) signed
+ * in as the admin to each of `bases`.
+ */
+export async function launchSignedIn(bases: string[]) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_EXECUTABLE,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(INIT_SCRIPT);
+  for (const base of bases) await signIn(context, base, BENCH_ADMIN);
+  return { browser, context };
 }
 
 /** Signs the browser context in: a bearer token exchanged for the dashboard's session cookie. */

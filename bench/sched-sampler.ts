@@ -8,6 +8,7 @@
  * `--sched`.
  */
 import { Worker } from 'node:worker_threads';
+import type { Browser } from '@playwright/test';
 
 /** One reading of one renderer main thread: times in ms on CLOCK_MONOTONIC. */
 export interface SchedSample {
@@ -131,4 +132,14 @@ export function splitWindow(samples: SchedSample[], pid: number, from: number, t
   const wait = b.wait - a.wait;
   const nices = [...new Set(mine.filter((s) => s.t >= a.t && s.t <= b.t).map((s) => s.nice))];
   return { wall, cpu, wait, sleep: Math.max(0, wall - cpu - wait), nices };
+}
+
+/** The pid of the browser process of `browser` (Chromium's SystemInfo over CDP). */
+export async function browserProcessOf(browser: Browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  const pid = processInfo.find((p) => p.type === 'browser')?.id;
+  if (pid === undefined) throw new Error('Chromium did not name its browser process');
+  return pid;
 }

@@ -17,13 +17,17 @@ import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadavg } from 'node:os';
-import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import type { Browser, BrowserContext } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { INIT_SCRIPT, signIn } from './run-page';
+import { launchSignedIn } from './run-page';
 import { startBenchServer, type BenchServer } from './server-process';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 import type { TraceEvent } from './trace-events';
-import { splitWindow, startSchedSampler, type SchedSample } from './sched-sampler';
+import {
+  browserProcessOf,
+  splitWindow,
+  startSchedSampler,
+  type SchedSample,
+} from './sched-sampler';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [dataDir, runsJson, ...rest] = args;
@@ -107,18 +111,8 @@ async function main() {
       );
       bases.push(`http://127.0.0.1:${port}`);
     }
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_EXECUTABLE,
-      args: CHROMIUM_ARGS,
-    });
-    const browserPid = sched ? await processOf(browser) : null;
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(INIT_SCRIPT);
-    for (const base of bases)
-      await signIn(context, base, {
-        clientId: 'runboard-admin',
-        clientSecret: 'runboard-admin-secret',
-      });
+    const { browser, context } = await launchSignedIn(bases);
+    const browserPid = sched ? await browserProcessOf(browser) : null;
     const loads = [
       { name: 'trivial-node', url: `http://127.0.0.1:${firstPort + 50}/`, app: false },
       { name: 'trivial-rb', url: `${bases[0]}/${TRIVIAL_FILE}`, app: false },
@@ -282,16 +276,6 @@ function partsOf(onMain: TraceEvent[], task: TraceEvent) {
     .slice(0, 8)
     .map(([k, v]) => `${k} ${ms(v.wall)}/${ms(v.cpu)}`)
     .join(', ');
-}
-
-/** The pid of the browser process of `browser` (Chromium's SystemInfo over CDP). */
-async function processOf(browser: Browser) {
-  const cdp = await browser.newBrowserCDPSession();
-  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
-  await cdp.detach();
-  const pid = processInfo.find((p) => p.type === 'browser')?.id;
-  if (pid === undefined) throw new Error('Chromium did not name its browser process');
-  return pid;
 }
 
 main().catch((e: unknown) => {
