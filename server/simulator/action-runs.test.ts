@@ -61,18 +61,24 @@ describe('the action-run simulator', () => {
     expect(tied.length).toBeGreaterThan(0);
   });
 
+  const admin = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' as const };
+  const runById = async (id: string) =>
+    (await database.db.select().from(actionRuns).where(eq(actionRuns.id, id)))[0]!;
+  /** A run of `action` on the demo's payments-api that the admin starts from the dashboard at `at`. */
+  const startByHand = (action: string, at: number, properties: Record<string, unknown> = {}) =>
+    startActionRun(
+      database.db,
+      action,
+      { properties, entity: 'payments-api' },
+      { actor: admin, now: new Date(at), source: 'UI' },
+    );
+
   // The demo's actions have no backend but the simulator: a run a person starts from the
   // dashboard's "Run action" was never played and stayed IN_PROGRESS for ever.
   it('plays an action run started by hand to success, as it does a workflow run', async () => {
     const db = database.db;
-    const admin = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' as const };
     let time = Date.parse('2026-05-02T12:00:00Z');
-    const run = await startActionRun(
-      db,
-      'restart_service',
-      { properties: {}, entity: 'payments-api' },
-      { actor: admin, now: new Date(time), source: 'UI' },
-    );
+    const run = await startByHand('restart_service', time);
     const simulation = new ActionRunSimulation(db, new Rng(11), { adoptHandRuns: true });
     for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
     const [after] = await db.select().from(actionRuns).where(eq(actionRuns.id, run.id));
@@ -80,10 +86,6 @@ describe('the action-run simulator', () => {
     const lines = await db.select().from(actionRunLogs).where(eq(actionRunLogs.runId, run.id));
     expect(lines.length).toBeGreaterThan(1);
   });
-
-  const admin = { id: ADMIN_ID, email: 'admin@runboard.dev', role: 'admin' as const };
-  const runById = async (id: string) =>
-    (await database.db.select().from(actionRuns).where(eq(actionRuns.id, id)))[0]!;
 
   // An action of the demo's name that someone pointed at a backend of their own: the simulator
   // took its runs, reported made-up progress, ended them SUCCESS and changed the catalog.
@@ -99,12 +101,10 @@ describe('the action-run simulator', () => {
       .set({ invocationMethod: { type: 'WEBHOOK', url: 'https://ci.example.com/hook' } })
       .where(eq(actions.identifier, 'deploy_service'));
     try {
-      const run = await startActionRun(
-        db,
-        'deploy_service',
-        { properties: { version: '1.2.3', environment: 'staging' }, entity: 'payments-api' },
-        { actor: admin, now: new Date(time), source: 'UI' },
-      );
+      const run = await startByHand('deploy_service', time, {
+        version: '1.2.3',
+        environment: 'staging',
+      });
       const simulation = new ActionRunSimulation(db, new Rng(5), { adoptHandRuns: true });
       for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
       expect(await runById(run.id)).toMatchObject({ status: 'IN_PROGRESS', externalRunId: null });
@@ -128,12 +128,7 @@ describe('the action-run simulator', () => {
   it('leaves every hand run alone on a server that did not seed the demo', async () => {
     const db = database.db;
     let time = Date.parse('2026-05-04T12:00:00Z');
-    const run = await startActionRun(
-      db,
-      'restart_service',
-      { properties: {}, entity: 'payments-api' },
-      { actor: admin, now: new Date(time), source: 'UI' },
-    );
+    const run = await startByHand('restart_service', time);
     const simulation = new ActionRunSimulation(db, new Rng(3));
     for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
     expect(await runById(run.id)).toMatchObject({ status: 'IN_PROGRESS', externalRunId: null });
@@ -142,12 +137,7 @@ describe('the action-run simulator', () => {
   it("plays a hand run of Delete service to success without deleting the catalog's own service", async () => {
     const db = database.db;
     let time = Date.parse('2026-05-05T12:00:00Z');
-    const run = await startActionRun(
-      db,
-      'delete_service',
-      { properties: {}, entity: 'payments-api' },
-      { actor: admin, now: new Date(time), source: 'UI' },
-    );
+    const run = await startByHand('delete_service', time);
     const simulation = new ActionRunSimulation(db, new Rng(1), { adoptHandRuns: true });
     for (let i = 0; i < 40; i++) await simulation.tick(new Date((time += 2000)));
     expect(await runById(run.id)).toMatchObject({ status: 'SUCCESS' });
@@ -165,14 +155,7 @@ describe('the action-run simulator', () => {
     let time = Date.parse('2026-05-06T12:00:00Z');
     const runs = [];
     for (let k = 0; k < 10; k++) {
-      runs.push(
-        await startActionRun(
-          db,
-          'restart_service',
-          { properties: {}, entity: 'payments-api' },
-          { actor: admin, now: new Date(time), source: 'UI' },
-        ),
-      );
+      runs.push(await startByHand('restart_service', time));
     }
     const first = new ActionRunSimulation(db, new Rng(1), { adoptHandRuns: true });
     await first.tick(new Date((time += 2000)));
