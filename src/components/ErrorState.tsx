@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { ApiRequestError } from '../lib/api';
 
-/** Whether trying again could help: not when the server said the person may not (403). */
-export const isRetryable = (error: unknown) =>
-  !(error instanceof ApiRequestError && error.status === 403);
+/** The server said the person may not (403): trying again cannot help. */
+export const isForbidden = (error: unknown) =>
+  error instanceof ApiRequestError && error.status === 403;
 
 /** What a person can do about an error: 403 and 404 explained, anything else retried. */
 export function describeError(error: unknown): { title: string; message: string } {
@@ -31,7 +31,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     <Alert color="red" variant="light" title={title} role="alert">
       <Group justify="space-between" align="center" wrap="nowrap">
         <Text size="sm">{message}</Text>
-        {onRetry && isRetryable(error) && (
+        {onRetry && !isForbidden(error) && (
           <Button size="xs" variant="default" onClick={onRetry}>
             Retry
           </Button>

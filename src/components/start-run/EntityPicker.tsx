@@ -21,6 +21,9 @@ const optionOf = (e: EntityOption): ComboboxItem => {
   return { value: e.identifier, label: e.blueprint ? `${named} · ${e.blueprint}` : named };
 };
 
+const searchPlaceholder = (blueprint: string | null) =>
+  blueprint ? `Search ${blueprint} entities` : 'Search entities';
+
 /**
  * One option per identifier: a run names its entity by identifier alone, so entities of two
  * blueprints that share one are the same choice (the first found names it).
@@ -79,7 +82,7 @@ export function EntityPicker({
       description={common.description}
       required={common.required}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
-      placeholder={common.blueprint ? `Search ${common.blueprint} entities` : 'Search entities'}
+      placeholder={searchPlaceholder(common.blueprint)}
       searchable
       clearable={!common.required}
       data={options.data}
@@ -110,13 +113,7 @@ export function EntityMultiPicker({
       description={common.description}
       required={common.required}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
-      placeholder={
-        value.length
-          ? undefined
-          : common.blueprint
-            ? `Search ${common.blueprint} entities`
-            : 'Search entities'
-      }
+      placeholder={value.length ? undefined : searchPlaceholder(common.blueprint)}
       searchable
       clearable
       data={options.data}

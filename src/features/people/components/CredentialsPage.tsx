@@ -15,10 +15,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { displayName, type Credential } from '../../../../contract/users';
 import { CopyButton } from '../../../components/CopyButton';
-import { describeError, ErrorState } from '../../../components/ErrorState';
+import { describeError, ErrorState, isForbidden } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { DialogFooter } from './DialogFooter';
-import { ApiRequestError } from '../../../lib/api';
 import { userKeys, useUserDirectory } from '../../../lib/users';
 import {
   createCredential,
@@ -58,7 +57,7 @@ export function CredentialsPage() {
   const list = useQuery(credentialsQueryOptions());
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<IssuedSecret | null>(null);
-  if (list.error instanceof ApiRequestError && list.error.status === 403) return <AdminsOnly />;
+  if (isForbidden(list.error)) return <AdminsOnly />;
   if (list.error) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   return (
     <Stack gap="md">
