@@ -133,7 +133,7 @@ export function startSimulator({
       (w) => w.id,
     );
     // Only the demo's workflows: a run of a team's own workflow is its backend's to report, and
-    // a server without the demo (SEED=none, SIMULATOR left on) starts nothing.
+    // with no demo workflow left (deleted by someone) nothing is started.
     const demo = existing.filter((id) => START_WEIGHTS[id] !== undefined);
     if (demo.length === 0) return null;
     const total = demo.reduce((s, id) => s + START_WEIGHTS[id]!, 0);

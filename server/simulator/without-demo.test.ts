@@ -7,7 +7,10 @@ import { until } from '../test/until';
 import { createQuietWorkflow } from '../test/workflow-fixtures';
 import { startSimulator } from './simulator';
 
-/** A server without the demo (SEED=none) that left SIMULATOR at its default (on). */
+/**
+ * A database without the demo's workflows, only a team's own. (server/index.ts starts the
+ * simulators on a demo install only; this is the simulator's own rule beside that.)
+ */
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
