@@ -10,6 +10,7 @@ import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
 import {
+  getNodeRun,
   getNodeRunOutput,
   getRunOutputs,
   getShallowNodeRunOutput,
@@ -93,6 +94,10 @@ export function workflowRunRoutes(
       const { outputs, final } = await getRunOutputs(db, id, c.get('actor'));
       c.header('Cache-Control', cacheControl(final));
       return c.json({ ok: true as const, outputs });
+    })
+    .openapi(routes.getNodeRun, async (c) => {
+      const { wfnr: id } = c.req.valid('param');
+      return c.json({ ok: true as const, nodeRun: await getNodeRun(reads, id, c.get('actor')) });
     })
     .openapi(routes.getNodeRunOutput, async (c) => {
       const { wfnr: id } = c.req.valid('param');
