@@ -61,6 +61,10 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await expect(approvers(page)).toContainText('Approved');
   await expect(approvers(page)).toContainText('Checked the change ticket');
   await expect(approval(page).getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  // The dialog said the reason goes to the run's log: it is there, by name.
+  await expect(
+    runPage.logLine(new RegExp(`Approved by ${ADMIN_PERSON.name}.*: Checked the change ticket`)),
+  ).toBeVisible();
   const after = await actions.request<{ run: { status: string; approval: unknown } }>(
     'GET',
     `/actions/runs/${run.id}?version=v2`,
@@ -112,6 +116,11 @@ test('an admin declines a waiting run: it ends DECLINED; a member sees why they 
   await expect(page.getByText('Declined').first()).toBeVisible();
   await expect(approvers(page)).toContainText('Not during the freeze');
   await expect(approval(page).getByRole('button', { name: 'Decline' })).toHaveCount(0);
+  await expect(
+    new ActionRunPage(page).logLine(
+      new RegExp(`Declined by ${ADMIN_PERSON.name}.*: Not during the freeze`),
+    ),
+  ).toBeVisible();
   await screenshotBothSchemes(page, 'approval-declined');
 
   await runsPage.goto('?status=WAITING_FOR_APPROVAL');
