@@ -168,11 +168,21 @@ test('re-runs from a failed node: the new run reuses what came before and links 
   await page.getByRole('button', { name: 'Re-run from here' }).click();
   const rerun = dialog(page);
   await expect(rerun).toContainText('the nodes before Build image reuse');
+  await reasonField(rerun).fill('Cache fixed');
   await rerun.getByRole('button', { name: 'Re-run from here' }).click();
 
   await expect(page).not.toHaveURL(new RegExp(`/runs/${run.identifier}`));
   const newId = /\/runs\/([^/?]+)/.exec(page.url())?.[1] ?? '';
   await detail.expectLoaded(newId);
+  // The node it restarts from says who re-ran it and why, by name (as the dialog said).
+  await detail.selectNode('Build image');
+  await expect(
+    detail.logs.line(
+      new RegExp(
+        `Re-run of ${run.identifier} from node build by ${ADMIN_PERSON.name}.*: Cache fixed`,
+      ),
+    ),
+  ).toBeVisible();
   await expect(page.getByRole('link', { name: run.identifier })).toBeVisible();
   await detail.selectNode('Start');
   await expect(page.getByText('reused', { exact: true }).first()).toBeVisible();

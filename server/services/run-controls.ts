@@ -241,8 +241,14 @@ export async function rerunWorkflowRun(
       createdAt: now,
       updatedAt: now,
     });
+    // Who re-ran it and why, on the new run's first node run (the trigger, or the node it
+    // restarts from): what the dashboard's dialog says ("Recorded in the run's log").
+    const rerunLine = withReason(
+      `Re-run of ${original.identifier}${plan.start === null ? '' : ` from node ${plan.start}`} by ${await actorLabel(tx, actor)}`,
+      body.reason,
+    );
     if (plan.start === null) {
-      await insertNodeRuns(tx, [
+      const first = await insertNodeRuns(tx, [
         {
           ...newNodeRun(id, trigger, now),
           status: 'COMPLETED',
@@ -251,6 +257,7 @@ export async function rerunWorkflowRun(
           completedAt: now,
         },
       ]);
+      await logOnEach(tx, run, first, rerunLine, now);
     } else {
       for (const reused of plan.reuse) {
         const copies = await insertNodeRuns(tx, [
@@ -268,6 +275,8 @@ export async function rerunWorkflowRun(
         await logOnEach(tx, run, copies, line, now);
       }
       await startNodeRuns(tx, id, [nodeOf(plan.start)], now);
+      const started = (await nodeRunsOf(tx, id)).filter((n) => n.nodeIdentifier === plan.start);
+      await logOnEach(tx, run, started, rerunLine, now);
     }
     await advance(tx, id, graph, now);
     await auditRunChange(tx, auditedWorkflowRun(run), { userId: actor.id }, now, null, {
