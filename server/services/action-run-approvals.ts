@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../db/client';
 import { decideApproval, isEnded, type Decisions } from '../domain/action-runs';
 import { forbidden, invalid, runExhausted } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
-import { auditRunChange, auditedActionRun } from './run-audit';
+import { auditBy, auditRunChange, auditedActionRun } from './run-audit';
 import { endActionRun, getActionRun, queueAgentActionRun } from './action-runs';
 import { actorLabel } from './actor-label';
 import { loadVisibleActionRun } from './run-access';
@@ -73,7 +73,7 @@ export async function decideActionRunApproval(
         await auditRunChange(
           tx,
           auditedActionRun(run),
-          { userId: actor.id },
+          auditBy(actor),
           now,
           audit.before,
           audit.after,

@@ -34,7 +34,7 @@ import {
 import { endActionRun, getActionRun } from './action-runs';
 import { actorLabel, userLabel } from './actor-label';
 import { loadVisibleActionRun, loadVisibleWorkflowRun, lockNodeRun } from './run-access';
-import { auditedWorkflowRun, auditRunChange } from './run-audit';
+import { auditBy, auditedWorkflowRun, auditRunChange } from './run-audit';
 import {
   applyNodeRunReport,
   advance,
@@ -91,7 +91,7 @@ export async function markNodeRunComplete(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { nodeRun: nodeRun.identifier, status: nodeRun.status, result: nodeRun.result },
       {
@@ -126,7 +126,7 @@ export async function completeWorkflowRun(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { status: run.status, result: run.result },
       {
@@ -170,7 +170,7 @@ export async function cancelWorkflowRun(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { status: run.status, result: run.result },
       {
@@ -279,7 +279,7 @@ export async function rerunWorkflowRun(
       await logOnEach(tx, run, started, rerunLine, now);
     }
     await advance(tx, id, graph, now);
-    await auditRunChange(tx, auditedWorkflowRun(run), { userId: actor.id }, now, null, {
+    await auditRunChange(tx, auditedWorkflowRun(run), auditBy(actor), now, null, {
       status: 'IN_PROGRESS',
       rerunOf: original.identifier,
       fromNode: plan.start,
