@@ -213,6 +213,12 @@ export const searchQuerySchema = z.object({
   /** [ext] paging: at most `limit` entities, then `nextCursor` where the next page starts. */
   limit: limitParam(10000, 10000),
   cursor: z.string().max(500).optional(),
+  /**
+   * [ext] Only entities whose identifier or title contains this text, ignoring case (as the
+   * blueprint list's `?search=`), beside the body's rules: the dashboard's entity pickers. Port's
+   * `contains` rule stays case-sensitive.
+   */
+  search: z.string().max(200).optional(),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 

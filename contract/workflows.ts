@@ -198,6 +198,14 @@ export type WorkflowRun = z.infer<typeof workflowRunSchema>;
  */
 export const nodeRunSummarySchema = nodeRunSchema.omit({ output: true });
 export type NodeRunSummary = z.infer<typeof nodeRunSummarySchema>;
+/**
+ * [ext] `GET /nodes/runs/{wfnr}`: one node run as its run's `nodeRuns[]` has it, without the
+ * output (its own endpoints read it), and the workflow run it belongs to.
+ */
+export const nodeRunAloneSchema = nodeRunSummarySchema.extend({
+  workflowRunIdentifier: z.string(),
+});
+export type NodeRunAlone = z.infer<typeof nodeRunAloneSchema>;
 export const workflowRunSummarySchema = workflowRunSchema
   .omit({ nodeRuns: true, variables: true })
   .extend({ nodeRuns: z.array(nodeRunSummarySchema) });

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { MEMBER, expect, presetSession, test } from '../fixtures';
+import { ADMIN_PERSON, MEMBER, expect, presetSession, test } from '../fixtures';
 import { ActionRunPage } from '../pages/action-runs-page';
 import { seedFailedRun, seedLiveRun, seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
@@ -12,6 +12,9 @@ const reasonField = (scope: Locator) => scope.getByRole('textbox', { name: /^Rea
 /** The run's status badge in the header, beside the run id. */
 const runStatus = (page: Page, runId: string) =>
   page.getByRole('heading', { name: runId }).locator('xpath=..');
+/** One fact of the run's header (its label and value). */
+const fact = (page: Page, label: string) =>
+  page.getByText(label, { exact: true }).locator('xpath=..');
 
 test('marks an in-progress node complete and the run moves on to the next node', async ({
   signedIn: page,
@@ -110,6 +113,10 @@ test('force-cancels a live run: its in-progress node run ends CANCELLED', async 
 
   await expect(runStatus(page, run.identifier)).toContainText('Cancelled');
   await expect(page.getByRole('button', { name: 'Force cancel' })).toHaveCount(0);
+  // Who cancelled it, by name, and why.
+  await expect(fact(page, 'Cancelled by')).toContainText(ADMIN_PERSON.name);
+  await expect(fact(page, 'Cancelled by')).toContainText('Wrong service');
+  await screenshotBothSchemes(page, 'run-controls-cancelled-by');
   const after = await api.getRun(run.identifier);
   expect([after.status, after.result]).toEqual(['COMPLETED', 'CANCELLED']);
   expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('CANCELLED');
@@ -133,6 +140,8 @@ test('cancels a live run plainly: CANCELLING until its backend finishes the node
   await expect(cancelling).toBeHidden();
 
   await expect(runStatus(page, run.identifier)).toContainText('Cancelling');
+  await expect(fact(page, 'Cancel requested by')).toContainText(ADMIN_PERSON.name);
+  await expect(fact(page, 'Cancel requested by')).toContainText('Not needed any more');
   await screenshotBothSchemes(page, 'run-controls-cancelling');
   // Plain cancel is asked once: only forcing is left while the run is cancelling.
   await expect(page.getByRole('button', { name: 'Cancel run' })).toHaveCount(0);
@@ -141,6 +150,7 @@ test('cancels a live run plainly: CANCELLING until its backend finishes the node
 
   await api.patchNodeRun(deploy.identifier, { status: 'COMPLETED', result: 'SUCCESS' });
   await expect(runStatus(page, run.identifier)).toContainText('Cancelled', { timeout: 15_000 });
+  await expect(fact(page, 'Cancelled by')).toContainText(ADMIN_PERSON.name);
   const after = await api.getRun(run.identifier);
   expect([after.status, after.result]).toEqual(['COMPLETED', 'CANCELLED']);
   expect((await api.nodeRun(run.identifier, 'deploy')).result).toBe('SUCCESS');
@@ -158,11 +168,21 @@ test('re-runs from a failed node: the new run reuses what came before and links 
   await page.getByRole('button', { name: 'Re-run from here' }).click();
   const rerun = dialog(page);
   await expect(rerun).toContainText('the nodes before Build image reuse');
+  await reasonField(rerun).fill('Cache fixed');
   await rerun.getByRole('button', { name: 'Re-run from here' }).click();
 
   await expect(page).not.toHaveURL(new RegExp(`/runs/${run.identifier}`));
   const newId = /\/runs\/([^/?]+)/.exec(page.url())?.[1] ?? '';
   await detail.expectLoaded(newId);
+  // The node it restarts from says who re-ran it and why, by name (as the dialog said).
+  await detail.selectNode('Build image');
+  await expect(
+    detail.logs.line(
+      new RegExp(
+        `Re-run of ${run.identifier} from node build by ${ADMIN_PERSON.name}.*: Cache fixed`,
+      ),
+    ),
+  ).toBeVisible();
   await expect(page.getByRole('link', { name: run.identifier })).toBeVisible();
   await detail.selectNode('Start');
   await expect(page.getByText('reused', { exact: true }).first()).toBeVisible();

@@ -61,6 +61,10 @@ test('an admin approves a run waiting for approval, with a reason; it starts', a
   await expect(approvers(page)).toContainText('Approved');
   await expect(approvers(page)).toContainText('Checked the change ticket');
   await expect(approval(page).getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  // The dialog said the reason goes to the run's log: it is there, by name.
+  await expect(
+    runPage.logLine(new RegExp(`Approved by ${ADMIN_PERSON.name}.*: Checked the change ticket`)),
+  ).toBeVisible();
   const after = await actions.request<{ run: { status: string; approval: unknown } }>(
     'GET',
     `/actions/runs/${run.id}?version=v2`,
@@ -112,6 +116,11 @@ test('an admin declines a waiting run: it ends DECLINED; a member sees why they 
   await expect(page.getByText('Declined').first()).toBeVisible();
   await expect(approvers(page)).toContainText('Not during the freeze');
   await expect(approval(page).getByRole('button', { name: 'Decline' })).toHaveCount(0);
+  await expect(
+    new ActionRunPage(page).logLine(
+      new RegExp(`Declined by ${ADMIN_PERSON.name}.*: Not during the freeze`),
+    ),
+  ).toBeVisible();
   await screenshotBothSchemes(page, 'approval-declined');
 
   await runsPage.goto('?status=WAITING_FOR_APPROVAL');
@@ -204,7 +213,7 @@ test('lists the runs of every workflow at /runs and filters them by workflow and
   await expect(page).toHaveURL(new RegExp(`/workflows/${checkout.identifier}`));
 });
 
-test('the header’s run-id box opens a workflow run or an action run; an unknown id says so', async ({
+test('the header’s run-id box opens a workflow run, a node run, an action run or a link of ours; an unknown id says so', async ({
   signedIn: page,
   api,
 }) => {
@@ -213,10 +222,11 @@ test('the header’s run-id box opens a workflow run or an action run; an unknow
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(err.message));
-  const { run } = await seedFailedRun(api);
+  const { run, workflow } = await seedFailedRun(api);
   const actions = new ActionsSeedApi(api);
   const { create } = await seedServiceCatalog(actions, suffix());
   const actionRun = await actions.startActionRun(create, { properties: { name: 'x' } });
+  const trigger = await api.nodeRun(run.identifier, 'trigger');
 
   await page.goto('/workflows');
   const box = page.getByRole('textbox', { name: 'Run id' });
@@ -235,11 +245,28 @@ test('the header’s run-id box opens a workflow run or an action run; an unknow
   await box.press('Enter');
   await expect(new ActionRunPage(page).runId).toHaveText(actionRun.id);
 
+  // A node run id (a backend's log names one): its run opens with that node selected, not the
+  // run's default (the failed build).
+  await box.fill(`node ${trigger.identifier} started`);
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/runs/${run.identifier}\\?node=${trigger.identifier}$`));
+  await expect(page.getByRole('heading', { name: 'Start', exact: true })).toBeVisible();
+  await expect(box).toHaveValue('');
+
+  // A link to any page of ours opens as it is.
+  await box.fill(new URL(`/workflows/${workflow.identifier}?tab=trends`, page.url()).href);
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow.identifier}\\?tab=trends$`));
+
   await box.fill('deploy-checkout');
   await box.press('Enter');
-  await expect(
-    page.getByText('Paste a workflow run id (wfr_…) or an action run id (r_…)'),
-  ).toBeVisible();
+  await expect(page.getByText('Paste a run id (wfr_…, wfnr_… or r_…) or a link')).toBeVisible();
+
+  await box.fill('wfnr_0000000000000000');
+  await box.press('Enter');
+  await expect(page.getByText('Node run wfnr_0000000000000000 was not found')).toBeVisible();
+  await screenshotBothSchemes(page, 'run-id-box-node-run-not-found');
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow.identifier}\\?tab=trends$`));
 
   const unknown = 'wfr_0000000000000000';
   await box.fill(unknown);
@@ -264,6 +291,10 @@ test('at 390 px the run-id box sits in the navigation drawer', async ({ signedIn
   await screenshotBothSchemes(page, 'all-runs-390');
   await page.getByRole('button', { name: 'Open navigation' }).click();
   const box = page.getByRole('textbox', { name: 'Run id' });
+  await box.fill('wfnr_0000000000000000');
+  await box.press('Enter');
+  await expect(page.getByText('Node run wfnr_0000000000000000 was not found')).toBeVisible();
+  await screenshotBothSchemes(page, 'run-id-box-error-390');
   await box.fill(run.identifier);
   await screenshotBothSchemes(page, 'run-id-box-390');
   await box.press('Enter');

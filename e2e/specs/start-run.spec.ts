@@ -133,12 +133,15 @@ test('the Entity field of a workflow run picks among the catalog’s entities of
   const entity = dialog.dialog.getByRole('combobox', { name: 'Entity' });
   await entity.fill('no-such-entity');
   await expect(page.getByText('No entity matches')).toBeVisible();
-  // By its title as a person knows it, or by its identifier in lower case.
+  // By its title or identifier as a person types them, in any case.
   const option = page.getByRole('option', { name: `Payments API (${identifier}) · ${blueprint}` });
-  await entity.fill('Payments');
-  await expect(option).toBeVisible();
-  await entity.fill('payments');
-  await expect(option).toBeVisible();
+  for (const typed of ['Payments', 'payments', 'payments api', 'PAYMENTS API', 'Payments-Api']) {
+    // From an empty list, so the option is this text's answer, not the last one's kept on screen.
+    await entity.fill('no-such-entity');
+    await expect(page.getByText('No entity matches')).toBeVisible();
+    await entity.fill(typed);
+    await expect(option, typed).toBeVisible();
+  }
   await screenshotBothSchemes(page, 'start-run-entity-picker');
   await page.setViewportSize({ width: 390, height: 844 });
   await entity.fill('Payments');

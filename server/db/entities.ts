@@ -1,8 +1,9 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Entity } from '../../contract/entities';
 import { notFound } from '../domain/errors';
 import { getBlueprintRow } from './blueprints';
 import type { DbOrTx, Tx } from './client';
+import { identifierOrTitleContains } from './entity-search';
 import { entities } from './schema';
 import { stampsOf } from './stamps';
 
@@ -84,19 +85,10 @@ export async function getEntity(db: DbOrTx, blueprint: string, identifier: strin
 /** A blueprint's entities; with `search`, those whose identifier or title contains it. */
 export async function listEntities(db: DbOrTx, blueprint: string, search?: string) {
   await getBlueprintRow(db, blueprint);
-  const text = search?.trim();
-  const pattern = text ? `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db
     .select()
     .from(entities)
-    .where(
-      and(
-        eq(entities.blueprint, blueprint),
-        pattern
-          ? or(ilike(entities.identifier, pattern), ilike(entities.title, pattern))
-          : undefined,
-      ),
-    )
+    .where(and(eq(entities.blueprint, blueprint), identifierOrTitleContains(search)))
     .orderBy(asc(entities.identifier));
   return rows.map(toEntity);
 }

@@ -1,4 +1,4 @@
-import { and, asc, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { SEARCH_OPERATORS, type SearchGroup, type SearchRule } from '../../contract/entities';
 import { invalid } from '../domain/errors';
@@ -333,15 +333,37 @@ function compileGroup(group: SearchGroup, ctx: Ctx): SQL {
 }
 
 /**
+ * [ext] The dashboard's entity search (a picker's typed text): identifier or title contains
+ * `search`, ignoring case; undefined (no condition) for no text. Port's `contains` rule is
+ * case-sensitive and stays so for its clients.
+ */
+export function identifierOrTitleContains(search: string | undefined): SQL | undefined {
+  const text = search?.trim();
+  if (!text) return undefined;
+  const pattern = `%${likeEscape(text)}%`;
+  return or(ilike(entities.identifier, pattern), ilike(entities.title, pattern));
+}
+
+/**
  * Entities matching `group`, in (blueprint, identifier) order, after `after`, at most `limit`
  * + 1 (so the caller knows whether a next page exists). A query builder: await it for the rows.
  */
 export function searchEntityRows(
   db: DbOrTx,
   group: SearchGroup,
-  options: { now: Date; relations: RelationRef[]; limit: number; after?: [string, string] },
+  options: {
+    now: Date;
+    relations: RelationRef[];
+    limit: number;
+    after?: [string, string];
+    /** [ext] `?search=`: see identifierOrTitleContains. */
+    search?: string | undefined;
+  },
 ) {
-  const where = compileGroup(group, { now: options.now, relations: options.relations });
+  const where = and(
+    compileGroup(group, { now: options.now, relations: options.relations }),
+    identifierOrTitleContains(options.search),
+  );
   const after = options.after
     ? sql`(${entities.blueprint}, ${entities.identifier}) > (${options.after[0]}, ${options.after[1]})`
     : sql`true`;

@@ -105,6 +105,28 @@ export async function findNodeRun(db: DbOrTx, identifier: string) {
   return row;
 }
 
+/**
+ * One node run without its output or config (read on their own endpoints), with what deciding
+ * whether the caller may view its run needs.
+ */
+export async function slimNodeRun(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({
+      nodeRun: {
+        ...getTableColumns(nodeRuns),
+        output: sql<unknown>`'{}'::jsonb`,
+        config: sql<unknown>`null::jsonb`,
+      },
+      workflowIdentifier: workflowRuns.workflowIdentifier,
+      allowAnyoneToView: workflowRuns.allowAnyoneToView,
+      createdBy: workflowRuns.createdBy,
+    })
+    .from(nodeRuns)
+    .innerJoin(workflowRuns, eq(workflowRuns.identifier, nodeRuns.workflowRunIdentifier))
+    .where(eq(nodeRuns.identifier, identifier));
+  return row;
+}
+
 export async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
   return db
     .select()

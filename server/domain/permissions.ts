@@ -1,9 +1,16 @@
+import type { RunSource } from '../../contract/actions';
 import type { Role } from '../../contract/auth';
 
 export interface Actor {
   id: string;
   email: string;
   role: Role;
+  /**
+   * Where the request came from, on the acts a person does from the dashboard (run controls,
+   * approvals, delivery retries): `UI` when it said so (http/source.ts); absent means `API`.
+   * Recorded as the audit entry's `trigger.origin`.
+   */
+  origin?: RunSource;
 }
 
 export const isPrivileged = (actor: Actor) => actor.role === 'admin' || actor.role === 'machine';

@@ -592,6 +592,10 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     ]);
     expect(copy.nodeRuns.every((n) => n.reusedFrom === null)).toBe(true);
     expect((await getRun(t, original.identifier)).reruns).toEqual([copy.identifier]);
+    // Who re-ran it and why is on the new run's log, as the dashboard's dialog says.
+    expect(await nodeLogs(nodeRunOf(copy, 'trigger').identifier)).toEqual([
+      `Re-run of ${original.identifier} by Morgan Member (member@runboard.dev): try again`,
+    ]);
     const [entry] = await auditOf(copy.identifier);
     expect(entry).toMatchObject({
       action: 'CREATE',
@@ -642,6 +646,9 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
       ['side', 'IN_PROGRESS', null],
     ]);
     expect(nodeRunOf(copy, 'c').reusedFrom).toBeNull();
+    expect(await nodeLogs(nodeRunOf(copy, 'c').identifier)).toEqual([
+      `Re-run of ${original.identifier} from node c by Avery Admin (admin@runboard.dev)`,
+    ]);
     await completeNode(t, nodeRunOf(copy, 'c').identifier);
     await completeNode(t, nodeRunOf(copy, 'side').identifier);
     expect(await getRun(t, copy.identifier)).toMatchObject({

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
+import { actorWithSource } from '../http/source';
 import {
   cancelWorkflowRun,
   completeActionRun,
@@ -14,7 +15,7 @@ export function runControlRoutes(db: Db, clock: () => Date) {
     .openapi(routes.completeWorkflowRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const workflowRun = await completeWorkflowRun(db, id, body, c.get('actor'), clock());
+      const workflowRun = await completeWorkflowRun(db, id, body, actorWithSource(c), clock());
       return c.json({ ok: true, workflowRun });
     })
     .openapi(routes.cancelWorkflowRun, async (c) => {
@@ -25,7 +26,7 @@ export function runControlRoutes(db: Db, clock: () => Date) {
         db,
         id,
         { ...body, force: force === 'true' },
-        c.get('actor'),
+        actorWithSource(c),
         clock(),
       );
       return c.json({ ok: true, workflowRun });
@@ -33,14 +34,14 @@ export function runControlRoutes(db: Db, clock: () => Date) {
     .openapi(routes.rerunWorkflowRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const workflowRun = await rerunWorkflowRun(db, id, body, c.get('actor'), clock());
+      const workflowRun = await rerunWorkflowRun(db, id, body, actorWithSource(c), clock());
       return c.json({ ok: true, workflowRun }, 201);
     })
     .openapi(routes.completeActionRun, async (c) => {
       const { id } = c.req.valid('param');
       const { version } = c.req.valid('query');
       const body = c.req.valid('json');
-      const run = await completeActionRun(db, id, body, c.get('actor'), clock(), version);
+      const run = await completeActionRun(db, id, body, actorWithSource(c), clock(), version);
       return c.json({ ok: true, run });
     });
 }

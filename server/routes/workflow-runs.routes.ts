@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   logsPageSchema,
   logsQuerySchema,
+  nodeRunAloneSchema,
   nodeRunLogsPostSchema,
   nodeRunOutputResponseSchema,
   nodeRunPatchSchema,
@@ -65,6 +66,15 @@ export const getRunOutputs = defineRoute({
   summary: '[ext] A run’s variables.outputs alone (cacheable for good once the run completed)',
   request: { params: runPath },
   responses: { 200: response('The outputs', runOutputsResponseSchema) },
+});
+
+export const getNodeRun = defineRoute({
+  method: 'get',
+  path: '/nodes/runs/{wfnr}',
+  summary:
+    '[ext] A node run without its output, with the workflow run it belongs to (workflowRunIdentifier)',
+  request: { params: nodeRunPath },
+  responses: { 200: ok('The node run', { nodeRun: nodeRunAloneSchema }) },
 });
 
 export const getNodeRunOutput = defineRoute({

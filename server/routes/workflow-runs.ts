@@ -4,12 +4,14 @@ import type { JSONValue } from 'hono/utils/types';
 import type { LogsPage } from '../../contract/workflows';
 import type { Db } from '../db/client';
 import { writerOf } from '../http/auth';
+import { actorWithSource } from '../http/source';
 import { acceptsGzip, COMPRESS_MIN_BYTES } from '../http/compress';
 import { pageGzip, pageText } from '../services/log-page-gzip';
 import { apiRoutes } from '../http/openapi';
 import type { DeliveryPolicy } from '../services/delivery';
 import { patchNodeRun, postNodeRunLogs } from '../services/node-runs';
 import {
+  getNodeRun,
   getNodeRunOutput,
   getRunOutputs,
   getShallowNodeRunOutput,
@@ -94,6 +96,10 @@ export function workflowRunRoutes(
       c.header('Cache-Control', cacheControl(final));
       return c.json({ ok: true as const, outputs });
     })
+    .openapi(routes.getNodeRun, async (c) => {
+      const { wfnr: id } = c.req.valid('param');
+      return c.json({ ok: true as const, nodeRun: await getNodeRun(reads, id, c.get('actor')) });
+    })
     .openapi(routes.getNodeRunOutput, async (c) => {
       const { wfnr: id } = c.req.valid('param');
       const { outputJson, final } = await getNodeRunOutput(db, id, c.get('actor'));
@@ -134,13 +140,13 @@ export function workflowRunRoutes(
     .openapi(routes.patchRunNodeRun, async (c) => {
       const { wfr: runId, wfnr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await patchNodeRun(db, id, body, c.get('actor'), clock(), runId);
+      await patchNodeRun(db, id, body, actorWithSource(c), clock(), runId);
       return c.json({ ok: true });
     })
     .openapi(routes.patchNodeRun, async (c) => {
       const { wfnr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await patchNodeRun(db, id, body, c.get('actor'), clock());
+      await patchNodeRun(db, id, body, actorWithSource(c), clock());
       return c.json({ ok: true });
     })
     .openapi(routes.readNodeRunLogs, async (c) => {

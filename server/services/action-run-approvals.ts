@@ -1,18 +1,23 @@
 import type { ApprovalBody, RequiredApproval } from '../../contract/actions';
-import { adminIds, updateActionRun, type RunVersion } from '../db/action-runs';
+import { adminIds, appendActionRunLogs, updateActionRun, type RunVersion } from '../db/action-runs';
 import type { Db, DbOrTx } from '../db/client';
 import { decideApproval, isEnded, type Decisions } from '../domain/action-runs';
 import { forbidden, invalid, runExhausted } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
-import {
-  auditActionRunStatus,
-  endActionRun,
-  getActionRun,
-  queueAgentActionRun,
-} from './action-runs';
+import { auditBy, auditRunChange, auditedActionRun } from './run-audit';
+import { endActionRun, getActionRun, queueAgentActionRun } from './action-runs';
+import { actorLabel } from './actor-label';
 import { loadVisibleActionRun } from './run-access';
 
-/** `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. */
+/** The run's log line of one admin's decision: who, by name, and why when they said. */
+const decisionLine = (approve: boolean, who: string, reason: string | undefined) =>
+  `${approve ? 'Approved' : 'Declined'} by ${who}${reason ? `: ${reason}` : ''}`;
+
+/**
+ * `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. The decision
+ * is logged on the run with the admin's name and reason (what the dashboard's dialog says), and
+ * the audit entry of the status it changes carries the reason.
+ */
 export async function decideActionRunApproval(
   db: Db,
   id: string,
@@ -45,8 +50,15 @@ export async function decideActionRunApproval(
         at: now.toISOString(),
       },
     );
+    const reason = body.description?.trim() || undefined;
+    const line = decisionLine(body.status === 'APPROVE', await actorLabel(tx, actor), reason);
+    await appendActionRunLogs(tx, id, [{ level: 'INFO', message: line }], actor.id, now);
+    const audit = {
+      before: { status: run.status },
+      after: { status, ...(reason !== undefined ? { reason } : {}) },
+    };
     if (isEnded(status)) {
-      await endActionRun(tx, run, status, actor, now, { changes: { approvals: decisions } });
+      await endActionRun(tx, run, status, actor, now, { changes: { approvals: decisions }, audit });
     } else {
       const starts = status === 'IN_PROGRESS' && run.installationId !== null;
       await updateActionRun(tx, id, {
@@ -57,7 +69,16 @@ export async function decideActionRunApproval(
         ...(starts ? { dispatchedAt: now } : {}),
       });
       if (starts) await queueAgentActionRun(tx, run, now);
-      if (status !== run.status) await auditActionRunStatus(tx, run, status, actor, now);
+      if (status !== run.status) {
+        await auditRunChange(
+          tx,
+          auditedActionRun(run),
+          auditBy(actor),
+          now,
+          audit.before,
+          audit.after,
+        );
+      }
     }
     return getActionRun(tx, id, actor, version);
   });

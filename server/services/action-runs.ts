@@ -44,7 +44,7 @@ import { isPrivileged, type Actor } from '../domain/permissions';
 import { assertCanControl } from '../domain/run-controls';
 import { loadVisibleActionRun, loadVisibleActionRunWithFlags } from './run-access';
 import { checkRunInputs } from './run-inputs';
-import { auditedActionRun, auditRunChange } from './run-audit';
+import { auditBy, auditedActionRun, auditRunChange } from './run-audit';
 
 /** The action-run lifecycle: start, patch, log, end (approvals are in action-run-approvals.ts). */
 
@@ -74,13 +74,13 @@ export const auditActionRunStatus = (
   tx: Tx,
   run: ActionRunRow,
   status: ActionRunRow['status'],
-  actor: { id: string },
+  actor: { id: string; origin?: RunSource },
   now: Date,
 ) =>
   auditRunChange(
     tx,
     auditedActionRun(run),
-    { userId: actor.id },
+    auditBy(actor),
     now,
     { status: run.status },
     { status },
@@ -95,7 +95,7 @@ export async function endActionRun(
   tx: Tx,
   run: ActionRunRow,
   status: EndedStatus,
-  actor: { id: string },
+  actor: { id: string; origin?: RunSource },
   now: Date,
   extra: {
     changes?: { statusLabel?: string | null; approvals?: unknown };
@@ -113,7 +113,7 @@ export async function endActionRun(
     await auditRunChange(
       tx,
       auditedActionRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       extra.audit.before,
       extra.audit.after,

@@ -17,7 +17,7 @@ import {
 import type { Actor } from '../domain/permissions';
 import { actorLabel } from './actor-label';
 import { loadVisibleActionRun, lockNodeRun } from './run-access';
-import { auditedActionRun, auditedWorkflowRun, auditRunChange } from './run-audit';
+import { auditBy, auditedActionRun, auditedWorkflowRun, auditRunChange } from './run-audit';
 import { logOnEach } from './run-engine';
 
 /**
@@ -105,7 +105,7 @@ export async function retryNodeRunDelivery(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { nodeRun: nodeRunId, delivery: item.state, nextAttemptAt: item.nextAttemptAt.toISOString() },
       { nodeRun: nodeRunId, delivery: 'queued', nextAttemptAt: now.toISOString() },
@@ -144,7 +144,7 @@ export async function retryActionRunDelivery(
     await auditRunChange(
       tx,
       auditedActionRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { delivery: item.state, nextAttemptAt: item.nextAttemptAt.toISOString() },
       { delivery: 'queued', nextAttemptAt: now.toISOString() },

@@ -481,7 +481,13 @@ export async function listEntities(
 export async function searchEntities(db: Db, body: SearchGroup, query: SearchQuery, now: Date) {
   const after = query.cursor ? decodeSearchCursor(query.cursor) : undefined;
   const relations = await allRelations(db);
-  const rows = await searchEntityRows(db, body, { now, relations, limit: query.limit, after });
+  const rows = await searchEntityRows(db, body, {
+    now,
+    relations,
+    limit: query.limit,
+    after,
+    search: query.search,
+  });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =

@@ -30,6 +30,12 @@ export const auditedActionRun = (run: ActionRunRow): AuditedRun => ({
   visibility: run,
 });
 
+/** Who made a change and from where, as an audit entry records it. */
+export const auditBy = (actor: { id: string; origin?: RunSource | undefined }) => ({
+  userId: actor.id,
+  ...(actor.origin !== undefined ? { origin: actor.origin } : {}),
+});
+
 /**
  * The audit entry of a run change (`resourceType: run`): CREATE when there is no `before`,
  * otherwise UPDATE with the fields before and after. The one place such an entry is built.

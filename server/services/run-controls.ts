@@ -34,7 +34,7 @@ import {
 import { endActionRun, getActionRun } from './action-runs';
 import { actorLabel, userLabel } from './actor-label';
 import { loadVisibleActionRun, loadVisibleWorkflowRun, lockNodeRun } from './run-access';
-import { auditedWorkflowRun, auditRunChange } from './run-audit';
+import { auditBy, auditedWorkflowRun, auditRunChange } from './run-audit';
 import {
   applyNodeRunReport,
   advance,
@@ -91,7 +91,7 @@ export async function markNodeRunComplete(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { nodeRun: nodeRun.identifier, status: nodeRun.status, result: nodeRun.result },
       {
@@ -126,7 +126,7 @@ export async function completeWorkflowRun(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { status: run.status, result: run.result },
       {
@@ -170,7 +170,7 @@ export async function cancelWorkflowRun(
     await auditRunChange(
       tx,
       auditedWorkflowRun(run),
-      { userId: actor.id },
+      auditBy(actor),
       now,
       { status: run.status, result: run.result },
       {
@@ -241,8 +241,14 @@ export async function rerunWorkflowRun(
       createdAt: now,
       updatedAt: now,
     });
+    // Who re-ran it and why, on the new run's first node run (the trigger, or the node it
+    // restarts from): what the dashboard's dialog says ("Recorded in the run's log").
+    const rerunLine = withReason(
+      `Re-run of ${original.identifier}${plan.start === null ? '' : ` from node ${plan.start}`} by ${await actorLabel(tx, actor)}`,
+      body.reason,
+    );
     if (plan.start === null) {
-      await insertNodeRuns(tx, [
+      const first = await insertNodeRuns(tx, [
         {
           ...newNodeRun(id, trigger, now),
           status: 'COMPLETED',
@@ -251,6 +257,7 @@ export async function rerunWorkflowRun(
           completedAt: now,
         },
       ]);
+      await logOnEach(tx, run, first, rerunLine, now);
     } else {
       for (const reused of plan.reuse) {
         const copies = await insertNodeRuns(tx, [
@@ -268,9 +275,11 @@ export async function rerunWorkflowRun(
         await logOnEach(tx, run, copies, line, now);
       }
       await startNodeRuns(tx, id, [nodeOf(plan.start)], now);
+      const started = (await nodeRunsOf(tx, id)).filter((n) => n.nodeIdentifier === plan.start);
+      await logOnEach(tx, run, started, rerunLine, now);
     }
     await advance(tx, id, graph, now);
-    await auditRunChange(tx, auditedWorkflowRun(run), { userId: actor.id }, now, null, {
+    await auditRunChange(tx, auditedWorkflowRun(run), auditBy(actor), now, null, {
       status: 'IN_PROGRESS',
       rerunOf: original.identifier,
       fromNode: plan.start,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type {
   LogsQuery,
+  NodeRunAlone,
   RunView,
   RunsListQuery,
   WorkflowRun,
@@ -13,7 +14,7 @@ import {
   type ShallowOutput,
 } from '../../contract/json-pointer';
 import { withCancel, type Db, type DbOrTx } from '../db/client';
-import { toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
+import { toNodeRun, toNodeRunLogLine, toWorkflowRun, toWorkflowRunSummary } from '../db/serialize';
 import { visibleWorkflowRuns } from '../db/visibility';
 import {
   currentRunStamp,
@@ -25,6 +26,7 @@ import {
   newNodeRun,
   nodeRunOutput,
   shallowNodeRunOutput,
+  slimNodeRun,
   nodeRunsOf,
   readLogPage,
   rerunIdentifiers,
@@ -270,6 +272,29 @@ export async function getNodeRunOutput(db: DbOrTx, identifier: string, actor: Ac
   const row = await nodeRunOutput(db, identifier);
   if (!row || !canViewRun(actor, row)) throw notFound(`Node run "${identifier}"`);
   return { outputJson: row.outputJson, final: row.status === 'COMPLETED' };
+}
+
+/**
+ * [ext] `GET /nodes/runs/{wfnr}`: the node run (without its output) and the run it belongs to;
+ * 404 exactly as for a missing id when the caller may not view that run.
+ */
+export async function getNodeRun(db: DbOrTx, identifier: string, actor: Actor) {
+  const row = await slimNodeRun(db, identifier);
+  if (!row || !canViewRun(actor, row)) throw notFound(`Node run "${identifier}"`);
+  const claims =
+    row.nodeRun.installationId === null
+      ? undefined
+      : await agentClaims(db, 'agent_node_run', [identifier]);
+  const { output: _output, ...nodeRun } = toNodeRun(
+    row.nodeRun,
+    row.workflowIdentifier,
+    claims?.get(identifier) ?? null,
+  );
+  const answer: NodeRunAlone = {
+    ...nodeRun,
+    workflowRunIdentifier: row.nodeRun.workflowRunIdentifier,
+  };
+  return answer;
 }
 
 /**

@@ -1,36 +1,74 @@
 import { TextInput } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
+import type { NodeRunAlone } from '../../contract/workflows';
+import { api, ApiRequestError } from '../lib/api';
 import { parseRunId } from '../lib/run-id';
 
+const WHAT = 'Paste a run id (wfr_…, wfnr_… or r_…) or a link';
+
+/** The run a node run belongs to, or the message to show instead. */
+async function runOfNodeRun(id: string): Promise<{ run: string } | { error: string }> {
+  try {
+    const { nodeRun } = await api<{ nodeRun: NodeRunAlone }>(`/workflows/nodes/runs/${id}`);
+    return { run: nodeRun.workflowRunIdentifier };
+  } catch (e) {
+    if (e instanceof ApiRequestError && e.status === 404) {
+      return { error: `Node run ${id} was not found` };
+    }
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 /**
- * "Go to run": paste a workflow run id (`wfr_…`) or an action run id (`r_…`), or a link holding
- * one, press Enter and land on the run. An id nobody knows lands on the run page's not-found.
+ * "Go to run": paste a workflow run id (`wfr_…`), a node run id (`wfnr_…`: its run opens with
+ * that node selected), an action run id (`r_…`), a link holding one, or a link to any page of
+ * this dashboard; press Enter and land there. An id nobody knows lands on the run page's
+ * not-found (a node run's, whose run must be asked for first, is answered in the box).
  */
 export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | string }) {
   const navigate = useNavigate();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [looking, setLooking] = useState(false);
+  const done = () => {
+    setText('');
+    setError(null);
+    onDone?.();
+  };
   return (
     <form
       role="search"
       aria-label="Go to run"
       onSubmit={(e) => {
         e.preventDefault();
-        if (text.trim() === '') return;
-        const target = parseRunId(text);
+        if (text.trim() === '' || looking) return;
+        const target = parseRunId(text, window.location.origin);
         if (!target) {
-          setError('Paste a workflow run id (wfr_…) or an action run id (r_…)');
+          setError(WHAT);
           return;
         }
         if (target.kind === 'node-run') {
-          setError('That is a node run id: paste its workflow run id (wfr_…)');
+          setLooking(true);
+          void runOfNodeRun(target.id).then((found) => {
+            setLooking(false);
+            if ('error' in found) {
+              setError(found.error);
+              return;
+            }
+            done();
+            void navigate({
+              to: '/runs/$runId',
+              params: { runId: found.run },
+              search: { node: target.id },
+            });
+          });
           return;
         }
-        setText('');
-        setError(null);
-        onDone?.();
-        if (target.search) {
+        done();
+        if (target.kind === 'page') {
+          void navigate({ href: target.href });
+        } else if (target.search) {
           const page = target.kind === 'workflow-run' ? '/runs/' : '/actions/runs/';
           void navigate({ href: `${page}${target.id}${target.search}` });
         } else if (target.kind === 'workflow-run') {
@@ -48,6 +86,7 @@ export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | stri
         value={text}
         spellCheck={false}
         autoComplete="off"
+        readOnly={looking}
         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         onChange={(e) => {
           setText(e.currentTarget.value);

@@ -35,6 +35,38 @@ describe('parseRunId', () => {
     });
   });
 
+  it('opens a link to any page of this dashboard as it is, query and hash kept', () => {
+    const origin = 'http://localhost:8080';
+    expect(parseRunId(`${origin}/runs/compare?a=wfr_AbCdEfGh12345678&b=x`, origin)).toEqual({
+      kind: 'page',
+      href: '/runs/compare?a=wfr_AbCdEfGh12345678&b=x',
+    });
+    expect(
+      parseRunId(` ${origin}/runs/wfr_AbCdEfGh12345678?node=wfnr_0123456789abcdef `, origin),
+    ).toEqual({
+      kind: 'page',
+      href: '/runs/wfr_AbCdEfGh12345678?node=wfnr_0123456789abcdef',
+    });
+    expect(parseRunId(`${origin}/entities/service/payments#activity`, origin)).toEqual({
+      kind: 'page',
+      href: '/entities/service/payments#activity',
+    });
+    // The API, the health check and built files are not pages: the id inside still counts.
+    expect(
+      parseRunId(`${origin}/v1/workflows/nodes/runs/wfnr_0123456789abcdef/logs`, origin),
+    ).toEqual({
+      kind: 'node-run',
+      id: 'wfnr_0123456789abcdef',
+    });
+    expect(parseRunId(`${origin}/healthz`, origin)).toBeNull();
+    expect(parseRunId(`${origin}/assets/index-abc.js`, origin)).toBeNull();
+    // Another address's page: only the run it names, as before.
+    expect(parseRunId('https://rb.example/runs/compare?a=wfr_AbCdEfGh12345678', origin)).toEqual({
+      kind: 'workflow-run',
+      id: 'wfr_AbCdEfGh12345678',
+    });
+  });
+
   it('refuses ids of the wrong length and text without an id', () => {
     expect(parseRunId('wfr_short')).toBeNull();
     expect(parseRunId('r_0123456789abcdefX')).toBeNull();

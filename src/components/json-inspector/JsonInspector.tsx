@@ -7,6 +7,7 @@ import { isAbort, runSliced } from './scheduler';
 import { ROW_HEIGHT, TreeRow } from './TreeRow';
 import { useJsonSearch } from './useJsonSearch';
 import { useVirtualRows } from './useVirtualRows';
+import panel from '../ScrollPanel.module.css';
 import classes from './JsonInspector.module.css';
 
 export interface JsonInspectorProps {
@@ -191,7 +192,7 @@ export function JsonInspector({
   const footerRow = footerIndex < rowCount ? tree.rowAt(footerIndex) : null;
 
   return (
-    <div className={classes.root} style={{ height }}>
+    <div className={panel.panel} style={{ height }}>
       <InspectorToolbar
         raw={raw}
         onRawChange={setRaw}
@@ -211,7 +212,7 @@ export function JsonInspector({
       ) : (
         <div
           ref={scrollRef}
-          className={classes.scroller}
+          className={panel.scroller}
           role="tree"
           aria-label={label}
           onKeyDown={onKeyDown}

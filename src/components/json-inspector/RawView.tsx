@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatCount, prettyLines } from './model';
 import { isAbort, runSliced } from './scheduler';
 import { useVirtualRows } from './useVirtualRows';
+import panel from '../ScrollPanel.module.css';
 import classes from './JsonInspector.module.css';
 
 const LINE_HEIGHT = 20;
@@ -48,7 +49,7 @@ export function RawView({ value, label }: { value: unknown; label: string }) {
   return (
     <div
       ref={scrollRef}
-      className={classes.scroller}
+      className={panel.scroller}
       role="region"
       aria-label={`${label} JSON`}
       aria-busy={!current?.done}

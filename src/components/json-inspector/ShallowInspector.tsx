@@ -14,6 +14,7 @@ import {
   type ShallowRow,
 } from './shallow-model';
 import { INDENT, ROW_HEIGHT, rowStyle } from './TreeRow';
+import panel from '../ScrollPanel.module.css';
 import classes from './JsonInspector.module.css';
 import { RowKey, rowKeyText } from './RowKey';
 import { useVirtualRows } from './useVirtualRows';
@@ -183,7 +184,7 @@ export function ShallowInspector({
         : `Large output (${formatCount(root.storedBytes)} bytes stored): shown a level at a time; search, Raw and Expand all load all of it`);
 
   return (
-    <div className={classes.root} style={{ height }}>
+    <div className={panel.panel} style={{ height }}>
       <InspectorToolbar
         raw={false}
         onRawChange={() => onNeedFull({ raw: true })}
@@ -199,7 +200,7 @@ export function ShallowInspector({
       />
       <div
         ref={scrollRef}
-        className={classes.scroller}
+        className={panel.scroller}
         role="tree"
         aria-label={label}
         aria-busy={loadingFull || undefined}

@@ -15,6 +15,7 @@ import { linesToCopy } from './copy-lines';
 import { downloadLog } from './download';
 import { LogRow } from './LogRow';
 import { LogToolbar } from './LogToolbar';
+import panel from '../ScrollPanel.module.css';
 import classes from './LogViewer.module.css';
 import { normalizeLevels } from './model';
 import { logView, maxCounts, sourceKey, type LogSource, type LogView } from './store';
@@ -216,7 +217,7 @@ export function LogViewer({
   const selectLine = useCallback((seq: number) => onStateChange({ line: seq }), [onStateChange]);
 
   return (
-    <div className={classes.root} style={{ height }}>
+    <div className={`${panel.panel} ${classes.root}`} style={{ height }}>
       <LogToolbar
         state={state}
         onStateChange={onStateChange}
@@ -253,7 +254,7 @@ export function LogViewer({
         role="region"
         aria-label="Log lines"
         tabIndex={0}
-        className={classes.scroller}
+        className={`${panel.scroller} ${classes.scroller}`}
         onWheel={onWheel}
         onKeyDown={onListKeyDown}
         onPointerDown={() => (userIntent.current = true)}

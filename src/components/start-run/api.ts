@@ -23,10 +23,10 @@ export type EntityOption = Pick<Entity, 'identifier' | 'title'> & { blueprint?: 
 export const ANY_ENTITY_LIMIT = 50;
 
 /**
- * The entities whose identifier or title contains `search`: a blueprint's ([ext] `?search=`,
- * case-insensitive), or with `blueprint` null every blueprint's (a workflow run's entity may be
- * of any), through Port's `POST /v1/entities/search`. Port's `contains` is case-sensitive, so the
- * lower-cased text is tried too: identifiers are lower case by habit.
+ * The entities whose identifier or title contains `search`, ignoring case ("Payments" finds
+ * `payments-api`): a blueprint's (GET `/blueprints/{bp}/entities?search=`), or with `blueprint`
+ * null every blueprint's (a workflow run's entity may be of any) through `POST
+ * /v1/entities/search` with its [ext] `?search=` (Port's `contains` rule is case-sensitive).
  */
 export const entitySearchQueryOptions = (blueprint: string | null, search: string) =>
   queryOptions({
@@ -39,15 +39,15 @@ export const entitySearchQueryOptions = (blueprint: string | null, search: strin
         );
         return b.entities.map(({ identifier, title }) => ({ identifier, title }));
       }
-      const texts = search === '' ? [] : [...new Set([search, search.toLowerCase()])];
-      const rules = texts.flatMap((value) =>
-        ['$identifier', '$title'].map((property) => ({ property, operator: 'contains', value })),
-      );
       const b = await api<{ entities: Entity[] }>('/entities/search', {
         method: 'POST',
         signal,
-        query: { limit: ANY_ENTITY_LIMIT, include: ['identifier', 'title', 'blueprint'] },
-        body: { combinator: rules.length ? 'or' : 'and', rules },
+        query: {
+          limit: ANY_ENTITY_LIMIT,
+          include: ['identifier', 'title', 'blueprint'],
+          search,
+        },
+        body: { combinator: 'and', rules: [] },
       });
       return b.entities.map(({ identifier, title, blueprint }) => ({
         identifier,

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowRun } from '../../contract/workflows';
+import { startTestServer, type TestServer } from '../test/harness';
+import { createQuietWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
+import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
+
+/**
+ * The acts a person does from the dashboard (which sends `x-runboard-source: UI` on every write)
+ * are audited with `trigger.origin: UI`, as the runs it starts are; the same request without the
+ * header, or from machine credentials, is `API`.
+ */
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+  await seedActionCatalog(t);
+  await createQuietWorkflow(t, 'origins');
+  const guarded = await t.api('admin', 'POST', '/actions', {
+    identifier: 'origin_guarded',
+    title: 'Guarded',
+    blueprint: 'microservice',
+    trigger: { operation: 'DAY-2' },
+    requiredApproval: true,
+  });
+  expect(guarded.status).toBe(201);
+});
+afterAll(async () => t.close());
+
+const UI = { 'x-runboard-source': 'UI' };
+const originOf = async (runId: string) => {
+  const res = await t.api('admin', 'GET', `/audit-log?run_id=${runId}&resources=run`);
+  return res.body.audits[0].trigger.origin as string;
+};
+const live = () => startRun(t, 'origins', 'member');
+
+describe('trigger.origin of run controls', () => {
+  it('is UI for a cancel, a re-run and a run marked complete from the dashboard', async () => {
+    const cancelled = await live();
+    const cancel = await t.api(
+      'admin',
+      'POST',
+      `/workflows/runs/${cancelled.identifier}/cancel?force=true`,
+      { reason: 'x' },
+      UI,
+    );
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(await originOf(cancelled.identifier)).toBe('UI');
+
+    const rerun = await t.api(
+      'member',
+      'POST',
+      `/workflows/runs/${cancelled.identifier}/rerun`,
+      {},
+      UI,
+    );
+    expect(rerun.status).toBe(201);
+    const copy = rerun.body.workflowRun as WorkflowRun;
+    expect(await originOf(copy.identifier)).toBe('UI');
+
+    const completed = await t.api(
+      'member',
+      'POST',
+      `/workflows/runs/${copy.identifier}/complete`,
+      { result: 'FAILED', reason: 'y' },
+      UI,
+    );
+    expect(completed.status).toBe(200);
+    expect(await originOf(copy.identifier)).toBe('UI');
+  });
+
+  it('is UI for a node run marked complete by hand from the dashboard', async () => {
+    const run = await live();
+    const work = nodeRunOf(run, 'work').identifier;
+    const res = await t.api(
+      'member',
+      'PATCH',
+      `/workflows/nodes/runs/${work}`,
+      { status: 'COMPLETED', result: 'FAILED', reason: 'stuck' },
+      UI,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(await originOf(run.identifier)).toBe('UI');
+  });
+
+  it('is UI for an approval and an action run marked complete from the dashboard', async () => {
+    const approved = await startRunAs(t, 'origin_guarded', { properties: {}, entity: 'orders' });
+    const res = await t.api(
+      'admin',
+      'PATCH',
+      `/actions/runs/${approved}/approval`,
+      { status: 'APPROVE' },
+      UI,
+    );
+    expect(res.status).toBe(201);
+    expect(await originOf(approved)).toBe('UI');
+    const ended = await t.api(
+      'member',
+      'POST',
+      `/actions/runs/${approved}/complete`,
+      { status: 'FAILURE', reason: 'gave up' },
+      UI,
+    );
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    expect(await originOf(approved)).toBe('UI');
+  });
+
+  it('is API without the header, and for machine credentials whatever they say', async () => {
+    const plain = await live();
+    await t.api('admin', 'POST', `/workflows/runs/${plain.identifier}/cancel?force=true`, {});
+    expect(await originOf(plain.identifier)).toBe('API');
+    const byMachine = await live();
+    const res = await t.api(
+      'machine',
+      'POST',
+      `/workflows/runs/${byMachine.identifier}/cancel?force=true`,
+      {},
+      UI,
+    );
+    expect(res.status).toBe(200);
+    expect(await originOf(byMachine.identifier)).toBe('API');
+  });
+});
