@@ -74,6 +74,31 @@ export function assertInputsValid(
   if (problem) throw invalid(problem);
 }
 
+/**
+ * The inputs of a run with each absent input's `default` filled in (Port's user inputs'
+ * `default`), as the dashboard's start form fills them: a run started over the API gets the
+ * values a person starting it in the dashboard would, so a workflow's template reading an
+ * optional input with a default (`{{ .outputs.trigger.region }}`) has it. Left out: a default
+ * that is a jq expression (`{jqQuery}`: Port's UI computes it from the form's context), and a
+ * `disabled` input (excluded from the submitted data). The given object is not changed.
+ */
+export function withInputDefaults(
+  userInputs: unknown,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const properties =
+    isRecord(userInputs) && isRecord(userInputs.properties) ? userInputs.properties : {};
+  let filled: Record<string, unknown> | null = null;
+  for (const [name, raw] of Object.entries(properties)) {
+    if (!isRecord(raw) || raw.default === undefined || raw.disabled === true) continue;
+    if (Object.hasOwn(inputs, name)) continue;
+    if (isRecord(raw.default) && 'jqQuery' in raw.default) continue;
+    filled ??= { ...inputs };
+    filled[name] = structuredClone(raw.default);
+  }
+  return filled ?? inputs;
+}
+
 /** An input that names entities of a blueprint (`format: entity`, alone or as array items). */
 export interface EntityReference {
   path: string;

@@ -44,6 +44,7 @@ import { isPrivileged, type Actor } from '../domain/permissions';
 import { assertCanControl } from '../domain/run-controls';
 import { loadVisibleActionRun, loadVisibleActionRunWithFlags } from './run-access';
 import { checkRunInputs } from './run-inputs';
+import { withInputDefaults } from '../domain/user-inputs';
 import { auditBy, auditedActionRun, auditRunChange } from './run-audit';
 
 /** The action-run lifecycle: start, patch, log, end (approvals are in action-run-approvals.ts). */
@@ -146,6 +147,8 @@ export async function startActionRun(
       operation: ActionOperation;
       userInputs?: { required?: string[] };
     };
+    // Absent inputs' defaults count for the required ones too, as in the dashboard's form.
+    const given = withInputDefaults(trigger.userInputs, body.properties);
     const problem = startProblem(
       {
         identifier: action.identifier,
@@ -153,10 +156,10 @@ export async function startActionRun(
         hasBlueprint: action.blueprint !== null,
         required: trigger.userInputs?.required ?? [],
       },
-      body,
+      { entity: body.entity, properties: given },
     );
     if (problem) throw invalid(problem);
-    await checkRunInputs(tx, trigger.userInputs, body.properties, 'properties', 'action');
+    const properties = await checkRunInputs(tx, trigger.userInputs, given, 'properties', 'action');
     let startedBy = { id: actor.id, email: actor.email };
     if (options.runAs !== undefined && options.runAs !== actor.email) {
       if (!isPrivileged(actor)) {
@@ -189,14 +192,14 @@ export async function startActionRun(
       at: now,
       entityIdentifier: body.entity ?? null,
       entity,
-      properties: body.properties,
+      properties,
     });
     const installationId = agentInstallationOf(invocation);
     // An agent's run carries what it executes: the invocation method, inputs rendered in (Port).
     const payload = installationId
       ? agentPayload(action.invocationMethod, {
-          inputs: body.properties,
-          properties: body.properties,
+          inputs: properties,
+          properties,
           entity: entity ?? null,
           trigger: webhookPayload.trigger,
           run: { id },
@@ -214,7 +217,7 @@ export async function startActionRun(
       entityTitle: entity?.title ?? null,
       status: initialStatus(required),
       source,
-      properties: body.properties,
+      properties,
       payload,
       installationId,
       // An agent's run is on the queue from the start (below), never left to the transfer.
@@ -246,7 +249,7 @@ export async function startActionRun(
       { userId: startedBy.id, origin: source },
       now,
       null,
-      { status: initialStatus(required), properties: body.properties },
+      { status: initialStatus(required), properties },
     );
     return getActionRun(tx, id, actor, options.version ?? 'v1');
   });

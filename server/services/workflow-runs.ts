@@ -75,7 +75,13 @@ export async function startWorkflowRun(
     const workflow = await getWorkflowRow(tx, workflowIdentifier);
     const graph = toGraph(workflow);
     const trigger = triggerNode(graph);
-    await checkRunInputs(tx, trigger.config.userInputs, body.inputs, 'inputs', 'workflow');
+    const inputs = await checkRunInputs(
+      tx,
+      trigger.config.userInputs,
+      body.inputs,
+      'inputs',
+      'workflow',
+    );
     const identifier = newWorkflowRunId();
     await insertWorkflowRun(tx, {
       identifier,
@@ -84,8 +90,8 @@ export async function startWorkflowRun(
       title: workflow.title,
       icon: workflow.icon,
       status: 'IN_PROGRESS',
-      outputs: { [trigger.identifier]: body.inputs },
-      inputs: body.inputs,
+      outputs: { [trigger.identifier]: inputs },
+      inputs,
       entity: body.entity ?? null,
       allowAnyoneToView: workflow.allowAnyoneToViewRuns,
       createdBy: actor.id,
@@ -97,7 +103,7 @@ export async function startWorkflowRun(
         ...newNodeRun(identifier, trigger, now),
         status: 'COMPLETED',
         result: 'SUCCESS',
-        output: body.inputs,
+        output: inputs,
         completedAt: now,
       },
     ]);
