@@ -119,3 +119,23 @@ describe('trigger.origin of run controls', () => {
     expect(await originOf(byMachine.identifier)).toBe('API');
   });
 });
+
+describe('the start of a workflow run', () => {
+  it('is audited as its creation, by whom, from where and with what inputs', async () => {
+    const fromUi = await t.api('member', 'POST', '/workflows/origins/runs', { inputs: {} }, UI);
+    expect(fromUi.status).toBe(201);
+    const run = fromUi.body.workflowRun as WorkflowRun;
+    const res = await t.api('admin', 'GET', `/audit-log?run_id=${run.identifier}&resources=run`);
+    expect(res.body.audits).toHaveLength(1);
+    expect(res.body.audits[0]).toMatchObject({
+      action: 'CREATE',
+      resourceType: 'run',
+      status: 'SUCCESS',
+      trigger: { by: { userId: 'user_member' }, origin: 'UI' },
+      context: { runId: run.identifier },
+      diff: { before: null, after: { status: 'IN_PROGRESS', inputs: {} } },
+    });
+    const overApi = await live();
+    expect(await originOf(overApi.identifier)).toBe('API');
+  });
+});

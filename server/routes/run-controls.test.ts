@@ -73,10 +73,15 @@ async function nodeLogs(nodeRunId: string) {
   return (res.body.logs as { log: string }[]).map((l) => l.log);
 }
 
+/** The run's audit entries but a workflow run's start (its CREATE without `rerunOf`). */
 async function auditOf(runId: string, as: As = 'admin') {
   const res = await t.api(as, 'GET', `/audit-log?run_id=${runId}`);
   expect(res.status).toBe(200);
-  return res.body.audits as AuditEntry[];
+  const isStart = (e: AuditEntry) =>
+    runId.startsWith('wfr_') &&
+    e.action === 'CREATE' &&
+    (e.diff.after as { rerunOf?: string } | null)?.rerunOf === undefined;
+  return (res.body.audits as AuditEntry[]).filter((e) => !isStart(e));
 }
 
 describe('POST /v1/workflows/runs/{wfr}/complete', () => {

@@ -46,6 +46,7 @@ import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
 import { checkRunInputs } from './run-inputs';
+import { auditBy, auditedWorkflowRun, auditRunChange } from './run-audit';
 
 /**
  * A run as the API answers it, with the re-runs of it the actor may view and, for node runs
@@ -108,11 +109,13 @@ export async function startWorkflowRun(
       },
     ]);
     await advance(tx, identifier, graph, now);
-    return toWorkflowRun(
-      await loadVisibleWorkflowRun(tx, identifier, actor),
-      await nodeRunsOf(tx, identifier),
-      [],
-    );
+    const row = await loadVisibleWorkflowRun(tx, identifier, actor);
+    // Who started it, from where and with what, as for an action run's start and a re-run.
+    await auditRunChange(tx, auditedWorkflowRun(row), auditBy(actor), now, null, {
+      status: 'IN_PROGRESS',
+      inputs,
+    });
+    return toWorkflowRun(row, await nodeRunsOf(tx, identifier), []);
   });
 }
 
