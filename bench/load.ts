@@ -528,6 +528,7 @@ async function main() {
     const scheduled = await sched.stop();
     const lockWaits = await probe;
     const waits = await waitSamples;
+    const wal1 = await walCounters(db);
     return {
       waits,
       lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
@@ -535,7 +536,10 @@ async function main() {
       serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
-      wal: walPerLine(wal0, await walCounters(db), result.lines),
+      wal: walPerLine(wal0, wal1, result.lines),
+      // Each write commits once; so does each of the probe's lock transactions (its row lock
+      // takes an xid): the flushes left are the writes' own, or shared between them.
+      syncsPerWrite: (wal1.walSyncs - wal0.walSyncs - lockWaits.length) / Math.max(1, clock.writes),
       clock: whereWritesWent(clock, result, scheduled),
     };
   };
@@ -881,7 +885,10 @@ async function main() {
     db,
     sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
   );
-  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}; a line: ${alone.wal}`);
+  console.log(
+    `lines a write (transaction): ${perWrite!.n.toFixed(0)}; WAL flushes a write` +
+      ` (less the lock probe's commits): ${alone.syncsPerWrite.toFixed(2)}; a line: ${alone.wal}`,
+  );
   if (sealer) console.log(await sealerCatchUp());
   const nices = await selectRows<{ name: string; pid: number }>(
     db,
