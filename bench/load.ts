@@ -513,6 +513,7 @@ async function main() {
     const sched = schedWatch();
     resetIngestClock();
     const probe = probeRunLocks(seconds);
+    const waitSamples = sampleIngestWaits(seconds);
     const result: WriterResult = child
       ? await new Promise((resolve, reject) =>
           child.once('exit', (code) =>
@@ -526,13 +527,19 @@ async function main() {
     const clock = { ...ingestClock, inFlight: [...ingestClock.inFlight] };
     const scheduled = await sched.stop();
     const lockWaits = await probe;
+    const waits = await waitSamples;
+    const wal1 = await walCounters(db);
     return {
+      waits,
       lockWaits: `run lock (as a PATCH takes it) p50 ${pct(lockWaits, 0.5).toFixed(1)} / p99 ${pct(lockWaits, 0.99).toFixed(1)} / max ${Math.max(...lockWaits).toFixed(1)} ms (${lockWaits.length})`,
       rate: result.lines / result.seconds,
       serverUs: perLine(ownCpuSeconds() - server0 - (child ? 0 : result.cpuSeconds)),
       pgUs: perLine(clusterCpuSeconds(dir) - pg0),
       writersUs: perLine(result.cpuSeconds),
-      wal: walPerLine(wal0, await walCounters(db), result.lines),
+      wal: walPerLine(wal0, wal1, result.lines),
+      // Each write commits once; so does each of the probe's lock transactions (its row lock
+      // takes an xid): the flushes left are the writes' own, or shared between them.
+      syncsPerWrite: (wal1.walSyncs - wal0.walSyncs - lockWaits.length) / Math.max(1, clock.writes),
       clock: whereWritesWent(clock, result, scheduled),
     };
   };
@@ -583,6 +590,61 @@ async function main() {
     }
     return waits;
   };
+
+  /**
+   * WAIT_SAMPLE_MS=n (a diagnosis; off by default): every n ms for `seconds`, what the ingest's
+   * write slots (the bulk pool's backends seen running its statements) are doing, sampled inside
+   * PostgreSQL (a plpgsql loop on one connection of the main pool: no sample costs the server's
+   * process anything). Each slot's wait event, with its state when not active
+   * (`Client:ClientRead (idle in transaction)`: a write waiting for the server's next round trip;
+   * `(idle)`: a slot between writes or unused), or `on a CPU` (active, no wait: running or
+   * runnable). Shares of all samples, largest first. `LWLock:WALWrite` is a commit waiting for
+   * the other backend's WAL flush to end, `IO:WalSync` its own flush: what one flush for both
+   * writes in flight could save (s15ingest).
+   */
+  const sampleIngestWaits = async (seconds: number) => {
+    const every = Number(process.env.WAIT_SAMPLE_MS ?? 0);
+    if (!(every > 0)) return null;
+    const rows = await selectRows<{ what: string; n: number }>(
+      db,
+      sql`WITH s AS (SELECT * FROM runboard_bench_sample_waits(${seconds}::float8,
+            ${every / 1000}::float8)),
+          -- The ingest's write slots: the backends seen running its statements (log-batches.ts).
+          busy AS (SELECT pid FROM s GROUP BY pid HAVING bool_or(ingest))
+          SELECT what, count(*)::int AS n FROM s WHERE pid IN (SELECT pid FROM busy)
+          GROUP BY what ORDER BY n DESC`,
+    );
+    const total = rows.reduce((a, r) => a + r.n, 0) || 1;
+    return (
+      `ingest backends' wait events (${total} samples every ${every} ms, the write slots): ` +
+      rows
+        .filter((r) => r.n / total >= 0.005)
+        .map((r) => `${r.what} ${((r.n / total) * 100).toFixed(1)} %`)
+        .join(', ')
+    );
+  };
+  if (Number(process.env.WAIT_SAMPLE_MS ?? 0) > 0) {
+    // Samples in one transaction: pg_stat_clear_snapshot() makes each read pg_stat_activity anew.
+    await db.execute(
+      sql.raw(`CREATE OR REPLACE FUNCTION runboard_bench_sample_waits(seconds float8, every float8)
+        RETURNS TABLE (pid int, what text, ingest boolean) LANGUAGE plpgsql AS $f$
+        DECLARE t_end timestamptz := clock_timestamp() + make_interval(secs => seconds);
+        BEGIN
+          WHILE clock_timestamp() < t_end LOOP
+            PERFORM pg_stat_clear_snapshot();
+            RETURN QUERY SELECT a.pid, CASE
+                WHEN wait_event IS NOT NULL THEN wait_event_type || ':' || wait_event
+                  || CASE WHEN state = 'active' THEN '' ELSE ' (' || state || ')' END
+                WHEN state = 'active' THEN 'on a CPU' ELSE state END,
+                -- COUNTERS (the lock round trip's last statement) and WRITE read it.
+                a.query LIKE '%nr.log_seq%'
+              FROM pg_stat_activity a WHERE application_name = 'runboard-bulk'
+                AND backend_type = 'client backend';
+            PERFORM pg_sleep(every);
+          END LOOP;
+        END $f$`),
+    );
+  }
 
   /**
    * How far behind the ingest the sealer is (full chunks not sealed), and how long it then takes
@@ -817,12 +879,16 @@ async function main() {
       ` writers ${alone.writersUs.toFixed(1)} µs${process.env.WRITERS_IN_PROCESS ? ', in process' : ''}); ${alone.lockWaits}`,
   );
   console.log(`where the time went: ${alone.clock}`);
+  if (alone.waits) console.log(alone.waits);
   // Each write is one transaction: its lines share an xmin.
   const [perWrite] = await selectRows<{ n: number }>(
     db,
     sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
   );
-  console.log(`lines a write (transaction): ${perWrite!.n.toFixed(0)}; a line: ${alone.wal}`);
+  console.log(
+    `lines a write (transaction): ${perWrite!.n.toFixed(0)}; WAL flushes a write` +
+      ` (less the lock probe's commits): ${alone.syncsPerWrite.toFixed(2)}; a line: ${alone.wal}`,
+  );
   if (sealer) console.log(await sealerCatchUp());
   const nices = await selectRows<{ name: string; pid: number }>(
     db,
