@@ -44,7 +44,9 @@ const sched = process.argv.includes('--sched');
  * `--categories=`: `minimal` (the default: top-level tasks and mojo messages only, the least
  * tracing's own cost), `default` (Playwright's default set, as bench/run-page-ab.ts --trace
  * records: it starts V8's CPU profiler in the new page, inside the commit task) or `wide`
- * (navigation, loading, IPC, Blink: what the commit did, at a cost of its own).
+ * (navigation, loading, IPC, Blink, fonts: what the commit did, at a cost of its own) or `fonts`
+ * (minimal plus the font lookups: how many families the renderer asked the browser for, which,
+ * and their wall time).
  */
 const categorySet = option('categories') ?? 'minimal';
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
@@ -73,6 +75,7 @@ const WIDE = [
   'ipc',
   'mojom',
   'blink',
+  'fonts',
   '__metadata',
 ];
 const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
@@ -80,8 +83,14 @@ const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
 const MODULES = [...MINIMAL, 'v8'];
 /** `timeline`: modules plus DevTools' timeline (ParseHTML: what bench/sched-long-tasks.ts reads). */
 const TIMELINE = [...MODULES, 'devtools.timeline'];
+/**
+ * `fonts`: minimal plus Blink's font matching (each family the renderer asks the browser for,
+ * `FontDataManager::onMatchFamilyStyle`, a synchronous call, with its name).
+ */
+const FONTS = [...MINIMAL, 'fonts'];
 const CATEGORIES: Record<string, string[] | undefined> = {
   minimal: MINIMAL,
+  fonts: FONTS,
   modules: MODULES,
   timeline: TIMELINE,
   wide: WIDE,
@@ -236,6 +245,14 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
     .slice(0, 2)
     .map((t) => `${ms(t.tdur ?? NaN)} at ${ms(t.ts - nav.ts)} (${ms(t.dur!)} wall)`);
+  // The families the renderer asked the browser's font service for (category `fonts`): each a
+  // synchronous call; a family this machine lacks is a lookup that finds nothing.
+  const lookups = events.filter(
+    (e) => e.pid === nav.pid && e.name === 'FontDataManager::onMatchFamilyStyle' && e.ts >= nav.ts,
+  );
+  const fonts = lookups.length
+    ? `font lookups ${lookups.length}, ${ms(lookups.reduce((sum, e) => sum + (e.dur ?? 0), 0))} ms wall [${lookups.map((e) => String(e.args?.family_name)).join(', ')}]`
+    : '';
   return [
     runLoop
       ? `renderer ${nav.pid} run loop started ${ms(nav.ts - runLoop.ts)} ms before nav`
@@ -249,6 +266,7 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     `tasks over ${over}: ${long.join(' ') || 'none'}`,
     `most CPU after the commit: ${byCpu.join(', ')}`,
     modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
+    fonts,
   ]
     .filter(Boolean)
     .join('; ');
