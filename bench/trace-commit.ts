@@ -9,8 +9,8 @@
  * against the navigation), the browser's navigation steps (request start, response, commit sent)
  * and every task over `--over=` ms (50) of wall.
  * `npx tsx bench/trace-commit.ts <dataDir> <runsJson> <buildDir> [more builds] [rounds]
- * [--over=50] [--keep=prefix] [--port=18981]`: `--keep=` writes each trace as
- * `<prefix>-<round>-<page>.json` (for bench/trace-long-tasks.ts). More builds than one are
+ * [--over=50] [--keep=prefix] [--port=18981] [--categories=…] [--bare] [--sched]`: `--keep=`
+ * writes each trace as `<prefix>-<round>-<page>.json` (for bench/trace-long-tasks.ts). More builds than one are
  * measured alternately too (their run page only; the trivial pages once a round).
  */
 import { createServer } from 'node:http';
