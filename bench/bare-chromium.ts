@@ -1,11 +1,16 @@
 /**
  * Chromium driven over its DevTools pipe without Playwright, for benches whose figures Playwright
- * changes: Playwright enables the Runtime domain in every page it drives, and with it V8 collects
- * source positions while the page's modules evaluate — a re-parse of React DOM's 210 KB CommonJS
- * factory, 10–17 ms of CPU inside the boot's libraries task, which a browser without DevTools
- * attached never pays (s15boot: `Runtime.enable` alone brings it; `Page`, `Network`, `Log` and
- * `Debugger` do not). Here a tab gets only what the bench needs: the Page domain (the init script,
- * the navigation) and `Runtime.evaluate` (reading what the init script recorded), never
+ * changes: Playwright enables the Runtime domain in every page it drives, and with it the V8
+ * inspector has V8 capture a detailed stack trace (lines and columns) for every Error object
+ * created. React DOM creates five at its module's top level (`SuspenseException`,
+ * `SelectiveHydrationException`… sentinels, never thrown), so V8 collects the source positions
+ * of the function creating them — React DOM's 210 KB CommonJS factory, re-parsed whole: 10–17 ms
+ * of CPU inside the boot's libraries task (`V8.CollectSourcePositions`), which a browser without
+ * DevTools attached never spends (s15boot: the same build's React DOM stage 1.9–2.3 ms without,
+ * 11.8–12.7 with; `Runtime.enable` alone brings it, `Page`, `Network`, `Log` and `Debugger` do
+ * not; a page whose 235 KB function only creates an `Error("sentinel")` pays 20 ms with Runtime
+ * enabled, 0.1 without). Here a tab gets only what the bench needs: the Page domain (the init
+ * script, the navigation) and `Runtime.evaluate` (reading what the init script recorded), never
  * `Runtime.enable`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
