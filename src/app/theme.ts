@@ -4,8 +4,9 @@ import { createTheme } from '@mantine/core';
  * Font stacks that resolve at their first family wherever the browser knows it, since every
  * family a stack names before the one the machine has costs the page a lookup: on Linux (and
  * Windows) each is a synchronous call from the renderer to the browser's font service, made in
- * the first layout of every cold load (s15boot: Mantine's default sans stack and the previous
- * monospace one made 11–14 of them on Linux before reaching an installed family).
+ * the first layout of every cold load (s15boot: with Mantine's default sans stack and the previous
+ * monospace one, a cold load of the run page on Linux made 15, 10 of them for families the machine
+ * lacked; with these 8, 3 of them).
  *
  * Sans: `system-ui` — San Francisco on macOS, Segoe UI on Windows, the desktop's UI font on Linux
  * (fontconfig's default sans) — resolves in every current browser; Mantine's default stack after
