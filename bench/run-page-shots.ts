@@ -4,6 +4,7 @@
  * `npx tsx bench/run-page-shots.ts <dataDir> <buildDir> <path> <outPrefix>` writes
  * <outPrefix>-light.png, -dark.png and -390.png. Also prints the page's DOM element count. A run
  * page waits for its log rows and graph, any other page for its heading and an idle network.
+ * `--port=18972` moves its server.
  */
 import { chromium } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
@@ -11,15 +12,16 @@ import { signIn } from './run-page';
 import { startBenchServer } from './server-process';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
-const [dataDir, staticDir, url, out] = process.argv.slice(2);
+const [dataDir, staticDir, url, out] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const port = process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? '18972';
 const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
 const server = await startBenchServer({
   DATABASE_URL: cluster.url('runboard'),
-  PORT: '18972',
+  PORT: port,
   DATA_DIR: dataDir!,
   STATIC_DIR: staticDir!,
 });
-const base = 'http://127.0.0.1:18972';
+const base = `http://127.0.0.1:${port}`;
 try {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,

@@ -81,7 +81,7 @@ export async function setOutput(db: pg.Client, run: string, node: string, bytes:
 }
 
 /** The bench servers' seeded admin (server/test/harness.ts TEST_CREDENTIALS' defaults). */
-const BENCH_ADMIN = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
+export const BENCH_ADMIN = { clientId: 'runboard-admin', clientSecret: 'runboard-admin-secret' };
 
 /**
  * Chromium as the run-page benches launch it, with one context (1400 × 900, INIT_SCRIPT) signed

@@ -9,8 +9,8 @@
  * against the navigation), the browser's navigation steps (request start, response, commit sent)
  * and every task over `--over=` ms (50) of wall.
  * `npx tsx bench/trace-commit.ts <dataDir> <runsJson> <buildDir> [more builds] [rounds]
- * [--over=50] [--keep=prefix] [--port=18981]`: `--keep=` writes each trace as
- * `<prefix>-<round>-<page>.json` (for bench/trace-long-tasks.ts). More builds than one are
+ * [--over=50] [--keep=prefix] [--port=18981] [--categories=…] [--bare] [--sched]`: `--keep=`
+ * writes each trace as `<prefix>-<round>-<page>.json` (for bench/trace-long-tasks.ts). More builds than one are
  * measured alternately too (their run page only; the trivial pages once a round).
  */
 import { createServer } from 'node:http';
@@ -19,7 +19,8 @@ import path from 'node:path';
 import { loadavg } from 'node:os';
 import type { Browser, BrowserContext } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { launchSignedIn } from './run-page';
+import { BareChromium, sessionCookies } from './bare-chromium';
+import { BENCH_ADMIN, INIT_SCRIPT, launchSignedIn } from './run-page';
 import { startBenchServer, type BenchServer } from './server-process';
 import type { TraceEvent } from './trace-events';
 import {
@@ -44,9 +45,18 @@ const sched = process.argv.includes('--sched');
  * `--categories=`: `minimal` (the default: top-level tasks and mojo messages only, the least
  * tracing's own cost), `default` (Playwright's default set, as bench/run-page-ab.ts --trace
  * records: it starts V8's CPU profiler in the new page, inside the commit task) or `wide`
- * (navigation, loading, IPC, Blink: what the commit did, at a cost of its own).
+ * (navigation, loading, IPC, Blink, fonts: what the commit did, at a cost of its own) or `fonts`
+ * (minimal plus the font lookups: how many families the renderer asked the browser for, which,
+ * and their wall time).
  */
 const categorySet = option('categories') ?? 'minimal';
+/**
+ * `--bare`: Chromium driven over its DevTools pipe without Playwright (bench/bare-chromium.ts),
+ * so no page has the Runtime domain enabled: with it (every Playwright page) V8 re-parses React
+ * DOM for source positions inside the libraries' evaluation (its module-level Errors get detailed
+ * stack traces), 10–17 ms of CPU no browser without DevTools attached spends. Tabs, tracing and the init script as in the Playwright runs.
+ */
+const bare = process.argv.includes('--bare');
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
 
 /** The control: a document with no script, no style sheet, no image (no favicon request either). */
@@ -73,6 +83,7 @@ const WIDE = [
   'ipc',
   'mojom',
   'blink',
+  'fonts',
   '__metadata',
 ];
 const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
@@ -80,8 +91,17 @@ const MINIMAL = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
 const MODULES = [...MINIMAL, 'v8'];
 /** `timeline`: modules plus DevTools' timeline (ParseHTML: what bench/sched-long-tasks.ts reads). */
 const TIMELINE = [...MODULES, 'devtools.timeline'];
+/**
+ * `fonts`: minimal plus Blink's font matching (each family the renderer asks the browser for,
+ * `FontDataManager::onMatchFamilyStyle`, a synchronous call, with its name).
+ */
+const FONTS = [...MINIMAL, 'fonts'];
+/** `compile`: modules plus V8's compile events (what of a module's evaluation was compiling). */
+const COMPILE = [...MODULES, 'disabled-by-default-v8.compile'];
 const CATEGORIES: Record<string, string[] | undefined> = {
   minimal: MINIMAL,
+  fonts: FONTS,
+  compile: COMPILE,
   modules: MODULES,
   timeline: TIMELINE,
   wide: WIDE,
@@ -111,8 +131,8 @@ async function main() {
       );
       bases.push(`http://127.0.0.1:${port}`);
     }
-    const { browser, context } = await launchSignedIn(bases);
-    const browserPid = sched ? await browserProcessOf(browser) : null;
+    const driver = bare ? await bareDriver(bases) : await playwrightDriver(bases);
+    const browserPid = sched ? await driver.browserPid() : null;
     const loads = [
       { name: 'trivial-node', url: `http://127.0.0.1:${firstPort + 50}/`, app: false },
       { name: 'trivial-rb', url: `${bases[0]}/${TRIVIAL_FILE}`, app: false },
@@ -127,20 +147,66 @@ async function main() {
       const order = r % 2 === 0 ? loads : [...loads].reverse();
       for (const load of order) {
         const sampler = browserPid === null ? null : startSchedSampler(browserPid);
-        const { events, observed } = await tracedLoad(browser, context, load.url, load.app);
+        const { events, observed } = await driver.tracedLoad(load.url, load.app);
         const samples = sampler ? await sampler.stop() : null;
         if (keep) writeFileSync(`${keep}-${r}-${load.name}.json`, JSON.stringify(events));
         console.log(
-          `${load.name} r${r} ${describe(events, samples)}; the page's longtask observer: ${observed || 'none'} load ${loadavg()[0]!.toFixed(1)}`,
+          `${load.name} r${r} ${describe(events, samples)}; ${observed} load ${loadavg()[0]!.toFixed(1)}`,
         );
       }
     }
-    await browser.close();
+    await driver.close();
   } finally {
     plain.close();
     for (const s of servers) await s.stop();
     await cluster.stop();
   }
+}
+
+/** What the rounds need of a browser: a traced cold load in a new tab, its process id. */
+interface Driver {
+  tracedLoad(url: string, app: boolean): Promise<{ events: TraceEvent[]; observed: string }>;
+  browserPid(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function playwrightDriver(bases: string[]): Promise<Driver> {
+  const { browser, context } = await launchSignedIn(bases);
+  return {
+    tracedLoad: (url, app) => tracedLoad(browser, context, url, app),
+    browserPid: () => browserProcessOf(browser),
+    close: () => browser.close(),
+  };
+}
+
+/**
+ * What the page's init script (bench/run-page.ts's INIT_SCRIPT) recorded: its first lines' time
+ * from the navigation, if any, and its long tasks as `start+duration` words (the observer is
+ * installed in the document the commit task creates, so it never sees that task).
+ */
+const OBSERVED = `(window.__firstLines === undefined ? '' : 'first lines ' + Math.round(window.__firstLines) + ' ms; ') + "the page's longtask observer: " + (window.__longtasks.map((t) => Math.round(t.start) + '+' + Math.round(t.duration)).join(' ') || 'none')`;
+
+async function bareDriver(bases: string[]): Promise<Driver> {
+  const chromium = BareChromium.launch();
+  const cookies = [];
+  for (const base of bases) cookies.push(...(await sessionCookies(base, BENCH_ADMIN)));
+  const browserContextId = await chromium.newContext(cookies);
+  return {
+    async tracedLoad(url, app) {
+      const { events, read } = await chromium.tracedLoad({
+        browserContextId,
+        url,
+        categories: CATEGORIES[categorySet] ?? MODULES,
+        initScript: INIT_SCRIPT,
+        until: app ? 'window.__firstLines !== undefined' : null,
+        settle: app ? 1500 : 500,
+        read: OBSERVED,
+      });
+      return { events, observed: String(read ?? '') };
+    },
+    browserPid: () => Promise.resolve(chromium.pid),
+    close: () => chromium.close(),
+  };
 }
 
 async function tracedLoad(browser: Browser, context: BrowserContext, url: string, app: boolean) {
@@ -155,11 +221,7 @@ async function tracedLoad(browser: Browser, context: BrowserContext, url: string
   if (app)
     await page.waitForFunction('window.__firstLines !== undefined', undefined, { timeout: 60_000 });
   await page.waitForTimeout(app ? 1500 : 500);
-  // What the page's own long-task observer (bench/run-page.ts's INIT_SCRIPT) saw, to tell whether
-  // it sees the commit task (it is installed in the document that task creates).
-  const observed = await page.evaluate(() =>
-    window.__longtasks.map((t) => `${Math.round(t.start)}+${Math.round(t.duration)}`).join(' '),
-  );
+  const observed = String(await page.evaluate(OBSERVED));
   const buffer = await browser.stopTracing();
   await page.close();
   const raw = JSON.parse(buffer.toString()) as TraceEvent[] | { traceEvents: TraceEvent[] };
@@ -236,6 +298,14 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     .sort((a, b) => (b.tdur ?? 0) - (a.tdur ?? 0))
     .slice(0, 2)
     .map((t) => `${ms(t.tdur ?? NaN)} at ${ms(t.ts - nav.ts)} (${ms(t.dur!)} wall)`);
+  // The families the renderer asked the browser's font service for (category `fonts`): each a
+  // synchronous call; a family this machine lacks is a lookup that finds nothing.
+  const lookups = events.filter(
+    (e) => e.pid === nav.pid && e.name === 'FontDataManager::onMatchFamilyStyle' && e.ts >= nav.ts,
+  );
+  const fonts = lookups.length
+    ? `font lookups ${lookups.length}, ${ms(lookups.reduce((sum, e) => sum + (e.dur ?? 0), 0))} ms wall [${lookups.map((e) => String(e.args?.family_name)).join(', ')}]`
+    : '';
   return [
     runLoop
       ? `renderer ${nav.pid} run loop started ${ms(nav.ts - runLoop.ts)} ms before nav`
@@ -249,6 +319,7 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     `tasks over ${over}: ${long.join(' ') || 'none'}`,
     `most CPU after the commit: ${byCpu.join(', ')}`,
     modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
+    fonts,
   ]
     .filter(Boolean)
     .join('; ');
