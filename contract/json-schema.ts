@@ -75,3 +75,18 @@ export function describeSchemaError(error: ErrorObject, root = ''): string {
     ? `${message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
     : message;
 }
+
+/**
+ * The value an input of Port's `userInputs` starts with when none is given: its `default`, but
+ * not a jq default (`{jqQuery}`: Port's UI computes it from the form's context) nor a `disabled`
+ * input's (Port leaves disabled inputs out of the submitted data). One rule for the dashboard's
+ * start form and the server's defaults of a run started over the API.
+ */
+export function inputDefault(property: unknown): unknown {
+  if (typeof property !== 'object' || property === null || Array.isArray(property))
+    return undefined;
+  const { default: value, disabled } = property as { default?: unknown; disabled?: unknown };
+  if (disabled === true) return undefined;
+  if (typeof value === 'object' && value !== null && 'jqQuery' in value) return undefined;
+  return value;
+}

@@ -1,6 +1,7 @@
 import {
   createJsonSchemaValidator,
   describeSchemaError,
+  inputDefault,
   type ValidateFunction,
 } from '../../contract/json-schema';
 import { invalid } from './errors';
@@ -75,12 +76,11 @@ export function assertInputsValid(
 }
 
 /**
- * The inputs of a run with each absent input's `default` filled in (Port's user inputs'
- * `default`), as the dashboard's start form fills them: a run started over the API gets the
- * values a person starting it in the dashboard would, so a workflow's template reading an
- * optional input with a default (`{{ .outputs.trigger.region }}`) has it. Left out: a default
- * that is a jq expression (`{jqQuery}`: Port's UI computes it from the form's context), and a
- * `disabled` input (excluded from the submitted data). The given object is not changed.
+ * The inputs of a run with each absent input's default filled in (`inputDefault`: Port's
+ * `default`, not a jq one nor a disabled input's), as the dashboard's start form fills them: a run
+ * started over the API gets the values a person starting it in the dashboard would, so a
+ * workflow's template reading an optional input with a default (`{{ .outputs.trigger.region }}`)
+ * has it. The given object is not changed.
  */
 export function withInputDefaults(
   userInputs: unknown,
@@ -89,12 +89,11 @@ export function withInputDefaults(
   const properties =
     isRecord(userInputs) && isRecord(userInputs.properties) ? userInputs.properties : {};
   let filled: Record<string, unknown> | null = null;
-  for (const [name, raw] of Object.entries(properties)) {
-    if (!isRecord(raw) || raw.default === undefined || raw.disabled === true) continue;
-    if (Object.hasOwn(inputs, name)) continue;
-    if (isRecord(raw.default) && 'jqQuery' in raw.default) continue;
+  for (const [name, property] of Object.entries(properties)) {
+    const value = inputDefault(property);
+    if (value === undefined || Object.hasOwn(inputs, name)) continue;
     filled ??= { ...inputs };
-    filled[name] = structuredClone(raw.default);
+    filled[name] = structuredClone(value);
   }
   return filled ?? inputs;
 }

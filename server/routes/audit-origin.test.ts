@@ -26,9 +26,22 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const UI = { 'x-runboard-source': 'UI' };
-const originOf = async (runId: string) => {
+/**
+ * The origin of the run's newest audit entry; `changes` (the default) skips a workflow run's start
+ * (a CREATE without `rerunOf`), so a control's entry is read, not the run's start before it.
+ */
+const originOf = async (runId: string, which: 'changes' | 'start' = 'changes') => {
   const res = await t.api('admin', 'GET', `/audit-log?run_id=${runId}&resources=run`);
-  return res.body.audits[0].trigger.origin as string;
+  const audits = res.body.audits as {
+    action: string;
+    trigger: { origin: string };
+    diff: { after: { rerunOf?: string } | null };
+  }[];
+  const isStart = (e: (typeof audits)[number]) =>
+    runId.startsWith('wfr_') && e.action === 'CREATE' && e.diff.after?.rerunOf === undefined;
+  const entry = audits.find((e) => (which === 'start') === isStart(e));
+  expect(entry, JSON.stringify(audits)).toBeDefined();
+  return entry!.trigger.origin;
 };
 const live = () => startRun(t, 'origins', 'member');
 
@@ -105,7 +118,13 @@ describe('trigger.origin of run controls', () => {
 
   it('is API without the header, and for machine credentials whatever they say', async () => {
     const plain = await live();
-    await t.api('admin', 'POST', `/workflows/runs/${plain.identifier}/cancel?force=true`, {});
+    const cancel = await t.api(
+      'admin',
+      'POST',
+      `/workflows/runs/${plain.identifier}/cancel?force=true`,
+      {},
+    );
+    expect(cancel.status).toBe(200);
     expect(await originOf(plain.identifier)).toBe('API');
     const byMachine = await live();
     const res = await t.api(
@@ -135,7 +154,8 @@ describe('the start of a workflow run', () => {
       context: { runId: run.identifier },
       diff: { before: null, after: { status: 'IN_PROGRESS', inputs: {} } },
     });
+    expect(await originOf(run.identifier, 'start')).toBe('UI');
     const overApi = await live();
-    expect(await originOf(overApi.identifier)).toBe('API');
+    expect(await originOf(overApi.identifier, 'start')).toBe('API');
   });
 });

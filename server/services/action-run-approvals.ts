@@ -6,12 +6,8 @@ import { forbidden, invalid, runExhausted } from '../domain/errors';
 import type { Actor } from '../domain/permissions';
 import { auditBy, auditRunChange, auditedActionRun } from './run-audit';
 import { endActionRun, getActionRun, queueAgentActionRun } from './action-runs';
-import { actorLabel } from './actor-label';
+import { actorLabel, withReason } from './actor-label';
 import { loadVisibleActionRun } from './run-access';
-
-/** The run's log line of one admin's decision: who, by name, and why when they said. */
-const decisionLine = (approve: boolean, who: string, reason: string | undefined) =>
-  `${approve ? 'Approved' : 'Declined'} by ${who}${reason ? `: ${reason}` : ''}`;
 
 /**
  * `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. The decision
@@ -51,7 +47,8 @@ export async function decideActionRunApproval(
       },
     );
     const reason = body.description?.trim() || undefined;
-    const line = decisionLine(body.status === 'APPROVE', await actorLabel(tx, actor), reason);
+    const decided = body.status === 'APPROVE' ? 'Approved' : 'Declined';
+    const line = withReason(`${decided} by ${await actorLabel(tx, actor)}`, reason);
     await appendActionRunLogs(tx, id, [{ level: 'INFO', message: line }], actor.id, now);
     const audit = {
       before: { status: run.status },

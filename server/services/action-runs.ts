@@ -148,7 +148,7 @@ export async function startActionRun(
       userInputs?: { required?: string[] };
     };
     // Absent inputs' defaults count for the required ones too, as in the dashboard's form.
-    const given = withInputDefaults(trigger.userInputs, body.properties);
+    const properties = withInputDefaults(trigger.userInputs, body.properties);
     const problem = startProblem(
       {
         identifier: action.identifier,
@@ -156,10 +156,10 @@ export async function startActionRun(
         hasBlueprint: action.blueprint !== null,
         required: trigger.userInputs?.required ?? [],
       },
-      { entity: body.entity, properties: given },
+      { entity: body.entity, properties },
     );
     if (problem) throw invalid(problem);
-    const properties = await checkRunInputs(tx, trigger.userInputs, given, 'properties', 'action');
+    await checkRunInputs(tx, trigger.userInputs, properties, 'properties', 'action');
     let startedBy = { id: actor.id, email: actor.email };
     if (options.runAs !== undefined && options.runAs !== actor.email) {
       if (!isPrivileged(actor)) {

@@ -17,3 +17,7 @@ export async function userLabel(db: DbOrTx, userId: string) {
   const user = await userById(db, userId);
   return user ? personLabel(user) : userId;
 }
+
+/** A log line of an act with the person's reason after a colon, when they gave one. */
+export const withReason = (what: string, reason: string | undefined) =>
+  reason === undefined ? what : `${what}: ${reason}`;

@@ -32,7 +32,7 @@ import {
   planRerun,
 } from '../domain/run-controls';
 import { endActionRun, getActionRun } from './action-runs';
-import { actorLabel, userLabel } from './actor-label';
+import { actorLabel, userLabel, withReason } from './actor-label';
 import { loadVisibleActionRun, loadVisibleWorkflowRun, lockNodeRun } from './run-access';
 import { auditBy, auditedWorkflowRun, auditRunChange } from './run-audit';
 import {
@@ -51,9 +51,6 @@ import { workflowRunAnswer } from './workflow-runs';
  * re-run. Each is allowed to admins, machine credentials and the run's starter, runs under the
  * run's row lock, and is audited.
  */
-
-const withReason = (what: string, reason: string | undefined) =>
-  reason === undefined ? what : `${what}: ${reason}`;
 
 /** Locks a run the actor may view and control; 404 when not visible, 403 when not theirs. */
 async function lockControllable(tx: Tx, identifier: string, actor: Actor) {

@@ -46,6 +46,7 @@ import { loadVisibleWorkflowRun } from './run-access';
 import { withNodeRunDeliveries, type DeliveryPolicy } from './delivery';
 import { advance } from './run-engine';
 import { checkRunInputs } from './run-inputs';
+import { withInputDefaults } from '../domain/user-inputs';
 import { auditBy, auditedWorkflowRun, auditRunChange } from './run-audit';
 
 /**
@@ -76,13 +77,8 @@ export async function startWorkflowRun(
     const workflow = await getWorkflowRow(tx, workflowIdentifier);
     const graph = toGraph(workflow);
     const trigger = triggerNode(graph);
-    const inputs = await checkRunInputs(
-      tx,
-      trigger.config.userInputs,
-      body.inputs,
-      'inputs',
-      'workflow',
-    );
+    const inputs = withInputDefaults(trigger.config.userInputs, body.inputs);
+    await checkRunInputs(tx, trigger.config.userInputs, inputs, 'inputs', 'workflow');
     const identifier = newWorkflowRunId();
     await insertWorkflowRun(tx, {
       identifier,
@@ -108,14 +104,19 @@ export async function startWorkflowRun(
         completedAt: now,
       },
     ]);
-    await advance(tx, identifier, graph, now);
-    const row = await loadVisibleWorkflowRun(tx, identifier, actor);
-    // Who started it, from where and with what, as for an action run's start and a re-run.
-    await auditRunChange(tx, auditedWorkflowRun(row), auditBy(actor), now, null, {
-      status: 'IN_PROGRESS',
+    // Who started it, from where and with what, as created (before `advance`, which may already
+    // end it), as for an action run's start and a re-run.
+    const created = await loadVisibleWorkflowRun(tx, identifier, actor);
+    await auditRunChange(tx, auditedWorkflowRun(created), auditBy(actor), now, null, {
+      status: created.status,
       inputs,
     });
-    return toWorkflowRun(row, await nodeRunsOf(tx, identifier), []);
+    await advance(tx, identifier, graph, now);
+    return toWorkflowRun(
+      await loadVisibleWorkflowRun(tx, identifier, actor),
+      await nodeRunsOf(tx, identifier),
+      [],
+    );
   });
 }
 

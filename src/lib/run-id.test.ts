@@ -51,6 +51,12 @@ describe('parseRunId', () => {
       kind: 'page',
       href: '/entities/service/payments#activity',
     });
+    // An entity's identifier may hold a dot (Port allows it): still a page.
+    expect(parseRunId(`${origin}/entities/service/api.v2`, origin)).toEqual({
+      kind: 'page',
+      href: '/entities/service/api.v2',
+    });
+    expect(parseRunId(`${origin}/favicon.svg`, origin)).toBeNull();
     // The API, the health check and built files are not pages: the id inside still counts.
     expect(
       parseRunId(`${origin}/v1/workflows/nodes/runs/wfnr_0123456789abcdef/logs`, origin),

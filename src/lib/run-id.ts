@@ -40,9 +40,12 @@ function urlOf(text: string): URL | null {
   }
 }
 
-/** The dashboard's pages, not the API (/v1), the health check or a built asset. */
+/**
+ * The dashboard's pages, not the API (/v1), the health check, a built asset or a file at the root
+ * (`/favicon.svg`); a page's own segments may hold dots (an entity `api.v2`).
+ */
 const isPagePath = (path: string) =>
-  !/^\/(v1|healthz|assets)(\/|$)/.test(path) && !/\.[a-z0-9]+$/i.test(path);
+  !/^\/(v1|healthz|assets)(\/|$)/.test(path) && !/^\/[^/]*\.[a-z0-9]+$/i.test(path);
 
 function withSearch<T extends { id: string }>(
   target: T,

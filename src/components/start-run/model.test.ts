@@ -86,6 +86,24 @@ describe('initialValues', () => {
   });
 });
 
+describe('initialValues of defaults the form cannot compute', () => {
+  it('leaves a jq default and a disabled input empty, as the server does over the API', () => {
+    const odd = {
+      properties: {
+        owner: { type: 'string', default: { jqQuery: '.user.email' } },
+        hidden: { type: 'string', default: 'never', disabled: true },
+        plain: { type: 'string', default: 'kept' },
+      },
+    };
+    const oddFields = fieldsFromUserInputs(odd) as InputField[];
+    expect(initialValues(oddFields, odd.properties)).toEqual({
+      owner: '',
+      hidden: '',
+      plain: 'kept',
+    });
+  });
+});
+
 describe('initialValues from given inputs', () => {
   it("starts from a re-run's inputs where given, else the defaults", () => {
     const values = initialValues(fields, schema.properties, {

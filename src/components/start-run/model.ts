@@ -5,6 +5,7 @@
  */
 import {
   createJsonSchemaValidator,
+  inputDefault,
   schemaErrorWords,
   type ErrorObject,
   type ValidateFunction,
@@ -162,7 +163,8 @@ function initialValue(field: InputField, fallback: unknown): FieldValue {
 
 /**
  * The controls' starting values: the given inputs (a re-run's, to edit), else each property's
- * `default`, else empty (or off).
+ * default (`inputDefault`: the server fills the same ones in for a run started over the API), else
+ * empty (or off).
  */
 export function initialValues(
   fields: InputField[],
@@ -171,8 +173,7 @@ export function initialValues(
 ): FormValues {
   return Object.fromEntries(
     fields.map((field) => {
-      const property = properties?.[field.name];
-      const fallback = isRecord(property) ? property.default : undefined;
+      const fallback = inputDefault(properties?.[field.name]);
       return [field.name, initialValue(field, given[field.name] ?? fallback)];
     }),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canRerunFrom, parseOutput, previewMark } from './controls';
+import type { AuditEntry } from '../../../contract/entities';
+import { canRerunFrom, parseOutput, previewMark, runCancelOf } from './controls';
 
 // trigger → build → (test, lint) → deploy; lint may fail without ending the run.
 const graph = {
@@ -119,5 +120,37 @@ describe('canRerunFrom', () => {
     expect(canRerunFrom(nr('COMPLETED', 'SUCCESS'))).toBe(false);
     expect(canRerunFrom(nr('IN_PROGRESS', null))).toBe(false);
     expect(canRerunFrom(null)).toBe(false);
+  });
+});
+
+describe('runCancelOf (the header\'s "Cancelled by")', () => {
+  const entry = (by: string, after: Record<string, unknown>) =>
+    ({
+      identifier: `aud_${by}`,
+      action: 'UPDATE',
+      resourceType: 'run',
+      status: 'SUCCESS',
+      trigger: { by: { userId: by }, origin: 'UI', at: '2026-11-30T10:00:00Z' },
+      context: { runId: 'wfr_1' },
+      diff: { before: {}, after },
+    }) as unknown as AuditEntry;
+  const forced = entry('admin', { status: 'COMPLETED', result: 'CANCELLED', reason: 'Wrong' });
+  const requested = entry('member', { status: 'CANCELLING', reason: 'Not needed' });
+  const nodeMarked = entry('other', {
+    nodeRun: 'wfnr_1',
+    status: 'COMPLETED',
+    result: 'CANCELLED',
+    reason: 'not this node',
+  });
+
+  it('is the newest change that cancelled the run itself, not one of its node runs', () => {
+    expect(runCancelOf([nodeMarked, forced, requested])).toBe(forced);
+    expect(runCancelOf([requested])).toBe(requested);
+  });
+
+  it('is null when only node runs were marked CANCELLED, or nothing cancelled', () => {
+    expect(runCancelOf([nodeMarked])).toBeNull();
+    expect(runCancelOf([entry('x', { status: 'COMPLETED', result: 'SUCCESS' })])).toBeNull();
+    expect(runCancelOf([])).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../../contract/entities';
 import { decideAdvance } from '../../../contract/graph';
 import type {
   Connection,
@@ -91,3 +92,13 @@ export function withNodeMarked(
 /** "Re-run from here" is offered on a node run that ended without success; its upstream succeeded. */
 export const canRerunFrom = (nodeRun: NodeRunSummary | null): nodeRun is NodeRunSummary =>
   nodeRun?.status === 'COMPLETED' && nodeRun.result !== 'SUCCESS';
+
+/** The newest entry (audits come newest first) that cancelled the run itself, or null. */
+export function runCancelOf(audits: AuditEntry[]): AuditEntry | null {
+  const isRunCancel = (entry: AuditEntry) => {
+    const after = entry.diff.after;
+    if (!after || 'nodeRun' in after) return false;
+    return after.status === 'CANCELLING' || after.result === 'CANCELLED';
+  };
+  return audits.find(isRunCancel) ?? null;
+}

@@ -7,7 +7,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
 import { RunEntityLink } from '../../../components/RunEntityLink';
-import { CancelledBy, isCancelled } from './CancelledBy';
+import { CancelledBy, isCancelledOrCancelling } from './CancelledBy';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
 import { UserName } from '../../../components/UserName';
@@ -83,7 +83,7 @@ export function RunHeader({
           <Fact label="Entity">
             <RunEntityLink entity={run.entity} />
           </Fact>
-          {actions && isCancelled(run) && <CancelledBy run={run} />}
+          {actions && isCancelledOrCancelling(run) && <CancelledBy run={run} />}
           {run.rerunOf && (
             <Fact label="Re-run of">
               <Anchor
