@@ -712,6 +712,39 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     expect((await rerun(hidden.identifier, {}, 'member')).status).toBe(404);
     expect((await getRun(t, run.identifier)).reruns).toEqual([]);
   });
+
+  it('logs who re-ran it before the error of a node whose template fails at once', async () => {
+    const created = await t.api('admin', 'POST', '/workflows', {
+      identifier: 'rerun-template',
+      title: 'Re-run a broken template',
+      nodes: [
+        { identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER', userInputs: {} } },
+        {
+          identifier: 'agent',
+          config: {
+            type: 'INTEGRATION_ACTION',
+            installationId: 'gitlab-1',
+            integrationProvider: 'gitlab',
+            integrationInvocationType: 'dispatch_workflow',
+            integrationActionExecutionProperties: { ref: '{{ .inputs.missing }}' },
+          },
+        },
+      ],
+      connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'agent' }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const original = await startRun(t, 'rerun-template', 'admin');
+    const res = await rerun(original.identifier, { fromNode: 'agent', reason: 'again' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const copy = await getRun(t, res.body.workflowRun.identifier);
+    expect(copy.result).toBe('FAILED');
+    const lines = await nodeLogs(nodeRunOf(copy, 'agent').identifier);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(`^Re-run of ${original.identifier} from node agent by Avery Admin .*: again$`),
+    );
+    expect(lines[1]).toMatch(/^Template error in node "agent"/);
+  });
 });
 
 describe('POST /v1/actions/runs/{id}/complete', () => {

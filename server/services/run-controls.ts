@@ -271,9 +271,10 @@ export async function rerunWorkflowRun(
         const line = `Reused output of ${reused.identifier} from ${original.identifier}`;
         await logOnEach(tx, run, copies, line, now);
       }
-      await startNodeRuns(tx, id, [nodeOf(plan.start)], now);
-      const started = (await nodeRunsOf(tx, id)).filter((n) => n.nodeIdentifier === plan.start);
-      await logOnEach(tx, run, started, rerunLine, now);
+      // The line goes first: a template that fails in the started node logs its error after it.
+      await startNodeRuns(tx, id, [nodeOf(plan.start)], now, (started) =>
+        logOnEach(tx, run, started, rerunLine, now),
+      );
     }
     await advance(tx, id, graph, now);
     await auditRunChange(tx, auditedWorkflowRun(run), auditBy(actor), now, null, {

@@ -56,6 +56,8 @@ export async function startNodeRuns(
   runIdentifier: string,
   nodes: WorkflowNode[],
   now: Date,
+  /** Runs on the inserted node runs before anything else is logged on them (a re-run's line). */
+  onInserted?: (inserted: NodeRunRow[]) => Promise<void>,
 ) {
   if (nodes.length === 0) return;
   const run = nodes.some((n) => agentInstallationOf(n.config))
@@ -97,6 +99,7 @@ export async function startNodeRuns(
     ),
     now,
   );
+  await onInserted?.(inserted);
   for (const nodeRun of inserted) {
     const message = failures.get(nodeRun.identifier);
     const current = message ? await findWorkflowRun(tx, runIdentifier) : undefined;
