@@ -197,6 +197,11 @@ export class BareTab {
   ) {}
 
   /** Navigates and waits for the new document's load event (as Playwright's `goto`). */
+  goto(url: string) {
+    return this.navigate(url);
+  }
+
+  /** Navigates and waits for the new document's load event (as Playwright's `goto`). */
   async navigate(url: string) {
     const { loaderId, errorText } = await this.chromium.send<{
       loaderId?: string;
