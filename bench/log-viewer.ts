@@ -498,7 +498,7 @@ function printRunPage(app: [string, RunPageFigures][], output: OutputFigures) {
     ['  long tasks while filtering', ...app.map(([, f]) => tasks(f.filter))],
   ];
   const header = [
-    `Run page of the dashboard (/runs/{id}?node=work), ${PLAYWRIGHT_RUN_PAGE ? "in Playwright's page (DevTools' Runtime domain on)" : 'in Chromium without DevTools attached (bare-chromium.ts)'}`,
+    `Run page of the dashboard (/runs/{id}?node=work), ${PLAYWRIGHT_RUN_PAGE ? "in Playwright's page (DevTools' Runtime domain on)" : "in Chromium without DevTools' Runtime domain (bare-chromium.ts)"}`,
     ...app.map(([n]) => `${n} lines`),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
