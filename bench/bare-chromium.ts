@@ -108,6 +108,52 @@ export class BareChromium {
   }
 
   /**
+   * A new tab of the context, `initScript` run in every document it loads (as Playwright's
+   * addInitScript). Only the Page domain is enabled; `evaluate` uses `Runtime.evaluate`, which
+   * does not enable the Runtime domain.
+   */
+  async newTab(browserContextId: string, initScript: string): Promise<BareTab> {
+    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', {
+      url: 'about:blank',
+      browserContextId,
+    });
+    const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', {
+      targetId,
+      flatten: true,
+    });
+    await this.send('Page.enable', {}, sessionId);
+    await this.send('Page.addScriptToEvaluateOnNewDocument', { source: initScript }, sessionId);
+    return new BareTab(this, targetId, sessionId);
+  }
+
+  /** Records the browser's trace (`categories`) while `during` runs; resolves its events. */
+  async trace(categories: string[], during: () => Promise<void>) {
+    const events: TraceEvent[] = [];
+    let complete!: () => void;
+    const completed = new Promise<void>((resolve) => (complete = resolve));
+    const listener = (m: Message) => {
+      if (m.method === 'Tracing.dataCollected') events.push(...(m.params!.value as TraceEvent[]));
+      else if (m.method === 'Tracing.tracingComplete') complete();
+    };
+    this.listeners.add(listener);
+    await this.send('Tracing.start', {
+      traceConfig: {
+        includedCategories: categories.filter((c) => !c.startsWith('-')),
+        excludedCategories: ['*'],
+      },
+      transferMode: 'ReportEvents',
+    });
+    try {
+      await during();
+    } finally {
+      await this.send('Tracing.end');
+      await completed;
+      this.listeners.delete(listener);
+    }
+    return events;
+  }
+
+  /**
    * Traces a cold load of `url` in a new tab of the context: `initScript` runs in every document
    * of the tab (as Playwright's addInitScript), `until` is an expression polled every 100 ms
    * until it is truthy (60 s at most), then `settle` ms pass; returns the trace's events and
@@ -122,57 +168,15 @@ export class BareChromium {
     settle: number;
     read: string;
   }) {
-    const { targetId } = await this.send<{ targetId: string }>('Target.createTarget', {
-      url: 'about:blank',
-      browserContextId: options.browserContextId,
+    const tab = await this.newTab(options.browserContextId, options.initScript);
+    let read: unknown;
+    const events = await this.trace(options.categories, async () => {
+      await tab.navigate(options.url);
+      if (options.until) await tab.waitFor(options.until);
+      await new Promise((resolve) => setTimeout(resolve, options.settle));
+      read = await tab.evaluate(options.read);
     });
-    const { sessionId } = await this.send<{ sessionId: string }>('Target.attachToTarget', {
-      targetId,
-      flatten: true,
-    });
-    await this.send('Page.enable', {}, sessionId);
-    await this.send(
-      'Page.addScriptToEvaluateOnNewDocument',
-      { source: options.initScript },
-      sessionId,
-    );
-    const events: TraceEvent[] = [];
-    let complete!: () => void;
-    const completed = new Promise<void>((resolve) => (complete = resolve));
-    const listener = (m: Message) => {
-      if (m.method === 'Tracing.dataCollected') events.push(...(m.params!.value as TraceEvent[]));
-      else if (m.method === 'Tracing.tracingComplete') complete();
-    };
-    this.listeners.add(listener);
-    await this.send('Tracing.start', {
-      traceConfig: {
-        includedCategories: options.categories.filter((c) => !c.startsWith('-')),
-        excludedCategories: ['*'],
-      },
-      transferMode: 'ReportEvents',
-    });
-    await this.send('Page.navigate', { url: options.url }, sessionId);
-    const value = async (expression: string) =>
-      (
-        await this.send<{ result: { value?: unknown } }>(
-          'Runtime.evaluate',
-          { expression, returnByValue: true },
-          sessionId,
-        )
-      ).result.value;
-    if (options.until) {
-      const deadline = Date.now() + 60_000;
-      while (!(await value(options.until).catch(() => undefined))) {
-        if (Date.now() > deadline) throw new Error(`${options.url}: ${options.until} never held`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.settle));
-    const read = await value(options.read);
-    await this.send('Tracing.end');
-    await completed;
-    this.listeners.delete(listener);
-    await this.send('Target.closeTarget', { targetId });
+    await tab.close();
     return { events, read };
   }
 
@@ -181,6 +185,55 @@ export class BareChromium {
     await this.send('Browser.close').catch(() => undefined);
     await exited;
     rmSync(this.profile, { recursive: true, force: true });
+  }
+}
+
+/** A tab of a BareChromium: navigation and script evaluation, nothing that enables Runtime. */
+export class BareTab {
+  constructor(
+    private readonly chromium: BareChromium,
+    private readonly targetId: string,
+    private readonly sessionId: string,
+  ) {}
+
+  /** Navigates and waits for the new document's load event (as Playwright's `goto`). */
+  goto(url: string) {
+    return this.navigate(url);
+  }
+
+  /** Navigates and waits for the new document's load event (as Playwright's `goto`). */
+  async navigate(url: string) {
+    const { loaderId, errorText } = await this.chromium.send<{
+      loaderId?: string;
+      errorText?: string;
+    }>('Page.navigate', { url }, this.sessionId);
+    if (errorText) throw new Error(`${url}: ${errorText}`);
+    // Page.navigate answers once the new document is committed (loaderId set for a new one).
+    if (loaderId) await this.waitFor(`document.readyState === 'complete'`);
+  }
+
+  /** The value of `expression` in the page (awaited if it is a promise), by value. */
+  async evaluate<T = unknown>(expression: string): Promise<T> {
+    const { result, exceptionDetails } = await this.chromium.send<{
+      result: { value?: unknown };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    }>('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true }, this.sessionId);
+    if (exceptionDetails)
+      throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value as T;
+  }
+
+  /** Polls `expression` every 100 ms until it is truthy. */
+  async waitFor(expression: string, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.evaluate(expression).catch(() => undefined))) {
+      if (Date.now() > deadline) throw new Error(`${expression} never held`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async close() {
+    await this.chromium.send('Target.closeTarget', { targetId: this.targetId });
   }
 }
 

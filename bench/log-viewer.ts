@@ -37,6 +37,7 @@ import {
 import { clusterCpuSeconds, processCpuSeconds } from './cpu';
 import { insertBenchLinesSql } from './bench-log-lines';
 import { INIT_SCRIPT } from './run-page';
+import { BareChromium, sessionCookies } from './bare-chromium';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../e2e/chromium';
 
 const arg = (name: string, fallback: number) => {
@@ -53,6 +54,16 @@ const OUTPUT_BYTES = arg('output', 10_000_000);
 const APP_ONLY = process.argv.includes('--app-only');
 /** Fills a data dir and keeps it (no measuring): for profiling the pages by hand. */
 const SETUP_ONLY = process.argv.includes('--setup-only');
+/**
+ * The run page's figures (first lines, long tasks while booting, in-app, levels) come from a tab
+ * of Chromium driven without Playwright (bench/bare-chromium.ts), as a person's browser runs the
+ * page: Playwright enables DevTools' Runtime domain in every page, and with it V8 re-parses React
+ * DOM's module for the stacks of the Errors it creates at load, 10–17 ms of CPU in the boot's
+ * libraries task that no browser without DevTools spends (s15boot). `--playwright` measures them
+ * in Playwright's page as before. The output's figures and the <LogViewer>-alone ones need
+ * Playwright (response events, its page API) and always use it.
+ */
+const PLAYWRIGHT_RUN_PAGE = process.argv.includes('--playwright');
 const NEEDLE_EVERY = Math.max(1000, Math.floor(LINES / 20));
 /**
  * `--search-ab=<dir>`: only the search, A/B — the code in <dir> (a copy of the commit before,
@@ -487,7 +498,7 @@ function printRunPage(app: [string, RunPageFigures][], output: OutputFigures) {
     ['  long tasks while filtering', ...app.map(([, f]) => tasks(f.filter))],
   ];
   const header = [
-    'Run page of the dashboard (/runs/{id}?node=work)',
+    `Run page of the dashboard (/runs/{id}?node=work), ${PLAYWRIGHT_RUN_PAGE ? "in Playwright's page (DevTools' Runtime domain on)" : "in Chromium without DevTools' Runtime domain (bare-chromium.ts)"}`,
     ...app.map(([n]) => `${n} lines`),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -773,13 +784,24 @@ async function main() {
     const page = await context.newPage();
     await signIn(context, BASE, CREDENTIALS);
     const app: [string, RunPageFigures][] = [];
-    for (const target of [million!, big!]) {
-      log(`run page, ${target.lines.toLocaleString('en-US')} lines`);
-      app.push([
-        target.lines.toLocaleString('en-US'),
-        await measureRunPage(page, BASE, target.run),
-      ]);
-      log(JSON.stringify(app.at(-1)![1]));
+    const bare = PLAYWRIGHT_RUN_PAGE ? null : BareChromium.launch();
+    try {
+      const tab = bare
+        ? await bare.newTab(
+            await bare.newContext(await sessionCookies(BASE, CREDENTIALS)),
+            INIT_SCRIPT,
+          )
+        : page;
+      for (const target of [million!, big!]) {
+        log(`run page, ${target.lines.toLocaleString('en-US')} lines`);
+        app.push([
+          target.lines.toLocaleString('en-US'),
+          await measureRunPage(tab, BASE, target.run),
+        ]);
+        log(JSON.stringify(app.at(-1)![1]));
+      }
+    } finally {
+      await bare?.close();
     }
     log(`run page, a ${(outputBytes / 1e6).toFixed(1)} MB node output`);
     const output = await measureOutput(page, BASE, withOutput!.run, outputBytes);

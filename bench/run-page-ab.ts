@@ -12,11 +12,22 @@
  * `npx tsx bench/run-page-ab.ts <dataDir> <runsJson> <buildA> <buildB> [more builds] [rounds]`; a
  * build given as `<buildDir>@<codeDir>` is served by the server of that copy of the code (a
  * `git archive` of the commit before, node_modules linked), for changes on the server's side.
+ * `--bare`: `boot` and `app` in Chromium driven without Playwright (bench/bare-chromium.ts: no
+ * DevTools Runtime domain, whose cost a person's browser never pays; a new tab a round and build),
+ * first lines and the page's long-task observer only (no `--trace`, `--sched`, CPU, `output`).
  */
 import { loadavg } from 'node:os';
 import type { CDPSession, Page } from '@playwright/test';
 import { startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { launchSignedIn, measureOutput, measureRunPage, longTasks } from './run-page';
+import {
+  BENCH_ADMIN,
+  INIT_SCRIPT,
+  launchSignedIn,
+  measureOutput,
+  measureRunPage,
+  longTasks,
+} from './run-page';
+import { BareChromium, sessionCookies } from './bare-chromium';
 import {
   browserProcessOf,
   busiestRenderer,
@@ -41,6 +52,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1] ??
 /** The first build's port (the next ones follow): another bench may hold the default. */
 const firstPort = Number(process.argv.find((a) => a.startsWith('--port='))?.split('=')[1] ?? 18961);
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
+const bare = process.argv.includes('--bare');
 
 async function main() {
   const cluster = await startEmbeddedPostgres({ dataDir: dataDir!, log: () => {} });
@@ -63,6 +75,10 @@ async function main() {
         ),
       );
       bases.push(`http://127.0.0.1:${port}`);
+    }
+    if (bare) {
+      await bareRounds(bases);
+      return;
     }
     const { browser, context } = await launchSignedIn(bases);
     const browserPid = sched ? await browserProcessOf(browser) : null;
@@ -130,6 +146,49 @@ async function main() {
     await cluster.stop();
   }
 }
+/** `--bare`: `boot` and `app` in Chromium without Playwright, the builds alternately. */
+async function bareRounds(bases: string[]) {
+  const chromium = BareChromium.launch();
+  try {
+    const cookies = [];
+    for (const base of bases) cookies.push(...(await sessionCookies(base, BENCH_ADMIN)));
+    const browserContextId = await chromium.newContext(cookies);
+    for (let r = 0; r < rounds; r++) {
+      // The order reversed every other round, so no build always comes first.
+      const order = [...bases.entries()];
+      if (r % 2) order.reverse();
+      for (const [i, base] of order) {
+        const name = String.fromCharCode(65 + i);
+        const tab = await chromium.newTab(browserContextId, INIT_SCRIPT);
+        if (only.includes('boot')) {
+          for (const key of ['million', 'big']) {
+            await tab.goto(`${base}/runs/${runs[key]!.run}?node=work`);
+            await tab.waitFor('window.__firstLines !== undefined');
+            const first = await tab.evaluate<number>('window.__firstLines');
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            const boot = await longTasks(tab, 0);
+            const all = await tab.evaluate<string>(
+              `window.__longtasks.map((t) => Math.round(t.start) + '+' + Math.round(t.duration)).join(' ')`,
+            );
+            console.log(
+              `${name} ${key} boot (bare): first lines ${Math.round(first)} ms, long tasks ${boot.count}, longest ${Math.round(boot.longest)} [${all}] load ${loadavg()[0]!.toFixed(1)}`,
+            );
+          }
+        }
+        if (only.includes('app')) {
+          const f = await measureRunPage(tab, base, runs.million!.run);
+          console.log(
+            `${name} app 1M (bare): boot first ${Math.round(f.bootFirstLines)} ms (${f.boot.count}, longest ${Math.round(f.boot.longest)}); in-app first ${Math.round(f.inAppFirstLines)} ms (${f.inApp.count}, longest ${Math.round(f.inApp.longest)}); ERROR ${Math.round(f.errorFilter)} ms, back ${Math.round(f.backToAll)} ms (${f.filter.count}, longest ${Math.round(f.filter.longest)}) load ${loadavg()[0]!.toFixed(1)}`,
+          );
+        }
+        await tab.close();
+      }
+    }
+  } finally {
+    await chromium.close();
+  }
+}
+
 /**
  * Each long task the page saw, split by the kernel's counts for the renderer's main thread
  * (`cpu/wait/sleep`: on a core, runnable but waiting for one, blocked), and the whole load's.

@@ -111,27 +111,59 @@ export async function signIn(
   });
 }
 
+/**
+ * What the run-page figures need of a tab: a Playwright page (`benchPage(page)`) or a tab of
+ * Chromium driven without Playwright (bench/bare-chromium.ts BareTab: no Runtime domain, so no
+ * DevTools' cost in the page's tasks). Expressions are strings: tsx's helpers (__name) do not
+ * exist in the page.
+ */
+export interface BenchPage {
+  /** Navigates and waits for the document's load event. */
+  goto(url: string): Promise<void>;
+  /** The expression's value (awaited if a promise). */
+  evaluate<T = unknown>(expression: string): Promise<T>;
+  /** Waits until the expression is truthy. */
+  waitFor(expression: string, timeoutMs?: number): Promise<void>;
+}
+
+/** A Playwright page as a BenchPage. */
+export const benchPage = (page: Page): BenchPage => ({
+  goto: async (url) => {
+    await page.goto(url);
+  },
+  evaluate: <T>(expression: string) => page.evaluate<T>(expression),
+  waitFor: async (expression, timeoutMs = 60_000) => {
+    await page.waitForFunction(expression, undefined, { timeout: timeoutMs });
+  },
+});
+
+const asBench = (page: Page | BenchPage): BenchPage =>
+  'waitForFunction' in page ? benchPage(page) : page;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface LongTasks {
   count: number;
   longest: number;
 }
 
 /** Long tasks that started in [from, to) (page clock). */
-export const longTasks = (page: Page, from: number, to = Infinity): Promise<LongTasks> =>
-  page.evaluate(
-    ([f, t]) => {
-      const tasks = window.__longtasks.filter((x) => x.start >= f && x.start < t);
-      return { count: tasks.length, longest: Math.max(0, ...tasks.map((x) => x.duration)) };
-    },
-    [from, to] as const,
-  );
+export const longTasks = (
+  page: Page | BenchPage,
+  from: number,
+  to = Infinity,
+): Promise<LongTasks> =>
+  asBench(page).evaluate<LongTasks>(`(() => {
+    const tasks = window.__longtasks.filter((x) => x.start >= ${from} && x.start < ${to === Infinity ? 'Infinity' : to});
+    return { count: tasks.length, longest: Math.max(0, ...tasks.map((x) => x.duration)) };
+  })()`);
 
-const now = (page: Page) => page.evaluate(() => performance.now());
+const now = (page: BenchPage) => page.evaluate<number>('performance.now()');
 
 /** Runs `act` in the page and resolves the ms until `done` holds (checked every frame). */
-export function timeInPage(page: Page, act: string, done: string, timeoutMs = 30_000) {
+export function timeInPage(page: Page | BenchPage, act: string, done: string, timeoutMs = 30_000) {
   // A string, not a function: tsx's helpers (__name) do not exist in the page.
-  return page.evaluate<number>(`new Promise((resolve, reject) => {
+  return asBench(page).evaluate<number>(`new Promise((resolve, reject) => {
     const t0 = performance.now();
     ${act};
     const tick = () => {
@@ -166,28 +198,32 @@ export interface RunPageFigures {
   filter: LongTasks;
 }
 
+/**
+ * The run page's figures in `tab`: a Playwright page, or (`--bare` in bench/log-viewer.ts) a tab
+ * of Chromium without DevTools' Runtime domain, as a person's browser runs the page.
+ */
 export async function measureRunPage(
-  page: Page,
+  tab: Page | BenchPage,
   base: string,
   run: string,
 ): Promise<RunPageFigures> {
+  const page = asBench(tab);
   await page.goto(`${base}/runs/${run}?node=work`);
-  await page.waitForFunction(ROWS_LOADED, undefined, { timeout: 60_000 });
-  const bootFirstLines = await page.evaluate(() => window.__firstLines ?? NaN);
-  await page.waitForTimeout(1500);
+  await page.waitFor(ROWS_LOADED, 60_000);
+  const bootFirstLines = await page.evaluate<number>('window.__firstLines ?? NaN');
+  await sleep(1500);
   const boot = await longTasks(page, 0);
 
   await page.goto(`${base}/runs`);
-  const link = page.locator(`a[href="/runs/${run}"]`);
-  await link.waitFor();
-  await page.waitForTimeout(1500);
+  await page.waitFor(`!!document.querySelector('a[href="/runs/${run}"]')`, 30_000);
+  await sleep(1500);
   let t = await now(page);
   const inAppFirstLines = await timeInPage(
     page,
     `document.querySelector('a[href="/runs/${run}"]').click()`,
     ROWS_LOADED,
   );
-  await page.waitForTimeout(1500);
+  await sleep(1500);
   const inApp = await longTasks(page, t);
 
   t = await now(page);
@@ -196,13 +232,13 @@ export async function measureRunPage(
     clickChip('ERROR'),
     rowsWhere(`rows.every((r) => r.querySelector('[data-level]').textContent === 'ERROR')`),
   );
-  await page.waitForTimeout(500);
+  await sleep(500);
   const backToAll = await timeInPage(
     page,
     clickChip('ERROR'),
     rowsWhere(`rows.some((r) => r.querySelector('[data-level]').textContent !== 'ERROR')`),
   );
-  await page.waitForTimeout(500);
+  await sleep(500);
   const filter = await longTasks(page, t);
   return { bootFirstLines, boot, inAppFirstLines, inApp, errorFilter, backToAll, filter };
 }
@@ -230,7 +266,7 @@ export async function measureOutput(
   await page.goto(`${base}/runs/${run}?node=trigger&tab=output`);
   await page.getByRole('tree', { name: 'Output of Trigger' }).waitFor();
   await page.waitForTimeout(1500);
-  const t = await now(page);
+  const t = await now(asBench(page));
   const selectRoot = await timeInPage(
     page,
     `[...document.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? '').startsWith('Work: ')).click()`,

@@ -57,6 +57,19 @@ const categorySet = option('categories') ?? 'minimal';
  * stack traces), 10–17 ms of CPU no browser without DevTools attached spends. Tabs, tracing and the init script as in the Playwright runs.
  */
 const bare = process.argv.includes('--bare');
+/**
+ * `--cpu-over=<ms>`: every task of the page's renderer from the navigation's start (or the click)
+ * with at least that much CPU, each with what it ran (with `--categories=timeline`: the scripts'
+ * function calls by function and file, timers, frames, style and layout; otherwise the trace's
+ * named events), one line each.
+ */
+const cpuOver = option('cpu-over') === undefined ? null : Number(option('cpu-over'));
+/**
+ * `--in-app`: after each round's cold loads, the in-app navigation too (bare only): the app
+ * loaded on /runs in a new tab, then traced from a click on the 1M run's link to 1.5 s after the
+ * first lines.
+ */
+const inApp = process.argv.includes('--in-app');
 const runs = JSON.parse(runsJson!) as Record<string, { run: string; node: string }>;
 
 /** The control: a document with no script, no style sheet, no image (no favicon request either). */
@@ -153,6 +166,18 @@ async function main() {
         console.log(
           `${load.name} r${r} ${describe(events, samples)}; ${observed} load ${loadavg()[0]!.toFixed(1)}`,
         );
+        if (cpuOver !== null) console.log(heavyTasks(events, cpuOver, 'navigationStart'));
+      }
+      if (inApp) {
+        if (!driver.tracedClick) throw new Error('--in-app needs --bare');
+        for (const [i, base] of bases.entries()) {
+          const { events, observed } = await driver.tracedClick(base, runs.million!.run);
+          if (keep) writeFileSync(`${keep}-${r}-inapp-${i}.json`, JSON.stringify(events));
+          console.log(
+            `inapp-${String.fromCharCode(65 + i)} r${r} ${observed} load ${loadavg()[0]!.toFixed(1)}`,
+          );
+          console.log(heavyTasks(events, cpuOver ?? 5, 'rb-click'));
+        }
       }
     }
     await driver.close();
@@ -168,6 +193,8 @@ interface Driver {
   tracedLoad(url: string, app: boolean): Promise<{ events: TraceEvent[]; observed: string }>;
   browserPid(): Promise<number>;
   close(): Promise<void>;
+  /** The in-app navigation to `run` from /runs, traced (bare only). */
+  tracedClick?(base: string, run: string): Promise<{ events: TraceEvent[]; observed: string }>;
 }
 
 async function playwrightDriver(bases: string[]): Promise<Driver> {
@@ -203,6 +230,37 @@ async function bareDriver(bases: string[]): Promise<Driver> {
         read: OBSERVED,
       });
       return { events, observed: String(read ?? '') };
+    },
+    async tracedClick(base, run) {
+      const tab = await chromium.newTab(browserContextId, INIT_SCRIPT);
+      await tab.navigate(`${base}/runs`);
+      await tab.waitFor(`!!document.querySelector('a[href="/runs/${run}"]')`);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      let observed = '';
+      const events = await chromium.trace(CATEGORIES[categorySet] ?? MODULES, async () => {
+        const t = await tab.evaluate<number>(`(() => {
+          window.__longtasks.length = 0;
+          delete window.__firstLines;
+          const mo = new MutationObserver(() => {
+            if (window.__firstLines === undefined && document.querySelector('[role=row] [data-level]')) {
+              window.__firstLines = performance.now();
+              mo.disconnect();
+            }
+          });
+          mo.observe(document.body, { childList: true, subtree: true });
+          const t = performance.now();
+          performance.mark('rb-click');
+          document.querySelector('a[href="/runs/${run}"]').click();
+          return t;
+        })()`);
+        await tab.waitFor('window.__firstLines !== undefined');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        observed = await tab.evaluate<string>(
+          `'first lines ' + Math.round(window.__firstLines - ${t}) + ' ms after the click; longtask observer: ' + (window.__longtasks.map((t) => Math.round(t.start - ${t}) + '+' + Math.round(t.duration)).join(' ') || 'none')`,
+        );
+      });
+      await tab.close();
+      return { events, observed };
     },
     browserPid: () => Promise.resolve(chromium.pid),
     close: () => chromium.close(),
@@ -323,6 +381,100 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+/**
+ * The page's tasks with at least `minCpu` ms of CPU from the navigation's start (`from`
+ * `navigationStart`) or from the user timing mark `from`, each with its start, wall, CPU and
+ * what it ran, one line each.
+ */
+function heavyTasks(events: TraceEvent[], minCpu: number, from: string) {
+  const start =
+    from === 'navigationStart'
+      ? events.find(
+          (e) =>
+            e.name === 'navigationStart' &&
+            String(e.args?.data?.documentLoaderURL ?? '').startsWith('http'),
+        )
+      : events.find((e) => e.name === from);
+  if (!start) return `  (no ${from} in the trace)`;
+  const main = events.find(
+    (e) => e.ph === 'M' && e.args?.name === 'CrRendererMain' && e.pid === start.pid,
+  );
+  const onMain = events
+    .filter(
+      (e) => e.pid === start.pid && e.tid === main?.tid && e.ph === 'X' && e.dur !== undefined,
+    )
+    .sort((a, b) => a.ts - b.ts);
+  const tasks: TraceEvent[] = [];
+  for (const t of onMain.filter(
+    (e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask',
+  )) {
+    const last = tasks[tasks.length - 1];
+    if (!(last && t.ts < last.ts + last.dur!)) tasks.push(t);
+  }
+  const heavy = tasks.filter((t) => t.ts + t.dur! >= start.ts && (t.tdur ?? 0) >= minCpu * 1000);
+  const total = tasks
+    .filter((t) => t.ts + t.dur! >= start.ts)
+    .reduce((sum, t) => sum + (t.tdur ?? 0), 0);
+  const lines = heavy.map((t) => {
+    const end = t.ts + t.dur!;
+    const inside = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts < end && !isWrapper(e));
+    // The outermost events inside the task (each one not inside another of them).
+    const outer: TraceEvent[] = [];
+    for (const e of inside) {
+      const last = outer[outer.length - 1];
+      if (!(last && e.ts < last.ts + last.dur!)) outer.push(e);
+    }
+    const sums = new Map<string, { wall: number; cpu: number; n: number }>();
+    for (const e of outer) {
+      const key = labelOf(e, inside);
+      const sum = sums.get(key) ?? { wall: 0, cpu: 0, n: 0 };
+      sum.wall += e.dur!;
+      sum.cpu += e.tdur ?? 0;
+      sum.n++;
+      sums.set(key, sum);
+    }
+    const parts = [...sums.entries()]
+      .sort((a, b) => b[1].cpu - a[1].cpu)
+      .slice(0, 6)
+      .map(([k, v]) => `${k}${v.n > 1 ? ` ×${v.n}` : ''} ${ms(v.cpu)}`)
+      .join(', ');
+    return `  task at ${ms(t.ts - start.ts)}: ${ms(t.dur!)} wall, cpu ${ms(t.tdur ?? NaN)} [${parts}]`;
+  });
+  return [
+    `  tasks ≥ ${minCpu} ms of CPU: ${heavy.length} (all tasks' CPU ${ms(total)} ms)`,
+    ...lines,
+  ].join('\n');
+}
+
+/** Scheduler plumbing that wraps the real work of a task. */
+const isWrapper = (e: TraceEvent) =>
+  /^(ThreadControllerImpl::RunTask|RunTask|ThreadController::ProcessNextTask|SequenceManager|Receive mojo message|SimpleWatcher::OnHandleReady|ScheduledTasks|.*::OnReadable)/.test(
+    e.name,
+  );
+
+/** A trace event named for what it ran: a script's function and file, a timer, an event type. */
+function labelOf(e: TraceEvent, inside: TraceEvent[]): string {
+  const data = e.args?.data ?? e.args?.beginData ?? {};
+  const file = (url: unknown) =>
+    String(url ?? '')
+      .split('/')
+      .pop()!
+      .replace(/\?.*$/, '');
+  if (e.name === 'FunctionCall')
+    return `call ${String(data.functionName || '(anon)')}@${file(data.url)}:${String(data.lineNumber ?? '')}`;
+  if (e.name === 'EventDispatch') return `event ${String(data.type)}`;
+  if (e.name === 'v8.evaluateModule' || e.name === 'v8.compileModule')
+    return `${e.name.slice(3)} ${file(data.url ?? e.args?.fileName)}`;
+  if (e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'FireIdleCallback') {
+    // What the callback called.
+    const call = inside.find(
+      (c) => c.name === 'FunctionCall' && c.ts >= e.ts && c.ts < e.ts + e.dur!,
+    );
+    return `${e.name}${call ? ` → ${labelOf(call, inside)}` : ''}`;
+  }
+  return e.name;
 }
 
 const mojo = (e: TraceEvent) =>
