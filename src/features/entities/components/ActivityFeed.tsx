@@ -24,7 +24,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
-import { activityRow, filterRows, type ActivityRow, type ActivityTarget } from '../model';
+import { activityRows, filterRows, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
 import { UserName } from '../../../components/UserName';
 
@@ -55,7 +55,7 @@ interface Props {
 export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: Props) {
   const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId));
   const rows = useMemo(
-    () => feed.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [],
+    () => activityRows(feed.data?.pages.flatMap((p) => p.activity) ?? []),
     [feed.data],
   );
   const shown = filterRows(rows, filters);
