@@ -10,6 +10,8 @@ export class ActionRunsPage {
   readonly user: Locator;
   readonly userPicker: Locator;
   readonly activeOnly: Locator;
+  readonly startedFrom: Locator;
+  readonly startedTo: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByRole('table', { name: 'Action runs' });
@@ -19,6 +21,8 @@ export class ActionRunsPage {
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
     this.userPicker = page.getByRole('combobox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
+    this.startedFrom = page.getByLabel('Started from', { exact: true });
+    this.startedTo = page.getByLabel('Started to', { exact: true });
   }
 
   /** Picks a person in the User filter by name (or email); empty clears it. */

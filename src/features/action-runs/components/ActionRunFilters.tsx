@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Select } from '@mantine/core';
+import { Button, Checkbox, Group, Select, TextInput } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
@@ -6,6 +6,7 @@ import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
+import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 
 interface Props {
   filters: Filters;
@@ -19,6 +20,8 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
   active: undefined,
   status: undefined,
   user: undefined,
+  from: undefined,
+  to: undefined,
 };
 
 const STATUS_OPTIONS = ACTION_RUN_STATUSES.map((status) => ({
@@ -67,6 +70,29 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onChange={(v) => onChange({ status: ACTION_RUN_STATUSES.find((s) => s === v) })}
         clearable
         w={190}
+      />
+      <TextInput
+        // Keyed by the URL's value: Clear filters empties the box (its own text otherwise).
+        key={`from:${filters.from ?? ''}`}
+        type="datetime-local"
+        label="Started from"
+        defaultValue={filters.from ? toLocalInput(filters.from) : ''}
+        onBlur={(e) => onChange({ from: fromLocalInput(e.currentTarget.value) })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange({ from: fromLocalInput(e.currentTarget.value) });
+        }}
+        w={210}
+      />
+      <TextInput
+        key={`to:${filters.to ?? ''}`}
+        type="datetime-local"
+        label="Started to"
+        defaultValue={filters.to ? toLocalInput(filters.to) : ''}
+        onBlur={(e) => onChange({ to: fromLocalInput(e.currentTarget.value) })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange({ to: fromLocalInput(e.currentTarget.value) });
+        }}
+        w={210}
       />
       <Checkbox
         label="Active only"
