@@ -58,7 +58,10 @@ test('the entity page shows the workflow run, the action run and the changes con
     .poll(() => entityPage.kinds())
     .toEqual(['Entity change', 'Action run', 'Workflow run', 'Entity change']);
   const [update, run, wfRun, created] = [0, 1, 2, 3].map((i) => entityPage.rows.nth(i));
-  const actionRunRow = entityPage.rows.filter({ hasText: 'Deploy service' });
+  // The action run's own row (the change it made names it too).
+  const actionRunRow = entityPage.rows.filter({
+    has: page.getByRole('img', { name: 'Action run' }),
+  });
   // The run that made the change by its action's name, not its id (Port's feed names the action).
   await expect(update!).toContainText('Updated entity by run Deploy service');
   await expect(update!).not.toContainText(actionRun.id);
