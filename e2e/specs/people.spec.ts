@@ -1,19 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { ADMIN_PERSON, MEMBER, MEMBER_PERSON, expect, presetSession, test } from '../fixtures';
+import { seriousViolations } from '../axe';
 import { seedPipeline } from '../scenarios';
 import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { unique } from '../seed-api';
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')}`,
-    );
-}
 
 async function tokenStatus(baseURL: string, clientId: string, clientSecret: string) {
   const res = await fetch(`${baseURL}/v1/auth/access_token`, {

@@ -21,8 +21,10 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
       <Paper withBorder p="md">
         <Stack gap={6}>
           <Text size="sm" c="dimmed">
+            {/* Underlined: inside dimmed text its colour alone does not tell it is a link (axe). */}
             <Anchor
               inherit
+              underline="always"
               renderRoot={(props) => (
                 <Link to="/entities" search={{ blueprint: entity.blueprint }} {...props} />
               )}
