@@ -2,6 +2,8 @@ import { Button, Checkbox, Group, Select, TextInput } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
+import { ActionPicker } from '../../../components/pickers/ActionPicker';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
@@ -33,12 +35,11 @@ export function ActionRunFilters({ filters, onChange }: Props) {
   const active = anyFilterSet(filters);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
-      <DebouncedTextInput
+      <ActionPicker
         label="Action"
-        placeholder="action identifier"
         value={filters.action}
-        onCommit={(action) => onChange({ action })}
-        w={180}
+        onChange={(action) => onChange({ action })}
+        w={220}
       />
       <BlueprintPicker
         label="Blueprint"
@@ -69,6 +70,7 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         value={filters.status ?? null}
         onChange={(v) => onChange({ status: ACTION_RUN_STATUSES.find((s) => s === v) })}
         clearable
+        clearButtonProps={clearButtonFor('Status')}
         w={190}
       />
       <TextInput

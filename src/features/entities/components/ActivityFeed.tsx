@@ -14,6 +14,7 @@ import {
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState, type ReactNode } from 'react';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
@@ -70,6 +71,7 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
           value={filters.kind ?? null}
           onChange={(v) => onFiltersChange({ kind: (v as ActivityKind | null) ?? undefined })}
           clearable
+          clearButtonProps={clearButtonFor('Kind')}
           w={190}
         />
         <Select
@@ -79,6 +81,7 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
           value={filters.status ?? null}
           onChange={(v) => onFiltersChange({ status: (v as ActivityStatus | null) ?? undefined })}
           clearable
+          clearButtonProps={clearButtonFor('Status')}
           w={170}
         />
       </Group>
