@@ -55,6 +55,10 @@ test('the entity page shows the workflow run, the action run and the changes con
   await list.getByRole('link', { name: 'Checkout' }).click();
 
   await expect(page.getByRole('heading', { name: 'Checkout', level: 2 })).toBeVisible();
+  // Its blueprint by title, linking to that blueprint's entities.
+  await expect(
+    page.getByRole('link', { name: `Service ${blueprint.slice('service_'.length)}` }),
+  ).toHaveAttribute('href', `/entities?blueprint=${blueprint}`);
   await expect
     .poll(() => entityPage.kinds())
     .toEqual(['Entity change', 'Action run', 'Workflow run', 'Entity change']);
