@@ -47,8 +47,9 @@ export class ActionRunsPage {
   /** Picks a person in the User filter by name (or email); empty clears it. */
   async pickUser(name: string) {
     if (!name) {
-      await this.userPicker.clear();
-      await this.userPicker.blur();
+      // Emptying the box and leaving it puts the name back (Mantine's Select): its clear button.
+      await this.page.getByRole('button', { name: 'Clear User' }).click();
+      await expect(this.userPicker).toHaveValue('');
       return;
     }
     await this.userPicker.fill(name);
