@@ -3,6 +3,7 @@ import { integrationActionInvocationSchema } from './agent-work';
 import { deliverySchema } from './delivery';
 import {
   actionRunId,
+  dateTimeParam,
   httpUrl,
   identifierSchema,
   INT4_MAX,
@@ -10,6 +11,7 @@ import {
   jsonObject,
   limitParam,
   queryArray,
+  rangeInOrder,
   seqCursor,
 } from './common';
 
@@ -264,21 +266,26 @@ export const startActionRunBodySchema = z.strictObject({
 
 const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const actionRunsListQuerySchema = z.object({
-  entity: z.string().max(200).optional(),
-  blueprint: z.string().max(200).optional(),
-  action: z.string().max(200).optional(),
-  active: booleanParam.optional(),
-  user_email: z.string().max(300).optional(),
-  user_id: z.string().max(200).optional(),
-  external_run_id: z.string().max(500).optional(),
-  source: queryArray(runSourceSchema).optional(),
-  /** [ext] Only runs in these statuses (repeatable), e.g. `status=WAITING_FOR_APPROVAL`. */
-  status: queryArray(actionRunStatusSchema).optional(),
-  version: z.enum(['v1', 'v2']).default('v1'),
-  limit: limitParam(1000, 1000),
-  cursor: z.string().max(300).optional(),
-});
+export const actionRunsListQuerySchema = z
+  .object({
+    entity: z.string().max(200).optional(),
+    blueprint: z.string().max(200).optional(),
+    action: z.string().max(200).optional(),
+    active: booleanParam.optional(),
+    user_email: z.string().max(300).optional(),
+    user_id: z.string().max(200).optional(),
+    external_run_id: z.string().max(500).optional(),
+    source: queryArray(runSourceSchema).optional(),
+    /** [ext] Only runs in these statuses (repeatable), e.g. `status=WAITING_FOR_APPROVAL`. */
+    status: queryArray(actionRunStatusSchema).optional(),
+    /** [ext] Only runs started at or after / at or before this instant (the audit log's dates). */
+    from: dateTimeParam.optional(),
+    to: dateTimeParam.optional(),
+    version: z.enum(['v1', 'v2']).default('v1'),
+    limit: limitParam(1000, 1000),
+    cursor: z.string().max(300).optional(),
+  })
+  .superRefine(rangeInOrder);
 export type ActionRunsListQuery = z.infer<typeof actionRunsListQuerySchema>;
 
 export const actionRunPatchSchema = z.strictObject({

@@ -28,6 +28,29 @@ export const identifierSchema = z
 
 export const isoDate = z.string();
 
+/** A list filter's instant (`from`, `to`): an ISO 8601 date-time with its offset. */
+export const dateTimeParam = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time with its offset, e.g. 2026-01-31T00:00:00Z',
+});
+
+/**
+ * A list query's `from`/`to` in order: `from` after `to` is a mistake (swapped bounds), told as a
+ * 400 rather than answered with an empty list nobody can tell from "nothing happened".
+ */
+export const rangeInOrder = <T extends { from?: string | undefined; to?: string | undefined }>(
+  q: T,
+  ctx: z.RefinementCtx,
+) => {
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['from'],
+      message: `${q.from} is after to (${q.to}); swap them or leave one out`,
+    });
+  }
+};
+
 /** Query arrays: `statuses=A&statuses=B` or `statuses[]=A`; a single value is an array of one. */
 export const queryArray = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(item));

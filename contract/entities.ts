@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { actionRunV2Schema, runSourceSchema } from './actions';
-import { identifierSchema, isoDate, jsonObject, limitParam, queryArray } from './common';
+import {
+  dateTimeParam,
+  identifierSchema,
+  isoDate,
+  jsonObject,
+  limitParam,
+  queryArray,
+  rangeInOrder,
+} from './common';
 import { workflowRunSchema } from './workflows';
 
 // ---- entities --------------------------------------------------------------------------------
@@ -256,19 +264,21 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
-export const auditQuerySchema = z.object({
-  identifier: z.string().max(200).optional(),
-  entity: z.string().max(200).optional(),
-  blueprint: z.string().max(200).optional(),
-  run_id: z.string().max(200).optional(),
-  resources: queryArray(auditResourceSchema).optional(),
-  action: queryArray(auditActionSchema).optional(),
-  status: z.enum(['SUCCESS', 'FAILURE']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: limitParam(1000, 100),
-  cursor: z.string().max(300).optional(),
-});
+export const auditQuerySchema = z
+  .object({
+    identifier: z.string().max(200).optional(),
+    entity: z.string().max(200).optional(),
+    blueprint: z.string().max(200).optional(),
+    run_id: z.string().max(200).optional(),
+    resources: queryArray(auditResourceSchema).optional(),
+    action: queryArray(auditActionSchema).optional(),
+    status: z.enum(['SUCCESS', 'FAILURE']).optional(),
+    from: dateTimeParam.optional(),
+    to: dateTimeParam.optional(),
+    limit: limitParam(1000, 100),
+    cursor: z.string().max(300).optional(),
+  })
+  .superRefine(rangeInOrder);
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 // ---- entity activity [ext] -------------------------------------------------------------------

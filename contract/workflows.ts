@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { integrationNodeConfigSchema } from './agent-work';
 import { deliverySchema } from './delivery';
 import {
+  dateTimeParam,
   httpUrl,
   identifierSchema,
   INT4_MAX,
@@ -10,6 +11,7 @@ import {
   limitParam,
   nodeRunId,
   queryArray,
+  rangeInOrder,
   reasonSchema,
   workflowRunId,
   seqCursor,
@@ -321,24 +323,26 @@ export const logsPageSchema = z.object({
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
-export const runsListQuerySchema = z.object({
-  workflowIdentifiers: queryArray(z.string()).optional(),
-  workflowRunIdentifiers: queryArray(workflowRunId).optional(),
-  workflowVersions: queryArray(z.coerce.number().int().min(1).max(INT4_MAX)).optional(),
-  statuses: queryArray(runStatusSchema).optional(),
-  results: queryArray(runResultSchema).optional(),
-  createdBy: z.string().optional(),
-  limit: limitParam(1000, 50),
-  offset: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
-  entity: z.string().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.string().max(300).optional(),
-  /** [ext] only runs in which this node (identifier) has a node run that completed FAILED. */
-  failedNode: z.string().max(100).optional(),
-  /** [ext] `summary`: runs without their outputs (see workflowRunSummarySchema); `ids`: see runIdOnlySchema. */
-  view: runViewSchema.optional(),
-});
+export const runsListQuerySchema = z
+  .object({
+    workflowIdentifiers: queryArray(z.string()).optional(),
+    workflowRunIdentifiers: queryArray(workflowRunId).optional(),
+    workflowVersions: queryArray(z.coerce.number().int().min(1).max(INT4_MAX)).optional(),
+    statuses: queryArray(runStatusSchema).optional(),
+    results: queryArray(runResultSchema).optional(),
+    createdBy: z.string().optional(),
+    limit: limitParam(1000, 50),
+    offset: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
+    entity: z.string().optional(),
+    from: dateTimeParam.optional(),
+    to: dateTimeParam.optional(),
+    cursor: z.string().max(300).optional(),
+    /** [ext] only runs in which this node (identifier) has a node run that completed FAILED. */
+    failedNode: z.string().max(100).optional(),
+    /** [ext] `summary`: runs without their outputs (see workflowRunSummarySchema); `ids`: see runIdOnlySchema. */
+    view: runViewSchema.optional(),
+  })
+  .superRefine(rangeInOrder);
 export type RunsListQuery = z.infer<typeof runsListQuerySchema>;
 
 export const runsListResponseSchema = z.object({

@@ -10,22 +10,46 @@ export class ActionRunsPage {
   readonly user: Locator;
   readonly userPicker: Locator;
   readonly activeOnly: Locator;
+  readonly startedFrom: Locator;
+  readonly startedTo: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByRole('table', { name: 'Action runs' });
-    this.action = page.getByRole('textbox', { name: 'Action', exact: true });
+    this.action = page.getByRole('combobox', { name: 'Action', exact: true });
     this.blueprint = page.getByRole('combobox', { name: 'Blueprint', exact: true });
     this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
     this.userPicker = page.getByRole('combobox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
+    this.startedFrom = page.getByLabel('Started from', { exact: true });
+    this.startedTo = page.getByLabel('Started to', { exact: true });
+  }
+
+  /**
+   * Picks an action in the Action filter by its title (the option names the identifier too when
+   * other actions share the title, as every test's catalog does); empty clears it.
+   */
+  async pickAction(title: string, identifier: string) {
+    if (!title) {
+      // From the keyboard: the clear button is the next stop after the box.
+      await this.action.focus();
+      await this.page.keyboard.press('Tab');
+      await expect(this.page.getByRole('button', { name: 'Clear Action' })).toBeFocused();
+      await this.page.keyboard.press('Enter');
+      return;
+    }
+    await this.action.fill(title);
+    await this.page
+      .getByRole('option', { name: new RegExp(`^${title}( \\(${identifier}\\))?$`) })
+      .click();
   }
 
   /** Picks a person in the User filter by name (or email); empty clears it. */
   async pickUser(name: string) {
     if (!name) {
-      await this.userPicker.clear();
-      await this.userPicker.blur();
+      // Emptying the box and leaving it puts the name back (Mantine's Select): its clear button.
+      await this.page.getByRole('button', { name: 'Clear User' }).click();
+      await expect(this.userPicker).toHaveValue('');
       return;
     }
     await this.userPicker.fill(name);

@@ -112,25 +112,62 @@ test('the audit log’s Runs tab lists every action run and filters them in the 
   await runsPage.expectRuns([deployed.id]);
   await runsPage.activeOnly.uncheck();
 
-  await runsPage.action.fill(create);
+  // The action by its title, as the rows show it (Port's Runs tab), not by its identifier.
+  await runsPage.pickAction('Create service', create);
   await expect(page).toHaveURL(new RegExp(`[?&]action=${create}\\b`));
   await runsPage.expectRuns([created.id]);
   await page.reload();
   await runsPage.expectRuns([created.id]);
-  await expect(runsPage.action).toHaveValue(create);
-  await runsPage.action.fill('');
+  await expect(runsPage.action).toHaveValue(/^Create service/);
+  await runsPage.pickAction('', create);
+  await expect(page).not.toHaveURL(/[?&]action=/);
 
   await runsPage.pickUser(MEMBER_PERSON.name);
   await expect(page).toHaveURL(/[?&]user=user_member\b/);
   await runsPage.expectRuns([deployed.id]);
 
   await runsPage.pickUser('');
+  await expect(page).not.toHaveURL(/[?&]user=/);
   await runsPage.entity.fill('orders');
   await runsPage.expectRuns([deployed.id]);
 
   // The in-progress row updates by polling when its backend finishes.
   await actions.patchRun(deployed.id, { status: 'SUCCESS' });
   await expect(runsPage.row(deployed.id)).toContainText('Succeeded');
+});
+
+test("the Runs tab's date range (Port's audit log) filters by start time, in the URL", async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint, create } = await seedServiceCatalog(actions, suffix());
+  const run = await actions.startActionRun(create, { properties: { name: 'orders' } });
+  const runsPage = new ActionRunsPage(page);
+  await runsPage.goto(`?blueprint=${blueprint}`);
+  await runsPage.expectRuns([run.id]);
+
+  // The boxes take local time (the browser runs in this machine's zone, as this test does).
+  const local = (ms: number) =>
+    new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  const startedAt = Date.parse(run.createdAt);
+  await runsPage.startedTo.fill(local(startedAt - 3_600_000));
+  await runsPage.startedTo.press('Enter');
+  await expect(page).toHaveURL(/[?&]to=/);
+  await expect(page.getByText('No action runs match these filters')).toBeVisible();
+  await runsPage.startedTo.fill(local(startedAt + 3_600_000));
+  await runsPage.startedTo.press('Enter');
+  await runsPage.startedFrom.fill(local(startedAt - 3_600_000));
+  await runsPage.startedFrom.press('Enter');
+  await expect(page).toHaveURL(/[?&]from=/);
+  await runsPage.expectRuns([run.id]);
+  await page.reload();
+  await runsPage.expectRuns([run.id]);
+  await expect(runsPage.startedFrom).toHaveValue(local(startedAt - 3_600_000));
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(runsPage.startedFrom).toHaveValue('');
+  await expect(runsPage.startedTo).toHaveValue('');
+  await expect(page).not.toHaveURL(/[?&](from|to)=/);
 });
 
 test('a run started while the Runs tab is open is announced, not inserted', async ({

@@ -1,4 +1,5 @@
 import { ADMIN_PERSON, USER_IDS, expect, test } from '../fixtures';
+import { seriousViolations } from '../axe';
 import { EntityPage } from '../pages/entity-page';
 import { seedPipeline } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
@@ -54,12 +55,21 @@ test('the entity page shows the workflow run, the action run and the changes con
   await list.getByRole('link', { name: 'Checkout' }).click();
 
   await expect(page.getByRole('heading', { name: 'Checkout', level: 2 })).toBeVisible();
+  // Its blueprint by title, linking to that blueprint's entities.
+  await expect(
+    page.getByRole('link', { name: `Service ${blueprint.slice('service_'.length)}` }),
+  ).toHaveAttribute('href', `/entities?blueprint=${blueprint}`);
   await expect
     .poll(() => entityPage.kinds())
     .toEqual(['Entity change', 'Action run', 'Workflow run', 'Entity change']);
   const [update, run, wfRun, created] = [0, 1, 2, 3].map((i) => entityPage.rows.nth(i));
-  const actionRunRow = entityPage.rows.filter({ hasText: 'Deploy service' });
-  await expect(update!).toContainText(`Updated entity by run ${actionRun.id}`);
+  // The action run's own row (the change it made names it too).
+  const actionRunRow = entityPage.rows.filter({
+    has: page.getByRole('img', { name: 'Action run' }),
+  });
+  // The run that made the change by its action's name, not its id (Port's feed names the action).
+  await expect(update!).toContainText('Updated entity by run Deploy service');
+  await expect(update!).not.toContainText(actionRun.id);
   await expect(run!).toContainText('Deploy service');
   await expect(run!).toContainText('In progress');
   await expect(run!).toContainText('1 WARN');
@@ -94,6 +104,24 @@ test('the entity page shows the workflow run, the action run and the changes con
   await runDetailPage.page.getByRole('link', { name: entityId }).click();
   await expect(page.getByRole('heading', { name: 'Checkout', level: 2 })).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/entities/${blueprint}/${entityId}`));
+});
+
+test('the entity page has no serious accessibility violations', async ({ signedIn: page, api }) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint, deploy } = await seedServiceCatalog(actions, unique('x').slice(2));
+  const entityId = unique('svc');
+  // String properties (the inspector's colours) and a run with a change (the feed's rows).
+  await actions.createEntity(blueprint, {
+    identifier: entityId,
+    title: 'Accessible',
+    properties: { version: '1.0.0' },
+  });
+  const run = await actions.startActionRun(deploy, { properties: {}, entity: entityId });
+  await actions.patchEntity(blueprint, entityId, { properties: { version: '1.1.0' } }, run.id);
+  await page.goto(`/entities/${blueprint}/${entityId}`);
+  await expect(page.getByText('Updated entity by run Deploy service')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test('an unknown entity shows the 404 page', async ({ signedIn: page, api }) => {

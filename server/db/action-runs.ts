@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { ActionLogLevel, ActionRunsListQuery } from '../../contract/actions';
 import { ACTIVE_STATUSES } from '../domain/action-runs';
 import { toRun } from './action-run-serialize';
@@ -134,6 +134,8 @@ export async function listActionRuns(
   if (query.external_run_id) where.push(eq(actionRuns.externalRunId, query.external_run_id));
   if (query.source?.length) where.push(inArray(actionRuns.source, query.source));
   if (query.status?.length) where.push(inArray(actionRuns.status, query.status));
+  if (query.from) where.push(gte(actionRuns.createdAt, new Date(query.from)));
+  if (query.to) where.push(lte(actionRuns.createdAt, new Date(query.to)));
   if (query.cursor) {
     const c = decodeCursor(query.cursor, isStringKey, 'query.cursor:');
     where.push(olderThan(actionRuns.createdAt, actionRuns.id, c));

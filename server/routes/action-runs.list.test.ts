@@ -99,6 +99,34 @@ describe('listing action runs', () => {
     expect(new Set(idsOf(either))).toEqual(new Set([ids[0], guarded]));
   });
 
+  it("filters by start time ([ext] from/to, the audit log's date range)", async () => {
+    const run = (await t.api('admin', 'GET', `/actions/runs/${ids[5]}`)).body.run;
+    const at = encodeURIComponent(run.createdAt);
+    const exact = await t.api('member', 'GET', `/actions/runs?from=${at}&to=${at}`);
+    expect(exact.status).toBe(200);
+    expect(idsOf(exact)).toEqual([ids[5]]);
+    const since = await t.api('admin', 'GET', `/actions/runs?from=${at}`);
+    expect(idsOf(since)).toContain(created);
+    expect(idsOf(since)).not.toContain(ids[4]);
+    const until = await t.api('admin', 'GET', `/actions/runs?to=${at}`);
+    expect(new Set(idsOf(until))).toEqual(new Set(ids.slice(0, 6)));
+  });
+
+  it('tells swapped or unreadable dates apart from an empty answer (422 with what to do)', async () => {
+    const swapped = await t.api(
+      'admin',
+      'GET',
+      '/actions/runs?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
+    expect(swapped.status).toBe(422);
+    expect(swapped.body).toMatchObject({ ok: false, error: 'invalid_request' });
+    expect(swapped.body.message).toContain('query.from: 2026-02-01T00:00:00Z is after to');
+    expect(swapped.body.message).toContain('swap them');
+    const unreadable = await t.api('admin', 'GET', '/actions/runs?to=yesterday');
+    expect(unreadable.status).toBe(422);
+    expect(unreadable.body.message).toContain('query.to: must be an ISO 8601 date-time');
+  });
+
   it('rejects a bad filter value and a forged cursor with 422', async () => {
     expect((await t.api('admin', 'GET', '/actions/runs?limit=0')).status).toBe(422);
     expect((await t.api('admin', 'GET', '/actions/runs?status=DONE')).status).toBe(422);

@@ -79,6 +79,13 @@ describe('GET /v1/audit-log', () => {
     expect((await t.api('admin', 'GET', '/audit-log?resources=webhook')).status).toBe(422);
     const bad = await t.api('admin', 'GET', '/audit-log?from=yesterday');
     expect(bad.status).toBe(422);
-    expect(bad.body.message).toContain('query.from');
+    expect(bad.body.message).toContain('query.from: must be an ISO 8601 date-time');
+    const swapped = await t.api(
+      'admin',
+      'GET',
+      '/audit-log?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
+    expect(swapped.status).toBe(422);
+    expect(swapped.body.message).toContain('is after to (2026-01-01T00:00:00Z); swap them');
   });
 });

@@ -220,7 +220,11 @@ describe('GET /v1/workflows/runs', () => {
       ['limit=1001', 'query.limit'],
       ['limit=ten', 'query.limit'],
       ['offset=-1', 'query.offset'],
-      ['from=yesterday', 'query.from'],
+      ['from=yesterday', 'query.from: must be an ISO 8601 date-time'],
+      [
+        'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+        'query.from: 2026-02-01T00:00:00Z is after to',
+      ],
       ['workflowRunIdentifiers=wfr_short', 'query.workflowRunIdentifiers'],
     ] as const) {
       const res = await t.api('admin', 'GET', `/workflows/runs?${query}`);

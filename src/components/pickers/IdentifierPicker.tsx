@@ -1,4 +1,5 @@
 import { Select } from '@mantine/core';
+import { clearButtonFor } from './clear-button';
 
 export interface IdentifierOption {
   value: string;
@@ -36,6 +37,7 @@ export function IdentifierPicker({ label, value, onChange, w, noun, options, loa
       onChange={(v) => onChange(v ?? undefined)}
       searchable
       clearable
+      clearButtonProps={clearButtonFor(label)}
       nothingFoundMessage={`No ${noun} matches`}
       w={w}
     />

@@ -1,4 +1,5 @@
 import { Select } from '@mantine/core';
+import { clearButtonFor } from './clear-button';
 import { useQuery } from '@tanstack/react-query';
 import { displayName, type User } from '../../../contract/users';
 import { usersQueryOptions } from '../../lib/users';
@@ -61,6 +62,7 @@ export function UserPicker({
       onChange={(v) => onChange(v ?? '')}
       searchable
       clearable={clearable && !required}
+      clearButtonProps={clearButtonFor(label)}
       placeholder={placeholder}
       nothingFoundMessage={users.isPending ? 'Loading people…' : 'Nobody matches'}
       w={w}

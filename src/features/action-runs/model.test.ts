@@ -32,6 +32,12 @@ describe('actionRunsQueryParams', () => {
       active: 'true',
     });
   });
+
+  it('sends the date range as from/to', () => {
+    expect(
+      actionRunsQueryParams({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }),
+    ).toMatchObject({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' });
+  });
 });
 
 describe('runLinks', () => {

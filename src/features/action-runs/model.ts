@@ -19,6 +19,8 @@ export function actionRunsQueryParams(filters: ActionRunFilters) {
     status: filters.status,
     user_email: user?.includes('@') ? user : undefined,
     user_id: user && !user.includes('@') ? user : undefined,
+    from: filters.from,
+    to: filters.to,
   };
 }
 

@@ -2,6 +2,7 @@ import { ACTION_RUN_STATUSES } from '../../../contract/actions';
 import {
   enumParam,
   flagParam,
+  isoDateTimeParam,
   searchSchema,
   textParam,
   type SearchOf,
@@ -17,6 +18,9 @@ const shape = {
   status: enumParam(ACTION_RUN_STATUSES),
   /** A user id, or an email (anything with an @). */
   user: textParam(300),
+  /** Started at or after / at or before (the audit log's date range), ISO instants. */
+  from: isoDateTimeParam,
+  to: isoDateTimeParam,
 };
 
 /** The audit log's Runs tab: every filter of Port's list API, in the URL. */

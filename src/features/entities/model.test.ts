@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../../../contract/entities';
-import { activityRow, filterRows, hasLiveRows, searchEntities, statusBucket } from './model';
+import {
+  activityRow,
+  activityRows,
+  filterRows,
+  hasLiveRows,
+  searchEntities,
+  statusBucket,
+} from './model';
 
 const at = '2026-01-01T10:00:00.000Z';
 
@@ -113,12 +120,25 @@ describe('activityRow', () => {
       kind: 'change',
       state: null,
       verb: 'Updated',
-      title: 'Updated entity by run r_aaaaaaaaaaaaaaaa',
+      title: 'Updated entity by a run',
       who: 'user_ci',
       span: null,
       problems: null,
       target: { to: '/actions/runs/$runId', runId: 'r_aaaaaaaaaaaaaaaa' },
     });
+  });
+});
+
+describe('activityRows', () => {
+  it("names a change's run by its title when the run is loaded, never by its id", () => {
+    const [, , named] = activityRows([workflowRun, actionRun, change]);
+    expect(named).toMatchObject({
+      title: 'Updated entity by run Scale service',
+      target: { to: '/actions/runs/$runId', runId: 'r_aaaaaaaaaaaaaaaa' },
+    });
+    const [alone] = activityRows([change]);
+    expect(alone?.title).toBe('Updated entity by a run');
+    expect(alone?.target).toEqual({ to: '/actions/runs/$runId', runId: 'r_aaaaaaaaaaaaaaaa' });
   });
 });
 

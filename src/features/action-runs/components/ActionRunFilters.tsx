@@ -1,11 +1,14 @@
-import { Button, Checkbox, Group, Select } from '@mantine/core';
+import { Button, Checkbox, Group, Select, TextInput } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
+import { ActionPicker } from '../../../components/pickers/ActionPicker';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
+import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 
 interface Props {
   filters: Filters;
@@ -19,6 +22,8 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
   active: undefined,
   status: undefined,
   user: undefined,
+  from: undefined,
+  to: undefined,
 };
 
 const STATUS_OPTIONS = ACTION_RUN_STATUSES.map((status) => ({
@@ -30,12 +35,11 @@ export function ActionRunFilters({ filters, onChange }: Props) {
   const active = anyFilterSet(filters);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
-      <DebouncedTextInput
+      <ActionPicker
         label="Action"
-        placeholder="action identifier"
         value={filters.action}
-        onCommit={(action) => onChange({ action })}
-        w={180}
+        onChange={(action) => onChange({ action })}
+        w={220}
       />
       <BlueprintPicker
         label="Blueprint"
@@ -66,7 +70,31 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         value={filters.status ?? null}
         onChange={(v) => onChange({ status: ACTION_RUN_STATUSES.find((s) => s === v) })}
         clearable
+        clearButtonProps={clearButtonFor('Status')}
         w={190}
+      />
+      <TextInput
+        // Keyed by the URL's value: Clear filters empties the box (its own text otherwise).
+        key={`from:${filters.from ?? ''}`}
+        type="datetime-local"
+        label="Started from"
+        defaultValue={filters.from ? toLocalInput(filters.from) : ''}
+        onBlur={(e) => onChange({ from: fromLocalInput(e.currentTarget.value) })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange({ from: fromLocalInput(e.currentTarget.value) });
+        }}
+        w={210}
+      />
+      <TextInput
+        key={`to:${filters.to ?? ''}`}
+        type="datetime-local"
+        label="Started to"
+        defaultValue={filters.to ? toLocalInput(filters.to) : ''}
+        onBlur={(e) => onChange({ to: fromLocalInput(e.currentTarget.value) })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') onChange({ to: fromLocalInput(e.currentTarget.value) });
+        }}
+        w={210}
       />
       <Checkbox
         label="Active only"

@@ -14,6 +14,7 @@ import {
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState, type ReactNode } from 'react';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
@@ -24,7 +25,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
-import { activityRow, filterRows, type ActivityRow, type ActivityTarget } from '../model';
+import { activityRows, filterRows, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
 import { UserName } from '../../../components/UserName';
 
@@ -55,7 +56,7 @@ interface Props {
 export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: Props) {
   const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId));
   const rows = useMemo(
-    () => feed.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [],
+    () => activityRows(feed.data?.pages.flatMap((p) => p.activity) ?? []),
     [feed.data],
   );
   const shown = filterRows(rows, filters);
@@ -70,6 +71,7 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
           value={filters.kind ?? null}
           onChange={(v) => onFiltersChange({ kind: (v as ActivityKind | null) ?? undefined })}
           clearable
+          clearButtonProps={clearButtonFor('Kind')}
           w={190}
         />
         <Select
@@ -79,6 +81,7 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
           value={filters.status ?? null}
           onChange={(v) => onFiltersChange({ status: (v as ActivityStatus | null) ?? undefined })}
           clearable
+          clearButtonProps={clearButtonFor('Status')}
           w={170}
         />
       </Group>

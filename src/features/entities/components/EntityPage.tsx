@@ -1,4 +1,5 @@
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import type { Entity } from '../../../../contract/entities';
@@ -8,6 +9,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import type { EntitySearch } from '../search';
 import { ActivityFeed } from './ActivityFeed';
 import { UserName } from '../../../components/UserName';
+import { blueprintsQueryOptions } from '../api';
 
 interface Props {
   entity: Entity;
@@ -16,18 +18,23 @@ interface Props {
 }
 
 export function EntityPage({ entity, search, onSearchChange }: Props) {
+  // The blueprint by its title, as the entities list's picker shows it (the id until it loads).
+  const blueprints = useQuery(blueprintsQueryOptions());
+  const blueprint = blueprints.data?.find((b) => b.identifier === entity.blueprint);
   return (
     <Stack gap="lg">
       <Paper withBorder p="md">
         <Stack gap={6}>
           <Text size="sm" c="dimmed">
+            {/* Underlined: inside dimmed text its colour alone does not tell it is a link (axe). */}
             <Anchor
               inherit
+              underline="always"
               renderRoot={(props) => (
                 <Link to="/entities" search={{ blueprint: entity.blueprint }} {...props} />
               )}
             >
-              {entity.blueprint}
+              {blueprint?.title || entity.blueprint}
             </Anchor>{' '}
             · entity
           </Text>

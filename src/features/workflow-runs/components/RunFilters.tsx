@@ -4,6 +4,7 @@ import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
@@ -40,6 +41,7 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
         value={filters.status ?? null}
         onChange={(v) => onChange({ status: (v as StatusFilter | null) ?? undefined })}
         clearable
+        clearButtonProps={clearButtonFor('Status')}
         w={170}
       />
       <UserPicker
@@ -71,6 +73,7 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
           });
         }}
         clearable
+        clearButtonProps={clearButtonFor('Time range')}
         w={180}
       />
       {customOpen && (
