@@ -562,7 +562,6 @@ async function loadNodeLogStates(db: Db, nodeRuns: string[]) {
   return new Map(rows.map(({ identifier, ...row }) => [identifier, row]));
 }
 
-/** A node run's output alone, with what says whether it can still change. */
 /**
  * A node run's output as the JSON text PostgreSQL writes (never parsed: it may be 10 MB), with
  * what deciding who may view its run needs (the run row itself would bring `outputs` along).

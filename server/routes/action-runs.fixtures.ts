@@ -55,3 +55,15 @@ export async function startRunAs(
   expect(res.status).toBe(202);
   return res.body.run.id as string;
 }
+
+/** A DAY-2 action on the catalog's microservices whose runs wait for an admin's approval. */
+export async function createGuardedAction(t: TestServer, identifier: string, title = 'Guarded') {
+  const res = await t.api('admin', 'POST', '/actions', {
+    identifier,
+    title,
+    blueprint: 'microservice',
+    trigger: { operation: 'DAY-2' },
+    requiredApproval: true,
+  });
+  expect(res.status).toBe(201);
+}

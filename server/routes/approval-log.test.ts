@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/harness';
-import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
+import { createGuardedAction, seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
 /**
  * An admin's approval or decline is on the run's log by name, with the reason the dashboard's
@@ -11,14 +11,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
   await seedActionCatalog(t);
-  const guarded = await t.api('admin', 'POST', '/actions', {
-    identifier: 'guarded_scale',
-    title: 'Guarded scale',
-    blueprint: 'microservice',
-    trigger: { operation: 'DAY-2' },
-    requiredApproval: true,
-  });
-  expect(guarded.status).toBe(201);
+  await createGuardedAction(t, 'guarded_scale', 'Guarded scale');
 });
 afterAll(async () => t.close());
 

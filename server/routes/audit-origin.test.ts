@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowRun } from '../../contract/workflows';
 import { startTestServer, type TestServer } from '../test/harness';
 import { createQuietWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
-import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
+import { createGuardedAction, seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
 /**
  * The acts a person does from the dashboard (which sends `x-runboard-source: UI` on every write)
@@ -14,14 +14,7 @@ beforeAll(async () => {
   t = await startTestServer();
   await seedActionCatalog(t);
   await createQuietWorkflow(t, 'origins');
-  const guarded = await t.api('admin', 'POST', '/actions', {
-    identifier: 'origin_guarded',
-    title: 'Guarded',
-    blueprint: 'microservice',
-    trigger: { operation: 'DAY-2' },
-    requiredApproval: true,
-  });
-  expect(guarded.status).toBe(201);
+  await createGuardedAction(t, 'origin_guarded');
 });
 afterAll(async () => t.close());
 
