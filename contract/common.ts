@@ -36,7 +36,7 @@ export const dateTimeParam = z.iso.datetime({
 
 /**
  * A list query's `from`/`to` in order: `from` after `to` is a mistake (swapped bounds), told as a
- * 400 rather than answered with an empty list nobody can tell from "nothing happened".
+ * 422 rather than answered with an empty list nobody can tell from "nothing happened".
  */
 export const rangeInOrder = <T extends { from?: string | undefined; to?: string | undefined }>(
   q: T,
