@@ -121,6 +121,8 @@ for (const [path, shot, seed] of [
     api,
     baseURL,
   }) => {
+    // Two scans (light, dark) of up to ~12 s each on a loaded machine.
+    test.slow();
     // What the page lists, so its rows are scanned too (each test its own: a server per worker).
     if (seed === 'credential') {
       const res = await fetch(`${baseURL}/v1/credentials`, {
@@ -143,6 +145,10 @@ for (const [path, shot, seed] of [
     ).toBeVisible();
     await page.waitForLoadState('networkidle');
     expect(await seriousViolations(page), path).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    expect(await seriousViolations(page), `${path}, dark`).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
     if (seed === 'credential') {
       // Every column named, the buttons' one too (axe's empty-table-header, a minor finding).
       await expect(page.getByRole('columnheader', { name: 'Actions' })).toBeAttached();
