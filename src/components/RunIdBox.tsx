@@ -1,4 +1,5 @@
 import { TextInput } from '@mantine/core';
+import { queryOptions, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { NodeRunAlone } from '../../contract/workflows';
@@ -7,10 +8,25 @@ import { parseRunId } from '../lib/run-id';
 
 const WHAT = 'Paste a run id (wfr_…, wfnr_… or r_…) or a link';
 
+/** `GET /workflows/nodes/runs/{wfnr}`: which run a node run belongs to never changes. */
+const nodeRunQueryOptions = (id: string) =>
+  queryOptions({
+    queryKey: ['node-run', id] as const,
+    queryFn: ({ signal }) =>
+      api<{ nodeRun: NodeRunAlone }>(`/workflows/nodes/runs/${id}`, { signal }).then(
+        (b) => b.nodeRun,
+      ),
+    staleTime: Infinity,
+    retry: false,
+  });
+
 /** The run a node run belongs to, or the message to show instead. */
-async function runOfNodeRun(id: string): Promise<{ run: string } | { error: string }> {
+async function runOfNodeRun(
+  client: QueryClient,
+  id: string,
+): Promise<{ run: string } | { error: string }> {
   try {
-    const { nodeRun } = await api<{ nodeRun: NodeRunAlone }>(`/workflows/nodes/runs/${id}`);
+    const nodeRun = await client.fetchQuery(nodeRunQueryOptions(id));
     return { run: nodeRun.workflowRunIdentifier };
   } catch (e) {
     if (e instanceof ApiRequestError && e.status === 404) {
@@ -28,6 +44,7 @@ async function runOfNodeRun(id: string): Promise<{ run: string } | { error: stri
  */
 export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | string }) {
   const navigate = useNavigate();
+  const client = useQueryClient();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [looking, setLooking] = useState(false);
@@ -50,7 +67,7 @@ export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | stri
         }
         if (target.kind === 'node-run') {
           setLooking(true);
-          void runOfNodeRun(target.id).then((found) => {
+          void runOfNodeRun(client, target.id).then((found) => {
             setLooking(false);
             if ('error' in found) {
               setError(found.error);
