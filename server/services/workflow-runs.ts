@@ -80,7 +80,7 @@ export async function startWorkflowRun(
     const inputs = withInputDefaults(trigger.config.userInputs, body.inputs);
     await checkRunInputs(tx, trigger.config.userInputs, inputs, 'inputs', 'workflow');
     const identifier = newWorkflowRunId();
-    await insertWorkflowRun(tx, {
+    const created = await insertWorkflowRun(tx, {
       identifier,
       workflowIdentifier,
       workflowVersion: workflow.version,
@@ -106,7 +106,6 @@ export async function startWorkflowRun(
     ]);
     // Who started it, from where and with what, as created (before `advance`, which may already
     // end it), as for an action run's start and a re-run.
-    const created = await loadVisibleWorkflowRun(tx, identifier, actor);
     await auditRunChange(tx, auditedWorkflowRun(created), auditBy(actor), now, null, {
       status: created.status,
       inputs,
