@@ -18,6 +18,7 @@ import type {
   RunsListQuery,
   WorkflowNode,
 } from '../../contract/workflows';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { seqCursor } from '../../contract/common';
 import { PREVIEW_CHARS } from '../../contract/json-pointer';
 import { invalid } from '../domain/errors';
@@ -106,18 +107,18 @@ export async function findNodeRun(db: DbOrTx, identifier: string) {
 }
 
 /**
- * One node run without its output or config (read on their own endpoints), with what deciding
- * whether the caller may view its run needs.
+ * One node run's `columns` beside what deciding whether the caller may view its run needs
+ * (`canViewRun`: the run's visibility columns, not the run row, which would bring `outputs`
+ * along); undefined for no such node run.
  */
-export async function slimNodeRun(db: DbOrTx, identifier: string) {
+async function nodeRunWithVisibility<T extends SelectedFields>(
+  db: DbOrTx,
+  identifier: string,
+  columns: T,
+) {
   const [row] = await db
     .select({
-      nodeRun: {
-        ...getTableColumns(nodeRuns),
-        output: sql<unknown>`'{}'::jsonb`,
-        config: sql<unknown>`null::jsonb`,
-      },
-      workflowIdentifier: workflowRuns.workflowIdentifier,
+      ...columns,
       allowAnyoneToView: workflowRuns.allowAnyoneToView,
       createdBy: workflowRuns.createdBy,
     })
@@ -126,6 +127,17 @@ export async function slimNodeRun(db: DbOrTx, identifier: string) {
     .where(eq(nodeRuns.identifier, identifier));
   return row;
 }
+
+/** One node run without its output or config (read on their own endpoints), and its run's. */
+export const slimNodeRun = (db: DbOrTx, identifier: string) =>
+  nodeRunWithVisibility(db, identifier, {
+    nodeRun: {
+      ...getTableColumns(nodeRuns),
+      output: sql<unknown>`'{}'::jsonb`,
+      config: sql<unknown>`null::jsonb`,
+    },
+    workflowIdentifier: workflowRuns.workflowIdentifier,
+  });
 
 export async function nodeRunsOf(db: DbOrTx, runIdentifier: string) {
   return db
@@ -564,21 +576,13 @@ async function loadNodeLogStates(db: Db, nodeRuns: string[]) {
 
 /**
  * A node run's output as the JSON text PostgreSQL writes (never parsed: it may be 10 MB), with
- * what deciding who may view its run needs (the run row itself would bring `outputs` along).
+ * what deciding who may view its run needs.
  */
-export async function nodeRunOutput(db: DbOrTx, identifier: string) {
-  const [row] = await db
-    .select({
-      status: nodeRuns.status,
-      outputJson: sql<string>`${nodeRuns.output}::text`,
-      allowAnyoneToView: workflowRuns.allowAnyoneToView,
-      createdBy: workflowRuns.createdBy,
-    })
-    .from(nodeRuns)
-    .innerJoin(workflowRuns, eq(workflowRuns.identifier, nodeRuns.workflowRunIdentifier))
-    .where(eq(nodeRuns.identifier, identifier));
-  return row;
-}
+export const nodeRunOutput = (db: DbOrTx, identifier: string) =>
+  nodeRunWithVisibility(db, identifier, {
+    status: nodeRuns.status,
+    outputJson: sql<string>`${nodeRuns.output}::text`,
+  });
 
 /** A value inside a node run's output read shallowly: its kind, size and a page of children. */
 export interface ShallowView {
