@@ -73,29 +73,12 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         clearButtonProps={clearButtonFor('Status')}
         w={190}
       />
-      <TextInput
-        // Keyed by the URL's value: Clear filters empties the box (its own text otherwise).
-        key={`from:${filters.from ?? ''}`}
-        type="datetime-local"
+      <StartedBox
         label="Started from"
-        defaultValue={filters.from ? toLocalInput(filters.from) : ''}
-        onBlur={(e) => onChange({ from: fromLocalInput(e.currentTarget.value) })}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') onChange({ from: fromLocalInput(e.currentTarget.value) });
-        }}
-        w={210}
+        value={filters.from}
+        onCommit={(from) => onChange({ from })}
       />
-      <TextInput
-        key={`to:${filters.to ?? ''}`}
-        type="datetime-local"
-        label="Started to"
-        defaultValue={filters.to ? toLocalInput(filters.to) : ''}
-        onBlur={(e) => onChange({ to: fromLocalInput(e.currentTarget.value) })}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') onChange({ to: fromLocalInput(e.currentTarget.value) });
-        }}
-        w={210}
-      />
+      <StartedBox label="Started to" value={filters.to} onCommit={(to) => onChange({ to })} />
       <Checkbox
         label="Active only"
         checked={filters.active === true}
@@ -108,5 +91,34 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         </Button>
       )}
     </Group>
+  );
+}
+
+/**
+ * One end of the start-time range: a local date-time box, committed on Enter or on leaving it
+ * (committing on every change would reset the box mid-typing, since it follows the URL). Keyed by
+ * the URL's value, so Clear filters empties it (it keeps its own text otherwise).
+ */
+function StartedBox({
+  label,
+  value,
+  onCommit,
+}: {
+  label: string;
+  value: string | undefined;
+  onCommit: (iso: string | undefined) => void;
+}) {
+  return (
+    <TextInput
+      key={`${label}:${value ?? ''}`}
+      type="datetime-local"
+      label={label}
+      defaultValue={value ? toLocalInput(value) : ''}
+      onBlur={(e) => onCommit(fromLocalInput(e.currentTarget.value))}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onCommit(fromLocalInput(e.currentTarget.value));
+      }}
+      w={210}
+    />
   );
 }
