@@ -1,13 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { bootChunks } from './scripts/vite-boot-chunks';
-import { bootPreload } from './scripts/vite-boot-preload';
-import { bootRewrites } from './scripts/vite-boot-rewrites';
-import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration';
-import { mantineStylesCheck } from './scripts/vite-mantine-styles';
-import { mantineStableIds } from './scripts/vite-mantine-use-id';
-import { precompressAssets } from './scripts/vite-precompress';
-import { pureContractSchemas } from './scripts/vite-pure-contract';
+import { bootChunks } from './scripts/vite-boot-chunks.ts';
+import { bootPreload } from './scripts/vite-boot-preload.ts';
+import { bootRewrites } from './scripts/vite-boot-rewrites.ts';
+import { lazyScrollRestoration } from './scripts/vite-lazy-scroll-restoration.ts';
+import { mantineStylesCheck } from './scripts/vite-mantine-styles.ts';
+import { mantineStableIds } from './scripts/vite-mantine-use-id.ts';
+import { precompressAssets } from './scripts/vite-precompress.ts';
+import { pureContractSchemas } from './scripts/vite-pure-contract.ts';
 
 export default defineConfig({
   plugins: [

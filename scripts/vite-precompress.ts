@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { COMPRESS_MIN_BYTES, PRECOMPRESSED_FILE } from '../server/http/compress';
+import { COMPRESS_MIN_BYTES, PRECOMPRESSED_FILE } from '../server/http/compress.ts';
 
 /**
  * Brotli's quality: 9 makes the built assets ~7 % bigger than 11 but costs ~0.5 s of a build
