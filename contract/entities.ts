@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionRunV2Schema, runSourceSchema } from './actions';
+import { actionRunV2Schema, runSourceSchema, type ActionRunStatus } from './actions';
 import {
   dateTimeParam,
   identifierSchema,
@@ -9,7 +9,7 @@ import {
   queryArray,
   rangeInOrder,
 } from './common';
-import { workflowRunSchema } from './workflows';
+import { workflowRunSchema, type RunResult, type RunStatus } from './workflows';
 
 // ---- entities --------------------------------------------------------------------------------
 
@@ -301,10 +301,44 @@ export const activityItemSchema = z.discriminatedUnion('type', [
 ]);
 export type ActivityItem = z.infer<typeof activityItemSchema>;
 
+/** [ext] The activity feed's filters: one type of item, and runs by a status bucket. */
+export const ACTIVITY_TYPES = ['workflowRun', 'actionRun', 'audit'] as const;
+export const ACTIVITY_STATUSES = ['in-progress', 'success', 'failed'] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+
+/**
+ * The stored statuses each status bucket holds, by run kind (a workflow run's result `null`
+ * matches a run completed without one): "in progress" is everything still moving or waiting for
+ * someone; cancelled and declined runs, and entity changes, are in no bucket.
+ */
+export const ACTIVITY_STATUS_OF: Record<
+  ActivityStatus,
+  {
+    workflowRun: { status: RunStatus; result?: RunResult | null }[];
+    actionRun: ActionRunStatus[];
+  }
+> = {
+  'in-progress': {
+    workflowRun: [{ status: 'IN_PROGRESS' }, { status: 'CANCELLING' }],
+    actionRun: ['IN_PROGRESS', 'WAITING_FOR_APPROVAL'],
+  },
+  success: {
+    workflowRun: [
+      { status: 'COMPLETED', result: 'SUCCESS' },
+      { status: 'COMPLETED', result: null },
+    ],
+    actionRun: ['SUCCESS'],
+  },
+  failed: { workflowRun: [{ status: 'COMPLETED', result: 'FAILED' }], actionRun: ['FAILURE'] },
+};
+
 export const activityQuerySchema = z.object({
   cursor: z.string().max(300).optional(),
   limit: limitParam(200, 50),
+  type: z.enum(ACTIVITY_TYPES).optional(),
+  status: z.enum(ACTIVITY_STATUSES).optional(),
 });
+export type ActivityQuery = z.infer<typeof activityQuerySchema>;
 
 export const activityPageSchema = z.object({
   ok: z.literal(true),

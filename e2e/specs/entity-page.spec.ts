@@ -89,7 +89,10 @@ test('the entity page shows the workflow run, the action run and the changes con
   await actions.postLog(actionRun.id, { message: 'done', terminationStatus: 'SUCCESS' });
   await expect(actionRunRow).toContainText('Succeeded');
 
+  // The server filters (a page of the feed is full of what was asked for, not a filtered page).
+  const filteredRequest = page.waitForRequest(/\/activity\?(.*&)?type=actionRun\b/);
   await entityPage.filterByKind('Action runs');
+  await filteredRequest;
   await expect(page).toHaveURL(/[?&]kind=actionRun\b/);
   await expect.poll(() => entityPage.kinds()).toEqual(['Action run']);
   await page.reload();

@@ -1,5 +1,5 @@
 import { asc, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ActivityItem } from '../../contract/entities';
+import { ACTIVITY_STATUS_OF, type ActivityItem, type ActivityQuery } from '../../contract/entities';
 import { toRunV2 } from './action-run-serialize';
 import { runSelection } from './action-runs';
 import { toAuditEntry } from './audit';
@@ -17,13 +17,14 @@ type ActivityType = ActivityItem['type'];
  * only), the action runs on it and the audit entries of its changes, newest first. Each source is
  * cut to a page before the merge, and the keyset (at, key) is unique across sources because the
  * keys carry their kind's prefix (wfr_, r_, aud_). `visible` is the run-visibility predicate
- * over a source's columns.
+ * over a source's columns. `type` keeps one source; `status` keeps the runs in that bucket
+ * (ACTIVITY_STATUS_OF) and no changes, so every page is full of what the filters ask for.
  */
 export async function entityActivity(
   db: DbOrTx,
   blueprint: string,
   entity: string,
-  query: { cursor?: string | undefined; limit: number },
+  query: Omit<ActivityQuery, 'limit'> & { limit: number },
   visible: (columns: VisibilityColumns) => SQL,
 ) {
   await getBlueprintRow(db, blueprint);
@@ -32,32 +33,62 @@ export async function entityActivity(
   const before = (at: SQL, key: SQL) => (after ? sql`AND ${olderThan(at, key, after)}` : sql``);
   const visibleAs = (allowAnyoneToView: SQL, createdBy: SQL) =>
     sql`AND ${visible({ allowAnyoneToView, createdBy })}`;
+  const bucket = query.status ? ACTIVITY_STATUS_OF[query.status] : null;
+  const wanted = (type: ActivityType) =>
+    (query.type === undefined || query.type === type) && (bucket === null || type !== 'audit');
 
-  const rows = await selectRows<{ type: ActivityType; cursor_at: string; key: string }>(
-    db,
-    sql`
-    SELECT type, ${exactAt(sql`at`)} AS cursor_at, key FROM (
+  const sources: SQL[] = [];
+  if (wanted('workflowRun')) {
+    const inBucket = bucket
+      ? sql`AND (${sql.join(
+          bucket.workflowRun.map((s) =>
+            s.result === undefined
+              ? sql`w.status = ${s.status}`
+              : sql`(w.status = ${s.status} AND w.result IS NOT DISTINCT FROM ${s.result})`,
+          ),
+          sql` OR `,
+        )})`
+      : sql``;
+    sources.push(sql`
       (SELECT 'workflowRun' AS type, w.created_at AS at, w.identifier AS key
        FROM ${workflowRuns} w
-       WHERE w.entity = ${entity}
+       WHERE w.entity = ${entity} ${inBucket}
          ${visibleAs(sql`w.allow_anyone_to_view`, sql`w.created_by`)}
          ${before(sql`w.created_at`, sql`w.identifier`)}
-       ORDER BY w.created_at DESC, w.identifier DESC LIMIT ${n})
-      UNION ALL
-      (SELECT 'actionRun', r.created_at, r.id
+       ORDER BY w.created_at DESC, w.identifier DESC LIMIT ${n})`);
+  }
+  if (wanted('actionRun')) {
+    const inBucket = bucket
+      ? sql`AND r.status IN (${sql.join(
+          bucket.actionRun.map((s) => sql`${s}`),
+          sql`, `,
+        )})`
+      : sql``;
+    sources.push(sql`
+      (SELECT 'actionRun' AS type, r.created_at AS at, r.id AS key
        FROM ${actionRuns} r
-       WHERE r.blueprint_identifier = ${blueprint} AND r.entity_identifier = ${entity}
+       WHERE r.blueprint_identifier = ${blueprint} AND r.entity_identifier = ${entity} ${inBucket}
          ${visibleAs(sql`r.allow_anyone_to_view`, sql`r.created_by`)}
          ${before(sql`r.created_at`, sql`r.id`)}
-       ORDER BY r.created_at DESC, r.id DESC LIMIT ${n})
-      UNION ALL
-      (SELECT 'audit', a.at, a.identifier
+       ORDER BY r.created_at DESC, r.id DESC LIMIT ${n})`);
+  }
+  if (wanted('audit')) {
+    sources.push(sql`
+      (SELECT 'audit' AS type, a.at, a.identifier AS key
        FROM ${auditLog} a
        WHERE a.resource_type = 'entity' AND a.blueprint_identifier = ${blueprint}
          AND a.entity_identifier = ${entity}
          ${visibleAs(sql`a.allow_anyone_to_view`, sql`a.run_created_by`)}
          ${before(sql`a.at`, sql`a.identifier`)}
-       ORDER BY a.at DESC, a.identifier DESC LIMIT ${n})
+       ORDER BY a.at DESC, a.identifier DESC LIMIT ${n})`);
+  }
+  // Entity changes have no status: with both filters they leave nothing to read.
+  if (sources.length === 0) return { activity: [], nextCursor: null };
+  const rows = await selectRows<{ type: ActivityType; cursor_at: string; key: string }>(
+    db,
+    sql`
+    SELECT type, ${exactAt(sql`at`)} AS cursor_at, key FROM (
+      ${sql.join(sources, sql` UNION ALL `)}
     ) merged
     ORDER BY at DESC, key DESC
     LIMIT ${n}`,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityItem } from '../../contract/entities';
 import { startTestServer, type TestServer } from '../test/harness';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
@@ -239,5 +240,67 @@ describe('entity activity', () => {
     expect(paged).toEqual(
       all.body.activity.slice(1).map((a: { at: string; type: string }) => a.at + a.type),
     );
+  });
+
+  it('filters by type and status on the server, so a page holds only what was asked for', async () => {
+    await t.api('admin', 'POST', path(), { identifier: 'filtered', title: 'Filtered' });
+    const start = async () =>
+      (
+        await t.api('member', 'POST', '/workflows/provision/runs', {
+          inputs: {},
+          entity: 'filtered',
+        })
+      ).body.workflowRun.identifier as string;
+    const ok = await start();
+    const bad = await start();
+    const live = await start();
+    for (const [wfr, result] of [
+      [ok, 'SUCCESS'],
+      [bad, 'FAILED'],
+    ]) {
+      const done = await t.api('admin', 'POST', `/workflows/runs/${wfr}/complete`, {
+        result,
+        reason: 'Checked by hand',
+      });
+      expect(done.status).toBe(200);
+    }
+    const waiting = await startRunAs(t, 'restart', { properties: {}, entity: 'filtered' });
+    const failed = await startRunAs(t, 'restart', { properties: {}, entity: 'filtered' });
+    expect(
+      (await t.api('admin', 'PATCH', `/actions/runs/${failed}`, { status: 'FAILURE' })).status,
+    ).toBe(200);
+    await t.api('admin', 'PATCH', `${path('filtered')}`, { title: 'Filtered 2' });
+
+    const ids = async (query: string) => {
+      const res = await t.api('admin', 'GET', `${path('filtered')}/activity?${query}`);
+      expect(res.status).toBe(200);
+      return res.body.activity.map((a: ActivityItem) =>
+        a.type === 'workflowRun'
+          ? a.item.identifier
+          : a.type === 'actionRun'
+            ? a.item.id
+            : a.item.action,
+      );
+    };
+    expect(await ids('status=in-progress')).toEqual([waiting, live]);
+    expect(await ids('status=success')).toEqual([ok]);
+    expect(await ids('status=failed')).toEqual([failed, bad]);
+    expect(await ids('type=workflowRun')).toEqual([live, bad, ok]);
+    expect(await ids('type=actionRun&status=failed')).toEqual([failed]);
+    expect(await ids('type=audit')).toEqual(['UPDATE', 'CREATE']);
+    // Changes have no status.
+    expect(await ids('type=audit&status=success')).toEqual([]);
+    // A page of one is full of what was asked for, however many other items are newer.
+    const first = await t.api(
+      'admin',
+      'GET',
+      `${path('filtered')}/activity?status=success&limit=1`,
+    );
+    expect(first.body.activity.map((a: ActivityItem) => a.type)).toEqual(['workflowRun']);
+    expect(first.body.nextCursor).toBeNull();
+
+    const wrong = await t.api('admin', 'GET', `${path('filtered')}/activity?status=done`);
+    expect(wrong.status).toBe(422);
+    expect(wrong.body).toMatchObject({ ok: false, message: expect.stringContaining('status') });
   });
 });

@@ -1,3 +1,4 @@
+import type { ActivityQuery } from '../../contract/entities';
 import { entityActivity as queryActivity } from '../db/activity';
 import type { DbOrTx } from '../db/client';
 import { visibleToSql } from '../db/visibility';
@@ -8,6 +9,6 @@ export const entityActivity = (
   db: DbOrTx,
   blueprint: string,
   entity: string,
-  query: { cursor?: string | undefined; limit: number },
+  query: ActivityQuery,
   actor: Actor,
 ) => queryActivity(db, blueprint, entity, query, (columns) => visibleToSql(actor, columns));

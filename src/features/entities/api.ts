@@ -4,6 +4,10 @@ import type { Entity } from '../../../contract/entities';
 import { api } from '../../lib/api';
 import { conditionalGet, decideRefetchInterval, unchangedPolls } from '../../lib/polling';
 import { activityRow, hasLiveRows, type ActivityPage } from './model';
+import type { EntitySearch } from './search';
+
+/** The feed's filters, applied by the server (a page is full of what they ask for). */
+type ActivityFilters = Pick<EntitySearch, 'kind' | 'status'>;
 
 const ACTIVITY_PAGE = 50;
 
@@ -14,8 +18,8 @@ export const entityKeys = {
   firstWithEntities: (blueprints: string[]) =>
     [...entityKeys.all, 'first-with-entities', blueprints] as const,
   detail: (blueprint: string, id: string) => [...entityKeys.all, 'detail', blueprint, id] as const,
-  activity: (blueprint: string, id: string) =>
-    [...entityKeys.all, 'activity', blueprint, id] as const,
+  activity: (blueprint: string, id: string, filters: ActivityFilters) =>
+    [...entityKeys.all, 'activity', blueprint, id, filters] as const,
 };
 
 const entityPath = (blueprint: string, id: string) =>
@@ -55,15 +59,24 @@ export const entityQueryOptions = (blueprint: string, id: string) =>
  * unchanged page costs a 304, and unchanged first pages slow the polling down); once nothing is
  * moving the feed stops polling.
  */
-export const entityActivityQueryOptions = (blueprint: string, id: string) =>
+export const entityActivityQueryOptions = (
+  blueprint: string,
+  id: string,
+  { kind, status }: ActivityFilters,
+) =>
   infiniteQueryOptions({
-    queryKey: entityKeys.activity(blueprint, id),
+    queryKey: entityKeys.activity(blueprint, id, { kind, status }),
     queryFn: ({ queryKey, pageParam, signal }) =>
       conditionalGet<ActivityPage>(
         [...queryKey, pageParam],
         `${entityPath(blueprint, id)}/activity`,
         {
-          query: { cursor: pageParam, limit: ACTIVITY_PAGE },
+          query: {
+            cursor: pageParam,
+            limit: ACTIVITY_PAGE,
+            type: kind === 'change' ? 'audit' : kind,
+            status,
+          },
           signal,
         },
       ),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivityItem } from '../../../contract/entities';
 import {
-  activityRow,
-  activityRows,
-  filterRows,
-  hasLiveRows,
-  searchEntities,
-  statusBucket,
-} from './model';
+  ACTIVITY_STATUS_OF,
+  ACTIVITY_STATUSES,
+  type ActivityItem,
+} from '../../../contract/entities';
+import { actionRunStatusSchema } from '../../../contract/actions';
+import { runResultSchema, runStatusSchema } from '../../../contract/workflows';
+import { actionRunState, workflowRunState } from '../../components/StatusBadge';
+import { activityRow, activityRows, hasLiveRows, searchEntities, statusBucket } from './model';
 
 const at = '2026-01-01T10:00:00.000Z';
 
@@ -145,11 +145,26 @@ describe('activityRows', () => {
 describe('filters', () => {
   const rows = [workflowRun, actionRun, change].map(activityRow);
 
-  it('filters by kind and by status bucket; changes have no status', () => {
-    expect(filterRows(rows, { kind: 'change' }).map((r) => r.kind)).toEqual(['change']);
-    expect(filterRows(rows, { status: 'failed' }).map((r) => r.kind)).toEqual(['workflowRun']);
-    expect(filterRows(rows, { status: 'in-progress' }).map((r) => r.kind)).toEqual(['actionRun']);
-    expect(filterRows(rows, {})).toHaveLength(3);
+  it("buckets every run state as the server's status filter does", () => {
+    // The server filters by ACTIVITY_STATUS_OF; the badge's bucket (which decides polling) must agree.
+    const bucketOf = (matches: (bucket: (typeof ACTIVITY_STATUS_OF)['success']) => boolean) =>
+      ACTIVITY_STATUSES.find((b) => matches(ACTIVITY_STATUS_OF[b])) ?? null;
+    for (const status of runStatusSchema.options) {
+      for (const result of [...runResultSchema.options, null]) {
+        expect(statusBucket(workflowRunState(status, result)), `${status} ${result}`).toBe(
+          bucketOf((b) =>
+            b.workflowRun.some(
+              (s) => s.status === status && (s.result === undefined || s.result === result),
+            ),
+          ),
+        );
+      }
+    }
+    for (const status of actionRunStatusSchema.options) {
+      expect(statusBucket(actionRunState(status)), status).toBe(
+        bucketOf((b) => b.actionRun.includes(status)),
+      );
+    }
   });
 
   it('buckets waiting for approval with in progress', () => {

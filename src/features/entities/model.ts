@@ -5,7 +5,7 @@ import {
   workflowRunState,
   type RunState,
 } from '../../components/StatusBadge';
-import type { ActivityKind, ActivityStatus, EntitySearch } from './search';
+import type { ActivityKind, ActivityStatus } from './search';
 
 export interface ActivityPage {
   activity: ActivityItem[];
@@ -127,14 +127,6 @@ export function statusBucket(state: RunState | null): ActivityStatus | null {
   if (state === 'success' || state === 'completed') return 'success';
   if (state === 'failed') return 'failed';
   return null;
-}
-
-export function filterRows(rows: ActivityRow[], filters: EntitySearch): ActivityRow[] {
-  return rows.filter(
-    (r) =>
-      (filters.kind === undefined || r.kind === filters.kind) &&
-      (filters.status === undefined || statusBucket(r.state) === filters.status),
-  );
 }
 
 /** Rows still moving: while any is loaded, the feed polls. */

@@ -1,4 +1,7 @@
+import { ACTIVITY_STATUSES } from '../../../contract/entities';
 import { enumParam, searchSchema, textParam, type SearchOf } from '../../lib/search-params';
+
+export type { ActivityStatus } from '../../../contract/entities';
 
 const listShape = {
   blueprint: textParam(200),
@@ -13,8 +16,6 @@ export type EntitiesSearch = SearchOf<typeof listShape>;
 
 export const ACTIVITY_KINDS = ['workflowRun', 'actionRun', 'change'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
-export const ACTIVITY_STATUSES = ['in-progress', 'success', 'failed'] as const;
-export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 const entityShape = { kind: enumParam(ACTIVITY_KINDS), status: enumParam(ACTIVITY_STATUSES) };
 

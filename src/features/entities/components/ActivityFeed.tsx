@@ -25,7 +25,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
-import { activityRows, filterRows, type ActivityRow, type ActivityTarget } from '../model';
+import { activityRows, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
 import { UserName } from '../../../components/UserName';
 
@@ -54,12 +54,11 @@ interface Props {
 
 /** Everything that concerned the entity, newest first: workflow runs, action runs, changes. */
 export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: Props) {
-  const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId));
+  const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId, filters));
   const rows = useMemo(
     () => activityRows(feed.data?.pages.flatMap((p) => p.activity) ?? []),
     [feed.data],
   );
-  const shown = filterRows(rows, filters);
   const filtered = filters.kind !== undefined || filters.status !== undefined;
   return (
     <Stack gap="sm">
@@ -89,16 +88,14 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
         <RowsSkeleton label="Loading activity" rows={5} />
       ) : feed.isError && !feed.data ? (
         <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />
-      ) : shown.length === 0 ? (
+      ) : rows.length === 0 ? (
         <EmptyState title={filtered ? 'No activity matches these filters' : 'No activity yet'}>
           {filtered
-            ? feed.hasNextPage
-              ? 'Nothing in the loaded activity; load more to look further back.'
-              : 'Change or clear the filters.'
+            ? 'Change or clear the filters.'
             : 'Runs and changes concerning this entity will appear here.'}
         </EmptyState>
       ) : (
-        <ActivityTable rows={shown} />
+        <ActivityTable rows={rows} />
       )}
       <PagingFooter query={feed} />
     </Stack>
