@@ -17,7 +17,7 @@ export class ActionRunsPage {
     this.table = page.getByRole('table', { name: 'Action runs' });
     this.action = page.getByRole('combobox', { name: 'Action', exact: true });
     this.blueprint = page.getByRole('combobox', { name: 'Blueprint', exact: true });
-    this.entity = page.getByRole('textbox', { name: 'Entity', exact: true });
+    this.entity = page.getByRole('combobox', { name: 'Entity', exact: true });
     this.user = page.getByRole('textbox', { name: 'User', exact: true });
     this.userPicker = page.getByRole('combobox', { name: 'User', exact: true });
     this.activeOnly = page.getByRole('checkbox', { name: 'Active only' });
@@ -42,6 +42,15 @@ export class ActionRunsPage {
     await this.page
       .getByRole('option', { name: new RegExp(`^${title}( \\(${identifier}\\))?$`) })
       .click();
+  }
+
+  /** Picks an entity in the Entity filter by what a person types (its title or identifier). */
+  async pickEntity(typed: string, title: string, identifier: string) {
+    await this.entity.fill(typed);
+    await this.page
+      .getByRole('option', { name: new RegExp(`^${title} \\(${identifier}\\)`) })
+      .click();
+    await expect(this.entity).toHaveValue(new RegExp(`^${title} \\(${identifier}\\)`));
   }
 
   /** Picks a person in the User filter by name (or email); empty clears it. */

@@ -6,12 +6,14 @@ export class WorkflowRunsPage {
   readonly loadMore: Locator;
   readonly status: Locator;
   readonly startedBy: Locator;
+  readonly entity: Locator;
 
   constructor(readonly page: Page) {
     this.table = page.getByRole('table', { name: 'Workflow runs' });
     this.loadMore = page.getByRole('button', { name: 'Load more' });
     this.status = page.getByRole('combobox', { name: 'Status', exact: true });
     this.startedBy = page.getByRole('combobox', { name: 'Started by', exact: true });
+    this.entity = page.getByRole('combobox', { name: 'Entity', exact: true });
   }
 
   async goto(workflowIdentifier: string) {

@@ -128,8 +128,12 @@ test('the audit log’s Runs tab lists every action run and filters them in the 
 
   await runsPage.pickUser('');
   await expect(page).not.toHaveURL(/[?&]user=/);
-  await runsPage.entity.fill('orders');
+  // The entity from the catalog by its title, in any case (it was a free-text identifier box).
+  await runsPage.pickEntity('ORD', 'Orders', 'orders');
+  await expect(page).toHaveURL(/[?&]entity=orders\b/);
   await runsPage.expectRuns([deployed.id]);
+  await page.reload();
+  await expect(runsPage.entity).toHaveValue(/^Orders \(orders\)|^orders$/);
 
   // The in-progress row updates by polling when its backend finishes.
   await actions.patchRun(deployed.id, { status: 'SUCCESS' });

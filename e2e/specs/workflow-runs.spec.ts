@@ -43,6 +43,15 @@ test('browses a workflow’s runs from the workflow list and filters them; the U
   await runs.expectRuns([memberLive.identifier]);
   await expect(runs.startedBy).toHaveValue(new RegExp(MEMBER_PERSON.name));
   await expect(runs.status).toHaveValue('In progress');
+
+  // The Entity filter is a picker of the catalog's entities; a run's entity (here none in the
+  // catalog) still shows by its identifier and clears from the keyboard-reachable button.
+  await page.goto(`/workflows/${workflow.identifier}?entity=payments`);
+  await runs.expectRuns([memberLive.identifier]);
+  await expect(runs.entity).toHaveValue('payments');
+  await page.getByRole('button', { name: 'Clear Entity' }).click();
+  await expect(page).not.toHaveURL(/[?&]entity=/);
+  await runs.expectRuns([memberLive.identifier, adminLive.identifier, failed.identifier]);
 });
 
 test('pages through many runs with Load more, newest first, without repeating a run', async ({

@@ -2,6 +2,7 @@ import { Loader, MultiSelect, Select, type ComboboxItem } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { clearButtonFor } from '../pickers/clear-button';
 import { entitySearchQueryOptions, type EntityOption } from './api';
 
 /** At most this many matches are listed; typing narrows them (the server searches). */
@@ -14,6 +15,9 @@ interface Common {
   error?: string | null;
   /** The blueprint whose entities may be picked; null: any blueprint's (a workflow run's entity). */
   blueprint: string | null;
+  /** Shown while nothing is picked (a filter's "Any entity"); by default "Search … entities". */
+  placeholder?: string;
+  w?: number;
 }
 
 const optionOf = (e: EntityOption): ComboboxItem => {
@@ -82,9 +86,11 @@ export function EntityPicker({
       description={common.description}
       required={common.required}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
-      placeholder={searchPlaceholder(common.blueprint)}
+      placeholder={common.placeholder ?? searchPlaceholder(common.blueprint)}
       searchable
       clearable={!common.required}
+      clearButtonProps={clearButtonFor(common.label)}
+      w={common.w}
       data={options.data}
       filter={serverFiltered}
       searchValue={options.search}

@@ -1,7 +1,7 @@
 import { Button, Checkbox, Group, Select, TextInput } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
-import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { EntityPicker } from '../../../components/start-run/EntityPicker';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { ActionPicker } from '../../../components/pickers/ActionPicker';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
@@ -47,12 +47,13 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onChange={(blueprint) => onChange({ blueprint })}
         w={180}
       />
-      <DebouncedTextInput
+      <EntityPicker
         label="Entity"
-        placeholder="entity identifier"
-        value={filters.entity}
-        onCommit={(entity) => onChange({ entity })}
-        w={180}
+        placeholder="Any entity"
+        blueprint={filters.blueprint ?? null}
+        value={filters.entity ?? ''}
+        onChange={(entity) => onChange({ entity: entity || undefined })}
+        w={240}
       />
       <UserPicker
         label="User"

@@ -1,6 +1,6 @@
 import { Button, Group, Pill, Select, TextInput } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { EntityPicker } from '../../../components/start-run/EntityPicker';
 import { fromLocalInput, toLocalInput } from '../../../lib/dates';
 import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
@@ -53,11 +53,13 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
         onChange={(createdBy) => onChange({ createdBy: createdBy || undefined })}
         w={240}
       />
-      <DebouncedTextInput
+      <EntityPicker
         label="Entity"
-        placeholder="entity identifier"
-        value={filters.entity}
-        onCommit={(entity) => onChange({ entity })}
+        placeholder="Any entity"
+        blueprint={null}
+        value={filters.entity ?? ''}
+        onChange={(entity) => onChange({ entity: entity || undefined })}
+        w={240}
       />
       <Select
         label="Time range"
