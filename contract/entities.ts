@@ -297,7 +297,13 @@ export const activityItemSchema = z.discriminatedUnion('type', [
     at: isoDate,
     item: actionRunV2Schema.extend({ logCounts: problemCountsSchema }),
   }),
-  z.object({ type: z.literal('audit'), at: isoDate, item: auditEntrySchema }),
+  z.object({
+    type: z.literal('audit'),
+    at: isoDate,
+    item: auditEntrySchema,
+    /** [ext] The change's run by its action's or workflow's name (null: no run, or it is gone). */
+    runTitle: z.string().nullable(),
+  }),
 ]);
 export type ActivityItem = z.infer<typeof activityItemSchema>;
 

@@ -149,9 +149,53 @@ async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditId
   }
   if (auditIds.length) {
     const audits = await db.select().from(auditLog).where(inArray(auditLog.identifier, auditIds));
+    const titles = await runTitles(
+      db,
+      audits.flatMap((a) => (a.runId ? [a.runId] : [])),
+    );
     for (const a of audits) {
-      items.set(a.identifier, { type: 'audit', at: a.at.toISOString(), item: toAuditEntry(a) });
+      items.set(a.identifier, {
+        type: 'audit',
+        at: a.at.toISOString(),
+        item: toAuditEntry(a),
+        runTitle: (a.runId && titles.get(a.runId)) ?? null,
+      });
     }
   }
   return items;
+}
+
+/**
+ * The runs' names as a person knows them: an action run by its action's title, a workflow run by
+ * its title or its workflow's identifier (the names the feed's own rows show).
+ */
+async function runTitles(db: DbOrTx, runIds: string[]) {
+  const titles = new Map<string, string>();
+  const actionRunIds = runIds.filter((id) => id.startsWith('r_'));
+  const workflowRunIds = runIds.filter((id) => id.startsWith('wfr_'));
+  const [actionRows, workflowRows] = await Promise.all([
+    actionRunIds.length
+      ? db
+          .select({
+            id: actionRuns.id,
+            title: actionRuns.actionTitle,
+            action: actionRuns.actionIdentifier,
+          })
+          .from(actionRuns)
+          .where(inArray(actionRuns.id, actionRunIds))
+      : [],
+    workflowRunIds.length
+      ? db
+          .select({
+            id: workflowRuns.identifier,
+            title: workflowRuns.title,
+            workflow: workflowRuns.workflowIdentifier,
+          })
+          .from(workflowRuns)
+          .where(inArray(workflowRuns.identifier, workflowRunIds))
+      : [],
+  ]);
+  for (const r of actionRows) titles.set(r.id, r.title ?? r.action);
+  for (const r of workflowRows) titles.set(r.id, r.title ?? r.workflow);
+  return titles;
 }

@@ -220,6 +220,11 @@ describe('entity activity', () => {
       action: 'UPDATE',
       context: { runId: ar, entityIdentifier: 'feed' },
     });
+    // The change's run by its action's name, whether or not the run is on the same page.
+    expect(all.body.activity[1].runTitle).toBe('Restart');
+    expect(all.body.activity[4].runTitle).toBeNull();
+    const changesOnly = await t.api('admin', 'GET', `${path('feed')}/activity?type=audit&limit=1`);
+    expect(changesOnly.body.activity[0].runTitle).toBe('Restart');
     expect(all.body.activity[3].item).toMatchObject({
       identifier: wf.body.workflowRun.identifier,
       logCounts: { WARN: 0, ERROR: 0 },
@@ -270,6 +275,11 @@ describe('entity activity', () => {
       (await t.api('admin', 'PATCH', `/actions/runs/${failed}`, { status: 'FAILURE' })).status,
     ).toBe(200);
     await t.api('admin', 'PATCH', `${path('filtered')}`, { title: 'Filtered 2' });
+    // A change tied to a workflow run names it as the feed's row of that run does.
+    const byRun = await t.api('admin', 'PATCH', `${path('filtered')}?run_id=${live}`, {
+      title: 'Filtered 3',
+    });
+    expect(byRun.status).toBe(200);
 
     const ids = async (query: string) => {
       const res = await t.api('admin', 'GET', `${path('filtered')}/activity?${query}`);
@@ -287,7 +297,14 @@ describe('entity activity', () => {
     expect(await ids('status=failed')).toEqual([failed, bad]);
     expect(await ids('type=workflowRun')).toEqual([live, bad, ok]);
     expect(await ids('type=actionRun&status=failed')).toEqual([failed]);
-    expect(await ids('type=audit')).toEqual(['UPDATE', 'CREATE']);
+    expect(await ids('type=audit')).toEqual(['UPDATE', 'UPDATE', 'CREATE']);
+    const run = (await t.api('admin', 'GET', `/workflows/runs/${live}`)).body.workflowRun;
+    const changes = await t.api('admin', 'GET', `${path('filtered')}/activity?type=audit`);
+    expect(changes.body.activity.map((a: { runTitle: string | null }) => a.runTitle)).toEqual([
+      run.title ?? run.workflowIdentifier,
+      null,
+      null,
+    ]);
     // Changes have no status.
     expect(await ids('type=audit&status=success')).toEqual([]);
     // A page of one is full of what was asked for, however many other items are newer.

@@ -83,7 +83,9 @@ export function activityRow(item: ActivityItem): ActivityRow {
     }
     case 'audit': {
       const entry = item.item;
-      const by = entry.context.runId ? ' by a run' : '';
+      const by = entry.context.runId
+        ? ` by ${item.runTitle === null ? 'a run' : `run ${item.runTitle}`}`
+        : '';
       return {
         key: `audit:${entry.identifier}`,
         kind: 'change',
@@ -99,25 +101,6 @@ export function activityRow(item: ActivityItem): ActivityRow {
       };
     }
   }
-}
-
-/**
- * The feed's items as rows, a change made by a run named by that run's title (its action's or
- * workflow's name) when the run is among the loaded items, as Port's feed names the action: the
- * run's id says nothing to a person, and the row's "Open run" link leads there either way.
- */
-export function activityRows(items: ActivityItem[]): ActivityRow[] {
-  const rows = items.map(activityRow);
-  const runTitles = new Map<string, string>();
-  for (const row of rows)
-    if (row.kind !== 'change' && row.target) runTitles.set(row.target.runId, row.title);
-  return rows.map((row) => {
-    const runTitle =
-      row.kind === 'change' && row.target ? runTitles.get(row.target.runId) : undefined;
-    return runTitle === undefined
-      ? row
-      : { ...row, title: `${row.verb} entity by run ${runTitle}` };
-  });
 }
 
 /** The status filter's buckets: "in progress" covers everything still moving. */

@@ -25,7 +25,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
-import { activityRows, type ActivityRow, type ActivityTarget } from '../model';
+import { activityRow, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
 import { UserName } from '../../../components/UserName';
 
@@ -56,7 +56,7 @@ interface Props {
 export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: Props) {
   const feed = useInfiniteQuery(entityActivityQueryOptions(blueprint, entityId, filters));
   const rows = useMemo(
-    () => activityRows(feed.data?.pages.flatMap((p) => p.activity) ?? []),
+    () => feed.data?.pages.flatMap((p) => p.activity.map(activityRow)) ?? [],
     [feed.data],
   );
   const filtered = filters.kind !== undefined || filters.status !== undefined;
