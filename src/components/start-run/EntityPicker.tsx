@@ -11,6 +11,7 @@ interface Common {
   label: string;
   description?: string | null | undefined;
   required?: boolean;
+  disabled?: boolean;
   error?: string | null;
   /** The blueprint whose entities may be picked; null: any blueprint's (a workflow run's entity). */
   blueprint: string | null;
@@ -81,6 +82,7 @@ export function EntityPicker({
       label={common.label}
       description={common.description}
       required={common.required}
+      disabled={common.disabled}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
       placeholder={searchPlaceholder(common.blueprint)}
       searchable
@@ -112,6 +114,7 @@ export function EntityMultiPicker({
       label={common.label}
       description={common.description}
       required={common.required}
+      disabled={common.disabled}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
       placeholder={value.length ? undefined : searchPlaceholder(common.blueprint)}
       searchable
