@@ -7,7 +7,7 @@ import { unique } from '../seed-api';
 /**
  * Every page has one h1, its title (axe's `page-has-heading-one`, and no second one): a screen
  * reader's "next heading level 1" lands on what the page is. The pages' full axe scans (people,
- * credentials, workflows, action runs, entity, sign-in) count it too.
+ * credentials, workflows, action runs, entity, audit log, sign-in) count it too.
  */
 test('every route has exactly one h1, its title', async ({ signedIn: page, api }) => {
   test.slow(); // fourteen pages, one axe rule each
@@ -32,6 +32,7 @@ test('every route has exactly one h1, its title', async ({ signedIn: page, api }
     [`/actions/runs/${actionRun.id}`, actionRun.id],
     ['/entities', 'Entities'],
     [`/entities/${blueprint}/${entityId}`, 'Headed'],
+    ['/audit-log', 'Audit log'],
     ['/settings/people', 'People'],
     ['/settings/credentials', 'Machine credentials'],
     ['/no-such-page', 'Page not found'],

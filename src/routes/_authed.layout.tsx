@@ -28,6 +28,7 @@ const NAV = [
   { to: '/workflows', label: 'Workflows' },
   { to: '/runs', label: 'Runs' },
   { to: '/actions/runs', label: 'Action runs' },
+  { to: '/audit-log', label: 'Audit log' },
   { to: '/entities', label: 'Entities' },
 ] as const;
 
