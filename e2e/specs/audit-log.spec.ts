@@ -111,6 +111,27 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   await expect(page.getByRole('heading', { name: 'Ledger', level: 1 })).toBeVisible();
 });
 
+test('pages by the endpoint’s cursor: 50 entries, then Load more', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const suffix = unique('p').slice(2);
+  const { blueprint } = await seedServiceCatalog(actions, suffix);
+  const entityId = unique('paged');
+  await actions.createEntity(blueprint, { identifier: entityId, properties: { version: '0' } });
+  for (let i = 1; i <= 55; i++) {
+    await actions.patchEntity(blueprint, entityId, { properties: { version: String(i) } });
+  }
+  await page.goto(`/audit-log?entity=${entityId}`);
+  const rows = table(page).getByRole('row');
+  await expect(rows).toHaveCount(51); // the header and the first page
+  await page.getByRole('button', { name: 'Load more' }).click();
+  await expect(rows).toHaveCount(57); // all 56: the create and 55 updates
+  await expect(table(page)).toContainText('CREATE');
+  await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
+});
+
 test('sign-ins are for admins: a member’s audit log has none, an admin’s names the refusal', async ({
   page,
   api,
