@@ -132,6 +132,26 @@ test('pages by the endpoint’s cursor: 50 entries, then Load more', async ({
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
 });
 
+test('announces new entries instead of pushing them under the reader', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint } = await seedServiceCatalog(actions, unique('n').slice(2));
+  const entityId = unique('watched');
+  await actions.createEntity(blueprint, { identifier: entityId, properties: { version: '1' } });
+  await page.goto(`/audit-log?entity=${entityId}`);
+  const rows = table(page).getByRole('row');
+  await expect(rows).toHaveCount(2);
+  await actions.patchEntity(blueprint, entityId, { properties: { version: '2' } });
+  await actions.patchEntity(blueprint, entityId, { properties: { version: '3' } });
+  const banner = page.getByRole('button', { name: '2 new events — show' });
+  await expect(banner).toBeVisible({ timeout: 20_000 });
+  await expect(rows).toHaveCount(2);
+  await banner.click();
+  await expect(rows).toHaveCount(4);
+});
+
 test('sign-ins are for admins: a member’s audit log has none, an admin’s names the refusal', async ({
   page,
   api,

@@ -63,7 +63,7 @@ function AuditLogList({ filters }: { filters: Filters }) {
       banner={{
         count: newCount,
         cap: PROBE_SIZE,
-        noun: 'entry',
+        noun: 'event',
         onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
       }}
     >
