@@ -253,6 +253,7 @@ test('a required disabled input is shown disabled with its default and never blo
   await expect(dialog.field('Region')).toHaveValue('eu-west-1');
   await expect(dialog.field('Ticket')).toBeDisabled();
   await dialog.field('Name').fill('qa');
+  await screenshotBothSchemes(page, 'start-run-disabled-inputs');
   await dialog.start.click();
   await expect(page).toHaveURL(/\/runs\/wfr_[^/?]+$/);
   const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
