@@ -75,6 +75,11 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 
+  // The action run's start links to the run, named by its action's title.
+  const startRow = table(page).getByRole('row').filter({ hasText: 'Deploy service' });
+  await expect(startRow).toContainText('CREATE');
+  await expect(startRow.getByRole('link', { name: actionRun.id })).toBeVisible();
+
   // The workflow run's start links to the run page.
   const runLink = table(page).getByRole('link', { name: workflowRun.identifier });
   await expect(runLink).toHaveAttribute('href', `/runs/${workflowRun.identifier}`);

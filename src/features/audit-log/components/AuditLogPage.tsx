@@ -8,6 +8,7 @@ import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
+import { useActionTitle } from '../../../components/pickers/ActionPicker';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
 import { anyFilterSet } from '../../../lib/search-params';
@@ -177,6 +178,20 @@ function AuditRow({
   );
 }
 
+function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
+  const title = useActionTitle(action);
+  return (
+    <Stack gap={0}>
+      <RunIdLink to="/actions/runs/$runId" runId={runId} />
+      {title && (
+        <Text size="xs" c="dimmed">
+          {title}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
 /** The entry's run, entity or person, linked to its page when there is one. */
 function Subject({ entry }: { entry: AuditEntry }) {
   const subject = auditSubject(entry);
@@ -184,16 +199,7 @@ function Subject({ entry }: { entry: AuditEntry }) {
     case 'workflow-run':
       return <RunIdLink to="/runs/$runId" runId={subject.runId} />;
     case 'action-run':
-      return (
-        <Stack gap={0}>
-          <RunIdLink to="/actions/runs/$runId" runId={subject.runId} />
-          {subject.action && (
-            <Text size="xs" c="dimmed">
-              action {subject.action}
-            </Text>
-          )}
-        </Stack>
-      );
+      return <ActionRunSubject runId={subject.runId} action={subject.action} />;
     case 'entity': {
       const run = tiedRun(entry);
       return (
