@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJsonSchemaValidator, describeSchemaError } from './json-schema';
+import { createJsonSchemaValidator, describeSchemaError, requiredInputs } from './json-schema';
 
 const ajv = createJsonSchemaValidator();
 
@@ -24,5 +24,23 @@ describe('describeSchemaError', () => {
     expect(problems('^[A-Z]{3}$', 'abc')).toEqual([
       'inputs.version must match pattern "^[A-Z]{3}$"',
     ]);
+  });
+});
+
+describe('requiredInputs', () => {
+  it('drops disabled inputs, with or without a default, and keeps the rest (Port)', () => {
+    const properties = {
+      name: { type: 'string' },
+      region: { type: 'string', default: 'eu', disabled: true },
+      ticket: { type: 'string', disabled: true },
+      gate: { type: 'string', disabled: false },
+    };
+    expect(requiredInputs(properties, ['name', 'region', 'ticket', 'gate', 'undeclared'])).toEqual([
+      'name',
+      'gate',
+      'undeclared',
+    ]);
+    expect(requiredInputs(properties, undefined)).toEqual([]);
+    expect(requiredInputs(undefined, ['name', 3])).toEqual(['name']);
   });
 });

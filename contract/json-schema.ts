@@ -83,10 +83,39 @@ export function describeSchemaError(error: ErrorObject, root = ''): string {
  * start form and the server's defaults of a run started over the API.
  */
 export function inputDefault(property: unknown): unknown {
+  if (isDisabledInput(property)) return undefined;
+  return declaredDefault(property);
+}
+
+/** An input's `default` as declared, unless it is a jq one (`{jqQuery}`). */
+export function declaredDefault(property: unknown): unknown {
   if (typeof property !== 'object' || property === null || Array.isArray(property))
     return undefined;
-  const { default: value, disabled } = property as { default?: unknown; disabled?: unknown };
-  if (disabled === true) return undefined;
+  const { default: value } = property as { default?: unknown };
   if (typeof value === 'object' && value !== null && 'jqQuery' in value) return undefined;
   return value;
+}
+
+/** A `disabled: true` input: shown, not editable, left out of the submitted data. */
+export const isDisabledInput = (property: unknown) =>
+  typeof property === 'object' &&
+  property !== null &&
+  (property as { disabled?: unknown }).disabled === true;
+
+/**
+ * The names of `userInputs.required` a run's inputs must hold: every one but the disabled inputs.
+ * Port: "disabled inputs are excluded from the submitted data and from required validation", so a
+ * required input a person cannot fill never blocks a start, with or without a default. One rule
+ * for the dashboard's start form and the server's check of a run's inputs.
+ */
+export function requiredInputs(properties: unknown, required: unknown): string[] {
+  if (!Array.isArray(required)) return [];
+  const props =
+    typeof properties === 'object' && properties !== null && !Array.isArray(properties)
+      ? (properties as Record<string, unknown>)
+      : {};
+  return required.filter(
+    (name): name is string =>
+      typeof name === 'string' && !(Object.hasOwn(props, name) && isDisabledInput(props[name])),
+  );
 }

@@ -105,7 +105,7 @@ export class ActionRunPage {
   readonly logs: Locator;
 
   constructor(readonly page: Page) {
-    this.runId = page.getByRole('heading', { level: 2, name: /^r_/ });
+    this.runId = page.getByRole('heading', { level: 1, name: /^r_/ });
     this.copyRunId = page.getByRole('button', { name: 'Copy run id' });
     this.links = page.getByRole('region', { name: 'External logs' });
     this.summary = page.getByRole('region', { name: 'Summary' });

@@ -74,7 +74,7 @@ test('follows an action run live while a backend drives it through the API, star
   await expect(page.getByRole('link', { name: 'Payments', exact: true })).toBeVisible();
   await screenshotBothSchemes(page, 'action-run-finished');
   await page.getByRole('link', { name: 'Payments', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Payments', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Payments', level: 1 })).toBeVisible();
   await page
     .getByRole('table', { name: 'Activity' })
     .getByRole('link', { name: 'Create service' })

@@ -54,7 +54,7 @@ test('the entity page shows the workflow run, the action run and the changes con
   await screenshotBothSchemes(page, 'entities');
   await list.getByRole('link', { name: 'Checkout' }).click();
 
-  await expect(page.getByRole('heading', { name: 'Checkout', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Checkout', level: 1 })).toBeVisible();
   // Its blueprint by title, linking to that blueprint's entities.
   await expect(
     page.getByRole('link', { name: `Service ${blueprint.slice('service_'.length)}` }),
@@ -105,7 +105,7 @@ test('the entity page shows the workflow run, the action run and the changes con
 
   // And back: the workflow run's entity links to the entity page.
   await runDetailPage.page.getByRole('link', { name: entityId }).click();
-  await expect(page.getByRole('heading', { name: 'Checkout', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Checkout', level: 1 })).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/entities/${blueprint}/${entityId}`));
 });
 

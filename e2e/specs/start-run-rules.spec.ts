@@ -221,3 +221,42 @@ test('a DAY-2 action’s Entity field picks an existing entity, and the run is r
   });
   expect(byApi.source).toBe('API');
 });
+
+test('a required disabled input is shown disabled with its default and never blocks the start', async ({
+  signedIn: page,
+  api,
+}) => {
+  const workflow = await api.createWorkflow({
+    identifier: unique('locked'),
+    title: unique('Locked inputs'),
+    nodes: [
+      {
+        identifier: 'trigger',
+        config: {
+          type: 'SELF_SERVE_TRIGGER',
+          userInputs: {
+            properties: {
+              name: { type: 'string', title: 'Name' },
+              region: { type: 'string', title: 'Region', default: 'eu-west-1', disabled: true },
+              ticket: { type: 'string', title: 'Ticket', disabled: true },
+            },
+            required: ['name', 'region', 'ticket'],
+          },
+        },
+      },
+      { identifier: 'deploy', config: { type: 'WEBHOOK', method: 'POST' } },
+    ],
+    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'deploy' }],
+  });
+  const dialog = await openStartForm(page, workflow);
+  await expect(dialog.field('Region')).toBeDisabled();
+  await expect(dialog.field('Region')).toHaveValue('eu-west-1');
+  await expect(dialog.field('Ticket')).toBeDisabled();
+  await dialog.field('Name').fill('qa');
+  await screenshotBothSchemes(page, 'start-run-disabled-inputs');
+  await dialog.start.click();
+  await expect(page).toHaveURL(/\/runs\/wfr_[^/?]+$/);
+  const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
+  // Port leaves disabled inputs out of the submitted data.
+  expect((await api.getRun(runId)).inputs).toEqual({ name: 'qa' });
+});

@@ -2,6 +2,7 @@ import {
   createJsonSchemaValidator,
   describeSchemaError,
   inputDefault,
+  requiredInputs,
   type ValidateFunction,
 } from '../../contract/json-schema';
 import { invalid } from './errors';
@@ -20,13 +21,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The JSON schema of the inputs object: only `properties` and `required` of Port's userInputs. */
+/**
+ * The JSON schema of the inputs object: only `properties` and `required` of Port's userInputs,
+ * a disabled input never required (`requiredInputs`).
+ */
 function objectSchema(userInputs: unknown) {
   const u = isRecord(userInputs) ? userInputs : {};
+  const properties = isRecord(u.properties) ? u.properties : {};
   return {
     type: 'object',
-    properties: isRecord(u.properties) ? u.properties : {},
-    ...(Array.isArray(u.required) ? { required: u.required } : {}),
+    properties,
+    ...(Array.isArray(u.required) ? { required: requiredInputs(properties, u.required) } : {}),
   };
 }
 

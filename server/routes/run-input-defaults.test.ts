@@ -19,8 +19,11 @@ const userInputs = {
     // A disabled input is left out of the submitted data.
     hidden: { type: 'string', default: 'never', disabled: true },
     approved: { type: 'boolean', default: true },
+    // Port: disabled inputs are excluded from required validation, default or not.
+    locked: { type: 'string', default: 'eu', disabled: true },
+    frozen: { type: 'string', disabled: true },
   },
-  required: ['name', 'approved'],
+  required: ['name', 'approved', 'locked', 'frozen'],
 };
 
 beforeAll(async () => {
@@ -98,6 +101,21 @@ describe('an action run started over the API', () => {
     });
     expect(res.status).toBe(202);
     expect(res.body.run.properties).toEqual({ name: 'qa', ...filled });
+  });
+
+  it('starts with required disabled inputs left out, with or without a default, unfilled', async () => {
+    const res = await t.api('member', 'POST', '/actions/provision/runs', {
+      properties: { name: 'locked' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.run.properties).not.toHaveProperty('locked');
+    expect(res.body.run.properties).not.toHaveProperty('frozen');
+    // A value given for one over the API is still checked against its schema.
+    const bad = await t.api('member', 'POST', '/actions/provision/runs', {
+      properties: { name: 'locked', frozen: 3 },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toBe('properties.frozen must be string');
   });
 
   it('still refuses a required input with no default', async () => {

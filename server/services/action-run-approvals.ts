@@ -12,7 +12,8 @@ import { loadVisibleActionRun } from './run-access';
 /**
  * `PATCH /actions/runs/{id}/approval`: an admin approves or declines a waiting run. The decision
  * is logged on the run with the admin's name and reason (what the dashboard's dialog says), and
- * the audit entry of the status it changes carries the reason.
+ * every decision gets an audit entry by that admin with the decision and reason: also an approval
+ * that leaves the run waiting for the other approvers (`ALL`), whose status does not change.
  */
 export async function decideActionRunApproval(
   db: Db,
@@ -52,7 +53,11 @@ export async function decideActionRunApproval(
     await appendActionRunLogs(tx, id, [{ level: 'INFO', message: line }], actor.id, now);
     const audit = {
       before: { status: run.status },
-      after: { status, ...(reason !== undefined ? { reason } : {}) },
+      after: {
+        status,
+        approval: body.status === 'APPROVE' ? 'APPROVED' : 'DECLINED',
+        ...(reason !== undefined ? { reason } : {}),
+      },
     };
     if (isEnded(status)) {
       await endActionRun(tx, run, status, actor, now, { changes: { approvals: decisions }, audit });
@@ -66,16 +71,14 @@ export async function decideActionRunApproval(
         ...(starts ? { dispatchedAt: now } : {}),
       });
       if (starts) await queueAgentActionRun(tx, run, now);
-      if (status !== run.status) {
-        await auditRunChange(
-          tx,
-          auditedActionRun(run),
-          auditBy(actor),
-          now,
-          audit.before,
-          audit.after,
-        );
-      }
+      await auditRunChange(
+        tx,
+        auditedActionRun(run),
+        auditBy(actor),
+        now,
+        audit.before,
+        audit.after,
+      );
     }
     return getActionRun(tx, id, actor, version);
   });

@@ -36,6 +36,7 @@ import {
   startProblem,
 } from '../domain/action-runs';
 import { integrationActionInvocationSchema } from '../../contract/agent-work';
+import { requiredInputs } from '../../contract/json-schema';
 import { agentInstallationOf, integrationPayload } from '../domain/agent-work';
 import { forbidden, invalid, notFound } from '../domain/errors';
 import { TemplateError } from '../domain/templates';
@@ -145,7 +146,7 @@ export async function startActionRun(
     const action = await getActionRow(tx, actionIdentifier);
     const trigger = action.trigger as {
       operation: ActionOperation;
-      userInputs?: { required?: string[] };
+      userInputs?: { properties?: unknown; required?: string[] };
     };
     // Absent inputs' defaults count for the required ones too, as in the dashboard's form.
     const properties = withInputDefaults(trigger.userInputs, body.properties);
@@ -154,7 +155,7 @@ export async function startActionRun(
         identifier: action.identifier,
         operation: trigger.operation,
         hasBlueprint: action.blueprint !== null,
-        required: trigger.userInputs?.required ?? [],
+        required: requiredInputs(trigger.userInputs?.properties, trigger.userInputs?.required),
       },
       { entity: body.entity, properties },
     );

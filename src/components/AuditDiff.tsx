@@ -29,12 +29,18 @@ export function AuditDiff({ diff }: { diff: AuditEntry['diff'] }) {
           {changes.map((c) => (
             <Table.Tr key={c.path}>
               <Table.Td ff="monospace">{c.path}</Table.Td>
-              <Table.Td ff="monospace" c={c.before === undefined ? 'dimmed' : 'red'}>
+              <Table.Td
+                ff="monospace"
+                c={c.before === undefined ? 'dimmed' : 'var(--mantine-color-red-light-color)'}
+              >
                 <Text span inherit style={{ wordBreak: 'break-word' }}>
                   {formatValue(c.before)}
                 </Text>
               </Table.Td>
-              <Table.Td ff="monospace" c={c.after === undefined ? 'dimmed' : 'teal'}>
+              <Table.Td
+                ff="monospace"
+                c={c.after === undefined ? 'dimmed' : 'var(--mantine-color-teal-light-color)'}
+              >
                 <Text span inherit style={{ wordBreak: 'break-word' }}>
                   {formatValue(c.after)}
                 </Text>

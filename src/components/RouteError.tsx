@@ -1,9 +1,9 @@
-import { Button, Container, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Button, Container, Skeleton, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQueryErrorResetBoundary } from '@tanstack/react-query';
 import { Link, notFound, useRouter, type ErrorComponentProps } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { ApiRequestError } from '../lib/api';
-import { ErrorState } from './ErrorState';
+import { ErrorState, describeError } from './ErrorState';
 
 /** A route's error boundary: explains the error and retries by re-running the loaders. */
 export function RouteError({ error }: ErrorComponentProps) {
@@ -12,6 +12,8 @@ export function RouteError({ error }: ErrorComponentProps) {
   useEffect(() => queryReset.reset(), [queryReset]);
   return (
     <Container size="sm" py="xl">
+      {/* The page's one heading; the alert below says the same in sight. */}
+      <VisuallyHidden component="h1">{describeError(error).title}</VisuallyHidden>
       <ErrorState error={error} onRetry={() => void router.invalidate()} />
     </Container>
   );
@@ -24,7 +26,9 @@ export function NotFoundPage({ message }: { message?: string }) {
         <Text c="dimmed" fw={700} fz={48} lh={1}>
           404
         </Text>
-        <Title order={2}>Page not found</Title>
+        <Title order={1} size="h2">
+          Page not found
+        </Title>
         <Text c="dimmed" ta="center">
           {message ?? 'There is nothing at this address.'}
         </Text>

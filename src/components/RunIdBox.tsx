@@ -1,7 +1,7 @@
-import { TextInput } from '@mantine/core';
+import { TextInput, type StyleProp } from '@mantine/core';
 import { queryOptions, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import type { NodeRunAlone } from '../../contract/workflows';
 import { api, ApiRequestError } from '../lib/api';
 import { parseRunId } from '../lib/run-id';
@@ -42,7 +42,13 @@ async function runOfNodeRun(
  * this dashboard; press Enter and land there. An id nobody knows lands on the run page's
  * not-found (a node run's, whose run must be asked for first, is answered in the box).
  */
-export function RunIdBox({ onDone, w }: { onDone?: () => void; w?: number | string }) {
+export function RunIdBox({
+  onDone,
+  w,
+}: {
+  onDone?: () => void;
+  w?: StyleProp<CSSProperties['width']>;
+}) {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [text, setText] = useState('');

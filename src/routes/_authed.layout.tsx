@@ -28,6 +28,7 @@ const NAV = [
   { to: '/workflows', label: 'Workflows' },
   { to: '/runs', label: 'Runs' },
   { to: '/actions/runs', label: 'Action runs' },
+  { to: '/audit-log', label: 'Audit log' },
   { to: '/entities', label: 'Entities' },
 ] as const;
 
@@ -100,7 +101,8 @@ export function AppLayout({ children }: { children?: ReactNode }) {
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Box visibleFrom="md">
-              <RunIdBox w={180} />
+              {/* Narrower up to 1200 px, where the five links and the account share the row. */}
+              <RunIdBox w={{ base: 130, lg: 180 }} />
             </Box>
             <Box visibleFrom="md">
               <UserMenu />

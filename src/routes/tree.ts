@@ -1,6 +1,7 @@
 import { rootRoute } from './__root';
 import { actionRunRoute } from './action-run';
 import { actionRunsRoute } from './action-runs';
+import { auditLogRoute } from './audit-log';
 import { authedRoute, indexRoute } from './_authed';
 import { compareRoute } from './compare';
 import { entitiesRoute } from './entities';
@@ -24,6 +25,7 @@ export const routeTree = rootRoute.addChildren([
     compareRoute,
     actionRunsRoute,
     actionRunRoute,
+    auditLogRoute,
     entitiesRoute,
     entityRoute,
     peopleRoute,

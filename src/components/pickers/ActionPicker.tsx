@@ -33,3 +33,10 @@ export function ActionPicker(props: IdentifierPickerProps) {
     <IdentifierPicker {...props} noun="action" options={actions.data} loading={actions.isPending} />
   );
 }
+
+/** An action's title as the pickers show it (its identifier while the list loads or if unknown). */
+export function useActionTitle(identifier: string | null): string | null {
+  const titles = useQuery(actionsPickerOptions());
+  if (!identifier) return null;
+  return titles.data?.find((o) => o.value === identifier)?.label ?? identifier;
+}

@@ -8,6 +8,7 @@ export interface UserPickerProps {
   label: string;
   description?: string;
   required?: boolean;
+  disabled?: boolean;
   error?: string | null;
   /** A person's email (Port's `format: user` inputs carry emails), or their id with `valueKind="id"`. */
   value: string;
@@ -35,6 +36,7 @@ export function UserPicker({
   label,
   description,
   required,
+  disabled,
   error,
   value,
   onChange,
@@ -56,6 +58,7 @@ export function UserPicker({
       label={label}
       description={description}
       required={required}
+      disabled={disabled}
       error={error}
       data={options}
       value={value || null}

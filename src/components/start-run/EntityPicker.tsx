@@ -12,6 +12,7 @@ interface Common {
   label: string;
   description?: string | null | undefined;
   required?: boolean;
+  disabled?: boolean;
   error?: string | null;
   /** The blueprint whose entities may be picked; null: any blueprint's (a workflow run's entity). */
   blueprint: string | null;
@@ -85,6 +86,7 @@ export function EntityPicker({
       label={common.label}
       description={common.description}
       required={common.required}
+      disabled={common.disabled}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
       placeholder={common.placeholder ?? searchPlaceholder(common.blueprint)}
       searchable
@@ -118,6 +120,7 @@ export function EntityMultiPicker({
       label={common.label}
       description={common.description}
       required={common.required}
+      disabled={common.disabled}
       error={common.error ?? (options.error ? 'The entities could not be loaded' : null)}
       placeholder={value.length ? undefined : searchPlaceholder(common.blueprint)}
       searchable

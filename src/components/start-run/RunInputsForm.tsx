@@ -175,6 +175,7 @@ function FieldControl({ field, value, error, onChange }: FieldProps) {
     label: field.label,
     description: field.description,
     required: field.required,
+    disabled: field.disabled,
     error,
   };
   const text = typeof value === 'string' ? value : '';
@@ -200,6 +201,7 @@ function FieldControl({ field, value, error, onChange }: FieldProps) {
         <Switch
           label={field.label}
           description={field.description}
+          disabled={field.disabled}
           error={error}
           checked={value === true}
           onChange={(e) => onChange(e.currentTarget.checked)}
@@ -246,6 +248,7 @@ function FieldControl({ field, value, error, onChange }: FieldProps) {
           label={field.label}
           {...(field.description ? { description: field.description } : {})}
           required={field.required}
+          disabled={field.disabled}
           error={error}
           value={text}
           onChange={onChange}

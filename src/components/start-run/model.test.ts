@@ -87,7 +87,7 @@ describe('initialValues', () => {
 });
 
 describe('initialValues of defaults the form cannot compute', () => {
-  it('leaves a jq default and a disabled input empty, as the server does over the API', () => {
+  it('leaves a jq default empty and never sends a disabled input, which shows its default', () => {
     const odd = {
       properties: {
         owner: { type: 'string', default: { jqQuery: '.user.email' } },
@@ -96,11 +96,28 @@ describe('initialValues of defaults the form cannot compute', () => {
       },
     };
     const oddFields = fieldsFromUserInputs(odd) as InputField[];
-    expect(initialValues(oddFields, odd.properties)).toEqual({
-      owner: '',
-      hidden: '',
-      plain: 'kept',
-    });
+    const values = initialValues(oddFields, odd.properties);
+    expect(values).toEqual({ owner: '', hidden: 'never', plain: 'kept' });
+    expect(inputsFromForm(oddFields, values)).toEqual({ ok: true, inputs: { plain: 'kept' } });
+  });
+
+  it('does not require a required disabled input, with or without a default (Port)', () => {
+    const locked = {
+      properties: {
+        name: { type: 'string' },
+        region: { type: 'string', default: 'eu', disabled: true },
+        ticket: { type: 'string', disabled: true },
+      },
+      required: ['name', 'region', 'ticket'],
+    };
+    const lockedFields = fieldsFromUserInputs(locked) as InputField[];
+    expect(lockedFields.map((f) => [f.name, f.required, f.disabled])).toEqual([
+      ['name', true, false],
+      ['region', false, true],
+      ['ticket', false, true],
+    ]);
+    const values = { ...initialValues(lockedFields, locked.properties), name: 'qa' };
+    expect(inputsFromForm(lockedFields, values)).toEqual({ ok: true, inputs: { name: 'qa' } });
   });
 });
 

@@ -5,7 +5,10 @@
  */
 import {
   createJsonSchemaValidator,
+  declaredDefault,
   inputDefault,
+  isDisabledInput,
+  requiredInputs,
   schemaErrorWords,
   type ErrorObject,
   type ValidateFunction,
@@ -34,6 +37,8 @@ export interface InputField {
   description: string | null;
   kind: FieldKind;
   required: boolean;
+  /** Port's `disabled`: shown with its declared default, not editable, never sent nor required. */
+  disabled: boolean;
   /** `enum` and `multi-enum`: the allowed values (shown as text, sent with their JSON type). */
   options: unknown[];
   /** `entity` and `multi-entity`: the blueprint whose entities may be picked. */
@@ -111,11 +116,7 @@ export function fieldsFromUserInputs(
 ): InputField[] | null {
   const properties = userInputs?.properties;
   if (!isRecord(properties) || Object.keys(properties).length === 0) return null;
-  const required = new Set(
-    Array.isArray(userInputs?.required)
-      ? userInputs.required.filter((r): r is string => typeof r === 'string')
-      : [],
-  );
+  const required = new Set(requiredInputs(properties, userInputs?.required));
   return orderedNames(Object.keys(properties), userInputs?.order, required).map((name) => {
     const raw = properties[name];
     const property = isRecord(raw) ? raw : {};
@@ -127,6 +128,7 @@ export function fieldsFromUserInputs(
       description: typeof property.description === 'string' ? property.description : null,
       kind,
       required: required.has(name),
+      disabled: isDisabledInput(property),
       options:
         kind === 'enum'
           ? (property.enum as unknown[])
@@ -173,7 +175,9 @@ export function initialValues(
 ): FormValues {
   return Object.fromEntries(
     fields.map((field) => {
-      const fallback = inputDefault(properties?.[field.name]);
+      const property = properties?.[field.name];
+      // A disabled input shows its default although it is not sent (Port's form does too).
+      const fallback = field.disabled ? declaredDefault(property) : inputDefault(property);
       return [field.name, initialValue(field, given[field.name] ?? fallback)];
     }),
   );
@@ -268,6 +272,7 @@ export function inputsFromForm(fields: InputField[], values: FormValues): FormRe
   const inputs: Record<string, unknown> = {};
   const errors: FieldErrors = {};
   for (const field of fields) {
+    if (field.disabled) continue;
     const coerced = coerce(field, values[field.name] ?? '');
     if (coerced === null) {
       if (field.required) errors[field.name] = `${field.label} is required`;

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Select, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Select } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 import { EntityPicker } from '../../../components/start-run/EntityPicker';
@@ -8,7 +8,7 @@ import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
-import { fromLocalInput, toLocalInput } from '../../../lib/dates';
+import { DateTimeBox } from '../../../components/DateTimeBox';
 
 interface Props {
   filters: Filters;
@@ -74,12 +74,12 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         clearButtonProps={clearButtonFor('Status')}
         w={190}
       />
-      <StartedBox
+      <DateTimeBox
         label="Started from"
         value={filters.from}
         onCommit={(from) => onChange({ from })}
       />
-      <StartedBox label="Started to" value={filters.to} onCommit={(to) => onChange({ to })} />
+      <DateTimeBox label="Started to" value={filters.to} onCommit={(to) => onChange({ to })} />
       <Checkbox
         label="Active only"
         checked={filters.active === true}
@@ -92,34 +92,5 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         </Button>
       )}
     </Group>
-  );
-}
-
-/**
- * One end of the start-time range: a local date-time box, committed on Enter or on leaving it
- * (committing on every change would reset the box mid-typing, since it follows the URL). Keyed by
- * the URL's value, so Clear filters empties it (it keeps its own text otherwise).
- */
-function StartedBox({
-  label,
-  value,
-  onCommit,
-}: {
-  label: string;
-  value: string | undefined;
-  onCommit: (iso: string | undefined) => void;
-}) {
-  return (
-    <TextInput
-      key={`${label}:${value ?? ''}`}
-      type="datetime-local"
-      label={label}
-      defaultValue={value ? toLocalInput(value) : ''}
-      onBlur={(e) => onCommit(fromLocalInput(e.currentTarget.value))}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') onCommit(fromLocalInput(e.currentTarget.value));
-      }}
-      w={210}
-    />
   );
 }

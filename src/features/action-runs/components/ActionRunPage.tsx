@@ -115,7 +115,7 @@ function RunHeader({ run }: { run: ActionRunV2 }) {
               Action run · {run.action.title ?? run.action.identifier}
             </Text>
             <Group gap={6} wrap="nowrap">
-              <Title order={2} ff="monospace" fz={26} style={{ wordBreak: 'break-all' }}>
+              <Title order={1} ff="monospace" fz={26} style={{ wordBreak: 'break-all' }}>
                 {run.id}
               </Title>
               <CopyButton value={run.id} label="Copy run id" />

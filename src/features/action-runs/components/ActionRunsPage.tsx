@@ -35,7 +35,9 @@ export function ActionRunsPage({ filters, onFiltersChange }: Props) {
     <Stack gap="md">
       <Group justify="space-between" align="flex-start">
         <div>
-          <Title order={2}>Action runs</Title>
+          <Title order={1} size="h2">
+            Action runs
+          </Title>
           <Text c="dimmed" size="sm">
             Every run of a self-service action in the organization, newest first.
           </Text>

@@ -54,7 +54,9 @@ function FindEntity({ entityId }: { entityId: string }) {
   }
   return (
     <Stack gap="md">
-      <Title order={2}>Entities named {entityId}</Title>
+      <Title order={1} size="h2">
+        Entities named {entityId}
+      </Title>
       <EntitiesTable entities={matches} />
     </Stack>
   );
@@ -69,7 +71,9 @@ function BrowseEntities({ search, onSearchChange }: Props) {
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>Entities</Title>
+        <Title order={1} size="h2">
+          Entities
+        </Title>
         <Text c="dimmed" size="sm">
           Open an entity to see its properties and everything that touched it.
         </Text>

@@ -38,7 +38,9 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
             </Anchor>{' '}
             · entity
           </Text>
-          <Title order={2}>{entity.title ?? entity.identifier}</Title>
+          <Title order={1} size="h2">
+            {entity.title ?? entity.identifier}
+          </Title>
           <Group gap="lg">
             <Group gap={4}>
               <Text size="sm" ff="monospace">

@@ -42,7 +42,9 @@ function PickRuns({ search, onSearchChange }: Props) {
   const [b, setB] = useState(search.b ?? '');
   return (
     <Stack gap="md" maw={640}>
-      <Title order={2}>Compare two runs</Title>
+      <Title order={1} size="h2">
+        Compare two runs
+      </Title>
       <Text size="sm" c="dimmed">
         Pick two rows in a workflow&apos;s runs list, use “Compare with the last successful run” on
         a failed run, or paste two run ids.
@@ -117,7 +119,9 @@ function Loaded({
   return (
     <Stack gap="md">
       <Group justify="space-between" wrap="wrap">
-        <Title order={2}>Compare runs</Title>
+        <Title order={1} size="h2">
+          Compare runs
+        </Title>
         <Button
           variant="default"
           size="xs"

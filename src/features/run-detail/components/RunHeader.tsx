@@ -46,7 +46,7 @@ export function RunHeader({
           </Text>
         </Group>
         <Group gap="sm" wrap="wrap" align="flex-start">
-          <Title order={2} ff="monospace" fz="h3">
+          <Title order={1} ff="monospace" fz="h3">
             {run.identifier}
           </Title>
           <CopyButton value={run.identifier} label="Copy run id" />

@@ -25,7 +25,9 @@ export function AllRunsPage({ filters, onFiltersChange }: Props) {
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>Workflow runs</Title>
+        <Title order={1} size="h2">
+          Workflow runs
+        </Title>
         <Text c="dimmed" size="sm">
           Every run of every workflow you can see, newest first.
         </Text>

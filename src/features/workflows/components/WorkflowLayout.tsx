@@ -24,7 +24,9 @@ export function WorkflowLayout({ workflow, tab, onTabChange, runs, trends }: Pro
       <Group gap="md" wrap="nowrap" align="flex-start">
         <WorkflowAvatar title={workflow.title} icon={workflow.icon} />
         <Stack gap={2}>
-          <Title order={2}>{workflow.title}</Title>
+          <Title order={1} size="h2">
+            {workflow.title}
+          </Title>
           <Group gap="xs">
             <Text size="sm" c="dimmed" ff="monospace">
               {workflow.identifier}

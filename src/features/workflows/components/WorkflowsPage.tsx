@@ -14,7 +14,9 @@ export function WorkflowsPage() {
   const workflows = useQuery(workflowsQueryOptions());
   return (
     <Stack gap="md">
-      <Title order={2}>Workflows</Title>
+      <Title order={1} size="h2">
+        Workflows
+      </Title>
       {workflows.isPending ? (
         <TableSkeleton />
       ) : workflows.isError ? (

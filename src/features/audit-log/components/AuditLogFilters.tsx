@@ -1,0 +1,92 @@
+import { Button, Group, Select } from '@mantine/core';
+import { AUDIT_ACTIONS, AUDIT_RESOURCES } from '../../../../contract/entities';
+import { DateTimeBox } from '../../../components/DateTimeBox';
+import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
+import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
+import { clearButtonFor } from '../../../components/pickers/clear-button';
+import { anyFilterSet } from '../../../lib/search-params';
+import { RESOURCE_LABELS } from '../model';
+import type { AuditLogFilters as Filters } from '../search';
+
+interface Props {
+  filters: Filters;
+  onChange: (patch: Partial<Filters>) => void;
+}
+
+export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
+  resource: undefined,
+  action: undefined,
+  status: undefined,
+  run: undefined,
+  entity: undefined,
+  blueprint: undefined,
+  from: undefined,
+  to: undefined,
+};
+
+const RESOURCE_OPTIONS = AUDIT_RESOURCES.map((r) => ({ value: r, label: RESOURCE_LABELS[r] }));
+const STATUSES = ['SUCCESS', 'FAILURE'] as const;
+
+export function AuditLogFilters({ filters, onChange }: Props) {
+  return (
+    <Group gap="sm" align="flex-end" wrap="wrap">
+      <Select
+        label="Resource"
+        placeholder="Any resource"
+        data={RESOURCE_OPTIONS}
+        value={filters.resource ?? null}
+        onChange={(v) => onChange({ resource: AUDIT_RESOURCES.find((r) => r === v) })}
+        clearable
+        clearButtonProps={clearButtonFor('Resource')}
+        w={170}
+      />
+      <Select
+        label="Action"
+        placeholder="Any action"
+        data={[...AUDIT_ACTIONS]}
+        value={filters.action ?? null}
+        onChange={(v) => onChange({ action: AUDIT_ACTIONS.find((a) => a === v) })}
+        clearable
+        clearButtonProps={clearButtonFor('Action')}
+        w={150}
+      />
+      <Select
+        label="Status"
+        placeholder="Any status"
+        data={[...STATUSES]}
+        value={filters.status ?? null}
+        onChange={(v) => onChange({ status: STATUSES.find((s) => s === v) })}
+        clearable
+        clearButtonProps={clearButtonFor('Status')}
+        w={150}
+      />
+      <DebouncedTextInput
+        label="Run"
+        placeholder="wfr_… or r_…"
+        value={filters.run}
+        onCommit={(run) => onChange({ run })}
+        w={200}
+      />
+      <BlueprintPicker
+        label="Blueprint"
+        value={filters.blueprint}
+        onChange={(blueprint) => onChange({ blueprint })}
+        w={180}
+      />
+      <DebouncedTextInput
+        label="Entity"
+        placeholder="entity identifier"
+        value={filters.entity}
+        onCommit={(entity) => onChange({ entity })}
+        w={180}
+      />
+      <DateTimeBox label="From" value={filters.from} onCommit={(from) => onChange({ from })} />
+      <DateTimeBox label="To" value={filters.to} onCommit={(to) => onChange({ to })} />
+      {anyFilterSet(filters) && (
+        <Button variant="subtle" onClick={() => onChange(NO_FILTERS)}>
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}

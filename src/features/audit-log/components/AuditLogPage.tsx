@@ -1,0 +1,250 @@
+import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { Fragment, useMemo, useState } from 'react';
+import type { AuditEntry } from '../../../../contract/entities';
+import { AuditDiff } from '../../../components/AuditDiff';
+import { EmptyState } from '../../../components/EmptyState';
+import { PagedList } from '../../../components/ListPaging';
+import { RelativeTime } from '../../../components/RelativeTime';
+import { RunIdLink } from '../../../components/RunIdLink';
+import { useActionTitle } from '../../../components/pickers/ActionPicker';
+import { StatusBadge } from '../../../components/StatusBadge';
+import { UserName } from '../../../components/UserName';
+import { anyFilterSet } from '../../../lib/search-params';
+import { PROBE_SIZE, auditLogInfiniteQueryOptions, newAuditEntriesProbeOptions } from '../api';
+import { RESOURCE_LABELS, auditSubject, newEntriesSince, tiedRun } from '../model';
+import type { AuditLogFilters as Filters } from '../search';
+import { AuditLogFilters } from './AuditLogFilters';
+
+interface Props {
+  filters: Filters;
+  onFiltersChange: (patch: Partial<Filters>) => void;
+}
+
+/**
+ * Port's Audit log page: who did what to which run, entity, person or credential, newest first
+ * (members see what the endpoint lets them: entries of runs and entities they may view). Its
+ * Runs tab is the action runs list.
+ */
+export function AuditLogPage({ filters, onFiltersChange }: Props) {
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={1} size="h2">
+            Audit log
+          </Title>
+          <Text c="dimmed" size="sm">
+            Every change to runs, entities, people and credentials, and every sign-in, newest first.
+          </Text>
+        </div>
+        <Button variant="default" renderRoot={(props) => <Link to="/actions/runs" {...props} />}>
+          Action runs (Runs tab)
+        </Button>
+      </Group>
+      <AuditLogFilters filters={filters} onChange={onFiltersChange} />
+      <AuditLogList filters={filters} />
+    </Stack>
+  );
+}
+
+function AuditLogList({ filters }: { filters: Filters }) {
+  const queryClient = useQueryClient();
+  const listOptions = auditLogInfiniteQueryOptions(filters);
+  const entries = useInfiniteQuery(listOptions);
+  const rows = useMemo(() => entries.data?.pages.flatMap((p) => p.audits) ?? [], [entries.data]);
+  const probe = useQuery({ ...newAuditEntriesProbeOptions(filters), enabled: entries.isSuccess });
+  const newCount = probe.data ? newEntriesSince(rows, probe.data) : 0;
+  const filtered = anyFilterSet(filters);
+  return (
+    <PagedList
+      query={entries}
+      loadingLabel="Loading the audit log"
+      banner={{
+        count: newCount,
+        cap: PROBE_SIZE,
+        noun: 'event',
+        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
+      }}
+    >
+      {rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>
+          {filtered
+            ? 'Change or clear the filters to see more entries.'
+            : 'Entries appear here as soon as someone starts a run, changes an entity or signs in.'}
+        </EmptyState>
+      ) : (
+        <AuditTable entries={rows} />
+      )}
+    </PagedList>
+  );
+}
+
+function AuditTable({ entries }: { entries: AuditEntry[] }) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  return (
+    <Paper withBorder>
+      <Table.ScrollContainer minWidth={960}>
+        <Table aria-label="Audit log" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>By</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Resource</Table.Th>
+              <Table.Th>Subject</Table.Th>
+              <Table.Th>Origin</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Changes</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {entries.map((entry) => (
+              <AuditRow
+                key={entry.identifier}
+                entry={entry}
+                open={open.has(entry.identifier)}
+                onToggle={() => toggle(entry.identifier)}
+              />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Paper>
+  );
+}
+
+function AuditRow({
+  entry,
+  open,
+  onToggle,
+}: {
+  entry: AuditEntry;
+  open: boolean;
+  onToggle: () => void;
+}) {
+  const diffId = `diff-${entry.identifier}`;
+  return (
+    <Fragment>
+      <Table.Tr>
+        <Table.Td>
+          <RelativeTime value={entry.trigger.at} />
+        </Table.Td>
+        <Table.Td>
+          <UserName id={entry.trigger.by.userId} />
+        </Table.Td>
+        <Table.Td>
+          <Text size="sm">{entry.action}</Text>
+        </Table.Td>
+        <Table.Td>
+          <Text size="sm">{RESOURCE_LABELS[entry.resourceType]}</Text>
+        </Table.Td>
+        <Table.Td>
+          <Subject entry={entry} />
+        </Table.Td>
+        <Table.Td>
+          <Text size="sm">{entry.trigger.origin}</Text>
+        </Table.Td>
+        <Table.Td>
+          <StatusBadge state={entry.status === 'SUCCESS' ? 'success' : 'failed'} />
+        </Table.Td>
+        <Table.Td>
+          <Button
+            variant="default"
+            size="compact-sm"
+            aria-expanded={open}
+            aria-controls={open ? diffId : undefined}
+            onClick={onToggle}
+          >
+            {open ? 'Hide' : 'Show'}
+          </Button>
+        </Table.Td>
+      </Table.Tr>
+      {open && (
+        <Table.Tr id={diffId}>
+          <Table.Td colSpan={8}>
+            <AuditDiff diff={entry.diff} />
+          </Table.Td>
+        </Table.Tr>
+      )}
+    </Fragment>
+  );
+}
+
+function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
+  const title = useActionTitle(action);
+  return (
+    <Stack gap={0}>
+      <RunIdLink to="/actions/runs/$runId" runId={runId} />
+      {title && (
+        <Text size="xs" c="dimmed">
+          {title}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** The entry's run, entity or person, linked to its page when there is one. */
+function Subject({ entry }: { entry: AuditEntry }) {
+  const subject = auditSubject(entry);
+  switch (subject.kind) {
+    case 'workflow-run':
+      return <RunIdLink to="/runs/$runId" runId={subject.runId} />;
+    case 'action-run':
+      return <ActionRunSubject runId={subject.runId} action={subject.action} />;
+    case 'entity': {
+      const run = tiedRun(entry);
+      return (
+        <Stack gap={0}>
+          <Anchor
+            size="sm"
+            ff="monospace"
+            renderRoot={(props) => (
+              <Link
+                to="/entities/$blueprint/$entityId"
+                params={{ blueprint: subject.blueprint, entityId: subject.entity }}
+                {...props}
+              />
+            )}
+          >
+            {subject.blueprint}/{subject.entity}
+          </Anchor>
+          {run && (
+            <Text size="xs" c="dimmed">
+              by run{' '}
+              <Anchor
+                inherit
+                ff="monospace"
+                renderRoot={(props) =>
+                  run.startsWith('wfr_') ? (
+                    <Link to="/runs/$runId" params={{ runId: run }} {...props} />
+                  ) : (
+                    <Link to="/actions/runs/$runId" params={{ runId: run }} {...props} />
+                  )
+                }
+              >
+                {run}
+              </Anchor>
+            </Text>
+          )}
+        </Stack>
+      );
+    }
+    case 'person':
+      return <UserName id={subject.userId} />;
+    case 'none':
+      return (
+        <Text size="sm" c="dimmed">
+          –
+        </Text>
+      );
+  }
+}

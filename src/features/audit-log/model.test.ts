@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../contract/entities';
+import { auditLogQueryParams, auditSubject, newEntriesSince, tiedRun } from './model';
+
+const entry = (
+  over: Omit<Partial<AuditEntry>, 'context'> & { context?: Partial<AuditEntry['context']> },
+) =>
+  ({
+    identifier: 'aud_1',
+    action: 'UPDATE',
+    resourceType: 'run',
+    status: 'SUCCESS',
+    trigger: { by: { userId: 'user_admin' }, origin: 'API', at: '2026-01-01T00:00:00.000Z' },
+    diff: { before: null, after: null },
+    ...over,
+    context: {
+      entity: null,
+      blueprint: null,
+      blueprintIdentifier: null,
+      entityIdentifier: null,
+      runId: null,
+      action: null,
+      ...over.context,
+    },
+  }) as AuditEntry;
+
+describe('auditSubject', () => {
+  it('tells a workflow run from an action run by the id', () => {
+    expect(auditSubject(entry({ context: { runId: 'wfr_abcdefghijklmnop' } }))).toEqual({
+      kind: 'workflow-run',
+      runId: 'wfr_abcdefghijklmnop',
+    });
+    expect(
+      auditSubject(entry({ context: { runId: 'r_abcdefghijklmnop', action: 'deploy' } })),
+    ).toEqual({ kind: 'action-run', runId: 'r_abcdefghijklmnop', action: 'deploy' });
+  });
+
+  it('names an entity by blueprint and identifier, and the run that changed it', () => {
+    const changed = entry({
+      resourceType: 'entity',
+      context: { blueprintIdentifier: 'service', entityIdentifier: 'payments', runId: 'r_x' },
+    });
+    expect(auditSubject(changed)).toEqual({
+      kind: 'entity',
+      blueprint: 'service',
+      entity: 'payments',
+    });
+    expect(tiedRun(changed)).toBe('r_x');
+    expect(tiedRun(entry({ context: { runId: 'r_x' } }))).toBeNull();
+  });
+
+  it('names the person a people or credential change is about, nothing for a sign-in', () => {
+    const removed = entry({
+      resourceType: 'credential',
+      action: 'DELETE',
+      diff: { before: { id: 'user_ci', name: 'CI' }, after: null },
+    });
+    expect(auditSubject(removed)).toEqual({ kind: 'person', userId: 'user_ci' });
+    expect(auditSubject(entry({ resourceType: 'session' }))).toEqual({ kind: 'none' });
+  });
+});
+
+describe('auditLogQueryParams', () => {
+  it('sends one resource and action as the endpoint’s lists, the run as run_id', () => {
+    expect(
+      auditLogQueryParams({ resource: 'entity', action: 'DELETE', run: 'r_1', from: 'x' }),
+    ).toMatchObject({ resources: ['entity'], action: ['DELETE'], run_id: 'r_1', from: 'x' });
+    expect(auditLogQueryParams({})).toMatchObject({ resources: undefined, action: undefined });
+  });
+});
+
+describe('newEntriesSince', () => {
+  it('counts the newest entries the list does not hold', () => {
+    const at = (s: number) => `2026-01-01T00:00:0${s}.000Z`;
+    const shown = [entry({ identifier: 'b', trigger: { ...entry({}).trigger, at: at(2) } })];
+    const latest = [
+      entry({ identifier: 'c', trigger: { ...entry({}).trigger, at: at(3) } }),
+      shown[0]!,
+      entry({ identifier: 'a', trigger: { ...entry({}).trigger, at: at(1) } }),
+    ];
+    expect(newEntriesSince(shown, latest)).toBe(1);
+    expect(newEntriesSince([], latest)).toBe(3);
+  });
+});

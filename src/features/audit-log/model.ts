@@ -1,0 +1,85 @@
+import type { AuditEntry } from '../../../contract/entities';
+import type { AuditLogFilters } from './search';
+
+export interface AuditLogPage {
+  audits: AuditEntry[];
+  nextCursor: string | null;
+}
+
+/** The page's filters as `GET /v1/audit-log`'s query. */
+export function auditLogQueryParams(filters: AuditLogFilters) {
+  return {
+    resources: filters.resource ? [filters.resource] : undefined,
+    action: filters.action ? [filters.action] : undefined,
+    status: filters.status,
+    run_id: filters.run,
+    entity: filters.entity,
+    blueprint: filters.blueprint,
+    from: filters.from,
+    to: filters.to,
+  };
+}
+
+/** What an entry is about, and where its page is when there is one. */
+export type AuditSubject =
+  | { kind: 'workflow-run'; runId: string }
+  | { kind: 'action-run'; runId: string; action: string | null }
+  | { kind: 'entity'; blueprint: string; entity: string }
+  | { kind: 'person'; userId: string }
+  | { kind: 'none' };
+
+const idIn = (diff: AuditEntry['diff']) => {
+  const id = diff.after?.id ?? diff.before?.id;
+  return typeof id === 'string' ? id : null;
+};
+
+/**
+ * An entry's subject: a run by its id's prefix (`wfr_` a workflow run, else an action run), an
+ * entity by blueprint and identifier, a person or credential by the id its diff records; a
+ * sign-in is about the person who signed in, who is already in the "By" column.
+ */
+export function auditSubject(entry: AuditEntry): AuditSubject {
+  const { context } = entry;
+  switch (entry.resourceType) {
+    case 'run':
+      if (!context.runId) return { kind: 'none' };
+      return context.runId.startsWith('wfr_')
+        ? { kind: 'workflow-run', runId: context.runId }
+        : { kind: 'action-run', runId: context.runId, action: context.action };
+    case 'entity':
+      return context.blueprintIdentifier && context.entityIdentifier
+        ? {
+            kind: 'entity',
+            blueprint: context.blueprintIdentifier,
+            entity: context.entityIdentifier,
+          }
+        : { kind: 'none' };
+    case 'user':
+    case 'credential': {
+      const userId = idIn(entry.diff);
+      return userId ? { kind: 'person', userId } : { kind: 'none' };
+    }
+    case 'session':
+      return { kind: 'none' };
+  }
+}
+
+/** The run an entity change was made by, shown beside the entity. */
+export const tiedRun = (entry: AuditEntry) =>
+  entry.resourceType === 'entity' ? entry.context.runId : null;
+
+/** How many of the newest entries the list does not show yet (the "N new entries" banner). */
+export function newEntriesSince(displayed: AuditEntry[], latest: AuditEntry[]): number {
+  const top = displayed[0];
+  if (!top) return latest.length;
+  const shown = new Set(displayed.map((e) => e.identifier));
+  return latest.filter((e) => !shown.has(e.identifier) && e.trigger.at >= top.trigger.at).length;
+}
+
+export const RESOURCE_LABELS: Record<AuditEntry['resourceType'], string> = {
+  run: 'Run',
+  entity: 'Entity',
+  user: 'Person',
+  credential: 'Credential',
+  session: 'Sign-in',
+};
