@@ -172,6 +172,27 @@ test("the Runs tab's date range (Port's audit log) filters by start time, in the
   await expect(runsPage.startedFrom).toHaveValue('');
   await expect(runsPage.startedTo).toHaveValue('');
   await expect(page).not.toHaveURL(/[?&](from|to)=/);
+
+  // A preset, counted back from each request (the Runs tab's "Time range"): it replaces a
+  // custom range, and a custom end replaces it. (This test's blueprint again: Clear filters
+  // cleared it, and other tests start runs meanwhile.)
+  await runsPage.goto(`?blueprint=${blueprint}`);
+  await runsPage.startedFrom.fill(local(startedAt + 3_600_000));
+  await runsPage.startedFrom.press('Enter');
+  await expect(page.getByText('No action runs match these filters')).toBeVisible();
+  await page.getByRole('combobox', { name: 'Time range' }).click();
+  await page.getByRole('option', { name: 'Last 24 hours' }).click();
+  await expect(page).toHaveURL(/[?&]range=24h\b/);
+  await expect(page).not.toHaveURL(/[?&]from=/);
+  await expect(runsPage.startedFrom).toHaveValue('');
+  await runsPage.expectRuns([run.id]);
+  await page.reload();
+  await runsPage.expectRuns([run.id]);
+  await expect(page.getByRole('combobox', { name: 'Time range' })).toHaveValue('Last 24 hours');
+  await runsPage.startedTo.fill(local(startedAt - 3_600_000));
+  await runsPage.startedTo.press('Enter');
+  await expect(page).not.toHaveURL(/[?&]range=/);
+  await expect(page.getByText('No action runs match these filters')).toBeVisible();
 });
 
 test('a run started while the Runs tab is open is announced, not inserted', async ({

@@ -26,7 +26,11 @@ export const actionRunsInfiniteQueryOptions = (filters: ActionRunFilters) =>
     queryKey: actionRunKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
       api<ActionRunsPage>('/actions/runs', {
-        query: { ...actionRunsQueryParams(filters), limit: PAGE_SIZE, cursor: pageParam },
+        query: {
+          ...actionRunsQueryParams(filters, Date.now()),
+          limit: PAGE_SIZE,
+          cursor: pageParam,
+        },
         signal,
       }),
     initialPageParam: null as string | null,
@@ -40,7 +44,7 @@ export const newActionRunsProbeOptions = (filters: ActionRunFilters) =>
     queryKey: actionRunKeys.probe(filters),
     queryFn: ({ queryKey, signal }) =>
       conditionalGet<ActionRunsPage>(queryKey, '/actions/runs', {
-        query: { ...actionRunsQueryParams(filters), limit: PROBE_SIZE },
+        query: { ...actionRunsQueryParams(filters, Date.now()), limit: PROBE_SIZE },
         signal,
       }).then((b) => b.runs),
     refetchInterval: (query: Query<ActionRunV2[], Error, ActionRunV2[], readonly unknown[]>) =>

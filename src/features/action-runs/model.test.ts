@@ -20,22 +20,33 @@ describe('informativeLabel', () => {
   });
 });
 
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+
 describe('actionRunsQueryParams', () => {
   it('sends the user box as an email or a user id', () => {
-    expect(actionRunsQueryParams({ user: 'ann@example.com' })).toMatchObject({
+    expect(actionRunsQueryParams({ user: 'ann@example.com' }, NOW)).toMatchObject({
       user_email: 'ann@example.com',
       user_id: undefined,
     });
-    expect(actionRunsQueryParams({ user: 'user_admin', active: true })).toMatchObject({
+    expect(actionRunsQueryParams({ user: 'user_admin', active: true }, NOW)).toMatchObject({
       user_id: 'user_admin',
       user_email: undefined,
       active: 'true',
     });
   });
 
+  it('sends a preset as a from counted back from now, instead of the custom range', () => {
+    expect(
+      actionRunsQueryParams({ range: '7d', from: '2020-01-01T00:00:00.000Z', to: 'x' }, NOW),
+    ).toMatchObject({ from: new Date(NOW - 7 * 86_400_000).toISOString(), to: undefined });
+  });
+
   it('sends the date range as from/to', () => {
     expect(
-      actionRunsQueryParams({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }),
+      actionRunsQueryParams(
+        { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
+        NOW,
+      ),
     ).toMatchObject({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' });
   });
 });

@@ -1,3 +1,4 @@
+import { rangeParams } from '../../lib/time-ranges';
 import type { ActionRunStatus, ActionRunV2, RunLink } from '../../../contract/actions';
 import { actionRunState, stateAppearance } from '../../components/StatusBadge';
 import type { ActionRunFilters } from './search';
@@ -8,7 +9,7 @@ export interface ActionRunsPage {
 }
 
 /** Filters -> query params of GET /v1/actions/runs (Port's names; the user box takes either). */
-export function actionRunsQueryParams(filters: ActionRunFilters) {
+export function actionRunsQueryParams(filters: ActionRunFilters, now: number) {
   const user = filters.user;
   return {
     version: 'v2',
@@ -19,8 +20,7 @@ export function actionRunsQueryParams(filters: ActionRunFilters) {
     status: filters.status,
     user_email: user?.includes('@') ? user : undefined,
     user_id: user && !user.includes('@') ? user : undefined,
-    from: filters.from,
-    to: filters.to,
+    ...rangeParams(filters, now),
   };
 }
 

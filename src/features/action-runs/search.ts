@@ -7,6 +7,7 @@ import {
   textParam,
   type SearchOf,
 } from '../../lib/search-params';
+import { timeRangeParam } from '../../lib/time-ranges';
 import { logSearchShape } from '../../lib/log-search';
 
 const shape = {
@@ -18,6 +19,8 @@ const shape = {
   status: enumParam(ACTION_RUN_STATUSES),
   /** A user id, or an email (anything with an @). */
   user: textParam(300),
+  /** Started in the last 24 hours, 7 or 30 days (counted back from each request). */
+  range: timeRangeParam,
   /** Started at or after / at or before (the audit log's date range), ISO instants. */
   from: isoDateTimeParam,
   to: isoDateTimeParam,

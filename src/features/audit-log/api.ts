@@ -20,7 +20,7 @@ export const auditLogInfiniteQueryOptions = (filters: AuditLogFilters) =>
     queryKey: auditLogKeys.list(filters),
     queryFn: ({ pageParam, signal }) =>
       api<AuditLogPage>('/audit-log', {
-        query: { ...auditLogQueryParams(filters), limit: PAGE_SIZE, cursor: pageParam },
+        query: { ...auditLogQueryParams(filters, Date.now()), limit: PAGE_SIZE, cursor: pageParam },
         signal,
       }),
     initialPageParam: null as string | null,
@@ -34,7 +34,7 @@ export const newAuditEntriesProbeOptions = (filters: AuditLogFilters) =>
     queryKey: auditLogKeys.probe(filters),
     queryFn: ({ queryKey, signal }) =>
       conditionalGet<AuditLogPage>(queryKey, '/audit-log', {
-        query: { ...auditLogQueryParams(filters), limit: PROBE_SIZE },
+        query: { ...auditLogQueryParams(filters, Date.now()), limit: PROBE_SIZE },
         signal,
       }).then((b) => b.audits),
     refetchInterval: (query: Query<AuditEntry[], Error, AuditEntry[], readonly unknown[]>) =>

@@ -63,9 +63,17 @@ describe('auditSubject', () => {
 describe('auditLogQueryParams', () => {
   it('sends one resource and action as the endpoint’s lists, the run as run_id', () => {
     expect(
-      auditLogQueryParams({ resource: 'entity', action: 'DELETE', run: 'r_1', from: 'x' }),
+      auditLogQueryParams({ resource: 'entity', action: 'DELETE', run: 'r_1', from: 'x' }, 0),
     ).toMatchObject({ resources: ['entity'], action: ['DELETE'], run_id: 'r_1', from: 'x' });
-    expect(auditLogQueryParams({})).toMatchObject({ resources: undefined, action: undefined });
+    expect(auditLogQueryParams({}, 0)).toMatchObject({ resources: undefined, action: undefined });
+  });
+
+  it('sends a preset range as a from counted back from now', () => {
+    const now = Date.parse('2026-06-01T12:00:00.000Z');
+    expect(auditLogQueryParams({ range: '24h', to: 'x' }, now)).toMatchObject({
+      from: '2026-05-31T12:00:00.000Z',
+      to: undefined,
+    });
   });
 });
 

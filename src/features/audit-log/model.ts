@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../../contract/entities';
+import { rangeParams } from '../../lib/time-ranges';
 import type { AuditLogFilters } from './search';
 
 export interface AuditLogPage {
@@ -7,7 +8,7 @@ export interface AuditLogPage {
 }
 
 /** The page's filters as `GET /v1/audit-log`'s query. */
-export function auditLogQueryParams(filters: AuditLogFilters) {
+export function auditLogQueryParams(filters: AuditLogFilters, now: number) {
   return {
     resources: filters.resource ? [filters.resource] : undefined,
     action: filters.action ? [filters.action] : undefined,
@@ -15,8 +16,7 @@ export function auditLogQueryParams(filters: AuditLogFilters) {
     run_id: filters.run,
     entity: filters.entity,
     blueprint: filters.blueprint,
-    from: filters.from,
-    to: filters.to,
+    ...rangeParams(filters, now),
   };
 }
 

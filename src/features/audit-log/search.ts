@@ -6,6 +6,7 @@ import {
   textParam,
   type SearchOf,
 } from '../../lib/search-params';
+import { timeRangeParam } from '../../lib/time-ranges';
 
 const shape = {
   /** One resource type (`resources=` of the API). */
@@ -16,6 +17,8 @@ const shape = {
   run: textParam(200),
   entity: textParam(200),
   blueprint: textParam(200),
+  /** In the last 24 hours, 7 or 30 days (counted back from each request). */
+  range: timeRangeParam,
   /** At or after / at or before, ISO instants. */
   from: isoDateTimeParam,
   to: isoDateTimeParam,

@@ -4,18 +4,13 @@ import {
   type RunIdOnly,
   type WorkflowRunSummary,
 } from '../../../contract/workflows';
-import type { RunFilters, StatusFilter, TimeRange } from './search';
+import { rangeParams } from '../../lib/time-ranges';
+import type { RunFilters, StatusFilter } from './search';
 
 export interface RunsPage {
   workflowRuns: WorkflowRunSummary[];
   nextCursor: string | null;
 }
-
-const RANGE_MS: Record<TimeRange, number> = {
-  '24h': 86_400_000,
-  '7d': 7 * 86_400_000,
-  '30d': 30 * 86_400_000,
-};
 
 /** One "Status" control covers both API params: in progress is a status, the rest are results. */
 export function statusParams(status: StatusFilter | undefined) {
@@ -37,15 +32,13 @@ export function statusParams(status: StatusFilter | undefined) {
  * workflow (the all-runs list) the `workflow` filter, if any, picks one.
  */
 export function runsQueryParams(workflowId: string | undefined, filters: RunFilters, now: number) {
-  const from = filters.range ? new Date(now - RANGE_MS[filters.range]).toISOString() : filters.from;
   const workflow = workflowId ?? filters.workflow;
   return {
     workflowIdentifiers: workflow ? [workflow] : undefined,
     ...statusParams(filters.status),
     createdBy: filters.createdBy,
     entity: filters.entity,
-    from,
-    to: filters.range ? undefined : filters.to,
+    ...rangeParams(filters, now),
     failedNode: filters.failedNode,
   };
 }

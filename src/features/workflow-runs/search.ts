@@ -5,18 +5,17 @@ import {
   textParam,
   type SearchOf,
 } from '../../lib/search-params';
+import { timeRangeParam } from '../../lib/time-ranges';
 
 export const STATUS_FILTERS = ['IN_PROGRESS', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
-export const TIME_RANGES = ['24h', '7d', '30d'] as const;
-export type TimeRange = (typeof TIME_RANGES)[number];
 
 export const runsSearchShape = {
   tab: enumParam(['runs', 'overview', 'trends']),
   status: enumParam(STATUS_FILTERS),
   createdBy: textParam(200),
   entity: textParam(200),
-  range: enumParam(TIME_RANGES),
+  range: timeRangeParam,
   from: isoDateTimeParam,
   to: isoDateTimeParam,
   /** Only runs in which this node failed (the trends tab links here). */

@@ -8,7 +8,7 @@ import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
 import { anyFilterSet } from '../../../lib/search-params';
-import { DateTimeBox } from '../../../components/DateTimeBox';
+import { DateRangeFilter } from '../../../components/DateRangeFilter';
 
 interface Props {
   filters: Filters;
@@ -22,6 +22,7 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
   active: undefined,
   status: undefined,
   user: undefined,
+  range: undefined,
   from: undefined,
   to: undefined,
 };
@@ -74,12 +75,11 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         clearButtonProps={clearButtonFor('Status')}
         w={190}
       />
-      <DateTimeBox
-        label="Started from"
-        value={filters.from}
-        onCommit={(from) => onChange({ from })}
+      <DateRangeFilter
+        labels={{ from: 'Started from', to: 'Started to' }}
+        value={filters}
+        onChange={onChange}
       />
-      <DateTimeBox label="Started to" value={filters.to} onCommit={(to) => onChange({ to })} />
       <Checkbox
         label="Active only"
         checked={filters.active === true}

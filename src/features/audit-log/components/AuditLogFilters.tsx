@@ -1,6 +1,6 @@
 import { Button, Group, Select } from '@mantine/core';
 import { AUDIT_ACTIONS, AUDIT_RESOURCES } from '../../../../contract/entities';
-import { DateTimeBox } from '../../../components/DateTimeBox';
+import { DateRangeFilter } from '../../../components/DateRangeFilter';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
@@ -20,6 +20,7 @@ export const NO_FILTERS: Required<Record<keyof Filters, undefined>> = {
   run: undefined,
   entity: undefined,
   blueprint: undefined,
+  range: undefined,
   from: undefined,
   to: undefined,
 };
@@ -80,8 +81,7 @@ export function AuditLogFilters({ filters, onChange }: Props) {
         onCommit={(entity) => onChange({ entity })}
         w={180}
       />
-      <DateTimeBox label="From" value={filters.from} onCommit={(from) => onChange({ from })} />
-      <DateTimeBox label="To" value={filters.to} onCommit={(to) => onChange({ to })} />
+      <DateRangeFilter labels={{ from: 'From', to: 'To' }} value={filters} onChange={onChange} />
       {anyFilterSet(filters) && (
         <Button variant="subtle" onClick={() => onChange(NO_FILTERS)}>
           Clear filters

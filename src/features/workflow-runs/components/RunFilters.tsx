@@ -1,8 +1,8 @@
-import { Button, Group, Pill, Select, TextInput } from '@mantine/core';
+import { Button, Group, Pill, Select } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { EntityPicker } from '../../../components/start-run/EntityPicker';
-import { fromLocalInput, toLocalInput } from '../../../lib/dates';
-import type { RunFilters as Filters, StatusFilter, TimeRange } from '../search';
+import type { RunFilters as Filters, StatusFilter } from '../search';
+import { DateRangeFilter } from '../../../components/DateRangeFilter';
 import { anyFilterSet } from '../../../lib/search-params';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { UserPicker } from '../../../components/pickers/UserPicker';
@@ -13,13 +13,6 @@ const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
   { value: 'FAILED', label: 'Failed' },
   { value: 'CANCELLED', label: 'Cancelled' },
 ];
-const RANGE_OPTIONS: { value: TimeRange | 'custom'; label: string }[] = [
-  { value: '24h', label: 'Last 24 hours' },
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: 'custom', label: 'Custom range' },
-];
-
 interface Props {
   filters: Filters;
   onChange: (patch: Partial<Filters>) => void;
@@ -30,7 +23,7 @@ interface Props {
 
 export function RunFilters({ filters, onChange, onClear, leading }: Props) {
   const active = anyFilterSet(filters);
-  const [customOpen, setCustomOpen] = useState(Boolean(filters.from || filters.to));
+  const [cleared, setCleared] = useState(0);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
       {leading}
@@ -61,41 +54,14 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
         onChange={(entity) => onChange({ entity: entity || undefined })}
         w={240}
       />
-      <Select
-        label="Time range"
-        placeholder="Any time"
-        data={RANGE_OPTIONS}
-        value={filters.range ?? (customOpen ? 'custom' : null)}
-        onChange={(v) => {
-          setCustomOpen(v === 'custom');
-          onChange({
-            range: v === 'custom' ? undefined : ((v as TimeRange | null) ?? undefined),
-            from: undefined,
-            to: undefined,
-          });
-        }}
-        clearable
-        clearButtonProps={clearButtonFor('Time range')}
-        w={180}
+      <DateRangeFilter
+        // Clear filters also folds the custom range's boxes away.
+        key={cleared}
+        labels={{ from: 'From', to: 'To' }}
+        value={filters}
+        onChange={onChange}
+        boxesOnRequest
       />
-      {customOpen && (
-        <>
-          <TextInput
-            type="datetime-local"
-            label="From"
-            defaultValue={filters.from ? toLocalInput(filters.from) : ''}
-            onChange={(e) => onChange({ from: fromLocalInput(e.currentTarget.value) })}
-            w={210}
-          />
-          <TextInput
-            type="datetime-local"
-            label="To"
-            defaultValue={filters.to ? toLocalInput(filters.to) : ''}
-            onChange={(e) => onChange({ to: fromLocalInput(e.currentTarget.value) })}
-            w={210}
-          />
-        </>
-      )}
       {filters.failedNode && (
         <Pill
           size="lg"
@@ -111,7 +77,7 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
         <Button
           variant="subtle"
           onClick={() => {
-            setCustomOpen(false);
+            setCleared((n) => n + 1);
             onClear();
           }}
         >
