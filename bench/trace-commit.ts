@@ -61,7 +61,9 @@ const bare = process.argv.includes('--bare');
  * `--cpu-over=<ms>`: every task of the page's renderer from the navigation's start (or the click)
  * with at least that much CPU, each with what it ran (with `--categories=timeline`: the scripts'
  * function calls by function and file, timers, frames, style and layout; otherwise the trace's
- * named events), one line each.
+ * named events), one line each. With `timeline`, each run-page load also names the frame after the
+ * workflow graph mounts (the first task that paints and runs code of the FlowGraph chunk: React
+ * Flow's observers) with its CPU and wall.
  */
 const cpuOver = option('cpu-over') === undefined ? null : Number(option('cpu-over'));
 /**
@@ -364,6 +366,17 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
   const fonts = lookups.length
     ? `font lookups ${lookups.length}, ${ms(lookups.reduce((sum, e) => sum + (e.dur ?? 0), 0))} ms wall [${lookups.map((e) => String(e.args?.family_name)).join(', ')}]`
     : '';
+  // The frame after the workflow graph mounts (with `--categories=timeline`): the first task that
+  // paints and runs React Flow's code (its observers' callbacks, in the FlowGraph chunk).
+  const graphFrame = tasks.find((t) => {
+    const inside = onMain.filter((e) => e.ts >= t.ts && e.ts < t.ts + t.dur!);
+    return (
+      inside.some((e) => e.name === 'Paint') &&
+      inside.some(
+        (e) => e.name === 'FunctionCall' && /\/FlowGraph-[^/]*\.js/.test(String(e.args?.data?.url)),
+      )
+    );
+  });
   return [
     runLoop
       ? `renderer ${nav.pid} run loop started ${ms(nav.ts - runLoop.ts)} ms before nav`
@@ -376,6 +389,9 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     split,
     `tasks over ${over}: ${long.join(' ') || 'none'}`,
     `most CPU after the commit: ${byCpu.join(', ')}`,
+    graphFrame
+      ? `graph frame ${ms(graphFrame.tdur ?? NaN)} cpu at ${ms(graphFrame.ts - nav.ts)} (${ms(graphFrame.dur!)} wall)`
+      : '',
     modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
     fonts,
   ]
