@@ -164,6 +164,34 @@ test('the graph mounts with its edges and fitted, measuring no node, and a chang
   // Its first commit's placeholder viewport, then the fitted one: fitted once.
   expect(seen.transforms.length).toBeLessThanOrEqual(2);
   expect(seen.transforms.at(-1)).not.toBe('translate(0px, 0px) scale(1)');
+  // The handles given up front are where the stylesheet draws them: every edge starts at its
+  // source's right handle's outer side and ends at its target's left handle's, on screen.
+  const misplaced = await graph.evaluate((frame) => {
+    const wrong: string[] = [];
+    for (const edge of frame.querySelectorAll<SVGGElement>('.react-flow__edge')) {
+      const [source, target] = edge.dataset.id!.split('->');
+      const path = edge.querySelector<SVGPathElement>('.react-flow__edge-path')!;
+      const ctm = path.getScreenCTM()!;
+      const start = path.getPointAtLength(0).matrixTransform(ctm);
+      const end = path.getPointAtLength(path.getTotalLength()).matrixTransform(ctm);
+      const handle = (node: string, side: string) =>
+        frame
+          .querySelector(`.react-flow__handle[data-nodeid="${node}"][data-handlepos="${side}"]`)!
+          .getBoundingClientRect();
+      const from = handle(source!, 'right');
+      const to = handle(target!, 'left');
+      const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+      if (
+        !near(start.x, from.right) ||
+        !near(start.y, from.top + from.height / 2) ||
+        !near(end.x, to.left) ||
+        !near(end.y, to.top + to.height / 2)
+      )
+        wrong.push(edge.dataset.id!);
+    }
+    return wrong;
+  });
+  expect(misplaced).toEqual([]);
 
   const snapshot = await api.nodeRun(run.identifier, 'snapshot');
   await api.patchNodeRun(snapshot.identifier, { status: 'COMPLETED', result: 'SUCCESS' });
