@@ -42,12 +42,15 @@ const HANDLE = 6;
 
 /**
  * Where each node's two handles are, given up front as React Flow allows for server rendering:
- * our nodes' size is fixed by our CSS, so nothing needs measuring. Without them React Flow
- * observed every node with a ResizeObserver and, in the frame after the graph mounted, measured
- * each node and handle (`getBoundingClientRect`) and rendered the graph again synchronously to
- * draw the edges — again after every change of the nodes (each poll of a live run) — the
- * longest task of a cold load of the run page (s15boot2). These are the places it measured
- * (edges from 3 px right of the source's right side to 3 px left of the target's left side).
+ * our nodes' size is fixed by our CSS, so nothing needs measuring. React Flow observed every node
+ * with a ResizeObserver and, in the frame after the graph mounted, measured each node and handle
+ * (`getBoundingClientRect`) and rendered the graph again synchronously to draw the edges — again
+ * after every change of the nodes (each poll of a live run) — the longest task of a cold load of
+ * the run page (s15boot2). With these (and `measured`) it draws the edges in its first render,
+ * and the build's rewrite of its node observer (scripts/vite-boot-rewrites.ts) observes no node
+ * that has them; the dev server, without the rewrite, still measures them once at mount. These
+ * are the places it measured (edges from 3 px right of the source's right side to 3 px left of
+ * the target's left side); an e2e test checks them against the drawn handles.
  */
 const HANDLES: NodeHandle[] = [
   {
