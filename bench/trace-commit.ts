@@ -172,7 +172,12 @@ async function main() {
       }
       if (inApp) {
         if (!driver.tracedClick) throw new Error('--in-app needs --bare');
-        for (const [i, base] of bases.entries()) {
+        // Alternated like the cold loads: the builds' clicks used to run in the same order every
+        // round, and the order showed (s16graph: B's in-app first lines later in 9 of 12 rounds at
+        // load 2.3–4.6 with the same task sequence before them and the graph's code after them;
+        // alternated, 6 rounds at load 2.7–4.1: medians 229 and 226 ms).
+        const inOrder = [...bases.entries()];
+        for (const [i, base] of r % 2 === 0 ? inOrder : inOrder.reverse()) {
           const { events, observed } = await driver.tracedClick(base, runs.million!.run);
           if (keep) writeFileSync(`${keep}-${r}-inapp-${i}.json`, JSON.stringify(events));
           console.log(
