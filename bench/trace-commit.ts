@@ -61,7 +61,9 @@ const bare = process.argv.includes('--bare');
  * `--cpu-over=<ms>`: every task of the page's renderer from the navigation's start (or the click)
  * with at least that much CPU, each with what it ran (with `--categories=timeline`: the scripts'
  * function calls by function and file, timers, frames, style and layout; otherwise the trace's
- * named events), one line each.
+ * named events), one line each. With `timeline`, each run-page load also names the frame after the
+ * workflow graph mounts (the first task that paints and runs code of the FlowGraph chunk: React
+ * Flow's observers) with its CPU and wall.
  */
 const cpuOver = option('cpu-over') === undefined ? null : Number(option('cpu-over'));
 /**
@@ -170,7 +172,12 @@ async function main() {
       }
       if (inApp) {
         if (!driver.tracedClick) throw new Error('--in-app needs --bare');
-        for (const [i, base] of bases.entries()) {
+        // Alternated like the cold loads: the builds' clicks used to run in the same order every
+        // round, and the order showed (s16graph: B's in-app first lines later in 9 of 12 rounds at
+        // load 2.3–4.6 with the same task sequence before them and the graph's code after them;
+        // alternated, 6 rounds at load 2.7–4.1: medians 229 and 226 ms).
+        const inOrder = [...bases.entries()];
+        for (const [i, base] of r % 2 === 0 ? inOrder : inOrder.reverse()) {
           const { events, observed } = await driver.tracedClick(base, runs.million!.run);
           if (keep) writeFileSync(`${keep}-${r}-inapp-${i}.json`, JSON.stringify(events));
           console.log(
@@ -364,6 +371,17 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
   const fonts = lookups.length
     ? `font lookups ${lookups.length}, ${ms(lookups.reduce((sum, e) => sum + (e.dur ?? 0), 0))} ms wall [${lookups.map((e) => String(e.args?.family_name)).join(', ')}]`
     : '';
+  // The frame after the workflow graph mounts (with `--categories=timeline`): the first task that
+  // paints and runs React Flow's code (its observers' callbacks, in the FlowGraph chunk).
+  const graphFrame = tasks.find((t) => {
+    const inside = onMain.filter((e) => e.ts >= t.ts && e.ts < t.ts + t.dur!);
+    return (
+      inside.some((e) => e.name === 'Paint') &&
+      inside.some(
+        (e) => e.name === 'FunctionCall' && /\/FlowGraph-[^/]*\.js/.test(String(e.args?.data?.url)),
+      )
+    );
+  });
   return [
     runLoop
       ? `renderer ${nav.pid} run loop started ${ms(nav.ts - runLoop.ts)} ms before nav`
@@ -376,6 +394,9 @@ function describe(events: TraceEvent[], samples: SchedSample[] | null) {
     split,
     `tasks over ${over}: ${long.join(' ') || 'none'}`,
     `most CPU after the commit: ${byCpu.join(', ')}`,
+    graphFrame
+      ? `graph frame ${ms(graphFrame.tdur ?? NaN)} cpu at ${ms(graphFrame.ts - nav.ts)} (${ms(graphFrame.dur!)} wall)`
+      : '',
     modules.length ? `modules (CPU ≥ 1 ms): ${modules.join(', ')}` : '',
     fonts,
   ]

@@ -100,10 +100,30 @@ const XYFLOW_PANE_SIZE: Rewrite[] = [
   },
 ];
 
+/**
+ * React Flow observes every node with a ResizeObserver when it mounts, even one whose size and
+ * handles it was given (`width`, `height`, `handles`: what it needs for server rendering), and
+ * measures them all in the observer's first report — each node's and handle's box, then a
+ * synchronous render — in the frame after the graph mounts: the longest task of a cold load of
+ * the run page (s15boot2). Our graph gives every node its fixed size and handles
+ * (src/components/workflow-graph/FlowGraph.tsx), so React Flow draws nodes and edges from those;
+ * a node given `handles` is not observed. A node without them is observed as before.
+ */
+const XYFLOW_NODE_SIZE: Rewrite[] = [
+  {
+    module: /\/@xyflow\/react\/dist\/esm\/index\.m?js$/,
+    name: "React Flow's useNodeObserver",
+    find: `            resizeObserver?.observe(nodeRef.current);
+            observedNode.current = nodeRef.current;`,
+    replace: `            if (!(isInitialized && node.handles)) resizeObserver?.observe(nodeRef.current);
+            observedNode.current = nodeRef.current;`,
+  },
+];
+
 const IMPORT = `import { startTransition as __runboardStartTransition } from "react";\n`;
 
 export function bootRewrites(): Plugin {
-  const rewrites = [...FLOATING_REFERENCE, ...XYFLOW_PANE_SIZE];
+  const rewrites = [...FLOATING_REFERENCE, ...XYFLOW_PANE_SIZE, ...XYFLOW_NODE_SIZE];
   const done = new Set<string>();
   return {
     name: 'runboard:boot-rewrites',

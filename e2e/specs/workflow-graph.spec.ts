@@ -105,3 +105,98 @@ test('the graph fits a 20-node workflow, zooms, and a click on a node selects it
     fullPage: true,
   });
 });
+
+declare global {
+  interface Window {
+    __graph: { observed: string[]; transforms: string[]; edgesWithNodes: number | null };
+  }
+}
+
+/**
+ * The graph's nodes come with their size and handles (FlowGraph.tsx), and the frame's width is
+ * known before React Flow mounts (WorkflowGraph.tsx): React Flow measures no node (the build's
+ * rewrite of its node observer, scripts/vite-boot-rewrites.ts), draws the edges in the commit
+ * that mounts the nodes, and the graph is fitted once, to the pane's real size (a wrong guess of
+ * it would fit it again when React Flow's observer reports the size). A live run's changes of
+ * state measure nothing either (they re-measured every node before).
+ */
+test('the graph mounts with its edges and fitted, measuring no node, and a change of state measures none', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const workflow = await api.createWorkflow(twentyNodeWorkflow(unique('nightly')));
+  const run = await api.startRun(workflow.identifier);
+  await page.addInitScript(() => {
+    const graph: Window['__graph'] = { observed: [], transforms: [], edgesWithNodes: null };
+    window.__graph = graph;
+    const observe = ResizeObserver.prototype.observe;
+    ResizeObserver.prototype.observe = function (target, options) {
+      if (target.classList.contains('react-flow__node'))
+        graph.observed.push(target.getAttribute('data-id') ?? '?');
+      observe.call(this, target, options);
+    };
+    new MutationObserver(() => {
+      const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
+      if (!viewport || !document.querySelector('.react-flow__node')) return;
+      // The first batch of changes with nodes in it: the commit that mounted them.
+      graph.edgesWithNodes ??= document.querySelectorAll('.react-flow__edge-path').length;
+      const transform = viewport.style.transform;
+      if (graph.transforms[graph.transforms.length - 1] !== transform)
+        graph.transforms.push(transform);
+    }).observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['style'],
+    });
+  });
+  await detail.goto(run.identifier);
+  await detail.expectLoaded(run.identifier);
+  await detail.expectStaged();
+  const graph = page.getByRole('figure', { name: 'Workflow graph' });
+  await expect(graph.getByRole('button', { name: /: / })).toHaveCount(20);
+  // Long enough for React Flow's observers to have reported the pane's size (a frame or two).
+  await page.waitForTimeout(1000);
+  const seen = await page.evaluate(() => window.__graph);
+  expect(seen.edgesWithNodes).toBe(workflow.connections.length);
+  expect(seen.observed).toEqual([]);
+  // Its first commit's placeholder viewport, then the fitted one: fitted once.
+  expect(seen.transforms.length).toBeLessThanOrEqual(2);
+  expect(seen.transforms.at(-1)).not.toBe('translate(0px, 0px) scale(1)');
+  // The handles given up front are where the stylesheet draws them: every edge starts at its
+  // source's right handle's outer side and ends at its target's left handle's, on screen.
+  const misplaced = await graph.evaluate((frame) => {
+    const wrong: string[] = [];
+    for (const edge of frame.querySelectorAll<SVGGElement>('.react-flow__edge')) {
+      const [source, target] = edge.dataset.id!.split('->');
+      const path = edge.querySelector<SVGPathElement>('.react-flow__edge-path')!;
+      const ctm = path.getScreenCTM()!;
+      const start = path.getPointAtLength(0).matrixTransform(ctm);
+      const end = path.getPointAtLength(path.getTotalLength()).matrixTransform(ctm);
+      const handle = (node: string, side: string) =>
+        frame
+          .querySelector(`.react-flow__handle[data-nodeid="${node}"][data-handlepos="${side}"]`)!
+          .getBoundingClientRect();
+      const from = handle(source!, 'right');
+      const to = handle(target!, 'left');
+      const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+      if (
+        !near(start.x, from.right) ||
+        !near(start.y, from.top + from.height / 2) ||
+        !near(end.x, to.left) ||
+        !near(end.y, to.top + to.height / 2)
+      )
+        wrong.push(edge.dataset.id!);
+    }
+    return wrong;
+  });
+  expect(misplaced).toEqual([]);
+
+  const snapshot = await api.nodeRun(run.identifier, 'snapshot');
+  await api.patchNodeRun(snapshot.identifier, { status: 'COMPLETED', result: 'SUCCESS' });
+  await expect(detail.node('Snapshot inventory')).toHaveAccessibleName(
+    'Snapshot inventory: Succeeded',
+  );
+  expect((await page.evaluate(() => window.__graph)).observed).toEqual([]);
+});

@@ -2,6 +2,8 @@ import { useComputedColorScheme } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import {
   Controls,
+  getNodesBounds,
+  getViewportForBounds,
   Handle,
   MarkerType,
   MiniMap,
@@ -11,10 +13,19 @@ import {
   useStore,
   type Edge,
   type Node,
+  type NodeHandle,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, type CSSProperties, type ReactNode } from 'react';
+import {
+  memo,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+} from 'react';
 import { StateIcon, stateAppearance, type RunState } from '../StatusBadge';
 import { dagreLayout, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import type { WorkflowGraphProps } from './types';
@@ -22,15 +33,61 @@ import classes from './WorkflowGraph.module.css';
 
 /** Nodes from which the minimap is worth its corner. */
 const MINIMAP_FROM = 8;
+const MIN_ZOOM = 0.1;
 const FIT = { padding: 0.08, maxZoom: 1 };
+/** The frame's border (`.flow` in WorkflowGraph.module.css), around React Flow's pane. */
+const FRAME_BORDER = 1;
+/** React Flow's handles are 6 × 6 px (its stylesheet, border included), centred on the node's side. */
+const HANDLE = 6;
 
-/** Fits the graph again when its frame's width changes (a phone turned, a window resized). */
+/**
+ * Where each node's two handles are, given up front as React Flow allows for server rendering:
+ * our nodes' size is fixed by our CSS, so nothing needs measuring. React Flow observed every node
+ * with a ResizeObserver and, in the frame after the graph mounted, measured each node and handle
+ * (`getBoundingClientRect`) and rendered the graph again synchronously to draw the edges — again
+ * after every change of the nodes (each poll of a live run) — the longest task of a cold load of
+ * the run page (s15boot2). With these (and `measured`) it draws the edges in its first render,
+ * and the build's rewrite of its node observer (scripts/vite-boot-rewrites.ts) observes no node
+ * that has them; the dev server, without the rewrite, still measures them once at mount. These
+ * are the places it measured (edges from 3 px right of the source's right side to 3 px left of
+ * the target's left side); an e2e test checks them against the drawn handles.
+ */
+const HANDLES: NodeHandle[] = [
+  {
+    type: 'target',
+    position: Position.Left,
+    x: -HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+  {
+    type: 'source',
+    position: Position.Right,
+    x: NODE_WIDTH - HANDLE / 2,
+    y: (NODE_HEIGHT - HANDLE) / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
+const MEASURED = { width: NODE_WIDTH, height: NODE_HEIGHT };
+
+/**
+ * Fits the graph again when its pane's size changes (a phone turned, a window resized), or when
+ * it first gets one if the frame had no width when the graph mounted. The first size React Flow's
+ * observer reports is the one the graph was drawn fitted to (`paneSize`): no fit then.
+ */
 function FitOnResize() {
   const { fitView } = useReactFlow();
   const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const fitted = useRef({ width, height });
   useEffect(() => {
-    if (width > 0) void fitView(FIT);
-  }, [width, fitView]);
+    if (width <= 0 || height <= 0) return;
+    if (fitted.current.width === width && fitted.current.height === height) return;
+    fitted.current = { width, height };
+    void fitView(FIT);
+  }, [width, height, fitView]);
   return null;
 }
 
@@ -125,7 +182,8 @@ export default function FlowGraph({
   selected,
   onSelect,
   height,
-}: WorkflowGraphProps & { height: number }) {
+  frameWidth,
+}: WorkflowGraphProps & { height: number; frameWidth: number }) {
   const scheme = useComputedColorScheme('light');
   const wide = useMediaQuery('(min-width: 48em)') ?? true;
   const layout = useMemo(() => dagreLayout({ nodes, connections }), [nodes, connections]);
@@ -137,6 +195,8 @@ export default function FlowGraph({
         position: layout.positions.get(n.identifier) ?? { x: 0, y: 0 },
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        measured: MEASURED,
+        handles: HANDLES,
         // React Flow lets pointers through nodes that are neither selectable nor draggable; ours
         // are buttons.
         ...(onSelect ? { style: { pointerEvents: 'all' as const } } : {}),
@@ -167,6 +227,26 @@ export default function FlowGraph({
         className: classes.edge,
       }));
   }, [nodes, connections]);
+  // The pane's size (the frame's inside) and the graph fitted into it, known before React Flow
+  // mounts, so it draws the graph fitted at once (its `fitView` prop waited for the nodes'
+  // measuring, a frame later). Its observer's first report then finds that size and changes
+  // nothing. React Flow's own pane reads round to whole pixels (`offsetWidth`).
+  const [paneSize] = useState(() => ({
+    width: Math.max(0, Math.round(frameWidth) - 2 * FRAME_BORDER),
+    height: height - 2 * FRAME_BORDER,
+  }));
+  const [viewport] = useState(() =>
+    paneSize.width > 0
+      ? getViewportForBounds(
+          getNodesBounds(flowNodes),
+          paneSize.width,
+          paneSize.height,
+          MIN_ZOOM,
+          FIT.maxZoom,
+          FIT.padding,
+        )
+      : undefined,
+  );
 
   return (
     <div className={classes.flow} style={{ height }} aria-label="Workflow graph" role="figure">
@@ -175,9 +255,10 @@ export default function FlowGraph({
         edges={flowEdges}
         nodeTypes={nodeTypes}
         colorMode={scheme}
-        fitView
-        fitViewOptions={FIT}
-        minZoom={0.1}
+        {...(viewport
+          ? { width: paneSize.width, height: paneSize.height, defaultViewport: viewport }
+          : {})}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         nodesDraggable={false}
         nodesConnectable={false}
