@@ -1,13 +1,11 @@
-import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import type { ActionRunV2 } from '../../../contract/actions';
 import type { AuditEntry } from '../../../contract/entities';
 import { api } from '../../lib/api';
-import { conditionalGet, pollWhileInProgress, probeInterval } from '../../lib/polling';
+import { newestFirstList } from '../../lib/newest-first-list';
+import { conditionalGet, pollWhileInProgress } from '../../lib/polling';
 import { actionRunsQueryParams, isActionRunFinished, type ActionRunsPage } from './model';
 import type { ActionRunFilters } from './search';
-
-export const PAGE_SIZE = 50;
-export const PROBE_SIZE = 20;
 
 export const actionRunKeys = {
   all: ['action-runs'] as const,
@@ -20,38 +18,21 @@ export const actionRunKeys = {
     [...actionRunKeys.all, 'approvers', id, runUpdatedAt] as const,
 };
 
-/** Pages by cursor, newest first; loaded pages are never refetched (live rows poll themselves). */
-export const actionRunsInfiniteQueryOptions = (filters: ActionRunFilters) =>
-  infiniteQueryOptions({
-    queryKey: actionRunKeys.list(filters),
-    queryFn: ({ pageParam, signal }) =>
-      api<ActionRunsPage>('/actions/runs', {
-        query: {
-          ...actionRunsQueryParams(filters, Date.now()),
-          limit: PAGE_SIZE,
-          cursor: pageParam,
-        },
-        signal,
-      }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    staleTime: Infinity,
+/** Newest first by cursor (loaded pages are never refetched: live rows poll themselves). */
+const actionRunsList = (filters: ActionRunFilters) =>
+  newestFirstList<ActionRunsPage, ActionRunV2>({
+    path: '/actions/runs',
+    keys: { list: actionRunKeys.list(filters), probe: actionRunKeys.probe(filters) },
+    params: (now) => actionRunsQueryParams(filters, now),
+    items: (page) => page.runs,
   });
+
+export const actionRunsInfiniteQueryOptions = (filters: ActionRunFilters) =>
+  actionRunsList(filters).pages;
 
 /** The newest few runs matching the filters, polled (visible tab only) to count new ones. */
 export const newActionRunsProbeOptions = (filters: ActionRunFilters) =>
-  queryOptions({
-    queryKey: actionRunKeys.probe(filters),
-    queryFn: ({ queryKey, signal }) =>
-      conditionalGet<ActionRunsPage>(queryKey, '/actions/runs', {
-        query: { ...actionRunsQueryParams(filters, Date.now()), limit: PROBE_SIZE },
-        signal,
-      }).then((b) => b.runs),
-    refetchInterval: (query: Query<ActionRunV2[], Error, ActionRunV2[], readonly unknown[]>) =>
-      probeInterval(query.queryHash),
-    refetchIntervalInBackground: false,
-    staleTime: 0,
-  });
+  actionRunsList(filters).probe;
 
 /** One action run; polled while it can still change, never again once it ended. */
 export const actionRunQueryOptions = (id: string) =>

@@ -10,8 +10,8 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { RunActionButton } from '../../../components/start-run/StartRunModal';
+import { PROBE_SIZE } from '../../../lib/newest-first-list';
 import {
-  PROBE_SIZE,
   actionRunQueryOptions,
   actionRunsInfiniteQueryOptions,
   newActionRunsProbeOptions,

@@ -1,0 +1,49 @@
+import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
+import { api, type RequestOptions } from './api';
+import { conditionalGet, probeInterval } from './polling';
+
+export const PAGE_SIZE = 50;
+export const PROBE_SIZE = 20;
+
+/**
+ * A newest-first list paged by its endpoint's cursor (loaded pages are never refetched: rows that
+ * move poll themselves), and the probe that polls the newest few matching the same filters
+ * (visible tab only, a conditional GET) so the page can announce new ones instead of inserting
+ * them: the action runs list and the audit log. `params` gets the time of each request (a time
+ * range preset counts back from it).
+ */
+export function newestFirstList<Page extends { nextCursor: string | null }, Item>(list: {
+  path: string;
+  keys: { list: readonly unknown[]; probe: readonly unknown[] };
+  params: (now: number) => RequestOptions['query'];
+  items: (page: Page) => Item[];
+}) {
+  return {
+    // Each list's keys name it (its feature's prefix and filters): its path and items go with them.
+    // eslint-disable-next-line @tanstack/query/exhaustive-deps
+    pages: infiniteQueryOptions({
+      queryKey: list.keys.list,
+      queryFn: ({ pageParam, signal }) =>
+        api<Page>(list.path, {
+          query: { ...list.params(Date.now()), limit: PAGE_SIZE, cursor: pageParam },
+          signal,
+        }),
+      initialPageParam: null as string | null,
+      getNextPageParam: (last) => last.nextCursor,
+      staleTime: Infinity,
+    }),
+    // eslint-disable-next-line @tanstack/query/exhaustive-deps
+    probe: queryOptions({
+      queryKey: list.keys.probe,
+      queryFn: ({ queryKey, signal }) =>
+        conditionalGet<Page>(queryKey, list.path, {
+          query: { ...list.params(Date.now()), limit: PROBE_SIZE },
+          signal,
+        }).then(list.items),
+      refetchInterval: (query: Query<Item[], Error, Item[], readonly unknown[]>) =>
+        probeInterval(query.queryHash),
+      refetchIntervalInBackground: false,
+      staleTime: 0,
+    }),
+  };
+}
