@@ -1,9 +1,19 @@
-import { enumParam } from './search-params';
+import { enumParam, isoDateTimeParam } from './search-params';
 
 /** The lists' time-range presets (a workflow's Runs tab, action runs, the audit log). */
 export const TIME_RANGES = ['24h', '7d', '30d'] as const;
 export type TimeRange = (typeof TIME_RANGES)[number];
 export const timeRangeParam = enumParam(TIME_RANGES);
+
+/**
+ * A list's date filter in the URL: a preset (counted back from each request), or a custom range
+ * at or after `from` / at or before `to` (ISO instants).
+ */
+export const dateRangeShape = {
+  range: timeRangeParam,
+  from: isoDateTimeParam,
+  to: isoDateTimeParam,
+};
 
 const RANGE_MS: Record<TimeRange, number> = {
   '24h': 86_400_000,

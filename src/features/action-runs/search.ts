@@ -2,12 +2,11 @@ import { ACTION_RUN_STATUSES } from '../../../contract/actions';
 import {
   enumParam,
   flagParam,
-  isoDateTimeParam,
   searchSchema,
   textParam,
   type SearchOf,
 } from '../../lib/search-params';
-import { timeRangeParam } from '../../lib/time-ranges';
+import { dateRangeShape } from '../../lib/time-ranges';
 import { logSearchShape } from '../../lib/log-search';
 
 const shape = {
@@ -19,11 +18,8 @@ const shape = {
   status: enumParam(ACTION_RUN_STATUSES),
   /** A user id, or an email (anything with an @). */
   user: textParam(300),
-  /** Started in the last 24 hours, 7 or 30 days (counted back from each request). */
-  range: timeRangeParam,
-  /** Started at or after / at or before (the audit log's date range), ISO instants. */
-  from: isoDateTimeParam,
-  to: isoDateTimeParam,
+  /** When the run started (the audit log's date range). */
+  ...dateRangeShape,
 };
 
 /** The audit log's Runs tab: every filter of Port's list API, in the URL. */

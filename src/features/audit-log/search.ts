@@ -1,12 +1,6 @@
 import { AUDIT_ACTIONS, AUDIT_RESOURCES } from '../../../contract/entities';
-import {
-  enumParam,
-  isoDateTimeParam,
-  searchSchema,
-  textParam,
-  type SearchOf,
-} from '../../lib/search-params';
-import { timeRangeParam } from '../../lib/time-ranges';
+import { enumParam, searchSchema, textParam, type SearchOf } from '../../lib/search-params';
+import { dateRangeShape } from '../../lib/time-ranges';
 
 const shape = {
   /** One resource type (`resources=` of the API). */
@@ -17,11 +11,8 @@ const shape = {
   run: textParam(200),
   entity: textParam(200),
   blueprint: textParam(200),
-  /** In the last 24 hours, 7 or 30 days (counted back from each request). */
-  range: timeRangeParam,
-  /** At or after / at or before, ISO instants. */
-  from: isoDateTimeParam,
-  to: isoDateTimeParam,
+  /** When the entry was made. */
+  ...dateRangeShape,
 };
 
 /** The audit log page: every filter `GET /v1/audit-log` takes, in the URL. */

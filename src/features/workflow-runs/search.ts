@@ -1,11 +1,5 @@
-import {
-  enumParam,
-  isoDateTimeParam,
-  searchSchema,
-  textParam,
-  type SearchOf,
-} from '../../lib/search-params';
-import { timeRangeParam } from '../../lib/time-ranges';
+import { enumParam, searchSchema, textParam, type SearchOf } from '../../lib/search-params';
+import { dateRangeShape } from '../../lib/time-ranges';
 
 export const STATUS_FILTERS = ['IN_PROGRESS', 'SUCCESS', 'FAILED', 'CANCELLED'] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
@@ -15,9 +9,7 @@ export const runsSearchShape = {
   status: enumParam(STATUS_FILTERS),
   createdBy: textParam(200),
   entity: textParam(200),
-  range: timeRangeParam,
-  from: isoDateTimeParam,
-  to: isoDateTimeParam,
+  ...dateRangeShape,
   /** Only runs in which this node failed (the trends tab links here). */
   failedNode: textParam(100),
 };
