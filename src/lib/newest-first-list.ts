@@ -12,6 +12,24 @@ export const PROBE_SIZE = 20;
  * them: the action runs list and the audit log. `params` gets the time of each request (a time
  * range preset counts back from it).
  */
+/**
+ * How many of the newest items (`latest`, the probe's answer) a newest-first list does not show
+ * yet: those it does not hold, from its top item's time on (an older one is a row scrolled past,
+ * not a new one). The "N new …" banner's count.
+ */
+export function newItemsSince<Item>(
+  displayed: readonly Item[],
+  latest: readonly Item[],
+  keyOf: (item: Item) => string,
+  atOf: (item: Item) => string,
+): number {
+  const top = displayed[0];
+  if (!top) return latest.length;
+  const shown = new Set(displayed.map(keyOf));
+  const since = atOf(top);
+  return latest.filter((item) => !shown.has(keyOf(item)) && atOf(item) >= since).length;
+}
+
 export function newestFirstList<Page extends { nextCursor: string | null }, Item>(list: {
   path: string;
   keys: { list: readonly unknown[]; probe: readonly unknown[] };

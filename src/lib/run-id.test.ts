@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunId } from './run-id';
+import { parseRunId, runPageOf } from './run-id';
 
 describe('parseRunId', () => {
   it('reads a bare workflow run id and action run id', () => {
@@ -78,5 +78,13 @@ describe('parseRunId', () => {
     expect(parseRunId('r_0123456789abcdefX')).toBeNull();
     expect(parseRunId('deploy-service')).toBeNull();
     expect(parseRunId('')).toBeNull();
+  });
+});
+
+describe('runPageOf', () => {
+  it("names a workflow run's or an action run's page by the id's prefix, nothing else", () => {
+    expect(runPageOf('wfr_AbCdEfGh12345678')).toBe('/runs/$runId');
+    expect(runPageOf('r_AbCdEfGh12345678')).toBe('/actions/runs/$runId');
+    expect(runPageOf('wfnr_AbCdEfGh12345678')).toBeNull();
   });
 });

@@ -54,3 +54,13 @@ function withSearch<T extends { id: string }>(
 ): T & { search?: string } {
   return url && url.pathname === page && url.search ? { ...target, search: url.search } : target;
 }
+
+/**
+ * The dashboard's page of a run whose id is known to be one (from the API, not pasted text), by
+ * its prefix: a workflow run's or an action run's; null for anything else.
+ */
+export function runPageOf(runId: string): '/runs/$runId' | '/actions/runs/$runId' | null {
+  if (runId.startsWith('wfr_')) return '/runs/$runId';
+  if (runId.startsWith('r_')) return '/actions/runs/$runId';
+  return null;
+}

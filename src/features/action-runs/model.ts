@@ -1,3 +1,4 @@
+import { newItemsSince } from '../../lib/newest-first-list';
 import { rangeParams } from '../../lib/time-ranges';
 import type { ActionRunStatus, ActionRunV2, RunLink } from '../../../contract/actions';
 import { actionRunState, stateAppearance } from '../../components/StatusBadge';
@@ -55,9 +56,10 @@ export const runLinks = (link: RunLink | null): string[] =>
   link === null ? [] : Array.isArray(link) ? link : [link];
 
 /** Runs in a fresh first page that the list does not show yet and that are newer than its top. */
-export function newActionRunsSince(displayed: ActionRunV2[], latest: ActionRunV2[]): number {
-  const top = displayed[0];
-  if (!top) return latest.length;
-  const shown = new Set(displayed.map((r) => r.id));
-  return latest.filter((r) => !shown.has(r.id) && r.createdAt >= top.createdAt).length;
-}
+export const newActionRunsSince = (displayed: ActionRunV2[], latest: ActionRunV2[]) =>
+  newItemsSince(
+    displayed,
+    latest,
+    (r) => r.id,
+    (r) => r.createdAt,
+  );

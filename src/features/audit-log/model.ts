@@ -1,5 +1,7 @@
 import type { AuditEntry } from '../../../contract/entities';
 import { rangeParams } from '../../lib/time-ranges';
+import { newItemsSince } from '../../lib/newest-first-list';
+import { runPageOf } from '../../lib/run-id';
 import type { AuditLogFilters } from './search';
 
 export interface AuditLogPage {
@@ -43,7 +45,7 @@ export function auditSubject(entry: AuditEntry): AuditSubject {
   switch (entry.resourceType) {
     case 'run':
       if (!context.runId) return { kind: 'none' };
-      return context.runId.startsWith('wfr_')
+      return runPageOf(context.runId) === '/runs/$runId'
         ? { kind: 'workflow-run', runId: context.runId }
         : { kind: 'action-run', runId: context.runId, action: context.action };
     case 'entity':
@@ -69,12 +71,13 @@ export const tiedRun = (entry: AuditEntry) =>
   entry.resourceType === 'entity' ? entry.context.runId : null;
 
 /** How many of the newest entries the list does not show yet (the "N new entries" banner). */
-export function newEntriesSince(displayed: AuditEntry[], latest: AuditEntry[]): number {
-  const top = displayed[0];
-  if (!top) return latest.length;
-  const shown = new Set(displayed.map((e) => e.identifier));
-  return latest.filter((e) => !shown.has(e.identifier) && e.trigger.at >= top.trigger.at).length;
-}
+export const newEntriesSince = (displayed: AuditEntry[], latest: AuditEntry[]) =>
+  newItemsSince(
+    displayed,
+    latest,
+    (e) => e.identifier,
+    (e) => e.trigger.at,
+  );
 
 export const RESOURCE_LABELS: Record<AuditEntry['resourceType'], string> = {
   run: 'Run',

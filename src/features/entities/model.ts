@@ -5,6 +5,7 @@ import {
   workflowRunState,
   type RunState,
 } from '../../components/StatusBadge';
+import { runPageOf } from '../../lib/run-id';
 import type { ActivityKind, ActivityStatus } from './search';
 
 export interface ActivityPage {
@@ -40,10 +41,8 @@ const VERB: Record<AuditEntry['action'], string> = {
 };
 
 const runTarget = (runId: string | null): ActivityTarget | null => {
-  if (!runId) return null;
-  if (runId.startsWith('wfr_')) return { to: '/runs/$runId', runId };
-  if (runId.startsWith('r_')) return { to: '/actions/runs/$runId', runId };
-  return null;
+  const to = runId === null ? null : runPageOf(runId);
+  return runId !== null && to ? { to, runId } : null;
 };
 
 /** One feed item as the row a person reads: the three kinds in one shape. */

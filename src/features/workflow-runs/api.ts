@@ -1,12 +1,10 @@
 import { infiniteQueryOptions, queryOptions, type Query } from '@tanstack/react-query';
 import type { RunIdOnly, WorkflowRunSummary } from '../../../contract/workflows';
 import { api } from '../../lib/api';
+import { PAGE_SIZE, PROBE_SIZE } from '../../lib/newest-first-list';
 import { conditionalGet, pollInterval, probeInterval, unchangedPolls } from '../../lib/polling';
 import { runsQueryParams, type RunsPage } from './model';
 import type { RunFilters } from './search';
-
-export const PAGE_SIZE = 50;
-export const PROBE_SIZE = 20;
 
 export const runKeys = {
   all: ['workflow-runs'] as const,

@@ -4,6 +4,7 @@ import {
   type RunIdOnly,
   type WorkflowRunSummary,
 } from '../../../contract/workflows';
+import { newItemsSince } from '../../lib/newest-first-list';
 import { rangeParams } from '../../lib/time-ranges';
 import type { RunFilters, StatusFilter } from './search';
 
@@ -71,9 +72,10 @@ export const inProgressIds = (runs: WorkflowRunSummary[]) =>
   runs.filter((r) => !isRunFinished(r)).map((r) => r.identifier);
 
 /** Runs in a fresh first page that the list does not show yet and that are newer than its top. */
-export function newRunsSince(displayed: RunIdOnly[], latest: RunIdOnly[]): number {
-  const top = displayed[0];
-  if (!top) return latest.length;
-  const shown = new Set(displayed.map((r) => r.identifier));
-  return latest.filter((r) => !shown.has(r.identifier) && r.createdAt >= top.createdAt).length;
-}
+export const newRunsSince = (displayed: RunIdOnly[], latest: RunIdOnly[]) =>
+  newItemsSince(
+    displayed,
+    latest,
+    (r) => r.identifier,
+    (r) => r.createdAt,
+  );

@@ -11,6 +11,7 @@ import { RunIdLink } from '../../../components/RunIdLink';
 import { useActionTitle } from '../../../components/pickers/ActionPicker';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
+import { runPageOf } from '../../../lib/run-id';
 import { anyFilterSet } from '../../../lib/search-params';
 import { PROBE_SIZE } from '../../../lib/newest-first-list';
 import { auditLogInfiniteQueryOptions, newAuditEntriesProbeOptions } from '../api';
@@ -203,6 +204,7 @@ function Subject({ entry }: { entry: AuditEntry }) {
       return <ActionRunSubject runId={subject.runId} action={subject.action} />;
     case 'entity': {
       const run = tiedRun(entry);
+      const runPage = run ? runPageOf(run) : null;
       return (
         <Stack gap={0}>
           <Anchor
@@ -218,19 +220,13 @@ function Subject({ entry }: { entry: AuditEntry }) {
           >
             {subject.blueprint}/{subject.entity}
           </Anchor>
-          {run && (
+          {run && runPage && (
             <Text size="xs" c="dimmed">
               by run{' '}
               <Anchor
                 inherit
                 ff="monospace"
-                renderRoot={(props) =>
-                  run.startsWith('wfr_') ? (
-                    <Link to="/runs/$runId" params={{ runId: run }} {...props} />
-                  ) : (
-                    <Link to="/actions/runs/$runId" params={{ runId: run }} {...props} />
-                  )
-                }
+                renderRoot={(props) => <Link to={runPage} params={{ runId: run }} {...props} />}
               >
                 {run}
               </Anchor>

@@ -26,8 +26,8 @@ import { RunEntityLink } from '../../../components/RunEntityLink';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
+import { PROBE_SIZE } from '../../../lib/newest-first-list';
 import {
-  PROBE_SIZE,
   liveRunsQueryOptions,
   newRunsProbeOptions,
   runKeys,
