@@ -34,12 +34,31 @@ export async function createRawLines(db: Db) {
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
 }
 
-/** Inserts `rows` generated lines (~110-byte messages, every 10th WARN) into raw_lines at once. */
-export async function insertRawLines(db: Db, rows: number) {
+/**
+ * Inserts `rows` generated lines (~110-byte messages, every 10th WARN) into raw_lines at once.
+ * `nodeRuns` 1 (the issue's own measurement): every row on one node run, so each index entry
+ * lands on btree's rightmost leaf. `nodeRuns` n: the rows the ingest bench stores — n node runs
+ * of n runs, `batch`-line batches taking turns (batch k on node run k mod n), each node run's
+ * lines numbered from 1 — so each index entry descends to its node run's place, as the
+ * ingest's do.
+ */
+export async function insertRawLines(db: Db, rows: number, nodeRuns = 1, batch = 100) {
+  if (nodeRuns === 1) {
+    await db.execute(sql`
+      INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
+      SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+        'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
+        now()
+      FROM generate_series(1, ${rows}) g`);
+    return;
+  }
   await db.execute(sql`
     INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
-    SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+    SELECT (g / ${batch}) % ${nodeRuns} + 1, (g / ${batch}) % ${nodeRuns} + 1,
+      (g / ${batch * nodeRuns}) * ${batch} + g % ${batch} + 1,
+      (g / ${batch * nodeRuns}) * ${batch} + g % ${batch} + 1,
+      CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
       'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
       now()
-    FROM generate_series(1, ${rows}) g`);
+    FROM generate_series(0, ${rows - 1}) g`);
 }
