@@ -259,6 +259,19 @@ export const auditEntrySchema = z.object({
     entityIdentifier: z.string().nullable(),
     runId: z.string().nullable(),
     action: z.string().nullable(),
+    // By identifier, as `action` names an action run's action.
+    workflow: z
+      .string()
+      .nullable()
+      .describe(
+        "[ext] The identifier of the workflow whose run this entry is about or was made by (recorded with the entry: it survives the workflow's rename or deletion); null for entries of no workflow run",
+      ),
+    workflowTitle: z
+      .string()
+      .nullable()
+      .describe(
+        "[ext] The title of that workflow as the run has it (the workflow's title when the run started); null without a workflow or title",
+      ),
   }),
   diff: z.object({ before: jsonObject.nullable(), after: jsonObject.nullable() }),
 });
@@ -270,6 +283,13 @@ export const auditQuerySchema = z
     entity: z.string().max(200).optional(),
     blueprint: z.string().max(200).optional(),
     run_id: z.string().max(200).optional(),
+    workflow: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(
+        "[ext] Only entries of this workflow's runs (their context.workflow): the runs' starts, controls and the entity changes they made",
+      ),
     resources: queryArray(auditResourceSchema).optional(),
     action: queryArray(auditActionSchema).optional(),
     status: z.enum(['SUCCESS', 'FAILURE']).optional(),

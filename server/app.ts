@@ -210,7 +210,10 @@ export function createApp({
   v1.use(bearer);
   v1.route('/', ownSessionRoutes(db, clock, trustProxy));
   v1.route('/', userRoutes(db, clock));
-  v1.openapi(routes.me, (c) => c.json({ ok: true, user: c.get('actor') }));
+  v1.openapi(routes.me, (c) => {
+    const { id, email, role } = c.get('actor');
+    return c.json({ ok: true, user: { id, email, role } });
+  });
   v1.openapi(routes.organizationSecret, async (c) => {
     if (c.get('actor').role !== 'admin') throw forbidden('Only admins may read the webhook secret');
     return c.json({ ok: true, secret: await secret() });

@@ -32,7 +32,7 @@ async function seedChanges(api: SeedApi) {
   );
   const workflow = await seedPipeline(api, unique('Audited pipeline'));
   const workflowRun = await api.startRun(workflow.identifier, {});
-  return { blueprint, entityId, actionRun, workflowRun };
+  return { blueprint, entityId, actionRun, workflow, workflowRun };
 }
 
 const table = (page: Page) => page.getByRole('table', { name: 'Audit log' });
@@ -41,7 +41,7 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   signedIn: page,
   api,
 }) => {
-  const { blueprint, entityId, actionRun, workflowRun } = await seedChanges(api);
+  const { blueprint, entityId, actionRun, workflow, workflowRun } = await seedChanges(api);
   await page.goto('/audit-log');
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Audit log' }).first()).toHaveAttribute(
@@ -90,9 +90,28 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   await expect(page).toHaveURL(new RegExp(`run=${workflowRun.identifier}`));
   await expect(table(page).getByRole('row')).toHaveCount(2); // header + the start
   await expect(table(page)).toContainText('CREATE');
-  // The workflow run's start links to the run page.
+  // The workflow run's start reads "<workflow> · run <id>": the id links to the run page, the
+  // workflow's name (recorded with the entry) to the workflow's page.
   const runLink = table(page).getByRole('link', { name: workflowRun.identifier });
   await expect(runLink).toHaveAttribute('href', `/runs/${workflowRun.identifier}`);
+  const subject = table(page)
+    .getByRole('cell')
+    .filter({ has: page.getByRole('link', { name: workflowRun.identifier }) });
+  await expect(subject).toHaveText(
+    new RegExp(`^${workflow.title}\\s*· run\\s*${workflowRun.identifier}$`),
+  );
+  await expect(subject.getByRole('link', { name: workflow.title! })).toHaveAttribute(
+    'href',
+    `/workflows/${workflow.identifier}`,
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshotBothSchemes(page, 'audit-log-workflow-run');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/audit-log-workflow-run-390.png',
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.goto(`/audit-log?blueprint=${blueprint}`);
   await page.getByRole('combobox', { name: 'Resource' }).click();

@@ -1,4 +1,4 @@
-import { asc, inArray, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { ACTIVITY_STATUS_OF, type ActivityItem, type ActivityQuery } from '../../contract/entities';
 import { toRunV2 } from './action-run-serialize';
 import { runSelection } from './action-runs';
@@ -108,6 +108,15 @@ export async function entityActivity(
   };
 }
 
+/**
+ * A change's run by the name a person knows it by: an action run by its action's title, a
+ * workflow run by its title or its workflow's identifier (the names the feed's own rows show);
+ * null when the change has no run or its run is gone.
+ */
+const runTitleSql = sql<string | null>`coalesce(
+  ${actionRuns.actionTitle}, ${actionRuns.actionIdentifier},
+  ${workflowRuns.title}, ${workflowRuns.workflowIdentifier})`;
+
 async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditIds: string[]) {
   const items = new Map<string, ActivityItem>();
   if (wfrIds.length) {
@@ -148,54 +157,21 @@ async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditId
     }
   }
   if (auditIds.length) {
-    const audits = await db.select().from(auditLog).where(inArray(auditLog.identifier, auditIds));
-    const titles = await runTitles(
-      db,
-      audits.flatMap((a) => (a.runId ? [a.runId] : [])),
-    );
-    for (const a of audits) {
+    // Each change with its run's name (left joins on the runs' primary keys), in this query.
+    const audits = await db
+      .select({ ...getTableColumns(auditLog), runTitle: runTitleSql })
+      .from(auditLog)
+      .leftJoin(actionRuns, eq(actionRuns.id, auditLog.runId))
+      .leftJoin(workflowRuns, eq(workflowRuns.identifier, auditLog.runId))
+      .where(inArray(auditLog.identifier, auditIds));
+    for (const { runTitle, ...a } of audits) {
       items.set(a.identifier, {
         type: 'audit',
         at: a.at.toISOString(),
         item: toAuditEntry(a),
-        runTitle: (a.runId && titles.get(a.runId)) ?? null,
+        runTitle,
       });
     }
   }
   return items;
-}
-
-/**
- * The runs' names as a person knows them: an action run by its action's title, a workflow run by
- * its title or its workflow's identifier (the names the feed's own rows show).
- */
-async function runTitles(db: DbOrTx, runIds: string[]) {
-  const titles = new Map<string, string>();
-  const actionRunIds = runIds.filter((id) => id.startsWith('r_'));
-  const workflowRunIds = runIds.filter((id) => id.startsWith('wfr_'));
-  const [actionRows, workflowRows] = await Promise.all([
-    actionRunIds.length
-      ? db
-          .select({
-            id: actionRuns.id,
-            title: actionRuns.actionTitle,
-            action: actionRuns.actionIdentifier,
-          })
-          .from(actionRuns)
-          .where(inArray(actionRuns.id, actionRunIds))
-      : [],
-    workflowRunIds.length
-      ? db
-          .select({
-            id: workflowRuns.identifier,
-            title: workflowRuns.title,
-            workflow: workflowRuns.workflowIdentifier,
-          })
-          .from(workflowRuns)
-          .where(inArray(workflowRuns.identifier, workflowRunIds))
-      : [],
-  ]);
-  for (const r of actionRows) titles.set(r.id, r.title ?? r.action);
-  for (const r of workflowRows) titles.set(r.id, r.title ?? r.workflow);
-  return titles;
 }

@@ -18,12 +18,20 @@ export interface AuditInput {
   entityIdentifier: string | null;
   runId: string | null;
   actionIdentifier?: string | null;
+  /** [ext] The tied workflow run's workflow, as the entry names it for good. */
+  workflow?: AuditWorkflow | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   /** FAILURE: something refused (a failed sign-in); SUCCESS unless said. */
   status?: 'SUCCESS' | 'FAILURE';
   /** The tied run's visibility; an entry without a run is visible to everyone. */
   run?: { allowAnyoneToView: boolean; createdBy: string } | null;
+}
+
+/** A workflow as an audit entry names it: its identifier, and its title as the run has it. */
+export interface AuditWorkflow {
+  identifier: string;
+  title: string | null;
 }
 
 export const newAuditId = () => `aud_${randomId16()}`;
@@ -41,6 +49,8 @@ export function auditValues(input: AuditInput) {
     entityIdentifier: input.entityIdentifier,
     runId: input.runId,
     actionIdentifier: input.actionIdentifier ?? null,
+    workflowIdentifier: input.workflow?.identifier ?? null,
+    workflowTitle: input.workflow?.title ?? null,
     diff: { before: input.before, after: input.after },
     allowAnyoneToView: input.run?.allowAnyoneToView ?? true,
     runCreatedBy: input.run?.createdBy ?? null,
@@ -67,6 +77,8 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
       entityIdentifier: row.entityIdentifier,
       runId: row.runId,
       action: row.actionIdentifier,
+      workflow: row.workflowIdentifier,
+      workflowTitle: row.workflowTitle,
     },
     diff: row.diff as AuditEntry['diff'],
   };
@@ -79,6 +91,7 @@ export async function listAudit(db: DbOrTx, query: AuditQuery, visible: SQL | un
   if (query.entity) where.push(eq(auditLog.entityIdentifier, query.entity));
   if (query.blueprint) where.push(eq(auditLog.blueprintIdentifier, query.blueprint));
   if (query.run_id) where.push(eq(auditLog.runId, query.run_id));
+  if (query.workflow) where.push(eq(auditLog.workflowIdentifier, query.workflow));
   if (query.resources?.length) where.push(inArray(auditLog.resourceType, query.resources));
   if (query.action?.length) where.push(inArray(auditLog.action, query.action));
   if (query.status) where.push(eq(auditLog.status, query.status));

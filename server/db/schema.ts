@@ -601,6 +601,14 @@ export const auditLog = pgTable(
     entityIdentifier: text('entity_identifier'),
     runId: text('run_id'),
     actionIdentifier: text('action_identifier'),
+    /**
+     * [ext] The workflow of the tied workflow run (the run's own entries and the entity changes it
+     * made), copied when the entry is written: it names the run's workflow even after the workflow
+     * is renamed or deleted, or the run expires. The title is the run's (its workflow's title when
+     * the run started), as the run's page shows it.
+     */
+    workflowIdentifier: text('workflow_identifier'),
+    workflowTitle: text('workflow_title'),
     diff: jsonb('diff').notNull(),
     /** Copied from the tied run: who may see this entry (everyone when no run is tied). */
     allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
@@ -610,6 +618,10 @@ export const auditLog = pgTable(
     index('audit_log_at_idx').on(t.at.desc(), t.seq.desc()),
     index('audit_log_entity_idx').on(t.blueprintIdentifier, t.entityIdentifier, t.at.desc()),
     index('audit_log_run_idx').on(t.runId),
+    // The [ext] `workflow` filter, newest first; only the entries of workflow runs are in it.
+    index('audit_log_workflow_idx')
+      .on(t.workflowIdentifier, t.at.desc(), t.seq.desc())
+      .where(sql`${t.workflowIdentifier} IS NOT NULL`),
   ],
 );
 

@@ -6,9 +6,9 @@ export interface Actor {
   email: string;
   role: Role;
   /**
-   * Where the request came from, on the acts a person does from the dashboard (run controls,
-   * approvals, delivery retries): `UI` when it said so (http/source.ts); absent means `API`.
-   * Recorded as the audit entry's `trigger.origin`.
+   * Where the request came from: `UI` when the dashboard said so (http/source.ts). Every API
+   * request's actor has it, set once by the sign-in middleware; absent (the simulator, the seed)
+   * means `API`. Recorded as the audit entry's `trigger.origin`.
    */
   origin?: RunSource;
 }

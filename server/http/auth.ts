@@ -21,6 +21,7 @@ import {
 } from '../services/sign-in';
 import { TOKEN_REFUSED, type BearerToken, type LogWriter } from '../services/log-ingest';
 import { SESSION_COOKIE } from './session';
+import { requestActor, type RequestActor } from './source';
 
 export { sha256 };
 
@@ -213,7 +214,8 @@ export function checkCsrf(c: Context, site: Site) {
 
 export type AuthEnv = {
   Variables: {
-    actor: Actor;
+    /** Who is signed in, with where the request came from (set by requireAuth). */
+    actor: RequestActor;
     /** A token left for the write to check (see requireAuth's `checkedByWrite`). */
     deferredToken: BearerToken | undefined;
     /** The deferred token was handed to a write, which answers for it. */
@@ -258,7 +260,7 @@ export function requireAuth(
       if (checkedByWrite(c)) return deferTokenCheck(c, next, db, token, await secret(), now);
       const found = await tokenActor(db, token, await secret(), now);
       if (!found) throw unauthorized(TOKEN_REFUSED);
-      c.set('actor', found.actor);
+      c.set('actor', requestActor(c, found.actor));
       return next();
     }
     const sessionId = getCookie(c, SESSION_COOKIE);
@@ -271,7 +273,7 @@ export function requireAuth(
       );
     }
     checkCsrf(c, site);
-    c.set('actor', { id: row.id, email: row.email, role: row.role });
+    c.set('actor', requestActor(c, row));
     await next();
   };
 }

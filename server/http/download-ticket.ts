@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import { users } from '../db/schema';
 import { ApiError } from '../domain/errors';
 import type { AuthEnv } from './auth';
+import { requestActor } from './source';
 
 /**
  * A download ticket stands for its user on one download path, for a minute, in the link itself:
@@ -77,7 +78,7 @@ export function ticketOrBearer(
         'The download link has expired or is not for this log; download again from the log viewer',
       );
     }
-    c.set('actor', row);
+    c.set('actor', requestActor(c, row));
     await next();
   };
 }

@@ -114,4 +114,23 @@ describe('/v1/openapi.json', () => {
       },
     });
   });
+
+  it('documents the audit log’s [ext] workflow filter and context fields', async () => {
+    const doc = (await document()) as unknown as {
+      paths: Record<string, { get: { parameters: { name: string; description?: string }[] } }>;
+    };
+    const op = doc.paths['/v1/audit-log']!.get;
+    expect(op.parameters.find((p) => p.name === 'workflow')?.description).toMatch(/^\[ext\]/);
+    const entry = (
+      op as unknown as {
+        responses: Record<string, { content: Record<string, { schema: any }> }>;
+      }
+    ).responses['200']!.content['application/json']!.schema.properties.audits.items;
+    for (const field of ['workflow', 'workflowTitle']) {
+      expect(entry.properties.context.properties[field], field).toMatchObject({
+        type: ['string', 'null'],
+        description: expect.stringMatching(/^\[ext\]/),
+      });
+    }
+  });
 });

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { actorWithSource } from '../http/source';
 import type { DeliveryPolicy } from '../services/delivery';
 import { decideActionRunApproval, listApprovers } from '../services/action-run-approvals';
 import {
@@ -49,7 +48,7 @@ export function actionRunRoutes(db: Db, clock: () => Date, delivery: DeliveryPol
       const { id } = c.req.valid('param');
       const { version } = c.req.valid('query');
       const body = c.req.valid('json');
-      const run = await decideActionRunApproval(db, id, body, actorWithSource(c), clock(), version);
+      const run = await decideActionRunApproval(db, id, body, c.get('actor'), clock(), version);
       return c.json({ ok: true, run }, 201);
     })
     .openapi(routes.listApprovers, async (c) => {

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { requestSource } from '../http/source';
 import { startActionRun } from '../services/action-runs';
 import { createAction, deleteAction, getAction, listActions } from '../services/definitions';
 import * as routes from './actions.routes';
@@ -27,11 +26,12 @@ export function actionRoutes(db: Db, clock: () => Date) {
       const { actionId: id } = c.req.valid('param');
       const { run_as, version } = c.req.valid('query');
       const body = c.req.valid('json');
+      const actor = c.get('actor');
       const run = await startActionRun(db, id, body, {
-        actor: c.get('actor'),
+        actor,
         now: clock(),
         runAs: run_as,
-        source: requestSource(c),
+        source: actor.origin,
         version,
       });
       return c.json({ ok: true, run }, 202);

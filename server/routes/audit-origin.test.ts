@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSRF_HEADER } from '../../contract/auth';
+import type { AuditEntry } from '../../contract/entities';
 import type { WorkflowRun } from '../../contract/workflows';
-import { startTestServer, type TestServer } from '../test/harness';
+import { TEST_CREDENTIALS, startTestServer, type TestServer } from '../test/harness';
 import { createQuietWorkflow, nodeRunOf, startRun } from '../test/workflow-fixtures';
 import { createGuardedAction, seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
@@ -150,5 +152,72 @@ describe('the start of a workflow run', () => {
     expect(await originOf(run.identifier, 'start')).toBe('UI');
     const overApi = await live();
     expect(await originOf(overApi.identifier, 'start')).toBe('API');
+  });
+});
+
+describe('the actor of an audit entry, decided once by the sign-in middleware', () => {
+  /** The member signed in with email and password: the dashboard's session cookie. */
+  async function memberSession() {
+    const res = await fetch(`${t.baseUrl}/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [CSRF_HEADER]: '1' },
+      body: JSON.stringify({
+        email: 'member@runboard.dev',
+        password: TEST_CREDENTIALS.memberPassword,
+      }),
+    });
+    expect(res.status).toBe(200);
+    return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  }
+
+  /** What the dashboard sends on a write: the cookie, the CSRF header and its source. */
+  const asDashboard = async (method: string, path: string, cookie: string) => {
+    const res = await fetch(`${t.baseUrl}/v1${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        cookie,
+        [CSRF_HEADER]: '1',
+        origin: t.baseUrl,
+        ...UI,
+      },
+      body: '{}',
+    });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBeLessThan(300);
+    return body;
+  };
+
+  const entriesOf = async (runId: string) => {
+    const res = await t.api('admin', 'GET', `/audit-log?run_id=${runId}&resources=run`);
+    return (res.body.audits as AuditEntry[]).map((e) => ({
+      action: e.action,
+      by: e.trigger.by.userId,
+      origin: e.trigger.origin,
+    }));
+  };
+
+  it('names the client of a token, with source API, on a start and a cancel', async () => {
+    // Machine credentials' UI header is not believed.
+    const started = await t.api('machine', 'POST', '/workflows/origins/runs', {}, UI);
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const run = started.body.workflowRun as WorkflowRun;
+    const cancel = await t.api('admin', 'POST', `/workflows/runs/${run.identifier}/cancel`, {});
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(await entriesOf(run.identifier)).toEqual([
+      { action: 'UPDATE', by: 'user_admin', origin: 'API' },
+      { action: 'CREATE', by: 'user_organization', origin: 'API' },
+    ]);
+  });
+
+  it('names the person signed in, with source UI, on a start and a cancel', async () => {
+    const cookie = await memberSession();
+    const started = await asDashboard('POST', '/workflows/origins/runs', cookie);
+    const run = started.workflowRun as WorkflowRun;
+    await asDashboard('POST', `/workflows/runs/${run.identifier}/cancel?force=true`, cookie);
+    expect(await entriesOf(run.identifier)).toEqual([
+      { action: 'UPDATE', by: 'user_member', origin: 'UI' },
+      { action: 'CREATE', by: 'user_member', origin: 'UI' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../contract/entities';
 import { startTestServer, type TestServer } from '../test/harness';
+import { createQuietWorkflow, startRun, workflowBody } from '../test/workflow-fixtures';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
 let now = Date.parse('2026-04-01T08:00:00Z');
@@ -87,5 +88,70 @@ describe('GET /v1/audit-log', () => {
     );
     expect(swapped.status).toBe(422);
     expect(swapped.body.message).toContain('is after to (2026-01-01T00:00:00Z); swap them');
+  });
+});
+
+describe('[ext] the workflow of a workflow run’s entries', () => {
+  it('names it in context (identifier and title as written), through a rename and a deletion', async () => {
+    await createQuietWorkflow(t, 'deploy_service');
+    await createQuietWorkflow(t, 'other_flow');
+    const run = await startRun(t, 'deploy_service');
+    const tie = await t.api(
+      'admin',
+      'PATCH',
+      `/blueprints/microservice/entities/svc-1?run_id=${run.identifier}`,
+      { title: 'One' },
+    );
+    expect(tie.status, JSON.stringify(tie.body)).toBe(200);
+    const cancel = await t.api(
+      'admin',
+      'POST',
+      `/workflows/runs/${run.identifier}/cancel?force=true`,
+      {},
+    );
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    await startRun(t, 'other_flow');
+    // Renamed, then deleted: the entries keep the name the run had.
+    const renamed = await t.api(
+      'admin',
+      'PUT',
+      '/workflows/deploy_service',
+      workflowBody('deploy_service', ['trigger'], [], { title: 'Renamed' }),
+    );
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect((await t.api('admin', 'DELETE', '/workflows/deploy_service')).status).toBe(200);
+
+    const named = { workflow: 'deploy_service', workflowTitle: 'Workflow deploy_service' };
+    const { audits: ofRun } = await audits(`run_id=${run.identifier}`);
+    expect(ofRun.map((a) => `${a.resourceType}:${a.action}`)).toEqual([
+      'run:UPDATE',
+      'entity:UPDATE',
+      'run:CREATE',
+    ]);
+    for (const entry of ofRun) expect(entry.context).toMatchObject(named);
+
+    // The filter: this workflow's runs' entries only, for members as for admins.
+    const { audits: byWorkflow } = await audits('workflow=deploy_service', 'member');
+    expect(byWorkflow.map((a) => a.identifier)).toEqual(ofRun.map((a) => a.identifier));
+    const { audits: other } = await audits('workflow=other_flow');
+    expect(other).toHaveLength(1);
+    expect(other[0]!.context).toMatchObject({
+      workflow: 'other_flow',
+      workflowTitle: 'Workflow other_flow',
+    });
+    expect((await audits('workflow=no_such_flow')).audits).toEqual([]);
+
+    // Entries of no workflow run name none: an action run's, an untied entity change's.
+    const { audits: ofActionRun } = await audits(`run_id=${runId}`);
+    expect(ofActionRun.every((a) => a.context.workflow === null)).toBe(true);
+    const { audits: untied } = await audits('entity=svc-2');
+    expect(untied[0]!.context).toMatchObject({ workflow: null, workflowTitle: null });
+  });
+
+  it('refuses a workflow filter longer than an identifier can be, naming it', async () => {
+    const res = await t.api('admin', 'GET', `/audit-log?workflow=${'w'.repeat(201)}`);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ ok: false, error: 'invalid_request' });
+    expect(res.body.message).toContain('query.workflow');
   });
 });

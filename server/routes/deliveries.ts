@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { actorWithSource } from '../http/source';
 import {
   retryActionRunDelivery,
   retryNodeRunDelivery,
@@ -13,12 +12,12 @@ export function deliveryRoutes(db: Db, clock: () => Date, policy: DeliveryPolicy
   return apiRoutes()
     .openapi(routes.retryNodeRunDelivery, async (c) => {
       const { wfnr } = c.req.valid('param');
-      const delivery = await retryNodeRunDelivery(db, wfnr, actorWithSource(c), clock(), policy);
+      const delivery = await retryNodeRunDelivery(db, wfnr, c.get('actor'), clock(), policy);
       return c.json({ ok: true, delivery });
     })
     .openapi(routes.retryActionRunDelivery, async (c) => {
       const { id } = c.req.valid('param');
-      const delivery = await retryActionRunDelivery(db, id, actorWithSource(c), clock(), policy);
+      const delivery = await retryActionRunDelivery(db, id, c.get('actor'), clock(), policy);
       return c.json({ ok: true, delivery });
     });
 }

@@ -1,6 +1,5 @@
 import type { Db } from '../db/client';
 import { apiRoutes } from '../http/openapi';
-import { actorWithSource } from '../http/source';
 import {
   cancelWorkflowRun,
   completeActionRun,
@@ -15,7 +14,7 @@ export function runControlRoutes(db: Db, clock: () => Date) {
     .openapi(routes.completeWorkflowRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const workflowRun = await completeWorkflowRun(db, id, body, actorWithSource(c), clock());
+      const workflowRun = await completeWorkflowRun(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true, workflowRun });
     })
     .openapi(routes.cancelWorkflowRun, async (c) => {
@@ -26,7 +25,7 @@ export function runControlRoutes(db: Db, clock: () => Date) {
         db,
         id,
         { ...body, force: force === 'true' },
-        actorWithSource(c),
+        c.get('actor'),
         clock(),
       );
       return c.json({ ok: true, workflowRun });
@@ -34,14 +33,14 @@ export function runControlRoutes(db: Db, clock: () => Date) {
     .openapi(routes.rerunWorkflowRun, async (c) => {
       const { wfr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const workflowRun = await rerunWorkflowRun(db, id, body, actorWithSource(c), clock());
+      const workflowRun = await rerunWorkflowRun(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true, workflowRun }, 201);
     })
     .openapi(routes.completeActionRun, async (c) => {
       const { id } = c.req.valid('param');
       const { version } = c.req.valid('query');
       const body = c.req.valid('json');
-      const run = await completeActionRun(db, id, body, actorWithSource(c), clock(), version);
+      const run = await completeActionRun(db, id, body, c.get('actor'), clock(), version);
       return c.json({ ok: true, run });
     });
 }

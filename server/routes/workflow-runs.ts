@@ -4,7 +4,6 @@ import type { JSONValue } from 'hono/utils/types';
 import type { LogsPage } from '../../contract/workflows';
 import type { Db } from '../db/client';
 import { writerOf } from '../http/auth';
-import { actorWithSource } from '../http/source';
 import { acceptsGzip, COMPRESS_MIN_BYTES } from '../http/compress';
 import { pageGzip, pageText } from '../services/log-page-gzip';
 import { apiRoutes } from '../http/openapi';
@@ -140,13 +139,13 @@ export function workflowRunRoutes(
     .openapi(routes.patchRunNodeRun, async (c) => {
       const { wfr: runId, wfnr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await patchNodeRun(db, id, body, actorWithSource(c), clock(), runId);
+      await patchNodeRun(db, id, body, c.get('actor'), clock(), runId);
       return c.json({ ok: true });
     })
     .openapi(routes.patchNodeRun, async (c) => {
       const { wfnr: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await patchNodeRun(db, id, body, actorWithSource(c), clock());
+      await patchNodeRun(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true });
     })
     .openapi(routes.readNodeRunLogs, async (c) => {

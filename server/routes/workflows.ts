@@ -1,7 +1,6 @@
 import type { Db } from '../db/client';
 import { invalid } from '../domain/errors';
 import { apiRoutes } from '../http/openapi';
-import { actorWithSource } from '../http/source';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -61,7 +60,7 @@ export function workflowRoutes(db: Db, clock: () => Date) {
     .openapi(routes.startRun, async (c) => {
       const { workflowId: id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const workflowRun = await startWorkflowRun(db, id, body, actorWithSource(c), clock());
+      const workflowRun = await startWorkflowRun(db, id, body, c.get('actor'), clock());
       return c.json({ ok: true, workflowRun }, 201);
     });
 }

@@ -245,6 +245,7 @@ export async function startActionRun(
         blueprint: action.blueprint,
         entity: entity?.identifier ?? null,
         action: action.identifier,
+        workflow: null,
         visibility: { allowAnyoneToView: action.allowAnyoneToViewRuns, createdBy: startedBy.id },
       },
       { userId: startedBy.id, origin: source },

@@ -8,7 +8,7 @@ import type {
   SearchQuery,
 } from '../../contract/entities';
 import { appendActionRunLogs, updateActionRun } from '../db/action-runs';
-import { recordAudit } from '../db/audit';
+import { recordAudit, type AuditWorkflow } from '../db/audit';
 import {
   allRelations,
   getBlueprintRow,
@@ -48,6 +48,7 @@ import { ApiError, conflict, invalid, notFound } from '../domain/errors';
 import { randomId16 } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
 import { loadVisibleActionRun, loadVisibleWorkflowRun } from './run-access';
+import { workflowOf } from './run-audit';
 
 /** Entity writes, optionally tied to a run (`?run_id=`): audited, and logged on the run. */
 
@@ -55,6 +56,8 @@ import { loadVisibleActionRun, loadVisibleWorkflowRun } from './run-access';
 interface Tie {
   runId: string;
   run: { allowAnyoneToView: boolean; createdBy: string };
+  /** A workflow run's workflow, named by the change's audit entry (null for an action run). */
+  workflow: AuditWorkflow | null;
   /** Adds the change to the run's log (and names the entity on a CREATE action's run). */
   record: (action: AuditAction, blueprint: string, entity: EntityRow) => Promise<void>;
 }
@@ -65,6 +68,7 @@ async function lockActionRunTie(tx: Tx, runId: string, actor: Actor, now: Date):
   return {
     runId,
     run,
+    workflow: null,
     async record(action, blueprint, entity) {
       const message = entityChangeMessage(action, blueprint, entity.identifier);
       await appendActionRunLogs(tx, runId, [{ level: 'INFO', message }], actor.id, now);
@@ -87,6 +91,7 @@ async function lockWorkflowRunTie(tx: Tx, runId: string, actor: Actor, now: Date
   return {
     runId,
     run,
+    workflow: workflowOf(run),
     async record(action, blueprint, entity) {
       if (!nodeRun) return;
       const message = entityChangeMessage(action, blueprint, entity.identifier);
@@ -135,6 +140,7 @@ async function tiedWrite(
       blueprintIdentifier: blueprint,
       entityIdentifier: entity.identifier,
       runId: tie?.runId ?? null,
+      workflow: tie?.workflow ?? null,
       before: before ? toEntity(before) : null,
       after: after ? toEntity(after) : null,
       run: tie?.run ?? null,

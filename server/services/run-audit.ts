@@ -1,6 +1,6 @@
 import type { RunSource } from '../../contract/actions';
 import type { ActionRunRow } from '../db/action-runs';
-import { recordAudit } from '../db/audit';
+import { recordAudit, type AuditWorkflow } from '../db/audit';
 import type { Tx } from '../db/client';
 import type { WorkflowRunRow } from '../db/serialize';
 import type { RunVisibility } from '../domain/permissions';
@@ -11,14 +11,23 @@ export interface AuditedRun {
   blueprint: string | null;
   entity: string | null;
   action: string | null;
+  /** A workflow run's workflow (null for an action run). */
+  workflow: AuditWorkflow | null;
   visibility: RunVisibility;
 }
+
+/** The workflow an entry about `run` (or made by it) names: the run's, with the run's title. */
+export const workflowOf = (run: WorkflowRunRow): AuditWorkflow => ({
+  identifier: run.workflowIdentifier,
+  title: run.title,
+});
 
 export const auditedWorkflowRun = (run: WorkflowRunRow): AuditedRun => ({
   runId: run.identifier,
   blueprint: null,
   entity: run.entity,
   action: null,
+  workflow: workflowOf(run),
   visibility: run,
 });
 
@@ -27,6 +36,7 @@ export const auditedActionRun = (run: ActionRunRow): AuditedRun => ({
   blueprint: run.blueprintIdentifier,
   entity: run.entityIdentifier,
   action: run.actionIdentifier,
+  workflow: null,
   visibility: run,
 });
 
@@ -58,6 +68,7 @@ export function auditRunChange(
     entityIdentifier: run.entity,
     runId: run.runId,
     actionIdentifier: run.action,
+    workflow: run.workflow,
     before,
     after,
     run: run.visibility,

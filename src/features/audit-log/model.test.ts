@@ -20,6 +20,8 @@ const entry = (
       entityIdentifier: null,
       runId: null,
       action: null,
+      workflow: null,
+      workflowTitle: null,
       ...over.context,
     },
   }) as AuditEntry;
@@ -29,10 +31,29 @@ describe('auditSubject', () => {
     expect(auditSubject(entry({ context: { runId: 'wfr_abcdefghijklmnop' } }))).toEqual({
       kind: 'workflow-run',
       runId: 'wfr_abcdefghijklmnop',
+      workflow: null,
     });
     expect(
       auditSubject(entry({ context: { runId: 'r_abcdefghijklmnop', action: 'deploy' } })),
     ).toEqual({ kind: 'action-run', runId: 'r_abcdefghijklmnop', action: 'deploy' });
+  });
+
+  it('names a workflow run’s workflow as the entry recorded it: title, else identifier', () => {
+    const runId = 'wfr_abcdefghijklmnop';
+    expect(
+      auditSubject(
+        entry({ context: { runId, workflow: 'deploy', workflowTitle: 'Deploy service' } }),
+      ),
+    ).toEqual({
+      kind: 'workflow-run',
+      runId,
+      workflow: { identifier: 'deploy', name: 'Deploy service' },
+    });
+    expect(auditSubject(entry({ context: { runId, workflow: 'deploy' } }))).toEqual({
+      kind: 'workflow-run',
+      runId,
+      workflow: { identifier: 'deploy', name: 'deploy' },
+    });
   });
 
   it('names an entity by blueprint and identifier, and the run that changed it', () => {

@@ -22,9 +22,15 @@ export function auditLogQueryParams(filters: AuditLogFilters, now: number) {
   };
 }
 
+/** The workflow an entry of a workflow run names: its identifier, and the name to show. */
+export interface AuditWorkflow {
+  identifier: string;
+  name: string;
+}
+
 /** What an entry is about, and where its page is when there is one. */
 export type AuditSubject =
-  | { kind: 'workflow-run'; runId: string }
+  | { kind: 'workflow-run'; runId: string; workflow: AuditWorkflow | null }
   | { kind: 'action-run'; runId: string; action: string | null }
   | { kind: 'entity'; blueprint: string; entity: string }
   | { kind: 'person'; userId: string }
@@ -46,7 +52,7 @@ export function auditSubject(entry: AuditEntry): AuditSubject {
     case 'run':
       if (!context.runId) return { kind: 'none' };
       return runPageOf(context.runId) === '/runs/$runId'
-        ? { kind: 'workflow-run', runId: context.runId }
+        ? { kind: 'workflow-run', runId: context.runId, workflow: workflowOf(context) }
         : { kind: 'action-run', runId: context.runId, action: context.action };
     case 'entity':
       return context.blueprintIdentifier && context.entityIdentifier
@@ -65,6 +71,16 @@ export function auditSubject(entry: AuditEntry): AuditSubject {
       return { kind: 'none' };
   }
 }
+
+/**
+ * The workflow the entry names (recorded with it, so the name is the run's even after a rename;
+ * an entry written before workflows were recorded, whose run has expired since, names none): by
+ * its title, else its identifier.
+ */
+const workflowOf = (context: AuditEntry['context']): AuditWorkflow | null =>
+  context.workflow
+    ? { identifier: context.workflow, name: context.workflowTitle ?? context.workflow }
+    : null;
 
 /** The run an entity change was made by, shown beside the entity. */
 export const tiedRun = (entry: AuditEntry) =>

@@ -87,6 +87,8 @@ const change = {
       entityIdentifier: 'svc',
       runId: 'r_aaaaaaaaaaaaaaaa',
       action: null,
+      workflow: null,
+      workflowTitle: null,
     },
     diff: { before: { title: 'a' }, after: { title: 'b' } },
   },

@@ -15,7 +15,13 @@ import { runPageOf } from '../../../lib/run-id';
 import { anyFilterSet } from '../../../lib/search-params';
 import { PROBE_SIZE } from '../../../lib/newest-first-list';
 import { auditLogInfiniteQueryOptions, newAuditEntriesProbeOptions } from '../api';
-import { RESOURCE_LABELS, auditSubject, newEntriesSince, tiedRun } from '../model';
+import {
+  RESOURCE_LABELS,
+  auditSubject,
+  newEntriesSince,
+  tiedRun,
+  type AuditWorkflow,
+} from '../model';
 import type { AuditLogFilters as Filters } from '../search';
 import { AuditLogFilters } from './AuditLogFilters';
 
@@ -194,12 +200,43 @@ function ActionRunSubject({ runId, action }: { runId: string; action: string | n
   );
 }
 
+/** "Deploy service · run wfr_…": the workflow's name to its page, the run's id to the run's. */
+function WorkflowRunSubject({
+  runId,
+  workflow,
+}: {
+  runId: string;
+  workflow: AuditWorkflow | null;
+}) {
+  if (!workflow) return <RunIdLink to="/runs/$runId" runId={runId} />;
+  return (
+    <Group gap={4} wrap="wrap">
+      <Anchor
+        size="sm"
+        renderRoot={(props) => (
+          <Link
+            to="/workflows/$workflowId"
+            params={{ workflowId: workflow.identifier }}
+            {...props}
+          />
+        )}
+      >
+        {workflow.name}
+      </Anchor>
+      <Text size="sm" c="dimmed">
+        · run
+      </Text>
+      <RunIdLink to="/runs/$runId" runId={runId} />
+    </Group>
+  );
+}
+
 /** The entry's run, entity or person, linked to its page when there is one. */
 function Subject({ entry }: { entry: AuditEntry }) {
   const subject = auditSubject(entry);
   switch (subject.kind) {
     case 'workflow-run':
-      return <RunIdLink to="/runs/$runId" runId={subject.runId} />;
+      return <WorkflowRunSubject runId={subject.runId} workflow={subject.workflow} />;
     case 'action-run':
       return <ActionRunSubject runId={subject.runId} action={subject.action} />;
     case 'entity': {
