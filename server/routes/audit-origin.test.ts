@@ -221,3 +221,49 @@ describe('the actor of an audit entry, decided once by the sign-in middleware', 
     ]);
   });
 });
+
+describe('trigger.origin of entity and people changes', () => {
+  /** The origin of the newest audit entry that `query` selects, as an admin reads it. */
+  const newestOrigin = async (query: string) => {
+    const res = await t.api('admin', 'GET', `/audit-log?${query}`);
+    const audits = res.body.audits as { trigger: { origin: string } }[];
+    expect(audits.length, JSON.stringify(res.body)).toBeGreaterThan(0);
+    return audits[0]!.trigger.origin;
+  };
+
+  it('is UI for an entity the dashboard changes and API for one a client changes', async () => {
+    const fromUi = await t.api(
+      'member',
+      'POST',
+      '/blueprints/microservice/entities',
+      { identifier: 'origin-ui', title: 'From the dashboard' },
+      UI,
+    );
+    expect(fromUi.status, JSON.stringify(fromUi.body)).toBe(201);
+    expect(await newestOrigin('resources=entity&entity=origin-ui')).toBe('UI');
+    const fromApi = await t.api('member', 'POST', '/blueprints/microservice/entities', {
+      identifier: 'origin-api',
+      title: 'From a client',
+    });
+    expect(fromApi.status, JSON.stringify(fromApi.body)).toBe(201);
+    expect(await newestOrigin('resources=entity&entity=origin-api')).toBe('API');
+  });
+
+  it('is UI for a person the dashboard invites and API for one an admin token invites', async () => {
+    const invite = (email: string, headers?: Record<string, string>) =>
+      t.api('admin', 'POST', '/users/invite', { invitee: { email, roles: ['Member'] } }, headers);
+    const fromUi = await invite('origin-ui@example.com', UI);
+    expect(fromUi.status, JSON.stringify(fromUi.body)).toBe(201);
+    const fromApi = await invite('origin-api@example.com');
+    expect(fromApi.status, JSON.stringify(fromApi.body)).toBe(201);
+    const res = await t.api('admin', 'GET', '/audit-log?resources=user&action=CREATE');
+    const audits = res.body.audits as {
+      trigger: { origin: string };
+      diff: { after: { email?: string } | null };
+    }[];
+    const originFor = (email: string) =>
+      audits.find((a) => a.diff.after?.email === email)?.trigger.origin;
+    expect(originFor('origin-ui@example.com'), JSON.stringify(audits)).toBe('UI');
+    expect(originFor('origin-api@example.com'), JSON.stringify(audits)).toBe('API');
+  });
+});

@@ -135,7 +135,7 @@ async function tiedWrite(
       action,
       resourceType: 'entity',
       userId: ctx.actor.id,
-      origin: 'API',
+      origin: ctx.actor.origin ?? 'API',
       at: ctx.now,
       blueprintIdentifier: blueprint,
       entityIdentifier: entity.identifier,

@@ -69,7 +69,7 @@ async function audit(
     action,
     resourceType,
     userId: actor.id,
-    origin: 'UI',
+    origin: actor.origin ?? 'API',
     at: now,
     blueprintIdentifier: null,
     entityIdentifier: null,
