@@ -1,4 +1,4 @@
-import { Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
@@ -6,6 +6,7 @@ import type { ActionRunV2 } from '../../../../contract/actions';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
@@ -85,30 +86,26 @@ function ActionRunsList({ filters }: { filters: Filters }) {
 
 function ActionRunsTable({ runs }: { runs: ActionRunV2[] }) {
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={1100}>
-        <Table aria-label="Action runs" highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Run</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Blueprint</Table.Th>
-              <Table.Th>Entity</Table.Th>
-              <Table.Th>Started by</Table.Th>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Duration</Table.Th>
-              <Table.Th>Source</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {runs.map((run) => (
-              <ActionRunRow key={run.id} listed={run} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={1100} aria-label="Action runs" highlightOnHover verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Run</Table.Th>
+          <Table.Th>Action</Table.Th>
+          <Table.Th>Blueprint</Table.Th>
+          <Table.Th>Entity</Table.Th>
+          <Table.Th>Started by</Table.Th>
+          <Table.Th>Started</Table.Th>
+          <Table.Th>Duration</Table.Th>
+          <Table.Th>Source</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {runs.map((run) => (
+          <ActionRunRow key={run.id} listed={run} />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -124,16 +121,16 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
     <ShortcutRow
       onOpen={() => void navigate({ to: '/actions/runs/$runId', params: { runId: run.id } })}
     >
-      <Table.Td>
+      <Table.Td data-label="Status">
         <ActionRunStatus run={run} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Run">
         <RunIdLink to="/actions/runs/$runId" runId={run.id} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Action">
         <Text size="sm">{run.action.title ?? run.action.identifier}</Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Blueprint">
         {run.blueprint ? (
           <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
         ) : (
@@ -142,19 +139,19 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Entity">
         <EntityLink run={run} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started by">
         <UserName id={run.createdBy} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started">
         <RelativeTime value={run.createdAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Duration">
         <Duration start={run.createdAt} end={run.endedAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Source">
         <Text size="sm">{run.source}</Text>
       </Table.Td>
     </ShortcutRow>

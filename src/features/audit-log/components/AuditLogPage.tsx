@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Fragment, useMemo, useState } from 'react';
@@ -6,6 +6,7 @@ import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { useActionTitle } from '../../../components/pickers/ActionPicker';
@@ -92,34 +93,30 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
       return next;
     });
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={960}>
-        <Table aria-label="Audit log" verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Resource</Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Origin</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Changes</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.map((entry) => (
-              <AuditRow
-                key={entry.identifier}
-                entry={entry}
-                open={open.has(entry.identifier)}
-                onToggle={() => toggle(entry.identifier)}
-              />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={960} aria-label="Audit log" verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>When</Table.Th>
+          <Table.Th>By</Table.Th>
+          <Table.Th>Action</Table.Th>
+          <Table.Th>Resource</Table.Th>
+          <Table.Th>Subject</Table.Th>
+          <Table.Th>Origin</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Changes</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {entries.map((entry) => (
+          <AuditRow
+            key={entry.identifier}
+            entry={entry}
+            open={open.has(entry.identifier)}
+            onToggle={() => toggle(entry.identifier)}
+          />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -136,28 +133,28 @@ function AuditRow({
   return (
     <Fragment>
       <Table.Tr>
-        <Table.Td>
+        <Table.Td data-label="When">
           <RelativeTime value={entry.trigger.at} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="By">
           <UserName id={entry.trigger.by.userId} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Action">
           <Text size="sm">{entry.action}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Resource">
           <Text size="sm">{RESOURCE_LABELS[entry.resourceType]}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Subject" data-wide>
           <Subject entry={entry} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Origin">
           <Text size="sm">{entry.trigger.origin}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Status">
           <StatusBadge state={entry.status === 'SUCCESS' ? 'success' : 'failed'} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Changes">
           <Button
             variant="default"
             size="compact-sm"
@@ -171,7 +168,7 @@ function AuditRow({
       </Table.Tr>
       {open && (
         <Table.Tr id={diffId}>
-          <Table.Td colSpan={8}>
+          <Table.Td colSpan={8} data-wide>
             <AuditDiff diff={entry.diff} />
           </Table.Td>
         </Table.Tr>

@@ -1,14 +1,4 @@
-import {
-  Anchor,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import {
   type InfiniteData,
   useInfiniteQuery,
@@ -20,6 +10,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { EmptyState } from '../../../components/EmptyState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunEntityLink } from '../../../components/RunEntityLink';
@@ -157,37 +148,38 @@ function RunsTable({ runs, withWorkflow }: { runs: WorkflowRunSummary[]; withWor
           </Button>
         )}
       </Group>
-      <Paper withBorder>
-        <Table.ScrollContainer minWidth={withWorkflow ? 1080 : 900}>
-          <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={36}>
-                  <VisuallyHidden>Compare</VisuallyHidden>
-                </Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Run</Table.Th>
-                {withWorkflow && <Table.Th>Workflow</Table.Th>}
-                <Table.Th>Started by</Table.Th>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Duration</Table.Th>
-                <Table.Th>Entity</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.map((run) => (
-                <RunRow
-                  key={run.identifier}
-                  run={run}
-                  withWorkflow={withWorkflow}
-                  picked={picked.some((r) => r.identifier === run.identifier)}
-                  onPick={() => toggle(run)}
-                />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Paper>
+      <ListTable
+        minWidth={withWorkflow ? 1080 : 900}
+        aria-label="Workflow runs"
+        highlightOnHover
+        verticalSpacing="xs"
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={36}>
+              <VisuallyHidden>Compare</VisuallyHidden>
+            </Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Run</Table.Th>
+            {withWorkflow && <Table.Th>Workflow</Table.Th>}
+            <Table.Th>Started by</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Duration</Table.Th>
+            <Table.Th>Entity</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {runs.map((run) => (
+            <RunRow
+              key={run.identifier}
+              run={run}
+              withWorkflow={withWorkflow}
+              picked={picked.some((r) => r.identifier === run.identifier)}
+              onPick={() => toggle(run)}
+            />
+          ))}
+        </Table.Tbody>
+      </ListTable>
     </Stack>
   );
 }
@@ -208,7 +200,7 @@ function RunRow({
     <ShortcutRow
       onOpen={() => void navigate({ to: '/runs/$runId', params: { runId: run.identifier } })}
     >
-      <Table.Td onClick={(e) => e.stopPropagation()}>
+      <Table.Td data-label="Compare" onClick={(e) => e.stopPropagation()}>
         <Checkbox
           size="xs"
           checked={picked}
@@ -216,27 +208,27 @@ function RunRow({
           aria-label={`Select run ${run.identifier} to compare`}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Status">
         <StatusBadge state={workflowRunState(run.status, run.result)} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Run">
         <RunIdLink to="/runs/$runId" runId={run.identifier} />
       </Table.Td>
       {withWorkflow && (
-        <Table.Td>
+        <Table.Td data-label="Workflow">
           <WorkflowLink run={run} />
         </Table.Td>
       )}
-      <Table.Td>
+      <Table.Td data-label="Started by">
         <UserName id={run.createdBy} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started">
         <RelativeTime value={run.createdAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Duration">
         <Duration start={run.createdAt} end={run.completedAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Entity">
         <RunEntityLink entity={run.entity} />
       </Table.Td>
     </ShortcutRow>
