@@ -89,7 +89,10 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
       ) : feed.isError && !feed.data ? (
         <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={filtered ? 'No activity matches these filters' : 'No activity yet'}>
+        <EmptyState
+          order={3}
+          title={filtered ? 'No activity matches these filters' : 'No activity yet'}
+        >
           {filtered
             ? 'Change or clear the filters.'
             : 'Runs and changes concerning this entity will appear here.'}
