@@ -1,7 +1,6 @@
 import { Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
@@ -11,12 +10,8 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { RunActionButton } from '../../../components/start-run/StartRunModal';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import {
-  actionRunQueryOptions,
-  actionRunsInfiniteQueryOptions,
-  newActionRunsProbeOptions,
-} from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { actionRunQueryOptions, actionRunsList } from '../api';
 import { isActionRunFinished, newActionRunsSince } from '../model';
 import type { ActionRunFilters as Filters } from '../search';
 import { ActionRunFilters } from './ActionRunFilters';
@@ -52,25 +47,14 @@ export function ActionRunsPage({ filters, onFiltersChange }: Props) {
 }
 
 function ActionRunsList({ filters }: { filters: Filters }) {
-  const queryClient = useQueryClient();
-  const listOptions = actionRunsInfiniteQueryOptions(filters);
-  const runs = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.runs) ?? [], [runs.data]);
-  const probe = useQuery({ ...newActionRunsProbeOptions(filters), enabled: runs.isSuccess });
-  const newCount = probe.data ? newActionRunsSince(rows, probe.data) : 0;
-
+  const { query, rows, banner } = useNewestFirstList({
+    ...actionRunsList(filters),
+    newSince: newActionRunsSince,
+    noun: 'run',
+  });
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={runs}
-      loadingLabel="Loading action runs"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'run',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading action runs" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No action runs match these filters' : 'No action runs yet'}>
           {filtered

@@ -1,7 +1,6 @@
 import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { EmptyState } from '../../../components/EmptyState';
@@ -14,8 +13,8 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
 import { runPageOf } from '../../../lib/run-id';
 import { anyFilterSet } from '../../../lib/search-params';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import { auditLogInfiniteQueryOptions, newAuditEntriesProbeOptions } from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { auditLogList } from '../api';
 import { RESOURCE_LABELS, auditSubject, newEntriesSince, tiedRun } from '../model';
 import type { AuditLogFilters as Filters } from '../search';
 import { AuditLogFilters } from './AuditLogFilters';
@@ -53,24 +52,14 @@ export function AuditLogPage({ filters, onFiltersChange }: Props) {
 }
 
 function AuditLogList({ filters }: { filters: Filters }) {
-  const queryClient = useQueryClient();
-  const listOptions = auditLogInfiniteQueryOptions(filters);
-  const entries = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => entries.data?.pages.flatMap((p) => p.audits) ?? [], [entries.data]);
-  const probe = useQuery({ ...newAuditEntriesProbeOptions(filters), enabled: entries.isSuccess });
-  const newCount = probe.data ? newEntriesSince(rows, probe.data) : 0;
+  const { query, rows, banner } = useNewestFirstList({
+    ...auditLogList(filters),
+    newSince: newEntriesSince,
+    noun: 'event',
+  });
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={entries}
-      loadingLabel="Loading the audit log"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'event',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading the audit log" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>
           {filtered

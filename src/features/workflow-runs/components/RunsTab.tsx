@@ -1,10 +1,5 @@
 import { Anchor, Button, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import {
-  type InfiniteData,
-  useInfiniteQuery,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { type InfiniteData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowRunSummary } from '../../../../contract/workflows';
@@ -17,13 +12,8 @@ import { RunEntityLink } from '../../../components/RunEntityLink';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import {
-  liveRunsQueryOptions,
-  newRunsProbeOptions,
-  runKeys,
-  runsInfiniteQueryOptions,
-} from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { liveRunsQueryOptions, runKeys, runsList } from '../api';
 import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model';
 import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
@@ -66,9 +56,11 @@ export function RunsList({
   filters: Filters;
 }) {
   const queryClient = useQueryClient();
-  const listOptions = runsInfiniteQueryOptions(workflowId, filters);
-  const runs = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.workflowRuns) ?? [], [runs.data]);
+  const { query, rows, banner } = useNewestFirstList({
+    ...runsList(workflowId, filters),
+    newSince: newRunsSince,
+    noun: 'run',
+  });
 
   const liveIds = useMemo(() => inProgressIds(rows), [rows]);
   const live = useQuery(liveRunsQueryOptions(liveIds));
@@ -79,21 +71,9 @@ export function RunsList({
     );
   }, [live.data, queryClient, workflowId, filters]);
 
-  const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
-  const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
-
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={runs}
-      loadingLabel="Loading runs"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'run',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading runs" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
           {filtered
