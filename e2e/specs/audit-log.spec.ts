@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { CSRF_HEADER } from '../../contract/auth';
 import { ADMIN, ADMIN_PERSON, MEMBER, expect, presetSession, test } from '../fixtures';
 import { seriousViolations } from '../axe';
+import { sidewaysScroll } from '../layout';
 import { seedPipeline } from '../scenarios';
 import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
@@ -230,5 +231,45 @@ test('the audit log passes axe in light and dark with a diff open; screenshots a
   await saveScreenshot(page, {
     path: 'test-results/screenshots/audit-log-390.png',
     fullPage: true,
+  });
+});
+
+test.describe('on a 390 px phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('each entry is a card that reads without scrolling sideways; its links and diff work', async ({
+    signedIn: page,
+    api,
+  }) => {
+    const { blueprint, entityId, actionRun } = await seedChanges(api);
+    await page.goto(`/audit-log?blueprint=${blueprint}`);
+    const entry = table(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: `${blueprint}/${entityId}` }) })
+      .filter({ hasText: 'UPDATE' });
+    await expect(entry).toContainText(ADMIN_PERSON.name);
+    await expect(entry).toContainText('Succeeded');
+    expect(await sidewaysScroll(page)).toEqual([]);
+
+    // The diff opens inside the card, its fields stacked too.
+    await entry.getByRole('button', { name: 'Show' }).click();
+    await expect(entry.getByRole('button', { name: 'Hide' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    const changes = page.getByRole('table', { name: 'Changes' });
+    await expect(changes).toContainText('properties.version');
+    await expect(changes).toContainText(HOSTILE);
+    expect(await sidewaysScroll(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotBothSchemes(page, 'audit-log-390-diff');
+
+    // The tied run's link and the subject's link both lead on.
+    await expect(entry.getByRole('link', { name: actionRun.id })).toHaveAttribute(
+      'href',
+      `/actions/runs/${actionRun.id}`,
+    );
+    await entry.getByRole('link', { name: `${blueprint}/${entityId}` }).click();
+    await expect(page.getByRole('heading', { name: 'Ledger', level: 1 })).toBeVisible();
   });
 });

@@ -301,7 +301,7 @@ test('at 390 px the run-id box sits in the navigation drawer', async ({ signedIn
   await expect(page.getByRole('heading', { name: run.identifier })).toBeVisible();
 });
 
-test('the header fits at every width: under 992 px the run-id box and account are in the drawer', async ({
+test('the header fits at every width: under 1200 px the run-id box and account are in the drawer', async ({
   signedIn: page,
   api,
 }) => {
@@ -318,7 +318,7 @@ test('the header fits at every width: under 992 px the run-id box and account ar
     expect(overflow, `header overflow at ${width}px`).toBeLessThanOrEqual(0);
     const toggle = page.getByRole('button', { name: /^Switch to (dark|light) mode$/ });
     await expect(toggle).toBeInViewport({ ratio: 1 });
-    if (width >= 992) {
+    if (width >= 1200) {
       await expect(page.getByRole('button', { name: 'Account' })).toBeInViewport({ ratio: 1 });
       await expect(page.getByRole('textbox', { name: 'Run id' })).toBeInViewport({ ratio: 1 });
     } else {

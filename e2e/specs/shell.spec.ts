@@ -1,8 +1,10 @@
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { CSRF_HEADER } from '../../contract/auth';
 import { ADMIN_PERSON, expect, test } from '../fixtures';
 import { seedFailedRun } from '../scenarios';
 import { ActionsSeedApi } from '../seed-actions';
-import { unique } from '../seed-api';
+import { unique, type SeedApi } from '../seed-api';
+import { screenshotBothSchemes } from '../screenshots';
 
 /** Text cut by its box (an ellipsis, or clipped) is wider than the box that shows it. */
 const readsInFull = (locator: Locator) =>
@@ -97,3 +99,88 @@ test('/entities opens on a blueprint that has entities, not on an empty one', as
   await expect(page.getByRole('combobox', { name: 'Blueprint' })).toHaveValue(`Full ${suffix}`);
   await expect(page.getByRole('link', { name: 'Cart' })).toBeVisible();
 });
+
+const NAV_LINKS = ['Workflows', 'Runs', 'Action runs', 'Audit log', 'Entities'];
+
+/** A signed-in admin whose name is longer than the account button shows (200 px). */
+async function signInWithLongName(page: Page, api: SeedApi, baseURL: string) {
+  const email = `${unique('long')}@runboard.dev`;
+  const password = 'a long name’s password';
+  const invited = await fetch(`${baseURL}/v1/users/invite`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await api.token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      invitee: {
+        email,
+        roles: ['Admin'],
+        firstName: 'Maximiliana Konstantina',
+        lastName: 'Wolfeschlegelsteinhausen-Bergerdorff',
+      },
+      password,
+    }),
+  });
+  expect(invited.ok, await invited.text()).toBe(true);
+  const signedIn = await page.context().request.post('/v1/auth/sign-in', {
+    headers: { [CSRF_HEADER]: '1', origin: baseURL },
+    data: { email, password },
+  });
+  expect(signedIn.ok(), await signedIn.text()).toBe(true);
+}
+
+/** Each control of the header that lies past its box (none: the header holds at this width). */
+const outsideHeader = (page: Page) =>
+  page.locator('header').evaluate((header) => {
+    const box = header.getBoundingClientRect();
+    const found: string[] = [];
+    if (header.scrollWidth > header.clientWidth) {
+      found.push(`its content is ${header.scrollWidth} px wide in ${header.clientWidth} px`);
+    }
+    for (const el of header.querySelectorAll('a, button, input, nav')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0) continue; // not shown at this width
+      if (r.left < box.left || r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5) {
+        const name = el.getAttribute('aria-label') ?? el.textContent ?? el.tagName;
+        found.push(`"${name}" at ${Math.round(r.left)}–${Math.round(r.right)} px`);
+      }
+    }
+    return found;
+  });
+
+for (const width of [768, 1024, 1200]) {
+  test(`at ${width} px the header holds a long name and every link is reachable`, async ({
+    page,
+    api,
+    baseURL,
+  }) => {
+    await signInWithLongName(page, api, baseURL!);
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto('/workflows');
+    await expect(page.getByRole('heading', { name: 'Workflows', level: 1 })).toBeVisible();
+    await expect(page.getByRole('button', { name: /^Switch to (dark|light) mode$/ })).toBeVisible();
+    expect(await outsideHeader(page)).toEqual([]);
+
+    const burger = page.getByRole('button', { name: 'Open navigation' });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    if (width < 1200) {
+      // The links do not fit beside the account: they are behind the burger, all in view.
+      await expect(nav.getByRole('link', { name: 'Workflows' })).toBeHidden();
+      await burger.click();
+      for (const name of NAV_LINKS) {
+        await expect(nav.getByRole('link', { name, exact: true })).toBeInViewport();
+      }
+      await expect(nav.getByRole('button', { name: 'Sign out' })).toBeInViewport();
+    } else {
+      await expect(burger).toBeHidden();
+      for (const name of NAV_LINKS) {
+        await expect(nav.getByRole('link', { name, exact: true })).toBeInViewport({ ratio: 1 });
+      }
+      await expect(page.getByRole('button', { name: /^Maximiliana/ })).toBeInViewport({
+        ratio: 1,
+      });
+    }
+    await screenshotBothSchemes(page, `header-${width}`);
+    await nav.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+    expect(await outsideHeader(page)).toEqual([]);
+  });
+}

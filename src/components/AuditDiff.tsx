@@ -1,6 +1,7 @@
 import { Table, Text } from '@mantine/core';
 import type { AuditEntry } from '../../contract/entities';
 import { changedFields, formatValue } from '../lib/diff';
+import { ListTable } from './ListTable';
 
 /** Bookkeeping every write touches; the change a person looks for is in the other fields. */
 const BOOKKEEPING = new Set(['createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
@@ -16,39 +17,48 @@ export function AuditDiff({ diff }: { diff: AuditEntry['diff'] }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={480}>
-      <Table verticalSpacing={4} fz="sm" aria-label="Changes" withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Field</Table.Th>
-            <Table.Th>Before</Table.Th>
-            <Table.Th>After</Table.Th>
+    <ListTable
+      minWidth={480}
+      framed={false}
+      verticalSpacing={4}
+      fz="sm"
+      aria-label="Changes"
+      withTableBorder
+    >
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Field</Table.Th>
+          <Table.Th>Before</Table.Th>
+          <Table.Th>After</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {changes.map((c) => (
+          <Table.Tr key={c.path}>
+            <Table.Td ff="monospace" data-label="Field" data-wide>
+              {c.path}
+            </Table.Td>
+            <Table.Td
+              data-label="Before"
+              ff="monospace"
+              c={c.before === undefined ? 'dimmed' : 'var(--mantine-color-red-light-color)'}
+            >
+              <Text span inherit style={{ wordBreak: 'break-word' }}>
+                {formatValue(c.before)}
+              </Text>
+            </Table.Td>
+            <Table.Td
+              data-label="After"
+              ff="monospace"
+              c={c.after === undefined ? 'dimmed' : 'var(--mantine-color-teal-light-color)'}
+            >
+              <Text span inherit style={{ wordBreak: 'break-word' }}>
+                {formatValue(c.after)}
+              </Text>
+            </Table.Td>
           </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {changes.map((c) => (
-            <Table.Tr key={c.path}>
-              <Table.Td ff="monospace">{c.path}</Table.Td>
-              <Table.Td
-                ff="monospace"
-                c={c.before === undefined ? 'dimmed' : 'var(--mantine-color-red-light-color)'}
-              >
-                <Text span inherit style={{ wordBreak: 'break-word' }}>
-                  {formatValue(c.before)}
-                </Text>
-              </Table.Td>
-              <Table.Td
-                ff="monospace"
-                c={c.after === undefined ? 'dimmed' : 'var(--mantine-color-teal-light-color)'}
-              >
-                <Text span inherit style={{ wordBreak: 'break-word' }}>
-                  {formatValue(c.after)}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }

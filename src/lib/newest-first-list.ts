@@ -6,13 +6,6 @@ export const PAGE_SIZE = 50;
 export const PROBE_SIZE = 20;
 
 /**
- * A newest-first list paged by its endpoint's cursor (loaded pages are never refetched: rows that
- * move poll themselves), and the probe that polls the newest few matching the same filters
- * (visible tab only, a conditional GET) so the page can announce new ones instead of inserting
- * them: the action runs list and the audit log. `params` gets the time of each request (a time
- * range preset counts back from it).
- */
-/**
  * How many of the newest items (`latest`, the probe's answer) a newest-first list does not show
  * yet: those it does not hold, from its top item's time on (an older one is a row scrolled past,
  * not a new one). The "N new …" banner's count.
@@ -30,6 +23,13 @@ export function newItemsSince<Item>(
   return latest.filter((item) => !shown.has(keyOf(item)) && atOf(item) >= since).length;
 }
 
+/**
+ * A newest-first list paged by its endpoint's cursor (loaded pages are never refetched: rows that
+ * move poll themselves), and the probe that polls the newest few matching the same filters
+ * (visible tab only, a conditional GET) so the page can announce new ones instead of inserting
+ * them: the action runs list and the audit log. `params` gets the time of each request (a time
+ * range preset counts back from it). Its component wires it with useNewestFirstList.
+ */
 export function newestFirstList<Page extends { nextCursor: string | null }, Item>(list: {
   path: string;
   keys: { list: readonly unknown[]; probe: readonly unknown[] };
@@ -37,6 +37,7 @@ export function newestFirstList<Page extends { nextCursor: string | null }, Item
   items: (page: Page) => Item[];
 }) {
   return {
+    items: list.items,
     // Each list's keys name it (its feature's prefix and filters): its path and items go with them.
     // eslint-disable-next-line @tanstack/query/exhaustive-deps
     pages: infiniteQueryOptions({

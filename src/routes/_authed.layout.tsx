@@ -36,10 +36,17 @@ const NAV = [
 const PAGE_MAX_WIDTH = 1400;
 
 /**
- * The signed-in shell: from 992 px (Mantine's `md`) the header holds the navigation, the run-id
- * box and the account menu; below it a burger opens them in a navbar, so Sign out is never off
- * screen (at 768 px the four links, the box and the account do not fit in one row).
+ * Where the header holds the navigation, the run-id box and the account menu: from 1200 px
+ * (Mantine's `lg`); below it a burger opens them in a navbar, so no link or Sign out is ever off
+ * screen. The five links, the box (130 px up to `xl`) and an account name as long as the button
+ * shows (200 px, then an ellipsis) take 1 137 px: at 992 px (the earlier breakpoint) the theme
+ * toggle ended past the window's edge with any name, at 1024 px with a name of more than ~13
+ * characters. shell.spec checks 768, 1024 and 1200 px with such a name: a sixth link that does
+ * not fit at 1200 px fails it.
  */
+const HEADER_NAV_FROM = 'lg';
+
+/** The signed-in shell (see HEADER_NAV_FROM). */
 export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useQuery(meQueryOptions()).data;
   const [navOpened, nav] = useDisclosure(false);
@@ -51,7 +58,11 @@ export function AppLayout({ children }: { children?: ReactNode }) {
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 260, breakpoint: 'md', collapsed: { mobile: !navOpened, desktop: true } }}
+      navbar={{
+        width: 260,
+        breakpoint: HEADER_NAV_FROM,
+        collapsed: { mobile: !navOpened, desktop: true },
+      }}
       padding="md"
     >
       <AppShell.Header>
@@ -63,7 +74,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
                 setNavMounted(true);
                 nav.toggle();
               }}
-              hiddenFrom="md"
+              hiddenFrom={HEADER_NAV_FROM}
               size="sm"
               aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
             />
@@ -78,7 +89,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
                 </Text>
               </Group>
             </UnstyledButton>
-            <Box component="nav" aria-label="Main" visibleFrom="md">
+            <Box component="nav" aria-label="Main" visibleFrom={HEADER_NAV_FROM}>
               <Group gap={4} wrap="nowrap">
                 {NAV.map(({ to, label }) => (
                   <Button
@@ -100,21 +111,20 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Box visibleFrom="md">
-              {/* Narrower up to 1200 px, where the five links and the account share the row. */}
-              <RunIdBox w={{ base: 130, lg: 180 }} />
+            <Box visibleFrom={HEADER_NAV_FROM}>
+              <RunIdBox w={{ base: 130, xl: 180 }} />
             </Box>
-            <Box visibleFrom="md">
+            <Box visibleFrom={HEADER_NAV_FROM}>
               <UserMenu />
             </Box>
             <ColorSchemeToggle />
           </Group>
         </Group>
       </AppShell.Header>
-      {/* Below 992 px only; out of the tab order and the accessibility tree while closed. Its
-          content mounts when first opened: a cold load's first render (the router's, which React
-          never time-slices) does not build a navigation that desktops never show. */}
-      <AppShell.Navbar p="md" aria-label="Main" hiddenFrom="md" inert={!navOpened}>
+      {/* Below HEADER_NAV_FROM only; out of the tab order and the accessibility tree while
+          closed. Its content mounts when first opened: a cold load's first render (the router's,
+          which React never time-slices) does not build a navigation that desktops never show. */}
+      <AppShell.Navbar p="md" aria-label="Main" hiddenFrom={HEADER_NAV_FROM} inert={!navOpened}>
         {navMounted && <NavbarContent onDone={nav.close} />}
       </AppShell.Navbar>
       <AppShell.Main>
@@ -197,7 +207,9 @@ function UserMenu() {
           aria-label={me.data ? `${visible}, account` : visible}
           maw={200}
         >
-          {visible}
+          <Text span inherit truncate>
+            {visible}
+          </Text>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

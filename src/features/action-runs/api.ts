@@ -18,21 +18,16 @@ export const actionRunKeys = {
     [...actionRunKeys.all, 'approvers', id, runUpdatedAt] as const,
 };
 
+const runsOf = (page: ActionRunsPage) => page.runs;
+
 /** Newest first by cursor (loaded pages are never refetched: live rows poll themselves). */
-const actionRunsList = (filters: ActionRunFilters) =>
+export const actionRunsList = (filters: ActionRunFilters) =>
   newestFirstList<ActionRunsPage, ActionRunV2>({
     path: '/actions/runs',
     keys: { list: actionRunKeys.list(filters), probe: actionRunKeys.probe(filters) },
     params: (now) => actionRunsQueryParams(filters, now),
-    items: (page) => page.runs,
+    items: runsOf,
   });
-
-export const actionRunsInfiniteQueryOptions = (filters: ActionRunFilters) =>
-  actionRunsList(filters).pages;
-
-/** The newest few runs matching the filters, polled (visible tab only) to count new ones. */
-export const newActionRunsProbeOptions = (filters: ActionRunFilters) =>
-  actionRunsList(filters).probe;
 
 /** One action run; polled while it can still change, never again once it ended. */
 export const actionRunQueryOptions = (id: string) =>

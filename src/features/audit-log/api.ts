@@ -9,18 +9,13 @@ export const auditLogKeys = {
   probe: (filters: AuditLogFilters) => [...auditLogKeys.all, 'probe', filters] as const,
 };
 
+const entriesOf = (page: AuditLogPage) => page.audits;
+
 /** Newest first by the endpoint's cursor (an entry never changes), and its new-entries probe. */
-const auditLogList = (filters: AuditLogFilters) =>
+export const auditLogList = (filters: AuditLogFilters) =>
   newestFirstList<AuditLogPage, AuditEntry>({
     path: '/audit-log',
     keys: { list: auditLogKeys.list(filters), probe: auditLogKeys.probe(filters) },
     params: (now) => auditLogQueryParams(filters, now),
-    items: (page) => page.audits,
+    items: entriesOf,
   });
-
-export const auditLogInfiniteQueryOptions = (filters: AuditLogFilters) =>
-  auditLogList(filters).pages;
-
-/** The newest few entries matching the filters, polled (visible tab only) to count new ones. */
-export const newAuditEntriesProbeOptions = (filters: AuditLogFilters) =>
-  auditLogList(filters).probe;

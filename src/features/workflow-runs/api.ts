@@ -74,3 +74,16 @@ export const liveRunsQueryOptions = (ids: string[]) =>
     refetchIntervalInBackground: false,
     staleTime: 0,
   });
+
+const runsOf = (page: RunsPage) => page.workflowRuns;
+
+/**
+ * The runs list and its probe as a newest-first list (useNewestFirstList). Not newestFirstList's:
+ * the probe asks for identifiers and times only ([ext] `view=ids`), a body that stays the same
+ * (a 304) until a run starts, and the list for summaries.
+ */
+export const runsList = (workflowId: string | undefined, filters: RunFilters) => ({
+  pages: runsInfiniteQueryOptions(workflowId, filters),
+  probe: newRunsProbeOptions(workflowId, filters),
+  items: runsOf,
+});

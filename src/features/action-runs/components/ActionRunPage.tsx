@@ -283,7 +283,7 @@ function ChangedEntity({ entry }: { entry: AuditEntry }) {
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Paper withBorder p="md" component="section" aria-label={title}>
-      <Title order={3} fz="md" mb="sm">
+      <Title order={2} fz="md" lh="h3" mb="sm">
         {title}
       </Title>
       {children}

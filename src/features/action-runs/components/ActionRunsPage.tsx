@@ -1,21 +1,17 @@
-import { Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useMemo } from 'react';
 import type { ActionRunV2 } from '../../../../contract/actions';
 import { Duration } from '../../../components/Duration';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { RunActionButton } from '../../../components/start-run/StartRunModal';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import {
-  actionRunQueryOptions,
-  actionRunsInfiniteQueryOptions,
-  newActionRunsProbeOptions,
-} from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { actionRunQueryOptions, actionRunsList } from '../api';
 import { isActionRunFinished, newActionRunsSince } from '../model';
 import type { ActionRunFilters as Filters } from '../search';
 import { ActionRunFilters } from './ActionRunFilters';
@@ -51,25 +47,14 @@ export function ActionRunsPage({ filters, onFiltersChange }: Props) {
 }
 
 function ActionRunsList({ filters }: { filters: Filters }) {
-  const queryClient = useQueryClient();
-  const listOptions = actionRunsInfiniteQueryOptions(filters);
-  const runs = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.runs) ?? [], [runs.data]);
-  const probe = useQuery({ ...newActionRunsProbeOptions(filters), enabled: runs.isSuccess });
-  const newCount = probe.data ? newActionRunsSince(rows, probe.data) : 0;
-
+  const { query, rows, banner } = useNewestFirstList({
+    ...actionRunsList(filters),
+    newSince: newActionRunsSince,
+    noun: 'run',
+  });
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={runs}
-      loadingLabel="Loading action runs"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'run',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading action runs" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No action runs match these filters' : 'No action runs yet'}>
           {filtered
@@ -85,30 +70,26 @@ function ActionRunsList({ filters }: { filters: Filters }) {
 
 function ActionRunsTable({ runs }: { runs: ActionRunV2[] }) {
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={1100}>
-        <Table aria-label="Action runs" highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Run</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Blueprint</Table.Th>
-              <Table.Th>Entity</Table.Th>
-              <Table.Th>Started by</Table.Th>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Duration</Table.Th>
-              <Table.Th>Source</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {runs.map((run) => (
-              <ActionRunRow key={run.id} listed={run} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={1100} aria-label="Action runs" highlightOnHover verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Run</Table.Th>
+          <Table.Th>Action</Table.Th>
+          <Table.Th>Blueprint</Table.Th>
+          <Table.Th>Entity</Table.Th>
+          <Table.Th>Started by</Table.Th>
+          <Table.Th>Started</Table.Th>
+          <Table.Th>Duration</Table.Th>
+          <Table.Th>Source</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {runs.map((run) => (
+          <ActionRunRow key={run.id} listed={run} />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -124,16 +105,16 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
     <ShortcutRow
       onOpen={() => void navigate({ to: '/actions/runs/$runId', params: { runId: run.id } })}
     >
-      <Table.Td>
+      <Table.Td data-label="Status">
         <ActionRunStatus run={run} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Run">
         <RunIdLink to="/actions/runs/$runId" runId={run.id} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Action">
         <Text size="sm">{run.action.title ?? run.action.identifier}</Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Blueprint">
         {run.blueprint ? (
           <Text size="sm">{run.blueprint.title ?? run.blueprint.identifier}</Text>
         ) : (
@@ -142,19 +123,19 @@ function ActionRunRow({ listed }: { listed: ActionRunV2 }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Entity">
         <EntityLink run={run} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started by">
         <UserName id={run.createdBy} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started">
         <RelativeTime value={run.createdAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Duration">
         <Duration start={run.createdAt} end={run.endedAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Source">
         <Text size="sm">{run.source}</Text>
       </Table.Td>
     </ShortcutRow>

@@ -1,11 +1,11 @@
-import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { useActionTitle } from '../../../components/pickers/ActionPicker';
@@ -13,8 +13,8 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
 import { runPageOf } from '../../../lib/run-id';
 import { anyFilterSet } from '../../../lib/search-params';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import { auditLogInfiniteQueryOptions, newAuditEntriesProbeOptions } from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { auditLogList } from '../api';
 import {
   RESOURCE_LABELS,
   auditSubject,
@@ -58,24 +58,14 @@ export function AuditLogPage({ filters, onFiltersChange }: Props) {
 }
 
 function AuditLogList({ filters }: { filters: Filters }) {
-  const queryClient = useQueryClient();
-  const listOptions = auditLogInfiniteQueryOptions(filters);
-  const entries = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => entries.data?.pages.flatMap((p) => p.audits) ?? [], [entries.data]);
-  const probe = useQuery({ ...newAuditEntriesProbeOptions(filters), enabled: entries.isSuccess });
-  const newCount = probe.data ? newEntriesSince(rows, probe.data) : 0;
+  const { query, rows, banner } = useNewestFirstList({
+    ...auditLogList(filters),
+    newSince: newEntriesSince,
+    noun: 'event',
+  });
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={entries}
-      loadingLabel="Loading the audit log"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'event',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading the audit log" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>
           {filtered
@@ -98,34 +88,30 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
       return next;
     });
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={960}>
-        <Table aria-label="Audit log" verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Resource</Table.Th>
-              <Table.Th>Subject</Table.Th>
-              <Table.Th>Origin</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Changes</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.map((entry) => (
-              <AuditRow
-                key={entry.identifier}
-                entry={entry}
-                open={open.has(entry.identifier)}
-                onToggle={() => toggle(entry.identifier)}
-              />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={960} aria-label="Audit log" verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>When</Table.Th>
+          <Table.Th>By</Table.Th>
+          <Table.Th>Action</Table.Th>
+          <Table.Th>Resource</Table.Th>
+          <Table.Th>Subject</Table.Th>
+          <Table.Th>Origin</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Changes</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {entries.map((entry) => (
+          <AuditRow
+            key={entry.identifier}
+            entry={entry}
+            open={open.has(entry.identifier)}
+            onToggle={() => toggle(entry.identifier)}
+          />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -142,28 +128,28 @@ function AuditRow({
   return (
     <Fragment>
       <Table.Tr>
-        <Table.Td>
+        <Table.Td data-label="When">
           <RelativeTime value={entry.trigger.at} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="By">
           <UserName id={entry.trigger.by.userId} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Action">
           <Text size="sm">{entry.action}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Resource">
           <Text size="sm">{RESOURCE_LABELS[entry.resourceType]}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Subject" data-wide>
           <Subject entry={entry} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Origin">
           <Text size="sm">{entry.trigger.origin}</Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Status">
           <StatusBadge state={entry.status === 'SUCCESS' ? 'success' : 'failed'} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Changes">
           <Button
             variant="default"
             size="compact-sm"
@@ -177,7 +163,7 @@ function AuditRow({
       </Table.Tr>
       {open && (
         <Table.Tr id={diffId}>
-          <Table.Td colSpan={8}>
+          <Table.Td colSpan={8} data-wide>
             <AuditDiff diff={entry.diff} />
           </Table.Td>
         </Table.Tr>

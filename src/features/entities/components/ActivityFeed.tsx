@@ -2,7 +2,6 @@ import {
   Anchor,
   Badge,
   Group,
-  Paper,
   Select,
   Stack,
   Table,
@@ -14,6 +13,7 @@ import {
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo, useState, type ReactNode } from 'react';
+import { ListTable } from '../../../components/ListTable';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { Duration } from '../../../components/Duration';
@@ -89,7 +89,10 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
       ) : feed.isError && !feed.data ? (
         <ErrorState error={feed.error} onRetry={() => void feed.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={filtered ? 'No activity matches these filters' : 'No activity yet'}>
+        <EmptyState
+          order={3}
+          title={filtered ? 'No activity matches these filters' : 'No activity yet'}
+        >
           {filtered
             ? 'Change or clear the filters.'
             : 'Runs and changes concerning this entity will appear here.'}
@@ -104,28 +107,24 @@ export function ActivityFeed({ blueprint, entityId, filters, onFiltersChange }: 
 
 function ActivityTable({ rows }: { rows: ActivityRow[] }) {
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={860}>
-        <Table aria-label="Activity" highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={56}>Kind</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Title</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Duration</Table.Th>
-              <Table.Th>Problems</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <ActivityTableRow key={row.key} row={row} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={860} aria-label="Activity" highlightOnHover verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th w={56}>Kind</Table.Th>
+          <Table.Th>Status</Table.Th>
+          <Table.Th>Title</Table.Th>
+          <Table.Th>By</Table.Th>
+          <Table.Th>When</Table.Th>
+          <Table.Th>Duration</Table.Th>
+          <Table.Th>Problems</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((row) => (
+          <ActivityTableRow key={row.key} row={row} />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -168,10 +167,10 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
               : undefined
         }
       >
-        <Table.Td>
+        <Table.Td data-label="Kind">
           <KindIcon kind={row.kind} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Status">
           {row.state ? (
             <StatusBadge state={row.state} />
           ) : (
@@ -180,7 +179,7 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
             </Badge>
           )}
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Title" data-wide>
           {target && row.kind !== 'change' ? (
             <TargetLink target={target} size="sm">
               {row.title}
@@ -203,13 +202,13 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
             </Group>
           )}
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="By">
           <UserName id={row.who} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="When">
           <RelativeTime value={row.at} />
         </Table.Td>
-        <Table.Td>
+        <Table.Td data-label="Duration">
           {row.span ? (
             <Duration start={row.span.start} end={row.span.end} />
           ) : (
@@ -218,11 +217,13 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
             </Text>
           )}
         </Table.Td>
-        <Table.Td>{row.problems ? <Problems counts={row.problems} /> : null}</Table.Td>
+        <Table.Td data-label="Problems">
+          {row.problems ? <Problems counts={row.problems} /> : null}
+        </Table.Td>
       </ShortcutRow>
       {open && row.diff && (
         <Table.Tr>
-          <Table.Td colSpan={7}>
+          <Table.Td colSpan={7} data-wide>
             <AuditDiff diff={row.diff} />
           </Table.Td>
         </Table.Tr>

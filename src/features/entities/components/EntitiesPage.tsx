@@ -1,8 +1,9 @@
-import { Anchor, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import type { Entity } from '../../../../contract/entities';
+import { ListTable } from '../../../components/ListTable';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RowsSkeleton } from '../../../components/ListPaging';
@@ -150,50 +151,46 @@ function EntitiesList({ blueprint, q }: { blueprint: string; q: string | undefin
 
 function EntitiesTable({ entities }: { entities: Entity[] }) {
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={640}>
-        <Table aria-label="Entities" highlightOnHover verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Title</Table.Th>
-              <Table.Th>Identifier</Table.Th>
-              <Table.Th>Updated by</Table.Th>
-              <Table.Th>Updated</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entities.map((entity) => (
-              <Table.Tr key={entity.identifier}>
-                <Table.Td>
-                  <Anchor
-                    size="sm"
-                    renderRoot={(props) => (
-                      <Link
-                        to="/entities/$blueprint/$entityId"
-                        params={{ blueprint: entity.blueprint, entityId: entity.identifier }}
-                        {...props}
-                      />
-                    )}
-                  >
-                    {entity.title ?? entity.identifier}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {entity.identifier}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <UserName id={entity.updatedBy} />
-                </Table.Td>
-                <Table.Td>
-                  <RelativeTime value={entity.updatedAt} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={640} aria-label="Entities" highlightOnHover verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Title</Table.Th>
+          <Table.Th>Identifier</Table.Th>
+          <Table.Th>Updated by</Table.Th>
+          <Table.Th>Updated</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {entities.map((entity) => (
+          <Table.Tr key={entity.identifier}>
+            <Table.Td data-label="Title">
+              <Anchor
+                size="sm"
+                renderRoot={(props) => (
+                  <Link
+                    to="/entities/$blueprint/$entityId"
+                    params={{ blueprint: entity.blueprint, entityId: entity.identifier }}
+                    {...props}
+                  />
+                )}
+              >
+                {entity.title ?? entity.identifier}
+              </Anchor>
+            </Table.Td>
+            <Table.Td data-label="Identifier">
+              <Text size="sm" ff="monospace">
+                {entity.identifier}
+              </Text>
+            </Table.Td>
+            <Table.Td data-label="Updated by">
+              <UserName id={entity.updatedBy} />
+            </Table.Td>
+            <Table.Td data-label="Updated">
+              <RelativeTime value={entity.updatedAt} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }

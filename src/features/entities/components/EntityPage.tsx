@@ -58,7 +58,7 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
         </Stack>
       </Paper>
       <Paper withBorder p="md" component="section" aria-label="Properties">
-        <Title order={3} fz="md" mb="sm">
+        <Title order={2} fz="md" lh="h3" mb="sm">
           Properties
         </Title>
         <JsonInspector
@@ -81,7 +81,7 @@ export function EntityPage({ entity, search, onSearchChange }: Props) {
         )}
       </Paper>
       <Paper withBorder p="md" component="section" aria-label="Activity feed">
-        <Title order={3} fz="md" mb="sm">
+        <Title order={2} fz="md" lh="h3" mb="sm">
           Activity
         </Title>
         <ActivityFeed

@@ -15,6 +15,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { displayName, type Credential } from '../../../../contract/users';
+import { ListTable } from '../../../components/ListTable';
 import { CopyButton } from '../../../components/CopyButton';
 import { describeError, ErrorState, isForbidden } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -72,26 +73,29 @@ export function CredentialsPage() {
         Backends, Port’s GitHub Action and Ocean agents exchange these for bearer tokens at{' '}
         <Code>POST /v1/auth/access_token</Code>. A secret is shown once, when made or rotated.
       </Text>
-      <Table.ScrollContainer minWidth={640}>
-        <Table verticalSpacing="sm" aria-label="Machine credentials">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Client id</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(list.data ?? []).map((credential) => (
-              <CredentialRow key={credential.id} credential={credential} onIssued={setIssued} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <ListTable
+        minWidth={640}
+        framed={false}
+        verticalSpacing="sm"
+        aria-label="Machine credentials"
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Client id</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(list.data ?? []).map((credential) => (
+            <CredentialRow key={credential.id} credential={credential} onIssued={setIssued} />
+          ))}
+        </Table.Tbody>
+      </ListTable>
       <CreateCredentialModal
         opened={creating}
         onClose={() => setCreating(false)}
@@ -128,7 +132,7 @@ function CredentialRow({
   const error = rotate.error ?? revoke.error;
   return (
     <Table.Tr>
-      <Table.Td>
+      <Table.Td data-label="Name">
         <Text size="sm" fw={500}>
           {credential.name}
         </Text>
@@ -143,13 +147,13 @@ function CredentialRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Client id">
         <Group gap={4} wrap="nowrap">
           <Code>{credential.clientId}</Code>
           <CopyButton value={credential.clientId} label={`Copy client id of ${credential.name}`} />
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Last used">
         {credential.lastUsedAt ? (
           <RelativeTime value={credential.lastUsedAt} />
         ) : (
@@ -158,12 +162,12 @@ function CredentialRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Status">
         <Badge variant="dot" color={active ? 'teal' : 'red'}>
           {active ? 'Active' : 'Revoked'}
         </Badge>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-wide>
         {active && (
           <Group gap="xs" wrap="nowrap" justify="flex-end">
             {credential.source === 'app' && (

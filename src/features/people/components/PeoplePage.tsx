@@ -14,6 +14,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { displayName, type PersonRole, type User } from '../../../../contract/users';
+import { ListTable } from '../../../components/ListTable';
 import { describeError, ErrorState } from '../../../components/ErrorState';
 import { useCurrentUser } from '../../../components/run-controls';
 import { DialogFooter } from './DialogFooter';
@@ -41,27 +42,21 @@ export function PeoplePage() {
         </Title>
         {isAdmin && <Button onClick={() => setAdding(true)}>Add person</Button>}
       </Group>
-      <Table.ScrollContainer minWidth={560}>
-        <Table verticalSpacing="sm" aria-label="People">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {people.map((person) => (
-              <PersonRow
-                key={person.id}
-                person={person}
-                editable={isAdmin && me?.id !== person.id}
-              />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <ListTable minWidth={560} framed={false} verticalSpacing="sm" aria-label="People">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Email</Table.Th>
+            <Table.Th>Role</Table.Th>
+            <Table.Th>Status</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {people.map((person) => (
+            <PersonRow key={person.id} person={person} editable={isAdmin && me?.id !== person.id} />
+          ))}
+        </Table.Tbody>
+      </ListTable>
       <AddPersonModal opened={adding} onClose={() => setAdding(false)} />
     </Stack>
   );
@@ -77,7 +72,7 @@ function PersonRow({ person, editable }: { person: User; editable: boolean }) {
   const failure = change.error ? describeError(change.error) : null;
   return (
     <Table.Tr>
-      <Table.Td>
+      <Table.Td data-label="Name">
         <Text size="sm" fw={500}>
           {name === person.email ? '—' : name}
         </Text>
@@ -87,12 +82,12 @@ function PersonRow({ person, editable }: { person: User; editable: boolean }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Email">
         <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
           {person.email}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Role">
         {editable ? (
           <Select
             aria-label={`Role of ${name}`}
@@ -110,7 +105,7 @@ function PersonRow({ person, editable }: { person: User; editable: boolean }) {
           </Badge>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Status" data-wide>
         <Group gap="xs" wrap="nowrap">
           <Badge variant="dot" color={person.status === 'ACTIVE' ? 'teal' : 'red'}>
             {person.status === 'ACTIVE' ? 'Active' : 'Deactivated'}

@@ -142,7 +142,7 @@ function Loaded({
       </SimpleGrid>
 
       <Paper withBorder p="md">
-        <Title order={3} fz="h4" mb="sm">
+        <Title order={2} fz="h4" lh="h3" mb="sm">
           Inputs and entity
         </Title>
         <JsonDiffView
@@ -161,7 +161,7 @@ function Loaded({
       </Paper>
 
       <Paper withBorder p="md">
-        <Title order={3} fz="h4" mb="sm">
+        <Title order={2} fz="h4" lh="h3" mb="sm">
           Nodes
         </Title>
         <NodeTimelines
@@ -175,7 +175,7 @@ function Loaded({
 
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm" wrap="wrap">
-          <Title order={3} fz="h4">
+          <Title order={2} fz="h4" lh="h3">
             Outputs
           </Title>
           <Group gap="xs">
@@ -214,7 +214,7 @@ function Loaded({
       </Paper>
 
       <Paper withBorder p="md">
-        <Title order={3} fz="h4" mb="sm">
+        <Title order={2} fz="h4" lh="h3" mb="sm">
           Log of {pair?.title ?? 'a node'}
         </Title>
         {pair?.left && pair.right ? (

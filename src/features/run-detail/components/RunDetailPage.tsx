@@ -114,7 +114,7 @@ export function RunDetailPage({
       <Paper withBorder p="md">
         <Stack gap="sm">
           <Group justify="space-between">
-            <Title order={3} fz="h4">
+            <Title order={2} fz="h4" lh="h3">
               Timeline
             </Title>
             <Button
@@ -251,7 +251,7 @@ function SelectionPanel({
   return (
     <Stack gap="sm">
       <Group gap="sm">
-        <Title order={3} fz="h4">
+        <Title order={2} fz="h4" lh="h3">
           {title}
         </Title>
         {nodeRun && <StatusBadge state={nodeRunState(nodeRun)} />}
@@ -271,11 +271,11 @@ function SelectionPanel({
         <Tabs.Panel value="logs" pt="sm">
           {node && !nodeRun ? (
             runLive ? (
-              <EmptyState title="This node has not run yet">
+              <EmptyState order={3} title="This node has not run yet">
                 Its logs appear here once it starts.
               </EmptyState>
             ) : (
-              <EmptyState title="This node did not run">
+              <EmptyState order={3} title="This node did not run">
                 The run ended before reaching it, so it has no logs.
               </EmptyState>
             )

@@ -1,38 +1,19 @@
-import {
-  Anchor,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  VisuallyHidden,
-} from '@mantine/core';
-import {
-  type InfiniteData,
-  useInfiniteQuery,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { Anchor, Button, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { type InfiniteData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowRunSummary } from '../../../../contract/workflows';
 import { Duration } from '../../../components/Duration';
 import { PagedList } from '../../../components/ListPaging';
+import { ListTable } from '../../../components/ListTable';
 import { EmptyState } from '../../../components/EmptyState';
 import { RelativeTime } from '../../../components/RelativeTime';
 import { RunEntityLink } from '../../../components/RunEntityLink';
 import { RunIdLink } from '../../../components/RunIdLink';
 import { ShortcutRow } from '../../../components/ShortcutRow';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
-import { PROBE_SIZE } from '../../../lib/newest-first-list';
-import {
-  liveRunsQueryOptions,
-  newRunsProbeOptions,
-  runKeys,
-  runsInfiniteQueryOptions,
-} from '../api';
+import { useNewestFirstList } from '../../../lib/use-newest-first-list';
+import { liveRunsQueryOptions, runKeys, runsList } from '../api';
 import { inProgressIds, newRunsSince, patchPages, type RunsPage } from '../model';
 import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
@@ -75,9 +56,11 @@ export function RunsList({
   filters: Filters;
 }) {
   const queryClient = useQueryClient();
-  const listOptions = runsInfiniteQueryOptions(workflowId, filters);
-  const runs = useInfiniteQuery(listOptions);
-  const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.workflowRuns) ?? [], [runs.data]);
+  const { query, rows, banner } = useNewestFirstList({
+    ...runsList(workflowId, filters),
+    newSince: newRunsSince,
+    noun: 'run',
+  });
 
   const liveIds = useMemo(() => inProgressIds(rows), [rows]);
   const live = useQuery(liveRunsQueryOptions(liveIds));
@@ -88,21 +71,9 @@ export function RunsList({
     );
   }, [live.data, queryClient, workflowId, filters]);
 
-  const probe = useQuery({ ...newRunsProbeOptions(workflowId, filters), enabled: runs.isSuccess });
-  const newCount = probe.data ? newRunsSince(rows, probe.data) : 0;
-
   const filtered = anyFilterSet(filters);
   return (
-    <PagedList
-      query={runs}
-      loadingLabel="Loading runs"
-      banner={{
-        count: newCount,
-        cap: PROBE_SIZE,
-        noun: 'run',
-        onShow: () => void queryClient.resetQueries({ queryKey: listOptions.queryKey }),
-      }}
-    >
+    <PagedList query={query} loadingLabel="Loading runs" banner={banner}>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? 'No runs match these filters' : 'No runs yet'}>
           {filtered
@@ -157,37 +128,38 @@ function RunsTable({ runs, withWorkflow }: { runs: WorkflowRunSummary[]; withWor
           </Button>
         )}
       </Group>
-      <Paper withBorder>
-        <Table.ScrollContainer minWidth={withWorkflow ? 1080 : 900}>
-          <Table aria-label="Workflow runs" highlightOnHover verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={36}>
-                  <VisuallyHidden>Compare</VisuallyHidden>
-                </Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Run</Table.Th>
-                {withWorkflow && <Table.Th>Workflow</Table.Th>}
-                <Table.Th>Started by</Table.Th>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Duration</Table.Th>
-                <Table.Th>Entity</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.map((run) => (
-                <RunRow
-                  key={run.identifier}
-                  run={run}
-                  withWorkflow={withWorkflow}
-                  picked={picked.some((r) => r.identifier === run.identifier)}
-                  onPick={() => toggle(run)}
-                />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      </Paper>
+      <ListTable
+        minWidth={withWorkflow ? 1080 : 900}
+        aria-label="Workflow runs"
+        highlightOnHover
+        verticalSpacing="xs"
+      >
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={36}>
+              <VisuallyHidden>Compare</VisuallyHidden>
+            </Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Run</Table.Th>
+            {withWorkflow && <Table.Th>Workflow</Table.Th>}
+            <Table.Th>Started by</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Duration</Table.Th>
+            <Table.Th>Entity</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {runs.map((run) => (
+            <RunRow
+              key={run.identifier}
+              run={run}
+              withWorkflow={withWorkflow}
+              picked={picked.some((r) => r.identifier === run.identifier)}
+              onPick={() => toggle(run)}
+            />
+          ))}
+        </Table.Tbody>
+      </ListTable>
     </Stack>
   );
 }
@@ -208,7 +180,7 @@ function RunRow({
     <ShortcutRow
       onOpen={() => void navigate({ to: '/runs/$runId', params: { runId: run.identifier } })}
     >
-      <Table.Td onClick={(e) => e.stopPropagation()}>
+      <Table.Td data-label="Compare" onClick={(e) => e.stopPropagation()}>
         <Checkbox
           size="xs"
           checked={picked}
@@ -216,27 +188,27 @@ function RunRow({
           aria-label={`Select run ${run.identifier} to compare`}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Status">
         <StatusBadge state={workflowRunState(run.status, run.result)} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Run">
         <RunIdLink to="/runs/$runId" runId={run.identifier} />
       </Table.Td>
       {withWorkflow && (
-        <Table.Td>
+        <Table.Td data-label="Workflow">
           <WorkflowLink run={run} />
         </Table.Td>
       )}
-      <Table.Td>
+      <Table.Td data-label="Started by">
         <UserName id={run.createdBy} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Started">
         <RelativeTime value={run.createdAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Duration">
         <Duration start={run.createdAt} end={run.completedAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Entity">
         <RunEntityLink entity={run.entity} />
       </Table.Td>
     </ShortcutRow>

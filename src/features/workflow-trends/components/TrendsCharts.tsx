@@ -26,7 +26,7 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
   return (
     <Stack gap="md">
       <Paper withBorder p="md">
-        <Title order={4} mb={4}>
+        <Title order={2} size="h4" mb={4}>
           Run duration
         </Title>
         <Text size="xs" c="dimmed" mb="xs">
@@ -73,7 +73,7 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
         />
       </Paper>
       <Paper withBorder p="md">
-        <Title order={4} mb="sm">
+        <Title order={2} size="h4" mb="sm">
           Runs per {trends.bucket} by result
         </Title>
         <BarChart
@@ -87,7 +87,7 @@ export default function TrendsCharts({ trends }: { trends: WorkflowTrends }) {
         />
       </Paper>
       <Paper withBorder p="md">
-        <Title order={4} mb="sm">
+        <Title order={2} size="h4" mb="sm">
           Success rate per {trends.bucket}
         </Title>
         <LineChart

@@ -206,7 +206,9 @@ function NodeTable({
   return (
     <Paper withBorder p="md">
       <Group justify="space-between" mb="sm" wrap="wrap">
-        <Title order={4}>Nodes</Title>
+        <Title order={2} size="h4">
+          Nodes
+        </Title>
         <SegmentedControl
           aria-label="Sort nodes"
           size="xs"

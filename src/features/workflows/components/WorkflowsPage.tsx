@@ -1,7 +1,8 @@
-import { Anchor, Badge, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import type { RunResult, RunStatus, Workflow } from '../../../../contract/workflows';
+import { ListTable } from '../../../components/ListTable';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RelativeTime } from '../../../components/RelativeTime';
@@ -34,26 +35,22 @@ export function WorkflowsPage() {
 
 function WorkflowsTable({ workflows }: { workflows: Workflow[] }) {
   return (
-    <Paper withBorder>
-      <Table.ScrollContainer minWidth={760}>
-        <Table aria-label="Workflows" highlightOnHover verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Workflow</Table.Th>
-              <Table.Th ta="right">Nodes</Table.Th>
-              <Table.Th>Last run</Table.Th>
-              <Table.Th>In progress</Table.Th>
-              <Table.Th ta="right">Total runs</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {workflows.map((w) => (
-              <WorkflowRow key={w.identifier} workflow={w} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ListTable minWidth={760} aria-label="Workflows" highlightOnHover verticalSpacing="sm">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Workflow</Table.Th>
+          <Table.Th ta="right">Nodes</Table.Th>
+          <Table.Th>Last run</Table.Th>
+          <Table.Th>In progress</Table.Th>
+          <Table.Th ta="right">Total runs</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {workflows.map((w) => (
+          <WorkflowRow key={w.identifier} workflow={w} />
+        ))}
+      </Table.Tbody>
+    </ListTable>
   );
 }
 
@@ -67,7 +64,7 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
         void navigate({ to: '/workflows/$workflowId', params: { workflowId: w.identifier } })
       }
     >
-      <Table.Td>
+      <Table.Td data-label="Workflow" data-wide>
         <Group gap="sm" wrap="nowrap">
           <WorkflowAvatar title={w.title} icon={w.icon} />
           <div>
@@ -89,8 +86,10 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
           </div>
         </Group>
       </Table.Td>
-      <Table.Td ta="right">{w.nodes.length}</Table.Td>
-      <Table.Td>
+      <Table.Td data-label="Nodes" ta="right">
+        {w.nodes.length}
+      </Table.Td>
+      <Table.Td data-label="Last run" data-wide>
         {last ? (
           <Group gap="xs" wrap="nowrap">
             <StatusBadge
@@ -104,7 +103,7 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-label="In progress">
         {inProgress > 0 ? (
           <Badge color="blue" variant="filled" size="sm" circle={inProgress < 10}>
             {inProgress}
@@ -115,7 +114,9 @@ function WorkflowRow({ workflow: w }: { workflow: Workflow }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td ta="right">{w.stats?.total ?? '–'}</Table.Td>
+      <Table.Td data-label="Total runs" ta="right">
+        {w.stats?.total ?? '–'}
+      </Table.Td>
     </ShortcutRow>
   );
 }

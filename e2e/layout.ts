@@ -1,0 +1,23 @@
+import type { Page } from '@playwright/test';
+
+/**
+ * Why the page would make a person scroll sideways at its width, one line each (none: it reads
+ * without): the document wider than the window, or an element of the page's content reaching past
+ * the window's right edge — such as a table wider than the screen, scrolling inside its box.
+ */
+export async function sidewaysScroll(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const doc = document.documentElement;
+    const width = doc.clientWidth;
+    const found: string[] = [];
+    if (doc.scrollWidth > width) found.push(`the document is ${doc.scrollWidth} px wide`);
+    for (const el of document.querySelectorAll('main *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > width + 1) {
+        const name = el.getAttribute('aria-label') ?? el.textContent?.slice(0, 40) ?? '';
+        found.push(`<${el.tagName.toLowerCase()}> "${name}" ends at ${Math.round(box.right)} px`);
+      }
+    }
+    return found.slice(0, 5);
+  });
+}

@@ -1,0 +1,47 @@
+import { expect, test } from '../fixtures';
+import { sidewaysScroll } from '../layout';
+import { seedFailedRun } from '../scenarios';
+import { screenshotBothSchemes } from '../screenshots';
+import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
+import { unique } from '../seed-api';
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+/**
+ * On a phone every list shows its rows as cards (ListTable): none of its cells lies past the
+ * screen's edge, so a person reads the whole row without scrolling it sideways.
+ */
+test('every list page reads without scrolling sideways at 390 px', async ({
+  signedIn: page,
+  api,
+}) => {
+  test.slow(); // nine pages
+  const actions = new ActionsSeedApi(api);
+  const { blueprint, deploy } = await seedServiceCatalog(actions, unique('n').slice(2));
+  const entityId = unique('svc');
+  await actions.createEntity(blueprint, { identifier: entityId, title: 'Narrow' });
+  await actions.startActionRun(deploy, { properties: {}, entity: entityId });
+  await actions.patchEntity(blueprint, entityId, { properties: { version: '2.0.0' } });
+  const { workflow } = await seedFailedRun(api);
+
+  const lists: [string, string, string][] = [
+    ['/workflows', 'Workflows', 'workflows'],
+    [`/workflows/${workflow.identifier}`, 'Workflow runs', 'workflow-runs-tab'],
+    ['/runs', 'Workflow runs', 'runs'],
+    ['/actions/runs', 'Action runs', 'action-runs'],
+    [`/entities?blueprint=${blueprint}`, 'Entities', 'entities'],
+    [`/entities/${blueprint}/${entityId}`, 'Activity', 'entity'],
+    ['/audit-log', 'Audit log', 'audit-log'],
+    ['/settings/people', 'People', 'people'],
+    ['/settings/credentials', 'Machine credentials', 'credentials'],
+  ];
+  for (const [path, table, name] of lists) {
+    await page.goto(path);
+    await expect(
+      page.getByRole('table', { name: table }).getByRole('row').nth(1),
+      path,
+    ).toBeVisible();
+    expect(await sidewaysScroll(page), path).toEqual([]);
+    await screenshotBothSchemes(page, `list-390-${name}`);
+  }
+});
