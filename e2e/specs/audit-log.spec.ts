@@ -141,6 +141,38 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   await expect(page.getByRole('heading', { name: 'Ledger', level: 1 })).toBeVisible();
 });
 
+test('an entity change made by a workflow run names the run’s workflow, linked to its page', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint } = await seedServiceCatalog(actions, unique('w').slice(2));
+  const entityId = unique('tied');
+  await actions.createEntity(blueprint, { identifier: entityId, title: 'Tied', properties: {} });
+  const workflow = await seedPipeline(api, unique('Entity-changing pipeline'));
+  const run = await api.startRun(workflow.identifier, {});
+  await actions.patchEntity(
+    blueprint,
+    entityId,
+    { properties: { version: '2.0.0' } },
+    run.identifier,
+  );
+
+  await page.goto(`/audit-log?resource=entity&run=${run.identifier}`);
+  const row = table(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: `${blueprint}/${entityId}` }) });
+  await expect(row).toContainText(new RegExp(`by ${workflow.title}\\s*· run ${run.identifier}`));
+  await expect(row.getByRole('link', { name: workflow.title! })).toHaveAttribute(
+    'href',
+    `/workflows/${workflow.identifier}`,
+  );
+  await expect(row.getByRole('link', { name: run.identifier })).toHaveAttribute(
+    'href',
+    `/runs/${run.identifier}`,
+  );
+});
+
 test('pages by the endpoint’s cursor: 50 entries, then Load more', async ({
   signedIn: page,
   api,

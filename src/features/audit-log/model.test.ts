@@ -66,8 +66,22 @@ describe('auditSubject', () => {
       blueprint: 'service',
       entity: 'payments',
     });
-    expect(tiedRun(changed)).toBe('r_x');
+    expect(tiedRun(changed)).toEqual({ runId: 'r_x', workflow: null });
     expect(tiedRun(entry({ context: { runId: 'r_x' } }))).toBeNull();
+    const byWorkflowRun = entry({
+      resourceType: 'entity',
+      context: {
+        blueprintIdentifier: 'service',
+        entityIdentifier: 'payments',
+        runId: 'wfr_x',
+        workflow: 'deploy',
+        workflowTitle: 'Deploy service',
+      },
+    });
+    expect(tiedRun(byWorkflowRun)).toEqual({
+      runId: 'wfr_x',
+      workflow: { identifier: 'deploy', name: 'Deploy service' },
+    });
   });
 
   it('names the person a people or credential change is about, nothing for a sign-in', () => {

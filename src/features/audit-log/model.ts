@@ -82,9 +82,14 @@ const workflowOf = (context: AuditEntry['context']): AuditWorkflow | null =>
     ? { identifier: context.workflow, name: context.workflowTitle ?? context.workflow }
     : null;
 
-/** The run an entity change was made by, shown beside the entity. */
+/**
+ * The run an entity change was made by, shown beside the entity, with its workflow when it is a
+ * workflow run whose entry recorded one.
+ */
 export const tiedRun = (entry: AuditEntry) =>
-  entry.resourceType === 'entity' ? entry.context.runId : null;
+  entry.resourceType === 'entity' && entry.context.runId
+    ? { runId: entry.context.runId, workflow: workflowOf(entry.context) }
+    : null;
 
 /** How many of the newest entries the list does not show yet (the "N new entries" banner). */
 export const newEntriesSince = (displayed: AuditEntry[], latest: AuditEntry[]) =>

@@ -186,6 +186,20 @@ function ActionRunSubject({ runId, action }: { runId: string; action: string | n
   );
 }
 
+/** A workflow's recorded name, linked to its page (`inherit`: in the surrounding text's size). */
+function WorkflowLink({ workflow, inherit }: { workflow: AuditWorkflow; inherit?: boolean }) {
+  return (
+    <Anchor
+      {...(inherit ? { inherit: true } : { size: 'sm' })}
+      renderRoot={(props) => (
+        <Link to="/workflows/$workflowId" params={{ workflowId: workflow.identifier }} {...props} />
+      )}
+    >
+      {workflow.name}
+    </Anchor>
+  );
+}
+
 /** "Deploy service · run wfr_…": the workflow's name to its page, the run's id to the run's. */
 function WorkflowRunSubject({
   runId,
@@ -197,18 +211,7 @@ function WorkflowRunSubject({
   if (!workflow) return <RunIdLink to="/runs/$runId" runId={runId} />;
   return (
     <Group gap={4} wrap="wrap">
-      <Anchor
-        size="sm"
-        renderRoot={(props) => (
-          <Link
-            to="/workflows/$workflowId"
-            params={{ workflowId: workflow.identifier }}
-            {...props}
-          />
-        )}
-      >
-        {workflow.name}
-      </Anchor>
+      <WorkflowLink workflow={workflow} />
       <Text size="sm" c="dimmed">
         · run
       </Text>
@@ -227,7 +230,7 @@ function Subject({ entry }: { entry: AuditEntry }) {
       return <ActionRunSubject runId={subject.runId} action={subject.action} />;
     case 'entity': {
       const run = tiedRun(entry);
-      const runPage = run ? runPageOf(run) : null;
+      const runPage = run ? runPageOf(run.runId) : null;
       return (
         <Stack gap={0}>
           <Anchor
@@ -245,13 +248,21 @@ function Subject({ entry }: { entry: AuditEntry }) {
           </Anchor>
           {run && runPage && (
             <Text size="xs" c="dimmed">
-              by run{' '}
+              by{' '}
+              {run.workflow && (
+                <>
+                  <WorkflowLink workflow={run.workflow} inherit /> ·{' '}
+                </>
+              )}
+              run{' '}
               <Anchor
                 inherit
                 ff="monospace"
-                renderRoot={(props) => <Link to={runPage} params={{ runId: run }} {...props} />}
+                renderRoot={(props) => (
+                  <Link to={runPage} params={{ runId: run.runId }} {...props} />
+                )}
               >
-                {run}
+                {run.runId}
               </Anchor>
             </Text>
           )}
