@@ -321,7 +321,10 @@ export const activityItemSchema = z.discriminatedUnion('type', [
     type: z.literal('audit'),
     at: isoDate,
     item: auditEntrySchema,
-    /** [ext] The change's run by its action's or workflow's name (null: no run, or it is gone). */
+    /**
+     * [ext] The change's run by its action's or workflow's name; a workflow run gone since by the
+     * workflow its entry recorded (null: no run, or it is gone and the entry named none).
+     */
     runTitle: z.string().nullable(),
   }),
 ]);

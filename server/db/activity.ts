@@ -111,11 +111,13 @@ export async function entityActivity(
 /**
  * A change's run by the name a person knows it by: an action run by its action's title, a
  * workflow run by its title or its workflow's identifier (the names the feed's own rows show);
- * null when the change has no run or its run is gone.
+ * once a workflow run is gone (retention), by the workflow the entry recorded when it was
+ * written; null when the change has no run, or its run is gone and the entry named none.
  */
 const runTitleSql = sql<string | null>`coalesce(
   ${actionRuns.actionTitle}, ${actionRuns.actionIdentifier},
-  ${workflowRuns.title}, ${workflowRuns.workflowIdentifier})`;
+  ${workflowRuns.title}, ${workflowRuns.workflowIdentifier},
+  ${auditLog.workflowTitle}, ${auditLog.workflowIdentifier})`;
 
 async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditIds: string[]) {
   const items = new Map<string, ActivityItem>();

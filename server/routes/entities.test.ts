@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../../contract/entities';
 import { startTestServer, type TestServer } from '../test/harness';
@@ -301,6 +302,15 @@ describe('entity activity', () => {
     const run = (await t.api('admin', 'GET', `/workflows/runs/${live}`)).body.workflowRun;
     const changes = await t.api('admin', 'GET', `${path('filtered')}/activity?type=audit`);
     expect(changes.body.activity.map((a: { runTitle: string | null }) => a.runTitle)).toEqual([
+      run.title ?? run.workflowIdentifier,
+      null,
+      null,
+    ]);
+    // Once the run is gone (as retention deletes it), the change still names it by the workflow
+    // its entry recorded.
+    await t.database.db.execute(sql`DELETE FROM workflow_runs WHERE identifier = ${live}`);
+    const afterExpiry = await t.api('admin', 'GET', `${path('filtered')}/activity?type=audit`);
+    expect(afterExpiry.body.activity.map((a: { runTitle: string | null }) => a.runTitle)).toEqual([
       run.title ?? run.workflowIdentifier,
       null,
       null,
