@@ -1,6 +1,6 @@
 import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import type { AuditEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { EmptyState } from '../../../components/EmptyState';
@@ -172,18 +172,33 @@ function AuditRow({
   );
 }
 
+/** "<name> · run <id>": a run's subject beside the name of what it ran. */
+function NamedRun({ name, run }: { name: ReactNode; run: ReactNode }) {
+  return (
+    <Group gap={4} wrap="wrap">
+      {name}
+      <Text size="sm" c="dimmed">
+        · run
+      </Text>
+      {run}
+    </Group>
+  );
+}
+
+/** An action run: its action's title to the runs of that action, its id to the run's page. */
 function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
   const title = useActionTitle(action);
-  return (
-    <Stack gap={0}>
-      <RunIdLink to="/actions/runs/$runId" runId={runId} />
-      {title && (
-        <Text size="xs" c="dimmed">
-          {title}
-        </Text>
-      )}
-    </Stack>
+  const run = <RunIdLink to="/actions/runs/$runId" runId={runId} />;
+  if (!action || !title) return run;
+  const name = (
+    <Anchor
+      size="sm"
+      renderRoot={(props) => <Link to="/actions/runs" search={{ action }} {...props} />}
+    >
+      {title}
+    </Anchor>
   );
+  return <NamedRun name={name} run={run} />;
 }
 
 /** A workflow's recorded name, linked to its page (`inherit`: in the surrounding text's size). */
@@ -200,7 +215,7 @@ function WorkflowLink({ workflow, inherit }: { workflow: AuditWorkflow; inherit?
   );
 }
 
-/** "Deploy service · run wfr_…": the workflow's name to its page, the run's id to the run's. */
+/** A workflow run: its workflow's recorded name to the workflow's page, its id to the run's. */
 function WorkflowRunSubject({
   runId,
   workflow,
@@ -208,16 +223,8 @@ function WorkflowRunSubject({
   runId: string;
   workflow: AuditWorkflow | null;
 }) {
-  if (!workflow) return <RunIdLink to="/runs/$runId" runId={runId} />;
-  return (
-    <Group gap={4} wrap="wrap">
-      <WorkflowLink workflow={workflow} />
-      <Text size="sm" c="dimmed">
-        · run
-      </Text>
-      <RunIdLink to="/runs/$runId" runId={runId} />
-    </Group>
-  );
+  const run = <RunIdLink to="/runs/$runId" runId={runId} />;
+  return workflow ? <NamedRun name={<WorkflowLink workflow={workflow} />} run={run} /> : run;
 }
 
 /** The entry's run, entity or person, linked to its page when there is one. */
