@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { sidewaysScroll } from '../layout';
+import { labelsOverNothing, sidewaysScroll } from '../layout';
 import { seedFailedRun } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
@@ -9,7 +9,8 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 /**
  * On a phone every list shows its rows as cards (ListTable): none of its cells lies past the
- * screen's edge, so a person reads the whole row without scrolling it sideways.
+ * screen's edge, so a person reads the whole row without scrolling it sideways, and no field's
+ * label stands over nothing (an entity change has no problems).
  */
 test('every list page reads without scrolling sideways at 390 px', async ({
   signedIn: page,
@@ -42,6 +43,7 @@ test('every list page reads without scrolling sideways at 390 px', async ({
       path,
     ).toBeVisible();
     expect(await sidewaysScroll(page), path).toEqual([]);
+    expect(await labelsOverNothing(page), path).toEqual([]);
     await screenshotBothSchemes(page, `list-390-${name}`);
   }
 });
