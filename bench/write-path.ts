@@ -43,22 +43,14 @@ export async function createRawLines(db: Db) {
  * ingest's do.
  */
 export async function insertRawLines(db: Db, rows: number, nodeRuns = 1, batch = 100) {
-  if (nodeRuns === 1) {
-    await db.execute(sql`
-      INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
-      SELECT 1, 1, g, g, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
-        'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
-        now()
-      FROM generate_series(1, ${rows}) g`);
-    return;
-  }
+  // Row g (from 1) is line i = g - 1 of the ingest's order: batch i / batch, on node run
+  // (i / batch) mod nodeRuns, its seq counting that node run's lines (g itself for one node run).
   await db.execute(sql`
     INSERT INTO raw_lines (run_key, node_key, seq, run_seq, level, message, created_at)
-    SELECT (g / ${batch}) % ${nodeRuns} + 1, (g / ${batch}) % ${nodeRuns} + 1,
-      (g / ${batch * nodeRuns}) * ${batch} + g % ${batch} + 1,
-      (g / ${batch * nodeRuns}) * ${batch} + g % ${batch} + 1,
-      CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
+    SELECT n, n, s, s, CASE WHEN g % 10 = 0 THEN 'WARN' ELSE 'INFO' END,
       'step ' || g || ': processed batch of records from upstream source, checksum ' || (g * 2654435761 % 4294967296) || ' ok',
       now()
-    FROM generate_series(0, ${rows - 1}) g`);
+    FROM generate_series(1, ${rows}) g,
+      LATERAL (SELECT ((g - 1) / ${batch}) % ${nodeRuns} + 1 AS n,
+        ((g - 1) / ${batch * nodeRuns}) * ${batch} + (g - 1) % ${batch} + 1 AS s) line`);
 }

@@ -21,3 +21,16 @@ export async function sidewaysScroll(page: Page): Promise<string[]> {
     return found.slice(0, 5);
   });
 }
+
+/**
+ * The labels of a list's card fields shown over nothing (none: a card shows only what a row has),
+ * one line each: a cell with a `data-label` that is displayed yet holds no text or element.
+ */
+export async function labelsOverNothing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('main td[data-label]')]
+      .filter((td) => getComputedStyle(td).display !== 'none' && td.childNodes.length === 0)
+      .map((td) => `"${td.getAttribute('data-label')}" in row ${td.closest('tr')?.rowIndex}`)
+      .slice(0, 5),
+  );
+}

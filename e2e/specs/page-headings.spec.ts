@@ -16,7 +16,7 @@ test('every route has exactly one h1, its title, and headings one level at a tim
   signedIn: page,
   api,
 }) => {
-  test.slow(); // twenty pages, two axe rules each
+  test.slow(); // twenty-three pages, two axe rules each
   const actions = new ActionsSeedApi(api);
   const { blueprint, deploy } = await seedServiceCatalog(actions, unique('h').slice(2));
   const entityId = unique('svc');
@@ -42,6 +42,8 @@ test('every route has exactly one h1, its title, and headings one level at a tim
     ['/actions/runs', 'Action runs'],
     [`/actions/runs/${actionRun.id}`, actionRun.id, 'Entity changes'],
     ['/entities', 'Entities'],
+    // A workflow run's entity link, for an entity no blueprint has.
+    ['/entities?entity=nobody-here', 'Entities named nobody-here', 'Entity not found'],
     [`/entities/${blueprint}/${entityId}`, 'Headed', 'Activity'],
     [
       `/entities/${blueprint}/${entityId}?kind=workflowRun`,

@@ -1,13 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { randomId16 } from '../domain/ids';
 import { migrationsFolder } from './client';
+import { databaseBefore } from '../test/upgrade';
 
 /**
  * The upgrade that names the workflow on audit entries (migrations s17server_audit_workflow and
@@ -15,46 +12,15 @@ import { migrationsFolder } from './client';
  */
 const BEFORE = '0030_s12search_chunk_pairs';
 
-let adminUrl: string;
 let url: string;
-let name: string;
 let oldMigrations: string;
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  adminUrl = inject('testDatabase').adminUrl;
-  name = `runboard_upgrade_${randomId16().toLowerCase()}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  // The migrations as they were before: the same files, the journal cut at 0030.
-  oldMigrations = mkdtempSync(path.join(tmpdir(), 'runboard-migrations-'));
-  cpSync(migrationsFolder, oldMigrations, { recursive: true });
-  const journalPath = path.join(oldMigrations, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
-    entries: { idx: number; tag: string }[];
-  };
-  const last = journal.entries.findIndex((e) => e.tag === BEFORE);
-  expect(last).toBeGreaterThan(0);
-  expect(journal.entries.length).toBeGreaterThan(last + 1);
-  journal.entries = journal.entries.slice(0, last + 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
+  ({ url, oldMigrations, drop } = await databaseBefore(inject('testDatabase').adminUrl, BEFORE));
 });
 
-afterAll(async () => {
-  rmSync(oldMigrations, { recursive: true, force: true });
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+afterAll(async () => drop());
 
 describe('upgrading audit entries to name their workflow', () => {
   it('fills the workflow of every entry tied to a workflow run still there, and only those', async () => {

@@ -1,13 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { randomId16 } from '../domain/ids';
 import { migrationsFolder, openPostgres } from './client';
+import { databaseBefore } from '../test/upgrade';
 
 /**
  * The upgrade to partitioned log lines (custom migration h17part_partitioned_lines) on a
@@ -16,45 +13,18 @@ import { migrationsFolder, openPostgres } from './client';
 const BEFORE_PARTITIONS = '0018_drop_node_run_logs';
 const DAY = 86_400_000;
 
-let adminUrl: string;
 let url: string;
-let name: string;
 let oldMigrations: string;
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  adminUrl = inject('testDatabase').adminUrl;
-  name = `runboard_upgrade_${randomId16().toLowerCase()}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  url = u.toString();
-  // The migrations as they were up to 0018: the same files, the journal cut there.
-  oldMigrations = mkdtempSync(path.join(tmpdir(), 'runboard-migrations-'));
-  cpSync(migrationsFolder, oldMigrations, { recursive: true });
-  const journalPath = path.join(oldMigrations, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
-    entries: { idx: number; tag: string }[];
-  };
-  const last = journal.entries.findIndex((e) => e.tag === BEFORE_PARTITIONS);
-  expect(last).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, last + 1);
-  writeFileSync(journalPath, JSON.stringify(journal));
+  ({ url, oldMigrations, drop } = await databaseBefore(
+    inject('testDatabase').adminUrl,
+    BEFORE_PARTITIONS,
+  ));
 });
 
-afterAll(async () => {
-  rmSync(oldMigrations, { recursive: true, force: true });
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-});
+afterAll(async () => drop());
 
 describe('upgrading to partitioned log lines', () => {
   it('copies every line into weekly partitions by run key and goes on numbering', async () => {

@@ -115,6 +115,8 @@ export async function issueToken(
       userId: user?.id ?? 'anonymous',
       ok: false,
       at: now,
+      // The token endpoint is the API clients' (backends, Port's GitHub Action, Ocean).
+      origin: 'API',
       details: {
         method: 'client credentials',
         clientId,

@@ -267,3 +267,54 @@ describe('trigger.origin of entity and people changes', () => {
     expect(originFor('origin-api@example.com'), JSON.stringify(audits)).toBe('API');
   });
 });
+
+describe('trigger.origin of sign-in entries', () => {
+  /** The newest session entry `match` picks, as an admin reads the security trail. */
+  const sessionEntry = async (match: (e: AuditEntry) => boolean) => {
+    const res = await t.api('admin', 'GET', '/audit-log?resources=session');
+    const found = (res.body.audits as AuditEntry[]).find(match);
+    expect(found, JSON.stringify(res.body)).toBeDefined();
+    return found!;
+  };
+
+  it('is API for client credentials the token endpoint refuses', async () => {
+    const res = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: 'origin-no-such-client', clientSecret: 'wrong' }),
+    });
+    expect(res.status).toBe(401);
+    const entry = await sessionEntry(
+      (e) => (e.diff.after as { clientId?: string } | null)?.clientId === 'origin-no-such-client',
+    );
+    expect(entry).toMatchObject({ status: 'FAILURE', trigger: { origin: 'API' } });
+  });
+
+  it('is API for signing out everywhere over a token', async () => {
+    // Credentials of its own: signing out everywhere ends every token of its user.
+    const made = await t.api('admin', 'POST', '/credentials', { name: 'origin sign-out' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const { credential, clientSecret } = made.body as {
+      credential: { id: string; clientId: string };
+      clientSecret: string;
+    };
+    const issued = await fetch(`${t.baseUrl}/v1/auth/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: credential.clientId, clientSecret }),
+    });
+    const { accessToken } = (await issued.json()) as { accessToken: string };
+    const res = await fetch(`${t.baseUrl}/v1/auth/sign-out-everywhere`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const entry = await sessionEntry(
+      (e) =>
+        e.action === 'DELETE' &&
+        e.trigger.by.userId === credential.id &&
+        (e.diff.after as { method?: string } | null)?.method === 'sign-out everywhere',
+    );
+    expect(entry.trigger.origin).toBe('API');
+  });
+});

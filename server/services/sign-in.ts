@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RunSource } from '../../contract/actions';
 import { recordAudit } from '../db/audit';
 import type { Db, DbOrTx } from '../db/client';
 import {
@@ -104,7 +105,11 @@ export async function countFailure(db: DbOrTx, key: string, now: Date, limits: R
 
 export const clearFailures = (db: DbOrTx, key: string) => clearHits(db, `fail:${key}`);
 
-/** Sign-in entries are for admins only (like the rest of the security trail). */
+/**
+ * Sign-in entries are for admins only (like the rest of the security trail). `origin`: UI for
+ * the dashboard's own sign-in and sign-out (`UI` unless said), API for the token endpoint's
+ * client credentials; a signed-in request's own (its actor's) otherwise.
+ */
 export async function auditSignIn(
   db: DbOrTx,
   entry: {
@@ -112,6 +117,7 @@ export async function auditSignIn(
     ok: boolean;
     action?: 'CREATE' | 'DELETE';
     at: Date;
+    origin?: RunSource;
     details: Record<string, unknown>;
   },
 ) {
@@ -120,7 +126,7 @@ export async function auditSignIn(
     resourceType: 'session',
     status: entry.ok ? 'SUCCESS' : 'FAILURE',
     userId: entry.userId,
-    origin: 'UI',
+    origin: entry.origin ?? 'UI',
     at: entry.at,
     blueprintIdentifier: null,
     entityIdentifier: null,
@@ -280,6 +286,8 @@ export async function signOutEverywhere(db: Db, actor: Actor, now: Date) {
       ok: true,
       action: 'DELETE',
       at: now,
+      // UI from the dashboard; API over a token.
+      origin: actor.origin ?? 'API',
       details: { method: 'sign-out everywhere' },
     });
   });

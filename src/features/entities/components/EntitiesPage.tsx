@@ -44,21 +44,23 @@ function FindEntity({ entityId }: { entityId: string }) {
     }
   }, [only, navigate]);
   const error = blueprints.error ?? lists.find((l) => l.isError)?.error;
-  if (error) return <ErrorState error={error} onRetry={() => void blueprints.refetch()} />;
-  if (!done || only) return <RowsSkeleton label="Finding the entity" rows={3} />;
-  if (matches.length === 0) {
-    return (
-      <EmptyState title="Entity not found">
-        No blueprint has an entity {entityId}; it may have been deleted.
-      </EmptyState>
-    );
-  }
+  // The page's h1 in every state: a run's entity link lands here for an entity no blueprint has.
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
         Entities named {entityId}
       </Title>
-      <EntitiesTable entities={matches} />
+      {error ? (
+        <ErrorState error={error} onRetry={() => void blueprints.refetch()} />
+      ) : !done || only ? (
+        <RowsSkeleton label="Finding the entity" rows={3} />
+      ) : matches.length === 0 ? (
+        <EmptyState title="Entity not found">
+          No blueprint has an entity {entityId}; it may have been deleted.
+        </EmptyState>
+      ) : (
+        <EntitiesTable entities={matches} />
+      )}
     </Stack>
   );
 }

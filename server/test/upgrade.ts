@@ -1,0 +1,59 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { migrationsFolder } from '../db/client';
+import { randomId16 } from '../domain/ids';
+
+/** What an upgrade test starts from (see databaseBefore). */
+export interface UpgradeStart {
+  /** The fresh database's URL. */
+  url: string;
+  /** The migrations as they were before the upgrade: the same files, the journal cut. */
+  oldMigrations: string;
+  /** Drops the database and the copied migrations. */
+  drop: () => Promise<void>;
+}
+
+async function admin(adminUrl: string, query: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * For a test of an upgrade (a migration on a database that an earlier server filled): a fresh
+ * database on the test cluster (`adminUrl`, from `inject('testDatabase')`), and a copy of the
+ * migrations whose journal ends at `lastTag`, to migrate it as that server did before the test
+ * writes its rows and migrates it with the real folder. Some migration must come after `lastTag`.
+ */
+export async function databaseBefore(adminUrl: string, lastTag: string): Promise<UpgradeStart> {
+  const name = `runboard_upgrade_${randomId16().toLowerCase()}`;
+  await admin(adminUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const oldMigrations = mkdtempSync(path.join(tmpdir(), 'runboard-migrations-'));
+  cpSync(migrationsFolder, oldMigrations, { recursive: true });
+  const journalPath = path.join(oldMigrations, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+    entries: { idx: number; tag: string }[];
+  };
+  const last = journal.entries.findIndex((e) => e.tag === lastTag);
+  expect(last, `${lastTag} in the journal`).toBeGreaterThan(0);
+  expect(journal.entries.length).toBeGreaterThan(last + 1);
+  journal.entries = journal.entries.slice(0, last + 1);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return {
+    url: u.toString(),
+    oldMigrations,
+    drop: async () => {
+      rmSync(oldMigrations, { recursive: true, force: true });
+      await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
