@@ -66,6 +66,14 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
     'href',
     `/actions/runs/${actionRun.id}`,
   );
+  // …by the action the run ran (recorded with the entry), as "by <action> · run <id>".
+  await expect(entityRow).toContainText(
+    new RegExp(`by Deploy service( \\(${deploy}\\))?\\s*· run\\s*${actionRun.id}`),
+  );
+  await expect(entityRow.getByRole('link', { name: 'Deploy service' })).toHaveAttribute(
+    'href',
+    `/actions/runs?action=${deploy}`,
+  );
   const show = entityRow.getByRole('button', { name: 'Show' });
   await show.click();
   await expect(entityRow.getByRole('button', { name: 'Hide' })).toHaveAttribute(

@@ -6,7 +6,7 @@ import { toAuditEntry } from './audit';
 import { getBlueprintRow } from './blueprints';
 import { selectRows, type DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, olderThan } from './cursor';
-import { actionRuns, auditLog, nodeRuns, workflowRuns } from './schema';
+import { actionRuns, actions, auditLog, nodeRuns, workflowRuns } from './schema';
 import { groupBy, toWorkflowRun } from './serialize';
 import type { VisibilityColumns } from './visibility';
 
@@ -111,13 +111,16 @@ export async function entityActivity(
 /**
  * A change's run by the name a person knows it by: an action run by its action's title, a
  * workflow run by its title or its workflow's identifier (the names the feed's own rows show);
- * once a workflow run is gone (retention), by the workflow the entry recorded when it was
- * written; null when the change has no run, or its run is gone and the entry named none.
+ * once the run is gone (retention), by what the entry recorded when it was written — the
+ * workflow, or the action (by its title while the action exists); null when the change has no
+ * run, or its run is gone and the entry named neither.
  */
 const runTitleSql = sql<string | null>`coalesce(
   ${actionRuns.actionTitle}, ${actionRuns.actionIdentifier},
   ${workflowRuns.title}, ${workflowRuns.workflowIdentifier},
-  ${auditLog.workflowTitle}, ${auditLog.workflowIdentifier})`;
+  ${auditLog.workflowTitle}, ${auditLog.workflowIdentifier},
+  (SELECT a.title FROM ${actions} a WHERE a.identifier = ${auditLog.actionIdentifier}),
+  ${auditLog.actionIdentifier})`;
 
 async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditIds: string[]) {
   const items = new Map<string, ActivityItem>();

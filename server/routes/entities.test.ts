@@ -219,7 +219,8 @@ describe('entity activity', () => {
     });
     expect(all.body.activity[1].item).toMatchObject({
       action: 'UPDATE',
-      context: { runId: ar, entityIdentifier: 'feed' },
+      // The change names its action run's action, as the run's own entries do.
+      context: { runId: ar, entityIdentifier: 'feed', action: 'restart' },
     });
     // The change's run by its action's name, whether or not the run is on the same page.
     expect(all.body.activity[1].runTitle).toBe('Restart');
@@ -246,6 +247,14 @@ describe('entity activity', () => {
     expect(paged).toEqual(
       all.body.activity.slice(1).map((a: { at: string; type: string }) => a.at + a.type),
     );
+    // Once the action run is gone (as retention deletes it), the change still names it, by the
+    // action its entry recorded.
+    await t.database.db.execute(sql`DELETE FROM action_runs WHERE id = ${ar}`);
+    const afterExpiry = await t.api('admin', 'GET', `${path('feed')}/activity?type=audit`);
+    const change = afterExpiry.body.activity.find(
+      (a: { item: { context: { runId: string | null } } }) => a.item.context.runId === ar,
+    );
+    expect(change.runTitle).toBe('Restart');
   });
 
   it('filters by type and status on the server, so a page holds only what was asked for', async () => {

@@ -58,6 +58,8 @@ interface Tie {
   run: { allowAnyoneToView: boolean; createdBy: string };
   /** A workflow run's workflow, named by the change's audit entry (null for an action run). */
   workflow: AuditWorkflow | null;
+  /** The action of a tied action run (recorded as the entry's `context.action`). */
+  action: string | null;
   /** Adds the change to the run's log (and names the entity on a CREATE action's run). */
   record: (action: AuditAction, blueprint: string, entity: EntityRow) => Promise<void>;
 }
@@ -69,6 +71,7 @@ async function lockActionRunTie(tx: Tx, runId: string, actor: Actor, now: Date):
     runId,
     run,
     workflow: null,
+    action: run.actionIdentifier,
     async record(action, blueprint, entity) {
       const message = entityChangeMessage(action, blueprint, entity.identifier);
       await appendActionRunLogs(tx, runId, [{ level: 'INFO', message }], actor.id, now);
@@ -92,6 +95,7 @@ async function lockWorkflowRunTie(tx: Tx, runId: string, actor: Actor, now: Date
     runId,
     run,
     workflow: workflowOf(run),
+    action: null,
     async record(action, blueprint, entity) {
       if (!nodeRun) return;
       const message = entityChangeMessage(action, blueprint, entity.identifier);
@@ -141,6 +145,7 @@ async function tiedWrite(
       entityIdentifier: entity.identifier,
       runId: tie?.runId ?? null,
       workflow: tie?.workflow ?? null,
+      actionIdentifier: tie?.action ?? null,
       before: before ? toEntity(before) : null,
       after: after ? toEntity(after) : null,
       run: tie?.run ?? null,

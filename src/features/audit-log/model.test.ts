@@ -66,7 +66,12 @@ describe('auditSubject', () => {
       blueprint: 'service',
       entity: 'payments',
     });
-    expect(tiedRun(changed)).toEqual({ runId: 'r_x', workflow: null });
+    expect(tiedRun(changed)).toEqual({ runId: 'r_x', workflow: null, action: null });
+    const byActionRun = entry({
+      resourceType: 'entity',
+      context: { entityIdentifier: 'payments', runId: 'r_y', action: 'deploy' },
+    });
+    expect(tiedRun(byActionRun)).toEqual({ runId: 'r_y', workflow: null, action: 'deploy' });
     expect(tiedRun(entry({ context: { runId: 'r_x' } }))).toBeNull();
     const byWorkflowRun = entry({
       resourceType: 'entity',
@@ -81,6 +86,7 @@ describe('auditSubject', () => {
     expect(tiedRun(byWorkflowRun)).toEqual({
       runId: 'wfr_x',
       workflow: { identifier: 'deploy', name: 'Deploy service' },
+      action: null,
     });
   });
 

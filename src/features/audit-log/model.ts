@@ -83,12 +83,16 @@ const workflowOf = (context: AuditEntry['context']): AuditWorkflow | null =>
     : null;
 
 /**
- * The run an entity change was made by, shown beside the entity, with its workflow when it is a
- * workflow run whose entry recorded one.
+ * The run an entity change was made by, shown beside the entity, with what the entry recorded it
+ * ran: its workflow or its action.
  */
 export const tiedRun = (entry: AuditEntry) =>
   entry.resourceType === 'entity' && entry.context.runId
-    ? { runId: entry.context.runId, workflow: workflowOf(entry.context) }
+    ? {
+        runId: entry.context.runId,
+        workflow: workflowOf(entry.context),
+        action: entry.context.action ?? null,
+      }
     : null;
 
 /** How many of the newest entries the list does not show yet (the "N new entries" banner). */

@@ -185,20 +185,23 @@ function NamedRun({ name, run }: { name: ReactNode; run: ReactNode }) {
   );
 }
 
-/** An action run: its action's title to the runs of that action, its id to the run's page. */
-function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
+/** An action's title, linked to the runs of that action (`inherit`: the surrounding text's size). */
+function ActionLink({ action, inherit }: { action: string; inherit?: boolean }) {
   const title = useActionTitle(action);
-  const run = <RunIdLink to="/actions/runs/$runId" runId={runId} />;
-  if (!action || !title) return run;
-  const name = (
+  return (
     <Anchor
-      size="sm"
+      {...(inherit ? { inherit: true } : { size: 'sm' })}
       renderRoot={(props) => <Link to="/actions/runs" search={{ action }} {...props} />}
     >
       {title}
     </Anchor>
   );
-  return <NamedRun name={name} run={run} />;
+}
+
+/** An action run: its action's title to the runs of that action, its id to the run's page. */
+function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
+  const run = <RunIdLink to="/actions/runs/$runId" runId={runId} />;
+  return action ? <NamedRun name={<ActionLink action={action} />} run={run} /> : run;
 }
 
 /** A workflow's recorded name, linked to its page (`inherit`: in the surrounding text's size). */
@@ -238,6 +241,12 @@ function Subject({ entry }: { entry: AuditEntry }) {
     case 'entity': {
       const run = tiedRun(entry);
       const runPage = run ? runPageOf(run.runId) : null;
+      // What the run ran, as the entry recorded it: its workflow or its action.
+      const ranWhat = run?.workflow ? (
+        <WorkflowLink workflow={run.workflow} inherit />
+      ) : run?.action ? (
+        <ActionLink action={run.action} inherit />
+      ) : null;
       return (
         <Stack gap={0}>
           <Anchor
@@ -255,12 +264,7 @@ function Subject({ entry }: { entry: AuditEntry }) {
           </Anchor>
           {run && runPage && (
             <Text size="xs" c="dimmed">
-              by{' '}
-              {run.workflow && (
-                <>
-                  <WorkflowLink workflow={run.workflow} inherit /> ·{' '}
-                </>
-              )}
+              by {ranWhat && <>{ranWhat} · </>}
               run{' '}
               <Anchor
                 inherit
