@@ -3,7 +3,7 @@ import type { RunSource } from '../../contract/actions';
 import type { Actor } from '../domain/permissions';
 
 /** [ext] The header the dashboard sends so the runs it starts are recorded with source `UI`. */
-export const SOURCE_HEADER = 'x-runboard-source';
+const SOURCE_HEADER = 'x-runboard-source';
 
 /** The acting user of a request, with where the request came from (`Actor.origin`). */
 export type RequestActor = Actor & { origin: RunSource };
@@ -13,7 +13,7 @@ export type RequestActor = Actor & { origin: RunSource };
  * dashboard says so on behalf of a person; `API` otherwise. Machine credentials are never a
  * person at a screen, so their header is not believed.
  */
-export function requestSource(c: Context, role: Actor['role']): RunSource {
+function requestSource(c: Context, role: Actor['role']): RunSource {
   const said = c.req.header(SOURCE_HEADER)?.trim().toUpperCase();
   return said === 'UI' && role !== 'machine' ? 'UI' : 'API';
 }
