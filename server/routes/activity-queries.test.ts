@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../../contract/entities';
 import { timePool } from '../db/client';
 import { startTestServer, type TestServer } from '../test/harness';
+import { createQuietWorkflow } from '../test/workflow-fixtures';
 import { until } from '../test/until';
 import { enableRequestTiming, takeRequestTimings } from '../timing';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
@@ -16,16 +17,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ withoutDispatcher: true });
   await seedActionCatalog(t);
-  const workflow = await t.api('admin', 'POST', '/workflows', {
-    identifier: 'provision',
-    title: 'Provision',
-    nodes: [
-      { identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-      { identifier: 'work', config: { type: 'KAFKA' } },
-    ],
-    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-  });
-  expect(workflow.status).toBe(201);
+  await createQuietWorkflow(t, 'provision', { title: 'Provision' });
   // The feed's route reads through the main pool; the sign-in lookup (the reads pool) is not
   // the feed's and is shared between requests, so it is left out of the count.
   timePool(t.database.db);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityItem } from '../../contract/entities';
 import { startTestServer, type TestServer } from '../test/harness';
+import { createQuietWorkflow } from '../test/workflow-fixtures';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
 
 // Every request reads the clock, so each write gets its own time and "newest first" is exact.
@@ -10,16 +11,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ clock: () => new Date((now += 1000)) });
   await seedActionCatalog(t);
-  const workflow = await t.api('admin', 'POST', '/workflows', {
-    identifier: 'provision',
-    title: 'Provision',
-    nodes: [
-      { identifier: 'trigger', config: { type: 'SELF_SERVE_TRIGGER' } },
-      { identifier: 'work', config: { type: 'KAFKA' } },
-    ],
-    connections: [{ sourceIdentifier: 'trigger', targetIdentifier: 'work' }],
-  });
-  expect(workflow.status).toBe(201);
+  await createQuietWorkflow(t, 'provision', { title: 'Provision' });
 });
 afterAll(async () => t.close());
 
