@@ -38,27 +38,34 @@ export function AuditDiff({ diff }: { diff: AuditEntry['diff'] }) {
             <Table.Td ff="monospace" data-label="Field" data-wide>
               {c.path}
             </Table.Td>
-            <Table.Td
-              data-label="Before"
-              ff="monospace"
-              c={c.before === undefined ? 'dimmed' : 'var(--mantine-color-red-light-color)'}
-            >
-              <Text span inherit style={{ wordBreak: 'break-word' }}>
-                {formatValue(c.before)}
-              </Text>
-            </Table.Td>
-            <Table.Td
-              data-label="After"
-              ff="monospace"
-              c={c.after === undefined ? 'dimmed' : 'var(--mantine-color-teal-light-color)'}
-            >
-              <Text span inherit style={{ wordBreak: 'break-word' }}>
-                {formatValue(c.after)}
-              </Text>
-            </Table.Td>
+            <ValueCell label="Before" value={c.before} color="red" />
+            <ValueCell label="After" value={c.after} color="teal" />
           </Table.Tr>
         ))}
       </Table.Tbody>
     </ListTable>
+  );
+}
+
+/** A field's value before or after, as text; dimmed when the field was not there. */
+function ValueCell({
+  label,
+  value,
+  color,
+}: {
+  label: string;
+  value: unknown;
+  color: 'red' | 'teal';
+}) {
+  return (
+    <Table.Td
+      data-label={label}
+      ff="monospace"
+      c={value === undefined ? 'dimmed' : `var(--mantine-color-${color}-light-color)`}
+    >
+      <Text span inherit style={{ wordBreak: 'break-word' }}>
+        {formatValue(value)}
+      </Text>
+    </Table.Td>
   );
 }
