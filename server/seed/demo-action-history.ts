@@ -185,6 +185,8 @@ export function buildActionHistory(options: {
         blueprintIdentifier: change.entity.blueprint,
         entityIdentifier: change.entity.identifier,
         runId: id,
+        // As services/entities.ts records a change tied to an action run: with its action.
+        actionIdentifier: actionId,
         before,
         after: change.action === 'DELETE' ? null : snapshot(change.entity, ADMIN_ID),
         run: visibility,

@@ -37,6 +37,9 @@ describe('seedDemoActions', () => {
     );
     expect(withRun.length).toBeGreaterThan(0);
     const runId = withRun[0].context.runId as string;
+    // Each change names its run's action, as a change tied to an action run is recorded.
+    const run = await t.api('admin', 'GET', `/actions/runs/${runId}?version=v2`);
+    expect(withRun[0].context.action).toBe(run.body.run.action.identifier);
     const logs = await t.api('admin', 'GET', `/actions/runs/${runId}/logs`);
     expect(logs.body.runLogs.map((l: { message: string }) => l.message)).toContain(
       'entity service/payments-api updated',
