@@ -973,14 +973,16 @@ async function main() {
   }
 
   await db.execute(sql`VACUUM ANALYZE node_run_lines`);
-  const [size] = await selectRows<{ b: string; n: string }>(
+  const [size] = await selectRows<{ b: string; s: string; n: string }>(
     db,
-    // node_run_lines is partitioned: its size is the sum of its partitions'.
+    // node_run_lines is partitioned: its size is the sum of its partitions'; with the segments
+    // that say where a run's lines are (db/log-segments.ts).
     sql`SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('node_run_lines'))::bigint AS b,
+          pg_total_relation_size('log_segments')::bigint AS s,
           (SELECT count(*) FROM node_run_lines)::bigint AS n`,
   );
   console.log(
-    `stored: ${Number(size!.n)} lines, ${(Number(size!.b) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST)`,
+    `stored: ${Number(size!.n)} lines, ${((Number(size!.b) + Number(size!.s)) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST + segments; the segments ${(Number(size!.s) / Number(size!.n)).toFixed(1)})`,
   );
   console.log(
     `load average after: ${loadavg()

@@ -179,6 +179,12 @@ async function insertLines(db: pg.Client, target: Target) {
     target.run,
     n,
   ]);
+  // Where the run's lines are (db/log-segments.ts), as the ingest writes them.
+  await db.query(
+    `SELECT runboard_rebuild_log_segments(ARRAY(SELECT log_key FROM workflow_runs
+                                                WHERE identifier = $1))`,
+    [target.run],
+  );
 }
 
 // ---- in-page measurement ---------------------------------------------------------------------

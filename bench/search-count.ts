@@ -239,6 +239,11 @@ async function fill(database: Database): Promise<string[]> {
       sql`UPDATE node_runs SET log_seq = ${n}, status = 'COMPLETED' WHERE identifier = ${node}`,
     );
     await db.execute(sql`UPDATE workflow_runs SET log_seq = ${n} WHERE identifier = ${run}`);
+    // Where the run's lines are (db/log-segments.ts), as the ingest writes them.
+    await db.execute(
+      sql`SELECT runboard_rebuild_log_segments(ARRAY(SELECT log_key FROM workflow_runs
+                                                    WHERE identifier = ${run}))`,
+    );
     nodes.push(node);
   }
   await db.execute(sql`VACUUM ANALYZE node_run_lines`);

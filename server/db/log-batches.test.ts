@@ -66,8 +66,9 @@ describe('the ingest write, guarded by the counters it read', () => {
         { nodeRun: a, lines: lines('a1', 3), at },
         { nodeRun: b, lines: lines('b1', 2), at },
         { nodeRun: a, lines: lines('a2', 2), at },
+        { nodeRun: a, lines: lines('a3', 1), at },
       ]);
-      expect(written.written).toBe(7);
+      expect(written.written).toBe(8);
       expect([...written.nodeRuns].sort()).toEqual([a, b].sort());
     } finally {
       connection.release(false);
@@ -78,12 +79,27 @@ describe('the ingest write, guarded by the counters it read', () => {
       { seq: 3, runSeq: 3, message: 'a1 2' },
       { seq: 4, runSeq: 6, message: 'a2 0' },
       { seq: 5, runSeq: 7, message: 'a2 1' },
+      { seq: 6, runSeq: 8, message: 'a3 0' },
     ]);
     expect((await stored(b)).map((l) => [l.seq, l.runSeq])).toEqual([
       [1, 4],
       [2, 5],
     ]);
-    expect(await counters(a)).toEqual({ seq: 5, info: 5, runSeq: 7 });
+    expect(await counters(a)).toEqual({ seq: 6, info: 6, runSeq: 8 });
+    // The run's segments (db/log-segments.ts): a's first batch, b's, then a's last two as one.
+    const segments = await selectRows<{ runSeq: number; node: string; seq: number; n: number }>(
+      t.database.db,
+      sql`SELECT s.run_seq AS "runSeq", nr.identifier AS node, s.seq, s.lines AS n
+          FROM log_segments s JOIN node_runs nr ON nr.log_key = s.node_key
+          WHERE s.run_key = (SELECT r.log_key FROM workflow_runs r JOIN node_runs x
+                               ON x.workflow_run_identifier = r.identifier WHERE x.identifier = ${a})
+          ORDER BY s.run_seq`,
+    );
+    expect(segments).toEqual([
+      { runSeq: 1, node: a, seq: 1, n: 3 },
+      { runSeq: 4, node: b, seq: 1, n: 2 },
+      { runSeq: 6, node: a, seq: 4, n: 3 },
+    ]);
   });
 
   for (const [what, change] of [

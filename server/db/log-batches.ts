@@ -137,7 +137,11 @@ const appendSql = (onlyOpen: boolean) => `
       -- In the order sent (each node run's and run's numbers rising): a prepared statement's
       -- generic plan may hash the lines and emit them in any order, and indexes fed out of order
       -- split their pages half full (~65 % bigger, 245 bytes a stored line against 214).
-      ORDER BY l.batch, l.pos)
+      ORDER BY l.batch, l.pos),
+    -- Each batch is a stretch of its run's lines on one node run (db/log-segments.ts).
+    segments AS (
+      INSERT INTO log_segments (run_key, run_seq, node_key, seq, lines)
+      SELECT run_key, run_base + 1, node_key, node_base + 1, n FROM placed WHERE n > 0)
     -- Every line of a placed batch is inserted (or the statement fails): no need to count them.
     SELECT (SELECT coalesce(sum(n), 0) FROM placed)::int AS written,
       (SELECT coalesce(json_agg(identifier), '[]') FROM node) AS "nodeRuns"`;
@@ -168,7 +172,10 @@ const COUNTERS = `
  * run: $9 key, $10 log_seq read, $11 lines, $12 time; per batch: $13 node key, $14 its seq
  * before its first line, $15 run key, $16 run seq before it, $17 time; per line (binary
  * arrays): $18 its batch (1-based), $19 its place in the batch (1-based), $20 level, $21 message,
- * $22 tags. A subscript of an int or timestamptz array is a direct offset, not a walk.
+ * $22 tags; per segment (db/log-segments.ts: consecutive batches of one node run that follow each
+ * other in the run too are one): $23 run key, $24 its first line's run_seq, $25 node key, $26 its
+ * first line's seq, $27 lines. A subscript of an int or timestamptz array is a direct offset, not a
+ * walk.
  */
 const WRITE = `
     WITH node AS (
@@ -189,7 +196,10 @@ const WRITE = `
       SELECT ($13::int[])[l.b], ($14::int[])[l.b] + l.pos, ($15::int[])[l.b],
         ($16::int[])[l.b] + l.pos, l.level, l.message, l.tags, ($17::timestamptz[])[l.b]
       FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::jsonb[])
-        AS l(b, pos, level, message, tags))
+        AS l(b, pos, level, message, tags)),
+    segments AS (
+      INSERT INTO log_segments (run_key, run_seq, node_key, seq, lines)
+      SELECT * FROM unnest($23::int[], $24::int[], $25::int[], $26::int[], $27::int[]))
     SELECT CASE
       WHEN (SELECT count(*) FROM node) = cardinality($1::int[])
         AND (SELECT count(*) FROM run) = cardinality($9::int[]) THEN 0
@@ -307,6 +317,7 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
     runSeq: [] as number[],
     at: [] as string[],
   };
+  const segments: { run: number; runSeq: number; node: number; seq: number; lines: number }[] = [];
   let lineCount = 0;
   const written = batches.filter((b) => counters.get(b.nodeRun)?.open && b.lines.length > 0);
   for (const b of written) lineCount += b.lines.length;
@@ -338,6 +349,23 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
     batch.seq.push(node.seq + node.n);
     batch.run.push(counter.runKey);
     batch.runSeq.push(run.seq + run.n);
+    const last = segments.length ? segments[segments.length - 1]! : null;
+    if (
+      last &&
+      last.node === node.key &&
+      last.run === counter.runKey &&
+      last.runSeq + last.lines === run.seq + run.n + 1
+    ) {
+      last.lines += b.lines.length;
+    } else {
+      segments.push({
+        run: counter.runKey,
+        runSeq: run.seq + run.n + 1,
+        node: node.key,
+        seq: node.seq + node.n + 1,
+        lines: b.lines.length,
+      });
+    }
     batch.at.push(b.at.toISOString());
     node.n += b.lines.length;
     run.n += b.lines.length;
@@ -376,6 +404,11 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
     binaryTextArray(levels),
     binaryTextArray(messages),
     binaryTextArray(tags, true),
+    intArray(segments.map((x) => x.run)),
+    intArray(segments.map((x) => x.runSeq)),
+    intArray(segments.map((x) => x.node)),
+    intArray(segments.map((x) => x.seq)),
+    intArray(segments.map((x) => x.lines)),
   ];
   return { values, nodeRuns: new Set(written.map((b) => b.nodeRun)), lines: lineCount };
 }

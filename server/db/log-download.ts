@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from './client';
 import { messageMatches } from './log-filter';
+import { runStretch } from './log-segments';
 import { actionRunLogs, nodeRunLines } from './schema';
 import { logKeysOf, logOwner, selectLogLines } from './workflow-runs';
 
@@ -15,8 +16,9 @@ export interface LogDownloadFilter {
 
 /**
  * The lines of a node run (by `seq`) or of a whole run (by `runSeq`) up to `lastSeq`, in order,
- * as batches read by keyset (`seq > last one read`, through the (owner, seq) index): each batch
- * is one short query, so a 2M-line download holds neither a transaction nor the log in memory.
+ * as batches: a node run's read by keyset (`seq > last one read`, through its primary key), a
+ * run's `batch` numbers at a time through its segments. Each batch is one short query, so a
+ * 2M-line download holds neither a transaction nor the log in memory.
  */
 export async function* workflowLogBatches(
   db: DbOrTx,
@@ -27,18 +29,30 @@ export async function* workflowLogBatches(
 ) {
   const byNodeRun = 'nodeRun' in of;
   const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
-  const where: (SQL | undefined)[] = [logOwner(await logKeysOf(db, of)), lte(seqCol, lastSeq)];
+  const keys = await logKeysOf(db, of);
+  const where: (SQL | undefined)[] = [logOwner(keys), lte(seqCol, lastSeq)];
   if (filter.levels.length) where.push(inArray(nodeRunLines.level, [...filter.levels]));
   if (filter.q) where.push(messageMatches(nodeRunLines.message, filter.q));
+  if (!byNodeRun && keys) {
+    // A whole run's lines: `batch` of its numbers at a time, through its segments
+    // (db/log-segments.ts), each stretch's lines that pass the filter.
+    for (let after = 0; after < lastSeq; after += batch) {
+      const stretch = await runStretch(db, keys.runKey, after, Math.min(lastSeq, after + batch));
+      const rows = await selectLogLines(db)
+        .where(and(...where, stretch))
+        .orderBy(asc(seqCol));
+      if (rows.length) yield rows.map((r) => ({ ...r, seq: r.runSeq }));
+    }
+    return;
+  }
   for (let after = 0; ;) {
     const rows = await selectLogLines(db)
       .where(and(...where, gt(seqCol, after)))
       .orderBy(asc(seqCol))
       .limit(batch);
-    // `seq` is the number the scope pages by: the node run's, or the whole run's.
-    if (rows.length) yield byNodeRun ? rows : rows.map((r) => ({ ...r, seq: r.runSeq }));
+    if (rows.length) yield rows;
     if (rows.length < batch) return;
-    after = rows[rows.length - 1]![byNodeRun ? 'seq' : 'runSeq'];
+    after = rows[rows.length - 1]!.seq;
   }
 }
 

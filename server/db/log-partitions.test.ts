@@ -110,7 +110,7 @@ describe('upgrading to partitioned log lines', () => {
         'node_run_lines_chunk_end_idx', // the sealer's chunk ends (migration 0023)
         'node_run_lines_level_idx',
         'node_run_lines_run_level_idx',
-        'node_run_lines_run_seq_idx',
+        // (node_run_lines_run_seq_idx went in 0033: a run's lines are read through log_segments.)
       ]);
       await q(
         `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)

@@ -48,11 +48,15 @@ export async function deleteWorkflowRunLogBatch(
   const keys = sql`${sql.param(runKeys)}::int[]`;
   const rows = await selectRows<{ n: number }>(
     tx,
-    sql`WITH doomed AS (
-          SELECT run_key, run_seq FROM node_run_lines WHERE run_key = ANY(${keys}) LIMIT ${limit}
+    sql`WITH nodes AS (
+          SELECT n.log_key FROM node_runs n JOIN workflow_runs r
+            ON r.identifier = n.workflow_run_identifier WHERE r.log_key = ANY(${keys})
+        ), doomed AS (
+          SELECT node_key, seq FROM node_run_lines
+          WHERE run_key = ANY(${keys}) AND node_key IN (SELECT log_key FROM nodes) LIMIT ${limit}
         ), gone AS (
           DELETE FROM node_run_lines l USING doomed d
-          WHERE l.run_key = ANY(${keys}) AND l.run_key = d.run_key AND l.run_seq = d.run_seq
+          WHERE l.run_key = ANY(${keys}) AND l.node_key = d.node_key AND l.seq = d.seq
           RETURNING 1
         ) SELECT count(*)::int AS n FROM gone`,
   );
@@ -60,12 +64,16 @@ export async function deleteWorkflowRunLogBatch(
 }
 
 /**
- * Deletes these workflow runs (their node runs cascade), their log search chunks and the work
- * items owed for their node runs; their log lines must be gone already. Answers how many runs it
+ * Deletes these workflow runs (their node runs cascade), their log search chunks and segments and
+ * the work items owed for their node runs; their log lines must be gone already. Answers how many runs it
  * deleted.
  */
 export async function deleteWorkflowRuns(tx: Tx, runs: string[]): Promise<number> {
   await deleteRunChunks(tx, runs);
+  await tx.execute(
+    sql`DELETE FROM log_segments WHERE run_key IN (
+          SELECT log_key FROM workflow_runs WHERE identifier = ANY(${sql.param(runs)}::text[]))`,
+  );
   await tx.execute(
     sql`DELETE FROM work_items WHERE kind IN ('node_run', 'agent_node_run')
         AND subject_id IN (SELECT identifier FROM node_runs

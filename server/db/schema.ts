@@ -286,9 +286,11 @@ export const nodeRunDurations = pgTable(
 /**
  * One row per log line, kept small (issue 17: bytes per stored line): the run and node run by
  * their 4-byte `log_key` instead of their text ids, the primary key (node_key, seq) serving a node
- * run's pages, (run_key, run_seq) a whole run's, and the level filter's index only for WARN and
- * ERROR lines, the rare ones a filter has to find (a filter on DEBUG or INFO reads in order and
- * skips the others). No index on the message: a search reads the scope's lines in order (see
+ * run's pages, and the level filter's index only for WARN and ERROR lines, the rare ones a filter
+ * has to find (a filter on DEBUG or INFO reads in order and skips the others). A whole run's
+ * pages (by `run_seq`) are read through `log_segments` and the primary key: no index of every line
+ * by (run_key, run_seq), which cost the ingest ~1.3 µs of PostgreSQL's CPU a line (README,
+ * "Log storage"). No index on the message: a search reads the scope's lines in order (see
  * README, "Log storage"). `seq` numbers lines within a node run and `run_seq` within the whole
  * workflow run; both are handed out under the workflow run's row lock, so a cursor read never
  * skips a line that commits later. `id` is the number Port's line shape carries (no index).
@@ -315,7 +317,6 @@ export const nodeRunLines = pgTable(
     tags: jsonb('tags'),
   },
   (t) => [
-    uniqueIndex('node_run_lines_run_seq_idx').on(t.runKey, t.runSeq),
     index('node_run_lines_level_idx')
       .on(t.nodeKey, t.level, t.seq)
       .where(sql`level IN ('WARN', 'ERROR')`),
@@ -331,6 +332,27 @@ export const nodeRunLines = pgTable(
       .on(t.nodeKey, t.seq)
       .where(sql`seq % 4096 = 0`),
   ],
+);
+
+/**
+ * Where a whole run's lines are (issue 17): one row per stretch of a run's lines written to one
+ * node run in one go — `lines` lines numbered `run_seq`… in the run and `seq`… in the node run
+ * `node_key` — so a run's page of lines by `run_seq` becomes, per node run, one range of its
+ * primary key (db/log-segments.ts). Written with the lines by the same statement (the ingest's
+ * write, the seed) or rebuilt from them (`runboard_rebuild_log_segments`); a batch of ~100 lines
+ * costs one row where an index of every line by (run_key, run_seq) cost a hundred entries.
+ * Deleted with the run (retention).
+ */
+export const logSegments = pgTable(
+  'log_segments',
+  {
+    runKey: integer('run_key').notNull(),
+    runSeq: integer('run_seq').notNull(),
+    nodeKey: integer('node_key').notNull(),
+    seq: integer('seq').notNull(),
+    lines: integer('lines').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runKey, t.runSeq] })],
 );
 
 /**

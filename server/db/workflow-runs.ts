@@ -31,6 +31,7 @@ import { canViewRun, type Actor, type RunVisibility } from '../domain/permission
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
 import { messageMatches } from './log-filter';
+import { readRunInStretches, runLinesAt, runStretch } from './log-segments';
 import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
@@ -839,11 +840,19 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   if (upTo !== undefined && want !== 'only') {
     throw invalid('upTo bounds a count: it goes with total=only');
   }
+  const keys = scope.keys ?? (await logKeysOf(db, scope.of));
+  // A whole run's lines by run_seq: through its segments (db/log-segments.ts), unless the level
+  // filter's index (WARN and ERROR lines by run_seq) serves them.
+  const run = !byNodeRun && keys && !levelIndexServes(query.level) ? keys.runKey : null;
+  const runLast = run === null ? 0 : (scope.lastSeq ?? (await runLastSeq(db, run)));
   // A search's count may go past upTo when that is cheap (below); a plain count stops there.
   if (upTo !== undefined && !query.q) {
-    lineFilters.push(sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`);
+    lineFilters.push(
+      run !== null
+        ? await runStretch(db, run, after, upTo)
+        : sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`,
+    );
   }
-  const keys = scope.keys ?? (await logKeysOf(db, scope.of));
   const filters = [logOwner(keys), ...lineFilters];
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
@@ -858,17 +867,48 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         upTo,
         levels: [...new Set(query.level ?? [])].sort().join(','),
         lastSeq: scope.lastSeq,
+        run: run === null ? null : { key: run, last: runLast },
       })
     : {
         rows:
           want === 'only' || nothingNew
             ? []
-            : await selectLogLines(db)
-                .where(and(...filters, sql`${seqCol} > ${after}`))
-                .orderBy(tail ? desc(seqCol) : asc(seqCol))
-                .limit(query.limit)
-                .then((page) => (tail ? page.reverse() : page)),
-        total: want === 'false' ? undefined : await countLogs(db, filters, scope.counts, query),
+            : await (
+                run !== null
+                  ? readRunInStretches(
+                      db,
+                      run,
+                      {
+                        after,
+                        last: runLast,
+                        desc: tail,
+                        limit: query.limit,
+                        // By position, the page itself; filtered, a few chunks' worth first.
+                        first: lineFilters.length ? Math.max(query.limit, 4096) : query.limit,
+                      },
+                      (stretch, limit) =>
+                        selectLogLines(db)
+                          .where(and(...filters, stretch))
+                          .orderBy(tail ? desc(seqCol) : asc(seqCol))
+                          .limit(limit),
+                    )
+                  : selectLogLines(db)
+                      .where(and(...filters, sql`${seqCol} > ${after}`))
+                      .orderBy(tail ? desc(seqCol) : asc(seqCol))
+                      .limit(query.limit)
+              ).then((page) => (tail ? page.reverse() : page)),
+        total:
+          want === 'false'
+            ? undefined
+            : await countLogs(
+                db,
+                // A whole run's count that the counters cannot give reads its segments' ranges.
+                run !== null && upTo === undefined && !scope.counts
+                  ? [...filters, await runStretch(db, run, 0, runLast)]
+                  : filters,
+                scope.counts,
+                query,
+              ),
         countedTo: upTo,
       };
   if (want === 'only') {
@@ -881,7 +921,22 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   return { rows, seqOf, nextCursor, total } as const;
 }
 
+/** The level filter's index (WARN and ERROR lines, by node run or run and seq) serves `levels`. */
+const levelIndexServes = (levels: readonly string[] | undefined) =>
+  !!levels?.length && levels.every((l) => l === 'WARN' || l === 'ERROR');
+
+/** A run's line count (its `log_seq`), by its log key. */
+async function runLastSeq(db: DbOrTx, runKey: number) {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT log_seq AS n FROM workflow_runs WHERE log_key = ${runKey}`,
+  );
+  return row?.n ?? 0;
+}
+
 interface SearchPage {
+  /** A whole run's search read through its segments: its key and line count (readLogPage's). */
+  run: { key: number; last: number } | null;
   after: number;
   tail: boolean;
   limit: number;
@@ -1062,6 +1117,29 @@ async function searchLogPage(
         );
         i += group;
       }
+    } else if (page.run && !narrow) {
+      // A whole run's lines in order, stretch by stretch through its segments.
+      const run = page.run;
+      seqs.push(
+        ...(await readRunInStretches(
+          db,
+          run.key,
+          {
+            after: from,
+            last: run.last,
+            desc: page.tail,
+            limit: page.limit - seqs.length,
+            first: 4096,
+          },
+          (stretch, limit) =>
+            selectRows<{ s: number }>(
+              db,
+              sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
+                  WHERE ${and(stretch, logOwner(keys), ...lineFilters)}
+                  ORDER BY 1 ${order} LIMIT ${limit}`,
+            ).then((found) => found.map((r) => r.s)),
+        )),
+      );
     } else {
       seqs.push(...(await matching(narrow ? ranges : null, page.limit - seqs.length, after)));
     }
@@ -1092,8 +1170,20 @@ async function searchLogPage(
     const whole =
       page.want !== 'only' && seqs.length < page.limit && (page.after === 0 || page.tail);
     const stretch: SQL[] = [];
-    if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
-    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    if (page.run && !narrow) {
+      // A whole run's stretch (or all of it) as its node runs' ranges (db/log-segments.ts).
+      stretch.push(
+        await runStretch(
+          db,
+          page.run.key,
+          page.upTo !== undefined ? page.after : 0,
+          countedTo ?? page.run.last,
+        ),
+      );
+    } else {
+      if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
+      if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    }
     // A node run's page with its total (Port's default): the total of a whole word or a part of
     // one from the chunks' word counts too.
     const term = byNodeRun && keys?.nodeKey != null && !stretch.length ? countableTerm(q) : null;
@@ -1118,7 +1208,14 @@ async function searchLogPage(
   }
   const rows = seqs.length
     ? await selectLogLines(db)
-        .where(and(logOwner(keys), sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`))
+        .where(
+          and(
+            logOwner(keys),
+            byNodeRun || !keys
+              ? sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`
+              : await runLinesAt(db, keys.runKey, seqs),
+          ),
+        )
         .orderBy(asc(seqCol))
     : [];
   return { rows, total, countedTo };
@@ -1319,11 +1416,16 @@ export function selectLogLines(db: DbOrTx) {
     .innerJoin(nodeRuns, eq(nodeRuns.logKey, nodeRunLines.nodeKey));
 }
 
+/** Lines inlined into a run at most: its first ones. */
+const INLINE_LINES = 10_000;
+
 /** Lines inlined into a run for Port's older `nodeRunLogs` shape (`?includeLogs=true`). */
 export async function inlineLogs(db: DbOrTx, runIdentifier: string) {
-  const rows = await selectLogLines(db)
-    .where(logOwner(await logKeysOf(db, { run: runIdentifier })))
-    .orderBy(asc(nodeRunLines.runSeq))
-    .limit(10000);
+  const keys = await logKeysOf(db, { run: runIdentifier });
+  const rows = keys
+    ? await selectLogLines(db)
+        .where(and(logOwner(keys), await runStretch(db, keys.runKey, 0, INLINE_LINES)))
+        .orderBy(asc(nodeRunLines.runSeq))
+    : [];
   return groupBy(rows, (r) => r.nodeRunIdentifier);
 }

@@ -276,6 +276,10 @@ export async function seedDemo(
     progress(`  ${logRows.length} of ${lines} log lines written; the long log next…`);
     for (const block of hugeLogs) await insertHugeLog(tx, block);
     progress(`  ${lines} log lines written; indexing them…`);
+    // Where each run's lines are (db/log-segments.ts), from the lines just written.
+    await tx.execute(
+      sql`SELECT runboard_rebuild_log_segments(array_agg(log_key)) FROM workflow_runs`,
+    );
     for (const index of indexes) await tx.execute(sql.raw(index.def));
     return {
       seeded: true,
