@@ -277,6 +277,20 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+/**
+ * [ext] An entry as `GET /audit-log` lists it: with whether the workflow it names is still there,
+ * so a reader shows a deleted workflow's recorded name without linking to a page that is gone.
+ */
+export const auditLogEntrySchema = auditEntrySchema.extend({
+  workflowDeleted: z
+    .boolean()
+    .nullable()
+    .describe(
+      '[ext] true when the workflow context.workflow names has been deleted since (no workflow has that identifier now), false while it exists, null for an entry that names no workflow',
+    ),
+});
+export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;
+
 export const auditQuerySchema = z
   .object({
     identifier: z.string().max(200).optional(),

@@ -34,3 +34,34 @@ export async function labelsOverNothing(page: Page): Promise<string[]> {
       .slice(0, 5),
   );
 }
+
+/** The ARIA role each element of a list's table must carry (ListTable's TABLE_ROLES). */
+const TABLE_ROLES: Record<string, string> = {
+  TABLE: 'table',
+  THEAD: 'rowgroup',
+  TBODY: 'rowgroup',
+  TR: 'row',
+  TH: 'columnheader',
+  TD: 'cell',
+};
+
+/**
+ * The elements of the table named `name` (and of tables inside its cells) without their explicit
+ * ARIA table role, one line each (none: all carry theirs). WebKit drops a table's implicit roles
+ * once CSS changes its display, as the phone's cards do, so only written-out roles keep it a table.
+ */
+export async function missingTableRoles(page: Page, name: string): Promise<string[]> {
+  return page.evaluate(
+    ({ name, roles }) => {
+      const table = [...document.querySelectorAll('main table')].find(
+        (t) => t.getAttribute('aria-label') === name,
+      );
+      if (!table) return [`no table "${name}"`];
+      return [table, ...table.querySelectorAll('thead, tbody, tr, th, td')]
+        .filter((el) => el.getAttribute('role') !== roles[el.tagName])
+        .map((el) => `<${el.tagName.toLowerCase()}> role=${el.getAttribute('role')}`)
+        .slice(0, 5);
+    },
+    { name, roles: TABLE_ROLES },
+  );
+}

@@ -77,6 +77,11 @@ export class SeedApi {
     return (await this.call<{ workflow: Workflow }>('PUT', path, body)).workflow;
   }
 
+  /** DELETE (admin): the workflow goes, its runs and their audit entries stay. */
+  async deleteWorkflow(identifier: string): Promise<void> {
+    await this.call('DELETE', `/v1/workflows/${encodeURIComponent(identifier)}`);
+  }
+
   async startRun(workflowIdentifier: string, body: StartRunInput = {}): Promise<WorkflowRun> {
     const path = `/v1/workflows/${encodeURIComponent(workflowIdentifier)}/runs`;
     return (await this.call<{ workflowRun: WorkflowRun }>('POST', path, body)).workflowRun;

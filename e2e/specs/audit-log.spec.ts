@@ -193,6 +193,77 @@ test('an entity change made by a workflow run names the run’s workflow, linked
   );
 });
 
+test('a deleted workflow’s entries name it without a dead link; its run still opens and says so', async ({
+  signedIn: page,
+  api,
+}) => {
+  const actions = new ActionsSeedApi(api);
+  const { blueprint } = await seedServiceCatalog(actions, unique('d').slice(2));
+  const entityId = unique('orphan');
+  await actions.createEntity(blueprint, { identifier: entityId, title: 'Orphan', properties: {} });
+  const workflow = await seedPipeline(api, unique('Retired pipeline'));
+  const title = workflow.title!;
+  const run = await api.startRun(workflow.identifier, {});
+  await actions.patchEntity(
+    blueprint,
+    entityId,
+    { properties: { version: '3.0.0' } },
+    run.identifier,
+  );
+  await api.deleteWorkflow(workflow.identifier);
+  const toWorkflow = page.locator(`a[href="/workflows/${workflow.identifier}"]`);
+
+  await page.goto(`/audit-log?run=${run.identifier}`);
+  // The run's start: "<title> (deleted) · run <id>", the name plain text, the id still a link.
+  const start = table(page).getByRole('row').filter({ hasText: 'CREATE' });
+  await expect(start).toContainText(
+    new RegExp(`${title} \\(deleted\\)\\s*· run\\s*${run.identifier}`),
+  );
+  await expect(start.getByRole('link', { name: run.identifier })).toHaveAttribute(
+    'href',
+    `/runs/${run.identifier}`,
+  );
+  // The entity change it made: "by <title> (deleted) · run <id>".
+  const change = table(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: `${blueprint}/${entityId}` }) });
+  await expect(change).toContainText(
+    new RegExp(`by ${title} \\(deleted\\)\\s*· run ${run.identifier}`),
+  );
+  await expect(toWorkflow).toHaveCount(0);
+  // The tooltip says what happened.
+  await start.getByText(title).hover();
+  await expect(page.getByRole('tooltip')).toHaveText(
+    `Workflow ${workflow.identifier} has been deleted. Its runs are kept and still open.`,
+  );
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.mouse.move(0, 0);
+  await expect(page.getByRole('tooltip')).toHaveCount(0);
+  await screenshotBothSchemes(page, 'audit-log-deleted-workflow');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/audit-log-deleted-workflow-390.png',
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The run opens, and its header says the workflow is gone instead of linking to "not found".
+  await start.getByRole('link', { name: run.identifier }).click();
+  await expect(page.getByRole('heading', { name: run.identifier, level: 1 })).toBeVisible();
+  await expect(page.getByText(`${title} (deleted)`)).toBeVisible();
+  await expect(toWorkflow).toHaveCount(0);
+  await screenshotBothSchemes(page, 'run-of-deleted-workflow');
+
+  // The runs list names the workflow the same way.
+  await page.goto(`/runs?workflow=${workflow.identifier}`);
+  const row = page
+    .getByRole('table', { name: 'Workflow runs' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name: run.identifier }) });
+  await expect(row).toContainText(`${title} (deleted)`);
+  await expect(toWorkflow).toHaveCount(0);
+});
+
 test('pages by the endpoint’s cursor: 50 entries, then Load more', async ({
   signedIn: page,
   api,

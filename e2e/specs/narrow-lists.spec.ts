@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
-import { labelsOverNothing, sidewaysScroll } from '../layout';
+import { seriousViolations } from '../axe';
+import { labelsOverNothing, missingTableRoles, sidewaysScroll } from '../layout';
 import { seedFailedRun } from '../scenarios';
 import { screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
@@ -9,14 +10,16 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 /**
  * On a phone every list shows its rows as cards (ListTable): none of its cells lies past the
- * screen's edge, so a person reads the whole row without scrolling it sideways, and no field's
- * label stands over nothing (an entity change has no problems).
+ * screen's edge, so a person reads the whole row without scrolling it sideways, no field's
+ * label stands over nothing (an entity change has no problems), and the cards are still a table
+ * to a screen reader (explicit ARIA table roles, which WebKit needs once the display changes;
+ * axe finds nothing).
  */
 test('every list page reads without scrolling sideways at 390 px', async ({
   signedIn: page,
   api,
 }) => {
-  test.slow(); // nine pages
+  test.slow(); // nine pages, an axe scan each
   const actions = new ActionsSeedApi(api);
   const { blueprint, deploy } = await seedServiceCatalog(actions, unique('n').slice(2));
   const entityId = unique('svc');
@@ -44,6 +47,9 @@ test('every list page reads without scrolling sideways at 390 px', async ({
     ).toBeVisible();
     expect(await sidewaysScroll(page), path).toEqual([]);
     expect(await labelsOverNothing(page), path).toEqual([]);
+    // The cards keep their table semantics in every browser: explicit roles, and axe content.
+    expect(await missingTableRoles(page, table), path).toEqual([]);
+    expect(await seriousViolations(page), path).toEqual([]);
     await screenshotBothSchemes(page, `list-390-${name}`);
   }
 });

@@ -1,10 +1,16 @@
-import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { RunSource } from '../../contract/actions';
-import type { AuditAction, AuditEntry, AuditQuery, AuditResource } from '../../contract/entities';
+import type {
+  AuditAction,
+  AuditEntry,
+  AuditLogEntry,
+  AuditQuery,
+  AuditResource,
+} from '../../contract/entities';
 import { randomId16 } from '../domain/ids';
 import type { DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isSeqKey, newestFirst, olderThan } from './cursor';
-import { auditLog } from './schema';
+import { auditLog, workflows } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -84,8 +90,21 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   };
 }
 
+/**
+ * [ext] Whether the workflow an entry names is gone: null when it names none, else no workflow
+ * of that identifier now (one primary-key probe an entry of the page).
+ */
+const workflowDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.workflowIdentifier} IS NULL
+  THEN NULL
+  ELSE NOT EXISTS (SELECT 1 FROM ${workflows} WHERE ${workflows.identifier} = ${auditLog.workflowIdentifier})
+  END`;
+
 /** One page of entries matching `query`, among those `visible` lets through, newest first. */
-export async function listAudit(db: DbOrTx, query: AuditQuery, visible: SQL | undefined) {
+export async function listAudit(
+  db: DbOrTx,
+  query: AuditQuery,
+  visible: SQL | undefined,
+): Promise<{ audits: AuditLogEntry[]; nextCursor: string | null }> {
   const where: (SQL | undefined)[] = [visible];
   if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
   if (query.entity) where.push(eq(auditLog.entityIdentifier, query.entity));
@@ -102,7 +121,11 @@ export async function listAudit(db: DbOrTx, query: AuditQuery, visible: SQL | un
     where.push(olderThan(auditLog.at, auditLog.seq, c));
   }
   const rows = await db
-    .select({ ...getTableColumns(auditLog), cursorAt: exactAt(auditLog.at) })
+    .select({
+      ...getTableColumns(auditLog),
+      cursorAt: exactAt(auditLog.at),
+      workflowDeleted: workflowDeletedSql,
+    })
     .from(auditLog)
     .where(and(...where))
     .orderBy(...newestFirst(auditLog.at, auditLog.seq))
@@ -110,7 +133,10 @@ export async function listAudit(db: DbOrTx, query: AuditQuery, visible: SQL | un
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    audits: page.map(toAuditEntry),
+    audits: page.map(({ workflowDeleted, ...row }) => ({
+      ...toAuditEntry(row),
+      workflowDeleted,
+    })),
     nextCursor:
       rows.length > query.limit && last ? encodeCursor({ t: last.cursorAt, k: last.seq }) : null,
   };

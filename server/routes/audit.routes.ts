@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEntrySchema, auditQuerySchema } from '../../contract/entities';
+import { auditLogEntrySchema, auditQuerySchema } from '../../contract/entities';
 import { defineRoute, ok } from '../http/openapi';
 
 export const listAudit = defineRoute({
@@ -9,7 +9,7 @@ export const listAudit = defineRoute({
   request: { query: auditQuerySchema },
   responses: {
     200: ok('A page of entries', {
-      audits: z.array(auditEntrySchema),
+      audits: z.array(auditLogEntrySchema),
       nextCursor: z.string().nullable(),
     }),
   },

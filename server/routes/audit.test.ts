@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../contract/entities';
+import type { AuditLogEntry } from '../../contract/entities';
 import { startTestServer, type TestServer } from '../test/harness';
 import { createQuietWorkflow, startRun, workflowBody } from '../test/workflow-fixtures';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
@@ -24,7 +24,7 @@ afterAll(async () => t.close());
 async function audits(query: string, as: 'admin' | 'member' = 'admin') {
   const res = await t.api(as, 'GET', `/audit-log?${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as { audits: AuditEntry[]; nextCursor: string | null };
+  return res.body as { audits: AuditLogEntry[]; nextCursor: string | null };
 }
 
 describe('GET /v1/audit-log', () => {
@@ -129,6 +129,8 @@ describe('[ext] the workflow of a workflow run’s entries', () => {
       'run:CREATE',
     ]);
     for (const entry of ofRun) expect(entry.context).toMatchObject(named);
+    // …and say the workflow is gone, so a reader need not link to its page.
+    expect(ofRun.map((a) => a.workflowDeleted)).toEqual([true, true, true]);
 
     // The filter: this workflow's runs' entries only, for members as for admins.
     const { audits: byWorkflow } = await audits('workflow=deploy_service', 'member');
@@ -139,13 +141,16 @@ describe('[ext] the workflow of a workflow run’s entries', () => {
       workflow: 'other_flow',
       workflowTitle: 'Workflow other_flow',
     });
+    expect(other[0]!.workflowDeleted).toBe(false);
     expect((await audits('workflow=no_such_flow')).audits).toEqual([]);
 
     // Entries of no workflow run name none: an action run's, an untied entity change's.
     const { audits: ofActionRun } = await audits(`run_id=${runId}`);
     expect(ofActionRun.every((a) => a.context.workflow === null)).toBe(true);
+    expect(ofActionRun.every((a) => a.workflowDeleted === null)).toBe(true);
     const { audits: untied } = await audits('entity=svc-2');
     expect(untied[0]!.context).toMatchObject({ workflow: null, workflowTitle: null });
+    expect(untied[0]!.workflowDeleted).toBeNull();
   });
 
   it('refuses a workflow filter longer than an identifier can be, naming it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  activeFilterCount,
   anyFilterSet,
   enumParam,
   flagParam,
@@ -72,5 +73,16 @@ describe('anyFilterSet', () => {
     expect(anyFilterSet({})).toBe(false);
     expect(anyFilterSet({ status: undefined, q: undefined })).toBe(false);
     expect(anyFilterSet({ status: undefined, wrap: false })).toBe(true);
+  });
+});
+
+describe('activeFilterCount', () => {
+  it('counts the filters set, a date range (preset or ends) once', () => {
+    expect(activeFilterCount({})).toBe(0);
+    expect(activeFilterCount({ status: undefined, range: undefined })).toBe(0);
+    expect(activeFilterCount({ status: 'A', user: 'u' })).toBe(2);
+    expect(activeFilterCount({ status: 'A', from: 'x', to: 'y' })).toBe(2);
+    expect(activeFilterCount({ range: '24h' })).toBe(1);
+    expect(activeFilterCount({ active: true, to: 'y' })).toBe(2);
   });
 });

@@ -82,3 +82,15 @@ export function searchSchema<S extends Record<string, Param<unknown>>>(shape: S)
 /** Whether any filter of a parsed search is set (absent ones are `undefined`). */
 export const anyFilterSet = (filters: object): boolean =>
   Object.values(filters).some((v) => v !== undefined);
+
+/** A date range's keys: its preset, or its two ends, are one filter. */
+const DATE_KEYS: readonly string[] = ['range', 'from', 'to'];
+
+/** How many filters of a parsed search are set, a date range (preset or ends) counting once. */
+export function activeFilterCount(filters: object): number {
+  const set = Object.entries(filters)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  const dates = set.filter((k) => DATE_KEYS.includes(k)).length;
+  return set.length - dates + (dates > 0 ? 1 : 0);
+}

@@ -5,6 +5,7 @@ import { RunDetailPage } from '../features/run-detail/components/RunDetailPage';
 import { useRunStore } from '../features/run-detail/run-store';
 import type { RunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
+import { ApiRequestError } from '../lib/api';
 
 const route = getRouteApi('/_authed/runs/$runId');
 
@@ -14,6 +15,9 @@ export function RunRoute() {
   const navigate = route.useNavigate();
   const { run, graph, refreshFailed } = useRunStore(runId);
   const workflow = useQuery({ ...workflowQueryOptions(run.workflowIdentifier), retry: false });
+  // Deleted since the run: its runs are kept, the workflow's page is gone.
+  const workflowDeleted =
+    workflow.error instanceof ApiRequestError && workflow.error.status === 404;
   const onSearchChange = useCallback(
     (patch: Partial<RunSearch>, options?: { replace?: boolean }) =>
       void navigate({
@@ -29,6 +33,7 @@ export function RunRoute() {
       run={run}
       graph={graph}
       workflow={workflow.data}
+      workflowDeleted={workflowDeleted}
       search={search}
       onSearchChange={onSearchChange}
       refreshFailed={refreshFailed}

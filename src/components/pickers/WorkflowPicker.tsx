@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { Workflow } from '../../../contract/workflows';
-import { api } from '../../lib/api';
+import { api, ApiRequestError } from '../../lib/api';
 import { IdentifierPicker, type IdentifierPickerProps } from './IdentifierPicker';
 
 const workflowsPickerOptions = () =>
@@ -24,4 +24,29 @@ export function WorkflowPicker(props: IdentifierPickerProps) {
       loading={workflows.isPending}
     />
   );
+}
+
+/**
+ * Whether the workflow a run names has been deleted: it is not in the list of workflows (the
+ * picker's, which the page reads anyway) and its own read answers 404, so a workflow created
+ * since the list was read is never taken for deleted. False until known.
+ */
+export function useWorkflowDeleted(identifier: string): boolean {
+  const listed = useQuery(workflowsPickerOptions());
+  const missing = listed.data !== undefined && !listed.data.some((o) => o.value === identifier);
+  const exists = useQuery({
+    queryKey: ['workflows', 'exists', identifier] as const,
+    queryFn: ({ signal }) =>
+      api(`/workflows/${encodeURIComponent(identifier)}`, { signal }).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof ApiRequestError && error.status === 404) return false;
+          throw error;
+        },
+      ),
+    enabled: missing,
+    staleTime: 60_000,
+    retry: false,
+  });
+  return missing && exists.data === false;
 }

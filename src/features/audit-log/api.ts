@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../../contract/entities';
+import type { AuditLogEntry } from '../../../contract/entities';
 import { newestFirstList } from '../../lib/newest-first-list';
 import { auditLogQueryParams, type AuditLogPage } from './model';
 import type { AuditLogFilters } from './search';
@@ -13,7 +13,7 @@ const entriesOf = (page: AuditLogPage) => page.audits;
 
 /** Newest first by the endpoint's cursor (an entry never changes), and its new-entries probe. */
 export const auditLogList = (filters: AuditLogFilters) =>
-  newestFirstList<AuditLogPage, AuditEntry>({
+  newestFirstList<AuditLogPage, AuditLogEntry>({
     path: '/audit-log',
     keys: { list: auditLogKeys.list(filters), probe: auditLogKeys.probe(filters) },
     params: (now) => auditLogQueryParams(filters, now),

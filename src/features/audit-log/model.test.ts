@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../../contract/entities';
+import type { AuditLogEntry } from '../../../contract/entities';
 import { auditLogQueryParams, auditSubject, newEntriesSince, tiedRun } from './model';
 
 const entry = (
-  over: Omit<Partial<AuditEntry>, 'context'> & { context?: Partial<AuditEntry['context']> },
+  over: Omit<Partial<AuditLogEntry>, 'context'> & {
+    context?: Partial<AuditLogEntry['context']>;
+  },
 ) =>
   ({
     identifier: 'aud_1',
@@ -12,6 +14,7 @@ const entry = (
     status: 'SUCCESS',
     trigger: { by: { userId: 'user_admin' }, origin: 'API', at: '2026-01-01T00:00:00.000Z' },
     diff: { before: null, after: null },
+    workflowDeleted: over.context?.workflow ? false : null,
     ...over,
     context: {
       entity: null,
@@ -24,7 +27,7 @@ const entry = (
       workflowTitle: null,
       ...over.context,
     },
-  }) as AuditEntry;
+  }) as AuditLogEntry;
 
 describe('auditSubject', () => {
   it('tells a workflow run from an action run by the id', () => {
@@ -47,12 +50,29 @@ describe('auditSubject', () => {
     ).toEqual({
       kind: 'workflow-run',
       runId,
-      workflow: { identifier: 'deploy', name: 'Deploy service' },
+      workflow: { identifier: 'deploy', name: 'Deploy service', deleted: false },
     });
     expect(auditSubject(entry({ context: { runId, workflow: 'deploy' } }))).toEqual({
       kind: 'workflow-run',
       runId,
-      workflow: { identifier: 'deploy', name: 'deploy' },
+      workflow: { identifier: 'deploy', name: 'deploy', deleted: false },
+    });
+  });
+
+  it('says when the workflow it names has been deleted since', () => {
+    const runId = 'wfr_abcdefghijklmnop';
+    const gone = entry({
+      context: { runId, workflow: 'deploy', workflowTitle: 'Deploy service' },
+      workflowDeleted: true,
+    });
+    expect(auditSubject(gone)).toMatchObject({
+      workflow: { identifier: 'deploy', name: 'Deploy service', deleted: true },
+    });
+    const changed = entry({ ...gone, resourceType: 'entity', context: gone.context });
+    expect(tiedRun(changed)?.workflow).toEqual({
+      identifier: 'deploy',
+      name: 'Deploy service',
+      deleted: true,
     });
   });
 
@@ -85,7 +105,7 @@ describe('auditSubject', () => {
     });
     expect(tiedRun(byWorkflowRun)).toEqual({
       runId: 'wfr_x',
-      workflow: { identifier: 'deploy', name: 'Deploy service' },
+      workflow: { identifier: 'deploy', name: 'Deploy service', deleted: false },
       action: null,
     });
   });

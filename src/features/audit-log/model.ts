@@ -1,11 +1,11 @@
-import type { AuditEntry } from '../../../contract/entities';
+import type { AuditLogEntry } from '../../../contract/entities';
 import { rangeParams } from '../../lib/time-ranges';
 import { newItemsSince } from '../../lib/newest-first-list';
 import { runPageOf } from '../../lib/run-id';
 import type { AuditLogFilters } from './search';
 
 export interface AuditLogPage {
-  audits: AuditEntry[];
+  audits: AuditLogEntry[];
   nextCursor: string | null;
 }
 
@@ -22,10 +22,14 @@ export function auditLogQueryParams(filters: AuditLogFilters, now: number) {
   };
 }
 
-/** The workflow an entry of a workflow run names: its identifier, and the name to show. */
+/**
+ * The workflow an entry of a workflow run names: its identifier, the name to show, and whether it
+ * has been deleted since (then it has no page to link to).
+ */
 export interface AuditWorkflow {
   identifier: string;
   name: string;
+  deleted: boolean;
 }
 
 /** What an entry is about, and where its page is when there is one. */
@@ -36,7 +40,7 @@ export type AuditSubject =
   | { kind: 'person'; userId: string }
   | { kind: 'none' };
 
-const idIn = (diff: AuditEntry['diff']) => {
+const idIn = (diff: AuditLogEntry['diff']) => {
   const id = diff.after?.id ?? diff.before?.id;
   return typeof id === 'string' ? id : null;
 };
@@ -46,13 +50,13 @@ const idIn = (diff: AuditEntry['diff']) => {
  * entity by blueprint and identifier, a person or credential by the id its diff records; a
  * sign-in is about the person who signed in, who is already in the "By" column.
  */
-export function auditSubject(entry: AuditEntry): AuditSubject {
+export function auditSubject(entry: AuditLogEntry): AuditSubject {
   const { context } = entry;
   switch (entry.resourceType) {
     case 'run':
       if (!context.runId) return { kind: 'none' };
       return runPageOf(context.runId) === '/runs/$runId'
-        ? { kind: 'workflow-run', runId: context.runId, workflow: workflowOf(context) }
+        ? { kind: 'workflow-run', runId: context.runId, workflow: workflowOf(entry) }
         : { kind: 'action-run', runId: context.runId, action: context.action };
     case 'entity':
       return context.blueprintIdentifier && context.entityIdentifier
@@ -77,26 +81,30 @@ export function auditSubject(entry: AuditEntry): AuditSubject {
  * an entry written before workflows were recorded, whose run has expired since, names none): by
  * its title, else its identifier.
  */
-const workflowOf = (context: AuditEntry['context']): AuditWorkflow | null =>
+const workflowOf = ({ context, workflowDeleted }: AuditLogEntry): AuditWorkflow | null =>
   context.workflow
-    ? { identifier: context.workflow, name: context.workflowTitle ?? context.workflow }
+    ? {
+        identifier: context.workflow,
+        name: context.workflowTitle ?? context.workflow,
+        deleted: workflowDeleted === true,
+      }
     : null;
 
 /**
  * The run an entity change was made by, shown beside the entity, with what the entry recorded it
  * ran: its workflow or its action.
  */
-export const tiedRun = (entry: AuditEntry) =>
+export const tiedRun = (entry: AuditLogEntry) =>
   entry.resourceType === 'entity' && entry.context.runId
     ? {
         runId: entry.context.runId,
-        workflow: workflowOf(entry.context),
+        workflow: workflowOf(entry),
         action: entry.context.action ?? null,
       }
     : null;
 
 /** How many of the newest entries the list does not show yet (the "N new entries" banner). */
-export const newEntriesSince = (displayed: AuditEntry[], latest: AuditEntry[]) =>
+export const newEntriesSince = (displayed: AuditLogEntry[], latest: AuditLogEntry[]) =>
   newItemsSince(
     displayed,
     latest,
@@ -104,7 +112,7 @@ export const newEntriesSince = (displayed: AuditEntry[], latest: AuditEntry[]) =
     (e) => e.trigger.at,
   );
 
-export const RESOURCE_LABELS: Record<AuditEntry['resourceType'], string> = {
+export const RESOURCE_LABELS: Record<AuditLogEntry['resourceType'], string> = {
   run: 'Run',
   entity: 'Entity',
   user: 'Person',

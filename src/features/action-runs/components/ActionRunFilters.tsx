@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Select } from '@mantine/core';
+import { Checkbox, Select } from '@mantine/core';
 import { ACTION_RUN_STATUSES } from '../../../../contract/actions';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 import { EntityPicker } from '../../../components/start-run/EntityPicker';
@@ -7,7 +7,8 @@ import { ActionPicker } from '../../../components/pickers/ActionPicker';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { actionRunState, stateAppearance } from '../../../components/StatusBadge';
 import type { ActionRunFilters as Filters } from '../search';
-import { anyFilterSet } from '../../../lib/search-params';
+import { activeFilterCount } from '../../../lib/search-params';
+import { FilterBar } from '../../../components/FilterBar';
 import { DateRangeFilter } from '../../../components/DateRangeFilter';
 
 interface Props {
@@ -33,9 +34,8 @@ const STATUS_OPTIONS = ACTION_RUN_STATUSES.map((status) => ({
 }));
 
 export function ActionRunFilters({ filters, onChange }: Props) {
-  const active = anyFilterSet(filters);
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap">
+    <FilterBar active={activeFilterCount(filters)} onClear={() => onChange(NO_FILTERS)}>
       <ActionPicker
         label="Action"
         value={filters.action}
@@ -86,11 +86,6 @@ export function ActionRunFilters({ filters, onChange }: Props) {
         onChange={(e) => onChange({ active: e.currentTarget.checked ? true : undefined })}
         mb={8}
       />
-      {active && (
-        <Button variant="subtle" onClick={() => onChange(NO_FILTERS)}>
-          Clear filters
-        </Button>
-      )}
-    </Group>
+    </FilterBar>
   );
 }

@@ -1,10 +1,11 @@
-import { Button, Group, Select } from '@mantine/core';
+import { Select } from '@mantine/core';
 import { AUDIT_ACTIONS, AUDIT_RESOURCES } from '../../../../contract/entities';
 import { DateRangeFilter } from '../../../components/DateRangeFilter';
 import { DebouncedTextInput } from '../../../components/DebouncedTextInput';
 import { BlueprintPicker } from '../../../components/pickers/BlueprintPicker';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
-import { anyFilterSet } from '../../../lib/search-params';
+import { activeFilterCount } from '../../../lib/search-params';
+import { FilterBar } from '../../../components/FilterBar';
 import { RESOURCE_LABELS } from '../model';
 import type { AuditLogFilters as Filters } from '../search';
 
@@ -30,7 +31,7 @@ const STATUSES = ['SUCCESS', 'FAILURE'] as const;
 
 export function AuditLogFilters({ filters, onChange }: Props) {
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap">
+    <FilterBar active={activeFilterCount(filters)} onClear={() => onChange(NO_FILTERS)}>
       <Select
         label="Resource"
         placeholder="Any resource"
@@ -82,11 +83,6 @@ export function AuditLogFilters({ filters, onChange }: Props) {
         w={180}
       />
       <DateRangeFilter labels={{ from: 'From', to: 'To' }} value={filters} onChange={onChange} />
-      {anyFilterSet(filters) && (
-        <Button variant="subtle" onClick={() => onChange(NO_FILTERS)}>
-          Clear filters
-        </Button>
-      )}
-    </Group>
+    </FilterBar>
   );
 }

@@ -1,7 +1,7 @@
 import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { Fragment, useState, type ReactNode } from 'react';
-import type { AuditEntry } from '../../../../contract/entities';
+import type { AuditLogEntry } from '../../../../contract/entities';
 import { AuditDiff } from '../../../components/AuditDiff';
 import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
@@ -11,6 +11,7 @@ import { RunIdLink } from '../../../components/RunIdLink';
 import { useActionTitle } from '../../../components/pickers/ActionPicker';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
+import { WorkflowName } from '../../../components/WorkflowName';
 import { runPageOf } from '../../../lib/run-id';
 import { anyFilterSet } from '../../../lib/search-params';
 import { useNewestFirstList } from '../../../lib/use-newest-first-list';
@@ -79,7 +80,7 @@ function AuditLogList({ filters }: { filters: Filters }) {
   );
 }
 
-function AuditTable({ entries }: { entries: AuditEntry[] }) {
+function AuditTable({ entries }: { entries: AuditLogEntry[] }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((prev) => {
@@ -120,7 +121,7 @@ function AuditRow({
   open,
   onToggle,
 }: {
-  entry: AuditEntry;
+  entry: AuditLogEntry;
   open: boolean;
   onToggle: () => void;
 }) {
@@ -204,21 +205,22 @@ function ActionRunSubject({ runId, action }: { runId: string; action: string | n
   return action ? <NamedRun name={<ActionLink action={action} />} run={run} /> : run;
 }
 
-/** A workflow's recorded name, linked to its page (`inherit`: in the surrounding text's size). */
+/** A workflow's recorded name: a link to its page, or plain text with "(deleted)" once gone. */
 function WorkflowLink({ workflow, inherit }: { workflow: AuditWorkflow; inherit?: boolean }) {
   return (
-    <Anchor
-      {...(inherit ? { inherit: true } : { size: 'sm' })}
-      renderRoot={(props) => (
-        <Link to="/workflows/$workflowId" params={{ workflowId: workflow.identifier }} {...props} />
-      )}
-    >
-      {workflow.name}
-    </Anchor>
+    <WorkflowName
+      identifier={workflow.identifier}
+      name={workflow.name}
+      deleted={workflow.deleted}
+      inherit={inherit}
+    />
   );
 }
 
-/** A workflow run: its workflow's recorded name to the workflow's page, its id to the run's. */
+/**
+ * A workflow run: its workflow's recorded name to the workflow's page (while there is one), its
+ * id to the run's (a deleted workflow's runs are kept).
+ */
 function WorkflowRunSubject({
   runId,
   workflow,
@@ -231,7 +233,7 @@ function WorkflowRunSubject({
 }
 
 /** The entry's run, entity or person, linked to its page when there is one. */
-function Subject({ entry }: { entry: AuditEntry }) {
+function Subject({ entry }: { entry: AuditLogEntry }) {
   const subject = auditSubject(entry);
   switch (subject.kind) {
     case 'workflow-run':

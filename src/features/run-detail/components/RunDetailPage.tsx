@@ -49,6 +49,8 @@ interface Props {
   graph: WorkflowVersion | undefined;
   /** The workflow now, for the header (title, "ran version N (now vM)"); gone when deleted. */
   workflow: Workflow | undefined;
+  /** The workflow has been deleted since the run (its page says not found): the header says so. */
+  workflowDeleted?: boolean;
   search: RunSearch;
   onSearchChange: (patch: Partial<RunSearch>, options?: { replace?: boolean }) => void;
   /** The last refresh failed; polling goes on at the slow interval. */
@@ -59,6 +61,7 @@ export function RunDetailPage({
   run,
   graph: versionGraph,
   workflow,
+  workflowDeleted = false,
   search,
   onSearchChange,
   refreshFailed,
@@ -105,7 +108,12 @@ export function RunDetailPage({
 
   return (
     <Stack gap="md">
-      <RunHeader run={run} workflow={workflow} actions={stage >= 3} />
+      <RunHeader
+        run={run}
+        workflow={workflow}
+        workflowDeleted={workflowDeleted}
+        actions={stage >= 3}
+      />
       {refreshFailed && (
         <Text size="sm" c="orange" role="status">
           Couldn’t refresh — retrying

@@ -11,14 +11,18 @@ import { CancelledBy, isCancelledOrCancelling } from './CancelledBy';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
 import { UserName } from '../../../components/UserName';
+import { WorkflowName } from '../../../components/WorkflowName';
 
 export function RunHeader({
   run,
   workflow,
+  workflowDeleted = false,
   actions = true,
 }: {
   run: WorkflowRunSummary;
   workflow: Workflow | undefined;
+  /** Deleted since: its name (as the run recorded it) is shown, not linked, and said to be gone. */
+  workflowDeleted?: boolean;
   /** Compare links and run controls (their dialogs and queries); false until the page mounts them. */
   actions?: boolean;
 }) {
@@ -26,18 +30,11 @@ export function RunHeader({
     <Paper withBorder p="md">
       <Stack gap="sm">
         <Group gap="xs" wrap="wrap">
-          <Anchor
-            size="sm"
-            renderRoot={(props) => (
-              <Link
-                to="/workflows/$workflowId"
-                params={{ workflowId: run.workflowIdentifier }}
-                {...props}
-              />
-            )}
-          >
-            {workflow?.title ?? run.workflowIdentifier}
-          </Anchor>
+          <WorkflowName
+            identifier={run.workflowIdentifier}
+            name={workflow?.title ?? run.title ?? run.workflowIdentifier}
+            deleted={workflowDeleted}
+          />
           <Text size="sm" c="dimmed">
             /
           </Text>

@@ -1,9 +1,10 @@
-import { Button, Group, Pill, Select } from '@mantine/core';
+import { Pill, Select } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { EntityPicker } from '../../../components/start-run/EntityPicker';
 import type { RunFilters as Filters, StatusFilter } from '../search';
 import { DateRangeFilter } from '../../../components/DateRangeFilter';
-import { anyFilterSet } from '../../../lib/search-params';
+import { activeFilterCount } from '../../../lib/search-params';
+import { FilterBar } from '../../../components/FilterBar';
 import { clearButtonFor } from '../../../components/pickers/clear-button';
 import { UserPicker } from '../../../components/pickers/UserPicker';
 
@@ -22,10 +23,15 @@ interface Props {
 }
 
 export function RunFilters({ filters, onChange, onClear, leading }: Props) {
-  const active = anyFilterSet(filters);
   const [cleared, setCleared] = useState(0);
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap">
+    <FilterBar
+      active={activeFilterCount(filters)}
+      onClear={() => {
+        setCleared((n) => n + 1);
+        onClear();
+      }}
+    >
       {leading}
       <Select
         label="Status"
@@ -73,17 +79,6 @@ export function RunFilters({ filters, onChange, onClear, leading }: Props) {
           Failed at node <strong>{filters.failedNode}</strong>
         </Pill>
       )}
-      {active && (
-        <Button
-          variant="subtle"
-          onClick={() => {
-            setCleared((n) => n + 1);
-            onClear();
-          }}
-        >
-          Clear filters
-        </Button>
-      )}
-    </Group>
+    </FilterBar>
   );
 }

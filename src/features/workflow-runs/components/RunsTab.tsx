@@ -1,4 +1,4 @@
-import { Anchor, Button, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Checkbox, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { type InfiniteData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
@@ -19,6 +19,8 @@ import type { RunFilters as Filters } from '../search';
 import { RunFilters } from './RunFilters';
 import { anyFilterSet } from '../../../lib/search-params';
 import { UserName } from '../../../components/UserName';
+import { useWorkflowDeleted } from '../../../components/pickers/WorkflowPicker';
+import { WorkflowName } from '../../../components/WorkflowName';
 
 type RunsData = InfiniteData<RunsPage, string | null>;
 
@@ -215,19 +217,14 @@ function RunRow({
   );
 }
 
+/** The run's workflow by the title it ran under: its page, or "(deleted)" once it is gone. */
 function WorkflowLink({ run }: { run: WorkflowRunSummary }) {
+  const deleted = useWorkflowDeleted(run.workflowIdentifier);
   return (
-    <Anchor
-      size="sm"
-      renderRoot={(props) => (
-        <Link
-          to="/workflows/$workflowId"
-          params={{ workflowId: run.workflowIdentifier }}
-          {...props}
-        />
-      )}
-    >
-      {run.title ?? run.workflowIdentifier}
-    </Anchor>
+    <WorkflowName
+      identifier={run.workflowIdentifier}
+      name={run.title ?? run.workflowIdentifier}
+      deleted={deleted}
+    />
   );
 }
