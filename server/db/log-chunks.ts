@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
 import {
+  countLineEntries,
   decodeLineEntries,
   DIGITS,
   entryLevel,
@@ -221,6 +222,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   pairs: string | null;
   /** For each pair in order, its lines at each level of COUNT_LEVELS. */
   pairCounts: number[][];
+  /**
+   * The lines holding counted words that share a trigram, grouped by those words
+   * (domain/log-words.ts chunkOverlaps); null when not made (a chunk split by PostgreSQL) or too
+   * many: a term inside two or more counted words then reads the chunk.
+   */
+  overlaps: string | null;
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -241,9 +248,9 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers, pairs, pair_counts)
+                                  listed, numbers, pairs, pair_counts, word_overlaps)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[]
+                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[], c.word_overlaps
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -253,9 +260,10 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
                       ${sql.param(chunks.map((c) => c.numbers))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
-                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[])
+                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
+                      ${sql.param(chunks.map((c) => c.overlaps))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers, pairs,
-                 pair_counts)
+                 pair_counts, word_overlaps)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -423,6 +431,22 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
+ * The lines of a chunk's `word_overlaps` (domain/log-words.ts chunkOverlaps) that hold two or more of
+ * its counted words containing `term`, each repeated once for every such word past the first
+ * (lineEntry's, concatenated): what a sum of those words' counts counted more than once. A group
+ * whose words hold the term fewer than twice adds nothing. String functions, as listedLines (the
+ * term, letters and digits, is never found in a group's lines).
+ */
+const overlapLines = (term: string) =>
+  sql`(SELECT coalesce(string_agg(repeat(split_part(g, '!', 2), k - 1), ''), '')
+       FROM unnest(CASE WHEN strpos(c.word_overlaps, ${term}) > 0
+                        THEN string_to_array(c.word_overlaps, E'\n') END) g
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS k FROM unnest(string_to_array(split_part(g, '!', 1), ' ')) w
+         WHERE strpos(w, ${term}) > 0) n
+       WHERE k > 1)`;
+
+/**
  * A node run's matches of `term` (countableTerm's) at `levels` (all when empty) after seq
  * `after`, from its sealed chunks' rows where they answer exactly. A matching line is one holding
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
@@ -465,6 +489,7 @@ export async function countFromChunks(
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     const [row] = await selectRows<{
       counted: string;
+      twice: string;
       lo: number[];
       hi: number[];
       listed: string[];
@@ -479,18 +504,22 @@ export async function countFromChunks(
           ch AS (
             SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines, h.lines AS listed,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
-                        WHEN h.first_seq IS NULL THEN CASE WHEN m.words > 1 THEN 'read' ELSE 'sum' END
-                        WHEN NOT h.listed OR m.words > 1 THEN 'read'
-                        WHEN m.words = 1 THEN 'mixed'
-                        ELSE 'listed' END AS how, m.word
+                        WHEN m.words > 1 AND c.word_overlaps IS NULL THEN 'read'
+                        WHEN h.first_seq IS NULL THEN 'sum'
+                        WHEN NOT h.listed THEN 'read'
+                        WHEN m.words >= 1 THEN 'mixed'
+                        ELSE 'listed' END AS how, m.word,
+                   CASE WHEN m.words > 1 THEN ${overlapLines(term)} END AS twice
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
-              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines, min(u.w) AS word
+              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
+                     string_agg(u.w, ' ') AS word
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
           SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
+                 coalesce(string_agg(twice, '') FILTER (WHERE how IN ('sum', 'mixed')), '') AS twice,
                  count(*)::int AS chunks,
                  coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
@@ -505,11 +534,12 @@ export async function countFromChunks(
     const sealedTo = row?.sealed ?? 0;
     const read = (row?.lo ?? []).map((lo, i) => ({ nodeKey: keys.nodeKey, lo, hi: row!.hi[i]! }));
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
-    let listed = 0;
+    // The lines holding k > 1 of the counted words containing the term were summed k times.
+    let listed = -countLineEntries(row?.twice ?? '', at);
     for (const entries of row?.listed ?? [])
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
-    // A chunk whose counted word holding the term was summed, and whose listed words hold it
-    // too: their lines (at the levels) that do not hold that counted word are matches as well.
+    // A chunk whose counted words holding the term were summed, and whose listed words hold it
+    // too: their lines (at the levels) that hold none of those counted words are matches as well.
     const seqs: number[] = [];
     const of: string[] = [];
     for (const [i, entries] of (row?.mixed ?? []).entries())
@@ -526,7 +556,7 @@ export async function countFromChunks(
             CROSS JOIN LATERAL (
               SELECT message FROM node_run_lines
               WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
-            WHERE NOT (r.w = ANY(${words(searchable(sql.raw('l.message')))}))`,
+            WHERE NOT (string_to_array(r.w, ' ') && ${words(searchable(sql.raw('l.message')))})`,
       );
       listed += extra?.n ?? 0;
     }

@@ -409,6 +409,15 @@ export const logChunks = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /**
+     * The lines holding two or more counted words that share three characters, grouped by those
+     * words: each group the words space-joined, `!`, its lines as `words` lists them; groups
+     * newline-separated (s18search; '' when no line holds such words; NULL in a chunk sealed
+     * before, split by PostgreSQL, or with too many such lines). A term inside several counted
+     * words is counted from their counts, less the lines these say hold two of them
+     * (db/log-chunks.ts countFromChunks, domain/log-words.ts chunkOverlaps).
+     */
+    wordOverlaps: text('word_overlaps'),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),

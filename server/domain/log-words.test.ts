@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ASCII, asciiLowered, chunkWords, decodeLineEntries, plainWords } from './log-words';
+import {
+  ASCII,
+  asciiLowered,
+  chunkWords,
+  countLineEntries,
+  decodeLineEntries,
+  OVERLAP_MAX_LINES,
+  plainWords,
+} from './log-words';
 
 /** The distinct words of `text` (one level for every line, none counted). */
 const wordSet = (text: string) => {
@@ -55,6 +63,8 @@ describe('chunkWords', () => {
       // Each adjacent pair in one line: none kept.
       pairs: '',
       pairCounts: [],
+      // Words of one character share no trigram.
+      overlaps: '',
     });
     const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
     expect({ ...listed, words: plainWords(listed.words) }).toEqual({
@@ -64,6 +74,7 @@ describe('chunkWords', () => {
       counts: [],
       pairs: '',
       pairCounts: [],
+      overlaps: '',
     });
     expect(chunkWords('', '0', 1, 4)).toEqual({
       words: '',
@@ -72,6 +83,7 @@ describe('chunkWords', () => {
       counts: [],
       pairs: '',
       pairCounts: [],
+      overlaps: '',
     });
   });
 });
@@ -138,6 +150,7 @@ describe('chunkWords: the lines of uncounted words', () => {
       counts: [[0, 8, 0, 0]],
       pairs: 'same same',
       pairCounts: [[0, 8, 0, 0]],
+      overlaps: '',
     });
     expect(plainWords(chunkWords(text, '1'.repeat(8), 9, 4).words)).toBe('same');
   });
@@ -200,5 +213,75 @@ describe('chunkWords: the frequent pairs of words', () => {
     // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
     const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');
     expect(pairsOf(text, '11111', 1)).toEqual({ 'a b': [0, 1, 0, 0], 'b a': [0, 1, 0, 0] });
+  });
+});
+
+describe('chunkWords: the lines holding counted words that share three characters', () => {
+  /** Each group of `overlaps` with its lines decoded as [offset, level]. */
+  const groups = (overlaps: string | null) =>
+    overlaps === null
+      ? null
+      : Object.fromEntries(
+          overlaps
+            .split('\n')
+            .filter(Boolean)
+            .map((group) => {
+              const [words, entries] = group.split('!');
+              return [words, [...decodeLineEntries(entries!)].map((n) => [n >> 2, n % 4])];
+            }),
+        );
+
+  it('groups each line holding such words by them, and lists no other line', () => {
+    // Counted (2 lines or more): 10ms 20ms 100ms fail failed ok; "x100ms" once (not counted).
+    const text = [
+      '10ms 20ms ok', // 10ms and 20ms share "0ms"
+      '10ms 20ms', //    the same words: the same group
+      'fail failed 10ms 100ms ok', // fail/failed share "fai"…, 10ms/100ms share "0ms"
+      '100ms x100ms', // a counted word and an uncounted one: not listed
+      'ok fail ok 10ms', // no two counted words sharing three characters
+      'failed fail failed', // a word said twice is one word
+    ].join('\n');
+    const { overlaps, counted } = chunkWords(text, '013201', 2, 4);
+    expect(counted).toBe('100ms 10ms 20ms fail failed ok');
+    expect(groups(overlaps)).toEqual({
+      '100ms 10ms fail failed': [[2, 3]],
+      '10ms 20ms': [
+        [0, 0],
+        [1, 1],
+      ],
+      'fail failed': [[5, 1]],
+    });
+  });
+
+  it('lists none for words under three characters, or sharing fewer than three', () => {
+    const text = Array.from({ length: 8 }, () => 'ab abc bcd cde ab abx').join('\n');
+    // Every word is counted (8 lines each): abc/bcd share "bc" only, bcd/cde "cd" only, ab is
+    // too short, abx shares "ab" alone; with abcd instead of abx, it shares "abc" and "bcd".
+    expect(chunkWords(text, '1'.repeat(8), 8, 4).overlaps).toBe('');
+    expect(chunkWords(text.replace(/abx/g, 'abcd'), '1'.repeat(8), 8, 4).overlaps).not.toBe('');
+  });
+
+  it('gives up (null) past OVERLAP_MAX_LINES such lines', () => {
+    const many = (n: number) => Array.from({ length: n }, () => 'error errors').join('\n');
+    const levels = (n: number) => '1'.repeat(n);
+    expect(
+      groups(chunkWords(many(OVERLAP_MAX_LINES), levels(OVERLAP_MAX_LINES), 8, 4).overlaps),
+    ).toEqual({ 'error errors': Array.from({ length: OVERLAP_MAX_LINES }, (_, i) => [i, 1]) });
+    const over = OVERLAP_MAX_LINES + 1;
+    expect(chunkWords(many(over), levels(over), 8, 4).overlaps).toBeNull();
+  });
+
+  it('counts entries at the levels asked, each time it is there', () => {
+    const { overlaps } = chunkWords(
+      ['10ms 20ms', '10ms 20ms', '10ms 20ms'].join('\n'),
+      '013',
+      2,
+      4,
+    );
+    const entries = overlaps!.split('!')[1]!;
+    expect(countLineEntries(entries, [0, 1, 2, 3])).toBe(3);
+    expect(countLineEntries(entries, [1, 3])).toBe(2);
+    expect(countLineEntries(entries.repeat(2), [0])).toBe(2);
+    expect(countLineEntries('', [0])).toBe(0);
   });
 });
