@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
 import {
-  countLineEntries,
   decodeLineEntries,
   DIGITS,
   entryLevel,
@@ -405,7 +404,7 @@ export interface ChunkCount {
   counted: number;
   /**
    * What is left to read: the chunks where the term lies in two or more counted words (a line
-   * may hold both), or in an unlisted word (a chunk sealed before listed words, or split by
+   * may hold both) and whose `word_overlaps` are NULL, or in an unlisted word (a chunk sealed before listed words, or split by
    * PostgreSQL, or a word of digits in `numbers`), a chunk `after` cuts, and the unsealed tail;
    * termLines' are single lines where listed lines narrow a chunk.
    */
@@ -431,31 +430,37 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
- * The lines of a chunk's `word_overlaps` (domain/log-words.ts chunkOverlaps) that hold two or more of
- * its counted words containing `term`, each repeated once for every such word past the first
- * (lineEntry's, concatenated): what a sum of those words' counts counted more than once. A group
- * whose words hold the term fewer than twice adds nothing. String functions, as listedLines (the
- * term, letters and digits, is never found in a group's lines).
+ * How many more times than once a sum of the counts of a chunk's counted words containing `term`
+ * counted the lines at `at` (indexes in COUNT_LEVELS), from its `word_overlaps`
+ * (domain/log-words.ts chunkOverlaps): for each group of words of which k > 1 contain the term,
+ * its lines at those levels times k - 1. String functions on the row, as listedLines (the term
+ * looked for in a group's words only).
  */
-const overlapLines = (term: string) =>
-  sql`(SELECT coalesce(string_agg(repeat(split_part(g, '!', 2), k - 1), ''), '')
+const overlapExcess = (term: string, at: number[]) => {
+  const lines = sql.raw(
+    at.map((i) => `split_part(split_part(g, '!', 2), ',', ${i + 1})::int`).join(' + ') || '0',
+  );
+  return sql`(SELECT coalesce(sum((k - 1) * (${lines})), 0)
        FROM unnest(CASE WHEN strpos(c.word_overlaps, ${term}) > 0
                         THEN string_to_array(c.word_overlaps, E'\n') END) g
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS k FROM unnest(string_to_array(split_part(g, '!', 1), ' ')) w
          WHERE strpos(w, ${term}) > 0) n
        WHERE k > 1)`;
+};
 
 /**
  * A node run's matches of `term` (countableTerm's) at `levels` (all when empty) after seq
  * `after`, from its sealed chunks' rows where they answer exactly. A matching line is one holding
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
- * the lines of its counted words: summed from their counts when there is exactly one. In a chunk
- * where no counted word contains it, the lines listed beside its uncounted words (each line once:
- * one line may hold several such words), at the levels listed with them. In a chunk where one
- * counted word and some uncounted ones contain it (`error` and `errors`), that word's count plus
- * the listed lines that do not hold that word (those few lines read and split as the sealer
- * splits them). A chunk where two counted words contain it is read. The chunks whose
+ * the lines of its counted words: their counts summed, less what the chunk's `word_overlaps` say
+ * was summed more than once when several contain it (`0ms` in `10ms`, `20ms`…; overlapExcess); a
+ * chunk without them (sealed before s18search, or with too many such lines) is read when two or
+ * more do. In a chunk where no counted word contains it, the lines listed beside its uncounted
+ * words (each line once: one line may hold several such words), at the levels listed with them.
+ * In a chunk where counted words and some uncounted ones contain it (`error` and `errors`),
+ * those words' lines as above plus the listed lines that hold none of those counted words
+ * (those few lines read and split as the sealer splits them). The chunks whose
  * uncounted words hold the term are found in the `words` index (as candidateRanges does, hence
  * enable_seqscan off); every chunk's counted words are read from its row (about a kilobyte,
  * stored inline), split only when they hold the term (an absent term: 3–8 ms at 2M lines instead
@@ -489,7 +494,6 @@ export async function countFromChunks(
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     const [row] = await selectRows<{
       counted: string;
-      twice: string;
       lo: number[];
       hi: number[];
       listed: string[];
@@ -502,14 +506,14 @@ export async function countFromChunks(
       tx,
       sql`WITH hit AS MATERIALIZED (${hits}),
           ch AS (
-            SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines, h.lines AS listed,
+            SELECT c.first_seq AS lo, c.last_seq AS hi, h.lines AS listed,
+                   m.lines - CASE WHEN m.words > 1 THEN ${overlapExcess(term, at)} ELSE 0 END AS lines,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
                         WHEN m.words > 1 AND c.word_overlaps IS NULL THEN 'read'
                         WHEN h.first_seq IS NULL THEN 'sum'
                         WHEN NOT h.listed THEN 'read'
                         WHEN m.words >= 1 THEN 'mixed'
-                        ELSE 'listed' END AS how, m.word,
-                   CASE WHEN m.words > 1 THEN ${overlapLines(term)} END AS twice
+                        ELSE 'listed' END AS how, m.word
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
               SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
@@ -519,7 +523,6 @@ export async function countFromChunks(
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
           SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
-                 coalesce(string_agg(twice, '') FILTER (WHERE how IN ('sum', 'mixed')), '') AS twice,
                  count(*)::int AS chunks,
                  coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
@@ -534,8 +537,7 @@ export async function countFromChunks(
     const sealedTo = row?.sealed ?? 0;
     const read = (row?.lo ?? []).map((lo, i) => ({ nodeKey: keys.nodeKey, lo, hi: row!.hi[i]! }));
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
-    // The lines holding k > 1 of the counted words containing the term were summed k times.
-    let listed = -countLineEntries(row?.twice ?? '', at);
+    let listed = 0;
     for (const entries of row?.listed ?? [])
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
     // A chunk whose counted words holding the term were summed, and whose listed words hold it

@@ -3,9 +3,8 @@ import {
   ASCII,
   asciiLowered,
   chunkWords,
-  countLineEntries,
   decodeLineEntries,
-  OVERLAP_MAX_LINES,
+  OVERLAP_MAX_GROUPS,
   plainWords,
 } from './log-words';
 
@@ -217,7 +216,7 @@ describe('chunkWords: the frequent pairs of words', () => {
 });
 
 describe('chunkWords: the lines holding counted words that share three characters', () => {
-  /** Each group of `overlaps` with its lines decoded as [offset, level]. */
+  /** Each group of `overlaps` with its lines per level. */
   const groups = (overlaps: string | null) =>
     overlaps === null
       ? null
@@ -226,62 +225,52 @@ describe('chunkWords: the lines holding counted words that share three character
             .split('\n')
             .filter(Boolean)
             .map((group) => {
-              const [words, entries] = group.split('!');
-              return [words, [...decodeLineEntries(entries!)].map((n) => [n >> 2, n % 4])];
+              const [words, counts] = group.split('!');
+              return [words, counts!.split(',').map(Number)];
             }),
         );
 
-  it('groups each line holding such words by them, and lists no other line', () => {
+  it('counts the lines holding such words per level, by the set of them, and no other line', () => {
     // Counted (2 lines or more): 10ms 20ms 100ms fail failed ok; "x100ms" once (not counted).
     const text = [
       '10ms 20ms ok', // 10ms and 20ms share "0ms"
       '10ms 20ms', //    the same words: the same group
       'fail failed 10ms 100ms ok', // fail/failed share "fai"…, 10ms/100ms share "0ms"
-      '100ms x100ms', // a counted word and an uncounted one: not listed
+      '100ms x100ms', // a counted word and an uncounted one: not counted here
       'ok fail ok 10ms', // no two counted words sharing three characters
       'failed fail failed', // a word said twice is one word
+      'ok 20ms 10ms ok', // the same set as the first two lines, said in another order
     ].join('\n');
-    const { overlaps, counted } = chunkWords(text, '013201', 2, 4);
+    const { overlaps, counted } = chunkWords(text, '0132011', 2, 4);
     expect(counted).toBe('100ms 10ms 20ms fail failed ok');
     expect(groups(overlaps)).toEqual({
-      '100ms 10ms fail failed': [[2, 3]],
-      '10ms 20ms': [
-        [0, 0],
-        [1, 1],
-      ],
-      'fail failed': [[5, 1]],
+      '100ms 10ms fail failed': [0, 0, 0, 1],
+      '10ms 20ms': [1, 2, 0, 0],
+      'fail failed': [0, 1, 0, 0],
     });
   });
 
-  it('lists none for words under three characters, or sharing fewer than three', () => {
-    const text = Array.from({ length: 8 }, () => 'ab abc bcd cde ab abx').join('\n');
+  it('counts none for words under three characters, or sharing fewer than three', () => {
     // Every word is counted (8 lines each): abc/bcd share "bc" only, bcd/cde "cd" only, ab is
     // too short, abx shares "ab" alone; with abcd instead of abx, it shares "abc" and "bcd".
+    const text = Array.from({ length: 8 }, () => 'ab abc bcd cde ab abx').join('\n');
     expect(chunkWords(text, '1'.repeat(8), 8, 4).overlaps).toBe('');
-    expect(chunkWords(text.replace(/abx/g, 'abcd'), '1'.repeat(8), 8, 4).overlaps).not.toBe('');
+    expect(groups(chunkWords(text.replace(/abx/g, 'abcd'), '1'.repeat(8), 8, 4).overlaps)).toEqual({
+      'abc abcd bcd': [0, 8, 0, 0],
+    });
   });
 
-  it('gives up (null) past OVERLAP_MAX_LINES such lines', () => {
-    const many = (n: number) => Array.from({ length: n }, () => 'error errors').join('\n');
-    const levels = (n: number) => '1'.repeat(n);
-    expect(
-      groups(chunkWords(many(OVERLAP_MAX_LINES), levels(OVERLAP_MAX_LINES), 8, 4).overlaps),
-    ).toEqual({ 'error errors': Array.from({ length: OVERLAP_MAX_LINES }, (_, i) => [i, 1]) });
-    const over = OVERLAP_MAX_LINES + 1;
-    expect(chunkWords(many(over), levels(over), 8, 4).overlaps).toBeNull();
-  });
-
-  it('counts entries at the levels asked, each time it is there', () => {
-    const { overlaps } = chunkWords(
-      ['10ms 20ms', '10ms 20ms', '10ms 20ms'].join('\n'),
-      '013',
-      2,
-      4,
+  it('gives up (null) past OVERLAP_MAX_GROUPS groups', () => {
+    // Line i says "error" and "errors" beside its own pair of counted words "k<i>x k<i>y"
+    // (sharing "k<i>"): a group of its own for each.
+    const many = (n: number) =>
+      Array.from({ length: 8 * n }, (_, i) => `error errors kk${i % n}x kk${i % n}y`).join('\n');
+    const kept = groups(
+      chunkWords(many(OVERLAP_MAX_GROUPS), '1'.repeat(8 * OVERLAP_MAX_GROUPS), 8, 4).overlaps,
     );
-    const entries = overlaps!.split('!')[1]!;
-    expect(countLineEntries(entries, [0, 1, 2, 3])).toBe(3);
-    expect(countLineEntries(entries, [1, 3])).toBe(2);
-    expect(countLineEntries(entries.repeat(2), [0])).toBe(2);
-    expect(countLineEntries('', [0])).toBe(0);
+    expect(Object.keys(kept!)).toHaveLength(OVERLAP_MAX_GROUPS);
+    expect(kept!['error errors kk0x kk0y']).toEqual([0, 8, 0, 0]);
+    const over = OVERLAP_MAX_GROUPS + 1;
+    expect(chunkWords(many(over), '1'.repeat(8 * over), 8, 4).overlaps).toBeNull();
   });
 });

@@ -112,8 +112,8 @@ export interface ChunkWords {
   /** …and for each of them, in the same order, its lines at each level (a line once). */
   pairCounts: number[][];
   /**
-   * The lines holding two or more counted words that share three characters (chunkOverlaps'),
-   * or null when they are more than OVERLAP_MAX_LINES.
+   * The lines holding two or more counted words that share three characters, as counts of lines
+   * per group of such words (chunkOverlaps'), or null past OVERLAP_MAX_GROUPS groups.
    */
   overlaps: string | null;
 }
@@ -209,7 +209,7 @@ export function chunkWords(
     numbers: numbers.join(' '),
     counted: counted.join(' '),
     counts,
-    overlaps: chunkOverlaps(counted, countedOf, spoken, levels),
+    overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
 }
@@ -328,83 +328,99 @@ function chunkPairs(
 }
 
 /**
- * Lines of a chunk beyond which its overlaps are not kept (null: a term inside several counted
- * words then reads the chunk, as before s18search). A quarter of a chunk: the lines' entries
- * would cost up to 0.75 B a stored line before compression.
+ * Groups a chunk may keep in its overlaps (chunkOverlaps): past them, null (a term inside several
+ * counted words then reads the chunk, as before s18search). A group is its words and four counts,
+ * ~25 bytes: at most ~1.6 B a stored line before compression.
  */
-export const OVERLAP_MAX_LINES = 1024;
+export const OVERLAP_MAX_GROUPS = 256;
 
 /**
  * The lines of a chunk that hold two or more distinct counted words sharing three characters (a
  * trigram), grouped by the set of such words in the line: each group its words (in `counted`'s
- * order) space-joined, `!`, then its lines as `words` lists them (LINE_DIGITS characters of
- * LINE_ALPHABET each, entryOf(line, level), in line order); groups sorted and newline-joined, ''
- * when no line holds such words, null past OVERLAP_MAX_LINES lines. Why that is enough: a term of
- * 3 or more characters inside two words is a trigram both share, so a line holding two counted
- * words that contain the term is one of these, and the counted words of it that contain the term
- * are among its group's. The lines holding one of the counted words containing a term are then
- * the sum of those words' counts, less, for each line here, the number of its group's words
- * containing the term minus one (when that is more than zero): each line once (db/log-chunks.ts
- * countFromChunks). Found with one array a trigram (the last line that said it, and the word that
- * did), so a line costs a few typed-array reads per counted word.
+ * order) space-joined, `!`, then how many lines hold exactly that set at each level,
+ * comma-joined (`installed status!0,888,0,0`); groups sorted and newline-joined, '' when no line
+ * holds such words, null past OVERLAP_MAX_GROUPS groups. Why that is enough: a term of 3 or more
+ * characters inside two words is a trigram both share, so a line holding two counted words that
+ * contain the term is in one of these groups, and the counted words of it that contain the term
+ * are among its group's words. The lines holding one of the counted words containing a term are
+ * then the sum of those words' counts less, for each group, its lines times the number of its
+ * words containing the term minus one (when that is more than zero): each line once
+ * (db/log-chunks.ts overlapExcess). Only the trigrams two or more counted words of the chunk
+ * share are looked at (a word with none is skipped), each with the last line that said it and the
+ * word that did, so a line costs a few typed-array reads.
  */
 export function chunkOverlaps(
   counted: string[],
   countedOf: Int32Array,
   said: Int32Array,
   levels: string,
+  levelCount: number,
 ): string | null {
   if (counted.length < 2) return '';
-  // Each counted word's trigrams as small numbers (ids in `trigramIds`), flattened.
+  // The trigrams of the counted words (each word's once), and how many words hold each.
   const trigramIds = new Map<string, number>();
-  const firstTrigram = new Int32Array(counted.length + 1);
-  const trigrams: number[] = [];
-  for (let w = 0; w < counted.length; w++) {
-    firstTrigram[w] = trigrams.length;
-    const word = counted[w]!;
+  const holders: number[] = [];
+  const wordTrigrams: number[][] = [];
+  for (const word of counted) {
+    const own: number[] = [];
     for (let i = 0; i + 3 <= word.length; i++) {
       const tri = word.slice(i, i + 3);
       let id = trigramIds.get(tri);
-      if (id === undefined) trigramIds.set(tri, (id = trigramIds.size));
-      trigrams.push(id);
+      if (id === undefined) {
+        trigramIds.set(tri, (id = holders.length));
+        holders.push(0);
+      }
+      if (!own.includes(id)) {
+        own.push(id);
+        holders[id]!++;
+      }
     }
+    wordTrigrams.push(own);
   }
-  firstTrigram[counted.length] = trigrams.length;
+  // Each counted word's shared trigrams (held by another counted word too), flattened.
+  const firstShared = new Int32Array(counted.length + 1);
+  const shared: number[] = [];
+  for (let w = 0; w < counted.length; w++) {
+    firstShared[w] = shared.length;
+    for (const id of wordTrigrams[w]!) if (holders[id]! > 1) shared.push(id);
+  }
+  firstShared[counted.length] = shared.length;
+  if (!shared.length) return '';
   // By trigram: the last line that said it (+1; 0: none yet) and the counted word that did.
-  const triLine = new Int32Array(trigramIds.size);
-  const triWord = new Int32Array(trigramIds.size);
+  const triLine = new Int32Array(holders.length);
+  const triWord = new Int32Array(holders.length);
   // By counted word: the last line that said it (+1), and the last line it shares a trigram in.
   const wordLine = new Int32Array(counted.length);
   const sharedLine = new Int32Array(counted.length);
+  // Group (its words' indexes, space-joined) → lines per level.
   const groups = new Map<string, number[]>();
-  let lines = 0;
   const inLine: number[] = [];
   let sharing = false;
   const close = (line: number) => {
-    const shared = sharing ? inLine.filter((w) => sharedLine[w] === line + 1) : [];
+    if (sharing) {
+      const words = inLine.filter((w) => sharedLine[w] === line + 1).sort((a, b) => a - b);
+      const key = words.join(' ');
+      let perLevel = groups.get(key);
+      if (!perLevel) groups.set(key, (perLevel = new Array<number>(levelCount).fill(0)));
+      perLevel[levels.charCodeAt(line) - 48]!++;
+    }
     inLine.length = 0;
     sharing = false;
-    if (shared.length < 2) return;
-    shared.sort((a, b) => a - b);
-    const key = shared.map((w) => counted[w]!).join(' ');
-    const entries = groups.get(key) ?? [];
-    if (!entries.length) groups.set(key, entries);
-    entries.push(entryOf(line, levels.charCodeAt(line) - 48));
-    lines++;
   };
   let current = -1;
   for (let o = 0; o < said.length; o += 4) {
+    const w = countedOf[said[o]!]!;
+    if (w < 0 || firstShared[w] === firstShared[w + 1]) continue;
     const line = said[o + 3]!;
     if (line !== current) {
       if (current >= 0) close(current);
       current = line;
     }
-    const w = countedOf[said[o]!]!;
-    if (w < 0 || wordLine[w] === line + 1) continue;
+    if (wordLine[w] === line + 1) continue;
     wordLine[w] = line + 1;
     inLine.push(w);
-    for (let t = firstTrigram[w]!; t < firstTrigram[w + 1]!; t++) {
-      const id = trigrams[t]!;
+    for (let t = firstShared[w]!; t < firstShared[w + 1]!; t++) {
+      const id = shared[t]!;
       if (triLine[id] !== line + 1) {
         triLine[id] = line + 1;
         triWord[id] = w;
@@ -416,26 +432,15 @@ export function chunkOverlaps(
     }
   }
   if (current >= 0) close(current);
-  if (lines > OVERLAP_MAX_LINES) return null;
+  if (groups.size > OVERLAP_MAX_GROUPS) return null;
   return [...groups]
-    .map(([key, entries]) => `${key}!${entries.map(lineEntry).join('')}`)
+    .map(
+      ([key, perLevel]) =>
+        `${key
+          .split(' ')
+          .map((w) => counted[Number(w)]!)
+          .join(' ')}!${perLevel.join(',')}`,
+    )
     .sort()
     .join('\n');
-}
-
-/**
- * How many entries of `entries` (lineEntry's, concatenated; one may repeat) are at one of the
- * levels `at` (indexes): each entry every time it is there, unlike decodeLineEntries.
- */
-export function countLineEntries(entries: string, at: readonly number[]): number {
-  let n = 0;
-  for (let i = 0; i + LINE_DIGITS <= entries.length; i += LINE_DIGITS) {
-    let entry = 0;
-    for (let d = 0; d < LINE_DIGITS; d++) {
-      const code = LINE_CODE[entries.charCodeAt(i + d) & 127]!;
-      entry = code < 0 ? NaN : entry * 31 + code;
-    }
-    if (!Number.isNaN(entry) && at.includes(entryLevel(entry))) n++;
-  }
-  return n;
 }
