@@ -222,9 +222,9 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   /** For each pair in order, its lines at each level of COUNT_LEVELS. */
   pairCounts: number[][];
   /**
-   * The lines holding counted words that share a trigram, grouped by those words
+   * How many lines hold counted words that share a trigram, per group of those words and level
    * (domain/log-words.ts chunkOverlaps); null when not made (a chunk split by PostgreSQL) or too
-   * many: a term inside two or more counted words then reads the chunk.
+   * many groups: a term inside two or more counted words then reads the chunk.
    */
   overlaps: string | null;
 }
@@ -404,9 +404,10 @@ export interface ChunkCount {
   counted: number;
   /**
    * What is left to read: the chunks where the term lies in two or more counted words (a line
-   * may hold both) and whose `word_overlaps` are NULL, or in an unlisted word (a chunk sealed before listed words, or split by
-   * PostgreSQL, or a word of digits in `numbers`), a chunk `after` cuts, and the unsealed tail;
-   * termLines' are single lines where listed lines narrow a chunk.
+   * may hold both) and whose `word_overlaps` are NULL, or in an unlisted word (a chunk sealed
+   * before listed words, or split by PostgreSQL, or a word of digits in `numbers`), a chunk
+   * `after` cuts, and the unsealed tail; termLines' are single lines where listed lines narrow a
+   * chunk.
    */
   read: LineRange[];
   /** The node run's last sealed line. */
@@ -455,7 +456,7 @@ const overlapExcess = (term: string, at: number[]) => {
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
  * the lines of its counted words: their counts summed, less what the chunk's `word_overlaps` say
  * was summed more than once when several contain it (`0ms` in `10ms`, `20ms`…; overlapExcess); a
- * chunk without them (sealed before s18search, or with too many such lines) is read when two or
+ * chunk without them (sealed before s18search, or with too many groups of them) is read when two or
  * more do. In a chunk where no counted word contains it, the lines listed beside its uncounted
  * words (each line once: one line may hold several such words), at the levels listed with them.
  * In a chunk where counted words and some uncounted ones contain it (`error` and `errors`),
