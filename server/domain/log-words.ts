@@ -392,20 +392,25 @@ export function chunkOverlaps(
   // By counted word: the last line that said it (+1), and the last line it shares a trigram in.
   const wordLine = new Int32Array(counted.length);
   const sharedLine = new Int32Array(counted.length);
-  // Group (its words' indexes, space-joined) → lines per level.
-  const groups = new Map<string, number[]>();
-  const inLine: number[] = [];
-  let sharing = false;
+  // The words of the line sharing a trigram with another, as found.
+  const inGroup: number[] = [];
+  const join = (w: number, line: number) => {
+    if (sharedLine[w] === line + 1) return;
+    sharedLine[w] = line + 1;
+    inGroup.push(w);
+  };
+  // Group → lines per level: keyed by a * K + b for two words (most), else by the indexes joined.
+  const groups = new Map<number | string, number[]>();
   const close = (line: number) => {
-    if (sharing) {
-      const words = inLine.filter((w) => sharedLine[w] === line + 1).sort((a, b) => a - b);
-      const key = words.join(' ');
-      let perLevel = groups.get(key);
-      if (!perLevel) groups.set(key, (perLevel = new Array<number>(levelCount).fill(0)));
-      perLevel[levels.charCodeAt(line) - 48]!++;
-    }
-    inLine.length = 0;
-    sharing = false;
+    if (inGroup.length === 0) return;
+    const key =
+      inGroup.length === 2
+        ? Math.min(inGroup[0]!, inGroup[1]!) * counted.length + Math.max(inGroup[0]!, inGroup[1]!)
+        : inGroup.sort((a, b) => a - b).join(' ');
+    let perLevel = groups.get(key);
+    if (!perLevel) groups.set(key, (perLevel = new Array<number>(levelCount).fill(0)));
+    perLevel[levels.charCodeAt(line) - 48]!++;
+    inGroup.length = 0;
   };
   let current = -1;
   for (let o = 0; o < said.length; o += 4) {
@@ -418,29 +423,28 @@ export function chunkOverlaps(
     }
     if (wordLine[w] === line + 1) continue;
     wordLine[w] = line + 1;
-    inLine.push(w);
     for (let t = firstShared[w]!; t < firstShared[w + 1]!; t++) {
       const id = shared[t]!;
       if (triLine[id] !== line + 1) {
         triLine[id] = line + 1;
         triWord[id] = w;
       } else if (triWord[id] !== w) {
-        sharedLine[w] = line + 1;
-        sharedLine[triWord[id]!] = line + 1;
-        sharing = true;
+        join(triWord[id]!, line);
+        join(w, line);
       }
     }
   }
   if (current >= 0) close(current);
   if (groups.size > OVERLAP_MAX_GROUPS) return null;
-  return [...groups]
-    .map(
-      ([key, perLevel]) =>
-        `${key
+  const wordsOf = (key: number | string) =>
+    typeof key === 'number'
+      ? `${counted[Math.floor(key / counted.length)]!} ${counted[key % counted.length]!}`
+      : key
           .split(' ')
           .map((w) => counted[Number(w)]!)
-          .join(' ')}!${perLevel.join(',')}`,
-    )
+          .join(' ');
+  return [...groups]
+    .map(([key, perLevel]) => `${wordsOf(key)}!${perLevel.join(',')}`)
     .sort()
     .join('\n');
 }
