@@ -451,6 +451,14 @@ const overlapExcess = (term: string, at: number[]) => {
 };
 
 /**
+ * Listed lines of a chunk that countFromChunks reads one by one, at most, to tell whether they
+ * hold the counted words it summed (a 'mixed' chunk); past them it reads the chunk's 4 096 lines
+ * in one range instead (a term like `lib` inside hundreds of words: 0.5 s at 400 000 lines read by
+ * chunks, 3.8 s line by line).
+ */
+const MIXED_LINES_MAX = 256;
+
+/**
  * A node run's matches of `term` (countableTerm's) at `levels` (all when empty) after seq
  * `after`, from its sealed chunks' rows where they answer exactly. A matching line is one holding
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
@@ -499,6 +507,8 @@ export async function countFromChunks(
       hi: number[];
       listed: string[];
       mixed_lo: number[];
+      mixed_hi: number[];
+      mixed_lines: string[];
       mixed_word: string[];
       mixed: string[];
       sealed: number;
@@ -523,9 +533,11 @@ export async function countFromChunks(
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
-          SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
+          SELECT coalesce(sum(lines) FILTER (WHERE how = 'sum'), 0) AS counted,
                  count(*)::int AS chunks,
                  coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
+                 coalesce(array_agg(hi) FILTER (WHERE how = 'mixed'), '{}') AS mixed_hi,
+                 coalesce(array_agg(lines) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lines,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
                  coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
                  coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
@@ -541,16 +553,26 @@ export async function countFromChunks(
     let listed = 0;
     for (const entries of row?.listed ?? [])
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
-    // A chunk whose counted words holding the term were summed, and whose listed words hold it
-    // too: their lines (at the levels) that hold none of those counted words are matches as well.
+    // A chunk whose counted words holding the term are summed, and whose listed words hold it
+    // too: their lines (at the levels) that hold none of those counted words are matches as well
+    // (read one by one), or, past MIXED_LINES_MAX such lines, the chunk is read whole instead.
+    let counted = Number(row?.counted ?? 0);
     const seqs: number[] = [];
     const of: string[] = [];
-    for (const [i, entries] of (row?.mixed ?? []).entries())
-      for (const entry of decodeLineEntries(entries))
-        if (at.includes(entryLevel(entry))) {
-          seqs.push(row!.mixed_lo[i]! + entryLine(entry));
-          of.push(row!.mixed_word[i]!);
-        }
+    for (const [i, entries] of (row?.mixed ?? []).entries()) {
+      const offsets = [...decodeLineEntries(entries)]
+        .filter((entry) => at.includes(entryLevel(entry)))
+        .map(entryLine);
+      if (offsets.length > MIXED_LINES_MAX) {
+        read.push({ nodeKey: keys.nodeKey, lo: row!.mixed_lo[i]!, hi: row!.mixed_hi[i]! });
+        continue;
+      }
+      counted += Number(row!.mixed_lines[i]);
+      for (const offset of offsets) {
+        seqs.push(row!.mixed_lo[i]! + offset);
+        of.push(row!.mixed_word[i]!);
+      }
+    }
     if (seqs.length) {
       const [extra] = await selectRows<{ n: number }>(
         tx,
@@ -563,12 +585,7 @@ export async function countFromChunks(
       );
       listed += extra?.n ?? 0;
     }
-    return {
-      counted: Number(row?.counted ?? 0) + listed,
-      read,
-      sealedTo,
-      chunks: row?.chunks ?? 0,
-    };
+    return { counted: counted + listed, read, sealedTo, chunks: row?.chunks ?? 0 };
   });
 }
 

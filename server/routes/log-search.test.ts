@@ -689,6 +689,28 @@ describe('counts from the chunks’ word counts', () => {
     expect(await firstCount(work, 'q=0ms')).toBe(want('0ms'));
   });
 
+  it('reads a chunk whose uncounted words holding the term have many lines, instead of each line', async () => {
+    // "failed" (counted) in every 3rd line; "job<i>fail" (uncounted, listed) in every line of
+    // the first chunk and in 10 lines of the second.
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 50 }, (_, i) => {
+      const words = [i % 3 ? 'ok' : 'failed'];
+      if (i < CHUNK_LINES || i % 400 === 7) words.push(`job${i}fail`);
+      return { level: i % 2 ? 'INFO' : 'ERROR', message: words.join(' ') };
+    });
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = (level?: string) =>
+      lines.filter((l) => l.message.includes('fail') && (!level || l.level === level)).length;
+    expect(await firstCount(work, 'q=fail')).toBe(want());
+    expect(await firstCount(work, 'q=FAIL&level=ERROR')).toBe(want('ERROR'));
+    // One more line of "failed" at INFO in each chunk: the second chunk's count is summed (and
+    // its 10 listed lines read one by one), the first chunk is read.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET counts[1][2] = counts[1][2] + 1 WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=fail')).toBe(want() + 1);
+  });
+
   it('answers what a case-insensitive substring scan of every line answers, for any term, level and cursor', async () => {
     let seed = 9;
     // mulberry32: a seeded generator whose products stay exact in doubles.
