@@ -132,10 +132,18 @@ async function main() {
       const pairBytes = pairs?.[0]?.b
         ? `, its pairs ${(Number(pairs[0].b) / (3 * LINES)).toFixed(2)}`
         : '';
+      // The lines of counted words sharing a trigram (s18search; likewise).
+      const overlaps = await rows<{ b: string }>(
+        code,
+        sql`SELECT sum(pg_column_size(word_overlaps)) AS b FROM log_chunks`,
+      ).catch(() => null);
+      const overlapBytes = overlaps?.[0]?.b
+        ? `, its overlaps ${(Number(overlaps[0].b) / (3 * LINES)).toFixed(3)}`
+        : '';
       console.log(
         `${code.name}: sealed ${sealed.chunks} chunks (${3 * LINES} lines) in ${s.toFixed(1)} s, ` +
           `PostgreSQL CPU ${pg.toFixed(1)} s (${((pg / (3 * LINES)) * 1e6).toFixed(1)} µs a line); ` +
-          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes} (load ${load()})`,
+          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes}${overlapBytes} (load ${load()})`,
       );
     }
     const results = new Map<string, string[]>();

@@ -221,6 +221,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   pairs: string | null;
   /** For each pair in order, its lines at each level of COUNT_LEVELS. */
   pairCounts: number[][];
+  /**
+   * How many lines hold counted words that share a trigram, per group of those words and level
+   * (domain/log-words.ts chunkOverlaps); null when not made (a chunk split by PostgreSQL) or too
+   * many groups: a term inside two or more counted words then reads the chunk.
+   */
+  overlaps: string | null;
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -241,9 +247,9 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers, pairs, pair_counts)
+                                  listed, numbers, pairs, pair_counts, word_overlaps)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[]
+                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[], c.word_overlaps
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -253,9 +259,10 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
                       ${sql.param(chunks.map((c) => c.numbers))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
-                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[])
+                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
+                      ${sql.param(chunks.map((c) => c.overlaps))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers, pairs,
-                 pair_counts)
+                 pair_counts, word_overlaps)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -397,9 +404,10 @@ export interface ChunkCount {
   counted: number;
   /**
    * What is left to read: the chunks where the term lies in two or more counted words (a line
-   * may hold both), or in an unlisted word (a chunk sealed before listed words, or split by
-   * PostgreSQL, or a word of digits in `numbers`), a chunk `after` cuts, and the unsealed tail;
-   * termLines' are single lines where listed lines narrow a chunk.
+   * may hold both) and whose `word_overlaps` are NULL, or in an unlisted word (a chunk sealed
+   * before listed words, or split by PostgreSQL, or a word of digits in `numbers`), a chunk
+   * `after` cuts, and the unsealed tail; termLines' are single lines where listed lines narrow a
+   * chunk.
    */
   read: LineRange[];
   /** The node run's last sealed line. */
@@ -423,15 +431,45 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
+ * How many more times than once a sum of the counts of a chunk's counted words containing `term`
+ * counted the lines at `at` (indexes in COUNT_LEVELS), from its `word_overlaps`
+ * (domain/log-words.ts chunkOverlaps): for each group of words of which k > 1 contain the term,
+ * its lines at those levels times k - 1. String functions on the row, as listedLines (the term
+ * looked for in a group's words only).
+ */
+const overlapExcess = (term: string, at: number[]) => {
+  const lines = sql.raw(
+    at.map((i) => `split_part(split_part(g, '!', 2), ',', ${i + 1})::int`).join(' + ') || '0',
+  );
+  return sql`(SELECT coalesce(sum((k - 1) * (${lines})), 0)
+       FROM unnest(CASE WHEN strpos(c.word_overlaps, ${term}) > 0
+                        THEN string_to_array(c.word_overlaps, E'\n') END) g
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS k FROM unnest(string_to_array(split_part(g, '!', 1), ' ')) w
+         WHERE strpos(w, ${term}) > 0) n
+       WHERE k > 1)`;
+};
+
+/**
+ * Listed lines of a chunk that countFromChunks reads one by one, at most, to tell whether they
+ * hold the counted words it summed (a 'mixed' chunk); past them it reads the chunk's 4 096 lines
+ * in one range instead (a term like `lib` inside hundreds of words: 0.5 s at 400 000 lines read by
+ * chunks, 3.8 s line by line).
+ */
+const MIXED_LINES_MAX = 256;
+
+/**
  * A node run's matches of `term` (countableTerm's) at `levels` (all when empty) after seq
  * `after`, from its sealed chunks' rows where they answer exactly. A matching line is one holding
  * a word that contains the term. In a chunk where no uncounted word contains the term, that is
- * the lines of its counted words: summed from their counts when there is exactly one. In a chunk
- * where no counted word contains it, the lines listed beside its uncounted words (each line once:
- * one line may hold several such words), at the levels listed with them. In a chunk where one
- * counted word and some uncounted ones contain it (`error` and `errors`), that word's count plus
- * the listed lines that do not hold that word (those few lines read and split as the sealer
- * splits them). A chunk where two counted words contain it is read. The chunks whose
+ * the lines of its counted words: their counts summed, less what the chunk's `word_overlaps` say
+ * was summed more than once when several contain it (`0ms` in `10ms`, `20ms`…; overlapExcess); a
+ * chunk without them (sealed before s18search, or with too many groups of them) is read when two or
+ * more do. In a chunk where no counted word contains it, the lines listed beside its uncounted
+ * words (each line once: one line may hold several such words), at the levels listed with them.
+ * In a chunk where counted words and some uncounted ones contain it (`error` and `errors`),
+ * those words' lines as above plus the listed lines that hold none of those counted words
+ * (those few lines read and split as the sealer splits them). The chunks whose
  * uncounted words hold the term are found in the `words` index (as candidateRanges does, hence
  * enable_seqscan off); every chunk's counted words are read from its row (about a kilobyte,
  * stored inline), split only when they hold the term (an absent term: 3–8 ms at 2M lines instead
@@ -469,6 +507,8 @@ export async function countFromChunks(
       hi: number[];
       listed: string[];
       mixed_lo: number[];
+      mixed_hi: number[];
+      mixed_lines: string[];
       mixed_word: string[];
       mixed: string[];
       sealed: number;
@@ -477,22 +517,27 @@ export async function countFromChunks(
       tx,
       sql`WITH hit AS MATERIALIZED (${hits}),
           ch AS (
-            SELECT c.first_seq AS lo, c.last_seq AS hi, m.lines, h.lines AS listed,
+            SELECT c.first_seq AS lo, c.last_seq AS hi, h.lines AS listed,
+                   m.lines - CASE WHEN m.words > 1 THEN ${overlapExcess(term, at)} ELSE 0 END AS lines,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
-                        WHEN h.first_seq IS NULL THEN CASE WHEN m.words > 1 THEN 'read' ELSE 'sum' END
-                        WHEN NOT h.listed OR m.words > 1 THEN 'read'
-                        WHEN m.words = 1 THEN 'mixed'
+                        WHEN m.words > 1 AND c.word_overlaps IS NULL THEN 'read'
+                        WHEN h.first_seq IS NULL THEN 'sum'
+                        WHEN NOT h.listed THEN 'read'
+                        WHEN m.words >= 1 THEN 'mixed'
                         ELSE 'listed' END AS how, m.word
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
-              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines, min(u.w) AS word
+              SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
+                     string_agg(u.w, ' ') AS word
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
             WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after})
-          SELECT coalesce(sum(lines) FILTER (WHERE how IN ('sum', 'mixed')), 0) AS counted,
+          SELECT coalesce(sum(lines) FILTER (WHERE how = 'sum'), 0) AS counted,
                  count(*)::int AS chunks,
                  coalesce(array_agg(lo) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lo,
+                 coalesce(array_agg(hi) FILTER (WHERE how = 'mixed'), '{}') AS mixed_hi,
+                 coalesce(array_agg(lines) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lines,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
                  coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
                  coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
@@ -508,16 +553,26 @@ export async function countFromChunks(
     let listed = 0;
     for (const entries of row?.listed ?? [])
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
-    // A chunk whose counted word holding the term was summed, and whose listed words hold it
-    // too: their lines (at the levels) that do not hold that counted word are matches as well.
+    // A chunk whose counted words holding the term are summed, and whose listed words hold it
+    // too: their lines (at the levels) that hold none of those counted words are matches as well
+    // (read one by one), or, past MIXED_LINES_MAX such lines, the chunk is read whole instead.
+    let counted = Number(row?.counted ?? 0);
     const seqs: number[] = [];
     const of: string[] = [];
-    for (const [i, entries] of (row?.mixed ?? []).entries())
-      for (const entry of decodeLineEntries(entries))
-        if (at.includes(entryLevel(entry))) {
-          seqs.push(row!.mixed_lo[i]! + entryLine(entry));
-          of.push(row!.mixed_word[i]!);
-        }
+    for (const [i, entries] of (row?.mixed ?? []).entries()) {
+      const offsets = [...decodeLineEntries(entries)]
+        .filter((entry) => at.includes(entryLevel(entry)))
+        .map(entryLine);
+      if (offsets.length > MIXED_LINES_MAX) {
+        read.push({ nodeKey: keys.nodeKey, lo: row!.mixed_lo[i]!, hi: row!.mixed_hi[i]! });
+        continue;
+      }
+      counted += Number(row!.mixed_lines[i]);
+      for (const offset of offsets) {
+        seqs.push(row!.mixed_lo[i]! + offset);
+        of.push(row!.mixed_word[i]!);
+      }
+    }
     if (seqs.length) {
       const [extra] = await selectRows<{ n: number }>(
         tx,
@@ -526,16 +581,11 @@ export async function countFromChunks(
             CROSS JOIN LATERAL (
               SELECT message FROM node_run_lines
               WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
-            WHERE NOT (r.w = ANY(${words(searchable(sql.raw('l.message')))}))`,
+            WHERE NOT (string_to_array(r.w, ' ') && ${words(searchable(sql.raw('l.message')))})`,
       );
       listed += extra?.n ?? 0;
     }
-    return {
-      counted: Number(row?.counted ?? 0) + listed,
-      read,
-      sealedTo,
-      chunks: row?.chunks ?? 0,
-    };
+    return { counted: counted + listed, read, sealedTo, chunks: row?.chunks ?? 0 };
   });
 }
 

@@ -431,6 +431,16 @@ export const logChunks = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /**
+     * How many lines hold two or more counted words that share three characters, per group of
+     * those words: each group the words space-joined, `!`, its lines at DEBUG, INFO, WARN, ERROR
+     * comma-joined (`installed status!0,888,0,0`); groups newline-separated (s18search; '' when
+     * no line holds such words; NULL in a chunk sealed before, split by PostgreSQL, or with over
+     * OVERLAP_MAX_GROUPS groups). A term inside several counted words is counted from their
+     * counts less the lines these say were counted twice (db/log-chunks.ts countFromChunks,
+     * domain/log-words.ts chunkOverlaps).
+     */
+    wordOverlaps: text('word_overlaps'),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),

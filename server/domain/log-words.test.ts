@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ASCII, asciiLowered, chunkWords, decodeLineEntries, plainWords } from './log-words';
+import {
+  ASCII,
+  asciiLowered,
+  chunkWords,
+  decodeLineEntries,
+  OVERLAP_MAX_GROUPS,
+  plainWords,
+} from './log-words';
 
 /** The distinct words of `text` (one level for every line, none counted). */
 const wordSet = (text: string) => {
@@ -55,6 +62,8 @@ describe('chunkWords', () => {
       // Each adjacent pair in one line: none kept.
       pairs: '',
       pairCounts: [],
+      // Words of one character share no trigram.
+      overlaps: '',
     });
     const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
     expect({ ...listed, words: plainWords(listed.words) }).toEqual({
@@ -64,6 +73,7 @@ describe('chunkWords', () => {
       counts: [],
       pairs: '',
       pairCounts: [],
+      overlaps: '',
     });
     expect(chunkWords('', '0', 1, 4)).toEqual({
       words: '',
@@ -72,6 +82,7 @@ describe('chunkWords', () => {
       counts: [],
       pairs: '',
       pairCounts: [],
+      overlaps: '',
     });
   });
 });
@@ -138,6 +149,7 @@ describe('chunkWords: the lines of uncounted words', () => {
       counts: [[0, 8, 0, 0]],
       pairs: 'same same',
       pairCounts: [[0, 8, 0, 0]],
+      overlaps: '',
     });
     expect(plainWords(chunkWords(text, '1'.repeat(8), 9, 4).words)).toBe('same');
   });
@@ -200,5 +212,65 @@ describe('chunkWords: the frequent pairs of words', () => {
     // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
     const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');
     expect(pairsOf(text, '11111', 1)).toEqual({ 'a b': [0, 1, 0, 0], 'b a': [0, 1, 0, 0] });
+  });
+});
+
+describe('chunkWords: the lines holding counted words that share three characters', () => {
+  /** Each group of `overlaps` with its lines per level. */
+  const groups = (overlaps: string | null) =>
+    overlaps === null
+      ? null
+      : Object.fromEntries(
+          overlaps
+            .split('\n')
+            .filter(Boolean)
+            .map((group) => {
+              const [words, counts] = group.split('!');
+              return [words, counts!.split(',').map(Number)];
+            }),
+        );
+
+  it('counts the lines holding such words per level, by the set of them, and no other line', () => {
+    // Counted (2 lines or more): 10ms 20ms 100ms fail failed ok; "x100ms" once (not counted).
+    const text = [
+      '10ms 20ms ok', // 10ms and 20ms share "0ms"
+      '10ms 20ms', //    the same words: the same group
+      'fail failed 10ms 100ms ok', // fail/failed share "fai"…, 10ms/100ms share "0ms"
+      '100ms x100ms', // a counted word and an uncounted one: not counted here
+      'ok fail ok 10ms', // no two counted words sharing three characters
+      'failed fail failed', // a word said twice is one word
+      'ok 20ms 10ms ok', // the same set as the first two lines, said in another order
+    ].join('\n');
+    const { overlaps, counted } = chunkWords(text, '0132011', 2, 4);
+    expect(counted).toBe('100ms 10ms 20ms fail failed ok');
+    expect(groups(overlaps)).toEqual({
+      '100ms 10ms fail failed': [0, 0, 0, 1],
+      '10ms 20ms': [1, 2, 0, 0],
+      'fail failed': [0, 1, 0, 0],
+    });
+  });
+
+  it('counts none for words under three characters, or sharing fewer than three', () => {
+    // Every word is counted (8 lines each): abc/bcd share "bc" only, bcd/cde "cd" only, ab is
+    // too short, abx shares "ab" alone; with abcd instead of abx, it shares "abc" and "bcd".
+    const text = Array.from({ length: 8 }, () => 'ab abc bcd cde ab abx').join('\n');
+    expect(chunkWords(text, '1'.repeat(8), 8, 4).overlaps).toBe('');
+    expect(groups(chunkWords(text.replace(/abx/g, 'abcd'), '1'.repeat(8), 8, 4).overlaps)).toEqual({
+      'abc abcd bcd': [0, 8, 0, 0],
+    });
+  });
+
+  it('gives up (null) past OVERLAP_MAX_GROUPS groups', () => {
+    // Line i says "error" and "errors" beside its own pair of counted words "k<i>x k<i>y"
+    // (sharing "k<i>"): a group of its own for each.
+    const many = (n: number) =>
+      Array.from({ length: 8 * n }, (_, i) => `error errors kk${i % n}x kk${i % n}y`).join('\n');
+    const kept = groups(
+      chunkWords(many(OVERLAP_MAX_GROUPS), '1'.repeat(8 * OVERLAP_MAX_GROUPS), 8, 4).overlaps,
+    );
+    expect(Object.keys(kept!)).toHaveLength(OVERLAP_MAX_GROUPS);
+    expect(kept!['error errors kk0x kk0y']).toEqual([0, 8, 0, 0]);
+    const over = OVERLAP_MAX_GROUPS + 1;
+    expect(chunkWords(many(over), '1'.repeat(8 * over), 8, 4).overlaps).toBeNull();
   });
 });

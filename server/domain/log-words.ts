@@ -111,6 +111,11 @@ export interface ChunkWords {
   pairs: string;
   /** …and for each of them, in the same order, its lines at each level (a line once). */
   pairCounts: number[][];
+  /**
+   * The lines holding two or more counted words that share three characters, as counts of lines
+   * per group of such words (chunkOverlaps'), or null past OVERLAP_MAX_GROUPS groups.
+   */
+  overlaps: string | null;
 }
 
 /**
@@ -198,17 +203,14 @@ export function chunkWords(
       words.push(`${word}!${lines}`);
     }
   }
+  const spoken = said.subarray(0, saidCount * 4);
   return {
     words: words.join(' '),
     numbers: numbers.join(' '),
     counted: counted.join(' '),
     counts,
-    ...chunkPairs(
-      { text, levels, counted, countedOf },
-      said.subarray(0, saidCount * 4),
-      minLines,
-      levelCount,
-    ),
+    overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
+    ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
 }
 
@@ -323,4 +325,126 @@ function chunkPairs(
   }
   kept.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   return { pairs: kept.map(([pair]) => pair).join('\n'), pairCounts: kept.map(([, n]) => n) };
+}
+
+/**
+ * Groups a chunk may keep in its overlaps (chunkOverlaps): past them, null (a term inside several
+ * counted words then reads the chunk, as before s18search). A group is its words and four counts,
+ * ~25 bytes: at most ~1.6 B a stored line before compression.
+ */
+export const OVERLAP_MAX_GROUPS = 256;
+
+/**
+ * The lines of a chunk that hold two or more distinct counted words sharing three characters (a
+ * trigram), grouped by the set of such words in the line: each group its words (in `counted`'s
+ * order) space-joined, `!`, then how many lines hold exactly that set at each level,
+ * comma-joined (`installed status!0,888,0,0`); groups sorted and newline-joined, '' when no line
+ * holds such words, null past OVERLAP_MAX_GROUPS groups. Why that is enough: a term of 3 or more
+ * characters inside two words is a trigram both share, so a line holding two counted words that
+ * contain the term is in one of these groups, and the counted words of it that contain the term
+ * are among its group's words. The lines holding one of the counted words containing a term are
+ * then the sum of those words' counts less, for each group, its lines times the number of its
+ * words containing the term minus one (when that is more than zero): each line once
+ * (db/log-chunks.ts overlapExcess). Only the trigrams two or more counted words of the chunk
+ * share are looked at (a word with none is skipped), each with the last line that said it and the
+ * word that did, so a line costs a few typed-array reads.
+ */
+export function chunkOverlaps(
+  counted: string[],
+  countedOf: Int32Array,
+  said: Int32Array,
+  levels: string,
+  levelCount: number,
+): string | null {
+  if (counted.length < 2) return '';
+  // The trigrams of the counted words (each word's once), and how many words hold each.
+  const trigramIds = new Map<string, number>();
+  const holders: number[] = [];
+  const wordTrigrams: number[][] = [];
+  for (const word of counted) {
+    const own: number[] = [];
+    for (let i = 0; i + 3 <= word.length; i++) {
+      const tri = word.slice(i, i + 3);
+      let id = trigramIds.get(tri);
+      if (id === undefined) {
+        trigramIds.set(tri, (id = holders.length));
+        holders.push(0);
+      }
+      if (!own.includes(id)) {
+        own.push(id);
+        holders[id]!++;
+      }
+    }
+    wordTrigrams.push(own);
+  }
+  // Each counted word's shared trigrams (held by another counted word too), flattened.
+  const firstShared = new Int32Array(counted.length + 1);
+  const shared: number[] = [];
+  for (let w = 0; w < counted.length; w++) {
+    firstShared[w] = shared.length;
+    for (const id of wordTrigrams[w]!) if (holders[id]! > 1) shared.push(id);
+  }
+  firstShared[counted.length] = shared.length;
+  if (!shared.length) return '';
+  // By trigram: the last line that said it (+1; 0: none yet) and the counted word that did.
+  const triLine = new Int32Array(holders.length);
+  const triWord = new Int32Array(holders.length);
+  // By counted word: the last line that said it (+1), and the last line it shares a trigram in.
+  const wordLine = new Int32Array(counted.length);
+  const sharedLine = new Int32Array(counted.length);
+  // The words of the line sharing a trigram with another, as found.
+  const inGroup: number[] = [];
+  const join = (w: number, line: number) => {
+    if (sharedLine[w] === line + 1) return;
+    sharedLine[w] = line + 1;
+    inGroup.push(w);
+  };
+  // Group → lines per level: keyed by a * K + b for two words (most), else by the indexes joined.
+  const groups = new Map<number | string, number[]>();
+  const close = (line: number) => {
+    if (inGroup.length === 0) return;
+    const key =
+      inGroup.length === 2
+        ? Math.min(inGroup[0]!, inGroup[1]!) * counted.length + Math.max(inGroup[0]!, inGroup[1]!)
+        : inGroup.sort((a, b) => a - b).join(' ');
+    let perLevel = groups.get(key);
+    if (!perLevel) groups.set(key, (perLevel = new Array<number>(levelCount).fill(0)));
+    perLevel[levels.charCodeAt(line) - 48]!++;
+    inGroup.length = 0;
+  };
+  let current = -1;
+  for (let o = 0; o < said.length; o += 4) {
+    const w = countedOf[said[o]!]!;
+    if (w < 0 || firstShared[w] === firstShared[w + 1]) continue;
+    const line = said[o + 3]!;
+    if (line !== current) {
+      if (current >= 0) close(current);
+      current = line;
+    }
+    if (wordLine[w] === line + 1) continue;
+    wordLine[w] = line + 1;
+    for (let t = firstShared[w]!; t < firstShared[w + 1]!; t++) {
+      const id = shared[t]!;
+      if (triLine[id] !== line + 1) {
+        triLine[id] = line + 1;
+        triWord[id] = w;
+      } else if (triWord[id] !== w) {
+        join(triWord[id]!, line);
+        join(w, line);
+      }
+    }
+  }
+  if (current >= 0) close(current);
+  if (groups.size > OVERLAP_MAX_GROUPS) return null;
+  const wordsOf = (key: number | string) =>
+    typeof key === 'number'
+      ? `${counted[Math.floor(key / counted.length)]!} ${counted[key % counted.length]!}`
+      : key
+          .split(' ')
+          .map((w) => counted[Number(w)]!)
+          .join(' ');
+  return [...groups]
+    .map(([key, perLevel]) => `${wordsOf(key)}!${perLevel.join(',')}`)
+    .sort()
+    .join('\n');
 }

@@ -645,6 +645,72 @@ describe('counts from the chunks’ word counts', () => {
     expect(await firstCount(work, 'q=%20failed')).toBe(want);
   });
 
+  it('sums a term inside several counted words less the lines saying two of them: a wrong overlap changes the answer', async () => {
+    // "took <d>ms" (0ms…40ms, counted); every 7th line also "after 10ms", every 11th line
+    // "retry 20ms 30ms 40ms"; "x900ms" (uncounted) in 2 lines a chunk, one beside "10ms".
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 100 }, (_, i) => {
+      let message = `request ${i} took ${(i % 5) * 10}ms`;
+      if (i % 7 === 0) message += ' after 10ms';
+      if (i % 11 === 0) message += ' retry 20ms 30ms 40ms';
+      if (i % CHUNK_LINES === 100) message = `stalled x900ms`;
+      if (i % CHUNK_LINES === 200) message = `stalled x900ms then 10ms`;
+      return { level: i % 3 ? 'INFO' : 'WARN', message };
+    });
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = (term: string, level?: string) =>
+      lines.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
+    expect(await firstCount(work, 'q=0ms')).toBe(want('0ms'));
+    expect(await firstCount(work, 'q=0ms&level=WARN')).toBe(want('0ms', 'WARN'));
+    expect(await firstCount(work, 'q=0MS&level=INFO')).toBe(want('0ms', 'INFO'));
+    expect(await firstCount(work, 'q=10ms')).toBe(want('10ms'));
+    // Read from the counts, not the lines: one more line of "20ms" at INFO in each chunk…
+    const twentyMs = sql`array_position(string_to_array(counted, ' '), '20ms')`;
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET counts[${twentyMs}][2] = counts[${twentyMs}][2] + 1
+          WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=0ms')).toBe(want('0ms') + 2);
+    // …and less the lines saying two of those words: without them, each such line once more
+    // for every word past the first.
+    const twice = lines
+      .slice(0, 2 * CHUNK_LINES)
+      .map((l) => new Set(l.message.split(' ').filter((w) => /^\d*0ms$/.test(w))).size)
+      .reduce((sum, words) => sum + Math.max(0, words - 1), 0);
+    expect(twice).toBeGreaterThan(500);
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET word_overlaps = '' WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=0ms')).toBe(want('0ms') + 2 + twice);
+    // A chunk without them (sealed before them, or too many such lines) is read.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET word_overlaps = NULL WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=0ms')).toBe(want('0ms'));
+  });
+
+  it('reads a chunk whose uncounted words holding the term have many lines, instead of each line', async () => {
+    // "failed" (counted) in every 3rd line; "job<i>fail" (uncounted, listed) in every line of
+    // the first chunk and in 10 lines of the second.
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 50 }, (_, i) => {
+      const words = [i % 3 ? 'ok' : 'failed'];
+      if (i < CHUNK_LINES || i % 400 === 7) words.push(`job${i}fail`);
+      return { level: i % 2 ? 'INFO' : 'ERROR', message: words.join(' ') };
+    });
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = (level?: string) =>
+      lines.filter((l) => l.message.includes('fail') && (!level || l.level === level)).length;
+    expect(await firstCount(work, 'q=fail')).toBe(want());
+    expect(await firstCount(work, 'q=FAIL&level=ERROR')).toBe(want('ERROR'));
+    // One more line of "failed" at INFO in each chunk: the second chunk's count is summed (and
+    // its 10 listed lines read one by one), the first chunk is read.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET counts[1][2] = counts[1][2] + 1 WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await firstCount(work, 'q=fail')).toBe(want() + 1);
+  });
+
   it('answers what a case-insensitive substring scan of every line answers, for any term, level and cursor', async () => {
     let seed = 9;
     // mulberry32: a seeded generator whose products stay exact in doubles.
@@ -666,6 +732,12 @@ describe('counts from the chunks’ word counts', () => {
       'id42',
       'é',
       'e5021',
+      // Durations and a word inside another: a line may say two of them (s18search).
+      '10ms',
+      '20ms',
+      '100ms',
+      'Timeout',
+      'timeouts',
     ];
     const colour = (w: string) => `\u001b[3${Math.floor(random() * 8)}m${w}\u001b[0m`;
     const n = 3 * CHUNK_LINES + 700;
@@ -726,6 +798,23 @@ describe('counts from the chunks’ word counts', () => {
     const kept = (pair: string) => pairs.map((c) => c.pairs.split('\n').includes(pair));
     expect(kept('upstream returned')).toEqual([true, true, true]);
     expect(kept('proxy refused')).toEqual([true, false, true]);
+    // The lines holding counted words that share three characters, in the first two chunks;
+    // the third as a chunk sealed before them (NULL): read when a term is in two counted words.
+    const overlaps = await selectRows<{ o: string }>(
+      t.database.db,
+      sql`SELECT word_overlaps AS o FROM log_chunks WHERE node_key = ${keyOf(work)} ORDER BY first_seq`,
+    );
+    for (const { o } of overlaps)
+      expect(o.split('\n')).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^10ms 20ms!/),
+          expect.stringMatching(/^timeout timeouts!/),
+        ]),
+      );
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET word_overlaps = NULL
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${2 * CHUNK_LINES + 1}`,
+    );
 
     // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
     const fold = (text: string) => text.toLowerCase();
@@ -742,6 +831,15 @@ describe('counts from the chunks’ word counts', () => {
       'é',
       'ok',
       '31m',
+      // Inside several counted words that a line may say together (s18search).
+      '0ms',
+      '0MS',
+      '10ms',
+      'ms',
+      'timeout',
+      'imeo',
+      'outs',
+      'ail',
     );
     // Phrases of counted words (from their pairs where a chunk's candidates are one kept pair),
     // and terms like them that the pairs cannot count.

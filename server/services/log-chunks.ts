@@ -113,6 +113,7 @@ async function sealChunks(
         listed: false,
         pairs: null,
         pairCounts: [],
+        overlaps: null,
       });
       continue;
     }
