@@ -10,7 +10,7 @@ import type {
 import { randomId16 } from '../domain/ids';
 import type { DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isSeqKey, newestFirst, olderThan } from './cursor';
-import { auditLog, workflows } from './schema';
+import { actionRuns, auditLog, workflowRuns, workflows } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -99,11 +99,47 @@ const workflowDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.workflowIden
   ELSE NOT EXISTS (SELECT 1 FROM ${workflows} WHERE ${workflows.identifier} = ${auditLog.workflowIdentifier})
   END`;
 
+/**
+ * [ext] Whether the run an entry names is gone: null when it names none, else no run of that id
+ * now (one primary-key probe an entry: of workflow_runs for a `wfr_` id, else of action_runs).
+ */
+const runDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.runId} IS NULL THEN NULL
+  WHEN starts_with(${auditLog.runId}, 'wfr_')
+  THEN NOT EXISTS (SELECT 1 FROM ${workflowRuns} WHERE ${workflowRuns.identifier} = ${auditLog.runId})
+  ELSE NOT EXISTS (SELECT 1 FROM ${actionRuns} WHERE ${actionRuns.id} = ${auditLog.runId})
+  END`;
+
+/** What the server knows of why runs go: its RETENTION_DAYS (null: it keeps them), and now. */
+export interface RunRetention {
+  days: number | null;
+  now: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * [ext] An entry's `runDeleted` and `runRetentionDays`: a gone run was removed by retention when
+ * the server deletes finished runs and the entry is older than that (a run finishes after what
+ * it did, so an entry newer than RETENTION_DAYS cannot be of a run retention took).
+ */
+export function runGone(
+  runDeleted: boolean | null,
+  at: Date,
+  retention: RunRetention,
+): { runDeleted: boolean | null; runRetentionDays: number | null } {
+  const byRetention =
+    runDeleted === true &&
+    retention.days !== null &&
+    at.getTime() < retention.now.getTime() - retention.days * DAY_MS;
+  return { runDeleted, runRetentionDays: byRetention ? retention.days : null };
+}
+
 /** One page of entries matching `query`, among those `visible` lets through, newest first. */
 export async function listAudit(
   db: DbOrTx,
   query: AuditQuery,
   visible: SQL | undefined,
+  retention: RunRetention,
 ): Promise<{ audits: AuditLogEntry[]; nextCursor: string | null }> {
   const where: (SQL | undefined)[] = [visible];
   if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
@@ -125,6 +161,7 @@ export async function listAudit(
       ...getTableColumns(auditLog),
       cursorAt: exactAt(auditLog.at),
       workflowDeleted: workflowDeletedSql,
+      runDeleted: runDeletedSql,
     })
     .from(auditLog)
     .where(and(...where))
@@ -133,9 +170,10 @@ export async function listAudit(
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    audits: page.map(({ workflowDeleted, ...row }) => ({
+    audits: page.map(({ workflowDeleted, runDeleted, ...row }) => ({
       ...toAuditEntry(row),
       workflowDeleted,
+      ...runGone(runDeleted, row.at, retention),
     })),
     nextCursor:
       rows.length > query.limit && last ? encodeCursor({ t: last.cursorAt, k: last.seq }) : null,
