@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { sql } from 'drizzle-orm';
 import { openPostgres } from '../../server/db/client';
@@ -13,7 +14,8 @@ import { unique, type SeedApi } from '../seed-api';
 
 /**
  * Runs and workflows that are gone: a run retention deleted is still named by the audit entries
- * that outlive it, but not linked to a page that would say "not found".
+ * that outlive it, but not linked to a page that would say "not found"; a run of a deleted
+ * workflow cannot be re-run.
  */
 
 // Runs are kept 30 days: the spec moves a finished run back 40 and sweeps as the server does.
@@ -137,5 +139,70 @@ test('a run retention deleted is named in the audit log and the entity’s activ
   await saveScreenshot(page, {
     path: 'test-results/screenshots/entity-activity-deleted-run-390.png',
     fullPage: true,
+  });
+});
+
+test('a run of a deleted workflow cannot be re-run: the buttons say why, the API refuses', async ({
+  signedIn: page,
+  api,
+}) => {
+  const workflow = await seedPipeline(api, unique('Retired pipeline'));
+  const run = await api.startRun(workflow.identifier, {});
+  const build = await api.nodeRun(run.identifier, 'build');
+  await api.patchNodeRun(build.identifier, { status: 'COMPLETED', result: 'FAILED' });
+  await api.deleteWorkflow(workflow.identifier);
+  const why = `Workflow ${workflow.identifier} has been deleted; its runs stay readable but cannot be re-run.`;
+
+  await page.goto(`/runs/${run.identifier}?node=build`);
+  await expect(page.getByText(`${workflow.title} (deleted)`)).toBeVisible();
+  const rerun = page.getByRole('button', { name: 'Re-run', exact: true });
+  await expect(rerun).toHaveAttribute('aria-disabled', 'true');
+  // A click (forced: Playwright itself holds an aria-disabled button not clickable) opens nothing.
+  await rerun.click({ force: true });
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await rerun.hover();
+  await expect(page.getByRole('tooltip')).toHaveText(why);
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/rerun-deleted-workflow-tooltip.png',
+  });
+  await expect(rerun).toHaveAccessibleDescription(why);
+  // The graph's React Flow attribution link (#999 on white, 10 px) fails color-contrast on every
+  // run page, not this one's doing (reported): left out of this scan.
+  const axe = await new AxeBuilder({ page }).exclude('.react-flow__attribution').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual(
+    [],
+  );
+  await page.mouse.move(0, 0);
+  const fromHere = page.getByRole('button', { name: 'Re-run from here' });
+  await expect(fromHere).toHaveAttribute('aria-disabled', 'true');
+  await fromHere.hover();
+  await expect(page.getByRole('tooltip')).toHaveText(why);
+  await page.mouse.move(0, 0);
+  await expect(page.getByRole('tooltip')).toHaveCount(0);
+  await screenshotBothSchemes(page, 'rerun-deleted-workflow');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/rerun-deleted-workflow-1280.png',
+    fullPage: true,
+  });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, {
+    path: 'test-results/screenshots/rerun-deleted-workflow-390.png',
+    fullPage: true,
+  });
+
+  // And the API itself refuses, with what to do.
+  const direct = await new ActionsSeedApi(api).request<{ ok: boolean; error: string }>(
+    'POST',
+    `/workflows/runs/${run.identifier}/rerun`,
+    {},
+  );
+  expect(direct).toEqual({
+    status: 409,
+    body: {
+      ok: false,
+      error: 'workflow_deleted',
+      message: `Workflow "${workflow.identifier}" has been deleted; its runs stay readable but cannot be re-run (run "${run.identifier}")`,
+    },
   });
 });
