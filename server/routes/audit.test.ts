@@ -234,6 +234,12 @@ describe('[ext] entries of a run that no longer exists', () => {
     for (const a of await entriesOf(live)) {
       expect(a).toMatchObject({ runDeleted: false, runRetentionDays: null });
     }
+    const liveActionRun = await startRunAs(r, 'restart', { properties: {}, entity: 'orders' });
+    const ofLiveActionRun = await entriesOf(liveActionRun);
+    expect(ofLiveActionRun.length).toBeGreaterThan(0);
+    for (const a of ofLiveActionRun) {
+      expect(a).toMatchObject({ runDeleted: false, runRetentionDays: null });
+    }
     const untied = await r.api('admin', 'GET', '/audit-log?entity=svc-untied');
     expect((untied.body as { audits: AuditLogEntry[] }).audits[0]).toMatchObject({
       runDeleted: null,
