@@ -278,6 +278,26 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /**
+ * [ext] Whether the run an audit entry names (context.runId) is still there, and why not: the
+ * entry outlives its run (retention deletes finished runs, the audit log keeps what they did).
+ */
+const runGoneFields = {
+  runDeleted: z
+    .boolean()
+    .nullable()
+    .describe(
+      '[ext] true when the run context.runId names no longer exists (no workflow run or action run has that id now: retention deleted it), false while it exists, null for an entry of no run',
+    ),
+  runRetentionDays: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "[ext] With runDeleted true: the server's RETENTION_DAYS when it deletes finished runs that many days after they finish and this entry is older than that (the run was removed by retention); null otherwise (no retention, or the run went for a reason not known)",
+    ),
+};
+
+/**
  * [ext] An entry as `GET /audit-log` lists it: with whether the workflow it names is still there,
  * so a reader shows a deleted workflow's recorded name without linking to a page that is gone.
  */
@@ -288,6 +308,7 @@ export const auditLogEntrySchema = auditEntrySchema.extend({
     .describe(
       '[ext] true when the workflow context.workflow names has been deleted since (no workflow has that identifier now), false while it exists, null for an entry that names no workflow',
     ),
+  ...runGoneFields,
 });
 export type AuditLogEntry = z.infer<typeof auditLogEntrySchema>;
 
@@ -340,6 +361,7 @@ export const activityItemSchema = z.discriminatedUnion('type', [
      * workflow its entry recorded (null: no run, or it is gone and the entry named none).
      */
     runTitle: z.string().nullable(),
+    ...runGoneFields,
   }),
 ]);
 export type ActivityItem = z.infer<typeof activityItemSchema>;

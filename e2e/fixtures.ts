@@ -56,6 +56,8 @@ export async function presetSession(page: Page, _credentials: Credentials, token
 
 export interface RunningServer {
   baseURL: string;
+  /** The server's DATA_DIR (its embedded PostgreSQL), for a spec that must reach the database. */
+  dataDir: string;
 }
 
 interface WorkerFixtures {
@@ -113,7 +115,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const baseURL = `http://127.0.0.1:${port}`;
       try {
         await waitForHealth(baseURL, child, () => output);
-        await use({ baseURL });
+        await use({ baseURL, dataDir });
       } finally {
         await stop(child);
         // A server that had to be killed leaves its embedded PostgreSQL running.

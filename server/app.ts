@@ -67,6 +67,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** PUBLIC_URL: the origin people use (OIDC redirect, CSRF Origin check). */
   publicUrl?: string | undefined;
+  /** RETENTION_DAYS: audit entries of a run it removed say so ([ext] runRetentionDays). */
+  retentionDays?: number | undefined;
 }
 
 /** `POST /v1/workflows/nodes/runs/{id}/logs`: its write checks the bearer token (see requireAuth). */
@@ -92,6 +94,7 @@ export function createApp({
   oidc = null,
   trustProxy = false,
   publicUrl,
+  retentionDays,
 }: AppOptions) {
   // Attempts per delivery as runs show them: the dispatcher's policy (the default without one).
   const delivery = { maxAttempts: dispatcher?.maxAttempts ?? DEFAULT_BACKEND_OPTIONS.retries + 1 };
@@ -230,9 +233,9 @@ export function createApp({
   v1.route('/actions', actionRunRoutes(db, clock, delivery));
   v1.route('/actions', actionRoutes(db, clock));
   v1.route('/blueprints', blueprintRoutes(db, clock));
-  v1.route('/blueprints', entityRoutes(db, clock));
+  v1.route('/blueprints', entityRoutes(db, clock, retentionDays ?? null));
   v1.route('/entities', entitySearchRoutes(db, clock));
-  v1.route('/audit-log', auditRoutes(db));
+  v1.route('/audit-log', auditRoutes(db, clock, retentionDays ?? null));
   app.route('/v1', v1);
 
   if (staticDir && existsSync(path.join(staticDir, 'index.html'))) {

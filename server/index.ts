@@ -103,6 +103,7 @@ async function main() {
     dispatcher,
     webhookSecret: config.WEBHOOK_SECRET,
     tokenSecret: config.JWT_SECRET,
+    retentionDays: config.RETENTION_DAYS,
     staticDir: path.resolve(config.STATIC_DIR),
     serverInfo: {
       seed: config.SEED,

@@ -2,7 +2,7 @@ import { asc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { ACTIVITY_STATUS_OF, type ActivityItem, type ActivityQuery } from '../../contract/entities';
 import { toRunV2 } from './action-run-serialize';
 import { runSelection } from './action-runs';
-import { toAuditEntry } from './audit';
+import { runGone, toAuditEntry, type RunRetention } from './audit';
 import { getBlueprintRow } from './blueprints';
 import { selectRows, type DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, olderThan } from './cursor';
@@ -26,6 +26,7 @@ export async function entityActivity(
   entity: string,
   query: Omit<ActivityQuery, 'limit'> & { limit: number },
   visible: (columns: VisibilityColumns) => SQL,
+  retention: RunRetention,
 ) {
   await getBlueprintRow(db, blueprint);
   const after = query.cursor ? decodeCursor(query.cursor, isStringKey, 'query.cursor:') : null;
@@ -95,7 +96,13 @@ export async function entityActivity(
   );
   const page = rows.slice(0, query.limit);
   const keysOf = (type: ActivityType) => page.filter((r) => r.type === type).map((r) => r.key);
-  const items = await loadItems(db, keysOf('workflowRun'), keysOf('actionRun'), keysOf('audit'));
+  const items = await loadItems(
+    db,
+    keysOf('workflowRun'),
+    keysOf('actionRun'),
+    keysOf('audit'),
+    retention,
+  );
   const activity = page.flatMap((r) => {
     const item = items.get(r.key);
     return item ? [item] : [];
@@ -122,7 +129,17 @@ const runTitleSql = sql<string | null>`coalesce(
   (SELECT a.title FROM ${actions} a WHERE a.identifier = ${auditLog.actionIdentifier}),
   ${auditLog.actionIdentifier})`;
 
-async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditIds: string[]) {
+/** [ext] The change's run is gone (both left joins found none); null for a change of no run. */
+const runDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.runId} IS NULL THEN NULL
+  ELSE ${actionRuns.id} IS NULL AND ${workflowRuns.identifier} IS NULL END`;
+
+async function loadItems(
+  db: DbOrTx,
+  wfrIds: string[],
+  runIds: string[],
+  auditIds: string[],
+  retention: RunRetention,
+) {
   const items = new Map<string, ActivityItem>();
   if (wfrIds.length) {
     const [runs, nodes] = await Promise.all([
@@ -164,17 +181,22 @@ async function loadItems(db: DbOrTx, wfrIds: string[], runIds: string[], auditId
   if (auditIds.length) {
     // Each change with its run's name (left joins on the runs' primary keys), in this query.
     const audits = await db
-      .select({ ...getTableColumns(auditLog), runTitle: runTitleSql })
+      .select({
+        ...getTableColumns(auditLog),
+        runTitle: runTitleSql,
+        runDeleted: runDeletedSql,
+      })
       .from(auditLog)
       .leftJoin(actionRuns, eq(actionRuns.id, auditLog.runId))
       .leftJoin(workflowRuns, eq(workflowRuns.identifier, auditLog.runId))
       .where(inArray(auditLog.identifier, auditIds));
-    for (const { runTitle, ...a } of audits) {
+    for (const { runTitle, runDeleted, ...a } of audits) {
       items.set(a.identifier, {
         type: 'audit',
         at: a.at.toISOString(),
         item: toAuditEntry(a),
         runTitle,
+        ...runGone(runDeleted, a.at, retention),
       });
     }
   }

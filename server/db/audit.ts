@@ -8,9 +8,9 @@ import type {
   AuditResource,
 } from '../../contract/entities';
 import { randomId16 } from '../domain/ids';
-import type { DbOrTx } from './client';
+import { selectRows, type DbOrTx } from './client';
 import { decodeCursor, encodeCursor, exactAt, isSeqKey, newestFirst, olderThan } from './cursor';
-import { auditLog, workflows } from './schema';
+import { actionRuns, auditLog, workflowRuns, workflows } from './schema';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -99,11 +99,56 @@ const workflowDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.workflowIden
   ELSE NOT EXISTS (SELECT 1 FROM ${workflows} WHERE ${workflows.identifier} = ${auditLog.workflowIdentifier})
   END`;
 
+/**
+ * [ext] Of these run ids, those no workflow run or action run has now: primary-key probes of the
+ * page's ids, in a query of their own after the page's. (Probed in the page's select, as
+ * workflowDeleted is, PostgreSQL made them hashed subplans: every page read all of workflow_runs
+ * and action_runs to build the hashes, 60 ms a page of 100 with 50 000 and 150 000 of them.)
+ */
+async function goneRunIds(db: DbOrTx, ids: (string | null)[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Set();
+  const list = sql`${sql.param(wanted)}::text[]`;
+  const kept = await selectRows<{ id: string }>(
+    db,
+    sql`SELECT identifier AS id FROM ${workflowRuns} WHERE identifier = ANY(${list})
+        UNION ALL SELECT id FROM ${actionRuns} WHERE id = ANY(${list})`,
+  );
+  const there = new Set(kept.map((r) => r.id));
+  return new Set(wanted.filter((id) => !there.has(id)));
+}
+
+/** What the server knows of why runs go: its RETENTION_DAYS (null: it keeps them), and now. */
+export interface RunRetention {
+  days: number | null;
+  now: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * [ext] An entry's `runDeleted` and `runRetentionDays`: a gone run was removed by retention when
+ * the server deletes finished runs and the entry is older than that (a run finishes after what
+ * it did, so an entry newer than RETENTION_DAYS cannot be of a run retention took).
+ */
+export function runGone(
+  runDeleted: boolean | null,
+  at: Date,
+  retention: RunRetention,
+): { runDeleted: boolean | null; runRetentionDays: number | null } {
+  const byRetention =
+    runDeleted === true &&
+    retention.days !== null &&
+    at.getTime() < retention.now.getTime() - retention.days * DAY_MS;
+  return { runDeleted, runRetentionDays: byRetention ? retention.days : null };
+}
+
 /** One page of entries matching `query`, among those `visible` lets through, newest first. */
 export async function listAudit(
   db: DbOrTx,
   query: AuditQuery,
   visible: SQL | undefined,
+  retention: RunRetention,
 ): Promise<{ audits: AuditLogEntry[]; nextCursor: string | null }> {
   const where: (SQL | undefined)[] = [visible];
   if (query.identifier) where.push(eq(auditLog.identifier, query.identifier));
@@ -132,10 +177,15 @@ export async function listAudit(
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
+  const gone = await goneRunIds(
+    db,
+    page.map((row) => row.runId),
+  );
   return {
     audits: page.map(({ workflowDeleted, ...row }) => ({
       ...toAuditEntry(row),
       workflowDeleted,
+      ...runGone(row.runId === null ? null : gone.has(row.runId), row.at, retention),
     })),
     nextCursor:
       rows.length > query.limit && last ? encodeCursor({ t: last.cursorAt, k: last.seq }) : null,

@@ -71,6 +71,19 @@ export async function getWorkflowRow(db: DbOrTx, identifier: string) {
   return row;
 }
 
+/**
+ * Whether the workflow exists, share-locking its row until the transaction ends (a concurrent
+ * delete waits for it, a concurrent edit does not).
+ */
+export async function lockWorkflowRow(db: DbOrTx, identifier: string): Promise<boolean> {
+  const rows = await db
+    .select({ identifier: workflows.identifier })
+    .from(workflows)
+    .where(eq(workflows.identifier, identifier))
+    .for('key share');
+  return rows.length > 0;
+}
+
 /** Keeps the graph of a workflow version for the runs that start on it. */
 async function recordVersion(
   db: DbOrTx,

@@ -14,6 +14,8 @@ export const forbidden = (message: string) => new ApiError(403, 'forbidden', mes
 export const invalid = (message: string) => new ApiError(422, 'invalid_request', message);
 export const runExhausted = (message: string) => new ApiError(422, 'run_exhausted', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+/** [ext] 409: the act needs a workflow that has been deleted since (a re-run of its run). */
+export const workflowDeleted = (message: string) => new ApiError(409, 'workflow_deleted', message);
 
 /** 429 with the seconds to wait, sent as `Retry-After` (app.ts). */
 export class RateLimited extends ApiError {

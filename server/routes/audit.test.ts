@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLogEntry } from '../../contract/entities';
+import type { ActivityItem, AuditLogEntry } from '../../contract/entities';
+import { deleteWorkflowRuns } from '../db/retention';
+import { sweepRetention } from '../services/retention';
 import { startTestServer, type TestServer } from '../test/harness';
 import { createQuietWorkflow, startRun, workflowBody } from '../test/workflow-fixtures';
 import { seedActionCatalog, startRunAs } from './action-runs.fixtures';
@@ -158,5 +161,119 @@ describe('[ext] the workflow of a workflow run’s entries', () => {
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ ok: false, error: 'invalid_request' });
     expect(res.body.message).toContain('query.workflow');
+  });
+});
+
+describe('[ext] entries of a run that no longer exists', () => {
+  const DAY = 86_400_000;
+  let r: TestServer;
+  beforeAll(async () => {
+    r = await startTestServer({ app: { retentionDays: 30 } });
+  });
+
+  /** Moves a finished run and its entries back as if all of it happened 40 days ago. */
+  async function age(run: string) {
+    const at = new Date(Date.now() - 40 * DAY).toISOString();
+    const db = r.database.db;
+    await db.execute(sql`UPDATE workflow_runs SET created_at = ${at}, completed_at = ${at}
+      WHERE identifier = ${run}`);
+    await db.execute(sql`UPDATE action_runs SET created_at = ${at}, ended_at = ${at}
+      WHERE id = ${run}`);
+    await db.execute(sql`UPDATE audit_log SET at = ${at} WHERE run_id = ${run}`);
+  }
+  afterAll(async () => r.close());
+
+  async function entriesOf(run: string) {
+    const res = await r.api('admin', 'GET', `/audit-log?run_id=${run}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return (res.body as { audits: AuditLogEntry[] }).audits;
+  }
+
+  it('says the run is gone (runDeleted), and that retention removed it after RETENTION_DAYS', async () => {
+    await seedActionCatalog(r);
+    await createQuietWorkflow(r, 'expiring');
+    for (const id of ['svc-gone', 'svc-live', 'svc-untied']) {
+      await r.api('admin', 'POST', '/blueprints/microservice/entities', { identifier: id });
+    }
+    // A workflow run that changes an entity and finishes; an action run that ends; one left open.
+    const expired = (await startRun(r, 'expiring')).identifier;
+    const tie = (run: string, entity: string) =>
+      r.api('admin', 'PATCH', `/blueprints/microservice/entities/${entity}?run_id=${run}`, {
+        title: `by ${run}`,
+      });
+    expect((await tie(expired, 'svc-gone')).status).toBe(200);
+    const cancel = await r.api('admin', 'POST', `/workflows/runs/${expired}/cancel?force=true`, {});
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    const actionRun = await startRunAs(r, 'restart', { properties: {}, entity: 'orders' });
+    const ended = await r.api('admin', 'PATCH', `/actions/runs/${actionRun}`, {
+      status: 'FAILURE',
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    const live = (await startRun(r, 'expiring')).identifier;
+    expect((await tie(live, 'svc-live')).status).toBe(200);
+    await r.api('admin', 'PATCH', '/blueprints/microservice/entities/svc-untied', { title: 'U' });
+
+    // 40 days on, the retention sweep of a 30-day server deletes the two finished runs.
+    await age(expired);
+    await age(actionRun);
+    const report = await sweepRetention(r.database.db, new Date(), { days: 30 });
+    expect(report).toMatchObject({ workflowRuns: 1, actionRuns: 1 });
+    expect((await r.api('admin', 'GET', `/workflows/runs/${expired}`)).status).toBe(404);
+
+    const ofExpired = await entriesOf(expired);
+    expect(ofExpired.map((a) => `${a.resourceType}:${a.action}`)).toEqual([
+      'run:UPDATE',
+      'entity:UPDATE',
+      'run:CREATE',
+    ]);
+    for (const a of ofExpired) expect(a).toMatchObject({ runDeleted: true, runRetentionDays: 30 });
+    for (const a of await entriesOf(actionRun)) {
+      expect(a).toMatchObject({ runDeleted: true, runRetentionDays: 30 });
+    }
+    // A run still there: false; an entry of no run: null.
+    for (const a of await entriesOf(live)) {
+      expect(a).toMatchObject({ runDeleted: false, runRetentionDays: null });
+    }
+    const liveActionRun = await startRunAs(r, 'restart', { properties: {}, entity: 'orders' });
+    const ofLiveActionRun = await entriesOf(liveActionRun);
+    expect(ofLiveActionRun.length).toBeGreaterThan(0);
+    for (const a of ofLiveActionRun) {
+      expect(a).toMatchObject({ runDeleted: false, runRetentionDays: null });
+    }
+    const untied = await r.api('admin', 'GET', '/audit-log?entity=svc-untied');
+    expect((untied.body as { audits: AuditLogEntry[] }).audits[0]).toMatchObject({
+      runDeleted: null,
+      runRetentionDays: null,
+    });
+
+    // The entity's activity says the same of the changes the runs made.
+    const activity = async (entity: string) => {
+      const res = await r.api(
+        'admin',
+        'GET',
+        `/blueprints/microservice/entities/${entity}/activity`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body as { activity: ActivityItem[] }).activity.filter((i) => i.type === 'audit');
+    };
+    // (the change the run made, moved back 40 days, after the entity's creation)
+    expect(await activity('svc-gone')).toMatchObject([
+      { runDeleted: null, runRetentionDays: null },
+      { runDeleted: true, runRetentionDays: 30, runTitle: 'Workflow expiring' },
+    ]);
+    expect(await activity('svc-live')).toMatchObject([
+      { runDeleted: false, runRetentionDays: null },
+      { runDeleted: null },
+    ]);
+  });
+
+  it('does not say retention removed a run whose entries are newer than RETENTION_DAYS', async () => {
+    // A run gone for another reason (deleted as the sweep deletes, but while its entries are
+    // recent): gone, the reason not known.
+    const run = (await startRun(r, 'expiring')).identifier;
+    await r.database.db.transaction((tx) => deleteWorkflowRuns(tx, [run]));
+    for (const a of await entriesOf(run)) {
+      expect(a).toMatchObject({ runDeleted: true, runRetentionDays: null });
+    }
   });
 });

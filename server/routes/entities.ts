@@ -15,7 +15,8 @@ import {
 import * as routes from './entities.routes';
 
 /** `/v1/blueprints/{bp}/entities…`: entity writes, optionally tied to a run with `run_id`. */
-export function entityRoutes(db: Db, clock: () => Date) {
+/** `retentionDays`: RETENTION_DAYS, so the activity's changes can say their run was removed. */
+export function entityRoutes(db: Db, clock: () => Date, retentionDays: number | null) {
   return apiRoutes()
     .openapi(routes.listEntities, async (c) => {
       const { bp } = c.req.valid('param');
@@ -69,7 +70,9 @@ export function entityRoutes(db: Db, clock: () => Date) {
     .openapi(routes.entityActivity, async (c) => {
       const { bp, id } = c.req.valid('param');
       const query = c.req.valid('query');
-      return c.json({ ok: true, ...(await entityActivity(db, bp, id, query, c.get('actor'))) });
+      const retention = { days: retentionDays, now: clock() };
+      const page = await entityActivity(db, bp, id, query, c.get('actor'), retention);
+      return c.json({ ok: true, ...page });
     });
 }
 

@@ -43,7 +43,7 @@ export const rerunWorkflowRun = defineRoute({
   method: 'post',
   path: '/workflows/runs/{wfr}/rerun',
   summary:
-    '[ext] Re-run a workflow run with the same inputs, optionally from a node reusing its upstream outputs (admins and the starter)',
+    '[ext] Re-run a workflow run with the same inputs, optionally from a node reusing its upstream outputs (admins and the starter); 409 workflow_deleted when its workflow has been deleted since',
   request: {
     params: runPath,
     body: jsonBody(rerunWorkflowRunBodySchema, { required: false }),

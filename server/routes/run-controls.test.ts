@@ -694,6 +694,31 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     expect((await getRun(t, original.identifier)).status).toBe('IN_PROGRESS');
   });
 
+  it('refuses to re-run a run of a workflow deleted since (409 workflow_deleted), the run kept', async () => {
+    await createLinearWorkflow(t, 'retired');
+    const original = await startRun(t, 'retired');
+    const work = nodeRunOf(original, 'work').identifier;
+    await completeNode(t, work);
+    expect((await t.api('admin', 'DELETE', '/workflows/retired')).status).toBe(200);
+    for (const body of [{}, { fromNode: 'work' }]) {
+      const res = await rerun(original.identifier, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body).toEqual({
+        ok: false,
+        error: 'workflow_deleted',
+        message: `Workflow "retired" has been deleted; its runs stay readable but cannot be re-run (run "${original.identifier}")`,
+      });
+    }
+    // Nothing started, the run still reads as before; members are refused the same way, after
+    // the check that it is theirs to control.
+    expect((await getRun(t, original.identifier)).reruns).toEqual([]);
+    expect((await rerun(original.identifier, {}, 'member')).status).toBe(403);
+    // A workflow created again under the identifier takes its runs back: they re-run on it.
+    await createLinearWorkflow(t, 'retired');
+    const again = await rerun(original.identifier);
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+  });
+
   it('lists in reruns only the re-runs the reader may view', async () => {
     const own = await startRun(t, 'private', 'member');
     const res = await rerun(own.identifier, {}, 'admin');

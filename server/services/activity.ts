@@ -1,5 +1,6 @@
 import type { ActivityQuery } from '../../contract/entities';
 import { entityActivity as queryActivity } from '../db/activity';
+import type { RunRetention } from '../db/audit';
 import type { DbOrTx } from '../db/client';
 import { visibleToSql } from '../db/visibility';
 import type { Actor } from '../domain/permissions';
@@ -11,4 +12,6 @@ export const entityActivity = (
   entity: string,
   query: ActivityQuery,
   actor: Actor,
-) => queryActivity(db, blueprint, entity, query, (columns) => visibleToSql(actor, columns));
+  retention: RunRetention,
+) =>
+  queryActivity(db, blueprint, entity, query, (columns) => visibleToSql(actor, columns), retention);

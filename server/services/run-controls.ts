@@ -17,9 +17,9 @@ import {
   newNodeRun,
   nodeRunsOf,
 } from '../db/workflow-runs';
-import { getWorkflowRow, workflowVersionRow } from '../db/workflows';
+import { getWorkflowRow, lockWorkflowRow, workflowVersionRow } from '../db/workflows';
 import { assertCanTerminate, isEnded } from '../domain/action-runs';
-import { notFound, runExhausted } from '../domain/errors';
+import { notFound, runExhausted, workflowDeleted } from '../domain/errors';
 import { triggerNode } from '../domain/graph';
 import { newWorkflowRunId } from '../domain/ids';
 import type { Actor } from '../domain/permissions';
@@ -182,11 +182,21 @@ export async function cancelWorkflowRun(
   });
 }
 
-/** The graph a re-run follows: the original's version if kept, else the workflow's current one. */
+/**
+ * The graph a re-run follows: the original's version if kept, else the workflow's current one.
+ * A workflow deleted since is refused (409 workflow_deleted): its runs stay readable, but a new
+ * one would belong to no workflow and show in no workflow's Runs tab. The workflow's row is
+ * share-locked until the re-run commits, so a delete cannot slip in between.
+ */
 async function rerunGraph(
   tx: Tx,
-  original: { workflowIdentifier: string; workflowVersion: number },
+  original: { identifier: string; workflowIdentifier: string; workflowVersion: number },
 ) {
+  if (!(await lockWorkflowRow(tx, original.workflowIdentifier))) {
+    throw workflowDeleted(
+      `Workflow "${original.workflowIdentifier}" has been deleted; its runs stay readable but cannot be re-run (run "${original.identifier}")`,
+    );
+  }
   const kept = await workflowVersionRow(tx, original.workflowIdentifier, original.workflowVersion);
   if (kept) return { version: kept.version, graph: toGraph(kept) };
   const current = await getWorkflowRow(tx, original.workflowIdentifier);

@@ -1,6 +1,10 @@
 import { Anchor, Text, Tooltip } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 
+/** Why a run of a deleted workflow cannot be re-run (the server answers 409 workflow_deleted). */
+export const rerunRefusedHint = (identifier: string) =>
+  `Workflow ${identifier} has been deleted; its runs stay readable but cannot be re-run.`;
+
 /** What the tooltip on a deleted workflow's name says. */
 export const deletedWorkflowHint = (identifier: string) =>
   `Workflow ${identifier} has been deleted. Its runs are kept and still open.`;

@@ -15,6 +15,8 @@ const entry = (
     trigger: { by: { userId: 'user_admin' }, origin: 'API', at: '2026-01-01T00:00:00.000Z' },
     diff: { before: null, after: null },
     workflowDeleted: over.context?.workflow ? false : null,
+    runDeleted: over.context?.runId ? false : null,
+    runRetentionDays: null,
     ...over,
     context: {
       entity: null,
@@ -35,10 +37,11 @@ describe('auditSubject', () => {
       kind: 'workflow-run',
       runId: 'wfr_abcdefghijklmnop',
       workflow: null,
+      gone: null,
     });
     expect(
       auditSubject(entry({ context: { runId: 'r_abcdefghijklmnop', action: 'deploy' } })),
-    ).toEqual({ kind: 'action-run', runId: 'r_abcdefghijklmnop', action: 'deploy' });
+    ).toEqual({ kind: 'action-run', runId: 'r_abcdefghijklmnop', action: 'deploy', gone: null });
   });
 
   it('names a workflow run’s workflow as the entry recorded it: title, else identifier', () => {
@@ -51,11 +54,13 @@ describe('auditSubject', () => {
       kind: 'workflow-run',
       runId,
       workflow: { identifier: 'deploy', name: 'Deploy service', deleted: false },
+      gone: null,
     });
     expect(auditSubject(entry({ context: { runId, workflow: 'deploy' } }))).toEqual({
       kind: 'workflow-run',
       runId,
       workflow: { identifier: 'deploy', name: 'deploy', deleted: false },
+      gone: null,
     });
   });
 
@@ -86,12 +91,17 @@ describe('auditSubject', () => {
       blueprint: 'service',
       entity: 'payments',
     });
-    expect(tiedRun(changed)).toEqual({ runId: 'r_x', workflow: null, action: null });
+    expect(tiedRun(changed)).toEqual({ runId: 'r_x', workflow: null, action: null, gone: null });
     const byActionRun = entry({
       resourceType: 'entity',
       context: { entityIdentifier: 'payments', runId: 'r_y', action: 'deploy' },
     });
-    expect(tiedRun(byActionRun)).toEqual({ runId: 'r_y', workflow: null, action: 'deploy' });
+    expect(tiedRun(byActionRun)).toEqual({
+      runId: 'r_y',
+      workflow: null,
+      action: 'deploy',
+      gone: null,
+    });
     expect(tiedRun(entry({ context: { runId: 'r_x' } }))).toBeNull();
     const byWorkflowRun = entry({
       resourceType: 'entity',
@@ -107,7 +117,18 @@ describe('auditSubject', () => {
       runId: 'wfr_x',
       workflow: { identifier: 'deploy', name: 'Deploy service', deleted: false },
       action: null,
+      gone: null,
     });
+  });
+
+  it('says when the run it names is gone, and whether retention removed it', () => {
+    const runId = 'wfr_abcdefghijklmnop';
+    const expired = entry({ context: { runId }, runDeleted: true, runRetentionDays: 30 });
+    expect(auditSubject(expired)).toMatchObject({ runId, gone: { retentionDays: 30 } });
+    const unknown = entry({ context: { runId: 'r_abcdefghijklmnop' }, runDeleted: true });
+    expect(auditSubject(unknown)).toMatchObject({ gone: { retentionDays: null } });
+    const changed = entry({ ...expired, resourceType: 'entity', context: expired.context });
+    expect(tiedRun(changed)?.gone).toEqual({ retentionDays: 30 });
   });
 
   it('names the person a people or credential change is about, nothing for a sign-in', () => {

@@ -1,4 +1,5 @@
 import type { AuditLogEntry } from '../../../contract/entities';
+import type { GoneRun } from '../../components/RunName';
 import { rangeParams } from '../../lib/time-ranges';
 import { newItemsSince } from '../../lib/newest-first-list';
 import { runPageOf } from '../../lib/run-id';
@@ -34,8 +35,8 @@ export interface AuditWorkflow {
 
 /** What an entry is about, and where its page is when there is one. */
 export type AuditSubject =
-  | { kind: 'workflow-run'; runId: string; workflow: AuditWorkflow | null }
-  | { kind: 'action-run'; runId: string; action: string | null }
+  | { kind: 'workflow-run'; runId: string; workflow: AuditWorkflow | null; gone: GoneRun | null }
+  | { kind: 'action-run'; runId: string; action: string | null; gone: GoneRun | null }
   | { kind: 'entity'; blueprint: string; entity: string }
   | { kind: 'person'; userId: string }
   | { kind: 'none' };
@@ -56,8 +57,18 @@ export function auditSubject(entry: AuditLogEntry): AuditSubject {
     case 'run':
       if (!context.runId) return { kind: 'none' };
       return runPageOf(context.runId) === '/runs/$runId'
-        ? { kind: 'workflow-run', runId: context.runId, workflow: workflowOf(entry) }
-        : { kind: 'action-run', runId: context.runId, action: context.action };
+        ? {
+            kind: 'workflow-run',
+            runId: context.runId,
+            workflow: workflowOf(entry),
+            gone: goneRun(entry),
+          }
+        : {
+            kind: 'action-run',
+            runId: context.runId,
+            action: context.action,
+            gone: goneRun(entry),
+          };
     case 'entity':
       return context.blueprintIdentifier && context.entityIdentifier
         ? {
@@ -91,6 +102,16 @@ const workflowOf = ({ context, workflowDeleted }: AuditLogEntry): AuditWorkflow 
     : null;
 
 /**
+ * The entry's run when it no longer exists (retention removed it, with its RETENTION_DAYS, or it
+ * went for a reason the server does not know); null while it exists (or the entry has none).
+ */
+export const goneRun = ({
+  runDeleted,
+  runRetentionDays,
+}: Pick<AuditLogEntry, 'runDeleted' | 'runRetentionDays'>): GoneRun | null =>
+  runDeleted === true ? { retentionDays: runRetentionDays } : null;
+
+/**
  * The run an entity change was made by, shown beside the entity, with what the entry recorded it
  * ran: its workflow or its action.
  */
@@ -100,6 +121,7 @@ export const tiedRun = (entry: AuditLogEntry) =>
         runId: entry.context.runId,
         workflow: workflowOf(entry),
         action: entry.context.action ?? null,
+        gone: goneRun(entry),
       }
     : null;
 

@@ -93,6 +93,8 @@ const change = {
     diff: { before: { title: 'a' }, after: { title: 'b' } },
   },
   runTitle: 'Scale service',
+  runDeleted: false,
+  runRetentionDays: null,
 } satisfies ActivityItem;
 
 describe('activityRow', () => {
@@ -131,6 +133,17 @@ describe('activityRow', () => {
     });
     // A run the server could not name (deleted) is "a run", never its id.
     expect(activityRow({ ...change, runTitle: null }).title).toBe('Updated entity by a run');
+  });
+
+  it('names a change’s run retention removed without linking to it', () => {
+    const gone = activityRow({ ...change, runDeleted: true, runRetentionDays: 30 });
+    expect(gone.target).toBeNull();
+    expect(gone.goneRun).toEqual({
+      to: '/actions/runs/$runId',
+      runId: 'r_aaaaaaaaaaaaaaaa',
+      gone: { retentionDays: 30 },
+    });
+    expect(activityRow(change).goneRun).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@ import {
   workflowRunState,
   type RunState,
 } from '../../components/StatusBadge';
+import type { GoneRun } from '../../components/RunName';
 import { runPageOf } from '../../lib/run-id';
 import type { ActivityKind, ActivityStatus } from './search';
 
@@ -31,6 +32,11 @@ export interface ActivityRow {
   span: { start: string; end: string | null } | null;
   problems: { WARN: number; ERROR: number } | null;
   target: ActivityTarget | null;
+  /**
+   * A change whose run no longer exists (retention removed it): its id and why, named but not
+   * linked (`target` is null then).
+   */
+  goneRun: { runId: string; to: ActivityTarget['to']; gone: GoneRun } | null;
   diff: AuditEntry['diff'] | null;
 }
 
@@ -61,6 +67,7 @@ export function activityRow(item: ActivityItem): ActivityRow {
         span: { start: run.createdAt, end: run.completedAt },
         problems: run.logCounts,
         target: { to: '/runs/$runId', runId: run.identifier },
+        goneRun: null,
         diff: null,
       };
     }
@@ -77,6 +84,7 @@ export function activityRow(item: ActivityItem): ActivityRow {
         span: { start: run.createdAt, end: run.endedAt },
         problems: run.logCounts,
         target: { to: '/actions/runs/$runId', runId: run.id },
+        goneRun: null,
         diff: null,
       };
     }
@@ -85,6 +93,7 @@ export function activityRow(item: ActivityItem): ActivityRow {
       const by = entry.context.runId
         ? ` by ${item.runTitle === null ? 'a run' : `run ${item.runTitle}`}`
         : '';
+      const target = runTarget(entry.context.runId);
       return {
         key: `audit:${entry.identifier}`,
         kind: 'change',
@@ -95,7 +104,11 @@ export function activityRow(item: ActivityItem): ActivityRow {
         at: item.at,
         span: null,
         problems: null,
-        target: runTarget(entry.context.runId),
+        target: item.runDeleted === true ? null : target,
+        goneRun:
+          item.runDeleted === true && target
+            ? { ...target, gone: { retentionDays: item.runRetentionDays } }
+            : null,
         diff: entry.diff,
       };
     }

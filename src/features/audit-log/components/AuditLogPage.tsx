@@ -7,7 +7,7 @@ import { EmptyState } from '../../../components/EmptyState';
 import { PagedList } from '../../../components/ListPaging';
 import { ListTable } from '../../../components/ListTable';
 import { RelativeTime } from '../../../components/RelativeTime';
-import { RunIdLink } from '../../../components/RunIdLink';
+import { RunName, type GoneRun } from '../../../components/RunName';
 import { useActionTitle } from '../../../components/pickers/ActionPicker';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { UserName } from '../../../components/UserName';
@@ -199,9 +199,20 @@ function ActionLink({ action, inherit }: { action: string; inherit?: boolean }) 
   );
 }
 
-/** An action run: its action's title to the runs of that action, its id to the run's page. */
-function ActionRunSubject({ runId, action }: { runId: string; action: string | null }) {
-  const run = <RunIdLink to="/actions/runs/$runId" runId={runId} />;
+/**
+ * An action run: its action's title to the runs of that action, its id to the run's page (once
+ * the run is gone, its id as plain text saying so).
+ */
+function ActionRunSubject({
+  runId,
+  action,
+  gone,
+}: {
+  runId: string;
+  action: string | null;
+  gone: GoneRun | null;
+}) {
+  const run = <RunName to="/actions/runs/$runId" runId={runId} gone={gone} />;
   return action ? <NamedRun name={<ActionLink action={action} />} run={run} /> : run;
 }
 
@@ -219,16 +230,18 @@ function WorkflowLink({ workflow, inherit }: { workflow: AuditWorkflow; inherit?
 
 /**
  * A workflow run: its workflow's recorded name to the workflow's page (while there is one), its
- * id to the run's (a deleted workflow's runs are kept).
+ * id to the run's (a deleted workflow's runs are kept; a run retention removed is named, unlinked).
  */
 function WorkflowRunSubject({
   runId,
   workflow,
+  gone,
 }: {
   runId: string;
   workflow: AuditWorkflow | null;
+  gone: GoneRun | null;
 }) {
-  const run = <RunIdLink to="/runs/$runId" runId={runId} />;
+  const run = <RunName to="/runs/$runId" runId={runId} gone={gone} />;
   return workflow ? <NamedRun name={<WorkflowLink workflow={workflow} />} run={run} /> : run;
 }
 
@@ -237,9 +250,11 @@ function Subject({ entry }: { entry: AuditLogEntry }) {
   const subject = auditSubject(entry);
   switch (subject.kind) {
     case 'workflow-run':
-      return <WorkflowRunSubject runId={subject.runId} workflow={subject.workflow} />;
+      return (
+        <WorkflowRunSubject runId={subject.runId} workflow={subject.workflow} gone={subject.gone} />
+      );
     case 'action-run':
-      return <ActionRunSubject runId={subject.runId} action={subject.action} />;
+      return <ActionRunSubject runId={subject.runId} action={subject.action} gone={subject.gone} />;
     case 'entity': {
       const run = tiedRun(entry);
       const runPage = run ? runPageOf(run.runId) : null;
@@ -267,16 +282,7 @@ function Subject({ entry }: { entry: AuditLogEntry }) {
           {run && runPage && (
             <Text size="xs" c="dimmed">
               by {ranWhat && <>{ranWhat} · </>}
-              run{' '}
-              <Anchor
-                inherit
-                ff="monospace"
-                renderRoot={(props) => (
-                  <Link to={runPage} params={{ runId: run.runId }} {...props} />
-                )}
-              >
-                {run.runId}
-              </Anchor>
+              run <RunName to={runPage} runId={run.runId} gone={run.gone} inherit />
             </Text>
           )}
         </Stack>

@@ -27,6 +27,7 @@ import { StatusBadge } from '../../../components/StatusBadge';
 import { entityActivityQueryOptions } from '../api';
 import { activityRow, type ActivityRow, type ActivityTarget } from '../model';
 import type { ActivityKind, ActivityStatus, EntitySearch } from '../search';
+import { RunName } from '../../../components/RunName';
 import { UserName } from '../../../components/UserName';
 
 const KIND_OPTIONS: { value: ActivityKind; label: string }[] = [
@@ -185,7 +186,8 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
               {row.title}
             </TargetLink>
           ) : (
-            <Group gap={6} wrap="nowrap">
+            // A gone run's "run <id> (deleted)" goes below the title when the cell is narrow.
+            <Group gap={6} wrap={row.goneRun ? 'wrap' : 'nowrap'}>
               <UnstyledButton
                 onClick={() => setOpen((o) => !o)}
                 aria-expanded={open}
@@ -198,6 +200,17 @@ function ActivityTableRow({ row }: { row: ActivityRow }) {
                 <TargetLink target={target} size="xs">
                   Open run
                 </TargetLink>
+              )}
+              {row.goneRun && (
+                <Text size="xs" c="dimmed" component="span" style={{ whiteSpace: 'nowrap' }}>
+                  run{' '}
+                  <RunName
+                    to={row.goneRun.to}
+                    runId={row.goneRun.runId}
+                    gone={row.goneRun.gone}
+                    inherit
+                  />
+                </Text>
               )}
             </Group>
           )}

@@ -5,7 +5,7 @@ import type { NodeRunSummary, WorkflowRunSummary } from '../../../../contract/wo
 import { canRerunFrom, type PreviewGraph } from '../controls';
 import { useMarkNodeComplete, useRetryNodeDelivery, useRunAct } from '../controls-api';
 import { MarkNodeCompleteDialog } from './MarkNodeCompleteDialog';
-import { RerunDialog } from './RunControls';
+import { RerunButton, RerunDialog } from './RunControls';
 import {
   RefusalAlert,
   useBlockedReason,
@@ -24,13 +24,22 @@ interface Props {
    * just marked (and its "Marked … by" line) instead of following the run to the next one.
    */
   onMarked?: (node: string) => void;
+  /** Its workflow has been deleted since: Re-run from here is disabled, its tooltip says why. */
+  workflowDeleted?: boolean;
 }
 
 /**
  * The selected node's own acts: mark its in-progress run complete, or re-run from it; and while
  * its backend is still owed a request, what that delivery is doing, with "Retry now" for admins.
  */
-export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props) {
+export function NodeRunControls({
+  run,
+  nodeRun,
+  graph,
+  titles,
+  onMarked,
+  workflowDeleted = false,
+}: Props) {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const mark = useMarkNodeComplete(run.identifier);
@@ -72,15 +81,16 @@ export function NodeRunControls({ run, nodeRun, graph, titles, onMarked }: Props
           </Button>
         )}
         {rerunnable && (
-          <Button
+          <RerunButton
             size="xs"
             variant="default"
-            disabled={Boolean(blocked)}
+            blocked={Boolean(blocked)}
+            workflowDeleted={workflowDeleted ? run.workflowIdentifier : null}
             loading={rerun.isPending}
             onClick={() => setDialog('rerun')}
           >
             Re-run from here
-          </Button>
+          </RerunButton>
         )}
       </Group>
       {nodeRun?.status === 'IN_PROGRESS' && nodeRun.delivery && (

@@ -1,4 +1,4 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text, Tooltip, type ButtonProps } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import {
@@ -7,6 +7,7 @@ import {
   type WorkflowRunSummary,
 } from '../../../../contract/workflows';
 import { useRunAct } from '../controls-api';
+import { rerunRefusedHint } from '../../../components/WorkflowName';
 import {
   ChoiceRadios,
   ControlDialog,
@@ -42,7 +43,14 @@ const CANCEL_KINDS = Object.keys(CANCELS) as CancelKind[];
  * The whole run's acts: mark it complete, cancel it (Port's plain cancel: CANCELLING until the
  * node runs in progress finish; or forced: they end CANCELLED at once), re-run it.
  */
-export function RunControls({ run }: { run: WorkflowRunSummary }) {
+export function RunControls({
+  run,
+  workflowDeleted = false,
+}: {
+  run: WorkflowRunSummary;
+  /** Its workflow has been deleted since: Re-run is disabled, its tooltip says why. */
+  workflowDeleted?: boolean;
+}) {
   const navigate = useNavigate();
   const act = useRunAct(run.identifier);
   const [dialog, setDialog] = useState<'complete' | CancelKind | 'rerun' | null>(null);
@@ -100,15 +108,16 @@ export function RunControls({ run }: { run: WorkflowRunSummary }) {
             </Button>
           </>
         )}
-        <Button
+        <RerunButton
           size="xs"
           variant="default"
-          disabled={Boolean(blocked)}
+          blocked={Boolean(blocked)}
+          workflowDeleted={workflowDeleted ? run.workflowIdentifier : null}
           loading={act.isPending && act.variables.kind === 'rerun'}
           onClick={() => setDialog('rerun')}
         >
           Re-run
-        </Button>
+        </RerunButton>
       </Group>
       {blocked && (
         <Text size="xs" c="dimmed">
@@ -192,6 +201,52 @@ function CompleteRunDialog({
         autofocusChosen
       />
     </ControlDialog>
+  );
+}
+
+/**
+ * A re-run button: disabled when the person may not control the run (`blocked`, said beside the
+ * buttons), or when its workflow has been deleted since (`workflowDeleted`: its identifier), then
+ * with a tooltip saying why. That one stays focusable (aria-disabled, Mantine's data-disabled
+ * look) so the tooltip shows on hover, focus and touch; a click does nothing.
+ */
+export function RerunButton({
+  blocked,
+  workflowDeleted,
+  onClick,
+  children,
+  ...props
+}: ButtonProps & {
+  blocked: boolean;
+  workflowDeleted: string | null;
+  onClick: () => void;
+  children: string;
+}) {
+  if (workflowDeleted === null || blocked) {
+    return (
+      <Button {...props} disabled={blocked} onClick={onClick}>
+        {children}
+      </Button>
+    );
+  }
+  return (
+    <Tooltip
+      label={rerunRefusedHint(workflowDeleted)}
+      withArrow
+      multiline
+      maw={280}
+      events={{ hover: true, focus: true, touch: true }}
+    >
+      <Button
+        {...props}
+        loading={false}
+        data-disabled
+        aria-disabled
+        onClick={(e) => e.preventDefault()}
+      >
+        {children}
+      </Button>
+    </Tooltip>
   );
 }
 

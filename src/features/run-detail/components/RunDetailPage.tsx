@@ -184,6 +184,7 @@ export function RunDetailPage({
                 graph={ranOn}
                 titles={titles}
                 onMarked={(node) => onSearchChange({ node }, { replace: true })}
+                workflowDeleted={workflowDeleted}
               />
             }
           />

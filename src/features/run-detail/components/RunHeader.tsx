@@ -55,7 +55,7 @@ export function RunHeader({
           )}
           <Group ml="auto" gap="xs" wrap="wrap">
             {actions && <CompareLinks run={run} />}
-            {actions && <RunControls run={run} />}
+            {actions && <RunControls run={run} workflowDeleted={workflowDeleted} />}
           </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="md">
