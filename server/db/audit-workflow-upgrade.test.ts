@@ -1,10 +1,5 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { migrationsFolder } from './client';
-import { databaseBefore } from '../test/upgrade';
+import { describe, expect, it } from 'vitest';
+import { upgradeFrom } from '../test/upgrade';
 
 /**
  * The upgrade that names the workflow on audit entries (migrations s17server_audit_workflow and
@@ -12,23 +7,12 @@ import { databaseBefore } from '../test/upgrade';
  */
 const BEFORE = '0030_s12search_chunk_pairs';
 
-let url: string;
-let oldMigrations: string;
-let drop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ url, oldMigrations, drop } = await databaseBefore(inject('testDatabase').adminUrl, BEFORE));
-});
-
-afterAll(async () => drop());
+const upgrade = upgradeFrom(BEFORE);
 
 describe('upgrading audit entries to name their workflow', () => {
   it('fills the workflow of every entry tied to a workflow run still there, and only those', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    const q = async <T>(text: string, values?: unknown[]) =>
-      (await pool.query(text, values)).rows as T[];
-    try {
-      await migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations });
+    await upgrade(async ({ q, migrateBefore, migrateAll }) => {
+      await migrateBefore();
       const run = 'wfr_Upgrade000000001';
       await q(
         `INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, title,
@@ -49,7 +33,7 @@ describe('upgrading audit entries to name their workflow', () => {
       await entry('aud_action', 'run', 'r_Action0000000001'); // an action run's
       await entry('aud_signin', 'session', null);
 
-      await migrate(drizzle({ client: pool }), { migrationsFolder });
+      await migrateAll();
 
       const rows = await q<{ identifier: string; workflow: string | null; title: string | null }>(
         `SELECT identifier, workflow_identifier AS workflow, workflow_title AS title
@@ -68,8 +52,6 @@ describe('upgrading audit entries to name their workflow', () => {
          WHERE indexname = 'audit_log_workflow_idx' AND indexdef LIKE '%WHERE (workflow_identifier IS NOT NULL)%'`,
       );
       expect(indexed!.n).toBe(1);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 });

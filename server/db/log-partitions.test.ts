@@ -1,10 +1,6 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { migrationsFolder, openPostgres } from './client';
-import { databaseBefore } from '../test/upgrade';
+import { describe, expect, it } from 'vitest';
+import { openPostgres } from './client';
+import { upgradeFrom } from '../test/upgrade';
 
 /**
  * The upgrade to partitioned log lines (custom migration h17part_partitioned_lines) on a
@@ -13,26 +9,12 @@ import { databaseBefore } from '../test/upgrade';
 const BEFORE_PARTITIONS = '0018_drop_node_run_logs';
 const DAY = 86_400_000;
 
-let url: string;
-let oldMigrations: string;
-let drop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ url, oldMigrations, drop } = await databaseBefore(
-    inject('testDatabase').adminUrl,
-    BEFORE_PARTITIONS,
-  ));
-});
-
-afterAll(async () => drop());
+const upgrade = upgradeFrom(BEFORE_PARTITIONS);
 
 describe('upgrading to partitioned log lines', () => {
   it('copies every line into weekly partitions by run key and goes on numbering', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    const q = async <T>(text: string, values?: unknown[]) =>
-      (await pool.query(text, values)).rows as T[];
-    try {
-      await migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations });
+    await upgrade(async ({ url, q, migrateBefore, migrateAll }) => {
+      await migrateBefore();
       expect(await q(`SELECT to_regclass('log_partitions') AS t`)).toEqual([{ t: null }]);
       // 30 runs, one every 12 hours from 20 days ago (three calendar weeks or four), each with a
       // node run of 50 lines (every 10th an ERROR).
@@ -73,7 +55,7 @@ describe('upgrading to partitioned log lines', () => {
         `SELECT count(DISTINCT date_trunc('week', created_at))::int AS n FROM workflow_runs`,
       );
 
-      await migrate(drizzle({ client: pool }), { migrationsFolder });
+      await migrateAll();
 
       expect(
         await q(`SELECT partstrat FROM pg_partitioned_table
@@ -131,11 +113,9 @@ describe('upgrading to partitioned log lines', () => {
            WHERE n.identifier = 'wfnr_Upgrade00000029'`,
         ),
       ).rejects.toThrow(/duplicate key/);
-    } finally {
-      await pool.end();
-    }
-    // And the server opens it as it is (nothing left to migrate).
-    const database = await openPostgres(url);
-    await database.close();
+      // And the server opens it as it is (nothing left to migrate).
+      const database = await openPostgres(url);
+      await database.close();
+    });
   });
 });

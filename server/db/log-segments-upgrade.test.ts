@@ -1,9 +1,5 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrationsFolder } from './client';
-import { databaseBefore } from '../test/upgrade';
+import { describe, expect, it } from 'vitest';
+import { upgradeFrom } from '../test/upgrade';
 
 /**
  * The upgrade that reads a whole run's lines through log_segments instead of an index of every
@@ -12,23 +8,12 @@ import { databaseBefore } from '../test/upgrade';
  */
 const BEFORE = '0032_s17server_audit_workflow_backfill';
 
-let url: string;
-let oldMigrations: string;
-let drop: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ url, oldMigrations, drop } = await databaseBefore(inject('testDatabase').adminUrl, BEFORE));
-});
-
-afterAll(async () => drop());
+const upgrade = upgradeFrom(BEFORE);
 
 describe("upgrading a run's lines to be read through segments", () => {
   it('finds every stretch of one node run in its run, and drops the index of every line', async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    const q = async <T>(text: string, values?: unknown[]) =>
-      (await pool.query(text, values)).rows as T[];
-    try {
-      await migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations });
+    await upgrade(async ({ q, migrateBefore, migrateAll }) => {
+      await migrateBefore();
       const run = async (id: string) =>
         (
           await q<{ key: number }>(
@@ -75,7 +60,7 @@ describe("upgrading a run's lines to be read through segments", () => {
         );
       }
 
-      await migrate(drizzle({ client: pool }), { migrationsFolder });
+      await migrateAll();
 
       const segments = await q<{
         run: number;
@@ -99,8 +84,6 @@ describe("upgrading a run's lines to be read through segments", () => {
       );
       expect(indexes.map((i) => i.name)).not.toContain('node_run_lines_run_seq_idx');
       expect(indexes.length).toBeGreaterThan(0);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 });

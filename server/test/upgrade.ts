@@ -1,8 +1,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { migrationsFolder } from '../db/client';
 import { randomId16 } from '../domain/ids';
 
@@ -55,5 +57,46 @@ export async function databaseBefore(adminUrl: string, lastTag: string): Promise
       rmSync(oldMigrations, { recursive: true, force: true });
       await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
+  };
+}
+
+/** What an upgrade test's body gets (upgradeFrom). */
+export interface Upgrade {
+  /** The upgrade's database (to open the app's own pools on it). */
+  url: string;
+  /** A query on it: its rows. */
+  q: <T>(text: string, values?: unknown[]) => Promise<T[]>;
+  /** Migrates it as the earlier server did: the journal cut at the test's last tag. */
+  migrateBefore: () => Promise<void>;
+  /** Migrates it with every migration, as this server does. */
+  migrateAll: () => Promise<void>;
+}
+
+/**
+ * An upgrade test file's database (databaseBefore on the test cluster, dropped after the file)
+ * and the runner of its tests: each gets a small pool on it (closed after the test), a query
+ * helper and the two migrations.
+ */
+export function upgradeFrom(lastTag: string) {
+  let start: UpgradeStart | undefined;
+  beforeAll(async () => {
+    start = await databaseBefore(inject('testDatabase').adminUrl, lastTag);
+  });
+  afterAll(async () => start?.drop());
+  return async (body: (upgrade: Upgrade) => Promise<void>) => {
+    const { url, oldMigrations } = start!;
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    try {
+      await body({
+        url,
+        q: async <T>(text: string, values?: unknown[]) =>
+          (await pool.query(text, values)).rows as T[],
+        migrateBefore: () =>
+          migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations }),
+        migrateAll: () => migrate(drizzle({ client: pool }), { migrationsFolder }),
+      });
+    } finally {
+      await pool.end();
+    }
   };
 }
