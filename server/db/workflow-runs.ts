@@ -845,8 +845,13 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   // filter's index (WARN and ERROR lines by run_seq) serves them.
   const run = !byNodeRun && keys && !levelIndexServes(query.level) ? keys.runKey : null;
   const runLast = run === null ? 0 : (scope.lastSeq ?? (await runLastSeq(db, run)));
+  // A whole run's lines are numbered 1…runLast without gaps: a stretch's count needs no read.
+  const stretchCount =
+    run !== null && upTo !== undefined && !query.q && !query.level?.length
+      ? Math.max(0, Math.min(upTo, runLast) - after)
+      : undefined;
   // A search's count may go past upTo when that is cheap (below); a plain count stops there.
-  if (upTo !== undefined && !query.q) {
+  if (upTo !== undefined && !query.q && stretchCount === undefined) {
     lineFilters.push(
       run !== null
         ? await runStretch(db, run, after, upTo)
@@ -857,7 +862,12 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   const tail = query.tail === 'true' && query.cursor === undefined;
   const seqOf = byNodeRun ? 'seq' : 'runSeq';
   // Nothing after the cursor (the usual poll): answered from the scope's line count alone.
-  const nothingNew = scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q;
+  // Nothing after the cursor (the usual poll), or no line at the levels asked for (the scope's
+  // counters say so): answered without reading a line.
+  const noneAtLevels =
+    !!scope.counts && !!query.level?.length && query.level.every((l) => scope.counts![l] === 0);
+  const nothingNew =
+    (scope.lastSeq !== undefined && after >= scope.lastSeq && !query.q) || noneAtLevels;
   const { rows, total, countedTo } = query.q
     ? await searchLogPage(db, scope.of, keys, query.q, lineFilters, {
         after,
@@ -900,7 +910,8 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         total:
           want === 'false'
             ? undefined
-            : await countLogs(
+            : (stretchCount ??
+              (await countLogs(
                 db,
                 // A whole run's count that the counters cannot give reads its segments' ranges.
                 run !== null && upTo === undefined && !scope.counts
@@ -908,7 +919,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
                   : filters,
                 scope.counts,
                 query,
-              ),
+              ))),
         countedTo: upTo,
       };
   if (want === 'only') {
@@ -1354,9 +1365,9 @@ async function countLogs(
   counts: Record<LogLevel, number> | null,
   query: LogsQuery,
 ) {
-  if (counts && !query.q && query.upTo === undefined) {
-    const levels = query.level?.length ? query.level : (Object.keys(counts) as LogLevel[]);
-    return levels.reduce((sum, l) => sum + counts[l], 0);
+  const levels = query.level?.length ? query.level : null;
+  if (counts && !query.q && (query.upTo === undefined || levels?.every((l) => !counts[l]))) {
+    return (levels ?? (Object.keys(counts) as LogLevel[])).reduce((sum, l) => sum + counts[l], 0);
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
