@@ -91,19 +91,26 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
 }
 
 /**
- * [ext] Whether the workflow an entry names is gone: null when it names none, else no workflow
- * of that identifier now (one primary-key probe an entry of the page).
+ * [ext] Of these workflow identifiers, those no workflow has now (an entry's `workflowDeleted`):
+ * primary-key probes in a query of their own after the page's, as goneRunIds (below) says why.
  */
-const workflowDeletedSql = sql<boolean | null>`CASE WHEN ${auditLog.workflowIdentifier} IS NULL
-  THEN NULL
-  ELSE NOT EXISTS (SELECT 1 FROM ${workflows} WHERE ${workflows.identifier} = ${auditLog.workflowIdentifier})
-  END`;
+async function goneWorkflows(db: DbOrTx, ids: (string | null)[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Set();
+  const kept = await selectRows<{ id: string }>(
+    db,
+    sql`SELECT identifier AS id FROM ${workflows}
+        WHERE identifier = ANY(${sql.param(wanted)}::text[])`,
+  );
+  const there = new Set(kept.map((r) => r.id));
+  return new Set(wanted.filter((id) => !there.has(id)));
+}
 
 /**
  * [ext] Of these run ids, those no workflow run or action run has now: primary-key probes of the
- * page's ids, in a query of their own after the page's. (Probed in the page's select, as
- * workflowDeleted is, PostgreSQL made them hashed subplans: every page read all of workflow_runs
- * and action_runs to build the hashes, 60 ms a page of 100 with 50 000 and 150 000 of them.)
+ * page's ids, in a query of their own after the page's. (Probed in the page's select,
+ * PostgreSQL made them hashed subplans: every page read all of workflow_runs and action_runs to
+ * build the hashes, 60 ms a page of 100 with 50 000 and 150 000 of them.)
  */
 async function goneRunIds(db: DbOrTx, ids: (string | null)[]): Promise<Set<string>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
@@ -166,11 +173,7 @@ export async function listAudit(
     where.push(olderThan(auditLog.at, auditLog.seq, c));
   }
   const rows = await db
-    .select({
-      ...getTableColumns(auditLog),
-      cursorAt: exactAt(auditLog.at),
-      workflowDeleted: workflowDeletedSql,
-    })
+    .select({ ...getTableColumns(auditLog), cursorAt: exactAt(auditLog.at) })
     .from(auditLog)
     .where(and(...where))
     .orderBy(...newestFirst(auditLog.at, auditLog.seq))
@@ -181,10 +184,15 @@ export async function listAudit(
     db,
     page.map((row) => row.runId),
   );
+  const goneWorkflow = await goneWorkflows(
+    db,
+    page.map((row) => row.workflowIdentifier),
+  );
   return {
-    audits: page.map(({ workflowDeleted, ...row }) => ({
+    audits: page.map((row) => ({
       ...toAuditEntry(row),
-      workflowDeleted,
+      workflowDeleted:
+        row.workflowIdentifier === null ? null : goneWorkflow.has(row.workflowIdentifier),
       ...runGone(row.runId === null ? null : gone.has(row.runId), row.at, retention),
     })),
     nextCursor:
