@@ -91,39 +91,40 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
 }
 
 /**
- * [ext] Of these workflow identifiers, those no workflow has now (an entry's `workflowDeleted`):
- * primary-key probes in a query of their own after the page's, as goneRunIds (below) says why.
+ * Of these ids (nulls skipped), those `kept` (a query of the ids still there, `id`, given the ids
+ * as a text[]) does not answer: primary-key probes of a page's ids in a query of their own after
+ * the page's. (Probed in the page's select, PostgreSQL made them hashed subplans: every page read
+ * all of workflow_runs and action_runs to build the hashes, 60 ms a page of 100 with 50 000 and
+ * 150 000 of them.)
  */
-async function goneWorkflows(db: DbOrTx, ids: (string | null)[]): Promise<Set<string>> {
+async function goneIds(
+  db: DbOrTx,
+  ids: (string | null)[],
+  kept: (list: SQL) => SQL,
+): Promise<Set<string>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Set();
-  const kept = await selectRows<{ id: string }>(
-    db,
-    sql`SELECT identifier AS id FROM ${workflows}
-        WHERE identifier = ANY(${sql.param(wanted)}::text[])`,
-  );
-  const there = new Set(kept.map((r) => r.id));
+  const rows = await selectRows<{ id: string }>(db, kept(sql`${sql.param(wanted)}::text[]`));
+  const there = new Set(rows.map((r) => r.id));
   return new Set(wanted.filter((id) => !there.has(id)));
 }
 
-/**
- * [ext] Of these run ids, those no workflow run or action run has now: primary-key probes of the
- * page's ids, in a query of their own after the page's. (Probed in the page's select,
- * PostgreSQL made them hashed subplans: every page read all of workflow_runs and action_runs to
- * build the hashes, 60 ms a page of 100 with 50 000 and 150 000 of them.)
- */
-async function goneRunIds(db: DbOrTx, ids: (string | null)[]): Promise<Set<string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Set();
-  const list = sql`${sql.param(wanted)}::text[]`;
-  const kept = await selectRows<{ id: string }>(
+/** [ext] Of these workflow identifiers, those no workflow has now (`workflowDeleted`). */
+const goneWorkflows = (db: DbOrTx, ids: (string | null)[]) =>
+  goneIds(
     db,
-    sql`SELECT identifier AS id FROM ${workflowRuns} WHERE identifier = ANY(${list})
-        UNION ALL SELECT id FROM ${actionRuns} WHERE id = ANY(${list})`,
+    ids,
+    (list) => sql`SELECT identifier AS id FROM ${workflows} WHERE identifier = ANY(${list})`,
   );
-  const there = new Set(kept.map((r) => r.id));
-  return new Set(wanted.filter((id) => !there.has(id)));
-}
+
+/** [ext] Of these run ids, those no workflow run or action run has now (`runDeleted`). */
+const goneRunIds = (db: DbOrTx, ids: (string | null)[]) =>
+  goneIds(
+    db,
+    ids,
+    (list) => sql`SELECT identifier AS id FROM ${workflowRuns} WHERE identifier = ANY(${list})
+                  UNION ALL SELECT id FROM ${actionRuns} WHERE id = ANY(${list})`,
+  );
 
 /** What the server knows of why runs go: its RETENTION_DAYS (null: it keeps them), and now. */
 export interface RunRetention {

@@ -910,16 +910,18 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
         total:
           want === 'false'
             ? undefined
-            : (stretchCount ??
-              (await countLogs(
-                db,
-                // A whole run's count that the counters cannot give reads its segments' ranges.
-                run !== null && upTo === undefined && !scope.counts
-                  ? [...filters, await runStretch(db, run, 0, runLast)]
-                  : filters,
-                scope.counts,
-                query,
-              ))),
+            : noneAtLevels
+              ? 0
+              : (stretchCount ??
+                (await countLogs(
+                  db,
+                  // A whole run's count that the counters cannot give reads its segments' ranges.
+                  run !== null && upTo === undefined && !scope.counts
+                    ? [...filters, await runStretch(db, run, 0, runLast)]
+                    : filters,
+                  scope.counts,
+                  query,
+                ))),
         countedTo: upTo,
       };
   if (want === 'only') {
@@ -1142,13 +1144,7 @@ async function searchLogPage(
             limit: page.limit - seqs.length,
             first: 4096,
           },
-          (stretch, limit) =>
-            selectRows<{ s: number }>(
-              db,
-              sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
-                  WHERE ${and(stretch, logOwner(keys), ...lineFilters)}
-                  ORDER BY 1 ${order} LIMIT ${limit}`,
-            ).then((found) => found.map((r) => r.s)),
+          (stretch, limit) => matching(null, limit, stretch),
         )),
       );
     } else {
@@ -1365,9 +1361,9 @@ async function countLogs(
   counts: Record<LogLevel, number> | null,
   query: LogsQuery,
 ) {
-  const levels = query.level?.length ? query.level : null;
-  if (counts && !query.q && (query.upTo === undefined || levels?.every((l) => !counts[l]))) {
-    return (levels ?? (Object.keys(counts) as LogLevel[])).reduce((sum, l) => sum + counts[l], 0);
+  if (counts && !query.q && query.upTo === undefined) {
+    const levels = query.level?.length ? query.level : (Object.keys(counts) as LogLevel[]);
+    return levels.reduce((sum, l) => sum + counts[l], 0);
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
