@@ -39,3 +39,18 @@ export async function saveScreenshot<O>(
 ) {
   if (screenshotsWanted) await target.screenshot(options);
 }
+
+/**
+ * Saves the whole page at each of these widths (a phone's 844 px high below 768, else 800) as
+ * test-results/screenshots/<name>-<width>.png, then puts the viewport back as it was (only with
+ * SCREENSHOTS set).
+ */
+export async function screenshotAtWidths(page: Page, name: string, widths: number[]) {
+  if (!screenshotsWanted) return;
+  const was = page.viewportSize();
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: width < 768 ? 844 : 800 });
+    await page.screenshot({ path: path.join(DIR, `${name}-${width}.png`), fullPage: true });
+  }
+  if (was) await page.setViewportSize(was);
+}

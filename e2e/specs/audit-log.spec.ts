@@ -4,7 +4,7 @@ import { ADMIN, ADMIN_PERSON, MEMBER, expect, presetSession, test } from '../fix
 import { seriousViolations } from '../axe';
 import { sidewaysScroll } from '../layout';
 import { seedPipeline } from '../scenarios';
-import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotAtWidths, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
 import { unique, type SeedApi } from '../seed-api';
 
@@ -127,12 +127,7 @@ test('lists who changed what with links, filters by the endpoint’s filters, sh
   );
   expect(await seriousViolations(page)).toEqual([]);
   await screenshotBothSchemes(page, 'audit-log-workflow-run');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/audit-log-workflow-run-390.png',
-    fullPage: true,
-  });
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshotAtWidths(page, 'audit-log-workflow-run', [390]);
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.goto(`/audit-log?blueprint=${blueprint}`);
   await page.getByRole('combobox', { name: 'Resource' }).click();
@@ -240,12 +235,7 @@ test('a deleted workflow’s entries name it without a dead link; its run still 
   await page.mouse.move(0, 0);
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   await screenshotBothSchemes(page, 'audit-log-deleted-workflow');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/audit-log-deleted-workflow-390.png',
-    fullPage: true,
-  });
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshotAtWidths(page, 'audit-log-deleted-workflow', [390]);
 
   // The run opens, and its header says the workflow is gone instead of linking to "not found".
   await start.getByRole('link', { name: run.identifier }).click();

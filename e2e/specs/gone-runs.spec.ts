@@ -7,7 +7,7 @@ import { sweepRetention } from '../../server/services/retention';
 import { expect, test } from '../fixtures';
 import { seriousViolations } from '../axe';
 import { seedPipeline } from '../scenarios';
-import { saveScreenshot, screenshotBothSchemes } from '../screenshots';
+import { saveScreenshot, screenshotAtWidths, screenshotBothSchemes } from '../screenshots';
 import { ActionsSeedApi, seedServiceCatalog } from '../seed-actions';
 import { unique, type SeedApi } from '../seed-api';
 
@@ -110,17 +110,7 @@ test('a run retention deleted is named in the audit log and the entity’s activ
   await page.mouse.move(0, 0);
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   await screenshotBothSchemes(page, 'audit-log-deleted-run');
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/audit-log-deleted-run-1280.png',
-    fullPage: true,
-  });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/audit-log-deleted-run-390.png',
-    fullPage: true,
-  });
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await screenshotAtWidths(page, 'audit-log-deleted-run', [1280, 390]);
 
   // The entity's activity: the change names its run, "run <id> (deleted)" instead of "Open run".
   await page.goto(`/entities/${blueprint}/${entityId}`);
@@ -134,11 +124,7 @@ test('a run retention deleted is named in the audit log and the entity’s activ
   await expect(page.getByRole('tooltip')).toHaveText(hint);
   await page.mouse.move(0, 0);
   await screenshotBothSchemes(page, 'entity-activity-deleted-run');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/entity-activity-deleted-run-390.png',
-    fullPage: true,
-  });
+  await screenshotAtWidths(page, 'entity-activity-deleted-run', [390]);
 });
 
 test('a run of a deleted workflow cannot be re-run: the buttons say why, the API refuses', async ({
@@ -176,16 +162,7 @@ test('a run of a deleted workflow cannot be re-run: the buttons say why, the API
   await page.mouse.move(0, 0);
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   await screenshotBothSchemes(page, 'rerun-deleted-workflow');
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/rerun-deleted-workflow-1280.png',
-    fullPage: true,
-  });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await saveScreenshot(page, {
-    path: 'test-results/screenshots/rerun-deleted-workflow-390.png',
-    fullPage: true,
-  });
+  await screenshotAtWidths(page, 'rerun-deleted-workflow', [1280, 390]);
 
   // And the API itself refuses, with what to do.
   const direct = await new ActionsSeedApi(api).request<{ ok: boolean; error: string }>(
