@@ -185,6 +185,11 @@ export const workflowRunSchema = z.object({
   rerunOf: z.string().nullable(),
   /** [ext] The runs that re-ran this one, oldest first; sent on a single run, not in lists. */
   reruns: z.array(z.string()).optional(),
+  /**
+   * [ext] True when the run `rerunOf` names no longer exists (retention removed it), so the page
+   * names it instead of linking to "not found"; sent on a single run that is a re-run.
+   */
+  rerunOfDeleted: z.boolean().optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
   completedAt: isoDate.nullable(),

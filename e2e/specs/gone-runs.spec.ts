@@ -179,3 +179,45 @@ test('a run of a deleted workflow cannot be re-run: the buttons say why, the API
     },
   });
 });
+
+test('a re-run whose original retention deleted names it on its page, not linked', async ({
+  signedIn: page,
+  api,
+  server,
+}) => {
+  const workflow = await seedPipeline(api, unique('Flaky job'));
+  const original = await api.startRun(workflow.identifier, {});
+  const build = await api.nodeRun(original.identifier, 'build');
+  await api.patchNodeRun(build.identifier, { status: 'COMPLETED', result: 'FAILED' });
+  const rerun = await new ActionsSeedApi(api).request<{ workflowRun: { identifier: string } }>(
+    'POST',
+    `/workflows/runs/${original.identifier}/rerun`,
+    {},
+  );
+  expect(rerun.status).toBe(201);
+  const copy = rerun.body.workflowRun.identifier;
+  const reRunOf = page.getByText('Re-run of').locator('..');
+  const toOriginal = page.locator(`a[href="/runs/${original.identifier}"]`);
+
+  // While the original exists, "Re-run of" links to it.
+  await page.goto(`/runs/${copy}`);
+  await expect(toOriginal).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Compare with the original' })).toBeVisible();
+
+  await expire(server.dataDir, api, original.identifier);
+  await page.reload();
+  await expect(reRunOf).toContainText(`${original.identifier} (deleted)`);
+  await expect(toOriginal).toHaveCount(0);
+  // Nothing to compare with any more: the button says so instead of opening a broken comparison.
+  await expect(page.getByRole('button', { name: 'Compare with the original' })).toBeDisabled();
+  await expect(page.locator('a[href^="/runs/compare"]')).toHaveCount(0);
+  await reRunOf.getByText(original.identifier, { exact: true }).hover();
+  await expect(page.getByRole('tooltip')).toHaveText(
+    `Run ${original.identifier} no longer exists. What it did stays in the audit log.`,
+  );
+  await saveScreenshot(page, { path: 'test-results/screenshots/rerun-of-deleted-tooltip.png' });
+  await page.mouse.move(0, 0);
+  await expect(page.getByRole('tooltip')).toHaveCount(0);
+  await screenshotBothSchemes(page, 'rerun-of-deleted');
+  await screenshotAtWidths(page, 'rerun-of-deleted', [390]);
+});

@@ -90,11 +90,14 @@ export function toGraph(row: { nodes: unknown; connections: unknown }): Graph {
   };
 }
 
-/** `reruns` (the back links to re-runs) is known only where a single run is read. */
+/**
+ * `single` (the back links to re-runs, whether the run re-run is gone) is known only where a
+ * single run is read.
+ */
 export function toWorkflowRun(
   row: WorkflowRunRow,
   nodeRunRows: NodeRunRow[],
-  reruns?: string[],
+  single?: { reruns: string[]; rerunOfDeleted: boolean },
   claims?: Map<string, Date | string | null>,
 ): WorkflowRun {
   return {
@@ -112,7 +115,8 @@ export function toWorkflowRun(
     inputs: row.inputs as Record<string, unknown>,
     entity: row.entity,
     rerunOf: row.rerunOf,
-    ...(reruns ? { reruns } : {}),
+    ...(single ? { reruns: single.reruns } : {}),
+    ...(single && row.rerunOf ? { rerunOfDeleted: single.rerunOfDeleted } : {}),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     completedAt: isoOrNull(row.completedAt),

@@ -171,6 +171,15 @@ export async function rerunIdentifiers(db: DbOrTx, identifier: string, visible: 
   return rows.map((r) => r.identifier);
 }
 
+/** Whether the run `identifier` is gone (retention deleted it): a re-run's page names it then. */
+export async function workflowRunGone(db: DbOrTx, identifier: string) {
+  const [row] = await db
+    .select({ identifier: workflowRuns.identifier })
+    .from(workflowRuns)
+    .where(eq(workflowRuns.identifier, identifier));
+  return !row;
+}
+
 /** The row of a node run about to start (IN_PROGRESS unless the caller overrides it). */
 export function newNodeRun(runIdentifier: string, node: WorkflowNode, now: Date) {
   return {
@@ -309,7 +318,8 @@ export async function appendNodeRunLogs(
  * What a poll's ETag is made of, for the run aliased `run`: the sum of the change stamps of the
  * run, its node runs and its re-runs (each insert or update takes a bigger stamp, so the sum
  * moves with every committed change whatever the commit order), a digest of the node runs'
- * work items (deliveries and agent claims are shown with the run) and, unless `ignoreLogs`, the
+ * work items (deliveries and agent claims are shown with the run), 'gone' once the run this one
+ * re-ran has been deleted (the page then names it instead of linking it) and, unless `ignoreLogs`, the
  * run's log_seq: a log append takes no stamp (migration s5reads_log_stamps), so without it the
  * stamp stays put while only lines (and so the level counts and updatedAt) move. Reads no output.
  */
@@ -323,6 +333,8 @@ function runStampSql(withLogs: boolean) {
       (SELECT coalesce(sum(n.version), 0) FROM node_runs n
         WHERE n.workflow_run_identifier = run.identifier),
       (SELECT coalesce(sum(r.version), 0) FROM workflow_runs r WHERE r.rerun_of = run.identifier),
+      (CASE WHEN run.rerun_of IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM workflow_runs o WHERE o.identifier = run.rerun_of) THEN 'gone' END),
       (SELECT md5(coalesce(string_agg(
           concat_ws('/', w.id, w.state, w.attempts, w.next_attempt_at, w.claimed_until, w.last_error),
           ',' ORDER BY w.id), ''))
@@ -414,6 +426,7 @@ export async function runPollSnapshot(
       run: WorkflowRunRow;
       nodeRuns: NodeRunRow[];
       reruns: string[];
+      rerunOfDeleted: boolean;
       workItems: WorkItemRow[];
       claims: Map<string, Date | null>;
     }
@@ -425,6 +438,7 @@ export async function runPollSnapshot(
       run: Record<string, unknown>;
       nodeRuns: Record<string, unknown>[];
       reruns: string[];
+      rerunOfDeleted: boolean;
       workItems: Record<string, unknown>[];
       claims: { subjectId: string; claimedUntil: string }[];
     } | null;
@@ -437,6 +451,8 @@ export async function runPollSnapshot(
         FROM node_runs n WHERE n.workflow_run_identifier = s.identifier),
       'reruns', (SELECT coalesce(jsonb_agg(r.identifier ORDER BY r.created_at, r.identifier), '[]')
         FROM workflow_runs r WHERE r.rerun_of = s.identifier AND ${runVisibleTo(actor, 'r')}),
+      'rerunOfDeleted', s.rerun_of IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM workflow_runs o WHERE o.identifier = s.rerun_of),
       'workItems', (SELECT coalesce(jsonb_agg(${json.workItem}), '[]')
         FROM work_items w JOIN node_runs n ON w.kind = 'node_run' AND w.subject_id = n.identifier
         WHERE n.workflow_run_identifier = s.identifier),
@@ -460,6 +476,7 @@ export async function runPollSnapshot(
     run: fromRowJson(workflowRuns, body.run),
     nodeRuns: body.nodeRuns.map((n) => fromRowJson(nodeRuns, n)),
     reruns: body.reruns,
+    rerunOfDeleted: body.rerunOfDeleted,
     workItems: body.workItems.map((w) => fromRowJson(workItems, w)),
     claims: new Map(body.claims.map((c) => [c.subjectId, new Date(c.claimedUntil)])),
   };

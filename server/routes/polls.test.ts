@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteWorkflowRuns } from '../db/retention';
 import { logLineCacheStats } from '../services/log-line-cache';
 import { roleToken, startTestServer, type TestServer } from '../test/harness';
 import {
@@ -73,6 +74,47 @@ describe('run polls read in one statement', () => {
     const moved = await t.api('member', 'GET', path, undefined, { 'if-none-match': memberTag });
     expect(moved.status).toBe(200);
     expect(moved.body.workflowRun.nodeRuns[1].logCounts.INFO).toBe(1);
+  });
+});
+
+describe('[ext] rerunOfDeleted: a re-run whose original is gone', () => {
+  it('says so in both forms and in the transactional read, and its tag moves when it goes', async () => {
+    const run = await startRun(t, 'polled', 'admin');
+    await completeNode(t, nodeRunOf(run, 'work').identifier, 'FAILED');
+    const rerun = await t.api('admin', 'POST', `/workflows/runs/${run.identifier}/rerun`, {});
+    expect(rerun.status, JSON.stringify(rerun.body)).toBe(201);
+    expect(rerun.body.workflowRun).toMatchObject({
+      rerunOf: run.identifier,
+      rerunOfDeleted: false,
+    });
+    const copy = rerun.body.workflowRun.identifier as string;
+    const path = `/workflows/runs/${copy}?view=summary`;
+    const before = await t.api('admin', 'GET', path);
+    expect(before.body.workflowRun.rerunOfDeleted).toBe(false);
+    // A run that re-ran nothing says nothing about it.
+    const original = await t.api('admin', 'GET', `/workflows/runs/${run.identifier}`);
+    expect(original.body.workflowRun).not.toHaveProperty('rerunOfDeleted');
+
+    // Retention deletes the finished original (as the sweep does).
+    await t.database.db.transaction((tx) => deleteWorkflowRuns(tx, [run.identifier]));
+    const tag = before.headers.get('etag')!;
+    const after = await t.api('admin', 'GET', path, undefined, { 'if-none-match': tag });
+    expect(after.status).toBe(200);
+    expect(after.body.workflowRun).toMatchObject({ rerunOf: run.identifier, rerunOfDeleted: true });
+    for (const view of ['full', 'summary']) {
+      const polled = await t.api('admin', 'GET', `/workflows/runs/${copy}?view=${view}`);
+      expect(polled.body.workflowRun.rerunOfDeleted).toBe(true);
+      const reference = await t.api(
+        'admin',
+        'GET',
+        `/workflows/runs/${copy}?view=${view}&includeLogs=true`,
+      );
+      expect(reference.body.workflowRun.rerunOfDeleted).toBe(true);
+    }
+    const again = await t.api('admin', 'GET', path, undefined, {
+      'if-none-match': after.headers.get('etag')!,
+    });
+    expect(again.status).toBe(304);
   });
 });
 

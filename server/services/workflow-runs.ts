@@ -30,6 +30,7 @@ import {
   nodeRunsOf,
   readLogPage,
   rerunIdentifiers,
+  workflowRunGone,
   runChangeStamp,
   runPollSnapshot,
   type LogScope,
@@ -60,7 +61,10 @@ export async function workflowRunAnswer(db: DbOrTx, identifier: string, actor: A
   return toWorkflowRun(
     row,
     nodeRuns,
-    await rerunIdentifiers(db, identifier, visibleWorkflowRuns(actor)),
+    {
+      reruns: await rerunIdentifiers(db, identifier, visibleWorkflowRuns(actor)),
+      rerunOfDeleted: row.rerunOf !== null && (await workflowRunGone(db, row.rerunOf)),
+    },
     await agentClaims(db, 'agent_node_run', agentRuns),
   );
 }
@@ -114,7 +118,7 @@ export async function startWorkflowRun(
     return toWorkflowRun(
       await loadVisibleWorkflowRun(tx, identifier, actor),
       await nodeRunsOf(tx, identifier),
-      [],
+      { reruns: [], rerunOfDeleted: false },
     );
   });
 }
@@ -216,7 +220,12 @@ export async function pollWorkflowRun(
   if (snapshot.unchanged) return { unchanged: true, etag };
   const workflowRun = await withNodeRunDeliveries(
     db,
-    toWorkflowRun(snapshot.run, snapshot.nodeRuns, snapshot.reruns, snapshot.claims),
+    toWorkflowRun(
+      snapshot.run,
+      snapshot.nodeRuns,
+      { reruns: snapshot.reruns, rerunOfDeleted: snapshot.rerunOfDeleted },
+      snapshot.claims,
+    ),
     policy,
     snapshot.workItems,
   );

@@ -36,7 +36,14 @@ export function CompareLinks({ run }: { run: WorkflowRunSummary }) {
             </Button>
           </Tooltip>
         ))}
-      {run.rerunOf && (
+      {run.rerunOf && run.rerunOfDeleted && (
+        <Tooltip label="The original run no longer exists">
+          <Button size="xs" variant="light" disabled data-disabled>
+            Compare with the original
+          </Button>
+        </Tooltip>
+      )}
+      {run.rerunOf && !run.rerunOfDeleted && (
         <Button
           size="xs"
           variant="light"

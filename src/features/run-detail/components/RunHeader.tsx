@@ -7,6 +7,7 @@ import { RelativeTime } from '../../../components/RelativeTime';
 import { StatusBadge, workflowRunState } from '../../../components/StatusBadge';
 import { Fact } from '../../../components/Fact';
 import { RunEntityLink } from '../../../components/RunEntityLink';
+import { RunName } from '../../../components/RunName';
 import { CancelledBy, isCancelledOrCancelling } from './CancelledBy';
 import { CompareLinks } from './CompareLinks';
 import { RunControls } from './RunControls';
@@ -83,15 +84,27 @@ export function RunHeader({
           {actions && isCancelledOrCancelling(run) && <CancelledBy run={run} />}
           {run.rerunOf && (
             <Fact label="Re-run of">
-              <Anchor
-                size="sm"
-                ff="monospace"
-                renderRoot={(props) => (
-                  <Link to="/runs/$runId" params={{ runId: run.rerunOf! }} {...props} />
-                )}
-              >
-                {run.rerunOf}
-              </Anchor>
+              {run.rerunOfDeleted ? (
+                // Retention removed it: named, not linked to a page that would say "not found".
+                <Text size="sm" component="div">
+                  <RunName
+                    to="/runs/$runId"
+                    runId={run.rerunOf}
+                    gone={{ retentionDays: null }}
+                    inherit
+                  />
+                </Text>
+              ) : (
+                <Anchor
+                  size="sm"
+                  ff="monospace"
+                  renderRoot={(props) => (
+                    <Link to="/runs/$runId" params={{ runId: run.rerunOf! }} {...props} />
+                  )}
+                >
+                  {run.rerunOf}
+                </Anchor>
+              )}
             </Fact>
           )}
           {run.reruns && run.reruns.length > 0 && (
