@@ -3,9 +3,12 @@ import { selectRows, type DbOrTx, type Tx } from './client';
 import {
   decodeLineEntries,
   DIGITS,
+  ENTRY_LEVELS,
   entryLevel,
   entryLine,
+  LINE_ALPHABET,
   NEWLINE_IN_MESSAGE,
+  NUMBER_LINE_ENDS,
 } from '../domain/log-words';
 import { ANSI_PATTERN } from './log-filter';
 import { termsLowerAsJs } from './term-lowering';
@@ -210,8 +213,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   counted: string;
   /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
   counts: number[][];
-  /** The uncounted words of digits alone, space-joined like `words` but without their lines ('' when not listed). */
+  /**
+   * The uncounted words of digits alone: by line (domain/log-words.ts numbersByLine) when
+   * `numbersByLine`, else space-joined like `words` but without their lines ('' when not listed).
+   */
   numbers: string;
+  numbersByLine: boolean;
   /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
   listed: boolean;
   /**
@@ -247,9 +254,11 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers, pairs, pair_counts, word_overlaps)
+                                  listed, numbers, numbers_by_line, pairs, pair_counts,
+                                  word_overlaps)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[], c.word_overlaps
+                 c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.pairs,
+                 c.pair_counts::int2[], c.word_overlaps
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -258,11 +267,12 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
                       ${sql.param(chunks.map((c) => c.numbers))}::text[],
+                      ${sql.param(chunks.map((c) => c.numbersByLine))}::bool[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
                       ${sql.param(chunks.map((c) => c.overlaps))}::text[])
-            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers, pairs,
-                 pair_counts, word_overlaps)
+            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
+                 numbers_by_line, pairs, pair_counts, word_overlaps)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -431,6 +441,29 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
+ * The lines of a chunk's numbers by line (`numbers` when `numbers_by_line`, domain/log-words.ts
+ * numbersByLine) holding a number that contains `term` (digits alone), as listed entries
+ * (listedLines' form: each its line and level in LINE_DIGITS characters of LINE_ALPHABET,
+ * concatenated), '' when none. The text is split at every match of the term, as listedLines
+ * does: the match before piece i (i > 1) lies in the line after the line ends of pieces 1…i − 1
+ * (their characters that are neither digits nor spaces, summed in order), and its level is the
+ * first line end of piece i — or, when that piece has none (a second match in the same line),
+ * the line's last match answers for it. C-speed string functions over the row's value, no regexp.
+ */
+const numberLines = (column: SQL, term: string) => {
+  const ends = (piece: string) => sql.raw(`length(translate(${piece}, '0123456789 ', ''))`);
+  const n = sql.raw(`(m.line * ${ENTRY_LEVELS} + m.level)`);
+  const digit = (of: SQL) => sql`substr(${LINE_ALPHABET}, (${of})::int + 1, 1)`;
+  return sql`(SELECT coalesce(string_agg(${digit(sql`${n} / 961`)} || ${digit(sql`${n} / 31 % 31`)}
+                                   || ${digit(sql`${n} % 31`)}, ''), '')
+       FROM (SELECT p.i, sum(${ends('p.piece')}) OVER (ORDER BY p.i) - ${ends('p.piece')} AS line,
+                    strpos(${NUMBER_LINE_ENDS}, nullif(left(ltrim(p.piece, '0123456789 '), 1), '')) - 1
+                      AS level
+             FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i)) m
+       WHERE m.i > 1 AND m.level >= 0)`;
+};
+
+/**
  * How many more times than once a sum of the counts of a chunk's counted words containing `term`
  * counted the lines at `at` (indexes in COUNT_LEVELS), from its `word_overlaps`
  * (domain/log-words.ts chunkOverlaps): for each group of words of which k > 1 contain the term,
@@ -492,11 +525,14 @@ export async function countFromChunks(
   const inWords = sql`SELECT first_seq, listed,
                            CASE WHEN listed THEN ${listedLines(sql.raw('words'), term)} END AS lines
                     FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
-  // `numbers` lists no lines: a chunk holding the term there is read.
+  // The lines of numbers holding it, where `numbers` are by line (numberLines); a chunk sealed
+  // before them (sorted numbers, no lines) is read.
   const hits = DIGITS.test(term)
     ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
           FROM (${inWords} UNION ALL
-                SELECT first_seq, false, NULL FROM log_chunks
+                SELECT first_seq, numbers_by_line,
+                       CASE WHEN numbers_by_line THEN ${numberLines(sql.raw('numbers'), term)} END
+                FROM log_chunks
                 WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
     : inWords;
   return db.transaction(async (tx) => {
@@ -700,11 +736,17 @@ export async function termLines(
   levels: readonly string[] = [],
 ): Promise<ChunkCount> {
   const terms = patterns.map((p) => p.slice(1, -1));
-  // (A word of digits alone may be in `numbers`, whose lines are not listed.)
+  // (A word of digits alone may be in `numbers` too: their lines where they are by line, else
+  // the chunk is read.)
   const listedOf = (w: string) =>
-    sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
-                  ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
-             THEN ${listedLines(sql.raw('words'), w)} END`;
+    DIGITS.test(w)
+      ? sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                      AND (numbers_by_line OR strpos(numbers, ${w}) = 0)
+                 THEN ${listedLines(sql.raw('words'), w)}
+                      || CASE WHEN strpos(numbers, ${w}) > 0
+                              THEN ${numberLines(sql.raw('numbers'), w)} ELSE '' END END`
+      : sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                 THEN ${listedLines(sql.raw('words'), w)} END`;
   const matches = chunkMatches(patterns, 'c.');
   const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
   const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));

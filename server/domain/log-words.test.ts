@@ -4,6 +4,7 @@ import {
   asciiLowered,
   chunkWords,
   decodeLineEntries,
+  NUMBER_LINE_ENDS,
   OVERLAP_MAX_GROUPS,
   plainWords,
 } from './log-words';
@@ -11,7 +12,12 @@ import {
 /** The distinct words of `text` (one level for every line, none counted). */
 const wordSet = (text: string) => {
   const { words, numbers } = chunkWords(text, '0'.repeat(text.split('\n').length), Infinity, 1);
-  return plainWords(`${words} ${numbers}`).split(' ').filter(Boolean).sort().join(' ');
+  const distinct = new Set(numbers.split(/[^0-9]+/));
+  return plainWords(`${words} ${[...distinct].join(' ')}`)
+    .split(' ')
+    .filter(Boolean)
+    .sort()
+    .join(' ');
 };
 
 describe('chunkWords: the word set', () => {
@@ -118,10 +124,15 @@ describe('chunkWords: the lines of uncounted words', () => {
     });
   });
 
-  it('keeps words of digits alone apart, in numbers, without their lines', () => {
-    const split = chunkWords('id 42 x42 0x2a\n42 7', '01', 3, 4);
-    expect(plainWords(split.words)).toBe('0x2a id x42');
-    expect(split.numbers).toBe('42 7');
+  it('keeps words of digits alone apart, in numbers by line: each line’s, then its level’s line end', () => {
+    const split = chunkWords('id 42 x42 0x2a\n42 7\nnone\n9 7 9 007\n\n12', '013201', 3, 4);
+    expect(plainWords(split.words)).toBe('0x2a id none x42');
+    // Said twice in a line: once. Lines without numbers: their line end alone.
+    expect(split.numbers).toBe('42.42 7,:9 7 007;.12,');
+    expect(split.numbers.split('').filter((c) => NUMBER_LINE_ENDS.includes(c))).toHaveLength(6);
+    // A number counted (in minLines lines) is not there; a chunk without others has none.
+    expect(chunkWords('7 1\n7 2\n7 3', '111', 3, 4).numbers).toBe('1,2,3,');
+    expect(chunkWords('7 a\n7\n7', '111', 3, 4).numbers).toBe('');
   });
 
   it('writes the lines in characters that are neither letters, digits, spaces nor "!"', () => {

@@ -35,7 +35,7 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
  * inside a word, never inside its lines, and pg_trgm (which indexes letters and digits) sees the
  * words alone.
  */
-const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const LINE_DIGITS = 3;
 const LINE_CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
@@ -50,7 +50,7 @@ const ENTRY_HEAD = Array.from(
  * A line of a chunk and its level as one number, `offset · ENTRY_LEVELS + level` (< 31³ listed):
  * entryOf makes it, entryLine and entryLevel take it apart.
  */
-const ENTRY_LEVELS = 4;
+export const ENTRY_LEVELS = 4;
 const entryOf = (offset: number, level: number) => offset * ENTRY_LEVELS + level;
 export const entryLine = (entry: number) => Math.floor(entry / ENTRY_LEVELS);
 export const entryLevel = (entry: number) => entry % ENTRY_LEVELS;
@@ -92,11 +92,11 @@ export interface ChunkWords {
    */
   words: string;
   /**
-   * The uncounted words of digits alone, sorted, joined by spaces, their lines not listed: a
-   * term with a letter is never inside one (and a line's numbers — its own, a request's, a
-   * checksum — are most of a chunk's words), so its search reads `words` alone. Listed, such
-   * numbers took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
-   * numbers a line), over the 250 B a stored line.
+   * The uncounted words of digits alone, by line (s19search, numbersByLine's): a term with a
+   * letter is never inside one (and a line's numbers — its own, a request's, a checksum — are
+   * most of a chunk's words), so its search reads `words` alone. Listed beside each number, their
+   * lines took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
+   * numbers a line), over the 250 B a stored line; in the lines' order they cost next to nothing.
    */
   numbers: string;
   /** The words held by `minLines` lines or more, sorted, joined by spaces… */
@@ -185,7 +185,8 @@ export function chunkWords(
   }
   if (start >= 0) take(text.length);
   const words: string[] = [];
-  const numbers: string[] = [];
+  // A word's id → 1 when it is an uncounted number.
+  const isNumber = new Uint8Array(seen.size);
   const counted: string[] = [];
   const counts: number[][] = [];
   // A counted word's id → its index in `counted` (-1: not counted).
@@ -196,7 +197,7 @@ export function chunkWords(
       countedOf[entry[1]!] = counted.length;
       counted.push(word);
       counts.push(entry.slice(2, levelCount + 2));
-    } else if (DIGITS.test(word)) numbers.push(word);
+    } else if (DIGITS.test(word)) isNumber[entry[1]!] = 1;
     else {
       let lines = '';
       for (let k = levelCount + 2; k < entry.length; k++) lines += lineEntry(entry[k]!);
@@ -206,12 +207,56 @@ export function chunkWords(
   const spoken = said.subarray(0, saidCount * 4);
   return {
     words: words.join(' '),
-    numbers: numbers.join(' '),
+    numbers: numbersByLine(text, levels, isNumber, spoken),
     counted: counted.join(' '),
     counts,
     overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
+}
+
+/**
+ * What ends each line in a chunk's numbers by line (numbersByLine), by the line's level (its
+ * index in the levels, db/log-chunks.ts COUNT_LEVELS: DEBUG, INFO, WARN, ERROR): neither a digit
+ * nor a space, nor a letter (so pg_trgm, which indexes letters and digits, sees the numbers
+ * alone, as it did when they were space-joined).
+ */
+export const NUMBER_LINE_ENDS = '.,;:';
+
+/**
+ * A chunk's uncounted numbers in the order of its lines: for each line, the distinct uncounted
+ * words of digits alone it says (in the order said, space-joined), then the character of
+ * NUMBER_LINE_ENDS for its level — `4097,` `,` `4099 17;` — so a number's place says its line
+ * (the line ends before it) and its line's level (the next line end after it), and a term of
+ * digits is counted from the row (db/log-chunks.ts numberLines) instead of by reading the lines.
+ * The same numbers as when they were sorted and space-joined, one line end more a line and a
+ * number again for each further line saying it (a number said in COUNTED_MIN_LINES lines is
+ * counted, not here). '' when no line says an uncounted number.
+ */
+function numbersByLine(
+  text: string,
+  levels: string,
+  isNumber: Uint8Array,
+  said: Int32Array,
+): string {
+  let out = '';
+  let line = 0;
+  let inLine = false;
+  // The last line (+1) each number was written in: a number said twice in a line is written once.
+  const writtenIn = new Int32Array(isNumber.length);
+  for (let o = 0; o < said.length; o += 4) {
+    const id = said[o]!;
+    if (!isNumber[id]) continue;
+    const l = said[o + 3]!;
+    for (; line < l; line++, inLine = false) out += NUMBER_LINE_ENDS[levels.charCodeAt(line) - 48];
+    if (writtenIn[id] === l + 1) continue;
+    writtenIn[id] = l + 1;
+    out += (inLine ? ' ' : '') + text.slice(said[o + 1]!, said[o + 2]!);
+    inLine = true;
+  }
+  if (!out) return '';
+  for (; line < levels.length; line++) out += NUMBER_LINE_ENDS[levels.charCodeAt(line) - 48];
+  return out;
 }
 
 /**

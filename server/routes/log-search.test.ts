@@ -9,7 +9,6 @@ import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
 import { SPLIT_HERE_MAX_BYTES, sealLogChunks } from '../services/log-chunks';
 import { ANSI_PATTERN } from '../db/log-filter';
 import { sweepRetention } from '../services/retention';
-import { plainWords } from '../domain/log-words';
 import { bearerToken, startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import {
@@ -617,9 +616,9 @@ describe('counts from the chunks’ word counts', () => {
     expect(chunk!.counted.split(' ')).toEqual(['again', 'failed', 'item', 'ok', 'request']);
     expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
     expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
-    // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), sorted
-    // byte-wise, each with its line.
-    expect(plainWords(chunk!.numbers).split(' ').slice(0, 3)).toEqual(['0', '1', '10']);
+    // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), by line, each
+    // line's followed by its level's line end (DEBUG ".", INFO ",", WARN ";", ERROR ":").
+    expect(chunk!.numbers.slice(0, 16)).toBe('0.1,2;3:4.5,6;7:');
     expect(chunk!.words).toBe('');
     expect(chunk!.numbers).not.toMatch(/\b(failed|item)\b/);
   });
@@ -711,6 +710,47 @@ describe('counts from the chunks’ word counts', () => {
     expect(await firstCount(work, 'q=fail')).toBe(want() + 1);
   });
 
+  it('counts digits inside numbers from the numbers by line: a wrong line end changes the answer', async () => {
+    // An id in every line, "<i>4123" in every 13th; "x<i>4123" (listed) in every 65th (lines
+    // holding such an id too); "4123" counted in every 8th line of the second chunk.
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 50 }, (_, i) => ({
+      level: LEVELS[i % 4]!,
+      message: [
+        `request ${i % 13 === 0 ? `${i}4123` : 10_000 + i} ok`,
+        i % 65 === 0 ? `x${i}4123` : '',
+        i > CHUNK_LINES && i % 8 === 0 ? '4123' : '',
+      ].join(' '),
+    }));
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = (term: string, level?: string) =>
+      lines.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
+    const count = (term: string, level?: string) =>
+      firstCount(work, `q=${term}${level ? `&level=${level}` : ''}`);
+    for (const term of ['4123', '123', '041', '14123'])
+      for (const level of [undefined, 'INFO', 'ERROR'])
+        expect(await count(term, level), `${term} ${level}`).toBe(want(term, level));
+    // Read from the row, not the lines: the first chunk's INFO line ends made DEBUG…
+    const first = sql`node_key = ${keyOf(work)} AND first_seq = 1`;
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers = translate(numbers, ',', '.') WHERE ${first}`,
+    );
+    expect(await count('4123', 'INFO')).toBeLessThan(want('4123', 'INFO'));
+    expect(await count('4123', 'DEBUG')).toBeGreaterThan(want('4123', 'DEBUG'));
+    // …and its lines each taken for the next one: those listed for "x<i>4123" counted twice.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers = ',' || translate(numbers, '.', ',') WHERE ${first}`,
+    );
+    const listed = lines.filter((l, i) => i < CHUNK_LINES && i % 65 === 0).length;
+    expect(await count('4123')).toBe(want('4123') + listed);
+    // As chunks sealed before numbers by line: read, right again.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers_by_line = false WHERE node_key = ${keyOf(work)}`,
+    );
+    for (const level of [undefined, 'INFO', 'DEBUG'])
+      expect(await count('4123', level)).toBe(want('4123', level));
+  });
+
   it('answers what a case-insensitive substring scan of every line answers, for any term, level and cursor', async () => {
     let seed = 9;
     // mulberry32: a seeded generator whose products stay exact in doubles.
@@ -781,6 +821,12 @@ describe('counts from the chunks’ word counts', () => {
                 : Math.floor(random() * 1e6).toString(36);
         return random() < 0.1 ? colour(w) : w;
       });
+      // Numbers (uncounted, in `numbers` by line, s19search): an id in every third line, one
+      // said twice in a line, in a colour, across a newline inside the message.
+      if (i % 3 === 0) words.push(String((i * 7919) % 100_000));
+      if (i % 29 === 0) words.push(`n=${i % 1000}4123 ${i % 1000}4123`);
+      if (i % 31 === 0) words.push(`\u001b[32m${i}4123\u001b[0m`);
+      if (i % 37 === 0) words.push(`41\n23${i}`);
       return { level: pick(LEVELS), message: words.join(pick([' ', ', ', ':', '-', '  '])) };
     });
     const work = await nodeRunOfLines(lines);
@@ -815,6 +861,18 @@ describe('counts from the chunks’ word counts', () => {
       sql`UPDATE log_chunks SET word_overlaps = NULL
           WHERE node_key = ${keyOf(work)} AND first_seq = ${2 * CHUNK_LINES + 1}`,
     );
+    // The second chunk as one sealed before numbers by line: sorted and space-joined, read.
+    const [second] = await selectRows<{ numbers: string }>(
+      t.database.db,
+      sql`UPDATE log_chunks
+          SET numbers_by_line = false,
+              numbers = (SELECT string_agg(n, ' ' ORDER BY n COLLATE "C")
+                         FROM (SELECT DISTINCT n
+                               FROM unnest(regexp_split_to_array(numbers, '[^0-9]+')) n
+                               WHERE n <> '') d)
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${CHUNK_LINES + 1} RETURNING numbers`,
+    );
+    expect(second!.numbers).toMatch(/^[0-9]+( [0-9]+){500,}$/);
 
     // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
     const fold = (text: string) => text.toLowerCase();
@@ -868,6 +926,17 @@ describe('counts from the chunks’ word counts', () => {
       const at = Math.floor(random() * text.length);
       const term = text.slice(at, at + 3 + Math.floor(random() * 5));
       if (term.trim()) terms.push(random() < 0.5 ? term.toUpperCase() : term);
+    }
+    // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
+    // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
+    terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
+    for (let i = 0; i < 8; i++) {
+      const numbers = stripAnsi(lines[3 * Math.floor((random() * n) / 3)]!.message).match(
+        /\d{3,}/g,
+      );
+      const number = numbers?.[Math.floor(random() * numbers.length)];
+      const at = Math.floor(random() * ((number?.length ?? 3) - 2));
+      if (number) terms.push(number.slice(at, at + 3 + Math.floor(random() * 3)));
     }
     const filters = ['', 'ERROR', 'DEBUG,WARN'];
     const cursors = [

@@ -1,0 +1,1 @@
+ALTER TABLE "log_chunks" ADD COLUMN "numbers_by_line" boolean DEFAULT false NOT NULL;
