@@ -426,6 +426,13 @@ export const logChunks = pgTable(
      */
     numbersByLine: boolean('numbers_by_line').notNull().default(false),
     /**
+     * The counted words some line of the chunk says more than once, sorted, space-separated
+     * (s19search; NULL in a chunk sealed before, or split by PostgreSQL): a phrase of three words
+     * or more whose middle words are counted and not among these is counted from the kept pairs
+     * (db/log-chunks.ts chainLines).
+     */
+    repeated: text('repeated'),
+    /**
      * The adjacent pairs of words found in at least COUNTED_MIN_LINES of the chunk's lines, each
      * the two words and the separator between them as said (`upstream returned`), sorted,
      * newline-separated (s12search; NULL in a chunk sealed before, or split by PostgreSQL). With

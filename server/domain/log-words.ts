@@ -104,6 +104,12 @@ export interface ChunkWords {
   /** …and for each of them, in the same order, its lines at each level (index = level). */
   counts: number[][];
   /**
+   * The counted words some line says more than once, sorted, joined by spaces: a phrase whose
+   * middle word is said once in every line holding it lies where its kept pairs meet
+   * (db/log-chunks.ts chainLines).
+   */
+  repeated: string;
+  /**
    * The adjacent pairs of words held by `minLines` lines or more: the first word, the separator
    * between them exactly as said, the second word (`upstream returned`, `user=alice`), sorted,
    * joined by newlines (which no pair holds: a newline ends a line)…
@@ -147,6 +153,8 @@ export function chunkWords(
   // minLines lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
   const most = 2 + levelCount + minLines;
+  // The ids of words said again in a line they were said in (once each time).
+  const twice: number[] = [];
   // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
   let said: Int32Array = saidWords;
   let saidCount = 0;
@@ -167,7 +175,7 @@ export function chunkWords(
       entry[0] = line;
       entry[level + 2]!++;
       if (entry.length < most) entry.push(entryOf(line, level));
-    }
+    } else twice.push(entry[1]!);
     const o = saidCount++ * 4;
     if (o + 4 > said.length) said = grown(said, text.length);
     said[o] = entry[1]!;
@@ -191,12 +199,16 @@ export function chunkWords(
   const counts: number[][] = [];
   // A counted word's id → its index in `counted` (-1: not counted).
   const countedOf = new Int32Array(seen.size).fill(-1);
+  const saidTwice = new Uint8Array(seen.size);
+  for (const id of twice) saidTwice[id] = 1;
+  const repeated: string[] = [];
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
     if (entry.length >= most) {
       countedOf[entry[1]!] = counted.length;
       counted.push(word);
       counts.push(entry.slice(2, levelCount + 2));
+      if (saidTwice[entry[1]!]) repeated.push(word);
     } else if (DIGITS.test(word)) isNumber[entry[1]!] = 1;
     else {
       let lines = '';
@@ -210,28 +222,32 @@ export function chunkWords(
     numbers: numbersByLine(text, levels, isNumber, spoken),
     counted: counted.join(' '),
     counts,
+    repeated: repeated.join(' '),
     overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
 }
 
 /**
- * What ends each line in a chunk's numbers by line (numbersByLine), by the line's level (its
- * index in the levels, db/log-chunks.ts COUNT_LEVELS: DEBUG, INFO, WARN, ERROR): neither a digit
- * nor a space, nor a letter (so pg_trgm, which indexes letters and digits, sees the numbers
- * alone, as it did when they were space-joined).
+ * What a chunk's numbers by line (numbersByLine) say of their lines: `,` ends each line, and the
+ * first of these characters after a number is its line's level (its index here, the levels'
+ * index: DEBUG, INFO, WARN, ERROR, as db/log-chunks.ts COUNT_LEVELS) — the line's end itself
+ * for INFO, most lines, one character more before it for the others. None is a digit, a space or
+ * a letter (pg_trgm, which indexes letters and digits, sees the numbers alone, as it did when they
+ * were space-joined).
  */
 export const NUMBER_LINE_ENDS = '.,;:';
+const NUMBER_LINE_END = ',';
 
 /**
  * A chunk's uncounted numbers in the order of its lines: for each line, the distinct uncounted
- * words of digits alone it says (in the order said, space-joined), then the character of
- * NUMBER_LINE_ENDS for its level — `4097,` `,` `4099 17;` — so a number's place says its line
- * (the line ends before it) and its line's level (the next line end after it), and a term of
- * digits is counted from the row (db/log-chunks.ts numberLines) instead of by reading the lines.
- * The same numbers as when they were sorted and space-joined, one line end more a line and a
- * number again for each further line saying it (a number said in COUNTED_MIN_LINES lines is
- * counted, not here). '' when no line says an uncounted number.
+ * words of digits alone it says (in the order said, space-joined), its level's mark when not INFO,
+ * then `,` — `4097,` `,` `4099 17;,` — so a number's place says its line (the line ends before
+ * it) and its line's level (NUMBER_LINE_ENDS: the first mark after it), and a term of digits is
+ * counted from the row (db/log-chunks.ts numberLines) instead of by reading the lines. The same
+ * numbers as when they were sorted and space-joined, one `,` more a line, a mark for a line not
+ * INFO that says numbers, and a number again for each further line saying it (a number said in
+ * COUNTED_MIN_LINES lines is counted, not here). '' when no line says an uncounted number.
  */
 function numbersByLine(
   text: string,
@@ -242,20 +258,25 @@ function numbersByLine(
   let out = '';
   let line = 0;
   let inLine = false;
+  const end = () => {
+    const level = levels.charCodeAt(line) - 48;
+    out += inLine && level !== 1 ? NUMBER_LINE_ENDS[level]! + NUMBER_LINE_END : NUMBER_LINE_END;
+    inLine = false;
+  };
   // The last line (+1) each number was written in: a number said twice in a line is written once.
   const writtenIn = new Int32Array(isNumber.length);
   for (let o = 0; o < said.length; o += 4) {
     const id = said[o]!;
     if (!isNumber[id]) continue;
     const l = said[o + 3]!;
-    for (; line < l; line++, inLine = false) out += NUMBER_LINE_ENDS[levels.charCodeAt(line) - 48];
+    for (; line < l; line++) end();
     if (writtenIn[id] === l + 1) continue;
     writtenIn[id] = l + 1;
     out += (inLine ? ' ' : '') + text.slice(said[o + 1]!, said[o + 2]!);
     inLine = true;
   }
   if (!out) return '';
-  for (; line < levels.length; line++) out += NUMBER_LINE_ENDS[levels.charCodeAt(line) - 48];
+  for (; line < levels.length; line++) end();
   return out;
 }
 

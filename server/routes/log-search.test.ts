@@ -617,8 +617,8 @@ describe('counts from the chunks’ word counts', () => {
     expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
     expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
     // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), by line, each
-    // line's followed by its level's line end (DEBUG ".", INFO ",", WARN ";", ERROR ":").
-    expect(chunk!.numbers.slice(0, 16)).toBe('0.1,2;3:4.5,6;7:');
+    // line's followed by its level (DEBUG ".", WARN ";", ERROR ":", INFO nothing) and ",".
+    expect(chunk!.numbers.slice(0, 22)).toBe('0.,1,2;,3:,4.,5,6;,7:,');
     expect(chunk!.words).toBe('');
     expect(chunk!.numbers).not.toMatch(/\b(failed|item)\b/);
   });
@@ -730,17 +730,16 @@ describe('counts from the chunks’ word counts', () => {
     for (const term of ['4123', '123', '041', '14123'])
       for (const level of [undefined, 'INFO', 'ERROR'])
         expect(await count(term, level), `${term} ${level}`).toBe(want(term, level));
-    // Read from the row, not the lines: the first chunk's INFO line ends made DEBUG…
+    // Read from the row, not the lines: the first chunk's INFO lines made DEBUG…
     const first = sql`node_key = ${keyOf(work)} AND first_seq = 1`;
     await t.database.db.execute(
-      sql`UPDATE log_chunks SET numbers = translate(numbers, ',', '.') WHERE ${first}`,
+      sql`UPDATE log_chunks SET numbers = regexp_replace(numbers, '([0-9]),', '\\1.,', 'g')
+          WHERE ${first}`,
     );
     expect(await count('4123', 'INFO')).toBeLessThan(want('4123', 'INFO'));
     expect(await count('4123', 'DEBUG')).toBeGreaterThan(want('4123', 'DEBUG'));
     // …and its lines each taken for the next one: those listed for "x<i>4123" counted twice.
-    await t.database.db.execute(
-      sql`UPDATE log_chunks SET numbers = ',' || translate(numbers, '.', ',') WHERE ${first}`,
-    );
+    await t.database.db.execute(sql`UPDATE log_chunks SET numbers = ',' || numbers WHERE ${first}`);
     const listed = lines.filter((l, i) => i < CHUNK_LINES && i % 65 === 0).length;
     expect(await count('4123')).toBe(want('4123') + listed);
     // As chunks sealed before numbers by line: read, right again.
@@ -804,6 +803,12 @@ describe('counts from the chunks’ word counts', () => {
       if (i % 79 === 4) return `upstream  returned ${i}`;
       if (i % 73 === 5) return `${colour('upstream')} returned, disk${i % 3 ? ' ' : '\n'}queue`;
       if (i % 71 === 6) return `upstream returned ${i} upstream\nreturned`;
+      // Three words or more (s19search): kept pairs that meet at a middle word said once a line
+      // (twice in some lines of the third chunk), and in the second chunk lines saying "pool" and
+      // "drained" apart, so no pair holds every line of its middle word there.
+      if (i % 61 === 7)
+        return `Worker pool drained: 502 tasks left${chunk === 2 && i % 5 === 0 ? ' drained' : ''}`;
+      if (i % 127 === 9 && chunk === 1) return `pool x drained ${i}`;
       return null;
     };
     const lines = Array.from({ length: n }, (_, i) => {
@@ -927,6 +932,19 @@ describe('counts from the chunks’ word counts', () => {
       const term = text.slice(at, at + 3 + Math.floor(random() * 5));
       if (term.trim()) terms.push(random() < 0.5 ? term.toUpperCase() : term);
     }
+    // Phrases of three words or more, and a last word of digits (s19search).
+    terms.push(
+      'worker pool drained',
+      'WORKER POOL DRAINED: 502',
+      'pool drained: 502',
+      'orker pool drained: 50',
+      'drained: 502 tasks left',
+      'pool drained: 502 tasks',
+      'pool drained:502',
+      'drained: 502',
+      'upstream returned 123',
+      'disk, queue failed',
+    );
     // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
     // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
     terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
@@ -1062,6 +1080,78 @@ describe('counts of two words from the chunks’ kept pairs', () => {
     // Terms the pairs cannot answer read the lines: a separator before, a third word.
     expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
     expect(await count('upstream%20returned%201')).toBe(want('upstream returned 1'));
+  }, 120_000);
+});
+
+describe('counts of phrases of three words or more from the chunks’ kept pairs', () => {
+  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+  // 3 chunks of 13 read: few enough that the count reads them alone, not the whole node run.
+  const CHUNKS = 13;
+  /** Read whatever their pairs say: a middle word said twice in a line, said apart from the
+   * pairs, a number starting with the last word. */
+  const TWICE = 3;
+  const APART = 5;
+  const A_NUMBER = 7;
+  const message = (i: number) => {
+    const chunk = Math.floor(i / CHUNK_LINES);
+    const id = 1_000_000 + i;
+    if (i % 10 === 0)
+      return `request ${id} failed: upstream returned 502 after ${id}${chunk === TWICE && i % 100 === 50 ? ' returned' : ''}`;
+    if (chunk === APART && i % 97 === 1) return `returned ${id}`;
+    if (chunk === A_NUMBER && i % 500 === 3) return `item 502${id} ok`;
+    return `item ${id} ok`;
+  };
+
+  it('counts a phrase where its kept pairs meet, and reads the other chunks', async () => {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: i % 3 ? 'INFO' : 'WARN',
+      message: message(i),
+    }));
+    await postLines(work, logs);
+    await sealLogChunks(t.database.db);
+    const count = async (q: string, level?: string) => {
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      const query = `q=${encodeURIComponent(q)}&total=only${level ? `&level=${level}` : ''}`;
+      return (await nodeLogs(work, query)).total;
+    };
+    const want = (term: string, level?: string) =>
+      logs.filter(
+        (l) =>
+          l.message.toLowerCase().includes(term.toLowerCase()) && (!level || l.level === level),
+      ).length;
+    const terms = [
+      'upstream returned 502',
+      'failed: upstream returned 502',
+      'Failed: Upstream Returned 50',
+      'iled: upstream returned',
+      'upstream returned 502 after',
+      'returned 502',
+      'upstream returned  502',
+    ];
+    for (const q of terms)
+      for (const level of [undefined, 'WARN'])
+        expect(await count(q, level), q).toBe(want(q, level));
+    // One more line at INFO in every chunk's pair "returned 502": the answer follows in the
+    // chunks its pairs answer, not in the three read.
+    const pair = sql`array_position(string_to_array(pairs, E'\n'), 'returned 502')`;
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET pair_counts[${pair}][2] = pair_counts[${pair}][2] + 1
+          WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await count('upstream returned 502')).toBe(want('upstream returned 502') + CHUNKS - 3);
+    expect(await count('upstream returned 502', 'WARN')).toBe(
+      want('upstream returned 502', 'WARN'),
+    );
+    // As chunks sealed before s19search (no word said twice known): read, right again.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET repeated = NULL WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await count('upstream returned 502')).toBe(want('upstream returned 502'));
+    // Two words counted from their pair where it is the only candidate: all but the chunk with a
+    // number starting with 502 (a word said twice, or apart, does not matter to one pair).
+    expect(await count('returned 502')).toBe(want('returned 502') + CHUNKS - 1);
   }, 120_000);
 });
 

@@ -109,6 +109,7 @@ async function sealChunks(
         words,
         numbers: '',
         numbersByLine: false,
+        repeated: null,
         counted: '',
         counts: [],
         listed: false,

@@ -1,1 +1,0 @@
-ALTER TABLE "log_chunks" ADD COLUMN "numbers_by_line" boolean DEFAULT false NOT NULL;
