@@ -10,7 +10,7 @@ import {
   NEWLINE_IN_MESSAGE,
   NUMBER_LINE_ENDS,
 } from '../domain/log-words';
-import { ANSI_PATTERN } from './log-filter';
+import { ANSI_PATTERN, messageMatches } from './log-filter';
 import { termsLowerAsJs } from './term-lowering';
 
 /**
@@ -454,19 +454,23 @@ const listedLines = (column: SQL, term: string) =>
  * it. C-speed string functions over the row's value, no regexp.
  */
 const numberLines = (column: SQL, term: string) => {
-  // (octet_length: the text is ASCII. translate() of the digits and spaces instead cost 1.3 ms
-  // of CPU a chunk of 4 096 ids, replace() of four line ends 0.25 ms.)
-  const ends = (piece: string) =>
-    sql.raw(`(octet_length(${piece}) - octet_length(replace(${piece}, ',', '')))`);
   const n = sql.raw(`(m.line * ${ENTRY_LEVELS} + m.level)`);
   const digit = (of: SQL) => sql`substr(${LINE_ALPHABET}, (${of})::int + 1, 1)`;
+  // A piece's line ends counted once (octet_length: the text is ASCII; translate() of the digits
+  // and spaces instead cost 1.3 ms of CPU a chunk of 4 096 ids, replace() of four line ends
+  // 0.25 ms); its level from the character before its first line end, its level's mark or a
+  // digit (INFO) (ltrim() of the digits and spaces read the whole piece in a UTF-8 database).
   return sql`(SELECT coalesce(string_agg(${digit(sql`${n} / 961`)} || ${digit(sql`${n} / 31 % 31`)}
                                    || ${digit(sql`${n} % 31`)}, ''), '')
-       FROM (SELECT p.i, sum(${ends('p.piece')}) OVER (ORDER BY p.i) - ${ends('p.piece')} AS line,
-                    strpos(${NUMBER_LINE_ENDS}, nullif(left(ltrim(p.piece, '0123456789 '), 1), '')) - 1
-                      AS level
-             FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i)) m
-       WHERE m.i > 1 AND m.level >= 0)`;
+       FROM (SELECT e.i, sum(e.ends) OVER (ORDER BY e.i) - e.ends AS line, e.level
+             FROM (SELECT p.i, octet_length(p.piece) - octet_length(replace(p.piece, ',', '')) AS ends,
+                          CASE WHEN x.e > 0
+                               THEN coalesce(nullif(strpos(${NUMBER_LINE_ENDS},
+                                                    CASE WHEN x.e = 1 THEN ',' ELSE substr(p.piece, x.e - 1, 1) END),
+                                             0), 2) - 1 END AS level
+                   FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i)
+                   CROSS JOIN LATERAL (SELECT strpos(p.piece, ',') AS e) x) e) m
+       WHERE m.i > 1 AND m.level IS NOT NULL)`;
 };
 
 /**
@@ -730,9 +734,14 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
     ...needles.map((_, j) => sql`u.p${sql.raw(String(j))} > 0`),
     ...middles.map((_, j) => sql`u.w${sql.raw(String(j))} > 0`),
   ];
+  // The pairs' and middle words' indexes, each found once, then their counts.
+  const indexes = [
+    ...needles.map((_, j) => sql`${index('u.pp', `u.p${j}`, "E'\\n'")} AS i${sql.raw(String(j))}`),
+    ...middles.map((_, j) => sql`${index('u.ww', `u.w${j}`, "' '")} AS i${sql.raw(String(k + j))}`),
+  ];
   const counts = [
-    ...needles.map((_, j) => perLevel('pair_counts', index('u.pp', `u.p${j}`, "E'\\n'"))),
-    ...middles.map((_, j) => perLevel('counts', index('u.ww', `u.w${j}`, "' '"))),
+    ...needles.map((_, j) => perLevel('pair_counts', sql.raw(`v.i${j}`))),
+    ...middles.map((_, j) => perLevel('counts', sql.raw(`v.i${k + j}`))),
   ];
   const notRepeated = middles.map(
     (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
@@ -742,13 +751,57 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
                        AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
                        AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
-                       AND NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
-                  THEN (SELECT CASE WHEN ${sql.join(found, sql` AND `)}
-                                    THEN ARRAY[${sql.join(counts, sql`, `)}]::int[] END
-                        FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
-                              FROM (SELECT E'\n' || c.pairs || E'\n' AS pp,
-                                           ' ' || c.counted || ' ' AS ww OFFSET 0) t
-                              OFFSET 0) u) END`;
+                  THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
+                        FROM (SELECT ${sql.join(indexes, sql`, `)}
+                              FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
+                                    FROM (SELECT E'\n' || c.pairs || E'\n' AS pp,
+                                                 ' ' || c.counted || ' ' AS ww OFFSET 0) t
+                                    OFFSET 0) u
+                              WHERE ${sql.join(found, sql` AND `)} OFFSET 0) v) END`;
+}
+
+/**
+ * Where chainLines' counts leave lines out: a chunk whose uncounted words may hold an edge word of
+ * `phrase` (in `hit`, chunksHolding's) may have lines holding the phrase through them, beside
+ * those of its counted words. Those lines are among the lines listed for its uncounted words
+ * holding the first or the last word (and, for a last word of digits, the numbers by line holding
+ * it): their listed entries (listedLines' form), '' for a chunk not in `hit`, NULL when they are
+ * not listed (a chunk sealed before listed words or numbers by line: it is read). Also the
+ * counted words that are the edge words' candidates (`a`, `z`): a listed line holding the phrase
+ * through them is in the pairs' count already (chainForm).
+ */
+function chainCandidates(phrase: PhraseTerm): SQL {
+  const first = phrase.words[0]!;
+  const last = phrase.words[phrase.words.length - 1]!;
+  const digits = DIGITS.test(last);
+  return sql`CASE WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+                  WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
+                  THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
+                       ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
+             END AS candidates,
+             split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
+                        ' ', -1) AS a,
+             split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1) AS z`;
+}
+
+/** The ASCII separators of a line's words (domain/log-words.ts WORD_SEPARATORS), for a regexp. */
+const SEPARATOR_CLASS = '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]';
+
+/**
+ * A regular expression (PostgreSQL's) that a line, lower-cased and without colour codes, matches
+ * where it holds `phrase` through the counted words `a` and `z` (chainCandidates'): a, the
+ * phrase's separators and middle words, z, each a whole word.
+ */
+export function chainForm(phrase: PhraseTerm, a: string, z: string): string {
+  const literal = (text: string) =>
+    text.replace(/[^A-Za-z0-9\u0080-\uffff]/g, (c) => (c === '\t' ? '\\t' : `\\${c}`));
+  const words = [a, ...phrase.words.slice(1, -1), z];
+  const said = words
+    .map(
+      (w, j) => literal(w) + (j < phrase.separators.length ? literal(phrase.separators[j]!) : ''),
+    )
+    .join('');
+  return `(^|${SEPARATOR_CLASS})${said}(${SEPARATOR_CLASS}|$)`;
 }
 
 /**
@@ -845,12 +898,16 @@ export async function termLines(
       hi: number;
       lines: (string | null)[];
       chain: number[] | null;
+      candidates: string | null;
+      a: string | null;
+      z: string | null;
     }>(
       tx,
       sql`WITH hit AS MATERIALIZED (${hit})
           SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
-                 ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain
+                 ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain,
+                 ${phrase ? chainCandidates(phrase) : sql`NULL AS candidates, NULL AS a, NULL AS z`}
           FROM log_chunks c
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
@@ -858,10 +915,19 @@ export async function termLines(
     );
     const read: LineRange[] = [];
     let counted = 0;
-    for (const { lo, hi, lines, chain } of rows) {
-      const n = chain && chainCount(chain, phrase!.separators.length, at);
-      if (n !== null) {
+    // Listed lines of chunks counted from their pairs that may hold the phrase through uncounted
+    // words too, and the form of the phrase the pairs counted there (chainCandidates).
+    const recheck: number[] = [];
+    const forms: string[] = [];
+    for (const { lo, hi, lines, chain, candidates, a, z } of rows) {
+      const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
+      if (n !== null && n !== false) {
         counted += n;
+        for (const entry of decodeLineEntries(candidates!))
+          if (at.includes(entryLevel(entry))) {
+            recheck.push(lo + entryLine(entry));
+            forms.push(chainForm(phrase!, a!, z!));
+          }
         continue;
       }
       const listed = lines
@@ -874,7 +940,26 @@ export async function termLines(
           .sort((a, b) => a - b))
           if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
     }
+    if (recheck.length) {
+      // Those holding the phrase, but not through the counted words the pairs counted.
+      const message = sql.raw('l.message');
+      const [extra] = await selectRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n
+            FROM unnest(${sql.param(recheck)}::int[], ${sql.param(forms)}::text[]) AS r(seq, form)
+            CROSS JOIN LATERAL (
+              SELECT message FROM node_run_lines
+              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+            WHERE ${messageMatches(message, phraseText(phrase!))}
+              AND NOT ${searchable(message)} ~ r.form`,
+      );
+      counted += extra?.n ?? 0;
+    }
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
     return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
   });
 }
+
+/** The phrase as a term again (lower-cased: a search ignores case). */
+const phraseText = (phrase: PhraseTerm) =>
+  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('');
