@@ -1241,8 +1241,8 @@ async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, l
  * A node run's count of a term from its chunks' rows after seq `after`: a word or a part of one
  * (`term`, countableTerm's) from the words' counts; any other term (several words, punctuation)
  * from the lines listed for its words (`patternsOf`, chunkPatterns', db/log-chunks.ts
- * termLines), and a term of two words or more (`q`, phraseTerm's) from the chunks' kept pairs where they
- * tell. Null when the chunks index no word of it.
+ * termLines), and a term of two words or more (`q`, phraseTerm's) from the chunks' kept pairs
+ * where they tell. Null when the chunks index no word of it.
  */
 async function nodeCountFromChunks(
   db: DbOrTx,

@@ -869,11 +869,12 @@ describe('counts from the chunks’ word counts', () => {
       sql`UPDATE log_chunks SET word_overlaps = NULL
           WHERE node_key = ${keyOf(work)} AND first_seq = ${2 * CHUNK_LINES + 1}`,
     );
-    // The second chunk as one sealed before numbers by line: sorted and space-joined, read.
+    // The second chunk as one sealed before s19search: its numbers sorted and space-joined, no
+    // words said twice known (a phrase of three words or more there is read).
     const [second] = await selectRows<{ numbers: string }>(
       t.database.db,
       sql`UPDATE log_chunks
-          SET numbers_by_line = false,
+          SET numbers_by_line = false, repeated = NULL,
               numbers = (SELECT string_agg(n, ' ' ORDER BY n COLLATE "C")
                          FROM (SELECT DISTINCT n
                                FROM unnest(regexp_split_to_array(numbers, '[^0-9]+')) n
