@@ -255,30 +255,52 @@ function numbersByLine(
   isNumber: Uint8Array,
   said: Int32Array,
 ): string {
-  let out = '';
+  // Written as character codes (ASCII: digits, spaces and NUMBER_LINE_ENDS) into a buffer grown
+  // as needed: strings joined cost 0.25 µs a line of the sealer's split, this ~0.1.
+  let out = numbersOut;
+  let n = 0;
+  const room = (more: number) => {
+    if (n + more <= out.length) return;
+    const bigger = new Uint8Array(Math.max(out.length * 2, n + more));
+    bigger.set(out.subarray(0, n));
+    out = bigger;
+  };
+  const end = (level: number, withMark: boolean) => {
+    room(2);
+    if (withMark && level !== INFO) out[n++] = NUMBER_LINE_ENDS.charCodeAt(level);
+    out[n++] = LINE_END_CODE;
+  };
   let line = 0;
   let inLine = false;
-  const end = () => {
-    const level = levels.charCodeAt(line) - 48;
-    out += inLine && level !== 1 ? NUMBER_LINE_ENDS[level]! + NUMBER_LINE_END : NUMBER_LINE_END;
-    inLine = false;
-  };
+  let any = false;
   // The last line (+1) each number was written in: a number said twice in a line is written once.
   const writtenIn = new Int32Array(isNumber.length);
   for (let o = 0; o < said.length; o += 4) {
     const id = said[o]!;
     if (!isNumber[id]) continue;
     const l = said[o + 3]!;
-    for (; line < l; line++) end();
+    for (; line < l; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
     if (writtenIn[id] === l + 1) continue;
     writtenIn[id] = l + 1;
-    out += (inLine ? ' ' : '') + text.slice(said[o + 1]!, said[o + 2]!);
-    inLine = true;
+    const from = said[o + 1]!;
+    const to = said[o + 2]!;
+    room(to - from + 1);
+    if (inLine) out[n++] = 32;
+    for (let i = from; i < to; i++) out[n++] = text.charCodeAt(i);
+    inLine = any = true;
   }
-  if (!out) return '';
-  for (; line < levels.length; line++) end();
-  return out;
+  if (!any) return '';
+  for (; line < levels.length; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
+  if (out.length <= NUMBERS_OUT_KEPT) numbersOut = out;
+  return Buffer.from(out.buffer, out.byteOffset, n).toString('latin1');
 }
+
+/** INFO's index in the levels, and `,`'s code. */
+const INFO = 1;
+const LINE_END_CODE = NUMBER_LINE_END.charCodeAt(0);
+/** numbersByLine's buffer, kept between chunks up to NUMBERS_OUT_KEPT bytes. */
+const NUMBERS_OUT_KEPT = 1 << 20;
+let numbersOut = new Uint8Array(1 << 16);
 
 /**
  * The words said in a chunk, four numbers each (id, start, end, line), in a buffer kept between
