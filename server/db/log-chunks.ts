@@ -766,7 +766,8 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
  * those of its counted words. Those lines are among the lines listed for its uncounted words
  * holding the first or the last word (and, for a last word of digits, the numbers by line holding
  * it): their listed entries (listedLines' form), '' for a chunk not in `hit`, NULL when they are
- * not listed (a chunk sealed before listed words or numbers by line: it is read). Also the
+ * not listed (a chunk sealed before listed words or numbers by line: it is read) or the chain
+ * cannot count the chunk (no pairs, an edge word in no counted word). Also the
  * counted words that are the edge words' candidates (`a`, `z`): a listed line holding the phrase
  * through them is in the pairs' count already (chainForm).
  */
@@ -774,7 +775,11 @@ function chainCandidates(phrase: PhraseTerm): SQL {
   const first = phrase.words[0]!;
   const last = phrase.words[phrase.words.length - 1]!;
   const digits = DIGITS.test(last);
-  return sql`CASE WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+  // Only where the chain may count (its edge words counted): `hit` is read (and made, once) only
+  // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
+  return sql`CASE WHEN c.pairs IS NULL OR strpos(c.counted, ${first}) = 0
+                       OR strpos(c.counted, ${last}) = 0 THEN NULL
+                  WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
                   WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
                   THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
                        ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
