@@ -747,8 +747,8 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
     (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
   );
   return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
-                       ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
                        AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
+                       ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
                        AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
                   THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
@@ -777,16 +777,20 @@ function chainCandidates(phrase: PhraseTerm): SQL {
   const digits = DIGITS.test(last);
   // Only where the chain may count (its edge words counted): `hit` is read (and made, once) only
   // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
-  return sql`CASE WHEN c.pairs IS NULL OR strpos(c.counted, ${first}) = 0
-                       OR strpos(c.counted, ${last}) = 0 THEN NULL
+  const may = sql`c.pairs IS NOT NULL AND strpos(c.counted, ${first}) > 0
+                  AND strpos(c.counted, ${last}) > 0`;
+  return sql`CASE WHEN NOT (${may}) THEN NULL
                   WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
                   WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
                   THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
                        ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
              END AS candidates,
-             split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
-                        ' ', -1) AS a,
-             split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1) AS z`;
+             CASE WHEN ${may}
+                  THEN split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
+                                  ' ', -1) END AS a,
+             CASE WHEN ${may}
+                  THEN split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1)
+                  END AS z`;
 }
 
 /** The ASCII separators of a line's words (domain/log-words.ts WORD_SEPARATORS), for a regexp. */
