@@ -51,6 +51,9 @@ const ALL_CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"reset" (every 1000th line)', 'reset'],
   ['"reset" at WARN, whole run', 'reset', ['WARN'], 'run'],
   ['"4123" (digits, inside numbers)', '4123'],
+  ['"4123" at ERROR (digits, inside numbers)', '4123', ['ERROR']],
+  ['"14123" (an id, and inside others)', '14123'],
+  ['"4123" whole run (digits, inside numbers)', '4123', undefined, 'run'],
   ['"502" (a counted word and numbers)', '502'],
   ['"connection reset" (two rare words)', 'connection reset'],
   ['"user=42" (punctuation)', 'user=42'],
@@ -59,6 +62,10 @@ const ALL_CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"upstream returned" (two words)', 'upstream returned'],
   ['"failed: upstream" (two counted words, ": ")', 'failed: upstream'],
   ['"returned 502" at ERROR (two counted words)', 'returned 502', ['ERROR']],
+  ['"upstream returned 502" (three words)', 'upstream returned 502'],
+  ['"connection reset by peer" (four words)', 'connection reset by peer'],
+  ['" returned 502" (a separator before)', ' returned 502'],
+  ['"item 4123" (a word and digits)', 'item 4123'],
   ['"zzzq" (none)', 'zzzq'],
 ];
 const CASES = ALL_CASES.filter(([label]) => !ONLY || ONLY.some((part) => label.includes(part)));

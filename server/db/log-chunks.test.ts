@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_LINES, UNSEALED_END, countableTerm, pairTerm, rulesOutMost } from './log-chunks';
+import {
+  CHUNK_LINES,
+  UNSEALED_END,
+  chainCount,
+  countableTerm,
+  phraseTerm,
+  rulesOutMost,
+} from './log-chunks';
 import { noteTermLowering } from './term-lowering';
 
 const chunk = (k: number, nodeKey = 1) => ({
@@ -30,45 +37,86 @@ describe('rulesOutMost', () => {
   });
 });
 
-describe('pairTerm', () => {
-  it('splits two words and the separator run between them, the words lower-cased', () => {
-    expect(pairTerm('Upstream RETURNED')).toEqual({
-      first: 'upstream',
-      separator: ' ',
-      second: 'returned',
+describe('phraseTerm', () => {
+  it('splits the words and the separator runs between them, the words lower-cased', () => {
+    expect(phraseTerm('Upstream RETURNED')).toEqual({
+      words: ['upstream', 'returned'],
+      separators: [' '],
     });
-    expect(pairTerm('user=alice')).toEqual({ first: 'user', separator: '=', second: 'alice' });
-    expect(pairTerm('failed:  Upstream')?.separator).toBe(':  ');
-    expect(pairTerm('a\tbcd')).toBeNull();
-    expect(pairTerm('abc\tdef')?.separator).toBe('\t');
+    expect(phraseTerm('user=alice')).toEqual({ words: ['user', 'alice'], separators: ['='] });
+    expect(phraseTerm('failed:  Upstream')?.separators).toEqual([':  ']);
+    expect(phraseTerm('a\tbcd')).toBeNull();
+    expect(phraseTerm('abc\tdef')?.separators).toEqual(['\t']);
+    // Three words or more, middle words of any length; a last word of digits (s19search).
+    expect(phraseTerm('Upstream returned 502')).toEqual({
+      words: ['upstream', 'returned', '502'],
+      separators: [' ', ' '],
+    });
+    expect(phraseTerm('connection reset by peer')?.words).toEqual([
+      'connection',
+      'reset',
+      'by',
+      'peer',
+    ]);
+    expect(phraseTerm('returned 502')?.words).toEqual(['returned', '502']);
   });
 
-  it('leaves to the lines what a pair cannot tell', () => {
+  it('leaves to the lines what the pairs cannot tell', () => {
     for (const q of [
       ' upstream returned', // a separator before: what precedes the first word
       'upstream returned ', // or after
-      'upstream returned 502', // three words
-      'returned 502', // a word of digits alone
-      '502 after',
-      'user=42', // a word under 3 characters
+      '502 after', // a first word of digits alone
+      'user=42', // an edge word under 3 characters
+      'by peer',
       'upstream\nreturned', // a newline: never inside a pair
       'upstream\u0001returned', // the sealer's stand-in for one
       'café latte', // not ASCII
       'upstream', // one word
     ])
-      expect(pairTerm(q), JSON.stringify(q)).toBeNull();
+      expect(phraseTerm(q), JSON.stringify(q)).toBeNull();
+  });
+});
+
+describe('chainCount', () => {
+  // Two pairs (A B, B C) then the middle word B, 4 levels each.
+  it('counts the pair whose neighbours hold every line of their middle word', () => {
+    // "A B" in every line of B: the phrase is where "B C" is.
+    expect(chainCount([5, 1, 0, 2, 3, 1, 0, 1, 5, 1, 0, 2], 2, [0, 1, 2, 3])).toBe(5);
+    expect(chainCount([5, 1, 0, 2, 3, 1, 0, 1, 5, 1, 0, 2], 2, [3])).toBe(1);
+    // "B C" in every line of B: where "A B" is.
+    expect(chainCount([3, 1, 0, 1, 5, 1, 0, 2, 5, 1, 0, 2], 2, [0])).toBe(3);
+    // Neither: the lines of both pairs may not be the same ones.
+    expect(chainCount([3, 1, 0, 1, 4, 1, 0, 2, 5, 1, 0, 2], 2, [0])).toBeNull();
+    // Equal in all but one level is not equal.
+    expect(chainCount([5, 1, 0, 1, 3, 1, 0, 1, 5, 1, 0, 2], 2, [0])).toBeNull();
+    // One pair: its lines.
+    expect(chainCount([2, 3, 4, 5], 1, [1, 3])).toBe(8);
+  });
+
+  it('chains four words: every pair but one holds every line of the middle word towards it', () => {
+    // Pairs AB, BC, CD; words B, C. AB = B's lines and CD = C's lines: BC's.
+    const chain = [7, 0, 0, 0, 4, 0, 0, 0, 9, 0, 0, 0, 7, 0, 0, 0, 9, 0, 0, 0];
+    expect(chainCount(chain, 3, [0])).toBe(4);
+    // CD short of C's lines, BC = C's lines, AB = B's: CD's.
+    expect(chainCount([7, 0, 0, 0, 9, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 9, 0, 0, 0], 3, [0])).toBe(
+      6,
+    );
+    // BC = B's lines but AB short and CD short: no pair has both sides full.
+    expect(
+      chainCount([6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0, 7, 0, 0, 0, 9, 0, 0, 0], 3, [0]),
+    ).toBeNull();
   });
 });
 
 describe('terms counted from the chunks’ rows', () => {
   it('are none in a database whose lower() maps ASCII otherwise (a Turkish locale’s I → ı)', () => {
     expect(countableTerm('FAILED')).toBe('failed');
-    expect(pairTerm('upstream returned')).not.toBeNull();
+    expect(phraseTerm('upstream returned')).not.toBeNull();
     noteTermLowering(false);
     try {
       // The sealer's words are PostgreSQL's lower-casing there ('faıled'): the lines are read.
       expect(countableTerm('FAILED')).toBeNull();
-      expect(pairTerm('upstream returned')).toBeNull();
+      expect(phraseTerm('upstream returned')).toBeNull();
     } finally {
       noteTermLowering(true);
     }

@@ -3,11 +3,14 @@ import { selectRows, type DbOrTx, type Tx } from './client';
 import {
   decodeLineEntries,
   DIGITS,
+  ENTRY_LEVELS,
   entryLevel,
   entryLine,
+  LINE_ALPHABET,
   NEWLINE_IN_MESSAGE,
+  NUMBER_LINE_ENDS,
 } from '../domain/log-words';
-import { ANSI_PATTERN } from './log-filter';
+import { ANSI_PATTERN, messageMatches } from './log-filter';
 import { termsLowerAsJs } from './term-lowering';
 
 /**
@@ -210,8 +213,14 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   counted: string;
   /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
   counts: number[][];
-  /** The uncounted words of digits alone, space-joined like `words` but without their lines ('' when not listed). */
+  /**
+   * The uncounted words of digits alone: by line (domain/log-words.ts numbersByLine) when
+   * `numbersByLine`, else space-joined like `words` but without their lines ('' when not listed).
+   */
   numbers: string;
+  numbersByLine: boolean;
+  /** The counted words a line says twice (domain/log-words.ts chunkWords); null when not made. */
+  repeated: string | null;
   /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
   listed: boolean;
   /**
@@ -247,9 +256,11 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers, pairs, pair_counts, word_overlaps)
+                                  listed, numbers, numbers_by_line, repeated, pairs,
+                                  pair_counts, word_overlaps)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers, c.pairs, c.pair_counts::int2[], c.word_overlaps
+                 c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.repeated, c.pairs,
+                 c.pair_counts::int2[], c.word_overlaps
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -258,11 +269,13 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
                       ${sql.param(chunks.map((c) => c.numbers))}::text[],
+                      ${sql.param(chunks.map((c) => c.numbersByLine))}::bool[],
+                      ${sql.param(chunks.map((c) => c.repeated))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
                       ${sql.param(chunks.map((c) => c.overlaps))}::text[])
-            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers, pairs,
-                 pair_counts, word_overlaps)
+            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
+                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -431,6 +444,36 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
+ * The lines of a chunk's numbers by line (`numbers` when `numbers_by_line`, domain/log-words.ts
+ * numbersByLine) holding a number that contains `term` (digits alone), as listed entries
+ * (listedLines' form: each its line and level in LINE_DIGITS characters of LINE_ALPHABET,
+ * concatenated), '' when none. The text is split at every match of the term, as listedLines
+ * does: the match before piece i (i > 1) lies in the line after the line ends (`,`) of pieces
+ * 1…i − 1, summed in order, and its level is the first mark of NUMBER_LINE_ENDS in piece i — or,
+ * when that piece has none (a second match in the same line), the line's last match answers for
+ * it. C-speed string functions over the row's value, no regexp.
+ */
+const numberLines = (column: SQL, term: string) => {
+  const n = sql.raw(`(m.line * ${ENTRY_LEVELS} + m.level)`);
+  const digit = (of: SQL) => sql`substr(${LINE_ALPHABET}, (${of})::int + 1, 1)`;
+  // A piece's line ends counted once (octet_length: the text is ASCII; translate() of the digits
+  // and spaces instead cost 1.3 ms of CPU a chunk of 4 096 ids, replace() of four line ends
+  // 0.25 ms); its level from the character before its first line end, its level's mark or a
+  // digit (INFO) (ltrim() of the digits and spaces read the whole piece in a UTF-8 database).
+  return sql`(SELECT coalesce(string_agg(${digit(sql`${n} / 961`)} || ${digit(sql`${n} / 31 % 31`)}
+                                   || ${digit(sql`${n} % 31`)}, ''), '')
+       FROM (SELECT e.i, sum(e.ends) OVER (ORDER BY e.i) - e.ends AS line, e.level
+             FROM (SELECT p.i, octet_length(p.piece) - octet_length(replace(p.piece, ',', '')) AS ends,
+                          CASE WHEN x.e > 0
+                               THEN coalesce(nullif(strpos(${NUMBER_LINE_ENDS},
+                                                    CASE WHEN x.e = 1 THEN ',' ELSE substr(p.piece, x.e - 1, 1) END),
+                                             0), 2) - 1 END AS level
+                   FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i)
+                   CROSS JOIN LATERAL (SELECT strpos(p.piece, ',') AS e) x) e) m
+       WHERE m.i > 1 AND m.level IS NOT NULL)`;
+};
+
+/**
  * How many more times than once a sum of the counts of a chunk's counted words containing `term`
  * counted the lines at `at` (indexes in COUNT_LEVELS), from its `word_overlaps`
  * (domain/log-words.ts chunkOverlaps): for each group of words of which k > 1 contain the term,
@@ -492,11 +535,14 @@ export async function countFromChunks(
   const inWords = sql`SELECT first_seq, listed,
                            CASE WHEN listed THEN ${listedLines(sql.raw('words'), term)} END AS lines
                     FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
-  // `numbers` lists no lines: a chunk holding the term there is read.
+  // The lines of numbers holding it, where `numbers` are by line (numberLines); a chunk sealed
+  // before them (sorted numbers, no lines) is read.
   const hits = DIGITS.test(term)
     ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
           FROM (${inWords} UNION ALL
-                SELECT first_seq, false, NULL FROM log_chunks
+                SELECT first_seq, numbers_by_line,
+                       CASE WHEN numbers_by_line THEN ${numberLines(sql.raw('numbers'), term)} END
+                FROM log_chunks
                 WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
     : inWords;
   return db.transaction(async (tx) => {
@@ -603,80 +649,213 @@ function chunkMatches(patterns: string[], alias: '' | 'c.') {
   );
 }
 
-/** A search term of two words and the separator between them (pairTerm's), lower-cased. */
-export interface PairTerm {
-  first: string;
-  separator: string;
-  second: string;
+/**
+ * A search term of two words or more and the separators between them (phraseTerm's),
+ * lower-cased: `words[j]`, then `separators[j]`, then `words[j + 1]`.
+ */
+export interface PhraseTerm {
+  words: string[];
+  separators: string[];
 }
 
-/** pairTerm's shape: two words of ASCII letters and digits, printable separators (or tabs). */
-const PAIR_TERM = /^([A-Za-z0-9]{3,})([\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+)([A-Za-z0-9]{3,})$/;
+/** phraseTerm's shape: ASCII letters and digits, printable separators (or tabs) between them. */
+const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A-Za-z0-9]+)+$/;
 
 /**
- * `q` as two words and the separator between them when a chunk's kept pairs can count it: two
- * words of 3 or more ASCII letters and digits (the index's reach, as countableTerm's), between
- * them one run of printable ASCII separators (or tabs: never NEWLINE_IN_MESSAGE nor a newline),
- * nothing before or after. A line holds such a term exactly when it says a word ending with the
- * first, that separator exactly, then a word starting with the second: the separator is a whole
- * run between two words (letters and digits on both sides), so the words around it are whole
- * words of the line. A separator before or after the term, or a third word, would say something
- * of a line no pair's count knows (what precedes its first word, or that two pairs are one
- * place): such terms read their chunks as before. Nor is a word of digits alone (`returned 502`)
- * looked up: nearly every chunk has uncounted numbers starting or ending with it (ids, counts),
- * and ruling them out read every chunk's `numbers` (+30 ms of CPU at 1M lines) for a chunk that
- * was then read all the same.
+ * `q` as its words and the separators between them when the chunks' kept pairs can count it:
+ * words of ASCII letters and digits, the first and the last of 3 or more (the index's reach, as
+ * countableTerm's), between them runs of printable ASCII separators (or tabs: never
+ * NEWLINE_IN_MESSAGE nor a newline), nothing before or after. A line holds such a term exactly
+ * where it says a word ending with the first, each separator run exactly with the middle words
+ * whole between them, then a word starting with the last: a separator is a whole run between two
+ * words (letters and digits on both sides), so the words around it are whole words of the line.
+ * A separator before or after the term would say something of a line no pair's count knows (what
+ * precedes its first word): such terms read their chunks as before. Nor is a first word of digits
+ * alone (`502 after`) looked up: nearly every chunk has uncounted numbers ending with it (ids,
+ * counts), which only reading the chunk rules out. A last word of digits alone (`returned 502`) is
+ * (s19search): the numbers starting with it are few, found in the index (chunksHolding).
  */
-export function pairTerm(q: string): PairTerm | null {
-  const m = PAIR_TERM.exec(q);
-  if (!m || DIGITS.test(m[1]!) || DIGITS.test(m[3]!) || !termsLowerAsJs()) return null;
-  return { first: m[1]!.toLowerCase(), separator: m[2]!, second: m[3]!.toLowerCase() };
+export function phraseTerm(q: string): PhraseTerm | null {
+  if (!PHRASE_TERM.test(q) || !termsLowerAsJs()) return null;
+  const lower = q.toLowerCase();
+  const words = lower.split(/[^a-z0-9]+/);
+  const separators = lower.match(/[^a-z0-9]+/g)!;
+  const first = words[0]!;
+  const last = words[words.length - 1]!;
+  if (first.length < 3 || last.length < 3 || DIGITS.test(first)) return null;
+  return { words, separators };
 }
 
 /**
- * A chunk's lines holding `pair` at the levels (`at`: indexes in COUNT_LEVELS), from its kept
- * pairs, or NULL when they cannot tell: the chunk has no pairs (sealed before them, or split by
- * PostgreSQL), is cut by the cursor (`after`), or its candidates are not exactly one kept pair.
- * A line holds the term where it says a word ending with the first word, the separator, then a
- * word starting with the second (pairTerm). When exactly one counted word ends with the first
- * (one "first " in the counted words and a space), exactly one starts with the second (one
- * " second"), and the chunk's uncounted words hold neither (`hit`: the chunks whose `words` do),
- * only that pair of words can be a match; it is read from the kept pair holding the term, the
- * only one that can (a kept pair is two counted words and one run of separators: one holding
- * "first<separator>second" is those two words), or the chunk is read when no kept pair holds it
- * (held by fewer than COUNTED_MIN_LINES lines, or not at all). String functions on the row's
- * columns (the words' counts, pairTerm's words and separator need no escaping: no LIKE).
+ * What a chunk's kept pairs say of `phrase` (phraseTerm's), or NULL when they cannot tell: for
+ * each pair of adjacent words of the phrase its kept pair's lines at each level, then for each
+ * middle word its lines at each level (flat, 4 numbers each); chainCount makes the count of them.
+ * A line holds the phrase where it says a word ending with the first word, the first separator,
+ * the middle words whole with their separators, then a word starting with the last word
+ * (phraseTerm). When exactly one counted word ends with the first (one "first " in the counted
+ * words and a space), exactly one starts with the last (one " last"), the middle words are
+ * counted words, and the chunk's uncounted words hold neither edge word (`hit`: the chunks whose
+ * `words` do, or whose numbers start with a last word of digits), only those words can be a
+ * match, and each adjacent two of them with their separator is the kept pair holding them (a
+ * kept pair is two counted words and one run of separators: one holding "first<separator>second"
+ * whole — ending the pair for a middle second word, starting it for a middle first word — is
+ * those two words), or the chunk is read when one is not kept (held by fewer than
+ * COUNTED_MIN_LINES lines, or not at all), has no pairs (sealed before them, or split by
+ * PostgreSQL), is cut by the cursor (`after`), or, for three words or more, a middle word is
+ * said twice in a line of the chunk (`repeated`; NULL when sealed before s19search): then two
+ * pairs in a line may not be one place. String functions on the row's columns, the pairs
+ * decompressed once (no LIKE: the words and separators need no escaping).
  */
-function pairLines(pair: PairTerm, at: number[], after: number): SQL {
-  const { first, separator, second } = pair;
-  const term = first + separator + second;
+function chainLines(phrase: PhraseTerm, after: number): SQL {
+  const { words, separators } = phrase;
+  const first = words[0]!;
+  const last = words[words.length - 1]!;
+  const middles = words.slice(1, -1);
+  const k = separators.length;
+  // Each pair as its kept pair's text holds it: a middle word is whole (a newline before or after).
+  const needles = separators.map(
+    (separator, j) =>
+      (j > 0 ? '\n' : '') + words[j]! + separator + words[j + 1]! + (j < k - 1 ? '\n' : ''),
+  );
   const times = (text: SQL, part: string) =>
     sql`(length(${text}) - length(replace(${text}, ${part}, ''))) / ${part.length}`;
-  const sum = sql.raw(at.map((i) => `c.pair_counts[p.i][${i + 1}]`).join(' + ') || '0');
-  // The counted words first (inline, as they are stored): `pairs` is compressed in the row, so
-  // a term whose words are not both counted (`connection reset`) never decompresses it.
+  // The index (from 1) of the line of `text` at `pos` (in `pp` lines are newline-ended, in `ww`
+  // words space-ended): the separators up to it.
+  const index = (text: string, pos: string, by: string) =>
+    sql.raw(`(${pos} - length(replace(left(${text}, ${pos}), ${by}, '')))`);
+  const perLevel = (column: string, i: SQL) =>
+    sql.join(
+      [1, 2, 3, 4].map((l) => sql`c.${sql.raw(column)}[${i}][${sql.raw(String(l))}]`),
+      sql`, `,
+    );
+  const pairAt = needles.map((needle, j) => sql`strpos(t.pp, ${needle}) AS p${sql.raw(String(j))}`);
+  const wordAt = middles.map((w, j) => sql`strpos(t.ww, ${` ${w} `}) AS w${sql.raw(String(j))}`);
+  const found = [
+    ...needles.map((_, j) => sql`u.p${sql.raw(String(j))} > 0`),
+    ...middles.map((_, j) => sql`u.w${sql.raw(String(j))} > 0`),
+  ];
+  // The pairs' and middle words' indexes, each found once, then their counts.
+  const indexes = [
+    ...needles.map((_, j) => sql`${index('u.pp', `u.p${j}`, "E'\\n'")} AS i${sql.raw(String(j))}`),
+    ...middles.map((_, j) => sql`${index('u.ww', `u.w${j}`, "' '")} AS i${sql.raw(String(k + j))}`),
+  ];
+  const counts = [
+    ...needles.map((_, j) => perLevel('pair_counts', sql.raw(`v.i${j}`))),
+    ...middles.map((_, j) => perLevel('counts', sql.raw(`v.i${k + j}`))),
+  ];
+  const notRepeated = middles.map(
+    (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
+  );
   return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
-                       AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${second}) > 0
-                       AND strpos(c.pairs, ${term}) > 0
+                       AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
+                       ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
-                       AND ${times(sql`(' ' || c.counted)`, ` ${second}`)} = 1
-                       AND NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
-                  THEN (SELECT ${sum}
-                        FROM (SELECT length(x) - length(replace(x, E'\n', '')) + 1 AS i
-                              FROM left(c.pairs, strpos(c.pairs, ${term})) x) p) END`;
+                       AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
+                  THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
+                        FROM (SELECT ${sql.join(indexes, sql`, `)}
+                              FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
+                                    FROM (SELECT E'\n' || c.pairs || E'\n' AS pp,
+                                                 ' ' || c.counted || ' ' AS ww OFFSET 0) t
+                                    OFFSET 0) u
+                              WHERE ${sql.join(found, sql` AND `)} OFFSET 0) v) END`;
 }
 
 /**
- * The chunks whose uncounted words hold one of `words` (pairTerm's: never digits alone, so never
- * in `numbers`), one arm per word, each looked up in the index.
+ * Where chainLines' counts leave lines out: a chunk whose uncounted words may hold an edge word of
+ * `phrase` (in `hit`, chunksHolding's) may have lines holding the phrase through them, beside
+ * those of its counted words. Those lines are among the lines listed for its uncounted words
+ * holding the first or the last word (and, for a last word of digits, the numbers by line holding
+ * it): their listed entries (listedLines' form), '' for a chunk not in `hit`, NULL when they are
+ * not listed (a chunk sealed before listed words or numbers by line: it is read) or the chain
+ * cannot count the chunk (no pairs, an edge word in no counted word). Also the
+ * counted words that are the edge words' candidates (`a`, `z`): a listed line holding the phrase
+ * through them is in the pairs' count already (chainForm).
  */
-function chunksHolding(owner: SQL, words: string[]): SQL {
-  return sql.join(
-    words.map(
-      (w) => sql`SELECT first_seq FROM log_chunks WHERE ${owner} AND words LIKE ${`%${w}%`}`,
-    ),
-    sql` UNION `,
+function chainCandidates(phrase: PhraseTerm): SQL {
+  const first = phrase.words[0]!;
+  const last = phrase.words[phrase.words.length - 1]!;
+  const digits = DIGITS.test(last);
+  // Only where the chain may count (its edge words counted): `hit` is read (and made, once) only
+  // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
+  const may = sql`c.pairs IS NOT NULL AND strpos(c.counted, ${first}) > 0
+                  AND strpos(c.counted, ${last}) > 0`;
+  return sql`CASE WHEN NOT (${may}) THEN NULL
+                  WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+                  WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
+                  THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
+                       ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
+             END AS candidates,
+             CASE WHEN ${may}
+                  THEN split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
+                                  ' ', -1) END AS a,
+             CASE WHEN ${may}
+                  THEN split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1)
+                  END AS z`;
+}
+
+/** The ASCII separators of a line's words (domain/log-words.ts WORD_SEPARATORS), for a regexp. */
+const SEPARATOR_CLASS = '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]';
+
+/**
+ * A regular expression (PostgreSQL's) that a line, lower-cased and without colour codes, matches
+ * where it holds `phrase` through the counted words `a` and `z` (chainCandidates'): a, the
+ * phrase's separators and middle words, z, each a whole word.
+ */
+export function chainForm(phrase: PhraseTerm, a: string, z: string): string {
+  const literal = (text: string) =>
+    text.replace(/[^A-Za-z0-9\u0080-\uffff]/g, (c) => (c === '\t' ? '\\t' : `\\${c}`));
+  const words = [a, ...phrase.words.slice(1, -1), z];
+  const said = words
+    .map(
+      (w, j) => literal(w) + (j < phrase.separators.length ? literal(phrase.separators[j]!) : ''),
+    )
+    .join('');
+  return `(^|${SEPARATOR_CLASS})${said}(${SEPARATOR_CLASS}|$)`;
+}
+
+/**
+ * The lines holding a phrase of `pairs` adjacent pairs at the levels (`at`: indexes in
+ * COUNT_LEVELS), from chainLines' counts (its pairs' lines per level, then its middle words'), or
+ * null when they cannot tell. With each middle word said at most once in a line, a line holding
+ * every pair holds the phrase (its pairs meet at the middle words' one place), so its lines are
+ * where the pairs' lines meet. That is one pair's lines when every pair before it holds every line
+ * of its second word and every pair after it every line of its first word (counts equal at every
+ * level: a pair's lines are some of its words'): then the lines of that pair hold the middle words
+ * of the others, and with them the others. Else null (the chunk is read).
+ */
+export function chainCount(chain: number[], pairs: number, at: number[]): number | null {
+  const pair = (j: number) => chain.slice(j * 4, j * 4 + 4);
+  const word = (m: number) => chain.slice((pairs + m) * 4, (pairs + m) * 4 + 4);
+  const same = (a: number[], b: number[]) => a.every((n, l) => n === b[l]);
+  for (let star = 0; star < pairs; star++) {
+    let holds = true;
+    for (let j = 0; j < pairs && holds; j++)
+      if (j < star) holds = same(pair(j), word(j));
+      else if (j > star) holds = same(pair(j), word(j - 1));
+    if (holds) return at.reduce((sum, l) => sum + pair(star)[l]!, 0);
+  }
+  return null;
+}
+
+/**
+ * The chunks whose uncounted words may hold the edge words of a phrase (phraseTerm's): whose
+ * `words` hold one, one arm per word, each looked up in the index; and for a last word of digits,
+ * whose numbers hold a number starting with it (a regular expression the trigram index looks up
+ * with the start of a number, so only chunks with numbers starting with its first two digits
+ * are read: `returned 502` in a chunk of ids is not read for ids ending with or holding 502).
+ */
+function chunksHolding(owner: SQL, phrase: PhraseTerm): SQL {
+  const first = phrase.words[0]!;
+  const last = phrase.words[phrase.words.length - 1]!;
+  const arms = [first, last].map(
+    (w) => sql`SELECT first_seq FROM log_chunks WHERE ${owner} AND words LIKE ${`%${w}%`}`,
   );
+  if (DIGITS.test(last))
+    arms.push(
+      sql`SELECT first_seq FROM log_chunks
+          WHERE ${owner} AND numbers ~ ${`(^|[ ${NUMBER_LINE_ENDS}])${last}`}`,
+    );
+  return sql.join(arms, sql` UNION `);
 }
 
 /**
@@ -688,28 +867,34 @@ function chunksHolding(owner: SQL, words: string[]): SQL {
  * they are read (single-line ranges); a chunk where every word of the term is counted (or not
  * listed) is read whole, and a chunk lacking a word is not read. Plus the unsealed tail. The
  * caller counts the real match in what is returned (so the answer is exact whatever was listed).
- * A term of two words (`pair`, pairTerm's) is counted at `levels` (all when empty) from the kept
- * pairs of the chunks where they can tell (pairLines): `counted`.
+ * A term of two words or more (`phrase`, phraseTerm's) is counted at `levels` (all when empty)
+ * from the kept pairs of the chunks where they can tell (chainLines, chainCount): `counted`.
  */
 export async function termLines(
   db: DbOrTx,
   keys: { nodeKey: number; runKey: number },
   patterns: string[],
   after: number,
-  pair: PairTerm | null = null,
+  phrase: PhraseTerm | null = null,
   levels: readonly string[] = [],
 ): Promise<ChunkCount> {
   const terms = patterns.map((p) => p.slice(1, -1));
-  // (A word of digits alone may be in `numbers`, whose lines are not listed.)
+  // (A word of digits alone may be in `numbers` too: their lines where they are by line, else
+  // the chunk is read.)
   const listedOf = (w: string) =>
-    sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
-                  ${DIGITS.test(w) ? sql`AND strpos(numbers, ${w}) = 0` : sql``}
-             THEN ${listedLines(sql.raw('words'), w)} END`;
+    DIGITS.test(w)
+      ? sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                      AND (numbers_by_line OR strpos(numbers, ${w}) = 0)
+                 THEN ${listedLines(sql.raw('words'), w)}
+                      || CASE WHEN strpos(numbers, ${w}) > 0
+                              THEN ${numberLines(sql.raw('numbers'), w)} ELSE '' END END`
+      : sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
+                 THEN ${listedLines(sql.raw('words'), w)} END`;
   const matches = chunkMatches(patterns, 'c.');
   const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
   const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
-  const hit = pair
-    ? chunksHolding(owner, [pair.first, pair.second])
+  const hit = phrase
+    ? chunksHolding(owner, phrase)
     : sql`SELECT NULL::int AS first_seq WHERE false`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
@@ -721,13 +906,17 @@ export async function termLines(
       lo: number;
       hi: number;
       lines: (string | null)[];
-      pair: number | null;
+      chain: number[] | null;
+      candidates: string | null;
+      a: string | null;
+      z: string | null;
     }>(
       tx,
       sql`WITH hit AS MATERIALIZED (${hit})
           SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
-                 ${pair ? pairLines(pair, at, after) : sql`NULL::int`} AS pair
+                 ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain,
+                 ${phrase ? chainCandidates(phrase) : sql`NULL AS candidates, NULL AS a, NULL AS z`}
           FROM log_chunks c
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
@@ -735,9 +924,19 @@ export async function termLines(
     );
     const read: LineRange[] = [];
     let counted = 0;
-    for (const { lo, hi, lines, pair: n } of rows) {
-      if (n !== null) {
-        counted += Number(n);
+    // Listed lines of chunks counted from their pairs that may hold the phrase through uncounted
+    // words too, and the form of the phrase the pairs counted there (chainCandidates).
+    const recheck: number[] = [];
+    const forms: string[] = [];
+    for (const { lo, hi, lines, chain, candidates, a, z } of rows) {
+      const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
+      if (n !== null && n !== false) {
+        counted += n;
+        for (const entry of decodeLineEntries(candidates!))
+          if (at.includes(entryLevel(entry))) {
+            recheck.push(lo + entryLine(entry));
+            forms.push(chainForm(phrase!, a!, z!));
+          }
         continue;
       }
       const listed = lines
@@ -750,7 +949,26 @@ export async function termLines(
           .sort((a, b) => a - b))
           if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
     }
+    if (recheck.length) {
+      // Those holding the phrase, but not through the counted words the pairs counted.
+      const message = sql.raw('l.message');
+      const [extra] = await selectRows<{ n: number }>(
+        tx,
+        sql`SELECT count(*)::int AS n
+            FROM unnest(${sql.param(recheck)}::int[], ${sql.param(forms)}::text[]) AS r(seq, form)
+            CROSS JOIN LATERAL (
+              SELECT message FROM node_run_lines
+              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+            WHERE ${messageMatches(message, phraseText(phrase!))}
+              AND NOT ${searchable(message)} ~ r.form`,
+      );
+      counted += extra?.n ?? 0;
+    }
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
     return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
   });
 }
+
+/** The phrase as a term again (lower-cased: a search ignores case). */
+const phraseText = (phrase: PhraseTerm) =>
+  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('');

@@ -419,6 +419,20 @@ export const logChunks = pgTable(
      */
     numbers: text('numbers').notNull().default(''),
     /**
+     * `numbers` is in the order of the chunk's lines, each line's numbers followed by a
+     * character for its level (s19search, domain/log-words.ts numbersByLine; false in a chunk
+     * sealed before, whose `numbers` are sorted and space-joined, or split by PostgreSQL): a term
+     * of digits inside them is counted from the row (db/log-chunks.ts numberLines).
+     */
+    numbersByLine: boolean('numbers_by_line').notNull().default(false),
+    /**
+     * The counted words some line of the chunk says more than once, sorted, space-separated
+     * (s19search; NULL in a chunk sealed before, or split by PostgreSQL): a phrase of three words
+     * or more whose middle words are counted and not among these is counted from the kept pairs
+     * (db/log-chunks.ts chainLines).
+     */
+    repeated: text('repeated'),
+    /**
      * The adjacent pairs of words found in at least COUNTED_MIN_LINES of the chunk's lines, each
      * the two words and the separator between them as said (`upstream returned`), sorted,
      * newline-separated (s12search; NULL in a chunk sealed before, or split by PostgreSQL). With

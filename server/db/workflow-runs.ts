@@ -40,7 +40,7 @@ import {
   countFromChunks,
   termLines,
   chunkPatterns,
-  pairTerm,
+  phraseTerm,
   lastSealedSeq,
   perRange,
   rulesOutMost,
@@ -1258,8 +1258,8 @@ async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, l
  * A node run's count of a term from its chunks' rows after seq `after`: a word or a part of one
  * (`term`, countableTerm's) from the words' counts; any other term (several words, punctuation)
  * from the lines listed for its words (`patternsOf`, chunkPatterns', db/log-chunks.ts
- * termLines), and a term of two words (`q`, pairTerm's) from the chunks' kept pairs where they
- * tell. Null when the chunks index no word of it.
+ * termLines), and a term of two words or more (`q`, phraseTerm's) from the chunks' kept pairs
+ * where they tell. Null when the chunks index no word of it.
  */
 async function nodeCountFromChunks(
   db: DbOrTx,
@@ -1272,7 +1272,7 @@ async function nodeCountFromChunks(
 ): Promise<ChunkCount | null> {
   if (term) return countFromChunks(db, keys, term, levels, after);
   const patterns = await patternsOf();
-  return patterns.length ? termLines(db, keys, patterns, after, pairTerm(q), levels) : null;
+  return patterns.length ? termLines(db, keys, patterns, after, phraseTerm(q), levels) : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   asciiLowered,
   chunkWords,
   decodeLineEntries,
+  NUMBER_LINE_ENDS,
   OVERLAP_MAX_GROUPS,
   plainWords,
 } from './log-words';
@@ -11,7 +12,12 @@ import {
 /** The distinct words of `text` (one level for every line, none counted). */
 const wordSet = (text: string) => {
   const { words, numbers } = chunkWords(text, '0'.repeat(text.split('\n').length), Infinity, 1);
-  return plainWords(`${words} ${numbers}`).split(' ').filter(Boolean).sort().join(' ');
+  const distinct = new Set(numbers.split(/[^0-9]+/));
+  return plainWords(`${words} ${[...distinct].join(' ')}`)
+    .split(' ')
+    .filter(Boolean)
+    .sort()
+    .join(' ');
 };
 
 describe('chunkWords: the word set', () => {
@@ -59,6 +65,8 @@ describe('chunkWords', () => {
         [1, 1, 0, 0],
         [0, 2, 0, 0],
       ],
+      // "a b a" and "c.c" say a word twice.
+      repeated: 'a c',
       // Each adjacent pair in one line: none kept.
       pairs: '',
       pairCounts: [],
@@ -71,6 +79,7 @@ describe('chunkWords', () => {
       numbers: '',
       counted: '',
       counts: [],
+      repeated: '',
       pairs: '',
       pairCounts: [],
       overlaps: '',
@@ -80,6 +89,7 @@ describe('chunkWords', () => {
       numbers: '',
       counted: '',
       counts: [],
+      repeated: '',
       pairs: '',
       pairCounts: [],
       overlaps: '',
@@ -118,10 +128,17 @@ describe('chunkWords: the lines of uncounted words', () => {
     });
   });
 
-  it('keeps words of digits alone apart, in numbers, without their lines', () => {
-    const split = chunkWords('id 42 x42 0x2a\n42 7', '01', 3, 4);
-    expect(plainWords(split.words)).toBe('0x2a id x42');
-    expect(split.numbers).toBe('42 7');
+  it('keeps words of digits alone apart, in numbers by line: each line’s, its level, its end', () => {
+    const split = chunkWords('id 42 x42 0x2a\n42 7\nnone\n9 7 9 007\n\n12', '013201', 3, 4);
+    expect(plainWords(split.words)).toBe('0x2a id none x42');
+    // Said twice in a line: once. Lines without numbers: their line end alone.
+    // Each line ends with ",", a line saying numbers at DEBUG, WARN or ERROR with its mark first.
+    expect(split.numbers).toBe('42.,42 7,,9 7 007;,,12,');
+    expect(split.numbers.split(',')).toHaveLength(6 + 1);
+    expect(NUMBER_LINE_ENDS).toBe('.,;:');
+    // A number counted (in minLines lines) is not there; a chunk without others has none.
+    expect(chunkWords('7 1\n7 2\n7 3', '111', 3, 4).numbers).toBe('1,2,3,');
+    expect(chunkWords('7 a\n7\n7', '111', 3, 4).numbers).toBe('');
   });
 
   it('writes the lines in characters that are neither letters, digits, spaces nor "!"', () => {
@@ -147,6 +164,7 @@ describe('chunkWords: the lines of uncounted words', () => {
       numbers: '',
       counted: 'same',
       counts: [[0, 8, 0, 0]],
+      repeated: 'same',
       pairs: 'same same',
       pairCounts: [[0, 8, 0, 0]],
       overlaps: '',

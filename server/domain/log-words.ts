@@ -35,7 +35,7 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
  * inside a word, never inside its lines, and pg_trgm (which indexes letters and digits) sees the
  * words alone.
  */
-const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const LINE_DIGITS = 3;
 const LINE_CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
@@ -50,7 +50,7 @@ const ENTRY_HEAD = Array.from(
  * A line of a chunk and its level as one number, `offset · ENTRY_LEVELS + level` (< 31³ listed):
  * entryOf makes it, entryLine and entryLevel take it apart.
  */
-const ENTRY_LEVELS = 4;
+export const ENTRY_LEVELS = 4;
 const entryOf = (offset: number, level: number) => offset * ENTRY_LEVELS + level;
 export const entryLine = (entry: number) => Math.floor(entry / ENTRY_LEVELS);
 export const entryLevel = (entry: number) => entry % ENTRY_LEVELS;
@@ -92,17 +92,23 @@ export interface ChunkWords {
    */
   words: string;
   /**
-   * The uncounted words of digits alone, sorted, joined by spaces, their lines not listed: a
-   * term with a letter is never inside one (and a line's numbers — its own, a request's, a
-   * checksum — are most of a chunk's words), so its search reads `words` alone. Listed, such
-   * numbers took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
-   * numbers a line), over the 250 B a stored line.
+   * The uncounted words of digits alone, by line (s19search, numbersByLine's): a term with a
+   * letter is never inside one (and a line's numbers — its own, a request's, a checksum — are
+   * most of a chunk's words), so its search reads `words` alone. Listed beside each number, their
+   * lines took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
+   * numbers a line), over the 250 B a stored line; in the lines' order they cost next to nothing.
    */
   numbers: string;
   /** The words held by `minLines` lines or more, sorted, joined by spaces… */
   counted: string;
   /** …and for each of them, in the same order, its lines at each level (index = level). */
   counts: number[][];
+  /**
+   * The counted words some line says more than once, sorted, joined by spaces: a phrase whose
+   * middle word is said once in every line holding it lies where its kept pairs meet
+   * (db/log-chunks.ts chainLines).
+   */
+  repeated: string;
   /**
    * The adjacent pairs of words held by `minLines` lines or more: the first word, the separator
    * between them exactly as said, the second word (`upstream returned`, `user=alice`), sorted,
@@ -147,6 +153,8 @@ export function chunkWords(
   // minLines lines as entryOf(line, level)] (one array a word: most words of a chunk are in one line)
   const seen = new Map<string, number[]>();
   const most = 2 + levelCount + minLines;
+  // The ids of words said again in a line they were said in (once each time).
+  const twice: number[] = [];
   // Every word said, in order: its id, where it starts and ends, its line (for the pairs).
   let said: Int32Array = saidWords;
   let saidCount = 0;
@@ -167,7 +175,7 @@ export function chunkWords(
       entry[0] = line;
       entry[level + 2]!++;
       if (entry.length < most) entry.push(entryOf(line, level));
-    }
+    } else twice.push(entry[1]!);
     const o = saidCount++ * 4;
     if (o + 4 > said.length) said = grown(said, text.length);
     said[o] = entry[1]!;
@@ -185,18 +193,23 @@ export function chunkWords(
   }
   if (start >= 0) take(text.length);
   const words: string[] = [];
-  const numbers: string[] = [];
+  // A word's id → 1 when it is an uncounted number.
+  const isNumber = new Uint8Array(seen.size);
   const counted: string[] = [];
   const counts: number[][] = [];
   // A counted word's id → its index in `counted` (-1: not counted).
   const countedOf = new Int32Array(seen.size).fill(-1);
+  const saidTwice = new Uint8Array(seen.size);
+  for (const id of twice) saidTwice[id] = 1;
+  const repeated: string[] = [];
   for (const word of [...seen.keys()].sort()) {
     const entry = seen.get(word)!;
     if (entry.length >= most) {
       countedOf[entry[1]!] = counted.length;
       counted.push(word);
       counts.push(entry.slice(2, levelCount + 2));
-    } else if (DIGITS.test(word)) numbers.push(word);
+      if (saidTwice[entry[1]!]) repeated.push(word);
+    } else if (DIGITS.test(word)) isNumber[entry[1]!] = 1;
     else {
       let lines = '';
       for (let k = levelCount + 2; k < entry.length; k++) lines += lineEntry(entry[k]!);
@@ -206,13 +219,88 @@ export function chunkWords(
   const spoken = said.subarray(0, saidCount * 4);
   return {
     words: words.join(' '),
-    numbers: numbers.join(' '),
+    numbers: numbersByLine(text, levels, isNumber, spoken),
     counted: counted.join(' '),
     counts,
+    repeated: repeated.join(' '),
     overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
 }
+
+/**
+ * What a chunk's numbers by line (numbersByLine) say of their lines: `,` ends each line, and the
+ * first of these characters after a number is its line's level (its index here, the levels'
+ * index: DEBUG, INFO, WARN, ERROR, as db/log-chunks.ts COUNT_LEVELS) — the line's end itself
+ * for INFO, most lines, one character more before it for the others. None is a digit, a space or
+ * a letter (pg_trgm, which indexes letters and digits, sees the numbers alone, as it did when they
+ * were space-joined).
+ */
+export const NUMBER_LINE_ENDS = '.,;:';
+const NUMBER_LINE_END = ',';
+
+/**
+ * A chunk's uncounted numbers in the order of its lines: for each line, the distinct uncounted
+ * words of digits alone it says (in the order said, space-joined), its level's mark when not INFO,
+ * then `,` — `4097,` `,` `4099 17;,` — so a number's place says its line (the line ends before
+ * it) and its line's level (NUMBER_LINE_ENDS: the first mark after it), and a term of digits is
+ * counted from the row (db/log-chunks.ts numberLines) instead of by reading the lines. The same
+ * numbers as when they were sorted and space-joined, one `,` more a line, a mark for a line not
+ * INFO that says numbers, and a number again for each further line saying it (a number said in
+ * COUNTED_MIN_LINES lines is counted, not here). '' when no line says an uncounted number.
+ */
+function numbersByLine(
+  text: string,
+  levels: string,
+  isNumber: Uint8Array,
+  said: Int32Array,
+): string {
+  // Written as character codes (ASCII: digits, spaces and NUMBER_LINE_ENDS) into a buffer grown
+  // as needed: strings joined cost 0.25 µs a line of the sealer's split, this ~0.1.
+  let out = numbersOut;
+  let n = 0;
+  const room = (more: number) => {
+    if (n + more <= out.length) return;
+    const bigger = new Uint8Array(Math.max(out.length * 2, n + more));
+    bigger.set(out.subarray(0, n));
+    out = bigger;
+  };
+  const end = (level: number, withMark: boolean) => {
+    room(2);
+    if (withMark && level !== INFO) out[n++] = NUMBER_LINE_ENDS.charCodeAt(level);
+    out[n++] = LINE_END_CODE;
+  };
+  let line = 0;
+  let inLine = false;
+  let any = false;
+  // The last line (+1) each number was written in: a number said twice in a line is written once.
+  const writtenIn = new Int32Array(isNumber.length);
+  for (let o = 0; o < said.length; o += 4) {
+    const id = said[o]!;
+    if (!isNumber[id]) continue;
+    const l = said[o + 3]!;
+    for (; line < l; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
+    if (writtenIn[id] === l + 1) continue;
+    writtenIn[id] = l + 1;
+    const from = said[o + 1]!;
+    const to = said[o + 2]!;
+    room(to - from + 1);
+    if (inLine) out[n++] = 32;
+    for (let i = from; i < to; i++) out[n++] = text.charCodeAt(i);
+    inLine = any = true;
+  }
+  if (!any) return '';
+  for (; line < levels.length; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
+  if (out.length <= NUMBERS_OUT_KEPT) numbersOut = out;
+  return Buffer.from(out.buffer, out.byteOffset, n).toString('latin1');
+}
+
+/** INFO's index in the levels, and `,`'s code. */
+const INFO = 1;
+const LINE_END_CODE = NUMBER_LINE_END.charCodeAt(0);
+/** numbersByLine's buffer, kept between chunks up to NUMBERS_OUT_KEPT bytes. */
+const NUMBERS_OUT_KEPT = 1 << 20;
+let numbersOut = new Uint8Array(1 << 16);
 
 /**
  * The words said in a chunk, four numbers each (id, start, end, line), in a buffer kept between

@@ -9,7 +9,6 @@ import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
 import { SPLIT_HERE_MAX_BYTES, sealLogChunks } from '../services/log-chunks';
 import { ANSI_PATTERN } from '../db/log-filter';
 import { sweepRetention } from '../services/retention';
-import { plainWords } from '../domain/log-words';
 import { bearerToken, startTestServer, type TestServer } from '../test/harness';
 import { until } from '../test/until';
 import {
@@ -617,9 +616,9 @@ describe('counts from the chunks’ word counts', () => {
     expect(chunk!.counted.split(' ')).toEqual(['again', 'failed', 'item', 'ok', 'request']);
     expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
     expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
-    // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), sorted
-    // byte-wise, each with its line.
-    expect(plainWords(chunk!.numbers).split(' ').slice(0, 3)).toEqual(['0', '1', '10']);
+    // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), by line, each
+    // line's followed by its level (DEBUG ".", WARN ";", ERROR ":", INFO nothing) and ",".
+    expect(chunk!.numbers.slice(0, 22)).toBe('0.,1,2;,3:,4.,5,6;,7:,');
     expect(chunk!.words).toBe('');
     expect(chunk!.numbers).not.toMatch(/\b(failed|item)\b/);
   });
@@ -711,6 +710,46 @@ describe('counts from the chunks’ word counts', () => {
     expect(await firstCount(work, 'q=fail')).toBe(want() + 1);
   });
 
+  it('counts digits inside numbers from the numbers by line: a wrong line end changes the answer', async () => {
+    // An id in every line, "<i>4123" in every 13th; "x<i>4123" (listed) in every 65th (lines
+    // holding such an id too); "4123" counted in every 8th line of the second chunk.
+    const lines = Array.from({ length: 2 * CHUNK_LINES + 50 }, (_, i) => ({
+      level: LEVELS[i % 4]!,
+      message: [
+        `request ${i % 13 === 0 ? `${i}4123` : 10_000 + i} ok`,
+        i % 65 === 0 ? `x${i}4123` : '',
+        i > CHUNK_LINES && i % 8 === 0 ? '4123' : '',
+      ].join(' '),
+    }));
+    const work = await nodeRunOfLines(lines);
+    await sealLogChunks(t.database.db);
+    const want = (term: string, level?: string) =>
+      lines.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
+    const count = (term: string, level?: string) =>
+      firstCount(work, `q=${term}${level ? `&level=${level}` : ''}`);
+    for (const term of ['4123', '123', '041', '14123'])
+      for (const level of [undefined, 'INFO', 'ERROR'])
+        expect(await count(term, level), `${term} ${level}`).toBe(want(term, level));
+    // Read from the row, not the lines: the first chunk's INFO lines made DEBUG…
+    const first = sql`node_key = ${keyOf(work)} AND first_seq = 1`;
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers = regexp_replace(numbers, '([0-9]),', '\\1.,', 'g')
+          WHERE ${first}`,
+    );
+    expect(await count('4123', 'INFO')).toBeLessThan(want('4123', 'INFO'));
+    expect(await count('4123', 'DEBUG')).toBeGreaterThan(want('4123', 'DEBUG'));
+    // …and its lines each taken for the next one: those listed for "x<i>4123" counted twice.
+    await t.database.db.execute(sql`UPDATE log_chunks SET numbers = ',' || numbers WHERE ${first}`);
+    const listed = lines.filter((l, i) => i < CHUNK_LINES && i % 65 === 0).length;
+    expect(await count('4123')).toBe(want('4123') + listed);
+    // As chunks sealed before numbers by line: read, right again.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers_by_line = false WHERE node_key = ${keyOf(work)}`,
+    );
+    for (const level of [undefined, 'INFO', 'DEBUG'])
+      expect(await count('4123', level)).toBe(want('4123', level));
+  });
+
   it('answers what a case-insensitive substring scan of every line answers, for any term, level and cursor', async () => {
     let seed = 9;
     // mulberry32: a seeded generator whose products stay exact in doubles.
@@ -764,6 +803,15 @@ describe('counts from the chunks’ word counts', () => {
       if (i % 79 === 4) return `upstream  returned ${i}`;
       if (i % 73 === 5) return `${colour('upstream')} returned, disk${i % 3 ? ' ' : '\n'}queue`;
       if (i % 71 === 6) return `upstream returned ${i} upstream\nreturned`;
+      // Three words or more (s19search): kept pairs that meet at a middle word said once a line
+      // (twice in some lines of the third chunk, which hold both pairs but not the phrase), and
+      // in the second chunk lines saying "pool" and "drained" apart, so no pair holds every line
+      // of its middle word there.
+      if (i % 61 === 7)
+        return chunk === 2 && i % 5 === 0
+          ? 'Worker pool drained x drained: 502 tasks left'
+          : 'Worker pool drained: 502 tasks left';
+      if (i % 127 === 9 && chunk === 1) return `pool x drained ${i}`;
       return null;
     };
     const lines = Array.from({ length: n }, (_, i) => {
@@ -781,6 +829,12 @@ describe('counts from the chunks’ word counts', () => {
                 : Math.floor(random() * 1e6).toString(36);
         return random() < 0.1 ? colour(w) : w;
       });
+      // Numbers (uncounted, in `numbers` by line, s19search): an id in every third line, one
+      // said twice in a line, in a colour, across a newline inside the message.
+      if (i % 3 === 0) words.push(String((i * 7919) % 100_000));
+      if (i % 29 === 0) words.push(`n=${i % 1000}4123 ${i % 1000}4123`);
+      if (i % 31 === 0) words.push(`\u001b[32m${i}4123\u001b[0m`);
+      if (i % 37 === 0) words.push(`41\n23${i}`);
       return { level: pick(LEVELS), message: words.join(pick([' ', ', ', ':', '-', '  '])) };
     });
     const work = await nodeRunOfLines(lines);
@@ -815,6 +869,19 @@ describe('counts from the chunks’ word counts', () => {
       sql`UPDATE log_chunks SET word_overlaps = NULL
           WHERE node_key = ${keyOf(work)} AND first_seq = ${2 * CHUNK_LINES + 1}`,
     );
+    // The second chunk as one sealed before s19search: its numbers sorted and space-joined, no
+    // words said twice known (a phrase of three words or more there is read).
+    const [second] = await selectRows<{ numbers: string }>(
+      t.database.db,
+      sql`UPDATE log_chunks
+          SET numbers_by_line = false, repeated = NULL,
+              numbers = (SELECT string_agg(n, ' ' ORDER BY n COLLATE "C")
+                         FROM (SELECT DISTINCT n
+                               FROM unnest(regexp_split_to_array(numbers, '[^0-9]+')) n
+                               WHERE n <> '') d)
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${CHUNK_LINES + 1} RETURNING numbers`,
+    );
+    expect(second!.numbers).toMatch(/^[0-9]+( [0-9]+){500,}$/);
 
     // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
     const fold = (text: string) => text.toLowerCase();
@@ -869,6 +936,30 @@ describe('counts from the chunks’ word counts', () => {
       const term = text.slice(at, at + 3 + Math.floor(random() * 5));
       if (term.trim()) terms.push(random() < 0.5 ? term.toUpperCase() : term);
     }
+    // Phrases of three words or more, and a last word of digits (s19search).
+    terms.push(
+      'worker pool drained',
+      'WORKER POOL DRAINED: 502',
+      'pool drained: 502',
+      'orker pool drained: 50',
+      'drained: 502 tasks left',
+      'pool drained: 502 tasks',
+      'pool drained:502',
+      'drained: 502',
+      'upstream returned 123',
+      'disk, queue failed',
+    );
+    // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
+    // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
+    terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
+    for (let i = 0; i < 8; i++) {
+      const numbers = stripAnsi(lines[3 * Math.floor((random() * n) / 3)]!.message).match(
+        /\d{3,}/g,
+      );
+      const number = numbers?.[Math.floor(random() * numbers.length)];
+      const at = Math.floor(random() * ((number?.length ?? 3) - 2));
+      if (number) terms.push(number.slice(at, at + 3 + Math.floor(random() * 3)));
+    }
     const filters = ['', 'ERROR', 'DEBUG,WARN'];
     const cursors = [
       [0, undefined],
@@ -922,13 +1013,13 @@ describe('counts from the chunks’ word counts', () => {
 
 describe('counts of two words from the chunks’ kept pairs', () => {
   const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
-  // 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
+  // 4 or 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
   const CHUNKS = 21;
   /**
    * Chunks read whatever their pairs say: two candidates for the first word (both pairs kept, or
-   * the second one's pair not kept), no pairs, a candidate in a rare word, two candidates for the
-   * second word. (A single candidate whose pair is not kept: the scan comparison's "proxy
-   * refused" chunk.)
+   * the second one's pair not kept), no pairs, two candidates for the second word. (A single
+   * candidate whose pair is not kept: the scan comparison's "proxy refused" chunk.) A candidate
+   * in a rare word: its listed lines read beside the pair's count.
    */
   const TWO_KEPT = 2;
   const TWO_FIRSTS_ONE_KEPT = 5;
@@ -980,7 +1071,8 @@ describe('counts of two words from the chunks’ kept pairs', () => {
       expect(await count(encodeURIComponent(q)), q).toBe(want(q));
     expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
     // One more line at INFO in every chunk's count of the pair: the answer follows in the
-    // chunks where it is the only candidate, and not in the five read.
+    // chunks where it is the only counted candidate (in the one with candidates in rare words
+    // too, whose listed lines are read beside it: s19search), and not in the four read.
     await t.database.db.execute(
       sql`UPDATE log_chunks
           SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] =
@@ -988,11 +1080,95 @@ describe('counts of two words from the chunks’ kept pairs', () => {
           WHERE node_key = ${keyOf(work)} AND pairs IS NOT NULL`,
     );
     for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
-      expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 5);
+      expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 4);
     expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
     // Terms the pairs cannot answer read the lines: a separator before, a third word.
     expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
     expect(await count('upstream%20returned%201')).toBe(want('upstream returned 1'));
+  }, 120_000);
+});
+
+describe('counts of phrases of three words or more from the chunks’ kept pairs', () => {
+  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+  // 3 chunks of 13 read: few enough that the count reads them alone, not the whole node run.
+  const CHUNKS = 13;
+  /**
+   * Read whatever their pairs say: a middle word said twice in a line, said apart from the
+   * pairs. Counted from the pairs and 9 lines read: a number starting with the last word after
+   * the phrase's other words (in 9 lines).
+   */
+  const TWICE = 3;
+  const APART = 5;
+  const A_NUMBER = 7;
+  /** Read: its pair "upstream returned" not kept, but "upstream returnedx" is. */
+  const NOT_KEPT = 11;
+  const message = (i: number) => {
+    const chunk = Math.floor(i / CHUNK_LINES);
+    const id = 1_000_000 + i;
+    if (chunk === NOT_KEPT && i % 10 === 0 && i % 1000 !== 0)
+      return `request ${id} failed: upstream returnedx 502 after ${id}`;
+    if (chunk === NOT_KEPT && i % 97 === 1) return `returned 502 ${id}`;
+    if (i % 10 === 0)
+      return `request ${id} failed: upstream returned 502 after ${id}${chunk === TWICE && i % 100 === 50 ? ' returned' : ''}`;
+    if (chunk === APART && i % 97 === 1) return `returned ${id}`;
+    // (Half of them hold the phrase through the counted words too: counted once.)
+    if (chunk === A_NUMBER && i % 500 === 3)
+      return i % 1000 === 3
+        ? `upstream returned 502${id} after`
+        : `upstream returned 502 and 502${id}`;
+    return `item ${id} ok`;
+  };
+
+  it('counts a phrase where its kept pairs meet, and reads the other chunks', async () => {
+    const run = await startRun(t, 'search');
+    const work = nodeRunOf(run, 'work').identifier;
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: i % 3 ? 'INFO' : 'WARN',
+      message: message(i),
+    }));
+    await postLines(work, logs);
+    await sealLogChunks(t.database.db);
+    const count = async (q: string, level?: string) => {
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      const query = `q=${encodeURIComponent(q)}&total=only${level ? `&level=${level}` : ''}`;
+      return (await nodeLogs(work, query)).total;
+    };
+    const want = (term: string, level?: string) =>
+      logs.filter(
+        (l) =>
+          l.message.toLowerCase().includes(term.toLowerCase()) && (!level || l.level === level),
+      ).length;
+    const terms = [
+      'upstream returned 502',
+      'failed: upstream returned 502',
+      'Failed: Upstream Returned 50',
+      'iled: upstream returned',
+      'upstream returned 502 after',
+      'returned 502',
+      'upstream returned  502',
+    ];
+    for (const q of terms)
+      for (const level of [undefined, 'WARN'])
+        expect(await count(q, level), q).toBe(want(q, level));
+    // One more line at INFO in every chunk's pair "returned 502": the answer follows in the
+    // chunks its pairs answer, not in the three read.
+    const pair = sql`array_position(string_to_array(pairs, E'\n'), 'returned 502')`;
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET pair_counts[${pair}][2] = pair_counts[${pair}][2] + 1
+          WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await count('upstream returned 502')).toBe(want('upstream returned 502') + CHUNKS - 3);
+    expect(await count('upstream returned 502', 'WARN')).toBe(
+      want('upstream returned 502', 'WARN'),
+    );
+    // As chunks sealed before s19search (no word said twice known): read, right again.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET repeated = NULL WHERE node_key = ${keyOf(work)}`,
+    );
+    expect(await count('upstream returned 502')).toBe(want('upstream returned 502'));
+    // Two words counted from their pair in every chunk (a word said twice, or apart, does not
+    // matter to one pair; the lines of numbers starting with 502 read as above).
+    expect(await count('returned 502')).toBe(want('returned 502') + CHUNKS);
   }, 120_000);
 });
 

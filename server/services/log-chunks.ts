@@ -108,6 +108,8 @@ async function sealChunks(
         ...chunk,
         words,
         numbers: '',
+        numbersByLine: false,
+        repeated: null,
         counted: '',
         counts: [],
         listed: false,
@@ -123,7 +125,7 @@ async function sealChunks(
     const { text, levels } =
       lowered === null ? await chunkText(...at, true) : { ...read, text: lowered };
     const split = chunkWords(text, levels, COUNTED_MIN_LINES, COUNT_LEVELS.length);
-    sealed.push({ ...chunk, ...split, listed: true });
+    sealed.push({ ...chunk, ...split, listed: true, numbersByLine: true });
   }
   return insertChunks(tx, node.nodeKey, sealed);
 }
