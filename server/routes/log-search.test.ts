@@ -358,12 +358,12 @@ describe('a search the client gave up on', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('LOCK TABLE node_run_lines IN ACCESS EXCLUSIVE MODE');
+      await holder.query('LOCK TABLE log_blocks IN ACCESS EXCLUSIVE MODE');
       const waiting = () =>
         selectRows<{ pid: number }>(
           t.database.db,
           sql`SELECT pid FROM pg_stat_activity
-              WHERE wait_event_type = 'Lock' AND query LIKE '%node_run_lines%'
+              WHERE wait_event_type = 'Lock' AND query LIKE '%log_lines%'
                 AND datname = current_database()`,
         );
       const controller = new AbortController();
@@ -1048,7 +1048,7 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     const ilike = async (term: string, levels: string[], after: number) => {
       const [row] = await selectRows<{ n: number }>(
         t.database.db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines
+        sql`SELECT count(*)::int AS n FROM log_lines
             WHERE node_key = ${keyOf(work)} AND seq > ${after}
               AND regexp_replace(message, ${ANSI_PATTERN}, '', 'g') ILIKE ${`%${term}%`}
               ${levels.length ? sql`AND level = ANY(${sql.param(levels)}::text[])` : sql``}`,
@@ -1141,7 +1141,7 @@ describe('a whole run’s count', () => {
     const ilike = async (term: string, level?: string) => {
       const [row] = await selectRows<{ n: number }>(
         t.database.db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines
+        sql`SELECT count(*)::int AS n FROM log_lines
             WHERE run_key = ${key} AND message ILIKE ${`%${term}%`}
               ${level ? sql`AND level = ${level}` : sql``}`,
       );
