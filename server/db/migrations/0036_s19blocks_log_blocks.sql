@@ -127,7 +127,7 @@ END $$;
 -- Lines written one row each, as blocks: for writers other than the ingest (the demo seed's
 -- generated logs, tests and benches that insert lines directly). A statement's rows inserted
 -- here become blocks at its end (a node run's consecutive lines numbered in one stretch of its
--- run, cut at every 4 096th line) and leave this table. The segments are not written: call
+-- run, cut at every 4 096th line, or every runboard.log_block_lines-th) and leave this table. The segments are not written: call
 -- runboard_rebuild_log_segments after.
 CREATE TABLE "log_lines_in" (
 	"node_key" integer NOT NULL,
@@ -142,6 +142,10 @@ CREATE TABLE "log_lines_in" (
 --> statement-breakpoint
 CREATE FUNCTION runboard_log_lines_in() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  -- Lines a block at most: 4 096, or fewer for a bench that stores blocks as the ingest writes
+  -- them (SET runboard.log_block_lines = 100: a block a 100-line batch).
+  size integer := least(greatest(coalesce(nullif(current_setting('runboard.log_block_lines', true), '')::integer, 4096), 1), 4096);
 BEGIN
   INSERT INTO log_blocks (node_key, first_seq, last_seq, run_key, run_seq, created_at, levels,
     messages, tags, times)
@@ -150,9 +154,9 @@ BEGIN
     CASE WHEN bool_or(tags IS NOT NULL) THEN array_agg(tags ORDER BY seq) END,
     CASE WHEN min(created_at) <> max(created_at) THEN array_agg(created_at ORDER BY seq) END
   FROM (SELECT a.*, a.seq - row_number() OVER (PARTITION BY a.node_key, a.run_key,
-          a.run_seq - a.seq, (a.seq - 1) / 4096 ORDER BY a.seq) AS island
+          a.run_seq - a.seq, (a.seq - 1) / size ORDER BY a.seq) AS island
         FROM added a) l
-  GROUP BY run_key, node_key, run_seq - seq, (seq - 1) / 4096, island
+  GROUP BY run_key, node_key, run_seq - seq, (seq - 1) / size, island
   ORDER BY run_key, min(run_seq);
   DELETE FROM log_lines_in;
   RETURN NULL;
