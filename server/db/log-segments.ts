@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import type { LineRange } from './log-chunks';
 import { selectRows } from './client';
-import { blocksOver, seqBetween } from './log-blocks';
+import { blocksOver } from './log-blocks';
 
 /**
  * A whole run's lines by `run_seq`, without an index of every line by (run_key, run_seq) (issue
@@ -47,11 +47,18 @@ export async function runStretch(db: DbOrTx, runKey: number, lo: number, hi: num
   if (hi <= lo) return sql`false`;
   const ranges = await runRanges(db, runKey, lo, hi);
   if (!ranges.length) return sql`false`;
-  const arms = ranges.map(
-    (r) => sql`(log_lines.node_key = ${r.nodeKey} AND ${seqBetween(r.lo, r.hi)})`,
+  // The blocks' arms apart from the lines': an OR of conditions on the blocks' columns alone is
+  // tested on log_blocks (each arm an index range), one that names a line's seq only after the
+  // unnest of every block the scan left.
+  const blocks = ranges.map(
+    (r) => sql`(log_lines.node_key = ${r.nodeKey} AND ${blocksOver(r.lo, r.hi)})`,
+  );
+  const lines = ranges.map(
+    (r) => sql`(log_lines.node_key = ${r.nodeKey} AND log_lines.seq BETWEEN ${r.lo} AND ${r.hi})`,
   );
   return sql`(log_lines.run_key = ${runKey} AND log_lines.run_seq > ${lo}
-              AND log_lines.run_seq <= ${hi} AND (${sql.join(arms, sql` OR `)}))`;
+              AND log_lines.run_seq <= ${hi} AND (${sql.join(blocks, sql` OR `)})
+              AND (${sql.join(lines, sql` OR `)}))`;
 }
 
 /**
@@ -74,12 +81,16 @@ export async function runLinesAt(db: DbOrTx, runKey: number, runSeqs: number[]):
   // (a number is one line).
   const byNode = new Map<number, number[]>();
   for (const a of at) byNode.set(a.nodeKey, [...(byNode.get(a.nodeKey) ?? []), a.seq]);
-  const arms = [...byNode].map(
+  const blocks = [...byNode].map(
     ([nodeKey, seqs]) =>
-      sql`(log_lines.node_key = ${nodeKey} AND log_lines.seq = ANY(${sql.param(seqs)}::int[])
-           AND ${blocksOver(Math.min(...seqs), Math.max(...seqs))})`,
+      sql`(log_lines.node_key = ${nodeKey} AND ${blocksOver(Math.min(...seqs), Math.max(...seqs))})`,
   );
-  return sql`(log_lines.run_key = ${runKey} AND (${sql.join(arms, sql` OR `)})
+  const lines = [...byNode].map(
+    ([nodeKey, seqs]) =>
+      sql`(log_lines.node_key = ${nodeKey} AND log_lines.seq = ANY(${sql.param(seqs)}::int[]))`,
+  );
+  return sql`(log_lines.run_key = ${runKey} AND (${sql.join(blocks, sql` OR `)})
+              AND (${sql.join(lines, sql` OR `)})
               AND log_lines.run_seq = ANY(${sql.param(runSeqs)}::int[]))`;
 }
 
