@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from './client';
-import { messageMatches } from './log-filter';
+import { blockMayMatch, messageMatches } from './log-filter';
 import { linesIn } from './log-blocks';
 import { runStretch } from './log-segments';
 import { actionRunLogs, logLines } from './schema';
@@ -33,7 +33,10 @@ export async function* workflowLogBatches(
   const keys = await logKeysOf(db, of);
   const where: (SQL | undefined)[] = [logOwner(keys), lte(seqCol, lastSeq)];
   if (filter.levels.length) where.push(inArray(logLines.level, [...filter.levels]));
-  if (filter.q) where.push(messageMatches(logLines.message, filter.q));
+  if (filter.q) {
+    where.push(blockMayMatch(logLines.blockText, filter.q));
+    where.push(messageMatches(logLines.message, filter.q));
+  }
   if (!byNodeRun && keys) {
     // A whole run's lines: `batch` of its numbers at a time, through its segments
     // (db/log-segments.ts), each stretch's lines that pass the filter.

@@ -344,8 +344,8 @@ export const logBlocks = pgTable(
 /**
  * The lines of `log_blocks`, one row each (custom migration s19blocks: a view, not a table;
  * drizzle-kit leaves it alone). Besides a line's own columns, its block's bounds: `block_first`,
- * `block_last` (its seqs), `block_run_seq` (its first run_seq) and `block_marked` (it holds a WARN
- * or ERROR line), for reads to name the blocks they need (logLinesAfter… in db/workflow-runs.ts).
+ * `block_last` (its seqs), `block_run_seq` (its first run_seq), `block_marked` (it holds a WARN
+ * or ERROR line) and `block_text`, for reads to name the blocks they need (db/log-blocks.ts).
  */
 export const logLines = pgView('log_lines', {
   nodeKey: integer('node_key').notNull(),
@@ -361,6 +361,8 @@ export const logLines = pgView('log_lines', {
   blockLast: integer('block_last').notNull(),
   blockRunSeq: integer('block_run_seq').notNull(),
   blockMarked: boolean('block_marked').notNull(),
+  /** The block's messages joined by newlines: a search tests it before unnesting the block. */
+  blockText: text('block_text').notNull(),
 }).existing();
 
 /**

@@ -17,7 +17,7 @@ export type NodeRunRow = typeof nodeRuns.$inferSelect;
 /** A stored line with its node run's text id joined back (workflow-runs.ts's selectLogLines). */
 type LogRow = Omit<
   typeof logLines.$inferSelect,
-  'nodeKey' | 'runKey' | 'blockFirst' | 'blockLast' | 'blockRunSeq' | 'blockMarked'
+  'nodeKey' | 'runKey' | 'blockFirst' | 'blockLast' | 'blockRunSeq' | 'blockMarked' | 'blockText'
 > & {
   nodeRunIdentifier: string;
 };

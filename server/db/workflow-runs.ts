@@ -30,7 +30,7 @@ import { visibleToSql } from './visibility';
 import { canViewRun, type Actor, type RunVisibility } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
-import { messageMatches } from './log-filter';
+import { blockMayMatch, messageMatches } from './log-filter';
 import { readInStretches, readRunInStretches, runLinesAt, runStretch } from './log-segments';
 import { blocksOver, linesIn } from './log-blocks';
 import { cachedCount, storeCount } from './log-search-counts';
@@ -836,7 +836,11 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   if (query.level?.length) lineFilters.push(inArray(logLines.level, query.level));
   // Only WARN and ERROR lines: only the blocks holding one (their partial indexes).
   if (levelIndexServes(query.level)) lineFilters.push(sql`log_lines.block_marked`);
-  if (query.q) lineFilters.push(messageMatches(logLines.message, query.q));
+  if (query.q) {
+    // A block whose text lacks the term is not unnested (db/log-filter.ts blockMayMatch).
+    lineFilters.push(blockMayMatch(logLines.blockText, query.q));
+    lineFilters.push(messageMatches(logLines.message, query.q));
+  }
   const after = parseSeqCursor(query.cursor);
   const want = query.total ?? 'true';
   const upTo = query.upTo === undefined ? undefined : Number(query.upTo);

@@ -98,7 +98,7 @@ SELECT b.node_key, b.first_seq + u.o::int - 1 AS seq, b.run_key, b.run_seq + u.o
   CASE u.l WHEN 'D' THEN 'DEBUG' WHEN 'I' THEN 'INFO' WHEN 'W' THEN 'WARN' ELSE 'ERROR' END AS level,
   u.message, u.tags,
   b.first_seq AS block_first, b.last_seq AS block_last, b.run_seq AS block_run_seq,
-  b.levels ~ '[WE]' AS block_marked
+  b.levels ~ '[WE]' AS block_marked, array_to_string(b.messages, E'\n') AS block_text
 FROM log_blocks b,
   unnest(b.messages, string_to_array(b.levels, NULL), b.tags, b.times)
     WITH ORDINALITY AS u(message, l, tags, at, o);
