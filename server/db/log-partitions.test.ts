@@ -92,7 +92,6 @@ describe('upgrading to partitioned log lines', () => {
       expect(indexes.map((i) => i.indexname)).toEqual([
         'log_blocks_chunk_end_idx', // the sealer's chunk ends
         'log_blocks_marked_idx',
-        'log_blocks_run_marked_idx',
       ]);
       const [{ maxId }] = (await q<{ maxId: string }>(
         `SELECT max(id)::text AS "maxId" FROM log_lines`,

@@ -296,8 +296,10 @@ export const nodeRunDurations = pgTable(
  * unnests each block; a read names the blocks it needs by their columns (`block_first`,
  * `block_last`, `block_marked`), which PostgreSQL pushes down to this table's indexes: a page by
  * cursor reads the few blocks around it (the primary key (node_key, first_seq)), a level filter on
- * WARN/ERROR only the blocks holding such a line (partial indexes on `levels ~ '[WE]'`). A whole
- * run's lines (by `run_seq`) are found through `log_segments` (db/log-segments.ts). A line's `id`
+ * WARN/ERROR only the blocks holding such a line (a partial index on `levels ~ '[WE]'`: it prunes
+ * when such lines are rare, a block of 100 lines holding one is marked). A whole run's lines (by
+ * `run_seq`) are found through `log_segments` (db/log-segments.ts), each node run's blocks by its
+ * own indexes. A line's `id`
  * (Port's line shape) is its block's `id` × 4 096 + its place in the block (a block holds at most
  * 4 096 lines: a larger batch is cut; db/log-blocks.ts).
  *
@@ -326,9 +328,6 @@ export const logBlocks = pgTable(
   (t) => [
     index('log_blocks_marked_idx')
       .on(t.nodeKey, t.firstSeq)
-      .where(sql`levels ~ '[WE]'`),
-    index('log_blocks_run_marked_idx')
-      .on(t.runKey, t.runSeq)
       .where(sql`levels ~ '[WE]'`),
     /**
      * The blocks holding the last line of a full search chunk (db/log-chunks.ts CHUNK_LINES,

@@ -951,7 +951,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   return { rows, seqOf, nextCursor, total } as const;
 }
 
-/** The level filter's index (WARN and ERROR lines, by node run or run and seq) serves `levels`. */
+/** The level filter's index (the blocks holding a WARN or ERROR line, by node run and first seq) serves `levels`. */
 const levelIndexServes = (levels: readonly string[] | undefined) =>
   !!levels?.length && levels.every((l) => l === 'WARN' || l === 'ERROR');
 

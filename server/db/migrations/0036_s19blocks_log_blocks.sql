@@ -85,8 +85,6 @@ DROP TABLE "node_run_lines" CASCADE;
 --> statement-breakpoint
 CREATE INDEX "log_blocks_marked_idx" ON "log_blocks" USING btree ("node_key","first_seq") WHERE levels ~ '[WE]';
 --> statement-breakpoint
-CREATE INDEX "log_blocks_run_marked_idx" ON "log_blocks" USING btree ("run_key","run_seq") WHERE levels ~ '[WE]';
---> statement-breakpoint
 CREATE INDEX "log_blocks_chunk_end_idx" ON "log_blocks" USING btree ("node_key","last_seq") WHERE last_seq / 4096 > (first_seq - 1) / 4096;
 --> statement-breakpoint
 -- A block's lines, one row each, with the block's bounds for a read to name the blocks it needs
