@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { selectRows, type DbOrTx } from './client';
 
 /**
  * A node run's lines are stored as blocks (schema.ts logBlocks, s19blocks) and read as lines
@@ -47,4 +48,35 @@ const MAX_SEQ = 2147483647;
  */
 export function linesIn(byNodeRun: boolean, after: number, upTo = MAX_SEQ): SQL {
   return byNodeRun ? seqBetween(after + 1, upTo) : runSeqBetween(after + 1, upTo);
+}
+
+/**
+ * A condition on `log_lines`: the blocks holding these lines of a run's node runs (`at`: each
+ * line's node run key and seq), found first by one primary-key probe a line (the last block of
+ * its node run starting at or before it), so a page of lines far apart reads only their blocks,
+ * not every block between the first and the last.
+ */
+export async function blocksAt(
+  db: DbOrTx,
+  runKey: number,
+  at: readonly { nodeKey: number; seq: number }[],
+): Promise<SQL> {
+  if (!at.length) return sql`false`;
+  const found = await selectRows<{ nodeKey: number; first: number[] }>(
+    db,
+    sql`SELECT l.node_key AS "nodeKey", array_agg(DISTINCT b.first_seq) AS first
+        FROM unnest(${sql.param(at.map((a) => a.nodeKey))}::int[],
+                    ${sql.param(at.map((a) => a.seq))}::int[]) AS l(node_key, seq)
+        CROSS JOIN LATERAL (SELECT first_seq FROM log_blocks
+                            WHERE run_key = ${runKey} AND node_key = l.node_key
+                              AND first_seq <= l.seq AND first_seq > l.seq - ${BLOCK_LINES}
+                            ORDER BY first_seq DESC LIMIT 1) b
+        GROUP BY l.node_key`,
+  );
+  if (!found.length) return sql`false`;
+  const arms = found.map(
+    (f) =>
+      sql`(log_lines.node_key = ${f.nodeKey} AND log_lines.block_first = ANY(${sql.param(f.first)}::int[]))`,
+  );
+  return sql`(${sql.join(arms, sql` OR `)})`;
 }

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import type { LineRange } from './log-chunks';
 import { selectRows } from './client';
-import { blocksOver } from './log-blocks';
+import { blocksAt, blocksOver } from './log-blocks';
 
 /**
  * A whole run's lines by `run_seq`, without an index of every line by (run_key, run_seq) (issue
@@ -76,20 +76,16 @@ export async function runLinesAt(db: DbOrTx, runKey: number, runSeqs: number[]):
                             ORDER BY run_seq DESC LIMIT 1) s`,
   );
   if (!at.length) return sql`false`;
-  // Per node run, its seqs of the pairs and the blocks holding them; then only the numbers asked
-  // for: a line of one node run at another's seq that is numbered one of runSeqs is one asked for
-  // (a number is one line).
+  // The blocks holding the pairs (one primary-key probe each), then only the numbers asked for:
+  // a line of one node run at another's seq that is numbered one of runSeqs is one asked for (a
+  // number is one line).
   const byNode = new Map<number, number[]>();
   for (const a of at) byNode.set(a.nodeKey, [...(byNode.get(a.nodeKey) ?? []), a.seq]);
-  const blocks = [...byNode].map(
-    ([nodeKey, seqs]) =>
-      sql`(log_lines.node_key = ${nodeKey} AND ${blocksOver(Math.min(...seqs), Math.max(...seqs))})`,
-  );
   const lines = [...byNode].map(
     ([nodeKey, seqs]) =>
       sql`(log_lines.node_key = ${nodeKey} AND log_lines.seq = ANY(${sql.param(seqs)}::int[]))`,
   );
-  return sql`(log_lines.run_key = ${runKey} AND (${sql.join(blocks, sql` OR `)})
+  return sql`(log_lines.run_key = ${runKey} AND ${await blocksAt(db, runKey, at)}
               AND (${sql.join(lines, sql` OR `)})
               AND log_lines.run_seq = ANY(${sql.param(runSeqs)}::int[]))`;
 }

@@ -32,7 +32,7 @@ import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderTha
 import { appendLogBatches, type LogInput } from './log-batches';
 import { blockMayMatch, messageMatches } from './log-filter';
 import { readInStretches, readRunInStretches, runLinesAt, runStretch } from './log-segments';
-import { blocksOver, linesIn } from './log-blocks';
+import { blocksAt, linesIn } from './log-blocks';
 import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
@@ -1239,7 +1239,15 @@ async function searchLogPage(
             logOwner(keys),
             byNodeRun || !keys
               ? sql`${seqCol} = ANY(${sql.param(seqs)}::int[])
-                  AND ${blocksOver(Math.min(...seqs), Math.max(...seqs))}`
+                  AND ${
+                    keys?.nodeKey != null
+                      ? await blocksAt(
+                          db,
+                          keys.runKey,
+                          seqs.map((seq) => ({ nodeKey: keys.nodeKey!, seq })),
+                        )
+                      : sql`false`
+                  }`
               : await runLinesAt(db, keys.runKey, seqs),
           ),
         )
