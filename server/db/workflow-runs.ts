@@ -1036,7 +1036,21 @@ async function searchLogPage(
   let from = page.after;
   if (probe) {
     from = page.after + PROBE_LINES;
-    seqs.push(...(await matching(null, page.limit, linesIn(byNodeRun, page.after, from))));
+    // In stretches from the page's size (a block is unnested whole, and lines sorted once all
+    // of a stretch's blocks are: a term on most lines fills its page in the first blocks).
+    seqs.push(
+      ...(await readInStretches(
+        {
+          after: page.after,
+          last: from,
+          desc: false,
+          limit: page.limit,
+          first: Math.max(page.limit, 1024),
+        },
+        (lo, hi) => linesIn(byNodeRun, lo, hi),
+        (stretch, limit) => matching(null, limit, stretch),
+      )),
+    );
   }
   // A node run's count of a term kept from the start reads only the lines after it: no need
   // to ask the chunk index (a transaction and a GIN lookup) for the few lines left.
@@ -1164,6 +1178,23 @@ async function searchLogPage(
             limit: page.limit - seqs.length,
             first: 4096,
           },
+          (stretch, limit) => matching(null, limit, stretch),
+        )),
+      );
+    } else if (byNodeRun && !narrow && keys?.nodeKey != null) {
+      // A node run's lines in order, stretch by stretch (its blocks named by each): the page
+      // stops at the blocks that fill it, not after unnesting every block after the cursor.
+      const nodeKey = keys.nodeKey;
+      seqs.push(
+        ...(await readInStretches(
+          {
+            after: from,
+            last: page.lastSeq ?? (await nodeLastSeq(db, nodeKey)),
+            desc: page.tail,
+            limit: page.limit - seqs.length,
+            first: 4096,
+          },
+          (lo, hi) => linesIn(true, lo, hi),
           (stretch, limit) => matching(null, limit, stretch),
         )),
       );

@@ -172,6 +172,11 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect(across.total).toBe(common);
     const last = await nodeLogs(work, 'q=line&tail=true&limit=3');
     expect(seqs(last)).toEqual([LINES - 2, LINES - 1, LINES]);
+    // A term too short for the index by tail: read from the end in stretches of blocks, each
+    // line once, the same lines as the pages from the start.
+    const all = seqs(await nodeLogs(work, 'q=ok&limit=10000'));
+    expect(all).toHaveLength(common);
+    expect(seqs(await nodeLogs(work, 'q=ok&tail=true&limit=5000'))).toEqual(all.slice(-5000));
     // Short terms (no word of 3 characters for the index) and level filters answer alike.
     const errors = await nodeLogs(work, 'q=ok&level=ERROR&limit=1000');
     expect(errors.logs.every((l) => l.logLevel === 'ERROR' && l.log.includes('ok'))).toBe(true);
