@@ -261,7 +261,7 @@ async function fill(database: Database): Promise<string[]> {
     );
     nodes.push(node);
   }
-  await db.execute(sql`VACUUM ANALYZE log_blocks`);
+  await db.execute(sql`VACUUM ANALYZE node_run_lines`);
   return nodes;
 }
 
