@@ -23,7 +23,7 @@ import { selectRows, type Database, type openPostgres } from '../server/db/clien
 import type { readLogPage } from '../server/db/workflow-runs';
 import type { sealLogChunks } from '../server/services/log-chunks';
 import { ensureDatabase, startEmbeddedPostgres } from '../server/db/embedded-postgres';
-import { insertBenchLinesSql } from './bench-log-lines';
+import { type insertBenchLinesSql } from './bench-log-lines';
 import { clusterCpuSeconds, ownCpuSeconds } from './cpu';
 
 const arg = (name: string) =>
@@ -75,6 +75,7 @@ interface Code {
   database: Database;
   readLogPage: typeof readLogPage;
   sealLogChunks: typeof sealLogChunks;
+  insertBenchLinesSql: typeof insertBenchLinesSql;
 }
 
 async function loadCode(name: string, root: string, url: string): Promise<Code> {
@@ -88,11 +89,16 @@ async function loadCode(name: string, root: string, url: string): Promise<Code> 
   const chunks = (await import(path.join(root, 'server/services/log-chunks.ts'))) as {
     sealLogChunks: typeof sealLogChunks;
   };
+  // Each code stores its lines its own way (a row a line before s19blocks, blocks since).
+  const lines = (await import(path.join(root, 'bench/bench-log-lines.ts'))) as {
+    insertBenchLinesSql: typeof insertBenchLinesSql;
+  };
   return {
     name,
     database: await client.openPostgres(url),
     readLogPage: runs.readLogPage,
     sealLogChunks: chunks.sealLogChunks,
+    insertBenchLinesSql: lines.insertBenchLinesSql,
   };
 }
 
@@ -117,7 +123,7 @@ async function main() {
     );
     console.log(`${LINES} and ${2 * LINES} lines; load average ${load()}`);
     const nodes: Record<string, string[]> = {};
-    for (const code of codes) nodes[code.name] = await fill(code.database);
+    for (const code of codes) nodes[code.name] = await fill(code);
     // Sealed by each code's own sealer, the two alternating chunk batches would share the CPU:
     // one after the other instead, each timed with the cluster's CPU.
     for (const code of codes) {
@@ -234,7 +240,7 @@ async function timed(
 }
 
 /** bench/log-viewer.ts's lines in two node runs of their own runs: LINES and 2 × LINES. */
-async function fill(database: Database): Promise<string[]> {
+async function fill({ database, insertBenchLinesSql }: Code): Promise<string[]> {
   const { db } = database;
   const pool = (db as unknown as { $client: pg.Pool }).$client;
   const now = new Date().toISOString();
@@ -261,7 +267,7 @@ async function fill(database: Database): Promise<string[]> {
     );
     nodes.push(node);
   }
-  await db.execute(sql`VACUUM ANALYZE node_run_lines`);
+  await db.execute(sql`VACUUM ANALYZE`);
   return nodes;
 }
 
