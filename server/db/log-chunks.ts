@@ -619,18 +619,13 @@ export async function countFromChunks(
         of.push(row!.mixed_word[i]!);
       }
     }
-    if (seqs.length) {
-      const [extra] = await selectRows<{ n: number }>(
-        tx,
-        sql`SELECT count(*)::int AS n
-            FROM unnest(${sql.param(seqs)}::int[], ${sql.param(of)}::text[]) AS r(seq, w)
-            CROSS JOIN LATERAL (
-              SELECT message FROM node_run_lines
-              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
-            WHERE NOT (string_to_array(r.w, ' ') && ${words(searchable(sql.raw('l.message')))})`,
-      );
-      listed += extra?.n ?? 0;
-    }
+    listed += await countLinesWhere(
+      tx,
+      keys,
+      seqs,
+      of,
+      (message, w) => sql`NOT (string_to_array(${w}, ' ') && ${words(searchable(message))})`,
+    );
     return { counted: counted + listed, read, sealedTo, chunks: row?.chunks ?? 0 };
   });
 }
@@ -949,24 +944,42 @@ export async function termLines(
           .sort((a, b) => a - b))
           if (lo + o > after) read.push({ nodeKey: keys.nodeKey, lo: lo + o, hi: lo + o });
     }
-    if (recheck.length) {
-      // Those holding the phrase, but not through the counted words the pairs counted.
-      const message = sql.raw('l.message');
-      const [extra] = await selectRows<{ n: number }>(
-        tx,
-        sql`SELECT count(*)::int AS n
-            FROM unnest(${sql.param(recheck)}::int[], ${sql.param(forms)}::text[]) AS r(seq, form)
-            CROSS JOIN LATERAL (
-              SELECT message FROM node_run_lines
-              WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
-            WHERE ${messageMatches(message, phraseText(phrase!))}
-              AND NOT ${searchable(message)} ~ r.form`,
-      );
-      counted += extra?.n ?? 0;
-    }
+    // Those holding the phrase, but not through the counted words the pairs counted.
+    counted += await countLinesWhere(
+      tx,
+      keys,
+      recheck,
+      forms,
+      (message, form) =>
+        sql`${messageMatches(message, phraseText(phrase!))} AND NOT ${searchable(message)} ~ ${form}`,
+    );
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
     return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
   });
+}
+
+/**
+ * How many of the node run's lines numbered `seqs` pass `where(message, value)`, `values[i]` the
+ * value beside `seqs[i]` (0 without a line to read).
+ */
+async function countLinesWhere(
+  tx: DbOrTx,
+  keys: { nodeKey: number; runKey: number },
+  seqs: number[],
+  values: string[],
+  where: (message: SQL, value: SQL) => SQL,
+): Promise<number> {
+  if (!seqs.length) return 0;
+  const [row] = await selectRows<{ n: number }>(
+    tx,
+    sql`SELECT count(*)::int AS n
+        FROM unnest(${sql.param(seqs)}::int[], ${sql.param(values)}::text[]) AS r(seq, v)
+        CROSS JOIN LATERAL (
+          SELECT message FROM node_run_lines
+          WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+        WHERE ${where(sql.raw('l.message'), sql.raw('r.v'))}`,
+  );
+  return row?.n ?? 0;
 }
 
 /** The phrase as a term again (lower-cased: a search ignores case). */
