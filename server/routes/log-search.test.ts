@@ -81,6 +81,23 @@ async function nodeRunWith(n: number, special: Record<number, string> = {}) {
   return { run: run.identifier, work };
 }
 
+/** A node run holding exactly these lines (seq = index + 1). */
+async function nodeRunOfLines(lines: { level: string; message: string }[]) {
+  const run = await startRun(t, 'search');
+  const work = nodeRunOf(run, 'work').identifier;
+  await postLines(work, lines);
+  return work;
+}
+
+/** A count as a first look: no count of the term kept from before. */
+async function firstCount(work: string, query: string) {
+  await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+  return (await nodeLogs(work, `${query}&total=only`)).total;
+}
+
+/** A node run's key, in SQL. */
+const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
+
 async function chunksOf(work: string) {
   return selectRows<{ first: number; last: number }>(
     t.database.db,
@@ -580,21 +597,6 @@ describe('exactness on random terms', () => {
 
 describe('counts from the chunks’ word counts', () => {
   const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
-
-  /** A node run holding exactly these lines (seq = index + 1). */
-  async function nodeRunOfLines(lines: { level: string; message: string }[]) {
-    const run = await startRun(t, 'search');
-    const work = nodeRunOf(run, 'work').identifier;
-    await postLines(work, lines);
-    return work;
-  }
-
-  /** A count as a first look: no count of the term kept from before. */
-  async function firstCount(work: string, query: string) {
-    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
-    return (await nodeLogs(work, `${query}&total=only`)).total;
-  }
 
   it('stores each chunk’s frequent words with their lines per level, apart from the others', async () => {
     const lines = Array.from({ length: CHUNK_LINES + 3 }, (_, i) => ({
@@ -1012,7 +1014,6 @@ describe('counts from the chunks’ word counts', () => {
 });
 
 describe('counts of two words from the chunks’ kept pairs', () => {
-  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
   // 4 or 5 chunks of 21 read: few enough that the count reads them alone, not the whole node run.
   const CHUNKS = 21;
   /**
@@ -1048,23 +1049,18 @@ describe('counts of two words from the chunks’ kept pairs', () => {
   };
 
   it('sums a kept pair where it is the only candidate, and reads the other chunks', async () => {
-    const run = await startRun(t, 'search');
-    const work = nodeRunOf(run, 'work').identifier;
     const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
       level: i % 3 ? 'INFO' : 'WARN',
       message: message(i),
     }));
-    await postLines(work, logs);
+    const work = await nodeRunOfLines(logs);
     await sealLogChunks(t.database.db);
     // A chunk sealed before the pairs were kept has none.
     await t.database.db.execute(
       sql`UPDATE log_chunks SET pairs = NULL, pair_counts = '{}'
           WHERE node_key = ${keyOf(work)} AND first_seq = ${NO_PAIRS * CHUNK_LINES + 1}`,
     );
-    const count = async (q: string) => {
-      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
-      return (await nodeLogs(work, `q=${q}&total=only`)).total;
-    };
+    const count = (q: string) => firstCount(work, `q=${q}`);
     const want = (term: string, level?: string) =>
       logs.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
     for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
@@ -1089,7 +1085,6 @@ describe('counts of two words from the chunks’ kept pairs', () => {
 });
 
 describe('counts of phrases of three words or more from the chunks’ kept pairs', () => {
-  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
   // 3 chunks of 13 read: few enough that the count reads them alone, not the whole node run.
   const CHUNKS = 13;
   /**
@@ -1120,19 +1115,14 @@ describe('counts of phrases of three words or more from the chunks’ kept pairs
   };
 
   it('counts a phrase where its kept pairs meet, and reads the other chunks', async () => {
-    const run = await startRun(t, 'search');
-    const work = nodeRunOf(run, 'work').identifier;
     const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
       level: i % 3 ? 'INFO' : 'WARN',
       message: message(i),
     }));
-    await postLines(work, logs);
+    const work = await nodeRunOfLines(logs);
     await sealLogChunks(t.database.db);
-    const count = async (q: string, level?: string) => {
-      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
-      const query = `q=${encodeURIComponent(q)}&total=only${level ? `&level=${level}` : ''}`;
-      return (await nodeLogs(work, query)).total;
-    };
+    const count = (q: string, level?: string) =>
+      firstCount(work, `q=${encodeURIComponent(q)}${level ? `&level=${level}` : ''}`);
     const want = (term: string, level?: string) =>
       logs.filter(
         (l) =>
@@ -1174,7 +1164,6 @@ describe('counts of phrases of three words or more from the chunks’ kept pairs
 
 describe('counts from listed lines (a term inside uncounted words)', () => {
   const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-  const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
 
   /**
    * Line i (0-based) of the node run: rare words ("reset" and a longer word it starts,
@@ -1256,18 +1245,13 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
   }, 120_000);
 
   it('reads the listed lines, not the lines: a wrong list changes the answer', async () => {
-    const run = await startRun(t, 'search');
-    const work = nodeRunOf(run, 'work').identifier;
     const logs = Array.from({ length: 2 * CHUNK_LINES + 5 }, (_, i) => ({
       level: 'INFO',
       message: message(i),
     }));
-    await postLines(work, logs);
+    const work = await nodeRunOfLines(logs);
     await sealLogChunks(t.database.db);
-    const count = async (q: string) => {
-      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
-      return (await nodeLogs(work, `q=${q}&total=only`)).total;
-    };
+    const count = (q: string) => firstCount(work, `q=${q}`);
     const want = logs.filter((l) => l.message.includes('spoolroom')).length;
     expect(await count('spoolroom')).toBe(want);
     // "spoolroom" (in 4 or 5 lines of a chunk: listed) listed in one line more in each sealed
