@@ -927,10 +927,11 @@ export async function termLines(
       const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
       if (n !== null && n !== false) {
         counted += n;
+        const form = chainForm(phrase!, a!, z!);
         for (const entry of decodeLineEntries(candidates!))
           if (at.includes(entryLevel(entry))) {
             recheck.push(lo + entryLine(entry));
-            forms.push(chainForm(phrase!, a!, z!));
+            forms.push(form);
           }
         continue;
       }

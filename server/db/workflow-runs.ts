@@ -323,6 +323,11 @@ export async function appendNodeRunLogs(
  * run's log_seq: a log append takes no stamp (migration s5reads_log_stamps), so without it the
  * stamp stays put while only lines (and so the level counts and updatedAt) move. Reads no output.
  */
+/** Whether the run that the run aliased `alias` re-ran is gone (false when it re-ran none). */
+const rerunOfGone = (alias: string) =>
+  sql`${sql.raw(alias)}.rerun_of IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM workflow_runs o WHERE o.identifier = ${sql.raw(alias)}.rerun_of)`;
+
 const runStamps = {
   withLogs: runStampSql(true),
   ignoreLogs: runStampSql(false),
@@ -333,8 +338,7 @@ function runStampSql(withLogs: boolean) {
       (SELECT coalesce(sum(n.version), 0) FROM node_runs n
         WHERE n.workflow_run_identifier = run.identifier),
       (SELECT coalesce(sum(r.version), 0) FROM workflow_runs r WHERE r.rerun_of = run.identifier),
-      (CASE WHEN run.rerun_of IS NOT NULL AND NOT EXISTS (
-          SELECT 1 FROM workflow_runs o WHERE o.identifier = run.rerun_of) THEN 'gone' END),
+      (CASE WHEN ${rerunOfGone('run')} THEN 'gone' END),
       (SELECT md5(coalesce(string_agg(
           concat_ws('/', w.id, w.state, w.attempts, w.next_attempt_at, w.claimed_until, w.last_error),
           ',' ORDER BY w.id), ''))
@@ -451,8 +455,7 @@ export async function runPollSnapshot(
         FROM node_runs n WHERE n.workflow_run_identifier = s.identifier),
       'reruns', (SELECT coalesce(jsonb_agg(r.identifier ORDER BY r.created_at, r.identifier), '[]')
         FROM workflow_runs r WHERE r.rerun_of = s.identifier AND ${runVisibleTo(actor, 'r')}),
-      'rerunOfDeleted', s.rerun_of IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM workflow_runs o WHERE o.identifier = s.rerun_of),
+      'rerunOfDeleted', ${rerunOfGone('s')},
       'workItems', (SELECT coalesce(jsonb_agg(${json.workItem}), '[]')
         FROM work_items w JOIN node_runs n ON w.kind = 'node_run' AND w.subject_id = n.identifier
         WHERE n.workflow_run_identifier = s.identifier),
