@@ -84,27 +84,15 @@ export function RunHeader({
           {actions && isCancelledOrCancelling(run) && <CancelledBy run={run} />}
           {run.rerunOf && (
             <Fact label="Re-run of">
-              {run.rerunOfDeleted ? (
-                // Retention removed it: named, not linked to a page that would say "not found".
-                <Text size="sm" component="div">
-                  <RunName
-                    to="/runs/$runId"
-                    runId={run.rerunOf}
-                    gone={{ retentionDays: null }}
-                    inherit
-                  />
-                </Text>
-              ) : (
-                <Anchor
-                  size="sm"
-                  ff="monospace"
-                  renderRoot={(props) => (
-                    <Link to="/runs/$runId" params={{ runId: run.rerunOf! }} {...props} />
-                  )}
-                >
-                  {run.rerunOf}
-                </Anchor>
-              )}
+              {/* Once retention removed it: named, not linked to a page that would say "not found". */}
+              <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
+                <RunName
+                  to="/runs/$runId"
+                  runId={run.rerunOf}
+                  gone={run.rerunOfDeleted ? { retentionDays: null } : null}
+                  inherit
+                />
+              </Text>
             </Fact>
           )}
           {run.reruns && run.reruns.length > 0 && (
