@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../contract/entities';
@@ -717,6 +718,53 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     await createLinearWorkflow(t, 'retired');
     const again = await rerun(original.identifier);
     expect(again.status, JSON.stringify(again.body)).toBe(201);
+  });
+
+  it('holds a workflow delete until a re-run in flight has started its run on it', async () => {
+    await createLinearWorkflow(t, 'racing');
+    const original = await startRun(t, 'racing');
+    await completeNode(t, nodeRunOf(original, 'work').identifier);
+    // The re-run is held after it read the workflow, before it inserts its node runs: their
+    // table is locked. A delete of the workflow then must wait for the re-run (its row is
+    // share-locked by it), not delete the workflow under a run still being started on it.
+    const pool = (t.database.db as unknown as { $client: pg.Pool }).$client;
+    const holder = await pool.connect();
+    const watcher = await pool.connect();
+    let deleted = false;
+    try {
+      await holder.query('begin');
+      await holder.query('lock table node_runs in exclusive mode');
+      const started = rerun(original.identifier);
+      const waiting = async (n: number, what: string) => {
+        for (let polls = 0; ; polls++) {
+          const { rows } = await watcher.query<{ n: number }>(
+            `select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+          );
+          if (rows[0]!.n >= n) return;
+          if (deleted) throw new Error(`the workflow was deleted while ${what}`);
+          if (polls > 400) throw new Error(`never ${what}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      };
+      await waiting(1, 'the re-run waited');
+      const deleting = t.api('admin', 'DELETE', '/workflows/racing').then((res) => {
+        deleted = true;
+        return res;
+      });
+      await waiting(2, 'the delete waited behind the re-run');
+      expect(deleted).toBe(false);
+      await holder.query('commit');
+      const res = await started;
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect((await deleting).status).toBe(200);
+      // The re-run started on the workflow before it went: it reads as a run of it.
+      expect((await getRun(t, res.body.workflowRun.identifier)).workflow.identifier).toBe('racing');
+    } finally {
+      await holder.query('rollback').catch(() => undefined);
+      holder.release();
+      watcher.release();
+    }
   });
 
   it('lists in reruns only the re-runs the reader may view', async () => {
