@@ -58,7 +58,7 @@ async function main() {
       CREATE TABLE plain_lines (
         node_key integer NOT NULL, seq integer NOT NULL, run_key integer NOT NULL,
         run_seq integer NOT NULL, created_at timestamptz NOT NULL,
-        id bigint DEFAULT nextval('node_run_lines_id_seq') NOT NULL, level text NOT NULL,
+        id bigint DEFAULT nextval('log_blocks_id_seq') NOT NULL, level text NOT NULL,
         message text NOT NULL, tags jsonb, PRIMARY KEY (node_key, seq))`);
     await db.execute(
       sql`CREATE UNIQUE INDEX plain_lines_run_seq_idx ON plain_lines (run_key, run_seq)`,

@@ -20,3 +20,15 @@ export function messageMatches(message: SQLWrapper, q: string): SQL {
   return sql`(CASE WHEN strpos(${message}, ${'\u001b'}) = 0 THEN ${message} ${like} ${pattern}
                    ELSE regexp_replace(${message}, ${ANSI_PATTERN}, '', 'g') ${like} ${pattern} END)`;
 }
+
+/**
+ * A block of log lines (db/log-blocks.ts; `text`, its messages joined by newlines) that may hold
+ * a message containing `q` as messageMatches tells: its text contains `q` as it is, or holds a
+ * colour code (whose lines messageMatches strips first). Tested once a block, before its lines
+ * are unnested: a block without the term is never unnested. Beside messageMatches, never instead.
+ */
+export function blockMayMatch(text: SQLWrapper, q: string): SQL {
+  const pattern = `%${escapeLike(q)}%`;
+  const like = q.toLowerCase() === q.toUpperCase() ? sql`LIKE` : sql`ILIKE`;
+  return sql`(strpos(${text}, ${'\u001b'}) > 0 OR ${text} ${like} ${pattern})`;
+}
