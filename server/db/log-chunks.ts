@@ -10,7 +10,7 @@ import {
   NEWLINE_IN_MESSAGE,
   NUMBER_LINE_ENDS,
 } from '../domain/log-words';
-import { BLOCK_LINES, linesAtSeqs, seqBetween } from './log-blocks';
+import { linesAt, seqBetween } from './log-blocks';
 import { ANSI_PATTERN, messageMatches } from './log-filter';
 import { termsLowerAsJs } from './term-lowering';
 
@@ -366,35 +366,33 @@ export function rulesOutMost(ranges: readonly LineRange[]): boolean {
 }
 
 /**
- * `select(inRange)`, a query on log_lines that puts `inRange` in its WHERE clause, run once
- * per range as a LATERAL subquery `x`: each range is a primary-key range scan. (A plain join of
- * the ranges to log_lines is planned as a hash join over a scan of every line.)
+ * `select(inRange, from)`, a query on `from` (log_lines, or a FROM item named so) that puts
+ * `inRange` in its WHERE clause, run once per range as a LATERAL subquery `x`: each range is a
+ * primary-key range scan. (A plain join of the ranges to log_lines is planned as a hash join over
+ * a scan of every line.) Single lines (a chunk's listed candidates) are read apart, each taken
+ * from its block of run `runKey` (log-blocks.ts linesAt) instead of its block unnested whole.
  */
-export function perRange(ranges: readonly LineRange[], select: (inRange: SQL) => SQL): SQL {
+export function perRange(
+  ranges: readonly LineRange[],
+  runKey: number,
+  select: (inRange: SQL, from: SQL) => SQL,
+): SQL {
   const inRange = sql`log_lines.node_key = r.node_key AND ${seqBetween(sql`r.lo`, sql`r.hi`)}`;
   const single = ranges.filter((r) => r.lo === r.hi);
   const spans = single.length ? ranges.filter((r) => r.lo !== r.hi) : ranges;
   const lateral = sql`unnest(${sql.param(spans.map((r) => r.nodeKey))}::int[],
                     ${sql.param(spans.map((r) => r.lo))}::int[],
                     ${sql.param(spans.map((r) => r.hi))}::int[]) AS r(node_key, lo, hi)
-             CROSS JOIN LATERAL (${select(inRange)}) x`;
+             CROSS JOIN LATERAL (${select(inRange, sql`log_lines`)}) x`;
   if (!single.length) return lateral;
-  // Single lines (a chunk's listed candidates) read block by block: each block holding some of
-  // them unnested once, not once a line (a block is unnested whole).
-  const lines = sql`${sql.param(single.map((r) => r.nodeKey * 2 ** 32 + r.lo))}::bigint[]`;
-  const inBlock = sql`log_lines.node_key = blk.node_key AND log_lines.block_first = blk.first_seq
-    AND log_lines.node_key::bigint * 4294967296 + log_lines.seq = ANY(${lines})`;
+  const lines = linesAt(
+    runKey,
+    sql`${sql.param(single.map((r) => r.nodeKey))}::int[]`,
+    sql`${sql.param(single.map((r) => r.lo))}::int[]`,
+  );
   return sql`(SELECT x.* FROM ${lateral}
     UNION ALL
-    SELECT x.* FROM (
-      SELECT DISTINCT b.node_key, b.first_seq
-      FROM unnest(${sql.param(single.map((r) => r.nodeKey))}::int[],
-                  ${sql.param(single.map((r) => r.lo))}::int[]) AS s(node_key, seq)
-      CROSS JOIN LATERAL (SELECT node_key, first_seq FROM log_blocks
-                          WHERE node_key = s.node_key AND first_seq <= s.seq
-                            AND first_seq > s.seq - ${sql.raw(String(BLOCK_LINES))}
-                          ORDER BY first_seq DESC LIMIT 1) b) blk
-    CROSS JOIN LATERAL (${select(inBlock)}) x) x`;
+    SELECT x.* FROM (${select(sql`true`, sql`${lines} AS log_lines`)}) x) x`;
 }
 
 /**
@@ -997,7 +995,11 @@ async function countLinesWhere(
     tx,
     sql`SELECT count(*)::int AS n
         FROM unnest(${sql.param(seqs)}::int[], ${sql.param(values)}::text[]) AS r(seq, v)
-        JOIN ${linesAtSeqs(keys.nodeKey, keys.runKey, sql`${sql.param(seqs)}::int[]`)} l
+        JOIN ${linesAt(
+          keys.runKey,
+          sql`array_fill(${keys.nodeKey}::int, ARRAY[${seqs.length}::int])`,
+          sql`${sql.param(seqs)}::int[]`,
+        )} l
           ON l.seq = r.seq
         WHERE ${where(sql.raw('l.message'), sql.raw('r.v'))}`,
   );

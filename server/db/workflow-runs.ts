@@ -1038,8 +1038,9 @@ async function searchLogPage(
       part
         ? sql`SELECT x.s FROM ${perRange(
             part,
+            keys?.runKey ?? 0,
             // The scope's keys beside the range keep the read to one partition.
-            (inRange) => sql`SELECT ${seqCol} AS s FROM ${logLines}
+            (inRange, from) => sql`SELECT ${seqCol} AS s FROM ${from}
               WHERE ${and(inRange, logOwner(keys), ...lineFilters, after)}
               ORDER BY ${logLines.seq} ${order} LIMIT ${limit}`,
           )} ORDER BY 1 ${order} LIMIT ${limit}`
@@ -1419,12 +1420,14 @@ async function countMatches(
   lineFilters: SQL[],
   sealedTo = 0,
 ) {
-  const counts = (where: SQL | undefined) =>
+  const counts = (where: SQL | undefined, from: SQL = sql`${logLines}`) =>
     sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${logLines.seq} <= ${sealedTo}) AS s
-        FROM ${logLines} WHERE ${where}`;
+        FROM ${from} WHERE ${where}`;
   const query = ranges
-    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (inRange) =>
-        counts(and(inRange, logOwner(keys), ...lineFilters)),
+    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(
+        ranges,
+        keys?.runKey ?? 0,
+        (inRange, from) => counts(and(inRange, logOwner(keys), ...lineFilters), from),
       )}`
     : counts(and(logOwner(keys), ...lineFilters));
   const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
