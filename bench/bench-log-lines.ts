@@ -11,8 +11,10 @@ export const INGEST_BLOCKS = `CROSS JOIN (SELECT set_config('runboard.log_block_
  * seqs follow `$3`. 1 % ERROR ("request … failed: upstream returned 502 …"), 5 % WARN, 24 % DEBUG,
  * the rest INFO ("processed item …"); a tag on every tenth; "found the needle" in every
  * `needleEvery`-th; "connection reset by peer for user=… (ERR-…)" in every 1000th (at WARN:
- * the search benches' rare word, two-word and punctuated terms). One statement for pg's `query(text, [run, node, runBase, from, to])`.
- * Stored as the ingest stores them (INGEST_BLOCKS).
+ * the search benches' rare word, two-word and punctuated terms); one time for each 100 lines, as
+ * the ingest gives a batch's lines its time. One statement for pg's `query(text, [run, node,
+ * runBase, from, to])`. Stored as the ingest stores them (INGEST_BLOCKS: a block's lines then share
+ * its time, and it stores none of its own).
  */
 export const insertBenchLinesSql = (needleEvery: number) => `
   INSERT INTO log_lines_in (run_key, node_key, seq, run_seq, level, message, tags, created_at)
@@ -25,5 +27,5 @@ export const insertBenchLinesSql = (needleEvery: number) => `
          WHEN g % 100 = 0 THEN 'request ' || g || ' failed: upstream returned 502 after ' || (g % 977) || 'ms'
          ELSE 'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms' END,
     CASE WHEN g % 10 = 0 THEN jsonb_build_object('batch', (g / 1000)::text) ELSE NULL END,
-    now() - interval '1 hour' + g * interval '1 millisecond'
+    now() - interval '1 hour' + (g - 1) / 100 * interval '100 milliseconds'
   FROM generate_series($4::int, $5::int) g ${INGEST_BLOCKS}`;

@@ -30,7 +30,7 @@ import { visibleToSql } from './visibility';
 import { canViewRun, type Actor, type RunVisibility } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
-import { blockMayMatch, messageMatches } from './log-filter';
+import { blockMayMatch, messageMatches, withoutBlockTests } from './log-filter';
 import { readInStretches, readRunInStretches, runLinesAt, runStretch } from './log-segments';
 import { blocksAt, linesIn } from './log-blocks';
 import { cachedCount, storeCount } from './log-search-counts';
@@ -1408,8 +1408,9 @@ const unsealedAfter = (lastSeq: number | undefined, from: number) =>
 const PROBE_LINES = 8_192;
 
 /**
- * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out;
- * `sealed`: those at or before `sealedTo` (a node run's last sealed line), when given.
+ * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out (then
+ * without the blocks' test, log-filter.ts withoutBlockTests); `sealed`: those at or before
+ * `sealedTo` (a node run's last sealed line), when given.
  * (Counting the ranges as the arms of one UNION ALL, which PostgreSQL runs as a Parallel Append,
  * was tried: at load 13–15 it cost 20–60 ms more CPU per count and was no faster.)
  */
@@ -1429,7 +1430,7 @@ async function countMatches(
         keys?.runKey ?? 0,
         (inRange, from) => counts(and(inRange, logOwner(keys), ...lineFilters), from),
       )}`
-    : counts(and(logOwner(keys), ...lineFilters));
+    : counts(and(logOwner(keys), ...withoutBlockTests(lineFilters)));
   const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
     db,
     query,

@@ -88,23 +88,25 @@ CREATE INDEX "log_blocks_marked_idx" ON "log_blocks" USING btree ("node_key","fi
 CREATE INDEX "log_blocks_chunk_end_idx" ON "log_blocks" USING btree ("node_key","last_seq") WHERE last_seq / 4096 > (first_seq - 1) / 4096;
 --> statement-breakpoint
 -- A block's lines, one row each, with the block's bounds for a read to name the blocks it needs
--- (schema.ts logLines). The arrays are unnested side by side in the select list (a ProjectSet,
--- one line at a time; a NULL tags or times array gives NULLs), not in FROM: an unnest in FROM
--- (ROWS FROM) puts each block's lines in a tuplestore first. Measured on 2M lines in 100-line
--- blocks, one process: counting them 878 -> 507 ms, at ERROR 801 -> 598, reading every column
--- 1 427 -> 1 287 (taking tags and times by subscript instead: 7 s, each line decompressing
--- its block's arrays again). A condition on block_first, block_last, block_run_seq,
--- block_marked, block_text, node_key or run_key is pushed down to log_blocks' columns.
+-- (schema.ts logLines). Flattened into the query that reads it: a condition on block_first,
+-- block_last, block_run_seq, block_marked, node_key or run_key is one on log_blocks' columns, and
+-- a whole scan runs in parallel with every filter in the workers. Each array is unnested into a
+-- tuplestore first: counting 2M lines in 100-line blocks in one process takes 878 ms when every
+-- line has its own time and every tenth a tag, 472 ms with the ingest's blocks (NULL times: one
+-- time a batch). Tried and not kept: unnesting in the select list (a ProjectSet: 507 ms on the
+-- former, but a filter on a line's column is then applied above the Gather, in the leader — a
+-- parallel count of " returned 502" took 2.0 s instead of 1.5), a LATERAL subquery of it (never
+-- parallel), tags and times by subscript (each line decompresses its block's times: 7 s).
 CREATE VIEW "log_lines" AS
-SELECT x.node_key, x.first_seq + x.o - 1 AS seq, x.run_key, x.run_seq + x.o - 1 AS run_seq,
-  coalesce(x.at, x.created_at) AS created_at, x.id * 4096 + x.o - 1 AS id,
-  CASE x.l WHEN 'D' THEN 'DEBUG' WHEN 'I' THEN 'INFO' WHEN 'W' THEN 'WARN' ELSE 'ERROR' END AS level,
-  x.message, x.t AS tags,
-  x.first_seq AS block_first, x.last_seq AS block_last, x.run_seq AS block_run_seq,
-  x.levels ~ '[WE]' AS block_marked, array_to_string(x.messages, E'\n') AS block_text
-FROM (SELECT b.*, unnest(b.messages) AS message, unnest(string_to_array(b.levels, NULL)) AS l,
-        unnest(b.tags) AS t, unnest(b.times) AS at, generate_series(1, cardinality(b.messages)) AS o
-      FROM log_blocks b) x;
+SELECT b.node_key, b.first_seq + u.o::int - 1 AS seq, b.run_key, b.run_seq + u.o::int - 1 AS run_seq,
+  coalesce(u.at, b.created_at) AS created_at, b.id * 4096 + u.o - 1 AS id,
+  CASE u.l WHEN 'D' THEN 'DEBUG' WHEN 'I' THEN 'INFO' WHEN 'W' THEN 'WARN' ELSE 'ERROR' END AS level,
+  u.message, u.tags,
+  b.first_seq AS block_first, b.last_seq AS block_last, b.run_seq AS block_run_seq,
+  b.levels ~ '[WE]' AS block_marked, array_to_string(b.messages, E'\n') AS block_text
+FROM log_blocks b,
+  unnest(b.messages, string_to_array(b.levels, NULL), b.tags, b.times)
+    WITH ORDINALITY AS u(message, l, tags, at, o);
 --> statement-breakpoint
 -- The segments of the runs with these log keys, rebuilt from their blocks (as 0033's from the
 -- lines): a node run's consecutive blocks with the same run_seq - first_seq are one segment.
