@@ -13,9 +13,10 @@
  *    a search chunk; plus the primary key (node_key, first_seq) each partition has), written
  *    through `plain_lines_in`, a copy of log_lines_in whose trigger is log_lines_in's function
  *    (read from the database) writing to plain_blocks. Insert rate (one statement per 100 000
- *    lines, the two tables alternating statement by statement) and bytes per stored LINE (table,
- *    TOAST, TOAST's index, each index; lines counted as sum(last_seq - first_seq + 1)) side by
- *    side, after VACUUM ANALYZE.
+ *    lines, the two tables alternating statement by statement; the rate of this bulk path, whose
+ *    trigger builds the blocks, not of the ingest, which writes a batch's block itself) and
+ *    bytes per stored LINE (table, TOAST, TOAST's index, each index; lines counted as
+ *    sum(last_seq - first_seq + 1)) side by side, after VACUUM ANALYZE.
  * 2. The same N lines for run B, alone in the next partition. Then retention (sweepRetention,
  *    the code the servers run) with A and B finished long ago: first with only A expired, which
  *    shares its partition with a running run, so its blocks are deleted in batches, each its own
