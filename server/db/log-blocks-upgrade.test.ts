@@ -28,27 +28,8 @@ const LINES = `SELECT node_key AS node, seq, run_key AS run, run_seq AS "runSeq"
 
 describe('upgrading log lines to blocks', () => {
   it('converts every line into blocks by its segments, cut every 4 096 lines, and reads them the same', async () => {
-    await upgrade(async ({ url, q, migrateBefore, migrateAll }) => {
+    await upgrade(async ({ url, q, migrateBefore, migrateAll, run, node }) => {
       await migrateBefore();
-      const run = async (id: string) =>
-        (
-          await q<{ key: number }>(
-            `INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, title,
-               status, created_by, created_at, updated_at)
-             VALUES ($1, 'deploy', 1, 'Deploy', 'IN_PROGRESS', 'u', now(), now())
-             RETURNING log_key AS key`,
-            [id],
-          )
-        )[0]!.key;
-      const node = async (id: string, runId: string) =>
-        (
-          await q<{ key: number }>(
-            `INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier,
-               node_config_type, status, created_at, updated_at)
-             VALUES ($1, $2, $1, 'WEBHOOK', 'IN_PROGRESS', now(), now()) RETURNING log_key AS key`,
-            [id, runId],
-          )
-        )[0]!.key;
       const r1 = await run('wfr_BlkUpgrade00001');
       const a = await node('wfnr_BlkA0000000001', 'wfr_BlkUpgrade00001');
       const b = await node('wfnr_BlkB0000000001', 'wfr_BlkUpgrade00001');

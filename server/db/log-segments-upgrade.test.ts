@@ -12,27 +12,8 @@ const upgrade = upgradeFrom(BEFORE);
 
 describe("upgrading a run's lines to be read through segments", () => {
   it('finds every stretch of one node run in its run, and drops the index of every line', async () => {
-    await upgrade(async ({ q, migrateBefore, migrateAll }) => {
+    await upgrade(async ({ q, migrateBefore, migrateAll, run, node }) => {
       await migrateBefore();
-      const run = async (id: string) =>
-        (
-          await q<{ key: number }>(
-            `INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, title,
-               status, created_by, created_at, updated_at)
-             VALUES ($1, 'deploy', 1, 'Deploy', 'IN_PROGRESS', 'u', now(), now())
-             RETURNING log_key AS key`,
-            [id],
-          )
-        )[0]!.key;
-      const node = async (id: string, runId: string) =>
-        (
-          await q<{ key: number }>(
-            `INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier,
-               node_config_type, status, created_at, updated_at)
-             VALUES ($1, $2, $1, 'WEBHOOK', 'IN_PROGRESS', now(), now()) RETURNING log_key AS key`,
-            [id, runId],
-          )
-        )[0]!.key;
       const r1 = await run('wfr_SegUpgrade00001');
       const a = await node('wfnr_SegA0000000001', 'wfr_SegUpgrade00001');
       const b = await node('wfnr_SegB0000000001', 'wfr_SegUpgrade00001');
