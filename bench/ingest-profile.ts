@@ -84,7 +84,7 @@ try {
   });
   const [stored] = await selectRows<{ n: number }>(
     db,
-    sql`SELECT count(*)::int AS n FROM node_run_lines`,
+    sql`SELECT sum(last_seq - first_seq + 1)::int AS n FROM log_blocks`,
   );
   const ns = (samples: number) => (samples / HZ / lines) * 1e9;
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);

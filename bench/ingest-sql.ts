@@ -37,7 +37,7 @@ const { LogConnection: Connection } = (await import(
 const COLUMNS = (id: boolean | string) => `
   node_key integer NOT NULL, seq integer NOT NULL, run_key integer NOT NULL,
   run_seq integer NOT NULL, created_at timestamptz NOT NULL,
-  ${id ? `id bigint DEFAULT nextval('${id === true ? 'public.node_run_lines_id_seq' : id}') NOT NULL,` : ''}
+  ${id ? `id bigint DEFAULT nextval('${id === true ? 'public.log_blocks_id_seq' : id}') NOT NULL,` : ''}
   level text NOT NULL, message text NOT NULL, tags jsonb`;
 const PARTIAL = `WHERE level IN ('WARN', 'ERROR')`;
 

@@ -655,9 +655,10 @@ async function main() {
     const behind = async () => {
       const [row] = await selectRows<{ n: number }>(
         db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines b
-            WHERE b.seq % ${CHUNK_LINES} = 0 AND NOT EXISTS (SELECT 1 FROM log_chunks c
-              WHERE c.node_key = b.node_key AND c.first_seq = b.seq - ${CHUNK_LINES} + 1)`,
+        sql`SELECT count(*)::int AS n FROM log_blocks b,
+              generate_series((b.first_seq - 1) / ${CHUNK_LINES} + 1, b.last_seq / ${CHUNK_LINES}) e
+            WHERE NOT EXISTS (SELECT 1 FROM log_chunks c
+              WHERE c.node_key = b.node_key AND c.first_seq = (e - 1) * ${CHUNK_LINES} + 1)`,
       );
       return row!.n;
     };
@@ -880,10 +881,11 @@ async function main() {
   );
   console.log(`where the time went: ${alone.clock}`);
   if (alone.waits) console.log(alone.waits);
-  // Each write is one transaction: its lines share an xmin.
+  // Each write is one transaction: its blocks share an xmin.
   const [perWrite] = await selectRows<{ n: number }>(
     db,
-    sql`SELECT (count(*)::float8 / count(DISTINCT xmin::text))::float8 AS n FROM node_run_lines`,
+    sql`SELECT (sum(last_seq - first_seq + 1)::float8 / count(DISTINCT xmin::text))::float8 AS n
+        FROM log_blocks`,
   );
   console.log(
     `lines a write (transaction): ${perWrite!.n.toFixed(0)}; WAL flushes a write` +
@@ -972,14 +974,14 @@ async function main() {
     console.log(`  with writers: ${loaded.detail}`);
   }
 
-  await db.execute(sql`VACUUM ANALYZE node_run_lines`);
+  await db.execute(sql`VACUUM ANALYZE log_blocks`);
   const [size] = await selectRows<{ b: string; s: string; n: string }>(
     db,
-    // node_run_lines is partitioned: its size is the sum of its partitions'; with the segments
+    // log_blocks is partitioned: its size is the sum of its partitions'; with the segments
     // that say where a run's lines are (db/log-segments.ts).
-    sql`SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('node_run_lines'))::bigint AS b,
+    sql`SELECT (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('log_blocks'))::bigint AS b,
           pg_total_relation_size('log_segments')::bigint AS s,
-          (SELECT count(*) FROM node_run_lines)::bigint AS n`,
+          (SELECT sum(last_seq - first_seq + 1) FROM log_blocks)::bigint AS n`,
   );
   console.log(
     `stored: ${Number(size!.n)} lines, ${((Number(size!.b) + Number(size!.s)) / Number(size!.n)).toFixed(0)} bytes per line (table + indexes + TOAST + segments; the segments ${(Number(size!.s) / Number(size!.n)).toFixed(1)})`,

@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { openBenchDatabase, serveBenchApp } from './support';
+import { INGEST_BLOCKS } from './bench-log-lines';
 
 const LINES = Number(process.argv[2] ?? 2_000_000);
 const MB = 1024 * 1024;
@@ -47,11 +48,11 @@ async function main() {
   for (let from = 1; from <= LINES; from += 500_000) {
     const to = Math.min(LINES, from + 499_999);
     await db.execute(sql`
-      INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, created_at)
+      INSERT INTO log_lines_in (run_key, node_key, seq, run_seq, level, message, created_at)
       SELECT (SELECT log_key FROM workflow_runs WHERE identifier = 'wfr_0000000000000001'),
              (SELECT log_key FROM node_runs WHERE identifier = 'wfnr_0000000000000001'), g, g, 'INFO',
              'processed item ' || g || ' of batch ' || (g / 1000) || ' in ' || (g % 97) || 'ms', now()
-      FROM generate_series(${from}::int, ${to}::int) g`);
+      FROM generate_series(${from}::int, ${to}::int) g ${sql.raw(INGEST_BLOCKS)}`);
   }
   await db.execute(sql`ANALYZE`);
   console.log(`seeded ${LINES} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

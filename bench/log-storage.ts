@@ -18,6 +18,7 @@ import { CHUNK_LINES } from '../server/db/log-chunks';
 import { messageMatches } from '../server/db/log-filter';
 import { readLogPage } from '../server/db/workflow-runs';
 import { sealLogChunks } from '../server/services/log-chunks';
+import { INGEST_BLOCKS } from './bench-log-lines';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUN = 'wfr_BenchStorage0001';
@@ -47,7 +48,7 @@ async function main() {
         sql`SELECT runboard_rebuild_log_segments(ARRAY(SELECT log_key FROM workflow_runs))`,
       );
       const insertS = (Date.now() - started) / 1000;
-      await db.execute(sql`VACUUM ANALYZE node_run_lines`);
+      await db.execute(sql`VACUUM ANALYZE log_blocks`);
       await db.execute(sql`VACUUM ANALYZE log_segments`);
       const sealStarted = Date.now();
       const sealed = await sealLogChunks(database.db);
@@ -55,12 +56,12 @@ async function main() {
       await db.execute(sql`VACUUM ANALYZE log_chunks`);
       const [avg] = await selectRows<{ m: number }>(
         db,
-        sql`SELECT avg(octet_length(message))::float AS m FROM node_run_lines`,
+        sql`SELECT avg(octet_length(message))::float AS m FROM log_lines`,
       );
       console.log(
         `\n${size} lines (messages ${avg!.m.toFixed(0)} B on average): ${size - stored} inserted in ${insertS.toFixed(1)} s (${Math.round((size - stored) / insertS)} lines/s, one statement per 100 000); the sealer caught up in ${sealS.toFixed(1)} s (${sealed.chunks} chunks, ${Math.round((size - stored) / sealS)} lines/s)`,
       );
-      const lines = await printSizes(db, 'node_run_lines', size);
+      const lines = await printSizes(db, 'log_blocks', size);
       const chunks = await printSizes(db, 'log_chunks', size);
       const segments = await printSizes(db, 'log_segments', size);
       console.log(
@@ -168,7 +169,7 @@ async function fullScanSearch(db: Db, q: string, limit: number) {
   const [found] = await selectRows<{ total: number; page: number[] | null }>(
     db,
     sql`WITH m AS MATERIALIZED (
-          SELECT seq AS s FROM node_run_lines
+          SELECT seq AS s FROM log_lines
           WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${NODE})
             AND ${messageMatches(sql.raw('message'), q)})
         SELECT (SELECT count(*) FROM m)::int AS total,
@@ -178,7 +179,7 @@ async function fullScanSearch(db: Db, q: string, limit: number) {
   if (page.length) {
     await selectRows(
       db,
-      sql`SELECT * FROM node_run_lines WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${NODE})
+      sql`SELECT * FROM log_lines WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${NODE})
           AND seq = ANY(${sql.param(page)}::int[])`,
     );
   }
@@ -188,14 +189,14 @@ async function fullScanSearch(db: Db, q: string, limit: number) {
 /** Lines `from`..`to`: load.ts's message shape, a needle every 100 000 lines. */
 async function insertLines(db: Db, from: number, to: number) {
   await db.execute(sql`
-    INSERT INTO node_run_lines (run_key, node_key, seq, run_seq, level, message, tags, created_at)
+    INSERT INTO log_lines_in (run_key, node_key, seq, run_seq, level, message, tags, created_at)
     SELECT (SELECT log_key FROM workflow_runs WHERE identifier = ${RUN}),
       (SELECT log_key FROM node_runs WHERE identifier = ${NODE}), g, g,
       CASE WHEN g % 100 = 0 THEN 'ERROR' WHEN g % 20 = 0 THEN 'WARN' WHEN g % 4 = 0 THEN 'DEBUG' ELSE 'INFO' END,
       CASE WHEN g % 100000 = 0 THEN 'found the needle in request ' || g
            ELSE 'step ' || g || ': processed batch of records from upstream source eu-west-1, checksum ' || ((g * 2654435761) % 4294967296) || ' ok (' || (g % 997) || ' ms)' END,
       NULL, now() - interval '1 hour' + g * interval '1 millisecond'
-    FROM generate_series(${from}::int, ${to}::int) g`);
+    FROM generate_series(${from}::int, ${to}::int) g ${sql.raw(INGEST_BLOCKS)}`);
   await db.execute(sql`UPDATE node_runs SET log_seq = ${to} WHERE identifier = ${NODE}`);
 }
 

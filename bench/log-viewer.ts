@@ -446,7 +446,7 @@ async function timeFullScan(target: Target, term: string) {
   const t0 = performance.now();
   await pgClient!.query(
     `WITH m AS MATERIALIZED (
-       SELECT seq AS s FROM node_run_lines
+       SELECT seq AS s FROM log_lines
        WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = $1)
          AND message ILIKE $2 AND (strpos(message, chr(27)) = 0
               OR regexp_replace(message, $3, '', 'g') ILIKE $2))
@@ -749,7 +749,7 @@ async function main() {
   await db.connect();
   for (const target of [million!, big!]) await insertLines(db, target);
   const outputBytes = await setOutput(db, withOutput!.run, withOutput!.node, OUTPUT_BYTES);
-  await db.query('ANALYZE node_run_lines');
+  await db.query('ANALYZE log_blocks');
   if (SETUP_ONLY) {
     await db.end();
     await cluster.stop();

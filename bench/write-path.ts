@@ -27,9 +27,15 @@ export function ingestWrites(connection: LogConnection, nodes: string[], per: nu
   };
 }
 
-/** Creates `raw_lines`: node_run_lines' columns, with only the indexes to read by position and level. */
+/**
+ * Creates `raw_lines`: a row per line with the columns node_run_lines had (before s19blocks stored
+ * lines as blocks), with only the indexes to read by position and level.
+ */
 export async function createRawLines(db: Db) {
-  await db.execute(sql`CREATE TABLE raw_lines (LIKE node_run_lines INCLUDING DEFAULTS)`);
+  await db.execute(sql`CREATE TABLE raw_lines (
+    node_key integer NOT NULL, seq integer NOT NULL, run_key integer NOT NULL,
+    run_seq integer NOT NULL, created_at timestamptz NOT NULL, id bigserial NOT NULL,
+    level text NOT NULL, message text NOT NULL, tags jsonb)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, seq)`);
   await db.execute(sql`CREATE INDEX ON raw_lines (node_key, level, seq)`);
 }

@@ -34,7 +34,7 @@ const lines = (tag: string, n: number) =>
 async function stored(nodeRun: string) {
   return selectRows<{ seq: number; runSeq: number; message: string }>(
     t.database.db,
-    sql`SELECT l.seq, l.run_seq AS "runSeq", l.message FROM node_run_lines l
+    sql`SELECT l.seq, l.run_seq AS "runSeq", l.message FROM log_lines l
       JOIN node_runs nr ON nr.log_key = l.node_key WHERE nr.identifier = ${nodeRun}
       ORDER BY l.seq`,
   );

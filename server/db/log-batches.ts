@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { LogLevel } from '../../contract/workflows';
 import type { Role } from '../../contract/auth';
 import { selectRows, type Db, type Tx } from './client';
+import { BLOCK_LINES } from './log-blocks';
 
 /**
  * Queries of the log ingest: several requests' batches of lines written by one transaction of
@@ -95,8 +96,8 @@ const LOCK = `
  * them is written; the rule of assertNodeRunOpen). Answers `written` and `nodeRuns` (see
  * Appended). Per batch: $1 node run, $2 line count, $3–$6 DEBUG/INFO/WARN/ERROR counts, $7 time;
  * per line: $8 its batch (1-based, as WITH ORDINALITY counts), $9 its place in it, $10 level,
- * $11 message, $12 tags. The target is named, not hard-wired to a partition: node_run_lines
- * routes the rows.
+ * $11 message, $12 tags. Each batch is one block of log_blocks (schema.ts), which routes it to
+ * its run's partition.
  */
 const appendSql = (onlyOpen: boolean) => `
     WITH b AS (
@@ -127,17 +128,20 @@ const appendSql = (onlyOpen: boolean) => `
         node.base + sum(b.n) OVER (PARTITION BY b.node ORDER BY b.ord) - b.n AS node_base,
         wfr.base + sum(b.n) OVER (PARTITION BY node.run ORDER BY b.ord) - b.n AS run_base
       FROM b JOIN node ON node.identifier = b.node JOIN wfr ON wfr.identifier = node.run),
+    -- Each batch one block of log_blocks (cut every BLOCK_LINES lines), in the order sent (the
+    -- blocks' ids rising).
     inserted AS (
-      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
-      SELECT p.node_key, p.node_base + l.pos, p.run_key, p.run_base + l.pos,
-        l.level, l.message, l.tags, p.at
+      INSERT INTO log_blocks (node_key, first_seq, last_seq, run_key, run_seq, created_at, levels,
+        messages, tags)
+      SELECT p.node_key, p.node_base + min(l.pos), p.node_base + max(l.pos), p.run_key,
+        p.run_base + min(l.pos), p.at, string_agg(left(l.level, 1), '' ORDER BY l.pos), array_agg(l.message ORDER BY l.pos),
+        CASE WHEN bool_or(l.tags IS NOT NULL) THEN array_agg(l.tags ORDER BY l.pos) END
       FROM unnest($8::int[], $9::int[], $10::text[], $11::text[], $12::jsonb[])
           AS l(batch, pos, level, message, tags)
         JOIN placed p ON p.ord = l.batch
-      -- In the order sent (each node run's and run's numbers rising): a prepared statement's
-      -- generic plan may hash the lines and emit them in any order, and indexes fed out of order
-      -- split their pages half full (~65 % bigger, 245 bytes a stored line against 214).
-      ORDER BY l.batch, l.pos),
+      GROUP BY p.ord, (l.pos - 1) / ${BLOCK_LINES}, p.node_key, p.node_base, p.run_key,
+        p.run_base, p.at
+      ORDER BY p.ord, (l.pos - 1) / ${BLOCK_LINES}),
     -- Each batch is a stretch of its run's lines on one node run (db/log-segments.ts).
     segments AS (
       INSERT INTO log_segments (run_key, run_seq, node_key, seq, lines)
@@ -169,13 +173,15 @@ const COUNTERS = `
  * below), so nothing of this write commits and the caller writes each batch again alone.
  *
  * Per node run: $1 key, $2 log_seq read, $3 lines, $4–$7 DEBUG/INFO/WARN/ERROR, $8 time; per
- * run: $9 key, $10 log_seq read, $11 lines, $12 time; per batch: $13 node key, $14 its seq
- * before its first line, $15 run key, $16 run seq before it, $17 time; per line (binary
- * arrays): $18 its batch (1-based), $19 its place in the batch (1-based), $20 level, $21 message,
- * $22 tags; per segment (db/log-segments.ts: consecutive batches of one node run that follow each
- * other in the run too are one): $23 run key, $24 its first line's run_seq, $25 node key, $26 its
- * first line's seq, $27 lines. A subscript of an int or timestamptz array is a direct offset, not a
- * walk.
+ * run: $9 key, $10 log_seq read, $11 lines, $12 time; per batch (one block of log_blocks each):
+ * $13 node key, $14 its seq before its first line, $15 run key, $16 run seq before it, $17 time,
+ * $18 lines, $19 levels (a letter a line, binary), $20 its first line's place in the line arrays,
+ * $21 whether a line of it has tags; per line (binary arrays): $22 message, $23 tags (empty when no
+ * batch has any); per segment (db/log-segments.ts: consecutive batches of one node run that
+ * follow each other in the run too are one): $24 run key, $25 its first line's run_seq, $26 node
+ * key, $27 its first line's seq, $28 lines. A subscript of an int or timestamptz array is a direct
+ * offset, not a walk; a slice of the message array walks to its start (a few hundred batches a
+ * write at most).
  */
 const WRITE = `
     WITH node AS (
@@ -191,15 +197,18 @@ const WRITE = `
       FROM unnest($9::int[], $10::int[], $11::int[], $12::timestamptz[]) AS c(key, seq, n, at)
       WHERE r.log_key = c.key AND r.log_seq = c.seq
       RETURNING 1),
-    lines AS (
-      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
-      SELECT ($13::int[])[l.b], ($14::int[])[l.b] + l.pos, ($15::int[])[l.b],
-        ($16::int[])[l.b] + l.pos, l.level, l.message, l.tags, ($17::timestamptz[])[l.b]
-      FROM unnest($18::int[], $19::int[], $20::text[], $21::text[], $22::jsonb[])
-        AS l(b, pos, level, message, tags)),
+    blocks AS (
+      INSERT INTO log_blocks (node_key, first_seq, last_seq, run_key, run_seq, created_at, levels,
+        messages, tags)
+      SELECT b.node, b.seq + 1, b.seq + b.n, b.run, b.run_seq + 1, b.at, b.levels,
+        ($22::text[])[b.lo:b.lo + b.n - 1],
+        CASE WHEN b.tagged THEN ($23::jsonb[])[b.lo:b.lo + b.n - 1] END
+      FROM unnest($13::int[], $14::int[], $15::int[], $16::int[], $17::timestamptz[], $18::int[],
+          $19::text[], $20::int[], $21::bool[])
+        AS b(node, seq, run, run_seq, at, n, levels, lo, tagged)),
     segments AS (
       INSERT INTO log_segments (run_key, run_seq, node_key, seq, lines)
-      SELECT * FROM unnest($23::int[], $24::int[], $25::int[], $26::int[], $27::int[]))
+      SELECT * FROM unnest($24::int[], $25::int[], $26::int[], $27::int[], $28::int[]))
     SELECT CASE
       WHEN (SELECT count(*) FROM node) = cardinality($1::int[])
         AND (SELECT count(*) FROM run) = cardinality($9::int[]) THEN 0
@@ -321,13 +330,15 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
   let lineCount = 0;
   const written = batches.filter((b) => counters.get(b.nodeRun)?.open && b.lines.length > 0);
   for (const b of written) lineCount += b.lines.length;
-  const lineBatch = new Int32Array(lineCount);
-  const linePos = new Int32Array(lineCount);
-  const levels: string[] = new Array<string>(lineCount);
+  const blockN: number[] = [];
+  const blockLevels: string[] = [];
+  const blockLo: number[] = [];
+  const blockTagged: boolean[] = [];
   const messages: string[] = new Array<string>(lineCount);
   const tags: (string | null)[] = new Array<string | null>(lineCount);
+  let anyTags = false;
   let line = 0;
-  for (const [k, b] of written.entries()) {
+  for (const b of written) {
     const counter = counters.get(b.nodeRun)!;
     let node = nodes.get(b.nodeRun);
     if (!node) {
@@ -345,10 +356,6 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
       run = { seq: counter.runSeq, n: 0, at: b.at };
       runs.set(counter.runKey, run);
     }
-    batch.node.push(node.key);
-    batch.seq.push(node.seq + node.n);
-    batch.run.push(counter.runKey);
-    batch.runSeq.push(run.seq + run.n);
     const last = segments.length ? segments[segments.length - 1]! : null;
     if (
       last &&
@@ -366,21 +373,38 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
         lines: b.lines.length,
       });
     }
-    batch.at.push(b.at.toISOString());
-    node.n += b.lines.length;
-    run.n += b.lines.length;
+    const lines = b.lines;
+    // One block a batch, cut every BLOCK_LINES lines (a line's id is its block's × BLOCK_LINES
+    // + its place in it).
+    for (let from = 0; from < lines.length; from += BLOCK_LINES) {
+      const to = Math.min(lines.length, from + BLOCK_LINES);
+      batch.node.push(node.key);
+      batch.seq.push(node.seq + node.n + from);
+      batch.run.push(counter.runKey);
+      batch.runSeq.push(run.seq + run.n + from);
+      batch.at.push(b.at.toISOString());
+      blockN.push(to - from);
+      blockLo.push(line + 1);
+      let letters = '';
+      let tagged = false;
+      for (let pos = from; pos < to; pos++, line++) {
+        const l = lines[pos]!;
+        node.c[l.level]++;
+        letters += l.level[0];
+        messages[line] = l.message;
+        if (l.tags) {
+          tags[line] = JSON.stringify(l.tags);
+          tagged = true;
+        } else tags[line] = null;
+      }
+      blockLevels.push(letters);
+      blockTagged.push(tagged);
+      if (tagged) anyTags = true;
+    }
+    node.n += lines.length;
+    run.n += lines.length;
     if (b.at > node.at) node.at = b.at;
     if (b.at > run.at) run.at = b.at;
-    const lines = b.lines;
-    for (let pos = 0; pos < lines.length; pos++, line++) {
-      const l = lines[pos]!;
-      node.c[l.level]++;
-      lineBatch[line] = k + 1;
-      linePos[line] = pos + 1;
-      levels[line] = l.level;
-      messages[line] = l.message;
-      tags[line] = l.tags ? JSON.stringify(l.tags) : null;
-    }
   }
   const perNode = [...nodes.values()];
   const perRun = [...runs.entries()];
@@ -399,11 +423,12 @@ export function writeValues(batches: LogBatchRow[], counters: Map<string, Counte
     intArray(batch.run),
     intArray(batch.runSeq),
     pgArray(batch.at),
-    binaryInt4Array(lineBatch),
-    binaryInt4Array(linePos),
-    binaryTextArray(levels),
+    intArray(blockN),
+    binaryTextArray(blockLevels),
+    intArray(blockLo),
+    `{${blockTagged.map((t) => (t ? 't' : 'f')).join(',')}}`,
     binaryTextArray(messages),
-    binaryTextArray(tags, true),
+    anyTags ? binaryTextArray(tags, true) : '{}',
     intArray(segments.map((x) => x.run)),
     intArray(segments.map((x) => x.runSeq)),
     intArray(segments.map((x) => x.node)),

@@ -10,6 +10,7 @@ import {
   NEWLINE_IN_MESSAGE,
   NUMBER_LINE_ENDS,
 } from '../domain/log-words';
+import { linesAt, seqBetween } from './log-blocks';
 import { ANSI_PATTERN, messageMatches } from './log-filter';
 import { termsLowerAsJs } from './term-lowering';
 
@@ -21,7 +22,7 @@ import { termsLowerAsJs } from './term-lowering';
 
 /**
  * Lines per chunk. Chunks are [k·N+1, (k+1)·N] of a node run's `seq`; changing N needs a rebuild,
- * and node_run_lines_chunk_end_idx (schema.ts) rebuilt with the new N in its predicate.
+ * and log_blocks_chunk_end_idx (schema.ts) rebuilt with the new N in its predicate.
  */
 export const CHUNK_LINES = 4096;
 
@@ -69,10 +70,11 @@ export interface Unsealed {
 /**
  * Up to `limit` node runs holding at least one full chunk of lines that is not sealed, those
  * with the most such chunks first (the sealer's pacing seals the ones past its bound). Found
- * through node_run_lines_chunk_end_idx, which holds only the last line of every full chunk (one
- * entry per CHUNK_LINES lines; its predicate has to be written out with the same literal for the
- * planner to use it): a full chunk is one whose last line is there, and it is unsealed when
- * log_chunks has no row for it (primary key). So an idle pass reads one small index entry per
+ * through log_blocks_chunk_end_idx, which holds only the blocks holding the last line of a full
+ * chunk (one entry per CHUNK_LINES lines or fewer; its predicate has to be written out with the
+ * same literal for the planner to use it): a full chunk is one whose last line is in such a block,
+ * and it is unsealed when log_chunks has no row for the block's last one (primary key; chunks
+ * are sealed in order). So an idle pass reads one small index entry per
  * chunk ever filled, and never node_runs, whose counters move with every batch (indexing them
  * would cost every ingest batch its HOT update).
  */
@@ -86,10 +88,11 @@ export function unsealedNodeRunsQuery(limit: number): SQL {
   return sql`SELECT e.node_key AS "nodeKey", e.top AS lines,
                coalesce((SELECT last_seq FROM log_chunks WHERE node_key = e.node_key
                          ORDER BY first_seq DESC LIMIT 1), 0) AS sealed
-        FROM (SELECT b.node_key, max(b.seq) AS top FROM node_run_lines b
-              WHERE b.seq % ${n} = 0
+        FROM (SELECT b.node_key, max(b.last_seq / ${n} * ${n}) AS top FROM log_blocks b
+              WHERE b.last_seq / ${n} > (b.first_seq - 1) / ${n}
                 AND NOT EXISTS (SELECT 1 FROM log_chunks c
-                                WHERE c.node_key = b.node_key AND c.first_seq = b.seq - ${n} + 1)
+                                WHERE c.node_key = b.node_key
+                                  AND c.first_seq = b.last_seq / ${n} * ${n} - ${n} + 1)
               GROUP BY b.node_key ORDER BY count(*) DESC LIMIT ${limit}) e`;
 }
 
@@ -128,9 +131,9 @@ export async function fullChunks(
     sql`WITH counted AS (
           SELECT (seq - 1) / ${n} AS c, count(*) AS lines, min(run_key) AS run_key,
             sum(octet_length(message))::float8 AS bytes
-          FROM node_run_lines
-          WHERE node_key = ${node.nodeKey} AND seq > ${node.sealed}
-            AND seq <= ${node.sealed + chunks * n}
+          FROM log_lines
+          WHERE node_key = ${node.nodeKey}
+            AND ${seqBetween(node.sealed + 1, node.sealed + chunks * n)}
           GROUP BY 1)
         SELECT c * ${n} + 1 AS "firstSeq", c * ${n} + ${n} AS "lastSeq", run_key AS "runKey", bytes
         FROM counted
@@ -174,8 +177,8 @@ export async function chunkText(
     tx,
     sql`SELECT string_agg(replace(${message}, E'\n', ${NEWLINE_IN_MESSAGE}), E'\n' ORDER BY seq) AS text,
                string_agg(${level}, '' ORDER BY seq) AS levels
-        FROM node_run_lines
-        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last}`,
+        FROM log_lines
+        WHERE node_key = ${nodeKey} AND ${seqBetween(first, last)}`,
   );
   return { text: row?.text ?? '', levels: row?.levels ?? '' };
 }
@@ -195,8 +198,8 @@ export async function chunkWordsInDatabase(
   const [row] = await selectRows<{ words: string | null }>(
     tx,
     sql`SELECT string_agg(DISTINCT t COLLATE "C", ' ' ORDER BY t COLLATE "C") AS words
-        FROM node_run_lines, unnest(${words(searchable(sql.raw('message')))}) t
-        WHERE node_key = ${nodeKey} AND seq BETWEEN ${first} AND ${last} AND t <> ''`,
+        FROM log_lines, unnest(${words(searchable(sql.raw('message')))}) t
+        WHERE node_key = ${nodeKey} AND ${seqBetween(first, last)} AND t <> ''`,
   );
   return row?.words ?? '';
 }
@@ -363,16 +366,33 @@ export function rulesOutMost(ranges: readonly LineRange[]): boolean {
 }
 
 /**
- * `select(inRange)`, a query on node_run_lines that puts `inRange` in its WHERE clause, run once
- * per range as a LATERAL subquery `x`: each range is a primary-key range scan. (A plain join of
- * the ranges to node_run_lines is planned as a hash join over a scan of every line.)
+ * `select(inRange, from)`, a query on `from` (log_lines, or a FROM item named so) that puts
+ * `inRange` in its WHERE clause, run once per range as a LATERAL subquery `x`: each range is a
+ * primary-key range scan. (A plain join of the ranges to log_lines is planned as a hash join over
+ * a scan of every line.) Single lines (a chunk's listed candidates) are read apart, each taken
+ * from its block of run `runKey` (log-blocks.ts linesAt) instead of its block unnested whole.
  */
-export function perRange(ranges: readonly LineRange[], select: (inRange: SQL) => SQL): SQL {
-  const inRange = sql`node_run_lines.node_key = r.node_key AND node_run_lines.seq BETWEEN r.lo AND r.hi`;
-  return sql`unnest(${sql.param(ranges.map((r) => r.nodeKey))}::int[],
-                    ${sql.param(ranges.map((r) => r.lo))}::int[],
-                    ${sql.param(ranges.map((r) => r.hi))}::int[]) AS r(node_key, lo, hi)
-             CROSS JOIN LATERAL (${select(inRange)}) x`;
+export function perRange(
+  ranges: readonly LineRange[],
+  runKey: number,
+  select: (inRange: SQL, from: SQL) => SQL,
+): SQL {
+  const inRange = sql`log_lines.node_key = r.node_key AND ${seqBetween(sql`r.lo`, sql`r.hi`)}`;
+  const single = ranges.filter((r) => r.lo === r.hi);
+  const spans = single.length ? ranges.filter((r) => r.lo !== r.hi) : ranges;
+  const lateral = sql`unnest(${sql.param(spans.map((r) => r.nodeKey))}::int[],
+                    ${sql.param(spans.map((r) => r.lo))}::int[],
+                    ${sql.param(spans.map((r) => r.hi))}::int[]) AS r(node_key, lo, hi)
+             CROSS JOIN LATERAL (${select(inRange, sql`log_lines`)}) x`;
+  if (!single.length) return lateral;
+  const lines = linesAt(
+    runKey,
+    sql`${sql.param(single.map((r) => r.nodeKey))}::int[]`,
+    sql`${sql.param(single.map((r) => r.lo))}::int[]`,
+  );
+  return sql`(SELECT x.* FROM ${lateral}
+    UNION ALL
+    SELECT x.* FROM (${select(sql`true`, sql`${lines} AS log_lines`)}) x) x`;
 }
 
 /**
@@ -975,9 +995,12 @@ async function countLinesWhere(
     tx,
     sql`SELECT count(*)::int AS n
         FROM unnest(${sql.param(seqs)}::int[], ${sql.param(values)}::text[]) AS r(seq, v)
-        CROSS JOIN LATERAL (
-          SELECT message FROM node_run_lines
-          WHERE node_key = ${keys.nodeKey} AND run_key = ${keys.runKey} AND seq = r.seq) l
+        JOIN ${linesAt(
+          keys.runKey,
+          sql`array_fill(${keys.nodeKey}::int, ARRAY[${seqs.length}::int])`,
+          sql`${sql.param(seqs)}::int[]`,
+        )} l
+          ON l.seq = r.seq
         WHERE ${where(sql.raw('l.message'), sql.raw('r.v'))}`,
   );
   return row?.n ?? 0;

@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, inArray, lte, type SQL } from 'drizzle-orm';
 import type { LogLevel } from '../../contract/workflows';
 import type { DbOrTx } from './client';
-import { messageMatches } from './log-filter';
+import { blockMayMatch, messageMatches } from './log-filter';
+import { linesIn } from './log-blocks';
 import { runStretch } from './log-segments';
-import { actionRunLogs, nodeRunLines } from './schema';
+import { actionRunLogs, logLines } from './schema';
 import { logKeysOf, logOwner, selectLogLines } from './workflow-runs';
 
 /** Rows per query of a download: a few MB at most in memory, whatever the log's length. */
@@ -16,8 +17,8 @@ export interface LogDownloadFilter {
 
 /**
  * The lines of a node run (by `seq`) or of a whole run (by `runSeq`) up to `lastSeq`, in order,
- * as batches: a node run's read by keyset (`seq > last one read`, through its primary key), a
- * run's `batch` numbers at a time through its segments. Each batch is one short query, so a
+ * as batches of `batch` numbers at a time: a node run's through its blocks' primary key, a run's
+ * through its segments. Each batch is one short query, so a
  * 2M-line download holds neither a transaction nor the log in memory.
  */
 export async function* workflowLogBatches(
@@ -28,11 +29,14 @@ export async function* workflowLogBatches(
   batch = DOWNLOAD_BATCH,
 ) {
   const byNodeRun = 'nodeRun' in of;
-  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const seqCol = byNodeRun ? logLines.seq : logLines.runSeq;
   const keys = await logKeysOf(db, of);
   const where: (SQL | undefined)[] = [logOwner(keys), lte(seqCol, lastSeq)];
-  if (filter.levels.length) where.push(inArray(nodeRunLines.level, [...filter.levels]));
-  if (filter.q) where.push(messageMatches(nodeRunLines.message, filter.q));
+  if (filter.levels.length) where.push(inArray(logLines.level, [...filter.levels]));
+  if (filter.q) {
+    where.push(blockMayMatch(logLines.blockText, filter.q));
+    where.push(messageMatches(logLines.message, filter.q));
+  }
   if (!byNodeRun && keys) {
     // A whole run's lines: `batch` of its numbers at a time, through its segments
     // (db/log-segments.ts), each stretch's lines that pass the filter.
@@ -45,14 +49,13 @@ export async function* workflowLogBatches(
     }
     return;
   }
-  for (let after = 0; ;) {
+  // A node run's lines: `batch` of its numbers at a time, the blocks holding them
+  // (db/log-blocks.ts).
+  for (let after = 0; after < lastSeq; after += batch) {
     const rows = await selectLogLines(db)
-      .where(and(...where, gt(seqCol, after)))
-      .orderBy(asc(seqCol))
-      .limit(batch);
+      .where(and(...where, linesIn(true, after, Math.min(lastSeq, after + batch))))
+      .orderBy(asc(seqCol));
     if (rows.length) yield rows;
-    if (rows.length < batch) return;
-    after = rows[rows.length - 1]!.seq;
   }
 }
 

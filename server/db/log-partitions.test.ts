@@ -47,9 +47,11 @@ describe('upgrading to partitioned log lines', () => {
           [`wfnr_Upgrade${String(i).padStart(8, '0')}`, at],
         );
       }
-      const [before] = await q<{ n: number; ids: string; maxId: string }>(
-        `SELECT count(*)::int AS n, sum(id)::text AS ids, max(id)::text AS "maxId" FROM node_run_lines`,
-      );
+      // The lines as a person reads them (their ids are renumbered by s19blocks' blocks).
+      const linesOf = (table: string) =>
+        `SELECT count(*)::int AS n, md5(string_agg(concat_ws(':', run_key, node_key, seq, run_seq,
+           level, message, created_at), ',' ORDER BY run_key, seq)) AS lines FROM ${table}`;
+      const [before] = await q<{ n: number; lines: string }>(linesOf('node_run_lines'));
       expect(before!.n).toBe(1500);
       const weeks = await q<{ n: number }>(
         `SELECT count(DISTINCT date_trunc('week', created_at))::int AS n FROM workflow_runs`,
@@ -59,12 +61,10 @@ describe('upgrading to partitioned log lines', () => {
 
       expect(
         await q(`SELECT partstrat FROM pg_partitioned_table
-                 WHERE partrelid = 'node_run_lines'::regclass`),
+                 WHERE partrelid = 'log_blocks'::regclass`),
       ).toEqual([{ partstrat: 'r' }]);
-      const [after] = await q<{ n: number; ids: string }>(
-        `SELECT count(*)::int AS n, sum(id)::text AS ids FROM node_run_lines`,
-      );
-      expect(after).toEqual({ n: 1500, ids: before!.ids });
+      const [after] = await q<{ n: number; lines: string }>(linesOf('log_lines'));
+      expect(after).toEqual(before);
       // One partition per week of runs, and the current one for the runs to come.
       const parts = await q<{ name: string; lo: number; hi: number; started: string | null }>(
         `SELECT name, lo, hi, started_at AS started FROM log_partitions ORDER BY lo`,
@@ -72,42 +72,44 @@ describe('upgrading to partitioned log lines', () => {
       expect(parts).toHaveLength(weeks[0]!.n);
       for (let i = 1; i < parts.length; i++) expect(parts[i]!.lo).toBe(parts[i - 1]!.hi);
       expect(parts.every((p) => p.started !== null)).toBe(true);
+      expect(parts.every((p) => p.name.startsWith('log_blocks_'))).toBe(true);
       // Every line sits in the partition whose keys hold its run's key, and every run's lines
       // in one partition.
       const misplaced = await q(
-        `SELECT l.run_key, l.tableoid::regclass::text AS t FROM node_run_lines l
+        `SELECT l.run_key, l.tableoid::regclass::text AS t FROM log_blocks l
          JOIN log_partitions p ON p.name = l.tableoid::regclass::text
          WHERE NOT (l.run_key >= p.lo AND l.run_key < p.hi)`,
       );
       expect(misplaced).toEqual([]);
       const split = await q(
-        `SELECT run_key FROM node_run_lines GROUP BY run_key HAVING count(DISTINCT tableoid) > 1`,
+        `SELECT run_key FROM log_blocks GROUP BY run_key HAVING count(DISTINCT tableoid) > 1`,
       );
       expect(split).toEqual([]);
-      // The indexes are back (on every partition), the id sequence goes on after the copied ids.
+      // The indexes are there (on every partition), the ids go on after the copied ones.
       const indexes = await q<{ indexname: string }>(
-        `SELECT indexname FROM pg_indexes WHERE tablename = 'node_run_lines' ORDER BY 1`,
+        `SELECT indexname FROM pg_indexes WHERE tablename = 'log_blocks' ORDER BY 1`,
       );
       expect(indexes.map((i) => i.indexname)).toEqual([
-        'node_run_lines_chunk_end_idx', // the sealer's chunk ends (migration 0023)
-        'node_run_lines_level_idx',
-        'node_run_lines_run_level_idx',
-        // (node_run_lines_run_seq_idx went in 0033: a run's lines are read through log_segments.)
+        'log_blocks_chunk_end_idx', // the sealer's chunk ends
+        'log_blocks_marked_idx',
       ]);
+      const [{ maxId }] = (await q<{ maxId: string }>(
+        `SELECT max(id)::text AS "maxId" FROM log_lines`,
+      )) as [{ maxId: string }];
       await q(
-        `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)
+        `INSERT INTO log_lines_in (node_key, seq, run_key, run_seq, created_at, level, message)
          SELECT n.log_key, 51, r.log_key, 51, now(), 'INFO', 'after the upgrade'
          FROM node_runs n JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier
          WHERE n.identifier = 'wfnr_Upgrade00000029'`,
       );
       const [added] = await q<{ id: string }>(
-        `SELECT id::text FROM node_run_lines WHERE message = 'after the upgrade'`,
+        `SELECT id::text FROM log_lines WHERE message = 'after the upgrade'`,
       );
-      expect(BigInt(added!.id)).toBeGreaterThan(BigInt(before!.maxId));
-      // (node_key, seq) is still unique: each partition's primary key.
+      expect(BigInt(added!.id)).toBeGreaterThan(BigInt(maxId));
+      // (node_key, first_seq) is unique: each partition's primary key.
       await expect(
         q(
-          `INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, created_at, level, message)
+          `INSERT INTO log_lines_in (node_key, seq, run_key, run_seq, created_at, level, message)
            SELECT n.log_key, 51, r.log_key, 52, now(), 'INFO', 'a second line 51'
            FROM node_runs n JOIN workflow_runs r ON r.identifier = n.workflow_run_identifier
            WHERE n.identifier = 'wfnr_Upgrade00000029'`,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type DbOrTx, type Tx } from './client';
 
 /**
- * Queries behind node_run_lines' partitions (custom migration h17part_partitioned_lines): the
+ * Queries behind log_blocks' partitions (custom migration h17part_partitioned_lines): the
  * table is partitioned by RANGE (run_key), one partition per stretch of run keys, recorded in
  * log_partitions. services/log-partitions.ts opens them ahead and closes them by time;
  * services/retention.ts drops the expired ones.
@@ -112,8 +112,8 @@ export async function runsCreatedSince(db: DbOrTx, since: Date): Promise<number>
 /**
  * Partitions retention may drop whole: closed before `cutoff` (no run can join them any more;
  * a run whose key was drawn then has long committed) and every run with a key in them completed
- * before `cutoff` or gone. With an estimate of the lines they hold (from the statistics). One
- * whose detach was cut short comes first: while a partition of node_run_lines is pending detach,
+ * before `cutoff` or gone. With the lines they hold (their blocks' line counts). One
+ * whose detach was cut short comes first: while a partition of log_blocks is pending detach,
  * PostgreSQL refuses to start detaching any other ("already pending detach").
  */
 export async function expiredLogPartitions(
@@ -122,7 +122,9 @@ export async function expiredLogPartitions(
 ): Promise<(LogPartition & { lines: number })[]> {
   const rows = await selectRows<{ name: string; lo: number; hi: number; lines: number | null }>(
     db,
-    sql`SELECT p.name, p.lo, p.hi, c.reltuples::float8 AS lines
+    sql`SELECT p.name, p.lo, p.hi,
+          (SELECT sum(b.last_seq - b.first_seq + 1) FROM log_blocks b
+           WHERE b.run_key >= p.lo AND b.run_key < p.hi)::float8 AS lines
         FROM log_partitions p LEFT JOIN pg_class c ON c.oid = to_regclass(p.name)
           LEFT JOIN pg_inherits i ON i.inhrelid = c.oid
         WHERE p.dropped_at IS NULL AND p.closed_at < ${cutoff.toISOString()}
@@ -144,9 +146,10 @@ export async function expiredLogPartitions(
 /** A query on one held connection, outside a transaction (client.ts `withSession`). */
 export type SessionQuery = (text: string, values?: unknown[]) => Promise<unknown[]>;
 
-/** Partition names are made by the SQL function: node_run_lines_<lo> (m for a minus). */
+/** Partition names are made by the SQL function: log_blocks_<lo> (m for a minus); node_run_lines_<lo> before s19blocks. */
 function partitionIdent(name: string) {
-  if (!/^node_run_lines_m?\d+$/.test(name)) throw new Error(`Not a log partition: ${name}`);
+  if (!/^(log_blocks|log_blocks)_m?\d+$/.test(name))
+    throw new Error(`Not a log partition: ${name}`);
   return `"${name}"`;
 }
 
@@ -165,8 +168,8 @@ export async function unlockSession(q: SessionQuery, key: number) {
 }
 
 /**
- * Detaches a partition from node_run_lines with `DETACH PARTITION … CONCURRENTLY`: readers and
- * writers of node_run_lines are never blocked (SHARE UPDATE EXCLUSIVE on the parent); it waits
+ * Detaches a partition from log_blocks with `DETACH PARTITION … CONCURRENTLY`: readers and
+ * writers of log_blocks are never blocked (SHARE UPDATE EXCLUSIVE on the parent); it waits
  * for the transactions that could see the partition, then takes it alone. A detach cut short
  * (lock timeout, crash) leaves it pending, and the next call completes it with FINALIZE; one
  * detached already is left as it is.
@@ -174,12 +177,12 @@ export async function unlockSession(q: SessionQuery, key: number) {
 export async function detachLogPartition(q: SessionQuery, name: string) {
   const [row] = (await q(
     `SELECT inhdetachpending AS pending FROM pg_inherits
-     WHERE inhrelid = to_regclass($1) AND inhparent = 'node_run_lines'::regclass`,
+     WHERE inhrelid = to_regclass($1) AND inhparent = 'log_blocks'::regclass`,
     [name],
   )) as { pending: boolean }[];
   if (!row) return;
   await q(
-    `ALTER TABLE node_run_lines DETACH PARTITION ${partitionIdent(name)} ${row.pending ? 'FINALIZE' : 'CONCURRENTLY'}`,
+    `ALTER TABLE log_blocks DETACH PARTITION ${partitionIdent(name)} ${row.pending ? 'FINALIZE' : 'CONCURRENTLY'}`,
   );
 }
 
@@ -198,7 +201,7 @@ export async function sessionPid(q: SessionQuery): Promise<number> {
 /**
  * While backend `pid` detaches a partition: how many run keys the open partitions still hold
  * after the next run's (the trigger on workflow_runs opens a partition, which needs
- * node_run_lines' lock, once they are used up), and whether the detach holds that lock now.
+ * log_blocks' lock, once they are used up), and whether the detach holds that lock now.
  */
 export async function watchDetach(
   db: DbOrTx,
@@ -210,7 +213,7 @@ export async function watchDetach(
                - (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
                   FROM workflow_runs_log_key_seq) AS ahead,
                EXISTS (SELECT 1 FROM pg_locks WHERE pid = ${pid} AND granted
-                       AND locktype = 'relation' AND relation = 'node_run_lines'::regclass) AS holding`,
+                       AND locktype = 'relation' AND relation = 'log_blocks'::regclass) AS holding`,
   );
   return { ahead: Number(row?.ahead ?? 0), holding: row?.holding === true };
 }
@@ -225,7 +228,7 @@ export async function cancelDetach(db: DbOrTx, pid: number): Promise<boolean> {
     db,
     sql`SELECT pg_cancel_backend(pid) AS sent FROM pg_stat_activity
         WHERE pid = ${pid} AND state = 'active'
-          AND query LIKE 'ALTER TABLE node_run_lines DETACH PARTITION %'`,
+          AND query LIKE 'ALTER TABLE log_blocks DETACH PARTITION %'`,
   );
   return rows[0]?.sent === true;
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { selectRows, type DbOrTx } from './client';
 
 /**
- * Partitions of node_run_lines that PostgreSQL has never analyzed though they hold at least
+ * Partitions of log_blocks that PostgreSQL has never analyzed though they hold at least
  * `minRows` changed rows. Their planner statistics say "empty", so a page of a node run's lines
  * is planned for one row: a bitmap of every line of the run, then a sort (a 200-line tail of a
  * 100 000-line log read all 100 000: ~0.8 s against 0.13 ms once analyzed). Autovacuum analyzes
@@ -13,7 +13,7 @@ export async function unanalyzedLogPartitions(db: DbOrTx, minRows: number): Prom
     db,
     sql`SELECT s.relid::regclass::text AS name
         FROM pg_stat_user_tables s JOIN pg_inherits i ON i.inhrelid = s.relid
-        WHERE i.inhparent = 'node_run_lines'::regclass
+        WHERE i.inhparent = 'log_blocks'::regclass
           AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL
           AND s.n_mod_since_analyze >= ${minRows}`,
   );

@@ -52,13 +52,19 @@ export async function deleteWorkflowRunLogBatch(
           SELECT n.log_key FROM node_runs n JOIN workflow_runs r
             ON r.identifier = n.workflow_run_identifier WHERE r.log_key = ANY(${keys})
         ), doomed AS (
-          SELECT node_key, seq FROM node_run_lines
-          WHERE run_key = ANY(${keys}) AND node_key IN (SELECT log_key FROM nodes) LIMIT ${limit}
+          -- Whole blocks (db/log-blocks.ts), as many as begin within the first (limit) lines.
+          SELECT node_key, first_seq FROM (
+            SELECT node_key, first_seq,
+              sum(last_seq - first_seq + 1) OVER (ORDER BY node_key, first_seq)
+                - (last_seq - first_seq + 1) AS before
+            FROM log_blocks
+            WHERE run_key = ANY(${keys}) AND node_key IN (SELECT log_key FROM nodes)) b
+          WHERE before < ${limit}
         ), gone AS (
-          DELETE FROM node_run_lines l USING doomed d
-          WHERE l.run_key = ANY(${keys}) AND l.node_key = d.node_key AND l.seq = d.seq
-          RETURNING 1
-        ) SELECT count(*)::int AS n FROM gone`,
+          DELETE FROM log_blocks l USING doomed d
+          WHERE l.run_key = ANY(${keys}) AND l.node_key = d.node_key AND l.first_seq = d.first_seq
+          RETURNING l.last_seq - l.first_seq + 1 AS n
+        ) SELECT coalesce(sum(n), 0)::int AS n FROM gone`,
   );
   return rows[0]?.n ?? 0;
 }

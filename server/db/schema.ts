@@ -9,6 +9,7 @@ import {
   serial,
   smallint,
   pgTable,
+  pgView,
   primaryKey,
   text,
   timestamp,
@@ -126,7 +127,7 @@ export const workflowRuns = pgTable(
     allowAnyoneToView: boolean('allow_anyone_to_view').notNull().default(true),
     /** Last run-wide log sequence number handed out (for `GET /runs/{wfr}/logs` cursors). */
     logSeq: integer('log_seq').notNull().default(0),
-    /** The run's compact key in its log lines (node_run_lines.run_key): 4 bytes, not the text id. */
+    /** The run's compact key in its log lines (log_blocks.run_key): 4 bytes, not the text id. */
     logKey: serial('log_key').notNull().unique(),
     /**
      * Stamped from one sequence by a trigger on every insert and update (migration
@@ -192,7 +193,7 @@ export const nodeRuns = pgTable(
     /** A re-run's node run whose result and output were copied from this node run of the original. */
     reusedFrom: text('reused_from'),
     logSeq: integer('log_seq').notNull().default(0),
-    /** The node run's compact key in its log lines (node_run_lines.node_key). */
+    /** The node run's compact key in its log lines (log_blocks.node_key). */
     logKey: serial('log_key').notNull().unique(),
     debugCount: integer('debug_count').notNull().default(0),
     infoCount: integer('info_count').notNull().default(0),
@@ -284,55 +285,84 @@ export const nodeRunDurations = pgTable(
 );
 
 /**
- * One row per log line, kept small (issue 17: bytes per stored line): the run and node run by
- * their 4-byte `log_key` instead of their text ids, the primary key (node_key, seq) serving a node
- * run's pages, and the level filter's index only for WARN and ERROR lines, the rare ones a filter
- * has to find (a filter on DEBUG or INFO reads in order and skips the others). A whole run's
- * pages (by `run_seq`) are read through `log_segments` and the primary key: no index of every line
- * by (run_key, run_seq), which cost the ingest ~1.3 µs of PostgreSQL's CPU a line (README,
- * "Log storage"). No index on the message: a search reads the scope's lines in order (see
- * README, "Log storage"). `seq` numbers lines within a node run and `run_seq` within the whole
- * workflow run; both are handed out under the workflow run's row lock, so a cursor read never
- * skips a line that commits later. `id` is the number Port's line shape carries (no index).
+ * A node run's log lines stored as blocks (issue 17, s19blocks): one row per batch the ingest
+ * wrote (or per stretch a bulk writer wrote, `log_lines_in`), its lines as arrays — `messages`,
+ * `levels` (one letter a line: D, I, W, E), `tags` (NULL when no line has any) and `times` (NULL
+ * when every line has the block's `created_at`) — numbered `first_seq`…`last_seq` in the node run
+ * and `run_seq`… in the run (a batch is one stretch of both). A row per line cost the ingest
+ * twice PostgreSQL's CPU and ten times the WAL of a row per batch; TOAST compresses a block whole.
  *
- * Partitioned by RANGE (run_key) (custom migration h17part_partitioned_lines; drizzle-kit does not
- * model partitioning, so this declaration describes the columns and the parent's indexes only):
- * a run's lines all live in one partition, and retention drops a partition whose runs have all
- * expired (services/retention.ts, db/log-partitions.ts). (node_key, seq) cannot be the parent's
- * primary key (it lacks the partition key), so each partition has it as its own primary key: a
- * node run belongs to one run, so its lines are all in one partition and that is still unique.
- * Read a node run's lines with its run's key too (`logOwner`), so only its partition is planned.
+ * Read as lines through the view `log_lines` (logLines below; custom migration s19blocks), which
+ * unnests each block; a read names the blocks it needs by their columns (`block_first`,
+ * `block_last`, `block_marked`), which PostgreSQL pushes down to this table's indexes: a page by
+ * cursor reads the few blocks around it (the primary key (node_key, first_seq)), a level filter on
+ * WARN/ERROR only the blocks holding such a line (a partial index on `levels ~ '[WE]'`: it prunes
+ * when such lines are rare, a block of 100 lines holding one is marked). A whole run's lines (by
+ * `run_seq`) are found through `log_segments` (db/log-segments.ts), each node run's blocks by its
+ * own indexes. A line's `id`
+ * (Port's line shape) is its block's `id` × 4 096 + its place in the block (a block holds at most
+ * 4 096 lines: a larger batch is cut; db/log-blocks.ts).
+ *
+ * Partitioned by RANGE (run_key) (custom migrations h17part_partitioned_lines and s19blocks;
+ * drizzle-kit does not model partitioning, so this declaration describes the columns and the
+ * parent's indexes only): a run's blocks all live in one partition, and retention drops a
+ * partition whose runs have all expired (services/retention.ts, db/log-partitions.ts). Each
+ * partition has (node_key, first_seq) as its primary key (unique overall: a node run belongs to
+ * one run). Read with the run's key too (`logOwner`), so only its partition is planned.
  */
-export const nodeRunLines = pgTable(
-  'node_run_lines',
+export const logBlocks = pgTable(
+  'log_blocks',
   {
     nodeKey: integer('node_key').notNull(),
-    seq: integer('seq').notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    lastSeq: integer('last_seq').notNull(),
     runKey: integer('run_key').notNull(),
     runSeq: integer('run_seq').notNull(),
     createdAt: ts('created_at').notNull(),
     id: bigserial('id', { mode: 'number' }).notNull(),
-    level: text('level', { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR'] }).notNull(),
-    message: text('message').notNull(),
-    tags: jsonb('tags'),
+    levels: text('levels').notNull(),
+    messages: text('messages').array().notNull(),
+    tags: jsonb('tags').array(),
+    times: ts('times').array(),
   },
   (t) => [
-    index('node_run_lines_level_idx')
-      .on(t.nodeKey, t.level, t.seq)
-      .where(sql`level IN ('WARN', 'ERROR')`),
-    index('node_run_lines_run_level_idx')
-      .on(t.runKey, t.level, t.runSeq)
-      .where(sql`level IN ('WARN', 'ERROR')`),
+    index('log_blocks_marked_idx')
+      .on(t.nodeKey, t.firstSeq)
+      .where(sql`levels ~ '[WE]'`),
     /**
-     * The last line of every full search chunk (db/log-chunks.ts CHUNK_LINES, 4096: the two must
-     * agree), one entry per 4 096 lines: the sealer finds the chunks it has not sealed here
-     * instead of reading every node run's counters on each pass.
+     * The blocks holding the last line of a full search chunk (db/log-chunks.ts CHUNK_LINES,
+     * 4096: the two must agree): the sealer finds the chunks it has not sealed here instead of
+     * reading every node run's counters on each pass.
      */
-    index('node_run_lines_chunk_end_idx')
-      .on(t.nodeKey, t.seq)
-      .where(sql`seq % 4096 = 0`),
+    index('log_blocks_chunk_end_idx')
+      .on(t.nodeKey, t.lastSeq)
+      .where(sql`last_seq / 4096 > (first_seq - 1) / 4096`),
   ],
 );
+
+/**
+ * The lines of `log_blocks`, one row each (custom migration s19blocks: a view, not a table;
+ * drizzle-kit leaves it alone). Besides a line's own columns, its block's bounds: `block_first`,
+ * `block_last` (its seqs), `block_run_seq` (its first run_seq), `block_marked` (it holds a WARN
+ * or ERROR line) and `block_text`, for reads to name the blocks they need (db/log-blocks.ts).
+ */
+export const logLines = pgView('log_lines', {
+  nodeKey: integer('node_key').notNull(),
+  seq: integer('seq').notNull(),
+  runKey: integer('run_key').notNull(),
+  runSeq: integer('run_seq').notNull(),
+  createdAt: ts('created_at').notNull(),
+  id: bigint('id', { mode: 'number' }).notNull(),
+  level: text('level', { enum: ['DEBUG', 'INFO', 'WARN', 'ERROR'] }).notNull(),
+  message: text('message').notNull(),
+  tags: jsonb('tags'),
+  blockFirst: integer('block_first').notNull(),
+  blockLast: integer('block_last').notNull(),
+  blockRunSeq: integer('block_run_seq').notNull(),
+  blockMarked: boolean('block_marked').notNull(),
+  /** The block's messages joined by newlines: a search tests it before unnesting the block. */
+  blockText: text('block_text').notNull(),
+}).existing();
 
 /**
  * Where a whole run's lines are (issue 17): one row per stretch of a run's lines written to one
@@ -356,7 +386,7 @@ export const logSegments = pgTable(
 );
 
 /**
- * [ext] The partitions of node_run_lines (by run key, custom migration h17part_partitioned_lines):
+ * [ext] The partitions of log_blocks (by run key, custom migration h17part_partitioned_lines):
  * one row per partition ever opened, with the run keys it holds, `[lo, hi)`, and its time span as
  * observed: `startedAt` once a run key in it was handed out, `closedAt` once the keys moved past
  * it (no run can join it after that), `droppedAt` once retention dropped it. Written by the SQL
@@ -378,7 +408,7 @@ export const logPartitions = pgTable(
 );
 
 /**
- * [ext] The search index of node_run_lines (issue 17): one row per sealed chunk of a node run's
+ * [ext] The search index of the log lines (issue 17): one row per sealed chunk of a node run's
  * consecutive lines (`first_seq`..`last_seq`), written by the background sealer
  * (services/log-chunks.ts) after the lines are, never by the insert path. `words` is the set of
  * distinct words of the chunk's lines (ANSI-stripped, lower-cased, split at ASCII punctuation and

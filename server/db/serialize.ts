@@ -8,14 +8,17 @@ import type {
 } from '../../contract/workflows';
 import { isPendingExecution, nodeUidOf } from '../domain/agent-work';
 import type { Graph } from '../domain/graph';
-import type { nodeRunLines, nodeRuns, workflowRuns, workflowVersions, workflows } from './schema';
+import type { logLines, nodeRuns, workflowRuns, workflowVersions, workflows } from './schema';
 import { stampsOf } from './stamps';
 
 type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowRunRow = typeof workflowRuns.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
 /** A stored line with its node run's text id joined back (workflow-runs.ts's selectLogLines). */
-type LogRow = Omit<typeof nodeRunLines.$inferSelect, 'nodeKey' | 'runKey'> & {
+type LogRow = Omit<
+  typeof logLines.$inferSelect,
+  'nodeKey' | 'runKey' | 'blockFirst' | 'blockLast' | 'blockRunSeq' | 'blockMarked' | 'blockText'
+> & {
   nodeRunIdentifier: string;
 };
 

@@ -30,8 +30,9 @@ import { visibleToSql } from './visibility';
 import { canViewRun, type Actor, type RunVisibility } from '../domain/permissions';
 import { decodeCursor, encodeCursor, exactAt, isStringKey, newestFirst, olderThan } from './cursor';
 import { appendLogBatches, type LogInput } from './log-batches';
-import { messageMatches } from './log-filter';
-import { readRunInStretches, runLinesAt, runStretch } from './log-segments';
+import { blockMayMatch, messageMatches, withoutBlockTests } from './log-filter';
+import { readInStretches, readRunInStretches, runLinesAt, runStretch } from './log-segments';
+import { blocksAt, linesIn } from './log-blocks';
 import { cachedCount, storeCount } from './log-search-counts';
 import {
   candidateRanges,
@@ -48,7 +49,7 @@ import {
   type ChunkCount,
   type LineRange,
 } from './log-chunks';
-import { nodeRunLines, nodeRuns, workflowRuns, workItems } from './schema';
+import { logLines, nodeRuns, workflowRuns, workItems } from './schema';
 import {
   groupBy,
   toWorkflowRun,
@@ -850,10 +851,16 @@ export interface LogScope {
  */
 export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery) {
   const byNodeRun = 'nodeRun' in scope.of;
-  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const seqCol = byNodeRun ? logLines.seq : logLines.runSeq;
   const lineFilters: SQL[] = [];
-  if (query.level?.length) lineFilters.push(inArray(nodeRunLines.level, query.level));
-  if (query.q) lineFilters.push(messageMatches(nodeRunLines.message, query.q));
+  if (query.level?.length) lineFilters.push(inArray(logLines.level, query.level));
+  // Only WARN and ERROR lines: only the blocks holding one (their partial indexes).
+  if (levelIndexServes(query.level)) lineFilters.push(sql`log_lines.block_marked`);
+  if (query.q) {
+    // A block whose text lacks the term is not unnested (db/log-filter.ts blockMayMatch).
+    lineFilters.push(blockMayMatch(logLines.blockText, query.q));
+    lineFilters.push(messageMatches(logLines.message, query.q));
+  }
   const after = parseSeqCursor(query.cursor);
   const want = query.total ?? 'true';
   const upTo = query.upTo === undefined ? undefined : Number(query.upTo);
@@ -861,9 +868,8 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
     throw invalid('upTo bounds a count: it goes with total=only');
   }
   const keys = scope.keys ?? (await logKeysOf(db, scope.of));
-  // A whole run's lines by run_seq: through its segments (db/log-segments.ts), unless the level
-  // filter's index (WARN and ERROR lines by run_seq) serves them.
-  const run = !byNodeRun && keys && !levelIndexServes(query.level) ? keys.runKey : null;
+  // A whole run's lines by run_seq: through its segments (db/log-segments.ts).
+  const run = !byNodeRun && keys ? keys.runKey : null;
   const runLast = run === null ? 0 : (scope.lastSeq ?? (await runLastSeq(db, run)));
   // A whole run's lines are numbered 1…runLast without gaps: a stretch's count needs no read.
   const stretchCount =
@@ -873,9 +879,7 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   // A search's count may go past upTo when that is cheap (below); a plain count stops there.
   if (upTo !== undefined && !query.q && stretchCount === undefined) {
     lineFilters.push(
-      run !== null
-        ? await runStretch(db, run, after, upTo)
-        : sql`${seqCol} > ${after} AND ${seqCol} <= ${upTo}`,
+      run !== null ? await runStretch(db, run, after, upTo) : linesIn(byNodeRun, after, upTo),
     );
   }
   const filters = [logOwner(keys), ...lineFilters];
@@ -922,10 +926,23 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
                           .orderBy(tail ? desc(seqCol) : asc(seqCol))
                           .limit(limit),
                     )
-                  : selectLogLines(db)
-                      .where(and(...filters, sql`${seqCol} > ${after}`))
-                      .orderBy(tail ? desc(seqCol) : asc(seqCol))
-                      .limit(query.limit)
+                  : keys?.nodeKey != null
+                    ? readInStretches(
+                        {
+                          after,
+                          last: scope.lastSeq ?? (await nodeLastSeq(db, keys.nodeKey)),
+                          desc: tail,
+                          limit: query.limit,
+                          first: lineFilters.length ? Math.max(query.limit, 4096) : query.limit,
+                        },
+                        (lo, hi) => linesIn(true, lo, hi),
+                        (stretch, limit) =>
+                          selectLogLines(db)
+                            .where(and(...filters, stretch))
+                            .orderBy(tail ? desc(seqCol) : asc(seqCol))
+                            .limit(limit),
+                      )
+                    : Promise.resolve([])
               ).then((page) => (tail ? page.reverse() : page)),
         total:
           want === 'false'
@@ -954,9 +971,18 @@ export async function readLogPage(db: DbOrTx, scope: LogScope, query: LogsQuery)
   return { rows, seqOf, nextCursor, total } as const;
 }
 
-/** The level filter's index (WARN and ERROR lines, by node run or run and seq) serves `levels`. */
+/** The level filter's index (the blocks holding a WARN or ERROR line, by node run and first seq) serves `levels`. */
 const levelIndexServes = (levels: readonly string[] | undefined) =>
   !!levels?.length && levels.every((l) => l === 'WARN' || l === 'ERROR');
+
+/** A node run's line count (its `log_seq`), by its log key. */
+async function nodeLastSeq(db: DbOrTx, nodeKey: number) {
+  const [row] = await selectRows<{ n: number }>(
+    db,
+    sql`SELECT log_seq AS n FROM node_runs WHERE log_key = ${nodeKey}`,
+  );
+  return row?.n ?? 0;
+}
 
 /** A run's line count (its `log_seq`), by its log key. */
 async function runLastSeq(db: DbOrTx, runKey: number) {
@@ -1003,7 +1029,7 @@ async function searchLogPage(
   page: SearchPage,
 ) {
   const byNodeRun = 'nodeRun' in of;
-  const seqCol = byNodeRun ? nodeRunLines.seq : nodeRunLines.runSeq;
+  const seqCol = byNodeRun ? logLines.seq : logLines.runSeq;
   // Within one node run run_seq grows with seq, so both scopes read each range in seq order.
   const order = page.tail ? sql`DESC` : sql`ASC`;
   const matching = (part: readonly LineRange[] | null, limit: number, after: SQL) =>
@@ -1012,12 +1038,13 @@ async function searchLogPage(
       part
         ? sql`SELECT x.s FROM ${perRange(
             part,
+            keys?.runKey ?? 0,
             // The scope's keys beside the range keep the read to one partition.
-            (inRange) => sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
+            (inRange, from) => sql`SELECT ${seqCol} AS s FROM ${from}
               WHERE ${and(inRange, logOwner(keys), ...lineFilters, after)}
-              ORDER BY ${nodeRunLines.seq} ${order} LIMIT ${limit}`,
+              ORDER BY ${logLines.seq} ${order} LIMIT ${limit}`,
           )} ORDER BY 1 ${order} LIMIT ${limit}`
-        : sql`SELECT ${seqCol} AS s FROM ${nodeRunLines}
+        : sql`SELECT ${seqCol} AS s FROM ${logLines}
               WHERE ${and(logOwner(keys), ...lineFilters, after)}
               ORDER BY 1 ${order} LIMIT ${limit}`,
     ).then((found) => found.map((r) => r.s));
@@ -1030,11 +1057,19 @@ async function searchLogPage(
   let from = page.after;
   if (probe) {
     from = page.after + PROBE_LINES;
+    // In stretches from the page's size (a block is unnested whole, and lines sorted once all
+    // of a stretch's blocks are: a term on most lines fills its page in the first blocks).
     seqs.push(
-      ...(await matching(
-        null,
-        page.limit,
-        sql`${seqCol} > ${page.after} AND ${seqCol} <= ${from}`,
+      ...(await readInStretches(
+        {
+          after: page.after,
+          last: from,
+          desc: false,
+          limit: page.limit,
+          first: Math.max(page.limit, 1024),
+        },
+        (lo, hi) => linesIn(byNodeRun, lo, hi),
+        (stretch, limit) => matching(null, limit, stretch),
       )),
     );
   }
@@ -1067,7 +1102,7 @@ async function searchLogPage(
     toReadAfter(kept.sealedTo) * 4 <= (page.lastSeq ?? 0)
   ) {
     const sealedTo = await lastSealedSeq(db, countKey.nodeKey);
-    const after = sql`${seqCol} > ${kept.sealedTo}`;
+    const after = linesIn(byNodeRun, kept.sealedTo);
     const counted = await countMatches(db, keys, null, [...lineFilters, after], sealedTo);
     if (sealedTo > kept.sealedTo) await keep(sealedTo, kept.matches + counted.sealed);
     return { rows: [], total: kept.matches + counted.n, countedTo: undefined };
@@ -1121,7 +1156,7 @@ async function searchLogPage(
   ) {
     const counted = await countRest(db, keys, chunks, [
       ...lineFilters,
-      sql`${seqCol} > ${countFrom}`,
+      linesIn(byNodeRun, countFrom),
     ]);
     if ((countFrom === 0 || extend) && chunks.sealedTo > countFrom)
       await keep(chunks.sealedTo, (extend?.matches ?? 0) + counted.sealed);
@@ -1138,7 +1173,7 @@ async function searchLogPage(
       : null;
   const narrow = ranges !== null && rulesOutMost(ranges);
   if (!pageDone) {
-    const after = sql`${seqCol} > ${from}`;
+    const after = linesIn(byNodeRun, from);
     // In order, one candidate chunk first: a page that needs a few matches (the viewer's first
     // one asks for one) stops at the first chunk that really holds the term. With its total in
     // the same answer, a narrow search reads its few candidates in one query instead.
@@ -1167,6 +1202,23 @@ async function searchLogPage(
           (stretch, limit) => matching(null, limit, stretch),
         )),
       );
+    } else if (byNodeRun && !narrow && keys?.nodeKey != null) {
+      // A node run's lines in order, stretch by stretch (its blocks named by each): the page
+      // stops at the blocks that fill it, not after unnesting every block after the cursor.
+      const nodeKey = keys.nodeKey;
+      seqs.push(
+        ...(await readInStretches(
+          {
+            after: from,
+            last: page.lastSeq ?? (await nodeLastSeq(db, nodeKey)),
+            desc: page.tail,
+            limit: page.limit - seqs.length,
+            first: 4096,
+          },
+          (lo, hi) => linesIn(true, lo, hi),
+          (stretch, limit) => matching(null, limit, stretch),
+        )),
+      );
     } else {
       seqs.push(...(await matching(narrow ? ranges : null, page.limit - seqs.length, after)));
     }
@@ -1180,8 +1232,7 @@ async function searchLogPage(
     // count only with upTo, as below.)
     const sealed = ranges?.find((r) => r.hi === UNSEALED_END)?.lo;
     const sealedTo = sealed !== undefined ? sealed - 1 : await lastSealedSeq(db, countKey.nodeKey);
-    const stretch: SQL[] = [sql`${seqCol} > ${countFrom}`];
-    if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+    const stretch: SQL[] = [linesIn(byNodeRun, countFrom, countedTo)];
     const counted = await countMatches(
       db,
       keys,
@@ -1208,8 +1259,8 @@ async function searchLogPage(
         ),
       );
     } else {
-      if (page.upTo !== undefined) stretch.push(sql`${seqCol} > ${page.after}`);
-      if (countedTo !== undefined) stretch.push(sql`${seqCol} <= ${countedTo}`);
+      if (page.upTo !== undefined || countedTo !== undefined)
+        stretch.push(linesIn(byNodeRun, page.upTo !== undefined ? page.after : 0, countedTo));
     }
     // A node run's page with its total (Port's default): the total of a whole word or a part of
     // one from the chunks' word counts too.
@@ -1239,7 +1290,16 @@ async function searchLogPage(
           and(
             logOwner(keys),
             byNodeRun || !keys
-              ? sql`${seqCol} = ANY(${sql.param(seqs)}::int[])`
+              ? sql`${seqCol} = ANY(${sql.param(seqs)}::int[])
+                  AND ${
+                    keys?.nodeKey != null
+                      ? await blocksAt(
+                          db,
+                          keys.runKey,
+                          seqs.map((seq) => ({ nodeKey: keys.nodeKey!, seq })),
+                        )
+                      : sql`false`
+                  }`
               : await runLinesAt(db, keys.runKey, seqs),
           ),
         )
@@ -1348,8 +1408,9 @@ const unsealedAfter = (lastSeq: number | undefined, from: number) =>
 const PROBE_LINES = 8_192;
 
 /**
- * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out;
- * `sealed`: those at or before `sealedTo` (a node run's last sealed line), when given.
+ * Matching lines in the candidate ranges, or in the whole scope when no chunk was ruled out (then
+ * without the blocks' test, log-filter.ts withoutBlockTests); `sealed`: those at or before
+ * `sealedTo` (a node run's last sealed line), when given.
  * (Counting the ranges as the arms of one UNION ALL, which PostgreSQL runs as a Parallel Append,
  * was tried: at load 13–15 it cost 20–60 ms more CPU per count and was no faster.)
  */
@@ -1360,14 +1421,16 @@ async function countMatches(
   lineFilters: SQL[],
   sealedTo = 0,
 ) {
-  const counts = (where: SQL | undefined) =>
-    sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${nodeRunLines.seq} <= ${sealedTo}) AS s
-        FROM ${nodeRunLines} WHERE ${where}`;
+  const counts = (where: SQL | undefined, from: SQL = sql`${logLines}`) =>
+    sql`SELECT count(*) AS n, count(*) FILTER (WHERE ${logLines.seq} <= ${sealedTo}) AS s
+        FROM ${from} WHERE ${where}`;
   const query = ranges
-    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(ranges, (inRange) =>
-        counts(and(inRange, logOwner(keys), ...lineFilters)),
+    ? sql`SELECT sum(x.n) AS n, sum(x.s) AS s FROM ${perRange(
+        ranges,
+        keys?.runKey ?? 0,
+        (inRange, from) => counts(and(inRange, logOwner(keys), ...lineFilters), from),
       )}`
-    : counts(and(logOwner(keys), ...lineFilters));
+    : counts(and(logOwner(keys), ...withoutBlockTests(lineFilters)));
   const [row] = await selectRows<{ n: string | number | null; s: string | number | null }>(
     db,
     query,
@@ -1387,7 +1450,7 @@ async function countLogs(
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
-    .from(nodeRunLines)
+    .from(logLines)
     .where(and(...filters));
   return Number(row?.n ?? 0);
 }
@@ -1422,25 +1485,25 @@ export async function logKeysOf(
 export function logOwner(keys: LogKeys | null): SQL {
   if (!keys) return sql`false`;
   return keys.nodeKey === null
-    ? sql`${nodeRunLines.runKey} = ${keys.runKey}`
-    : sql`${nodeRunLines.nodeKey} = ${keys.nodeKey} AND ${nodeRunLines.runKey} = ${keys.runKey}`;
+    ? sql`${logLines.runKey} = ${keys.runKey}`
+    : sql`${logLines.nodeKey} = ${keys.nodeKey} AND ${logLines.runKey} = ${keys.runKey}`;
 }
 
 /** Log lines as the API shows them: the node run's text id joined back from its key. */
 export function selectLogLines(db: DbOrTx) {
   return db
     .select({
-      id: nodeRunLines.id,
-      seq: nodeRunLines.seq,
-      runSeq: nodeRunLines.runSeq,
+      id: logLines.id,
+      seq: logLines.seq,
+      runSeq: logLines.runSeq,
       nodeRunIdentifier: nodeRuns.identifier,
-      level: nodeRunLines.level,
-      message: nodeRunLines.message,
-      tags: nodeRunLines.tags,
-      createdAt: nodeRunLines.createdAt,
+      level: logLines.level,
+      message: logLines.message,
+      tags: logLines.tags,
+      createdAt: logLines.createdAt,
     })
-    .from(nodeRunLines)
-    .innerJoin(nodeRuns, eq(nodeRuns.logKey, nodeRunLines.nodeKey));
+    .from(logLines)
+    .innerJoin(nodeRuns, eq(nodeRuns.logKey, logLines.nodeKey));
 }
 
 /** Lines inlined into a run at most: its first ones. */
@@ -1452,7 +1515,7 @@ export async function inlineLogs(db: DbOrTx, runIdentifier: string) {
   const rows = keys
     ? await selectLogLines(db)
         .where(and(logOwner(keys), await runStretch(db, keys.runKey, 0, INLINE_LINES)))
-        .orderBy(asc(nodeRunLines.runSeq))
+        .orderBy(asc(logLines.runSeq))
     : [];
   return groupBy(rows, (r) => r.nodeRunIdentifier);
 }

@@ -188,6 +188,11 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect(across.total).toBe(common);
     const last = await nodeLogs(work, 'q=line&tail=true&limit=3');
     expect(seqs(last)).toEqual([LINES - 2, LINES - 1, LINES]);
+    // A term too short for the index by tail: read from the end in stretches of blocks, each
+    // line once, the same lines as the pages from the start.
+    const all = seqs(await nodeLogs(work, 'q=ok&limit=10000'));
+    expect(all).toHaveLength(common);
+    expect(seqs(await nodeLogs(work, 'q=ok&tail=true&limit=5000'))).toEqual(all.slice(-5000));
     // Short terms (no word of 3 characters for the index) and level filters answer alike.
     const errors = await nodeLogs(work, 'q=ok&level=ERROR&limit=1000');
     expect(errors.logs.every((l) => l.logLevel === 'ERROR' && l.log.includes('ok'))).toBe(true);
@@ -374,12 +379,12 @@ describe('a search the client gave up on', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('LOCK TABLE node_run_lines IN ACCESS EXCLUSIVE MODE');
+      await holder.query('LOCK TABLE log_blocks IN ACCESS EXCLUSIVE MODE');
       const waiting = () =>
         selectRows<{ pid: number }>(
           t.database.db,
           sql`SELECT pid FROM pg_stat_activity
-              WHERE wait_event_type = 'Lock' AND query LIKE '%node_run_lines%'
+              WHERE wait_event_type = 'Lock' AND query LIKE '%log_lines%'
                 AND datname = current_database()`,
         );
       const controller = new AbortController();
@@ -1213,7 +1218,7 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     const ilike = async (term: string, levels: string[], after: number) => {
       const [row] = await selectRows<{ n: number }>(
         t.database.db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines
+        sql`SELECT count(*)::int AS n FROM log_lines
             WHERE node_key = ${keyOf(work)} AND seq > ${after}
               AND regexp_replace(message, ${ANSI_PATTERN}, '', 'g') ILIKE ${`%${term}%`}
               ${levels.length ? sql`AND level = ANY(${sql.param(levels)}::text[])` : sql``}`,
@@ -1301,7 +1306,7 @@ describe('a whole run’s count', () => {
     const ilike = async (term: string, level?: string) => {
       const [row] = await selectRows<{ n: number }>(
         t.database.db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines
+        sql`SELECT count(*)::int AS n FROM log_lines
             WHERE run_key = ${key} AND message ILIKE ${`%${term}%`}
               ${level ? sql`AND level = ${level}` : sql``}`,
       );

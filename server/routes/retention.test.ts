@@ -57,7 +57,7 @@ async function age(run: string, days: number) {
         WHERE identifier = ${run}`,
   );
   await t.database.db.execute(
-    sql`UPDATE node_run_lines SET created_at = ${at}
+    sql`UPDATE log_blocks SET created_at = ${at}, times = NULL
         WHERE run_key = (SELECT log_key FROM workflow_runs WHERE identifier = ${run})`,
   );
 }
@@ -81,7 +81,7 @@ const workItemsOf = (subject: string) =>
 
 /** Lines stored under a run's key (still there or not once the run is gone). */
 const logLinesOf = (run: { key: number }) =>
-  count(sql`SELECT count(*)::int AS n FROM node_run_lines WHERE run_key = ${run.key}`);
+  count(sql`SELECT count(*)::int AS n FROM log_lines WHERE run_key = ${run.key}`);
 
 describe('retention sweep', () => {
   it('deletes finished runs older than N days with their node runs, log lines and work items, and keeps the rest', async () => {

@@ -53,7 +53,7 @@ function storedLines(run: string) {
   return selectRows<Stored>(
     t.database.db,
     sql`SELECT l.run_seq AS "runSeq", n.identifier AS "nodeRun", l.level, l.message
-        FROM node_run_lines l JOIN node_runs n ON n.log_key = l.node_key
+        FROM log_lines l JOIN node_runs n ON n.log_key = l.node_key
         WHERE l.run_key = (SELECT log_key FROM workflow_runs WHERE identifier = ${run})
         ORDER BY l.run_seq`,
   );
@@ -160,7 +160,7 @@ describe("a whole run's log, read through its segments", () => {
     expect(segments.length).toBeLessThanOrEqual(12 * 3 + 8 + 1 + 1 + 2);
     const [misplaced] = await selectRows<{ n: number }>(
       t.database.db,
-      sql`SELECT count(*)::int AS n FROM node_run_lines l
+      sql`SELECT count(*)::int AS n FROM log_lines l
           WHERE l.run_key = (SELECT log_key FROM workflow_runs WHERE identifier = ${run})
             AND NOT EXISTS (SELECT 1 FROM log_segments s
                             WHERE s.run_key = l.run_key AND s.node_key = l.node_key

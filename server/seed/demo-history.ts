@@ -1,8 +1,8 @@
-import type { RunResult, WorkflowNode } from '../../contract/workflows';
+import type { LogLevel, RunResult, WorkflowNode } from '../../contract/workflows';
 import { decideAdvance } from '../../contract/graph';
 import { triggerNode, type Graph } from '../domain/graph';
 import { newNodeRunId, newWorkflowRunId } from '../domain/ids';
-import type { nodeRunLines, nodeRuns, workflowRuns } from '../db/schema';
+import type { nodeRuns, workflowRuns } from '../db/schema';
 import {
   THEMES,
   cancellationLines,
@@ -23,10 +23,16 @@ import {
 export type WorkflowRunInsert = typeof workflowRuns.$inferInsert;
 export type NodeRunInsert = typeof nodeRuns.$inferInsert;
 /** A planned line, by its run's and node run's text ids (demo.ts's insert turns them into keys). */
-export type LogInsert = Omit<typeof nodeRunLines.$inferInsert, 'nodeKey' | 'runKey' | 'id'> & {
+export interface LogInsert {
+  seq: number;
+  runSeq: number;
+  level: LogLevel;
+  message: string;
+  tags?: unknown;
+  createdAt: Date;
   workflowRunIdentifier: string;
   nodeRunIdentifier: string;
-};
+}
 
 type Outcome = 'success' | 'fail' | 'cancel';
 type Special = 'hugeLog' | 'bigOutput' | null;

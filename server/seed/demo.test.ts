@@ -114,7 +114,7 @@ describe('seedDemo', () => {
     const rows = await selectRows<{ level: string; tagged: number }>(
       t.database.db,
       sql`SELECT level, count(*) FILTER (WHERE tags IS NOT NULL)::int AS tagged
-          FROM node_run_lines GROUP BY level`,
+          FROM log_lines GROUP BY level`,
     );
     expect(rows.map((r) => r.level).sort()).toEqual(['DEBUG', 'ERROR', 'INFO', 'WARN']);
     expect(rows.some((r) => r.tagged > 0)).toBe(true);
@@ -129,7 +129,7 @@ describe('seedDemo', () => {
                        count(*) FILTER (WHERE level = 'INFO')::int AS i,
                        count(*) FILTER (WHERE level = 'WARN')::int AS w,
                        count(*) FILTER (WHERE level = 'ERROR')::int AS e
-                     FROM node_run_lines GROUP BY node_key) l
+                     FROM log_lines GROUP BY node_key) l
             ON l.node_key = n.log_key
           WHERE coalesce(l.c, 0) <> n.log_seq
              OR (l.c > 0 AND (l.lo <> 1 OR l.hi <> l.c))
@@ -142,7 +142,7 @@ describe('seedDemo', () => {
       sql`SELECT r.identifier FROM workflow_runs r
           LEFT JOIN (SELECT run_key, count(*)::int AS c, min(run_seq) AS lo,
                        max(run_seq) AS hi
-                     FROM node_run_lines GROUP BY run_key) l
+                     FROM log_lines GROUP BY run_key) l
             ON l.run_key = r.log_key
           WHERE coalesce(l.c, 0) <> r.log_seq OR (l.c > 0 AND (l.lo <> 1 OR l.hi <> l.c))`,
     );

@@ -135,7 +135,7 @@ async function insertChunked<T extends Record<string, unknown>>(tx: Tx, table: P
 async function insertLogs(tx: Tx, rows: LogInsert[]) {
   for (let i = 0; i < rows.length; i += MAX_CHUNK) {
     await tx.execute(sql`
-      INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+      INSERT INTO log_lines_in (node_key, seq, run_key, run_seq, level, message, tags, created_at)
       SELECT n.log_key, x.seq, r.log_key, x."runSeq", x.level, x.message, x.tags, x."createdAt"
       FROM jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + MAX_CHUNK))}::jsonb)
         AS x("workflowRunIdentifier" text, "nodeRunIdentifier" text, seq int, "runSeq" int,
@@ -149,7 +149,7 @@ async function insertLogs(tx: Tx, rows: LogInsert[]) {
 async function insertHugeLog(tx: Tx, block: HugeLogBlock) {
   const spanMs = block.to.getTime() - block.from.getTime();
   await tx.execute(sql`
-    INSERT INTO node_run_lines (node_key, seq, run_key, run_seq, level, message, tags, created_at)
+    INSERT INTO log_lines_in (node_key, seq, run_key, run_seq, level, message, tags, created_at)
     SELECT (SELECT log_key FROM node_runs WHERE identifier = ${block.nodeRunIdentifier}), i,
       (SELECT log_key FROM workflow_runs WHERE identifier = ${block.workflowRunIdentifier}),
       ${block.runSeqBase}::bigint + i,
@@ -189,7 +189,7 @@ async function insertHugeLog(tx: Tx, block: HugeLogBlock) {
             count(*) FILTER (WHERE level = 'INFO')::int AS info,
             count(*) FILTER (WHERE level = 'WARN')::int AS warn,
             count(*) FILTER (WHERE level = 'ERROR')::int AS error
-          FROM node_run_lines
+          FROM log_lines
           WHERE node_key = (SELECT log_key FROM node_runs WHERE identifier = ${block.nodeRunIdentifier})) c
     WHERE identifier = ${block.nodeRunIdentifier}`);
 }
@@ -268,7 +268,7 @@ export async function seedDemo(
     const indexes = await selectRows<{ name: string; def: string }>(
       tx,
       sql`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
-          WHERE i.schemaname = current_schema() AND i.tablename = 'node_run_lines'
+          WHERE i.schemaname = current_schema() AND i.tablename = 'log_blocks'
             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     );
     for (const index of indexes) await tx.execute(sql.raw(`DROP INDEX "${index.name}"`));

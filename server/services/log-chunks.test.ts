@@ -213,7 +213,7 @@ describe('the chunk sealer', () => {
       sql`WITH k AS (SELECT log_key FROM node_runs WHERE identifier = ${work}),
           c AS (SELECT * FROM log_chunks WHERE node_key = (SELECT log_key FROM k)),
           lw AS (SELECT seq, level, w
-                 FROM node_run_lines,
+                 FROM log_lines,
                    unnest(regexp_split_to_array(
                      lower(regexp_replace(message, ${ANSI_PATTERN}, '', 'g')), ${SEPARATORS})) w
                  WHERE node_key = (SELECT log_key FROM k) AND w <> ''),
@@ -229,7 +229,7 @@ describe('the chunk sealer', () => {
                                       AND NOT w = ANY(string_to_array((SELECT counted FROM c), ' '))
                                     GROUP BY w) n) AS ns,
                           substr(${NUMBER_LINE_ENDS}, array_position(${sql.param([...COUNT_LEVELS])}::text[], l.level::text), 1) AS e
-                   FROM node_run_lines l WHERE node_key = (SELECT log_key FROM k))
+                   FROM log_lines l WHERE node_key = (SELECT log_key FROM k))
           SELECT (SELECT array_remove(string_to_array(
                      regexp_replace(words, '![^ ]*', '', 'g') || ' ' ||
                      (CASE WHEN numbers_by_line
@@ -287,7 +287,7 @@ describe('the chunk sealer', () => {
     });
     const relations = [...plan.matchAll(/"Relation Name":"([^"]+)"/g)].map((m) => m[1]);
     expect(relations).not.toContain('node_runs');
-    expect(relations.some((r) => r?.startsWith('node_run_lines'))).toBe(true);
+    expect(relations.some((r) => r?.startsWith('log_blocks'))).toBe(true);
     expect(plan).not.toContain('Seq Scan');
     expect(plan).toMatch(/Index (Only )?Scan/);
   });

@@ -130,8 +130,11 @@ async function sealChunks(
   return insertChunks(tx, node.nodeKey, sealed);
 }
 
-/** Changed rows after which a log partition never analyzed is analyzed by the sealer. */
-const ANALYZE_AFTER_ROWS = 1_000;
+/**
+ * Changed rows after which a log partition never analyzed is analyzed by the sealer: blocks of
+ * lines (db/log-blocks.ts), a batch each, so a few thousand lines or more.
+ */
+const ANALYZE_AFTER_ROWS = 20;
 
 /**
  * Analyzes the log partitions PostgreSQL has not analyzed yet once they hold lines (a new

@@ -25,7 +25,7 @@ async function rows<T>(db: Db, query: ReturnType<typeof sql>) {
 async function tablesOfLines(db: Db, runKey: number) {
   const found = await rows<{ t: string }>(
     db,
-    sql`SELECT DISTINCT tableoid::regclass::text AS t FROM node_run_lines WHERE run_key = ${runKey}`,
+    sql`SELECT DISTINCT tableoid::regclass::text AS t FROM log_blocks WHERE run_key = ${runKey}`,
   );
   return found.map((r) => r.t);
 }
@@ -40,13 +40,13 @@ const tableExists = async (db: Db, name: string) =>
   null;
 
 /**
- * A transaction that has read node_run_lines and stays open until `finish`, as an old reader
+ * A transaction that has read log_blocks and stays open until `finish`, as an old reader
  * would: a partition's detach has to wait for it.
  */
 async function holdReader(db: Db) {
   let release = () => {};
   const done = db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT count(*) FROM node_run_lines`);
+    await tx.execute(sql`SELECT count(*) FROM log_lines`);
     await new Promise<void>((resolve) => (release = resolve));
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -67,7 +67,7 @@ async function leaveDetachPending(db: Db, partition: string) {
   await withSession(db, async (q) => {
     await q(`SET lock_timeout = '300ms'`);
     await expect(
-      q(`ALTER TABLE node_run_lines DETACH PARTITION "${partition}" CONCURRENTLY`),
+      q(`ALTER TABLE log_blocks DETACH PARTITION "${partition}" CONCURRENTLY`),
     ).rejects.toThrow(/lock timeout/);
     await q(`RESET lock_timeout`);
   });
@@ -147,7 +147,7 @@ describe('log partitions', () => {
       sql`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
           WHERE conrelid = to_regclass(${holding!.name}) AND contype = 'p'`,
     );
-    expect(keys.map((k) => k.def)).toEqual(['PRIMARY KEY (node_key, seq)']);
+    expect(keys.map((k) => k.def)).toEqual(['PRIMARY KEY (node_key, first_seq)']);
   });
 
   it('closes the current partition after its period: the next run starts the one after', async () => {
@@ -318,7 +318,7 @@ describe('retention with log partitions', () => {
     (
       await selectRows<{ n: number }>(
         t.database.db,
-        sql`SELECT count(*)::int AS n FROM node_run_lines WHERE run_key = ${key}`,
+        sql`SELECT count(*)::int AS n FROM log_lines WHERE run_key = ${key}`,
       )
     )[0]!.n;
 
@@ -446,7 +446,7 @@ describe('retention with log partitions', () => {
   it('starts a run while a sweep finishes a pending detach behind an old reader, with every open run key taken', async () => {
     const { partition: p } = await expiredPartitionAlone(66);
     // A detach cut short (as a sweep's lock timeout leaves it): the next sweep finishes it with
-    // FINALIZE, which holds node_run_lines' SHARE UPDATE EXCLUSIVE lock while it waits for every
+    // FINALIZE, which holds log_blocks' SHARE UPDATE EXCLUSIVE lock while it waits for every
     // older snapshot (below: a REPEATABLE READ transaction), so an ATTACH (opening a partition)
     // would wait behind it.
     await leaveDetachPending(t.database.db, p.name);
@@ -515,12 +515,12 @@ describe('retention with log partitions', () => {
     return row?.pid;
   }
 
-  /** Whether backend `pid` holds a lock on node_run_lines (the parent). */
+  /** Whether backend `pid` holds a lock on log_blocks (the parent). */
   async function holdsParentLock(pid: number) {
     const [row] = await selectRows<{ held: boolean }>(
       t.database.db,
       sql`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = ${pid} AND granted
-            AND locktype = 'relation' AND relation = 'node_run_lines'::regclass) AS held`,
+            AND locktype = 'relation' AND relation = 'log_blocks'::regclass) AS held`,
     );
     return row!.held;
   }
@@ -572,7 +572,7 @@ describe('retention with log partitions', () => {
     expect(newer.lo).toBeGreaterThan(older.partition.lo);
     // The older partition's detach went through; the newer one's is cut short.
     await withSession(t.database.db, (q) =>
-      q(`ALTER TABLE node_run_lines DETACH PARTITION "${older.partition.name}" FINALIZE`),
+      q(`ALTER TABLE log_blocks DETACH PARTITION "${older.partition.name}" FINALIZE`),
     );
     await leaveDetachPending(t.database.db, newer.name);
     // An expired partition below the pending one, still attached: a third.
@@ -591,7 +591,7 @@ describe('retention with log partitions', () => {
     }
   });
 
-  it('gives way when runs outrun the keys open ahead while a detach holds node_run_lines’ lock: the runs past them start without waiting', async () => {
+  it('gives way when runs outrun the keys open ahead while a detach holds log_blocks’ lock: the runs past them start without waiting', async () => {
     const { partition } = await expiredPartitionPendingDetach(110);
     const like = (await run(true, 1)).run;
     const reader = await holdSnapshot(t.database.db);
@@ -629,7 +629,7 @@ describe('retention with log partitions', () => {
     expect(await tableExists(t.database.db, partition.name)).toBe(false);
   }, 180_000);
 
-  it('starts 1 200 runs while a detach holds node_run_lines’ lock, none of them waiting on it: the keys open ahead follow the recent run rate', async () => {
+  it('starts 1 200 runs while a detach holds log_blocks’ lock, none of them waiting on it: the keys open ahead follow the recent run rate', async () => {
     const { partition } = await expiredPartitionPendingDetach(90);
     const like = (await run(true, 1)).run;
     // 3 000 runs started in the last minutes: the sweep keeps as many keys open ahead.
@@ -641,7 +641,7 @@ describe('retention with log partitions', () => {
           FROM workflow_runs, generate_series(1, 3000) n WHERE identifier = ${like}`,
     );
 
-    // FINALIZE holds node_run_lines' lock while it waits for this older snapshot.
+    // FINALIZE holds log_blocks' lock while it waits for this older snapshot.
     const reader = await holdSnapshot(t.database.db);
     let swept = false;
     const sweep = sweepRetention(t.database.db, new Date(), { days: 30, lockTimeoutMs: 120_000 });

@@ -11,7 +11,7 @@ import {
 } from '../db/log-partitions';
 
 /**
- * The maintainer of node_run_lines' partitions (by run key; see db/log-partitions.ts). Each
+ * The maintainer of log_blocks' partitions (by run key; see db/log-partitions.ts). Each
  * partition covers about one `period` of runs: the partition that takes new runs (the current
  * one) is closed once it has taken runs for a period, by moving the run key sequence to the next
  * partition's first key (keys skipped are never used; 4-byte keys leave room for that), and one
@@ -85,7 +85,7 @@ const HEADROOM_WINDOW_MS = 600_000;
 
 /**
  * Run keys to leave open ahead before a detach: as many as runs were started in the last ten
- * minutes, and at least DETACH_HEADROOM_KEYS. A detach holds node_run_lines' lock for up to its
+ * minutes, and at least DETACH_HEADROOM_KEYS. A detach holds log_blocks' lock for up to its
  * lock timeout (5 s) per try, so this covers a burst of over a hundred times the recent rate;
  * past that the sweep's watch gives way (services/retention.ts). Keys cost nothing until a
  * partition is closed by time with keys unused, and a partition opened ahead is sized for twice
@@ -98,7 +98,7 @@ export async function detachHeadroom(db: Db, now: Date): Promise<number> {
 
 /**
  * Opens a partition ahead unless the open ones hold `keys` more run keys after the next run's.
- * Retention calls it before each detach: DETACH … FINALIZE holds node_run_lines' SHARE UPDATE
+ * Retention calls it before each detach: DETACH … FINALIZE holds log_blocks' SHARE UPDATE
  * EXCLUSIVE lock while it waits for every older snapshot (a long report, a backup: seconds, up
  * to its lock timeout), and opening a partition (ATTACH) needs that lock too, so a run whose key
  * had no partition would wait behind the detach inside its own INSERT (the trigger), and fail

@@ -26,7 +26,7 @@ export interface RetentionReport {
   workflowRuns: number;
   /** Lines deleted in batches (not those of dropped partitions). */
   logLines: number;
-  /** node_run_lines partitions dropped whole, and about how many lines they held. */
+  /** log_blocks partitions dropped whole, and about how many lines they held. */
   logPartitions: number;
   partitionLines: number;
   actionRuns: number;
@@ -49,7 +49,7 @@ const DAY_MS = 86_400_000;
 /**
  * Deletes finished workflow runs (node runs, log lines, work items) and finished action runs
  * (log lines, work items) that finished more than `days` days before `now`. First whole
- * partitions of node_run_lines whose runs have all expired are detached (CONCURRENTLY: ingest
+ * partitions of log_blocks whose runs have all expired are detached (CONCURRENTLY: ingest
  * and reads go on) and dropped, which costs next to nothing whatever they hold; what is left
  * (expired runs in a partition that also holds live ones, and the run rows themselves) goes in
  * batches, each its own short transaction holding a transaction-level advisory lock, so with
@@ -188,7 +188,7 @@ const DETACH_WATCH_MS = 100;
 
 /**
  * Detaches while watching from another connection: should the run keys open ahead fall under
- * `floor` while the detach holds node_run_lines' lock (DETACH … FINALIZE waiting for an old
+ * `floor` while the detach holds log_blocks' lock (DETACH … FINALIZE waiting for an old
  * snapshot, or the second step of CONCURRENTLY for the partition's readers), the detach is
  * cancelled — left pending, finished by a later sweep — before a new run's key needs the
  * trigger to open a partition, which takes that lock: starting a run never waits on a detach.

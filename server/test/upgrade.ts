@@ -70,6 +70,10 @@ export interface Upgrade {
   migrateBefore: () => Promise<void>;
   /** Migrates it with every migration, as this server does. */
   migrateAll: () => Promise<void>;
+  /** Inserts an IN_PROGRESS workflow run `id` (a deploy); its log key. */
+  run: (id: string) => Promise<number>;
+  /** Inserts an IN_PROGRESS node run `id` of run `runId`; its log key. */
+  node: (id: string, runId: string) => Promise<number>;
 }
 
 /**
@@ -86,14 +90,32 @@ export function upgradeFrom(lastTag: string) {
   return async (body: (upgrade: Upgrade) => Promise<void>) => {
     const { url, oldMigrations } = start!;
     const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const q = async <T>(text: string, values?: unknown[]) =>
+      (await pool.query(text, values)).rows as T[];
+    const key = async (text: string, values: unknown[]) =>
+      (await q<{ key: number }>(text, values))[0]!.key;
     try {
       await body({
         url,
-        q: async <T>(text: string, values?: unknown[]) =>
-          (await pool.query(text, values)).rows as T[],
+        q,
         migrateBefore: () =>
           migrate(drizzle({ client: pool }), { migrationsFolder: oldMigrations }),
         migrateAll: () => migrate(drizzle({ client: pool }), { migrationsFolder }),
+        run: (id) =>
+          key(
+            `INSERT INTO workflow_runs (identifier, workflow_identifier, workflow_version, title,
+               status, created_by, created_at, updated_at)
+             VALUES ($1, 'deploy', 1, 'Deploy', 'IN_PROGRESS', 'u', now(), now())
+             RETURNING log_key AS key`,
+            [id],
+          ),
+        node: (id, runId) =>
+          key(
+            `INSERT INTO node_runs (identifier, workflow_run_identifier, node_identifier,
+               node_config_type, status, created_at, updated_at)
+             VALUES ($1, $2, $1, 'WEBHOOK', 'IN_PROGRESS', now(), now()) RETURNING log_key AS key`,
+            [id, runId],
+          ),
       });
     } finally {
       await pool.end();
