@@ -3,6 +3,7 @@ import { selectRows, type DbOrTx, type Tx } from './client';
 import {
   decodeLineEntries,
   DIGITS,
+  EDGE_MAX,
   ENTRY_LEVELS,
   entryLevel,
   entryLine,
@@ -239,6 +240,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
    * many groups: a term inside two or more counted words then reads the chunk.
    */
   overlaps: string | null;
+  /**
+   * The separators around every occurrence of each counted word (domain/log-words.ts chunkEdges);
+   * null when not made (a chunk split by PostgreSQL): a phrase with a separator before or after it
+   * then reads the chunk.
+   */
+  edges: string | null;
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -260,10 +267,10 @@ export async function insertChunks(
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
                                   listed, numbers, numbers_by_line, repeated, pairs,
-                                  pair_counts, word_overlaps)
+                                  pair_counts, word_overlaps, edges)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
                  c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.repeated, c.pairs,
-                 c.pair_counts::int2[], c.word_overlaps
+                 c.pair_counts::int2[], c.word_overlaps, c.edges
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -276,9 +283,10 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.repeated))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
-                      ${sql.param(chunks.map((c) => c.overlaps))}::text[])
+                      ${sql.param(chunks.map((c) => c.overlaps))}::text[],
+                      ${sql.param(chunks.map((c) => c.edges))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
-                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps)
+                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps, edges)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -671,10 +679,18 @@ function chunkMatches(patterns: string[], alias: '' | 'c.') {
 export interface PhraseTerm {
   words: string[];
   separators: string[];
+  /**
+   * The separators before the first word and after the last ('' when none): a line holds the
+   * phrase then only where its first word starts a word those end (and its last word ends one
+   * they start).
+   */
+  before?: string;
+  after?: string;
 }
 
 /** phraseTerm's shape: ASCII letters and digits, printable separators (or tabs) between them. */
-const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A-Za-z0-9]+)+$/;
+const PHRASE_TERM =
+  /^[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A-Za-z0-9]+)+[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*$/;
 
 /**
  * `q` as its words and the separators between them when the chunks' kept pairs can count it:
@@ -684,8 +700,10 @@ const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A
  * where it says a word ending with the first, each separator run exactly with the middle words
  * whole between them, then a word starting with the last: a separator is a whole run between two
  * words (letters and digits on both sides), so the words around it are whole words of the line.
- * A separator before or after the term would say something of a line no pair's count knows (what
- * precedes its first word): such terms read their chunks as before. Nor is a first word of digits
+ * A separator before the term (` returned 502`) says what precedes its first word, which no pair's
+ * count knows: the first word is then a whole word, and the chunk's edges say whether every
+ * occurrence of it has that separator before it (chainLines); likewise one after it (s20search).
+ * Separators before or after longer than EDGE_MAX never are. Nor is a first word of digits
  * alone (`502 after`) looked up: nearly every chunk has uncounted numbers ending with it (ids,
  * counts), which only reading the chunk rules out. A last word of digits alone (`returned 502`) is
  * (s19search): the numbers starting with it are few, found in the index (chunksHolding).
@@ -693,12 +711,16 @@ const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A
 export function phraseTerm(q: string): PhraseTerm | null {
   if (!PHRASE_TERM.test(q) || !termsLowerAsJs()) return null;
   const lower = q.toLowerCase();
-  const words = lower.split(/[^a-z0-9]+/);
-  const separators = lower.match(/[^a-z0-9]+/g)!;
+  const before = /^[^a-z0-9]*/.exec(lower)![0];
+  const after = /[^a-z0-9]*$/.exec(lower)![0];
+  const inner = lower.slice(before.length, lower.length - after.length);
+  const words = inner.split(/[^a-z0-9]+/);
+  const separators = inner.match(/[^a-z0-9]+/g)!;
   const first = words[0]!;
   const last = words[words.length - 1]!;
   if (first.length < 3 || last.length < 3 || DIGITS.test(first)) return null;
-  return { words, separators };
+  if (before.length > EDGE_MAX || after.length > EDGE_MAX) return null;
+  return before || after ? { words, separators, before, after } : { words, separators };
 }
 
 /**
@@ -761,11 +783,29 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
   const notRepeated = middles.map(
     (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
   );
+  // A separator before the phrase (or after): its first word (last) is a whole counted word every
+  // occurrence of which in the chunk has that separator before it (after it), chunkEdges'.
+  const whole = (w: string) => sql`strpos(' ' || c.counted || ' ', ${` ${w} `})`;
+  const edge = (w: string, side: 1 | 0) =>
+    sql`split_part(c.edges, E'\n', greatest(1, 2 * (${whole(w)} - length(replace(left(' ' || c.counted || ' ', ${whole(w)}), ' ', ''))) - ${sql.raw(String(side))}))`;
+  const edges = [
+    ...(phrase.before
+      ? [
+          sql` AND ${whole(first)} > 0 AND right(${edge(first, 1)}, ${phrase.before.length}) = ${phrase.before}`,
+        ]
+      : []),
+    ...(phrase.after
+      ? [
+          sql` AND ${whole(last)} > 0 AND left(${edge(last, 0)}, ${phrase.after.length}) = ${phrase.after}`,
+        ]
+      : []),
+  ];
   return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
                        AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
                        ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
                        AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
+                       ${edges.length ? sql`AND c.edges IS NOT NULL${sql.join(edges)}` : sql``}
                   THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
                         FROM (SELECT ${sql.join(indexes, sql`, `)}
                               FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
@@ -1008,4 +1048,6 @@ async function countLinesWhere(
 
 /** The phrase as a term again (lower-cased: a search ignores case). */
 const phraseText = (phrase: PhraseTerm) =>
-  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('');
+  (phrase.before ?? '') +
+  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('') +
+  (phrase.after ?? '');

@@ -1,0 +1,1 @@
+ALTER TABLE "log_chunks" ADD COLUMN "edges" text;
