@@ -584,6 +584,7 @@ export async function countFromChunks(
       mixed_hi: number[];
       mixed_lines: string[];
       mixed_word: string[];
+      mixed_levels: string[];
       mixed: string[];
       sealed: number;
       chunks: number;
@@ -593,6 +594,7 @@ export async function countFromChunks(
           ch AS (
             SELECT c.first_seq AS lo, c.last_seq AS hi, h.lines AS listed,
                    m.lines - CASE WHEN m.words > 1 THEN ${overlapExcess(term, at)} ELSE 0 END AS lines,
+                   m.by_level,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
                         WHEN m.words > 1 AND c.word_overlaps IS NULL THEN 'read'
                         WHEN h.first_seq IS NULL THEN 'sum'
@@ -602,7 +604,9 @@ export async function countFromChunks(
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
               SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
-                     string_agg(u.w, ' ') AS word
+                     string_agg(u.w, ' ') AS word,
+                     concat_ws(',', sum(c.counts[u.i][1]), sum(c.counts[u.i][2]),
+                               sum(c.counts[u.i][3]), sum(c.counts[u.i][4])) AS by_level
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
@@ -613,6 +617,7 @@ export async function countFromChunks(
                  coalesce(array_agg(hi) FILTER (WHERE how = 'mixed'), '{}') AS mixed_hi,
                  coalesce(array_agg(lines) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lines,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
+                 coalesce(array_agg(by_level) FILTER (WHERE how = 'mixed'), '{}') AS mixed_levels,
                  coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
                  coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
                  coalesce(array_agg(hi ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS hi,
@@ -629,19 +634,25 @@ export async function countFromChunks(
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
     // A chunk whose counted words holding the term are summed, and whose listed words hold it
     // too: their lines (at the levels) that hold none of those counted words are matches as well
-    // (read one by one), or, past MIXED_LINES_MAX such lines, the chunk is read whole instead.
+    // — all those at a level where none of those words is said (`502` at ERROR alone, the
+    // numbers holding it at every level: s20search), the others read one by one — or, past
+    // MIXED_LINES_MAX lines to read, the chunk is read whole instead.
     let counted = Number(row?.counted ?? 0);
     const seqs: number[] = [];
     const of: string[] = [];
     for (const [i, entries] of (row?.mixed ?? []).entries()) {
-      const offsets = [...decodeLineEntries(entries)]
-        .filter((entry) => at.includes(entryLevel(entry)))
-        .map(entryLine);
+      const said = row!.mixed_levels[i]!.split(',').map(Number);
+      let unsaid = 0;
+      const offsets: number[] = [];
+      for (const entry of decodeLineEntries(entries))
+        if (!at.includes(entryLevel(entry))) continue;
+        else if (said[entryLevel(entry)] === 0) unsaid++;
+        else offsets.push(entryLine(entry));
       if (offsets.length > MIXED_LINES_MAX) {
         read.push({ nodeKey: keys.nodeKey, lo: row!.mixed_lo[i]!, hi: row!.mixed_hi[i]! });
         continue;
       }
-      counted += Number(row!.mixed_lines[i]);
+      counted += Number(row!.mixed_lines[i]) + unsaid;
       for (const offset of offsets) {
         seqs.push(row!.mixed_lo[i]! + offset);
         of.push(row!.mixed_word[i]!);

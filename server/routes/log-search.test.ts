@@ -829,11 +829,15 @@ describe('counts from the chunks’ word counts', () => {
           : chunk === 1
             ? `${i % 5 === 0 ? '' : `req ${i}, `}gateway answered 503, now`
             : `req ${i} ${colour('gateway')} answered 503`;
+      // A counted number said at ERROR alone (lines.map below), in some lines beside an
+      // uncounted number holding the same digits; those digits inside numbers at every level.
+      if (i % 59 === 10) return `code 7502${i % 2 ? ` id ${i}750` : ''}`;
       return null;
     };
     const lines = Array.from({ length: n }, (_, i) => {
       const said = phrase(i);
-      if (said !== null) return { level: pick(LEVELS), message: said };
+      const level = pick(LEVELS);
+      if (said !== null) return { level: i % 59 === 10 ? 'ERROR' : level, message: said };
       const words = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
         const r = random();
         const w =
@@ -991,6 +995,8 @@ describe('counts from the chunks’ word counts', () => {
     // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
     // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
     terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
+    // A counted number at one level and numbers holding it at every level (s20search).
+    terms.push('750', '7502', '502 ', 'code 750');
     for (let i = 0; i < 8; i++) {
       const numbers = stripAnsi(lines[3 * Math.floor((random() * n) / 3)]!.message).match(
         /\d{3,}/g,
