@@ -845,12 +845,27 @@ function chainCandidates(phrase: PhraseTerm): SQL {
   // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
   const may = sql`c.pairs IS NOT NULL AND strpos(c.counted, ${first}) > 0
                   AND strpos(c.counted, ${last}) > 0`;
-  return sql`CASE WHEN NOT (${may}) THEN NULL
-                  WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
-                  WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
-                  THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
-                       ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
-             END AS candidates,
+  const listed = (lines: SQL) =>
+    sql`CASE WHEN NOT (${may}) THEN NULL
+             WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+             WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``} THEN ${lines} END`;
+  // The lines of the counted word `a` (`z`) per level, comma-joined: its index in `counted` is
+  // the spaces before it.
+  const spaces = (text: SQL) => sql`(length(${text}) - length(replace(${text}, ' ', '')))`;
+  const levelsOf = (i: SQL) =>
+    sql`concat_ws(',', c.counts[${i}][1], c.counts[${i}][2], c.counts[${i}][3], c.counts[${i}][4])`;
+  return sql`${listed(listedLines(sql.raw('c.words'), first))} AS candidates,
+             ${listed(
+               digits
+                 ? sql`${listedLines(sql.raw('c.words'), last)} || CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END`
+                 : listedLines(sql.raw('c.words'), last),
+             )} AS candidates_z,
+             CASE WHEN ${may}
+                  THEN ${levelsOf(sql`1 + ${spaces(sql`left(c.counted, strpos(c.counted || ' ', ${`${first} `}) - 1)`)}`)}
+                  END AS a_levels,
+             CASE WHEN ${may}
+                  THEN ${levelsOf(spaces(sql`left(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}))`))}
+                  END AS z_levels,
              CASE WHEN ${may}
                   THEN split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
                                   ' ', -1) END AS a,
@@ -974,6 +989,9 @@ export async function termLines(
       lines: (string | null)[];
       chain: number[] | null;
       candidates: string | null;
+      candidates_z: string | null;
+      a_levels: string | null;
+      z_levels: string | null;
       a: string | null;
       z: string | null;
     }>(
@@ -982,7 +1000,12 @@ export async function termLines(
           SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
                  ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain,
-                 ${phrase ? chainCandidates(phrase) : sql`NULL AS candidates, NULL AS a, NULL AS z`}
+                 ${
+                   phrase
+                     ? chainCandidates(phrase)
+                     : sql`NULL AS candidates, NULL AS candidates_z, NULL AS a_levels, NULL AS z_levels,
+                                                            NULL AS a, NULL AS z`
+                 }
           FROM log_chunks c
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
@@ -994,16 +1017,30 @@ export async function termLines(
     // words too, and the form of the phrase the pairs counted there (chainCandidates).
     const recheck: number[] = [];
     const forms: string[] = [];
-    for (const { lo, hi, lines, chain, candidates, a, z } of rows) {
+    for (const row of rows) {
+      const { lo, hi, lines, chain, candidates, a, z } = row;
       const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
       if (n !== null && n !== false) {
         counted += n;
         const form = chainForm(phrase!, a!, z!);
-        for (const entry of decodeLineEntries(candidates!))
-          if (at.includes(entryLevel(entry))) {
-            recheck.push(lo + entryLine(entry));
-            forms.push(form);
-          }
+        // A line holds the phrase through an uncounted word holding its first word (listed in
+        // `candidates`) only beside a word starting with its last: `z`, or one listed in
+        // `candidates_z`; likewise the other way round. So a line listed for one edge word alone,
+        // at a level where the other edge's counted word is never said, is no match: not read
+        // (`returned 502`: "returned" said at ERROR alone, numbers starting with 502 at every
+        // level; s20search).
+        const firsts = decodeLineEntries(candidates!);
+        const lasts = decodeLineEntries(row.candidates_z!);
+        const aSaid = row.a_levels!.split(',').map(Number);
+        const zSaid = row.z_levels!.split(',').map(Number);
+        for (const entry of new Set([...firsts, ...lasts])) {
+          const level = entryLevel(entry);
+          if (!at.includes(level)) continue;
+          if (!lasts.has(entry) && zSaid[level] === 0) continue;
+          if (!firsts.has(entry) && aSaid[level] === 0) continue;
+          recheck.push(lo + entryLine(entry));
+          forms.push(form);
+        }
         continue;
       }
       const listed = lines
