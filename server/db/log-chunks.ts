@@ -605,8 +605,13 @@ export async function countFromChunks(
             CROSS JOIN LATERAL (
               SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
                      string_agg(u.w, ' ') AS word,
-                     concat_ws(',', sum(c.counts[u.i][1]), sum(c.counts[u.i][2]),
-                               sum(c.counts[u.i][3]), sum(c.counts[u.i][4])) AS by_level
+                     concat_ws(',', ${sql.join(
+                       [1, 2, 3, 4].map(
+                         (l) =>
+                           sql`sum(CASE WHEN h.first_seq IS NOT NULL THEN c.counts[u.i][${sql.raw(String(l))}] END)`,
+                       ),
+                       sql`, `,
+                     )}) AS by_level
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
@@ -635,7 +640,8 @@ export async function countFromChunks(
     // A chunk whose counted words holding the term are summed, and whose listed words hold it
     // too: their lines (at the levels) that hold none of those counted words are matches as well
     // — all those at a level where none of those words is said (`502` at ERROR alone, the
-    // numbers holding it at every level: s20search), the others read one by one — or, past
+    // numbers holding it at every level: s20search; `by_level`, made only for a chunk with a hit,
+    // as each subscript decompresses `counts`), the others read one by one — or, past
     // MIXED_LINES_MAX lines to read, the chunk is read whole instead.
     let counted = Number(row?.counted ?? 0);
     const seqs: number[] = [];
