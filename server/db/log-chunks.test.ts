@@ -8,6 +8,7 @@ import {
   rulesOutMost,
 } from './log-chunks';
 import { noteTermLowering } from './term-lowering';
+import { EDGE_MAX } from '../domain/log-words';
 
 const chunk = (k: number, nodeKey = 1) => ({
   nodeKey,
@@ -61,10 +62,34 @@ describe('phraseTerm', () => {
     expect(phraseTerm('returned 502')?.words).toEqual(['returned', '502']);
   });
 
+  it('keeps the separators before and after the phrase apart (s20search)', () => {
+    expect(phraseTerm(' Returned 502')).toEqual({
+      words: ['returned', '502'],
+      separators: [' '],
+      before: ' ',
+      after: '',
+    });
+    expect(phraseTerm('upstream returned, ')).toEqual({
+      words: ['upstream', 'returned'],
+      separators: [' '],
+      before: '',
+      after: ', ',
+    });
+    expect(phraseTerm('\t(pool drained: 502) ')).toEqual({
+      words: ['pool', 'drained', '502'],
+      separators: [' ', ': '],
+      before: '\t(',
+      after: ') ',
+    });
+    // Up to EDGE_MAX separators on either side.
+    expect(phraseTerm(`${'-'.repeat(EDGE_MAX)}upstream returned`)?.before).toHaveLength(EDGE_MAX);
+    expect(phraseTerm(`${'-'.repeat(EDGE_MAX + 1)}upstream returned`)).toBeNull();
+  });
+
   it('leaves to the lines what the pairs cannot tell', () => {
     for (const q of [
-      ' upstream returned', // a separator before: what precedes the first word
-      'upstream returned ', // or after
+      ' 502 after', // a first word of digits alone, with a separator before it too
+      'upstream returned\n', // a newline after: never in a chunk's edges
       '502 after', // a first word of digits alone
       'user=42', // an edge word under 3 characters
       'by peer',

@@ -3,6 +3,7 @@ import { selectRows, type DbOrTx, type Tx } from './client';
 import {
   decodeLineEntries,
   DIGITS,
+  EDGE_MAX,
   ENTRY_LEVELS,
   entryLevel,
   entryLine,
@@ -239,6 +240,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
    * many groups: a term inside two or more counted words then reads the chunk.
    */
   overlaps: string | null;
+  /**
+   * The separators around every occurrence of each counted word (domain/log-words.ts chunkEdges);
+   * null when not made (a chunk split by PostgreSQL): a phrase with a separator before or after it
+   * then reads the chunk.
+   */
+  edges: string | null;
 }
 
 /** A 2-D smallint array literal (`{}` when empty: PostgreSQL has no empty 2-D array). */
@@ -260,10 +267,10 @@ export async function insertChunks(
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
                                   listed, numbers, numbers_by_line, repeated, pairs,
-                                  pair_counts, word_overlaps)
+                                  pair_counts, word_overlaps, edges)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
                  c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.repeated, c.pairs,
-                 c.pair_counts::int2[], c.word_overlaps
+                 c.pair_counts::int2[], c.word_overlaps, c.edges
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -276,9 +283,10 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.repeated))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
-                      ${sql.param(chunks.map((c) => c.overlaps))}::text[])
+                      ${sql.param(chunks.map((c) => c.overlaps))}::text[],
+                      ${sql.param(chunks.map((c) => c.edges))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
-                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps)
+                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps, edges)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -576,6 +584,7 @@ export async function countFromChunks(
       mixed_hi: number[];
       mixed_lines: string[];
       mixed_word: string[];
+      mixed_levels: string[];
       mixed: string[];
       sealed: number;
       chunks: number;
@@ -585,6 +594,7 @@ export async function countFromChunks(
           ch AS (
             SELECT c.first_seq AS lo, c.last_seq AS hi, h.lines AS listed,
                    m.lines - CASE WHEN m.words > 1 THEN ${overlapExcess(term, at)} ELSE 0 END AS lines,
+                   m.by_level,
                    CASE WHEN c.first_seq <= ${after} THEN 'read'
                         WHEN m.words > 1 AND c.word_overlaps IS NULL THEN 'read'
                         WHEN h.first_seq IS NULL THEN 'sum'
@@ -594,7 +604,14 @@ export async function countFromChunks(
             FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
             CROSS JOIN LATERAL (
               SELECT count(*) AS words, coalesce(sum(${lines}), 0) AS lines,
-                     string_agg(u.w, ' ') AS word
+                     string_agg(u.w, ' ') AS word,
+                     concat_ws(',', ${sql.join(
+                       [1, 2, 3, 4].map(
+                         (l) =>
+                           sql`sum(CASE WHEN h.first_seq IS NOT NULL THEN c.counts[u.i][${sql.raw(String(l))}] END)`,
+                       ),
+                       sql`, `,
+                     )}) AS by_level
               FROM unnest(CASE WHEN strpos(c.counted, ${term}) > 0
                                THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
               WHERE strpos(u.w, ${term}) > 0) m
@@ -605,6 +622,7 @@ export async function countFromChunks(
                  coalesce(array_agg(hi) FILTER (WHERE how = 'mixed'), '{}') AS mixed_hi,
                  coalesce(array_agg(lines) FILTER (WHERE how = 'mixed'), '{}') AS mixed_lines,
                  coalesce(array_agg(word) FILTER (WHERE how = 'mixed'), '{}') AS mixed_word,
+                 coalesce(array_agg(by_level) FILTER (WHERE how = 'mixed'), '{}') AS mixed_levels,
                  coalesce(array_agg(listed) FILTER (WHERE how = 'mixed'), '{}') AS mixed,
                  coalesce(array_agg(lo ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS lo,
                  coalesce(array_agg(hi ORDER BY lo) FILTER (WHERE how = 'read'), '{}') AS hi,
@@ -621,19 +639,26 @@ export async function countFromChunks(
       for (const entry of decodeLineEntries(entries)) if (at.includes(entryLevel(entry))) listed++;
     // A chunk whose counted words holding the term are summed, and whose listed words hold it
     // too: their lines (at the levels) that hold none of those counted words are matches as well
-    // (read one by one), or, past MIXED_LINES_MAX such lines, the chunk is read whole instead.
+    // — all those at a level where none of those words is said (`502` at ERROR alone, the
+    // numbers holding it at every level: s20search; `by_level`, made only for a chunk with a hit,
+    // as each subscript decompresses `counts`), the others read one by one — or, past
+    // MIXED_LINES_MAX lines to read, the chunk is read whole instead.
     let counted = Number(row?.counted ?? 0);
     const seqs: number[] = [];
     const of: string[] = [];
     for (const [i, entries] of (row?.mixed ?? []).entries()) {
-      const offsets = [...decodeLineEntries(entries)]
-        .filter((entry) => at.includes(entryLevel(entry)))
-        .map(entryLine);
+      const said = row!.mixed_levels[i]!.split(',').map(Number);
+      let unsaid = 0;
+      const offsets: number[] = [];
+      for (const entry of decodeLineEntries(entries))
+        if (!at.includes(entryLevel(entry))) continue;
+        else if (said[entryLevel(entry)] === 0) unsaid++;
+        else offsets.push(entryLine(entry));
       if (offsets.length > MIXED_LINES_MAX) {
         read.push({ nodeKey: keys.nodeKey, lo: row!.mixed_lo[i]!, hi: row!.mixed_hi[i]! });
         continue;
       }
-      counted += Number(row!.mixed_lines[i]);
+      counted += Number(row!.mixed_lines[i]) + unsaid;
       for (const offset of offsets) {
         seqs.push(row!.mixed_lo[i]! + offset);
         of.push(row!.mixed_word[i]!);
@@ -671,10 +696,18 @@ function chunkMatches(patterns: string[], alias: '' | 'c.') {
 export interface PhraseTerm {
   words: string[];
   separators: string[];
+  /**
+   * The separators before the first word and after the last ('' when none): a line holds the
+   * phrase then only where its first word starts a word those end (and its last word ends one
+   * they start).
+   */
+  before?: string;
+  after?: string;
 }
 
 /** phraseTerm's shape: ASCII letters and digits, printable separators (or tabs) between them. */
-const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A-Za-z0-9]+)+$/;
+const PHRASE_TERM =
+  /^[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A-Za-z0-9]+)+[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*$/;
 
 /**
  * `q` as its words and the separators between them when the chunks' kept pairs can count it:
@@ -684,8 +717,10 @@ const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A
  * where it says a word ending with the first, each separator run exactly with the middle words
  * whole between them, then a word starting with the last: a separator is a whole run between two
  * words (letters and digits on both sides), so the words around it are whole words of the line.
- * A separator before or after the term would say something of a line no pair's count knows (what
- * precedes its first word): such terms read their chunks as before. Nor is a first word of digits
+ * A separator before the term (` returned 502`) says what precedes its first word, which no pair's
+ * count knows: the first word is then a whole word, and the chunk's edges say whether every
+ * occurrence of it has that separator before it (chainLines); likewise one after it (s20search).
+ * Separators before or after longer than EDGE_MAX never are. Nor is a first word of digits
  * alone (`502 after`) looked up: nearly every chunk has uncounted numbers ending with it (ids,
  * counts), which only reading the chunk rules out. A last word of digits alone (`returned 502`) is
  * (s19search): the numbers starting with it are few, found in the index (chunksHolding).
@@ -693,12 +728,16 @@ const PHRASE_TERM = /^[A-Za-z0-9]+(?:[\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+[A
 export function phraseTerm(q: string): PhraseTerm | null {
   if (!PHRASE_TERM.test(q) || !termsLowerAsJs()) return null;
   const lower = q.toLowerCase();
-  const words = lower.split(/[^a-z0-9]+/);
-  const separators = lower.match(/[^a-z0-9]+/g)!;
+  const before = /^[^a-z0-9]*/.exec(lower)![0];
+  const after = /[^a-z0-9]*$/.exec(lower)![0];
+  const inner = lower.slice(before.length, lower.length - after.length);
+  const words = inner.split(/[^a-z0-9]+/);
+  const separators = inner.match(/[^a-z0-9]+/g)!;
   const first = words[0]!;
   const last = words[words.length - 1]!;
   if (first.length < 3 || last.length < 3 || DIGITS.test(first)) return null;
-  return { words, separators };
+  if (before.length > EDGE_MAX || after.length > EDGE_MAX) return null;
+  return before || after ? { words, separators, before, after } : { words, separators };
 }
 
 /**
@@ -761,11 +800,29 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
   const notRepeated = middles.map(
     (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
   );
+  // A separator before the phrase (or after): its first word (last) is a whole counted word every
+  // occurrence of which in the chunk has that separator before it (after it), chunkEdges'.
+  const whole = (w: string) => sql`strpos(' ' || c.counted || ' ', ${` ${w} `})`;
+  const edge = (w: string, side: 1 | 0) =>
+    sql`split_part(c.edges, E'\n', greatest(1, 2 * (${whole(w)} - length(replace(left(' ' || c.counted || ' ', ${whole(w)}), ' ', ''))) - ${sql.raw(String(side))}))`;
+  const edges = [
+    ...(phrase.before
+      ? [
+          sql` AND ${whole(first)} > 0 AND right(${edge(first, 1)}, ${phrase.before.length}) = ${phrase.before}`,
+        ]
+      : []),
+    ...(phrase.after
+      ? [
+          sql` AND ${whole(last)} > 0 AND left(${edge(last, 0)}, ${phrase.after.length}) = ${phrase.after}`,
+        ]
+      : []),
+  ];
   return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
                        AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
                        ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
                        AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
                        AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
+                       ${edges.length ? sql`AND c.edges IS NOT NULL${sql.join(edges)}` : sql``}
                   THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
                         FROM (SELECT ${sql.join(indexes, sql`, `)}
                               FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
@@ -794,12 +851,28 @@ function chainCandidates(phrase: PhraseTerm): SQL {
   // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
   const may = sql`c.pairs IS NOT NULL AND strpos(c.counted, ${first}) > 0
                   AND strpos(c.counted, ${last}) > 0`;
-  return sql`CASE WHEN NOT (${may}) THEN NULL
-                  WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
-                  WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``}
-                  THEN ${listedLines(sql.raw('c.words'), first)} || ${listedLines(sql.raw('c.words'), last)}
-                       ${digits ? sql`|| CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END` : sql``}
-             END AS candidates,
+  const listed = (lines: SQL) =>
+    sql`CASE WHEN NOT (${may}) THEN NULL
+             WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+             WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``} THEN ${lines} END`;
+  // The lines of the counted word `a` (`z`) per level, comma-joined (its index in `counted` is
+  // the spaces before it), only for a chunk with candidates: `counts` is decompressed for each
+  // subscript, once for the slice (every chunk's four times over cost "upstream returned" 2M
+  // ~100 ms of CPU).
+  const spaces = (text: SQL) => sql`(length(${text}) - length(replace(${text}, ' ', '')))`;
+  const levelsOf = (i: SQL) => sql`array_to_string(c.counts[${i}:${i}], ',')`;
+  return sql`${listed(listedLines(sql.raw('c.words'), first))} AS candidates,
+             ${listed(
+               digits
+                 ? sql`${listedLines(sql.raw('c.words'), last)} || CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END`
+                 : listedLines(sql.raw('c.words'), last),
+             )} AS candidates_z,
+             CASE WHEN ${may} AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
+                  THEN ${levelsOf(sql`1 + ${spaces(sql`left(c.counted, strpos(c.counted || ' ', ${`${first} `}) - 1)`)}`)}
+                  END AS a_levels,
+             CASE WHEN ${may} AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
+                  THEN ${levelsOf(spaces(sql`left(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}))`))}
+                  END AS z_levels,
              CASE WHEN ${may}
                   THEN split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
                                   ' ', -1) END AS a,
@@ -923,6 +996,9 @@ export async function termLines(
       lines: (string | null)[];
       chain: number[] | null;
       candidates: string | null;
+      candidates_z: string | null;
+      a_levels: string | null;
+      z_levels: string | null;
       a: string | null;
       z: string | null;
     }>(
@@ -931,7 +1007,12 @@ export async function termLines(
           SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
                  ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain,
-                 ${phrase ? chainCandidates(phrase) : sql`NULL AS candidates, NULL AS a, NULL AS z`}
+                 ${
+                   phrase
+                     ? chainCandidates(phrase)
+                     : sql`NULL AS candidates, NULL AS candidates_z, NULL AS a_levels, NULL AS z_levels,
+                                                            NULL AS a, NULL AS z`
+                 }
           FROM log_chunks c
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
@@ -943,16 +1024,30 @@ export async function termLines(
     // words too, and the form of the phrase the pairs counted there (chainCandidates).
     const recheck: number[] = [];
     const forms: string[] = [];
-    for (const { lo, hi, lines, chain, candidates, a, z } of rows) {
+    for (const row of rows) {
+      const { lo, hi, lines, chain, candidates, a, z } = row;
       const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
       if (n !== null && n !== false) {
         counted += n;
         const form = chainForm(phrase!, a!, z!);
-        for (const entry of decodeLineEntries(candidates!))
-          if (at.includes(entryLevel(entry))) {
-            recheck.push(lo + entryLine(entry));
-            forms.push(form);
-          }
+        // A line holds the phrase through an uncounted word holding its first word (listed in
+        // `candidates`) only beside a word starting with its last: `z`, or one listed in
+        // `candidates_z`; likewise the other way round. So a line listed for one edge word alone,
+        // at a level where the other edge's counted word is never said, is no match: not read
+        // (`returned 502`: "returned" said at ERROR alone, numbers starting with 502 at every
+        // level; s20search).
+        const firsts = decodeLineEntries(candidates!);
+        const lasts = decodeLineEntries(row.candidates_z!);
+        const aSaid = row.a_levels?.split(',').map(Number) ?? [];
+        const zSaid = row.z_levels?.split(',').map(Number) ?? [];
+        for (const entry of new Set([...firsts, ...lasts])) {
+          const level = entryLevel(entry);
+          if (!at.includes(level)) continue;
+          if (!lasts.has(entry) && zSaid[level] === 0) continue;
+          if (!firsts.has(entry) && aSaid[level] === 0) continue;
+          recheck.push(lo + entryLine(entry));
+          forms.push(form);
+        }
         continue;
       }
       const listed = lines
@@ -1008,4 +1103,6 @@ async function countLinesWhere(
 
 /** The phrase as a term again (lower-cased: a search ignores case). */
 const phraseText = (phrase: PhraseTerm) =>
-  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('');
+  (phrase.before ?? '') +
+  phrase.words.map((w, j) => w + (phrase.separators[j] ?? '')).join('') +
+  (phrase.after ?? '');

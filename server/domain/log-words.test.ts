@@ -72,6 +72,9 @@ describe('chunkWords', () => {
       pairCounts: [],
       // Words of one character share no trigram.
       overlaps: '',
+      // Around every "a": nothing (it starts and ends a line); before every "b" nothing (line 2
+      // starts with it), after each a space; "c" ends a line, and starts a word of "c.c".
+      edges: '\n\n\n \n\n',
     });
     const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
     expect({ ...listed, words: plainWords(listed.words) }).toEqual({
@@ -83,6 +86,7 @@ describe('chunkWords', () => {
       pairs: '',
       pairCounts: [],
       overlaps: '',
+      edges: '',
     });
     expect(chunkWords('', '0', 1, 4)).toEqual({
       words: '',
@@ -93,7 +97,24 @@ describe('chunkWords', () => {
       pairs: '',
       pairCounts: [],
       overlaps: '',
+      edges: '',
     });
+  });
+
+  it('keeps the separators every occurrence of a counted word has before and after it in its line', () => {
+    // "gate": ": ", "  " and "\t " before it (all end with a space), a space after; "open": a
+    // space before, then nothing (line 1 ends), ", " and "," after: nothing common.
+    const split = chunkWords('a: gate open\nb  gate open, x\nc\t gate open,y', '111', 3, 4);
+    expect(split.counted).toBe('gate open');
+    expect(split.edges.split('\n')).toEqual([' ', ' ', ' ', '']);
+    // Up to EDGE_MAX of them; a newline inside a message (\u0001) is one of them.
+    const long = chunkWords('x ---------- go ;\ny ---------- go ;\n\u0001 go ;', '111', 3, 4);
+    expect(long.counted).toBe('go');
+    expect(long.edges.split('\n')).toEqual([' ', ' ;']);
+    const dashes = chunkWords('x ---------- go\ny ---------- go\nz ---------- go', '111', 3, 4);
+    expect(dashes.edges.split('\n')).toEqual(['------- ', '']);
+    // A word said at a line's start: nothing before it; the runs compared where each is said.
+    expect(chunkWords('go, a\n go, b\n:go, c', '111', 3, 4).edges).toBe('\n, ');
   });
 });
 
@@ -168,6 +189,7 @@ describe('chunkWords: the lines of uncounted words', () => {
       pairs: 'same same',
       pairCounts: [[0, 8, 0, 0]],
       overlaps: '',
+      edges: '\n',
     });
     expect(plainWords(chunkWords(text, '1'.repeat(8), 9, 4).words)).toBe('same');
   });

@@ -122,6 +122,12 @@ export interface ChunkWords {
    * per group of such words (chunkOverlaps'), or null past OVERLAP_MAX_GROUPS groups.
    */
   overlaps: string | null;
+  /**
+   * What every occurrence of each counted word has around it in its line (chunkEdges'): for each
+   * counted word, in `counted`'s order, the separators every one of its occurrences is preceded
+   * by, then those every one is followed by, newline-joined.
+   */
+  edges: string;
 }
 
 /**
@@ -224,6 +230,7 @@ export function chunkWords(
     counts,
     repeated: repeated.join(' '),
     overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
+    edges: chunkEdges(text, counted.length, countedOf, spoken),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
   };
 }
@@ -316,6 +323,84 @@ function grown(said: Int32Array, characters: number): Int32Array {
   bigger.set(said);
   if (bigger.length <= SAID_KEPT) saidWords = bigger;
   return bigger;
+}
+
+/**
+ * The most separators chunkEdges keeps on either side of a counted word: a search term's
+ * separators before (or after) its words longer than that read their chunks.
+ */
+export const EDGE_MAX = 8;
+
+/** A separator that a line's separators run holds (NEWLINE_IN_MESSAGE among them): not a newline. */
+const inRun = (c: number) => c < 128 && SEPARATOR[c] === 1 && c !== 10;
+
+/**
+ * What every occurrence of each counted word in the chunk has around it within its line: the
+ * longest run of separators (EDGE_MAX at most) that ends every separator run before it (''
+ * when one occurrence starts its line, or two runs end differently), and the longest that starts
+ * every run after it ('' when one ends its line). For each counted word (`counted`'s order) the
+ * one, a newline, the other; newline-joined (no run holds a newline: it ends a line). So a
+ * phrase with a separator before it (` returned 502`) lies exactly where its words do in a chunk
+ * where that separator ends every run before its first word, which is counted and whole
+ * (db/log-chunks.ts chainLines) — instead of reading the chunk to look at each line. One look back
+ * and ahead of each counted word said, comparing character codes with its first occurrence's.
+ */
+function chunkEdges(
+  text: string,
+  countedCount: number,
+  countedOf: Int32Array,
+  said: Int32Array,
+): string {
+  if (countedCount === 0) return '';
+  // Per counted word: its first occurrence's start and end (where its runs are compared), and
+  // the lengths common to every run so far (-1: not said yet).
+  const startOf = new Int32Array(countedCount);
+  const endOf = new Int32Array(countedCount);
+  const before = new Int32Array(countedCount).fill(-1);
+  const after = new Int32Array(countedCount).fill(-1);
+  const last = text.length;
+  for (let o = 0; o < said.length; o += 4) {
+    const w = countedOf[said[o]!]!;
+    if (w < 0) continue;
+    const start = said[o + 1]!;
+    const end = said[o + 2]!;
+    const k = before[w]!;
+    if (k < 0) {
+      let n = 0;
+      while (n < EDGE_MAX && start - n > 0 && inRun(text.charCodeAt(start - n - 1))) n++;
+      startOf[w] = start;
+      before[w] = n;
+    } else if (k > 0) {
+      const at = startOf[w]!;
+      let n = 0;
+      while (
+        n < k &&
+        start - n > 0 &&
+        text.charCodeAt(start - n - 1) === text.charCodeAt(at - n - 1)
+      )
+        n++;
+      before[w] = n;
+    }
+    const m = after[w]!;
+    if (m < 0) {
+      let n = 0;
+      while (n < EDGE_MAX && end + n < last && inRun(text.charCodeAt(end + n))) n++;
+      endOf[w] = end;
+      after[w] = n;
+    } else if (m > 0) {
+      const at = endOf[w]!;
+      let n = 0;
+      while (n < m && end + n < last && text.charCodeAt(end + n) === text.charCodeAt(at + n)) n++;
+      after[w] = n;
+    }
+  }
+  const out: string[] = [];
+  for (let w = 0; w < countedCount; w++)
+    out.push(
+      text.slice(startOf[w]! - Math.max(0, before[w]!), startOf[w]!),
+      text.slice(endOf[w]!, endOf[w]! + Math.max(0, after[w]!)),
+    );
+  return out.join('\n');
 }
 
 /** Separators of one character are keyed by their code, longer ones from here on. */

@@ -819,11 +819,25 @@ describe('counts from the chunks’ word counts', () => {
           ? 'Worker pool drained x drained: 502 tasks left'
           : 'Worker pool drained: 502 tasks left';
       if (i % 127 === 9 && chunk === 1) return `pool x drained ${i}`;
+      // A separator before or after a phrase (s20search): "gateway" after a space in every line
+      // of the first chunk (": " or " " before it), at a line's start in some lines of the second;
+      // "503" before a space in the first chunk, before ", " in the second, ending the line in
+      // the third (there "gateway" in a colour, a space before it).
+      if (i % 67 === 8)
+        return chunk === 0
+          ? `req ${i}${i % 2 ? ':' : ''} gateway answered 503 now`
+          : chunk === 1
+            ? `${i % 5 === 0 ? '' : `req ${i}, `}gateway answered 503, now`
+            : `req ${i} ${colour('gateway')} answered 503`;
+      // A counted number said at ERROR alone (lines.map below), in some lines beside an
+      // uncounted number holding the same digits; those digits inside numbers at every level.
+      if (i % 59 === 10) return `code 7502${i % 2 ? ` id ${i}750` : ''}`;
       return null;
     };
     const lines = Array.from({ length: n }, (_, i) => {
       const said = phrase(i);
-      if (said !== null) return { level: pick(LEVELS), message: said };
+      const level = pick(LEVELS);
+      if (said !== null) return { level: i % 59 === 10 ? 'ERROR' : level, message: said };
       const words = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
         const r = random();
         const w =
@@ -956,9 +970,33 @@ describe('counts from the chunks’ word counts', () => {
       'upstream returned 123',
       'disk, queue failed',
     );
+    // A separator before or after a phrase (s20search): counted from the pairs where every
+    // occurrence of its edge word has it, else read.
+    terms.push(
+      ' gateway answered',
+      ' GATEWAY Answered 503',
+      ': gateway answered',
+      ', gateway answered',
+      '  gateway answered',
+      '\tgateway answered',
+      ' ateway answered',
+      'gateway answered 503 ',
+      'gateway answered 503,',
+      'answered 503, ',
+      ' gateway answered 503 ',
+      ' gateway answered 503, ',
+      ' answered 503',
+      'answered 50 ',
+      ' pool drained: 502',
+      'worker pool drained: ',
+      ' returned, disk',
+      '=alice ',
+    );
     // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
     // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
     terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
+    // A counted number at one level and numbers holding it at every level (s20search).
+    terms.push('750', '7502', '502 ', 'code 750');
     for (let i = 0; i < 8; i++) {
       const numbers = stripAnsi(lines[3 * Math.floor((random() * n) / 3)]!.message).match(
         /\d{3,}/g,
@@ -1083,9 +1121,75 @@ describe('counts of two words from the chunks’ kept pairs', () => {
     for (const q of ['upstream returned', 'stream returned', 'upstream ret'])
       expect(await count(encodeURIComponent(q)), q).toBe(want(q) + CHUNKS - 4);
     expect(await count('upstream%20returned&level=WARN')).toBe(want('upstream returned', 'WARN'));
-    // Terms the pairs cannot answer read the lines: a separator before, a third word.
+    // Terms the pairs cannot answer read the lines: a separator before a first word that starts
+    // its line (nothing before it there), a third word.
     expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
     expect(await count('upstream%20returned%201')).toBe(want('upstream returned 1'));
+  }, 120_000);
+});
+
+describe('counts of phrases with a separator before or after from the chunks’ edges', () => {
+  // 1 or 2 chunks of 8 read: few enough that the count reads them alone.
+  const CHUNKS = 8;
+  /** "upstream" starts some of its lines here, and "returned" ends them. */
+  const AT_START = 3;
+  /** Its edges as a chunk sealed before s20search (NULL). */
+  const SEALED_BEFORE = 5;
+  const message = (i: number) => {
+    if (i % 10 !== 0) return `item ${i} ok`;
+    if (Math.floor(i / CHUNK_LINES) === AT_START && i % 1000 === 0) return `upstream returned`;
+    return i % 20 ? `req ${i}: upstream returned, ${i}` : `req ${i} upstream returned, ${i}`;
+  };
+
+  it('sums a kept pair where every occurrence of its edge word has the separator, and reads the other chunks', async () => {
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: i % 3 ? 'INFO' : 'WARN',
+      message: message(i),
+    }));
+    const work = await nodeRunOfLines(logs);
+    await sealLogChunks(t.database.db);
+    const count = (q: string, level = '') =>
+      firstCount(work, `q=${encodeURIComponent(q)}${level && `&level=${level}`}`);
+    const want = (term: string, level?: string) =>
+      logs.filter((l) => l.message.includes(term) && (!level || l.level === level)).length;
+    const terms = [
+      ' upstream returned',
+      'upstream returned,',
+      ' upstream returned, ',
+      'upstream returned, ',
+    ];
+    for (const q of terms) {
+      expect(await count(q), q).toBe(want(q));
+      expect(await count(q, 'WARN'), `${q} WARN`).toBe(want(q, 'WARN'));
+    }
+    // Said with ": " in some lines, " " in others: what every occurrence has is the space alone.
+    expect(await count(': upstream returned')).toBe(want(': upstream returned'));
+    // A separator before a word that ends "upstream" and after one that starts "returned": no
+    // line holds such a word whole (the pairs' words are not the edge words).
+    expect(await count(' pstream returned')).toBe(0);
+    expect(await count('upstream return, ')).toBe(0);
+    // One more line at INFO in every chunk's count of the pair: the answer follows where the
+    // chunk's edges say every "upstream" has a space before it (every "returned" ", " after it),
+    // and not in the chunk where some start or end their line (read).
+    const more = async () =>
+      t.database.db.execute(
+        sql`UPDATE log_chunks
+            SET pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] =
+                pair_counts[array_position(string_to_array(pairs, E'\n'), 'upstream returned')][2] + 1
+            WHERE node_key = ${keyOf(work)}`,
+      );
+    await more();
+    for (const q of terms) {
+      expect(await count(q), q).toBe(want(q) + CHUNKS - 1);
+      expect(await count(q, 'WARN'), `${q} WARN`).toBe(want(q, 'WARN'));
+    }
+    expect(await count(': upstream returned')).toBe(want(': upstream returned'));
+    // A chunk sealed before its edges were kept is read.
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET edges = NULL
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${SEALED_BEFORE * CHUNK_LINES + 1}`,
+    );
+    for (const q of terms) expect(await count(q), q).toBe(want(q) + CHUNKS - 2);
   }, 120_000);
 });
 

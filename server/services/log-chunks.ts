@@ -116,6 +116,7 @@ async function sealChunks(
         pairs: null,
         pairCounts: [],
         overlaps: null,
+        edges: null,
       });
       continue;
     }
