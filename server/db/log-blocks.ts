@@ -51,6 +51,18 @@ export function linesIn(byNodeRun: boolean, after: number, upTo = MAX_SEQ): SQL 
 }
 
 /**
+ * A subquery for a LATERAL join: `columns` of the block of run `runKey` that may hold line `seq`
+ * of node run `nodeKey` (its last block starting at or before the line: one primary-key probe).
+ * The caller checks the line is not past the block's `last_seq` where a gap may fall.
+ */
+function blockHolding(runKey: number, nodeKey: SQL, seq: SQL, columns: SQL): SQL {
+  return sql`(SELECT ${columns} FROM log_blocks
+              WHERE run_key = ${runKey} AND node_key = ${nodeKey}
+                AND first_seq <= ${seq} AND first_seq > ${seq} - ${sql.raw(String(BLOCK_LINES))}
+              ORDER BY first_seq DESC LIMIT 1)`;
+}
+
+/**
  * A condition on `log_lines`: the blocks holding these lines of a run's node runs (`at`: each
  * line's node run key and seq), found first by one primary-key probe a line (the last block of
  * its node run starting at or before it), so a page of lines far apart reads only their blocks,
@@ -67,10 +79,7 @@ export async function blocksAt(
     sql`SELECT l.node_key AS "nodeKey", array_agg(DISTINCT b.first_seq) AS first
         FROM unnest(${sql.param(at.map((a) => a.nodeKey))}::int[],
                     ${sql.param(at.map((a) => a.seq))}::int[]) AS l(node_key, seq)
-        CROSS JOIN LATERAL (SELECT first_seq FROM log_blocks
-                            WHERE run_key = ${runKey} AND node_key = l.node_key
-                              AND first_seq <= l.seq AND first_seq > l.seq - ${BLOCK_LINES}
-                            ORDER BY first_seq DESC LIMIT 1) b
+        CROSS JOIN LATERAL ${blockHolding(runKey, sql`l.node_key`, sql`l.seq`, sql`first_seq`)} b
         GROUP BY l.node_key`,
   );
   if (!found.length) return sql`false`;
@@ -101,10 +110,7 @@ export function linesAt(runKey: number, nodeKeys: SQL, seqs: SQL): SQL {
       b.first_seq AS block_first, b.last_seq AS block_last, b.run_seq AS block_run_seq,
       b.levels ~ '[WE]' AS block_marked, m.message AS block_text
     FROM unnest(${nodeKeys}, ${seqs}) AS s(node_key, seq)
-    CROSS JOIN LATERAL (SELECT * FROM log_blocks
-                        WHERE node_key = s.node_key AND run_key = ${runKey}
-                          AND first_seq <= s.seq AND first_seq > s.seq - ${sql.raw(String(BLOCK_LINES))}
-                        ORDER BY first_seq DESC LIMIT 1) b
+    CROSS JOIN LATERAL ${blockHolding(runKey, sql`s.node_key`, sql`s.seq`, sql`*`)} b
     CROSS JOIN LATERAL (SELECT b.messages[s.seq - b.first_seq + 1] AS message) m
     WHERE s.seq <= b.last_seq)`;
 }
