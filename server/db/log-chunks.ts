@@ -8,6 +8,7 @@ import {
   entryLevel,
   entryLine,
   LINE_ALPHABET,
+  LINE_DIGITS,
   NEWLINE_IN_MESSAGE,
   NUMBER_LINE_ENDS,
 } from '../domain/log-words';
@@ -218,11 +219,14 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   /** For each counted word in order, its lines at each level of COUNT_LEVELS. */
   counts: number[][];
   /**
-   * The uncounted words of digits alone: by line (domain/log-words.ts numbersByLine) when
-   * `numbersByLine`, else space-joined like `words` but without their lines ('' when not listed).
+   * The uncounted words of digits alone: by line, each line's followed by its entry
+   * (domain/log-words.ts numbersListed) when `numbersByLine` and `numbersListed`, else
+   * space-joined like `words` but without their lines ('' when not listed).
    */
   numbers: string;
   numbersByLine: boolean;
+  /** `numbers` by line with each line's entry (domain/log-words.ts numbersListed), not `,`-ended. */
+  numbersListed: boolean;
   /** The counted words a line says twice (domain/log-words.ts chunkWords); null when not made. */
   repeated: string | null;
   /** `words` lists each word's lines (domain/log-words.ts chunkWords); false: the words alone. */
@@ -266,10 +270,11 @@ export async function insertChunks(
     tx,
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
-                                  listed, numbers, numbers_by_line, repeated, pairs,
-                                  pair_counts, word_overlaps, edges)
+                                  listed, numbers, numbers_by_line, numbers_listed, repeated,
+                                  pairs, pair_counts, word_overlaps, edges)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
-                 c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.repeated, c.pairs,
+                 c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.numbers_listed,
+                 c.repeated, c.pairs,
                  c.pair_counts::int2[], c.word_overlaps, c.edges
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
@@ -280,13 +285,15 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.listed))}::bool[],
                       ${sql.param(chunks.map((c) => c.numbers))}::text[],
                       ${sql.param(chunks.map((c) => c.numbersByLine))}::bool[],
+                      ${sql.param(chunks.map((c) => c.numbersListed))}::bool[],
                       ${sql.param(chunks.map((c) => c.repeated))}::text[],
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
                       ${sql.param(chunks.map((c) => c.overlaps))}::text[],
                       ${sql.param(chunks.map((c) => c.edges))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
-                 numbers_by_line, repeated, pairs, pair_counts, word_overlaps, edges)
+                 numbers_by_line, numbers_listed, repeated, pairs, pair_counts, word_overlaps,
+                 edges)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -472,8 +479,9 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
- * The lines of a chunk's numbers by line (`numbers` when `numbers_by_line`, domain/log-words.ts
- * numbersByLine) holding a number that contains `term` (digits alone), as listed entries
+ * The lines of a chunk's numbers by line in the comma form (`numbers` when `numbers_by_line` and
+ * not `numbers_listed`: chunks sealed from s19search to s21numbers, domain/log-words.ts
+ * NUMBER_LINE_ENDS) holding a number that contains `term` (digits alone), as listed entries
  * (listedLines' form: each its line and level in LINE_DIGITS characters of LINE_ALPHABET,
  * concatenated), '' when none. The text is split at every match of the term, as listedLines
  * does: the match before piece i (i > 1) lies in the line after the line ends (`,`) of pieces
@@ -481,7 +489,7 @@ const listedLines = (column: SQL, term: string) =>
  * when that piece has none (a second match in the same line), the line's last match answers for
  * it. C-speed string functions over the row's value, no regexp.
  */
-const numberLines = (column: SQL, term: string) => {
+const commaNumberLines = (column: SQL, term: string) => {
   const n = sql.raw(`(m.line * ${ENTRY_LEVELS} + m.level)`);
   const digit = (of: SQL) => sql`substr(${LINE_ALPHABET}, (${of})::int + 1, 1)`;
   // A piece's line ends counted once (octet_length: the text is ASCII; translate() of the digits
@@ -499,6 +507,30 @@ const numberLines = (column: SQL, term: string) => {
                    FROM unnest(string_to_array(${column}, ${term})) WITH ORDINALITY p(piece, i)
                    CROSS JOIN LATERAL (SELECT strpos(p.piece, ',') AS e) x) e) m
        WHERE m.i > 1 AND m.level IS NOT NULL)`;
+};
+
+/**
+ * The lines of a chunk's numbers holding a number that contains `term` (digits alone), as listed
+ * entries (listedLines' form), '' when none; NULL when its numbers do not tell their lines (not
+ * `numbers_by_line`). `alias`: the chunk table's alias with its dot, or ''. In the listed form
+ * (`numbers_listed`, domain/log-words.ts numbersListed) the text is split at every match of the
+ * term, as listedLines does, and the piece after a match starts with the rest of its line's
+ * numbers (digits and spaces) then the line's entry — or, when that line holds the term again, has
+ * no entry (the line's last match answers for it). Its first 32 characters hold the entry but for
+ * a line of long numbers, whose whole piece is then trimmed (ltrim() of a whole piece reads all of
+ * it in a UTF-8 database; substr() takes the first characters alone). Chunks in the comma form are
+ * read by commaNumberLines.
+ */
+const numberLines = (alias: '' | 'c.', term: string) => {
+  const col = (name: string) => sql.raw(alias + name);
+  const entry = (text: SQL) => sql`left(ltrim(${text}, '0123456789 '), ${LINE_DIGITS})`;
+  return sql`CASE WHEN ${col('numbers_listed')}
+    THEN (SELECT coalesce(string_agg(CASE WHEN length(x.e) = ${LINE_DIGITS} THEN x.e
+                                          ELSE ${entry(sql`p.piece`)} END, ''), '')
+          FROM unnest(string_to_array(${col('numbers')}, ${term})) WITH ORDINALITY p(piece, i)
+          CROSS JOIN LATERAL (SELECT ${entry(sql`substr(p.piece, 1, 32)`)} AS e) x
+          WHERE p.i > 1)
+    WHEN ${col('numbers_by_line')} THEN ${commaNumberLines(col('numbers'), term)} END`;
 };
 
 /**
@@ -569,7 +601,7 @@ export async function countFromChunks(
     ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
           FROM (${inWords} UNION ALL
                 SELECT first_seq, numbers_by_line,
-                       CASE WHEN numbers_by_line THEN ${numberLines(sql.raw('numbers'), term)} END
+                       ${numberLines('', term)}
                 FROM log_chunks
                 WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
     : inWords;
@@ -864,7 +896,7 @@ function chainCandidates(phrase: PhraseTerm): SQL {
   return sql`${listed(listedLines(sql.raw('c.words'), first))} AS candidates,
              ${listed(
                digits
-                 ? sql`${listedLines(sql.raw('c.words'), last)} || CASE WHEN strpos(c.numbers, ${last}) > 0 THEN ${numberLines(sql.raw('c.numbers'), last)} ELSE '' END`
+                 ? sql`${listedLines(sql.raw('c.words'), last)} || ${numberLines('c.', last)}`
                  : listedLines(sql.raw('c.words'), last),
              )} AS candidates_z,
              CASE WHEN ${may} AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
@@ -926,6 +958,14 @@ export function chainCount(chain: number[], pairs: number, at: number[]): number
 }
 
 /**
+ * What may stand before a number in a chunk's `numbers`, as a regular expression's class: a
+ * space, an entry's character (the listed form's: LINE_ALPHABET, NUMBER_LINE_ENDS among them) or
+ * the start of the text. None is a letter or a digit, so pg_trgm takes the class for a word's
+ * start (`[^0-9]` would be any character to it: every chunk's numbers read).
+ */
+const BEFORE_NUMBER = `(^|[]${LINE_ALPHABET.replace(/[\]-]/g, '').replace(/\\/g, '\\\\')} -])`;
+
+/**
  * The chunks whose uncounted words may hold the edge words of a phrase (phraseTerm's): whose
  * `words` hold one, one arm per word, each looked up in the index; and for a last word of digits,
  * whose numbers hold a number starting with it (a regular expression the trigram index looks up
@@ -941,7 +981,7 @@ function chunksHolding(owner: SQL, phrase: PhraseTerm): SQL {
   if (DIGITS.test(last))
     arms.push(
       sql`SELECT first_seq FROM log_chunks
-          WHERE ${owner} AND numbers ~ ${`(^|[ ${NUMBER_LINE_ENDS}])${last}`}`,
+          WHERE ${owner} AND numbers ~ ${BEFORE_NUMBER + last}`,
     );
   return sql.join(arms, sql` UNION `);
 }
@@ -973,9 +1013,7 @@ export async function termLines(
     DIGITS.test(w)
       ? sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
                       AND (numbers_by_line OR strpos(numbers, ${w}) = 0)
-                 THEN ${listedLines(sql.raw('words'), w)}
-                      || CASE WHEN strpos(numbers, ${w}) > 0
-                              THEN ${numberLines(sql.raw('numbers'), w)} ELSE '' END END`
+                 THEN ${listedLines(sql.raw('words'), w)} || coalesce(${numberLines('', w)}, '') END`
       : sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
                  THEN ${listedLines(sql.raw('words'), w)} END`;
   const matches = chunkMatches(patterns, 'c.');

@@ -449,12 +449,21 @@ export const logChunks = pgTable(
      */
     numbers: text('numbers').notNull().default(''),
     /**
-     * `numbers` is in the order of the chunk's lines, each line's numbers followed by a
-     * character for its level (s19search, domain/log-words.ts numbersByLine; false in a chunk
-     * sealed before, whose `numbers` are sorted and space-joined, or split by PostgreSQL): a term
-     * of digits inside them is counted from the row (db/log-chunks.ts numberLines).
+     * `numbers` is in the order of the chunk's lines: each line's numbers followed by its entry
+     * when `numbers_listed`, else (s19search to s21numbers, domain/log-words.ts NUMBER_LINE_ENDS)
+     * by a character for its level and `,` (false in a chunk sealed before, whose `numbers` are
+     * sorted and space-joined, or split by PostgreSQL): a term of digits inside them is counted
+     * from the row (db/log-chunks.ts numberLines).
      */
     numbersByLine: boolean('numbers_by_line').notNull().default(false),
+    /**
+     * `numbers` (by line) writes each line's entry after its numbers instead of ending every line
+     * with `,` (s21numbers, domain/log-words.ts numbersListed; false in a chunk sealed before): a
+     * match's line is the entry after it, not the commas before it (db/log-chunks.ts numberLines).
+     * Stored uncompressed (STORAGE EXTERNAL, migration 0038): a count of a term of digits reads every
+     * chunk's numbers, and decompressing them cost more than reading twice the bytes.
+     */
+    numbersListed: boolean('numbers_listed').notNull().default(false),
     /**
      * The counted words some line of the chunk says more than once, sorted, space-separated
      * (s19search; NULL in a chunk sealed before, or split by PostgreSQL): a phrase of three words

@@ -4,10 +4,24 @@ import {
   asciiLowered,
   chunkWords,
   decodeLineEntries,
-  NUMBER_LINE_ENDS,
+  entryLevel,
+  entryLine,
   OVERLAP_MAX_GROUPS,
   plainWords,
 } from './log-words';
+
+/**
+ * A chunk's numbers (chunkWords' `numbers`) line by line: each line's numbers, its offset and its
+ * level, read back from the entries; every character of the text in one of them.
+ */
+const numberLines = (numbers: string) => {
+  const lines = [...numbers.matchAll(/([0-9 ]+)([^0-9 ]{3})/g)];
+  expect(lines.map(([all]) => all).join('')).toBe(numbers);
+  return lines.map(([, said, entry]) => {
+    const [e] = [...decodeLineEntries(entry!)];
+    return [said, entryLine(e!), entryLevel(e!)];
+  });
+};
 
 /** The distinct words of `text` (one level for every line, none counted). */
 const wordSet = (text: string) => {
@@ -149,17 +163,32 @@ describe('chunkWords: the lines of uncounted words', () => {
     });
   });
 
-  it('keeps words of digits alone apart, in numbers by line: each line’s, its level, its end', () => {
+  it('keeps words of digits alone apart, in numbers by line: each line’s, then its entry', () => {
     const split = chunkWords('id 42 x42 0x2a\n42 7\nnone\n9 7 9 007\n\n12', '013201', 3, 4);
     expect(plainWords(split.words)).toBe('0x2a id none x42');
-    // Said twice in a line: once. Lines without numbers: their line end alone.
-    // Each line ends with ",", a line saying numbers at DEBUG, WARN or ERROR with its mark first.
-    expect(split.numbers).toBe('42.,42 7,,9 7 007;,,12,');
-    expect(split.numbers.split(',')).toHaveLength(6 + 1);
-    expect(NUMBER_LINE_ENDS).toBe('.,;:');
+    // Said twice in a line: once. Lines without numbers: nothing. Each line's numbers are followed
+    // by its entry: its offset in the chunk and its level.
+    expect(numberLines(split.numbers)).toEqual([
+      ['42', 0, 0],
+      ['42 7', 1, 1],
+      ['9 7 007', 3, 2],
+      ['12', 5, 1],
+    ]);
     // A number counted (in minLines lines) is not there; a chunk without others has none.
-    expect(chunkWords('7 1\n7 2\n7 3', '111', 3, 4).numbers).toBe('1,2,3,');
+    expect(numberLines(chunkWords('7 1\n7 2\n7 3', '111', 3, 4).numbers)).toEqual([
+      ['1', 0, 1],
+      ['2', 1, 1],
+      ['3', 2, 1],
+    ]);
     expect(chunkWords('7 a\n7\n7', '111', 3, 4).numbers).toBe('');
+  });
+
+  it('writes each line’s entry so that it reads back, at every offset and level of a chunk', () => {
+    // Lines 0…4 999 say one number each, at every level in turn: every entry decodes back.
+    const text = Array.from({ length: 5000 }, (_, i) => `n ${i * 7}`).join('\n');
+    const levels = Array.from({ length: 5000 }, (_, i) => String(i % 4)).join('');
+    const lines = numberLines(chunkWords(text, levels, 8, 4).numbers);
+    expect(lines).toEqual(Array.from({ length: 5000 }, (_, i) => [String(i * 7), i, i % 4]));
   });
 
   it('writes the lines in characters that are neither letters, digits, spaces nor "!"', () => {

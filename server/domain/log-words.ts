@@ -36,7 +36,7 @@ const SEPARATOR = new Uint8Array(128).map((_, c) =>
  * words alone.
  */
 export const LINE_ALPHABET = '"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
-const LINE_DIGITS = 3;
+export const LINE_DIGITS = 3;
 const LINE_CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < LINE_ALPHABET.length; i++) LINE_CODE[LINE_ALPHABET.charCodeAt(i)] = i;
 
@@ -56,7 +56,8 @@ export const entryLine = (entry: number) => Math.floor(entry / ENTRY_LEVELS);
 export const entryLevel = (entry: number) => entry % ENTRY_LEVELS;
 
 /** A listed entry (entryOf's) in LINE_DIGITS characters of LINE_ALPHABET. */
-const lineEntry = (n: number): string => ENTRY_HEAD[Math.floor(n / 31)]! + LINE_ALPHABET[n % 31]!;
+export const lineEntry = (n: number): string =>
+  ENTRY_HEAD[Math.floor(n / 31)]! + LINE_ALPHABET[n % 31]!;
 
 /**
  * The lines of listed entries (a concatenation of lineEntry's, as a count gathers them for the
@@ -92,11 +93,11 @@ export interface ChunkWords {
    */
   words: string;
   /**
-   * The uncounted words of digits alone, by line (s19search, numbersByLine's): a term with a
-   * letter is never inside one (and a line's numbers — its own, a request's, a checksum — are
-   * most of a chunk's words), so its search reads `words` alone. Listed beside each number, their
-   * lines took the chunk index from 17.5 to 36.7 B a line (bench/log-storage.ts: two distinct
-   * numbers a line), over the 250 B a stored line; in the lines' order they cost next to nothing.
+   * The uncounted words of digits alone, by line, each line's followed by its entry (s21numbers,
+   * numbersListed's): a term with a letter is never inside one (and a line's numbers — its own, a
+   * request's, a checksum — are most of a chunk's words), so its search reads `words` alone. An
+   * entry a line (not a number: listed beside each number, their lines took the chunk index from
+   * 17.5 to 36.7 B a line in s10search, bench/log-storage.ts, two distinct numbers a line).
    */
   numbers: string;
   /** The words held by `minLines` lines or more, sorted, joined by spaces… */
@@ -225,7 +226,7 @@ export function chunkWords(
   const spoken = said.subarray(0, saidCount * 4);
   return {
     words: words.join(' '),
-    numbers: numbersByLine(text, levels, isNumber, spoken),
+    numbers: numbersListed(text, levels, isNumber, spoken),
     counted: counted.join(' '),
     counts,
     repeated: repeated.join(' '),
@@ -236,34 +237,34 @@ export function chunkWords(
 }
 
 /**
- * What a chunk's numbers by line (numbersByLine) say of their lines: `,` ends each line, and the
- * first of these characters after a number is its line's level (its index here, the levels'
- * index: DEBUG, INFO, WARN, ERROR, as db/log-chunks.ts COUNT_LEVELS) — the line's end itself
- * for INFO, most lines, one character more before it for the others. None is a digit, a space or
- * a letter (pg_trgm, which indexes letters and digits, sees the numbers alone, as it did when they
- * were space-joined).
+ * A chunk's uncounted numbers by line with their lines (s21numbers, numbersListed's): for each line
+ * saying any, its distinct uncounted words of digits alone in the order said, space-joined, then
+ * its entry (lineEntry's: its offset in the chunk and its level, LINE_DIGITS characters of
+ * LINE_ALPHABET) — `4097"""42 7""&` — so a number's line is the first entry after it: a term of
+ * digits is counted from the row (db/log-chunks.ts numberLines) by splitting it at the term, each
+ * piece's first entry its match's line, as a listed word's lines follow it in `words`. No entry
+ * character is a digit or a space, nor a letter (pg_trgm, which indexes letters and digits, sees the
+ * numbers alone). A line without such numbers writes nothing; a number said in COUNTED_MIN_LINES
+ * lines is counted, not here. '' when no line says an uncounted number.
+ *
+ * (Chunks sealed from s19search to s21numbers hold the comma form instead — each line's numbers,
+ * its level's mark of NUMBER_LINE_ENDS when not INFO, then `,`, for every line — whose match's line
+ * is the commas before it: counting them cost ~0.25 ms a chunk, three times the rest of a count.)
  */
 export const NUMBER_LINE_ENDS = '.,;:';
-const NUMBER_LINE_END = ',';
 
 /**
- * A chunk's uncounted numbers in the order of its lines: for each line, the distinct uncounted
- * words of digits alone it says (in the order said, space-joined), its level's mark when not INFO,
- * then `,` — `4097,` `,` `4099 17;,` — so a number's place says its line (the line ends before
- * it) and its line's level (NUMBER_LINE_ENDS: the first mark after it), and a term of digits is
- * counted from the row (db/log-chunks.ts numberLines) instead of by reading the lines. The same
- * numbers as when they were sorted and space-joined, one `,` more a line, a mark for a line not
- * INFO that says numbers, and a number again for each further line saying it (a number said in
- * COUNTED_MIN_LINES lines is counted, not here). '' when no line says an uncounted number.
+ * The uncounted numbers of a chunk's lines, by line, each line's followed by its entry (see
+ * NUMBER_LINE_ENDS' note above: the form).
  */
-function numbersByLine(
+function numbersListed(
   text: string,
   levels: string,
   isNumber: Uint8Array,
   said: Int32Array,
 ): string {
-  // Written as character codes (ASCII: digits, spaces and NUMBER_LINE_ENDS) into a buffer grown
-  // as needed: strings joined cost 0.25 µs a line of the sealer's split, this ~0.1.
+  // Written as character codes (ASCII: digits, spaces and LINE_ALPHABET) into a buffer grown as
+  // needed: strings joined cost 0.25 µs a line of the sealer's split, this ~0.1.
   let out = numbersOut;
   let n = 0;
   const room = (more: number) => {
@@ -272,40 +273,37 @@ function numbersByLine(
     bigger.set(out.subarray(0, n));
     out = bigger;
   };
-  const end = (level: number, withMark: boolean) => {
-    room(2);
-    if (withMark && level !== INFO) out[n++] = NUMBER_LINE_ENDS.charCodeAt(level);
-    out[n++] = LINE_END_CODE;
+  // The line whose numbers are being written (-1: none yet), written after them as its entry.
+  let open = -1;
+  const close = () => {
+    if (open < 0) return;
+    const entry = lineEntry(entryOf(open, levels.charCodeAt(open) - 48));
+    room(LINE_DIGITS);
+    for (let d = 0; d < LINE_DIGITS; d++) out[n++] = entry.charCodeAt(d);
+    open = -1;
   };
-  let line = 0;
-  let inLine = false;
-  let any = false;
   // The last line (+1) each number was written in: a number said twice in a line is written once.
   const writtenIn = new Int32Array(isNumber.length);
   for (let o = 0; o < said.length; o += 4) {
     const id = said[o]!;
     if (!isNumber[id]) continue;
     const l = said[o + 3]!;
-    for (; line < l; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
     if (writtenIn[id] === l + 1) continue;
     writtenIn[id] = l + 1;
+    if (open !== l) close();
     const from = said[o + 1]!;
     const to = said[o + 2]!;
     room(to - from + 1);
-    if (inLine) out[n++] = 32;
+    if (open === l) out[n++] = 32;
     for (let i = from; i < to; i++) out[n++] = text.charCodeAt(i);
-    inLine = any = true;
+    open = l;
   }
-  if (!any) return '';
-  for (; line < levels.length; line++, inLine = false) end(levels.charCodeAt(line) - 48, inLine);
+  close();
   if (out.length <= NUMBERS_OUT_KEPT) numbersOut = out;
   return Buffer.from(out.buffer, out.byteOffset, n).toString('latin1');
 }
 
-/** INFO's index in the levels, and `,`'s code. */
-const INFO = 1;
-const LINE_END_CODE = NUMBER_LINE_END.charCodeAt(0);
-/** numbersByLine's buffer, kept between chunks up to NUMBERS_OUT_KEPT bytes. */
+/** numbersListed's buffer, kept between chunks up to NUMBERS_OUT_KEPT bytes. */
 const NUMBERS_OUT_KEPT = 1 << 20;
 let numbersOut = new Uint8Array(1 << 16);
 

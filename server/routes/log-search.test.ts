@@ -5,6 +5,14 @@ import { stripAnsi } from '../../contract/log-text';
 import type { LogLine } from '../../contract/workflows';
 import { selectRows } from '../db/client';
 import { CHUNK_LINES } from '../db/log-chunks';
+import {
+  decodeLineEntries,
+  ENTRY_LEVELS,
+  entryLevel,
+  entryLine,
+  lineEntry,
+  NUMBER_LINE_ENDS,
+} from '../domain/log-words';
 import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
 import { SPLIT_HERE_MAX_BYTES, sealLogChunks } from '../services/log-chunks';
 import { ANSI_PATTERN } from '../db/log-filter';
@@ -624,8 +632,12 @@ describe('counts from the chunks’ word counts', () => {
     expect(chunk!.counts[1]).toEqual([205, 0, 205, 0]);
     expect(chunk!.counts[2]).toEqual([819, 1024, 819, 1024]);
     // The numbers, each in one line, stay uncounted (in `numbers`: digits alone), by line, each
-    // line's followed by its level (DEBUG ".", WARN ";", ERROR ":", INFO nothing) and ",".
-    expect(chunk!.numbers.slice(0, 22)).toBe('0.,1,2;,3:,4.,5,6;,7:,');
+    // line's followed by its entry (its offset in the chunk and its level: i · 4 + i % 4).
+    const first = Array.from(
+      { length: 10 },
+      (_, i) => `${i}${lineEntry(i * ENTRY_LEVELS + (i % 4))}`,
+    );
+    expect(chunk!.numbers.slice(0, first.join('').length)).toBe(first.join(''));
     expect(chunk!.words).toBe('');
     expect(chunk!.numbers).not.toMatch(/\b(failed|item)\b/);
   });
@@ -717,15 +729,19 @@ describe('counts from the chunks’ word counts', () => {
     expect(await firstCount(work, 'q=fail')).toBe(want() + 1);
   });
 
-  it('counts digits inside numbers from the numbers by line: a wrong line end changes the answer', async () => {
+  it('counts digits inside numbers from the numbers by line: a wrong entry or line end changes the answer', async () => {
     // An id in every line, "<i>4123" in every 13th; "x<i>4123" (listed) in every 65th (lines
-    // holding such an id too); "4123" counted in every 8th line of the second chunk.
+    // holding such an id too); "4123" counted in every 8th line of the second chunk; in every
+    // 29th, "74123<i>" and more numbers after it than the first characters after a match hold.
     const lines = Array.from({ length: 2 * CHUNK_LINES + 50 }, (_, i) => ({
       level: LEVELS[i % 4]!,
       message: [
         `request ${i % 13 === 0 ? `${i}4123` : 10_000 + i} ok`,
         i % 65 === 0 ? `x${i}4123` : '',
         i > CHUNK_LINES && i % 8 === 0 ? '4123' : '',
+        i % 29 === 0
+          ? `at 74123${i} ${[1, 2, 3, 4, 5].map((k) => k * 10_000_000 + i).join(' ')}`
+          : '',
       ].join(' '),
     }));
     const work = await nodeRunOfLines(lines);
@@ -737,18 +753,55 @@ describe('counts from the chunks’ word counts', () => {
     for (const term of ['4123', '123', '041', '14123'])
       for (const level of [undefined, 'INFO', 'ERROR'])
         expect(await count(term, level), `${term} ${level}`).toBe(want(term, level));
-    // Read from the row, not the lines: the first chunk's INFO lines made DEBUG…
-    const first = sql`node_key = ${keyOf(work)} AND first_seq = 1`;
-    await t.database.db.execute(
-      sql`UPDATE log_chunks SET numbers = regexp_replace(numbers, '([0-9]),', '\\1.,', 'g')
-          WHERE ${first}`,
+    // Read from the row, not the lines. Each chunk's numbers line by line, as sealed…
+    const chunk = (k: number) =>
+      sql`node_key = ${keyOf(work)} AND first_seq = ${k * CHUNK_LINES + 1}`;
+    const sealed = await selectRows<{ numbers: string; listed: boolean }>(
+      t.database.db,
+      sql`SELECT numbers, numbers_listed AS listed FROM log_chunks
+          WHERE node_key = ${keyOf(work)} ORDER BY first_seq`,
     );
+    expect(sealed.map((c) => c.listed)).toEqual([true, true]);
+    const said = sealed.map((c) =>
+      [...c.numbers.matchAll(/([0-9 ]+)([^0-9 ]{3})/g)].map(([, numbers, entry]) => {
+        const [e] = [...decodeLineEntries(entry!)];
+        return { numbers: numbers!, line: entryLine(e!), level: entryLevel(e!) };
+      }),
+    );
+    const write = (k: number, numbers: string, listed: boolean) =>
+      t.database.db.execute(
+        sql`UPDATE log_chunks SET numbers = ${numbers}, numbers_listed = ${listed} WHERE ${chunk(k)}`,
+      );
+    type Said = (typeof said)[number];
+    const listedForm = (lines: Said) =>
+      lines.map((l) => l.numbers + lineEntry(l.line * ENTRY_LEVELS + l.level)).join('');
+    // …the first chunk's INFO lines made DEBUG…
+    const debug = said[0]!.map((l) => ({ ...l, level: l.level === 1 ? 0 : l.level }));
+    await write(0, listedForm(debug), true);
     expect(await count('4123', 'INFO')).toBeLessThan(want('4123', 'INFO'));
     expect(await count('4123', 'DEBUG')).toBeGreaterThan(want('4123', 'DEBUG'));
     // …and its lines each taken for the next one: those listed for "x<i>4123" counted twice.
-    await t.database.db.execute(sql`UPDATE log_chunks SET numbers = ',' || numbers WHERE ${first}`);
+    await write(0, listedForm(said[0]!.map((l) => ({ ...l, line: l.line + 1 }))), true);
     const listed = lines.filter((l, i) => i < CHUNK_LINES && i % 65 === 0).length;
     expect(await count('4123')).toBe(want('4123') + listed);
+    // As chunks sealed from s19search to s21numbers (the comma form: every line ends with ",",
+    // after its numbers and its level's mark but at INFO): right again, from their rows too.
+    const commaForm = (lines: Said) => {
+      const out = Array.from({ length: CHUNK_LINES }, () => ',');
+      for (const l of lines)
+        out[l.line] = `${l.numbers}${l.level === 1 ? '' : NUMBER_LINE_ENDS[l.level]},`;
+      return out.join('');
+    };
+    for (const k of [0, 1]) await write(k, commaForm(said[k]!), false);
+    for (const term of ['4123', '14123'])
+      for (const level of [undefined, 'INFO', 'ERROR'])
+        expect(await count(term, level), `${term} ${level}`).toBe(want(term, level));
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET numbers = regexp_replace(numbers, '([0-9]),', '\\1.,', 'g')
+          WHERE ${chunk(0)}`,
+    );
+    expect(await count('4123', 'INFO')).toBeLessThan(want('4123', 'INFO'));
+    expect(await count('4123', 'DEBUG')).toBeGreaterThan(want('4123', 'DEBUG'));
     // As chunks sealed before numbers by line: read, right again.
     await t.database.db.execute(
       sql`UPDATE log_chunks SET numbers_by_line = false WHERE node_key = ${keyOf(work)}`,

@@ -109,6 +109,7 @@ async function sealChunks(
         words,
         numbers: '',
         numbersByLine: false,
+        numbersListed: false,
         repeated: null,
         counted: '',
         counts: [],
@@ -126,7 +127,7 @@ async function sealChunks(
     const { text, levels } =
       lowered === null ? await chunkText(...at, true) : { ...read, text: lowered };
     const split = chunkWords(text, levels, COUNTED_MIN_LINES, COUNT_LEVELS.length);
-    sealed.push({ ...chunk, ...split, listed: true, numbersByLine: true });
+    sealed.push({ ...chunk, ...split, listed: true, numbersByLine: true, numbersListed: true });
   }
   return insertChunks(tx, node.nodeKey, sealed);
 }
