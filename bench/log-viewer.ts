@@ -317,6 +317,8 @@ interface SearchFigures {
   count: number;
   counter: string;
   longest: number;
+  /** The log requests made meanwhile, with their times (requestsSince's). */
+  requests: string[];
   /** The server alone: first page (total=false), count (total=only), both; median of 3. */
   server: { page: number; count: number; both: number };
   /** The full scan this replaced (page and total from one read of every line), median of 3. */
@@ -364,6 +366,8 @@ async function measureSearch(
   serverToo = true,
 ): Promise<SearchFigures> {
   const box = await clearSearch(page);
+  // (Resource Timing keeps 250 entries by default: the scrolling before filled it.)
+  await page.evaluate(() => performance.clearResourceTimings());
   await markInput(page);
   const shown = whenInPage(page, visibleSeq(firstSeq));
   const counted = whenInPage(page, `/^1 of \\d+/.test(${COUNTER})`);
@@ -375,9 +379,10 @@ async function measureSearch(
   await page.waitForTimeout(300);
   const longest = await longestTaskSince(page, t0);
   const counter = await page.evaluate<string>(COUNTER);
+  const requests = await requestsSince(page, t0);
   if (!serverToo) {
     const none = { page: NaN, count: NaN, both: NaN };
-    return { term, firstMatch, count, counter, longest, server: none, fullScan: NaN };
+    return { term, firstMatch, count, counter, longest, requests, server: none, fullScan: NaN };
   }
   const q = `q=${encodeURIComponent(term)}&limit=200`;
   // The server's counts as first ones: none kept from the search above.
@@ -391,7 +396,31 @@ async function measureSearch(
     both: await medianOf(cold(q)),
   };
   const fullScan = await medianOf(() => timeFullScan(target, term));
-  return { term, firstMatch, count, counter, longest, server, fullScan };
+  return { term, firstMatch, count, counter, longest, requests, server, fullScan };
+}
+
+/**
+ * The log requests the page made from `t0` (page clock), as `query: start–end` in ms after `t0`
+ * (the Resource Timing entries: request sent, response's last byte): where a search's time goes
+ * between the server's answers, printed with the figures.
+ */
+async function requestsSince(page: Page, t0: number): Promise<string[]> {
+  const entries = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.includes('/logs'))
+      .map((e) => ({
+        name: e.name,
+        start: e.startTime,
+        end: (e as PerformanceResourceTiming).responseEnd,
+      })),
+  );
+  return entries
+    .filter((e) => e.start >= t0)
+    .map(
+      (e) =>
+        `${new URL(e.name).search.slice(1)}: ${Math.round(e.start - t0)}–${Math.round(e.end - t0)}`,
+    );
 }
 
 /**

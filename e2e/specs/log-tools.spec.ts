@@ -189,3 +189,48 @@ test('searches as you type, and counts a common term in steps: "1 of ≥ N" unti
   await expect(detail.logs.matchCounter).toHaveText('1 of 70000');
   await page.unroute(/\/logs\?.*upTo=/);
 });
+
+test('opens a search on its first match from one answer: the lines around it come with it', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  test.setTimeout(90_000);
+  const { run, deploy } = await seedLiveRun(api);
+  // "needle" in one line (seq 15 002: the run's two lines come first), far from the log's end.
+  for (const from of [0, 10_000])
+    await api.appendLogs(
+      deploy.identifier,
+      Array.from({ length: 10_000 }, (_, k) => ({
+        level: 'INFO' as const,
+        message: from + k === 15_000 ? 'found the needle here' : `step ${from + k + 1} done`,
+      })),
+    );
+  await detail.goto(run.identifier, '?node=deploy');
+  await expect(detail.logs.line('step 20000 done')).toBeVisible();
+
+  // Every log request from the search on: the first match's (with `around`), its count, polls.
+  const asked: URLSearchParams[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith('/logs')) asked.push(url.searchParams);
+  });
+  await detail.logs.search.fill('needle');
+  await expect(detail.logs.line('found the needle here')).toBeVisible();
+  await expect(detail.logs.matchCounter).toHaveText('1 of 1');
+  // The lines before and after the match, on screen from that answer.
+  await expect(detail.logs.line('step 14990 done')).toBeVisible();
+  await expect(detail.logs.line('step 15010 done')).toBeVisible();
+  const first = asked.find((p) => p.get('q') === 'needle' && p.get('limit') === '1');
+  expect(Number(first?.get('around'))).toBeGreaterThanOrEqual(150);
+  // No page of the whole log was asked for around the match (a poll asks after the log's end, or
+  // for its count alone once the view left the end; the level chips' first pages come meanwhile).
+  const pages = asked.filter(
+    (p) =>
+      !p.has('q') &&
+      !p.has('level') &&
+      p.get('total') !== 'only' &&
+      Number(p.get('cursor') ?? 0) < 19_000,
+  );
+  expect(pages.map((p) => p.toString())).toEqual([]);
+});
