@@ -1541,6 +1541,9 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     terms.push('412', '123', '41234', 'req4', 'items', 'item', 'zzzq', 'reset by', 'peer reset');
     // Terms of several words or with punctuation, some of whose words are listed only.
     terms.push('reset pool', 'req4123 done', '4123:', 'JOB 41234', 'pool ', ' 4123');
+    // One word with separators around it (s21edge): a counted word's edges, listed lines, and
+    // the chunk split by PostgreSQL (no edges, nothing listed) read.
+    terms.push(' reset', 'reset ', 'reset=', ' resetting', 'item ', ' done', 'done ', ' spool');
     // Rare words only (listed), one line holding three of them.
     terms.push('spool', 'SPOO', 'oom', 'q4123');
     for (const term of terms) {
