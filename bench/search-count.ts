@@ -66,6 +66,13 @@ const ALL_CASES: [string, string, string[]?, ('page' | 'run')?][] = [
   ['"connection reset by peer" (four words)', 'connection reset by peer'],
   ['" returned 502" (a separator before)', ' returned 502'],
   ['"item 4123" (a word and digits)', 'item 4123'],
+  // One word with a separator before or after it (s21edge): "failed" always says "request …
+  // failed: upstream", "processed" starts its line.
+  ['" failed" (a separator before a word)', ' failed'],
+  ['"failed " (a space after it: no line)', 'failed '],
+  ['"failed:" (a separator after a word)', 'failed:'],
+  ['" processed" (98 % of lines say the word, none so)', ' processed'],
+  ['"processed " (98 % of lines)', 'processed '],
   ['"zzzq" (none)', 'zzzq'],
 ];
 const CASES = ALL_CASES.filter(([label]) => !ONLY || ONLY.some((part) => label.includes(part)));

@@ -4,6 +4,8 @@ import {
   UNSEALED_END,
   chainCount,
   countableTerm,
+  edgedWord,
+  edgeSays,
   phraseTerm,
   rulesOutMost,
 } from './log-chunks';
@@ -102,6 +104,45 @@ describe('phraseTerm', () => {
   });
 });
 
+describe('edgedWord', () => {
+  it('takes one word of 3 or more with separators before and/or after it, lower-cased', () => {
+    expect(edgedWord(' Failed')).toEqual({ word: 'failed', before: ' ', after: '' });
+    expect(edgedWord('FAILED ')).toEqual({ word: 'failed', before: '', after: ' ' });
+    expect(edgedWord('failed:')).toEqual({ word: 'failed', before: '', after: ':' });
+    expect(edgedWord('\t(502) ')).toEqual({ word: '502', before: '\t(', after: ') ' });
+    expect(edgedWord(`${'-'.repeat(EDGE_MAX)}abc`)?.before).toHaveLength(EDGE_MAX);
+  });
+
+  it('leaves other terms to the other counts, or to the lines', () => {
+    for (const q of [
+      'failed', // no separator: countableTerm's
+      ' upstream returned', // two words: phraseTerm's
+      ' ab', // under 3 characters
+      'failed\n', // a newline: never in a chunk's edges
+      '\u0001failed', // the sealer's stand-in for one
+      ' café', // not ASCII
+      `${'-'.repeat(EDGE_MAX + 1)}abc`, // longer than the edges keep
+      ' ', // no word
+    ])
+      expect(edgedWord(q), JSON.stringify(q)).toBeNull();
+  });
+});
+
+describe('edgeSays', () => {
+  it('says all when every run ends (starts) with the separator, none when none can', () => {
+    expect(edgeSays(': ', ' ', 'before')).toBe('all');
+    expect(edgeSays(': ', ': ', 'before')).toBe('all');
+    expect(edgeSays(' ', ': ', 'before')).toBe('unknown'); // a run " " or ": "
+    expect(edgeSays('', ' ', 'before')).toBe('unknown'); // a line's start, or runs that differ
+    expect(edgeSays(' ', ':', 'before')).toBe('none');
+    expect(edgeSays('= ', ': ', 'before')).toBe('none');
+    expect(edgeSays(': ', ':', 'after')).toBe('all');
+    expect(edgeSays(':', ': ', 'after')).toBe('unknown');
+    expect(edgeSays(': ', ' ', 'after')).toBe('none');
+    expect(edgeSays('', '', 'after')).toBe('all'); // no separator asked
+  });
+});
+
 describe('chainCount', () => {
   // Two pairs (A B, B C) then the middle word B, 4 levels each.
   it('counts the pair whose neighbours hold every line of their middle word', () => {
@@ -137,11 +178,13 @@ describe('terms counted from the chunks’ rows', () => {
   it('are none in a database whose lower() maps ASCII otherwise (a Turkish locale’s I → ı)', () => {
     expect(countableTerm('FAILED')).toBe('failed');
     expect(phraseTerm('upstream returned')).not.toBeNull();
+    expect(edgedWord(' FAILED')).not.toBeNull();
     noteTermLowering(false);
     try {
       // The sealer's words are PostgreSQL's lower-casing there ('faıled'): the lines are read.
       expect(countableTerm('FAILED')).toBeNull();
       expect(phraseTerm('upstream returned')).toBeNull();
+      expect(edgedWord(' FAILED')).toBeNull();
     } finally {
       noteTermLowering(true);
     }

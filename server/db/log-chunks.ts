@@ -773,6 +773,40 @@ export function phraseTerm(q: string): PhraseTerm | null {
 }
 
 /**
+ * A search term of one word with separators before and/or after it (edgedWord's), lower-cased:
+ * `before + word + after`, at least one of the two not empty.
+ */
+export interface EdgedWord {
+  word: string;
+  before: string;
+  after: string;
+}
+
+/** edgedWord's shape: printable ASCII separators (or tabs), letters and digits, separators. */
+const EDGED_WORD =
+  /^([\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*)([A-Za-z0-9]{3,})([\t\x20-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]*)$/;
+
+/**
+ * `q` as one word and the separators before and after it, when the chunks' edges can count it
+ * (countEdgedWord): a word of ASCII letters and digits, 3 or more (the index's reach, as
+ * countableTerm's), with a run of printable ASCII separators (or tabs: never NEWLINE_IN_MESSAGE
+ * nor a newline) of at most EDGE_MAX before it, after it or both (`" failed"`, `"failed "` — a
+ * person pausing after a word as the search is debounced —, `"failed:"`, `" 502 "`). A line holds
+ * such a term exactly where it says a word starting with the word (a separator before it: the
+ * word starts a word of the line) whose separator run before it ends with `before`, ending with
+ * it (a separator after it) whose run after it starts with `after`, or being it (both). Null for
+ * a term without a separator (countableTerm's) or of two words or more (phraseTerm's).
+ */
+export function edgedWord(q: string): EdgedWord | null {
+  const m = EDGED_WORD.exec(q);
+  if (!m || !termsLowerAsJs()) return null;
+  const [, before, word, after] = m as unknown as [string, string, string, string];
+  if (!before && !after) return null;
+  if (before.length > EDGE_MAX || after.length > EDGE_MAX) return null;
+  return { word: word.toLowerCase(), before, after };
+}
+
+/**
  * What a chunk's kept pairs say of `phrase` (phraseTerm's), or NULL when they cannot tell: for
  * each pair of adjacent words of the phrase its kept pair's lines at each level, then for each
  * middle word its lines at each level (flat, 4 numbers each); chainCount makes the count of them.
@@ -1106,6 +1140,212 @@ export async function termLines(
       forms,
       (message, form) =>
         sql`${messageMatches(message, phraseText(phrase!))} AND NOT ${searchable(message)} ~ ${form}`,
+    );
+    read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
+    return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };
+  });
+}
+
+/**
+ * The lines listed beside a chunk's uncounted words (`words`, listedLines' entries) that may hold
+ * `term` (edgedWord's) through such a word: with a separator before it, the words starting with
+ * its word (found after a space, `words` given one before its first word), with one after it, those
+ * ending with it (found before the `!` that ends a word), with both, the word itself. (A word
+ * containing it elsewhere cannot hold the term: its letters and digits around the match.)
+ */
+const edgedListedLines = (column: SQL, term: EdgedWord) => {
+  const needle = (term.before ? ' ' : '') + term.word + (term.after ? '!' : '');
+  const text = term.before ? sql`' ' || ${column}` : column;
+  // After a needle ending with `!` the piece starts with the word's lines; else with the rest of
+  // the word, its `!`, then its lines.
+  return term.after
+    ? sql`(SELECT coalesce(string_agg(split_part(p.piece, ' ', 1), ''), '')
+           FROM unnest(string_to_array(${text}, ${needle})) WITH ORDINALITY p(piece, i)
+           WHERE p.i > 1)`
+    : sql`(SELECT coalesce(string_agg(substr(f, strpos(f, '!') + 1), ''), '')
+           FROM unnest(string_to_array(${text}, ${needle})) WITH ORDINALITY p(piece, i),
+                split_part(p.piece, ' ', 1) f
+           WHERE p.i > 1 AND strpos(f, '!') > 0)`;
+};
+
+/**
+ * What a chunk's edge of a counted word (chunkEdges': the separators ending every run before
+ * each of its occurrences, `side` 'before', or starting every run after, 'after') says of
+ * `separator` around every occurrence: `all` hold it (the edge ends, or starts, with it), `none`
+ * can (the two differ within the shorter: every run ends with the edge), or `unknown` (the edge
+ * is '' — an occurrence starts or ends its line, or the runs differ — or a part of the separator).
+ */
+export function edgeSays(
+  edge: string,
+  separator: string,
+  side: 'before' | 'after',
+): 'all' | 'none' | 'unknown' {
+  if (!separator) return 'all';
+  const holds = (a: string, b: string) => (side === 'before' ? a.endsWith(b) : a.startsWith(b));
+  if (holds(edge, separator)) return 'all';
+  if (edge === '' || holds(separator, edge)) return 'unknown';
+  return 'none';
+}
+
+/**
+ * A node run's matches of `term` (edgedWord's: one word with separators before and/or after it)
+ * at `levels` (all when empty) after seq `after`, from its sealed chunks' rows where their edges
+ * tell; the other chunks are left to read. A line holds the term exactly where one of its words
+ * holds the word in the term's place (a word starting with it when a separator is before it,
+ * ending with it when one is after, the word itself for both) with the term's separators around
+ * it (edgedWord). In a sealed chunk:
+ * - each counted word holding the word in that place whose edges (chunkEdges') say every
+ *   occurrence has the separators around it (edgeSays' `all`) holds the term in all its lines:
+ *   their counts at the levels summed, less the lines holding two or more such words, from the
+ *   chunk's `word_overlaps` (any two share a trigram of the word: chunkOverlaps' groups hold them);
+ *   one whose edges say none can have them contributes nothing;
+ * - the lines listed for its uncounted words holding the word in that place (edgedListedLines;
+ *   for a word of digits alone also those of numbers by line holding it, numberLines') are read one
+ *   by one: a match unless it holds one of the words summed (counted there already);
+ * - the chunk is read whole when a counted word's edges cannot tell (`unknown`, or NULL: sealed
+ *   before s20search or split by PostgreSQL), when two or more words are summed and its overlaps
+ *   are NULL, when its uncounted words are not listed (or, for digits, its numbers not by line),
+ *   when more than MIXED_LINES_MAX listed lines are to be read, or when the cursor cuts it.
+ * A chunk whose counted and uncounted words do not hold the word adds nothing. Plus the unsealed
+ * tail. Digits alone (`" 502"`) are counted so too: the counted numbers are words like the others,
+ * and the uncounted ones' lines are in the numbers by line.
+ */
+export async function countEdgedWord(
+  db: DbOrTx,
+  keys: { nodeKey: number; runKey: number },
+  term: EdgedWord,
+  levels: readonly string[],
+  after: number,
+): Promise<ChunkCount> {
+  const { word } = term;
+  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+  const like = `%${word}%`;
+  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+  const inWords = sql`SELECT first_seq, listed,
+                           CASE WHEN listed THEN ${edgedListedLines(sql.raw('words'), term)} END AS lines
+                    FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
+  const hits = DIGITS.test(word)
+    ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
+          FROM (${inWords} UNION ALL
+                SELECT first_seq, numbers_by_line,
+                       CASE WHEN numbers_by_line THEN ${numberLines(sql.raw('numbers'), word)} END
+                FROM log_chunks
+                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
+    : inWords;
+  // A counted word holding the word in the term's place.
+  const placed =
+    term.before && term.after
+      ? sql`u.w = ${word}`
+      : term.before
+        ? sql`left(u.w, ${word.length}) = ${word}`
+        : sql`right(u.w, ${word.length}) = ${word}`;
+  const text = term.before + word + term.after;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    // The end of the sealed lines first, and only chunks up to it (as termLines: a chunk sealed
+    // between the two statements is left to the tail's range).
+    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
+    const rows = await selectRows<{
+      lo: number;
+      hi: number;
+      edges: boolean;
+      hit: boolean;
+      lines: string | null;
+      words: string[] | null;
+      before: string[] | null;
+      after: string[] | null;
+      counts: string[] | null;
+      overlaps: string | null;
+    }>(
+      tx,
+      // Each subscript of `counts` decompresses it: one slice a candidate word, only for them.
+      sql`WITH hit AS MATERIALIZED (${hits})
+          SELECT c.first_seq AS lo, c.last_seq AS hi, c.edges IS NOT NULL AS edges,
+                 h.first_seq IS NOT NULL AS hit, CASE WHEN h.listed THEN h.lines END AS lines,
+                 m.words, m.before, m.after, m.counts,
+                 CASE WHEN m.n > 1 THEN c.word_overlaps END AS overlaps
+          FROM log_chunks c LEFT JOIN hit h ON h.first_seq = c.first_seq
+          CROSS JOIN LATERAL (
+            SELECT count(*) AS n, array_agg(u.w ORDER BY u.i) AS words,
+                   array_agg(split_part(c.edges, E'\n', 2 * u.i::int - 1) ORDER BY u.i) AS before,
+                   array_agg(split_part(c.edges, E'\n', 2 * u.i::int) ORDER BY u.i) AS after,
+                   array_agg(array_to_string(c.counts[u.i:u.i], ',') ORDER BY u.i) AS counts
+            FROM unnest(CASE WHEN strpos(c.counted, ${word}) > 0
+                             THEN string_to_array(c.counted, ' ') END) WITH ORDINALITY u(w, i)
+            WHERE ${placed}) m
+          WHERE c.node_key = ${keys.nodeKey} AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}
+            AND (m.n > 0 OR h.first_seq IS NOT NULL)
+          ORDER BY c.first_seq`,
+    );
+    const read: LineRange[] = [];
+    let counted = 0;
+    // Listed lines to read, and beside each the words summed in its chunk (space-joined).
+    const seqs: number[] = [];
+    const summedOf: string[] = [];
+    for (const row of rows) {
+      const whole = { nodeKey: keys.nodeKey, lo: row.lo, hi: row.hi };
+      if (row.lo <= after) {
+        read.push(whole);
+        continue;
+      }
+      const holding = row.words ?? [];
+      const summed: number[] = [];
+      let tells = true;
+      for (const i of holding.keys()) {
+        const says = row.edges
+          ? [
+              edgeSays(row.before![i]!, term.before, 'before'),
+              edgeSays(row.after![i]!, term.after, 'after'),
+            ]
+          : ['unknown'];
+        if (says.includes('none')) continue;
+        if (says.includes('unknown')) tells = false;
+        else summed.push(i);
+      }
+      if (
+        !tells ||
+        (summed.length > 1 && row.overlaps === null) ||
+        (row.hit && row.lines === null)
+      ) {
+        read.push(whole);
+        continue;
+      }
+      const listed = row.hit
+        ? [...decodeLineEntries(row.lines!)].filter((e) => at.includes(entryLevel(e)))
+        : [];
+      if (listed.length > MIXED_LINES_MAX) {
+        read.push(whole);
+        continue;
+      }
+      const perLevel = summed.map((i) => row.counts![i]!.split(',').map(Number));
+      counted += perLevel.reduce((sum, n) => sum + at.reduce((s, l) => s + n[l]!, 0), 0);
+      if (summed.length > 1) {
+        // Lines holding k > 1 of the summed words were summed k times.
+        const inSum = new Set(summed.map((i) => holding[i]!));
+        for (const group of row.overlaps!.split('\n')) {
+          const [held, lines] = group.split('!') as [string, string];
+          const k = held.split(' ').filter((w) => inSum.has(w)).length;
+          if (k > 1) {
+            const n = lines.split(',').map(Number);
+            counted += (1 - k) * at.reduce((s, l) => s + n[l]!, 0);
+          }
+        }
+      }
+      const names = summed.map((i) => holding[i]!).join(' ');
+      for (const entry of listed) {
+        seqs.push(row.lo + entryLine(entry));
+        summedOf.push(names);
+      }
+    }
+    // A listed line holding the term but none of the words summed in its chunk.
+    counted += await countLinesWhere(
+      tx,
+      keys,
+      seqs,
+      summedOf,
+      (message, names) =>
+        sql`${messageMatches(message, text)}
+            AND NOT (string_to_array(${names}, ' ') && ${words(searchable(message))})`,
     );
     read.push({ nodeKey: keys.nodeKey, lo: Math.max(sealedTo, after) + 1, hi: UNSEALED_END });
     return { counted, read, sealedTo, chunks: Math.max(0, sealedTo - after) / CHUNK_LINES };

@@ -39,6 +39,8 @@ import {
   countableTerm,
   CHUNK_LINES,
   countFromChunks,
+  countEdgedWord,
+  edgedWord,
   termLines,
   chunkPatterns,
   phraseTerm,
@@ -1321,8 +1323,10 @@ async function countRest(db: DbOrTx, keys: LogKeys | null, chunks: ChunkCount, l
  * A node run's count of a term from its chunks' rows after seq `after`: a word or a part of one
  * (`term`, countableTerm's) from the words' counts; any other term (several words, punctuation)
  * from the lines listed for its words (`patternsOf`, chunkPatterns', db/log-chunks.ts
- * termLines), and a term of two words or more (`q`, phraseTerm's) from the chunks' kept pairs
- * where they tell. Null when the chunks index no word of it.
+ * termLines), a term of two words or more (`q`, phraseTerm's) from the chunks' kept pairs
+ * where they tell, and one word with separators around it (edgedWord's: `" failed"`,
+ * `"failed "`) from its counted words' edges where they tell (countEdgedWord). Null when the
+ * chunks index no word of it.
  */
 async function nodeCountFromChunks(
   db: DbOrTx,
@@ -1334,6 +1338,8 @@ async function nodeCountFromChunks(
   after: number,
 ): Promise<ChunkCount | null> {
   if (term) return countFromChunks(db, keys, term, levels, after);
+  const edged = edgedWord(q);
+  if (edged) return countEdgedWord(db, keys, edged, levels, after);
   const patterns = await patternsOf();
   return patterns.length ? termLines(db, keys, patterns, after, phraseTerm(q), levels) : null;
 }

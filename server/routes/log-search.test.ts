@@ -560,20 +560,20 @@ describe('counts kept for sealed lines (log_search_counts)', () => {
   });
 
   it('keeps the first step of a count in steps and extends it with the second', async () => {
-    // "line " is in every line: counted in steps (the index rules out no chunk, and a term with
-    // a space is not counted from the chunks' word counts).
+    // " ok" is in every line: counted in steps (a word under 3 characters: the chunk index
+    // rules out no chunk, and its word counts cannot count it).
     const { work } = await nodeRunWith(3 * CHUNK_LINES + 5);
     await sealLogChunks(t.database.db);
-    const first = await nodeLogs(work, `q=line%20&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    const first = await nodeLogs(work, `q=%20ok&total=only&cursor=0&upTo=${CHUNK_LINES}`);
     expect([first.total, first.nextCursor]).toEqual([CHUNK_LINES, String(CHUNK_LINES)]);
     expect(await kept(work)).toMatchObject([{ sealedTo: CHUNK_LINES, matches: CHUNK_LINES }]);
-    const rest = await nodeLogs(work, `q=line%20&total=only&cursor=${CHUNK_LINES}&upTo=2147483647`);
+    const rest = await nodeLogs(work, `q=%20ok&total=only&cursor=${CHUNK_LINES}&upTo=2147483647`);
     expect([rest.total, rest.nextCursor]).toEqual([2 * CHUNK_LINES + 5, null]);
     expect(await kept(work)).toMatchObject([
       { sealedTo: 3 * CHUNK_LINES, matches: 3 * CHUNK_LINES },
     ]);
     // From then on the first step answers the whole count.
-    const again = await nodeLogs(work, `q=line%20&total=only&cursor=0&upTo=${CHUNK_LINES}`);
+    const again = await nodeLogs(work, `q=%20ok&total=only&cursor=0&upTo=${CHUNK_LINES}`);
     expect([again.total, again.nextCursor]).toEqual([3 * CHUNK_LINES + 5, null]);
   });
 
@@ -699,9 +699,11 @@ describe('counts from the chunks’ word counts', () => {
     );
     expect(await firstCount(work, 'q=failed')).toBe(want + 2);
     expect(await firstCount(work, 'q=FAIL')).toBe(want + 2);
-    // A term with a space (or under 3 characters) reads the lines as before.
+    // A term with a space after the word reads the lines ("failed" ends them: its chunks' edges
+    // cannot say what follows it); one with a space before it is counted from the counts too,
+    // every "failed" having a space before it (s21edge).
     expect(await firstCount(work, 'q=failed%20')).toBe(0);
-    expect(await firstCount(work, 'q=%20failed')).toBe(want);
+    expect(await firstCount(work, 'q=%20failed')).toBe(want + 2);
   });
 
   it('sums a term inside several counted words less the lines saying two of them: a wrong overlap changes the answer', async () => {
@@ -1086,6 +1088,25 @@ describe('counts from the chunks’ word counts', () => {
       ' returned, disk',
       '=alice ',
     );
+    // One word with separators around it (s21edge): counted from its counted words' edges where
+    // every occurrence has them, else read.
+    terms.push(
+      ' failed',
+      'failed ',
+      'failed:',
+      ' fail',
+      'ailed, ',
+      ' gateway',
+      'gateway ',
+      ' 503',
+      '503,',
+      ' 7502',
+      '750 ',
+      ' timeouts',
+      ' 10ms ',
+      '\tqueue',
+      '-id42',
+    );
     // Digits inside numbers (counted from the numbers by line, s19search), inside a counted word
     // too ("5021" in "e5021"), across a newline; and terms of them the words' lines narrow.
     terms.push('4123', '412', '123', '5021', '021', '000', '99999', '4123 ', '=14123', 'n=2');
@@ -1287,6 +1308,193 @@ describe('counts of phrases with a separator before or after from the chunks’ 
   }, 120_000);
 });
 
+describe('counts of one word with separators around it from the chunks’ edges', () => {
+  // Up to 4 chunks of 20 read for a term: few enough that the count reads them alone, not the
+  // whole node run (readsFew), so the chunks the edges answer are answered from their rows.
+  const CHUNKS = 20;
+  /** "failed" and "failedover" (both counted, both after a space), some lines saying both. */
+  const TWO_WORDS = 1;
+  /** One line starts with "failed:" (no separator before it there: its chunk is read). */
+  const AT_START = 2;
+  /** One line ends with "failed" (nothing after it: read for a separator after). */
+  const AT_END = 3;
+  /** One line says "failed" after a newline inside the message. */
+  const NEWLINE = 4;
+  /** Rare words holding "failed" (listed, their lines read one by one), one beside "failed". */
+  const LISTED = 5;
+  /** Its edges as a chunk sealed before s20search (NULL). */
+  const SEALED_BEFORE = 6;
+  /** As TWO_WORDS, its overlaps NULL (a chunk sealed before s18search). */
+  const NO_OVERLAPS = 7;
+  /** "failed " with a space after it, never ": ". */
+  const SPACE_AFTER = 8;
+  const colour = (w: string) => `\u001b[31m${w}\u001b[0m`;
+
+  /**
+   * Line i (0-based): in every 10th, "req <i> failed: upstream 502 now" (a colour around
+   * "failed" in some, a newline before " failed" in others, "unfailed" instead in every 110th),
+   * varied by chunk as above; "item <i> ok" in the others. Ids are uncounted numbers (by line):
+   * those holding "502" are listed for " 502" and "502 ".
+   */
+  const message = (i: number) => {
+    const chunk = Math.floor(i / CHUNK_LINES);
+    const k = i % CHUNK_LINES;
+    if (i % 10 !== 0) return `item ${i} ok`;
+    if (chunk === TWO_WORDS || chunk === NO_OVERLAPS) {
+      if (i % 20 === 0) return `req ${i} failed: failedover now`;
+      return i % 3 ? `req ${i} failedover now` : `req ${i} failed: upstream 502 now`;
+    }
+    // (One line of every 10 is such a line: the one in [2000, 2010) of the chunk.)
+    const once = Math.floor(k / 10) === 200;
+    if (chunk === AT_START && once) return `failed: at the start ${i}`;
+    if (chunk === AT_END && once) return `req ${i} it failed`;
+    if (chunk === NEWLINE && once) return `req ${i}\nfailed: upstream`;
+    if (chunk === LISTED && Math.floor(k / 10) % 100 === 0) {
+      const rare = [`job ${i} failedx now`, `job ${i} xfailed: now`, `req ${i} failed: failedx`];
+      return rare[Math.floor(k / 1000) % 3]!;
+    }
+    if (chunk === SPACE_AFTER) return `job ${i} failed now 502`;
+    if (i % 110 === 0) return `req ${i} unfailed again`;
+    if (i % 70 === 0) return `req ${i}\n failed: upstream 502 now`;
+    if (i % 30 === 0) return `req ${i} ${colour('failed')}: upstream 502 now`;
+    return `req ${i} failed: upstream 502 now`;
+  };
+  const level = (i: number) => (i % 100 === 0 ? 'ERROR' : i % 3 === 0 ? 'WARN' : 'INFO');
+
+  it('sums the counted words whose edges say every occurrence has the separators, reads the rest, as a scan answers', async () => {
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: level(i),
+      message: message(i),
+    }));
+    const work = await nodeRunOfLines(logs);
+    await sealLogChunks(t.database.db);
+    const chunk = async (at: number) => {
+      const [row] = await selectRows<{ counted: string; words: string; overlaps: string }>(
+        t.database.db,
+        sql`SELECT counted, words, word_overlaps AS overlaps FROM log_chunks
+            WHERE node_key = ${keyOf(work)} AND first_seq = ${at * CHUNK_LINES + 1}`,
+      );
+      return row!;
+    };
+    // The words as this test means them: counted, or listed (rare).
+    expect((await chunk(0)).counted.split(' ')).toEqual(
+      expect.arrayContaining(['failed', 'unfailed', '502']),
+    );
+    expect((await chunk(TWO_WORDS)).counted.split(' ')).toEqual(
+      expect.arrayContaining(['failed', 'failedover']),
+    );
+    expect((await chunk(TWO_WORDS)).overlaps).toMatch(/^failed failedover!/m);
+    expect((await chunk(LISTED)).words).toMatch(/(^| )failedx!.* xfailed!/);
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET edges = NULL
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${SEALED_BEFORE * CHUNK_LINES + 1}`,
+    );
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET word_overlaps = NULL
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${NO_OVERLAPS * CHUNK_LINES + 1}`,
+    );
+    const terms = [
+      ' failed',
+      'failed ',
+      'failed:',
+      ' failed:',
+      ' failed: ',
+      'FAILED:',
+      ' Failed',
+      ':failed',
+      '\tfailed',
+      '  failed',
+      '\n failed',
+      ' fail',
+      'ailed ',
+      'ailed:',
+      ' ailed',
+      'failedover ',
+      ' failedover',
+      ' failedx',
+      'failedx ',
+      ' unfailed ',
+      ' 502',
+      '502 ',
+      ' 502 ',
+      '502,',
+      ' now',
+      'now ',
+      ' req',
+      ' item ',
+    ];
+    const filters = ['', 'ERROR', 'WARN,INFO'];
+    // From the start, and from a cursor cutting AT_START (read from the cursor, whatever its
+    // edges say) in steps: to the end at once where few chunks are read.
+    const cursors = [
+      [0, undefined],
+      [AT_START * CHUNK_LINES + 77, 4 * CHUNK_LINES],
+    ] as const;
+    const want = (term: string, levels: string, cursor: number) =>
+      logs.filter(
+        (l, i) =>
+          i + 1 > cursor &&
+          (!levels || levels.split(',').includes(l.level)) &&
+          stripAnsi(l.message).toLowerCase().includes(term.toLowerCase()),
+      ).length;
+    const total = async (term: string, levels: string, cursor: number, upTo?: number) => {
+      const query =
+        `q=${encodeURIComponent(term)}` +
+        levels
+          .split(',')
+          .filter(Boolean)
+          .map((l) => `&level=${l}`)
+          .join('');
+      let sum = 0;
+      for (let q = upTo === undefined ? query : `${query}&cursor=${cursor}&upTo=${upTo}`; ;) {
+        const page = await nodeLogs(work, `${q}&total=only`);
+        sum += page.total ?? 0;
+        if (page.nextCursor === null) return sum;
+        q = `${query}&cursor=${page.nextCursor}&upTo=2147483647`;
+      }
+    };
+    for (const term of terms)
+      for (const levels of filters)
+        for (const [cursor, upTo] of cursors) {
+          const label = `${JSON.stringify(term)} ${levels} ${cursor}`;
+          await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+          expect(await total(term, levels, cursor, upTo), `${label} first`).toBe(
+            want(term, levels, cursor),
+          );
+          expect(await total(term, levels, cursor, upTo), `${label} again`).toBe(
+            want(term, levels, cursor),
+          );
+        }
+    // One more line at INFO in every chunk's count of "failed": the answer follows in the chunks
+    // whose edges say every "failed" has the separator (and that are not read for another
+    // reason), not in those read nor in those whose edges say none has it.
+    const [{ n } = { n: 0 }] = await selectRows<{ n: number }>(
+      t.database.db,
+      sql`WITH u AS (
+            UPDATE log_chunks
+            SET counts[array_position(string_to_array(counted, ' '), 'failed')][2] =
+                counts[array_position(string_to_array(counted, ' '), 'failed')][2] + 1
+            WHERE node_key = ${keyOf(work)} RETURNING 1)
+          SELECT count(*)::int AS n FROM u`,
+    );
+    expect(n).toBe(CHUNKS);
+    const follows = async (term: string, more: number) => {
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      expect(await total(term, '', 0), term).toBe(want(term, '', 0) + more);
+      await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+      expect(await total(term, 'WARN', 0), `${term} WARN`).toBe(want(term, 'WARN', 0));
+    };
+    // " failed": read in AT_START, NEWLINE, SEALED_BEFORE, NO_OVERLAPS (two words summed).
+    await follows(' failed', CHUNKS - 4);
+    // "failed:": read in AT_END, SEALED_BEFORE; none in SPACE_AFTER.
+    await follows('failed:', CHUNKS - 3);
+    // "failed ": every "failed" but SPACE_AFTER's has ": " after it (none); AT_END, SEALED_BEFORE read.
+    await follows('failed ', 1);
+    // A word starting with "failed" too, "failedover" (TWO_WORDS, less the lines holding both).
+    await follows(' fail', CHUNKS - 4);
+  }, 240_000);
+});
+
 describe('counts of phrases of three words or more from the chunks’ kept pairs', () => {
   // 3 chunks of 13 read: few enough that the count reads them alone, not the whole node run.
   const CHUNKS = 13;
@@ -1427,6 +1635,9 @@ describe('counts from listed lines (a term inside uncounted words)', () => {
     terms.push('412', '123', '41234', 'req4', 'items', 'item', 'zzzq', 'reset by', 'peer reset');
     // Terms of several words or with punctuation, some of whose words are listed only.
     terms.push('reset pool', 'req4123 done', '4123:', 'JOB 41234', 'pool ', ' 4123');
+    // One word with separators around it (s21edge): a counted word's edges, listed lines, and
+    // the chunk split by PostgreSQL (no edges, nothing listed) read.
+    terms.push(' reset', 'reset ', 'reset=', ' resetting', 'item ', ' done', 'done ', ' spool');
     // Rare words only (listed), one line holding three of them.
     terms.push('spool', 'SPOO', 'oom', 'q4123');
     for (const term of terms) {
