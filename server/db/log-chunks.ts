@@ -1228,7 +1228,7 @@ export async function countEdgedWord(
     ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
           FROM (${inWords} UNION ALL
                 SELECT first_seq, numbers_by_line,
-                       CASE WHEN numbers_by_line THEN ${numberLines(sql.raw('numbers'), word)} END
+                       ${numberLines('', word)}
                 FROM log_chunks
                 WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
     : inWords;
