@@ -4,6 +4,7 @@ import {
   decodeLineEntries,
   DIGITS,
   EDGE_MAX,
+  LINE_EDGE,
   ENTRY_LEVELS,
   entryLevel,
   entryLine,
@@ -1172,8 +1173,9 @@ const edgedListedLines = (column: SQL, term: EdgedWord) => {
  * What a chunk's edge of a counted word (chunkEdges': the separators ending every run before
  * each of its occurrences, `side` 'before', or starting every run after, 'after') says of
  * `separator` around every occurrence: `all` hold it (the edge ends, or starts, with it), `none`
- * can (the two differ within the shorter: every run ends with the edge), or `unknown` (the edge
- * is '' — an occurrence starts or ends its line, or the runs differ — or a part of the separator).
+ * can (the two differ within the shorter: every run ends with the edge; or LINE_EDGE: every
+ * occurrence starts, or ends, its line), or `unknown` (the edge is '' — some occurrences start or
+ * end their line and some not, or the runs differ — or a part of the separator).
  */
 export function edgeSays(
   edge: string,
@@ -1181,6 +1183,7 @@ export function edgeSays(
   side: 'before' | 'after',
 ): 'all' | 'none' | 'unknown' {
   if (!separator) return 'all';
+  if (edge === LINE_EDGE) return 'none';
   const holds = (a: string, b: string) => (side === 'before' ? a.endsWith(b) : a.startsWith(b));
   if (holds(edge, separator)) return 'all';
   if (edge === '' || holds(separator, edge)) return 'unknown';

@@ -6,6 +6,7 @@ import {
   decodeLineEntries,
   entryLevel,
   entryLine,
+  LINE_EDGE,
   OVERLAP_MAX_GROUPS,
   plainWords,
 } from './log-words';
@@ -125,10 +126,15 @@ describe('chunkWords', () => {
     const long = chunkWords('x ---------- go ;\ny ---------- go ;\n\u0001 go ;', '111', 3, 4);
     expect(long.counted).toBe('go');
     expect(long.edges.split('\n')).toEqual([' ', ' ;']);
+    // A word that ends every line saying it: LINE_EDGE after it (no separator ever follows it).
     const dashes = chunkWords('x ---------- go\ny ---------- go\nz ---------- go', '111', 3, 4);
-    expect(dashes.edges.split('\n')).toEqual(['------- ', '']);
-    // A word said at a line's start: nothing before it; the runs compared where each is said.
+    expect(dashes.edges.split('\n')).toEqual(['------- ', LINE_EDGE]);
+    // Said at a line's start once and after separators elsewhere: nothing common before it.
     expect(chunkWords('go, a\n go, b\n:go, c', '111', 3, 4).edges).toBe('\n, ');
+    // Starting every line saying it: LINE_EDGE before;
+    // a newline inside a message is a separator, not a line's start.
+    expect(chunkWords('go a\ngo b\ngo', '111', 3, 4).edges.split('\n')).toEqual([LINE_EDGE, '']);
+    expect(chunkWords('go a\ngo b\n\u0001go c', '111', 3, 4).edges.split('\n')).toEqual(['', ' ']);
   });
 });
 

@@ -329,14 +329,24 @@ function grown(said: Int32Array, characters: number): Int32Array {
  */
 export const EDGE_MAX = 8;
 
+/**
+ * chunkEdges' edge before (after) a counted word every occurrence of which starts (ends) its line:
+ * no separator is ever there (`" processed"` in lines starting with "processed" counts none
+ * without reading them). Not a separator, so a phrase's check of a separator never matches it
+ * (chainLines reads such a chunk, as it did when the edge was ''). Written since session 18;
+ * chunks sealed before say '' there (read).
+ */
+export const LINE_EDGE = '\u00b6';
+
 /** A separator that a line's separators run holds (NEWLINE_IN_MESSAGE among them): not a newline. */
 const inRun = (c: number) => c < 128 && SEPARATOR[c] === 1 && c !== 10;
 
 /**
  * What every occurrence of each counted word in the chunk has around it within its line: the
- * longest run of separators (EDGE_MAX at most) that ends every separator run before it (''
- * when one occurrence starts its line, or two runs end differently), and the longest that starts
- * every run after it ('' when one ends its line). For each counted word (`counted`'s order) the
+ * longest run of separators (EDGE_MAX at most) that ends every separator run before it (LINE_EDGE
+ * when every occurrence starts its line; '' when some do and some not, or two runs end
+ * differently), and the longest that starts every run after it (LINE_EDGE when every occurrence
+ * ends its line, '' when some do). For each counted word (`counted`'s order) the
  * one, a newline, the other; newline-joined (no run holds a newline: it ends a line). So a
  * phrase with a separator before it (` returned 502`) lies exactly where its words do in a chunk
  * where that separator ends every run before its first word, which is counted and whole
@@ -363,11 +373,14 @@ function chunkEdges(
     const start = said[o + 1]!;
     const end = said[o + 2]!;
     const k = before[w]!;
-    if (k < 0) {
+    if (k === -1) {
       let n = 0;
       while (n < EDGE_MAX && start - n > 0 && inRun(text.charCodeAt(start - n - 1))) n++;
       startOf[w] = start;
-      before[w] = n;
+      // No separator before it: it starts its line (a word's start follows a separator or a newline).
+      before[w] = n === 0 ? -2 : n;
+    } else if (k === -2) {
+      if (start > 0 && text.charCodeAt(start - 1) !== 10) before[w] = 0;
     } else if (k > 0) {
       const at = startOf[w]!;
       let n = 0;
@@ -380,11 +393,13 @@ function chunkEdges(
       before[w] = n;
     }
     const m = after[w]!;
-    if (m < 0) {
+    if (m === -1) {
       let n = 0;
       while (n < EDGE_MAX && end + n < last && inRun(text.charCodeAt(end + n))) n++;
       endOf[w] = end;
-      after[w] = n;
+      after[w] = n === 0 ? -2 : n;
+    } else if (m === -2) {
+      if (end < last && text.charCodeAt(end) !== 10) after[w] = 0;
     } else if (m > 0) {
       const at = endOf[w]!;
       let n = 0;
@@ -395,8 +410,8 @@ function chunkEdges(
   const out: string[] = [];
   for (let w = 0; w < countedCount; w++)
     out.push(
-      text.slice(startOf[w]! - Math.max(0, before[w]!), startOf[w]!),
-      text.slice(endOf[w]!, endOf[w]! + Math.max(0, after[w]!)),
+      before[w] === -2 ? LINE_EDGE : text.slice(startOf[w]! - Math.max(0, before[w]!), startOf[w]!),
+      after[w] === -2 ? LINE_EDGE : text.slice(endOf[w]!, endOf[w]! + Math.max(0, after[w]!)),
     );
   return out.join('\n');
 }

@@ -1328,6 +1328,8 @@ describe('counts of one word with separators around it from the chunks’ edges'
   const NO_OVERLAPS = 7;
   /** "failed " with a space after it, never ": ". */
   const SPACE_AFTER = 8;
+  /** "failed" starts every line saying it: its edge before is LINE_EDGE (none for " failed"). */
+  const LINE_START = 9;
   const colour = (w: string) => `\u001b[31m${w}\u001b[0m`;
 
   /**
@@ -1354,6 +1356,7 @@ describe('counts of one word with separators around it from the chunks’ edges'
       return rare[Math.floor(k / 1000) % 3]!;
     }
     if (chunk === SPACE_AFTER) return `job ${i} failed now 502`;
+    if (chunk === LINE_START) return `failed: upstream 502 now ${i}`;
     if (i % 110 === 0) return `req ${i} unfailed again`;
     if (i % 70 === 0) return `req ${i}\n failed: upstream 502 now`;
     if (i % 30 === 0) return `req ${i} ${colour('failed')}: upstream 502 now`;
@@ -1484,14 +1487,32 @@ describe('counts of one word with separators around it from the chunks’ edges'
       await t.database.db.execute(sql`DELETE FROM log_search_counts`);
       expect(await total(term, 'WARN', 0), `${term} WARN`).toBe(want(term, 'WARN', 0));
     };
-    // " failed": read in AT_START, NEWLINE, SEALED_BEFORE, NO_OVERLAPS (two words summed).
-    await follows(' failed', CHUNKS - 4);
+    // " failed": read in AT_START, NEWLINE, SEALED_BEFORE, NO_OVERLAPS (two words summed); none
+    // in LINE_START (every "failed" starts its line).
+    await follows(' failed', CHUNKS - 5);
     // "failed:": read in AT_END, SEALED_BEFORE; none in SPACE_AFTER.
     await follows('failed:', CHUNKS - 3);
     // "failed ": every "failed" but SPACE_AFTER's has ": " after it (none); AT_END, SEALED_BEFORE read.
     await follows('failed ', 1);
     // A word starting with "failed" too, "failedover" (TWO_WORDS, less the lines holding both).
-    await follows(' fail', CHUNKS - 4);
+    await follows(' fail', CHUNKS - 5);
+    // LINE_START is answered from its row, not read: its lines made to say " failed" change
+    // nothing (a scan would find every one of them).
+    const [{ changed } = { changed: 0 }] = await selectRows<{ changed: number }>(
+      t.database.db,
+      sql`WITH u AS (
+            UPDATE log_blocks
+            SET messages = ARRAY(SELECT replace(m, 'failed:', 'now failed:')
+                                 FROM unnest(messages) WITH ORDINALITY x(m, o) ORDER BY o)
+            WHERE node_key = ${keyOf(work)} AND first_seq > ${LINE_START * CHUNK_LINES}
+              AND last_seq <= ${(LINE_START + 1) * CHUNK_LINES}
+              AND array_to_string(messages, E'\n') LIKE '%failed:%'
+            RETURNING 1)
+          SELECT count(*)::int AS changed FROM u`,
+    );
+    expect(changed).toBeGreaterThan(0);
+    await t.database.db.execute(sql`DELETE FROM log_search_counts`);
+    expect(await total(' failed', '', 0)).toBe(want(' failed', '', 0) + CHUNKS - 5);
   }, 240_000);
 });
 
