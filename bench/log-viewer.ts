@@ -732,6 +732,9 @@ async function searchAB(baseRoot: string, databaseUrl: string, targets: Target[]
             loadavg()[0]!.toFixed(1),
           ];
           log(row.join(' | '));
+          // Where each search's time went: its log requests, sent–answered after the term was in.
+          for (const f of [filled, common, rare, phrase, pair])
+            log(`  ${at} "${f.term}" requests: ${f.requests.join('; ')}`);
           rows.push(row);
         }
         await context.close();
