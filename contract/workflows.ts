@@ -311,13 +311,6 @@ export const logsQuerySchema = z.object({
    * counted to the end at once). A common term's count in steps: the viewer shows "at least".
    */
   upTo: seqCursor.optional(),
-  /**
-   * [ext] With `q`: the answer also carries `around`, the lines of the whole log (no level, no
-   * term) within this many of the page's first line, before and after it. A viewer opening a
-   * search on its first match shows it from this one answer, instead of asking for its lines
-   * once the match is known.
-   */
-  around: z.coerce.number().int().min(1).max(1000).optional(),
 });
 export type LogsQuery = z.infer<typeof logsQuerySchema>;
 
@@ -332,8 +325,6 @@ export const logsPageSchema = z.object({
    * chips; a run poll with `ignoreLogCounts=true` leaves them to the log).
    */
   counts: logCountsSchema.optional(),
-  /** [ext] With `around` (and a line in `logs`): the log's lines around the first one, in order. */
-  around: z.array(logLineSchema).optional(),
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 

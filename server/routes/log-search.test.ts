@@ -53,7 +53,6 @@ interface Page {
   logs: LogLine[];
   nextCursor: string | null;
   total?: number;
-  around?: LogLine[];
 }
 
 async function nodeLogs(nodeRun: string, query: string): Promise<Page> {
@@ -251,46 +250,6 @@ describe('log search over sealed chunks and the unsealed tail', () => {
     expect(found).toEqual([IN_FIRST, IN_SECOND, IN_TAIL]);
     const fromSecond = await nodeLogs(work, `q=needle&total=false&limit=1&cursor=${IN_FIRST}`);
     expect(seqs(fromSecond)).toEqual([IN_SECOND]);
-  });
-
-  it('brings the whole log’s lines around its first match (around), clipped at the log’s start', async () => {
-    await sealLogChunks(t.database.db);
-    const range = (from: number, to: number) =>
-      Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    const page = await nodeLogs(work, `q=needle&total=false&limit=1&cursor=${IN_FIRST}&around=150`);
-    expect(seqs(page)).toEqual([IN_SECOND]);
-    expect(page.around!.map((l) => l.seq)).toEqual(range(IN_SECOND - 150, IN_SECOND + 150));
-    // Every line, whatever its level or text: the log as its unfiltered view shows it.
-    const special: Record<number, string> = {
-      [CHUNK_LINES]: 'boundary left',
-      [CHUNK_LINES + 1]: 'right of the boundary',
-      [IN_SECOND]: 'another NEEDLE, second chunk',
-    };
-    expect(page.around!.map((l) => [l.seq, l.logLevel, l.log])).toEqual(
-      range(IN_SECOND - 150, IN_SECOND + 150).map((seq) => [
-        seq,
-        seq % 50 === 0 ? 'ERROR' : 'INFO',
-        special[seq] ?? `line ${seq} ok`,
-      ]),
-    );
-    // Near the start: from the first line.
-    expect((await nodeLogs(work, 'q=needle&limit=1&around=10')).around!.map((l) => l.seq)).toEqual(
-      range(1, IN_FIRST + 10),
-    );
-    // A whole run's log: by run seq, the match in the middle.
-    const inRun = await runLogs(run, `q=needle&limit=1&cursor=${IN_FIRST}&around=3`);
-    const at = inRun.logs[0]!.seq;
-    expect(inRun.around!.map((l) => l.seq)).toEqual(range(at - 3, at + 3));
-    expect(inRun.around![3]!.log).toBe('another NEEDLE, second chunk');
-    // No match, no lines around it.
-    expect((await nodeLogs(work, 'q=zzzq&limit=1&around=10')).around).toBeUndefined();
-    // Without a search, or with no lines asked for: refused, saying what goes with it.
-    for (const query of ['around=10', 'q=needle&total=only&around=10']) {
-      const refused = await t.api('admin', 'GET', `/workflows/nodes/runs/${work}/logs?${query}`);
-      expect(refused.status, query).toBe(422);
-      expect(refused.body).toMatchObject({ ok: false, error: 'invalid_request' });
-      expect((refused.body as { message: string }).message).toMatch(/around .*goes with q/);
-    }
   });
 
   it('counts in steps with upTo: the matches after the cursor up to a seq, and where to go on', async () => {

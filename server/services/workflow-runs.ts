@@ -387,11 +387,6 @@ export async function pollLogs(
   ifNoneMatch: string | undefined,
   signal?: AbortSignal,
 ) {
-  if (query.around !== undefined && (!query.q || query.total === 'only')) {
-    throw invalid(
-      'around brings the lines around a search’s first match: it goes with q and lines (not total=only)',
-    );
-  }
   const state = await logScopeState(db, of, actor);
   if (!state) {
     throw 'nodeRun' in of
@@ -415,17 +410,6 @@ export async function pollLogs(
   const page = query.q
     ? await withCancel(db, signal, (session) => readLogPage(session, scope, query))
     : await readLogPage(db, scope, query);
-  // The whole log's lines around the first match (by seq, or run seq for a run's log), by
-  // position: an index range.
-  const first = page.rows[0]?.[page.seqOf];
-  const around =
-    query.around !== undefined && first !== undefined
-      ? await readLogPage(db, scope, {
-          cursor: String(Math.max(0, first - query.around - 1)),
-          limit: Math.min(first, query.around + 1) + query.around,
-          total: 'false',
-        })
-      : null;
   return {
     unchanged: false as const,
     etag,
@@ -434,7 +418,6 @@ export async function pollLogs(
       nextCursor: page.nextCursor,
       total: page.total,
       counts: state.counts,
-      ...(around ? { around: around.rows.map((r) => toNodeRunLogLine(r, around.seqOf)) } : {}),
     },
   };
 }

@@ -41,12 +41,6 @@ export function isContiguous(filter: LogFilter): boolean {
 
 export const pageOf = (position: number) => Math.floor(position / PAGE_SIZE);
 
-/**
- * Lines each side of a search match's line that the log holds before it scrolls there: asked for
- * with a search's first match (the server's `around`), or fetched when going to another match.
- */
-export const AROUND_MATCH = 150;
-
 // ---- sparse paged lines --------------------------------------------------------------------
 
 export interface Page {

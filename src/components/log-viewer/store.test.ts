@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubSessionStorage } from '../../lib/test-stubs';
-import { AROUND_MATCH, PAGE_SIZE } from './model';
 import { logView, openLog } from './store';
 
 const errorLine = (seq: number) => ({
@@ -304,50 +303,6 @@ describe('a search view whose count is held (holdCount)', () => {
     view.startCount();
     await settle();
     expect(requests).toHaveLength(2);
-  });
-
-  it('asks for the log around its first match without a level filter, which the unfiltered view takes', async () => {
-    const requests = pendingNetwork();
-    // The unfiltered view, opened (its length known).
-    const all = logView({ nodeRunId: 'wfnr_around' }, { levels: [], q: '' });
-    const head = all.open('head');
-    await settle();
-    requests[0]!.answer({
-      ok: true,
-      logs: Array.from({ length: 200 }, (_, i) => errorLine(i + 1)),
-      nextCursor: '200',
-      total: 100_000,
-    });
-    await head;
-    const search = logView({ nodeRunId: 'wfnr_around' }, { levels: [], q: 'needle' });
-    search.holdCount();
-    const opened = search.open('head');
-    await settle();
-    // Enough for every page the search then shows whole (AROUND_MATCH lines each side).
-    const asked = AROUND_MATCH + PAGE_SIZE - 1;
-    expect(requests[1]!.url.searchParams.get('around')).toBe(String(asked));
-    const around = Array.from({ length: 2 * asked + 1 }, (_, i) => errorLine(50_000 - asked + i));
-    requests[1]!.answer({ ok: true, logs: [errorLine(50_000)], nextCursor: '50000', around });
-    await opened;
-    expect(search.around).toHaveLength(2 * asked + 1);
-    all.offerLines(search.around!);
-    // The match's line and those around it are there by their seq: nothing asked for them.
-    expect(all.lineAt(49_999)?.seq).toBe(50_000);
-    expect(all.lineAt(49_999 - AROUND_MATCH)?.seq).toBe(50_000 - AROUND_MATCH);
-    void all.ensureRange(49_999 - AROUND_MATCH, 49_999 + AROUND_MATCH);
-    await settle();
-    expect(all.total).toBe(100_000);
-    expect(requests).toHaveLength(2);
-    // A search at a level does not ask (its positions are not the unfiltered view's), and a
-    // filtered view takes no lines by seq.
-    const atError = logView({ nodeRunId: 'wfnr_around' }, { levels: ['ERROR'], q: 'needle' });
-    atError.holdCount();
-    void atError.open('head');
-    await settle();
-    expect(requests[2]!.url.searchParams.has('around')).toBe(false);
-    const errors = logView({ nodeRunId: 'wfnr_around' }, { levels: ['ERROR'], q: '' });
-    errors.offerLines(search.around!);
-    expect(errors.lineAt(0)).toBeUndefined();
   });
 
   it('counts nothing once let go (disposed) before startCount', async () => {

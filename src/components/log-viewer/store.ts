@@ -4,7 +4,6 @@ import { actionRunLogsPage, clearActionRunLogs } from './action-run-source';
 import { liveTail, TailStream, type TailState } from './tail-stream';
 import { appendTail } from './tail-window';
 import {
-  AROUND_MATCH,
   MAX_FETCH,
   PAGE_SIZE,
   emptyLines,
@@ -82,14 +81,6 @@ export class LogView {
    * first and its reads slowed the page of lines around the match by 40–70 ms on this machine.
    */
   private deferCount = false;
-  /**
-   * A search without a level filter asks, with its first match, for the log's lines around it
-   * (`around`): the unfiltered view shows the match from them (offerLines) instead of asking for
-   * them once the match is known, a round trip later.
-   */
-  private readonly asksAround: boolean;
-  /** Those lines, once the first match's answer is in (null: none asked, or no match). */
-  around: readonly LogLine[] | null = null;
   private disposed = false;
   error: Error | null = null;
   /**
@@ -105,7 +96,6 @@ export class LogView {
   ) {
     this.lines = emptyLines(isContiguous(filter));
     this.countApart = filter.q !== '' && !('actionRunId' in source);
-    this.asksAround = this.countApart && filter.levels.length === 0;
   }
 
   subscribe = (listener: () => void) => {
@@ -161,7 +151,7 @@ export class LogView {
     return res;
   }
 
-  private async run(plan: FetchPlan, around?: number) {
+  private async run(plan: FetchPlan) {
     const pages = pagesOf(plan, this.lines.total);
     const controller = new AbortController();
     for (const p of pages) this.inFlight.set(p, controller);
@@ -173,13 +163,11 @@ export class LogView {
               cursor: String(plan.cursor),
               limit: plan.limit,
               total: this.countApart ? 'false' : undefined,
-              around,
             },
         controller.signal,
       );
       if (!res) return;
       const { logs, total } = res.body;
-      if (around !== undefined) this.around = res.body.around ?? null;
       this.noteCounts(res.body.counts);
       const start =
         plan.kind === 'tail' ? tailStart(total ?? logs.length, logs.length) : plan.start;
@@ -240,11 +228,7 @@ export class LogView {
       // once that answer is in, so the two do not share the database's time before the first
       // match shows; the rest of the page is asked for when someone needs it.
       this.countPending = true;
-      this.opening ??= this.run(
-        { kind: 'range', start: 0, cursor: 0, limit: 1 },
-        // Every page the search hook then wants (AROUND_MATCH lines each side of the match) whole.
-        this.asksAround ? AROUND_MATCH + PAGE_SIZE - 1 : undefined,
-      ).finally(() => {
+      this.opening ??= this.run({ kind: 'range', start: 0, cursor: 0, limit: 1 }).finally(() => {
         this.opening = null;
         this.firstOnly = this.lines.total === 1;
         // Not when it failed or was aborted (the view was let go): nothing is counted for nobody.
@@ -266,19 +250,6 @@ export class LogView {
       this.firstPage = null;
     });
     return this.firstPage;
-  }
-
-  /**
-   * Takes lines of the log got by another view (a search's `around`), where this view shows them
-   * by their seq: only an unfiltered view whose length is known (a filtered one places lines by
-   * position, which they do not say).
-   */
-  offerLines(lines: readonly LogLine[]) {
-    if (!this.lines.contiguous || this.lines.total === null || lines.length === 0) return;
-    mergeLines(this.lines, 0, lines);
-    // Where the view is going (the viewport follows the match): pages far from it go first.
-    evictFar(this.lines, pageOf(lines[Math.floor(lines.length / 2)]!.seq - 1));
-    this.changed();
   }
 
   /** Defers the search's count until startCount() (see deferCount); before open(). */

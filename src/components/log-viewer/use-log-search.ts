@@ -8,7 +8,7 @@ import {
   type RefObject,
 } from 'react';
 import type { LogViewState } from '../../lib/log-search';
-import { AROUND_MATCH, stepMatch } from './model';
+import { stepMatch } from './model';
 import type { LogView } from './store';
 import type { Align } from './use-log-list';
 
@@ -17,6 +17,9 @@ interface MatchNav {
   current: number | null;
   seq: number | null;
 }
+
+/** Lines fetched each side of a match's line before the list scrolls to it. */
+const AROUND_MATCH = 150;
 
 interface Options {
   view: LogView;
@@ -61,8 +64,6 @@ export function useLogSearch({
       if (!line || token !== navToken.current) return;
       setNav({ key: matchesKey, current: index, seq: line.seq });
       if (stateRef.current.follow) onStateChange({ follow: false });
-      // The first match's answer brought the log's lines around it: no request before it shows.
-      if (index === 0 && matches.around) view.offerLines(matches.around);
       const position = await view.positionOfSeq(line.seq);
       if (position === null || token !== navToken.current) return;
       // The lines around the match are asked for now, not once the list has scrolled there and
