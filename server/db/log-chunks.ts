@@ -555,6 +555,27 @@ const overlapExcess = (term: string, at: number[]) => {
 };
 
 /**
+ * The chunks of `owner` whose uncounted words hold `term` (letters and digits), each with its
+ * `listed` flag and `lines`: `wordLines` (the listed lines of its `words` holding the term, in
+ * listedLines' form) when listed, NULL when not. A term of digits alone may be in `numbers` too: a
+ * chunk's `words` and `numbers` each have their own index, one arm each (GIN cannot look up an OR
+ * of two indexes in one scan), its numbers' lines where they are by line (numberLines), NULL (the
+ * chunk read) where they are not.
+ */
+function uncountedHits(owner: SQL, term: string, wordLines: SQL): SQL {
+  const like = `%${term}%`;
+  const inWords = sql`SELECT first_seq, listed, CASE WHEN listed THEN ${wordLines} END AS lines
+                      FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
+  return DIGITS.test(term)
+    ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
+          FROM (${inWords} UNION ALL
+                SELECT first_seq, numbers_by_line, ${numberLines('', term)}
+                FROM log_chunks
+                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
+    : inWords;
+}
+
+/**
  * Listed lines of a chunk that countFromChunks reads one by one, at most, to tell whether they
  * hold the counted words it summed (a 'mixed' chunk); past them it reads the chunk's 4 096 lines
  * in one range instead (a term like `lib` inside hundreds of words: 0.5 s at 400 000 lines read by
@@ -588,24 +609,8 @@ export async function countFromChunks(
 ): Promise<ChunkCount> {
   const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
   const lines = sql.raw(at.map((i) => `c.counts[u.i][${i + 1}]`).join(' + ') || '0');
-  // The chunks whose uncounted words hold the term, with those words' lines when listed. A term
-  // of digits alone may be in `numbers` too (a chunk's `words` and `numbers`, each with its own
-  // index, one arm each: GIN cannot look up an OR of two indexes in one scan).
-  const like = `%${term}%`;
   const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
-  const inWords = sql`SELECT first_seq, listed,
-                           CASE WHEN listed THEN ${listedLines(sql.raw('words'), term)} END AS lines
-                    FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
-  // The lines of numbers holding it, where `numbers` are by line (numberLines); a chunk sealed
-  // before them (sorted numbers, no lines) is read.
-  const hits = DIGITS.test(term)
-    ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
-          FROM (${inWords} UNION ALL
-                SELECT first_seq, numbers_by_line,
-                       ${numberLines('', term)}
-                FROM log_chunks
-                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
-    : inWords;
+  const hits = uncountedHits(owner, term, listedLines(sql.raw('words'), term));
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     const [row] = await selectRows<{
@@ -1222,19 +1227,8 @@ export async function countEdgedWord(
 ): Promise<ChunkCount> {
   const { word } = term;
   const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
-  const like = `%${word}%`;
   const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
-  const inWords = sql`SELECT first_seq, listed,
-                           CASE WHEN listed THEN ${edgedListedLines(sql.raw('words'), term)} END AS lines
-                    FROM log_chunks WHERE ${owner} AND words LIKE ${like}`;
-  const hits = DIGITS.test(word)
-    ? sql`SELECT first_seq, bool_and(listed) AS listed, string_agg(lines, '') AS lines
-          FROM (${inWords} UNION ALL
-                SELECT first_seq, numbers_by_line,
-                       ${numberLines('', word)}
-                FROM log_chunks
-                WHERE ${owner} AND numbers LIKE ${like}) a GROUP BY 1`
-    : inWords;
+  const hits = uncountedHits(owner, word, edgedListedLines(sql.raw('words'), term));
   // A counted word holding the word in the term's place.
   const placed =
     term.before && term.after
