@@ -497,7 +497,8 @@ export const logChunks = pgTable(
     /**
      * What surrounds each counted word in every line saying it: for each counted word, in
      * `counted`'s order, the separators (up to 8) that end every run of separators before it, then
-     * those that start every run after it, all newline-separated (s20search, domain/log-words.ts
+     * those that start every run after it (LINE_EDGE when every occurrence starts, or ends, its
+     * line: written since session 18), all newline-separated (s20search, domain/log-words.ts
      * chunkEdges; NULL in a chunk sealed before, or split by PostgreSQL). A phrase with a
      * separator before or after it is counted from the kept pairs where these say every
      * occurrence of its edge word has it (db/log-chunks.ts chainLines).
