@@ -534,6 +534,36 @@ const numberLines = (alias: '' | 'c.', term: string) => {
     WHEN ${col('numbers_by_line')} THEN ${commaNumberLines(col('numbers'), term)} END`;
 };
 
+/** The indexes in COUNT_LEVELS of `levels` (all four when empty). */
+const levelIndexes = (levels: readonly string[]) =>
+  COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+
+/**
+ * A node run's chunks, looked up by its run's key in the indexes (which lead with `run_key`; the
+ * node key compared as `node_key + 0` so the planner does not take them by primary key instead:
+ * see candidateRanges).
+ */
+const ownedBy = (keys: { nodeKey: number; runKey: number }) =>
+  sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+
+/**
+ * Runs `work` in a transaction that finds chunks through their indexes (enable_seqscan off, as
+ * candidateRanges) with the node run's last sealed line read first (`sealedTo`): `work` takes only
+ * chunks up to it. Each statement has its own snapshot, so a chunk sealed between the two reads is
+ * then left to the tail's range, where it would otherwise be in neither (its matches lost, and the
+ * count kept).
+ */
+function withSealedEnd<T>(
+  db: DbOrTx,
+  nodeKey: number,
+  work: (tx: Tx, sealedTo: number) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    return work(tx, await lastSealedSeq(tx, nodeKey));
+  });
+}
+
 /**
  * How many more times than once a sum of the counts of a chunk's counted words containing `term`
  * counted the lines at `at` (indexes in COUNT_LEVELS), from its `word_overlaps`
@@ -607,9 +637,9 @@ export async function countFromChunks(
   levels: readonly string[],
   after: number,
 ): Promise<ChunkCount> {
-  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+  const at = levelIndexes(levels);
   const lines = sql.raw(at.map((i) => `c.counts[u.i][${i + 1}]`).join(' + ') || '0');
-  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+  const owner = ownedBy(keys);
   const hits = uncountedHits(owner, term, listedLines(sql.raw('words'), term));
   return db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
@@ -1057,17 +1087,12 @@ export async function termLines(
       : sql`CASE WHEN listed AND strpos(counted, ${w}) = 0
                  THEN ${listedLines(sql.raw('words'), w)} END`;
   const matches = chunkMatches(patterns, 'c.');
-  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
-  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
+  const owner = ownedBy(keys);
+  const at = levelIndexes(levels);
   const hit = phrase
     ? chunksHolding(owner, phrase)
     : sql`SELECT NULL::int AS first_seq WHERE false`;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
-    // The end of the sealed lines first, and only chunks up to it: each statement has its own
-    // snapshot, so a chunk sealed between the two reads is then left to the tail's range, where
-    // it would otherwise be in neither (its matches lost, and the count kept).
-    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
+  return withSealedEnd(db, keys.nodeKey, async (tx, sealedTo) => {
     const rows = await selectRows<{
       lo: number;
       hi: number;
@@ -1168,10 +1193,7 @@ const edgedListedLines = (column: SQL, term: EdgedWord) => {
     ? sql`(SELECT coalesce(string_agg(split_part(p.piece, ' ', 1), ''), '')
            FROM unnest(string_to_array(${text}, ${needle})) WITH ORDINALITY p(piece, i)
            WHERE p.i > 1)`
-    : sql`(SELECT coalesce(string_agg(substr(f, strpos(f, '!') + 1), ''), '')
-           FROM unnest(string_to_array(${text}, ${needle})) WITH ORDINALITY p(piece, i),
-                split_part(p.piece, ' ', 1) f
-           WHERE p.i > 1 AND strpos(f, '!') > 0)`;
+    : listedLines(text, needle);
 };
 
 /**
@@ -1226,8 +1248,8 @@ export async function countEdgedWord(
   after: number,
 ): Promise<ChunkCount> {
   const { word } = term;
-  const at = COUNT_LEVELS.flatMap((l, i) => (!levels.length || levels.includes(l) ? [i] : []));
-  const owner = sql`run_key = ${keys.runKey} AND node_key + 0 = ${keys.nodeKey}`;
+  const at = levelIndexes(levels);
+  const owner = ownedBy(keys);
   const hits = uncountedHits(owner, word, edgedListedLines(sql.raw('words'), term));
   // A counted word holding the word in the term's place.
   const placed =
@@ -1237,11 +1259,7 @@ export async function countEdgedWord(
         ? sql`left(u.w, ${word.length}) = ${word}`
         : sql`right(u.w, ${word.length}) = ${word}`;
   const text = term.before + word + term.after;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
-    // The end of the sealed lines first, and only chunks up to it (as termLines: a chunk sealed
-    // between the two statements is left to the tail's range).
-    const sealedTo = await lastSealedSeq(tx, keys.nodeKey);
+  return withSealedEnd(db, keys.nodeKey, async (tx, sealedTo) => {
     const rows = await selectRows<{
       lo: number;
       hi: number;
