@@ -103,6 +103,47 @@ async function firstCount(work: string, query: string) {
   return (await nodeLogs(work, `${query}&total=only`)).total;
 }
 
+/** The query of a search for `term` at `levels` (comma-joined, '' for every level). */
+const searchQuery = (term: string, levels: string) =>
+  `q=${encodeURIComponent(term)}` +
+  levels
+    .split(',')
+    .filter(Boolean)
+    .map((l) => `&level=${l}`)
+    .join('');
+
+/**
+ * A search's count as the viewer makes it: after `cursor` up to `upTo` (from the start to the end
+ * when `upTo` is not given), then on from where each step stopped to the end, the steps added up.
+ */
+async function countInSteps(work: string, query: string, cursor: number, upTo?: number) {
+  let sum = 0;
+  for (let q = upTo === undefined ? query : `${query}&cursor=${cursor}&upTo=${upTo}`; ;) {
+    const page = await nodeLogs(work, `${q}&total=only`);
+    sum += page.total ?? 0;
+    if (page.nextCursor === null) return sum;
+    q = `${query}&cursor=${page.nextCursor}&upTo=2147483647`;
+  }
+}
+
+/**
+ * What a case-insensitive substring scan of `lines` (seq = index + 1, colour codes stripped)
+ * finds: the lines after `cursor` at `levels` (comma-joined, '' for every level) holding `term`.
+ * (ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.)
+ */
+const scanCount = (
+  lines: readonly { level: string; message: string }[],
+  term: string,
+  levels: string,
+  cursor: number,
+) =>
+  lines.filter(
+    (l, i) =>
+      i + 1 > cursor &&
+      (!levels || levels.split(',').includes(l.level)) &&
+      stripAnsi(l.message).toLowerCase().includes(term.toLowerCase()),
+  ).length;
+
 /** A node run's key, in SQL. */
 const keyOf = (work: string) => sql`(SELECT log_key FROM node_runs WHERE identifier = ${work})`;
 
@@ -959,8 +1000,6 @@ describe('counts from the chunks’ word counts', () => {
     );
     expect(second!.numbers).toMatch(/^[0-9]+( [0-9]+){500,}$/);
 
-    // ILIKE compares lower() of both sides; PostgreSQL's lower() folds é and É as JavaScript does.
-    const fold = (text: string) => text.toLowerCase();
     const terms = ['failed', 'FAILED', 'fail', 'Fai', 'ail', 'over', 'disk', 'DISKETTE', 'queue'];
     terms.push(
       'ueu',
@@ -1088,31 +1127,11 @@ describe('counts from the chunks’ word counts', () => {
     for (const term of terms) {
       for (const levels of filters) {
         for (const [cursor, upTo] of cursors) {
-          const want = lines.filter(
-            (l, i) =>
-              i + 1 > cursor &&
-              (!levels || levels.split(',').includes(l.level)) &&
-              fold(stripAnsi(l.message)).includes(fold(term)),
-          ).length;
-          const query =
-            `q=${encodeURIComponent(term)}` +
-            levels
-              .split(',')
-              .filter(Boolean)
-              .map((l) => `&level=${l}`)
-              .join('') +
-            (upTo === undefined ? '' : `&cursor=${cursor}&upTo=${upTo}`);
+          const want = scanCount(lines, term, levels, cursor);
+          const query = searchQuery(term, levels);
           const label = `${JSON.stringify(term)} ${levels} ${cursor}`;
           // A count in steps may stop at upTo (then it says where to go on): add the steps up.
-          const total = async () => {
-            let sum = 0;
-            for (let q = query; ;) {
-              const page = await nodeLogs(work, `${q}&total=only`);
-              sum += page.total ?? 0;
-              if (page.nextCursor === null) return sum;
-              q = `${query.replace(/&cursor=\d+&upTo=\d+/, '')}&cursor=${page.nextCursor}&upTo=2147483647`;
-            }
-          };
+          const total = () => countInSteps(work, query, cursor, upTo);
           if (cursor === 0) await t.database.db.execute(sql`DELETE FROM log_search_counts`);
           expect(await total(), `${label} first`).toBe(want);
           expect(await total(), `${label} again`).toBe(want);
@@ -1393,28 +1412,9 @@ describe('counts of one word with separators around it from the chunks’ edges'
       [AT_START * CHUNK_LINES + 77, 4 * CHUNK_LINES],
     ] as const;
     const want = (term: string, levels: string, cursor: number) =>
-      logs.filter(
-        (l, i) =>
-          i + 1 > cursor &&
-          (!levels || levels.split(',').includes(l.level)) &&
-          stripAnsi(l.message).toLowerCase().includes(term.toLowerCase()),
-      ).length;
-    const total = async (term: string, levels: string, cursor: number, upTo?: number) => {
-      const query =
-        `q=${encodeURIComponent(term)}` +
-        levels
-          .split(',')
-          .filter(Boolean)
-          .map((l) => `&level=${l}`)
-          .join('');
-      let sum = 0;
-      for (let q = upTo === undefined ? query : `${query}&cursor=${cursor}&upTo=${upTo}`; ;) {
-        const page = await nodeLogs(work, `${q}&total=only`);
-        sum += page.total ?? 0;
-        if (page.nextCursor === null) return sum;
-        q = `${query}&cursor=${page.nextCursor}&upTo=2147483647`;
-      }
-    };
+      scanCount(logs, term, levels, cursor);
+    const total = (term: string, levels: string, cursor: number, upTo?: number) =>
+      countInSteps(work, searchQuery(term, levels), cursor, upTo);
     for (const term of terms)
       for (const levels of filters)
         for (const [cursor, upTo] of cursors) {
