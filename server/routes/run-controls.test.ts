@@ -734,25 +734,33 @@ describe('POST /v1/workflows/runs/{wfr}/rerun', () => {
     try {
       await holder.query('begin');
       await holder.query('lock table node_runs in exclusive mode');
+      const [{ pid: holderPid }] = (
+        await holder.query<{ pid: number }>('select pg_backend_pid() as pid')
+      ).rows as [{ pid: number }];
       const started = rerun(original.identifier);
-      const waiting = async (n: number, what: string) => {
+      // The backend that `blocker` blocks and whose statement is like `statement` (any when
+      // null), once there is one. (Counting every backend waiting on a lock also counted the
+      // server's background work waiting on the locked table: the delete then ran before the
+      // re-run had reached its insert, and the test failed.)
+      const blockedBy = async (blocker: number, statement: string | null, what: string) => {
         for (let polls = 0; ; polls++) {
-          const { rows } = await watcher.query<{ n: number }>(
-            `select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`,
+          const { rows } = await watcher.query<{ pid: number }>(
+            `select pid from pg_stat_activity
+              where $1::int = any(pg_blocking_pids(pid)) and ($2::text is null or query ilike $2)`,
+            [blocker, statement],
           );
-          if (rows[0]!.n >= n) return;
+          if (rows[0]) return rows[0].pid;
           if (deleted) throw new Error(`the workflow was deleted while ${what}`);
           if (polls > 400) throw new Error(`never ${what}`);
           await new Promise((r) => setTimeout(r, 25));
         }
       };
-      await waiting(1, 'the re-run waited');
+      const rerunPid = await blockedBy(holderPid, 'insert into "node_runs"%', 'the re-run waited');
       const deleting = t.api('admin', 'DELETE', '/workflows/racing').then((res) => {
         deleted = true;
         return res;
       });
-      await waiting(2, 'the delete waited behind the re-run');
+      await blockedBy(rerunPid, null, 'the delete waited behind the re-run');
       expect(deleted).toBe(false);
       await holder.query('commit');
       const res = await started;
