@@ -98,7 +98,11 @@ export async function blocksAt(
  * a line costs one block's arrays decompressed, not the whole block unnested (2 000 listed lines at
  * 2M lines: 178 -> 25 ms; a read of single lines through the view unnested 100 lines for each).
  * `block_text` is the line's own message here: a filter on it (log-filter.ts blockMayMatch) is
- * then one on the line, which the caller's filter on `message` decides anyway.
+ * then one on the line, which the caller's filter on `message` decides anyway. The message is
+ * taken out of its block once (`OFFSET 0` keeps PostgreSQL from putting the subscript back in
+ * each place that names it: a search's filters name it four times, and each subscript
+ * decompressed the block's messages again: "connection reset" at 2M lines, 2 000 lines read,
+ * 21 -> 14 ms).
  */
 export function linesAt(runKey: number, nodeKeys: SQL, seqs: SQL): SQL {
   return sql`(SELECT b.node_key, s.seq, b.run_key, b.run_seq + s.seq - b.first_seq AS run_seq,
@@ -111,6 +115,6 @@ export function linesAt(runKey: number, nodeKeys: SQL, seqs: SQL): SQL {
       b.levels ~ '[WE]' AS block_marked, m.message AS block_text
     FROM unnest(${nodeKeys}, ${seqs}) AS s(node_key, seq)
     CROSS JOIN LATERAL ${blockHolding(runKey, sql`s.node_key`, sql`s.seq`, sql`*`)} b
-    CROSS JOIN LATERAL (SELECT b.messages[s.seq - b.first_seq + 1] AS message) m
+    CROSS JOIN LATERAL (SELECT b.messages[s.seq - b.first_seq + 1] AS message OFFSET 0) m
     WHERE s.seq <= b.last_seq)`;
 }

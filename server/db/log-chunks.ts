@@ -843,29 +843,81 @@ export function edgedWord(q: string): EdgedWord | null {
 }
 
 /**
- * What a chunk's kept pairs say of `phrase` (phraseTerm's), or NULL when they cannot tell: for
- * each pair of adjacent words of the phrase its kept pair's lines at each level, then for each
- * middle word its lines at each level (flat, 4 numbers each); chainCount makes the count of them.
- * A line holds the phrase where it says a word ending with the first word, the first separator,
- * the middle words whole with their separators, then a word starting with the last word
- * (phraseTerm). When exactly one counted word ends with the first (one "first " in the counted
- * words and a space), exactly one starts with the last (one " last"), the middle words are
- * counted words, and the chunk's uncounted words hold neither edge word (`hit`: the chunks whose
- * `words` do, or whose numbers start with a last word of digits), only those words can be a
+ * Whether a chunk's kept pairs can say what lines hold `phrase` (phraseTerm's): when exactly one
+ * counted word ends with the first word (one "first " in the counted words and a space), exactly
+ * one starts with the last (one " last"), the middle words are counted words, and the chunk's
+ * uncounted words hold neither edge word (`hit`: the chunks whose `words` do, or whose numbers
+ * start with a last word of digits; chainCandidates lists their lines), only those words can be a
  * match, and each adjacent two of them with their separator is the kept pair holding them (a
  * kept pair is two counted words and one run of separators: one holding "first<separator>second"
  * whole — ending the pair for a middle second word, starting it for a middle first word — is
- * those two words), or the chunk is read when one is not kept (held by fewer than
- * COUNTED_MIN_LINES lines, or not at all), has no pairs (sealed before them, or split by
- * PostgreSQL), is cut by the cursor (`after`), or, for three words or more, a middle word is
- * said twice in a line of the chunk (`repeated`; NULL when sealed before s19search): then two
- * pairs in a line may not be one place. String functions on the row's columns, the pairs
- * decompressed once (no LIKE: the words and separators need no escaping).
+ * those two words). Not when the chunk has no pairs (sealed before them, or split by
+ * PostgreSQL), is cut by the cursor (`after`), or, for three words or more, a middle word is said
+ * twice in a line of the chunk (`repeated`; NULL when sealed before s19search): then two pairs in
+ * a line may not be one place. A separator before the phrase (or after) needs its first word
+ * (last) to be a whole counted word every occurrence of which in the chunk has that separator
+ * before it (after it), chunkEdges'. Evaluated once a chunk (chainOf): each counted word's
+ * occurrences are counted in bytes (the words and separators are ASCII: a byte is a character),
+ * not in characters, which PostgreSQL counts by reading the text.
  */
-function chainLines(phrase: PhraseTerm, after: number): SQL {
-  const { words, separators } = phrase;
+function chainGuard(phrase: PhraseTerm, after: number): SQL {
+  const { words } = phrase;
   const first = words[0]!;
   const last = words[words.length - 1]!;
+  const middles = words.slice(1, -1);
+  const times = (text: SQL, part: string) =>
+    sql`(octet_length(${text}) - octet_length(replace(${text}, ${part}, ''))) / ${part.length}`;
+  const notRepeated = middles.map(
+    (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
+  );
+  const whole = (w: string) => sql`strpos(' ' || c.counted || ' ', ${` ${w} `})`;
+  const edge = (w: string, side: 1 | 0) =>
+    sql`split_part(c.edges, E'\n', greatest(1, 2 * ${spacesTo(sql`' ' || c.counted || ' '`, whole(w))} - ${sql.raw(String(side))}))`;
+  const edges = [
+    ...(phrase.before
+      ? [
+          sql` AND ${whole(first)} > 0 AND right(${edge(first, 1)}, ${phrase.before.length}) = ${phrase.before}`,
+        ]
+      : []),
+    ...(phrase.after
+      ? [
+          sql` AND ${whole(last)} > 0 AND left(${edge(last, 0)}, ${phrase.after.length}) = ${phrase.after}`,
+        ]
+      : []),
+  ];
+  return sql`c.pairs IS NOT NULL AND c.first_seq > ${after}
+             AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
+             ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
+             AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
+             AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
+             ${edges.length ? sql`AND c.edges IS NOT NULL${sql.join(edges)}` : sql``}`;
+}
+
+/**
+ * A LATERAL item `k` beside each chunk `c`: `ok`, chainGuard's answer, and `held`, whether the
+ * chunk's uncounted words may hold an edge word too (in `hit`), each evaluated once a chunk
+ * (`OFFSET 0`: PostgreSQL would otherwise put the expression back in each column naming it, and
+ * "upstream returned" at 2M lines evaluated the guard and `hit` 7 times a chunk).
+ */
+function chainOf(phrase: PhraseTerm, after: number): SQL {
+  return sql`CROSS JOIN LATERAL (
+    SELECT g.ok, g.ok AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) AS held
+    FROM (SELECT ${chainGuard(phrase, after)} AS ok OFFSET 0) g OFFSET 0) k`;
+}
+
+/**
+ * What a chunk's kept pairs say of `phrase` where chainGuard holds (chainOf's `k.ok`), NULL
+ * elsewhere: for each pair of adjacent words of the phrase its kept pair's lines at each level,
+ * then for each middle word its lines at each level (flat, 4 numbers each); chainCount makes the
+ * count of them. A line holds the phrase where it says a word ending with the first word, the
+ * first separator, the middle words whole with their separators, then a word starting with the
+ * last word (phraseTerm); where chainGuard holds, those are the kept pairs' lines, or the chunk
+ * is read when a pair is not kept (held by fewer than COUNTED_MIN_LINES lines, or not at all).
+ * String functions on the row's columns, the pairs decompressed once (no LIKE: the words and
+ * separators need no escaping).
+ */
+function chainLines(phrase: PhraseTerm): SQL {
+  const { words, separators } = phrase;
   const middles = words.slice(1, -1);
   const k = separators.length;
   // Each pair as its kept pair's text holds it: a middle word is whole (a newline before or after).
@@ -873,12 +925,12 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
     (separator, j) =>
       (j > 0 ? '\n' : '') + words[j]! + separator + words[j + 1]! + (j < k - 1 ? '\n' : ''),
   );
-  const times = (text: SQL, part: string) =>
-    sql`(length(${text}) - length(replace(${text}, ${part}, ''))) / ${part.length}`;
   // The index (from 1) of the line of `text` at `pos` (in `pp` lines are newline-ended, in `ww`
-  // words space-ended): the separators up to it.
+  // words space-ended): the separators up to it, counted in bytes.
   const index = (text: string, pos: string, by: string) =>
-    sql.raw(`(${pos} - length(replace(left(${text}, ${pos}), ${by}, '')))`);
+    sql.raw(
+      `(octet_length(left(${text}, ${pos})) - octet_length(replace(left(${text}, ${pos}), ${by}, '')))`,
+    );
   const perLevel = (column: string, i: SQL) =>
     sql.join(
       [1, 2, 3, 4].map((l) => sql`c.${sql.raw(column)}[${i}][${sql.raw(String(l))}]`),
@@ -899,32 +951,7 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
     ...needles.map((_, j) => perLevel('pair_counts', sql.raw(`v.i${j}`))),
     ...middles.map((_, j) => perLevel('counts', sql.raw(`v.i${k + j}`))),
   ];
-  const notRepeated = middles.map(
-    (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
-  );
-  // A separator before the phrase (or after): its first word (last) is a whole counted word every
-  // occurrence of which in the chunk has that separator before it (after it), chunkEdges'.
-  const whole = (w: string) => sql`strpos(' ' || c.counted || ' ', ${` ${w} `})`;
-  const edge = (w: string, side: 1 | 0) =>
-    sql`split_part(c.edges, E'\n', greatest(1, 2 * (${whole(w)} - length(replace(left(' ' || c.counted || ' ', ${whole(w)}), ' ', ''))) - ${sql.raw(String(side))}))`;
-  const edges = [
-    ...(phrase.before
-      ? [
-          sql` AND ${whole(first)} > 0 AND right(${edge(first, 1)}, ${phrase.before.length}) = ${phrase.before}`,
-        ]
-      : []),
-    ...(phrase.after
-      ? [
-          sql` AND ${whole(last)} > 0 AND left(${edge(last, 0)}, ${phrase.after.length}) = ${phrase.after}`,
-        ]
-      : []),
-  ];
-  return sql`CASE WHEN c.pairs IS NOT NULL AND c.first_seq > ${after}
-                       AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
-                       ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
-                       AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
-                       AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
-                       ${edges.length ? sql`AND c.edges IS NOT NULL${sql.join(edges)}` : sql``}
+  return sql`CASE WHEN k.ok
                   THEN (SELECT ARRAY[${sql.join(counts, sql`, `)}]::int[]
                         FROM (SELECT ${sql.join(indexes, sql`, `)}
                               FROM (SELECT t.pp, t.ww, ${sql.join([...pairAt, ...wordAt], sql`, `)}
@@ -934,34 +961,35 @@ function chainLines(phrase: PhraseTerm, after: number): SQL {
                               WHERE ${sql.join(found, sql` AND `)} OFFSET 0) v) END`;
 }
 
+/** The spaces in the first `pos` characters of `text`, counted in bytes (a space is one). */
+const spacesTo = (text: SQL, pos: SQL) =>
+  sql`(octet_length(left(${text}, ${pos})) - octet_length(replace(left(${text}, ${pos}), ' ', '')))`;
+
 /**
  * Where chainLines' counts leave lines out: a chunk whose uncounted words may hold an edge word of
- * `phrase` (in `hit`, chunksHolding's) may have lines holding the phrase through them, beside
- * those of its counted words. Those lines are among the lines listed for its uncounted words
- * holding the first or the last word (and, for a last word of digits, the numbers by line holding
- * it): their listed entries (listedLines' form), '' for a chunk not in `hit`, NULL when they are
- * not listed (a chunk sealed before listed words or numbers by line: it is read) or the chain
- * cannot count the chunk (no pairs, an edge word in no counted word). Also the
+ * `phrase` (in `hit`, chunksHolding's: chainOf's `k.held`) may have lines holding the phrase
+ * through them, beside those of its counted words. Those lines are among the lines listed for its
+ * uncounted words holding the first or the last word (and, for a last word of digits, the numbers
+ * by line holding it): their listed entries (listedLines' form), '' for a chunk not in `hit`,
+ * NULL when they are not listed (a chunk sealed before listed words or numbers by line: it is
+ * read) or the chain cannot count the chunk (chainGuard). Also, for a chunk in `hit`, the
  * counted words that are the edge words' candidates (`a`, `z`): a listed line holding the phrase
- * through them is in the pairs' count already (chainForm).
+ * through them is in the pairs' count already (chainForm). `hit` is read (and made, once) only
+ * where the chain may count: a phrase of rare words (`connection reset by peer`) never reads
+ * every chunk's words.
  */
 function chainCandidates(phrase: PhraseTerm): SQL {
   const first = phrase.words[0]!;
   const last = phrase.words[phrase.words.length - 1]!;
   const digits = DIGITS.test(last);
-  // Only where the chain may count (its edge words counted): `hit` is read (and made, once) only
-  // then — a phrase of rare words (`connection reset by peer`) never reads every chunk's words.
-  const may = sql`c.pairs IS NOT NULL AND strpos(c.counted, ${first}) > 0
-                  AND strpos(c.counted, ${last}) > 0`;
   const listed = (lines: SQL) =>
-    sql`CASE WHEN NOT (${may}) THEN NULL
-             WHEN NOT EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) THEN ''
+    sql`CASE WHEN NOT k.ok THEN NULL
+             WHEN NOT k.held THEN ''
              WHEN c.listed ${digits ? sql`AND c.numbers_by_line` : sql``} THEN ${lines} END`;
   // The lines of the counted word `a` (`z`) per level, comma-joined (its index in `counted` is
   // the spaces before it), only for a chunk with candidates: `counts` is decompressed for each
   // subscript, once for the slice (every chunk's four times over cost "upstream returned" 2M
   // ~100 ms of CPU).
-  const spaces = (text: SQL) => sql`(length(${text}) - length(replace(${text}, ' ', '')))`;
   const levelsOf = (i: SQL) => sql`array_to_string(c.counts[${i}:${i}], ',')`;
   return sql`${listed(listedLines(sql.raw('c.words'), first))} AS candidates,
              ${listed(
@@ -969,16 +997,16 @@ function chainCandidates(phrase: PhraseTerm): SQL {
                  ? sql`${listedLines(sql.raw('c.words'), last)} || ${numberLines('c.', last)}`
                  : listedLines(sql.raw('c.words'), last),
              )} AS candidates_z,
-             CASE WHEN ${may} AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
-                  THEN ${levelsOf(sql`1 + ${spaces(sql`left(c.counted, strpos(c.counted || ' ', ${`${first} `}) - 1)`)}`)}
+             CASE WHEN k.held
+                  THEN ${levelsOf(sql`1 + ${spacesTo(sql.raw('c.counted'), sql`strpos(c.counted || ' ', ${`${first} `}) - 1`)}`)}
                   END AS a_levels,
-             CASE WHEN ${may} AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq)
-                  THEN ${levelsOf(spaces(sql`left(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}))`))}
+             CASE WHEN k.held
+                  THEN ${levelsOf(spacesTo(sql`' ' || c.counted`, sql`strpos(' ' || c.counted, ${` ${last}`})`))}
                   END AS z_levels,
-             CASE WHEN ${may}
+             CASE WHEN k.held
                   THEN split_part(left(c.counted || ' ', strpos(c.counted || ' ', ${`${first} `}) + ${first.length - 1}),
                                   ' ', -1) END AS a,
-             CASE WHEN ${may}
+             CASE WHEN k.held
                   THEN split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1)
                   END AS z`;
 }
@@ -1109,14 +1137,14 @@ export async function termLines(
       sql`WITH hit AS MATERIALIZED (${hit})
           SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
-                 ${phrase ? chainLines(phrase, after) : sql`NULL::int[]`} AS chain,
+                 ${phrase ? chainLines(phrase) : sql`NULL::int[]`} AS chain,
                  ${
                    phrase
                      ? chainCandidates(phrase)
                      : sql`NULL AS candidates, NULL AS candidates_z, NULL AS a_levels, NULL AS z_levels,
                                                             NULL AS a, NULL AS z`
                  }
-          FROM log_chunks c
+          FROM log_chunks c ${phrase ? chainOf(phrase, after) : sql``}
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
           ORDER BY c.first_seq`,
@@ -1132,7 +1160,8 @@ export async function termLines(
       const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
       if (n !== null && n !== false) {
         counted += n;
-        const form = chainForm(phrase!, a!, z!);
+        // (`a` and `z` come only with candidates, for a chunk in `hit`.)
+        let form: string | null = null;
         // A line holds the phrase through an uncounted word holding its first word (listed in
         // `candidates`) only beside a word starting with its last: `z`, or one listed in
         // `candidates_z`; likewise the other way round. So a line listed for one edge word alone,
@@ -1149,7 +1178,7 @@ export async function termLines(
           if (!lasts.has(entry) && zSaid[level] === 0) continue;
           if (!firsts.has(entry) && aSaid[level] === 0) continue;
           recheck.push(lo + entryLine(entry));
-          forms.push(form);
+          forms.push((form ??= chainForm(phrase!, a!, z!)));
         }
         continue;
       }
