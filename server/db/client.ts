@@ -75,6 +75,9 @@ export async function openEmbedded(options: {
   }
 }
 
+/** Connections the app's and the reads' pools keep open when idle (pg-pool's `min`). */
+const WARM_CONNECTIONS = 4;
+
 /** The bulk pool's niceness on the embedded PostgreSQL unless BULK_NICE says otherwise. */
 export const BULK_NICE_DEFAULT = 10;
 
@@ -110,14 +113,14 @@ export async function openPostgres(
   // the ingest holds two connections at most (log-ingest.ts MAX_WRITES), the sealer and
   // retention one each.
   const pools = (['runboard', 'runboard-reads', 'runboard-bulk'] as const).map((name) => {
+    const max =
+      name === 'runboard-bulk' ? 5 : name === 'runboard-reads' ? (options.readPoolSize ?? 10) : 10;
     const pool = new pg.Pool({
       connectionString: url,
-      max:
-        name === 'runboard-bulk'
-          ? 5
-          : name === 'runboard-reads'
-            ? (options.readPoolSize ?? 10)
-            : 10,
+      max,
+      // A few connections stay open however long the server idles (the rest close after 10 s):
+      // a new backend's first search takes 12–20 ms more, its caches cold.
+      min: name === 'runboard-bulk' ? 0 : Math.min(max, WARM_CONNECTIONS),
       fallback_application_name: name,
     });
     // An idle connection the server drops (restart, admin command) must not crash the process:
@@ -202,9 +205,13 @@ export async function withSession<T>(
  * statement under way once `signal` aborts: a search the browser gave up on (the person typed
  * on) stops reading lines instead of running to the end while the next one queues behind it.
  * The cancel goes through another connection (`pg_cancel_backend`, on a small pool kept for
- * cancels; node-postgres has no public cancel), and a connection that was sent one is closed, not given back: a cancel that lands
- * after its statement ended must not hit the next user's. Without a signal, or on a `db` not
- * opened by openPostgres, `work` simply runs on `db`.
+ * cancels; node-postgres has no public cancel). A connection that was sent one goes back to the
+ * pool only once a statement of ours has run on it after the cancel was delivered (`SELECT 1`),
+ * outside any transaction: a cancel that lands after its statement ended must not hit the next
+ * user's, and PostgreSQL ignores one that reaches an idle backend. Else it is closed. (Closing
+ * every such connection made the next searches open new ones: a new backend's first count of a
+ * phrase took 12–20 ms more, its caches cold, and typing aborts a search at every keystroke.)
+ * Without a signal, or on a `db` not opened by openPostgres, `work` simply runs on `db`.
  */
 export async function withCancel<T>(
   db: Db,
@@ -234,8 +241,23 @@ export async function withCancel<T>(
     return await work(drizzlePg({ client }) as unknown as Db);
   } finally {
     signal.removeEventListener('abort', cancel);
-    if (cancelled) await cancelled;
-    client.release(cancelled !== null);
+    client.release(cancelled !== null && !(await clearedOfCancel(client, cancelled)));
+  }
+}
+
+/**
+ * Whether `client`, sent a cancel (`cancelled`: the pg_cancel_backend call, so the signal is
+ * delivered once it resolves), is fit to go back to its pool: a statement run on it afterwards
+ * succeeds (the cancel, if it had not hit a statement of ours, was ignored by the idle backend or
+ * hits this one, which then fails) and leaves it outside any transaction.
+ */
+async function clearedOfCancel(client: pg.PoolClient, cancelled: Promise<unknown>) {
+  await cancelled;
+  try {
+    await client.query('SELECT 1');
+    return client.getTransactionStatus() === 'I';
+  } catch {
+    return false;
   }
 }
 

@@ -444,17 +444,35 @@ describe('a search the client gave up on', () => {
       await until('the search waits on the lock', async () => (await waiting()).length > 0, {
         timeoutMs: 10_000,
       });
+      const [searching] = await waiting();
       controller.abort();
       expect(await request).toBeInstanceOf(Error);
       await until('the search is cancelled', async () => (await waiting()).length === 0, {
         timeoutMs: 5_000,
       });
+      // Its connection goes back to the pool, idle and outside a transaction, not closed: the
+      // next search does not pay for a new backend.
+      await until(
+        'the cancelled connection is idle again',
+        async () =>
+          (
+            await selectRows<{ state: string }>(
+              t.database.db,
+              sql`SELECT state FROM pg_stat_activity WHERE pid = ${searching!.pid}`,
+            )
+          )[0]?.state === 'idle',
+        { timeoutMs: 5_000 },
+      );
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
-    // The server answers searches as before.
-    expect((await nodeLogs(work, 'q=line%205%20ok')).total).toBe(1);
+    // The server answers searches as before, on every connection of its pool (a cancel left
+    // pending on one would fail a search sent on it).
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => nodeLogs(work, 'q=line%205%20ok')),
+    );
+    expect(answers.map((a) => a.total)).toEqual(Array(12).fill(1));
   });
 });
 
