@@ -10,8 +10,10 @@ import {
   entryLine,
   LINE_ALPHABET,
   LINE_DIGITS,
+  LISTED_PAIR_SEPARATOR_MAX,
   NEWLINE_IN_MESSAGE,
   NUMBER_LINE_ENDS,
+  PAIR_LINES,
 } from '../domain/log-words';
 import { linesAt, seqBetween } from './log-blocks';
 import { ANSI_PATTERN, messageMatches } from './log-filter';
@@ -240,6 +242,12 @@ export interface SealedChunk extends Omit<FullChunk, 'bytes'> {
   /** For each pair in order, its lines at each level of COUNT_LEVELS. */
   pairCounts: number[][];
   /**
+   * The adjacent pairs of words one of which at least is listed, with their lines
+   * (domain/log-words.ts listedPairs); null when not made (a chunk split by PostgreSQL, or too
+   * many): a phrase of rare words then reads the lines its words are listed for.
+   */
+  listedPairs: string | null;
+  /**
    * How many lines hold counted words that share a trigram, per group of those words and level
    * (domain/log-words.ts chunkOverlaps); null when not made (a chunk split by PostgreSQL) or too
    * many groups: a term inside two or more counted words then reads the chunk.
@@ -272,11 +280,11 @@ export async function insertChunks(
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
                                   listed, numbers, numbers_by_line, numbers_listed, repeated,
-                                  pairs, pair_counts, word_overlaps, edges)
+                                  pairs, pair_counts, word_overlaps, edges, listed_pairs)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
                  c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.numbers_listed,
                  c.repeated, c.pairs,
-                 c.pair_counts::int2[], c.word_overlaps, c.edges
+                 c.pair_counts::int2[], c.word_overlaps, c.edges, c.listed_pairs
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -291,10 +299,11 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
                       ${sql.param(chunks.map((c) => c.overlaps))}::text[],
-                      ${sql.param(chunks.map((c) => c.edges))}::text[])
+                      ${sql.param(chunks.map((c) => c.edges))}::text[],
+                      ${sql.param(chunks.map((c) => c.listedPairs))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
                  numbers_by_line, numbers_listed, repeated, pairs, pair_counts, word_overlaps,
-                 edges)
+                 edges, listed_pairs)
           ON CONFLICT DO NOTHING RETURNING 1)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -894,14 +903,19 @@ function chainGuard(phrase: PhraseTerm, after: number): SQL {
 }
 
 /**
- * A LATERAL item `k` beside each chunk `c`: `ok`, chainGuard's answer, and `held`, whether the
- * chunk's uncounted words may hold an edge word too (in `hit`), each evaluated once a chunk
- * (`OFFSET 0`: PostgreSQL would otherwise put the expression back in each column naming it, and
- * "upstream returned" at 2M lines evaluated the guard and `hit` 7 times a chunk).
+ * A LATERAL item `k` beside each chunk `c`: `ok`, chainGuard's answer, `held`, whether the
+ * chunk's uncounted words may hold an edge word too (in `hit`), and `pair_lines`, the lines its
+ * listed pairs say hold the phrase (pairLinesOf's; NULL when they cannot tell), each evaluated
+ * once a chunk (`OFFSET 0`: PostgreSQL would otherwise put the expression back in each column
+ * naming it, and "upstream returned" at 2M lines evaluated the guard and `hit` 7 times a chunk).
  */
 function chainOf(phrase: PhraseTerm, after: number): SQL {
+  const pairs = pairLinesOf(phrase, after);
+  // (Where the guard holds, a counted word ends with the first word and one starts with the
+  // last: the listed pairs cannot tell, and are not looked at.)
   return sql`CROSS JOIN LATERAL (
-    SELECT g.ok, g.ok AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) AS held
+    SELECT g.ok, g.ok AND EXISTS (SELECT 1 FROM hit h WHERE h.first_seq = c.first_seq) AS held,
+           ${pairs ? sql`CASE WHEN NOT g.ok AND ${pairs.when} THEN ${pairs.lines} END` : sql`NULL::text`} AS pair_lines
     FROM (SELECT ${chainGuard(phrase, after)} AS ok OFFSET 0) g OFFSET 0) k`;
 }
 
@@ -1009,6 +1023,37 @@ function chainCandidates(phrase: PhraseTerm): SQL {
              CASE WHEN k.held
                   THEN split_part(substr(' ' || c.counted, strpos(' ' || c.counted, ${` ${last}`}) + 1), ' ', 1)
                   END AS z`;
+}
+
+/**
+ * Whether a chunk's listed pairs (domain/log-words.ts listedPairs) tell which of its lines hold
+ * `phrase` (two words, nothing before or after them: phraseTerm's; `when`), and those lines'
+ * listed entries (listedLines' form) where they do (`lines`), or null for any other term. They
+ * tell where no counted word ends with the first word, or none starts with the last (a word with
+ * a letter: a number, never listed, may start with digits): every word of a line that could hold
+ * the phrase there is listed, and so is the pair holding it. A listed pair holds it exactly where
+ * its text holds the two words and the separator (one run of separators between two whole
+ * words), so the text is split at each match and the lines after the match's PAIR_LINES taken.
+ * Not for a chunk with no listed pairs (sealed before s22pairs, split by PostgreSQL, too many),
+ * cut by the cursor (`after`), nor a separator longer than the pairs keep.
+ */
+function pairLinesOf(phrase: PhraseTerm | null, after: number): { when: SQL; lines: SQL } | null {
+  if (!phrase || phrase.words.length !== 2 || phrase.before || phrase.after) return null;
+  const [first, last] = phrase.words as [string, string];
+  const separator = phrase.separators[0]!;
+  if (separator.length > LISTED_PAIR_SEPARATOR_MAX) return null;
+  const noneStarts = DIGITS.test(last)
+    ? sql``
+    : sql` OR strpos(' ' || c.counted, ${` ${last}`}) = 0`;
+  return {
+    when: sql`(c.listed_pairs IS NOT NULL AND c.first_seq > ${after}
+               AND (strpos(c.counted || ' ', ${`${first} `}) = 0${noneStarts}))`,
+    lines: sql`(SELECT coalesce(string_agg(split_part(substr(p.piece, strpos(p.piece, ${PAIR_LINES}) + 1),
+                                                      E'\n', 1), ''), '')
+                FROM unnest(string_to_array(c.listed_pairs, ${first + separator + last}))
+                     WITH ORDINALITY p(piece, i)
+                WHERE p.i > 1)`,
+  };
 }
 
 /** The ASCII separators of a line's words (domain/log-words.ts WORD_SEPARATORS), for a regexp. */
@@ -1124,7 +1169,8 @@ export async function termLines(
     const rows = await selectRows<{
       lo: number;
       hi: number;
-      lines: (string | null)[];
+      pair_lines: string | null;
+      lines: (string | null)[] | null;
       chain: number[] | null;
       candidates: string | null;
       candidates_z: string | null;
@@ -1136,7 +1182,10 @@ export async function termLines(
       tx,
       sql`WITH hit AS MATERIALIZED (${hit})
           SELECT c.first_seq AS lo, c.last_seq AS hi,
-                 ARRAY[${sql.join(terms.map(listedOf), sql`, `)}] AS lines,
+                 ${phrase ? sql`k.pair_lines` : sql`NULL::text`} AS pair_lines,
+                 ${phrase ? sql`CASE WHEN k.pair_lines IS NULL THEN` : sql``}
+                   ARRAY[${sql.join(terms.map(listedOf), sql`, `)}]
+                 ${phrase ? sql`END` : sql``} AS lines,
                  ${phrase ? chainLines(phrase) : sql`NULL::int[]`} AS chain,
                  ${
                    phrase
@@ -1157,6 +1206,12 @@ export async function termLines(
     const forms: string[] = [];
     for (const row of rows) {
       const { lo, hi, lines, chain, candidates, a, z } = row;
+      // Counted from the listed pairs (pairLinesOf): each line once, at the levels asked for.
+      if (row.pair_lines !== null) {
+        for (const entry of decodeLineEntries(row.pair_lines))
+          if (at.includes(entryLevel(entry))) counted++;
+        continue;
+      }
       const n = chain && candidates !== null && chainCount(chain, phrase!.separators.length, at);
       if (n !== null && n !== false) {
         counted += n;
@@ -1182,7 +1237,7 @@ export async function termLines(
         }
         continue;
       }
-      const listed = lines
+      const listed = lines!
         .filter((entries): entries is string => entries !== null)
         .map((entries) => new Set([...decodeLineEntries(entries)].map(entryLine)));
       if (!listed.length) read.push({ nodeKey: keys.nodeKey, lo, hi });

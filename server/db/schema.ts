@@ -504,6 +504,15 @@ export const logChunks = pgTable(
      * occurrence of its edge word has it (db/log-chunks.ts chainLines).
      */
     edges: text('edges'),
+    /**
+     * The adjacent pairs of words one of which at least is listed in `words`, each with its lines
+     * (s22pairs, domain/log-words.ts listedPairs): `connection reset` then PAIR_LINES then its
+     * lines, newline-separated. NULL in a chunk sealed before, split by PostgreSQL, or whose pairs
+     * passed LISTED_PAIRS_MAX. A phrase of two words whose first word ends no counted word (or
+     * whose last word starts none) is counted from these (db/log-chunks.ts termLines). Stored
+     * uncompressed, out of the row once the row does not fit (migration 0039).
+     */
+    listedPairs: text('listed_pairs'),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),

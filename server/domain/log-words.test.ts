@@ -7,7 +7,11 @@ import {
   entryLevel,
   entryLine,
   LINE_EDGE,
+  LISTED_PAIR_SEPARATOR_MAX,
+  LISTED_PAIRS_MAX,
+  NEWLINE_IN_MESSAGE,
   OVERLAP_MAX_GROUPS,
+  PAIR_LINES,
   plainWords,
 } from './log-words';
 
@@ -22,6 +26,24 @@ const numberLines = (numbers: string) => {
     const [e] = [...decodeLineEntries(entry!)];
     return [said, entryLine(e!), entryLevel(e!)];
   });
+};
+
+/**
+ * A chunk's listed pairs (chunkWords' `listedPairs`) read back: each pair's text and its lines
+ * ([offset, level] each); every character of the text in one of them.
+ */
+const pairLines = (listedPairs: string) => {
+  const records = listedPairs ? listedPairs.split('\n') : [];
+  expect(records.map((r) => r.split(PAIR_LINES)).every((parts) => parts.length === 2)).toBe(true);
+  return Object.fromEntries(
+    records.map((r) => {
+      const [pair, entries] = r.split(PAIR_LINES) as [string, string];
+      const lines = [...decodeLineEntries(entries)];
+      // Each line once.
+      expect(lines.length * 3).toBe(entries.length);
+      return [pair, lines.map((e) => [entryLine(e), entryLevel(e)])];
+    }),
+  );
 };
 
 /** The distinct words of `text` (one level for every line, none counted). */
@@ -85,6 +107,8 @@ describe('chunkWords', () => {
       // Each adjacent pair in one line: none kept.
       pairs: '',
       pairCounts: [],
+      // No word is listed: no listed pair.
+      listedPairs: '',
       // Words of one character share no trigram.
       overlaps: '',
       // Around every "a": nothing (it starts and ends a line); before every "b" nothing (line 2
@@ -92,7 +116,11 @@ describe('chunkWords', () => {
       edges: '\n\n\n \n\n',
     });
     const listed = chunkWords('a b a\nb c\na\nc.c', '0131', 3, 4);
-    expect({ ...listed, words: plainWords(listed.words) }).toEqual({
+    expect({
+      ...listed,
+      words: plainWords(listed.words),
+      listedPairs: pairLines(listed.listedPairs!),
+    }).toEqual({
       words: 'a b c',
       numbers: '',
       counted: '',
@@ -100,6 +128,13 @@ describe('chunkWords', () => {
       repeated: '',
       pairs: '',
       pairCounts: [],
+      // Every word is listed: every adjacent pair, with its lines.
+      listedPairs: {
+        'a b': [[0, 0]],
+        'b a': [[0, 0]],
+        'b c': [[1, 1]],
+        'c.c': [[3, 1]],
+      },
       overlaps: '',
       edges: '',
     });
@@ -111,6 +146,7 @@ describe('chunkWords', () => {
       repeated: '',
       pairs: '',
       pairCounts: [],
+      listedPairs: '',
       overlaps: '',
       edges: '',
     });
@@ -223,6 +259,7 @@ describe('chunkWords: the lines of uncounted words', () => {
       repeated: 'same',
       pairs: 'same same',
       pairCounts: [[0, 8, 0, 0]],
+      listedPairs: '',
       overlaps: '',
       edges: '\n',
     });
@@ -287,6 +324,58 @@ describe('chunkWords: the frequent pairs of words', () => {
     // NEWLINE_IN_MESSAGE (\u0001) is what the sealer reads for a newline inside a message.
     const text = ['a b', 'b a', 'a\u0001b', 'a \u0001 b', 'a'].join('\n');
     expect(pairsOf(text, '11111', 1)).toEqual({ 'a b': [0, 1, 0, 0], 'b a': [0, 1, 0, 0] });
+  });
+});
+
+describe('chunkWords: the pairs of words holding a listed word', () => {
+  it('lists each pair with a listed word and its lines, a line once, and no pair of counted words or numbers', () => {
+    // "ok" and "item" in every line (counted at 3); "reset", "peer", "x9" in fewer (listed); the
+    // digits are numbers, never listed.
+    const text = [
+      'ok item connection reset by peer',
+      'ok item 42',
+      'ok item reset x9 reset x9',
+      'ok item 42 x9',
+    ].join('\n');
+    const split = chunkWords(text, '1232', 3, 4);
+    expect(plainWords(split.words)).toBe('by connection peer reset x9');
+    expect(pairLines(split.listedPairs!)).toEqual({
+      'item connection': [[0, 1]],
+      'connection reset': [[0, 1]],
+      'reset by': [[0, 1]],
+      'by peer': [[0, 1]],
+      'item reset': [[2, 3]],
+      // Said twice in its line: that line once.
+      'reset x9': [[2, 3]],
+      'x9 reset': [[2, 3]],
+      '42 x9': [[3, 2]],
+    });
+  });
+
+  it('never pairs words of two lines, nor across a control character, nor a long separator', () => {
+    const long = ' '.repeat(LISTED_PAIR_SEPARATOR_MAX + 1);
+    const text = [
+      `one${NEWLINE_IN_MESSAGE}two`,
+      'three\tfour',
+      `five${long}six`,
+      `seven${' '.repeat(LISTED_PAIR_SEPARATOR_MAX)}eight`,
+      'nine',
+      'ten',
+    ].join('\n');
+    const split = chunkWords(text, '111111', 2, 4);
+    expect(pairLines(split.listedPairs!)).toEqual({
+      'three\tfour': [[1, 1]],
+      [`seven${' '.repeat(LISTED_PAIR_SEPARATOR_MAX)}eight`]: [[3, 1]],
+    });
+  });
+
+  it('keeps none (null) past LISTED_PAIRS_MAX characters', () => {
+    // Every line a pair of its own words, listed: 20 characters a pair with its line.
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `w${i}a w${i}b`).join('\n');
+    const fits = Math.floor(LISTED_PAIRS_MAX / 40);
+    expect(chunkWords(lines(fits), '1'.repeat(fits), 2, 4).listedPairs).not.toBeNull();
+    const over = Math.ceil(LISTED_PAIRS_MAX / 10);
+    expect(chunkWords(lines(over), '1'.repeat(over), 2, 4).listedPairs).toBeNull();
   });
 });
 

@@ -119,6 +119,11 @@ export interface ChunkWords {
   /** …and for each of them, in the same order, its lines at each level (a line once). */
   pairCounts: number[][];
   /**
+   * The adjacent pairs of words one of which at least is listed (in `words`), with their lines
+   * (listedPairs'), or null when they would take more than LISTED_PAIRS_MAX characters.
+   */
+  listedPairs: string | null;
+  /**
    * The lines holding two or more counted words that share three characters, as counts of lines
    * per group of such words (chunkOverlaps'), or null past OVERLAP_MAX_GROUPS groups.
    */
@@ -202,6 +207,8 @@ export function chunkWords(
   const words: string[] = [];
   // A word's id → 1 when it is an uncounted number.
   const isNumber = new Uint8Array(seen.size);
+  // A word's id → 1 when it is listed (in `words`).
+  const isListed = new Uint8Array(seen.size);
   const counted: string[] = [];
   const counts: number[][] = [];
   // A counted word's id → its index in `counted` (-1: not counted).
@@ -218,6 +225,7 @@ export function chunkWords(
       if (saidTwice[entry[1]!]) repeated.push(word);
     } else if (DIGITS.test(word)) isNumber[entry[1]!] = 1;
     else {
+      isListed[entry[1]!] = 1;
       let lines = '';
       for (let k = levelCount + 2; k < entry.length; k++) lines += lineEntry(entry[k]!);
       words.push(`${word}!${lines}`);
@@ -230,6 +238,7 @@ export function chunkWords(
     counted: counted.join(' '),
     counts,
     repeated: repeated.join(' '),
+    listedPairs: listedPairs(text, levels, isListed, spoken),
     overlaps: chunkOverlaps(counted, countedOf, spoken, levels, levelCount),
     edges: chunkEdges(text, counted.length, countedOf, spoken),
     ...chunkPairs({ text, levels, counted, countedOf }, spoken, minLines, levelCount),
@@ -413,6 +422,75 @@ function chunkEdges(
       before[w] === -2 ? LINE_EDGE : text.slice(startOf[w]! - Math.max(0, before[w]!), startOf[w]!),
       after[w] === -2 ? LINE_EDGE : text.slice(endOf[w]!, endOf[w]! + Math.max(0, after[w]!)),
     );
+  return out.join('\n');
+}
+
+/**
+ * What ends a listed pair's text and starts its lines (listedPairs): a separator no listed pair
+ * holds (none holds a control character), so a search finds a pair's lines after it.
+ */
+export const PAIR_LINES = '\u0002';
+
+/** The longest separator a listed pair holds (a phrase with a longer one reads its chunks). */
+export const LISTED_PAIR_SEPARATOR_MAX = 16;
+
+/**
+ * The most characters a chunk's listed pairs take: a chunk of lines with many rare words (ids,
+ * hashes) would list most of its words twice over; past this it keeps none (null: a phrase of
+ * rare words then reads the lines the listed words name, as before).
+ */
+export const LISTED_PAIRS_MAX = 1 << 16;
+
+/**
+ * The adjacent pairs of words of a chunk's lines one of which at least is listed (`isListed`: in
+ * `words`, held by fewer than COUNTED_MIN_LINES lines), with their lines: for each, the first
+ * word, the separator between them exactly as said, the second word, PAIR_LINES, then its lines
+ * (lineEntry's, a line once, in line order); sorted, newline-joined. A phrase of two words whose
+ * first word ends no counted word (or whose last word starts none) is held by a line exactly
+ * where a pair listed here holds it whole (db/log-chunks.ts termLines): its first word then ends
+ * a listed word (or its last starts one), and the pair holding that word is listed. So such a
+ * phrase (`connection reset` where both words are rare) is counted from the row, not by reading
+ * the lines the words are listed for. Pairs whose separator holds a control character other than
+ * a tab (NEWLINE_IN_MESSAGE among them: no search term's separator holds one) or is longer than
+ * LISTED_PAIR_SEPARATOR_MAX are left out; a listed pair is held by fewer than COUNTED_MIN_LINES
+ * lines, as its listed word is. '' when none; null past LISTED_PAIRS_MAX characters.
+ */
+function listedPairs(
+  text: string,
+  levels: string,
+  isListed: Uint8Array,
+  said: Int32Array,
+): string | null {
+  const pairs = new Map<string, { last: number; lines: string }>();
+  for (let o = 4; o < said.length; o += 4) {
+    const l = said[o + 3]!;
+    if (said[o - 1] !== l || (!isListed[said[o - 4]!] && !isListed[said[o]!])) continue;
+    const from = said[o - 2]!;
+    const to = said[o + 1]!;
+    if (to - from > LISTED_PAIR_SEPARATOR_MAX) continue;
+    let plain = true;
+    for (let i = from; i < to && plain; i++) {
+      const c = text.charCodeAt(i);
+      plain = c >= 32 || c === 9;
+    }
+    if (!plain) continue;
+    const pair = text.slice(said[o - 3]!, said[o + 2]!);
+    const entry = lineEntry(entryOf(l, levels.charCodeAt(l) - 48));
+    const known = pairs.get(pair);
+    if (!known) pairs.set(pair, { last: l, lines: entry });
+    else if (known.last !== l) {
+      known.last = l;
+      known.lines += entry;
+    }
+  }
+  let size = 0;
+  const out: string[] = [];
+  for (const pair of [...pairs.keys()].sort()) {
+    const record = pair + PAIR_LINES + pairs.get(pair)!.lines;
+    size += record.length + 1;
+    if (size > LISTED_PAIRS_MAX) return null;
+    out.push(record);
+  }
   return out.join('\n');
 }
 

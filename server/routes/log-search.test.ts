@@ -12,6 +12,7 @@ import {
   entryLine,
   lineEntry,
   NUMBER_LINE_ENDS,
+  PAIR_LINES,
 } from '../domain/log-words';
 import { LOG_COUNT_CACHE_ROWS } from '../db/log-search-counts';
 import { SPLIT_HERE_MAX_BYTES, sealLogChunks } from '../services/log-chunks';
@@ -1236,6 +1237,80 @@ describe('counts of two words from the chunks’ kept pairs', () => {
     // its line (nothing before it there), a third word.
     expect(await count('%20upstream%20returned')).toBe(want(' upstream returned'));
     expect(await count('upstream%20returned%201')).toBe(want('upstream returned 1'));
+  }, 120_000);
+});
+
+describe('counts of two rare words from the chunks’ listed pairs', () => {
+  // 1 chunk of 12 read (its lines the listed words name): few enough that the count reads it alone.
+  const CHUNKS = 12;
+  /** "connection" said in every 100th line here too: counted, while "reset" is not. */
+  const COUNTED_FIRST = 3;
+  /** Its listed pairs as a chunk sealed before s22pairs (NULL): its listed words' lines read. */
+  const SEALED_BEFORE = 4;
+  /** The phrase in every 200th line: both words counted, the kept pairs count it. */
+  const BOTH_COUNTED = 5;
+  /** The offset of a line of each chunk that never holds the phrase. */
+  const NEVER = CHUNK_LINES - 1;
+  const message = (i: number) => {
+    const chunk = Math.floor(i / CHUNK_LINES);
+    const offset = i % CHUNK_LINES;
+    if (offset === NEVER) return `item ${i} ok`;
+    // (At most 3 lines of each: a chunk's words stay under COUNTED_MIN_LINES lines.)
+    if (i % 1500 === 7) return `connection reset by peer ${i}`;
+    if (chunk === BOTH_COUNTED && i % 200 === 3) return `connection reset ${i}`;
+    if (chunk === COUNTED_FIRST && i % 100 === 3) return `connection ok ${i}`;
+    if (i % 2000 === 11) {
+      // Around the phrase: inside longer words (a match), said twice in a line, another
+      // separator, a newline between the words (no match).
+      const k = (i / 2000) % 4;
+      return [
+        `xconnection resety ${i}`,
+        `connection reset then connection reset ${i}`,
+        `connection, reset  by ${i}`,
+        `connection\nreset ${i}`,
+      ][Math.floor(k)]!;
+    }
+    return `item ${i} ok`;
+  };
+
+  it('counts a phrase whose first word ends no counted word, or whose last starts none, from the listed pairs', async () => {
+    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
+      level: i % 3 ? 'INFO' : 'WARN',
+      message: message(i),
+    }));
+    const work = await nodeRunOfLines(logs);
+    await sealLogChunks(t.database.db);
+    await t.database.db.execute(
+      sql`UPDATE log_chunks SET listed_pairs = NULL
+          WHERE node_key = ${keyOf(work)} AND first_seq = ${SEALED_BEFORE * CHUNK_LINES + 1}`,
+    );
+    const terms = ['connection reset', 'nection res', 'reset by', 'connection, reset', 'reset  by'];
+    for (const term of terms)
+      for (const levels of ['', 'WARN'])
+        for (const [cursor, upTo] of [
+          [0, undefined],
+          [CHUNK_LINES + 500, 3 * CHUNK_LINES],
+        ] as const)
+          expect(
+            await countInSteps(work, searchQuery(term, levels), cursor, upTo),
+            `${term} ${levels} ${cursor}`,
+          ).toBe(scanCount(logs, term, levels, cursor));
+    // One more line at INFO in each chunk's listed pair "connection reset": the count follows in
+    // the chunks its listed pairs answer (all but the one sealed before them and the one whose
+    // kept pairs count it), at INFO alone.
+    const want = (levels: string) => scanCount(logs, 'connection reset', levels, 0);
+    for (let c = 0; c < CHUNKS; c++)
+      expect(message(c * CHUNK_LINES + NEVER)).not.toContain('connection reset');
+    await t.database.db.execute(
+      sql`UPDATE log_chunks
+          SET listed_pairs = replace(listed_pairs, ${`connection reset${PAIR_LINES}`},
+                                     ${`connection reset${PAIR_LINES}${lineEntry(NEVER * ENTRY_LEVELS + 1)}`})
+          WHERE node_key = ${keyOf(work)}`,
+    );
+    const count = (levels: string) => firstCount(work, searchQuery('connection reset', levels));
+    expect(await count('')).toBe(want('') + CHUNKS - 2);
+    expect(await count('INFO')).toBe(want('INFO') + CHUNKS - 2);
+    expect(await count('WARN')).toBe(want('WARN'));
   }, 120_000);
 });
 

@@ -118,6 +118,7 @@ async function sealChunks(
         pairCounts: [],
         overlaps: null,
         edges: null,
+        listedPairs: null,
       });
       continue;
     }
