@@ -280,11 +280,11 @@ export async function insertChunks(
     sql`WITH ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
                                   listed, numbers, numbers_by_line, numbers_listed, repeated,
-                                  pairs, pair_counts, word_overlaps, edges, listed_pairs)
+                                  pairs, pair_counts, word_overlaps, edges)
           SELECT ${nodeKey}, c.first_seq, c.last_seq, c.run_key, c.words, c.counted,
                  c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.numbers_listed,
                  c.repeated, c.pairs,
-                 c.pair_counts::int2[], c.word_overlaps, c.edges, c.listed_pairs
+                 c.pair_counts::int2[], c.word_overlaps, c.edges
           FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
                       ${sql.param(chunks.map((c) => c.runKey))}::int[],
@@ -299,12 +299,19 @@ export async function insertChunks(
                       ${sql.param(chunks.map((c) => c.pairs))}::text[],
                       ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
                       ${sql.param(chunks.map((c) => c.overlaps))}::text[],
-                      ${sql.param(chunks.map((c) => c.edges))}::text[],
-                      ${sql.param(chunks.map((c) => c.listedPairs))}::text[])
+                      ${sql.param(chunks.map((c) => c.edges))}::text[])
             AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
                  numbers_by_line, numbers_listed, repeated, pairs, pair_counts, word_overlaps,
-                 edges, listed_pairs)
-          ON CONFLICT DO NOTHING RETURNING 1)
+                 edges)
+          ON CONFLICT DO NOTHING RETURNING first_seq),
+        -- The listed pairs of the chunks sealed here (a chunk another server sealed has its own).
+        pairs AS (
+          INSERT INTO log_chunk_pairs (node_key, first_seq, listed_pairs)
+          SELECT ${nodeKey}, p.first_seq, p.listed_pairs
+          FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
+                      ${sql.param(chunks.map((c) => c.listedPairs))}::text[]) AS p(first_seq, listed_pairs)
+          WHERE p.listed_pairs IS NOT NULL AND p.first_seq IN (SELECT first_seq FROM ins)
+          ON CONFLICT DO NOTHING)
         SELECT count(*)::int AS n FROM ins`,
   );
   return rows[0]?.n ?? 0;
@@ -421,8 +428,8 @@ export function perRange(
 }
 
 /**
- * Deletes the chunks of these workflow runs' node runs and their kept search counts (retention,
- * with the runs themselves).
+ * Deletes the chunks of these workflow runs' node runs, their listed pairs and their kept search
+ * counts (retention, with the runs themselves).
  * Waits for the sealer's lock first, so a sealing transaction that read these lines before they
  * went cannot add a chunk after this one commits.
  */
@@ -430,6 +437,11 @@ export async function deleteRunChunks(tx: Tx, runs: string[]): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
   const keys = sql`(SELECT log_key FROM workflow_runs WHERE identifier = ANY(${sql.param(runs)}::text[]))`;
   await tx.execute(sql`DELETE FROM log_chunks WHERE run_key IN ${keys}`);
+  await tx.execute(
+    sql`DELETE FROM log_chunk_pairs
+        WHERE node_key IN (SELECT log_key FROM node_runs
+                           WHERE workflow_run_identifier = ANY(${sql.param(runs)}::text[]))`,
+  );
   await tx.execute(sql`DELETE FROM log_search_counts WHERE run_key IN ${keys}`);
 }
 
@@ -1034,8 +1046,9 @@ function chainCandidates(phrase: PhraseTerm): SQL {
  * the phrase there is listed, and so is the pair holding it. A listed pair holds it exactly where
  * its text holds the two words and the separator (one run of separators between two whole
  * words), so the text is split at each match and the lines after the match's PAIR_LINES taken.
- * Not for a chunk with no listed pairs (sealed before s22pairs, split by PostgreSQL, too many),
- * cut by the cursor (`after`), nor a separator longer than the pairs keep.
+ * Not for a chunk with no listed pairs (no row in log_chunk_pairs, `lp`, joined beside it: sealed
+ * before s22pairs, split by PostgreSQL, too many), cut by the cursor (`after`), nor a separator
+ * longer than the pairs keep.
  */
 function pairLinesOf(phrase: PhraseTerm | null, after: number): { when: SQL; lines: SQL } | null {
   if (!phrase || phrase.words.length !== 2 || phrase.before || phrase.after) return null;
@@ -1046,11 +1059,11 @@ function pairLinesOf(phrase: PhraseTerm | null, after: number): { when: SQL; lin
     ? sql``
     : sql` OR strpos(' ' || c.counted, ${` ${last}`}) = 0`;
   return {
-    when: sql`(c.listed_pairs IS NOT NULL AND c.first_seq > ${after}
+    when: sql`(lp.listed_pairs IS NOT NULL AND c.first_seq > ${after}
                AND (strpos(c.counted || ' ', ${`${first} `}) = 0${noneStarts}))`,
     lines: sql`(SELECT coalesce(string_agg(split_part(substr(p.piece, strpos(p.piece, ${PAIR_LINES}) + 1),
                                                       E'\n', 1), ''), '')
-                FROM unnest(string_to_array(c.listed_pairs, ${first + separator + last}))
+                FROM unnest(string_to_array(lp.listed_pairs, ${first + separator + last}))
                      WITH ORDINALITY p(piece, i)
                 WHERE p.i > 1)`,
   };
@@ -1193,7 +1206,9 @@ export async function termLines(
                      : sql`NULL AS candidates, NULL AS candidates_z, NULL AS a_levels, NULL AS z_levels,
                                                             NULL AS a, NULL AS z`
                  }
-          FROM log_chunks c ${phrase ? chainOf(phrase, after) : sql``}
+          FROM log_chunks c
+          ${phrase ? sql`LEFT JOIN log_chunk_pairs lp ON lp.node_key = ${keys.nodeKey} AND lp.first_seq = c.first_seq` : sql``}
+          ${phrase ? chainOf(phrase, after) : sql``}
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
           ORDER BY c.first_seq`,

@@ -504,15 +504,6 @@ export const logChunks = pgTable(
      * occurrence of its edge word has it (db/log-chunks.ts chainLines).
      */
     edges: text('edges'),
-    /**
-     * The adjacent pairs of words one of which at least is listed in `words`, each with its lines
-     * (s22pairs, domain/log-words.ts listedPairs): `connection reset` then PAIR_LINES then its
-     * lines, newline-separated. NULL in a chunk sealed before, split by PostgreSQL, or whose pairs
-     * passed LISTED_PAIRS_MAX. A phrase of two words whose first word ends no counted word (or
-     * whose last word starts none) is counted from these (db/log-chunks.ts termLines). Stored
-     * uncompressed, out of the row once the row does not fit (migration 0039).
-     */
-    listedPairs: text('listed_pairs'),
   },
   (t) => [
     primaryKey({ columns: [t.nodeKey, t.firstSeq] }),
@@ -520,6 +511,26 @@ export const logChunks = pgTable(
     index('log_chunks_counted_idx').using('gin', t.runKey, sql`${t.counted} gin_trgm_ops`),
     index('log_chunks_numbers_idx').using('gin', t.runKey, sql`${t.numbers} gin_trgm_ops`),
   ],
+);
+
+/**
+ * [ext] The adjacent pairs of words one of which at least is listed in a sealed chunk's `words`,
+ * with their lines (s22pairs, domain/log-words.ts listedPairs): `connection reset`, PAIR_LINES,
+ * its lines, newline-separated; no row for a chunk sealed before, split by PostgreSQL, or whose
+ * pairs passed LISTED_PAIRS_MAX. A phrase of two words whose first word ends no counted word of
+ * the chunk (or whose last word starts none) is counted from these (db/log-chunks.ts termLines).
+ * A table of their own, not a column of log_chunks: in its row they pushed the row past
+ * toast_tuple_target, and PostgreSQL then compressed the counts every search reads (a count of
+ * "0ms" at 2M lines 62-69 -> 87-99 ms). Deleted with their chunks (deleteRunChunks).
+ */
+export const logChunkPairs = pgTable(
+  'log_chunk_pairs',
+  {
+    nodeKey: integer('node_key').notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    listedPairs: text('listed_pairs').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeKey, t.firstSeq] })],
 );
 
 /**

@@ -1281,7 +1281,7 @@ describe('counts of two rare words from the chunks’ listed pairs', () => {
     const work = await nodeRunOfLines(logs);
     await sealLogChunks(t.database.db);
     await t.database.db.execute(
-      sql`UPDATE log_chunks SET listed_pairs = NULL
+      sql`DELETE FROM log_chunk_pairs
           WHERE node_key = ${keyOf(work)} AND first_seq = ${SEALED_BEFORE * CHUNK_LINES + 1}`,
     );
     const terms = ['connection reset', 'nection res', 'reset by', 'connection, reset', 'reset  by'];
@@ -1302,7 +1302,7 @@ describe('counts of two rare words from the chunks’ listed pairs', () => {
     for (let c = 0; c < CHUNKS; c++)
       expect(message(c * CHUNK_LINES + NEVER)).not.toContain('connection reset');
     await t.database.db.execute(
-      sql`UPDATE log_chunks
+      sql`UPDATE log_chunk_pairs
           SET listed_pairs = replace(listed_pairs, ${`connection reset${PAIR_LINES}`},
                                      ${`connection reset${PAIR_LINES}${lineEntry(NEVER * ENTRY_LEVELS + 1)}`})
           WHERE node_key = ${keyOf(work)}`,
@@ -1826,15 +1826,28 @@ describe('a whole run’s count', () => {
 });
 
 describe('retention', () => {
-  it('deletes a run’s chunks and kept counts with its lines', async () => {
-    const { run, work } = await nodeRunWith(CHUNK_LINES + 5);
+  it('deletes a run’s chunks, listed pairs and kept counts with its lines', async () => {
+    const { run, work } = await nodeRunWith(CHUNK_LINES + 5, { 7: 'a rare needle here' });
     await sealLogChunks(t.database.db);
     const [row] = await selectRows<{ key: number }>(
       t.database.db,
       sql`SELECT log_key AS key FROM workflow_runs WHERE identifier = ${run}`,
     );
+    // (The node run's key taken now: it goes with the run.)
+    const [node] = await selectRows<{ key: number }>(
+      t.database.db,
+      sql`SELECT log_key AS key FROM node_runs WHERE identifier = ${work}`,
+    );
+    const pairs = async () =>
+      (
+        await selectRows<{ n: number }>(
+          t.database.db,
+          sql`SELECT count(*)::int AS n FROM log_chunk_pairs WHERE node_key = ${node!.key}`,
+        )
+      )[0]!.n;
     expect(await chunksOf(work)).toHaveLength(1);
-    expect((await nodeLogs(work, 'q=line&total=only')).total).toBe(CHUNK_LINES + 5);
+    expect(await pairs()).toBe(1);
+    expect((await nodeLogs(work, 'q=line&total=only')).total).toBe(CHUNK_LINES + 4);
     await completeNode(t, work);
     const at = new Date(Date.now() - 40 * 86_400_000).toISOString();
     await t.database.db.execute(
@@ -1847,6 +1860,7 @@ describe('retention', () => {
       sql`SELECT count(*)::int AS n FROM log_chunks WHERE run_key = ${row!.key}`,
     );
     expect(left!.n).toBe(0);
+    expect(await pairs()).toBe(0);
     const [counts] = await selectRows<{ n: number }>(
       t.database.db,
       sql`SELECT count(*)::int AS n FROM log_search_counts WHERE run_key = ${row!.key}`,
