@@ -160,10 +160,18 @@ async function main() {
       const overlapBytes = overlaps?.[0]?.b
         ? `, its overlaps ${(Number(overlaps[0].b) / (3 * LINES)).toFixed(3)}`
         : '';
+      // The chunks' listed pairs, a table of their own (s22pairs; likewise).
+      const listed = await rows<{ b: string }>(
+        code,
+        sql`SELECT pg_total_relation_size('log_chunk_pairs') AS b`,
+      ).catch(() => null);
+      const listedBytes = listed?.[0]?.b
+        ? `; log_chunk_pairs ${(Number(listed[0].b) / (3 * LINES)).toFixed(2)}`
+        : '';
       console.log(
         `${code.name}: sealed ${sealed.chunks} chunks (${3 * LINES} lines) in ${s.toFixed(1)} s, ` +
           `PostgreSQL CPU ${pg.toFixed(1)} s (${((pg / (3 * LINES)) * 1e6).toFixed(1)} µs a line); ` +
-          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes}${overlapBytes} (load ${load()})`,
+          `log_chunks ${(Number(size!.b) / (3 * LINES)).toFixed(1)} B a line${pairBytes}${overlapBytes}${listedBytes} (load ${load()})`,
       );
     }
     const results = new Map<string, string[]>();
