@@ -98,6 +98,24 @@ async function nodeRunOfLines(lines: { level: string; message: string }[]) {
   return work;
 }
 
+/**
+ * A node run of `chunks` chunks of lines and 100 more (line i, from 0: `message(i)` at `level(i)`,
+ * INFO but every third line WARN unless given), its full chunks sealed.
+ */
+async function sealedNodeRun(
+  chunks: number,
+  message: (i: number) => string,
+  level: (i: number) => string = (i) => (i % 3 ? 'INFO' : 'WARN'),
+) {
+  const logs = Array.from({ length: chunks * CHUNK_LINES + 100 }, (_, i) => ({
+    level: level(i),
+    message: message(i),
+  }));
+  const work = await nodeRunOfLines(logs);
+  await sealLogChunks(t.database.db);
+  return { logs, work };
+}
+
 /** A count as a first look: no count of the term kept from before. */
 async function firstCount(work: string, query: string) {
   await t.database.db.execute(sql`DELETE FROM log_search_counts`);
@@ -1204,12 +1222,7 @@ describe('counts of two words from the chunks’ kept pairs', () => {
   };
 
   it('sums a kept pair where it is the only candidate, and reads the other chunks', async () => {
-    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
-      level: i % 3 ? 'INFO' : 'WARN',
-      message: message(i),
-    }));
-    const work = await nodeRunOfLines(logs);
-    await sealLogChunks(t.database.db);
+    const { logs, work } = await sealedNodeRun(CHUNKS, message);
     // A chunk sealed before the pairs were kept has none.
     await t.database.db.execute(
       sql`UPDATE log_chunks SET pairs = NULL, pair_counts = '{}'
@@ -1274,12 +1287,7 @@ describe('counts of two rare words from the chunks’ listed pairs', () => {
   };
 
   it('counts a phrase whose first word ends no counted word, or whose last starts none, from the listed pairs', async () => {
-    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
-      level: i % 3 ? 'INFO' : 'WARN',
-      message: message(i),
-    }));
-    const work = await nodeRunOfLines(logs);
-    await sealLogChunks(t.database.db);
+    const { logs, work } = await sealedNodeRun(CHUNKS, message);
     await t.database.db.execute(
       sql`DELETE FROM log_chunk_pairs
           WHERE node_key = ${keyOf(work)} AND first_seq = ${SEALED_BEFORE * CHUNK_LINES + 1}`,
@@ -1328,12 +1336,7 @@ describe('counts of phrases with a separator before or after from the chunks’ 
   };
 
   it('sums a kept pair where every occurrence of its edge word has the separator, and reads the other chunks', async () => {
-    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
-      level: i % 3 ? 'INFO' : 'WARN',
-      message: message(i),
-    }));
-    const work = await nodeRunOfLines(logs);
-    await sealLogChunks(t.database.db);
+    const { logs, work } = await sealedNodeRun(CHUNKS, message);
     const count = (q: string, level = '') =>
       firstCount(work, `q=${encodeURIComponent(q)}${level && `&level=${level}`}`);
     const want = (term: string, level?: string) =>
@@ -1436,12 +1439,7 @@ describe('counts of one word with separators around it from the chunks’ edges'
   const level = (i: number) => (i % 100 === 0 ? 'ERROR' : i % 3 === 0 ? 'WARN' : 'INFO');
 
   it('sums the counted words whose edges say every occurrence has the separators, reads the rest, as a scan answers', async () => {
-    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
-      level: level(i),
-      message: message(i),
-    }));
-    const work = await nodeRunOfLines(logs);
-    await sealLogChunks(t.database.db);
+    const { logs, work } = await sealedNodeRun(CHUNKS, message, level);
     const chunk = async (at: number) => {
       const [row] = await selectRows<{ counted: string; words: string; overlaps: string }>(
         t.database.db,
@@ -1599,12 +1597,7 @@ describe('counts of phrases of three words or more from the chunks’ kept pairs
   };
 
   it('counts a phrase where its kept pairs meet, and reads the other chunks', async () => {
-    const logs = Array.from({ length: CHUNKS * CHUNK_LINES + 100 }, (_, i) => ({
-      level: i % 3 ? 'INFO' : 'WARN',
-      message: message(i),
-    }));
-    const work = await nodeRunOfLines(logs);
-    await sealLogChunks(t.database.db);
+    const { logs, work } = await sealedNodeRun(CHUNKS, message);
     const count = (q: string, level?: string) =>
       firstCount(work, `q=${encodeURIComponent(q)}${level ? `&level=${level}` : ''}`);
     const want = (term: string, level?: string) =>
