@@ -917,12 +917,12 @@ function chainGuard(phrase: PhraseTerm, after: number): SQL {
 /**
  * A LATERAL item `k` beside each chunk `c`: `ok`, chainGuard's answer, `held`, whether the
  * chunk's uncounted words may hold an edge word too (in `hit`), and `pair_lines`, the lines its
- * listed pairs say hold the phrase (pairLinesOf's; NULL when they cannot tell), each evaluated
+ * listed pairs say hold the phrase (`pairs`, pairLinesOf's, with `lp` joined; NULL when they
+ * cannot tell or there is no `pairs`), each evaluated
  * once a chunk (`OFFSET 0`: PostgreSQL would otherwise put the expression back in each column
  * naming it, and "upstream returned" at 2M lines evaluated the guard and `hit` 7 times a chunk).
  */
-function chainOf(phrase: PhraseTerm, after: number): SQL {
-  const pairs = pairLinesOf(phrase, after);
+function chainOf(phrase: PhraseTerm, pairs: PairLines | null, after: number): SQL {
   // (Where the guard holds, a counted word ends with the first word and one starts with the
   // last: the listed pairs cannot tell, and are not looked at.)
   return sql`CROSS JOIN LATERAL (
@@ -1037,6 +1037,12 @@ function chainCandidates(phrase: PhraseTerm): SQL {
                   END AS z`;
 }
 
+/** pairLinesOf's answer: when a chunk's listed pairs tell, and the lines they say. */
+interface PairLines {
+  when: SQL;
+  lines: SQL;
+}
+
 /**
  * Whether a chunk's listed pairs (domain/log-words.ts listedPairs) tell which of its lines hold
  * `phrase` (two words, nothing before or after them: phraseTerm's; `when`), and those lines'
@@ -1050,7 +1056,7 @@ function chainCandidates(phrase: PhraseTerm): SQL {
  * before s22pairs, split by PostgreSQL, too many), cut by the cursor (`after`), nor a separator
  * longer than the pairs keep.
  */
-function pairLinesOf(phrase: PhraseTerm | null, after: number): { when: SQL; lines: SQL } | null {
+function pairLinesOf(phrase: PhraseTerm | null, after: number): PairLines | null {
   if (!phrase || phrase.words.length !== 2 || phrase.before || phrase.after) return null;
   const [first, last] = phrase.words as [string, string];
   const separator = phrase.separators[0]!;
@@ -1178,6 +1184,8 @@ export async function termLines(
   const hit = phrase
     ? chunksHolding(owner, phrase)
     : sql`SELECT NULL::int AS first_seq WHERE false`;
+  // The chunks' listed pairs (`lp`), joined only for a phrase they may count.
+  const pairs = pairLinesOf(phrase, after);
   return withSealedEnd(db, keys.nodeKey, async (tx, sealedTo) => {
     const chunkRows = sql`SELECT c.first_seq AS lo, c.last_seq AS hi,
                  ${phrase ? sql`k.pair_lines` : sql`NULL::text`} AS pair_lines,
@@ -1192,8 +1200,8 @@ export async function termLines(
                                                             NULL AS a, NULL AS z`
                  }
           FROM log_chunks c
-          ${phrase ? sql`LEFT JOIN log_chunk_pairs lp ON lp.node_key = ${keys.nodeKey} AND lp.first_seq = c.first_seq` : sql``}
-          ${phrase ? chainOf(phrase, after) : sql``}
+          ${pairs ? sql`LEFT JOIN log_chunk_pairs lp ON lp.node_key = ${keys.nodeKey} AND lp.first_seq = c.first_seq` : sql``}
+          ${phrase ? chainOf(phrase, pairs, after) : sql``}
           WHERE c.run_key = ${keys.runKey} AND c.node_key + 0 = ${keys.nodeKey}
             AND c.last_seq > ${after} AND c.last_seq <= ${sealedTo}${sql.join(matches)}
           ORDER BY c.first_seq`;
