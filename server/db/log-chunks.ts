@@ -277,7 +277,27 @@ export async function insertChunks(
   if (chunks.length === 0) return 0;
   const rows = await selectRows<{ n: number }>(
     tx,
-    sql`WITH ins AS (
+    sql`WITH c AS (
+          SELECT * FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
+                               ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
+                               ${sql.param(chunks.map((c) => c.runKey))}::int[],
+                               ${sql.param(chunks.map((c) => c.words))}::text[],
+                               ${sql.param(chunks.map((c) => c.counted))}::text[],
+                               ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
+                               ${sql.param(chunks.map((c) => c.listed))}::bool[],
+                               ${sql.param(chunks.map((c) => c.numbers))}::text[],
+                               ${sql.param(chunks.map((c) => c.numbersByLine))}::bool[],
+                               ${sql.param(chunks.map((c) => c.numbersListed))}::bool[],
+                               ${sql.param(chunks.map((c) => c.repeated))}::text[],
+                               ${sql.param(chunks.map((c) => c.pairs))}::text[],
+                               ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
+                               ${sql.param(chunks.map((c) => c.overlaps))}::text[],
+                               ${sql.param(chunks.map((c) => c.edges))}::text[],
+                               ${sql.param(chunks.map((c) => c.listedPairs))}::text[])
+            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
+                 numbers_by_line, numbers_listed, repeated, pairs, pair_counts, word_overlaps,
+                 edges, listed_pairs)),
+        ins AS (
           INSERT INTO log_chunks (node_key, first_seq, last_seq, run_key, words, counted, counts,
                                   listed, numbers, numbers_by_line, numbers_listed, repeated,
                                   pairs, pair_counts, word_overlaps, edges)
@@ -285,32 +305,14 @@ export async function insertChunks(
                  c.counts::int2[], c.listed, c.numbers, c.numbers_by_line, c.numbers_listed,
                  c.repeated, c.pairs,
                  c.pair_counts::int2[], c.word_overlaps, c.edges
-          FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
-                      ${sql.param(chunks.map((c) => c.lastSeq))}::int[],
-                      ${sql.param(chunks.map((c) => c.runKey))}::int[],
-                      ${sql.param(chunks.map((c) => c.words))}::text[],
-                      ${sql.param(chunks.map((c) => c.counted))}::text[],
-                      ${sql.param(chunks.map((c) => arrayLiteral(c.counts)))}::text[],
-                      ${sql.param(chunks.map((c) => c.listed))}::bool[],
-                      ${sql.param(chunks.map((c) => c.numbers))}::text[],
-                      ${sql.param(chunks.map((c) => c.numbersByLine))}::bool[],
-                      ${sql.param(chunks.map((c) => c.numbersListed))}::bool[],
-                      ${sql.param(chunks.map((c) => c.repeated))}::text[],
-                      ${sql.param(chunks.map((c) => c.pairs))}::text[],
-                      ${sql.param(chunks.map((c) => arrayLiteral(c.pairCounts)))}::text[],
-                      ${sql.param(chunks.map((c) => c.overlaps))}::text[],
-                      ${sql.param(chunks.map((c) => c.edges))}::text[])
-            AS c(first_seq, last_seq, run_key, words, counted, counts, listed, numbers,
-                 numbers_by_line, numbers_listed, repeated, pairs, pair_counts, word_overlaps,
-                 edges)
+          FROM c
           ON CONFLICT DO NOTHING RETURNING first_seq),
         -- The listed pairs of the chunks sealed here (a chunk another server sealed has its own).
         pairs AS (
           INSERT INTO log_chunk_pairs (node_key, first_seq, listed_pairs)
-          SELECT ${nodeKey}, p.first_seq, p.listed_pairs
-          FROM unnest(${sql.param(chunks.map((c) => c.firstSeq))}::int[],
-                      ${sql.param(chunks.map((c) => c.listedPairs))}::text[]) AS p(first_seq, listed_pairs)
-          WHERE p.listed_pairs IS NOT NULL AND p.first_seq IN (SELECT first_seq FROM ins)
+          SELECT ${nodeKey}, c.first_seq, c.listed_pairs
+          FROM c
+          WHERE c.listed_pairs IS NOT NULL AND c.first_seq IN (SELECT first_seq FROM ins)
           ON CONFLICT DO NOTHING)
         SELECT count(*)::int AS n FROM ins`,
   );
@@ -501,6 +503,15 @@ const listedLines = (column: SQL, term: string) =>
        WHERE p.i > 1 AND strpos(f, '!') > 0)`;
 
 /**
+ * How many times `part` (ASCII) is in `text`, counted in bytes: PostgreSQL's `length()` of a
+ * UTF-8 text counts its characters by reading it, `octet_length()` does not.
+ */
+const occurrences = (text: SQL, part: string) => {
+  const removed = sql`octet_length(${text}) - octet_length(replace(${text}, ${part}, ''))`;
+  return part.length === 1 ? sql`(${removed})` : sql`(${removed}) / ${part.length}`;
+};
+
+/**
  * The lines of a chunk's numbers by line in the comma form (`numbers` when `numbers_by_line` and
  * not `numbers_listed`: chunks sealed from s19search to s21numbers, domain/log-words.ts
  * NUMBER_LINE_ENDS) holding a number that contains `term` (digits alone), as listed entries
@@ -521,7 +532,7 @@ const commaNumberLines = (column: SQL, term: string) => {
   return sql`(SELECT coalesce(string_agg(${digit(sql`${n} / 961`)} || ${digit(sql`${n} / 31 % 31`)}
                                    || ${digit(sql`${n} % 31`)}, ''), '')
        FROM (SELECT e.i, sum(e.ends) OVER (ORDER BY e.i) - e.ends AS line, e.level
-             FROM (SELECT p.i, octet_length(p.piece) - octet_length(replace(p.piece, ',', '')) AS ends,
+             FROM (SELECT p.i, ${occurrences(sql.raw('p.piece'), ',')} AS ends,
                           CASE WHEN x.e > 0
                                THEN coalesce(nullif(strpos(${NUMBER_LINE_ENDS},
                                                     CASE WHEN x.e = 1 THEN ',' ELSE substr(p.piece, x.e - 1, 1) END),
@@ -886,8 +897,6 @@ function chainGuard(phrase: PhraseTerm, after: number): SQL {
   const first = words[0]!;
   const last = words[words.length - 1]!;
   const middles = words.slice(1, -1);
-  const times = (text: SQL, part: string) =>
-    sql`(octet_length(${text}) - octet_length(replace(${text}, ${part}, ''))) / ${part.length}`;
   const notRepeated = middles.map(
     (w) => sql` AND strpos(' ' || c.repeated || ' ', ${` ${w} `}) = 0`,
   );
@@ -909,8 +918,8 @@ function chainGuard(phrase: PhraseTerm, after: number): SQL {
   return sql`c.pairs IS NOT NULL AND c.first_seq > ${after}
              AND strpos(c.counted, ${first}) > 0 AND strpos(c.counted, ${last}) > 0
              ${middles.length ? sql`AND c.repeated IS NOT NULL${sql.join(notRepeated)}` : sql``}
-             AND ${times(sql`(c.counted || ' ')`, `${first} `)} = 1
-             AND ${times(sql`(' ' || c.counted)`, ` ${last}`)} = 1
+             AND ${occurrences(sql`(c.counted || ' ')`, `${first} `)} = 1
+             AND ${occurrences(sql`(' ' || c.counted)`, ` ${last}`)} = 1
              ${edges.length ? sql`AND c.edges IS NOT NULL${sql.join(edges)}` : sql``}`;
 }
 
@@ -954,9 +963,7 @@ function chainLines(phrase: PhraseTerm): SQL {
   // The index (from 1) of the line of `text` at `pos` (in `pp` lines are newline-ended, in `ww`
   // words space-ended): the separators up to it, counted in bytes.
   const index = (text: string, pos: string, by: string) =>
-    sql.raw(
-      `(octet_length(left(${text}, ${pos})) - octet_length(replace(left(${text}, ${pos}), ${by}, '')))`,
-    );
+    occurrences(sql.raw(`left(${text}, ${pos})`), by);
   const perLevel = (column: string, i: SQL) =>
     sql.join(
       [1, 2, 3, 4].map((l) => sql`c.${sql.raw(column)}[${i}][${sql.raw(String(l))}]`),
@@ -970,8 +977,8 @@ function chainLines(phrase: PhraseTerm): SQL {
   ];
   // The pairs' and middle words' indexes, each found once, then their counts.
   const indexes = [
-    ...needles.map((_, j) => sql`${index('u.pp', `u.p${j}`, "E'\\n'")} AS i${sql.raw(String(j))}`),
-    ...middles.map((_, j) => sql`${index('u.ww', `u.w${j}`, "' '")} AS i${sql.raw(String(k + j))}`),
+    ...needles.map((_, j) => sql`${index('u.pp', `u.p${j}`, '\n')} AS i${sql.raw(String(j))}`),
+    ...middles.map((_, j) => sql`${index('u.ww', `u.w${j}`, ' ')} AS i${sql.raw(String(k + j))}`),
   ];
   const counts = [
     ...needles.map((_, j) => perLevel('pair_counts', sql.raw(`v.i${j}`))),
@@ -987,9 +994,8 @@ function chainLines(phrase: PhraseTerm): SQL {
                               WHERE ${sql.join(found, sql` AND `)} OFFSET 0) v) END`;
 }
 
-/** The spaces in the first `pos` characters of `text`, counted in bytes (a space is one). */
-const spacesTo = (text: SQL, pos: SQL) =>
-  sql`(octet_length(left(${text}, ${pos})) - octet_length(replace(left(${text}, ${pos}), ' ', '')))`;
+/** The spaces in the first `pos` characters of `text`. */
+const spacesTo = (text: SQL, pos: SQL) => occurrences(sql`left(${text}, ${pos})`, ' ');
 
 /**
  * Where chainLines' counts leave lines out: a chunk whose uncounted words may hold an edge word of
@@ -1188,10 +1194,10 @@ export async function termLines(
   const pairs = pairLinesOf(phrase, after);
   return withSealedEnd(db, keys.nodeKey, async (tx, sealedTo) => {
     const chunkRows = sql`SELECT c.first_seq AS lo, c.last_seq AS hi,
-                 ${phrase ? sql`k.pair_lines` : sql`NULL::text`} AS pair_lines,
-                 ${phrase ? sql`CASE WHEN k.pair_lines IS NULL THEN` : sql``}
+                 ${pairs ? sql`k.pair_lines` : sql`NULL::text`} AS pair_lines,
+                 ${pairs ? sql`CASE WHEN k.pair_lines IS NULL THEN` : sql``}
                    ARRAY[${sql.join(terms.map(listedOf), sql`, `)}]
-                 ${phrase ? sql`END` : sql``} AS lines,
+                 ${pairs ? sql`END` : sql``} AS lines,
                  ${phrase ? chainLines(phrase) : sql`NULL::int[]`} AS chain,
                  ${
                    phrase
