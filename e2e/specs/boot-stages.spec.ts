@@ -1,4 +1,5 @@
 import { expect, test } from '../fixtures';
+import { escapeMenu } from '../menus';
 import { seedFailedRun } from '../scenarios';
 
 /**
@@ -50,8 +51,7 @@ test('ids still tie labels, menus and dialogs together, and a dialog opened late
   const controls = await download.getAttribute('aria-controls');
   expect(controls).toBeTruthy();
   expect(await menu.getAttribute('id')).toBe(controls);
-  await page.keyboard.press('Escape');
-  await expect(menu).toBeHidden();
+  await escapeMenu(page);
 
   // The search box is named by its label through those ids.
   await expect(detail.logs.search).toBeVisible();

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import type { RunDetailPage } from '../pages/run-detail-page';
+import { escapeMenu } from '../menus';
 import { seedLiveRun } from '../scenarios';
 import { saveScreenshot, screenshotBothSchemes, screenshotsWanted } from '../screenshots';
 import type { SeedApi } from '../seed-api';
@@ -127,7 +128,7 @@ test.describe('on a 390 px phone', () => {
     await expect(page).toHaveURL(/[?&]wrap=/);
     await page.getByRole('button', { name: 'More log tools' }).click();
     await expect(page.getByRole('menuitem', { name: 'Stop wrapping lines' })).toBeVisible();
-    await page.keyboard.press('Escape');
+    await escapeMenu(page);
     await detail.logs.region.evaluate((el) => el.scrollTo({ top: 0 }));
     await expect(detail.logs.line('Rolling out 3 replicas')).toBeInViewport();
     await expectToolbarAboveRows(page, detail);
