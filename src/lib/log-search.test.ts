@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logSearchPatch, logStateFromSearch } from './log-search';
+import { logSearchOf, logSearchPatch, logStateFromSearch, withoutLogSearch } from './log-search';
 
 describe('log view state in the URL', () => {
   it('follows by default only while lines may still arrive', () => {
@@ -31,5 +31,31 @@ describe('log view state in the URL', () => {
       q: 'deps',
       grep: true,
     });
+  });
+
+  it('splits a page’s search into the viewer’s fields and the rest, leaving no field out', () => {
+    const search = {
+      node: 'deploy',
+      tab: 'logs' as const,
+      oq: 'image',
+      level: 'WARN,ERROR',
+      q: 'timeout',
+      grep: true,
+      line: 42,
+      wrap: true,
+      follow: false,
+    };
+    expect(logSearchOf(search)).toEqual({
+      level: 'WARN,ERROR',
+      q: 'timeout',
+      grep: true,
+      line: 42,
+      wrap: true,
+      follow: false,
+    });
+    expect(withoutLogSearch(search)).toEqual({ node: 'deploy', tab: 'logs', oq: 'image' });
+    expect({ ...withoutLogSearch(search), ...logSearchOf(search) }).toEqual(search);
+    // Absent fields stay absent: an unchanged selection is deep-equal to the last one.
+    expect(logSearchOf({ node: 'deploy' } as never)).toEqual({});
   });
 });

@@ -13,6 +13,25 @@ export const logSearchShape = {
 };
 export type LogSearch = SearchOf<typeof logSearchShape>;
 
+const LOG_SEARCH_KEYS = Object.keys(logSearchShape) as (keyof LogSearch)[];
+
+/**
+ * A page's search split in two: the log viewer's fields, and the rest. A page that reads only
+ * the rest (and its viewer the log's fields) is not rendered again when a level chip, the search
+ * box or a line's link changes the URL — only its viewer is.
+ */
+export function logSearchOf(search: LogSearch): LogSearch {
+  const out: Record<string, unknown> = {};
+  for (const key of LOG_SEARCH_KEYS) if (search[key] !== undefined) out[key] = search[key];
+  return out as LogSearch;
+}
+
+export function withoutLogSearch<S extends LogSearch>(search: S): Omit<S, keyof LogSearch> {
+  const out: Record<string, unknown> = { ...search };
+  for (const key of LOG_SEARCH_KEYS) delete out[key];
+  return out as Omit<S, keyof LogSearch>;
+}
+
 /** What a log viewer shows (controlled by its page, which keeps it in the URL). */
 export interface LogViewState {
   levels: LogLevel[];

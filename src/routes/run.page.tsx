@@ -6,12 +6,15 @@ import { useRunStore } from '../features/run-detail/run-store';
 import type { RunSearch } from '../features/run-detail/search';
 import { workflowQueryOptions } from '../features/workflows/api';
 import { ApiRequestError } from '../lib/api';
+import { withoutLogSearch } from '../lib/log-search';
 
 const route = getRouteApi('/_authed/runs/$runId');
 
 export function RunRoute() {
   const { runId } = route.useParams();
-  const search = route.useSearch();
+  // Not the log viewer's fields: a level chip or a search re-renders the viewer (it reads them
+  // itself), not the page with its graph, timeline and controls.
+  const search = route.useSearch({ select: withoutLogSearch, structuralSharing: true });
   const navigate = route.useNavigate();
   const { run, graph, refreshFailed } = useRunStore(runId);
   const workflow = useQuery({ ...workflowQueryOptions(run.workflowIdentifier), retry: false });
