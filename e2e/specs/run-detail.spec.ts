@@ -89,6 +89,47 @@ test('a bar of the node-run timeline selects its node too', async ({
   await expect(detail.logs.line('Replica 1 of 3 ready')).toBeVisible();
 });
 
+test('a live run moves by what the compositor draws alone: opacity and transform', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run } = await seedLiveRun(api);
+  await detail.goto(run.identifier);
+  await expect(detail.node('Deploy service')).toHaveAttribute('aria-pressed', 'true');
+  await expect(detail.timeline.getByRole('button', { name: /^Timeline: Deploy\b/ })).toBeVisible();
+  // Every animation on the page with the properties its keyframes change: the live node's pulse,
+  // its timeline bar's stripes and the badges' spinners. An animated box-shadow or background
+  // is painted again on the main thread every frame, as long as the run is live.
+  const animations = () =>
+    page.evaluate(() =>
+      document.getAnimations().map((a) => ({
+        name: (a as CSSAnimation).animationName,
+        changes: [
+          ...new Set(
+            (a.effect as KeyframeEffect)
+              .getKeyframes()
+              .flatMap((k) => Object.keys(k))
+              .filter((p) => !['offset', 'computedOffset', 'easing', 'composite'].includes(p)),
+          ),
+        ],
+      })),
+    );
+  const moving = await animations();
+  expect(moving.map((a) => a.name)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/pulse/), expect.stringMatching(/stripes/)]),
+  );
+  for (const { name, changes } of moving) {
+    expect(changes.length, name).toBeGreaterThan(0);
+    for (const property of changes) expect(['opacity', 'transform'], name).toContain(property);
+  }
+  // Asked for less motion, the pulse and the stripes stand still.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await expect
+    .poll(async () => (await animations()).filter((a) => /pulse|stripes/.test(a.name)))
+    .toEqual([]);
+});
+
 test('?node= may name a node run id; a name that is no node shows the default node', async ({
   signedIn: page,
   api,

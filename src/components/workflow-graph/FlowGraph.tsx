@@ -138,6 +138,7 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
         isConnectable={false}
         className={classes.handle}
       />
+      {look.live && <span className={classes.glow} style={style} aria-hidden="true" />}
       {onSelect ? (
         <button
           type="button"
