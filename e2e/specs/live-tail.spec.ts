@@ -122,3 +122,45 @@ test('following a node while a writer posts: lines stream in order to the bottom
   await page.waitForTimeout(2_500);
   expect(streams).toHaveLength(1);
 });
+
+test('a followed live log filtered to a level reads its last lines in one request, not a walk from its head', async ({
+  signedIn: page,
+  api,
+  runDetailPage: detail,
+}) => {
+  const { run, deploy } = await seedLiveRun(api);
+  // 3 000 lines, an ERROR every 5th: the level's first page (200) ends far from its last line.
+  for (let from = 0; from < 3000; from += 1000) {
+    await api.appendLogs(
+      deploy.identifier,
+      Array.from({ length: 1000 }, (_, i) => ({
+        level: (from + i) % 5 === 4 ? ('ERROR' as const) : ('INFO' as const),
+        message: `step ${from + i + 1}`,
+      })),
+    );
+  }
+  const logsPath = `/v1/workflows/nodes/runs/${deploy.identifier}/logs`;
+  const errorReads: URL[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === logsPath && url.searchParams.get('level') === 'ERROR')
+      errorReads.push(url);
+  });
+  await detail.goto(run.identifier);
+  await expect(detail.logs.line('step 3000')).toBeVisible();
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
+  await detail.logs.region.scrollIntoViewIfNeeded();
+
+  await detail.logs.showOnly('ERROR');
+  // The level's last line, at the bottom: the viewer still follows.
+  await expect(detail.logs.line('step 3000')).toBeInViewport();
+  await expect(detail.logs.follow).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('table', { name: 'Log' })).toHaveAttribute('aria-rowcount', '600');
+  // Its first page (the chips' prefetch, or the view's own) and its tail; no request walking
+  // from the first page's last line toward the end (up to 10 000 lines a request).
+  const walks = errorReads.filter(
+    (u) => u.searchParams.get('tail') !== 'true' && u.searchParams.get('cursor') !== '0',
+  );
+  expect(walks.map((u) => u.search)).toEqual([]);
+  expect(errorReads.some((u) => u.searchParams.get('tail') === 'true')).toBe(true);
+});

@@ -203,7 +203,7 @@ describe('merging pages into a filtered view', () => {
   it('places lines by position and walks forward from the last known seq', () => {
     const view = emptyLines(false);
     mergeLines(view, 0, errors(0, PAGE_SIZE));
-    view.total = 1000;
+    view.total = 5000;
     expect(lineAt(view, 199)?.seq).toBe(1000);
     expect(planFetch(view, 600, 650)).toEqual({
       kind: 'range',
@@ -211,6 +211,46 @@ describe('merging pages into a filtered view', () => {
       cursor: 1000,
       limit: 600,
     });
+  });
+
+  it('asks for the tail, not a walk, for positions nearer the end than any known line', () => {
+    const view = emptyLines(false);
+    mergeLines(view, 0, errors(0, PAGE_SIZE));
+    view.total = 1000;
+    // Positions 600–650: 400 lines from the end, a walk of 600 from position 199.
+    expect(planFetch(view, 600, 650)).toEqual({ kind: 'tail', limit: 400 });
+    // The last lines (following a live log at a level): the last page's worth.
+    expect(planFetch(view, 950, 999)).toEqual({ kind: 'tail', limit: 200 });
+    // Nearer the known head than the end: still a walk.
+    expect(planFetch(view, 300, 320)).toEqual({
+      kind: 'range',
+      start: 200,
+      cursor: 1000,
+      limit: 200,
+    });
+    // More than a request's worth from the end: a walk, however far.
+    view.total = 100_000;
+    expect(planFetch(view, 85_000, 85_050)).toEqual({
+      kind: 'range',
+      start: 200,
+      cursor: 1000,
+      limit: MAX_FETCH,
+    });
+    // Lines known after the gap: a walk, not a tail that would fetch them again.
+    view.total = 1000;
+    mergeLines(view, 800, errors(800, PAGE_SIZE));
+    expect(planFetch(view, 600, 650)).toEqual({
+      kind: 'range',
+      start: 200,
+      cursor: 1000,
+      limit: 600,
+    });
+    // The tail's pages are in flight: nothing more to ask for them.
+    view.pages.delete(4);
+    view.anchors = new Map([...view.anchors].filter(([at]) => at < 800));
+    expect(planFetch(view, 950, 999, new Set(pagesOf({ kind: 'tail', limit: 200 }, 1000)))).toBe(
+      null,
+    );
   });
 
   it('keeps anchors after eviction so an evicted page is fetched by its cursor', () => {

@@ -136,6 +136,13 @@ function lastAnchorBelow(view: PagedLines, before: number): number {
   return best;
 }
 
+/** Whether any line at `position` or after it is known (a page holds it, or an anchor). */
+function knownFrom(view: PagedLines, position: number): boolean {
+  for (const p of view.pages.keys()) if (p >= pageOf(position)) return true;
+  for (const at of view.anchors.keys()) if (at >= position) return true;
+  return false;
+}
+
 /**
  * The request that fills the first missing page of positions [from, to], skipping pages in
  * `inFlight`; null when nothing is missing. An unfiltered view asks for the range directly
@@ -168,6 +175,14 @@ export function planFetch(
     return { kind: 'range', start, cursor: start, limit: Math.min(MAX_FETCH, stop - start) };
   }
   const anchor = start === 0 ? -1 : lastAnchorBelow(view, start);
+  // Nothing known from here to the end, which is nearer than any line known before (a live log
+  // followed at a level, "Jump to end", a drag to the bottom): the last lines in one request. A
+  // walk from the nearest known line reads every line between, at a level up to 10 000 lines a
+  // request across a 2M-line log; with lines known after, the tail would fetch them again.
+  const fromEnd = view.total === null ? Infinity : view.total - start;
+  if (fromEnd <= MAX_FETCH && fromEnd < stop - (anchor + 1) && !knownFrom(view, start)) {
+    return { kind: 'tail', limit: fromEnd };
+  }
   const cursor = anchor < 0 ? 0 : seqAt(view, anchor)!;
   return {
     kind: 'range',

@@ -44,26 +44,26 @@ describe('a filtered log view walking toward the viewport', () => {
     const opened = view.open('head');
     await settle();
     const head = Array.from({ length: 200 }, (_, i) => errorLine((i + 1) * 100));
-    requests[0]!.answer({ ok: true, logs: head, nextCursor: '20000', total: 20_000 });
+    requests[0]!.answer({ ok: true, logs: head, nextCursor: '20000', total: 40_000 });
     await opened;
 
     let notified = 0;
     view.subscribe(() => notified++);
-    // The end of the view: only a walk from the last known line reaches it.
-    void view.ensureRange(19_900, 19_999);
+    // Far from the head and from the end: only a walk from the last known line reaches it.
+    void view.ensureRange(15_000, 15_100);
     await settle();
     expect(requests).toHaveLength(2);
     expect(requests[1]!.url.searchParams.get('cursor')).toBe('20000');
 
     // The viewport moves before the walk lands: the walk is dropped and started again.
-    void view.ensureRange(19_000, 19_100);
+    void view.ensureRange(14_000, 14_100);
     await settle();
     expect(requests[1]!.aborted()).toBe(true);
     expect(requests).toHaveLength(3);
     expect(notified).toBe(0);
 
     const walked = Array.from({ length: 10_000 }, (_, i) => errorLine(20_000 + (i + 1) * 100));
-    requests[2]!.answer({ ok: true, logs: walked, nextCursor: '1020000', total: 20_000 });
+    requests[2]!.answer({ ok: true, logs: walked, nextCursor: '1020000', total: 40_000 });
     await settle();
     expect(notified).toBe(1);
     expect(view.lineAt(10_199)?.seq).toBe(1_020_000);
@@ -347,23 +347,18 @@ describe('a live log view scrolled away from its end', () => {
     expect(view.total).toBe(1010);
     expect(view.lineAt(1009)).toBeUndefined();
 
-    // Scrolled to the end: the positions it does not have are fetched by walking from the last
-    // line it knows (position 199, seq 2000), then the polls ask for the lines after the end.
-    for (let guard = 0; guard < 10 && view.lineAt(1009) === undefined; guard++) {
-      const walked = view.ensureRange(900, 1009);
-      await settle();
-      const walk = requests[requests.length - 1]!;
-      const after = Number(walk.url.searchParams.get('cursor'));
-      const from = after / 10;
-      const limit = Number(walk.url.searchParams.get('limit'));
-      walk.answer({
-        ok: true,
-        logs: lines(from, Math.min(1009, from + limit - 1)),
-        nextCursor: String(Math.min(1010, from + limit) * 10),
-        total: 1010,
-      });
-      await walked;
-    }
+    // Scrolled to the end: the positions it does not have are the view's last ones, asked for
+    // in one tail request (not walked to from the last line it knows, position 199, seq 2000),
+    // then the polls ask for the lines after the end.
+    const fetched = view.ensureRange(900, 1009);
+    await settle();
+    const tail = requests[requests.length - 1]!;
+    expect(tail.url.searchParams.get('tail')).toBe('true');
+    expect(tail.url.searchParams.get('limit')).toBe('210');
+    expect(tail.url.searchParams.get('cursor')).toBeNull();
+    tail.answer({ ok: true, logs: lines(800, 1009), nextCursor: null, total: 1010 });
+    await fetched;
+    expect(view.lineAt(800)?.seq).toBe(8010);
     expect(view.lineAt(1009)?.seq).toBe(10_100);
     const next = view.poll();
     await settle();
@@ -378,6 +373,23 @@ describe('a live log view scrolled away from its end', () => {
     });
     await next;
     expect(view.lineAt(1010)?.seq).toBe(10_110);
+    // Scrolled back up between the head and the tail: walked to from the last line it knows
+    // before them (the tail would fetch the known lines after them again).
+    for (let guard = 0; guard < 10 && view.lineAt(799) === undefined; guard++) {
+      const walked = view.ensureRange(700, 799);
+      await settle();
+      const walk = requests[requests.length - 1]!;
+      expect(walk.url.searchParams.get('tail')).toBeNull();
+      const from = Number(walk.url.searchParams.get('cursor')) / 10;
+      const limit = Number(walk.url.searchParams.get('limit'));
+      walk.answer({
+        ok: true,
+        logs: lines(from, Math.min(1010, from + limit - 1)),
+        nextCursor: String(Math.min(1011, from + limit) * 10),
+        total: 1011,
+      });
+      await walked;
+    }
     await view.ensureRange(0, 1010);
     expect(expectEachLineOnceInOrder(view)).toHaveLength(1011);
   });
