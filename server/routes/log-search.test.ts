@@ -432,8 +432,11 @@ describe('a count in steps (upTo) of a term in few chunks', () => {
   });
 });
 
-describe('a search the client gave up on', () => {
-  it('has its query cancelled in PostgreSQL, not left to run', async () => {
+describe('a search or a level’s page the client gave up on', () => {
+  it.each([
+    ['a search', 'q=needle'],
+    ['a level’s page', 'level=INFO&cursor=0&limit=10000'],
+  ])('has its query cancelled in PostgreSQL, not left to run: %s', async (_, query) => {
     const { work } = await nodeRunWith(10);
     // The lines locked away: the search's read waits on the lock until it is cancelled (without
     // the cancel, it would wait for as long as the lock is held).
@@ -456,7 +459,7 @@ describe('a search the client gave up on', () => {
                 AND datname = current_database()`,
         );
       const controller = new AbortController();
-      const request = fetch(`${t.baseUrl}/v1/workflows/nodes/runs/${work}/logs?q=needle`, {
+      const request = fetch(`${t.baseUrl}/v1/workflows/nodes/runs/${work}/logs?${query}`, {
         headers: { authorization: await bearerToken(t.baseUrl, 'test-admin', 'test-admin-secret') },
         signal: controller.signal,
       }).catch((err: unknown) => err);
