@@ -4,7 +4,7 @@
  * whose printed run ids are `runsJson` — and measured alternately, round after round, so each
  * build gets the same minutes of a busy machine. `--only=` picks among `boot` (cold loads of
  * both log sizes: first lines, every long task), `app` (bench/run-page.ts's run-page figures at
- * 1M: boot, in-app navigation, level filter) and `output` (the 10 MB output's root);
+ * 1M and 2M: boot, in-app navigation, level filter and back to all levels) and `output` (the 10 MB output's root);
  * `--trace=prefix` writes a Chromium trace of each build's first boot; `--port=` the first
  * server's port; `--sched` splits each long task of a boot into the renderer main thread's CPU,
  * its wait for a core and its sleep, with its nice value (bench/sched-sampler.ts, Linux; the
@@ -26,6 +26,7 @@ import {
   measureOutput,
   measureRunPage,
   longTasks,
+  type RunPageFigures,
 } from './run-page';
 import { BareChromium, sessionCookies } from './bare-chromium';
 import {
@@ -126,10 +127,10 @@ async function main() {
           }
         }
         if (only.includes('app')) {
-          const f = await measureRunPage(page, base, runs.million!.run);
-          console.log(
-            `${name} app 1M: boot first ${Math.round(f.bootFirstLines)} ms (${f.boot.count}, longest ${Math.round(f.boot.longest)}); in-app first ${Math.round(f.inAppFirstLines)} ms (${f.inApp.count}, longest ${Math.round(f.inApp.longest)}); ERROR ${Math.round(f.errorFilter)} ms, back ${Math.round(f.backToAll)} ms (${f.filter.count}, longest ${Math.round(f.filter.longest)}) load ${loadavg()[0]!.toFixed(1)}`,
-          );
+          for (const [key, size] of APP_SIZES)
+            console.log(
+              appLine(`${name} app ${size}`, await measureRunPage(page, base, runs[key]!.run)),
+            );
         }
         if (only.includes('output')) {
           const o = await measureOutput(page, base, runs.withOutput!.run, 1e7);
@@ -176,10 +177,14 @@ async function bareRounds(bases: string[]) {
           }
         }
         if (only.includes('app')) {
-          const f = await measureRunPage(tab, base, runs.million!.run);
-          console.log(
-            `${name} app 1M (bare): boot first ${Math.round(f.bootFirstLines)} ms (${f.boot.count}, longest ${Math.round(f.boot.longest)}); in-app first ${Math.round(f.inAppFirstLines)} ms (${f.inApp.count}, longest ${Math.round(f.inApp.longest)}); ERROR ${Math.round(f.errorFilter)} ms, back ${Math.round(f.backToAll)} ms (${f.filter.count}, longest ${Math.round(f.filter.longest)}) load ${loadavg()[0]!.toFixed(1)}`,
-          );
+          // One tab, 1M then 2M, as bench/log-viewer.ts --app-only measures them.
+          for (const [key, size] of APP_SIZES)
+            console.log(
+              appLine(
+                `${name} app ${size} (bare)`,
+                await measureRunPage(tab, base, runs[key]!.run),
+              ),
+            );
         }
         await tab.close();
       }
@@ -188,6 +193,15 @@ async function bareRounds(bases: string[]) {
     await chromium.close();
   }
 }
+
+/** `app`'s logs: the run page's figures (bench/run-page.ts) at 1M lines, then 2M. */
+const APP_SIZES = [
+  ['million', '1M'],
+  ['big', '2M'],
+] as const;
+
+const appLine = (label: string, f: RunPageFigures) =>
+  `${label}: boot first ${Math.round(f.bootFirstLines)} ms (${f.boot.count}, longest ${Math.round(f.boot.longest)}); in-app first ${Math.round(f.inAppFirstLines)} ms (${f.inApp.count}, longest ${Math.round(f.inApp.longest)}); ERROR ${Math.round(f.errorFilter)} ms, back ${Math.round(f.backToAll)} ms (${f.filter.count}, longest ${Math.round(f.filter.longest)}) load ${loadavg()[0]!.toFixed(1)}`;
 
 /**
  * Each long task the page saw, split by the kernel's counts for the renderer's main thread
