@@ -34,10 +34,7 @@ describe('log view state in the URL', () => {
   });
 
   it('splits a page’s search into the viewer’s fields and the rest, leaving no field out', () => {
-    const search = {
-      node: 'deploy',
-      tab: 'logs' as const,
-      oq: 'image',
+    const viewer = {
       level: 'WARN,ERROR',
       q: 'timeout',
       grep: true,
@@ -45,14 +42,8 @@ describe('log view state in the URL', () => {
       wrap: true,
       follow: false,
     };
-    expect(logSearchOf(search)).toEqual({
-      level: 'WARN,ERROR',
-      q: 'timeout',
-      grep: true,
-      line: 42,
-      wrap: true,
-      follow: false,
-    });
+    const search = { node: 'deploy', tab: 'logs' as const, oq: 'image', ...viewer };
+    expect(logSearchOf(search)).toEqual(viewer);
     expect(withoutLogSearch(search)).toEqual({ node: 'deploy', tab: 'logs', oq: 'image' });
     expect({ ...withoutLogSearch(search), ...logSearchOf(search) }).toEqual(search);
     // Absent fields stay absent: an unchanged selection is deep-equal to the last one.

@@ -217,34 +217,21 @@ describe('merging pages into a filtered view', () => {
     const view = emptyLines(false);
     mergeLines(view, 0, errors(0, PAGE_SIZE));
     view.total = 1000;
+    // A walk from the first page's last line (position 199, seq 1000).
+    const walk = (limit: number) => ({ kind: 'range', start: 200, cursor: 1000, limit });
     // Positions 600–650: 400 lines from the end, a walk of 600 from position 199.
     expect(planFetch(view, 600, 650)).toEqual({ kind: 'tail', limit: 400 });
     // The last lines (following a live log at a level): the last page's worth.
     expect(planFetch(view, 950, 999)).toEqual({ kind: 'tail', limit: 200 });
     // Nearer the known head than the end: still a walk.
-    expect(planFetch(view, 300, 320)).toEqual({
-      kind: 'range',
-      start: 200,
-      cursor: 1000,
-      limit: 200,
-    });
+    expect(planFetch(view, 300, 320)).toEqual(walk(200));
     // More than a request's worth from the end: a walk, however far.
     view.total = 100_000;
-    expect(planFetch(view, 85_000, 85_050)).toEqual({
-      kind: 'range',
-      start: 200,
-      cursor: 1000,
-      limit: MAX_FETCH,
-    });
+    expect(planFetch(view, 85_000, 85_050)).toEqual(walk(MAX_FETCH));
     // Lines known after the gap: a walk, not a tail that would fetch them again.
     view.total = 1000;
     mergeLines(view, 800, errors(800, PAGE_SIZE));
-    expect(planFetch(view, 600, 650)).toEqual({
-      kind: 'range',
-      start: 200,
-      cursor: 1000,
-      limit: 600,
-    });
+    expect(planFetch(view, 600, 650)).toEqual(walk(600));
     // The tail's pages are in flight: nothing more to ask for them.
     view.pages.delete(4);
     view.anchors = new Map([...view.anchors].filter(([at]) => at < 800));
