@@ -358,8 +358,8 @@ const runRoute = getRouteApi('/_authed/runs/$runId');
 
 /**
  * The run page's log viewer, reading its state (levels, search, line, wrap, follow) from the URL
- * itself: a level chip re-renders the viewer alone. Through the page (header, graph, timeline,
- * node controls) "back to all levels" took ~45 ms of script at 2M lines, ~35 of it the page's.
+ * itself: a level chip, a search or a line's link re-renders the viewer alone, not the page's
+ * header, graph, timeline and node controls (which read the rest of the search).
  */
 function RunLogViewer({
   live,
